@@ -1,0 +1,1 @@
+"""Pure domain types: dataclasses, enums, value objects and errors (stdlib only)."""

@@ -1,0 +1,1 @@
+"""The agency hub (HTTP service, optional extra [hub])."""

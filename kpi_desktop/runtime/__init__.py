@@ -1,0 +1,1 @@
+"""Qt-free infrastructure: paths, settings, logging, translation look-up."""

@@ -1,0 +1,111 @@
+"""Translation look-up for Qt-free code.
+
+Every string a person reads is marked where it is written: widgets use ``self.tr("…")``, every
+other layer uses :func:`translate` with a literal context and text, which ``pyside6-lupdate``
+extracts into ``translations/*.ts``. The compiled ``.qm`` files are read with QtCore's
+``QTranslator`` (QtCore only; no GUI classes), so the CLI, PDFs and error messages share the
+GUI's translations.
+
+Placeholders are Python ``str.format`` names (``{person}``); a test checks that every
+translation keeps them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+from kpi_desktop.runtime.paths import translations_root
+
+SOURCE_LANGUAGE = "en"
+DEFAULT_LANGUAGE = "vi"
+LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
+CATALOG_NAME = "kpi_desktop"
+
+
+class _State:
+    """The one active translator; guarded so worker threads may translate too."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.language = SOURCE_LANGUAGE
+        self.translator: QTranslator | None = None
+        self.listeners: list[Callable[[str], None]] = []
+
+
+_state = _State()
+
+
+def qm_path(language: str, directory: Path | None = None) -> Path:
+    """The compiled translation file for ``language``."""
+    return (directory or translations_root()) / f"{CATALOG_NAME}_{language}.qm"
+
+
+def set_language(language: str, directory: Path | None = None) -> str:
+    """Switch every later :func:`translate` call to ``language`` and return it.
+
+    Unknown languages fall back to the default. When a ``QCoreApplication`` exists the translator
+    is installed there too, which sends ``LanguageChange`` to every widget.
+    """
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    translator: QTranslator | None = None
+    if language != SOURCE_LANGUAGE:
+        translator = QTranslator()
+        if not translator.load(str(qm_path(language, directory))):
+            raise FileNotFoundError(qm_path(language, directory))
+    app = QCoreApplication.instance()
+    with _state.lock:
+        old = _state.translator
+        _state.translator = translator
+        _state.language = language
+        listeners = list(_state.listeners)
+    if app is not None:
+        if old is not None:
+            QCoreApplication.removeTranslator(old)
+        if translator is not None:
+            QCoreApplication.installTranslator(translator)
+    for listener in listeners:
+        listener(language)
+    return language
+
+
+def current_language() -> str:
+    """The language of the translations in use ("vi" or "en")."""
+    return _state.language
+
+
+def on_language_changed(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Call ``listener(language)`` after each switch; returns a function that unsubscribes."""
+    with _state.lock:
+        _state.listeners.append(listener)
+
+    def unsubscribe() -> None:
+        with _state.lock:
+            if listener in _state.listeners:
+                _state.listeners.remove(listener)
+
+    return unsubscribe
+
+
+def translate(context: str, text: str, disambiguation: str | None = None, **params: object) -> str:
+    """Translate ``text`` of ``context`` into the current language and fill its ``{placeholders}``.
+
+    Call it with literal strings so lupdate can find them: ``translate("Cli", "Unknown person {id}",
+    id=person_id)``.
+    """
+    translator = _state.translator
+    result = text
+    if translator is not None:
+        found = translator.translate(context, text, disambiguation)
+        if found:
+            result = found
+    return result.format(**params) if params else result
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate knows
+    """Mark ``text`` of ``context`` for extraction; translate it later with :func:`translate`."""
+    return text

@@ -1,0 +1,1 @@
+"""Decree 335 scoring: pure functions driven by a versioned ScoringPolicy."""

@@ -1,0 +1,93 @@
+"""Words for codes: turns the core's error codes and enums into translated text.
+
+Core layers raise :class:`~kpi_desktop.domain.errors.KpiError` with a code and data, and return
+enums; the CLI and the GUI call these functions to show them in the current language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.runtime.i18n import translate
+
+
+def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    t = translate
+    return {
+        "not_found": lambda p: t("Errors", "No {kind} with the identifier “{id}”.", kind=kind_label(
+            str(p.get("kind", ""))), id=p.get("id", "")),
+        "period_malformed": lambda p: t(
+            "Errors", "“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).",
+            value=p.get("value", "")),
+        "year_malformed": lambda p: t(
+            "Errors", "“{value}” is not a year: write four digits, for example 2026.",
+            value=p.get("value", "")),
+        "date_malformed": lambda p: t(
+            "Errors", "“{value}” is not a date: write it as YYYY-MM-DD (for example 2026-03-15).",
+            value=p.get("value", "")),
+        "date_in_future": lambda p: t(
+            "Errors", "The work date {date} is in the future: work can only be logged once done.",
+            date=p.get("date", "")),
+        "completed_before_start": lambda p: t(
+            "Errors", "The completion date {completed} is before the work date {date}.",
+            completed=p.get("completed", ""), date=p.get("date", "")),
+        "quantity_not_positive": lambda p: t(
+            "Errors", "The quantity must be greater than zero (got {value}).",
+            value=p.get("value", "")),
+        "item_not_allowed": lambda p: t(
+            "Errors", "The catalog item {code} is not in the list of job position “{position}”.",
+            code=p.get("code", ""), position=p.get("position", "")),
+        "entry_not_editable": lambda p: t(
+            "Errors", "This entry is {status} and can no longer be edited.",
+            status=p.get("status", "")),
+        "period_locked": lambda p: t(
+            "Errors", "The period {period} is locked: ask your evaluator to reopen it.",
+            period=p.get("period", "")),
+        "general_points_out_of_range": lambda p: t(
+            "Errors", "General criteria points must be between 0 and 30 (got {value}).",
+            value=p.get("value", "")),
+        "database_exists": lambda p: t(
+            "Errors", "The data folder already holds an organisation ({path}); use another folder.",
+            path=p.get("path", "")),
+        "catalog_xlsx_invalid": lambda p: t(
+            "Errors", "The catalog file cannot be read: sheet “{sheet}”, row {row}: {reason}.",
+            sheet=p.get("sheet", ""), row=p.get("row", ""), reason=p.get("reason", "")),
+    }
+
+
+def describe(error: KpiError) -> str:
+    """A sentence for ``error`` in the current language."""
+    text = _errors().get(error.code)
+    if text is not None:
+        try:
+            return text(error.params)
+        except (KeyError, IndexError, ValueError):
+            pass
+    detail = ", ".join(f"{k}={v}" for k, v in error.params.items())
+    return translate("Errors", "The value was refused ({code}).", code=f"{error.code}: {detail}"
+                     if detail else error.code)
+
+
+def kind_label(kind: str) -> str:
+    """The name of a kind of record, for messages."""
+    return {
+        "person": translate("Kinds", "person"),
+        "unit": translate("Kinds", "unit"),
+        "catalog_item": translate("Kinds", "catalog item"),
+        "assignment": translate("Kinds", "assignment"),
+        "entry": translate("Kinds", "work-log entry"),
+    }.get(kind, kind)
+
+
+def level_label(level: object | None) -> str:
+    """The official name of a classification level (``None`` means not classified)."""
+    value = getattr(level, "value", level)
+    return {
+        "excellent": translate("Level", "Excellent"),
+        "good": translate("Level", "Good"),
+        "complete": translate("Level", "Satisfactory"),
+        "not_complete": translate("Level", "Unsatisfactory"),
+        None: translate("Level", "Not classified"),
+    }.get(value, str(value))  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 models, engine, unit of work, repositories and Alembic migrations."""

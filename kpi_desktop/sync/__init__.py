@@ -1,0 +1,1 @@
+"""Keys, signed bundles, import/export and transports."""

@@ -1,0 +1,27 @@
+"""Shared test set-up: Qt runs offscreen; every test gets its own data folder."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test may touch the real user folders."""
+    monkeypatch.setenv("KPI_DESKTOP_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Tests read source (English) text unless they switch language themselves."""
+    from kpi_desktop.runtime import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
