@@ -99,7 +99,10 @@ def run(args: argparse.Namespace) -> int:
     """Run one parsed command and return its exit code."""
     from kpi_desktop.services.context import AppServices
 
+    from kpi_desktop.runtime.logging_setup import setup_logging
+
     paths = app_paths(args.data_dir).ensure()
+    setup_logging(paths.log_dir)
     try:
         if args.command == "check":
             return _check(paths, args)

@@ -24,3 +24,20 @@ def test_layer_contracts_hold():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: " in result.stdout and " broken" in result.stdout
     assert "0 broken" in result.stdout
+
+
+def test_runtime_uses_only_qtcore():
+    """runtime/ may use QtCore (the QTranslator), never the GUI modules."""
+    import ast
+
+    for path in (ROOT / "kpi_desktop" / "runtime").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.startswith("PySide6"):
+                    assert name == "PySide6.QtCore", f"{path.name} imports {name}"

@@ -1,0 +1,472 @@
+"""Scores from the work log: a person's month (with its "why") and a unit's year.
+
+The storage holds assignments, work-log entries and the leaders' review statements; this
+service turns them into the scoring engine's :class:`~kpi_desktop.scoring.TaskLine` values:
+
+* every assignment of the period contributes its quantity to the assigned total;
+* a *confirmed* entry that fulfils it counts as completed, with the failed quality reviews and
+  delays the leader recorded (an entry completed after its deadline counts at least one delay);
+* what is still missing counts as assigned and not completed;
+* confirmed ad hoc or taken-over work, and completed quantities beyond the assignment, are extra
+  (outside the assigned total, Điều 18.1d).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.model import (
+    Assignment,
+    AssignmentStatus,
+    CatalogItem,
+    DisciplineKind,
+    EntryStatus,
+    EvaluationStatus,
+    MonthlyEvaluation,
+    Period,
+    PeriodKind,
+    Person,
+    ReviewTally,
+    Unit,
+    WorkLogEntry,
+)
+from kpi_desktop.domain.scores import Level, PeriodScore, QuotaResult, YearResult
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.scoring import (
+    LeaderFactors,
+    ScoringPolicy,
+    TaskLine,
+    check_quota,
+    classify_year,
+    head_d_factor,
+    score_period,
+)
+from kpi_desktop.services.messages import level_label
+
+# Reprimand (khiển trách) and every heavier form, plus the other Điều 20.4 conclusions.
+OVERRIDE_KINDS = frozenset(DisciplineKind)
+EVALUATED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
+
+
+@dataclass(frozen=True)
+class WhyLine:
+    """One line of a score's explanation: which product, how it counted."""
+
+    code: str
+    name_vi: str
+    name_en: str
+    coefficient: Decimal
+    quantity: Decimal
+    completed: bool
+    extra: bool
+    failed_reviews: int
+    delays: int
+    objective_cause: bool
+    assigned_units: Fraction
+    completed_units: Fraction
+    quality_units: Fraction
+    ontime_units: Fraction
+    assignment_id: str | None
+    entry_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PersonPeriodResult:
+    """A person's score for one period, with everything needed to explain it."""
+
+    person: Person
+    person_name: str
+    position_name: str
+    period: Period
+    score: PeriodScore
+    lines: tuple[WhyLine, ...]
+    general_points: Decimal
+    general_source: str  # "confirmed" | "self" | "none"
+    leader: LeaderFactors | None
+    evaluation_status: EvaluationStatus | None
+
+
+@dataclass(frozen=True)
+class ClassificationRow:
+    """One person's year."""
+
+    person: Person
+    months: tuple[Period, ...]
+    monthly_totals: tuple[Fraction, ...]
+    result: YearResult
+    disciplined: bool
+
+
+@dataclass(frozen=True)
+class UnitClassification:
+    """The year-end classification of everyone in a unit (and its sub-units)."""
+
+    unit: Unit
+    year: int
+    rows: tuple[ClassificationRow, ...]
+    quota: QuotaResult
+    policy_version: str
+    distribution: dict[str, int] = field(default_factory=dict)
+
+
+def parse_period(text: str) -> Period:
+    """A month "YYYY-MM" (refused otherwise, with ``period_malformed``)."""
+    period = Period.parse(text)
+    if period.kind is not PeriodKind.MONTH:
+        raise RefusedValue("period_malformed", value=text)
+    return period
+
+
+def parse_year(text: str | int) -> int:
+    value = str(text).strip()
+    if not (len(value) == 4 and value.isdigit()) or not 2000 <= int(value) <= 2100:
+        raise RefusedValue("year_malformed", value=text)
+    return int(value)
+
+
+class ScoreService:
+    """Computes scores on demand from the database (read-only units of work)."""
+
+    def __init__(self, db: Any) -> None:
+        self._db = db
+
+    # -- queries ---------------------------------------------------------------------------
+    def periods(self, today: dt.date | None = None) -> list[str]:
+        """Months that have an evaluation, and the current month, oldest first."""
+        current = str(Period.containing(today or dt.date.today()))
+        with self._db.unit_of_work(read_only=True) as uow:
+            return sorted({str(e.period) for e in uow.evaluations.list_monthly()} | {current})
+
+    def person_period(self, person_id: str, period: str | Period) -> PersonPeriodResult:
+        """A person's score for a month, computed from the confirmed work log."""
+        month = period if isinstance(period, Period) else parse_period(period)
+        with self._db.unit_of_work(read_only=True) as uow:
+            return Calculator(uow).person_period(person_id, month)
+
+    def classify_unit(self, unit_id: str, year: str | int) -> UnitClassification:
+        """Classify everyone of ``unit_id`` (and its sub-units) for ``year``."""
+        year_value = parse_year(year)
+        with self._db.unit_of_work(read_only=True) as uow:
+            return Calculator(uow).classify_unit(unit_id, year_value)
+
+    # -- presentation for the CLI ----------------------------------------------------------
+    @staticmethod
+    def as_dict(result: PersonPeriodResult) -> dict[str, Any]:
+        score = result.score.as_dict()
+        why = []
+        for line in result.lines:
+            why.append({
+                "code": line.code, "name_vi": line.name_vi, "name_en": line.name_en,
+                "coefficient": str(line.coefficient), "quantity": str(line.quantity),
+                "completed": line.completed, "extra": line.extra,
+                "failed_reviews": line.failed_reviews, "delays": line.delays,
+                "objective_cause": line.objective_cause,
+                "assigned_units": _num(line.assigned_units),
+                "completed_units": _num(line.completed_units),
+                "quality_units": _num(line.quality_units),
+                "ontime_units": _num(line.ontime_units),
+                "assignment_id": line.assignment_id, "entries": list(line.entry_ids),
+            })
+        return {
+            "person": {"id": result.person.id, "name": result.person_name,
+                       "position": result.position_name, "role": result.person.role.value},
+            "period": str(result.period),
+            "policy_version": result.score.policy_version,
+            "insufficient": result.score.insufficient,
+            "a": score.get("a"), "b": score.get("b"), "c": score.get("c"),
+            "leader_factors": None if result.leader is None else {
+                "d": result.leader.d, "dd": result.leader.dd, "e": result.leader.e},
+            "task_ratio": score.get("task_ratio"),
+            "task_points": score.get("task_points"),
+            "general_points": score.get("general_points"),
+            "general_source": result.general_source,
+            "total": score.get("total"),
+            "level": None if result.score.level is None else result.score.level.value,
+            "level_label": None if result.score.insufficient else level_label(result.score.level),
+            "totals_units": {"assigned": _num(result.score.assigned),
+                             "completed": _num(result.score.completed),
+                             "quality": _num(result.score.quality),
+                             "on_time": _num(result.score.on_time)},
+            "evaluation_status": None if result.evaluation_status is None
+            else result.evaluation_status.value,
+            "why": why,
+        }
+
+    @staticmethod
+    def as_text(result: PersonPeriodResult) -> str:
+        s = result.score
+        t = translate
+        lines = [f"{result.person_name} — {result.position_name} — {result.period}"]
+        if s.insufficient:
+            lines.append(t("Score", "Insufficient data: nothing was assigned in this period."))
+        else:
+            lines += [
+                t("Score", "a (quantity) {value} %", value=_fmt(s.a)),
+                t("Score", "b (quality) {value} %", value=_fmt(s.b)),
+                t("Score", "c (timeliness) {value} %", value=_fmt(s.c)),
+            ]
+            if result.leader is not None:
+                lines.append(t("Score", "d / đ / e {d} / {dd} / {e} %", d=result.leader.d,
+                               dd=result.leader.dd, e=result.leader.e))
+            lines += [
+                t("Score", "Task points {value} of 70", value=_fmt(s.task_points)),
+                t("Score", "General criteria {value} of 30", value=_fmt(s.general_points)),
+                t("Score", "Total {value}: {level}", value=_fmt(s.total),
+                  level=level_label(s.level)),
+            ]
+        return "\n".join(lines)
+
+    @staticmethod
+    def classification_as_dict(result: UnitClassification) -> dict[str, Any]:
+        return {
+            "unit": {"id": result.unit.id, "name": result.unit.name_vi},
+            "year": result.year,
+            "policy_version": result.policy_version,
+            "people": [{
+                "id": row.person.id, "name": row.person.full_name,
+                "unit_id": row.person.unit_id, "role": row.person.role.value,
+                "months": [str(m) for m in row.months],
+                "monthly_totals": [_num(t) for t in row.monthly_totals],
+                "months_counted": len(row.months),
+                "mean": _num(row.result.mean),
+                "level": None if row.result.level is None else row.result.level.value,
+                "level_label": level_label(row.result.level),
+                "reason": row.result.reason.value,
+                "disciplined": row.disciplined,
+            } for row in result.rows],
+            "distribution": result.distribution,
+            "quota": {"excellent": result.quota.excellent, "good": result.quota.good,
+                      "limit": result.quota.limit, "excess": result.quota.excess,
+                      "base_reading": str(getattr(result.quota.base_reading, "value",
+                                                  result.quota.base_reading))},
+        }
+
+    @staticmethod
+    def classification_as_text(result: UnitClassification) -> str:
+        t = translate
+        out = [t("Score", "Classification {year} — {unit}", year=result.year,
+                 unit=result.unit.name_vi)]
+        for row in result.rows:
+            mean = "–" if row.result.mean is None else _fmt(row.result.mean)
+            out.append(f"  {row.person.id:<10} {row.person.full_name:<22} "
+                       f"{len(row.months):>2} {mean:>6}  {level_label(row.result.level)}")
+        out.append(t("Score", "Excellent: {excellent}, allowed: {limit}, over the quota: {excess}",
+                     excellent=result.quota.excellent, limit=result.quota.limit,
+                     excess=result.quota.excess))
+        return "\n".join(out)
+
+
+def _num(value: Fraction | Decimal | None) -> float | None:
+    if value is None:
+        return None
+    return float(round(Fraction(value), 4))
+
+
+def _fmt(value: Fraction | Decimal | None) -> str:
+    if value is None:
+        return "–"
+    exact = Fraction(value)
+    hundredths = (exact * 100 + Fraction(1, 2)).__floor__()
+    return f"{Decimal(hundredths) / 100:.2f}"
+
+
+class Calculator:
+    """Score computations inside one unit of work, memoised per (person, period)."""
+
+    def __init__(self, uow: Any, policy: ScoringPolicy | None = None) -> None:
+        self.uow = uow
+        self._policy = policy
+        self._items: dict[str, CatalogItem] = {}
+        self._cache: dict[tuple[str, str], PersonPeriodResult] = {}
+
+    def policy_for(self, day: dt.date) -> ScoringPolicy:
+        if self._policy is not None:
+            return self._policy
+        stored = self.uow.policies.in_force_on(day)
+        return ScoringPolicy.from_json(stored.policy_json) if stored else ScoringPolicy.default()
+
+    def _item(self, item_id: str) -> CatalogItem:
+        if item_id not in self._items:
+            self._items[item_id] = self.uow.catalog.get_item(item_id)
+        return self._items[item_id]
+
+    def _person(self, person_id: str) -> Person:
+        person = self.uow.org.find_person(person_id)
+        if person is None:
+            raise NotFound("not_found", kind="person", id=person_id)
+        return person
+
+    # -- one person, one month -------------------------------------------------------------
+    def person_period(self, person_id: str, period: Period) -> PersonPeriodResult:
+        key = (person_id, str(period))
+        if key in self._cache:
+            return self._cache[key]
+        person = self._person(person_id)
+        policy = self.policy_for(period.end)
+        assignments = [a for a in self.uow.assignments.list_for_person(person_id, period)
+                       if a.status is not AssignmentStatus.CANCELLED]
+        linked = self.uow.worklog.list_for_assignments([a.id for a in assignments])
+        own = self.uow.worklog.list_for_period(person_id, period,
+                                               statuses=[EntryStatus.CONFIRMED])
+        ad_hoc = [e for e in own if e.assignment_id is None]
+        confirmed = [e for e in linked if e.status is EntryStatus.CONFIRMED] + ad_hoc
+        tallies = self.uow.reviews.tallies([e.id for e in confirmed])
+        pairs = self._lines(assignments, confirmed, tallies)
+        evaluation = self.uow.evaluations.get_monthly(person_id, period)
+        general, source = _general_points(evaluation)
+        leader = self._leader_factors(person, period, evaluation)
+        score = score_period(policy, [p[0] for p in pairs], general, leader)
+        why = tuple(self._why(line, meta, contribution)
+                    for (line, meta), contribution in zip(pairs, score.why, strict=True))
+        position = (self.uow.org.get_job_position(person.job_position_id)
+                    if person.job_position_id else None)
+        result = PersonPeriodResult(
+            person=person, person_name=person.full_name,
+            position_name=position.name_vi if position else "",
+            period=period, score=score, lines=why, general_points=general,
+            general_source=source, leader=leader,
+            evaluation_status=None if evaluation is None else evaluation.status)
+        self._cache[key] = result
+        return result
+
+    def _lines(self, assignments: Sequence[Assignment], confirmed: Iterable[WorkLogEntry],
+               tallies: dict[str, ReviewTally]) -> list[tuple[TaskLine, dict[str, Any]]]:
+        by_assignment: dict[str | None, list[WorkLogEntry]] = {}
+        for entry in confirmed:
+            by_assignment.setdefault(entry.assignment_id, []).append(entry)
+        pairs: list[tuple[TaskLine, dict[str, Any]]] = []
+        for assignment in assignments:
+            item = self._item(assignment.catalog_item_id)
+            remaining = assignment.quantity
+            for entry in by_assignment.get(assignment.id, []):
+                tally = tallies.get(entry.id)
+                failed, delays, exempt = _outcome(entry, tally, assignment.deadline)
+                counted = min(entry.quantity, remaining)
+                if counted > 0:
+                    pairs.append((TaskLine(assignment.coefficient, counted, True, failed, delays,
+                                           objective_cause=exempt),
+                                  _meta(item, assignment.coefficient, counted, assignment.id,
+                                        (entry.id,))))
+                    remaining -= counted
+                beyond = entry.quantity - counted
+                if beyond > 0:
+                    pairs.append((TaskLine(assignment.coefficient, beyond, True, failed, delays,
+                                           extra=True, objective_cause=exempt),
+                                  _meta(item, assignment.coefficient, beyond, assignment.id,
+                                        (entry.id,))))
+            if remaining > 0:
+                pairs.append((TaskLine(assignment.coefficient, remaining, False),
+                              _meta(item, assignment.coefficient, remaining, assignment.id, ())))
+        for entry in by_assignment.get(None, []):
+            item = self._item(entry.catalog_item_id)
+            failed, delays, exempt = _outcome(entry, tallies.get(entry.id), entry.deadline)
+            pairs.append((TaskLine(entry.coefficient, entry.quantity, True, failed, delays,
+                                   extra=True, objective_cause=exempt),
+                          _meta(item, entry.coefficient, entry.quantity, None, (entry.id,))))
+        return pairs
+
+    @staticmethod
+    def _why(line: TaskLine, meta: dict[str, Any], contribution: Any) -> WhyLine:
+        item: CatalogItem = meta["item"]
+        return WhyLine(
+            code=item.code, name_vi=item.name_vi, name_en=item.name_en or item.name_vi,
+            coefficient=meta["coefficient"], quantity=meta["quantity"],
+            completed=line.completed, extra=line.extra, failed_reviews=line.failed_reviews,
+            delays=line.delays, objective_cause=line.objective_cause,
+            assigned_units=contribution.assigned, completed_units=contribution.completed_units,
+            quality_units=contribution.quality_units, ontime_units=contribution.on_time_units,
+            assignment_id=meta["assignment"], entry_ids=meta["entries"])
+
+    def _leader_factors(self, person: Person, period: Period,
+                        evaluation: MonthlyEvaluation | None) -> LeaderFactors | None:
+        if not person.role.is_leader:
+            return None
+        d = _factor(evaluation.d if evaluation else None)
+        subordinates = self.uow.org.evaluatees_of(person.id, period.end)
+        if subordinates:
+            totals = [self.person_period(r.evaluatee_id, period).score.total
+                      for r in subordinates]
+            d = head_d_factor(totals)
+        return LeaderFactors(d=d, dd=_factor(evaluation.dd if evaluation else None),
+                             e=_factor(evaluation.e if evaluation else None))
+
+    # -- a unit's year ---------------------------------------------------------------------
+    def classify_unit(self, unit_id: str, year: int) -> UnitClassification:
+        unit = self.uow.org.find_unit(unit_id)
+        if unit is None:
+            raise NotFound("not_found", kind="unit", id=unit_id)
+        unit_ids = self._unit_tree(unit_id)
+        people = self.uow.org.list_people(unit_ids=unit_ids)
+        policy = self.policy_for(dt.date(year, 12, 31))
+        evaluations = [e for e in self.uow.evaluations.list_monthly(
+            person_ids=[p.id for p in people], statuses=EVALUATED) if e.period.start.year == year]
+        discipline = self.uow.discipline.list_for_year(year, person_ids=[p.id for p in people])
+        disciplined = {e.person_id for e in discipline if e.kind in OVERRIDE_KINDS}
+        by_person: dict[str, list[MonthlyEvaluation]] = {}
+        for evaluation in evaluations:
+            by_person.setdefault(evaluation.person_id, []).append(evaluation)
+        rows = []
+        for person in people:
+            months, totals = [], []
+            for evaluation in sorted(by_person.get(person.id, []), key=lambda e: e.period):
+                total = evaluation.total
+                if total is None and not evaluation.insufficient:
+                    total = self.person_period(person.id, evaluation.period).score.total
+                if total is None:
+                    continue
+                months.append(evaluation.period)
+                totals.append(Fraction(total))
+            result = classify_year(policy, totals, disciplined=person.id in disciplined)
+            rows.append(ClassificationRow(person=person, months=tuple(months),
+                                          monthly_totals=tuple(totals), result=result,
+                                          disciplined=person.id in disciplined))
+        levels = [row.result.level for row in rows]
+        distribution = {level.value: levels.count(level) for level in Level}
+        distribution["not_classified"] = levels.count(None)
+        return UnitClassification(unit=unit, year=year, rows=tuple(rows),
+                                  quota=check_quota(policy, levels),
+                                  policy_version=policy.version, distribution=distribution)
+
+    def _unit_tree(self, unit_id: str) -> list[str]:
+        found, queue = [], [unit_id]
+        while queue:
+            current = queue.pop()
+            found.append(current)
+            queue.extend(child.id for child in self.uow.org.child_units(current))
+        return found
+
+
+def _meta(item: CatalogItem, coefficient: Decimal, quantity: Decimal, assignment_id: str | None,
+          entry_ids: tuple[str, ...]) -> dict[str, Any]:
+    return {"item": item, "coefficient": coefficient, "quantity": quantity,
+            "assignment": assignment_id, "entries": entry_ids}
+
+
+def _factor(value: Decimal | None) -> int:
+    return 100 if value is None else int(value)
+
+
+def _outcome(entry: WorkLogEntry, tally: ReviewTally | None,
+             deadline: dt.date | None) -> tuple[int, int, bool]:
+    failed = tally.failed_reviews if tally else 0
+    delays = tally.delays if tally else 0
+    deadline = entry.deadline or deadline
+    if deadline is not None and entry.completed_on is not None and entry.completed_on > deadline:
+        delays = max(delays, 1)
+    return failed, delays, bool(tally and tally.objective_cause)
+
+
+def _general_points(evaluation: MonthlyEvaluation | None) -> tuple[Decimal, str]:
+    if evaluation is None:
+        return Decimal(0), "none"
+    if evaluation.status in EVALUATED and evaluation.confirmed_criteria:
+        return sum(evaluation.confirmed_criteria.values(), Decimal(0)), "confirmed"
+    if evaluation.self_criteria:
+        return sum(evaluation.self_criteria.values(), Decimal(0)), "self"
+    return Decimal(0), "none"

@@ -1,0 +1,91 @@
+"""Shared machinery of the repositories: row ↔ dataclass conversion and Core statements.
+
+Repositories run SQLAlchemy Core statements through the unit of work's session (no ORM
+identity map, so nothing is ever stale and inserts are fast) and hand out frozen domain
+dataclasses. Table columns are named after the dataclass fields, so conversion is generic.
+Repositories never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from functools import cache
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from kpi_desktop.domain.errors import NotFound
+
+T = TypeVar("T")
+
+#: Statements with more rows than this are sent in chunks (keeps memory flat for big loads).
+CHUNK = 5000
+
+
+@cache
+def field_names(cls: type) -> tuple[str, ...]:
+    """The dataclass field names of ``cls`` (cached)."""
+    return tuple(f.name for f in fields(cls))
+
+
+def to_row(obj: Any) -> dict[str, Any]:
+    """A dataclass instance as a column → value mapping (shallow: values are kept as they are)."""
+    return {name: getattr(obj, name) for name in field_names(type(obj))}
+
+
+def from_row(cls: type[T], row: Row[Any] | Mapping[str, Any]) -> T:
+    """The dataclass ``cls`` built from a result row whose columns are named like its fields."""
+    mapping = row._mapping if isinstance(row, Row) else row
+    return cls(**{name: mapping[name] for name in field_names(cls)})
+
+
+def table_of(orm_class: type) -> Table:
+    """The Core table of a mapped class (typed as :class:`~sqlalchemy.Table`)."""
+    return cast(Table, orm_class.__table__)  # type: ignore[attr-defined]
+
+
+def chunks(rows: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
+    """``rows`` in slices of at most ``size``."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class Repository:
+    """Base of every repository: holds the session of one unit of work."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _insert(self, table: Table, row: Mapping[str, Any]) -> None:
+        self._session.execute(insert(table).values(**row))
+
+    def _insert_many(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Core executemany insert (fast path for imports and the demo generator)."""
+        for part in chunks(rows):
+            self._session.execute(insert(table), list(part))
+        return len(rows)
+
+    def _update(self, table: Table, where: ColumnElement[bool], values: Mapping[str, Any]) -> int:
+        """Update matching rows; returns how many matched."""
+        result = self._session.execute(update(table).where(where).values(**values))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _one(self, cls: type[T], table: Table, where: ColumnElement[bool]) -> T | None:
+        row = self._session.execute(select(table).where(where)).first()
+        return None if row is None else from_row(cls, row)
+
+    def _get(self, cls: type[T], table: Table, where: ColumnElement[bool], kind: str, key: Any) -> T:
+        found = self._one(cls, table, where)
+        if found is None:
+            raise NotFound("not_found", kind=kind, id=str(key))
+        return found
+
+    def _all(self, cls: type[T], statement: Any) -> list[T]:
+        return [from_row(cls, row) for row in self._session.execute(statement)]

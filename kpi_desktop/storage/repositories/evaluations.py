@@ -1,0 +1,162 @@
+"""Evaluation repository: monthly (or quarterly) Form 01 and annual Form 02."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+
+from kpi_desktop.domain.errors import InvalidState, NotFound
+from kpi_desktop.domain.model import AnnualClassification, EvaluationStatus, MonthlyEvaluation
+from kpi_desktop.domain.values import Period
+from kpi_desktop.storage.orm import AnnualClassificationRow, MonthlyEvaluationRow
+from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+
+_MONTH = table_of(MonthlyEvaluationRow)
+_YEAR = table_of(AnnualClassificationRow)
+
+
+def _period(value: Period | str) -> Period:
+    return value if isinstance(value, Period) else Period.parse(value)
+
+
+class EvaluationRepository(Repository):
+    """Monthly evaluations and annual classifications (``uow.evaluations``)."""
+
+    # ---------------------------------------------------------------- monthly ---------------
+
+    def get_monthly(self, person_id: str, period: Period | str) -> MonthlyEvaluation | None:
+        """The evaluation of a person for a period, or ``None`` if none was started."""
+        return self._one(MonthlyEvaluation, _MONTH,
+                         (_MONTH.c.person_id == person_id) & (_MONTH.c.period == _period(period)))
+
+    def upsert_monthly(self, evaluation: MonthlyEvaluation) -> None:
+        """Insert or replace the evaluation of (person, period)."""
+        row = to_row(evaluation)
+        where = ((_MONTH.c.person_id == evaluation.person_id)
+                 & (_MONTH.c.period == evaluation.period))
+        if self._update(_MONTH, where, row) == 0:
+            self._insert(_MONTH, row)
+
+    def add_monthly_many(self, evaluations: Sequence[MonthlyEvaluation]) -> int:
+        """Bulk-insert evaluations (demo generator, transfers)."""
+        return self._insert_many(_MONTH, [to_row(e) for e in evaluations])
+
+    def set_monthly_status(self, person_id: str, period: Period | str,
+                           status: EvaluationStatus) -> None:
+        """Change only the status of an evaluation (reopening, locking)."""
+        where = (_MONTH.c.person_id == person_id) & (_MONTH.c.period == _period(period))
+        if self._update(_MONTH, where, {"status": status}) == 0:
+            raise NotFound("not_found", kind="evaluation", id=f"{person_id}@{period}")
+
+    def list_monthly(
+        self, *, person_id: str | None = None, person_ids: Iterable[str] | None = None,
+        period: Period | str | None = None, year: int | None = None,
+        unit_id: str | None = None, statuses: Iterable[EvaluationStatus] | None = None,
+    ) -> list[MonthlyEvaluation]:
+        """Evaluations matching every filter given, by person then period.
+
+        ``year`` selects the months and quarters of that calendar year.
+        """
+        stmt = select(_MONTH)
+        if person_id is not None:
+            stmt = stmt.where(_MONTH.c.person_id == person_id)
+        if person_ids is not None:
+            stmt = stmt.where(_MONTH.c.person_id.in_(list(person_ids)))
+        if period is not None:
+            stmt = stmt.where(_MONTH.c.period == _period(period))
+        if year is not None:
+            stmt = stmt.where(_MONTH.c.period.like(f"{year:04d}-%"))
+        if unit_id is not None:
+            stmt = stmt.where(_MONTH.c.unit_id == unit_id)
+        if statuses is not None:
+            stmt = stmt.where(_MONTH.c.status.in_(list(statuses)))
+        found = self._all(MonthlyEvaluation, stmt)
+        return sorted(found, key=lambda e: (e.person_id, e.period.start, e.period.kind.months))
+
+    def evaluated_by(self, evaluator_id: str, *, year: int | None = None
+                     ) -> list[MonthlyEvaluation]:
+        """Evaluations confirmed by ``evaluator_id`` (a month stays with its evaluator)."""
+        stmt = select(_MONTH).where(_MONTH.c.evaluator_id == evaluator_id)
+        if year is not None:
+            stmt = stmt.where(_MONTH.c.period.like(f"{year:04d}-%"))
+        found = self._all(MonthlyEvaluation, stmt)
+        return sorted(found, key=lambda e: (e.person_id, e.period.start))
+
+    # ---------------------------------------------------------------- annual ----------------
+
+    def add_annual(self, classification: AnnualClassification) -> None:
+        """Store a classification; with ``supersedes_id`` it replaces an earlier decision.
+
+        Raises:
+            InvalidState: ``classification_supersedes_other`` when the superseded one is of
+                another person or year; ``classification_already_superseded`` when someone
+                already replaced it.
+        """
+        if classification.supersedes_id is not None:
+            old = self.get_annual(classification.supersedes_id)
+            if (old.person_id, old.year) != (classification.person_id, classification.year):
+                raise InvalidState("classification_supersedes_other",
+                                   id=classification.supersedes_id)
+            taken = self._one(AnnualClassification, _YEAR,
+                              _YEAR.c.supersedes_id == classification.supersedes_id)
+            if taken is not None:
+                raise InvalidState("classification_already_superseded",
+                                   id=classification.supersedes_id, by=taken.id)
+        self._insert(_YEAR, to_row(classification))
+
+    def add_annual_many(self, classifications: Sequence[AnnualClassification]) -> int:
+        """Bulk-insert classifications (no checks)."""
+        return self._insert_many(_YEAR, [to_row(c) for c in classifications])
+
+    def get_annual(self, classification_id: str) -> AnnualClassification:
+        """One classification, or ``NotFound``."""
+        return self._get(AnnualClassification, _YEAR, _YEAR.c.id == classification_id,
+                         "classification", classification_id)
+
+    def update_annual(self, classification: AnnualClassification) -> None:
+        """Change a classification that has not been decided yet (self-rating, drafts).
+
+        Raises:
+            InvalidState: ``classification_decided`` once it carries a decision: a change
+                then needs a replacement decision (:meth:`add_annual` with ``supersedes_id``).
+        """
+        stored = self.get_annual(classification.id)
+        if stored.decided_at is not None:
+            raise InvalidState("classification_decided", id=classification.id)
+        self._update(_YEAR, _YEAR.c.id == classification.id, to_row(classification))
+
+    def annual_history(self, person_id: str, year: int) -> list[AnnualClassification]:
+        """Every classification of a person for a year, oldest first."""
+        stmt = (select(_YEAR).where(_YEAR.c.person_id == person_id).where(_YEAR.c.year == year)
+                .order_by(_YEAR.c.created_at, _YEAR.c.id))
+        return self._all(AnnualClassification, stmt)
+
+    def current_annual(self, person_id: str, year: int) -> AnnualClassification | None:
+        """The classification in force: the latest one that nobody superseded."""
+        current = _current(self.annual_history(person_id, year))
+        return current[-1] if current else None
+
+    def list_annual(self, year: int, *, unit_id: str | None = None,
+                    person_ids: Iterable[str] | None = None,
+                    current_only: bool = True) -> list[AnnualClassification]:
+        """Classifications of a year (by default only those in force), by person."""
+        stmt = select(_YEAR).where(_YEAR.c.year == year)
+        if unit_id is not None:
+            stmt = stmt.where(_YEAR.c.unit_id == unit_id)
+        if person_ids is not None:
+            stmt = stmt.where(_YEAR.c.person_id.in_(list(person_ids)))
+        found = self._all(AnnualClassification,
+                          stmt.order_by(_YEAR.c.person_id, _YEAR.c.created_at, _YEAR.c.id))
+        if not current_only:
+            return found
+        latest: dict[str, AnnualClassification] = {}
+        for c in _current(found):
+            latest[c.person_id] = c
+        return [latest[p] for p in sorted(latest)]
+
+
+def _current(rows: list[AnnualClassification]) -> list[AnnualClassification]:
+    """The rows nobody supersedes, in their original order."""
+    superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
+    return [r for r in rows if r.id not in superseded]

@@ -1,0 +1,101 @@
+"""Review-statement repository: leaders' confirmations, returns and verdicts (grow-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+
+from kpi_desktop.domain.model import ReviewStatement, ReviewTally, StatementKind
+from kpi_desktop.storage.orm import ReviewStatementRow
+from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+
+_STMT = table_of(ReviewStatementRow)
+_BATCH = 500
+
+
+def _verdict_key(statement: ReviewStatement) -> tuple[int, dt.datetime, str]:
+    """Later revision first wins, then later time, then id (a stable tie-break)."""
+    return (statement.revision, statement.created_at, statement.id)
+
+
+class ReviewRepository(Repository):
+    """Review statements about entry revisions (``uow.reviews``). Nothing is ever changed."""
+
+    def add(self, statement: ReviewStatement) -> None:
+        """Store a statement; its (entry, revision) must exist."""
+        self._insert(_STMT, to_row(statement))
+
+    def add_many(self, statements: Sequence[ReviewStatement]) -> int:
+        """Bulk-insert statements (demo generator, bundle import)."""
+        return self._insert_many(_STMT, [to_row(s) for s in statements])
+
+    def get(self, statement_id: str) -> ReviewStatement:
+        """One statement, or ``NotFound``."""
+        return self._get(ReviewStatement, _STMT, _STMT.c.id == statement_id, "statement",
+                         statement_id)
+
+    def find(self, statement_id: str) -> ReviewStatement | None:
+        """One statement, or ``None``."""
+        return self._one(ReviewStatement, _STMT, _STMT.c.id == statement_id)
+
+    def list_for_entry(self, entry_id: str) -> list[ReviewStatement]:
+        """Every statement about an entry, in order (revision, time, id)."""
+        stmt = (select(_STMT).where(_STMT.c.entry_id == entry_id)
+                .order_by(_STMT.c.revision, _STMT.c.created_at, _STMT.c.id))
+        return self._all(ReviewStatement, stmt)
+
+    def list_for_entries(self, entry_ids: Iterable[str]) -> dict[str, list[ReviewStatement]]:
+        """Statements about several entries, grouped by entry (every id present in the result)."""
+        ids = list(dict.fromkeys(entry_ids))
+        grouped: dict[str, list[ReviewStatement]] = {i: [] for i in ids}
+        for start in range(0, len(ids), _BATCH):
+            part = ids[start : start + _BATCH]
+            stmt = (select(_STMT).where(_STMT.c.entry_id.in_(part))
+                    .order_by(_STMT.c.revision, _STMT.c.created_at, _STMT.c.id))
+            for statement in self._all(ReviewStatement, stmt):
+                grouped[statement.entry_id].append(statement)
+        return grouped
+
+    def list_by_reviewer(
+        self, reviewer_id: str, *, since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[ReviewStatement]:
+        """What a reviewer stated, oldest first (for the leader's own delay report)."""
+        stmt = select(_STMT).where(_STMT.c.reviewer_id == reviewer_id)
+        if since is not None:
+            stmt = stmt.where(_STMT.c.created_at >= since)
+        if until is not None:
+            stmt = stmt.where(_STMT.c.created_at < until)
+        return self._all(ReviewStatement, stmt.order_by(_STMT.c.created_at, _STMT.c.id))
+
+    def latest_verdicts(self, entry_ids: Iterable[str]) -> dict[str, ReviewStatement]:
+        """The latest confirm/return per entry (entries without one are absent)."""
+        result: dict[str, ReviewStatement] = {}
+        for entry_id, statements in self.list_for_entries(entry_ids).items():
+            verdicts = [s for s in statements if s.kind.is_verdict]
+            if verdicts:
+                result[entry_id] = max(verdicts, key=_verdict_key)
+        return result
+
+    def tallies(self, entry_ids: Iterable[str]) -> dict[str, ReviewTally]:
+        """The scoring inputs per entry: failed reviews, delays, exemption, latest verdict.
+
+        Every requested id is in the result (an entry nobody reviewed gets an empty tally).
+        """
+        result: dict[str, ReviewTally] = {}
+        for entry_id, statements in self.list_for_entries(entry_ids).items():
+            verdicts = [s for s in statements if s.kind.is_verdict]
+            latest = max(verdicts, key=_verdict_key) if verdicts else None
+            result[entry_id] = ReviewTally(
+                entry_id=entry_id,
+                failed_reviews=sum(s.kind is StatementKind.QUALITY_FAILED for s in statements),
+                delays=sum(s.kind is StatementKind.DELAY for s in statements),
+                objective_cause=any(s.kind is StatementKind.OBJECTIVE_CAUSE for s in statements),
+                verdict=None if latest is None else latest.kind,
+                verdict_revision=None if latest is None else latest.revision,
+                verdict_reason="" if latest is None else latest.reason,
+                verdict_at=None if latest is None else latest.created_at,
+            )
+        return result
