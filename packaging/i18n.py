@@ -1,8 +1,8 @@
 """Translation workflow: extract strings, fill Vietnamese text, compile .qm files.
 
-    python packaging/i18n.py update          # lupdate all sources into translations/*.ts, then lrelease
-    python packaging/i18n.py missing         # list Vietnamese messages that still need a translation
-    python packaging/i18n.py fill FILE.json  # set translations from {"Context": {"source": "bản dịch"}}
+    python packaging/i18n.py update          # extract every marked string, then compile
+    python packaging/i18n.py missing         # Vietnamese messages that still need a text
+    python packaging/i18n.py fill FILE.json  # {"Context": {"source": "bản dịch"}} into the .ts
     python packaging/i18n.py release         # compile translations/*.ts into .qm only
 
 The .ts files are the source of truth and are committed with their compiled .qm files; a test

@@ -25,3 +25,26 @@ def _english_by_default():
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+DEMO_TODAY = "2026-11-23"
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory: pytest.TempPathFactory):
+    """A data folder with the demo organisation, made once per test session (read-only use)."""
+    from kpi_desktop.app import main
+
+    folder = tmp_path_factory.mktemp("demo-master")
+    assert main(["--data-dir", str(folder), "--lang", "en", "demo", "--today", DEMO_TODAY]) == 0
+    return folder
+
+
+@pytest.fixture
+def demo_dir(demo_master, tmp_path):
+    """A private copy of the demo data folder that a test may change."""
+    import shutil
+
+    target = tmp_path / "demo"
+    shutil.copytree(demo_master, target)
+    return target

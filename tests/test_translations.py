@@ -64,4 +64,4 @@ def test_translate_switches_language_without_qt_widgets():
 
 def test_unknown_text_falls_back_to_source_and_fills_placeholders():
     i18n.set_language("vi")
-    assert i18n.translate("Nowhere", "Plain {x}", x=3) == "Plain 3"
+    assert i18n.translate("Nowhere", "Plain {x}").format(x=3) == "Plain 3"

@@ -98,7 +98,7 @@ def to_decimal(value: Decimal | int | str, *, field: str = "value") -> Decimal:
     Raises:
         RefusedValue: ``decimal_malformed`` when the value is not a finite decimal number.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise RefusedValue("decimal_malformed", field=field, value=str(value))
     try:
         result = value if isinstance(value, Decimal) else Decimal(normalize_text(str(value)))

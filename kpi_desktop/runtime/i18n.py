@@ -91,11 +91,12 @@ def on_language_changed(listener: Callable[[str], None]) -> Callable[[], None]:
     return unsubscribe
 
 
-def translate(context: str, text: str, disambiguation: str | None = None, **params: object) -> str:
-    """Translate ``text`` of ``context`` into the current language and fill its ``{placeholders}``.
+def translate(context: str, text: str, disambiguation: str | None = None) -> str:
+    """Translate ``text`` of ``context`` into the current language.
 
-    Call it with literal strings so lupdate can find them: ``translate("Cli", "Unknown person {id}",
-    id=person_id)``.
+    Call it with literal strings and fill placeholders afterwards, so lupdate can find them:
+    ``translate("Cli", "Unknown person {id}").format(id=person_id)`` (lupdate skips calls
+    that have keyword arguments).
     """
     translator = _state.translator
     result = text
@@ -103,7 +104,7 @@ def translate(context: str, text: str, disambiguation: str | None = None, **para
         found = translator.translate(context, text, disambiguation)
         if found:
             result = found
-    return result.format(**params) if params else result
+    return result
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate knows

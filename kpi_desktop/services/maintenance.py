@@ -11,9 +11,12 @@ from kpi_desktop.storage.backup import integrity_check
 def check_database(path: Path) -> list[str]:
     """Problems found in the database at ``path`` (empty when it is intact)."""
     if not path.exists():
-        return [translate("Maintenance", "There is no database at {path}.", path=str(path))]
+        return [translate("Maintenance", "There is no database at {path}.").format(path=str(path))]
     try:
         return integrity_check(path, full=True)
     except Exception as error:  # noqa: BLE001 - any failure to read is damage to report
-        return [translate("Maintenance", "The database cannot be read: {error}",
-                          error=str(error))]
+        return [
+            translate("Maintenance", "The database cannot be read: {error}").format(
+                error=str(error)
+            )
+        ]

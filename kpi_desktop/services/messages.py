@@ -14,46 +14,46 @@ from kpi_desktop.runtime.i18n import translate
 
 
 def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
-    t = translate
     return {
-        "not_found": lambda p: t("Errors", "No {kind} with the identifier “{id}”.", kind=kind_label(
-            str(p.get("kind", ""))), id=p.get("id", "")),
-        "period_malformed": lambda p: t(
-            "Errors", "“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).",
-            value=p.get("value", "")),
-        "year_malformed": lambda p: t(
-            "Errors", "“{value}” is not a year: write four digits, for example 2026.",
-            value=p.get("value", "")),
-        "date_malformed": lambda p: t(
-            "Errors", "“{value}” is not a date: write it as YYYY-MM-DD (for example 2026-03-15).",
-            value=p.get("value", "")),
-        "date_in_future": lambda p: t(
-            "Errors", "The work date {date} is in the future: work can only be logged once done.",
-            date=p.get("date", "")),
-        "completed_before_start": lambda p: t(
-            "Errors", "The completion date {completed} is before the work date {date}.",
-            completed=p.get("completed", ""), date=p.get("date", "")),
-        "quantity_not_positive": lambda p: t(
-            "Errors", "The quantity must be greater than zero (got {value}).",
-            value=p.get("value", "")),
-        "item_not_allowed": lambda p: t(
-            "Errors", "The catalog item {code} is not in the list of job position “{position}”.",
-            code=p.get("code", ""), position=p.get("position", "")),
-        "entry_not_editable": lambda p: t(
-            "Errors", "This entry is {status} and can no longer be edited.",
-            status=p.get("status", "")),
-        "period_locked": lambda p: t(
-            "Errors", "The period {period} is locked: ask your evaluator to reopen it.",
-            period=p.get("period", "")),
-        "general_points_out_of_range": lambda p: t(
-            "Errors", "General criteria points must be between 0 and 30 (got {value}).",
-            value=p.get("value", "")),
-        "database_exists": lambda p: t(
-            "Errors", "The data folder already holds an organisation ({path}); use another folder.",
-            path=p.get("path", "")),
-        "catalog_xlsx_invalid": lambda p: t(
-            "Errors", "The catalog file cannot be read: sheet “{sheet}”, row {row}: {reason}.",
-            sheet=p.get("sheet", ""), row=p.get("row", ""), reason=p.get("reason", "")),
+        "not_found": lambda p: translate("Errors", "No {kind} with the identifier “{id}”.").format(
+            kind=kind_label(str(p.get("kind", ""))), id=p.get("id", "")
+        ),
+        "period_malformed": lambda p: translate(
+            "Errors", "“{value}” is not a period: write a month as YYYY-MM (for example 2026-03)."
+        ).format(value=p.get("value", "")),
+        "year_malformed": lambda p: translate(
+            "Errors", "“{value}” is not a year: write four digits, for example 2026."
+        ).format(value=p.get("value", "")),
+        "date_malformed": lambda p: translate(
+            "Errors", "“{value}” is not a date: write it as YYYY-MM-DD (for example 2026-03-15)."
+        ).format(value=p.get("value", "")),
+        "date_in_future": lambda p: translate(
+            "Errors", "The work date {date} is in the future: work can only be logged once done."
+        ).format(date=p.get("date", "")),
+        "completed_before_start": lambda p: translate(
+            "Errors", "The completion date {completed} is before the work date {date}."
+        ).format(completed=p.get("completed", ""), date=p.get("date", "")),
+        "quantity_not_positive": lambda p: translate(
+            "Errors", "The quantity must be greater than zero (got {value})."
+        ).format(value=p.get("value", "")),
+        "item_not_allowed": lambda p: translate(
+            "Errors", "The catalog item {code} is not in the list of job position “{position}”."
+        ).format(code=p.get("code", ""), position=p.get("position", "")),
+        "entry_not_editable": lambda p: translate(
+            "Errors", "This entry is {status} and can no longer be edited."
+        ).format(status=p.get("status", "")),
+        "period_locked": lambda p: translate(
+            "Errors", "The period {period} is locked: ask your evaluator to reopen it."
+        ).format(period=p.get("period", "")),
+        "general_points_out_of_range": lambda p: translate(
+            "Errors", "General criteria points must be between 0 and 30 (got {value})."
+        ).format(value=p.get("value", "")),
+        "database_exists": lambda p: translate(
+            "Errors", "The data folder already holds an organisation ({path}); use another folder."
+        ).format(path=p.get("path", "")),
+        "catalog_xlsx_invalid": lambda p: translate(
+            "Errors", "The catalog file cannot be read: sheet “{sheet}”, row {row}: {reason}."
+        ).format(sheet=p.get("sheet", ""), row=p.get("row", ""), reason=p.get("reason", "")),
     }
 
 
@@ -66,8 +66,9 @@ def describe(error: KpiError) -> str:
         except (KeyError, IndexError, ValueError):
             pass
     detail = ", ".join(f"{k}={v}" for k, v in error.params.items())
-    return translate("Errors", "The value was refused ({code}).", code=f"{error.code}: {detail}"
-                     if detail else error.code)
+    return translate("Errors", "The value was refused ({code}).").format(
+        code=f"{error.code}: {detail}" if detail else error.code
+    )
 
 
 def kind_label(kind: str) -> str:

@@ -19,7 +19,9 @@ class OrganisationService:
     def people_overview(self) -> list[dict[str, Any]]:
         """Everyone with their unit and position, grouped by unit (in unit order)."""
         with self._db.unit_of_work(read_only=True) as uow:
-            units = {u.id: u for u in uow.org.list_units()}
+            # the agency or commune first, then its divisions by name
+            units = {u.id: u for u in sorted(uow.org.list_units(),
+                                             key=lambda u: (u.parent_id is not None, u.name_vi))}
             positions = {p.id: p for p in uow.org.list_job_positions()}
             order = {uid: index for index, uid in enumerate(units)}
             rows = []

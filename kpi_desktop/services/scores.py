@@ -161,27 +161,42 @@ class ScoreService:
         score = result.score.as_dict()
         why = []
         for line in result.lines:
-            why.append({
-                "code": line.code, "name_vi": line.name_vi, "name_en": line.name_en,
-                "coefficient": str(line.coefficient), "quantity": str(line.quantity),
-                "completed": line.completed, "extra": line.extra,
-                "failed_reviews": line.failed_reviews, "delays": line.delays,
-                "objective_cause": line.objective_cause,
-                "assigned_units": _num(line.assigned_units),
-                "completed_units": _num(line.completed_units),
-                "quality_units": _num(line.quality_units),
-                "ontime_units": _num(line.ontime_units),
-                "assignment_id": line.assignment_id, "entries": list(line.entry_ids),
-            })
+            why.append(
+                {
+                    "code": line.code,
+                    "name_vi": line.name_vi,
+                    "name_en": line.name_en,
+                    "coefficient": str(line.coefficient),
+                    "quantity": str(line.quantity),
+                    "completed": line.completed,
+                    "extra": line.extra,
+                    "failed_reviews": line.failed_reviews,
+                    "delays": line.delays,
+                    "objective_cause": line.objective_cause,
+                    "assigned_units": _num(line.assigned_units),
+                    "completed_units": _num(line.completed_units),
+                    "quality_units": _num(line.quality_units),
+                    "ontime_units": _num(line.ontime_units),
+                    "assignment_id": line.assignment_id,
+                    "entries": list(line.entry_ids),
+                }
+            )
         return {
-            "person": {"id": result.person.id, "name": result.person_name,
-                       "position": result.position_name, "role": result.person.role.value},
+            "person": {
+                "id": result.person.id,
+                "name": result.person_name,
+                "position": result.position_name,
+                "role": result.person.role.value,
+            },
             "period": str(result.period),
             "policy_version": result.score.policy_version,
             "insufficient": result.score.insufficient,
-            "a": score.get("a"), "b": score.get("b"), "c": score.get("c"),
-            "leader_factors": None if result.leader is None else {
-                "d": result.leader.d, "dd": result.leader.dd, "e": result.leader.e},
+            "a": score.get("a"),
+            "b": score.get("b"),
+            "c": score.get("c"),
+            "leader_factors": None
+            if result.leader is None
+            else {"d": result.leader.d, "dd": result.leader.dd, "e": result.leader.e},
             "task_ratio": score.get("task_ratio"),
             "task_points": score.get("task_points"),
             "general_points": score.get("general_points"),
@@ -189,11 +204,14 @@ class ScoreService:
             "total": score.get("total"),
             "level": None if result.score.level is None else result.score.level.value,
             "level_label": None if result.score.insufficient else level_label(result.score.level),
-            "totals_units": {"assigned": _num(result.score.assigned),
-                             "completed": _num(result.score.completed),
-                             "quality": _num(result.score.quality),
-                             "on_time": _num(result.score.on_time)},
-            "evaluation_status": None if result.evaluation_status is None
+            "totals_units": {
+                "assigned": _num(result.score.assigned),
+                "completed": _num(result.score.completed),
+                "quality": _num(result.score.quality),
+                "on_time": _num(result.score.on_time),
+            },
+            "evaluation_status": None
+            if result.evaluation_status is None
             else result.evaluation_status.value,
             "why": why,
         }
@@ -201,24 +219,31 @@ class ScoreService:
     @staticmethod
     def as_text(result: PersonPeriodResult) -> str:
         s = result.score
-        t = translate
         lines = [f"{result.person_name} — {result.position_name} — {result.period}"]
         if s.insufficient:
-            lines.append(t("Score", "Insufficient data: nothing was assigned in this period."))
+            lines.append(
+                translate("Score", "Insufficient data: nothing was assigned in this period.")
+            )
         else:
             lines += [
-                t("Score", "a (quantity) {value} %", value=_fmt(s.a)),
-                t("Score", "b (quality) {value} %", value=_fmt(s.b)),
-                t("Score", "c (timeliness) {value} %", value=_fmt(s.c)),
+                translate("Score", "a (quantity) {value} %").format(value=_fmt(s.a)),
+                translate("Score", "b (quality) {value} %").format(value=_fmt(s.b)),
+                translate("Score", "c (timeliness) {value} %").format(value=_fmt(s.c)),
             ]
             if result.leader is not None:
-                lines.append(t("Score", "d / đ / e {d} / {dd} / {e} %", d=result.leader.d,
-                               dd=result.leader.dd, e=result.leader.e))
+                lines.append(
+                    translate("Score", "d / đ / e {d} / {dd} / {e} %").format(
+                        d=result.leader.d, dd=result.leader.dd, e=result.leader.e
+                    )
+                )
             lines += [
-                t("Score", "Task points {value} of 70", value=_fmt(s.task_points)),
-                t("Score", "General criteria {value} of 30", value=_fmt(s.general_points)),
-                t("Score", "Total {value}: {level}", value=_fmt(s.total),
-                  level=level_label(s.level)),
+                translate("Score", "Task points {value} of 70").format(value=_fmt(s.task_points)),
+                translate("Score", "General criteria {value} of 30").format(
+                    value=_fmt(s.general_points)
+                ),
+                translate("Score", "Total {value}: {level}").format(
+                    value=_fmt(s.total), level=level_label(s.level)
+                ),
             ]
         return "\n".join(lines)
 
@@ -228,37 +253,57 @@ class ScoreService:
             "unit": {"id": result.unit.id, "name": result.unit.name_vi},
             "year": result.year,
             "policy_version": result.policy_version,
-            "people": [{
-                "id": row.person.id, "name": row.person.full_name,
-                "unit_id": row.person.unit_id, "role": row.person.role.value,
-                "months": [str(m) for m in row.months],
-                "monthly_totals": [_num(t) for t in row.monthly_totals],
-                "months_counted": len(row.months),
-                "mean": _num(row.result.mean),
-                "level": None if row.result.level is None else row.result.level.value,
-                "level_label": level_label(row.result.level),
-                "reason": row.result.reason.value,
-                "disciplined": row.disciplined,
-            } for row in result.rows],
+            "people": [
+                {
+                    "id": row.person.id,
+                    "name": row.person.full_name,
+                    "unit_id": row.person.unit_id,
+                    "role": row.person.role.value,
+                    "months": [str(m) for m in row.months],
+                    "monthly_totals": [_num(t) for t in row.monthly_totals],
+                    "months_counted": len(row.months),
+                    "mean": _num(row.result.mean),
+                    "level": None if row.result.level is None else row.result.level.value,
+                    "level_label": level_label(row.result.level),
+                    "reason": row.result.reason.value,
+                    "disciplined": row.disciplined,
+                }
+                for row in result.rows
+            ],
             "distribution": result.distribution,
-            "quota": {"excellent": result.quota.excellent, "good": result.quota.good,
-                      "limit": result.quota.limit, "excess": result.quota.excess,
-                      "base_reading": str(getattr(result.quota.base_reading, "value",
-                                                  result.quota.base_reading))},
+            "quota": {
+                "excellent": result.quota.excellent,
+                "good": result.quota.good,
+                "limit": result.quota.limit,
+                "excess": result.quota.excess,
+                "base_reading": str(
+                    getattr(result.quota.base_reading, "value", result.quota.base_reading)
+                ),
+            },
         }
 
     @staticmethod
     def classification_as_text(result: UnitClassification) -> str:
-        t = translate
-        out = [t("Score", "Classification {year} — {unit}", year=result.year,
-                 unit=result.unit.name_vi)]
+        out = [
+            translate("Score", "Classification {year} — {unit}").format(
+                year=result.year, unit=result.unit.name_vi
+            )
+        ]
         for row in result.rows:
             mean = "–" if row.result.mean is None else _fmt(row.result.mean)
-            out.append(f"  {row.person.id:<10} {row.person.full_name:<22} "
-                       f"{len(row.months):>2} {mean:>6}  {level_label(row.result.level)}")
-        out.append(t("Score", "Excellent: {excellent}, allowed: {limit}, over the quota: {excess}",
-                     excellent=result.quota.excellent, limit=result.quota.limit,
-                     excess=result.quota.excess))
+            out.append(
+                f"  {row.person.id:<10} {row.person.full_name:<22} "
+                f"{len(row.months):>2} {mean:>6}  {level_label(row.result.level)}"
+            )
+        out.append(
+            translate(
+                "Score", "Excellent: {excellent}, allowed: {limit}, over the quota: {excess}"
+            ).format(
+                excellent=result.quota.excellent,
+                limit=result.quota.limit,
+                excess=result.quota.excess,
+            )
+        )
         return "\n".join(out)
 
 
@@ -309,11 +354,13 @@ class Calculator:
             return self._cache[key]
         person = self._person(person_id)
         policy = self.policy_for(period.end)
-        assignments = [a for a in self.uow.assignments.list_for_person(person_id, period)
-                       if a.status is not AssignmentStatus.CANCELLED]
+        assignments = [
+            a
+            for a in self.uow.assignments.list_for_person(person_id, period)
+            if a.status is not AssignmentStatus.CANCELLED
+        ]
         linked = self.uow.worklog.list_for_assignments([a.id for a in assignments])
-        own = self.uow.worklog.list_for_period(person_id, period,
-                                               statuses=[EntryStatus.CONFIRMED])
+        own = self.uow.worklog.list_for_period(person_id, period, statuses=[EntryStatus.CONFIRMED])
         ad_hoc = [e for e in own if e.assignment_id is None]
         confirmed = [e for e in linked if e.status is EntryStatus.CONFIRMED] + ad_hoc
         tallies = self.uow.reviews.tallies([e.id for e in confirmed])
@@ -322,21 +369,36 @@ class Calculator:
         general, source = _general_points(evaluation)
         leader = self._leader_factors(person, period, evaluation)
         score = score_period(policy, [p[0] for p in pairs], general, leader)
-        why = tuple(self._why(line, meta, contribution)
-                    for (line, meta), contribution in zip(pairs, score.why, strict=True))
-        position = (self.uow.org.get_job_position(person.job_position_id)
-                    if person.job_position_id else None)
+        why = tuple(
+            self._why(line, meta, contribution)
+            for (line, meta), contribution in zip(pairs, score.why, strict=True)
+        )
+        position = (
+            self.uow.org.get_job_position(person.job_position_id)
+            if person.job_position_id
+            else None
+        )
         result = PersonPeriodResult(
-            person=person, person_name=person.full_name,
+            person=person,
+            person_name=person.full_name,
             position_name=position.name_vi if position else "",
-            period=period, score=score, lines=why, general_points=general,
-            general_source=source, leader=leader,
-            evaluation_status=None if evaluation is None else evaluation.status)
+            period=period,
+            score=score,
+            lines=why,
+            general_points=general,
+            general_source=source,
+            leader=leader,
+            evaluation_status=None if evaluation is None else evaluation.status,
+        )
         self._cache[key] = result
         return result
 
-    def _lines(self, assignments: Sequence[Assignment], confirmed: Iterable[WorkLogEntry],
-               tallies: dict[str, ReviewTally]) -> list[tuple[TaskLine, dict[str, Any]]]:
+    def _lines(
+        self,
+        assignments: Sequence[Assignment],
+        confirmed: Iterable[WorkLogEntry],
+        tallies: dict[str, ReviewTally],
+    ) -> list[tuple[TaskLine, dict[str, Any]]]:
         by_assignment: dict[str | None, list[WorkLogEntry]] = {}
         for entry in confirmed:
             by_assignment.setdefault(entry.assignment_id, []).append(entry)
@@ -349,52 +411,101 @@ class Calculator:
                 failed, delays, exempt = _outcome(entry, tally, assignment.deadline)
                 counted = min(entry.quantity, remaining)
                 if counted > 0:
-                    pairs.append((TaskLine(assignment.coefficient, counted, True, failed, delays,
-                                           objective_cause=exempt),
-                                  _meta(item, assignment.coefficient, counted, assignment.id,
-                                        (entry.id,))))
+                    pairs.append(
+                        (
+                            TaskLine(
+                                assignment.coefficient,
+                                counted,
+                                True,
+                                failed,
+                                delays,
+                                objective_cause=exempt,
+                            ),
+                            _meta(
+                                item, assignment.coefficient, counted, assignment.id, (entry.id,)
+                            ),
+                        )
+                    )
                     remaining -= counted
                 beyond = entry.quantity - counted
                 if beyond > 0:
-                    pairs.append((TaskLine(assignment.coefficient, beyond, True, failed, delays,
-                                           extra=True, objective_cause=exempt),
-                                  _meta(item, assignment.coefficient, beyond, assignment.id,
-                                        (entry.id,))))
+                    pairs.append(
+                        (
+                            TaskLine(
+                                assignment.coefficient,
+                                beyond,
+                                True,
+                                failed,
+                                delays,
+                                extra=True,
+                                objective_cause=exempt,
+                            ),
+                            _meta(item, assignment.coefficient, beyond, assignment.id, (entry.id,)),
+                        )
+                    )
             if remaining > 0:
-                pairs.append((TaskLine(assignment.coefficient, remaining, False),
-                              _meta(item, assignment.coefficient, remaining, assignment.id, ())))
+                pairs.append(
+                    (
+                        TaskLine(assignment.coefficient, remaining, False),
+                        _meta(item, assignment.coefficient, remaining, assignment.id, ()),
+                    )
+                )
         for entry in by_assignment.get(None, []):
             item = self._item(entry.catalog_item_id)
             failed, delays, exempt = _outcome(entry, tallies.get(entry.id), entry.deadline)
-            pairs.append((TaskLine(entry.coefficient, entry.quantity, True, failed, delays,
-                                   extra=True, objective_cause=exempt),
-                          _meta(item, entry.coefficient, entry.quantity, None, (entry.id,))))
+            pairs.append(
+                (
+                    TaskLine(
+                        entry.coefficient,
+                        entry.quantity,
+                        True,
+                        failed,
+                        delays,
+                        extra=True,
+                        objective_cause=exempt,
+                    ),
+                    _meta(item, entry.coefficient, entry.quantity, None, (entry.id,)),
+                )
+            )
         return pairs
 
     @staticmethod
     def _why(line: TaskLine, meta: dict[str, Any], contribution: Any) -> WhyLine:
         item: CatalogItem = meta["item"]
         return WhyLine(
-            code=item.code, name_vi=item.name_vi, name_en=item.name_en or item.name_vi,
-            coefficient=meta["coefficient"], quantity=meta["quantity"],
-            completed=line.completed, extra=line.extra, failed_reviews=line.failed_reviews,
-            delays=line.delays, objective_cause=line.objective_cause,
-            assigned_units=contribution.assigned, completed_units=contribution.completed_units,
-            quality_units=contribution.quality_units, ontime_units=contribution.on_time_units,
-            assignment_id=meta["assignment"], entry_ids=meta["entries"])
+            code=item.code,
+            name_vi=item.name_vi,
+            name_en=item.name_en or item.name_vi,
+            coefficient=meta["coefficient"],
+            quantity=meta["quantity"],
+            completed=line.completed,
+            extra=line.extra,
+            failed_reviews=line.failed_reviews,
+            delays=line.delays,
+            objective_cause=line.objective_cause,
+            assigned_units=contribution.assigned,
+            completed_units=contribution.completed_units,
+            quality_units=contribution.quality_units,
+            ontime_units=contribution.on_time_units,
+            assignment_id=meta["assignment"],
+            entry_ids=meta["entries"],
+        )
 
-    def _leader_factors(self, person: Person, period: Period,
-                        evaluation: MonthlyEvaluation | None) -> LeaderFactors | None:
+    def _leader_factors(
+        self, person: Person, period: Period, evaluation: MonthlyEvaluation | None
+    ) -> LeaderFactors | None:
         if not person.role.is_leader:
             return None
         d = _factor(evaluation.d if evaluation else None)
         subordinates = self.uow.org.evaluatees_of(person.id, period.end)
         if subordinates:
-            totals = [self.person_period(r.evaluatee_id, period).score.total
-                      for r in subordinates]
+            totals = [self.person_period(r.evaluatee_id, period).score.total for r in subordinates]
             d = head_d_factor(totals)
-        return LeaderFactors(d=d, dd=_factor(evaluation.dd if evaluation else None),
-                             e=_factor(evaluation.e if evaluation else None))
+        return LeaderFactors(
+            d=d,
+            dd=_factor(evaluation.dd if evaluation else None),
+            e=_factor(evaluation.e if evaluation else None),
+        )
 
     # -- a unit's year ---------------------------------------------------------------------
     def classify_unit(self, unit_id: str, year: int) -> UnitClassification:
@@ -404,8 +515,13 @@ class Calculator:
         unit_ids = self._unit_tree(unit_id)
         people = self.uow.org.list_people(unit_ids=unit_ids)
         policy = self.policy_for(dt.date(year, 12, 31))
-        evaluations = [e for e in self.uow.evaluations.list_monthly(
-            person_ids=[p.id for p in people], statuses=EVALUATED) if e.period.start.year == year]
+        evaluations = [
+            e
+            for e in self.uow.evaluations.list_monthly(
+                person_ids=[p.id for p in people], statuses=EVALUATED
+            )
+            if e.period.start.year == year
+        ]
         discipline = self.uow.discipline.list_for_year(year, person_ids=[p.id for p in people])
         disciplined = {e.person_id for e in discipline if e.kind in OVERRIDE_KINDS}
         by_person: dict[str, list[MonthlyEvaluation]] = {}
@@ -423,15 +539,26 @@ class Calculator:
                 months.append(evaluation.period)
                 totals.append(Fraction(total))
             result = classify_year(policy, totals, disciplined=person.id in disciplined)
-            rows.append(ClassificationRow(person=person, months=tuple(months),
-                                          monthly_totals=tuple(totals), result=result,
-                                          disciplined=person.id in disciplined))
+            rows.append(
+                ClassificationRow(
+                    person=person,
+                    months=tuple(months),
+                    monthly_totals=tuple(totals),
+                    result=result,
+                    disciplined=person.id in disciplined,
+                )
+            )
         levels = [row.result.level for row in rows]
         distribution = {level.value: levels.count(level) for level in Level}
         distribution["not_classified"] = levels.count(None)
-        return UnitClassification(unit=unit, year=year, rows=tuple(rows),
-                                  quota=check_quota(policy, levels),
-                                  policy_version=policy.version, distribution=distribution)
+        return UnitClassification(
+            unit=unit,
+            year=year,
+            rows=tuple(rows),
+            quota=check_quota(policy, levels),
+            policy_version=policy.version,
+            distribution=distribution,
+        )
 
     def _unit_tree(self, unit_id: str) -> list[str]:
         found, queue = [], [unit_id]
@@ -442,18 +569,29 @@ class Calculator:
         return found
 
 
-def _meta(item: CatalogItem, coefficient: Decimal, quantity: Decimal, assignment_id: str | None,
-          entry_ids: tuple[str, ...]) -> dict[str, Any]:
-    return {"item": item, "coefficient": coefficient, "quantity": quantity,
-            "assignment": assignment_id, "entries": entry_ids}
+def _meta(
+    item: CatalogItem,
+    coefficient: Decimal,
+    quantity: Decimal,
+    assignment_id: str | None,
+    entry_ids: tuple[str, ...],
+) -> dict[str, Any]:
+    return {
+        "item": item,
+        "coefficient": coefficient,
+        "quantity": quantity,
+        "assignment": assignment_id,
+        "entries": entry_ids,
+    }
 
 
 def _factor(value: Decimal | None) -> int:
     return 100 if value is None else int(value)
 
 
-def _outcome(entry: WorkLogEntry, tally: ReviewTally | None,
-             deadline: dt.date | None) -> tuple[int, int, bool]:
+def _outcome(
+    entry: WorkLogEntry, tally: ReviewTally | None, deadline: dt.date | None
+) -> tuple[int, int, bool]:
     failed = tally.failed_reviews if tally else 0
     delays = tally.delays if tally else 0
     deadline = entry.deadline or deadline

@@ -1,31 +1,29 @@
-"""Numbers and dates in the conventions of the current language (vi: 83,03 and dd/MM/yyyy)."""
+"""Numbers and dates in the conventions of the current language (vi: 1.234,56 and dd/MM/yyyy)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-
-from PySide6.QtCore import QLocale
 
 from kpi_desktop.runtime import i18n
 
 
-def locale() -> QLocale:
-    """The QLocale of the current UI language."""
-    if i18n.current_language() == "vi":
-        return QLocale(QLocale.Language.Vietnamese, QLocale.Territory.Vietnam)
-    return QLocale(QLocale.Language.English, QLocale.Territory.UnitedKingdom)
+def _decimal(value: Decimal | Fraction | float | int) -> Decimal:
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(str(value))
 
 
 def number(value: Decimal | Fraction | float | int | None, decimals: int = 2) -> str:
-    """``value`` with ``decimals`` places, or an en dash when there is none."""
+    """``value`` rounded half-up to ``decimals`` places (as the scores are), or an en dash."""
     if value is None:
         return "–"
-    rounded = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(
-        value, Fraction) else Decimal(str(value))
-    text = locale().toString(float(round(rounded, decimals)), "f", decimals)
-    return text.replace("\u00a0", " ")
+    rounded = _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
+    if i18n.current_language() == "vi":
+        text = text.translate(str.maketrans({",": ".", ".": ","}))
+    return text
 
 
 def percent(value: Decimal | Fraction | float | None) -> str:
@@ -33,5 +31,9 @@ def percent(value: Decimal | Fraction | float | None) -> str:
 
 
 def date(value: dt.date | None) -> str:
-    return "" if value is None else value.strftime("%d/%m/%Y" if i18n.current_language() == "vi"
-                                                   else "%d %b %Y")
+    """dd/MM/yyyy in Vietnamese, "5 Mar 2026" in English."""
+    if value is None:
+        return ""
+    if i18n.current_language() == "vi":
+        return value.strftime("%d/%m/%Y")
+    return f"{value.day} {value.strftime('%b %Y')}"

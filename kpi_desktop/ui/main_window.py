@@ -38,7 +38,7 @@ _Index = QModelIndex | QPersistentModelIndex
 class WhyModel(QAbstractTableModel):
     """Each line's contribution to a, b and c (the "why" of a score)."""
 
-    COLUMNS = 8
+    COLUMNS = 9
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,7 +61,8 @@ class WhyModel(QAbstractTableModel):
             return None
         return [self.tr("Code"), self.tr("Product / work"), self.tr("Coefficient"),
                 self.tr("Quantity"), self.tr("Assigned (units)"), self.tr("Completed (units)"),
-                self.tr("Quality (units)"), self.tr("On time (units)")][section]
+                self.tr("Quality (units)"), self.tr("On time (units)"),
+                self.tr("Remarks")][section]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -74,13 +75,27 @@ class WhyModel(QAbstractTableModel):
                       formatting.number(line.quantity), formatting.number(line.assigned_units),
                       formatting.number(line.completed_units),
                       formatting.number(line.quality_units),
-                      formatting.number(line.ontime_units)]
+                      formatting.number(line.ontime_units), self._remarks(line)]
             return values[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._explain(line)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= column <= 7:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _remarks(self, line: Any) -> str:
+        parts = []
+        if line.extra:
+            parts.append(self.tr("extra"))
+        if not line.completed:
+            parts.append(self.tr("not completed"))
+        if line.failed_reviews:
+            parts.append(self.tr("failed review ×{n}").format(n=line.failed_reviews))
+        if line.delays:
+            parts.append(self.tr("late ×{n}").format(n=line.delays))
+        if line.objective_cause:
+            parts.append(self.tr("objective cause"))
+        return ", ".join(parts)
 
     def _explain(self, line: Any) -> str:
         parts = []
@@ -124,7 +139,10 @@ class ScorePanel(QWidget):
         self.why.setModel(self.why_model)
         self.why.setAlternatingRowColors(True)
         self.why.verticalHeader().hide()
-        self.why.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.why.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.why.verticalHeader().setDefaultSectionSize(24)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.period_label)

@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from storage_seed import T0, Org
 from sqlalchemy import text
+from storage_seed import T0, Org
 
 from kpi_desktop.domain.errors import InvalidState, RefusedValue
 from kpi_desktop.domain.model import (

@@ -13,7 +13,7 @@ from dataclasses import fields
 from functools import cache
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlalchemy import ColumnElement, String, Table, insert, or_, select, type_coerce, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,12 @@ def from_row(cls: type[T], row: Row[Any] | Mapping[str, Any]) -> T:
 def table_of(orm_class: type) -> Table:
     """The Core table of a mapped class (typed as :class:`~sqlalchemy.Table`)."""
     return cast(Table, orm_class.__table__)  # type: ignore[attr-defined]
+
+
+def in_year(column: ColumnElement[Any], year: int) -> ColumnElement[bool]:
+    """Rows whose period column lies in ``year`` ("2026", "2026-03", "2026-Q1", "2026-H2")."""
+    text = type_coerce(column, String())
+    return or_(text == f"{year:04d}", text.like(f"{year:04d}-%"))
 
 
 def chunks(rows: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
@@ -81,7 +87,9 @@ class Repository:
         row = self._session.execute(select(table).where(where)).first()
         return None if row is None else from_row(cls, row)
 
-    def _get(self, cls: type[T], table: Table, where: ColumnElement[bool], kind: str, key: Any) -> T:
+    def _get(
+        self, cls: type[T], table: Table, where: ColumnElement[bool], kind: str, key: Any
+    ) -> T:
         found = self._one(cls, table, where)
         if found is None:
             raise NotFound("not_found", kind=kind, id=str(key))

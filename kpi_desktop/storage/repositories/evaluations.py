@@ -10,7 +10,7 @@ from kpi_desktop.domain.errors import InvalidState, NotFound
 from kpi_desktop.domain.model import AnnualClassification, EvaluationStatus, MonthlyEvaluation
 from kpi_desktop.domain.values import Period
 from kpi_desktop.storage.orm import AnnualClassificationRow, MonthlyEvaluationRow
-from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+from kpi_desktop.storage.repositories._base import Repository, in_year, table_of, to_row
 
 _MONTH = table_of(MonthlyEvaluationRow)
 _YEAR = table_of(AnnualClassificationRow)
@@ -66,7 +66,7 @@ class EvaluationRepository(Repository):
         if period is not None:
             stmt = stmt.where(_MONTH.c.period == _period(period))
         if year is not None:
-            stmt = stmt.where(_MONTH.c.period.like(f"{year:04d}-%"))
+            stmt = stmt.where(in_year(_MONTH.c.period, year))
         if unit_id is not None:
             stmt = stmt.where(_MONTH.c.unit_id == unit_id)
         if statuses is not None:
@@ -79,7 +79,7 @@ class EvaluationRepository(Repository):
         """Evaluations confirmed by ``evaluator_id`` (a month stays with its evaluator)."""
         stmt = select(_MONTH).where(_MONTH.c.evaluator_id == evaluator_id)
         if year is not None:
-            stmt = stmt.where(_MONTH.c.period.like(f"{year:04d}-%"))
+            stmt = stmt.where(in_year(_MONTH.c.period, year))
         found = self._all(MonthlyEvaluation, stmt)
         return sorted(found, key=lambda e: (e.person_id, e.period.start))
 

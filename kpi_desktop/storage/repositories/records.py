@@ -28,7 +28,7 @@ from kpi_desktop.storage.orm import (
     PolicyVersionRow,
     SettingRow,
 )
-from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+from kpi_desktop.storage.repositories._base import Repository, in_year, table_of, to_row
 
 _DISC = table_of(DisciplineEventRow)
 _APPEAL = table_of(AppealRow)
@@ -135,7 +135,7 @@ class OrgResultRepository(Repository):
         if period is not None:
             stmt = stmt.where(_IND.c.period == _period(period))
         if year is not None:
-            stmt = stmt.where((_IND.c.period == str(year)) | _IND.c.period.like(f"{year:04d}-%"))
+            stmt = stmt.where(in_year(_IND.c.period, year))
         found = self._all(OrgIndicator, stmt.order_by(_IND.c.unit_id, _IND.c.code))
         return sorted(found, key=lambda i: (i.unit_id, i.period.start, i.period.kind.months,
                                             i.code))

@@ -1,0 +1,87 @@
+"""The demo organisation has something real for every screen (issue 2, item 4)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+import pytest
+
+from kpi_desktop.domain.model import EntryStatus, ExtraKind, StatementKind
+from kpi_desktop.runtime.paths import app_paths
+from kpi_desktop.services.context import AppServices
+from kpi_desktop.services.scores import parse_period
+
+
+@pytest.fixture(scope="module")
+def services(demo_master):
+    opened = AppServices.open(app_paths(demo_master))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def year(services):
+    return services.scores.classify_unit("xa", 2026)
+
+
+def test_all_four_levels_and_the_special_cases(year):
+    levels = Counter(row.result.level.value for row in year.rows if row.result.level)
+    assert set(levels) == {"excellent", "good", "complete", "not_complete"}
+    not_classified = [row for row in year.rows if row.result.level is None]
+    assert [row.person.id for row in not_classified] == ["vp-cv3"]
+    assert len(not_classified[0].months) < 6
+    disciplined = {row.person.id: row for row in year.rows if row.disciplined}
+    assert disciplined["kt-cv4"].result.level.value == "not_complete"
+    assert disciplined["kt-cv4"].result.mean >= 70  # the score alone would be Good
+    assert 15 <= len(year.rows) <= 30
+    assert year.quota.excess > 0  # the quota warning has something to show
+
+
+def test_a_head_with_d_at_fifty_percent(services):
+    factors = [services.scores.person_period("hcc-gd", f"2026-{m:02d}").leader
+               for m in range(1, 11)]
+    assert any(f is not None and f.d == 50 for f in factors)
+
+
+def test_a_month_with_insufficient_data(services):
+    result = services.scores.person_period("kt-cv3", "2026-05")
+    assert result.score.insufficient
+    assert result.score.total is None and result.score.level is None
+
+
+def test_returned_late_and_ad_hoc_entries(services):
+    with services.db.unit_of_work(read_only=True) as uow:
+        entries = uow.worklog.list_for_people([p.id for p in uow.org.list_people()])
+        statuses = Counter(e.status for e in entries)
+        kinds = Counter(e.extra_kind for e in entries)
+        statements = uow.reviews.list_for_entries([e.id for e in entries])
+    kinds_said = Counter(s.kind for group in statements.values() for s in group)
+    assert statuses[EntryStatus.RETURNED] > 0 and statuses[EntryStatus.CONFIRMED] > 1000
+    assert statuses[EntryStatus.DRAFT] > 0 and statuses[EntryStatus.SUBMITTED] > 0
+    assert kinds[ExtraKind.AD_HOC] > 0
+    assert kinds_said[StatementKind.DELAY] > 0
+    assert kinds_said[StatementKind.QUALITY_FAILED] > 0
+    assert kinds_said[StatementKind.RETURN] > 0
+    assert any(e.deadline and e.completed_on and e.completed_on > e.deadline for e in entries)
+
+
+def test_text_is_stored_in_nfc(services):
+    with services.db.unit_of_work(read_only=True) as uow:
+        texts = [p.full_name for p in uow.org.list_people()]
+        texts += [i.name_vi for i in uow.catalog.list_items()]
+    assert texts and all(unicodedata.is_normalized("NFC", t) for t in texts)
+
+
+def test_the_demo_is_refused_on_a_folder_that_has_one(demo_dir):
+    from kpi_desktop.domain.errors import RefusedValue
+    from kpi_desktop.storage.backup import dump_database
+
+    before = dump_database(demo_dir / "kpi.db")
+    opened = AppServices.open(app_paths(demo_dir))
+    try:
+        with pytest.raises(RefusedValue):
+            opened.demo.create(today=parse_period("2026-11").end)
+    finally:
+        opened.close()
+    assert dump_database(demo_dir / "kpi.db") == before
