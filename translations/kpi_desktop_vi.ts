@@ -210,6 +210,58 @@
             <translation>Không đọc được tệp danh mục: trang “{sheet}”, dòng {row}: {reason}.</translation>
         </message>
         <message>
+            <source>The assignment {assignment} is for another catalog item than {code}.</source>
+            <translation>Nhiệm vụ được giao {assignment} thuộc sản phẩm/công việc khác, không phải {code}.</translation>
+        </message>
+        <message>
+            <source>A corrected entry needs a reason for the change.</source>
+            <translation>Mục được sửa lại phải ghi rõ lý do sửa.</translation>
+        </message>
+        <message>
+            <source>“{value}” is not a number.</source>
+            <translation>“{value}” không phải là số.</translation>
+        </message>
+        <message>
+            <source>{field} cannot be negative (got {value}).</source>
+            <translation>{field} không được âm (đã nhập {value}).</translation>
+        </message>
+        <message>
+            <source>The leader factors d, đ and e can only be 100 % or 50 % (got {value}).</source>
+            <translation>Các tiêu chí d, đ, e của lãnh đạo chỉ nhận 100 % hoặc 50 % (đã nhập {value}).</translation>
+        </message>
+        <message>
+            <source>Ad hoc or taken-over work only counts once it is completed.</source>
+            <translation>Nhiệm vụ phát sinh hoặc tiếp nhận thêm chỉ được tính khi đã hoàn thành.</translation>
+        </message>
+        <message>
+            <source>This record already exists.</source>
+            <translation>Bản ghi này đã tồn tại.</translation>
+        </message>
+        <message>
+            <source>The record refers to something that does not exist.</source>
+            <translation>Bản ghi tham chiếu tới dữ liệu không tồn tại.</translation>
+        </message>
+        <message>
+            <source>The database is busy in another program; try again in a moment.</source>
+            <translation>Cơ sở dữ liệu đang được chương trình khác sử dụng; vui lòng thử lại sau giây lát.</translation>
+        </message>
+        <message>
+            <source>The disk is full: free some space and try again; nothing was saved.</source>
+            <translation>Ổ đĩa đã đầy: hãy giải phóng dung lượng rồi thử lại; chưa có gì được lưu.</translation>
+        </message>
+        <message>
+            <source>The database file is damaged; restore it from a backup.</source>
+            <translation>Tệp cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu.</translation>
+        </message>
+        <message>
+            <source>The database file cannot be written (read-only).</source>
+            <translation>Không ghi được vào tệp cơ sở dữ liệu (chỉ đọc).</translation>
+        </message>
+        <message>
+            <source>The data was written by a newer version of KPI Desktop: please update.</source>
+            <translation>Dữ liệu được tạo bởi phiên bản KPI Desktop mới hơn: vui lòng cập nhật ứng dụng.</translation>
+        </message>
+        <message>
             <source>The value was refused ({code}).</source>
             <translation>Giá trị bị từ chối ({code}).</translation>
         </message>

@@ -54,6 +54,43 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "catalog_xlsx_invalid": lambda p: translate(
             "Errors", "The catalog file cannot be read: sheet “{sheet}”, row {row}: {reason}."
         ).format(sheet=p.get("sheet", ""), row=p.get("row", ""), reason=p.get("reason", "")),
+        "assignment_item_mismatch": lambda p: translate(
+            "Errors", "The assignment {assignment} is for another catalog item than {code}."
+        ).format(assignment=p.get("assignment", ""), code=p.get("code", "")),
+        "revision_reason_missing": lambda p: translate(
+            "Errors", "A corrected entry needs a reason for the change."
+        ),
+        "decimal_malformed": lambda p: translate("Errors", "“{value}” is not a number.").format(
+            value=p.get("value", "")
+        ),
+        "negative_value": lambda p: translate(
+            "Errors", "{field} cannot be negative (got {value})."
+        ).format(field=p.get("field", ""), value=p.get("value", "")),
+        "leader_factor_invalid": lambda p: translate(
+            "Errors", "The leader factors d, đ and e can only be 100 % or 50 % (got {value})."
+        ).format(value=p.get("value", "")),
+        "extra_not_completed": lambda p: translate(
+            "Errors", "Ad hoc or taken-over work only counts once it is completed."
+        ),
+        "duplicate_record": lambda p: translate("Errors", "This record already exists."),
+        "reference_unknown": lambda p: translate(
+            "Errors", "The record refers to something that does not exist."
+        ),
+        "database_locked": lambda p: translate(
+            "Errors", "The database is busy in another program; try again in a moment."
+        ),
+        "disk_full": lambda p: translate(
+            "Errors", "The disk is full: free some space and try again; nothing was saved."
+        ),
+        "database_damaged": lambda p: translate(
+            "Errors", "The database file is damaged; restore it from a backup."
+        ),
+        "database_read_only": lambda p: translate(
+            "Errors", "The database file cannot be written (read-only)."
+        ),
+        "schema_too_new": lambda p: translate(
+            "Errors", "The data was written by a newer version of KPI Desktop: please update."
+        ),
     }
 
 

@@ -515,13 +515,9 @@ class Calculator:
         unit_ids = self._unit_tree(unit_id)
         people = self.uow.org.list_people(unit_ids=unit_ids)
         policy = self.policy_for(dt.date(year, 12, 31))
-        evaluations = [
-            e
-            for e in self.uow.evaluations.list_monthly(
-                person_ids=[p.id for p in people], statuses=EVALUATED
-            )
-            if e.period.start.year == year
-        ]
+        evaluations = self.uow.evaluations.list_monthly(
+            person_ids=[p.id for p in people], year=year, statuses=EVALUATED
+        )
         discipline = self.uow.discipline.list_for_year(year, person_ids=[p.id for p in people])
         disciplined = {e.person_id for e in discipline if e.kind in OVERRIDE_KINDS}
         by_person: dict[str, list[MonthlyEvaluation]] = {}

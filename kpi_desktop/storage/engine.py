@@ -27,7 +27,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
 from kpi_desktop.domain.errors import StorageProblem
@@ -114,10 +114,11 @@ def alembic_config(url: str | None = None) -> Config:
         command.revision(cfg, "add x", autogenerate=True, rev_id="0002")
     """
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # ConfigParser interpolation: a literal "%" in a path must be doubled.
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     cfg.set_main_option("path_separator", "os")
     if url is not None:
-        cfg.set_main_option("sqlalchemy.url", url)
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
@@ -134,7 +135,9 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_database(path: Path | str, *, target: str = "head") -> tuple[str | None, str]:
+def upgrade_database(
+    path: Path | str, *, target: str = "head"
+) -> tuple[str | None, str | None]:
     """Migrate the database file at ``path`` to ``target``; returns (revision before, after).
 
     Runs in one transaction with foreign-key enforcement off (batch mode rebuilds tables), then
@@ -163,7 +166,7 @@ def upgrade_database(path: Path | str, *, target: str = "head") -> tuple[str | N
                 raise StorageProblem("migration_broke_references", count=len(broken))
             after = current_revision(connection)
             log.info("Database %s migrated from %s to %s", path, before, after)
-            return before, after or ""
+            return before, after
     except DBAPIError as exc:
         raise translate_db_error(exc) from exc
     finally:
@@ -238,10 +241,6 @@ class Database:
         """
         factory = self._read_sessions if read_only else self._write_sessions
         return unit_of_work(factory, commit=not read_only, translate=translate_db_error)
-
-    def session(self) -> Session:
-        """A bare session (storage-internal tools only; services use :meth:`unit_of_work`)."""
-        return self._write_sessions()
 
     def close(self) -> None:
         """Close every pooled connection (the WAL is checkpointed by SQLite on last close)."""

@@ -105,3 +105,23 @@ def test_audit_rows_cannot_be_rewritten_even_with_sql(db: Database, db_path: Pat
             uow._session.execute(text(statement))
         assert caught.value.code == "audit_append_only"
     assert dump_database(db_path) == before
+
+
+def test_readers_are_not_blocked_by_an_open_writer(db: Database, org: Org) -> None:
+    import threading
+    import time
+
+    seen: list[str | None] = []
+
+    def read() -> None:
+        with db.unit_of_work(read_only=True) as uow:
+            seen.append(uow.settings.get("k", "absent"))
+
+    with db.unit_of_work() as uow:
+        uow.settings.set("k", "uncommitted")  # this unit of work now holds the write lock
+        started = time.monotonic()
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(timeout=4)
+        assert time.monotonic() - started < 2
+    assert seen == ["absent"]  # the reader saw the last committed state, without waiting
