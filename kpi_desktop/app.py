@@ -29,17 +29,21 @@ def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     from kpi_desktop.runtime.logging_setup import setup_logging
     from kpi_desktop.runtime.paths import app_paths
     from kpi_desktop.runtime.settings import Settings
-    from kpi_desktop.services.context import AppServices
-    from kpi_desktop.ui.main_window import MainWindow
+    from kpi_desktop.ui.crash_dialog import CrashHandler
+    from kpi_desktop.ui.desktop_window import DesktopWindow
 
     paths = app_paths(args.data_dir).ensure()
-    setup_logging(paths.log_dir)
+    tail = setup_logging(paths.log_dir)
     settings = Settings.load(paths.settings_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("KPI Desktop")
     i18n.set_language(args.lang or settings.language)
-    services = AppServices.open(paths, create_demo_if_empty=True)
-    window = MainWindow(services, settings=settings, settings_path=paths.settings_file)
+    crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
+    crash.install()
+    services = open_services_or_recover(paths, quiet=args.selftest)
+    if services is None:
+        return 1
+    window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file)
     window.show()
     if args.selftest:
         app.processEvents()
@@ -50,3 +54,38 @@ def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     code = app.exec()
     services.close()
     return code
+
+
+def open_services_or_recover(paths, *, quiet: bool = False):  # noqa: ANN001, ANN201
+    """Open the data folder; when the database is damaged, offer the newest good backup."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from kpi_desktop.domain.errors import KpiError
+    from kpi_desktop.runtime.i18n import translate
+    from kpi_desktop.services.backups import BackupService
+    from kpi_desktop.services.context import AppServices
+    from kpi_desktop.services.messages import describe
+
+    while True:
+        try:
+            return AppServices.open(paths, create_demo_if_empty=True)
+        except KpiError as error:
+            backup = error.params.get("backup") if error.code == "database_damaged" else None
+            if quiet:
+                print(describe(error), file=sys.stderr)
+                return None
+            box = QMessageBox(QMessageBox.Icon.Critical, "KPI Desktop", describe(error))
+            if backup:
+                box.setInformativeText(translate(
+                    "App",
+                    "The newest good backup is {path}. Restore it now? The damaged file is "
+                    "kept in the backups folder.").format(path=backup))
+                box.setStandardButtons(QMessageBox.StandardButton.Yes
+                                       | QMessageBox.StandardButton.Close)
+            else:
+                box.setStandardButtons(QMessageBox.StandardButton.Close)
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return None
+            from pathlib import Path
+
+            BackupService(paths.database, paths.backup_dir).restore(Path(backup))

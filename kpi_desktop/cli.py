@@ -23,10 +23,21 @@ log = logging.getLogger("kpi_desktop.cli")
 
 
 def _prescan(argv: Sequence[str]) -> argparse.Namespace:
+    """The global ``--data-dir`` and ``--lang`` given before the command (a command's own
+    ``--lang``, e.g. the language of a PDF, is not the language of the messages)."""
+    head: list[str] = []
+    tokens = list(argv)
+    while tokens:
+        token = tokens.pop(0)
+        if not token.startswith("-"):
+            break
+        head.append(token)
+        if token in ("--data-dir", "--lang") and tokens:
+            head.append(tokens.pop(0))
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--data-dir")
     pre.add_argument("--lang")
-    known, _ = pre.parse_known_args(argv)
+    known, _ = pre.parse_known_args(head)
     return known
 
 
@@ -120,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help=translate("Cli", "print the result as JSON")
     )
 
+    backup = commands.add_parser("backup", help=translate("Cli", "back up or restore the database"))
+    backup.add_argument("--list", action="store_true", help=translate("Cli", "list the backups"))
+    backup.add_argument(
+        "--restore", metavar="FILE", help=translate("Cli", "replace the database with this backup")
+    )
+
     check = commands.add_parser("check", help=translate("Cli", "check the database for damage"))
     check.add_argument(
         "--json", action="store_true", help=translate("Cli", "print the result as JSON")
@@ -129,7 +146,59 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_argument(
         "--json", action="store_true", help=translate("Cli", "print the result as JSON")
     )
+    _add_report_commands(commands)
+    from kpi_desktop.cli_sync import add_commands as add_sync_commands
+
+    add_sync_commands(commands)  # keys, org, import, sync, hub (issue 5)
+    from kpi_desktop.cli_review import add_commands as add_review_commands
+
+    add_review_commands(commands)  # review (issue 4)
     return parser
+
+
+def _add_report_commands(commands: Any) -> None:
+    """``report form01|form02|unit``, ``export`` and ``verify`` (issue 6)."""
+    report = commands.add_parser(
+        "report", help=translate("Cli", "print a form or a summary to PDF")
+    )
+    kinds = report.add_subparsers(dest="report_kind", metavar="KIND", required=True)
+    lang_help = translate("Cli", "language of the PDF: vi or en (default: the message language)")
+    out_help = translate("Cli", "the PDF file to write")
+    form01 = kinds.add_parser("form01", help=translate("Cli", "Form 01 of a month or quarter"))
+    form01.add_argument("--person", required=True, metavar="ID",
+                        help=translate("Cli", "person identifier"))
+    form01.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn",
+                        help=translate("Cli", "month or quarter"))
+    form02 = kinds.add_parser("form02", help=translate("Cli", "Form 02 of a year"))
+    form02.add_argument("--person", required=True, metavar="ID",
+                        help=translate("Cli", "person identifier"))
+    form02.add_argument("--year", required=True, metavar="YYYY", help=translate("Cli", "year"))
+    unit = kinds.add_parser("unit", help=translate("Cli", "summary of a unit"))
+    unit.add_argument("--unit", required=True, metavar="ID",
+                      help=translate("Cli", "unit identifier"))
+    unit.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY",
+                      help=translate("Cli", "month, quarter or year"))
+    for sub in (form01, form02, unit):
+        sub.add_argument("--out", required=True, metavar="FILE.pdf", help=out_help)
+        sub.add_argument("--lang", dest="pdf_lang", choices=["vi", "en"], help=lang_help)
+
+    export = commands.add_parser(
+        "export", help=translate("Cli", "export scores, work logs and results of a period")
+    )
+    export.add_argument("--to", required=True, metavar="DIR",
+                        help=translate("Cli", "folder to write the files to"))
+    export.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY",
+                        help=translate("Cli", "month, quarter or year"))
+    export.add_argument("--format", dest="formats", action="append",
+                        choices=["csv", "xlsx", "json"],
+                        help=translate("Cli", "csv, xlsx or json (repeatable; default: all)"))
+
+    verify = commands.add_parser(
+        "verify", help=translate("Cli", "check a printed form's verification code")
+    )
+    verify.add_argument(
+        "code", metavar="CODE", help=translate("Cli", "the code printed on the form")
+    )
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -150,6 +219,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return _check(paths, args)
+        if args.command == "backup":
+            return _backup(paths, args)
         services = AppServices.open(paths, create_demo_if_empty=False)
         try:
             handler = {
@@ -158,6 +229,11 @@ def run(args: argparse.Namespace) -> int:
                 "score": _score,
                 "classify": _classify,
                 "people": _people,
+                "report": _report,
+                "export": _export,
+                "verify": _verify,
+                **_sync_handlers(),
+                **_review_handlers(),
             }[args.command]
             return handler(services, args)
         finally:
@@ -177,6 +253,18 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _review_handlers() -> dict[str, Any]:
+    from kpi_desktop.cli_review import HANDLERS
+
+    return HANDLERS
+
+
+def _sync_handlers() -> dict[str, Any]:
+    from kpi_desktop.cli_sync import HANDLERS
+
+    return HANDLERS
 
 
 # -- argument values -----------------------------------------------------------------------------
@@ -280,6 +368,27 @@ def _people(services, args: argparse.Namespace) -> int:  # noqa: ANN001
     return EXIT_OK
 
 
+def _backup(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from kpi_desktop.services.backups import BackupService
+
+    service = BackupService(paths.database, paths.backup_dir)
+    if args.list:
+        for info in service.list_backups():
+            print(f"{info.made_at:%Y-%m-%d %H:%M:%S} UTC  {info.reason:<8} {info.size:>10}  "
+                  f"{info.path}")
+        return EXIT_OK
+    if args.restore:
+        from pathlib import Path
+
+        kept = service.restore(Path(args.restore))
+        print(translate("Cli", "Database restored; the previous file was kept as {path}.").format(
+            path=kept))
+        return EXIT_OK
+    path = service.make("manual")
+    print(translate("Cli", "Backup written: {path}").format(path=path))
+    return EXIT_OK
+
+
 def _check(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
     from kpi_desktop.services.maintenance import check_database
 
@@ -293,3 +402,32 @@ def _check(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
     else:
         print(translate("Cli", "The database is intact."))
     return EXIT_DAMAGED if problems else EXIT_OK
+
+
+def _report(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    language = args.pdf_lang or i18n.current_language()
+    if args.report_kind == "form01":
+        result = services.reports.form01(args.person, args.period, args.out, language)
+    elif args.report_kind == "form02":
+        result = services.reports.form02(args.person, args.year, args.out, language)
+    else:
+        result = services.reports.unit_summary(args.unit, args.period, args.out, language)
+    print(translate("Cli", "Written {path} ({pages} pages), verification code {code}.").format(
+        path=result.path, pages=result.pages, code=result.code))
+    return EXIT_OK
+
+
+def _export(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    files = services.reports.export(args.to, args.period, args.formats or ("csv", "xlsx", "json"))
+    for path in files:
+        print(translate("Cli", "Written {path}").format(path=path))
+    return EXIT_OK
+
+
+def _verify(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    result = services.reports.verify(args.code)
+    if result.ok:
+        print(result.describe())
+        return EXIT_OK
+    print(translate("Cli", "Refused: {reason}").format(reason=result.describe()), file=sys.stderr)
+    return EXIT_REFUSED

@@ -47,8 +47,9 @@ FORMAT = "kpi-desktop/catalog"
 FORMAT_VERSION = 1
 CATALOG_VERSION = "NL-QD283-2026.1"
 STANDARD_UNIT_CODE = "DC.01"
-# ASSUMPTION: QĐ 283 has no time norms. A 5-point standard document is taken as 60 minutes.
-MINUTES_PER_POINT = 12
+# ASSUMPTION: QĐ 283 has no time norms. A 5-point standard document is taken as 30 minutes,
+# so a periodic report (60 points) is a working day's 6 hours of norm time.
+MINUTES_PER_POINT = 6
 
 SOURCE_DOCUMENT = {
     "number": "283/QĐ-UBND",
@@ -63,7 +64,7 @@ SOURCE_DOCUMENT = {
 ASSUMPTIONS = {
     "time_norm_minutes": (
         "ASSUMPTION: the decision gives no time norms; time_norm_minutes = points × "
-        f"{MINUTES_PER_POINT} (a 5-point standard document ≈ 60 minutes)."
+        f"{MINUTES_PER_POINT} (a 5-point standard document ≈ 30 minutes)."
     ),
     "complexity_level": "complexity_level = n of the group Nn (N1 → 1 … N5 → 5).",
     "english": (

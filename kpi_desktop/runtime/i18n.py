@@ -13,7 +13,8 @@ translation keeps them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
@@ -37,6 +38,9 @@ class _State:
 
 
 _state = _State()
+_UNSET = object()
+_local = threading.local()  # per-thread language override (see language_override)
+_cached: dict[str, QTranslator | None] = {}
 
 
 def qm_path(language: str, directory: Path | None = None) -> Path:
@@ -98,13 +102,58 @@ def translate(context: str, text: str, disambiguation: str | None = None) -> str
     ``translate("Cli", "Unknown person {id}").format(id=person_id)`` (lupdate skips calls
     that have keyword arguments).
     """
-    translator = _state.translator
+    override = getattr(_local, "translator", _UNSET)
+    translator = _state.translator if override is _UNSET else override
     result = text
     if translator is not None:
         found = translator.translate(context, text, disambiguation)
         if found:
             result = found
     return result
+
+
+def translator_for(language: str, directory: Path | None = None) -> QTranslator | None:
+    """A loaded translator for ``language`` (``None`` for the source language), cached."""
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    if language == SOURCE_LANGUAGE:
+        return None
+    key = f"{language}:{directory or ''}"
+    with _state.lock:
+        if key not in _cached:
+            translator = QTranslator()
+            if not translator.load(str(qm_path(language, directory))):
+                raise FileNotFoundError(qm_path(language, directory))
+            _cached[key] = translator
+        return _cached[key]
+
+
+@contextmanager
+def language_override(language: str | None) -> Iterator[str]:
+    """Make :func:`translate` use ``language`` in this thread only (e.g. to print a PDF in
+    another language than the interface's); the global language does not change.
+    ``None`` keeps the current language."""
+    if language is None:
+        yield current_language()
+        return
+    translator = translator_for(language)
+    previous = getattr(_local, "translator", _UNSET)
+    previous_language = getattr(_local, "language", None)
+    _local.translator = translator
+    _local.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    try:
+        yield _local.language
+    finally:
+        if previous is _UNSET:
+            del _local.translator
+        else:
+            _local.translator = previous
+        _local.language = previous_language
+
+
+def effective_language() -> str:
+    """The language :func:`translate` uses in this thread (an override, or the global one)."""
+    return getattr(_local, "language", None) or _state.language
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate knows

@@ -33,6 +33,10 @@ class DemoSummary:
     last_period: str
 
 
+#: The passphrase of every demo person and of the demo agency key (see the README).
+DEMO_PASSPHRASE = "demo"
+
+
 class DemoService:
     """Creates the demo organisation (people, catalog, assignments, months of work)."""
 
@@ -76,6 +80,24 @@ class DemoService:
             uow.audit.append(AuditEvent(at=now, action="demo.create", object_type="organisation",
                                         object_id=data.organisation.id,
                                         detail={"seed": seed, "today": today.isoformat()}))
+        self._create_keys(data.people)
         return DemoSummary(organisation=data.organisation.name_vi, people=len(data.people),
                            entries=len(data.entries), first_period=str(data.periods[0]),
                            last_period=str(data.periods[-1]))
+
+    def _create_keys(self, people: list[Any]) -> None:
+        """Give the demo agency and every demo person a key (passphrase "demo"), enrolled."""
+        from kpi_desktop.domain.sync import AGENCY, TrustedKey
+        from kpi_desktop.services.keys import KeyService
+        from kpi_desktop.sync.keys import DEMO_COST
+
+        keys = KeyService(self._db, cost=DEMO_COST)
+        keys.create(AGENCY, DEMO_PASSPHRASE)
+        agency = keys.require(AGENCY)
+        with self._db.unit_of_work() as uow:
+            uow.sync.add_trusted_key(TrustedKey(
+                fingerprint=agency.fingerprint, owner_id=AGENCY, role="agency",
+                public_key=agency.public_key, x25519_public=agency.x25519_public,
+                pinned_at=utc_now()))
+        for person in people:
+            keys.create(person.id, DEMO_PASSPHRASE, enrol=True)

@@ -49,6 +49,7 @@ from kpi_desktop.domain.model import (
     WorkLogEntry,
     canonical_json,
 )
+from kpi_desktop.services.calendar import WorkingCalendar
 
 ORG_ID = "nghia-lam"
 YEAR_START = dt.date(2026, 1, 1)
@@ -230,6 +231,7 @@ class DemoData:
     evaluations: list[MonthlyEvaluation] = field(default_factory=list)
     discipline: list[DisciplineEvent] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
+    day_minutes: dict[tuple[str, dt.date], Decimal] = field(default_factory=dict)
 
 
 def load_catalog(path: Path) -> tuple[CatalogVersion, list[CatalogItem]]:
@@ -256,22 +258,9 @@ def load_catalog(path: Path) -> tuple[CatalogVersion, list[CatalogItem]]:
     return version, items
 
 
-def working_days(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Monday–Friday between two dates (inclusive)."""
-    days, day = [], first
-    while day <= last:
-        if day.weekday() < 5:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
-
-
-def add_working_days(day: dt.date, count: int) -> dt.date:
-    while count > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
+_CALENDAR = WorkingCalendar()
+working_days = _CALENDAR.working_days
+add_working_days = _CALENDAR.add_working_days
 
 
 def _months(until: dt.date) -> Iterator[Period]:
@@ -405,7 +394,7 @@ def _generate_month(data: DemoData, rng: random.Random, person: Person, profile:
 def _split(quantity: int, rng: random.Random) -> list[int]:
     pieces = []
     while quantity > 0:
-        piece = min(quantity, rng.randint(1, 3))
+        piece = min(quantity, 1 if rng.random() < 0.7 else 2)
         pieces.append(piece)
         quantity -= piece
     return pieces
@@ -423,7 +412,13 @@ def _add_entry(data: DemoData, rng: random.Random, person: Person, profile: Prof
         candidates = [d for d in past_days if d <= deadline] or past_days[:1]
     else:
         candidates = past_days
-    work_date = rng.choice(candidates)
+    # Spread the work so that most days stay within 8 hours of norm time, as real logs do.
+    minutes = (item.time_norm_minutes or Decimal(0)) * quantity
+    load = data.day_minutes
+    fitting = [d for d in candidates if load.get((person.id, d), 0) + minutes <= 480]
+    work_date = rng.choice(fitting) if fitting else min(
+        candidates, key=lambda d: (load.get((person.id, d), 0), rng.random()))
+    load[(person.id, work_date)] = load.get((person.id, work_date), 0) + minutes
     late = deadline is not None and work_date > deadline
     entry_id = f"e-{len(data.entries) + 1:06d}"
     number = rng.randint(10, 480)
@@ -486,13 +481,14 @@ def _fields(entry: WorkLogEntry) -> dict[str, object]:
 
 
 def _criteria(rng: random.Random, target: float) -> dict[str, Decimal]:
-    """Sub-item scores (in 0.5 steps, within each maximum) adding up to about ``target``."""
-    share = target / 30
-    scores = {}
-    for criterion in GENERAL_CRITERIA:
-        raw = float(criterion.max_points) * min(1.0, share + rng.uniform(-0.04, 0.04))
-        scores[criterion.code] = min(criterion.max_points, Decimal(round(raw * 2) / 2).quantize(
-            Decimal("0.1")))
+    """Sub-item scores in half points, each within its maximum, adding up to ``target``
+    rounded to half a point: start from full marks and take half points off at random."""
+    scores = {c.code: c.max_points for c in GENERAL_CRITERIA}
+    goal = Decimal(round(target * 2)) / 2
+    step = Decimal("0.5")
+    while sum(scores.values()) > goal:
+        code = rng.choice([c for c, v in scores.items() if v > 0])
+        scores[code] -= step
     return scores
 
 

@@ -15,6 +15,7 @@ from kpi_desktop.runtime.i18n import translate
 
 def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     return {
+        **_sync_errors(),
         "not_found": lambda p: translate("Errors", "No {kind} with the identifier “{id}”.").format(
             kind=kind_label(str(p.get("kind", ""))), id=p.get("id", "")
         ),
@@ -88,10 +89,120 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "database_read_only": lambda p: translate(
             "Errors", "The database file cannot be written (read-only)."
         ),
+        "attachment_unreadable": lambda p: translate(
+            "Errors", "The file {path} cannot be read, so it was not attached."
+        ).format(path=p.get("path", "")),
+        "criterion_out_of_range": lambda p: translate(
+            "Errors", "The self-score of criterion {code} must be between 0 and {maximum} "
+            "(got {value})."
+        ).format(code=p.get("code", ""), maximum=p.get("maximum", ""), value=p.get("value", "")),
+        "criterion_missing": lambda p: translate(
+            "Errors", "Give a self-score for criterion {code} before submitting the month."
+        ).format(code=p.get("code", "")),
+        "criterion_unknown": lambda p: translate(
+            "Errors", "There is no general criterion {code}."
+        ).format(code=p.get("code", "")),
+        "evaluation_not_open": lambda p: translate(
+            "Errors", "The month {period} has already been submitted and can no longer be changed."
+        ).format(period=p.get("period", "")),
+        "own_work": lambda p: translate(
+            "Errors", "Nobody may confirm, evaluate or classify their own work."
+        ),
+        "not_evaluator": lambda p: translate(
+            "Errors", "Only the evaluator of {person} (or an acting evaluator) may do this."
+        ).format(person=p.get("person", "")),
+        "reason_missing": lambda p: translate("Errors", "Please give a reason."),
+        "entry_not_submitted": lambda p: translate(
+            "Errors", "This entry is {status}: only submitted entries can be reviewed."
+        ).format(status=_entry_status(p.get("status", ""))),
+        "already_recorded": lambda p: translate(
+            "Errors", "An objective cause is already recorded for this entry."
+        ),
+        "deadline_before_period": lambda p: translate(
+            "Errors", "The deadline {deadline} is before the start of the period {period}."
+        ).format(deadline=p.get("deadline", ""), period=p.get("period", "")),
+        "assignment_has_work": lambda p: translate(
+            "Errors", "Work was already logged against this assignment; it cannot be cancelled."
+        ),
+        "confirmed_criterion_out_of_range": lambda p: translate(
+            "Errors", "The points of criterion {code} must be between 0 and {maximum} "
+            "(got {value})."
+        ).format(code=p.get("code", ""), maximum=p.get("maximum", ""), value=p.get("value", "")),
+        "confirmed_criterion_missing": lambda p: translate(
+            "Errors", "Give points for criterion {code}."
+        ).format(code=p.get("code", "")),
+        "self_assessment_missing": lambda p: translate(
+            "Errors", "{person} has not submitted a self-assessment for {period}: enter the "
+            "points of each criterion yourself."
+        ).format(person=p.get("person", ""), period=p.get("period", "")),
+        "adjust_comment_missing": lambda p: translate(
+            "Errors", "You changed the self-assessed points: add a comment explaining why."
+        ),
+        "leader_factor_not_leader": lambda p: translate(
+            "Errors", "The factors đ and e apply only to heads and deputy heads."
+        ),
+        "evaluation_not_locked": lambda p: translate(
+            "Errors", "The month {period} of {person} is not locked."
+        ).format(period=p.get("period", ""), person=p.get("person", "")),
+        "period_in_future": lambda p: translate(
+            "Errors", "The period {period} has not started yet."
+        ).format(period=p.get("period", "")),
+        "level_unknown": lambda p: translate("Errors", "Choose a classification level."),
+        "discipline_kind_unknown": lambda p: translate(
+            "Errors", "“{value}” is not a kind of discipline."
+        ).format(value=p.get("value", "")),
+        "classification_decided": lambda p: translate(
+            "Errors", "This year already has a decision: record a replacement decision instead."
+        ),
+        "classification_not_decided": lambda p: translate(
+            "Errors", "There is no decision to replace yet."
+        ),
+        "classification_already_superseded": lambda p: translate(
+            "Errors", "This decision was already replaced by a later one."
+        ),
+        "classification_not_classifiable": lambda p: translate(
+            "Errors", "This person is not classified this year (fewer than 6 months worked)."
+        ),
+        "classification_disciplined": lambda p: translate(
+            "Errors", "A disciplined person is rated Unsatisfactory whatever the score."
+        ),
+        "classification_above_computed": lambda p: translate(
+            "Errors", "The level cannot be higher than the level the scores give."
+        ),
+        "date_range_reversed": lambda p: translate(
+            "Errors", "The end date {end} is before the start date {start}."
+        ).format(start=p.get("start", ""), end=p.get("end", "")),
+        "nothing_to_delegate": lambda p: translate(
+            "Errors", "There is nobody to delegate: you evaluate nobody on that day."
+        ),
+        "output_unwritable": lambda p: translate(
+            "Errors", "The file {path} cannot be written: check the folder exists and is writable."
+        ).format(path=p.get("path", "")),
+        "export_format_unknown": lambda p: translate(
+            "Errors", "“{value}” is not an export format: use csv, xlsx or json."
+        ).format(value=p.get("value", "")),
+        "report_cancelled": lambda p: translate(
+            "Errors", "The report was cancelled; nothing was written."
+        ),
         "schema_too_new": lambda p: translate(
             "Errors", "The data was written by a newer version of KPI Desktop: please update."
         ),
+        "backup_damaged": lambda p: translate(
+            "Errors", "The backup {path} is damaged and cannot be restored."
+        ).format(path=p.get("path", "")),
+        "database_missing": lambda p: translate(
+            "Errors", "There is no database at {path}."
+        ).format(path=p.get("path", "")),
     }
+
+
+def _entry_status(value: str) -> str:
+    return {
+        "draft": translate("EntryStatus", "draft"),
+        "submitted": translate("EntryStatus", "submitted"),
+        "confirmed": translate("EntryStatus", "confirmed"),
+        "returned": translate("EntryStatus", "returned"),
+    }.get(value, value)
 
 
 def describe(error: KpiError) -> str:
@@ -129,3 +240,130 @@ def level_label(level: object | None) -> str:
         "not_complete": translate("Level", "Unsatisfactory"),
         None: translate("Level", "Not classified"),
     }.get(value, str(value))  # type: ignore[arg-type]
+
+
+def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    """Keys and bundles (issue 5): cause, consequence and what to do."""
+    return {
+        "bundle_damaged": lambda p: translate(
+            "Errors", "The bundle file is damaged or incomplete (perhaps the USB stick was "
+            "removed while copying): nothing was imported. Ask the sender to export it again."
+        ),
+        "bundle_file_altered": lambda p: translate(
+            "Errors", "The bundle was changed after it was signed ({file}): nothing was "
+            "imported. Ask the sender to export it again."
+        ).format(file=p.get("file", "")),
+        "bundle_signature_invalid": lambda p: translate(
+            "Errors", "The bundle's signature does not match: it was altered or forged. "
+            "Nothing was imported; ask the sender to export it again."
+        ),
+        "bundle_signer_unknown": lambda p: translate(
+            "Errors", "The bundle is signed by a key this PC does not know ({key}). Nothing was "
+            "imported; import the agency's latest organisation file first."
+        ).format(key=p.get("key", "")),
+        "bundle_signer_revoked": lambda p: translate(
+            "Errors", "The bundle is signed by a revoked key ({key}). Nothing was imported; the "
+            "sender needs a new key from the agency."
+        ).format(key=p.get("key", "")),
+        "bundle_signer_not_allowed": lambda p: translate(
+            "Errors", "The signer is not allowed to make this ({kind}); for example, only a "
+            "person's evaluator may confirm their work. Nothing was imported."
+        ).format(kind=p.get("kind", "")),
+        "bundle_wrong_recipient": lambda p: translate(
+            "Errors", "This bundle is addressed to {recipient}, whose key is not on this PC or "
+            "is not the one it was made for. Nothing was imported."
+        ).format(recipient=p.get("recipient", "")),
+        "bundle_other_unit": lambda p: translate(
+            "Errors", "This bundle belongs to another organisation ({organisation}). Nothing "
+            "was imported."
+        ).format(organisation=p.get("organisation", "")),
+        "bundle_org_older": lambda p: translate(
+            "Errors", "This organisation file is version {version}, older than version "
+            "{current} already in use. Nothing was changed."
+        ).format(version=p.get("version", ""), current=p.get("current", "")),
+        "bundle_org_conflict": lambda p: translate(
+            "Errors", "This organisation file claims version {version}, which is already in use "
+            "with different content. Nothing was changed; ask the agency."
+        ).format(version=p.get("version", "")),
+        "bundle_format_newer": lambda p: translate(
+            "Errors", "The bundle was made by a newer version of KPI Desktop (format {version}). "
+            "Nothing was imported; please update the software."
+        ).format(version=p.get("version", "")),
+        "bundle_unsafe_path": lambda p: translate(
+            "Errors", "The bundle contains an unsafe or unexpected file name ({path}). Nothing "
+            "was imported."
+        ).format(path=p.get("path", "")),
+        "bundle_too_large": lambda p: translate(
+            "Errors", "The bundle is too large or unusually compressed ({detail}). Nothing was "
+            "imported."
+        ).format(detail=p.get("detail", "")),
+        "bundle_malformed": lambda p: translate(
+            "Errors", "The bundle's content is not valid ({file}: {detail}). Nothing was "
+            "imported; ask the sender to export it again."
+        ).format(file=p.get("file", ""), detail=p.get("detail", "")),
+        "bundle_id_conflict": lambda p: translate(
+            "Errors", "A different bundle with the same identifier {bundle} was imported "
+            "before. Nothing was imported; report this to the agency."
+        ).format(bundle=p.get("bundle", "")),
+        "bundle_record_unsigned": lambda p: translate(
+            "Errors", "A record in the bundle is not signed ({record}). Nothing was imported."
+        ).format(record=p.get("record", "")),
+        "bundle_record_signature_invalid": lambda p: translate(
+            "Errors", "A record in the bundle has an invalid signature ({record}): it was "
+            "altered. Nothing was imported."
+        ).format(record=p.get("record", "")),
+        "bundle_record_conflict": lambda p: translate(
+            "Errors", "A record in the bundle differs from the same record already here "
+            "({record}). Nothing was imported; report this to the agency."
+        ).format(record=p.get("record", "")),
+        "bundle_unreadable": lambda p: translate(
+            "Errors", "The file {path} cannot be read: {detail}."
+        ).format(path=p.get("path", ""), detail=p.get("detail", "")),
+        "key_exists": lambda p: translate(
+            "Errors", "{owner} already has a key on this PC."
+        ).format(owner=p.get("owner", "")),
+        "key_missing": lambda p: translate(
+            "Errors", "There is no key for {owner} on this PC: create one first."
+        ).format(owner=p.get("owner", "")),
+        "key_locked": lambda p: translate(
+            "Errors", "The key of {owner} is locked: sign in with the passphrase first."
+        ).format(owner=p.get("owner", "")),
+        "key_not_enrolled": lambda p: translate(
+            "Errors", "The key of {owner} is not published by the agency yet: send the "
+            "enrolment request and import the next organisation file."
+        ).format(owner=p.get("owner", "")),
+        "passphrase_wrong": lambda p: translate("Errors", "The passphrase is wrong."),
+        "passphrase_too_short": lambda p: translate(
+            "Errors", "The passphrase must have at least {minimum} characters."
+        ).format(minimum=p.get("minimum", "")),
+        "key_blob_damaged": lambda p: translate(
+            "Errors", "The stored key of {owner} is damaged; ask the agency to enrol a new key."
+        ).format(owner=p.get("owner", "")),
+        "enrolment_invalid": lambda p: translate(
+            "Errors", "The enrolment request is damaged or not signed by its key."
+        ),
+        "organisation_missing": lambda p: translate(
+            "Errors", "No organisation is set up on this PC: import the agency's organisation "
+            "file first."
+        ),
+        "export_write_failed": lambda p: translate(
+            "Errors", "The bundle could not be written to {path}: {detail}."
+        ).format(path=p.get("path", ""), detail=p.get("detail", "")),
+        "hub_unreachable": lambda p: translate(
+            "Errors", "The hub at {url} cannot be reached ({detail}); the bundles stay in the "
+            "outbox. Try again later or use a USB stick."
+        ).format(url=p.get("url", ""), detail=p.get("detail", "")),
+        "hub_refused": lambda p: translate(
+            "Errors", "The hub refused the request: {detail}."
+        ).format(detail=p.get("detail", "")),
+        "hub_database_unsupported": lambda p: translate(
+            "Errors", "The hub cannot use the database {url}: only SQLite files are supported "
+            "for now."
+        ).format(url=p.get("url", "")),
+        "policy_invalid": lambda p: translate(
+            "Errors", "The scoring policy file is not valid: {reason}."
+        ).format(reason=p.get("reason", "")),
+        "staff_list_invalid": lambda p: translate(
+            "Errors", "The staff list cannot be read: row {row}: {reason}."
+        ).format(row=p.get("row", ""), reason=p.get("reason", "")),
+    }

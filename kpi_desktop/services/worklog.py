@@ -20,6 +20,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.storage.repositories.worklog import snapshot_of
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 
@@ -28,10 +29,11 @@ class WorkLogService:
     """The official's daily work log."""
 
     def __init__(self, db: Any, attachments_dir: Path, *,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, keys: Any | None = None) -> None:
         self._db = db
         self._attachments = attachments_dir
         self._today = today
+        self._keys = keys  # KeyService: signs on submit when the author's key is unlocked
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()
@@ -104,10 +106,21 @@ class WorkLogService:
                                         object_id=entry.id, actor_id=person_id,
                                         detail={"item": item.code, "quantity": str(quantity)}))
             if submit:
-                uow.worklog.submit(entry.id, author_id=person_id, at=now)
+                uow.worklog.submit(entry.id, author_id=person_id, at=now,
+                                   **self._signature(uow.worklog.get(entry.id)))
                 uow.audit.append(AuditEvent(at=now, action="entry.submit", object_type="entry",
                                             object_id=entry.id, actor_id=person_id))
             return uow.worklog.get(entry.id)
+
+    def _signature(self, entry: WorkLogEntry) -> dict[str, Any]:
+        """``signature``/``key_fingerprint`` for submitting ``entry``: its author's signature
+        over the snapshot when their key is unlocked, else nothing (signed at export)."""
+        key = None if self._keys is None else self._keys.unlocked(entry.person_id)
+        if key is None:
+            return {}
+        text, _digest = snapshot_of(entry)
+        return {"signature": key.sign(text.encode("utf-8")),
+                "key_fingerprint": key.fingerprint}
 
     @staticmethod
     def status_label(status: EntryStatus) -> str:

@@ -836,3 +836,115 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(primary_key=True)
     value: Mapped[str] = mapped_column(NfcText())
+
+
+# ============================================================================================
+# Identity and synchronisation (revision 0002)
+# ============================================================================================
+
+
+class SealedKeyRow(Base):
+    """A key pair of a person (or the agency) on this PC, sealed with their passphrase."""
+
+    __tablename__ = "sealed_keys"
+
+    owner_id: Mapped[str] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(unique=True)
+    public_key: Mapped[bytes]
+    x25519_public: Mapped[bytes]
+    blob: Mapped[bytes]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class TrustedKeyRow(Base):
+    """A pinned key: the agency key a PC was set up with (and later rotations)."""
+
+    __tablename__ = "trusted_keys"
+
+    fingerprint: Mapped[str] = mapped_column(primary_key=True)
+    owner_id: Mapped[str]
+    role: Mapped[str]
+    public_key: Mapped[bytes]
+    x25519_public: Mapped[bytes | None]
+    pinned_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class EncryptionKeyRow(Base):
+    """The published X25519 key of a person or the agency."""
+
+    __tablename__ = "encryption_keys"
+
+    owner_id: Mapped[str] = mapped_column(primary_key=True)
+    signing_fingerprint: Mapped[str]
+    x25519_public: Mapped[bytes]
+
+
+class BundleLogRow(Base):
+    """Bundles written and imported; an imported bundle id is never applied twice."""
+
+    __tablename__ = "bundle_log"
+
+    bundle_id: Mapped[str] = mapped_column(primary_key=True)
+    direction: Mapped[str]
+    kind: Mapped[str]
+    sender_id: Mapped[str]
+    recipient_id: Mapped[str]
+    seq: Mapped[int]
+    header_sha256: Mapped[str]
+    at: Mapped[dt.datetime]
+    file_name: Mapped[str] = mapped_column(default="")
+    summary: Mapped[dict[str, Any]] = mapped_column(JsonText(), default=dict)
+
+    __table_args__ = (Index(None, "sender_id", "seq"),)
+
+
+class SyncSequenceRow(Base):
+    """Per-sender sequence numbers: last sent to a recipient, highest received from a sender."""
+
+    __tablename__ = "sync_sequences"
+
+    sender_id: Mapped[str] = mapped_column(primary_key=True)
+    recipient_id: Mapped[str] = mapped_column(primary_key=True)
+    last_sent: Mapped[int] = mapped_column(default=0)
+    last_received: Mapped[int] = mapped_column(default=0)
+
+
+class SyncAckRow(Base):
+    """Outbox bookkeeping: an item (``rev:…``, ``stmt:…``) the recipient acknowledged."""
+
+    __tablename__ = "sync_acks"
+
+    recipient_id: Mapped[str] = mapped_column(primary_key=True)
+    item_key: Mapped[str] = mapped_column(primary_key=True)
+    acked_at: Mapped[dt.datetime]
+
+
+class SyncReceivedRow(Base):
+    """Inbox bookkeeping: an item received from a sender, and whether a receipt went back."""
+
+    __tablename__ = "sync_received"
+
+    sender_id: Mapped[str] = mapped_column(primary_key=True)
+    item_key: Mapped[str] = mapped_column(primary_key=True)
+    received_at: Mapped[dt.datetime]
+    receipted: Mapped[bool] = mapped_column(default=False)
+
+
+class HubBundleRow(Base):
+    """A bundle stored by the agency hub, with the index fields it is served by."""
+
+    __tablename__ = "hub_bundles"
+
+    bundle_id: Mapped[str] = mapped_column(primary_key=True)
+    kind: Mapped[str]
+    sender_id: Mapped[str]
+    recipient_id: Mapped[str]
+    seq: Mapped[int]
+    header_sha256: Mapped[str]
+    received_at: Mapped[dt.datetime]
+    size: Mapped[int]
+    content: Mapped[bytes]
+
+    __table_args__ = (Index(None, "recipient_id", "received_at"),)

@@ -39,6 +39,7 @@ from kpi_desktop.storage.repositories import (
 )
 from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
 from kpi_desktop.storage.repositories.catalog import item_row
+from kpi_desktop.storage.repositories.sync import SyncRepository
 
 __all__ = ["UnitOfWork", "unit_of_work"]
 
@@ -81,6 +82,7 @@ class UnitOfWork:
         evaluations: monthly evaluations and annual classifications.
         audit: the append-only audit log.
         discipline, appeals, org_results, calendar, policies, settings: the rest.
+        sync: keys, trust, bundle log, sequence numbers, outbox and inbox (revision 0002).
     """
 
     def __init__(self, session: Session) -> None:
@@ -98,6 +100,7 @@ class UnitOfWork:
         self.calendar = CalendarRepository(session)
         self.policies = PolicyRepository(session)
         self.settings = SettingsRepository(session)
+        self.sync = SyncRepository(session)
 
     def bulk_insert(self, objects: Iterable[object]) -> int:
         """Insert many domain objects of any stored type with Core executemany.

@@ -209,7 +209,7 @@ def test_committed_json_content(catalog: CatalogData) -> None:
         assert entry["points"] == str(row.points)
         assert entry["coefficient"] == str(row.coefficient)
         assert entry["complexity_level"] == int(row.group[1:])
-        assert entry["time_norm_minutes"] == int(row.points * 12)
+        assert entry["time_norm_minutes"] == int(row.points * 6)
         for key in ("name_en", "output_en"):
             english = entry[key]
             assert english and english == english.strip(), (row.code, key)

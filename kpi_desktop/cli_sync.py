@@ -1,0 +1,275 @@
+"""Headless commands of keys, the organisation file, bundles and the hub (issue 5).
+
+``kpi_desktop.cli`` adds these to its parser and dispatches to :data:`HANDLERS`. Passphrases
+never appear on the command line: they are read from ``KPI_DESKTOP_PASSPHRASE`` (and
+``KPI_DESKTOP_NEW_PASSPHRASE`` for a change), or asked for when a terminal is attached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.runtime.i18n import translate
+
+EXIT_OK, EXIT_REFUSED = 0, 3
+PASSPHRASE_ENV = "KPI_DESKTOP_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "KPI_DESKTOP_NEW_PASSPHRASE"
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``keys``, ``org``, ``import``, ``sync`` and ``hub`` to the command parser."""
+    as_help = translate("Cli", "whose key signs and opens the bundles (a person id or agency)")
+
+    keys = commands.add_parser("keys", help=translate("Cli", "personal keys on this PC"))
+    key_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    create = key_sub.add_parser("create", help=translate("Cli", "create a person's key"))
+    create.add_argument("--person", required=True, metavar="ID",
+                        help=translate("Cli", "person identifier"))
+    create.add_argument("--request", metavar="FILE",
+                        help=translate("Cli", "write the enrolment request for the agency here"))
+    key_sub.add_parser("list", help=translate("Cli", "list the keys on this PC"))
+    passwd = key_sub.add_parser("passwd", help=translate("Cli", "change a key's passphrase"))
+    passwd.add_argument("--person", required=True, metavar="ID",
+                        help=translate("Cli", "person identifier (or agency)"))
+    enrol = key_sub.add_parser("enrol", help=translate(
+        "Cli", "agency: publish the key of an enrolment request"))
+    enrol.add_argument("file", metavar="FILE", help=translate("Cli", "the enrolment request"))
+    revoke = key_sub.add_parser("revoke", help=translate("Cli", "agency: revoke a key"))
+    revoke.add_argument("fingerprint", metavar="FINGERPRINT",
+                        help=translate("Cli", "the key's fingerprint"))
+    key_sub.add_parser("agency-init", help=translate(
+        "Cli", "agency: create the agency's signing key on this PC"))
+
+    org = commands.add_parser("org", help=translate("Cli", "the organisation file"))
+    org_sub = org.add_subparsers(dest="org_command", metavar="ACTION", required=True)
+    org_import = org_sub.add_parser("import", help=translate(
+        "Cli", "set up or update this PC from the agency's organisation file"))
+    org_import.add_argument("file", metavar="FILE", help=translate("Cli", "organisation file"))
+    create = org_sub.add_parser("create", help=translate(
+        "Cli", "agency: start the organisation on an empty agency PC"))
+    create.add_argument("--id", required=True, metavar="ID",
+                        help=translate("Cli", "organisation identifier"))
+    create.add_argument("--name", required=True, help=translate("Cli", "name (Vietnamese)"))
+    create.add_argument("--code", default="", help=translate("Cli", "short code"))
+    catalog = org_sub.add_parser("catalog", help=translate(
+        "Cli", "agency: import a catalog workbook (layout of QĐ 283) as the active version"))
+    catalog.add_argument("file", metavar="FILE.xlsx", help=translate("Cli", "catalog workbook"))
+    catalog.add_argument("--version", required=True, metavar="ID",
+                         help=translate("Cli", "catalog version identifier"))
+    catalog.add_argument("--label", default="", help=translate("Cli", "catalog version label"))
+    staff = org_sub.add_parser("staff", help=translate(
+        "Cli", "agency: import a staff list (CSV or XLSX)"))
+    staff.add_argument("file", metavar="FILE", help=translate("Cli", "staff list"))
+    policy = org_sub.add_parser("policy", help=translate(
+        "Cli", "agency: add a scoring policy version (JSON file)"))
+    policy.add_argument("file", metavar="FILE.json", help=translate("Cli", "policy file"))
+    policy.add_argument("--from", dest="active_from", required=True, metavar="YYYY-MM-DD",
+                        help=translate("Cli", "the day the policy takes effect"))
+    publish = org_sub.add_parser("publish", help=translate(
+        "Cli", "agency: sign and write the next version of the organisation file"))
+    publish.add_argument("--out", required=True, metavar="DIR",
+                         help=translate("Cli", "folder to write the file to"))
+
+    imp = commands.add_parser("import", help=translate(
+        "Cli", "import bundles (files, or every bundle in a folder)"))
+    imp.add_argument("paths", nargs="+", metavar="PATH",
+                     help=translate("Cli", "bundle file or folder"))
+    imp.add_argument("--as", dest="as_ids", action="append", metavar="ID", default=[],
+                     help=as_help)
+
+    sync = commands.add_parser("sync", help=translate("Cli", "send and receive bundles"))
+    sync_sub = sync.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
+    export = sync_sub.add_parser("export", help=translate(
+        "Cli", "write everything not yet acknowledged to a folder (USB stick)"))
+    export.add_argument("--to", required=True, metavar="DIR",
+                        help=translate("Cli", "folder to write the bundles to"))
+    export.add_argument("--as", dest="as_id", required=True, metavar="ID", help=as_help)
+    now = sync_sub.add_parser("now", help=translate(
+        "Cli", "send the outbox to the hub and fetch what is addressed to this PC"))
+    now.add_argument("--hub", required=True, metavar="URL", help=translate("Cli", "hub address"))
+    now.add_argument("--as", dest="as_id", required=True, metavar="ID", help=as_help)
+
+    hub = commands.add_parser("hub", help=translate("Cli", "the agency hub"))
+    hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    serve = hub_sub.add_parser("serve", help=translate("Cli", "run the hub (HTTP)"))
+    serve.add_argument("--host", default="127.0.0.1", help=translate("Cli", "address to listen on"))
+    serve.add_argument("--port", type=int, default=8335, help=translate("Cli", "port"))
+    serve.add_argument("--db", metavar="URL", help=translate(
+        "Cli", "SQLAlchemy URL of the hub database (default: this data folder's database)"))
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """One line for the person at the terminal (stderr for refusals)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def _passphrase(owner: str, *, env: str = PASSPHRASE_ENV, new: bool = False) -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if new:
+        prompt = translate("Cli", "New passphrase for {owner}: ").format(owner=owner)
+    else:
+        prompt = translate("Cli", "Passphrase for {owner}: ").format(owner=owner)
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise RefusedValue("passphrase_wrong", owner=owner)
+    return line.rstrip("\n")
+
+
+def _unlock(services: Any, owner: str) -> None:
+    services.keys.unlock(owner, _passphrase(owner))
+
+
+def _keys(services: Any, args: argparse.Namespace) -> int:
+    keys = services.keys
+    action = args.keys_command
+    if action == "create":
+        info = keys.create(args.person, _passphrase(args.person, new=True))
+        _say(translate("Cli", "Key of {owner} created; fingerprint {fingerprint}.").format(
+            owner=info.owner_id, fingerprint=info.readable))
+        if not info.enrolled:
+            target = Path(args.request or f"KPI_enrolment_{args.person}.json")
+            target.write_bytes(keys.enrolment_request(args.person))
+            _say(translate("Cli", "Give {path} to the agency so that it publishes the key.")
+                  .format(path=target))
+    elif action == "list":
+        for owner in keys.owners():
+            info = keys.info(owner)
+            state = (translate("Cli", "published") if info.enrolled
+                     else translate("Cli", "waiting for the agency"))
+            _say(f"{owner:<12} {info.readable}  {state}")
+    elif action == "passwd":
+        keys.change_passphrase(args.person, _passphrase(args.person),
+                               _passphrase(args.person, env=NEW_PASSPHRASE_ENV, new=True))
+        _say(translate("Cli", "Passphrase of {owner} changed.").format(owner=args.person))
+    elif action == "enrol":
+        _unlock(services, "agency")
+        info = keys.enrol(Path(args.file).read_bytes())
+        _say(translate("Cli", "Key {fingerprint} of {owner} enrolled; publish the organisation "
+                        "file to send it out.").format(fingerprint=info.readable,
+                                                       owner=info.owner_id))
+    elif action == "revoke":
+        keys.revoke(args.fingerprint.replace(" ", "").lower())
+        _say(translate("Cli", "Key revoked; publish the organisation file to send it out."))
+    elif action == "agency-init":
+        fingerprint = services.sync.create_agency_key(_passphrase("agency", new=True))
+        from kpi_desktop.sync.keys import readable_fingerprint
+
+        _say(translate("Cli", "Agency key created; fingerprint {fingerprint}.").format(
+            fingerprint=readable_fingerprint(fingerprint)))
+    return EXIT_OK
+
+
+def _org(services: Any, args: argparse.Namespace) -> int:
+    from kpi_desktop.services.agency_setup import AgencySetupService
+
+    setup = AgencySetupService(services.db)
+    if args.org_command == "create":
+        org = setup.create_organisation(args.id, args.name, code=args.code)
+        _say(translate("Cli", "Organisation “{name}” created.").format(name=org.name_vi))
+        return EXIT_OK
+    if args.org_command == "catalog":
+        count = setup.import_catalog(args.file, version_id=args.version, label=args.label)
+        _say(translate("Cli", "Catalog version {version}: {count} items imported.").format(
+            version=args.version, count=count))
+        return EXIT_OK
+    if args.org_command == "staff":
+        summary = setup.import_staff(args.file)
+        _say(translate("Cli", "Staff list imported: {added} people added, {updated} updated, "
+                       "{units} units and {positions} job positions added, {relations} "
+                       "evaluator relations set.").format(
+            added=summary.people_added, updated=summary.people_updated,
+            units=summary.units_added, positions=summary.positions_added,
+            relations=summary.relations_added))
+        return EXIT_OK
+    if args.org_command == "policy":
+        import datetime as dt
+
+        try:
+            active_from = dt.date.fromisoformat(args.active_from)
+        except ValueError:
+            raise RefusedValue("date_malformed", value=args.active_from) from None
+        version = setup.import_policy(args.file, active_from=active_from)
+        _say(translate("Cli", "Scoring policy {version} stored; publish the organisation file "
+                       "to send it out.").format(version=version))
+        return EXIT_OK
+    if args.org_command == "publish":
+        _unlock(services, "agency")
+        result = services.sync.publish_organisation(Path(args.out))
+        _say(translate("Cli", "Organisation version {version} written to {path}.").format(
+            version=result.seq, path=result.path))
+        return EXIT_OK
+    return _report_imports(services, services.sync.import_paths([Path(args.file)]),
+                           show_agency=True)
+
+
+def _import(services: Any, args: argparse.Namespace) -> int:
+    for owner in args.as_ids:
+        _unlock(services, owner)
+    return _report_imports(services, services.sync.import_paths([Path(p) for p in args.paths]))
+
+
+def _report_imports(services: Any, results: list[Any], *, show_agency: bool = False) -> int:
+    refused = False
+    for result in results:
+        line = services.sync.describe_result(result)
+        if result.ok:
+            _say(line)
+        else:
+            refused = True
+            _say(line, err=True)
+    if show_agency and not refused:
+        from kpi_desktop.sync.keys import readable_fingerprint
+
+        fingerprint = services.sync.agency_fingerprint()
+        if fingerprint:
+            _say(translate("Cli", "Agency key: {fingerprint}").format(
+                fingerprint=readable_fingerprint(fingerprint)))
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _sync(services: Any, args: argparse.Namespace) -> int:
+    _unlock(services, args.as_id)
+    if args.sync_command == "export":
+        results = services.sync.export(args.as_id, Path(args.to))
+        for result in results:
+            _say(translate("Cli", "Written {path} for {recipient} (number {seq}).").format(
+                path=result.path, recipient=result.recipient_id, seq=result.seq))
+        if not results:
+            _say(translate("Cli", "Nothing to send: everything was acknowledged."))
+        return EXIT_OK
+    from kpi_desktop.services.hub_client import sync_now
+
+    outcome = sync_now(services, args.hub, args.as_id)
+    _say(translate("Cli", "Sent {sent} bundles to the hub.").format(sent=outcome.sent))
+    return _report_imports(services, outcome.received)
+
+
+def _hub(services: Any, args: argparse.Namespace) -> int:
+    from kpi_desktop.hub.server import serve
+
+    serve(services, host=args.host, port=args.port, db_url=args.db)
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "keys": _keys,
+    "org": _org,
+    "import": _import,
+    "sync": _sync,
+    "hub": _hub,
+}
+
+

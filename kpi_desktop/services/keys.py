@@ -1,0 +1,235 @@
+"""People's keys on this PC: create, unlock, change passphrase, enrol (DESIGN.md §6).
+
+Several people may share one PC: each has a key pair sealed with their own passphrase, and a
+key is unlocked only for the session of the person who typed it (kept in memory by this
+service, never written in the clear). The agency's own key pair is stored the same way under
+the owner id ``"agency"``.
+
+Enrolment: a person's new key counts for others once the agency publishes it in an organisation
+bundle. On the PC that holds the agency key (the agency administrator's) a key is enrolled
+directly; elsewhere :meth:`KeyService.enrolment_request` writes a small self-signed file that the
+agency imports with :meth:`KeyService.enrol`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.model import AuditEvent, utc_now
+from kpi_desktop.domain.sync import AGENCY, EncryptionKey, SealedKeyRecord
+from kpi_desktop.domain.values import canonical_json
+from kpi_desktop.sync import keys as crypto
+
+__all__ = ["KeyInfo", "KeyService"]
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What the PC knows about one owner's key, for display."""
+
+    owner_id: str
+    fingerprint: str
+    readable: str
+    enrolled: bool  # the organisation publishes this key for the owner
+    unlocked: bool
+
+
+def _sealed(record: SealedKeyRecord) -> crypto.SealedKey:
+    return crypto.SealedKey(owner_id=record.owner_id, fingerprint=record.fingerprint,
+                            public_key=record.public_key, x25519_public=record.x25519_public,
+                            blob=record.blob)
+
+
+class KeyService:
+    """Key pairs of the people (and the agency) who use this PC."""
+
+    def __init__(self, db: Any, *, cost: int = crypto.DEFAULT_COST) -> None:
+        self._db = db
+        self.cost = cost
+        self._unlocked: dict[str, crypto.KeyPair] = {}
+
+    # ---------------------------------------------------------------- creating -------------
+
+    def create(self, owner_id: str, passphrase: str, *, enrol: bool | None = None,
+               cost: int | None = None, replace: bool = False) -> KeyInfo:
+        """Make and seal a new key pair for ``owner_id`` (a person id or ``"agency"``).
+
+        ``enrol`` (default: when this PC holds the agency key, or for the agency itself)
+        publishes the key for the person at once. The new key is left unlocked.
+
+        Raises:
+            NotFound: no such person.
+            RefusedValue: ``key_exists`` unless ``replace``; ``passphrase_too_short``.
+        """
+        key = crypto.generate_key()
+        sealed = crypto.seal(key, owner_id, passphrase, cost=cost or self.cost)
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            if owner_id != AGENCY and uow.org.find_person(owner_id) is None:
+                raise NotFound("not_found", kind="person", id=owner_id)
+            if uow.sync.sealed_key(owner_id) is not None and not replace:
+                raise RefusedValue("key_exists", owner=owner_id)
+            uow.sync.put_sealed_key(SealedKeyRecord(
+                owner_id=owner_id, fingerprint=sealed.fingerprint, public_key=sealed.public_key,
+                x25519_public=sealed.x25519_public, blob=sealed.blob, created_at=now,
+                updated_at=now))
+            if enrol is None:
+                enrol = owner_id == AGENCY or uow.sync.sealed_key(AGENCY) is not None
+            if enrol:
+                self._publish(uow, owner_id, key.public_key, key.x25519_public, now)
+            uow.audit.append(AuditEvent(at=now, action="key.create", object_type="key",
+                                        object_id=key.fingerprint, actor_id=owner_id,
+                                        detail={"owner": owner_id, "enrolled": bool(enrol)}))
+        self._unlocked[owner_id] = key
+        return self.info(owner_id)
+
+    @staticmethod
+    def _publish(uow: Any, owner_id: str, public_key: bytes, x25519_public: bytes,
+                 at: Any) -> None:
+        fp = crypto.fingerprint(public_key)
+        if owner_id != AGENCY:
+            uow.org.set_person_key(owner_id, public_key, fp, at)
+        uow.sync.upsert([EncryptionKey(owner_id=owner_id, signing_fingerprint=fp,
+                                       x25519_public=x25519_public)])
+
+    # ---------------------------------------------------------------- session --------------
+
+    def unlock(self, owner_id: str, passphrase: str) -> crypto.KeyPair:
+        """Open the owner's key with their passphrase and keep it for this session.
+
+        Raises:
+            RefusedValue: ``key_missing`` (no key on this PC), ``passphrase_wrong``.
+        """
+        record = self._record(owner_id)
+        key = crypto.unseal(_sealed(record), passphrase)
+        self._unlocked[owner_id] = key
+        return key
+
+    def lock(self, owner_id: str | None = None) -> None:
+        """Forget the unlocked key of ``owner_id`` (everyone's when ``None``)."""
+        if owner_id is None:
+            self._unlocked.clear()
+        else:
+            self._unlocked.pop(owner_id, None)
+
+    def unlocked(self, owner_id: str) -> crypto.KeyPair | None:
+        """The owner's key if unlocked in this session."""
+        return self._unlocked.get(owner_id)
+
+    def require(self, owner_id: str) -> crypto.KeyPair:
+        """The owner's unlocked key, or ``key_locked``/``key_missing``."""
+        key = self._unlocked.get(owner_id)
+        if key is None:
+            self._record(owner_id)
+            raise RefusedValue("key_locked", owner=owner_id)
+        return key
+
+    def unlocked_owners(self) -> list[str]:
+        """Owners whose key is unlocked now."""
+        return sorted(self._unlocked)
+
+    def change_passphrase(self, owner_id: str, old: str, new: str) -> None:
+        """Seal the owner's key with ``new`` (``old`` must open it)."""
+        record = self._record(owner_id)
+        sealed = crypto.change_passphrase(_sealed(record), old, new, cost=self.cost)
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            uow.sync.put_sealed_key(SealedKeyRecord(
+                owner_id=owner_id, fingerprint=sealed.fingerprint, public_key=sealed.public_key,
+                x25519_public=sealed.x25519_public, blob=sealed.blob,
+                created_at=record.created_at, updated_at=now))
+            uow.audit.append(AuditEvent(at=now, action="key.passphrase", object_type="key",
+                                        object_id=record.fingerprint, actor_id=owner_id))
+
+    # ---------------------------------------------------------------- reading --------------
+
+    def _record(self, owner_id: str) -> SealedKeyRecord:
+        with self._db.unit_of_work(read_only=True) as uow:
+            record = uow.sync.sealed_key(owner_id)
+        if record is None:
+            raise RefusedValue("key_missing", owner=owner_id)
+        return record
+
+    def info(self, owner_id: str) -> KeyInfo:
+        """The owner's key as shown to people."""
+        record = self._record(owner_id)
+        with self._db.unit_of_work(read_only=True) as uow:
+            if owner_id == AGENCY:
+                published = uow.sync.encryption_key(AGENCY)
+                enrolled = published is not None and (
+                    published.signing_fingerprint == record.fingerprint)
+            else:
+                person = uow.org.find_person(owner_id)
+                enrolled = person is not None and person.key_fingerprint == record.fingerprint
+        return KeyInfo(owner_id=owner_id, fingerprint=record.fingerprint,
+                       readable=crypto.readable_fingerprint(record.fingerprint),
+                       enrolled=enrolled, unlocked=owner_id in self._unlocked)
+
+    def owners(self) -> list[str]:
+        """Everyone with a key on this PC (the sign-in list)."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return [r.owner_id for r in uow.sync.sealed_keys()]
+
+    # ---------------------------------------------------------------- enrolment ------------
+
+    def enrolment_request(self, owner_id: str) -> bytes:
+        """A self-signed request asking the agency to publish the owner's key."""
+        key = self.require(owner_id)
+        body = {"kind": "enrolment", "person_id": owner_id,
+                "public_key": base64.b64encode(key.public_key).decode(),
+                "x25519_public": base64.b64encode(key.x25519_public).decode(),
+                "requested_at": utc_now()}
+        signed = canonical_json(body).encode("utf-8")
+        return json.dumps({"body": signed.decode("utf-8"),
+                           "sig": base64.b64encode(key.sign(signed)).decode()},
+                          ensure_ascii=False).encode("utf-8")
+
+    def enrol(self, request: bytes) -> KeyInfo:
+        """On the agency's PC: publish the key of an enrolment request (the next organisation
+        bundle carries it; the person's earlier key is kept as revoked history).
+
+        Raises:
+            RefusedValue: ``enrolment_invalid`` for a damaged or forged request.
+            NotFound: no such person.
+        """
+        try:
+            outer = json.loads(request)
+            signed = outer["body"].encode("utf-8")
+            body = json.loads(signed)
+            public_key = base64.b64decode(body["public_key"], validate=True)
+            x25519_public = base64.b64decode(body["x25519_public"], validate=True)
+            signature = base64.b64decode(outer["sig"], validate=True)
+            person_id = str(body["person_id"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise RefusedValue("enrolment_invalid") from None
+        if body.get("kind") != "enrolment" or not crypto.verify(public_key, signature, signed):
+            raise RefusedValue("enrolment_invalid")
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            if uow.org.find_person(person_id) is None:
+                raise NotFound("not_found", kind="person", id=person_id)
+            self._publish(uow, person_id, public_key, x25519_public, now)
+            uow.audit.append(AuditEvent(at=now, action="key.enrol", object_type="key",
+                                        object_id=crypto.fingerprint(public_key),
+                                        detail={"person": person_id}))
+        fp = crypto.fingerprint(public_key)
+        return KeyInfo(owner_id=person_id, fingerprint=fp,
+                       readable=crypto.readable_fingerprint(fp), enrolled=True,
+                       unlocked=False)
+
+    def revoke(self, fingerprint: str) -> None:
+        """On the agency's PC: revoke a person's key (published in the next organisation
+        bundle; the person then needs a new key)."""
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            key = uow.org.find_key(fingerprint)
+            if key is None:
+                raise NotFound("not_found", kind="key", id=fingerprint)
+            uow.org.revoke_key(fingerprint, now)
+            uow.audit.append(AuditEvent(at=now, action="key.revoke", object_type="key",
+                                        object_id=fingerprint,
+                                        detail={"person": key.person_id}))

@@ -1,0 +1,1095 @@
+"""Synchronisation use cases: publish and import the organisation, export and import work,
+review and receipt bundles, through a folder (USB stick, network share) — DESIGN.md §6.
+
+Rules kept here:
+
+* Import verifies the bundle completely (:func:`kpi_desktop.sync.bundle.read_bundle`) before
+  the database is touched, then backs the database up and applies everything in ONE unit of
+  work: a refused bundle changes nothing; the same bundle twice, or bundles out of order, give
+  the same state (records are keyed by id; statements whose revision has not arrived yet are
+  held back unacknowledged, so the sender sends them again).
+* Every record carries its author's signature; the importer checks each one against the
+  author's published key and the author's right to make it (only an evaluator of the entry's
+  author confirms or returns it).
+* Export carries everything the recipient has not acknowledged yet; each bundle takes the next
+  sequence number of (sender, recipient); receipts (``acks``) ride along in every bundle.
+* Organisation bundles are signed by the agency key the PC was set up with; a lower version is
+  a rollback and refused, the same version must have the same content.
+* Device clocks are not trusted for ordering; a revision whose device time is in the future or
+  before its work date is imported and flagged (audit ``sync.clock_flag``).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kpi_desktop.domain import model
+from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
+from kpi_desktop.domain.model import (
+    Assignment,
+    AuditEvent,
+    EntryRevision,
+    EntryStatus,
+    EvaluationStatus,
+    MonthlyEvaluation,
+    ReviewStatement,
+    StatementKind,
+    WorkLogEntry,
+    utc_now,
+)
+from kpi_desktop.domain.sync import AGENCY, BundleLogEntry, EncryptionKey, TrustedKey
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.keys import KeyService
+from kpi_desktop.storage.backup import backup_database
+from kpi_desktop.sync import keys as crypto
+from kpi_desktop.sync.bundle import Bundle, Limits, enc_key_id, read_bundle, write_bundle
+from kpi_desktop.sync.records import from_json, to_json
+from kpi_desktop.sync.signing import (
+    assignment_bytes,
+    evaluation_confirmation_bytes,
+    evaluation_self_bytes,
+    revision_bytes,
+    statement_bytes,
+)
+
+__all__ = ["BUNDLE_SUFFIX", "ExportResult", "ImportResult", "SyncService", "write_atomically"]
+
+BUNDLE_SUFFIX = ".kpib"
+_ORG_MANIFEST = "sync.org_manifest_sha256"
+_HUB_URL = "sync.hub_url"
+_BACKUP_PREFIX = "kpi-before-import-"
+_BACKUPS_KEPT = 5
+_CLOCK_FUTURE = dt.timedelta(hours=1)
+_NOT_MINE = frozenset({"bundle_wrong_recipient"})
+
+# Organisation payload: name → domain type, in the order records are applied.
+_ORG_PARTS: tuple[tuple[str, type], ...] = (
+    ("organisations", model.Organisation),
+    ("units", model.Unit),
+    ("job_positions", model.JobPosition),
+    ("people", model.Person),
+    ("person_keys", model.PersonKey),
+    ("memberships", model.UnitMembership),
+    ("evaluator_relations", model.EvaluatorRelation),
+    ("catalog_versions", model.CatalogVersion),
+    ("catalog_items", model.CatalogItem),
+    ("job_position_items", model.JobPositionItem),
+    ("policies", model.PolicyVersion),
+    ("calendar", model.CalendarDay),
+    ("encryption_keys", EncryptionKey),
+)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What importing one bundle did."""
+
+    source: str
+    status: str  # "imported" | "already" | "refused" | "skipped" (for someone else)
+    kind: str = ""
+    bundle_id: str = ""
+    sender_id: str = ""
+    recipient_id: str = ""
+    seq: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    error: KpiError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the bundle was imported, already there, or not meant for this PC."""
+        return self.status != "refused"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """One bundle written by an export."""
+
+    path: Path
+    kind: str
+    recipient_id: str
+    seq: int
+    counts: dict[str, int]
+
+
+def write_atomically(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` as ``folder/name`` via a temporary name, fsync and rename, so a pulled
+    USB stick never leaves a half file that looks whole."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    partial = folder / f".{name}.part"
+    try:
+        with open(partial, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise RefusedValue("export_write_failed", path=str(target), detail=str(exc)) from exc
+    return target
+
+
+@dataclass(frozen=True)
+class _EvaluationPart:
+    """One signed part of a monthly evaluation: the person's self-assessment ("self") or the
+    evaluator's confirmation ("confirmation")."""
+
+    part: str
+    evaluation: MonthlyEvaluation
+
+    @property
+    def signed_bytes(self) -> bytes:
+        if self.part == "self":
+            return evaluation_self_bytes(self.evaluation)
+        return evaluation_confirmation_bytes(self.evaluation)
+
+    @property
+    def author_id(self) -> str | None:
+        return (self.evaluation.person_id if self.part == "self"
+                else self.evaluation.evaluator_id)
+
+    @property
+    def signature(self) -> tuple[bytes | None, str | None]:
+        e = self.evaluation
+        if self.part == "self":
+            return e.self_signature, e.self_key_fingerprint
+        return e.evaluator_signature, e.evaluator_key_fingerprint
+
+
+_Item = EntryRevision | ReviewStatement | _EvaluationPart | Assignment
+
+
+def _item_key(record: _Item) -> str:
+    if isinstance(record, Assignment):
+        digest = hashlib.sha256(assignment_bytes(record)).hexdigest()[:16]
+        return f"plan:{record.id}:{digest}"
+    if isinstance(record, EntryRevision):
+        return f"rev:{record.entry_id}:{record.revision}"
+    if isinstance(record, _EvaluationPart):
+        digest = hashlib.sha256(record.signed_bytes).hexdigest()[:16]
+        e = record.evaluation
+        return f"eval-{record.part}:{e.person_id}:{e.period}:{digest}"
+    return f"stmt:{record.id}"
+
+
+def _topological_units(units: list[model.Unit]) -> list[model.Unit]:
+    by_id = {u.id: u for u in units}
+    ordered: list[model.Unit] = []
+    seen: set[str] = set()
+
+    def visit(unit: model.Unit, depth: int = 0) -> None:
+        if unit.id in seen or depth > len(units):
+            return
+        for parent in (unit.parent_id, unit.merged_into_id):
+            if parent in by_id and parent != unit.id:
+                visit(by_id[parent], depth + 1)
+        seen.add(unit.id)
+        ordered.append(unit)
+
+    for unit in units:
+        visit(unit)
+    return ordered
+
+
+def _entry_from_revision(revision: EntryRevision, data: dict[str, Any]) -> WorkLogEntry:
+    snapshot = from_json(_Snapshot, data)
+    return WorkLogEntry(
+        id=snapshot.id, person_id=snapshot.person_id, work_date=snapshot.work_date,
+        catalog_item_id=snapshot.catalog_item_id, quantity=snapshot.quantity,
+        coefficient=snapshot.coefficient, created_at=revision.created_at,
+        updated_at=revision.created_at, assignment_id=snapshot.assignment_id,
+        extra_kind=snapshot.extra_kind, taken_over_from_id=snapshot.taken_over_from_id,
+        time_norm_minutes=snapshot.time_norm_minutes,
+        complexity_level=snapshot.complexity_level,
+        output_doc_number=snapshot.output_doc_number,
+        output_description=snapshot.output_description,
+        attachment_sha256=snapshot.attachment_sha256, attachment_name=snapshot.attachment_name,
+        deadline=snapshot.deadline, completed_on=snapshot.completed_on,
+        status=EntryStatus.SUBMITTED, current_revision=revision.revision,
+        signature=revision.signature, key_fingerprint=revision.key_fingerprint)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Snapshot:
+    """The fields of an entry snapshot (``WorkLogEntry.snapshot``), for strict parsing."""
+
+    id: str
+    person_id: str
+    work_date: dt.date
+    catalog_item_id: str
+    assignment_id: str | None
+    extra_kind: model.ExtraKind
+    taken_over_from_id: str | None
+    quantity: Decimal
+    coefficient: Decimal
+    time_norm_minutes: Decimal | None
+    complexity_level: int | None
+    output_doc_number: str
+    output_description: str
+    attachment_sha256: str | None
+    attachment_name: str | None
+    deadline: dt.date | None
+    completed_on: dt.date | None
+
+
+class SyncService:
+    """Publishing, exporting and importing bundles for one data folder."""
+
+    def __init__(self, db: Any, backup_dir: Path, keys: KeyService, *,
+                 attachments_dir: Path | None = None,
+                 today: Callable[[], dt.date] | None = None,
+                 limits: Limits | None = None) -> None:
+        self._db = db
+        self._backup_dir = backup_dir
+        self._attachments = attachments_dir
+        self.keys = keys
+        self._today = today or dt.date.today
+        self._limits = limits or Limits()
+
+    # ============================================================ agency ==================
+
+    def is_agency(self) -> bool:
+        """Whether this PC holds the agency key (the administrator's PC)."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return uow.sync.sealed_key(AGENCY) is not None
+
+    def create_agency_key(self, passphrase: str, *, cost: int | None = None) -> str:
+        """Make the agency key on the administrator's PC and pin it; returns its fingerprint."""
+        info = self.keys.create(AGENCY, passphrase, cost=cost)
+        key = self.keys.require(AGENCY)
+        with self._db.unit_of_work() as uow:
+            if uow.sync.trusted_key(key.fingerprint) is None:
+                uow.sync.add_trusted_key(TrustedKey(
+                    fingerprint=key.fingerprint, owner_id=AGENCY, role="agency",
+                    public_key=key.public_key, x25519_public=key.x25519_public,
+                    pinned_at=utc_now()))
+        return info.fingerprint
+
+    def agency_fingerprint(self) -> str | None:
+        """The pinned agency key's fingerprint (shown at set-up), or ``None``."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            pinned = [k for k in uow.sync.trusted_keys("agency") if k.revoked_at is None]
+        return pinned[-1].fingerprint if pinned else None
+
+    def publish_organisation(self, out_dir: Path) -> ExportResult:
+        """Sign the organisation as it is now with the agency key, as the next version.
+
+        Raises:
+            RefusedValue: ``key_locked``/``key_missing`` without the unlocked agency key;
+                ``organisation_missing`` when there is nothing to publish.
+        """
+        key = self.keys.require(AGENCY)
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            organisations = uow.org.list_organisations()
+            if len(organisations) != 1:
+                raise RefusedValue("organisation_missing")
+            org = organisations[0]
+            version = org.org_version + 1
+            org = dataclasses.replace(org, org_version=version, updated_at=now)
+            uow.org.update_organisation(org)
+            records = self._organisation_records(uow, org)
+            data = write_bundle(
+                kind="organisation", sender_id=AGENCY, recipient_id="*", seq=version,
+                key=key, records=records,
+                extra={"organisation": {"id": org.id, "version": version},
+                       "agency": {"public_key": base64.b64encode(key.public_key).decode(),
+                                  "x25519_public":
+                                      base64.b64encode(key.x25519_public).decode()}})
+            bundle = self._verify_own(data, key)
+            uow.settings.set(_ORG_MANIFEST, str(bundle.header["manifest_sha256"]))
+            name = f"KPI_organisation_{org.code or org.id}_v{version:04d}{BUNDLE_SUFFIX}"
+            counts = {k: len(v) for k, v in records.items()}
+            uow.sync.log_bundle(BundleLogEntry(
+                bundle_id=bundle.bundle_id, direction="out", kind="organisation",
+                sender_id=AGENCY, recipient_id="*", seq=version,
+                header_sha256=bundle.header_sha256, at=now, file_name=name, summary=counts))
+            uow.audit.append(AuditEvent(at=now, action="org.publish", object_type="organisation",
+                                        object_id=org.id, actor_id=None,
+                                        detail={"version": version}))
+            path = write_atomically(out_dir, name, data)
+        return ExportResult(path=path, kind="organisation", recipient_id="*", seq=version,
+                            counts=counts)
+
+    @staticmethod
+    def _organisation_records(uow: Any, org: model.Organisation) -> dict[str, list[dict]]:
+        people = uow.org.list_people(active_only=False)
+        positions = uow.org.list_job_positions()
+        parts: dict[str, list[Any]] = {
+            "organisations": [org],
+            "units": _topological_units(uow.org.list_units()),
+            "job_positions": positions,
+            "people": people,
+            "person_keys": [k for p in people for k in uow.org.list_person_keys(p.id)],
+            "memberships": [m for p in people for m in uow.org.memberships_of(p.id)],
+            "evaluator_relations": uow.org.list_evaluator_relations(),
+            "catalog_versions": uow.catalog.list_versions(),
+            "catalog_items": [i for v in uow.catalog.list_versions()
+                              for i in uow.catalog.list_items(version_id=v.id)],
+            "job_position_items": [
+                model.JobPositionItem(job_position_id=p.id, catalog_item_id=i)
+                for p in positions for i in sorted(uow.catalog.position_item_ids(p.id))],
+            "policies": uow.policies.list_versions(),
+            "calendar": uow.calendar.between(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
+            "encryption_keys": uow.sync.encryption_keys(),
+        }
+        return {name: [to_json(o) for o in objects] for name, objects in parts.items()}
+
+    def _verify_own(self, data: bytes, key: crypto.KeyPair) -> Bundle:
+        """Read back what was just written (a bad write never leaves as a good bundle)."""
+        return read_bundle(data, signer_key=lambda _fp, _h: key.public_key,
+                           limits=self._limits, decrypt=False)
+
+    # ============================================================ export ==================
+
+    def export(self, owner_id: str, to_dir: Path) -> list[ExportResult]:
+        """Write one bundle per recipient with everything they have not acknowledged.
+
+        Recipients: the owner's evaluators (their entries and revisions), the people they
+        evaluate (statements about those people's entries) and the agency (all of it, plus
+        the revisions of the people they evaluate, forwarded). Unsigned records of the owner
+        are signed now with the owner's unlocked key.
+        """
+        key = self.keys.require(owner_id)
+        today = self._today()
+        now = utc_now()
+        results: list[ExportResult] = []
+        with self._db.unit_of_work() as uow:
+            org = self._organisation(uow)
+            if owner_id == AGENCY:  # the agency sends receipts only
+                if uow.sync.trusted_key(key.fingerprint) is None:
+                    raise RefusedValue("key_not_enrolled", owner=owner_id)
+                evaluators, evaluatees = [], []
+                own_revisions, own_statements = [], []
+                own_self, own_confirmations, forwarded_self = [], [], []
+                own_assignments: list[Assignment] = []
+            else:
+                person = uow.org.get_person(owner_id)
+                if person.key_fingerprint != key.fingerprint:
+                    raise RefusedValue("key_not_enrolled", owner=owner_id)
+                evaluators = sorted({r.evaluator_id
+                                     for r in uow.org.evaluators_of(owner_id, today)})
+                evaluatees = sorted({r.evaluatee_id
+                                     for r in uow.org.evaluatees_of(owner_id, today)})
+                own_revisions = self._sign_revisions(uow, owner_id, key)
+                own_statements = self._sign_statements(uow, owner_id, key)
+                own_self, own_confirmations = self._sign_evaluations(uow, owner_id, key)
+                own_assignments = self._sign_assignments(uow, owner_id, evaluatees, key)
+                forwarded_self = [
+                    _EvaluationPart("self", e)
+                    for e in uow.evaluations.list_monthly(person_ids=evaluatees)
+                    if e.self_signature is not None] if evaluatees else []
+            entry_authors = self._entry_authors(uow, [s.entry_id for s in own_statements])
+            forwarded = uow.sync.revisions_by_authors(evaluatees) if evaluatees else []
+            forwarded = [r for r in forwarded if r.signature is not None]
+            plan: dict[str, list[_Item]] = {}
+            for evaluator in evaluators:
+                plan.setdefault(evaluator, []).extend([*own_revisions, *own_self])
+            for evaluatee in evaluatees:
+                # The person's own signed records go back to them too (once: their receipt
+                # stops it), so a re-enrolled person on a new PC gets their history back.
+                plan.setdefault(evaluatee, []).extend(
+                    r for r in forwarded if r.author_id == evaluatee)
+                plan[evaluatee].extend(p for p in forwarded_self
+                                       if p.evaluation.person_id == evaluatee)
+                plan[evaluatee].extend(
+                    s for s in own_statements if entry_authors.get(s.entry_id) == evaluatee)
+                plan[evaluatee].extend(c for c in own_confirmations
+                                       if c.evaluation.person_id == evaluatee)
+                plan[evaluatee].extend(a for a in own_assignments
+                                       if a.person_id == evaluatee)
+            if owner_id != AGENCY and uow.sync.encryption_key(AGENCY) is not None:
+                plan.setdefault(AGENCY, []).extend([*own_assignments, *own_revisions,
+                                                    *forwarded, *own_statements, *own_self,
+                                                    *forwarded_self, *own_confirmations])
+            for sender in uow.sync.senders_awaiting_receipt():
+                if sender != owner_id:
+                    plan.setdefault(sender, [])
+            pending: list[tuple[str, bytes, ExportResult]] = []
+            for recipient in sorted(plan):
+                result = self._bundle_for(uow, key, owner_id, recipient, plan[recipient], org,
+                                          now)
+                if result is not None:
+                    pending.append(result)
+            for name, data, result in pending:
+                path = write_atomically(to_dir, name, data)
+                results.append(dataclasses.replace(result, path=path))
+        return results
+
+    def _bundle_for(self, uow: Any, key: crypto.KeyPair, owner_id: str, recipient: str,
+                    items: list[_Item], org: model.Organisation,
+                    now: dt.datetime) -> tuple[str, bytes, ExportResult] | None:
+        acked = uow.sync.acked_keys(recipient)
+        unique: dict[str, _Item] = {}
+        for item in items:
+            unique.setdefault(_item_key(item), item)
+        todo = {k: v for k, v in unique.items() if k not in acked}
+        acks = uow.sync.pending_receipts(recipient)
+        if not todo and not acks:
+            return None
+        revisions = [to_json(v) for v in todo.values() if isinstance(v, EntryRevision)]
+        files = self._attachment_files(todo.values())
+        statements = []
+        for item in todo.values():
+            if isinstance(item, ReviewStatement):
+                revision = uow.sync.find_revision(item.entry_id, item.revision)
+                statements.append({**to_json(item),
+                                   "revision_sha256": revision.snapshot_sha256})
+        evaluations = [{"part": v.part, **to_json(v.evaluation)} for v in todo.values()
+                       if isinstance(v, _EvaluationPart)]
+        assignments = [to_json(v) for v in todo.values() if isinstance(v, Assignment)]
+        reviewing = statements or any(e["part"] == "confirmation" for e in evaluations)
+        kind = ("review" if reviewing else "work" if revisions or evaluations
+                else "plan" if assignments else "receipt")
+        records = {"assignments": assignments, "revisions": revisions,
+                   "statements": statements, "evaluations": evaluations,
+                   "acks": [{"item_key": k} for k in acks]}
+        enc = uow.sync.encryption_key(recipient)
+        seq = uow.sync.next_sent(owner_id, recipient)
+        data = write_bundle(kind=kind, sender_id=owner_id, recipient_id=recipient, seq=seq,
+                            key=key, records=records, files=files,
+                            encrypt_to=None if enc is None else enc.x25519_public,
+                            extra={"organisation": {"id": org.id, "version": org.org_version}})
+        bundle = self._verify_own(data, key)
+        name = f"KPI_{kind}_{owner_id}_to_{recipient}_{seq:06d}{BUNDLE_SUFFIX}"
+        counts = {"revisions": len(revisions), "statements": len(statements),
+                  "acks": len(acks)}
+        if evaluations:
+            counts["evaluations"] = len(evaluations)
+        if assignments:
+            counts["assignments"] = len(assignments)
+        if files:
+            counts["files"] = len(files)
+        uow.sync.log_bundle(BundleLogEntry(
+            bundle_id=bundle.bundle_id, direction="out", kind=kind, sender_id=owner_id,
+            recipient_id=recipient, seq=seq, header_sha256=bundle.header_sha256, at=now,
+            file_name=name,
+            summary=counts))
+        uow.sync.mark_receipted(recipient, acks)
+        return name, data, ExportResult(path=Path(name), kind=kind, recipient_id=recipient,
+                                        seq=seq, counts=counts)
+
+    def _attachment_path(self, sha256: str) -> Path | None:
+        if self._attachments is None:
+            return None
+        return self._attachments / sha256[:2] / sha256
+
+    def _attachment_files(self, items: Iterable[_Item]) -> dict[str, bytes]:
+        """The attachments the revisions refer to that this PC holds (by content)."""
+        files: dict[str, bytes] = {}
+        for item in items:
+            if not isinstance(item, EntryRevision):
+                continue
+            sha = _json_object(item.snapshot_json, _item_key(item)).get("attachment_sha256")
+            path = self._attachment_path(sha) if isinstance(sha, str) else None
+            if path is not None and path.is_file():
+                files[sha] = path.read_bytes()
+        return files
+
+    def _store_attachments(self, files: dict[str, bytes]) -> None:
+        """Keep received attachments (content-addressed: writing one twice is harmless)."""
+        for sha, content in files.items():
+            path = self._attachment_path(sha)
+            if path is None or path.exists():
+                continue
+            write_atomically(path.parent, path.name, content)
+
+    @staticmethod
+    def _sign_revisions(uow: Any, owner_id: str, key: crypto.KeyPair) -> list[EntryRevision]:
+        signed = []
+        for revision in uow.sync.revisions_by_authors([owner_id]):
+            if revision.signature is None:
+                signature = key.sign(revision_bytes(revision))
+                uow.sync.set_revision_signature(revision.entry_id, revision.revision,
+                                                signature, key.fingerprint)
+                revision = dataclasses.replace(revision, signature=signature,
+                                               key_fingerprint=key.fingerprint)
+            signed.append(revision)
+        return signed
+
+    @staticmethod
+    def _sign_statements(uow: Any, owner_id: str, key: crypto.KeyPair
+                         ) -> list[ReviewStatement]:
+        signed = []
+        for statement in uow.sync.statements_by_reviewers([owner_id]):
+            if statement.signature is None:
+                revision = uow.sync.find_revision(statement.entry_id, statement.revision)
+                if revision is None:
+                    continue
+                signature = key.sign(statement_bytes(statement, revision.snapshot_sha256))
+                uow.sync.set_statement_signature(statement.id, signature, key.fingerprint)
+                statement = dataclasses.replace(statement, signature=signature,
+                                                key_fingerprint=key.fingerprint)
+            signed.append(statement)
+        return signed
+
+    @staticmethod
+    def _sign_assignments(uow: Any, owner_id: str, people: list[str], key: crypto.KeyPair
+                          ) -> list[Assignment]:
+        """The assignments the owner gave the people they evaluate, signed (again when
+        they changed since)."""
+        signed = []
+        for person in people:
+            for assignment in uow.sync.assignments_of(person):
+                if assignment.assigner_id != owner_id:
+                    continue
+                data = assignment_bytes(assignment)
+                if (assignment.signature is None or assignment.key_fingerprint != key.fingerprint
+                        or not crypto.verify(key.public_key, assignment.signature, data)):
+                    assignment = dataclasses.replace(assignment, signature=key.sign(data),
+                                                     key_fingerprint=key.fingerprint)
+                    uow.assignments.update(assignment)
+                signed.append(assignment)
+        return signed
+
+    @staticmethod
+    def _sign_evaluations(uow: Any, owner_id: str, key: crypto.KeyPair
+                          ) -> tuple[list[_EvaluationPart], list[_EvaluationPart]]:
+        """The owner's submitted self-assessments and their confirmations of others, signed
+        now where the signature is missing or no longer matches the content."""
+        own, confirmations = [], []
+        for evaluation in uow.evaluations.list_monthly(person_id=owner_id):
+            if evaluation.submitted_at is None or not evaluation.self_criteria:
+                continue
+            part = _EvaluationPart("self", evaluation)
+            signature, fp = part.signature
+            if signature is None or fp != key.fingerprint or not crypto.verify(
+                    key.public_key, signature, part.signed_bytes):
+                evaluation = dataclasses.replace(
+                    evaluation, self_signature=key.sign(part.signed_bytes),
+                    self_key_fingerprint=key.fingerprint)
+                uow.evaluations.upsert_monthly(evaluation)
+                part = _EvaluationPart("self", evaluation)
+            own.append(part)
+        for evaluation in uow.evaluations.evaluated_by(owner_id):
+            if evaluation.confirmed_at is None:
+                continue
+            part = _EvaluationPart("confirmation", evaluation)
+            signature, fp = part.signature
+            if signature is None or fp != key.fingerprint or not crypto.verify(
+                    key.public_key, signature, part.signed_bytes):
+                evaluation = dataclasses.replace(
+                    evaluation, evaluator_signature=key.sign(part.signed_bytes),
+                    evaluator_key_fingerprint=key.fingerprint)
+                uow.evaluations.upsert_monthly(evaluation)
+                part = _EvaluationPart("confirmation", evaluation)
+            confirmations.append(part)
+        return own, confirmations
+
+    @staticmethod
+    def _entry_authors(uow: Any, entry_ids: Iterable[str]) -> dict[str, str]:
+        authors = {}
+        for entry_id in set(entry_ids):
+            entry = uow.worklog.find(entry_id)
+            if entry is not None:
+                authors[entry_id] = entry.person_id
+        return authors
+
+    @staticmethod
+    def _organisation(uow: Any) -> model.Organisation:
+        organisations = uow.org.list_organisations()
+        if len(organisations) != 1:
+            raise RefusedValue("organisation_missing")
+        return organisations[0]
+
+    # ============================================================ import ==================
+
+    def import_paths(self, paths: Iterable[Path]) -> list[ImportResult]:
+        """Import every bundle file given, and every bundle file inside given folders.
+
+        Each file is reported on its own; a refused one does not stop the others. Bundles are
+        taken in name order, organisation bundles first.
+        """
+        files: list[tuple[Path, bool]] = []
+        for path in paths:
+            if path.is_dir():
+                files.extend((p, True) for p in path.iterdir()
+                             if p.suffix == BUNDLE_SUFFIX and not p.name.startswith("."))
+            else:
+                files.append((path, False))
+        files.sort(key=lambda f: (not f[0].name.startswith("KPI_organisation"), f[0].name))
+        results = []
+        for file, scanned in files:
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                results.append(ImportResult(source=str(file), status="refused",
+                                            error=RefusedValue("bundle_unreadable",
+                                                               path=str(file),
+                                                               detail=str(exc))))
+                continue
+            result = self.import_bytes(data, source=str(file))
+            if scanned and result.error is not None and result.error.code in _NOT_MINE:
+                # A shared stick or folder holds bundles for other people: not an error.
+                result = dataclasses.replace(result, status="skipped")
+            results.append(result)
+        return results
+
+    def import_bytes(self, data: bytes, *, source: str = "") -> ImportResult:
+        """Verify and import one bundle; refusals are returned, not raised."""
+        try:
+            return self._import(data, source)
+        except KpiError as error:
+            return ImportResult(source=source, status="refused", error=error)
+
+    def _import(self, data: bytes, source: str) -> ImportResult:
+        with self._db.unit_of_work(read_only=True) as uow:
+            bundle = read_bundle(data, signer_key=lambda fp, h: self._signer_key(uow, fp, h),
+                                 decrypt_key=lambda kid: self._decrypt_key(uow, kid),
+                                 limits=self._limits)
+            self._check_addressed(uow, bundle)
+            known = uow.sync.find_bundle(bundle.bundle_id)
+        base = dict(source=source, kind=bundle.kind, bundle_id=bundle.bundle_id,
+                    sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
+                    seq=bundle.seq)
+        if known is not None:
+            if known.header_sha256 != bundle.header_sha256:
+                raise RefusedValue("bundle_id_conflict", bundle=bundle.bundle_id)
+            # The very file imported before (an old copy left on a stick): nothing to do.
+            return ImportResult(status="already", **base)
+        if bundle.kind == "organisation" and self._same_organisation(bundle):
+            return ImportResult(status="already", **base)
+        now = utc_now()
+        # Dry run first (rolled back): every record-level refusal happens before the backup,
+        # so a refused bundle leaves the data folder exactly as it was.
+        with self._db.unit_of_work(read_only=True) as uow:
+            self._apply(uow, bundle, source, now)
+        self._backup()
+        with self._db.unit_of_work() as uow:
+            counts = self._apply(uow, bundle, source, now)
+        self._store_attachments(bundle.files)
+        return ImportResult(status="imported", counts=counts, **base)
+
+    def _apply(self, uow: Any, bundle: Bundle, source: str, now: dt.datetime
+               ) -> dict[str, int]:
+        if bundle.kind == "organisation":
+            counts = self._apply_organisation(uow, bundle, now)
+        else:
+            counts = self._apply_records(uow, bundle, now)
+        uow.sync.note_received(bundle.sender_id, bundle.recipient_id, bundle.seq)
+        uow.sync.log_bundle(BundleLogEntry(
+            bundle_id=bundle.bundle_id, direction="in", kind=bundle.kind,
+            sender_id=bundle.sender_id, recipient_id=bundle.recipient_id, seq=bundle.seq,
+            header_sha256=bundle.header_sha256, at=now,
+            file_name=Path(source).name if source else "", summary=counts))
+        uow.audit.append(AuditEvent(at=now, action="sync.import", object_type="bundle",
+                                    object_id=bundle.bundle_id, actor_id=None,
+                                    detail={"kind": bundle.kind, "sender": bundle.sender_id,
+                                            "seq": bundle.seq, **counts}))
+        return counts
+
+    def _backup(self) -> None:
+        """Copy the database before an import changes it; the last few copies are kept."""
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
+        backup_database(self._db.path, self._backup_dir / f"{_BACKUP_PREFIX}{stamp}.db")
+        old = sorted(self._backup_dir.glob(f"{_BACKUP_PREFIX}*.db"))[:-_BACKUPS_KEPT]
+        for path in old:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    # -- trust -------------------------------------------------------------------------------
+
+    def _signer_key(self, uow: Any, fp: str, header: dict[str, Any]) -> bytes:
+        kind = header.get("kind")
+        pinned = {k.fingerprint: k for k in uow.sync.trusted_keys("agency")}
+        if fp in pinned:
+            if pinned[fp].revoked_at is not None:
+                raise RefusedValue("bundle_signer_revoked", key=crypto.readable_fingerprint(fp))
+            if kind not in ("organisation", "receipt"):
+                raise RefusedValue("bundle_signer_not_allowed", kind=str(kind))
+            return pinned[fp].public_key
+        person_key = uow.org.find_key(fp)
+        if kind == "organisation":
+            if person_key is not None or pinned:
+                raise RefusedValue("bundle_signer_not_allowed", kind="organisation")
+            if uow.org.list_organisations():
+                raise RefusedValue("bundle_signer_unknown", key=crypto.readable_fingerprint(fp))
+            # First set-up of this PC: trust the agency key the bundle names (shown to people).
+            try:
+                agency = base64.b64decode(header["agency"]["public_key"], validate=True)
+            except (KeyError, TypeError, ValueError):
+                raise RefusedValue("bundle_malformed", file="header.json",
+                                   detail="agency") from None
+            if crypto.fingerprint(agency) != fp:
+                raise RefusedValue("bundle_signature_invalid")
+            return agency
+        if person_key is None:
+            raise RefusedValue("bundle_signer_unknown", key=crypto.readable_fingerprint(fp))
+        if person_key.revoked_at is not None:
+            raise RefusedValue("bundle_signer_revoked", key=crypto.readable_fingerprint(fp))
+        sender = header.get("sender")
+        if not isinstance(sender, dict) or sender.get("id") != person_key.person_id:
+            raise RefusedValue("bundle_signer_not_allowed", kind=str(kind))
+        return person_key.public_key
+
+    def _decrypt_key(self, uow: Any, key_id: str) -> crypto.KeyPair | None:
+        for record in uow.sync.sealed_keys():
+            if enc_key_id(record.x25519_public) == key_id:
+                key = self.keys.unlocked(record.owner_id)
+                if key is None:
+                    raise RefusedValue("key_locked", owner=record.owner_id)
+                return key
+        return None
+
+    def _check_addressed(self, uow: Any, bundle: Bundle) -> None:
+        org_header = bundle.header.get("organisation")
+        if not (isinstance(org_header, dict) and isinstance(org_header.get("id"), str)
+                and isinstance(org_header.get("version"), int)
+                and not isinstance(org_header.get("version"), bool)):
+            raise RefusedValue("bundle_malformed", file="header.json", detail="organisation")
+        organisations = uow.org.list_organisations()
+        if organisations and organisations[0].id != org_header["id"]:
+            raise RefusedValue("bundle_other_unit", organisation=org_header["id"])
+        if bundle.kind == "organisation":
+            return
+        if not organisations:
+            raise RefusedValue("organisation_missing")
+        if uow.sync.sealed_key(bundle.recipient_id) is None:
+            raise RefusedValue("bundle_wrong_recipient", recipient=bundle.recipient_id)
+
+    # -- organisation ------------------------------------------------------------------------
+
+    def _same_organisation(self, bundle: Bundle) -> bool:
+        """Version checks; ``True`` when this exact organisation version is already here."""
+        version = int(bundle.header["organisation"]["version"])
+        with self._db.unit_of_work(read_only=True) as uow:
+            organisations = uow.org.list_organisations()
+            current = organisations[0].org_version if organisations else 0
+            manifest = uow.settings.get(_ORG_MANIFEST)
+        if version < current:
+            raise RefusedValue("bundle_org_older", version=version, current=current)
+        if version == current:
+            if manifest == bundle.header["manifest_sha256"]:
+                return True
+            raise RefusedValue("bundle_org_conflict", version=version)
+        return False
+
+    def _apply_organisation(self, uow: Any, bundle: Bundle, now: dt.datetime) -> dict[str, int]:
+        parsed: dict[str, list[Any]] = {}
+        for name, cls in _ORG_PARTS:
+            parsed[name] = [from_json(cls, row) for row in bundle.records.get(name, [])]
+        version = int(bundle.header["organisation"]["version"])
+        orgs = parsed["organisations"]
+        if len(orgs) != 1 or orgs[0].id != bundle.header["organisation"]["id"]:
+            raise RefusedValue("bundle_malformed", file="organisations", detail="organisation")
+        parsed["organisations"] = [dataclasses.replace(orgs[0], org_version=version)]
+        counts: dict[str, int] = {}
+        before = {p.id: p.key_fingerprint for p in uow.org.list_people(active_only=False)}
+        for name, _cls in _ORG_PARTS:
+            inserted, updated = uow.sync.upsert(parsed[name])
+            counts[name] = inserted + updated
+        for person in parsed["people"]:
+            if person.id in before and before[person.id] != person.key_fingerprint:
+                # A new key means a new PC (or a reset one): send it everything again.
+                uow.sync.forget_acks(person.id)
+        uow.sync.delete_missing(model.EvaluatorRelation, parsed["evaluator_relations"])
+        uow.sync.delete_missing(model.JobPositionItem, parsed["job_position_items"])
+        uow.settings.set(_ORG_MANIFEST, str(bundle.header["manifest_sha256"]))
+        if uow.sync.trusted_key(bundle.signer) is None:
+            agency = bundle.header["agency"]
+            uow.sync.add_trusted_key(TrustedKey(
+                fingerprint=bundle.signer, owner_id=AGENCY, role="agency",
+                public_key=base64.b64decode(agency["public_key"]),
+                x25519_public=base64.b64decode(agency.get("x25519_public") or ""),
+                pinned_at=now))
+        return counts
+
+    # -- work, review, receipt ---------------------------------------------------------------
+
+    def _apply_records(self, uow: Any, bundle: Bundle, now: dt.datetime) -> dict[str, int]:
+        counts = {"assignments": 0, "revisions": 0, "statements": 0, "duplicates": 0,
+                  "held": 0, "acks": 0, "clock_flagged": 0}
+        received: list[str] = []
+        touched: set[str] = set()
+        for row in bundle.records.get("assignments", []):
+            assignment = from_json(Assignment, row)
+            status = self._apply_assignment(uow, assignment)
+            counts[status] = counts.get(status, 0) + 1
+            received.append(_item_key(assignment))
+        for row in bundle.records.get("revisions", []):
+            revision = from_json(EntryRevision, row)
+            status = self._apply_revision(uow, revision, now)
+            counts[status] += 1
+            if status != "held":
+                received.append(_item_key(revision))
+                touched.add(revision.entry_id)
+        for row in bundle.records.get("statements", []):
+            statement = from_json(ReviewStatement, row)
+            sha = row.get("revision_sha256")
+            if not isinstance(sha, str):
+                raise RefusedValue("bundle_malformed", file="statements",
+                                   detail="revision_sha256")
+            status = self._apply_statement(uow, statement, sha)
+            counts[status] += 1
+            if status != "held":
+                received.append(_item_key(statement))
+                touched.add(statement.entry_id)
+        for row in bundle.records.get("evaluations", []):
+            part = row.get("part")
+            if part not in ("self", "confirmation"):
+                raise RefusedValue("bundle_malformed", file="evaluations", detail="part")
+            item = _EvaluationPart(str(part), from_json(MonthlyEvaluation, row))
+            status = self._apply_evaluation(uow, item)
+            counts["evaluations" if status == "applied" else status] = counts.get(
+                "evaluations" if status == "applied" else status, 0) + 1
+            received.append(_item_key(item))
+        for row in bundle.records.get("acks", []):
+            if not isinstance(row.get("item_key"), str):
+                raise RefusedValue("bundle_malformed", file="acks", detail="item_key")
+        acks = [str(r["item_key"]) for r in bundle.records.get("acks", [])]
+        counts["acks"] = uow.sync.acknowledge(bundle.sender_id, acks, now)
+        uow.sync.note_items_received(bundle.sender_id, received, now)
+        counts["clock_flagged"] = self._flag_clock(uow, bundle, now)
+        self._refresh_status(uow, touched, now)
+        return counts
+
+    def _author_key(self, uow: Any, fp: str | None, author_id: str, what: str) -> bytes:
+        if fp is None:
+            raise RefusedValue("bundle_record_unsigned", record=what)
+        key = uow.org.find_key(fp)
+        if key is None:
+            raise RefusedValue("bundle_signer_unknown", key=crypto.readable_fingerprint(fp))
+        if key.person_id != author_id:
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        return key.public_key
+
+    def _apply_revision(self, uow: Any, revision: EntryRevision, now: dt.datetime) -> str:
+        what = _item_key(revision)
+        public_key = self._author_key(uow, revision.key_fingerprint, revision.author_id, what)
+        text = revision.snapshot_json.encode("utf-8")
+        if hashlib.sha256(text).hexdigest() != revision.snapshot_sha256:
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        if revision.signature is None or not crypto.verify(public_key, revision.signature,
+                                                           revision_bytes(revision)):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        data = _json_object(revision.snapshot_json, what)
+        entry = _entry_from_revision(revision, data)
+        if entry.id != revision.entry_id or entry.person_id != revision.author_id:
+            raise RefusedValue("bundle_signer_not_allowed", kind="revision")
+        existing = uow.sync.find_revision(revision.entry_id, revision.revision)
+        if existing is not None:
+            if existing.snapshot_sha256 != revision.snapshot_sha256:
+                raise RefusedValue("bundle_record_conflict", record=what)
+            return "duplicates"
+        if uow.org.find_person(entry.person_id) is None:
+            raise RefusedValue("bundle_signer_unknown", key=revision.key_fingerprint)
+        if uow.catalog.find_item(entry.catalog_item_id) is None:
+            raise NotFound("not_found", kind="catalog_item", id=entry.catalog_item_id)
+        if entry.assignment_id and uow.assignments.find(entry.assignment_id) is None:
+            return "held"  # its plan has not arrived yet: not acknowledged, sent again
+        current = uow.worklog.find(entry.id)
+        if current is None or current.current_revision < revision.revision:
+            uow.sync.put_entry(entry if current is None else dataclasses.replace(
+                entry, created_at=current.created_at,
+                confirmed_revision=current.confirmed_revision))
+        uow.worklog.add_revision(revision)
+        return "revisions"
+
+    def _apply_statement(self, uow: Any, statement: ReviewStatement, revision_sha: str) -> str:
+        what = _item_key(statement)
+        public_key = self._author_key(uow, statement.key_fingerprint, statement.reviewer_id,
+                                      what)
+        if statement.signature is None or not crypto.verify(
+                public_key, statement.signature, statement_bytes(statement, revision_sha)):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        revision = uow.sync.find_revision(statement.entry_id, statement.revision)
+        if revision is None:
+            return "held"  # not acknowledged: the sender sends it again with its revision
+        if revision.snapshot_sha256 != revision_sha:
+            raise RefusedValue("bundle_record_conflict", record=what)
+        entry = uow.worklog.get(statement.entry_id)
+        allowed = {r.evaluator_id for r in uow.org.evaluators_of(entry.person_id,
+                                                                 entry.work_date)}
+        allowed |= {r.evaluator_id for r in uow.org.evaluators_of(entry.person_id,
+                                                                  self._today())}
+        if statement.reviewer_id not in allowed:
+            raise RefusedValue("bundle_signer_not_allowed", kind="statement",
+                               person=statement.reviewer_id)
+        existing = uow.reviews.find(statement.id)
+        if existing is not None:
+            return "duplicates"
+        uow.reviews.add(statement)
+        return "statements"
+
+    def _apply_assignment(self, uow: Any, assignment: Assignment) -> str:
+        """Store or update an assignment signed by its assigner (an evaluator of the
+        person); returns "assignments" or "duplicates"."""
+        what = _item_key(assignment)
+        public_key = self._author_key(uow, assignment.key_fingerprint, assignment.assigner_id,
+                                      what)
+        if assignment.signature is None or not crypto.verify(
+                public_key, assignment.signature, assignment_bytes(assignment)):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        evaluators = {r.evaluator_id for day in (assignment.period.end, self._today())
+                      for r in uow.org.evaluators_of(assignment.person_id, day)}
+        if assignment.assigner_id not in evaluators:
+            raise RefusedValue("bundle_signer_not_allowed", kind="assignment",
+                               person=assignment.assigner_id)
+        if uow.catalog.find_item(assignment.catalog_item_id) is None:
+            raise NotFound("not_found", kind="catalog_item", id=assignment.catalog_item_id)
+        local = uow.assignments.find(assignment.id)
+        if local is None:
+            uow.assignments.add(assignment)
+            return "assignments"
+        if local.signature == assignment.signature:
+            return "duplicates"
+        # One writer (the assigner): the later of its own versions wins.
+        def changed(a: Assignment) -> dt.datetime:
+            return a.updated_at or a.created_at
+
+        if changed(assignment) >= changed(local):
+            uow.assignments.update(assignment)
+        return "assignments"
+
+    def _apply_evaluation(self, uow: Any, item: _EvaluationPart) -> str:
+        """Merge one signed part of a monthly evaluation; returns "applied" or "duplicates"."""
+        incoming = item.evaluation
+        what = _item_key(item)
+        author = item.author_id
+        signature, fp = item.signature
+        if author is None:
+            raise RefusedValue("bundle_malformed", file="evaluations", detail="evaluator_id")
+        public_key = self._author_key(uow, fp, author, what)
+        if signature is None or not crypto.verify(public_key, signature, item.signed_bytes):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        person = uow.org.find_person(incoming.person_id)
+        if person is None:
+            raise NotFound("not_found", kind="person", id=incoming.person_id)
+        local = uow.evaluations.get_monthly(incoming.person_id, incoming.period)
+        if item.part == "self":
+            if local is not None and local.self_signature == signature:
+                return "duplicates"
+            base = local or MonthlyEvaluation(person_id=incoming.person_id,
+                                              period=incoming.period, unit_id=person.unit_id)
+            merged = dataclasses.replace(
+                base, self_criteria=incoming.self_criteria, submitted_at=incoming.submitted_at,
+                self_signature=signature, self_key_fingerprint=fp,
+                updated_at=incoming.submitted_at)
+            if base.status in (EvaluationStatus.OPEN, EvaluationStatus.SUBMITTED):
+                merged = dataclasses.replace(
+                    merged, status=EvaluationStatus.SUBMITTED, a=incoming.a, b=incoming.b,
+                    c=incoming.c, task_ratio=incoming.task_ratio,
+                    task_points=incoming.task_points, general_points=incoming.general_points,
+                    total=incoming.total, level=incoming.level,
+                    insufficient=incoming.insufficient, policy_version=incoming.policy_version)
+            uow.evaluations.upsert_monthly(merged)
+            return "applied"
+        evaluators = {r.evaluator_id for day in (incoming.period.end, self._today())
+                      for r in uow.org.evaluators_of(incoming.person_id, day)}
+        if author not in evaluators:
+            raise RefusedValue("bundle_signer_not_allowed", kind="evaluation", person=author)
+        if local is not None and local.evaluator_signature == signature:
+            return "duplicates"
+        base = local or dataclasses.replace(incoming, self_signature=None,
+                                            self_key_fingerprint=None)
+        merged = dataclasses.replace(
+            base, status=incoming.status, unit_id=base.unit_id or incoming.unit_id,
+            confirmed_criteria=incoming.confirmed_criteria, evaluator_id=author,
+            comment=incoming.comment, d=incoming.d, dd=incoming.dd, e=incoming.e,
+            a=incoming.a, b=incoming.b, c=incoming.c, task_ratio=incoming.task_ratio,
+            task_points=incoming.task_points, general_points=incoming.general_points,
+            total=incoming.total, level=incoming.level, insufficient=incoming.insufficient,
+            policy_version=incoming.policy_version, confirmed_at=incoming.confirmed_at,
+            locked_at=incoming.locked_at, updated_at=incoming.confirmed_at,
+            evaluator_signature=signature, evaluator_key_fingerprint=fp)
+        uow.evaluations.upsert_monthly(merged)
+        return "applied"
+
+    def _refresh_status(self, uow: Any, entry_ids: set[str], now: dt.datetime) -> None:
+        tallies = uow.reviews.tallies(sorted(entry_ids))
+        for entry_id in sorted(entry_ids):
+            entry = uow.worklog.get(entry_id)
+            tally = tallies[entry_id]
+            if tally.verdict is None or tally.verdict_revision != entry.current_revision:
+                continue
+            # The statement's own time, not the import time: same state in any order.
+            at = tally.verdict_at or now
+            if tally.verdict is StatementKind.CONFIRM:
+                if entry.status is not EntryStatus.CONFIRMED:
+                    uow.worklog.set_status(entry_id, EntryStatus.CONFIRMED, at=at,
+                                           confirmed_revision=entry.current_revision)
+            elif entry.status is EntryStatus.SUBMITTED:
+                uow.worklog.set_status(entry_id, EntryStatus.RETURNED, at=at)
+
+    def _flag_clock(self, uow: Any, bundle: Bundle, now: dt.datetime) -> int:
+        flagged = []
+        for row in bundle.records.get("revisions", []):
+            created = dt.datetime.fromisoformat(str(row["created_at"]))
+            work_date = _json_object(str(row["snapshot_json"]), "snapshot").get("work_date")
+            early = isinstance(work_date, str) and created.date() < (
+                dt.date.fromisoformat(work_date) - dt.timedelta(days=1))
+            if created > now + _CLOCK_FUTURE or early:
+                flagged.append(f"{row['entry_id']}:{row['revision']}")
+        if flagged:
+            uow.audit.append(AuditEvent(at=now, action="sync.clock_flag", object_type="bundle",
+                                        object_id=bundle.bundle_id,
+                                        detail={"sender": bundle.sender_id,
+                                                "revisions": flagged[:200]}))
+        return len(flagged)
+
+    # ============================================================ reading =================
+
+    def hub_url(self) -> str:
+        """The hub address remembered with the data ("" when none)."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return uow.settings.get(_HUB_URL, "") or ""
+
+    def set_hub_url(self, url: str) -> None:
+        """Remember the hub address."""
+        with self._db.unit_of_work() as uow:
+            uow.settings.set(_HUB_URL, url.strip())
+
+    def history(self, limit: int = 100) -> list[BundleLogEntry]:
+        """Bundles written and imported on this PC, newest first."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return uow.sync.bundle_history(limit)
+
+    def outbox_count(self, owner_id: str) -> int:
+        """How many of the owner's submitted records the agency has not acknowledged."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            acked = uow.sync.acked_keys(AGENCY)
+            items = [_item_key(r) for r in uow.sync.revisions_by_authors([owner_id])]
+            items += [_item_key(s) for s in uow.sync.statements_by_reviewers([owner_id])]
+        return sum(1 for k in items if k not in acked)
+
+    @staticmethod
+    def describe_result(result: ImportResult) -> str:
+        """A plain-language line about one imported (or refused) bundle."""
+        from kpi_desktop.services.messages import describe
+
+        name = Path(result.source).name or result.bundle_id
+        if result.status == "refused" and result.error is not None:
+            return translate("Sync", "{name}: not imported. {reason}").format(
+                name=name, reason=describe(result.error))
+        if result.status == "skipped":
+            return translate("Sync", "{name}: addressed to someone else; left in place.").format(
+                name=name)
+        if result.status == "already":
+            return translate("Sync", "{name}: already imported earlier; nothing to do.").format(
+                name=name)
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()) if v)
+        return translate("Sync", "{name}: imported ({details}).").format(
+            name=name, details=parts or "0")
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise RefusedValue("bundle_malformed", file=what, detail="snapshot") from None
+    if not isinstance(value, dict):
+        raise RefusedValue("bundle_malformed", file=what, detail="snapshot")
+    return value
+

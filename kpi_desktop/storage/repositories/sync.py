@@ -1,0 +1,348 @@
+"""Identity and synchronisation bookkeeping (``uow.sync``), revision 0002.
+
+* sealed key pairs of the people (and the agency) who use this PC;
+* trusted keys (the agency key the PC was set up with) and published X25519 keys;
+* the bundle log: every bundle written or imported (an imported id is applied once);
+* per-(sender, recipient) sequence numbers;
+* the outbox (items a recipient acknowledged are not sent again) and the inbox (items received
+  from a sender that still need a receipt);
+* :meth:`SyncRepository.upsert` to apply organisation records by primary key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from kpi_desktop.domain import model
+from kpi_desktop.domain.sync import (
+    BundleLogEntry,
+    EncryptionKey,
+    HubBundle,
+    SealedKeyRecord,
+    SyncSequence,
+    TrustedKey,
+)
+from kpi_desktop.storage import orm
+from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+from kpi_desktop.storage.repositories.catalog import item_row
+
+_SEALED = table_of(orm.SealedKeyRow)
+_TRUSTED = table_of(orm.TrustedKeyRow)
+_ENC = table_of(orm.EncryptionKeyRow)
+_LOG = table_of(orm.BundleLogRow)
+_SEQ = table_of(orm.SyncSequenceRow)
+_ACK = table_of(orm.SyncAckRow)
+_RECV = table_of(orm.SyncReceivedRow)
+_HUB = table_of(orm.HubBundleRow)
+_HUB_INDEX = [c for c in _HUB.columns if c.name != "content"]
+_REV = table_of(orm.EntryRevisionRow)
+_STMT = table_of(orm.ReviewStatementRow)
+_ENTRY = table_of(orm.WorkLogEntryRow)
+_ASSIGN = table_of(orm.AssignmentRow)
+_BATCH = 500
+
+# Domain type → (table, row builder) for :meth:`SyncRepository.upsert`.
+_UPSERT: dict[type, tuple[Any, Callable[[Any], dict[str, Any]]]] = {
+    model.Organisation: (table_of(orm.OrganisationRow), to_row),
+    model.Unit: (table_of(orm.UnitRow), to_row),
+    model.JobPosition: (table_of(orm.JobPositionRow), to_row),
+    model.Person: (table_of(orm.PersonRow), to_row),
+    model.PersonKey: (table_of(orm.PersonKeyRow), to_row),
+    model.UnitMembership: (table_of(orm.UnitMembershipRow), to_row),
+    model.EvaluatorRelation: (table_of(orm.EvaluatorRelationRow), to_row),
+    model.CatalogVersion: (table_of(orm.CatalogVersionRow), to_row),
+    model.CatalogItem: (table_of(orm.CatalogItemRow), item_row),
+    model.JobPositionItem: (table_of(orm.JobPositionItemRow), to_row),
+    model.CalendarDay: (table_of(orm.CalendarDayRow), to_row),
+    model.Assignment: (table_of(orm.AssignmentRow), to_row),
+    model.PolicyVersion: (table_of(orm.PolicyVersionRow), to_row),
+    EncryptionKey: (_ENC, to_row),
+}
+
+
+class SyncRepository(Repository):
+    """Keys, trust, bundle log, sequence numbers, outbox and inbox (``uow.sync``)."""
+
+    # ---------------------------------------------------------------- sealed keys -----------
+
+    def put_sealed_key(self, record: SealedKeyRecord) -> None:
+        """Store (or replace) the sealed key pair of ``record.owner_id``."""
+        if self._update(_SEALED, _SEALED.c.owner_id == record.owner_id, to_row(record)) == 0:
+            self._insert(_SEALED, to_row(record))
+
+    def sealed_key(self, owner_id: str) -> SealedKeyRecord | None:
+        """The sealed key pair of ``owner_id`` on this PC, or ``None``."""
+        return self._one(SealedKeyRecord, _SEALED, _SEALED.c.owner_id == owner_id)
+
+    def sealed_keys(self) -> list[SealedKeyRecord]:
+        """Every sealed key pair on this PC, by owner."""
+        return self._all(SealedKeyRecord, select(_SEALED).order_by(_SEALED.c.owner_id))
+
+    def delete_sealed_key(self, owner_id: str) -> None:
+        """Forget a sealed key pair (after re-enrolment with a new key)."""
+        self._session.execute(_SEALED.delete().where(_SEALED.c.owner_id == owner_id))
+
+    # ---------------------------------------------------------------- trust ----------------
+
+    def add_trusted_key(self, key: TrustedKey) -> None:
+        """Pin a key (the agency key at set-up)."""
+        self._insert(_TRUSTED, to_row(key))
+
+    def trusted_key(self, fingerprint: str) -> TrustedKey | None:
+        """A pinned key by fingerprint, or ``None``."""
+        return self._one(TrustedKey, _TRUSTED, _TRUSTED.c.fingerprint == fingerprint)
+
+    def trusted_keys(self, role: str | None = None) -> list[TrustedKey]:
+        """Pinned keys (of one role), oldest first."""
+        stmt = select(_TRUSTED)
+        if role is not None:
+            stmt = stmt.where(_TRUSTED.c.role == role)
+        return self._all(TrustedKey, stmt.order_by(_TRUSTED.c.pinned_at, _TRUSTED.c.fingerprint))
+
+    def revoke_trusted_key(self, fingerprint: str, at: dt.datetime) -> None:
+        """Mark a pinned key revoked."""
+        self._update(_TRUSTED, _TRUSTED.c.fingerprint == fingerprint, {"revoked_at": at})
+
+    def encryption_key(self, owner_id: str) -> EncryptionKey | None:
+        """The published X25519 key of a person or the agency, or ``None``."""
+        return self._one(EncryptionKey, _ENC, _ENC.c.owner_id == owner_id)
+
+    def encryption_keys(self) -> list[EncryptionKey]:
+        """Every published X25519 key, by owner."""
+        return self._all(EncryptionKey, select(_ENC).order_by(_ENC.c.owner_id))
+
+    # ---------------------------------------------------------------- bundle log -----------
+
+    def log_bundle(self, entry: BundleLogEntry) -> None:
+        """Record a bundle written or imported."""
+        self._insert(_LOG, to_row(entry))
+
+    def find_bundle(self, bundle_id: str) -> BundleLogEntry | None:
+        """The log line of a bundle, or ``None``."""
+        return self._one(BundleLogEntry, _LOG, _LOG.c.bundle_id == bundle_id)
+
+    def bundle_history(self, limit: int = 200) -> list[BundleLogEntry]:
+        """The latest bundles, newest first."""
+        stmt = select(_LOG).order_by(_LOG.c.at.desc(), _LOG.c.bundle_id).limit(limit)
+        return self._all(BundleLogEntry, stmt)
+
+    # ---------------------------------------------------------------- sequences ------------
+
+    def sequence(self, sender_id: str, recipient_id: str) -> SyncSequence:
+        """The sequence numbers of (sender, recipient) (zeros when none yet)."""
+        found = self._one(SyncSequence, _SEQ, and_(_SEQ.c.sender_id == sender_id,
+                                                   _SEQ.c.recipient_id == recipient_id))
+        return found or SyncSequence(sender_id=sender_id, recipient_id=recipient_id)
+
+    def _save_sequence(self, seq: SyncSequence) -> None:
+        where = and_(_SEQ.c.sender_id == seq.sender_id, _SEQ.c.recipient_id == seq.recipient_id)
+        if self._update(_SEQ, where, to_row(seq)) == 0:
+            self._insert(_SEQ, to_row(seq))
+
+    def next_sent(self, sender_id: str, recipient_id: str) -> int:
+        """Take the next sequence number for a bundle from ``sender_id`` to ``recipient_id``."""
+        current = self.sequence(sender_id, recipient_id)
+        number = current.last_sent + 1
+        self._save_sequence(SyncSequence(sender_id=sender_id, recipient_id=recipient_id,
+                                         last_sent=number, last_received=current.last_received))
+        return number
+
+    def note_received(self, sender_id: str, recipient_id: str, seq: int) -> None:
+        """Raise the highest sequence number received from ``sender_id`` (never lowers it)."""
+        current = self.sequence(sender_id, recipient_id)
+        if seq > current.last_received:
+            self._save_sequence(SyncSequence(sender_id=sender_id, recipient_id=recipient_id,
+                                             last_sent=current.last_sent, last_received=seq))
+
+    # ---------------------------------------------------------------- outbox / inbox -------
+
+    def acknowledge(self, recipient_id: str, item_keys: Iterable[str], at: dt.datetime) -> int:
+        """Record that ``recipient_id`` holds these items; returns how many were new."""
+        known = self.acked_keys(recipient_id)
+        new = sorted(set(item_keys) - known)
+        self._insert_many(_ACK, [{"recipient_id": recipient_id, "item_key": k, "acked_at": at}
+                                 for k in new])
+        return len(new)
+
+    def forget_acks(self, recipient_id: str) -> None:
+        """Forget what ``recipient_id`` acknowledged (they were re-enrolled on a new PC)."""
+        self._session.execute(_ACK.delete().where(_ACK.c.recipient_id == recipient_id))
+
+    def acked_keys(self, recipient_id: str) -> set[str]:
+        """The items ``recipient_id`` acknowledged."""
+        rows = self._session.execute(
+            select(_ACK.c.item_key).where(_ACK.c.recipient_id == recipient_id))
+        return {str(r[0]) for r in rows}
+
+    def note_items_received(self, sender_id: str, item_keys: Iterable[str],
+                            at: dt.datetime) -> None:
+        """Items received from ``sender_id``: each needs a receipt (again, if resent)."""
+        keys = sorted(set(item_keys))
+        for start in range(0, len(keys), _BATCH):
+            part = keys[start : start + _BATCH]
+            self._update(_RECV, and_(_RECV.c.sender_id == sender_id, _RECV.c.item_key.in_(part)),
+                         {"receipted": False})
+            have = {str(r[0]) for r in self._session.execute(
+                select(_RECV.c.item_key).where(_RECV.c.sender_id == sender_id)
+                .where(_RECV.c.item_key.in_(part)))}
+            self._insert_many(_RECV, [{"sender_id": sender_id, "item_key": k,
+                                       "received_at": at, "receipted": False}
+                                      for k in part if k not in have])
+
+    def pending_receipts(self, sender_id: str) -> list[str]:
+        """Items received from ``sender_id`` that no receipt acknowledged yet."""
+        rows = self._session.execute(
+            select(_RECV.c.item_key).where(_RECV.c.sender_id == sender_id)
+            .where(_RECV.c.receipted.is_(False)).order_by(_RECV.c.item_key))
+        return [str(r[0]) for r in rows]
+
+    def senders_awaiting_receipt(self) -> list[str]:
+        """Senders some received item of which still needs a receipt."""
+        rows = self._session.execute(
+            select(_RECV.c.sender_id).where(_RECV.c.receipted.is_(False)).distinct()
+            .order_by(_RECV.c.sender_id))
+        return [str(r[0]) for r in rows]
+
+    def mark_receipted(self, sender_id: str, item_keys: Sequence[str]) -> None:
+        """These items were acknowledged in a receipt to ``sender_id``."""
+        keys = list(item_keys)
+        for start in range(0, len(keys), _BATCH):
+            part = keys[start : start + _BATCH]
+            self._update(_RECV, and_(_RECV.c.sender_id == sender_id, _RECV.c.item_key.in_(part)),
+                         {"receipted": True})
+
+    # ---------------------------------------------------------------- signed records -------
+
+    def revisions_by_authors(self, author_ids: Iterable[str]) -> list[model.EntryRevision]:
+        """Every revision written by these people, by entry and revision number."""
+        stmt = (select(_REV).where(_REV.c.author_id.in_(list(author_ids)))
+                .order_by(_REV.c.entry_id, _REV.c.revision))
+        return self._all(model.EntryRevision, stmt)
+
+    def assignments_of(self, person_id: str) -> list[model.Assignment]:
+        """Every assignment of a person (all periods), oldest first."""
+        stmt = (select(_ASSIGN).where(_ASSIGN.c.person_id == person_id)
+                .order_by(_ASSIGN.c.created_at, _ASSIGN.c.id))
+        return self._all(model.Assignment, stmt)
+
+    def find_revision(self, entry_id: str, revision: int) -> model.EntryRevision | None:
+        """One revision, or ``None``."""
+        return self._one(model.EntryRevision, _REV,
+                         and_(_REV.c.entry_id == entry_id, _REV.c.revision == revision))
+
+    def set_revision_signature(self, entry_id: str, revision: int, signature: bytes,
+                               key_fingerprint: str) -> None:
+        """Sign a revision that was submitted while its author's key was locked."""
+        values = {"signature": signature, "key_fingerprint": key_fingerprint}
+        self._update(_REV, and_(_REV.c.entry_id == entry_id, _REV.c.revision == revision),
+                     values)
+        self._update(_ENTRY, and_(_ENTRY.c.id == entry_id,
+                                  _ENTRY.c.current_revision == revision), values)
+
+    def set_statement_signature(self, statement_id: str, signature: bytes,
+                                key_fingerprint: str) -> None:
+        """Sign a statement that was made while its reviewer's key was locked."""
+        self._update(_STMT, _STMT.c.id == statement_id,
+                     {"signature": signature, "key_fingerprint": key_fingerprint})
+
+    def statements_by_reviewers(self, reviewer_ids: Iterable[str]
+                                ) -> list[model.ReviewStatement]:
+        """Every statement made by these reviewers, oldest first."""
+        stmt = (select(_STMT).where(_STMT.c.reviewer_id.in_(list(reviewer_ids)))
+                .order_by(_STMT.c.created_at, _STMT.c.id))
+        return self._all(model.ReviewStatement, stmt)
+
+    def statements_about_authors(self, author_ids: Iterable[str]
+                                 ) -> list[model.ReviewStatement]:
+        """Every statement about entries of these people, oldest first."""
+        entries = select(_ENTRY.c.id).where(_ENTRY.c.person_id.in_(list(author_ids)))
+        stmt = (select(_STMT).where(_STMT.c.entry_id.in_(entries))
+                .order_by(_STMT.c.created_at, _STMT.c.id))
+        return self._all(model.ReviewStatement, stmt)
+
+    def put_entry(self, entry: model.WorkLogEntry) -> None:
+        """Insert or fully replace an entry row as received (bundle import)."""
+        if self._update(_ENTRY, _ENTRY.c.id == entry.id, to_row(entry)) == 0:
+            self._insert(_ENTRY, to_row(entry))
+
+    def delete_missing(self, kind: type, keep: Iterable[object]) -> int:
+        """Delete evaluator relations or job-position permissions absent from ``keep``."""
+        table, build = _UPSERT[kind]
+        wanted = {tuple(build(o)[c.name] for c in table.primary_key.columns) for o in keep}
+        removed = 0
+        for row in self._session.execute(select(*table.primary_key.columns)).all():
+            if tuple(row) not in wanted:
+                where = and_(*[c == v for c, v in zip(table.primary_key.columns, row,
+                                                        strict=True)])
+                self._session.execute(table.delete().where(where))
+                removed += 1
+        return removed
+
+    # ---------------------------------------------------------------- hub --------------------
+
+    def hub_store(self, bundle: HubBundle, content: bytes) -> None:
+        """Store a bundle received by the hub."""
+        self._insert(_HUB, {**to_row(bundle), "content": content})
+
+    def hub_find(self, bundle_id: str) -> HubBundle | None:
+        """A stored bundle's index line, or ``None``."""
+        row = self._session.execute(select(*_HUB_INDEX).where(_HUB.c.bundle_id == bundle_id)
+                                    ).first()
+        return None if row is None else HubBundle(**row._mapping)
+
+    def hub_content(self, bundle_id: str) -> bytes | None:
+        """A stored bundle's bytes, or ``None``."""
+        return self._session.execute(select(_HUB.c.content).where(_HUB.c.bundle_id == bundle_id)
+                                     ).scalar_one_or_none()
+
+    def hub_inbox(self, recipient_ids: Iterable[str]) -> list[HubBundle]:
+        """Bundles addressed to any of ``recipient_ids``, oldest first."""
+        stmt = (select(*_HUB_INDEX).where(_HUB.c.recipient_id.in_(list(recipient_ids)))
+                .order_by(_HUB.c.received_at, _HUB.c.bundle_id))
+        return [HubBundle(**row._mapping) for row in self._session.execute(stmt)]
+
+    # ---------------------------------------------------------------- organisation ---------
+
+    def upsert(self, objects: Iterable[object]) -> tuple[int, int]:
+        """Insert or replace records by primary key; returns (inserted, updated).
+
+        Records are written in runs of the same type, in the order given: pass parents
+        before children (units before people). Unchanged rows are left alone.
+        """
+        inserted = updated = 0
+        run: list[object] = []
+        for obj in [*objects, None]:
+            if run and (obj is None or type(obj) is not type(run[0])):
+                i, u = self._upsert_run(run)
+                inserted, updated, run = inserted + i, updated + u, []
+            if obj is not None:
+                run.append(obj)
+        return inserted, updated
+
+    def _upsert_run(self, objects: list[object]) -> tuple[int, int]:
+        table, build = _UPSERT[type(objects[0])]
+        keys = list(table.primary_key.columns)
+        existing = {tuple(row._mapping[c.name] for c in keys): row._mapping
+                    for row in self._session.execute(select(table))}
+        new_rows: list[dict[str, Any]] = []
+        updated = 0
+        for obj in objects:
+            row = build(obj)
+            key = tuple(row[c.name] for c in keys)
+            old = existing.get(key)
+            if old is None:
+                new_rows.append(row)
+            elif any(old[k] != v for k, v in row.items() if k in old):
+                self._update(table, and_(*[c == row[c.name] for c in keys]), row)
+                updated += 1
+        # Units may refer to each other: insert them one by one, in the order given.
+        if table is table_of(orm.UnitRow):
+            for row in new_rows:
+                self._insert(table, row)
+        else:
+            self._insert_many(table, new_rows)
+        return len(new_rows), updated

@@ -1,0 +1,97 @@
+"""What exactly an author signs, for each kind of record (DESIGN.md §6).
+
+Each function returns the canonical bytes (``canonical_json`` as UTF-8) of a record; the
+author's Ed25519 signature over them travels with the record, so a record forwarded by a
+leader to the agency stays provable. Status fields, local timestamps of arrival and the
+signatures themselves are never part of the signed bytes.
+
+* an entry revision: the UTF-8 bytes of its ``snapshot_json`` (storage's ``snapshot_of``),
+  preceded by nothing else, so ``signature`` on the revision = sign(snapshot bytes);
+* a review statement: its fields plus the SHA-256 of the revision it speaks about, so it
+  cannot be moved to another version of the entry;
+* a monthly evaluation: the self-assessment part (person) and the confirmation part
+  (evaluator) are signed separately;
+* an assignment: all its fields (status included), by its assigner.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from kpi_desktop.domain.model import (
+    Assignment,
+    EntryRevision,
+    MonthlyEvaluation,
+    ReviewStatement,
+)
+from kpi_desktop.domain.values import canonical_json
+from kpi_desktop.sync.keys import KeyPair, verify
+
+__all__ = [
+    "assignment_bytes",
+    "evaluation_confirmation_bytes",
+    "evaluation_self_bytes",
+    "revision_bytes",
+    "sign",
+    "statement_bytes",
+    "verify",
+]
+
+
+def _bytes(kind: str, body: dict[str, Any]) -> bytes:
+    return canonical_json({"kind": kind, "v": 1, **body}).encode("utf-8")
+
+
+def revision_bytes(revision: EntryRevision) -> bytes:
+    """The signed bytes of an entry revision: its snapshot text."""
+    return revision.snapshot_json.encode("utf-8")
+
+
+def statement_bytes(statement: ReviewStatement, revision_sha256: str) -> bytes:
+    """The signed bytes of a review statement about the revision with ``revision_sha256``."""
+    return _bytes("review_statement", {
+        "id": statement.id, "entry_id": statement.entry_id, "revision": statement.revision,
+        "revision_sha256": revision_sha256, "reviewer_id": statement.reviewer_id,
+        "statement": statement.kind.value, "created_at": statement.created_at,
+        "reason": statement.reason,
+    })
+
+
+def evaluation_self_bytes(evaluation: MonthlyEvaluation) -> bytes:
+    """The signed bytes of a person's self-assessment (Form 01, their part)."""
+    return _bytes("self_assessment", {
+        "person_id": evaluation.person_id, "period": str(evaluation.period),
+        "self_criteria": {k: str(v) for k, v in evaluation.self_criteria.items()},
+        "submitted_at": evaluation.submitted_at,
+    })
+
+
+def evaluation_confirmation_bytes(evaluation: MonthlyEvaluation) -> bytes:
+    """The signed bytes of an evaluator's confirmation of a monthly evaluation."""
+    def text(value: object) -> str | None:
+        return None if value is None else str(value)
+
+    return _bytes("evaluation_confirmation", {
+        "person_id": evaluation.person_id, "period": str(evaluation.period),
+        "evaluator_id": evaluation.evaluator_id,
+        "confirmed_criteria": {k: str(v) for k, v in evaluation.confirmed_criteria.items()},
+        "d": text(evaluation.d), "dd": text(evaluation.dd), "e": text(evaluation.e),
+        "comment": evaluation.comment, "total": text(evaluation.total),
+        "level": None if evaluation.level is None else evaluation.level.value,
+        "policy_version": evaluation.policy_version, "confirmed_at": evaluation.confirmed_at,
+    })
+
+
+def assignment_bytes(assignment: Assignment) -> bytes:
+    """The signed bytes of an assignment (every field but the signature), as its assigner
+    made or last changed it."""
+    body = {f.name: getattr(assignment, f.name) for f in dataclasses.fields(assignment)
+            if f.name not in ("signature", "key_fingerprint")}
+    body["period"] = str(assignment.period)
+    return _bytes("assignment", body)
+
+
+def sign(key: KeyPair, data: bytes) -> tuple[bytes, str]:
+    """``(signature, fingerprint)`` of ``data`` by ``key``: what a record stores."""
+    return key.sign(data), key.fingerprint

@@ -1,0 +1,318 @@
+"""Assigning work: per person, assigned vs completed; assign, cancel, copy last month."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import Period, fold_text
+from kpi_desktop.runtime import i18n
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.leader.common import (
+    date_format,
+    from_qdate,
+    mark_data,
+    month_periods,
+    month_text,
+    name_of,
+    number_locale,
+    show_error,
+    to_qdate,
+)
+from kpi_desktop.ui.pages.base import Page, UserContext
+
+PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class LeaderAssignmentsPage(Page):
+    """The leader assigns catalog items to the people they evaluate."""
+
+    page_id = "leader.assignments"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self._rows: list[Any] = []
+        self._items: list[Any] = []
+        today = services.assignments.today()
+
+        self.period_label = QLabel()
+        self.period = QComboBox()
+        for period in month_periods(today, before=3, after=2):
+            self.period.addItem(month_text(period), str(period))
+        self.period.setCurrentIndex(self.period.findData(str(Period.containing(today))))
+        self.period.currentIndexChanged.connect(self.refresh)
+        self.copy_button = QPushButton()
+        self.copy_button.clicked.connect(self.copy_previous)
+        top = QHBoxLayout()
+        top.addWidget(self.period_label)
+        top.addWidget(self.period)
+        top.addStretch(1)
+        top.addWidget(self.copy_button)
+
+        self.people = QTableWidget(0, 5)
+        self.people.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.people.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.people.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.people.verticalHeader().hide()
+        self.people.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.people.itemSelectionChanged.connect(self._show_person)
+        mark_data(self.people)
+
+        self.table = QTableWidget(0, 6)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        mark_data(self.table)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(self.cancel_selected)
+
+        self.form_box = QGroupBox()
+        form = QFormLayout(self.form_box)
+        self.person_combo = QComboBox()
+        mark_data(self.person_combo)
+        self.person_combo.currentIndexChanged.connect(self._load_items)
+        self.item_combo = QComboBox()
+        self.item_combo.setEditable(True)
+        self.item_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(self.item_combo.model(), self.item_combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.item_combo.setCompleter(completer)
+        self.item_combo.setMinimumWidth(360)
+        mark_data(self.item_combo)
+        self.quantity = QDoubleSpinBox()
+        self.quantity.setRange(0, 100000)
+        self.quantity.setDecimals(2)
+        self.quantity.setValue(1)
+        self.deadline = QDateEdit()
+        self.deadline.setCalendarPopup(True)
+        self.note = QLineEdit()
+        self.assign_button = QPushButton()
+        self.assign_button.clicked.connect(self.assign)
+        self._form_labels = [QLabel() for _ in range(5)]
+        for label, widget in zip(self._form_labels, [self.person_combo, self.item_combo,
+                                                     self.quantity, self.deadline, self.note],
+                                 strict=True):
+            form.addRow(label, widget)
+        form.addRow(self.assign_button)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.people_title = QLabel()
+        left_layout.addWidget(self.people_title)
+        left_layout.addWidget(self.people, 1)
+        left_layout.addWidget(self.form_box)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.table_title = QLabel()
+        right_layout.addWidget(self.table_title)
+        right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([560, 800])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self.retranslate_ui()
+
+    # ---------------------------------------------------------------- Page -----------------
+    def title(self) -> str:
+        return self.tr("Assignments")
+
+    def retranslate_ui(self) -> None:
+        self.period_label.setText(self.tr("Month:"))
+        self.copy_button.setText(self.tr("Copy last month's assignments"))
+        self.copy_button.setToolTip(self.tr(
+            "Copies every person's assignments of the previous month; people who already have "
+            "assignments this month are left as they are."))
+        self.people_title.setText(self.tr("Assigned vs completed (converted units)"))
+        self.people.setHorizontalHeaderLabels([
+            self.tr("Person"), self.tr("Tasks"), self.tr("Assigned"), self.tr("Completed"),
+            self.tr("Completed %")])
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Code"), self.tr("Product / work"), self.tr("Quantity"),
+            self.tr("Due"), self.tr("Confirmed"), self.tr("Waiting")])
+        self.form_box.setTitle(self.tr("Assign a task"))
+        for label, text in zip(self._form_labels, [
+                self.tr("Person"), self.tr("Catalog item"), self.tr("Quantity"),
+                self.tr("Deadline"), self.tr("Note")], strict=True):
+            label.setText(text)
+        self.assign_button.setText(self.tr("Assign"))
+        self.cancel_button.setText(self.tr("Cancel the selected assignment"))
+        self.deadline.setDisplayFormat(date_format())
+        self.quantity.setLocale(number_locale())
+        self.refresh()
+
+    def current_period(self) -> Period:
+        return Period.parse(self.period.currentData())
+
+    def refresh(self) -> None:
+        period = self.current_period()
+        chosen = self.selected_person()
+        progress = self.services.assignments.progress(self.user.person_id, period)
+        self._rows = self.services.assignments.list(self.user.person_id, period)
+        self.people.setRowCount(len(progress))
+        for row, p in enumerate(progress):
+            share = p.completed_share
+            values = [p.person_name, str(p.assignments), formatting.number(p.assigned_units),
+                      formatting.number(p.completed_units),
+                      "–" if share is None else formatting.percent(share)]
+            for column, text in enumerate(values):
+                cell = QTableWidgetItem(text)
+                cell.setData(PERSON_ROLE, p.person_id)
+                if column:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.people.setItem(row, column, cell)
+        self.people.resizeColumnsToContents()
+        self.people.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The assignment form's people.
+        self.person_combo.blockSignals(True)
+        self.person_combo.clear()
+        for p in progress:
+            self.person_combo.addItem(p.person_name, p.person_id)
+        self.person_combo.blockSignals(False)
+        self._load_items()
+        self.deadline.setDate(to_qdate(period.end))
+        if chosen is not None:
+            self.select_person(chosen)
+        elif progress:
+            self.people.selectRow(0)
+        self._show_person()
+
+    def selected_person(self) -> str | None:
+        rows = self.people.selectionModel().selectedRows() if self.people.selectionModel() \
+            else []
+        if not rows:
+            return None
+        return self.people.item(rows[0].row(), 0).data(PERSON_ROLE)
+
+    def select_person(self, person_id: str) -> None:
+        for row in range(self.people.rowCount()):
+            if self.people.item(row, 0).data(PERSON_ROLE) == person_id:
+                self.people.selectRow(row)
+                return
+
+    def _show_person(self) -> None:
+        person_id = self.selected_person()
+        rows = [r for r in self._rows if r.assignment.person_id == person_id]
+        self.table.setRowCount(len(rows))
+        for index, r in enumerate(rows):
+            name = r.item_name_vi if i18n.current_language() == "vi" else r.item_name_en
+            values = [r.item_code, name,
+                      f"{formatting.number(r.assignment.quantity)} {r.unit_of_output}".strip(),
+                      formatting.date(r.assignment.deadline),
+                      formatting.number(r.completed_quantity),
+                      formatting.number(r.pending_quantity)]
+            for column, text in enumerate(values):
+                cell = QTableWidgetItem(text)
+                cell.setData(PERSON_ROLE, r.assignment.id)
+                if column == 1:
+                    cell.setToolTip(name)
+                self.table.setItem(index, column, cell)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table_title.setText(self.tr("Assignments of {name} for {month}").format(
+            name=self.person_combo.itemText(max(0, self.person_combo.findData(person_id))),
+            month=month_text(self.current_period())) if person_id else "")
+        if person_id is not None:
+            index = self.person_combo.findData(person_id)
+            if index >= 0 and index != self.person_combo.currentIndex():
+                self.person_combo.setCurrentIndex(index)
+        self.cancel_button.setEnabled(bool(rows))
+
+    def _load_items(self) -> None:
+        person_id = self.person_combo.currentData()
+        self.item_combo.clear()
+        if not person_id:
+            return
+        self._items = self.services.assignments.allowed_items(person_id)
+        for item in self._items:
+            self.item_combo.addItem(f"{item.code} — {name_of(item)}", item.code)
+            self.item_combo.setItemData(self.item_combo.count() - 1,
+                                        fold_text(f"{item.code} {item.name_vi}"),
+                                        Qt.ItemDataRole.UserRole + 2)
+        self.item_combo.setCurrentIndex(-1)
+
+    # ---------------------------------------------------------------- actions --------------
+    def _item_code(self) -> str:
+        index = self.item_combo.currentIndex()
+        if index >= 0 and self.item_combo.itemText(index) == self.item_combo.currentText():
+            return self.item_combo.itemData(index)
+        typed = self.item_combo.currentText().split("—")[0].strip()
+        return typed
+
+    def assign(self) -> None:
+        person_id = self.person_combo.currentData()
+        if not person_id:
+            return
+        try:
+            self.services.assignments.assign(
+                self.user.person_id, person_id, self._item_code(), self.current_period(),
+                Decimal(str(round(self.quantity.value(), 2))), from_qdate(self.deadline.date()),
+                note=self.note.text())
+        except KpiError as error:
+            show_error(self, self.tr("Assignments"), error)
+            return
+        self.note.clear()
+        self.refresh()
+        self.select_person(person_id)
+        self.status_message.emit(self.tr("Task assigned."))
+        self.data_changed.emit()
+
+    def cancel_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        assignment_id = self.table.item(rows[0].row(), 0).data(PERSON_ROLE)
+        try:
+            self.services.assignments.cancel(self.user.person_id, assignment_id)
+        except KpiError as error:
+            show_error(self, self.tr("Assignments"), error)
+            return
+        self.refresh()
+        self.data_changed.emit()
+
+    def copy_previous(self) -> None:
+        try:
+            result = self.services.assignments.copy_previous(self.user.person_id,
+                                                             self.current_period())
+        except KpiError as error:
+            show_error(self, self.tr("Assignments"), error)
+            return
+        self.refresh()
+        self.status_message.emit(self.tr(
+            "{n} assignments copied for {people} people; {skipped} people skipped.").format(
+            n=sum(result.copied.values()), people=len(result.copied),
+            skipped=len(result.skipped)))
+        self.data_changed.emit()

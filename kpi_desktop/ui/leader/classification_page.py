@@ -1,0 +1,403 @@
+"""Year-end classification (Form 02): computed levels, self-ratings, decisions, quota warning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+        QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import DisciplineKind, Level
+from kpi_desktop.domain.scores import YearReason
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.messages import level_label
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.leader.common import (
+    LEVEL_COLOURS,
+    OVERDUE_BACKGROUND,
+    data_label,
+    date_format,
+    from_qdate,
+    mark_data,
+    show_error,
+    to_qdate,
+)
+from kpi_desktop.ui.pages.base import Page, UserContext
+
+PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def reason_label(reason: YearReason, disciplined: bool) -> str:
+    return {
+        YearReason.CLASSIFIED: "",
+        YearReason.CLASSIFIED_ON_LEAVE: translate("YearReason", "classified on leave"),
+        YearReason.TOO_FEW_MONTHS: translate("YearReason", "fewer than 6 months worked"),
+        YearReason.NO_MONTHS: translate("YearReason", "no evaluated month"),
+        YearReason.DISCIPLINED: translate("YearReason", "disciplined"),
+        YearReason.CAPPED_BY_ORG: translate("YearReason", "capped by the organisation's level"),
+    }[reason]
+
+
+def discipline_label(kind: DisciplineKind) -> str:
+    return {
+        DisciplineKind.REPRIMAND: translate("DisciplineKind", "reprimand"),
+        DisciplineKind.WARNING: translate("DisciplineKind", "warning"),
+        DisciplineKind.SALARY_REDUCTION: translate("DisciplineKind", "salary-step reduction"),
+        DisciplineKind.DEMOTION: translate("DisciplineKind", "demotion"),
+        DisciplineKind.REMOVAL: translate("DisciplineKind", "removal from post"),
+        DisciplineKind.DISMISSAL: translate("DisciplineKind", "dismissal"),
+        DisciplineKind.EXPULSION: translate("DisciplineKind", "expulsion from the party"),
+        DisciplineKind.IDEOLOGY_CONCLUSION: translate(
+            "DisciplineKind", "conclusion of a competent authority"),
+        DisciplineKind.UNIT_CORRUPTION: translate(
+            "DisciplineKind", "corruption case in a directly managed unit"),
+    }[kind]
+
+
+class YearClassificationPage(Page):
+    """Form 02 for the leader's unit: the year's levels, decisions and the quota check."""
+
+    page_id = "leader.classification"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self._overview: Any = None
+        today = services.classification.today()
+        self.year_label = QLabel()
+        self.year = QSpinBox()
+        self.year.setRange(2020, 2100)
+        self.year.setValue(today.year)
+        self.year.valueChanged.connect(self.refresh)
+        self.exceptional = QCheckBox()
+        self.exceptional.toggled.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.year_label)
+        top.addWidget(self.year)
+        top.addWidget(self.exceptional)
+        top.addStretch(1)
+        self.quota = data_label(wrap=True)
+        self.quota.setTextFormat(Qt.TextFormat.RichText)
+
+        self.table = QTableWidget(0, 9)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.itemSelectionChanged.connect(self._show_person)
+        mark_data(self.table)
+
+        self.form_box = QGroupBox()
+        form = QFormLayout(self.form_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.person_line = data_label(wrap=True)
+        self.level_combo = QComboBox()
+        self.level_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.level_combo.setMinimumContentsLength(14)
+        self.minutes = QLineEdit()
+        self.decision_no = QLineEdit()
+        self.decision_date = QDateEdit()
+        self.decision_date.setCalendarPopup(True)
+        self.decision_date.setDate(to_qdate(today))
+        self.reason = QLineEdit()
+        self.quota_note = QLineEdit()
+        self._labels = [QLabel() for _ in range(6)]
+        form.addRow(self.person_line)
+        for label, widget in zip(self._labels, [self.level_combo, self.minutes,
+                                                self.decision_no, self.decision_date,
+                                                self.reason, self.quota_note], strict=True):
+            form.addRow(label, widget)
+        buttons = QHBoxLayout()
+        self.decide_button = QPushButton()
+        self.decide_button.clicked.connect(self.decide)
+        self.supersede_button = QPushButton()
+        self.supersede_button.clicked.connect(self.supersede)
+        self.discipline_button = QPushButton()
+        self.discipline_button.clicked.connect(self.record_discipline)
+        buttons.addWidget(self.decide_button)
+        buttons.addWidget(self.supersede_button)
+        form.addRow(buttons)
+        form.addRow(self.discipline_button)
+        self.history_label = QLabel()
+        self.history = QListWidget()
+        self.history.setMaximumHeight(110)
+        mark_data(self.history)
+        form.addRow(self.history_label)
+        form.addRow(self.history)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.form_box)
+        holder_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([880, 480])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.quota)
+        layout.addWidget(splitter, 1)
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return self.tr("Year-end classification")
+
+    def retranslate_ui(self) -> None:
+        self.year_label.setText(self.tr("Year:"))
+        self.exceptional.setText(self.tr("Outstanding organisation (quota 25 %)"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Person"), self.tr("Unit"), self.tr("Months"), self.tr("Mean"),
+            self.tr("By the scores"), self.tr("Self-rating"), self.tr("Decided"),
+            self.tr("Decision"), self.tr("Remarks")])
+        self.form_box.setTitle(self.tr("Form 02 decision"))
+        for label, text in zip(self._labels, [
+                self.tr("Level"), self.tr("Minutes of the year-end meeting"),
+                self.tr("Decision number"), self.tr("Decision date"),
+                self.tr("Reason (needed for a lower level)"), self.tr("Quota note")],
+                strict=True):
+            label.setText(text)
+        self.decision_date.setDisplayFormat(date_format())
+        self.decide_button.setText(self.tr("Record the decision"))
+        self.supersede_button.setText(self.tr("Replacement decision"))
+        self.discipline_button.setText(self.tr("Record discipline…"))
+        self.history_label.setText(self.tr("Decisions (oldest first)"))
+        self.level_combo.clear()
+        for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE, None):
+            self.level_combo.addItem(level_label(level), level.value if level else "")
+        self.refresh()
+
+    # ---------------------------------------------------------------- showing --------------
+    def refresh(self) -> None:
+        chosen = self.selected_person()
+        self._overview = self.services.classification.overview(
+            self.user.person_id, self.user.unit_id, self.year.value(),
+            exceptional=self.exceptional.isChecked())
+        names = {r.person.id: r.person.full_name for r in self._overview.rows}
+        candidates: set[str] = set()
+        lines = []
+        for scope in self._overview.scopes:
+            if not scope.over:
+                continue
+            candidates.update(scope.candidates)
+            where = (self.tr("unit {name}").format(name=scope.name) if scope.kind == "unit"
+                     else self.tr("group “{name}”").format(name=self._group(scope.key)))
+            lines.append(self.tr(
+                "{where}: {excellent} Excellent, {limit} allowed ({good} Good) — over by "
+                "{excess}. Candidates, lowest mean first: {names}.").format(
+                where=where, excellent=scope.quota.excellent, limit=scope.quota.limit,
+                good=scope.quota.good, excess=scope.quota.excess,
+                names=", ".join(names.get(p, p) for p in scope.candidates)))
+        if lines:
+            self.quota.setText("<b>" + self.tr("Excellent quota exceeded — the approver "
+                                                "decides; nobody is moved down "
+                                                "automatically.") + "</b><br>"
+                               + "<br>".join(lines))
+            self.quota.setStyleSheet("background:#fef3c7; padding:6px;")
+        else:
+            self.quota.setText(self.tr("The Excellent quota is respected (policy {v}).")
+                               .format(v=self._overview.policy_version))
+            self.quota.setStyleSheet("")
+        rows = self._overview.rows
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            current = row.current
+            decided = current is not None and current.decided_at is not None
+            remarks = [reason_label(row.result.reason, row.result.disciplined)]
+            remarks += [f"{discipline_label(e.kind)} {e.decision_no}" for e in row.discipline]
+            if row.history_count > 1:
+                remarks.append(self.tr("replaced {n} time(s)").format(n=row.history_count - 1))
+            values = [row.person.full_name, row.person.unit_id, str(row.months),
+                      formatting.number(row.result.mean), level_label(row.result.level),
+                      level_label(row.self_level) if row.self_level else "–",
+                      level_label(current.decided_level) if decided else "–",
+                      f"{current.decision_no} {formatting.date(current.decision_date)}"
+                      if decided else "–",
+                      "; ".join(r for r in remarks if r)]
+            for column, text in enumerate(values):
+                cell = QTableWidgetItem(text)
+                cell.setData(PERSON_ROLE, row.person.id)
+                if column in (2, 3):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if column == 4:
+                    cell.setForeground(QBrush(LEVEL_COLOURS.get(row.result.level,
+                                                                LEVEL_COLOURS[None])))
+                if row.person.id in candidates:
+                    cell.setBackground(QBrush(OVERDUE_BACKGROUND))
+                self.table.setItem(index, column, cell)
+        self.table.resizeColumnsToContents()
+        if chosen:
+            self.select_person(chosen)
+        else:
+            first = next((r.person.id for r in rows if r.can_decide), None)
+            if first:
+                self.select_person(first)
+        self._show_person()
+
+    def _group(self, key: str) -> str:
+        return {"leaders": self.tr("leaders"), "staff": self.tr("professional staff")}.get(key,
+                                                                                            key)
+
+    def selected_person(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.table.item(rows[0].row(), 0).data(PERSON_ROLE) if rows else None
+
+    def select_person(self, person_id: str) -> None:
+        for index in range(self.table.rowCount()):
+            if self.table.item(index, 0).data(PERSON_ROLE) == person_id:
+                self.table.selectRow(index)
+                return
+
+    def _row(self) -> Any:
+        person_id = self.selected_person()
+        return self._overview.row(person_id) if person_id and self._overview else None
+
+    def _show_person(self) -> None:
+        row = self._row()
+        self.history.clear()
+        if row is None:
+            self.person_line.setText(self.tr("Select a person."))
+            self.form_box.setEnabled(False)
+            return
+        self.form_box.setEnabled(True)
+        decided = row.current is not None and row.current.decided_at is not None
+        self.person_line.setText(self.tr(
+            "<b>{name}</b>: {months} months, mean {mean} → {level}").format(
+            name=row.person.full_name, months=row.months,
+            mean=formatting.number(row.result.mean), level=level_label(row.result.level)))
+        proposed = row.proposed_level
+        self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(
+            proposed.value if proposed else "")))
+        for widget in (self.decide_button, self.supersede_button, self.discipline_button,
+                       self.level_combo):
+            widget.setEnabled(row.can_decide)
+        self.decide_button.setEnabled(row.can_decide and not decided)
+        self.supersede_button.setEnabled(row.can_decide and decided)
+        if not row.can_decide:
+            self.person_line.setText(self.person_line.text() + "<br>" + self.tr(
+                "Only this person's evaluator can decide their classification."))
+        for item in self.services.classification.history(row.person.id, self.year.value()):
+            state = self.tr("decision {no} of {date}: {level}").format(
+                no=item.decision_no, date=formatting.date(item.decision_date),
+                level=level_label(item.decided_level)) if item.decided_at else \
+                self.tr("self-rating: {level}").format(level=level_label(item.self_level))
+            self.history.addItem(state + (f" — {item.reason}" if item.reason else ""))
+
+    # ---------------------------------------------------------------- actions --------------
+    def _level(self) -> Level | None:
+        value = self.level_combo.currentData()
+        return Level(value) if value else None
+
+    def decide(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        try:
+            self.services.classification.decide(
+                self.user.person_id, row.person.id, self.year.value(), self._level(),
+                minutes_ref=self.minutes.text(), decision_no=self.decision_no.text(),
+                decision_date=from_qdate(self.decision_date.date()), reason=self.reason.text(),
+                quota_note=self.quota_note.text())
+        except KpiError as error:
+            show_error(self, self.tr("Year-end classification"), error)
+            return
+        self.reason.clear()
+        self.refresh()
+        self.status_message.emit(self.tr("Decision recorded."))
+        self.data_changed.emit()
+
+    def supersede(self) -> None:
+        row = self._row()
+        if row is None or row.current is None:
+            return
+        try:
+            self.services.classification.supersede(
+                self.user.person_id, row.current.id, self._level(),
+                decision_no=self.decision_no.text(),
+                decision_date=from_qdate(self.decision_date.date()), reason=self.reason.text(),
+                minutes_ref=self.minutes.text())
+        except KpiError as error:
+            show_error(self, self.tr("Year-end classification"), error)
+            return
+        self.reason.clear()
+        self.refresh()
+        self.status_message.emit(self.tr("Replacement decision recorded; the old one is kept."))
+        self.data_changed.emit()
+
+    def record_discipline(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        dialog = DisciplineDialog(self)
+        if not dialog.exec():
+            return
+        try:
+            self.services.classification.record_discipline(
+                self.user.person_id, row.person.id, dialog.kind.currentData(),
+                decided_on=from_qdate(dialog.decided_on.date()),
+                decision_no=dialog.decision_no.text(), effective_year=self.year.value(),
+                note=dialog.note.text())
+        except KpiError as error:
+            show_error(self, self.tr("Year-end classification"), error)
+            return
+        self.refresh()
+        self.data_changed.emit()
+
+
+class DisciplineDialog(QDialog):
+    """Kind, date and decision reference of a discipline decision."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Record discipline"))
+        self.kind = QComboBox()
+        for kind in DisciplineKind:
+            self.kind.addItem(discipline_label(kind), kind.value)
+        self.decided_on = QDateEdit()
+        self.decided_on.setCalendarPopup(True)
+        self.decided_on.setDisplayFormat(date_format())
+        self.decided_on.setDate(to_qdate(dt.date.today()))
+        self.decision_no = QLineEdit()
+        self.note = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow(self.tr("Kind"), self.kind)
+        form.addRow(self.tr("Decided on"), self.decided_on)
+        form.addRow(self.tr("Decision number"), self.decision_no)
+        form.addRow(self.tr("Note"), self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)

@@ -1,0 +1,511 @@
+"""The review inbox: submitted entries by person and day; confirm, return, verdicts, bulk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtGui import QBrush, QDesktopServices, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import Period
+from kpi_desktop.runtime import i18n
+from kpi_desktop.services.review import Flag, InboxItem, flag_label, return_reason_templates
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.leader.common import (
+    FLAG_BACKGROUND,
+    OVERDUE_BACKGROUND,
+    LeaderReasonDialog,
+    data_label,
+    error_text,
+    mark_data,
+    show_error,
+)
+from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tasks import TaskRunner
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ReviewInboxPage(Page):
+    """Everything waiting for the leader's review."""
+
+    page_id = "leader.inbox"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self.runner = TaskRunner(self)
+        self._items: dict[str, InboxItem] = {}
+        self._task = None
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(6)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        # Fixed modes (sized once per refresh): ResizeToContents would measure every row on
+        # each layout change, which stalls the GUI with hundreds of entries.
+        for column in range(6):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 280)
+        self.tree.itemSelectionChanged.connect(self._show_current)
+        mark_data(self.tree)
+
+        self.detail_box = QGroupBox()
+        form = QFormLayout(self.detail_box)
+        self.d_person = data_label(wrap=True)
+        self.d_item = data_label(wrap=True)
+        self.d_quantity = data_label()
+        self.d_output = data_label(wrap=True)
+        self.d_attachment = data_label(wrap=True)
+        self.d_dates = data_label(wrap=True)
+        self.d_reason = data_label(wrap=True)
+        self.d_flags = data_label(wrap=True)
+        self._form_labels = [QLabel() for _ in range(8)]
+        for label, value in zip(self._form_labels,
+                                [self.d_person, self.d_item, self.d_quantity, self.d_output,
+                                 self.d_attachment, self.d_dates, self.d_reason, self.d_flags],
+                                strict=True):
+            form.addRow(label, value)
+        self.history_title = QLabel()
+        self.history = QListWidget()
+        self.history.setMaximumHeight(110)
+        mark_data(self.history)
+
+        self.confirm_button = QPushButton()
+        self.return_button = QPushButton()
+        self.quality_button = QPushButton()
+        self.delay_button = QPushButton()
+        self.cause_button = QPushButton()
+        self.bulk_button = QPushButton()
+        self.week_button = QPushButton()
+        self.cancel_button = QPushButton()
+        self.cancel_button.hide()
+        self.attachment_button = QPushButton()
+        self.attachment_button.clicked.connect(self.open_attachment)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.confirm_button.clicked.connect(self.confirm_current)
+        self.return_button.clicked.connect(self.return_current)
+        self.quality_button.clicked.connect(self.quality_failed_current)
+        self.delay_button.clicked.connect(self.delay_current)
+        self.cause_button.clicked.connect(self.objective_cause_current)
+        self.bulk_button.clicked.connect(self.confirm_selected)
+        self.week_button.clicked.connect(self.confirm_week)
+        self.cancel_button.clicked.connect(self._cancel_bulk)
+
+        verdicts = QGridLayout()
+        verdicts.addWidget(self.confirm_button, 0, 0)
+        verdicts.addWidget(self.return_button, 0, 1)
+        verdicts.addWidget(self.delay_button, 0, 2)
+        verdicts.addWidget(self.quality_button, 1, 0)
+        verdicts.addWidget(self.cause_button, 1, 1)
+        verdicts.addWidget(self.attachment_button, 1, 2)
+        bulk = QHBoxLayout()
+        for widget in (self.bulk_button, self.week_button, self.progress, self.cancel_button):
+            bulk.addWidget(widget)
+        bulk.addStretch(1)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail_box)
+        right_layout.addWidget(self.history_title)
+        right_layout.addWidget(self.history)
+        right_layout.addLayout(verdicts)
+        right_layout.addStretch(1)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.tree)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 460])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bulk)
+
+        # Keyboard (on the list): arrows move; Ctrl+Enter confirms and moves on; Ctrl+R
+        # returns; Ctrl+Down / Ctrl+Up go to the next / previous entry.
+        self._keys = {
+            (Qt.Key.Key_Return, True): self.confirm_current,
+            (Qt.Key.Key_Enter, True): self.confirm_current,
+            (Qt.Key.Key_R, True): self.return_current,
+            (Qt.Key.Key_Down, True): self.select_next,
+            (Qt.Key.Key_Up, True): self.select_previous,
+        }
+        self.tree.installEventFilter(self)
+        self.retranslate_ui()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
+        if watched is self.tree and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            slot = self._keys.get((Qt.Key(event.key()), control))
+            if slot is not None:
+                slot()
+                return True
+        return super().eventFilter(watched, event)
+
+    # ---------------------------------------------------------------- Page -----------------
+    def title(self) -> str:
+        return self.tr("Review inbox")
+
+    def retranslate_ui(self) -> None:
+        self.tree.setHeaderLabels([
+            self.tr("Person / day / work"), self.tr("Quantity"), self.tr("Output product"),
+            self.tr("Submitted"), self.tr("Waiting (working days)"), self.tr("Attention")])
+        self.detail_box.setTitle(self.tr("Selected entry"))
+        for label, text in zip(self._form_labels, [
+                self.tr("Person"), self.tr("Product / work"), self.tr("Quantity"),
+                self.tr("Output product"), self.tr("Attachment"), self.tr("Dates"),
+                self.tr("Reason for the revision"), self.tr("Attention")], strict=True):
+            label.setText(text)
+        self.history_title.setText(self.tr("Review history"))
+        self.confirm_button.setText(self.tr("Confirm (Ctrl+Enter)"))
+        self.return_button.setText(self.tr("Return… (Ctrl+R)"))
+        self.quality_button.setText(self.tr("Failed quality review…"))
+        self.delay_button.setText(self.tr("Delay"))
+        self.cause_button.setText(self.tr("Objective cause…"))
+        self.bulk_button.setText(self.tr("Confirm selected"))
+        self.week_button.setText(self.tr("Confirm the person's week"))
+        self.cancel_button.setText(self.tr("Stop"))
+        self.attachment_button.setText(self.tr("Open the attachment"))
+        self.confirm_button.setToolTip(self.tr("Confirm the entry and go to the next one"))
+        self.quality_button.setToolTip(self.tr("Major content error: −25 % of its quality"))
+        self.delay_button.setToolTip(self.tr("One missed deadline: −25 % of its timeliness"))
+        if self._items or self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        selected = self.selected_entry_ids()
+        inbox = self.services.review.inbox(self.user.person_id)
+        self._items = {item.entry.id: item for item in inbox.items}
+        self.tree.clear()
+        bold = QFont()
+        bold.setBold(True)
+        for person in inbox.people:
+            count = len(person.items)
+            person_node = QTreeWidgetItem([self.tr("{name} — {n} waiting").format(
+                name=person.person_name, n=count)])
+            person_node.setFont(0, bold)
+            self.tree.addTopLevelItem(person_node)
+            person_node.setFirstColumnSpanned(True)
+            for day in person.days:
+                day_node = QTreeWidgetItem([self.tr("{date} — norm time {hours} h").format(
+                    date=formatting.date(day.work_date),
+                    hours=formatting.number(day.norm_minutes / 60, 1))])
+                person_node.addChild(day_node)
+                day_node.setFirstColumnSpanned(True)
+                for item in day.items:
+                    day_node.addChild(self._entry_node(item))
+            person_node.setExpanded(True)
+            for index in range(person_node.childCount()):
+                person_node.child(index).setExpanded(True)
+        for column in (1, 3, 4, 5):
+            self.tree.resizeColumnToContents(column)
+        summary = self.tr(
+            "{n} entries are waiting for your review; {late} of them longer than {limit} "
+            "working days (highlighted).").format(n=len(self._items), late=inbox.overdue_count,
+                                                  limit=inbox.limit_days)
+        month = Period.containing(self.services.review.today())
+        delays = self.services.review.delay_report(self.user.person_id, month)
+        if delays:
+            summary += "\n" + self.tr("Review delays of the leaders you evaluate: {list}").format(
+                list="; ".join(self.tr("{name}: {late} decided late this month, {waiting} "
+                                       "waiting too long").format(
+                    name=d.leader_name, late=d.decided_late, waiting=d.waiting_overdue)
+                    for d in delays))
+        self.summary.setText(summary)
+        if selected:
+            self._select_ids(selected[:1])
+        elif self._items:
+            self.select_next()
+        self._show_current()
+
+    # ---------------------------------------------------------------- building -------------
+    def _entry_node(self, item: InboxItem) -> QTreeWidgetItem:
+        name = item.item_name_vi if i18n.current_language() == "vi" else item.item_name_en
+        entry = item.entry
+        output = " — ".join(x for x in (entry.output_doc_number, entry.output_description) if x)
+        flags = [f for f in Flag if f in item.flags]
+        node = QTreeWidgetItem([
+            f"{item.item_code}  {name}",
+            f"{formatting.number(entry.quantity)} {item.unit_of_output}".strip(),
+            output or "–",
+            formatting.date(item.submitted_at.date()),
+            str(item.waiting_days),
+            ", ".join(flag_label(f) for f in flags),
+        ])
+        node.setData(0, ENTRY_ROLE, entry.id)
+        node.setToolTip(0, name)
+        node.setToolTip(2, output)
+        if item.overdue:
+            for column in range(6):
+                node.setBackground(column, QBrush(OVERDUE_BACKGROUND))
+        elif flags:
+            node.setBackground(5, QBrush(FLAG_BACKGROUND))
+        return node
+
+    def _entry_nodes(self) -> list[QTreeWidgetItem]:
+        nodes = []
+        for p in range(self.tree.topLevelItemCount()):
+            person = self.tree.topLevelItem(p)
+            for d in range(person.childCount()):
+                day = person.child(d)
+                nodes.extend(day.child(e) for e in range(day.childCount()))
+        return nodes
+
+    def _select_ids(self, ids: list[str]) -> None:
+        wanted = set(ids)
+        self.tree.clearSelection()
+        for node in self._entry_nodes():
+            if node.data(0, ENTRY_ROLE) in wanted:
+                node.setSelected(True)
+                self.tree.setCurrentItem(node)
+
+    # ---------------------------------------------------------------- selection ------------
+    def selected_entry_ids(self) -> list[str]:
+        """Selected entries; a selected person or day stands for all its entries."""
+        ids: list[str] = []
+
+        def collect(node: QTreeWidgetItem) -> None:
+            entry_id = node.data(0, ENTRY_ROLE)
+            if entry_id:
+                ids.append(entry_id)
+            for index in range(node.childCount()):
+                collect(node.child(index))
+
+        for node in self.tree.selectedItems():
+            collect(node)
+        return list(dict.fromkeys(ids))
+
+    def current_entry_id(self) -> str | None:
+        node = self.tree.currentItem()
+        if node is not None and node.data(0, ENTRY_ROLE):
+            return node.data(0, ENTRY_ROLE)
+        ids = self.selected_entry_ids()
+        return ids[0] if ids else None
+
+    def select_next(self) -> None:
+        self._step(1)
+
+    def select_previous(self) -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        nodes = self._entry_nodes()
+        if not nodes:
+            return
+        current = self.current_entry_id()
+        ids = [n.data(0, ENTRY_ROLE) for n in nodes]
+        index = ids.index(current) + step if current in ids else 0
+        index = max(0, min(index, len(ids) - 1))
+        self._select_ids([ids[index]])
+
+    def _show_current(self) -> None:
+        entry_id = self.current_entry_id()
+        item = self._items.get(entry_id) if entry_id else None
+        enabled = item is not None and self._task is None
+        for button in (self.confirm_button, self.return_button, self.quality_button,
+                       self.delay_button, self.cause_button):
+            button.setEnabled(enabled)
+        self.bulk_button.setEnabled(bool(self.selected_entry_ids()) and self._task is None)
+        self.week_button.setEnabled(enabled)
+        self.attachment_button.setEnabled(self.attachment_path() is not None)
+        self.history.clear()
+        if item is None:
+            for label in (self.d_person, self.d_item, self.d_quantity, self.d_output,
+                          self.d_attachment, self.d_dates, self.d_reason, self.d_flags):
+                label.setText("")
+            return
+        entry = item.entry
+        name = item.item_name_vi if i18n.current_language() == "vi" else item.item_name_en
+        self.d_person.setText(item.person_name)
+        self.d_item.setText(f"{item.item_code} — {name}")
+        self.d_quantity.setText(self.tr("{q} {unit} × coefficient {k}").format(
+            q=formatting.number(entry.quantity), unit=item.unit_of_output,
+            k=formatting.number(entry.coefficient)))
+        self.d_output.setText(" — ".join(
+            x for x in (entry.output_doc_number, entry.output_description) if x) or "–")
+        self.d_attachment.setText(entry.attachment_name or "–")
+        self.d_dates.setText(self.tr("worked {work}, deadline {deadline}, completed {done}")
+                             .format(work=formatting.date(entry.work_date),
+                                     deadline=formatting.date(entry.deadline) or "–",
+                                     done=formatting.date(entry.completed_on) or "–"))
+        self.d_reason.setText(item.revision_reason or "–")
+        self.d_flags.setText(", ".join(flag_label(f) for f in Flag if f in item.flags) or "–")
+        for statement in self.services.review.statements(entry.id):
+            self.history.addItem(self.tr("{date}: {kind} by {who} {reason}").format(
+                date=formatting.date(statement.created_at.date()),
+                kind=statement_label(statement.kind.value), who=statement.reviewer_id,
+                reason=statement.reason).strip())
+
+    # ---------------------------------------------------------------- actions --------------
+    def _act(self, action: Any, *, advance: bool) -> bool:
+        entry_id = self.current_entry_id()
+        if entry_id is None or self._task is not None:
+            return False
+        ids = [n.data(0, ENTRY_ROLE) for n in self._entry_nodes()]
+        position = ids.index(entry_id) if entry_id in ids else 0
+        try:
+            action(entry_id)
+        except KpiError as error:
+            show_error(self, self.tr("Review"), error)
+            return False
+        self.refresh()
+        if advance:
+            remaining = [n.data(0, ENTRY_ROLE) for n in self._entry_nodes()]
+            if remaining:
+                self._select_ids([remaining[min(position, len(remaining) - 1)]])
+        else:
+            self._select_ids([entry_id])
+        self.data_changed.emit()
+        return True
+
+    def confirm_current(self) -> None:
+        if self._act(lambda e: self.services.review.confirm(self.user.person_id, e),
+                     advance=True):
+            self.status_message.emit(self.tr("Entry confirmed."))
+
+    def return_current(self) -> None:
+        if self.current_entry_id() is None:
+            return
+        dialog = LeaderReasonDialog(self.tr("Return for revision"),
+                              self.tr("Why is this entry returned? The author will see it."),
+                              return_reason_templates(), self)
+        if dialog.exec() and self._act(
+                lambda e: self.services.review.return_entry(self.user.person_id, e,
+                                                            dialog.reason()), advance=True):
+            self.status_message.emit(self.tr("Entry returned."))
+
+    def quality_failed_current(self) -> None:
+        if self.current_entry_id() is None:
+            return
+        dialog = LeaderReasonDialog(self.tr("Failed quality review"),
+                              self.tr("Describe the major content error."), None, self)
+        if dialog.exec():
+            self._act(lambda e: self.services.review.mark_quality_failed(
+                self.user.person_id, e, dialog.reason()), advance=False)
+
+    def delay_current(self) -> None:
+        self._act(lambda e: self.services.review.mark_delay(self.user.person_id, e),
+                  advance=False)
+
+    def objective_cause_current(self) -> None:
+        if self.current_entry_id() is None:
+            return
+        dialog = LeaderReasonDialog(self.tr("Objective cause"),
+                              self.tr("Which confirmed objective cause exempts this entry?"),
+                              None, self)
+        if dialog.exec():
+            self._act(lambda e: self.services.review.mark_objective_cause(
+                self.user.person_id, e, dialog.reason()), advance=False)
+
+    def attachment_path(self) -> Path | None:
+        """The stored file of the current entry's attachment, if it is on this PC."""
+        entry_id = self.current_entry_id()
+        item = self._items.get(entry_id) if entry_id else None
+        daily = getattr(self.services, "daily", None)
+        if item is None or not item.entry.attachment_sha256 or daily is None:
+            return None
+        path = daily.attachment_path(item.entry.attachment_sha256)
+        return path if path.exists() else None
+
+    def open_attachment(self) -> None:
+        path = self.attachment_path()
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def confirm_week(self) -> None:
+        entry_id = self.current_entry_id()
+        item = self._items.get(entry_id) if entry_id else None
+        if item is None:
+            return
+        ids = self.services.review.week_entry_ids(self.user.person_id, item.entry.person_id,
+                                                  item.entry.work_date)
+        self.start_bulk(ids)
+
+    def confirm_selected(self) -> None:
+        self.start_bulk(self.selected_entry_ids())
+
+    def start_bulk(self, ids: list[str]) -> None:
+        """Confirm ``ids`` in a worker thread, with progress; the page stays responsive."""
+        if not ids or self._task is not None:
+            return
+        review, reviewer = self.services.review, self.user.person_id
+        self.progress.setRange(0, len(ids))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self._task = self.runner.start(
+            lambda progress, cancelled: review.confirm_many(reviewer, ids, progress=progress,
+                                                            cancelled=cancelled),
+            on_progress=self._bulk_progress, on_finished=self._bulk_done,
+            on_failed=self._bulk_failed)
+        self._show_current()
+
+    def _bulk_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _cancel_bulk(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _bulk_finish(self) -> None:
+        self._task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.refresh()
+        self.data_changed.emit()
+
+    def _bulk_done(self, result: Any) -> None:
+        self._bulk_finish()
+        message = self.tr("{n} entries confirmed.").format(n=len(result.confirmed))
+        if result.skipped:
+            message += " " + self.tr("{n} could not be confirmed: {reason}").format(
+                n=len(result.skipped), reason=error_text(result.skipped[0][1]))
+        self.status_message.emit(message)
+        self.summary.setText(message)
+
+    def _bulk_failed(self, error: BaseException) -> None:
+        self._bulk_finish()
+        if isinstance(error, Exception):
+            show_error(self, self.tr("Review"), error)
+
+
+def statement_label(kind: str) -> str:
+    from kpi_desktop.runtime.i18n import translate
+
+    return {
+        "confirm": translate("StatementKind", "confirmed"),
+        "return": translate("StatementKind", "returned"),
+        "quality_failed": translate("StatementKind", "failed quality review"),
+        "delay": translate("StatementKind", "delay"),
+        "objective_cause": translate("StatementKind", "objective cause"),
+    }.get(kind, kind)

@@ -1,0 +1,377 @@
+"""The unit view: everyone's monthly totals and levels for the year, a distribution chart, and
+a drill-down into a person's "why"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.model import Level, Period, fold_text
+from kpi_desktop.runtime import i18n
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.messages import level_label
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.leader.common import LEVEL_COLOURS, data_label, mark_data, month_text
+from kpi_desktop.ui.pages.base import Page, UserContext
+
+PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+LEVEL_ROLE = Qt.ItemDataRole.UserRole + 4
+LEVELS: tuple[Level | None, ...] = (Level.EXCELLENT, Level.GOOD, Level.COMPLETE,
+                                    Level.NOT_COMPLETE, None)
+
+
+class DistributionChart(QWidget):
+    """Bars of how many people are at each level (drawn with QPainter)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.counts: dict[Level | None, int] = {}
+        self.setMinimumSize(260, 200)
+
+    def set_counts(self, counts: dict[Level | None, int]) -> None:
+        self.counts = dict(counts)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), self.palette().base())
+        rect = self.rect().adjusted(10, 8, -10, -8)
+        metrics = painter.fontMetrics()
+        line = metrics.height()
+        text_colour = self.palette().text().color()
+        painter.setPen(text_colour)
+        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line),
+                         Qt.AlignmentFlag.AlignLeft, self.tr("Distribution of levels"))
+        labels = [level_label(level) for level in LEVELS]
+        label_width = max(metrics.horizontalAdvance(text) for text in labels) + 8
+        count_width = metrics.horizontalAdvance("000") + 6
+        top = rect.top() + line + 10
+        slot = min((rect.bottom() - top) / len(LEVELS), 2.6 * line)
+        bar_height = min(slot * 0.6, 2.2 * line)
+        span = max(10.0, rect.width() - label_width - count_width)
+        highest = max([1, *self.counts.values()])
+        for index, (level, text) in enumerate(zip(LEVELS, labels, strict=True)):
+            count = self.counts.get(level, 0)
+            middle = top + index * slot + slot / 2
+            painter.setPen(text_colour)
+            painter.drawText(QRectF(rect.left(), middle - line / 2, label_width - 8, line),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+            width = span * count / highest
+            bar = QRectF(rect.left() + label_width, middle - bar_height / 2, width, bar_height)
+            painter.fillRect(bar, LEVEL_COLOURS[level])
+            painter.drawText(QRectF(bar.right() + 4, middle - line / 2, count_width, line),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             str(count))
+        painter.setPen(QColor("#9ca3af"))
+        x = int(rect.left() + label_width)
+        painter.drawLine(x, int(top), x, int(rect.bottom()))
+        painter.end()
+
+
+class _Filter(QSortFilterProxyModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.level: str | None = "*"
+        self.setSortRole(SORT_ROLE)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt
+        model = self.sourceModel()
+        index = model.index(row, 0, parent)
+        if self.text and self.text not in (model.data(index, SEARCH_ROLE) or ""):
+            return False
+        return self.level == "*" or model.data(index, LEVEL_ROLE) == self.level
+
+
+class UnitViewPage(Page):
+    """Everyone of the leader's unit for a year, with the distribution of levels."""
+
+    page_id = "leader.unit"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self._overview: Any = None
+        today = services.classification.today()
+        self.year_label = QLabel()
+        self.year = QSpinBox()
+        self.year.setRange(2020, 2100)
+        self.year.setValue(today.year)
+        self.year.valueChanged.connect(self.refresh)
+        self.search = QLineEdit()
+        self.search.textChanged.connect(self._filter_changed)
+        self.level = QComboBox()
+        self.level.currentIndexChanged.connect(self._filter_changed)
+        self.audit_button = QPushButton()
+        self.audit_button.clicked.connect(self.open_audit)
+        top = QHBoxLayout()
+        top.addWidget(self.year_label)
+        top.addWidget(self.year)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.level)
+        top.addWidget(self.audit_button)
+
+        self.model = QStandardItemModel(self)
+        self.proxy = _Filter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self.open_why)
+        mark_data(self.table)
+        self.hint = QLabel()
+        self.chart = DistributionChart()
+        self.chart.setFixedWidth(300)
+        self.quota = data_label(wrap=True)
+        side = QVBoxLayout()
+        side.addWidget(self.chart, 1)
+        side.addWidget(self.quota)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.hint)
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return self.tr("Unit view")
+
+    def retranslate_ui(self) -> None:
+        self.year_label.setText(self.tr("Year:"))
+        self.search.setPlaceholderText(self.tr("Filter by name…"))
+        self.audit_button.setText(self.tr("Audit log…"))
+        current = self.level.currentData()
+        self.level.blockSignals(True)
+        self.level.clear()
+        self.level.addItem(self.tr("All levels"), "*")
+        for level in LEVELS:
+            self.level.addItem(level_label(level), level.value if level else "")
+        self.level.setCurrentIndex(max(0, self.level.findData(current)))
+        self.level.blockSignals(False)
+        self.hint.setText(self.tr("Double-click a person to see why they got their score. "
+                                  "Monthly levels are indicative; the year's level is "
+                                  "decided in the year-end classification."))
+        self.refresh()
+
+    def _filter_changed(self) -> None:
+        modern = hasattr(self.proxy, "beginFilterChange")  # Qt ≥ 6.9
+        if modern:
+            self.proxy.beginFilterChange()
+        self.proxy.text = fold_text(self.search.text())
+        self.proxy.level = self.level.currentData()
+        if modern:
+            self.proxy.endFilterChange()
+        else:  # pragma: no cover - older Qt
+            self.proxy.invalidateFilter()
+
+    def refresh(self) -> None:
+        year = self.year.value()
+        self._overview = self.services.classification.overview(self.user.person_id,
+                                                               self.user.unit_id, year)
+        months = [Period.month(year, m) for m in range(1, 13)]
+        headers = [self.tr("Person"), self.tr("Unit")]
+        headers += [short_month(m.number) for m in months]
+        headers += [self.tr("Months"), self.tr("Mean"), self.tr("Level")]
+        self.model.clear()
+        self.model.setHorizontalHeaderLabels(headers)
+        counts: dict[Level | None, int] = {}
+        for row in self._overview.rows:
+            totals = dict(zip(row.periods, row.monthly_totals, strict=True))
+            cells = [self._cell(row.person.full_name, row.person.full_name),
+                     self._cell(row.person.unit_id, row.person.unit_id)]
+            for month in months:
+                total = totals.get(month)
+                cell = self._cell(formatting.number(total) if total is not None else "",
+                                  float(total) if total is not None else -1.0, right=True)
+                if total is not None and total < 50:
+                    cell.setForeground(QBrush(LEVEL_COLOURS[Level.NOT_COMPLETE]))
+                cells.append(cell)
+            mean = row.result.mean
+            cells.append(self._cell(str(row.months), row.months, right=True))
+            cells.append(self._cell(formatting.number(mean), float(mean) if mean is not None
+                                    else -1.0, right=True))
+            level = row.result.level
+            level_cell = self._cell(level_label(level), level.rank if level else -1)
+            level_cell.setForeground(QBrush(LEVEL_COLOURS.get(level, LEVEL_COLOURS[None])))
+            cells.append(level_cell)
+            cells[0].setData(row.person.id, PERSON_ROLE)
+            cells[0].setData(fold_text(f"{row.person.full_name} {row.person.id}"), SEARCH_ROLE)
+            cells[0].setData(level.value if level else "", LEVEL_ROLE)
+            self.model.appendRow(cells)
+            counts[level] = counts.get(level, 0) + 1
+        self.table.resizeColumnsToContents()
+        self.chart.set_counts(counts)
+        over = [s for s in self._overview.scopes if s.over]
+        if over:
+            self.quota.setText(self.tr("Excellent quota exceeded in {n} group(s); see the "
+                                       "year-end classification.").format(n=len(over)))
+        else:
+            self.quota.setText(self.tr("The Excellent quota is respected."))
+
+    @staticmethod
+    def _cell(text: str, sort: Any, *, right: bool = False) -> QStandardItem:
+        item = QStandardItem(text)
+        item.setData(sort, SORT_ROLE)
+        if right:
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return item
+
+    def person_at(self, proxy_row: int) -> str:
+        source = self.proxy.mapToSource(self.proxy.index(proxy_row, 0))
+        return self.model.data(source, PERSON_ROLE)
+
+    def open_audit(self) -> None:
+        AuditDialog(self.services.evaluation.audit_trail(self.user.person_id), self).exec()
+
+    def open_why(self, index: QModelIndex) -> None:
+        person_id = self.person_at(index.row())
+        row = self._overview.row(person_id)
+        month = row.periods[-1] if row.periods else Period.containing(dt.date.today())
+        WhyDialog(self.services, person_id, month, list(row.periods), self).exec()
+
+
+def action_label(action: str) -> str:
+    """What an audit line's action means, in words."""
+    return {
+        "entry.create": translate("AuditLog", "created a work-log entry"),
+        "entry.submit": translate("AuditLog", "submitted a work-log entry"),
+        "entry.confirm": translate("AuditLog", "confirmed an entry"),
+        "entry.return": translate("AuditLog", "returned an entry"),
+        "entry.quality_failed": translate("AuditLog", "recorded a failed quality review"),
+        "entry.delay": translate("AuditLog", "recorded a delay"),
+        "entry.objective_cause": translate("AuditLog", "recorded an objective cause"),
+        "review.late": translate("AuditLog", "reviewed after the time limit"),
+        "assignment.create": translate("AuditLog", "assigned a task"),
+        "assignment.cancel": translate("AuditLog", "cancelled an assignment"),
+        "assignment.copy": translate("AuditLog", "copied last month's assignments"),
+        "evaluation.confirm": translate("AuditLog", "confirmed a monthly evaluation"),
+        "evaluation.lock": translate("AuditLog", "locked a month"),
+        "evaluation.unlock": translate("AuditLog", "unlocked a month"),
+        "evaluator.delegate": translate("AuditLog", "appointed an acting evaluator"),
+        "discipline.record": translate("AuditLog", "recorded a discipline decision"),
+        "classification.self_rating": translate("AuditLog", "recorded a Form 02 self-rating"),
+        "classification.decide": translate("AuditLog", "recorded a classification decision"),
+        "classification.supersede": translate("AuditLog", "replaced a classification decision"),
+    }.get(action, action)
+
+
+class AuditDialog(QDialog):
+    """Who changed what, when and why (newest first)."""
+
+    def __init__(self, events: list[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Audit log"))
+        self.resize(980, 520)
+        self.table = QTableWidget(len(events), 5)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What"),
+                                              self.tr("Record"), self.tr("Why / details")])
+        mark_data(self.table)
+        for row, event in enumerate(events):
+            local = event.at.astimezone()
+            detail = event.detail.get("reason") or event.detail.get("comment") or ", ".join(
+                f"{k}={v}" for k, v in event.detail.items() if k not in ("reason", "comment"))
+            values = [f"{formatting.date(local.date())} {local:%H:%M}", event.actor_id or "",
+                      action_label(event.action), event.object_id, str(detail)]
+            for column, text in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+
+
+def short_month(number: int) -> str:
+    """"T1"…"T12" in Vietnamese, "Jan"…"Dec" in English."""
+    if i18n.current_language() == "vi":
+        return f"T{number}"
+    return dt.date(2026, number, 1).strftime("%b")
+
+
+class WhyDialog(QDialog):
+    """A person's month: each line's contribution to a, b and c."""
+
+    def __init__(self, services: Any, person_id: str, month: Period, months: list[Period],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.person_id = person_id
+        self.resize(900, 480)
+        self.month = QComboBox()
+        for period in reversed(months or [month]):
+            self.month.addItem(month_text(period), str(period))
+        self.month.currentIndexChanged.connect(self.refresh)
+        self.summary = data_label(wrap=True)
+        self.table = QTableWidget(0, 8)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        mark_data(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.month)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Code"), self.tr("Product / work"), self.tr("Coefficient"),
+            self.tr("Quantity"), self.tr("Assigned (units)"), self.tr("Completed (units)"),
+            self.tr("Quality (units)"), self.tr("On time (units)")])
+        self.refresh()
+
+    def refresh(self) -> None:
+        result = self.services.scores.person_period(self.person_id,
+                                                    Period.parse(self.month.currentData()))
+        score = result.score
+        self.setWindowTitle(self.tr("Why: {name}").format(name=result.person_name))
+        self.summary.setText(self.tr(
+            "a {a} %, b {b} %, c {c} %; task points {tp}; general criteria {g}; total {t} "
+            "({level}); policy {policy}").format(
+            a=formatting.number(score.a), b=formatting.number(score.b),
+            c=formatting.number(score.c), tp=formatting.number(score.task_points),
+            g=formatting.number(score.general_points), t=formatting.number(score.total),
+            level=level_label(score.level), policy=score.policy_version))
+        self.table.setRowCount(len(result.lines))
+        for index, line in enumerate(result.lines):
+            name = line.name_vi if i18n.current_language() == "vi" else line.name_en
+            values = [line.code, name, formatting.number(line.coefficient),
+                      formatting.number(line.quantity), formatting.number(line.assigned_units),
+                      formatting.number(line.completed_units),
+                      formatting.number(line.quality_units), formatting.number(line.ontime_units)]
+            for column, text in enumerate(values):
+                self.table.setItem(index, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -1,0 +1,356 @@
+"""My score: the month's a, b, c, points, total and level; the year's trend; the "why"."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.model import EntryStatus, Period
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.messages import level_label
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.main_window import WhyModel
+from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.common import (
+    STATUS_COLOURS,
+    data_label,
+    mark_data,
+    name_of,
+    refresh_when_visible,
+    status_label,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+LEVEL_LINES = ((90, "#15803d"), (70, "#2563eb"), (50, "#b45309"))
+
+
+def month_name(period: Period) -> str:
+    """A month as "11/2026" (vi) or "Nov 2026" (en)."""
+    return translate("Period", "{month}/{year}").format(month=period.start.month,
+                                                         year=period.start.year)
+
+
+class TrendChart(QWidget):
+    """The year's monthly totals as bars, with the level thresholds (drawn with QPainter)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.points: list[tuple[str, Fraction | None, bool]] = []  # label, total, selected
+        self.setMinimumHeight(150)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.empty_text = ""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(480, 200)
+
+    def set_points(self, points: list[tuple[str, Fraction | None, bool]]) -> None:
+        self.points = points
+        self.setToolTip("\n".join(f"{label}: {formatting.number(total)}"
+                                  for label, total, _ in points))
+        self.update()
+
+    def paintEvent(self, _event: Any) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(36, 10, -10, -24)
+        painter.fillRect(self.rect(), self.palette().base())
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
+        # grid: 0, 50, 70, 90, 100
+        painter.setPen(QPen(QColor("#d1d5db"), 1))
+        for value in (0, 50, 70, 90, 100):
+            y = rect.bottom() - rect.height() * value / 100
+            colour = dict(LEVEL_LINES).get(value)
+            pen = QPen(QColor(colour or "#d1d5db"), 1,
+                       Qt.PenStyle.DashLine if colour else Qt.PenStyle.SolidLine)
+            painter.setPen(pen)
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            painter.setPen(QColor("#4b5563"))
+            painter.drawText(QRectF(0, y - 8, 32, 16),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                             str(value))
+        if not self.points:
+            painter.end()
+            return
+        slot = rect.width() / len(self.points)
+        bar = min(36.0, slot * 0.6)
+        previous: QPointF | None = None
+        for index, (label, total, selected) in enumerate(self.points):
+            x = rect.left() + slot * index + slot / 2
+            painter.setPen(QColor("#111827" if selected else "#4b5563"))
+            painter.drawText(QRectF(x - slot / 2, rect.bottom() + 4, slot, 18),
+                             int(Qt.AlignmentFlag.AlignCenter), label)
+            if total is None:
+                painter.drawText(QRectF(x - slot / 2, rect.bottom() - 20, slot, 18),
+                                 int(Qt.AlignmentFlag.AlignCenter), "–")
+                previous = None
+                continue
+            value = float(min(Fraction(100), max(Fraction(0), total)))
+            top = rect.bottom() - rect.height() * value / 100
+            colour = QColor("#1d4ed8" if selected else "#93c5fd")
+            painter.fillRect(QRectF(x - bar / 2, top, bar, rect.bottom() - top), colour)
+            point = QPointF(x, top)
+            if previous is not None:
+                painter.setPen(QPen(QColor("#1e3a8a"), 2))
+                painter.drawLine(previous, point)
+            previous = point
+            if selected:
+                painter.setPen(QColor("#111827"))
+                painter.drawText(QRectF(x - slot / 2, top - 18, slot, 16),
+                                 int(Qt.AlignmentFlag.AlignCenter), formatting.number(total, 1))
+        painter.end()
+
+
+class EntryStatusModel(QAbstractTableModel):
+    """Each entry of the month with its status and the leader's reason when returned."""
+
+    COLUMNS = 6
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.views: list[Any] = []
+
+    def set_views(self, views: list[Any]) -> None:
+        self.beginResetModel()
+        self.views = list(views)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.views)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return [self.tr("Date"), self.tr("Code"), self.tr("Product / work"),
+                self.tr("Quantity"), self.tr("Status"), self.tr("Leader's remarks")][section]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        view = self.views[index.row()]
+        entry = view.entry
+        if role == Qt.ItemDataRole.DisplayRole:
+            remarks = []
+            if view.return_reason:
+                remarks.append(self.tr("returned: {reason}").format(reason=view.return_reason))
+            if view.failed_reviews:
+                remarks.append(self.tr("failed review ×{n}").format(n=view.failed_reviews))
+            if view.delays:
+                remarks.append(self.tr("late ×{n}").format(n=view.delays))
+            if entry.is_extra:
+                remarks.append(self.tr("ad hoc"))
+            return [formatting.date(entry.work_date), view.item.code, name_of(view.item),
+                    formatting.number(entry.quantity, 0 if entry.quantity % 1 == 0 else 2),
+                    status_label(entry.status), "; ".join(remarks)][index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4:
+            return QColor(STATUS_COLOURS[entry.status])
+        if role == Qt.ItemDataRole.ToolTipRole and view.return_reason:
+            return view.return_reason
+        return None
+
+
+class ScorePage(Page):
+    """My score."""
+
+    page_id = "score"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        today = services.daily.today()
+        self.period = Period.containing(today)
+        self.result: Any = None
+        self.heading = QLabel()
+        self.month_label = QLabel()
+        self.month = QComboBox()
+        mark_data(self.month)
+        self.summary = QGroupBox()
+        form = QFormLayout(self.summary)
+        self.labels: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for key in ("a", "b", "c", "leader", "task_points", "general_points", "total", "level"):
+            label, value = QLabel(), data_label(wrap=key == "level")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.labels[key], self.values[key] = label, value
+            form.addRow(label, value)
+        self.notice = data_label(wrap=True)
+        self.notice.setObjectName("scoreNotice")
+        self.chart_box = QGroupBox()
+        self.chart = TrendChart()
+        chart_layout = QVBoxLayout(self.chart_box)
+        chart_layout.addWidget(self.chart)
+        self.tabs = QTabWidget()
+        self.why = QTableView()
+        self.why_model = WhyModel(self)
+        self.why.setModel(self.why_model)
+        self.entries = QTableView()
+        self.entries_model = EntryStatusModel(self)
+        self.entries.setModel(self.entries_model)
+        for table, stretch in ((self.why, 1), (self.entries, 2)):
+            table.verticalHeader().hide()
+            table.setAlternatingRowColors(True)
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.setWordWrap(False)
+            header = table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+            table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tabs.addTab(self.why, "")
+        self.tabs.addTab(self.entries, "")
+        self.why_note = data_label(wrap=True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.month_label)
+        top.addWidget(self.month)
+        upper = QWidget()
+        upper_layout = QHBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        left = QWidget()
+        left.setMinimumWidth(450)
+        left.setMaximumWidth(560)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.summary)
+        left_layout.addWidget(self.notice)
+        left_layout.addStretch(1)
+        upper_layout.addWidget(left)
+        upper_layout.addWidget(self.chart_box, 1)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.why_note)
+        lower_layout.addWidget(self.tabs, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(upper)
+        layout.addWidget(lower, 1)
+        self.month.currentIndexChanged.connect(self._month_chosen)
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return self.tr("My score")
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText("<b>" + self.tr("My score and why") + "</b>")
+        self.month_label.setText(self.tr("&Month:"))
+        self.month_label.setBuddy(self.month)
+        self.summary.setTitle(self.tr("Score of the month"))
+        self.chart_box.setTitle(self.tr("Monthly totals this year"))
+        self.chart.setAccessibleName(self.tr("Chart of the monthly totals"))
+        names = {
+            "a": self.tr("a. Quantity"), "b": self.tr("b. Quality"),
+            "c": self.tr("c. Timeliness"), "leader": self.tr("Leader factors d / đ / e"),
+            "task_points": self.tr("Task points (of 70)"),
+            "general_points": self.tr("General criteria (of 30)"), "total": self.tr("Total"),
+            "level": self.tr("Indicative level"),
+        }
+        for key, text in names.items():
+            self.labels[key].setText(text)
+        self.tabs.setTabText(0, self.tr("Why: each product's contribution"))
+        self.tabs.setTabText(1, self.tr("Entries of the month and their status"))
+        self.why_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                              WhyModel.COLUMNS - 1)
+        self.entries_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                                  EntryStatusModel.COLUMNS - 1)
+        refresh_when_visible(self)
+
+    def _fill_months(self) -> None:
+        today = self.services.daily.today()
+        self.month.blockSignals(True)
+        self.month.clear()
+        current = Period.containing(today)
+        month = Period.month(today.year - 1, 1)
+        while month <= current:
+            self.month.insertItem(0, month_name(month), str(month))
+            month = month.next()
+        self.month.setCurrentIndex(max(0, self.month.findData(str(self.period))))
+        self.month.blockSignals(False)
+
+    def _month_chosen(self, _index: int) -> None:
+        data = self.month.currentData()
+        if data:
+            self.show_period(Period.parse(data))
+
+    def show_period(self, period: Period) -> None:
+        self.period = period
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._fill_months()
+        person = self.user.person_id
+        self.result = self.services.scores.person_period(person, self.period)
+        score = self.result.score
+        self.values["a"].setText(formatting.percent(score.a))
+        self.values["b"].setText(formatting.percent(score.b))
+        self.values["c"].setText(formatting.percent(score.c))
+        leader = self.result.leader
+        self.values["leader"].setText("–" if leader is None else " / ".join(
+            formatting.percent(v) for v in (leader.d, leader.dd, leader.e)))
+        self.labels["leader"].setVisible(leader is not None)
+        self.values["leader"].setVisible(leader is not None)
+        self.values["task_points"].setText(formatting.number(score.task_points))
+        self.values["general_points"].setText(formatting.number(score.general_points))
+        self.values["total"].setText(f"<b>{formatting.number(score.total)}</b>")
+        self.values["level"].setText("–" if score.insufficient else
+                                     f"<b>{level_label(score.level)}</b>")
+        notices = []
+        if score.insufficient:
+            notices.append(self.tr("Insufficient data: nothing was assigned this month, so no "
+                                   "score is computed."))
+        if self.result.general_source == "self":
+            notices.append(self.tr("General criteria: your self-assessment, not yet confirmed."))
+        elif self.result.general_source == "none":
+            notices.append(self.tr("General criteria: not yet assessed (counted as 0) — fill in "
+                                   "Month submission."))
+        entries = self.services.daily.month_entries(person, self.period)
+        waiting = sum(v.entry.status is EntryStatus.SUBMITTED for v in entries)
+        drafts = sum(v.entry.status is EntryStatus.DRAFT for v in entries)
+        returned = sum(v.entry.status is EntryStatus.RETURNED for v in entries)
+        if drafts or waiting or returned:
+            notices.append(self.tr("Only confirmed entries count: {drafts} draft(s), {waiting} "
+                                   "waiting for the leader, {returned} returned.").format(
+                drafts=drafts, waiting=waiting, returned=returned))
+        notices.append(self.tr("Indicative only: the evaluator confirms the month. Policy "
+                               "{version}.").format(version=score.policy_version))
+        self.notice.setText("\n".join(notices))
+        self.why_model.set_lines(list(self.result.lines))
+        self.entries_model.set_views(entries)
+        self.why_note.setText(self.tr(
+            "a = completed ÷ assigned, b = passed quality ÷ assigned (−25 % per failed review), "
+            "c = on time ÷ assigned (−25 % per delay), in standard units (quantity × "
+            "coefficient); ad hoc work counts outside the assigned total."))
+        trend = self.services.daily.trend(person, self.period.start.year)
+        self.chart.set_points([
+            (str(point.period.start.month), point.score.total,
+             point.period == self.period) for point in trend])

@@ -1,0 +1,980 @@
+"""Today / Work log: the day (or week) of entries and the entry form with catalog search.
+
+Keyboard: Ctrl+N new entry, Ctrl+S save, Ctrl+Enter submit, Ctrl+PgDown / Ctrl+PgUp next /
+previous day, Alt+Home today. Drafts save themselves a moment after each change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.model import EntryStatus, ExtraKind, Period
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.daily import EntryDraft, EntryView, ItemChoice
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.common import (
+    STATUS_COLOURS,
+    clock,
+    data_label,
+    date_format,
+    duration,
+    error_text,
+    from_qdate,
+    mark_data,
+    name_of,
+    refresh_when_visible,
+    short_date,
+    status_label,
+    to_qdate,
+    weekday_name,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+AD_HOC, TAKEN_OVER = "__ad_hoc__", "__taken_over__"
+
+
+class EntryTableModel(QAbstractTableModel):
+    """The entries of a day or a week."""
+
+    HEADERS = 8
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.views: list[EntryView] = []
+
+    def set_views(self, views: list[EntryView]) -> None:
+        self.beginResetModel()
+        self.views = list(views)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.views)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.HEADERS
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return [self.tr("Date"), self.tr("Code"), self.tr("Product / work"),
+                self.tr("Quantity"), self.tr("Output"), self.tr("Norm (h)"),
+                self.tr("Credited (h)"), self.tr("Status")][section]
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.HEADERS - 1)
+        if self.views:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.views) - 1, self.HEADERS - 1))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        view = self.views[index.row()]
+        entry, column = view.entry, index.column()
+        if role == ENTRY_ID_ROLE:
+            return entry.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return short_date(entry.work_date)
+            if column == 1:
+                return view.item.code
+            if column == 2:
+                name = name_of(view.item)
+                if entry.is_extra:
+                    name = self.tr("{name} (ad hoc)").format(name=name)
+                return name
+            if column == 3:
+                return formatting.number(entry.quantity, 0 if entry.quantity % 1 == 0 else 2)
+            if column == 4:
+                return " — ".join(p for p in (entry.output_doc_number,
+                                              entry.output_description) if p)
+            if column == 5:
+                return clock(view.norm_minutes)
+            if column == 6:
+                return clock(view.credited_minutes)
+            if column == 7:
+                text = status_label(entry.status)
+                if entry.current_revision > 1:
+                    text = self.tr("{status} (revision {n})").format(
+                        status=text, n=entry.current_revision)
+                return text
+        if role == Qt.ItemDataRole.ForegroundRole and column == 7:
+            return QColor(STATUS_COLOURS[entry.status])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if view.return_reason:
+                return self.tr("Returned by the leader: {reason}").format(
+                    reason=view.return_reason)
+            if column in (5, 6):
+                return self.tr("Time norm {norm}, credited {credited}").format(
+                    norm=duration(view.norm_minutes), credited=duration(view.credited_minutes))
+            output = " — ".join(p for p in (entry.output_doc_number,
+                                            entry.output_description) if p)
+            return f"{name_of(view.item)}\n{output}" if output else name_of(view.item)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 5, 6):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ItemListModel(QAbstractListModel):
+    """Catalog search results: "code — name" with group, coefficient and time norm."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choices: list[ItemChoice] = []
+
+    def set_choices(self, choices: list[ItemChoice]) -> None:
+        self.beginResetModel()
+        self.choices = list(choices)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.choices)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        choice = self.choices[index.row()]
+        item = choice.item
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = f"{item.code} — {name_of(item)}"
+            if choice.uses:
+                text += f"  ({choice.uses}×)"
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole and not choice.allowed:
+            return QColor("#9ca3af")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return describe_item(item)
+        return None
+
+
+def describe_item(item: Any) -> str:
+    norm = "–" if item.time_norm_minutes is None else duration(item.time_norm_minutes)
+    return translate("ItemPicker", "Group {group} · coefficient {coefficient} · time norm "
+                     "{norm}").format(
+        group=item.group.value, coefficient=formatting.number(item.coefficient), norm=norm)
+
+
+class ItemPicker(QWidget):
+    """Type-ahead catalog search: a line edit and the matching items below it."""
+
+    chosen = Signal(object)  # CatalogItem or None
+
+    def __init__(self, page: WorkLogPage) -> None:
+        super().__init__(page)
+        self.page = page
+        self.item: Any = None
+        self.query = QLineEdit()
+        self.query.setClearButtonEnabled(True)
+        self.all_items = QCheckBox()
+        self.list = QListView()
+        self.model = ItemListModel(self)
+        self.list.setModel(self.model)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setMinimumHeight(96)
+        self.list.setMaximumHeight(132)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setUniformItemSizes(True)
+        self.detail = data_label(wrap=True)
+        self.detail.setObjectName("itemDetail")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.query, 1)
+        row.addWidget(self.all_items)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(row)
+        layout.addWidget(self.list)
+        layout.addWidget(self.detail)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.search)
+        self.query.textEdited.connect(lambda _t: self._timer.start())
+        self.query.returnPressed.connect(self._choose_current)
+        self.all_items.toggled.connect(lambda _c: self.search())
+        self.list.activated.connect(self._choose_index)
+        self.list.selectionModel().currentChanged.connect(self._preview)
+        self.query.installEventFilter(self)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.query.setPlaceholderText(self.tr("Search the catalog: code or name, e.g. "
+                                              "“xu ly don”"))
+        self.all_items.setText(self.tr("All items"))
+        self.all_items.setToolTip(self.tr("Also show items outside your job position"))
+        self.list.setToolTip(self.tr("↓ to move into the list, Enter to choose"))
+        self._show_detail(self.item)
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+        from PySide6.QtCore import QEvent
+
+        if (obj is self.query and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and self.model.rowCount()):
+            self.list.setFocus()
+            if not self.list.currentIndex().isValid():
+                self.list.setCurrentIndex(self.model.index(0))
+            return True
+        return super().eventFilter(obj, event)
+
+    def search(self) -> None:
+        self._timer.stop()
+        choices = self.page.services.daily.search_items(
+            self.page.user.person_id, self.query.text(), all_items=self.all_items.isChecked(),
+            limit=60)
+        self.model.set_choices(choices)
+        if choices:
+            self.list.setCurrentIndex(self.model.index(0))
+
+    def _preview(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._show_detail(self.model.choices[current.row()].item, preview=True)
+
+    def _choose_current(self) -> None:
+        index = self.list.currentIndex()
+        if index.isValid():
+            self._choose_index(index)
+
+    def _choose_index(self, index: QModelIndex) -> None:
+        self.set_item(self.model.choices[index.row()].item)
+        self.chosen.emit(self.item)
+
+    def set_item(self, item: Any) -> None:
+        self.item = item
+        self.query.setText("" if item is None else f"{item.code} — {name_of(item)}")
+        self.query.setCursorPosition(0)
+        self._show_detail(item)
+
+    def _show_detail(self, item: Any, preview: bool = False) -> None:
+        if item is None:
+            self.detail.setText(self.tr("No item chosen yet."))
+            return
+        text = f"<b>{item.code}</b> {name_of(item)}<br>{describe_item(item)}"
+        if preview and item is not self.item:
+            text = self.tr("Enter to choose:") + " " + text
+        self.detail.setText(text)
+
+
+class EntryEditor(QGroupBox):
+    """The form of one entry (new, draft, returned or read-only)."""
+
+    def __init__(self, page: WorkLogPage) -> None:
+        super().__init__(page)
+        self.page = page
+        self.entry_id: str | None = None
+        self.view: EntryView | None = None
+        self._loading = False
+        self.picker = ItemPicker(page)
+        self.quantity = QLineEdit("1")
+        self.quantity.setMaximumWidth(120)
+        self.assignment = QComboBox()
+        mark_data(self.assignment)
+        self.work_date = QDateEdit()
+        self.work_date.setCalendarPopup(True)
+        self.work_date.setMinimumWidth(140)
+        self.doc_number = QLineEdit()
+        self.description = QLineEdit()
+        self.deadline_set = QCheckBox()
+        self.deadline = QDateEdit()
+        self.deadline.setCalendarPopup(True)
+        self.completed_set = QCheckBox()
+        self.completed = QDateEdit()
+        self.completed.setCalendarPopup(True)
+        self.attachment_label = data_label()
+        self.attach_button = QPushButton()
+        self.remove_attachment = QToolButton()
+        self.status = data_label(wrap=True)
+        self.status.setObjectName("entryStatus")
+        self.reason = QLineEdit()
+        self.reason_label = QLabel()
+        self.message = data_label(wrap=True)
+        self.message.setObjectName("entryMessage")
+        self.new_button = QPushButton()
+        self.save_button = QPushButton()
+        self.submit_button = QPushButton()
+        self.submit_button.setDefault(False)
+        self.delete_button = QPushButton()
+        self._pending_attachment: Path | None = None
+        self._remove_attachment = False
+
+        self.labels = {key: QLabel() for key in (
+            "item", "quantity", "assignment", "date", "doc", "description", "deadline",
+            "completed", "attachment", "status")}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.addRow(self.labels["assignment"], self.assignment)
+        form.addRow(self.labels["item"], self.picker)
+        form.addRow(self.labels["quantity"], self.quantity)
+        form.addRow(self.labels["date"], self.work_date)
+        form.addRow(self.labels["doc"], self.doc_number)
+        form.addRow(self.labels["description"], self.description)
+        for label, check, edit in ((self.labels["deadline"], self.deadline_set, self.deadline),
+                                   (self.labels["completed"], self.completed_set,
+                                    self.completed)):
+            row = QHBoxLayout()
+            row.addWidget(check)
+            row.addWidget(edit)
+            row.addStretch(1)
+            form.addRow(label, row)
+        attach = QHBoxLayout()
+        attach.addWidget(self.attachment_label, 1)
+        attach.addWidget(self.attach_button)
+        attach.addWidget(self.remove_attachment)
+        form.addRow(self.labels["attachment"], attach)
+        form.addRow(self.labels["status"], self.status)
+        form.addRow(self.reason_label, self.reason)
+        for key in ("item", "quantity", "assignment", "doc", "description", "deadline"):
+            self.labels[key].setBuddy({"item": self.picker.query, "quantity": self.quantity,
+                                       "assignment": self.assignment, "doc": self.doc_number,
+                                       "description": self.description,
+                                       "deadline": self.deadline_set}[key])
+        self.labels["date"].setBuddy(self.work_date)
+        self.labels["completed"].setBuddy(self.completed_set)
+        self.reason_label.setBuddy(self.reason)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.submit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(1200)
+        self.autosave.timeout.connect(self.auto_save)
+        for signal in (self.quantity.textEdited, self.doc_number.textEdited,
+                       self.description.textEdited):
+            signal.connect(self._changed)
+        for widget in (self.work_date, self.deadline, self.completed):
+            widget.dateChanged.connect(self._changed)
+        self.deadline_set.toggled.connect(self._dates_toggled)
+        self.completed_set.toggled.connect(self._dates_toggled)
+        self.picker.chosen.connect(self._item_chosen)
+        self.assignment.currentIndexChanged.connect(self._assignment_chosen)
+        self.attach_button.clicked.connect(self._choose_file)
+        self.remove_attachment.clicked.connect(self._drop_file)
+        self.new_button.clicked.connect(lambda: self.page.new_entry())
+        self.save_button.clicked.connect(lambda: self.save())
+        self.submit_button.clicked.connect(lambda: self.submit())
+        self.delete_button.clicked.connect(self.delete)
+        self.setTabOrder(self.assignment, self.picker.query)
+        self.setTabOrder(self.picker.query, self.picker.all_items)
+        self.setTabOrder(self.picker.all_items, self.picker.list)
+        self.setTabOrder(self.picker.list, self.quantity)
+        self.setTabOrder(self.quantity, self.work_date)
+        self.setTabOrder(self.work_date, self.doc_number)
+        self.setTabOrder(self.doc_number, self.description)
+        self.setTabOrder(self.description, self.deadline_set)
+        self.setTabOrder(self.deadline_set, self.deadline)
+        self.setTabOrder(self.deadline, self.completed_set)
+        self.setTabOrder(self.completed_set, self.completed)
+        self.setTabOrder(self.completed, self.attach_button)
+        self.setTabOrder(self.attach_button, self.reason)
+        self.setTabOrder(self.reason, self.save_button)
+        self.setTabOrder(self.save_button, self.submit_button)
+        self.retranslate_ui()
+
+    # -- text -----------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        texts = {
+            "item": self.tr("Catalog &item:"), "quantity": self.tr("&Quantity:"),
+            "assignment": self.tr("&Fulfils:"), "date": self.tr("Work &date:"),
+            "doc": self.tr("Document &number:"), "description": self.tr("Output &product:"),
+            "deadline": self.tr("Dead&line:"), "completed": self.tr("Completed o&n:"),
+            "attachment": self.tr("Evidence file:"), "status": self.tr("Status:"),
+        }
+        for key, text in texts.items():
+            self.labels[key].setText(text)
+        self.doc_number.setPlaceholderText(self.tr("e.g. 125/UBND-VP"))
+        self.description.setPlaceholderText(self.tr("Short description of the result"))
+        self.quantity.setToolTip(self.tr("How many products, in the catalog item's unit"))
+        self.reason_label.setText(self.tr("&Reason for change:"))
+        self.reason.setPlaceholderText(self.tr("Required when you resubmit a returned entry"))
+        self.attach_button.setText(self.tr("Attach &file…"))
+        self.remove_attachment.setText(self.tr("Remove"))
+        self.remove_attachment.setToolTip(self.tr("Remove the attached file"))
+        self.deadline_set.setToolTip(self.tr("The entry has a deadline"))
+        self.completed_set.setToolTip(self.tr("The work is completed"))
+        self.new_button.setText(self.tr("&New entry"))
+        self.new_button.setToolTip(self.tr("Start a new entry (Ctrl+N)"))
+        self.save_button.setText(self.tr("&Save draft"))
+        self.save_button.setToolTip(self.tr("Save now (Ctrl+S); drafts also save themselves"))
+        self.submit_button.setText(self.tr("Su&bmit"))
+        self.submit_button.setToolTip(self.tr("Submit to the leader (Ctrl+Enter); a submitted "
+                                              "entry can no longer be changed"))
+        self.delete_button.setText(self.tr("&Delete draft"))
+        for edit in (self.work_date, self.deadline, self.completed):
+            edit.setDisplayFormat(date_format())
+        self.picker.retranslate_ui()
+        self._fill_assignments()
+        self._show_state()
+
+    # -- loading --------------------------------------------------------------------------
+    def _fill_assignments(self) -> None:
+        current = self.assignment.currentData()
+        self._loading, was_loading = True, self._loading
+        self.assignment.blockSignals(True)
+        self.assignment.clear()
+        self.assignment.addItem(self.tr("Ad hoc work (not assigned)"), AD_HOC)
+        self.assignment.addItem(self.tr("Work taken over from a colleague"), TAKEN_OVER)
+        day = from_qdate(self.work_date.date())
+        for view in self.page.services.daily.assignments(self.page.user.person_id,
+                                                         Period.containing(day)):
+            a = view.assignment
+            self.assignment.addItem(
+                self.tr("Assigned: {code} {name} — {done}/{qty}, due {deadline}").format(
+                    code=view.item.code, name=name_of(view.item),
+                    done=formatting.number(view.logged, 0), qty=formatting.number(a.quantity, 0),
+                    deadline=formatting.date(a.deadline)), a.id)
+            self.assignment.setItemData(self.assignment.count() - 1, view.item,
+                                        Qt.ItemDataRole.UserRole + 2)
+        index = self.assignment.findData(current)
+        self.assignment.setCurrentIndex(max(0, index))
+        self.assignment.blockSignals(False)
+        self._loading = was_loading
+
+    def clear(self, day: dt.date) -> None:
+        """Start a new, empty entry for ``day``."""
+        self._loading = True
+        self.autosave.stop()
+        self.entry_id, self.view = None, None
+        self.work_date.setDate(to_qdate(day))
+        self._fill_assignments()
+        self.assignment.setCurrentIndex(0)
+        self.picker.set_item(None)
+        self.picker.query.clear()
+        self.picker.search()
+        self.quantity.setText("1")
+        self.doc_number.clear()
+        self.description.clear()
+        self.deadline_set.setChecked(False)
+        self.deadline.setDate(to_qdate(day))
+        self.completed_set.setChecked(True)
+        self.completed.setDate(to_qdate(day))
+        self.reason.clear()
+        self._pending_attachment, self._remove_attachment = None, False
+        self.message.clear()
+        self._loading = False
+        self._show_state()
+
+    def load(self, view: EntryView) -> None:
+        self._loading = True
+        self.autosave.stop()
+        entry = view.entry
+        self.entry_id, self.view = entry.id, view
+        self.work_date.setDate(to_qdate(entry.work_date))
+        self._fill_assignments()
+        if entry.assignment_id:
+            self.assignment.setCurrentIndex(max(0, self.assignment.findData(entry.assignment_id)))
+        else:
+            self.assignment.setCurrentIndex(
+                1 if entry.extra_kind is ExtraKind.TAKEN_OVER else 0)
+        self.picker.set_item(view.item)
+        self.quantity.setText(formatting.number(entry.quantity, 0 if entry.quantity % 1 == 0
+                                                else 2).replace(".", ""))
+        self.doc_number.setText(entry.output_doc_number)
+        self.description.setText(entry.output_description)
+        self.deadline_set.setChecked(entry.deadline is not None)
+        self.deadline.setDate(to_qdate(entry.deadline or entry.work_date))
+        self.completed_set.setChecked(entry.completed_on is not None)
+        self.completed.setDate(to_qdate(entry.completed_on or entry.work_date))
+        self.reason.clear()
+        self._pending_attachment, self._remove_attachment = None, False
+        self.message.clear()
+        self._loading = False
+        self._show_state()
+
+    def _show_state(self) -> None:
+        view = self.view
+        editable = view is None or view.editable
+        for widget in (self.picker, self.quantity, self.assignment, self.work_date,
+                       self.doc_number, self.description, self.deadline_set, self.deadline,
+                       self.completed_set, self.completed, self.attach_button,
+                       self.remove_attachment):
+            widget.setEnabled(editable)
+        self.deadline.setEnabled(editable and self.deadline_set.isChecked())
+        self.completed.setEnabled(editable and self.completed_set.isChecked())
+        self.picker.list.setVisible(editable)
+        self.picker.all_items.setVisible(editable)
+        returned = view is not None and view.entry.current_revision > 0 and view.editable
+        self.reason.setVisible(returned)
+        self.reason_label.setVisible(returned)
+        self.save_button.setEnabled(editable)
+        self.submit_button.setEnabled(view is not None and editable)
+        self.delete_button.setEnabled(view is not None and view.entry.status is EntryStatus.DRAFT
+                                      and view.entry.current_revision == 0)
+        if view is None:
+            self.setTitle(self.tr("New entry"))
+            self.status.setText(self.tr("new — saved as a draft as soon as it is complete"))
+        else:
+            entry = view.entry
+            self.setTitle(self.tr("Entry of {date}").format(date=formatting.date(entry.work_date)))
+            text = status_label(entry.status)
+            if entry.status is EntryStatus.RETURNED:
+                text = self.tr("returned by the leader: {reason} — correct it and submit again "
+                               "with a reason").format(reason=view.return_reason or "–")
+            elif entry.status is EntryStatus.SUBMITTED:
+                text = self.tr("submitted (revision {n}) — waiting for the leader").format(
+                    n=entry.current_revision)
+            elif entry.status is EntryStatus.CONFIRMED:
+                text = self.tr("confirmed by the leader — read-only")
+            else:
+                text = self.tr("draft — saved on this computer, not yet submitted")
+            self.status.setText(text)
+            self.status.setStyleSheet(f"color: {STATUS_COLOURS[entry.status]}")
+        if view is None:
+            self.status.setStyleSheet("")
+        self._show_attachment()
+
+    def _show_attachment(self) -> None:
+        name = None
+        if self._pending_attachment is not None:
+            name = self._pending_attachment.name
+        elif self.view is not None and not self._remove_attachment:
+            name = self.view.entry.attachment_name
+        self.attachment_label.setText(name or "–")
+        self.remove_attachment.setVisible(bool(name))
+
+    # -- editing --------------------------------------------------------------------------
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        if self.view is not None and not self.view.editable:
+            return
+        self.autosave.start()
+
+    def _dates_toggled(self, *_args: object) -> None:
+        self.deadline.setEnabled(self.deadline_set.isChecked() and self.isEnabled())
+        self.completed.setEnabled(self.completed_set.isChecked())
+        self._show_state_dates()
+        self._changed()
+
+    def _show_state_dates(self) -> None:
+        editable = self.view is None or self.view.editable
+        self.deadline.setEnabled(editable and self.deadline_set.isChecked())
+        self.completed.setEnabled(editable and self.completed_set.isChecked())
+
+    def _item_chosen(self, item: Any) -> None:
+        if self._loading:
+            return
+        data = self.assignment.currentData()
+        if data not in (AD_HOC, TAKEN_OVER):
+            assigned = self.assignment.itemData(self.assignment.currentIndex(),
+                                                Qt.ItemDataRole.UserRole + 2)
+            if assigned is not None and item is not None and assigned.id != item.id:
+                self.assignment.setCurrentIndex(0)
+        self.quantity.setFocus()
+        self.quantity.selectAll()
+        self._changed()
+
+    def _assignment_chosen(self, _index: int) -> None:
+        if self._loading:
+            return
+        item = self.assignment.itemData(self.assignment.currentIndex(),
+                                        Qt.ItemDataRole.UserRole + 2)
+        if item is not None:
+            self.picker.set_item(item)
+            assignment_id = self.assignment.currentData()
+            for view in self.page.services.daily.assignments(
+                    self.page.user.person_id, Period.containing(from_qdate(self.work_date.date()))):
+                if view.assignment.id == assignment_id:
+                    self.deadline_set.setChecked(True)
+                    self.deadline.setDate(to_qdate(view.assignment.deadline))
+        self._changed()
+
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach evidence"))
+        if path:
+            self.attach_file(Path(path))
+
+    def attach_file(self, path: Path) -> None:
+        self._pending_attachment, self._remove_attachment = path, False
+        self._show_attachment()
+        self._changed()
+
+    def _drop_file(self) -> None:
+        self._pending_attachment, self._remove_attachment = None, True
+        self._show_attachment()
+        self._changed()
+
+    def draft(self) -> EntryDraft:
+        data = self.assignment.currentData()
+        item = self.picker.item
+        return EntryDraft(
+            work_date=from_qdate(self.work_date.date()),
+            item_code=item.code if item is not None else self.picker.query.text().split(" ")[0],
+            quantity=self.quantity.text(),
+            assignment_id=None if data in (AD_HOC, TAKEN_OVER) else data,
+            output_doc_number=self.doc_number.text(),
+            output_description=self.description.text(),
+            deadline=from_qdate(self.deadline.date()) if self.deadline_set.isChecked() else None,
+            completed_on=(from_qdate(self.completed.date()) if self.completed_set.isChecked()
+                          else None),
+            attachment=self._pending_attachment,
+            keep_attachment=not self._remove_attachment,
+            extra_kind=ExtraKind.TAKEN_OVER if data == TAKEN_OVER else ExtraKind.AD_HOC)
+
+    def auto_save(self) -> None:
+        """Save silently when the form is complete (the draft keeps what was typed)."""
+        if self.picker.item is None:
+            return
+        self.save(quiet=True)
+
+    def save(self, *, quiet: bool = False) -> bool:
+        self.autosave.stop()
+        if self.view is not None and not self.view.editable:
+            return False
+        try:
+            entry = self.page.services.daily.save(self.page.user.person_id, self.draft(),
+                                                  self.entry_id)
+        except Exception as error:  # noqa: BLE001 - shown to the person
+            self._error(error)
+            return False
+        self.entry_id = entry.id
+        self._pending_attachment, self._remove_attachment = None, False
+        self.view = self.page.services.daily.entry(entry.id)
+        self.message.setStyleSheet("color: #15803d")
+        self.message.setText(self.tr("Draft saved.") if entry.current_revision == 0
+                             else self.tr("Changes saved; submit again with a reason."))
+        self._show_state()
+        self.page.entry_saved(entry.id, quiet=quiet)
+        return True
+
+    def submit(self) -> bool:
+        if self.view is not None and not self.view.editable:
+            return False
+        if not self.save(quiet=True):
+            return False
+        try:
+            entry = self.page.services.daily.submit(self.page.user.person_id, self.entry_id or "",
+                                                    self.reason.text())
+        except Exception as error:  # noqa: BLE001
+            self._error(error)
+            return False
+        self.view = self.page.services.daily.entry(entry.id)
+        self.message.setStyleSheet("color: #1d4ed8")
+        self.message.setText(self.tr("Submitted to the leader."))
+        self._show_state()
+        self.page.entry_saved(entry.id, quiet=False)
+        return True
+
+    def delete(self) -> None:
+        if self.entry_id is None:
+            return
+        try:
+            self.page.services.daily.delete_draft(self.page.user.person_id, self.entry_id)
+        except Exception as error:  # noqa: BLE001
+            self._error(error)
+            return
+        self.page.entry_deleted()
+
+    def _error(self, error: Exception) -> None:
+        self.message.setStyleSheet("color: #b91c1c")
+        self.message.setText(error_text(error))
+
+
+class WorkLogPage(Page):
+    """Today / Work log."""
+
+    page_id = "today"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self.day = services.daily.today()
+        self.week_mode = False
+        self.heading = QLabel()
+        self.heading.setObjectName("pageHeading")
+        self.prev_button = QToolButton()
+        self.next_button = QToolButton()
+        self.today_button = QPushButton()
+        self.date_edit = QDateEdit(to_qdate(self.day))
+        self.date_edit.setCalendarPopup(True)
+        self.day_button = QPushButton()
+        self.week_button = QPushButton()
+        for button in (self.day_button, self.week_button):
+            button.setCheckable(True)
+        self.day_button.setChecked(True)
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.addButton(self.day_button)
+        self.mode_group.addButton(self.week_button)
+        self.load_label = data_label(wrap=True)
+        self.load_label.setObjectName("dayLoad")
+        self.warning = data_label(wrap=True)
+        self.warning.setObjectName("dayWarning")
+        self.warning.setStyleSheet("color: #b45309; font-weight: 600")
+        self.week_strip = data_label(wrap=True)
+        self.table = QTableView()
+        self.model = EntryTableModel(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(4, True)  # the output product is in the form and tooltip
+        header.setStretchLastSection(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.editor = EntryEditor(self)
+
+        nav = QHBoxLayout()
+        nav.addWidget(self.heading, 1)
+        nav.addWidget(self.prev_button)
+        nav.addWidget(self.date_edit)
+        nav.addWidget(self.next_button)
+        nav.addWidget(self.today_button)
+        nav.addSpacing(12)
+        nav.addWidget(self.day_button)
+        nav.addWidget(self.week_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.load_label)
+        left_layout.addWidget(self.warning)
+        left_layout.addWidget(self.week_strip)
+        left_layout.addWidget(self.table, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(self.editor)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([720, 600])
+        layout = QVBoxLayout(self)
+        layout.addLayout(nav)
+        layout.addWidget(self.splitter, 1)
+
+        self.actions_by_name: dict[str, QAction] = {}
+        for name, keys, slot in (
+            ("new", [QKeySequence(QKeySequence.StandardKey.New)], self.new_entry),
+            ("save", [QKeySequence(QKeySequence.StandardKey.Save)], self.editor.save),
+            ("submit", [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
+             self.editor.submit),
+            ("next_day", [QKeySequence("Ctrl+PgDown"), QKeySequence("Alt+Right")],
+             lambda: self.move(1)),
+            ("previous_day", [QKeySequence("Ctrl+PgUp"), QKeySequence("Alt+Left")],
+             lambda: self.move(-1)),
+            ("today", [QKeySequence("Alt+Home")], self.go_today),
+        ):
+            action = QAction(self)
+            action.setShortcuts(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _c=False, s=slot: s())
+            self.addAction(action)
+            self.actions_by_name[name] = action
+
+        self.prev_button.clicked.connect(lambda: self.move(-1))
+        self.next_button.clicked.connect(lambda: self.move(1))
+        self.today_button.clicked.connect(self.go_today)
+        self.date_edit.dateChanged.connect(self._date_edited)
+        self.day_button.toggled.connect(lambda on: on and self.set_week_mode(False))
+        self.week_button.toggled.connect(lambda on: on and self.set_week_mode(True))
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.retranslate_ui()
+        refresh_when_visible(self)
+        self.editor.clear(self.day)
+
+    def title(self) -> str:
+        return self.tr("Today / Work log")
+
+    def retranslate_ui(self) -> None:
+        self.prev_button.setText("◀")
+        self.prev_button.setToolTip(self.tr("Previous day (Ctrl+PgUp)"))
+        self.next_button.setText("▶")
+        self.next_button.setToolTip(self.tr("Next day (Ctrl+PgDown)"))
+        self.today_button.setText(self.tr("&Today"))
+        self.today_button.setToolTip(self.tr("Go to today (Alt+Home)"))
+        self.day_button.setText(self.tr("Da&y"))
+        self.week_button.setText(self.tr("&Week"))
+        self.date_edit.setDisplayFormat(date_format())
+        self.date_edit.setToolTip(self.tr("The day shown"))
+        names = {"new": self.tr("New entry"), "save": self.tr("Save"),
+                 "submit": self.tr("Submit"), "next_day": self.tr("Next day"),
+                 "previous_day": self.tr("Previous day"), "today": self.tr("Today")}
+        for name, action in self.actions_by_name.items():
+            action.setText(names[name])
+        self.model.retranslate()
+        self.editor.retranslate_ui()
+        self._show_heading()
+        self.refresh()
+
+    # -- navigation -----------------------------------------------------------------------
+    def move(self, days: int) -> None:
+        self.set_day(self.day + dt.timedelta(days=7 * days if self.week_mode else days))
+
+    def go_today(self) -> None:
+        self.set_day(self.services.daily.today())
+
+    def set_day(self, day: dt.date) -> None:
+        if self.editor.autosave.isActive():
+            self.editor.auto_save()
+        self.day = day
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(to_qdate(day))
+        self.date_edit.blockSignals(False)
+        self.refresh()
+        self.editor.clear(day)
+
+    def set_week_mode(self, on: bool) -> None:
+        self.week_mode = on
+        self.day_button.setChecked(not on)
+        self.week_button.setChecked(on)
+        self.refresh()
+
+    def _date_edited(self, value: Any) -> None:
+        self.set_day(from_qdate(value))
+
+    def new_entry(self) -> None:
+        if self.editor.autosave.isActive():
+            self.editor.auto_save()
+        self.table.clearSelection()
+        self.editor.clear(self.day)
+        self.editor.assignment.setFocus()
+
+    # -- data -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        daily = self.services.daily
+        selected = self.selected_entry_id()
+        if self.week_mode:
+            days = daily.week(self.user.person_id, self.day)
+        else:
+            days = [daily.day(self.user.person_id, self.day)]
+        views = [v for d in days for v in d.entries]
+        self.model.set_views(views)
+        self.table.setColumnHidden(0, not self.week_mode)
+        current = next(d for d in days if d.day == self.day)
+        self.load_label.setText(self.tr("{day}: credited {credited} · time norm {norm} of "
+                                        "{limit}").format(
+            day=f"{weekday_name(self.day)} {formatting.date(self.day)}",
+            credited=duration(current.credited_minutes), norm=duration(current.norm_minutes),
+            limit=duration(current.daily_norm_minutes)))
+        over = [d for d in days if d.over_norm]
+        if over:
+            self.warning.setText(self.tr("Above 8 hours on {days}: the leader will look at "
+                                         "it; nothing is blocked.").format(
+                days=", ".join(formatting.date(d.day) for d in over)))
+        else:
+            self.warning.clear()
+        self.warning.setVisible(bool(over))
+        if self.week_mode:
+            parts = []
+            for d in days:
+                text = f"{short_date(d.day)}: {clock(d.norm_minutes)}"
+                if d.over_norm:
+                    text = f"<span style='color:#b45309'><b>{text}</b></span>"
+                parts.append(text)
+            self.week_strip.setText(" · ".join(parts))
+        self.week_strip.setVisible(self.week_mode)
+        if not views:
+            self.table.setToolTip(self.tr("No entries on this day yet: press Ctrl+N to log "
+                                          "work."))
+        else:
+            self.table.setToolTip("")
+        self._show_heading()
+        if selected:
+            self.select_entry(selected, load=False)
+
+    def _show_heading(self) -> None:
+        self.heading.setText("<b>" + (self.tr("Week of {date}") if self.week_mode
+                                      else self.tr("Work log of {date}")).format(
+            date=formatting.date(self.day)) + "</b>")
+
+    def selected_entry_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(ENTRY_ID_ROLE) if index.isValid() else None
+
+    def select_entry(self, entry_id: str, *, load: bool = True) -> bool:
+        for row, view in enumerate(self.model.views):
+            if view.entry.id == entry_id:
+                selection = self.table.selectionModel()
+                selection.blockSignals(True)
+                self.table.setCurrentIndex(self.model.index(row, 1))
+                self.table.selectRow(row)
+                selection.blockSignals(False)
+                if load:
+                    self.editor.load(view)
+                return True
+        return False
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        if self.editor.autosave.isActive():
+            self.editor.auto_save()
+        view = self.model.views[current.row()]
+        if view.entry.id != self.editor.entry_id:
+            self.editor.load(view)
+
+    def entry_saved(self, entry_id: str, *, quiet: bool) -> None:
+        self.refresh()
+        self.select_entry(entry_id, load=False)
+        self.data_changed.emit()
+        if not quiet:
+            self.status_message.emit(self.tr("Work log saved."))
+
+    def entry_deleted(self) -> None:
+        self.refresh()
+        self.editor.clear(self.day)
+        self.data_changed.emit()
+
+    def log_assignment(self, assignment_id: str) -> None:
+        """Start a new entry that fulfils ``assignment_id`` (from My assignments)."""
+        self.set_day(self.services.daily.today())
+        index = self.editor.assignment.findData(assignment_id)
+        if index >= 0:
+            self.editor.assignment.setCurrentIndex(index)
+        self.editor.quantity.setFocus()

@@ -1,0 +1,69 @@
+"""The Sync page: key status, unlock, export to and import from a folder, history."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.pages.sync import SyncPage
+
+from .helpers import LEADER, OFFICIAL, PASSPHRASES, World, log_week, opened
+
+pytestmark = pytest.mark.gui
+
+
+def _user(person: str, role: str = "official") -> UserContext:
+    return UserContext(person_id=person, full_name=person, role=role, unit_id="hcc",
+                       is_evaluator=role != "official")
+
+
+def test_unlock_export_and_import_through_the_page(qtbot, world: World) -> None:
+    with opened(world.official) as services:
+        log_week(services, days=2)
+        page = SyncPage(services, _user(OFFICIAL))
+        qtbot.addWidget(page)
+        page.show()
+        page.refresh()
+        assert "locked" in page.key_value.text() and page.passphrase.isVisible()
+        assert not page.export_button.isEnabled()
+        page.passphrase.setText("wrong passphrase")
+        page._unlock()
+        assert "wrong" in page.result.text()
+        page.passphrase.setText(PASSPHRASES[OFFICIAL])
+        page._unlock()
+        assert page.export_button.isEnabled()
+        assert "2 records not yet received" in page.outbox.text()
+        page.export_to(world.usb)
+        qtbot.waitUntil(lambda: not page.progress.isVisible(), timeout=20000)
+        assert "You can remove the USB stick now." in page.result.text()
+        assert page.history.rowCount() >= 2
+        page.runner.wait()
+    with opened(world.leader, LEADER) as services:
+        page = SyncPage(services, _user(LEADER, "head"))
+        qtbot.addWidget(page)
+        page.show()
+        page.refresh()
+        page.import_from(world.usb)
+        qtbot.waitUntil(lambda: not page.progress.isVisible(), timeout=20000)
+        assert "imported (revisions 2)" in page.result.text()
+        assert "addressed to someone else" in page.result.text()
+        page.runner.wait()
+
+
+def test_a_person_without_a_key_creates_one_and_gets_an_enrolment_request(
+        qtbot, world: World) -> None:
+    with opened(world.official) as services:
+        page = SyncPage(services, _user("hcc-cv2"))
+        qtbot.addWidget(page)
+        page.show()
+        page.refresh()
+        assert page.create_button.isVisible() and "No key" in page.key_value.text()
+        page.passphrase.setText("abc")
+        page._create_key()
+        assert "at least 4 characters" in page.result.text()
+        page.passphrase.setText("một mật khẩu")
+        page._create_key()
+        assert "Key created" in page.result.text()
+        assert (world.official / "KPI_enrolment_hcc-cv2.json").exists()
+        assert "waiting for the agency" in page.key_value.text()
+        assert not page.create_button.isVisible()
