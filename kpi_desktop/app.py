@@ -40,23 +40,66 @@ def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     i18n.set_language(args.lang or settings.language)
     crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
     crash.install()
-    services = open_services_or_recover(paths, quiet=args.selftest)
+    # The self-test stays non-interactive: an empty folder gets the demo, nobody signs in.
+    services = open_services_or_recover(paths, quiet=args.selftest,
+                                        create_demo_if_empty=args.selftest)
     if services is None:
         return 1
-    window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file)
-    window.show()
     if args.selftest:
+        from kpi_desktop.selftest import run_checks
+
+        for line in run_checks(services):  # database, PDF with the bundled font, signature
+            print(line)
+        window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file)
+        window.show()
         app.processEvents()
         window.close()
         services.close()
         print("SELFTEST OK")
         return 0
+    person, notice = sign_in(services, settings, paths.settings_file)
+    if person is None:  # the wizard or the sign-in was cancelled
+        services.close()
+        return 0
+    window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file,
+                           person_id=person)
+    window.show()
+    if notice:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(window, "KPI Desktop", notice)
     code = app.exec()
     services.close()
     return code
 
 
-def open_services_or_recover(paths, *, quiet: bool = False):  # noqa: ANN001, ANN201
+def sign_in(services, settings, settings_path):  # noqa: ANN001, ANN201
+    """Who works now: the first-run wizard on a new data folder, the sign-in dialog otherwise.
+
+    Returns ``(person_id, notice)``; ``person_id`` is ``None`` when the person cancelled.
+    """
+    from PySide6.QtWidgets import QDialog
+
+    from kpi_desktop.runtime import i18n
+    from kpi_desktop.ui.setup_wizard import SetupWizard
+    from kpi_desktop.ui.sign_in import SignInDialog, needs_setup
+
+    if needs_setup(services):
+        wizard = SetupWizard(services)
+        if wizard.exec() != QDialog.DialogCode.Accepted or wizard.person_id is None:
+            return None, ""
+        settings.language = i18n.current_language()
+        settings.last_person_id = wizard.person_id
+        settings.save(settings_path)
+        return wizard.person_id, wizard.notice
+    dialog = SignInDialog(services, settings=settings)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None, ""
+    return dialog.person_id, ""
+
+
+def open_services_or_recover(paths, *, quiet: bool = False,  # noqa: ANN001, ANN201
+                             create_demo_if_empty: bool = True):
     """Open the data folder; when the database is damaged, offer the newest good backup."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -68,7 +111,7 @@ def open_services_or_recover(paths, *, quiet: bool = False):  # noqa: ANN001, AN
 
     while True:
         try:
-            return AppServices.open(paths, create_demo_if_empty=True)
+            return AppServices.open(paths, create_demo_if_empty=create_demo_if_empty)
         except KpiError as error:
             backup = error.params.get("backup") if error.code == "database_damaged" else None
             if quiet:

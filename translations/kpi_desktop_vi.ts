@@ -776,8 +776,16 @@
     <context>
         <name>DesktopWindow</name>
         <message>
+            <source>Signed in as {name}.</source>
+            <translation>Đã đăng nhập: {name}.</translation>
+        </message>
+        <message>
             <source>{page} (Ctrl+{n})</source>
             <translation>{page} (Ctrl+{n})</translation>
+        </message>
+        <message>
+            <source>The file was written.</source>
+            <translation>Đã ghi tệp.</translation>
         </message>
         <message>
             <source>KPI Desktop — work log and Decree 335 evaluation</source>
@@ -808,16 +816,24 @@
             <translation>&amp;Giới thiệu KPI Desktop</translation>
         </message>
         <message>
+            <source>&amp;Switch user…</source>
+            <translation>Đổi &amp;người dùng…</translation>
+        </message>
+        <message>
+            <source>&amp;Print forms and reports…</source>
+            <translation>&amp;In phiếu và báo cáo…</translation>
+        </message>
+        <message>
             <source>Person</source>
             <translation>Người dùng</translation>
         </message>
         <message>
-            <source>  &amp;Working as: </source>
-            <translation>  &amp;Làm việc với tư cách: </translation>
+            <source>  Signed in: {name}</source>
+            <translation>  Đang đăng nhập: {name}</translation>
         </message>
         <message>
-            <source>Whose work log this is (sign-in comes with the personal keys)</source>
-            <translation>Nhật ký công việc của ai (đăng nhập sẽ có khi dùng khóa cá nhân)</translation>
+            <source>To work as someone else, use File → Switch user…</source>
+            <translation>Để làm việc với tư cách người khác, chọn Tệp → Đổi người dùng…</translation>
         </message>
         <message>
             <source>About KPI Desktop</source>
@@ -1741,6 +1757,21 @@
         </message>
     </context>
     <context>
+        <name>LanguagePage</name>
+        <message>
+            <source>Welcome to KPI Desktop</source>
+            <translation>Chào mừng đến với KPI Desktop</translation>
+        </message>
+        <message>
+            <source>Choose the language of the application.</source>
+            <translation>Chọn ngôn ngữ của ứng dụng.</translation>
+        </message>
+        <message>
+            <source>KPI Desktop records your daily work and computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, without the Internet. You can change the language later in the Language menu.</source>
+            <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, không cần Internet. Bạn có thể đổi ngôn ngữ sau trong trình đơn Ngôn ngữ.</translation>
+        </message>
+    </context>
+    <context>
         <name>LeaderAssignmentsPage</name>
         <message>
             <source>Assignments</source>
@@ -2182,10 +2213,68 @@
         </message>
     </context>
     <context>
+        <name>PassphrasePage</name>
+        <message>
+            <source>The passphrase must have at least {minimum} characters.</source>
+            <translation>Mật khẩu phải có ít nhất {minimum} ký tự.</translation>
+        </message>
+        <message>
+            <source>The two passphrases are not the same: type it again.</source>
+            <translation>Hai mật khẩu không giống nhau: hãy nhập lại.</translation>
+        </message>
+        <message>
+            <source>Your passphrase</source>
+            <translation>Mật khẩu của bạn</translation>
+        </message>
+        <message>
+            <source>It protects your personal key, which signs the work you send to your leader.</source>
+            <translation>Mật khẩu bảo vệ khóa cá nhân của bạn, dùng để ký các kết quả công việc bạn gửi lãnh đạo.</translation>
+        </message>
+        <message>
+            <source>Every demo person's passphrase is "demo". Type a new passphrase of at least {minimum} characters to replace yours, or leave both fields empty to keep "demo".</source>
+            <translation>Mật khẩu của mọi người trong dữ liệu mẫu là "demo". Nhập mật khẩu mới có ít nhất {minimum} ký tự để thay mật khẩu của bạn, hoặc để trống cả hai ô để giữ "demo".</translation>
+        </message>
+        <message>
+            <source>Choose a passphrase of at least {minimum} characters that others cannot guess, and keep it to yourself. If it is forgotten, a new key must be made and published by the agency.</source>
+            <translation>Hãy chọn mật khẩu có ít nhất {minimum} ký tự mà người khác không đoán được, và giữ bí mật. Nếu quên mật khẩu, phải tạo khóa mới và đề nghị cơ quan công bố lại.</translation>
+        </message>
+        <message>
+            <source>You: {name}</source>
+            <translation>Bạn: {name}</translation>
+        </message>
+        <message>
+            <source>&amp;Passphrase:</source>
+            <translation>&amp;Mật khẩu:</translation>
+        </message>
+        <message>
+            <source>&amp;Repeat it:</source>
+            <translation>Nhập &amp;lại:</translation>
+        </message>
+    </context>
+    <context>
         <name>Period</name>
         <message>
             <source>{month}/{year}</source>
             <translation>{month}/{year}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PersonPage</name>
+        <message>
+            <source>Who are you?</source>
+            <translation>Bạn là ai?</translation>
+        </message>
+        <message>
+            <source>Choose yourself in the list of the organisation's people.</source>
+            <translation>Chọn tên của bạn trong danh sách cán bộ, công chức của cơ quan.</translation>
+        </message>
+        <message>
+            <source>Several people may share this computer: each signs in with their own passphrase.</source>
+            <translation>Nhiều người có thể dùng chung máy tính này: mỗi người đăng nhập bằng mật khẩu riêng.</translation>
+        </message>
+        <message>
+            <source>Search by name…</source>
+            <translation>Tìm theo tên…</translation>
         </message>
     </context>
     <context>
@@ -3267,10 +3356,201 @@ XẾP LOẠI</translation>
             <translation>Máy tính này</translation>
         </message>
         <message>
+            <source>Backups</source>
+            <translation>Sao lưu</translation>
+        </message>
+        <message>
+            <source>A copy of the database is made automatically every day, before every upgrade and before every import. Restoring replaces all data on this computer with the chosen copy; the current data is kept as one more backup first.</source>
+            <translation>Cơ sở dữ liệu được tự động sao lưu mỗi ngày, trước mỗi lần nâng cấp và trước mỗi lần nhập dữ liệu. Khôi phục sẽ thay toàn bộ dữ liệu trên máy này bằng bản sao lưu đã chọn; dữ liệu hiện tại được giữ lại thành một bản sao lưu trước khi thay.</translation>
+        </message>
+        <message>
+            <source>Made on</source>
+            <translation>Thời điểm sao lưu</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>Dung lượng</translation>
+        </message>
+        <message>
+            <source>&amp;Back up now</source>
+            <translation>&amp;Sao lưu ngay</translation>
+        </message>
+        <message>
+            <source>&amp;Restore the chosen backup…</source>
+            <translation>&amp;Khôi phục bản sao lưu đã chọn…</translation>
+        </message>
+        <message>
             <source>Working as: {name} — {position}
 Data folder: {folder}</source>
             <translation>Người dùng: {name} — {position}
 Thư mục dữ liệu: {folder}</translation>
+        </message>
+        <message>
+            <source>daily</source>
+            <translation>hằng ngày</translation>
+        </message>
+        <message>
+            <source>on request</source>
+            <translation>theo yêu cầu</translation>
+        </message>
+        <message>
+            <source>before an import</source>
+            <translation>trước khi nhập dữ liệu</translation>
+        </message>
+        <message>
+            <source>before a restore</source>
+            <translation>trước khi khôi phục</translation>
+        </message>
+        <message>
+            <source>{size} kB</source>
+            <translation>{size} kB</translation>
+        </message>
+        <message>
+            <source>Backup made.</source>
+            <translation>Đã sao lưu.</translation>
+        </message>
+        <message>
+            <source>Choose a backup in the list first.</source>
+            <translation>Hãy chọn một bản sao lưu trong danh sách trước.</translation>
+        </message>
+        <message>
+            <source>Restore a backup</source>
+            <translation>Khôi phục bản sao lưu</translation>
+        </message>
+        <message>
+            <source>Replace all data on this computer with the backup of {made}? Work recorded after it will no longer be shown (the current data is kept as a backup).</source>
+            <translation>Thay toàn bộ dữ liệu trên máy này bằng bản sao lưu lúc {made}? Công việc ghi sau thời điểm đó sẽ không còn hiển thị (dữ liệu hiện tại được giữ lại thành một bản sao lưu).</translation>
+        </message>
+        <message>
+            <source>The backup was restored.</source>
+            <translation>Đã khôi phục bản sao lưu.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SetupWizard</name>
+        <message>
+            <source>Your key is made (fingerprint {fingerprint}). Give the file {path} to the agency (on a USB stick) so that it publishes your key.</source>
+            <translation>Đã tạo khóa của bạn (dấu vân tay {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa của bạn.</translation>
+        </message>
+        <message>
+            <source>KPI Desktop — first start</source>
+            <translation>KPI Desktop — khởi động lần đầu</translation>
+        </message>
+        <message>
+            <source>&lt; &amp;Back</source>
+            <translation>&lt; &amp;Quay lại</translation>
+        </message>
+        <message>
+            <source>&amp;Next &gt;</source>
+            <translation>&amp;Tiếp theo &gt;</translation>
+        </message>
+        <message>
+            <source>&amp;Finish</source>
+            <translation>&amp;Hoàn tất</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Hủy</translation>
+        </message>
+    </context>
+    <context>
+        <name>SignInDialog</name>
+        <message>
+            <source>The passphrase is wrong. Check the keyboard language and Caps Lock, and try again.</source>
+            <translation>Mật khẩu không đúng. Hãy kiểm tra bộ gõ tiếng Việt, phím Caps Lock và thử lại.</translation>
+        </message>
+        <message>
+            <source>KPI Desktop — sign in</source>
+            <translation>KPI Desktop — đăng nhập</translation>
+        </message>
+        <message>
+            <source>Choose your name and type your passphrase.</source>
+            <translation>Chọn tên của bạn và nhập mật khẩu.</translation>
+        </message>
+        <message>
+            <source>&amp;Who are you:</source>
+            <translation>&amp;Bạn là:</translation>
+        </message>
+        <message>
+            <source>&amp;Passphrase:</source>
+            <translation>&amp;Mật khẩu:</translation>
+        </message>
+        <message>
+            <source>&amp;Sign in</source>
+            <translation>Đăng &amp;nhập</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Hủy</translation>
+        </message>
+    </context>
+    <context>
+        <name>SourcePage</name>
+        <message>
+            <source>The agency's organisation file</source>
+            <translation>Tệp tổ chức của cơ quan</translation>
+        </message>
+        <message>
+            <source>Organisation files (*.kpib);;All files (*)</source>
+            <translation>Tệp tổ chức (*.kpib);;Tất cả các tệp (*)</translation>
+        </message>
+        <message>
+            <source>This is not an organisation file.</source>
+            <translation>Đây không phải là tệp tổ chức.</translation>
+        </message>
+        <message>
+            <source>The file was not imported and nothing was changed. {reason}</source>
+            <translation>Tệp không được nhập, dữ liệu không thay đổi. {reason}</translation>
+        </message>
+        <message>
+            <source>The organisation file is imported.</source>
+            <translation>Đã nhập tệp tổ chức.</translation>
+        </message>
+        <message>
+            <source>Agency key: {fingerprint}
+Compare it with the fingerprint your agency gave you (on paper or by phone). If they differ, press Cancel and call the agency's IT staff.</source>
+            <translation>Khóa của cơ quan: {fingerprint}
+Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy hoặc qua điện thoại). Nếu khác nhau, hãy bấm Hủy và liên hệ cán bộ công nghệ thông tin của cơ quan.</translation>
+        </message>
+        <message>
+            <source>How do you want to start?</source>
+            <translation>Bạn muốn bắt đầu thế nào?</translation>
+        </message>
+        <message>
+            <source>Try the application with made-up data, or set it up for your agency.</source>
+            <translation>Dùng thử ứng dụng với dữ liệu mẫu, hoặc thiết lập cho cơ quan của bạn.</translation>
+        </message>
+        <message>
+            <source>Try the demo</source>
+            <translation>Dùng thử dữ liệu mẫu</translation>
+        </message>
+        <message>
+            <source>A made-up commune with several months of work, to see how everything works. Every demo person's passphrase is "demo".</source>
+            <translation>Một xã giả định với nhiều tháng làm việc, để xem mọi chức năng hoạt động thế nào. Mật khẩu của mọi người trong dữ liệu mẫu là "demo".</translation>
+        </message>
+        <message>
+            <source>Set up from my agency's file</source>
+            <translation>Thiết lập từ tệp của cơ quan</translation>
+        </message>
+        <message>
+            <source>The organisation file (KPI_organisation_….kpib) that your agency's IT staff gave you, for example on a USB stick.</source>
+            <translation>Tệp tổ chức (KPI_organisation_….kpib) do cán bộ công nghệ thông tin của cơ quan cung cấp, ví dụ trên USB.</translation>
+        </message>
+        <message>
+            <source>Organisation file</source>
+            <translation>Tệp tổ chức</translation>
+        </message>
+        <message>
+            <source>&amp;Choose…</source>
+            <translation>&amp;Chọn tệp…</translation>
+        </message>
+        <message>
+            <source>&amp;Import</source>
+            <translation>&amp;Nhập</translation>
         </message>
     </context>
     <context>

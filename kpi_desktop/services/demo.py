@@ -85,6 +85,17 @@ class DemoService:
                            entries=len(data.entries), first_period=str(data.periods[0]),
                            last_period=str(data.periods[-1]))
 
+    @staticmethod
+    def people() -> list[dict[str, Any]]:
+        """The demo people as :meth:`OrganisationService.people_overview` lists them, read from
+        the demo definition without writing anything (for the first-run wizard)."""
+        units = {uid: name for uid, name, _en, _kind, _parent in demo_data.UNITS}
+        positions = {row[0]: row[1] for row in demo_data.POSITIONS}
+        return [{"id": pid, "full_name": name, "role": role.value, "unit_id": unit,
+                 "unit_name": units.get(unit, ""), "position_id": position,
+                 "position_name": positions.get(position, "")}
+                for pid, name, position, role, unit, _profile, _joined in demo_data.PEOPLE]
+
     def _create_keys(self, people: list[Any]) -> None:
         """Give the demo agency and every demo person a key (passphrase "demo"), enrolled."""
         from kpi_desktop.domain.sync import AGENCY, TrustedKey

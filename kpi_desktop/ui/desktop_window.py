@@ -2,18 +2,19 @@
 
 Pages come from :mod:`kpi_desktop.ui.pages.registry` (the official's pages for everyone, the
 leader's pages for evaluators, settings at the end). Ctrl+1 … Ctrl+9 open the pages; the
-language switches live from Settings or the Language menu and is remembered.
+language switches live from Settings or the Language menu and is remembered. The toolbar
+shows who is signed in; File → Switch user… locks that person's key and asks who is next.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -30,12 +31,21 @@ from kpi_desktop.runtime.settings import Settings
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import mark_data
 from kpi_desktop.ui.pages.registry import pages_for
+from kpi_desktop.ui.sign_in import SignInDialog
 
 DEFAULT_PERSON = "vp-cv1"
 
 
+if TYPE_CHECKING:
+    from kpi_desktop.ui.reports_dialog import ReportsDialog
+
+
 class DesktopWindow(QMainWindow):
-    """The application window of one person (services and settings injected)."""
+    """The application window of the person signed in (services and settings injected).
+
+    ``person_id`` is who signed in (the sign-in dialog or the first-run wizard unlocked their
+    key); without it the last person of the settings is shown (tests, screenshots, self-test).
+    """
 
     def __init__(self, services: Any, *, settings: Settings | None = None,
                  settings_path: Path | None = None, person_id: str | None = None,
@@ -46,6 +56,7 @@ class DesktopWindow(QMainWindow):
         self.settings_path = settings_path
         self.pages: list[Page] = []
         self.user: UserContext | None = None
+        self._position = ""
         self.resize(1366, 768)
         self.setMinimumSize(QSize(1024, 640))
         self.nav = QListWidget()
@@ -62,27 +73,29 @@ class DesktopWindow(QMainWindow):
         self.toolbar = QToolBar()
         self.toolbar.setMovable(False)
         self.person_label = QLabel()
-        self.person = QComboBox()
-        self.person.setMinimumWidth(320)
-        mark_data(self.person)
-        self.person_label.setBuddy(self.person)
+        mark_data(self.person_label)
         self.toolbar.addWidget(self.person_label)
-        self.toolbar.addWidget(self.person)
         self.addToolBar(self.toolbar)
         self._build_menus()
         self.nav.currentRowChanged.connect(self._page_chosen)
-        self._fill_people()
-        self.person.currentIndexChanged.connect(self._person_chosen)
         self.statusBar()
+        people = [row["id"] for row in self.services.organisation.people_overview()]
         wanted = person_id or self.settings.last_person_id or DEFAULT_PERSON
-        self.set_person(wanted if self.person.findData(wanted) >= 0
-                        else self.person.itemData(0))
+        self.set_person(wanted if wanted in people else people[0])
         self.retranslate_ui()
 
     # -- building -------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.switch_action = QAction(self)
+        self.switch_action.triggered.connect(self.switch_user)
+        self.file_menu.addAction(self.switch_action)
+        self.reports_action = QAction(self)
+        self.reports_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.reports_action.triggered.connect(self.open_reports)
+        self.file_menu.addAction(self.reports_action)
+        self.file_menu.addSeparator()
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -104,30 +117,33 @@ class DesktopWindow(QMainWindow):
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
 
-    def _fill_people(self) -> None:
-        self.person.blockSignals(True)
-        self.person.clear()
-        for row in self.services.organisation.people_overview():
-            self.person.addItem(f"{row['full_name']} — {row['position_name']}", row["id"])
-        self.person.blockSignals(False)
-
     def set_person(self, person_id: str) -> None:
-        """Show the desk of ``person_id`` (until sign-in exists, anyone may be chosen)."""
+        """Show the desk of ``person_id`` (who has just signed in)."""
         info = self.services.daily.person(person_id)
         self.user = UserContext(person_id=info.id, full_name=info.full_name, role=info.role,
                                 unit_id=info.unit_id, is_evaluator=info.is_evaluator)
-        self.person.blockSignals(True)
-        self.person.setCurrentIndex(self.person.findData(person_id))
-        self.person.blockSignals(False)
+        self._position = next((row["position_name"] for row in
+                               self.services.organisation.people_overview()
+                               if row["id"] == person_id), "")
         self._build_pages()
+        self._retranslate_person()
         if self.settings.last_person_id != person_id:
             self.settings.last_person_id = person_id
             self._save_settings()
 
-    def _person_chosen(self, _index: int) -> None:
-        data = self.person.currentData()
-        if data and (self.user is None or data != self.user.person_id):
-            self.set_person(data)
+    def switch_user(self) -> bool:
+        """Lock the signed-in person's key and ask who works next; Cancel closes the window
+        (nobody stays signed in). Returns whether someone signed in."""
+        if self.user is not None:
+            self.services.keys.lock(self.user.person_id)
+        dialog = SignInDialog(self.services, settings=self.settings, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.person_id is None:
+            self.close()
+            return False
+        self.set_person(dialog.person_id)
+        self.statusBar().showMessage(self.tr("Signed in as {name}.").format(
+            name=self.user.full_name if self.user else ""), 5000)
+        return True
 
     def _build_pages(self) -> None:
         current = self.current_page().page_id if self.current_page() else None
@@ -228,6 +244,22 @@ class DesktopWindow(QMainWindow):
                 page=page.title(), n=number))
             self.go_menu.actions()[number - 1].setText(page.title())
 
+    def open_reports(self) -> ReportsDialog | None:
+        """Forms and exports: an official prints their own Form 01/02; a leader also prints
+        the unit summary and exports the unit's results (work runs off the GUI thread)."""
+        if self.user is None:
+            return None
+        from kpi_desktop.ui import reports_dialog as rd
+
+        kinds = (rd.FORM01, rd.FORM02) + (
+            (rd.UNIT, rd.EXPORT) if self.user.is_evaluator else ())
+        dialog = rd.ReportsDialog(self.services, self, person_id=self.user.person_id,
+                                  unit_id=self.user.unit_id, kinds=kinds)
+        dialog.succeeded.connect(lambda _result: self.statusBar().showMessage(
+            self.tr("The file was written."), 8000))
+        dialog.open()
+        return dialog
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("KPI Desktop — work log and Decree 335 evaluation"))
         self.file_menu.setTitle(self.tr("&File"))
@@ -236,13 +268,22 @@ class DesktopWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About KPI Desktop"))
+        self.switch_action.setText(self.tr("&Switch user…"))
+        self.reports_action.setText(self.tr("&Print forms and reports…"))
         self.toolbar.setWindowTitle(self.tr("Person"))
-        self.person_label.setText(self.tr("  &Working as: "))
-        self.person.setToolTip(self.tr("Whose work log this is (sign-in comes with the "
-                                       "personal keys)"))
+        self._retranslate_person()
         for code, action in self.language_actions.items():
             action.setChecked(code == i18n.current_language())
         self._retranslate_nav()
+
+    def _retranslate_person(self) -> None:
+        if self.user is None:
+            return
+        name = f"{self.user.full_name} — {self._position}" if self._position \
+            else self.user.full_name
+        self.person_label.setText(self.tr("  Signed in: {name}").format(name=name))
+        self.person_label.setToolTip(self.tr("To work as someone else, use File → Switch "
+                                             "user…"))
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About KPI Desktop"), self.tr(

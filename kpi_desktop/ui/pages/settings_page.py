@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime import i18n
+from kpi_desktop.services.messages import describe
+from kpi_desktop.ui import formatting
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import data_label, mark_data, refresh_when_visible
 
@@ -41,12 +51,35 @@ class SettingsPage(Page):
         self.language.setMinimumWidth(220)
         form.addRow(self.language_label, self.language)
         form.addRow(self.language_note)
+        self.backup_box = QGroupBox()
+        self.backup_note = QLabel()
+        self.backup_note.setWordWrap(True)
+        self.backups = QTableWidget(0, 3)
+        self.backups.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.backups.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.backups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.backups.verticalHeader().hide()
+        self.backups.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.backups.setMaximumHeight(180)
+        self.backup_now = QPushButton()
+        self.restore_button = QPushButton()
+        self.backup_now.clicked.connect(self._backup_now)
+        self.restore_button.clicked.connect(self._restore_chosen)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_now)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        backup_layout = QVBoxLayout(self.backup_box)
+        backup_layout.addWidget(self.backup_note)
+        backup_layout.addWidget(self.backups)
+        backup_layout.addLayout(buttons)
         self.about_box = QGroupBox()
         self.about = data_label()
         QVBoxLayout(self.about_box).addWidget(self.about)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.language_box)
+        layout.addWidget(self.backup_box)
         layout.addWidget(self.about_box)
         layout.addStretch(1)
         self.language.currentIndexChanged.connect(self._chosen)
@@ -63,18 +96,83 @@ class SettingsPage(Page):
         self.language_note.setText(self.tr("The change applies at once in every window and is "
                                            "remembered for the next start."))
         self.about_box.setTitle(self.tr("This computer"))
+        self.backup_box.setTitle(self.tr("Backups"))
+        self.backup_note.setText(self.tr(
+            "A copy of the database is made automatically every day, before every upgrade and "
+            "before every import. Restoring replaces all data on this computer with the chosen "
+            "copy; the current data is kept as one more backup first."))
+        self.backups.setHorizontalHeaderLabels(
+            [self.tr("Made on"), self.tr("Reason"), self.tr("Size")])
+        self.backup_now.setText(self.tr("&Back up now"))
+        self.restore_button.setText(self.tr("&Restore the chosen backup…"))
         refresh_when_visible(self)
 
     def refresh(self) -> None:
         self.language.blockSignals(True)
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current_language())))
         self.language.blockSignals(False)
+        self._fill_backups()
         info = self.services.daily.person(self.user.person_id)
         paths = self.services.paths
         self.about.setText(self.tr("Working as: {name} — {position}\nData folder: {folder}")
                            .format(name=info.full_name,
                                    position=info.position_vi if i18n.current_language() == "vi"
                                    else info.position_en, folder=str(paths.data_dir)))
+
+    def _fill_backups(self) -> None:
+        reasons = {"daily": self.tr("daily"), "manual": self.tr("on request"),
+                   "import": self.tr("before an import"), "restore": self.tr("before a restore")}
+        listing = self.services.backups.list_backups()
+        self.backups.setRowCount(len(listing))
+        for row, info in enumerate(listing):
+            local = info.made_at.astimezone()
+            made = QTableWidgetItem(f"{formatting.date(local.date())} {local:%H:%M}")
+            made.setData(Qt.ItemDataRole.UserRole, str(info.path))
+            size = QTableWidgetItem(self.tr("{size} kB").format(
+                size=formatting.number(info.size / 1024, 0)))
+            size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.backups.setItem(row, 0, made)
+            self.backups.setItem(row, 1, QTableWidgetItem(reasons.get(info.reason, info.reason)))
+            self.backups.setItem(row, 2, size)
+        self.restore_button.setEnabled(bool(listing))
+
+    def _backup_now(self) -> None:
+        try:
+            self.services.backups.make("manual")
+        except KpiError as error:
+            QMessageBox.warning(self, self.tr("Backups"), describe(error))
+            return
+        self._fill_backups()
+        self.status_message.emit(self.tr("Backup made."))
+
+    def _restore_chosen(self) -> None:
+        row = self.backups.currentRow()
+        if row < 0:
+            QMessageBox.information(self, self.tr("Backups"),
+                                    self.tr("Choose a backup in the list first."))
+            return
+        path = self.backups.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        answer = QMessageBox.question(self, self.tr("Restore a backup"), self.tr(
+            "Replace all data on this computer with the backup of {made}? Work recorded after "
+            "it will no longer be shown (the current data is kept as a backup).").format(
+                made=self.backups.item(row, 0).text()))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_backup(path)
+
+    def restore_backup(self, path: str) -> bool:
+        """Replace the database with the backup at ``path``; every page reloads afterwards."""
+        from pathlib import Path
+
+        try:
+            self.services.db.close()  # no connection may stay open on the replaced file
+            self.services.backups.restore(Path(path))
+        except KpiError as error:
+            QMessageBox.warning(self, self.tr("Restore a backup"), describe(error))
+            return False
+        self._fill_backups()
+        self.status_message.emit(self.tr("The backup was restored."))
+        self.data_changed.emit()
+        return True
 
     def _chosen(self, _index: int) -> None:
         code = self.language.currentData()

@@ -1,0 +1,481 @@
+"""The first-run wizard: language, demo or the agency's file, who you are, your passphrase.
+
+Shown when the data folder holds no organisation yet (or nobody has a key on this PC). Nothing
+is written before Finish, except what importing the agency's organisation file does itself (one
+transaction, with its own backup). At Finish the demo is created (its people's passphrase is
+"demo"; a new one replaces it for the chosen person) or the person's key is created, and the
+key is left unlocked for the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.runtime import i18n
+from kpi_desktop.services.demo import DEMO_PASSPHRASE
+from kpi_desktop.services.messages import describe
+from kpi_desktop.ui.pages.common import mark_data
+
+__all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard",
+           "readable_fingerprint"]
+
+DEMO, AGENCY_FILE = "demo", "agency"
+MIN_PASSPHRASE = 8
+DEMO_PERSON = "vp-cv1"
+PAGE_LANGUAGE, PAGE_SOURCE, PAGE_PERSON, PAGE_PASSPHRASE = range(4)
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def readable_fingerprint(fingerprint: str) -> str:
+    """A fingerprint in groups of four upper-case hex digits, for reading aloud."""
+    text = fingerprint.replace(" ", "").upper()
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def _wrapped(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+class LanguagePage(QWizardPage):
+    """(a) The language; a choice applies at once, to the wizard itself too."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.intro = _wrapped()
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        for code, name in i18n.LANGUAGES.items():
+            button = QRadioButton(name)  # each language in its own words
+            mark_data(button)
+            button.setChecked(code == i18n.current_language())
+            button.toggled.connect(lambda on, c=code: on and self._chosen(c))
+            self.group.addButton(button)
+            self.buttons[code] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+
+    def _chosen(self, code: str) -> None:
+        if code != i18n.current_language():
+            i18n.set_language(code)
+        wizard = self.wizard()
+        if isinstance(wizard, SetupWizard):
+            wizard.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Welcome to KPI Desktop"))
+        self.setSubTitle(self.tr("Choose the language of the application."))
+        self.intro.setText(self.tr(
+            "KPI Desktop records your daily work and computes the monthly score and the yearly "
+            "classification of Decree 335/2025/NĐ-CP on this computer, without the Internet. "
+            "You can change the language later in the Language menu."))
+
+
+class SourcePage(QWizardPage):
+    """(b) Try the demo, or set this PC up from the agency's organisation file."""
+
+    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.imported = False
+        self.agency_fp: str | None = None
+        self.demo = QRadioButton()
+        self.demo.setChecked(True)
+        self.demo_note = _wrapped()
+        self.agency = QRadioButton()
+        self.agency_note = _wrapped()
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.demo)
+        self.group.addButton(self.agency)
+        self.file = QLineEdit()
+        mark_data(self.file)
+        self.choose_button = QPushButton()
+        self.import_button = QPushButton()
+        self.file_row = QWidget()
+        row = QHBoxLayout(self.file_row)
+        row.setContentsMargins(24, 0, 0, 0)
+        row.addWidget(self.file, 1)
+        row.addWidget(self.choose_button)
+        row.addWidget(self.import_button)
+        self.result = _wrapped()
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mark_data(self.result)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.demo)
+        self.demo_note.setContentsMargins(24, 0, 0, 8)
+        layout.addWidget(self.demo_note)
+        layout.addWidget(self.agency)
+        self.agency_note.setContentsMargins(24, 0, 0, 0)
+        layout.addWidget(self.agency_note)
+        layout.addWidget(self.file_row)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+        self.demo.toggled.connect(self._update)
+        self.file.textChanged.connect(self._update)
+        self.choose_button.clicked.connect(self._choose)
+        self.import_button.clicked.connect(self.import_file)
+        self.file.returnPressed.connect(self.import_file)
+        if not services.organisation.is_empty():
+            # The organisation is already here (an earlier set-up stopped before its end).
+            self._mark_imported()
+        self._update()
+
+    def source(self) -> str:
+        return DEMO if self.demo.isChecked() else AGENCY_FILE
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.demo.isChecked() or self.imported
+
+    def _update(self) -> None:
+        agency = self.agency.isChecked()
+        self.file_row.setEnabled(agency and not self.imported)
+        self.import_button.setEnabled(agency and not self.imported
+                                      and bool(self.file.text().strip()))
+        self.completeChanged.emit()
+
+    def _choose(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("The agency's organisation file"), self.file.text(),
+            self.tr("Organisation files (*.kpib);;All files (*)"))
+        if path:
+            self.file.setText(path)
+            self.import_file()
+
+    def import_file(self) -> None:
+        """Import the chosen file; a refusal shows its reason and changes nothing."""
+        text = self.file.text().strip()
+        if self.imported or not text:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            [result] = self.services.sync.import_paths([Path(text)])
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if result.status != "imported" or self.services.organisation.is_empty():
+            if result.error is not None:
+                reason = describe(result.error)
+            else:
+                reason = self.tr("This is not an organisation file.")
+            self.result.setStyleSheet("color: #b00020;")
+            self.result.setTextFormat(Qt.TextFormat.PlainText)
+            self.result.setText(self.tr("The file was not imported and nothing was changed. "
+                                        "{reason}").format(reason=reason))
+            return
+        self._mark_imported()
+        self._update()
+
+    def _mark_imported(self) -> None:
+        self.imported = True
+        self.agency_fp = self.services.sync.agency_fingerprint()
+        self.agency.setChecked(True)
+        self.demo.setEnabled(False)
+        self.result.setStyleSheet("")
+        self.retranslate_result()
+
+    def retranslate_result(self) -> None:
+        if not self.imported:
+            if not self.result.styleSheet():
+                self.result.clear()
+            return
+        text = html.escape(self.tr("The organisation file is imported."))
+        if self.agency_fp:
+            # The fingerprint stands out, to be read against the agency's paper or call.
+            shown = (f'<span style="font-family: monospace; font-size: large; '
+                     f'font-weight: bold;">{readable_fingerprint(self.agency_fp)}</span>')
+            text += "<br><br>" + html.escape(self.tr(
+                "Agency key: {fingerprint}\nCompare it with the fingerprint your agency gave "
+                "you (on paper or by phone). If they differ, press Cancel and call the agency's "
+                "IT staff.")).replace("\n", "<br>").format(fingerprint=shown)
+        self.result.setTextFormat(Qt.TextFormat.RichText)
+        self.result.setText(text)
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("How do you want to start?"))
+        self.setSubTitle(self.tr("Try the application with made-up data, or set it up for "
+                                 "your agency."))
+        self.demo.setText(self.tr("Try the demo"))
+        self.demo_note.setText(self.tr(
+            "A made-up commune with several months of work, to see how everything works. "
+            "Every demo person's passphrase is \"demo\"."))
+        self.agency.setText(self.tr("Set up from my agency's file"))
+        self.agency_note.setText(self.tr(
+            "The organisation file (KPI_organisation_….kpib) that your agency's IT staff gave "
+            "you, for example on a USB stick."))
+        self.file.setPlaceholderText(self.tr("Organisation file"))
+        self.choose_button.setText(self.tr("&Choose…"))
+        self.import_button.setText(self.tr("&Import"))
+        self.retranslate_result()
+
+
+class PersonPage(QWizardPage):
+    """(c) Who you are: the people of the organisation (or of the demo)."""
+
+    def __init__(self, services: Any, source: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._source = source
+        self._filled_for: str | None = None
+        self.intro = _wrapped()
+        self.search = QLineEdit()
+        self.people = QListWidget()
+        mark_data(self.people)
+        self.people.setAlternatingRowColors(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.search)
+        layout.addWidget(self.people, 1)
+        self.search.textChanged.connect(self._filter)
+        self.people.currentItemChanged.connect(lambda *_: self.completeChanged.emit())
+        self.people.itemDoubleClicked.connect(lambda _item: self.wizard().next())
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        source = self._source()
+        if source == self._filled_for:
+            return
+        self._filled_for = source
+        if source == DEMO and self.services.organisation.is_empty():
+            rows = self.services.demo.people()
+        else:
+            rows = self.services.organisation.people_overview()
+        self.people.clear()
+        self.search.clear()
+        for row in rows:
+            details = ", ".join(p for p in (row["position_name"], row["unit_name"]) if p)
+            item = QListWidgetItem(f"{row['full_name']} — {details}" if details
+                                   else row["full_name"])
+            item.setData(ID_ROLE, row["id"])
+            self.people.addItem(item)
+            if source == DEMO and row["id"] == DEMO_PERSON:
+                self.people.setCurrentItem(item)
+        if self.people.currentItem() is not None:
+            self.people.scrollToItem(self.people.currentItem())
+
+    def _filter(self, text: str) -> None:
+        wanted = text.strip().casefold()
+        for index in range(self.people.count()):
+            item = self.people.item(index)
+            item.setHidden(bool(wanted) and wanted not in item.text().casefold())
+        self.completeChanged.emit()
+
+    def person_id(self) -> str | None:
+        item = self.people.currentItem()
+        return item.data(ID_ROLE) if item is not None and not item.isHidden() else None
+
+    def person_name(self) -> str:
+        item = self.people.currentItem()
+        return item.text() if item is not None else ""
+
+    def select(self, person_id: str) -> None:
+        for index in range(self.people.count()):
+            if self.people.item(index).data(ID_ROLE) == person_id:
+                self.people.setCurrentRow(index)
+                return
+        raise KeyError(person_id)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.person_id() is not None
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Who are you?"))
+        self.setSubTitle(self.tr("Choose yourself in the list of the organisation's people."))
+        self.intro.setText(self.tr("Several people may share this computer: each signs in "
+                                   "with their own passphrase."))
+        self.search.setPlaceholderText(self.tr("Search by name…"))
+
+
+class PassphrasePage(QWizardPage):
+    """(d) The passphrase that protects the person's key; the writes happen at Finish."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._owner = wizard
+        self.intro = _wrapped()
+        self.person = _wrapped()
+        mark_data(self.person)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_label = QLabel()
+        self.passphrase_label.setBuddy(self.passphrase)
+        self.repeat_label = QLabel()
+        self.repeat_label.setBuddy(self.repeat)
+        self.error = _wrapped()
+        self.error.setStyleSheet("color: #b00020;")
+        mark_data(self.error)
+        form = QFormLayout()
+        form.addRow(self.passphrase_label, self.passphrase)
+        form.addRow(self.repeat_label, self.repeat)
+        layout = QVBoxLayout(self)
+        self.person.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.intro)
+        layout.addSpacing(6)
+        layout.addWidget(self.person)
+        layout.addSpacing(6)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.setFinalPage(True)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.passphrase.clear()
+        self.repeat.clear()
+        self.error.clear()
+        self.retranslate_ui()
+
+    def new_passphrase(self) -> str | None:
+        """The passphrase typed, ``None`` for the demo's "demo" kept; raises ValueError with a
+        translated reason when it cannot be used."""
+        first, second = self.passphrase.text(), self.repeat.text()
+        if self._owner.source() == DEMO and first in ("", DEMO_PASSPHRASE) \
+                and second in ("", DEMO_PASSPHRASE):
+            return None
+        if len(first.strip()) < MIN_PASSPHRASE:
+            raise ValueError(self.tr("The passphrase must have at least {minimum} characters.")
+                             .format(minimum=MIN_PASSPHRASE))
+        if first != second:
+            raise ValueError(self.tr("The two passphrases are not the same: type it again."))
+        return first
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        try:
+            passphrase = self.new_passphrase()
+        except ValueError as reason:
+            self.error.setText(str(reason))
+            self.repeat.clear()
+            self.passphrase.setFocus()
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._owner.apply(passphrase)
+        except KpiError as error:
+            self.error.setText(describe(error))
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        return True
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Your passphrase"))
+        self.setSubTitle(self.tr("It protects your personal key, which signs the work you "
+                                 "send to your leader."))
+        if self._owner.source() == DEMO:
+            self.intro.setText(self.tr(
+                "Every demo person's passphrase is \"demo\". Type a new passphrase of at least "
+                "{minimum} characters to replace yours, or leave both fields empty to keep "
+                "\"demo\".").format(minimum=MIN_PASSPHRASE))
+        else:
+            self.intro.setText(self.tr(
+                "Choose a passphrase of at least {minimum} characters that others cannot guess, "
+                "and keep it to yourself. If it is forgotten, a new key must be made and "
+                "published by the agency.").format(minimum=MIN_PASSPHRASE))
+        self.person.setText(self.tr("You: {name}").format(name=self._owner.person_name()))
+        self.passphrase_label.setText(self.tr("&Passphrase:"))
+        self.repeat_label.setText(self.tr("&Repeat it:"))
+
+
+class SetupWizard(QWizard):
+    """The first-run wizard on an empty data folder (services injected).
+
+    After ``exec()`` returns Accepted, :attr:`person_id` is the person signed in (their key
+    unlocked) and :attr:`notice` a message to show once the desktop is open (or ``""``).
+    """
+
+    def __init__(self, services: Any, *, today: Callable[[], dt.date] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._today = today or dt.date.today
+        self.person_id: str | None = None
+        self.notice = ""
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setMinimumSize(680, 500)
+        self.language_page = LanguagePage()
+        self.source_page = SourcePage(services)
+        self.person_page = PersonPage(services, self.source)
+        self.passphrase_page = PassphrasePage(self)
+        self.setPage(PAGE_LANGUAGE, self.language_page)
+        self.setPage(PAGE_SOURCE, self.source_page)
+        self.setPage(PAGE_PERSON, self.person_page)
+        self.setPage(PAGE_PASSPHRASE, self.passphrase_page)
+        self.setStartId(PAGE_LANGUAGE)
+        self.retranslate_ui()
+
+    def source(self) -> str:
+        """``DEMO`` or ``AGENCY_FILE``."""
+        return self.source_page.source()
+
+    def person_name(self) -> str:
+        return self.person_page.person_name()
+
+    def apply(self, passphrase: str | None) -> None:
+        """Write the set-up (at Finish): the demo or the person's key; unlock it.
+
+        ``passphrase`` ``None`` keeps the demo's "demo". Raises ``KpiError`` when refused.
+        """
+        person = self.person_page.person_id()
+        assert person is not None
+        keys = self.services.keys
+        if self.source() == DEMO:
+            if self.services.organisation.is_empty():
+                self.services.demo.create(today=self._today())
+            if passphrase is None:
+                keys.unlock(person, DEMO_PASSPHRASE)
+            else:
+                keys.change_passphrase(person, DEMO_PASSPHRASE, passphrase)
+                keys.unlock(person, passphrase)
+        else:
+            assert passphrase is not None
+            info = keys.create(person, passphrase)
+            if not info.enrolled:
+                request = Path(self.services.paths.data_dir) / f"KPI_enrolment_{person}.json"
+                request.write_bytes(keys.enrolment_request(person))
+                self.notice = self.tr(
+                    "Your key is made (fingerprint {fingerprint}). Give the file {path} to the "
+                    "agency (on a USB stick) so that it publishes your key.").format(
+                    fingerprint=info.readable, path=request)
+        self.person_id = person
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("KPI Desktop — first start"))
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< &Back"))
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("&Next >"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
+        for page in (self.language_page, self.source_page, self.person_page,
+                     self.passphrase_page):
+            page.retranslate_ui()
