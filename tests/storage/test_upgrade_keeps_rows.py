@@ -29,7 +29,8 @@ def _rows(path: Path) -> dict[str, tuple[list[str], set[tuple]]]:
 
 
 def test_fixture_is_at_revision_0001_with_rows_in_every_table():
-    connection = sqlite3.connect(FIXTURE)
+    assert FIXTURE.is_file(), "tests/fixtures/db_0001.db must be committed"
+    connection = sqlite3.connect(f"{FIXTURE.as_uri()}?mode=ro", uri=True)
     try:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     finally:
