@@ -1,4242 +1,4148 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
-    <context>
-        <name>ActingDialog</name>
-        <message>
-            <source>Acting evaluator</source>
-            <translation>Người đánh giá thay</translation>
-        </message>
-        <message>
-            <source>From</source>
-            <translation>Từ ngày</translation>
-        </message>
-        <message>
-            <source>To</source>
-            <translation>Đến ngày</translation>
-        </message>
-        <message>
-            <source>Note</source>
-            <translation>Ghi chú</translation>
-        </message>
-    </context>
-    <context>
-        <name>App</name>
-        <message>
-            <source>The newest good backup is {path}. Restore it now? The damaged file is kept in the backups folder.</source>
-            <translation>Bản sao lưu tốt gần nhất là {path}. Khôi phục ngay? Tệp bị hỏng vẫn được giữ trong thư mục sao lưu.</translation>
-        </message>
-    </context>
-    <context>
-        <name>AssignmentModel</name>
-        <message>
-            <source>Code</source>
-            <translation>Mã</translation>
-        </message>
-        <message>
-            <source>Product / work</source>
-            <translation>Sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>Group</source>
-            <translation>Nhóm</translation>
-        </message>
-        <message>
-            <source>Coefficient</source>
-            <translation>Hệ số quy đổi</translation>
-        </message>
-        <message>
-            <source>Assigned</source>
-            <translation>Được giao</translation>
-        </message>
-        <message>
-            <source>Logged</source>
-            <translation>Đã ghi</translation>
-        </message>
-        <message>
-            <source>Confirmed</source>
-            <translation>Đã xác nhận</translation>
-        </message>
-        <message>
-            <source>Deadline</source>
-            <translation>Thời hạn</translation>
-        </message>
-        <message>
-            <source>Overdue: {n} still to be confirmed</source>
-            <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
-        </message>
-    </context>
-    <context>
-        <name>AssignmentsPage</name>
-        <message>
-            <source>My assignments</source>
-            <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
-            <translation>Nhiệm vụ được giao</translation>
-        </message>
-        <message>
-            <source>What the leader assigned to me</source>
-            <translation>Nhiệm vụ lãnh đạo giao cho tôi</translation>
-        </message>
-        <message>
-            <source>&amp;Month:</source>
-            <translation>&amp;Tháng:</translation>
-        </message>
-        <message>
-            <source>&amp;Log work for this assignment</source>
-            <translation>&amp;Ghi nhật ký cho nhiệm vụ này</translation>
-        </message>
-        <message>
-            <source>Opens the work log with a new entry (Enter)</source>
-            <translation>Mở nhật ký công việc với một mục mới (Enter)</translation>
-        </message>
-        <message>
-            <source>{n} assignments · {done} of {units} standard units confirmed</source>
-            <translation>{n} nhiệm vụ · đã xác nhận {done} trên {units} đơn vị sản phẩm chuẩn</translation>
-        </message>
-        <message>
-            <source>Nothing was assigned to you this month: the month's score will show “insufficient data”.</source>
-            <translation>Tháng này bạn chưa được giao nhiệm vụ: điểm của tháng sẽ là “chưa đủ dữ liệu”.</translation>
-        </message>
-    </context>
-    <context>
-        <name>AuditAction</name>
-        <message>
-            <source>confirmed</source>
-            <translation>đã xác nhận</translation>
-        </message>
-        <message>
-            <source>locked</source>
-            <translation>đã khóa kỳ</translation>
-        </message>
-        <message>
-            <source>unlocked</source>
-            <translation>đã mở khóa</translation>
-        </message>
-        <message>
-            <source>submitted</source>
-            <translation>đã gửi</translation>
-        </message>
-    </context>
-    <context>
-        <name>AuditDialog</name>
-        <message>
-            <source>Audit log</source>
-            <translation>Nhật ký kiểm tra</translation>
-        </message>
-        <message>
-            <source>When</source>
-            <translation>Thời điểm</translation>
-        </message>
-        <message>
-            <source>Who</source>
-            <translation>Người thực hiện</translation>
-        </message>
-        <message>
-            <source>What</source>
-            <translation>Thao tác</translation>
-        </message>
-        <message>
-            <source>Record</source>
-            <translation>Bản ghi</translation>
-        </message>
-        <message>
-            <source>Why / details</source>
-            <translation>Lý do / chi tiết</translation>
-        </message>
-    </context>
-    <context>
-        <name>AuditLog</name>
-        <message>
-            <source>created a work-log entry</source>
-            <translation>tạo mục nhật ký công việc</translation>
-        </message>
-        <message>
-            <source>submitted a work-log entry</source>
-            <translation>gửi mục nhật ký công việc</translation>
-        </message>
-        <message>
-            <source>confirmed an entry</source>
-            <translation>xác nhận một mục</translation>
-        </message>
-        <message>
-            <source>returned an entry</source>
-            <translation>trả lại một mục</translation>
-        </message>
-        <message>
-            <source>recorded a failed quality review</source>
-            <translation>ghi sai sót lớn về nội dung</translation>
-        </message>
-        <message>
-            <source>recorded a delay</source>
-            <translation>ghi chậm tiến độ</translation>
-        </message>
-        <message>
-            <source>recorded an objective cause</source>
-            <translation>ghi nguyên nhân khách quan</translation>
-        </message>
-        <message>
-            <source>reviewed after the time limit</source>
-            <translation>xác nhận quá thời hạn</translation>
-        </message>
-        <message>
-            <source>assigned a task</source>
-            <translation>giao nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>cancelled an assignment</source>
-            <translation>hủy nhiệm vụ đã giao</translation>
-        </message>
-        <message>
-            <source>copied last month's assignments</source>
-            <translation>sao chép nhiệm vụ tháng trước</translation>
-        </message>
-        <message>
-            <source>confirmed a monthly evaluation</source>
-            <translation>xác nhận phiếu đánh giá tháng</translation>
-        </message>
-        <message>
-            <source>locked a month</source>
-            <translation>khóa kỳ tháng</translation>
-        </message>
-        <message>
-            <source>unlocked a month</source>
-            <translation>mở khóa kỳ tháng</translation>
-        </message>
-        <message>
-            <source>appointed an acting evaluator</source>
-            <translation>ủy quyền người đánh giá thay</translation>
-        </message>
-        <message>
-            <source>recorded a discipline decision</source>
-            <translation>ghi quyết định kỷ luật</translation>
-        </message>
-        <message>
-            <source>recorded a Form 02 self-rating</source>
-            <translation>ghi tự xếp loại (Mẫu số 02)</translation>
-        </message>
-        <message>
-            <source>recorded a classification decision</source>
-            <translation>ghi quyết định xếp loại</translation>
-        </message>
-        <message>
-            <source>replaced a classification decision</source>
-            <translation>thay thế quyết định xếp loại</translation>
-        </message>
-    </context>
-    <context>
-        <name>Cli</name>
-        <message>
-            <source>KPI Desktop: daily work log and Decree 335 evaluation. Without a command the desktop application starts.</source>
-            <translation>KPI Desktop: nhật ký công việc hằng ngày và đánh giá theo Nghị định 335. Không có lệnh thì ứng dụng máy tính sẽ khởi động.</translation>
-        </message>
-        <message>
-            <source>folder for the database, backups and logs (default: the user data folder)</source>
-            <translation>thư mục chứa cơ sở dữ liệu, bản sao lưu và nhật ký hệ thống (mặc định: thư mục dữ liệu của người dùng)</translation>
-        </message>
-        <message>
-            <source>language of messages: vi or en</source>
-            <translation>ngôn ngữ thông báo: vi hoặc en</translation>
-        </message>
-        <message>
-            <source>start the application, show the main window and exit</source>
-            <translation>khởi động ứng dụng, hiện cửa sổ chính rồi thoát</translation>
-        </message>
-        <message>
-            <source>create the demo organisation</source>
-            <translation>tạo cơ quan mẫu</translation>
-        </message>
-        <message>
-            <source>the date the demo treats as today (default: today)</source>
-            <translation>ngày mà dữ liệu mẫu coi là hôm nay (mặc định: hôm nay)</translation>
-        </message>
-        <message>
-            <source>random seed</source>
-            <translation>hạt giống ngẫu nhiên</translation>
-        </message>
-        <message>
-            <source>work-log entries</source>
-            <translation>mục nhật ký công việc</translation>
-        </message>
-        <message>
-            <source>add a work-log entry</source>
-            <translation>thêm một mục nhật ký công việc</translation>
-        </message>
-        <message>
-            <source>person identifier</source>
-            <translation>mã người</translation>
-        </message>
-        <message>
-            <source>work date</source>
-            <translation>ngày làm việc</translation>
-        </message>
-        <message>
-            <source>catalog item code</source>
-            <translation>mã sản phẩm/công việc trong danh mục</translation>
-        </message>
-        <message>
-            <source>number of products</source>
-            <translation>số lượng sản phẩm</translation>
-        </message>
-        <message>
-            <source>assignment it fulfils (default: ad hoc work)</source>
-            <translation>nhiệm vụ được giao mà mục này thực hiện (mặc định: việc phát sinh)</translation>
-        </message>
-        <message>
-            <source>output document number</source>
-            <translation>số hiệu văn bản đầu ra</translation>
-        </message>
-        <message>
-            <source>output product description</source>
-            <translation>mô tả sản phẩm đầu ra</translation>
-        </message>
-        <message>
-            <source>deadline</source>
-            <translation>thời hạn hoàn thành</translation>
-        </message>
-        <message>
-            <source>completion date</source>
-            <translation>ngày hoàn thành</translation>
-        </message>
-        <message>
-            <source>submit the entry to the leader at once</source>
-            <translation>gửi ngay mục này cho lãnh đạo xác nhận</translation>
-        </message>
-        <message>
-            <source>print the result as JSON</source>
-            <translation>in kết quả dạng JSON</translation>
-        </message>
-        <message>
-            <source>a person's score for a month</source>
-            <translation>điểm của một người trong một tháng</translation>
-        </message>
-        <message>
-            <source>month</source>
-            <translation>tháng</translation>
-        </message>
-        <message>
-            <source>year-end classification of a unit</source>
-            <translation>xếp loại chất lượng cuối năm của một đơn vị</translation>
-        </message>
-        <message>
-            <source>unit identifier</source>
-            <translation>mã đơn vị</translation>
-        </message>
-        <message>
-            <source>year</source>
-            <translation>năm</translation>
-        </message>
-        <message>
-            <source>back up or restore the database</source>
-            <translation>sao lưu hoặc khôi phục cơ sở dữ liệu</translation>
-        </message>
-        <message>
-            <source>list the backups</source>
-            <translation>liệt kê các bản sao lưu</translation>
-        </message>
-        <message>
-            <source>replace the database with this backup</source>
-            <translation>thay cơ sở dữ liệu bằng bản sao lưu này</translation>
-        </message>
-        <message>
-            <source>check the database for damage</source>
-            <translation>kiểm tra cơ sở dữ liệu có bị hỏng không</translation>
-        </message>
-        <message>
-            <source>list the people and units</source>
-            <translation>liệt kê người và đơn vị</translation>
-        </message>
-        <message>
-            <source>print a form or a summary to PDF</source>
-            <translation>in phiếu hoặc bảng tổng hợp ra tệp PDF</translation>
-        </message>
-        <message>
-            <source>language of the PDF: vi or en (default: the message language)</source>
-            <translation>ngôn ngữ của tệp PDF: vi hoặc en (mặc định: ngôn ngữ của thông báo)</translation>
-        </message>
-        <message>
-            <source>the PDF file to write</source>
-            <translation>tệp PDF cần ghi</translation>
-        </message>
-        <message>
-            <source>Form 01 of a month or quarter</source>
-            <translation>Mẫu số 01 của một tháng hoặc một quý</translation>
-        </message>
-        <message>
-            <source>month or quarter</source>
-            <translation>tháng hoặc quý</translation>
-        </message>
-        <message>
-            <source>Form 02 of a year</source>
-            <translation>Mẫu số 02 của một năm</translation>
-        </message>
-        <message>
-            <source>summary of a unit</source>
-            <translation>bảng tổng hợp của một đơn vị</translation>
-        </message>
-        <message>
-            <source>month, quarter or year</source>
-            <translation>tháng, quý hoặc năm</translation>
-        </message>
-        <message>
-            <source>export scores, work logs and results of a period</source>
-            <translation>xuất điểm, nhật ký công việc và kết quả của một kỳ</translation>
-        </message>
-        <message>
-            <source>folder to write the files to</source>
-            <translation>thư mục để ghi các tệp</translation>
-        </message>
-        <message>
-            <source>csv, xlsx or json (repeatable; default: all)</source>
-            <translation>csv, xlsx hoặc json (có thể lặp lại; mặc định: tất cả)</translation>
-        </message>
-        <message>
-            <source>check a printed form's verification code</source>
-            <translation>kiểm tra mã kiểm tra in trên phiếu</translation>
-        </message>
-        <message>
-            <source>the code printed on the form</source>
-            <translation>mã in trên phiếu</translation>
-        </message>
-        <message>
-            <source>Refused: {reason}</source>
-            <translation>Bị từ chối: {reason}</translation>
-        </message>
-        <message>
-            <source>An unexpected error occurred; the details are above.</source>
-            <translation>Đã xảy ra lỗi ngoài dự kiến; chi tiết ở phía trên.</translation>
-        </message>
-        <message>
-            <source>Demo organisation “{name}” created: {people} people, {entries} work-log entries, months {first} to {last}.</source>
-            <translation>Đã tạo cơ quan mẫu “{name}”: {people} người, {entries} mục nhật ký công việc, từ tháng {first} đến tháng {last}.</translation>
-        </message>
-        <message>
-            <source>Entry {id} saved ({status}).</source>
-            <translation>Đã lưu mục {id} ({status}).</translation>
-        </message>
-        <message>
-            <source>Database restored; the previous file was kept as {path}.</source>
-            <translation>Đã khôi phục cơ sở dữ liệu; tệp trước đó được giữ lại tại {path}.</translation>
-        </message>
-        <message>
-            <source>Backup written: {path}</source>
-            <translation>Đã sao lưu: {path}</translation>
-        </message>
-        <message>
-            <source>The database has problems:</source>
-            <translation>Cơ sở dữ liệu có vấn đề:</translation>
-        </message>
-        <message>
-            <source>The database is intact.</source>
-            <translation>Cơ sở dữ liệu nguyên vẹn.</translation>
-        </message>
-        <message>
-            <source>Written {path} ({pages} pages), verification code {code}.</source>
-            <translation>Đã ghi {path} ({pages} trang), mã kiểm tra {code}.</translation>
-        </message>
-        <message>
-            <source>Written {path}</source>
-            <translation>Đã ghi {path}</translation>
-        </message>
-        <message>
-            <source>the leader's review</source>
-            <translation>xác nhận của lãnh đạo</translation>
-        </message>
-        <message>
-            <source>the reviewer's person identifier</source>
-            <translation>mã công chức của người xác nhận</translation>
-        </message>
-        <message>
-            <source>entries waiting for review</source>
-            <translation>các mục chờ xác nhận</translation>
-        </message>
-        <message>
-            <source>confirm entries</source>
-            <translation>xác nhận các mục</translation>
-        </message>
-        <message>
-            <source>entry identifiers</source>
-            <translation>mã các mục nhật ký</translation>
-        </message>
-        <message>
-            <source>return an entry for revision</source>
-            <translation>trả lại một mục để chỉnh sửa</translation>
-        </message>
-        <message>
-            <source>why it is returned</source>
-            <translation>lý do trả lại</translation>
-        </message>
-        <message>
-            <source>entry identifier</source>
-            <translation>mã mục nhật ký</translation>
-        </message>
-        <message>
-            <source>accept a person's self-assessment and lock the month</source>
-            <translation>chấp nhận phiếu tự đánh giá và khóa kỳ tháng</translation>
-        </message>
-        <message>
-            <source>reopen a locked month</source>
-            <translation>mở khóa một kỳ đã khóa</translation>
-        </message>
-        <message>
-            <source>why the month is reopened</source>
-            <translation>lý do mở khóa kỳ</translation>
-        </message>
-        <message>
-            <source>{n} entries waiting; {late} over the limit of {limit} working days.</source>
-            <translation>{n} mục chờ xác nhận; {late} mục quá {limit} ngày làm việc.</translation>
-        </message>
-        <message>
-            <source>{n} entries confirmed.</source>
-            <translation>Đã xác nhận {n} mục.</translation>
-        </message>
-        <message>
-            <source>Entry {id} returned.</source>
-            <translation>Đã trả lại mục {id}.</translation>
-        </message>
-        <message>
-            <source>Month {period} of {person} confirmed and locked: total {total}.</source>
-            <translation>Đã xác nhận và khóa kỳ {period} của {person}: tổng điểm {total}.</translation>
-        </message>
-        <message>
-            <source>Month {period} of {person} reopened.</source>
-            <translation>Đã mở khóa kỳ {period} của {person}.</translation>
-        </message>
-        <message>
-            <source>whose key signs and opens the bundles (a person id or agency)</source>
-            <translation>khóa của ai dùng để ký và mở gói dữ liệu (mã người hoặc agency)</translation>
-        </message>
-        <message>
-            <source>personal keys on this PC</source>
-            <translation>khóa cá nhân trên máy này</translation>
-        </message>
-        <message>
-            <source>create a person's key</source>
-            <translation>tạo khóa cho một người</translation>
-        </message>
-        <message>
-            <source>write the enrolment request for the agency here</source>
-            <translation>ghi yêu cầu đăng ký khóa gửi cơ quan vào đây</translation>
-        </message>
-        <message>
-            <source>list the keys on this PC</source>
-            <translation>liệt kê các khóa trên máy này</translation>
-        </message>
-        <message>
-            <source>change a key's passphrase</source>
-            <translation>đổi mật khẩu của khóa</translation>
-        </message>
-        <message>
-            <source>person identifier (or agency)</source>
-            <translation>mã người (hoặc agency)</translation>
-        </message>
-        <message>
-            <source>agency: publish the key of an enrolment request</source>
-            <translation>cơ quan: công bố khóa của một yêu cầu đăng ký</translation>
-        </message>
-        <message>
-            <source>the enrolment request</source>
-            <translation>yêu cầu đăng ký khóa</translation>
-        </message>
-        <message>
-            <source>agency: revoke a key</source>
-            <translation>cơ quan: thu hồi một khóa</translation>
-        </message>
-        <message>
-            <source>the key's fingerprint</source>
-            <translation>dấu vân tay của khóa</translation>
-        </message>
-        <message>
-            <source>agency: create the agency's signing key on this PC</source>
-            <translation>cơ quan: tạo khóa ký của cơ quan trên máy này</translation>
-        </message>
-        <message>
-            <source>the organisation file</source>
-            <translation>tệp tổ chức</translation>
-        </message>
-        <message>
-            <source>set up or update this PC from the agency's organisation file</source>
-            <translation>thiết lập hoặc cập nhật máy này từ tệp tổ chức của cơ quan</translation>
-        </message>
-        <message>
-            <source>organisation file</source>
-            <translation>tệp tổ chức</translation>
-        </message>
-        <message>
-            <source>agency: start the organisation on an empty agency PC</source>
-            <translation>cơ quan: khởi tạo tổ chức trên máy trống của cơ quan</translation>
-        </message>
-        <message>
-            <source>organisation identifier</source>
-            <translation>mã tổ chức</translation>
-        </message>
-        <message>
-            <source>name (Vietnamese)</source>
-            <translation>tên (tiếng Việt)</translation>
-        </message>
-        <message>
-            <source>short code</source>
-            <translation>mã viết tắt</translation>
-        </message>
-        <message>
-            <source>agency: import a catalog workbook (layout of QĐ 283) as the active version</source>
-            <translation>cơ quan: nhập tệp danh mục sản phẩm/công việc (mẫu QĐ 283) làm phiên bản đang dùng</translation>
-        </message>
-        <message>
-            <source>catalog workbook</source>
-            <translation>tệp danh mục sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>catalog version identifier</source>
-            <translation>mã phiên bản danh mục</translation>
-        </message>
-        <message>
-            <source>catalog version label</source>
-            <translation>tên phiên bản danh mục</translation>
-        </message>
-        <message>
-            <source>agency: import a staff list (CSV or XLSX)</source>
-            <translation>cơ quan: nhập danh sách công chức (CSV hoặc XLSX)</translation>
-        </message>
-        <message>
-            <source>staff list</source>
-            <translation>danh sách công chức</translation>
-        </message>
-        <message>
-            <source>agency: add a scoring policy version (JSON file)</source>
-            <translation>cơ quan: thêm một phiên bản chính sách chấm điểm (tệp JSON)</translation>
-        </message>
-        <message>
-            <source>policy file</source>
-            <translation>tệp chính sách chấm điểm</translation>
-        </message>
-        <message>
-            <source>the day the policy takes effect</source>
-            <translation>ngày chính sách có hiệu lực</translation>
-        </message>
-        <message>
-            <source>agency: sign and write the next version of the organisation file</source>
-            <translation>cơ quan: ký và ghi phiên bản tiếp theo của tệp tổ chức</translation>
-        </message>
-        <message>
-            <source>folder to write the file to</source>
-            <translation>thư mục ghi tệp</translation>
-        </message>
-        <message>
-            <source>import bundles (files, or every bundle in a folder)</source>
-            <translation>nhập gói dữ liệu (tệp, hoặc mọi gói trong một thư mục)</translation>
-        </message>
-        <message>
-            <source>bundle file or folder</source>
-            <translation>tệp gói dữ liệu hoặc thư mục</translation>
-        </message>
-        <message>
-            <source>send and receive bundles</source>
-            <translation>gửi và nhận gói dữ liệu</translation>
-        </message>
-        <message>
-            <source>write everything not yet acknowledged to a folder (USB stick)</source>
-            <translation>ghi mọi thứ chưa được xác nhận đã nhận vào một thư mục (USB)</translation>
-        </message>
-        <message>
-            <source>folder to write the bundles to</source>
-            <translation>thư mục ghi gói dữ liệu</translation>
-        </message>
-        <message>
-            <source>send the outbox to the hub and fetch what is addressed to this PC</source>
-            <translation>gửi hộp thư đi lên máy chủ tiếp nhận và lấy về những gì gửi cho máy này</translation>
-        </message>
-        <message>
-            <source>hub address</source>
-            <translation>địa chỉ máy chủ tiếp nhận</translation>
-        </message>
-        <message>
-            <source>the agency hub</source>
-            <translation>máy chủ tiếp nhận của cơ quan</translation>
-        </message>
-        <message>
-            <source>run the hub (HTTP)</source>
-            <translation>chạy máy chủ tiếp nhận (HTTP)</translation>
-        </message>
-        <message>
-            <source>address to listen on</source>
-            <translation>địa chỉ lắng nghe</translation>
-        </message>
-        <message>
-            <source>port</source>
-            <translation>cổng</translation>
-        </message>
-        <message>
-            <source>SQLAlchemy URL of the hub database (default: this data folder's database)</source>
-            <translation>URL SQLAlchemy của cơ sở dữ liệu máy chủ tiếp nhận (mặc định: cơ sở dữ liệu của thư mục dữ liệu này)</translation>
-        </message>
-        <message>
-            <source>New passphrase for {owner}: </source>
-            <translation>Mật khẩu mới cho {owner}: </translation>
-        </message>
-        <message>
-            <source>Passphrase for {owner}: </source>
-            <translation>Mật khẩu của {owner}: </translation>
-        </message>
-        <message>
-            <source>Key of {owner} created; fingerprint {fingerprint}.</source>
-            <translation>Đã tạo khóa cho {owner}; dấu vân tay {fingerprint}.</translation>
-        </message>
-        <message>
-            <source>Give {path} to the agency so that it publishes the key.</source>
-            <translation>Hãy chuyển {path} cho cơ quan để cơ quan công bố khóa.</translation>
-        </message>
-        <message>
-            <source>published</source>
-            <translation>đã công bố</translation>
-        </message>
-        <message>
-            <source>waiting for the agency</source>
-            <translation>đang chờ cơ quan</translation>
-        </message>
-        <message>
-            <source>Passphrase of {owner} changed.</source>
-            <translation>Đã đổi mật khẩu của {owner}.</translation>
-        </message>
-        <message>
-            <source>Key {fingerprint} of {owner} enrolled; publish the organisation file to send it out.</source>
-            <translation>Đã đăng ký khóa {fingerprint} của {owner}; hãy phát hành tệp tổ chức để gửi đi.</translation>
-        </message>
-        <message>
-            <source>Key revoked; publish the organisation file to send it out.</source>
-            <translation>Đã thu hồi khóa; hãy phát hành tệp tổ chức để gửi đi.</translation>
-        </message>
-        <message>
-            <source>Agency key created; fingerprint {fingerprint}.</source>
-            <translation>Đã tạo khóa của cơ quan; dấu vân tay {fingerprint}.</translation>
-        </message>
-        <message>
-            <source>Organisation “{name}” created.</source>
-            <translation>Đã tạo tổ chức “{name}”.</translation>
-        </message>
-        <message>
-            <source>Catalog version {version}: {count} items imported.</source>
-            <translation>Phiên bản danh mục {version}: đã nhập {count} sản phẩm/công việc.</translation>
-        </message>
-        <message>
-            <source>Staff list imported: {added} people added, {updated} updated, {units} units and {positions} job positions added, {relations} evaluator relations set.</source>
-            <translation>Đã nhập danh sách công chức: thêm {added} người, cập nhật {updated} người, thêm {units} đơn vị và {positions} vị trí việc làm, thiết lập {relations} quan hệ người đánh giá.</translation>
-        </message>
-        <message>
-            <source>Scoring policy {version} stored; publish the organisation file to send it out.</source>
-            <translation>Đã lưu chính sách chấm điểm {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
-        </message>
-        <message>
-            <source>Organisation version {version} written to {path}.</source>
-            <translation>Đã ghi tệp tổ chức phiên bản {version} vào {path}.</translation>
-        </message>
-        <message>
-            <source>Agency key: {fingerprint}</source>
-            <translation>Khóa của cơ quan: {fingerprint}</translation>
-        </message>
-        <message>
-            <source>Written {path} for {recipient} (number {seq}).</source>
-            <translation>Đã ghi {path} gửi {recipient} (số {seq}).</translation>
-        </message>
-        <message>
-            <source>Nothing to send: everything was acknowledged.</source>
-            <translation>Không có gì để gửi: mọi thứ đã được xác nhận đã nhận.</translation>
-        </message>
-        <message>
-            <source>Sent {sent} bundles to the hub.</source>
-            <translation>Đã gửi {sent} gói dữ liệu lên máy chủ tiếp nhận.</translation>
-        </message>
-    </context>
-    <context>
-        <name>CrashDialog</name>
-        <message>
-            <source>KPI Desktop: unexpected error</source>
-            <translation>KPI Desktop: lỗi ngoài dự kiến</translation>
-        </message>
-        <message>
-            <source>Something went wrong that KPI Desktop did not expect. What you saved before is safe; the last action may not have been completed. Please copy or save the details below and send them to your IT staff. They are also in the log file {path}.</source>
-            <translation>Đã xảy ra lỗi mà KPI Desktop không lường trước. Những gì đã lưu trước đó vẫn an toàn; thao tác vừa rồi có thể chưa hoàn tất. Vui lòng sao chép hoặc lưu thông tin chi tiết dưới đây và gửi cho cán bộ phụ trách công nghệ thông tin. Thông tin này cũng có trong tệp nhật ký {path}.</translation>
-        </message>
-        <message>
-            <source>&amp;Copy details</source>
-            <translation>&amp;Sao chép chi tiết</translation>
-        </message>
-        <message>
-            <source>&amp;Save details…</source>
-            <translation>&amp;Lưu chi tiết…</translation>
-        </message>
-        <message>
-            <source>Save the error details</source>
-            <translation>Lưu chi tiết lỗi</translation>
-        </message>
-        <message>
-            <source>Text files (*.txt)</source>
-            <translation>Tệp văn bản (*.txt)</translation>
-        </message>
-    </context>
-    <context>
-        <name>DesktopWindow</name>
-        <message>
-            <source>Signed in as {name}.</source>
-            <translation>Đã đăng nhập: {name}.</translation>
-        </message>
-        <message>
-            <source>{page} (Ctrl+{n})</source>
-            <translation>{page} (Ctrl+{n})</translation>
-        </message>
-        <message>
-            <source>The file was written.</source>
-            <translation>Đã ghi tệp.</translation>
-        </message>
-        <message>
-            <source>KPI Desktop — work log and Decree 335 evaluation</source>
-            <translation>KPI Desktop — nhật ký công việc và đánh giá theo Nghị định 335</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>&amp;Tệp</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>&amp;Thoát</translation>
-        </message>
-        <message>
-            <source>&amp;Go</source>
-            <translation>&amp;Đi tới</translation>
-        </message>
-        <message>
-            <source>&amp;Language</source>
-            <translation>&amp;Ngôn ngữ</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>Trợ &amp;giúp</translation>
-        </message>
-        <message>
-            <source>&amp;About KPI Desktop</source>
-            <translation>&amp;Giới thiệu KPI Desktop</translation>
-        </message>
-        <message>
-            <source>&amp;Switch user…</source>
-            <translation>Đổi &amp;người dùng…</translation>
-        </message>
-        <message>
-            <source>&amp;Print forms and reports…</source>
-            <translation>&amp;In phiếu và báo cáo…</translation>
-        </message>
-        <message>
-            <source>Person</source>
-            <translation>Người dùng</translation>
-        </message>
-        <message>
-            <source>  Signed in: {name}</source>
-            <translation>  Đang đăng nhập: {name}</translation>
-        </message>
-        <message>
-            <source>To work as someone else, use File → Switch user…</source>
-            <translation>Để làm việc với tư cách người khác, chọn Tệp → Đổi người dùng…</translation>
-        </message>
-        <message>
-            <source>About KPI Desktop</source>
-            <translation>Giới thiệu KPI Desktop</translation>
-        </message>
-        <message>
-            <source>KPI Desktop records daily work, computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, and works offline.</source>
-            <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, kể cả khi không có mạng.</translation>
-        </message>
-    </context>
-    <context>
-        <name>DisciplineDialog</name>
-        <message>
-            <source>Record discipline</source>
-            <translation>Ghi kỷ luật</translation>
-        </message>
-        <message>
-            <source>Kind</source>
-            <translation>Hình thức</translation>
-        </message>
-        <message>
-            <source>Decided on</source>
-            <translation>Ngày quyết định</translation>
-        </message>
-        <message>
-            <source>Decision number</source>
-            <translation>Số quyết định</translation>
-        </message>
-        <message>
-            <source>Note</source>
-            <translation>Ghi chú</translation>
-        </message>
-    </context>
-    <context>
-        <name>DisciplineKind</name>
-        <message>
-            <source>reprimand</source>
-            <translation>khiển trách</translation>
-        </message>
-        <message>
-            <source>warning</source>
-            <translation>cảnh cáo</translation>
-        </message>
-        <message>
-            <source>salary-step reduction</source>
-            <translation>hạ bậc lương</translation>
-        </message>
-        <message>
-            <source>demotion</source>
-            <translation>giáng chức</translation>
-        </message>
-        <message>
-            <source>removal from post</source>
-            <translation>cách chức</translation>
-        </message>
-        <message>
-            <source>dismissal</source>
-            <translation>buộc thôi việc</translation>
-        </message>
-        <message>
-            <source>expulsion from the party</source>
-            <translation>khai trừ khỏi Đảng</translation>
-        </message>
-        <message>
-            <source>conclusion of a competent authority</source>
-            <translation>kết luận của cơ quan có thẩm quyền</translation>
-        </message>
-        <message>
-            <source>corruption case in a directly managed unit</source>
-            <translation>vụ việc tham nhũng tại đơn vị trực tiếp quản lý</translation>
-        </message>
-    </context>
-    <context>
-        <name>DistributionChart</name>
-        <message>
-            <source>Distribution of levels</source>
-            <translation>Phân bố mức xếp loại</translation>
-        </message>
-    </context>
-    <context>
-        <name>Duration</name>
-        <message>
-            <source>{m} min</source>
-            <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text: the pseudo-locale test does not expect those to be translated.</extracomment>
-            <translation>{m} phút</translation>
-        </message>
-        <message>
-            <source>{h} h {m:02d} min</source>
-            <translation>{h} giờ {m:02d} phút</translation>
-        </message>
-    </context>
-    <context>
-        <name>EntryEditor</name>
-        <message>
-            <source>Catalog &amp;item:</source>
-            <translation>&amp;Sản phẩm/công việc:</translation>
-        </message>
-        <message>
-            <source>&amp;Quantity:</source>
-            <translation>Số &amp;lượng:</translation>
-        </message>
-        <message>
-            <source>&amp;Fulfils:</source>
-            <translation>&amp;Thuộc nhiệm vụ:</translation>
-        </message>
-        <message>
-            <source>Work &amp;date:</source>
-            <translation>&amp;Ngày làm:</translation>
-        </message>
-        <message>
-            <source>Document &amp;number:</source>
-            <translation>Số &amp;văn bản:</translation>
-        </message>
-        <message>
-            <source>Output &amp;product:</source>
-            <translation>Sản phẩm đầu &amp;ra:</translation>
-        </message>
-        <message>
-            <source>Dead&amp;line:</source>
-            <translation>Thời &amp;hạn:</translation>
-        </message>
-        <message>
-            <source>Completed o&amp;n:</source>
-            <translation>Hoàn thành ng&amp;ày:</translation>
-        </message>
-        <message>
-            <source>Evidence file:</source>
-            <translation>Tệp minh chứng:</translation>
-        </message>
-        <message>
-            <source>Status:</source>
-            <translation>Trạng thái:</translation>
-        </message>
-        <message>
-            <source>e.g. 125/UBND-VP</source>
-            <translation>ví dụ 125/UBND-VP</translation>
-        </message>
-        <message>
-            <source>Short description of the result</source>
-            <translation>Mô tả ngắn kết quả</translation>
-        </message>
-        <message>
-            <source>How many products, in the catalog item's unit</source>
-            <translation>Bao nhiêu sản phẩm, theo đơn vị tính của danh mục</translation>
-        </message>
-        <message>
-            <source>&amp;Reason for change:</source>
-            <translation>&amp;Lý do chỉnh sửa:</translation>
-        </message>
-        <message>
-            <source>Required when you resubmit a returned entry</source>
-            <translation>Bắt buộc khi gửi lại một mục bị trả lại</translation>
-        </message>
-        <message>
-            <source>Attach &amp;file…</source>
-            <translation>Đính &amp;kèm tệp…</translation>
-        </message>
-        <message>
-            <source>Remove</source>
-            <translation>Bỏ</translation>
-        </message>
-        <message>
-            <source>Remove the attached file</source>
-            <translation>Bỏ tệp đã đính kèm</translation>
-        </message>
-        <message>
-            <source>The entry has a deadline</source>
-            <translation>Công việc có thời hạn</translation>
-        </message>
-        <message>
-            <source>The work is completed</source>
-            <translation>Công việc đã hoàn thành</translation>
-        </message>
-        <message>
-            <source>&amp;New entry</source>
-            <translation>&amp;Mục mới</translation>
-        </message>
-        <message>
-            <source>Start a new entry (Ctrl+N)</source>
-            <translation>Bắt đầu một mục mới (Ctrl+N)</translation>
-        </message>
-        <message>
-            <source>&amp;Save draft</source>
-            <translation>&amp;Lưu nháp</translation>
-        </message>
-        <message>
-            <source>Save now (Ctrl+S); drafts also save themselves</source>
-            <translation>Lưu ngay (Ctrl+S); bản nháp cũng tự động được lưu</translation>
-        </message>
-        <message>
-            <source>Su&amp;bmit</source>
-            <translation>&amp;Gửi</translation>
-        </message>
-        <message>
-            <source>Submit to the leader (Ctrl+Enter); a submitted entry can no longer be changed</source>
-            <translation>Gửi lãnh đạo (Ctrl+Enter); mục đã gửi không thể sửa nữa</translation>
-        </message>
-        <message>
-            <source>&amp;Delete draft</source>
-            <translation>&amp;Xóa bản nháp</translation>
-        </message>
-        <message>
-            <source>Ad hoc work (not assigned)</source>
-            <translation>Nhiệm vụ phát sinh (ngoài kế hoạch)</translation>
-        </message>
-        <message>
-            <source>Work taken over from a colleague</source>
-            <translation>Nhiệm vụ tiếp nhận thêm từ đồng nghiệp</translation>
-        </message>
-        <message>
-            <source>Assigned: {code} {name} — {done}/{qty}, due {deadline}</source>
-            <translation>Được giao: {code} {name} — {done}/{qty}, hạn {deadline}</translation>
-        </message>
-        <message>
-            <source>New entry</source>
-            <translation>Mục mới</translation>
-        </message>
-        <message>
-            <source>new — saved as a draft as soon as it is complete</source>
-            <translation>mới — tự lưu thành bản nháp khi điền đủ</translation>
-        </message>
-        <message>
-            <source>Entry of {date}</source>
-            <translation>Mục ngày {date}</translation>
-        </message>
-        <message>
-            <source>returned by the leader: {reason} — correct it and submit again with a reason</source>
-            <translation>bị lãnh đạo trả lại: {reason} — hãy sửa và gửi lại kèm lý do</translation>
-        </message>
-        <message>
-            <source>submitted (revision {n}) — waiting for the leader</source>
-            <translation>đã gửi (lần {n}) — đang chờ lãnh đạo</translation>
-        </message>
-        <message>
-            <source>confirmed by the leader — read-only</source>
-            <translation>đã được lãnh đạo xác nhận — chỉ xem</translation>
-        </message>
-        <message>
-            <source>draft — saved on this computer, not yet submitted</source>
-            <translation>bản nháp — đã lưu trên máy này, chưa gửi</translation>
-        </message>
-        <message>
-            <source>Attach evidence</source>
-            <translation>Đính kèm minh chứng</translation>
-        </message>
-        <message>
-            <source>Draft saved.</source>
-            <translation>Đã lưu bản nháp.</translation>
-        </message>
-        <message>
-            <source>Changes saved; submit again with a reason.</source>
-            <translation>Đã lưu thay đổi; hãy gửi lại kèm lý do.</translation>
-        </message>
-        <message>
-            <source>Submitted to the leader.</source>
-            <translation>Đã gửi lãnh đạo.</translation>
-        </message>
-    </context>
-    <context>
-        <name>EntryStatus</name>
-        <message>
-            <source>draft</source>
-            <translation>bản nháp</translation>
-        </message>
-        <message>
-            <source>submitted</source>
-            <translation>đã gửi</translation>
-        </message>
-        <message>
-            <source>confirmed</source>
-            <translation>đã xác nhận</translation>
-        </message>
-        <message>
-            <source>returned</source>
-            <translation>bị trả lại</translation>
-        </message>
-    </context>
-    <context>
-        <name>EntryStatusModel</name>
-        <message>
-            <source>Date</source>
-            <translation>Ngày</translation>
-        </message>
-        <message>
-            <source>Code</source>
-            <translation>Mã</translation>
-        </message>
-        <message>
-            <source>Product / work</source>
-            <translation>Sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>Quantity</source>
-            <translation>Số lượng</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>Trạng thái</translation>
-        </message>
-        <message>
-            <source>Leader's remarks</source>
-            <translation>Ý kiến của lãnh đạo</translation>
-        </message>
-        <message>
-            <source>returned: {reason}</source>
-            <translation>trả lại: {reason}</translation>
-        </message>
-        <message>
-            <source>failed review ×{n}</source>
-            <translation>không đạt chất lượng ×{n}</translation>
-        </message>
-        <message>
-            <source>late ×{n}</source>
-            <translation>chậm tiến độ ×{n}</translation>
-        </message>
-        <message>
-            <source>ad hoc</source>
-            <translation>phát sinh</translation>
-        </message>
-    </context>
-    <context>
-        <name>EntryTableModel</name>
-        <message>
-            <source>Date</source>
-            <translation>Ngày</translation>
-        </message>
-        <message>
-            <source>Code</source>
-            <translation>Mã</translation>
-        </message>
-        <message>
-            <source>Product / work</source>
-            <translation>Sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>Quantity</source>
-            <translation>Số lượng</translation>
-        </message>
-        <message>
-            <source>Output</source>
-            <translation>Sản phẩm đầu ra</translation>
-        </message>
-        <message>
-            <source>Norm (h)</source>
-            <translation>Định mức (giờ)</translation>
-        </message>
-        <message>
-            <source>Credited (h)</source>
-            <translation>Được tính (giờ)</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>Trạng thái</translation>
-        </message>
-        <message>
-            <source>{name} (ad hoc)</source>
-            <translation>{name} (phát sinh)</translation>
-        </message>
-        <message>
-            <source>{status} (revision {n})</source>
-            <translation>{status} (lần {n})</translation>
-        </message>
-        <message>
-            <source>Returned by the leader: {reason}</source>
-            <translation>Lãnh đạo trả lại: {reason}</translation>
-        </message>
-        <message>
-            <source>Time norm {norm}, credited {credited}</source>
-            <translation>Định mức {norm}, được tính {credited}</translation>
-        </message>
-    </context>
-    <context>
-        <name>Errors</name>
-        <message>
-            <source>No {kind} with the identifier “{id}”.</source>
-            <translation>Không có {kind} nào có mã “{id}”.</translation>
-        </message>
-        <message>
-            <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
-            <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM (ví dụ 2026-03).</translation>
-        </message>
-        <message>
-            <source>“{value}” is not a year: write four digits, for example 2026.</source>
-            <translation>“{value}” không phải là năm: ghi bốn chữ số, ví dụ 2026.</translation>
-        </message>
-        <message>
-            <source>“{value}” is not a date: write it as YYYY-MM-DD (for example 2026-03-15).</source>
-            <translation>“{value}” không phải là ngày: ghi theo dạng YYYY-MM-DD (ví dụ 2026-03-15).</translation>
-        </message>
-        <message>
-            <source>The work date {date} is in the future: work can only be logged once done.</source>
-            <translation>Ngày làm việc {date} ở tương lai: chỉ ghi nhật ký công việc đã làm.</translation>
-        </message>
-        <message>
-            <source>The completion date {completed} is before the work date {date}.</source>
-            <translation>Ngày hoàn thành {completed} trước ngày làm việc {date}.</translation>
-        </message>
-        <message>
-            <source>The quantity must be greater than zero (got {value}).</source>
-            <translation>Số lượng phải lớn hơn 0 (đã nhập {value}).</translation>
-        </message>
-        <message>
-            <source>The catalog item {code} is not in the list of job position “{position}”.</source>
-            <translation>Sản phẩm/công việc {code} không thuộc danh mục của vị trí việc làm “{position}”.</translation>
-        </message>
-        <message>
-            <source>This entry is {status} and can no longer be edited.</source>
-            <translation>Mục này {status} nên không thể sửa nữa.</translation>
-        </message>
-        <message>
-            <source>The period {period} is locked: ask your evaluator to reopen it.</source>
-            <translation>Kỳ {period} đã khóa: đề nghị người đánh giá mở khóa.</translation>
-        </message>
-        <message>
-            <source>General criteria points must be between 0 and 30 (got {value}).</source>
-            <translation>Điểm tiêu chí chung phải từ 0 đến 30 (đã nhập {value}).</translation>
-        </message>
-        <message>
-            <source>The data folder already holds an organisation ({path}); use another folder.</source>
-            <translation>Thư mục dữ liệu đã có một cơ quan ({path}); hãy dùng thư mục khác.</translation>
-        </message>
-        <message>
-            <source>The catalog file cannot be read: sheet “{sheet}”, row {row}: {reason}.</source>
-            <translation>Không đọc được tệp danh mục: trang “{sheet}”, dòng {row}: {reason}.</translation>
-        </message>
-        <message>
-            <source>The assignment {assignment} is for another catalog item than {code}.</source>
-            <translation>Nhiệm vụ được giao {assignment} thuộc sản phẩm/công việc khác, không phải {code}.</translation>
-        </message>
-        <message>
-            <source>A corrected entry needs a reason for the change.</source>
-            <translation>Mục được sửa lại phải ghi rõ lý do sửa.</translation>
-        </message>
-        <message>
-            <source>“{value}” is not a number.</source>
-            <translation>“{value}” không phải là số.</translation>
-        </message>
-        <message>
-            <source>{field} cannot be negative (got {value}).</source>
-            <translation>{field} không được âm (đã nhập {value}).</translation>
-        </message>
-        <message>
-            <source>The leader factors d, đ and e can only be 100 % or 50 % (got {value}).</source>
-            <translation>Các tiêu chí d, đ, e của lãnh đạo chỉ nhận 100 % hoặc 50 % (đã nhập {value}).</translation>
-        </message>
-        <message>
-            <source>Ad hoc or taken-over work only counts once it is completed.</source>
-            <translation>Nhiệm vụ phát sinh hoặc tiếp nhận thêm chỉ được tính khi đã hoàn thành.</translation>
-        </message>
-        <message>
-            <source>This record already exists.</source>
-            <translation>Bản ghi này đã tồn tại.</translation>
-        </message>
-        <message>
-            <source>The record refers to something that does not exist.</source>
-            <translation>Bản ghi tham chiếu tới dữ liệu không tồn tại.</translation>
-        </message>
-        <message>
-            <source>The database is busy in another program; try again in a moment.</source>
-            <translation>Cơ sở dữ liệu đang được chương trình khác sử dụng; vui lòng thử lại sau giây lát.</translation>
-        </message>
-        <message>
-            <source>The disk is full: free some space and try again; nothing was saved.</source>
-            <translation>Ổ đĩa đã đầy: hãy giải phóng dung lượng rồi thử lại; chưa có gì được lưu.</translation>
-        </message>
-        <message>
-            <source>The database file is damaged; restore it from a backup.</source>
-            <translation>Tệp cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu.</translation>
-        </message>
-        <message>
-            <source>The database file cannot be written (read-only).</source>
-            <translation>Không ghi được vào tệp cơ sở dữ liệu (chỉ đọc).</translation>
-        </message>
-        <message>
-            <source>The file {path} cannot be read, so it was not attached.</source>
-            <translation>Không đọc được tệp {path} nên chưa đính kèm.</translation>
-        </message>
-        <message>
-            <source>The self-score of criterion {code} must be between 0 and {maximum} (got {value}).</source>
-            <translation>Điểm tự chấm của tiêu chí {code} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
-        </message>
-        <message>
-            <source>Give a self-score for criterion {code} before submitting the month.</source>
-            <translation>Hãy tự chấm điểm tiêu chí {code} trước khi gửi tháng.</translation>
-        </message>
-        <message>
-            <source>There is no general criterion {code}.</source>
-            <translation>Không có tiêu chí chung {code}.</translation>
-        </message>
-        <message>
-            <source>The month {period} has already been submitted and can no longer be changed.</source>
-            <translation>Tháng {period} đã được gửi, không thể sửa nữa.</translation>
-        </message>
-        <message>
-            <source>Nobody may confirm, evaluate or classify their own work.</source>
-            <translation>Không ai được tự xác nhận, đánh giá hoặc xếp loại kết quả của chính mình.</translation>
-        </message>
-        <message>
-            <source>Only the evaluator of {person} (or an acting evaluator) may do this.</source>
-            <translation>Chỉ cấp có thẩm quyền đánh giá {person} (hoặc người được ủy quyền) mới được thực hiện việc này.</translation>
-        </message>
-        <message>
-            <source>Please give a reason.</source>
-            <translation>Vui lòng nêu lý do.</translation>
-        </message>
-        <message>
-            <source>This entry is {status}: only submitted entries can be reviewed.</source>
-            <translation>Mục này đang ở trạng thái {status}: chỉ xác nhận được các mục đã gửi.</translation>
-        </message>
-        <message>
-            <source>An objective cause is already recorded for this entry.</source>
-            <translation>Mục này đã được ghi nguyên nhân khách quan.</translation>
-        </message>
-        <message>
-            <source>The deadline {deadline} is before the start of the period {period}.</source>
-            <translation>Thời hạn {deadline} sớm hơn ngày bắt đầu kỳ {period}.</translation>
-        </message>
-        <message>
-            <source>Work was already logged against this assignment; it cannot be cancelled.</source>
-            <translation>Đã có nhật ký công việc cho nhiệm vụ này nên không thể hủy.</translation>
-        </message>
-        <message>
-            <source>The points of criterion {code} must be between 0 and {maximum} (got {value}).</source>
-            <translation>Điểm của tiêu chí {code} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
-        </message>
-        <message>
-            <source>Give points for criterion {code}.</source>
-            <translation>Hãy cho điểm tiêu chí {code}.</translation>
-        </message>
-        <message>
-            <source>{person} has not submitted a self-assessment for {period}: enter the points of each criterion yourself.</source>
-            <translation>{person} chưa gửi phiếu tự đánh giá kỳ {period}: hãy tự nhập điểm từng tiêu chí.</translation>
-        </message>
-        <message>
-            <source>You changed the self-assessed points: add a comment explaining why.</source>
-            <translation>Đồng chí đã thay đổi điểm tự chấm: hãy ghi nhận xét nêu lý do.</translation>
-        </message>
-        <message>
-            <source>The factors đ and e apply only to heads and deputy heads.</source>
-            <translation>Tiêu chí đ và e chỉ áp dụng cho người đứng đầu và cấp phó.</translation>
-        </message>
-        <message>
-            <source>The month {period} of {person} is not locked.</source>
-            <translation>Kỳ {period} của {person} chưa khóa.</translation>
-        </message>
-        <message>
-            <source>The period {period} has not started yet.</source>
-            <translation>Kỳ {period} chưa bắt đầu.</translation>
-        </message>
-        <message>
-            <source>Choose a classification level.</source>
-            <translation>Hãy chọn mức xếp loại.</translation>
-        </message>
-        <message>
-            <source>“{value}” is not a kind of discipline.</source>
-            <translation>“{value}” không phải là một hình thức kỷ luật.</translation>
-        </message>
-        <message>
-            <source>This year already has a decision: record a replacement decision instead.</source>
-            <translation>Năm này đã có quyết định xếp loại: hãy ghi quyết định thay thế.</translation>
-        </message>
-        <message>
-            <source>There is no decision to replace yet.</source>
-            <translation>Chưa có quyết định nào để thay thế.</translation>
-        </message>
-        <message>
-            <source>This decision was already replaced by a later one.</source>
-            <translation>Quyết định này đã được thay thế bằng một quyết định sau.</translation>
-        </message>
-        <message>
-            <source>This person is not classified this year (fewer than 6 months worked).</source>
-            <translation>Người này không xếp loại năm nay (công tác dưới 6 tháng).</translation>
-        </message>
-        <message>
-            <source>A disciplined person is rated Unsatisfactory whatever the score.</source>
-            <translation>Người bị kỷ luật được xếp loại Không hoàn thành nhiệm vụ dù điểm bao nhiêu.</translation>
-        </message>
-        <message>
-            <source>The level cannot be higher than the level the scores give.</source>
-            <translation>Mức xếp loại không được cao hơn mức tương ứng với điểm.</translation>
-        </message>
-        <message>
-            <source>The end date {end} is before the start date {start}.</source>
-            <translation>Ngày kết thúc {end} sớm hơn ngày bắt đầu {start}.</translation>
-        </message>
-        <message>
-            <source>There is nobody to delegate: you evaluate nobody on that day.</source>
-            <translation>Không có ai để ủy quyền: ngày đó đồng chí không đánh giá ai.</translation>
-        </message>
-        <message>
-            <source>The file {path} cannot be written: check the folder exists and is writable.</source>
-            <translation>Không thể ghi tệp {path}: hãy kiểm tra thư mục có tồn tại và được phép ghi.</translation>
-        </message>
-        <message>
-            <source>“{value}” is not an export format: use csv, xlsx or json.</source>
-            <translation>“{value}” không phải là định dạng xuất: dùng csv, xlsx hoặc json.</translation>
-        </message>
-        <message>
-            <source>The report was cancelled; nothing was written.</source>
-            <translation>Đã hủy lập báo cáo; không có tệp nào được ghi.</translation>
-        </message>
-        <message>
-            <source>The data was written by a newer version of KPI Desktop: please update.</source>
-            <translation>Dữ liệu được tạo bởi phiên bản KPI Desktop mới hơn: vui lòng cập nhật ứng dụng.</translation>
-        </message>
-        <message>
-            <source>The backup {path} is damaged and cannot be restored.</source>
-            <translation>Bản sao lưu {path} bị hỏng, không thể khôi phục.</translation>
-        </message>
-        <message>
-            <source>There is no database at {path}.</source>
-            <translation>Không có cơ sở dữ liệu tại {path}.</translation>
-        </message>
-        <message>
-            <source>The value was refused ({code}).</source>
-            <translation>Giá trị bị từ chối ({code}).</translation>
-        </message>
-        <message>
-            <source>The bundle file is damaged or incomplete (perhaps the USB stick was removed while copying): nothing was imported. Ask the sender to export it again.</source>
-            <translation>Tệp gói dữ liệu bị hỏng hoặc không đầy đủ (có thể USB bị rút ra khi đang chép): không nhập gì. Hãy đề nghị người gửi xuất lại.</translation>
-        </message>
-        <message>
-            <source>The bundle was changed after it was signed ({file}): nothing was imported. Ask the sender to export it again.</source>
-            <translation>Gói dữ liệu bị sửa đổi sau khi ký ({file}): không nhập gì. Hãy đề nghị người gửi xuất lại.</translation>
-        </message>
-        <message>
-            <source>The bundle's signature does not match: it was altered or forged. Nothing was imported; ask the sender to export it again.</source>
-            <translation>Chữ ký của gói dữ liệu không khớp: gói đã bị sửa đổi hoặc giả mạo. Không nhập gì; hãy đề nghị người gửi xuất lại.</translation>
-        </message>
-        <message>
-            <source>The bundle is signed by a key this PC does not know ({key}). Nothing was imported; import the agency's latest organisation file first.</source>
-            <translation>Gói dữ liệu được ký bằng một khóa mà máy này không biết ({key}). Không nhập gì; hãy nhập tệp tổ chức mới nhất của cơ quan trước.</translation>
-        </message>
-        <message>
-            <source>The bundle is signed by a revoked key ({key}). Nothing was imported; the sender needs a new key from the agency.</source>
-            <translation>Gói dữ liệu được ký bằng một khóa đã bị thu hồi ({key}). Không nhập gì; người gửi cần được cơ quan cấp khóa mới.</translation>
-        </message>
-        <message>
-            <source>The signer is not allowed to make this ({kind}); for example, only a person's evaluator may confirm their work. Nothing was imported.</source>
-            <translation>Người ký không có quyền thực hiện việc này ({kind}); ví dụ, chỉ người đánh giá mới được xác nhận công việc của công chức. Không nhập gì.</translation>
-        </message>
-        <message>
-            <source>This bundle is addressed to {recipient}, whose key is not on this PC or is not the one it was made for. Nothing was imported.</source>
-            <translation>Gói dữ liệu này gửi cho {recipient}, nhưng khóa của người này không có trên máy này hoặc không phải khóa được dùng khi lập gói. Không nhập gì.</translation>
-        </message>
-        <message>
-            <source>This bundle belongs to another organisation ({organisation}). Nothing was imported.</source>
-            <translation>Gói dữ liệu này thuộc tổ chức khác ({organisation}). Không nhập gì.</translation>
-        </message>
-        <message>
-            <source>This organisation file is version {version}, older than version {current} already in use. Nothing was changed.</source>
-            <translation>Tệp tổ chức này là phiên bản {version}, cũ hơn phiên bản {current} đang dùng. Không thay đổi gì.</translation>
-        </message>
-        <message>
-            <source>This organisation file claims version {version}, which is already in use with different content. Nothing was changed; ask the agency.</source>
-            <translation>Tệp tổ chức này ghi phiên bản {version}, nhưng phiên bản đó đang dùng với nội dung khác. Không thay đổi gì; hãy hỏi cơ quan.</translation>
-        </message>
-        <message>
-            <source>The bundle was made by a newer version of KPI Desktop (format {version}). Nothing was imported; please update the software.</source>
-            <translation>Gói dữ liệu được lập bằng phiên bản KPI Desktop mới hơn (định dạng {version}). Không nhập gì; cần cập nhật phần mềm.</translation>
-        </message>
-        <message>
-            <source>The bundle contains an unsafe or unexpected file name ({path}). Nothing was imported.</source>
-            <translation>Gói dữ liệu chứa tên tệp không an toàn hoặc không hợp lệ ({path}). Không nhập gì.</translation>
-        </message>
-        <message>
-            <source>The bundle is too large or unusually compressed ({detail}). Nothing was imported.</source>
-            <translation>Gói dữ liệu quá lớn hoặc bị nén bất thường ({detail}). Không nhập gì.</translation>
-        </message>
-        <message>
-            <source>The bundle's content is not valid ({file}: {detail}). Nothing was imported; ask the sender to export it again.</source>
-            <translation>Nội dung gói dữ liệu không hợp lệ ({file}: {detail}). Không nhập gì; hãy đề nghị người gửi xuất lại.</translation>
-        </message>
-        <message>
-            <source>A different bundle with the same identifier {bundle} was imported before. Nothing was imported; report this to the agency.</source>
-            <translation>Trước đây đã nhập một gói dữ liệu khác có cùng mã {bundle}. Không nhập gì; hãy báo cho cơ quan.</translation>
-        </message>
-        <message>
-            <source>A record in the bundle is not signed ({record}). Nothing was imported.</source>
-            <translation>Một bản ghi trong gói dữ liệu chưa được ký ({record}). Không nhập gì.</translation>
-        </message>
-        <message>
-            <source>A record in the bundle has an invalid signature ({record}): it was altered. Nothing was imported.</source>
-            <translation>Một bản ghi trong gói dữ liệu có chữ ký không hợp lệ ({record}): bản ghi đã bị sửa đổi. Không nhập gì.</translation>
-        </message>
-        <message>
-            <source>A record in the bundle differs from the same record already here ({record}). Nothing was imported; report this to the agency.</source>
-            <translation>Một bản ghi trong gói dữ liệu khác với bản ghi cùng mã đã có trên máy ({record}). Không nhập gì; hãy báo cho cơ quan.</translation>
-        </message>
-        <message>
-            <source>The file {path} cannot be read: {detail}.</source>
-            <translation>Không đọc được tệp {path}: {detail}.</translation>
-        </message>
-        <message>
-            <source>{owner} already has a key on this PC.</source>
-            <translation>{owner} đã có khóa trên máy này.</translation>
-        </message>
-        <message>
-            <source>There is no key for {owner} on this PC: create one first.</source>
-            <translation>Máy này chưa có khóa của {owner}: hãy tạo khóa trước.</translation>
-        </message>
-        <message>
-            <source>The key of {owner} is locked: sign in with the passphrase first.</source>
-            <translation>Khóa của {owner} đang bị khóa: hãy đăng nhập bằng mật khẩu trước.</translation>
-        </message>
-        <message>
-            <source>The key of {owner} is not published by the agency yet: send the enrolment request and import the next organisation file.</source>
-            <translation>Khóa của {owner} chưa được cơ quan công bố: hãy gửi yêu cầu đăng ký khóa và nhập tệp tổ chức tiếp theo.</translation>
-        </message>
-        <message>
-            <source>The passphrase is wrong.</source>
-            <translation>Mật khẩu không đúng.</translation>
-        </message>
-        <message>
-            <source>The passphrase must have at least {minimum} characters.</source>
-            <translation>Mật khẩu phải có ít nhất {minimum} ký tự.</translation>
-        </message>
-        <message>
-            <source>The stored key of {owner} is damaged; ask the agency to enrol a new key.</source>
-            <translation>Khóa đã lưu của {owner} bị hỏng; hãy đề nghị cơ quan đăng ký khóa mới.</translation>
-        </message>
-        <message>
-            <source>The enrolment request is damaged or not signed by its key.</source>
-            <translation>Yêu cầu đăng ký khóa bị hỏng hoặc không được ký bằng chính khóa đó.</translation>
-        </message>
-        <message>
-            <source>No organisation is set up on this PC: import the agency's organisation file first.</source>
-            <translation>Máy này chưa thiết lập tổ chức: hãy nhập tệp tổ chức của cơ quan trước.</translation>
-        </message>
-        <message>
-            <source>The bundle could not be written to {path}: {detail}.</source>
-            <translation>Không ghi được gói dữ liệu vào {path}: {detail}.</translation>
-        </message>
-        <message>
-            <source>The hub at {url} cannot be reached ({detail}); the bundles stay in the outbox. Try again later or use a USB stick.</source>
-            <translation>Không kết nối được máy chủ tiếp nhận tại {url} ({detail}); các gói dữ liệu vẫn nằm trong hộp thư đi. Hãy thử lại sau hoặc dùng USB.</translation>
-        </message>
-        <message>
-            <source>The hub refused the request: {detail}.</source>
-            <translation>Máy chủ tiếp nhận từ chối yêu cầu: {detail}.</translation>
-        </message>
-        <message>
-            <source>The hub cannot use the database {url}: only SQLite files are supported for now.</source>
-            <translation>Máy chủ tiếp nhận không dùng được cơ sở dữ liệu {url}: hiện chỉ hỗ trợ tệp SQLite.</translation>
-        </message>
-        <message>
-            <source>The scoring policy file is not valid: {reason}.</source>
-            <translation>Tệp chính sách chấm điểm không hợp lệ: {reason}.</translation>
-        </message>
-        <message>
-            <source>The staff list cannot be read: row {row}: {reason}.</source>
-            <translation>Không đọc được danh sách công chức: dòng {row}: {reason}.</translation>
-        </message>
-    </context>
-    <context>
-        <name>EvaluationStatus</name>
-        <message>
-            <source>open</source>
-            <translation>đang mở</translation>
-        </message>
-        <message>
-            <source>submitted for review</source>
-            <translation>đã gửi chờ đánh giá</translation>
-        </message>
-        <message>
-            <source>confirmed by the evaluator</source>
-            <translation>đã được cấp đánh giá xác nhận</translation>
-        </message>
-        <message>
-            <source>locked</source>
-            <translation>đã khóa kỳ</translation>
-        </message>
-    </context>
-    <context>
-        <name>GeneralCriteria</name>
-        <message>
-            <source>I. Political quality, ethics, public-service culture; discipline</source>
-            <translation>I. Phẩm chất chính trị, phẩm chất đạo đức, văn hóa thực thi công vụ và ý thức kỷ luật, kỷ cương</translation>
-        </message>
-        <message>
-            <source>II. Professional capacity, meeting the tasks, responsibility, service and cooperation</source>
-            <translation>II. Năng lực chuyên môn, khả năng đáp ứng nhiệm vụ, tinh thần trách nhiệm, thái độ phục vụ và phối hợp</translation>
-        </message>
-        <message>
-            <source>III. Innovation, creativity, daring to think, act and take responsibility</source>
-            <translation>III. Năng lực đổi mới, sáng tạo, dám nghĩ, dám làm, dám chịu trách nhiệm</translation>
-        </message>
-        <message>
-            <source>Political quality, ethics and public-service culture</source>
-            <translation>Phẩm chất chính trị, phẩm chất đạo đức, văn hóa thực thi công vụ</translation>
-        </message>
-        <message>
-            <source>Discipline and order in public service</source>
-            <translation>Ý thức kỷ luật, kỷ cương trong thực thi công vụ</translation>
-        </message>
-        <message>
-            <source>Professional capacity required by the job position</source>
-            <translation>Năng lực chuyên môn, nghiệp vụ theo yêu cầu của vị trí việc làm</translation>
-        </message>
-        <message>
-            <source>Meeting routine and ad hoc tasks</source>
-            <translation>Khả năng đáp ứng yêu cầu thực thi nhiệm vụ thường xuyên, đột xuất</translation>
-        </message>
-        <message>
-            <source>Sense of responsibility in public service</source>
-            <translation>Tinh thần trách nhiệm trong thực thi công vụ</translation>
-        </message>
-        <message>
-            <source>Attitude towards citizens and businesses; cooperation with colleagues</source>
-            <translation>Thái độ phục vụ người dân, doanh nghiệp và khả năng phối hợp với đồng nghiệp</translation>
-        </message>
-        <message>
-            <source>Breakthrough, creative products or solutions with real value</source>
-            <translation>Có sản phẩm, giải pháp đột phá, sáng tạo đem lại giá trị thiết thực</translation>
-        </message>
-        <message>
-            <source>Ready for especially important, urgent, complex or difficult tasks</source>
-            <translation>Sẵn sàng nhận nhiệm vụ đặc biệt quan trọng, đột xuất, phức tạp, khó khăn</translation>
-        </message>
-        <message>
-            <source>Takes responsibility for results, admits and corrects mistakes</source>
-            <translation>Chịu trách nhiệm trước kết quả công việc, nhận sai sót và khắc phục</translation>
-        </message>
-        <message>
-            <source>Decides within own authority; pioneers new tasks</source>
-            <translation>Chủ động quyết định trong phạm vi thẩm quyền; tiên phong với nhiệm vụ mới</translation>
-        </message>
-        <message>
-            <source>Follows the Party's guidelines and the State's laws; firm political stance; honest, modest and simple way of life; no corruption, waste or bureaucracy; solidarity; correct, professional conduct at work; self-criticism and correction of shortcomings.</source>
-            <translation>Chấp hành nghiêm đường lối, chủ trương của Đảng, chính sách, pháp luật của Nhà nước; bản lĩnh chính trị vững vàng; lối sống trong sáng, trung thực, khiêm tốn, giản dị; không tham nhũng, lãng phí, quan liêu; đoàn kết; thái độ đúng mực, phong cách làm việc chuyên nghiệp; tự phê bình, tự sửa khuyết điểm.</translation>
-        </message>
-        <message>
-            <source>Follows the organisation's assignments and the rules of the office; declares assets and income as required; reports fully, honestly and accurately to superiors when asked.</source>
-            <translation>Chấp hành sự phân công của tổ chức và nội quy, quy chế của cơ quan; kê khai, công khai tài sản, thu nhập theo quy định; báo cáo cấp trên đầy đủ, trung thực, chính xác khi được yêu cầu.</translation>
-        </message>
-        <message>
-            <source>Thorough knowledge of the assigned field, its laws and procedures; keeps knowledge up to date; works independently and in teams; uses information technology well.</source>
-            <translation>Có kiến thức sâu, toàn diện về lĩnh vực được phân công, hiểu quy định pháp luật và quy trình nghiệp vụ; thường xuyên cập nhật kiến thức; xử lý công việc độc lập và làm việc nhóm hiệu quả; sử dụng thành thạo công nghệ thông tin.</translation>
-        </message>
-        <message>
-            <source>Routine tasks: handles planned work with stable quality. Ad hoc tasks: proposes solutions and reacts quickly and accurately to new demands.</source>
-            <translation>Nhiệm vụ thường xuyên: xử lý công việc theo kế hoạch với chất lượng ổn định. Nhiệm vụ đột xuất: chủ động đề xuất giải pháp, phản ứng nhanh, chính xác với yêu cầu mới.</translation>
-        </message>
-        <message>
-            <source>Responsible in research, proposals and advice; seeks information and adapts; applies new knowledge and technology; cooperates well.</source>
-            <translation>Có trách nhiệm trong nghiên cứu, đề xuất, tham mưu; chủ động tiếp cận thông tin và điều chỉnh cách làm; ứng dụng kiến thức, công nghệ mới; phối hợp tốt.</translation>
-        </message>
-        <message>
-            <source>Citizens and businesses rate the service as professional, clear and transparent; positions without public contact: cooperative and effective in joint procedures.</source>
-            <translation>Được người dân, doanh nghiệp đánh giá tích cực về tính chuyên nghiệp, rõ ràng, minh bạch; với vị trí không tiếp xúc trực tiếp: hợp tác, phối hợp hiệu quả trong xử lý liên thông.</translation>
-        </message>
-        <message>
-            <source>Has breakthrough, creative products or solutions that bring practical value and improve the unit's results.</source>
-            <translation>Có sản phẩm, giải pháp đột phá, sáng tạo đem lại giá trị, hiệu quả thiết thực, tác động tích cực đến kết quả của cơ quan, đơn vị.</translation>
-        </message>
-        <message>
-            <source>Ready to take part in especially important political tasks and in urgent, complex or difficult work.</source>
-            <translation>Sẵn sàng tham gia nhiệm vụ chính trị đặc biệt quan trọng, nhiệm vụ đột xuất, phức tạp hoặc trong điều kiện khó khăn.</translation>
-        </message>
-        <message>
-            <source>Answers for the results of the work; owns mistakes and has clear, concrete measures to correct them.</source>
-            <translation>Chịu trách nhiệm trước kết quả công việc; chủ động nhận trách nhiệm khi có sai sót và có biện pháp khắc phục rõ ràng, cụ thể.</translation>
-        </message>
-        <message>
-            <source>Takes decisions within own authority without avoiding them; leads the way in new tasks.</source>
-            <translation>Chủ động đưa ra quyết định trong phạm vi thẩm quyền, không né tránh; tiên phong thực hiện những nhiệm vụ mới.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ItemPicker</name>
-        <message>
-            <source>Group {group} · coefficient {coefficient} · time norm {norm}</source>
-            <translation>Nhóm {group} · hệ số quy đổi {coefficient} · định mức thời gian {norm}</translation>
-        </message>
-        <message>
-            <source>Search the catalog: code or name, e.g. “xu ly don”</source>
-            <translation>Tìm trong danh mục: mã hoặc tên, ví dụ “xu ly don”</translation>
-        </message>
-        <message>
-            <source>All items</source>
-            <translation>Toàn bộ danh mục</translation>
-        </message>
-        <message>
-            <source>Also show items outside your job position</source>
-            <translation>Hiện cả các mục ngoài vị trí việc làm của bạn</translation>
-        </message>
-        <message>
-            <source>↓ to move into the list, Enter to choose</source>
-            <translation>↓ để vào danh sách, Enter để chọn</translation>
-        </message>
-        <message>
-            <source>No item chosen yet.</source>
-            <translation>Chưa chọn sản phẩm/công việc.</translation>
-        </message>
-        <message>
-            <source>Enter to choose:</source>
-            <translation>Enter để chọn:</translation>
-        </message>
-    </context>
-    <context>
-        <name>Kinds</name>
-        <message>
-            <source>person</source>
-            <translation>người</translation>
-        </message>
-        <message>
-            <source>unit</source>
-            <translation>đơn vị</translation>
-        </message>
-        <message>
-            <source>catalog item</source>
-            <translation>sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>assignment</source>
-            <translation>nhiệm vụ được giao</translation>
-        </message>
-        <message>
-            <source>work-log entry</source>
-            <translation>mục nhật ký công việc</translation>
-        </message>
-    </context>
-    <context>
-        <name>LanguagePage</name>
-        <message>
-            <source>Welcome to KPI Desktop</source>
-            <translation>Chào mừng đến với KPI Desktop</translation>
-        </message>
-        <message>
-            <source>Choose the language of the application.</source>
-            <translation>Chọn ngôn ngữ của ứng dụng.</translation>
-        </message>
-        <message>
-            <source>KPI Desktop records your daily work and computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, without the Internet. You can change the language later in the Language menu.</source>
-            <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, không cần Internet. Bạn có thể đổi ngôn ngữ sau trong trình đơn Ngôn ngữ.</translation>
-        </message>
-    </context>
-    <context>
-        <name>LeaderAssignmentsPage</name>
-        <message>
-            <source>Assignments</source>
-            <translation>Giao nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Month:</source>
-            <translation>Tháng:</translation>
-        </message>
-        <message>
-            <source>Copy last month's assignments</source>
-            <translation>Sao chép nhiệm vụ tháng trước</translation>
-        </message>
-        <message>
-            <source>Copies every person's assignments of the previous month; people who already have assignments this month are left as they are.</source>
-            <translation>Sao chép nhiệm vụ tháng trước của từng người; người đã được giao nhiệm vụ trong tháng này được giữ nguyên.</translation>
-        </message>
-        <message>
-            <source>Assigned vs completed (converted units)</source>
-            <translation>Được giao và đã hoàn thành (đơn vị quy đổi)</translation>
-        </message>
-        <message>
-            <source>Person</source>
-            <translation>Công chức</translation>
-        </message>
-        <message>
-            <source>Tasks</source>
-            <translation>Số nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Assigned</source>
-            <translation>Được giao</translation>
-        </message>
-        <message>
-            <source>Completed</source>
-            <translation>Đã hoàn thành</translation>
-        </message>
-        <message>
-            <source>Completed %</source>
-            <translation>Tỷ lệ hoàn thành</translation>
-        </message>
-        <message>
-            <source>Code</source>
-            <translation>Mã</translation>
-        </message>
-        <message>
-            <source>Product / work</source>
-            <translation>Sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>Quantity</source>
-            <translation>Số lượng</translation>
-        </message>
-        <message>
-            <source>Due</source>
-            <translation>Thời hạn</translation>
-        </message>
-        <message>
-            <source>Confirmed</source>
-            <translation>Đã xác nhận</translation>
-        </message>
-        <message>
-            <source>Waiting</source>
-            <translation>Chờ xác nhận</translation>
-        </message>
-        <message>
-            <source>Assign a task</source>
-            <translation>Giao nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Catalog item</source>
-            <translation>Sản phẩm/công việc trong danh mục</translation>
-        </message>
-        <message>
-            <source>Deadline</source>
-            <translation>Thời hạn hoàn thành</translation>
-        </message>
-        <message>
-            <source>Note</source>
-            <translation>Ghi chú</translation>
-        </message>
-        <message>
-            <source>Assign</source>
-            <translation>Giao</translation>
-        </message>
-        <message>
-            <source>Cancel the selected assignment</source>
-            <translation>Hủy nhiệm vụ đang chọn</translation>
-        </message>
-        <message>
-            <source>Assignments of {name} for {month}</source>
-            <translation>Nhiệm vụ giao cho {name} tháng {month}</translation>
-        </message>
-        <message>
-            <source>Task assigned.</source>
-            <translation>Đã giao nhiệm vụ.</translation>
-        </message>
-        <message>
-            <source>{n} assignments copied for {people} people; {skipped} people skipped.</source>
-            <translation>Đã sao chép {n} nhiệm vụ cho {people} người; bỏ qua {skipped} người.</translation>
-        </message>
-    </context>
-    <context>
-        <name>LeaderEvaluationStatus</name>
-        <message>
-            <source>open</source>
-            <translation>đang mở</translation>
-        </message>
-        <message>
-            <source>submitted</source>
-            <translation>đã gửi</translation>
-        </message>
-        <message>
-            <source>confirmed</source>
-            <translation>đã xác nhận</translation>
-        </message>
-        <message>
-            <source>locked</source>
-            <translation>đã khóa kỳ</translation>
-        </message>
-    </context>
-    <context>
-        <name>LeaderReasonDialog</name>
-        <message>
-            <source>Choose a ready-made reason…</source>
-            <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text.</extracomment>
-            <translation>Chọn lý do có sẵn…</translation>
-        </message>
-    </context>
-    <context>
-        <name>Level</name>
-        <message>
-            <source>Excellent</source>
-            <translation>Hoàn thành xuất sắc nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Good</source>
-            <translation>Hoàn thành tốt nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Satisfactory</source>
-            <translation>Hoàn thành nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Unsatisfactory</source>
-            <translation>Không hoàn thành nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Not classified</source>
-            <translation>Không xếp loại</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <source>KPI Desktop — work log and Decree 335 evaluation</source>
-            <translation>KPI Desktop — nhật ký công việc và đánh giá theo Nghị định 335</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>&amp;Tệp</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>&amp;Thoát</translation>
-        </message>
-        <message>
-            <source>&amp;Language</source>
-            <translation>&amp;Ngôn ngữ</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>Trợ &amp;giúp</translation>
-        </message>
-        <message>
-            <source>&amp;About KPI Desktop</source>
-            <translation>&amp;Giới thiệu KPI Desktop</translation>
-        </message>
-        <message>
-            <source>About KPI Desktop</source>
-            <translation>Giới thiệu KPI Desktop</translation>
-        </message>
-        <message>
-            <source>KPI Desktop records daily work, computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, and works offline.</source>
-            <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, kể cả khi không có mạng.</translation>
-        </message>
-    </context>
-    <context>
-        <name>Maintenance</name>
-        <message>
-            <source>There is no database at {path}.</source>
-            <translation>Không có cơ sở dữ liệu tại {path}.</translation>
-        </message>
-        <message>
-            <source>The database cannot be read: {error}</source>
-            <translation>Không đọc được cơ sở dữ liệu: {error}</translation>
-        </message>
-    </context>
-    <context>
-        <name>MonthPage</name>
-        <message>
-            <source>Month submission</source>
-            <translation>Gửi kết quả tháng</translation>
-        </message>
-        <message>
-            <source>Self-assessment of the month (Form 01)</source>
-            <translation>Tự đánh giá của tháng (Mẫu số 01)</translation>
-        </message>
-        <message>
-            <source>&amp;Month:</source>
-            <translation>&amp;Tháng:</translation>
-        </message>
-        <message>
-            <source>/ {max}</source>
-            <translation>/ {max}</translation>
-        </message>
-        <message>
-            <source>Task results of the month</source>
-            <translation>Kết quả thực hiện nhiệm vụ của tháng</translation>
-        </message>
-        <message>
-            <source>a / b / c:</source>
-            <translation>a / b / c:</translation>
-        </message>
-        <message>
-            <source>Task points (of 70):</source>
-            <translation>Điểm kết quả thực hiện nhiệm vụ (tối đa 70):</translation>
-        </message>
-        <message>
-            <source>General criteria (of 30):</source>
-            <translation>Điểm tiêu chí chung (tối đa 30):</translation>
-        </message>
-        <message>
-            <source>Total:</source>
-            <translation>Tổng điểm:</translation>
-        </message>
-        <message>
-            <source>Indicative level:</source>
-            <translation>Mức tương ứng:</translation>
-        </message>
-        <message>
-            <source>Entries:</source>
-            <translation>Mục nhật ký:</translation>
-        </message>
-        <message>
-            <source>&amp;Save self-scores</source>
-            <translation>&amp;Lưu điểm tự chấm</translation>
-        </message>
-        <message>
-            <source>Submit the month for &amp;review</source>
-            <translation>&amp;Gửi tháng để đánh giá</translation>
-        </message>
-        <message>
-            <source>After submission the self-scores can no longer be changed; your evaluator confirms them.</source>
-            <translation>Sau khi gửi, điểm tự chấm không sửa được nữa; cấp có thẩm quyền đánh giá sẽ xác nhận.</translation>
-        </message>
-        <message>
-            <source>Status of {month}: {status}</source>
-            <translation>Trạng thái tháng {month}: {status}</translation>
-        </message>
-        <message>
-            <source>submitted on {date}</source>
-            <translation>gửi ngày {date}</translation>
-        </message>
-        <message>
-            <source>confirmed general criteria: {points}</source>
-            <translation>điểm tiêu chí chung được xác nhận: {points}</translation>
-        </message>
-        <message>
-            <source>{confirmed} of {n} confirmed</source>
-            <translation>đã xác nhận {confirmed}/{n}</translation>
-        </message>
-        <message>
-            <source>{points} (your self-assessment)</source>
-            <translation>{points} (điểm tự chấm)</translation>
-        </message>
-        <message>
-            <source>insufficient data</source>
-            <translation>chưa đủ dữ liệu</translation>
-        </message>
-        <message>
-            <source>Submit the month</source>
-            <translation>Gửi kết quả tháng</translation>
-        </message>
-        <message>
-            <source>Submit {month} for review? The self-scores can no longer be changed afterwards.</source>
-            <translation>Gửi tháng {month} để đánh giá? Sau khi gửi, điểm tự chấm không sửa được nữa.</translation>
-        </message>
-        <message>
-            <source>The month was submitted for review.</source>
-            <translation>Đã gửi kết quả tháng để đánh giá.</translation>
-        </message>
-        <message>
-            <source>Self-scores saved.</source>
-            <translation>Đã lưu điểm tự chấm.</translation>
-        </message>
-    </context>
-    <context>
-        <name>MonthlyEvaluationPage</name>
-        <message>
-            <source>Monthly evaluation</source>
-            <translation>Đánh giá hằng tháng</translation>
-        </message>
-        <message>
-            <source>Month:</source>
-            <translation>Tháng:</translation>
-        </message>
-        <message>
-            <source>Confirm all submitted self-assessments</source>
-            <translation>Xác nhận tất cả phiếu tự đánh giá đã gửi</translation>
-        </message>
-        <message>
-            <source>Acting evaluator…</source>
-            <translation>Người đánh giá thay…</translation>
-        </message>
-        <message>
-            <source>Let a colleague evaluate your people for a date range (recorded and audited).</source>
-            <translation>Ủy quyền cho đồng nghiệp đánh giá thay trong một khoảng thời gian (được ghi lại và kiểm tra).</translation>
-        </message>
-        <message>
-            <source>Person</source>
-            <translation>Công chức</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>Trạng thái</translation>
-        </message>
-        <message>
-            <source>Self-assessed</source>
-            <translation>Tự chấm</translation>
-        </message>
-        <message>
-            <source>Confirmed</source>
-            <translation>Được xác nhận</translation>
-        </message>
-        <message>
-            <source>Task points</source>
-            <translation>Điểm nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>Tổng điểm</translation>
-        </message>
-        <message>
-            <source>Indicative level</source>
-            <translation>Mức tương ứng</translation>
-        </message>
-        <message>
-            <source>Form 01</source>
-            <translation>Phiếu theo dõi, đánh giá (Mẫu số 01)</translation>
-        </message>
-        <message>
-            <source>General criteria</source>
-            <translation>Tiêu chí chung</translation>
-        </message>
-        <message>
-            <source>Self</source>
-            <translation>Tự chấm</translation>
-        </message>
-        <message>
-            <source>Evaluator</source>
-            <translation>Cấp đánh giá</translation>
-        </message>
-        <message>
-            <source>d — unit performance result (from the staff's scores)</source>
-            <translation>d — kết quả hoạt động của cơ quan, đơn vị (theo điểm của công chức)</translation>
-        </message>
-        <message>
-            <source>đ — capacity to organise implementation</source>
-            <translation>đ — khả năng tổ chức triển khai thực hiện nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>e — capacity to rally and unite staff</source>
-            <translation>e — năng lực tập hợp, đoàn kết</translation>
-        </message>
-        <message>
-            <source>Comment (required when you change the points)</source>
-            <translation>Nhận xét (bắt buộc khi thay đổi điểm)</translation>
-        </message>
-        <message>
-            <source>Confirm and lock the month</source>
-            <translation>Xác nhận và khóa kỳ</translation>
-        </message>
-        <message>
-            <source>Unlock…</source>
-            <translation>Mở khóa…</translation>
-        </message>
-        <message>
-            <source>History</source>
-            <translation>Lịch sử</translation>
-        </message>
-        <message>
-            <source>{name} acts for you {start} – {end}</source>
-            <translation>{name} đánh giá thay từ {start} đến {end}</translation>
-        </message>
-        <message>
-            <source>insufficient data</source>
-            <translation>chưa đủ dữ liệu</translation>
-        </message>
-        <message>
-            <source>a {a} %, b {b} %, c {c} % → task points {tp} of 70</source>
-            <translation>a {a} %, b {b} %, c {c} % → điểm nhiệm vụ {tp}/70</translation>
-        </message>
-        <message>
-            <source>{date}: {action} by {who} {reason}</source>
-            <translation>{date}: {who} {action} {reason}</translation>
-        </message>
-        <message>
-            <source>General criteria: {points} of 30</source>
-            <translation>Tiêu chí chung: {points}/30 điểm</translation>
-        </message>
-        <message>
-            <source>The month of {name} is confirmed and locked.</source>
-            <translation>Đã xác nhận và khóa kỳ tháng của {name}.</translation>
-        </message>
-        <message>
-            <source>Unlock the month</source>
-            <translation>Mở khóa kỳ</translation>
-        </message>
-        <message>
-            <source>Why must this month be reopened? The reason is kept in the audit log.</source>
-            <translation>Vì sao cần mở lại tháng này? Lý do được lưu trong nhật ký kiểm tra.</translation>
-        </message>
-        <message>
-            <source>Acting evaluator</source>
-            <translation>Người đánh giá thay</translation>
-        </message>
-        <message>
-            <source>Acting evaluator recorded.</source>
-            <translation>Đã ghi người đánh giá thay.</translation>
-        </message>
-        <message>
-            <source>{n} months confirmed and locked.</source>
-            <translation>Đã xác nhận và khóa kỳ {n} phiếu.</translation>
-        </message>
-        <message>
-            <source>{n} skipped, e.g. {reason}</source>
-            <translation>Bỏ qua {n} phiếu, ví dụ: {reason}</translation>
-        </message>
-    </context>
-    <context>
-        <name>PassphrasePage</name>
-        <message>
-            <source>The passphrase must have at least {minimum} characters.</source>
-            <translation>Mật khẩu phải có ít nhất {minimum} ký tự.</translation>
-        </message>
-        <message>
-            <source>The two passphrases are not the same: type it again.</source>
-            <translation>Hai mật khẩu không giống nhau: hãy nhập lại.</translation>
-        </message>
-        <message>
-            <source>Your passphrase</source>
-            <translation>Mật khẩu của bạn</translation>
-        </message>
-        <message>
-            <source>It protects your personal key, which signs the work you send to your leader.</source>
-            <translation>Mật khẩu bảo vệ khóa cá nhân của bạn, dùng để ký các kết quả công việc bạn gửi lãnh đạo.</translation>
-        </message>
-        <message>
-            <source>Every demo person's passphrase is "demo". Type a new passphrase of at least {minimum} characters to replace yours, or leave both fields empty to keep "demo".</source>
-            <translation>Mật khẩu của mọi người trong dữ liệu mẫu là "demo". Nhập mật khẩu mới có ít nhất {minimum} ký tự để thay mật khẩu của bạn, hoặc để trống cả hai ô để giữ "demo".</translation>
-        </message>
-        <message>
-            <source>Choose a passphrase of at least {minimum} characters that others cannot guess, and keep it to yourself. If it is forgotten, a new key must be made and published by the agency.</source>
-            <translation>Hãy chọn mật khẩu có ít nhất {minimum} ký tự mà người khác không đoán được, và giữ bí mật. Nếu quên mật khẩu, phải tạo khóa mới và đề nghị cơ quan công bố lại.</translation>
-        </message>
-        <message>
-            <source>You: {name}</source>
-            <translation>Bạn: {name}</translation>
-        </message>
-        <message>
-            <source>&amp;Passphrase:</source>
-            <translation>&amp;Mật khẩu:</translation>
-        </message>
-        <message>
-            <source>&amp;Repeat it:</source>
-            <translation>Nhập &amp;lại:</translation>
-        </message>
-    </context>
-    <context>
-        <name>Period</name>
-        <message>
-            <source>{month}/{year}</source>
-            <translation>{month}/{year}</translation>
-        </message>
-    </context>
-    <context>
-        <name>PersonPage</name>
-        <message>
-            <source>Who are you?</source>
-            <translation>Bạn là ai?</translation>
-        </message>
-        <message>
-            <source>Choose yourself in the list of the organisation's people.</source>
-            <translation>Chọn tên của bạn trong danh sách cán bộ, công chức của cơ quan.</translation>
-        </message>
-        <message>
-            <source>Several people may share this computer: each signs in with their own passphrase.</source>
-            <translation>Nhiều người có thể dùng chung máy tính này: mỗi người đăng nhập bằng mật khẩu riêng.</translation>
-        </message>
-        <message>
-            <source>Search by name…</source>
-            <translation>Tìm theo tên…</translation>
-        </message>
-    </context>
-    <context>
-        <name>Report</name>
-        <message>
-            <source>SOCIALIST REPUBLIC OF VIET NAM</source>
-            <translation>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</translation>
-        </message>
-        <message>
-            <source>Independence - Freedom - Happiness</source>
-            <translation>Độc lập - Tự do - Hạnh phúc</translation>
-        </message>
-        <message>
-            <source>......, day .... month .... year ......</source>
-            <translation>......, ngày .... tháng .... năm ......</translation>
-        </message>
-        <message>
-            <source>(Signature and full name)</source>
-            <translation>(Ký tên, ghi rõ họ tên)</translation>
-        </message>
-        <message>
-            <source>Scoring policy {version}</source>
-            <translation>Chính sách tính điểm {version}</translation>
-        </message>
-        <message>
-            <source>Verification code {code}</source>
-            <translation>Mã kiểm tra {code}</translation>
-        </message>
-        <message>
-            <source>Page {page}/{pages}</source>
-            <translation>Trang {page}/{pages}</translation>
-        </message>
-        <message>
-            <source>Printed by KPI Desktop on {date}</source>
-            <translation>In từ KPI Desktop ngày {date}</translation>
-        </message>
-        <message>
-            <source>Excellent: completed tasks excellently</source>
-            <translation>Hoàn thành xuất sắc nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Good: completed tasks well</source>
-            <translation>Hoàn thành tốt nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Satisfactory: completed tasks</source>
-            <translation>Hoàn thành nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Unsatisfactory: did not complete tasks</source>
-            <translation>Không hoàn thành nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Not classified</source>
-            <translation>Không xếp loại</translation>
-        </message>
-        <message>
-            <source>Excellent</source>
-            <translation>Hoàn thành xuất sắc nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Good</source>
-            <translation>Hoàn thành tốt nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Satisfactory</source>
-            <translation>Hoàn thành nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Unsatisfactory</source>
-            <translation>Không hoàn thành nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>insufficient data</source>
-            <translation>không đủ dữ liệu</translation>
-        </message>
-        <message>
-            <source>not evaluated</source>
-            <translation>chưa đánh giá</translation>
-        </message>
-        <message>
-            <source>fewer than 6 months worked</source>
-            <translation>làm việc dưới 6 tháng</translation>
-        </message>
-        <message>
-            <source>disciplined (Article 20.4)</source>
-            <translation>bị kỷ luật (khoản 4 Điều 20)</translation>
-        </message>
-        <message>
-            <source>January</source>
-            <translation>tháng 01</translation>
-        </message>
-        <message>
-            <source>February</source>
-            <translation>tháng 02</translation>
-        </message>
-        <message>
-            <source>March</source>
-            <translation>tháng 03</translation>
-        </message>
-        <message>
-            <source>April</source>
-            <translation>tháng 04</translation>
-        </message>
-        <message>
-            <source>May</source>
-            <translation>tháng 05</translation>
-        </message>
-        <message>
-            <source>June</source>
-            <translation>tháng 06</translation>
-        </message>
-        <message>
-            <source>July</source>
-            <translation>tháng 07</translation>
-        </message>
-        <message>
-            <source>August</source>
-            <translation>tháng 08</translation>
-        </message>
-        <message>
-            <source>September</source>
-            <translation>tháng 09</translation>
-        </message>
-        <message>
-            <source>October</source>
-            <translation>tháng 10</translation>
-        </message>
-        <message>
-            <source>November</source>
-            <translation>tháng 11</translation>
-        </message>
-        <message>
-            <source>December</source>
-            <translation>tháng 12</translation>
-        </message>
-        <message>
-            <source>quarter {quarter} of {year}</source>
-            <translation>quý {quarter} năm {year}</translation>
-        </message>
-        <message>
-            <source>{month_name} {year}</source>
-            <translation>{month_name} năm {year}</translation>
-        </message>
-        <message>
-            <source>year {year}</source>
-            <translation>năm {year}</translation>
-        </message>
-        <message>
-            <source>Full name:</source>
-            <translation>Họ và tên:</translation>
-        </message>
-        <message>
-            <source>Position, title:</source>
-            <translation>Chức vụ, chức danh:</translation>
-        </message>
-        <message>
-            <source>Work unit:</source>
-            <translation>Đơn vị công tác:</translation>
-        </message>
-        <message>
-            <source>Civil servant monitoring and evaluation form</source>
-            <translation>Phiếu theo dõi, đánh giá công chức</translation>
-        </message>
-        <message>
-            <source>Form No. 01</source>
-            <translation>Mẫu số 01</translation>
-        </message>
-        <message>
-            <source>CIVIL SERVANT MONITORING AND EVALUATION FORM</source>
-            <translation>PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC</translation>
-        </message>
-        <message>
-            <source>(Monitoring and evaluation period: {period})</source>
-            <translation>(Kỳ theo dõi, đánh giá: {period})</translation>
-        </message>
-        <message>
-            <source>I. RESULTS OF MONITORING AND EVALUATION AGAINST THE GENERAL CRITERIA</source>
-            <translation>I. KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THEO TIÊU CHÍ CHUNG</translation>
-        </message>
-        <message>
-            <source>For a quarter the points are the mean of its months (Article 17.3).</source>
-            <translation>Điểm của quý là trung bình cộng điểm các tháng trong quý (khoản 3 Điều 17).</translation>
-        </message>
-        <message>
-            <source>II. SUMMARY OF THE MONITORING AND EVALUATION RESULTS</source>
-            <translation>II. TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC</translation>
-        </message>
-        <message>
-            <source>SELF-ASSESSING CIVIL SERVANT</source>
-            <translation>CÔNG CHỨC TỰ ĐÁNH GIÁ</translation>
-        </message>
-        <message>
-            <source>COMPETENT AUTHORITY
+<context>
+    <name>ActingDialog</name>
+    <message>
+        <source>Acting evaluator</source>
+        <translation>Người đánh giá thay</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Đến ngày</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>The newest good backup is {path}. Restore it now? The damaged file is kept in the backups folder.</source>
+        <translation>Bản sao lưu tốt gần nhất là {path}. Khôi phục ngay? Tệp bị hỏng vẫn được giữ trong thư mục sao lưu.</translation>
+    </message>
+</context>
+<context>
+    <name>AssignmentModel</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Product / work</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>Được giao</translation>
+    </message>
+    <message>
+        <source>Logged</source>
+        <translation>Đã ghi</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Đã xác nhận</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Thời hạn</translation>
+    </message>
+    <message>
+        <source>Overdue: {n} still to be confirmed</source>
+        <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
+    </message>
+</context>
+<context>
+    <name>AssignmentsPage</name>
+    <message>
+        <source>My assignments</source>
+        <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
+        <translation>Nhiệm vụ được giao</translation>
+    </message>
+    <message>
+        <source>What the leader assigned to me</source>
+        <translation>Nhiệm vụ lãnh đạo giao cho tôi</translation>
+    </message>
+    <message>
+        <source>&amp;Month:</source>
+        <translation>&amp;Tháng:</translation>
+    </message>
+    <message>
+        <source>&amp;Log work for this assignment</source>
+        <translation>&amp;Ghi nhật ký cho nhiệm vụ này</translation>
+    </message>
+    <message>
+        <source>Opens the work log with a new entry (Enter)</source>
+        <translation>Mở nhật ký công việc với một mục mới (Enter)</translation>
+    </message>
+    <message>
+        <source>{n} assignments · {done} of {units} standard units confirmed</source>
+        <translation>{n} nhiệm vụ · đã xác nhận {done} trên {units} đơn vị sản phẩm chuẩn</translation>
+    </message>
+    <message>
+        <source>Nothing was assigned to you this month: the month&apos;s score will show “insufficient data”.</source>
+        <translation>Tháng này bạn chưa được giao nhiệm vụ: điểm của tháng sẽ là “chưa đủ dữ liệu”.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditAction</name>
+    <message>
+        <source>confirmed</source>
+        <translation>đã xác nhận</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>đã khóa kỳ</translation>
+    </message>
+    <message>
+        <source>unlocked</source>
+        <translation>đã mở khóa</translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation>đã gửi</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDialog</name>
+    <message>
+        <source>Audit log</source>
+        <translation>Nhật ký kiểm tra</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Thời điểm</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Người thực hiện</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Thao tác</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Bản ghi</translation>
+    </message>
+    <message>
+        <source>Why / details</source>
+        <translation>Lý do / chi tiết</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLog</name>
+    <message>
+        <source>created a work-log entry</source>
+        <translation>tạo mục nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>submitted a work-log entry</source>
+        <translation>gửi mục nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>confirmed an entry</source>
+        <translation>xác nhận một mục</translation>
+    </message>
+    <message>
+        <source>returned an entry</source>
+        <translation>trả lại một mục</translation>
+    </message>
+    <message>
+        <source>recorded a failed quality review</source>
+        <translation>ghi sai sót lớn về nội dung</translation>
+    </message>
+    <message>
+        <source>recorded a delay</source>
+        <translation>ghi chậm tiến độ</translation>
+    </message>
+    <message>
+        <source>recorded an objective cause</source>
+        <translation>ghi nguyên nhân khách quan</translation>
+    </message>
+    <message>
+        <source>reviewed after the time limit</source>
+        <translation>xác nhận quá thời hạn</translation>
+    </message>
+    <message>
+        <source>assigned a task</source>
+        <translation>giao nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>cancelled an assignment</source>
+        <translation>hủy nhiệm vụ đã giao</translation>
+    </message>
+    <message>
+        <source>copied last month&apos;s assignments</source>
+        <translation>sao chép nhiệm vụ tháng trước</translation>
+    </message>
+    <message>
+        <source>confirmed a monthly evaluation</source>
+        <translation>xác nhận phiếu đánh giá tháng</translation>
+    </message>
+    <message>
+        <source>locked a month</source>
+        <translation>khóa kỳ tháng</translation>
+    </message>
+    <message>
+        <source>unlocked a month</source>
+        <translation>mở khóa kỳ tháng</translation>
+    </message>
+    <message>
+        <source>appointed an acting evaluator</source>
+        <translation>ủy quyền người đánh giá thay</translation>
+    </message>
+    <message>
+        <source>recorded a discipline decision</source>
+        <translation>ghi quyết định kỷ luật</translation>
+    </message>
+    <message>
+        <source>recorded a Form 02 self-rating</source>
+        <translation>ghi tự xếp loại (Mẫu số 02)</translation>
+    </message>
+    <message>
+        <source>recorded a classification decision</source>
+        <translation>ghi quyết định xếp loại</translation>
+    </message>
+    <message>
+        <source>replaced a classification decision</source>
+        <translation>thay thế quyết định xếp loại</translation>
+    </message>
+</context>
+<context>
+    <name>Cli</name>
+    <message>
+        <source>KPI Desktop: daily work log and Decree 335 evaluation. Without a command the desktop application starts.</source>
+        <translation>KPI Desktop: nhật ký công việc hằng ngày và đánh giá theo Nghị định 335. Không có lệnh thì ứng dụng máy tính sẽ khởi động.</translation>
+    </message>
+    <message>
+        <source>folder for the database, backups and logs (default: the user data folder)</source>
+        <translation>thư mục chứa cơ sở dữ liệu, bản sao lưu và nhật ký hệ thống (mặc định: thư mục dữ liệu của người dùng)</translation>
+    </message>
+    <message>
+        <source>language of messages: vi or en</source>
+        <translation>ngôn ngữ thông báo: vi hoặc en</translation>
+    </message>
+    <message>
+        <source>start the application, show the main window and exit</source>
+        <translation>khởi động ứng dụng, hiện cửa sổ chính rồi thoát</translation>
+    </message>
+    <message>
+        <source>create the demo organisation</source>
+        <translation>tạo cơ quan mẫu</translation>
+    </message>
+    <message>
+        <source>the date the demo treats as today (default: today)</source>
+        <translation>ngày mà dữ liệu mẫu coi là hôm nay (mặc định: hôm nay)</translation>
+    </message>
+    <message>
+        <source>random seed</source>
+        <translation>hạt giống ngẫu nhiên</translation>
+    </message>
+    <message>
+        <source>work-log entries</source>
+        <translation>mục nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>add a work-log entry</source>
+        <translation>thêm một mục nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>person identifier</source>
+        <translation>mã người</translation>
+    </message>
+    <message>
+        <source>work date</source>
+        <translation>ngày làm việc</translation>
+    </message>
+    <message>
+        <source>catalog item code</source>
+        <translation>mã sản phẩm/công việc trong danh mục</translation>
+    </message>
+    <message>
+        <source>number of products</source>
+        <translation>số lượng sản phẩm</translation>
+    </message>
+    <message>
+        <source>assignment it fulfils (default: ad hoc work)</source>
+        <translation>nhiệm vụ được giao mà mục này thực hiện (mặc định: việc phát sinh)</translation>
+    </message>
+    <message>
+        <source>output document number</source>
+        <translation>số hiệu văn bản đầu ra</translation>
+    </message>
+    <message>
+        <source>output product description</source>
+        <translation>mô tả sản phẩm đầu ra</translation>
+    </message>
+    <message>
+        <source>deadline</source>
+        <translation>thời hạn hoàn thành</translation>
+    </message>
+    <message>
+        <source>completion date</source>
+        <translation>ngày hoàn thành</translation>
+    </message>
+    <message>
+        <source>submit the entry to the leader at once</source>
+        <translation>gửi ngay mục này cho lãnh đạo xác nhận</translation>
+    </message>
+    <message>
+        <source>print the result as JSON</source>
+        <translation>in kết quả dạng JSON</translation>
+    </message>
+    <message>
+        <source>a person&apos;s score for a month</source>
+        <translation>điểm của một người trong một tháng</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>tháng</translation>
+    </message>
+    <message>
+        <source>year-end classification of a unit</source>
+        <translation>xếp loại chất lượng cuối năm của một đơn vị</translation>
+    </message>
+    <message>
+        <source>unit identifier</source>
+        <translation>mã đơn vị</translation>
+    </message>
+    <message>
+        <source>year</source>
+        <translation>năm</translation>
+    </message>
+    <message>
+        <source>back up or restore the database</source>
+        <translation>sao lưu hoặc khôi phục cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <source>list the backups</source>
+        <translation>liệt kê các bản sao lưu</translation>
+    </message>
+    <message>
+        <source>replace the database with this backup</source>
+        <translation>thay cơ sở dữ liệu bằng bản sao lưu này</translation>
+    </message>
+    <message>
+        <source>check the database for damage</source>
+        <translation>kiểm tra cơ sở dữ liệu có bị hỏng không</translation>
+    </message>
+    <message>
+        <source>list the people and units</source>
+        <translation>liệt kê người và đơn vị</translation>
+    </message>
+    <message>
+        <source>print a form or a summary to PDF</source>
+        <translation>in phiếu hoặc bảng tổng hợp ra tệp PDF</translation>
+    </message>
+    <message>
+        <source>language of the PDF: vi or en (default: the message language)</source>
+        <translation>ngôn ngữ của tệp PDF: vi hoặc en (mặc định: ngôn ngữ của thông báo)</translation>
+    </message>
+    <message>
+        <source>the PDF file to write</source>
+        <translation>tệp PDF cần ghi</translation>
+    </message>
+    <message>
+        <source>Form 01 of a month or quarter</source>
+        <translation>Mẫu số 01 của một tháng hoặc một quý</translation>
+    </message>
+    <message>
+        <source>month or quarter</source>
+        <translation>tháng hoặc quý</translation>
+    </message>
+    <message>
+        <source>Form 02 of a year</source>
+        <translation>Mẫu số 02 của một năm</translation>
+    </message>
+    <message>
+        <source>summary of a unit</source>
+        <translation>bảng tổng hợp của một đơn vị</translation>
+    </message>
+    <message>
+        <source>month, quarter or year</source>
+        <translation>tháng, quý hoặc năm</translation>
+    </message>
+    <message>
+        <source>export scores, work logs and results of a period</source>
+        <translation>xuất điểm, nhật ký công việc và kết quả của một kỳ</translation>
+    </message>
+    <message>
+        <source>folder to write the files to</source>
+        <translation>thư mục để ghi các tệp</translation>
+    </message>
+    <message>
+        <source>csv, xlsx or json (repeatable; default: all)</source>
+        <translation>csv, xlsx hoặc json (có thể lặp lại; mặc định: tất cả)</translation>
+    </message>
+    <message>
+        <source>check a printed form&apos;s verification code</source>
+        <translation>kiểm tra mã kiểm tra in trên phiếu</translation>
+    </message>
+    <message>
+        <source>the code printed on the form</source>
+        <translation>mã in trên phiếu</translation>
+    </message>
+    <message>
+        <source>Refused: {reason}</source>
+        <translation>Bị từ chối: {reason}</translation>
+    </message>
+    <message>
+        <source>An unexpected error occurred; the details are above.</source>
+        <translation>Đã xảy ra lỗi ngoài dự kiến; chi tiết ở phía trên.</translation>
+    </message>
+    <message>
+        <source>Demo organisation “{name}” created: {people} people, {entries} work-log entries, months {first} to {last}.</source>
+        <translation>Đã tạo cơ quan mẫu “{name}”: {people} người, {entries} mục nhật ký công việc, từ tháng {first} đến tháng {last}.</translation>
+    </message>
+    <message>
+        <source>Entry {id} saved ({status}).</source>
+        <translation>Đã lưu mục {id} ({status}).</translation>
+    </message>
+    <message>
+        <source>Database restored; the previous file was kept as {path}.</source>
+        <translation>Đã khôi phục cơ sở dữ liệu; tệp trước đó được giữ lại tại {path}.</translation>
+    </message>
+    <message>
+        <source>Backup written: {path}</source>
+        <translation>Đã sao lưu: {path}</translation>
+    </message>
+    <message>
+        <source>The database has problems:</source>
+        <translation>Cơ sở dữ liệu có vấn đề:</translation>
+    </message>
+    <message>
+        <source>The database is intact.</source>
+        <translation>Cơ sở dữ liệu nguyên vẹn.</translation>
+    </message>
+    <message>
+        <source>Written {path} ({pages} pages), verification code {code}.</source>
+        <translation>Đã ghi {path} ({pages} trang), mã kiểm tra {code}.</translation>
+    </message>
+    <message>
+        <source>Written {path}</source>
+        <translation>Đã ghi {path}</translation>
+    </message>
+    <message>
+        <source>the leader&apos;s review</source>
+        <translation>xác nhận của lãnh đạo</translation>
+    </message>
+    <message>
+        <source>the reviewer&apos;s person identifier</source>
+        <translation>mã công chức của người xác nhận</translation>
+    </message>
+    <message>
+        <source>entries waiting for review</source>
+        <translation>các mục chờ xác nhận</translation>
+    </message>
+    <message>
+        <source>confirm entries</source>
+        <translation>xác nhận các mục</translation>
+    </message>
+    <message>
+        <source>entry identifiers</source>
+        <translation>mã các mục nhật ký</translation>
+    </message>
+    <message>
+        <source>return an entry for revision</source>
+        <translation>trả lại một mục để chỉnh sửa</translation>
+    </message>
+    <message>
+        <source>why it is returned</source>
+        <translation>lý do trả lại</translation>
+    </message>
+    <message>
+        <source>entry identifier</source>
+        <translation>mã mục nhật ký</translation>
+    </message>
+    <message>
+        <source>accept a person&apos;s self-assessment and lock the month</source>
+        <translation>chấp nhận phiếu tự đánh giá và khóa kỳ tháng</translation>
+    </message>
+    <message>
+        <source>reopen a locked month</source>
+        <translation>mở khóa một kỳ đã khóa</translation>
+    </message>
+    <message>
+        <source>why the month is reopened</source>
+        <translation>lý do mở khóa kỳ</translation>
+    </message>
+    <message>
+        <source>{n} entries waiting; {late} over the limit of {limit} working days.</source>
+        <translation>{n} mục chờ xác nhận; {late} mục quá {limit} ngày làm việc.</translation>
+    </message>
+    <message>
+        <source>{n} entries confirmed.</source>
+        <translation>Đã xác nhận {n} mục.</translation>
+    </message>
+    <message>
+        <source>Entry {id} returned.</source>
+        <translation>Đã trả lại mục {id}.</translation>
+    </message>
+    <message>
+        <source>Month {period} of {person} confirmed and locked: total {total}.</source>
+        <translation>Đã xác nhận và khóa kỳ {period} của {person}: tổng điểm {total}.</translation>
+    </message>
+    <message>
+        <source>Month {period} of {person} reopened.</source>
+        <translation>Đã mở khóa kỳ {period} của {person}.</translation>
+    </message>
+    <message>
+        <source>whose key signs and opens the bundles (a person id or agency)</source>
+        <translation>khóa của ai dùng để ký và mở gói dữ liệu (mã người hoặc agency)</translation>
+    </message>
+    <message>
+        <source>personal keys on this PC</source>
+        <translation>khóa cá nhân trên máy này</translation>
+    </message>
+    <message>
+        <source>create a person&apos;s key</source>
+        <translation>tạo khóa cho một người</translation>
+    </message>
+    <message>
+        <source>write the enrolment request for the agency here</source>
+        <translation>ghi yêu cầu đăng ký khóa gửi cơ quan vào đây</translation>
+    </message>
+    <message>
+        <source>list the keys on this PC</source>
+        <translation>liệt kê các khóa trên máy này</translation>
+    </message>
+    <message>
+        <source>change a key&apos;s passphrase</source>
+        <translation>đổi mật khẩu của khóa</translation>
+    </message>
+    <message>
+        <source>person identifier (or agency)</source>
+        <translation>mã người (hoặc agency)</translation>
+    </message>
+    <message>
+        <source>agency: publish the key of an enrolment request</source>
+        <translation>cơ quan: công bố khóa của một yêu cầu đăng ký</translation>
+    </message>
+    <message>
+        <source>the enrolment request</source>
+        <translation>yêu cầu đăng ký khóa</translation>
+    </message>
+    <message>
+        <source>agency: revoke a key</source>
+        <translation>cơ quan: thu hồi một khóa</translation>
+    </message>
+    <message>
+        <source>the key&apos;s fingerprint</source>
+        <translation>dấu vân tay của khóa</translation>
+    </message>
+    <message>
+        <source>agency: create the agency&apos;s signing key on this PC</source>
+        <translation>cơ quan: tạo khóa ký của cơ quan trên máy này</translation>
+    </message>
+    <message>
+        <source>the organisation file</source>
+        <translation>tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>set up or update this PC from the agency&apos;s organisation file</source>
+        <translation>thiết lập hoặc cập nhật máy này từ tệp tổ chức của cơ quan</translation>
+    </message>
+    <message>
+        <source>organisation file</source>
+        <translation>tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>agency: start the organisation on an empty agency PC</source>
+        <translation>cơ quan: khởi tạo tổ chức trên máy trống của cơ quan</translation>
+    </message>
+    <message>
+        <source>organisation identifier</source>
+        <translation>mã tổ chức</translation>
+    </message>
+    <message>
+        <source>name (Vietnamese)</source>
+        <translation>tên (tiếng Việt)</translation>
+    </message>
+    <message>
+        <source>short code</source>
+        <translation>mã viết tắt</translation>
+    </message>
+    <message>
+        <source>agency: import a catalog workbook (layout of QĐ 283) as the active version</source>
+        <translation>cơ quan: nhập tệp danh mục sản phẩm/công việc (mẫu QĐ 283) làm phiên bản đang dùng</translation>
+    </message>
+    <message>
+        <source>catalog workbook</source>
+        <translation>tệp danh mục sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>catalog version identifier</source>
+        <translation>mã phiên bản danh mục</translation>
+    </message>
+    <message>
+        <source>catalog version label</source>
+        <translation>tên phiên bản danh mục</translation>
+    </message>
+    <message>
+        <source>agency: import a staff list (CSV or XLSX)</source>
+        <translation>cơ quan: nhập danh sách công chức (CSV hoặc XLSX)</translation>
+    </message>
+    <message>
+        <source>staff list</source>
+        <translation>danh sách công chức</translation>
+    </message>
+    <message>
+        <source>agency: add a scoring policy version (JSON file)</source>
+        <translation>cơ quan: thêm một phiên bản chính sách chấm điểm (tệp JSON)</translation>
+    </message>
+    <message>
+        <source>policy file</source>
+        <translation>tệp chính sách chấm điểm</translation>
+    </message>
+    <message>
+        <source>the day the policy takes effect</source>
+        <translation>ngày chính sách có hiệu lực</translation>
+    </message>
+    <message>
+        <source>agency: sign and write the next version of the organisation file</source>
+        <translation>cơ quan: ký và ghi phiên bản tiếp theo của tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>folder to write the file to</source>
+        <translation>thư mục ghi tệp</translation>
+    </message>
+    <message>
+        <source>import bundles (files, or every bundle in a folder)</source>
+        <translation>nhập gói dữ liệu (tệp, hoặc mọi gói trong một thư mục)</translation>
+    </message>
+    <message>
+        <source>bundle file or folder</source>
+        <translation>tệp gói dữ liệu hoặc thư mục</translation>
+    </message>
+    <message>
+        <source>send and receive bundles</source>
+        <translation>gửi và nhận gói dữ liệu</translation>
+    </message>
+    <message>
+        <source>write everything not yet acknowledged to a folder (USB stick)</source>
+        <translation>ghi mọi thứ chưa được xác nhận đã nhận vào một thư mục (USB)</translation>
+    </message>
+    <message>
+        <source>folder to write the bundles to</source>
+        <translation>thư mục ghi gói dữ liệu</translation>
+    </message>
+    <message>
+        <source>send the outbox to the hub and fetch what is addressed to this PC</source>
+        <translation>gửi hộp thư đi lên máy chủ tiếp nhận và lấy về những gì gửi cho máy này</translation>
+    </message>
+    <message>
+        <source>hub address</source>
+        <translation>địa chỉ máy chủ tiếp nhận</translation>
+    </message>
+    <message>
+        <source>the agency hub</source>
+        <translation>máy chủ tiếp nhận của cơ quan</translation>
+    </message>
+    <message>
+        <source>run the hub (HTTP)</source>
+        <translation>chạy máy chủ tiếp nhận (HTTP)</translation>
+    </message>
+    <message>
+        <source>address to listen on</source>
+        <translation>địa chỉ lắng nghe</translation>
+    </message>
+    <message>
+        <source>port</source>
+        <translation>cổng</translation>
+    </message>
+    <message>
+        <source>SQLAlchemy URL of the hub database (default: this data folder&apos;s database)</source>
+        <translation>URL SQLAlchemy của cơ sở dữ liệu máy chủ tiếp nhận (mặc định: cơ sở dữ liệu của thư mục dữ liệu này)</translation>
+    </message>
+    <message>
+        <source>New passphrase for {owner}: </source>
+        <translation>Mật khẩu mới cho {owner}: </translation>
+    </message>
+    <message>
+        <source>Passphrase for {owner}: </source>
+        <translation>Mật khẩu của {owner}: </translation>
+    </message>
+    <message>
+        <source>Key of {owner} created; fingerprint {fingerprint}.</source>
+        <translation>Đã tạo khóa cho {owner}; dấu vân tay {fingerprint}.</translation>
+    </message>
+    <message>
+        <source>Give {path} to the agency so that it publishes the key.</source>
+        <translation>Hãy chuyển {path} cho cơ quan để cơ quan công bố khóa.</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>đã công bố</translation>
+    </message>
+    <message>
+        <source>waiting for the agency</source>
+        <translation>đang chờ cơ quan</translation>
+    </message>
+    <message>
+        <source>Passphrase of {owner} changed.</source>
+        <translation>Đã đổi mật khẩu của {owner}.</translation>
+    </message>
+    <message>
+        <source>Key {fingerprint} of {owner} enrolled; publish the organisation file to send it out.</source>
+        <translation>Đã đăng ký khóa {fingerprint} của {owner}; hãy phát hành tệp tổ chức để gửi đi.</translation>
+    </message>
+    <message>
+        <source>Key revoked; publish the organisation file to send it out.</source>
+        <translation>Đã thu hồi khóa; hãy phát hành tệp tổ chức để gửi đi.</translation>
+    </message>
+    <message>
+        <source>Agency key created; fingerprint {fingerprint}.</source>
+        <translation>Đã tạo khóa của cơ quan; dấu vân tay {fingerprint}.</translation>
+    </message>
+    <message>
+        <source>Organisation “{name}” created.</source>
+        <translation>Đã tạo tổ chức “{name}”.</translation>
+    </message>
+    <message>
+        <source>Catalog version {version}: {count} items imported.</source>
+        <translation>Phiên bản danh mục {version}: đã nhập {count} sản phẩm/công việc.</translation>
+    </message>
+    <message>
+        <source>Staff list imported: {added} people added, {updated} updated, {units} units and {positions} job positions added, {relations} evaluator relations set.</source>
+        <translation>Đã nhập danh sách công chức: thêm {added} người, cập nhật {updated} người, thêm {units} đơn vị và {positions} vị trí việc làm, thiết lập {relations} quan hệ người đánh giá.</translation>
+    </message>
+    <message>
+        <source>Scoring policy {version} stored; publish the organisation file to send it out.</source>
+        <translation>Đã lưu chính sách chấm điểm {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
+    </message>
+    <message>
+        <source>Organisation version {version} written to {path}.</source>
+        <translation>Đã ghi tệp tổ chức phiên bản {version} vào {path}.</translation>
+    </message>
+    <message>
+        <source>Agency key: {fingerprint}</source>
+        <translation>Khóa của cơ quan: {fingerprint}</translation>
+    </message>
+    <message>
+        <source>Written {path} for {recipient} (number {seq}).</source>
+        <translation>Đã ghi {path} gửi {recipient} (số {seq}).</translation>
+    </message>
+    <message>
+        <source>Nothing to send: everything was acknowledged.</source>
+        <translation>Không có gì để gửi: mọi thứ đã được xác nhận đã nhận.</translation>
+    </message>
+    <message>
+        <source>Sent {sent} bundles to the hub.</source>
+        <translation>Đã gửi {sent} gói dữ liệu lên máy chủ tiếp nhận.</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>KPI Desktop: unexpected error</source>
+        <translation>KPI Desktop: lỗi ngoài dự kiến</translation>
+    </message>
+    <message>
+        <source>Something went wrong that KPI Desktop did not expect. What you saved before is safe; the last action may not have been completed. Please copy or save the details below and send them to your IT staff. They are also in the log file {path}.</source>
+        <translation>Đã xảy ra lỗi mà KPI Desktop không lường trước. Những gì đã lưu trước đó vẫn an toàn; thao tác vừa rồi có thể chưa hoàn tất. Vui lòng sao chép hoặc lưu thông tin chi tiết dưới đây và gửi cho cán bộ phụ trách công nghệ thông tin. Thông tin này cũng có trong tệp nhật ký {path}.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy details</source>
+        <translation>&amp;Sao chép chi tiết</translation>
+    </message>
+    <message>
+        <source>&amp;Save details…</source>
+        <translation>&amp;Lưu chi tiết…</translation>
+    </message>
+    <message>
+        <source>Save the error details</source>
+        <translation>Lưu chi tiết lỗi</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>Tệp văn bản (*.txt)</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopWindow</name>
+    <message>
+        <source>Signed in as {name}.</source>
+        <translation>Đã đăng nhập: {name}.</translation>
+    </message>
+    <message>
+        <source>{page} (Ctrl+{n})</source>
+        <translation>{page} (Ctrl+{n})</translation>
+    </message>
+    <message>
+        <source>The file was written.</source>
+        <translation>Đã ghi tệp.</translation>
+    </message>
+    <message>
+        <source>KPI Desktop — work log and Decree 335 evaluation</source>
+        <translation>KPI Desktop — nhật ký công việc và đánh giá theo Nghị định 335</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Tệp</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Thoát</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>&amp;Đi tới</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Trợ &amp;giúp</translation>
+    </message>
+    <message>
+        <source>&amp;About KPI Desktop</source>
+        <translation>&amp;Giới thiệu KPI Desktop</translation>
+    </message>
+    <message>
+        <source>&amp;Switch user…</source>
+        <translation>Đổi &amp;người dùng…</translation>
+    </message>
+    <message>
+        <source>&amp;Print forms and reports…</source>
+        <translation>&amp;In phiếu và báo cáo…</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Người dùng</translation>
+    </message>
+    <message>
+        <source>  Signed in: {name}</source>
+        <translation>  Đang đăng nhập: {name}</translation>
+    </message>
+    <message>
+        <source>To work as someone else, use File → Switch user…</source>
+        <translation>Để làm việc với tư cách người khác, chọn Tệp → Đổi người dùng…</translation>
+    </message>
+    <message>
+        <source>About KPI Desktop</source>
+        <translation>Giới thiệu KPI Desktop</translation>
+    </message>
+    <message>
+        <source>KPI Desktop records daily work, computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, and works offline.</source>
+        <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, kể cả khi không có mạng.</translation>
+    </message>
+</context>
+<context>
+    <name>DisciplineDialog</name>
+    <message>
+        <source>Record discipline</source>
+        <translation>Ghi kỷ luật</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Hình thức</translation>
+    </message>
+    <message>
+        <source>Decided on</source>
+        <translation>Ngày quyết định</translation>
+    </message>
+    <message>
+        <source>Decision number</source>
+        <translation>Số quyết định</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+</context>
+<context>
+    <name>DisciplineKind</name>
+    <message>
+        <source>reprimand</source>
+        <translation>khiển trách</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>cảnh cáo</translation>
+    </message>
+    <message>
+        <source>salary-step reduction</source>
+        <translation>hạ bậc lương</translation>
+    </message>
+    <message>
+        <source>demotion</source>
+        <translation>giáng chức</translation>
+    </message>
+    <message>
+        <source>removal from post</source>
+        <translation>cách chức</translation>
+    </message>
+    <message>
+        <source>dismissal</source>
+        <translation>buộc thôi việc</translation>
+    </message>
+    <message>
+        <source>expulsion from the party</source>
+        <translation>khai trừ khỏi Đảng</translation>
+    </message>
+    <message>
+        <source>conclusion of a competent authority</source>
+        <translation>kết luận của cơ quan có thẩm quyền</translation>
+    </message>
+    <message>
+        <source>corruption case in a directly managed unit</source>
+        <translation>vụ việc tham nhũng tại đơn vị trực tiếp quản lý</translation>
+    </message>
+</context>
+<context>
+    <name>DistributionChart</name>
+    <message>
+        <source>Distribution of levels</source>
+        <translation>Phân bố mức xếp loại</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <source>{m} min</source>
+        <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text: the pseudo-locale test does not expect those to be translated.</extracomment>
+        <translation>{m} phút</translation>
+    </message>
+    <message>
+        <source>{h} h {m:02d} min</source>
+        <translation>{h} giờ {m:02d} phút</translation>
+    </message>
+</context>
+<context>
+    <name>EntryEditor</name>
+    <message>
+        <source>Catalog &amp;item:</source>
+        <translation>&amp;Sản phẩm/công việc:</translation>
+    </message>
+    <message>
+        <source>&amp;Quantity:</source>
+        <translation>Số &amp;lượng:</translation>
+    </message>
+    <message>
+        <source>&amp;Fulfils:</source>
+        <translation>&amp;Thuộc nhiệm vụ:</translation>
+    </message>
+    <message>
+        <source>Work &amp;date:</source>
+        <translation>&amp;Ngày làm:</translation>
+    </message>
+    <message>
+        <source>Document &amp;number:</source>
+        <translation>Số &amp;văn bản:</translation>
+    </message>
+    <message>
+        <source>Output &amp;product:</source>
+        <translation>Sản phẩm đầu &amp;ra:</translation>
+    </message>
+    <message>
+        <source>Dead&amp;line:</source>
+        <translation>Thời &amp;hạn:</translation>
+    </message>
+    <message>
+        <source>Completed o&amp;n:</source>
+        <translation>Hoàn thành ng&amp;ày:</translation>
+    </message>
+    <message>
+        <source>Evidence file:</source>
+        <translation>Tệp minh chứng:</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Trạng thái:</translation>
+    </message>
+    <message>
+        <source>e.g. 125/UBND-VP</source>
+        <translation>ví dụ 125/UBND-VP</translation>
+    </message>
+    <message>
+        <source>Short description of the result</source>
+        <translation>Mô tả ngắn kết quả</translation>
+    </message>
+    <message>
+        <source>How many products, in the catalog item&apos;s unit</source>
+        <translation>Bao nhiêu sản phẩm, theo đơn vị tính của danh mục</translation>
+    </message>
+    <message>
+        <source>&amp;Reason for change:</source>
+        <translation>&amp;Lý do chỉnh sửa:</translation>
+    </message>
+    <message>
+        <source>Required when you resubmit a returned entry</source>
+        <translation>Bắt buộc khi gửi lại một mục bị trả lại</translation>
+    </message>
+    <message>
+        <source>Attach &amp;file…</source>
+        <translation>Đính &amp;kèm tệp…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <source>Remove the attached file</source>
+        <translation>Bỏ tệp đã đính kèm</translation>
+    </message>
+    <message>
+        <source>The entry has a deadline</source>
+        <translation>Công việc có thời hạn</translation>
+    </message>
+    <message>
+        <source>The work is completed</source>
+        <translation>Công việc đã hoàn thành</translation>
+    </message>
+    <message>
+        <source>&amp;New entry</source>
+        <translation>&amp;Mục mới</translation>
+    </message>
+    <message>
+        <source>Start a new entry (Ctrl+N)</source>
+        <translation>Bắt đầu một mục mới (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>&amp;Save draft</source>
+        <translation>&amp;Lưu nháp</translation>
+    </message>
+    <message>
+        <source>Save now (Ctrl+S); drafts also save themselves</source>
+        <translation>Lưu ngay (Ctrl+S); bản nháp cũng tự động được lưu</translation>
+    </message>
+    <message>
+        <source>Su&amp;bmit</source>
+        <translation>&amp;Gửi</translation>
+    </message>
+    <message>
+        <source>Submit to the leader (Ctrl+Enter); a submitted entry can no longer be changed</source>
+        <translation>Gửi lãnh đạo (Ctrl+Enter); mục đã gửi không thể sửa nữa</translation>
+    </message>
+    <message>
+        <source>&amp;Delete draft</source>
+        <translation>&amp;Xóa bản nháp</translation>
+    </message>
+    <message>
+        <source>Ad hoc work (not assigned)</source>
+        <translation>Nhiệm vụ phát sinh (ngoài kế hoạch)</translation>
+    </message>
+    <message>
+        <source>Work taken over from a colleague</source>
+        <translation>Nhiệm vụ tiếp nhận thêm từ đồng nghiệp</translation>
+    </message>
+    <message>
+        <source>Assigned: {code} {name} — {done}/{qty}, due {deadline}</source>
+        <translation>Được giao: {code} {name} — {done}/{qty}, hạn {deadline}</translation>
+    </message>
+    <message>
+        <source>New entry</source>
+        <translation>Mục mới</translation>
+    </message>
+    <message>
+        <source>new — saved as a draft as soon as it is complete</source>
+        <translation>mới — tự lưu thành bản nháp khi điền đủ</translation>
+    </message>
+    <message>
+        <source>Entry of {date}</source>
+        <translation>Mục ngày {date}</translation>
+    </message>
+    <message>
+        <source>returned by the leader: {reason} — correct it and submit again with a reason</source>
+        <translation>bị lãnh đạo trả lại: {reason} — hãy sửa và gửi lại kèm lý do</translation>
+    </message>
+    <message>
+        <source>submitted (revision {n}) — waiting for the leader</source>
+        <translation>đã gửi (lần {n}) — đang chờ lãnh đạo</translation>
+    </message>
+    <message>
+        <source>confirmed by the leader — read-only</source>
+        <translation>đã được lãnh đạo xác nhận — chỉ xem</translation>
+    </message>
+    <message>
+        <source>draft — saved on this computer, not yet submitted</source>
+        <translation>bản nháp — đã lưu trên máy này, chưa gửi</translation>
+    </message>
+    <message>
+        <source>Attach evidence</source>
+        <translation>Đính kèm minh chứng</translation>
+    </message>
+    <message>
+        <source>Draft saved.</source>
+        <translation>Đã lưu bản nháp.</translation>
+    </message>
+    <message>
+        <source>Changes saved; submit again with a reason.</source>
+        <translation>Đã lưu thay đổi; hãy gửi lại kèm lý do.</translation>
+    </message>
+    <message>
+        <source>Submitted to the leader.</source>
+        <translation>Đã gửi lãnh đạo.</translation>
+    </message>
+</context>
+<context>
+    <name>EntryStatus</name>
+    <message>
+        <source>draft</source>
+        <translation>bản nháp</translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation>đã gửi</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>đã xác nhận</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>bị trả lại</translation>
+    </message>
+</context>
+<context>
+    <name>EntryStatusModel</name>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Product / work</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Số lượng</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Leader&apos;s remarks</source>
+        <translation>Ý kiến của lãnh đạo</translation>
+    </message>
+    <message>
+        <source>returned: {reason}</source>
+        <translation>trả lại: {reason}</translation>
+    </message>
+    <message>
+        <source>failed review ×{n}</source>
+        <translation>không đạt chất lượng ×{n}</translation>
+    </message>
+    <message>
+        <source>late ×{n}</source>
+        <translation>chậm tiến độ ×{n}</translation>
+    </message>
+    <message>
+        <source>ad hoc</source>
+        <translation>phát sinh</translation>
+    </message>
+</context>
+<context>
+    <name>EntryTableModel</name>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Product / work</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Số lượng</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Sản phẩm đầu ra</translation>
+    </message>
+    <message>
+        <source>Norm (h)</source>
+        <translation>Định mức (giờ)</translation>
+    </message>
+    <message>
+        <source>Credited (h)</source>
+        <translation>Được tính (giờ)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>{name} (ad hoc)</source>
+        <translation>{name} (phát sinh)</translation>
+    </message>
+    <message>
+        <source>{status} (revision {n})</source>
+        <translation>{status} (lần {n})</translation>
+    </message>
+    <message>
+        <source>Returned by the leader: {reason}</source>
+        <translation>Lãnh đạo trả lại: {reason}</translation>
+    </message>
+    <message>
+        <source>Time norm {norm}, credited {credited}</source>
+        <translation>Định mức {norm}, được tính {credited}</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>No {kind} with the identifier “{id}”.</source>
+        <translation>Không có {kind} nào có mã “{id}”.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
+        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM (ví dụ 2026-03).</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a year: write four digits, for example 2026.</source>
+        <translation>“{value}” không phải là năm: ghi bốn chữ số, ví dụ 2026.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a date: write it as YYYY-MM-DD (for example 2026-03-15).</source>
+        <translation>“{value}” không phải là ngày: ghi theo dạng YYYY-MM-DD (ví dụ 2026-03-15).</translation>
+    </message>
+    <message>
+        <source>The work date {date} is in the future: work can only be logged once done.</source>
+        <translation>Ngày làm việc {date} ở tương lai: chỉ ghi nhật ký công việc đã làm.</translation>
+    </message>
+    <message>
+        <source>The completion date {completed} is before the work date {date}.</source>
+        <translation>Ngày hoàn thành {completed} trước ngày làm việc {date}.</translation>
+    </message>
+    <message>
+        <source>The quantity must be greater than zero (got {value}).</source>
+        <translation>Số lượng phải lớn hơn 0 (đã nhập {value}).</translation>
+    </message>
+    <message>
+        <source>The catalog item {code} is not in the list of job position “{position}”.</source>
+        <translation>Sản phẩm/công việc {code} không thuộc danh mục của vị trí việc làm “{position}”.</translation>
+    </message>
+    <message>
+        <source>This entry is {status} and can no longer be edited.</source>
+        <translation>Mục này {status} nên không thể sửa nữa.</translation>
+    </message>
+    <message>
+        <source>The period {period} is locked: ask your evaluator to reopen it.</source>
+        <translation>Kỳ {period} đã khóa: đề nghị người đánh giá mở khóa.</translation>
+    </message>
+    <message>
+        <source>General criteria points must be between 0 and 30 (got {value}).</source>
+        <translation>Điểm tiêu chí chung phải từ 0 đến 30 (đã nhập {value}).</translation>
+    </message>
+    <message>
+        <source>The data folder already holds an organisation ({path}); use another folder.</source>
+        <translation>Thư mục dữ liệu đã có một cơ quan ({path}); hãy dùng thư mục khác.</translation>
+    </message>
+    <message>
+        <source>The catalog file cannot be read: sheet “{sheet}”, row {row}: {reason}.</source>
+        <translation>Không đọc được tệp danh mục: trang “{sheet}”, dòng {row}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The assignment {assignment} is for another catalog item than {code}.</source>
+        <translation>Nhiệm vụ được giao {assignment} thuộc sản phẩm/công việc khác, không phải {code}.</translation>
+    </message>
+    <message>
+        <source>A corrected entry needs a reason for the change.</source>
+        <translation>Mục được sửa lại phải ghi rõ lý do sửa.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a number.</source>
+        <translation>“{value}” không phải là số.</translation>
+    </message>
+    <message>
+        <source>{field} cannot be negative (got {value}).</source>
+        <translation>{field} không được âm (đã nhập {value}).</translation>
+    </message>
+    <message>
+        <source>The leader factors d, đ and e can only be 100 % or 50 % (got {value}).</source>
+        <translation>Các tiêu chí d, đ, e của lãnh đạo chỉ nhận 100 % hoặc 50 % (đã nhập {value}).</translation>
+    </message>
+    <message>
+        <source>Ad hoc or taken-over work only counts once it is completed.</source>
+        <translation>Nhiệm vụ phát sinh hoặc tiếp nhận thêm chỉ được tính khi đã hoàn thành.</translation>
+    </message>
+    <message>
+        <source>This record already exists.</source>
+        <translation>Bản ghi này đã tồn tại.</translation>
+    </message>
+    <message>
+        <source>The record refers to something that does not exist.</source>
+        <translation>Bản ghi tham chiếu tới dữ liệu không tồn tại.</translation>
+    </message>
+    <message>
+        <source>The database is busy in another program; try again in a moment.</source>
+        <translation>Cơ sở dữ liệu đang được chương trình khác sử dụng; vui lòng thử lại sau giây lát.</translation>
+    </message>
+    <message>
+        <source>The disk is full: free some space and try again; nothing was saved.</source>
+        <translation>Ổ đĩa đã đầy: hãy giải phóng dung lượng rồi thử lại; chưa có gì được lưu.</translation>
+    </message>
+    <message>
+        <source>The database file is damaged; restore it from a backup.</source>
+        <translation>Tệp cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu.</translation>
+    </message>
+    <message>
+        <source>The database file cannot be written (read-only).</source>
+        <translation>Không ghi được vào tệp cơ sở dữ liệu (chỉ đọc).</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be read, so it was not attached.</source>
+        <translation>Không đọc được tệp {path} nên chưa đính kèm.</translation>
+    </message>
+    <message>
+        <source>The self-score of criterion {code} must be between 0 and {maximum} (got {value}).</source>
+        <translation>Điểm tự chấm của tiêu chí {code} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
+    </message>
+    <message>
+        <source>Give a self-score for criterion {code} before submitting the month.</source>
+        <translation>Hãy tự chấm điểm tiêu chí {code} trước khi gửi tháng.</translation>
+    </message>
+    <message>
+        <source>There is no general criterion {code}.</source>
+        <translation>Không có tiêu chí chung {code}.</translation>
+    </message>
+    <message>
+        <source>The month {period} has already been submitted and can no longer be changed.</source>
+        <translation>Tháng {period} đã được gửi, không thể sửa nữa.</translation>
+    </message>
+    <message>
+        <source>Nobody may confirm, evaluate or classify their own work.</source>
+        <translation>Không ai được tự xác nhận, đánh giá hoặc xếp loại kết quả của chính mình.</translation>
+    </message>
+    <message>
+        <source>Only the evaluator of {person} (or an acting evaluator) may do this.</source>
+        <translation>Chỉ cấp có thẩm quyền đánh giá {person} (hoặc người được ủy quyền) mới được thực hiện việc này.</translation>
+    </message>
+    <message>
+        <source>Please give a reason.</source>
+        <translation>Vui lòng nêu lý do.</translation>
+    </message>
+    <message>
+        <source>This entry is {status}: only submitted entries can be reviewed.</source>
+        <translation>Mục này đang ở trạng thái {status}: chỉ xác nhận được các mục đã gửi.</translation>
+    </message>
+    <message>
+        <source>An objective cause is already recorded for this entry.</source>
+        <translation>Mục này đã được ghi nguyên nhân khách quan.</translation>
+    </message>
+    <message>
+        <source>The deadline {deadline} is before the start of the period {period}.</source>
+        <translation>Thời hạn {deadline} sớm hơn ngày bắt đầu kỳ {period}.</translation>
+    </message>
+    <message>
+        <source>Work was already logged against this assignment; it cannot be cancelled.</source>
+        <translation>Đã có nhật ký công việc cho nhiệm vụ này nên không thể hủy.</translation>
+    </message>
+    <message>
+        <source>The points of criterion {code} must be between 0 and {maximum} (got {value}).</source>
+        <translation>Điểm của tiêu chí {code} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
+    </message>
+    <message>
+        <source>Give points for criterion {code}.</source>
+        <translation>Hãy cho điểm tiêu chí {code}.</translation>
+    </message>
+    <message>
+        <source>{person} has not submitted a self-assessment for {period}: enter the points of each criterion yourself.</source>
+        <translation>{person} chưa gửi phiếu tự đánh giá kỳ {period}: hãy tự nhập điểm từng tiêu chí.</translation>
+    </message>
+    <message>
+        <source>You changed the self-assessed points: add a comment explaining why.</source>
+        <translation>Đồng chí đã thay đổi điểm tự chấm: hãy ghi nhận xét nêu lý do.</translation>
+    </message>
+    <message>
+        <source>The factors đ and e apply only to heads and deputy heads.</source>
+        <translation>Tiêu chí đ và e chỉ áp dụng cho người đứng đầu và cấp phó.</translation>
+    </message>
+    <message>
+        <source>The month {period} of {person} is not locked.</source>
+        <translation>Kỳ {period} của {person} chưa khóa.</translation>
+    </message>
+    <message>
+        <source>The period {period} has not started yet.</source>
+        <translation>Kỳ {period} chưa bắt đầu.</translation>
+    </message>
+    <message>
+        <source>Choose a classification level.</source>
+        <translation>Hãy chọn mức xếp loại.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a kind of discipline.</source>
+        <translation>“{value}” không phải là một hình thức kỷ luật.</translation>
+    </message>
+    <message>
+        <source>This year already has a decision: record a replacement decision instead.</source>
+        <translation>Năm này đã có quyết định xếp loại: hãy ghi quyết định thay thế.</translation>
+    </message>
+    <message>
+        <source>There is no decision to replace yet.</source>
+        <translation>Chưa có quyết định nào để thay thế.</translation>
+    </message>
+    <message>
+        <source>This decision was already replaced by a later one.</source>
+        <translation>Quyết định này đã được thay thế bằng một quyết định sau.</translation>
+    </message>
+    <message>
+        <source>This person is not classified this year (fewer than 6 months worked).</source>
+        <translation>Người này không xếp loại năm nay (công tác dưới 6 tháng).</translation>
+    </message>
+    <message>
+        <source>A disciplined person is rated Unsatisfactory whatever the score.</source>
+        <translation>Người bị kỷ luật được xếp loại Không hoàn thành nhiệm vụ dù điểm bao nhiêu.</translation>
+    </message>
+    <message>
+        <source>The level cannot be higher than the level the scores give.</source>
+        <translation>Mức xếp loại không được cao hơn mức tương ứng với điểm.</translation>
+    </message>
+    <message>
+        <source>The end date {end} is before the start date {start}.</source>
+        <translation>Ngày kết thúc {end} sớm hơn ngày bắt đầu {start}.</translation>
+    </message>
+    <message>
+        <source>There is nobody to delegate: you evaluate nobody on that day.</source>
+        <translation>Không có ai để ủy quyền: ngày đó đồng chí không đánh giá ai.</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be written: check the folder exists and is writable.</source>
+        <translation>Không thể ghi tệp {path}: hãy kiểm tra thư mục có tồn tại và được phép ghi.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not an export format: use csv, xlsx or json.</source>
+        <translation>“{value}” không phải là định dạng xuất: dùng csv, xlsx hoặc json.</translation>
+    </message>
+    <message>
+        <source>The report was cancelled; nothing was written.</source>
+        <translation>Đã hủy lập báo cáo; không có tệp nào được ghi.</translation>
+    </message>
+    <message>
+        <source>The data was written by a newer version of KPI Desktop: please update.</source>
+        <translation>Dữ liệu được tạo bởi phiên bản KPI Desktop mới hơn: vui lòng cập nhật ứng dụng.</translation>
+    </message>
+    <message>
+        <source>The backup {path} is damaged and cannot be restored.</source>
+        <translation>Bản sao lưu {path} bị hỏng, không thể khôi phục.</translation>
+    </message>
+    <message>
+        <source>There is no database at {path}.</source>
+        <translation>Không có cơ sở dữ liệu tại {path}.</translation>
+    </message>
+    <message>
+        <source>The value was refused ({code}).</source>
+        <translation>Giá trị bị từ chối ({code}).</translation>
+    </message>
+    <message>
+        <source>The bundle file is damaged or incomplete (perhaps the USB stick was removed while copying): nothing was imported. Ask the sender to export it again.</source>
+        <translation>Tệp gói dữ liệu bị hỏng hoặc không đầy đủ (có thể USB bị rút ra khi đang chép): không nhập gì. Hãy đề nghị người gửi xuất lại.</translation>
+    </message>
+    <message>
+        <source>The bundle was changed after it was signed ({file}): nothing was imported. Ask the sender to export it again.</source>
+        <translation>Gói dữ liệu bị sửa đổi sau khi ký ({file}): không nhập gì. Hãy đề nghị người gửi xuất lại.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s signature does not match: it was altered or forged. Nothing was imported; ask the sender to export it again.</source>
+        <translation>Chữ ký của gói dữ liệu không khớp: gói đã bị sửa đổi hoặc giả mạo. Không nhập gì; hãy đề nghị người gửi xuất lại.</translation>
+    </message>
+    <message>
+        <source>The bundle is signed by a key this PC does not know ({key}). Nothing was imported; import the agency&apos;s latest organisation file first.</source>
+        <translation>Gói dữ liệu được ký bằng một khóa mà máy này không biết ({key}). Không nhập gì; hãy nhập tệp tổ chức mới nhất của cơ quan trước.</translation>
+    </message>
+    <message>
+        <source>The bundle is signed by a revoked key ({key}). Nothing was imported; the sender needs a new key from the agency.</source>
+        <translation>Gói dữ liệu được ký bằng một khóa đã bị thu hồi ({key}). Không nhập gì; người gửi cần được cơ quan cấp khóa mới.</translation>
+    </message>
+    <message>
+        <source>The signer is not allowed to make this ({kind}); for example, only a person&apos;s evaluator may confirm their work. Nothing was imported.</source>
+        <translation>Người ký không có quyền thực hiện việc này ({kind}); ví dụ, chỉ người đánh giá mới được xác nhận công việc của công chức. Không nhập gì.</translation>
+    </message>
+    <message>
+        <source>This bundle is addressed to {recipient}, whose key is not on this PC or is not the one it was made for. Nothing was imported.</source>
+        <translation>Gói dữ liệu này gửi cho {recipient}, nhưng khóa của người này không có trên máy này hoặc không phải khóa được dùng khi lập gói. Không nhập gì.</translation>
+    </message>
+    <message>
+        <source>This bundle belongs to another organisation ({organisation}). Nothing was imported.</source>
+        <translation>Gói dữ liệu này thuộc tổ chức khác ({organisation}). Không nhập gì.</translation>
+    </message>
+    <message>
+        <source>This organisation file is version {version}, older than version {current} already in use. Nothing was changed.</source>
+        <translation>Tệp tổ chức này là phiên bản {version}, cũ hơn phiên bản {current} đang dùng. Không thay đổi gì.</translation>
+    </message>
+    <message>
+        <source>This organisation file claims version {version}, which is already in use with different content. Nothing was changed; ask the agency.</source>
+        <translation>Tệp tổ chức này ghi phiên bản {version}, nhưng phiên bản đó đang dùng với nội dung khác. Không thay đổi gì; hãy hỏi cơ quan.</translation>
+    </message>
+    <message>
+        <source>The bundle was made by a newer version of KPI Desktop (format {version}). Nothing was imported; please update the software.</source>
+        <translation>Gói dữ liệu được lập bằng phiên bản KPI Desktop mới hơn (định dạng {version}). Không nhập gì; cần cập nhật phần mềm.</translation>
+    </message>
+    <message>
+        <source>The bundle contains an unsafe or unexpected file name ({path}). Nothing was imported.</source>
+        <translation>Gói dữ liệu chứa tên tệp không an toàn hoặc không hợp lệ ({path}). Không nhập gì.</translation>
+    </message>
+    <message>
+        <source>The bundle is too large or unusually compressed ({detail}). Nothing was imported.</source>
+        <translation>Gói dữ liệu quá lớn hoặc bị nén bất thường ({detail}). Không nhập gì.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s content is not valid ({file}: {detail}). Nothing was imported; ask the sender to export it again.</source>
+        <translation>Nội dung gói dữ liệu không hợp lệ ({file}: {detail}). Không nhập gì; hãy đề nghị người gửi xuất lại.</translation>
+    </message>
+    <message>
+        <source>A different bundle with the same identifier {bundle} was imported before. Nothing was imported; report this to the agency.</source>
+        <translation>Trước đây đã nhập một gói dữ liệu khác có cùng mã {bundle}. Không nhập gì; hãy báo cho cơ quan.</translation>
+    </message>
+    <message>
+        <source>A record in the bundle is not signed ({record}). Nothing was imported.</source>
+        <translation>Một bản ghi trong gói dữ liệu chưa được ký ({record}). Không nhập gì.</translation>
+    </message>
+    <message>
+        <source>A record in the bundle has an invalid signature ({record}): it was altered. Nothing was imported.</source>
+        <translation>Một bản ghi trong gói dữ liệu có chữ ký không hợp lệ ({record}): bản ghi đã bị sửa đổi. Không nhập gì.</translation>
+    </message>
+    <message>
+        <source>A record in the bundle differs from the same record already here ({record}). Nothing was imported; report this to the agency.</source>
+        <translation>Một bản ghi trong gói dữ liệu khác với bản ghi cùng mã đã có trên máy ({record}). Không nhập gì; hãy báo cho cơ quan.</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be read: {detail}.</source>
+        <translation>Không đọc được tệp {path}: {detail}.</translation>
+    </message>
+    <message>
+        <source>{owner} already has a key on this PC.</source>
+        <translation>{owner} đã có khóa trên máy này.</translation>
+    </message>
+    <message>
+        <source>There is no key for {owner} on this PC: create one first.</source>
+        <translation>Máy này chưa có khóa của {owner}: hãy tạo khóa trước.</translation>
+    </message>
+    <message>
+        <source>The key of {owner} is locked: sign in with the passphrase first.</source>
+        <translation>Khóa của {owner} đang bị khóa: hãy đăng nhập bằng mật khẩu trước.</translation>
+    </message>
+    <message>
+        <source>The key of {owner} is not published by the agency yet: send the enrolment request and import the next organisation file.</source>
+        <translation>Khóa của {owner} chưa được cơ quan công bố: hãy gửi yêu cầu đăng ký khóa và nhập tệp tổ chức tiếp theo.</translation>
+    </message>
+    <message>
+        <source>The passphrase is wrong.</source>
+        <translation>Mật khẩu không đúng.</translation>
+    </message>
+    <message>
+        <source>The passphrase must have at least {minimum} characters.</source>
+        <translation>Mật khẩu phải có ít nhất {minimum} ký tự.</translation>
+    </message>
+    <message>
+        <source>The stored key of {owner} is damaged; ask the agency to enrol a new key.</source>
+        <translation>Khóa đã lưu của {owner} bị hỏng; hãy đề nghị cơ quan đăng ký khóa mới.</translation>
+    </message>
+    <message>
+        <source>The enrolment request is damaged or not signed by its key.</source>
+        <translation>Yêu cầu đăng ký khóa bị hỏng hoặc không được ký bằng chính khóa đó.</translation>
+    </message>
+    <message>
+        <source>No organisation is set up on this PC: import the agency&apos;s organisation file first.</source>
+        <translation>Máy này chưa thiết lập tổ chức: hãy nhập tệp tổ chức của cơ quan trước.</translation>
+    </message>
+    <message>
+        <source>The bundle could not be written to {path}: {detail}.</source>
+        <translation>Không ghi được gói dữ liệu vào {path}: {detail}.</translation>
+    </message>
+    <message>
+        <source>The hub at {url} cannot be reached ({detail}); the bundles stay in the outbox. Try again later or use a USB stick.</source>
+        <translation>Không kết nối được máy chủ tiếp nhận tại {url} ({detail}); các gói dữ liệu vẫn nằm trong hộp thư đi. Hãy thử lại sau hoặc dùng USB.</translation>
+    </message>
+    <message>
+        <source>The hub refused the request: {detail}.</source>
+        <translation>Máy chủ tiếp nhận từ chối yêu cầu: {detail}.</translation>
+    </message>
+    <message>
+        <source>The hub cannot use the database {url}: only SQLite files are supported for now.</source>
+        <translation>Máy chủ tiếp nhận không dùng được cơ sở dữ liệu {url}: hiện chỉ hỗ trợ tệp SQLite.</translation>
+    </message>
+    <message>
+        <source>The scoring policy file is not valid: {reason}.</source>
+        <translation>Tệp chính sách chấm điểm không hợp lệ: {reason}.</translation>
+    </message>
+    <message>
+        <source>The staff list cannot be read: row {row}: {reason}.</source>
+        <translation>Không đọc được danh sách công chức: dòng {row}: {reason}.</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationStatus</name>
+    <message>
+        <source>open</source>
+        <translation>đang mở</translation>
+    </message>
+    <message>
+        <source>submitted for review</source>
+        <translation>đã gửi chờ đánh giá</translation>
+    </message>
+    <message>
+        <source>confirmed by the evaluator</source>
+        <translation>đã được cấp đánh giá xác nhận</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>đã khóa kỳ</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralCriteria</name>
+    <message>
+        <source>I. Political quality, ethics, public-service culture; discipline</source>
+        <translation>I. Phẩm chất chính trị, phẩm chất đạo đức, văn hóa thực thi công vụ và ý thức kỷ luật, kỷ cương</translation>
+    </message>
+    <message>
+        <source>II. Professional capacity, meeting the tasks, responsibility, service and cooperation</source>
+        <translation>II. Năng lực chuyên môn, khả năng đáp ứng nhiệm vụ, tinh thần trách nhiệm, thái độ phục vụ và phối hợp</translation>
+    </message>
+    <message>
+        <source>III. Innovation, creativity, daring to think, act and take responsibility</source>
+        <translation>III. Năng lực đổi mới, sáng tạo, dám nghĩ, dám làm, dám chịu trách nhiệm</translation>
+    </message>
+    <message>
+        <source>Political quality, ethics and public-service culture</source>
+        <translation>Phẩm chất chính trị, phẩm chất đạo đức, văn hóa thực thi công vụ</translation>
+    </message>
+    <message>
+        <source>Discipline and order in public service</source>
+        <translation>Ý thức kỷ luật, kỷ cương trong thực thi công vụ</translation>
+    </message>
+    <message>
+        <source>Professional capacity required by the job position</source>
+        <translation>Năng lực chuyên môn, nghiệp vụ theo yêu cầu của vị trí việc làm</translation>
+    </message>
+    <message>
+        <source>Meeting routine and ad hoc tasks</source>
+        <translation>Khả năng đáp ứng yêu cầu thực thi nhiệm vụ thường xuyên, đột xuất</translation>
+    </message>
+    <message>
+        <source>Sense of responsibility in public service</source>
+        <translation>Tinh thần trách nhiệm trong thực thi công vụ</translation>
+    </message>
+    <message>
+        <source>Attitude towards citizens and businesses; cooperation with colleagues</source>
+        <translation>Thái độ phục vụ người dân, doanh nghiệp và khả năng phối hợp với đồng nghiệp</translation>
+    </message>
+    <message>
+        <source>Breakthrough, creative products or solutions with real value</source>
+        <translation>Có sản phẩm, giải pháp đột phá, sáng tạo đem lại giá trị thiết thực</translation>
+    </message>
+    <message>
+        <source>Ready for especially important, urgent, complex or difficult tasks</source>
+        <translation>Sẵn sàng nhận nhiệm vụ đặc biệt quan trọng, đột xuất, phức tạp, khó khăn</translation>
+    </message>
+    <message>
+        <source>Takes responsibility for results, admits and corrects mistakes</source>
+        <translation>Chịu trách nhiệm trước kết quả công việc, nhận sai sót và khắc phục</translation>
+    </message>
+    <message>
+        <source>Decides within own authority; pioneers new tasks</source>
+        <translation>Chủ động quyết định trong phạm vi thẩm quyền; tiên phong với nhiệm vụ mới</translation>
+    </message>
+    <message>
+        <source>Follows the Party&apos;s guidelines and the State&apos;s laws; firm political stance; honest, modest and simple way of life; no corruption, waste or bureaucracy; solidarity; correct, professional conduct at work; self-criticism and correction of shortcomings.</source>
+        <translation>Chấp hành nghiêm đường lối, chủ trương của Đảng, chính sách, pháp luật của Nhà nước; bản lĩnh chính trị vững vàng; lối sống trong sáng, trung thực, khiêm tốn, giản dị; không tham nhũng, lãng phí, quan liêu; đoàn kết; thái độ đúng mực, phong cách làm việc chuyên nghiệp; tự phê bình, tự sửa khuyết điểm.</translation>
+    </message>
+    <message>
+        <source>Follows the organisation&apos;s assignments and the rules of the office; declares assets and income as required; reports fully, honestly and accurately to superiors when asked.</source>
+        <translation>Chấp hành sự phân công của tổ chức và nội quy, quy chế của cơ quan; kê khai, công khai tài sản, thu nhập theo quy định; báo cáo cấp trên đầy đủ, trung thực, chính xác khi được yêu cầu.</translation>
+    </message>
+    <message>
+        <source>Thorough knowledge of the assigned field, its laws and procedures; keeps knowledge up to date; works independently and in teams; uses information technology well.</source>
+        <translation>Có kiến thức sâu, toàn diện về lĩnh vực được phân công, hiểu quy định pháp luật và quy trình nghiệp vụ; thường xuyên cập nhật kiến thức; xử lý công việc độc lập và làm việc nhóm hiệu quả; sử dụng thành thạo công nghệ thông tin.</translation>
+    </message>
+    <message>
+        <source>Routine tasks: handles planned work with stable quality. Ad hoc tasks: proposes solutions and reacts quickly and accurately to new demands.</source>
+        <translation>Nhiệm vụ thường xuyên: xử lý công việc theo kế hoạch với chất lượng ổn định. Nhiệm vụ đột xuất: chủ động đề xuất giải pháp, phản ứng nhanh, chính xác với yêu cầu mới.</translation>
+    </message>
+    <message>
+        <source>Responsible in research, proposals and advice; seeks information and adapts; applies new knowledge and technology; cooperates well.</source>
+        <translation>Có trách nhiệm trong nghiên cứu, đề xuất, tham mưu; chủ động tiếp cận thông tin và điều chỉnh cách làm; ứng dụng kiến thức, công nghệ mới; phối hợp tốt.</translation>
+    </message>
+    <message>
+        <source>Citizens and businesses rate the service as professional, clear and transparent; positions without public contact: cooperative and effective in joint procedures.</source>
+        <translation>Được người dân, doanh nghiệp đánh giá tích cực về tính chuyên nghiệp, rõ ràng, minh bạch; với vị trí không tiếp xúc trực tiếp: hợp tác, phối hợp hiệu quả trong xử lý liên thông.</translation>
+    </message>
+    <message>
+        <source>Has breakthrough, creative products or solutions that bring practical value and improve the unit&apos;s results.</source>
+        <translation>Có sản phẩm, giải pháp đột phá, sáng tạo đem lại giá trị, hiệu quả thiết thực, tác động tích cực đến kết quả của cơ quan, đơn vị.</translation>
+    </message>
+    <message>
+        <source>Ready to take part in especially important political tasks and in urgent, complex or difficult work.</source>
+        <translation>Sẵn sàng tham gia nhiệm vụ chính trị đặc biệt quan trọng, nhiệm vụ đột xuất, phức tạp hoặc trong điều kiện khó khăn.</translation>
+    </message>
+    <message>
+        <source>Answers for the results of the work; owns mistakes and has clear, concrete measures to correct them.</source>
+        <translation>Chịu trách nhiệm trước kết quả công việc; chủ động nhận trách nhiệm khi có sai sót và có biện pháp khắc phục rõ ràng, cụ thể.</translation>
+    </message>
+    <message>
+        <source>Takes decisions within own authority without avoiding them; leads the way in new tasks.</source>
+        <translation>Chủ động đưa ra quyết định trong phạm vi thẩm quyền, không né tránh; tiên phong thực hiện những nhiệm vụ mới.</translation>
+    </message>
+</context>
+<context>
+    <name>ItemPicker</name>
+    <message>
+        <source>Group {group} · coefficient {coefficient} · time norm {norm}</source>
+        <translation>Nhóm {group} · hệ số quy đổi {coefficient} · định mức thời gian {norm}</translation>
+    </message>
+    <message>
+        <source>Search the catalog: code or name, e.g. “xu ly don”</source>
+        <translation>Tìm trong danh mục: mã hoặc tên, ví dụ “xu ly don”</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>Toàn bộ danh mục</translation>
+    </message>
+    <message>
+        <source>Also show items outside your job position</source>
+        <translation>Hiện cả các mục ngoài vị trí việc làm của bạn</translation>
+    </message>
+    <message>
+        <source>↓ to move into the list, Enter to choose</source>
+        <translation>↓ để vào danh sách, Enter để chọn</translation>
+    </message>
+    <message>
+        <source>No item chosen yet.</source>
+        <translation>Chưa chọn sản phẩm/công việc.</translation>
+    </message>
+    <message>
+        <source>Enter to choose:</source>
+        <translation>Enter để chọn:</translation>
+    </message>
+</context>
+<context>
+    <name>Kinds</name>
+    <message>
+        <source>person</source>
+        <translation>người</translation>
+    </message>
+    <message>
+        <source>unit</source>
+        <translation>đơn vị</translation>
+    </message>
+    <message>
+        <source>catalog item</source>
+        <translation>sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>assignment</source>
+        <translation>nhiệm vụ được giao</translation>
+    </message>
+    <message>
+        <source>work-log entry</source>
+        <translation>mục nhật ký công việc</translation>
+    </message>
+</context>
+<context>
+    <name>LanguagePage</name>
+    <message>
+        <source>Welcome to KPI Desktop</source>
+        <translation>Chào mừng đến với KPI Desktop</translation>
+    </message>
+    <message>
+        <source>Choose the language of the application.</source>
+        <translation>Chọn ngôn ngữ của ứng dụng.</translation>
+    </message>
+    <message>
+        <source>KPI Desktop records your daily work and computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, without the Internet. You can change the language later in the Language menu.</source>
+        <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, không cần Internet. Bạn có thể đổi ngôn ngữ sau trong trình đơn Ngôn ngữ.</translation>
+    </message>
+</context>
+<context>
+    <name>LeaderAssignmentsPage</name>
+    <message>
+        <source>Assignments</source>
+        <translation>Giao nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>Tháng:</translation>
+    </message>
+    <message>
+        <source>Copy last month&apos;s assignments</source>
+        <translation>Sao chép nhiệm vụ tháng trước</translation>
+    </message>
+    <message>
+        <source>Copies every person&apos;s assignments of the previous month; people who already have assignments this month are left as they are.</source>
+        <translation>Sao chép nhiệm vụ tháng trước của từng người; người đã được giao nhiệm vụ trong tháng này được giữ nguyên.</translation>
+    </message>
+    <message>
+        <source>Assigned vs completed (converted units)</source>
+        <translation>Được giao và đã hoàn thành (đơn vị quy đổi)</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>Số nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>Được giao</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Đã hoàn thành</translation>
+    </message>
+    <message>
+        <source>Completed %</source>
+        <translation>Tỷ lệ hoàn thành</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Product / work</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Số lượng</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Thời hạn</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Đã xác nhận</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Chờ xác nhận</translation>
+    </message>
+    <message>
+        <source>Assign a task</source>
+        <translation>Giao nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Catalog item</source>
+        <translation>Sản phẩm/công việc trong danh mục</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Thời hạn hoàn thành</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>Giao</translation>
+    </message>
+    <message>
+        <source>Cancel the selected assignment</source>
+        <translation>Hủy nhiệm vụ đang chọn</translation>
+    </message>
+    <message>
+        <source>Assignments of {name} for {month}</source>
+        <translation>Nhiệm vụ giao cho {name} tháng {month}</translation>
+    </message>
+    <message>
+        <source>Task assigned.</source>
+        <translation>Đã giao nhiệm vụ.</translation>
+    </message>
+    <message>
+        <source>{n} assignments copied for {people} people; {skipped} people skipped.</source>
+        <translation>Đã sao chép {n} nhiệm vụ cho {people} người; bỏ qua {skipped} người.</translation>
+    </message>
+</context>
+<context>
+    <name>LeaderEvaluationStatus</name>
+    <message>
+        <source>open</source>
+        <translation>đang mở</translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation>đã gửi</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>đã xác nhận</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>đã khóa kỳ</translation>
+    </message>
+</context>
+<context>
+    <name>LeaderReasonDialog</name>
+    <message>
+        <source>Choose a ready-made reason…</source>
+        <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text.</extracomment>
+        <translation>Chọn lý do có sẵn…</translation>
+    </message>
+</context>
+<context>
+    <name>Level</name>
+    <message>
+        <source>Excellent</source>
+        <translation>Hoàn thành xuất sắc nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>Hoàn thành tốt nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Satisfactory</source>
+        <translation>Hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Unsatisfactory</source>
+        <translation>Không hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Not classified</source>
+        <translation>Không xếp loại</translation>
+    </message>
+</context>
+<context>
+    <name>Maintenance</name>
+    <message>
+        <source>There is no database at {path}.</source>
+        <translation>Không có cơ sở dữ liệu tại {path}.</translation>
+    </message>
+    <message>
+        <source>The database cannot be read: {error}</source>
+        <translation>Không đọc được cơ sở dữ liệu: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>MonthPage</name>
+    <message>
+        <source>Month submission</source>
+        <translation>Gửi kết quả tháng</translation>
+    </message>
+    <message>
+        <source>Self-assessment of the month (Form 01)</source>
+        <translation>Tự đánh giá của tháng (Mẫu số 01)</translation>
+    </message>
+    <message>
+        <source>&amp;Month:</source>
+        <translation>&amp;Tháng:</translation>
+    </message>
+    <message>
+        <source>/ {max}</source>
+        <translation>/ {max}</translation>
+    </message>
+    <message>
+        <source>Task results of the month</source>
+        <translation>Kết quả thực hiện nhiệm vụ của tháng</translation>
+    </message>
+    <message>
+        <source>a / b / c:</source>
+        <translation>a / b / c:</translation>
+    </message>
+    <message>
+        <source>Task points (of 70):</source>
+        <translation>Điểm kết quả thực hiện nhiệm vụ (tối đa 70):</translation>
+    </message>
+    <message>
+        <source>General criteria (of 30):</source>
+        <translation>Điểm tiêu chí chung (tối đa 30):</translation>
+    </message>
+    <message>
+        <source>Total:</source>
+        <translation>Tổng điểm:</translation>
+    </message>
+    <message>
+        <source>Indicative level:</source>
+        <translation>Mức tương ứng:</translation>
+    </message>
+    <message>
+        <source>Entries:</source>
+        <translation>Mục nhật ký:</translation>
+    </message>
+    <message>
+        <source>&amp;Save self-scores</source>
+        <translation>&amp;Lưu điểm tự chấm</translation>
+    </message>
+    <message>
+        <source>Submit the month for &amp;review</source>
+        <translation>&amp;Gửi tháng để đánh giá</translation>
+    </message>
+    <message>
+        <source>After submission the self-scores can no longer be changed; your evaluator confirms them.</source>
+        <translation>Sau khi gửi, điểm tự chấm không sửa được nữa; cấp có thẩm quyền đánh giá sẽ xác nhận.</translation>
+    </message>
+    <message>
+        <source>Status of {month}: {status}</source>
+        <translation>Trạng thái tháng {month}: {status}</translation>
+    </message>
+    <message>
+        <source>submitted on {date}</source>
+        <translation>gửi ngày {date}</translation>
+    </message>
+    <message>
+        <source>confirmed general criteria: {points}</source>
+        <translation>điểm tiêu chí chung được xác nhận: {points}</translation>
+    </message>
+    <message>
+        <source>{confirmed} of {n} confirmed</source>
+        <translation>đã xác nhận {confirmed}/{n}</translation>
+    </message>
+    <message>
+        <source>{points} (your self-assessment)</source>
+        <translation>{points} (điểm tự chấm)</translation>
+    </message>
+    <message>
+        <source>insufficient data</source>
+        <translation>chưa đủ dữ liệu</translation>
+    </message>
+    <message>
+        <source>Submit the month</source>
+        <translation>Gửi kết quả tháng</translation>
+    </message>
+    <message>
+        <source>Submit {month} for review? The self-scores can no longer be changed afterwards.</source>
+        <translation>Gửi tháng {month} để đánh giá? Sau khi gửi, điểm tự chấm không sửa được nữa.</translation>
+    </message>
+    <message>
+        <source>The month was submitted for review.</source>
+        <translation>Đã gửi kết quả tháng để đánh giá.</translation>
+    </message>
+    <message>
+        <source>Self-scores saved.</source>
+        <translation>Đã lưu điểm tự chấm.</translation>
+    </message>
+</context>
+<context>
+    <name>MonthlyEvaluationPage</name>
+    <message>
+        <source>Monthly evaluation</source>
+        <translation>Đánh giá hằng tháng</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>Tháng:</translation>
+    </message>
+    <message>
+        <source>Confirm all submitted self-assessments</source>
+        <translation>Xác nhận tất cả phiếu tự đánh giá đã gửi</translation>
+    </message>
+    <message>
+        <source>Acting evaluator…</source>
+        <translation>Người đánh giá thay…</translation>
+    </message>
+    <message>
+        <source>Let a colleague evaluate your people for a date range (recorded and audited).</source>
+        <translation>Ủy quyền cho đồng nghiệp đánh giá thay trong một khoảng thời gian (được ghi lại và kiểm tra).</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Self-assessed</source>
+        <translation>Tự chấm</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Được xác nhận</translation>
+    </message>
+    <message>
+        <source>Task points</source>
+        <translation>Điểm nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Tổng điểm</translation>
+    </message>
+    <message>
+        <source>Indicative level</source>
+        <translation>Mức tương ứng</translation>
+    </message>
+    <message>
+        <source>Form 01</source>
+        <translation>Phiếu theo dõi, đánh giá (Mẫu số 01)</translation>
+    </message>
+    <message>
+        <source>General criteria</source>
+        <translation>Tiêu chí chung</translation>
+    </message>
+    <message>
+        <source>Self</source>
+        <translation>Tự chấm</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Cấp đánh giá</translation>
+    </message>
+    <message>
+        <source>d — unit performance result (from the staff&apos;s scores)</source>
+        <translation>d — kết quả hoạt động của cơ quan, đơn vị (theo điểm của công chức)</translation>
+    </message>
+    <message>
+        <source>đ — capacity to organise implementation</source>
+        <translation>đ — khả năng tổ chức triển khai thực hiện nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>e — capacity to rally and unite staff</source>
+        <translation>e — năng lực tập hợp, đoàn kết</translation>
+    </message>
+    <message>
+        <source>Comment (required when you change the points)</source>
+        <translation>Nhận xét (bắt buộc khi thay đổi điểm)</translation>
+    </message>
+    <message>
+        <source>Confirm and lock the month</source>
+        <translation>Xác nhận và khóa kỳ</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>Mở khóa…</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
+    </message>
+    <message>
+        <source>{name} acts for you {start} – {end}</source>
+        <translation>{name} đánh giá thay từ {start} đến {end}</translation>
+    </message>
+    <message>
+        <source>insufficient data</source>
+        <translation>chưa đủ dữ liệu</translation>
+    </message>
+    <message>
+        <source>a {a} %, b {b} %, c {c} % → task points {tp} of 70</source>
+        <translation>a {a} %, b {b} %, c {c} % → điểm nhiệm vụ {tp}/70</translation>
+    </message>
+    <message>
+        <source>{date}: {action} by {who} {reason}</source>
+        <translation>{date}: {who} {action} {reason}</translation>
+    </message>
+    <message>
+        <source>General criteria: {points} of 30</source>
+        <translation>Tiêu chí chung: {points}/30 điểm</translation>
+    </message>
+    <message>
+        <source>The month of {name} is confirmed and locked.</source>
+        <translation>Đã xác nhận và khóa kỳ tháng của {name}.</translation>
+    </message>
+    <message>
+        <source>Unlock the month</source>
+        <translation>Mở khóa kỳ</translation>
+    </message>
+    <message>
+        <source>Why must this month be reopened? The reason is kept in the audit log.</source>
+        <translation>Vì sao cần mở lại tháng này? Lý do được lưu trong nhật ký kiểm tra.</translation>
+    </message>
+    <message>
+        <source>Acting evaluator</source>
+        <translation>Người đánh giá thay</translation>
+    </message>
+    <message>
+        <source>Acting evaluator recorded.</source>
+        <translation>Đã ghi người đánh giá thay.</translation>
+    </message>
+    <message>
+        <source>{n} months confirmed and locked.</source>
+        <translation>Đã xác nhận và khóa kỳ {n} phiếu.</translation>
+    </message>
+    <message>
+        <source>{n} skipped, e.g. {reason}</source>
+        <translation>Bỏ qua {n} phiếu, ví dụ: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>PassphrasePage</name>
+    <message>
+        <source>The passphrase must have at least {minimum} characters.</source>
+        <translation>Mật khẩu phải có ít nhất {minimum} ký tự.</translation>
+    </message>
+    <message>
+        <source>The two passphrases are not the same: type it again.</source>
+        <translation>Hai mật khẩu không giống nhau: hãy nhập lại.</translation>
+    </message>
+    <message>
+        <source>Your passphrase</source>
+        <translation>Mật khẩu của bạn</translation>
+    </message>
+    <message>
+        <source>It protects your personal key, which signs the work you send to your leader.</source>
+        <translation>Mật khẩu bảo vệ khóa cá nhân của bạn, dùng để ký các kết quả công việc bạn gửi lãnh đạo.</translation>
+    </message>
+    <message>
+        <source>Every demo person&apos;s passphrase is &quot;demo&quot;. Type a new passphrase of at least {minimum} characters to replace yours, or leave both fields empty to keep &quot;demo&quot;.</source>
+        <translation>Mật khẩu của mọi người trong dữ liệu mẫu là &quot;demo&quot;. Nhập mật khẩu mới có ít nhất {minimum} ký tự để thay mật khẩu của bạn, hoặc để trống cả hai ô để giữ &quot;demo&quot;.</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase of at least {minimum} characters that others cannot guess, and keep it to yourself. If it is forgotten, a new key must be made and published by the agency.</source>
+        <translation>Hãy chọn mật khẩu có ít nhất {minimum} ký tự mà người khác không đoán được, và giữ bí mật. Nếu quên mật khẩu, phải tạo khóa mới và đề nghị cơ quan công bố lại.</translation>
+    </message>
+    <message>
+        <source>You: {name}</source>
+        <translation>Bạn: {name}</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat it:</source>
+        <translation>Nhập &amp;lại:</translation>
+    </message>
+</context>
+<context>
+    <name>Period</name>
+    <message>
+        <source>{month}/{year}</source>
+        <translation>{month}/{year}</translation>
+    </message>
+</context>
+<context>
+    <name>PersonPage</name>
+    <message>
+        <source>Who are you?</source>
+        <translation>Bạn là ai?</translation>
+    </message>
+    <message>
+        <source>Choose yourself in the list of the organisation&apos;s people.</source>
+        <translation>Chọn tên của bạn trong danh sách cán bộ, công chức của cơ quan.</translation>
+    </message>
+    <message>
+        <source>Several people may share this computer: each signs in with their own passphrase.</source>
+        <translation>Nhiều người có thể dùng chung máy tính này: mỗi người đăng nhập bằng mật khẩu riêng.</translation>
+    </message>
+    <message>
+        <source>Search by name…</source>
+        <translation>Tìm theo tên…</translation>
+    </message>
+</context>
+<context>
+    <name>Report</name>
+    <message>
+        <source>SOCIALIST REPUBLIC OF VIET NAM</source>
+        <translation>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</translation>
+    </message>
+    <message>
+        <source>Independence - Freedom - Happiness</source>
+        <translation>Độc lập - Tự do - Hạnh phúc</translation>
+    </message>
+    <message>
+        <source>......, day .... month .... year ......</source>
+        <translation>......, ngày .... tháng .... năm ......</translation>
+    </message>
+    <message>
+        <source>(Signature and full name)</source>
+        <translation>(Ký tên, ghi rõ họ tên)</translation>
+    </message>
+    <message>
+        <source>Scoring policy {version}</source>
+        <translation>Chính sách tính điểm {version}</translation>
+    </message>
+    <message>
+        <source>Verification code {code}</source>
+        <translation>Mã kiểm tra {code}</translation>
+    </message>
+    <message>
+        <source>Page {page}/{pages}</source>
+        <translation>Trang {page}/{pages}</translation>
+    </message>
+    <message>
+        <source>Printed by KPI Desktop on {date}</source>
+        <translation>In từ KPI Desktop ngày {date}</translation>
+    </message>
+    <message>
+        <source>Excellent: completed tasks excellently</source>
+        <translation>Hoàn thành xuất sắc nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Good: completed tasks well</source>
+        <translation>Hoàn thành tốt nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Satisfactory: completed tasks</source>
+        <translation>Hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Unsatisfactory: did not complete tasks</source>
+        <translation>Không hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Not classified</source>
+        <translation>Không xếp loại</translation>
+    </message>
+    <message>
+        <source>Excellent</source>
+        <translation>Hoàn thành xuất sắc nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>Hoàn thành tốt nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Satisfactory</source>
+        <translation>Hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Unsatisfactory</source>
+        <translation>Không hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>insufficient data</source>
+        <translation>không đủ dữ liệu</translation>
+    </message>
+    <message>
+        <source>not evaluated</source>
+        <translation>chưa đánh giá</translation>
+    </message>
+    <message>
+        <source>fewer than 6 months worked</source>
+        <translation>làm việc dưới 6 tháng</translation>
+    </message>
+    <message>
+        <source>disciplined (Article 20.4)</source>
+        <translation>bị kỷ luật (khoản 4 Điều 20)</translation>
+    </message>
+    <message>
+        <source>January</source>
+        <translation>tháng 01</translation>
+    </message>
+    <message>
+        <source>February</source>
+        <translation>tháng 02</translation>
+    </message>
+    <message>
+        <source>March</source>
+        <translation>tháng 03</translation>
+    </message>
+    <message>
+        <source>April</source>
+        <translation>tháng 04</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>tháng 05</translation>
+    </message>
+    <message>
+        <source>June</source>
+        <translation>tháng 06</translation>
+    </message>
+    <message>
+        <source>July</source>
+        <translation>tháng 07</translation>
+    </message>
+    <message>
+        <source>August</source>
+        <translation>tháng 08</translation>
+    </message>
+    <message>
+        <source>September</source>
+        <translation>tháng 09</translation>
+    </message>
+    <message>
+        <source>October</source>
+        <translation>tháng 10</translation>
+    </message>
+    <message>
+        <source>November</source>
+        <translation>tháng 11</translation>
+    </message>
+    <message>
+        <source>December</source>
+        <translation>tháng 12</translation>
+    </message>
+    <message>
+        <source>quarter {quarter} of {year}</source>
+        <translation>quý {quarter} năm {year}</translation>
+    </message>
+    <message>
+        <source>{month_name} {year}</source>
+        <translation>{month_name} năm {year}</translation>
+    </message>
+    <message>
+        <source>year {year}</source>
+        <translation>năm {year}</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Họ và tên:</translation>
+    </message>
+    <message>
+        <source>Position, title:</source>
+        <translation>Chức vụ, chức danh:</translation>
+    </message>
+    <message>
+        <source>Work unit:</source>
+        <translation>Đơn vị công tác:</translation>
+    </message>
+    <message>
+        <source>Civil servant monitoring and evaluation form</source>
+        <translation>Phiếu theo dõi, đánh giá công chức</translation>
+    </message>
+    <message>
+        <source>Form No. 01</source>
+        <translation>Mẫu số 01</translation>
+    </message>
+    <message>
+        <source>CIVIL SERVANT MONITORING AND EVALUATION FORM</source>
+        <translation>PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC</translation>
+    </message>
+    <message>
+        <source>(Monitoring and evaluation period: {period})</source>
+        <translation>(Kỳ theo dõi, đánh giá: {period})</translation>
+    </message>
+    <message>
+        <source>I. RESULTS OF MONITORING AND EVALUATION AGAINST THE GENERAL CRITERIA</source>
+        <translation>I. KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THEO TIÊU CHÍ CHUNG</translation>
+    </message>
+    <message>
+        <source>For a quarter the points are the mean of its months (Article 17.3).</source>
+        <translation>Điểm của quý là trung bình cộng điểm các tháng trong quý (khoản 3 Điều 17).</translation>
+    </message>
+    <message>
+        <source>II. SUMMARY OF THE MONITORING AND EVALUATION RESULTS</source>
+        <translation>II. TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC</translation>
+    </message>
+    <message>
+        <source>SELF-ASSESSING CIVIL SERVANT</source>
+        <translation>CÔNG CHỨC TỰ ĐÁNH GIÁ</translation>
+    </message>
+    <message>
+        <source>COMPETENT AUTHORITY
 FOR MONITORING AND EVALUATION</source>
-            <translation>CẤP CÓ THẨM QUYỀN
+        <translation>CẤP CÓ THẨM QUYỀN
 THEO DÕI, ĐÁNH GIÁ</translation>
-        </message>
-        <message>
-            <source>No.</source>
-            <translation>TT</translation>
-        </message>
-        <message>
-            <source>Scoring criteria</source>
-            <translation>Tiêu chí chấm điểm</translation>
-        </message>
-        <message>
-            <source>Maximum points</source>
-            <translation>Điểm tối đa</translation>
-        </message>
-        <message>
-            <source>Self-assessed points</source>
-            <translation>Điểm do cá nhân tự chấm</translation>
-        </message>
-        <message>
-            <source>Points confirmed by the evaluator</source>
-            <translation>Điểm do cấp có thẩm quyền xác nhận</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>Tổng cộng</translation>
-        </message>
-        <message>
-            <source>1. General criteria points: {value}</source>
-            <translation>1. Điểm tiêu chí chung: {value}</translation>
-        </message>
-        <message>
-            <source>2. Task-performance criteria points: {value}</source>
-            <translation>2. Điểm tiêu chí kết quả thực hiện nhiệm vụ: {value}</translation>
-        </message>
-        <message>
-            <source>Insufficient data: nothing was assigned in this period.</source>
-            <translation>Không đủ dữ liệu: không có nhiệm vụ nào được giao trong kỳ.</translation>
-        </message>
-        <message>
-            <source>Quantity a = {a} %; quality b = {b} %; timeliness c = {c} %</source>
-            <translation>Số lượng a = {a} %; chất lượng b = {b} %; tiến độ c = {c} %</translation>
-        </message>
-        <message>
-            <source>; d = {d} %; đ = {dd} %; e = {e} %</source>
-            <translation>; d = {d} %; đ = {dd} %; e = {e} %</translation>
-        </message>
-        <message>
-            <source>; task result {ratio} % × 70</source>
-            <translation>; kết quả thực hiện nhiệm vụ {ratio} % × 70</translation>
-        </message>
-        <message>
-            <source>3. Total monitoring and evaluation points:</source>
-            <translation>3. Tổng điểm theo dõi, đánh giá công chức:</translation>
-        </message>
-        <message>
-            <source>4. Strengths:</source>
-            <translation>4. Ưu điểm:</translation>
-        </message>
-        <message>
-            <source>5. Limitations and shortcomings:</source>
-            <translation>5. Hạn chế, khuyết điểm:</translation>
-        </message>
-        <message>
-            <source>6. Comments of the competent authority for monitoring and evaluation:</source>
-            <translation>6. Ý kiến nhận xét của cấp có thẩm quyền theo dõi, đánh giá:</translation>
-        </message>
-        <message>
-            <source>Code</source>
-            <translation>Mã</translation>
-        </message>
-        <message>
-            <source>Product / task</source>
-            <translation>Sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>Coeff.</source>
-            <translation>Hệ số</translation>
-        </message>
-        <message>
-            <source>Assigned</source>
-            <translation>Được giao</translation>
-        </message>
-        <message>
-            <source>Completed</source>
-            <translation>Hoàn thành</translation>
-        </message>
-        <message>
-            <source>Unplanned</source>
-            <translation>Ngoài kế hoạch</translation>
-        </message>
-        <message>
-            <source>Quality errors</source>
-            <translation>Lỗi chất lượng</translation>
-        </message>
-        <message>
-            <source>Late</source>
-            <translation>Trễ hạn</translation>
-        </message>
-        <message>
-            <source>Month</source>
-            <translation>Tháng</translation>
-        </message>
-        <message>
-            <source>General criteria points</source>
-            <translation>Điểm tiêu chí chung</translation>
-        </message>
-        <message>
-            <source>Task-performance points</source>
-            <translation>Điểm kết quả thực hiện nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>Total points</source>
-            <translation>Tổng điểm</translation>
-        </message>
-        <message>
-            <source>Notes</source>
-            <translation>Ghi chú</translation>
-        </message>
-        <message>
-            <source>Civil servant quality classification form</source>
-            <translation>Phiếu xếp loại chất lượng công chức</translation>
-        </message>
-        <message>
-            <source>Form No. 02</source>
-            <translation>Mẫu số 02</translation>
-        </message>
-        <message>
-            <source>CIVIL SERVANT QUALITY CLASSIFICATION FORM</source>
-            <translation>PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC</translation>
-        </message>
-        <message>
-            <source>Year {year}</source>
-            <translation>Năm {year}</translation>
-        </message>
-        <message>
-            <source>I. SUMMARY OF THE MONITORING AND EVALUATION RESULTS</source>
-            <translation>I. TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ</translation>
-        </message>
-        <message>
-            <source>Total monitoring and evaluation points</source>
-            <translation>Tổng điểm theo dõi, đánh giá</translation>
-        </message>
-        <message>
-            <source>mean of {count} months</source>
-            <translation>trung bình của {count} tháng</translation>
-        </message>
-        <message>
-            <source>Mean total points for the year</source>
-            <translation>Tổng điểm trung bình cả năm</translation>
-        </message>
-        <message>
-            <source>Level from the scores (computed): {level}</source>
-            <translation>Mức xếp loại theo điểm (phần mềm tính): {level}</translation>
-        </message>
-        <message>
-            <source>II. SELF-ASSESSMENT AND QUALITY CLASSIFICATION BY THE CIVIL SERVANT</source>
-            <translation>II. CÔNG CHỨC TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG</translation>
-        </message>
-        <message>
-            <source>III. QUALITY CLASSIFICATION BY THE COMPETENT AUTHORITY</source>
-            <translation>III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CỦA CẤP CÓ THẨM QUYỀN</translation>
-        </message>
-        <message>
-            <source>Decision No. {number} of {date}</source>
-            <translation>Quyết định số {number} ngày {date}</translation>
-        </message>
-        <message>
-            <source>IV. PROPOSED MEASURES</source>
-            <translation>IV. ĐỀ XUẤT PHƯƠNG ÁN XỬ LÝ</translation>
-        </message>
-        <message>
-            <source>SELF-CLASSIFYING CIVIL SERVANT</source>
-            <translation>CÔNG CHỨC TỰ XẾP LOẠI</translation>
-        </message>
-        <message>
-            <source>COMPETENT AUTHORITY
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>TT</translation>
+    </message>
+    <message>
+        <source>Scoring criteria</source>
+        <translation>Tiêu chí chấm điểm</translation>
+    </message>
+    <message>
+        <source>Maximum points</source>
+        <translation>Điểm tối đa</translation>
+    </message>
+    <message>
+        <source>Self-assessed points</source>
+        <translation>Điểm do cá nhân tự chấm</translation>
+    </message>
+    <message>
+        <source>Points confirmed by the evaluator</source>
+        <translation>Điểm do cấp có thẩm quyền xác nhận</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Tổng cộng</translation>
+    </message>
+    <message>
+        <source>1. General criteria points: {value}</source>
+        <translation>1. Điểm tiêu chí chung: {value}</translation>
+    </message>
+    <message>
+        <source>2. Task-performance criteria points: {value}</source>
+        <translation>2. Điểm tiêu chí kết quả thực hiện nhiệm vụ: {value}</translation>
+    </message>
+    <message>
+        <source>Insufficient data: nothing was assigned in this period.</source>
+        <translation>Không đủ dữ liệu: không có nhiệm vụ nào được giao trong kỳ.</translation>
+    </message>
+    <message>
+        <source>Quantity a = {a} %; quality b = {b} %; timeliness c = {c} %</source>
+        <translation>Số lượng a = {a} %; chất lượng b = {b} %; tiến độ c = {c} %</translation>
+    </message>
+    <message>
+        <source>; d = {d} %; đ = {dd} %; e = {e} %</source>
+        <translation>; d = {d} %; đ = {dd} %; e = {e} %</translation>
+    </message>
+    <message>
+        <source>; task result {ratio} % × 70</source>
+        <translation>; kết quả thực hiện nhiệm vụ {ratio} % × 70</translation>
+    </message>
+    <message>
+        <source>3. Total monitoring and evaluation points:</source>
+        <translation>3. Tổng điểm theo dõi, đánh giá công chức:</translation>
+    </message>
+    <message>
+        <source>4. Strengths:</source>
+        <translation>4. Ưu điểm:</translation>
+    </message>
+    <message>
+        <source>5. Limitations and shortcomings:</source>
+        <translation>5. Hạn chế, khuyết điểm:</translation>
+    </message>
+    <message>
+        <source>6. Comments of the competent authority for monitoring and evaluation:</source>
+        <translation>6. Ý kiến nhận xét của cấp có thẩm quyền theo dõi, đánh giá:</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Product / task</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Coeff.</source>
+        <translation>Hệ số</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>Được giao</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Hoàn thành</translation>
+    </message>
+    <message>
+        <source>Unplanned</source>
+        <translation>Ngoài kế hoạch</translation>
+    </message>
+    <message>
+        <source>Quality errors</source>
+        <translation>Lỗi chất lượng</translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation>Trễ hạn</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Tháng</translation>
+    </message>
+    <message>
+        <source>General criteria points</source>
+        <translation>Điểm tiêu chí chung</translation>
+    </message>
+    <message>
+        <source>Task-performance points</source>
+        <translation>Điểm kết quả thực hiện nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Total points</source>
+        <translation>Tổng điểm</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Civil servant quality classification form</source>
+        <translation>Phiếu xếp loại chất lượng công chức</translation>
+    </message>
+    <message>
+        <source>Form No. 02</source>
+        <translation>Mẫu số 02</translation>
+    </message>
+    <message>
+        <source>CIVIL SERVANT QUALITY CLASSIFICATION FORM</source>
+        <translation>PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC</translation>
+    </message>
+    <message>
+        <source>Year {year}</source>
+        <translation>Năm {year}</translation>
+    </message>
+    <message>
+        <source>I. SUMMARY OF THE MONITORING AND EVALUATION RESULTS</source>
+        <translation>I. TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ</translation>
+    </message>
+    <message>
+        <source>Total monitoring and evaluation points</source>
+        <translation>Tổng điểm theo dõi, đánh giá</translation>
+    </message>
+    <message>
+        <source>mean of {count} months</source>
+        <translation>trung bình của {count} tháng</translation>
+    </message>
+    <message>
+        <source>Mean total points for the year</source>
+        <translation>Tổng điểm trung bình cả năm</translation>
+    </message>
+    <message>
+        <source>Level from the scores (computed): {level}</source>
+        <translation>Mức xếp loại theo điểm (phần mềm tính): {level}</translation>
+    </message>
+    <message>
+        <source>II. SELF-ASSESSMENT AND QUALITY CLASSIFICATION BY THE CIVIL SERVANT</source>
+        <translation>II. CÔNG CHỨC TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG</translation>
+    </message>
+    <message>
+        <source>III. QUALITY CLASSIFICATION BY THE COMPETENT AUTHORITY</source>
+        <translation>III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CỦA CẤP CÓ THẨM QUYỀN</translation>
+    </message>
+    <message>
+        <source>Decision No. {number} of {date}</source>
+        <translation>Quyết định số {number} ngày {date}</translation>
+    </message>
+    <message>
+        <source>IV. PROPOSED MEASURES</source>
+        <translation>IV. ĐỀ XUẤT PHƯƠNG ÁN XỬ LÝ</translation>
+    </message>
+    <message>
+        <source>SELF-CLASSIFYING CIVIL SERVANT</source>
+        <translation>CÔNG CHỨC TỰ XẾP LOẠI</translation>
+    </message>
+    <message>
+        <source>COMPETENT AUTHORITY
 FOR CLASSIFICATION</source>
-            <translation>CẤP CÓ THẨM QUYỀN
+        <translation>CẤP CÓ THẨM QUYỀN
 XẾP LOẠI</translation>
-        </message>
-        <message>
-            <source>The quality classification follows Article 20 of Decree 335/2025/NĐ-CP.</source>
-            <translation>Việc xếp loại chất lượng công chức căn cứ vào quy định tại Điều 20 Nghị định số 335/2025/NĐ-CP.</translation>
-        </message>
-        <message>
-            <source>Summary of monitoring and evaluation results</source>
-            <translation>Bảng tổng hợp kết quả theo dõi, đánh giá</translation>
-        </message>
-        <message>
-            <source>Unit summary</source>
-            <translation>Bảng tổng hợp của đơn vị</translation>
-        </message>
-        <message>
-            <source>SUMMARY OF CIVIL SERVANT QUALITY CLASSIFICATION RESULTS</source>
-            <translation>BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC</translation>
-        </message>
-        <message>
-            <source>SUMMARY OF CIVIL SERVANT MONITORING AND EVALUATION RESULTS</source>
-            <translation>BẢNG TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC</translation>
-        </message>
-        <message>
-            <source>{unit} — {period}</source>
-            <translation>{unit} — {period}</translation>
-        </message>
-        <message>
-            <source>I. RESULTS BY PERSON</source>
-            <translation>I. KẾT QUẢ CỦA TỪNG CÔNG CHỨC</translation>
-        </message>
-        <message>
-            <source>II. DISTRIBUTION BY LEVEL</source>
-            <translation>II. TỔNG HỢP THEO MỨC XẾP LOẠI</translation>
-        </message>
-        <message>
-            <source>“Excellent” quota (Article 20.5): {excellent} rated Excellent; at most {limit} allowed ({share} % of {good} rated Good).</source>
-            <translation>Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” (khoản 5 Điều 20): {excellent} người đạt mức xuất sắc; tối đa được {limit} người ({share} % của {good} người “Hoàn thành tốt nhiệm vụ”).</translation>
-        </message>
-        <message>
-            <source>Over the quota by {excess}: the approver must decide who is moved down.</source>
-            <translation>Vượt tỷ lệ {excess} người: cấp có thẩm quyền quyết định người được điều chỉnh mức xếp loại.</translation>
-        </message>
-        <message>
-            <source>Within the quota.</source>
-            <translation>Trong giới hạn tỷ lệ.</translation>
-        </message>
-        <message>
-            <source>III. LEADERS' REVIEW OF THE WORK LOG</source>
-            <translation>III. TIẾN ĐỘ NHẬN XÉT, XÁC NHẬN NHẬT KÝ CÔNG VIỆC CỦA LÃNH ĐẠO</translation>
-        </message>
-        <message>
-            <source>Late: a verdict given more than {days} working days after submission.</source>
-            <translation>Quá hạn: xác nhận hoặc trả lại sau hơn {days} ngày làm việc kể từ khi gửi.</translation>
-        </message>
-        <message>
-            <source>No work-log entries were reviewed.</source>
-            <translation>Không có mục nhật ký công việc nào được nhận xét.</translation>
-        </message>
-        <message>
-            <source>PREPARED BY</source>
-            <translation>NGƯỜI LẬP BIỂU</translation>
-        </message>
-        <message>
-            <source>HEAD OF THE UNIT</source>
-            <translation>THỦ TRƯỞNG ĐƠN VỊ</translation>
-        </message>
-        <message>
-            <source>Full name</source>
-            <translation>Họ và tên</translation>
-        </message>
-        <message>
-            <source>Position</source>
-            <translation>Chức vụ, chức danh</translation>
-        </message>
-        <message>
-            <source>Months</source>
-            <translation>Số tháng</translation>
-        </message>
-        <message>
-            <source>Mean points</source>
-            <translation>Điểm trung bình</translation>
-        </message>
-        <message>
-            <source>Level</source>
-            <translation>Mức xếp loại</translation>
-        </message>
-        <message>
-            <source>General</source>
-            <translation>Tiêu chí chung</translation>
-        </message>
-        <message>
-            <source>Tasks</source>
-            <translation>Kết quả nhiệm vụ</translation>
-        </message>
-        <message>
-            <source>People</source>
-            <translation>Số người</translation>
-        </message>
-        <message>
-            <source>Share</source>
-            <translation>Tỷ lệ</translation>
-        </message>
-        <message>
-            <source>Reviewer</source>
-            <translation>Người nhận xét, xác nhận</translation>
-        </message>
-        <message>
-            <source>Entries reviewed</source>
-            <translation>Số mục đã xử lý</translation>
-        </message>
-        <message>
-            <source>Reviewed late</source>
-            <translation>Xử lý quá hạn</translation>
-        </message>
-        <message>
-            <source>Still waiting</source>
-            <translation>Đang chờ</translation>
-        </message>
-        <message>
-            <source>Mean working days</source>
-            <translation>Số ngày làm việc trung bình</translation>
-        </message>
-        <message>
-            <source>(no evaluator assigned)</source>
-            <translation>(chưa có người đánh giá)</translation>
-        </message>
-    </context>
-    <context>
-        <name>Reports</name>
-        <message>
-            <source>The code {code} matches the current data: the printed form is valid.</source>
-            <translation>Mã {code} khớp với dữ liệu hiện tại: phiếu đã in còn giá trị.</translation>
-        </message>
-        <message>
-            <source>The code {code} does not match the current data: the figures changed after the form was printed (the current code is {current}).</source>
-            <translation>Mã {code} không khớp với dữ liệu hiện tại: số liệu đã thay đổi sau khi in phiếu (mã hiện tại là {current}).</translation>
-        </message>
-        <message>
-            <source>The code {code} refers to a person, unit or period that does not exist.</source>
-            <translation>Mã {code} dẫn đến người, đơn vị hoặc kỳ đánh giá không tồn tại.</translation>
-        </message>
-        <message>
-            <source>“{code}” is not a verification code: it looks like F01.person.2026-03.ABCDEFGH.</source>
-            <translation>“{code}” không phải là mã kiểm tra: mã có dạng F01.nguoi.2026-03.ABCDEFGH.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReportsDialog</name>
-        <message>
-            <source>Reports and exports</source>
-            <translation>Báo cáo và xuất dữ liệu</translation>
-        </message>
-        <message>
-            <source>Form 01 — monthly or quarterly evaluation</source>
-            <translation>Mẫu số 01 — phiếu theo dõi, đánh giá tháng hoặc quý</translation>
-        </message>
-        <message>
-            <source>Form 02 — annual quality classification</source>
-            <translation>Mẫu số 02 — phiếu xếp loại chất lượng hằng năm</translation>
-        </message>
-        <message>
-            <source>Unit summary</source>
-            <translation>Bảng tổng hợp của đơn vị</translation>
-        </message>
-        <message>
-            <source>Export (CSV, XLSX, JSON)</source>
-            <translation>Xuất dữ liệu (CSV, XLSX, JSON)</translation>
-        </message>
-        <message>
-            <source>All formats</source>
-            <translation>Tất cả định dạng</translation>
-        </message>
-        <message>
-            <source>Browse…</source>
-            <translation>Chọn…</translation>
-        </message>
-        <message>
-            <source>Report</source>
-            <translation>Báo cáo</translation>
-        </message>
-        <message>
-            <source>Period</source>
-            <translation>Kỳ đánh giá</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>Ngôn ngữ</translation>
-        </message>
-        <message>
-            <source>Format</source>
-            <translation>Định dạng</translation>
-        </message>
-        <message>
-            <source>Save to</source>
-            <translation>Lưu vào</translation>
-        </message>
-        <message>
-            <source>Create</source>
-            <translation>Tạo</translation>
-        </message>
-        <message>
-            <source>Person</source>
-            <translation>Công chức</translation>
-        </message>
-        <message>
-            <source>Unit</source>
-            <translation>Đơn vị</translation>
-        </message>
-        <message>
-            <source>YYYY-MM or YYYY-Qn</source>
-            <translation>YYYY-MM hoặc YYYY-Qn</translation>
-        </message>
-        <message>
-            <source>YYYY</source>
-            <translation>YYYY</translation>
-        </message>
-        <message>
-            <source>YYYY-MM, YYYY-Qn or YYYY</source>
-            <translation>YYYY-MM, YYYY-Qn hoặc YYYY</translation>
-        </message>
-        <message>
-            <source>Export to folder</source>
-            <translation>Xuất vào thư mục</translation>
-        </message>
-        <message>
-            <source>Save the PDF</source>
-            <translation>Lưu tệp PDF</translation>
-        </message>
-        <message>
-            <source>PDF (*.pdf)</source>
-            <translation>PDF (*.pdf)</translation>
-        </message>
-        <message>
-            <source>Choose the period and where to save the file.</source>
-            <translation>Hãy chọn kỳ đánh giá và nơi lưu tệp.</translation>
-        </message>
-        <message>
-            <source>Working…</source>
-            <translation>Đang thực hiện…</translation>
-        </message>
-        <message>
-            <source>Cancelling…</source>
-            <translation>Đang hủy…</translation>
-        </message>
-        <message>
-            <source>{count} files written to {folder}.</source>
-            <translation>Đã ghi {count} tệp vào {folder}.</translation>
-        </message>
-        <message>
-            <source>Written {path} ({pages} pages). Verification code: {code}</source>
-            <translation>Đã ghi {path} ({pages} trang). Mã kiểm tra: {code}</translation>
-        </message>
-        <message>
-            <source>An unexpected error occurred: {error}</source>
-            <translation>Đã xảy ra lỗi ngoài dự kiến: {error}</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReturnReason</name>
-        <message>
-            <source>The output product is missing or cannot be opened.</source>
-            <translation>Thiếu sản phẩm đầu ra hoặc không mở được.</translation>
-        </message>
-        <message>
-            <source>The quantity does not match the output product.</source>
-            <translation>Số lượng không khớp với sản phẩm đầu ra.</translation>
-        </message>
-        <message>
-            <source>The wrong catalog item was chosen.</source>
-            <translation>Chọn sai sản phẩm/công việc trong danh mục.</translation>
-        </message>
-        <message>
-            <source>The work date or completion date is wrong.</source>
-            <translation>Ngày thực hiện hoặc ngày hoàn thành chưa đúng.</translation>
-        </message>
-        <message>
-            <source>This work was already logged in another entry.</source>
-            <translation>Công việc này đã được ghi ở mục khác.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReviewFlag</name>
-        <message>
-            <source>Waiting too long</source>
-            <extracomment>An entry logged more than this many working days after its work date is flagged. This many identical entries (same item, quantity and output) on one day are flagged. Entries confirmed per unit of work in a bulk confirmation.</extracomment>
-            <translation>Chờ quá hạn</translation>
-        </message>
-        <message>
-            <source>Day over 8 hours</source>
-            <translation>Ngày quá 8 giờ</translation>
-        </message>
-        <message>
-            <source>Many identical entries</source>
-            <translation>Nhiều mục giống nhau</translation>
-        </message>
-        <message>
-            <source>Logged long after the work date</source>
-            <translation>Ghi muộn so với ngày thực hiện</translation>
-        </message>
-        <message>
-            <source>Completed without an output product</source>
-            <translation>Hoàn thành nhưng không có sản phẩm đầu ra</translation>
-        </message>
-        <message>
-            <source>Completed after the deadline</source>
-            <translation>Hoàn thành sau thời hạn</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReviewInboxPage</name>
-        <message>
-            <source>Review inbox</source>
-            <translation>Việc chờ xác nhận</translation>
-        </message>
-        <message>
-            <source>Person / day / work</source>
-            <translation>Công chức / ngày / công việc</translation>
-        </message>
-        <message>
-            <source>Quantity</source>
-            <translation>Số lượng</translation>
-        </message>
-        <message>
-            <source>Output product</source>
-            <translation>Sản phẩm đầu ra</translation>
-        </message>
-        <message>
-            <source>Submitted</source>
-            <translation>Ngày gửi</translation>
-        </message>
-        <message>
-            <source>Waiting (working days)</source>
-            <translation>Đã chờ (ngày làm việc)</translation>
-        </message>
-        <message>
-            <source>Attention</source>
-            <translation>Cần lưu ý</translation>
-        </message>
-        <message>
-            <source>Selected entry</source>
-            <translation>Mục đang chọn</translation>
-        </message>
-        <message>
-            <source>Person</source>
-            <translation>Công chức</translation>
-        </message>
-        <message>
-            <source>Product / work</source>
-            <translation>Sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>Attachment</source>
-            <translation>Tệp đính kèm</translation>
-        </message>
-        <message>
-            <source>Dates</source>
-            <translation>Ngày</translation>
-        </message>
-        <message>
-            <source>Reason for the revision</source>
-            <translation>Lý do chỉnh sửa</translation>
-        </message>
-        <message>
-            <source>Review history</source>
-            <translation>Lịch sử xác nhận</translation>
-        </message>
-        <message>
-            <source>Confirm (Ctrl+Enter)</source>
-            <translation>Xác nhận (Ctrl+Enter)</translation>
-        </message>
-        <message>
-            <source>Return… (Ctrl+R)</source>
-            <translation>Trả lại… (Ctrl+R)</translation>
-        </message>
-        <message>
-            <source>Failed quality review…</source>
-            <translation>Sai sót lớn về nội dung…</translation>
-        </message>
-        <message>
-            <source>Delay</source>
-            <translation>Chậm tiến độ</translation>
-        </message>
-        <message>
-            <source>Objective cause…</source>
-            <translation>Nguyên nhân khách quan…</translation>
-        </message>
-        <message>
-            <source>Confirm selected</source>
-            <translation>Xác nhận các mục đã chọn</translation>
-        </message>
-        <message>
-            <source>Confirm the person's week</source>
-            <translation>Xác nhận cả tuần của người này</translation>
-        </message>
-        <message>
-            <source>Stop</source>
-            <translation>Dừng</translation>
-        </message>
-        <message>
-            <source>Open the attachment</source>
-            <translation>Mở tệp đính kèm</translation>
-        </message>
-        <message>
-            <source>Confirm the entry and go to the next one</source>
-            <translation>Xác nhận mục này và chuyển sang mục tiếp theo</translation>
-        </message>
-        <message>
-            <source>Major content error: −25 % of its quality</source>
-            <translation>Sai sót lớn về nội dung: trừ 25 % chất lượng</translation>
-        </message>
-        <message>
-            <source>One missed deadline: −25 % of its timeliness</source>
-            <translation>Một lần chậm tiến độ: trừ 25 % tiến độ</translation>
-        </message>
-        <message>
-            <source>{name} — {n} waiting</source>
-            <translation>{name} — {n} mục chờ</translation>
-        </message>
-        <message>
-            <source>{date} — norm time {hours} h</source>
-            <translation>{date} — định mức thời gian {hours} giờ</translation>
-        </message>
-        <message>
-            <source>{n} entries are waiting for your review; {late} of them longer than {limit} working days (highlighted).</source>
-            <translation>Có {n} mục chờ đồng chí xác nhận; {late} mục đã chờ quá {limit} ngày làm việc (được tô màu).</translation>
-        </message>
-        <message>
-            <source>Review delays of the leaders you evaluate: {list}</source>
-            <translation>Chậm xác nhận của lãnh đạo do đồng chí đánh giá: {list}</translation>
-        </message>
-        <message>
-            <source>{name}: {late} decided late this month, {waiting} waiting too long</source>
-            <translation>{name}: {late} mục xác nhận muộn trong tháng, {waiting} mục đang chờ quá hạn</translation>
-        </message>
-        <message>
-            <source>{q} {unit} × coefficient {k}</source>
-            <translation>{q} {unit} × hệ số quy đổi {k}</translation>
-        </message>
-        <message>
-            <source>worked {work}, deadline {deadline}, completed {done}</source>
-            <translation>thực hiện {work}, thời hạn {deadline}, hoàn thành {done}</translation>
-        </message>
-        <message>
-            <source>{date}: {kind} by {who} {reason}</source>
-            <translation>{date}: {who} {kind} {reason}</translation>
-        </message>
-        <message>
-            <source>Review</source>
-            <translation>Xác nhận</translation>
-        </message>
-        <message>
-            <source>Entry confirmed.</source>
-            <translation>Đã xác nhận.</translation>
-        </message>
-        <message>
-            <source>Return for revision</source>
-            <translation>Trả lại để chỉnh sửa</translation>
-        </message>
-        <message>
-            <source>Why is this entry returned? The author will see it.</source>
-            <translation>Vì sao trả lại mục này? Người ghi sẽ thấy lý do.</translation>
-        </message>
-        <message>
-            <source>Entry returned.</source>
-            <translation>Đã trả lại.</translation>
-        </message>
-        <message>
-            <source>Failed quality review</source>
-            <translation>Sai sót lớn về nội dung</translation>
-        </message>
-        <message>
-            <source>Describe the major content error.</source>
-            <translation>Mô tả sai sót lớn về nội dung.</translation>
-        </message>
-        <message>
-            <source>Objective cause</source>
-            <translation>Nguyên nhân khách quan</translation>
-        </message>
-        <message>
-            <source>Which confirmed objective cause exempts this entry?</source>
-            <translation>Nguyên nhân khách quan nào được xác nhận để miễn trừ cho mục này?</translation>
-        </message>
-        <message>
-            <source>{n} entries confirmed.</source>
-            <translation>Đã xác nhận {n} mục.</translation>
-        </message>
-        <message>
-            <source>{n} could not be confirmed: {reason}</source>
-            <translation>{n} mục không xác nhận được: {reason}</translation>
-        </message>
-    </context>
-    <context>
-        <name>Score</name>
-        <message>
-            <source>Insufficient data: nothing was assigned in this period.</source>
-            <translation>Chưa đủ dữ liệu: kỳ này không được giao nhiệm vụ.</translation>
-        </message>
-        <message>
-            <source>a (quantity) {value} %</source>
-            <translation>a (số lượng) {value} %</translation>
-        </message>
-        <message>
-            <source>b (quality) {value} %</source>
-            <translation>b (chất lượng) {value} %</translation>
-        </message>
-        <message>
-            <source>c (timeliness) {value} %</source>
-            <translation>c (tiến độ) {value} %</translation>
-        </message>
-        <message>
-            <source>d / đ / e {d} / {dd} / {e} %</source>
-            <translation>d / đ / e {d} / {dd} / {e} %</translation>
-        </message>
-        <message>
-            <source>Task points {value} of 70</source>
-            <translation>Điểm kết quả thực hiện nhiệm vụ {value}/70</translation>
-        </message>
-        <message>
-            <source>General criteria {value} of 30</source>
-            <translation>Điểm tiêu chí chung {value}/30</translation>
-        </message>
-        <message>
-            <source>Total {value}: {level}</source>
-            <translation>Tổng điểm {value}: {level}</translation>
-        </message>
-        <message>
-            <source>Classification {year} — {unit}</source>
-            <translation>Xếp loại chất lượng năm {year} — {unit}</translation>
-        </message>
-        <message>
-            <source>Excellent: {excellent}, allowed: {limit}, over the quota: {excess}</source>
-            <translation>Hoàn thành xuất sắc: {excellent}, tối đa được phép: {limit}, vượt tỷ lệ: {excess}</translation>
-        </message>
-    </context>
-    <context>
-        <name>ScorePage</name>
-        <message>
-            <source>My score</source>
-            <translation>Điểm của tôi</translation>
-        </message>
-        <message>
-            <source>My score and why</source>
-            <translation>Điểm của tôi và cách tính</translation>
-        </message>
-        <message>
-            <source>&amp;Month:</source>
-            <translation>&amp;Tháng:</translation>
-        </message>
-        <message>
-            <source>Score of the month</source>
-            <translation>Điểm của tháng</translation>
-        </message>
-        <message>
-            <source>Monthly totals this year</source>
-            <translation>Tổng điểm các tháng trong năm</translation>
-        </message>
-        <message>
-            <source>Chart of the monthly totals</source>
-            <translation>Biểu đồ tổng điểm các tháng</translation>
-        </message>
-        <message>
-            <source>a. Quantity</source>
-            <translation>a. Số lượng</translation>
-        </message>
-        <message>
-            <source>b. Quality</source>
-            <translation>b. Chất lượng</translation>
-        </message>
-        <message>
-            <source>c. Timeliness</source>
-            <translation>c. Tiến độ</translation>
-        </message>
-        <message>
-            <source>Leader factors d / đ / e</source>
-            <translation>Tiêu chí lãnh đạo d / đ / e</translation>
-        </message>
-        <message>
-            <source>Task points (of 70)</source>
-            <translation>Điểm kết quả thực hiện nhiệm vụ (tối đa 70)</translation>
-        </message>
-        <message>
-            <source>General criteria (of 30)</source>
-            <translation>Điểm tiêu chí chung (tối đa 30)</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>Tổng điểm</translation>
-        </message>
-        <message>
-            <source>Indicative level</source>
-            <translation>Mức tương ứng</translation>
-        </message>
-        <message>
-            <source>Why: each product's contribution</source>
-            <translation>Cách tính: đóng góp của từng sản phẩm</translation>
-        </message>
-        <message>
-            <source>Entries of the month and their status</source>
-            <translation>Các mục nhật ký trong tháng và trạng thái</translation>
-        </message>
-        <message>
-            <source>Insufficient data: nothing was assigned this month, so no score is computed.</source>
-            <translation>Chưa đủ dữ liệu: tháng này không được giao nhiệm vụ nên không tính điểm.</translation>
-        </message>
-        <message>
-            <source>General criteria: your self-assessment, not yet confirmed.</source>
-            <translation>Tiêu chí chung: điểm tự chấm của bạn, chưa được xác nhận.</translation>
-        </message>
-        <message>
-            <source>General criteria: not yet assessed (counted as 0) — fill in Month submission.</source>
-            <translation>Tiêu chí chung: chưa chấm (tính là 0) — hãy tự chấm ở mục Gửi kết quả tháng.</translation>
-        </message>
-        <message>
-            <source>Only confirmed entries count: {drafts} draft(s), {waiting} waiting for the leader, {returned} returned.</source>
-            <translation>Chỉ các mục đã xác nhận mới được tính: {drafts} bản nháp, {waiting} mục chờ lãnh đạo, {returned} mục bị trả lại.</translation>
-        </message>
-        <message>
-            <source>Indicative only: the evaluator confirms the month. Policy {version}.</source>
-            <translation>Chỉ mang tính tham khảo: cấp có thẩm quyền đánh giá sẽ xác nhận. Chính sách tính điểm {version}.</translation>
-        </message>
-        <message>
-            <source>a = completed ÷ assigned, b = passed quality ÷ assigned (−25 % per failed review), c = on time ÷ assigned (−25 % per delay), in standard units (quantity × coefficient); ad hoc work counts outside the assigned total.</source>
-            <translation>a = hoàn thành ÷ được giao, b = đạt chất lượng ÷ được giao (mỗi lần sai sót lớn trừ 25 %), c = đúng hạn ÷ được giao (mỗi lần chậm trừ 25 %), tính theo đơn vị sản phẩm chuẩn (số lượng × hệ số quy đổi); nhiệm vụ phát sinh được tính ngoài tổng số được giao.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ScorePanel</name>
-        <message>
-            <source>&amp;Month:</source>
-            <translation>&amp;Tháng:</translation>
-        </message>
-        <message>
-            <source>Score of the month</source>
-            <translation>Điểm của tháng</translation>
-        </message>
-        <message>
-            <source>a. Quantity</source>
-            <translation>a. Số lượng</translation>
-        </message>
-        <message>
-            <source>b. Quality</source>
-            <translation>b. Chất lượng</translation>
-        </message>
-        <message>
-            <source>c. Timeliness</source>
-            <translation>c. Tiến độ</translation>
-        </message>
-        <message>
-            <source>Leader factors d / đ / e</source>
-            <translation>Tiêu chí lãnh đạo d / đ / e</translation>
-        </message>
-        <message>
-            <source>Task points (of 70)</source>
-            <translation>Điểm kết quả thực hiện nhiệm vụ (tối đa 70)</translation>
-        </message>
-        <message>
-            <source>General criteria (of 30)</source>
-            <translation>Điểm tiêu chí chung (tối đa 30)</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>Tổng điểm</translation>
-        </message>
-        <message>
-            <source>Indicative level</source>
-            <translation>Mức tương ứng</translation>
-        </message>
-        <message>
-            <source>Choose a person on the left.</source>
-            <translation>Chọn một người ở bên trái.</translation>
-        </message>
-        <message>
-            <source>Insufficient data: nothing was assigned this month, so no score is computed.</source>
-            <translation>Chưa đủ dữ liệu: tháng này không được giao nhiệm vụ nên không tính điểm.</translation>
-        </message>
-        <message>
-            <source>General criteria: the self-assessment, not yet confirmed.</source>
-            <translation>Tiêu chí chung: điểm tự chấm, chưa được xác nhận.</translation>
-        </message>
-        <message>
-            <source>General criteria: not yet assessed (counted as 0).</source>
-            <translation>Tiêu chí chung: chưa chấm (tính là 0).</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsPage</name>
-        <message>
-            <source>Settings</source>
-            <translation>Cài đặt</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>Ngôn ngữ</translation>
-        </message>
-        <message>
-            <source>Interface &amp;language:</source>
-            <translation>&amp;Ngôn ngữ giao diện:</translation>
-        </message>
-        <message>
-            <source>The change applies at once in every window and is remembered for the next start.</source>
-            <translation>Thay đổi có hiệu lực ngay trên mọi cửa sổ và được ghi nhớ cho lần mở sau.</translation>
-        </message>
-        <message>
-            <source>This computer</source>
-            <translation>Máy tính này</translation>
-        </message>
-        <message>
-            <source>Backups</source>
-            <translation>Sao lưu</translation>
-        </message>
-        <message>
-            <source>A copy of the database is made automatically every day, before every upgrade and before every import. Restoring replaces all data on this computer with the chosen copy; the current data is kept as one more backup first.</source>
-            <translation>Cơ sở dữ liệu được tự động sao lưu mỗi ngày, trước mỗi lần nâng cấp và trước mỗi lần nhập dữ liệu. Khôi phục sẽ thay toàn bộ dữ liệu trên máy này bằng bản sao lưu đã chọn; dữ liệu hiện tại được giữ lại thành một bản sao lưu trước khi thay.</translation>
-        </message>
-        <message>
-            <source>Made on</source>
-            <translation>Thời điểm sao lưu</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>Lý do</translation>
-        </message>
-        <message>
-            <source>Size</source>
-            <translation>Dung lượng</translation>
-        </message>
-        <message>
-            <source>&amp;Back up now</source>
-            <translation>&amp;Sao lưu ngay</translation>
-        </message>
-        <message>
-            <source>&amp;Restore the chosen backup…</source>
-            <translation>&amp;Khôi phục bản sao lưu đã chọn…</translation>
-        </message>
-        <message>
-            <source>Working as: {name} — {position}
+    </message>
+    <message>
+        <source>The quality classification follows Article 20 of Decree 335/2025/NĐ-CP.</source>
+        <translation>Việc xếp loại chất lượng công chức căn cứ vào quy định tại Điều 20 Nghị định số 335/2025/NĐ-CP.</translation>
+    </message>
+    <message>
+        <source>Summary of monitoring and evaluation results</source>
+        <translation>Bảng tổng hợp kết quả theo dõi, đánh giá</translation>
+    </message>
+    <message>
+        <source>Unit summary</source>
+        <translation>Bảng tổng hợp của đơn vị</translation>
+    </message>
+    <message>
+        <source>SUMMARY OF CIVIL SERVANT QUALITY CLASSIFICATION RESULTS</source>
+        <translation>BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC</translation>
+    </message>
+    <message>
+        <source>SUMMARY OF CIVIL SERVANT MONITORING AND EVALUATION RESULTS</source>
+        <translation>BẢNG TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC</translation>
+    </message>
+    <message>
+        <source>{unit} — {period}</source>
+        <translation>{unit} — {period}</translation>
+    </message>
+    <message>
+        <source>I. RESULTS BY PERSON</source>
+        <translation>I. KẾT QUẢ CỦA TỪNG CÔNG CHỨC</translation>
+    </message>
+    <message>
+        <source>II. DISTRIBUTION BY LEVEL</source>
+        <translation>II. TỔNG HỢP THEO MỨC XẾP LOẠI</translation>
+    </message>
+    <message>
+        <source>“Excellent” quota (Article 20.5): {excellent} rated Excellent; at most {limit} allowed ({share} % of {good} rated Good).</source>
+        <translation>Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” (khoản 5 Điều 20): {excellent} người đạt mức xuất sắc; tối đa được {limit} người ({share} % của {good} người “Hoàn thành tốt nhiệm vụ”).</translation>
+    </message>
+    <message>
+        <source>Over the quota by {excess}: the approver must decide who is moved down.</source>
+        <translation>Vượt tỷ lệ {excess} người: cấp có thẩm quyền quyết định người được điều chỉnh mức xếp loại.</translation>
+    </message>
+    <message>
+        <source>Within the quota.</source>
+        <translation>Trong giới hạn tỷ lệ.</translation>
+    </message>
+    <message>
+        <source>III. LEADERS&apos; REVIEW OF THE WORK LOG</source>
+        <translation>III. TIẾN ĐỘ NHẬN XÉT, XÁC NHẬN NHẬT KÝ CÔNG VIỆC CỦA LÃNH ĐẠO</translation>
+    </message>
+    <message>
+        <source>Late: a verdict given more than {days} working days after submission.</source>
+        <translation>Quá hạn: xác nhận hoặc trả lại sau hơn {days} ngày làm việc kể từ khi gửi.</translation>
+    </message>
+    <message>
+        <source>No work-log entries were reviewed.</source>
+        <translation>Không có mục nhật ký công việc nào được nhận xét.</translation>
+    </message>
+    <message>
+        <source>PREPARED BY</source>
+        <translation>NGƯỜI LẬP BIỂU</translation>
+    </message>
+    <message>
+        <source>HEAD OF THE UNIT</source>
+        <translation>THỦ TRƯỞNG ĐƠN VỊ</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Chức vụ, chức danh</translation>
+    </message>
+    <message>
+        <source>Months</source>
+        <translation>Số tháng</translation>
+    </message>
+    <message>
+        <source>Mean points</source>
+        <translation>Điểm trung bình</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Mức xếp loại</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Tiêu chí chung</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>Kết quả nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Số người</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Tỷ lệ</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>Người nhận xét, xác nhận</translation>
+    </message>
+    <message>
+        <source>Entries reviewed</source>
+        <translation>Số mục đã xử lý</translation>
+    </message>
+    <message>
+        <source>Reviewed late</source>
+        <translation>Xử lý quá hạn</translation>
+    </message>
+    <message>
+        <source>Still waiting</source>
+        <translation>Đang chờ</translation>
+    </message>
+    <message>
+        <source>Mean working days</source>
+        <translation>Số ngày làm việc trung bình</translation>
+    </message>
+    <message>
+        <source>(no evaluator assigned)</source>
+        <translation>(chưa có người đánh giá)</translation>
+    </message>
+</context>
+<context>
+    <name>Reports</name>
+    <message>
+        <source>The code {code} matches the current data: the printed form is valid.</source>
+        <translation>Mã {code} khớp với dữ liệu hiện tại: phiếu đã in còn giá trị.</translation>
+    </message>
+    <message>
+        <source>The code {code} does not match the current data: the figures changed after the form was printed (the current code is {current}).</source>
+        <translation>Mã {code} không khớp với dữ liệu hiện tại: số liệu đã thay đổi sau khi in phiếu (mã hiện tại là {current}).</translation>
+    </message>
+    <message>
+        <source>The code {code} refers to a person, unit or period that does not exist.</source>
+        <translation>Mã {code} dẫn đến người, đơn vị hoặc kỳ đánh giá không tồn tại.</translation>
+    </message>
+    <message>
+        <source>“{code}” is not a verification code: it looks like F01.person.2026-03.ABCDEFGH.</source>
+        <translation>“{code}” không phải là mã kiểm tra: mã có dạng F01.nguoi.2026-03.ABCDEFGH.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsDialog</name>
+    <message>
+        <source>Reports and exports</source>
+        <translation>Báo cáo và xuất dữ liệu</translation>
+    </message>
+    <message>
+        <source>Form 01 — monthly or quarterly evaluation</source>
+        <translation>Mẫu số 01 — phiếu theo dõi, đánh giá tháng hoặc quý</translation>
+    </message>
+    <message>
+        <source>Form 02 — annual quality classification</source>
+        <translation>Mẫu số 02 — phiếu xếp loại chất lượng hằng năm</translation>
+    </message>
+    <message>
+        <source>Unit summary</source>
+        <translation>Bảng tổng hợp của đơn vị</translation>
+    </message>
+    <message>
+        <source>Export (CSV, XLSX, JSON)</source>
+        <translation>Xuất dữ liệu (CSV, XLSX, JSON)</translation>
+    </message>
+    <message>
+        <source>All formats</source>
+        <translation>Tất cả định dạng</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Chọn…</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Báo cáo</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ đánh giá</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Định dạng</translation>
+    </message>
+    <message>
+        <source>Save to</source>
+        <translation>Lưu vào</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Tạo</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>YYYY-MM or YYYY-Qn</source>
+        <translation>YYYY-MM hoặc YYYY-Qn</translation>
+    </message>
+    <message>
+        <source>YYYY</source>
+        <translation>YYYY</translation>
+    </message>
+    <message>
+        <source>YYYY-MM, YYYY-Qn or YYYY</source>
+        <translation>YYYY-MM, YYYY-Qn hoặc YYYY</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>Xuất vào thư mục</translation>
+    </message>
+    <message>
+        <source>Save the PDF</source>
+        <translation>Lưu tệp PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Choose the period and where to save the file.</source>
+        <translation>Hãy chọn kỳ đánh giá và nơi lưu tệp.</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Đang thực hiện…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Đang hủy…</translation>
+    </message>
+    <message>
+        <source>{count} files written to {folder}.</source>
+        <translation>Đã ghi {count} tệp vào {folder}.</translation>
+    </message>
+    <message>
+        <source>Written {path} ({pages} pages). Verification code: {code}</source>
+        <translation>Đã ghi {path} ({pages} trang). Mã kiểm tra: {code}</translation>
+    </message>
+    <message>
+        <source>An unexpected error occurred: {error}</source>
+        <translation>Đã xảy ra lỗi ngoài dự kiến: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnReason</name>
+    <message>
+        <source>The output product is missing or cannot be opened.</source>
+        <translation>Thiếu sản phẩm đầu ra hoặc không mở được.</translation>
+    </message>
+    <message>
+        <source>The quantity does not match the output product.</source>
+        <translation>Số lượng không khớp với sản phẩm đầu ra.</translation>
+    </message>
+    <message>
+        <source>The wrong catalog item was chosen.</source>
+        <translation>Chọn sai sản phẩm/công việc trong danh mục.</translation>
+    </message>
+    <message>
+        <source>The work date or completion date is wrong.</source>
+        <translation>Ngày thực hiện hoặc ngày hoàn thành chưa đúng.</translation>
+    </message>
+    <message>
+        <source>This work was already logged in another entry.</source>
+        <translation>Công việc này đã được ghi ở mục khác.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewFlag</name>
+    <message>
+        <source>Waiting too long</source>
+        <extracomment>An entry logged more than this many working days after its work date is flagged. This many identical entries (same item, quantity and output) on one day are flagged. Entries confirmed per unit of work in a bulk confirmation.</extracomment>
+        <translation>Chờ quá hạn</translation>
+    </message>
+    <message>
+        <source>Day over 8 hours</source>
+        <translation>Ngày quá 8 giờ</translation>
+    </message>
+    <message>
+        <source>Many identical entries</source>
+        <translation>Nhiều mục giống nhau</translation>
+    </message>
+    <message>
+        <source>Logged long after the work date</source>
+        <translation>Ghi muộn so với ngày thực hiện</translation>
+    </message>
+    <message>
+        <source>Completed without an output product</source>
+        <translation>Hoàn thành nhưng không có sản phẩm đầu ra</translation>
+    </message>
+    <message>
+        <source>Completed after the deadline</source>
+        <translation>Hoàn thành sau thời hạn</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewInboxPage</name>
+    <message>
+        <source>Review inbox</source>
+        <translation>Việc chờ xác nhận</translation>
+    </message>
+    <message>
+        <source>Person / day / work</source>
+        <translation>Công chức / ngày / công việc</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Số lượng</translation>
+    </message>
+    <message>
+        <source>Output product</source>
+        <translation>Sản phẩm đầu ra</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Ngày gửi</translation>
+    </message>
+    <message>
+        <source>Waiting (working days)</source>
+        <translation>Đã chờ (ngày làm việc)</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>Cần lưu ý</translation>
+    </message>
+    <message>
+        <source>Selected entry</source>
+        <translation>Mục đang chọn</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Product / work</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Attachment</source>
+        <translation>Tệp đính kèm</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Reason for the revision</source>
+        <translation>Lý do chỉnh sửa</translation>
+    </message>
+    <message>
+        <source>Review history</source>
+        <translation>Lịch sử xác nhận</translation>
+    </message>
+    <message>
+        <source>Confirm (Ctrl+Enter)</source>
+        <translation>Xác nhận (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Return… (Ctrl+R)</source>
+        <translation>Trả lại… (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Failed quality review…</source>
+        <translation>Sai sót lớn về nội dung…</translation>
+    </message>
+    <message>
+        <source>Delay</source>
+        <translation>Chậm tiến độ</translation>
+    </message>
+    <message>
+        <source>Objective cause…</source>
+        <translation>Nguyên nhân khách quan…</translation>
+    </message>
+    <message>
+        <source>Confirm selected</source>
+        <translation>Xác nhận các mục đã chọn</translation>
+    </message>
+    <message>
+        <source>Confirm the person&apos;s week</source>
+        <translation>Xác nhận cả tuần của người này</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Open the attachment</source>
+        <translation>Mở tệp đính kèm</translation>
+    </message>
+    <message>
+        <source>Confirm the entry and go to the next one</source>
+        <translation>Xác nhận mục này và chuyển sang mục tiếp theo</translation>
+    </message>
+    <message>
+        <source>Major content error: −25 % of its quality</source>
+        <translation>Sai sót lớn về nội dung: trừ 25 % chất lượng</translation>
+    </message>
+    <message>
+        <source>One missed deadline: −25 % of its timeliness</source>
+        <translation>Một lần chậm tiến độ: trừ 25 % tiến độ</translation>
+    </message>
+    <message>
+        <source>{name} — {n} waiting</source>
+        <translation>{name} — {n} mục chờ</translation>
+    </message>
+    <message>
+        <source>{date} — norm time {hours} h</source>
+        <translation>{date} — định mức thời gian {hours} giờ</translation>
+    </message>
+    <message>
+        <source>{n} entries are waiting for your review; {late} of them longer than {limit} working days (highlighted).</source>
+        <translation>Có {n} mục chờ đồng chí xác nhận; {late} mục đã chờ quá {limit} ngày làm việc (được tô màu).</translation>
+    </message>
+    <message>
+        <source>Review delays of the leaders you evaluate: {list}</source>
+        <translation>Chậm xác nhận của lãnh đạo do đồng chí đánh giá: {list}</translation>
+    </message>
+    <message>
+        <source>{name}: {late} decided late this month, {waiting} waiting too long</source>
+        <translation>{name}: {late} mục xác nhận muộn trong tháng, {waiting} mục đang chờ quá hạn</translation>
+    </message>
+    <message>
+        <source>{q} {unit} × coefficient {k}</source>
+        <translation>{q} {unit} × hệ số quy đổi {k}</translation>
+    </message>
+    <message>
+        <source>worked {work}, deadline {deadline}, completed {done}</source>
+        <translation>thực hiện {work}, thời hạn {deadline}, hoàn thành {done}</translation>
+    </message>
+    <message>
+        <source>{date}: {kind} by {who} {reason}</source>
+        <translation>{date}: {who} {kind} {reason}</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Xác nhận</translation>
+    </message>
+    <message>
+        <source>Entry confirmed.</source>
+        <translation>Đã xác nhận.</translation>
+    </message>
+    <message>
+        <source>Return for revision</source>
+        <translation>Trả lại để chỉnh sửa</translation>
+    </message>
+    <message>
+        <source>Why is this entry returned? The author will see it.</source>
+        <translation>Vì sao trả lại mục này? Người ghi sẽ thấy lý do.</translation>
+    </message>
+    <message>
+        <source>Entry returned.</source>
+        <translation>Đã trả lại.</translation>
+    </message>
+    <message>
+        <source>Failed quality review</source>
+        <translation>Sai sót lớn về nội dung</translation>
+    </message>
+    <message>
+        <source>Describe the major content error.</source>
+        <translation>Mô tả sai sót lớn về nội dung.</translation>
+    </message>
+    <message>
+        <source>Objective cause</source>
+        <translation>Nguyên nhân khách quan</translation>
+    </message>
+    <message>
+        <source>Which confirmed objective cause exempts this entry?</source>
+        <translation>Nguyên nhân khách quan nào được xác nhận để miễn trừ cho mục này?</translation>
+    </message>
+    <message>
+        <source>{n} entries confirmed.</source>
+        <translation>Đã xác nhận {n} mục.</translation>
+    </message>
+    <message>
+        <source>{n} could not be confirmed: {reason}</source>
+        <translation>{n} mục không xác nhận được: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Score</name>
+    <message>
+        <source>Insufficient data: nothing was assigned in this period.</source>
+        <translation>Chưa đủ dữ liệu: kỳ này không được giao nhiệm vụ.</translation>
+    </message>
+    <message>
+        <source>a (quantity) {value} %</source>
+        <translation>a (số lượng) {value} %</translation>
+    </message>
+    <message>
+        <source>b (quality) {value} %</source>
+        <translation>b (chất lượng) {value} %</translation>
+    </message>
+    <message>
+        <source>c (timeliness) {value} %</source>
+        <translation>c (tiến độ) {value} %</translation>
+    </message>
+    <message>
+        <source>d / đ / e {d} / {dd} / {e} %</source>
+        <translation>d / đ / e {d} / {dd} / {e} %</translation>
+    </message>
+    <message>
+        <source>Task points {value} of 70</source>
+        <translation>Điểm kết quả thực hiện nhiệm vụ {value}/70</translation>
+    </message>
+    <message>
+        <source>General criteria {value} of 30</source>
+        <translation>Điểm tiêu chí chung {value}/30</translation>
+    </message>
+    <message>
+        <source>Total {value}: {level}</source>
+        <translation>Tổng điểm {value}: {level}</translation>
+    </message>
+    <message>
+        <source>Classification {year} — {unit}</source>
+        <translation>Xếp loại chất lượng năm {year} — {unit}</translation>
+    </message>
+    <message>
+        <source>Excellent: {excellent}, allowed: {limit}, over the quota: {excess}</source>
+        <translation>Hoàn thành xuất sắc: {excellent}, tối đa được phép: {limit}, vượt tỷ lệ: {excess}</translation>
+    </message>
+</context>
+<context>
+    <name>ScorePage</name>
+    <message>
+        <source>My score</source>
+        <translation>Điểm của tôi</translation>
+    </message>
+    <message>
+        <source>My score and why</source>
+        <translation>Điểm của tôi và cách tính</translation>
+    </message>
+    <message>
+        <source>&amp;Month:</source>
+        <translation>&amp;Tháng:</translation>
+    </message>
+    <message>
+        <source>Score of the month</source>
+        <translation>Điểm của tháng</translation>
+    </message>
+    <message>
+        <source>Monthly totals this year</source>
+        <translation>Tổng điểm các tháng trong năm</translation>
+    </message>
+    <message>
+        <source>Chart of the monthly totals</source>
+        <translation>Biểu đồ tổng điểm các tháng</translation>
+    </message>
+    <message>
+        <source>a. Quantity</source>
+        <translation>a. Số lượng</translation>
+    </message>
+    <message>
+        <source>b. Quality</source>
+        <translation>b. Chất lượng</translation>
+    </message>
+    <message>
+        <source>c. Timeliness</source>
+        <translation>c. Tiến độ</translation>
+    </message>
+    <message>
+        <source>Leader factors d / đ / e</source>
+        <translation>Tiêu chí lãnh đạo d / đ / e</translation>
+    </message>
+    <message>
+        <source>Task points (of 70)</source>
+        <translation>Điểm kết quả thực hiện nhiệm vụ (tối đa 70)</translation>
+    </message>
+    <message>
+        <source>General criteria (of 30)</source>
+        <translation>Điểm tiêu chí chung (tối đa 30)</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Tổng điểm</translation>
+    </message>
+    <message>
+        <source>Indicative level</source>
+        <translation>Mức tương ứng</translation>
+    </message>
+    <message>
+        <source>Why: each product&apos;s contribution</source>
+        <translation>Cách tính: đóng góp của từng sản phẩm</translation>
+    </message>
+    <message>
+        <source>Entries of the month and their status</source>
+        <translation>Các mục nhật ký trong tháng và trạng thái</translation>
+    </message>
+    <message>
+        <source>Insufficient data: nothing was assigned this month, so no score is computed.</source>
+        <translation>Chưa đủ dữ liệu: tháng này không được giao nhiệm vụ nên không tính điểm.</translation>
+    </message>
+    <message>
+        <source>General criteria: your self-assessment, not yet confirmed.</source>
+        <translation>Tiêu chí chung: điểm tự chấm của bạn, chưa được xác nhận.</translation>
+    </message>
+    <message>
+        <source>General criteria: not yet assessed (counted as 0) — fill in Month submission.</source>
+        <translation>Tiêu chí chung: chưa chấm (tính là 0) — hãy tự chấm ở mục Gửi kết quả tháng.</translation>
+    </message>
+    <message>
+        <source>Only confirmed entries count: {drafts} draft(s), {waiting} waiting for the leader, {returned} returned.</source>
+        <translation>Chỉ các mục đã xác nhận mới được tính: {drafts} bản nháp, {waiting} mục chờ lãnh đạo, {returned} mục bị trả lại.</translation>
+    </message>
+    <message>
+        <source>Indicative only: the evaluator confirms the month. Policy {version}.</source>
+        <translation>Chỉ mang tính tham khảo: cấp có thẩm quyền đánh giá sẽ xác nhận. Chính sách tính điểm {version}.</translation>
+    </message>
+    <message>
+        <source>a = completed ÷ assigned, b = passed quality ÷ assigned (−25 % per failed review), c = on time ÷ assigned (−25 % per delay), in standard units (quantity × coefficient); ad hoc work counts outside the assigned total.</source>
+        <translation>a = hoàn thành ÷ được giao, b = đạt chất lượng ÷ được giao (mỗi lần sai sót lớn trừ 25 %), c = đúng hạn ÷ được giao (mỗi lần chậm trừ 25 %), tính theo đơn vị sản phẩm chuẩn (số lượng × hệ số quy đổi); nhiệm vụ phát sinh được tính ngoài tổng số được giao.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>Interface &amp;language:</source>
+        <translation>&amp;Ngôn ngữ giao diện:</translation>
+    </message>
+    <message>
+        <source>The change applies at once in every window and is remembered for the next start.</source>
+        <translation>Thay đổi có hiệu lực ngay trên mọi cửa sổ và được ghi nhớ cho lần mở sau.</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>Máy tính này</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>Sao lưu</translation>
+    </message>
+    <message>
+        <source>A copy of the database is made automatically every day, before every upgrade and before every import. Restoring replaces all data on this computer with the chosen copy; the current data is kept as one more backup first.</source>
+        <translation>Cơ sở dữ liệu được tự động sao lưu mỗi ngày, trước mỗi lần nâng cấp và trước mỗi lần nhập dữ liệu. Khôi phục sẽ thay toàn bộ dữ liệu trên máy này bằng bản sao lưu đã chọn; dữ liệu hiện tại được giữ lại thành một bản sao lưu trước khi thay.</translation>
+    </message>
+    <message>
+        <source>Made on</source>
+        <translation>Thời điểm sao lưu</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Dung lượng</translation>
+    </message>
+    <message>
+        <source>&amp;Back up now</source>
+        <translation>&amp;Sao lưu ngay</translation>
+    </message>
+    <message>
+        <source>&amp;Restore the chosen backup…</source>
+        <translation>&amp;Khôi phục bản sao lưu đã chọn…</translation>
+    </message>
+    <message>
+        <source>Working as: {name} — {position}
 Data folder: {folder}</source>
-            <translation>Người dùng: {name} — {position}
+        <translation>Người dùng: {name} — {position}
 Thư mục dữ liệu: {folder}</translation>
-        </message>
-        <message>
-            <source>daily</source>
-            <translation>hằng ngày</translation>
-        </message>
-        <message>
-            <source>on request</source>
-            <translation>theo yêu cầu</translation>
-        </message>
-        <message>
-            <source>before an import</source>
-            <translation>trước khi nhập dữ liệu</translation>
-        </message>
-        <message>
-            <source>before a restore</source>
-            <translation>trước khi khôi phục</translation>
-        </message>
-        <message>
-            <source>{size} kB</source>
-            <translation>{size} kB</translation>
-        </message>
-        <message>
-            <source>Backup made.</source>
-            <translation>Đã sao lưu.</translation>
-        </message>
-        <message>
-            <source>Choose a backup in the list first.</source>
-            <translation>Hãy chọn một bản sao lưu trong danh sách trước.</translation>
-        </message>
-        <message>
-            <source>Restore a backup</source>
-            <translation>Khôi phục bản sao lưu</translation>
-        </message>
-        <message>
-            <source>Replace all data on this computer with the backup of {made}? Work recorded after it will no longer be shown (the current data is kept as a backup).</source>
-            <translation>Thay toàn bộ dữ liệu trên máy này bằng bản sao lưu lúc {made}? Công việc ghi sau thời điểm đó sẽ không còn hiển thị (dữ liệu hiện tại được giữ lại thành một bản sao lưu).</translation>
-        </message>
-        <message>
-            <source>The backup was restored.</source>
-            <translation>Đã khôi phục bản sao lưu.</translation>
-        </message>
-    </context>
-    <context>
-        <name>SetupWizard</name>
-        <message>
-            <source>Your key is made (fingerprint {fingerprint}). Give the file {path} to the agency (on a USB stick) so that it publishes your key.</source>
-            <translation>Đã tạo khóa của bạn (dấu vân tay {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa của bạn.</translation>
-        </message>
-        <message>
-            <source>KPI Desktop — first start</source>
-            <translation>KPI Desktop — khởi động lần đầu</translation>
-        </message>
-        <message>
-            <source>&lt; &amp;Back</source>
-            <translation>&lt; &amp;Quay lại</translation>
-        </message>
-        <message>
-            <source>&amp;Next &gt;</source>
-            <translation>&amp;Tiếp theo &gt;</translation>
-        </message>
-        <message>
-            <source>&amp;Finish</source>
-            <translation>&amp;Hoàn tất</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>Hủy</translation>
-        </message>
-    </context>
-    <context>
-        <name>SignInDialog</name>
-        <message>
-            <source>The passphrase is wrong. Check the keyboard language and Caps Lock, and try again.</source>
-            <translation>Mật khẩu không đúng. Hãy kiểm tra bộ gõ tiếng Việt, phím Caps Lock và thử lại.</translation>
-        </message>
-        <message>
-            <source>KPI Desktop — sign in</source>
-            <translation>KPI Desktop — đăng nhập</translation>
-        </message>
-        <message>
-            <source>Choose your name and type your passphrase.</source>
-            <translation>Chọn tên của bạn và nhập mật khẩu.</translation>
-        </message>
-        <message>
-            <source>&amp;Who are you:</source>
-            <translation>&amp;Bạn là:</translation>
-        </message>
-        <message>
-            <source>&amp;Passphrase:</source>
-            <translation>&amp;Mật khẩu:</translation>
-        </message>
-        <message>
-            <source>&amp;Sign in</source>
-            <translation>Đăng &amp;nhập</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>Hủy</translation>
-        </message>
-    </context>
-    <context>
-        <name>SourcePage</name>
-        <message>
-            <source>The agency's organisation file</source>
-            <translation>Tệp tổ chức của cơ quan</translation>
-        </message>
-        <message>
-            <source>Organisation files (*.kpib);;All files (*)</source>
-            <translation>Tệp tổ chức (*.kpib);;Tất cả các tệp (*)</translation>
-        </message>
-        <message>
-            <source>This is not an organisation file.</source>
-            <translation>Đây không phải là tệp tổ chức.</translation>
-        </message>
-        <message>
-            <source>The file was not imported and nothing was changed. {reason}</source>
-            <translation>Tệp không được nhập, dữ liệu không thay đổi. {reason}</translation>
-        </message>
-        <message>
-            <source>The organisation file is imported.</source>
-            <translation>Đã nhập tệp tổ chức.</translation>
-        </message>
-        <message>
-            <source>Agency key: {fingerprint}
-Compare it with the fingerprint your agency gave you (on paper or by phone). If they differ, press Cancel and call the agency's IT staff.</source>
-            <translation>Khóa của cơ quan: {fingerprint}
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>hằng ngày</translation>
+    </message>
+    <message>
+        <source>on request</source>
+        <translation>theo yêu cầu</translation>
+    </message>
+    <message>
+        <source>before an import</source>
+        <translation>trước khi nhập dữ liệu</translation>
+    </message>
+    <message>
+        <source>before a restore</source>
+        <translation>trước khi khôi phục</translation>
+    </message>
+    <message>
+        <source>{size} kB</source>
+        <translation>{size} kB</translation>
+    </message>
+    <message>
+        <source>Backup made.</source>
+        <translation>Đã sao lưu.</translation>
+    </message>
+    <message>
+        <source>Choose a backup in the list first.</source>
+        <translation>Hãy chọn một bản sao lưu trong danh sách trước.</translation>
+    </message>
+    <message>
+        <source>Restore a backup</source>
+        <translation>Khôi phục bản sao lưu</translation>
+    </message>
+    <message>
+        <source>Replace all data on this computer with the backup of {made}? Work recorded after it will no longer be shown (the current data is kept as a backup).</source>
+        <translation>Thay toàn bộ dữ liệu trên máy này bằng bản sao lưu lúc {made}? Công việc ghi sau thời điểm đó sẽ không còn hiển thị (dữ liệu hiện tại được giữ lại thành một bản sao lưu).</translation>
+    </message>
+    <message>
+        <source>The backup was restored.</source>
+        <translation>Đã khôi phục bản sao lưu.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Your key is made (fingerprint {fingerprint}). Give the file {path} to the agency (on a USB stick) so that it publishes your key.</source>
+        <translation>Đã tạo khóa của bạn (dấu vân tay {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa của bạn.</translation>
+    </message>
+    <message>
+        <source>KPI Desktop — first start</source>
+        <translation>KPI Desktop — khởi động lần đầu</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Quay lại</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Tiếp theo &gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>&amp;Hoàn tất</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>The passphrase is wrong. Check the keyboard language and Caps Lock, and try again.</source>
+        <translation>Mật khẩu không đúng. Hãy kiểm tra bộ gõ tiếng Việt, phím Caps Lock và thử lại.</translation>
+    </message>
+    <message>
+        <source>KPI Desktop — sign in</source>
+        <translation>KPI Desktop — đăng nhập</translation>
+    </message>
+    <message>
+        <source>Choose your name and type your passphrase.</source>
+        <translation>Chọn tên của bạn và nhập mật khẩu.</translation>
+    </message>
+    <message>
+        <source>&amp;Who are you:</source>
+        <translation>&amp;Bạn là:</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>Đăng &amp;nhập</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>SourcePage</name>
+    <message>
+        <source>The agency&apos;s organisation file</source>
+        <translation>Tệp tổ chức của cơ quan</translation>
+    </message>
+    <message>
+        <source>Organisation files (*.kpib);;All files (*)</source>
+        <translation>Tệp tổ chức (*.kpib);;Tất cả các tệp (*)</translation>
+    </message>
+    <message>
+        <source>This is not an organisation file.</source>
+        <translation>Đây không phải là tệp tổ chức.</translation>
+    </message>
+    <message>
+        <source>The file was not imported and nothing was changed. {reason}</source>
+        <translation>Tệp không được nhập, dữ liệu không thay đổi. {reason}</translation>
+    </message>
+    <message>
+        <source>The organisation file is imported.</source>
+        <translation>Đã nhập tệp tổ chức.</translation>
+    </message>
+    <message>
+        <source>Agency key: {fingerprint}
+Compare it with the fingerprint your agency gave you (on paper or by phone). If they differ, press Cancel and call the agency&apos;s IT staff.</source>
+        <translation>Khóa của cơ quan: {fingerprint}
 Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy hoặc qua điện thoại). Nếu khác nhau, hãy bấm Hủy và liên hệ cán bộ công nghệ thông tin của cơ quan.</translation>
-        </message>
-        <message>
-            <source>How do you want to start?</source>
-            <translation>Bạn muốn bắt đầu thế nào?</translation>
-        </message>
-        <message>
-            <source>Try the application with made-up data, or set it up for your agency.</source>
-            <translation>Dùng thử ứng dụng với dữ liệu mẫu, hoặc thiết lập cho cơ quan của bạn.</translation>
-        </message>
-        <message>
-            <source>Try the demo</source>
-            <translation>Dùng thử dữ liệu mẫu</translation>
-        </message>
-        <message>
-            <source>A made-up commune with several months of work, to see how everything works. Every demo person's passphrase is "demo".</source>
-            <translation>Một xã giả định với nhiều tháng làm việc, để xem mọi chức năng hoạt động thế nào. Mật khẩu của mọi người trong dữ liệu mẫu là "demo".</translation>
-        </message>
-        <message>
-            <source>Set up from my agency's file</source>
-            <translation>Thiết lập từ tệp của cơ quan</translation>
-        </message>
-        <message>
-            <source>The organisation file (KPI_organisation_….kpib) that your agency's IT staff gave you, for example on a USB stick.</source>
-            <translation>Tệp tổ chức (KPI_organisation_….kpib) do cán bộ công nghệ thông tin của cơ quan cung cấp, ví dụ trên USB.</translation>
-        </message>
-        <message>
-            <source>Organisation file</source>
-            <translation>Tệp tổ chức</translation>
-        </message>
-        <message>
-            <source>&amp;Choose…</source>
-            <translation>&amp;Chọn tệp…</translation>
-        </message>
-        <message>
-            <source>&amp;Import</source>
-            <translation>&amp;Nhập</translation>
-        </message>
-    </context>
-    <context>
-        <name>StatementKind</name>
-        <message>
-            <source>confirmed</source>
-            <translation>xác nhận</translation>
-        </message>
-        <message>
-            <source>returned</source>
-            <translation>trả lại</translation>
-        </message>
-        <message>
-            <source>failed quality review</source>
-            <translation>ghi sai sót lớn về nội dung</translation>
-        </message>
-        <message>
-            <source>delay</source>
-            <translation>ghi chậm tiến độ</translation>
-        </message>
-        <message>
-            <source>objective cause</source>
-            <translation>xác nhận nguyên nhân khách quan</translation>
-        </message>
-    </context>
-    <context>
-        <name>Sync</name>
-        <message>
-            <source>{name}: not imported. {reason}</source>
-            <translation>{name}: không nhập. {reason}</translation>
-        </message>
-        <message>
-            <source>{name}: addressed to someone else; left in place.</source>
-            <translation>{name}: gửi cho người khác; để nguyên.</translation>
-        </message>
-        <message>
-            <source>{name}: already imported earlier; nothing to do.</source>
-            <translation>{name}: đã nhập trước đây; không cần làm gì.</translation>
-        </message>
-        <message>
-            <source>{name}: imported ({details}).</source>
-            <translation>{name}: đã nhập ({details}).</translation>
-        </message>
-    </context>
-    <context>
-        <name>SyncPage</name>
-        <message>
-            <source>Sync</source>
-            <translation>Đồng bộ</translation>
-        </message>
-        <message>
-            <source>Send and receive</source>
-            <translation>Gửi và nhận</translation>
-        </message>
-        <message>
-            <source>Your key</source>
-            <translation>Khóa của bạn</translation>
-        </message>
-        <message>
-            <source>Fingerprint:</source>
-            <translation>Dấu vân tay:</translation>
-        </message>
-        <message>
-            <source>Agency key:</source>
-            <translation>Khóa của cơ quan:</translation>
-        </message>
-        <message>
-            <source>Passphrase</source>
-            <translation>Mật khẩu</translation>
-        </message>
-        <message>
-            <source>&amp;Unlock</source>
-            <translation>&amp;Mở khóa</translation>
-        </message>
-        <message>
-            <source>&amp;Create my key</source>
-            <translation>&amp;Tạo khóa của tôi</translation>
-        </message>
-        <message>
-            <source>Outbox and inbox</source>
-            <translation>Hộp thư đi và hộp thư đến</translation>
-        </message>
-        <message>
-            <source>Hub address:</source>
-            <translation>Địa chỉ máy chủ tiếp nhận:</translation>
-        </message>
-        <message>
-            <source>&amp;Sync now</source>
-            <translation>Đồng &amp;bộ ngay</translation>
-        </message>
-        <message>
-            <source>&amp;Export to USB…</source>
-            <translation>&amp;Xuất ra USB…</translation>
-        </message>
-        <message>
-            <source>&amp;Import from USB…</source>
-            <translation>&amp;Nhập từ USB…</translation>
-        </message>
-        <message>
-            <source>History</source>
-            <translation>Lịch sử</translation>
-        </message>
-        <message>
-            <source>Time</source>
-            <translation>Thời gian</translation>
-        </message>
-        <message>
-            <source>Direction</source>
-            <translation>Chiều</translation>
-        </message>
-        <message>
-            <source>Kind</source>
-            <translation>Loại</translation>
-        </message>
-        <message>
-            <source>From → to</source>
-            <translation>Từ → đến</translation>
-        </message>
-        <message>
-            <source>Number</source>
-            <translation>Số</translation>
-        </message>
-        <message>
-            <source>published by the agency</source>
-            <translation>đã được cơ quan công bố</translation>
-        </message>
-        <message>
-            <source>waiting for the agency to publish it</source>
-            <translation>đang chờ cơ quan công bố</translation>
-        </message>
-        <message>
-            <source>unlocked</source>
-            <translation>đã mở</translation>
-        </message>
-        <message>
-            <source>locked</source>
-            <translation>đang khóa</translation>
-        </message>
-        <message>
-            <source>No key on this PC yet: choose a passphrase of at least four characters and create your key.</source>
-            <translation>Máy này chưa có khóa của bạn: hãy chọn mật khẩu có ít nhất bốn ký tự và tạo khóa.</translation>
-        </message>
-        <message>
-            <source>not set up</source>
-            <translation>chưa thiết lập</translation>
-        </message>
-        <message>
-            <source>{count} records not yet received by the agency.</source>
-            <translation>{count} bản ghi chưa được cơ quan nhận.</translation>
-        </message>
-        <message>
-            <source>The agency has received everything you sent.</source>
-            <translation>Cơ quan đã nhận mọi thứ bạn gửi.</translation>
-        </message>
-        <message>
-            <source>sent</source>
-            <translation>đã gửi</translation>
-        </message>
-        <message>
-            <source>received</source>
-            <translation>đã nhận</translation>
-        </message>
-        <message>
-            <source>Key unlocked.</source>
-            <translation>Đã mở khóa.</translation>
-        </message>
-        <message>
-            <source>Key created; fingerprint {fingerprint}.</source>
-            <translation>Đã tạo khóa; dấu vân tay {fingerprint}.</translation>
-        </message>
-        <message>
-            <source>Give {path} to the agency (on a USB stick) so that it publishes your key.</source>
-            <translation>Hãy chuyển {path} cho cơ quan (bằng USB) để cơ quan công bố khóa của bạn.</translation>
-        </message>
-        <message>
-            <source>Export to a USB stick</source>
-            <translation>Xuất ra USB</translation>
-        </message>
-        <message>
-            <source>Import from a USB stick</source>
-            <translation>Nhập từ USB</translation>
-        </message>
-        <message>
-            <source>Enter the hub address first.</source>
-            <translation>Hãy nhập địa chỉ máy chủ tiếp nhận trước.</translation>
-        </message>
-        <message>
-            <source>Working…</source>
-            <translation>Đang xử lý…</translation>
-        </message>
-        <message>
-            <source>Nothing to send: everything was acknowledged.</source>
-            <translation>Không có gì để gửi: mọi thứ đã được xác nhận đã nhận.</translation>
-        </message>
-        <message>
-            <source>Written {name} for {recipient}.</source>
-            <translation>Đã ghi {name} gửi {recipient}.</translation>
-        </message>
-        <message>
-            <source>You can remove the USB stick now.</source>
-            <translation>Có thể rút USB.</translation>
-        </message>
-        <message>
-            <source>{count} bundles written.</source>
-            <translation>Đã ghi {count} gói dữ liệu.</translation>
-        </message>
-        <message>
-            <source>No bundles found in that folder.</source>
-            <translation>Không tìm thấy gói dữ liệu nào trong thư mục đó.</translation>
-        </message>
-        <message>
-            <source>Sent {count} bundles to the hub.</source>
-            <translation>Đã gửi {count} gói dữ liệu lên máy chủ tiếp nhận.</translation>
-        </message>
-        <message>
-            <source>Nothing new from the hub.</source>
-            <translation>Không có gì mới từ máy chủ tiếp nhận.</translation>
-        </message>
-    </context>
-    <context>
-        <name>UnitViewPage</name>
-        <message>
-            <source>Unit view</source>
-            <translation>Tổng hợp đơn vị</translation>
-        </message>
-        <message>
-            <source>Year:</source>
-            <translation>Năm:</translation>
-        </message>
-        <message>
-            <source>Filter by name…</source>
-            <translation>Lọc theo tên…</translation>
-        </message>
-        <message>
-            <source>Audit log…</source>
-            <translation>Nhật ký kiểm tra…</translation>
-        </message>
-        <message>
-            <source>All levels</source>
-            <translation>Tất cả các mức</translation>
-        </message>
-        <message>
-            <source>Double-click a person to see why they got their score. Monthly levels are indicative; the year's level is decided in the year-end classification.</source>
-            <translation>Nháy đúp vào một người để xem cách tính điểm. Mức hằng tháng chỉ là mức tương ứng; mức của năm do xếp loại cuối năm quyết định.</translation>
-        </message>
-        <message>
-            <source>Person</source>
-            <translation>Công chức</translation>
-        </message>
-        <message>
-            <source>Unit</source>
-            <translation>Đơn vị</translation>
-        </message>
-        <message>
-            <source>Months</source>
-            <translation>Số tháng</translation>
-        </message>
-        <message>
-            <source>Mean</source>
-            <translation>Điểm TB</translation>
-        </message>
-        <message>
-            <source>Level</source>
-            <translation>Mức xếp loại</translation>
-        </message>
-        <message>
-            <source>Excellent quota exceeded in {n} group(s); see the year-end classification.</source>
-            <translation>Vượt tỷ lệ Hoàn thành xuất sắc ở {n} nhóm; xem phần xếp loại cuối năm.</translation>
-        </message>
-        <message>
-            <source>The Excellent quota is respected.</source>
-            <translation>Bảo đảm tỷ lệ Hoàn thành xuất sắc.</translation>
-        </message>
-    </context>
-    <context>
-        <name>Weekday</name>
-        <message>
-            <source>Mon</source>
-            <translation>T2</translation>
-        </message>
-        <message>
-            <source>Tue</source>
-            <translation>T3</translation>
-        </message>
-        <message>
-            <source>Wed</source>
-            <translation>T4</translation>
-        </message>
-        <message>
-            <source>Thu</source>
-            <translation>T5</translation>
-        </message>
-        <message>
-            <source>Fri</source>
-            <translation>T6</translation>
-        </message>
-        <message>
-            <source>Sat</source>
-            <translation>T7</translation>
-        </message>
-        <message>
-            <source>Sun</source>
-            <translation>CN</translation>
-        </message>
-    </context>
-    <context>
-        <name>WhyDialog</name>
-        <message>
-            <source>Code</source>
-            <translation>Mã</translation>
-        </message>
-        <message>
-            <source>Product / work</source>
-            <translation>Sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>Coefficient</source>
-            <translation>Hệ số quy đổi</translation>
-        </message>
-        <message>
-            <source>Quantity</source>
-            <translation>Số lượng</translation>
-        </message>
-        <message>
-            <source>Assigned (units)</source>
-            <translation>Được giao (quy đổi)</translation>
-        </message>
-        <message>
-            <source>Completed (units)</source>
-            <translation>Hoàn thành (quy đổi)</translation>
-        </message>
-        <message>
-            <source>Quality (units)</source>
-            <translation>Đạt chất lượng (quy đổi)</translation>
-        </message>
-        <message>
-            <source>On time (units)</source>
-            <translation>Đúng hạn (quy đổi)</translation>
-        </message>
-        <message>
-            <source>Why: {name}</source>
-            <translation>Cách tính điểm: {name}</translation>
-        </message>
-        <message>
-            <source>a {a} %, b {b} %, c {c} %; task points {tp}; general criteria {g}; total {t} ({level}); policy {policy}</source>
-            <translation>a {a} %, b {b} %, c {c} %; điểm nhiệm vụ {tp}; tiêu chí chung {g}; tổng điểm {t} ({level}); chính sách {policy}</translation>
-        </message>
-    </context>
-    <context>
-        <name>WhyModel</name>
-        <message>
-            <source>Code</source>
-            <translation>Mã</translation>
-        </message>
-        <message>
-            <source>Product / work</source>
-            <translation>Sản phẩm/công việc</translation>
-        </message>
-        <message>
-            <source>Coefficient</source>
-            <translation>Hệ số quy đổi</translation>
-        </message>
-        <message>
-            <source>Quantity</source>
-            <translation>Số lượng</translation>
-        </message>
-        <message>
-            <source>Assigned (units)</source>
-            <translation>Được giao (quy đổi)</translation>
-        </message>
-        <message>
-            <source>Completed (units)</source>
-            <translation>Hoàn thành (quy đổi)</translation>
-        </message>
-        <message>
-            <source>Quality (units)</source>
-            <translation>Đạt chất lượng (quy đổi)</translation>
-        </message>
-        <message>
-            <source>On time (units)</source>
-            <translation>Đúng hạn (quy đổi)</translation>
-        </message>
-        <message>
-            <source>Remarks</source>
-            <translation>Ghi chú</translation>
-        </message>
-        <message>
-            <source>extra</source>
-            <translation>phát sinh</translation>
-        </message>
-        <message>
-            <source>not completed</source>
-            <translation>chưa hoàn thành</translation>
-        </message>
-        <message>
-            <source>failed review ×{n}</source>
-            <translation>không đạt chất lượng ×{n}</translation>
-        </message>
-        <message>
-            <source>late ×{n}</source>
-            <translation>chậm tiến độ ×{n}</translation>
-        </message>
-        <message>
-            <source>objective cause</source>
-            <translation>nguyên nhân khách quan</translation>
-        </message>
-        <message>
-            <source>Ad hoc or taken-over work: counted outside the assigned total.</source>
-            <translation>Nhiệm vụ phát sinh hoặc tiếp nhận thêm: tính ngoài tổng số được giao.</translation>
-        </message>
-        <message>
-            <source>Assigned but not completed.</source>
-            <translation>Được giao nhưng chưa hoàn thành.</translation>
-        </message>
-        <message>
-            <source>Failed quality reviews: {n} (−25 % each).</source>
-            <translation>Số lần không đạt chất lượng: {n} (mỗi lần trừ 25 %).</translation>
-        </message>
-        <message>
-            <source>Missed deadlines: {n} (−25 % each).</source>
-            <translation>Số lần chậm tiến độ: {n} (mỗi lần trừ 25 %).</translation>
-        </message>
-        <message>
-            <source>Objective cause confirmed: no deduction.</source>
-            <translation>Có nguyên nhân khách quan được xác nhận: không bị trừ.</translation>
-        </message>
-    </context>
-    <context>
-        <name>WorkLogPage</name>
-        <message>
-            <source>Today / Work log</source>
-            <translation>Hôm nay / Nhật ký</translation>
-        </message>
-        <message>
-            <source>Previous day (Ctrl+PgUp)</source>
-            <translation>Ngày trước (Ctrl+PgUp)</translation>
-        </message>
-        <message>
-            <source>Next day (Ctrl+PgDown)</source>
-            <translation>Ngày sau (Ctrl+PgDown)</translation>
-        </message>
-        <message>
-            <source>&amp;Today</source>
-            <translation>&amp;Hôm nay</translation>
-        </message>
-        <message>
-            <source>Go to today (Alt+Home)</source>
-            <translation>Về hôm nay (Alt+Home)</translation>
-        </message>
-        <message>
-            <source>Da&amp;y</source>
-            <translation>&amp;Ngày</translation>
-        </message>
-        <message>
-            <source>&amp;Week</source>
-            <translation>&amp;Tuần</translation>
-        </message>
-        <message>
-            <source>The day shown</source>
-            <translation>Ngày đang xem</translation>
-        </message>
-        <message>
-            <source>New entry</source>
-            <translation>Mục mới</translation>
-        </message>
-        <message>
-            <source>Save</source>
-            <translation>Lưu</translation>
-        </message>
-        <message>
-            <source>Submit</source>
-            <translation>Gửi</translation>
-        </message>
-        <message>
-            <source>Next day</source>
-            <translation>Ngày sau</translation>
-        </message>
-        <message>
-            <source>Previous day</source>
-            <translation>Ngày trước</translation>
-        </message>
-        <message>
-            <source>Today</source>
-            <translation>Hôm nay</translation>
-        </message>
-        <message>
-            <source>{day}: credited {credited} · time norm {norm} of {limit}</source>
-            <translation>{day}: được tính {credited} · định mức {norm} trên {limit}</translation>
-        </message>
-        <message>
-            <source>Above 8 hours on {days}: the leader will look at it; nothing is blocked.</source>
-            <translation>Vượt 8 giờ vào ngày {days}: lãnh đạo sẽ xem xét; không có gì bị chặn.</translation>
-        </message>
-        <message>
-            <source>No entries on this day yet: press Ctrl+N to log work.</source>
-            <translation>Chưa có mục nào trong ngày: nhấn Ctrl+N để ghi nhật ký.</translation>
-        </message>
-        <message>
-            <source>Week of {date}</source>
-            <translation>Tuần của ngày {date}</translation>
-        </message>
-        <message>
-            <source>Work log of {date}</source>
-            <translation>Nhật ký công việc ngày {date}</translation>
-        </message>
-        <message>
-            <source>Work log saved.</source>
-            <translation>Đã lưu nhật ký công việc.</translation>
-        </message>
-    </context>
-    <context>
-        <name>YearClassificationPage</name>
-        <message>
-            <source>Year-end classification</source>
-            <translation>Xếp loại cuối năm</translation>
-        </message>
-        <message>
-            <source>Year:</source>
-            <translation>Năm:</translation>
-        </message>
-        <message>
-            <source>Outstanding organisation (quota 25 %)</source>
-            <translation>Cơ quan có thành tích nổi bật (tỷ lệ 25 %)</translation>
-        </message>
-        <message>
-            <source>Person</source>
-            <translation>Công chức</translation>
-        </message>
-        <message>
-            <source>Unit</source>
-            <translation>Đơn vị</translation>
-        </message>
-        <message>
-            <source>Months</source>
-            <translation>Số tháng</translation>
-        </message>
-        <message>
-            <source>Mean</source>
-            <translation>Điểm TB</translation>
-        </message>
-        <message>
-            <source>By the scores</source>
-            <translation>Theo điểm</translation>
-        </message>
-        <message>
-            <source>Self-rating</source>
-            <translation>Tự xếp loại</translation>
-        </message>
-        <message>
-            <source>Decided</source>
-            <translation>Được quyết định</translation>
-        </message>
-        <message>
-            <source>Decision</source>
-            <translation>Quyết định</translation>
-        </message>
-        <message>
-            <source>Remarks</source>
-            <translation>Ghi chú</translation>
-        </message>
-        <message>
-            <source>Form 02 decision</source>
-            <translation>Quyết định xếp loại (Mẫu số 02)</translation>
-        </message>
-        <message>
-            <source>Level</source>
-            <translation>Mức xếp loại</translation>
-        </message>
-        <message>
-            <source>Minutes of the year-end meeting</source>
-            <translation>Biên bản họp cuối năm</translation>
-        </message>
-        <message>
-            <source>Decision number</source>
-            <translation>Số quyết định</translation>
-        </message>
-        <message>
-            <source>Decision date</source>
-            <translation>Ngày quyết định</translation>
-        </message>
-        <message>
-            <source>Reason (needed for a lower level)</source>
-            <translation>Lý do (bắt buộc khi xếp mức thấp hơn)</translation>
-        </message>
-        <message>
-            <source>Quota note</source>
-            <translation>Ghi chú về tỷ lệ</translation>
-        </message>
-        <message>
-            <source>Record the decision</source>
-            <translation>Ghi quyết định</translation>
-        </message>
-        <message>
-            <source>Replacement decision</source>
-            <translation>Quyết định thay thế</translation>
-        </message>
-        <message>
-            <source>Record discipline…</source>
-            <translation>Ghi kỷ luật…</translation>
-        </message>
-        <message>
-            <source>Decisions (oldest first)</source>
-            <translation>Các quyết định (cũ nhất trước)</translation>
-        </message>
-        <message>
-            <source>unit {name}</source>
-            <translation>đơn vị {name}</translation>
-        </message>
-        <message>
-            <source>group “{name}”</source>
-            <translation>nhóm “{name}”</translation>
-        </message>
-        <message>
-            <source>{where}: {excellent} Excellent, {limit} allowed ({good} Good) — over by {excess}. Candidates, lowest mean first: {names}.</source>
-            <translation>{where}: {excellent} người Hoàn thành xuất sắc, được phép {limit} ({good} người Hoàn thành tốt) — vượt {excess}. Người cần xem xét, điểm trung bình thấp nhất trước: {names}.</translation>
-        </message>
-        <message>
-            <source>Excellent quota exceeded — the approver decides; nobody is moved down automatically.</source>
-            <translation>Vượt tỷ lệ Hoàn thành xuất sắc — cấp có thẩm quyền quyết định; không ai bị tự động hạ mức.</translation>
-        </message>
-        <message>
-            <source>The Excellent quota is respected (policy {v}).</source>
-            <translation>Bảo đảm tỷ lệ Hoàn thành xuất sắc (chính sách {v}).</translation>
-        </message>
-        <message>
-            <source>replaced {n} time(s)</source>
-            <translation>đã thay thế {n} lần</translation>
-        </message>
-        <message>
-            <source>leaders</source>
-            <translation>lãnh đạo, quản lý</translation>
-        </message>
-        <message>
-            <source>professional staff</source>
-            <translation>công chức chuyên môn</translation>
-        </message>
-        <message>
-            <source>Select a person.</source>
-            <translation>Chọn một công chức.</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;{name}&lt;/b&gt;: {months} months, mean {mean} → {level}</source>
-            <translation>&lt;b&gt;{name}&lt;/b&gt;: {months} tháng, điểm trung bình {mean} → {level}</translation>
-        </message>
-        <message>
-            <source>Only this person's evaluator can decide their classification.</source>
-            <translation>Chỉ cấp có thẩm quyền đánh giá người này mới được quyết định xếp loại.</translation>
-        </message>
-        <message>
-            <source>decision {no} of {date}: {level}</source>
-            <translation>quyết định {no} ngày {date}: {level}</translation>
-        </message>
-        <message>
-            <source>self-rating: {level}</source>
-            <translation>tự xếp loại: {level}</translation>
-        </message>
-        <message>
-            <source>Decision recorded.</source>
-            <translation>Đã ghi quyết định.</translation>
-        </message>
-        <message>
-            <source>Replacement decision recorded; the old one is kept.</source>
-            <translation>Đã ghi quyết định thay thế; quyết định cũ vẫn được lưu.</translation>
-        </message>
-    </context>
-    <context>
-        <name>YearReason</name>
-        <message>
-            <source>classified on leave</source>
-            <translation>xếp loại theo thời gian công tác thực tế</translation>
-        </message>
-        <message>
-            <source>fewer than 6 months worked</source>
-            <translation>công tác dưới 6 tháng</translation>
-        </message>
-        <message>
-            <source>no evaluated month</source>
-            <translation>chưa có tháng nào được đánh giá</translation>
-        </message>
-        <message>
-            <source>disciplined</source>
-            <translation>bị kỷ luật</translation>
-        </message>
-        <message>
-            <source>capped by the organisation's level</source>
-            <translation>không cao hơn mức xếp loại của cơ quan, đơn vị</translation>
-        </message>
-    </context>
+    </message>
+    <message>
+        <source>How do you want to start?</source>
+        <translation>Bạn muốn bắt đầu thế nào?</translation>
+    </message>
+    <message>
+        <source>Try the application with made-up data, or set it up for your agency.</source>
+        <translation>Dùng thử ứng dụng với dữ liệu mẫu, hoặc thiết lập cho cơ quan của bạn.</translation>
+    </message>
+    <message>
+        <source>Try the demo</source>
+        <translation>Dùng thử dữ liệu mẫu</translation>
+    </message>
+    <message>
+        <source>A made-up commune with several months of work, to see how everything works. Every demo person&apos;s passphrase is &quot;demo&quot;.</source>
+        <translation>Một xã giả định với nhiều tháng làm việc, để xem mọi chức năng hoạt động thế nào. Mật khẩu của mọi người trong dữ liệu mẫu là &quot;demo&quot;.</translation>
+    </message>
+    <message>
+        <source>Set up from my agency&apos;s file</source>
+        <translation>Thiết lập từ tệp của cơ quan</translation>
+    </message>
+    <message>
+        <source>The organisation file (KPI_organisation_….kpib) that your agency&apos;s IT staff gave you, for example on a USB stick.</source>
+        <translation>Tệp tổ chức (KPI_organisation_….kpib) do cán bộ công nghệ thông tin của cơ quan cung cấp, ví dụ trên USB.</translation>
+    </message>
+    <message>
+        <source>Organisation file</source>
+        <translation>Tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>&amp;Chọn tệp…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Nhập</translation>
+    </message>
+</context>
+<context>
+    <name>StatementKind</name>
+    <message>
+        <source>confirmed</source>
+        <translation>xác nhận</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>trả lại</translation>
+    </message>
+    <message>
+        <source>failed quality review</source>
+        <translation>ghi sai sót lớn về nội dung</translation>
+    </message>
+    <message>
+        <source>delay</source>
+        <translation>ghi chậm tiến độ</translation>
+    </message>
+    <message>
+        <source>objective cause</source>
+        <translation>xác nhận nguyên nhân khách quan</translation>
+    </message>
+</context>
+<context>
+    <name>Sync</name>
+    <message>
+        <source>{name}: not imported. {reason}</source>
+        <translation>{name}: không nhập. {reason}</translation>
+    </message>
+    <message>
+        <source>{name}: addressed to someone else; left in place.</source>
+        <translation>{name}: gửi cho người khác; để nguyên.</translation>
+    </message>
+    <message>
+        <source>{name}: already imported earlier; nothing to do.</source>
+        <translation>{name}: đã nhập trước đây; không cần làm gì.</translation>
+    </message>
+    <message>
+        <source>{name}: imported ({details}).</source>
+        <translation>{name}: đã nhập ({details}).</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <source>Send and receive</source>
+        <translation>Gửi và nhận</translation>
+    </message>
+    <message>
+        <source>Your key</source>
+        <translation>Khóa của bạn</translation>
+    </message>
+    <message>
+        <source>Fingerprint:</source>
+        <translation>Dấu vân tay:</translation>
+    </message>
+    <message>
+        <source>Agency key:</source>
+        <translation>Khóa của cơ quan:</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>&amp;Mở khóa</translation>
+    </message>
+    <message>
+        <source>&amp;Create my key</source>
+        <translation>&amp;Tạo khóa của tôi</translation>
+    </message>
+    <message>
+        <source>Outbox and inbox</source>
+        <translation>Hộp thư đi và hộp thư đến</translation>
+    </message>
+    <message>
+        <source>Hub address:</source>
+        <translation>Địa chỉ máy chủ tiếp nhận:</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>Đồng &amp;bộ ngay</translation>
+    </message>
+    <message>
+        <source>&amp;Export to USB…</source>
+        <translation>&amp;Xuất ra USB…</translation>
+    </message>
+    <message>
+        <source>&amp;Import from USB…</source>
+        <translation>&amp;Nhập từ USB…</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Chiều</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>From → to</source>
+        <translation>Từ → đến</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Số</translation>
+    </message>
+    <message>
+        <source>published by the agency</source>
+        <translation>đã được cơ quan công bố</translation>
+    </message>
+    <message>
+        <source>waiting for the agency to publish it</source>
+        <translation>đang chờ cơ quan công bố</translation>
+    </message>
+    <message>
+        <source>unlocked</source>
+        <translation>đã mở</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>đang khóa</translation>
+    </message>
+    <message>
+        <source>No key on this PC yet: choose a passphrase of at least four characters and create your key.</source>
+        <translation>Máy này chưa có khóa của bạn: hãy chọn mật khẩu có ít nhất bốn ký tự và tạo khóa.</translation>
+    </message>
+    <message>
+        <source>not set up</source>
+        <translation>chưa thiết lập</translation>
+    </message>
+    <message>
+        <source>{count} records not yet received by the agency.</source>
+        <translation>{count} bản ghi chưa được cơ quan nhận.</translation>
+    </message>
+    <message>
+        <source>The agency has received everything you sent.</source>
+        <translation>Cơ quan đã nhận mọi thứ bạn gửi.</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>đã gửi</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>đã nhận</translation>
+    </message>
+    <message>
+        <source>Key unlocked.</source>
+        <translation>Đã mở khóa.</translation>
+    </message>
+    <message>
+        <source>Key created; fingerprint {fingerprint}.</source>
+        <translation>Đã tạo khóa; dấu vân tay {fingerprint}.</translation>
+    </message>
+    <message>
+        <source>Give {path} to the agency (on a USB stick) so that it publishes your key.</source>
+        <translation>Hãy chuyển {path} cho cơ quan (bằng USB) để cơ quan công bố khóa của bạn.</translation>
+    </message>
+    <message>
+        <source>Export to a USB stick</source>
+        <translation>Xuất ra USB</translation>
+    </message>
+    <message>
+        <source>Import from a USB stick</source>
+        <translation>Nhập từ USB</translation>
+    </message>
+    <message>
+        <source>Enter the hub address first.</source>
+        <translation>Hãy nhập địa chỉ máy chủ tiếp nhận trước.</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Đang xử lý…</translation>
+    </message>
+    <message>
+        <source>Nothing to send: everything was acknowledged.</source>
+        <translation>Không có gì để gửi: mọi thứ đã được xác nhận đã nhận.</translation>
+    </message>
+    <message>
+        <source>Written {name} for {recipient}.</source>
+        <translation>Đã ghi {name} gửi {recipient}.</translation>
+    </message>
+    <message>
+        <source>You can remove the USB stick now.</source>
+        <translation>Có thể rút USB.</translation>
+    </message>
+    <message>
+        <source>{count} bundles written.</source>
+        <translation>Đã ghi {count} gói dữ liệu.</translation>
+    </message>
+    <message>
+        <source>No bundles found in that folder.</source>
+        <translation>Không tìm thấy gói dữ liệu nào trong thư mục đó.</translation>
+    </message>
+    <message>
+        <source>Sent {count} bundles to the hub.</source>
+        <translation>Đã gửi {count} gói dữ liệu lên máy chủ tiếp nhận.</translation>
+    </message>
+    <message>
+        <source>Nothing new from the hub.</source>
+        <translation>Không có gì mới từ máy chủ tiếp nhận.</translation>
+    </message>
+</context>
+<context>
+    <name>UnitViewPage</name>
+    <message>
+        <source>Unit view</source>
+        <translation>Tổng hợp đơn vị</translation>
+    </message>
+    <message>
+        <source>Year:</source>
+        <translation>Năm:</translation>
+    </message>
+    <message>
+        <source>Filter by name…</source>
+        <translation>Lọc theo tên…</translation>
+    </message>
+    <message>
+        <source>Audit log…</source>
+        <translation>Nhật ký kiểm tra…</translation>
+    </message>
+    <message>
+        <source>All levels</source>
+        <translation>Tất cả các mức</translation>
+    </message>
+    <message>
+        <source>Double-click a person to see why they got their score. Monthly levels are indicative; the year&apos;s level is decided in the year-end classification.</source>
+        <translation>Nháy đúp vào một người để xem cách tính điểm. Mức hằng tháng chỉ là mức tương ứng; mức của năm do xếp loại cuối năm quyết định.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Months</source>
+        <translation>Số tháng</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Điểm TB</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Mức xếp loại</translation>
+    </message>
+    <message>
+        <source>Excellent quota exceeded in {n} group(s); see the year-end classification.</source>
+        <translation>Vượt tỷ lệ Hoàn thành xuất sắc ở {n} nhóm; xem phần xếp loại cuối năm.</translation>
+    </message>
+    <message>
+        <source>The Excellent quota is respected.</source>
+        <translation>Bảo đảm tỷ lệ Hoàn thành xuất sắc.</translation>
+    </message>
+</context>
+<context>
+    <name>Weekday</name>
+    <message>
+        <source>Mon</source>
+        <translation>T2</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>T3</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>T4</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>T5</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>T6</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>T7</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>CN</translation>
+    </message>
+</context>
+<context>
+    <name>WhyDialog</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Product / work</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Số lượng</translation>
+    </message>
+    <message>
+        <source>Assigned (units)</source>
+        <translation>Được giao (quy đổi)</translation>
+    </message>
+    <message>
+        <source>Completed (units)</source>
+        <translation>Hoàn thành (quy đổi)</translation>
+    </message>
+    <message>
+        <source>Quality (units)</source>
+        <translation>Đạt chất lượng (quy đổi)</translation>
+    </message>
+    <message>
+        <source>On time (units)</source>
+        <translation>Đúng hạn (quy đổi)</translation>
+    </message>
+    <message>
+        <source>Why: {name}</source>
+        <translation>Cách tính điểm: {name}</translation>
+    </message>
+    <message>
+        <source>a {a} %, b {b} %, c {c} %; task points {tp}; general criteria {g}; total {t} ({level}); policy {policy}</source>
+        <translation>a {a} %, b {b} %, c {c} %; điểm nhiệm vụ {tp}; tiêu chí chung {g}; tổng điểm {t} ({level}); chính sách {policy}</translation>
+    </message>
+</context>
+<context>
+    <name>WhyModel</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Product / work</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Số lượng</translation>
+    </message>
+    <message>
+        <source>Assigned (units)</source>
+        <translation>Được giao (quy đổi)</translation>
+    </message>
+    <message>
+        <source>Completed (units)</source>
+        <translation>Hoàn thành (quy đổi)</translation>
+    </message>
+    <message>
+        <source>Quality (units)</source>
+        <translation>Đạt chất lượng (quy đổi)</translation>
+    </message>
+    <message>
+        <source>On time (units)</source>
+        <translation>Đúng hạn (quy đổi)</translation>
+    </message>
+    <message>
+        <source>Remarks</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>extra</source>
+        <translation>phát sinh</translation>
+    </message>
+    <message>
+        <source>not completed</source>
+        <translation>chưa hoàn thành</translation>
+    </message>
+    <message>
+        <source>failed review ×{n}</source>
+        <translation>không đạt chất lượng ×{n}</translation>
+    </message>
+    <message>
+        <source>late ×{n}</source>
+        <translation>chậm tiến độ ×{n}</translation>
+    </message>
+    <message>
+        <source>objective cause</source>
+        <translation>nguyên nhân khách quan</translation>
+    </message>
+    <message>
+        <source>Ad hoc or taken-over work: counted outside the assigned total.</source>
+        <translation>Nhiệm vụ phát sinh hoặc tiếp nhận thêm: tính ngoài tổng số được giao.</translation>
+    </message>
+    <message>
+        <source>Assigned but not completed.</source>
+        <translation>Được giao nhưng chưa hoàn thành.</translation>
+    </message>
+    <message>
+        <source>Failed quality reviews: {n} (−25 % each).</source>
+        <translation>Số lần không đạt chất lượng: {n} (mỗi lần trừ 25 %).</translation>
+    </message>
+    <message>
+        <source>Missed deadlines: {n} (−25 % each).</source>
+        <translation>Số lần chậm tiến độ: {n} (mỗi lần trừ 25 %).</translation>
+    </message>
+    <message>
+        <source>Objective cause confirmed: no deduction.</source>
+        <translation>Có nguyên nhân khách quan được xác nhận: không bị trừ.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkLogPage</name>
+    <message>
+        <source>Today / Work log</source>
+        <translation>Hôm nay / Nhật ký</translation>
+    </message>
+    <message>
+        <source>Previous day (Ctrl+PgUp)</source>
+        <translation>Ngày trước (Ctrl+PgUp)</translation>
+    </message>
+    <message>
+        <source>Next day (Ctrl+PgDown)</source>
+        <translation>Ngày sau (Ctrl+PgDown)</translation>
+    </message>
+    <message>
+        <source>&amp;Today</source>
+        <translation>&amp;Hôm nay</translation>
+    </message>
+    <message>
+        <source>Go to today (Alt+Home)</source>
+        <translation>Về hôm nay (Alt+Home)</translation>
+    </message>
+    <message>
+        <source>Da&amp;y</source>
+        <translation>&amp;Ngày</translation>
+    </message>
+    <message>
+        <source>&amp;Week</source>
+        <translation>&amp;Tuần</translation>
+    </message>
+    <message>
+        <source>The day shown</source>
+        <translation>Ngày đang xem</translation>
+    </message>
+    <message>
+        <source>New entry</source>
+        <translation>Mục mới</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>Gửi</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>Ngày sau</translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation>Ngày trước</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hôm nay</translation>
+    </message>
+    <message>
+        <source>{day}: credited {credited} · time norm {norm} of {limit}</source>
+        <translation>{day}: được tính {credited} · định mức {norm} trên {limit}</translation>
+    </message>
+    <message>
+        <source>Above 8 hours on {days}: the leader will look at it; nothing is blocked.</source>
+        <translation>Vượt 8 giờ vào ngày {days}: lãnh đạo sẽ xem xét; không có gì bị chặn.</translation>
+    </message>
+    <message>
+        <source>No entries on this day yet: press Ctrl+N to log work.</source>
+        <translation>Chưa có mục nào trong ngày: nhấn Ctrl+N để ghi nhật ký.</translation>
+    </message>
+    <message>
+        <source>Week of {date}</source>
+        <translation>Tuần của ngày {date}</translation>
+    </message>
+    <message>
+        <source>Work log of {date}</source>
+        <translation>Nhật ký công việc ngày {date}</translation>
+    </message>
+    <message>
+        <source>Work log saved.</source>
+        <translation>Đã lưu nhật ký công việc.</translation>
+    </message>
+</context>
+<context>
+    <name>YearClassificationPage</name>
+    <message>
+        <source>Year-end classification</source>
+        <translation>Xếp loại cuối năm</translation>
+    </message>
+    <message>
+        <source>Year:</source>
+        <translation>Năm:</translation>
+    </message>
+    <message>
+        <source>Outstanding organisation (quota 25 %)</source>
+        <translation>Cơ quan có thành tích nổi bật (tỷ lệ 25 %)</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Months</source>
+        <translation>Số tháng</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Điểm TB</translation>
+    </message>
+    <message>
+        <source>By the scores</source>
+        <translation>Theo điểm</translation>
+    </message>
+    <message>
+        <source>Self-rating</source>
+        <translation>Tự xếp loại</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>Được quyết định</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Quyết định</translation>
+    </message>
+    <message>
+        <source>Remarks</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Form 02 decision</source>
+        <translation>Quyết định xếp loại (Mẫu số 02)</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Mức xếp loại</translation>
+    </message>
+    <message>
+        <source>Minutes of the year-end meeting</source>
+        <translation>Biên bản họp cuối năm</translation>
+    </message>
+    <message>
+        <source>Decision number</source>
+        <translation>Số quyết định</translation>
+    </message>
+    <message>
+        <source>Decision date</source>
+        <translation>Ngày quyết định</translation>
+    </message>
+    <message>
+        <source>Reason (needed for a lower level)</source>
+        <translation>Lý do (bắt buộc khi xếp mức thấp hơn)</translation>
+    </message>
+    <message>
+        <source>Quota note</source>
+        <translation>Ghi chú về tỷ lệ</translation>
+    </message>
+    <message>
+        <source>Record the decision</source>
+        <translation>Ghi quyết định</translation>
+    </message>
+    <message>
+        <source>Replacement decision</source>
+        <translation>Quyết định thay thế</translation>
+    </message>
+    <message>
+        <source>Record discipline…</source>
+        <translation>Ghi kỷ luật…</translation>
+    </message>
+    <message>
+        <source>Decisions (oldest first)</source>
+        <translation>Các quyết định (cũ nhất trước)</translation>
+    </message>
+    <message>
+        <source>unit {name}</source>
+        <translation>đơn vị {name}</translation>
+    </message>
+    <message>
+        <source>group “{name}”</source>
+        <translation>nhóm “{name}”</translation>
+    </message>
+    <message>
+        <source>{where}: {excellent} Excellent, {limit} allowed ({good} Good) — over by {excess}. Candidates, lowest mean first: {names}.</source>
+        <translation>{where}: {excellent} người Hoàn thành xuất sắc, được phép {limit} ({good} người Hoàn thành tốt) — vượt {excess}. Người cần xem xét, điểm trung bình thấp nhất trước: {names}.</translation>
+    </message>
+    <message>
+        <source>Excellent quota exceeded — the approver decides; nobody is moved down automatically.</source>
+        <translation>Vượt tỷ lệ Hoàn thành xuất sắc — cấp có thẩm quyền quyết định; không ai bị tự động hạ mức.</translation>
+    </message>
+    <message>
+        <source>The Excellent quota is respected (policy {v}).</source>
+        <translation>Bảo đảm tỷ lệ Hoàn thành xuất sắc (chính sách {v}).</translation>
+    </message>
+    <message>
+        <source>replaced {n} time(s)</source>
+        <translation>đã thay thế {n} lần</translation>
+    </message>
+    <message>
+        <source>leaders</source>
+        <translation>lãnh đạo, quản lý</translation>
+    </message>
+    <message>
+        <source>professional staff</source>
+        <translation>công chức chuyên môn</translation>
+    </message>
+    <message>
+        <source>Select a person.</source>
+        <translation>Chọn một công chức.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt;: {months} months, mean {mean} → {level}</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt;: {months} tháng, điểm trung bình {mean} → {level}</translation>
+    </message>
+    <message>
+        <source>Only this person&apos;s evaluator can decide their classification.</source>
+        <translation>Chỉ cấp có thẩm quyền đánh giá người này mới được quyết định xếp loại.</translation>
+    </message>
+    <message>
+        <source>decision {no} of {date}: {level}</source>
+        <translation>quyết định {no} ngày {date}: {level}</translation>
+    </message>
+    <message>
+        <source>self-rating: {level}</source>
+        <translation>tự xếp loại: {level}</translation>
+    </message>
+    <message>
+        <source>Decision recorded.</source>
+        <translation>Đã ghi quyết định.</translation>
+    </message>
+    <message>
+        <source>Replacement decision recorded; the old one is kept.</source>
+        <translation>Đã ghi quyết định thay thế; quyết định cũ vẫn được lưu.</translation>
+    </message>
+</context>
+<context>
+    <name>YearReason</name>
+    <message>
+        <source>classified on leave</source>
+        <translation>xếp loại theo thời gian công tác thực tế</translation>
+    </message>
+    <message>
+        <source>fewer than 6 months worked</source>
+        <translation>công tác dưới 6 tháng</translation>
+    </message>
+    <message>
+        <source>no evaluated month</source>
+        <translation>chưa có tháng nào được đánh giá</translation>
+    </message>
+    <message>
+        <source>disciplined</source>
+        <translation>bị kỷ luật</translation>
+    </message>
+    <message>
+        <source>capped by the organisation&apos;s level</source>
+        <translation>không cao hơn mức xếp loại của cơ quan, đơn vị</translation>
+    </message>
+</context>
 </TS>

@@ -34,7 +34,6 @@ from kpi_desktop.domain.model import EntryStatus, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.main_window import WhyModel
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import (
     STATUS_COLOURS,
@@ -44,6 +43,7 @@ from kpi_desktop.ui.pages.common import (
     refresh_when_visible,
     status_label,
 )
+from kpi_desktop.ui.why_model import WhyModel
 
 _Index = QModelIndex | QPersistentModelIndex
 LEVEL_LINES = ((90, "#15803d"), (70, "#2563eb"), (50, "#b45309"))
