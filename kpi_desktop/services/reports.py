@@ -114,13 +114,13 @@ from kpi_desktop.reports.data import (
     UnitSummaryData,
 )
 from kpi_desktop.runtime.paths import resource_root
+from kpi_desktop.services.calendar import WorkingCalendar
 from kpi_desktop.services.scores import Calculator, PersonPeriodResult, parse_year
 
 Progress = Callable[[int, int], None]
 CancelFlag = Any  # threading.Event, a callable returning bool, or None
 
 KINDS = {"form01": "F01", "form02": "F02", "unit": "UNI"}
-REVIEW_DEADLINE_DAYS = 3  # working days for a leader's verdict (Nghĩa Lâm rules: 3/2/3)
 _ROLE_ORDER = {"head": 0, "deputy": 1, "official": 2, "admin": 3}
 
 
@@ -261,18 +261,6 @@ def _level_for(total: Fraction | None) -> Level | None:
     if total >= 50:
         return Level.COMPLETE
     return Level.NOT_COMPLETE
-
-
-def _working_days(start: dt.date, end: dt.date) -> int:
-    """Working days (Monday–Friday) after ``start`` up to and including ``end``."""
-    if end <= start:
-        return 0
-    days, current = 0, start
-    while current < end:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
 
 
 def load_general_criteria() -> list[dict[str, Any]]:
@@ -557,7 +545,8 @@ class ReportService:
                             _mean([Fraction(r.score.task_points or 0) for r in counted]),
                             total, _level_for(total), months_counted=len(counted),
                             note="" if counted else "insufficient"))
-            reviewers = _review_delays(uow, people, p)
+            limit = calc.policy_for(p.end).review_limit_working_days
+            reviewers = _review_delays(uow, people, p, limit)
             if progress is not None:
                 progress(total_steps, total_steps)
             levels = [r.level for r in rows]
@@ -573,7 +562,7 @@ class ReportService:
                 policy_version=policy_version,
                 quota=quota,
                 reviewers=reviewers,
-                review_deadline_days=REVIEW_DEADLINE_DAYS,
+                review_deadline_days=limit,
             )
 
     # -- PDFs --------------------------------------------------------------------------------
@@ -917,24 +906,29 @@ def _position_name(uow: Any, person: Person) -> str:
     return uow.org.get_job_position(person.job_position_id).name_vi
 
 
-def _review_delays(uow: Any, people: Sequence[Person], period: Period
+def _review_delays(uow: Any, people: Sequence[Person], period: Period, limit: int
                    ) -> tuple[ReviewerRow, ...]:
-    """Per reviewer: verdicts given, late ones, entries still waiting, mean working days."""
+    """Per reviewer: verdicts given, late ones (over the policy's ``limit`` of working days,
+    holidays excluded), entries still waiting, mean working days."""
     ids = [p.id for p in people]
     if not ids:
         return ()
     entries = uow.worklog.list_for_people(ids, start=period.start, end=period.end)
     verdicts = uow.reviews.latest_verdicts([e.id for e in entries])
+    revisions = uow.worklog.revisions_of(verdicts)
+    calendar = WorkingCalendar(uow.calendar.between(period.start - dt.timedelta(days=31),
+                                                    period.end + dt.timedelta(days=62)))
     stats: dict[str, dict[str, Any]] = {}
     evaluator_of: dict[str, str] = {}
     for entry in entries:
         verdict = verdicts.get(entry.id)
         if verdict is not None and entry.status is not EntryStatus.SUBMITTED:
-            submitted = uow.worklog.get_revision(entry.id, verdict.revision).created_at
-            days = _working_days(submitted.date(), verdict.created_at.date())
+            submitted = revisions[(entry.id, verdict.revision)].created_at
+            days = max(0, calendar.working_days_between(submitted.date(),
+                                                        verdict.created_at.date()))
             s = stats.setdefault(verdict.reviewer_id, {"days": [], "late": 0, "pending": 0})
             s["days"].append(days)
-            if days > REVIEW_DEADLINE_DAYS:
+            if days > limit:
                 s["late"] += 1
         elif entry.status is EntryStatus.SUBMITTED:
             if entry.person_id not in evaluator_of:

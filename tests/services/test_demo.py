@@ -85,3 +85,12 @@ def test_the_demo_is_refused_on_a_folder_that_has_one(demo_dir):
     finally:
         opened.close()
     assert dump_database(demo_dir / "kpi.db") == before
+
+
+def test_revisions_of_many_entries_at_once(services):
+    with services.db.unit_of_work(read_only=True) as uow:
+        entries = uow.worklog.list_for_people(["vp-cv1", "hcc-cv3"])
+        bulk = uow.worklog.revisions_of(e.id for e in entries)
+        one_by_one = {(r.entry_id, r.revision): r for e in entries
+                      for r in uow.worklog.revisions(e.id)}
+    assert bulk == one_by_one and len(bulk) > 100

@@ -170,6 +170,16 @@ class WorkLogRepository(Repository):
         return self._all(EntryRevision, select(_REVISION).where(_REVISION.c.entry_id == entry_id)
                          .order_by(_REVISION.c.revision))
 
+    def revisions_of(self, entry_ids: Iterable[str]) -> dict[tuple[str, int], EntryRevision]:
+        """Every revision of these entries, keyed by (entry id, revision number)."""
+        ids = list(dict.fromkeys(entry_ids))
+        found: dict[tuple[str, int], EntryRevision] = {}
+        for start in range(0, len(ids), 500):  # stay far below SQLite's variable limit
+            stmt = select(_REVISION).where(_REVISION.c.entry_id.in_(ids[start:start + 500]))
+            for revision in self._all(EntryRevision, stmt):
+                found[(revision.entry_id, revision.revision)] = revision
+        return found
+
     def get_revision(self, entry_id: str, revision: int) -> EntryRevision:
         """One revision, or ``NotFound``."""
         return self._get(EntryRevision, _REVISION,
