@@ -102,7 +102,9 @@ def add_commands(commands: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help=translate("Cli", "address to listen on"))
     serve.add_argument("--port", type=int, default=8335, help=translate("Cli", "port"))
     serve.add_argument("--db", metavar="URL", help=translate(
-        "Cli", "SQLAlchemy URL of the hub database (default: this data folder's database)"))
+        "Cli", "where the hub stores bundles: sqlite:///FILE or "
+        "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE (default: this data folder's "
+        "database)"))
 
 
 def _say(text: str, *, err: bool = False) -> None:

@@ -110,6 +110,7 @@ def main(argv: list[str]) -> int:
         release()
     elif command == "fill":
         print(f"{fill(Path(argv[1]))} translations set")
+        lupdate()  # back to lupdate's own layout, so the diff shows only the new texts
         release()
     todo = missing()
     for context, source in todo:

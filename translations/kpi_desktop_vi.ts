@@ -666,8 +666,8 @@
         <translation>cổng</translation>
     </message>
     <message>
-        <source>SQLAlchemy URL of the hub database (default: this data folder&apos;s database)</source>
-        <translation>URL SQLAlchemy của cơ sở dữ liệu máy chủ tiếp nhận (mặc định: cơ sở dữ liệu của thư mục dữ liệu này)</translation>
+        <source>where the hub stores bundles: sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE (default: this data folder&apos;s database)</source>
+        <translation>nơi máy chủ tiếp nhận lưu các gói: sqlite:///TỆP hoặc postgresql+psycopg://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ/CSDL (mặc định: cơ sở dữ liệu của thư mục dữ liệu này)</translation>
     </message>
     <message>
         <source>New passphrase for {owner}: </source>
@@ -1576,8 +1576,12 @@
         <translation>Máy chủ tiếp nhận từ chối yêu cầu: {detail}.</translation>
     </message>
     <message>
-        <source>The hub cannot use the database {url}: only SQLite files are supported for now.</source>
-        <translation>Máy chủ tiếp nhận không dùng được cơ sở dữ liệu {url}: hiện chỉ hỗ trợ tệp SQLite.</translation>
+        <source>The hub cannot use the database {url}: give a SQLite file (sqlite:///FILE) or a PostgreSQL database (postgresql+psycopg://USER:PASSWORD@HOST/DATABASE, with the hub&apos;s extra installed).</source>
+        <translation>Máy chủ tiếp nhận không dùng được cơ sở dữ liệu {url}: hãy chỉ định một tệp SQLite (sqlite:///TỆP) hoặc một cơ sở dữ liệu PostgreSQL (postgresql+psycopg://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ/CSDL, đã cài gói bổ sung [hub]).</translation>
+    </message>
+    <message>
+        <source>The database server cannot be reached or refused the login ({detail}); check its address, the user name and the password.</source>
+        <translation>Không kết nối được tới máy chủ cơ sở dữ liệu hoặc máy chủ từ chối đăng nhập ({detail}); hãy kiểm tra địa chỉ, tên người dùng và mật khẩu.</translation>
     </message>
     <message>
         <source>The scoring policy file is not valid: {reason}.</source>

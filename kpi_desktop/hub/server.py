@@ -117,13 +117,22 @@ async def _json(request: Request) -> Any:
 
 def serve(services: Any, *, host: str = "127.0.0.1", port: int = 8335,
           db_url: str | None = None) -> None:
-    """Run the hub until interrupted, on the data folder's database (or ``db_url``)."""
+    """Run the hub until interrupted.
+
+    The data folder's database (set up from the organisation file) says which people and keys
+    exist; bundles and their index are stored there too, or in the database at ``db_url``
+    (``sqlite:///FILE`` or ``postgresql+psycopg://user:password@host/database``).
+    """
     import uvicorn
 
-    db = services.db
+    store = None
     if db_url is not None:
         from kpi_desktop.services.hub import open_hub_database
 
-        db = open_hub_database(db_url)
-    hub = HubService(db, services.sync)
-    uvicorn.run(create_app(hub), host=host, port=port, log_level="warning")
+        store = open_hub_database(db_url)
+    hub = HubService(services.db, services.sync, store)
+    try:
+        uvicorn.run(create_app(hub), host=host, port=port, log_level="warning")
+    finally:
+        if store is not None:
+            store.close()

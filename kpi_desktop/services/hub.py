@@ -41,8 +41,12 @@ class _Pending:
 class HubService:
     """Receives, stores and hands out bundles for one organisation."""
 
-    def __init__(self, db: Any, sync: SyncService) -> None:
+    def __init__(self, db: Any, sync: SyncService, store: Any | None = None) -> None:
+        """``db`` is the data folder's database, set up from the organisation file: it says
+        which keys and people exist. Bundles and their index go to ``store`` (by default the
+        same database; a PostgreSQL database from :func:`open_hub_database`)."""
         self._db = db
+        self._store = db if store is None else store
         self._sync = sync
         self._lock = threading.Lock()
         self._challenges: dict[str, _Pending] = {}
@@ -56,23 +60,30 @@ class HubService:
         Raises:
             RefusedValue: a ``bundle_*`` code, as on a PC.
         """
-        with self._lock, self._db.unit_of_work() as uow:
-            bundle = read_bundle(data, signer_key=lambda fp, h: self._sync._signer_key(uow, fp, h),
-                                 decrypt=False)
-            org = bundle.header.get("organisation")
-            organisations = uow.org.list_organisations()
-            if not isinstance(org, dict) or not organisations or \
-                    org.get("id") != organisations[0].id:
-                raise RefusedValue("bundle_other_unit", organisation=str(
-                    org.get("id") if isinstance(org, dict) else ""))
+        with self._lock:
+            with self._db.unit_of_work(read_only=True) as uow:
+                bundle = read_bundle(
+                    data, signer_key=lambda fp, h: self._sync._signer_key(uow, fp, h),
+                    decrypt=False)
+                org = bundle.header.get("organisation")
+                organisations = uow.org.list_organisations()
+                if not isinstance(org, dict) or not organisations or \
+                        org.get("id") != organisations[0].id:
+                    raise RefusedValue("bundle_other_unit", organisation=str(
+                        org.get("id") if isinstance(org, dict) else ""))
             line = HubBundle(bundle_id=bundle.bundle_id, kind=bundle.kind,
                              sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
                              seq=bundle.seq, header_sha256=bundle.header_sha256,
                              received_at=utc_now(), size=len(data))
-            known = uow.sync.hub_find(bundle.bundle_id)
+            return self._keep(line, data)
+
+    def _keep(self, line: HubBundle, data: bytes) -> tuple[str, HubBundle]:
+        """Store a verified bundle once (the lock is held)."""
+        with self._store.unit_of_work() as uow:
+            known = uow.sync.hub_find(line.bundle_id)
             if known is not None:
-                if known.header_sha256 != bundle.header_sha256:
-                    raise RefusedValue("bundle_id_conflict", bundle=bundle.bundle_id)
+                if known.header_sha256 != line.header_sha256:
+                    raise RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
                 return "already", known
             uow.sync.hub_store(line, data)
         return "stored", line
@@ -137,13 +148,13 @@ class HubService:
     def inbox(self, token: str) -> list[HubBundle]:
         """What is addressed to the token's owner, and every organisation file."""
         owner = self.owner_of(token)
-        with self._db.unit_of_work(read_only=True) as uow:
+        with self._store.unit_of_work(read_only=True) as uow:
             return uow.sync.hub_inbox([owner, "*"])
 
     def content(self, token: str, bundle_id: str) -> bytes:
         """The bytes of one bundle addressed to the token's owner (or to everyone)."""
         owner = self.owner_of(token)
-        with self._db.unit_of_work(read_only=True) as uow:
+        with self._store.unit_of_work(read_only=True) as uow:
             line = uow.sync.hub_find(bundle_id)
             if line is None or line.recipient_id not in (owner, "*"):
                 raise RefusedValue("hub_refused", detail="no such bundle for you")
@@ -153,15 +164,13 @@ class HubService:
 
 
 def open_hub_database(url: str) -> Any:
-    """The hub's database from a SQLAlchemy URL (``sqlite:///path``), migrated.
+    """The hub's store from a SQLAlchemy URL, migrated: ``sqlite:///FILE`` or
+    ``postgresql+psycopg://user:password@host/database``.
 
     Raises:
-        RefusedValue: ``hub_database_unsupported`` for other URLs (PostgreSQL is not yet
-            supported: the audit triggers of revision 0001 are SQLite's).
+        RefusedValue: ``hub_database_unsupported`` for other URLs.
+        StorageProblem: ``database_server_unreachable`` and the other storage errors.
     """
-    from kpi_desktop.storage.engine import open_database
+    from kpi_desktop.storage.server_database import open_database_url
 
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
-        raise RefusedValue("hub_database_unsupported", url=url.split("@")[-1])
-    return open_database(url.removeprefix(prefix))
+    return open_database_url(url)

@@ -357,9 +357,14 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The hub refused the request: {detail}."
         ).format(detail=p.get("detail", "")),
         "hub_database_unsupported": lambda p: translate(
-            "Errors", "The hub cannot use the database {url}: only SQLite files are supported "
-            "for now."
+            "Errors", "The hub cannot use the database {url}: give a SQLite file "
+            "(sqlite:///FILE) or a PostgreSQL database (postgresql+psycopg://USER:PASSWORD@HOST/"
+            "DATABASE, with the hub's extra installed)."
         ).format(url=p.get("url", "")),
+        "database_server_unreachable": lambda p: translate(
+            "Errors", "The database server cannot be reached or refused the login ({detail}); "
+            "check its address, the user name and the password."
+        ).format(detail=p.get("detail", "")),
         "policy_invalid": lambda p: translate(
             "Errors", "The scoring policy file is not valid: {reason}."
         ).format(reason=p.get("reason", "")),
