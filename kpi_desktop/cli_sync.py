@@ -72,10 +72,40 @@ def add_commands(commands: Any) -> None:
     policy.add_argument("file", metavar="FILE.json", help=translate("Cli", "policy file"))
     policy.add_argument("--from", dest="active_from", required=True, metavar="YYYY-MM-DD",
                         help=translate("Cli", "the day the policy takes effect"))
+    proposals = org_sub.add_parser("proposals", help=translate(
+        "Cli", "agency: list the officials' proposals of new catalog items"))
+    proposals.add_argument("--json", action="store_true",
+                           help=translate("Cli", "print the result as JSON"))
+    accept = org_sub.add_parser("accept-proposal", help=translate(
+        "Cli", "agency: add a proposed item to a new active catalog version"))
+    accept.add_argument("proposal", metavar="ID", help=translate("Cli", "proposal identifier"))
+    accept.add_argument("--code", required=True, help=translate(
+        "Cli", "code of the new catalog item (for example HCC.99)"))
+    accept.add_argument("--points", help=translate(
+        "Cli", "points of the new item (default: the proposed points)"))
+    accept.add_argument("--note", default="", help=translate("Cli", "note for the official"))
+    reject = org_sub.add_parser("reject-proposal", help=translate(
+        "Cli", "agency: reject a proposal of a new catalog item"))
+    reject.add_argument("proposal", metavar="ID", help=translate("Cli", "proposal identifier"))
+    reject.add_argument("--note", required=True, help=translate(
+        "Cli", "why it is rejected (for the official)"))
     publish = org_sub.add_parser("publish", help=translate(
         "Cli", "agency: sign and write the next version of the organisation file"))
     publish.add_argument("--out", required=True, metavar="DIR",
                          help=translate("Cli", "folder to write the file to"))
+
+    propose = commands.add_parser("propose", help=translate(
+        "Cli", "propose a new product or task for the catalog (Article 13.3)"))
+    propose.add_argument("--as", dest="as_id", required=True, metavar="ID",
+                         help=translate("Cli", "person identifier"))
+    propose.add_argument("--name", required=True, help=translate(
+        "Cli", "name of the product or task (Vietnamese)"))
+    propose.add_argument("--output", default="", help=translate("Cli", "its output"))
+    propose.add_argument("--group", required=True, metavar="N1-N5", help=translate(
+        "Cli", "suggested complexity group"))
+    propose.add_argument("--points", required=True, help=translate("Cli", "suggested points"))
+    propose.add_argument("--reason", required=True, help=translate(
+        "Cli", "why the catalog should include it"))
 
     imp = commands.add_parser("import", help=translate(
         "Cli", "import bundles (files, or every bundle in a folder)"))
@@ -207,6 +237,8 @@ def _org(services: Any, args: argparse.Namespace) -> int:
         _say(translate("Cli", "Scoring policy {version} stored; publish the organisation file "
                        "to send it out.").format(version=version))
         return EXIT_OK
+    if args.org_command in ("proposals", "accept-proposal", "reject-proposal"):
+        return _org_proposals(services, args)
     if args.org_command == "publish":
         _unlock(services, "agency")
         result = services.sync.publish_organisation(Path(args.out))
@@ -215,6 +247,56 @@ def _org(services: Any, args: argparse.Namespace) -> int:
         return EXIT_OK
     return _report_imports(services, services.sync.import_paths([Path(args.file)]),
                            show_agency=True)
+
+
+def _proposal_service(services: Any) -> Any:
+    from kpi_desktop.services.proposals import ProposalService
+
+    return ProposalService(services.db, services.keys)
+
+
+def _org_proposals(services: Any, args: argparse.Namespace) -> int:
+    from kpi_desktop.services.messages import proposal_status_label
+
+    proposals = _proposal_service(services)
+    if args.org_command == "accept-proposal":
+        proposal, version = proposals.accept(args.proposal, code=args.code, points=args.points,
+                                             note=args.note)
+        _say(translate("Cli", "Proposal accepted as item {code} of the new active catalog "
+                       "version {version}; publish the organisation file to send it out.")
+             .format(code=proposal.accepted_item_code, version=version.id))
+        return EXIT_OK
+    if args.org_command == "reject-proposal":
+        proposals.reject(args.proposal, note=args.note)
+        _say(translate("Cli", "Proposal {id} rejected.").format(id=args.proposal))
+        return EXIT_OK
+    found = proposals.proposals()
+    if args.json:
+        import json
+
+        from kpi_desktop.sync.records import to_json
+
+        rows = [{k: v for k, v in to_json(p).items() if k != "signature"} for p in found]
+        _say(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not found:
+        _say(translate("Cli", "No proposals."))
+    for p in found:
+        _say(f"{p.id}  {p.proposed_at:%Y-%m-%d}  {p.person_id}  {p.group.value} {p.points}  "
+             f"{p.name_vi}  [{proposal_status_label(p.status)}"
+             + (f" {p.accepted_item_code}" if p.accepted_item_code else "") + "]")
+    return EXIT_OK
+
+
+def _propose(services: Any, args: argparse.Namespace) -> int:
+    if args.as_id in services.keys.owners():
+        _unlock(services, args.as_id)
+    proposal = _proposal_service(services).propose(
+        person_id=args.as_id, name_vi=args.name, output_vi=args.output, group=args.group,
+        points=args.points, reason=args.reason)
+    _say(translate("Cli", "Proposal {id} filed; it goes to the agency with your next export.")
+         .format(id=proposal.id))
+    return EXIT_OK
 
 
 def _import(services: Any, args: argparse.Namespace) -> int:
@@ -270,6 +352,7 @@ HANDLERS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
     "keys": _keys,
     "org": _org,
     "import": _import,
+    "propose": _propose,
     "sync": _sync,
     "hub": _hub,
 }

@@ -614,12 +614,68 @@
         <translation>ngày chính sách có hiệu lực</translation>
     </message>
     <message>
+        <source>agency: list the officials&apos; proposals of new catalog items</source>
+        <translation>cơ quan: liệt kê các đề xuất bổ sung sản phẩm/công việc của công chức</translation>
+    </message>
+    <message>
+        <source>agency: add a proposed item to a new active catalog version</source>
+        <translation>cơ quan: đưa sản phẩm/công việc được đề xuất vào một phiên bản danh mục mới và áp dụng</translation>
+    </message>
+    <message>
+        <source>proposal identifier</source>
+        <translation>mã đề xuất</translation>
+    </message>
+    <message>
+        <source>code of the new catalog item (for example HCC.99)</source>
+        <translation>mã của sản phẩm/công việc mới trong danh mục (ví dụ HCC.99)</translation>
+    </message>
+    <message>
+        <source>points of the new item (default: the proposed points)</source>
+        <translation>số điểm của sản phẩm/công việc mới (mặc định: số điểm đề xuất)</translation>
+    </message>
+    <message>
+        <source>note for the official</source>
+        <translation>ghi chú gửi công chức</translation>
+    </message>
+    <message>
+        <source>agency: reject a proposal of a new catalog item</source>
+        <translation>cơ quan: không chấp nhận một đề xuất bổ sung sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>why it is rejected (for the official)</source>
+        <translation>lý do không chấp nhận (gửi công chức)</translation>
+    </message>
+    <message>
         <source>agency: sign and write the next version of the organisation file</source>
         <translation>cơ quan: ký và ghi phiên bản tiếp theo của tệp tổ chức</translation>
     </message>
     <message>
         <source>folder to write the file to</source>
         <translation>thư mục ghi tệp</translation>
+    </message>
+    <message>
+        <source>propose a new product or task for the catalog (Article 13.3)</source>
+        <translation>đề xuất bổ sung sản phẩm/công việc vào danh mục (Điều 13.3)</translation>
+    </message>
+    <message>
+        <source>name of the product or task (Vietnamese)</source>
+        <translation>tên sản phẩm/công việc (tiếng Việt)</translation>
+    </message>
+    <message>
+        <source>its output</source>
+        <translation>kết quả đầu ra</translation>
+    </message>
+    <message>
+        <source>suggested complexity group</source>
+        <translation>nhóm mức độ phức tạp đề xuất</translation>
+    </message>
+    <message>
+        <source>suggested points</source>
+        <translation>số điểm đề xuất</translation>
+    </message>
+    <message>
+        <source>why the catalog should include it</source>
+        <translation>lý do cần bổ sung vào danh mục</translation>
     </message>
     <message>
         <source>import bundles (files, or every bundle in a folder)</source>
@@ -728,6 +784,22 @@
     <message>
         <source>Organisation version {version} written to {path}.</source>
         <translation>Đã ghi tệp tổ chức phiên bản {version} vào {path}.</translation>
+    </message>
+    <message>
+        <source>Proposal accepted as item {code} of the new active catalog version {version}; publish the organisation file to send it out.</source>
+        <translation>Đã chấp nhận đề xuất thành sản phẩm/công việc {code} trong phiên bản danh mục mới {version} (đang áp dụng); hãy phát hành tệp tổ chức để gửi đi.</translation>
+    </message>
+    <message>
+        <source>Proposal {id} rejected.</source>
+        <translation>Đã không chấp nhận đề xuất {id}.</translation>
+    </message>
+    <message>
+        <source>No proposals.</source>
+        <translation>Chưa có đề xuất nào.</translation>
+    </message>
+    <message>
+        <source>Proposal {id} filed; it goes to the agency with your next export.</source>
+        <translation>Đã lập đề xuất {id}; đề xuất sẽ được gửi đến cơ quan trong lần xuất dữ liệu tiếp theo.</translation>
     </message>
     <message>
         <source>Agency key: {fingerprint}</source>
@@ -1591,6 +1663,46 @@
         <source>The staff list cannot be read: row {row}: {reason}.</source>
         <translation>Không đọc được danh sách công chức: dòng {row}: {reason}.</translation>
     </message>
+    <message>
+        <source>The proposal needs the name of the product or task.</source>
+        <translation>Đề xuất cần có tên sản phẩm/công việc.</translation>
+    </message>
+    <message>
+        <source>The proposal needs a reason: say why the catalog should include it.</source>
+        <translation>Đề xuất cần có lý do: nêu vì sao cần bổ sung vào danh mục.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a complexity group: write N1, N2, N3, N4 or N5.</source>
+        <translation>“{value}” không phải là nhóm mức độ phức tạp: hãy ghi N1, N2, N3, N4 hoặc N5.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a number of points greater than zero.</source>
+        <translation>“{value}” không phải là số điểm lớn hơn 0.</translation>
+    </message>
+    <message>
+        <source>{points} points do not fit group {group} of the catalog: they must lie strictly within {range}.</source>
+        <translation>{points} điểm không phù hợp với nhóm {group} của danh mục: số điểm phải nằm trong khoảng {range} (không tính hai đầu).</translation>
+    </message>
+    <message>
+        <source>There is no active catalog yet: import the agency&apos;s catalog first.</source>
+        <translation>Chưa có danh mục sản phẩm/công việc đang áp dụng: hãy nhập danh mục của cơ quan trước.</translation>
+    </message>
+    <message>
+        <source>The proposal {id} was already decided ({status}).</source>
+        <translation>Đề xuất {id} đã được xử lý ({status}).</translation>
+    </message>
+    <message>
+        <source>Give the code of the new catalog item (for example HCC.99).</source>
+        <translation>Hãy ghi mã của sản phẩm/công việc mới trong danh mục (ví dụ HCC.99).</translation>
+    </message>
+    <message>
+        <source>The catalog already has an item with the code {code}; choose another code.</source>
+        <translation>Danh mục đã có sản phẩm/công việc mang mã {code}; hãy chọn mã khác.</translation>
+    </message>
+    <message>
+        <source>Write a note for the official: why the proposal is rejected.</source>
+        <translation>Hãy ghi chú cho công chức: vì sao không chấp nhận đề xuất.</translation>
+    </message>
 </context>
 <context>
     <name>EvaluationStatus</name>
@@ -1758,6 +1870,10 @@
     <message>
         <source>work-log entry</source>
         <translation>mục nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>proposal</source>
+        <translation>đề xuất</translation>
     </message>
 </context>
 <context>
@@ -2244,6 +2360,21 @@
     <message>
         <source>Search by name…</source>
         <translation>Tìm theo tên…</translation>
+    </message>
+</context>
+<context>
+    <name>Proposal</name>
+    <message>
+        <source>waiting for a decision</source>
+        <translation>đang chờ xử lý</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>đã chấp nhận</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>không chấp nhận</translation>
     </message>
 </context>
 <context>

@@ -53,6 +53,7 @@ __all__ = [
     "CalendarDayKind",
     "CatalogGroup",
     "CatalogItem",
+    "CatalogProposal",
     "CatalogVersion",
     "DisciplineAuthority",
     "DisciplineEvent",
@@ -79,6 +80,7 @@ __all__ = [
     "PersonKey",
     "PersonRole",
     "PolicyVersion",
+    "ProposalStatus",
     "ReviewStatement",
     "ReviewTally",
     "StatementKind",
@@ -476,6 +478,41 @@ class JobPositionItem:
 
     job_position_id: str
     catalog_item_id: str
+
+
+class ProposalStatus(StrEnum):
+    """State of an official's proposal of a new catalog item (Điều 13.3)."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CatalogProposal:
+    """An official's proposal to add a product/task to the catalog (đề xuất bổ sung sản
+    phẩm/công việc, Điều 13.3), and the agency's decision about it.
+
+    The author signs what they propose (``signature`` over ``proposal_bytes``); the decision
+    fields are the agency's and are not part of the signed bytes. An accepted proposal names
+    the code of the item it became (``accepted_item_code``) in a new catalog version.
+    """
+
+    id: str
+    person_id: str
+    proposed_at: dt.datetime
+    name_vi: str
+    output_vi: str = ""
+    group: CatalogGroup
+    points: Decimal
+    reason: str
+    status: ProposalStatus = ProposalStatus.PROPOSED
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+    accepted_item_code: str | None = None
+    decision_note: str = ""
+    signature: bytes | None = None
+    key_fingerprint: str | None = None
 
 
 # ============================================================================================

@@ -15,6 +15,7 @@ from kpi_desktop.services.demo import DemoService
 from kpi_desktop.services.evaluation import EvaluationService
 from kpi_desktop.services.keys import KeyService
 from kpi_desktop.services.organisation import OrganisationService
+from kpi_desktop.services.proposals import ProposalService
 from kpi_desktop.services.reports import ReportService
 from kpi_desktop.services.review import ReviewService
 from kpi_desktop.services.scores import ScoreService
@@ -68,6 +69,12 @@ class AppServices:
             services.demo.create(today=today or dt.date.today())
         services.backups.daily()
         return services
+
+    @property
+    def proposals(self) -> ProposalService:
+        """Proposals of new catalog items (Điều 13.3): filed by officials, decided by the
+        agency."""
+        return ProposalService(self.db, self.keys)
 
     @property
     def backups(self) -> BackupService:

@@ -227,6 +227,7 @@ def kind_label(kind: str) -> str:
         "catalog_item": translate("Kinds", "catalog item"),
         "assignment": translate("Kinds", "assignment"),
         "entry": translate("Kinds", "work-log entry"),
+        "proposal": translate("Kinds", "proposal"),
     }.get(kind, kind)
 
 
@@ -371,4 +372,48 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "staff_list_invalid": lambda p: translate(
             "Errors", "The staff list cannot be read: row {row}: {reason}."
         ).format(row=p.get("row", ""), reason=p.get("reason", "")),
+        **_proposal_errors(),
     }
+
+
+def _proposal_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    """Refusals of proposals of new catalog items (Điều 13.3)."""
+    return {
+        "proposal_name_missing": lambda p: translate(
+            "Errors", "The proposal needs the name of the product or task."),
+        "proposal_reason_missing": lambda p: translate(
+            "Errors", "The proposal needs a reason: say why the catalog should include it."),
+        "proposal_group_unknown": lambda p: translate(
+            "Errors", "“{value}” is not a complexity group: write N1, N2, N3, N4 or N5."
+        ).format(value=p.get("value", "")),
+        "proposal_points_malformed": lambda p: translate(
+            "Errors", "“{value}” is not a number of points greater than zero."
+        ).format(value=p.get("value", "")),
+        "proposal_points_out_of_range": lambda p: translate(
+            "Errors", "{points} points do not fit group {group} of the catalog: they must lie "
+            "strictly within {range}."
+        ).format(points=p.get("points", ""), group=p.get("group", ""),
+                 range=p.get("range", "")),
+        "catalog_missing": lambda p: translate(
+            "Errors", "There is no active catalog yet: import the agency's catalog first."),
+        "proposal_not_pending": lambda p: translate(
+            "Errors", "The proposal {id} was already decided ({status})."
+        ).format(id=p.get("id", ""), status=proposal_status_label(p.get("status", ""))),
+        "proposal_code_missing": lambda p: translate(
+            "Errors", "Give the code of the new catalog item (for example HCC.99)."),
+        "proposal_code_taken": lambda p: translate(
+            "Errors", "The catalog already has an item with the code {code}; choose another code."
+        ).format(code=p.get("code", "")),
+        "proposal_note_missing": lambda p: translate(
+            "Errors", "Write a note for the official: why the proposal is rejected."),
+    }
+
+
+def proposal_status_label(status: object) -> str:
+    """The name of a proposal's state."""
+    value = getattr(status, "value", status)
+    return {
+        "proposed": translate("Proposal", "waiting for a decision"),
+        "accepted": translate("Proposal", "accepted"),
+        "rejected": translate("Proposal", "rejected"),
+    }.get(str(value), str(value))

@@ -15,6 +15,9 @@ Rules kept here:
   sequence number of (sender, recipient); receipts (``acks``) ride along in every bundle.
 * Organisation bundles are signed by the agency key the PC was set up with; a lower version is
   a rollback and refused, the same version must have the same content.
+* An official's proposals of new catalog items (Điều 13.3) go to the agency only, signed by
+  their author, in ``data/proposals.jsonl``; the agency stores them as proposed (the decision
+  is its own and never read from a bundle).
 * Device clocks are not trusted for ordering; a revision whose device time is in the future or
   before its work date is imported and flagged (audit ``sync.clock_flag``).
 """
@@ -39,10 +42,12 @@ from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import (
     Assignment,
     AuditEvent,
+    CatalogProposal,
     EntryRevision,
     EntryStatus,
     EvaluationStatus,
     MonthlyEvaluation,
+    ProposalStatus,
     ReviewStatement,
     StatementKind,
     WorkLogEntry,
@@ -59,6 +64,7 @@ from kpi_desktop.sync.signing import (
     assignment_bytes,
     evaluation_confirmation_bytes,
     evaluation_self_bytes,
+    proposal_bytes,
     revision_bytes,
     statement_bytes,
 )
@@ -168,7 +174,7 @@ class _EvaluationPart:
         return e.evaluator_signature, e.evaluator_key_fingerprint
 
 
-_Item = EntryRevision | ReviewStatement | _EvaluationPart | Assignment
+_Item = EntryRevision | ReviewStatement | _EvaluationPart | Assignment | CatalogProposal
 
 
 def _item_key(record: _Item) -> str:
@@ -177,6 +183,8 @@ def _item_key(record: _Item) -> str:
         return f"plan:{record.id}:{digest}"
     if isinstance(record, EntryRevision):
         return f"rev:{record.entry_id}:{record.revision}"
+    if isinstance(record, CatalogProposal):
+        return f"prop:{record.id}"
     if isinstance(record, _EvaluationPart):
         digest = hashlib.sha256(record.signed_bytes).hexdigest()[:16]
         e = record.evaluation
@@ -375,6 +383,7 @@ class SyncService:
                 own_revisions, own_statements = [], []
                 own_self, own_confirmations, forwarded_self = [], [], []
                 own_assignments: list[Assignment] = []
+                own_proposals: list[CatalogProposal] = []
             else:
                 person = uow.org.get_person(owner_id)
                 if person.key_fingerprint != key.fingerprint:
@@ -387,6 +396,7 @@ class SyncService:
                 own_statements = self._sign_statements(uow, owner_id, key)
                 own_self, own_confirmations = self._sign_evaluations(uow, owner_id, key)
                 own_assignments = self._sign_assignments(uow, owner_id, evaluatees, key)
+                own_proposals = self._sign_proposals(uow, owner_id, key)
                 forwarded_self = [
                     _EvaluationPart("self", e)
                     for e in uow.evaluations.list_monthly(person_ids=evaluatees)
@@ -413,7 +423,8 @@ class SyncService:
             if owner_id != AGENCY and uow.sync.encryption_key(AGENCY) is not None:
                 plan.setdefault(AGENCY, []).extend([*own_assignments, *own_revisions,
                                                     *forwarded, *own_statements, *own_self,
-                                                    *forwarded_self, *own_confirmations])
+                                                    *forwarded_self, *own_confirmations,
+                                                    *own_proposals])
             for sender in uow.sync.senders_awaiting_receipt():
                 if sender != owner_id:
                     plan.setdefault(sender, [])
@@ -450,12 +461,15 @@ class SyncService:
         evaluations = [{"part": v.part, **to_json(v.evaluation)} for v in todo.values()
                        if isinstance(v, _EvaluationPart)]
         assignments = [to_json(v) for v in todo.values() if isinstance(v, Assignment)]
+        proposals = [to_json(v) for v in todo.values() if isinstance(v, CatalogProposal)]
         reviewing = statements or any(e["part"] == "confirmation" for e in evaluations)
-        kind = ("review" if reviewing else "work" if revisions or evaluations
+        kind = ("review" if reviewing else "work" if revisions or evaluations or proposals
                 else "plan" if assignments else "receipt")
         records = {"assignments": assignments, "revisions": revisions,
                    "statements": statements, "evaluations": evaluations,
                    "acks": [{"item_key": k} for k in acks]}
+        if proposals:  # only when there are some: older readers see the same files as before
+            records["proposals"] = proposals
         enc = uow.sync.encryption_key(recipient)
         seq = uow.sync.next_sent(owner_id, recipient)
         data = write_bundle(kind=kind, sender_id=owner_id, recipient_id=recipient, seq=seq,
@@ -470,6 +484,8 @@ class SyncService:
             counts["evaluations"] = len(evaluations)
         if assignments:
             counts["assignments"] = len(assignments)
+        if proposals:
+            counts["proposals"] = len(proposals)
         if files:
             counts["files"] = len(files)
         uow.sync.log_bundle(BundleLogEntry(
@@ -533,6 +549,21 @@ class SyncService:
                 statement = dataclasses.replace(statement, signature=signature,
                                                 key_fingerprint=key.fingerprint)
             signed.append(statement)
+        return signed
+
+    @staticmethod
+    def _sign_proposals(uow: Any, owner_id: str, key: crypto.KeyPair
+                        ) -> list[CatalogProposal]:
+        """The owner's proposals of new catalog items, signed now where not signed yet."""
+        signed = []
+        for proposal in uow.proposals.list(person_id=owner_id):
+            data = proposal_bytes(proposal)
+            if (proposal.signature is None or proposal.key_fingerprint != key.fingerprint
+                    or not crypto.verify(key.public_key, proposal.signature, data)):
+                proposal = dataclasses.replace(proposal, signature=key.sign(data),
+                                               key_fingerprint=key.fingerprint)
+                uow.proposals.set_signature(proposal.id, proposal.signature, key.fingerprint)
+            signed.append(proposal)
         return signed
 
     @staticmethod
@@ -845,6 +876,11 @@ class SyncService:
             counts["evaluations" if status == "applied" else status] = counts.get(
                 "evaluations" if status == "applied" else status, 0) + 1
             received.append(_item_key(item))
+        for row in bundle.records.get("proposals", []):
+            proposal = from_json(CatalogProposal, row)
+            status = self._apply_proposal(uow, proposal)
+            counts[status] = counts.get(status, 0) + 1
+            received.append(_item_key(proposal))
         for row in bundle.records.get("acks", []):
             if not isinstance(row.get("item_key"), str):
                 raise RefusedValue("bundle_malformed", file="acks", detail="item_key")
@@ -952,6 +988,25 @@ class SyncService:
         if changed(assignment) >= changed(local):
             uow.assignments.update(assignment)
         return "assignments"
+
+    def _apply_proposal(self, uow: Any, proposal: CatalogProposal) -> str:
+        """Store an official's signed proposal of a new catalog item (Điều 13.3) as proposed;
+        returns "proposals" or "duplicates". Decision fields are the agency's: never taken
+        from a bundle."""
+        what = _item_key(proposal)
+        public_key = self._author_key(uow, proposal.key_fingerprint, proposal.person_id, what)
+        if proposal.signature is None or not crypto.verify(public_key, proposal.signature,
+                                                           proposal_bytes(proposal)):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        local = uow.proposals.find(proposal.id)
+        if local is not None:
+            if proposal_bytes(local) != proposal_bytes(proposal):
+                raise RefusedValue("bundle_record_conflict", record=what)
+            return "duplicates"
+        uow.proposals.add(dataclasses.replace(
+            proposal, status=ProposalStatus.PROPOSED, decided_by=None, decided_at=None,
+            accepted_item_code=None, decision_note=""))
+        return "proposals"
 
     def _apply_evaluation(self, uow: Any, item: _EvaluationPart) -> str:
         """Merge one signed part of a monthly evaluation; returns "applied" or "duplicates"."""
@@ -1062,6 +1117,7 @@ class SyncService:
             acked = uow.sync.acked_keys(AGENCY)
             items = [_item_key(r) for r in uow.sync.revisions_by_authors([owner_id])]
             items += [_item_key(s) for s in uow.sync.statements_by_reviewers([owner_id])]
+            items += [_item_key(p) for p in uow.proposals.list(person_id=owner_id)]
         return sum(1 for k in items if k not in acked)
 
     @staticmethod

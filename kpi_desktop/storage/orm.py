@@ -60,6 +60,7 @@ from kpi_desktop.domain.model import (
     Level,
     Period,
     PersonRole,
+    ProposalStatus,
     StatementKind,
     UnitKind,
 )
@@ -506,6 +507,30 @@ class JobPositionItemRow(Base):
     )
 
     __table_args__ = (Index(None, "catalog_item_id"),)
+
+
+class CatalogProposalRow(Base):
+    """An official's proposal of a new catalog item and the agency's decision (revision 0003)."""
+
+    __tablename__ = "catalog_proposals"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    person_id: Mapped[str] = _fk("people.id")
+    proposed_at: Mapped[dt.datetime]
+    name_vi: Mapped[str] = mapped_column(NfcText())
+    output_vi: Mapped[str] = mapped_column(NfcText(), default="")
+    group: Mapped[CatalogGroup] = _enum(CatalogGroup)
+    points: Mapped[Decimal]
+    reason: Mapped[str] = mapped_column(NfcText())
+    status: Mapped[ProposalStatus] = _enum(ProposalStatus)
+    decided_by: Mapped[str | None]
+    decided_at: Mapped[dt.datetime | None]
+    accepted_item_code: Mapped[str | None]
+    decision_note: Mapped[str] = mapped_column(NfcText(), default="")
+    signature: Mapped[bytes | None]
+    key_fingerprint: Mapped[str | None]
+
+    __table_args__ = (Index(None, "status", "proposed_at"), Index(None, "person_id"))
 
 
 # ============================================================================================

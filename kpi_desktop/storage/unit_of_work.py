@@ -33,6 +33,7 @@ from kpi_desktop.storage.repositories import (
     OrganisationRepository,
     OrgResultRepository,
     PolicyRepository,
+    ProposalRepository,
     ReviewRepository,
     SettingsRepository,
     WorkLogRepository,
@@ -83,6 +84,7 @@ class UnitOfWork:
         audit: the append-only audit log.
         discipline, appeals, org_results, calendar, policies, settings: the rest.
         sync: keys, trust, bundle log, sequence numbers, outbox and inbox (revision 0002).
+        proposals: officials' proposals of new catalog items (revision 0003).
     """
 
     def __init__(self, session: Session) -> None:
@@ -101,6 +103,7 @@ class UnitOfWork:
         self.policies = PolicyRepository(session)
         self.settings = SettingsRepository(session)
         self.sync = SyncRepository(session)
+        self.proposals = ProposalRepository(session)
 
     def bulk_insert(self, objects: Iterable[object]) -> int:
         """Insert many domain objects of any stored type with Core executemany.

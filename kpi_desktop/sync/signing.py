@@ -11,7 +11,8 @@ signatures themselves are never part of the signed bytes.
   cannot be moved to another version of the entry;
 * a monthly evaluation: the self-assessment part (person) and the confirmation part
   (evaluator) are signed separately;
-* an assignment: all its fields (status included), by its assigner.
+* an assignment: all its fields (status included), by its assigner;
+* a catalog proposal: what the official proposes (not the agency's decision), by its author.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from kpi_desktop.domain.model import (
     Assignment,
+    CatalogProposal,
     EntryRevision,
     MonthlyEvaluation,
     ReviewStatement,
@@ -32,6 +34,7 @@ __all__ = [
     "assignment_bytes",
     "evaluation_confirmation_bytes",
     "evaluation_self_bytes",
+    "proposal_bytes",
     "revision_bytes",
     "sign",
     "statement_bytes",
@@ -90,6 +93,16 @@ def assignment_bytes(assignment: Assignment) -> bytes:
             if f.name not in ("signature", "key_fingerprint")}
     body["period"] = str(assignment.period)
     return _bytes("assignment", body)
+
+
+def proposal_bytes(proposal: CatalogProposal) -> bytes:
+    """The signed bytes of an official's proposal of a new catalog item (Điều 13.3)."""
+    return _bytes("catalog_proposal", {
+        "id": proposal.id, "person_id": proposal.person_id,
+        "proposed_at": proposal.proposed_at, "name_vi": proposal.name_vi,
+        "output_vi": proposal.output_vi, "group": proposal.group.value,
+        "points": str(proposal.points), "reason": proposal.reason,
+    })
 
 
 def sign(key: KeyPair, data: bytes) -> tuple[bytes, str]:

@@ -8,6 +8,7 @@ from kpi_desktop.storage.repositories.audit import AuditRepository
 from kpi_desktop.storage.repositories.catalog import CatalogRepository
 from kpi_desktop.storage.repositories.evaluations import EvaluationRepository
 from kpi_desktop.storage.repositories.organisation import OrganisationRepository
+from kpi_desktop.storage.repositories.proposals import ProposalRepository
 from kpi_desktop.storage.repositories.records import (
     AppealRepository,
     CalendarRepository,
@@ -30,6 +31,7 @@ __all__ = [
     "OrgResultRepository",
     "OrganisationRepository",
     "PolicyRepository",
+    "ProposalRepository",
     "ReviewRepository",
     "SettingsRepository",
     "WorkLogRepository",
