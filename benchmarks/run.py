@@ -1,0 +1,373 @@
+"""The benchmark suite: generate (or reuse) a data set and measure the leader's heavy operations.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/run.py --size commune|unit [--repeat 5]
+        [--months 12] [--no-gui] [--no-tracemalloc] [--json OUT]
+
+Each figure is the median of ``--repeat`` runs, printed beside the physical limit measured in
+the same run on the same machine (and, where it applies, on the same data), with our/limit
+ratio. "py MB" is the Python heap peak of one extra run under tracemalloc (for the pages: the
+growth of the process's peak RSS while opening them); the whole run's peak RSS is printed last.
+See BENCHMARKS.md for the figures and what they show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # noqa: E402  (benchmarks/ is not a package)
+
+from kpi_desktop.runtime.paths import app_paths  # noqa: E402
+from kpi_desktop.services.classification import ClassificationService  # noqa: E402
+from kpi_desktop.services.context import AppServices  # noqa: E402
+from kpi_desktop.services.review import ReviewService  # noqa: E402
+from kpi_desktop.services.scores import ScoreService  # noqa: E402
+
+#: "Today" of the measurements: the last day of the generated year (the unit view shows the
+#: year of today; the inbox holds the entries of the last working days).
+TODAY = dt.date(generate.YEAR, 12, 31)
+TOP_UNIT = "xa"
+HEAD = "hcc-gd-1"  # a division head: their month includes the subordinates' scores (d factor)
+OFFICIAL = "hcc-cv1-1"
+
+
+@dataclass
+class Figure:
+    """One line of the table."""
+
+    name: str
+    ms: float
+    limit_name: str = ""
+    limit_ms: float | None = None
+    py_peak_mb: float | None = None
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.limit_ms else self.ms / self.limit_ms
+
+
+def median_ms(repeat: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+TRACE = True  # False with --no-tracemalloc (the smoke test: tracemalloc triples the time)
+
+
+def python_peak_mb(action: Callable[[], object]) -> float | None:
+    if not TRACE:
+        return None
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- physical limits --------------------------------------------------------------------------
+def raw_insert_rate(rows: int = 100_000) -> float:
+    """Rows per second of a raw sqlite3 executemany of 8-column rows into a file database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        con = sqlite3.connect(Path(tmp) / "raw.db")
+        con.execute("CREATE TABLE entry (id TEXT PRIMARY KEY, person_id TEXT, day TEXT, "
+                    "item TEXT, quantity TEXT, coefficient TEXT, note TEXT, created_at TEXT)")
+        data = [(f"e-{i:07d}", f"p-{i % 300}", "2026-06-15", f"item-{i % 90}", "1", "2.5",
+                 "123/CV-UBND", "2026-06-15T17:00:00+00:00") for i in range(rows)]
+        start = time.perf_counter()
+        with con:
+            con.executemany("INSERT INTO entry VALUES (?,?,?,?,?,?,?,?)", data)
+        seconds = time.perf_counter() - start
+        con.close()
+    return rows / seconds
+
+
+#: Year-end classification in plain SQL: everyone under the unit, the mean of their stored
+#: monthly totals (stored as exact fractions "n" or "n/d") and its level band.
+PLAIN_CLASSIFICATION = """
+WITH RECURSIVE tree(id) AS (
+    SELECT id FROM units WHERE id = :unit
+    UNION ALL SELECT u.id FROM units u JOIN tree t ON u.parent_id = t.id),
+totals AS (
+    SELECT e.person_id,
+           CASE WHEN instr(e.total, '/') > 0
+                THEN CAST(substr(e.total, 1, instr(e.total, '/') - 1) AS REAL)
+                     / CAST(substr(e.total, instr(e.total, '/') + 1) AS REAL)
+                ELSE CAST(e.total AS REAL) END AS total
+    FROM monthly_evaluations e
+    WHERE e.period LIKE :year || '-%' AND e.status IN ('confirmed', 'locked')
+      AND e.total IS NOT NULL)
+SELECT p.id, p.full_name, count(t.total), avg(t.total),
+       CASE WHEN avg(t.total) >= 90 THEN 'excellent' WHEN avg(t.total) >= 70 THEN 'good'
+            WHEN avg(t.total) >= 50 THEN 'complete' ELSE 'not_complete' END
+FROM people p LEFT JOIN totals t ON t.person_id = p.id
+WHERE p.unit_id IN (SELECT id FROM tree)
+GROUP BY p.id ORDER BY p.id
+"""
+
+
+def plain_classification(database: Path) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(database)
+    try:
+        return con.execute(PLAIN_CLASSIFICATION, {"unit": TOP_UNIT,
+                                                  "year": str(generate.YEAR)}).fetchall()
+    finally:
+        con.close()
+
+
+def bare_window_ms(repeat: int) -> float:
+    """A bare PySide6 QMainWindow shown, from a cold interpreter (subprocess, offscreen)."""
+    code = ("from PySide6.QtWidgets import QApplication, QMainWindow; app = QApplication([]); "
+            "w = QMainWindow(); w.show(); app.processEvents()")
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)  # warm the disk cache
+    return median_ms(repeat, lambda: subprocess.run([sys.executable, "-c", code], env=env,
+                                                    check=True))
+
+
+# -- the application ---------------------------------------------------------------------------
+def open_services(folder: Path) -> AppServices:
+    services = AppServices.open(app_paths(folder))
+    services.review = ReviewService(services.db, today=TODAY)
+    services.classification = ClassificationService(services.db, today=TODAY)
+    return services
+
+
+def measure_core(services: AppServices, repeat: int, people: int,
+                 months: int) -> list[Figure]:
+    figures = []
+    database = services.db.path
+    rows = plain_classification(database)
+    assert len(rows) == people, (len(rows), people)
+    plain = median_ms(max(repeat, 3), lambda: plain_classification(database))
+
+    def classify() -> object:
+        result = services.scores.classify_unit(TOP_UNIT, generate.YEAR)
+        assert len(result.rows) == people
+        return result
+
+    figures.append(Figure(f"year-end classification, {people} people × {months} months",
+                          median_ms(repeat, classify), "same aggregate in plain SQL (sqlite3)",
+                          plain, python_peak_mb(classify),
+                          "< 1 s and ≤ 3× plain SQL" if people >= 300 else ""))
+    if people >= 300:
+        figures[-1].met = figures[-1].ms < 1000 and (figures[-1].ratio or 0) <= 3
+
+    def overview() -> object:
+        return services.classification.overview("ct", TOP_UNIT, generate.YEAR)
+
+    figures.append(Figure("unit view data (classification.overview)", median_ms(repeat, overview),
+                          "same aggregate in plain SQL (sqlite3)", plain,
+                          python_peak_mb(overview)))
+
+    for who in (HEAD, OFFICIAL):
+        def month(who: str = who) -> str:
+            result = services.scores.person_period(who, f"{generate.YEAR}-{min(6, months):02d}")
+            return ScoreService.as_text(result)
+
+        figures.append(Figure(f"one person's month with its why ({who})", median_ms(repeat, month),
+                              py_peak_mb=python_peak_mb(month)))
+
+    # One month: the year's summary recomputes every month of everyone (about 12× longer).
+    period = f"{generate.YEAR}-{min(6, months):02d}"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "unit.pdf"
+
+        def pdf() -> object:
+            return services.reports.unit_summary(TOP_UNIT, period, out)
+
+        if people >= 300:  # tens of seconds: one run, and the RSS growth instead of tracemalloc
+            before = rss_mb()
+            ms = median_ms(1, pdf)
+            peak = rss_mb() - before
+        else:
+            ms = median_ms(max(1, min(repeat, 3)), pdf)
+            peak = python_peak_mb(pdf)
+        figures.append(Figure(f"unit summary PDF, {period}, {people} people "
+                              f"({out.stat().st_size // 1024} KB)", ms, py_peak_mb=peak))
+    return figures
+
+
+def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figure]:
+    """Open the leader's inbox and unit view offscreen as DesktopWindow does (show + refresh):
+    time to first paint (the pages load synchronously, so first paint = fully loaded) and the
+    longest GUI-thread stall seen by a 10 ms QTimer heartbeat."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kpi_desktop.ui.leader.inbox_page import ReviewInboxPage
+    from kpi_desktop.ui.leader.unit_page import UnitViewPage
+    from kpi_desktop.ui.pages.base import UserContext
+
+    _app = QApplication.instance() or QApplication([])  # noqa: F841 (kept alive)
+    user = UserContext(person_id="ct", full_name="Nguyễn Văn Hùng", role="head", unit_id=TOP_UNIT,
+                       is_evaluator=True)
+    waiting = len(services.review.inbox("ct").items)
+
+    # Only QEventLoop.exec() here: a loop of app.processEvents() calls aborts PySide6 6.12
+    # ("none_dealloc: deallocating None", each call drops a reference to None).
+    state: dict[str, Any] = {}
+    watched: dict[type, type] = {}
+
+    def with_paint_watch(cls: type) -> type:
+        """``cls`` noting its first paint (an event filter aborts PySide6 6.12 the same way)."""
+        if cls not in watched:
+            def paint_event(self: Any, event: Any) -> None:
+                cls.paintEvent(self, event)
+                if "paint" not in state:
+                    state["paint"] = state["clock"].elapsed()
+                    QTimer.singleShot(100, state["loop"].quit)  # heartbeat on for 100 ms
+
+            watched[cls] = type(f"Watched{cls.__name__}", (cls,), {"paintEvent": paint_event})
+        return watched[cls]
+
+    def open_page(cls: type) -> tuple[float, float]:
+        clock = QElapsedTimer()
+        loop = QEventLoop()
+        state.clear()
+        state.update(clock=clock, loop=loop)
+        beats: list[int] = [0]
+        heart = QTimer()
+        heart.setInterval(10)
+        heart.timeout.connect(lambda: beats.append(clock.elapsed()))
+        guard = QTimer()
+        guard.setSingleShot(True)
+        guard.timeout.connect(loop.quit)
+        # Built beforehand, as the main window builds its pages at start; opening a page is
+        # what the window does when the leader chooses it: show it and refresh() it.
+        page = with_paint_watch(cls)(services, user)
+        page.resize(1280, 800)
+        clock.start()
+        heart.start()
+        guard.start(30_000)
+        page.show()
+        page.refresh()
+        loop.exec()
+        heart.stop()
+        guard.stop()
+        beats.append(clock.elapsed())
+        stall = max(b - a for a, b in zip(beats, beats[1:], strict=False))
+        page.close()
+        page.deleteLater()
+        return float(state.get("paint", clock.elapsed())), float(stall)
+
+    figures = []
+    for cls, label in ((ReviewInboxPage, f"leader's inbox ({waiting} entries waiting)"),
+                       (UnitViewPage, "unit view (year, everyone)")):
+        before = rss_mb()
+        runs = [open_page(cls) for _ in range(repeat)]
+        paint = statistics.median(r[0] for r in runs)
+        stall = max(r[1] for r in runs)
+        # No tracemalloc here (PySide6 6.12 aborts with it): growth of the peak RSS instead.
+        figures.append(Figure(f"{label}: first paint = loaded", paint,
+                              "bare PySide6 QMainWindow cold start", bare_ms,
+                              rss_mb() - before, "< 300 ms", paint < 300))
+        figures.append(Figure(f"{label}: longest GUI stall", stall, target="≤ 100 ms",
+                              met=stall <= 100))
+    return figures
+
+
+def print_table(figures: list[Figure]) -> None:
+    print(f"{'measurement':<62} {'ours ms':>9} {'limit ms':>9} {'ratio':>6} {'py MB':>6}  "
+          "target")
+    for f in figures:
+        limit = f"{f.limit_ms:9.1f}" if f.limit_ms is not None else " " * 9
+        ratio = f"{f.ratio:6.1f}" if f.ratio is not None else " " * 6
+        peak = f"{f.py_peak_mb:6.1f}" if f.py_peak_mb is not None else " " * 6
+        verdict = "" if f.met is None else (" met" if f.met else " MISSED")
+        print(f"{f.name:<62} {f.ms:9.1f} {limit} {ratio} {peak}  {f.target}{verdict}")
+        if f.limit_name:
+            print(f"{'':<4}limit: {f.limit_name}")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", choices=sorted(generate.SIZES), default="commune")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--no-gui", action="store_true", help="skip the offscreen pages")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--no-tracemalloc", action="store_true",
+                        help="skip the extra runs that measure the Python heap peak")
+    args = parser.parse_args(argv)
+    global TRACE
+    TRACE = not args.no_tracemalloc
+    people = generate.SIZES[args.size]
+    print(f"machine: {os.cpu_count()} cores, {_cpu_model()}; Python {sys.version.split()[0]}; "
+          f"SQLite {sqlite3.sqlite_version}")
+
+    raw_rate = raw_insert_rate()
+    folder, generated = generate.cached(args.size, months=args.months)
+    if generated is not None:
+        rate = generated.rows / generated.seconds
+        print(f"generated {generated.people} people × {generated.months} months: "
+              f"{generated.entries:,} entries, {generated.rows:,} rows in "
+              f"{generated.seconds:.1f} s = {rate:,.0f} rows/s (uow.bulk_insert incl. building "
+              f"the objects); raw sqlite3 executemany {raw_rate:,.0f} rows/s, "
+              f"ratio {raw_rate / rate:.1f}×")
+    else:
+        print(f"reusing {folder} (delete it to regenerate); raw sqlite3 executemany "
+              f"{raw_rate:,.0f} rows/s")
+
+    services = open_services(folder)
+    try:
+        figures = measure_core(services, args.repeat, people, args.months)
+        if not args.no_gui:
+            figures += measure_gui(services, args.repeat, bare_window_ms(args.repeat))
+    finally:
+        services.close()
+    print_table(figures)
+    peak = rss_mb()
+    print(f"peak RSS of the whole run: {peak:.0f} MB (target < 400 MB: "
+          f"{'met' if peak < 400 else 'MISSED'})")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "size": args.size, "months": args.months, "repeat": args.repeat,
+            "raw_insert_rows_per_s": raw_rate, "peak_rss_mb": peak,
+            "generation": None if generated is None else asdict(generated) | {
+                "path": str(generated.path)},
+            "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
+        }, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
