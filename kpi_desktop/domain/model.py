@@ -71,6 +71,7 @@ __all__ = [
     "KpiKind",
     "Level",
     "MonthlyEvaluation",
+    "MonthlyTotal",
     "OrgEvaluation",
     "OrgIndicator",
     "Organisation",
@@ -714,6 +715,16 @@ class MonthlyEvaluation:
     self_key_fingerprint: str | None = None
     evaluator_signature: bytes | None = None
     evaluator_key_fingerprint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyTotal:
+    """The stored outcome of one evaluated period, without the rest of Form 01 (roll-ups)."""
+
+    person_id: str
+    period: Period
+    total: Fraction | None
+    insufficient: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

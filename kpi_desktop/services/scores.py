@@ -29,6 +29,7 @@ from kpi_desktop.domain.model import (
     EntryStatus,
     EvaluationStatus,
     MonthlyEvaluation,
+    MonthlyTotal,
     Period,
     PeriodKind,
     Person,
@@ -515,12 +516,12 @@ class Calculator:
         unit_ids = self._unit_tree(unit_id)
         people = self.uow.org.list_people(unit_ids=unit_ids)
         policy = self.policy_for(dt.date(year, 12, 31))
-        evaluations = self.uow.evaluations.list_monthly(
+        evaluations = self.uow.evaluations.monthly_totals(
             person_ids=[p.id for p in people], year=year, statuses=EVALUATED
         )
         discipline = self.uow.discipline.list_for_year(year, person_ids=[p.id for p in people])
         disciplined = {e.person_id for e in discipline if e.kind in OVERRIDE_KINDS}
-        by_person: dict[str, list[MonthlyEvaluation]] = {}
+        by_person: dict[str, list[MonthlyTotal]] = {}
         for evaluation in evaluations:
             by_person.setdefault(evaluation.person_id, []).append(evaluation)
         rows = []

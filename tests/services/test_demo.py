@@ -94,3 +94,16 @@ def test_revisions_of_many_entries_at_once(services):
         one_by_one = {(r.entry_id, r.revision): r for e in entries
                       for r in uow.worklog.revisions(e.id)}
     assert bulk == one_by_one and len(bulk) > 100
+
+
+def test_monthly_totals_agree_with_the_full_evaluations(services):
+    from kpi_desktop.domain.model import EvaluationStatus
+
+    locked = [EvaluationStatus.LOCKED]
+    with services.db.unit_of_work(read_only=True) as uow:
+        ids = [p.id for p in uow.org.list_people()]
+        totals = uow.evaluations.monthly_totals(person_ids=ids, year=2026, statuses=locked)
+        full = uow.evaluations.list_monthly(person_ids=ids, year=2026, statuses=locked)
+    assert [(t.person_id, t.period, t.total, t.insufficient) for t in totals] == [
+        (e.person_id, e.period, e.total, e.insufficient) for e in full]
+    assert len(totals) > 200

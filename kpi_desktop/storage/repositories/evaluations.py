@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 from sqlalchemy import select
 
 from kpi_desktop.domain.errors import InvalidState, NotFound
-from kpi_desktop.domain.model import AnnualClassification, EvaluationStatus, MonthlyEvaluation
+from kpi_desktop.domain.model import (
+    AnnualClassification,
+    EvaluationStatus,
+    MonthlyEvaluation,
+    MonthlyTotal,
+)
 from kpi_desktop.domain.values import Period
 from kpi_desktop.storage.orm import AnnualClassificationRow, MonthlyEvaluationRow
 from kpi_desktop.storage.repositories._base import Repository, in_year, table_of, to_row
@@ -73,6 +79,24 @@ class EvaluationRepository(Repository):
             stmt = stmt.where(_MONTH.c.status.in_(list(statuses)))
         found = self._all(MonthlyEvaluation, stmt)
         return sorted(found, key=lambda e: (e.person_id, e.period.start, e.period.kind.months))
+
+    def monthly_totals(
+        self, *, person_ids: Iterable[str], year: int,
+        statuses: Iterable[EvaluationStatus] | None = None,
+    ) -> list[MonthlyTotal]:
+        """Only the stored totals of ``year`` (four columns, not whole rows): what the
+        year-end roll-up needs, by person then period."""
+        stmt = (select(_MONTH.c.person_id, _MONTH.c.period, _MONTH.c.total,
+                       _MONTH.c.insufficient)
+                .where(_MONTH.c.person_id.in_(list(person_ids)))
+                .where(in_year(_MONTH.c.period, year)))
+        if statuses is not None:
+            stmt = stmt.where(_MONTH.c.status.in_(list(statuses)))
+        found = [MonthlyTotal(person_id=row.person_id, period=row.period,
+                              total=None if row.total is None else Fraction(row.total),
+                              insufficient=bool(row.insufficient))
+                 for row in self._session.execute(stmt)]
+        return sorted(found, key=lambda t: (t.person_id, t.period.start, t.period.kind.months))
 
     def evaluated_by(self, evaluator_id: str, *, year: int | None = None
                      ) -> list[MonthlyEvaluation]:
