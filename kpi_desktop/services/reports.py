@@ -115,7 +115,7 @@ from kpi_desktop.reports.data import (
 )
 from kpi_desktop.runtime.paths import resource_root
 from kpi_desktop.services.calendar import WorkingCalendar
-from kpi_desktop.services.scores import Calculator, PersonPeriodResult, parse_year
+from kpi_desktop.services.scores import Calculator, PersonPeriodResult, parse_year, unit_tree
 
 Progress = Callable[[int, int], None]
 CancelFlag = Any  # threading.Event, a callable returning bool, or None
@@ -493,7 +493,7 @@ class ReportService:
             unit = uow.org.find_unit(unit_id)
             if unit is None:
                 raise NotFound("not_found", kind="unit", id=unit_id)
-            tree = _unit_tree(uow, unit_id)
+            tree = unit_tree(uow, unit_id)
             order = {u: i for i, u in enumerate(tree)}
             units = {u.id: u for u in uow.org.list_units()}
             people = sorted(uow.org.list_people(unit_ids=tree), key=lambda x: (
@@ -889,15 +889,6 @@ def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
                    delays=r["delays"])
         for code, r in merged.items()
     )
-
-
-def _unit_tree(uow: Any, unit_id: str) -> list[str]:
-    found, queue = [], [unit_id]
-    while queue:
-        current = queue.pop(0)
-        found.append(current)
-        queue.extend(sorted(child.id for child in uow.org.child_units(current)))
-    return found
 
 
 def _position_name(uow: Any, person: Person) -> str:

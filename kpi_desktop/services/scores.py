@@ -513,7 +513,7 @@ class Calculator:
         unit = self.uow.org.find_unit(unit_id)
         if unit is None:
             raise NotFound("not_found", kind="unit", id=unit_id)
-        unit_ids = self._unit_tree(unit_id)
+        unit_ids = unit_tree(self.uow, unit_id)
         people = self.uow.org.list_people(unit_ids=unit_ids)
         policy = self.policy_for(dt.date(year, 12, 31))
         evaluations = self.uow.evaluations.monthly_totals(
@@ -557,13 +557,16 @@ class Calculator:
             distribution=distribution,
         )
 
-    def _unit_tree(self, unit_id: str) -> list[str]:
-        found, queue = [], [unit_id]
-        while queue:
-            current = queue.pop()
-            found.append(current)
-            queue.extend(child.id for child in self.uow.org.child_units(current))
-        return found
+
+
+def unit_tree(uow: Any, unit_id: str) -> list[str]:
+    """``unit_id`` and every unit below it, breadth first, children by id."""
+    found, queue = [], [unit_id]
+    while queue:
+        current = queue.pop(0)
+        found.append(current)
+        queue.extend(sorted(child.id for child in uow.org.child_units(current)))
+    return found
 
 
 def _meta(
