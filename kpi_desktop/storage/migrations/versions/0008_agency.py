@@ -1,0 +1,25 @@
+"""The agency's editing screens (issue 5 §2).
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-23
+
+Reserved slot in the revision chain; no schema change unless the body below says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision (no change)."""
+
+
+def downgrade() -> None:
+    """Revert this revision (no change)."""
