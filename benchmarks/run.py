@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import resource
@@ -216,8 +217,9 @@ def measure_core(services: AppServices, repeat: int, people: int,
 
 def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figure]:
     """Open the leader's inbox and unit view offscreen as DesktopWindow does (show + refresh):
-    time to first paint (the pages load synchronously, so first paint = fully loaded) and the
-    longest GUI-thread stall seen by a 10 ms QTimer heartbeat."""
+    time to first paint, time until the page has loaded its data (its ``loaded`` signal; the
+    pages load in a worker thread and fill themselves on the GUI thread) and the longest
+    GUI-thread stall seen by a 10 ms QTimer heartbeat."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -230,6 +232,10 @@ def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figu
     user = UserContext(person_id="ct", full_name="Nguyễn Văn Hùng", role="head", unit_id=TOP_UNIT,
                        is_evaluator=True)
     waiting = len(services.review.inbox("ct").items)
+    # As kpi_desktop.app does once its window is up: what exists now stays out of the
+    # collector's full passes (each would stall every thread for ~250 ms).
+    gc.collect()
+    gc.freeze()
 
     # Only QEventLoop.exec() here: a loop of app.processEvents() calls aborts PySide6 6.12
     # ("none_dealloc: deallocating None", each call drops a reference to None).
@@ -243,12 +249,11 @@ def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figu
                 cls.paintEvent(self, event)
                 if "paint" not in state:
                     state["paint"] = state["clock"].elapsed()
-                    QTimer.singleShot(100, state["loop"].quit)  # heartbeat on for 100 ms
 
             watched[cls] = type(f"Watched{cls.__name__}", (cls,), {"paintEvent": paint_event})
         return watched[cls]
 
-    def open_page(cls: type) -> tuple[float, float]:
+    def open_page(cls: type) -> tuple[float, float, float]:
         clock = QElapsedTimer()
         loop = QEventLoop()
         state.clear()
@@ -264,9 +269,16 @@ def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figu
         # what the window does when the leader chooses it: show it and refresh() it.
         page = with_paint_watch(cls)(services, user)
         page.resize(1280, 800)
+
+        def loaded() -> None:
+            if "loaded" not in state:
+                state["loaded"] = clock.elapsed()
+                QTimer.singleShot(100, loop.quit)  # heartbeat on for 100 ms more
+
+        page.loaded.connect(loaded)
         clock.start()
         heart.start()
-        guard.start(30_000)
+        guard.start(60_000)
         page.show()
         page.refresh()
         loop.exec()
@@ -274,9 +286,13 @@ def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figu
         guard.stop()
         beats.append(clock.elapsed())
         stall = max(b - a for a, b in zip(beats, beats[1:], strict=False))
+        if os.environ.get("KPI_BENCH_DEBUG"):
+            print(cls.__name__, "paint", state.get("paint"), "loaded", state.get("loaded"),
+                  "gaps", [(a, b - a) for a, b in zip(beats, beats[1:]) if b - a > 40])
         page.close()
         page.deleteLater()
-        return float(state.get("paint", clock.elapsed())), float(stall)
+        return (float(state.get("paint", clock.elapsed())),
+                float(state.get("loaded", clock.elapsed())), float(stall))
 
     figures = []
     for cls, label in ((ReviewInboxPage, f"leader's inbox ({waiting} entries waiting)"),
@@ -284,11 +300,15 @@ def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figu
         before = rss_mb()
         runs = [open_page(cls) for _ in range(repeat)]
         paint = statistics.median(r[0] for r in runs)
-        stall = max(r[1] for r in runs)
+        loaded = statistics.median(r[1] for r in runs)
+        stall = max(r[2] for r in runs)
         # No tracemalloc here (PySide6 6.12 aborts with it): growth of the peak RSS instead.
-        figures.append(Figure(f"{label}: first paint = loaded", paint,
+        figures.append(Figure(f"{label}: first paint (loading state)", paint,
                               "bare PySide6 QMainWindow cold start", bare_ms,
                               rss_mb() - before, "< 300 ms", paint < 300))
+        figures.append(Figure(f"{label}: fully loaded", loaded,
+                              "bare PySide6 QMainWindow cold start", bare_ms,
+                              target="usable < 300 ms", met=loaded < 300))
         figures.append(Figure(f"{label}: longest GUI stall", stall, target="≤ 100 ms",
                               met=stall <= 100))
     return figures

@@ -7,6 +7,7 @@ headless command of DESIGN.md §8 and returns its exit code:
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -64,6 +65,10 @@ def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file,
                            person_id=person)
     window.show()
+    # What exists now (modules, Qt wrappers, the window) lives until the end: keep it out of
+    # the collector's full passes, each of which would otherwise walk ~120,000 objects and
+    # stop every thread for 250 ms or more (BENCHMARKS.md).
+    gc.freeze()
     if notice:
         from PySide6.QtWidgets import QMessageBox
 

@@ -153,6 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     from kpi_desktop.cli_review import add_commands as add_review_commands
 
     add_review_commands(commands)  # review (issue 4)
+    from kpi_desktop.cli_org_eval import add_commands as add_org_eval_commands
+
+    add_org_eval_commands(commands)  # org-eval (issue 9 §1)
+    from kpi_desktop.cli_transfers import add_commands as add_transfer_commands
+
+    add_transfer_commands(commands)  # transfer (issue 9 §4)
+    from kpi_desktop.cli_appeals import add_commands as add_appeal_commands
+
+    add_appeal_commands(commands)  # appeal, calendar (issue 9 §2, §3)
     return parser
 
 
@@ -178,6 +187,9 @@ def _add_report_commands(commands: Any) -> None:
                       help=translate("Cli", "unit identifier"))
     unit.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY",
                       help=translate("Cli", "month, quarter or year"))
+    from kpi_desktop.cli_org_eval import add_report_kinds
+
+    add_report_kinds(kinds)  # report kinds (issue 9 §5)
     for sub in (form01, form02, unit):
         sub.add_argument("--out", required=True, metavar="FILE.pdf", help=out_help)
         sub.add_argument("--lang", dest="pdf_lang", choices=["vi", "en"], help=lang_help)
@@ -234,6 +246,9 @@ def run(args: argparse.Namespace) -> int:
                 "verify": _verify,
                 **_sync_handlers(),
                 **_review_handlers(),
+                **_org_eval_handlers(),
+                **_transfer_handlers(),
+                **_appeal_handlers(),
             }[args.command]
             return handler(services, args)
         finally:
@@ -253,6 +268,24 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _appeal_handlers() -> dict[str, Any]:
+    from kpi_desktop.cli_appeals import HANDLERS
+
+    return HANDLERS
+
+
+def _transfer_handlers() -> dict[str, Any]:
+    from kpi_desktop.cli_transfers import HANDLERS
+
+    return HANDLERS
+
+
+def _org_eval_handlers() -> dict[str, Any]:
+    from kpi_desktop.cli_org_eval import HANDLERS
+
+    return HANDLERS
 
 
 def _review_handlers() -> dict[str, Any]:
@@ -405,6 +438,10 @@ def _check(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _report(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    if args.report_kind == "kinds":
+        from kpi_desktop.cli_org_eval import report_kinds
+
+        return report_kinds(services, args)
     language = args.pdf_lang or i18n.current_language()
     if args.report_kind == "form01":
         result = services.reports.form01(args.person, args.period, args.out, language)

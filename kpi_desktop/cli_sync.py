@@ -44,14 +44,22 @@ def add_commands(commands: Any) -> None:
     revoke = key_sub.add_parser("revoke", help=translate("Cli", "agency: revoke a key"))
     revoke.add_argument("fingerprint", metavar="FINGERPRINT",
                         help=translate("Cli", "the key's fingerprint"))
-    key_sub.add_parser("agency-init", help=translate(
+    agency_init = key_sub.add_parser("agency-init", help=translate(
         "Cli", "agency: create the agency's signing key on this PC"))
+    agency_init.add_argument("--replace", action="store_true", help=translate(
+        "Cli", "the agency key is lost: make a new one (every PC must then import the next "
+        "organisation file with --new-agency-key)"))
+    key_sub.add_parser("agency-rotate", help=translate(
+        "Cli", "agency: replace the agency's key; the next organisation file announces it"))
 
     org = commands.add_parser("org", help=translate("Cli", "the organisation file"))
     org_sub = org.add_subparsers(dest="org_command", metavar="ACTION", required=True)
     org_import = org_sub.add_parser("import", help=translate(
         "Cli", "set up or update this PC from the agency's organisation file"))
     org_import.add_argument("file", metavar="FILE", help=translate("Cli", "organisation file"))
+    org_import.add_argument("--new-agency-key", metavar="FINGERPRINT", help=translate(
+        "Cli", "after the agency lost its key: trust the new agency key with this "
+        "fingerprint (check it with the agency by phone)"))
     create = org_sub.add_parser("create", help=translate(
         "Cli", "agency: start the organisation on an empty agency PC"))
     create.add_argument("--id", required=True, metavar="ID",
@@ -195,8 +203,17 @@ def _keys(services: Any, args: argparse.Namespace) -> int:
     elif action == "revoke":
         keys.revoke(args.fingerprint.replace(" ", "").lower())
         _say(translate("Cli", "Key revoked; publish the organisation file to send it out."))
+    elif action == "agency-rotate":
+        _unlock(services, "agency")
+        fingerprint = services.sync.rotate_agency_key(
+            _passphrase("agency", env=NEW_PASSPHRASE_ENV, new=True))
+        from kpi_desktop.sync.keys import readable_fingerprint
+
+        _say(translate("Cli", "New agency key {fingerprint}; publish the organisation file to "
+                       "announce it.").format(fingerprint=readable_fingerprint(fingerprint)))
     elif action == "agency-init":
-        fingerprint = services.sync.create_agency_key(_passphrase("agency", new=True))
+        fingerprint = services.sync.create_agency_key(_passphrase("agency", new=True),
+                                                      replace=args.replace)
         from kpi_desktop.sync.keys import readable_fingerprint
 
         _say(translate("Cli", "Agency key created; fingerprint {fingerprint}.").format(
@@ -245,6 +262,9 @@ def _org(services: Any, args: argparse.Namespace) -> int:
         _say(translate("Cli", "Organisation version {version} written to {path}.").format(
             version=result.seq, path=result.path))
         return EXIT_OK
+    if args.new_agency_key:
+        result = services.sync.repin_agency_key(Path(args.file), args.new_agency_key)
+        return _report_imports(services, [result], show_agency=True)
     return _report_imports(services, services.sync.import_paths([Path(args.file)]),
                            show_agency=True)
 

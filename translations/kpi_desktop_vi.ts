@@ -21,10 +21,419 @@
     </message>
 </context>
 <context>
+    <name>Agency</name>
+    <message>
+        <source>spearhead</source>
+        <translation>mũi nhọn</translation>
+    </message>
+    <message>
+        <source>hard</source>
+        <translation>cứng</translation>
+    </message>
+    <message>
+        <source>soft</source>
+        <translation>mềm</translation>
+    </message>
+    <message>
+        <source>leadership</source>
+        <translation>lãnh đạo</translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <translation>dùng chung</translation>
+    </message>
+    <message>
+        <source>division</source>
+        <translation>phòng, ban</translation>
+    </message>
+    <message>
+        <source>Agency administrator</source>
+        <extracomment>The owner id of the agency key; signing in with it opens the agency&apos;s pages.</extracomment>
+        <translation>Quản trị của cơ quan</translation>
+    </message>
+    <message>
+        <source>civil servant</source>
+        <translation>công chức</translation>
+    </message>
+    <message>
+        <source>deputy head</source>
+        <translation>cấp phó</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>người đứng đầu</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>quản trị</translation>
+    </message>
+</context>
+<context>
+    <name>AgencyErrors</name>
+    <message>
+        <source>identifier (id)</source>
+        <translation>mã định danh (id)</translation>
+    </message>
+    <message>
+        <source>full name (full_name)</source>
+        <translation>họ và tên (full_name)</translation>
+    </message>
+    <message>
+        <source>unit (unit_id)</source>
+        <translation>đơn vị (unit_id)</translation>
+    </message>
+    <message>
+        <source>Give the unit a name.</source>
+        <translation>Hãy nhập tên đơn vị.</translation>
+    </message>
+    <message>
+        <source>“{value}” cannot be a unit identifier: use lower-case letters without accents, digits, dots and dashes (at most 40).</source>
+        <translation>“{value}” không dùng được làm mã đơn vị: chỉ dùng chữ thường không dấu, chữ số, dấu chấm và dấu gạch ngang (tối đa 40 ký tự).</translation>
+    </message>
+    <message>
+        <source>There is already a unit with the identifier “{value}”.</source>
+        <translation>Đã có đơn vị mang mã “{value}”.</translation>
+    </message>
+    <message>
+        <source>The unit “{unit}” is closed: choose an open unit.</source>
+        <translation>Đơn vị “{unit}” đã giải thể: hãy chọn một đơn vị đang hoạt động.</translation>
+    </message>
+    <message>
+        <source>“{unit}” is the top of the organisation: it cannot be moved or closed.</source>
+        <translation>“{unit}” là cấp cao nhất của tổ chức: không thể chuyển hoặc giải thể.</translation>
+    </message>
+    <message>
+        <source>“{unit}” cannot be put under “{parent}”, which is part of it.</source>
+        <translation>Không thể chuyển “{unit}” vào “{parent}” vì đơn vị đích là đơn vị trực thuộc của nó.</translation>
+    </message>
+    <message>
+        <source>“{unit}” still has {people} people and {units} open sub-units: move them first.</source>
+        <translation>“{unit}” còn {people} người và {units} đơn vị trực thuộc đang hoạt động: hãy chuyển họ đi trước.</translation>
+    </message>
+    <message>
+        <source>“{value}” cannot be a person identifier: use lower-case letters without accents, digits, dots and dashes (at most 40).</source>
+        <translation>“{value}” không dùng được làm mã cán bộ: chỉ dùng chữ thường không dấu, chữ số, dấu chấm và dấu gạch ngang (tối đa 40 ký tự).</translation>
+    </message>
+    <message>
+        <source>There is already a person with the identifier “{value}”.</source>
+        <translation>Đã có người mang mã “{value}”.</translation>
+    </message>
+    <message>
+        <source>Give the person&apos;s full name.</source>
+        <translation>Hãy nhập họ và tên.</translation>
+    </message>
+    <message>
+        <source>{person} has no published key to revoke.</source>
+        <translation>{person} không có khóa đã công bố để thu hồi.</translation>
+    </message>
+    <message>
+        <source>Nobody can evaluate themself: choose another evaluator.</source>
+        <translation>Không ai được tự đánh giá mình: hãy chọn cấp đánh giá khác.</translation>
+    </message>
+    <message>
+        <source>This would make evaluators go round in a circle ({chain}): someone would evaluate their own evaluator.</source>
+        <translation>Quan hệ này tạo thành vòng đánh giá khép kín ({chain}): sẽ có người đánh giá chính cấp đánh giá của mình.</translation>
+    </message>
+    <message>
+        <source>This person already has another evaluator from {start}: change or end that relation first.</source>
+        <translation>Người này đã có cấp đánh giá khác từ ngày {start}: hãy sửa hoặc kết thúc quan hệ đó trước.</translation>
+    </message>
+    <message>
+        <source>Row {row}: the column {column} is empty.</source>
+        <translation>Dòng {row}: cột {column} đang để trống.</translation>
+    </message>
+    <message>
+        <source>Row {row}: “{value}” cannot be a person identifier (lower-case letters without accents, digits, dots and dashes).</source>
+        <translation>Dòng {row}: “{value}” không dùng được làm mã cán bộ (chữ thường không dấu, chữ số, dấu chấm và dấu gạch ngang).</translation>
+    </message>
+    <message>
+        <source>Row {row}: the identifier “{value}” is already used in row {first}.</source>
+        <translation>Dòng {row}: mã “{value}” đã dùng ở dòng {first}.</translation>
+    </message>
+    <message>
+        <source>Row {row}: “{value}” is not a role: write official, deputy, head or admin (or công chức, cấp phó, trưởng).</source>
+        <translation>Dòng {row}: “{value}” không phải là vai trò: hãy ghi công chức, cấp phó, trưởng (hoặc official, deputy, head, admin).</translation>
+    </message>
+    <message>
+        <source>Row {row}: “{value}” is not a date: write it as YYYY-MM-DD.</source>
+        <translation>Dòng {row}: “{value}” không phải là ngày: hãy ghi theo dạng YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <source>Row {row}: {value} cannot be their own evaluator.</source>
+        <translation>Dòng {row}: {value} không thể là cấp đánh giá của chính mình.</translation>
+    </message>
+    <message>
+        <source>Row {row}: the evaluator “{value}” is neither in the list nor in the organisation.</source>
+        <translation>Dòng {row}: cấp đánh giá “{value}” không có trong danh sách cũng như trong tổ chức.</translation>
+    </message>
+    <message>
+        <source>Row {row}: the evaluators go round in a circle ({chain}).</source>
+        <translation>Dòng {row}: các cấp đánh giá tạo thành vòng khép kín ({chain}).</translation>
+    </message>
+    <message>
+        <source>“{value}” cannot be a catalog version: use letters, digits, dots, plus signs and dashes (for example QD283-2026).</source>
+        <translation>“{value}” không dùng được làm phiên bản danh mục: chỉ dùng chữ không dấu, chữ số, dấu chấm, dấu cộng và dấu gạch ngang (ví dụ QD283-2026).</translation>
+    </message>
+    <message>
+        <source>There is already a catalog version “{value}”: choose another name.</source>
+        <translation>Đã có phiên bản danh mục “{value}”: hãy chọn tên khác.</translation>
+    </message>
+    <message>
+        <source>“{value}” cannot be a policy version: use letters, digits, dots, plus signs and dashes (for example xa-2027.1).</source>
+        <translation>“{value}” không dùng được làm phiên bản quy tắc chấm điểm: chỉ dùng chữ không dấu, chữ số, dấu chấm, dấu cộng và dấu gạch ngang (ví dụ xa-2027.1).</translation>
+    </message>
+    <message>
+        <source>There is already a policy version “{value}”: choose another name.</source>
+        <translation>Đã có phiên bản quy tắc chấm điểm “{value}”: hãy chọn tên khác.</translation>
+    </message>
+    <message>
+        <source>The value “{value}” of “{field}” is not allowed: check it against the other thresholds and shares (shares are written 0.25 for 25 %).</source>
+        <translation>Giá trị “{value}” của “{field}” không hợp lệ: hãy đối chiếu với các ngưỡng và tỷ lệ khác (tỷ lệ ghi dạng 0,25 cho 25 %).</translation>
+    </message>
+    <message>
+        <source>A new policy cannot start in the past ({date}): scores already computed keep their policy.</source>
+        <translation>Quy tắc chấm điểm mới không thể áp dụng từ ngày đã qua ({date}): các điểm đã tính giữ nguyên quy tắc cũ.</translation>
+    </message>
+</context>
+<context>
+    <name>AgencySetupPage</name>
+    <message>
+        <source>The two passphrases are not the same: type it again.</source>
+        <translation>Hai lần nhập mật khẩu không giống nhau: hãy nhập lại.</translation>
+    </message>
+    <message>
+        <source>This PC now holds the agency key (fingerprint {fingerprint}). Import the catalog and the staff list, then publish the organisation file. Keep the passphrase safe: without it no new organisation file can be signed.</source>
+        <translation>Máy này đã giữ khóa của cơ quan (dấu vân tay {fingerprint}). Hãy nhập danh mục và danh sách cán bộ, sau đó phát hành tệp tổ chức. Hãy giữ kỹ mật khẩu: thiếu nó sẽ không ký được tệp tổ chức mới.</translation>
+    </message>
+    <message>
+        <source>Set up this PC for the agency</source>
+        <translation>Thiết lập máy này cho cơ quan</translation>
+    </message>
+    <message>
+        <source>The agency&apos;s administrator builds and publishes the organisation from this PC.</source>
+        <translation>Người quản trị của cơ quan xây dựng và phát hành tổ chức từ máy này.</translation>
+    </message>
+    <message>
+        <source>The agency key is created on this PC and protected by its passphrase (at least {minimum} characters). Every PC trusts the organisation files it signs; only the administrator may know the passphrase.</source>
+        <translation>Khóa của cơ quan được tạo trên máy này và được bảo vệ bằng mật khẩu (ít nhất {minimum} ký tự). Mọi máy đều tin các tệp tổ chức do khóa này ký; chỉ người quản trị được biết mật khẩu.</translation>
+    </message>
+    <message>
+        <source>Organisation &amp;name:</source>
+        <translation>&amp;Tên tổ chức:</translation>
+    </message>
+    <message>
+        <source>&amp;Identifier:</source>
+        <translation>&amp;Mã định danh:</translation>
+    </message>
+    <message>
+        <source>Short &amp;code:</source>
+        <translation>Mã &amp;viết tắt:</translation>
+    </message>
+    <message>
+        <source>Agency key &amp;passphrase:</source>
+        <translation>Mật &amp;khẩu khóa cơ quan:</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat it:</source>
+        <translation>&amp;Nhập lại:</translation>
+    </message>
+    <message>
+        <source>for example UBND xã Nghĩa Lâm</source>
+        <translation>ví dụ UBND xã Nghĩa Lâm</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>The newest good backup is {path}. Restore it now? The damaged file is kept in the backups folder.</source>
         <translation>Bản sao lưu tốt gần nhất là {path}. Khôi phục ngay? Tệp bị hỏng vẫn được giữ trong thư mục sao lưu.</translation>
+    </message>
+</context>
+<context>
+    <name>Appeal</name>
+    <message>
+        <source>waiting for a decision</source>
+        <extracomment>Điều 22: the competent person resolves an appeal within 7 working days of receipt.</extracomment>
+        <translation>đang chờ giải quyết</translation>
+    </message>
+    <message>
+        <source>decided</source>
+        <translation>đã giải quyết</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>đã rút</translation>
+    </message>
+    <message>
+        <source>Result upheld</source>
+        <translation>Giữ nguyên kết quả</translation>
+    </message>
+    <message>
+        <source>Result changed</source>
+        <translation>Thay đổi kết quả</translation>
+    </message>
+    <message>
+        <source>1 working day left</source>
+        <translation>còn 1 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>{n} working days left</source>
+        <translation>còn {n} ngày làm việc</translation>
+    </message>
+    <message>
+        <source>due today</source>
+        <translation>hết hạn hôm nay</translation>
+    </message>
+    <message>
+        <source>overdue by 1 working day</source>
+        <translation>quá hạn 1 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>overdue by {n} working days</source>
+        <translation>quá hạn {n} ngày làm việc</translation>
+    </message>
+    <message>
+        <source>decided 1 working day late</source>
+        <translation>giải quyết chậm 1 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>decided {n} working days late</source>
+        <translation>giải quyết chậm {n} ngày làm việc</translation>
+    </message>
+    <message>
+        <source>decided in time</source>
+        <translation>giải quyết đúng hạn</translation>
+    </message>
+    <message>
+        <source>Year {year}</source>
+        <translation>Năm {year}</translation>
+    </message>
+    <message>
+        <source>Quarter {n}/{year}</source>
+        <translation>Quý {n}/{year}</translation>
+    </message>
+    <message>
+        <source>{points} points</source>
+        <translation>{points} điểm</translation>
+    </message>
+    <message>
+        <source>{date}: {result} (replaced; {reason})</source>
+        <translation>{date}: {result} (đã được thay thế; {reason})</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>đã được thay thế</translation>
+    </message>
+    <message>
+        <source>current</source>
+        <translation>hiện hành</translation>
+    </message>
+    <message>
+        <source>Decision {no} of {date}: {level} ({state})</source>
+        <translation>Quyết định {no} ngày {date}: {level} ({state})</translation>
+    </message>
+    <message>
+        <source>Now: {result}</source>
+        <translation>Hiện nay: {result}</translation>
+    </message>
+    <message>
+        <source>The result has not been changed.</source>
+        <translation>Kết quả chưa được thay đổi.</translation>
+    </message>
+</context>
+<context>
+    <name>AppealsPage</name>
+    <message>
+        <source>Appeals</source>
+        <translation>Kiến nghị</translation>
+    </message>
+    <message>
+        <source>If you disagree with the notified result of a month or of the year, you may file an appeal. The competent person must decide it within 7 working days of receipt (Article 22, Decree 335/2025/NĐ-CP); holidays and days off do not count.</source>
+        <translation>Nếu không nhất trí với kết quả đánh giá tháng hoặc xếp loại chất lượng năm đã được thông báo, đồng chí có quyền kiến nghị. Người có thẩm quyền phải giải quyết trong thời hạn 07 ngày làm việc kể từ ngày nhận được kiến nghị (Điều 22 Nghị định 335/2025/NĐ-CP); ngày nghỉ lễ, ngày nghỉ không được tính.</translation>
+    </message>
+    <message>
+        <source>File an appeal</source>
+        <translation>Gửi kiến nghị</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>What you disagree with, and why</source>
+        <translation>Nội dung không nhất trí và lý do</translation>
+    </message>
+    <message>
+        <source>File the appeal</source>
+        <translation>Gửi kiến nghị</translation>
+    </message>
+    <message>
+        <source>My appeals</source>
+        <translation>Kiến nghị của tôi</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>Ngày gửi</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Hạn giải quyết</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Appeal</source>
+        <translation>Kiến nghị</translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation>Người giải quyết</translation>
+    </message>
+    <message>
+        <source>Result now</source>
+        <translation>Kết quả hiện nay</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
+    </message>
+    <message>
+        <source>Withdraw the appeal</source>
+        <translation>Rút kiến nghị</translation>
+    </message>
+    <message>
+        <source>Appeal not filed</source>
+        <translation>Chưa gửi được kiến nghị</translation>
+    </message>
+    <message>
+        <source>The appeal was filed.</source>
+        <translation>Đã gửi kiến nghị.</translation>
+    </message>
+    <message>
+        <source>Withdraw this appeal? It will not be decided.</source>
+        <translation>Rút kiến nghị này? Kiến nghị sẽ không được giải quyết.</translation>
+    </message>
+    <message>
+        <source>Appeal not withdrawn</source>
+        <translation>Chưa rút được kiến nghị</translation>
+    </message>
+    <message>
+        <source>The appeal was withdrawn.</source>
+        <translation>Đã rút kiến nghị.</translation>
     </message>
 </context>
 <context>
@@ -221,6 +630,254 @@
     <message>
         <source>replaced a classification decision</source>
         <translation>thay thế quyết định xếp loại</translation>
+    </message>
+</context>
+<context>
+    <name>Calendar</name>
+    <message>
+        <source>public holiday</source>
+        <translation>ngày nghỉ lễ, tết</translation>
+    </message>
+    <message>
+        <source>day off</source>
+        <translation>ngày nghỉ</translation>
+    </message>
+    <message>
+        <source>make-up working day</source>
+        <translation>ngày làm bù</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPage</name>
+    <message>
+        <source>Calendar</source>
+        <translation>Lịch làm việc</translation>
+    </message>
+    <message>
+        <source>Working days are Monday to Friday, except public holidays (Tết included) and the days off declared by the agency, plus make-up working days. Deadlines, the review rule, the early-completion bonus and the appeal deadline count these days.</source>
+        <translation>Ngày làm việc là thứ Hai đến thứ Sáu, trừ các ngày nghỉ lễ, tết và ngày nghỉ do cơ quan thông báo, cộng các ngày làm bù. Thời hạn hoàn thành, quy định xác nhận trong 5 ngày, điểm thưởng hoàn thành trước hạn và thời hạn giải quyết kiến nghị đều tính theo các ngày này.</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Năm</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Nguồn</translation>
+    </message>
+    <message>
+        <source>Declare a day for the agency</source>
+        <translation>Thông báo ngày nghỉ / ngày làm bù của cơ quan</translation>
+    </message>
+    <message>
+        <source>for example: day off for the election</source>
+        <translation>ví dụ: nghỉ bầu cử</translation>
+    </message>
+    <message>
+        <source>Day off</source>
+        <translation>Ngày nghỉ</translation>
+    </message>
+    <message>
+        <source>Make-up working day</source>
+        <translation>Ngày làm bù</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Thêm</translation>
+    </message>
+    <message>
+        <source>Remove the selected day</source>
+        <translation>Xóa ngày đã chọn</translation>
+    </message>
+    <message>
+        <source>declared by the agency</source>
+        <translation>cơ quan thông báo</translation>
+    </message>
+    <message>
+        <source>public calendar</source>
+        <translation>lịch nghỉ lễ, tết của Nhà nước</translation>
+    </message>
+    <message>
+        <source>government make-up day</source>
+        <translation>làm bù theo thông báo của Chính phủ</translation>
+    </message>
+    <message>
+        <source>{n} working days in {year}</source>
+        <translation>{n} ngày làm việc trong năm {year}</translation>
+    </message>
+    <message>
+        <source>Day not recorded</source>
+        <translation>Chưa ghi được ngày</translation>
+    </message>
+    <message>
+        <source>The calendar was updated.</source>
+        <translation>Đã cập nhật lịch làm việc.</translation>
+    </message>
+    <message>
+        <source>Day not removed</source>
+        <translation>Chưa xóa được ngày</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogImportDialog</name>
+    <message>
+        <source>Import a catalog workbook</source>
+        <translation>Nhập tệp danh mục</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Phần</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>&amp;Phiên bản:</translation>
+    </message>
+    <message>
+        <source>&amp;Label:</source>
+        <translation>&amp;Tên gọi:</translation>
+    </message>
+    <message>
+        <source>for example QD283-2026</source>
+        <translation>ví dụ QD283-2026</translation>
+    </message>
+    <message>
+        <source>for example QĐ 283/QĐ-UBND</source>
+        <translation>ví dụ QĐ 283/QĐ-UBND</translation>
+    </message>
+    <message>
+        <source>&amp;Import as the active catalog</source>
+        <translation>&amp;Nhập làm danh mục đang áp dụng</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>The workbook cannot be imported; nothing was changed.</source>
+        <translation>Không nhập được tệp danh mục; dữ liệu không thay đổi.</translation>
+    </message>
+    <message>
+        <source>{file}: {count} items ({groups}); standard work unit = {points} points. Nothing is written until you press Import.</source>
+        <translation>{file}: {count} sản phẩm/công việc ({groups}); đơn vị sản phẩm/công việc chuẩn = {points} điểm. Chưa có gì được ghi cho đến khi bấm Nhập.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogPage</name>
+    <message>
+        <source>Catalog</source>
+        <translation>Danh mục</translation>
+    </message>
+    <message>
+        <source>Product/work catalog</source>
+        <translation>Danh mục sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>&amp;Phiên bản:</translation>
+    </message>
+    <message>
+        <source>&amp;Group:</source>
+        <translation>&amp;Nhóm:</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>tất cả</translation>
+    </message>
+    <message>
+        <source>Search code or name…</source>
+        <translation>Tìm theo mã hoặc tên…</translation>
+    </message>
+    <message>
+        <source>&amp;Import workbook…</source>
+        <translation>Nhập &amp;tệp danh mục…</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>KPI kind</source>
+        <translation>Loại KPI</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Phần</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>đang áp dụng</translation>
+    </message>
+    <message>
+        <source>earlier</source>
+        <translation>bản trước</translation>
+    </message>
+    <message>
+        <source>No catalog yet: import the agency&apos;s catalog workbook.</source>
+        <translation>Chưa có danh mục: hãy nhập tệp danh mục của cơ quan.</translation>
+    </message>
+    <message>
+        <source>Version {version}: {count} items; standard work unit = {points} points; published {date}.</source>
+        <translation>Phiên bản {version}: {count} sản phẩm/công việc; đơn vị chuẩn = {points} điểm; ban hành ngày {date}.</translation>
+    </message>
+    <message>
+        <source>Catalog workbook</source>
+        <translation>Tệp danh mục</translation>
+    </message>
+    <message>
+        <source>Workbooks (*.xlsx);;All files (*)</source>
+        <translation>Tệp Excel (*.xlsx);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Catalog version {version}: {count} items imported; publish the organisation to send it out.</source>
+        <translation>Phiên bản danh mục {version}: đã nhập {count} sản phẩm/công việc; hãy phát hành tổ chức để gửi đi.</translation>
     </message>
 </context>
 <context>
@@ -550,6 +1207,14 @@
         <translation>cơ quan: tạo khóa ký của cơ quan trên máy này</translation>
     </message>
     <message>
+        <source>the agency key is lost: make a new one (every PC must then import the next organisation file with --new-agency-key)</source>
+        <translation>khóa của cơ quan bị mất: tạo khóa mới (sau đó mọi máy phải nhập tệp tổ chức tiếp theo với --new-agency-key)</translation>
+    </message>
+    <message>
+        <source>agency: replace the agency&apos;s key; the next organisation file announces it</source>
+        <translation>cơ quan: thay khóa của cơ quan; tệp tổ chức tiếp theo sẽ thông báo khóa mới</translation>
+    </message>
+    <message>
         <source>the organisation file</source>
         <translation>tệp tổ chức</translation>
     </message>
@@ -560,6 +1225,10 @@
     <message>
         <source>organisation file</source>
         <translation>tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>after the agency lost its key: trust the new agency key with this fingerprint (check it with the agency by phone)</source>
+        <translation>khi cơ quan bị mất khóa: tin khóa mới của cơ quan có dấu vân tay này (hãy gọi điện cho cơ quan để đối chiếu)</translation>
     </message>
     <message>
         <source>agency: start the organisation on an empty agency PC</source>
@@ -762,6 +1431,10 @@
         <translation>Đã thu hồi khóa; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
     <message>
+        <source>New agency key {fingerprint}; publish the organisation file to announce it.</source>
+        <translation>Khóa mới của cơ quan: {fingerprint}; hãy phát hành tệp tổ chức để thông báo khóa này.</translation>
+    </message>
+    <message>
         <source>Agency key created; fingerprint {fingerprint}.</source>
         <translation>Đã tạo khóa của cơ quan; dấu vân tay {fingerprint}.</translation>
     </message>
@@ -817,6 +1490,346 @@
         <source>Sent {sent} bundles to the hub.</source>
         <translation>Đã gửi {sent} gói dữ liệu lên máy chủ tiếp nhận.</translation>
     </message>
+    <message>
+        <source>appeals against results</source>
+        <translation>kiến nghị về kết quả đánh giá, xếp loại</translation>
+    </message>
+    <message>
+        <source>the acting person&apos;s identifier</source>
+        <translation>mã người thực hiện</translation>
+    </message>
+    <message>
+        <source>the date taken as today (YYYY-MM-DD)</source>
+        <translation>ngày được coi là hôm nay (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>file an appeal</source>
+        <translation>gửi kiến nghị</translation>
+    </message>
+    <message>
+        <source>the month (YYYY-MM) or year (YYYY) appealed</source>
+        <translation>tháng (YYYY-MM) hoặc năm (YYYY) được kiến nghị</translation>
+    </message>
+    <message>
+        <source>why</source>
+        <translation>lý do</translation>
+    </message>
+    <message>
+        <source>list appeals</source>
+        <translation>danh sách kiến nghị</translation>
+    </message>
+    <message>
+        <source>the person who filed them</source>
+        <translation>người gửi kiến nghị</translation>
+    </message>
+    <message>
+        <source>the person who decides them</source>
+        <translation>người giải quyết kiến nghị</translation>
+    </message>
+    <message>
+        <source>decide an appeal</source>
+        <translation>giải quyết kiến nghị</translation>
+    </message>
+    <message>
+        <source>appeal identifier</source>
+        <translation>mã kiến nghị</translation>
+    </message>
+    <message>
+        <source>upheld or changed</source>
+        <translation>upheld (giữ nguyên) hoặc changed (thay đổi)</translation>
+    </message>
+    <message>
+        <source>the decision&apos;s text</source>
+        <translation>nội dung kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>new general criteria points of the month</source>
+        <translation>điểm tiêu chí chung mới của tháng</translation>
+    </message>
+    <message>
+        <source>new factor đ</source>
+        <translation>tiêu chí đ mới</translation>
+    </message>
+    <message>
+        <source>new factor e</source>
+        <translation>tiêu chí e mới</translation>
+    </message>
+    <message>
+        <source>new level of the year</source>
+        <translation>mức xếp loại mới của năm</translation>
+    </message>
+    <message>
+        <source>number of the replacement decision</source>
+        <translation>số quyết định thay thế</translation>
+    </message>
+    <message>
+        <source>date of the replacement decision</source>
+        <translation>ngày quyết định thay thế</translation>
+    </message>
+    <message>
+        <source>withdraw an appeal</source>
+        <translation>rút kiến nghị</translation>
+    </message>
+    <message>
+        <source>the working-day calendar</source>
+        <translation>lịch ngày làm việc</translation>
+    </message>
+    <message>
+        <source>holidays and declared days of a year</source>
+        <translation>ngày nghỉ lễ, tết và ngày do cơ quan thông báo trong năm</translation>
+    </message>
+    <message>
+        <source>declare a day off or a make-up working day</source>
+        <translation>thông báo ngày nghỉ hoặc ngày làm bù</translation>
+    </message>
+    <message>
+        <source>date</source>
+        <translation>ngày</translation>
+    </message>
+    <message>
+        <source>day_off or workday</source>
+        <translation>day_off (ngày nghỉ) hoặc workday (ngày làm bù)</translation>
+    </message>
+    <message>
+        <source>name of the day</source>
+        <translation>tên của ngày</translation>
+    </message>
+    <message>
+        <source>remove a declared day</source>
+        <translation>xóa một ngày đã thông báo</translation>
+    </message>
+    <message>
+        <source>Appeal {id} filed against {period}; to be decided by {deadline}.</source>
+        <translation>Đã gửi kiến nghị {id} về kỳ {period}; hạn giải quyết {deadline}.</translation>
+    </message>
+    <message>
+        <source>{n} appeals.</source>
+        <translation>{n} kiến nghị.</translation>
+    </message>
+    <message>
+        <source>Appeal {id} withdrawn.</source>
+        <translation>Đã rút kiến nghị {id}.</translation>
+    </message>
+    <message>
+        <source>Appeal {id} decided: {outcome}.</source>
+        <translation>Đã giải quyết kiến nghị {id}: {outcome}.</translation>
+    </message>
+    <message>
+        <source>holiday</source>
+        <translation>nghỉ lễ, tết</translation>
+    </message>
+    <message>
+        <source>day off</source>
+        <translation>ngày nghỉ</translation>
+    </message>
+    <message>
+        <source>make-up working day</source>
+        <translation>ngày làm bù</translation>
+    </message>
+    <message>
+        <source>* declared by the agency</source>
+        <translation>* do cơ quan thông báo</translation>
+    </message>
+    <message>
+        <source>{date} recorded in the calendar.</source>
+        <translation>Đã ghi ngày {date} vào lịch.</translation>
+    </message>
+    <message>
+        <source>{date} removed from the calendar.</source>
+        <translation>Đã xóa ngày {date} khỏi lịch.</translation>
+    </message>
+    <message>
+        <source>organisation evaluation: indicators, level, decision (Article 8)</source>
+        <translation>đánh giá, xếp loại chất lượng tổ chức: chỉ số, mức xếp loại, quyết định (Điều 8)</translation>
+    </message>
+    <message>
+        <source>the person identifier of who does it</source>
+        <translation>mã người thực hiện</translation>
+    </message>
+    <message>
+        <source>organisation indicators</source>
+        <translation>chỉ số của cơ quan, tổ chức</translation>
+    </message>
+    <message>
+        <source>import indicator values from a CSV file (unit,period,code,value)</source>
+        <translation>nhập giá trị chỉ số từ tệp CSV (unit,period,code,value)</translation>
+    </message>
+    <message>
+        <source>the CSV file</source>
+        <translation>tệp CSV</translation>
+    </message>
+    <message>
+        <source>enter one indicator value</source>
+        <translation>nhập một giá trị chỉ số</translation>
+    </message>
+    <message>
+        <source>year, quarter or month</source>
+        <translation>năm, quý hoặc tháng</translation>
+    </message>
+    <message>
+        <source>indicator code</source>
+        <translation>mã chỉ số</translation>
+    </message>
+    <message>
+        <source>the value</source>
+        <translation>giá trị</translation>
+    </message>
+    <message>
+        <source>a unit&apos;s indicators, computed level and recorded decision</source>
+        <translation>chỉ số, mức xếp loại tính được và quyết định đã ghi của một đơn vị</translation>
+    </message>
+    <message>
+        <source>record the decision on a unit&apos;s level for a year</source>
+        <translation>ghi quyết định xếp loại chất lượng của đơn vị trong năm</translation>
+    </message>
+    <message>
+        <source>excellent, good, complete or not_complete</source>
+        <translation>excellent, good, complete hoặc not_complete</translation>
+    </message>
+    <message>
+        <source>decision number</source>
+        <translation>số quyết định</translation>
+    </message>
+    <message>
+        <source>decision date (default: today)</source>
+        <translation>ngày quyết định (mặc định: hôm nay)</translation>
+    </message>
+    <message>
+        <source>note (needed when the level differs from the computed one)</source>
+        <translation>ghi chú (bắt buộc khi mức xếp loại khác mức tính được)</translation>
+    </message>
+    <message>
+        <source>assigned and completed work by KPI kind (spearhead, hard, soft)</source>
+        <translation>công việc được giao và đã hoàn thành theo loại KPI (mũi nhọn, cứng, mềm)</translation>
+    </message>
+    <message>
+        <source>also write the report as CSV</source>
+        <translation>ghi thêm báo cáo ra tệp CSV</translation>
+    </message>
+    <message>
+        <source>{n} indicator values imported.</source>
+        <translation>Đã nhập {n} giá trị chỉ số.</translation>
+    </message>
+    <message>
+        <source>{name} of {unit} for {period}: {value}</source>
+        <translation>{name} của {unit} kỳ {period}: {value}</translation>
+    </message>
+    <message>
+        <source>Level of {unit} for {year} recorded: {level} (decision {no}).</source>
+        <translation>Đã ghi mức xếp loại của {unit} năm {year}: {level} (quyết định {no}).</translation>
+    </message>
+    <message>
+        <source>transfers between units and agencies, unit mergers</source>
+        <translation>điều động, chuyển công tác giữa các đơn vị, cơ quan; sáp nhập đơn vị</translation>
+    </message>
+    <message>
+        <source>who records it (the head of the agency or the administrator)</source>
+        <translation>người ghi nhận (người đứng đầu cơ quan hoặc quản trị tổ chức cán bộ)</translation>
+    </message>
+    <message>
+        <source>the date it takes effect (YYYY-MM-DD)</source>
+        <translation>ngày có hiệu lực (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>move a person to another unit</source>
+        <translation>điều động một người sang đơn vị khác</translation>
+    </message>
+    <message>
+        <source>the new unit</source>
+        <translation>đơn vị mới</translation>
+    </message>
+    <message>
+        <source>why (the decision)</source>
+        <translation>lý do (theo quyết định)</translation>
+    </message>
+    <message>
+        <source>merge units into one</source>
+        <translation>sáp nhập các đơn vị thành một</translation>
+    </message>
+    <message>
+        <source>the units that are merged, separated by commas</source>
+        <translation>các đơn vị được sáp nhập, cách nhau bằng dấu phẩy</translation>
+    </message>
+    <message>
+        <source>the unit they are merged into (new or existing)</source>
+        <translation>đơn vị sau sáp nhập (mới hoặc đã có)</translation>
+    </message>
+    <message>
+        <source>the name of a new unit</source>
+        <translation>tên đơn vị mới</translation>
+    </message>
+    <message>
+        <source>write a person&apos;s monthly results for another agency</source>
+        <translation>xuất kết quả theo dõi, đánh giá hằng tháng của một người để gửi cơ quan khác</translation>
+    </message>
+    <message>
+        <source>folder to write the file into</source>
+        <translation>thư mục ghi tệp</translation>
+    </message>
+    <message>
+        <source>only this year (default: every locked month)</source>
+        <translation>chỉ năm này (mặc định: mọi tháng đã khóa)</translation>
+    </message>
+    <message>
+        <source>import monthly results sent by another agency</source>
+        <translation>nhập kết quả hằng tháng do cơ quan khác gửi</translation>
+    </message>
+    <message>
+        <source>the transfer file</source>
+        <translation>tệp chuyển kết quả</translation>
+    </message>
+    <message>
+        <source>the sending agency&apos;s key fingerprint, compared with that agency</source>
+        <translation>dấu vân tay khóa của cơ quan gửi, đã đối chiếu với cơ quan đó</translation>
+    </message>
+    <message>
+        <source>a person&apos;s units, evaluators and the origin of each month</source>
+        <translation>các đơn vị, người đánh giá của một người và nguồn của từng tháng</translation>
+    </message>
+    <message>
+        <source>{person} moved from {old} to {new} from {date}; evaluator: {evaluator}.</source>
+        <translation>{person} được điều động từ {old} sang {new} từ ngày {date}; người đánh giá: {evaluator}.</translation>
+    </message>
+    <message>
+        <source>{units} merged into {into} from {date}: {people} people and {subunits} sub-units moved.</source>
+        <translation>{units} được sáp nhập vào {into} từ ngày {date}: chuyển {people} người và {subunits} đơn vị trực thuộc.</translation>
+    </message>
+    <message>
+        <source>{n} months of {person} written to {path}.</source>
+        <translation>Đã ghi {n} tháng của {person} vào {path}.</translation>
+    </message>
+    <message>
+        <source>Signed by the agency key {fingerprint}: tell the receiving agency this fingerprint.</source>
+        <translation>Đã ký bằng khóa cơ quan {fingerprint}: hãy báo dấu vân tay này cho cơ quan tiếp nhận.</translation>
+    </message>
+    <message>
+        <source>Monthly results of {person} ({name}) from {agency}: {months}.</source>
+        <translation>Kết quả hằng tháng của {person} ({name}) từ {agency}: {months}.</translation>
+    </message>
+    <message>
+        <source>Signed by the key {fingerprint}. Compare it with the sending agency, then run the command again with --trust FINGERPRINT.</source>
+        <translation>Ký bằng khóa {fingerprint}. Hãy đối chiếu với cơ quan gửi, rồi chạy lại lệnh với --trust DẤU_VÂN_TAY.</translation>
+    </message>
+    <message>
+        <source>This transfer was imported before; nothing changed.</source>
+        <translation>Kết quả chuyển này đã được nhập trước đó; không có gì thay đổi.</translation>
+    </message>
+    <message>
+        <source>{n} months of {person} from {agency} imported.</source>
+        <translation>Đã nhập {n} tháng của {person} từ {agency}.</translation>
+    </message>
+    <message>
+        <source>Units:</source>
+        <translation>Đơn vị công tác:</translation>
+    </message>
+    <message>
+        <source>Evaluators:</source>
+        <translation>Người đánh giá:</translation>
+    </message>
+    <message>
+        <source>Months of {year}:</source>
+        <translation>Các tháng năm {year}:</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -843,6 +1856,57 @@
     <message>
         <source>Text files (*.txt)</source>
         <translation>Tệp văn bản (*.txt)</translation>
+    </message>
+</context>
+<context>
+    <name>DecideDialog</name>
+    <message>
+        <source>Decide the appeal</source>
+        <translation>Giải quyết kiến nghị</translation>
+    </message>
+    <message>
+        <source>Uphold the result</source>
+        <translation>Giữ nguyên kết quả</translation>
+    </message>
+    <message>
+        <source>Change the result</source>
+        <translation>Thay đổi kết quả</translation>
+    </message>
+    <message>
+        <source>New result</source>
+        <translation>Kết quả mới</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Mức xếp loại</translation>
+    </message>
+    <message>
+        <source>Replacement decision No.</source>
+        <translation>Số quyết định thay thế</translation>
+    </message>
+    <message>
+        <source>Decision date</source>
+        <translation>Ngày quyết định</translation>
+    </message>
+    <message>
+        <source>đ: organising the work</source>
+        <translation>đ: khả năng tổ chức triển khai thực hiện nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>e: rallying and uniting the staff</source>
+        <translation>e: năng lực tập hợp, đoàn kết</translation>
+    </message>
+    <message>
+        <source>Decision (content and grounds)</source>
+        <translation>Kết quả giải quyết (nội dung và căn cứ)</translation>
+    </message>
+    <message>
+        <source>Record the decision</source>
+        <translation>Ghi kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Write the decision first.</source>
+        <translation>Hãy nhập kết quả giải quyết trước.</translation>
     </message>
 </context>
 <context>
@@ -917,14 +1981,64 @@
     </message>
 </context>
 <context>
+    <name>DisciplineAuthority</name>
+    <message>
+        <source>administrative</source>
+        <translation>kỷ luật hành chính</translation>
+    </message>
+    <message>
+        <source>party</source>
+        <translation>kỷ luật đảng</translation>
+    </message>
+    <message>
+        <source>competent authority</source>
+        <translation>cơ quan có thẩm quyền</translation>
+    </message>
+</context>
+<context>
+    <name>DisciplineCount</name>
+    <message>
+        <source>already counted: the act was rated Unsatisfactory in {year} (Article 11.3b)</source>
+        <translation>đã tính: hành vi này đã là căn cứ xếp loại Không hoàn thành nhiệm vụ năm {year} (điểm b khoản 3 Điều 11)</translation>
+    </message>
+    <message>
+        <source>same act as another decision: counted once, in {year} (Article 11.3a)</source>
+        <translation>cùng hành vi với quyết định khác: chỉ tính một lần, vào năm {year} (điểm a khoản 3 Điều 11)</translation>
+    </message>
+    <message>
+        <source>counts in {year}: Unsatisfactory whatever the score (Article 20.4)</source>
+        <translation>tính vào năm {year}: Không hoàn thành nhiệm vụ dù điểm bao nhiêu (khoản 4 Điều 20)</translation>
+    </message>
+</context>
+<context>
     <name>DisciplineDialog</name>
     <message>
         <source>Record discipline</source>
         <translation>Ghi kỷ luật</translation>
     </message>
     <message>
+        <source>(none — a separate act)</source>
+        <translation>(không — hành vi riêng)</translation>
+    </message>
+    <message>
+        <source>Party and administrative decisions about the same act count once (Article 11.3a).</source>
+        <translation>Kỷ luật đảng và kỷ luật hành chính về cùng một hành vi vi phạm chỉ tính một lần (điểm a khoản 3 Điều 11).</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
+    </message>
+    <message>
+        <source>If this act was already used to rate the person Unsatisfactory in an earlier year, give that year: the decision is not counted again (Article 11.3b).</source>
+        <translation>Nếu hành vi này đã được dùng làm căn cứ xếp loại Không hoàn thành nhiệm vụ ở năm trước, ghi năm đó: quyết định kỷ luật không tính lại (điểm b khoản 3 Điều 11).</translation>
+    </message>
+    <message>
         <source>Kind</source>
         <translation>Hình thức</translation>
+    </message>
+    <message>
+        <source>Type of decision</source>
+        <translation>Loại quyết định</translation>
     </message>
     <message>
         <source>Decided on</source>
@@ -933,6 +2047,14 @@
     <message>
         <source>Decision number</source>
         <translation>Số quyết định</translation>
+    </message>
+    <message>
+        <source>Same act as</source>
+        <translation>Cùng hành vi với</translation>
+    </message>
+    <message>
+        <source>Already rated Unsatisfactory in</source>
+        <translation>Đã xếp loại Không hoàn thành năm</translation>
     </message>
     <message>
         <source>Note</source>
@@ -1596,6 +2718,14 @@
         <translation>Một bản ghi trong gói dữ liệu khác với bản ghi cùng mã đã có trên máy ({record}). Không nhập gì; hãy báo cho cơ quan.</translation>
     </message>
     <message>
+        <source>This file is signed by the agency&apos;s previous key ({key}), which the agency replaced by the key {current}. Nothing was imported; ask the agency for its latest organisation file.</source>
+        <translation>Tệp này được ký bằng khóa cũ của cơ quan ({key}); cơ quan đã thay khóa đó bằng khóa {current}. Chưa nhập gì; hãy xin cơ quan tệp tổ chức mới nhất.</translation>
+    </message>
+    <message>
+        <source>The organisation file is signed by the key {key}, not by the key {expected} you were given. Nothing was changed; check the fingerprint with the agency by phone.</source>
+        <translation>Tệp tổ chức được ký bằng khóa {key}, không phải khóa {expected} mà anh/chị được báo. Dữ liệu không thay đổi; hãy gọi điện cho cơ quan để đối chiếu dấu vân tay.</translation>
+    </message>
+    <message>
         <source>The file {path} cannot be read: {detail}.</source>
         <translation>Không đọc được tệp {path}: {detail}.</translation>
     </message>
@@ -1703,6 +2833,202 @@
         <source>Write a note for the official: why the proposal is rejected.</source>
         <translation>Hãy ghi chú cho công chức: vì sao không chấp nhận đề xuất.</translation>
     </message>
+    <message>
+        <source>{person} already belongs to the unit {unit}: choose another unit.</source>
+        <translation>{person} đã thuộc đơn vị {unit}: hãy chọn đơn vị khác.</translation>
+    </message>
+    <message>
+        <source>The unit {unit} is closed (merged into {into}): choose an active unit.</source>
+        <translation>Đơn vị {unit} đã giải thể (sáp nhập vào {into}): hãy chọn đơn vị đang hoạt động.</translation>
+    </message>
+    <message>
+        <source>The date {date} is not after the start of the current membership of {person} ({start}): the transfer must start later.</source>
+        <translation>Ngày {date} không sau ngày bắt đầu công tác hiện tại của {person} ({start}): việc điều động phải có hiệu lực muộn hơn.</translation>
+    </message>
+    <message>
+        <source>The month {period} is already evaluated ({unit}): a transfer or merger can only start in a month that is not evaluated yet.</source>
+        <translation>Tháng {period} đã được đánh giá ({unit}): việc điều động hoặc sáp nhập chỉ có thể bắt đầu trong tháng chưa đánh giá.</translation>
+    </message>
+    <message>
+        <source>{actor} may not record transfers or mergers: only the head of the agency or the personnel administrator may.</source>
+        <translation>{actor} không có quyền ghi nhận điều động hoặc sáp nhập: chỉ người đứng đầu cơ quan hoặc bộ phận tổ chức cán bộ mới được làm.</translation>
+    </message>
+    <message>
+        <source>Name the units to merge and the unit they are merged into.</source>
+        <translation>Hãy nêu các đơn vị được sáp nhập và đơn vị sau sáp nhập.</translation>
+    </message>
+    <message>
+        <source>The unit {unit} cannot receive a merger of itself or of a unit above it.</source>
+        <translation>Không thể sáp nhập đơn vị {unit} vào chính nó hoặc sáp nhập đơn vị cấp trên vào nó.</translation>
+    </message>
+    <message>
+        <source>There is no unit {unit} yet: give the name of the new unit.</source>
+        <translation>Chưa có đơn vị {unit}: hãy nhập tên đơn vị mới.</translation>
+    </message>
+    <message>
+        <source>{person} has no locked month to send.</source>
+        <translation>{person} chưa có tháng nào đã khóa để gửi.</translation>
+    </message>
+    <message>
+        <source>This file is not a transfer of monthly results (it is a “{kind}” bundle).</source>
+        <translation>Tệp này không phải kết quả hằng tháng chuyển công tác (đây là gói “{kind}”).</translation>
+    </message>
+    <message>
+        <source>The transfer is signed by the key {actual}, not by the agency key you trust ({expected}): nothing was imported.</source>
+        <translation>Tệp được ký bằng khóa {actual}, không phải khóa cơ quan mà bạn tin cậy ({expected}): không có gì được nhập.</translation>
+    </message>
+    <message>
+        <source>The person {person} of this transfer is not in this organisation: the agency must add them first.</source>
+        <translation>Người {person} trong tệp chuyển không có trong tổ chức này: cơ quan cần bổ sung người này trước.</translation>
+    </message>
+    <message>
+        <source>The month {period} of {person} is already here with other values: nothing was imported.</source>
+        <translation>Tháng {period} của {person} đã có ở đây với giá trị khác: không có gì được nhập.</translation>
+    </message>
+    <message>
+        <source>The month {period} of {person} in the transfer is not valid ({detail}): nothing was imported.</source>
+        <translation>Tháng {period} của {person} trong tệp chuyển không hợp lệ ({detail}): không có gì được nhập.</translation>
+    </message>
+    <message>
+        <source>This transfer was written by this agency itself: import it at the receiving agency.</source>
+        <translation>Tệp này do chính cơ quan này xuất: hãy nhập tại cơ quan tiếp nhận.</translation>
+    </message>
+    <message>
+        <source>An appeal needs a reason: say what you disagree with and why.</source>
+        <translation>Kiến nghị cần có lý do: nêu nội dung không nhất trí và vì sao.</translation>
+    </message>
+    <message>
+        <source>An appeal is against a month, a quarter or a year (not {period}).</source>
+        <translation>Kiến nghị chỉ áp dụng cho kết quả tháng, quý hoặc năm (không áp dụng cho {period}).</translation>
+    </message>
+    <message>
+        <source>The evaluation of {period} is not confirmed yet: an appeal is only possible against a notified result.</source>
+        <translation>Kết quả đánh giá kỳ {period} chưa được xác nhận: chỉ kiến nghị được về kết quả đã thông báo.</translation>
+    </message>
+    <message>
+        <source>The classification of {year} has not been decided yet: an appeal is only possible against a notified result.</source>
+        <translation>Kết quả xếp loại chất lượng năm {year} chưa được quyết định: chỉ kiến nghị được về kết quả đã thông báo.</translation>
+    </message>
+    <message>
+        <source>There is already an open appeal against {period}.</source>
+        <translation>Đã có một kiến nghị về kỳ {period} đang chờ giải quyết.</translation>
+    </message>
+    <message>
+        <source>Only the person who filed an appeal can withdraw it.</source>
+        <translation>Chỉ người gửi kiến nghị mới rút được kiến nghị đó.</translation>
+    </message>
+    <message>
+        <source>This appeal has already been decided or withdrawn.</source>
+        <translation>Kiến nghị này đã được giải quyết hoặc đã rút.</translation>
+    </message>
+    <message>
+        <source>Write the decision on the appeal (its content and grounds).</source>
+        <translation>Hãy nhập kết quả giải quyết kiến nghị (nội dung và căn cứ).</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a decision: write upheld or changed.</source>
+        <translation>“{value}” không phải là kết quả giải quyết: hãy ghi upheld (giữ nguyên) hoặc changed (thay đổi).</translation>
+    </message>
+    <message>
+        <source>A changed result needs the new values: the general criteria points (or the leader factors) of the month, or the new level of the year.</source>
+        <translation>Thay đổi kết quả cần có giá trị mới: điểm tiêu chí chung (hoặc các tiêu chí đ, e của lãnh đạo) của tháng, hoặc mức xếp loại mới của năm.</translation>
+    </message>
+    <message>
+        <source>The new values are the same as the current result: choose “upheld” instead.</source>
+        <translation>Giá trị mới giống kết quả hiện tại: hãy chọn “giữ nguyên kết quả”.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a kind of day: write day_off or workday.</source>
+        <translation>“{value}” không phải là loại ngày: hãy ghi day_off (ngày nghỉ) hoặc workday (ngày làm bù).</translation>
+    </message>
+    <message>
+        <source>A day off needs a name (for example the occasion).</source>
+        <translation>Ngày nghỉ cần có tên (ví dụ lý do nghỉ).</translation>
+    </message>
+    <message>
+        <source>{date} is already a day off (weekend or public holiday).</source>
+        <translation>Ngày {date} đã là ngày nghỉ (cuối tuần hoặc nghỉ lễ, tết).</translation>
+    </message>
+    <message>
+        <source>{date} is already a working day; a make-up working day must fall on a weekend or holiday.</source>
+        <translation>Ngày {date} đã là ngày làm việc; ngày làm bù phải là ngày cuối tuần hoặc ngày nghỉ.</translation>
+    </message>
+    <message>
+        <source>The agency has declared nothing for {date}.</source>
+        <translation>Cơ quan chưa thông báo gì cho ngày {date}.</translation>
+    </message>
+    <message>
+        <source>Only a head, a deputy head or the agency administrator can change the working-day calendar.</source>
+        <translation>Chỉ người đứng đầu, cấp phó hoặc bộ phận tổ chức cán bộ của cơ quan mới được thay đổi lịch làm việc.</translation>
+    </message>
+    <message>
+        <source>{name} must be 0 (no) or 1 (yes), not {value}.</source>
+        <translation>{name} phải là 0 (không) hoặc 1 (có), không phải {value}.</translation>
+    </message>
+    <message>
+        <source>{name} must be between 0 and {maximum} (got {value}).</source>
+        <translation>{name} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period: write a year (2026), a quarter (2026-Q3), a half (2026-H2) or a month (2026-09).</source>
+        <translation>“{value}” không phải là kỳ: ghi năm (2026), quý (2026-Q3), 6 tháng (2026-H2) hoặc tháng (2026-09).</translation>
+    </message>
+    <message>
+        <source>“{code}” is not an organisation indicator.</source>
+        <translation>“{code}” không phải là chỉ số của cơ quan, tổ chức.</translation>
+    </message>
+    <message>
+        <source>The indicator file was not imported (nothing was changed): row {row}: {reason}</source>
+        <translation>Không nhập tệp chỉ số (không có gì thay đổi): dòng {row}: {reason}</translation>
+    </message>
+    <message>
+        <source>the first row must name the columns {columns}.</source>
+        <translation>dòng đầu phải ghi tên các cột {columns}.</translation>
+    </message>
+    <message>
+        <source>the same unit, period and indicator are already on row {other}.</source>
+        <translation>cùng đơn vị, kỳ và chỉ số đã có ở dòng {other}.</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be read as UTF-8 text.</source>
+        <translation>Không đọc được tệp {path} dưới dạng văn bản UTF-8.</translation>
+    </message>
+    <message>
+        <source>You may not change the organisation evaluation of unit {unit}.</source>
+        <translation>Bạn không có quyền thay đổi đánh giá, xếp loại chất lượng của đơn vị {unit}.</translation>
+    </message>
+    <message>
+        <source>The organisation&apos;s level cannot be higher than the level its indicators give.</source>
+        <translation>Mức xếp loại của tổ chức không được cao hơn mức mà các chỉ số cho phép.</translation>
+    </message>
+    <message>
+        <source>Give the number of the decision.</source>
+        <translation>Hãy nhập số quyết định.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a KPI kind: use spearhead, hard or soft.</source>
+        <translation>“{value}” không phải là loại KPI: dùng spearhead (mũi nhọn), hard (cứng) hoặc soft (mềm).</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) or a year (2026).</source>
+        <translation>“{value}” không phải là kỳ: ghi tháng (2026-03), quý (2026-Q1) hoặc năm (2026).</translation>
+    </message>
+    <message>
+        <source>The related decision {id} is not a decision about the same person.</source>
+        <translation>Quyết định liên quan {id} không phải là quyết định đối với cùng công chức này.</translation>
+    </message>
+    <message>
+        <source>The year already rated Unsatisfactory ({year}) must be before the year of the decision ({decided}).</source>
+        <translation>Năm đã xếp loại Không hoàn thành nhiệm vụ ({year}) phải trước năm ban hành quyết định ({decided}).</translation>
+    </message>
+    <message>
+        <source>A corruption case in a directly managed unit counts only for heads and deputy heads (Article 20.4d).</source>
+        <translation>Vụ việc tham ô, tham nhũng, lãng phí ở đơn vị trực tiếp phụ trách chỉ áp dụng với công chức giữ chức vụ lãnh đạo, quản lý (điểm d khoản 4 Điều 20).</translation>
+    </message>
+    <message>
+        <source>The decision date {date} is in the future.</source>
+        <translation>Ngày quyết định {date} ở tương lai.</translation>
+    </message>
 </context>
 <context>
     <name>EvaluationStatus</name>
@@ -1721,6 +3047,105 @@
     <message>
         <source>locked</source>
         <translation>đã khóa kỳ</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluatorsPage</name>
+    <message>
+        <source>Evaluators</source>
+        <translation>Cấp đánh giá</translation>
+    </message>
+    <message>
+        <source>Who evaluates whom</source>
+        <translation>Ai đánh giá ai</translation>
+    </message>
+    <message>
+        <source>&amp;Current relations only</source>
+        <translation>&amp;Chỉ quan hệ hiện hành</translation>
+    </message>
+    <message>
+        <source>Evaluated person</source>
+        <translation>Người được đánh giá</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Cấp đánh giá</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Đến ngày</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>Relation</source>
+        <translation>Quan hệ đánh giá</translation>
+    </message>
+    <message>
+        <source>Evaluated &amp;person:</source>
+        <translation>&amp;Người được đánh giá:</translation>
+    </message>
+    <message>
+        <source>E&amp;valuator:</source>
+        <translation>&amp;Cấp đánh giá:</translation>
+    </message>
+    <message>
+        <source>F&amp;rom:</source>
+        <translation>&amp;Từ ngày:</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>Đế&amp;n ngày:</translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation>&amp;Ghi chú:</translation>
+    </message>
+    <message>
+        <source>no end</source>
+        <translation>không thời hạn</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Thêm</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>&amp;Lưu thay đổi</translation>
+    </message>
+    <message>
+        <source>&amp;End on the “To” day</source>
+        <translation>&amp;Kết thúc vào “Đến ngày”</translation>
+    </message>
+    <message>
+        <source>A new evaluator ends the person&apos;s current one the day before. Nobody evaluates themself, and evaluators cannot go round in a circle.</source>
+        <translation>Khi thêm cấp đánh giá mới, quan hệ hiện hành của người đó kết thúc vào ngày hôm trước. Không ai tự đánh giá mình, và các cấp đánh giá không được tạo thành vòng khép kín.</translation>
+    </message>
+    <message>
+        <source>direct</source>
+        <translation>trực tiếp</translation>
+    </message>
+    <message>
+        <source>acting</source>
+        <translation>được ủy quyền</translation>
+    </message>
+    <message>
+        <source>{evaluator} evaluates {person} from {start}.</source>
+        <translation>{evaluator} đánh giá {person} từ ngày {start}.</translation>
+    </message>
+    <message>
+        <source>Relation saved.</source>
+        <translation>Đã lưu quan hệ đánh giá.</translation>
+    </message>
+    <message>
+        <source>Relation ended on {day}.</source>
+        <translation>Quan hệ đánh giá kết thúc ngày {day}.</translation>
     </message>
 </context>
 <context>
@@ -1819,6 +3244,33 @@
     </message>
 </context>
 <context>
+    <name>IndicatorDialog</name>
+    <message>
+        <source>Organisation indicator</source>
+        <translation>Chỉ số của cơ quan, tổ chức</translation>
+    </message>
+    <message>
+        <source>A year (2026), quarter (2026-Q3) or month (2026-09)</source>
+        <translation>Năm (2026), quý (2026-Q3) hoặc tháng (2026-09)</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Indicator</source>
+        <translation>Chỉ số</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Giá trị</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Nguồn</translation>
+    </message>
+</context>
+<context>
     <name>ItemPicker</name>
     <message>
         <source>Group {group} · coefficient {coefficient} · time norm {norm}</source>
@@ -1850,6 +3302,13 @@
     </message>
 </context>
 <context>
+    <name>KindChart</name>
+    <message>
+        <source>Points completed of points assigned, by KPI kind</source>
+        <translation>Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
+    </message>
+</context>
+<context>
     <name>Kinds</name>
     <message>
         <source>person</source>
@@ -1875,6 +3334,105 @@
         <source>proposal</source>
         <translation>đề xuất</translation>
     </message>
+    <message>
+        <source>appeal</source>
+        <translation>kiến nghị</translation>
+    </message>
+    <message>
+        <source>job position</source>
+        <translation>vị trí việc làm</translation>
+    </message>
+    <message>
+        <source>evaluator relation</source>
+        <translation>quan hệ đánh giá</translation>
+    </message>
+    <message>
+        <source>catalog version</source>
+        <translation>phiên bản danh mục</translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation>khóa</translation>
+    </message>
+</context>
+<context>
+    <name>KpiKind</name>
+    <message>
+        <source>spearhead</source>
+        <extracomment>Report keys, in order (&quot;untagged&quot; = no kind).</extracomment>
+        <translation>mũi nhọn</translation>
+    </message>
+    <message>
+        <source>hard</source>
+        <translation>cứng</translation>
+    </message>
+    <message>
+        <source>soft</source>
+        <translation>mềm</translation>
+    </message>
+    <message>
+        <source>untagged</source>
+        <translation>chưa phân loại</translation>
+    </message>
+    <message>
+        <source>Work by KPI kind, {period} — {unit}</source>
+        <translation>Công việc theo loại KPI, kỳ {period} — {unit}</translation>
+    </message>
+    <message>
+        <source>completed / assigned (tasks; points)</source>
+        <translation>hoàn thành / được giao (nhiệm vụ; điểm)</translation>
+    </message>
+</context>
+<context>
+    <name>KpiKindsPage</name>
+    <message>
+        <source>Work by KPI kind</source>
+        <translation>Công việc theo loại KPI</translation>
+    </message>
+    <message>
+        <source>Year {year}</source>
+        <translation>Năm {year}</translation>
+    </message>
+    <message>
+        <source>Quarter {q}/{year}</source>
+        <translation>Quý {q}/{year}</translation>
+    </message>
+    <message>
+        <source>Unit:</source>
+        <translation>Đơn vị:</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Kỳ:</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Xuất CSV…</translation>
+    </message>
+    <message>
+        <source>Each cell: completed / assigned tasks · completed / assigned points. A task is completed when its confirmed quantity reaches the assigned one.</source>
+        <translation>Mỗi ô: số nhiệm vụ hoàn thành / được giao · điểm hoàn thành / được giao. Nhiệm vụ được tính là hoàn thành khi số lượng đã xác nhận đạt số lượng được giao.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Unit total</source>
+        <translation>Tổng đơn vị</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Xuất CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Tệp CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Written {path}</source>
+        <translation>Đã ghi {path}</translation>
+    </message>
 </context>
 <context>
     <name>LanguagePage</name>
@@ -1889,6 +3447,77 @@
     <message>
         <source>KPI Desktop records your daily work and computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, without the Internet. You can change the language later in the Language menu.</source>
         <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, không cần Internet. Bạn có thể đổi ngôn ngữ sau trong trình đơn Ngôn ngữ.</translation>
+    </message>
+</context>
+<context>
+    <name>LeaderAppealsPage</name>
+    <message>
+        <source>Appeals to decide</source>
+        <translation>Giải quyết kiến nghị</translation>
+    </message>
+    <message>
+        <source>Show decided appeals</source>
+        <translation>Hiện cả kiến nghị đã giải quyết</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ngày nhận</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Hạn giải quyết</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Thời gian còn lại</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Appeal</source>
+        <translation>Kiến nghị</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Result now</source>
+        <translation>Kết quả hiện nay</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
+    </message>
+    <message>
+        <source>Decide…</source>
+        <translation>Giải quyết…</translation>
+    </message>
+    <message>
+        <source>{n} appeals wait for your decision; {late} past the 7-working-day deadline (Article 22).</source>
+        <translation>{n} kiến nghị đang chờ đồng chí giải quyết; {late} kiến nghị đã quá thời hạn 07 ngày làm việc (Điều 22).</translation>
+    </message>
+    <message>
+        <source>Appeal not decided</source>
+        <translation>Chưa ghi được kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>The decision on the appeal was recorded.</source>
+        <translation>Đã ghi kết quả giải quyết kiến nghị.</translation>
     </message>
 </context>
 <context>
@@ -1974,6 +3603,14 @@
         <translation>Ghi chú</translation>
     </message>
     <message>
+        <source>KPI kind</source>
+        <translation>Loại KPI</translation>
+    </message>
+    <message>
+        <source>as in the catalog</source>
+        <translation>theo danh mục</translation>
+    </message>
+    <message>
         <source>Assign</source>
         <translation>Giao</translation>
     </message>
@@ -2053,6 +3690,73 @@
     <message>
         <source>The database cannot be read: {error}</source>
         <translation>Không đọc được cơ sở dữ liệu: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>MergeUnitsDialog</name>
+    <message>
+        <source>A new unit</source>
+        <translation>Đơn vị mới</translation>
+    </message>
+    <message>
+        <source>Merge units</source>
+        <translation>Sáp nhập đơn vị</translation>
+    </message>
+    <message>
+        <source>Units to merge:</source>
+        <translation>Các đơn vị được sáp nhập:</translation>
+    </message>
+    <message>
+        <source>Merged into:</source>
+        <translation>Sáp nhập vào:</translation>
+    </message>
+    <message>
+        <source>New unit identifier:</source>
+        <translation>Mã đơn vị mới:</translation>
+    </message>
+    <message>
+        <source>New unit name:</source>
+        <translation>Tên đơn vị mới:</translation>
+    </message>
+    <message>
+        <source>From date:</source>
+        <translation>Từ ngày:</translation>
+    </message>
+    <message>
+        <source>Decision number:</source>
+        <translation>Số quyết định:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>e.g. ktxh</source>
+        <translation>ví dụ ktxh</translation>
+    </message>
+    <message>
+        <source>e.g. Phòng Kinh tế - Xã hội</source>
+        <translation>ví dụ Phòng Kinh tế - Xã hội</translation>
+    </message>
+    <message>
+        <source>e.g. 15/NQ-HĐND</source>
+        <translation>ví dụ 15/NQ-HĐND</translation>
+    </message>
+    <message>
+        <source>Everyone and every sub-unit of the merged units moves; the merged units are closed and keep their history. Evaluators stay until new leaders are named; months already evaluated keep their unit and evaluator.</source>
+        <translation>Toàn bộ công chức và đơn vị trực thuộc của các đơn vị được sáp nhập chuyển sang đơn vị mới; các đơn vị cũ được giải thể nhưng vẫn giữ lịch sử. Người đánh giá giữ nguyên cho đến khi có lãnh đạo mới; các tháng đã đánh giá vẫn gắn với đơn vị và người đánh giá cũ.</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>Sáp nhập</translation>
+    </message>
+    <message>
+        <source>{units} unit(s) chosen: {people} people will move.</source>
+        <translation>Đã chọn {units} đơn vị: {people} người sẽ được chuyển.</translation>
+    </message>
+    <message>
+        <source>Merged into {unit}: {people} people and {subunits} sub-units moved.</source>
+        <translation>Đã sáp nhập vào {unit}: chuyển {people} người và {subunits} đơn vị trực thuộc.</translation>
     </message>
 </context>
 <context>
@@ -2265,6 +3969,14 @@
         <translation>{date}: {who} {action} {reason}</translation>
     </message>
     <message>
+        <source>{kind} — decision {no} of {date} ({authority}); {counts}</source>
+        <translation>{kind} — quyết định số {no} ngày {date} ({authority}); {counts}</translation>
+    </message>
+    <message>
+        <source>Discipline this year (Article 20.4):</source>
+        <translation>Kỷ luật trong năm (khoản 4 Điều 20):</translation>
+    </message>
+    <message>
         <source>General criteria: {points} of 30</source>
         <translation>Tiêu chí chung: {points}/30 điểm</translation>
     </message>
@@ -2295,6 +4007,393 @@
     <message>
         <source>{n} skipped, e.g. {reason}</source>
         <translation>Bỏ qua {n} phiếu, ví dụ: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>OrgEval</name>
+    <message>
+        <source>Organisation evaluation {year} — {unit}</source>
+        <translation>Đánh giá, xếp loại chất lượng tổ chức năm {year} — {unit}</translation>
+    </message>
+    <message>
+        <source>Computed level: {level}</source>
+        <translation>Mức xếp loại theo chỉ số: {level}</translation>
+    </message>
+    <message>
+        <source>Recorded: {level}, decision {no} of {date}</source>
+        <translation>Đã quyết định: {level}, quyết định số {no} ngày {date}</translation>
+    </message>
+</context>
+<context>
+    <name>OrgEvaluationPage</name>
+    <message>
+        <source>Organisation evaluation</source>
+        <translation>Đánh giá cơ quan, tổ chức</translation>
+    </message>
+    <message>
+        <source>Year:</source>
+        <translation>Năm:</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>Nhập CSV…</translation>
+    </message>
+    <message>
+        <source>A CSV file with the columns unit, period, code, value (and optionally source); the whole file is refused if one row is wrong.</source>
+        <translation>Tệp CSV có các cột unit, period, code, value (có thể thêm source); chỉ cần một dòng sai là cả tệp bị từ chối.</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>By the indicators</source>
+        <translation>Theo chỉ số</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>Đã quyết định</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>Chỉ số</translation>
+    </message>
+    <message>
+        <source>Indicator</source>
+        <translation>Chỉ số</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Giá trị</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Nguồn</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Thêm…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Sửa…</translation>
+    </message>
+    <message>
+        <source>Level by the indicators (Article 8)</source>
+        <translation>Mức xếp loại theo chỉ số (Điều 8)</translation>
+    </message>
+    <message>
+        <source>Decision of the competent authority</source>
+        <translation>Quyết định của cấp có thẩm quyền</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Mức xếp loại</translation>
+    </message>
+    <message>
+        <source>Decision number</source>
+        <translation>Số quyết định</translation>
+    </message>
+    <message>
+        <source>Decision date</source>
+        <translation>Ngày quyết định</translation>
+    </message>
+    <message>
+        <source>Note (needed for another level)</source>
+        <translation>Ghi chú (bắt buộc nếu khác mức tính được)</translation>
+    </message>
+    <message>
+        <source>Record the decision</source>
+        <translation>Ghi quyết định</translation>
+    </message>
+    <message>
+        <source>not enough data</source>
+        <translation>chưa đủ dữ liệu</translation>
+    </message>
+    <message>
+        <source>Excellent quota of the organisations (Article 8.5): {excellent} rated Excellent, {limit} allowed — the approver decides.</source>
+        <translation>Tỷ lệ tổ chức Hoàn thành xuất sắc nhiệm vụ (khoản 5 Điều 8): {excellent} tổ chức, được phép {limit} — cấp có thẩm quyền quyết định.</translation>
+    </message>
+    <message>
+        <source>Select a unit.</source>
+        <translation>Chọn một đơn vị.</translation>
+    </message>
+    <message>
+        <source>Indicators of {unit}, {year}</source>
+        <translation>Chỉ số của {unit}, năm {year}</translation>
+    </message>
+    <message>
+        <source>Not enough data: enter the missing indicators.</source>
+        <translation>Chưa đủ dữ liệu: hãy nhập các chỉ số còn thiếu.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{level}&lt;/b&gt; — total {score} of 100</source>
+        <translation>&lt;b&gt;{level}&lt;/b&gt; — tổng {score}/100 điểm</translation>
+    </message>
+    <message>
+        <source>The competent authority weighs this case itself.</source>
+        <translation>Trường hợp này do cấp có thẩm quyền xem xét, quyết định.</translation>
+    </message>
+    <message>
+        <source>The head ({heads}) cannot be rated above the organisation&apos;s decided level (Article 20.6).</source>
+        <translation>Người đứng đầu ({heads}) không được xếp loại cao hơn mức xếp loại của tổ chức (khoản 6 Điều 20).</translation>
+    </message>
+    <message>
+        <source>Decided: {level}, decision {no} of {date}</source>
+        <translation>Đã quyết định: {level}, quyết định số {no} ngày {date}</translation>
+    </message>
+    <message>
+        <source>No decision recorded yet.</source>
+        <translation>Chưa có quyết định.</translation>
+    </message>
+    <message>
+        <source>(Only the competent authority records the decision.)</source>
+        <translation>(Chỉ cấp có thẩm quyền ghi quyết định.)</translation>
+    </message>
+    <message>
+        <source>Indicator saved.</source>
+        <translation>Đã lưu chỉ số.</translation>
+    </message>
+    <message>
+        <source>Import organisation indicators</source>
+        <translation>Nhập chỉ số của cơ quan, tổ chức</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Tệp CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Import CSV</source>
+        <translation>Nhập CSV</translation>
+    </message>
+    <message>
+        <source>{n} indicator values imported.</source>
+        <translation>Đã nhập {n} giá trị chỉ số.</translation>
+    </message>
+    <message>
+        <source>Decision recorded.</source>
+        <translation>Đã ghi quyết định.</translation>
+    </message>
+</context>
+<context>
+    <name>OrgIndicator</name>
+    <message>
+        <source>General criteria (points, max 30)</source>
+        <extracomment>The actor id of the agency administrator signed in with the agency key (not a person).</extracomment>
+        <translation>Tiêu chí chung (điểm, tối đa 30)</translation>
+    </message>
+    <message>
+        <source>Task-performance criteria (points, max 70)</source>
+        <translation>Tiêu chí về kết quả thực hiện nhiệm vụ (điểm, tối đa 70)</translation>
+    </message>
+    <message>
+        <source>Tasks of the plan completed (%)</source>
+        <translation>Tỷ lệ nhiệm vụ theo kế hoạch đã hoàn thành (%)</translation>
+    </message>
+    <message>
+        <source>Tasks completed on time (%)</source>
+        <translation>Tỷ lệ nhiệm vụ hoàn thành đúng thời hạn (%)</translation>
+    </message>
+    <message>
+        <source>Tasks done beyond requirements (%)</source>
+        <translation>Tỷ lệ nhiệm vụ hoàn thành vượt mức yêu cầu (%)</translation>
+    </message>
+    <message>
+        <source>Earlier shortcomings all fixed (1 = yes, 0 = no)</source>
+        <translation>Đã khắc phục toàn bộ hạn chế, khuyết điểm kỳ trước (1 = có, 0 = không)</translation>
+    </message>
+    <message>
+        <source>Concluded wrongdoing in personnel work or disunity (1 = yes)</source>
+        <translation>Bị kết luận có sai phạm trong công tác cán bộ, mất đoàn kết nội bộ (1 = có)</translation>
+    </message>
+    <message>
+        <source>Force majeure recognised (1 = yes)</source>
+        <translation>Có lý do bất khả kháng (1 = có)</translation>
+    </message>
+    <message>
+        <source>Administrative files resolved on time (%)</source>
+        <translation>Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn (%)</translation>
+    </message>
+    <message>
+        <source>Procedures handled online (%)</source>
+        <translation>Tỷ lệ hồ sơ xử lý trực tuyến (%)</translation>
+    </message>
+    <message>
+        <source>Citizen and business satisfaction (%)</source>
+        <translation>Mức độ hài lòng của người dân, doanh nghiệp (%)</translation>
+    </message>
+</context>
+<context>
+    <name>OrgWhy</name>
+    <message>
+        <source>Total {score} = general {general} + tasks {task} → band {band} (Article 8)</source>
+        <translation>Tổng {score} = tiêu chí chung {general} + kết quả thực hiện nhiệm vụ {task} → khung {band} (Điều 8)</translation>
+    </message>
+    <message>
+        <source>Not entered: {name}</source>
+        <translation>Chưa nhập: {name}</translation>
+    </message>
+    <message>
+        <source>Wrongdoing in personnel work or disunity concluded → Unsatisfactory (Article 8.4a)</source>
+        <translation>Bị kết luận có sai phạm trong công tác cán bộ hoặc mất đoàn kết → Không hoàn thành nhiệm vụ (điểm a khoản 4 Điều 8)</translation>
+    </message>
+    <message>
+        <source>Total under {threshold} → Unsatisfactory (Article 8.4)</source>
+        <translation>Tổng điểm dưới {threshold} → Không hoàn thành nhiệm vụ (khoản 4 Điều 8)</translation>
+    </message>
+    <message>
+        <source>Only {value} % of the plan completed, under {minimum} % → Unsatisfactory (Article 8.4b)</source>
+        <translation>Chỉ hoàn thành {value} % nhiệm vụ theo kế hoạch, dưới {minimum} % → Không hoàn thành nhiệm vụ (điểm b khoản 4 Điều 8)</translation>
+    </message>
+    <message>
+        <source>Force majeure recorded: the competent authority weighs the case and decides (Article 8.4b)</source>
+        <translation>Có lý do bất khả kháng: cấp có thẩm quyền xem xét, quyết định (điểm b khoản 4 Điều 8)</translation>
+    </message>
+    <message>
+        <source>Not {level}: {value} % of the tasks completed, 100 % needed</source>
+        <translation>Chưa đạt {level}: hoàn thành {value} % nhiệm vụ, cần 100 %</translation>
+    </message>
+    <message>
+        <source>Not {level}: {value} % of the tasks on time, 100 % needed</source>
+        <translation>Chưa đạt {level}: {value} % nhiệm vụ đúng thời hạn, cần 100 %</translation>
+    </message>
+    <message>
+        <source>Not {level}: {value} % of the tasks behind schedule, at most {maximum} % allowed (Article 8.3)</source>
+        <translation>Chưa đạt {level}: {value} % nhiệm vụ chưa bảo đảm tiến độ, tối đa {maximum} % (khoản 3 Điều 8)</translation>
+    </message>
+    <message>
+        <source>Not {level}: {value} % of the tasks beyond requirements, at least {minimum} % needed (Article 8.1a)</source>
+        <translation>Chưa đạt {level}: {value} % nhiệm vụ vượt mức yêu cầu, cần ít nhất {minimum} % (điểm a khoản 1 Điều 8)</translation>
+    </message>
+    <message>
+        <source>Not {level}: {count} directly subordinate unit(s) rated Unsatisfactory (Article 8.1b)</source>
+        <translation>Chưa đạt {level}: có {count} đơn vị cấp dưới trực tiếp xếp loại Không hoàn thành nhiệm vụ (điểm b khoản 1 Điều 8)</translation>
+    </message>
+    <message>
+        <source>Not {level}: earlier shortcomings not all fixed, or not entered (Article 8.1c)</source>
+        <translation>Chưa đạt {level}: chưa khắc phục hết hạn chế, khuyết điểm hoặc chưa nhập (điểm c khoản 1 Điều 8)</translation>
+    </message>
+    <message>
+        <source>Every condition of {level} is met</source>
+        <translation>Đáp ứng mọi điều kiện của mức {level}</translation>
+    </message>
+    <message>
+        <source>No level&apos;s conditions are met and the decree does not say what follows: Unsatisfactory is proposed, the competent authority decides</source>
+        <translation>Không đáp ứng điều kiện của mức nào và Nghị định không quy định trường hợp này: đề xuất Không hoàn thành nhiệm vụ, cấp có thẩm quyền quyết định</translation>
+    </message>
+    <message>
+        <source>Reported: {name} = {value} (feeds the task points, Article 7)</source>
+        <translation>Theo dõi: {name} = {value} (làm căn cứ chấm tiêu chí kết quả thực hiện nhiệm vụ, Điều 7)</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationChangesButton</name>
+    <message>
+        <source>Organisation changes…</source>
+        <translation>Thay đổi tổ chức…</translation>
+    </message>
+    <message>
+        <source>Transfer a person…</source>
+        <translation>Điều động công chức…</translation>
+    </message>
+    <message>
+        <source>Merge units…</source>
+        <translation>Sáp nhập đơn vị…</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationPage</name>
+    <message>
+        <source>Organisation</source>
+        <translation>Tổ chức</translation>
+    </message>
+    <message>
+        <source>Units of the organisation</source>
+        <translation>Các đơn vị của tổ chức</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <source>Name (&amp;Vietnamese):</source>
+        <translation>Tên (tiếng &amp;Việt):</translation>
+    </message>
+    <message>
+        <source>Name (&amp;English):</source>
+        <translation>Tên (tiếng &amp;Anh):</translation>
+    </message>
+    <message>
+        <source>Co&amp;de:</source>
+        <translation>&amp;Mã:</translation>
+    </message>
+    <message>
+        <source>&amp;Add under the chosen unit</source>
+        <translation>&amp;Thêm vào đơn vị đang chọn</translation>
+    </message>
+    <message>
+        <source>&amp;Rename the chosen unit</source>
+        <translation>Đổi tê&amp;n đơn vị đang chọn</translation>
+    </message>
+    <message>
+        <source>Choose a unit in the tree. To add a division, type its name and add it under the commune or agency.</source>
+        <translation>Chọn một đơn vị trong cây. Để thêm phòng, ban, hãy nhập tên rồi thêm vào xã hoặc cơ quan.</translation>
+    </message>
+    <message>
+        <source>Move or close the chosen unit</source>
+        <translation>Chuyển hoặc giải thể đơn vị đang chọn</translation>
+    </message>
+    <message>
+        <source>&amp;Move under</source>
+        <translation>&amp;Chuyển vào</translation>
+    </message>
+    <message>
+        <source>C&amp;lose the unit</source>
+        <translation>&amp;Giải thể đơn vị</translation>
+    </message>
+    <message>
+        <source>Only a unit without people and open sub-units can be closed; it stays in the history.</source>
+        <translation>Chỉ giải thể được đơn vị không còn người và đơn vị trực thuộc đang hoạt động; đơn vị vẫn được lưu trong lịch sử.</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>đang hoạt động</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>đã giải thể</translation>
+    </message>
+    <message>
+        <source>Unit “{name}” added.</source>
+        <translation>Đã thêm đơn vị “{name}”.</translation>
+    </message>
+    <message>
+        <source>Unit renamed to “{name}”.</source>
+        <translation>Đã đổi tên đơn vị thành “{name}”.</translation>
+    </message>
+    <message>
+        <source>“{name}” moved.</source>
+        <translation>Đã chuyển “{name}”.</translation>
+    </message>
+    <message>
+        <source>“{name}” closed.</source>
+        <translation>Đã giải thể “{name}”.</translation>
     </message>
 </context>
 <context>
@@ -2337,6 +4436,149 @@
     </message>
 </context>
 <context>
+    <name>PeoplePage</name>
+    <message>
+        <source>People</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>People of the organisation</source>
+        <translation>Cán bộ, công chức của tổ chức</translation>
+    </message>
+    <message>
+        <source>Search by name, identifier or unit…</source>
+        <translation>Tìm theo tên, mã hoặc đơn vị…</translation>
+    </message>
+    <message>
+        <source>&amp;Import staff list…</source>
+        <translation>Nhập &amp;danh sách cán bộ…</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Khóa</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>&amp;Identifier:</source>
+        <translation>&amp;Mã:</translation>
+    </message>
+    <message>
+        <source>&amp;Full name:</source>
+        <translation>&amp;Họ và tên:</translation>
+    </message>
+    <message>
+        <source>&amp;Unit:</source>
+        <translation>Đơn &amp;vị:</translation>
+    </message>
+    <message>
+        <source>&amp;Job position:</source>
+        <translation>Vị trí việc &amp;làm:</translation>
+    </message>
+    <message>
+        <source>R&amp;ole:</source>
+        <translation>Vai &amp;trò:</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>Từ &amp;ngày:</translation>
+    </message>
+    <message>
+        <source>The day the person joins, or moves to another unit.</source>
+        <translation>Ngày người đó bắt đầu làm việc hoặc chuyển sang đơn vị khác.</translation>
+    </message>
+    <message>
+        <source>&amp;New person</source>
+        <translation>Thêm &amp;người mới</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Lưu</translation>
+    </message>
+    <message>
+        <source>&amp;Enrol from request file…</source>
+        <translation>&amp;Công bố khóa từ tệp yêu cầu…</translation>
+    </message>
+    <message>
+        <source>Re&amp;voke key…</source>
+        <translation>&amp;Thu hồi khóa…</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(không có)</translation>
+    </message>
+    <message>
+        <source>Published key: {fingerprint}</source>
+        <translation>Khóa đã công bố: {fingerprint}</translation>
+    </message>
+    <message>
+        <source>No published key: enrol the request file the person made on their PC.</source>
+        <translation>Chưa có khóa được công bố: hãy công bố tệp yêu cầu mà người đó tạo trên máy của họ.</translation>
+    </message>
+    <message>
+        <source>{name} added.</source>
+        <translation>Đã thêm {name}.</translation>
+    </message>
+    <message>
+        <source>{name} saved.</source>
+        <translation>Đã lưu {name}.</translation>
+    </message>
+    <message>
+        <source>Staff list</source>
+        <translation>Danh sách cán bộ</translation>
+    </message>
+    <message>
+        <source>Staff lists (*.csv *.xlsx);;All files (*)</source>
+        <translation>Danh sách cán bộ (*.csv *.xlsx);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Staff list imported: {added} people added, {updated} changed, {units} units and {positions} job positions added, {relations} evaluator relations set.</source>
+        <translation>Đã nhập danh sách cán bộ: thêm {added} người, sửa {updated} người, thêm {units} đơn vị và {positions} vị trí việc làm, đặt {relations} quan hệ đánh giá.</translation>
+    </message>
+    <message>
+        <source>Enrolment request</source>
+        <translation>Yêu cầu công bố khóa</translation>
+    </message>
+    <message>
+        <source>Enrolment requests (*.json);;All files (*)</source>
+        <translation>Yêu cầu công bố khóa (*.json);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Key {fingerprint} of {person} enrolled; publish the organisation to send it out.</source>
+        <translation>Đã công bố khóa {fingerprint} của {person}; hãy phát hành tổ chức để gửi đi.</translation>
+    </message>
+    <message>
+        <source>Revoke key</source>
+        <translation>Thu hồi khóa</translation>
+    </message>
+    <message>
+        <source>Why is the key revoked (lost PC, forgotten passphrase, left the agency…)?</source>
+        <translation>Lý do thu hồi khóa (mất máy, quên mật khẩu, nghỉ việc…)?</translation>
+    </message>
+    <message>
+        <source>Key revoked; publish the organisation to send it out.</source>
+        <translation>Đã thu hồi khóa; hãy phát hành tổ chức để gửi đi.</translation>
+    </message>
+</context>
+<context>
     <name>Period</name>
     <message>
         <source>{month}/{year}</source>
@@ -2363,6 +4605,168 @@
     </message>
 </context>
 <context>
+    <name>Policy</name>
+    <message>
+        <source>General criteria maximum (points)</source>
+        <translation>Điểm tối đa tiêu chí chung</translation>
+    </message>
+    <message>
+        <source>Task-performance maximum (points)</source>
+        <translation>Điểm tối đa kết quả thực hiện nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Excellent from (points)</source>
+        <translation>Hoàn thành xuất sắc từ (điểm)</translation>
+    </message>
+    <message>
+        <source>Good from (points)</source>
+        <translation>Hoàn thành tốt từ (điểm)</translation>
+    </message>
+    <message>
+        <source>Satisfactory from (points)</source>
+        <translation>Hoàn thành từ (điểm)</translation>
+    </message>
+    <message>
+        <source>Quality deduction per major error</source>
+        <translation>Trừ chất lượng mỗi sai sót lớn</translation>
+    </message>
+    <message>
+        <source>Timeliness deduction per delay</source>
+        <translation>Trừ tiến độ mỗi lần trễ hạn</translation>
+    </message>
+    <message>
+        <source>Cap a, b and c at 100 % each</source>
+        <translation>Giới hạn a, b, c tối đa 100 %</translation>
+    </message>
+    <message>
+        <source>Round to 2 decimals before comparing</source>
+        <translation>Làm tròn 2 chữ số thập phân trước khi so sánh</translation>
+    </message>
+    <message>
+        <source>Evaluation period</source>
+        <translation>Kỳ đánh giá</translation>
+    </message>
+    <message>
+        <source>Months worked needed for classification</source>
+        <translation>Số tháng công tác tối thiểu để xếp loại</translation>
+    </message>
+    <message>
+        <source>Excellent quota (share of Good)</source>
+        <translation>Tỷ lệ hoàn thành xuất sắc (so với số hoàn thành tốt)</translation>
+    </message>
+    <message>
+        <source>Excellent quota by exception</source>
+        <translation>Tỷ lệ hoàn thành xuất sắc trường hợp đặc biệt</translation>
+    </message>
+    <message>
+        <source>Base of the quota</source>
+        <translation>Căn cứ tính tỷ lệ</translation>
+    </message>
+    <message>
+        <source>Review limit (working days)</source>
+        <translation>Thời hạn xác nhận (ngày làm việc)</translation>
+    </message>
+    <message>
+        <source>Daily norm time (minutes)</source>
+        <translation>Định mức thời gian mỗi ngày (phút)</translation>
+    </message>
+    <message>
+        <source>Bonus per working day early</source>
+        <translation>Điểm thưởng mỗi ngày làm việc trước hạn</translation>
+    </message>
+    <message>
+        <source>Maximum early bonus</source>
+        <translation>Điểm thưởng trước hạn tối đa</translation>
+    </message>
+    <message>
+        <source>Work-log deduction per delay</source>
+        <translation>Điểm trừ nhật ký mỗi lần trễ hạn</translation>
+    </message>
+    <message>
+        <source>Points of the standard work unit</source>
+        <translation>Điểm của đơn vị sản phẩm/công việc chuẩn</translation>
+    </message>
+    <message>
+        <source>Complexity factors (levels 1, 2, …)</source>
+        <translation>Hệ số độ phức tạp (mức 1, 2, …)</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyPage</name>
+    <message>
+        <source>Scoring policy</source>
+        <translation>Quy tắc chấm điểm</translation>
+    </message>
+    <message>
+        <source>monthly</source>
+        <translation>hằng tháng</translation>
+    </message>
+    <message>
+        <source>quarterly</source>
+        <translation>hằng quý</translation>
+    </message>
+    <message>
+        <source>those rated Good (literal reading)</source>
+        <translation>số hoàn thành tốt (theo đúng văn bản)</translation>
+    </message>
+    <message>
+        <source>those rated Good or above</source>
+        <translation>số hoàn thành tốt trở lên</translation>
+    </message>
+    <message>
+        <source>Separate the factors with “;”, for example 1; 1.2; 1.5; 2; 3</source>
+        <translation>Ngăn cách các hệ số bằng “;”, ví dụ 1; 1,2; 1,5; 2; 3</translation>
+    </message>
+    <message>
+        <source>Save as a new policy version</source>
+        <translation>Lưu thành phiên bản quy tắc mới</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>&amp;Phiên bản:</translation>
+    </message>
+    <message>
+        <source>In force &amp;from:</source>
+        <translation>Áp dụng &amp;từ:</translation>
+    </message>
+    <message>
+        <source>&amp;Save new version</source>
+        <translation>&amp;Lưu phiên bản mới</translation>
+    </message>
+    <message>
+        <source>&amp;Undo changes</source>
+        <translation>&amp;Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Phiên bản</translation>
+    </message>
+    <message>
+        <source>In force from</source>
+        <translation>Áp dụng từ</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>Ngày lưu</translation>
+    </message>
+    <message>
+        <source>In force today: the defaults of Decree 335 (version {version}).</source>
+        <translation>Đang áp dụng: quy tắc mặc định theo Nghị định 335 (phiên bản {version}).</translation>
+    </message>
+    <message>
+        <source>In force today: version {version} (from {date}).</source>
+        <translation>Đang áp dụng: phiên bản {version} (từ ngày {date}).</translation>
+    </message>
+    <message>
+        <source>Change the values below and save them as a new version; shares are written as decimals (0.25 = 25 %).</source>
+        <translation>Sửa các giá trị dưới đây rồi lưu thành phiên bản mới; tỷ lệ ghi dạng số thập phân (0,25 = 25 %).</translation>
+    </message>
+    <message>
+        <source>Policy {version} stored; publish the organisation to send it out.</source>
+        <translation>Đã lưu quy tắc {version}; hãy phát hành tổ chức để gửi đi.</translation>
+    </message>
+</context>
+<context>
     <name>Proposal</name>
     <message>
         <source>waiting for a decision</source>
@@ -2375,6 +4779,291 @@
     <message>
         <source>rejected</source>
         <translation>không chấp nhận</translation>
+    </message>
+</context>
+<context>
+    <name>ProposalsPage</name>
+    <message>
+        <source>Proposals</source>
+        <translation>Đề xuất</translation>
+    </message>
+    <message>
+        <source>Proposals of new catalog items (Article 13.3)</source>
+        <translation>Đề xuất bổ sung sản phẩm/công việc (Điều 13.3)</translation>
+    </message>
+    <message>
+        <source>&amp;Waiting for a decision only</source>
+        <translation>&amp;Chỉ đề xuất đang chờ xử lý</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Proposed by</source>
+        <translation>Người đề xuất</translation>
+    </message>
+    <message>
+        <source>Product or task</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Accept into a new catalog version</source>
+        <translation>Chấp nhận vào phiên bản danh mục mới</translation>
+    </message>
+    <message>
+        <source>Item &amp;code:</source>
+        <translation>&amp;Mã sản phẩm:</translation>
+    </message>
+    <message>
+        <source>&amp;Points:</source>
+        <translation>Đ&amp;iểm:</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>&amp;Ghi chú:</translation>
+    </message>
+    <message>
+        <source>for example HCC.99</source>
+        <translation>ví dụ HCC.99</translation>
+    </message>
+    <message>
+        <source>empty: the proposed points</source>
+        <translation>để trống: lấy điểm đề xuất</translation>
+    </message>
+    <message>
+        <source>&amp;Accept</source>
+        <translation>&amp;Chấp nhận</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Không chấp nhận</translation>
+    </message>
+    <message>
+        <source>Note for the &amp;official:</source>
+        <translation>Ghi chú cho &amp;công chức:</translation>
+    </message>
+    <message>
+        <source>&amp;Reject</source>
+        <translation>&amp;Không chấp nhận</translation>
+    </message>
+    <message>
+        <source>No proposals.</source>
+        <translation>Không có đề xuất nào.</translation>
+    </message>
+    <message>
+        <source>Output: {output}</source>
+        <translation>Sản phẩm đầu ra: {output}</translation>
+    </message>
+    <message>
+        <source>Reason: {reason}</source>
+        <translation>Lý do: {reason}</translation>
+    </message>
+    <message>
+        <source>Decision note: {note}</source>
+        <translation>Ghi chú quyết định: {note}</translation>
+    </message>
+    <message>
+        <source>Accepted as item {code} of the new catalog version {version}; publish the organisation to send it out.</source>
+        <translation>Đã chấp nhận thành sản phẩm {code} của phiên bản danh mục mới {version}; hãy phát hành tổ chức để gửi đi.</translation>
+    </message>
+    <message>
+        <source>Proposal rejected.</source>
+        <translation>Đã không chấp nhận đề xuất.</translation>
+    </message>
+</context>
+<context>
+    <name>Publish</name>
+    <message>
+        <source>organisation created</source>
+        <translation>tạo tổ chức</translation>
+    </message>
+    <message>
+        <source>catalog workbook imported</source>
+        <translation>nhập tệp danh mục</translation>
+    </message>
+    <message>
+        <source>staff list imported</source>
+        <translation>nhập danh sách cán bộ</translation>
+    </message>
+    <message>
+        <source>scoring policy imported</source>
+        <translation>nhập quy tắc chấm điểm</translation>
+    </message>
+    <message>
+        <source>new scoring policy version</source>
+        <translation>phiên bản quy tắc chấm điểm mới</translation>
+    </message>
+    <message>
+        <source>proposal accepted into the catalog</source>
+        <translation>chấp nhận đề xuất vào danh mục</translation>
+    </message>
+    <message>
+        <source>key enrolled</source>
+        <translation>công bố khóa</translation>
+    </message>
+    <message>
+        <source>key revoked</source>
+        <translation>thu hồi khóa</translation>
+    </message>
+    <message>
+        <source>unit added</source>
+        <translation>thêm đơn vị</translation>
+    </message>
+    <message>
+        <source>unit renamed</source>
+        <translation>đổi tên đơn vị</translation>
+    </message>
+    <message>
+        <source>unit moved</source>
+        <translation>chuyển đơn vị</translation>
+    </message>
+    <message>
+        <source>unit closed</source>
+        <translation>giải thể đơn vị</translation>
+    </message>
+    <message>
+        <source>person added</source>
+        <translation>thêm cán bộ</translation>
+    </message>
+    <message>
+        <source>person changed</source>
+        <translation>sửa thông tin cán bộ</translation>
+    </message>
+    <message>
+        <source>evaluator relation added</source>
+        <translation>thêm quan hệ đánh giá</translation>
+    </message>
+    <message>
+        <source>evaluator relation changed</source>
+        <translation>sửa quan hệ đánh giá</translation>
+    </message>
+    <message>
+        <source>evaluator relation ended</source>
+        <translation>kết thúc quan hệ đánh giá</translation>
+    </message>
+</context>
+<context>
+    <name>PublishPage</name>
+    <message>
+        <source>Publish</source>
+        <translation>Phát hành</translation>
+    </message>
+    <message>
+        <source>Publish the organisation</source>
+        <translation>Phát hành tổ chức</translation>
+    </message>
+    <message>
+        <source>Organisation file</source>
+        <translation>Tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>Organisation:</source>
+        <translation>Tổ chức:</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Phiên bản:</translation>
+    </message>
+    <message>
+        <source>Last published:</source>
+        <translation>Lần phát hành trước:</translation>
+    </message>
+    <message>
+        <source>Contents:</source>
+        <translation>Nội dung:</translation>
+    </message>
+    <message>
+        <source>Agency key:</source>
+        <translation>Khóa của cơ quan:</translation>
+    </message>
+    <message>
+        <source>Changes since the last publication</source>
+        <translation>Thay đổi từ lần phát hành trước</translation>
+    </message>
+    <message>
+        <source>Where to publish</source>
+        <translation>Nơi phát hành</translation>
+    </message>
+    <message>
+        <source>&amp;Folder (USB stick):</source>
+        <translation>&amp;Thư mục (USB):</translation>
+    </message>
+    <message>
+        <source>&amp;Hub address:</source>
+        <translation>Địa chỉ máy chủ &amp;tiếp nhận:</translation>
+    </message>
+    <message>
+        <source>optional, for example http://hub.example:8335</source>
+        <translation>không bắt buộc, ví dụ http://hub.example:8335</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>&amp;Chọn…</translation>
+    </message>
+    <message>
+        <source>&amp;Sign and publish the next version</source>
+        <translation>&amp;Ký và phát hành phiên bản tiếp theo</translation>
+    </message>
+    <message>
+        <source>now {current}; publishing makes version {next}</source>
+        <translation>hiện tại {current}; phát hành sẽ tạo phiên bản {next}</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>chưa lần nào</translation>
+    </message>
+    <message>
+        <source>{units} units, {people} people, {relations} current evaluator relations, {items} catalog items, {policies} policy versions</source>
+        <translation>{units} đơn vị, {people} người, {relations} quan hệ đánh giá hiện hành, {items} sản phẩm/công việc, {policies} phiên bản quy tắc chấm điểm</translation>
+    </message>
+    <message>
+        <source>Read it to the PCs&apos; users so that they can compare it at set-up.</source>
+        <translation>Hãy đọc cho người dùng các máy để họ đối chiếu khi thiết lập.</translation>
+    </message>
+    <message>
+        <source>no agency key on this PC</source>
+        <translation>máy này không có khóa của cơ quan</translation>
+    </message>
+    <message>
+        <source>No changes since the last publication.</source>
+        <translation>Không có thay đổi từ lần phát hành trước.</translation>
+    </message>
+    <message>
+        <source>Nothing published yet.</source>
+        <translation>Chưa phát hành lần nào.</translation>
+    </message>
+    <message>
+        <source>Publish to a folder</source>
+        <translation>Phát hành vào thư mục</translation>
+    </message>
+    <message>
+        <source>Signing and writing the organisation file…</source>
+        <translation>Đang ký và ghi tệp tổ chức…</translation>
+    </message>
+    <message>
+        <source>Version {version} written to {path}. Copy it to the PCs or let them fetch it from the hub.</source>
+        <translation>Đã ghi phiên bản {version} vào {path}. Hãy chép tệp sang các máy hoặc để các máy tải về từ máy chủ tiếp nhận.</translation>
+    </message>
+    <message>
+        <source>The hub has it.</source>
+        <translation>Máy chủ tiếp nhận đã nhận tệp.</translation>
+    </message>
+    <message>
+        <source>Not sent to the hub: {reason}</source>
+        <translation>Chưa gửi được lên máy chủ tiếp nhận: {reason}</translation>
     </message>
 </context>
 <context>
@@ -2462,6 +5151,10 @@
     <message>
         <source>disciplined (Article 20.4)</source>
         <translation>bị kỷ luật (khoản 4 Điều 20)</translation>
+    </message>
+    <message>
+        <source>capped by the organisation&apos;s level (Article 20.6)</source>
+        <translation>không cao hơn mức xếp loại của tổ chức (khoản 6 Điều 20)</translation>
     </message>
     <message>
         <source>January</source>
@@ -3061,6 +5754,7 @@ XẾP LOẠI</translation>
     <name>ReviewInboxPage</name>
     <message>
         <source>Review inbox</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Việc chờ xác nhận</translation>
     </message>
     <message>
@@ -3162,6 +5856,10 @@ XẾP LOẠI</translation>
     <message>
         <source>One missed deadline: −25 % of its timeliness</source>
         <translation>Một lần chậm tiến độ: trừ 25 % tiến độ</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{name} — {n} waiting</source>
@@ -3528,6 +6226,10 @@ Thư mục dữ liệu: {folder}</translation>
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
+    <message>
+        <source>Agency administrator (agency key)</source>
+        <translation>Quản trị của cơ quan (khóa của cơ quan)</translation>
+    </message>
 </context>
 <context>
     <name>SourcePage</name>
@@ -3582,6 +6284,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Tệp tổ chức (KPI_organisation_….kpib) do cán bộ công nghệ thông tin của cơ quan cung cấp, ví dụ trên USB.</translation>
     </message>
     <message>
+        <source>Set up this PC for the agency (create the agency key)</source>
+        <translation>Thiết lập máy này cho cơ quan (tạo khóa của cơ quan)</translation>
+    </message>
+    <message>
+        <source>For the agency&apos;s administrator (personnel unit): build the organisation from the catalog workbook and the staff list, and publish the organisation file.</source>
+        <translation>Dành cho người quản trị của cơ quan (bộ phận tổ chức cán bộ): xây dựng tổ chức từ tệp danh mục và danh sách cán bộ, rồi phát hành tệp tổ chức.</translation>
+    </message>
+    <message>
         <source>Organisation file</source>
         <translation>Tệp tổ chức</translation>
     </message>
@@ -3592,6 +6302,77 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>&amp;Import</source>
         <translation>&amp;Nhập</translation>
+    </message>
+</context>
+<context>
+    <name>StaffImportDialog</name>
+    <message>
+        <source>Import a staff list</source>
+        <translation>Nhập danh sách cán bộ</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Dòng</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Cấp đánh giá</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Nhập</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>mới</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>thay đổi</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>không đổi</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>lỗi</translation>
+    </message>
+    <message>
+        <source>{file}: {rows} rows — {new} new people, {changed} changed, {same} unchanged. Nothing is written until you press Import.</source>
+        <translation>{file}: {rows} dòng — {new} người mới, {changed} thay đổi, {same} không đổi. Chưa có gì được ghi cho đến khi bấm Nhập.</translation>
+    </message>
+    <message>
+        <source>… and {count} more rows with errors.</source>
+        <translation>… và {count} dòng lỗi khác.</translation>
+    </message>
+    <message>
+        <source>Correct these rows in the file and choose it again:</source>
+        <translation>Hãy sửa các dòng này trong tệp rồi chọn lại:</translation>
     </message>
 </context>
 <context>
@@ -3695,6 +6476,26 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Lịch sử</translation>
     </message>
     <message>
+        <source>My proposals of new catalog items</source>
+        <translation>Đề xuất bổ sung danh mục sản phẩm/công việc của tôi</translation>
+    </message>
+    <message>
+        <source>Proposed on</source>
+        <translation>Ngày đề xuất</translation>
+    </message>
+    <message>
+        <source>Product or task</source>
+        <translation>Sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Agency&apos;s decision</source>
+        <translation>Quyết định của cơ quan</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>Thời gian</translation>
     </message>
@@ -3755,6 +6556,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>đã nhận</translation>
     </message>
     <message>
+        <source>item {code}</source>
+        <translation>mục {code}</translation>
+    </message>
+    <message>
         <source>Key unlocked.</source>
         <translation>Đã mở khóa.</translation>
     </message>
@@ -3812,9 +6617,132 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
 </context>
 <context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Transfer a person</source>
+        <translation>Điều động công chức</translation>
+    </message>
+    <message>
+        <source>Person:</source>
+        <translation>Người:</translation>
+    </message>
+    <message>
+        <source>Membership history</source>
+        <translation>Quá trình công tác</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Đến ngày</translation>
+    </message>
+    <message>
+        <source>Decision / reason</source>
+        <translation>Quyết định / lý do</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Tháng</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Tổng điểm</translation>
+    </message>
+    <message>
+        <source>Indicative level</source>
+        <translation>Mức tương ứng</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Người đánh giá</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Nguồn</translation>
+    </message>
+    <message>
+        <source>Transfer (điều động, luân chuyển)</source>
+        <translation>Điều động, luân chuyển</translation>
+    </message>
+    <message>
+        <source>New unit:</source>
+        <translation>Đơn vị mới:</translation>
+    </message>
+    <message>
+        <source>From date:</source>
+        <translation>Từ ngày:</translation>
+    </message>
+    <message>
+        <source>Decision number:</source>
+        <translation>Số quyết định:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>e.g. 112/QĐ-UBND</source>
+        <translation>ví dụ 112/QĐ-UBND</translation>
+    </message>
+    <message>
+        <source>e.g. transfer according to work needs</source>
+        <translation>ví dụ điều động theo yêu cầu công tác</translation>
+    </message>
+    <message>
+        <source>The current membership ends the day before; the head of the new unit becomes the evaluator. Months already evaluated stay with their unit and evaluator, and the new unit classifies the year with all of them (Decree 335, Article 19.1).</source>
+        <translation>Quá trình công tác hiện tại kết thúc vào ngày liền trước; người đứng đầu đơn vị mới trở thành người đánh giá. Các tháng đã đánh giá vẫn gắn với đơn vị và người đánh giá cũ, và đơn vị mới xếp loại cả năm dựa trên tất cả các tháng đó (Điều 19.1 Nghị định 335).</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>Điều động</translation>
+    </message>
+    <message>
+        <source>Now in: {unit}</source>
+        <translation>Hiện công tác tại: {unit}</translation>
+    </message>
+    <message>
+        <source>Evaluators: {list}</source>
+        <translation>Người đánh giá: {list}</translation>
+    </message>
+    <message>
+        <source>Evaluated months of {year} and where they come from</source>
+        <translation>Các tháng đã đánh giá năm {year} và nguồn của từng tháng</translation>
+    </message>
+    <message>
+        <source>this agency</source>
+        <translation>cơ quan này</translation>
+    </message>
+    <message>
+        <source>received from {agency}</source>
+        <translation>nhận từ {agency}</translation>
+    </message>
+    <message>
+        <source>{person} belongs to {unit} from {date}.</source>
+        <translation>{person} công tác tại {unit} từ ngày {date}.</translation>
+    </message>
+</context>
+<context>
+    <name>Transfers</name>
+    <message>
+        <source>Evaluated in {unit} by {evaluator}</source>
+        <translation>Đánh giá tại {unit}, người đánh giá: {evaluator}</translation>
+    </message>
+    <message>
+        <source>Evaluated in {unit} ({agency}) by {evaluator}; received with the transfer</source>
+        <translation>Đánh giá tại {unit} ({agency}), người đánh giá: {evaluator}; nhận theo hồ sơ chuyển công tác</translation>
+    </message>
+</context>
+<context>
     <name>UnitViewPage</name>
     <message>
         <source>Unit view</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Tổng hợp đơn vị</translation>
     </message>
     <message>
@@ -3836,6 +6764,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Double-click a person to see why they got their score. Monthly levels are indicative; the year&apos;s level is decided in the year-end classification.</source>
         <translation>Nháy đúp vào một người để xem cách tính điểm. Mức hằng tháng chỉ là mức tương ứng; mức của năm do xếp loại cuối năm quyết định.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Person</source>
@@ -4088,6 +7020,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>No entries on this day yet: press Ctrl+N to log work.</source>
         <translation>Chưa có mục nào trong ngày: nhấn Ctrl+N để ghi nhật ký.</translation>
+    </message>
+    <message>
+        <source>{n} working days of this month have no entry: {days}</source>
+        <translation>{n} ngày làm việc trong tháng này chưa có nhật ký: {days}</translation>
     </message>
     <message>
         <source>Week of {date}</source>

@@ -824,6 +824,29 @@ class Appeal:
     key_fingerprint: str | None = None
     decision_signature: bytes | None = None
     decision_key_fingerprint: str | None = None
+    decided_on: dt.date | None = None  # the day of the decision (its 7-working-day check)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplacedEvaluation:
+    """A monthly (or quarterly) evaluation as it was before a later decision replaced it
+    (an appeal decided "changed", Điều 22 with Điều 21.3): the history of a changed result.
+
+    ``snapshot_json`` is the replaced :class:`MonthlyEvaluation` as canonical JSON;
+    ``total``/``level``/``general_points`` repeat its result for lists.
+    """
+
+    id: str
+    person_id: str
+    period: Period
+    replaced_at: dt.datetime
+    snapshot_json: str
+    total: Fraction | None = None
+    general_points: Fraction | None = None
+    level: Level | None = None
+    replaced_by: str | None = None
+    appeal_id: str | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -853,6 +876,7 @@ class OrgEvaluation:
     decided_by: str | None = None
     decided_at: dt.datetime | None = None
     policy_version: str | None = None
+    decision_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -110,6 +110,7 @@ def note_label(note: str) -> str:
         "not_evaluated": translate("Report", "not evaluated"),
         "too_few_months": translate("Report", "fewer than 6 months worked"),
         "disciplined": translate("Report", "disciplined (Article 20.4)"),
+        "capped_by_org": translate("Report", "capped by the organisation's level (Article 20.6)"),
         "": "",
     }.get(note, note)
 

@@ -295,6 +295,8 @@ def _form02_story(data: Form02Data) -> list[Flowable]:
         computed += " — " + tx.note_label("disciplined")
     elif data.reason in ("too_few_months", "no_months"):
         computed += " — " + tx.note_label("too_few_months")
+    elif data.reason == "capped_by_org":
+        computed += " — " + tx.note_label("capped_by_org")
     story.append(Spacer(1, 1.5 * mm))
     story.append(para(f"<i>{esc(computed)}</i>", Styles.body))
     story.append(para(esc(translate(

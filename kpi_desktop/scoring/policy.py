@@ -75,6 +75,14 @@ class ScoringPolicy:
         late_deduction_per_delay: work-log credit deduction per missed deadline.
         complexity_factors: factor of complexity level 1, 2, … (1.0 / 1.2 / 1.5 / 2.0 / 3.0).
         standard_unit_points: points of the standard unit (coefficient = points / this).
+        org_exceeded_share_min: an organisation rated Excellent has at least this share of its
+            tasks done beyond the requirements (Điều 8.1a: 30 %).
+        org_late_share_max: an organisation rated Satisfactory has at most this share of its
+            tasks behind schedule (Điều 8.3: 20 %).
+        org_plan_completion_min: an organisation that completes less than this share of its
+            year's programme is Unsatisfactory (Điều 8.4b: 70 %).
+        (The org_* keys came after policy format 1 was published: a stored policy without
+        them reads with the decree's values, see ``_ADDED_KEYS``.)
     """
 
     version: str = "nd335-2026.1"
@@ -99,6 +107,9 @@ class ScoringPolicy:
     late_deduction_per_delay: Fraction = _F(1, 4)
     complexity_factors: tuple[Fraction, ...] = (_F(1), _F(6, 5), _F(3, 2), _F(2), _F(3))
     standard_unit_points: Fraction = _F(5)
+    org_exceeded_share_min: Fraction = _F(3, 10)
+    org_late_share_max: Fraction = _F(1, 5)
+    org_plan_completion_min: Fraction = _F(7, 10)
 
     _FRACTIONS: ClassVar[tuple[str, ...]] = (
         "general_max",
@@ -114,6 +125,16 @@ class ScoringPolicy:
         "early_bonus_cap",
         "late_deduction_per_delay",
         "standard_unit_points",
+        "org_exceeded_share_min",
+        "org_late_share_max",
+        "org_plan_completion_min",
+    )
+    #: Keys added after format 1 was published; a stored policy without them takes the
+    #: decree's values (so policies stored or shipped before keep loading).
+    _ADDED_KEYS: ClassVar[tuple[str, ...]] = (
+        "org_exceeded_share_min",
+        "org_late_share_max",
+        "org_plan_completion_min",
     )
     _BOOLS: ClassVar[tuple[str, ...]] = ("cap_components_at_100", "round_before_compare")
     _INTS: ClassVar[tuple[str, ...]] = (
@@ -184,6 +205,9 @@ class ScoringPolicy:
             "early_bonus_cap": self.early_bonus_cap >= 0,
             "late_deduction_per_delay": 0 <= self.late_deduction_per_delay <= 1,
             "standard_unit_points": self.standard_unit_points > 0,
+            "org_exceeded_share_min": 0 <= self.org_exceeded_share_min <= 1,
+            "org_late_share_max": 0 <= self.org_late_share_max <= 1,
+            "org_plan_completion_min": 0 <= self.org_plan_completion_min <= 1,
         }
         for name, ok in checks.items():
             if not ok:
@@ -246,11 +270,13 @@ class ScoringPolicy:
         unknown = sorted(set(data) - set(names) - {"format"})
         if unknown:
             raise ScoringInputError("policy_key_unknown", keys=unknown)
-        missing = [name for name in names if name not in data]
+        missing = [name for name in names if name not in data and name not in cls._ADDED_KEYS]
         if missing:
             raise ScoringInputError("policy_key_missing", keys=missing)
         values = dict(data)
         del values["format"]
+        for name in cls._ADDED_KEYS:
+            values.setdefault(name, fraction_to_str(getattr(cls, name)))
         for name in cls._FRACTIONS:
             if isinstance(values[name], bool) or not isinstance(values[name], str | int | float):
                 raise ScoringInputError("policy_invalid", field=name, value=values[name])

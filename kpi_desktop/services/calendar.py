@@ -1,35 +1,73 @@
 """The working-day calendar: Monday–Friday, minus Vietnamese public holidays (the lunar Tết
 and Hùng Kings days included, from the well-kept ``holidays`` package, with the government's
-observed days), minus the agency's declared days off, plus its make-up working days (làm bù).
+observed days off and its make-up Saturdays), minus the agency's declared days off, plus its
+make-up working days (làm bù).
 
-Used for deadlines, the early-completion bonus, the leaders' 5-working-day review rule, the
-7-working-day appeal deadline (Điều 22) and the "days with no entry" reminder.
+The one counter of working days in the application: deadlines, the early-completion bonus,
+the leaders' 5-working-day review rule, the 7-working-day appeal deadline (Điều 22) and the
+"days with no entry" reminder all use :class:`WorkingCalendar`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import holidays
 
-from kpi_desktop.domain.model import CalendarDay, CalendarDayKind, normalize_text
+from kpi_desktop.domain.errors import InvalidState, RefusedValue
+from kpi_desktop.domain.model import (
+    AuditEvent,
+    CalendarDay,
+    CalendarDayKind,
+    PersonRole,
+    normalize_text,
+    utc_now,
+)
+
+#: Who may declare days off and make-up working days for the agency.
+CALENDAR_EDITORS = (PersonRole.HEAD, PersonRole.DEPUTY, PersonRole.ADMIN)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)
 def _public_holidays(year: int, language: str) -> dict[dt.date, str]:
     names = holidays.country_holidays("VN", years=[year], language=language)
     return {day: str(name) for day, name in names.items()}
 
 
-class WorkingCalendar:
-    """Answers "is this a working day?" and counts working days."""
+@functools.lru_cache(maxsize=64)
+def _public_workdays(year: int) -> frozenset[dt.date]:
+    """Weekend days the government made working days (make-up days for a bridge day off)."""
+    found = holidays.country_holidays("VN", years=[year])
+    return frozenset(d for d in getattr(found, "weekend_workdays", ()) if d.year == year)
 
-    def __init__(self, declared: Iterable[CalendarDay] = (), *, language: str = "vi") -> None:
+
+@dataclass(frozen=True)
+class CalendarLine:
+    """One day of a year that differs from the ordinary Monday–Friday week."""
+
+    day: dt.date
+    kind: CalendarDayKind
+    name: str
+    declared: bool  # declared by the agency (editable), else from the public calendar
+
+
+class WorkingCalendar:
+    """Answers "is this a working day?" and counts working days.
+
+    ``government_workdays`` counts the government's make-up Saturdays as working days (on by
+    default; the demo generator turns it off so the demo data stays as it was generated).
+    """
+
+    def __init__(self, declared: Iterable[CalendarDay] = (), *, language: str = "vi",
+                 government_workdays: bool = True) -> None:
         self.language = "vi" if language == "vi" else "en_US"
         self._declared = {d.day: d for d in declared}
+        self._government_workdays = government_workdays
+        self._counts: dict[tuple[dt.date, dt.date], int] = {}
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The name of the holiday or declared day off on ``day``, else ``None``."""
@@ -42,7 +80,11 @@ class WorkingCalendar:
         declared = self._declared.get(day)
         if declared is not None:
             return declared.kind is CalendarDayKind.MAKEUP_WORKDAY
-        return day.weekday() < 5 and day not in _public_holidays(day.year, self.language)
+        if day in _public_holidays(day.year, self.language):
+            return False
+        if day.weekday() < 5:
+            return True
+        return self._government_workdays and day in _public_workdays(day.year)
 
     def working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Working days from ``start`` to ``end`` inclusive."""
@@ -66,14 +108,58 @@ class WorkingCalendar:
         how late ``end`` is for a deadline on ``start``, or how long an item has waited."""
         if end < start:
             return -self.working_days_between(end, start)
-        return len(self.working_days(start + dt.timedelta(days=1), end))
+        key = (start, end)
+        found = self._counts.get(key)
+        if found is None:
+            found = self._counts[key] = len(self.working_days(start + dt.timedelta(days=1), end))
+        return found
+
+    def year_lines(self, year: int) -> list[CalendarLine]:
+        """The year's public holidays, government make-up days and declared days, by date."""
+        lines: dict[dt.date, CalendarLine] = {}
+        for day, name in _public_holidays(year, self.language).items():
+            lines[day] = CalendarLine(day, CalendarDayKind.HOLIDAY, name, False)
+        if self._government_workdays:
+            for day in _public_workdays(year):
+                lines[day] = CalendarLine(day, CalendarDayKind.MAKEUP_WORKDAY, "", False)
+        for day, declared in self._declared.items():
+            if day.year == year:
+                lines[day] = CalendarLine(day, declared.kind, declared.name, True)
+        return [lines[d] for d in sorted(lines)]
+
+
+def calendar_for(uow: Any, start: dt.date, end: dt.date, *,
+                 language: str = "vi") -> WorkingCalendar:
+    """The calendar with the declared days of ``start``–``end`` (with a margin), read once."""
+    declared = uow.calendar.between(start - dt.timedelta(days=62), end + dt.timedelta(days=120))
+    return WorkingCalendar(declared, language=language)
+
+
+def parse_day_kind(value: CalendarDayKind | str) -> CalendarDayKind:
+    """``day_off`` / ``workday`` (or the stored names) as a kind; refused otherwise."""
+    text = normalize_text(str(getattr(value, "value", value))).lower()
+    aliases = {"day_off": CalendarDayKind.DAY_OFF, "off": CalendarDayKind.DAY_OFF,
+               "workday": CalendarDayKind.MAKEUP_WORKDAY,
+               "makeup_workday": CalendarDayKind.MAKEUP_WORKDAY,
+               "holiday": CalendarDayKind.HOLIDAY}
+    if text not in aliases:
+        raise RefusedValue("calendar_kind_unknown", value=str(value))
+    return aliases[text]
 
 
 class CalendarService:
     """The calendar of this database: public holidays plus the agency's declared days."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, today: Callable[[], dt.date] | dt.date | None = None) -> None:
         self._db = db
+        if isinstance(today, dt.date):
+            fixed = today
+            self._today: Callable[[], dt.date] = lambda: fixed
+        else:
+            self._today = today or dt.date.today
+
+    def today(self) -> dt.date:
+        return self._today()
 
     def calendar(self, year: int | None = None, *, language: str = "vi") -> WorkingCalendar:
         """A calendar with the declared days of ``year`` (default: every declared day)."""
@@ -85,11 +171,66 @@ class CalendarService:
                                                 dt.date(year + 1, 1, 31))
         return WorkingCalendar(declared, language=language)
 
-    def declare(self, day: dt.date, kind: CalendarDayKind, name: str) -> None:
-        """Record an agency day off or make-up working day (replaces one on the same day)."""
+    def year(self, year: int, *, language: str = "vi") -> list[CalendarLine]:
+        """The year's holidays (with names), make-up days and the agency's declared days."""
+        return self.calendar(year, language=language).year_lines(year)
+
+    def can_edit(self, actor_id: str) -> bool:
+        """Whether ``actor_id`` may declare days (heads, deputies, the agency administrator)."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            person = uow.org.find_person(actor_id)
+        return person is not None and person.role in CALENDAR_EDITORS
+
+    def declare(self, day: dt.date, kind: CalendarDayKind | str, name: str, *,
+                actor_id: str | None = None, as_agency: bool = False) -> CalendarDay:
+        """Record an agency day off or make-up working day (replaces one on the same day).
+
+        A day off must fall on a working day, a make-up working day on a day off (weekend or
+        holiday); a day off needs its name. With ``actor_id`` the actor must be a head,
+        deputy or administrator (``as_agency``: the agency key signed in, not a person), and
+        the change is audited.
+
+        Raises:
+            RefusedValue / InvalidState: nothing is written then.
+        """
+        chosen = parse_day_kind(kind)
+        if chosen is CalendarDayKind.HOLIDAY:
+            chosen = CalendarDayKind.DAY_OFF
+        text = normalize_text(name or "")
+        if chosen is CalendarDayKind.DAY_OFF and not text:
+            raise RefusedValue("calendar_name_missing")
+        public = WorkingCalendar()
+        if chosen is CalendarDayKind.DAY_OFF and not public.is_working_day(day):
+            raise InvalidState("calendar_already_off", date=day.isoformat())
+        if chosen is CalendarDayKind.MAKEUP_WORKDAY and public.is_working_day(day):
+            raise InvalidState("calendar_already_working", date=day.isoformat())
+        record = CalendarDay(day=day, kind=chosen, name=text, source="agency")
         with self._db.unit_of_work() as uow:
-            uow.calendar.upsert(CalendarDay(day=day, kind=kind, name=normalize_text(name),
-                                            source="agency"))
+            if not as_agency:
+                self._check_editor(uow, actor_id)
+            previous = uow.calendar.get(day)
+            uow.calendar.upsert(record)
+            uow.audit.append(AuditEvent(
+                at=utc_now(), action="calendar.declare", object_type="calendar",
+                object_id=day.isoformat(), actor_id=actor_id,
+                detail={"kind": chosen.value, "name": text,
+                        "previous": None if previous is None else previous.kind.value}))
+        return record
+
+    def remove(self, day: dt.date, *, actor_id: str | None = None,
+               as_agency: bool = False) -> None:
+        """Remove the agency's declaration for ``day`` (it becomes an ordinary day again)."""
+        with self._db.unit_of_work() as uow:
+            if not as_agency:
+                self._check_editor(uow, actor_id)
+            previous = uow.calendar.get(day)
+            if previous is None:
+                raise InvalidState("calendar_not_declared", date=day.isoformat())
+            uow.calendar.delete(day)
+            uow.audit.append(AuditEvent(
+                at=utc_now(), action="calendar.remove", object_type="calendar",
+                object_id=day.isoformat(), actor_id=actor_id,
+                detail={"kind": previous.kind.value, "name": previous.name}))
 
     def days_without_entries(self, person_id: str, start: dt.date, end: dt.date) -> list[dt.date]:
         """Working days in ``start``–``end`` on which ``person_id`` logged nothing."""
@@ -97,3 +238,21 @@ class CalendarService:
         with self._db.unit_of_work(read_only=True) as uow:
             logged = {e.work_date for e in uow.worklog.list_for_person(person_id, start, end)}
         return [d for d in calendar.working_days(start, end) if d not in logged]
+
+    def missing_this_month(self, person_id: str, today: dt.date | None = None) -> list[dt.date]:
+        """Working days of the current month before today with no entry (today is left out:
+        the day is not over yet). Holidays and declared days off never count."""
+        day = today or self.today()
+        yesterday = day - dt.timedelta(days=1)
+        start = day.replace(day=1)
+        if yesterday < start:
+            return []
+        return self.days_without_entries(person_id, start, yesterday)
+
+    @staticmethod
+    def _check_editor(uow: Any, actor_id: str | None) -> None:
+        if actor_id is None:
+            return
+        person = uow.org.find_person(actor_id)
+        if person is None or person.role not in CALENDAR_EDITORS:
+            raise InvalidState("calendar_not_allowed", actor=actor_id)

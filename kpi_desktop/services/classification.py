@@ -178,7 +178,17 @@ class ClassificationService:
                           effective_year: int | None = None,
                           authority: DisciplineAuthority | str = DisciplineAuthority.ADMINISTRATIVE,
                           note: str = "") -> DisciplineEvent:
-        """Enter a discipline decision (or another Điều 20.4 override) with its reference."""
+        """Enter a discipline decision (or another Điều 20.4 override) with its reference.
+
+        Without ``effective_year`` the year it counts for follows Điều 20.4c / 11.3
+        (:class:`kpi_desktop.services.discipline.DisciplineService`).
+        """
+        if effective_year is None:
+            from kpi_desktop.services.discipline import DisciplineService
+
+            return DisciplineService(self._db, today=self._today).record(
+                actor_id, person_id, kind, decided_on=decided_on, decision_no=decision_no,
+                authority=authority, note=note)
         try:
             kind_value = DisciplineKind(kind)
             authority_value = DisciplineAuthority(authority)
@@ -294,23 +304,29 @@ class ClassificationService:
         events: dict[str, list[DisciplineEvent]] = {}
         for event in uow.discipline.list_for_year(year, person_ids=people_ids):
             events.setdefault(event.person_id, []).append(event)
+        # One query each for everyone's classification history and the organisations' levels
+        # (not two and one per person: 900 queries for a 300-person unit).
+        histories: dict[str, list[AnnualClassification]] = {}
+        for found in uow.evaluations.list_annual(year, person_ids=people_ids,
+                                                 current_only=False):
+            histories.setdefault(found.person_id, []).append(found)
+        org_levels = {e.unit_id: e.level for e in uow.org_results.list_evaluations(year)
+                      if e.level is not None}
         rows = []
         for row in unit_result.rows:
             person = row.person
             result = row.result
-            if person.role is PersonRole.HEAD:
-                org = uow.org_results.get_evaluation(person.unit_id, year)
-                if org is not None and org.level is not None:
-                    result = classify_year(policy, row.monthly_totals,
-                                           disciplined=row.disciplined, org_level=org.level)
-            history = uow.evaluations.annual_history(person.id, year)
+            if person.role is PersonRole.HEAD and person.unit_id in org_levels:
+                result = classify_year(policy, row.monthly_totals, disciplined=row.disciplined,
+                                       org_level=org_levels[person.unit_id])
+            history = histories.get(person.id, [])
             rows.append(YearRow(
                 person=person,
                 group=GROUP_LEADERS if person.role.is_leader else GROUP_STAFF,
                 months=len(row.months), monthly_totals=row.monthly_totals, result=result,
                 periods=row.months,
                 discipline=tuple(events.get(person.id, [])),
-                current=uow.evaluations.current_annual(person.id, year),
+                current=_in_force(history),
                 history_count=len(history), can_decide=person.id in mine))
         order = {PersonRole.HEAD: 0, PersonRole.DEPUTY: 1}
         rows.sort(key=lambda r: (r.person.unit_id, order.get(r.person.role, 2),
@@ -329,6 +345,14 @@ class ClassificationService:
         return YearOverview(unit_id=unit_id, unit_name=unit_result.unit.name_vi, year=year,
                             policy_version=policy.version, rows=tuple(rows),
                             scopes=tuple(scopes), exceptional=exceptional)
+
+
+def _in_force(history: list[AnnualClassification]) -> AnnualClassification | None:
+    """The classification in force: the latest one nobody superseded (as
+    ``uow.evaluations.current_annual``; ``history`` oldest first)."""
+    superseded = {c.supersedes_id for c in history if c.supersedes_id is not None}
+    live = [c for c in history if c.id not in superseded]
+    return live[-1] if live else None
 
 
 def _scope(policy: Any, kind: str, key: str, name: str, members: list[YearRow],

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpi_desktop.runtime.paths import AppPaths
+from kpi_desktop.services.appeals import AppealService
 from kpi_desktop.services.assignments import AssignmentService
 from kpi_desktop.services.backups import BackupService, check_before_open
+from kpi_desktop.services.calendar import CalendarService
 from kpi_desktop.services.classification import ClassificationService
 from kpi_desktop.services.daily import DailyWorkService
 from kpi_desktop.services.demo import DemoService
@@ -21,8 +23,13 @@ from kpi_desktop.services.review import ReviewService
 from kpi_desktop.services.scores import ScoreService
 from kpi_desktop.services.self_assessment import SelfAssessmentService
 from kpi_desktop.services.sync import SyncService
+from kpi_desktop.services.transfer_bundle import TransferBundleService
+from kpi_desktop.services.transfers import TransferService
 from kpi_desktop.services.worklog import WorkLogService
 from kpi_desktop.storage.engine import open_database
+
+if TYPE_CHECKING:
+    from kpi_desktop.services.agency_admin import AgencyAdminService
 
 
 @dataclass
@@ -44,6 +51,8 @@ class AppServices:
     evaluation: EvaluationService | None = None
     classification: ClassificationService | None = None
     reports: ReportService | None = None
+    appeals: AppealService | None = None  # Điều 22 (issue 9 §2)
+    calendar: CalendarService | None = None  # working-day calendar (issue 9 §3)
 
     @classmethod
     def open(cls, paths: AppPaths, *, create_demo_if_empty: bool = False,
@@ -64,7 +73,8 @@ class AppServices:
                        review=ReviewService(db), assignments=AssignmentService(db),
                        evaluation=EvaluationService(db),
                        classification=ClassificationService(db),
-                       reports=ReportService(db))
+                       reports=ReportService(db),
+                       appeals=AppealService(db, keys=keys), calendar=CalendarService(db))
         if create_demo_if_empty and services.organisation.is_empty():
             services.demo.create(today=today or dt.date.today())
         services.backups.daily()
@@ -75,6 +85,46 @@ class AppServices:
         """Proposals of new catalog items (Điều 13.3): filed by officials, decided by the
         agency."""
         return ProposalService(self.db, self.keys)
+
+    @property
+    def org_evaluation(self) -> Any:
+        """Organisation indicators and levels (Điều 8), issue 9 §1."""
+        from kpi_desktop.services.org_evaluation import OrgEvaluationService
+
+        return OrgEvaluationService(self.db)
+
+    @property
+    def discipline(self) -> Any:
+        """Discipline events and the year they count for (Điều 20.4, 11.3), issue 9 §5."""
+        from kpi_desktop.services.discipline import DisciplineService
+
+        return DisciplineService(self.db)
+
+    @property
+    def kpi_kinds(self) -> Any:
+        """Assigned/completed work by KPI kind, issue 9 §5."""
+        from kpi_desktop.services.kpi_kinds import KpiKindService
+
+        return KpiKindService(self.db)
+
+    @property
+    def transfers(self) -> TransferService:
+        """Transfers and unit mergers inside the agency (issue 9 §4, Điều 19.1)."""
+        today = self.classification.today if self.classification is not None else None
+        return TransferService(self.db, today=today)
+
+    @property
+    def transfer_bundles(self) -> TransferBundleService:
+        """A person's monthly results sent to / received from another agency (Điều 19.1)."""
+        return TransferBundleService(self.db, self.keys, backup_dir=self.paths.backup_dir)
+
+    @property
+    def agency(self) -> AgencyAdminService:
+        """The agency administrator's editing and publishing of the organisation."""
+        from kpi_desktop.services.agency_admin import AgencyAdminService
+
+        return AgencyAdminService(self.db, keys=self.keys, sync=self.sync,
+                                  today=self.sync._today)
 
     @property
     def backups(self) -> BackupService:

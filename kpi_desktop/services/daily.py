@@ -38,11 +38,13 @@ from kpi_desktop.domain.model import (
 from kpi_desktop.domain.scores import PeriodScore
 from kpi_desktop.scoring import ScoringPolicy
 from kpi_desktop.scoring.worklog import LogItem, day_load
+from kpi_desktop.services.calendar import WorkingCalendar, calendar_for
 from kpi_desktop.services.scores import Calculator
 from kpi_desktop.services.worklog import WorkLogService
 from kpi_desktop.storage.repositories.worklog import snapshot_of
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
+_PUBLIC_CALENDAR = WorkingCalendar()
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
 
@@ -67,14 +69,20 @@ def _status(status: EntryStatus) -> str:
     return WorkLogService.status_label(status)
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Monday–Friday days after ``start`` up to and including ``end`` (0 if end <= start)."""
-    days, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days += 1
-    return days
+def working_days_between(start: dt.date, end: dt.date,
+                         calendar: WorkingCalendar | None = None) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 if end <= start), by the
+    working-day calendar (public holidays; the agency's declared days when ``calendar`` has
+    them)."""
+    return max(0, (calendar or _PUBLIC_CALENDAR).working_days_between(start, end))
+
+
+def _calendar_of(uow: Any, entries: list[WorkLogEntry]) -> WorkingCalendar:
+    """The working-day calendar (with the agency's declared days) around ``entries``."""
+    days = [d for e in entries for d in (e.work_date, e.deadline, e.completed_on) if d]
+    if not days:
+        return _PUBLIC_CALENDAR
+    return calendar_for(uow, min(days), max(days))
 
 
 @dataclass(frozen=True)
@@ -219,6 +227,7 @@ class DailyWorkService:
             entries = uow.worklog.list_for_person(person_id, start, end)
             views = self._views(uow, entries)
             policy = Calculator(uow).policy_for(end)
+            calendar = _calendar_of(uow, entries)
         by_day: dict[dt.date, list[EntryView]] = {}
         for view in views:
             by_day.setdefault(view.entry.work_date, []).append(view)
@@ -226,7 +235,8 @@ class DailyWorkService:
         day = start
         while day <= end:
             found = by_day.get(day, [])
-            load = day_load(policy, [self._log_item(policy, v.entry, v.tally) for v in found])
+            load = day_load(policy, [self._log_item(policy, v.entry, v.tally, calendar)
+                                     for v in found])
             result.append(DayView(day=day, entries=tuple(found), norm_minutes=load.norm_minutes,
                                   credited_minutes=load.credited_minutes,
                                   daily_norm_minutes=load.daily_norm_minutes,
@@ -252,10 +262,11 @@ class DailyWorkService:
         items = uow.catalog.get_items({e.catalog_item_id for e in entries})
         tallies = uow.reviews.tallies([e.id for e in entries])
         policy = Calculator(uow).policy_for(max(e.work_date for e in entries))
+        calendar = _calendar_of(uow, entries)
         views = []
         for e in entries:
             tally = tallies.get(e.id)
-            item = self._log_item(policy, e, tally)
+            item = self._log_item(policy, e, tally, calendar)
             views.append(EntryView(entry=e, item=items[e.catalog_item_id], tally=tally,
                                    norm_minutes=item.norm_minutes,
                                    credited_minutes=item.credited(policy),
@@ -264,7 +275,7 @@ class DailyWorkService:
 
     @staticmethod
     def _log_item(policy: ScoringPolicy, entry: WorkLogEntry,
-                  tally: ReviewTally | None) -> LogItem:
+                  tally: ReviewTally | None, calendar: WorkingCalendar | None = None) -> LogItem:
         failed = tally.failed_reviews if tally else 0
         delays = tally.delays if tally else 0
         early = 0
@@ -272,7 +283,7 @@ class DailyWorkService:
             if entry.completed_on > entry.deadline:
                 delays = max(delays, 1)
             else:
-                early = working_days_between(entry.completed_on, entry.deadline)
+                early = working_days_between(entry.completed_on, entry.deadline, calendar)
         if tally is not None and tally.objective_cause:
             failed, delays = 0, 0
         level = entry.complexity_level or 1

@@ -36,8 +36,10 @@ from kpi_desktop.domain.model import (
     ExtraKind,
     ItemScope,
     JobPosition,
+    KpiKind,
     MonthlyEvaluation,
     Organisation,
+    OrgIndicator,
     Period,
     Person,
     PersonRole,
@@ -202,6 +204,28 @@ PEOPLE = [
 LEAVE_MONTHS = {"kt-cv3": {"2026-05"}}
 # A reprimand in the year: Không hoàn thành whatever the score (Điều 20.4c).
 REPRIMANDS = {"kt-cv4": (dt.date(2026, 6, 15), "45/QĐ-UBND")}
+# KPI kinds (seed 001) of the demo assignments, by complexity group; N1 stays untagged.
+DEMO_KPI_KINDS = {CatalogGroup.N5: KpiKind.SPEARHEAD, CatalogGroup.N4: KpiKind.SPEARHEAD,
+                  CatalogGroup.N3: KpiKind.HARD, CatalogGroup.N2: KpiKind.SOFT}
+# Organisation indicators of the year (Điều 8), so each unit's level computes: xa Excellent,
+# vp and vhxh Good, hcc Good (too few tasks beyond requirements), kt Satisfactory (10 % late).
+DEMO_ORG_INDICATORS = {
+    "xa": {"general_points": "28", "task_points": "63", "tasks_completed_pct": "100",
+           "tasks_on_time_pct": "100", "tasks_exceeded_pct": "35", "shortcomings_fixed": "1"},
+    "vp": {"general_points": "27", "task_points": "62", "tasks_completed_pct": "100",
+           "tasks_on_time_pct": "100", "tasks_exceeded_pct": "20", "shortcomings_fixed": "1"},
+    "hcc": {"general_points": "28", "task_points": "64", "tasks_completed_pct": "100",
+            "tasks_on_time_pct": "100", "tasks_exceeded_pct": "25", "shortcomings_fixed": "1",
+            "files_on_time_pct": "98.5", "online_files_pct": "86",
+            "citizen_satisfaction_pct": "95"},
+    "kt": {"general_points": "26", "task_points": "60", "tasks_completed_pct": "100",
+           "tasks_on_time_pct": "90", "tasks_exceeded_pct": "10", "shortcomings_fixed": "1"},
+    "vhxh": {"general_points": "25", "task_points": "57", "tasks_completed_pct": "100",
+             "tasks_on_time_pct": "100", "tasks_exceeded_pct": "15", "shortcomings_fixed": "0"},
+}
+# A transfer (điều động) in the year (Điều 19.1): from the date the person belongs to the new
+# unit and is evaluated by its head; the months before stay with the old unit and evaluator.
+TRANSFERS = {"kt-cv2": ("vhxh", dt.date(2026, 7, 1), "112/QĐ-UBND")}
 
 RETURN_REASONS = [
     "Thiếu số hiệu văn bản đầu ra, đề nghị bổ sung.",
@@ -232,6 +256,7 @@ class DemoData:
     discipline: list[DisciplineEvent] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
     day_minutes: dict[tuple[str, dt.date], Decimal] = field(default_factory=dict)
+    org_indicators: list[OrgIndicator] = field(default_factory=list)
 
 
 def load_catalog(path: Path) -> tuple[CatalogVersion, list[CatalogItem]]:
@@ -258,7 +283,8 @@ def load_catalog(path: Path) -> tuple[CatalogVersion, list[CatalogItem]]:
     return version, items
 
 
-_CALENDAR = WorkingCalendar()
+# Without the government's make-up Saturdays, so the demo data stays as first generated.
+_CALENDAR = WorkingCalendar(government_workdays=False)
 working_days = _CALENDAR.working_days
 add_working_days = _CALENDAR.add_working_days
 
@@ -346,7 +372,48 @@ def generate(catalog_path: Path, *, today: dt.date, seed: int = 335) -> DemoData
             decided_on=decided_on, effective_year=decided_on.year, decision_no=number,
             created_at=dt.datetime.combine(decided_on, dt.time(9), tzinfo=dt.UTC),
             note="Vi phạm quy định về thời gian giải quyết hồ sơ.", recorded_by="ct"))
+    year = Period.parse(str(today.year))
+    data.org_indicators = [
+        OrgIndicator(id=f"oi-{unit_id}-{code}", unit_id=unit_id, period=year, code=code,
+                     value=Decimal(value), policy_version="nd335-2026.1", source="demo")
+        for unit_id, values in DEMO_ORG_INDICATORS.items() for code, value in values.items()]
+    _apply_transfers(data, today)
     return data
+
+
+def _apply_transfers(data: DemoData, today: dt.date) -> None:
+    """Move the people of :data:`TRANSFERS` on their date: memberships, evaluator relations,
+    and the later months' unit, evaluator, assigner and reviewer (the earlier ones stay)."""
+    from dataclasses import replace
+
+    heads = {p.unit_id: p.id for p in data.people if p.role is PersonRole.HEAD}
+    names = {u.id: u.name_vi for u in data.units}
+    for person_id, (unit_id, start, number) in TRANSFERS.items():
+        if start > today:
+            continue
+        end = start - dt.timedelta(days=1)
+        head = heads[unit_id]
+        reason = f"{number} — Điều động sang {names[unit_id]}"
+        data.people = [replace(p, unit_id=unit_id) if p.id == person_id else p
+                       for p in data.people]
+        data.memberships = [replace(m, end_on=end) if m.person_id == person_id else m
+                            for m in data.memberships]
+        data.memberships.append(UnitMembership(id=f"m-{person_id}-2", person_id=person_id,
+                                               unit_id=unit_id, start_on=start, reason=reason))
+        data.relations = [replace(r, end_on=end) if r.evaluatee_id == person_id else r
+                          for r in data.relations]
+        data.relations.append(EvaluatorRelation(id=f"r-{person_id}-2", evaluator_id=head,
+                                                evaluatee_id=person_id, start_on=start,
+                                                note=reason))
+        data.evaluations = [replace(e, unit_id=unit_id, evaluator_id=head)
+                            if e.person_id == person_id and e.period.start >= start else e
+                            for e in data.evaluations]
+        data.assignments = [replace(a, assigner_id=head)
+                            if a.person_id == person_id and a.period.start >= start else a
+                            for a in data.assignments]
+        later = {e.id for e in data.entries if e.person_id == person_id and e.work_date >= start}
+        data.statements = [replace(s, reviewer_id=head) if s.entry_id in later else s
+                           for s in data.statements]
 
 
 def _at(day: dt.date, hour: int = 16) -> dt.datetime:
@@ -371,7 +438,7 @@ def _generate_month(data: DemoData, rng: random.Random, person: Person, profile:
             id=f"a-{person.id}-{period}-{item.code}", person_id=person.id,
             assigner_id=evaluator_id, catalog_item_id=item.id, period=period,
             quantity=Decimal(quantity), coefficient=item.coefficient, deadline=deadline,
-            created_at=_at(days[0], 8), note="")
+            created_at=_at(days[0], 8), note="", kpi_kind=DEMO_KPI_KINDS.get(item.group))
         data.assignments.append(assignment)
         expected = quantity * completion  # whole products: round up or down at random
         done = min(quantity, int(expected) + (rng.random() < expected - int(expected)))

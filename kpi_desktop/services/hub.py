@@ -6,6 +6,9 @@
   device signs it with the key of the person (or the agency) it acts for, and
   :meth:`login` returns a short-lived token. No clock is involved, so a PC with a wrong clock
   still logs in.
+* A newer organisation file received is also applied to the hub's own data folder (as
+  ``org import`` would), so the hub knows new people and keys at once; an older one is stored
+  for the devices that still need it, but not applied.
 * :meth:`inbox` lists what is addressed to the token's owner (and every organisation file);
   :meth:`content` hands out one bundle to its recipient.
 """
@@ -75,18 +78,38 @@ class HubService:
                              sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
                              seq=bundle.seq, header_sha256=bundle.header_sha256,
                              received_at=utc_now(), size=len(data))
+            if bundle.kind == "organisation":
+                self._apply_organisation(data)
             return self._keep(line, data)
 
+    def _apply_organisation(self, data: bytes) -> None:
+        """Bring the hub's own data up to a newer organisation file (the lock is held)."""
+        result = self._sync.import_bytes(data, source="hub")
+        error = result.error
+        if error is not None and error.code != "bundle_org_older":
+            raise error
+
     def _keep(self, line: HubBundle, data: bytes) -> tuple[str, HubBundle]:
-        """Store a verified bundle once (the lock is held)."""
-        with self._store.unit_of_work() as uow:
-            known = uow.sync.hub_find(line.bundle_id)
-            if known is not None:
-                if known.header_sha256 != line.header_sha256:
-                    raise RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
-                return "already", known
-            uow.sync.hub_store(line, data)
-        return "stored", line
+        """Store a verified bundle once (the lock is held). Another hub process on the same
+        database may store the same bundle at the same moment: the loser of that race finds
+        it stored when its insert is refused, and reports "already" like any repeat."""
+        try:
+            with self._store.unit_of_work() as uow:
+                known = uow.sync.hub_find(line.bundle_id)
+                if known is None:
+                    uow.sync.hub_store(line, data)
+        except RefusedValue as error:
+            if error.code != "duplicate_record":
+                raise
+            with self._store.unit_of_work(read_only=True) as uow:
+                known = uow.sync.hub_find(line.bundle_id)
+            if known is None:
+                raise
+        if known is None:
+            return "stored", line
+        if known.header_sha256 != line.header_sha256:
+            raise RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
+        return "already", known
 
     # ---------------------------------------------------------------- devices --------------
 

@@ -14,7 +14,6 @@ from typing import Any
 from kpi_desktop.domain.errors import InvalidState, NotFound, RefusedValue
 from kpi_desktop.domain.model import (
     AuditEvent,
-    CalendarDayKind,
     EvaluatorKind,
     EvaluatorRelation,
     Person,
@@ -22,6 +21,7 @@ from kpi_desktop.domain.model import (
     normalize_text,
     utc_now,
 )
+from kpi_desktop.services.calendar import calendar_for
 
 Today = Callable[[], dt.date]
 
@@ -83,29 +83,25 @@ def audit(uow: Any, action: str, object_type: str, object_id: str, actor_id: str
 def working_days_between(uow: Any, start: dt.date, end: dt.date) -> int:
     """Working days after ``start`` up to and including ``end`` (0 when end <= start).
 
-    Monday–Friday, minus the calendar's holidays and days off, plus its make-up working days.
+    The one working-day calendar (:class:`~kpi_desktop.services.calendar.WorkingCalendar`):
+    Monday–Friday minus public holidays (Tết included) and the agency's days off, plus
+    make-up working days.
     """
     return WorkingDays(uow, start, end).between(start, end)
 
 
 class WorkingDays:
-    """The calendar's exceptions from ``start`` to ``end``, read once, for many counts."""
+    """The working-day calendar around ``start``–``end``, read once, for many counts."""
 
     def __init__(self, uow: Any, start: dt.date, end: dt.date) -> None:
-        self.exceptions = {d.day: d.kind for d in uow.calendar.between(start, end)}
+        self.calendar = calendar_for(uow, start, end)
 
     def is_working(self, day: dt.date) -> bool:
-        kind = self.exceptions.get(day)
-        return kind is CalendarDayKind.MAKEUP_WORKDAY or (kind is None and day.weekday() < 5)
+        return self.calendar.is_working_day(day)
 
     def between(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-        count = 0
-        day = start + dt.timedelta(days=1)
-        while day <= end:
-            count += self.is_working(day)
-            day += dt.timedelta(days=1)
-        return count
+        return max(0, self.calendar.working_days_between(start, end))
 
 
 def delegate(uow: Any, evaluator_id: str, acting_id: str, start: dt.date, end: dt.date,

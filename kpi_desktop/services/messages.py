@@ -14,8 +14,13 @@ from kpi_desktop.runtime.i18n import translate
 
 
 def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    from kpi_desktop.services.org_eval_messages import org_eval_errors
+
     return {
         **_sync_errors(),
+        **org_eval_errors(),
+        **_transfer_errors(),
+        **_appeal_errors(),
         "not_found": lambda p: translate("Errors", "No {kind} with the identifier “{id}”.").format(
             kind=kind_label(str(p.get("kind", ""))), id=p.get("id", "")
         ),
@@ -228,6 +233,11 @@ def kind_label(kind: str) -> str:
         "assignment": translate("Kinds", "assignment"),
         "entry": translate("Kinds", "work-log entry"),
         "proposal": translate("Kinds", "proposal"),
+        "appeal": translate("Kinds", "appeal"),
+        "job_position": translate("Kinds", "job position"),
+        "evaluator_relation": translate("Kinds", "evaluator relation"),
+        "catalog_version": translate("Kinds", "catalog version"),
+        "key": translate("Kinds", "key"),
     }.get(kind, kind)
 
 
@@ -317,6 +327,16 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "A record in the bundle differs from the same record already here "
             "({record}). Nothing was imported; report this to the agency."
         ).format(record=p.get("record", "")),
+        "bundle_agency_key_replaced": lambda p: translate(
+            "Errors", "This file is signed by the agency's previous key ({key}), which the "
+            "agency replaced by the key {current}. Nothing was imported; ask the agency for its "
+            "latest organisation file."
+        ).format(key=p.get("key", ""), current=p.get("current", "")),
+        "agency_key_mismatch": lambda p: translate(
+            "Errors", "The organisation file is signed by the key {key}, not by the key "
+            "{expected} you were given. Nothing was changed; check the fingerprint with the "
+            "agency by phone."
+        ).format(key=p.get("key", ""), expected=p.get("expected", "")),
         "bundle_unreadable": lambda p: translate(
             "Errors", "The file {path} cannot be read: {detail}."
         ).format(path=p.get("path", ""), detail=p.get("detail", "")),
@@ -373,7 +393,15 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The staff list cannot be read: row {row}: {reason}."
         ).format(row=p.get("row", ""), reason=p.get("reason", "")),
         **_proposal_errors(),
+        **_agency_errors(),
     }
+
+
+def _agency_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    """Refusals of the agency's editing of the organisation (units, people, evaluators)."""
+    from kpi_desktop.services.agency_messages import agency_errors
+
+    return agency_errors()
 
 
 def _proposal_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
@@ -417,3 +445,116 @@ def proposal_status_label(status: object) -> str:
         "accepted": translate("Proposal", "accepted"),
         "rejected": translate("Proposal", "rejected"),
     }.get(str(value), str(value))
+
+
+def _transfer_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    """Refusals of transfers, mergers and transfer bundles (issue 9 §4)."""
+    return {
+        "transfer_same_unit": lambda p: translate(
+            "Errors", "{person} already belongs to the unit {unit}: choose another unit."
+        ).format(person=p.get("person", ""), unit=p.get("unit", "")),
+        "transfer_unit_inactive": lambda p: translate(
+            "Errors", "The unit {unit} is closed (merged into {into}): choose an active unit."
+        ).format(unit=p.get("unit", ""), into=p.get("merged_into", "") or "–"),
+        "transfer_before_membership": lambda p: translate(
+            "Errors", "The date {date} is not after the start of the current membership of "
+            "{person} ({start}): the transfer must start later."
+        ).format(date=p.get("date", ""), person=p.get("person", ""), start=p.get("start", "")),
+        "transfer_month_locked": lambda p: translate(
+            "Errors", "The month {period} is already evaluated ({unit}): a transfer or merger "
+            "can only start in a month that is not evaluated yet."
+        ).format(period=p.get("period", ""), unit=p.get("unit", "")),
+        "transfer_not_allowed": lambda p: translate(
+            "Errors", "{actor} may not record transfers or mergers: only the head of the "
+            "agency or the personnel administrator may."
+        ).format(actor=p.get("actor", "")),
+        "merge_units_missing": lambda p: translate(
+            "Errors", "Name the units to merge and the unit they are merged into."),
+        "merge_into_part": lambda p: translate(
+            "Errors", "The unit {unit} cannot receive a merger of itself or of a unit above it."
+        ).format(unit=p.get("unit", "")),
+        "merge_name_missing": lambda p: translate(
+            "Errors", "There is no unit {unit} yet: give the name of the new unit."
+        ).format(unit=p.get("unit", "")),
+        "transfer_nothing_to_export": lambda p: translate(
+            "Errors", "{person} has no locked month to send."
+        ).format(person=p.get("person", "")),
+        "transfer_bundle_not_transfer": lambda p: translate(
+            "Errors", "This file is not a transfer of monthly results (it is a “{kind}” bundle)."
+        ).format(kind=p.get("kind", "")),
+        "transfer_bundle_untrusted": lambda p: translate(
+            "Errors", "The transfer is signed by the key {actual}, not by the agency key you "
+            "trust ({expected}): nothing was imported."
+        ).format(actual=p.get("actual", ""), expected=p.get("expected", "")),
+        "transfer_bundle_person_unknown": lambda p: translate(
+            "Errors", "The person {person} of this transfer is not in this organisation: the "
+            "agency must add them first."
+        ).format(person=p.get("person", "")),
+        "transfer_bundle_overlap": lambda p: translate(
+            "Errors", "The month {period} of {person} is already here with other values: "
+            "nothing was imported."
+        ).format(period=p.get("period", ""), person=p.get("person", "")),
+        "transfer_bundle_bad_record": lambda p: translate(
+            "Errors", "The month {period} of {person} in the transfer is not valid ({detail}): "
+            "nothing was imported."
+        ).format(period=p.get("period", ""), person=p.get("person", ""),
+                 detail=p.get("detail", "")),
+        "transfer_bundle_own": lambda p: translate(
+            "Errors", "This transfer was written by this agency itself: import it at the "
+            "receiving agency."),
+    }
+
+
+def _appeal_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    """Refusals of appeals (Điều 22) and of the working-day calendar."""
+    return {
+        "appeal_reason_missing": lambda p: translate(
+            "Errors", "An appeal needs a reason: say what you disagree with and why."),
+        "appeal_period_kind": lambda p: translate(
+            "Errors", "An appeal is against a month, a quarter or a year (not {period})."
+        ).format(period=p.get("period", "")),
+        "appeal_not_evaluated": lambda p: translate(
+            "Errors", "The evaluation of {period} is not confirmed yet: an appeal is only "
+            "possible against a notified result."
+        ).format(period=p.get("period", "")),
+        "appeal_not_decided": lambda p: translate(
+            "Errors", "The classification of {year} has not been decided yet: an appeal is only "
+            "possible against a notified result."
+        ).format(year=p.get("year", "")),
+        "appeal_already_open": lambda p: translate(
+            "Errors", "There is already an open appeal against {period}."
+        ).format(period=p.get("period", "")),
+        "appeal_not_own": lambda p: translate(
+            "Errors", "Only the person who filed an appeal can withdraw it."),
+        "appeal_not_open": lambda p: translate(
+            "Errors", "This appeal has already been decided or withdrawn."),
+        "appeal_decision_missing": lambda p: translate(
+            "Errors", "Write the decision on the appeal (its content and grounds)."),
+        "appeal_outcome_unknown": lambda p: translate(
+            "Errors", "“{value}” is not a decision: write upheld or changed."
+        ).format(value=p.get("value", "")),
+        "appeal_change_missing": lambda p: translate(
+            "Errors", "A changed result needs the new values: the general criteria points "
+            "(or the leader factors) of the month, or the new level of the year."),
+        "appeal_change_same": lambda p: translate(
+            "Errors", "The new values are the same as the current result: choose “upheld” "
+            "instead."),
+        "calendar_kind_unknown": lambda p: translate(
+            "Errors", "“{value}” is not a kind of day: write day_off or workday."
+        ).format(value=p.get("value", "")),
+        "calendar_name_missing": lambda p: translate(
+            "Errors", "A day off needs a name (for example the occasion)."),
+        "calendar_already_off": lambda p: translate(
+            "Errors", "{date} is already a day off (weekend or public holiday)."
+        ).format(date=p.get("date", "")),
+        "calendar_already_working": lambda p: translate(
+            "Errors", "{date} is already a working day; a make-up working day must fall on a "
+            "weekend or holiday."
+        ).format(date=p.get("date", "")),
+        "calendar_not_declared": lambda p: translate(
+            "Errors", "The agency has declared nothing for {date}."
+        ).format(date=p.get("date", "")),
+        "calendar_not_allowed": lambda p: translate(
+            "Errors", "Only a head, a deputy head or the agency administrator can change the "
+            "working-day calendar."),
+    }

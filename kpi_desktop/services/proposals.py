@@ -131,6 +131,12 @@ class ProposalService:
                 detail={"name": name, "group": chosen.value, "points": str(value)}))
         return proposal
 
+    def proposals_of(self, person_id: str) -> list[CatalogProposal]:
+        """A person's own proposals, oldest first, with the agency's decision once the
+        organisation file that carries it has been imported ("My proposals")."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return uow.proposals.list(person_id=normalize_text(person_id))
+
     # ----------------------------------------------------------------- the agency ----------
 
     def proposals(self, status: ProposalStatus | str | None = None) -> list[CatalogProposal]:

@@ -90,6 +90,7 @@ from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import (
     GENERAL_CRITERIA,
     EntryStatus,
+    EvaluationStatus,
     MonthlyEvaluation,
     Period,
     PeriodKind,
@@ -512,6 +513,10 @@ class ReportService:
             else:
                 by_id = {}
                 policy_version = calc.policy_for(p.end).version
+            # A locked month keeps the figures computed when it was confirmed: read them
+            # instead of recomputing everyone (and, for a leader's d, their subordinates).
+            stored = {} if p.kind is PeriodKind.YEAR else _locked_figures(
+                uow, [x.id for x in people], p.months())
             for done, person in enumerate(people):
                 if _is_cancelled(cancel):
                     raise ReportCancelled()
@@ -523,26 +528,29 @@ class ReportService:
                     row = by_id[person.id]
                     note = ("disciplined" if row.disciplined else
                             "too_few_months" if row.result.reason.value == "too_few_months"
+                            else "capped_by_org" if row.result.reason.value == "capped_by_org"
                             else "")
                     rows.append(UnitRow(person.id, person.full_name, position, unit_name,
                                         None, None, row.result.mean, row.result.level,
                                         months_counted=len(row.months), note=note))
                 else:
-                    results = [calc.person_period(person.id, m) for m in p.months()]
-                    counted = [r for r in results if r.score.total is not None]
+                    results = [stored.get((person.id, str(m)))
+                               or _MonthFigures.of(calc.person_period(person.id, m))
+                               for m in p.months()]
+                    counted = [r for r in results if r.total is not None]
                     if p.kind is PeriodKind.MONTH:
-                        s = results[0].score
+                        s = results[0]
                         note = "insufficient" if s.insufficient else (
-                            "not_evaluated" if results[0].evaluation_status is None else "")
+                            "" if s.evaluated else "not_evaluated")
                         rows.append(UnitRow(person.id, person.full_name, position, unit_name,
                                             s.general_points, s.task_points, s.total, s.level,
                                             note=note))
                     else:
-                        total = _mean([Fraction(r.score.total) for r in counted])
+                        total = _mean([Fraction(r.total) for r in counted])
                         rows.append(UnitRow(
                             person.id, person.full_name, position, unit_name,
-                            _mean([Fraction(r.score.general_points) for r in counted]),
-                            _mean([Fraction(r.score.task_points or 0) for r in counted]),
+                            _mean([Fraction(r.general_points) for r in counted]),
+                            _mean([Fraction(r.task_points or 0) for r in counted]),
                             total, _level_for(total), months_counted=len(counted),
                             note="" if counted else "insufficient"))
             limit = calc.policy_for(p.end).review_limit_working_days
@@ -891,6 +899,39 @@ def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
     )
 
 
+@dataclass(frozen=True)
+class _MonthFigures:
+    """What a unit summary shows of one person's month (computed or stored)."""
+
+    general_points: Fraction | Decimal
+    task_points: Fraction | None
+    total: Fraction | None
+    level: Level | None
+    insufficient: bool
+    evaluated: bool  # an evaluation exists for the month
+
+    @classmethod
+    def of(cls, result: PersonPeriodResult) -> _MonthFigures:
+        s = result.score
+        return cls(s.general_points, s.task_points, s.total, s.level, s.insufficient,
+                   result.evaluation_status is not None)
+
+
+def _locked_figures(uow: Any, person_ids: Sequence[str], months: Iterable[Period]
+                    ) -> dict[tuple[str, str], _MonthFigures]:
+    """The stored figures of the LOCKED months of ``person_ids`` (by (person, "YYYY-MM"))."""
+    found: dict[tuple[str, str], _MonthFigures] = {}
+    for month in months:
+        for e in uow.evaluations.list_monthly(person_ids=person_ids, period=month,
+                                              statuses=[EvaluationStatus.LOCKED]):
+            if e.general_points is None or (e.total is None and not e.insufficient):
+                continue  # nothing stored: computed as before
+            found[(e.person_id, str(e.period))] = _MonthFigures(
+                Fraction(e.general_points), e.task_points, e.total, e.level,
+                e.insufficient, True)
+    return found
+
+
 def _position_name(uow: Any, person: Person) -> str:
     if not person.job_position_id:
         return ""
@@ -904,20 +945,17 @@ def _review_delays(uow: Any, people: Sequence[Person], period: Period, limit: in
     ids = [p.id for p in people]
     if not ids:
         return ()
-    entries = uow.worklog.list_for_people(ids, start=period.start, end=period.end)
-    verdicts = uow.reviews.latest_verdicts([e.id for e in entries])
-    revisions = uow.worklog.revisions_of(verdicts)
+    entries = uow.reviews.verdict_timings(ids, period.start, period.end)
     calendar = WorkingCalendar(uow.calendar.between(period.start - dt.timedelta(days=31),
                                                     period.end + dt.timedelta(days=62)))
     stats: dict[str, dict[str, Any]] = {}
     evaluator_of: dict[str, str] = {}
     for entry in entries:
-        verdict = verdicts.get(entry.id)
-        if verdict is not None and entry.status is not EntryStatus.SUBMITTED:
-            submitted = revisions[(entry.id, verdict.revision)].created_at
-            days = max(0, calendar.working_days_between(submitted.date(),
-                                                        verdict.created_at.date()))
-            s = stats.setdefault(verdict.reviewer_id, {"days": [], "late": 0, "pending": 0})
+        if entry.reviewer_id is not None and entry.status is not EntryStatus.SUBMITTED:
+            assert entry.submitted_at is not None and entry.decided_at is not None
+            days = max(0, calendar.working_days_between(entry.submitted_at.date(),
+                                                        entry.decided_at.date()))
+            s = stats.setdefault(entry.reviewer_id, {"days": [], "late": 0, "pending": 0})
             s["days"].append(days)
             if days > limit:
                 s["late"] += 1

@@ -13,6 +13,7 @@ service turns them into the scoring engine's :class:`~kpi_desktop.scoring.TaskLi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from kpi_desktop.domain.model import (
     Period,
     PeriodKind,
     Person,
+    PersonRole,
     ReviewTally,
     Unit,
     WorkLogEntry,
@@ -514,16 +516,19 @@ class Calculator:
         if unit is None:
             raise NotFound("not_found", kind="unit", id=unit_id)
         unit_ids = unit_tree(self.uow, unit_id)
-        people = self.uow.org.list_people(unit_ids=unit_ids)
+        people = members_at_year_end(self.uow, unit_ids, year)  # Điều 19.1: transfers
         policy = self.policy_for(dt.date(year, 12, 31))
-        evaluations = self.uow.evaluations.monthly_totals(
+        evaluations = with_transferred_months(self.uow, self.uow.evaluations.monthly_totals(
             person_ids=[p.id for p in people], year=year, statuses=EVALUATED
-        )
+        ), [p.id for p in people], year)
         discipline = self.uow.discipline.list_for_year(year, person_ids=[p.id for p in people])
         disciplined = {e.person_id for e in discipline if e.kind in OVERRIDE_KINDS}
         by_person: dict[str, list[MonthlyTotal]] = {}
         for evaluation in evaluations:
             by_person.setdefault(evaluation.person_id, []).append(evaluation)
+        # Điều 20.6: a head's level is not above the recorded level of their organisation.
+        org_levels = {e.unit_id: e.level for e in self.uow.org_results.list_evaluations(year)
+                      if e.level is not None}
         rows = []
         for person in people:
             months, totals = [], []
@@ -535,7 +540,9 @@ class Calculator:
                     continue
                 months.append(evaluation.period)
                 totals.append(Fraction(total))
-            result = classify_year(policy, totals, disciplined=person.id in disciplined)
+            result = classify_year(policy, totals, disciplined=person.id in disciplined,
+                                   org_level=org_levels.get(person.unit_id)
+                                   if person.role is PersonRole.HEAD else None)
             rows.append(
                 ClassificationRow(
                     person=person,
@@ -559,13 +566,46 @@ class Calculator:
 
 
 
+def members_at_year_end(uow: Any, unit_ids: Sequence[str], year: int) -> list[Person]:
+    """The people a unit tree classifies for ``year`` (Điều 19.1): whoever is a member of
+    one of ``unit_ids`` on the last day of the year (their ``unit_id`` is that unit), and
+    people without a membership that day by their current unit. Months are read from every
+    unit the person was in (see :func:`with_transferred_months`)."""
+    day = dt.date(year, 12, 31)
+    tree = set(unit_ids)
+    current = uow.org.list_people(unit_ids=unit_ids)
+    on_day = {m.person_id: m.unit_id
+              for m in uow.transfers.memberships_on(day, person_ids=[p.id for p in current])}
+    inside = {m.person_id: m.unit_id for m in uow.transfers.memberships_on(day, unit_ids=tree)}
+    people = [p for p in current if on_day.get(p.id, p.unit_id) in tree]
+    known = {p.id for p in people}
+    others = uow.org.get_people(pid for pid in inside if pid not in known)
+    people += [p for p in others.values() if p.active]
+    people = [p if inside.get(p.id, p.unit_id) == p.unit_id
+              else dataclasses.replace(p, unit_id=inside[p.id]) for p in people]
+    return sorted(people, key=lambda p: (p.full_name, p.id))
+
+
+def with_transferred_months(uow: Any, totals: list[MonthlyTotal], person_ids: Sequence[str],
+                            year: int) -> list[MonthlyTotal]:
+    """``totals`` plus the months received from another agency (Điều 19.1) for the periods
+    not evaluated here."""
+    have = {(t.person_id, str(t.period)) for t in totals}
+    received = [t for t in uow.transfers.totals(person_ids, year)
+                if (t.person_id, str(t.period)) not in have]
+    return totals + received if received else totals
+
+
 def unit_tree(uow: Any, unit_id: str) -> list[str]:
     """``unit_id`` and every unit below it, breadth first, children by id."""
+    children: dict[str | None, list[str]] = {}
+    for unit in uow.org.list_units():  # one query, not one per unit
+        children.setdefault(unit.parent_id, []).append(unit.id)
     found, queue = [], [unit_id]
     while queue:
         current = queue.pop(0)
         found.append(current)
-        queue.extend(sorted(child.id for child in uow.org.child_units(current)))
+        queue.extend(sorted(children.get(current, ())))
     return found
 
 

@@ -17,7 +17,15 @@ Rules kept here:
   a rollback and refused, the same version must have the same content.
 * An official's proposals of new catalog items (Điều 13.3) go to the agency only, signed by
   their author, in ``data/proposals.jsonl``; the agency stores them as proposed (the decision
-  is its own and never read from a bundle).
+  is its own and never read from a work bundle). The agency's decisions travel back in the
+  organisation file (``proposal_decisions``) and reach the proposals on their author's PC.
+* Issue 9's records: organisation indicators and levels ride in the organisation file;
+  appeals (signed by the official) in work bundles to the evaluators and the agency; appeal
+  decisions, discipline events and decided annual classifications (signed by who decided,
+  who must be an evaluator of the person or the level above, never the person) in review
+  bundles to the person concerned and the agency.
+* Agency key rotation (:meth:`SyncService.rotate_agency_key`): cross-signed links in every
+  later organisation file move each PC's pin; files signed by a replaced key are refused.
 * Device clocks are not trusted for ordering; a revision whose device time is in the future or
   before its work date is imported and flagged (audit ``sync.clock_flag``).
 """
@@ -40,9 +48,13 @@ from typing import Any
 from kpi_desktop.domain import model
 from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import (
+    AnnualClassification,
+    Appeal,
+    AppealStatus,
     Assignment,
     AuditEvent,
     CatalogProposal,
+    DisciplineEvent,
     EntryRevision,
     EntryStatus,
     EvaluationStatus,
@@ -53,7 +65,14 @@ from kpi_desktop.domain.model import (
     WorkLogEntry,
     utc_now,
 )
-from kpi_desktop.domain.sync import AGENCY, BundleLogEntry, EncryptionKey, TrustedKey
+from kpi_desktop.domain.sync import (
+    AGENCY,
+    BundleLogEntry,
+    EncryptionKey,
+    SealedKeyRecord,
+    TrustedKey,
+)
+from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.keys import KeyService
 from kpi_desktop.storage.backup import backup_database
@@ -61,7 +80,11 @@ from kpi_desktop.sync import keys as crypto
 from kpi_desktop.sync.bundle import Bundle, Limits, enc_key_id, read_bundle, write_bundle
 from kpi_desktop.sync.records import from_json, to_json
 from kpi_desktop.sync.signing import (
+    annual_bytes,
+    appeal_bytes,
+    appeal_decision_bytes,
     assignment_bytes,
+    discipline_bytes,
     evaluation_confirmation_bytes,
     evaluation_self_bytes,
     proposal_bytes,
@@ -73,6 +96,7 @@ __all__ = ["BUNDLE_SUFFIX", "ExportResult", "ImportResult", "SyncService", "writ
 
 BUNDLE_SUFFIX = ".kpib"
 _ORG_MANIFEST = "sync.org_manifest_sha256"
+_AGENCY_CHAIN = "sync.agency_key_chain"  # the agency PC's rotation links, oldest first
 _HUB_URL = "sync.hub_url"
 _BACKUP_PREFIX = "kpi-before-import-"
 _BACKUPS_KEPT = 5
@@ -95,6 +119,25 @@ _ORG_PARTS: tuple[tuple[str, type], ...] = (
     ("calendar", model.CalendarDay),
     ("encryption_keys", EncryptionKey),
 )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _ProposalDecision:
+    """The agency's decision on an official's proposal, as the organisation file carries it
+    back to the official's PC (signed by the agency with the whole file)."""
+
+    id: str
+    person_id: str
+    status: ProposalStatus
+    accepted_item_code: str | None
+    decision_note: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+
+
+# Organisation payload applied by natural key after ``_ORG_PARTS`` (the agency's own records;
+# only present when there are some, so older readers see the same files as before).
+_ORG_RESULTS = "org_indicators", "org_evaluations", "proposal_decisions"
 
 
 @dataclass(frozen=True)
@@ -174,7 +217,23 @@ class _EvaluationPart:
         return e.evaluator_signature, e.evaluator_key_fingerprint
 
 
-_Item = EntryRevision | ReviewStatement | _EvaluationPart | Assignment | CatalogProposal
+@dataclass(frozen=True)
+class _AppealPart:
+    """One signed part of an appeal (Điều 22): as filed (or withdrawn) by the official
+    ("filing"), or the decision on it ("decision") with the filing it answers."""
+
+    part: str
+    appeal: Appeal
+
+    @property
+    def signed_bytes(self) -> bytes:
+        if self.part == "filing":
+            return appeal_bytes(self.appeal)
+        return appeal_decision_bytes(self.appeal)
+
+
+_Item = (EntryRevision | ReviewStatement | _EvaluationPart | Assignment | CatalogProposal
+         | _AppealPart | DisciplineEvent | AnnualClassification)
 
 
 def _item_key(record: _Item) -> str:
@@ -185,6 +244,13 @@ def _item_key(record: _Item) -> str:
         return f"rev:{record.entry_id}:{record.revision}"
     if isinstance(record, CatalogProposal):
         return f"prop:{record.id}"
+    if isinstance(record, _AppealPart):
+        digest = hashlib.sha256(record.signed_bytes).hexdigest()[:16]
+        return f"appeal-{record.part}:{record.appeal.id}:{digest}"
+    if isinstance(record, DisciplineEvent):
+        return f"disc:{record.id}"
+    if isinstance(record, AnnualClassification):
+        return f"annual:{record.id}"
     if isinstance(record, _EvaluationPart):
         digest = hashlib.sha256(record.signed_bytes).hexdigest()[:16]
         e = record.evaluation
@@ -273,16 +339,21 @@ class SyncService:
         with self._db.unit_of_work(read_only=True) as uow:
             return uow.sync.sealed_key(AGENCY) is not None
 
-    def create_agency_key(self, passphrase: str, *, cost: int | None = None) -> str:
-        """Make the agency key on the administrator's PC and pin it; returns its fingerprint."""
-        info = self.keys.create(AGENCY, passphrase, cost=cost)
+    def create_agency_key(self, passphrase: str, *, cost: int | None = None,
+                          replace: bool = False) -> str:
+        """Make the agency key on the administrator's PC and pin it; returns its fingerprint.
+
+        ``replace`` is the lost-key path (the old key cannot sign a rotation any more): the
+        PCs then need the next organisation file imported with the new fingerprint checked
+        by phone (:meth:`repin_agency_key`). With the old key at hand, use
+        :meth:`rotate_agency_key` instead.
+        """
+        info = self.keys.create(AGENCY, passphrase, cost=cost, replace=replace)
         key = self.keys.require(AGENCY)
         with self._db.unit_of_work() as uow:
-            if uow.sync.trusted_key(key.fingerprint) is None:
-                uow.sync.add_trusted_key(TrustedKey(
-                    fingerprint=key.fingerprint, owner_id=AGENCY, role="agency",
-                    public_key=key.public_key, x25519_public=key.x25519_public,
-                    pinned_at=utc_now()))
+            self._pin_agency(uow, key.fingerprint, key.public_key, key.x25519_public,
+                             utc_now())
+            uow.settings.delete(_AGENCY_CHAIN)  # a new trust root: no chain leads to it
         return info.fingerprint
 
     def agency_fingerprint(self) -> str | None:
@@ -290,6 +361,110 @@ class SyncService:
         with self._db.unit_of_work(read_only=True) as uow:
             pinned = [k for k in uow.sync.trusted_keys("agency") if k.revoked_at is None]
         return pinned[-1].fingerprint if pinned else None
+
+    def rotate_agency_key(self, new_passphrase: str, *, cost: int | None = None) -> str:
+        """Replace the agency key (the old one must be unlocked); returns the new fingerprint.
+
+        The old key signs a rotation link naming the new key, and the new key signs it too
+        (cross-signed). Every organisation file from now on is signed by the new key and
+        carries all links, so a PC that pinned any earlier agency key — even one that
+        skipped versions — follows the chain to the new key, pins it and from then on
+        refuses files signed by the old one. The new X25519 key is published in the same
+        file; records encrypted to the old key and not yet acknowledged are simply sent
+        again by their senders (each export carries everything unacknowledged).
+
+        Raises:
+            RefusedValue: ``key_locked``/``key_missing`` without the unlocked agency key;
+                ``passphrase_too_short``; ``organisation_missing``.
+        """
+        old = self.keys.require(AGENCY)
+        new = crypto.generate_key()
+        sealed = crypto.seal(new, AGENCY, new_passphrase, cost=cost or self.keys.cost)
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            org = self._organisation(uow)
+            body = canonical_json({
+                "kind": "agency_key_rotation", "organisation": org.id,
+                "from": old.fingerprint, "to": new.fingerprint,
+                "public_key": base64.b64encode(new.public_key).decode(),
+                "x25519_public": base64.b64encode(new.x25519_public).decode(), "at": now})
+            link = {"body": body,
+                    "old_sig": base64.b64encode(old.sign(body.encode("utf-8"))).decode(),
+                    "new_sig": base64.b64encode(new.sign(body.encode("utf-8"))).decode()}
+            chain = [*self._agency_chain(uow), link]
+            uow.settings.set(_AGENCY_CHAIN, json.dumps(chain, ensure_ascii=False))
+            record = uow.sync.sealed_key(AGENCY)
+            uow.sync.put_sealed_key(SealedKeyRecord(
+                owner_id=AGENCY, fingerprint=sealed.fingerprint, public_key=sealed.public_key,
+                x25519_public=sealed.x25519_public, blob=sealed.blob,
+                created_at=record.created_at if record else now, updated_at=now))
+            uow.sync.upsert([EncryptionKey(owner_id=AGENCY, signing_fingerprint=new.fingerprint,
+                                           x25519_public=new.x25519_public)])
+            self._pin_agency(uow, new.fingerprint, new.public_key, new.x25519_public, now)
+            uow.audit.append(AuditEvent(at=now, action="key.agency_rotate", object_type="key",
+                                        object_id=new.fingerprint, actor_id=None,
+                                        detail={"previous": old.fingerprint}))
+        self.keys.unlock(AGENCY, new_passphrase)
+        return new.fingerprint
+
+    def repin_agency_key(self, path: Path, fingerprint: str) -> ImportResult:
+        """The lost-agency-key path: import an organisation file signed by a NEW agency key
+        whose fingerprint the person was given by phone (``fingerprint``, spaces allowed);
+        the PC then trusts that key instead of the one it had.
+
+        Raises:
+            RefusedValue: ``agency_key_mismatch`` when the file is signed by another key;
+                the ``bundle_*`` refusals of an ordinary import. Nothing changes then.
+        """
+        expected = fingerprint.replace(" ", "").lower()
+        data = path.read_bytes()
+
+        def signer(fp: str, header: dict[str, Any]) -> bytes:
+            if fp != expected or header.get("kind") != "organisation":
+                raise RefusedValue("agency_key_mismatch", key=crypto.readable_fingerprint(fp),
+                                   expected=crypto.readable_fingerprint(expected))
+            return self._header_agency_key(header, fp)
+
+        with self._db.unit_of_work(read_only=True) as uow:
+            bundle = read_bundle(data, signer_key=signer, decrypt=False, limits=self._limits)
+            self._check_addressed(uow, bundle)
+        self._same_organisation(bundle)  # an older version or a conflict: nothing changes
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            agency = bundle.header["agency"]
+            self._pin_agency(uow, expected, self._header_agency_key(bundle.header, expected),
+                             base64.b64decode(agency.get("x25519_public") or ""), now)
+            uow.audit.append(AuditEvent(at=now, action="sync.agency_repin", object_type="key",
+                                        object_id=expected, actor_id=None, detail={}))
+        return self.import_bytes(data, source=str(path))
+
+    @staticmethod
+    def _agency_chain(uow: Any) -> list[dict[str, str]]:
+        text = uow.settings.get(_AGENCY_CHAIN)
+        return json.loads(text) if text else []
+
+    @staticmethod
+    def _pin_agency(uow: Any, fp: str, public_key: bytes, x25519_public: bytes,
+                    now: dt.datetime) -> None:
+        """Trust ``fp`` as the agency key; every other agency key pinned here is retired."""
+        for old in uow.sync.trusted_keys("agency"):
+            if old.fingerprint != fp and old.revoked_at is None:
+                uow.sync.revoke_trusted_key(old.fingerprint, now)
+        if uow.sync.trusted_key(fp) is None:
+            uow.sync.add_trusted_key(TrustedKey(
+                fingerprint=fp, owner_id=AGENCY, role="agency", public_key=public_key,
+                x25519_public=x25519_public, pinned_at=now))
+
+    @staticmethod
+    def _header_agency_key(header: dict[str, Any], fp: str) -> bytes:
+        """The agency key a header names, checked against the fingerprint that signed it."""
+        try:
+            agency = base64.b64decode(header["agency"]["public_key"], validate=True)
+        except (KeyError, TypeError, ValueError):
+            raise RefusedValue("bundle_malformed", file="header.json", detail="agency") from None
+        if crypto.fingerprint(agency) != fp:
+            raise RefusedValue("bundle_signature_invalid")
+        return agency
 
     def publish_organisation(self, out_dir: Path) -> ExportResult:
         """Sign the organisation as it is now with the agency key, as the next version.
@@ -306,6 +481,7 @@ class SyncService:
                 raise RefusedValue("organisation_missing")
             org = organisations[0]
             version = org.org_version + 1
+            chain = self._agency_chain(uow)
             org = dataclasses.replace(org, org_version=version, updated_at=now)
             uow.org.update_organisation(org)
             records = self._organisation_records(uow, org)
@@ -315,7 +491,8 @@ class SyncService:
                 extra={"organisation": {"id": org.id, "version": version},
                        "agency": {"public_key": base64.b64encode(key.public_key).decode(),
                                   "x25519_public":
-                                      base64.b64encode(key.x25519_public).decode()}})
+                                      base64.b64encode(key.x25519_public).decode(),
+                                  **({"chain": chain} if chain else {})}})
             bundle = self._verify_own(data, key)
             uow.settings.set(_ORG_MANIFEST, str(bundle.header["manifest_sha256"]))
             name = f"KPI_organisation_{org.code or org.id}_v{version:04d}{BUNDLE_SUFFIX}"
@@ -352,8 +529,18 @@ class SyncService:
             "policies": uow.policies.list_versions(),
             "calendar": uow.calendar.between(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
             "encryption_keys": uow.sync.encryption_keys(),
+            # Organisation results (Điều 8) and decisions on proposals (Điều 13.3).
+            "org_indicators": uow.org_results.list_indicators(),
+            "org_evaluations": uow.sync.org_evaluations(),
+            "proposal_decisions": [
+                _ProposalDecision(id=p.id, person_id=p.person_id, status=p.status,
+                                  accepted_item_code=p.accepted_item_code,
+                                  decision_note=p.decision_note, decided_by=p.decided_by,
+                                  decided_at=p.decided_at)
+                for p in uow.proposals.list() if p.status is not ProposalStatus.PROPOSED],
         }
-        return {name: [to_json(o) for o in objects] for name, objects in parts.items()}
+        return {name: [to_json(o) for o in objects] for name, objects in parts.items()
+                if objects or name not in _ORG_RESULTS}
 
     def _verify_own(self, data: bytes, key: crypto.KeyPair) -> Bundle:
         """Read back what was just written (a bad write never leaves as a good bundle)."""
@@ -384,6 +571,8 @@ class SyncService:
                 own_self, own_confirmations, forwarded_self = [], [], []
                 own_assignments: list[Assignment] = []
                 own_proposals: list[CatalogProposal] = []
+                own_appeals: list[_AppealPart] = []
+                own_decided: list[_Item] = []
             else:
                 person = uow.org.get_person(owner_id)
                 if person.key_fingerprint != key.fingerprint:
@@ -397,6 +586,12 @@ class SyncService:
                 own_self, own_confirmations = self._sign_evaluations(uow, owner_id, key)
                 own_assignments = self._sign_assignments(uow, owner_id, evaluatees, key)
                 own_proposals = self._sign_proposals(uow, owner_id, key)
+                own_appeals = self._sign_appeals(uow, owner_id, key)
+                # Decisions about someone (appeal decisions, discipline events, annual
+                # classifications): to that person and to the agency.
+                own_decided = [*self._sign_appeal_decisions(uow, owner_id, key),
+                               *self._sign_discipline(uow, owner_id, key),
+                               *self._sign_annual(uow, owner_id, key)]
                 forwarded_self = [
                     _EvaluationPart("self", e)
                     for e in uow.evaluations.list_monthly(person_ids=evaluatees)
@@ -406,7 +601,10 @@ class SyncService:
             forwarded = [r for r in forwarded if r.signature is not None]
             plan: dict[str, list[_Item]] = {}
             for evaluator in evaluators:
-                plan.setdefault(evaluator, []).extend([*own_revisions, *own_self])
+                plan.setdefault(evaluator, []).extend([*own_revisions, *own_self,
+                                                       *own_appeals])
+            for decided in own_decided:
+                plan.setdefault(_subject_of(decided), []).append(decided)
             for evaluatee in evaluatees:
                 # The person's own signed records go back to them too (once: their receipt
                 # stops it), so a re-enrolled person on a new PC gets their history back.
@@ -424,7 +622,8 @@ class SyncService:
                 plan.setdefault(AGENCY, []).extend([*own_assignments, *own_revisions,
                                                     *forwarded, *own_statements, *own_self,
                                                     *forwarded_self, *own_confirmations,
-                                                    *own_proposals])
+                                                    *own_proposals, *own_appeals,
+                                                    *own_decided])
             for sender in uow.sync.senders_awaiting_receipt():
                 if sender != owner_id:
                     plan.setdefault(sender, [])
@@ -462,14 +661,25 @@ class SyncService:
                        if isinstance(v, _EvaluationPart)]
         assignments = [to_json(v) for v in todo.values() if isinstance(v, Assignment)]
         proposals = [to_json(v) for v in todo.values() if isinstance(v, CatalogProposal)]
-        reviewing = statements or any(e["part"] == "confirmation" for e in evaluations)
-        kind = ("review" if reviewing else "work" if revisions or evaluations or proposals
+        appeals = [to_json(v.appeal) for v in todo.values()
+                   if isinstance(v, _AppealPart) and v.part == "filing"]
+        decisions = [to_json(v.appeal) for v in todo.values()
+                     if isinstance(v, _AppealPart) and v.part == "decision"]
+        discipline = [to_json(v) for v in todo.values() if isinstance(v, DisciplineEvent)]
+        annual = [to_json(v) for v in todo.values() if isinstance(v, AnnualClassification)]
+        reviewing = (statements or any(e["part"] == "confirmation" for e in evaluations)
+                     or decisions or discipline or annual)
+        kind = ("review" if reviewing
+                else "work" if revisions or evaluations or proposals or appeals
                 else "plan" if assignments else "receipt")
         records = {"assignments": assignments, "revisions": revisions,
                    "statements": statements, "evaluations": evaluations,
                    "acks": [{"item_key": k} for k in acks]}
-        if proposals:  # only when there are some: older readers see the same files as before
-            records["proposals"] = proposals
+        # The files below only when there are some: older readers see the same files as before.
+        extra_parts = {"proposals": proposals, "appeals": appeals,
+                       "appeal_decisions": decisions, "discipline_events": discipline,
+                       "annual_classifications": annual}
+        records.update({name: rows for name, rows in extra_parts.items() if rows})
         enc = uow.sync.encryption_key(recipient)
         seq = uow.sync.next_sent(owner_id, recipient)
         data = write_bundle(kind=kind, sender_id=owner_id, recipient_id=recipient, seq=seq,
@@ -484,8 +694,7 @@ class SyncService:
             counts["evaluations"] = len(evaluations)
         if assignments:
             counts["assignments"] = len(assignments)
-        if proposals:
-            counts["proposals"] = len(proposals)
+        counts.update({name: len(rows) for name, rows in extra_parts.items() if rows})
         if files:
             counts["files"] = len(files)
         uow.sync.log_bundle(BundleLogEntry(
@@ -564,6 +773,76 @@ class SyncService:
                                                key_fingerprint=key.fingerprint)
                 uow.proposals.set_signature(proposal.id, proposal.signature, key.fingerprint)
             signed.append(proposal)
+        return signed
+
+    @staticmethod
+    def _sign_appeals(uow: Any, owner_id: str, key: crypto.KeyPair) -> list[_AppealPart]:
+        """The owner's appeals as filed (or withdrawn), signed now where not signed yet or
+        no longer matching."""
+        signed = []
+        for appeal in uow.appeals.list_for_person(owner_id):
+            part = _AppealPart("filing", appeal)
+            if not _signed_by(key, appeal.signature, appeal.key_fingerprint,
+                              part.signed_bytes):
+                appeal = dataclasses.replace(appeal, signature=key.sign(part.signed_bytes),
+                                             key_fingerprint=key.fingerprint)
+                uow.sync.set_appeal_signatures(appeal.id, signature=appeal.signature,
+                                               key_fingerprint=key.fingerprint)
+                part = _AppealPart("filing", appeal)
+            signed.append(part)
+        return signed
+
+    @staticmethod
+    def _sign_appeal_decisions(uow: Any, owner_id: str, key: crypto.KeyPair
+                               ) -> list[_AppealPart]:
+        """The owner's decisions on appeals whose filing arrived signed, signed now."""
+        signed = []
+        for appeal in uow.sync.appeals_decided_by(owner_id):
+            if (appeal.status is not AppealStatus.DECIDED or appeal.signature is None
+                    or appeal.decided_at is None or appeal.outcome is None):
+                continue
+            part = _AppealPart("decision", appeal)
+            if not _signed_by(key, appeal.decision_signature,
+                              appeal.decision_key_fingerprint, part.signed_bytes):
+                appeal = dataclasses.replace(
+                    appeal, decision_signature=key.sign(part.signed_bytes),
+                    decision_key_fingerprint=key.fingerprint)
+                uow.sync.set_appeal_signatures(
+                    appeal.id, decision_signature=appeal.decision_signature,
+                    decision_key_fingerprint=key.fingerprint)
+                part = _AppealPart("decision", appeal)
+            signed.append(part)
+        return signed
+
+    @staticmethod
+    def _sign_discipline(uow: Any, owner_id: str, key: crypto.KeyPair
+                         ) -> list[DisciplineEvent]:
+        """Discipline events the owner recorded, signed now where needed."""
+        signed = []
+        for event in uow.sync.discipline_recorded_by(owner_id):
+            data = discipline_bytes(event)
+            if not _signed_by(key, event.signature, event.key_fingerprint, data):
+                event = dataclasses.replace(event, signature=key.sign(data),
+                                            key_fingerprint=key.fingerprint)
+                uow.sync.set_discipline_signature(event.id, event.signature, key.fingerprint)
+            signed.append(event)
+        return signed
+
+    @staticmethod
+    def _sign_annual(uow: Any, owner_id: str, key: crypto.KeyPair
+                     ) -> list[AnnualClassification]:
+        """Annual classifications the owner decided, signed now where needed (replaced ones
+        before the decisions that replace them)."""
+        signed = []
+        for classification in uow.sync.annual_decided_by(owner_id):
+            data = annual_bytes(classification)
+            if not _signed_by(key, classification.signature, classification.key_fingerprint,
+                              data):
+                classification = dataclasses.replace(
+                    classification, signature=key.sign(data), key_fingerprint=key.fingerprint)
+                uow.sync.set_annual_signature(classification.id, classification.signature,
+                                              key.fingerprint)
+            signed.append(classification)
         return signed
 
     @staticmethod
@@ -737,25 +1016,25 @@ class SyncService:
         pinned = {k.fingerprint: k for k in uow.sync.trusted_keys("agency")}
         if fp in pinned:
             if pinned[fp].revoked_at is not None:
-                raise RefusedValue("bundle_signer_revoked", key=crypto.readable_fingerprint(fp))
+                self._refuse_retired(uow, pinned, fp, header)
             if kind not in ("organisation", "receipt"):
                 raise RefusedValue("bundle_signer_not_allowed", kind=str(kind))
             return pinned[fp].public_key
         person_key = uow.org.find_key(fp)
         if kind == "organisation":
-            if person_key is not None or pinned:
+            if person_key is not None:
                 raise RefusedValue("bundle_signer_not_allowed", kind="organisation")
+            if pinned:
+                # A rotated agency key: follow the chain from the key pinned here.
+                path = self._follow_chain(uow, pinned, header)
+                if not path or path[-1][0] != fp:
+                    raise RefusedValue("bundle_signer_unknown",
+                                       key=crypto.readable_fingerprint(fp))
+                return path[-1][1]
             if uow.org.list_organisations():
                 raise RefusedValue("bundle_signer_unknown", key=crypto.readable_fingerprint(fp))
             # First set-up of this PC: trust the agency key the bundle names (shown to people).
-            try:
-                agency = base64.b64decode(header["agency"]["public_key"], validate=True)
-            except (KeyError, TypeError, ValueError):
-                raise RefusedValue("bundle_malformed", file="header.json",
-                                   detail="agency") from None
-            if crypto.fingerprint(agency) != fp:
-                raise RefusedValue("bundle_signature_invalid")
-            return agency
+            return self._header_agency_key(header, fp)
         if person_key is None:
             raise RefusedValue("bundle_signer_unknown", key=crypto.readable_fingerprint(fp))
         if person_key.revoked_at is not None:
@@ -764,6 +1043,61 @@ class SyncService:
         if not isinstance(sender, dict) or sender.get("id") != person_key.person_id:
             raise RefusedValue("bundle_signer_not_allowed", kind=str(kind))
         return person_key.public_key
+
+    @staticmethod
+    def _refuse_retired(uow: Any, pinned: dict[str, TrustedKey], fp: str,
+                        header: dict[str, Any]) -> None:
+        """A file signed by an agency key this PC no longer trusts: refused, except an
+        organisation file no newer than the one in use (an old copy on a stick, which the
+        version rules then treat as already imported or older)."""
+        current = [k for k in pinned.values() if k.revoked_at is None]
+        if not current:
+            raise RefusedValue("bundle_signer_revoked", key=crypto.readable_fingerprint(fp))
+        organisations = uow.org.list_organisations()
+        org = header.get("organisation")
+        version = org.get("version") if isinstance(org, dict) else None
+        if (header.get("kind") == "organisation" and organisations
+                and isinstance(version, int) and version <= organisations[0].org_version):
+            return
+        raise RefusedValue("bundle_agency_key_replaced", key=crypto.readable_fingerprint(fp),
+                           current=crypto.readable_fingerprint(current[-1].fingerprint))
+
+    @staticmethod
+    def _follow_chain(uow: Any, pinned: dict[str, TrustedKey], header: dict[str, Any]
+                      ) -> list[tuple[str, bytes]]:
+        """The agency keys the header's rotation links lead to from the agency key pinned
+        here, in order (each link signed by the key it replaces and by the new key)."""
+        agency = header.get("agency")
+        chain = agency.get("chain") if isinstance(agency, dict) else None
+        current = [k for k in pinned.values() if k.revoked_at is None]
+        organisations = uow.org.list_organisations()
+        if not isinstance(chain, list) or not current or not organisations:
+            return []
+        at_fp, at_key = current[-1].fingerprint, current[-1].public_key
+        path: list[tuple[str, bytes]] = []
+        for link in chain:
+            try:
+                body_text = link["body"]
+                body = json.loads(body_text)
+                old_sig = base64.b64decode(link["old_sig"], validate=True)
+                new_sig = base64.b64decode(link["new_sig"], validate=True)
+                new_key = base64.b64decode(body["public_key"], validate=True)
+                if body["kind"] != "agency_key_rotation":
+                    raise ValueError(body["kind"])
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise RefusedValue("bundle_malformed", file="header.json",
+                                   detail="agency.chain") from None
+            if body.get("from") != at_fp:
+                continue  # a link before the key pinned here
+            signed = str(body_text).encode("utf-8")
+            if (body.get("organisation") != organisations[0].id
+                    or body.get("to") != crypto.fingerprint(new_key)
+                    or not crypto.verify(at_key, old_sig, signed)
+                    or not crypto.verify(new_key, new_sig, signed)):
+                raise RefusedValue("bundle_signature_invalid")
+            at_fp, at_key = body["to"], new_key
+            path.append((at_fp, at_key))
+        return path
 
     def _decrypt_key(self, uow: Any, key_id: str) -> crypto.KeyPair | None:
         for record in uow.sync.sealed_keys():
@@ -825,16 +1159,71 @@ class SyncService:
             if person.id in before and before[person.id] != person.key_fingerprint:
                 # A new key means a new PC (or a reset one): send it everything again.
                 uow.sync.forget_acks(person.id)
+        counts.update(self._apply_org_results(uow, bundle))
         uow.sync.delete_missing(model.EvaluatorRelation, parsed["evaluator_relations"])
         uow.sync.delete_missing(model.JobPositionItem, parsed["job_position_items"])
         uow.settings.set(_ORG_MANIFEST, str(bundle.header["manifest_sha256"]))
         if uow.sync.trusted_key(bundle.signer) is None:
+            # First set-up, or a rotated agency key reached through the chain: pin it (the
+            # key pinned before is retired: files it signs from now on are refused, and so
+            # are files signed by the keys in between, which this PC never used).
+            pinned = {k.fingerprint: k for k in uow.sync.trusted_keys("agency")}
+            for fp, public_key in self._follow_chain(uow, pinned, bundle.header)[:-1]:
+                uow.sync.add_trusted_key(TrustedKey(
+                    fingerprint=fp, owner_id=AGENCY, role="agency", public_key=public_key,
+                    pinned_at=now, revoked_at=now))
             agency = bundle.header["agency"]
-            uow.sync.add_trusted_key(TrustedKey(
-                fingerprint=bundle.signer, owner_id=AGENCY, role="agency",
-                public_key=base64.b64decode(agency["public_key"]),
-                x25519_public=base64.b64decode(agency.get("x25519_public") or ""),
-                pinned_at=now))
+            self._pin_agency(uow, bundle.signer, base64.b64decode(agency["public_key"]),
+                             base64.b64decode(agency.get("x25519_public") or ""), now)
+            counts["agency_key"] = 1
+        return counts
+
+    @staticmethod
+    def _apply_org_results(uow: Any, bundle: Bundle) -> dict[str, int]:
+        """Organisation indicators and levels (by unit, period/year and code: the agency's
+        newest organisation file wins) and the agency's decisions on proposals (applied to
+        the proposals this PC holds, i.e. on their author's PC)."""
+        indicators = [from_json(model.OrgIndicator, r)
+                      for r in bundle.records.get("org_indicators", [])]
+        levels = [from_json(model.OrgEvaluation, r)
+                  for r in bundle.records.get("org_evaluations", [])]
+        decisions = [from_json(_ProposalDecision, r)
+                     for r in bundle.records.get("proposal_decisions", [])]
+        counts = {"org_indicators": 0, "org_evaluations": 0, "proposal_decisions": 0}
+        for indicator in indicators:
+            old = {(i.code, str(i.period)): i
+                   for i in uow.org_results.list_indicators(unit_id=indicator.unit_id,
+                                                            period=indicator.period)}
+            known = old.get((indicator.code, str(indicator.period)))
+            if known is None or dataclasses.replace(known, id=indicator.id) != indicator:
+                uow.org_results.upsert_indicator(indicator)
+                counts["org_indicators"] += 1
+        for level in levels:
+            known = uow.org_results.get_evaluation(level.unit_id, level.year)
+            if known is None or dataclasses.replace(known, id=level.id) != level:
+                uow.org_results.upsert_evaluation(level)
+                counts["org_evaluations"] += 1
+        for decision in decisions:
+            if decision.status is ProposalStatus.PROPOSED or decision.decided_by is None \
+                    or decision.decided_at is None:
+                raise RefusedValue("bundle_malformed", file="proposal_decisions",
+                                   detail=decision.id)
+            local = uow.proposals.find(decision.id)
+            if local is None:
+                continue  # someone else's proposal: it lives on its author's PC
+            if local.person_id != decision.person_id:
+                raise RefusedValue("bundle_record_conflict", record=f"prop:{decision.id}")
+            mine = (local.status, local.accepted_item_code, local.decision_note,
+                    local.decided_by, local.decided_at)
+            theirs = (decision.status, decision.accepted_item_code, decision.decision_note,
+                      decision.decided_by, decision.decided_at)
+            if mine != theirs:
+                uow.proposals.decide(decision.id, status=decision.status,
+                                     decided_by=decision.decided_by,
+                                     decided_at=decision.decided_at,
+                                     accepted_item_code=decision.accepted_item_code,
+                                     note=decision.decision_note)
+                counts["proposal_decisions"] += 1
         return counts
 
     # -- work, review, receipt ---------------------------------------------------------------
@@ -881,6 +1270,20 @@ class SyncService:
             status = self._apply_proposal(uow, proposal)
             counts[status] = counts.get(status, 0) + 1
             received.append(_item_key(proposal))
+        decided: list[tuple[str, Callable[[Any, Any], str], type]] = [
+            ("appeals", self._apply_appeal, Appeal),
+            ("appeal_decisions", self._apply_appeal_decision, Appeal),
+            ("discipline_events", self._apply_discipline, DisciplineEvent),
+            ("annual_classifications", self._apply_annual, AnnualClassification)]
+        for name, apply, cls in decided:
+            for row in bundle.records.get(name, []):
+                record = from_json(cls, row)
+                status = apply(uow, record)
+                counts[status] = counts.get(status, 0) + 1
+                if status != "held":
+                    part = ("filing" if name == "appeals" else "decision")
+                    received.append(_item_key(_AppealPart(part, record) if cls is Appeal
+                                              else record))
         for row in bundle.records.get("acks", []):
             if not isinstance(row.get("item_key"), str):
                 raise RefusedValue("bundle_malformed", file="acks", detail="item_key")
@@ -1008,6 +1411,134 @@ class SyncService:
             accepted_item_code=None, decision_note=""))
         return "proposals"
 
+    def _competent(self, uow: Any, person_id: str, days: Iterable[dt.date]) -> set[str]:
+        """Who may decide about ``person_id`` (appeals, discipline, classification): their
+        evaluators on any of ``days`` or today, and those evaluators' own evaluators (the
+        level above, for an appeal against the evaluator's own decision)."""
+        first = {r.evaluator_id for day in (*days, self._today())
+                 for r in uow.org.evaluators_of(person_id, day)}
+        above = {r.evaluator_id for evaluator in first
+                 for r in uow.org.evaluators_of(evaluator, self._today())}
+        return (first | above) - {person_id}
+
+    def _apply_appeal(self, uow: Any, appeal: Appeal) -> str:
+        """An official's appeal as filed or withdrawn (Điều 22), signed by the official;
+        returns "appeals" or "duplicates". Decision fields are never taken from a filing."""
+        part = _AppealPart("filing", appeal)
+        what = _item_key(part)
+        public_key = self._author_key(uow, appeal.key_fingerprint, appeal.person_id, what)
+        if appeal.signature is None or not crypto.verify(public_key, appeal.signature,
+                                                         part.signed_bytes):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        withdrawn = appeal.status is AppealStatus.WITHDRAWN
+        local = uow.sync.find_appeal(appeal.id)
+        if local is None:
+            uow.sync.put_appeal(dataclasses.replace(
+                appeal, status=AppealStatus.WITHDRAWN if withdrawn else AppealStatus.FILED,
+                received_on=appeal.received_on or self._today(), decision="", outcome=None,
+                decided_by=None, decided_at=None, decision_signature=None,
+                decision_key_fingerprint=None))
+            return "appeals"
+        if _filing(local) != _filing(appeal):
+            raise RefusedValue("bundle_record_conflict", record=what)
+        # Filed → withdrawn by its author; a decision already made stays.
+        if withdrawn and local.status is AppealStatus.FILED:
+            uow.sync.put_appeal(dataclasses.replace(
+                local, status=AppealStatus.WITHDRAWN, signature=appeal.signature,
+                key_fingerprint=appeal.key_fingerprint))
+            return "appeals"
+        return "duplicates"
+
+    def _apply_appeal_decision(self, uow: Any, appeal: Appeal) -> str:
+        """The decision on an appeal, signed by who decided it (an evaluator of the person or
+        the level above; never the person), carried with the signed filing it answers;
+        returns "appeal_decisions" or "duplicates"."""
+        part = _AppealPart("decision", appeal)
+        what = _item_key(part)
+        filing = _AppealPart("filing", dataclasses.replace(appeal, status=AppealStatus.FILED))
+        public_key = self._author_key(uow, appeal.key_fingerprint, appeal.person_id, what)
+        if appeal.signature is None or not crypto.verify(public_key, appeal.signature,
+                                                         filing.signed_bytes):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        if (appeal.status is not AppealStatus.DECIDED or appeal.decided_by is None
+                or appeal.decided_at is None or appeal.outcome is None):
+            raise RefusedValue("bundle_malformed", file="appeal_decisions", detail=appeal.id)
+        decider = self._author_key(uow, appeal.decision_key_fingerprint, appeal.decided_by,
+                                   what)
+        if appeal.decision_signature is None or not crypto.verify(
+                decider, appeal.decision_signature, part.signed_bytes):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        if appeal.decided_by not in self._competent(uow, appeal.person_id,
+                                                    [appeal.period.end]):
+            raise RefusedValue("bundle_signer_not_allowed", kind="appeal_decision",
+                               person=appeal.decided_by)
+        local = uow.sync.find_appeal(appeal.id)
+        if local is not None:
+            if _filing(local) != _filing(appeal):
+                raise RefusedValue("bundle_record_conflict", record=what)
+            if local.decision_signature == appeal.decision_signature:
+                return "duplicates"
+            if local.status is AppealStatus.DECIDED and local.decision_signature is not None \
+                    and _newer(_AppealPart("decision", local), part):
+                return "duplicates"  # the decider's later decision is already here
+        uow.sync.put_appeal(dataclasses.replace(
+            appeal, received_on=(local.received_on if local is not None else None)
+            or appeal.received_on or self._today()))
+        return "appeal_decisions"
+
+    def _apply_discipline(self, uow: Any, event: DisciplineEvent) -> str:
+        """A discipline event (Điều 20.4), signed by who recorded it: an evaluator of the
+        person (or the level above), never the person; returns "discipline_events",
+        "duplicates" or "held" (the related event has not arrived)."""
+        what = _item_key(event)
+        if event.recorded_by is None:
+            raise RefusedValue("bundle_malformed", file="discipline_events",
+                               detail="recorded_by")
+        public_key = self._author_key(uow, event.key_fingerprint, event.recorded_by, what)
+        if event.signature is None or not crypto.verify(public_key, event.signature,
+                                                        discipline_bytes(event)):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        if event.recorded_by not in self._competent(uow, event.person_id, [event.decided_on]):
+            raise RefusedValue("bundle_signer_not_allowed", kind="discipline_event",
+                               person=event.recorded_by)
+        local = uow.sync.find_discipline(event.id)
+        if local is not None:
+            if discipline_bytes(local) != discipline_bytes(event):
+                raise RefusedValue("bundle_record_conflict", record=what)
+            return "duplicates"
+        if event.related_event_id and uow.sync.find_discipline(event.related_event_id) is None:
+            return "held"
+        uow.discipline.add(event)
+        return "discipline_events"
+
+    def _apply_annual(self, uow: Any, classification: AnnualClassification) -> str:
+        """A decided annual classification (Form 02), signed by who decided it (an evaluator
+        of the person or the level above); a replacement decision waits ("held") for the one
+        it replaces. Returns "annual_classifications", "duplicates" or "held"."""
+        what = _item_key(classification)
+        if classification.decided_by is None or classification.decided_at is None:
+            raise RefusedValue("bundle_malformed", file="annual_classifications",
+                               detail="decided_by")
+        public_key = self._author_key(uow, classification.key_fingerprint,
+                                      classification.decided_by, what)
+        if classification.signature is None or not crypto.verify(
+                public_key, classification.signature, annual_bytes(classification)):
+            raise RefusedValue("bundle_record_signature_invalid", record=what)
+        if classification.decided_by not in self._competent(
+                uow, classification.person_id, [dt.date(classification.year, 12, 31)]):
+            raise RefusedValue("bundle_signer_not_allowed", kind="annual_classification",
+                               person=classification.decided_by)
+        local = uow.sync.find_annual(classification.id)
+        if local is not None:
+            if annual_bytes(local) != annual_bytes(classification):
+                raise RefusedValue("bundle_record_conflict", record=what)
+            return "duplicates"
+        if classification.supersedes_id and uow.sync.find_annual(
+                classification.supersedes_id) is None:
+            return "held"
+        uow.evaluations.add_annual(classification)
+        return "annual_classifications"
+
     def _apply_evaluation(self, uow: Any, item: _EvaluationPart) -> str:
         """Merge one signed part of a monthly evaluation; returns "applied" or "duplicates"."""
         incoming = item.evaluation
@@ -1118,6 +1649,8 @@ class SyncService:
             items = [_item_key(r) for r in uow.sync.revisions_by_authors([owner_id])]
             items += [_item_key(s) for s in uow.sync.statements_by_reviewers([owner_id])]
             items += [_item_key(p) for p in uow.proposals.list(person_id=owner_id)]
+            items += [_item_key(_AppealPart("filing", a))
+                      for a in uow.appeals.list_for_person(owner_id)]
         return sum(1 for k in items if k not in acked)
 
     @staticmethod
@@ -1149,3 +1682,33 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
         raise RefusedValue("bundle_malformed", file=what, detail="snapshot")
     return value
 
+
+def _signed_by(key: crypto.KeyPair, signature: bytes | None, fingerprint: str | None,
+               data: bytes) -> bool:
+    """Whether ``signature`` is ``key``'s valid signature of ``data``."""
+    return (signature is not None and fingerprint == key.fingerprint
+            and crypto.verify(key.public_key, signature, data))
+
+
+def _subject_of(item: _Item) -> str:
+    """The person a decision is about (its recipient besides the agency)."""
+    if isinstance(item, _AppealPart):
+        return item.appeal.person_id
+    if isinstance(item, DisciplineEvent | AnnualClassification):
+        return item.person_id
+    raise TypeError(type(item).__name__)
+
+
+def _filing(appeal: Appeal) -> tuple[Any, ...]:
+    """What the official filed (the part nobody else may change)."""
+    return (appeal.id, appeal.person_id, str(appeal.period), appeal.reason, appeal.filed_at)
+
+
+def _newer(first: _AppealPart, second: _AppealPart) -> bool:
+    """Whether ``first`` is the later of two decisions by order-independent rules: the later
+    decision time, then the larger hash of the signed bytes."""
+    def rank(part: _AppealPart) -> tuple[dt.datetime, str]:
+        assert part.appeal.decided_at is not None
+        return part.appeal.decided_at, hashlib.sha256(part.signed_bytes).hexdigest()
+
+    return rank(first) >= rank(second)

@@ -39,8 +39,10 @@ from kpi_desktop.storage.repositories import (
     WorkLogRepository,
 )
 from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+from kpi_desktop.storage.repositories.appeal_history import ReplacedEvaluationRepository
 from kpi_desktop.storage.repositories.catalog import item_row
 from kpi_desktop.storage.repositories.sync import SyncRepository
+from kpi_desktop.storage.repositories.transfers import TransferRepository
 
 __all__ = ["UnitOfWork", "unit_of_work"]
 
@@ -85,6 +87,7 @@ class UnitOfWork:
         discipline, appeals, org_results, calendar, policies, settings: the rest.
         sync: keys, trust, bundle log, sequence numbers, outbox and inbox (revision 0002).
         proposals: officials' proposals of new catalog items (revision 0003).
+        transfers: months received from another agency, memberships on a day (0006).
     """
 
     def __init__(self, session: Session) -> None:
@@ -104,6 +107,8 @@ class UnitOfWork:
         self.settings = SettingsRepository(session)
         self.sync = SyncRepository(session)
         self.proposals = ProposalRepository(session)
+        self.transfers = TransferRepository(session)  # revision 0006
+        self.replaced_evaluations = ReplacedEvaluationRepository(session)  # revision 0005
 
     def bulk_insert(self, objects: Iterable[object]) -> int:
         """Insert many domain objects of any stored type with Core executemany.

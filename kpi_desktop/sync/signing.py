@@ -12,17 +12,27 @@ signatures themselves are never part of the signed bytes.
 * a monthly evaluation: the self-assessment part (person) and the confirmation part
   (evaluator) are signed separately;
 * an assignment: all its fields (status included), by its assigner;
-* a catalog proposal: what the official proposes (not the agency's decision), by its author.
+* a catalog proposal: what the official proposes (not the agency's decision), by its author;
+* an appeal (Điều 22): what the official files (and whether they withdrew it), by the official;
+  the decision on it separately, by the person who decides, bound to the filed text;
+* a discipline event and an annual classification (Form 02): every field but the signature,
+  by the person who recorded or decided it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+from fractions import Fraction
 from typing import Any
 
 from kpi_desktop.domain.model import (
+    AnnualClassification,
+    Appeal,
+    AppealStatus,
     Assignment,
     CatalogProposal,
+    DisciplineEvent,
     EntryRevision,
     MonthlyEvaluation,
     ReviewStatement,
@@ -31,7 +41,11 @@ from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.sync.keys import KeyPair, verify
 
 __all__ = [
+    "annual_bytes",
+    "appeal_bytes",
+    "appeal_decision_bytes",
     "assignment_bytes",
+    "discipline_bytes",
     "evaluation_confirmation_bytes",
     "evaluation_self_bytes",
     "proposal_bytes",
@@ -103,6 +117,48 @@ def proposal_bytes(proposal: CatalogProposal) -> bytes:
         "output_vi": proposal.output_vi, "group": proposal.group.value,
         "points": str(proposal.points), "reason": proposal.reason,
     })
+
+
+def _appeal_filing(appeal: Appeal) -> dict[str, Any]:
+    return {"id": appeal.id, "person_id": appeal.person_id, "period": str(appeal.period),
+            "reason": appeal.reason, "filed_at": appeal.filed_at}
+
+
+def appeal_bytes(appeal: Appeal) -> bytes:
+    """The signed bytes of an appeal as its author filed it (and whether they withdrew it);
+    the decision fields are not part of them."""
+    return _bytes("appeal", {**_appeal_filing(appeal),
+                             "withdrawn": appeal.status is AppealStatus.WITHDRAWN})
+
+
+def appeal_decision_bytes(appeal: Appeal) -> bytes:
+    """The signed bytes of the decision on an appeal, bound to the text that was filed."""
+    filed = hashlib.sha256(_bytes("appeal_filing", _appeal_filing(appeal))).hexdigest()
+    return _bytes("appeal_decision", {
+        "id": appeal.id, "person_id": appeal.person_id, "period": str(appeal.period),
+        "filing_sha256": filed, "decision": appeal.decision,
+        "outcome": None if appeal.outcome is None else appeal.outcome.value,
+        "decided_by": appeal.decided_by, "decided_at": appeal.decided_at,
+    })
+
+
+def _all_fields(kind: str, record: Any) -> bytes:
+    body = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)
+            if f.name not in ("signature", "key_fingerprint")}
+    return _bytes(kind, {k: (str(v) if isinstance(v, Fraction) else v)
+                         for k, v in body.items()})
+
+
+def discipline_bytes(event: DisciplineEvent) -> bytes:
+    """The signed bytes of a discipline event (every field but the signature), by the
+    person who recorded it."""
+    return _all_fields("discipline_event", event)
+
+
+def annual_bytes(classification: AnnualClassification) -> bytes:
+    """The signed bytes of an annual classification (every field but the signature), by
+    the person who decided it."""
+    return _all_fields("annual_classification", classification)
 
 
 def sign(key: KeyPair, data: bytes) -> tuple[bytes, str]:

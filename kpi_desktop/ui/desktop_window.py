@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.settings import Settings
+from kpi_desktop.ui.agency.common import AGENCY_ID, agency_user
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import mark_data
 from kpi_desktop.ui.pages.registry import pages_for
@@ -80,6 +81,8 @@ class DesktopWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._page_chosen)
         self.statusBar()
         people = [row["id"] for row in self.services.organisation.people_overview()]
+        if services.sync.is_agency():
+            people.append(AGENCY_ID)  # the agency administrator signs in with the agency key
         wanted = person_id or self.settings.last_person_id or DEFAULT_PERSON
         self.set_person(wanted if wanted in people else people[0])
         self.retranslate_ui()
@@ -119,12 +122,17 @@ class DesktopWindow(QMainWindow):
 
     def set_person(self, person_id: str) -> None:
         """Show the desk of ``person_id`` (who has just signed in)."""
-        info = self.services.daily.person(person_id)
-        self.user = UserContext(person_id=info.id, full_name=info.full_name, role=info.role,
-                                unit_id=info.unit_id, is_evaluator=info.is_evaluator)
-        self._position = next((row["position_name"] for row in
-                               self.services.organisation.people_overview()
-                               if row["id"] == person_id), "")
+        if person_id == AGENCY_ID:
+            self.user, self._position = agency_user(self.services), ""
+        else:
+            info = self.services.daily.person(person_id)
+            self.user = UserContext(person_id=info.id, full_name=info.full_name,
+                                    role=info.role, unit_id=info.unit_id,
+                                    is_evaluator=info.is_evaluator)
+            self._position = next((row["position_name"] for row in
+                                   self.services.organisation.people_overview()
+                                   if row["id"] == person_id), "")
+        self.reports_action.setEnabled(person_id != AGENCY_ID)
         self._build_pages()
         self._retranslate_person()
         if self.settings.last_person_id != person_id:

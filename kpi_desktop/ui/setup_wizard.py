@@ -43,10 +43,10 @@ from kpi_desktop.ui.pages.common import mark_data
 __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard",
            "readable_fingerprint"]
 
-DEMO, AGENCY_FILE = "demo", "agency"
+DEMO, AGENCY_FILE, NEW_AGENCY = "demo", "agency", "new-agency"
 MIN_PASSPHRASE = 8
 DEMO_PERSON = "vp-cv1"
-PAGE_LANGUAGE, PAGE_SOURCE, PAGE_PERSON, PAGE_PASSPHRASE = range(4)
+PAGE_LANGUAGE, PAGE_SOURCE, PAGE_PERSON, PAGE_PASSPHRASE, PAGE_AGENCY = range(5)
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -114,6 +114,10 @@ class SourcePage(QWizardPage):
         self.group = QButtonGroup(self)
         self.group.addButton(self.demo)
         self.group.addButton(self.agency)
+        self.new_agency = QRadioButton()  # this PC becomes the agency's (agency key)
+        self.new_agency.setObjectName("new_agency")
+        self.new_agency_note = _wrapped()
+        self.group.addButton(self.new_agency)
         self.file = QLineEdit()
         mark_data(self.file)
         self.choose_button = QPushButton()
@@ -136,8 +140,12 @@ class SourcePage(QWizardPage):
         layout.addWidget(self.agency_note)
         layout.addWidget(self.file_row)
         layout.addWidget(self.result)
+        layout.addWidget(self.new_agency)
+        self.new_agency_note.setContentsMargins(24, 0, 0, 0)
+        layout.addWidget(self.new_agency_note)
         layout.addStretch(1)
         self.demo.toggled.connect(self._update)
+        self.new_agency.toggled.connect(self._update)
         self.file.textChanged.connect(self._update)
         self.choose_button.clicked.connect(self._choose)
         self.import_button.clicked.connect(self.import_file)
@@ -148,10 +156,12 @@ class SourcePage(QWizardPage):
         self._update()
 
     def source(self) -> str:
+        if self.new_agency.isChecked():
+            return NEW_AGENCY
         return DEMO if self.demo.isChecked() else AGENCY_FILE
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
-        return self.demo.isChecked() or self.imported
+        return self.demo.isChecked() or self.new_agency.isChecked() or self.imported
 
     def _update(self) -> None:
         agency = self.agency.isChecked()
@@ -196,6 +206,7 @@ class SourcePage(QWizardPage):
         self.agency_fp = self.services.sync.agency_fingerprint()
         self.agency.setChecked(True)
         self.demo.setEnabled(False)
+        self.new_agency.setEnabled(False)
         self.result.setStyleSheet("")
         self.retranslate_result()
 
@@ -228,6 +239,10 @@ class SourcePage(QWizardPage):
         self.agency_note.setText(self.tr(
             "The organisation file (KPI_organisation_….kpib) that your agency's IT staff gave "
             "you, for example on a USB stick."))
+        self.new_agency.setText(self.tr("Set up this PC for the agency (create the agency key)"))
+        self.new_agency_note.setText(self.tr(
+            "For the agency's administrator (personnel unit): build the organisation from the "
+            "catalog workbook and the staff list, and publish the organisation file."))
         self.file.setPlaceholderText(self.tr("Organisation file"))
         self.choose_button.setText(self.tr("&Choose…"))
         self.import_button.setText(self.tr("&Import"))
@@ -423,16 +438,32 @@ class SetupWizard(QWizard):
         self.source_page = SourcePage(services)
         self.person_page = PersonPage(services, self.source)
         self.passphrase_page = PassphrasePage(self)
+        from kpi_desktop.ui.agency.setup_page import AgencySetupPage
+
+        self.agency_page = AgencySetupPage(services, on_done=self._agency_done)
         self.setPage(PAGE_LANGUAGE, self.language_page)
         self.setPage(PAGE_SOURCE, self.source_page)
         self.setPage(PAGE_PERSON, self.person_page)
         self.setPage(PAGE_PASSPHRASE, self.passphrase_page)
+        self.setPage(PAGE_AGENCY, self.agency_page)
         self.setStartId(PAGE_LANGUAGE)
         self.retranslate_ui()
 
     def source(self) -> str:
-        """``DEMO`` or ``AGENCY_FILE``."""
+        """``DEMO``, ``AGENCY_FILE`` or ``NEW_AGENCY``."""
         return self.source_page.source()
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        current = self.currentId()
+        if current == PAGE_SOURCE and self.source() == NEW_AGENCY:
+            return PAGE_AGENCY
+        if current in (PAGE_PASSPHRASE, PAGE_AGENCY):
+            return -1
+        return super().nextId()
+
+    def _agency_done(self, person_id: str, notice: str) -> None:
+        """The agency's PC was set up (organisation and agency key) at Finish."""
+        self.person_id, self.notice = person_id, notice
 
     def person_name(self) -> str:
         return self.person_page.person_name()
@@ -477,5 +508,5 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
         for page in (self.language_page, self.source_page, self.person_page,
-                     self.passphrase_page):
+                     self.passphrase_page, self.agency_page):
             page.retranslate_ui()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime.settings import Settings
 from kpi_desktop.services.messages import describe
+from kpi_desktop.ui.agency.common import AGENCY_ID
 from kpi_desktop.ui.pages.common import mark_data
 
 __all__ = ["SignInDialog", "needs_setup", "people_with_keys"]
@@ -37,6 +38,8 @@ def people_with_keys(services: Any) -> list[dict[str, Any]]:
 
 def needs_setup(services: Any) -> bool:
     """Whether the first-run wizard is needed: no organisation, or nobody can sign in."""
+    if services.sync.is_agency() and not services.organisation.is_empty():
+        return False  # the agency administrator signs in with the agency key
     return services.organisation.is_empty() or not people_with_keys(services)
 
 
@@ -59,6 +62,8 @@ class SignInDialog(QDialog):
             details = row["position_name"]
             self.person.addItem(f"{row['full_name']} — {details}" if details
                                 else row["full_name"], row["id"])
+        if services.sync.is_agency():  # this PC holds the agency key
+            self.person.addItem("", AGENCY_ID)
         last = self.person.findData(self.settings.last_person_id)
         self.person.setCurrentIndex(max(last, 0))
         self.passphrase = QLineEdit()
@@ -125,3 +130,6 @@ class SignInDialog(QDialog):
         self.passphrase_label.setText(self.tr("&Passphrase:"))
         self.sign_in_button.setText(self.tr("&Sign in"))
         self.cancel_button.setText(self.tr("Cancel"))
+        agency = self.person.findData(AGENCY_ID)
+        if agency >= 0:
+            self.person.setItemText(agency, self.tr("Agency administrator (agency key)"))

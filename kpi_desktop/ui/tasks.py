@@ -85,9 +85,13 @@ class _Runnable(QRunnable):
             result = self._work(lambda done, total: self._relay.progress.emit(done, total),
                                 self._cancelled)
         except BaseException as error:  # noqa: BLE001 - reported to the GUI thread
-            self._relay.failed.emit(error)
+            failed, value = True, error
         else:
-            self._relay.finished.emit(result)
+            failed, value = False, result
+        try:
+            (self._relay.failed if failed else self._relay.finished).emit(value)
+        except RuntimeError:  # the page (and its relay) closed while the work ran: nobody waits
+            pass
 
 
 class TaskRunner(QObject):

@@ -121,7 +121,9 @@ def test_overdue_items_are_flagged_and_late_decisions_reported(leader):
     waiting = inbox.items[0]
     later = ReviewService(leader.db, today=waiting.submitted_at.date() + dt.timedelta(days=14))
     late_item = [i for i in later.inbox("hcc-gd").items if i.entry.id == waiting.entry.id][0]
-    assert late_item.overdue and late_item.waiting_days >= 10
+    # 14 calendar days hold 10 Monday–Friday days, but 9 working days once the public
+    # holidays count (24/11, Ngày Văn hóa Việt Nam, falls in the span): one calendar for all.
+    assert late_item.overdue and late_item.waiting_days >= 9
     later.confirm("hcc-gd", waiting.entry.id)
     late = later.late_reviews("hcc-gd")
     assert [r.entry_id for r in late] == [waiting.entry.id]

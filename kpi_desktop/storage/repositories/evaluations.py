@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from kpi_desktop.domain.errors import InvalidState, NotFound
 from kpi_desktop.domain.model import (
@@ -86,17 +87,28 @@ class EvaluationRepository(Repository):
     ) -> list[MonthlyTotal]:
         """Only the stored totals of ``year`` (four columns, not whole rows): what the
         year-end roll-up needs, by person then period."""
-        stmt = (select(_MONTH.c.person_id, _MONTH.c.period, _MONTH.c.total,
+        # The stored texts, parsed here: a year has a dozen distinct periods (parsed once
+        # each) and every total is parsed once (the column type would parse it twice).
+        stmt = (select(_MONTH.c.person_id, type_coerce(_MONTH.c.period, String).label("period"),
+                       type_coerce(_MONTH.c.total, String).label("total"),
                        _MONTH.c.insufficient)
                 .where(_MONTH.c.person_id.in_(list(person_ids)))
                 .where(in_year(_MONTH.c.period, year)))
         if statuses is not None:
             stmt = stmt.where(_MONTH.c.status.in_(list(statuses)))
-        found = [MonthlyTotal(person_id=row.person_id, period=row.period,
-                              total=None if row.total is None else Fraction(row.total),
-                              insufficient=bool(row.insufficient))
-                 for row in self._session.execute(stmt)]
-        return sorted(found, key=lambda t: (t.person_id, t.period.start, t.period.kind.months))
+        periods: dict[str, tuple[Period, tuple[Any, int]]] = {}
+        found = []
+        for row in self._session.execute(stmt):
+            if row.period not in periods:
+                period = Period.parse(row.period)
+                periods[row.period] = (period, (period.start, period.kind.months))
+            period, key = periods[row.period]
+            found.append((row.person_id, key, MonthlyTotal(
+                person_id=row.person_id, period=period,
+                total=None if row.total is None else Fraction(row.total),
+                insufficient=bool(row.insufficient))))
+        found.sort(key=lambda t: (t[0], t[1]))
+        return [t[2] for t in found]
 
     def evaluated_by(self, evaluator_id: str, *, year: int | None = None
                      ) -> list[MonthlyEvaluation]:

@@ -59,6 +59,11 @@ class DisciplineRepository(Repository):
         return self._get(DisciplineEvent, _DISC, _DISC.c.id == event_id, "discipline_event",
                          event_id)
 
+    def set_effective_year(self, event_id: str, year: int) -> None:
+        """Change the evaluation year an event counts for (a related decision arrived)."""
+        if self._update(_DISC, _DISC.c.id == event_id, {"effective_year": year}) == 0:
+            raise NotFound("not_found", kind="discipline_event", id=event_id)
+
     def list_for_person(self, person_id: str, *, year: int | None = None
                         ) -> list[DisciplineEvent]:
         """A person's events (of one effective year if given), by decision date."""

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
-from kpi_desktop.domain.model import ReviewStatement, ReviewTally, StatementKind
-from kpi_desktop.storage.orm import ReviewStatementRow
+from kpi_desktop.domain.model import EntryStatus, ReviewStatement, ReviewTally, StatementKind
+from kpi_desktop.storage.orm import EntryRevisionRow, ReviewStatementRow, WorkLogEntryRow
 from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
 
 _STMT = table_of(ReviewStatementRow)
+_ENTRY = table_of(WorkLogEntryRow)
+_REVISION = table_of(EntryRevisionRow)
+
+
+class VerdictTiming(NamedTuple):
+    """An entry's latest verdict and when the revision it judged was submitted (narrow)."""
+
+    entry_id: str
+    person_id: str
+    status: EntryStatus
+    reviewer_id: str | None  # None: no verdict yet
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
 _BATCH = 500
 
 
@@ -78,6 +92,38 @@ class ReviewRepository(Repository):
             if verdicts:
                 result[entry_id] = max(verdicts, key=_verdict_key)
         return result
+
+    def verdict_timings(self, person_ids: Iterable[str], start: dt.date, end: dt.date
+                        ) -> list[VerdictTiming]:
+        """Every entry of ``person_ids`` worked from ``start`` to ``end`` with its latest
+        confirm/return (as :meth:`latest_verdicts` picks it) and the submission time of the
+        revision it judged: one narrow query instead of whole entries, statements and
+        revisions (the unit summary's review delays)."""
+        kinds = [k for k in StatementKind if k.is_verdict]
+        stmt = (
+            select(_ENTRY.c.id, _ENTRY.c.person_id, _ENTRY.c.status, _STMT.c.reviewer_id,
+                   _STMT.c.revision, _STMT.c.created_at, _STMT.c.id.label("statement_id"),
+                   _REVISION.c.created_at.label("submitted_at"))
+            .select_from(_ENTRY)
+            .outerjoin(_STMT, and_(_STMT.c.entry_id == _ENTRY.c.id, _STMT.c.kind.in_(kinds)))
+            .outerjoin(_REVISION, and_(_REVISION.c.entry_id == _STMT.c.entry_id,
+                                       _REVISION.c.revision == _STMT.c.revision))
+            .where(_ENTRY.c.person_id.in_(list(person_ids)))
+            .where(_ENTRY.c.work_date.between(start, end))
+            .order_by(_ENTRY.c.person_id, _ENTRY.c.work_date, _ENTRY.c.created_at, _ENTRY.c.id))
+        found: dict[str, VerdictTiming] = {}
+        keys: dict[str, tuple[int, dt.datetime, str]] = {}
+        for row in self._session.execute(stmt):
+            if row.statement_id is None:
+                found.setdefault(row.id, VerdictTiming(row.id, row.person_id, row.status,
+                                                       None, None, None))
+                continue
+            key = (row.revision, row.created_at, row.statement_id)
+            if row.id not in keys or key > keys[row.id]:
+                keys[row.id] = key
+                found[row.id] = VerdictTiming(row.id, row.person_id, row.status,
+                                              row.reviewer_id, row.submitted_at, row.created_at)
+        return list(found.values())
 
     def tallies(self, entry_ids: Iterable[str]) -> dict[str, ReviewTally]:
         """The scoring inputs per entry: failed reviews, delays, exemption, latest verdict.

@@ -43,6 +43,9 @@ _REV = table_of(orm.EntryRevisionRow)
 _STMT = table_of(orm.ReviewStatementRow)
 _ENTRY = table_of(orm.WorkLogEntryRow)
 _ASSIGN = table_of(orm.AssignmentRow)
+_APPEAL = table_of(orm.AppealRow)
+_DISC = table_of(orm.DisciplineEventRow)
+_YEAR = table_of(orm.AnnualClassificationRow)
 _BATCH = 500
 
 # Domain type → (table, row builder) for :meth:`SyncRepository.upsert`.
@@ -255,6 +258,67 @@ class SyncRepository(Repository):
         stmt = (select(_STMT).where(_STMT.c.reviewer_id.in_(list(reviewer_ids)))
                 .order_by(_STMT.c.created_at, _STMT.c.id))
         return self._all(model.ReviewStatement, stmt)
+
+    def org_evaluations(self) -> list[model.OrgEvaluation]:
+        """Every organisation level recorded (all years), by year and unit."""
+        table = table_of(orm.OrgEvaluationRow)
+        return self._all(model.OrgEvaluation,
+                         select(table).order_by(table.c.year, table.c.unit_id))
+
+    # -- appeals, discipline events, annual classifications (records of issue 9) -------------
+
+    def appeals_decided_by(self, person_id: str) -> list[model.Appeal]:
+        """Appeals decided by ``person_id``, oldest first."""
+        stmt = (select(_APPEAL).where(_APPEAL.c.decided_by == person_id)
+                .order_by(_APPEAL.c.filed_at, _APPEAL.c.id))
+        return self._all(model.Appeal, stmt)
+
+    def find_appeal(self, appeal_id: str) -> model.Appeal | None:
+        """One appeal, or ``None``."""
+        return self._one(model.Appeal, _APPEAL, _APPEAL.c.id == appeal_id)
+
+    def put_appeal(self, appeal: model.Appeal) -> None:
+        """Insert or fully replace an appeal as received (bundle import)."""
+        if self._update(_APPEAL, _APPEAL.c.id == appeal.id, to_row(appeal)) == 0:
+            self._insert(_APPEAL, to_row(appeal))
+
+    def set_appeal_signatures(self, appeal_id: str, **values: Any) -> None:
+        """Store the filing or decision signature of an appeal (signed at export)."""
+        self._update(_APPEAL, _APPEAL.c.id == appeal_id, values)
+
+    def discipline_recorded_by(self, person_id: str) -> list[model.DisciplineEvent]:
+        """Discipline events recorded by ``person_id``, oldest first."""
+        stmt = (select(_DISC).where(_DISC.c.recorded_by == person_id)
+                .order_by(_DISC.c.created_at, _DISC.c.id))
+        return self._all(model.DisciplineEvent, stmt)
+
+    def find_discipline(self, event_id: str) -> model.DisciplineEvent | None:
+        """One discipline event, or ``None``."""
+        return self._one(model.DisciplineEvent, _DISC, _DISC.c.id == event_id)
+
+    def set_discipline_signature(self, event_id: str, signature: bytes,
+                                 key_fingerprint: str) -> None:
+        """Sign a discipline event recorded while its author's key was locked."""
+        self._update(_DISC, _DISC.c.id == event_id,
+                     {"signature": signature, "key_fingerprint": key_fingerprint})
+
+    def annual_decided_by(self, person_id: str) -> list[model.AnnualClassification]:
+        """Annual classifications decided by ``person_id`` (replaced ones after the ones
+        they replace), oldest first."""
+        stmt = (select(_YEAR).where(_YEAR.c.decided_by == person_id)
+                .where(_YEAR.c.decided_at.is_not(None))
+                .order_by(_YEAR.c.created_at, _YEAR.c.id))
+        return self._all(model.AnnualClassification, stmt)
+
+    def find_annual(self, classification_id: str) -> model.AnnualClassification | None:
+        """One annual classification, or ``None``."""
+        return self._one(model.AnnualClassification, _YEAR, _YEAR.c.id == classification_id)
+
+    def set_annual_signature(self, classification_id: str, signature: bytes,
+                             key_fingerprint: str) -> None:
+        """Sign a decided classification (its fields stay as decided)."""
+        self._update(_YEAR, _YEAR.c.id == classification_id,
+                     {"signature": signature, "key_fingerprint": key_fingerprint})
 
     def statements_about_authors(self, author_ids: Iterable[str]
                                  ) -> list[model.ReviewStatement]:

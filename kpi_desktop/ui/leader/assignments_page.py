@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import Period, fold_text
+from kpi_desktop.domain.model import KpiKind, Period, fold_text
 from kpi_desktop.runtime import i18n
+from kpi_desktop.services.kpi_kinds import kpi_kind_label, parse_kpi_kind
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.leader.common import (
     date_format,
@@ -111,11 +112,13 @@ class LeaderAssignmentsPage(Page):
         self.deadline = QDateEdit()
         self.deadline.setCalendarPopup(True)
         self.note = QLineEdit()
+        self.kind_combo = QComboBox()  # KPI kind (seed 001); empty = the catalog item's kind
         self.assign_button = QPushButton()
         self.assign_button.clicked.connect(self.assign)
-        self._form_labels = [QLabel() for _ in range(5)]
+        self._form_labels = [QLabel() for _ in range(6)]
         for label, widget in zip(self._form_labels, [self.person_combo, self.item_combo,
-                                                     self.quantity, self.deadline, self.note],
+                                                     self.quantity, self.deadline,
+                                                     self.kind_combo, self.note],
                                  strict=True):
             form.addRow(label, widget)
         form.addRow(self.assign_button)
@@ -165,8 +168,14 @@ class LeaderAssignmentsPage(Page):
         self.form_box.setTitle(self.tr("Assign a task"))
         for label, text in zip(self._form_labels, [
                 self.tr("Person"), self.tr("Catalog item"), self.tr("Quantity"),
-                self.tr("Deadline"), self.tr("Note")], strict=True):
+                self.tr("Deadline"), self.tr("KPI kind"), self.tr("Note")], strict=True):
             label.setText(text)
+        chosen_kind = self.kind_combo.currentData()
+        self.kind_combo.clear()
+        self.kind_combo.addItem(self.tr("as in the catalog"), "")
+        for kind in KpiKind:
+            self.kind_combo.addItem(kpi_kind_label(kind), kind.value)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(chosen_kind or "")))
         self.assign_button.setText(self.tr("Assign"))
         self.cancel_button.setText(self.tr("Cancel the selected assignment"))
         self.deadline.setDisplayFormat(date_format())
@@ -280,7 +289,7 @@ class LeaderAssignmentsPage(Page):
             self.services.assignments.assign(
                 self.user.person_id, person_id, self._item_code(), self.current_period(),
                 Decimal(str(round(self.quantity.value(), 2))), from_qdate(self.deadline.date()),
-                note=self.note.text())
+                note=self.note.text(), kpi_kind=parse_kpi_kind(self.kind_combo.currentData()))
         except KpiError as error:
             show_error(self, self.tr("Assignments"), error)
             return

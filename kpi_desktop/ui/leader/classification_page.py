@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import DisciplineKind, Level
+from kpi_desktop.domain.model import DisciplineAuthority, DisciplineKind, Level
 from kpi_desktop.domain.scores import YearReason
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.discipline import authority_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.leader.common import (
@@ -360,15 +361,17 @@ class YearClassificationPage(Page):
         row = self._row()
         if row is None:
             return
-        dialog = DisciplineDialog(self)
+        earlier = [s.event for s in self.services.discipline.for_person(row.person.id)]
+        dialog = DisciplineDialog(self, earlier=earlier, today=self.services.classification.today())
         if not dialog.exec():
             return
-        try:
-            self.services.classification.record_discipline(
+        try:  # the year it counts for follows Điều 20.4c / 11.3 (services.discipline)
+            self.services.discipline.record(
                 self.user.person_id, row.person.id, dialog.kind.currentData(),
                 decided_on=from_qdate(dialog.decided_on.date()),
-                decision_no=dialog.decision_no.text(), effective_year=self.year.value(),
-                note=dialog.note.text())
+                decision_no=dialog.decision_no.text(), authority=dialog.authority.currentData(),
+                note=dialog.note.text(), related_event_id=dialog.related.currentData() or None,
+                already_counted_year=dialog.counted_year.value() or None)
         except KpiError as error:
             show_error(self, self.tr("Year-end classification"), error)
             return
@@ -379,22 +382,43 @@ class YearClassificationPage(Page):
 class DisciplineDialog(QDialog):
     """Kind, date and decision reference of a discipline decision."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, earlier: list[Any] | None = None,
+                 today: dt.date | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Record discipline"))
         self.kind = QComboBox()
         for kind in DisciplineKind:
             self.kind.addItem(discipline_label(kind), kind.value)
+        self.authority = QComboBox()
+        for authority in DisciplineAuthority:
+            self.authority.addItem(authority_label(authority), authority.value)
         self.decided_on = QDateEdit()
         self.decided_on.setCalendarPopup(True)
         self.decided_on.setDisplayFormat(date_format())
-        self.decided_on.setDate(to_qdate(dt.date.today()))
+        self.decided_on.setDate(to_qdate(today or dt.date.today()))
         self.decision_no = QLineEdit()
+        self.related = QComboBox()
+        self.related.addItem(self.tr("(none — a separate act)"), "")
+        for event in earlier or []:
+            self.related.addItem(f"{discipline_label(event.kind)} {event.decision_no} "
+                                 f"({formatting.date(event.decided_on)})", event.id)
+        self.related.setToolTip(self.tr(
+            "Party and administrative decisions about the same act count once (Article "
+            "11.3a)."))
+        self.counted_year = QSpinBox()
+        self.counted_year.setRange(0, 2100)
+        self.counted_year.setSpecialValueText(self.tr("no"))
+        self.counted_year.setToolTip(self.tr(
+            "If this act was already used to rate the person Unsatisfactory in an earlier "
+            "year, give that year: the decision is not counted again (Article 11.3b)."))
         self.note = QLineEdit()
         form = QFormLayout(self)
         form.addRow(self.tr("Kind"), self.kind)
+        form.addRow(self.tr("Type of decision"), self.authority)
         form.addRow(self.tr("Decided on"), self.decided_on)
         form.addRow(self.tr("Decision number"), self.decision_no)
+        form.addRow(self.tr("Same act as"), self.related)
+        form.addRow(self.tr("Already rated Unsatisfactory in"), self.counted_year)
         form.addRow(self.tr("Note"), self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, Period
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.discipline import authority_label, count_label, discipline_kind_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.leader.common import (
@@ -122,6 +124,10 @@ class MonthlyEvaluationPage(Page):
         self.score_line = data_label(wrap=True)
         form_layout.addWidget(self.person_name)
         form_layout.addWidget(self.score_line)
+        # Discipline decisions of the year (Điều 20.4), shown before the general criteria.
+        self.discipline_line = data_label(wrap=True)
+        self.discipline_line.setTextFormat(Qt.TextFormat.RichText)
+        form_layout.addWidget(self.discipline_line)
         grid = QGridLayout()
         self.head_code = QLabel()
         self.head_self = QLabel()
@@ -304,6 +310,7 @@ class MonthlyEvaluationPage(Page):
             "a {a} %, b {b} %, c {c} % → task points {tp} of 70").format(
             a=formatting.number(score.a), b=formatting.number(score.b),
             c=formatting.number(score.c), tp=formatting.number(score.task_points)))
+        self._show_discipline(row.person_id)
         for criterion in GENERAL_CRITERIA:
             code = criterion.code
             self.self_values[code].setText(formatting.number(own.get(code)) if own else "–")
@@ -331,6 +338,26 @@ class MonthlyEvaluationPage(Page):
             self.history.addItem(self.tr("{date}: {action} by {who} {reason}").format(
                 date=formatting.date(event.at.date()), action=_action_label(event.action),
                 who=event.actor_id or "", reason=event.detail.get("reason", "")).strip())
+
+    def _show_discipline(self, person_id: str) -> None:
+        """The person's discipline decisions of this year (kind, number, date, which year they
+        count for), so the evaluator sees them when confirming the general criteria."""
+        service = getattr(self.services, "discipline", None)
+        shown = service.for_period(person_id, self.current_period()) if service else []
+        self.discipline_line.setVisible(bool(shown))
+        if not shown:
+            self.discipline_line.setText("")
+            return
+        lines = [self.tr("{kind} — decision {no} of {date} ({authority}); {counts}").format(
+            kind=_first_upper(discipline_kind_label(s.event.kind)),
+            no=html.escape(s.event.decision_no),
+            date=formatting.date(s.event.decided_on),
+            authority=authority_label(s.event.authority), counts=count_label(s.year))
+            for s in shown]
+        self.discipline_line.setText(
+            "<b>" + self.tr("Discipline this year (Article 20.4):") + "</b><br>"
+            + "<br>".join(lines))
+        self.discipline_line.setStyleSheet("background:#fee2e2; padding:4px;")
 
     def _update_total(self) -> None:
         total = sum((Decimal(str(round(s.value(), 2))) for s in self.spins.values()),
@@ -467,3 +494,7 @@ def _action_label(action: str) -> str:
         "evaluation.unlock": translate("AuditAction", "unlocked"),
         "evaluation.submit": translate("AuditAction", "submitted"),
     }.get(action, action)
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QDesktopServices, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,12 +49,16 @@ class ReviewInboxPage(Page):
     """Everything waiting for the leader's review."""
 
     page_id = "leader.inbox"
+    #: Emitted on the GUI thread when a refresh has filled the page.
+    loaded = Signal()
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         self.runner = TaskRunner(self)
         self._items: dict[str, InboxItem] = {}
         self._task = None
+        self._load = None  # the running load (refresh off the GUI thread)
+        self._generation = 0  # a newer refresh makes older loads stale
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -71,6 +75,7 @@ class ReviewInboxPage(Page):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 280)
+        header.setResizeContentsPrecision(300)  # sized from the first rows, not every entry
         self.tree.itemSelectionChanged.connect(self._show_current)
         mark_data(self.tree)
 
@@ -202,38 +207,81 @@ class ReviewInboxPage(Page):
             self.refresh()
 
     def refresh(self) -> None:
-        selected = self.selected_entry_ids()
-        inbox = self.services.review.inbox(self.user.person_id)
-        self._items = {item.entry.id: item for item in inbox.items}
-        self.tree.clear()
+        """Reload in a worker thread; the page stays usable and says it is loading."""
+        self._generation += 1
+        generation = self._generation
+        review, reviewer = self.services.review, self.user.person_id
+        self.summary.setText(self.tr("Loading…"))
+        self._load = self.runner.start(
+            lambda _progress, _cancelled: self._fetch(review, reviewer),
+            on_finished=lambda data: self._loaded(generation, data),
+            on_failed=lambda error: self._load_failed(generation, error))
+
+    def reload_now(self) -> None:
+        """Reload on the GUI thread (after the leader's own action: the list must be current
+        before the next key press)."""
+        self._generation += 1
+        self._load = None
+        self._populate(*self._fetch(self.services.review, self.user.person_id))
+
+    def is_loading(self) -> bool:
+        return self._load is not None
+
+    def _fetch(self, review: Any, reviewer: str) -> tuple[Any, Any, list[QTreeWidgetItem]]:
+        """The inbox, the delays and the tree's items (built here, in the worker: items that
+        belong to no tree yet may be made in any thread; the GUI thread only inserts them)."""
+        inbox = review.inbox(reviewer)
+        delays = review.delay_report(reviewer, Period.containing(review.today()))
+        return inbox, delays, self._person_nodes(inbox)
+
+    def _person_nodes(self, inbox: Any) -> list[QTreeWidgetItem]:
         bold = QFont()
         bold.setBold(True)
+        nodes = []
         for person in inbox.people:
             count = len(person.items)
             person_node = QTreeWidgetItem([self.tr("{name} — {n} waiting").format(
                 name=person.person_name, n=count)])
             person_node.setFont(0, bold)
-            self.tree.addTopLevelItem(person_node)
-            person_node.setFirstColumnSpanned(True)
             for day in person.days:
                 day_node = QTreeWidgetItem([self.tr("{date} — norm time {hours} h").format(
                     date=formatting.date(day.work_date),
                     hours=formatting.number(day.norm_minutes / 60, 1))])
                 person_node.addChild(day_node)
-                day_node.setFirstColumnSpanned(True)
-                for item in day.items:
-                    day_node.addChild(self._entry_node(item))
-            person_node.setExpanded(True)
+                day_node.addChildren([self._entry_node(item) for item in day.items])
+            nodes.append(person_node)
+        return nodes
+
+    def _loaded(self, generation: int, data: tuple[Any, Any]) -> None:
+        if generation == self._generation:
+            self._load = None
+            self._populate(*data)
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._load = None
+        self.summary.setText("")
+        if not isinstance(error, KpiError):
+            raise error
+        show_error(self, self.tr("Review"), error)
+
+    def _populate(self, inbox: Any, delays: Any, nodes: list[QTreeWidgetItem]) -> None:
+        selected = self.selected_entry_ids()
+        self._items = {item.entry.id: item for item in inbox.items}
+        self.tree.clear()
+        self.tree.addTopLevelItems(nodes)
+        for person_node in nodes:
+            person_node.setFirstColumnSpanned(True)
             for index in range(person_node.childCount()):
-                person_node.child(index).setExpanded(True)
+                person_node.child(index).setFirstColumnSpanned(True)
+        self.tree.expandToDepth(1)
         for column in (1, 3, 4, 5):
             self.tree.resizeColumnToContents(column)
         summary = self.tr(
             "{n} entries are waiting for your review; {late} of them longer than {limit} "
             "working days (highlighted).").format(n=len(self._items), late=inbox.overdue_count,
                                                   limit=inbox.limit_days)
-        month = Period.containing(self.services.review.today())
-        delays = self.services.review.delay_report(self.user.person_id, month)
         if delays:
             summary += "\n" + self.tr("Review delays of the leaders you evaluate: {list}").format(
                 list="; ".join(self.tr("{name}: {late} decided late this month, {waiting} "
@@ -246,6 +294,7 @@ class ReviewInboxPage(Page):
         elif self._items:
             self.select_next()
         self._show_current()
+        self.loaded.emit()
 
     # ---------------------------------------------------------------- building -------------
     def _entry_node(self, item: InboxItem) -> QTreeWidgetItem:
@@ -377,7 +426,7 @@ class ReviewInboxPage(Page):
         except KpiError as error:
             show_error(self, self.tr("Review"), error)
             return False
-        self.refresh()
+        self.reload_now()
         if advance:
             remaining = [n.data(0, ENTRY_ROLE) for n in self._entry_nodes()]
             if remaining:
@@ -481,7 +530,7 @@ class ReviewInboxPage(Page):
         self._task = None
         self.progress.hide()
         self.cancel_button.hide()
-        self.refresh()
+        self.reload_now()
         self.data_changed.emit()
 
     def _bulk_done(self, result: Any) -> None:

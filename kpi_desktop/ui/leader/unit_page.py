@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QRectF, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,13 +26,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import Level, Period, fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import LEVEL_COLOURS, data_label, mark_data, month_text
+from kpi_desktop.ui.leader.common import (
+    LEVEL_COLOURS,
+    data_label,
+    mark_data,
+    month_text,
+    show_error,
+)
+from kpi_desktop.ui.leader.transfer_dialog import (
+    mark_origin,
+    month_origins,
+    organisation_changes_button,
+    why_origin_line,
+)
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tasks import TaskRunner
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -110,10 +124,15 @@ class UnitViewPage(Page):
     """Everyone of the leader's unit for a year, with the distribution of levels."""
 
     page_id = "leader.unit"
+    #: Emitted on the GUI thread when a refresh has filled the page.
+    loaded = Signal()
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         self._overview: Any = None
+        self.runner = TaskRunner(self)
+        self._load: Any = None  # the running load (refresh off the GUI thread)
+        self._generation = 0  # a newer refresh makes older loads stale
         today = services.classification.today()
         self.year_label = QLabel()
         self.year = QSpinBox()
@@ -132,6 +151,10 @@ class UnitViewPage(Page):
         top.addWidget(self.search, 1)
         top.addWidget(self.level)
         top.addWidget(self.audit_button)
+        self.changes_button = organisation_changes_button(services, user.person_id,
+                                                          self.refresh, self)
+        if self.changes_button is not None:  # transfers and mergers (issue 9 §4)
+            top.addWidget(self.changes_button)
 
         self.model = QStandardItemModel(self)
         self.proxy = _Filter(self)
@@ -144,6 +167,9 @@ class UnitViewPage(Page):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Column widths from the visible rows and up to 100 more, not all 300+: measuring
+        # every cell stalls the GUI for 100 ms and more.
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.doubleClicked.connect(self.open_why)
         mark_data(self.table)
         self.hint = QLabel()
@@ -180,7 +206,8 @@ class UnitViewPage(Page):
         self.hint.setText(self.tr("Double-click a person to see why they got their score. "
                                   "Monthly levels are indicative; the year's level is "
                                   "decided in the year-end classification."))
-        self.refresh()
+        if self._overview is not None or self._load is not None or self.isVisible():
+            self.refresh()  # not at construction: the window refreshes a page it shows
 
     def _filter_changed(self) -> None:
         modern = hasattr(self.proxy, "beginFilterChange")  # Qt ≥ 6.9
@@ -194,17 +221,51 @@ class UnitViewPage(Page):
             self.proxy.invalidateFilter()
 
     def refresh(self) -> None:
+        """Reload in a worker thread; the page shows at once and says it is loading."""
         year = self.year.value()
-        self._overview = self.services.classification.overview(self.user.person_id,
-                                                               self.user.unit_id, year)
-        months = [Period.month(year, m) for m in range(1, 13)]
+        self.model.setHorizontalHeaderLabels(self._headers(year))
+        self._generation += 1
+        generation = self._generation
+        classification, actor, unit = (self.services.classification, self.user.person_id,
+                                       self.user.unit_id)
+        self.quota.setText(self.tr("Loading…"))
+        self._load = self.runner.start(
+            lambda _progress, _cancelled: self._prepare(
+                year, classification.overview(actor, unit, year)),
+            on_finished=lambda prepared: self._loaded(generation, year, prepared),
+            on_failed=lambda error: self._load_failed(generation, error))
+
+    def is_loading(self) -> bool:
+        return self._load is not None
+
+    def _headers(self, year: int) -> list[str]:
         headers = [self.tr("Person"), self.tr("Unit")]
-        headers += [short_month(m.number) for m in months]
-        headers += [self.tr("Months"), self.tr("Mean"), self.tr("Level")]
-        self.model.clear()
-        self.model.setHorizontalHeaderLabels(headers)
+        headers += [short_month(number) for number in range(1, 13)]
+        return headers + [self.tr("Months"), self.tr("Mean"), self.tr("Level")]
+
+    def _loaded(self, generation: int, year: int, prepared: Any) -> None:
+        if generation == self._generation:
+            self._load = None
+            self._populate(year, prepared)
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._load = None
+        self.quota.setText("")
+        if not isinstance(error, KpiError):
+            raise error
+        show_error(self, self.tr("Unit view"), error)
+
+    def _prepare(self, year: int, overview: Any) -> tuple[Any, list[list[QStandardItem]],
+                                                          dict[Level | None, int]]:
+        """The table's rows, built in the worker (items that belong to no model yet may be
+        made in any thread; the GUI thread only appends them)."""
+        months = [Period.month(year, m) for m in range(1, 13)]
         counts: dict[Level | None, int] = {}
-        for row in self._overview.rows:
+        rows: list[list[QStandardItem]] = []
+        origins = month_origins(self.services, [r.person.id for r in overview.rows], year)
+        for row in overview.rows:
             totals = dict(zip(row.periods, row.monthly_totals, strict=True))
             cells = [self._cell(row.person.full_name, row.person.full_name),
                      self._cell(row.person.unit_id, row.person.unit_id)]
@@ -214,6 +275,7 @@ class UnitViewPage(Page):
                                   float(total) if total is not None else -1.0, right=True)
                 if total is not None and total < 50:
                     cell.setForeground(QBrush(LEVEL_COLOURS[Level.NOT_COMPLETE]))
+                mark_origin(cell, origins.get((row.person.id, str(month))), row.person.unit_id)
                 cells.append(cell)
             mean = row.result.mean
             cells.append(self._cell(str(row.months), row.months, right=True))
@@ -226,8 +288,17 @@ class UnitViewPage(Page):
             cells[0].setData(row.person.id, PERSON_ROLE)
             cells[0].setData(fold_text(f"{row.person.full_name} {row.person.id}"), SEARCH_ROLE)
             cells[0].setData(level.value if level else "", LEVEL_ROLE)
-            self.model.appendRow(cells)
+            rows.append(cells)
             counts[level] = counts.get(level, 0) + 1
+        return overview, rows, counts
+
+    def _populate(self, year: int, prepared: Any) -> None:
+        overview, rows, counts = prepared
+        self._overview = overview
+        self.model.clear()
+        self.model.setHorizontalHeaderLabels(self._headers(year))
+        for cells in rows:
+            self.model.appendRow(cells)
         self.table.resizeColumnsToContents()
         self.chart.set_counts(counts)
         over = [s for s in self._overview.scopes if s.over]
@@ -236,6 +307,7 @@ class UnitViewPage(Page):
                                        "year-end classification.").format(n=len(over)))
         else:
             self.quota.setText(self.tr("The Excellent quota is respected."))
+        self.loaded.emit()
 
     @staticmethod
     def _cell(text: str, sort: Any, *, right: bool = False) -> QStandardItem:
@@ -364,6 +436,9 @@ class WhyDialog(QDialog):
             c=formatting.number(score.c), tp=formatting.number(score.task_points),
             g=formatting.number(score.general_points), t=formatting.number(score.total),
             level=level_label(score.level), policy=score.policy_version))
+        origin = why_origin_line(self.services, self.person_id, self.month.currentData())
+        if origin:  # the unit and evaluator of the month (transfers, issue 9 §4)
+            self.summary.setText(f"{self.summary.text()}\n{origin}")
         self.table.setRowCount(len(result.lines))
         for index, line in enumerate(result.lines):
             name = line.name_vi if i18n.current_language() == "vi" else line.name_en

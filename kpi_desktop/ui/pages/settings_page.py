@@ -112,8 +112,13 @@ class SettingsPage(Page):
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current_language())))
         self.language.blockSignals(False)
         self._fill_backups()
-        info = self.services.daily.person(self.user.person_id)
         paths = self.services.paths
+        if self.user.role == "agency":  # the agency administrator is not a person
+            self.about.setText(self.tr("Working as: {name} — {position}\nData folder: {folder}")
+                               .format(name=self.user.full_name, position=self.user.unit_id,
+                                       folder=str(paths.data_dir)))
+            return
+        info = self.services.daily.person(self.user.person_id)
         self.about.setText(self.tr("Working as: {name} — {position}\nData folder: {folder}")
                            .format(name=info.full_name,
                                    position=info.position_vi if i18n.current_language() == "vi"

@@ -89,10 +89,22 @@ class SyncPage(Page):
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         QVBoxLayout(self.history_box).addWidget(self.history)
 
+        # "My proposals": new catalog items this person proposed (Điều 13.3) and the agency's
+        # decision, which comes back in the organisation file.
+        self.proposals_box = QGroupBox()
+        self.proposals = QTableWidget(0, 4)
+        mark_data(self.proposals)
+        self.proposals.verticalHeader().setVisible(False)
+        self.proposals.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.proposals.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        QVBoxLayout(self.proposals_box).addWidget(self.proposals)
+        self.proposals_box.setVisible(False)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.key_box)
         layout.addWidget(self.send_box)
+        layout.addWidget(self.proposals_box)
         layout.addWidget(self.history_box, 1)
 
         self.unlock_button.clicked.connect(self._unlock)
@@ -123,6 +135,10 @@ class SyncPage(Page):
         self.export_button.setText(self.tr("&Export to USB…"))
         self.import_button.setText(self.tr("&Import from USB…"))
         self.history_box.setTitle(self.tr("History"))
+        self.proposals_box.setTitle(self.tr("My proposals of new catalog items"))
+        self.proposals.setHorizontalHeaderLabels([
+            self.tr("Proposed on"), self.tr("Product or task"), self.tr("Status"),
+            self.tr("Agency's decision")])
         self.history.setHorizontalHeaderLabels([
             self.tr("Time"), self.tr("Direction"), self.tr("Kind"), self.tr("From → to"),
             self.tr("Number")])
@@ -155,6 +171,7 @@ class SyncPage(Page):
         if not self.hub_url.text():
             self.hub_url.setText(self.services.sync.hub_url())
         self._fill_history()
+        self._fill_proposals()
         unlocked = keys.unlocked(person) is not None
         for button in (self.sync_button, self.export_button, self.import_button):
             button.setEnabled(unlocked and not self.runner.busy())
@@ -168,6 +185,25 @@ class SyncPage(Page):
                      f"{line.sender_id} → {line.recipient_id}", str(line.seq)]
             for column, text in enumerate(cells):
                 self.history.setItem(row, column, QTableWidgetItem(text))
+
+    def _fill_proposals(self) -> None:
+        from kpi_desktop.services.messages import proposal_status_label
+
+        proposals = self.services.proposals.proposals_of(self.user.person_id)
+        self.proposals_box.setVisible(bool(proposals))
+        self.proposals.setRowCount(len(proposals))
+        for row, proposal in enumerate(proposals):
+            decision = proposal.decision_note
+            if proposal.accepted_item_code:
+                decision = self.tr("item {code}").format(code=proposal.accepted_item_code) + (
+                    f"; {decision}" if decision else "")
+            if proposal.decided_at is not None:
+                decision = (proposal.decided_at.astimezone().strftime("%d/%m/%Y") + ": "
+                            + decision)
+            cells = [proposal.proposed_at.astimezone().strftime("%d/%m/%Y"), proposal.name_vi,
+                     proposal_status_label(proposal.status), decision]
+            for column, text in enumerate(cells):
+                self.proposals.setItem(row, column, QTableWidgetItem(text))
 
     # ---------------------------------------------------------------- actions --------------
 

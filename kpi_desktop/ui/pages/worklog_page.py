@@ -748,6 +748,11 @@ class WorkLogPage(Page):
         self.warning = data_label(wrap=True)
         self.warning.setObjectName("dayWarning")
         self.warning.setStyleSheet("color: #b45309; font-weight: 600")
+        # Working days of this month so far with no entry (holidays excluded, issue 9 §3).
+        self.missing = data_label(wrap=True)
+        self.missing.setObjectName("daysWithoutEntries")
+        self.missing.setTextFormat(Qt.TextFormat.RichText)
+        self.missing.linkActivated.connect(lambda day: self.set_day(dt.date.fromisoformat(day)))
         self.week_strip = data_label(wrap=True)
         self.table = QTableView()
         self.model = EntryTableModel(self)
@@ -780,6 +785,7 @@ class WorkLogPage(Page):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.load_label)
         left_layout.addWidget(self.warning)
+        left_layout.addWidget(self.missing)
         left_layout.addWidget(self.week_strip)
         left_layout.addWidget(self.table, 1)
         scroll = QScrollArea()
@@ -910,6 +916,7 @@ class WorkLogPage(Page):
         else:
             self.warning.clear()
         self.warning.setVisible(bool(over))
+        self._show_missing()
         if self.week_mode:
             parts = []
             for d in days:
@@ -927,6 +934,19 @@ class WorkLogPage(Page):
         self._show_heading()
         if selected:
             self.select_entry(selected, load=False)
+
+    def _show_missing(self) -> None:
+        """The "days with no entry" reminder: working days of this month before today."""
+        calendar = getattr(self.services, "calendar", None)
+        days = [] if calendar is None else calendar.missing_this_month(
+            self.user.person_id, self.services.daily.today())
+        shown = days[-8:]
+        links = ", ".join(f"<a href='{d.isoformat()}'>{short_date(d)}</a>" for d in shown)
+        if len(days) > len(shown):
+            links = "…, " + links
+        self.missing.setText(self.tr("{n} working days of this month have no entry: {days}")
+                             .format(n=len(days), days=links) if days else "")
+        self.missing.setVisible(bool(days))
 
     def _show_heading(self) -> None:
         self.heading.setText("<b>" + (self.tr("Week of {date}") if self.week_mode

@@ -22,6 +22,7 @@ def _page(qtbot, services, who="hcc-gd"):
     page.resize(1366, 768)
     page.show()
     page.refresh()
+    qtbot.waitUntil(lambda: not page.is_loading(), timeout=30000)
     return page
 
 

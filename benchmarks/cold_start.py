@@ -1,0 +1,54 @@
+"""Cold start of the application to a usable main window, as ``kpi-desktop`` starts it.
+
+    python benchmarks/cold_start.py DATA_FOLDER PERSON_ID
+
+The steps of :func:`kpi_desktop.app.run_gui` in the same order (data folder, logging, settings,
+QApplication, language, crash handler, opening the database with its checks and the daily
+backup, the main window for ``PERSON_ID``, shown and painted once), without the sign-in dialog
+(it waits for a person). Prints ``ready <ms>``: milliseconds from the start of this script's
+interpreter (the process start time) to the painted window. ``benchmarks/run.py`` runs it in a
+fresh process beside a bare PySide6 window started the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+STARTED = time.perf_counter()
+
+
+def main(argv: list[str]) -> int:
+    folder, person = argv
+    from PySide6.QtWidgets import QApplication
+
+    from kpi_desktop.app import open_services_or_recover
+    from kpi_desktop.runtime import i18n
+    from kpi_desktop.runtime.logging_setup import setup_logging
+    from kpi_desktop.runtime.paths import app_paths
+    from kpi_desktop.runtime.settings import Settings
+    from kpi_desktop.ui.crash_dialog import CrashHandler
+    from kpi_desktop.ui.desktop_window import DesktopWindow
+
+    paths = app_paths(folder).ensure()
+    tail = setup_logging(paths.log_dir)
+    settings = Settings.load(paths.settings_file)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.set_language(settings.language)
+    crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
+    crash.install()
+    services = open_services_or_recover(paths, quiet=True, create_demo_if_empty=False)
+    if services is None:
+        return 1
+    window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file,
+                           person_id=person)
+    window.show()
+    app.processEvents()  # once (a loop of them aborts PySide6 6.12): the first paint
+    print(f"ready {(time.perf_counter() - STARTED) * 1000:.1f}", flush=True)
+    window.close()
+    services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

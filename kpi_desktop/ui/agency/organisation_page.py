@@ -1,0 +1,238 @@
+"""Organisation: the tree of units; add a sub-unit, rename, move, close."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.ui.agency.common import ID_ROLE, AgencyPage
+from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.pages.common import mark_data
+
+
+class OrganisationPage(AgencyPage):
+    """Units of the organisation as a tree, edited one action at a time."""
+
+    page_id = "agency_org"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self.heading = QLabel()
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("units")
+        mark_data(self.tree)
+        self.tree.setColumnCount(3)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(False)
+
+        self.edit_box = QGroupBox()
+        self.name_vi = QLineEdit()
+        self.name_vi.setObjectName("name_vi")
+        self.name_en = QLineEdit()
+        self.name_en.setObjectName("name_en")
+        self.code = QLineEdit()
+        self.code.setObjectName("code")
+        self.name_vi_label, self.name_en_label, self.code_label = QLabel(), QLabel(), QLabel()
+        for label, field in ((self.name_vi_label, self.name_vi),
+                             (self.name_en_label, self.name_en), (self.code_label, self.code)):
+            label.setBuddy(field)
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("add_unit")
+        self.rename_button = QPushButton()
+        self.rename_button.setObjectName("rename_unit")
+        form = QFormLayout(self.edit_box)
+        form.addRow(self.name_vi_label, self.name_vi)
+        form.addRow(self.name_en_label, self.name_en)
+        form.addRow(self.code_label, self.code)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.rename_button)
+        form.addRow(buttons)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        form.addRow(self.hint)
+
+        self.move_box = QGroupBox()
+        self.parent_combo = QComboBox()
+        self.parent_combo.setObjectName("move_to")
+        mark_data(self.parent_combo)
+        self.move_button = QPushButton()
+        self.move_button.setObjectName("move_unit")
+        self.close_button = QPushButton()
+        self.close_button.setObjectName("close_unit")
+        self.close_note = QLabel()
+        self.close_note.setWordWrap(True)
+        move = QVBoxLayout(self.move_box)
+        row = QHBoxLayout()
+        row.addWidget(self.parent_combo, 1)
+        row.addWidget(self.move_button)
+        move.addLayout(row)
+        move.addWidget(self.close_button)
+        move.addWidget(self.close_note)
+
+        side = QVBoxLayout()
+        side.addWidget(self.edit_box)
+        side.addWidget(self.move_box)
+        side.addWidget(self.message)
+        side.addStretch(1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(420)
+        body = QHBoxLayout()
+        body.addWidget(self.tree, 1)
+        body.addWidget(side_widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(body, 1)
+
+        self.tree.currentItemChanged.connect(lambda *_: self._selected())
+        self.add_button.clicked.connect(self.add_unit)
+        self.rename_button.clicked.connect(self.rename_unit)
+        self.move_button.clicked.connect(self.move_unit)
+        self.close_button.clicked.connect(self.close_unit)
+        self.retranslate_ui()
+        self.refresh()
+
+    def title(self) -> str:
+        return self.tr("Organisation")
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText("<b>" + self.tr("Units of the organisation") + "</b>")
+        self.tree.setHeaderLabels([self.tr("Unit"), self.tr("Code"), self.tr("State")])
+        self.edit_box.setTitle(self.tr("Name"))
+        self.name_vi_label.setText(self.tr("Name (&Vietnamese):"))
+        self.name_en_label.setText(self.tr("Name (&English):"))
+        self.code_label.setText(self.tr("Co&de:"))
+        self.add_button.setText(self.tr("&Add under the chosen unit"))
+        self.rename_button.setText(self.tr("&Rename the chosen unit"))
+        self.hint.setText(self.tr("Choose a unit in the tree. To add a division, type its name "
+                                  "and add it under the commune or agency."))
+        self.move_box.setTitle(self.tr("Move or close the chosen unit"))
+        self.move_button.setText(self.tr("&Move under"))
+        self.close_button.setText(self.tr("C&lose the unit"))
+        self.close_note.setText(self.tr("Only a unit without people and open sub-units can be "
+                                        "closed; it stays in the history."))
+        if self.isVisible():
+            self.refresh()
+
+    # ---------------------------------------------------------------- data -----------------
+
+    def refresh(self) -> None:
+        chosen = self.chosen_id()
+        units = self.admin.units()
+        self.tree.clear()
+        items: dict[str, QTreeWidgetItem] = {}
+        pending = list(units)
+        while pending:  # parents before children, whatever the order
+            rest = []
+            for unit in pending:
+                parent = items.get(unit.parent_id or "")
+                if unit.parent_id and parent is None and any(
+                        u.id == unit.parent_id for u in pending):
+                    rest.append(unit)
+                    continue
+                state = self.tr("open") if unit.active else self.tr("closed")
+                item = QTreeWidgetItem([unit.name_vi, unit.code, state])
+                item.setData(0, ID_ROLE, unit.id)
+                if unit.name_en:
+                    item.setToolTip(0, unit.name_en)
+                (parent.addChild(item) if parent is not None
+                 else self.tree.addTopLevelItem(item))
+                items[unit.id] = item
+            if len(rest) == len(pending):
+                break
+            pending = rest
+        self.tree.expandAll()
+        self.parent_combo.clear()
+        for unit in units:
+            if unit.active:
+                self.parent_combo.addItem(unit.name_vi, unit.id)
+        if chosen in items:
+            self.tree.setCurrentItem(items[chosen])
+        elif self.tree.topLevelItemCount():
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        self._selected()
+
+    def chosen_id(self) -> str | None:
+        item = self.tree.currentItem()
+        return item.data(0, ID_ROLE) if item is not None else None
+
+    def choose(self, unit_id: str) -> None:
+        for item in self.tree.findItems("", _match_all(), 0):
+            if item.data(0, ID_ROLE) == unit_id:
+                self.tree.setCurrentItem(item)
+                return
+        raise KeyError(unit_id)
+
+    def _selected(self) -> None:
+        unit_id = self.chosen_id()
+        unit = next((u for u in self.admin.units() if u.id == unit_id), None)
+        has = unit is not None
+        self.rename_button.setEnabled(has)
+        self.add_button.setEnabled(has and unit.active)
+        is_root = has and unit.parent_id is None
+        self.move_button.setEnabled(has and not is_root)
+        self.close_button.setEnabled(has and not is_root and unit.active)
+        if has:
+            self.name_vi.setText(unit.name_vi)
+            self.name_en.setText(unit.name_en)
+            self.code.setText(unit.code)
+
+    # ---------------------------------------------------------------- actions --------------
+
+    def add_unit(self) -> bool:
+        parent = self.chosen_id()
+        if parent is None:
+            return False
+        ok = self.attempt(
+            lambda: self.admin.add_unit(name_vi=self.name_vi.text(), parent_id=parent,
+                                        name_en=self.name_en.text(), code=self.code.text()),
+            lambda unit: self.tr("Unit “{name}” added.").format(name=unit.name_vi))
+        return ok
+
+    def rename_unit(self) -> bool:
+        unit = self.chosen_id()
+        if unit is None:
+            return False
+        return self.attempt(
+            lambda: self.admin.rename_unit(unit, name_vi=self.name_vi.text(),
+                                           name_en=self.name_en.text()),
+            lambda changed: self.tr("Unit renamed to “{name}”.").format(name=changed.name_vi))
+
+    def move_unit(self) -> bool:
+        unit, parent = self.chosen_id(), self.parent_combo.currentData()
+        if unit is None or parent is None:
+            return False
+        return self.attempt(lambda: self.admin.move_unit(unit, parent),
+                            lambda changed: self.tr("“{name}” moved.").format(
+                                name=changed.name_vi))
+
+    def close_unit(self) -> bool:
+        unit = self.chosen_id()
+        if unit is None:
+            return False
+        return self.attempt(lambda: self.admin.close_unit(unit),
+                            lambda changed: self.tr("“{name}” closed.").format(
+                                name=changed.name_vi))
+
+
+def _match_all() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive

@@ -1,0 +1,199 @@
+"""Policy: the scoring policy's parameters (thresholds, deductions, switches, quota, work-log
+rules); saved as a new policy version in force from a date, checked before it is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.services.agency_admin import POLICY_FIELDS
+from kpi_desktop.services.agency_messages import policy_field_label
+from kpi_desktop.ui.agency.common import (
+    AgencyPage,
+    date_edit,
+    date_text,
+    fill,
+    from_qdate,
+    table,
+)
+from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.pages.common import mark_data
+
+_SPLIT = 10  # parameters in the left column
+
+
+class PolicyPage(AgencyPage):
+    """The policy in force, editable as the next version."""
+
+    page_id = "agency_policy"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self.heading = QLabel()
+        self.current = QLabel()
+        self.current.setWordWrap(True)
+        mark_data(self.current)
+        self.fields: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        left, right = QFormLayout(), QFormLayout()
+        for index, (name, kind) in enumerate(POLICY_FIELDS.items()):
+            if kind == "bool":
+                widget: QWidget = QCheckBox()
+            elif kind == "int":
+                widget = QSpinBox()
+                widget.setRange(0, 1440)
+            elif isinstance(kind, tuple):
+                widget = QComboBox()
+                for choice in kind:
+                    widget.addItem(choice, choice)
+            else:
+                widget = QLineEdit()
+            widget.setMaximumWidth(260 if isinstance(widget, QComboBox) else 110)
+            widget.setObjectName(name)
+            label = QLabel()
+            label.setBuddy(widget)
+            self.fields[name] = widget
+            self.labels[name] = label
+            (left if index < _SPLIT else right).addRow(label, widget)
+        self.factors = QLineEdit()
+        self.factors.setObjectName("complexity_factors")
+        self.factors_label = QLabel()
+        self.factors_label.setBuddy(self.factors)
+        self.factors.setMaximumWidth(260)
+        right.addRow(self.factors_label, self.factors)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(16)
+        columns.addLayout(right, 1)
+        params = QWidget()
+        params.setLayout(columns)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(params)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.save_box = QGroupBox()
+        self.version = QLineEdit()
+        self.version.setObjectName("policy_version")
+        self.active_from = date_edit(self.admin.today())
+        self.active_from.setObjectName("active_from")
+        self.version_label, self.from_label = QLabel(), QLabel()
+        self.version_label.setBuddy(self.version)
+        self.from_label.setBuddy(self.active_from)
+        self.save_button = QPushButton()
+        self.save_button.setObjectName("save_policy")
+        self.reset_button = QPushButton()
+        self.reset_button.setObjectName("reset_policy")
+        save_row = QHBoxLayout(self.save_box)
+        save_row.addWidget(self.version_label)
+        save_row.addWidget(self.version, 1)
+        save_row.addWidget(self.from_label)
+        save_row.addWidget(self.active_from)
+        save_row.addWidget(self.save_button)
+        save_row.addWidget(self.reset_button)
+
+        self.versions = table(3, stretch=0)
+        self.versions.setObjectName("policy_versions")
+        self.versions.setMaximumHeight(120)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.current)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.save_box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.versions)
+        self.save_button.clicked.connect(self.save)
+        self.reset_button.clicked.connect(self.refresh)
+        self.retranslate_ui()
+        self.refresh()
+
+    def title(self) -> str:
+        return self.tr("Scoring policy")
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText("<b>" + self.tr("Scoring policy") + "</b>")
+        for name, label in self.labels.items():
+            label.setText(policy_field_label(name) + ":")
+        choices = {"month": self.tr("monthly"), "quarter": self.tr("quarterly"),
+                   "good_only": self.tr("those rated Good (literal reading)"),
+                   "good_or_above": self.tr("those rated Good or above")}
+        for name, kind in POLICY_FIELDS.items():
+            if isinstance(kind, tuple):
+                combo = self.fields[name]
+                assert isinstance(combo, QComboBox)
+                for index in range(combo.count()):
+                    combo.setItemText(index, choices.get(combo.itemData(index), ""))
+        self.factors_label.setText(policy_field_label("complexity_factors") + ":")
+        self.factors.setToolTip(self.tr("Separate the factors with “;”, for example "
+                                        "1; 1.2; 1.5; 2; 3"))
+        self.save_box.setTitle(self.tr("Save as a new policy version"))
+        self.version_label.setText(self.tr("&Version:"))
+        self.from_label.setText(self.tr("In force &from:"))
+        self.save_button.setText(self.tr("&Save new version"))
+        self.reset_button.setText(self.tr("&Undo changes"))
+        self.versions.setHorizontalHeaderLabels([
+            self.tr("Version"), self.tr("In force from"), self.tr("Stored")])
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        view = self.admin.current_policy()
+        if view.active_from is None:
+            now = self.tr("In force today: the defaults of Decree 335 (version {version}).")
+        else:
+            now = self.tr("In force today: version {version} (from {date}).")
+        self.current.setText(now.format(version=view.version, date=date_text(view.active_from))
+                             + " " + self.tr("Change the values below and save them as a new "
+                                             "version; shares are written as decimals "
+                                             "(0.25 = 25 %)."))
+        for name in POLICY_FIELDS:
+            widget, value = self.fields[name], view.values[name]
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(value == "True")
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(value))
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(value)
+        self.factors.setText(view.complexity_factors)
+        versions = self.admin.policy_versions()
+        fill(self.versions, [[v.version, date_text(v.active_from),
+                              date_text(v.created_at.date())] for v in versions])
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, widget in self.fields.items():
+            if isinstance(widget, QCheckBox):
+                out[name] = widget.isChecked()
+            elif isinstance(widget, QSpinBox):
+                out[name] = widget.value()
+            elif isinstance(widget, QComboBox):
+                out[name] = widget.currentData()
+            elif isinstance(widget, QLineEdit):
+                out[name] = widget.text()
+        return out
+
+    def save(self) -> bool:
+        return self.attempt(
+            lambda: self.admin.save_policy(self.values(), version=self.version.text(),
+                                           active_from=from_qdate(self.active_from.date()),
+                                           complexity_factors=self.factors.text()),
+            lambda version: self.tr("Policy {version} stored; publish the organisation to "
+                                    "send it out.").format(version=version))

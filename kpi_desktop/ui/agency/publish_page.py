@@ -1,0 +1,240 @@
+"""Publish: the current and the next organisation version, what changed since the last one,
+the agency key's fingerprint, and publishing to a folder (USB stick) and the hub, off the GUI
+thread."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.services.messages import describe
+from kpi_desktop.ui.agency.common import ERROR_STYLE, OK_STYLE, AgencyPage, date_text
+from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.pages.common import mark_data
+from kpi_desktop.ui.tasks import TaskRunner
+
+
+def change_label(action: str) -> str:
+    """What an audited change means, in words."""
+    from kpi_desktop.runtime.i18n import translate
+
+    return {
+        "org.create": translate("Publish", "organisation created"),
+        "catalog.import": translate("Publish", "catalog workbook imported"),
+        "staff.import": translate("Publish", "staff list imported"),
+        "policy.import": translate("Publish", "scoring policy imported"),
+        "policy.edit": translate("Publish", "new scoring policy version"),
+        "proposal.accept": translate("Publish", "proposal accepted into the catalog"),
+        "key.enrol": translate("Publish", "key enrolled"),
+        "key.revoke": translate("Publish", "key revoked"),
+        "unit.add": translate("Publish", "unit added"),
+        "unit.rename": translate("Publish", "unit renamed"),
+        "unit.move": translate("Publish", "unit moved"),
+        "unit.close": translate("Publish", "unit closed"),
+        "person.add": translate("Publish", "person added"),
+        "person.edit": translate("Publish", "person changed"),
+        "evaluator.add": translate("Publish", "evaluator relation added"),
+        "evaluator.edit": translate("Publish", "evaluator relation changed"),
+        "evaluator.end": translate("Publish", "evaluator relation ended"),
+    }.get(action, action)
+
+
+class PublishPage(AgencyPage):
+    """Sign the organisation as it is now as the next version and hand it out."""
+
+    page_id = "agency_publish"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self.runner = TaskRunner(self)
+        self.outcome: Any = None
+        self.heading = QLabel()
+        self.summary_box = QGroupBox()
+        self.organisation = QLabel()
+        self.versions = QLabel()
+        self.last = QLabel()
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.fingerprint = QLabel()
+        self.fingerprint.setObjectName("fingerprint")
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint.setWordWrap(True)
+        for label in (self.organisation, self.versions, self.last, self.counts,
+                      self.fingerprint):
+            mark_data(label)
+        self.labels = [QLabel() for _ in range(5)]
+        form = QFormLayout(self.summary_box)
+        for label, value in zip(self.labels, (self.organisation, self.versions, self.last,
+                                              self.counts, self.fingerprint), strict=True):
+            form.addRow(label, value)
+        self.changes_box = QGroupBox()
+        self.changes = QListWidget()
+        self.changes.setObjectName("changes")
+        mark_data(self.changes)
+        QVBoxLayout(self.changes_box).addWidget(self.changes)
+
+        self.target_box = QGroupBox()
+        self.folder = QLineEdit()
+        self.folder.setObjectName("folder")
+        mark_data(self.folder)
+        self.choose_button = QPushButton()
+        self.hub = QLineEdit()
+        self.hub.setObjectName("hub")
+        mark_data(self.hub)
+        self.folder_label, self.hub_label = QLabel(), QLabel()
+        self.folder_label.setBuddy(self.folder)
+        self.hub_label.setBuddy(self.hub)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.choose_button)
+        target = QFormLayout(self.target_box)
+        target.addRow(self.folder_label, folder_row)
+        target.addRow(self.hub_label, self.hub)
+        self.publish_button = QPushButton()
+        self.publish_button.setObjectName("publish")
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        target.addRow(self.publish_button)
+        target.addRow(self.progress)
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary_box, 3)
+        top.addWidget(self.changes_box, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.target_box)
+        layout.addWidget(self.message)
+        self.choose_button.clicked.connect(self._choose_folder)
+        self.folder.textChanged.connect(lambda _t: self._update_button())
+        self.publish_button.clicked.connect(self.publish)
+        self.retranslate_ui()
+        self.refresh()
+
+    def title(self) -> str:
+        return self.tr("Publish")
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText("<b>" + self.tr("Publish the organisation") + "</b>")
+        self.summary_box.setTitle(self.tr("Organisation file"))
+        for label, text in zip(self.labels, (
+                self.tr("Organisation:"), self.tr("Version:"), self.tr("Last published:"),
+                self.tr("Contents:"), self.tr("Agency key:")), strict=True):
+            label.setText(text)
+        self.changes_box.setTitle(self.tr("Changes since the last publication"))
+        self.target_box.setTitle(self.tr("Where to publish"))
+        self.folder_label.setText(self.tr("&Folder (USB stick):"))
+        self.hub_label.setText(self.tr("&Hub address:"))
+        self.hub.setPlaceholderText(self.tr("optional, for example http://hub.example:8335"))
+        self.choose_button.setText(self.tr("&Choose…"))
+        self.publish_button.setText(self.tr("&Sign and publish the next version"))
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        summary = self.admin.publish_summary()
+        self.organisation.setText(summary.organisation_name)
+        self.versions.setText(self.tr("now {current}; publishing makes version {next}").format(
+            current=summary.current_version, next=summary.next_version))
+        if summary.last_published_at is None:
+            self.last.setText(self.tr("never"))
+        else:
+            local = summary.last_published_at.astimezone()
+            self.last.setText(f"{date_text(local.date())} {local:%H:%M}")
+        c = summary.counts
+        self.counts.setText(self.tr(
+            "{units} units, {people} people, {relations} current evaluator relations, "
+            "{items} catalog items, {policies} policy versions").format(
+            units=c["units"], people=c["people"], relations=c["relations"],
+            items=c["catalog_items"], policies=c["policies"]))
+        if summary.agency_readable:
+            self.fingerprint.setTextFormat(Qt.TextFormat.RichText)
+            self.fingerprint.setText(
+                '<span style="font-family: monospace; font-size: large; font-weight: bold;">'
+                + html.escape(summary.agency_readable) + "</span><br>" + html.escape(self.tr(
+                    "Read it to the PCs' users so that they can compare it at set-up.")))
+        else:
+            self.fingerprint.setText(self.tr("no agency key on this PC"))
+        self.changes.clear()
+        for action, count in summary.changes:
+            self.changes.addItem(f"{change_label(action)}: {count}")
+        if not summary.changes:
+            self.changes.addItem(self.tr("No changes since the last publication.")
+                                 if summary.last_published_at else
+                                 self.tr("Nothing published yet."))
+        if not self.hub.text():
+            self.hub.setText(summary.hub_url)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        self.publish_button.setEnabled(bool(self.folder.text().strip())
+                                       and not self.runner.busy())
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Publish to a folder"))
+        if folder:
+            self.folder.setText(folder)
+
+    def publish(self) -> None:
+        """Sign and write the next version (off the GUI thread), then send it to the hub."""
+        folder = self.folder.text().strip()
+        if not folder:
+            return
+        hub = self.hub.text().strip()
+        self.outcome = None
+        self.progress.setRange(0, 2 if hub else 1)
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.publish_button.setEnabled(False)
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Signing and writing the organisation file…"))
+        admin = self.admin
+        self.runner.start(
+            lambda progress, _cancelled: admin.publish(Path(folder), hub_url=hub,
+                                                       progress=progress),
+            on_progress=lambda done, total: self.progress.setValue(done),
+            on_finished=self._published, on_failed=self._failed)
+
+    def _published(self, outcome: Any) -> None:
+        self.outcome = outcome
+        self.progress.setVisible(False)
+        lines = [self.tr("Version {version} written to {path}. Copy it to the PCs or let them "
+                         "fetch it from the hub.").format(version=outcome.version,
+                                                          path=outcome.path)]
+        style = OK_STYLE
+        if outcome.hub_status:
+            lines.append(self.tr("The hub has it."))
+        elif outcome.hub_error is not None:
+            lines.append(self.tr("Not sent to the hub: {reason}").format(
+                reason=describe(outcome.hub_error)))
+            style = ERROR_STYLE
+        self.message.setStyleSheet(style)
+        self.message.setText("\n".join(lines))
+        self.status_message.emit(lines[0])
+        self.refresh()
+        self.data_changed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self.progress.setVisible(False)
+        if isinstance(error, KpiError):
+            self.show_error(error)
+        else:
+            raise error
+        self.refresh()

@@ -1,0 +1,456 @@
+"""Organisation evaluation (Đánh giá, xếp loại chất lượng tổ chức, Điều 8–9): each unit's
+indicators for a year, the level they give with its "why", and the competent person's decision.
+The recorded level caps the head's annual level (Điều 20.6)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import Level, Period
+from kpi_desktop.domain.org_results import ORG_INDICATORS, IndicatorKind, indicator_def
+from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.org_evaluation import indicator_label, why_text
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.leader.common import (
+    LEVEL_COLOURS,
+    data_label,
+    date_format,
+    from_qdate,
+    mark_data,
+    name_of,
+    number_locale,
+    show_error,
+    to_qdate,
+)
+from kpi_desktop.ui.pages.base import Page, UserContext
+
+UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _value_text(code: str, value: Decimal) -> str:
+    definition = indicator_def(code)
+    if definition is not None and definition.kind is IndicatorKind.FLAG:
+        return "1" if value == 1 else "0"
+    text = formatting.number(value, 0 if value == value.to_integral_value() else 2)
+    if definition is not None and definition.kind is IndicatorKind.SHARE:
+        return f"{text} %"
+    return text
+
+
+class OrgEvaluationPage(Page):
+    """Units of the leader's organisation: indicators, computed level and why, decision."""
+
+    page_id = "leader.org_evaluation"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self._info: Any = None
+        self._list: Any = None
+        today = services.org_evaluation.today()
+
+        self.year_label = QLabel()
+        self.year = QSpinBox()
+        self.year.setRange(2020, 2100)
+        self.year.setValue(today.year)
+        self.year.valueChanged.connect(self.refresh)
+        self.import_button = QPushButton()
+        self.import_button.clicked.connect(lambda: self.import_csv())
+        self.quota = data_label(wrap=True)
+        top = QHBoxLayout()
+        top.addWidget(self.year_label)
+        top.addWidget(self.year)
+        top.addWidget(self.quota, 1)
+        top.addWidget(self.import_button)
+
+        self.units = QTableWidget(0, 3)
+        self.units.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.units.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.units.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.units.verticalHeader().hide()
+        self.units.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.units.itemSelectionChanged.connect(self._show_unit)
+        mark_data(self.units)
+
+        # Indicators of the selected unit.
+        self.indicators_box = QGroupBox()
+        indicators_layout = QVBoxLayout(self.indicators_box)
+        self.indicators = QTableWidget(0, 4)
+        self.indicators.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.indicators.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.indicators.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.indicators.verticalHeader().hide()
+        self.indicators.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.indicators.doubleClicked.connect(lambda _index: self.edit_indicator())
+        self.indicators.setMinimumHeight(8 * (self.fontMetrics().height() + 8))
+        mark_data(self.indicators)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(lambda: self.add_indicator())
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(lambda: self.edit_indicator())
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        indicators_layout.addWidget(self.indicators, 1)
+        indicators_layout.addLayout(buttons)
+
+        # The computed level and its why.
+        self.level_box = QGroupBox()
+        level_layout = QVBoxLayout(self.level_box)
+        self.level_line = data_label(wrap=True)
+        self.level_line.setTextFormat(Qt.TextFormat.RichText)
+        self.why = QListWidget()
+        self.why.setWordWrap(True)
+        self.why.setMinimumHeight(5 * (self.fontMetrics().height() + 6))
+        mark_data(self.why)
+        self.cap_line = data_label(wrap=True)
+        level_layout.addWidget(self.level_line)
+        level_layout.addWidget(self.why, 1)
+        level_layout.addWidget(self.cap_line)
+
+        # The decision.
+        self.decision_box = QGroupBox()
+        form = QFormLayout(self.decision_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.recorded_line = data_label(wrap=True)
+        self.level_combo = QComboBox()
+        self.decision_no = QLineEdit()
+        self.decision_date = QDateEdit()
+        self.decision_date.setCalendarPopup(True)
+        self.decision_date.setDate(to_qdate(today))
+        self.note = QLineEdit()
+        self.decide_button = QPushButton()
+        self.decide_button.clicked.connect(self.record_decision)
+        self._form_labels = [QLabel() for _ in range(4)]
+        form.addRow(self.recorded_line)
+        for label, widget in zip(self._form_labels, [self.level_combo, self.decision_no,
+                                                     self.decision_date, self.note],
+                                 strict=True):
+            form.addRow(label, widget)
+        form.addRow(self.decide_button)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        lower = QHBoxLayout()
+        lower.addWidget(self.level_box, 1)
+        lower.addWidget(self.decision_box, 1)
+        right_layout.addWidget(self.indicators_box, 3)
+        right_layout.addLayout(lower, 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(right)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.units)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([540, 820])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self.retranslate_ui()
+
+    # ---------------------------------------------------------------- Page -----------------
+    def title(self) -> str:
+        return self.tr("Organisation evaluation")
+
+    def retranslate_ui(self) -> None:
+        self.year_label.setText(self.tr("Year:"))
+        self.import_button.setText(self.tr("Import CSV…"))
+        self.import_button.setToolTip(self.tr(
+            "A CSV file with the columns unit, period, code, value (and optionally source); "
+            "the whole file is refused if one row is wrong."))
+        self.units.setHorizontalHeaderLabels([self.tr("Unit"), self.tr("By the indicators"),
+                                              self.tr("Decided")])
+        self.indicators_box.setTitle(self.tr("Indicators"))
+        self.indicators.setHorizontalHeaderLabels([self.tr("Indicator"), self.tr("Period"),
+                                                   self.tr("Value"), self.tr("Source")])
+        self.add_button.setText(self.tr("Add…"))
+        self.edit_button.setText(self.tr("Edit…"))
+        self.level_box.setTitle(self.tr("Level by the indicators (Article 8)"))
+        self.decision_box.setTitle(self.tr("Decision of the competent authority"))
+        for label, text in zip(self._form_labels, [
+                self.tr("Level"), self.tr("Decision number"), self.tr("Decision date"),
+                self.tr("Note (needed for another level)")], strict=True):
+            label.setText(text)
+        self.decision_date.setDisplayFormat(date_format())
+        self.decide_button.setText(self.tr("Record the decision"))
+        self.level_combo.clear()
+        for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE):
+            self.level_combo.addItem(level_label(level), level.value)
+        self.refresh()
+
+    # ---------------------------------------------------------------- showing --------------
+    def refresh(self) -> None:
+        chosen = self.selected_unit()
+        service = self.services.org_evaluation
+        self._list = service.list_year(self.user.person_id, self.year.value())
+        rows = self._list.rows
+        self.units.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            recorded = row.recorded.level if row.recorded else None
+            values = [name_of(row.unit), level_label(row.computed) if row.computed
+                      else self.tr("not enough data"),
+                      level_label(recorded) if row.recorded else "–"]
+            for column, text in enumerate(values):
+                cell = QTableWidgetItem(text)
+                cell.setData(UNIT_ROLE, row.unit.id)
+                if column == 0:
+                    cell.setToolTip(text)
+                if column in (1, 2):
+                    level = row.computed if column == 1 else recorded
+                    cell.setForeground(QBrush(LEVEL_COLOURS.get(level, LEVEL_COLOURS[None])))
+                self.units.setItem(index, column, cell)
+        self.units.resizeColumnsToContents()
+        self.units.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        if self._list.excess:
+            self.quota.setText(self.tr(
+                "Excellent quota of the organisations (Article 8.5): {excellent} rated "
+                "Excellent, {limit} allowed — the approver decides.").format(
+                excellent=self._list.excellent, limit=self._list.limit))
+            self.quota.setStyleSheet("background:#fef3c7; padding:4px;")
+        else:
+            self.quota.setText("")
+            self.quota.setStyleSheet("")
+        target = chosen or (self.user.unit_id if any(r.unit.id == self.user.unit_id
+                                                     for r in rows) else None)
+        if target is None and rows:
+            target = rows[0].unit.id
+        if target:
+            self.select_unit(target)
+        self._show_unit()
+
+    def selected_unit(self) -> str | None:
+        model = self.units.selectionModel()
+        rows = model.selectedRows() if model else []
+        return self.units.item(rows[0].row(), 0).data(UNIT_ROLE) if rows else None
+
+    def select_unit(self, unit_id: str) -> None:
+        for index in range(self.units.rowCount()):
+            if self.units.item(index, 0).data(UNIT_ROLE) == unit_id:
+                self.units.selectRow(index)
+                return
+
+    def _show_unit(self) -> None:
+        unit_id = self.selected_unit()
+        self.why.clear()
+        if unit_id is None:
+            self._info = None
+            self.indicators.setRowCount(0)
+            self.level_line.setText(self.tr("Select a unit."))
+            for box in (self.indicators_box, self.decision_box):
+                box.setEnabled(False)
+            return
+        info = self._info = self.services.org_evaluation.year(
+            self.user.person_id, unit_id, self.year.value())
+        order = {d.code: i for i, d in enumerate(ORG_INDICATORS)}
+        shown = sorted(info.indicators, key=lambda i: (i.period.kind.months * -1,
+                                                        i.period.start, order.get(i.code, 99)))
+        self.indicators.setRowCount(len(shown))
+        for index, indicator in enumerate(shown):
+            values = [indicator_label(indicator.code), self._period_text(indicator.period),
+                      _value_text(indicator.code, indicator.value), indicator.source]
+            for column, text in enumerate(values):
+                cell = QTableWidgetItem(text)
+                cell.setData(UNIT_ROLE, (str(indicator.period), indicator.code))
+                if column == 0:
+                    cell.setToolTip(f"{indicator.code} — {indicator_def(indicator.code).article}"
+                                    if indicator_def(indicator.code) else indicator.code)
+                if column == 2:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.indicators.setItem(index, column, cell)
+        self.indicators.resizeColumnsToContents()
+        self.indicators.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.indicators_box.setTitle(self.tr("Indicators of {unit}, {year}").format(
+            unit=name_of(info.unit), year=info.year))
+        result = info.result
+        colour = LEVEL_COLOURS.get(result.level, LEVEL_COLOURS[None]).name()
+        if result.level is None:
+            text = self.tr("Not enough data: enter the missing indicators.")
+        else:
+            text = self.tr("<b>{level}</b> — total {score} of 100").format(
+                level=f"<span style='color:{colour}'>{level_label(result.level)}</span>",
+                score=formatting.number(result.score))
+            if result.needs_decision:
+                text += "<br>" + self.tr("The competent authority weighs this case itself.")
+        self.level_line.setText(text)
+        for line in result.why:
+            self.why.addItem(why_text(line))
+        heads = ", ".join(p.full_name for p in info.heads)
+        self.cap_line.setText(self.tr(
+            "The head ({heads}) cannot be rated above the organisation's decided level "
+            "(Article 20.6).").format(heads=heads) if heads else "")
+        evaluation = info.evaluation
+        if evaluation is not None:
+            self.decision_no.setText(evaluation.decision_no)
+            if evaluation.decision_date is not None:
+                self.decision_date.setDate(to_qdate(evaluation.decision_date))
+            self.note.setText(evaluation.note)
+            self.recorded_line.setText(self.tr("Decided: {level}, decision {no} of {date}")
+                                       .format(level=level_label(evaluation.level),
+                                               no=evaluation.decision_no,
+                                               date=formatting.date(evaluation.decision_date))
+                                       + (f" — {evaluation.note}" if evaluation.note else ""))
+        else:
+            self.decision_no.clear()
+            self.note.clear()
+            self.recorded_line.setText(self.tr("No decision recorded yet."))
+        proposed = evaluation.level if evaluation and evaluation.level else result.level
+        if proposed is not None:
+            self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(proposed.value)))
+        self.indicators_box.setEnabled(True)
+        for widget in (self.add_button, self.edit_button):
+            widget.setEnabled(info.can_edit)
+        self.decision_box.setEnabled(info.can_decide)
+        if not info.can_decide:
+            self.recorded_line.setText(self.recorded_line.text() + " " + self.tr(
+                "(Only the competent authority records the decision.)"))
+
+    def _period_text(self, period: Period) -> str:
+        return str(period.year) if period.kind.months == 12 else str(period)
+
+    # ---------------------------------------------------------------- actions --------------
+    def _selected_indicator(self) -> tuple[str, str] | None:
+        rows = self.indicators.selectionModel().selectedRows()
+        return self.indicators.item(rows[0].row(), 0).data(UNIT_ROLE) if rows else None
+
+    def add_indicator(self, dialog: IndicatorDialog | None = None) -> bool:
+        """Enter a value (a dialog asks for it; tests may pass a filled dialog)."""
+        if self._info is None:
+            return False
+        dialog = dialog or IndicatorDialog(str(self.year.value()), None, None, self)
+        if dialog.result() != QDialog.DialogCode.Accepted and not dialog.exec():
+            return False
+        try:
+            self.services.org_evaluation.set_indicator(
+                self.user.person_id, self._info.unit.id, dialog.period.text(),
+                dialog.code.currentData(), Decimal(str(round(dialog.value.value(), 2))),
+                source=dialog.source.text())
+        except KpiError as error:
+            show_error(self, self.tr("Organisation evaluation"), error)
+            return False
+        self.refresh()
+        self.status_message.emit(self.tr("Indicator saved."))
+        self.data_changed.emit()
+        return True
+
+    def edit_indicator(self) -> bool:
+        chosen = self._selected_indicator()
+        if chosen is None or self._info is None:
+            return False
+        period, code = chosen
+        value = next((i.value for i in self._info.indicators
+                      if str(i.period) == period and i.code == code), None)
+        return self.add_indicator(IndicatorDialog(period, code, value, self))
+
+    def import_csv(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import organisation indicators"), str(Path.home()),
+                self.tr("CSV files (*.csv)"))
+            if not path:
+                return False
+        try:
+            count = self.services.org_evaluation.import_csv(self.user.person_id, path)
+        except KpiError as error:
+            show_error(self, self.tr("Import CSV"), error)
+            return False
+        self.refresh()
+        self.status_message.emit(self.tr("{n} indicator values imported.").format(n=count))
+        self.data_changed.emit()
+        return True
+
+    def record_decision(self) -> bool:
+        if self._info is None:
+            return False
+        try:
+            self.services.org_evaluation.decide(
+                self.user.person_id, self._info.unit.id, self.year.value(),
+                self.level_combo.currentData(), decision_no=self.decision_no.text(),
+                decision_date=from_qdate(self.decision_date.date()), note=self.note.text())
+        except KpiError as error:
+            show_error(self, self.tr("Organisation evaluation"), error)
+            return False
+        self.note.clear()
+        self.refresh()
+        self.status_message.emit(self.tr("Decision recorded."))
+        self.data_changed.emit()
+        return True
+
+
+class IndicatorDialog(QDialog):
+    """One indicator value: period, indicator, value, source."""
+
+    def __init__(self, period: str, code: str | None, value: Decimal | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Organisation indicator"))
+        self.setMinimumWidth(520)
+        self.period = QLineEdit(period)
+        self.period.setToolTip(self.tr("A year (2026), quarter (2026-Q3) or month (2026-09)"))
+        self.code = QComboBox()
+        for definition in ORG_INDICATORS:
+            self.code.addItem(indicator_label(definition.code), definition.code)
+        if code is not None:
+            self.code.setCurrentIndex(max(0, self.code.findData(code)))
+            self.code.setEnabled(False)
+            self.period.setReadOnly(True)
+        self.value = QDoubleSpinBox()
+        self.value.setDecimals(2)
+        self.value.setLocale(number_locale())
+        self.code.currentIndexChanged.connect(self._range)
+        self._range()
+        if value is not None:
+            self.value.setValue(float(value))
+        self.source = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow(self.tr("Period"), self.period)
+        form.addRow(self.tr("Indicator"), self.code)
+        form.addRow(self.tr("Value"), self.value)
+        form.addRow(self.tr("Source"), self.source)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _range(self) -> None:
+        definition = indicator_def(self.code.currentData() or "")
+        maximum = float(definition.maximum) if definition else 100.0
+        self.value.setRange(0, maximum)
+        self.value.setSingleStep(1 if definition and definition.kind is IndicatorKind.FLAG
+                                 else 0.5)

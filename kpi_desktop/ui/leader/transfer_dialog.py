@@ -1,0 +1,509 @@
+"""Organisation changes from the leader's unit view (issue 9 §4): transfer a person to another
+unit (điều động, luân chuyển) with their membership history and the origin of each month,
+and merge units (sáp nhập). Only the head of the agency (or the administrator) sees them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QStandardItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import Period
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.messages import level_label
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.leader.common import (
+    date_format,
+    error_text,
+    from_qdate,
+    mark_data,
+    month_text,
+    name_of,
+    to_qdate,
+)
+
+ERROR_COLOUR = "#b91c1c"
+OK_COLOUR = "#166534"
+
+
+def _first_of_next_month(day: dt.date) -> dt.date:
+    return Period.containing(day).next().start
+
+
+def _table(columns: int) -> QTableWidget:
+    table = QTableWidget(0, columns)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    mark_data(table)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], stretch: int) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, text in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def _status(label: QLabel, text: str, *, error: bool) -> None:
+    label.setStyleSheet(f"color: {ERROR_COLOUR if error else OK_COLOUR};")
+    label.setText(text)
+
+
+class TransferDialog(QDialog):
+    """Move a person to another unit from a date; shows where they were and where each
+    evaluated month of the year came from."""
+
+    changed = Signal()
+
+    def __init__(self, services: Any, actor_id: str, person_id: str | None = None,
+                 year: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor_id = actor_id
+        today = services.transfers.today()
+        self.year = year or today.year
+        self.resize(1000, 700)
+        self.person = QComboBox()
+        self.person.setMinimumWidth(360)
+        self.person.currentIndexChanged.connect(self.refresh)
+        self.person_label = QLabel()
+        self.current = QLabel()
+        mark_data(self.current)
+        top = QHBoxLayout()
+        top.addWidget(self.person_label)
+        top.addWidget(self.person, 1)
+        top.addWidget(self.current)
+
+        self.history_box = QGroupBox()
+        self.memberships = _table(4)
+        self.memberships.setMaximumHeight(self.fontMetrics().height() * 7)
+        self.evaluators = data_line()
+        self.months_title = QLabel()
+        self.months = _table(6)
+        history = QVBoxLayout(self.history_box)
+        history.addWidget(self.memberships)
+        history.addWidget(self.evaluators)
+        history.addWidget(self.months_title)
+        history.addWidget(self.months, 1)
+
+        self.form_box = QGroupBox()
+        self.unit = QComboBox()
+        self.from_date = QDateEdit()
+        self.from_date.setCalendarPopup(True)
+        self.from_date.setDate(to_qdate(_first_of_next_month(today)))
+        self.decision = QLineEdit()
+        self.reason = QLineEdit()
+        self.unit_label, self.date_label = QLabel(), QLabel()
+        self.decision_label, self.reason_label = QLabel(), QLabel()
+        self.form = QGridLayout()
+        self.form.addWidget(self.unit_label, 0, 0)
+        self.form.addWidget(self.unit, 0, 1)
+        self.form.addWidget(self.date_label, 0, 2)
+        self.form.addWidget(self.from_date, 0, 3)
+        self.form.addWidget(self.decision_label, 1, 0)
+        self.form.addWidget(self.decision, 1, 1)
+        self.form.addWidget(self.reason_label, 1, 2)
+        self.form.addWidget(self.reason, 1, 3)
+        self.form.setColumnStretch(1, 1)
+        self.form.setColumnStretch(3, 1)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        form_layout = QVBoxLayout(self.form_box)
+        form_layout.addLayout(self.form)
+        form_layout.addWidget(self.note)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.apply_button = QPushButton()
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self.submit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.history_box, 1)
+        layout.addWidget(self.form_box)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self._load(person_id)
+        self.retranslate_ui()
+
+    # ---------------------------------------------------------------- content --------------
+    def _load(self, person_id: str | None) -> None:
+        units = {u.id: u for u in self.services.transfers.units(active_only=False)}
+        self._unit_names = {uid: name_of(u) for uid, u in units.items()}
+        wanted = person_id or self.person.currentData()
+        self.person.blockSignals(True)
+        self.person.clear()
+        for person in self.services.transfers.people():
+            unit = self._unit_names.get(person.unit_id, person.unit_id)
+            self.person.addItem(f"{person.full_name} — {unit}", person.id)
+        self.person.setCurrentIndex(max(0, self.person.findData(wanted)))
+        self.person.blockSignals(False)
+        current_unit = self.unit.currentData()
+        self.unit.clear()
+        for unit in self.services.transfers.units():
+            self.unit.addItem(f"{name_of(unit)} ({unit.id})", unit.id)
+        self.unit.setCurrentIndex(max(0, self.unit.findData(current_unit)))
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Transfer a person"))
+        self.person_label.setText(self.tr("Person:"))
+        self.history_box.setTitle(self.tr("Membership history"))
+        self.memberships.setHorizontalHeaderLabels(
+            [self.tr("Unit"), self.tr("From"), self.tr("To"), self.tr("Decision / reason")])
+        self.months.setHorizontalHeaderLabels(
+            [self.tr("Month"), self.tr("Total"), self.tr("Indicative level"), self.tr("Unit"),
+             self.tr("Evaluator"), self.tr("Source")])
+        self.form_box.setTitle(self.tr("Transfer (điều động, luân chuyển)"))
+        self.unit_label.setText(self.tr("New unit:"))
+        self.date_label.setText(self.tr("From date:"))
+        self.decision_label.setText(self.tr("Decision number:"))
+        self.reason_label.setText(self.tr("Reason:"))
+        self.decision.setPlaceholderText(self.tr("e.g. 112/QĐ-UBND"))
+        self.reason.setPlaceholderText(self.tr("e.g. transfer according to work needs"))
+        self.from_date.setDisplayFormat(date_format())
+        self.note.setText(self.tr(
+            "The current membership ends the day before; the head of the new unit becomes the "
+            "evaluator. Months already evaluated stay with their unit and evaluator, and the "
+            "new unit classifies the year with all of them (Decree 335, Article 19.1)."))
+        self.apply_button.setText(self.tr("Transfer"))
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        person_id = self.person.currentData()
+        if not person_id:
+            return
+        history = self.services.transfers.history(person_id, self.year)
+        self.current.setText(self.tr("Now in: {unit}").format(
+            unit=self._unit_names.get(history.person.unit_id, history.unit_name)))
+        _fill(self.memberships, [
+            [self._unit_names.get(m.unit_id, m.unit_name), formatting.date(m.start_on),
+             formatting.date(m.end_on) if m.end_on else "…", m.reason]
+            for m in history.memberships], 3)
+        self.evaluators.setText(self.tr("Evaluators: {list}").format(list="; ".join(
+            f"{e.evaluator_name} ({formatting.date(e.start_on)} – "
+            f"{formatting.date(e.end_on) if e.end_on else '…'})" for e in history.evaluators)
+            or "–"))
+        self.months_title.setText(self.tr("Evaluated months of {year} and where they come "
+                                          "from").format(year=self.year))
+        rows = []
+        for m in history.months:
+            source = (self.tr("this agency") if m.source == "local"
+                      else self.tr("received from {agency}").format(agency=m.agency_name))
+            unit = self._unit_names.get(m.unit_id or "", m.unit_name) if m.source == "local" \
+                else m.unit_name
+            rows.append([month_text(m.period), formatting.number(m.total),
+                         level_label(m.level), unit, m.evaluator_name, source])
+        _fill(self.months, rows, 3)
+        for r, m in enumerate(history.months):
+            if m.unit_id != history.person.unit_id or m.source != "local":
+                for c in range(self.months.columnCount()):
+                    item = self.months.item(r, c)
+                    if item is not None:
+                        item.setForeground(QColor("#1d4ed8"))
+
+    def submit(self) -> bool:
+        try:
+            result = self.services.transfers.transfer(
+                self.person.currentData(), self.unit.currentData(),
+                from_qdate(self.from_date.date()), reason=self.reason.text(),
+                decision_no=self.decision.text(), actor_id=self.actor_id)
+        except KpiError as error:
+            _status(self.status, error_text(error), error=True)
+            return False
+        self._load(result.person_id)
+        self.refresh()
+        _status(self.status, self.tr("{person} belongs to {unit} from {date}.").format(
+            person=self.person.currentText().split(" — ")[0],
+            unit=self._unit_names.get(result.to_unit_id, result.to_unit_id),
+            date=formatting.date(result.from_date)), error=False)
+        self.changed.emit()
+        return True
+
+
+def data_line() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    mark_data(label)
+    return label
+
+
+class MergeUnitsDialog(QDialog):
+    """Merge units into an existing or a new unit from a date (sáp nhập)."""
+
+    changed = Signal()
+
+    def __init__(self, services: Any, actor_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor_id = actor_id
+        self.resize(820, 480)
+        self.units_label = QLabel()
+        self.units = QListWidget()
+        mark_data(self.units)
+        self.units.itemChanged.connect(self._preview)
+        self.into = QComboBox()
+        self.into.currentIndexChanged.connect(self._into_changed)
+        self.new_id = QLineEdit()
+        self.new_name = QLineEdit()
+        self.from_date = QDateEdit()
+        self.from_date.setCalendarPopup(True)
+        self.from_date.setDate(to_qdate(_first_of_next_month(services.transfers.today())))
+        self.decision = QLineEdit()
+        self.reason = QLineEdit()
+        self.labels = [QLabel() for _ in range(6)]
+        form = QFormLayout()
+        for label, field in zip(self.labels, (self.into, self.new_id, self.new_name,
+                                              self.from_date, self.decision, self.reason),
+                                strict=True):
+            form.addRow(label, field)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        mark_data(self.preview)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.apply_button = QPushButton()
+        self.apply_button.clicked.connect(self.submit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.rejected.connect(self.reject)
+        left = QVBoxLayout()
+        left.addWidget(self.units_label)
+        left.addWidget(self.units, 1)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.preview)
+        right.addWidget(self.note)
+        right.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(left, 2)
+        body.addLayout(right, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self._load()
+        self.retranslate_ui()
+
+    def _load(self) -> None:
+        self.units.blockSignals(True)
+        self.units.clear()
+        self._active = self.services.transfers.units()
+        for unit in self._active:
+            item = QListWidgetItem(f"{name_of(unit)} ({unit.id})")
+            item.setData(Qt.ItemDataRole.UserRole, unit.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.units.addItem(item)
+        self.units.blockSignals(False)
+
+    def _fill_into(self) -> None:
+        current = self.into.currentData()
+        self.into.blockSignals(True)
+        self.into.clear()
+        self.into.addItem(self.tr("A new unit"), "")
+        for unit in self._active:
+            self.into.addItem(f"{name_of(unit)} ({unit.id})", unit.id)
+        self.into.setCurrentIndex(max(0, self.into.findData(current)))
+        self.into.blockSignals(False)
+        self._into_changed()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Merge units"))
+        self.units_label.setText(self.tr("Units to merge:"))
+        for label, text in zip(self.labels, (
+                self.tr("Merged into:"), self.tr("New unit identifier:"),
+                self.tr("New unit name:"), self.tr("From date:"), self.tr("Decision number:"),
+                self.tr("Reason:")), strict=True):
+            label.setText(text)
+        self.new_id.setPlaceholderText(self.tr("e.g. ktxh"))
+        self.new_name.setPlaceholderText(self.tr("e.g. Phòng Kinh tế - Xã hội"))
+        self.decision.setPlaceholderText(self.tr("e.g. 15/NQ-HĐND"))
+        self.from_date.setDisplayFormat(date_format())
+        self.note.setText(self.tr(
+            "Everyone and every sub-unit of the merged units moves; the merged units are closed "
+            "and keep their history. Evaluators stay until new leaders are named; months "
+            "already evaluated keep their unit and evaluator."))
+        self.apply_button.setText(self.tr("Merge"))
+        self._fill_into()
+        self._preview()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _into_changed(self) -> None:
+        new = not self.into.currentData()
+        self.new_id.setEnabled(new)
+        self.new_name.setEnabled(new)
+
+    def selected(self) -> list[str]:
+        return [self.units.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.units.count())
+                if self.units.item(i).checkState() == Qt.CheckState.Checked]
+
+    def check(self, unit_ids: list[str]) -> None:
+        for i in range(self.units.count()):
+            item = self.units.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
+                               in unit_ids else Qt.CheckState.Unchecked)
+
+    def _preview(self) -> None:
+        chosen = self.selected()
+        people = self.services.transfers.people(chosen) if chosen else []
+        self.preview.setText(self.tr("{units} unit(s) chosen: {people} people will move.")
+                             .format(units=len(chosen), people=len(people)))
+
+    def submit(self) -> bool:
+        into = self.into.currentData() or self.new_id.text().strip()
+        try:
+            result = self.services.transfers.merge(
+                self.selected(), into, from_qdate(self.from_date.date()),
+                name=self.new_name.text() if not self.into.currentData() else None,
+                reason=self.reason.text(), decision_no=self.decision.text(),
+                actor_id=self.actor_id)
+        except KpiError as error:
+            _status(self.status, error_text(error), error=True)
+            return False
+        self._load()
+        self._fill_into()
+        self._preview()
+        _status(self.status, self.tr("Merged into {unit}: {people} people and {subunits} "
+                                     "sub-units moved.").format(
+            unit=result.into_unit_id, people=len(result.people),
+            subunits=len(result.sub_units)), error=False)
+        self.changed.emit()
+        return True
+
+
+class OrganisationChangesButton(QPushButton):
+    """"Organisation changes…" with a menu: transfer a person, merge units."""
+
+    def __init__(self, services: Any, actor_id: str, on_changed: Callable[[], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor_id = actor_id
+        self.on_changed = on_changed
+        self.menu_ = QMenu(self)
+        self.transfer_action = self.menu_.addAction("")
+        self.transfer_action.triggered.connect(lambda: self.open_transfer())
+        self.merge_action = self.menu_.addAction("")
+        self.merge_action.triggered.connect(lambda: self.open_merge())
+        self.setMenu(self.menu_)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setText(self.tr("Organisation changes…"))
+        self.transfer_action.setText(self.tr("Transfer a person…"))
+        self.merge_action.setText(self.tr("Merge units…"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def transfer_dialog(self, person_id: str | None = None) -> TransferDialog:
+        dialog = TransferDialog(self.services, self.actor_id, person_id, parent=self)
+        dialog.changed.connect(self.on_changed)
+        return dialog
+
+    def merge_dialog(self) -> MergeUnitsDialog:
+        dialog = MergeUnitsDialog(self.services, self.actor_id, parent=self)
+        dialog.changed.connect(self.on_changed)
+        return dialog
+
+    def open_transfer(self, person_id: str | None = None) -> None:
+        self.transfer_dialog(person_id).exec()
+
+    def open_merge(self) -> None:
+        self.merge_dialog().exec()
+
+
+def organisation_changes_button(services: Any, actor_id: str, on_changed: Callable[[], None],
+                                parent: QWidget | None = None
+                                ) -> OrganisationChangesButton | None:
+    """The button for the unit view, or ``None`` when ``actor_id`` may not change the
+    organisation (only the head of the agency or the administrator may)."""
+    transfers = getattr(services, "transfers", None)
+    if transfers is None or not transfers.can_manage(actor_id):
+        return None
+    return OrganisationChangesButton(services, actor_id, on_changed, parent)
+
+
+def month_origins(services: Any, person_ids: list[str], year: int
+                  ) -> dict[tuple[str, str], Any]:
+    """(person, "YYYY-MM") → the origin of each evaluated month, for the unit view."""
+    transfers = getattr(services, "transfers", None)
+    return transfers.month_origins(person_ids, year) if transfers is not None else {}
+
+
+def mark_origin(cell: QStandardItem, origin: Any, unit_id: str) -> None:
+    """Show a month evaluated in another unit (or agency) in italics, with where it came
+    from as the tooltip."""
+    if origin is None or (origin.unit_id == unit_id and origin.source == "local"):
+        return
+    font = cell.font()
+    font.setItalic(True)
+    cell.setFont(font)
+    if cell.data(Qt.ItemDataRole.ForegroundRole) is None:  # keep the red of a low month
+        cell.setForeground(QBrush(QColor("#1d4ed8")))
+    cell.setToolTip(origin_text(origin))
+
+
+def why_origin_line(services: Any, person_id: str, period: str) -> str:
+    """The line the "why" adds for a month: where and by whom it was evaluated."""
+    origin = month_origins(services, [person_id], int(period[:4])).get((person_id, period))
+    return "" if origin is None else origin_text(origin)
+
+
+def origin_text(origin: Any) -> str:
+    """Where a month was evaluated and by whom."""
+    if origin.source == "local":
+        return translate("Transfers", "Evaluated in {unit} by {evaluator}").format(
+            unit=origin.unit_name, evaluator=origin.evaluator_name or "–")
+    return translate("Transfers", "Evaluated in {unit} ({agency}) by {evaluator}; received "
+                                  "with the transfer").format(
+        unit=origin.unit_name, agency=origin.agency_name, evaluator=origin.evaluator_name or "–")

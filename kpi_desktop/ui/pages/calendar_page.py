@@ -1,0 +1,210 @@
+"""The working-day calendar: the year's public holidays (Tết and the lunar days included, with
+their names), the government's make-up Saturdays, and the agency's declared days off and
+make-up working days — which heads, deputies and the agency administrator can edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.model import CalendarDayKind
+from kpi_desktop.runtime import i18n
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.common import (
+    date_format,
+    error_text,
+    from_qdate,
+    mark_data,
+    to_qdate,
+    weekday_name,
+)
+
+DAY_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_COLOURS = {CalendarDayKind.HOLIDAY: "#b91c1c", CalendarDayKind.DAY_OFF: "#c2410c",
+                CalendarDayKind.MAKEUP_WORKDAY: "#15803d"}
+
+
+def kind_label(kind: CalendarDayKind) -> str:
+    return {
+        CalendarDayKind.HOLIDAY: translate("Calendar", "public holiday"),
+        CalendarDayKind.DAY_OFF: translate("Calendar", "day off"),
+        CalendarDayKind.MAKEUP_WORKDAY: translate("Calendar", "make-up working day"),
+    }[kind]
+
+
+class CalendarPage(Page):
+    """The year's exceptions to the Monday–Friday week."""
+
+    page_id = "calendar"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self._lines: list[Any] = []
+        self._agency = user.role == "agency"  # the agency key, not a person
+        self._editable = self._agency or services.calendar.can_edit(user.person_id)
+        today = services.calendar.today()
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.year_label = QLabel()
+        self.year = QSpinBox()
+        self.year.setRange(2020, 2100)
+        self.year.setValue(today.year)
+        self.year.valueChanged.connect(self.refresh)
+        self.count = QLabel()
+        mark_data(self.count)
+        top = QHBoxLayout()
+        top.addWidget(self.year_label)
+        top.addWidget(self.year)
+        top.addSpacing(16)
+        top.addWidget(self.count, 1)
+
+        self.table = QTableWidget(0, 4)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        mark_data(self.table)
+
+        self.edit_box = QGroupBox()
+        edit = QHBoxLayout(self.edit_box)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDate(to_qdate(today))
+        self.kind = QComboBox()
+        self.name = QLineEdit()
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self.add_day)
+        self.remove_button = QPushButton()
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.date_label, self.kind_label, self.name_label = QLabel(), QLabel(), QLabel()
+        for widget in (self.date_label, self.date, self.kind_label, self.kind,
+                       self.name_label):
+            edit.addWidget(widget)
+        edit.addWidget(self.name, 1)
+        edit.addWidget(self.add_button)
+        edit.addWidget(self.remove_button)
+        self.edit_box.setVisible(self._editable)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.edit_box)
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return self.tr("Calendar")
+
+    def retranslate_ui(self) -> None:
+        self.intro.setText(self.tr(
+            "Working days are Monday to Friday, except public holidays (Tết included) and the "
+            "days off declared by the agency, plus make-up working days. Deadlines, the review "
+            "rule, the early-completion bonus and the appeal deadline count these days."))
+        self.year_label.setText(self.tr("Year"))
+        self.table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Kind"),
+                                              self.tr("Name"), self.tr("Source")])
+        self.edit_box.setTitle(self.tr("Declare a day for the agency"))
+        self.date_label.setText(self.tr("Date"))
+        self.kind_label.setText(self.tr("Kind"))
+        self.name_label.setText(self.tr("Name"))
+        self.name.setPlaceholderText(self.tr("for example: day off for the election"))
+        self.date.setDisplayFormat(date_format())
+        chosen = self.kind.currentData()
+        self.kind.clear()
+        self.kind.addItem(self.tr("Day off"), "day_off")
+        self.kind.addItem(self.tr("Make-up working day"), "workday")
+        if chosen is not None:
+            self.kind.setCurrentIndex(max(0, self.kind.findData(chosen)))
+        self.add_button.setText(self.tr("Add"))
+        self.remove_button.setText(self.tr("Remove the selected day"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        year = self.year.value()
+        self._lines = self.services.calendar.year(year, language=i18n.current_language())
+        self.table.setRowCount(len(self._lines))
+        for row, line in enumerate(self._lines):
+            source = (self.tr("declared by the agency") if line.declared
+                      else self.tr("public calendar"))
+            name = line.name or (self.tr("government make-up day")
+                                 if line.kind is CalendarDayKind.MAKEUP_WORKDAY else "")
+            cells = [f"{weekday_name(line.day)} {formatting.date(line.day)}",
+                     kind_label(line.kind), name, source]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(DAY_ROLE, line.day.isoformat())
+                if column == 1:
+                    item.setForeground(QBrush(QColor(KIND_COLOURS[line.kind])))
+                self.table.setItem(row, column, item)
+        calendar = self.services.calendar.calendar(year)
+        working = len(calendar.working_days(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        self.count.setText(self.tr("{n} working days in {year}").format(n=working, year=year))
+        self._selection_changed()
+
+    def _selected_line(self) -> Any:
+        items = self.table.selectedItems()
+        if not items:
+            return None
+        day = items[0].data(DAY_ROLE)
+        return next((line for line in self._lines if line.day.isoformat() == day), None)
+
+    def _selection_changed(self) -> None:
+        line = self._selected_line()
+        self.remove_button.setEnabled(line is not None and line.declared)
+
+    def add_day(self) -> None:
+        day = from_qdate(self.date.date())
+        try:
+            self.services.calendar.declare(day, self.kind.currentData(), self.name.text(),
+                                           actor_id=self.user.person_id,
+                                           as_agency=self._agency)
+        except Exception as error:  # noqa: BLE001 - shown to the person
+            QMessageBox.warning(self, self.tr("Day not recorded"), error_text(error))
+            return
+        self.name.clear()
+        if day.year != self.year.value():
+            self.year.setValue(day.year)
+        else:
+            self.refresh()
+        self.status_message.emit(self.tr("The calendar was updated."))
+        self.data_changed.emit()
+
+    def remove_selected(self) -> None:
+        line = self._selected_line()
+        if line is None or not line.declared:
+            return
+        try:
+            self.services.calendar.remove(line.day, actor_id=self.user.person_id,
+                                          as_agency=self._agency)
+        except Exception as error:  # noqa: BLE001 - shown to the person
+            QMessageBox.warning(self, self.tr("Day not removed"), error_text(error))
+            return
+        self.refresh()
+        self.status_message.emit(self.tr("The calendar was updated."))
+        self.data_changed.emit()
