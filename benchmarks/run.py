@@ -18,6 +18,7 @@ import gc
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -142,14 +143,70 @@ def plain_classification(database: Path) -> list[tuple[Any, ...]]:
         con.close()
 
 
+BARE_WINDOW = ("import resource, time; from PySide6.QtWidgets import QApplication, QMainWindow; "
+               "app = QApplication([]); w = QMainWindow(); w.show(); app.processEvents(); "
+               "u = resource.getrusage(resource.RUSAGE_SELF); "
+               "print('ready 0 cpu', (u.ru_utime + u.ru_stime) * 1000, flush=True)")
+
+
+def _until_ready(command: list[str]) -> tuple[float, float]:
+    """Wall milliseconds from starting ``command`` to its "ready … cpu N" line (the window is
+    painted), and the CPU milliseconds the process reports."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    started = time.perf_counter()
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        cpu = None
+        for line in process.stdout:
+            if line.startswith("ready "):
+                wall = (time.perf_counter() - started) * 1000
+                cpu = float(line.split()[3])
+                break
+        process.communicate()
+    if cpu is None or process.returncode != 0:
+        raise RuntimeError(f"{command} did not start: exit {process.returncode}")
+    return wall, cpu
+
+
+def cold_starts(repeat: int, command: list[str]) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of ``repeat`` cold starts (after one to warm the disk
+    cache)."""
+    _until_ready(command)
+    runs = [_until_ready(command) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
 def bare_window_ms(repeat: int) -> float:
     """A bare PySide6 QMainWindow shown, from a cold interpreter (subprocess, offscreen)."""
-    code = ("from PySide6.QtWidgets import QApplication, QMainWindow; app = QApplication([]); "
-            "w = QMainWindow(); w.show(); app.processEvents()")
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)  # warm the disk cache
-    return median_ms(repeat, lambda: subprocess.run([sys.executable, "-c", code], env=env,
-                                                    check=True))
+    return cold_starts(repeat, [sys.executable, "-c", BARE_WINDOW])[0]
+
+
+def demo_folder() -> Path:
+    """The demo organisation's data folder (cached), for the application's cold start."""
+    folder = generate.cache_dir() / f"demo-v{generate.VERSION}"
+    if not (folder / "kpi.db").exists():
+        partial = folder.with_name(folder.name + f".partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        services = AppServices.open(app_paths(partial), create_demo_if_empty=True,
+                                    today=dt.date(2026, 11, 23))
+        services.close()
+        partial.rename(folder)
+    return folder
+
+
+def measure_cold_start(repeat: int) -> list[Figure]:
+    """The application (benchmarks/cold_start.py: kpi_desktop.app's start without the sign-in
+    dialog) to its painted main window, for a division head on the demo data, against a bare
+    PySide6 window started the same way; wall time (load-sensitive) and CPU time."""
+    script = str(Path(__file__).resolve().parent / "cold_start.py")
+    bare_wall, bare_cpu = cold_starts(repeat, [sys.executable, "-c", BARE_WINDOW])
+    app_wall, app_cpu = cold_starts(repeat, [sys.executable, script, str(demo_folder()),
+                                             "hcc-gd"])
+    return [Figure("cold start to a painted main window (wall)", app_wall,
+                   "bare PySide6 QMainWindow, same way (wall)", bare_wall,
+                   target="< 1,000 ms", met=app_wall < 1000),
+            Figure("cold start to a painted main window (CPU)", app_cpu,
+                   "bare PySide6 QMainWindow, same way (CPU)", bare_cpu)]
 
 
 # -- the application ---------------------------------------------------------------------------
@@ -288,7 +345,8 @@ def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figu
         stall = max(b - a for a, b in zip(beats, beats[1:], strict=False))
         if os.environ.get("KPI_BENCH_DEBUG"):
             print(cls.__name__, "paint", state.get("paint"), "loaded", state.get("loaded"),
-                  "gaps", [(a, b - a) for a, b in zip(beats, beats[1:]) if b - a > 40])
+                  "gaps", [(a, b - a) for a, b in zip(beats, beats[1:], strict=False)
+                           if b - a > 40])
         page.close()
         page.deleteLater()
         return (float(state.get("paint", clock.elapsed())),
@@ -314,6 +372,34 @@ def measure_gui(services: AppServices, repeat: int, bare_ms: float) -> list[Figu
     return figures
 
 
+def measure_sync(size: str, pg_url: str | None) -> list[Figure]:
+    """One month of signed bundles for everyone (benchmarks/bench_sync.py): export, the
+    agency's import against verify + hash + insert, hub ingest on SQLite and PostgreSQL
+    (``KPI_TEST_PG_URL``)."""
+    import bench_sync
+
+    f = bench_sync.measure(size, pg_url)
+    figures = [
+        Figure(f"export of one month, {f.people} people ({f.bundles} bundles, signed)",
+               f.export_s * 1000),
+        Figure(f"import of one month into the agency's PC ({f.agency_bundles} bundles, "
+               f"{f.records:,} records, {f.bundle_bytes / 2**20:.1f} MB, "
+               f"{f.import_backups} backups)", f.import_s * 1000,
+               f"verify {f.records + f.agency_bundles:,} signatures ({f.verify_per_s:,.0f}/s) "
+               f"+ sha256 ({f.sha256_mb_s:,.0f} MB/s) + raw inserts "
+               f"({f.raw_rows_per_s:,.0f} rows/s)", f.import_limit_s * 1000,
+               target="< 10 s and ≤ 3× the limits",
+               met=f.import_s < 10 and f.import_s / f.import_limit_s <= 3),
+        Figure(f"hub ingest on SQLite ({f.hub_bundles} bundles): "
+               f"{f.hub_bundles / f.hub_sqlite_s:,.0f} bundles/s", f.hub_sqlite_s * 1000),
+    ]
+    if f.hub_pg_s is not None:
+        figures.append(Figure(f"hub ingest on PostgreSQL ({f.hub_bundles} bundles): "
+                              f"{f.hub_bundles / f.hub_pg_s:,.0f} bundles/s",
+                              f.hub_pg_s * 1000))
+    return figures
+
+
 def print_table(figures: list[Figure]) -> None:
     print(f"{'measurement':<62} {'ours ms':>9} {'limit ms':>9} {'ratio':>6} {'py MB':>6}  "
           "target")
@@ -335,6 +421,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--no-gui", action="store_true", help="skip the offscreen pages")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--no-cold-start", action="store_true",
+                        help="skip the application's cold start (subprocesses)")
+    parser.add_argument("--no-sync", action="store_true",
+                        help="skip the bundles (export, import, hub ingest; one month)")
     parser.add_argument("--no-tracemalloc", action="store_true",
                         help="skip the extra runs that measure the Python heap peak")
     args = parser.parse_args(argv)
@@ -364,6 +454,10 @@ def main(argv: list[str]) -> int:
             figures += measure_gui(services, args.repeat, bare_window_ms(args.repeat))
     finally:
         services.close()
+    if not args.no_cold_start:
+        figures += measure_cold_start(args.repeat)
+    if not args.no_sync:
+        figures += measure_sync(args.size, os.environ.get("KPI_TEST_PG_URL"))
     print_table(figures)
     peak = rss_mb()
     print(f"peak RSS of the whole run: {peak:.0f} MB (target < 400 MB: "

@@ -28,7 +28,7 @@ def test_commune_month_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap
     out = tmp_path / "figures.json"
 
     assert run.main(["--size", "commune", "--months", "1", "--repeat", "1", "--no-tracemalloc",
-                     "--json", str(out)]) == 0
+                     "--no-cold-start", "--no-sync", "--json", str(out)]) == 0
 
     printed = capsys.readouterr().out
     assert "generated 30 people × 1 months" in printed

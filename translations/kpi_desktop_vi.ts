@@ -218,16 +218,16 @@
         <translation>Khóa của cơ quan được tạo trên máy này và được bảo vệ bằng mật khẩu (ít nhất {minimum} ký tự). Mọi máy đều tin các tệp tổ chức do khóa này ký; chỉ người quản trị được biết mật khẩu.</translation>
     </message>
     <message>
-        <source>Organisation &amp;name:</source>
-        <translation>&amp;Tên tổ chức:</translation>
-    </message>
-    <message>
         <source>&amp;Identifier:</source>
         <translation>&amp;Mã định danh:</translation>
     </message>
     <message>
         <source>Short &amp;code:</source>
         <translation>Mã &amp;viết tắt:</translation>
+    </message>
+    <message>
+        <source>Organisation na&amp;me:</source>
+        <translation>Tên tổ &amp;chức:</translation>
     </message>
     <message>
         <source>Agency key &amp;passphrase:</source>
@@ -630,6 +630,22 @@
     <message>
         <source>replaced a classification decision</source>
         <translation>thay thế quyết định xếp loại</translation>
+    </message>
+    <message>
+        <source>transferred a person to another unit</source>
+        <translation>điều động một người sang đơn vị khác</translation>
+    </message>
+    <message>
+        <source>merged units</source>
+        <translation>sáp nhập đơn vị</translation>
+    </message>
+    <message>
+        <source>sent a person&apos;s monthly results to another agency</source>
+        <translation>gửi kết quả hằng tháng của một người cho cơ quan khác</translation>
+    </message>
+    <message>
+        <source>received a person&apos;s monthly results from another agency</source>
+        <translation>nhận kết quả hằng tháng của một người từ cơ quan khác</translation>
     </message>
 </context>
 <context>
@@ -3061,7 +3077,7 @@
     </message>
     <message>
         <source>&amp;Current relations only</source>
-        <translation>&amp;Chỉ quan hệ hiện hành</translation>
+        <translation>Chỉ &amp;quan hệ hiện hành</translation>
     </message>
     <message>
         <source>Evaluated person</source>
@@ -3101,7 +3117,7 @@
     </message>
     <message>
         <source>&amp;To:</source>
-        <translation>Đế&amp;n ngày:</translation>
+        <translation>Đến ngà&amp;y:</translation>
     </message>
     <message>
         <source>N&amp;ote:</source>
@@ -3113,7 +3129,7 @@
     </message>
     <message>
         <source>&amp;Add</source>
-        <translation>&amp;Thêm</translation>
+        <translation>Thê&amp;m</translation>
     </message>
     <message>
         <source>&amp;Save changes</source>
@@ -3353,6 +3369,46 @@
     <message>
         <source>key</source>
         <translation>khóa</translation>
+    </message>
+    <message>
+        <source>confirmation or return of work</source>
+        <translation>xác nhận hoặc trả lại kết quả công việc</translation>
+    </message>
+    <message>
+        <source>evaluation</source>
+        <translation>kết quả đánh giá</translation>
+    </message>
+    <message>
+        <source>organisation file</source>
+        <translation>tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>decision on an appeal</source>
+        <translation>quyết định giải quyết kiến nghị</translation>
+    </message>
+    <message>
+        <source>discipline decision</source>
+        <translation>quyết định kỷ luật</translation>
+    </message>
+    <message>
+        <source>annual classification</source>
+        <translation>kết quả xếp loại năm</translation>
+    </message>
+    <message>
+        <source>work bundle</source>
+        <translation>gói công việc</translation>
+    </message>
+    <message>
+        <source>review bundle</source>
+        <translation>gói đánh giá</translation>
+    </message>
+    <message>
+        <source>assignment bundle</source>
+        <translation>gói giao nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>receipt</source>
+        <translation>giấy báo đã nhận</translation>
     </message>
 </context>
 <context>
@@ -4328,10 +4384,6 @@
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>Tên</translation>
-    </message>
-    <message>
         <source>Name (&amp;Vietnamese):</source>
         <translation>Tên (tiếng &amp;Việt):</translation>
     </message>
@@ -4344,16 +4396,32 @@
         <translation>&amp;Mã:</translation>
     </message>
     <message>
-        <source>&amp;Add under the chosen unit</source>
-        <translation>&amp;Thêm vào đơn vị đang chọn</translation>
-    </message>
-    <message>
         <source>&amp;Rename the chosen unit</source>
         <translation>Đổi tê&amp;n đơn vị đang chọn</translation>
     </message>
     <message>
-        <source>Choose a unit in the tree. To add a division, type its name and add it under the commune or agency.</source>
-        <translation>Chọn một đơn vị trong cây. Để thêm phòng, ban, hãy nhập tên rồi thêm vào xã hoặc cơ quan.</translation>
+        <source>Name of the chosen unit</source>
+        <translation>Tên của đơn vị đang chọn</translation>
+    </message>
+    <message>
+        <source>New unit under the chosen unit</source>
+        <translation>Đơn vị mới trực thuộc đơn vị đang chọn</translation>
+    </message>
+    <message>
+        <source>N&amp;ame (Vietnamese):</source>
+        <translation>Tên (tiếng V&amp;iệt):</translation>
+    </message>
+    <message>
+        <source>Name (Englis&amp;h):</source>
+        <translation>Tên (tiếng An&amp;h):</translation>
+    </message>
+    <message>
+        <source>for example Phòng Kinh tế</source>
+        <translation>ví dụ Phòng Kinh tế</translation>
+    </message>
+    <message>
+        <source>Add the ne&amp;w unit</source>
+        <translation>&amp;Thêm đơn vị mới</translation>
     </message>
     <message>
         <source>Move or close the chosen unit</source>
@@ -4450,10 +4518,6 @@
         <translation>Tìm theo tên, mã hoặc đơn vị…</translation>
     </message>
     <message>
-        <source>&amp;Import staff list…</source>
-        <translation>Nhập &amp;danh sách cán bộ…</translation>
-    </message>
-    <message>
         <source>Identifier</source>
         <translation>Mã</translation>
     </message>
@@ -4491,15 +4555,19 @@
     </message>
     <message>
         <source>&amp;Job position:</source>
-        <translation>Vị trí việc &amp;làm:</translation>
+        <translation>Vị t&amp;rí việc làm:</translation>
     </message>
     <message>
         <source>R&amp;ole:</source>
         <translation>Vai &amp;trò:</translation>
     </message>
     <message>
-        <source>&amp;From:</source>
-        <translation>Từ &amp;ngày:</translation>
+        <source>Import staff &amp;list…</source>
+        <translation>Nhập &amp;danh sách cán bộ…</translation>
+    </message>
+    <message>
+        <source>Fro&amp;m:</source>
+        <translation>Từ ngà&amp;y:</translation>
     </message>
     <message>
         <source>The day the person joins, or moves to another unit.</source>
@@ -4519,7 +4587,7 @@
     </message>
     <message>
         <source>Re&amp;voke key…</source>
-        <translation>&amp;Thu hồi khóa…</translation>
+        <translation>Thu hồi &amp;khóa…</translation>
     </message>
     <message>
         <source>(none)</source>
@@ -4707,7 +4775,7 @@
     </message>
     <message>
         <source>those rated Good (literal reading)</source>
-        <translation>số hoàn thành tốt (theo đúng văn bản)</translation>
+        <translation>số hoàn thành tốt (đúng văn bản)</translation>
     </message>
     <message>
         <source>those rated Good or above</source>
@@ -4793,7 +4861,7 @@
     </message>
     <message>
         <source>&amp;Waiting for a decision only</source>
-        <translation>&amp;Chỉ đề xuất đang chờ xử lý</translation>
+        <translation>Chỉ đề xuất đang c&amp;hờ xử lý</translation>
     </message>
     <message>
         <source>Date</source>
@@ -4833,7 +4901,7 @@
     </message>
     <message>
         <source>&amp;Note:</source>
-        <translation>&amp;Ghi chú:</translation>
+        <translation>Ghi ch&amp;ú:</translation>
     </message>
     <message>
         <source>for example HCC.99</source>
@@ -4853,7 +4921,7 @@
     </message>
     <message>
         <source>Note for the &amp;official:</source>
-        <translation>Ghi chú cho &amp;công chức:</translation>
+        <translation>&amp;Lý do gửi công chức:</translation>
     </message>
     <message>
         <source>&amp;Reject</source>
@@ -5003,7 +5071,7 @@
     </message>
     <message>
         <source>&amp;Hub address:</source>
-        <translation>Địa chỉ máy chủ &amp;tiếp nhận:</translation>
+        <translation>Địa chỉ &amp;máy chủ tiếp nhận:</translation>
     </message>
     <message>
         <source>optional, for example http://hub.example:8335</source>
@@ -5859,7 +5927,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Đang tải…</translation>
     </message>
     <message>
         <source>{name} — {n} waiting</source>
@@ -6767,7 +6835,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Đang tải…</translation>
     </message>
     <message>
         <source>Person</source>

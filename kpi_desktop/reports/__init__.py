@@ -4,6 +4,18 @@ The writers take the plain data of :mod:`kpi_desktop.reports.data`; the service 
 (``kpi_desktop.services.reports``) gathers it from the database.
 """
 
-from kpi_desktop.reports.forms import render_form01, render_form02, render_unit_summary
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["render_form01", "render_form02", "render_unit_summary"]
+
+
+def __getattr__(name: str) -> Any:
+    """The writers, imported on first use: reportlab takes ~0.3-0.6 s to import, which the
+    application's start does not need (``kpi_desktop.reports.data`` imports this package)."""
+    if name in __all__:
+        from kpi_desktop.reports import forms
+
+        return getattr(forms, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

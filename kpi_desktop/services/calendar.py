@@ -111,6 +111,8 @@ class WorkingCalendar:
         key = (start, end)
         found = self._counts.get(key)
         if found is None:
+            if len(self._counts) > 20000:  # a long-lived calendar: keep the memo small
+                self._counts.clear()
             found = self._counts[key] = len(self.working_days(start + dt.timedelta(days=1), end))
         return found
 

@@ -7,6 +7,7 @@ catalog, its codes, points and coefficients are those of QĐ 283/QĐ-UBND of xã
 The mix is chosen so that every screen has something real to show: all four levels in the
 year, a head whose subordinate fell under 50 points (d = 50 %), a newcomer with fewer than six
 months, a month with nothing assigned (insufficient data), a reprimand (Điều 20.4 override),
+a transfer from one division to another in July (Điều 19.1),
 and returned, late, failed-review and ad hoc entries.
 """
 

@@ -238,6 +238,18 @@ def kind_label(kind: str) -> str:
         "evaluator_relation": translate("Kinds", "evaluator relation"),
         "catalog_version": translate("Kinds", "catalog version"),
         "key": translate("Kinds", "key"),
+        # What a bundle's signer may make (bundle_signer_not_allowed).
+        "revision": translate("Kinds", "work-log entry"),
+        "statement": translate("Kinds", "confirmation or return of work"),
+        "evaluation": translate("Kinds", "evaluation"),
+        "organisation": translate("Kinds", "organisation file"),
+        "appeal_decision": translate("Kinds", "decision on an appeal"),
+        "discipline_event": translate("Kinds", "discipline decision"),
+        "annual_classification": translate("Kinds", "annual classification"),
+        "work": translate("Kinds", "work bundle"),
+        "review": translate("Kinds", "review bundle"),
+        "plan": translate("Kinds", "assignment bundle"),
+        "receipt": translate("Kinds", "receipt"),
     }.get(kind, kind)
 
 
@@ -279,7 +291,7 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "bundle_signer_not_allowed": lambda p: translate(
             "Errors", "The signer is not allowed to make this ({kind}); for example, only a "
             "person's evaluator may confirm their work. Nothing was imported."
-        ).format(kind=p.get("kind", "")),
+        ).format(kind=kind_label(str(p.get("kind", "")))),
         "bundle_wrong_recipient": lambda p: translate(
             "Errors", "This bundle is addressed to {recipient}, whose key is not on this PC or "
             "is not the one it was made for. Nothing was imported."

@@ -271,7 +271,8 @@ class OrgEvaluationService:
 
     def list_year(self, actor_id: str, year: int | str) -> OrgList:
         """Every visible unit's computed and recorded level, with the Excellent quota of the
-        recorded levels (Điều 8.5: ≤ 20 % of those rated Good; a warning only)."""
+        recorded levels of the sub-units (Điều 8.5: ≤ 20 % of those rated Good; a warning
+        only, the approver decides)."""
         year_value = parse_year(year)
         ids = [u.id for u in self.units(actor_id)]
         with self._db.unit_of_work(read_only=True) as uow:
@@ -282,7 +283,11 @@ class OrgEvaluationService:
                                    recorded=info.evaluation,
                                    needs_decision=info.result.needs_decision))
             policy = Calculator(uow).policy_for(dt.date(year_value, 12, 31))
-            quota = check_quota(policy, [r.recorded.level for r in rows if r.recorded])
+            # Điều 8.5: within the scope of one recognising authority — the units under a unit
+            # shown here (a top unit is recognised by the province, outside this list).
+            shown = {r.unit.id for r in rows}
+            quota = check_quota(policy, [r.recorded.level for r in rows
+                                         if r.recorded and r.unit.parent_id in shown])
         return OrgList(year=year_value, rows=tuple(rows), excellent=quota.excellent,
                        good=quota.good, limit=quota.limit, excess=quota.excess)
 

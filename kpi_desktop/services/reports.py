@@ -86,6 +86,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop import __version__
+from kpi_desktop import reports as _writers  # the PDF writers, imported on first use
 from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import (
     GENERAL_CRITERIA,
@@ -98,7 +99,6 @@ from kpi_desktop.domain.model import (
 )
 from kpi_desktop.domain.scores import Level, round_half_up
 from kpi_desktop.domain.values import canonical_json
-from kpi_desktop.reports import render_form01, render_form02, render_unit_summary
 from kpi_desktop.reports._text import translate  # falls back to translations/pending
 from kpi_desktop.reports.data import (
     CriterionRow,
@@ -586,7 +586,7 @@ class ReportService:
         started = time.perf_counter()
         data = self.form01_data(person_id, period)
         code = make_code("form01", person_id, data.period, data.facts())
-        pdf = render_form01(data, self._meta(code, data.policy_version), language)
+        pdf = _writers.render_form01(data, self._meta(code, data.policy_version), language)
         write_atomic(Path(out), pdf)
         return ReportResult(Path(out), code, time.perf_counter() - started, _pages(pdf))
 
@@ -597,7 +597,7 @@ class ReportService:
         started = time.perf_counter()
         data = self.form02_data(person_id, year)
         code = make_code("form02", person_id, str(data.year), data.facts())
-        pdf = render_form02(data, self._meta(code, data.policy_version), language)
+        pdf = _writers.render_form02(data, self._meta(code, data.policy_version), language)
         write_atomic(Path(out), pdf)
         return ReportResult(Path(out), code, time.perf_counter() - started, _pages(pdf))
 
@@ -609,7 +609,8 @@ class ReportService:
         started = time.perf_counter()
         data = self.unit_data(unit_id, period, progress=progress, cancel=cancel)
         code = make_code("unit", unit_id, data.period, data.facts())
-        pdf = render_unit_summary(data, self._meta(code, data.policy_version), language)
+        pdf = _writers.render_unit_summary(data, self._meta(code, data.policy_version),
+                                           language)
         if _is_cancelled(cancel):
             raise ReportCancelled()
         write_atomic(Path(out), pdf)

@@ -247,8 +247,8 @@ def _item_key(record: _Item) -> str:
     if isinstance(record, _AppealPart):
         digest = hashlib.sha256(record.signed_bytes).hexdigest()[:16]
         return f"appeal-{record.part}:{record.appeal.id}:{digest}"
-    if isinstance(record, DisciplineEvent):
-        return f"disc:{record.id}"
+    if isinstance(record, DisciplineEvent):  # its year may move: a change is sent again
+        return f"disc:{record.id}:{hashlib.sha256(discipline_bytes(record)).hexdigest()[:16]}"
     if isinstance(record, AnnualClassification):
         return f"annual:{record.id}"
     if isinstance(record, _EvaluationPart):
@@ -663,8 +663,15 @@ class SyncService:
         proposals = [to_json(v) for v in todo.values() if isinstance(v, CatalogProposal)]
         appeals = [to_json(v.appeal) for v in todo.values()
                    if isinstance(v, _AppealPart) and v.part == "filing"]
-        decisions = [to_json(v.appeal) for v in todo.values()
-                     if isinstance(v, _AppealPart) and v.part == "decision"]
+        decisions = []
+        for item in todo.values():
+            if isinstance(item, _AppealPart) and item.part == "decision":
+                row = to_json(item.appeal)
+                # The results the decision replaced (Điều 21.3: the history is kept).
+                history = uow.replaced_evaluations.list_for_appeal(item.appeal.id)
+                if history:
+                    row["replaced"] = [to_json(h) for h in history]
+                decisions.append(row)
         discipline = [to_json(v) for v in todo.values() if isinstance(v, DisciplineEvent)]
         annual = [to_json(v) for v in todo.values() if isinstance(v, AnnualClassification)]
         reviewing = (statements or any(e["part"] == "confirmation" for e in evaluations)
@@ -1279,6 +1286,10 @@ class SyncService:
             for row in bundle.records.get(name, []):
                 record = from_json(cls, row)
                 status = apply(uow, record)
+                if cls is DisciplineEvent:
+                    self._settle_discipline_years(uow, record.person_id)
+                if name == "appeal_decisions":
+                    self._apply_replaced(uow, record, row.get("replaced", []))
                 counts[status] = counts.get(status, 0) + 1
                 if status != "held":
                     part = ("filing" if name == "appeals" else "decision")
@@ -1435,9 +1446,11 @@ class SyncService:
         if local is None:
             uow.sync.put_appeal(dataclasses.replace(
                 appeal, status=AppealStatus.WITHDRAWN if withdrawn else AppealStatus.FILED,
-                received_on=appeal.received_on or self._today(), decision="", outcome=None,
+                # Received today on this PC: the 7-working-day deadline counts from here,
+                # never from the sender's clock.
+                received_on=self._today(), decision="", outcome=None,
                 decided_by=None, decided_at=None, decision_signature=None,
-                decision_key_fingerprint=None))
+                decision_key_fingerprint=None, decided_on=None))
             return "appeals"
         if _filing(local) != _filing(appeal):
             raise RefusedValue("bundle_record_conflict", record=what)
@@ -1503,13 +1516,70 @@ class SyncService:
                                person=event.recorded_by)
         local = uow.sync.find_discipline(event.id)
         if local is not None:
-            if discipline_bytes(local) != discipline_bytes(event):
+            # Everything but the year it counts for is fixed; the year follows the related
+            # decisions (see _settle_discipline_years).
+            if _discipline_core(local) != _discipline_core(event):
                 raise RefusedValue("bundle_record_conflict", record=what)
             return "duplicates"
         if event.related_event_id and uow.sync.find_discipline(event.related_event_id) is None:
             return "held"
         uow.discipline.add(event)
         return "discipline_events"
+
+    def _apply_replaced(self, uow: Any, appeal: Appeal, rows: Any) -> None:
+        """Keep the evaluations a "changed" appeal decision replaced (the history of a
+        changed result), once each. Each must be about the appeal's person and period and
+        name the appeal and its decider; a replaced evaluation that carries its evaluator's
+        signature must still verify."""
+        if not isinstance(rows, list):
+            raise RefusedValue("bundle_malformed", file="appeal_decisions", detail="replaced")
+        known = {r.id for r in uow.replaced_evaluations.list_for_appeal(appeal.id)}
+        for row in rows:
+            if not isinstance(row, dict):
+                raise RefusedValue("bundle_malformed", file="appeal_decisions",
+                                   detail="replaced")
+            record = from_json(model.ReplacedEvaluation, row)
+            what = f"replaced:{record.id}"
+            old = from_json(MonthlyEvaluation, _json_object(record.snapshot_json, what))
+            if (record.appeal_id != appeal.id or record.person_id != appeal.person_id
+                    or record.period != appeal.period or record.replaced_by != appeal.decided_by
+                    or appeal.outcome is not model.AppealOutcome.CHANGED
+                    or old.person_id != appeal.person_id or old.period != appeal.period):
+                raise RefusedValue("bundle_record_conflict", record=what)
+            if old.evaluator_signature is not None and old.evaluator_id is not None:
+                part = _EvaluationPart("confirmation", old)
+                key = self._author_key(uow, old.evaluator_key_fingerprint, old.evaluator_id,
+                                       what)
+                if not crypto.verify(key, old.evaluator_signature, part.signed_bytes):
+                    raise RefusedValue("bundle_record_signature_invalid", record=what)
+            if record.id not in known:
+                uow.replaced_evaluations.add(record)
+                known.add(record.id)
+
+    @staticmethod
+    def _settle_discipline_years(uow: Any, person_id: str) -> None:
+        """Decisions about one act (linked by ``related_event_id``) count in one year, the
+        earliest of their years (Điều 11.3a), as on the recorder's PC: a function of the set
+        of events, so any import order gives the same years."""
+        events = uow.discipline.list_for_person(person_id)
+        parent = {e.id: e.id for e in events}
+
+        def root(key: str) -> str:
+            while parent[key] != key:
+                key = parent[key]
+            return key
+
+        for event in events:
+            if event.related_event_id in parent:
+                a, b = root(event.id), root(str(event.related_event_id))
+                parent[max(a, b)] = min(a, b)
+        year: dict[str, int] = {}
+        for event in events:
+            group = root(event.id)
+            year[group] = min(year.get(group, event.effective_year), event.effective_year)
+        for event in events:
+            if event.effective_year != year[root(event.id)]:
+                uow.discipline.set_effective_year(event.id, year[root(event.id)])
 
     def _apply_annual(self, uow: Any, classification: AnnualClassification) -> str:
         """A decided annual classification (Form 02), signed by who decided it (an evaluator
@@ -1712,3 +1782,8 @@ def _newer(first: _AppealPart, second: _AppealPart) -> bool:
         return part.appeal.decided_at, hashlib.sha256(part.signed_bytes).hexdigest()
 
     return rank(first) >= rank(second)
+
+
+def _discipline_core(event: DisciplineEvent) -> bytes:
+    """A discipline event's fixed content (all but the year it counts for)."""
+    return discipline_bytes(dataclasses.replace(event, effective_year=0))

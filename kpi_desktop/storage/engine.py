@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sqlite3
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -32,6 +29,12 @@ from sqlalchemy.pool import NullPool
 
 from kpi_desktop.domain.errors import StorageProblem
 from kpi_desktop.storage.unit_of_work import UnitOfWork, unit_of_work
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (with Mako and Pygments, ~0.3-1 s) is imported only when a schema is changed or
+# inspected: opening a database that is already at the newest revision does not need it.
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -113,6 +116,8 @@ def alembic_config(url: str | None = None) -> Config:
         command.upgrade(cfg, "head")
         command.revision(cfg, "add x", autogenerate=True, rev_id="0002")
     """
+    from alembic.config import Config
+
     cfg = Config()
     # ConfigParser interpolation: a literal "%" in a path must be doubled.
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
@@ -124,6 +129,8 @@ def alembic_config(url: str | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this version of the application knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships revisions
         raise StorageProblem("schema_missing")
@@ -132,6 +139,8 @@ def head_revision() -> str:
 
 def current_revision(connection: Connection) -> str | None:
     """The schema revision of the database behind ``connection`` (``None``: empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -149,6 +158,9 @@ def upgrade_database(
             application; ``migration_broke_references`` when the check fails; and the errors of
             :func:`translate_db_error`.
     """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config()
     script = ScriptDirectory.from_config(cfg)
     engine = create_sqlite_engine(path, foreign_keys=False, pooled=False)
@@ -175,6 +187,8 @@ def upgrade_database(
 
 def downgrade_database(path: Path | str, target: str) -> None:
     """Migrate the database at ``path`` down to ``target`` ("base" = empty); for tests and tools."""
+    from alembic import command
+
     cfg = alembic_config()
     engine = create_sqlite_engine(path, foreign_keys=False, pooled=False)
     try:
@@ -272,11 +286,48 @@ def open_database(
     """
     db_path = Path(path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    if migrate:
+    if migrate and not _at_head(db_path):
         if backup_dir is not None and db_path.exists() and db_path.stat().st_size > 0:
             _backup_if_outdated(db_path, Path(backup_dir))
         upgrade_database(db_path)
     return Database(db_path)
+
+
+_REVISION_LINE = re.compile(
+    r"^(revision|down_revision)\b[^=\n]*=\s*(?:None|[\"'](\w+)[\"'])", re.MULTILINE)
+
+
+def _head_from_files() -> str | None:
+    """The newest revision, read from the ``revision`` / ``down_revision`` lines of the
+    migration files without importing Alembic; ``None`` unless there is exactly one head."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for file in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(file.read_text("utf-8"))}
+        if not found.get("revision"):
+            return None
+        revisions.add(found["revision"])
+        if found.get("down_revision"):
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(db_path: Path) -> bool:
+    """Whether the file is already at the newest revision (a plain read of
+    ``alembic_version``); anything unusual answers False and takes the full path."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return False
+    head = _head_from_files()
+    try:
+        con = sqlite3.connect(db_path)
+        try:
+            rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return head is not None and rows == [(head,)]
 
 
 def _backup_if_outdated(db_path: Path, backup_dir: Path) -> None:

@@ -164,7 +164,8 @@ class DesktopWindow(QMainWindow):
         self.go_menu.clear()
         assert self.user is not None
         for number, cls in enumerate(pages_for(self.user), start=1):
-            page = cls(self.services, self.user)
+            with Page.building():  # the page loads its data when it is shown
+                page = cls(self.services, self.user)
             self.pages.append(page)
             self.stack.addWidget(page)
             item = QListWidgetItem()
@@ -213,6 +214,8 @@ class DesktopWindow(QMainWindow):
             page = self.pages[index]
             if self.stack.currentWidget() is not page:
                 self.stack.setCurrentWidget(page)
+                page.refresh()
+            elif page.refresh_pending():  # the first page, current since it was built
                 page.refresh()
 
     def _data_changed(self) -> None:

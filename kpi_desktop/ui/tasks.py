@@ -17,6 +17,7 @@ runner therefore lowers the switch interval to :data:`SWITCH_INTERVAL` and resto
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
@@ -88,10 +89,9 @@ class _Runnable(QRunnable):
             failed, value = True, error
         else:
             failed, value = False, result
-        try:
+        # RuntimeError: the page (and its relay) closed while the work ran; nobody waits.
+        with contextlib.suppress(RuntimeError):
             (self._relay.failed if failed else self._relay.finished).emit(value)
-        except RuntimeError:  # the page (and its relay) closed while the work ran: nobody waits
-            pass
 
 
 class TaskRunner(QObject):

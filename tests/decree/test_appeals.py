@@ -359,3 +359,15 @@ def test_messages_in_vietnamese(demo):
 def test_period_of_an_appeal_roundtrips(demo):
     appeal = _file(demo, period=Period.month(2026, 9))
     assert demo.appeals().get(appeal.id).appeal.period == Period.month(2026, 9)
+
+
+def test_an_acting_evaluator_may_decide(demo):
+    """The competent person includes an acting evaluator delegated for the current dates."""
+    from kpi_desktop.services.evaluation import EvaluationService
+
+    EvaluationService(demo.db, today=TODAY).delegate(LEADER, "vhxh-pp", TODAY,
+                                                     dt.date(2026, 12, 31), "Nghỉ phép")
+    appeal = demo.appeals().file(OFFICIAL, OCTOBER, "Xin xem lại")
+    assert [v.appeal.id for v in demo.appeals().for_decider("vhxh-pp")] == [appeal.id]
+    decided = demo.appeals().decide("vhxh-pp", appeal.id, "upheld", "Giữ nguyên")
+    assert decided.decided_by == "vhxh-pp"

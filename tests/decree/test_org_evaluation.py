@@ -415,3 +415,31 @@ def test_org_evaluation_page(qtbot, app, tmp_path, monkeypatch):
     qtbot.addWidget(head)
     assert head.units.rowCount() == 1 and head.add_button.isEnabled()
     assert not head.decision_box.isEnabled()
+
+
+def test_excellent_quota_of_the_sub_units_warns_only(app):
+    # Điều 8.5: at most 20 % of the units rated Good may be Excellent (here: 2 Good → none).
+    for unit in ("vp", "hcc"):
+        app.oe.decide("ct", unit, 2026, "good", decision_no=f"{unit}/QĐ", decision_date=TODAY)
+    app.oe.set_indicator("ct", "vhxh", "2026", "general_points", 30)
+    app.oe.set_indicator("ct", "vhxh", "2026", "task_points", 62)
+    app.oe.set_indicator("ct", "vhxh", "2026", "tasks_exceeded_pct", 40)
+    app.oe.set_indicator("ct", "vhxh", "2026", "shortcomings_fixed", 1)
+    assert app.oe.year("ct", "vhxh", 2026).result.level is Level.EXCELLENT
+    app.oe.decide("ct", "vhxh", 2026, "excellent", decision_no="v/QĐ", decision_date=TODAY)
+    app.oe.decide("ct", "xa", 2026, "excellent", decision_no="1/QĐ-UBND tỉnh",
+                  decision_date=TODAY)  # the commune: recognised by the province, not counted
+    listing = app.oe.list_year("ct", 2026)
+    assert (listing.excellent, listing.good, listing.limit, listing.excess) == (1, 2, 0, 1)
+    assert app.oe.year("ct", "vhxh", 2026).evaluation.level is Level.EXCELLENT  # not changed
+
+
+def test_the_agency_administrator_sees_every_unit_and_records_the_commune_level(app):
+    from kpi_desktop.services.org_evaluation import AGENCY_ACTOR
+
+    assert {u.id for u in app.oe.units(AGENCY_ACTOR)} == {"xa", "vp", "hcc", "kt", "vhxh"}
+    app.oe.set_indicator(AGENCY_ACTOR, "xa", "2026-Q4", "online_files_pct", "88,5")
+    decided = app.oe.decide(AGENCY_ACTOR, "xa", 2026, "excellent", decision_no="3/QĐ-UBND tỉnh",
+                            decision_date=TODAY)
+    assert decided.decided_by is None and decided.level is Level.EXCELLENT
+    assert app.oe.year("kt-tp", "xa", 2026).can_decide is False

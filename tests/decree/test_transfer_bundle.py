@@ -19,11 +19,16 @@ from kpi_desktop.services.messages import describe
 from kpi_desktop.storage.backup import dump_database
 
 TODAY = dt.date(2026, 11, 23)
-STAFF = """id,full_name,unit_id,unit_name,role,job_position_id,job_position_name,field_codes,evaluator_id,joined_on
-pb-ct,Nguyễn Thị Lành,pb,UBND phường Bắc Sơn,head,ct-pb,Chủ tịch UBND phường,VP,,2020-01-01
-pb-vh,Hà Văn Quý,pb-vhxh,Phòng Văn hóa - Xã hội,head,tp-vh,Trưởng phòng,VHTT,pb-ct,2020-01-01
-kt-cv2,Trần Văn Bình,pb-vhxh,Phòng Văn hóa - Xã hội,official,cv-vh,Chuyên viên,VHTT,pb-vh,2026-11-01
-"""
+STAFF = "\n".join([
+    "id,full_name,unit_id,unit_name,role,job_position_id,job_position_name,field_codes,"
+    "evaluator_id,joined_on",
+    "pb-ct,Nguyễn Thị Lành,pb,UBND phường Bắc Sơn,head,ct-pb,Chủ tịch UBND phường,VP,,"
+    "2020-01-01",
+    "pb-vh,Hà Văn Quý,pb-vhxh,Phòng Văn hóa - Xã hội,head,tp-vh,Trưởng phòng,VHTT,pb-ct,"
+    "2020-01-01",
+    "kt-cv2,Trần Văn Bình,pb-vhxh,Phòng Văn hóa - Xã hội,official,cv-vh,Chuyên viên,VHTT,"
+    "pb-vh,2026-11-01",
+    ""])
 
 
 def _open(folder: Path):

@@ -226,3 +226,34 @@ def test_catalog_preview_import_and_publish_summary(agency: AppServices, tmp_pat
     assert after.next_version == 2 and after.changes == ()
     admin.rename_unit("vp", name_vi="Văn phòng UBND")
     assert dict(admin.publish_summary().changes) == {"unit.rename": 1}
+
+
+def test_publish_writes_the_file_even_when_the_hub_is_unreachable(agency: AppServices,
+                                                                   tmp_path: Path) -> None:
+    steps: list[tuple[int, int]] = []
+    outcome = agency.agency.publish(tmp_path / "usb", hub_url="http://127.0.0.1:9",
+                                    progress=lambda done, total: steps.append((done, total)))
+    assert outcome.path.exists() and outcome.version == 1
+    assert outcome.hub_error is not None and outcome.hub_error.code == "hub_unreachable"
+    assert steps == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_an_agency_pc_is_started_once(agency: AppServices, tmp_path: Path) -> None:
+    _unchanged(agency, lambda: agency.agency.start_agency(
+        organisation_id="xa-b", name_vi="UBND xã B", passphrase="long enough"),
+        "database_exists")
+    fresh = AppServices.open(app_paths(tmp_path / "fresh"))
+    try:
+        fresh.keys.cost = 10
+        _unchanged(fresh, lambda: fresh.agency.start_agency(
+            organisation_id="xa-b", name_vi="UBND xã B", passphrase="short"),
+            "passphrase_too_short")
+        _unchanged(fresh, lambda: fresh.agency.start_agency(
+            organisation_id="Xã B!", name_vi="UBND xã B", passphrase="long enough"),
+            "unit_id_malformed")
+        fingerprint = fresh.agency.start_agency(organisation_id="xa-b", name_vi="UBND xã B",
+                                                passphrase="long enough")
+        assert fresh.sync.is_agency() and fresh.sync.agency_fingerprint() == fingerprint
+        assert [u.id for u in fresh.agency.units()] == ["xa-b"]
+    finally:
+        fresh.close()

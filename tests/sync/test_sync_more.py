@@ -9,9 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import sqlite3
+from contextlib import closing
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -403,3 +406,151 @@ def test_the_official_sees_their_proposals_and_the_decision_on_the_sync_page(
         qtbot.addWidget(page)
         page.refresh()
         assert not page.proposals_box.isVisible()
+
+
+def test_related_discipline_decisions_count_in_one_year_on_every_pc(world: World) -> None:
+    """The recorder's PC moves an earlier decision's year when a related one arrives
+    (Điều 11.3a); the receiving PCs end with the same years whatever the import order."""
+    with opened(world.leader) as pc:
+        first = pc.discipline.record(LEADER, OFFICIAL, DisciplineKind.REPRIMAND,
+                                     decided_on=dt.date(2026, 3, 2), decision_no="5/QĐ-UBND")
+    out = _export(world.leader, LEADER, world.usb)
+    _import(world.official, OFFICIAL, out[OFFICIAL])
+    with opened(world.leader) as pc:
+        second = pc.discipline.record(LEADER, OFFICIAL, DisciplineKind.REPRIMAND,
+                                      decided_on=dt.date(2025, 12, 20), decision_no="2-QĐ/ĐU",
+                                      authority="party", related_event_id=first.id)
+        with pc.db.unit_of_work(read_only=True) as uow:
+            years = {e.id: e.effective_year for e in uow.discipline.list_for_person(OFFICIAL)}
+    assert years == {first.id: 2025, second.id: 2025}
+    later = _export(world.leader, LEADER, world.usb)
+    result = _import(world.official, OFFICIAL, later[OFFICIAL])[later[OFFICIAL].name]
+    assert result.counts["discipline_events"] == 1  # the new one; the moved one settles
+    # The agency gets the newer bundle first, then the older one: the same years.
+    _import(world.agency, "agency", later["agency"])
+    _import(world.agency, "agency", out["agency"])
+    for folder in (world.official, world.agency):
+        with opened(folder) as pc, pc.db.unit_of_work(read_only=True) as uow:
+            found = {e.id: e.effective_year for e in uow.discipline.list_for_person(OFFICIAL)
+                     if e.id in years}
+        assert found == years, folder
+
+
+def _changed_month(world: World, *, tamper: bool = False) -> tuple[Appeal, dict[str, Path],
+                                                                  dict[str, Path]]:
+    """A locked month sent to the official, appealed, changed by the leader; returns the
+    appeal, the official's bundles and the leader's bundles with the decision."""
+    from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, MonthlyEvaluation
+
+    now = utc_now()
+    lowered = {c.code: c.max_points for c in GENERAL_CRITERIA} | {"I.1": Decimal("3")}
+    with opened(world.leader) as pc, pc.db.unit_of_work() as uow:
+        uow.evaluations.upsert_monthly(MonthlyEvaluation(
+            person_id=OFFICIAL, period=PERIOD, status=EvaluationStatus.LOCKED, unit_id="hcc",
+            confirmed_criteria=lowered, evaluator_id=LEADER, general_points=Fraction(28),
+            total=Fraction(80), level=Level.GOOD, confirmed_at=now, locked_at=now,
+            updated_at=now))
+    first = _export(world.leader, LEADER, world.usb)
+    _import(world.official, OFFICIAL, first[OFFICIAL])
+    with opened(world.official, OFFICIAL) as pc:
+        appeal = pc.appeals.file(OFFICIAL, str(PERIOD), "Tiêu chí I.1 bị chấm thấp")
+        assert appeal.signature is not None
+    sent = _export(world.official, OFFICIAL, world.usb)
+    _import(world.leader, LEADER, sent[LEADER])
+    full = {c.code: c.max_points for c in GENERAL_CRITERIA}
+    with opened(world.leader, LEADER) as pc:
+        decided = pc.appeals.decide(LEADER, appeal.id, "changed", "Chấm lại tiêu chí I.1",
+                                    criteria=full)
+        assert decided.decision_signature is not None
+    if tamper:  # the leader's PC rewrites the replaced result (it was 80, "now" 60)
+        with closing(sqlite3.connect(world.leader / "kpi.db")) as db, db:
+            [(key, text)] = db.execute("SELECT id, snapshot_json FROM replaced_evaluations "
+                                       "WHERE appeal_id = ?", (appeal.id,)).fetchall()
+            assert '"total":"80"' in text
+            db.execute("UPDATE replaced_evaluations SET snapshot_json = ? WHERE id = ?",
+                       (text.replace('"total":"80"', '"total":"60"'), key))
+    back = _export(world.leader, LEADER, world.usb)
+    return appeal, sent, back
+
+
+def test_a_changed_month_after_an_appeal_reaches_the_official_with_its_history(
+        world: World) -> None:
+    """The appeals workflow end to end between two PCs: the leader's locked month reaches the
+    official, the official appeals it, the leader changes it, and the official's PC (and the
+    agency) get the decision, the new result and the replaced one."""
+    appeal, sent, back = _changed_month(world)
+    result = _import(world.official, OFFICIAL, back[OFFICIAL])[back[OFFICIAL].name]
+    assert result.counts["appeal_decisions"] == 1 and result.counts["evaluations"] == 1
+    _import(world.agency, "agency", sent["agency"])
+    _import(world.agency, "agency", back["agency"])
+    for folder in (world.official, world.agency):
+        with opened(folder) as pc, pc.db.unit_of_work(read_only=True) as uow:
+            stored = uow.appeals.get(appeal.id)
+            evaluation = uow.evaluations.get_monthly(OFFICIAL, PERIOD)
+            [history] = uow.replaced_evaluations.list_for_appeal(appeal.id)
+        assert stored.status is AppealStatus.DECIDED, folder
+        assert stored.outcome is AppealOutcome.CHANGED
+        assert evaluation is not None and evaluation.confirmed_criteria["I.1"] == 5
+        assert history.total == 80 and history.replaced_by == LEADER
+
+
+def test_an_altered_replaced_result_is_refused(world: World) -> None:
+    _appeal, _sent, back = _changed_month(world, tamper=True)
+    _refused(world.official, OFFICIAL, back[OFFICIAL], "bundle_record_signature_invalid")
+
+
+def _review_bundle(key: Any, name: str, record: object, sender: str, recipient: str) -> bytes:
+    payload = {f"data/{name}.jsonl": (json.dumps(to_json(record)) + "\n").encode()}
+    return craft(key, payload, header={"kind": "review" if name != "appeals" else "work",
+                                       "sender": {"id": sender, "key": key.fingerprint},
+                                       "recipient": {"id": recipient}})
+
+
+def test_a_refiled_appeal_with_another_text_is_a_conflict(world: World) -> None:
+    appeal = _file_appeal(world)
+    sent = _export(world.official, OFFICIAL, world.usb)
+    _import(world.leader, LEADER, sent[LEADER])
+    with opened(world.official, OFFICIAL) as pc:
+        key = pc.keys.require(OFFICIAL)
+    other = dataclasses.replace(appeal, reason="Một lý do khác hẳn")
+    other = dataclasses.replace(other, signature=key.sign(appeal_bytes(other)),
+                                key_fingerprint=key.fingerprint)
+    _refused(world.leader, LEADER, _review_bundle(key, "appeals", other, OFFICIAL, LEADER),
+             "bundle_record_conflict")
+
+
+def test_a_changed_decided_classification_is_a_conflict(world: World) -> None:
+    from kpi_desktop.sync.signing import annual_bytes
+
+    first = _classification(OFFICIAL, LEADER, Level.GOOD)
+    with opened(world.leader) as pc, pc.db.unit_of_work() as uow:
+        uow.evaluations.add_annual(first)
+    out = _export(world.leader, LEADER, world.usb)
+    _import(world.official, OFFICIAL, out[OFFICIAL])
+    with opened(world.leader, LEADER) as pc:
+        key = pc.keys.require(LEADER)
+    changed = dataclasses.replace(first, decided_level=Level.EXCELLENT)
+    changed = dataclasses.replace(changed, signature=key.sign(annual_bytes(changed)),
+                                  key_fingerprint=key.fingerprint)
+    _refused(world.official, OFFICIAL,
+             _review_bundle(key, "annual_classifications", changed, LEADER, OFFICIAL),
+             "bundle_record_conflict")
+
+
+def test_an_appeal_decision_without_an_outcome_is_refused(world: World) -> None:
+    from kpi_desktop.sync.signing import appeal_decision_bytes
+
+    appeal = _file_appeal(world)
+    with opened(world.official, OFFICIAL) as pc:
+        official = pc.keys.require(OFFICIAL)
+    with opened(world.leader, LEADER) as pc:
+        leader = pc.keys.require(LEADER)
+    half = dataclasses.replace(appeal, signature=official.sign(appeal_bytes(appeal)),
+                               key_fingerprint=official.fingerprint,
+                               status=AppealStatus.DECIDED, decision="?", outcome=None,
+                               decided_by=LEADER, decided_at=utc_now())
+    half = dataclasses.replace(half, decision_signature=leader.sign(appeal_decision_bytes(half)),
+                               decision_key_fingerprint=leader.fingerprint)
+    _refused(world.official, OFFICIAL,
+             _review_bundle(leader, "appeal_decisions", half, LEADER, OFFICIAL),
+             "bundle_malformed")

@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.agency.common import ERROR_STYLE, AgencyPage, date_text, fill, table
+from kpi_desktop.ui.agency.common import (
+    ERROR_STYLE,
+    AgencyPage,
+    date_text,
+    fill,
+    points_text,
+    table,
+)
 from kpi_desktop.ui.formatting import number
 from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.pages.common import mark_data
@@ -126,7 +133,7 @@ class CatalogImportDialog(QDialog):
             "is written until you press Import.").format(
             file=self.path.name, count=len(self.preview.items), groups=groups,
             points=number(self.preview.standard_unit_points, 0)))
-        fill(self.items, [[i.code, i.name_vi, i.group, number(i.points, 0),
+        fill(self.items, [[i.code, i.name_vi, i.group, points_text(i.points),
                            number(i.coefficient, 2), _scope(i.scope)]
                           for i in self.preview.items])
         self.version.setText(self.path.stem[:40].replace(" ", "-"))
@@ -156,6 +163,7 @@ class CatalogPage(AgencyPage):
         self.version_label.setBuddy(self.version)
         self.group = QComboBox()
         self.group.setObjectName("group")
+        mark_data(self.group)  # N1…N5 are the decree's codes
         self.group_label = QLabel()
         self.group_label.setBuddy(self.group)
         self.search = QLineEdit()
@@ -251,7 +259,7 @@ class CatalogPage(AgencyPage):
         rows = [i for i in self._items if (group is None or i.group.value == group)
                 and (not wanted or wanted in _fold(f"{i.code} {i.name_vi} {i.name_en}"))]
         fill(self.items, [[i.code, i.name_vi if not i.detail_vi else f"{i.name_vi} — "
-                           f"{i.detail_vi}", i.group.value, number(i.points, 0),
+                           f"{i.detail_vi}", i.group.value, points_text(i.points),
                            number(i.coefficient, 2), _kpi_kind(i.kpi_kind), _scope(i.scope)]
                           for i in rows], [i.id for i in rows])
         for r, item in enumerate(rows):

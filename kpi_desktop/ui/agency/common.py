@@ -62,6 +62,16 @@ def date_text(day: dt.date | None) -> str:
     return day.isoformat()
 
 
+def points_text(value: Any) -> str:
+    """Points or a coefficient as written in the catalog: no decimals when whole."""
+    from decimal import Decimal
+
+    from kpi_desktop.ui.formatting import number
+
+    whole = Decimal(str(value)) == Decimal(str(value)).to_integral_value()
+    return number(value, 0 if whole else 2)
+
+
 def to_qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 

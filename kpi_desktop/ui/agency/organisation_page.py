@@ -46,27 +46,32 @@ class OrganisationPage(AgencyPage):
         self.name_vi.setObjectName("name_vi")
         self.name_en = QLineEdit()
         self.name_en.setObjectName("name_en")
-        self.code = QLineEdit()
-        self.code.setObjectName("code")
-        self.name_vi_label, self.name_en_label, self.code_label = QLabel(), QLabel(), QLabel()
-        for label, field in ((self.name_vi_label, self.name_vi),
-                             (self.name_en_label, self.name_en), (self.code_label, self.code)):
-            label.setBuddy(field)
-        self.add_button = QPushButton()
-        self.add_button.setObjectName("add_unit")
+        self.name_vi_label, self.name_en_label = QLabel(), QLabel()
+        self.name_vi_label.setBuddy(self.name_vi)
+        self.name_en_label.setBuddy(self.name_en)
         self.rename_button = QPushButton()
         self.rename_button.setObjectName("rename_unit")
         form = QFormLayout(self.edit_box)
         form.addRow(self.name_vi_label, self.name_vi)
         form.addRow(self.name_en_label, self.name_en)
-        form.addRow(self.code_label, self.code)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.rename_button)
-        form.addRow(buttons)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        form.addRow(self.hint)
+        form.addRow(self.rename_button)
+
+        self.new_box = QGroupBox()
+        self.new_name_vi = QLineEdit()
+        self.new_name_vi.setObjectName("new_name_vi")
+        self.new_name_en = QLineEdit()
+        self.new_name_en.setObjectName("new_name_en")
+        self.code = QLineEdit()
+        self.code.setObjectName("code")
+        self.new_labels = [QLabel(), QLabel(), QLabel()]
+        new_form = QFormLayout(self.new_box)
+        for label, field in zip(self.new_labels, (self.new_name_vi, self.new_name_en,
+                                                  self.code), strict=True):
+            label.setBuddy(field)
+            new_form.addRow(label, field)
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("add_unit")
+        new_form.addRow(self.add_button)
 
         self.move_box = QGroupBox()
         self.parent_combo = QComboBox()
@@ -88,6 +93,7 @@ class OrganisationPage(AgencyPage):
 
         side = QVBoxLayout()
         side.addWidget(self.edit_box)
+        side.addWidget(self.new_box)
         side.addWidget(self.move_box)
         side.addWidget(self.message)
         side.addStretch(1)
@@ -115,14 +121,17 @@ class OrganisationPage(AgencyPage):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Units of the organisation") + "</b>")
         self.tree.setHeaderLabels([self.tr("Unit"), self.tr("Code"), self.tr("State")])
-        self.edit_box.setTitle(self.tr("Name"))
+        self.edit_box.setTitle(self.tr("Name of the chosen unit"))
         self.name_vi_label.setText(self.tr("Name (&Vietnamese):"))
         self.name_en_label.setText(self.tr("Name (&English):"))
-        self.code_label.setText(self.tr("Co&de:"))
-        self.add_button.setText(self.tr("&Add under the chosen unit"))
         self.rename_button.setText(self.tr("&Rename the chosen unit"))
-        self.hint.setText(self.tr("Choose a unit in the tree. To add a division, type its name "
-                                  "and add it under the commune or agency."))
+        self.new_box.setTitle(self.tr("New unit under the chosen unit"))
+        for label, text in zip(self.new_labels, (
+                self.tr("N&ame (Vietnamese):"), self.tr("Name (Englis&h):"),
+                self.tr("Co&de:")), strict=True):
+            label.setText(text)
+        self.new_name_vi.setPlaceholderText(self.tr("for example Phòng Kinh tế"))
+        self.add_button.setText(self.tr("Add the ne&w unit"))
         self.move_box.setTitle(self.tr("Move or close the chosen unit"))
         self.move_button.setText(self.tr("&Move under"))
         self.close_button.setText(self.tr("C&lose the unit"))
@@ -192,7 +201,6 @@ class OrganisationPage(AgencyPage):
         if has:
             self.name_vi.setText(unit.name_vi)
             self.name_en.setText(unit.name_en)
-            self.code.setText(unit.code)
 
     # ---------------------------------------------------------------- actions --------------
 
@@ -201,9 +209,13 @@ class OrganisationPage(AgencyPage):
         if parent is None:
             return False
         ok = self.attempt(
-            lambda: self.admin.add_unit(name_vi=self.name_vi.text(), parent_id=parent,
-                                        name_en=self.name_en.text(), code=self.code.text()),
+            lambda: self.admin.add_unit(name_vi=self.new_name_vi.text(), parent_id=parent,
+                                        name_en=self.new_name_en.text(),
+                                        code=self.code.text()),
             lambda unit: self.tr("Unit “{name}” added.").format(name=unit.name_vi))
+        if ok:
+            for field in (self.new_name_vi, self.new_name_en, self.code):
+                field.clear()
         return ok
 
     def rename_unit(self) -> bool:

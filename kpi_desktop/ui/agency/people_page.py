@@ -241,14 +241,14 @@ class PeoplePage(AgencyPage):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("People of the organisation") + "</b>")
         self.search.setPlaceholderText(self.tr("Search by name, identifier or unit…"))
-        self.import_button.setText(self.tr("&Import staff list…"))
+        self.import_button.setText(self.tr("Import staff &list…"))
         self.people.setHorizontalHeaderLabels([
             self.tr("Identifier"), self.tr("Full name"), self.tr("Unit"), self.tr("Role"),
             self.tr("Key")])
         self.form_box.setTitle(self.tr("Person"))
         for label, text in zip(self.labels, (
                 self.tr("&Identifier:"), self.tr("&Full name:"), self.tr("&Unit:"),
-                self.tr("&Job position:"), self.tr("R&ole:"), self.tr("&From:")), strict=True):
+                self.tr("&Job position:"), self.tr("R&ole:"), self.tr("Fro&m:")), strict=True):
             label.setText(text)
         self.since.setToolTip(self.tr("The day the person joins, or moves to another unit."))
         self.new_button.setText(self.tr("&New person"))

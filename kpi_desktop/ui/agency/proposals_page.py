@@ -22,11 +22,11 @@ from kpi_desktop.ui.agency.common import (
     AgencyPage,
     date_text,
     fill,
+    points_text,
     select_id,
     selected_id,
     table,
 )
-from kpi_desktop.ui.formatting import number
 from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.pages.common import mark_data
 
@@ -137,7 +137,7 @@ class ProposalsPage(AgencyPage):
         self.proposals.blockSignals(True)
         fill(self.proposals, [[date_text(p.proposed_at.date()),
                                self._names.get(p.person_id, p.person_id), p.name_vi,
-                               p.group.value, number(p.points, 2),
+                               p.group.value, points_text(p.points),
                                proposal_status_label(p.status)
                                + (f" ({p.accepted_item_code})" if p.accepted_item_code else "")]
                               for p in self._rows], [p.id for p in self._rows])

@@ -123,7 +123,7 @@ class AgencySetupPage(QWizardPage):
             "{minimum} characters). Every PC trusts the organisation files it signs; only the "
             "administrator may know the passphrase.").format(minimum=MIN_PASSPHRASE))
         for label, text in zip(self.labels, (
-                self.tr("Organisation &name:"), self.tr("&Identifier:"), self.tr("Short &code:"),
+                self.tr("Organisation na&me:"), self.tr("&Identifier:"), self.tr("Short &code:"),
                 self.tr("Agency key &passphrase:"), self.tr("&Repeat it:")), strict=True):
             label.setText(text)
         self.name.setPlaceholderText(self.tr("for example UBND xã Nghĩa Lâm"))

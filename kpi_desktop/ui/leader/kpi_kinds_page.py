@@ -30,7 +30,6 @@ from kpi_desktop.ui import formatting
 from kpi_desktop.ui.leader.common import mark_data, month_text, name_of, show_error
 from kpi_desktop.ui.pages.base import Page, UserContext
 
-
 KIND_COLOURS = {"spearhead": QColor("#b91c1c"), "hard": QColor("#2563eb"),
                 "soft": QColor("#15803d"), "untagged": QColor("#6b7280")}
 

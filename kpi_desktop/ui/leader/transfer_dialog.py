@@ -276,7 +276,7 @@ class MergeUnitsDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.actor_id = actor_id
-        self.resize(820, 480)
+        self.resize(960, 480)
         self.units_label = QLabel()
         self.units = QListWidget()
         mark_data(self.units)
@@ -317,8 +317,8 @@ class MergeUnitsDialog(QDialog):
         right.addWidget(self.note)
         right.addStretch(1)
         body = QHBoxLayout()
-        body.addLayout(left, 2)
-        body.addLayout(right, 3)
+        body.addLayout(left, 1)
+        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
         layout.addWidget(self.status)

@@ -353,6 +353,12 @@ def action_label(action: str) -> str:
         "classification.self_rating": translate("AuditLog", "recorded a Form 02 self-rating"),
         "classification.decide": translate("AuditLog", "recorded a classification decision"),
         "classification.supersede": translate("AuditLog", "replaced a classification decision"),
+        "transfer.person": translate("AuditLog", "transferred a person to another unit"),
+        "unit.merge": translate("AuditLog", "merged units"),
+        "transfer.export": translate("AuditLog", "sent a person's monthly results to another "
+                                                 "agency"),
+        "transfer.import": translate("AuditLog", "received a person's monthly results from "
+                                                 "another agency"),
     }.get(action, action)
 
 

@@ -8,6 +8,10 @@ when the language changes (pages may also react to ``QEvent.LanguageChange`` the
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +41,31 @@ class Page(QWidget):
     #: Stable identifier used for navigation and settings ("today", "inbox", …).
     page_id: str = ""
 
+    #: True while :meth:`building` runs: ``refresh()`` then only notes that the page needs
+    #: one (the main window refreshes a page when it shows it), so building a dozen pages at
+    #: start does not load a dozen pages' data.
+    _building = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("refresh")
+        if own is not None and not getattr(own, "_deferrable", False):
+            cls.refresh = _deferrable(own)  # type: ignore[method-assign]
+
+    @staticmethod
+    @contextmanager
+    def building() -> Iterator[None]:
+        """Build pages without loading their data (see :attr:`_building`)."""
+        Page._building = True
+        try:
+            yield
+        finally:
+            Page._building = False
+
+    def refresh_pending(self) -> bool:
+        """Whether a refresh was skipped while the page was built."""
+        return bool(getattr(self, "_refresh_pending", False))
+
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -56,3 +85,28 @@ class Page(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)
+
+
+def _deferrable(refresh: Callable[..., Any]) -> Callable[..., Any]:
+    """``refresh`` that only notes the need while pages are being built."""
+
+    def run(self: Page, *args: Any, **kwargs: Any) -> Any:
+        if Page._building:
+            self._refresh_pending = True
+            return None
+        self._refresh_pending = False
+        return refresh(self, *args, **kwargs)
+
+    # The same arity as ``refresh``: Qt passes a signal's arguments to a connected slot that
+    # accepts them (``combo.currentIndexChanged.connect(self.refresh)``).
+    if len(inspect.signature(refresh).parameters) == 1:
+        def wrapper(self: Page) -> Any:
+            return run(self)
+    else:
+        def wrapper(self: Page, *args: Any, **kwargs: Any) -> Any:
+            return run(self, *args, **kwargs)
+
+    functools.update_wrapper(wrapper, refresh)
+    del wrapper.__wrapped__  # PySide reads the signature of the slot itself
+    wrapper._deferrable = True  # type: ignore[attr-defined]
+    return wrapper

@@ -127,7 +127,7 @@ def test_the_agency_builds_edits_and_publishes_and_a_device_sees_it(qtbot, agenc
     # Organisation: add a division under the commune, rename the office.
     org = window.show_page_id("agency_org")
     org.choose("xa-a")
-    org.name_vi.setText("Phòng Kinh tế")
+    org.new_name_vi.setText("Phòng Kinh tế")
     org.code.setText("KT")
     org.add_button.click()
     assert any(u.id == "kt" for u in agency.agency.units())
@@ -263,3 +263,33 @@ def test_refusals_on_the_pages_are_translated_and_change_nothing(qtbot, agency, 
     qtbot.addWidget(dialog)
     assert not dialog.import_button.isEnabled() and "Dòng 3" in dialog.errors.text()
     assert same()
+
+
+@pytest.mark.skipif(not WORKBOOK.exists(), reason="the reference workbook is not here")
+def test_a_bad_workbook_and_a_rejection_without_a_note_change_nothing(qtbot, agency, tmp_path):
+    _set_up_agency(qtbot, agency)
+    staff = tmp_path / "staff.csv"
+    staff.write_text(STAFF, encoding="utf-8")
+    agency.agency.import_staff(staff)
+    agency.agency.import_catalog(WORKBOOK, version_id="QD283")
+    proposal = agency.proposals.propose(person_id="vp-cv1", name_vi="Việc mới", group="N2",
+                                        points="20", reason="Lý do")
+    window = DesktopWindow(agency, settings=Settings(), person_id="agency")
+    qtbot.addWidget(window)
+    catalog = window.show_page_id("agency_catalog")
+    bad = tmp_path / "not-a-workbook.xlsx"
+    bad.write_text("id,name\n", encoding="utf-8")
+    same = _unchanged(agency)
+    dialog = catalog.open_workbook(bad)
+    qtbot.addWidget(dialog)
+    assert not dialog.import_button.isEnabled()
+    assert "cannot be imported; nothing was changed" in dialog.error.text()
+    dialog.reject()
+    proposals = window.show_page_id("agency_proposals")
+    proposals.choose(proposal.id)
+    proposals.reject_button.click()
+    assert "Write a note for the official" in proposals.message.text() and same()
+    proposals.reject_note.setText("Đã có mục DC.02 tương tự")
+    proposals.reject_button.click()
+    assert "rejected" in proposals.message.text()
+    assert agency.proposals.proposals()[0].status.value == "rejected"

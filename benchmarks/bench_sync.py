@@ -1,0 +1,254 @@
+"""Signed bundles at unit size: export and import of one month for everyone, hub ingest rate.
+
+    python benchmarks/bench_sync.py [--size unit] [--pg URL]
+
+Set-up (cached beside the data sets): the generated one-month data folder of the size, with a
+real Ed25519 key for the agency and for every person (sealed with a low scrypt cost: the cost
+only slows unlocking, not signing or verifying), enrolled as the agency's PC enrols them.
+
+* export: every person's PC exports their month (``SyncService.export``: signs every record
+  with the person's key, one bundle per recipient, encrypted for leaders and the agency);
+* import: the agency's PC, without the month's entries, revisions and statements, imports the
+  bundles addressed to it (``SyncService.import_paths``: signature, manifest hashes,
+  decryption, every record's signature, insert);
+* hub ingest: ``HubService.receive`` of every bundle (verification without decryption, then
+  stored) into SQLite, and into PostgreSQL with ``--pg`` (or ``KPI_TEST_PG_URL``).
+
+Limits measured in the same run: Ed25519 verifications per second and SHA-256 MB/s
+(``kpi_desktop.sync.keys`` → cryptography, hashlib), raw ``sqlite3`` inserts of the same
+number of rows; the import's limit is the sum of verify + hash + insert for its signatures,
+bytes and rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # noqa: E402
+
+from kpi_desktop.runtime.paths import app_paths  # noqa: E402
+from kpi_desktop.services.context import AppServices  # noqa: E402
+from kpi_desktop.sync import keys as crypto  # noqa: E402
+
+PASSPHRASE = "benchmark-pass"
+AGENCY = "agency"
+FAST_COST = 10
+VERSION = 1
+TODAY = None  # set from the data: the last day of the generated month
+
+
+@dataclass
+class SyncFigures:
+    people: int
+    bundles: int
+    bundle_bytes: int
+    export_s: float
+    agency_bundles: int
+    records: int
+    import_s: float
+    import_backups: int
+    verify_per_s: float
+    sha256_mb_s: float
+    raw_rows_per_s: float
+    hub_sqlite_s: float
+    hub_bundles: int
+    hub_pg_s: float | None
+
+    @property
+    def import_limit_s(self) -> float:
+        """Verify every signature (records + headers), hash every byte, insert every row."""
+        signatures = self.records + self.agency_bundles
+        return (signatures / self.verify_per_s
+                + self.bundle_bytes / 2**20 / self.sha256_mb_s
+                + self.records / self.raw_rows_per_s)
+
+
+def _open(folder: Path) -> AppServices:
+    services = AppServices.open(app_paths(folder))
+    services.keys.cost = FAST_COST
+    return services
+
+
+def world(size: str) -> tuple[Path, list[str]]:
+    """The one-month data folder with every key created and enrolled (cached)."""
+    data, _generated = generate.cached(size, months=1)
+    folder = generate.cache_dir() / f"sync-{size}-m1-v{generate.VERSION}.{VERSION}"
+    services = None
+    if not (folder / "kpi.db").exists():
+        partial = folder.with_name(folder.name + f".partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(data, partial)
+        services = _open(partial)
+        try:
+            services.keys.create(AGENCY, PASSPHRASE, enrol=True, cost=FAST_COST)
+            with services.db.unit_of_work(read_only=True) as uow:
+                people = [p.id for p in uow.org.list_people()]
+            for pid in people:
+                services.keys.create(pid, PASSPHRASE, enrol=True, cost=FAST_COST)
+        finally:
+            services.close()
+        partial.rename(folder)
+    services = _open(folder)
+    try:
+        with services.db.unit_of_work(read_only=True) as uow:
+            people = sorted(p.id for p in uow.org.list_people())
+    finally:
+        services.close()
+    return folder, people
+
+
+def export_all(folder: Path, people: list[str], out: Path) -> float:
+    services = _open(folder)
+    try:
+        for pid in people:
+            services.keys.unlock(pid, PASSPHRASE)
+        started = time.perf_counter()
+        for pid in people:
+            services.sync.export(pid, out / pid)
+        return time.perf_counter() - started
+    finally:
+        services.close()
+
+
+def without_the_month(folder: Path) -> None:
+    """The agency's PC before the month's bundles arrive: no entries, revisions, statements."""
+    con = sqlite3.connect(folder / "kpi.db")
+    try:
+        con.execute("PRAGMA foreign_keys = OFF")
+        with con:
+            for table in ("review_statements", "entry_revisions", "work_log_entries"):
+                con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+def verify_rate(seconds: float = 0.5) -> float:
+    key = crypto.generate_key()
+    data = b"x" * 600
+    signature = key.sign(data)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for _ in range(100):
+            crypto.verify(key.public_key, signature, data)
+        count += 100
+    return count / (time.perf_counter() - started)
+
+
+def sha256_rate(megabytes: int = 64) -> float:
+    block = os.urandom(2**20)
+    started = time.perf_counter()
+    digest = hashlib.sha256()
+    for _ in range(megabytes):
+        digest.update(block)
+    return megabytes / (time.perf_counter() - started)
+
+
+def raw_insert_rate(rows: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        con = sqlite3.connect(Path(tmp) / "raw.db")
+        con.execute("CREATE TABLE r (id TEXT PRIMARY KEY, a TEXT, b TEXT, c TEXT, d TEXT, "
+                    "e TEXT, f TEXT, g TEXT)")
+        data = [(f"r-{i:08d}", "p", "2026-06-15", "x", "1", "2.5", "y" * 40, "z" * 64)
+                for i in range(rows)]
+        started = time.perf_counter()
+        with con:
+            con.executemany("INSERT INTO r VALUES (?,?,?,?,?,?,?,?)", data)
+        seconds = time.perf_counter() - started
+        con.close()
+    return rows / seconds
+
+
+def hub_ingest(folder: Path, files: list[Path], store_url: str | None) -> float:
+    from kpi_desktop.services.hub import HubService, open_hub_database
+
+    services = _open(folder)
+    store = None
+    try:
+        if store_url:
+            store = open_hub_database(store_url)
+            _empty_hub(store)
+        hub = HubService(services.db, services.sync, store)
+        contents = [f.read_bytes() for f in files]
+        started = time.perf_counter()
+        for data in contents:
+            status, _line = hub.receive(data)
+            assert status == "stored", status
+        return time.perf_counter() - started
+    finally:
+        if store is not None:
+            store.close()
+        services.close()
+
+
+def _empty_hub(store: Any) -> None:
+    from sqlalchemy import text
+
+    with store.engine.begin() as connection:
+        connection.execute(text("DELETE FROM hub_bundles"))
+
+
+def measure(size: str = "unit", pg_url: str | None = None) -> SyncFigures:
+    folder, people = world(size)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        pc = root / "pcs"
+        shutil.copytree(folder, pc)
+        agency_pc = root / "agency"
+        shutil.copytree(folder, agency_pc)
+        without_the_month(agency_pc)
+        out = root / "out"
+        export_s = export_all(pc, people, out)
+        files = sorted(out.rglob("*.kpib"))
+        to_agency = [f for f in files if "_to_agency_" in f.name]
+        services = _open(agency_pc)
+        try:
+            services.keys.unlock(AGENCY, PASSPHRASE)
+            backups = len(list(services.paths.backup_dir.glob("*.db")))
+            started = time.perf_counter()
+            results = services.sync.import_paths(to_agency)
+            import_s = time.perf_counter() - started
+            backups = len(list(services.paths.backup_dir.glob("*.db"))) - backups
+        finally:
+            services.close()
+        refused = [r for r in results if r.status not in ("imported", "already")]
+        assert not refused, refused[0].error
+        records = sum(sum(r.counts.values()) for r in results)
+        hub_sqlite = hub_ingest(pc, files, None)
+        hub_pg = hub_ingest(pc, files, pg_url) if pg_url else None
+        return SyncFigures(
+            people=len(people), bundles=len(files),
+            bundle_bytes=sum(f.stat().st_size for f in to_agency), export_s=export_s,
+            agency_bundles=len(to_agency), records=records, import_s=import_s,
+            import_backups=backups, verify_per_s=verify_rate(), sha256_mb_s=sha256_rate(),
+            raw_rows_per_s=raw_insert_rate(max(records, 10_000)), hub_sqlite_s=hub_sqlite,
+            hub_bundles=len(files), hub_pg_s=hub_pg)
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", choices=sorted(generate.SIZES), default="unit")
+    parser.add_argument("--pg", default=os.environ.get("KPI_TEST_PG_URL"))
+    args = parser.parse_args(argv)
+    f = measure(args.size, args.pg)
+    print(f)
+    print(f"import limit {f.import_limit_s:.2f} s, ratio {f.import_s / f.import_limit_s:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
