@@ -199,8 +199,14 @@ def _empty_hub(store: Any) -> None:
         connection.execute(text("DELETE FROM hub_bundles"))
 
 
-def measure(size: str = "unit", pg_url: str | None = None) -> SyncFigures:
-    folder, people = world(size)
+def measure(size: str = "unit", pg_url: str | None = None,
+            sample: int | None = None) -> SyncFigures:
+    """The figures for everyone, or for the people of the first ``sample`` copies of the four
+    divisions (24 people each, heads included, without the chairman) when given: the import
+    applies every record one by one and takes seconds per bundle (see BENCHMARKS.md)."""
+    folder, everyone = world(size)
+    copies = {f"-{n}" for n in range(1, (sample or 0) + 1)}
+    people = [p for p in everyone if p[p.rfind("-"):] in copies] if sample else everyone
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         pc = root / "pcs"
@@ -216,8 +222,11 @@ def measure(size: str = "unit", pg_url: str | None = None) -> SyncFigures:
         try:
             services.keys.unlock(AGENCY, PASSPHRASE)
             backups = len(list(services.paths.backup_dir.glob("*.db")))
+            # Work (revisions) before reviews (statements about them): import_paths takes
+            # files in name order, and "KPI_review_…" sorts first.
+            ordered = sorted(to_agency, key=lambda f: ("_review_" in f.name, f.name))
             started = time.perf_counter()
-            results = services.sync.import_paths(to_agency)
+            results = [r for f in ordered for r in services.sync.import_paths([f])]
             import_s = time.perf_counter() - started
             backups = len(list(services.paths.backup_dir.glob("*.db"))) - backups
         finally:
@@ -243,8 +252,10 @@ def main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(generate.SIZES), default="unit")
     parser.add_argument("--pg", default=os.environ.get("KPI_TEST_PG_URL"))
+    parser.add_argument("--sample", type=int,
+                        help="only the people of the first N copies of the divisions")
     args = parser.parse_args(argv)
-    f = measure(args.size, args.pg)
+    f = measure(args.size, args.pg, args.sample)
     print(f)
     print(f"import limit {f.import_limit_s:.2f} s, ratio {f.import_s / f.import_limit_s:.1f}")
     return 0
