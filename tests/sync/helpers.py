@@ -9,6 +9,7 @@ import io
 import json
 import shutil
 import stat
+import struct
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -172,3 +173,16 @@ def craft(key: KeyPair, payload: Mapping[str, bytes], *, header: Mapping[str, An
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             archive.writestr(info, content)
     return out.getvalue()
+
+
+def flip_content_byte(data: bytes, mask: int = 0x01) -> bytes:
+    """``data`` with one byte flipped inside the stored content of its largest member (a
+    flip in zip metadata that nothing reads, e.g. a timestamp, is harmless and may be
+    accepted, so "a flipped byte is refused" tests flip content)."""
+    info = max(zipfile.ZipFile(io.BytesIO(data)).infolist(), key=lambda i: i.compress_size)
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:
+                                                          info.header_offset + 30])
+    start = info.header_offset + 30 + name_length + extra_length
+    damaged = bytearray(data)
+    damaged[start + info.compress_size // 2] ^= mask
+    return bytes(damaged)

@@ -18,7 +18,7 @@ from kpi_desktop.services.proposals import group_range
 from kpi_desktop.storage.backup import dump_database
 from kpi_desktop.sync.bundle import read_bundle
 
-from .helpers import OFFICIAL, PASSPHRASES, TODAY, World, opened
+from .helpers import OFFICIAL, PASSPHRASES, TODAY, World, flip_content_byte, opened
 
 NAME = "Thẩm định hồ sơ chuyển đổi số cấp xã"
 
@@ -210,8 +210,7 @@ def test_a_tampered_proposal_is_refused_with_nothing_changed(world: World) -> No
         assert agency.proposals.proposals() == []
     assert dump_database(world.agency / "kpi.db") == before
     # A flipped byte in the file itself is refused before anything is read.
-    raw = bytearray(bundle.read_bytes())
-    raw[len(raw) // 2] ^= 0x01
+    raw = flip_content_byte(bundle.read_bytes())
     with opened(world.agency, "agency") as agency:
-        assert agency.sync.import_bytes(bytes(raw)).status == "refused"
+        assert agency.sync.import_bytes(raw).status == "refused"
     assert dump_database(world.agency / "kpi.db") == before

@@ -20,6 +20,7 @@ from .helpers import (
     TODAY,
     World,
     craft,
+    flip_content_byte,
     log_week,
     opened,
     review,
@@ -103,9 +104,7 @@ def _official_key(world: World) -> crypto.KeyPair:
 
 def _flipped(world: World) -> bytes:
     _ids, written = _export_week(world)
-    data = bytearray(next(p for p in written if LEADER in p.name).read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    return bytes(data)
+    return flip_content_byte(next(p for p in written if LEADER in p.name).read_bytes(), 0xFF)
 
 
 def _truncated(world: World) -> bytes:
