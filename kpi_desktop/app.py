@@ -54,6 +54,13 @@ def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
         window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file)
         window.show()
         app.processEvents()
+        from kpi_desktop.ui.qt_binding import binding_is_sound, none_references_lost
+
+        if not binding_is_sound(window):
+            raise RuntimeError("selftest: the Qt binding loses references to None "
+                               f"({none_references_lost(window)} in 300 calls): install a "
+                               "PySide6 release other than 6.12.0 on Python 3.11")
+        print("qt binding: reference counts ok")
         window.close()
         services.close()
         print("SELFTEST OK")

@@ -532,7 +532,8 @@ class Calculator:
         rows = []
         for person in people:
             months, totals = [], []
-            for evaluation in sorted(by_person.get(person.id, []), key=lambda e: e.period):
+            for evaluation in sorted(by_person.get(person.id, []),
+                                     key=lambda e: (e.period.start, e.period.kind.months)):
                 total = evaluation.total
                 if total is None and not evaluation.insufficient:
                     total = self.person_period(person.id, evaluation.period).score.total

@@ -23,6 +23,21 @@ _MONTH = table_of(MonthlyEvaluationRow)
 _YEAR = table_of(AnnualClassificationRow)
 
 
+def _fraction(text: str) -> Fraction:
+    """The exact number stored as ``fraction_text`` wrote it ("84.5", "90", "1234/7"), without
+    the general (regular-expression) parser of ``Fraction(str)``."""
+    try:
+        if "/" in text:
+            numerator, denominator = text.split("/")
+            return Fraction(int(numerator), int(denominator))
+        if "." in text:
+            whole, decimals = text.split(".")
+            return Fraction(int(whole + decimals), 10 ** len(decimals))
+        return Fraction(int(text))
+    except ValueError:
+        return Fraction(text)
+
+
 def _period(value: Period | str) -> Period:
     return value if isinstance(value, Period) else Period.parse(value)
 
@@ -105,7 +120,7 @@ class EvaluationRepository(Repository):
             period, key = periods[row.period]
             found.append((row.person_id, key, MonthlyTotal(
                 person_id=row.person_id, period=period,
-                total=None if row.total is None else Fraction(row.total),
+                total=None if row.total is None else _fraction(row.total),
                 insufficient=bool(row.insufficient))))
         found.sort(key=lambda t: (t[0], t[1]))
         return [t[2] for t in found]

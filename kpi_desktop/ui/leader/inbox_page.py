@@ -59,6 +59,8 @@ class ReviewInboxPage(Page):
         self._task = None
         self._load = None  # the running load (refresh off the GUI thread)
         self._generation = 0  # a newer refresh makes older loads stale
+        self._bold = QFont()  # made here, on the GUI thread; the worker only copies it
+        self._bold.setBold(True)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -235,14 +237,12 @@ class ReviewInboxPage(Page):
         return inbox, delays, self._person_nodes(inbox)
 
     def _person_nodes(self, inbox: Any) -> list[QTreeWidgetItem]:
-        bold = QFont()
-        bold.setBold(True)
         nodes = []
         for person in inbox.people:
             count = len(person.items)
             person_node = QTreeWidgetItem([self.tr("{name} — {n} waiting").format(
                 name=person.person_name, n=count)])
-            person_node.setFont(0, bold)
+            person_node.setFont(0, self._bold)
             for day in person.days:
                 day_node = QTreeWidgetItem([self.tr("{date} — norm time {hours} h").format(
                     date=formatting.date(day.work_date),
