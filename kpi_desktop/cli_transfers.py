@@ -1,6 +1,7 @@
 """Headless commands for transfers and unit mergers (issue 9 §4): ``kpi-desktop transfer …``.
 
     transfer person ID --to UNIT --from-date YYYY-MM-DD --reason TEXT [--decision NO] [--by ID]
+                    [--successor ID]   (who evaluates the people a moving leader evaluated)
     transfer merge --units A,B --into C [--name NAME] --from-date YYYY-MM-DD [--reason TEXT]
                    [--decision NO] [--by ID]
     transfer export --person ID --to DIR [--year YYYY]       (agency key: KPI_DESKTOP_PASSPHRASE)
@@ -45,6 +46,9 @@ def add_commands(commands: Any) -> None:
     person.add_argument("--decision", default="", metavar="NO",
                         help=translate("Cli", "decision number"))
     person.add_argument("--by", metavar="ID", help=by_help)
+    person.add_argument("--successor", metavar="ID", help=translate(
+        "Cli", "who evaluates, from the date, the people this person evaluated (default: the "
+               "head above)"))
 
     merge = sub.add_parser("merge", help=translate("Cli", "merge units into one"))
     merge.add_argument("--units", required=True, metavar="A,B",
@@ -101,11 +105,16 @@ def _transfer(services: Any, args: argparse.Namespace) -> int:
     if action == "person":
         result = services.transfers.transfer(
             args.person, args.to, _date(args.from_date), reason=args.reason,
-            decision_no=args.decision, actor_id=args.by)
+            decision_no=args.decision, actor_id=args.by, successor_id=args.successor)
         _say(translate("Cli", "{person} moved from {old} to {new} from {date}; evaluator: "
                               "{evaluator}.").format(
             person=result.person_id, old=result.from_unit_id, new=result.to_unit_id,
             date=result.from_date.isoformat(), evaluator=result.evaluator_id or "–"))
+        if result.reassigned:
+            _say(translate("Cli", "From {date}, {successor} evaluates the people {person} "
+                                  "evaluated: {people}.").format(
+                date=result.from_date.isoformat(), successor=result.successor_id or "–",
+                person=result.person_id, people=", ".join(result.reassigned)))
         return EXIT_OK
     if action == "merge":
         units = [u.strip() for u in args.units.split(",") if u.strip()]

@@ -1759,6 +1759,10 @@
         <translation>lý do (theo quyết định)</translation>
     </message>
     <message>
+        <source>who evaluates, from the date, the people this person evaluated (default: the head above)</source>
+        <translation>người đánh giá, từ ngày có hiệu lực, những công chức mà người này đang đánh giá (mặc định: người đứng đầu cấp trên)</translation>
+    </message>
+    <message>
         <source>merge units into one</source>
         <translation>sáp nhập các đơn vị thành một</translation>
     </message>
@@ -1805,6 +1809,10 @@
     <message>
         <source>{person} moved from {old} to {new} from {date}; evaluator: {evaluator}.</source>
         <translation>{person} được điều động từ {old} sang {new} từ ngày {date}; người đánh giá: {evaluator}.</translation>
+    </message>
+    <message>
+        <source>From {date}, {successor} evaluates the people {person} evaluated: {people}.</source>
+        <translation>Từ ngày {date}, {successor} đánh giá những công chức trước đây do {person} đánh giá: {people}.</translation>
     </message>
     <message>
         <source>{units} merged into {into} from {date}: {people} people and {subunits} sub-units moved.</source>
@@ -2868,6 +2876,14 @@
     <message>
         <source>{actor} may not record transfers or mergers: only the head of the agency or the personnel administrator may.</source>
         <translation>{actor} không có quyền ghi nhận điều động hoặc sáp nhập: chỉ người đứng đầu cơ quan hoặc bộ phận tổ chức cán bộ mới được làm.</translation>
+    </message>
+    <message>
+        <source>{successor} cannot take over the evaluations of {person}: name another active person.</source>
+        <translation>{successor} không thể tiếp nhận việc đánh giá thay {person}: hãy chỉ định một người khác đang công tác.</translation>
+    </message>
+    <message>
+        <source>{person} evaluates other people and there is no head above to take them over: name the successor evaluator.</source>
+        <translation>{person} đang đánh giá công chức khác và không có người đứng đầu cấp trên để tiếp nhận: hãy chỉ định người đánh giá kế nhiệm.</translation>
     </message>
     <message>
         <source>Name the units to merge and the unit they are merged into.</source>
@@ -6687,6 +6703,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
 <context>
     <name>TransferDialog</name>
     <message>
+        <source>The head above (default)</source>
+        <translation>Người đứng đầu cấp trên (mặc định)</translation>
+    </message>
+    <message>
         <source>Transfer a person</source>
         <translation>Điều động công chức</translation>
     </message>
@@ -6755,6 +6775,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Lý do:</translation>
     </message>
     <message>
+        <source>Successor evaluator:</source>
+        <translation>Người đánh giá kế nhiệm:</translation>
+    </message>
+    <message>
         <source>e.g. 112/QĐ-UBND</source>
         <translation>ví dụ 112/QĐ-UBND</translation>
     </message>
@@ -6791,8 +6815,24 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>nhận từ {agency}</translation>
     </message>
     <message>
+        <source>This person evaluates {n} people ({names}); there is no head above: name the successor evaluator.</source>
+        <translation>Người này đang đánh giá {n} công chức ({names}); không có người đứng đầu cấp trên: hãy chỉ định người đánh giá kế nhiệm.</translation>
+    </message>
+    <message>
+        <source>This person evaluates {n} people ({names}); from {date} they are evaluated by {successor}.</source>
+        <translation>Người này đang đánh giá {n} công chức ({names}); từ ngày {date}, những công chức này do {successor} đánh giá.</translation>
+    </message>
+    <message>
+        <source>This person evaluates {n} people ({names}); from {date} they are evaluated by the head above, {successor}.</source>
+        <translation>Người này đang đánh giá {n} công chức ({names}); từ ngày {date}, những công chức này do người đứng đầu cấp trên là {successor} đánh giá.</translation>
+    </message>
+    <message>
         <source>{person} belongs to {unit} from {date}.</source>
         <translation>{person} công tác tại {unit} từ ngày {date}.</translation>
+    </message>
+    <message>
+        <source>{n} people they evaluated are now evaluated by {successor}.</source>
+        <translation>{n} công chức do người này đánh giá nay do {successor} đánh giá.</translation>
     </message>
 </context>
 <context>

@@ -1,9 +1,14 @@
-""""Sync now": send the outbox to the agency hub and fetch what is addressed to this PC.
+""""Sync now": fetch what the agency hub holds for this PC, then send the outbox.
 
-Bundles to send are exported into the data folder's ``outbox`` folder first (the same files a
-USB export writes); each one the hub confirms is removed, so a failed connection loses nothing
-and a retry is harmless (the hub stores each bundle once). Plain :mod:`urllib`: no extra
-dependency on the PCs.
+Fetching comes first, the newest organisation file before anything else, so a newly enrolled
+PC (whose key only the newest organisation file publishes) can sync without importing that
+file by hand, and the receipts of what just arrived leave in the same push. Bundles to send
+are exported into the data folder's ``outbox`` folder (the same files a USB export writes);
+each one the hub confirms is removed, so a failed connection loses nothing and a retry is
+harmless (the hub stores each bundle once). Files already waiting in the outbox (an
+organisation file the agency published there, a push that failed) go first of all: the hub
+learns a rotated or newly enrolled key from them before the login. Plain :mod:`urllib`: no
+extra dependency on the PCs.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import base64
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,32 +91,47 @@ class HubClient:
 
 
 def sync_now(services: Any, url: str, owner: str) -> SyncOutcome:
-    """Export the owner's outbox, send it to the hub, and import what the hub holds for them.
+    """Fetch what the hub holds for the owner (the newest organisation file first, then the
+    bundles addressed to them), then export the owner's outbox and send it to the hub.
 
     The owner's key must be unlocked (it signs the bundles and the hub login).
     """
     key = services.keys.require(owner)
     outbox = Path(services.paths.data_dir) / "outbox"
-    services.sync.export(owner, outbox)
     client = HubClient(url)
     outcome = SyncOutcome()
-    for path in sorted(outbox.glob(f"*{BUNDLE_SUFFIX}")):
-        client.upload(path.read_bytes())
-        path.unlink()
-        outcome.sent += 1
+    outcome.sent += _push_waiting(client, outbox)
     client.login(owner, key.sign)
-    with services.db.unit_of_work(read_only=True) as uow:
-        known = {line.bundle_id for line in uow.sync.bundle_history(limit=100000)}
-    for line in client.inbox():
-        if line["bundle_id"] in known:
-            continue
-        data = client.download(str(line["bundle_id"]))
+    for line, data in _fetch(services, client):
         outcome.received.append(services.sync.import_bytes(
             data, source=f"{url}/bundles/{line['bundle_id']}"))
-    if any(r.status == "imported" for r in outcome.received):
-        # Acknowledge at once what just arrived (receipts ride in the next bundles).
-        for result in services.sync.export(owner, outbox):
-            client.upload(result.path.read_bytes())
-            result.path.unlink()
-            outcome.sent += 1
+    services.sync.export(owner, outbox)
+    outcome.sent += _push_waiting(client, outbox)
     return outcome
+
+
+def _push_waiting(client: HubClient, outbox: Path) -> int:
+    """Send every bundle file in ``outbox`` (organisation files first); each one the hub
+    confirms is removed. Returns how many were sent."""
+    files = sorted(outbox.glob(f"*{BUNDLE_SUFFIX}"),
+                   key=lambda p: (not p.name.startswith("KPI_organisation"), p.name))
+    for path in files:
+        client.upload(path.read_bytes())
+        path.unlink()
+    return len(files)
+
+
+def _fetch(services: Any, client: HubClient) -> Iterator[tuple[dict[str, Any], bytes]]:
+    """The bundles to import, in order: the newest organisation file newer than this PC's
+    (older ones are history this PC does not need), then the rest not yet imported."""
+    with services.db.unit_of_work(read_only=True) as uow:
+        known = {line.bundle_id for line in uow.sync.bundle_history(limit=100000)}
+        organisations = uow.org.list_organisations()
+    current = organisations[0].org_version if organisations else 0
+    lines = [line for line in client.inbox() if line["bundle_id"] not in known]
+    newer = [line for line in lines
+             if line["kind"] == "organisation" and int(line["seq"]) > current]
+    order = [max(newer, key=lambda line: int(line["seq"]))] if newer else []
+    order += [line for line in lines if line["kind"] != "organisation"]
+    for line in order:  # one download at a time: each is imported before the next
+        yield line, client.download(str(line["bundle_id"]))

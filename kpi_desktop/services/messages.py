@@ -480,6 +480,14 @@ def _transfer_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "{actor} may not record transfers or mergers: only the head of the "
             "agency or the personnel administrator may."
         ).format(actor=p.get("actor", "")),
+        "transfer_successor_invalid": lambda p: translate(
+            "Errors", "{successor} cannot take over the evaluations of {person}: name another "
+            "active person."
+        ).format(successor=p.get("successor", ""), person=p.get("person", "")),
+        "transfer_successor_missing": lambda p: translate(
+            "Errors", "{person} evaluates other people and there is no head above to take "
+            "them over: name the successor evaluator."
+        ).format(person=p.get("person", "")),
         "merge_units_missing": lambda p: translate(
             "Errors", "Name the units to merge and the unit they are merged into."),
         "merge_into_part": lambda p: translate(

@@ -44,6 +44,7 @@ from kpi_desktop.domain.model import (
 from kpi_desktop.services.leadership import audit, person_or_fail, today_function
 
 __all__ = [
+    "HandOver",
     "MembershipLine",
     "MergeResult",
     "MonthOrigin",
@@ -120,6 +121,21 @@ class TransferResult:
     from_date: dt.date
     evaluator_id: str | None
     months_moved: tuple[str, ...]
+    successor_id: str | None = None
+    reassigned: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """What the transfer of someone who evaluates others does to those relations: from the
+    date, ``evaluatees`` are evaluated by ``successor`` (the one the agency names, else the
+    head above); ``named`` tells which."""
+
+    person_id: str
+    from_date: dt.date
+    evaluatees: tuple[Person, ...]
+    successor: Person | None
+    named: bool
 
 
 @dataclass(frozen=True)
@@ -213,16 +229,30 @@ class TransferService:
             found = _origins(uow, sorted(moved), year)
         return {(pid, str(m.period)): m for pid, months in found.items() for m in months}
 
+    def hand_over(self, person_id: str, from_date: dt.date | str,
+                  successor_id: str | None = None) -> HandOver:
+        """Preview, before a transfer, who ``person_id`` evaluates on ``from_date`` and who
+        will evaluate them from that date (``successor_id``, else the head above)."""
+        day = _parse_date(from_date)
+        with self._db.unit_of_work(read_only=True) as uow:
+            person = person_or_fail(uow, person_id)
+            return _hand_over(uow, person, day, successor_id)
+
     # ---------------------------------------------------------------- transfer -------------
     def transfer(self, person_id: str, to_unit_id: str, from_date: dt.date | str, *,
-                 reason: str, decision_no: str = "", actor_id: str | None = None
-                 ) -> TransferResult:
+                 reason: str, decision_no: str = "", actor_id: str | None = None,
+                 successor_id: str | None = None) -> TransferResult:
         """Move a person to another unit from ``from_date`` (the decision's effective date).
 
+        When the person evaluates others (a leader), those relations end the day before and
+        the people are evaluated from ``from_date`` by ``successor_id`` (the one the agency
+        names), or by the head above the person when none is named (Điều 10).
+
         Raises:
-            RefusedValue: ``reason_missing``, ``date_malformed``, ``not_found`` (person or
-                unit), ``transfer_same_unit``, ``transfer_unit_inactive``,
-                ``transfer_before_membership``.
+            RefusedValue: ``reason_missing``, ``date_malformed``, ``not_found`` (person,
+                unit or successor), ``transfer_same_unit``, ``transfer_unit_inactive``,
+                ``transfer_before_membership``, ``transfer_successor_invalid``,
+                ``transfer_successor_missing``.
             InvalidState: ``transfer_month_locked`` when the month of the date is already
                 evaluated in the new unit or for the person; ``transfer_not_allowed``.
         """
@@ -240,16 +270,24 @@ class TransferService:
                 raise RefusedValue("transfer_same_unit", person=person.id, unit=target.id)
             _check_start(uow, person, day)
             _check_months(uow, [person], target.id, day)
+            handing = _hand_over(uow, person, day, successor_id)
+            if handing.evaluatees and handing.successor is None:
+                raise RefusedValue("transfer_successor_missing", person=person.id)
             evaluator = _move(uow, person, target, day, why)
             moved = _move_open_months(uow, person.id, target.id, day)
+            reassigned = _reassign(uow, person.id, handing, why)
+            successor = handing.successor.id if handing.successor and reassigned else None
             audit(uow, "transfer.person", "person", person.id, actor_id,
                   {"from_unit": person.unit_id, "to_unit": target.id,
                    "from_date": day.isoformat(), "reason": normalize_text(reason),
                    "decision_no": normalize_text(decision_no or ""),
-                   "evaluator": evaluator, "months_moved": list(moved)}, now)
+                   "evaluator": evaluator, "months_moved": list(moved),
+                   "successor": successor, "successor_named": handing.named,
+                   "reassigned": [f"{who}:{by}" for who, by in reassigned]}, now)
             return TransferResult(person_id=person.id, from_unit_id=person.unit_id,
                                   to_unit_id=target.id, from_date=day, evaluator_id=evaluator,
-                                  months_moved=moved)
+                                  months_moved=moved, successor_id=successor,
+                                  reassigned=tuple(who for who, _by in reassigned))
 
     # ---------------------------------------------------------------- merger ---------------
     def merge(self, unit_ids: Sequence[str], into_unit_id: str, from_date: dt.date | str, *,
@@ -435,6 +473,58 @@ def _move(uow: Any, person: Person, target: Unit, day: dt.date, why: str, *,
             id=new_id(), evaluator_id=evaluator, evaluatee_id=person.id, start_on=day,
             note=why))
     return evaluator
+
+
+def _evaluated_by(uow: Any, person_id: str, day: dt.date) -> list[EvaluatorRelation]:
+    """The direct relations in which ``person_id`` evaluates someone else on ``day``."""
+    return [r for r in uow.org.evaluatees_of(person_id, day)
+            if r.kind is EvaluatorKind.DIRECT and r.evaluatee_id != person_id]
+
+
+def _hand_over(uow: Any, person: Person, day: dt.date, successor_id: str | None) -> HandOver:
+    """Who ``person`` evaluates on ``day`` and who takes them over (see :class:`HandOver`)."""
+    relations = _evaluated_by(uow, person.id, day)
+    evaluatees = uow.org.get_people(r.evaluatee_id for r in relations)
+    named = bool(normalize_text(successor_id or ""))
+    if named:
+        successor: Person | None = person_or_fail(uow, normalize_text(successor_id or ""))
+        if successor.id == person.id or not successor.active:
+            raise RefusedValue("transfer_successor_invalid", person=person.id,
+                               successor=successor.id)
+    else:
+        unit = uow.org.find_unit(person.unit_id)
+        head = _head_for(uow, person, unit) if unit is not None else None
+        successor = uow.org.find_person(head) if head else None
+    people = tuple(sorted((evaluatees[r.evaluatee_id] for r in relations
+                           if r.evaluatee_id in evaluatees), key=lambda p: p.full_name))
+    return HandOver(person_id=person.id, from_date=day, evaluatees=people,
+                    successor=successor, named=named)
+
+
+def _reassign(uow: Any, person_id: str, handing: HandOver, why: str
+              ) -> list[tuple[str, str]]:
+    """End the relations of ``handing`` the day before its date and open them for the
+    successor (the successor's own relation goes to the head above them); returns
+    (evaluatee, new evaluator) pairs."""
+    if handing.successor is None:
+        return []
+    day = handing.from_date
+    done: list[tuple[str, str]] = []
+    for relation in _evaluated_by(uow, person_id, day):
+        evaluator: str | None = handing.successor.id
+        if relation.evaluatee_id == evaluator:  # nobody evaluates themselves
+            unit = uow.org.find_unit(handing.successor.unit_id)
+            evaluator = _head_for(uow, handing.successor, unit) if unit is not None else None
+            if evaluator == person_id:
+                evaluator = None
+        if evaluator is None:
+            continue
+        uow.org.end_evaluator_relation(relation.id, day - _ONE_DAY)
+        uow.org.add_evaluator_relation(EvaluatorRelation(
+            id=new_id(), evaluator_id=evaluator, evaluatee_id=relation.evaluatee_id,
+            start_on=day, note=why))
+        done.append((relation.evaluatee_id, evaluator))
+    return done
 
 
 def _move_open_months(uow: Any, person_id: str, target_id: str, day: dt.date

@@ -45,6 +45,33 @@ def _shot(widget, name: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
+def test_transfer_dialog_shows_the_hand_over_of_a_leader(qtbot, services, language):
+    from kpi_desktop.ui.leader.transfer_dialog import TransferDialog
+
+    i18n.set_language(language)
+    dialog = TransferDialog(services, "ct", "kt-tp", year=2026)
+    qtbot.addWidget(dialog)
+    dialog.resize(1366, 768)
+    dialog.show()
+    dialog.from_date.setDate(QDate(2026, 12, 1))
+    assert dialog.successor.isVisible() and "Nguyễn Văn Hùng" in dialog.hand_over.text()
+    dialog.successor.setCurrentIndex(dialog.successor.findData("kt-pp"))
+    assert "Mai Thị Hương" in dialog.hand_over.text()
+    _shot(dialog, "transfer-dialog-hand-over")
+    dialog.unit.setCurrentIndex(dialog.unit.findData("vhxh"))
+    dialog.reason.setText("Luân chuyển")
+    with qtbot.waitSignal(dialog.changed):
+        assert dialog.submit()
+    assert "Mai Thị Hương" in dialog.status.text()
+    with services.db.unit_of_work(read_only=True) as uow:
+        relations = uow.org.evaluators_of("kt-cv1", dt.date(2026, 12, 1))
+    assert [r.evaluator_id for r in relations] == ["kt-pp"]
+    # A person who evaluates nobody: no successor to choose.
+    dialog.person.setCurrentIndex(dialog.person.findData("kt-cv1"))
+    assert not dialog.successor.isVisible()
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
 def test_transfer_dialog_shows_history_and_transfers(qtbot, services, language):
     from kpi_desktop.ui.leader.transfer_dialog import TransferDialog
 

@@ -252,3 +252,73 @@ def test_level_of_transferred_year_uses_all_months(app):
     assert len(row.months) == 10
     assert row.result.level in set(Level)
     assert Period.parse("2026-01") in row.months and Period.parse("2026-10") in row.months
+
+
+# ------------------------------------------------------------------ a leader hands over -----
+
+
+def _evaluators_on(app, person_id, day):
+    with app.db.unit_of_work(read_only=True) as uow:
+        return [r.evaluator_id for r in uow.org.evaluators_of(person_id, day)]
+
+
+def test_transfer_of_a_leader_hands_their_people_to_the_head_above(app):
+    preview = app.transfers.hand_over("kt-tp", dt.date(2026, 12, 1))
+    kt_people = {"kt-pp", "kt-cv1", "kt-cv2", "kt-cv3", "kt-cv4", "kt-cv5"} - {"kt-cv2"}
+    assert {p.id for p in preview.evaluatees} == kt_people
+    assert preview.successor.id == "ct" and not preview.named
+    result = app.transfers.transfer("kt-tp", "vhxh", dt.date(2026, 12, 1), reason="Luân chuyển",
+                                    decision_no="210/QĐ-UBND", actor_id="ct")
+    assert result.successor_id == "ct" and set(result.reassigned) == kt_people
+    for pid in kt_people:
+        assert _evaluators_on(app, pid, dt.date(2026, 11, 30)) == ["kt-tp"]
+        assert _evaluators_on(app, pid, dt.date(2026, 12, 1)) == ["ct"]
+    with app.db.unit_of_work(read_only=True) as uow:
+        event = [e for e in uow.audit.list_events() if e.action == "transfer.person"][-1]
+    assert event.detail["successor"] == "ct" and "kt-cv1:ct" in event.detail["reassigned"]
+
+
+def test_transfer_of_a_leader_to_a_named_successor(app):
+    preview = app.transfers.hand_over("kt-tp", "2026-12-01", "kt-pp")
+    assert preview.named and preview.successor.id == "kt-pp"
+    result = app.transfers.transfer("kt-tp", "vhxh", dt.date(2026, 12, 1), reason="Luân chuyển",
+                                    successor_id="kt-pp")
+    assert result.successor_id == "kt-pp"
+    assert _evaluators_on(app, "kt-cv1", dt.date(2026, 12, 1)) == ["kt-pp"]
+    # The successor does not evaluate themselves: the head above does.
+    assert _evaluators_on(app, "kt-pp", dt.date(2026, 12, 1)) == ["ct"]
+    # The moved leader is evaluated in the new unit.
+    assert _evaluators_on(app, "kt-tp", dt.date(2026, 12, 1)) == ["vhxh-tp"]
+
+
+def test_a_staff_transfer_hands_over_nobody(app):
+    result = app.transfers.transfer("kt-cv1", "vhxh", dt.date(2026, 11, 1), reason="Điều động")
+    assert result.reassigned == () and result.successor_id is None
+
+
+@pytest.mark.parametrize(("successor", "code"), [("nobody", "not_found"),
+                                                  ("kt-tp", "transfer_successor_invalid")])
+def test_refused_successor_changes_nothing(app, successor, code):
+    before = dump_database(app.paths.database)
+    with pytest.raises(KpiError) as caught:
+        app.transfers.transfer("kt-tp", "vhxh", dt.date(2026, 12, 1), reason="Luân chuyển",
+                               successor_id=successor)
+    assert caught.value.code == code
+    assert dump_database(app.paths.database) == before
+    i18n.set_language("vi")
+    try:
+        sentence = describe(caught.value)
+    finally:
+        i18n.set_language("en")
+    assert "(" + code not in sentence and sentence
+
+
+def test_cli_transfer_of_a_leader_with_a_successor(demo_dir, capsys):
+    from kpi_desktop.app import main
+
+    base = ["--data-dir", str(demo_dir), "--lang", "en", "transfer", "person", "kt-tp",
+            "--to", "vhxh", "--from-date", "2026-12-01", "--reason", "Luân chuyển"]
+    assert main([*base, "--successor", "nobody"]) == 3
+    assert main([*base, "--successor", "kt-pp"]) == 0
+    out = capsys.readouterr().out
+    assert "kt-pp evaluates the people kt-tp evaluated" in out and "kt-cv1" in out

@@ -135,13 +135,22 @@ class TransferDialog(QDialog):
         self.form.addWidget(self.decision, 1, 1)
         self.form.addWidget(self.reason_label, 1, 2)
         self.form.addWidget(self.reason, 1, 3)
+        # A leader who evaluates others hands them over from the date (Điều 10).
+        self.successor_label = QLabel()
+        self.successor = QComboBox()
+        self.form.addWidget(self.successor_label, 2, 0)
+        self.form.addWidget(self.successor, 2, 1)
         self.form.setColumnStretch(1, 1)
         self.form.setColumnStretch(3, 1)
+        self.hand_over = data_line()
         self.note = QLabel()
         self.note.setWordWrap(True)
         form_layout = QVBoxLayout(self.form_box)
         form_layout.addLayout(self.form)
+        form_layout.addWidget(self.hand_over)
         form_layout.addWidget(self.note)
+        self.from_date.dateChanged.connect(self.show_hand_over)
+        self.successor.currentIndexChanged.connect(self.show_hand_over)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -178,6 +187,15 @@ class TransferDialog(QDialog):
         for unit in self.services.transfers.units():
             self.unit.addItem(f"{name_of(unit)} ({unit.id})", unit.id)
         self.unit.setCurrentIndex(max(0, self.unit.findData(current_unit)))
+        current_successor = self.successor.currentData()
+        self.successor.blockSignals(True)
+        self.successor.clear()
+        self.successor.addItem(self.tr("The head above (default)"), "")
+        for person in self.services.transfers.people():
+            unit = self._unit_names.get(person.unit_id, person.unit_id)
+            self.successor.addItem(f"{person.full_name} — {unit}", person.id)
+        self.successor.setCurrentIndex(max(0, self.successor.findData(current_successor)))
+        self.successor.blockSignals(False)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Transfer a person"))
@@ -193,6 +211,8 @@ class TransferDialog(QDialog):
         self.date_label.setText(self.tr("From date:"))
         self.decision_label.setText(self.tr("Decision number:"))
         self.reason_label.setText(self.tr("Reason:"))
+        self.successor_label.setText(self.tr("Successor evaluator:"))
+        self.successor.setItemText(0, self.tr("The head above (default)"))
         self.decision.setPlaceholderText(self.tr("e.g. 112/QĐ-UBND"))
         self.reason.setPlaceholderText(self.tr("e.g. transfer according to work needs"))
         self.from_date.setDisplayFormat(date_format())
@@ -240,13 +260,50 @@ class TransferDialog(QDialog):
                     item = self.months.item(r, c)
                     if item is not None:
                         item.setForeground(QColor("#1d4ed8"))
+        self.show_hand_over()
+
+    def show_hand_over(self) -> None:
+        """Show, before confirming, who the person evaluates and who takes them over."""
+        person_id = self.person.currentData()
+        if not person_id:
+            return
+        try:
+            preview = self.services.transfers.hand_over(
+                person_id, from_qdate(self.from_date.date()),
+                self.successor.currentData() or None)
+        except KpiError as error:
+            self.hand_over.setText(error_text(error))
+            return
+        leader = bool(preview.evaluatees)
+        for widget in (self.successor_label, self.successor, self.hand_over):
+            widget.setVisible(leader)
+        if not leader:
+            self.hand_over.clear()
+            return
+        names = ", ".join(p.full_name for p in preview.evaluatees)
+        if preview.successor is None:
+            text = self.tr("This person evaluates {n} people ({names}); there is no head above: "
+                           "name the successor evaluator.")
+            who = ""
+        elif preview.named:
+            text = self.tr("This person evaluates {n} people ({names}); from {date} they are "
+                           "evaluated by {successor}.")
+            who = preview.successor.full_name
+        else:
+            text = self.tr("This person evaluates {n} people ({names}); from {date} they are "
+                           "evaluated by the head above, {successor}.")
+            who = preview.successor.full_name
+        self.hand_over.setText(text.format(n=len(preview.evaluatees), names=names,
+                                           date=formatting.date(preview.from_date),
+                                           successor=who))
 
     def submit(self) -> bool:
         try:
             result = self.services.transfers.transfer(
                 self.person.currentData(), self.unit.currentData(),
                 from_qdate(self.from_date.date()), reason=self.reason.text(),
-                decision_no=self.decision.text(), actor_id=self.actor_id)
+                decision_no=self.decision.text(), actor_id=self.actor_id,
+                successor_id=self.successor.currentData() or None)
         except KpiError as error:
             _status(self.status, error_text(error), error=True)
             return False
@@ -256,8 +313,16 @@ class TransferDialog(QDialog):
             person=self.person.currentText().split(" — ")[0],
             unit=self._unit_names.get(result.to_unit_id, result.to_unit_id),
             date=formatting.date(result.from_date)), error=False)
+        if result.reassigned:
+            self.status.setText(self.status.text() + " " + self.tr(
+                "{n} people they evaluated are now evaluated by {successor}.").format(
+                n=len(result.reassigned), successor=self._person_name(result.successor_id)))
         self.changed.emit()
         return True
+
+    def _person_name(self, person_id: str | None) -> str:
+        index = self.successor.findData(person_id or "")
+        return self.successor.itemText(index).split(" — ")[0] if index > 0 else (person_id or "–")
 
 
 def data_line() -> QLabel:

@@ -255,7 +255,8 @@ class SyncPage(Page):
         self._run(lambda _p, _c: self.services.sync.import_paths([folder]), self._imported)
 
     def sync_now(self) -> None:
-        """Send the outbox to the hub and fetch what is addressed here."""
+        """Fetch what the hub holds for this PC (the newest organisation file first), then
+        send the outbox."""
         url = self.hub_url.text().strip()
         if not url:
             self.result.setText(self.tr("Enter the hub address first."))
@@ -302,10 +303,10 @@ class SyncPage(Page):
         self.result.setText("\n".join(self.services.sync.describe_result(r) for r in results))
 
     def _synced(self, outcome: Any) -> None:
-        lines = [self.tr("Sent {count} bundles to the hub.").format(count=outcome.sent)]
-        lines += [self.services.sync.describe_result(r) for r in outcome.received]
+        lines = [self.services.sync.describe_result(r) for r in outcome.received]
         if not outcome.received:
             lines.append(self.tr("Nothing new from the hub."))
+        lines.append(self.tr("Sent {count} bundles to the hub.").format(count=outcome.sent))
         self.result.setText("\n".join(lines))
 
 
