@@ -13,6 +13,8 @@ fresh process beside a bare PySide6 window started the same way.
 
 from __future__ import annotations
 
+import gc
+import importlib
 import resource
 import sys
 import time
@@ -22,6 +24,8 @@ STARTED = time.perf_counter()
 
 def main(argv: list[str]) -> int:
     folder, person = argv
+    gc.disable()  # as run_gui: no collector passes over the start's long-lived objects
+    importlib.import_module("kpi_desktop.services.context")  # the Qt-free layers before Qt
     from PySide6.QtWidgets import QApplication
 
     from kpi_desktop.app import open_services_or_recover
@@ -42,6 +46,8 @@ def main(argv: list[str]) -> int:
     services = open_services_or_recover(paths, quiet=True, create_demo_if_empty=False)
     if services is None:
         return 1
+    gc.freeze()  # as run_gui before the sign-in dialog
+    gc.enable()
     window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file,
                            person_id=person)
     window.show()

@@ -24,6 +24,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     """Start the desktop application on the data folder of ``args``."""
+    # Start-up allocates ~150,000 long-lived objects (modules, SQLAlchemy's mappers, widgets):
+    # the collector's passes over them while they are made cost a quarter of the start's CPU
+    # time and free nothing. Collection resumes once they are frozen (below; BENCHMARKS.md).
+    gc.disable()
+    try:
+        return _run_gui(args)
+    finally:
+        gc.enable()
+
+
+def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
+    # The Qt-free layers first (SQLAlchemy, the ORM, the services): once PySide6 is loaded it
+    # reads the source of every module imported after it (its ``__feature__`` check, 0.2-0.35 s
+    # for these ~500 modules), see runtime/i18n.py.
+    import importlib
+
+    importlib.import_module("kpi_desktop.services.context")
     from PySide6.QtWidgets import QApplication
 
     from kpi_desktop.runtime import i18n
@@ -46,6 +63,10 @@ def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
                                         create_demo_if_empty=args.selftest)
     if services is None:
         return 1
+    # The sign-in dialog may wait for hours: collect normally from here, without walking the
+    # objects made so far again (building the window adds few).
+    gc.freeze()
+    gc.enable()
     if args.selftest:
         from kpi_desktop.selftest import run_checks
 

@@ -127,6 +127,18 @@
         <translation>{person} không có khóa đã công bố để thu hồi.</translation>
     </message>
     <message>
+        <source>{person} still evaluates {people}: give them another evaluator first (Evaluators page), then record the departure.</source>
+        <translation>{person} vẫn đang đánh giá {people}: hãy giao người đánh giá khác cho những người này trước (trang Cấp đánh giá), sau đó mới ghi nhận việc nghỉ.</translation>
+    </message>
+    <message>
+        <source>{person} already left the organisation ({date}).</source>
+        <translation>{person} đã rời cơ quan, đơn vị ({date}).</translation>
+    </message>
+    <message>
+        <source>The last day {date} is in the future: record the departure on that day or later.</source>
+        <translation>Ngày làm việc cuối cùng {date} là ngày trong tương lai: hãy ghi nhận việc nghỉ vào ngày đó hoặc sau đó.</translation>
+    </message>
+    <message>
         <source>Nobody can evaluate themself: choose another evaluator.</source>
         <translation>Không ai được tự đánh giá mình: hãy chọn cấp đánh giá khác.</translation>
     </message>
@@ -193,6 +205,54 @@
     <message>
         <source>A new policy cannot start in the past ({date}): scores already computed keep their policy.</source>
         <translation>Quy tắc chấm điểm mới không thể áp dụng từ ngày đã qua ({date}): các điểm đã tính giữ nguyên quy tắc cũ.</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be opened; check that it exists and is not open in another program.</source>
+        <translation>Không mở được tệp {path}; hãy kiểm tra tệp còn tồn tại và không đang mở trong chương trình khác.</translation>
+    </message>
+    <message>
+        <source>The file is not UTF-8 text: save the CSV as “CSV UTF-8” or use an .xlsx workbook.</source>
+        <translation>Tệp không phải văn bản UTF-8: hãy lưu tệp CSV dưới dạng “CSV UTF-8” hoặc dùng sổ tính .xlsx.</translation>
+    </message>
+    <message>
+        <source>The file is neither a CSV table nor an Excel workbook (.xlsx).</source>
+        <translation>Tệp không phải bảng CSV cũng không phải sổ tính Excel (.xlsx).</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Tệp không có dữ liệu.</translation>
+    </message>
+    <message>
+        <source>The header row lacks the columns {columns} (id, full_name and unit_id are required).</source>
+        <translation>Dòng tiêu đề thiếu các cột {columns} (bắt buộc có id, full_name và unit_id).</translation>
+    </message>
+    <message>
+        <source>The column {column} is empty.</source>
+        <translation>Cột {column} còn trống.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a role: write official, deputy, head or admin (or công chức, cấp phó, trưởng).</source>
+        <translation>“{value}” không phải vai trò: hãy ghi official, deputy, head hoặc admin (hoặc công chức, cấp phó, trưởng).</translation>
+    </message>
+    <message>
+        <source>The evaluator “{value}” is neither in the list nor in the organisation.</source>
+        <translation>Người đánh giá “{value}” không có trong danh sách cũng không có trong tổ chức.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a date: write it as YYYY-MM-DD.</source>
+        <translation>“{value}” không phải ngày: hãy ghi theo dạng YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <source>The list does not follow the staff list layout.</source>
+        <translation>Danh sách không theo đúng mẫu danh sách công chức.</translation>
+    </message>
+    <message>
+        <source>The staff list cannot be read (row {row}): {reason}</source>
+        <translation>Không đọc được danh sách công chức (dòng {row}): {reason}</translation>
+    </message>
+    <message>
+        <source>The staff list cannot be read: {reason}</source>
+        <translation>Không đọc được danh sách công chức: {reason}</translation>
     </message>
 </context>
 <context>
@@ -744,6 +804,153 @@
     <message>
         <source>Day not removed</source>
         <translation>Chưa xóa được ngày</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogErrors</name>
+    <message>
+        <source>The file is not an Excel workbook (.xlsx); save it as .xlsx and try again.</source>
+        <translation>Tệp không phải sổ tính Excel (.xlsx); hãy lưu lại dưới dạng .xlsx rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>There is a second sheet of general criteria; keep only one.</source>
+        <translation>Có trang tiêu chí chung thứ hai; chỉ giữ lại một trang.</translation>
+    </message>
+    <message>
+        <source>No sheet lists products or tasks (a header with “STT” and “Mã CV”).</source>
+        <translation>Không có trang nào liệt kê sản phẩm, công việc (dòng tiêu đề có “STT” và “Mã CV”).</translation>
+    </message>
+    <message>
+        <source>No sheet lists the general criteria (a header with “TT” and “Tiêu chí chấm điểm”).</source>
+        <translation>Không có trang nào liệt kê tiêu chí chung (dòng tiêu đề có “TT” và “Tiêu chí chấm điểm”).</translation>
+    </message>
+    <message>
+        <source>This header row is neither a product/task table nor a general criteria table.</source>
+        <translation>Dòng tiêu đề này không phải của bảng sản phẩm, công việc cũng không phải của bảng tiêu chí chung.</translation>
+    </message>
+    <message>
+        <source>The sheet has no header row starting with “STT” or “TT” in its first 20 rows.</source>
+        <translation>Trong 20 dòng đầu của trang không có dòng tiêu đề bắt đầu bằng “STT” hoặc “TT”.</translation>
+    </message>
+    <message>
+        <source>The column “{column}” appears twice in the header.</source>
+        <translation>Cột “{column}” xuất hiện hai lần trong dòng tiêu đề.</translation>
+    </message>
+    <message>
+        <source>The header lacks the columns {columns}.</source>
+        <translation>Dòng tiêu đề thiếu các cột {columns}.</translation>
+    </message>
+    <message>
+        <source>The row has points but no code in the column “Mã CV”.</source>
+        <translation>Dòng có điểm nhưng không có mã ở cột “Mã CV”.</translation>
+    </message>
+    <message>
+        <source>“{code}” is not a task code: write it like 1.2 or TP.3.1.</source>
+        <translation>“{code}” không phải mã công việc: hãy ghi theo dạng 1.2 hoặc TP.3.1.</translation>
+    </message>
+    <message>
+        <source>The item {code} has no task name (column “Nhiệm vụ”).</source>
+        <translation>Mục {code} chưa có tên nhiệm vụ (cột “Nhiệm vụ”).</translation>
+    </message>
+    <message>
+        <source>The points {points} of item {code} are outside its point range {range}.</source>
+        <translation>Điểm chấm {points} của mục {code} nằm ngoài khung điểm {range}.</translation>
+    </message>
+    <message>
+        <source>The points {points} of item {code} must be greater than zero.</source>
+        <translation>Điểm chấm {points} của mục {code} phải lớn hơn 0.</translation>
+    </message>
+    <message>
+        <source>The item {code} has no specialised division.</source>
+        <translation>Mục {code} chưa ghi phòng, ban chuyên môn.</translation>
+    </message>
+    <message>
+        <source>The conversion formula of item {code} divides by {value}, the other items by {expected}: use one standard work unit.</source>
+        <translation>Công thức quy đổi của mục {code} chia cho {value}, các mục khác chia cho {expected}: hãy dùng một đơn vị sản phẩm/công việc chuẩn thống nhất.</translation>
+    </message>
+    <message>
+        <source>The sheet&apos;s title does not say whether it holds leadership (“lãnh đạo”) or shared (“dùng chung”) items.</source>
+        <translation>Tên trang không cho biết trang gồm các mục của lãnh đạo (“lãnh đạo”) hay các mục dùng chung (“dùng chung”).</translation>
+    </message>
+    <message>
+        <source>The code {code} is used before, in sheet “{sheet}”, row {row}.</source>
+        <translation>Mã {code} đã được dùng trước đó, ở trang “{sheet}”, dòng {row}.</translation>
+    </message>
+    <message>
+        <source>Item {code} gives group {group} the point range {range}, other items {expected}.</source>
+        <translation>Mục {code} ghi khung điểm {range} cho nhóm {group}, các mục khác ghi {expected}.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a complexity group of item {code}: write N1 to N5.</source>
+        <translation>“{value}” không phải nhóm mức độ phức tạp của mục {code}: hãy ghi từ N1 đến N5.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a point range of item {code}: write it like 5-10.</source>
+        <translation>“{value}” không phải khung điểm của mục {code}: hãy ghi theo dạng 5-10.</translation>
+    </message>
+    <message>
+        <source>The item {code} has no assigned points (column “Điểm chấm”).</source>
+        <translation>Mục {code} chưa có điểm chấm (cột “Điểm chấm”).</translation>
+    </message>
+    <message>
+        <source>The assigned points “{value}” of item {code} are not a number.</source>
+        <translation>Điểm chấm “{value}” của mục {code} không phải là số.</translation>
+    </message>
+    <message>
+        <source>The row is neither a group (I, II, …) nor a numbered criterion.</source>
+        <translation>Dòng này không phải nhóm (I, II, …) cũng không phải tiêu chí có số thứ tự.</translation>
+    </message>
+    <message>
+        <source>The criterion has no text (column “Tiêu chí chấm điểm”).</source>
+        <translation>Tiêu chí chưa có nội dung (cột “Tiêu chí chấm điểm”).</translation>
+    </message>
+    <message>
+        <source>The criteria group {group} appears twice.</source>
+        <translation>Nhóm tiêu chí {group} xuất hiện hai lần.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a criterion number: write I, II, … for a group and 1, 2, … for a criterion.</source>
+        <translation>“{value}” không phải số thứ tự tiêu chí: ghi I, II, … cho nhóm và 1, 2, … cho tiêu chí.</translation>
+    </message>
+    <message>
+        <source>The criterion comes before any group (I, II, …).</source>
+        <translation>Tiêu chí đứng trước mọi nhóm (I, II, …).</translation>
+    </message>
+    <message>
+        <source>Criterion {number} of group {group} appears twice.</source>
+        <translation>Tiêu chí {number} của nhóm {group} xuất hiện hai lần.</translation>
+    </message>
+    <message>
+        <source>The sheet lists no criteria.</source>
+        <translation>Trang không liệt kê tiêu chí nào.</translation>
+    </message>
+    <message>
+        <source>The criteria of group {group} add up to {actual} points, not {expected}.</source>
+        <translation>Các tiêu chí của nhóm {group} cộng lại được {actual} điểm, không phải {expected} điểm.</translation>
+    </message>
+    <message>
+        <source>The total row says {actual} points, the groups add up to {expected}.</source>
+        <translation>Dòng tổng cộng ghi {actual} điểm, còn các nhóm cộng lại được {expected} điểm.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a number of points.</source>
+        <translation>“{value}” không phải là số điểm.</translation>
+    </message>
+    <message>
+        <source>The content does not follow the catalog template.</source>
+        <translation>Nội dung không theo đúng mẫu danh mục.</translation>
+    </message>
+    <message>
+        <source>The catalog file cannot be read (sheet “{sheet}”, row {row}): {reason}</source>
+        <translation>Không đọc được tệp danh mục (trang “{sheet}”, dòng {row}): {reason}</translation>
+    </message>
+    <message>
+        <source>The catalog file cannot be read (sheet “{sheet}”): {reason}</source>
+        <translation>Không đọc được tệp danh mục (trang “{sheet}”): {reason}</translation>
+    </message>
+    <message>
+        <source>The catalog file cannot be read: {reason}</source>
+        <translation>Không đọc được tệp danh mục: {reason}</translation>
     </message>
 </context>
 <context>
@@ -2474,10 +2681,6 @@
         <translation>Thư mục dữ liệu đã có một cơ quan ({path}); hãy dùng thư mục khác.</translation>
     </message>
     <message>
-        <source>The catalog file cannot be read: sheet “{sheet}”, row {row}: {reason}.</source>
-        <translation>Không đọc được tệp danh mục: trang “{sheet}”, dòng {row}: {reason}.</translation>
-    </message>
-    <message>
         <source>The assignment {assignment} is for another catalog item than {code}.</source>
         <translation>Nhiệm vụ được giao {assignment} thuộc sản phẩm/công việc khác, không phải {code}.</translation>
     </message>
@@ -2812,10 +3015,6 @@
     <message>
         <source>The scoring policy file is not valid: {reason}.</source>
         <translation>Tệp chính sách chấm điểm không hợp lệ: {reason}.</translation>
-    </message>
-    <message>
-        <source>The staff list cannot be read: row {row}: {reason}.</source>
-        <translation>Không đọc được danh sách công chức: dòng {row}: {reason}.</translation>
     </message>
     <message>
         <source>The proposal needs the name of the product or task.</source>
@@ -3731,6 +3930,37 @@
     </message>
 </context>
 <context>
+    <name>LeaveDialog</name>
+    <message>
+        <source>Left the organisation</source>
+        <translation>Rời cơ quan, đơn vị</translation>
+    </message>
+    <message>
+        <source>{name} leaves the organisation. Their unit membership and evaluator relations end on the last day, their key is revoked and, after the next publication, they no longer appear at sign-in or in the lists. Their work log and evaluations are kept.</source>
+        <translation>{name} rời cơ quan, đơn vị. Việc thuộc đơn vị và các quan hệ đánh giá kết thúc vào ngày làm việc cuối cùng, khóa bị thu hồi và sau lần công bố tiếp theo, người này không còn xuất hiện khi đăng nhập hay trong các danh sách. Nhật ký công việc và kết quả đánh giá vẫn được lưu giữ.</translation>
+    </message>
+    <message>
+        <source>&amp;Last day:</source>
+        <translation>Ngày làm việc &amp;cuối cùng:</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (optional):</source>
+        <translation>&amp;Lý do (không bắt buộc):</translation>
+    </message>
+    <message>
+        <source>retirement, transfer to another agency…</source>
+        <translation>nghỉ hưu, chuyển công tác sang cơ quan khác…</translation>
+    </message>
+    <message>
+        <source>&amp;Record departure</source>
+        <translation>&amp;Ghi nhận việc nghỉ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
     <name>Level</name>
     <message>
         <source>Excellent</source>
@@ -4598,6 +4828,14 @@
         <translation>&amp;Lưu</translation>
     </message>
     <message>
+        <source>Left the or&amp;ganisation…</source>
+        <translation>Rời cơ quan, đơn &amp;vị…</translation>
+    </message>
+    <message>
+        <source>End the membership and evaluator relations on the last day and revoke the key; the history is kept.</source>
+        <translation>Kết thúc việc thuộc đơn vị và các quan hệ đánh giá vào ngày làm việc cuối cùng, thu hồi khóa; lịch sử vẫn được lưu giữ.</translation>
+    </message>
+    <message>
         <source>&amp;Enrol from request file…</source>
         <translation>&amp;Công bố khóa từ tệp yêu cầu…</translation>
     </message>
@@ -4610,12 +4848,20 @@
         <translation>(không có)</translation>
     </message>
     <message>
+        <source>{role}; left on {date}</source>
+        <translation>{role}; đã nghỉ, ngày làm việc cuối {date}</translation>
+    </message>
+    <message>
         <source>Published key: {fingerprint}</source>
         <translation>Khóa đã công bố: {fingerprint}</translation>
     </message>
     <message>
         <source>No published key: enrol the request file the person made on their PC.</source>
         <translation>Chưa có khóa được công bố: hãy công bố tệp yêu cầu mà người đó tạo trên máy của họ.</translation>
+    </message>
+    <message>
+        <source>Left the organisation on {date}; key revoked.</source>
+        <translation>Đã rời cơ quan, đơn vị (ngày làm việc cuối cùng {date}); khóa đã bị thu hồi.</translation>
     </message>
     <message>
         <source>{name} added.</source>
@@ -4648,6 +4894,10 @@
     <message>
         <source>Key {fingerprint} of {person} enrolled; publish the organisation to send it out.</source>
         <translation>Đã công bố khóa {fingerprint} của {person}; hãy phát hành tổ chức để gửi đi.</translation>
+    </message>
+    <message>
+        <source>{name} left the organisation on {date}; publish the organisation to send it out.</source>
+        <translation>{name} đã rời cơ quan, đơn vị (ngày làm việc cuối cùng {date}); hãy công bố tệp tổ chức để gửi thông tin này đi.</translation>
     </message>
     <message>
         <source>Revoke key</source>

@@ -30,7 +30,10 @@ class TransferredMonth:
     """One month (or quarter) of a person, evaluated and locked by another agency.
 
     ``record`` is the month exactly as the sending agency exported it (JSON-ready values),
-    so the evaluator's signature over it can be checked again later.
+    so the evaluator's signature over it can be checked again later; the receiving agency adds
+    ``_evaluator_keys`` (the evaluator's public key as sent) and, for a month passed on by an
+    agency that had itself received it, ``_relayed_by`` (the agencies it went through).
+    ``source_*`` always names the agency that evaluated the month.
     """
 
     person_id: str

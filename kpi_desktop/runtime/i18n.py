@@ -16,10 +16,18 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from PySide6.QtCore import QCoreApplication, QTranslator
+from typing import TYPE_CHECKING
 
 from kpi_desktop.runtime.paths import translations_root
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
+
+# QtCore is imported where a translator is made (set_language, translator_for), not here:
+# PySide6 replaces ``__import__`` when it loads and then reads the source of every module
+# imported after it (its ``__feature__`` check, ~0.5 ms a module, 0.2-0.35 s for the
+# ~700 modules of SQLAlchemy and the services), so the GUI's start imports the Qt-free layers
+# before Qt (app.py) and this module, which the services import, must not load Qt itself.
 
 SOURCE_LANGUAGE = "en"
 DEFAULT_LANGUAGE = "vi"
@@ -56,6 +64,8 @@ def set_language(language: str, directory: Path | None = None) -> str:
     """
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
     translator: QTranslator | None = None
     if language != SOURCE_LANGUAGE:
         translator = QTranslator()
@@ -118,6 +128,8 @@ def translator_for(language: str, directory: Path | None = None) -> QTranslator 
         language = DEFAULT_LANGUAGE
     if language == SOURCE_LANGUAGE:
         return None
+    from PySide6.QtCore import QTranslator
+
     key = f"{language}:{directory or ''}"
     with _state.lock:
         if key not in _cached:

@@ -66,12 +66,19 @@ __all__ = [
     "StaffRowCheck",
 ]
 
-#: Audit actions that change what the next organisation file carries.
+#: Audit actions that change what the next organisation file carries (in the order the
+#: Publish page lists them): the agency pages' own edits, and what other services change on
+#: the agency's PC that the file carries too: transfers and unit mergers
+#: (services.transfers), acting evaluators (services.leadership), organisation indicators
+#: and levels (services.org_evaluation), calendar days (services.calendar), decisions on
+#: proposals (services.proposals) and a new agency key (the file carries the rotation link).
 ORG_ACTIONS = (
     "org.create", "catalog.import", "staff.import", "policy.import", "policy.edit",
-    "proposal.accept", "key.enrol", "key.revoke", "unit.add", "unit.rename", "unit.move",
-    "unit.close", "person.add", "person.edit", "evaluator.add", "evaluator.edit",
-    "evaluator.end",
+    "proposal.accept", "proposal.reject", "key.enrol", "key.revoke", "key.agency_rotate",
+    "unit.add", "unit.rename", "unit.move", "unit.close", "unit.merge", "person.add",
+    "person.edit", "person.leave", "transfer.person", "evaluator.add", "evaluator.edit",
+    "evaluator.end", "evaluator.delegate", "org.indicator.set", "org.indicator.import",
+    "org.evaluation.decide", "calendar.declare", "calendar.remove",
 )
 
 _ROLES = {
@@ -127,6 +134,7 @@ class PersonView:
     key_fingerprint: str | None
     key_readable: str
     active: bool
+    left_on: dt.date | None = None  # the last day in the organisation of someone who left
 
 
 @dataclass(frozen=True)
@@ -336,7 +344,7 @@ class AgencyAdminService:
                 position_name=position.name_vi if position else "",
                 key_fingerprint=p.key_fingerprint,
                 key_readable=readable_fingerprint(p.key_fingerprint) if p.key_fingerprint
-                else "", active=p.active))
+                else "", active=p.active, left_on=p.left_on))
         return rows
 
     def relations(self) -> list[RelationView]:
@@ -565,6 +573,63 @@ class AgencyAdminService:
             self._audit(uow, now, "key.revoke", "key", person.key_fingerprint,
                         {"person": person.id, "reason": why})
 
+    def deactivate_person(self, person_id: str, *, left_on: dt.date,
+                          reason: str = "") -> PersonView:
+        """The person left the organisation; ``left_on`` is their last day. Their unit
+        membership and the relations naming their evaluators end that day, their current key
+        is revoked (with ``reason``, which may be empty) and they are marked as gone: the next
+        organisation file hides them from sign-in and from the lists on every PC, while their
+        entries, evaluations and memberships stay as history.
+
+        Raises:
+            RefusedValue: ``person_already_left``, ``left_on_future``, ``date_range_reversed``
+                (a membership or relation that starts after ``left_on``),
+                ``person_still_evaluates`` (with the names of the people they evaluate after
+                ``left_on``: give them another evaluator first).
+            NotFound: an unknown person.
+        """
+        why = normalize_text(reason)
+        if left_on > self.today():
+            raise RefusedValue("left_on_future", date=left_on.isoformat())
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            person = uow.org.get_person(normalize_text(person_id))
+            if not person.active:
+                raise RefusedValue("person_already_left", person=person.full_name,
+                                   date=person.left_on.isoformat() if person.left_on else "")
+            relations = uow.org.list_evaluator_relations()
+            still = sorted({r.evaluatee_id for r in relations if r.evaluator_id == person.id
+                            and (r.end_on is None or r.end_on > left_on)})
+            if still:
+                names = uow.org.get_people(still)
+                raise RefusedValue("person_still_evaluates", person=person.full_name,
+                                   people=", ".join(names[p].full_name if p in names else p
+                                                    for p in still))
+            memberships = [m for m in uow.org.memberships_of(person.id)
+                           if m.end_on is None or m.end_on > left_on]
+            own = [r for r in relations if r.evaluatee_id == person.id
+                   and (r.end_on is None or r.end_on > left_on)]
+            for start in [m.start_on for m in memberships] + [r.start_on for r in own]:
+                if start > left_on:
+                    raise RefusedValue("date_range_reversed", start=start.isoformat(),
+                                       end=left_on.isoformat())
+            for membership in memberships:
+                uow.org.end_membership(membership.id, left_on)
+            for relation in own:
+                uow.org.end_evaluator_relation(relation.id, left_on)
+            fingerprint = person.key_fingerprint
+            if fingerprint:
+                uow.org.revoke_key(fingerprint, now)
+                self._audit(uow, now, "key.revoke", "key", fingerprint,
+                            {"person": person.id, "reason": why})
+            uow.org.update_person(dataclasses.replace(
+                person, active=False, left_on=left_on, public_key=None, key_fingerprint=None))
+            self._audit(uow, now, "person.leave", "person", person.id,
+                        {"left_on": left_on.isoformat(), "reason": why,
+                         "memberships": len(memberships), "relations": len(own),
+                         "key": fingerprint or ""})
+            return self._person_view(person.id, uow)
+
     def _person_view(self, person_id: str, uow: Any = None) -> PersonView:
         if uow is None:
             return next(p for p in self.people() if p.id == person_id)
@@ -581,7 +646,7 @@ class AgencyAdminService:
             position_name=position.name_vi if position else "",
             key_fingerprint=person.key_fingerprint,
             key_readable=readable_fingerprint(person.key_fingerprint)
-            if person.key_fingerprint else "", active=person.active)
+            if person.key_fingerprint else "", active=person.active, left_on=person.left_on)
 
     # ============================================================ evaluators ==============
 
@@ -790,7 +855,7 @@ class AgencyAdminService:
                 if cursor == start:
                     c = dataclasses.replace(c, error=RefusedValue(
                         "staff_evaluator_cycle", row=c.number,
-                        chain=" → ".join([*reversed(chain), start])))
+                        chain=" → ".join([start, *reversed(chain)])))
             result.append(c)
         return result
 
@@ -800,9 +865,7 @@ class AgencyAdminService:
         Raises:
             RefusedValue: the first row's refusal (``staff_…``) or ``staff_list_invalid``.
         """
-        preview = self.preview_staff(path)
-        if preview.errors:
-            raise preview.errors[0].error  # type: ignore[misc]
+        # AgencySetupService.import_staff checks every row with preview_staff first.
         return AgencySetupService(self._db, today=self.today()).import_staff(path)
 
     # ============================================================ catalog =================

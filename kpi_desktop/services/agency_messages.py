@@ -56,6 +56,17 @@ def agency_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "person_has_no_key": lambda p: translate(
             "AgencyErrors", "{person} has no published key to revoke."
         ).format(person=p.get("person", "")),
+        "person_still_evaluates": lambda p: translate(
+            "AgencyErrors", "{person} still evaluates {people}: give them another evaluator "
+            "first (Evaluators page), then record the departure."
+        ).format(person=p.get("person", ""), people=p.get("people", "")),
+        "person_already_left": lambda p: translate(
+            "AgencyErrors", "{person} already left the organisation ({date})."
+        ).format(person=p.get("person", ""), date=p.get("date", "")),
+        "left_on_future": lambda p: translate(
+            "AgencyErrors", "The last day {date} is in the future: record the departure on "
+            "that day or later."
+        ).format(date=p.get("date", "")),
         "evaluator_self": lambda p: translate(
             "AgencyErrors", "Nobody can evaluate themself: choose another evaluator."),
         "evaluator_cycle": lambda p: translate(
@@ -144,3 +155,191 @@ def policy_field_label(name: str) -> str:
         "standard_unit_points": translate("Policy", "Points of the standard work unit"),
         "complexity_factors": translate("Policy", "Complexity factors (levels 1, 2, …)"),
     }.get(name, name)
+
+
+# ---------------------------------------------------------------- unreadable files ------------
+
+_CATALOG_COLUMNS = {
+    "stt": "STT", "number": "TT", "code": "Mã CV", "division": "Phòng, ban chuyên môn",
+    "name": "Nhiệm vụ", "detail": "Công việc chi tiết", "output": "Sản phẩm đầu ra",
+    "group": "Nhóm", "range": "Khung điểm", "points": "Điểm chấm",
+    "coefficient": "Hệ số quy đổi", "note": "Ghi chú", "text": "Tiêu chí chấm điểm",
+    "max": "Điểm tối đa",
+}
+
+
+def _catalog_columns(value: Any) -> str:
+    names = value if isinstance(value, (list, tuple)) else [value]
+    return ", ".join(f"“{_CATALOG_COLUMNS.get(str(n), str(n))}”" for n in names)
+
+
+def catalog_reason(p: Mapping[str, Any]) -> str:
+    """The sentence for the ``reason`` code of a ``catalog_xlsx_invalid`` refusal."""
+    code, value = p.get("code", ""), p.get("value", "")
+    reasons: dict[str, Callable[[], str]] = {
+        "not_xlsx": lambda: translate(
+            "CatalogErrors", "The file is not an Excel workbook (.xlsx); save it as .xlsx and "
+            "try again."),
+        "duplicate_criteria_sheet": lambda: translate(
+            "CatalogErrors", "There is a second sheet of general criteria; keep only one."),
+        "no_item_sheet": lambda: translate(
+            "CatalogErrors", "No sheet lists products or tasks (a header with “STT” and "
+            "“Mã CV”)."),
+        "no_criteria_sheet": lambda: translate(
+            "CatalogErrors", "No sheet lists the general criteria (a header with “TT” and "
+            "“Tiêu chí chấm điểm”)."),
+        "header_unrecognised": lambda: translate(
+            "CatalogErrors", "This header row is neither a product/task table nor a general "
+            "criteria table."),
+        "header_not_found": lambda: translate(
+            "CatalogErrors", "The sheet has no header row starting with “STT” or “TT” in its "
+            "first 20 rows."),
+        "header_duplicate_column": lambda: translate(
+            "CatalogErrors", "The column “{column}” appears twice in the header."
+        ).format(column=p.get("column", "")),
+        "header_missing_column": lambda: translate(
+            "CatalogErrors", "The header lacks the columns {columns}."
+        ).format(columns=_catalog_columns(p.get("columns", []))),
+        "code_missing": lambda: translate(
+            "CatalogErrors", "The row has points but no code in the column “Mã CV”."),
+        "bad_code": lambda: translate(
+            "CatalogErrors", "“{code}” is not a task code: write it like 1.2 or TP.3.1."
+        ).format(code=code),
+        "name_missing": lambda: translate(
+            "CatalogErrors", "The item {code} has no task name (column “Nhiệm vụ”)."
+        ).format(code=code),
+        "points_out_of_range": lambda: translate(
+            "CatalogErrors", "The points {points} of item {code} are outside its point range "
+            "{range}."
+        ).format(points=p.get("points", ""), code=code, range=p.get("range", "")) if
+        p.get("range") else translate(
+            "CatalogErrors", "The points {points} of item {code} must be greater than zero."
+        ).format(points=p.get("points", ""), code=code),
+        "division_missing": lambda: translate(
+            "CatalogErrors", "The item {code} has no specialised division."
+        ).format(code=code),
+        "standard_unit_conflict": lambda: translate(
+            "CatalogErrors", "The conversion formula of item {code} divides by {value}, the "
+            "other items by {expected}: use one standard work unit."
+        ).format(code=code, value=value, expected=p.get("expected", "")),
+        "scope_unknown": lambda: translate(
+            "CatalogErrors", "The sheet's title does not say whether it holds leadership "
+            "(“lãnh đạo”) or shared (“dùng chung”) items."),
+        "duplicate_code": lambda: translate(
+            "CatalogErrors", "The code {code} is used before, in sheet “{sheet}”, row {row}."
+        ).format(code=code, sheet=p.get("first_sheet", ""), row=p.get("first_row", "")),
+        "group_range_conflict": lambda: translate(
+            "CatalogErrors", "Item {code} gives group {group} the point range {range}, other "
+            "items {expected}."
+        ).format(code=code, group=p.get("group", ""), range=p.get("range", ""),
+                 expected=p.get("expected", "")),
+        "bad_group": lambda: translate(
+            "CatalogErrors", "“{value}” is not a complexity group of item {code}: write N1 to "
+            "N5."
+        ).format(value=value, code=code),
+        "bad_point_range": lambda: translate(
+            "CatalogErrors", "“{value}” is not a point range of item {code}: write it like "
+            "5-10."
+        ).format(value=value, code=code),
+        "points_missing": lambda: translate(
+            "CatalogErrors", "The item {code} has no assigned points (column “Điểm chấm”)."
+        ).format(code=code),
+        "points_not_numeric": lambda: translate(
+            "CatalogErrors", "The assigned points “{value}” of item {code} are not a number."
+        ).format(value=value, code=code),
+        "bad_criterion_row": lambda: translate(
+            "CatalogErrors", "The row is neither a group (I, II, …) nor a numbered criterion."),
+        "criterion_text_missing": lambda: translate(
+            "CatalogErrors", "The criterion has no text (column “Tiêu chí chấm điểm”)."),
+        "duplicate_criterion_group": lambda: translate(
+            "CatalogErrors", "The criteria group {group} appears twice."
+        ).format(group=p.get("group", "")),
+        "bad_criterion_number": lambda: translate(
+            "CatalogErrors", "“{value}” is not a criterion number: write I, II, … for a group "
+            "and 1, 2, … for a criterion."
+        ).format(value=value),
+        "criterion_without_group": lambda: translate(
+            "CatalogErrors", "The criterion comes before any group (I, II, …)."),
+        "duplicate_criterion": lambda: translate(
+            "CatalogErrors", "Criterion {number} of group {group} appears twice."
+        ).format(number=p.get("number", ""), group=p.get("group", "")),
+        "no_criteria": lambda: translate("CatalogErrors", "The sheet lists no criteria."),
+        "criteria_sum_mismatch": lambda: translate(
+            "CatalogErrors", "The criteria of group {group} add up to {actual} points, not "
+            "{expected}."
+        ).format(group=p.get("group", ""), actual=p.get("actual", ""),
+                 expected=p.get("expected", "")),
+        "criteria_total_mismatch": lambda: translate(
+            "CatalogErrors", "The total row says {actual} points, the groups add up to "
+            "{expected}."
+        ).format(actual=p.get("actual", ""), expected=p.get("expected", "")),
+        "bad_criterion_points": lambda: translate(
+            "CatalogErrors", "“{value}” is not a number of points."
+        ).format(value=value),
+    }
+    text = reasons.get(str(p.get("reason", "")))
+    return text() if text is not None else translate(
+        "CatalogErrors", "The content does not follow the catalog template.")
+
+
+def catalog_file_error(p: Mapping[str, Any]) -> str:
+    """The sentence of ``catalog_xlsx_invalid``: where in the workbook, and why."""
+    reason, sheet, row = catalog_reason(p), p.get("sheet"), p.get("row")
+    if sheet and row:
+        return translate(
+            "CatalogErrors", "The catalog file cannot be read (sheet “{sheet}”, row {row}): "
+            "{reason}").format(sheet=sheet, row=row, reason=reason)
+    if sheet:
+        return translate(
+            "CatalogErrors", "The catalog file cannot be read (sheet “{sheet}”): {reason}"
+        ).format(sheet=sheet, reason=reason)
+    return translate("CatalogErrors", "The catalog file cannot be read: {reason}").format(
+        reason=reason)
+
+
+def staff_reason(p: Mapping[str, Any]) -> str:
+    """The sentence for the ``reason`` code of a ``staff_list_invalid`` refusal."""
+    value = p.get("value", "")
+    reasons: dict[str, Callable[[], str]] = {
+        "file_unreadable": lambda: translate(
+            "AgencyErrors", "The file {path} cannot be opened; check that it exists and is not "
+            "open in another program."
+        ).format(path=p.get("path", "")),
+        "not_utf8": lambda: translate(
+            "AgencyErrors", "The file is not UTF-8 text: save the CSV as “CSV UTF-8” or use "
+            "an .xlsx workbook."),
+        "not_a_table": lambda: translate(
+            "AgencyErrors", "The file is neither a CSV table nor an Excel workbook (.xlsx)."),
+        "file_empty": lambda: translate("AgencyErrors", "The file is empty."),
+        "columns_missing": lambda: translate(
+            "AgencyErrors", "The header row lacks the columns {columns} (id, full_name and "
+            "unit_id are required)."
+        ).format(columns=p.get("columns", "")),
+        "value_missing": lambda: translate(
+            "AgencyErrors", "The column {column} is empty."
+        ).format(column=column_label(str(p.get("column", "")))),
+        "role_unknown": lambda: translate(
+            "AgencyErrors", "“{value}” is not a role: write official, deputy, head or admin "
+            "(or công chức, cấp phó, trưởng)."
+        ).format(value=value),
+        "evaluator_unknown": lambda: translate(
+            "AgencyErrors", "The evaluator “{value}” is neither in the list nor in the "
+            "organisation."
+        ).format(value=value),
+        "date_malformed": lambda: translate(
+            "AgencyErrors", "“{value}” is not a date: write it as YYYY-MM-DD."
+        ).format(value=value),
+    }
+    text = reasons.get(str(p.get("reason", "")))
+    return text() if text is not None else translate(
+        "AgencyErrors", "The list does not follow the staff list layout.")
+
+
+def staff_list_error(p: Mapping[str, Any]) -> str:
+    """The sentence of ``staff_list_invalid``: which row, and why."""
+    reason, row = staff_reason(p), p.get("row")
+    if row:
+        return translate("AgencyErrors", "The staff list cannot be read (row {row}): {reason}"
+                         ).format(row=row, reason=reason)
+    return translate("AgencyErrors", "The staff list cannot be read: {reason}").format(
+        reason=reason)

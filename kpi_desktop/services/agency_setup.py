@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,10 @@ class StaffSummary:
     relations_added: int
 
 
-def _refuse(row: int, reason: str) -> RefusedValue:
-    return RefusedValue("staff_list_invalid", row=row, reason=reason)
+def _refuse(row: int, reason: str, **extra: Any) -> RefusedValue:
+    """``staff_list_invalid`` with a reason code (``agency_messages.staff_reason`` words it)
+    and the values it names."""
+    return RefusedValue("staff_list_invalid", row=row, reason=reason, **extra)
 
 
 def read_staff_list(path: str | os.PathLike[str]) -> list[dict[str, str]]:
@@ -90,14 +93,18 @@ def read_staff_list(path: str | os.PathLike[str]) -> list[dict[str, str]]:
         else:
             text = file.read_bytes().decode("utf-8-sig")
             rows = list(csv.reader(io.StringIO(text)))
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise _refuse(0, str(exc)) from None
+    except OSError:
+        raise _refuse(0, "file_unreadable", path=str(file)) from None
+    except UnicodeDecodeError:
+        raise _refuse(0, "not_utf8", path=str(file)) from None
+    except (ValueError, KeyError, zipfile.BadZipFile):
+        raise _refuse(0, "not_a_table", path=str(file)) from None
     if not rows:
-        raise _refuse(1, "empty file")
+        raise _refuse(1, "file_empty")
     header = [normalize_text(h).lower() for h in rows[0]]
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
-        raise _refuse(1, "missing column " + ", ".join(missing))
+        raise _refuse(1, "columns_missing", columns=", ".join(missing))
     result = []
     for cells in rows[1:]:
         if not any(normalize_text(c) for c in cells):
@@ -184,7 +191,21 @@ class AgencySetupService:
 
     def import_staff(self, path: str | os.PathLike[str]) -> StaffSummary:
         """Create or update units, job positions, people, memberships and evaluators from a
-        staff list, in one transaction (a bad row changes nothing)."""
+        staff list, in one transaction (a bad row changes nothing).
+
+        Every row is checked first as the agency's People page checks it
+        (:meth:`~kpi_desktop.services.agency_admin.AgencyAdminService.preview_staff`: no
+        self-evaluation, no evaluator cycle, known evaluators, well-formed identifiers), so
+        the command line refuses what the GUI refuses.
+
+        Raises:
+            RefusedValue: the first bad row's refusal (``staff_…``) or ``staff_list_invalid``.
+        """
+        from kpi_desktop.services.agency_admin import AgencyAdminService
+
+        preview = AgencyAdminService(self._db, today=self.today).preview_staff(path)
+        if preview.errors:
+            raise preview.errors[0].error  # type: ignore[misc]
         rows = read_staff_list(path)
         today = self.today()
         now = utc_now()
@@ -203,13 +224,13 @@ class AgencySetupService:
             for number, row in enumerate(rows, start=2):
                 for column in _REQUIRED:
                     if not row.get(column):
-                        raise _refuse(number, f"{column} is empty")
+                        raise _refuse(number, "value_missing", column=column)
                 role = _ROLES.get(row.get("role", "").lower())
                 if role is None:
-                    raise _refuse(number, f"unknown role {row.get('role')}")
+                    raise _refuse(number, "role_unknown", value=row.get("role", ""))
                 evaluator = row.get("evaluator_id", "")
                 if evaluator and evaluator not in ids_in_file | known_people:
-                    raise _refuse(number, f"unknown evaluator {evaluator}")
+                    raise _refuse(number, "evaluator_unknown", value=evaluator)
                 joined = self._date(number, row.get("joined_on", ""))
                 unit_id = row["unit_id"]
                 if unit_id not in units:
@@ -244,7 +265,7 @@ class AgencySetupService:
         try:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
-            raise _refuse(number, f"joined_on {text} is not a date (YYYY-MM-DD)") from None
+            raise _refuse(number, "date_malformed", value=text) from None
 
     def _person(self, uow: Any, row: dict[str, str], role: PersonRole,
                 position_id: str | None, joined: dt.date, counts: dict[str, int]) -> None:

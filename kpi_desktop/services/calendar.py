@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-
-import holidays
 
 from kpi_desktop.domain.errors import InvalidState, RefusedValue
 from kpi_desktop.domain.model import (
@@ -32,16 +31,57 @@ from kpi_desktop.domain.model import (
 CALENDAR_EDITORS = (PersonRole.HEAD, PersonRole.DEPUTY, PersonRole.ADMIN)
 
 
+_VIETNAM_LOCK = threading.Lock()
+
+
+@functools.cache
+def _vietnam() -> Any:
+    """The ``holidays`` class of Vietnam, imported on first use and alone.
+
+    ``holidays.country_holidays("VN")`` (and any ``holidays.countries.*`` import) runs
+    ``holidays/countries/__init__.py``, which imports all ~250 countries: 0.2-0.45 s at start
+    for one country (BENCHMARKS.md, cold start). The package's own search path is known without
+    running that file (``find_spec``), so an empty package module stands in for it while the
+    one module ``holidays.countries.vietnam`` is imported (it needs only ``holidays.calendars``
+    / ``groups`` / ``helpers``), then leaves ``sys.modules`` again: a later full
+    ``import holidays.countries`` still runs the real file and reuses the Vietnam module.
+    Works with the frozen build's importer too (the spec comes from it); anything unexpected
+    falls back to the public, slower way.
+    """
+    import importlib
+    import importlib.util
+    import sys
+
+    import holidays  # noqa: F401 - the parent package (calendars, locale path), ~0.1 s
+
+    name = "holidays.countries"
+    with _VIETNAM_LOCK:
+        if name not in sys.modules:
+            try:
+                spec = importlib.util.find_spec(name)
+                if spec is not None and spec.submodule_search_locations is not None:
+                    stand_in = importlib.util.module_from_spec(spec)
+                    sys.modules[name] = stand_in
+                    try:
+                        return importlib.import_module(f"{name}.vietnam").Vietnam
+                    finally:
+                        if sys.modules.get(name) is stand_in:
+                            del sys.modules[name]
+            except ImportError:
+                pass
+    return importlib.import_module(f"{name}.vietnam").Vietnam
+
+
 @functools.lru_cache(maxsize=64)
 def _public_holidays(year: int, language: str) -> dict[dt.date, str]:
-    names = holidays.country_holidays("VN", years=[year], language=language)
+    names = _vietnam()(years=[year], language=language)
     return {day: str(name) for day, name in names.items()}
 
 
 @functools.lru_cache(maxsize=64)
 def _public_workdays(year: int) -> frozenset[dt.date]:
     """Weekend days the government made working days (make-up days for a bridge day off)."""
-    found = holidays.country_holidays("VN", years=[year])
+    found = _vietnam()(years=[year])
     return frozenset(d for d in getattr(found, "weekend_workdays", ()) if d.year == year)
 
 

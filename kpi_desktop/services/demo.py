@@ -56,7 +56,7 @@ class DemoService:
                              *data.memberships, *data.relations, data.catalog_version,
                              *data.catalog_items, *data.assignments, *data.entries,
                              *data.revisions, *data.statements, *data.evaluations,
-                             *data.discipline, *data.org_indicators])
+                             *data.discipline, *data.org_indicators, *data.appeals])
             uow.policies.add(PolicyVersion(version=policy.version, policy_json=policy.to_json(),
                                            active_from=demo_data.YEAR_START, created_at=now))
             current = Period.containing(today)

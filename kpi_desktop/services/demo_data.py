@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kpi_desktop.domain.model import (
     GENERAL_CRITERIA,
+    Appeal,
     Assignment,
     CatalogGroup,
     CatalogItem,
@@ -205,6 +206,10 @@ PEOPLE = [
 LEAVE_MONTHS = {"kt-cv3": {"2026-05"}}
 # A reprimand in the year: Không hoàn thành whatever the score (Điều 20.4c).
 REPRIMANDS = {"kt-cv4": (dt.date(2026, 6, 15), "45/QĐ-UBND")}
+# An appeal (kiến nghị, Điều 22) against last month's result, filed 3 working days ago and
+# not decided yet: the official's and the evaluator's appeal screens have something open.
+APPEALS = {"vp-cv2": "Tôi đề nghị xem xét lại điểm tiêu chí chung của tháng: tôi đã hoàn "
+                       "thành thêm nhiệm vụ đột xuất về phòng, chống thiên tai được giao."}
 # KPI kinds (seed 001) of the demo assignments, by complexity group; N1 stays untagged.
 DEMO_KPI_KINDS = {CatalogGroup.N5: KpiKind.SPEARHEAD, CatalogGroup.N4: KpiKind.SPEARHEAD,
                   CatalogGroup.N3: KpiKind.HARD, CatalogGroup.N2: KpiKind.SOFT}
@@ -255,6 +260,7 @@ class DemoData:
     statements: list[ReviewStatement] = field(default_factory=list)
     evaluations: list[MonthlyEvaluation] = field(default_factory=list)
     discipline: list[DisciplineEvent] = field(default_factory=list)
+    appeals: list[Appeal] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
     day_minutes: dict[tuple[str, dt.date], Decimal] = field(default_factory=dict)
     org_indicators: list[OrgIndicator] = field(default_factory=list)
@@ -373,6 +379,7 @@ def generate(catalog_path: Path, *, today: dt.date, seed: int = 335) -> DemoData
             decided_on=decided_on, effective_year=decided_on.year, decision_no=number,
             created_at=dt.datetime.combine(decided_on, dt.time(9), tzinfo=dt.UTC),
             note="Vi phạm quy định về thời gian giải quyết hồ sơ.", recorded_by="ct"))
+    _add_appeals(data, today)
     year = Period.parse(str(today.year))
     data.org_indicators = [
         OrgIndicator(id=f"oi-{unit_id}-{code}", unit_id=unit_id, period=year, code=code,
@@ -380,6 +387,20 @@ def generate(catalog_path: Path, *, today: dt.date, seed: int = 335) -> DemoData
         for unit_id, values in DEMO_ORG_INDICATORS.items() for code, value in values.items()]
     _apply_transfers(data, today)
     return data
+
+
+def _add_appeals(data: DemoData, today: dt.date) -> None:
+    """File :data:`APPEALS` against the last locked month, received 3 working days ago."""
+    month = Period.containing(today).previous()
+    locked = {(e.person_id, e.period) for e in data.evaluations}
+    days = working_days(Period.containing(today).start, today)
+    filed = days[-4] if len(days) >= 4 else (days[0] if days else today)
+    for person_id, reason in APPEALS.items():
+        if (person_id, month) not in locked:
+            continue
+        data.appeals.append(Appeal(id=f"kn-{person_id}-{month}", person_id=person_id,
+                                   period=month, reason=reason, filed_at=_at(filed, 9),
+                                   received_on=filed))
 
 
 def _apply_transfers(data: DemoData, today: dt.date) -> None:

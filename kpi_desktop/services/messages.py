@@ -57,9 +57,7 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "database_exists": lambda p: translate(
             "Errors", "The data folder already holds an organisation ({path}); use another folder."
         ).format(path=p.get("path", "")),
-        "catalog_xlsx_invalid": lambda p: translate(
-            "Errors", "The catalog file cannot be read: sheet “{sheet}”, row {row}: {reason}."
-        ).format(sheet=p.get("sheet", ""), row=p.get("row", ""), reason=p.get("reason", "")),
+        "catalog_xlsx_invalid": _catalog_file_error,
         "assignment_item_mismatch": lambda p: translate(
             "Errors", "The assignment {assignment} is for another catalog item than {code}."
         ).format(assignment=p.get("assignment", ""), code=p.get("code", "")),
@@ -401,12 +399,22 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "policy_invalid": lambda p: translate(
             "Errors", "The scoring policy file is not valid: {reason}."
         ).format(reason=p.get("reason", "")),
-        "staff_list_invalid": lambda p: translate(
-            "Errors", "The staff list cannot be read: row {row}: {reason}."
-        ).format(row=p.get("row", ""), reason=p.get("reason", "")),
+        "staff_list_invalid": _staff_list_error,
         **_proposal_errors(),
         **_agency_errors(),
     }
+
+
+def _catalog_file_error(p: Mapping[str, Any]) -> str:
+    from kpi_desktop.services.agency_messages import catalog_file_error
+
+    return catalog_file_error(p)
+
+
+def _staff_list_error(p: Mapping[str, Any]) -> str:
+    from kpi_desktop.services.agency_messages import staff_list_error
+
+    return staff_list_error(p)
 
 
 def _agency_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:

@@ -12,6 +12,16 @@ the sending agency's key, with plain payloads::
     data/evaluators.jsonl   the evaluators (id, name, public key of the signature)
     data/evaluations.jsonl  every locked month (Form 01 as stored: totals, level, evaluator,
                             unit, policy version, the official's and the evaluator's signatures)
+    data/received.jsonl     the months this agency itself received from another agency (and
+                            did not evaluate here), passed on so that a second transfer
+                            (A → B → C) keeps them: the month as the original agency sent it,
+                            with its origin (agency, key fingerprint), unit, evaluator, the
+                            evaluator's signature and public keys, and the agencies it went
+                            through (``relayed_by``)
+
+A received month is passed on as the first agency sent it: its origin stays that agency, and
+its evaluator's signature is checked again at every import when the evaluator's key travels
+with it (the keys are kept with the stored month, ``record["_evaluator_keys"]``).
 
 The receiving agency does not know the sender's key: the person importing compares the
 fingerprint (:meth:`TransferBundleService.inspect` shows it) and passes it explicitly
@@ -50,6 +60,9 @@ from kpi_desktop.sync.signing import evaluation_confirmation_bytes
 __all__ = ["TransferBundleService", "TransferExport", "TransferImport", "TransferPreview"]
 
 KIND = "transfer"
+# Keys the receiving agency adds to a stored month's ``record`` (the month as exported):
+# the evaluator's public keys and the agencies a passed-on month went through.
+_KEYS_FIELD, _RELAY_FIELD = "_evaluator_keys", "_relayed_by"
 _EVALUATED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 _BACKUP_PREFIX = "kpi-before-transfer-"
 
@@ -129,7 +142,11 @@ class TransferBundleService:
             org = organisations[0]
             months = [e for e in uow.evaluations.list_monthly(
                 person_id=person_id, year=year, statuses=[EvaluationStatus.LOCKED])]
-            if not months:
+            local_periods = {str(e.period) for e in uow.evaluations.list_monthly(
+                person_id=person_id, year=year, statuses=_EVALUATED)}
+            received = [m for m in uow.transfers.months_of([person_id], year=year)
+                        if str(m.period) not in local_periods]
+            if not months and not received:
                 raise RefusedValue("transfer_nothing_to_export", person=person_id)
             units = {u.id: u for u in uow.org.list_units()}
             evaluators = uow.org.get_people(e.evaluator_id for e in months if e.evaluator_id)
@@ -157,6 +174,7 @@ class TransferBundleService:
                           for uid in sorted({e.unit_id for e in months if e.unit_id})],
                 "evaluators": [evaluator_rows[k] for k in sorted(evaluator_rows)],
                 "evaluations": [to_json(e) for e in months],
+                "received": [_received_row(m) for m in received],
             }
             data = write_bundle(
                 kind=KIND, sender_id=AGENCY, recipient_id="*", seq=1, key=key,
@@ -172,14 +190,18 @@ class TransferBundleService:
             uow.sync.log_bundle(BundleLogEntry(
                 bundle_id=bundle.bundle_id, direction="out", kind=KIND, sender_id=AGENCY,
                 recipient_id="*", seq=1, header_sha256=bundle.header_sha256, at=now,
-                file_name=name, summary={"evaluations": len(months)}))
+                file_name=name, summary={"evaluations": len(months),
+                                         "received": len(received)}))
             uow.audit.append(AuditEvent(
                 at=now, action="transfer.export", object_type="person", object_id=person.id,
                 actor_id=None, detail={"bundle": bundle.bundle_id,
-                                       "months": [str(e.period) for e in months]}))
+                                       "months": [str(e.period) for e in months],
+                                       "received": [str(m.period) for m in received]}))
             path = write_atomically(to_dir, name, data)
+        periods = sorted([*months, *received], key=lambda m: (m.period.start,
+                                                              m.period.kind.months))
         return TransferExport(path=path, person_id=person.id,
-                              months=tuple(str(e.period) for e in months),
+                              months=tuple(str(m.period) for m in periods),
                               fingerprint=crypto.readable_fingerprint(key.fingerprint))
 
     # ================================================================ import ===============
@@ -194,7 +216,10 @@ class TransferBundleService:
             bundle_id=bundle.bundle_id, fingerprint=crypto.readable_fingerprint(bundle.signer),
             agency_id=info["agency_id"], agency_name=info["agency_name"],
             person_id=info["person_id"], person_name=info["full_name"],
-            months=tuple(str(r.get("period", "")) for r in bundle.records.get("evaluations", [])),
+            months=tuple(sorted(
+                [str(r.get("period", "")) for r in bundle.records.get("evaluations", [])]
+                + [str((r.get("record") or {}).get("period", "")) if isinstance(r, dict)
+                   else "" for r in bundle.records.get("received", [])])),
             person_known=known)
 
     def import_path(self, path: Path, *, trust: str) -> TransferImport:
@@ -320,25 +345,21 @@ class TransferBundleService:
                 total=evaluation.total, level=evaluation.level,
                 insufficient=evaluation.insufficient,
                 policy_version=evaluation.policy_version, bundle_id=bundle.bundle_id,
-                imported_at=now, record=raw,
+                imported_at=now,
+                record={**raw, _KEYS_FIELD: _keys_of(evaluator, evaluation)},
                 evaluator_signature=evaluation.evaluator_signature,
                 evaluator_key_fingerprint=evaluation.evaluator_key_fingerprint)
-            local = uow.evaluations.get_monthly(person_id, evaluation.period)
-            if local is not None and local.status in _EVALUATED:
-                if (local.total, local.level) != (evaluation.total, evaluation.level):
-                    raise RefusedValue("transfer_bundle_overlap", person=person_id,
-                                       period=period)
-                unchanged.append(period)
-                continue
-            received = uow.transfers.get_month(person_id, evaluation.period)
-            if received is not None:
-                if (received.total, received.level, received.source_agency_id) != (
-                        month.total, month.level, month.source_agency_id):
-                    raise RefusedValue("transfer_bundle_overlap", person=person_id,
-                                       period=period)
-                unchanged.append(period)
-                continue
-            months.append(month)
+            if _keep(uow, month, unchanged):
+                months.append(month)
+        for row in bundle.records.get("received", []):
+            month = _passed_on(row, person_id, info, bundle, now)
+            period = str(month.period)
+            if period in seen:
+                raise RefusedValue("transfer_bundle_bad_record", person=person_id,
+                                   period=period, detail="duplicate")
+            seen.add(period)
+            if _keep(uow, month, unchanged):
+                months.append(month)
         return months, tuple(unchanged)
 
     def _backup(self) -> None:
@@ -346,6 +367,93 @@ class TransferBundleService:
             return
         stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
         backup_database(self._db.path, self._backup_dir / f"{_BACKUP_PREFIX}{stamp}.db")
+
+
+def _keep(uow: Any, month: TransferredMonth, unchanged: list[str]) -> bool:
+    """Whether a month of a bundle is new here; the same month already here (evaluated here
+    or received before) with the same values is ``unchanged``, with other values a refusal."""
+    person_id, period = month.person_id, str(month.period)
+    local = uow.evaluations.get_monthly(person_id, month.period)
+    if local is not None and local.status in _EVALUATED:
+        if (local.total, local.level) != (month.total, month.level):
+            raise RefusedValue("transfer_bundle_overlap", person=person_id, period=period)
+        unchanged.append(period)
+        return False
+    received = uow.transfers.get_month(person_id, month.period)
+    if received is not None:
+        if (received.total, received.level, received.source_agency_id) != (
+                month.total, month.level, month.source_agency_id):
+            raise RefusedValue("transfer_bundle_overlap", person=person_id, period=period)
+        unchanged.append(period)
+        return False
+    return True
+
+
+def _keys_of(evaluator: dict[str, Any] | None, evaluation: MonthlyEvaluation
+             ) -> list[dict[str, str]]:
+    """The evaluator's public key that signed the month, as sent (kept to pass it on)."""
+    fp = evaluation.evaluator_key_fingerprint
+    return [{"fingerprint": str(k.get("fingerprint")), "public_key": str(k.get("public_key"))}
+            for k in (evaluator or {}).get("keys") or []
+            if isinstance(k, dict) and fp and k.get("fingerprint") == fp]
+
+
+def _received_row(month: TransferredMonth) -> dict[str, Any]:
+    """A month received from another agency, as this agency passes it on."""
+    record = {k: v for k, v in dict(month.record).items() if not k.startswith("_")}
+    relayed = list(dict(month.record).get(_RELAY_FIELD) or [])
+    return {"record": record, "source_agency_id": month.source_agency_id,
+            "source_agency_name": month.source_agency_name,
+            "source_fingerprint": month.source_fingerprint,
+            "unit_id": month.unit_id, "unit_name": month.unit_name,
+            "evaluator_id": month.evaluator_id, "evaluator_name": month.evaluator_name,
+            "evaluator_keys": list(dict(month.record).get(_KEYS_FIELD) or []),
+            "bundle_id": month.bundle_id, "relayed_by": relayed}
+
+
+def _passed_on(row: Any, person_id: str, info: dict[str, Any], bundle: Bundle,
+               now: dt.datetime) -> TransferredMonth:
+    """A month the sending agency passes on from the agency that evaluated it, checked like
+    its own months (person, locked, signature) and kept with its original origin."""
+    raw = row.get("record") if isinstance(row, dict) else None
+    period = str((raw or {}).get("period", "")) if isinstance(raw, dict) else ""
+
+    def bad(detail: str) -> RefusedValue:
+        return RefusedValue("transfer_bundle_bad_record", person=person_id, period=period,
+                            detail=detail)
+
+    if not isinstance(raw, dict):
+        raise bad("received")
+    evaluation = from_json(MonthlyEvaluation, raw)
+    texts = {}
+    for name in ("source_agency_id", "source_agency_name", "source_fingerprint", "unit_id"):
+        value = row.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise bad(name)
+        texts[name] = normalize_text(value)
+    if evaluation.person_id != person_id:
+        raise bad("person")
+    if evaluation.status is not EvaluationStatus.LOCKED:
+        raise bad("not locked")
+    keys = [k for k in row.get("evaluator_keys") or [] if isinstance(k, dict)]
+    if evaluation.evaluator_signature is not None and keys:
+        _check_signature(evaluation, {"keys": keys}, bad)
+    relayed = [r for r in row.get("relayed_by") or [] if isinstance(r, dict)]
+    relayed.append({"agency_id": info["agency_id"], "agency_name": info["agency_name"],
+                    "fingerprint": bundle.signer, "bundle_id": bundle.bundle_id})
+    return TransferredMonth(
+        person_id=person_id, period=evaluation.period,
+        source_agency_id=texts["source_agency_id"],
+        source_agency_name=texts["source_agency_name"],
+        source_fingerprint=texts["source_fingerprint"], unit_id=texts["unit_id"],
+        unit_name=normalize_text(str(row.get("unit_name") or "")),
+        evaluator_id=evaluation.evaluator_id,
+        evaluator_name=normalize_text(str(row.get("evaluator_name") or "")),
+        total=evaluation.total, level=evaluation.level, insufficient=evaluation.insufficient,
+        policy_version=evaluation.policy_version, bundle_id=bundle.bundle_id,
+        imported_at=now, record={**raw, _KEYS_FIELD: keys, _RELAY_FIELD: relayed},
+        evaluator_signature=evaluation.evaluator_signature,
+        evaluator_key_fingerprint=evaluation.evaluator_key_fingerprint)
 
 
 def _transfer_row(bundle: Bundle) -> dict[str, Any]:

@@ -204,3 +204,61 @@ def test_pages_are_in_the_navigation():
     assert AppealsPage in pages_for(OFFICIAL)
     assert LeaderAppealsPage not in pages_for(OFFICIAL)
     assert {LeaderAppealsPage, CalendarPage} <= set(pages_for(LEADER))
+
+
+def _shot(widget, name: str) -> None:
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("KPI_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(folder) / f"{name}-{i18n.current_language()}.png"))
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_result_changed_by_an_appeal_shows_its_history(qtbot, services, language):
+    """Điều 21.3: My score and the leader's monthly evaluation say the month was changed
+    after an appeal, with the date and the result it replaced."""
+    from kpi_desktop.domain.model import Period
+    from kpi_desktop.ui.leader.evaluation_page import MonthlyEvaluationPage
+    from kpi_desktop.ui.pages.score_page import ScorePage
+
+    i18n.set_language(language)
+    try:
+        with services.db.unit_of_work(read_only=True) as uow:
+            before = uow.evaluations.get_monthly("vhxh-cv2", "2026-10")
+        criteria = dict(before.confirmed_criteria)
+        criteria["I.2"] = min(criteria["I.2"] + 1, 5)
+        appeal = services.appeals.file("vhxh-cv2", "2026-10", "Tiêu chí I.2 bị chấm thấp")
+        services.appeals.decide("vhxh-tp", appeal.id, "changed", "Cộng 1 điểm tiêu chí I.2.",
+                                criteria=criteria)
+        was = services.appeals.result_history("vhxh-cv2", "2026-10").replaced[0]
+
+        score = ScorePage(services, OFFICIAL)
+        _show(qtbot, score)
+        score.show_period(Period.parse("2026-10"))
+        text = score.appeal_note.text()
+        assert score.appeal_note.isVisible()
+        assert ("23/11/2026" in text or "2026" in text) and formatting_number(was.total) in text
+        _shot(score, "score-page-appeal")
+        score.show_period(Period.parse("2026-09"))
+        assert not score.appeal_note.isVisible()
+
+        page = MonthlyEvaluationPage(services, LEADER)
+        _show(qtbot, page)
+        page.period.setCurrentIndex(page.period.findData("2026-10"))
+        page.select_person("vhxh-cv2")
+        assert page.appeal_line.isVisible()
+        assert formatting_number(was.total) in page.appeal_line.text()
+        _shot(page, "evaluation-page-appeal")
+        page.select_person("vhxh-cv1")
+        assert not page.appeal_line.isVisible()
+    finally:
+        i18n.set_language("en")
+
+
+def formatting_number(value) -> str:
+    from kpi_desktop.ui import formatting
+
+    return formatting.number(value)

@@ -254,3 +254,112 @@ def test_cli_export_and_import_with_trust(demo_dir, receiver, tmp_path, capsys, 
     data = json.loads(capsys.readouterr().out)
     person = next(p for p in data["people"] if p["id"] == "kt-cv2")
     assert person["months_counted"] == 10
+
+
+# ------------------------------------------------------------------ A → B → C ---------------
+
+THIRD_STAFF = "\n".join([
+    "id,full_name,unit_id,unit_name,role,job_position_id,job_position_name,field_codes,"
+    "evaluator_id,joined_on",
+    "tn-ct,Lò Văn Tiến,tn,UBND xã Tân Nguyên,head,ct-tn,Chủ tịch UBND xã,VP,,2020-01-01",
+    "kt-cv2,Trần Văn Bình,tn,UBND xã Tân Nguyên,official,cv-tn,Chuyên viên,VP,tn-ct,"
+    "2026-12-01",
+    ""])
+
+
+def _third(tmp_path):
+    """Xã Tân Nguyên: a third agency where kt-cv2 arrives on 1 December."""
+    from kpi_desktop.services.agency_setup import AgencySetupService
+    from kpi_desktop.sync.keys import DEMO_COST
+
+    third = _open(tmp_path / "third")
+    setup = AgencySetupService(third.db, today=TODAY)
+    setup.create_organisation("tan-nguyen", "UBND xã Tân Nguyên", code="TN")
+    staff = tmp_path / "third.csv"
+    staff.write_text(THIRD_STAFF, encoding="utf-8")
+    setup.import_staff(staff)
+    third.sync.create_agency_key("tn-pass", cost=DEMO_COST)
+    return third
+
+
+def test_a_second_transfer_passes_on_the_months_received(sender, receiver, tmp_path):
+    """A (the demo commune) → B (Bắc Sơn) → C (Tân Nguyên): B's export carries the months of
+    A with their origin and the evaluator's signature, and C counts them (Điều 19.1)."""
+    from kpi_desktop.domain.model import MonthlyEvaluation, Period
+
+    sender.keys.unlock("kt-tp", "demo")
+    sender.sync.export("kt-tp", tmp_path / "sync-out")  # signs kt-tp's confirmations
+    first = sender.transfer_bundles.export("kt-cv2", tmp_path / "usb1", year=2026)
+    receiver.transfer_bundles.import_path(first.path, trust=first.fingerprint)
+    # B evaluates and locks November itself.
+    november = MonthlyEvaluation(
+        person_id="kt-cv2", period=Period.parse("2026-11"),
+        status=EvaluationStatus.LOCKED, unit_id="pb-vhxh", evaluator_id="pb-vh",
+        general_points=Fraction(27), total=Fraction(8123, 100))
+    with receiver.db.unit_of_work() as uow:
+        uow.evaluations.upsert_monthly(november)
+    receiver.keys.unlock(AGENCY, "bac-son-pass")
+    second = receiver.transfer_bundles.export("kt-cv2", tmp_path / "usb2", year=2026)
+    assert second.months == tuple(f"2026-{m:02d}" for m in range(1, 12))
+
+    third = _third(tmp_path)
+    try:
+        preview = third.transfer_bundles.inspect(second.path.read_bytes())
+        assert len(preview.months) == 11
+        result = third.transfer_bundles.import_path(second.path, trust=second.fingerprint)
+        assert len(result.months) == 11
+
+        history = third.transfers.history("kt-cv2", 2026)
+        by_period = {str(m.period): m for m in history.months}
+        assert by_period["2026-03"].agency_name.startswith("UBND xã Nghĩa Lâm")
+        assert (by_period["2026-03"].unit_id, by_period["2026-03"].evaluator_id) == (
+            "kt", "kt-tp")
+        assert by_period["2026-11"].agency_name == "UBND phường Bắc Sơn"
+        with third.db.unit_of_work(read_only=True) as uow:
+            march = uow.transfers.get_month("kt-cv2", "2026-03")
+        with sender.db.unit_of_work(read_only=True) as uow:
+            signed = uow.evaluations.get_monthly("kt-cv2", "2026-03")
+        # The original signature and origin travel on.
+        assert march.evaluator_signature == signed.evaluator_signature is not None
+        assert march.source_fingerprint == "".join(first.fingerprint.split()).lower()
+        assert [r["agency_id"] for r in march.record["_relayed_by"]] == ["bac-son"]
+
+        # The months of A count at C.
+        row = next(r for r in third.scores.classify_unit("tn", 2026).rows
+                   if r.person.id == "kt-cv2")
+        totals = _locked_totals(sender, "kt-cv2")
+        assert len(row.months) == 11
+        assert row.result.mean == (sum(totals.values(), Fraction(0)) + november.total) / 11
+    finally:
+        third.close()
+
+
+def test_a_passed_on_month_with_a_forged_signature_is_refused(sender, receiver, tmp_path):
+    """B cannot pass on a month of A whose evaluator signature no longer verifies: C refuses
+    the whole bundle and changes nothing."""
+    import sqlalchemy as sa
+
+    sender.keys.unlock("kt-tp", "demo")
+    sender.sync.export("kt-tp", tmp_path / "sync-out")
+    first = sender.transfer_bundles.export("kt-cv2", tmp_path / "usb1", year=2026)
+    receiver.transfer_bundles.import_path(first.path, trust=first.fingerprint)
+    engine = sa.create_engine(f"sqlite:///{receiver.paths.database}")
+    with engine.begin() as connection:
+        raw = connection.execute(sa.text(
+            "SELECT record FROM transferred_months WHERE person_id='kt-cv2' "
+            "AND period='2026-03'")).scalar_one()
+        record = json.loads(raw)
+        record["comment"] = "Đã sửa"  # B changes A's signed month
+        connection.execute(sa.text(
+            "UPDATE transferred_months SET record=:r WHERE person_id='kt-cv2' "
+            "AND period='2026-03'"), {"r": json.dumps(record)})
+    engine.dispose()
+    receiver.keys.unlock(AGENCY, "bac-son-pass")
+    second = receiver.transfer_bundles.export("kt-cv2", tmp_path / "usb2", year=2026)
+    third = _third(tmp_path)
+    try:
+        error = _refused(third, second.path, second.fingerprint)
+        assert error.code == "transfer_bundle_bad_record"
+        assert error.params["detail"] == "signature"
+    finally:
+        third.close()

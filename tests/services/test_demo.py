@@ -107,3 +107,17 @@ def test_monthly_totals_agree_with_the_full_evaluations(services):
     assert [(t.person_id, t.period, t.total, t.insufficient) for t in totals] == [
         (e.person_id, e.period, e.total, e.insufficient) for e in full]
     assert len(totals) > 200
+
+
+def test_a_filed_appeal_waits_for_the_evaluator(services):
+    """The demo has an open appeal (Điều 22) of vp-cv2 against October, for vp-cvp."""
+    import datetime as dt
+
+    from kpi_desktop.services.appeals import AppealService
+
+    appeals = AppealService(services.db, today=dt.date(2026, 11, 23))
+    mine = appeals.for_person("vp-cv2")
+    assert [(str(v.appeal.period), v.is_open) for v in mine] == [("2026-10", True)]
+    waiting = appeals.for_decider("vp-cvp")
+    assert [v.appeal.person_id for v in waiting] == ["vp-cv2"]
+    assert waiting[0].can_decide and 0 < waiting[0].days_left <= 7

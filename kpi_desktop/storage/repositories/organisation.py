@@ -218,6 +218,15 @@ class OrganisationRepository(Repository):
         """The key with this fingerprint (current or earlier), or ``None``."""
         return self._one(PersonKey, _KEY, _KEY.c.fingerprint == fingerprint)
 
+    def find_keys(self, fingerprints: Iterable[str]) -> dict[str, PersonKey]:
+        """The keys with these fingerprints that exist, by fingerprint (bundle import)."""
+        fps = list(dict.fromkeys(fingerprints))
+        found: dict[str, PersonKey] = {}
+        for start in range(0, len(fps), 500):
+            stmt = select(_KEY).where(_KEY.c.fingerprint.in_(fps[start : start + 500]))
+            found.update((k.fingerprint, k) for k in self._all(PersonKey, stmt))
+        return found
+
     def list_person_keys(self, person_id: str) -> list[PersonKey]:
         """Every key the person has held, oldest first."""
         return self._all(PersonKey, select(_KEY).where(_KEY.c.person_id == person_id)
@@ -295,6 +304,20 @@ class OrganisationRepository(Repository):
                 .order_by(_REL.c.kind, _REL.c.id))
         relations = self._all(EvaluatorRelation, stmt)
         return sorted(relations, key=lambda r: (r.kind.value != "acting", r.id))
+
+    def relations_of_evaluatees(self, evaluatee_ids: Iterable[str]
+                                ) -> dict[str, list[EvaluatorRelation]]:
+        """Every evaluator relation (current and past) of these people, by evaluatee (every id
+        present); filter with :meth:`EvaluatorRelation.active_on` for a day (bundle import:
+        one query instead of one per record and day)."""
+        ids = list(dict.fromkeys(evaluatee_ids))
+        found: dict[str, list[EvaluatorRelation]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            stmt = (select(_REL).where(_REL.c.evaluatee_id.in_(ids[start : start + 500]))
+                    .order_by(_REL.c.evaluatee_id, _REL.c.kind, _REL.c.id))
+            for relation in self._all(EvaluatorRelation, stmt):
+                found[relation.evaluatee_id].append(relation)
+        return found
 
     # ---------------------------------------------------------------- helpers ---------------
 

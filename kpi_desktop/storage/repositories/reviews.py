@@ -54,6 +54,15 @@ class ReviewRepository(Repository):
         """One statement, or ``None``."""
         return self._one(ReviewStatement, _STMT, _STMT.c.id == statement_id)
 
+    def existing_ids(self, statement_ids: Iterable[str]) -> set[str]:
+        """Which of these statement ids are stored (bundle import)."""
+        ids = list(dict.fromkeys(statement_ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), _BATCH):
+            stmt = select(_STMT.c.id).where(_STMT.c.id.in_(ids[start : start + _BATCH]))
+            found.update(str(r[0]) for r in self._session.execute(stmt))
+        return found
+
     def list_for_entry(self, entry_id: str) -> list[ReviewStatement]:
         """Every statement about an entry, in order (revision, time, id)."""
         stmt = (select(_STMT).where(_STMT.c.entry_id == entry_id)

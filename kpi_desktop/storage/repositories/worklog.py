@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 
 from kpi_desktop.domain.errors import InvalidState, NotFound, RefusedValue
 from kpi_desktop.domain.model import EntryRevision, EntryStatus, WorkLogEntry
@@ -136,6 +136,27 @@ class WorkLogRepository(Repository):
             values["confirmed_revision"] = confirmed_revision
         if self._update(_ENTRY, _ENTRY.c.id == entry_id, values) == 0:
             raise NotFound("not_found", kind="entry", id=entry_id)
+
+    def set_statuses(
+        self, changes: Sequence[tuple[str, EntryStatus, dt.datetime, int | None]],
+    ) -> None:
+        """:meth:`set_status` for many entries at once, (entry id, status, at, confirmed
+        revision) each, in two executemany statements (bundle import); no existence check."""
+        confirmed = [{"b_id": i, "b_status": s, "b_at": at, "b_rev": rev}
+                     for i, s, at, rev in changes if s is EntryStatus.CONFIRMED]
+        others = [{"b_id": i, "b_status": s, "b_at": at}
+                  for i, s, at, _rev in changes if s is not EntryStatus.CONFIRMED]
+        if any(c["b_rev"] is None for c in confirmed):
+            raise RefusedValue("confirmed_revision_missing",
+                               entry_id=next(c["b_id"] for c in confirmed if c["b_rev"] is None))
+        where = _ENTRY.c.id == bindparam("b_id")
+        if confirmed:
+            self._session.execute(update(_ENTRY).where(where).values(
+                status=bindparam("b_status"), updated_at=bindparam("b_at"),
+                confirmed_revision=bindparam("b_rev")), confirmed)
+        if others:
+            self._session.execute(update(_ENTRY).where(where).values(
+                status=bindparam("b_status"), updated_at=bindparam("b_at")), others)
 
     def add_revision(self, revision: EntryRevision) -> None:
         """Store a revision as received (bundle import); the entry row is not changed."""

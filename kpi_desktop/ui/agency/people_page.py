@@ -1,5 +1,6 @@
-"""People: the list with search; add and edit a person; enrol and revoke keys; import a staff
-list after a preview that shows every bad row before anything is written."""
+"""People: the list with search; add and edit a person; record that someone left the
+organisation; enrol and revoke keys; import a staff list after a preview that shows every bad
+row before anything is written."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from kpi_desktop.ui.agency.common import (
     ERROR_STYLE,
     AgencyPage,
     date_edit,
+    date_text,
     fill,
     from_qdate,
     role_label,
@@ -140,6 +142,75 @@ class StaffImportDialog(QDialog):
         super().accept()
 
 
+class LeaveDialog(QDialog):
+    """A person left the organisation: their last day and, optionally, why. Accepting ends
+    their membership and evaluator relations, revokes their key and hides them from sign-in
+    and the lists (their history stays); a refusal is shown here and changes nothing."""
+
+    def __init__(self, services: Any, person: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.person = person
+        self.result_view: Any = None
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        mark_data(self.intro)
+        self.last_day = date_edit(services.agency.today())
+        self.last_day.setObjectName("last_day")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("leave_reason")
+        self.day_label = QLabel()
+        self.day_label.setBuddy(self.last_day)
+        self.reason_label = QLabel()
+        self.reason_label.setBuddy(self.reason)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setObjectName("leave_error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        mark_data(self.error)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = QPushButton()
+        self.ok_button.setObjectName("record_leave")
+        self.cancel_button = QPushButton()
+        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.day_label, self.last_day)
+        form.addRow(self.reason_label, self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Left the organisation"))
+        self.intro.setText(self.tr(
+            "{name} leaves the organisation. Their unit membership and evaluator relations "
+            "end on the last day, their key is revoked and, after the next publication, they "
+            "no longer appear at sign-in or in the lists. Their work log and evaluations are "
+            "kept.").format(name=self.person.full_name))
+        self.day_label.setText(self.tr("&Last day:"))
+        self.reason_label.setText(self.tr("&Reason (optional):"))
+        self.reason.setPlaceholderText(self.tr("retirement, transfer to another agency…"))
+        self.ok_button.setText(self.tr("&Record departure"))
+        self.cancel_button.setText(self.tr("Cancel"))
+
+    def accept(self) -> None:
+        try:
+            self.result_view = self.services.agency.deactivate_person(
+                self.person.id, left_on=from_qdate(self.last_day.date()),
+                reason=self.reason.text())
+        except KpiError as error:
+            self.error.setText(describe(error))
+            return
+        super().accept()
+
+
 class PeoplePage(AgencyPage):
     """Everyone in the organisation; one person edited at a time."""
 
@@ -187,10 +258,14 @@ class PeoplePage(AgencyPage):
         self.new_button.setObjectName("new_person")
         self.save_button = QPushButton()
         self.save_button.setObjectName("save_person")
+        self.leave_button = QPushButton()
+        self.leave_button.setObjectName("person_left")
+        self.leave_button.setEnabled(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
+        form.addRow(self.leave_button)
 
         self.key_box = QGroupBox()
         self.key_value = QLabel()
@@ -232,6 +307,7 @@ class PeoplePage(AgencyPage):
         self.import_button.clicked.connect(self._choose_staff_list)
         self.enrol_button.clicked.connect(self._choose_request)
         self.revoke_button.clicked.connect(self._ask_revoke)
+        self.leave_button.clicked.connect(self._ask_leave)
         self.retranslate_ui()
         self.refresh()
 
@@ -253,6 +329,10 @@ class PeoplePage(AgencyPage):
         self.since.setToolTip(self.tr("The day the person joins, or moves to another unit."))
         self.new_button.setText(self.tr("&New person"))
         self.save_button.setText(self.tr("&Save"))
+        self.leave_button.setText(self.tr("Left the or&ganisation…"))
+        self.leave_button.setToolTip(self.tr(
+            "End the membership and evaluator relations on the last day and revoke the key; "
+            "the history is kept."))
         self.key_box.setTitle(self.tr("Key"))
         self.enrol_button.setText(self.tr("&Enrol from request file…"))
         self.revoke_button.setText(self.tr("Re&voke key…"))
@@ -288,12 +368,22 @@ class PeoplePage(AgencyPage):
             f"{p.full_name} {p.id} {p.unit_name} {p.position_name}")]
         chosen = self._editing
         self.people.blockSignals(True)
-        fill(self.people, [[p.id, p.full_name, p.unit_name, role_label(p.role),
+        fill(self.people, [[p.id, p.full_name, p.unit_name, self._role_text(p),
                             p.key_readable[:14] + "…" if p.key_readable else "—"]
                            for p in rows], [p.id for p in rows])
+        for r, p in enumerate(rows):
+            if not p.active:  # someone who left: listed for the history, greyed
+                for c in range(self.people.columnCount()):
+                    self.people.item(r, c).setForeground(Qt.GlobalColor.gray)
         self.people.blockSignals(False)
         if chosen is not None:
             select_id(self.people, chosen)
+
+    def _role_text(self, person: Any) -> str:
+        if person.active:
+            return role_label(person.role)
+        return self.tr("{role}; left on {date}").format(role=role_label(person.role),
+                                                        date=date_text(person.left_on))
 
     def _selected(self) -> None:
         person_id = selected_id(self.people)
@@ -316,7 +406,11 @@ class PeoplePage(AgencyPage):
         else:
             self.key_value.setText(self.tr("No published key: enrol the request file the "
                                            "person made on their PC."))
+        if not person.active:
+            self.key_value.setText(self.tr("Left the organisation on {date}; key revoked.")
+                                   .format(date=date_text(person.left_on)))
         self.revoke_button.setEnabled(bool(person.key_fingerprint))
+        self.leave_button.setEnabled(person.active)
 
     def choose(self, person_id: str) -> None:
         self.search.clear()
@@ -336,6 +430,7 @@ class PeoplePage(AgencyPage):
         self.role.setCurrentIndex(0)
         self.key_value.clear()
         self.revoke_button.setEnabled(False)
+        self.leave_button.setEnabled(False)
         self.person_id.setFocus()
 
     def save(self) -> bool:
@@ -399,6 +494,28 @@ class PeoplePage(AgencyPage):
         return self.attempt(action, lambda info: self.tr(
             "Key {fingerprint} of {person} enrolled; publish the organisation to send it "
             "out.").format(fingerprint=info.readable, person=info.owner_id))
+
+    def _ask_leave(self) -> None:
+        dialog = self.open_leave_dialog()
+        if dialog is not None:
+            dialog.exec()
+
+    def open_leave_dialog(self) -> LeaveDialog | None:
+        """The "left the organisation" dialog of the chosen person (the caller shows it)."""
+        person = next((p for p in self._rows if p.id == self._editing), None)
+        if person is None or not person.active:
+            return None
+        dialog = LeaveDialog(self.services, person, self)
+        dialog.accepted.connect(lambda: self._left(dialog.result_view))
+        return dialog
+
+    def _left(self, person: Any) -> None:
+        self.show_ok(self.tr("{name} left the organisation on {date}; publish the "
+                             "organisation to send it out.").format(
+            name=person.full_name, date=date_text(person.left_on)))
+        self.refresh()
+        self._selected()
+        self.data_changed.emit()
 
     def _ask_revoke(self) -> None:
         reason, ok = QInputDialog.getText(

@@ -53,6 +53,17 @@ def change_label(action: str) -> str:
         "evaluator.add": translate("Publish", "evaluator relation added"),
         "evaluator.edit": translate("Publish", "evaluator relation changed"),
         "evaluator.end": translate("Publish", "evaluator relation ended"),
+        "proposal.reject": translate("Publish", "proposal rejected"),
+        "key.agency_rotate": translate("Publish", "new agency key"),
+        "unit.merge": translate("Publish", "units merged"),
+        "person.leave": translate("Publish", "person left the organisation"),
+        "transfer.person": translate("Publish", "person transferred to another unit"),
+        "evaluator.delegate": translate("Publish", "acting evaluator appointed"),
+        "org.indicator.set": translate("Publish", "organisation indicator entered"),
+        "org.indicator.import": translate("Publish", "organisation indicators imported"),
+        "org.evaluation.decide": translate("Publish", "organisation result level decided"),
+        "calendar.declare": translate("Publish", "calendar day declared"),
+        "calendar.remove": translate("Publish", "calendar day removed"),
     }.get(action, action)
 
 

@@ -55,6 +55,7 @@ from kpi_desktop.ui.leader.common import (
     show_error,
     to_qdate,
 )
+from kpi_desktop.ui.pages.appeals_page import appeal_changes
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.tasks import TaskRunner
 
@@ -128,6 +129,11 @@ class MonthlyEvaluationPage(Page):
         self.discipline_line = data_label(wrap=True)
         self.discipline_line.setTextFormat(Qt.TextFormat.RichText)
         form_layout.addWidget(self.discipline_line)
+        # The history of a result changed by an appeal (Điều 21.3).
+        self.appeal_line = data_label(wrap=True)
+        self.appeal_line.setStyleSheet("background:#fef3c7; padding:4px;")
+        self.appeal_line.hide()
+        form_layout.addWidget(self.appeal_line)
         grid = QGridLayout()
         self.head_code = QLabel()
         self.head_self = QLabel()
@@ -297,6 +303,7 @@ class MonthlyEvaluationPage(Page):
         self.history.clear()
         if row is None:
             self.person_name.setText("")
+            self.appeal_line.hide()
             return
         evaluation = row.evaluation
         done = row.status in (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
@@ -311,6 +318,9 @@ class MonthlyEvaluationPage(Page):
             a=formatting.number(score.a), b=formatting.number(score.b),
             c=formatting.number(score.c), tp=formatting.number(score.task_points)))
         self._show_discipline(row.person_id)
+        changes = appeal_changes(self.services, row.person_id, self.current_period())
+        self.appeal_line.setText("\n".join(changes))
+        self.appeal_line.setVisible(bool(changes))
         for criterion in GENERAL_CRITERIA:
             code = criterion.code
             self.self_values[code].setText(formatting.number(own.get(code)) if own else "–")

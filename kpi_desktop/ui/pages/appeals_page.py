@@ -62,6 +62,19 @@ def result_text(total: Any, level: Any) -> str:
     return " · ".join(parts) if parts else "–"
 
 
+def appeal_changes(services: Any, person_id: str, period: Period) -> list[str]:
+    """"Changed after appeal on DATE: was X points LEVEL", oldest first, for a month (or
+    quarter) whose result an appeal decision replaced (Điều 21.3); empty when unchanged."""
+    appeals = getattr(services, "appeals", None)
+    if appeals is None or period.kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
+        return []
+    history = appeals.result_history(person_id, period)
+    return [translate("Appeal", "Changed after appeal on {date}: was {points} points, {level}.")
+            .format(date=formatting.date(old.replaced_at.date()),
+                    points=formatting.number(old.total), level=level_label(old.level))
+            for old in history.replaced]
+
+
 def history_html(view: Any, history: Any) -> str:
     """The history of a changed result, oldest first, ending with the result now."""
     lines = []

@@ -34,6 +34,7 @@ from kpi_desktop.domain.model import EntryStatus, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.pages.appeals_page import appeal_changes
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import (
     STATUS_COLOURS,
@@ -204,6 +205,11 @@ class ScorePage(Page):
             form.addRow(label, value)
         self.notice = data_label(wrap=True)
         self.notice.setObjectName("scoreNotice")
+        # The history of a result changed by an appeal (Điều 21.3).
+        self.appeal_note = data_label(wrap=True)
+        self.appeal_note.setObjectName("scoreAppealNote")
+        self.appeal_note.setStyleSheet("background:#fef3c7; padding:4px;")
+        self.appeal_note.hide()
         self.chart_box = QGroupBox()
         self.chart = TrendChart()
         chart_layout = QVBoxLayout(self.chart_box)
@@ -242,6 +248,7 @@ class ScorePage(Page):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.summary)
+        left_layout.addWidget(self.appeal_note)
         left_layout.addWidget(self.notice)
         left_layout.addStretch(1)
         upper_layout.addWidget(left)
@@ -344,6 +351,9 @@ class ScorePage(Page):
         notices.append(self.tr("Indicative only: the evaluator confirms the month. Policy "
                                "{version}.").format(version=score.policy_version))
         self.notice.setText("\n".join(notices))
+        changes = appeal_changes(self.services, person, self.period)
+        self.appeal_note.setText("\n".join(changes))
+        self.appeal_note.setVisible(bool(changes))
         self.why_model.set_lines(list(self.result.lines))
         self.entries_model.set_views(entries)
         self.why_note.setText(self.tr(
