@@ -91,7 +91,7 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
         services.close()
         return 0
     window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file,
-                           person_id=person)
+                           person_id=person, load_after_paint=True)
     window.show()
     # What exists now (modules, Qt wrappers, the window) lives until the end: keep it out of
     # the collector's full passes, each of which would otherwise walk ~120,000 objects and

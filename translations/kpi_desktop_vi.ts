@@ -377,6 +377,10 @@
         <translation>{points} điểm</translation>
     </message>
     <message>
+        <source>Changed after appeal on {date}: was {points} points, {level}.</source>
+        <translation>Đã thay đổi sau kiến nghị ngày {date}: trước đó là {points} điểm, {level}.</translation>
+    </message>
+    <message>
         <source>{date}: {result} (replaced; {reason})</source>
         <translation>{date}: {result} (đã được thay thế; {reason})</translation>
     </message>
@@ -584,6 +588,10 @@
     <message>
         <source>submitted</source>
         <translation>đã gửi</translation>
+    </message>
+    <message>
+        <source>changed after an appeal</source>
+        <translation>thay đổi sau kiến nghị</translation>
     </message>
 </context>
 <context>
@@ -2233,6 +2241,10 @@
         <translation>đã tính: hành vi này đã là căn cứ xếp loại Không hoàn thành nhiệm vụ năm {year} (điểm b khoản 3 Điều 11)</translation>
     </message>
     <message>
+        <source>the act took place at the old organisation: counts in its result, {year} (Article 11.3c)</source>
+        <translation>hành vi vi phạm xảy ra ở tổ chức cũ: tính vào kết quả đánh giá, xếp loại của tổ chức cũ, năm {year} (điểm c khoản 3 Điều 11)</translation>
+    </message>
+    <message>
         <source>same act as another decision: counted once, in {year} (Article 11.3a)</source>
         <translation>cùng hành vi với quyết định khác: chỉ tính một lần, vào năm {year} (điểm a khoản 3 Điều 11)</translation>
     </message>
@@ -3081,6 +3093,10 @@
         <translation>{successor} không thể tiếp nhận việc đánh giá thay {person}: hãy chỉ định một người khác đang công tác.</translation>
     </message>
     <message>
+        <source>The act ({date}) cannot be after the discipline decision ({decided}).</source>
+        <translation>Ngày xảy ra hành vi vi phạm ({date}) không thể sau ngày ra quyết định kỷ luật ({decided}).</translation>
+    </message>
+    <message>
         <source>{person} evaluates other people and there is no head above to take them over: name the successor evaluator.</source>
         <translation>{person} đang đánh giá công chức khác và không có người đứng đầu cấp trên để tiếp nhận: hãy chỉ định người đánh giá kế nhiệm.</translation>
     </message>
@@ -3646,6 +3662,10 @@
         <translation>chưa phân loại</translation>
     </message>
     <message>
+        <source>ad hoc / not assigned</source>
+        <translation>phát sinh / không được giao</translation>
+    </message>
+    <message>
         <source>Work by KPI kind, {period} — {unit}</source>
         <translation>Công việc theo loại KPI, kỳ {period} — {unit}</translation>
     </message>
@@ -3685,12 +3705,20 @@
         <translation>Mỗi ô: số nhiệm vụ hoàn thành / được giao · điểm hoàn thành / được giao. Nhiệm vụ được tính là hoàn thành khi số lượng đã xác nhận đạt số lượng được giao.</translation>
     </message>
     <message>
+        <source>Work outside assignments (ad hoc or taken over, Article 18.1d) has its own row, by the kind of its catalog item: it adds completed tasks and points to the unit total, outside the assigned total.</source>
+        <translation>Công việc ngoài nhiệm vụ được giao (nhiệm vụ đột xuất, phát sinh hoặc tiếp nhận thêm, điểm d khoản 1 Điều 18) được thống kê ở một dòng riêng, theo loại của sản phẩm/công việc trong danh mục: được cộng thêm vào số nhiệm vụ và điểm hoàn thành của đơn vị, ngoài tổng số được giao.</translation>
+    </message>
+    <message>
         <source>Person</source>
         <translation>Công chức</translation>
     </message>
     <message>
         <source>Unit total</source>
         <translation>Tổng đơn vị</translation>
+    </message>
+    <message>
+        <source>Confirmed work outside assignments: completed tasks · completed points</source>
+        <translation>Công việc ngoài nhiệm vụ được giao đã xác nhận: số nhiệm vụ hoàn thành · điểm hoàn thành</translation>
     </message>
     <message>
         <source>Export CSV</source>
@@ -5288,6 +5316,50 @@
         <source>evaluator relation ended</source>
         <translation>kết thúc quan hệ đánh giá</translation>
     </message>
+    <message>
+        <source>proposal rejected</source>
+        <translation>không chấp nhận đề xuất</translation>
+    </message>
+    <message>
+        <source>new agency key</source>
+        <translation>thay khóa của cơ quan</translation>
+    </message>
+    <message>
+        <source>units merged</source>
+        <translation>hợp nhất đơn vị</translation>
+    </message>
+    <message>
+        <source>person left the organisation</source>
+        <translation>cán bộ rời cơ quan, đơn vị</translation>
+    </message>
+    <message>
+        <source>person transferred to another unit</source>
+        <translation>điều động cán bộ sang đơn vị khác</translation>
+    </message>
+    <message>
+        <source>acting evaluator appointed</source>
+        <translation>giao người đánh giá thay</translation>
+    </message>
+    <message>
+        <source>organisation indicator entered</source>
+        <translation>nhập chỉ tiêu của cơ quan, đơn vị</translation>
+    </message>
+    <message>
+        <source>organisation indicators imported</source>
+        <translation>nhập tệp chỉ tiêu của cơ quan, đơn vị</translation>
+    </message>
+    <message>
+        <source>organisation result level decided</source>
+        <translation>quyết định mức xếp loại cơ quan, đơn vị</translation>
+    </message>
+    <message>
+        <source>calendar day declared</source>
+        <translation>khai báo ngày nghỉ hoặc ngày làm bù</translation>
+    </message>
+    <message>
+        <source>calendar day removed</source>
+        <translation>bỏ khai báo ngày nghỉ hoặc ngày làm bù</translation>
+    </message>
 </context>
 <context>
     <name>PublishPage</name>
@@ -6429,6 +6501,14 @@ XẾP LOẠI</translation>
         <translation>Máy tính này</translation>
     </message>
     <message>
+        <source>Working as:</source>
+        <translation>Người dùng:</translation>
+    </message>
+    <message>
+        <source>&amp;Data folder:</source>
+        <translation>&amp;Thư mục dữ liệu:</translation>
+    </message>
+    <message>
         <source>Backups</source>
         <translation>Sao lưu</translation>
     </message>
@@ -6455,12 +6535,6 @@ XẾP LOẠI</translation>
     <message>
         <source>&amp;Restore the chosen backup…</source>
         <translation>&amp;Khôi phục bản sao lưu đã chọn…</translation>
-    </message>
-    <message>
-        <source>Working as: {name} — {position}
-Data folder: {folder}</source>
-        <translation>Người dùng: {name} — {position}
-Thư mục dữ liệu: {folder}</translation>
     </message>
     <message>
         <source>daily</source>

@@ -136,6 +136,8 @@ class DisciplineCount(StrEnum):
     # counted once, in the year the first decision took effect
     ALREADY_COUNTED = "already_counted"  # Điều 11.3b: the act was already used to rate the
     # person Unsatisfactory in an earlier year before the decision
+    OLD_ORGANISATION = "old_organisation"  # Điều 11.3c–d: the act took place at the person's
+    # old organisation and is counted in that organisation's result (its last year there)
 
 
 @dataclass(frozen=True, slots=True)

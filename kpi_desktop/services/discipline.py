@@ -5,12 +5,18 @@ The year an event counts for is decided by :func:`kpi_desktop.scoring.discipline
 when it is recorded and stored as ``effective_year``; when a related decision about the same act
 arrives later, every decision of that act is moved to the one year the act counts for. The
 classification reads ``effective_year`` (any event of the year → Không hoàn thành).
+
+An act committed at the person's old organisation (a unit they left, or another agency before
+they joined) and disciplined here after the transfer counts in the old organisation's result
+(Điều 11.3c–d, :func:`kpi_desktop.scoring.discipline.act_place`): the date of the act
+(``committed_on``) is kept in the audit of the record, and the decision counts for the last
+year the old organisation evaluated the person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +32,13 @@ from kpi_desktop.domain.model import (
 )
 from kpi_desktop.domain.org_results import DisciplineCount, DisciplineYear
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.scoring.discipline import DisciplineFact, discipline_years
+from kpi_desktop.scoring.discipline import (
+    ActPlace,
+    DisciplineFact,
+    Stay,
+    act_place,
+    discipline_years,
+)
 from kpi_desktop.services.leadership import (
     audit,
     person_or_fail,
@@ -67,6 +79,10 @@ def count_label(year: DisciplineYear) -> str:
     if year.reason is DisciplineCount.ALREADY_COUNTED:
         return translate("DisciplineCount", "already counted: the act was rated Unsatisfactory "
                                             "in {year} (Article 11.3b)").format(year=year.year)
+    if year.reason is DisciplineCount.OLD_ORGANISATION:
+        return translate("DisciplineCount", "the act took place at the old organisation: "
+                                            "counts in its result, {year} (Article 11.3c)"
+                         ).format(year=year.year)
     if year.reason is DisciplineCount.SAME_ACT_EARLIER:
         return translate("DisciplineCount", "same act as another decision: counted once, in "
                                             "{year} (Article 11.3a)").format(year=year.year)
@@ -86,15 +102,41 @@ class ShownEvent:
         return self.year.year
 
 
-def _fact(event: DisciplineEvent) -> DisciplineFact:
+def _fact(event: DisciplineEvent, place: ActPlace | None = None) -> DisciplineFact:
+    old = place.year if place is not None and place.old_organisation else None
+    if old is not None and event.effective_year == old:
+        return DisciplineFact(id=event.id, decided_on=event.decided_on,
+                              related_id=event.related_event_id, old_organisation_year=old)
     earlier = event.effective_year if event.effective_year < event.decided_on.year else None
     return DisciplineFact(id=event.id, decided_on=event.decided_on,
                           related_id=event.related_event_id, already_counted_year=earlier)
 
 
-def explain(events: list[DisciplineEvent]) -> dict[str, DisciplineYear]:
-    """The year each of a person's events counts for (see the module's doc)."""
-    return discipline_years([_fact(e) for e in events])
+def explain(events: list[DisciplineEvent],
+            places: Mapping[str, ActPlace] | None = None) -> dict[str, DisciplineYear]:
+    """The year each of a person's events counts for (see the module's doc); ``places``:
+    where the act of an event took place, by event id (Điều 11.3c–d)."""
+    return discipline_years([_fact(e, (places or {}).get(e.id)) for e in events])
+
+
+def _stays(uow: Any, person_id: str) -> list[Stay]:
+    return [Stay(organisation_id=m.unit_id, start_on=m.start_on, end_on=m.end_on)
+            for m in uow.org.memberships_of(person_id)]
+
+
+def _places(uow: Any, person_id: str, events: list[DisciplineEvent]) -> dict[str, ActPlace]:
+    """Where the act of each event took place, from the date recorded with it."""
+    committed: dict[str, dt.date] = {}
+    for entry in uow.audit.list_events(object_type="person", object_id=person_id,
+                                       action="discipline.record"):
+        day = entry.detail.get("committed_on")
+        if entry.detail.get("event") and day:
+            committed[str(entry.detail["event"])] = dt.date.fromisoformat(str(day))
+    if not committed:
+        return {}
+    stays = _stays(uow, person_id)
+    return {e.id: act_place(committed[e.id], e.decided_on, stays)
+            for e in events if e.id in committed}
 
 
 class DisciplineService:
@@ -111,12 +153,15 @@ class DisciplineService:
                decided_on: dt.date | None, decision_no: str,
                authority: DisciplineAuthority | str = DisciplineAuthority.ADMINISTRATIVE,
                note: str = "", related_event_id: str | None = None,
-               already_counted_year: int | None = None) -> DisciplineEvent:
+               already_counted_year: int | None = None,
+               committed_on: dt.date | None = None) -> DisciplineEvent:
         """Record a discipline decision (or another Điều 20.4 override) by the evaluator.
 
         ``related_event_id`` links the party and administrative decisions about the same act;
         ``already_counted_year`` says the act was already used to rate the person
-        Unsatisfactory in that earlier year (Điều 11.3b). The year it counts for is computed.
+        Unsatisfactory in that earlier year (Điều 11.3b); ``committed_on``, the date of the
+        act, places an act at an old organisation in that organisation's result (Điều
+        11.3c–d). The year it counts for is computed.
         """
         try:
             kind_value = DisciplineKind(kind)
@@ -134,6 +179,9 @@ class DisciplineService:
         if already_counted_year is not None and already_counted_year >= decided_on.year:
             raise RefusedValue("discipline_counted_year_invalid", year=already_counted_year,
                                decided=decided_on.year)
+        if committed_on is not None and committed_on > decided_on:
+            raise RefusedValue("discipline_act_after_decision", date=committed_on.isoformat(),
+                               decided=decided_on.isoformat())
         now = utc_now()
         with self._db.unit_of_work() as uow:
             require_evaluator(uow, actor_id, person_id, self.today())
@@ -144,10 +192,13 @@ class DisciplineService:
             if related_event_id and related_event_id not in {e.id for e in existing}:
                 raise RefusedValue("discipline_related_unknown", id=related_event_id)
             event_id = new_id()
-            facts = [_fact(e) for e in existing]
-            facts.append(DisciplineFact(id=event_id, decided_on=decided_on,
-                                        related_id=related_event_id or None,
-                                        already_counted_year=already_counted_year))
+            places = _places(uow, person_id, existing)
+            facts = [_fact(e, places.get(e.id)) for e in existing]
+            place = act_place(committed_on, decided_on, _stays(uow, person_id))
+            facts.append(DisciplineFact(
+                id=event_id, decided_on=decided_on, related_id=related_event_id or None,
+                already_counted_year=already_counted_year,
+                old_organisation_year=place.year if place.old_organisation else None))
             years = discipline_years(facts)
             event = DisciplineEvent(
                 id=event_id, person_id=person_id, kind=kind_value, decided_on=decided_on,
@@ -164,14 +215,18 @@ class DisciplineService:
                   {"kind": kind_value.value, "authority": authority_value.value,
                    "decision_no": number, "decided_on": decided_on.isoformat(),
                    "year": event.effective_year, "reason": years[event_id].reason.value,
-                   "related": related_event_id, "moved": moved}, now)
+                   "related": related_event_id, "moved": moved, "event": event_id,
+                   "committed_on": committed_on.isoformat() if committed_on else None,
+                   "organisation": place.organisation_id,
+                   "old_organisation": place.old_organisation}, now)
             return event
 
     def for_person(self, person_id: str) -> list[ShownEvent]:
         """Every event of a person, with the year it counts for, oldest first."""
         with self._db.unit_of_work(read_only=True) as uow:
             events = uow.discipline.list_for_person(person_id)
-        years = explain(events)
+            places = _places(uow, person_id, events)
+        years = explain(events, places)
         return [ShownEvent(event=e, year=years[e.id]) for e in events]
 
     def for_period(self, person_id: str, period: Period | str) -> list[ShownEvent]:

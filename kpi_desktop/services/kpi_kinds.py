@@ -9,8 +9,11 @@ sub-units), each person's assignments of the periods inside it are counted:
 * ``completed_count``: assignments whose confirmed quantity reaches the assigned one;
   ``completed_points``: points of the confirmed quantity, up to the assigned one.
 
-Cancelled assignments do not count; ad hoc work outside assignments is not part of this
-report (it has no assignment to carry a kind).
+Cancelled assignments do not count. Work outside assignments (ad hoc, or taken over from a
+colleague: Điều 18.1d) is counted in its own row, ``ad_hoc``, under the kind of its catalog
+item (untagged when the item has none): its confirmed entries of the period are completed
+tasks and points, with nothing assigned, and they add to the unit's totals (outside the
+assigned total, as the decree counts them). ``totals`` = the people's assignments + ``ad_hoc``.
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ def kpi_kind_label(kind: KpiKind | str | None) -> str:
         "hard": translate("KpiKind", "hard"),
         "soft": translate("KpiKind", "soft"),
     }.get(str(value), translate("KpiKind", "untagged"))
+
+
+def ad_hoc_label() -> str:
+    """The name of the row of work outside assignments."""
+    return translate("KpiKind", "ad hoc / not assigned")
 
 
 def parse_kpi_kind(value: KpiKind | str | None) -> KpiKind | None:
@@ -110,6 +118,7 @@ class KindReport:
     period: Period
     people: list[PersonKinds]
     totals: dict[str, KindFigures] = field(default_factory=_empty)
+    ad_hoc: dict[str, KindFigures] = field(default_factory=_empty)  # work not assigned
 
 
 def _sub_periods(period: Period) -> list[Period]:
@@ -163,6 +172,18 @@ class KpiKindService:
                     completed_points=item.points * done)
                 rows[assignment.person_id].kinds[key].add(figures)
                 report.totals[key].add(figures)
+            extras = [e for e in uow.worklog.list_for_people(
+                ids, start=target.start, end=target.end, statuses=[EntryStatus.CONFIRMED])
+                if e.assignment_id is None]
+            for item_id in {e.catalog_item_id for e in extras} - set(items):
+                items[item_id] = uow.catalog.get_item(item_id)
+            for entry in extras:
+                item = items[entry.catalog_item_id]
+                key = item.kpi_kind.value if item.kpi_kind is not None else "untagged"
+                figures = KindFigures(completed_count=1,
+                                      completed_points=item.points * entry.quantity)
+                report.ad_hoc[key].add(figures)
+                report.totals[key].add(figures)
             return report
 
     @staticmethod
@@ -171,6 +192,7 @@ class KpiKindService:
             "unit": {"id": report.unit_id, "name": report.unit_name},
             "period": str(report.period),
             "totals": {k: v.as_dict() for k, v in report.totals.items()},
+            "ad_hoc": {k: v.as_dict() for k, v in report.ad_hoc.items()},
             "people": [{"id": row.person.id, "name": row.person.full_name,
                         "unit_id": row.person.unit_id,
                         "kinds": {k: v.as_dict() for k, v in row.kinds.items()}}
@@ -195,6 +217,7 @@ class KpiKindService:
 
         for row in report.people:
             out.append(f"{row.person.id:<10} {row.person.full_name:<23}" + cells(row.kinds))
+        out.append(f"{ad_hoc_label().capitalize():<34}" + cells(report.ad_hoc))
         out.append(f"{translate('KpiKind', 'Unit total'):<34}" + cells(report.totals))
         return "\n".join(out)
 
@@ -217,6 +240,7 @@ class KpiKindService:
         for row in report.people:
             writer.writerows(lines(row.person.id, row.person.full_name, row.person.unit_id,
                                    row.kinds))
+        writer.writerows(lines("", "AD_HOC", report.unit_id, report.ad_hoc))
         writer.writerows(lines("", "TOTAL", report.unit_id, report.totals))
         temp = target.with_name(target.name + ".part")
         try:

@@ -492,6 +492,9 @@ def _transfer_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "{successor} cannot take over the evaluations of {person}: name another "
             "active person."
         ).format(successor=p.get("successor", ""), person=p.get("person", "")),
+        "discipline_act_after_decision": lambda p: translate(
+            "Errors", "The act ({date}) cannot be after the discipline decision ({decided})."
+        ).format(date=p.get("date", ""), decided=p.get("decided", "")),
         "transfer_successor_missing": lambda p: translate(
             "Errors", "{person} evaluates other people and there is no head above to take "
             "them over: name the successor evaluator."

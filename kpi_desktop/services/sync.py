@@ -318,6 +318,14 @@ class _Snapshot:
     completed_on: dt.date | None
 
 
+@dataclass
+class _Batch:
+    """Bundles imported together (:meth:`SyncService.import_paths`): one backup, made before
+    the first bundle that changes anything."""
+
+    backed_up: bool = False
+
+
 class _Known:
     """What importing one bundle's records reads from the database, loaded in a few queries
     (:meth:`preload`) instead of a dozen single-row queries a record, and the entries,
@@ -1112,6 +1120,7 @@ class SyncService:
                 files.append((path, False))
         files.sort(key=lambda f: (not f[0].name.startswith("KPI_organisation"), f[0].name))
         results = []
+        batch = _Batch()  # one backup for the whole batch, before its first change
         for file, scanned in files:
             try:
                 data = file.read_bytes()
@@ -1121,7 +1130,7 @@ class SyncService:
                                                                path=str(file),
                                                                detail=str(exc))))
                 continue
-            result = self.import_bytes(data, source=str(file))
+            result = self._import_refusing(data, str(file), batch)
             if scanned and result.error is not None and result.error.code in _NOT_MINE:
                 # A shared stick or folder holds bundles for other people: not an error.
                 result = dataclasses.replace(result, status="skipped")
@@ -1130,12 +1139,15 @@ class SyncService:
 
     def import_bytes(self, data: bytes, *, source: str = "") -> ImportResult:
         """Verify and import one bundle; refusals are returned, not raised."""
+        return self._import_refusing(data, source, _Batch())
+
+    def _import_refusing(self, data: bytes, source: str, batch: _Batch) -> ImportResult:
         try:
-            return self._import(data, source)
+            return self._import(data, source, batch)
         except KpiError as error:
             return ImportResult(source=source, status="refused", error=error)
 
-    def _import(self, data: bytes, source: str) -> ImportResult:
+    def _import(self, data: bytes, source: str, batch: _Batch) -> ImportResult:
         with self._db.unit_of_work(read_only=True) as uow:
             bundle = read_bundle(data, signer_key=lambda fp, h: self._signer_key(uow, fp, h),
                                  decrypt_key=lambda kid: self._decrypt_key(uow, kid),
@@ -1153,13 +1165,16 @@ class SyncService:
         if bundle.kind == "organisation" and self._same_organisation(bundle):
             return ImportResult(status="already", **base)
         now = utc_now()
-        # Dry run first (rolled back): every record-level refusal happens before the backup,
-        # so a refused bundle leaves the data folder exactly as it was.
-        with self._db.unit_of_work(read_only=True) as uow:
-            self._apply(uow, bundle, source, now)
-        self._backup()
+        # Applied once, in one transaction: any record-level refusal rolls it back, before
+        # any backup, so a refused bundle leaves the data folder exactly as it was. Once
+        # everything is applied, and before the commit, the database is copied (the copy
+        # reads the last committed state: WAL readers never see an open transaction) unless
+        # an earlier bundle of the same batch made the copy already.
         with self._db.unit_of_work() as uow:
             counts = self._apply(uow, bundle, source, now)
+            if not batch.backed_up:
+                self._backup()
+                batch.backed_up = True
         self._store_attachments(bundle.files)
         return ImportResult(status="imported", counts=counts, **base)
 
@@ -1281,6 +1296,12 @@ class SyncService:
         return path
 
     def _decrypt_key(self, uow: Any, key_id: str) -> crypto.KeyPair | None:
+        for owner in self.keys.unlocked_owners():  # usually the one recipient: no scan
+            key = self.keys.unlocked(owner)
+            record = uow.sync.sealed_key(owner)
+            if (key is not None and record is not None and record.x25519_public
+                    == key.x25519_public and enc_key_id(key.x25519_public) == key_id):
+                return key
         for record in uow.sync.sealed_keys():
             if enc_key_id(record.x25519_public) == key_id:
                 key = self.keys.unlocked(record.owner_id)
@@ -1414,35 +1435,39 @@ class SyncService:
                   "held": 0, "acks": 0, "clock_flagged": 0}
         received: list[str] = []
         touched: set[str] = set()
+        known = _Known(uow)
+        known.preload(bundle.records)
         for row in bundle.records.get("assignments", []):
             assignment = from_json(Assignment, row)
-            status = self._apply_assignment(uow, assignment)
+            status = self._apply_assignment(uow, assignment, known)
             counts[status] = counts.get(status, 0) + 1
             received.append(_item_key(assignment))
         for row in bundle.records.get("revisions", []):
             revision = from_json(EntryRevision, row)
-            status = self._apply_revision(uow, revision, now)
+            status = self._apply_revision(uow, revision, now, known)
             counts[status] += 1
             if status != "held":
                 received.append(_item_key(revision))
                 touched.add(revision.entry_id)
+        known.flush()
         for row in bundle.records.get("statements", []):
             statement = from_json(ReviewStatement, row)
             sha = row.get("revision_sha256")
             if not isinstance(sha, str):
                 raise RefusedValue("bundle_malformed", file="statements",
                                    detail="revision_sha256")
-            status = self._apply_statement(uow, statement, sha)
+            status = self._apply_statement(uow, statement, sha, known)
             counts[status] += 1
             if status != "held":
                 received.append(_item_key(statement))
                 touched.add(statement.entry_id)
+        known.flush()
         for row in bundle.records.get("evaluations", []):
             part = row.get("part")
             if part not in ("self", "confirmation"):
                 raise RefusedValue("bundle_malformed", file="evaluations", detail="part")
             item = _EvaluationPart(str(part), from_json(MonthlyEvaluation, row))
-            status = self._apply_evaluation(uow, item)
+            status = self._apply_evaluation(uow, item, known)
             counts["evaluations" if status == "applied" else status] = counts.get(
                 "evaluations" if status == "applied" else status, 0) + 1
             received.append(_item_key(item))
@@ -1476,25 +1501,36 @@ class SyncService:
         counts["acks"] = uow.sync.acknowledge(bundle.sender_id, acks, now)
         uow.sync.note_items_received(bundle.sender_id, received, now)
         counts["clock_flagged"] = self._flag_clock(uow, bundle, now)
-        self._refresh_status(uow, touched, now)
+        self._refresh_status(uow, touched, now, known)
         return counts
 
-    def _author_key(self, uow: Any, fp: str | None, author_id: str, what: str) -> bytes:
+    def _author_key(self, uow: Any, fp: str | None, author_id: str, what: str,
+                    known: _Known | None = None) -> bytes:
         if fp is None:
             raise RefusedValue("bundle_record_unsigned", record=what)
-        key = uow.org.find_key(fp)
+        key = uow.org.find_key(fp) if known is None else known.key(fp)
         if key is None:
             raise RefusedValue("bundle_signer_unknown", key=crypto.readable_fingerprint(fp))
         if key.person_id != author_id:
             raise RefusedValue("bundle_record_signature_invalid", record=what)
         return key.public_key
 
-    def _apply_revision(self, uow: Any, revision: EntryRevision, now: dt.datetime) -> str:
+    def _apply_revision(self, uow: Any, revision: EntryRevision, now: dt.datetime,
+                        known: _Known) -> str:
         what = _item_key(revision)
-        public_key = self._author_key(uow, revision.key_fingerprint, revision.author_id, what)
+        public_key = self._author_key(uow, revision.key_fingerprint, revision.author_id, what,
+                                      known)
         text = revision.snapshot_json.encode("utf-8")
         if hashlib.sha256(text).hexdigest() != revision.snapshot_sha256:
             raise RefusedValue("bundle_record_signature_invalid", record=what)
+        existing = known.revision(revision.entry_id, revision.revision)
+        if existing is not None and existing.signature is not None and (
+                existing.snapshot_sha256, existing.signature, existing.key_fingerprint,
+                existing.author_id) == (revision.snapshot_sha256, revision.signature,
+                                        revision.key_fingerprint, revision.author_id):
+            # The very signed record stored here before (forwarded again by the author's
+            # evaluator): its signature and content were checked when it arrived.
+            return "duplicates"
         if revision.signature is None or not crypto.verify(public_key, revision.signature,
                                                            revision_bytes(revision)):
             raise RefusedValue("bundle_record_signature_invalid", record=what)
@@ -1502,66 +1538,64 @@ class SyncService:
         entry = _entry_from_revision(revision, data)
         if entry.id != revision.entry_id or entry.person_id != revision.author_id:
             raise RefusedValue("bundle_signer_not_allowed", kind="revision")
-        existing = uow.sync.find_revision(revision.entry_id, revision.revision)
         if existing is not None:
             if existing.snapshot_sha256 != revision.snapshot_sha256:
                 raise RefusedValue("bundle_record_conflict", record=what)
             return "duplicates"
-        if uow.org.find_person(entry.person_id) is None:
+        if known.person(entry.person_id) is None:
             raise RefusedValue("bundle_signer_unknown", key=revision.key_fingerprint)
-        if uow.catalog.find_item(entry.catalog_item_id) is None:
+        if not known.has_item(entry.catalog_item_id):
             raise NotFound("not_found", kind="catalog_item", id=entry.catalog_item_id)
-        if entry.assignment_id and uow.assignments.find(entry.assignment_id) is None:
+        if entry.assignment_id and not known.has_assignment(entry.assignment_id):
             return "held"  # its plan has not arrived yet: not acknowledged, sent again
-        current = uow.worklog.find(entry.id)
+        current = known.entry(entry.id)
         if current is None or current.current_revision < revision.revision:
-            uow.sync.put_entry(entry if current is None else dataclasses.replace(
+            known.put_entry(entry if current is None else dataclasses.replace(
                 entry, created_at=current.created_at,
                 confirmed_revision=current.confirmed_revision))
-        uow.worklog.add_revision(revision)
+        known.add_revision(revision)
         return "revisions"
 
-    def _apply_statement(self, uow: Any, statement: ReviewStatement, revision_sha: str) -> str:
+    def _apply_statement(self, uow: Any, statement: ReviewStatement, revision_sha: str,
+                         known: _Known) -> str:
         what = _item_key(statement)
         public_key = self._author_key(uow, statement.key_fingerprint, statement.reviewer_id,
-                                      what)
+                                      what, known)
         if statement.signature is None or not crypto.verify(
                 public_key, statement.signature, statement_bytes(statement, revision_sha)):
             raise RefusedValue("bundle_record_signature_invalid", record=what)
-        revision = uow.sync.find_revision(statement.entry_id, statement.revision)
+        revision = known.revision(statement.entry_id, statement.revision)
         if revision is None:
             return "held"  # not acknowledged: the sender sends it again with its revision
         if revision.snapshot_sha256 != revision_sha:
             raise RefusedValue("bundle_record_conflict", record=what)
-        entry = uow.worklog.get(statement.entry_id)
-        allowed = {r.evaluator_id for r in uow.org.evaluators_of(entry.person_id,
-                                                                 entry.work_date)}
-        allowed |= {r.evaluator_id for r in uow.org.evaluators_of(entry.person_id,
-                                                                  self._today())}
+        entry = known.entry(statement.entry_id)
+        if entry is None:
+            raise NotFound("not_found", kind="entry", id=statement.entry_id)
+        allowed = known.evaluators(entry.person_id, (entry.work_date, self._today()))
         if statement.reviewer_id not in allowed:
             raise RefusedValue("bundle_signer_not_allowed", kind="statement",
                                person=statement.reviewer_id)
-        existing = uow.reviews.find(statement.id)
-        if existing is not None:
+        if known.has_statement(statement.id):
             return "duplicates"
-        uow.reviews.add(statement)
+        known.add_statement(statement)
         return "statements"
 
-    def _apply_assignment(self, uow: Any, assignment: Assignment) -> str:
+    def _apply_assignment(self, uow: Any, assignment: Assignment, known: _Known) -> str:
         """Store or update an assignment signed by its assigner (an evaluator of the
         person); returns "assignments" or "duplicates"."""
         what = _item_key(assignment)
         public_key = self._author_key(uow, assignment.key_fingerprint, assignment.assigner_id,
-                                      what)
+                                      what, known)
         if assignment.signature is None or not crypto.verify(
                 public_key, assignment.signature, assignment_bytes(assignment)):
             raise RefusedValue("bundle_record_signature_invalid", record=what)
-        evaluators = {r.evaluator_id for day in (assignment.period.end, self._today())
-                      for r in uow.org.evaluators_of(assignment.person_id, day)}
+        evaluators = known.evaluators(assignment.person_id,
+                                      (assignment.period.end, self._today()))
         if assignment.assigner_id not in evaluators:
             raise RefusedValue("bundle_signer_not_allowed", kind="assignment",
                                person=assignment.assigner_id)
-        if uow.catalog.find_item(assignment.catalog_item_id) is None:
+        if not known.has_item(assignment.catalog_item_id):
             raise NotFound("not_found", kind="catalog_item", id=assignment.catalog_item_id)
         local = uow.assignments.find(assignment.id)
         if local is None:
@@ -1783,7 +1817,7 @@ class SyncService:
         uow.evaluations.add_annual(classification)
         return "annual_classifications"
 
-    def _apply_evaluation(self, uow: Any, item: _EvaluationPart) -> str:
+    def _apply_evaluation(self, uow: Any, item: _EvaluationPart, known: _Known) -> str:
         """Merge one signed part of a monthly evaluation; returns "applied" or "duplicates"."""
         incoming = item.evaluation
         what = _item_key(item)
@@ -1791,10 +1825,10 @@ class SyncService:
         signature, fp = item.signature
         if author is None:
             raise RefusedValue("bundle_malformed", file="evaluations", detail="evaluator_id")
-        public_key = self._author_key(uow, fp, author, what)
+        public_key = self._author_key(uow, fp, author, what, known)
         if signature is None or not crypto.verify(public_key, signature, item.signed_bytes):
             raise RefusedValue("bundle_record_signature_invalid", record=what)
-        person = uow.org.find_person(incoming.person_id)
+        person = known.person(incoming.person_id)
         if person is None:
             raise NotFound("not_found", kind="person", id=incoming.person_id)
         local = uow.evaluations.get_monthly(incoming.person_id, incoming.period)
@@ -1816,8 +1850,7 @@ class SyncService:
                     insufficient=incoming.insufficient, policy_version=incoming.policy_version)
             uow.evaluations.upsert_monthly(merged)
             return "applied"
-        evaluators = {r.evaluator_id for day in (incoming.period.end, self._today())
-                      for r in uow.org.evaluators_of(incoming.person_id, day)}
+        evaluators = known.evaluators(incoming.person_id, (incoming.period.end, self._today()))
         if author not in evaluators:
             raise RefusedValue("bundle_signer_not_allowed", kind="evaluation", person=author)
         if local is not None and local.evaluator_signature == signature:
@@ -1837,10 +1870,15 @@ class SyncService:
         uow.evaluations.upsert_monthly(merged)
         return "applied"
 
-    def _refresh_status(self, uow: Any, entry_ids: set[str], now: dt.datetime) -> None:
-        tallies = uow.reviews.tallies(sorted(entry_ids))
-        for entry_id in sorted(entry_ids):
-            entry = uow.worklog.get(entry_id)
+    def _refresh_status(self, uow: Any, entry_ids: set[str], now: dt.datetime,
+                        known: _Known) -> None:
+        ids = sorted(entry_ids)
+        tallies = uow.reviews.tallies(ids)
+        changes: list[tuple[str, EntryStatus, dt.datetime, int | None]] = []
+        for entry_id in ids:
+            entry = known.entry(entry_id)  # as stored, with what this import wrote
+            if entry is None:
+                raise NotFound("not_found", kind="entry", id=entry_id)
             tally = tallies[entry_id]
             if tally.verdict is None or tally.verdict_revision != entry.current_revision:
                 continue
@@ -1848,10 +1886,11 @@ class SyncService:
             at = tally.verdict_at or now
             if tally.verdict is StatementKind.CONFIRM:
                 if entry.status is not EntryStatus.CONFIRMED:
-                    uow.worklog.set_status(entry_id, EntryStatus.CONFIRMED, at=at,
-                                           confirmed_revision=entry.current_revision)
+                    changes.append((entry_id, EntryStatus.CONFIRMED, at,
+                                    entry.current_revision))
             elif entry.status is EntryStatus.SUBMITTED:
-                uow.worklog.set_status(entry_id, EntryStatus.RETURNED, at=at)
+                changes.append((entry_id, EntryStatus.RETURNED, at, None))
+        uow.worklog.set_statuses(changes)
 
     def _flag_clock(self, uow: Any, bundle: Bundle, now: dt.datetime) -> int:
         flagged = []

@@ -64,7 +64,7 @@ def _bad(cls: type, name: str, detail: str = "") -> RefusedValue:
                         detail=f"{name}: {detail}"[:200])
 
 
-def _convert(cls: type, name: str, hint: Any, value: Any) -> Any:  # noqa: C901 - one type switch
+def _convert(cls: type, name: str, hint: Any, value: Any) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
@@ -72,6 +72,12 @@ def _convert(cls: type, name: str, hint: Any, value: Any) -> Any:  # noqa: C901 
             return None
         (inner,) = [a for a in args if a is not type(None)]
         return _convert(cls, name, inner, value)
+    return _convert_value(cls, name, hint, value)
+
+
+def _convert_value(cls: type, name: str, hint: Any, value: Any  # noqa: C901 - one type switch
+                   ) -> Any:
+    """:func:`_convert` for a hint that is not ``X | None``."""
     if value is None:
         raise _bad(cls, name, "missing")
     try:
@@ -119,6 +125,7 @@ def _convert(cls: type, name: str, hint: Any, value: Any) -> Any:  # noqa: C901 
             return Period.parse(value)
         if isinstance(hint, type) and issubclass(hint, Enum):
             return hint(value)
+        origin = typing.get_origin(hint)
         if origin is tuple:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise TypeError
@@ -126,6 +133,7 @@ def _convert(cls: type, name: str, hint: Any, value: Any) -> Any:  # noqa: C901 
         if origin in (Mapping, dict, typing.Mapping):
             if not isinstance(value, dict):
                 raise TypeError
+            args = typing.get_args(hint)
             if args and args[1] is Decimal:
                 return {str(k): _convert(cls, name, Decimal, v) for k, v in value.items()}
             return dict(value)
@@ -138,6 +146,29 @@ def _convert(cls: type, name: str, hint: Any, value: Any) -> Any:  # noqa: C901 
     raise _bad(cls, name, f"unsupported field type {hint}")
 
 
+@cache
+def _plan(cls: type) -> tuple[tuple[str, bool, bool, Any, bool], ...]:
+    """Per field of ``cls``, worked out once (imports read thousands of records): name,
+    whether it has a default, whether it may be null, the hint without ``| None``, and
+    whether that hint still needs the general :func:`_convert`."""
+    hints = _hints(cls)
+    plan = []
+    for f in dataclasses.fields(cls):
+        has_default = (f.default is not dataclasses.MISSING
+                       or f.default_factory is not dataclasses.MISSING)
+        hint = hints[f.name]
+        if typing.get_origin(hint) in (typing.Union, types.UnionType):
+            args = typing.get_args(hint)
+            inner = [a for a in args if a is not type(None)]
+            if len(inner) == 1 and type(None) in args:
+                plan.append((f.name, has_default, True, inner[0], False))
+            else:
+                plan.append((f.name, has_default, False, hint, True))
+        else:
+            plan.append((f.name, has_default, False, hint, False))
+    return tuple(plan)
+
+
 def from_json(cls: type[T], data: Any) -> T:
     """Build ``cls`` from a JSON object.
 
@@ -146,16 +177,19 @@ def from_json(cls: type[T], data: Any) -> T:
     """
     if not isinstance(data, dict):
         raise _bad(cls, "record", "not an object")
-    hints = _hints(cls)
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name not in data:
-            has_default = (f.default is not dataclasses.MISSING
-                           or f.default_factory is not dataclasses.MISSING)
+    for name, has_default, optional, hint, general in _plan(cls):
+        if name not in data:
             if has_default:
                 continue
-            raise _bad(cls, f.name, "missing")
-        values[f.name] = _convert(cls, f.name, hints[f.name], data[f.name])
+            raise _bad(cls, name, "missing")
+        value = data[name]
+        if general:
+            values[name] = _convert(cls, name, hint, value)
+        elif value is None and optional:
+            values[name] = None
+        else:
+            values[name] = _convert_value(cls, name, hint, value)
     try:
         return cls(**values)
     except (TypeError, ValueError) as exc:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -46,12 +46,16 @@ class DesktopWindow(QMainWindow):
 
     ``person_id`` is who signed in (the sign-in dialog or the first-run wizard unlocked their
     key); without it the last person of the settings is shown (tests, screenshots, self-test).
+    ``load_after_paint`` (the application's start) leaves the first page's data to be loaded
+    just after the window's first paint, so the window appears before the page's queries run;
+    otherwise the first page is loaded while the window is built.
     """
 
     def __init__(self, services: Any, *, settings: Settings | None = None,
                  settings_path: Path | None = None, person_id: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, load_after_paint: bool = False) -> None:
         super().__init__(parent)
+        self._load_after_paint = load_after_paint
         self.services = services
         self.settings = settings or Settings()
         self.settings_path = settings_path
@@ -215,8 +219,19 @@ class DesktopWindow(QMainWindow):
             if self.stack.currentWidget() is not page:
                 self.stack.setCurrentWidget(page)
                 page.refresh()
-            elif page.refresh_pending():  # the first page, current since it was built
-                page.refresh()
+            elif page.refresh_pending() and not self._load_after_paint:
+                page.refresh()  # the first page, current since it was built
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self._load_after_paint:  # the first frame is being drawn: load the page next
+            self._load_after_paint = False
+            QTimer.singleShot(0, self._load_current_page)
+
+    def _load_current_page(self) -> None:
+        page = self.current_page()
+        if page is not None and page.refresh_pending():
+            page.refresh()
 
     def _data_changed(self) -> None:
         sender = self.sender()

@@ -60,6 +60,37 @@ def test_an_act_already_used_for_unsatisfactory_is_not_counted_again():
         discipline_years([DisciplineFact("bad", D(2026, 4, 1), already_counted_year=2027)])
 
 
+def test_an_act_at_the_old_organisation_counts_there():
+    """Điều 11.3c–d: where the act took place decides whose result (and year) it counts in."""
+    from kpi_desktop.scoring.discipline import ActPlace, Stay, act_place
+
+    stays = [Stay("kt", D(2020, 1, 1), D(2026, 6, 30)), Stay("vhxh", D(2026, 7, 1))]
+    # No date of the act, or an act at the organisation of the decision: its own year.
+    assert act_place(None, D(2027, 2, 10), stays) == ActPlace("vhxh", 2027)
+    assert act_place(D(2026, 9, 1), D(2027, 2, 10), stays) == ActPlace("vhxh", 2027)
+    # c) an act at the old unit, disciplined at the new one: the old unit's last year.
+    assert act_place(D(2026, 5, 10), D(2027, 2, 10), stays) == ActPlace("kt", 2026, True)
+    # … decided in the year of the transfer: that year, still the old unit's result.
+    assert act_place(D(2026, 5, 10), D(2026, 9, 1), stays) == ActPlace("kt", 2026, True)
+    # An act before the first stay here: another agency, which evaluated until the day before.
+    joined = [Stay("vp", D(2026, 1, 1))]
+    assert act_place(D(2025, 8, 1), D(2026, 3, 1), joined) == ActPlace(None, 2025, True)
+    with pytest.raises(ScoringInputError):
+        act_place(D(2027, 3, 1), D(2027, 2, 10), stays)
+    # d) acts at both organisations, disciplined at both: each by the time of its act.
+    old, new = (act_place(D(2026, 5, 10), D(2027, 2, 10), stays),
+                act_place(D(2026, 10, 1), D(2027, 2, 20), stays))
+    assert (old.organisation_id, new.organisation_id) == ("kt", "vhxh")
+    years = discipline_years([
+        DisciplineFact("old", D(2027, 2, 10), old_organisation_year=old.year),
+        DisciplineFact("new", D(2027, 2, 20))])
+    assert (years["old"].year, years["new"].year) == (2026, 2027)
+    assert years["old"].reason is DisciplineCount.OLD_ORGANISATION and years["old"].counts
+    assert years["new"].reason is DisciplineCount.DECIDED_IN_YEAR
+    with pytest.raises(ScoringInputError):
+        discipline_years([DisciplineFact("bad", D(2026, 4, 1), old_organisation_year=2027)])
+
+
 # --------------------------------------------------------------------------- the service
 @pytest.fixture
 def app(demo_dir):
@@ -145,6 +176,53 @@ def test_already_counted_act_does_not_count_again(app):
     assert level_of(app, "kt-cv1").level is Level.GOOD
 
 
+def test_an_act_at_the_old_unit_counts_in_its_year_in_the_classification(app):
+    """kt-cv2 moved from kt to vhxh on 2026-07-01; in 2027 vhxh disciplines them for an act
+    of May 2026 at kt (Điều 11.3c): it counts for 2026, kt's last year, not for 2027."""
+    from kpi_desktop.services.discipline import DisciplineService
+
+    later = DisciplineService(app.db, today=D(2027, 3, 1))
+    assert not level_of(app, "kt-cv2", unit="vhxh").disciplined
+    event = later.record("vhxh-tp", "kt-cv2", "reprimand", decided_on=D(2027, 2, 10),
+                         decision_no="12/QĐ-UBND", committed_on=D(2026, 5, 10))
+    assert event.effective_year == 2026
+    result = level_of(app, "kt-cv2", unit="vhxh")
+    assert result.disciplined and result.level is Level.NOT_COMPLETE
+    # The party decision on the same act, later: counted once, still in 2026.
+    party = later.record("vhxh-tp", "kt-cv2", "warning", decided_on=D(2027, 2, 20),
+                         decision_no="05-QĐ/ĐU", authority="party", related_event_id=event.id)
+    assert party.effective_year == 2026
+    shown = {s.event.id: s.year for s in later.for_person("kt-cv2")}
+    assert shown[event.id].reason is DisciplineCount.OLD_ORGANISATION and shown[event.id].counts
+    assert shown[party.id].reason is DisciplineCount.SAME_ACT_EARLIER
+    # Điều 11.3d: an act at the new unit counts in the year of its decision.
+    here = later.record("vhxh-tp", "kt-cv2", "reprimand", decided_on=D(2027, 2, 25),
+                        decision_no="13/QĐ-UBND", committed_on=D(2026, 10, 1))
+    assert here.effective_year == 2027
+    with app.db.unit_of_work(read_only=True) as uow:
+        detail = [e.detail for e in uow.audit.list_events(action="discipline.record")][-3]
+    assert detail["organisation"] == "kt" and detail["old_organisation"]
+    assert detail["committed_on"] == "2026-05-10"
+
+
+def test_an_act_after_its_decision_is_refused(app):
+    before = dump(app)
+    with pytest.raises(KpiError) as caught:
+        app.disc.record("kt-tp", "kt-cv1", "reprimand", decided_on=D(2026, 10, 1),
+                        decision_no="9/QĐ", committed_on=D(2026, 10, 2))
+    assert caught.value.code == "discipline_act_after_decision"
+    assert dump(app) == before
+    from kpi_desktop.runtime import i18n
+    from kpi_desktop.services.messages import describe
+
+    i18n.set_language("vi")
+    try:
+        sentence = describe(caught.value)
+    finally:
+        i18n.set_language("en")
+    assert sentence and "discipline_act_after_decision" not in sentence
+
+
 def test_discipline_refusals_change_nothing(app):
     before = dump(app)
     cases = [
@@ -178,9 +256,13 @@ def test_report_by_kind_adds_up_and_follows_the_leaders_choice(app, tmp_path):
     assert sum(v.assigned_count for v in report.totals.values()) == len(expected)
     assert report.totals["spearhead"].assigned_count + report.totals["hard"].assigned_count > 0
     for key, figures in report.totals.items():
-        assert figures.completed_count <= figures.assigned_count
-        assert figures.completed_points <= figures.assigned_points
+        # The totals also hold the ad hoc row (completed, never assigned): compare without it.
+        extra = report.ad_hoc[key]
+        assert figures.completed_count - extra.completed_count <= figures.assigned_count
+        assert figures.completed_points - extra.completed_points <= figures.assigned_points
         assert figures.assigned_count == sum(r.kinds[key].assigned_count for r in report.people)
+        assert figures.completed_count == extra.completed_count + sum(
+            r.kinds[key].completed_count for r in report.people)
     before = report.totals["spearhead"].assigned_count
     # The leader tags an assignment as spearhead; it is reported so.
     item = next(i for i in app.assignments.allowed_items("kt-cv1")
@@ -197,8 +279,49 @@ def test_report_by_kind_adds_up_and_follows_the_leaders_choice(app, tmp_path):
     assert year.totals["hard"].assigned_count > quarter.totals["hard"].assigned_count > 0
     path = app.kpi_kinds.write_csv(quarter, tmp_path / "kinds.csv")
     rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-    assert len(rows) == 4 * (len(quarter.people) + 1)
+    # One block of four kinds per person, then the ad hoc row and the total.
+    assert len(rows) == 4 * (len(quarter.people) + 2)
+    assert rows[-8]["name"] == "AD_HOC"
     assert rows[-1]["name"] == "TOTAL" and rows[-1]["kind"] == "untagged"
+
+
+def test_ad_hoc_work_has_its_own_row_by_the_items_kind(app):
+    """Work outside assignments (Điều 18.1d) counts in its own row, under its catalog item's
+    kind (untagged when the item has none), and adds to the unit's completed totals."""
+    import sqlalchemy as sa
+
+    from kpi_desktop.domain.model import EntryStatus
+    from kpi_desktop.services.kpi_kinds import KpiKindService
+
+    period = Period.parse("2026-10")
+    with app.db.unit_of_work(read_only=True) as uow:
+        people = [p.id for p in uow.org.list_people(unit_ids=["kt"])]
+        extras = [e for e in uow.worklog.list_for_people(
+            people, start=period.start, end=period.end, statuses=[EntryStatus.CONFIRMED])
+            if e.assignment_id is None]
+        items = {e.catalog_item_id: uow.catalog.get_item(e.catalog_item_id) for e in extras}
+    assert extras  # the demo has ad hoc work in October
+    before = app.kpi_kinds.report("kt", period)
+    assert before.ad_hoc["untagged"].completed_count == len(extras)  # demo items: no kind
+    # The catalog gives one of these items a kind: its ad hoc work moves to that kind.
+    tagged = extras[0].catalog_item_id
+    engine = sa.create_engine(f"sqlite:///{app.paths.database}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE catalog_items SET kpi_kind='hard' WHERE id=:i"),
+                           {"i": tagged})
+    engine.dispose()
+    report = app.kpi_kinds.report("kt", period)
+    hard = [e for e in extras if e.catalog_item_id == tagged]
+    assert report.ad_hoc["hard"].completed_count == len(hard)
+    assert report.ad_hoc["hard"].completed_points == sum(
+        (items[tagged].points * e.quantity for e in hard), Decimal(0))
+    assert report.ad_hoc["untagged"].completed_count == len(extras) - len(hard)
+    for key, figures in report.ad_hoc.items():
+        assert figures.assigned_count == 0 and figures.assigned_points == 0
+        assert report.totals[key].completed_points == figures.completed_points + sum(
+            (r.kinds[key].completed_points for r in report.people), Decimal(0))
+    assert KpiKindService.as_dict(report)["ad_hoc"]["hard"]["completed_count"] == len(hard)
+    assert "Ad hoc / not assigned" in KpiKindService.as_text(report)
 
 
 def test_report_refuses_a_bad_period(app):
@@ -307,7 +430,9 @@ def test_kind_chosen_in_the_assignment_form_and_the_kinds_page(qtbot, app, tmp_p
     kinds.resize(1366, 768)
     kinds.show()
     assert kinds.title() == "Work by KPI kind"
-    assert kinds.table.rowCount() == len(kinds._report.people) + 1
+    # The people, the ad hoc row (work outside assignments), the unit total.
+    assert kinds.table.rowCount() == len(kinds._report.people) + 2
+    assert kinds.table.item(kinds.table.rowCount() - 2, 0).text() == "Ad hoc / not assigned"
     assert kinds.table.item(kinds.table.rowCount() - 1, 0).text() == "Unit total"
     kinds.period.setCurrentIndex(kinds.period.findData(str(Period.containing(TODAY))))
     assert str(kinds._report.period) == str(Period.containing(TODAY))

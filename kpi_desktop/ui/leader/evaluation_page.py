@@ -503,6 +503,7 @@ def _action_label(action: str) -> str:
         "evaluation.lock": translate("AuditAction", "locked"),
         "evaluation.unlock": translate("AuditAction", "unlocked"),
         "evaluation.submit": translate("AuditAction", "submitted"),
+        "evaluation.appeal_change": translate("AuditAction", "changed after an appeal"),
     }.get(action, action)
 
 

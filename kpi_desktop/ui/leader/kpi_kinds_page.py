@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import Period
-from kpi_desktop.services.kpi_kinds import KIND_KEYS, kpi_kind_label
+from kpi_desktop.services.kpi_kinds import KIND_KEYS, ad_hoc_label, kpi_kind_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.leader.common import mark_data, month_text, name_of, show_error
 from kpi_desktop.ui.pages.base import Page, UserContext
@@ -158,7 +158,10 @@ class KpiKindsPage(Page):
         self.export_button.setText(self.tr("Export CSV…"))
         self.hint.setText(self.tr(
             "Each cell: completed / assigned tasks · completed / assigned points. A task is "
-            "completed when its confirmed quantity reaches the assigned one."))
+            "completed when its confirmed quantity reaches the assigned one.") + " " + self.tr(
+            "Work outside assignments (ad hoc or taken over, Article 18.1d) has its own row, "
+            "by the kind of its catalog item: it adds completed tasks and points to the unit "
+            "total, outside the assigned total."))
         self.table.setHorizontalHeaderLabels(
             [self.tr("Person")] + [kpi_kind_label(k).capitalize() for k in KIND_KEYS])
         self._fill_periods()
@@ -174,15 +177,22 @@ class KpiKindsPage(Page):
             show_error(self, self.title(), error)
             return
         rows = [(r.person.full_name, r.kinds) for r in self._report.people]
+        rows.append((ad_hoc_label().capitalize(), self._report.ad_hoc))
         rows.append((self.tr("Unit total"), self._report.totals))
         self.table.setRowCount(len(rows))
         bold = QFont(self.font())
         bold.setBold(True)
+        ad_hoc_row = len(rows) - 2
         for index, (name, kinds) in enumerate(rows):
-            cells = [name] + [
-                f"{kinds[k].completed_count}/{kinds[k].assigned_count} · "
-                f"{formatting.number(kinds[k].completed_points, 0)}/"
-                f"{formatting.number(kinds[k].assigned_points, 0)}" for k in KIND_KEYS]
+            if index == ad_hoc_row:  # nothing assigned: completed tasks · points only
+                cells = [name] + [f"{kinds[k].completed_count} · "
+                                  f"{formatting.number(kinds[k].completed_points, 0)}"
+                                  for k in KIND_KEYS]
+            else:
+                cells = [name] + [
+                    f"{kinds[k].completed_count}/{kinds[k].assigned_count} · "
+                    f"{formatting.number(kinds[k].completed_points, 0)}/"
+                    f"{formatting.number(kinds[k].assigned_points, 0)}" for k in KIND_KEYS]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column:
@@ -190,6 +200,12 @@ class KpiKindsPage(Page):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 if index == len(rows) - 1:
                     cell.setFont(bold)
+                if index == ad_hoc_row:
+                    font = QFont(self.font())
+                    font.setItalic(True)
+                    cell.setFont(font)
+                    cell.setToolTip(self.tr("Confirmed work outside assignments: completed "
+                                            "tasks · completed points"))
                 self.table.setItem(index, column, cell)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

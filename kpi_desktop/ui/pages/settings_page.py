@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -74,8 +77,26 @@ class SettingsPage(Page):
         backup_layout.addWidget(self.backups)
         backup_layout.addLayout(buttons)
         self.about_box = QGroupBox()
-        self.about = data_label()
-        QVBoxLayout(self.about_box).addWidget(self.about)
+        # Who works here and the data folder, both wrapping: a long path (it has no spaces)
+        # breaks anywhere instead of widening the page past a 1366-pixel screen, and can
+        # still be selected and copied whole.
+        self.about = data_label(wrap=True)
+        self.about_label = QLabel()
+        self.folder = QPlainTextEdit()
+        self.folder.setReadOnly(True)
+        self.folder.setObjectName("data_folder")
+        self.folder.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.folder.setFrameShape(QFrame.Shape.NoFrame)
+        self.folder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.folder.setStyleSheet("QPlainTextEdit { background: transparent; }")
+        self.folder.document().setDocumentMargin(0)
+        self.folder.setFixedHeight(self.folder.fontMetrics().lineSpacing() * 2 + 4)
+        mark_data(self.folder)
+        self.folder_label = QLabel()
+        self.folder_label.setBuddy(self.folder)
+        about_form = QFormLayout(self.about_box)
+        about_form.addRow(self.about_label, self.about)
+        about_form.addRow(self.folder_label, self.folder)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.language_box)
@@ -96,6 +117,8 @@ class SettingsPage(Page):
         self.language_note.setText(self.tr("The change applies at once in every window and is "
                                            "remembered for the next start."))
         self.about_box.setTitle(self.tr("This computer"))
+        self.about_label.setText(self.tr("Working as:"))
+        self.folder_label.setText(self.tr("&Data folder:"))
         self.backup_box.setTitle(self.tr("Backups"))
         self.backup_note.setText(self.tr(
             "A copy of the database is made automatically every day, before every upgrade and "
@@ -112,17 +135,15 @@ class SettingsPage(Page):
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current_language())))
         self.language.blockSignals(False)
         self._fill_backups()
-        paths = self.services.paths
+        folder = str(self.services.paths.data_dir)
+        self.folder.setPlainText(folder)
         if self.user.role == "agency":  # the agency administrator is not a person
-            self.about.setText(self.tr("Working as: {name} — {position}\nData folder: {folder}")
-                               .format(name=self.user.full_name, position=self.user.unit_id,
-                                       folder=str(paths.data_dir)))
+            self.about.setText(f"{self.user.full_name} — "
+                               f"{self.services.agency.organisation_name()}")
             return
         info = self.services.daily.person(self.user.person_id)
-        self.about.setText(self.tr("Working as: {name} — {position}\nData folder: {folder}")
-                           .format(name=info.full_name,
-                                   position=info.position_vi if i18n.current_language() == "vi"
-                                   else info.position_en, folder=str(paths.data_dir)))
+        position = info.position_vi if i18n.current_language() == "vi" else info.position_en
+        self.about.setText(f"{info.full_name} — {position}" if position else info.full_name)
 
     def _fill_backups(self) -> None:
         reasons = {"daily": self.tr("daily"), "manual": self.tr("on request"),
