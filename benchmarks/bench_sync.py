@@ -202,8 +202,8 @@ def _empty_hub(store: Any) -> None:
 def measure(size: str = "unit", pg_url: str | None = None,
             sample: int | None = None) -> SyncFigures:
     """The figures for everyone, or for the people of the first ``sample`` copies of the four
-    divisions (24 people each, heads included, without the chairman) when given: the import
-    applies every record one by one and takes seconds per bundle (see BENCHMARKS.md)."""
+    divisions (24 people each, heads included, without the chairman) when given: the export
+    signs ~0.4 s a person, so everyone at unit size takes about 7 minutes (see BENCHMARKS.md)."""
     folder, everyone = world(size)
     copies = {f"-{n}" for n in range(1, (sample or 0) + 1)}
     people = [p for p in everyone if p[p.rfind("-"):] in copies] if sample else everyone
