@@ -83,6 +83,7 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
                                "PySide6 release other than 6.12.0 on Python 3.11")
         print("qt binding: reference counts ok")
         window.close()
+        _finish_background_work()
         services.close()
         print("SELFTEST OK")
         return 0
@@ -102,8 +103,17 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
 
         QMessageBox.information(window, "KPI Desktop", notice)
     code = app.exec()
+    _finish_background_work()
     services.close()
     return code
+
+
+def _finish_background_work() -> None:
+    """Let page loads and exports still running in the thread pool end before the database
+    closes and the application object goes away (a worker outliving them crashes the process)."""
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10_000)
 
 
 def sign_in(services, settings, settings_path):  # noqa: ANN001, ANN201

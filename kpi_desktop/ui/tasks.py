@@ -52,7 +52,10 @@ class Task(QObject):
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
-        self._relay = _Relay(self)
+        # No parent: the worker holds the relay too, so a page closed while its work runs
+        # cannot delete the object the worker is emitting on (Qt drops the connections to
+        # a deleted Task by itself).
+        self._relay = _Relay()
         self._relay.progress.connect(self.progress)
         self._relay.finished.connect(self._on_finished)
         self._relay.failed.connect(self._on_failed)
