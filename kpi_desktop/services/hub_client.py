@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
-from kpi_desktop.services.sync import BUNDLE_SUFFIX, ImportResult
+from kpi_desktop.services.sync import BUNDLE_SUFFIX, ImportResult, bundle_order
 
 __all__ = ["HubClient", "SyncOutcome", "sync_now"]
 
@@ -114,7 +114,7 @@ def _push_waiting(client: HubClient, outbox: Path) -> int:
     """Send every bundle file in ``outbox`` (organisation files first); each one the hub
     confirms is removed. Returns how many were sent."""
     files = sorted(outbox.glob(f"*{BUNDLE_SUFFIX}"),
-                   key=lambda p: (not p.name.startswith("KPI_organisation"), p.name))
+                   key=lambda p: bundle_order(p.name))
     for path in files:
         client.upload(path.read_bytes())
         path.unlink()

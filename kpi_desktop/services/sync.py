@@ -171,6 +171,19 @@ class ExportResult:
     counts: dict[str, int]
 
 
+_KIND_ORDER = ("organisation", "plan", "work", "review", "receipt")
+
+
+def bundle_order(name: str) -> tuple[int, str]:
+    """Sort key for bundle files found together: the organisation first, then plans, work,
+    reviews and receipts (a review's statements are about entries in work bundles that may
+    arrive in the same folder), each in name order — a sender's sequence number is in it."""
+    parts = name.split("_", 2)
+    kind = parts[1] if len(parts) > 2 and parts[0] == "KPI" else ""
+    rank = _KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER)
+    return rank, name
+
+
 def write_atomically(folder: Path, name: str, data: bytes) -> Path:
     """Write ``data`` as ``folder/name`` via a temporary name, fsync and rename, so a pulled
     USB stick never leaves a half file that looks whole."""
@@ -1109,7 +1122,7 @@ class SyncService:
         """Import every bundle file given, and every bundle file inside given folders.
 
         Each file is reported on its own; a refused one does not stop the others. Bundles are
-        taken in name order, organisation bundles first.
+        taken in the order of :func:`bundle_order`.
         """
         files: list[tuple[Path, bool]] = []
         for path in paths:
@@ -1118,7 +1131,7 @@ class SyncService:
                              if p.suffix == BUNDLE_SUFFIX and not p.name.startswith("."))
             else:
                 files.append((path, False))
-        files.sort(key=lambda f: (not f[0].name.startswith("KPI_organisation"), f[0].name))
+        files.sort(key=lambda f: bundle_order(f[0].name))
         results = []
         batch = _Batch()  # one backup for the whole batch, before its first change
         for file, scanned in files:
