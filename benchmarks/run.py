@@ -421,6 +421,13 @@ def print_table(figures: list[Figure]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if "--size" in argv and argv[argv.index("--size") + 1:][:1] == ["province"]:
+        # The province hub (20,000 people, one month) has its own generator and measures
+        # the hub's ingest only: `run.py --size province [bench_province.py options]`.
+        import bench_province
+
+        rest = argv[:argv.index("--size")] + argv[argv.index("--size") + 2:]
+        return bench_province.main(rest)
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(generate.SIZES), default="commune")
