@@ -30,6 +30,9 @@ from kpi_desktop.storage.engine import open_database
 
 if TYPE_CHECKING:
     from kpi_desktop.services.agency_admin import AgencyAdminService
+    from kpi_desktop.services.discipline import DisciplineService
+    from kpi_desktop.services.kpi_kinds import KpiKindService
+    from kpi_desktop.services.org_evaluation import OrgEvaluationService
 
 
 @dataclass
@@ -93,21 +96,21 @@ class AppServices:
         return ProposalService(self.db, self.keys)
 
     @property
-    def org_evaluation(self) -> Any:
+    def org_evaluation(self) -> OrgEvaluationService:
         """Organisation indicators and levels (Điều 8), issue 9 §1."""
         from kpi_desktop.services.org_evaluation import OrgEvaluationService
 
         return OrgEvaluationService(self.db)
 
     @property
-    def discipline(self) -> Any:
+    def discipline(self) -> DisciplineService:
         """Discipline events and the year they count for (Điều 20.4, 11.3), issue 9 §5."""
         from kpi_desktop.services.discipline import DisciplineService
 
         return DisciplineService(self.db)
 
     @property
-    def kpi_kinds(self) -> Any:
+    def kpi_kinds(self) -> KpiKindService:
         """Assigned/completed work by KPI kind, issue 9 §5."""
         from kpi_desktop.services.kpi_kinds import KpiKindService
 
@@ -130,7 +133,7 @@ class AppServices:
         from kpi_desktop.services.agency_admin import AgencyAdminService
 
         return AgencyAdminService(self.db, keys=self.keys, sync=self.sync,
-                                  today=self.sync._today)
+                                  today=self.sync.today)
 
     @property
     def backups(self) -> BackupService:

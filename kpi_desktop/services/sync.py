@@ -527,6 +527,11 @@ class SyncService:
         self._today = today or dt.date.today
         self._limits = limits or Limits()
 
+    @property
+    def today(self) -> Callable[[], dt.date]:
+        """The clock this service dates things by (tests fix it)."""
+        return self._today
+
     # ============================================================ agency ==================
 
     def is_agency(self) -> bool:
