@@ -1,0 +1,25 @@
+"""Hardened edges (issue 14: failed unlocks, hub quotas and tokens).
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-06
+
+Reserved slot in the revision chain; no schema change unless the body below says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision (no change)."""
+
+
+def downgrade() -> None:
+    """Revert this revision (no change)."""

@@ -1,0 +1,25 @@
+"""Leave under Dieu 11.2 (issue 15: leave records).
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-06
+
+Reserved slot in the revision chain; no schema change unless the body below says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0014"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision (no change)."""
+
+
+def downgrade() -> None:
+    """Revert this revision (no change)."""

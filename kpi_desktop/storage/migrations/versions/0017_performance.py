@@ -1,0 +1,25 @@
+"""Performance, second round (issue 18: indexes).
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-06
+
+Reserved slot in the revision chain; no schema change unless the body below says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision (no change)."""
+
+
+def downgrade() -> None:
+    """Revert this revision (no change)."""
