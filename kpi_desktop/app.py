@@ -8,6 +8,7 @@ headless command of DESIGN.md §8 and returns its exit code:
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -24,24 +25,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     """Start the desktop application on the data folder of ``args``."""
+    from kpi_desktop.runtime import display
+
+    # Whether a window can open is checked (``ldd`` on Qt's xcb plugin) while the rest loads.
+    probe = display.start_probe()
     # Start-up allocates ~150,000 long-lived objects (modules, SQLAlchemy's mappers, widgets):
     # the collector's passes over them while they are made cost a quarter of the start's CPU
     # time and free nothing. Collection resumes once they are frozen (below; BENCHMARKS.md).
     gc.disable()
     try:
-        return _run_gui(args)
+        return _run_gui(args, probe)
     finally:
         gc.enable()
+        if probe is not None:
+            probe.abandon()
 
 
-def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
+def _run_gui(args, probe) -> int:  # noqa: ANN001 - argparse.Namespace, display.Probe
     # The Qt-free layers first (SQLAlchemy, the ORM, the services): once PySide6 is loaded it
     # reads the source of every module imported after it (its ``__feature__`` check, 0.2-0.35 s
     # for these ~500 modules), see runtime/i18n.py.
     import importlib
 
     importlib.import_module("kpi_desktop.services.context")
-    from PySide6.QtWidgets import QApplication
+    from kpi_desktop.runtime import display
+
+    problem = display.display_problem(probe)
+    if problem is None:
+        try:
+            from PySide6.QtWidgets import QApplication
+        except ImportError as error:  # Qt's GUI libraries need libGL, libEGL, fontconfig …
+            problem = display.problem_from_import_error(error)
+            if problem is None:
+                raise
+    if problem is not None:
+        print(problem.message(), file=sys.stderr)
+        return 3
 
     from kpi_desktop.runtime import i18n
     from kpi_desktop.runtime.logging_setup import setup_logging
@@ -53,7 +72,7 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     paths = app_paths(args.data_dir).ensure()
     tail = setup_logging(paths.log_dir)
     settings = Settings.load(paths.settings_file)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or _new_application(QApplication)
     app.setApplicationName("KPI Desktop")
     i18n.set_language(args.lang or settings.language)
     crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
@@ -106,6 +125,32 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     _finish_background_work()
     services.close()
     return code
+
+
+def _new_application(factory):  # noqa: ANN001, ANN202 - QApplication
+    """Make the QApplication; if Qt still cannot open a window (a display that refuses the
+    connection, a library the check did not know), its fatal message becomes one sentence
+    with the apt command instead of an abort with a core dump."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    from kpi_desktop.runtime import display
+
+    said: list[str] = []  # Qt's warnings before its fatal message ("could not connect …")
+
+    def fatal(kind, _context, text):  # noqa: ANN001, ANN202 - Qt's message handler
+        if kind != QtMsgType.QtFatalMsg:
+            said.append(text)
+            return
+        reason = next((line for line in said if "display" in line), text)
+        print(display.DisplayProblem("unknown", reason=reason).message(), file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(3)
+
+    qInstallMessageHandler(fatal)
+    try:
+        return factory(sys.argv[:1])
+    finally:
+        qInstallMessageHandler(None)
 
 
 def _finish_background_work() -> None:

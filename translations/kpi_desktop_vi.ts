@@ -2344,6 +2344,22 @@
     </message>
 </context>
 <context>
+    <name>Display</name>
+    <message>
+        <source>KPI Desktop cannot open its window because this session has no graphical display (DISPLAY and WAYLAND_DISPLAY are not set): start it from the desktop, or use the commands listed by &quot;kpi-desktop --help&quot;.</source>
+        <extracomment>The system libraries that Qt&apos;s GUI and its xcb plugin load (``ldd`` of ``libqxcb.so``, ``libQt6Gui`` and ``libQt6Widgets`` of PySide6-Essentials 6.7-6.12), with the Debian 12 / Ubuntu 24.04 package that ships each (``dpkg -S``). Ubuntu 24.04 renamed a few libraries&apos; packages (``libglib2.0-0t64``); apt installs them under the old name too. The packages that bring every library of :data:`PACKAGES` with their own dependencies (``libxcb-cursor0`` pulls ``libxcb-image0``, ``-render-util0``, ``-shm0``, ``-util1`` …): the list of the README&apos;s first command and of the .deb (tests/test_display.py checks both).</extracomment>
+        <translation>KPI Desktop không mở được cửa sổ vì phiên làm việc này không có màn hình đồ họa (chưa đặt DISPLAY và WAYLAND_DISPLAY): hãy mở chương trình từ giao diện đồ họa của máy, hoặc dùng các lệnh do &quot;kpi-desktop --help&quot; liệt kê.</translation>
+    </message>
+    <message>
+        <source>KPI Desktop cannot open its window ({reason}); if system libraries are missing, install them with &quot;{command}&quot; and start it again.</source>
+        <translation>KPI Desktop không mở được cửa sổ ({reason}); nếu máy thiếu thư viện hệ thống, hãy cài bằng lệnh &quot;{command}&quot; rồi mở lại chương trình.</translation>
+    </message>
+    <message>
+        <source>KPI Desktop cannot open its window because this computer lacks system libraries ({libraries}); install them with &quot;{command}&quot; and start it again.</source>
+        <translation>KPI Desktop không mở được cửa sổ vì máy thiếu thư viện hệ thống ({libraries}); hãy cài bằng lệnh &quot;{command}&quot; rồi mở lại chương trình.</translation>
+    </message>
+</context>
+<context>
     <name>DistributionChart</name>
     <message>
         <source>Distribution of levels</source>
