@@ -74,6 +74,11 @@ def _run_gui(args, probe) -> int:  # noqa: ANN001 - argparse.Namespace, display.
     settings = Settings.load(paths.settings_file)
     app = QApplication.instance() or _new_application(QApplication)
     app.setApplicationName("KPI Desktop")
+    # Qt's own file and message dialogs everywhere: they speak the application's language
+    # (translations/qtbase_vi.ts), where a native one would speak the system's.
+    from PySide6.QtCore import Qt
+
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
     i18n.set_language(args.lang or settings.language)
     crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
     crash.install()
