@@ -2379,6 +2379,44 @@
     </message>
 </context>
 <context>
+    <name>Enrolment</name>
+    <message>
+        <source>Choose the USB stick for the enrolment request</source>
+        <translation>Chọn USB để lưu đề nghị cấp khóa</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentPage</name>
+    <message>
+        <source>The request was not saved: {reason}</source>
+        <translation>Chưa lưu được đề nghị: {reason}</translation>
+    </message>
+    <message>
+        <source>Your key is made: the agency must publish it</source>
+        <translation>Khóa đã được tạo: cơ quan cần công bố khóa</translation>
+    </message>
+    <message>
+        <source>Until then your leader&apos;s PC cannot check what you sign.</source>
+        <translation>Trước khi khóa được công bố, máy của lãnh đạo chưa kiểm tra được chữ ký của đồng chí.</translation>
+    </message>
+    <message>
+        <source>The key of {name} (fingerprint {fingerprint}) is already published by this PC.</source>
+        <translation>Khóa của {name} (dấu vân tay {fingerprint}) đã được máy này công bố.</translation>
+    </message>
+    <message>
+        <source>The key of {name} is made (fingerprint {fingerprint}). Save the enrolment request on a USB stick and take it to the agency&apos;s personnel unit, which publishes the key with the next organisation file.</source>
+        <translation>Đã tạo khóa của {name} (dấu vân tay {fingerprint}). Lưu đề nghị cấp khóa vào USB rồi mang đến bộ phận tổ chức cán bộ; khóa sẽ được công bố trong tệp tổ chức tiếp theo.</translation>
+    </message>
+    <message>
+        <source>Save the request to &amp;USB…</source>
+        <translation>Lưu đề nghị vào &amp;USB…</translation>
+    </message>
+    <message>
+        <source>The enrolment request of {name} is saved as {path}. Take it to the agency.</source>
+        <translation>Đã lưu đề nghị cấp khóa của {name} vào {path}. Đồng chí mang tệp này đến bộ phận tổ chức cán bộ.</translation>
+    </message>
+</context>
+<context>
     <name>EntryEditor</name>
     <message>
         <source>Catalog &amp;item:</source>
@@ -6596,12 +6634,16 @@ XẾP LOẠI</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <source>Your key is made (fingerprint {fingerprint}). Give the file {path} to the agency (on a USB stick) so that it publishes your key.</source>
-        <translation>Đã tạo khóa của bạn (dấu vân tay {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa của bạn.</translation>
+        <source>The key of {name} is made (fingerprint {fingerprint}) but the agency has not published it yet: save the enrolment request to a USB stick with &quot;Save the request to USB…&quot; in the bar above the pages.</source>
+        <translation>Đã tạo khóa của {name} (dấu vân tay {fingerprint}) nhưng cơ quan chưa công bố: lưu đề nghị cấp khóa vào USB bằng nút &quot;Lưu đề nghị vào USB…&quot; trên thanh phía trên các trang.</translation>
     </message>
     <message>
         <source>KPI Desktop — first start</source>
         <translation>KPI Desktop — khởi động lần đầu</translation>
+    </message>
+    <message>
+        <source>&amp;Make my key &gt;</source>
+        <translation>&amp;Tạo khóa &gt;</translation>
     </message>
     <message>
         <source>&lt; &amp;Back</source>

@@ -31,7 +31,7 @@ from kpi_desktop.ui.pages.common import DATA_PROPERTY
 #: English words of Qt's own dialogs and of the application's former slips ("agency",
 #: "duplicates", "revisions", sync kinds "work"/"review"). Whole words, case-insensitive, and
 #: none of them is also a Vietnamese word written without marks ("in", "do", "an", "to" are).
-ENGLISH = frozenset("""
+_WORDS = """
 ok cancel close yes no save open apply reset discard retry ignore abort help
 look file name files type directory directories folder size date modified back forward next
 finish choose rename delete new undo redo cut copy paste select all details show hide
@@ -39,7 +39,8 @@ view list detail sidebar parent
 agency duplicates revisions work review submitted confirmed returned draft sent leader
 passphrase sign import export settings today score month week entry entries unit person
 the and of with for from your you
-""".split())
+"""
+ENGLISH = frozenset(_WORDS.split())
 
 _WORD = re.compile(r"[A-Za-z]+")
 
