@@ -2155,6 +2155,22 @@
         <translation>Đã đăng nhập: {name}.</translation>
     </message>
     <message>
+        <source>Enrolment request</source>
+        <translation>Đề nghị cấp khóa</translation>
+    </message>
+    <message>
+        <source>The enrolment request of {name} was not saved: {reason}</source>
+        <translation>Chưa lưu được đề nghị cấp khóa của {name}: {reason}</translation>
+    </message>
+    <message>
+        <source>The enrolment request of {name} is saved as {path}: take it to the agency.</source>
+        <translation>Đã lưu đề nghị cấp khóa của {name} vào {path}: mang tệp này đến bộ phận tổ chức cán bộ.</translation>
+    </message>
+    <message>
+        <source>{page} ({n})</source>
+        <translation>{page} ({n})</translation>
+    </message>
+    <message>
         <source>{page} (Ctrl+{n})</source>
         <translation>{page} (Ctrl+{n})</translation>
     </message>
@@ -4391,6 +4407,86 @@
     <message>
         <source>{n} skipped, e.g. {reason}</source>
         <translation>Bỏ qua {n} phiếu, ví dụ: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBanner</name>
+    <message>
+        <source>{n} entry was returned to be fixed:</source>
+        <extracomment>How many returned entries the banner names one by one (the rest are counted). An entry to open in the work log: (entry id, ISO work date). A page to open (&quot;today&quot;, &quot;inbox&quot;, &quot;evaluation&quot;). &quot;Save the request to USB…&quot; for a key the agency has not published.</extracomment>
+        <translation>{n} mục bị trả lại cần sửa:</translation>
+    </message>
+    <message>
+        <source>{n} entries were returned to be fixed:</source>
+        <translation>{n} mục bị trả lại cần sửa:</translation>
+    </message>
+    <message>
+        <source>{code} of {date}</source>
+        <translation>{code} ngày {date}</translation>
+    </message>
+    <message>
+        <source>{leader}: “{reason}”</source>
+        <translation>{leader}: “{reason}”</translation>
+    </message>
+    <message>
+        <source>the leader</source>
+        <translation>lãnh đạo</translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation>và {n} mục khác</translation>
+    </message>
+    <message>
+        <source>{n} entry was confirmed since your last sign-in.</source>
+        <translation>{n} mục đã được xác nhận từ lần đăng nhập trước.</translation>
+    </message>
+    <message>
+        <source>{n} entries were confirmed since your last sign-in.</source>
+        <translation>{n} mục đã được xác nhận từ lần đăng nhập trước.</translation>
+    </message>
+    <message>
+        <source>See the score</source>
+        <translation>Xem điểm</translation>
+    </message>
+    <message>
+        <source>{n} entry waits for your review</source>
+        <translation>{n} mục chờ đồng chí xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} entries wait for your review</source>
+        <translation>{n} mục chờ đồng chí xác nhận</translation>
+    </message>
+    <message>
+        <source>, {n} of them overdue</source>
+        <translation>, {n} mục quá hạn</translation>
+    </message>
+    <message>
+        <source>Open the review inbox</source>
+        <translation>Mở trang Việc chờ xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} month was submitted for your evaluation.</source>
+        <translation>{n} tháng đã được gửi chờ đồng chí đánh giá.</translation>
+    </message>
+    <message>
+        <source>{n} months were submitted for your evaluation.</source>
+        <translation>{n} tháng đã được gửi chờ đồng chí đánh giá.</translation>
+    </message>
+    <message>
+        <source>Open the monthly evaluation</source>
+        <translation>Mở đánh giá hằng tháng</translation>
+    </message>
+    <message>
+        <source>The agency has not published your key yet: leaders cannot check what you sign until it does.</source>
+        <translation>Cơ quan chưa công bố khóa của đồng chí: trước khi khóa được công bố, lãnh đạo chưa kiểm tra được chữ ký của đồng chí.</translation>
+    </message>
+    <message>
+        <source>Save the request to USB…</source>
+        <translation>Lưu đề nghị vào USB…</translation>
+    </message>
+    <message>
+        <source>Hide this bar until something new happens</source>
+        <translation>Ẩn thanh này cho đến khi có việc mới</translation>
     </message>
 </context>
 <context>

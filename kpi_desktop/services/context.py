@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from kpi_desktop.services.agency_admin import AgencyAdminService
     from kpi_desktop.services.discipline import DisciplineService
     from kpi_desktop.services.kpi_kinds import KpiKindService
+    from kpi_desktop.services.notifications import NotificationService
     from kpi_desktop.services.org_evaluation import OrgEvaluationService
 
 
@@ -134,6 +135,14 @@ class AppServices:
 
         return AgencyAdminService(self.db, keys=self.keys, sync=self.sync,
                                   today=self.sync.today)
+
+    @property
+    def notifications(self) -> NotificationService:
+        """Sign-ins on this PC and what the banner tells each person (issue 16 item 3)."""
+        from kpi_desktop.services.notifications import NotificationService
+
+        return NotificationService(self.db, review=self.review, keys=self.keys,
+                                   today=self.review.today if self.review else None)
 
     @property
     def backups(self) -> BackupService:

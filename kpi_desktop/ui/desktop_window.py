@@ -23,12 +23,15 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.settings import Settings
+from kpi_desktop.services.notifications import Notices
 from kpi_desktop.ui.agency.common import AGENCY_ID, agency_user
+from kpi_desktop.ui.notices import NoticeBanner
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import mark_data
 from kpi_desktop.ui.pages.registry import pages_for
@@ -69,11 +72,22 @@ class DesktopWindow(QMainWindow):
         self.nav.setFixedWidth(200)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
+        self.banner = NoticeBanner()
+        self.banner.open_entry.connect(self._open_entry)
+        self.banner.open_page.connect(self.show_page_id)
+        self.banner.save_request.connect(self.save_enrolment_request)
+        self.notices: Notices | None = None
+        self._confirmed_since = 0
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(6, 6, 6, 6)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(4)
+        outer.addWidget(self.banner)
+        layout = QHBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         self.toolbar = QToolBar()
         self.toolbar.setMovable(False)
@@ -88,7 +102,8 @@ class DesktopWindow(QMainWindow):
         if services.sync.is_agency():
             people.append(AGENCY_ID)  # the agency administrator signs in with the agency key
         wanted = person_id or self.settings.last_person_id or DEFAULT_PERSON
-        self.set_person(wanted if wanted in people else people[0])
+        self.set_person(wanted if wanted in people else people[0],
+                        signed_in=person_id is not None and person_id in people)
         self.retranslate_ui()
 
     # -- building -------------------------------------------------------------------------
@@ -124,8 +139,9 @@ class DesktopWindow(QMainWindow):
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
 
-    def set_person(self, person_id: str) -> None:
-        """Show the desk of ``person_id`` (who has just signed in)."""
+    def set_person(self, person_id: str, *, signed_in: bool = False) -> None:
+        """Show the desk of ``person_id``; ``signed_in``: they have just signed in (the sign-in
+        is recorded, and the banner counts what was confirmed since the previous one)."""
         if person_id == AGENCY_ID:
             self.user, self._position = agency_user(self.services), ""
         else:
@@ -137,7 +153,13 @@ class DesktopWindow(QMainWindow):
                                    self.services.organisation.people_overview()
                                    if row["id"] == person_id), "")
         self.reports_action.setEnabled(person_id != AGENCY_ID)
+        self._confirmed_since = 0
+        if signed_in and person_id != AGENCY_ID:
+            self._confirmed_since = self.services.notifications.record_sign_in(person_id)
         self._build_pages()
+        self.refresh_notices()
+        if signed_in and self.notices is not None and self.notices.waiting:
+            self.show_page_id("leader.inbox")  # a leader with work waiting lands on the inbox
         self._retranslate_person()
         if self.settings.last_person_id != person_id:
             self.settings.last_person_id = person_id
@@ -152,7 +174,7 @@ class DesktopWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.person_id is None:
             self.close()
             return False
-        self.set_person(dialog.person_id)
+        self.set_person(dialog.person_id, signed_in=True)
         self.statusBar().showMessage(self.tr("Signed in as {name}.").format(
             name=self.user.full_name if self.user else ""), 5000)
         return True
@@ -241,6 +263,45 @@ class DesktopWindow(QMainWindow):
         current = self.current_page()
         if current is not None and current is not sender:
             current.refresh()
+        self.refresh_notices()
+
+    # -- notices (issue 16 item 3) ----------------------------------------------------------
+    def refresh_notices(self) -> None:
+        """Recount what the banner and the navigation tell the signed-in person."""
+        if self.user is None or self.user.person_id == AGENCY_ID:
+            self.notices = None
+            self.banner.setVisible(False)
+        else:
+            self.notices = self.services.notifications.notices(
+                self.user.person_id, confirmed_since_sign_in=self._confirmed_since)
+            self.banner.show_notices(self.notices)
+        self._retranslate_nav()
+
+    def _open_entry(self, entry_id: str, day: str) -> None:
+        import datetime as dt
+
+        page = self.show_page_id("today")
+        if page is not None and hasattr(page, "set_day"):
+            page.set_day(dt.date.fromisoformat(day))
+            page.select_entry(entry_id)
+
+    def save_enrolment_request(self) -> None:
+        """Save the signed-in person's enrolment request where they choose (a USB stick)."""
+        from kpi_desktop.ui.enrolment import choose_and_save_request
+
+        if self.user is None:
+            return
+        try:
+            path = choose_and_save_request(self, self.services, self.user.person_id)
+        except OSError as error:
+            QMessageBox.warning(self, self.tr("Enrolment request"), self.tr(
+                "The enrolment request of {name} was not saved: {reason}").format(
+                name=self.user.full_name, reason=error.strerror or str(error)))
+            return
+        if path is not None:
+            self.statusBar().showMessage(self.tr(
+                "The enrolment request of {name} is saved as {path}: take it to the agency."
+            ).format(name=self.user.full_name, path=path), 15000)
 
     def _log_assignment(self, assignment_id: str) -> None:
         page = self.show_page_id("today")
@@ -262,11 +323,16 @@ class DesktopWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.setLocale(QLocale())  # calendars and date fields: month names of the language
             self.retranslate_ui()
+            self.banner.retranslate_ui()
         super().changeEvent(event)
 
     def _retranslate_nav(self) -> None:
+        counts = self.notices.page_counts() if self.notices is not None else {}
         for number, page in enumerate(self.pages, start=1):
-            self.nav.item(number - 1).setText(page.title())
+            count = counts.get(page.page_id, 0)
+            self.nav.item(number - 1).setText(
+                self.tr("{page} ({n})").format(page=page.title(), n=count) if count
+                else page.title())
             self.nav.item(number - 1).setToolTip(self.tr("{page} (Ctrl+{n})").format(
                 page=page.title(), n=number))
             self.go_menu.actions()[number - 1].setText(page.title())
