@@ -3595,6 +3595,7 @@
     </message>
     <message>
         <source>Search the catalog: code or name, e.g. “xu ly don”</source>
+        <extracomment>&quot;Propose a new product…&quot; with the text searched for (an empty result offers it).</extracomment>
         <translation>Tìm trong danh mục: mã hoặc tên, ví dụ “xu ly don”</translation>
     </message>
     <message>
@@ -3608,6 +3609,34 @@
     <message>
         <source>↓ to move into the list, Enter to choose</source>
         <translation>↓ để vào danh sách, Enter để chọn</translation>
+    </message>
+    <message>
+        <source>Search the &amp;whole catalog</source>
+        <translation>Tìm trong &amp;toàn bộ danh mục</translation>
+    </message>
+    <message>
+        <source>&amp;Propose a new product…</source>
+        <translation>Đề &amp;xuất sản phẩm mới…</translation>
+    </message>
+    <message>
+        <source>Ask the agency to add a product to the catalog (Điều 13.3)</source>
+        <translation>Đề nghị cơ quan bổ sung sản phẩm/công việc vào danh mục (Điều 13.3)</translation>
+    </message>
+    <message>
+        <source>Nothing in the whole catalog matches “{text}”.</source>
+        <translation>Không có mục nào trong toàn bộ danh mục khớp với “{text}”.</translation>
+    </message>
+    <message>
+        <source>The catalog is empty.</source>
+        <translation>Danh mục chưa có mục nào.</translation>
+    </message>
+    <message>
+        <source>Nothing in your job position&apos;s items matches “{text}”.</source>
+        <translation>Không có mục nào thuộc vị trí việc làm của đồng chí khớp với “{text}”.</translation>
+    </message>
+    <message>
+        <source>Your job position has no catalog items.</source>
+        <translation>Vị trí việc làm của đồng chí chưa có mục nào trong danh mục.</translation>
     </message>
     <message>
         <source>No item chosen yet.</source>
@@ -5291,6 +5320,53 @@
     <message>
         <source>rejected</source>
         <translation>không chấp nhận</translation>
+    </message>
+</context>
+<context>
+    <name>ProposalDialog</name>
+    <message>
+        <source>Propose a new product</source>
+        <translation>Đề xuất sản phẩm mới</translation>
+    </message>
+    <message>
+        <source>When the catalog has no item for the work, propose one (Điều 13.3): the agency adds it with a code or answers with a note. Until then the work can be logged as ad hoc work with the nearest item.</source>
+        <translation>Khi danh mục chưa có sản phẩm/công việc phù hợp, đồng chí đề xuất bổ sung (Điều 13.3): cơ quan bổ sung kèm mã hoặc trả lời bằng ghi chú. Trong khi chờ, có thể ghi nhật ký là nhiệm vụ phát sinh với mục gần nhất.</translation>
+    </message>
+    <message>
+        <source>Product / &amp;work:</source>
+        <translation>Sản phẩm/&amp;công việc:</translation>
+    </message>
+    <message>
+        <source>&amp;Output product:</source>
+        <translation>Sản phẩm đầu &amp;ra:</translation>
+    </message>
+    <message>
+        <source>Complexity &amp;group:</source>
+        <translation>&amp;Nhóm độ phức tạp:</translation>
+    </message>
+    <message>
+        <source>&amp;Points:</source>
+        <translation>Đ&amp;iểm:</translation>
+    </message>
+    <message>
+        <source>&amp;Why it is needed:</source>
+        <translation>&amp;Lý do đề xuất:</translation>
+    </message>
+    <message>
+        <source>e.g. Giấy chứng nhận, Báo cáo</source>
+        <translation>ví dụ: Giấy chứng nhận, Báo cáo</translation>
+    </message>
+    <message>
+        <source>e.g. 10</source>
+        <translation>ví dụ: 10</translation>
+    </message>
+    <message>
+        <source>&amp;File the proposal</source>
+        <translation>&amp;Gửi đề xuất</translation>
+    </message>
+    <message>
+        <source>The proposal “{name}” of {person} is filed; it goes to the agency with the next USB copy or synchronisation.</source>
+        <translation>Đã lưu đề xuất “{name}” của {person}; đề xuất sẽ đến cơ quan trong lần chép USB hoặc đồng bộ tới.</translation>
     </message>
 </context>
 <context>

@@ -41,7 +41,7 @@ from kpi_desktop.scoring.worklog import LogItem, day_load
 from kpi_desktop.services.calendar import WorkingCalendar, calendar_for
 from kpi_desktop.services.scores import Calculator
 from kpi_desktop.services.worklog import WorkLogService
-from kpi_desktop.storage.repositories.catalog import name_matches
+from kpi_desktop.storage.repositories.catalog import match_rank
 from kpi_desktop.storage.repositories.worklog import snapshot_of
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
@@ -307,7 +307,7 @@ class DailyWorkService:
             if all_items:
                 allowed = {i.id for i in uow.catalog.allowed_items(person_id)}
                 found = uow.catalog.search(query, limit=100000)
-                found.sort(key=lambda i: (i.id not in allowed, not name_matches(i, query),
+                found.sort(key=lambda i: (i.id not in allowed, match_rank(i, query),
                                           -usage.get(i.code, 0), i.code))
                 return [ItemChoice(i, usage.get(i.code, 0), i.id in allowed)
                         for i in found[:limit]]

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.values import fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.demo import DEMO_PASSPHRASE
 from kpi_desktop.services.messages import describe
@@ -296,10 +297,12 @@ class PersonPage(QWizardPage):
             self.people.scrollToItem(self.people.currentItem())
 
     def _filter(self, text: str) -> None:
-        wanted = text.strip().casefold()
+        """Every word typed, without diacritics ("dang thi lan" finds Đặng Thị Lan)."""
+        words = fold_text(text).split()
         for index in range(self.people.count()):
             item = self.people.item(index)
-            item.setHidden(bool(wanted) and wanted not in item.text().casefold())
+            key = fold_text(item.text())
+            item.setHidden(not all(word in key for word in words))
         self.completeChanged.emit()
 
     def person_id(self) -> str | None:

@@ -41,11 +41,20 @@ def search_key(item: CatalogItem) -> str:
                                item.output_en, item.detail_vi, item.detail_en)))
 
 
-def name_matches(item: CatalogItem, query: str) -> bool:
-    """Whether every word of ``query`` is in the item's code or names (such items are listed
-    before those found by their output or details only)."""
-    key = fold_text(" ".join((item.code, item.name_vi, item.name_en)))
-    return all(word in key for word in fold_text(query).split())
+def _starts_words(words: list[str], text: str) -> bool:
+    """Whether every one of ``words`` begins a word of ``text`` (both folded)."""
+    present = text.split()
+    return all(any(w.startswith(word) for w in present) for word in words)
+
+
+def match_rank(item: CatalogItem, query: str) -> int:
+    """How well ``item`` matches ``query`` (lower is better): 0 every word begins a word of
+    its code or names ("ket hon" → "Đăng ký kết hôn"), 1 of its output or details too, 2 the
+    words are only inside other words ("hon" in "thông")."""
+    words = fold_text(query).split()
+    if _starts_words(words, fold_text(" ".join((item.code, item.name_vi, item.name_en)))):
+        return 0
+    return 1 if _starts_words(words, search_key(item)) else 2
 
 
 def item_row(item: CatalogItem) -> dict[str, object]:
@@ -197,14 +206,13 @@ class CatalogRepository(Repository):
             stmt = stmt.where(_ITEM.c.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
         items = self._all(CatalogItem, stmt.order_by(_ITEM.c.code))
         # Items found by their code or name first, then those found by output or details.
-        items.sort(key=lambda i: not name_matches(i, query))
+        items.sort(key=lambda i: match_rank(i, query))
         if person_id is None:
             return items[:limit]
         allowed = {i.id for i in self.allowed_items(person_id, version_id=version)}
         usage = self.usage_counts(person_id)
         ranked = sorted((i for i in items if i.id in allowed),
-                        key=lambda i: (not name_matches(i, query), -usage.get(i.code, 0),
-                                       i.code))
+                        key=lambda i: (match_rank(i, query), -usage.get(i.code, 0), i.code))
         return ranked[:limit]
 
     def usage_counts(self, person_id: str) -> dict[str, int]:

@@ -197,14 +197,36 @@ class ItemPicker(QWidget):
     """Type-ahead catalog search: a line edit and the matching items below it."""
 
     chosen = Signal(object)  # CatalogItem or None
+    #: "Propose a new product…" with the text searched for (an empty result offers it).
+    propose_requested = Signal(str)
 
     def __init__(self, page: WorkLogPage) -> None:
         super().__init__(page)
         self.page = page
         self.item: Any = None
+        self._editable = True
         self.query = QLineEdit()
         self.query.setClearButtonEnabled(True)
         self.all_items = QCheckBox()
+        # Nothing found: say so, and offer the whole catalog and a proposal (issue 16 item 9).
+        self.empty = QWidget()
+        self.empty.setObjectName("noItemFound")
+        self.empty_label = data_label(wrap=True)  # the sentence names what was typed
+        self.empty_label.setStyleSheet("color: #b45309")
+        self.whole_catalog_button = QPushButton()
+        self.whole_catalog_button.setObjectName("searchWholeCatalog")
+        self.propose_button = QPushButton()
+        self.propose_button.setObjectName("proposeNewItem")
+        empty_buttons = QHBoxLayout()
+        empty_buttons.setContentsMargins(0, 0, 0, 0)
+        empty_buttons.addWidget(self.whole_catalog_button)
+        empty_buttons.addWidget(self.propose_button)
+        empty_buttons.addStretch(1)
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.setContentsMargins(0, 0, 0, 0)
+        empty_layout.addWidget(self.empty_label)
+        empty_layout.addLayout(empty_buttons)
+        self.empty.setVisible(False)
         self.list = QListView()
         self.model = ItemListModel(self)
         self.list.setModel(self.model)
@@ -225,6 +247,7 @@ class ItemPicker(QWidget):
         layout.setSpacing(4)
         layout.addLayout(row)
         layout.addWidget(self.list)
+        layout.addWidget(self.empty)
         layout.addWidget(self.detail)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -235,6 +258,9 @@ class ItemPicker(QWidget):
         self.all_items.toggled.connect(lambda _c: self.search())
         self.list.activated.connect(self._choose_index)
         self.list.selectionModel().currentChanged.connect(self._preview)
+        self.whole_catalog_button.clicked.connect(lambda: self.all_items.setChecked(True))
+        self.propose_button.clicked.connect(
+            lambda: self.propose_requested.emit(self.query.text().strip()))
         self.query.installEventFilter(self)
         self.retranslate_ui()
 
@@ -244,6 +270,11 @@ class ItemPicker(QWidget):
         self.all_items.setText(self.tr("All items"))
         self.all_items.setToolTip(self.tr("Also show items outside your job position"))
         self.list.setToolTip(self.tr("↓ to move into the list, Enter to choose"))
+        self.whole_catalog_button.setText(self.tr("Search the &whole catalog"))
+        self.propose_button.setText(self.tr("&Propose a new product…"))
+        self.propose_button.setToolTip(self.tr("Ask the agency to add a product to the "
+                                               "catalog (Điều 13.3)"))
+        self._show_empty()
         self._show_detail(self.item)
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
@@ -265,6 +296,32 @@ class ItemPicker(QWidget):
         self.model.set_choices(choices)
         if choices:
             self.list.setCurrentIndex(self.model.index(0))
+        else:  # no stale "Enter to choose: DC.39" under an empty list
+            self._show_detail(self.item)
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        """An empty result says so and offers the whole catalog and a proposal."""
+        nothing = self.model.rowCount() == 0 and self._editable
+        self.empty.setVisible(nothing)
+        self.list.setVisible(self._editable and not nothing)
+        if not nothing:
+            return
+        text = self.query.text().strip()
+        if self.all_items.isChecked():
+            sentence = self.tr("Nothing in the whole catalog matches “{text}”.") if text \
+                else self.tr("The catalog is empty.")
+        else:
+            sentence = self.tr("Nothing in your job position's items matches “{text}”.") \
+                if text else self.tr("Your job position has no catalog items.")
+        self.empty_label.setText(sentence.format(text=text))
+        self.whole_catalog_button.setVisible(not self.all_items.isChecked())
+
+    def set_editable(self, editable: bool) -> None:
+        """A read-only entry shows its item only (no list, no offers)."""
+        self._editable = editable
+        self.all_items.setVisible(editable)
+        self._show_empty()
 
     def _preview(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -396,6 +453,7 @@ class EntryEditor(QGroupBox):
         self.deadline_set.toggled.connect(self._dates_toggled)
         self.completed_set.toggled.connect(self._dates_toggled)
         self.picker.chosen.connect(self._item_chosen)
+        self.picker.propose_requested.connect(self.propose)
         self.assignment.currentIndexChanged.connect(self._assignment_chosen)
         self.attach_button.clicked.connect(self._choose_file)
         self.remove_attachment.clicked.connect(self._drop_file)
@@ -540,8 +598,7 @@ class EntryEditor(QGroupBox):
             widget.setEnabled(editable)
         self.deadline.setEnabled(editable and self.deadline_set.isChecked())
         self.completed.setEnabled(editable and self.completed_set.isChecked())
-        self.picker.list.setVisible(editable)
-        self.picker.all_items.setVisible(editable)
+        self.picker.set_editable(editable)
         returned = view is not None and view.entry.current_revision > 0 and view.editable
         self.reason.setVisible(returned)
         self.reason_label.setVisible(returned)
@@ -627,6 +684,23 @@ class EntryEditor(QGroupBox):
                     self.deadline_set.setChecked(True)
                     self.deadline.setDate(to_qdate(view.assignment.deadline))
         self._changed()
+
+    def propose(self, text: str = "") -> Any:
+        """Propose a new catalog product (an empty search offers it); returns the dialog."""
+        from kpi_desktop.ui.proposal_dialog import ProposalDialog
+
+        dialog = ProposalDialog(self.page.services, self.page.user.person_id,
+                                self.page.user.full_name, name=text, parent=self)
+        dialog.accepted.connect(lambda: self._proposed(dialog))
+        dialog.open()
+        return dialog
+
+    def _proposed(self, dialog: Any) -> None:
+        text = dialog.done_message()
+        self.message.setStyleSheet("color: #1d4ed8")
+        self.message.setText(text)
+        self.page.status_message.emit(text)
+        self.page.data_changed.emit()
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach evidence"))
