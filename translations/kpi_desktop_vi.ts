@@ -1302,6 +1302,30 @@
         <translation>Đã lưu mục {id} ({status}).</translation>
     </message>
     <message>
+        <source>ID</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Vị trí việc làm</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Người đánh giá</translation>
+    </message>
+    <message>
         <source>Database restored; the previous file was kept as {path}.</source>
         <translation>Đã khôi phục cơ sở dữ liệu; tệp trước đó được giữ lại tại {path}.</translation>
     </message>
@@ -3351,6 +3375,7 @@
     <name>EvaluationStatus</name>
     <message>
         <source>open</source>
+        <extracomment>The step of the self-scores; one step below 0 is &quot;not scored yet&quot;.</extracomment>
         <translation>đang mở</translation>
     </message>
     <message>
@@ -3364,6 +3389,17 @@
     <message>
         <source>locked</source>
         <translation>đã khóa kỳ</translation>
+    </message>
+</context>
+<context>
+    <name>Evaluator</name>
+    <message>
+        <source>Evaluator: none recorded</source>
+        <translation>Người đánh giá: chưa được phân công</translation>
+    </message>
+    <message>
+        <source>Evaluator: {name}</source>
+        <translation>Người đánh giá: {name}</translation>
     </message>
 </context>
 <context>
@@ -4271,20 +4307,44 @@
         <translation>chưa đủ dữ liệu</translation>
     </message>
     <message>
+        <source>– (provisional)</source>
+        <translation>– (tạm tính)</translation>
+    </message>
+    <message>
+        <source>{month} is not over: {left} of its {total} working days are still ahead, and work logged on them will not be in what you submit now.</source>
+        <translation>Tháng {month} chưa kết thúc: còn {left}/{total} ngày làm việc phía trước; công việc ghi trong những ngày đó sẽ không có trong kết quả gửi bây giờ.</translation>
+    </message>
+    <message>
+        <source>Not every entry is confirmed ({drafts} not submitted, {waiting} waiting for the leader, {returned} returned to be fixed): only confirmed entries count in the score.</source>
+        <translation>Còn mục chưa được xác nhận ({drafts} mục chưa gửi, {waiting} mục chờ lãnh đạo xác nhận, {returned} mục bị trả lại cần sửa): chỉ mục đã được xác nhận mới được tính điểm.</translation>
+    </message>
+    <message>
+        <source>Score every criterion before submitting ({n} not scored yet: {names}). Type 0 where none of the points is earned.</source>
+        <translation>Cần chấm điểm đủ mọi tiêu chí trước khi gửi (còn {n} tiêu chí chưa chấm: {names}). Tiêu chí không đạt điểm nào thì nhập 0.</translation>
+    </message>
+    <message>
         <source>Submit the month</source>
         <translation>Gửi kết quả tháng</translation>
     </message>
     <message>
-        <source>Submit {month} for review? The self-scores can no longer be changed afterwards.</source>
-        <translation>Gửi tháng {month} để đánh giá? Sau khi gửi, điểm tự chấm không sửa được nữa.</translation>
+        <source>Submit {month} of {person} for review? The self-scores can no longer be changed afterwards.</source>
+        <translation>Gửi kết quả tháng {month} của {person} để đánh giá? Sau khi gửi, không sửa được điểm tự chấm nữa.</translation>
     </message>
     <message>
-        <source>The month was submitted for review.</source>
-        <translation>Đã gửi kết quả tháng để đánh giá.</translation>
+        <source>&amp;Submit the month</source>
+        <translation>&amp;Gửi kết quả tháng</translation>
     </message>
     <message>
-        <source>Self-scores saved.</source>
-        <translation>Đã lưu điểm tự chấm.</translation>
+        <source>{month} of {person} is submitted for {evaluator}&apos;s review; it reaches them with the next USB copy or synchronisation.</source>
+        <translation>Đã nộp kết quả tháng {month} của {person} để {evaluator} đánh giá; kết quả đến lãnh đạo trong lần chép USB hoặc đồng bộ tới.</translation>
+    </message>
+    <message>
+        <source>the evaluator</source>
+        <translation>người đánh giá</translation>
+    </message>
+    <message>
+        <source>Self-scores of {person} for {month} saved.</source>
+        <translation>Đã lưu điểm tự chấm tháng {month} của {person}.</translation>
     </message>
 </context>
 <context>
@@ -4384,6 +4444,10 @@
     <message>
         <source>{name} acts for you {start} – {end}</source>
         <translation>{name} đánh giá thay từ {start} đến {end}</translation>
+    </message>
+    <message>
+        <source>provisional</source>
+        <translation>tạm tính (tháng chưa kết thúc)</translation>
     </message>
     <message>
         <source>insufficient data</source>
@@ -5470,6 +5534,13 @@
     <message>
         <source>Proposal rejected.</source>
         <translation>Đã không chấp nhận đề xuất.</translation>
+    </message>
+</context>
+<context>
+    <name>Provisional</name>
+    <message>
+        <source>Provisional — month {month} is not over ({elapsed}/{total} working days): no level until it ends.</source>
+        <translation>Tạm tính — tháng {month} chưa kết thúc ({elapsed}/{total} ngày làm việc): chưa xếp mức cho đến hết tháng.</translation>
     </message>
 </context>
 <context>

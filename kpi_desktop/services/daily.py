@@ -39,6 +39,7 @@ from kpi_desktop.domain.scores import PeriodScore
 from kpi_desktop.scoring import ScoringPolicy
 from kpi_desktop.scoring.worklog import LogItem, day_load
 from kpi_desktop.services.calendar import WorkingCalendar, calendar_for
+from kpi_desktop.services.organisation import direct_evaluator
 from kpi_desktop.services.scores import Calculator
 from kpi_desktop.services.worklog import WorkLogService
 from kpi_desktop.storage.repositories.catalog import match_rank
@@ -114,6 +115,9 @@ class PersonInfo:
     position_vi: str
     position_en: str
     is_evaluator: bool
+    evaluator_name: str = ""  # who evaluates this person (Điều 10), "" for nobody
+    evaluator_position_vi: str = ""
+    evaluator_position_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -206,13 +210,19 @@ class DailyWorkService:
             position = (uow.org.get_job_position(person.job_position_id)
                         if person.job_position_id else None)
             evaluates = bool(uow.org.evaluatees_of(person_id, self.today()))
+            evaluator = direct_evaluator(uow, person_id, self.today())
+            title = (uow.org.get_job_position(evaluator.job_position_id)
+                     if evaluator is not None and evaluator.job_position_id else None)
             return PersonInfo(
                 id=person.id, full_name=person.full_name, role=person.role.value,
                 unit_id=person.unit_id, unit_name_vi=unit.name_vi if unit else "",
                 unit_name_en=(unit.name_en or unit.name_vi) if unit else "",
                 position_vi=position.name_vi if position else "",
                 position_en=(position.name_en or position.name_vi) if position else "",
-                is_evaluator=evaluates)
+                is_evaluator=evaluates,
+                evaluator_name=evaluator.full_name if evaluator else "",
+                evaluator_position_vi=title.name_vi if title else "",
+                evaluator_position_en=(title.name_en or title.name_vi) if title else "")
 
     # -- reading the log ------------------------------------------------------------------
     def day(self, person_id: str, day: dt.date) -> DayView:

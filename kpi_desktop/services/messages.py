@@ -222,6 +222,17 @@ def describe(error: KpiError) -> str:
     )
 
 
+def role_label(role: Any) -> str:
+    """A person's role in words ("official" → "công chức")."""
+    value = str(getattr(role, "value", role))
+    return {
+        "official": translate("Agency", "civil servant"),
+        "deputy": translate("Agency", "deputy head"),
+        "head": translate("Agency", "head"),
+        "admin": translate("Agency", "administrator"),
+    }.get(value, value)
+
+
 def kind_label(kind: str) -> str:
     """The name of a kind of record, for messages."""
     return {

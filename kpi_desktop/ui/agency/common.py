@@ -23,6 +23,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import PersonRole
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services import messages
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import mark_data
@@ -45,13 +46,7 @@ def agency_user(services: Any) -> UserContext:
 
 
 def role_label(role: PersonRole | str) -> str:
-    value = getattr(role, "value", role)
-    return {
-        "official": translate("Agency", "civil servant"),
-        "deputy": translate("Agency", "deputy head"),
-        "head": translate("Agency", "head"),
-        "admin": translate("Agency", "administrator"),
-    }.get(str(value), str(value))
+    return messages.role_label(role)
 
 
 def date_text(day: dt.date | None) -> str:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, Period
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.calendar import last_finished_month
 from kpi_desktop.services.discipline import authority_label, count_label, discipline_kind_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
@@ -93,6 +94,9 @@ class MonthlyEvaluationPage(Page):
         self.period = QComboBox()
         for period in month_periods(today, before=11, after=0):
             self.period.addItem(month_text(period), str(period))
+        # The last finished month first: the running month is only provisional.
+        self.period.setCurrentIndex(max(0, self.period.findData(
+            str(last_finished_month(today)))))
         self.period.currentIndexChanged.connect(self.refresh)
         self.confirm_all_button = QPushButton()
         self.confirm_all_button.clicked.connect(self.confirm_all)
@@ -255,6 +259,7 @@ class MonthlyEvaluationPage(Page):
                                               for r in current})))
         self._rows = self.services.evaluation.overview(self.user.person_id,
                                                        self.current_period())
+        running = today <= self.current_period().end  # no level for a month not over
         self.table.setRowCount(len(self._rows))
         for index, row in enumerate(self._rows):
             score = row.result.score
@@ -263,7 +268,8 @@ class MonthlyEvaluationPage(Page):
                       if row.status in (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
                       else "–", formatting.number(score.task_points),
                       formatting.number(score.total),
-                      level_label(score.level) if not score.insufficient
+                      self.tr("provisional") if running
+                      else level_label(score.level) if not score.insufficient
                       else self.tr("insufficient data")]
             for column, text in enumerate(values):
                 cell = QTableWidgetItem(text)
@@ -272,7 +278,8 @@ class MonthlyEvaluationPage(Page):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 if column == 6:
-                    cell.setForeground(QBrush(LEVEL_COLOURS.get(score.level,
+                    cell.setForeground(QBrush(LEVEL_COLOURS[None] if running else
+                                              LEVEL_COLOURS.get(score.level,
                                                                 LEVEL_COLOURS[None])))
                 self.table.setItem(index, column, cell)
         self.table.resizeColumnsToContents()

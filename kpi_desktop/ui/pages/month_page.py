@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.domain.model import EvaluationStatus, Period
+from kpi_desktop.domain.model import EntryStatus, EvaluationStatus, Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.calendar import last_finished_month
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.services.self_assessment import (
     criterion_description,
@@ -33,7 +34,15 @@ from kpi_desktop.services.self_assessment import (
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import data_label, error_text, mark_data, refresh_when_visible
-from kpi_desktop.ui.pages.score_page import month_name
+from kpi_desktop.ui.pages.score_page import (
+    evaluator_line,
+    month_name,
+    month_progress,
+    provisional_text,
+)
+
+#: The step of the self-scores; one step below 0 is "not scored yet".
+UNSCORED_STEP = 0.25
 
 
 def number_locale() -> QLocale:
@@ -59,9 +68,15 @@ class MonthPage(Page):
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
-        self.period = Period.containing(services.daily.today())
+        # A month is submitted once it is over: the page opens on the last finished month.
+        self.period = last_finished_month(services.daily.today())
         self.assessment: Any = None
         self.heading = QLabel()
+        self.evaluator = data_label()
+        self.evaluator.setObjectName("evaluatorName")
+        self.provisional = data_label(wrap=True)
+        self.provisional.setObjectName("provisionalNotice")
+        self.provisional.setStyleSheet("color: #92400e; background: #fef3c7; padding: 4px;")
         self.month_label = QLabel()
         self.month = QComboBox()
         mark_data(self.month)
@@ -85,8 +100,10 @@ class MonthPage(Page):
             title = QLabel()
             title.setWordWrap(True)
             spin = QDoubleSpinBox()
-            spin.setRange(0, float(criterion.max_points))
-            spin.setSingleStep(0.25)
+            # One step below 0 means "not scored yet" (shown as "–"): a 0 must be typed.
+            spin.setRange(-UNSCORED_STEP, float(criterion.max_points))
+            spin.setSingleStep(UNSCORED_STEP)
+            spin.setSpecialValueText("–")
             spin.setDecimals(2)
             spin.setMinimumWidth(90)
             maximum = data_label()
@@ -124,7 +141,9 @@ class MonthPage(Page):
         buttons.addWidget(self.submit_button)
         right.addLayout(buttons)
         top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
+        top.addWidget(self.heading)
+        top.addSpacing(16)
+        top.addWidget(self.evaluator, 1)
         top.addWidget(self.month_label)
         top.addWidget(self.month)
         body = QHBoxLayout()
@@ -133,6 +152,7 @@ class MonthPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
+        layout.addWidget(self.provisional)
         layout.addLayout(body, 1)
         self.month.currentIndexChanged.connect(self._month_chosen)
         self.save_button.clicked.connect(lambda: self.save(submit=False))
@@ -191,9 +211,14 @@ class MonthPage(Page):
         editable = self.assessment.editable
         for code, spin in self.spins.items():
             spin.blockSignals(True)
-            spin.setValue(float(self.assessment.self_criteria.get(code, Decimal(0))))
+            saved = self.assessment.self_criteria.get(code)
+            spin.setValue(-UNSCORED_STEP if saved is None else float(saved))
             spin.setEnabled(editable)
             spin.blockSignals(False)
+        self.evaluator.setText(evaluator_line(self.services, self.user.person_id))
+        self.progress = month_progress(self.services, self.period)
+        self.provisional.setText(provisional_text(self.progress))
+        self.provisional.setVisible(not self.progress.finished)
         self.save_button.setEnabled(editable)
         self.submit_button.setEnabled(editable)
         status = self.tr("Status of {month}: {status}").format(
@@ -224,7 +249,14 @@ class MonthPage(Page):
         self._update_total()
 
     def scores(self) -> dict[str, Decimal]:
-        return {code: Decimal(str(round(spin.value(), 2))) for code, spin in self.spins.items()}
+        """The criteria scored so far (one not scored yet is left out)."""
+        return {code: Decimal(str(round(spin.value(), 2))) for code, spin in self.spins.items()
+                if spin.value() >= 0}
+
+    def unscored(self) -> list[str]:
+        """The criteria not scored yet, by their titles."""
+        return [f"{code.split('.')[1]}. {criterion_title(code)}"
+                for code, spin in self.spins.items() if spin.value() < 0]
 
     def _update_total(self, *_args: object) -> None:
         general = sum(self.scores().values(), Decimal(0))
@@ -238,16 +270,62 @@ class MonthPage(Page):
 
         total = Fraction(general) + Fraction(self._task_points)
         self.result_values["total"].setText(f"<b>{formatting.number(total)}</b>")
+        progress = getattr(self, "progress", None)
+        if progress is not None and not progress.finished:
+            self.result_values["level"].setText(self.tr("– (provisional)"))
+            return
         level = ("excellent" if total >= 90 else "good" if total >= 70
                  else "complete" if total >= 50 else "not_complete")
         self.result_values["level"].setText(level_label(level))
 
+    def submission_warnings(self) -> list[str]:
+        """What the person should know before submitting: the month is not over, entries
+        are not confirmed yet (only confirmed entries count)."""
+        warnings = []
+        progress = month_progress(self.services, self.period)
+        if not progress.finished:
+            warnings.append(self.tr(
+                "{month} is not over: {left} of its {total} working days are still ahead, and "
+                "work logged on them will not be in what you submit now.").format(
+                month=month_name(self.period), left=progress.total - progress.elapsed,
+                total=progress.total))
+        entries = self.services.daily.month_entries(self.user.person_id, self.period)
+        counts = {status: sum(v.entry.status is status for v in entries)
+                  for status in (EntryStatus.DRAFT, EntryStatus.SUBMITTED,
+                                 EntryStatus.RETURNED)}
+        if any(counts.values()):
+            warnings.append(self.tr(
+                "Not every entry is confirmed ({drafts} not submitted, {waiting} waiting for "
+                "the leader, {returned} returned to be fixed): only confirmed entries count in "
+                "the score.").format(drafts=counts[EntryStatus.DRAFT],
+                                     waiting=counts[EntryStatus.SUBMITTED],
+                                     returned=counts[EntryStatus.RETURNED]))
+        return warnings
+
     def _confirm_submit(self) -> None:
-        answer = QMessageBox.question(
-            self, self.tr("Submit the month"),
-            self.tr("Submit {month} for review? The self-scores can no longer be changed "
-                    "afterwards.").format(month=month_name(self.period)))
-        if answer == QMessageBox.StandardButton.Yes:
+        missing = self.unscored()
+        if missing:  # every criterion needs a score, a deliberate 0 included
+            self.message.setStyleSheet("color: #b91c1c")
+            self.message.setText(self.tr(
+                "Score every criterion before submitting ({n} not scored yet: {names}). Type 0 "
+                "where none of the points is earned.").format(
+                n=len(missing), names="; ".join(missing)))
+            self.spins[next(c for c, s in self.spins.items() if s.value() < 0)].setFocus()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Submit the month"),
+                          self.tr("Submit {month} of {person} for review? The self-scores "
+                                  "can no longer be changed afterwards.").format(
+                              month=month_name(self.period), person=self.user.full_name),
+                          QMessageBox.StandardButton.Cancel, self)
+        warnings = self.submission_warnings()
+        if warnings:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setInformativeText("\n\n".join(warnings))
+        submit = box.addButton(self.tr("&Submit the month"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel if warnings else submit)
+        self.confirm_box = box  # the tests answer it
+        box.exec()
+        if box.clickedButton() is submit:
             self.save(submit=True)
 
     def save(self, *, submit: bool) -> bool:
@@ -259,8 +337,14 @@ class MonthPage(Page):
             self.message.setText(error_text(error))
             return False
         self.message.setStyleSheet("color: #15803d")
-        self.message.setText(self.tr("The month was submitted for review.") if submit
-                             else self.tr("Self-scores saved."))
+        self.message.setText(
+            self.tr("{month} of {person} is submitted for {evaluator}'s review; it reaches "
+                    "them with the next USB copy or synchronisation.").format(
+                month=month_name(self.period), person=self.user.full_name,
+                evaluator=self.services.daily.person(self.user.person_id).evaluator_name
+                or self.tr("the evaluator"))
+            if submit else self.tr("Self-scores of {person} for {month} saved.").format(
+                person=self.user.full_name, month=month_name(self.period)))
         self.refresh()
         self.data_changed.emit()
         return True
