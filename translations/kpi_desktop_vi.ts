@@ -4315,8 +4315,20 @@
         <translation>Tháng {month} chưa kết thúc: còn {left}/{total} ngày làm việc phía trước; công việc ghi trong những ngày đó sẽ không có trong kết quả gửi bây giờ.</translation>
     </message>
     <message>
-        <source>Not every entry is confirmed ({drafts} not submitted, {waiting} waiting for the leader, {returned} returned to be fixed): only confirmed entries count in the score.</source>
-        <translation>Còn mục chưa được xác nhận ({drafts} mục chưa gửi, {waiting} mục chờ lãnh đạo xác nhận, {returned} mục bị trả lại cần sửa): chỉ mục đã được xác nhận mới được tính điểm.</translation>
+        <source>{n} not submitted</source>
+        <translation>{n} mục chưa gửi</translation>
+    </message>
+    <message>
+        <source>{n} waiting for the leader</source>
+        <translation>{n} mục chờ lãnh đạo xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} returned to be fixed</source>
+        <translation>{n} mục bị trả lại cần sửa</translation>
+    </message>
+    <message>
+        <source>Not every entry is confirmed ({parts}): only confirmed entries count in the score.</source>
+        <translation>Còn mục chưa được xác nhận ({parts}): chỉ mục đã được xác nhận mới được tính điểm.</translation>
     </message>
     <message>
         <source>Score every criterion before submitting ({n} not scored yet: {names}). Type 0 where none of the points is earned.</source>

@@ -293,13 +293,14 @@ class MonthPage(Page):
         counts = {status: sum(v.entry.status is status for v in entries)
                   for status in (EntryStatus.DRAFT, EntryStatus.SUBMITTED,
                                  EntryStatus.RETURNED)}
-        if any(counts.values()):
+        parts = [text.format(n=counts[status]) for status, text in (
+            (EntryStatus.DRAFT, self.tr("{n} not submitted")),
+            (EntryStatus.SUBMITTED, self.tr("{n} waiting for the leader")),
+            (EntryStatus.RETURNED, self.tr("{n} returned to be fixed"))) if counts[status]]
+        if parts:
             warnings.append(self.tr(
-                "Not every entry is confirmed ({drafts} not submitted, {waiting} waiting for "
-                "the leader, {returned} returned to be fixed): only confirmed entries count in "
-                "the score.").format(drafts=counts[EntryStatus.DRAFT],
-                                     waiting=counts[EntryStatus.SUBMITTED],
-                                     returned=counts[EntryStatus.RETURNED]))
+                "Not every entry is confirmed ({parts}): only confirmed entries count in the "
+                "score.").format(parts=", ".join(parts)))
         return warnings
 
     def _confirm_submit(self) -> None:
