@@ -320,9 +320,30 @@ def _propose(services: Any, args: argparse.Namespace) -> int:
 
 
 def _import(services: Any, args: argparse.Namespace) -> int:
+    """Import every bundle found; one summary in names and plain counts. Exit 3 only when
+    something addressed to the people signed in (``--as``) was refused: bundles for other
+    people on a shared stick are left in place."""
     for owner in args.as_ids:
         _unlock(services, owner)
-    return _report_imports(services, services.sync.import_paths([Path(p) for p in args.paths]))
+    _results, summary = services.sync_summary.import_paths(
+        services.sync, [Path(p) for p in args.paths], list(args.as_ids))
+    for line in summary.lines():
+        _say(line)
+    for refusal in summary.refused:
+        if refusal.mine:
+            _say(translate("Cli", "Refused for {recipient}: {file}. {reason}").format(
+                recipient=refusal.recipient_name, file=refusal.file, reason=refusal.reason),
+                err=True)
+    return EXIT_REFUSED if summary.failed else EXIT_OK
+
+
+def _person_name(services: Any, person_id: str) -> str:
+    """A person's name for messages (the agency as "the agency")."""
+    if person_id == "agency":
+        return translate("Cli", "the agency")
+    found = next((r for r in services.organisation.people_overview() if r["id"] == person_id),
+                 None)
+    return found["full_name"] if found else person_id
 
 
 def _report_imports(services: Any, results: list[Any], *, show_agency: bool = False) -> int:
@@ -350,7 +371,8 @@ def _sync(services: Any, args: argparse.Namespace) -> int:
         results = services.sync.export(args.as_id, Path(args.to))
         for result in results:
             _say(translate("Cli", "Written {path} for {recipient} (number {seq}).").format(
-                path=result.path, recipient=result.recipient_id, seq=result.seq))
+                path=result.path, recipient=_person_name(services, result.recipient_id),
+                seq=result.seq))
         if not results:
             _say(translate("Cli", "Nothing to send: everything was acknowledged."))
         return EXIT_OK

@@ -717,6 +717,33 @@
     </message>
 </context>
 <context>
+    <name>BundleKind</name>
+    <message>
+        <source>organisation file</source>
+        <translation>tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>assignments</source>
+        <translation>giao nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>work log</source>
+        <translation>nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>leader&apos;s review</source>
+        <translation>xác nhận của lãnh đạo</translation>
+    </message>
+    <message>
+        <source>receipt</source>
+        <translation>biên nhận</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>chuyển công tác</translation>
+    </message>
+</context>
+<context>
     <name>Calendar</name>
     <message>
         <source>public holiday</source>
@@ -1730,6 +1757,14 @@
         <translation>Đã lập đề xuất {id}; đề xuất sẽ được gửi đến cơ quan trong lần xuất dữ liệu tiếp theo.</translation>
     </message>
     <message>
+        <source>Refused for {recipient}: {file}. {reason}</source>
+        <translation>Bị từ chối (gửi {recipient}): {file}. {reason}</translation>
+    </message>
+    <message>
+        <source>the agency</source>
+        <translation>cơ quan</translation>
+    </message>
+    <message>
         <source>Agency key: {fingerprint}</source>
         <translation>Khóa của cơ quan: {fingerprint}</translation>
     </message>
@@ -2173,6 +2208,22 @@
     </message>
 </context>
 <context>
+    <name>Delivery</name>
+    <message>
+        <source>waiting to be copied to USB / synchronised</source>
+        <extracomment>Refusals that mean &quot;not for this PC&apos;s signed-in people&quot;, on a shared stick.</extracomment>
+        <translation>chờ chép USB / đồng bộ</translation>
+    </message>
+    <message>
+        <source>with the leader</source>
+        <translation>đã đến lãnh đạo</translation>
+    </message>
+    <message>
+        <source>with the leader (same PC)</source>
+        <translation>đã đến lãnh đạo (cùng máy)</translation>
+    </message>
+</context>
+<context>
     <name>DesktopWindow</name>
     <message>
         <source>Signed in as {name}.</source>
@@ -2595,8 +2646,24 @@
         <translation>bị lãnh đạo trả lại: {reason} — hãy sửa và gửi lại kèm lý do</translation>
     </message>
     <message>
-        <source>submitted (revision {n}) — waiting for the leader</source>
-        <translation>đã gửi (lần {n}) — đang chờ lãnh đạo</translation>
+        <source>submitted (revision {n}) — {where}</source>
+        <translation>đã nộp (lần {n}) — {where}</translation>
+    </message>
+    <message>
+        <source>Changes to {code} saved; submit again with a reason.</source>
+        <translation>Đã lưu thay đổi của {code}; hãy gửi lại kèm lý do.</translation>
+    </message>
+    <message>
+        <source>Draft {code} saved.</source>
+        <translation>Đã lưu bản nháp {code}.</translation>
+    </message>
+    <message>
+        <source>{code} submitted — {where}.</source>
+        <translation>Đã nộp {code} — {where}.</translation>
+    </message>
+    <message>
+        <source>{code} submitted for {leader} — {where}.</source>
+        <translation>Đã nộp {code} để {leader} xác nhận — {where}.</translation>
     </message>
     <message>
         <source>confirmed by the leader — read-only</source>
@@ -2609,18 +2676,6 @@
     <message>
         <source>Attach evidence</source>
         <translation>Đính kèm minh chứng</translation>
-    </message>
-    <message>
-        <source>Draft saved.</source>
-        <translation>Đã lưu bản nháp.</translation>
-    </message>
-    <message>
-        <source>Changes saved; submit again with a reason.</source>
-        <translation>Đã lưu thay đổi; hãy gửi lại kèm lý do.</translation>
-    </message>
-    <message>
-        <source>Submitted to the leader.</source>
-        <translation>Đã gửi lãnh đạo.</translation>
     </message>
 </context>
 <context>
@@ -7269,6 +7324,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Cơ quan đã nhận mọi thứ bạn gửi.</translation>
     </message>
     <message>
+        <source>the agency</source>
+        <translation>cơ quan</translation>
+    </message>
+    <message>
         <source>sent</source>
         <translation>đã gửi</translation>
     </message>
@@ -7285,12 +7344,12 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Đã mở khóa.</translation>
     </message>
     <message>
-        <source>Key created; fingerprint {fingerprint}.</source>
-        <translation>Đã tạo khóa; dấu vân tay {fingerprint}.</translation>
+        <source>Key of {name} created; fingerprint {fingerprint}.</source>
+        <translation>Đã tạo khóa của {name}; dấu vân tay {fingerprint}.</translation>
     </message>
     <message>
-        <source>Give {path} to the agency (on a USB stick) so that it publishes your key.</source>
-        <translation>Hãy chuyển {path} cho cơ quan (bằng USB) để cơ quan công bố khóa của bạn.</translation>
+        <source>The agency must publish it: save the enrolment request to a USB stick with the button in the bar above.</source>
+        <translation>Cơ quan cần công bố khóa này: lưu đề nghị cấp khóa vào USB bằng nút trên thanh phía trên.</translation>
     </message>
     <message>
         <source>Export to a USB stick</source>
@@ -7325,16 +7384,107 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Đã ghi {count} gói dữ liệu.</translation>
     </message>
     <message>
-        <source>No bundles found in that folder.</source>
-        <translation>Không tìm thấy gói dữ liệu nào trong thư mục đó.</translation>
-    </message>
-    <message>
         <source>Sent {count} bundles to the hub.</source>
         <translation>Đã gửi {count} gói dữ liệu lên máy chủ tiếp nhận.</translation>
     </message>
     <message>
         <source>Nothing new from the hub.</source>
         <translation>Không có gì mới từ máy chủ tiếp nhận.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncSummary</name>
+    <message>
+        <source>{n} entry confirmed</source>
+        <translation>{n} mục được xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} entries confirmed</source>
+        <translation>{n} mục được xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} returned</source>
+        <translation>{n} bị trả lại</translation>
+    </message>
+    <message>
+        <source>{n} entry to review</source>
+        <translation>{n} mục cần xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} entries to review</source>
+        <translation>{n} mục cần xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} assignment</source>
+        <translation>{n} nhiệm vụ được giao</translation>
+    </message>
+    <message>
+        <source>{n} assignments</source>
+        <translation>{n} nhiệm vụ được giao</translation>
+    </message>
+    <message>
+        <source>{n} month submitted</source>
+        <translation>{n} tháng gửi đánh giá</translation>
+    </message>
+    <message>
+        <source>{n} months submitted</source>
+        <translation>{n} tháng gửi đánh giá</translation>
+    </message>
+    <message>
+        <source>{n} month evaluated</source>
+        <translation>{n} tháng đã được đánh giá</translation>
+    </message>
+    <message>
+        <source>{n} months evaluated</source>
+        <translation>{n} tháng đã được đánh giá</translation>
+    </message>
+    <message>
+        <source>Received from {name}: {what}.</source>
+        <translation>Đã nhận từ {name}: {what}.</translation>
+    </message>
+    <message>
+        <source>The organisation file was imported.</source>
+        <translation>Đã nhập tệp tổ chức.</translation>
+    </message>
+    <message>
+        <source>Nothing new for you.</source>
+        <translation>Không có gì mới cho đồng chí.</translation>
+    </message>
+    <message>
+        <source>{n} bundle was imported before.</source>
+        <translation>{n} gói đã được nhập từ trước.</translation>
+    </message>
+    <message>
+        <source>{n} bundles were imported before.</source>
+        <translation>{n} gói đã được nhập từ trước.</translation>
+    </message>
+    <message>
+        <source>{n} bundle is for someone else — left on the USB stick.</source>
+        <translation>{n} gói dành cho người khác — để nguyên trên USB.</translation>
+    </message>
+    <message>
+        <source>{n} bundles are for other people — left on the USB stick.</source>
+        <translation>{n} gói dành cho người khác — để nguyên trên USB.</translation>
+    </message>
+    <message>
+        <source>{n} bundle you wrote for others is still on the USB stick.</source>
+        <translation>{n} gói đồng chí gửi người khác vẫn để trên USB.</translation>
+    </message>
+    <message>
+        <source>{n} bundles you wrote for others are still on the USB stick.</source>
+        <translation>{n} gói đồng chí gửi người khác vẫn để trên USB.</translation>
+    </message>
+    <message>
+        <source>Not imported: {file} from {sender} for {recipient}. {reason}</source>
+        <translation>Không nhập được: {file} của {sender} gửi {recipient}. {reason}</translation>
+    </message>
+    <message>
+        <source>No bundles found there.</source>
+        <translation>Không tìm thấy gói dữ liệu nào ở đó.</translation>
+    </message>
+    <message>
+        <source>the agency</source>
+        <translation>cơ quan</translation>
     </message>
 </context>
 <context>

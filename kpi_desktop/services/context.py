@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from kpi_desktop.services.kpi_kinds import KpiKindService
     from kpi_desktop.services.notifications import NotificationService
     from kpi_desktop.services.org_evaluation import OrgEvaluationService
+    from kpi_desktop.services.sync_summary import SyncSummaryService
 
 
 @dataclass
@@ -143,6 +144,14 @@ class AppServices:
 
         return NotificationService(self.db, review=self.review, keys=self.keys,
                                    today=self.review.today if self.review else None)
+
+    @property
+    def sync_summary(self) -> SyncSummaryService:
+        """What an import did, in names and plain counts; where submitted entries are."""
+        from kpi_desktop.services.sync_summary import SyncSummaryService
+
+        return SyncSummaryService(self.db, keys=self.keys,
+                                  today=self.review.today if self.review else None)
 
     @property
     def backups(self) -> BackupService:

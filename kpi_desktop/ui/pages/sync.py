@@ -176,13 +176,22 @@ class SyncPage(Page):
         for button in (self.sync_button, self.export_button, self.import_button):
             button.setEnabled(unlocked and not self.runner.busy())
 
+    def _names(self) -> dict[str, str]:
+        """Person ids → names (the agency by its word), for what the page says."""
+        names = {r["id"]: r["full_name"] for r in self.services.organisation.people_overview()}
+        names["agency"] = self.tr("the agency")
+        return names
+
     def _fill_history(self) -> None:
         lines = self.services.sync.history(limit=100)
+        names = self._names()
         self.history.setRowCount(len(lines))
         for row, line in enumerate(lines):
             direction = self.tr("sent") if line.direction == "out" else self.tr("received")
-            cells = [line.at.astimezone().strftime("%d/%m/%Y %H:%M"), direction, line.kind,
-                     f"{line.sender_id} → {line.recipient_id}", str(line.seq)]
+            cells = [line.at.astimezone().strftime("%d/%m/%Y %H:%M"), direction,
+                     bundle_kind_label(line.kind),
+                     f"{names.get(line.sender_id, line.sender_id)} → "
+                     f"{names.get(line.recipient_id, line.recipient_id)}", str(line.seq)]
             for column, text in enumerate(cells):
                 self.history.setItem(row, column, QTableWidgetItem(text))
 
@@ -224,14 +233,13 @@ class SyncPage(Page):
         except Exception as error:  # noqa: BLE001 - shown to the person
             self.result.setText(error_text(error))
         else:
-            lines = [self.tr("Key created; fingerprint {fingerprint}.").format(
-                fingerprint=info.readable)]
-            if not info.enrolled:
-                request = Path(self.services.paths.data_dir) / f"KPI_enrolment_{person}.json"
-                request.write_bytes(self.services.keys.enrolment_request(person))
-                lines.append(self.tr("Give {path} to the agency (on a USB stick) so that it "
-                                     "publishes your key.").format(path=request))
+            lines = [self.tr("Key of {name} created; fingerprint {fingerprint}.").format(
+                name=self.user.full_name, fingerprint=info.readable)]
+            if not info.enrolled:  # the request goes where the person chooses (a USB stick)
+                lines.append(self.tr("The agency must publish it: save the enrolment request "
+                                     "to a USB stick with the button in the bar above."))
             self.result.setText("\n".join(lines))
+            self.data_changed.emit()  # the banner offers "Save the request to USB…"
         self.passphrase.clear()
         self.refresh()
 
@@ -251,8 +259,11 @@ class SyncPage(Page):
         self._run(lambda _p, _c: self.services.sync.export(person, folder), self._exported)
 
     def import_from(self, folder: Path) -> None:
-        """Import every bundle in ``folder`` (off the GUI thread)."""
-        self._run(lambda _p, _c: self.services.sync.import_paths([folder]), self._imported)
+        """Import every bundle in ``folder`` (off the GUI thread); the result is one summary
+        in names and plain counts (bundles for other people are left on the stick)."""
+        person = self.user.person_id
+        self._run(lambda _p, _c: self.services.sync_summary.import_paths(
+            self.services.sync, [folder], [person])[1], self._imported)
 
     def sync_now(self) -> None:
         """Fetch what the hub holds for this PC (the newest organisation file first), then
@@ -290,17 +301,17 @@ class SyncPage(Page):
         if not results:
             self.result.setText(self.tr("Nothing to send: everything was acknowledged."))
             return
+        names = self._names()
         lines = [self.tr("Written {name} for {recipient}.").format(
-            name=r.path.name, recipient=r.recipient_id) for r in results]
+            name=r.path.name, recipient=names.get(r.recipient_id, r.recipient_id))
+            for r in results]
         lines.append(self.tr("You can remove the USB stick now."))
         self.result.setText("\n".join(lines))
         self.status_message.emit(self.tr("{count} bundles written.").format(count=len(results)))
 
-    def _imported(self, results: list[Any]) -> None:
-        if not results:
-            self.result.setText(self.tr("No bundles found in that folder."))
-            return
-        self.result.setText("\n".join(self.services.sync.describe_result(r) for r in results))
+    def _imported(self, summary: Any) -> None:
+        self.result.setText("\n".join(summary.lines()))
+        self.status_message.emit(summary.lines()[0])
 
     def _synced(self, outcome: Any) -> None:
         lines = [self.services.sync.describe_result(r) for r in outcome.received]
@@ -308,6 +319,20 @@ class SyncPage(Page):
             lines.append(self.tr("Nothing new from the hub."))
         lines.append(self.tr("Sent {count} bundles to the hub.").format(count=outcome.sent))
         self.result.setText("\n".join(lines))
+
+
+def bundle_kind_label(kind: str) -> str:
+    """A bundle's kind in words ("work" → "công việc")."""
+    from kpi_desktop.runtime.i18n import translate
+
+    return {
+        "organisation": translate("BundleKind", "organisation file"),
+        "plan": translate("BundleKind", "assignments"),
+        "work": translate("BundleKind", "work log"),
+        "review": translate("BundleKind", "leader's review"),
+        "receipt": translate("BundleKind", "receipt"),
+        "transfer": translate("BundleKind", "transfer"),
+    }.get(kind, kind)
 
 
 def _readable(fingerprint: str) -> str:

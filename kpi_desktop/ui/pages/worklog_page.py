@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.model import EntryStatus, ExtraKind, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.daily import EntryDraft, EntryView, ItemChoice
+from kpi_desktop.services.sync_summary import Delivery, delivery_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import (
@@ -79,10 +80,13 @@ class EntryTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.views: list[EntryView] = []
+        self.delivery: dict[str, str] = {}  # submitted entry id → where it is
 
-    def set_views(self, views: list[EntryView]) -> None:
+    def set_views(self, views: list[EntryView], delivery: dict[str, str] | None = None
+                  ) -> None:
         self.beginResetModel()
         self.views = list(views)
+        self.delivery = dict(delivery or {})
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -133,6 +137,8 @@ class EntryTableModel(QAbstractTableModel):
                 return clock(view.credited_minutes)
             if column == 7:
                 text = status_label(entry.status)
+                if entry.id in self.delivery:  # submitted: where it is on its way
+                    text = delivery_label(self.delivery[entry.id])
                 if entry.current_revision > 1:
                     text = self.tr("{status} (revision {n})").format(
                         status=text, n=entry.current_revision)
@@ -386,6 +392,9 @@ class EntryEditor(QGroupBox):
         self.reason_label = QLabel()
         self.message = data_label(wrap=True)
         self.message.setObjectName("entryMessage")
+        # What the last action said, kept as a function so that a language switch says it
+        # again in the new language (a sentence set once would stay in the old one).
+        self._said: tuple[Any, str] | None = None
         self.new_button = QPushButton()
         self.save_button = QPushButton()
         self.submit_button = QPushButton()
@@ -512,6 +521,8 @@ class EntryEditor(QGroupBox):
         self.picker.retranslate_ui()
         self._fill_assignments()
         self._show_state()
+        if self._said is not None:
+            self.say(*self._said)
 
     # -- loading --------------------------------------------------------------------------
     def _fill_assignments(self) -> None:
@@ -557,7 +568,7 @@ class EntryEditor(QGroupBox):
         self.completed.setDate(to_qdate(day))
         self.reason.clear()
         self._pending_attachment, self._remove_attachment = None, False
-        self.message.clear()
+        self.unsay()
         self._loading = False
         self._show_state()
 
@@ -584,7 +595,7 @@ class EntryEditor(QGroupBox):
         self.completed.setDate(to_qdate(entry.completed_on or entry.work_date))
         self.reason.clear()
         self._pending_attachment, self._remove_attachment = None, False
-        self.message.clear()
+        self.unsay()
         self._loading = False
         self._show_state()
 
@@ -617,8 +628,9 @@ class EntryEditor(QGroupBox):
                 text = self.tr("returned by the leader: {reason} — correct it and submit again "
                                "with a reason").format(reason=view.return_reason or "–")
             elif entry.status is EntryStatus.SUBMITTED:
-                text = self.tr("submitted (revision {n}) — waiting for the leader").format(
-                    n=entry.current_revision)
+                text = self.tr("submitted (revision {n}) — {where}").format(
+                    n=entry.current_revision,
+                    where=delivery_label(self.page.delivery_of(entry)))
             elif entry.status is EntryStatus.CONFIRMED:
                 text = self.tr("confirmed by the leader — read-only")
             else:
@@ -697,8 +709,7 @@ class EntryEditor(QGroupBox):
 
     def _proposed(self, dialog: Any) -> None:
         text = dialog.done_message()
-        self.message.setStyleSheet("color: #1d4ed8")
-        self.message.setText(text)
+        self.say(lambda: dialog.done_message(), "#1d4ed8")
         self.page.status_message.emit(text)
         self.page.data_changed.emit()
 
@@ -753,9 +764,11 @@ class EntryEditor(QGroupBox):
         self.entry_id = entry.id
         self._pending_attachment, self._remove_attachment = None, False
         self.view = self.page.services.daily.entry(entry.id)
-        self.message.setStyleSheet("color: #15803d")
-        self.message.setText(self.tr("Draft saved.") if entry.current_revision == 0
-                             else self.tr("Changes saved; submit again with a reason."))
+        revised = entry.current_revision > 0
+        code = self.view.item.code if self.view is not None else ""
+        self.say(lambda: (self.tr("Changes to {code} saved; submit again with a reason.")
+                          if revised else self.tr("Draft {code} saved.")).format(code=code),
+                 "#15803d")
         self._show_state()
         self.page.entry_saved(entry.id, quiet=quiet)
         return True
@@ -772,8 +785,13 @@ class EntryEditor(QGroupBox):
             self._error(error)
             return False
         self.view = self.page.services.daily.entry(entry.id)
-        self.message.setStyleSheet("color: #1d4ed8")
-        self.message.setText(self.tr("Submitted to the leader."))
+        state = self.page.delivery_of(entry)
+        leader = self.page.evaluator_name()
+        code = self.view.item.code if self.view is not None else ""
+        # Nothing has left this PC yet: say where the work is, not "sent to the leader".
+        self.say(lambda: (self.tr("{code} submitted — {where}.") if not leader else
+                          self.tr("{code} submitted for {leader} — {where}.")).format(
+            code=code, leader=leader, where=delivery_label(state)), "#1d4ed8")
         self._show_state()
         self.page.entry_saved(entry.id, quiet=False)
         return True
@@ -789,8 +807,18 @@ class EntryEditor(QGroupBox):
         self.page.entry_deleted()
 
     def _error(self, error: Exception) -> None:
-        self.message.setStyleSheet("color: #b91c1c")
-        self.message.setText(error_text(error))
+        self.say(lambda: error_text(error), "#b91c1c")
+
+    def say(self, text: Any, colour: str) -> None:
+        """Show what an action did; ``text`` makes the sentence (again after a language
+        switch)."""
+        self._said = (text, colour)
+        self.message.setStyleSheet(f"color: {colour}")
+        self.message.setText(text())
+
+    def unsay(self) -> None:
+        self._said = None
+        self.message.clear()
 
 
 class WorkLogPage(Page):
@@ -802,6 +830,7 @@ class WorkLogPage(Page):
         super().__init__(services, user, parent)
         self.day = services.daily.today()
         self.week_mode = False
+        self.delivery: dict[str, str] = {}
         self.heading = QLabel()
         self.heading.setObjectName("pageHeading")
         self.prev_button = QToolButton()
@@ -974,7 +1003,9 @@ class WorkLogPage(Page):
         else:
             days = [daily.day(self.user.person_id, self.day)]
         views = [v for d in days for v in d.entries]
-        self.model.set_views(views)
+        self.delivery = self.services.sync_summary.delivery(
+            self.user.person_id, [v.entry for v in views])
+        self.model.set_views(views, self.delivery)
         self.table.setColumnHidden(0, not self.week_mode)
         current = next(d for d in days if d.day == self.day)
         self.load_label.setText(self.tr("{day}: credited {credited} · time norm {norm} of "
@@ -1026,6 +1057,16 @@ class WorkLogPage(Page):
         self.heading.setText("<b>" + (self.tr("Week of {date}") if self.week_mode
                                       else self.tr("Work log of {date}")).format(
             date=formatting.date(self.day)) + "</b>")
+
+    def delivery_of(self, entry: Any) -> str:
+        """Where a submitted entry is (waiting for the USB stick, or with the leader)."""
+        if entry.id not in self.delivery:
+            self.delivery.update(self.services.sync_summary.delivery(
+                self.user.person_id, [entry]))
+        return self.delivery.get(entry.id, Delivery.WAITING)
+
+    def evaluator_name(self) -> str:
+        return self.services.daily.person(self.user.person_id).evaluator_name
 
     def selected_entry_id(self) -> str | None:
         index = self.table.currentIndex()
