@@ -13,8 +13,7 @@ from kpi_desktop.app import main
 from kpi_desktop.domain.model import EntryStatus
 from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.services.context import AppServices
-from kpi_desktop.services.daily import DailyWorkService
-from kpi_desktop.services.daily import EntryDraft
+from kpi_desktop.services.daily import DailyWorkService, EntryDraft
 from kpi_desktop.services.review import ReviewService
 from kpi_desktop.services.sync_summary import Delivery
 
