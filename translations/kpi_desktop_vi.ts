@@ -818,7 +818,7 @@
     <name>CatalogErrors</name>
     <message>
         <source>The file is not an Excel workbook (.xlsx); save it as .xlsx and try again.</source>
-        <translation>Tệp không phải tệp Excel (.xlsx); hãy lưu lại dưới dạng .xlsx rồi thử lại.</translation>
+        <translation>Đây không phải tệp Excel (.xlsx); hãy lưu lại dưới dạng .xlsx rồi thử lại.</translation>
     </message>
     <message>
         <source>There is a second sheet of general criteria; keep only one.</source>
