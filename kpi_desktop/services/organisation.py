@@ -27,6 +27,14 @@ class OrganisationService:
         with self._db.unit_of_work(read_only=True) as uow:
             return not uow.org.list_organisations()
 
+    def names(self) -> dict[str, tuple[str, str]]:
+        """Every unit and person id → (Vietnamese name, English name): what pages show
+        instead of ids."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            found = {u.id: (u.name_vi, u.name_en or u.name_vi) for u in uow.org.list_units()}
+            found.update({p.id: (p.full_name, p.full_name) for p in uow.org.list_people()})
+        return found
+
     def people_overview(self, on: dt.date | None = None) -> list[dict[str, Any]]:
         """Everyone with their unit, position and evaluator on ``on`` (default today),
         grouped by unit (in unit order)."""

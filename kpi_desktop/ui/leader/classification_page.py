@@ -48,6 +48,7 @@ from kpi_desktop.ui.leader.common import (
     to_qdate,
 )
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.common import names_of
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -231,6 +232,7 @@ class YearClassificationPage(Page):
                                .format(v=self._overview.policy_version))
             self.quota.setStyleSheet("")
         rows = self._overview.rows
+        unit_name = names_of(self.services)  # unit ids → names
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             current = row.current
@@ -239,7 +241,7 @@ class YearClassificationPage(Page):
             remarks += [f"{discipline_label(e.kind)} {e.decision_no}" for e in row.discipline]
             if row.history_count > 1:
                 remarks.append(self.tr("replaced {n} time(s)").format(n=row.history_count - 1))
-            values = [row.person.full_name, row.person.unit_id, str(row.months),
+            values = [row.person.full_name, unit_name(row.person.unit_id), str(row.months),
                       formatting.number(row.result.mean), level_label(row.result.level),
                       level_label(row.self_level) if row.self_level else "–",
                       level_label(current.decided_level) if decided else "–",

@@ -40,6 +40,7 @@ from kpi_desktop.ui.leader.common import (
     show_error,
 )
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.common import names_of
 from kpi_desktop.ui.tasks import TaskRunner
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -408,10 +409,11 @@ class ReviewInboxPage(Page):
                                      done=formatting.date(entry.completed_on) or "–"))
         self.d_reason.setText(item.revision_reason or "–")
         self.d_flags.setText(", ".join(flag_label(f) for f in Flag if f in item.flags) or "–")
+        name = names_of(self.services)
         for statement in self.services.review.statements(entry.id):
             self.history.addItem(self.tr("{date}: {kind} by {who} {reason}").format(
                 date=formatting.date(statement.created_at.date()),
-                kind=statement_label(statement.kind.value), who=statement.reviewer_id,
+                kind=statement_label(statement.kind.value), who=name(statement.reviewer_id),
                 reason=statement.reason).strip())
 
     # ---------------------------------------------------------------- actions --------------

@@ -477,7 +477,8 @@ class MergeUnitsDialog(QDialog):
         self._preview()
         _status(self.status, self.tr("Merged into {unit}: {people} people and {subunits} "
                                      "sub-units moved.").format(
-            unit=result.into_unit_id, people=len(result.people),
+            unit=self._unit_names.get(result.into_unit_id, result.into_unit_id),
+            people=len(result.people),
             subunits=len(result.sub_units)), error=False)
         self.changed.emit()
         return True

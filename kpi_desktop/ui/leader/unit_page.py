@@ -46,6 +46,7 @@ from kpi_desktop.ui.leader.transfer_dialog import (
     why_origin_line,
 )
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.common import names_of
 from kpi_desktop.ui.tasks import TaskRunner
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -265,10 +266,12 @@ class UnitViewPage(Page):
         counts: dict[Level | None, int] = {}
         rows: list[list[QStandardItem]] = []
         origins = month_origins(self.services, [r.person.id for r in overview.rows], year)
+        unit_name = names_of(self.services)  # unit ids → names
         for row in overview.rows:
             totals = dict(zip(row.periods, row.monthly_totals, strict=True))
+            unit = unit_name(row.person.unit_id)
             cells = [self._cell(row.person.full_name, row.person.full_name),
-                     self._cell(row.person.unit_id, row.person.unit_id)]
+                     self._cell(unit, unit)]
             for month in months:
                 total = totals.get(month)
                 cell = self._cell(formatting.number(total) if total is not None else "",

@@ -1,0 +1,48 @@
+"""Issue 16 item 12: names and titles where internal ids were ("gửi vp-cvp", unit "vp")."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import LANGUAGES
+
+pytestmark = pytest.mark.gui
+
+IDS = ("vp-cvp", "vp-cv1", "hcc-gd")
+
+
+def _cells(model, column):
+    return [str(model.index(row, column).data() or "") for row in range(model.rowCount())]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_leader_pages_show_unit_names_not_ids(qtbot, services, open_window, language):
+    window = open_window(services, "ct", language)  # the chairman sees every unit
+    unit = window.show_page_id("leader.unit")
+    qtbot.waitUntil(lambda: unit.model.rowCount() > 0, timeout=30000)
+    units = set(_cells(unit.model, 1))
+    assert any(("Văn phòng HĐND-UBND" if language == "vi" else "Office") in u for u in units)
+    assert not units & {"vp", "kt", "hcc", "vhxh", "xa"}
+    classification = window.show_page_id("leader.classification")
+    table = classification.table
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=30000)
+    shown = {table.item(row, 1).text() for row in range(table.rowCount())}
+    assert not shown & {"vp", "kt", "hcc", "vhxh", "xa"}
+
+
+def test_the_sync_page_names_people_and_kinds(qtbot, services, open_window, tmp_path):
+    services.keys.unlock("vp-cv1", "demo")
+    window = open_window(services, "vp-cv1", "vi")
+    page = window.show_page_id("sync")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.export_to(usb)
+    qtbot.waitUntil(lambda: not page.progress.isVisible(), timeout=30000)
+    page.runner.wait()
+    said = page.result.text()
+    assert "Trần Thị Mai" in said and not any(f" {i}." in said for i in IDS)
+    cells = [page.history.item(row, column).text() for row in range(page.history.rowCount())
+             for column in (2, 3)]
+    text = " ".join(cells)
+    assert "Phạm Thị Hoa → Trần Thị Mai" in text
+    assert "nhật ký công việc" in text and "work" not in text.split()
