@@ -2650,6 +2650,18 @@
         <translation>đã nộp (lần {n}) — {where}</translation>
     </message>
     <message>
+        <source>{code} removed from the frequent tasks of {name}.</source>
+        <translation>Đã bỏ {code} khỏi việc hay làm của {name}.</translation>
+    </message>
+    <message>
+        <source>{code} added to the frequent tasks of {name}: one click above the form logs it.</source>
+        <translation>Đã thêm {code} vào việc hay làm của {name}: bấm một lần ở phía trên biểu mẫu để ghi nhật ký.</translation>
+    </message>
+    <message>
+        <source>Draft {code} started from the frequent tasks: check the quantity and the output, then submit.</source>
+        <translation>Đã tạo bản nháp {code} từ việc hay làm: kiểm tra số lượng và sản phẩm đầu ra rồi gửi.</translation>
+    </message>
+    <message>
         <source>Changes to {code} saved; submit again with a reason.</source>
         <translation>Đã lưu thay đổi của {code}; hãy gửi lại kèm lý do.</translation>
     </message>
@@ -2796,6 +2808,10 @@
     <message>
         <source>No {kind} with the identifier “{id}”.</source>
         <translation>Không có {kind} nào có mã “{id}”.</translation>
+    </message>
+    <message>
+        <source>At most {maximum} favourites: remove one first (right-click it).</source>
+        <translation>Tối đa {maximum} việc hay làm: hãy bỏ bớt một việc trước (bấm chuột phải vào việc đó).</translation>
     </message>
     <message>
         <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
@@ -3557,6 +3573,21 @@
     </message>
 </context>
 <context>
+    <name>FavouritesBar</name>
+    <message>
+        <source>Remove from my frequent tasks</source>
+        <translation>Bỏ khỏi việc hay làm</translation>
+    </message>
+    <message>
+        <source>Frequent tasks:</source>
+        <translation>Việc hay làm:</translation>
+    </message>
+    <message>
+        <source>none yet — choose an item and press ☆ beside the search</source>
+        <translation>chưa có — chọn một sản phẩm/công việc rồi bấm ☆ cạnh ô tìm kiếm</translation>
+    </message>
+</context>
+<context>
     <name>GeneralCriteria</name>
     <message>
         <source>I. Political quality, ethics, public-service culture; discipline</source>
@@ -3686,7 +3717,7 @@
     </message>
     <message>
         <source>Search the catalog: code or name, e.g. “xu ly don”</source>
-        <extracomment>&quot;Propose a new product…&quot; with the text searched for (an empty result offers it).</extracomment>
+        <extracomment>&quot;Propose a new product…&quot; with the text searched for (an empty result offers it). ☆ clicked: the chosen item in or out of the favourites.</extracomment>
         <translation>Tìm trong danh mục: mã hoặc tên, ví dụ “xu ly don”</translation>
     </message>
     <message>
@@ -3728,6 +3759,14 @@
     <message>
         <source>Your job position has no catalog items.</source>
         <translation>Vị trí việc làm của đồng chí chưa có sản phẩm/công việc nào trong danh mục.</translation>
+    </message>
+    <message>
+        <source>Remove from my frequent tasks</source>
+        <translation>Bỏ khỏi việc hay làm</translation>
+    </message>
+    <message>
+        <source>Add to my frequent tasks (one-click entry above the form)</source>
+        <translation>Thêm vào việc hay làm (ghi nhật ký bằng một lần bấm ở phía trên biểu mẫu)</translation>
     </message>
     <message>
         <source>No item chosen yet.</source>
@@ -5834,6 +5873,168 @@
     <message>
         <source>Not sent to the hub: {reason}</source>
         <translation>Chưa gửi được lên máy chủ tiếp nhận: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Reconciliation</name>
+    <message>
+        <source>not submitted</source>
+        <extracomment>&quot;Has not logged for N working days&quot;: the page&apos;s starting N.</extracomment>
+        <translation>chưa gửi</translation>
+    </message>
+    <message>
+        <source>submitted, not confirmed</source>
+        <translation>đã gửi, chưa xác nhận</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>đã xác nhận</translation>
+    </message>
+    <message>
+        <source>confirmed and locked</source>
+        <translation>đã xác nhận và khóa</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Vị trí việc làm</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Người đánh giá</translation>
+    </message>
+    <message>
+        <source>Last work logged</source>
+        <translation>Ngày có nhật ký gần nhất</translation>
+    </message>
+    <message>
+        <source>Working days without an entry</source>
+        <translation>Số ngày làm việc chưa ghi nhật ký</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Kết quả tháng</translation>
+    </message>
+    <message>
+        <source>Entries waiting for review</source>
+        <translation>Mục chờ xác nhận</translation>
+    </message>
+    <message>
+        <source>Of which overdue</source>
+        <translation>Trong đó quá hạn</translation>
+    </message>
+    <message>
+        <source>Months to confirm</source>
+        <translation>Tháng chờ đánh giá</translation>
+    </message>
+    <message>
+        <source>Needs a reminder</source>
+        <translation>Cần nhắc</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
+    </message>
+</context>
+<context>
+    <name>ReconciliationModel</name>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Người đánh giá</translation>
+    </message>
+    <message>
+        <source>Last work logged</source>
+        <translation>Nhật ký gần nhất</translation>
+    </message>
+    <message>
+        <source>Days without entry</source>
+        <translation>Ngày chưa ghi</translation>
+    </message>
+    <message>
+        <source>The month</source>
+        <translation>Kết quả tháng</translation>
+    </message>
+    <message>
+        <source>Waiting / overdue</source>
+        <translation>Chờ xác nhận / quá hạn</translation>
+    </message>
+    <message>
+        <source>Months to confirm</source>
+        <translation>Tháng chờ đánh giá</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>chưa bao giờ</translation>
+    </message>
+</context>
+<context>
+    <name>ReconciliationPage</name>
+    <message>
+        <source>Reconciliation</source>
+        <translation>Đối soát</translation>
+    </message>
+    <message>
+        <source>Who needs a reminder</source>
+        <translation>Ai cần được nhắc</translation>
+    </message>
+    <message>
+        <source>&amp;Month:</source>
+        <translation>&amp;Tháng:</translation>
+    </message>
+    <message>
+        <source>&amp;Working days without an entry, at least:</source>
+        <translation>Số ngày làm việc &amp;chưa ghi nhật ký, từ:</translation>
+    </message>
+    <message>
+        <source>Only people who need a &amp;reminder</source>
+        <translation>Chỉ người cần &amp;nhắc</translation>
+    </message>
+    <message>
+        <source>E&amp;xport CSV…</source>
+        <translation>&amp;Xuất CSV…</translation>
+    </message>
+    <message>
+        <source>{month}: {idle} of {n} people have logged nothing for a working day or more; {unsubmitted} have not submitted the month; {behind} leaders have overdue entries or months to confirm.</source>
+        <translation>Tháng {month}: {idle}/{n} người chưa ghi nhật ký từ một ngày làm việc trở lên; {unsubmitted} người chưa gửi kết quả tháng; {behind} lãnh đạo còn mục quá hạn hoặc tháng chờ đánh giá.</translation>
+    </message>
+    <message>
+        <source>{month}: {idle} of {n} people have logged nothing for {days} working days or more; {unsubmitted} have not submitted the month; {behind} leaders have overdue entries or months to confirm.</source>
+        <translation>Tháng {month}: {idle}/{n} người chưa ghi nhật ký từ {days} ngày làm việc trở lên; {unsubmitted} người chưa gửi kết quả tháng; {behind} lãnh đạo còn mục quá hạn hoặc tháng chờ đánh giá.</translation>
+    </message>
+    <message>
+        <source>Export the reconciliation</source>
+        <translation>Xuất bảng đối soát</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Tệp CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>The file was not written: {reason}</source>
+        <translation>Chưa ghi được tệp: {reason}</translation>
+    </message>
+    <message>
+        <source>{n} people of {month} written to {path}.</source>
+        <translation>Đã ghi {n} người của tháng {month} vào {path}.</translation>
     </message>
 </context>
 <context>

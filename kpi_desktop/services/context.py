@@ -31,9 +31,11 @@ from kpi_desktop.storage.engine import open_database
 if TYPE_CHECKING:
     from kpi_desktop.services.agency_admin import AgencyAdminService
     from kpi_desktop.services.discipline import DisciplineService
+    from kpi_desktop.services.favourites import FavouriteService
     from kpi_desktop.services.kpi_kinds import KpiKindService
     from kpi_desktop.services.notifications import NotificationService
     from kpi_desktop.services.org_evaluation import OrgEvaluationService
+    from kpi_desktop.services.reconciliation import ReconciliationService
     from kpi_desktop.services.sync_summary import SyncSummaryService
 
 
@@ -152,6 +154,21 @@ class AppServices:
 
         return SyncSummaryService(self.db, keys=self.keys,
                                   today=self.review.today if self.review else None)
+
+    @property
+    def reconciliation(self) -> ReconciliationService:
+        """Who has not logged, not submitted, not confirmed: by unit (issue 16 item 16)."""
+        from kpi_desktop.services.reconciliation import ReconciliationService
+
+        return ReconciliationService(self.db, review=self.review,
+                                     today=self.review.today if self.review else None)
+
+    @property
+    def favourites(self) -> FavouriteService:
+        """A person's "việc hay làm" for one-click entry (issue 16 item 16)."""
+        from kpi_desktop.services.favourites import FavouriteService
+
+        return FavouriteService(self.db)
 
     @property
     def backups(self) -> BackupService:

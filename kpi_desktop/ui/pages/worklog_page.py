@@ -205,6 +205,8 @@ class ItemPicker(QWidget):
     chosen = Signal(object)  # CatalogItem or None
     #: "Propose a new product…" with the text searched for (an empty result offers it).
     propose_requested = Signal(str)
+    #: ☆ clicked: the chosen item in or out of the favourites.
+    favourite_toggled = Signal(object)
 
     def __init__(self, page: WorkLogPage) -> None:
         super().__init__(page)
@@ -248,6 +250,12 @@ class ItemPicker(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.query, 1)
         row.addWidget(self.all_items)
+        # ☆/★: the chosen item in or out of the person's "việc hay làm" (issue 16 item 16).
+        self.favourite_button = QToolButton()
+        self.favourite_button.setObjectName("toggleFavourite")
+        self.favourite_button.setAutoRaise(True)
+        self.favourite_button.clicked.connect(lambda: self.favourite_toggled.emit(self.item))
+        row.addWidget(self.favourite_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -347,6 +355,17 @@ class ItemPicker(QWidget):
         self.query.setText("" if item is None else f"{item.code} — {name_of(item)}")
         self.query.setCursorPosition(0)
         self._show_detail(item)
+        self.show_favourite()
+
+    def show_favourite(self) -> None:
+        """☆ (not a favourite) or ★ (a favourite) for the chosen item."""
+        item = self.item
+        starred = item is not None and item.code in self.page.favourite_codes()
+        self.favourite_button.setText("★" if starred else "☆")
+        self.favourite_button.setEnabled(item is not None)
+        self.favourite_button.setToolTip(
+            self.tr("Remove from my frequent tasks") if starred
+            else self.tr("Add to my frequent tasks (one-click entry above the form)"))
 
     def _show_detail(self, item: Any, preview: bool = False) -> None:
         if item is None:
@@ -356,6 +375,57 @@ class ItemPicker(QWidget):
         if preview and item is not self.item:
             text = self.tr("Enter to choose:") + " " + text
         self.detail.setText(text)
+
+
+class FavouritesBar(QWidget):
+    """"Việc hay làm": one button per favourite item; a click starts an entry of it, the
+    button's menu (right click) takes it out."""
+
+    chosen = Signal(str)
+    removed = Signal(str)
+
+    def __init__(self, page: WorkLogPage) -> None:
+        super().__init__(page)
+        self.setObjectName("favouritesBar")
+        self.page = page
+        self.label = QLabel()
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: #6b7280")
+        self.buttons: dict[str, QToolButton] = {}
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.addWidget(self.label)
+        self.row.addWidget(self.hint)
+        self.row.addStretch(1)
+        self.retranslate_ui()
+
+    def set_favourites(self, favourites: list[Any]) -> None:
+        for button in self.buttons.values():
+            self.row.removeWidget(button)
+            button.deleteLater()
+        self.buttons = {}
+        for index, favourite in enumerate(favourites):
+            button = QToolButton()
+            mark_data(button)  # a code and a catalog name
+            name = name_of(favourite.item)
+            short = name if len(name) <= 22 else name[:21] + "…"
+            button.setText(f"{favourite.code} {short}")
+            button.setToolTip(f"{favourite.code} — {name}\n{describe_item(favourite.item)}")
+            button.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            remove = QAction(self.tr("Remove from my frequent tasks"), button)
+            remove.triggered.connect(lambda _c=False, c=favourite.code: self.removed.emit(c))
+            button.addAction(remove)
+            button.clicked.connect(lambda _c=False, c=favourite.code: self.chosen.emit(c))
+            self.row.insertWidget(1 + index, button)
+            self.buttons[favourite.code] = button
+        self.hint.setVisible(not favourites)
+
+    def retranslate_ui(self) -> None:
+        self.label.setText(self.tr("Frequent tasks:"))
+        self.hint.setText(self.tr("none yet — choose an item and press ☆ beside the search"))
+        for button in self.buttons.values():
+            for action in button.actions():
+                action.setText(self.tr("Remove from my frequent tasks"))
 
 
 class EntryEditor(QGroupBox):
@@ -444,7 +514,9 @@ class EntryEditor(QGroupBox):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.submit_button)
+        self.favourites = FavouritesBar(page)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.favourites)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -463,6 +535,9 @@ class EntryEditor(QGroupBox):
         self.completed_set.toggled.connect(self._dates_toggled)
         self.picker.chosen.connect(self._item_chosen)
         self.picker.propose_requested.connect(self.propose)
+        self.picker.favourite_toggled.connect(self.toggle_favourite)
+        self.favourites.chosen.connect(self.log_favourite)
+        self.favourites.removed.connect(lambda code: self.toggle_favourite(None, code))
         self.assignment.currentIndexChanged.connect(self._assignment_chosen)
         self.attach_button.clicked.connect(self._choose_file)
         self.remove_attachment.clicked.connect(self._drop_file)
@@ -519,6 +594,7 @@ class EntryEditor(QGroupBox):
         for edit in (self.work_date, self.deadline, self.completed):
             edit.setDisplayFormat(date_format())
         self.picker.retranslate_ui()
+        self.favourites.retranslate_ui()
         self._fill_assignments()
         self._show_state()
         if self._said is not None:
@@ -697,6 +773,43 @@ class EntryEditor(QGroupBox):
                     self.deadline.setDate(to_qdate(view.assignment.deadline))
         self._changed()
 
+    def toggle_favourite(self, item: Any, code: str | None = None) -> None:
+        """Put the chosen item into the favourites, or take it (or ``code``) out."""
+        code = code or (item.code if item is not None else None)
+        if code is None:
+            return
+        services, person = self.page.services, self.page.user.person_id
+        if code in self.page.favourite_codes():
+            services.favourites.remove(person, code)
+            self.say(lambda: self.tr("{code} removed from the frequent tasks of {name}.")
+                     .format(code=code, name=self.page.user.full_name), "#15803d")
+        else:
+            try:
+                services.favourites.add(person, code)
+            except Exception as error:  # noqa: BLE001 - shown to the person
+                self._error(error)
+                return
+            self.say(lambda: self.tr("{code} added to the frequent tasks of {name}: one click "
+                                     "above the form logs it.").format(
+                code=code, name=self.page.user.full_name), "#15803d")
+        self.page.favourites_changed()
+
+    def log_favourite(self, code: str) -> None:
+        """One click on a frequent task: a new entry of it on the day shown, saved as a draft
+        at once; the quantity is selected to be typed over."""
+        item = self.page.services.daily.item_by_code(code)
+        if item is None:
+            return
+        self.page.new_entry()
+        self.picker.set_item(item)
+        self._item_chosen(item)
+        if self.save(quiet=True):
+            self.say(lambda: self.tr("Draft {code} started from the frequent tasks: check the "
+                                     "quantity and the output, then submit.").format(code=code),
+                     "#15803d")
+        self.quantity.setFocus()
+        self.quantity.selectAll()
+
     def propose(self, text: str = "") -> Any:
         """Propose a new catalog product (an empty search offers it); returns the dialog."""
         from kpi_desktop.ui.proposal_dialog import ProposalDialog
@@ -831,6 +944,7 @@ class WorkLogPage(Page):
         self.day = services.daily.today()
         self.week_mode = False
         self.delivery: dict[str, str] = {}
+        self._favourite_codes: set[str] | None = None
         self.heading = QLabel()
         self.heading.setObjectName("pageHeading")
         self.prev_button = QToolButton()
@@ -936,6 +1050,7 @@ class WorkLogPage(Page):
         self.retranslate_ui()
         refresh_when_visible(self)
         self.editor.clear(self.day)
+        self.favourites_changed()
 
     def title(self) -> str:
         return self.tr("Today / Work log")
@@ -1057,6 +1172,18 @@ class WorkLogPage(Page):
         self.heading.setText("<b>" + (self.tr("Week of {date}") if self.week_mode
                                       else self.tr("Work log of {date}")).format(
             date=formatting.date(self.day)) + "</b>")
+
+    def favourite_codes(self) -> set[str]:
+        if self._favourite_codes is None:
+            self._favourite_codes = self.services.favourites.codes(self.user.person_id)
+        return self._favourite_codes
+
+    def favourites_changed(self) -> None:
+        """Show the person's favourites again (one was added or removed)."""
+        self._favourite_codes = None
+        self.editor.favourites.set_favourites(
+            self.services.favourites.list(self.user.person_id))
+        self.editor.picker.show_favourite()
 
     def delivery_of(self, entry: Any) -> str:
         """Where a submitted entry is (waiting for the USB stick, or with the leader)."""

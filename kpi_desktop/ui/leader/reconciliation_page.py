@@ -1,0 +1,237 @@
+"""Reconciliation (đối soát) for the chairman, heads and the agency (issue 16 item 16): who has
+not logged for N working days, who has not submitted the month, which leader has not confirmed
+their people's work or months — by unit, with "Export CSV…"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.model import Period
+from kpi_desktop.services.calendar import last_finished_month
+from kpi_desktop.services.reconciliation import (
+    DEFAULT_IDLE_DAYS,
+    Reconciliation,
+    ReconciliationService,
+    status_text,
+)
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.leader.common import month_periods, month_text
+from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.common import data_label, mark_data, refresh_when_visible
+
+_Index = QModelIndex | QPersistentModelIndex
+WARN = QColor("#b91c1c")
+
+
+class ReconciliationModel(QAbstractTableModel):
+    """The report's rows; the cells that need a reminder are red."""
+
+    COLUMNS = 8
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report: Reconciliation | None = None
+        self.rows: list[Any] = []
+
+    def set_rows(self, report: Reconciliation, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.report, self.rows = report, list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return [self.tr("Unit"), self.tr("Name"), self.tr("Evaluator"),
+                self.tr("Last work logged"), self.tr("Days without entry"),
+                self.tr("The month"), self.tr("Waiting / overdue"),
+                self.tr("Months to confirm")][section]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.report is None:
+            return None
+        row, column, report = self.rows[index.row()], index.column(), self.report
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            leader = row.is_leader
+            return [row.unit_name, row.person_name, row.evaluator_name or "–",
+                    formatting.date(row.last_entry) if row.last_entry else self.tr("never"),
+                    str(row.idle_days), status_text(row.month_status),
+                    f"{row.waiting} / {row.overdue}" if leader else "",
+                    str(row.months_to_confirm) if leader else ""][column]
+        warn = ((column in (3, 4) and report.not_logging(row))
+                or (column == 5 and report.not_submitted(row))
+                or (column == 6 and row.overdue) or (column == 7 and row.months_to_confirm))
+        if role == Qt.ItemDataRole.ForegroundRole and warn:
+            return WARN
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (4, 6, 7):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.person_id
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, self.COLUMNS - 1))
+
+
+class ReconciliationPage(Page):
+    """Đối soát: who needs a reminder, by unit."""
+
+    page_id = "reconciliation"
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self.report: Reconciliation | None = None
+        today = self.service().today()
+        self.heading = QLabel()
+        self.period_label = QLabel()
+        self.period = QComboBox()
+        mark_data(self.period)
+        for period in month_periods(today, before=11, after=0):
+            self.period.addItem(month_text(period), str(period))
+        self.period.setCurrentIndex(max(0, self.period.findData(
+            str(last_finished_month(today)))))
+        self.idle_label = QLabel()
+        self.idle = QSpinBox()
+        self.idle.setRange(1, 60)
+        self.idle.setValue(DEFAULT_IDLE_DAYS)
+        self.idle_label.setBuddy(self.idle)
+        self.period_label.setBuddy(self.period)
+        self.only_reminders = QCheckBox()
+        self.only_reminders.setChecked(True)
+        self.export_button = QPushButton()
+        self.summary = data_label(wrap=True)
+        self.summary.setObjectName("reconciliationSummary")
+        self.message = data_label(wrap=True)
+        self.model = ReconciliationModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.period_label)
+        top.addWidget(self.period)
+        top.addSpacing(12)
+        top.addWidget(self.idle_label)
+        top.addWidget(self.idle)
+        top.addSpacing(12)
+        top.addWidget(self.only_reminders)
+        top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.idle.valueChanged.connect(lambda _v: self.refresh())
+        self.only_reminders.toggled.connect(lambda _c: self._show())
+        self.export_button.clicked.connect(self._choose_export)
+        self.retranslate_ui()
+
+    def service(self) -> ReconciliationService:
+        return self.services.reconciliation
+
+    def title(self) -> str:
+        return self.tr("Reconciliation")
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText("<b>" + self.tr("Who needs a reminder") + "</b>")
+        self.period_label.setText(self.tr("&Month:"))
+        self.idle_label.setText(self.tr("&Working days without an entry, at least:"))
+        self.only_reminders.setText(self.tr("Only people who need a &reminder"))
+        self.export_button.setText(self.tr("E&xport CSV…"))
+        self.model.retranslate()
+        refresh_when_visible(self)
+
+    def refresh(self) -> None:
+        period = Period.parse(self.period.currentData())
+        self.report = self.service().report(self.user.person_id, period,
+                                            idle_limit=self.idle.value())
+        self._show()
+
+    def shown_rows(self) -> list[Any]:
+        if self.report is None:
+            return []
+        rows = list(self.report.rows)
+        if self.only_reminders.isChecked():
+            rows = [r for r in rows if self.report.needs_reminder(r)]
+        return rows
+
+    def _show(self) -> None:
+        if self.report is None:
+            return
+        rows = self.shown_rows()
+        self.model.set_rows(self.report, rows)
+        idle, unsubmitted, behind = self.report.counts()
+        sentence = self.tr(
+            "{month}: {idle} of {n} people have logged nothing for a working day or more; "
+            "{unsubmitted} have not submitted the month; {behind} leaders have overdue "
+            "entries or months to confirm.") if self.report.idle_limit == 1 else self.tr(
+            "{month}: {idle} of {n} people have logged nothing for {days} working days or "
+            "more; {unsubmitted} have not submitted the month; {behind} leaders have overdue "
+            "entries or months to confirm.")
+        self.summary.setText(sentence.format(
+            month=month_text(self.report.period), idle=idle, n=len(self.report.rows),
+            days=self.report.idle_limit, unsubmitted=unsubmitted, behind=behind))
+
+    def _choose_export(self) -> None:
+        if self.report is None:
+            return
+        suggested = Path.home() / f"DoiSoat_{self.report.period}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the reconciliation"),
+                                              str(suggested), self.tr("CSV files (*.csv)"))
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> Path | None:
+        """Write the rows shown as CSV; the message names the file and the count."""
+        if self.report is None:
+            return None
+        rows = self.shown_rows()
+        try:
+            written = self.service().write_csv(self.report, path, rows)
+        except OSError as error:
+            self.message.setStyleSheet("color: #b91c1c")
+            self.message.setText(self.tr("The file was not written: {reason}").format(
+                reason=error.strerror or str(error)))
+            return None
+        text = self.tr("{n} people of {month} written to {path}.").format(
+            n=len(rows), month=month_text(self.report.period), path=written)
+        self.message.setStyleSheet("color: #15803d")
+        self.message.setText(text)
+        self.status_message.emit(text)
+        return written
