@@ -66,6 +66,10 @@ def add_commands(commands: Any) -> None:
                         help=translate("Cli", "organisation identifier"))
     create.add_argument("--name", required=True, help=translate("Cli", "name (Vietnamese)"))
     create.add_argument("--code", default="", help=translate("Cli", "short code"))
+    support = org_sub.add_parser("support", help=translate(
+        "Cli", "agency: who helps your users (unit, phone, e-mail), shown in Help"))
+    support.add_argument("contact", metavar="TEXT", help=translate(
+        "Cli", "the support contact, for example \"Bộ phận tổ chức cán bộ — 0238 …\""))
     catalog = org_sub.add_parser("catalog", help=translate(
         "Cli", "agency: import a catalog workbook (layout of QĐ 283) as the active version"))
     catalog.add_argument("file", metavar="FILE.xlsx", help=translate("Cli", "catalog workbook"))
@@ -228,6 +232,11 @@ def _org(services: Any, args: argparse.Namespace) -> int:
     if args.org_command == "create":
         org = setup.create_organisation(args.id, args.name, code=args.code)
         _say(translate("Cli", "Organisation “{name}” created.").format(name=org.name_vi))
+        return EXIT_OK
+    if args.org_command == "support":
+        contact = services.agency.set_support_contact(args.contact)
+        _say(translate("Cli", "Support contact set to “{contact}”; publish the organisation "
+                       "file to send it to every PC.").format(contact=contact))
         return EXIT_OK
     if args.org_command == "catalog":
         count = setup.import_catalog(args.file, version_id=args.version, label=args.label)

@@ -1529,6 +1529,14 @@
         <translation>mã viết tắt</translation>
     </message>
     <message>
+        <source>agency: who helps your users (unit, phone, e-mail), shown in Help</source>
+        <translation>cơ quan: đầu mối hỗ trợ người dùng (bộ phận, điện thoại, thư điện tử), hiện trong mục Trợ giúp</translation>
+    </message>
+    <message>
+        <source>the support contact, for example &quot;Bộ phận tổ chức cán bộ — 0238 …&quot;</source>
+        <translation>đầu mối hỗ trợ, ví dụ &quot;Bộ phận tổ chức cán bộ — 0238 …&quot;</translation>
+    </message>
+    <message>
         <source>agency: import a catalog workbook (layout of QĐ 283) as the active version</source>
         <translation>cơ quan: nhập tệp danh mục sản phẩm/công việc (mẫu QĐ 283) làm phiên bản đang dùng</translation>
     </message>
@@ -1723,6 +1731,10 @@
     <message>
         <source>Organisation “{name}” created.</source>
         <translation>Đã tạo tổ chức “{name}”.</translation>
+    </message>
+    <message>
+        <source>Support contact set to “{contact}”; publish the organisation file to send it to every PC.</source>
+        <translation>Đã đặt đầu mối hỗ trợ là “{contact}”; hãy phát hành tệp tổ chức để gửi đến mọi máy.</translation>
     </message>
     <message>
         <source>Catalog version {version}: {count} items imported.</source>
@@ -2280,6 +2292,10 @@
     <message>
         <source>&amp;About KPI Desktop</source>
         <translation>&amp;Giới thiệu KPI Desktop</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Hướng dẫn sử dụng</translation>
     </message>
     <message>
         <source>&amp;Switch user…</source>
@@ -3680,6 +3696,28 @@
     <message>
         <source>Takes decisions within own authority without avoiding them; leads the way in new tasks.</source>
         <translation>Chủ động đưa ra quyết định trong phạm vi thẩm quyền, không né tránh; tiên phong thực hiện những nhiệm vụ mới.</translation>
+    </message>
+</context>
+<context>
+    <name>Help</name>
+    <message>
+        <source>KPI Desktop {version} — work log and evaluation under Decree 335/2025/NĐ-CP, working offline.</source>
+        <translation>KPI Desktop {version} — nhật ký công việc và đánh giá theo Nghị định 335/2025/NĐ-CP, làm việc không cần Internet.</translation>
+    </message>
+    <message>
+        <source>Help for {organisation}: {contact}</source>
+        <translation>Hỗ trợ cho {organisation}: {contact}</translation>
+    </message>
+    <message>
+        <source>No support contact is in the organisation file yet: ask the agency&apos;s personnel unit.</source>
+        <translation>Tệp tổ chức chưa có đầu mối hỗ trợ: hãy liên hệ bộ phận tổ chức cán bộ của cơ quan.</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <source>KPI Desktop — user guide</source>
+        <translation>KPI Desktop — hướng dẫn sử dụng</translation>
     </message>
 </context>
 <context>

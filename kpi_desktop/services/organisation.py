@@ -27,6 +27,14 @@ class OrganisationService:
         with self._db.unit_of_work(read_only=True) as uow:
             return not uow.org.list_organisations()
 
+    def support(self) -> tuple[str, str]:
+        """(The organisation's name, who helps its users) from the organisation file."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            organisations = uow.org.list_organisations()
+        if not organisations:
+            return "", ""
+        return organisations[0].name_vi, organisations[0].support_contact
+
     def names(self) -> dict[str, tuple[str, str]]:
         """Every unit and person id → (Vietnamese name, English name): what pages show
         instead of ids."""

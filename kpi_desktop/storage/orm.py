@@ -347,6 +347,7 @@ class OrganisationRow(Base):
     code: Mapped[str] = mapped_column(default="")
     org_version: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[dt.datetime | None]
+    support_contact: Mapped[str] = mapped_column(NfcText(), default="")  # revision 0015
 
 
 class UnitRow(Base):

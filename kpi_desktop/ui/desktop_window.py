@@ -135,9 +135,14 @@ class DesktopWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")
+        self.guide_action = QAction(self)
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.guide_action.triggered.connect(self.open_guide)
+        self.help_menu.addAction(self.guide_action)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
+        self.help_dialog: Any = None
 
     def set_person(self, person_id: str, *, signed_in: bool = False) -> None:
         """Show the desk of ``person_id``; ``signed_in``: they have just signed in (the sign-in
@@ -361,6 +366,7 @@ class DesktopWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About KPI Desktop"))
+        self.guide_action.setText(self.tr("&User guide"))
         self.switch_action.setText(self.tr("&Switch user…"))
         self.reports_action.setText(self.tr("&Print forms and reports…"))
         self.toolbar.setWindowTitle(self.tr("Person"))
@@ -378,10 +384,23 @@ class DesktopWindow(QMainWindow):
         self.person_label.setToolTip(self.tr("To work as someone else, use File → Switch "
                                              "user…"))
 
+    def open_guide(self) -> Any:
+        """The user guide (F1), beside the window."""
+        from kpi_desktop.ui.help_dialog import HelpDialog
+
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self.services, self)
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        return self.help_dialog
+
     def _about(self) -> None:
+        from kpi_desktop.ui.help_dialog import about_text
+
         QMessageBox.about(self, self.tr("About KPI Desktop"), self.tr(
             "KPI Desktop records daily work, computes the monthly score and the yearly "
-            "classification of Decree 335/2025/NĐ-CP on this computer, and works offline."))
+            "classification of Decree 335/2025/NĐ-CP on this computer, and works offline.")
+            + "<br><br>" + about_text(self.services))
 
 
 __all__ = ["DesktopWindow", "Qt"]

@@ -49,6 +49,8 @@ def open_window(qtbot, demo_dir):
         window.resize(1366, 768)
         window.show()
         qtbot.waitExposed(window)
+        window.activateWindow()  # keyboard shortcuts (F1, Ctrl+N …) go to the active window
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
         return window
 
     return build

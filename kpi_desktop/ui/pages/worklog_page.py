@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QToolButton,
@@ -378,11 +380,14 @@ class ItemPicker(QWidget):
 
 
 class FavouritesBar(QWidget):
-    """"Việc hay làm": one button per favourite item; a click starts an entry of it, the
-    button's menu (right click) takes it out."""
+    """"Việc hay làm": one button per favourite item, three to a row so the form never grows
+    wider than the window; a click starts an entry of it, the button's menu (right click)
+    takes it out."""
 
     chosen = Signal(str)
     removed = Signal(str)
+    PER_ROW = 3
+    SHORT = 16  # characters of the item's name on its button (the tooltip has it whole)
 
     def __init__(self, page: WorkLogPage) -> None:
         super().__init__(page)
@@ -390,25 +395,31 @@ class FavouritesBar(QWidget):
         self.page = page
         self.label = QLabel()
         self.hint = QLabel()
+        self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #6b7280")
         self.buttons: dict[str, QToolButton] = {}
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.addWidget(self.label)
-        self.row.addWidget(self.hint)
-        self.row.addStretch(1)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(4)
+        self.grid.setVerticalSpacing(2)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.hint, 1)
+        row.addLayout(self.grid, 1)
         self.retranslate_ui()
 
     def set_favourites(self, favourites: list[Any]) -> None:
         for button in self.buttons.values():
-            self.row.removeWidget(button)
+            self.grid.removeWidget(button)
             button.deleteLater()
         self.buttons = {}
         for index, favourite in enumerate(favourites):
             button = QToolButton()
             mark_data(button)  # a code and a catalog name
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             name = name_of(favourite.item)
-            short = name if len(name) <= 22 else name[:21] + "…"
+            short = name if len(name) <= self.SHORT else name[:self.SHORT - 1] + "…"
             button.setText(f"{favourite.code} {short}")
             button.setToolTip(f"{favourite.code} — {name}\n{describe_item(favourite.item)}")
             button.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -416,7 +427,7 @@ class FavouritesBar(QWidget):
             remove.triggered.connect(lambda _c=False, c=favourite.code: self.removed.emit(c))
             button.addAction(remove)
             button.clicked.connect(lambda _c=False, c=favourite.code: self.chosen.emit(c))
-            self.row.insertWidget(1 + index, button)
+            self.grid.addWidget(button, index // self.PER_ROW, index % self.PER_ROW)
             self.buttons[favourite.code] = button
         self.hint.setVisible(not favourites)
 

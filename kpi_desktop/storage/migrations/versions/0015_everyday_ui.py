@@ -4,7 +4,8 @@ Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-06
 
-Two new tables: ``sign_ins`` (when a person last signed in on this PC and how many of their
+A new column ``organisations.support_contact`` (who helps the agency's users: shown in Help,
+carried by the signed organisation file; empty for existing rows). Two new tables: ``sign_ins`` (when a person last signed in on this PC and how many of their
 entries were confirmed then, for the banner's "confirmed since your last sign-in") and
 ``favourite_items`` ("việc hay làm": catalog item codes a person logs with one click). They need
 no batch rebuild. The catalog's search key (``catalog_items.search_text``) now also holds the
@@ -44,6 +45,9 @@ def _recompute_search_text(columns: Sequence[str]) -> None:
 
 def upgrade() -> None:
     """Apply this revision."""
+    with op.batch_alter_table("organisations") as batch:
+        batch.add_column(sa.Column("support_contact", sa.Text(), nullable=False,
+                                   server_default=""))
     op.create_table(
         "sign_ins",
         sa.Column("person_id", sa.String(), nullable=False),
@@ -72,3 +76,5 @@ def downgrade() -> None:
     op.drop_table("favourite_items")
     op.drop_table("sign_ins")
     _recompute_search_text(("code", "name_vi", "name_en"))
+    with op.batch_alter_table("organisations") as batch:
+        batch.drop_column("support_contact")
