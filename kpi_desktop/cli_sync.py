@@ -300,8 +300,8 @@ def _hub_limits(services: Any, args: argparse.Namespace) -> int:
             megabytes_per_day=current.megabytes_per_day if args.megabytes_per_day is None
             else args.megabytes_per_day)
         set_agency_hub_limits(services.db, current)
-        _say(translate("Cli", "Hub quota set; publish the organisation file to send it to the "
-                       "hub."))
+        _say(translate("Cli", "Hub limits set; publish the organisation file to send them to "
+                       "the hub."))
     _say(translate("Cli", "Each member may send {bundles} bundles and {megabytes} MB to the hub "
                    "in any 24 hours.").format(bundles=current.bundles_per_day,
                                               megabytes=current.megabytes_per_day))

@@ -1714,7 +1714,7 @@
         <translation>Đã ghi tệp tổ chức phiên bản {version} vào {path}.</translation>
     </message>
     <message>
-        <source>Hub quota set; publish the organisation file to send it to the hub.</source>
+        <source>Hub limits set; publish the organisation file to send them to the hub.</source>
         <translation>Đã đặt hạn mức của máy chủ tiếp nhận; hãy phát hành tệp tổ chức để gửi hạn mức lên máy chủ tiếp nhận.</translation>
     </message>
     <message>
@@ -3325,7 +3325,7 @@
         <translation>Chỉ tệp tổ chức của cơ quan mới được gửi cho tất cả mọi người; gói {kind} này của {sender} không được lưu. Hãy xuất lại cho đúng người nhận.</translation>
     </message>
     <message>
-        <source>{sender} has sent the hub as much as the agency allows in 24 hours ({bundles} bundles, {megabytes} MB); the bundle was not stored and stays in the outbox. Try again tomorrow, or ask the agency to raise the quota.</source>
+        <source>{sender} has sent the hub as much as the agency allows in 24 hours ({bundles} bundles, {megabytes} MB); the bundle was not stored and stays in the outbox. Try again tomorrow, or ask the agency to raise the limit.</source>
         <translation>{sender} đã gửi lên máy chủ tiếp nhận hết hạn mức cơ quan cho phép trong 24 giờ ({bundles} gói dữ liệu, {megabytes} MB); gói dữ liệu chưa được lưu và vẫn nằm trong hộp thư đi. Hãy thử lại vào ngày mai hoặc đề nghị cơ quan nâng hạn mức.</translation>
     </message>
     <message>
@@ -3349,7 +3349,7 @@
         <translation>Máy chủ tiếp nhận không dùng được chứng thư số {path} ({detail}): hãy chỉ ra chứng thư số dạng PEM bằng --certfile và khóa bí mật của nó bằng --keyfile.</translation>
     </message>
     <message>
-        <source>The hub quota “{field}” must be a whole number from 1 to {maximum} (got {value}).</source>
+        <source>The hub limit “{field}” must be a whole number from 1 to {maximum} (got {value}).</source>
         <translation>Hạn mức “{field}” của máy chủ tiếp nhận phải là số nguyên từ 1 đến {maximum} (nhận được {value}).</translation>
     </message>
 </context>

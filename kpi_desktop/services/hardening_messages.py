@@ -40,7 +40,7 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "hub_quota_exceeded": lambda p: translate(
             "Errors", "{sender} has sent the hub as much as the agency allows in 24 hours "
             "({bundles} bundles, {megabytes} MB); the bundle was not stored and stays in the "
-            "outbox. Try again tomorrow, or ask the agency to raise the quota."
+            "outbox. Try again tomorrow, or ask the agency to raise the limit."
         ).format(sender=p.get("sender", ""), bundles=p.get("bundles", ""),
                  megabytes=p.get("megabytes", "")),
         "hub_busy": lambda p: translate(
@@ -61,7 +61,7 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "certificate with --certfile and its private key with --keyfile."
         ).format(path=p.get("path", ""), detail=p.get("detail", "")),
         "hub_limit_invalid": lambda p: translate(
-            "Errors", "The hub quota “{field}” must be a whole number from 1 to {maximum} (got "
+            "Errors", "The hub limit “{field}” must be a whole number from 1 to {maximum} (got "
             "{value})."
         ).format(field=_field(p), maximum=p.get("maximum", ""), value=p.get("value", "")),
     }
