@@ -337,6 +337,10 @@
         <translation>còn 1 ngày làm việc</translation>
     </message>
     <message>
+        <source>{n} working day left</source>
+        <translation>còn {n} ngày làm việc</translation>
+    </message>
+    <message>
         <source>{n} working days left</source>
         <translation>còn {n} ngày làm việc</translation>
     </message>
@@ -349,12 +353,20 @@
         <translation>quá hạn 1 ngày làm việc</translation>
     </message>
     <message>
+        <source>overdue by {n} working day</source>
+        <translation>quá hạn {n} ngày làm việc</translation>
+    </message>
+    <message>
         <source>overdue by {n} working days</source>
         <translation>quá hạn {n} ngày làm việc</translation>
     </message>
     <message>
         <source>decided 1 working day late</source>
         <translation>giải quyết chậm 1 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>decided {n} working day late</source>
+        <translation>giải quyết chậm {n} ngày làm việc</translation>
     </message>
     <message>
         <source>decided {n} working days late</source>
@@ -3675,8 +3687,8 @@
         <translation>Việc hay làm:</translation>
     </message>
     <message>
-        <source>none yet — choose an item and press ☆ beside the search</source>
-        <translation>chưa có — chọn một sản phẩm/công việc rồi bấm ☆ cạnh ô tìm kiếm</translation>
+        <source>none yet: choose an item, then ☆</source>
+        <translation>chưa có: chọn một việc rồi bấm ☆</translation>
     </message>
 </context>
 <context>
@@ -4833,7 +4845,7 @@
     </message>
     <message>
         <source>A CSV file with the columns unit, period, code, value (and optionally source); the whole file is refused if one row is wrong.</source>
-        <translation>Tệp CSV có các cột unit, period, code, value (có thể thêm source); chỉ cần một dòng sai là cả tệp bị từ chối.</translation>
+        <translation>Tệp CSV có các cột “unit”, “period”, “code”, “value” (có thể thêm cột “source”); chỉ cần một dòng sai là cả tệp bị từ chối.</translation>
     </message>
     <message>
         <source>Unit</source>
@@ -7631,6 +7643,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>chưa thiết lập</translation>
     </message>
     <message>
+        <source>{count} record not yet received by the agency.</source>
+        <translation>{count} bản ghi chưa được cơ quan nhận.</translation>
+    </message>
+    <message>
         <source>{count} records not yet received by the agency.</source>
         <translation>{count} bản ghi chưa được cơ quan nhận.</translation>
     </message>
@@ -7695,8 +7711,16 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Có thể rút USB.</translation>
     </message>
     <message>
+        <source>{count} bundle written.</source>
+        <translation>Đã ghi {count} gói dữ liệu.</translation>
+    </message>
+    <message>
         <source>{count} bundles written.</source>
         <translation>Đã ghi {count} gói dữ liệu.</translation>
+    </message>
+    <message>
+        <source>Sent {count} bundle to the hub.</source>
+        <translation>Đã gửi {count} gói dữ liệu lên máy chủ tiếp nhận.</translation>
     </message>
     <message>
         <source>Sent {count} bundles to the hub.</source>
@@ -8230,6 +8254,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>No entries on this day yet: press Ctrl+N to log work.</source>
         <translation>Chưa có mục nào trong ngày: nhấn Ctrl+N để ghi nhật ký.</translation>
+    </message>
+    <message>
+        <source>{n} working day of this month has no entry: {days}</source>
+        <translation>{n} ngày làm việc trong tháng này chưa có nhật ký: {days}</translation>
     </message>
     <message>
         <source>{n} working days of this month have no entry: {days}</source>

@@ -45,9 +45,16 @@ ENGLISH = frozenset(_WORDS.split())
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_PATH = re.compile(r"\S*[/\\]\S*")  # a file or folder named in a message is data
+
+
 def english_words(text: str) -> list[str]:
-    """The words of :data:`ENGLISH` in ``text`` (markup and ``&`` mnemonics removed)."""
-    plain = re.sub(r"<[^>]+>", " ", text or "").replace("&", "")
+    """The words of :data:`ENGLISH` in ``text`` (markup and ``&`` mnemonics removed; quoted
+    text is a literal the person types or reads back — a CSV column, a file name — and is
+    not checked)."""
+    plain = _PATH.sub(" ", _QUOTED.sub(" ", re.sub(r"<[^>]+>", " ", text or "")))
+    plain = plain.replace("&", "")
     return [w for w in _WORD.findall(plain) if w.lower() in ENGLISH]
 
 

@@ -47,6 +47,7 @@ from kpi_desktop.ui.leader.common import (
     name_of,
     to_qdate,
 )
+from kpi_desktop.ui.pages.common import names_of
 
 ERROR_COLOUR = "#b91c1c"
 OK_COLOUR = "#166534"
@@ -477,8 +478,7 @@ class MergeUnitsDialog(QDialog):
         self._preview()
         _status(self.status, self.tr("Merged into {unit}: {people} people and {subunits} "
                                      "sub-units moved.").format(
-            unit=self._unit_names.get(result.into_unit_id, result.into_unit_id),
-            people=len(result.people),
+            unit=names_of(self.services)(result.into_unit_id), people=len(result.people),
             subunits=len(result.sub_units)), error=False)
         self.changed.emit()
         return True

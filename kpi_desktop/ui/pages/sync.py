@@ -165,7 +165,9 @@ class SyncPage(Page):
         agency = self.services.sync.agency_fingerprint()
         self.agency_value.setText(_readable(agency) if agency else self.tr("not set up"))
         waiting = self.services.sync.outbox_count(person)
-        self.outbox.setText(self.tr("{count} records not yet received by the agency.")
+        self.outbox.setText((self.tr("{count} record not yet received by the agency.")
+                             if waiting == 1 else
+                             self.tr("{count} records not yet received by the agency."))
                             .format(count=waiting) if waiting else
                             self.tr("The agency has received everything you sent."))
         if not self.hub_url.text():
@@ -307,7 +309,9 @@ class SyncPage(Page):
             for r in results]
         lines.append(self.tr("You can remove the USB stick now."))
         self.result.setText("\n".join(lines))
-        self.status_message.emit(self.tr("{count} bundles written.").format(count=len(results)))
+        self.status_message.emit((self.tr("{count} bundle written.") if len(results) == 1
+                                  else self.tr("{count} bundles written.")).format(
+            count=len(results)))
 
     def _imported(self, summary: Any) -> None:
         self.result.setText("\n".join(summary.lines()))
@@ -317,7 +321,8 @@ class SyncPage(Page):
         lines = [self.services.sync.describe_result(r) for r in outcome.received]
         if not outcome.received:
             lines.append(self.tr("Nothing new from the hub."))
-        lines.append(self.tr("Sent {count} bundles to the hub.").format(count=outcome.sent))
+        lines.append((self.tr("Sent {count} bundle to the hub.") if outcome.sent == 1 else
+                      self.tr("Sent {count} bundles to the hub.")).format(count=outcome.sent))
         self.result.setText("\n".join(lines))
 
 

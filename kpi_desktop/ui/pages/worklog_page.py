@@ -395,7 +395,6 @@ class FavouritesBar(QWidget):
         self.page = page
         self.label = QLabel()
         self.hint = QLabel()
-        self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #6b7280")
         self.buttons: dict[str, QToolButton] = {}
         self.grid = QGridLayout()
@@ -433,7 +432,7 @@ class FavouritesBar(QWidget):
 
     def retranslate_ui(self) -> None:
         self.label.setText(self.tr("Frequent tasks:"))
-        self.hint.setText(self.tr("none yet — choose an item and press ☆ beside the search"))
+        self.hint.setText(self.tr("none yet: choose an item, then ☆"))
         for button in self.buttons.values():
             for action in button.actions():
                 action.setText(self.tr("Remove from my frequent tasks"))
@@ -1175,8 +1174,11 @@ class WorkLogPage(Page):
         links = ", ".join(f"<a href='{d.isoformat()}'>{short_date(d)}</a>" for d in shown)
         if len(days) > len(shown):
             links = "…, " + links
-        self.missing.setText(self.tr("{n} working days of this month have no entry: {days}")
-                             .format(n=len(days), days=links) if days else "")
+        # English needs the singular for one day ("1 working day … has no entry").
+        sentence = self.tr("{n} working day of this month has no entry: {days}") \
+            if len(days) == 1 else self.tr("{n} working days of this month have no entry: "
+                                           "{days}")
+        self.missing.setText(sentence.format(n=len(days), days=links) if days else "")
         self.missing.setVisible(bool(days))
 
     def _show_heading(self) -> None:
