@@ -2354,7 +2354,6 @@
     <name>Duration</name>
     <message>
         <source>{m} min</source>
-        <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text: the pseudo-locale test does not expect those to be translated.</extracomment>
         <translation>{m} phút</translation>
     </message>
     <message>
@@ -3950,14 +3949,6 @@
     </message>
 </context>
 <context>
-    <name>LeaderReasonDialog</name>
-    <message>
-        <source>Choose a ready-made reason…</source>
-        <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text.</extracomment>
-        <translation>Chọn lý do có sẵn…</translation>
-    </message>
-</context>
-<context>
     <name>LeaveDialog</name>
     <message>
         <source>Left the organisation</source>
@@ -4337,6 +4328,18 @@
     <message>
         <source>{n} skipped, e.g. {reason}</source>
         <translation>Bỏ qua {n} phiếu, ví dụ: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Operation</name>
+    <message>
+        <source>Not done</source>
+        <extracomment>After how long a running op shows a busy cursor, and a progress dialog (milliseconds). The interpreter&apos;s thread switch interval while work runs (a busy worker would otherwise make each relayout of the GUI wait up to the default 5 ms per switch).</extracomment>
+        <translation>Chưa thực hiện được</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
     </message>
 </context>
 <context>
@@ -5470,6 +5473,13 @@
     <message>
         <source>Not sent to the hub: {reason}</source>
         <translation>Chưa gửi được lên máy chủ tiếp nhận: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Choose a ready-made reason…</source>
+        <translation>Chọn lý do có sẵn…</translation>
     </message>
 </context>
 <context>

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.settings import Settings
-from kpi_desktop.ui.agency.common import AGENCY_ID, agency_user
+from kpi_desktop.ui.agency.base import AGENCY_ID, agency_user
+from kpi_desktop.ui.common import mark_data
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import mark_data
 from kpi_desktop.ui.pages.registry import pages_for
 from kpi_desktop.ui.sign_in import SignInDialog
 

@@ -31,7 +31,7 @@ from kpi_desktop.domain.model import KpiKind, Period, fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.kpi_kinds import kpi_kind_label, parse_kpi_kind
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     date_format,
     from_qdate,
     mark_data,

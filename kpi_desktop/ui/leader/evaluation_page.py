@@ -41,7 +41,7 @@ from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.discipline import authority_label, count_label, discipline_kind_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     LeaderReasonDialog,
     data_label,

@@ -30,7 +30,7 @@ from kpi_desktop.domain.model import Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.review import Flag, InboxItem, flag_label, return_reason_templates
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     FLAG_BACKGROUND,
     OVERDUE_BACKGROUND,
     LeaderReasonDialog,

@@ -32,13 +32,7 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
-    LEVEL_COLOURS,
-    data_label,
-    mark_data,
-    month_text,
-    show_error,
-)
+from kpi_desktop.ui.common import LEVEL_COLOURS, data_label, mark_data, month_text, show_error
 from kpi_desktop.ui.leader.transfer_dialog import (
     mark_origin,
     month_origins,

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, error_text, mark_data, refresh_when_visible
 from kpi_desktop.ui.tasks import TaskRunner
 
 

@@ -1,0 +1,230 @@
+"""What every page shares: labels that show data, dates and months, names by language,
+colours of levels and states, error text, and the reason dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import EntryStatus, Level, Period
+from kpi_desktop.runtime import i18n
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.messages import describe
+from kpi_desktop.ui.tables import DATA_PROPERTY as DATA_PROPERTY
+from kpi_desktop.ui.tables import mark_data
+
+# -- colours ---------------------------------------------------------------------------------
+LEVEL_COLOURS = {
+    Level.EXCELLENT: QColor("#15803d"),
+    Level.GOOD: QColor("#2563eb"),
+    Level.COMPLETE: QColor("#d97706"),
+    Level.NOT_COMPLETE: QColor("#b91c1c"),
+    None: QColor("#6b7280"),
+}
+OVERDUE_BACKGROUND = QColor("#fee2e2")
+FLAG_BACKGROUND = QColor("#fef3c7")
+STATUS_COLOURS = {
+    EntryStatus.DRAFT: "#6b7280",
+    EntryStatus.SUBMITTED: "#1d4ed8",
+    EntryStatus.CONFIRMED: "#15803d",
+    EntryStatus.RETURNED: "#b91c1c",
+}
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #15803d;"
+
+
+# -- labels ----------------------------------------------------------------------------------
+def data_label(text: str = "", *, wrap: bool = False) -> QLabel:
+    """A label whose text is data (selectable, not translated)."""
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    mark_data(label)
+    return label
+
+
+def message_label() -> QLabel:
+    """The message line of a page (what the last action did, or why it was refused)."""
+    label = data_label(wrap=True)
+    label.setObjectName("message")
+    return label
+
+
+# -- errors ----------------------------------------------------------------------------------
+def error_text(error: BaseException) -> str:
+    return describe(error) if isinstance(error, KpiError) else str(error)
+
+
+def show_error(parent: QWidget, title: str, error: BaseException) -> None:
+    QMessageBox.warning(parent, title, error_text(error))
+
+
+# -- dates, numbers, months ------------------------------------------------------------------
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def date_format() -> str:
+    """The QDateEdit display format of the current language."""
+    return "dd/MM/yyyy" if i18n.current_language() == "vi" else "d MMM yyyy"
+
+
+def date_edit(day: dt.date) -> QDateEdit:
+    edit = QDateEdit(to_qdate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(date_format())
+    return edit
+
+
+def date_text(day: dt.date | None) -> str:
+    """dd/MM/yyyy (vi) or ISO (en); an em dash when there is no date."""
+    if day is None:
+        return "—"
+    if i18n.current_language() == "vi":
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    return day.isoformat()
+
+
+def number_locale() -> QLocale:
+    """The locale spin boxes use, so "2,5" is typed and shown in Vietnamese."""
+    if i18n.current_language() == "vi":
+        return QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+
+
+def month_periods(today: dt.date, before: int = 11, after: int = 1) -> list[Period]:
+    """Months around ``today``, newest first."""
+    current = Period.containing(today)
+    return [current.shifted(step) for step in range(after, -before - 1, -1)]
+
+
+def month_text(period: Period) -> str:
+    """"11/2026" (vi) or "Nov 2026" (en)."""
+    return f"{period.number:02d}/{period.year}" if i18n.current_language() == "vi" \
+        else f"{dt.date(period.year, period.number, 1):%b %Y}"
+
+
+def weekday_name(day: dt.date) -> str:
+    return [
+        translate("Weekday", "Mon"), translate("Weekday", "Tue"), translate("Weekday", "Wed"),
+        translate("Weekday", "Thu"), translate("Weekday", "Fri"), translate("Weekday", "Sat"),
+        translate("Weekday", "Sun"),
+    ][day.weekday()]
+
+
+def short_date(day: dt.date) -> str:
+    """Weekday and day without the year: "T3 17/11" or "Tue 17 Nov"."""
+    if i18n.current_language() == "vi":
+        return f"{weekday_name(day)} {day.day:02d}/{day.month:02d}"
+    return f"{weekday_name(day)} {day.day} {day.strftime('%b')}"
+
+
+def duration(minutes: Fraction | float | int) -> str:
+    """Minutes as "7 h 05 min" (rounded to the minute)."""
+    total = int(round(Fraction(minutes)))
+    hours, rest = divmod(total, 60)
+    if hours == 0:
+        return translate("Duration", "{m} min").format(m=rest)
+    return translate("Duration", "{h} h {m:02d} min").format(h=hours, m=rest)
+
+
+def clock(minutes: Fraction | float | int) -> str:
+    """Minutes as hours and minutes, "7:05", for narrow table columns."""
+    total = int(round(Fraction(minutes)))
+    return f"{total // 60}:{total % 60:02d}"
+
+
+# -- names -----------------------------------------------------------------------------------
+def name_of(obj: Any) -> str:
+    """``name_vi`` or ``name_en`` of a catalog item, unit or position, by language."""
+    if i18n.current_language() == "vi":
+        return getattr(obj, "name_vi", "") or ""
+    return getattr(obj, "name_en", "") or getattr(obj, "name_vi", "") or ""
+
+
+def status_label(status: EntryStatus) -> str:
+    return {
+        EntryStatus.DRAFT: translate("EntryStatus", "draft"),
+        EntryStatus.SUBMITTED: translate("EntryStatus", "submitted"),
+        EntryStatus.CONFIRMED: translate("EntryStatus", "confirmed"),
+        EntryStatus.RETURNED: translate("EntryStatus", "returned"),
+    }[status]
+
+
+# -- pages -----------------------------------------------------------------------------------
+def refresh_when_visible(page: Any) -> None:
+    """Reload a page now if it is shown; the window refreshes hidden pages when shown."""
+    if page.isVisible():
+        page.refresh()
+
+
+class ReasonDialog(QDialog):
+    """Asks for a reason, optionally offering ready-made templates."""
+
+    def __init__(self, title: str, prompt: str, templates: list[str] | None = None,
+                 parent: QWidget | None = None, *, required: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self._required = required
+        layout = QVBoxLayout(self)
+        prompt_label = QLabel(prompt)
+        prompt_label.setWordWrap(True)
+        layout.addWidget(prompt_label)
+        self.templates = QComboBox()
+        if templates:
+            self.templates.addItem(self.tr("Choose a ready-made reason…"), "")
+            for text in templates:
+                self.templates.addItem(text, text)
+            self.templates.activated.connect(self._use_template)
+            layout.addWidget(self.templates)
+        else:
+            self.templates.hide()
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setFixedHeight(90)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.text.setFocus()
+
+    def _use_template(self, index: int) -> None:
+        value = self.templates.itemData(index)
+        if value:
+            self.text.setPlainText(value)
+
+    def _accept(self) -> None:
+        if self._required and not self.reason().strip():
+            self.text.setFocus()
+            return
+        self.accept()
+
+    def reason(self) -> str:
+        return self.text.toPlainText()
+
+
+#: The old name of :class:`ReasonDialog` (the leader's pages and their tests use it).
+LeaderReasonDialog = ReasonDialog
