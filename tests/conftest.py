@@ -48,3 +48,13 @@ def demo_dir(demo_master, tmp_path):
     target = tmp_path / "demo"
     shutil.copytree(demo_master, target)
     return target
+
+
+@pytest.fixture
+def sync_ops(qapp):
+    """Background operations run at once on the calling thread (ui/operations.py)."""
+    from kpi_desktop.ui import operations
+
+    old = operations.use_runner(operations.SynchronousRunner())
+    yield
+    operations.use_runner(old)

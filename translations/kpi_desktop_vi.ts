@@ -6998,8 +6998,20 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Nhập từ USB</translation>
     </message>
     <message>
+        <source>Writing the bundles…</source>
+        <translation>Đang ghi các gói dữ liệu…</translation>
+    </message>
+    <message>
+        <source>Importing the bundles…</source>
+        <translation>Đang nhập các gói dữ liệu…</translation>
+    </message>
+    <message>
         <source>Enter the hub address first.</source>
         <translation>Hãy nhập địa chỉ máy chủ tiếp nhận trước.</translation>
+    </message>
+    <message>
+        <source>Exchanging with the hub…</source>
+        <translation>Đang trao đổi với máy chủ tiếp nhận…</translation>
     </message>
     <message>
         <source>Working…</source>

@@ -313,6 +313,13 @@ class RecordTableView(QTableView):
         assert isinstance(model, RecordTableModel)
         return model
 
+    def text(self, row: int, column: int) -> str:
+        """The text shown in a cell (of the rows as shown: filtered and sorted)."""
+        return str(self.model().index(row, column).data() or "")
+
+    def row_count(self) -> int:
+        return self.model().rowCount()
+
     def current_key(self) -> Any:
         """The key of the current record (the selected one in a single-selection table)."""
         index = self.currentIndex()
