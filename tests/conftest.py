@@ -58,3 +58,15 @@ def sync_ops(qapp):
     old = operations.use_runner(operations.SynchronousRunner())
     yield
     operations.use_runner(old)
+
+
+@pytest.fixture
+def async_ops(qapp):
+    """Background operations on a real serial lane (ui/operations.py), waited for at the end."""
+    from kpi_desktop.ui import operations
+
+    lane = operations.Runner()
+    old = operations.use_runner(lane)
+    yield lane
+    lane.wait(30000)
+    operations.use_runner(old)

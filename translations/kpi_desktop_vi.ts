@@ -2220,6 +2220,22 @@
     </message>
 </context>
 <context>
+    <name>DetailSplitter</name>
+    <message>
+        <source>Details ▸</source>
+        <extracomment>The old name of :class:`ReasonDialog` (the leader&apos;s pages and their tests use it).</extracomment>
+        <translation>Chi tiết ▸</translation>
+    </message>
+    <message>
+        <source>◂ Details</source>
+        <translation>◂ Chi tiết</translation>
+    </message>
+    <message>
+        <source>Show or fold away the detail panel</source>
+        <translation>Hiện hoặc thu gọn khung chi tiết</translation>
+    </message>
+</context>
+<context>
     <name>DisciplineAuthority</name>
     <message>
         <source>administrative</source>
@@ -4278,6 +4294,26 @@
         <translation>{name} đánh giá thay từ {start} đến {end}</translation>
     </message>
     <message>
+        <source>The month {month} of {name} is confirmed and locked.</source>
+        <translation>Đã xác nhận và khóa tháng {month} của {name}.</translation>
+    </message>
+    <message>
+        <source>Acting evaluator recorded: {name}, {start} – {end}.</source>
+        <translation>Đã ghi nhận người đánh giá thay: {name}, {start} – {end}.</translation>
+    </message>
+    <message>
+        <source>No submitted self-assessment waits in {month}.</source>
+        <translation>Tháng {month} không có phiếu tự đánh giá nào đang chờ.</translation>
+    </message>
+    <message>
+        <source>Confirm all</source>
+        <translation>Xác nhận tất cả</translation>
+    </message>
+    <message>
+        <source>Confirm and lock the month {month} of {n} people as they assessed themselves: {names}?</source>
+        <translation>Xác nhận và khóa tháng {month} của {n} người theo đúng điểm tự đánh giá: {names}?</translation>
+    </message>
+    <message>
         <source>insufficient data</source>
         <translation>chưa đủ dữ liệu</translation>
     </message>
@@ -4302,10 +4338,6 @@
         <translation>Tiêu chí chung: {points}/30 điểm</translation>
     </message>
     <message>
-        <source>The month of {name} is confirmed and locked.</source>
-        <translation>Đã xác nhận và khóa kỳ tháng của {name}.</translation>
-    </message>
-    <message>
         <source>Unlock the month</source>
         <translation>Mở khóa kỳ</translation>
     </message>
@@ -4314,12 +4346,12 @@
         <translation>Vì sao cần mở lại tháng này? Lý do được lưu trong nhật ký kiểm tra.</translation>
     </message>
     <message>
-        <source>Acting evaluator</source>
-        <translation>Người đánh giá thay</translation>
+        <source>The month {month} of {name} is open again.</source>
+        <translation>Đã mở lại tháng {month} của {name}.</translation>
     </message>
     <message>
-        <source>Acting evaluator recorded.</source>
-        <translation>Đã ghi người đánh giá thay.</translation>
+        <source>Acting evaluator</source>
+        <translation>Người đánh giá thay</translation>
     </message>
     <message>
         <source>{n} months confirmed and locked.</source>

@@ -7,7 +7,7 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPlainTextEdit,
+    QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -228,3 +230,55 @@ class ReasonDialog(QDialog):
 
 #: The old name of :class:`ReasonDialog` (the leader's pages and their tests use it).
 LeaderReasonDialog = ReasonDialog
+
+
+class DetailSplitter(QSplitter):
+    """A list and its detail panel side by side; the panel folds away (``fold_button``) so the
+    list gets the whole width on a small screen, and comes back where it was."""
+
+    def __init__(self, main: QWidget, detail: QWidget, *, detail_width: int = 460,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.addWidget(main)
+        self.addWidget(detail)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.setCollapsible(0, False)
+        self._detail_width = detail_width
+        self.setSizes([max(200, 1366 - 220 - detail_width), detail_width])
+        self.fold_button = QToolButton()
+        self.fold_button.setCheckable(True)
+        self.fold_button.setChecked(True)
+        self.fold_button.toggled.connect(self.show_detail)
+        self.splitterMoved.connect(lambda *_: self._sync_button())
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.fold_button.setText(self.tr("Details ▸") if self.detail_shown()
+                                 else self.tr("◂ Details"))
+        self.fold_button.setToolTip(self.tr("Show or fold away the detail panel"))
+
+    def detail_shown(self) -> bool:
+        return self.sizes()[1] > 0 if self.count() > 1 else False
+
+    def show_detail(self, shown: bool) -> None:
+        total = sum(self.sizes()) or self.width()
+        if shown:
+            width = min(self._detail_width, max(total // 2, 1))
+            self.setSizes([max(1, total - width), width])
+        else:
+            if self.detail_shown():
+                self._detail_width = self.sizes()[1]
+            self.setSizes([total, 0])
+        self._sync_button()
+
+    def _sync_button(self) -> None:
+        self.fold_button.blockSignals(True)
+        self.fold_button.setChecked(self.detail_shown())
+        self.fold_button.blockSignals(False)
+        self.retranslate_ui()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)

@@ -13,10 +13,13 @@ import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from kpi_desktop.services.context import AppServices
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,10 @@ class Page(QWidget):
         """Whether a refresh was skipped while the page was built."""
         return bool(getattr(self, "_refresh_pending", False))
 
-    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, user: UserContext,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.services: AppServices = services
         self.user = user
 
     def title(self) -> str:

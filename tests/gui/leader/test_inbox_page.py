@@ -65,7 +65,7 @@ def test_return_with_a_template_reason(qtbot, leader_services, monkeypatch):
         assert uow.worklog.get(target).status is EntryStatus.RETURNED
 
 
-def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_services):
+def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_services, async_ops):
     from tests.leader.test_review import _many_submitted
 
     class Wrap:

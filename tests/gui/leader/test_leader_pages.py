@@ -39,6 +39,8 @@ def _loaded(qtbot, page):
 def no_dialogs(monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args: QMessageBox.StandardButton.Yes)
     return shown
 
 
