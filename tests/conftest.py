@@ -50,9 +50,10 @@ def demo_dir(demo_master, tmp_path):
     return target
 
 
-@pytest.fixture
-def sync_ops(qapp):
-    """Background operations run at once on the calling thread (ui/operations.py)."""
+@pytest.fixture(autouse=True)
+def sync_ops():
+    """Background operations run at once on the calling thread (ui/operations.py), so a test
+    reads the outcome right after the action; a test of the real lane asks for ``async_ops``."""
     from kpi_desktop.ui import operations
 
     old = operations.use_runner(operations.SynchronousRunner())

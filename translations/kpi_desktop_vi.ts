@@ -652,6 +652,10 @@
         <translation>ghi nguyên nhân khách quan</translation>
     </message>
     <message>
+        <source>undid a decision before it was sent</source>
+        <translation>đã hoàn tác một quyết định trước khi gửi đi</translation>
+    </message>
+    <message>
         <source>reviewed after the time limit</source>
         <translation>xác nhận quá thời hạn</translation>
     </message>
@@ -2786,6 +2790,18 @@
     <message>
         <source>Please give a reason.</source>
         <translation>Vui lòng nêu lý do.</translation>
+    </message>
+    <message>
+        <source>This decision has already been exported (it left this PC with the last bundle) and can no longer be undone; record a new decision instead.</source>
+        <translation>Quyết định này đã được xuất (đã rời máy tính này trong gói dữ liệu gần nhất) nên không thể hoàn tác; hãy ghi một quyết định mới.</translation>
+    </message>
+    <message>
+        <source>Only the leader who recorded a decision can undo it.</source>
+        <translation>Chỉ lãnh đạo đã ghi quyết định mới có thể hoàn tác quyết định đó.</translation>
+    </message>
+    <message>
+        <source>The author has already changed this entry since; the decision can no longer be undone.</source>
+        <translation>Người ghi nhật ký đã sửa mục này sau đó nên không thể hoàn tác quyết định.</translation>
     </message>
     <message>
         <source>This entry is {status}: only submitted entries can be reviewed.</source>
@@ -6294,6 +6310,14 @@ XẾP LOẠI</translation>
         <translation>Mở tệp đính kèm</translation>
     </message>
     <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Withdraw this decision; possible until the next export</source>
+        <translation>Rút lại quyết định này; làm được cho đến lần xuất dữ liệu tiếp theo</translation>
+    </message>
+    <message>
         <source>Confirm the entry and go to the next one</source>
         <translation>Xác nhận mục này và chuyển sang mục tiếp theo</translation>
     </message>
@@ -6342,12 +6366,56 @@ XẾP LOẠI</translation>
         <translation>{date}: {who} {kind} {reason}</translation>
     </message>
     <message>
-        <source>Review</source>
-        <translation>Xác nhận</translation>
+        <source>{person} — {code} {item} ({date})</source>
+        <translation>{person} — {code} {item} ({date})</translation>
     </message>
     <message>
-        <source>Entry confirmed.</source>
-        <translation>Đã xác nhận.</translation>
+        <source>Nothing more of {name} waits.</source>
+        <translation>Không còn mục nào của {name} đang chờ.</translation>
+    </message>
+    <message>
+        <source>Undone: {kind} of {what}.</source>
+        <translation>Đã hoàn tác: {kind} — {what}.</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Confirmed: {what}.</source>
+        <translation>Đã xác nhận: {what}.</translation>
+    </message>
+    <message>
+        <source>Returned for revision: {what}.</source>
+        <translation>Đã trả lại để chỉnh sửa: {what}.</translation>
+    </message>
+    <message>
+        <source>Objective cause recorded: {what}.</source>
+        <translation>Đã ghi nhận nguyên nhân khách quan: {what}.</translation>
+    </message>
+    <message>
+        <source>Confirm {n} entries of {name}? Each one counts in their score as it is.</source>
+        <translation>Xác nhận {n} mục của {name}? Mỗi mục sẽ được tính điểm đúng như đã ghi.</translation>
+    </message>
+    <message>
+        <source>{name}: {n}</source>
+        <translation>{name}: {n}</translation>
+    </message>
+    <message>
+        <source>Confirm {n} entries of {people} people ({list})? Each one counts in their score as it is.</source>
+        <translation>Xác nhận {n} mục của {people} người ({list})? Mỗi mục sẽ được tính điểm đúng như đã ghi.</translation>
+    </message>
+    <message>
+        <source>Confirm entries</source>
+        <translation>Xác nhận các mục</translation>
+    </message>
+    <message>
+        <source>{n} entries of {names} confirmed.</source>
+        <translation>Đã xác nhận {n} mục của {names}.</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Xác nhận</translation>
     </message>
     <message>
         <source>Return for revision</source>
@@ -6358,10 +6426,6 @@ XẾP LOẠI</translation>
         <translation>Vì sao trả lại mục này? Người ghi sẽ thấy lý do.</translation>
     </message>
     <message>
-        <source>Entry returned.</source>
-        <translation>Đã trả lại.</translation>
-    </message>
-    <message>
         <source>Failed quality review</source>
         <translation>Sai sót lớn về nội dung</translation>
     </message>
@@ -6370,16 +6434,20 @@ XẾP LOẠI</translation>
         <translation>Mô tả sai sót lớn về nội dung.</translation>
     </message>
     <message>
+        <source>Failed quality review recorded: {what}.</source>
+        <translation>Đã ghi nhận sai sót lớn về nội dung: {what}.</translation>
+    </message>
+    <message>
+        <source>Delay recorded: {what}.</source>
+        <translation>Đã ghi nhận chậm tiến độ: {what}.</translation>
+    </message>
+    <message>
         <source>Objective cause</source>
         <translation>Nguyên nhân khách quan</translation>
     </message>
     <message>
         <source>Which confirmed objective cause exempts this entry?</source>
         <translation>Nguyên nhân khách quan nào được xác nhận để miễn trừ cho mục này?</translation>
-    </message>
-    <message>
-        <source>{n} entries confirmed.</source>
-        <translation>Đã xác nhận {n} mục.</translation>
     </message>
     <message>
         <source>{n} could not be confirmed: {reason}</source>

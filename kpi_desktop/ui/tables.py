@@ -253,6 +253,16 @@ class RecordFilter(QSortFilterProxyModel):
             return str(a) < str(b)
 
 
+def break_header(text: str) -> str:
+    """A header broken onto two lines at the space nearest its middle (one word: as it is)."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    middle = len(text) / 2
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
 def mark_data(widget: QWidget) -> QWidget:
     """Mark a widget whose text is data (names, numbers), not interface text."""
     widget.setProperty(DATA_PROPERTY, True)
@@ -435,13 +445,8 @@ class RecordTableView(QTableView):
 
     @staticmethod
     def _two_lines(text: str) -> str | None:
-        """The header broken at the space nearest its middle (None: one word)."""
-        spaces = [i for i, ch in enumerate(text) if ch == " "]
-        if not spaces:
-            return None
-        middle = len(text) / 2
-        cut = min(spaces, key=lambda i: abs(i - middle))
-        return text[:cut] + "\n" + text[cut + 1:]
+        broken = break_header(text)
+        return broken if broken != text else None
 
     def fit_columns(self) -> None:
         """Share the viewport's width between the columns (see the module's docstring)."""

@@ -17,7 +17,7 @@ def _user(person: str, role: str = "official") -> UserContext:
                        is_evaluator=role != "official")
 
 
-def test_unlock_export_and_import_through_the_page(qtbot, world: World) -> None:
+def test_unlock_export_and_import_through_the_page(qtbot, world: World, async_ops) -> None:
     with opened(world.official) as services:
         log_week(services, days=2)
         page = SyncPage(services, _user(OFFICIAL))

@@ -335,6 +335,7 @@ def action_label(action: str) -> str:
         "entry.quality_failed": translate("AuditLog", "recorded a failed quality review"),
         "entry.delay": translate("AuditLog", "recorded a delay"),
         "entry.objective_cause": translate("AuditLog", "recorded an objective cause"),
+        "entry.undo": translate("AuditLog", "undid a decision before it was sent"),
         "review.late": translate("AuditLog", "reviewed after the time limit"),
         "assignment.create": translate("AuditLog", "assigned a task"),
         "assignment.cancel": translate("AuditLog", "cancelled an assignment"),

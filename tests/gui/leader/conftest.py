@@ -9,12 +9,6 @@ import pytest
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(autouse=True)
-def _operations_at_once(sync_ops):
-    """The leader's pages run their work at once in these tests (a test that needs the real
-    lane asks for ``async_ops``)."""
-
-
 @pytest.fixture
 def leader_services(demo_dir):
     from kpi_desktop.runtime.paths import app_paths

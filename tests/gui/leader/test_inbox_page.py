@@ -65,7 +65,8 @@ def test_return_with_a_template_reason(qtbot, leader_services, monkeypatch):
         assert uow.worklog.get(target).status is EntryStatus.RETURNED
 
 
-def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_services, async_ops):
+def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_services,
+                                                              async_ops):
     from tests.leader.test_review import _many_submitted
 
     class Wrap:
@@ -100,7 +101,7 @@ def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_serv
     gc.callbacks.append(timing)
     try:
         started = time.perf_counter()
-        page.start_bulk(ids)
+        page.start_bulk(ids, ask=False)
         task = page._task
         assert task is not None and not page.confirm_button.isEnabled()
         finished: list[int] = []
