@@ -313,6 +313,7 @@ class RecordTableView(QTableView):
         if model is not source:
             source.modelReset.connect(self._schedule_fit)
         self.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.verticalScrollBar().rangeChanged.connect(self._schedule_fit)
         self._fitting = False
 
     # -- records ----------------------------------------------------------------------------
@@ -467,6 +468,7 @@ class RecordTableView(QTableView):
             available = self.width() - 2 * self.frameWidth()
         if self.verticalScrollBar().isVisible() is False and self._needs_vertical_bar():
             available -= self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        available -= 2  # rounding: a column one pixel too wide would hide behind the edge
         fits = [Fit(model.headerData(c, Qt.Orientation.Horizontal, FIT_ROLE) or "content")
                 for c in range(count)]
         visible = [c for c in range(count) if not self.isColumnHidden(c)]
