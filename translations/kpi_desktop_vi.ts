@@ -4997,6 +4997,38 @@
         <source>{month}/{year}</source>
         <translation>{month}/{year}</translation>
     </message>
+    <message>
+        <source>Quarter {n}/{year}</source>
+        <translation>Quý {n}/{year}</translation>
+    </message>
+    <message>
+        <source>First half of {year}</source>
+        <translation>6 tháng đầu năm {year}</translation>
+    </message>
+    <message>
+        <source>Second half of {year}</source>
+        <translation>6 tháng cuối năm {year}</translation>
+    </message>
+    <message>
+        <source>Year {year}</source>
+        <translation>Năm {year}</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Tháng</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>Quý</translation>
+    </message>
+    <message>
+        <source>Half year</source>
+        <translation>6 tháng</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Năm</translation>
+    </message>
 </context>
 <context>
     <name>PersonPage</name>
@@ -5177,6 +5209,38 @@
     <message>
         <source>Policy {version} stored; publish the organisation to send it out.</source>
         <translation>Đã lưu quy tắc chấm điểm {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <source>Print {name}</source>
+        <extracomment>Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.</extracomment>
+        <translation>In {name}</translation>
+    </message>
+    <message>
+        <source>A copy was saved as {path}.</source>
+        <translation>Đã lưu một bản tại {path}.</translation>
+    </message>
+    <message>
+        <source>The file could not be printed ({error}). Open it and print from the viewer.</source>
+        <translation>Không in được tệp ({error}). Đồng chí hãy mở tệp và in từ chương trình xem tệp.</translation>
+    </message>
+    <message>
+        <source>the default printer</source>
+        <translation>máy in mặc định</translation>
+    </message>
+    <message>
+        <source>1 copy</source>
+        <translation>1 bản</translation>
+    </message>
+    <message>
+        <source>{n} copies</source>
+        <translation>{n} bản</translation>
+    </message>
+    <message>
+        <source>{name}: {copies} sent to {printer}.</source>
+        <translation>{name}: đã gửi {copies} tới {printer}.</translation>
     </message>
 </context>
 <context>
@@ -6037,6 +6101,7 @@ XẾP LOẠI</translation>
     <name>Reports</name>
     <message>
         <source>The code {code} matches the current data: the printed form is valid.</source>
+        <extracomment>The periods each report covers (the print dialog offers exactly these).</extracomment>
         <translation>Mã {code} khớp với dữ liệu hiện tại: phiếu đã in còn giá trị.</translation>
     </message>
     <message>
@@ -6055,8 +6120,8 @@ XẾP LOẠI</translation>
 <context>
     <name>ReportsDialog</name>
     <message>
-        <source>Reports and exports</source>
-        <translation>Báo cáo và xuất dữ liệu</translation>
+        <source>Print forms and reports</source>
+        <translation>In biểu mẫu và báo cáo</translation>
     </message>
     <message>
         <source>Form 01 — monthly or quarterly evaluation</source>
@@ -6103,6 +6168,14 @@ XẾP LOẠI</translation>
         <translation>Lưu vào</translation>
     </message>
     <message>
+        <source>Open file</source>
+        <translation>Mở tệp</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>In…</translation>
+    </message>
+    <message>
         <source>Create</source>
         <translation>Tạo</translation>
     </message>
@@ -6115,16 +6188,20 @@ XẾP LOẠI</translation>
         <translation>Đơn vị</translation>
     </message>
     <message>
-        <source>YYYY-MM or YYYY-Qn</source>
-        <translation>YYYY-MM hoặc YYYY-Qn</translation>
+        <source>Open folder</source>
+        <translation>Mở thư mục</translation>
     </message>
     <message>
-        <source>YYYY</source>
-        <translation>YYYY</translation>
+        <source>Choose who the report is for and where to save the file.</source>
+        <translation>Chọn người hoặc đơn vị cần in và nơi lưu tệp.</translation>
     </message>
     <message>
-        <source>YYYY-MM, YYYY-Qn or YYYY</source>
-        <translation>YYYY-MM, YYYY-Qn hoặc YYYY</translation>
+        <source>Written: {path} ({pages} pages, {period}). Verification code: {code}</source>
+        <translation>Đã ghi: {path} ({pages} trang, {period}). Mã kiểm tra: {code}</translation>
+    </message>
+    <message>
+        <source>No program on this computer opens {path}.</source>
+        <translation>Máy tính này không có chương trình nào mở được {path}.</translation>
     </message>
     <message>
         <source>Export to folder</source>
@@ -6139,10 +6216,6 @@ XẾP LOẠI</translation>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <source>Choose the period and where to save the file.</source>
-        <translation>Hãy chọn kỳ đánh giá và nơi lưu tệp.</translation>
-    </message>
-    <message>
         <source>Working…</source>
         <translation>Đang thực hiện…</translation>
     </message>
@@ -6153,14 +6226,6 @@ XẾP LOẠI</translation>
     <message>
         <source>{count} files written to {folder}.</source>
         <translation>Đã ghi {count} tệp vào {folder}.</translation>
-    </message>
-    <message>
-        <source>Written {path} ({pages} pages). Verification code: {code}</source>
-        <translation>Đã ghi {path} ({pages} trang). Mã kiểm tra: {code}</translation>
-    </message>
-    <message>
-        <source>An unexpected error occurred: {error}</source>
-        <translation>Đã xảy ra lỗi ngoài dự kiến: {error}</translation>
     </message>
 </context>
 <context>
@@ -7356,6 +7421,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>Weekday</name>
     <message>
         <source>Mon</source>
+        <extracomment>How many periods of each kind a :class:`PeriodPicker` offers, the newest first.</extracomment>
         <translation>T2</translation>
     </message>
     <message>

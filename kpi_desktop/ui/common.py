@@ -7,13 +7,14 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QLocale, Qt
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import EntryStatus, Level, Period
+from kpi_desktop.domain.model import EntryStatus, Level, Period, PeriodKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
@@ -124,6 +125,140 @@ def month_text(period: Period) -> str:
     """"11/2026" (vi) or "Nov 2026" (en)."""
     return f"{period.number:02d}/{period.year}" if i18n.current_language() == "vi" \
         else f"{dt.date(period.year, period.number, 1):%b %Y}"
+
+
+def period_text(period: Period) -> str:
+    """A period as people write it: "11/2026", "Quý 4/2026", "6 tháng cuối năm 2026",
+    "Năm 2026" (or "Nov 2026", "Quarter 4/2026", "Second half of 2026", "Year 2026")."""
+    if period.kind is PeriodKind.MONTH:
+        return month_text(period)
+    if period.kind is PeriodKind.QUARTER:
+        return translate("Period", "Quarter {n}/{year}").format(n=period.number,
+                                                                year=period.year)
+    if period.kind is PeriodKind.HALF:
+        return (translate("Period", "First half of {year}") if period.number == 1
+                else translate("Period", "Second half of {year}")).format(year=period.year)
+    return translate("Period", "Year {year}").format(year=period.year)
+
+
+def period_kind_label(kind: PeriodKind) -> str:
+    return {
+        PeriodKind.MONTH: translate("Period", "Month"),
+        PeriodKind.QUARTER: translate("Period", "Quarter"),
+        PeriodKind.HALF: translate("Period", "Half year"),
+        PeriodKind.YEAR: translate("Period", "Year"),
+    }[kind]
+
+
+#: How many periods of each kind a :class:`PeriodPicker` offers, the newest first.
+PICKER_DEPTH = {PeriodKind.MONTH: 24, PeriodKind.QUARTER: 8, PeriodKind.HALF: 4,
+                PeriodKind.YEAR: 4}
+
+
+def last_finished(today: dt.date, kind: PeriodKind = PeriodKind.MONTH) -> Period:
+    """The newest period of ``kind`` that has ended by ``today`` (a period ending today counts)."""
+    current = Period.containing(today, kind)
+    return current if current.end <= today else current.shifted(-1)
+
+
+class PeriodPicker(QWidget):
+    """Which period: the kind (month, quarter, half year, year — only those allowed) and one of
+    its recent periods, written as people write them ("11/2026", never "2026-11").
+
+    ``changed`` is emitted when the chosen period changes; :meth:`period` returns it.
+    """
+
+    changed = Signal()
+
+    def __init__(self, today: dt.date, kinds: tuple[PeriodKind, ...] = (PeriodKind.MONTH,),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._today = today
+        self._kinds: tuple[PeriodKind, ...] = ()
+        self.kind = QComboBox()
+        self.kind.setObjectName("periodKind")
+        self.combo = QComboBox()
+        self.combo.setObjectName("period")
+        self.combo.setMinimumContentsLength(18)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        mark_data(self.combo)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.combo, 1)
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.set_kinds(kinds)
+
+    def kinds(self) -> tuple[PeriodKind, ...]:
+        return self._kinds
+
+    def set_kinds(self, kinds: tuple[PeriodKind, ...]) -> None:
+        """Offer only ``kinds``; the chosen period becomes the one of the first allowed kind
+        around it when its own kind is no longer offered."""
+        before = self.period() if self._kinds else last_finished(self._today, kinds[0])
+        self._kinds = tuple(kinds)
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        for kind in self._kinds:
+            self.kind.addItem(period_kind_label(kind), kind.value)
+        self.kind.blockSignals(False)
+        self.kind.setVisible(len(self._kinds) > 1)
+        self.set_period(before)
+
+    def period(self) -> Period:
+        data = self.combo.currentData()
+        if data:
+            return Period.parse(data)
+        return last_finished(self._today, self._kinds[0])
+
+    def set_period(self, period: Period) -> None:
+        """Choose ``period``; one of another kind becomes the allowed period around it."""
+        if period.kind not in self._kinds:
+            kind = next((k for k in self._kinds if k.months >= period.kind.months),
+                        self._kinds[-1])
+            day = min(period.end, self._today) if kind.months > period.kind.months \
+                else period.start
+            period = Period.containing(day, kind)
+        self.kind.blockSignals(True)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(period.kind.value)))
+        self.kind.blockSignals(False)
+        self._fill(period)
+
+    def _kind_chosen(self, _index: int) -> None:
+        kind = PeriodKind(self.kind.currentData())
+        current = self.period()
+        day = min(current.end, self._today) if kind.months > current.kind.months \
+            else min(current.start, self._today)
+        wanted = Period.containing(day, kind)
+        self._fill(wanted if wanted.start <= self._today else last_finished(self._today, kind))
+
+    def _fill(self, chosen: Period) -> None:
+        newest = Period.containing(self._today, chosen.kind)
+        periods = [newest.shifted(-step) for step in range(PICKER_DEPTH[chosen.kind])]
+        if chosen not in periods:
+            periods.append(chosen)
+            periods.sort(key=lambda p: p.start, reverse=True)
+        old = self.combo.currentData()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for period in periods:
+            self.combo.addItem(period_text(period), str(period))
+        self.combo.setCurrentIndex(self.combo.findData(str(chosen)))
+        self.combo.blockSignals(False)
+        if old != str(chosen):
+            self.changed.emit()
+
+    def retranslate_ui(self) -> None:
+        for index in range(self.kind.count()):
+            self.kind.setItemText(index, period_kind_label(PeriodKind(self.kind.itemData(index))))
+        for index in range(self.combo.count()):
+            self.combo.setItemText(index, period_text(Period.parse(self.combo.itemData(index))))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
 
 def weekday_name(day: dt.date) -> str:

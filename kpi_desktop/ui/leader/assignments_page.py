@@ -38,7 +38,7 @@ from kpi_desktop.ui.common import (
     show_error,
     to_qdate,
 )
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
 
 
@@ -208,6 +208,9 @@ class LeaderAssignmentsPage(Page):
         if chosen is None or not self.people.select_key(chosen):
             self.people.select_first()
         self._show_person()
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.selected_person(), period=self.current_period())
 
     def selected_person(self) -> str | None:
         return self.people.current_key()

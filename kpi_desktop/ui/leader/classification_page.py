@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import DisciplineAuthority, DisciplineKind, Level
+from kpi_desktop.domain.model import DisciplineAuthority, DisciplineKind, Level, Period
 from kpi_desktop.domain.scores import YearReason
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.discipline import authority_label
@@ -44,7 +44,7 @@ from kpi_desktop.ui.common import (
     show_error,
     to_qdate,
 )
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
 
 
@@ -273,6 +273,10 @@ class YearClassificationPage(Page):
     def _group(self, key: str) -> str:
         return {"leaders": self.tr("leaders"), "staff": self.tr("professional staff")}.get(key,
                                                                                             key)
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.selected_person(),
+                            period=Period.whole_year(self.year.value()), kind="form02")
 
     def selected_person(self) -> str | None:
         return self.table.current_key()

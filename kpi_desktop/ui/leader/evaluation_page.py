@@ -51,7 +51,7 @@ from kpi_desktop.ui.common import (
 )
 from kpi_desktop.ui.operations import Loader, Op, Task
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
 
 if TYPE_CHECKING:
@@ -263,6 +263,9 @@ class MonthlyEvaluationPage(Page):
 
     def current_period(self) -> Period:
         return Period.parse(self.period.currentData())
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.selected_person(), period=self.current_period())
 
     def is_loading(self) -> bool:
         return self.loader.is_loading()

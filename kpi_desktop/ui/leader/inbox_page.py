@@ -43,7 +43,7 @@ from kpi_desktop.ui.common import (
     show_error,
 )
 from kpi_desktop.ui.operations import Loader, Op, Task
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.tables import break_header
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -396,6 +396,14 @@ class ReviewInboxPage(Page):
             return node.data(0, ENTRY_ROLE)
         ids = self.selected_entry_ids()
         return ids[0] if ids else None
+
+    def print_request(self) -> PrintRequest | None:
+        entry_id = self.current_entry_id()
+        item = self._items.get(entry_id) if entry_id else None
+        if item is None:
+            return None
+        return PrintRequest(person_id=item.entry.person_id,
+                            period=Period.containing(item.entry.work_date))
 
     def select_next(self) -> None:
         self._step(1)

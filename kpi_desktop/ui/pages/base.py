@@ -18,8 +18,21 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QWidget
 
+from kpi_desktop.domain.model import Period
+
 if TYPE_CHECKING:
     from kpi_desktop.services.context import AppServices
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    """What a page has on screen, for File → Print (Ctrl+P): the person, the unit, the period,
+    and the report that fits best ("form01", "form02", "unit"; None: Form 01)."""
+
+    person_id: str | None = None
+    unit_id: str | None = None
+    period: Period | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,11 @@ class Page(QWidget):
 
     def retranslate_ui(self) -> None:
         """Set every visible text again in the current language."""
+
+    def print_request(self) -> PrintRequest | None:
+        """The person and period on screen, which Ctrl+P prefills (None: the signed-in
+        person's last finished month)."""
+        return None
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:

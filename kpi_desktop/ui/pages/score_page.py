@@ -43,7 +43,7 @@ from kpi_desktop.ui.common import (
     status_label,
 )
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.why_model import WhyModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -312,6 +312,9 @@ class ScorePage(Page):
     def show_period(self, period: Period) -> None:
         self.period = period
         self.refresh()
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.user.person_id, period=self.period)
 
     def refresh(self) -> None:
         self._fill_months()
