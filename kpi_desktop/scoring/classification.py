@@ -177,7 +177,7 @@ def check_quota(
         if value is None:
             continue
         try:
-            proposed.append(Level(value))
+            proposed.append(value if type(value) is Level else Level(value))
         except ValueError:
             raise ScoringInputError("level_unknown", value=value) from None
     excellent = sum(1 for level in proposed if level is Level.EXCELLENT)

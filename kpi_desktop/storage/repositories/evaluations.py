@@ -180,29 +180,34 @@ class EvaluationRepository(Repository):
         scaled: dict[str, int | None] = {}
         found = {}
         for person_id, period_texts, total_texts, counted, approx, missing in rows:
-            order = periods.get(period_texts or "")
+            order = periods.get(period_texts)
             if order is None:
                 parsed = [Period.parse(p) for p in (period_texts or "").split()]
                 keys = [(p.start, p.kind.months) for p in parsed]
                 by_key = sorted(range(len(parsed)), key=keys.__getitem__)
-                order = periods[period_texts or ""] = (
+                order = periods[period_texts] = (
                     tuple(parsed[i] for i in by_key),
                     None if by_key == list(range(len(parsed))) else by_key)
-            texts = (total_texts or "").split()
+            texts = total_texts.split() if total_texts else []
             if order[1] is not None:
                 texts = [texts[i] for i in order[1]]
-            for new in set(texts).difference(exact):
-                exact[new] = _fraction(new)
-                scaled[new] = _scaled(new)
-            units = list(map(scaled.__getitem__, texts))
-            short = None not in units
-            found[person_id] = YearTotals(
-                person_id=person_id, periods=order[0], totals=tuple(map(exact.__getitem__, texts)),
-                approx_mean=approx if counted else None,
-                scaled_sum=sum(units) if short else None,  # type: ignore[arg-type]
-                lowest=min(units) if short and units else None,  # type: ignore[type-var]
-                highest=max(units) if short and units else None,  # type: ignore[type-var]
-                uncomputed=int(missing or 0))
+            try:
+                units = list(map(scaled.__getitem__, texts))
+            except KeyError:
+                for new in set(texts).difference(exact):
+                    exact[new] = _fraction(new)
+                    scaled[new] = _scaled(new)
+                units = list(map(scaled.__getitem__, texts))
+            if None in units:
+                total = lowest = highest = None
+            else:
+                total = sum(units)  # type: ignore[arg-type]
+                lowest = min(units) if units else None  # type: ignore[type-var]
+                highest = max(units) if units else None  # type: ignore[type-var]
+            found[person_id] = YearTotals(person_id, order[0],
+                                          tuple(map(exact.__getitem__, texts)),
+                                          approx if counted else None, total, lowest, highest,
+                                          missing or 0)
         return found
 
     def evaluated_by(self, evaluator_id: str, *, year: int | None = None
