@@ -48,7 +48,6 @@
     </message>
     <message>
         <source>Agency administrator</source>
-        <extracomment>The owner id of the agency key; signing in with it opens the agency&apos;s pages.</extracomment>
         <translation>Người quản trị của cơ quan</translation>
     </message>
     <message>
@@ -2241,6 +2240,10 @@
     <message>
         <source>Person</source>
         <translation>Người dùng</translation>
+    </message>
+    <message>
+        <source>  Opening the data folder…</source>
+        <translation>  Đang mở thư mục dữ liệu…</translation>
     </message>
     <message>
         <source>  Signed in: {name}</source>

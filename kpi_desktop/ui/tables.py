@@ -51,6 +51,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.ui.pages.base import DATA_PROPERTY, mark_data
+
 R = TypeVar("R")
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -67,8 +69,6 @@ LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
 
-#: Dynamic property of widgets whose text is data (names, numbers), not interface text.
-DATA_PROPERTY = "kpiData"
 
 
 class Fit(enum.Enum):
@@ -261,12 +261,6 @@ def break_header(text: str) -> str:
     middle = len(text) / 2
     cut = min(spaces, key=lambda i: abs(i - middle))
     return text[:cut] + "\n" + text[cut + 1:]
-
-
-def mark_data(widget: QWidget) -> QWidget:
-    """Mark a widget whose text is data (names, numbers), not interface text."""
-    widget.setProperty(DATA_PROPERTY, True)
-    return widget
 
 
 class RecordTableView(QTableView):

@@ -21,10 +21,11 @@ from kpi_desktop.domain.model import PersonRole
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.common import ERROR_STYLE, OK_STYLE, mark_data, message_label
+from kpi_desktop.ui.pages.base import AGENCY_ID as AGENCY_ID
 from kpi_desktop.ui.pages.base import Page, UserContext
 
-#: The owner id of the agency key; signing in with it opens the agency's pages.
-AGENCY_ID = "agency"
+# AGENCY_ID (the owner id of the agency key; signing in with it opens the agency's pages)
+# lives in pages.base.
 AGENCY_ROLE = "agency"
 ID_ROLE = Qt.ItemDataRole.UserRole
 
