@@ -23,11 +23,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return cli.run(args)
 
 
+class DisplayUnavailable(Exception):  # noqa: N818 - a reason, not a failure of the program
+    """No window can open (a missing system library, no graphical session)."""
+
+    def __init__(self, problem) -> None:  # noqa: ANN001 - runtime.display.DisplayProblem
+        super().__init__(problem.message())
+        self.problem = problem
+
+
 def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     """Start the desktop application on the data folder of ``args``."""
     from kpi_desktop.runtime import display
 
-    # Whether a window can open is checked (``ldd`` on Qt's xcb plugin) while the rest loads.
+    # Whether a window can open is checked (``ldd`` on Qt's xcb plugin) while Qt loads.
     probe = display.start_probe()
     # Start-up allocates ~150,000 long-lived objects (modules, SQLAlchemy's mappers, widgets):
     # the collector's passes over them while they are made cost a quarter of the start's CPU
@@ -35,39 +43,84 @@ def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     gc.disable()
     try:
         return _run_gui(args, probe)
+    except DisplayUnavailable as unavailable:
+        print(str(unavailable), file=sys.stderr)
+        return 3
     finally:
         gc.enable()
         if probe is not None:
             probe.abandon()
 
 
-def _run_gui(args, probe) -> int:  # noqa: ANN001 - argparse.Namespace, display.Probe
-    # The Qt-free layers first (SQLAlchemy, the ORM, the services): once PySide6 is loaded it
-    # reads the source of every module imported after it (its ``__feature__`` check, 0.2-0.35 s
-    # for these ~500 modules), see runtime/i18n.py.
-    import importlib
+def _run_gui(args, probe=None) -> int:  # noqa: ANN001 - argparse.Namespace, display.Probe
+    # The window is painted first, before the data folder is opened: SQLAlchemy, the ORM
+    # and the services (~0.5 s) are imported and the database opened after the first paint
+    # (BENCHMARKS.md, cold start).
+    # the crash handler lives until the end
+    app, paths, settings, _crash = start_qt(args, probe)
+    from kpi_desktop.ui.desktop_window import DesktopWindow
 
-    importlib.import_module("kpi_desktop.services.context")
+    if args.selftest:
+        return _selftest(app, paths, settings)
+    window = DesktopWindow(settings=settings, settings_path=paths.settings_file,
+                           load_after_paint=True)
+    window.show()
+    opened: dict[str, object] = {}
+
+    def open_after_paint() -> None:
+        services = open_and_sign_in(window, paths, settings, opened)
+        if services is None:
+            window.close()
+
+    window.after_paint(open_after_paint)
+    code = app.exec()
+    _finish_background_work()
+    services = opened.get("services")
+    if services is not None:
+        services.close()  # type: ignore[attr-defined]
+    if not opened.get("signed_in"):
+        return int(opened.get("code", code))  # type: ignore[call-overload]
+    return code
+
+
+def start_qt(args, probe=None):  # noqa: ANN001, ANN201 - argparse.Namespace, display.Probe
+    """What comes before the first paint: Qt, the data folder's paths, logging, settings, the
+    language and the crash handler (nothing of the data layer). Returns
+    ``(app, paths, settings, crash_handler)``.
+
+    Raises :class:`DisplayUnavailable` (one sentence with the apt command) instead of letting
+    Qt abort when no window can open: ``probe`` (``display.start_probe()``) found the xcb
+    plugin's libraries missing, Qt's GUI modules cannot load, or Qt gives up itself.
+    """
+    import builtins
+
     from kpi_desktop.runtime import display
 
+    own_import = builtins.__import__
     problem = display.display_problem(probe)
-    if problem is None:
-        try:
-            from PySide6.QtWidgets import QApplication
-        except ImportError as error:  # Qt's GUI libraries need libGL, libEGL, fontconfig …
-            problem = display.problem_from_import_error(error)
-            if problem is None:
-                raise
     if problem is not None:
-        print(problem.message(), file=sys.stderr)
-        return 3
+        raise DisplayUnavailable(problem)
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError as error:  # Qt's GUI libraries need libGL, libEGL, fontconfig …
+        problem = display.problem_from_import_error(error)
+        if problem is None:
+            raise
+        raise DisplayUnavailable(problem) from None
+
+    # PySide6 replaces ``__import__`` with a hook for its optional "__feature__" switches
+    # (snake_case, true_property, which this application does not use) that reads the
+    # source of every module imported after Qt (``inspect.getsource``: 0.2-0.35 s for the
+    # data layer's ~500 modules). The data layer is imported after the first paint, so the
+    # hook goes; a module that asks for a feature would get none.
+    if builtins.__import__ is not own_import:
+        builtins.__import__ = own_import
 
     from kpi_desktop.runtime import i18n
     from kpi_desktop.runtime.logging_setup import setup_logging
     from kpi_desktop.runtime.paths import app_paths
     from kpi_desktop.runtime.settings import Settings
     from kpi_desktop.ui.crash_dialog import CrashHandler
-    from kpi_desktop.ui.desktop_window import DesktopWindow
 
     paths = app_paths(args.data_dir).ensure()
     tail = setup_logging(paths.log_dir)
@@ -79,57 +132,74 @@ def _run_gui(args, probe) -> int:  # noqa: ANN001 - argparse.Namespace, display.
     from PySide6.QtCore import Qt
 
     app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
-    i18n.set_language(args.lang or settings.language)
+    i18n.set_language(getattr(args, "lang", None) or settings.language)
     crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
     crash.install()
-    # The self-test stays non-interactive: an empty folder gets the demo, nobody signs in.
-    services = open_services_or_recover(paths, quiet=args.selftest,
-                                        create_demo_if_empty=args.selftest)
+    return app, paths, settings, crash
+
+
+def open_and_sign_in(window, paths, settings, opened: dict[str, object],  # noqa: ANN001, ANN201
+                     *, person_id: str | None = None):
+    """After the first paint: open the data folder (offering a backup when it is damaged),
+    ask who works (the first-run wizard or the sign-in dialog, over the window) and give the
+    window its services and person. ``person_id`` skips the sign-in (the benchmark). Returns
+    the services, or ``None`` when the folder could not be opened or nobody signed in
+    (``opened["code"]`` is then the exit code)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    services = open_services_or_recover(paths, parent=window)
     if services is None:
-        return 1
+        opened["code"] = 1
+        return None
+    opened["services"] = services
     # The sign-in dialog may wait for hours: collect normally from here, without walking the
-    # objects made so far again (building the window adds few).
+    # objects made so far again (building the pages adds few).
     gc.freeze()
     gc.enable()
-    if args.selftest:
-        from kpi_desktop.selftest import run_checks
-
-        for line in run_checks(services):  # database, PDF with the bundled font, signature
-            print(line)
-        window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file)
-        window.show()
-        app.processEvents()
-        from kpi_desktop.ui.qt_binding import binding_is_sound, none_references_lost
-
-        if not binding_is_sound(window):
-            raise RuntimeError("selftest: the Qt binding loses references to None "
-                               f"({none_references_lost(window)} in 300 calls): install a "
-                               "PySide6 release other than 6.12.0 on Python 3.11")
-        print("qt binding: reference counts ok")
-        window.close()
-        _finish_background_work()
-        services.close()
-        print("SELFTEST OK")
-        return 0
-    person, notice = sign_in(services, settings, paths.settings_file)
-    if person is None:  # the wizard or the sign-in was cancelled
-        services.close()
-        return 0
-    window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file,
-                           person_id=person, load_after_paint=True)
-    window.show()
+    notice = ""
+    if person_id is None:
+        person_id, notice = sign_in(services, settings, paths.settings_file, parent=window)
+        if person_id is None:  # the wizard or the sign-in was cancelled
+            opened["code"] = 0
+            return None
+    window.attach(services, person_id)
+    opened["signed_in"] = True
     # What exists now (modules, Qt wrappers, the window) lives until the end: keep it out of
     # the collector's full passes, each of which would otherwise walk ~120,000 objects and
     # stop every thread for 250 ms or more (BENCHMARKS.md).
     gc.freeze()
     if notice:
-        from PySide6.QtWidgets import QMessageBox
-
         QMessageBox.information(window, "KPI Desktop", notice)
-    code = app.exec()
+    return services
+
+
+def _selftest(app, paths, settings) -> int:  # noqa: ANN001
+    """``--selftest``: non-interactive; an empty folder gets the demo, nobody signs in."""
+    from kpi_desktop.selftest import run_checks
+    from kpi_desktop.ui.desktop_window import DesktopWindow
+
+    services = open_services_or_recover(paths, quiet=True, create_demo_if_empty=True)
+    if services is None:
+        return 1
+    gc.freeze()
+    gc.enable()
+    for line in run_checks(services):  # database, PDF with the bundled font, signature
+        print(line)
+    window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file)
+    window.show()
+    app.processEvents()
+    from kpi_desktop.ui.qt_binding import binding_is_sound, none_references_lost
+
+    if not binding_is_sound(window):
+        raise RuntimeError("selftest: the Qt binding loses references to None "
+                           f"({none_references_lost(window)} in 300 calls): install a "
+                           "PySide6 release other than 6.12.0 on Python 3.11")
+    print("qt binding: reference counts ok")
+    window.close()
     _finish_background_work()
     services.close()
-    return code
+    print("SELFTEST OK")
+    return 0
 
 
 def _new_application(factory):  # noqa: ANN001, ANN202 - QApplication
@@ -163,11 +233,15 @@ def _finish_background_work() -> None:
     closes and the application object goes away (a worker outliving them crashes the process)."""
     from PySide6.QtCore import QThreadPool
 
+    from kpi_desktop.ui.operations import wait_for_all
+
+    wait_for_all(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
 
 
-def sign_in(services, settings, settings_path):  # noqa: ANN001, ANN201
-    """Who works now: the first-run wizard on a new data folder, the sign-in dialog otherwise.
+def sign_in(services, settings, settings_path, parent=None):  # noqa: ANN001, ANN201
+    """Who works now: the first-run wizard on a new data folder, the sign-in dialog otherwise
+    (over ``parent``, the main window, when it is shown already).
 
     Returns ``(person_id, notice)``; ``person_id`` is ``None`` when the person cancelled.
     """
@@ -178,21 +252,21 @@ def sign_in(services, settings, settings_path):  # noqa: ANN001, ANN201
     from kpi_desktop.ui.sign_in import SignInDialog, needs_setup
 
     if needs_setup(services):
-        wizard = SetupWizard(services)
+        wizard = SetupWizard(services, parent=parent)
         if wizard.exec() != QDialog.DialogCode.Accepted or wizard.person_id is None:
             return None, ""
         settings.language = i18n.current_language()
         settings.last_person_id = wizard.person_id
         settings.save(settings_path)
         return wizard.person_id, wizard.notice
-    dialog = SignInDialog(services, settings=settings)
+    dialog = SignInDialog(services, settings=settings, parent=parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None, ""
     return dialog.person_id, ""
 
 
 def open_services_or_recover(paths, *, quiet: bool = False,  # noqa: ANN001, ANN201
-                             create_demo_if_empty: bool = True):
+                             create_demo_if_empty: bool = True, parent=None):  # noqa: ANN001
     """Open the data folder; when the database is damaged, offer the newest good backup."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -210,7 +284,8 @@ def open_services_or_recover(paths, *, quiet: bool = False,  # noqa: ANN001, ANN
             if quiet:
                 print(describe(error), file=sys.stderr)
                 return None
-            box = QMessageBox(QMessageBox.Icon.Critical, "KPI Desktop", describe(error))
+            box = QMessageBox(QMessageBox.Icon.Critical, "KPI Desktop", describe(error),
+                              parent=parent)
             if backup:
                 box.setInformativeText(translate(
                     "App",

@@ -202,12 +202,6 @@ class MonthProgress:
     total: int
 
 
-def last_finished_month(today: dt.date) -> Period:
-    """The latest month whose last day is before ``today`` (the month the score pages open
-    on: the running month's score is provisional)."""
-    return Period.containing(today).previous()
-
-
 class CalendarService:
     """The calendar of this database: public holidays plus the agency's declared days."""
 
@@ -298,7 +292,7 @@ class CalendarService:
         day = today or self.today()
         calendar = self.calendar()
         total = len(calendar.working_days(period.start, period.end))
-        if day > period.end:
+        if day >= period.end:  # as ui.common.last_finished: a period ending today is over
             return MonthProgress(period, True, total, total)
         elapsed = len(calendar.working_days(period.start, day)) if day >= period.start else 0
         return MonthProgress(period, False, elapsed, total)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from kpi_desktop.ui.pages.common import DATA_PROPERTY
+from kpi_desktop.ui.common import DATA_PROPERTY
 
 #: English words of Qt's own dialogs and of the application's former slips ("agency",
 #: "duplicates", "revisions", sync kinds "work"/"review"). Whole words, case-insensitive, and

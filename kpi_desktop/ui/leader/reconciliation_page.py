@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.model import Period
-from kpi_desktop.services.calendar import last_finished_month
 from kpi_desktop.services.reconciliation import (
     DEFAULT_IDLE_DAYS,
     Reconciliation,
@@ -33,9 +32,9 @@ from kpi_desktop.services.reconciliation import (
     status_text,
 )
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.common import data_label, last_finished, mark_data, refresh_when_visible
 from kpi_desktop.ui.leader.common import month_periods, month_text
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, mark_data, refresh_when_visible
 
 _Index = QModelIndex | QPersistentModelIndex
 WARN = QColor("#b91c1c")
@@ -116,7 +115,7 @@ class ReconciliationPage(Page):
         for period in month_periods(today, before=11, after=0):
             self.period.addItem(month_text(period), str(period))
         self.period.setCurrentIndex(max(0, self.period.findData(
-            str(last_finished_month(today)))))
+            str(last_finished(today)))))
         self.idle_label = QLabel()
         self.idle = QSpinBox()
         self.idle.setRange(1, 60)

@@ -38,16 +38,16 @@ from kpi_desktop.domain.model import Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     date_format,
     error_text,
     from_qdate,
     mark_data,
     month_text,
     name_of,
+    names_of,
     to_qdate,
 )
-from kpi_desktop.ui.pages.common import names_of
 
 ERROR_COLOUR = "#b91c1c"
 OK_COLOUR = "#166534"

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.model import EntryStatus, EvaluationStatus, Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.calendar import last_finished_month
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.services.self_assessment import (
     criterion_description,
@@ -32,8 +31,14 @@ from kpi_desktop.services.self_assessment import (
     group_title,
 )
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, error_text, mark_data, refresh_when_visible
+from kpi_desktop.ui.common import (
+    data_label,
+    error_text,
+    last_finished,
+    mark_data,
+    refresh_when_visible,
+)
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.pages.score_page import (
     evaluator_line,
     month_name,
@@ -69,7 +74,7 @@ class MonthPage(Page):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         # A month is submitted once it is over: the page opens on the last finished month.
-        self.period = last_finished_month(services.daily.today())
+        self.period = last_finished(services.daily.today())
         self.assessment: Any = None
         self.heading = QLabel()
         self.evaluator = data_label()
@@ -195,6 +200,9 @@ class MonthPage(Page):
         if data:
             self.period = Period.parse(data)
             self.refresh()
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.user.person_id, period=self.period)
 
     def refresh(self) -> None:
         today = self.services.daily.today()

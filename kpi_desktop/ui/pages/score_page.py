@@ -33,19 +33,20 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.model import EntryStatus, Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.calendar import MonthProgress, last_finished_month
+from kpi_desktop.services.calendar import MonthProgress
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.pages.appeals_page import appeal_changes
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import (
+from kpi_desktop.ui.common import (
     STATUS_COLOURS,
     data_label,
+    last_finished,
     mark_data,
     name_of,
     refresh_when_visible,
     status_label,
 )
+from kpi_desktop.ui.pages.appeals_page import appeal_changes
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.why_model import WhyModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -221,7 +222,7 @@ class ScorePage(Page):
         super().__init__(services, user, parent)
         today = services.daily.today()
         # The last finished month: the running month's score is only provisional.
-        self.period = last_finished_month(today)
+        self.period = last_finished(today)
         self.result: Any = None
         self.heading = QLabel()
         # Who evaluates this person (Điều 10), by name and title.
@@ -355,6 +356,9 @@ class ScorePage(Page):
     def show_period(self, period: Period) -> None:
         self.period = period
         self.refresh()
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.user.person_id, period=self.period)
 
     def refresh(self) -> None:
         self._fill_months()
