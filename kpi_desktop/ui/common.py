@@ -261,6 +261,21 @@ class PeriodPicker(QWidget):
         super().changeEvent(event)
 
 
+def names_of(services: Any) -> Any:
+    """``name(id)``: the name of a person or unit id in the current language (the id itself
+    when unknown), so pages never show "vp-cvp" or "vp"."""
+    known = services.organisation.names()
+    english = i18n.current_language() != "vi"
+
+    def name(identifier: str | None) -> str:
+        if not identifier:
+            return ""
+        found = known.get(identifier)
+        return identifier if found is None else found[1 if english else 0]
+
+    return name
+
+
 def weekday_name(day: dt.date) -> str:
     return [
         translate("Weekday", "Mon"), translate("Weekday", "Tue"), translate("Weekday", "Wed"),

@@ -191,11 +191,12 @@ class DesktopWindow(QMainWindow):
         self._confirmed_since = 0
         if signed_in and person_id != AGENCY_ID:
             self._confirmed_since = self.services.notifications.record_sign_in(person_id)
-        self.notices = None
-        self._build_pages()
+        self.notices = self._count_notices()
+        # A leader with work waiting lands on the inbox (built first, instead of "today").
+        landing = "leader.inbox" if signed_in and self.notices is not None and \
+            self.notices.waiting else None
+        self._build_pages(landing)
         self.refresh_notices()
-        if signed_in and self.notices is not None and self.notices.waiting:
-            self.show_page_id("leader.inbox")  # a leader with work waiting lands on the inbox
         self._retranslate_person()
         if self.settings.last_person_id != person_id:
             self.settings.last_person_id = person_id
@@ -217,10 +218,10 @@ class DesktopWindow(QMainWindow):
             name=self.user.full_name if self.user else ""), 5000)
         return True
 
-    def _build_pages(self) -> None:
+    def _build_pages(self, landing: str | None = None) -> None:
         from kpi_desktop.ui.pages.registry import pages_for
 
-        current = self.current_page().page_id if self.current_page() else None
+        current = landing or (self.current_page().page_id if self.current_page() else None)
         for page in self._built.values():
             self.stack.removeWidget(page)
             page.deleteLater()
@@ -338,14 +339,18 @@ class DesktopWindow(QMainWindow):
         self.refresh_notices()
 
     # -- notices (issue 16 item 3) ----------------------------------------------------------
+    def _count_notices(self) -> Notices | None:
+        if self.services is None or self.user is None or self.user.person_id == AGENCY_ID:
+            return None
+        return self.services.notifications.notices(
+            self.user.person_id, confirmed_since_sign_in=self._confirmed_since)
+
     def refresh_notices(self) -> None:
         """Recount what the banner and the navigation tell the signed-in person."""
-        if self.services is None or self.user is None or self.user.person_id == AGENCY_ID:
-            self.notices = None
+        self.notices = self._count_notices()
+        if self.notices is None:
             self.banner.setVisible(False)
         else:
-            self.notices = self.services.notifications.notices(
-                self.user.person_id, confirmed_since_sign_in=self._confirmed_since)
             self.banner.show_notices(self.notices)
         self._retranslate_nav()
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop import __version__
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import resource_root
-from kpi_desktop.ui.pages.common import mark_data
+from kpi_desktop.ui.pages.base import mark_data
 
 __all__ = ["HelpDialog", "about_text", "guide_path"]
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from kpi_desktop.runtime import i18n
-from kpi_desktop.services.notifications import Notices
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.pages.common import mark_data
+from kpi_desktop.ui.pages.base import mark_data
+
+if TYPE_CHECKING:  # the window paints before the data layer is loaded (cold start)
+    from kpi_desktop.services.notifications import Notices
 
 __all__ = ["NoticeBanner"]
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import CatalogGroup
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.pages.common import data_label
+from kpi_desktop.ui.common import data_label
 
 __all__ = ["ProposalDialog"]
 

@@ -8,6 +8,7 @@ import io
 from contextlib import redirect_stdout
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kpi_desktop.domain.model import EvaluationStatus, Period
@@ -139,8 +140,10 @@ def test_the_leaders_monthly_evaluation_does_not_judge_the_running_month(service
     page = window.show_page_id("leader.evaluation")
     assert page.current_period() == FINISHED
     page.period.setCurrentIndex(page.period.findData(str(RUNNING)))
-    levels = {page.table.item(row, 6).text() for row in range(page.table.rowCount())}
+    model = page.model
+    assert model.rowCount() > 0
+    levels = {model.index(row, 6).data() for row in range(model.rowCount())}
     assert levels == {"tạm tính (tháng chưa kết thúc)" if language == "vi" else "provisional"}
-    colours = {page.table.item(row, 6).foreground().color().name()
-               for row in range(page.table.rowCount())}
+    colours = {model.index(row, 6).data(Qt.ItemDataRole.ForegroundRole).color().name()
+               for row in range(model.rowCount())}
     assert colours == {"#6b7280"}  # grey, not red

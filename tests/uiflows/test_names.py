@@ -21,12 +21,12 @@ def test_leader_pages_show_unit_names_not_ids(qtbot, services, open_window, lang
     unit = window.show_page_id("leader.unit")
     qtbot.waitUntil(lambda: unit.model.rowCount() > 0, timeout=30000)
     units = set(_cells(unit.model, 1))
-    assert any(("Văn phòng HĐND-UBND" if language == "vi" else "Office") in u for u in units)
+    assert any("Văn phòng HĐND-UBND" in u or "Office" in u for u in units), units
     assert not units & {"vp", "kt", "hcc", "vhxh", "xa"}
     classification = window.show_page_id("leader.classification")
-    table = classification.table
-    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=30000)
-    shown = {table.item(row, 1).text() for row in range(table.rowCount())}
+    model = classification.model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=30000)
+    shown = {model.index(row, 1).data() for row in range(model.rowCount())}
     assert not shown & {"vp", "kt", "hcc", "vhxh", "xa"}
 
 
@@ -37,11 +37,12 @@ def test_the_sync_page_names_people_and_kinds(qtbot, services, open_window, tmp_
     usb = tmp_path / "usb"
     usb.mkdir()
     page.export_to(usb)
-    qtbot.waitUntil(lambda: not page.progress.isVisible(), timeout=30000)
-    page.runner.wait()
+    qtbot.waitUntil(lambda: not page.progress.isVisible() and page.result.text()
+                    and "…" not in page.result.text(), timeout=30000)
     said = page.result.text()
     assert "Trần Thị Mai" in said and not any(f" {i}." in said for i in IDS)
-    cells = [page.history.item(row, column).text() for row in range(page.history.rowCount())
+    model = page.history_model
+    cells = [model.index(row, column).data() for row in range(model.rowCount())
              for column in (2, 3)]
     text = " ".join(cells)
     assert "Phạm Thị Hoa → Trần Thị Mai" in text

@@ -32,8 +32,14 @@ from kpi_desktop.services.reconciliation import (
     status_text,
 )
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import data_label, last_finished, mark_data, refresh_when_visible
-from kpi_desktop.ui.leader.common import month_periods, month_text
+from kpi_desktop.ui.common import (
+    data_label,
+    last_finished,
+    mark_data,
+    month_periods,
+    month_text,
+    refresh_when_visible,
+)
 from kpi_desktop.ui.pages.base import Page, UserContext
 
 _Index = QModelIndex | QPersistentModelIndex
