@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import shutil
 import stat
@@ -136,6 +137,13 @@ def snapshot(folder: Path) -> tuple[list[str], list[str]]:
     return dump_database(folder / "kpi.db"), listing
 
 
+def data_of(shot: tuple[list[str], list[str]]) -> tuple[list[str], list[str]]:
+    """A :func:`snapshot` without the refusals bookkeeping: a record refused by rule leaves
+    the data as it was and only remembers that a signed refusal is owed to its sender."""
+    dump, listing = shot
+    return [line for line in dump if 'INSERT INTO "sync_refusals"' not in line], listing
+
+
 TABLES = ("work_log_entries", "entry_revisions", "review_statements")
 
 
@@ -143,6 +151,11 @@ def state(folder: Path) -> list[str]:
     """The synchronised records of a PC (entries, revisions, statements), as SQL lines."""
     return [line for line in dump_database(folder / "kpi.db")
             if any(f'INSERT INTO "{t}"' in line for t in TABLES)]
+
+
+#: Hand-made bundles take numbers no real export reaches in a test (a real bundle with the
+#: number of an earlier, different bundle is held as a clone's).
+_CRAFTED_SEQ = itertools.count(100_000)
 
 
 def craft(key: KeyPair, payload: Mapping[str, bytes], *, header: Mapping[str, Any] | None = None,
@@ -154,7 +167,7 @@ def craft(key: KeyPair, payload: Mapping[str, bytes], *, header: Mapping[str, An
         manifest = "".join(f"{hashlib.sha256(c).hexdigest()}  {p}\n"
                            for p, c in sorted(payload.items())).encode()
     head = {"format": "kpi-desktop-bundle", "format_version": "1.0", "bundle_id": new_id(),
-            "kind": "work", "created_at": utc_now(), "seq": 1,
+            "kind": "work", "created_at": utc_now(), "seq": next(_CRAFTED_SEQ),
             "sender": {"id": OFFICIAL, "key": key.fingerprint}, "recipient": {"id": LEADER},
             "counts": {}, "manifest_sha256": hashlib.sha256(manifest).hexdigest(),
             "encryption": None, "organisation": {"id": "nghia-lam", "version": 2}}
