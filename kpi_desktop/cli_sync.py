@@ -403,7 +403,12 @@ def _sync(services: Any, args: argparse.Namespace) -> int:
 
     outcome = sync_now(services, args.hub, args.as_id)
     _say(translate("Cli", "Sent {sent} bundles to the hub.").format(sent=outcome.sent))
-    return _report_imports(services, outcome.received)
+    from kpi_desktop.services.hub_client import describe_set_aside
+
+    for name, error in outcome.refused:
+        _say(describe_set_aside(name, error), err=True)
+    code = _report_imports(services, outcome.received)
+    return EXIT_REFUSED if outcome.refused else code
 
 
 def _hub(services: Any, args: argparse.Namespace) -> int:

@@ -6896,6 +6896,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <source>{count} records were signed before their key was revoked and arrived after: accepted and flagged for the agency.</source>
         <translation>{count} bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
     </message>
+    <message>
+        <source>{name}: refused by the hub and set aside in outbox/refused (the other files went on). {reason}</source>
+        <translation>{name}: máy chủ tiếp nhận từ chối, tệp đã được chuyển sang thư mục outbox/refused (các tệp khác vẫn được gửi tiếp). {reason}</translation>
+    </message>
 </context>
 <context>
     <name>SyncPage</name>

@@ -732,6 +732,7 @@ class MonthlyEvaluation:
     confirm_version: int = 0
     reopened_at: dt.datetime | None = None
     reopen_reason: str = ""
+    reopened_to_official: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -690,6 +690,7 @@ class MonthlyEvaluationRow(Base):
     confirm_version: Mapped[int] = mapped_column(default=0, server_default="0")
     reopened_at: Mapped[dt.datetime | None]
     reopen_reason: Mapped[str] = mapped_column(NfcText(), default="", server_default="")
+    reopened_to_official: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     __table_args__ = (Index(None, "period", "unit_id"), Index(None, "evaluator_id"))
 

@@ -16,13 +16,15 @@ sign, see ``services/sync/kinds``):
   v1: the snapshot text itself;
 * a review statement: its fields plus the SHA-256 of the revision it speaks about, so it
   cannot be moved to another version of the entry;
-* a self-assessment — v2: person, period, criteria, submission time, version and the
-  provisional score the official saw (a, b, c, task ratio and points, general points, total,
-  level, insufficient, policy); v1: person, period, criteria, time;
-* an evaluator's decision on a month — v2: everything stored (status, unit, version, the
-  confirmed criteria, d/đ/e, comment, a, b, c, task ratio and points, general points, total,
-  level, insufficient, policy, confirmation, lock and reopening times, reopening reason);
-  v1: person, period, evaluator, criteria, d/đ/e, comment, total, level, policy, time;
+* a self-assessment — v2: person, period, criteria, submission time and version (the
+  provisional score is the receiving PC's own computation, never taken from a bundle);
+  v1: the same without the version;
+* an evaluator's decision on a month — v2 of a confirmation: everything it stores (unit,
+  version, the confirmed criteria, d/đ/e, comment, a, b, c, task ratio and points, general
+  points, total, level, insufficient, policy, confirmation and lock times); v2 of a reopening:
+  who, when, why and whether it goes back to the official; v1: person, period, evaluator,
+  criteria, d/đ/e, comment, total, level, policy, time. The month's status is not signed: it
+  follows from these (``domain.workflow.evaluation_status``);
 * an assignment — v2: its v1 fields and its version; v1: every field it had in November 2026;
 * a catalog proposal: what the official proposes (not the agency's decision), by its author;
 * an appeal (Điều 22): what the official files (and whether they withdrew it), by the official;
@@ -127,16 +129,6 @@ def statement_bytes(statement: ReviewStatement, revision_sha256: str) -> bytes:
 
 # ------------------------------------------------------------------ monthly evaluations ----
 
-def _score(evaluation: MonthlyEvaluation) -> dict[str, Any]:
-    return {
-        "a": _text(evaluation.a), "b": _text(evaluation.b), "c": _text(evaluation.c),
-        "task_ratio": _text(evaluation.task_ratio), "task_points": _text(evaluation.task_points),
-        "general_points": _text(evaluation.general_points), "total": _text(evaluation.total),
-        "level": None if evaluation.level is None else evaluation.level.value,
-        "insufficient": evaluation.insufficient, "policy_version": evaluation.policy_version,
-    }
-
-
 def evaluation_self_forms(evaluation: MonthlyEvaluation) -> tuple[bytes, bytes]:
     """The signed bytes of a person's self-assessment (Form 01, their part): v2, then v1."""
     base = {
@@ -144,8 +136,7 @@ def evaluation_self_forms(evaluation: MonthlyEvaluation) -> tuple[bytes, bytes]:
         "self_criteria": {k: str(v) for k, v in evaluation.self_criteria.items()},
         "submitted_at": evaluation.submitted_at,
     }
-    return (_bytes("self_assessment", {**base, **_score(evaluation),
-                                       "version": evaluation.self_version}, 2),
+    return (_bytes("self_assessment", {**base, "version": evaluation.self_version}, 2),
             _bytes("self_assessment", base))
 
 
@@ -155,7 +146,11 @@ def evaluation_self_bytes(evaluation: MonthlyEvaluation) -> bytes:
 
 
 def evaluation_confirmation_forms(evaluation: MonthlyEvaluation) -> tuple[bytes, bytes]:
-    """The signed bytes of an evaluator's decision on a month: v2, then v1."""
+    """The signed bytes of an evaluator's decision on a month: v2, then v1.
+
+    v2 of a confirmation (``locked_at`` set) signs everything the decision stores; v2 of a
+    reopening signs who reopened it, when, why and for whom (the month's earlier numbers no
+    longer count and are not part of it)."""
     base = {
         "person_id": evaluation.person_id, "period": str(evaluation.period),
         "evaluator_id": evaluation.evaluator_id,
@@ -165,11 +160,19 @@ def evaluation_confirmation_forms(evaluation: MonthlyEvaluation) -> tuple[bytes,
         "level": None if evaluation.level is None else evaluation.level.value,
         "policy_version": evaluation.policy_version, "confirmed_at": evaluation.confirmed_at,
     }
-    current = {**base, **_score(evaluation), "status": evaluation.status.value,
-               "unit_id": evaluation.unit_id, "version": evaluation.confirm_version,
-               "locked_at": evaluation.locked_at, "reopened_at": evaluation.reopened_at,
-               "reopen_reason": evaluation.reopen_reason}
-    return (_bytes("evaluation_confirmation", current, 2),
+    decision: dict[str, Any] = {
+        "person_id": evaluation.person_id, "period": str(evaluation.period),
+        "evaluator_id": evaluation.evaluator_id, "version": evaluation.confirm_version,
+        "unit_id": evaluation.unit_id, "locked_at": evaluation.locked_at,
+        "reopened_at": evaluation.reopened_at, "reopen_reason": evaluation.reopen_reason,
+        "reopened_to_official": evaluation.reopened_to_official}
+    if evaluation.locked_at is not None:
+        decision.update(base, a=_text(evaluation.a), b=_text(evaluation.b),
+                        c=_text(evaluation.c), task_ratio=_text(evaluation.task_ratio),
+                        task_points=_text(evaluation.task_points),
+                        general_points=_text(evaluation.general_points),
+                        insufficient=evaluation.insufficient)
+    return (_bytes("evaluation_confirmation", decision, 2),
             _bytes("evaluation_confirmation", base))
 
 

@@ -113,6 +113,31 @@ def log_week(services: AppServices, person: str = OFFICIAL, days: int = 5) -> li
     return ids
 
 
+def assigned_week(world: World, days: int = 5) -> list[str]:
+    """The leader assigns the official one item a day for the week before TODAY (a plan
+    bundle carries it), and the official logs and submits each: entries that count."""
+    with opened(world.leader, LEADER) as pc:
+        with pc.db.unit_of_work(read_only=True) as uow:
+            items = uow.catalog.allowed_items(OFFICIAL)
+        plan = [(items[offset + 3].code, dt.date(2026, 11, 16) + dt.timedelta(days=offset))
+                for offset in range(days)]
+        assignments = [pc.assignments.assign(LEADER, OFFICIAL, code, "2026-11", Decimal(1),
+                                             day + dt.timedelta(days=3)).id
+                       for code, day in plan]
+        bundles = [r.path for r in pc.sync.export(LEADER, world.usb / "plan")
+                   if r.recipient_id == OFFICIAL]
+    ids = []
+    with opened(world.official, OFFICIAL) as pc:
+        assert all(r.ok for r in pc.sync.import_paths(bundles))
+        for (code, day), assignment in zip(plan, assignments, strict=True):
+            entry = pc.worklog.add_entry(
+                person_id=OFFICIAL, work_date=day, item_code=code, quantity=Decimal(1),
+                assignment_id=assignment, completed_on=day, submit=True,
+                output_description=f"Hồ sơ ngày {day:%d/%m}")
+            ids.append(entry.id)
+    return ids
+
+
 def review(services: AppServices, reviewer: str, entry_id: str, kind: StatementKind,
            reason: str = "") -> None:
     """A leader's verdict, stored as the review service does (unsigned; signed at export)."""

@@ -66,7 +66,8 @@ class _RecordsRefused(Exception):
 def person_name(uow: Any, person_id: str) -> str:
     """A person's full name for messages (the agency and unknown ids as they are)."""
     if person_id == AGENCY:
-        return person_id
+        organisations = uow.org.list_organisations()
+        return organisations[0].name_vi if organisations else person_id
     person = uow.org.find_person(person_id)
     return person.full_name if person is not None else person_id
 

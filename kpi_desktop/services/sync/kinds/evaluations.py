@@ -1,19 +1,24 @@
 """Monthly evaluations (Form 01), in two separately signed parts:
 
-* the **self-assessment** ("self"), signed by the person: criteria, submission time, version
-  and the provisional score they saw; it travels to their evaluators and the agency;
-* the evaluator's **decision** ("confirmation"), signed by the evaluator: a confirmation with
-  everything stored (status, unit, criteria, d/đ/e, a, b, c, task ratio and points, general
-  points, total, level, insufficient, policy, lock time) or a reopening with its reason; it
-  travels to the person and the agency. Only an evaluator of the person may make it.
+* the **self-assessment** ("self"), signed by the person: criteria, submission time and
+  version; it travels to their evaluators and the agency (the leader forwards it to the
+  agency and back to its author). Its provisional score is never taken from a bundle: the
+  receiving PC computes a month's score from its own work log when it shows one;
+* the evaluator's **decision** ("confirmation"), signed by the evaluator: a confirmation
+  with everything it stores (unit, criteria, d/đ/e, comment, a, b, c, task ratio and points,
+  general points, total, level, insufficient, policy, confirmation and lock times), or a
+  reopening (who, when, why, back to the official or not). It travels to the person and the
+  agency. Only an evaluator of the person may make it.
 
-Receipt key: ``eval-<part>:<person>:<period>:<hash of the signed bytes>``. Supersession: each
-part of one person and period carries a signed version (the next number each time its author
-signs a changed part), then its signed time, then the hash of its signed bytes — a replayed
-older copy is a no-op ("superseded"), whoever carries it. A part signed in the earlier form
-(v1) is accepted; what v1 did not sign is recomputed here (status locked, lock time =
-confirmation time, general points = the signed criteria, task points = signed total −
-general points, a/b/c/ratio from this PC's confirmed work log), never copied from the row.
+The month's status is not taken from a bundle either: ``domain.workflow.evaluation_status``
+derives it from the signed parts. Receipt key: ``eval-<part>:<person>:<period>:<hash>``.
+Supersession: each part of one person and period carries a signed version (the next number
+each time its author signs a changed part), then its signed time, then the hash of its
+signed bytes — a replayed older copy is a no-op ("superseded"), whoever carries it. A part
+signed in the earlier form (v1) is accepted with version 0; what v1 did not sign is
+recomputed here (a v1 confirmation always locked the month: lock time = confirmation time;
+general points = the signed criteria; task points = signed total − general points; a, b, c
+and the ratio from this PC's work log), never copied from the row.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 from kpi_desktop.domain.errors import NotFound, RefusedValue
 from kpi_desktop.domain.model import EvaluationStatus, MonthlyEvaluation
 from kpi_desktop.domain.sync import AGENCY
+from kpi_desktop.domain.workflow import evaluation_status
 from kpi_desktop.services.sync.kinds.base import (
     APPLIED,
     DUPLICATE,
@@ -44,14 +50,14 @@ from kpi_desktop.sync.signing import evaluation_confirmation_forms, evaluation_s
 
 __all__ = ["EvaluationKind", "EvaluationPart"]
 
-_DECIDED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
-#: What the evaluator's decision sets on the stored evaluation (all signed in v2).
-_DECISION_FIELDS = ("status", "unit_id", "confirmed_criteria", "evaluator_id", "comment", "d",
-                    "dd", "e", "a", "b", "c", "task_ratio", "task_points", "general_points",
-                    "total", "level", "insufficient", "policy_version", "confirmed_at",
-                    "locked_at", "reopened_at", "reopen_reason", "confirm_version")
-_SCORE_FIELDS = ("a", "b", "c", "task_ratio", "task_points", "general_points", "total",
-                 "level", "insufficient", "policy_version")
+#: What an evaluator's reopening sets on the stored evaluation (all signed in v2); the
+#: month's earlier numbers stay but no longer count (its status is not evaluated).
+_REOPEN_FIELDS = ("evaluator_id", "unit_id", "locked_at", "reopened_at", "reopen_reason",
+                  "reopened_to_official", "confirm_version")
+#: What an evaluator's confirmation sets (all signed in v2).
+_DECISION_FIELDS = (*_REOPEN_FIELDS, "confirmed_criteria", "comment", "d", "dd", "e", "a",
+                    "b", "c", "task_ratio", "task_points", "general_points", "total", "level",
+                    "insufficient", "policy_version", "confirmed_at")
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ def _signed_time(part: EvaluationPart) -> dt.datetime | None:
     e = part.evaluation
     if part.is_self:
         return e.submitted_at
-    if e.status not in _DECIDED and e.reopened_at is not None:
+    if e.locked_at is None and e.reopened_at is not None:
         return e.reopened_at
     return e.confirmed_at
 
@@ -214,35 +220,25 @@ class EvaluationKind(RecordKind[EvaluationPart]):
         base = local or MonthlyEvaluation(person_id=incoming.person_id, period=incoming.period,
                                           unit_id=person.unit_id)
         if record.is_self:
-            merged = self._merge_self(ctx, base, incoming, form)
+            merged = dataclasses.replace(
+                base, self_criteria=incoming.self_criteria, submitted_at=incoming.submitted_at,
+                self_signature=incoming.self_signature,
+                self_key_fingerprint=incoming.self_key_fingerprint,
+                self_version=incoming.self_version if form == 0 else 0,
+                updated_at=incoming.submitted_at)
         else:
             merged = self._merge_decision(ctx, base, incoming, form)
-        ctx.uow.evaluations.upsert_monthly(merged)
+        ctx.uow.evaluations.upsert_monthly(dataclasses.replace(
+            merged, status=evaluation_status(merged)))
         return APPLIED
-
-    @staticmethod
-    def _merge_self(ctx: ImportContext, base: MonthlyEvaluation,
-                    incoming: MonthlyEvaluation, form: int) -> MonthlyEvaluation:
-        merged = dataclasses.replace(
-            base, self_criteria=incoming.self_criteria, submitted_at=incoming.submitted_at,
-            self_signature=incoming.self_signature,
-            self_key_fingerprint=incoming.self_key_fingerprint,
-            self_version=incoming.self_version if form == 0 else 0,
-            updated_at=incoming.submitted_at)
-        if base.status in _DECIDED:
-            return merged  # decided already: the self-assessment is kept beside it
-        merged = dataclasses.replace(merged, status=EvaluationStatus.SUBMITTED)
-        if form == 0:
-            return dataclasses.replace(merged, **{f: getattr(incoming, f)
-                                                  for f in _SCORE_FIELDS})
-        return _recomputed(ctx, merged)  # v1 did not sign the provisional score
 
     @staticmethod
     def _merge_decision(ctx: ImportContext, base: MonthlyEvaluation,
                         incoming: MonthlyEvaluation, form: int) -> MonthlyEvaluation:
         if form != 0:
             incoming = _legacy_decision(ctx, base, incoming)
-        decided = {f: getattr(incoming, f) for f in _DECISION_FIELDS}
+        fields = _DECISION_FIELDS if incoming.locked_at is not None else _REOPEN_FIELDS
+        decided = {f: getattr(incoming, f) for f in fields}
         return dataclasses.replace(
             base, **decided, updated_at=_signed_time(EvaluationPart("confirmation", incoming)),
             evaluator_signature=incoming.evaluator_signature,
@@ -281,8 +277,8 @@ def _legacy_decision(ctx: ImportContext, base: MonthlyEvaluation,
         d=incoming.d, dd=incoming.dd, e=incoming.e))
     total = incoming.total
     return dataclasses.replace(
-        incoming, status=EvaluationStatus.LOCKED, unit_id=base.unit_id,
+        incoming, unit_id=base.unit_id,
         a=computed.a, b=computed.b, c=computed.c, task_ratio=computed.task_ratio,
         general_points=general, task_points=None if total is None else total - general,
         insufficient=total is None, locked_at=incoming.confirmed_at, reopened_at=None,
-        reopen_reason="", confirm_version=0)
+        reopen_reason="", reopened_to_official=False, confirm_version=0)

@@ -5,7 +5,8 @@ Revises: 0008
 Create Date: 2026-12-06
 
 * signed per-subject versions: ``monthly_evaluations.self_version`` and ``confirm_version``
-  (with ``reopened_at``/``reopen_reason``: a reopened month is a signed decision too) and
+  (with ``reopened_at``/``reopen_reason``/``reopened_to_official``: a reopened month is a
+  signed decision too) and
   ``assignments.version`` — "newer" is defined in signed data, never by arrival;
 * ``sync_refusals``: records refused by rule, answered with a signed refusal so the sender
   stops sending them.
@@ -37,6 +38,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("reopened_at", sa.String(), nullable=True))
         batch.add_column(sa.Column("reopen_reason", sa.Text(), nullable=False,
                                    server_default=""))
+        batch.add_column(sa.Column("reopened_to_official", sa.Boolean(), nullable=False,
+                                   server_default="0"))
     with op.batch_alter_table("assignments") as batch:
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
     op.create_table(
@@ -59,6 +62,7 @@ def downgrade() -> None:
     with op.batch_alter_table("assignments") as batch:
         batch.drop_column("version")
     with op.batch_alter_table("monthly_evaluations") as batch:
+        batch.drop_column("reopened_to_official")
         batch.drop_column("reopen_reason")
         batch.drop_column("reopened_at")
         batch.drop_column("confirm_version")
