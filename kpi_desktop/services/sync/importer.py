@@ -277,7 +277,11 @@ class Importer:
                 reason=KpiError(first.code, **first.params)))
         receipt = bundle.header.get("receipt")
         seq = receipt.get("seq") if isinstance(receipt, dict) else None
-        if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0:
+        own = uow.sync.sealed_key(bundle.recipient_id)
+        if (isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 and own is not None
+                and isinstance(receipt, dict) and receipt.get("key") == own.fingerprint):
+            # The recipient has our bundle ``seq`` (signed by this PC's key): a PC restored
+            # from an old backup goes on after it instead of reusing numbers.
             uow.sync.raise_last_sent(bundle.recipient_id, bundle.sender_id, seq)
         acks = [str(r["item_key"]) for r in bundle.records.get("acks", [])]
         return int(uow.sync.acknowledge(bundle.sender_id, acks, now))

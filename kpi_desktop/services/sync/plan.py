@@ -80,12 +80,15 @@ def bundle_for(uow: Any, key: crypto.KeyPair, owner_id: str, recipient: str,
     kind = next(name for name, value in _BUNDLE_RANK.items() if value == rank)
     enc = uow.sync.encryption_key(recipient)
     seq = uow.sync.next_sent(owner_id, recipient)
-    received = uow.sync.sequence(recipient, owner_id).last_received
+    # The highest number this PC got from the recipient (under their key): a recipient
+    # restored from an old backup learns from it where its own numbering stands.
+    received, signer = uow.sync.last_received(recipient, owner_id)
+    receipt = {"seq": received, "key": signer} if signer else {}
     data = write_bundle(kind=kind, sender_id=owner_id, recipient_id=recipient, seq=seq, key=key,
                         records=records, files=files,
                         encrypt_to=None if enc is None else enc.x25519_public,
                         extra={"organisation": {"id": org.id, "version": org.org_version},
-                               "receipt": {"seq": received}})
+                               **({"receipt": receipt} if receipt else {})})
     bundle = read_bundle(data, signer_key=lambda _fp, _h: key.public_key, limits=limits,
                          decrypt=False)  # a bad write never leaves as a good bundle
     name = f"KPI_{kind}_{owner_id}_to_{recipient}_{seq:06d}{BUNDLE_SUFFIX}"

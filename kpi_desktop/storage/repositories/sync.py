@@ -187,6 +187,18 @@ class SyncRepository(Repository):
             stmt = stmt.where((_LOG.c.signer == signer) | _LOG.c.signer.is_(None))
         return {int(r[0]) for r in self._session.execute(stmt)}
 
+    def last_received(self, sender_id: str, recipient_id: str) -> tuple[int, str | None]:
+        """The highest number received from ``sender_id`` to ``recipient_id`` under the key
+        of the latest such bundle, and that key ((0, None) when none arrived)."""
+        latest = self._session.execute(
+            select(_LOG.c.signer).where(_LOG.c.direction == "in")
+            .where(_LOG.c.sender_id == sender_id).where(_LOG.c.recipient_id == recipient_id)
+            .order_by(_LOG.c.at.desc()).limit(1)).first()
+        if latest is None:
+            return 0, None
+        numbers = self.received_numbers(sender_id, recipient_id, latest[0])
+        return max(numbers, default=0), latest[0]
+
     def inbound_channels(self) -> list[tuple[str, str, str | None]]:
         """(sender, recipient, signer) of every channel bundles arrived on here."""
         stmt = (select(_LOG.c.sender_id, _LOG.c.recipient_id, _LOG.c.signer)

@@ -169,8 +169,12 @@ class RevisionKind(RecordKind[EntryRevision]):
         current = known.entry(entry.id)
         if current is None or current.current_revision < record.revision:
             known.put_entry(entry if current is None else dataclasses.replace(
-                entry, created_at=current.created_at,
+                entry, created_at=min(current.created_at, record.created_at),
                 confirmed_revision=current.confirmed_revision))
+        elif record.created_at < current.created_at:
+            # An earlier revision arriving late: the entry dates from its first revision,
+            # in any arrival order.
+            known.put_entry(dataclasses.replace(current, created_at=record.created_at))
         known.add_revision(record)
         ctx.touched.add(record.entry_id)
         return APPLIED
