@@ -23,6 +23,7 @@ from kpi_desktop.domain import model
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.model import AuditEvent, ProposalStatus
 from kpi_desktop.domain.sync import AGENCY, BundleLogEntry, EncryptionKey, TrustedKey
+from kpi_desktop.services.hub_limits import hub_limits_header
 from kpi_desktop.services.sync.files import BUNDLE_SUFFIX, ExportResult, write_atomically
 from kpi_desktop.services.sync.trust import agency_chain, follow_chain, pin_agency
 from kpi_desktop.sync import keys as crypto
@@ -142,6 +143,7 @@ def publish_organisation(uow: Any, key: crypto.KeyPair, out_dir: Path,
         kind="organisation", sender_id=AGENCY, recipient_id="*", seq=version, key=key,
         records=records,
         extra={"organisation": {"id": org.id, "version": version},
+               **hub_limits_header(uow),
                "agency": {"public_key": base64.b64encode(key.public_key).decode(),
                           "x25519_public": base64.b64encode(key.x25519_public).decode(),
                           **({"chain": chain} if chain else {})}})
