@@ -11,6 +11,7 @@ and verifies its signature (and hash), returning what does not hold.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -47,7 +48,8 @@ def verify_stored(uow: Any, kinds: Sequence[RecordKind[Any]] = REGISTRY
     """Every stored signed record whose signature (or hash) does not hold, kind by kind.
 
     Keys are looked up among every key a person ever held (a record signed before its key
-    was replaced stays valid)."""
+    was replaced stays valid). ``StoredProblem.own`` marks records whose author's key is on
+    this PC (see there)."""
     keys: dict[str, Any] = {}
 
     def lookup(fp: str) -> Any:
@@ -55,8 +57,9 @@ def verify_stored(uow: Any, kinds: Sequence[RecordKind[Any]] = REGISTRY
             keys[fp] = uow.org.find_key(fp)
         return keys[fp]
 
+    own = {record.owner_id for record in uow.sync.sealed_keys()}
     for kind in kinds:
         for record in kind.stored(uow):
             problem = kind.verify_stored(record, lookup)
             if problem is not None:
-                yield problem
+                yield dataclasses.replace(problem, own=kind.author(record) in own)

@@ -157,6 +157,9 @@ class StoredProblem:
     kind: str
     item_key: str
     code: str  # "unsigned" | "signer_unknown" | "signature_invalid" | "hash_mismatch"
+    #: Its author's key is on this PC: an unsigned or changed record of theirs may be one made
+    #: while the key was locked (signed at the next export) — or one altered in the file.
+    own: bool = False
 
 
 class RecordKind(Generic[R]):
