@@ -30,7 +30,7 @@ from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.leadership import evaluatee_ids
 from kpi_desktop.services.organisation import direct_evaluator
 
-__all__ = ["Delivery", "ImportSummary", "PersonNews", "Refusal", "Snapshot",
+__all__ = ["Delivery", "ImportSummary", "ItemProblem", "PersonNews", "Refusal", "Snapshot",
            "SyncSummaryService"]
 
 #: Refusals that mean "not for this PC's signed-in people", on a shared stick.
@@ -93,6 +93,15 @@ class Refusal:
     mine: bool  # addressed to someone signed in here (an import failure)
 
 
+@dataclass(frozen=True)
+class ItemProblem:
+    """One record of an imported bundle that this PC did not accept, by person and entry."""
+
+    sender_name: str
+    what: str  # "DC.27 of 18/11/2026 by Phạm Thị Hoa", or the record's key
+    reason: str
+
+
 @dataclass
 class ImportSummary:
     """The whole import in names and plain counts."""
@@ -103,6 +112,9 @@ class ImportSummary:
     already: int = 0
     organisation: int = 0
     refused: list[Refusal] = field(default_factory=list)
+    held: list[Refusal] = field(default_factory=list)
+    items: list[ItemProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     found: int = 0
 
     @property
@@ -158,6 +170,16 @@ class ImportSummary:
                                  "{recipient}. {reason}").format(
                 file=refusal.file, sender=refusal.sender_name or "?",
                 recipient=refusal.recipient_name or "?", reason=refusal.reason))
+        for held in self.held:
+            out.append(translate("SyncSummary", "Held for a decision: {file} from {sender}. "
+                                 "{reason}").format(file=held.file,
+                                                    sender=held.sender_name or "?",
+                                                    reason=held.reason))
+        for item in self.items:
+            out.append(translate("SyncSummary", "Not accepted from {sender}: {what}. "
+                                 "{reason}").format(sender=item.sender_name, what=item.what,
+                                                    reason=item.reason))
+        out += self.notices
         if not self.found:
             out.append(translate("SyncSummary", "No bundles found there."))
         return out
@@ -270,10 +292,23 @@ class SyncSummaryService:
             kind, name_sender, name_recipient = _from_name(result.source)
             sender = result.sender_id or name_sender
             recipient = result.recipient_id or name_recipient
+            summary.notices += [n for n in getattr(result, "notices", ()) if n]
             if result.status == "already":
                 summary.already += 1
+            elif result.status == "held":
+                summary.held.append(Refusal(
+                    file=Path(result.source).name or result.bundle_id,
+                    sender_name=names.get(sender, sender),
+                    recipient_name=names.get(recipient, recipient),
+                    reason=describe(result.error) if result.error is not None else "",
+                    mine=recipient in mine))
             elif result.status == "imported":
                 summary.organisation += (result.kind or kind) == "organisation"
+                for record in getattr(result, "refused", ()):
+                    summary.items.append(ItemProblem(
+                        sender_name=names.get(sender, sender),
+                        what=self._record_text(record.item_key, names),
+                        reason=describe(record.error)))
             elif result.status == "skipped" or (
                     result.error is not None and result.error.code in NOT_FOR_ME
                     and recipient not in mine):
@@ -289,6 +324,21 @@ class SyncSummaryService:
                     reason=describe(result.error) if result.error is not None else "",
                     mine=recipient in mine or not recipient))
         return summary
+
+    def _record_text(self, item_key: str, names: dict[str, str]) -> str:
+        """A record's key ("rev:<entry>:<n>") as the entry people know: item, date, author."""
+        kind, _, rest = item_key.partition(":")
+        entry_id = rest.split(":", 1)[0] if kind in ("rev", "stmt") else ""
+        if entry_id:
+            with self._db.unit_of_work(read_only=True) as uow:
+                entry = uow.worklog.find(entry_id)
+                item = uow.catalog.get_items({entry.catalog_item_id}).get(
+                    entry.catalog_item_id) if entry is not None else None
+            if entry is not None:
+                return translate("SyncSummary", "{code} of {date} by {person}").format(
+                    code=item.code if item else "?", date=entry.work_date.strftime("%d/%m/%Y"),
+                    person=names.get(entry.person_id, entry.person_id))
+        return item_key
 
     # ---------------------------------------------------------------- where entries are ----
     def delivery(self, person_id: str, entries: Iterable[Any]) -> dict[str, str]:

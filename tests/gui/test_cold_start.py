@@ -95,6 +95,7 @@ def test_the_start_paints_before_it_opens_the_data_folder(qtbot, monkeypatch, de
             return
         seen["page"] = page.page_id
         seen["built"] = [p.page_id for p in windows[0].built_pages()]
+        seen["print_shortcut"] = bool(windows[0].reports_action.shortcut().toString())
         windows[0].close()
 
     monkeypatch.setattr(application, "open_services_or_recover", opening)
@@ -105,7 +106,7 @@ def test_the_start_paints_before_it_opens_the_data_folder(qtbot, monkeypatch, de
     assert code == 0
     # hcc-gd has entries waiting: he lands on his inbox, the one page built.
     assert seen == {"painted_before_open": True, "pages_before_open": 0,
-                    "page": "leader.inbox", "built": ["leader.inbox"]}
+                    "page": "leader.inbox", "built": ["leader.inbox"], "print_shortcut": True}
 
 
 def _run_until_closed(check) -> int:  # noqa: ANN001
