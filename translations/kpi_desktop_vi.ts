@@ -2772,6 +2772,14 @@
         <translation>đã nộp (lần {n}) — {where}</translation>
     </message>
     <message>
+        <source>Not an assigned task: it counts as ad hoc work, outside the assigned total.</source>
+        <translation>Không thuộc nhiệm vụ được giao: tính là nhiệm vụ phát sinh, ngoài tổng khối lượng được giao.</translation>
+    </message>
+    <message>
+        <source>Counts for the assigned task {code} (done {done}/{quantity}, due {deadline})</source>
+        <translation>Thuộc nhiệm vụ được giao {code} (đã làm {done}/{quantity}, hạn {deadline})</translation>
+    </message>
+    <message>
         <source>Changes to {code} saved; submit again with a reason.</source>
         <translation>Đã lưu thay đổi của {code}; hãy gửi lại kèm lý do.</translation>
     </message>

@@ -7,6 +7,7 @@ previous day, Alt+Home today. Drafts save themselves a moment after each change.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -466,6 +467,11 @@ class EntryEditor(QGroupBox):
         self.attachment_label = data_label()
         self.attach_button = QPushButton()
         self.remove_attachment = QToolButton()
+        # "Thuộc nhiệm vụ được giao VP.17 (đã làm 1/2, hạn 17/12)" (issue 16 item 2)
+        self.link = data_label(wrap=True)
+        self.link.setObjectName("assignmentLink")
+        self.link.setStyleSheet("color: #1d4ed8")
+        self._ad_hoc_chosen = False  # the person chose "ad hoc" on purpose: keep it
         self.status = data_label(wrap=True)
         self.status.setObjectName("entryStatus")
         self.reason = QLineEdit()
@@ -491,6 +497,7 @@ class EntryEditor(QGroupBox):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.addRow(self.labels["assignment"], self.assignment)
         form.addRow(self.labels["item"], self.picker)
+        form.addRow("", self.link)
         form.addRow(self.labels["quantity"], self.quantity)
         form.addRow(self.labels["date"], self.work_date)
         form.addRow(self.labels["doc"], self.doc_number)
@@ -539,6 +546,7 @@ class EntryEditor(QGroupBox):
         for signal in (self.quantity.textEdited, self.doc_number.textEdited,
                        self.description.textEdited):
             signal.connect(self._changed)
+        self.quantity.textEdited.connect(lambda _t: self._show_link())
         for widget in (self.work_date, self.deadline, self.completed):
             widget.dateChanged.connect(self._changed)
         self.deadline_set.toggled.connect(self._dates_toggled)
@@ -549,6 +557,8 @@ class EntryEditor(QGroupBox):
         self.favourites.chosen.connect(self.log_favourite)
         self.favourites.removed.connect(lambda code: self.toggle_favourite(None, code))
         self.assignment.currentIndexChanged.connect(self._assignment_chosen)
+        # Picking "ad hoc" in the list (even when it is shown already) is a deliberate choice.
+        self.assignment.activated.connect(lambda _i: self._assignment_chosen(_i))
         self.attach_button.clicked.connect(self._choose_file)
         self.remove_attachment.clicked.connect(self._drop_file)
         self.new_button.clicked.connect(lambda: self.page.new_entry())
@@ -636,6 +646,7 @@ class EntryEditor(QGroupBox):
 
     def clear(self, day: dt.date) -> None:
         """Start a new, empty entry for ``day``."""
+        self._ad_hoc_chosen = False
         self._loading = True
         self.autosave.stop()
         self.entry_id, self.view = None, None
@@ -659,6 +670,7 @@ class EntryEditor(QGroupBox):
         self._show_state()
 
     def load(self, view: EntryView) -> None:
+        self._ad_hoc_chosen = view.entry.assignment_id is None  # as it was saved
         self._loading = True
         self.autosave.stop()
         entry = view.entry
@@ -726,6 +738,7 @@ class EntryEditor(QGroupBox):
         if view is None:
             self.status.setStyleSheet("")
         self._show_attachment()
+        self._show_link()
 
     def _show_attachment(self) -> None:
         name = None
@@ -764,13 +777,81 @@ class EntryEditor(QGroupBox):
                                                 Qt.ItemDataRole.UserRole + 2)
             if assigned is not None and item is not None and assigned.id != item.id:
                 self.assignment.setCurrentIndex(0)
+                data = AD_HOC
+        if data == AD_HOC and not self._ad_hoc_chosen and item is not None:
+            # An item the leader assigned counts for that assignment unless the person
+            # chooses "ad hoc" on purpose (issue 16 item 2).
+            view = self.open_assignment_for(item)
+            if view is not None:
+                self._select_assignment(view.assignment.id)
+        self._show_link()
         self.quantity.setFocus()
         self.quantity.selectAll()
         self._changed()
 
+    def open_assignment_for(self, item: Any) -> Any:
+        """The open assignment of the month for ``item`` (the earliest deadline first), or
+        ``None``: the service's choice when it has one (one rule for the GUI and the CLI)."""
+        daily = self.page.services.daily
+        day = from_qdate(self.work_date.date())
+        views = daily.assignments(self.page.user.person_id, Period.containing(day))
+        suggest = getattr(daily, "suggest_assignment", None)
+        if suggest is not None:
+            link = suggest(self.page.user.person_id, item.code, day, entry_id=self.entry_id)
+            wanted = getattr(getattr(link, "assignment", None), "id", None)
+            return next((v for v in views if v.assignment.id == wanted), None)
+        open_views = [v for v in views if v.item.code == item.code
+                      and v.logged < v.assignment.quantity]
+        return min(open_views, key=lambda v: v.assignment.deadline, default=None)
+
+    def _select_assignment(self, assignment_id: str) -> None:
+        index = self.assignment.findData(assignment_id)
+        if index < 0:
+            return
+        self._loading, was = True, self._loading
+        self.assignment.setCurrentIndex(index)
+        self._loading = was
+        for view in self.page.services.daily.assignments(
+                self.page.user.person_id, Period.containing(from_qdate(self.work_date.date()))):
+            if view.assignment.id == assignment_id:
+                self.deadline_set.setChecked(True)
+                self.deadline.setDate(to_qdate(view.assignment.deadline))
+
+    def _show_link(self) -> None:
+        """Which assignment the entry counts for, with the progress it makes."""
+        data = self.assignment.currentData()
+        if data in (AD_HOC, TAKEN_OVER, None):
+            self.link.setText(self.tr("Not an assigned task: it counts as ad hoc work, outside "
+                                      "the assigned total.") if self.picker.item is not None
+                              and self._ad_hoc_chosen else "")
+            self.link.setVisible(bool(self.link.text()))
+            return
+        day = from_qdate(self.work_date.date())
+        view = next((v for v in self.page.services.daily.assignments(
+            self.page.user.person_id, Period.containing(day)) if v.assignment.id == data),
+            None)
+        if view is None:
+            self.link.setVisible(False)
+            return
+        counted = self.view is not None and self.view.entry.assignment_id == data
+        try:
+            adding = Decimal(0) if counted else Decimal(self.quantity.text().replace(",", "."))
+        except (ArithmeticError, ValueError):
+            adding = Decimal(0)
+        done = view.logged + max(adding, Decimal(0))
+        self.link.setText(self.tr("Counts for the assigned task {code} (done {done}/{quantity}, "
+                                  "due {deadline})").format(
+            code=view.item.code, done=formatting.number(done, 0 if done % 1 == 0 else 2),
+            quantity=formatting.number(view.assignment.quantity, 0),
+            deadline=formatting.day_month(view.assignment.deadline)))
+        self.link.setVisible(True)
+
     def _assignment_chosen(self, _index: int) -> None:
         if self._loading:
             return
+        # Choosing "ad hoc" (or taken over) is deliberate: no assignment is put back.
+        self._ad_hoc_chosen = self.assignment.currentData() in (AD_HOC, TAKEN_OVER)
+        self._show_link()
         item = self.assignment.itemData(self.assignment.currentIndex(),
                                         Qt.ItemDataRole.UserRole + 2)
         if item is not None:
