@@ -8065,6 +8065,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Không có gì mới cho đồng chí.</translation>
     </message>
     <message>
+        <source>{n} older copy was ignored: a newer version is already here.</source>
+        <translation>{n} bản cũ hơn được bỏ qua: máy đã có bản mới hơn.</translation>
+    </message>
+    <message>
+        <source>{n} older copies were ignored: a newer version is already here.</source>
+        <translation>{n} bản cũ hơn được bỏ qua: máy đã có bản mới hơn.</translation>
+    </message>
+    <message>
         <source>{n} bundle was imported before.</source>
         <translation>{n} gói đã được nhập từ trước.</translation>
     </message>

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, EvaluationStatus
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.leadership import evaluatee_ids
@@ -115,6 +116,7 @@ class ImportSummary:
     held: list[Refusal] = field(default_factory=list)
     items: list[ItemProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    superseded: int = 0  # older copies of records a newer signed version replaced
     found: int = 0
 
     @property
@@ -148,8 +150,13 @@ class ImportSummary:
                     name=news.name, what=", ".join(parts)))
         if self.organisation:
             out.append(translate("SyncSummary", "The organisation file was imported."))
-        if self.found and not out and not self.refused:
+        if self.found and not out and not self.refused and not self.superseded:
             out.append(translate("SyncSummary", "Nothing new for you."))
+        if self.superseded:
+            out.append((translate("SyncSummary", "{n} older copy was ignored: a newer version "
+                                  "is already here.") if self.superseded == 1 else
+                        translate("SyncSummary", "{n} older copies were ignored: a newer "
+                                  "version is already here.")).format(n=self.superseded))
         if self.already:
             out.append((translate("SyncSummary", "{n} bundle was imported before.")
                         if self.already == 1 else
@@ -292,7 +299,8 @@ class SyncSummaryService:
             kind, name_sender, name_recipient = _from_name(result.source)
             sender = result.sender_id or name_sender
             recipient = result.recipient_id or name_recipient
-            summary.notices += [n for n in getattr(result, "notices", ()) if n]
+            summary.notices += [describe(n) if isinstance(n, KpiError) else str(n)
+                                for n in getattr(result, "notices", ()) if n]
             if result.status == "already":
                 summary.already += 1
             elif result.status == "held":
@@ -304,6 +312,7 @@ class SyncSummaryService:
                     mine=recipient in mine))
             elif result.status == "imported":
                 summary.organisation += (result.kind or kind) == "organisation"
+                summary.superseded += int((result.counts or {}).get("superseded", 0))
                 for record in getattr(result, "refused", ()):
                     summary.items.append(ItemProblem(
                         sender_name=names.get(sender, sender),
