@@ -286,11 +286,15 @@ class RecordKind(Generic[R]):
         return None
 
     def sign_if_needed(self, record: R, key: crypto.KeyPair,
-                       store: Callable[[R], None], **changes: Any) -> R:
+                       store: Callable[[R], None], *, immutable: bool = False,
+                       **changes: Any) -> R:
         """The record signed by ``key`` in its current form; when its stored signature is
         missing or no longer matches (``changes`` first, e.g. a version bump), it is signed
-        now and ``store``\\ d."""
+        now and kept with ``store``. An ``immutable`` record (it never changes once made)
+        signed by this key is not verified again at every export."""
         signature, fp = self.signature(record)
+        if signature is not None and immutable and fp == key.fingerprint:
+            return record
         if signature is not None and signed_by(key, signature, fp,
                                                self.signed_forms(record)[0]):
             return record
