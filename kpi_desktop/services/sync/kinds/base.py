@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from kpi_desktop.domain import model
@@ -46,7 +46,6 @@ __all__ = [
     "ExportContext",
     "ImportContext",
     "RecordKind",
-    "Flag",
     "StoredProblem",
     "digest",
     "json_object",
@@ -103,15 +102,6 @@ class ExportContext:
         return self.owner_id == AGENCY
 
 
-@dataclass(frozen=True)
-class Flag:
-    """Something about an accepted record the agency should see (audit ``sync.flag``)."""
-
-    code: str
-    item_key: str
-    detail: Mapping[str, Any] = field(default_factory=dict)
-
-
 class ImportContext:
     """What the kinds need while one bundle is applied (one unit of work)."""
 
@@ -124,7 +114,6 @@ class ImportContext:
         self.known = Known(uow)
         self.has_attachment = attachments
         self.touched: set[str] = set()  # entries whose status follows from their statements
-        self.flags: list[Flag] = []
         self.counts: dict[str, int] = {}
         self.settle: set[str] = set()  # people whose discipline years are settled at the end
         self.late: AuthorKey | None = None  # the record just verified predates its key's end
