@@ -555,7 +555,7 @@
         <translation>&amp;Tháng:</translation>
     </message>
     <message>
-        <source>&amp;Log work for this assignment</source>
+        <source>Log &amp;work for this assignment</source>
         <translation>&amp;Ghi nhật ký cho nhiệm vụ này</translation>
     </message>
     <message>
@@ -1036,11 +1036,11 @@
     </message>
     <message>
         <source>&amp;Version:</source>
-        <translation>&amp;Phiên bản:</translation>
+        <translation>Phiên &amp;bản:</translation>
     </message>
     <message>
-        <source>&amp;Group:</source>
-        <translation>&amp;Nhóm:</translation>
+        <source>G&amp;roup:</source>
+        <translation>N&amp;hóm:</translation>
     </message>
     <message>
         <source>all</source>
@@ -2168,7 +2168,7 @@
     </message>
     <message>
         <source>&amp;File</source>
-        <translation>&amp;Tệp</translation>
+        <translation>Tệ&amp;p</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -2176,7 +2176,7 @@
     </message>
     <message>
         <source>&amp;Go</source>
-        <translation>&amp;Đi tới</translation>
+        <translation>Đ&amp;i tới</translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -2184,7 +2184,7 @@
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation>Trợ &amp;giúp</translation>
+        <translation>T&amp;rợ giúp</translation>
     </message>
     <message>
         <source>&amp;About KPI Desktop</source>
@@ -2366,35 +2366,15 @@
     <name>EntryEditor</name>
     <message>
         <source>Catalog &amp;item:</source>
-        <translation>&amp;Sản phẩm/công việc:</translation>
+        <translation>Sản phẩm/công &amp;việc:</translation>
     </message>
     <message>
         <source>&amp;Quantity:</source>
-        <translation>Số &amp;lượng:</translation>
-    </message>
-    <message>
-        <source>&amp;Fulfils:</source>
-        <translation>&amp;Thuộc nhiệm vụ:</translation>
-    </message>
-    <message>
-        <source>Work &amp;date:</source>
-        <translation>&amp;Ngày làm:</translation>
-    </message>
-    <message>
-        <source>Document &amp;number:</source>
-        <translation>Số &amp;văn bản:</translation>
+        <translation>&amp;Số lượng:</translation>
     </message>
     <message>
         <source>Output &amp;product:</source>
-        <translation>Sản phẩm đầu &amp;ra:</translation>
-    </message>
-    <message>
-        <source>Dead&amp;line:</source>
-        <translation>Thời &amp;hạn:</translation>
-    </message>
-    <message>
-        <source>Completed o&amp;n:</source>
-        <translation>Hoàn thành ng&amp;ày:</translation>
+        <translation>Sản phẩm đầu r&amp;a:</translation>
     </message>
     <message>
         <source>Evidence file:</source>
@@ -2418,14 +2398,34 @@
     </message>
     <message>
         <source>&amp;Reason for change:</source>
-        <translation>&amp;Lý do chỉnh sửa:</translation>
+        <translation>Lý &amp;do chỉnh sửa:</translation>
     </message>
     <message>
         <source>Required when you resubmit a returned entry</source>
         <translation>Bắt buộc khi gửi lại một mục bị trả lại</translation>
     </message>
     <message>
-        <source>Attach &amp;file…</source>
+        <source>F&amp;ulfils:</source>
+        <translation>Thuộ&amp;c nhiệm vụ:</translation>
+    </message>
+    <message>
+        <source>W&amp;ork date:</source>
+        <translation>Ngày &amp;làm:</translation>
+    </message>
+    <message>
+        <source>Document nu&amp;mber:</source>
+        <translation>Số văn &amp;bản:</translation>
+    </message>
+    <message>
+        <source>De&amp;adline:</source>
+        <translation>T&amp;hời hạn:</translation>
+    </message>
+    <message>
+        <source>&amp;Completed on:</source>
+        <translation>H&amp;oàn thành ngày:</translation>
+    </message>
+    <message>
+        <source>Attach fil&amp;e…</source>
         <translation>Đính &amp;kèm tệp…</translation>
     </message>
     <message>
@@ -2446,7 +2446,7 @@
     </message>
     <message>
         <source>&amp;New entry</source>
-        <translation>&amp;Mục mới</translation>
+        <translation>Mục mới</translation>
     </message>
     <message>
         <source>Start a new entry (Ctrl+N)</source>
@@ -2454,7 +2454,7 @@
     </message>
     <message>
         <source>&amp;Save draft</source>
-        <translation>&amp;Lưu nháp</translation>
+        <translation>Lư&amp;u nháp</translation>
     </message>
     <message>
         <source>Save now (Ctrl+S); drafts also save themselves</source>
@@ -3336,7 +3336,7 @@
     </message>
     <message>
         <source>Evaluated &amp;person:</source>
-        <translation>&amp;Người được đánh giá:</translation>
+        <translation>Người đượ&amp;c đánh giá:</translation>
     </message>
     <message>
         <source>E&amp;valuator:</source>
@@ -3980,7 +3980,7 @@
         <translation>nghỉ hưu, chuyển công tác sang cơ quan khác…</translation>
     </message>
     <message>
-        <source>&amp;Record departure</source>
+        <source>Record &amp;departure</source>
         <translation>&amp;Ghi nhận việc nghỉ</translation>
     </message>
     <message>
@@ -4666,12 +4666,20 @@
         <translation>Tên (tiếng &amp;Anh):</translation>
     </message>
     <message>
+        <source>Name (E&amp;nglish):</source>
+        <translation>Tên (tiếng An&amp;h):</translation>
+    </message>
+    <message>
         <source>Co&amp;de:</source>
         <translation>&amp;Mã:</translation>
     </message>
     <message>
+        <source>&amp;Close the unit</source>
+        <translation>&amp;Giải thể đơn vị</translation>
+    </message>
+    <message>
         <source>&amp;Rename the chosen unit</source>
-        <translation>Đổi tê&amp;n đơn vị đang chọn</translation>
+        <translation>Đổi tên đơn vị đang &amp;chọn</translation>
     </message>
     <message>
         <source>Name of the chosen unit</source>
@@ -4683,11 +4691,7 @@
     </message>
     <message>
         <source>N&amp;ame (Vietnamese):</source>
-        <translation>Tên (tiếng V&amp;iệt):</translation>
-    </message>
-    <message>
-        <source>Name (Englis&amp;h):</source>
-        <translation>Tên (tiếng An&amp;h):</translation>
+        <translation>Tên (tiếng Việt):</translation>
     </message>
     <message>
         <source>for example Phòng Kinh tế</source>
@@ -4703,11 +4707,7 @@
     </message>
     <message>
         <source>&amp;Move under</source>
-        <translation>&amp;Chuyển vào</translation>
-    </message>
-    <message>
-        <source>C&amp;lose the unit</source>
-        <translation>&amp;Giải thể đơn vị</translation>
+        <translation>Ch&amp;uyển vào</translation>
     </message>
     <message>
         <source>Only a unit without people and open sub-units can be closed; it stays in the history.</source>
@@ -4792,6 +4792,10 @@
         <translation>Tìm theo tên, mã hoặc đơn vị…</translation>
     </message>
     <message>
+        <source>Im&amp;port staff list…</source>
+        <translation>Nhập &amp;danh sách công chức…</translation>
+    </message>
+    <message>
         <source>Identifier</source>
         <translation>Mã</translation>
     </message>
@@ -4820,24 +4824,20 @@
         <translation>&amp;Mã:</translation>
     </message>
     <message>
-        <source>&amp;Full name:</source>
-        <translation>&amp;Họ và tên:</translation>
-    </message>
-    <message>
         <source>&amp;Unit:</source>
         <translation>Đơn &amp;vị:</translation>
     </message>
     <message>
+        <source>Full n&amp;ame:</source>
+        <translation>&amp;Họ và tên:</translation>
+    </message>
+    <message>
         <source>&amp;Job position:</source>
-        <translation>Vị t&amp;rí việc làm:</translation>
+        <translation>Vị trí việc &amp;làm:</translation>
     </message>
     <message>
         <source>R&amp;ole:</source>
-        <translation>Vai &amp;trò:</translation>
-    </message>
-    <message>
-        <source>Import staff &amp;list…</source>
-        <translation>Nhập &amp;danh sách công chức…</translation>
+        <translation>V&amp;ai trò:</translation>
     </message>
     <message>
         <source>Fro&amp;m:</source>
@@ -4849,15 +4849,15 @@
     </message>
     <message>
         <source>&amp;New person</source>
-        <translation>Thêm &amp;người mới</translation>
+        <translation>&amp;Thêm người mới</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation>&amp;Lưu</translation>
+        <translation>Lư&amp;u</translation>
     </message>
     <message>
-        <source>Left the or&amp;ganisation…</source>
-        <translation>Rời cơ quan, đơn &amp;vị…</translation>
+        <source>Left the o&amp;rganisation…</source>
+        <translation>Rời cơ &amp;quan, đơn vị…</translation>
     </message>
     <message>
         <source>End the membership and evaluator relations on the last day and revoke the key; the history is kept.</source>
@@ -5085,10 +5085,10 @@
     </message>
     <message>
         <source>&amp;Version:</source>
-        <translation>&amp;Phiên bản:</translation>
+        <translation>Phiên &amp;bản:</translation>
     </message>
     <message>
-        <source>In force &amp;from:</source>
+        <source>In force fr&amp;om:</source>
         <translation>Áp dụng &amp;từ:</translation>
     </message>
     <message>
@@ -5191,11 +5191,11 @@
     </message>
     <message>
         <source>&amp;Points:</source>
-        <translation>Đ&amp;iểm:</translation>
+        <translation>&amp;Số điểm:</translation>
     </message>
     <message>
         <source>&amp;Note:</source>
-        <translation>Ghi ch&amp;ú:</translation>
+        <translation>&amp;Ghi chú:</translation>
     </message>
     <message>
         <source>for example HCC.99</source>
@@ -5404,11 +5404,11 @@
         <translation>Nơi phát hành</translation>
     </message>
     <message>
-        <source>&amp;Folder (USB stick):</source>
+        <source>F&amp;older (USB stick):</source>
         <translation>&amp;Thư mục (USB):</translation>
     </message>
     <message>
-        <source>&amp;Hub address:</source>
+        <source>H&amp;ub address:</source>
         <translation>Địa chỉ &amp;máy chủ tiếp nhận:</translation>
     </message>
     <message>
@@ -6489,8 +6489,8 @@ XẾP LOẠI</translation>
         <translation>Ngôn ngữ</translation>
     </message>
     <message>
-        <source>Interface &amp;language:</source>
-        <translation>&amp;Ngôn ngữ giao diện:</translation>
+        <source>&amp;Interface language:</source>
+        <translation>Ngôn ngữ &amp;giao diện:</translation>
     </message>
     <message>
         <source>The change applies at once in every window and is remembered for the next start.</source>
@@ -6620,7 +6620,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>&amp;Who are you:</source>
-        <translation>&amp;Người sử dụng:</translation>
+        <translation>Người &amp;sử dụng:</translation>
     </message>
     <message>
         <source>&amp;Passphrase:</source>
@@ -6877,7 +6877,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>&amp;Import from USB…</source>
-        <translation>&amp;Nhập từ USB…</translation>
+        <translation>Nhập từ &amp;USB…</translation>
     </message>
     <message>
         <source>History</source>
@@ -7399,7 +7399,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>&amp;Today</source>
-        <translation>&amp;Hôm nay</translation>
+        <translation>Hô&amp;m nay</translation>
     </message>
     <message>
         <source>Go to today (Alt+Home)</source>
@@ -7407,7 +7407,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Da&amp;y</source>
-        <translation>&amp;Ngày</translation>
+        <translation>Ngà&amp;y</translation>
     </message>
     <message>
         <source>&amp;Week</source>

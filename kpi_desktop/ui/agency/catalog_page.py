@@ -204,7 +204,7 @@ class CatalogPage(AgencyPage):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Product/work catalog") + "</b>")
         self.version_label.setText(self.tr("&Version:"))
-        self.group_label.setText(self.tr("&Group:"))
+        self.group_label.setText(self.tr("G&roup:"))
         current = self.group.currentData()
         self.group.blockSignals(True)
         self.group.clear()
