@@ -7,7 +7,8 @@ import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,6 +19,9 @@ from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.runtime.settings import Settings
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_REFUSED, EXIT_DAMAGED = 0, 1, 2, 3, 4
+#: Commands that make sense on a PC with no organisation yet (all others say so instead of
+#: reporting, say, an unknown person).
+WITHOUT_ORGANISATION = frozenset({"demo", "keys", "org", "import", "sync", "hub"})
 
 log = logging.getLogger("kpi_desktop.cli")
 
@@ -39,6 +43,63 @@ def _prescan(argv: Sequence[str]) -> argparse.Namespace:
     pre.add_argument("--lang")
     known, _ = pre.parse_known_args(head)
     return known
+
+
+def _argparse_words() -> dict[str, str]:
+    """argparse's own words (it marks them for gettext) in the message language."""
+    return {
+        "usage: ": translate("Argparse", "usage: "),
+        "positional arguments": translate("Argparse", "positional arguments"),
+        "options": translate("Argparse", "options"),
+        "show this help message and exit": translate(
+            "Argparse", "show this help message and exit"),
+        "%(prog)s: error: %(message)s\n": translate("Argparse", "%(prog)s: error: %(message)s\n"),
+        "argument %(argument_name)s: %(message)s": translate(
+            "Argparse", "argument %(argument_name)s: %(message)s"),
+        "the following arguments are required: %s": translate(
+            "Argparse", "the following arguments are required: %s"),
+        "unrecognized arguments: %s": translate("Argparse", "unrecognized arguments: %s"),
+        "invalid choice: %(value)r (choose from %(choices)s)": translate(
+            "Argparse", "invalid choice: %(value)r (choose from %(choices)s)"),
+        "invalid %(type)s value: %(value)r": translate(
+            "Argparse", "invalid %(type)s value: %(value)r"),
+        "expected one argument": translate("Argparse", "expected one argument"),
+        "expected at most one argument": translate("Argparse", "expected at most one argument"),
+        "expected at least one argument": translate("Argparse", "expected at least one argument"),
+        "expected %s argument": translate("Argparse", "expected %s argument"),
+        "expected %s arguments": translate("Argparse", "expected %s arguments"),
+        "ambiguous option: %(option)s could match %(matches)s": translate(
+            "Argparse", "ambiguous option: %(option)s could match %(matches)s"),
+        "not allowed with argument %s": translate("Argparse", "not allowed with argument %s"),
+        "ignored explicit argument %r": translate("Argparse", "ignored explicit argument %r"),
+        "one of the arguments %s is required": translate(
+            "Argparse", "one of the arguments %s is required"),
+        "unexpected option string: %s": translate("Argparse", "unexpected option string: %s"),
+        "unknown parser %(parser_name)r (choices: %(choices)s)": translate(
+            "Argparse", "unknown parser %(parser_name)r (choices: %(choices)s)"),
+    }
+
+
+@contextmanager
+def argparse_in_language() -> Iterator[None]:
+    """Let argparse write its usage, help headings and errors in the message language.
+
+    argparse looks its words up through the module's ``_`` and ``ngettext`` (gettext); while
+    the parser is built and used they answer from :func:`_argparse_words`."""
+    words = _argparse_words()
+    saved: tuple[Callable[..., str], Callable[..., str]] = (argparse._, argparse.ngettext)
+
+    def single(text: str) -> str:
+        return words.get(text, text)
+
+    def plural(one: str, many: str, n: int) -> str:
+        return single(one if n == 1 else many)
+
+    argparse._, argparse.ngettext = single, plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,7 +279,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     pre = _prescan(argv)
     settings = Settings.load(app_paths(pre.data_dir).settings_file)
     i18n.set_language(pre.lang or settings.language)
-    return build_parser().parse_args(argv)
+    with argparse_in_language():
+        return build_parser().parse_args(argv)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -235,6 +297,8 @@ def run(args: argparse.Namespace) -> int:
             return _backup(paths, args)
         services = AppServices.open(paths, create_demo_if_empty=False)
         try:
+            if args.command not in WITHOUT_ORGANISATION and services.organisation.is_empty():
+                raise RefusedValue("organisation_missing")
             handler = {
                 "demo": _demo,
                 "log": _log_add,
@@ -392,11 +456,16 @@ def _classify(services, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _people(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from kpi_desktop.services.messages import role_label
+
     rows = services.organisation.people_overview()
+    roles = {r["role"]: role_label(r["role"]) for r in rows}
+    width = max((len(x) for x in roles.values()), default=8)
     _emit(
         rows,
         args.json,
-        "\n".join(f"{r['id']:<8} {r['role']:<8} {r['unit_id']:<8} {r['full_name']}" for r in rows),
+        "\n".join(f"{r['id']:<8} {roles[r['role']]:<{width}} {r['unit_id']:<8} {r['full_name']}"
+                  for r in rows),
     )
     return EXIT_OK
 
@@ -406,9 +475,13 @@ def _backup(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
 
     service = BackupService(paths.database, paths.backup_dir)
     if args.list:
-        for info in service.list_backups():
-            print(f"{info.made_at:%Y-%m-%d %H:%M:%S} UTC  {info.reason:<8} {info.size:>10}  "
-                  f"{info.path}")
+        from kpi_desktop.services.backups import reason_label
+
+        listing = service.list_backups()
+        width = max((len(reason_label(b.reason)) for b in listing), default=8)
+        for info in listing:
+            print(f"{info.made_at:%Y-%m-%d %H:%M:%S} UTC  {reason_label(info.reason):<{width}} "
+                  f"{info.size:>10}  {info.path}")
         return EXIT_OK
     if args.restore:
         from pathlib import Path
@@ -449,8 +522,10 @@ def _report(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         result = services.reports.form02(args.person, args.year, args.out, language)
     else:
         result = services.reports.unit_summary(args.unit, args.period, args.out, language)
-    print(translate("Cli", "Written {path} ({pages} pages), verification code {code}.").format(
-        path=result.path, pages=result.pages, code=result.code))
+    from kpi_desktop.services.messages import pages_text
+
+    print(translate("Cli", "Written {path} ({pages}), verification code {code}.").format(
+        path=result.path, pages=pages_text(result.pages), code=result.code))
     return EXIT_OK
 
 

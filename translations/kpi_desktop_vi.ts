@@ -501,6 +501,96 @@
     </message>
 </context>
 <context>
+    <name>Argparse</name>
+    <message>
+        <source>usage: </source>
+        <extracomment>Commands that make sense on a PC with no organisation yet (all others say so instead of reporting, say, an unknown person).</extracomment>
+        <translation>cách dùng: </translation>
+    </message>
+    <message>
+        <source>positional arguments</source>
+        <translation>tham số theo vị trí</translation>
+    </message>
+    <message>
+        <source>options</source>
+        <translation>tùy chọn</translation>
+    </message>
+    <message>
+        <source>show this help message and exit</source>
+        <translation>hiện hướng dẫn này rồi thoát</translation>
+    </message>
+    <message>
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation>%(prog)s: lỗi: %(message)s
+</translation>
+    </message>
+    <message>
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation>tham số %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+        <source>the following arguments are required: %s</source>
+        <translation>còn thiếu các tham số bắt buộc: %s</translation>
+    </message>
+    <message>
+        <source>unrecognized arguments: %s</source>
+        <translation>không hiểu các tham số: %s</translation>
+    </message>
+    <message>
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation>lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)</translation>
+    </message>
+    <message>
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation>giá trị %(type)s không hợp lệ: %(value)r</translation>
+    </message>
+    <message>
+        <source>expected one argument</source>
+        <translation>cần một giá trị</translation>
+    </message>
+    <message>
+        <source>expected at most one argument</source>
+        <translation>cần nhiều nhất một giá trị</translation>
+    </message>
+    <message>
+        <source>expected at least one argument</source>
+        <translation>cần ít nhất một giá trị</translation>
+    </message>
+    <message>
+        <source>expected %s argument</source>
+        <translation>cần %s giá trị</translation>
+    </message>
+    <message>
+        <source>expected %s arguments</source>
+        <translation>cần %s giá trị</translation>
+    </message>
+    <message>
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation>tùy chọn chưa rõ: %(option)s có thể là %(matches)s</translation>
+    </message>
+    <message>
+        <source>not allowed with argument %s</source>
+        <translation>không dùng được cùng tham số %s</translation>
+    </message>
+    <message>
+        <source>ignored explicit argument %r</source>
+        <translation>bỏ qua giá trị %r</translation>
+    </message>
+    <message>
+        <source>one of the arguments %s is required</source>
+        <translation>cần một trong các tham số %s</translation>
+    </message>
+    <message>
+        <source>unexpected option string: %s</source>
+        <translation>tùy chọn không đúng chỗ: %s</translation>
+    </message>
+    <message>
+        <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+        <translation>không có lệnh %(parser_name)r (các lệnh: %(choices)s)</translation>
+    </message>
+</context>
+<context>
     <name>AssignmentModel</name>
     <message>
         <source>Code</source>
@@ -1318,8 +1408,16 @@
         <translation>Cơ sở dữ liệu nguyên vẹn.</translation>
     </message>
     <message>
-        <source>Written {path} ({pages} pages), verification code {code}.</source>
-        <translation>Đã ghi {path} ({pages} trang), mã kiểm tra {code}.</translation>
+        <source>1 page</source>
+        <translation>1 trang</translation>
+    </message>
+    <message>
+        <source>{n} pages</source>
+        <translation>{n} trang</translation>
+    </message>
+    <message>
+        <source>Written {path} ({pages}), verification code {code}.</source>
+        <translation>Đã ghi {path} ({pages}), mã kiểm tra {code}.</translation>
     </message>
     <message>
         <source>Written {path}</source>
@@ -2758,7 +2856,7 @@
     </message>
     <message>
         <source>The month {period} has already been submitted and can no longer be changed.</source>
-        <translation>Tháng {period} đã được gửi, không thể sửa nữa.</translation>
+        <translation>Kỳ {period} đã được gửi, không thể sửa nữa.</translation>
     </message>
     <message>
         <source>Nobody may confirm, evaluate or classify their own work.</source>
@@ -2877,12 +2975,56 @@
         <translation>Bản sao lưu {path} bị hỏng, không thể khôi phục.</translation>
     </message>
     <message>
+        <source>There is no backup file {path}: choose one from the list (kpi-desktop backup --list).</source>
+        <translation>Không tìm thấy tệp sao lưu {path}: hãy chọn một tệp trong danh sách (kpi-desktop backup --list).</translation>
+    </message>
+    <message>
         <source>There is no database at {path}.</source>
         <translation>Không có cơ sở dữ liệu tại {path}.</translation>
     </message>
     <message>
+        <source>“{value}” is not a period: write a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY (for example 2026-03, 2026-Q1 or 2026).</source>
+        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM, quý theo dạng YYYY-Qn hoặc năm theo dạng YYYY (ví dụ 2026-03, 2026-Q1 hoặc 2026).</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period: write a month as YYYY-MM or a quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).</source>
+        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM hoặc quý theo dạng YYYY-Qn (ví dụ 2026-03 hoặc 2026-Q1).</translation>
+    </message>
+    <message>
         <source>The value was refused ({code}).</source>
         <translation>Giá trị bị từ chối ({code}).</translation>
+    </message>
+    <message>
+        <source>the file or folder does not exist</source>
+        <translation>tệp hoặc thư mục không tồn tại</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>không có quyền truy cập</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>ổ đĩa đã đầy</translation>
+    </message>
+    <message>
+        <source>this is a folder, not a file</source>
+        <translation>đây là thư mục, không phải tệp</translation>
+    </message>
+    <message>
+        <source>a part of the path is not a folder</source>
+        <translation>một phần của đường dẫn không phải là thư mục</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>ổ đĩa chỉ cho phép đọc</translation>
+    </message>
+    <message>
+        <source>the disk could not be read or written</source>
+        <translation>không đọc hoặc ghi được ổ đĩa</translation>
+    </message>
+    <message>
+        <source>system error {code}</source>
+        <translation>lỗi hệ thống {code}</translation>
     </message>
     <message>
         <source>The bundle file is damaged or incomplete (perhaps the USB stick was removed while copying): nothing was imported. Ask the sender to export it again.</source>
@@ -3082,7 +3224,7 @@
     </message>
     <message>
         <source>The month {period} is already evaluated ({unit}): a transfer or merger can only start in a month that is not evaluated yet.</source>
-        <translation>Tháng {period} đã được đánh giá ({unit}): việc điều động hoặc sáp nhập chỉ có thể bắt đầu trong tháng chưa đánh giá.</translation>
+        <translation>Kỳ {period} đã được đánh giá ({unit}): việc điều động hoặc sáp nhập chỉ có thể bắt đầu trong tháng chưa đánh giá.</translation>
     </message>
     <message>
         <source>{actor} may not record transfers or mergers: only the head of the agency or the personnel administrator may.</source>
@@ -3130,11 +3272,11 @@
     </message>
     <message>
         <source>The month {period} of {person} is already here with other values: nothing was imported.</source>
-        <translation>Tháng {period} của {person} đã có ở đây với giá trị khác: không có gì được nhập.</translation>
+        <translation>Kết quả {period} của {person} đã có ở đây với giá trị khác: không có gì được nhập.</translation>
     </message>
     <message>
         <source>The month {period} of {person} in the transfer is not valid ({detail}): nothing was imported.</source>
-        <translation>Tháng {period} của {person} trong tệp chuyển không hợp lệ ({detail}): không có gì được nhập.</translation>
+        <translation>Kết quả {period} của {person} trong tệp chuyển không hợp lệ ({detail}): không có gì được nhập.</translation>
     </message>
     <message>
         <source>This transfer was written by this agency itself: import it at the receiving agency.</source>
@@ -3934,7 +4076,7 @@
     <name>LeaderEvaluationStatus</name>
     <message>
         <source>open</source>
-        <translation>đang mở</translation>
+        <translation>chưa gửi</translation>
     </message>
     <message>
         <source>submitted</source>
@@ -4945,6 +5087,29 @@
     <message>
         <source>{month}/{year}</source>
         <translation>{month}/{year}</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodText</name>
+    <message>
+        <source>{month}/{year}</source>
+        <translation>tháng {month}/{year}</translation>
+    </message>
+    <message>
+        <source>quarter {quarter}/{year}</source>
+        <translation>quý {quarter}/{year}</translation>
+    </message>
+    <message>
+        <source>first half of {year}</source>
+        <translation>6 tháng đầu năm {year}</translation>
+    </message>
+    <message>
+        <source>second half of {year}</source>
+        <translation>6 tháng cuối năm {year}</translation>
+    </message>
+    <message>
+        <source>year {year}</source>
+        <translation>năm {year}</translation>
     </message>
 </context>
 <context>
@@ -6097,8 +6262,8 @@ XẾP LOẠI</translation>
         <translation>Đã ghi {count} tệp vào {folder}.</translation>
     </message>
     <message>
-        <source>Written {path} ({pages} pages). Verification code: {code}</source>
-        <translation>Đã ghi {path} ({pages} trang). Mã kiểm tra: {code}</translation>
+        <source>Written {path} ({pages}). Verification code: {code}</source>
+        <translation>Đã ghi {path} ({pages}). Mã kiểm tra: {code}</translation>
     </message>
     <message>
         <source>An unexpected error occurred: {error}</source>

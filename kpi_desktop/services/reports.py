@@ -785,9 +785,15 @@ class ReportService:
 
     @staticmethod
     def _period(value: str | Period, kinds: Sequence[PeriodKind]) -> Period:
-        p = value if isinstance(value, Period) else Period.parse(str(value))
+        """``value`` as a period of one of ``kinds``; refused with the kinds that are
+        accepted, so the message can say what to write."""
+        accepts = "_".join(k.value for k in kinds)
+        try:
+            p = value if isinstance(value, Period) else Period.parse(str(value))
+        except RefusedValue:
+            raise RefusedValue("period_malformed", value=str(value), accepts=accepts) from None
         if p.kind not in kinds:
-            raise RefusedValue("period_malformed", value=str(value))
+            raise RefusedValue("period_malformed", value=str(value), accepts=accepts)
         return p
 
 

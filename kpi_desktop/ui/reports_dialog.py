@@ -211,8 +211,10 @@ class ReportsDialog(QDialog):
             text = self.tr("{count} files written to {folder}.").format(
                 count=len(result), folder=self.output.text())
         else:
-            text = self.tr("Written {path} ({pages} pages). Verification code: {code}").format(
-                path=result.path, pages=result.pages, code=result.code)
+            from kpi_desktop.services.messages import pages_text
+
+            text = self.tr("Written {path} ({pages}). Verification code: {code}").format(
+                path=result.path, pages=pages_text(result.pages), code=result.code)
         self.status.setText(text)
         self.succeeded.emit(result)
 
