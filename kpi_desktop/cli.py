@@ -229,11 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_report_commands(commands: Any) -> None:
     """``report form01|form02|unit``, ``export`` and ``verify`` (issue 6)."""
     report = commands.add_parser(
-        "report", help=translate("Cli", "print a form or a summary to PDF")
+        "report", help=translate("Cli", "print a form or a summary to PDF or Word")
     )
     kinds = report.add_subparsers(dest="report_kind", metavar="KIND", required=True)
-    lang_help = translate("Cli", "language of the PDF: vi or en (default: the message language)")
-    out_help = translate("Cli", "the PDF file to write")
+    lang_help = translate("Cli", "language of the form: vi or en (default: the message "
+                                 "language)")
+    out_help = translate("Cli", "the file to write: a PDF, or an editable Word document when "
+                                "the name ends in .docx")
     form01 = kinds.add_parser("form01", help=translate("Cli", "Form 01 of a month or quarter"))
     form01.add_argument("--person", required=True, metavar="ID",
                         help=translate("Cli", "person identifier"))
@@ -252,7 +254,7 @@ def _add_report_commands(commands: Any) -> None:
 
     add_report_kinds(kinds)  # report kinds (issue 9 §5)
     for sub in (form01, form02, unit):
-        sub.add_argument("--out", required=True, metavar="FILE.pdf", help=out_help)
+        sub.add_argument("--out", required=True, metavar="FILE.pdf|FILE.docx", help=out_help)
         sub.add_argument("--lang", dest="pdf_lang", choices=["vi", "en"], help=lang_help)
 
     export = commands.add_parser(
@@ -524,8 +526,12 @@ def _report(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         result = services.reports.unit_summary(args.unit, args.period, args.out, language)
     from kpi_desktop.services.messages import pages_text
 
-    print(translate("Cli", "Written {path} ({pages}), verification code {code}.").format(
-        path=result.path, pages=pages_text(result.pages), code=result.code))
+    if result.pages:
+        print(translate("Cli", "Written {path} ({pages}), verification code {code}.").format(
+            path=result.path, pages=pages_text(result.pages), code=result.code))
+    else:  # a Word file: Word counts its pages
+        print(translate("Cli", "Written {path}, verification code {code}.").format(
+            path=result.path, code=result.code))
     return EXIT_OK
 
 

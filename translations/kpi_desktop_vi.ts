@@ -1324,16 +1324,16 @@
         <translation>liệt kê người và đơn vị</translation>
     </message>
     <message>
-        <source>print a form or a summary to PDF</source>
-        <translation>in phiếu hoặc bảng tổng hợp ra tệp PDF</translation>
+        <source>print a form or a summary to PDF or Word</source>
+        <translation>in phiếu hoặc bảng tổng hợp ra tệp PDF hoặc Word</translation>
     </message>
     <message>
-        <source>language of the PDF: vi or en (default: the message language)</source>
-        <translation>ngôn ngữ của tệp PDF: vi hoặc en (mặc định: ngôn ngữ của thông báo)</translation>
+        <source>language of the form: vi or en (default: the message language)</source>
+        <translation>ngôn ngữ của phiếu: vi hoặc en (mặc định: ngôn ngữ thông báo)</translation>
     </message>
     <message>
-        <source>the PDF file to write</source>
-        <translation>tệp PDF cần ghi</translation>
+        <source>the file to write: a PDF, or an editable Word document when the name ends in .docx</source>
+        <translation>tệp cần ghi: tệp PDF, hoặc tệp Word sửa được khi tên tệp có đuôi .docx</translation>
     </message>
     <message>
         <source>Form 01 of a month or quarter</source>
@@ -1418,6 +1418,10 @@
     <message>
         <source>Written {path} ({pages}), verification code {code}.</source>
         <translation>Đã ghi {path} ({pages}), mã kiểm tra {code}.</translation>
+    </message>
+    <message>
+        <source>Written {path}, verification code {code}.</source>
+        <translation>Đã ghi {path}, mã kiểm tra {code}.</translation>
     </message>
     <message>
         <source>Written {path}</source>
@@ -5716,12 +5720,20 @@
         <translation>chưa đánh giá</translation>
     </message>
     <message>
+        <source>not yet in service</source>
+        <translation>chưa công tác</translation>
+    </message>
+    <message>
+        <source>no longer in service</source>
+        <translation>đã thôi công tác</translation>
+    </message>
+    <message>
         <source>fewer than 6 months worked</source>
         <translation>thời gian công tác chưa đủ 06 tháng (khoản 1 Điều 11)</translation>
     </message>
     <message>
         <source>disciplined (Article 20.4)</source>
-        <translation>bị kỷ luật (khoản 4 Điều 20)</translation>
+        <translation>bị kỷ luật (điểm c khoản 4 Điều 20)</translation>
     </message>
     <message>
         <source>capped by the organisation&apos;s level (Article 20.6)</source>
@@ -5832,6 +5844,14 @@
         <translation>CÔNG CHỨC TỰ ĐÁNH GIÁ</translation>
     </message>
     <message>
+        <source>(corresponding to the level {level})</source>
+        <translation>(tương ứng mức {level})</translation>
+    </message>
+    <message>
+        <source>Column (5) is not part of Form No. 01: it holds the points confirmed by the competent authority (Article 17.2).</source>
+        <translation>Cột (5) không có trong Mẫu số 01, được bổ sung để ghi điểm do cấp có thẩm quyền theo dõi, đánh giá xác nhận (khoản 2 Điều 17).</translation>
+    </message>
+    <message>
         <source>COMPETENT AUTHORITY
 FOR MONITORING AND EVALUATION</source>
         <translation>CẤP CÓ THẨM QUYỀN
@@ -5862,28 +5882,8 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <source>1. General criteria points: {value}</source>
-        <translation>1. Điểm tiêu chí chung: {value}</translation>
-    </message>
-    <message>
-        <source>2. Task-performance criteria points: {value}</source>
-        <translation>2. Điểm tiêu chí kết quả thực hiện nhiệm vụ: {value}</translation>
-    </message>
-    <message>
         <source>Insufficient data: nothing was assigned in this period.</source>
         <translation>Chưa đủ dữ liệu: trong kỳ không có nhiệm vụ được giao.</translation>
-    </message>
-    <message>
-        <source>Quantity a = {a} %; quality b = {b} %; timeliness c = {c} %</source>
-        <translation>Số lượng a = {a}%; chất lượng b = {b}%; tiến độ c = {c}%</translation>
-    </message>
-    <message>
-        <source>; d = {d} %; đ = {dd} %; e = {e} %</source>
-        <translation>; d = {d}%; đ = {dd}%; e = {e}%</translation>
-    </message>
-    <message>
-        <source>; task result {ratio} % × 70</source>
-        <translation>; kết quả thực hiện nhiệm vụ {ratio}% × 70</translation>
     </message>
     <message>
         <source>3. Total monitoring and evaluation points:</source>
@@ -5900,6 +5900,34 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>6. Comments of the competent authority for monitoring and evaluation:</source>
         <translation>6. Ý kiến nhận xét của cấp có thẩm quyền theo dõi, đánh giá:</translation>
+    </message>
+    <message>
+        <source>DETAILED TABLE OF THE TASK-PERFORMANCE RESULTS</source>
+        <translation>BẢNG CHI TIẾT KẾT QUẢ THỰC HIỆN NHIỆM VỤ</translation>
+    </message>
+    <message>
+        <source>(Annex to the monitoring and evaluation form of {name}, {period})</source>
+        <translation>(Kèm theo Phiếu theo dõi, đánh giá công chức của {name}, kỳ {period})</translation>
+    </message>
+    <message>
+        <source>Quantity a = {a}%; quality b = {b}%; timeliness c = {c}%</source>
+        <translation>Số lượng a = {a}%; chất lượng b = {b}%; tiến độ c = {c}%</translation>
+    </message>
+    <message>
+        <source>; d = {d}%; đ = {dd}%; e = {e}%</source>
+        <translation>; d = {d}%; đ = {dd}%; e = {e}%</translation>
+    </message>
+    <message>
+        <source>Task-performance points = {ratio}% × 70, at most 70 = {points}.</source>
+        <translation>Điểm tiêu chí kết quả thực hiện nhiệm vụ = {ratio}% × 70, tối đa 70 điểm = {points}.</translation>
+    </message>
+    <message>
+        <source>Products and tasks of the period</source>
+        <translation>Sản phẩm/công việc trong kỳ</translation>
+    </message>
+    <message>
+        <source>Months of the quarter</source>
+        <translation>Các tháng trong quý</translation>
     </message>
     <message>
         <source>Code</source>
@@ -5954,12 +5982,28 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Ghi chú</translation>
     </message>
     <message>
+        <source>Level corresponding to the scores (for reference): {level}</source>
+        <translation>Mức xếp loại tương ứng với điểm (tham khảo): {level}</translation>
+    </message>
+    <message>
+        <source>The proposed measures follow Article 23 of Decree 335/2025/NĐ-CP.</source>
+        <translation>Việc đề xuất phương án xử lý căn cứ quy định tại Điều 23 Nghị định số 335/2025/NĐ-CP.</translation>
+    </message>
+    <message>
         <source>Civil servant quality classification form</source>
         <translation>Phiếu xếp loại chất lượng công chức</translation>
     </message>
     <message>
         <source>Form No. 02</source>
         <translation>Mẫu số 02</translation>
+    </message>
+    <message>
+        <source>1. General criteria points:</source>
+        <translation>1. Điểm tiêu chí chung:</translation>
+    </message>
+    <message>
+        <source>2. Task-performance criteria points:</source>
+        <translation>2. Điểm tiêu chí kết quả thực hiện nhiệm vụ:</translation>
     </message>
     <message>
         <source>CIVIL SERVANT QUALITY CLASSIFICATION FORM</source>
@@ -5986,16 +6030,8 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Tổng điểm trung bình cả năm</translation>
     </message>
     <message>
-        <source>Level from the scores (computed): {level}</source>
-        <translation>Mức xếp loại tương ứng với điểm (tham khảo): {level}</translation>
-    </message>
-    <message>
         <source>II. SELF-ASSESSMENT AND QUALITY CLASSIFICATION BY THE CIVIL SERVANT</source>
         <translation>II. CÔNG CHỨC TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG</translation>
-    </message>
-    <message>
-        <source>III. QUALITY CLASSIFICATION BY THE COMPETENT AUTHORITY</source>
-        <translation>III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CỦA CẤP CÓ THẨM QUYỀN</translation>
     </message>
     <message>
         <source>Decision No. {number} of {date}</source>
@@ -6010,14 +6046,12 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>CÔNG CHỨC TỰ XẾP LOẠI</translation>
     </message>
     <message>
-        <source>COMPETENT AUTHORITY
-FOR CLASSIFICATION</source>
-        <translation>CẤP CÓ THẨM QUYỀN
-XẾP LOẠI</translation>
-    </message>
-    <message>
         <source>The quality classification follows Article 20 of Decree 335/2025/NĐ-CP.</source>
         <translation>Việc xếp loại chất lượng công chức căn cứ vào quy định tại Điều 20 Nghị định số 335/2025/NĐ-CP.</translation>
+    </message>
+    <message>
+        <source>“Excellent” quota (Article 20.5): {excellent} rated Excellent; at most {limit} allowed ({share}% of {good} rated Good).</source>
+        <translation>Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” (khoản 5 Điều 20): {excellent} người Hoàn thành xuất sắc nhiệm vụ; tối đa được {limit} người ({share}% của {good} người “Hoàn thành tốt nhiệm vụ”).</translation>
     </message>
     <message>
         <source>Summary of monitoring and evaluation results</source>
@@ -6028,6 +6062,14 @@ XẾP LOẠI</translation>
         <translation>Bảng tổng hợp của đơn vị</translation>
     </message>
     <message>
+        <source>III. QUALITY CLASSIFICATION BY THE COMPETENT AUTHORITY</source>
+        <translation>III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CỦA CẤP CÓ THẨM QUYỀN CÔNG CHỨC</translation>
+    </message>
+    <message>
+        <source>CLASSIFYING AUTHORITY</source>
+        <translation>CẤP CÓ THẨM QUYỀN XẾP LOẠI</translation>
+    </message>
+    <message>
         <source>SUMMARY OF CIVIL SERVANT QUALITY CLASSIFICATION RESULTS</source>
         <translation>BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC</translation>
     </message>
@@ -6036,20 +6078,12 @@ XẾP LOẠI</translation>
         <translation>BẢNG TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC</translation>
     </message>
     <message>
-        <source>{unit} — {period}</source>
-        <translation>{unit} — {period}</translation>
-    </message>
-    <message>
         <source>I. RESULTS BY PERSON</source>
         <translation>I. KẾT QUẢ CỦA TỪNG CÔNG CHỨC</translation>
     </message>
     <message>
         <source>II. DISTRIBUTION BY LEVEL</source>
         <translation>II. TỔNG HỢP THEO MỨC XẾP LOẠI</translation>
-    </message>
-    <message>
-        <source>“Excellent” quota (Article 20.5): {excellent} rated Excellent; at most {limit} allowed ({share} % of {good} rated Good).</source>
-        <translation>Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” (khoản 5 Điều 20): {excellent} người Hoàn thành xuất sắc nhiệm vụ; tối đa được {limit} người ({share}% của {good} người “Hoàn thành tốt nhiệm vụ”).</translation>
     </message>
     <message>
         <source>Over the quota by {excess}: the approver must decide who is moved down.</source>
@@ -6106,6 +6140,10 @@ XẾP LOẠI</translation>
     <message>
         <source>Tasks</source>
         <translation>Kết quả nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Corresponding level</source>
+        <translation>Mức tương ứng</translation>
     </message>
     <message>
         <source>People</source>

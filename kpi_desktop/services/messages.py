@@ -230,8 +230,9 @@ def describe(error: KpiError) -> str:
     """A sentence for ``error`` in the current language."""
     text = _errors().get(error.code)
     if text is not None:
-        params = {key: period_text(value) if key == "period" else
-                  os_error_text(value) if key in ("detail", "error", "reason") else value
+        params = {key: period_text(value) if key == "period" and isinstance(value, str) else
+                  os_error_text(value) if key in ("detail", "error", "reason")
+                  and isinstance(value, str) else value
                   for key, value in error.params.items()}
         try:
             return text(params)
