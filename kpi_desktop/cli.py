@@ -269,11 +269,26 @@ def _add_report_commands(commands: Any) -> None:
                         help=translate("Cli", "csv, xlsx or json (repeatable; default: all)"))
 
     verify = commands.add_parser(
-        "verify", help=translate("Cli", "check a printed form's verification code")
+        "verify", help=translate("Cli", "check a printed form's verification code or an "
+                                        "electronic dossier")
     )
     verify.add_argument(
-        "code", metavar="CODE", help=translate("Cli", "the code printed on the form")
+        "code", metavar="CODE|FILE.zip",
+        help=translate("Cli", "the code printed on the form, or a dossier archive (.zip)")
     )
+
+    dossier = commands.add_parser("dossier", help=translate(
+        "Cli", "the electronic evaluation dossier of a person's year, or of everyone in a unit "
+        "(Article 24)"))
+    who = dossier.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", metavar="ID", help=translate("Cli", "person identifier"))
+    who.add_argument("--unit", metavar="ID", help=translate(
+        "Cli", "unit identifier: one archive per person of the unit and its sub-units"))
+    dossier.add_argument("--year", required=True, metavar="YYYY", help=translate("Cli", "year"))
+    dossier.add_argument("--out", metavar="FILE.zip|DIR", required=True, help=translate(
+        "Cli", "the archive to write (--person) or the folder for the archives (--unit)"))
+    dossier.add_argument("--lang", dest="pdf_lang", choices=["vi", "en"], help=translate(
+        "Cli", "language of the forms: vi or en (default: the message language)"))
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -310,6 +325,7 @@ def run(args: argparse.Namespace) -> int:
                 "report": _report,
                 "export": _export,
                 "verify": _verify,
+                "dossier": _dossier,
                 **_sync_handlers(),
                 **_review_handlers(),
                 **_org_eval_handlers(),
@@ -542,7 +558,35 @@ def _export(services, args: argparse.Namespace) -> int:  # noqa: ANN001
     return EXIT_OK
 
 
+def _dossier(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    language = args.pdf_lang or i18n.current_language()
+    if args.person:
+        result = services.dossier.person(args.person, args.year, args.out, language)
+        print(translate("Cli", "Dossier written: {path} ({files} files, {records} records).")
+              .format(path=result.path, files=result.files, records=result.records))
+        return EXIT_OK
+
+    def progress(done: int, total: int) -> None:
+        print(translate("Cli", "{done}/{total} people").format(done=done, total=total),
+              file=sys.stderr, flush=True)
+
+    results = services.dossier.unit(args.unit, args.year, args.out, language,
+                                    progress=progress)
+    print(translate("Cli", "{n} dossiers written to {folder}.").format(
+        n=len(results), folder=args.out))
+    return EXIT_OK
+
+
 def _verify(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from pathlib import Path
+
+    if args.code.lower().endswith(".zip") or Path(args.code).is_file():
+        check = services.dossier.verify(args.code)
+        lines = check.describe()
+        print("\n".join(lines), file=sys.stdout if check.ok else sys.stderr)
+        if check.ok:
+            return EXIT_OK
+        return EXIT_DAMAGED if not check.intact else EXIT_REFUSED
     result = services.reports.verify(args.code)
     if result.ok:
         print(result.describe())

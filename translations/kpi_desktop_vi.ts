@@ -1336,12 +1336,48 @@
         <translation>tệp cần ghi: tệp PDF, hoặc tệp Word sửa được khi tên tệp có đuôi .docx</translation>
     </message>
     <message>
+        <source>check a printed form&apos;s verification code or an electronic dossier</source>
+        <translation>kiểm tra mã kiểm tra của phiếu đã in hoặc hồ sơ đánh giá điện tử</translation>
+    </message>
+    <message>
+        <source>the code printed on the form, or a dossier archive (.zip)</source>
+        <translation>mã in trên phiếu, hoặc tệp hồ sơ điện tử (.zip)</translation>
+    </message>
+    <message>
+        <source>the electronic evaluation dossier of a person&apos;s year, or of everyone in a unit (Article 24)</source>
+        <translation>hồ sơ đánh giá điện tử cả năm của một công chức, hoặc của mọi công chức trong đơn vị (Điều 24)</translation>
+    </message>
+    <message>
+        <source>unit identifier: one archive per person of the unit and its sub-units</source>
+        <translation>mã đơn vị: mỗi công chức của đơn vị và các đơn vị trực thuộc một tệp hồ sơ</translation>
+    </message>
+    <message>
+        <source>the archive to write (--person) or the folder for the archives (--unit)</source>
+        <translation>tệp hồ sơ cần ghi (--person) hoặc thư mục chứa các tệp hồ sơ (--unit)</translation>
+    </message>
+    <message>
+        <source>language of the forms: vi or en (default: the message language)</source>
+        <translation>ngôn ngữ của các phiếu: vi hoặc en (mặc định: ngôn ngữ thông báo)</translation>
+    </message>
+    <message>
         <source>Written {path} ({pages}), verification code {code}.</source>
         <translation>Đã ghi {path} ({pages}), mã kiểm tra {code}.</translation>
     </message>
     <message>
         <source>Written {path}, verification code {code}.</source>
         <translation>Đã ghi {path}, mã kiểm tra {code}.</translation>
+    </message>
+    <message>
+        <source>Dossier written: {path} ({files} files, {records} records).</source>
+        <translation>Đã ghi hồ sơ: {path} ({files} tệp, {records} bản ghi).</translation>
+    </message>
+    <message>
+        <source>{done}/{total} people</source>
+        <translation>{done}/{total} người</translation>
+    </message>
+    <message>
+        <source>{n} dossiers written to {folder}.</source>
+        <translation>Đã ghi {n} hồ sơ vào {folder}.</translation>
     </message>
     <message>
         <source>Form 01 of a month or quarter</source>
@@ -1374,14 +1410,6 @@
     <message>
         <source>csv, xlsx or json (repeatable; default: all)</source>
         <translation>csv, xlsx hoặc json (có thể lặp lại; mặc định: tất cả)</translation>
-    </message>
-    <message>
-        <source>check a printed form&apos;s verification code</source>
-        <translation>kiểm tra mã kiểm tra in trên phiếu</translation>
-    </message>
-    <message>
-        <source>the code printed on the form</source>
-        <translation>mã in trên phiếu</translation>
     </message>
     <message>
         <source>Refused: {reason}</source>
@@ -2486,6 +2514,137 @@
     <message>
         <source>Distribution of levels</source>
         <translation>Phân bố mức xếp loại</translation>
+    </message>
+</context>
+<context>
+    <name>Dossier</name>
+    <message>
+        <source>The dossier {file} of {person} for {year} is intact and agrees with the data: {forms} forms and {records} records checked.</source>
+        <translation>Hồ sơ {file} của {person} năm {year} còn nguyên vẹn và khớp với dữ liệu: đã kiểm tra {forms} phiếu và {records} bản ghi.</translation>
+    </message>
+    <message>
+        <source>The dossier {file} is damaged or was changed after it was made: its contents can no longer be trusted.</source>
+        <translation>Hồ sơ {file} bị hỏng hoặc đã bị sửa sau khi lập: nội dung không còn tin cậy được.</translation>
+    </message>
+    <message>
+        <source>The dossier {file} is intact, but the data changed after it was made: it no longer agrees with this database.</source>
+        <translation>Hồ sơ {file} còn nguyên vẹn, nhưng dữ liệu đã thay đổi sau khi lập hồ sơ: hồ sơ không còn khớp với cơ sở dữ liệu này.</translation>
+    </message>
+    <message>
+        <source>{count} of the records carry no signature (they were stored without one); they were compared with the database only.</source>
+        <translation>{count} bản ghi không có chữ ký (được lưu khi chưa ký); các bản ghi này chỉ được đối chiếu với cơ sở dữ liệu.</translation>
+    </message>
+    <message>
+        <source>The file is not a dossier archive ({detail}).</source>
+        <translation>Tệp không phải là hồ sơ điện tử ({detail}).</translation>
+    </message>
+    <message>
+        <source>The list of contents (manifest.json) is missing or unreadable ({detail}).</source>
+        <translation>Thiếu hoặc không đọc được danh mục nội dung (manifest.json) ({detail}).</translation>
+    </message>
+    <message>
+        <source>A listed file is missing: {detail}.</source>
+        <translation>Thiếu một tệp có trong danh mục: {detail}.</translation>
+    </message>
+    <message>
+        <source>A file that is not in the list was added: {detail}.</source>
+        <translation>Có tệp được thêm vào, không có trong danh mục: {detail}.</translation>
+    </message>
+    <message>
+        <source>A file was changed after the dossier was made: {detail}.</source>
+        <translation>Có tệp bị sửa sau khi lập hồ sơ: {detail}.</translation>
+    </message>
+    <message>
+        <source>A signature does not match its record: {detail}.</source>
+        <translation>Chữ ký không khớp với bản ghi: {detail}.</translation>
+    </message>
+    <message>
+        <source>The figures of a form changed since it was printed: {detail}.</source>
+        <translation>Số liệu của phiếu đã thay đổi từ khi in: {detail}.</translation>
+    </message>
+    <message>
+        <source>A form refers to something this database does not hold: {detail}.</source>
+        <translation>Phiếu dẫn đến dữ liệu không có trong cơ sở dữ liệu này: {detail}.</translation>
+    </message>
+    <message>
+        <source>A record is no longer stored as in the dossier: {detail}.</source>
+        <translation>Bản ghi không còn được lưu như trong hồ sơ: {detail}.</translation>
+    </message>
+    <message>
+        <source>A record of the year is not in the dossier: {detail}.</source>
+        <translation>Có bản ghi của năm chưa có trong hồ sơ: {detail}.</translation>
+    </message>
+    <message>
+        <source>A record is signed with a key this database does not know for its author: {detail}.</source>
+        <translation>Bản ghi được ký bằng khóa mà cơ sở dữ liệu này không biết là của người lập: {detail}.</translation>
+    </message>
+    <message>
+        <source>The person of the dossier is not in this database: {detail}.</source>
+        <translation>Công chức của hồ sơ không có trong cơ sở dữ liệu này: {detail}.</translation>
+    </message>
+    <message>
+        <source>Electronic evaluation dossier</source>
+        <translation>Hồ sơ đánh giá điện tử</translation>
+    </message>
+    <message>
+        <source>not a zip archive</source>
+        <translation>không phải tệp nén zip</translation>
+    </message>
+    <message>
+        <source>ELECTRONIC EVALUATION DOSSIER</source>
+        <translation>HỒ SƠ ĐÁNH GIÁ ĐIỆN TỬ</translation>
+    </message>
+    <message>
+        <source>(Article 24 of Decree 335/2025/NĐ-CP)</source>
+        <translation>(Điều 24 Nghị định số 335/2025/NĐ-CP)</translation>
+    </message>
+    <message>
+        <source>Organisation: {name}</source>
+        <translation>Cơ quan: {name}</translation>
+    </message>
+    <message>
+        <source>Civil servant: {name} ({id})</source>
+        <translation>Công chức: {name} ({id})</translation>
+    </message>
+    <message>
+        <source>Work unit: {unit}</source>
+        <translation>Đơn vị công tác: {unit}</translation>
+    </message>
+    <message>
+        <source>Year: {year}</source>
+        <translation>Năm: {year}</translation>
+    </message>
+    <message>
+        <source>Made on: {time} (KPI Desktop {version})</source>
+        <translation>Lập lúc: {time} (KPI Desktop {version})</translation>
+    </message>
+    <message>
+        <source>Form No. 01, monitoring and evaluation form</source>
+        <translation>Mẫu số 01, Phiếu theo dõi, đánh giá công chức</translation>
+    </message>
+    <message>
+        <source>Form No. 02, quality classification form</source>
+        <translation>Mẫu số 02, Phiếu xếp loại chất lượng công chức</translation>
+    </message>
+    <message>
+        <source>Appeal and its decision</source>
+        <translation>Kiến nghị và kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Discipline decisions and the year-end decision</source>
+        <translation>Quyết định kỷ luật và quyết định xếp loại cuối năm</translation>
+    </message>
+    <message>
+        <source>Signed records the figures derive from</source>
+        <translation>Các bản ghi có chữ ký làm căn cứ số liệu</translation>
+    </message>
+    <message>
+        <source>verification code {code}</source>
+        <translation>mã kiểm tra {code}</translation>
+    </message>
+    <message>
+        <source>Check this dossier: kpi-desktop verify FILE.zip</source>
+        <translation>Kiểm tra hồ sơ này: kpi-desktop verify TỆP.zip</translation>
     </message>
 </context>
 <context>
