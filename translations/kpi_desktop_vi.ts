@@ -263,7 +263,7 @@
     </message>
     <message>
         <source>This PC now holds the agency key (fingerprint {fingerprint}). Import the catalog and the staff list, then publish the organisation file. Keep the passphrase safe: without it no new organisation file can be signed.</source>
-        <translation>Máy này đã giữ khóa của cơ quan (dấu vân tay {fingerprint}). Hãy nhập danh mục và danh sách công chức, sau đó phát hành tệp tổ chức. Hãy giữ kỹ mật khẩu: thiếu mật khẩu sẽ không ký được tệp tổ chức mới.</translation>
+        <translation>Máy này đã giữ khóa của cơ quan (dấu vân tay, tức mã nhận dạng của khóa: {fingerprint}). Hãy nhập danh mục và danh sách công chức, sau đó phát hành tệp tổ chức. Hãy giữ kỹ mật khẩu: thiếu mật khẩu sẽ không ký được tệp tổ chức mới.</translation>
     </message>
     <message>
         <source>Set up this PC for the agency</source>
@@ -1801,7 +1801,7 @@
     </message>
     <message>
         <source>Key {fingerprint} of {owner} enrolled; publish the organisation file to send it out.</source>
-        <translation>Đã đăng ký khóa {fingerprint} của {owner}; hãy phát hành tệp tổ chức để gửi đi.</translation>
+        <translation>Đã công bố khóa {fingerprint} của {owner}; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
     <message>
         <source>Key revoked; publish the organisation file to send it out.</source>
@@ -2085,7 +2085,7 @@
     </message>
     <message>
         <source>assigned and completed work by KPI kind (spearhead, hard, soft)</source>
-        <translation>công việc được giao và đã hoàn thành theo loại KPI (mũi nhọn, cứng, mềm)</translation>
+        <translation>công việc được giao và đã hoàn thành theo loại KPI (nhóm nhiệm vụ: mũi nhọn; cứng, tức định lượng; mềm, tức định tính)</translation>
     </message>
     <message>
         <source>also write the report as CSV</source>
@@ -2943,7 +2943,7 @@
     <name>Errors</name>
     <message>
         <source>No {kind} with the identifier “{id}”.</source>
-        <translation>Không có {kind} nào có mã “{id}”.</translation>
+        <translation>Không tìm thấy {kind} có mã “{id}”.</translation>
     </message>
     <message>
         <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
@@ -3180,6 +3180,34 @@
     <message>
         <source>There is no database at {path}.</source>
         <translation>Không có cơ sở dữ liệu tại {path}.</translation>
+    </message>
+    <message>
+        <source>the file is not JSON text</source>
+        <translation>tệp không phải văn bản JSON</translation>
+    </message>
+    <message>
+        <source>the format “{value}” is not a scoring policy</source>
+        <translation>định dạng “{value}” không phải quy tắc chấm điểm</translation>
+    </message>
+    <message>
+        <source>it has entries this version does not know: {keys}</source>
+        <translation>có mục mà phiên bản này không biết: {keys}</translation>
+    </message>
+    <message>
+        <source>entries are missing: {keys}</source>
+        <translation>còn thiếu các mục: {keys}</translation>
+    </message>
+    <message>
+        <source>the version “{value}” is not well formed</source>
+        <translation>phiên bản “{value}” không đúng dạng</translation>
+    </message>
+    <message>
+        <source>the value “{value}” of “{field}” is not allowed</source>
+        <translation>giá trị “{value}” của “{field}” không hợp lệ</translation>
+    </message>
+    <message>
+        <source>the value was refused ({code})</source>
+        <translation>giá trị bị từ chối ({code})</translation>
     </message>
     <message>
         <source>“{value}” is not a period: write a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY (for example 2026-03, 2026-Q1 or 2026).</source>
@@ -3595,7 +3623,7 @@
     </message>
     <message>
         <source>“{value}” is not a KPI kind: use spearhead, hard or soft.</source>
-        <translation>“{value}” không phải là loại KPI: dùng spearhead (mũi nhọn), hard (cứng) hoặc soft (mềm).</translation>
+        <translation>“{value}” không phải là loại KPI (nhóm nhiệm vụ): dùng spearhead (mũi nhọn), hard (cứng, định lượng) hoặc soft (mềm, định tính).</translation>
     </message>
     <message>
         <source>“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) or a year (2026).</source>
@@ -7019,7 +7047,7 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <name>SetupWizard</name>
     <message>
         <source>Your key is made (fingerprint {fingerprint}). Give the file {path} to the agency (on a USB stick) so that it publishes your key.</source>
-        <translation>Đã tạo khóa (dấu vân tay {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa.</translation>
+        <translation>Đã tạo khóa (dấu vân tay, tức mã nhận dạng của khóa: {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa.</translation>
     </message>
     <message>
         <source>KPI Desktop — first start</source>
@@ -7411,7 +7439,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Key created; fingerprint {fingerprint}.</source>
-        <translation>Đã tạo khóa; dấu vân tay {fingerprint}.</translation>
+        <translation>Đã tạo khóa; dấu vân tay (mã nhận dạng của khóa) {fingerprint}.</translation>
     </message>
     <message>
         <source>Give {path} to the agency (on a USB stick) so that it publishes your key.</source>

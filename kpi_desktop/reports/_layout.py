@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     PageBreak,
@@ -323,10 +324,9 @@ def _markup(runs: tuple[doc.Run, ...]) -> str:
 def _para_style(block: doc.Para) -> ParagraphStyle:
     base = _PARA_STYLES.get(block.kind, Styles.body)
     wanted = _ALIGN[block.align]
-    if base.alignment == wanted and not block.keep_with_next:
+    if base.alignment == wanted:
         return base
-    return ParagraphStyle(f"{base.name}_{block.align}_{int(block.keep_with_next)}", parent=base,
-                          alignment=wanted, keepWithNext=int(block.keep_with_next))
+    return ParagraphStyle(f"{base.name}_{block.align}", parent=base, alignment=wanted)
 
 
 def _cell(c: doc.Cell) -> Paragraph:
@@ -374,10 +374,15 @@ def _checklist(block: doc.CheckList) -> Table:
 def flowables(blocks: tuple[doc.Block, ...]) -> list[Flowable]:
     """reportlab flowables of ``blocks``."""
     out: list[Flowable] = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
         if isinstance(block, doc.LetterheadBlock):
             out += letterhead(block.head, block.form_no, block.country, block.motto)
         elif isinstance(block, doc.Para):
+            if block.keep_with_next:
+                # Never a heading alone at a page's foot: a new page unless there is room
+                # for it and a few lines of what follows (a long table then splits normally).
+                out.append(CondPageBreak(30 * mm))
             out.append(Paragraph(_markup(block.runs), _para_style(block)))
         elif isinstance(block, doc.FillLine):
             if block.value:
@@ -389,6 +394,8 @@ def flowables(blocks: tuple[doc.Block, ...]) -> list[Flowable]:
             out += dotted_lines(block.count)
         elif isinstance(block, doc.Table):
             out.append(_table(block))
+            if not (isinstance(following, doc.Para) and following.kind == "note"):
+                out.append(Spacer(1, 1.5 * mm))
         elif isinstance(block, doc.CheckList):
             out.append(_checklist(block))
         elif isinstance(block, doc.Signatures):

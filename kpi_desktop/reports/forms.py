@@ -346,7 +346,7 @@ def form02_document(data: Form02Data, meta: ReportMeta, language: str | None = N
             cell(translate("Report", "mean of {count} months").format(
                 count=data.months_counted)),
         ))
-        blocks.append(Table(tuple(rows), (58, 56, 56), compact=True, keep_together=True))
+        blocks.append(Table(tuple(rows), (52, 66, 52), compact=True, keep_together=True))
         computed = translate(
             "Report", "Level corresponding to the scores (for reference): {level}").format(
             level=tx.level_label(data.computed_level))
@@ -380,7 +380,7 @@ def form02_document(data: Form02Data, meta: ReportMeta, language: str | None = N
             translate("Report", "SELF-CLASSIFYING CIVIL SERVANT"),
             translate("Report", "CLASSIFYING AUTHORITY"),
             data.person.full_name,
-            room_mm=16,
+            room_mm=14,
         ))
         blocks.append(Keep((
             FootRule(),

@@ -203,6 +203,39 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     }
 
 
+def _policy_reason(p: Mapping[str, Any]) -> str:
+    """Why a policy file was refused, from the scoring engine's code (never its English)."""
+    from kpi_desktop.services.agency_messages import policy_field_label
+
+    if "reason" in p:
+        return os_error_text(p["reason"])
+    cause = str(p.get("cause", ""))
+    params = p.get("cause_params") or {}
+
+    def keys() -> str:
+        found = params.get("keys", "")
+        names = found if isinstance(found, list | tuple | set) else [found]
+        return ", ".join(policy_field_label(str(n)) for n in sorted(map(str, names)))
+
+    if cause == "policy_format_unknown":
+        if params.get("value") == "json":
+            return translate("Errors", "the file is not JSON text")
+        return translate("Errors", "the format “{value}” is not a scoring policy").format(
+            value=params.get("value", ""))
+    if cause == "policy_key_unknown":
+        return translate("Errors", "it has entries this version does not know: {keys}").format(
+            keys=keys())
+    if cause == "policy_key_missing":
+        return translate("Errors", "entries are missing: {keys}").format(keys=keys())
+    if cause == "policy_version_invalid":
+        return translate("Errors", "the version “{value}” is not well formed").format(
+            value=params.get("value", ""))
+    if cause == "policy_invalid" and "field" in params:
+        return translate("Errors", "the value “{value}” of “{field}” is not allowed").format(
+            value=params.get("value", ""), field=policy_field_label(str(params["field"])))
+    return translate("Errors", "the value was refused ({code})").format(code=cause or "?")
+
+
 def _period_malformed(p: Mapping[str, Any]) -> str:
     """The refused text and what may be written instead (the kinds the command accepts)."""
     accepts = set(str(p.get("accepts", "month")).split("_"))
@@ -506,7 +539,7 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ).format(detail=p.get("detail", "")),
         "policy_invalid": lambda p: translate(
             "Errors", "The scoring policy file is not valid: {reason}."
-        ).format(reason=p.get("reason", "")),
+        ).format(reason=_policy_reason(p)),
         "staff_list_invalid": _staff_list_error,
         **_proposal_errors(),
         **_agency_errors(),

@@ -138,3 +138,24 @@ def test_page_counts_are_plural_right(demo_dir, capsys, tmp_path):
                        "--person", "vp-cv1", "--period", "2026-09", "--out",
                        str(tmp_path / "x.pdf"))
     assert code == 0 and re.search(r"\(\d+ pages?\)", out) and "(1 pages)" not in out
+
+
+def test_a_refused_policy_file_says_why_in_vietnamese(demo_dir, capsys, tmp_path):
+    from kpi_desktop.scoring import ScoringPolicy
+
+    bad_value = json.loads(ScoringPolicy.default().to_json())
+    bad_value["quota_share"] = "abc"
+    cases = {
+        "not-json.json": ("{not json", "tệp không phải văn bản JSON"),
+        "value.json": (json.dumps(bad_value), "giá trị “abc” của “Tỷ lệ hoàn thành xuất sắc"),
+        "missing.json": (None, "tệp hoặc thư mục không tồn tại"),
+    }
+    for name, (content, expected) in cases.items():
+        path = tmp_path / name
+        if content is not None:
+            path.write_text(content, encoding="utf-8")
+        code, _, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "vi", "org", "policy",
+                           str(path), "--from", "2027-01-01")
+        assert code == 3 and "Tệp quy tắc chấm điểm không hợp lệ" in err, err
+        assert expected in err, err
+        assert not re.search(r"\b(Expecting|value|invalid|Errno|quota_share)\b", err), err
