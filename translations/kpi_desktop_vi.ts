@@ -5650,7 +5650,7 @@
     <name>Printing</name>
     <message>
         <source>Print {name}</source>
-        <extracomment>Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.</extracomment>
+        <extracomment>Kinds written into a folder (no file suffix). Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.</extracomment>
         <translation>In {name}</translation>
     </message>
     <message>
@@ -6590,6 +6590,7 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <name>ReportsDialog</name>
     <message>
         <source>Print forms and reports</source>
+        <extracomment>Kinds that can also be written as an editable Word document.</extracomment>
         <translation>In biểu mẫu và báo cáo</translation>
     </message>
     <message>
@@ -6607,6 +6608,22 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Export (CSV, XLSX, JSON)</source>
         <translation>Xuất dữ liệu (CSV, XLSX, JSON)</translation>
+    </message>
+    <message>
+        <source>Electronic evaluation dossier of a person (Article 24)</source>
+        <translation>Hồ sơ đánh giá điện tử của một công chức (Điều 24)</translation>
+    </message>
+    <message>
+        <source>Electronic evaluation dossiers of a unit (Article 24)</source>
+        <translation>Hồ sơ đánh giá điện tử của cả đơn vị (Điều 24)</translation>
+    </message>
+    <message>
+        <source>PDF, to print</source>
+        <translation>PDF, để in</translation>
+    </message>
+    <message>
+        <source>Word (.docx), to edit and sign</source>
+        <translation>Word (.docx), để sửa và ký</translation>
     </message>
     <message>
         <source>All formats</source>
@@ -6627,6 +6644,10 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>File type</source>
+        <translation>Loại tệp</translation>
     </message>
     <message>
         <source>Format</source>
@@ -6657,6 +6678,18 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Đơn vị</translation>
     </message>
     <message>
+        <source>Word documents (*.docx)</source>
+        <translation>Tệp Word (*.docx)</translation>
+    </message>
+    <message>
+        <source>Dossier archives (*.zip)</source>
+        <translation>Tệp hồ sơ điện tử (*.zip)</translation>
+    </message>
+    <message>
+        <source>Save the file</source>
+        <translation>Lưu tệp</translation>
+    </message>
+    <message>
         <source>Open folder</source>
         <translation>Mở thư mục</translation>
     </message>
@@ -6665,8 +6698,16 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Chọn người hoặc đơn vị cần in và nơi lưu tệp.</translation>
     </message>
     <message>
-        <source>Written: {path} ({pages} pages, {period}). Verification code: {code}</source>
-        <translation>Đã ghi: {path} ({pages} trang, {period}). Mã kiểm tra: {code}</translation>
+        <source>Dossier written: {path} ({files} files, {records} records).</source>
+        <translation>Đã ghi hồ sơ: {path} ({files} tệp, {records} bản ghi).</translation>
+    </message>
+    <message>
+        <source>Written: {path} ({pages}, {period}). Verification code: {code}</source>
+        <translation>Đã ghi: {path} ({pages}, {period}). Mã kiểm tra: {code}</translation>
+    </message>
+    <message>
+        <source>Written: {path} ({period}). Verification code: {code}</source>
+        <translation>Đã ghi: {path} ({period}). Mã kiểm tra: {code}</translation>
     </message>
     <message>
         <source>No program on this computer opens {path}.</source>
@@ -6675,10 +6716,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Export to folder</source>
         <translation>Xuất vào thư mục</translation>
-    </message>
-    <message>
-        <source>Save the PDF</source>
-        <translation>Lưu tệp PDF</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>

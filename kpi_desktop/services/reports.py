@@ -127,6 +127,8 @@ REPORT_PERIODS: dict[str, tuple[PeriodKind, ...]] = {
     "form02": (PeriodKind.YEAR,),
     "unit": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR),
     "export": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR),
+    "dossier": (PeriodKind.YEAR,),  # the electronic dossier of a person's year (Điều 24)
+    "dossiers": (PeriodKind.YEAR,),  # … of everyone in a unit
 }
 _ROLE_ORDER = {"head": 0, "deputy": 1, "official": 2, "admin": 3}
 
