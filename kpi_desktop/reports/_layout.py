@@ -351,6 +351,9 @@ def _table(block: doc.Table) -> Flowable:
     for row in block.shaded:
         extra.append(("BACKGROUND", (0, row), (-1, row),
                       HEAD_FILL if row < block.header_rows else colors.HexColor("#F6F6F6")))
+    for row in block.keep_with_next:
+        if row + 1 < len(block.rows):
+            extra.append(("NOSPLIT", (0, row), (-1, row + 1)))
     if block.compact:
         extra += [("TOPPADDING", (0, 1), (-1, -1), 0.6), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.2)]
     table = grid_table(rows, [w * mm for w in block.widths_mm], header_rows=block.header_rows,

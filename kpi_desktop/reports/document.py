@@ -89,6 +89,7 @@ class Table:
     shaded: tuple[int, ...] = ()
     compact: bool = False  # less padding (twelve months on one page)
     keep_together: bool = False
+    keep_with_next: tuple[int, ...] = ()  # rows never left at a page's foot (group headings)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ LEFT, RIGHT, TOP, BOTTOM = 25, 15, 15, 18  # mm, as the PDF
 WIDTH = 210 - LEFT - RIGHT
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT}
-_SIZES = {"title": 14, "subtitle": 12.5, "subtitle_bold": 12.5, "section": 12.5, "note": 10,
+_SIZES = {"title": 13.5, "subtitle": 12, "subtitle_bold": 12, "section": 12, "note": 10,
           "footnote": 10, "annex_title": 13.5}
 
 
@@ -194,8 +194,8 @@ class _Writer:
             elif isinstance(block, doc.Signatures):
                 self.signatures(block)
             elif isinstance(block, doc.FootRule):
-                paragraph = self.paragraph(before=6, after=0, keep=True)
-                _font(paragraph.add_run("_" * 24), 9)
+                paragraph = self.paragraph(before=2, after=0, keep=True)
+                _font(paragraph.add_run("_" * 24), 8)
             elif isinstance(block, doc.PageBreak):
                 paragraph = self.paragraph(after=0)
                 paragraph.add_run().add_break(WD_BREAK.PAGE)
@@ -241,7 +241,7 @@ class _Writer:
 
     def para(self, block: doc.Para, keep: bool) -> None:
         size = _SIZES.get(block.kind, BODY_PT)
-        before = {"title": 10, "section": 6, "annex_title": 4}.get(block.kind, 0)
+        before = {"title": 8, "section": 4, "annex_title": 4, "note": 2}.get(block.kind, 0)
         after = {"subtitle": 8, "subtitle_bold": 6, "section": 3}.get(block.kind, 2)
         paragraph = self.paragraph(align=block.align, before=before, after=after,
                                    keep=keep or block.keep_with_next)
@@ -279,10 +279,11 @@ class _Writer:
                 target.width = Mm(block.widths_mm[c])
                 paragraph = target.paragraphs[0]
                 paragraph.alignment = _ALIGN[source.align]
-                _spacing(paragraph, 1, 1)
-                if block.keep_together and r < len(block.rows) - 1:
+                _spacing(paragraph, 0 if block.compact else 1, 0 if block.compact else 1)
+                if (block.keep_together or r in block.keep_with_next) \
+                        and r < len(block.rows) - 1:
                     paragraph.paragraph_format.keep_with_next = True
-                size = SMALL_PT if source.small else CELL_PT
+                size = SMALL_PT if source.small or block.compact else CELL_PT
                 _font(paragraph.add_run(source.text), size, bold=source.bold,
                       italic=source.italic)
                 if r < block.header_rows:
@@ -297,13 +298,18 @@ class _Writer:
                 if paragraph._element not in keep:
                     paragraph._element.getparent().remove(paragraph._element)
         _fixed_widths(table, block.widths_mm)
-        spacer = self.paragraph(after=0)
-        _font(spacer.add_run(""), 4)
+        self._gap()
+
+    def _gap(self) -> None:
+        """A paragraph of almost no height after a table: Word joins two tables that touch."""
+        gap = self.paragraph(after=0)
+        gap.paragraph_format.line_spacing = Pt(2)
+        _font(gap.add_run(""), 1)
 
     def checklist(self, block: doc.CheckList, keep: bool) -> None:
         for index, (checked, label) in enumerate(block.items):
             glue = keep or index < len(block.items) - 1
-            paragraph = self.paragraph(keep=glue, after=1)
+            paragraph = self.paragraph(keep=glue, after=0)
             paragraph.paragraph_format.left_indent = Mm(6)
             _font(paragraph.add_run("☒ " if checked else "☐ "), BODY_PT)
             _font(paragraph.add_run(label), BODY_PT, bold=checked)
@@ -311,7 +317,7 @@ class _Writer:
     def signatures(self, block: doc.Signatures) -> None:
         """Two columns whose rows line up (date, title, hint, room to sign, name), as the PDF."""
         spacer = self.paragraph(after=0, keep=True)
-        _font(spacer.add_run(""), 6)
+        _font(spacer.add_run(""), 4)
         left_title, right_title = block.left_title.split("\n"), block.right_title.split("\n")
         lines = [((block.date_line, block.date_line), False, True),
                  (("\n".join(left_title), "\n".join(right_title)), True, False),

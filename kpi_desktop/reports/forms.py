@@ -506,7 +506,8 @@ def _people_table(data: UnitSummaryData, yearly: bool) -> Table:
                       cell(tx.number(r.total), align="center")]
         cells.append(cell(_level_with_note(r.level, r.note)))
         rows.append(tuple(cells))
-    return Table(tuple(rows), widths, spans=tuple(spans), shaded=tuple(shaded))
+    return Table(tuple(rows), widths, spans=tuple(spans), shaded=tuple(shaded),
+                 keep_with_next=tuple(shaded))
 
 
 def _distribution_table(data: UnitSummaryData) -> Table:
