@@ -174,56 +174,63 @@ def problem_text(code: str, detail: str) -> str:
 
 def signed_records(uow: Any, person_id: str, year: int) -> list[SignedRecord]:
     """Every signed record the figures of ``person_id``'s ``year`` derive from, in a stable
-    order (the same call on the same data gives the same list)."""
+    order (the same call on the same data gives the same list). A record keeps the signed form
+    its signature verifies against (records signed before a canonical form changed keep the
+    older form, ``sync.signing``); an unsigned record carries its current form."""
     from kpi_desktop.sync import signing
 
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    out: list[SignedRecord] = []
+    found: list[tuple[str, str, str | None, tuple[bytes, ...], bytes | None, str | None]] = []
     entries = uow.worklog.list_for_person(person_id, start, end)
     revisions: dict[tuple[str, int], Any] = {}
     for entry in entries:
         for revision in uow.worklog.revisions(entry.id):
             revisions[(revision.entry_id, revision.revision)] = revision
-            out.append(SignedRecord("revisions", f"{revision.entry_id}#{revision.revision}",
-                                    revision.author_id,
-                                    signing.revision_bytes(revision).decode("utf-8"),
-                                    revision.signature, revision.key_fingerprint))
+            found.append(("revisions", f"{revision.entry_id}#{revision.revision}",
+                          revision.author_id, signing.revision_forms(revision),
+                          revision.signature, revision.key_fingerprint))
     statements = uow.reviews.list_for_entries([e.id for e in entries])
     for entry in entries:
         for statement in statements.get(entry.id, []):
             revision = revisions.get((statement.entry_id, statement.revision))
             sha = revision.snapshot_sha256 if revision is not None else ""
-            out.append(SignedRecord("statements", statement.id, statement.reviewer_id,
-                                    signing.statement_bytes(statement, sha).decode("utf-8"),
-                                    statement.signature, statement.key_fingerprint))
+            found.append(("statements", statement.id, statement.reviewer_id,
+                          (signing.statement_bytes(statement, sha),),
+                          statement.signature, statement.key_fingerprint))
     for evaluation in sorted(uow.evaluations.list_monthly(person_id=person_id, year=year),
                              key=lambda e: (e.period.start, e.period.kind.months)):
         period = str(evaluation.period)
         if evaluation.submitted_at is not None or evaluation.self_signature is not None:
-            out.append(SignedRecord("self_assessments", period, evaluation.person_id,
-                                    signing.evaluation_self_bytes(evaluation).decode("utf-8"),
-                                    evaluation.self_signature, evaluation.self_key_fingerprint))
+            found.append(("self_assessments", period, evaluation.person_id,
+                          signing.evaluation_self_forms(evaluation),
+                          evaluation.self_signature, evaluation.self_key_fingerprint))
         if evaluation.confirmed_at is not None or evaluation.evaluator_signature is not None:
-            out.append(SignedRecord(
-                "confirmations", period, evaluation.evaluator_id,
-                signing.evaluation_confirmation_bytes(evaluation).decode("utf-8"),
-                evaluation.evaluator_signature, evaluation.evaluator_key_fingerprint))
+            found.append(("confirmations", period, evaluation.evaluator_id,
+                          signing.evaluation_confirmation_forms(evaluation),
+                          evaluation.evaluator_signature, evaluation.evaluator_key_fingerprint))
     for annual in uow.evaluations.list_annual(year, person_ids=[person_id], current_only=False):
-        out.append(SignedRecord("annual", annual.id, annual.decided_by,
-                                signing.annual_bytes(annual).decode("utf-8"),
-                                annual.signature, annual.key_fingerprint))
+        found.append(("annual", annual.id, annual.decided_by, (signing.annual_bytes(annual),),
+                      annual.signature, annual.key_fingerprint))
     for event in uow.discipline.list_for_person(person_id, year=year):
-        out.append(SignedRecord("discipline", event.id, event.recorded_by,
-                                signing.discipline_bytes(event).decode("utf-8"),
-                                event.signature, event.key_fingerprint))
+        found.append(("discipline", event.id, event.recorded_by,
+                      (signing.discipline_bytes(event),), event.signature, event.key_fingerprint))
     for appeal in _appeals(uow, person_id, year):
-        out.append(SignedRecord("appeals", appeal.id, appeal.person_id,
-                                signing.appeal_bytes(appeal).decode("utf-8"),
-                                appeal.signature, appeal.key_fingerprint))
+        found.append(("appeals", appeal.id, appeal.person_id, (signing.appeal_bytes(appeal),),
+                      appeal.signature, appeal.key_fingerprint))
         if appeal.decided_at is not None:
-            out.append(SignedRecord("appeal_decisions", appeal.id, appeal.decided_by,
-                                    signing.appeal_decision_bytes(appeal).decode("utf-8"),
-                                    appeal.decision_signature, appeal.decision_key_fingerprint))
+            found.append(("appeal_decisions", appeal.id, appeal.decided_by,
+                          (signing.appeal_decision_bytes(appeal),),
+                          appeal.decision_signature, appeal.decision_key_fingerprint))
+    keys = uow.org.find_keys({fp for *_rest, fp in found if fp})
+    out = []
+    for kind, ident, author, forms, signature, fingerprint in found:
+        key = keys.get(fingerprint or "")
+        chosen = forms[0]
+        if signature is not None and key is not None:
+            chosen = next((form for form in forms
+                           if signing.verify(key.public_key, signature, form)), forms[0])
+        out.append(SignedRecord(kind, ident, author, chosen.decode("utf-8"), signature,
+                                fingerprint))
     return out
 
 

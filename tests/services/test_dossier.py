@@ -197,3 +197,40 @@ def test_cli_dossier_and_verify(dossier_dir, archive, tmp_path, capsys):
                  str(tmp_path / "not.zip")])
     err = capsys.readouterr().err
     assert code == 4 and "không phải tệp nén zip" in err
+
+
+def test_signed_records_are_checked_with_their_keys(demo_master, tmp_path):
+    """On an official's PC whose entries are signed at submission: the dossier carries each
+    signature with its public key; the check verifies them (here and without the database),
+    and a signature of one record moved onto another is caught."""
+    from tests.sync.helpers import OFFICIAL, build_world, log_week, opened
+
+    world = build_world(demo_master, tmp_path / "world")
+    with opened(world.official, OFFICIAL) as pc:
+        log_week(pc)
+        out = tmp_path / "hs.zip"
+        pc.dossier.person(OFFICIAL, 2026, out, "vi")
+        check = pc.dossier.verify(out)
+        assert check.ok, check.problems
+        assert check.records - check.unsigned >= 5  # the week's signed revisions
+        with zipfile.ZipFile(out) as zf:
+            rows = json.loads(zf.read("ban-ghi-ky/revisions.json"))
+            manifest = json.loads(zf.read("manifest.json"))
+        signed = [r for r in rows if r["signature"]]
+        assert len(signed) >= 5 and all(r["public_key"] for r in signed)
+        signed[0]["signature"], signed[1]["signature"] = signed[1]["signature"], \
+            signed[0]["signature"]
+        swapped = json.dumps(rows).encode()
+        for entry in manifest["files"]:
+            if entry["path"] == "ban-ghi-ky/revisions.json":
+                entry["sha256"] = hashlib.sha256(swapped).hexdigest()
+                entry["size"] = len(swapped)
+
+        def change(name: str, data: bytes) -> bytes:
+            if name == "ban-ghi-ky/revisions.json":
+                return swapped
+            return json.dumps(manifest).encode() if name == "manifest.json" else data
+
+        forged = pc.dossier.verify(_rewrite(out, tmp_path / "swapped.zip", change))
+        assert not forged.intact
+        assert [c for c, _ in forged.problems].count("signature") == 2
