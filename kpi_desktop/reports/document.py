@@ -191,6 +191,7 @@ _COMPOUNDS = (
     "cử tri", "kiến nghị", "kinh tế", "một cửa", "trung tâm", "xây dựng", "văn hóa",
     "xã hội", "tư pháp", "hộ tịch", "địa chính", "tài chính", "kế toán", "tổng hợp",
     "văn phòng", "chuyên viên", "phó chủ tịch", "chủ tịch", "mức xếp loại", "tương ứng",
+    "xử lý", "số mục", "làm việc",
 )
 _COMPOUND = re.compile("|".join(re.escape(c) for c in sorted(_COMPOUNDS, key=len, reverse=True)),
                        re.IGNORECASE)
