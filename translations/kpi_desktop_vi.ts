@@ -818,6 +818,37 @@
     </message>
 </context>
 <context>
+    <name>Catalog</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Phần</translation>
+    </message>
+    <message>
+        <source>KPI kind</source>
+        <translation>Loại KPI</translation>
+    </message>
+</context>
+<context>
     <name>CatalogErrors</name>
     <message>
         <source>The file is not an Excel workbook (.xlsx); save it as .xlsx and try again.</source>
@@ -971,30 +1002,6 @@
         <translation>Nhập tệp danh mục</translation>
     </message>
     <message>
-        <source>Code</source>
-        <translation>Mã</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Group</source>
-        <translation>Nhóm</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>Điểm</translation>
-    </message>
-    <message>
-        <source>Coefficient</source>
-        <translation>Hệ số quy đổi</translation>
-    </message>
-    <message>
-        <source>Part</source>
-        <translation>Phần</translation>
-    </message>
-    <message>
         <source>&amp;Version:</source>
         <translation>&amp;Phiên bản:</translation>
     </message>
@@ -1056,34 +1063,6 @@
     <message>
         <source>&amp;Import workbook…</source>
         <translation>Nhập &amp;tệp danh mục…</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Mã</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Group</source>
-        <translation>Nhóm</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>Điểm</translation>
-    </message>
-    <message>
-        <source>Coefficient</source>
-        <translation>Hệ số quy đổi</translation>
-    </message>
-    <message>
-        <source>KPI kind</source>
-        <translation>Loại KPI</translation>
-    </message>
-    <message>
-        <source>Part</source>
-        <translation>Phần</translation>
     </message>
     <message>
         <source>active</source>

@@ -97,19 +97,39 @@ class Column(Generic[R]):
     min_chars: int = 12
 
 
+@dataclass(frozen=True)
+class RowStyle:
+    """How a whole row looks (a greyed former member, a red refused row, a bold total)."""
+
+    foreground: QColor | None = None
+    background: QColor | None = None
+    bold: bool = False
+    italic: bool = False
+    tooltip: str | None = None
+
+
 class RecordTableModel(QAbstractTableModel, Generic[R]):
-    """Rows of records shown through declarative :class:`Column` s."""
+    """Rows of records shown through declarative :class:`Column` s.
+
+    ``row_style(record)`` may give a :class:`RowStyle` for the whole row (a column's own
+    colours and tooltip come first).
+    """
 
     def __init__(self, columns: Sequence[Column[R]], *,
                  key: Callable[[R], Hashable] | None = None,
                  row_background: Callable[[R], QColor | None] | None = None,
+                 row_style: Callable[[R], RowStyle | None] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self._key = key or (lambda record: id(record))
         self._row_background = row_background
+        self._row_style = row_style
         self._rows: list[R] = []
         self._header_breaks: dict[int, str] = {}
+
+    def _style(self, record: R) -> RowStyle | None:
+        return self._row_style(record) if self._row_style is not None else None
 
     # -- content ----------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[R]) -> None:
@@ -190,22 +210,36 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record)
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = column.tooltip(record) if column.tooltip is not None else column.text(record)
-            return tip or None
+            tip = column.tooltip(record) if column.tooltip is not None else None
+            if tip is None:
+                style = self._style(record)
+                tip = style.tooltip if style is not None and style.tooltip else None
+            return (tip if tip is not None else column.text(record)) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
         if role == Qt.ItemDataRole.ForegroundRole:
             colour = column.foreground(record) if column.foreground is not None else None
+            if colour is None:
+                style = self._style(record)
+                colour = style.foreground if style is not None else None
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = column.background(record) if column.background is not None else None
             if colour is None and self._row_background is not None:
                 colour = self._row_background(record)
+            if colour is None:
+                style = self._style(record)
+                colour = style.background if style is not None else None
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.FontRole:
-            if column.bold is not None and column.bold(record):
+            style = self._style(record)
+            bold = (column.bold is not None and column.bold(record)) or bool(
+                style is not None and style.bold)
+            italic = bool(style is not None and style.italic)
+            if bold or italic:
                 font = QFont()
-                font.setBold(True)
+                font.setBold(bold)
+                font.setItalic(italic)
                 return font
             return None
         if role == ID_ROLE:
@@ -309,6 +343,44 @@ class RecordTableView(QTableView):
         self.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.verticalScrollBar().rangeChanged.connect(self._schedule_fit)
         self._fitting = False
+
+    @classmethod
+    def of(cls, columns: Sequence[Column[Any]], *, key: Callable[[Any], Hashable],
+           row_style: Callable[[Any], RowStyle | None] | None = None,
+           filtered: bool = False, multi: bool = False, sortable: bool = False,
+           name: str = "", parent: QWidget | None = None) -> RecordTableView:
+        """A view with its own model (and a :class:`RecordFilter` when ``filtered`` or
+        ``sortable``): the usual way a page makes a table."""
+        model: RecordTableModel[Any] = RecordTableModel(columns, key=key, row_style=row_style)
+        shown: RecordTableModel[Any] | RecordFilter = model
+        if filtered or sortable:
+            shown = RecordFilter()
+            shown.setSourceModel(model)
+        view = cls(shown, multi=multi, sortable=sortable, parent=parent)
+        model.setParent(view)
+        if shown is not model:
+            shown.setParent(view)
+        if name:
+            view.setObjectName(name)
+        return view
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        """Replace the records (the selection is kept by key)."""
+        self.source_model().set_rows(rows)
+
+    def retranslate(self) -> None:
+        self.source_model().retranslate()
+
+    def set_filter(self, accepts: Callable[[Any], bool] | None) -> None:
+        """Show only the records ``accepts`` says yes to (a view made with ``filtered``)."""
+        model = self.model()
+        assert isinstance(model, RecordFilter)
+        model.set_filter(accepts)
+
+    def records(self) -> list[Any]:
+        """The records shown (filtered, sorted), top to bottom."""
+        model = self.model()
+        return [model.index(row, 0).data(RECORD_ROLE) for row in range(model.rowCount())]
 
     # -- records ----------------------------------------------------------------------------
     def source_model(self) -> RecordTableModel[Any]:
@@ -485,18 +557,24 @@ class RecordTableView(QTableView):
                 wanted[c] = max(data, minimum)
             else:
                 widths[c] = max(data, header_width)
+        smallest = self.horizontalHeader().minimumSectionSize()  # Qt never goes below it
+        widths = {c: max(w, smallest) for c, w in widths.items()}
         spare = available - sum(widths.values())
-        if spare < 0:  # too narrow: CONTENT columns give way first, NAME columns never
-            shrinkable = [c for c in visible if fits[c] is Fit.CONTENT]
-            for c in sorted(shrinkable, key=lambda c: -widths[c]):
-                if spare >= 0:
-                    break
-                floor = self._header_width(source.headerData(c, Qt.Orientation.Horizontal)
-                                           or "")
-                give = min(widths[c] - floor, -spare)
-                if give > 0:
-                    widths[c] -= give
-                    spare += give
+        if spare < 0:  # too narrow: CONTENT columns give way first, then WRAP and ELIDE
+            # columns below their usual minimum (down to their header); NAME columns never
+            for kinds in ((Fit.CONTENT,), (Fit.WRAP, Fit.ELIDE)):
+                shrinkable = [c for c in visible if fits[c] in kinds]
+                for c in sorted(shrinkable, key=lambda c: -widths[c]):
+                    if spare >= 0:
+                        break
+                    floor = self._header_width(
+                        source.headerData(c, Qt.Orientation.Horizontal) or "")
+                    if fits[c] is not Fit.CONTENT:
+                        floor = min(floor, 4 * self.fontMetrics().averageCharWidth())
+                    give = min(widths[c] - max(floor, smallest), -spare)
+                    if give > 0:
+                        widths[c] -= give
+                        spare += give
         elif flexible:
             wants = {c: wanted[c] - widths[c] for c in flexible}
             total_want = sum(wants.values()) or len(flexible)
@@ -542,4 +620,4 @@ class RecordTableView(QTableView):
 
 __all__ = ["CENTER", "DATA_PROPERTY", "FIT_ROLE", "ID_ROLE", "LEFT", "RECORD_ROLE", "RIGHT",
            "SORT_ROLE", "Column", "Fit", "RecordFilter", "RecordTableModel", "RecordTableView",
-           "mark_data"]
+           "RowStyle", "mark_data"]
