@@ -287,6 +287,43 @@ class RecordFilter(QSortFilterProxyModel):
             return str(a) < str(b)
 
 
+class Cell:
+    """One shown cell, read as a ``QTableWidgetItem`` is read (``text()``, ``data(role)``,
+    ``toolTip()``, ``background()``, ``foreground()``, ``font()``): for code and tests that
+    look at a table cell by cell. It reads the model each time; it changes nothing."""
+
+    def __init__(self, index: QModelIndex) -> None:
+        self._index = QPersistentModelIndex(index)
+
+    def _data(self, role: int) -> Any:
+        return self._index.data(role) if self._index.isValid() else None
+
+    def row(self) -> int:
+        return self._index.row()
+
+    def column(self) -> int:
+        return self._index.column()
+
+    def text(self) -> str:
+        value = self._data(Qt.ItemDataRole.DisplayRole)
+        return "" if value is None else str(value)
+
+    def data(self, role: int) -> Any:
+        return self._data(role)
+
+    def toolTip(self) -> str:  # noqa: N802 - QTableWidgetItem's name
+        return str(self._data(Qt.ItemDataRole.ToolTipRole) or "")
+
+    def background(self) -> QBrush:
+        return self._data(Qt.ItemDataRole.BackgroundRole) or QBrush()
+
+    def foreground(self) -> QBrush:
+        return self._data(Qt.ItemDataRole.ForegroundRole) or QBrush()
+
+    def font(self) -> QFont:
+        return self._data(Qt.ItemDataRole.FontRole) or QFont()
+
+
 def break_header(text: str) -> str:
     """A header broken onto two lines at the space nearest its middle (one word: as it is)."""
     spaces = [i for i, ch in enumerate(text) if ch == " "]
@@ -341,6 +378,8 @@ class RecordTableView(QTableView):
         if model is not source:
             source.modelReset.connect(self._schedule_fit)
         self.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._last_key: Any = None
         self.verticalScrollBar().rangeChanged.connect(self._schedule_fit)
         self._fitting = False
 
@@ -396,6 +435,18 @@ class RecordTableView(QTableView):
 
     def row_count(self) -> int:
         return self.model().rowCount()
+
+    def rowCount(self) -> int:  # noqa: N802 - the name QTableWidget users know
+        """The number of rows shown (as ``QTableWidget.rowCount``)."""
+        return self.model().rowCount()
+
+    def columnCount(self) -> int:  # noqa: N802 - the name QTableWidget users know
+        return self.model().columnCount()
+
+    def item(self, row: int, column: int) -> Cell | None:
+        """The cell shown at ``row``, ``column`` (as ``QTableWidget.item``), or None."""
+        index = self.model().index(row, column)
+        return Cell(index) if index.isValid() else None
 
     def current_key(self) -> Any:
         """The key of the current record (the selected one in a single-selection table)."""
@@ -462,10 +513,20 @@ class RecordTableView(QTableView):
             self.select_keys(self._wanted)
         self._wanted = []
         self._schedule_fit()
-        self.current_changed.emit(self.current_key())
+        self._last_key = self.current_key()
+        self.current_changed.emit(self._last_key)
 
-    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.current_changed.emit(current.data(ID_ROLE) if current.isValid() else None)
+    def _current_row_changed(self, *_args: object) -> None:
+        self._selection_changed()
+
+    def _selection_changed(self, *_args: object) -> None:
+        """The cursor or the selection moved: ``current_changed`` with the record that is
+        current now (:meth:`current_key`), once. Qt moves the cursor and the selection one
+        after the other (in either order), so the record is read, not the signal's index."""
+        key = self.current_key()
+        if key != self._last_key:
+            self._last_key = key
+            self.current_changed.emit(key)
 
     # -- fitting ----------------------------------------------------------------------------
     def _schedule_fit(self, *_args: object) -> None:
@@ -619,5 +680,5 @@ class RecordTableView(QTableView):
 
 
 __all__ = ["CENTER", "DATA_PROPERTY", "FIT_ROLE", "ID_ROLE", "LEFT", "RECORD_ROLE", "RIGHT",
-           "SORT_ROLE", "Column", "Fit", "RecordFilter", "RecordTableModel", "RecordTableView",
-           "RowStyle", "mark_data"]
+           "SORT_ROLE", "Cell", "Column", "Fit", "RecordFilter", "RecordTableModel",
+           "RecordTableView", "RowStyle", "mark_data"]
