@@ -364,14 +364,6 @@
         <translation>giải quyết đúng hạn</translation>
     </message>
     <message>
-        <source>Year {year}</source>
-        <translation>Năm {year}</translation>
-    </message>
-    <message>
-        <source>Quarter {n}/{year}</source>
-        <translation>Quý {n}/{year}</translation>
-    </message>
-    <message>
         <source>{points} points</source>
         <translation>{points} điểm</translation>
     </message>
@@ -402,6 +394,49 @@
     <message>
         <source>The result has not been changed.</source>
         <translation>Kết quả chưa được thay đổi.</translation>
+    </message>
+</context>
+<context>
+    <name>AppealDetail</name>
+    <message>
+        <source>Appeal</source>
+        <translation>Kiến nghị</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>Ngày gửi</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Hạn giải quyết</translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation>Người giải quyết</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Result now</source>
+        <translation>Kết quả hiện nay</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
     </message>
 </context>
 <context>
@@ -439,10 +474,6 @@
         <translation>Kiến nghị của tôi</translation>
     </message>
     <message>
-        <source>Filed</source>
-        <translation>Ngày gửi</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
@@ -457,22 +488,6 @@
     <message>
         <source>Period</source>
         <translation>Kỳ</translation>
-    </message>
-    <message>
-        <source>Appeal</source>
-        <translation>Kiến nghị</translation>
-    </message>
-    <message>
-        <source>Decided by</source>
-        <translation>Người giải quyết</translation>
-    </message>
-    <message>
-        <source>Result now</source>
-        <translation>Kết quả hiện nay</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Lịch sử</translation>
     </message>
     <message>
         <source>Withdraw the appeal</source>
@@ -3586,10 +3601,6 @@
         <translation>Chỉ số của cơ quan, tổ chức</translation>
     </message>
     <message>
-        <source>A year (2026), quarter (2026-Q3) or month (2026-09)</source>
-        <translation>Năm (2026), quý (2026-Q3) hoặc tháng (2026-09)</translation>
-    </message>
-    <message>
         <source>Period</source>
         <translation>Kỳ</translation>
     </message>
@@ -3770,14 +3781,6 @@
         <translation>Công việc theo loại KPI</translation>
     </message>
     <message>
-        <source>Year {year}</source>
-        <translation>Năm {year}</translation>
-    </message>
-    <message>
-        <source>Quarter {q}/{year}</source>
-        <translation>Quý {q}/{year}</translation>
-    </message>
-    <message>
         <source>Unit:</source>
         <translation>Đơn vị:</translation>
     </message>
@@ -3860,6 +3863,10 @@
         <translation>Hạn giải quyết</translation>
     </message>
     <message>
+        <source>The decision on the appeal was recorded: {name}, {period}.</source>
+        <translation>Đã ghi kết quả giải quyết kiến nghị: {name}, {period}.</translation>
+    </message>
+    <message>
         <source>Period</source>
         <translation>Kỳ</translation>
     </message>
@@ -3872,26 +3879,6 @@
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <source>Appeal</source>
-        <translation>Kiến nghị</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Lý do</translation>
-    </message>
-    <message>
-        <source>Result now</source>
-        <translation>Kết quả hiện nay</translation>
-    </message>
-    <message>
-        <source>Decision</source>
-        <translation>Kết quả giải quyết</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Lịch sử</translation>
-    </message>
-    <message>
         <source>Decide…</source>
         <translation>Giải quyết…</translation>
     </message>
@@ -3902,10 +3889,6 @@
     <message>
         <source>Appeal not decided</source>
         <translation>Chưa ghi được kết quả giải quyết kiến nghị</translation>
-    </message>
-    <message>
-        <source>The decision on the appeal was recorded.</source>
-        <translation>Đã ghi kết quả giải quyết kiến nghị.</translation>
     </message>
 </context>
 <context>
@@ -7419,7 +7402,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>UnitViewPage</name>
     <message>
         <source>Unit view</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Tổng hợp đơn vị</translation>
     </message>
     <message>
@@ -7448,6 +7430,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Person</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Công chức</translation>
     </message>
     <message>

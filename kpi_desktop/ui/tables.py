@@ -91,6 +91,7 @@ class Column(Generic[R]):
     foreground: Callable[[R], QColor | None] | None = None
     background: Callable[[R], QColor | None] | None = None
     bold: Callable[[R], bool] | None = None
+    italic: Callable[[R], bool] | None = None
     align: Qt.AlignmentFlag = LEFT
     fit: Fit = Fit.CONTENT
     #: Narrowest width a WRAP/ELIDE column is given, in average characters.
@@ -156,6 +157,11 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         row = self.row_of(key)
         return self._rows[row] if row >= 0 else None
 
+    def item(self, row: int, column: int) -> Cell | None:
+        """The cell at ``row``, ``column`` (read as a ``QStandardItem`` is read), or None."""
+        index = self.index(row, column)
+        return Cell(index) if index.isValid() else None
+
     def retranslate(self) -> None:
         """Headers and cells again in the current language."""
         if self.columns:
@@ -175,11 +181,13 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
 
     # -- QAbstractItemModel -----------------------------------------------------------------
+    # While Qt destroys a view and its model, it may still ask the model for its size after
+    # the Python half of the model is gone: an empty answer then, not an AttributeError.
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(getattr(self, "_rows", ()))
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+        return 0 if parent.isValid() else len(getattr(self, "columns", ()))
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -188,7 +196,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -203,7 +211,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
         record = self._rows[index.row()]
         column = self.columns[index.column()]
@@ -235,7 +243,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             style = self._style(record)
             bold = (column.bold is not None and column.bold(record)) or bool(
                 style is not None and style.bold)
-            italic = bool(style is not None and style.italic)
+            italic = (column.italic is not None and column.italic(record)) or bool(
+                style is not None and style.italic)
             if bold or italic:
                 font = QFont()
                 font.setBold(bold)
