@@ -364,14 +364,6 @@
         <translation>giải quyết đúng hạn</translation>
     </message>
     <message>
-        <source>Year {year}</source>
-        <translation>Năm {year}</translation>
-    </message>
-    <message>
-        <source>Quarter {n}/{year}</source>
-        <translation>Quý {n}/{year}</translation>
-    </message>
-    <message>
         <source>{points} points</source>
         <translation>{points} điểm</translation>
     </message>
@@ -402,6 +394,49 @@
     <message>
         <source>The result has not been changed.</source>
         <translation>Kết quả chưa được thay đổi.</translation>
+    </message>
+</context>
+<context>
+    <name>AppealDetail</name>
+    <message>
+        <source>Appeal</source>
+        <translation>Kiến nghị</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>Ngày gửi</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Hạn giải quyết</translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation>Người giải quyết</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Result now</source>
+        <translation>Kết quả hiện nay</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
     </message>
 </context>
 <context>
@@ -439,10 +474,6 @@
         <translation>Kiến nghị của tôi</translation>
     </message>
     <message>
-        <source>Filed</source>
-        <translation>Ngày gửi</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
@@ -457,22 +488,6 @@
     <message>
         <source>Period</source>
         <translation>Kỳ</translation>
-    </message>
-    <message>
-        <source>Appeal</source>
-        <translation>Kiến nghị</translation>
-    </message>
-    <message>
-        <source>Decided by</source>
-        <translation>Người giải quyết</translation>
-    </message>
-    <message>
-        <source>Result now</source>
-        <translation>Kết quả hiện nay</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Lịch sử</translation>
     </message>
     <message>
         <source>Withdraw the appeal</source>
@@ -908,6 +923,37 @@
     </message>
 </context>
 <context>
+    <name>Catalog</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Phần</translation>
+    </message>
+    <message>
+        <source>KPI kind</source>
+        <translation>Loại KPI</translation>
+    </message>
+</context>
+<context>
     <name>CatalogErrors</name>
     <message>
         <source>The file is not an Excel workbook (.xlsx); save it as .xlsx and try again.</source>
@@ -1061,30 +1107,6 @@
         <translation>Nhập tệp danh mục</translation>
     </message>
     <message>
-        <source>Code</source>
-        <translation>Mã</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Group</source>
-        <translation>Nhóm</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>Điểm</translation>
-    </message>
-    <message>
-        <source>Coefficient</source>
-        <translation>Hệ số quy đổi</translation>
-    </message>
-    <message>
-        <source>Part</source>
-        <translation>Phần</translation>
-    </message>
-    <message>
         <source>&amp;Version:</source>
         <translation>&amp;Phiên bản:</translation>
     </message>
@@ -1146,34 +1168,6 @@
     <message>
         <source>&amp;Import workbook…</source>
         <translation>Nhập &amp;tệp danh mục…</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Mã</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Group</source>
-        <translation>Nhóm</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>Điểm</translation>
-    </message>
-    <message>
-        <source>Coefficient</source>
-        <translation>Hệ số quy đổi</translation>
-    </message>
-    <message>
-        <source>KPI kind</source>
-        <translation>Loại KPI</translation>
-    </message>
-    <message>
-        <source>Part</source>
-        <translation>Phần</translation>
     </message>
     <message>
         <source>active</source>
@@ -3984,10 +3978,6 @@
         <translation>Chỉ số của cơ quan, tổ chức</translation>
     </message>
     <message>
-        <source>A year (2026), quarter (2026-Q3) or month (2026-09)</source>
-        <translation>Năm (2026), quý (2026-Q3) hoặc tháng (2026-09)</translation>
-    </message>
-    <message>
         <source>Period</source>
         <translation>Kỳ</translation>
     </message>
@@ -4172,14 +4162,6 @@
         <translation>Công việc theo loại KPI</translation>
     </message>
     <message>
-        <source>Year {year}</source>
-        <translation>Năm {year}</translation>
-    </message>
-    <message>
-        <source>Quarter {q}/{year}</source>
-        <translation>Quý {q}/{year}</translation>
-    </message>
-    <message>
         <source>Unit:</source>
         <translation>Đơn vị:</translation>
     </message>
@@ -4262,6 +4244,10 @@
         <translation>Hạn giải quyết</translation>
     </message>
     <message>
+        <source>The decision on the appeal was recorded: {name}, {period}.</source>
+        <translation>Đã ghi kết quả giải quyết kiến nghị: {name}, {period}.</translation>
+    </message>
+    <message>
         <source>Period</source>
         <translation>Kỳ</translation>
     </message>
@@ -4274,26 +4260,6 @@
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <source>Appeal</source>
-        <translation>Kiến nghị</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Lý do</translation>
-    </message>
-    <message>
-        <source>Result now</source>
-        <translation>Kết quả hiện nay</translation>
-    </message>
-    <message>
-        <source>Decision</source>
-        <translation>Kết quả giải quyết</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Lịch sử</translation>
-    </message>
-    <message>
         <source>Decide…</source>
         <translation>Giải quyết…</translation>
     </message>
@@ -4304,10 +4270,6 @@
     <message>
         <source>Appeal not decided</source>
         <translation>Chưa ghi được kết quả giải quyết kiến nghị</translation>
-    </message>
-    <message>
-        <source>The decision on the appeal was recorded.</source>
-        <translation>Đã ghi kết quả giải quyết kiến nghị.</translation>
     </message>
 </context>
 <context>
@@ -5177,12 +5139,12 @@
         <translation>Tên (tiếng &amp;Anh):</translation>
     </message>
     <message>
-        <source>Name (E&amp;nglish):</source>
-        <translation>Tên (tiếng An&amp;h):</translation>
-    </message>
-    <message>
         <source>Co&amp;de:</source>
         <translation>&amp;Mã:</translation>
+    </message>
+    <message>
+        <source>Name (E&amp;nglish):</source>
+        <translation>Tên (tiếng An&amp;h):</translation>
     </message>
     <message>
         <source>&amp;Close the unit</source>
@@ -5303,10 +5265,6 @@
         <translation>Tìm theo tên, mã hoặc đơn vị…</translation>
     </message>
     <message>
-        <source>Im&amp;port staff list…</source>
-        <translation>Nhập &amp;danh sách công chức…</translation>
-    </message>
-    <message>
         <source>Identifier</source>
         <translation>Mã</translation>
     </message>
@@ -5327,6 +5285,10 @@
         <translation>Khóa</translation>
     </message>
     <message>
+        <source>Im&amp;port staff list…</source>
+        <translation>Nhập &amp;danh sách công chức…</translation>
+    </message>
+    <message>
         <source>Person</source>
         <translation>Thông tin công chức</translation>
     </message>
@@ -5337,10 +5299,6 @@
     <message>
         <source>&amp;Unit:</source>
         <translation>Đơn &amp;vị:</translation>
-    </message>
-    <message>
-        <source>Full n&amp;ame:</source>
-        <translation>&amp;Họ và tên:</translation>
     </message>
     <message>
         <source>&amp;Job position:</source>
@@ -5365,6 +5323,10 @@
     <message>
         <source>&amp;Save</source>
         <translation>Lư&amp;u</translation>
+    </message>
+    <message>
+        <source>Full n&amp;ame:</source>
+        <translation>&amp;Họ và tên:</translation>
     </message>
     <message>
         <source>Left the o&amp;rganisation…</source>
@@ -5654,10 +5616,6 @@
         <translation>Phiên &amp;bản:</translation>
     </message>
     <message>
-        <source>In force fr&amp;om:</source>
-        <translation>Áp dụng &amp;từ:</translation>
-    </message>
-    <message>
         <source>&amp;Save new version</source>
         <translation>&amp;Lưu phiên bản mới</translation>
     </message>
@@ -5676,6 +5634,10 @@
     <message>
         <source>Stored</source>
         <translation>Ngày lưu</translation>
+    </message>
+    <message>
+        <source>In force fr&amp;om:</source>
+        <translation>Áp dụng &amp;từ:</translation>
     </message>
     <message>
         <source>In force today: the defaults of Decree 335 (version {version}).</source>
@@ -7944,7 +7906,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>UnitViewPage</name>
     <message>
         <source>Unit view</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Tổng hợp đơn vị</translation>
     </message>
     <message>
@@ -7973,6 +7934,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Person</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Công chức</translation>
     </message>
     <message>
