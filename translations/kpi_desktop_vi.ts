@@ -6133,11 +6133,11 @@
         <translation>&amp;Nhóm độ phức tạp:</translation>
     </message>
     <message>
-        <source>&amp;Points:</source>
+        <source>Poi&amp;nts:</source>
         <translation>Đ&amp;iểm:</translation>
     </message>
     <message>
-        <source>&amp;Why it is needed:</source>
+        <source>&amp;Reason it is needed:</source>
         <translation>&amp;Lý do đề xuất:</translation>
     </message>
     <message>
@@ -6631,7 +6631,7 @@
     </message>
     <message>
         <source>Only people who need a &amp;reminder</source>
-        <translation>Chỉ người cần &amp;nhắc</translation>
+        <translation>C&amp;hỉ người cần nhắc</translation>
     </message>
     <message>
         <source>E&amp;xport CSV…</source>
@@ -7903,7 +7903,7 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     </message>
     <message>
         <source>&amp;Make my key &gt;</source>
-        <translation>&amp;Tạo khóa &gt;</translation>
+        <translation>Tạo &amp;khóa &gt;</translation>
     </message>
     <message>
         <source>&lt; &amp;Back</source>

@@ -76,8 +76,8 @@ class ProposalDialog(QDialog):
             "adds it with a code or answers with a note. Until then the work can be logged as "
             "ad hoc work with the nearest item."))
         texts = {"name": self.tr("Product / &work:"), "output": self.tr("&Output product:"),
-                 "group": self.tr("Complexity &group:"), "points": self.tr("&Points:"),
-                 "reason": self.tr("&Why it is needed:")}
+                 "group": self.tr("Complexity &group:"), "points": self.tr("Poi&nts:"),
+                 "reason": self.tr("&Reason it is needed:")}
         for key, text in texts.items():
             self.labels[key].setText(text)
         self.output.setPlaceholderText(self.tr("e.g. Giấy chứng nhận, Báo cáo"))

@@ -47,6 +47,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _PATH = re.compile(r"\S*[/\\]\S*")  # a file or folder named in a message is data
+_OPTION = re.compile(r"(?<!\w)--?[A-Za-z][\w-]*")  # a command-line option the person types
 
 
 def english_words(text: str) -> list[str]:
@@ -54,6 +55,7 @@ def english_words(text: str) -> list[str]:
     text is a literal the person types or reads back — a CSV column, a file name — and is
     not checked)."""
     plain = _PATH.sub(" ", _QUOTED.sub(" ", re.sub(r"<[^>]+>", " ", text or "")))
+    plain = _OPTION.sub(" ", plain)
     plain = plain.replace("&", "")
     return [w for w in _WORD.findall(plain) if w.lower() in ENGLISH]
 
