@@ -39,6 +39,23 @@ def _services(folder: Path):  # noqa: ANN202
     return services
 
 
+def _settle(app, page) -> None:  # noqa: ANN001
+    """Let the page's background loading (the operation lane) finish and paint."""
+    import time
+
+    from kpi_desktop.ui.operations import wait_for_all
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        app.processEvents()
+        wait_for_all(100)
+        loading = getattr(page, "is_loading", None)
+        if not (callable(loading) and loading()):
+            break
+    for _ in range(20):
+        app.processEvents()
+
+
 def main() -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -63,7 +80,7 @@ def main() -> int:
                 p.month.findData("2026-11"))),
             ("month", "vp-cv1", "month", None),
             ("sync", "vp-cv1", "sync", None),
-            ("inbox", "vp-cvp", "leader.inbox", None),
+            ("inbox", "vp-cvp", "leader.inbox", lambda p: (p.reload_now(), p.select_next())),
             ("reconciliation", "ct", "reconciliation", lambda p: p.idle.setValue(2)),
         ]
         for language in ("vi", "en"):
@@ -73,10 +90,10 @@ def main() -> int:
                 window.resize(1366, 768)
                 window.show()
                 page = window.show_page_id(page_id)
+                _settle(app, page)
                 if prepare is not None and page is not None:
                     prepare(page)
-                for _ in range(20):
-                    app.processEvents()
+                _settle(app, page)
                 image = window.grab().scaledToWidth(
                     WIDTH, Qt.TransformationMode.SmoothTransformation)
                 target = OUT / f"{name}-{language}.png"
