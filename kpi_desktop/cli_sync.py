@@ -471,14 +471,25 @@ def _sync(services: Any, args: argparse.Namespace) -> int:
         return EXIT_OK
     from kpi_desktop.services.hub_client import sync_now
 
+    summary = services.sync_summary
+    before = summary.snapshot(summary.concerned([args.as_id]))
     outcome = sync_now(services, args.hub, args.as_id)
-    _say(translate("Cli", "Sent {sent} bundles to the hub.").format(sent=outcome.sent))
+    _say((translate("Cli", "Sent {sent} bundle to the hub.") if outcome.sent == 1 else
+          translate("Cli", "Sent {sent} bundles to the hub.")).format(sent=outcome.sent))
     from kpi_desktop.services.hub_client import describe_set_aside
 
     for name, error in outcome.refused:
         _say(describe_set_aside(name, error), err=True)
-    code = _report_imports(services, outcome.received)
-    return EXIT_REFUSED if outcome.refused else code
+    # What arrived, in names and plain counts (issue 16 item 4).
+    told = summary.summarise(outcome.received, before, [args.as_id])
+    for line in told.lines() if outcome.received else []:
+        _say(line)
+    for refusal in told.refused:
+        if refusal.mine:
+            _say(translate("Cli", "Refused for {recipient}: {file}. {reason}").format(
+                recipient=refusal.recipient_name, file=refusal.file, reason=refusal.reason),
+                err=True)
+    return EXIT_REFUSED if outcome.refused or told.failed else EXIT_OK
 
 
 def _hub(services: Any, args: argparse.Namespace) -> int:

@@ -1988,6 +1988,10 @@
         <translation>Không có gì để gửi: mọi thứ đã được xác nhận đã nhận.</translation>
     </message>
     <message>
+        <source>Sent {sent} bundle to the hub.</source>
+        <translation>Đã gửi {sent} gói dữ liệu lên máy chủ tiếp nhận.</translation>
+    </message>
+    <message>
         <source>Sent {sent} bundles to the hub.</source>
         <translation>Đã gửi {sent} gói dữ liệu lên máy chủ tiếp nhận.</translation>
     </message>

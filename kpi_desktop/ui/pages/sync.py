@@ -285,8 +285,14 @@ class SyncPage(Page):
         person, services = self.user.person_id, self.services
         from kpi_desktop.services.hub_client import sync_now
 
-        self._run(lambda: sync_now(services, url, person), self._synced,
-                  self.tr("Exchanging with the hub…"))
+        summary = services.sync_summary
+
+        def exchange() -> tuple[Any, Any]:
+            before = summary.snapshot(summary.concerned([person]))
+            outcome = sync_now(services, url, person)
+            return outcome, summary.summarise(outcome.received, before, [person])
+
+        self._run(exchange, self._synced, self.tr("Exchanging with the hub…"))
 
     def is_busy(self) -> bool:
         """Whether an export, import or sync is running."""
@@ -330,10 +336,10 @@ class SyncPage(Page):
         self.result.setText("\n".join(summary.lines()))
         self.status_message.emit(summary.lines()[0])
 
-    def _synced(self, outcome: Any) -> None:
-        lines = [self.services.sync.describe_result(r) for r in outcome.received]
-        if not outcome.received:
-            lines.append(self.tr("Nothing new from the hub."))
+    def _synced(self, result: tuple[Any, Any]) -> None:
+        outcome, summary = result
+        # What arrived, in names and plain counts (issue 16 item 4).
+        lines = summary.lines() if outcome.received else [self.tr("Nothing new from the hub.")]
         lines.append((self.tr("Sent {count} bundle to the hub.") if outcome.sent == 1 else
                       self.tr("Sent {count} bundles to the hub.")).format(count=outcome.sent))
         from kpi_desktop.services.hub_client import describe_set_aside
