@@ -7537,6 +7537,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>{count} mục bị {name} từ chối, mục đầu tiên: {reason}</translation>
     </message>
     <message>
+        <source>1 older copy ignored: a newer version of the same record is already here.</source>
+        <translation>1 bản sao cũ được bỏ qua: phiên bản mới hơn của cùng bản ghi đã có ở đây.</translation>
+    </message>
+    <message>
+        <source>{count} older copies ignored: a newer version of the same record is already here.</source>
+        <translation>{count} bản sao cũ được bỏ qua: phiên bản mới hơn của cùng bản ghi đã có ở đây.</translation>
+    </message>
+    <message>
         <source>1 record signed before the key was revoked; arrived after: accepted and flagged for the agency.</source>
         <translation>1 bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
     </message>

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import AuditEvent, utc_now
 from kpi_desktop.domain.sync import (
     AGENCY,
@@ -371,5 +371,7 @@ class SyncService:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()) if v)
         line = translate("Sync", "{name}: imported ({details}).").format(
             name=name, details=parts or "0")
-        return " ".join([line, *(describe(n) for n in result.notices)])
+        older = result.counts.get("superseded", 0)
+        notices = [KpiError("sync_older_ignored", count=older)] if older else []
+        return " ".join([line, *(describe(n) for n in [*notices, *result.notices])])
 
