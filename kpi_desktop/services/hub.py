@@ -28,7 +28,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
@@ -75,6 +75,17 @@ class _Token:
     expires: float
 
 
+@dataclass
+class _Trust:
+    """The hub data folder's organisation (id, version), the quota in force and the signers'
+    keys found so far (by fingerprint, bundle kind and sender), kept between bundles."""
+
+    version: tuple[str, int, str | None] | None  # id, version, the quota setting
+    organisation: str | None
+    limits: HubLimits
+    signers: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+
+
 def _is_everyone_allowed(line: HubBundle) -> bool:
     """Only the agency's organisation files go to everyone."""
     return line.kind == "organisation" and line.sender_id == AGENCY
@@ -100,6 +111,7 @@ class HubService:
         self._challenges: OrderedDict[str, _Challenge] = OrderedDict()
         self._per_address: dict[str, int] = {}
         self._tokens: OrderedDict[str, _Token] = OrderedDict()
+        self._trusted: _Trust | None = None  # see _trust_for
 
     # ---------------------------------------------------------------- receiving ------------
 
@@ -116,27 +128,93 @@ class HubService:
                 bundle other than the agency's organisation file addressed to everyone;
                 ``hub_quota_exceeded`` when the sender used up the day's quota.
         """
+        (outcome,) = self.receive_many([data])
+        if isinstance(outcome, RefusedValue):
+            raise outcome
+        return outcome
+
+    def receive_many(self, datas: list[bytes]) -> list[tuple[str, HubBundle] | RefusedValue]:
+        """:meth:`receive` for several bundles, each one's outcome or refusal in order; the
+        bundles are stored in one transaction of the store (a refused one is left out).
+
+        The organisation's id and version, the signers' keys and the quota are read once and
+        kept between calls until the hub's data folder holds another organisation version
+        (one small query a call checks it): receiving a bundle is then its verification,
+        one quota query and one insert (``INSERT … ON CONFLICT DO NOTHING``, no find first).
+        """
+        outcomes: list[tuple[str, HubBundle] | RefusedValue | None] = [None] * len(datas)
         with self._lock:
-            with self._db.unit_of_work(read_only=True) as uow:
-                bundle = read_bundle(
-                    data, signer_key=lambda fp, h: self._sync._signer_key(uow, fp, h),
-                    decrypt=False)
-                org = bundle.header.get("organisation")
-                organisations = uow.org.list_organisations()
-                if not isinstance(org, dict) or not organisations or \
-                        org.get("id") != organisations[0].id:
-                    raise RefusedValue("bundle_other_unit", organisation=str(
-                        org.get("id") if isinstance(org, dict) else ""))
-            line = HubBundle(bundle_id=bundle.bundle_id, kind=bundle.kind,
-                             sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
-                             seq=bundle.seq, header_sha256=bundle.header_sha256,
-                             received_at=utc_now(), size=len(data))
-            if line.recipient_id == EVERYONE and not _is_everyone_allowed(line):
-                raise RefusedValue("hub_recipient_everyone", kind=line.kind,
-                                   sender=line.sender_id)
-            if bundle.kind == "organisation":
-                self._apply_organisation(data, bundle.header)
-            return self._keep(line, data)
+            index = 0
+            while index < len(datas):
+                pending: list[tuple[int, HubBundle, bytes]] = []
+                organisation = None
+                with self._db.unit_of_work(read_only=True) as uow:
+                    trust = self._trust_for(uow)
+                    while index < len(datas) and organisation is None:
+                        data = datas[index]
+                        try:
+                            line, header = self._verified(uow, trust, data)
+                        except RefusedValue as error:
+                            outcomes[index] = error
+                        else:
+                            if line.kind == "organisation":
+                                organisation = (index, line, data, header)
+                            else:
+                                pending.append((index, line, data))
+                        index += 1
+                self._store_all(pending, outcomes, trust)
+                if organisation is not None:
+                    # It changes who may sign what: applied after what came before it is
+                    # stored, and the keys are read again (a new read) for what follows.
+                    at, line, data, header = organisation
+                    try:
+                        self._apply_organisation(data, header)
+                    except RefusedValue as error:
+                        outcomes[at] = error
+                    else:
+                        self._store_all([(at, line, data)], outcomes, trust)
+        return [o for o in outcomes if o is not None]
+
+    def _trust_for(self, uow: Any) -> _Trust:
+        """What verifying and storing need from the hub's data folder, kept between calls
+        while the organisation's version stays the same."""
+        organisations = uow.org.list_organisations()
+        setting = uow.settings.get(SETTING)
+        version = ((organisations[0].id, organisations[0].org_version, setting)
+                   if organisations else None)
+        trusted = self._trusted
+        if trusted is None or trusted.version != version:
+            trusted = self._trusted = _Trust(
+                version=version, organisation=organisations[0].id if organisations else None,
+                limits=HubLimits.from_setting(setting))
+        return trusted
+
+    def _verified(self, uow: Any, trust: _Trust, data: bytes) -> tuple[HubBundle, Any]:
+        """The bundle's index line and header, verified as a PC verifies it (signer known
+        and allowed, manifest, every file) without decrypting it."""
+
+        def signer_key(fp: str, header: dict[str, Any]) -> bytes:
+            sender = header.get("sender")
+            key = (fp, str(header.get("kind")),
+                   str(sender.get("id")) if isinstance(sender, dict) else "")
+            found = trust.signers.get(key)
+            if found is None:  # refusals are not kept: they raise every time
+                found = trust.signers[key] = self._sync._signer_key(uow, fp, header)
+            return found
+
+        bundle = read_bundle(data, signer_key=signer_key, decrypt=False)
+        org = bundle.header.get("organisation")
+        if not isinstance(org, dict) or trust.organisation is None or \
+                org.get("id") != trust.organisation:
+            raise RefusedValue("bundle_other_unit", organisation=str(
+                org.get("id") if isinstance(org, dict) else ""))
+        line = HubBundle(bundle_id=bundle.bundle_id, kind=bundle.kind,
+                         sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
+                         seq=bundle.seq, header_sha256=bundle.header_sha256,
+                         received_at=utc_now(), size=len(data))
+        if line.recipient_id == EVERYONE and not _is_everyone_allowed(line):
+            raise RefusedValue("hub_recipient_everyone", kind=line.kind, sender=line.sender_id)
+        return line, bundle.header
 
     def _apply_organisation(self, data: bytes, header: dict[str, Any]) -> None:
         """Bring the hub's own data up to a newer organisation file (the lock is held): its
@@ -154,46 +232,45 @@ class HubService:
                 if limits is not None:
                     with self._db.unit_of_work() as uow:
                         uow.settings.set(SETTING, limits.to_setting())
+            self._trusted = None
             self._drop_stale_tokens()
 
-    def _check_quota(self, line: HubBundle) -> None:
-        """A member's bundles and bytes of the last 24 hours, with this one, within the
-        agency's quota (the agency itself is not counted)."""
-        if line.sender_id == AGENCY:
+    def _store_all(self, pending: list[tuple[int, HubBundle, bytes]],
+                   outcomes: list[tuple[str, HubBundle] | RefusedValue | None],
+                   trust: _Trust) -> None:
+        """Store verified bundles once, in one transaction of the store (the lock is held).
+        Another hub process on the same database may store the same bundle at the same
+        moment: whoever comes second finds it stored and reports "already", like any repeat.
+        A member's bundles and bytes of the last 24 hours, with these, stay within the
+        agency's quota (the agency itself is not counted; a repeat is not counted)."""
+        if not pending:
             return
-        limits = self.limits()
-        with self._store.unit_of_work(read_only=True) as uow:
-            count, size = uow.sync.hub_usage(line.sender_id, line.received_at - _DAY)
-        if count + 1 > limits.bundles_per_day or size + line.size > limits.bytes_per_day:
-            raise RefusedValue("hub_quota_exceeded", sender=line.sender_id,
-                               bundles=limits.bundles_per_day,
-                               megabytes=limits.megabytes_per_day)
-
-    def _keep(self, line: HubBundle, data: bytes) -> tuple[str, HubBundle]:
-        """Store a verified bundle once (the lock is held). Another hub process on the same
-        database may store the same bundle at the same moment: the loser of that race finds
-        it stored when its insert is refused, and reports "already" like any repeat."""
-        with self._store.unit_of_work(read_only=True) as uow:
-            known = uow.sync.hub_find(line.bundle_id)
-        if known is None:
-            self._check_quota(line)
-            try:
-                with self._store.unit_of_work() as uow:
-                    known = uow.sync.hub_find(line.bundle_id)
-                    if known is None:
-                        uow.sync.hub_store(line, data)
-            except RefusedValue as error:
-                if error.code != "duplicate_record":
-                    raise
-                with self._store.unit_of_work(read_only=True) as uow:
-                    known = uow.sync.hub_find(line.bundle_id)
-                if known is None:
-                    raise
-        if known is None:
-            return "stored", line
-        if known.header_sha256 != line.header_sha256:
-            raise RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
-        return "already", known
+        limits = trust.limits
+        with self._store.unit_of_work() as uow:
+            usage: dict[str, tuple[int, int]] = {}
+            for index, line, data in pending:
+                over = False
+                if line.sender_id != AGENCY:
+                    if line.sender_id not in usage:
+                        usage[line.sender_id] = uow.sync.hub_usage(line.sender_id,
+                                                                   line.received_at - _DAY)
+                    count, size = usage[line.sender_id]
+                    over = (count + 1 > limits.bundles_per_day
+                            or size + line.size > limits.bytes_per_day)
+                if not over and uow.sync.hub_store_new(line, data):
+                    if line.sender_id != AGENCY:
+                        usage[line.sender_id] = (count + 1, size + line.size)
+                    outcomes[index] = ("stored", line)
+                    continue
+                known = uow.sync.hub_find(line.bundle_id)
+                if known is None:  # over the quota, and not a repeat
+                    outcomes[index] = RefusedValue(
+                        "hub_quota_exceeded", sender=line.sender_id,
+                        bundles=limits.bundles_per_day, megabytes=limits.megabytes_per_day)
+                elif known.header_sha256 != line.header_sha256:
+                    outcomes[index] = RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
+                else:
+                    outcomes[index] = ("already", known)
 
     # ---------------------------------------------------------------- devices --------------
 

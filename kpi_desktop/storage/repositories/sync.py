@@ -371,6 +371,25 @@ class SyncRepository(Repository):
         """Store a bundle received by the hub."""
         self._insert(_HUB, {**to_row(bundle), "content": content})
 
+    def hub_store_new(self, bundle: HubBundle, content: bytes) -> bool:
+        """Store a bundle received by the hub unless one with its id is stored already (no
+        find first, no refused insert to roll back: ``INSERT … ON CONFLICT DO NOTHING`` on
+        SQLite and PostgreSQL); whether it was stored now."""
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:  # pragma: no cover - the hub's stores are SQLite and PostgreSQL
+            if self.hub_find(bundle.bundle_id) is not None:
+                return False
+            self.hub_store(bundle, content)
+            return True
+        stmt = (dialect_insert(_HUB).values(**to_row(bundle), content=content)
+                .on_conflict_do_nothing(index_elements=["bundle_id"])
+                .returning(_HUB.c.bundle_id))
+        return self._session.execute(stmt).first() is not None  # (rowcount is unreliable)
+
     def hub_find(self, bundle_id: str) -> HubBundle | None:
         """A stored bundle's index line, or ``None``."""
         row = self._session.execute(select(*_HUB_INDEX).where(_HUB.c.bundle_id == bundle_id)
