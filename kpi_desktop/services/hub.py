@@ -194,12 +194,14 @@ class HubService:
         and allowed, manifest, every file) without decrypting it."""
 
         def signer_key(fp: str, header: dict[str, Any]) -> bytes:
+            kind = str(header.get("kind"))
+            if kind == "organisation":  # the agency's chain and version decide: not kept
+                return self._sync.signer_key(uow, fp, header)
             sender = header.get("sender")
-            key = (fp, str(header.get("kind")),
-                   str(sender.get("id")) if isinstance(sender, dict) else "")
+            key = (fp, kind, str(sender.get("id")) if isinstance(sender, dict) else "")
             found = trust.signers.get(key)
             if found is None:  # refusals are not kept: they raise every time
-                found = trust.signers[key] = self._sync._signer_key(uow, fp, header)
+                found = trust.signers[key] = self._sync.signer_key(uow, fp, header)
             return found
 
         bundle = read_bundle(data, signer_key=signer_key, decrypt=False)
