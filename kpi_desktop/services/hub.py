@@ -28,7 +28,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
@@ -83,7 +83,44 @@ class _Trust:
     version: tuple[str, int, str | None] | None  # id, version, the quota setting
     organisation: str | None
     limits: HubLimits
-    signers: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    keys: _KeptKeys | None = None
+
+
+class _KeptKeys:
+    """What the trust rules read to find a signer's key (the agency's pinned keys, every
+    person's keys), read from the hub's data folder once and kept while its organisation
+    stays the same: a province's 20,000 senders cost one query, not two a bundle. Anything
+    else the rules read comes from the data folder itself."""
+
+    def __init__(self, uow: Any) -> None:
+        self.agency = uow.sync.trusted_keys("agency")
+        self.people = uow.org.all_keys()
+
+    def over(self, uow: Any) -> Any:
+        """``uow`` with these keys in place of the queries for them."""
+        return _KeysOver(uow, self)
+
+
+class _KeysOver:
+    def __init__(self, uow: Any, kept: _KeptKeys) -> None:
+        self._uow = uow
+        self.sync = _Delegate(uow.sync, trusted_keys=lambda role=None: (
+            kept.agency if role == "agency" else uow.sync.trusted_keys(role)))
+        self.org = _Delegate(uow.org, find_key=kept.people.get)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow, name)
+
+
+class _Delegate:
+    """A repository with some methods answered from memory."""
+
+    def __init__(self, target: Any, **answers: Any) -> None:
+        self._target = target
+        self.__dict__.update(answers)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
 
 
 def _is_everyone_allowed(line: HubBundle) -> bool:
@@ -194,15 +231,12 @@ class HubService:
         and allowed, manifest, every file) without decrypting it."""
 
         def signer_key(fp: str, header: dict[str, Any]) -> bytes:
-            kind = str(header.get("kind"))
-            if kind == "organisation":  # the agency's chain and version decide: not kept
+            if header.get("kind") == "organisation":  # the agency's chain decides: not kept
                 return self._sync.signer_key(uow, fp, header)
-            sender = header.get("sender")
-            key = (fp, kind, str(sender.get("id")) if isinstance(sender, dict) else "")
-            found = trust.signers.get(key)
-            if found is None:  # refusals are not kept: they raise every time
-                found = trust.signers[key] = self._sync.signer_key(uow, fp, header)
-            return found
+            # The sync rules (sync.trust.signer_key) on the keys read once for every bundle.
+            if trust.keys is None:
+                trust.keys = _KeptKeys(uow)
+            return self._sync.signer_key(trust.keys.over(uow), fp, header)
 
         bundle = read_bundle(data, signer_key=signer_key, decrypt=False)
         org = bundle.header.get("organisation")
@@ -249,30 +283,66 @@ class HubService:
             return
         limits = trust.limits
         with self._store.unit_of_work() as uow:
-            usage: dict[str, tuple[int, int]] = {}
-            for index, line, data in pending:
-                over = False
-                if line.sender_id != AGENCY:
-                    if line.sender_id not in usage:
-                        usage[line.sender_id] = uow.sync.hub_usage(line.sender_id,
-                                                                   line.received_at - _DAY)
-                    count, size = usage[line.sender_id]
-                    over = (count + 1 > limits.bundles_per_day
-                            or size + line.size > limits.bytes_per_day)
-                if not over and uow.sync.hub_store_new(line, data):
-                    if line.sender_id != AGENCY:
-                        usage[line.sender_id] = (count + 1, size + line.size)
+            if len(pending) == 1:  # a bundle alone (the HTTP handler): no look-up first
+                index, line, data = pending[0]
+                usage = {} if line.sender_id == AGENCY else {
+                    line.sender_id: uow.sync.hub_usage(line.sender_id, line.received_at - _DAY)}
+                if not self._over(line, usage, limits) and uow.sync.hub_store_new(line, data):
                     outcomes[index] = ("stored", line)
-                    continue
-                known = uow.sync.hub_find(line.bundle_id)
-                if known is None:  # over the quota, and not a repeat
-                    outcomes[index] = RefusedValue(
-                        "hub_quota_exceeded", sender=line.sender_id,
-                        bundles=limits.bundles_per_day, megabytes=limits.megabytes_per_day)
-                elif known.header_sha256 != line.header_sha256:
-                    outcomes[index] = RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
                 else:
-                    outcomes[index] = ("already", known)
+                    outcomes[index] = self._not_stored(line, uow.sync.hub_find(line.bundle_id),
+                                                       limits)
+                return
+            # A batch: what is stored already and each sender's usage, one query each; then
+            # the quota in the batch's order (a repeat is not counted), one insert.
+            ids = [line.bundle_id for _, line, _ in pending]
+            known = uow.sync.hub_find_many(ids)
+            since = min(line.received_at for _, line, _ in pending) - _DAY
+            usage = uow.sync.hub_usages({line.sender_id for _, line, _ in pending
+                                         if line.sender_id != AGENCY}, since)
+            new: dict[str, tuple[int, HubBundle, bytes]] = {}
+            for index, line, data in pending:
+                if line.bundle_id in known or line.bundle_id in new:
+                    continue
+                if self._over(line, usage, limits):
+                    outcomes[index] = self._not_stored(line, None, limits)
+                    continue
+                new[line.bundle_id] = (index, line, data)
+                if line.sender_id != AGENCY:
+                    count, size = usage.get(line.sender_id, (0, 0))
+                    usage[line.sender_id] = (count + 1, size + line.size)
+            stored = uow.sync.hub_store_new_many([(line, data) for _, line, data in new.values()])
+            for index, line, _data in new.values():
+                if line.bundle_id in stored:
+                    outcomes[index] = ("stored", line)
+            late = [line.bundle_id for index, line, _ in pending if outcomes[index] is None]
+            if late:  # repeats, and bundles another hub process stored meanwhile
+                known.update(uow.sync.hub_find_many(late))
+            for index, line, _data in pending:
+                if outcomes[index] is None:
+                    outcomes[index] = self._not_stored(line, known.get(line.bundle_id), limits)
+
+    @staticmethod
+    def _over(line: HubBundle, usage: dict[str, tuple[int, int]], limits: HubLimits) -> bool:
+        """Whether storing ``line`` would take its sender over the day's quota (the agency
+        itself is not counted)."""
+        if line.sender_id == AGENCY:
+            return False
+        count, size = usage.get(line.sender_id, (0, 0))
+        return count + 1 > limits.bundles_per_day or size + line.size > limits.bytes_per_day
+
+    @staticmethod
+    def _not_stored(line: HubBundle, known: HubBundle | None, limits: HubLimits
+                    ) -> tuple[str, HubBundle] | RefusedValue:
+        """The outcome of a bundle not stored now: a repeat, another bundle under its id, or
+        over its sender's quota."""
+        if known is None:
+            return RefusedValue("hub_quota_exceeded", sender=line.sender_id,
+                                bundles=limits.bundles_per_day,
+                                megabytes=limits.megabytes_per_day)
+        if known.header_sha256 != line.header_sha256:
+            return RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
+        return ("already", known)
 
     # ---------------------------------------------------------------- devices --------------
 
