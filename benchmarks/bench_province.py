@@ -244,20 +244,35 @@ def _database_clock(db: Any) -> list[float]:
             spent[0] += time.perf_counter() - begun
 
     engine.dialect.do_commit = timed_commit
+    # The PostgreSQL batch insert goes through the driver directly (no engine events).
+    from kpi_desktop.storage.repositories.sync import SyncRepository
+
+    original_insert = SyncRepository._hub_insert_pg
+
+    def timed_insert(self: Any, rows: Any) -> Any:
+        begun = time.perf_counter()
+        try:
+            return original_insert(self, rows)
+        finally:
+            spent[0] += time.perf_counter() - begun
+
+    SyncRepository._hub_insert_pg = timed_insert  # type: ignore[method-assign]
     return spent
 
 
 def ingest(root: Path, name: str, org_bytes: bytes, files: list[Path],
-           pg_url: str | None, figures: Figures, batch: int = 1) -> None:
+           pg_url: str | None, figures: Figures, batch: int = 1, uploaders: int = 0) -> None:
     """A fresh hub learns the organisation from its file, then receives every bundle: one by
-    one (``batch`` 1, as the HTTP handler does) or ``batch`` at a time."""
+    one (``batch`` 1, as the HTTP handler does for one device), ``batch`` at a time, or from
+    ``uploaders`` threads at once (as the HTTP handler's threads do for many devices:
+    bundles that wait while a transaction commits share the next one)."""
     from kpi_desktop.services.hub import HubService
 
     store_name = name.split("/")[0]
-    folder = root / f"hub-{store_name}-{batch}"
+    folder = root / f"hub-{store_name}-{batch}-{uploaders}"
     services = AppServices.open(app_paths(folder))
     store = None
-    schema = f"bench_province_{os.getpid()}_{batch}"
+    schema = f"bench_province_{os.getpid()}_{batch}_{uploaders}"
     try:
         if store_name == "pg":
             assert pg_url
@@ -275,6 +290,16 @@ def ingest(root: Path, name: str, org_bytes: bytes, files: list[Path],
         assert status == "stored", status
         database = _database_clock(store if store is not None else services.db)
         receiving = 0.0
+        if uploaders:
+            from concurrent.futures import ThreadPoolExecutor
+
+            datas = [path.read_bytes() for path in files]
+            begun = time.perf_counter()
+            with ThreadPoolExecutor(uploaders) as pool:
+                statuses = list(pool.map(lambda data: hub.receive(data)[0], datas))
+            receiving = time.perf_counter() - begun
+            assert statuses == ["stored"] * len(datas)
+            files = []
         for start in range(0, len(files), batch):
             datas = [path.read_bytes() for path in files[start:start + batch]]
             begun = time.perf_counter()
@@ -296,7 +321,7 @@ def ingest(root: Path, name: str, org_bytes: bytes, files: list[Path],
 
 
 def measure(people: int, records: int, stores: list[str], pg_url: str | None,
-            batches: tuple[int, ...] = (1, 100)) -> Figures:
+            batches: tuple[str, ...] = ("1", "u16", "100")) -> Figures:
     figures = Figures(people=people, records_per_bundle=records, load_before=_load())
     with tempfile.TemporaryDirectory(prefix="kpi-province-") as tmp:
         root = Path(tmp)
@@ -330,8 +355,10 @@ def measure(people: int, records: int, stores: list[str], pg_url: str | None,
         figures.bundle_bytes = sum(b for _, b in made)
         files = sorted(out.glob("*.kpib"))
         for name in stores:
-            for batch in batches:
-                ingest(root, f"{name}/{batch}", org_bytes, files, pg_url, figures, batch)
+            for mode in batches:
+                threads = int(mode[1:]) if mode.startswith("u") else 0
+                ingest(root, f"{name}/{mode}", org_bytes, files, pg_url, figures,
+                       1 if threads else int(mode), threads)
         hashing = 0.0
         for path in files:
             data = path.read_bytes()
@@ -356,7 +383,8 @@ def report(f: Figures) -> str:
     ]
     for name, seconds in f.ingest.items():
         store, batch = name.split("/")
-        how = "one by one" if batch == "1" else f"{batch} a transaction"
+        how = ("one by one" if batch == "1" else f"{batch[1:]} uploaders at once"
+               if batch.startswith("u") else f"{batch} a transaction")
         lines.append(f"ingest {store} ({how}): {seconds:.1f} s, {f.bundles / seconds:.0f} "
                      f"bundles/s, ratio {seconds / f.limit_s:.1f}x the limit; in the "
                      f"database's driver calls {f.database.get(name, 0.0):.1f} s")
@@ -376,14 +404,16 @@ def main(argv: list[str]) -> int:
                         help="signed entry revisions a bundle (a month: ~130)")
     parser.add_argument("--store", choices=("sqlite", "pg", "both"), default="sqlite")
     parser.add_argument("--pg", default=os.environ.get("KPI_TEST_PG_URL"))
-    parser.add_argument("--batch", default="1,100",
-                        help="bundles a receive_many call, comma-separated runs (1: receive, "
-                             "one by one as the HTTP handler does)")
+    parser.add_argument("--batch", default="1,u16,100",
+                        help="comma-separated runs: 1 = receive one by one (the HTTP handler, "
+                             "one device); uN = N threads calling receive at once (the HTTP "
+                             "handler, many devices: group commit); N = receive_many of N "
+                             "bundles")
     args = parser.parse_args(argv)
     stores = ["sqlite", "pg"] if args.store == "both" else [args.store]
     if "pg" in stores and not args.pg:
         parser.error("--store pg needs --pg URL (or KPI_TEST_PG_URL)")
-    batches = tuple(int(b) for b in args.batch.split(","))
+    batches = tuple(b.strip() for b in args.batch.split(","))
     print(report(measure(args.people, args.records, stores, args.pg, batches)))
     return 0
 

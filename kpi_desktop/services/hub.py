@@ -86,6 +86,65 @@ class _Trust:
     keys: _KeptKeys | None = None
 
 
+@dataclass(eq=False)
+class _Item:
+    """A verified bundle on its way to the store, and what became of it."""
+
+    index: int
+    line: HubBundle
+    data: bytes
+    limits: HubLimits
+    outcome: tuple[str, HubBundle] | BaseException | None = None
+
+    def result(self) -> tuple[str, HubBundle] | RefusedValue:
+        """The outcome; an unexpected error (the database's) is raised."""
+        if isinstance(self.outcome, RefusedValue | tuple):
+            return self.outcome
+        assert self.outcome is not None
+        raise self.outcome
+
+
+class _GroupCommit:
+    """Stores bundles of concurrent calls together (group commit). Whoever finds nobody
+    storing stores everything waiting in one transaction, then again what arrived meanwhile,
+    until its own bundles are done; the others wait for their outcome (or take over). A
+    bundle that finds nobody storing is stored at once: there is no waiting for company."""
+
+    def __init__(self, store: Callable[[list[_Item]], None]) -> None:
+        self._store = store
+        self._changed = threading.Condition()
+        self._waiting: list[_Item] = []
+        self._busy = False
+
+    def submit(self, items: list[_Item]) -> None:
+        """Store ``items`` (each gets its outcome)."""
+        if not items:
+            return
+        with self._changed:
+            self._waiting.extend(items)
+            while self._busy and any(item.outcome is None for item in items):
+                self._changed.wait()
+            if all(item.outcome is not None for item in items):
+                return
+            self._busy = True
+        try:
+            while any(item.outcome is None for item in items):
+                with self._changed:
+                    group, self._waiting = self._waiting, []
+                try:
+                    self._store(group)
+                except BaseException as error:  # noqa: BLE001 - each caller raises it
+                    for item in group:
+                        if item.outcome is None:
+                            item.outcome = error
+                with self._changed:
+                    self._changed.notify_all()
+        finally:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
+
+
 class _KeptKeys:
     """What the trust rules read to find a signer's key (the agency's pinned keys, every
     person's keys), read from the hub's data folder once and kept while its organisation
@@ -149,6 +208,7 @@ class HubService:
         self._per_address: dict[str, int] = {}
         self._tokens: OrderedDict[str, _Token] = OrderedDict()
         self._trusted: _Trust | None = None  # see _trust_for
+        self._commit = _GroupCommit(self._store_all)
 
     # ---------------------------------------------------------------- receiving ------------
 
@@ -174,42 +234,48 @@ class HubService:
         """:meth:`receive` for several bundles, each one's outcome or refusal in order; the
         bundles are stored in one transaction of the store (a refused one is left out).
 
-        The organisation's id and version, the signers' keys and the quota are read once and
-        kept between calls until the hub's data folder holds another organisation version
-        (one small query a call checks it): receiving a bundle is then its verification,
-        one quota query and one insert (``INSERT … ON CONFLICT DO NOTHING``, no find first).
+        The organisation's id and version, the quota and the signers' keys are read once and
+        kept between calls until the hub's data folder holds another organisation version or
+        quota (two small queries a call check it): receiving a bundle is then its
+        verification, and its share of one quota query and one insert
+        (``INSERT … ON CONFLICT DO NOTHING``, no look-up first). Bundles of concurrent calls
+        (the HTTP handler's threads) that wait while a transaction commits are stored
+        together in the next one (group commit, :class:`_GroupCommit`).
         """
         outcomes: list[tuple[str, HubBundle] | RefusedValue | None] = [None] * len(datas)
-        with self._lock:
-            index = 0
-            while index < len(datas):
-                pending: list[tuple[int, HubBundle, bytes]] = []
-                organisation = None
-                with self._db.unit_of_work(read_only=True) as uow:
-                    trust = self._trust_for(uow)
-                    while index < len(datas) and organisation is None:
-                        data = datas[index]
-                        try:
-                            line, header = self._verified(uow, trust, data)
-                        except RefusedValue as error:
-                            outcomes[index] = error
-                        else:
-                            if line.kind == "organisation":
-                                organisation = (index, line, data, header)
-                            else:
-                                pending.append((index, line, data))
-                        index += 1
-                self._store_all(pending, outcomes, trust)
-                if organisation is not None:
-                    # It changes who may sign what: applied after what came before it is
-                    # stored, and the keys are read again (a new read) for what follows.
-                    at, line, data, header = organisation
+        index = 0
+        while index < len(datas):
+            pending: list[_Item] = []
+            organisation = None
+            with self._db.unit_of_work(read_only=True) as uow:
+                trust = self._trust_for(uow)
+                while index < len(datas) and organisation is None:
                     try:
-                        self._apply_organisation(data, header)
+                        line, header = self._verified(uow, trust, datas[index])
+                    except RefusedValue as error:
+                        outcomes[index] = error
+                    else:
+                        if line.kind == "organisation":
+                            organisation = (index, line, header)
+                        else:
+                            pending.append(_Item(index, line, datas[index], trust.limits))
+                    index += 1
+            self._commit.submit(pending)
+            for item in pending:
+                outcomes[item.index] = item.result()
+            if organisation is not None:
+                # It changes who may sign what: one at a time, applied after what came before
+                # it is stored; the keys are read again (a new read) for what follows.
+                at, line, header = organisation
+                with self._lock:
+                    try:
+                        self._apply_organisation(datas[at], header)
                     except RefusedValue as error:
                         outcomes[at] = error
                     else:
-                        self._store_all([(at, line, data)], outcomes, trust)
+                        item = _Item(at, line, datas[at], trust.limits)
+                        self._commit.submit([item])
+                        outcomes[at] = item.result()
         return [o for o in outcomes if o is not None]
 
     def _trust_for(self, uow: Any) -> _Trust:
@@ -271,56 +337,54 @@ class HubService:
             self._trusted = None
             self._drop_stale_tokens()
 
-    def _store_all(self, pending: list[tuple[int, HubBundle, bytes]],
-                   outcomes: list[tuple[str, HubBundle] | RefusedValue | None],
-                   trust: _Trust) -> None:
-        """Store verified bundles once, in one transaction of the store (the lock is held).
-        Another hub process on the same database may store the same bundle at the same
-        moment: whoever comes second finds it stored and reports "already", like any repeat.
-        A member's bundles and bytes of the last 24 hours, with these, stay within the
-        agency's quota (the agency itself is not counted; a repeat is not counted)."""
-        if not pending:
-            return
-        limits = trust.limits
+    def _store_all(self, items: list[_Item]) -> None:
+        """Store verified bundles once, in one transaction of the store (one group of the
+        group commit). Another hub process on the same database may store the same bundle
+        at the same moment: whoever comes second finds it stored and reports "already", like
+        any repeat. A member's bundles and bytes of the last 24 hours, with these, stay within
+        the agency's quota (the agency itself is not counted; a repeat is not counted)."""
         with self._store.unit_of_work() as uow:
-            if len(pending) == 1:  # a bundle alone (the HTTP handler): no look-up first
-                index, line, data = pending[0]
+            if len(items) == 1:  # a bundle alone (the HTTP handler): no look-up first
+                item = items[0]
+                line = item.line
                 usage = {} if line.sender_id == AGENCY else {
                     line.sender_id: uow.sync.hub_usage(line.sender_id, line.received_at - _DAY)}
-                if not self._over(line, usage, limits) and uow.sync.hub_store_new(line, data):
-                    outcomes[index] = ("stored", line)
+                if not self._over(line, usage, item.limits) and \
+                        uow.sync.hub_store_new(line, item.data):
+                    item.outcome = ("stored", line)
                 else:
-                    outcomes[index] = self._not_stored(line, uow.sync.hub_find(line.bundle_id),
-                                                       limits)
+                    item.outcome = self._not_stored(line, uow.sync.hub_find(line.bundle_id),
+                                                    item.limits)
                 return
-            # A batch: what is stored already and each sender's usage, one query each; then
-            # the quota in the batch's order (a repeat is not counted), one insert.
-            ids = [line.bundle_id for _, line, _ in pending]
-            known = uow.sync.hub_find_many(ids)
-            since = min(line.received_at for _, line, _ in pending) - _DAY
-            usage = uow.sync.hub_usages({line.sender_id for _, line, _ in pending
-                                         if line.sender_id != AGENCY}, since)
-            new: dict[str, tuple[int, HubBundle, bytes]] = {}
-            for index, line, data in pending:
+            # Several: what is stored already and each sender's usage, one query each; then
+            # the quota in order (a repeat is not counted), one insert.
+            known = uow.sync.hub_find_many(item.line.bundle_id for item in items)
+            since = min(item.line.received_at for item in items) - _DAY
+            usage = uow.sync.hub_usages({item.line.sender_id for item in items
+                                         if item.line.sender_id != AGENCY}, since)
+            new: dict[str, _Item] = {}
+            for item in items:
+                line = item.line
                 if line.bundle_id in known or line.bundle_id in new:
                     continue
-                if self._over(line, usage, limits):
-                    outcomes[index] = self._not_stored(line, None, limits)
+                if self._over(line, usage, item.limits):
+                    item.outcome = self._not_stored(line, None, item.limits)
                     continue
-                new[line.bundle_id] = (index, line, data)
+                new[line.bundle_id] = item
                 if line.sender_id != AGENCY:
                     count, size = usage.get(line.sender_id, (0, 0))
                     usage[line.sender_id] = (count + 1, size + line.size)
-            stored = uow.sync.hub_store_new_many([(line, data) for _, line, data in new.values()])
-            for index, line, _data in new.values():
-                if line.bundle_id in stored:
-                    outcomes[index] = ("stored", line)
-            late = [line.bundle_id for index, line, _ in pending if outcomes[index] is None]
+            stored = uow.sync.hub_store_new_many([(i.line, i.data) for i in new.values()])
+            for item in new.values():
+                if item.line.bundle_id in stored:
+                    item.outcome = ("stored", item.line)
+            late = [item.line.bundle_id for item in items if item.outcome is None]
             if late:  # repeats, and bundles another hub process stored meanwhile
                 known.update(uow.sync.hub_find_many(late))
-            for index, line, _data in pending:
-                if outcomes[index] is None:
-                    outcomes[index] = self._not_stored(line, known.get(line.bundle_id), limits)
+            for item in items:
+                if item.outcome is None:
+                    item.outcome = self._not_stored(item.line, known.get(item.line.bundle_id),
+                                                    item.limits)
 
     @staticmethod
     def _over(line: HubBundle, usage: dict[str, tuple[int, int]], limits: HubLimits) -> bool:

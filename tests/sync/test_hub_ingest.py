@@ -130,3 +130,46 @@ def test_a_batch_on_postgresql(pg_url: str, world: World) -> None:  # noqa: F811
     finally:
         store.close()
     assert _rows(pg_url, "SELECT count(*) FROM hub_bundles") == [(5,)]
+
+
+def test_concurrent_uploads_share_a_transaction(world: World) -> None:
+    """Bundles that arrive while another one is being stored are stored together next
+    (group commit); each caller gets its own outcome."""
+    import threading
+    import time
+
+    folder = _hub_folder(world)
+    key = _key(world)
+    bundles = [craft(key, {}) for _ in range(8)]
+    with opened(folder) as pc:
+        hub = HubService(pc.db, pc.sync)
+        groups: list[int] = []
+        original = hub._commit._store
+
+        def slow_store(items: list) -> None:
+            groups.append(len(items))
+            if len(groups) == 1:
+                time.sleep(0.5)  # the first transaction is slow: the others queue up
+            original(items)
+
+        hub._commit._store = slow_store
+        outcomes: dict[int, object] = {}
+
+        def upload(number: int) -> None:
+            try:
+                outcomes[number] = hub.receive(bundles[number])[0]
+            except Exception as error:  # noqa: BLE001 - reported by the assertion
+                outcomes[number] = error
+
+        first = threading.Thread(target=upload, args=(0,))
+        first.start()
+        while not groups:
+            time.sleep(0.01)
+        others = [threading.Thread(target=upload, args=(n,)) for n in range(1, 8)]
+        for thread in others:
+            thread.start()
+        for thread in [first, *others]:
+            thread.join(30)
+        assert outcomes == dict.fromkeys(range(8), "stored")
+        assert groups[0] == 1 and sum(groups) == 8 and len(groups) < 8, groups
+        assert hub.receive(bundles[3])[0] == "already"
