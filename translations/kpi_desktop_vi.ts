@@ -364,14 +364,6 @@
         <translation>giải quyết đúng hạn</translation>
     </message>
     <message>
-        <source>Year {year}</source>
-        <translation>Năm {year}</translation>
-    </message>
-    <message>
-        <source>Quarter {n}/{year}</source>
-        <translation>Quý {n}/{year}</translation>
-    </message>
-    <message>
         <source>{points} points</source>
         <translation>{points} điểm</translation>
     </message>
@@ -402,6 +394,49 @@
     <message>
         <source>The result has not been changed.</source>
         <translation>Kết quả chưa được thay đổi.</translation>
+    </message>
+</context>
+<context>
+    <name>AppealDetail</name>
+    <message>
+        <source>Appeal</source>
+        <translation>Kiến nghị</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>Ngày gửi</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Hạn giải quyết</translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation>Người giải quyết</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Result now</source>
+        <translation>Kết quả hiện nay</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
     </message>
 </context>
 <context>
@@ -439,10 +474,6 @@
         <translation>Kiến nghị của tôi</translation>
     </message>
     <message>
-        <source>Filed</source>
-        <translation>Ngày gửi</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
@@ -457,22 +488,6 @@
     <message>
         <source>Period</source>
         <translation>Kỳ</translation>
-    </message>
-    <message>
-        <source>Appeal</source>
-        <translation>Kiến nghị</translation>
-    </message>
-    <message>
-        <source>Decided by</source>
-        <translation>Người giải quyết</translation>
-    </message>
-    <message>
-        <source>Result now</source>
-        <translation>Kết quả hiện nay</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Lịch sử</translation>
     </message>
     <message>
         <source>Withdraw the appeal</source>
@@ -818,6 +833,37 @@
     </message>
 </context>
 <context>
+    <name>Catalog</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Phần</translation>
+    </message>
+    <message>
+        <source>KPI kind</source>
+        <translation>Loại KPI</translation>
+    </message>
+</context>
+<context>
     <name>CatalogErrors</name>
     <message>
         <source>The file is not an Excel workbook (.xlsx); save it as .xlsx and try again.</source>
@@ -971,30 +1017,6 @@
         <translation>Nhập tệp danh mục</translation>
     </message>
     <message>
-        <source>Code</source>
-        <translation>Mã</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Group</source>
-        <translation>Nhóm</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>Điểm</translation>
-    </message>
-    <message>
-        <source>Coefficient</source>
-        <translation>Hệ số quy đổi</translation>
-    </message>
-    <message>
-        <source>Part</source>
-        <translation>Phần</translation>
-    </message>
-    <message>
         <source>&amp;Version:</source>
         <translation>&amp;Phiên bản:</translation>
     </message>
@@ -1056,34 +1078,6 @@
     <message>
         <source>&amp;Import workbook…</source>
         <translation>Nhập &amp;tệp danh mục…</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Mã</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Group</source>
-        <translation>Nhóm</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>Điểm</translation>
-    </message>
-    <message>
-        <source>Coefficient</source>
-        <translation>Hệ số quy đổi</translation>
-    </message>
-    <message>
-        <source>KPI kind</source>
-        <translation>Loại KPI</translation>
-    </message>
-    <message>
-        <source>Part</source>
-        <translation>Phần</translation>
     </message>
     <message>
         <source>active</source>
@@ -3651,10 +3645,6 @@
         <translation>Chỉ số của cơ quan, tổ chức</translation>
     </message>
     <message>
-        <source>A year (2026), quarter (2026-Q3) or month (2026-09)</source>
-        <translation>Năm (2026), quý (2026-Q3) hoặc tháng (2026-09)</translation>
-    </message>
-    <message>
         <source>Period</source>
         <translation>Kỳ</translation>
     </message>
@@ -3839,14 +3829,6 @@
         <translation>Công việc theo loại KPI</translation>
     </message>
     <message>
-        <source>Year {year}</source>
-        <translation>Năm {year}</translation>
-    </message>
-    <message>
-        <source>Quarter {q}/{year}</source>
-        <translation>Quý {q}/{year}</translation>
-    </message>
-    <message>
         <source>Unit:</source>
         <translation>Đơn vị:</translation>
     </message>
@@ -3929,6 +3911,10 @@
         <translation>Hạn giải quyết</translation>
     </message>
     <message>
+        <source>The decision on the appeal was recorded: {name}, {period}.</source>
+        <translation>Đã ghi kết quả giải quyết kiến nghị: {name}, {period}.</translation>
+    </message>
+    <message>
         <source>Period</source>
         <translation>Kỳ</translation>
     </message>
@@ -3941,26 +3927,6 @@
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <source>Appeal</source>
-        <translation>Kiến nghị</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Lý do</translation>
-    </message>
-    <message>
-        <source>Result now</source>
-        <translation>Kết quả hiện nay</translation>
-    </message>
-    <message>
-        <source>Decision</source>
-        <translation>Kết quả giải quyết</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Lịch sử</translation>
-    </message>
-    <message>
         <source>Decide…</source>
         <translation>Giải quyết…</translation>
     </message>
@@ -3971,10 +3937,6 @@
     <message>
         <source>Appeal not decided</source>
         <translation>Chưa ghi được kết quả giải quyết kiến nghị</translation>
-    </message>
-    <message>
-        <source>The decision on the appeal was recorded.</source>
-        <translation>Đã ghi kết quả giải quyết kiến nghị.</translation>
     </message>
 </context>
 <context>
@@ -7517,7 +7479,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>UnitViewPage</name>
     <message>
         <source>Unit view</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Tổng hợp đơn vị</translation>
     </message>
     <message>
@@ -7546,6 +7507,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Person</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Công chức</translation>
     </message>
     <message>
