@@ -8518,6 +8518,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>cơ quan</translation>
     </message>
     <message>
+        <source>evaluation of {person} for {period}</source>
+        <translation>bản đánh giá {period} của {person}</translation>
+    </message>
+    <message>
         <source>{code} of {date} by {person}</source>
         <translation>{code} ngày {date} của {person}</translation>
     </message>

@@ -316,7 +316,7 @@ class SyncSummaryService:
                 for record in getattr(result, "refused", ()):
                     summary.items.append(ItemProblem(
                         sender_name=names.get(sender, sender),
-                        what=self._record_text(record.item_key, names),
+                        what=self._record_text(record.item_key),
                         reason=describe(record.error)))
             elif result.status == "skipped" or (
                     result.error is not None and result.error.code in NOT_FOR_ME
@@ -334,20 +334,12 @@ class SyncSummaryService:
                     mine=recipient in mine or not recipient))
         return summary
 
-    def _record_text(self, item_key: str, names: dict[str, str]) -> str:
-        """A record's key ("rev:<entry>:<n>") as the entry people know: item, date, author."""
-        kind, _, rest = item_key.partition(":")
-        entry_id = rest.split(":", 1)[0] if kind in ("rev", "stmt") else ""
-        if entry_id:
-            with self._db.unit_of_work(read_only=True) as uow:
-                entry = uow.worklog.find(entry_id)
-                item = uow.catalog.get_items({entry.catalog_item_id}).get(
-                    entry.catalog_item_id) if entry is not None else None
-            if entry is not None:
-                return translate("SyncSummary", "{code} of {date} by {person}").format(
-                    code=item.code if item else "?", date=entry.work_date.strftime("%d/%m/%Y"),
-                    person=names.get(entry.person_id, entry.person_id))
-        return item_key
+    def _record_text(self, item_key: str) -> str:
+        """A record's key as the entry people know (channels.record_text, one home)."""
+        from kpi_desktop.services.sync.channels import record_text
+
+        with self._db.unit_of_work(read_only=True) as uow:
+            return record_text(uow, item_key)
 
     # ---------------------------------------------------------------- where entries are ----
     def delivery(self, person_id: str, entries: Iterable[Any]) -> dict[str, str]:
