@@ -4268,7 +4268,7 @@
         <translation>Đề &amp;xuất sản phẩm mới…</translation>
     </message>
     <message>
-        <source>Ask the agency to add a product to the catalog (Điều 13.3)</source>
+        <source>Ask the agency to add a product to the catalog (Article 13(3))</source>
         <translation>Đề nghị cơ quan bổ sung sản phẩm/công việc vào danh mục (khoản 3 Điều 13)</translation>
     </message>
     <message>
@@ -6109,7 +6109,7 @@
         <translation>Đề xuất sản phẩm mới</translation>
     </message>
     <message>
-        <source>When the catalog has no item for the work, propose one (Điều 13.3): the agency adds it with a code or answers with a note. Until then the work can be logged as ad hoc work with the nearest item.</source>
+        <source>When the catalog has no item for the work, propose one (Article 13(3)): the agency adds it with a code or answers with a note. Until then the work can be logged as ad hoc work with the nearest item.</source>
         <translation>Khi danh mục chưa có sản phẩm/công việc phù hợp, đồng chí đề xuất bổ sung (khoản 3 Điều 13): cơ quan bổ sung kèm mã hoặc trả lời bằng ghi chú. Trong khi chờ, có thể ghi nhật ký là nhiệm vụ phát sinh với mục gần nhất.</translation>
     </message>
     <message>
@@ -8581,10 +8581,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Nguồn</translation>
     </message>
     <message>
-        <source>Transfer (điều động, luân chuyển)</source>
-        <translation>Điều động, luân chuyển</translation>
-    </message>
-    <message>
         <source>New unit:</source>
         <translation>Đơn vị mới:</translation>
     </message>
@@ -8639,6 +8635,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>received from {agency}</source>
         <translation>nhận từ {agency}</translation>
+    </message>
+    <message>
+        <source>Transfer (reassignment or rotation)</source>
+        <translation>Điều động, luân chuyển</translation>
     </message>
     <message>
         <source>This person evaluates {n} people ({names}); there is no head above: name the successor evaluator.</source>

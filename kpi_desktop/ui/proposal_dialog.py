@@ -72,7 +72,7 @@ class ProposalDialog(QDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Propose a new product"))
         self.intro.setText(self.tr(
-            "When the catalog has no item for the work, propose one (Điều 13.3): the agency "
+            "When the catalog has no item for the work, propose one (Article 13(3)): the agency "
             "adds it with a code or answers with a note. Until then the work can be logged as "
             "ad hoc work with the nearest item."))
         texts = {"name": self.tr("Product / &work:"), "output": self.tr("&Output product:"),

@@ -37,8 +37,8 @@ def gaps(uow: Any) -> list[Gap]:
 def record_text(uow: Any, item_key: str) -> str:
     """A signed record's key as people know the record (names, not ids): an entry's revision
     or its review as "DC.27 of 18/11/2026 by Phạm Thị Hoa", a monthly evaluation as
-    "evaluation of Phạm Thị Hoa for 11/2026"; any other key as it is. The one home of these words for the Sync
-    page, ``sync status`` and the import summary."""
+    "evaluation of Phạm Thị Hoa for 11/2026"; any other key as it is. The one home of these
+    words for the Sync page, ``sync status`` and the import summary."""
     from kpi_desktop.services.messages import period_text
 
     kind, _, rest = item_key.partition(":")

@@ -211,7 +211,7 @@ class TransferDialog(QDialog):
         self.history_box.setTitle(self.tr("Membership history"))
         self.memberships.retranslate()
         self.months.retranslate()
-        self.form_box.setTitle(self.tr("Transfer (điều động, luân chuyển)"))
+        self.form_box.setTitle(self.tr("Transfer (reassignment or rotation)"))
         self.unit_label.setText(self.tr("New unit:"))
         self.date_label.setText(self.tr("From date:"))
         self.decision_label.setText(self.tr("Decision number:"))

@@ -290,7 +290,7 @@ class ItemPicker(QWidget):
         self.whole_catalog_button.setText(self.tr("Search the &whole catalog"))
         self.propose_button.setText(self.tr("&Propose a new product…"))
         self.propose_button.setToolTip(self.tr("Ask the agency to add a product to the "
-                                               "catalog (Điều 13.3)"))
+                                               "catalog (Article 13(3))"))
         self._show_empty()
         self._show_detail(self.item)
 
