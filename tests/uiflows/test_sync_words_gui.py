@@ -80,4 +80,9 @@ def test_where_the_work_is_and_what_arrived(qtbot, services, leader_services, op
     for wrong in ("acks", "duplicates", "vp-cv1", "vp-cvp", "không nhập"):
         assert wrong not in text
     assert page.import_button.isEnabled()
-    page.grab().save(str(tmp_path / f"sync-import-{language}.png"))
+    qtbot.wait(100)  # the layout takes the new text
+    page.history.fit_columns()
+    assert page.history.elided_names() == []
+    assert page.result.height() >= page.result.heightForWidth(page.result.width()), \
+        "the summary's lines are cut"
+    leader.grab().save(str(tmp_path / f"sync-import-{language}.png"))
