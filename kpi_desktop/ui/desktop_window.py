@@ -372,6 +372,7 @@ class DesktopWindow(QMainWindow):
 
     def save_enrolment_request(self) -> None:
         """Save the signed-in person's enrolment request where they choose (a USB stick)."""
+        from kpi_desktop.services.messages import os_error_text
         from kpi_desktop.ui.enrolment import choose_and_save_request
 
         if self.user is None:
@@ -381,7 +382,7 @@ class DesktopWindow(QMainWindow):
         except OSError as error:
             QMessageBox.warning(self, self.tr("Enrolment request"), self.tr(
                 "The enrolment request of {name} was not saved: {reason}").format(
-                name=self.user.full_name, reason=error.strerror or str(error)))
+                name=self.user.full_name, reason=os_error_text(error)))
             return
         if path is not None:
             self.statusBar().showMessage(self.tr(

@@ -38,7 +38,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.values import fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.demo import DEMO_PASSPHRASE
-from kpi_desktop.services.messages import describe
+from kpi_desktop.services.messages import describe, os_error_text
 from kpi_desktop.ui.common import mark_data
 
 __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard",
@@ -473,7 +473,7 @@ class EnrolmentPage(QWizardPage):
         except OSError as error:
             self.result.setStyleSheet("color: #b00020;")
             self.result.setText(self.tr("The request was not saved: {reason}").format(
-                reason=error.strerror or str(error)))
+                reason=os_error_text(error)))
             return
         if path is not None:
             self.show_saved(path)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.model import Period
+from kpi_desktop.services.messages import os_error_text
 from kpi_desktop.services.reconciliation import (
     DEFAULT_IDLE_DAYS,
     Reconciliation,
@@ -232,7 +233,7 @@ class ReconciliationPage(Page):
         except OSError as error:
             self.message.setStyleSheet("color: #b91c1c")
             self.message.setText(self.tr("The file was not written: {reason}").format(
-                reason=error.strerror or str(error)))
+                reason=os_error_text(error)))
             return None
         text = self.tr("{n} people of {month} written to {path}.").format(
             n=len(rows), month=month_text(self.report.period), path=written)
