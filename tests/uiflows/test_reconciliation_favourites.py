@@ -96,6 +96,20 @@ def test_favourites_log_an_entry_with_one_click(qtbot, services, open_window, la
     editor.picker.favourite_button.click()
     assert "DC.27" in editor.favourites.buttons and editor.picker.favourite_button.text() == "★"
     assert "Phạm Thị Hoa" in editor.message.text()
+    for code in ("DC.17", "VP.17"):  # a full row of three, at 1366×768
+        services.favourites.add("vp-cv1", code)
+    page.favourites_changed()
+    qtbot.wait(50)
+    for code, button in editor.favourites.buttons.items():
+        shown, full = button.text(), button.full_text
+        assert full.startswith(code + " ") and button.toolTip().startswith(code + " — ")
+        # Cut at the end, never in the middle, and it fits its button.
+        assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1])), shown
+        assert shown.startswith(code)
+        assert button.fontMetrics().horizontalAdvance(shown) <= button.width()
+    for code in ("DC.17", "VP.17"):
+        services.favourites.remove("vp-cv1", code)
+    page.favourites_changed()
     before = len(services.daily.day("vp-cv1", TODAY).entries)
     editor.favourites.buttons["DC.27"].click()  # one click: a draft of DC.27 today
     entries = services.daily.day("vp-cv1", TODAY).entries

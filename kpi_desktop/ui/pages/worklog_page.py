@@ -380,6 +380,22 @@ class ItemPicker(QWidget):
         self.detail.setText(text)
 
 
+class _FavouriteButton(QToolButton):
+    """A favourite's button: its code and as much of the name as the width allows, cut at the
+    end ("DC.27 Soạn thông báo…"), never in the middle."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.full_text = text
+        self.setText(text)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        room = max(self.width() - 2 * self.fontMetrics().horizontalAdvance("M"), 24)
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
+                                                   room))
+
+
 class FavouritesBar(QWidget):
     """"Việc hay làm": one button per favourite item, three to a row so the form never grows
     wider than the window; a click starts an entry of it, the button's menu (right click)
@@ -388,7 +404,6 @@ class FavouritesBar(QWidget):
     chosen = Signal(str)
     removed = Signal(str)
     PER_ROW = 3
-    SHORT = 16  # characters of the item's name on its button (the tooltip has it whole)
 
     def __init__(self, page: WorkLogPage) -> None:
         super().__init__(page)
@@ -415,12 +430,10 @@ class FavouritesBar(QWidget):
             button.deleteLater()
         self.buttons = {}
         for index, favourite in enumerate(favourites):
-            button = QToolButton()
+            name = name_of(favourite.item)
+            button = _FavouriteButton(f"{favourite.code} {name}")
             mark_data(button)  # a code and a catalog name
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            name = name_of(favourite.item)
-            short = name if len(name) <= self.SHORT else name[:self.SHORT - 1] + "…"
-            button.setText(f"{favourite.code} {short}")
             button.setToolTip(f"{favourite.code} — {name}\n{describe_item(favourite.item)}")
             button.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             remove = QAction(self.tr("Remove from my frequent tasks"), button)
