@@ -47,3 +47,26 @@ def test_the_sync_page_names_people_and_kinds(qtbot, services, open_window, tmp_
     text = " ".join(cells)
     assert "Phạm Thị Hoa → Trần Thị Mai" in text
     assert "nhật ký công việc" in text and "work" not in text.split()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_work_log_shows_whole_item_names_at_1366(qtbot, services, open_window, language):
+    """The day's entries at 1366×768: an item's name and the entry's state wrap onto more
+    lines instead of being cut ("Tin, bài tuyên …")."""
+    from PySide6.QtCore import QRect, Qt
+
+    window = open_window(services, "kt-cv3", language)  # four entries today, one long state
+    page = window.show_page_id("today")
+    qtbot.wait(50)
+    table, model = page.table, page.model
+    assert model.rowCount() >= 3
+    metrics = table.fontMetrics()
+    for row in range(model.rowCount()):
+        for column in (2, 7):
+            text = model.index(row, column).data()
+            room = QRect(0, 0, table.columnWidth(column) - 8, 10_000)
+            needed = metrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), text).height()
+            assert needed <= table.rowHeight(row), (row, column, text)
+            longest = max(metrics.horizontalAdvance(word) for word in text.split())
+            assert longest <= table.columnWidth(column) - 8, (text, table.columnWidth(column))
+    assert table.horizontalScrollBar().maximum() == 0

@@ -1083,10 +1083,15 @@ class WorkLogPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        # At 1366×768 the item's name and the state wrap onto a second line rather than
+        # being cut ("Tin, bài tuyên …"); rows follow the columns' widths.
+        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda *_: self._fit_rows())
+        self.model.modelReset.connect(self._fit_rows)
         self.table.setColumnHidden(4, True)  # the output product is in the form and tooltip
         header.setStretchLastSection(False)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -1291,6 +1296,21 @@ class WorkLogPage(Page):
         self.editor.favourites.set_favourites(
             self.services.favourites.list(self.user.person_id))
         self.editor.picker.show_favourite()
+
+    def _fit_rows(self) -> None:
+        """The state column as wide as its longest word group allows (a third of the table at
+        most), then every row as high as its wrapped text."""
+        metrics = self.table.fontMetrics()
+        texts = [self.model.index(r, 7).data() or "" for r in range(self.model.rowCount())]
+        texts.append(str(self.model.headerData(7, Qt.Orientation.Horizontal) or ""))
+        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 16
+        width = min(widest, max(self.table.viewport().width() // 4, 110))
+        header = self.table.horizontalHeader()
+        if header.sectionSize(7) != width:
+            header.blockSignals(True)
+            header.resizeSection(7, width)
+            header.blockSignals(False)
+        self.table.resizeRowsToContents()
 
     def delivery_of(self, entry: Any) -> str:
         """Where a submitted entry is (waiting for the USB stick, or with the leader)."""
