@@ -43,6 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.inputs import find_forbidden
 from kpi_desktop.domain.model import (
     AppealOutcome,
     AppealStatus,
@@ -87,8 +89,15 @@ class NfcString(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        """NFC-normalise and strip before writing."""
-        return None if value is None else normalize_text(value)
+        """NFC-normalise and strip before writing; a control character is refused
+        (``text_control_character``: the last net under the checks of
+        :mod:`kpi_desktop.domain.inputs`, so nothing stored can break an export)."""
+        if value is None:
+            return None
+        bad = find_forbidden(value)
+        if bad is not None:
+            raise RefusedValue("text_control_character", field="", char=f"U+{ord(bad):04X}")
+        return normalize_text(value)
 
 
 class NfcText(NfcString):
