@@ -295,6 +295,8 @@ def run(args: argparse.Namespace) -> int:
             return handler(services, args)
         finally:
             services.close()
+    except BrokenPipeError:
+        return reader_gone()
     except KpiError as error:
         from kpi_desktop.services.messages import describe
 
@@ -310,6 +312,20 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def reader_gone() -> int:
+    """The program reading our output stopped (``kpi-desktop keys list | head -1``): end
+    quietly. Whatever is still buffered goes nowhere, so the interpreter's last flush cannot
+    fail either."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
 
 
 def _appeal_handlers() -> dict[str, Any]:

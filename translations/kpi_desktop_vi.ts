@@ -1786,6 +1786,10 @@
         <translation>Đã lập đề xuất {id}; đề xuất sẽ được gửi đến cơ quan trong lần xuất dữ liệu tiếp theo.</translation>
     </message>
     <message>
+        <source>No bundle file (*.kpib) was found in {folder}: nothing was imported from it.</source>
+        <translation>Không tìm thấy tệp gói dữ liệu (*.kpib) nào trong {folder}: không nhập gì từ thư mục này.</translation>
+    </message>
+    <message>
         <source>Agency key: {fingerprint}</source>
         <translation>Khóa của cơ quan: {fingerprint}</translation>
     </message>
@@ -3405,6 +3409,22 @@
         <translation>Giá trị “{field}” “{value}” không phải là khoảng thời gian: hãy nhập số phút từ 0 đến 1440 (một ngày).</translation>
     </message>
     <message>
+        <source>The passphrase is wrong ({failures} times in a row): wait {seconds} seconds before the next try.</source>
+        <translation>Mật khẩu không đúng ({failures} lần liên tiếp): hãy chờ {seconds} giây trước khi thử lại.</translation>
+    </message>
+    <message>
+        <source>Too many wrong passphrases for {owner} ({failures} in a row): wait {seconds} seconds before trying again.</source>
+        <translation>Nhập sai mật khẩu của {owner} quá nhiều lần ({failures} lần liên tiếp): hãy chờ {seconds} giây rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>This passphrase is among the first that anyone would try (a common word, a run of digits, a date or your own identifier). Choose a few unrelated words, for example a short sentence only you would think of.</source>
+        <translation>Mật khẩu này thuộc loại ai cũng thử đầu tiên (một từ thông dụng, một dãy số, một ngày tháng hoặc chính mã của đồng chí). Hãy chọn vài từ không liên quan đến nhau, ví dụ một câu ngắn chỉ đồng chí nghĩ ra.</translation>
+    </message>
+    <message>
+        <source>No passphrase was given for {owner}: type it when asked, or set the environment variable {variable} when no terminal is attached.</source>
+        <translation>Chưa nhập mật khẩu cho {owner}: hãy gõ mật khẩu khi được hỏi, hoặc đặt biến môi trường {variable} khi không có cửa sổ dòng lệnh.</translation>
+    </message>
+    <message>
         <source>The bundle file is damaged: “{file}” inside it does not match the size or checksum the file records for it. Nothing was imported; ask the sender to export it again.</source>
         <translation>Tệp gói dữ liệu bị hỏng: tệp “{file}” bên trong không khớp với kích thước hoặc mã kiểm tra mà gói ghi cho nó. Không nhập gì; hãy đề nghị người gửi xuất lại.</translation>
     </message>
@@ -4959,10 +4979,6 @@
 </context>
 <context>
     <name>PassphrasePage</name>
-    <message>
-        <source>The passphrase must have at least {minimum} characters.</source>
-        <translation>Mật khẩu phải có ít nhất {minimum} ký tự.</translation>
-    </message>
     <message>
         <source>The two passphrases are not the same: type it again.</source>
         <translation>Hai mật khẩu không giống nhau: hãy nhập lại.</translation>
@@ -7159,8 +7175,8 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>đang khóa</translation>
     </message>
     <message>
-        <source>No key on this PC yet: choose a passphrase of at least four characters and create your key.</source>
-        <translation>Máy này chưa có khóa của người sử dụng: hãy chọn mật khẩu có ít nhất bốn ký tự và tạo khóa.</translation>
+        <source>No key on this PC yet: choose a passphrase of at least {minimum} characters that others cannot guess, and create your key.</source>
+        <translation>Máy này chưa có khóa: hãy chọn mật khẩu ít nhất {minimum} ký tự mà người khác không đoán được, rồi tạo khóa.</translation>
     </message>
     <message>
         <source>not set up</source>

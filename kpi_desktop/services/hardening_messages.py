@@ -84,6 +84,26 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The {field} “{value}” is not a duration: give minutes from 0 to 1440 "
             "(one day)."
         ).format(field=field_label(_field(p)), value=p.get("value", "")),
+        # -- passphrases ------------------------------------------------------------------------
+        "passphrase_wrong": lambda p: translate("Errors", "The passphrase is wrong.") if not
+        p.get("seconds") else translate(
+            "Errors", "The passphrase is wrong ({failures} times in a row): wait {seconds} "
+            "seconds before the next try."
+        ).format(failures=p.get("failures", ""), seconds=p.get("seconds", "")),
+        "unlock_delayed": lambda p: translate(
+            "Errors", "Too many wrong passphrases for {owner} ({failures} in a row): wait "
+            "{seconds} seconds before trying again."
+        ).format(owner=p.get("owner", ""), failures=p.get("failures", ""),
+                 seconds=p.get("seconds", "")),
+        "passphrase_too_common": lambda p: translate(
+            "Errors", "This passphrase is among the first that anyone would try (a common "
+            "word, a run of digits, a date or your own identifier). Choose a few unrelated "
+            "words, for example a short sentence only you would think of."
+        ),
+        "passphrase_missing": lambda p: translate(
+            "Errors", "No passphrase was given for {owner}: type it when asked, or set the "
+            "environment variable {variable} when no terminal is attached."
+        ).format(owner=p.get("owner", ""), variable=p.get("variable", "")),
         # -- bundles that are not what they claim ----------------------------------------------
         "bundle_inconsistent": lambda p: translate(
             "Errors", "The bundle file is damaged: “{file}” inside it does not match the size or "

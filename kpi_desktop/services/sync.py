@@ -65,6 +65,7 @@ from kpi_desktop.domain.model import (
     WorkLogEntry,
     utc_now,
 )
+from kpi_desktop.domain.passphrases import check_new_passphrase
 from kpi_desktop.domain.sync import (
     AGENCY,
     BundleLogEntry,
@@ -579,6 +580,8 @@ class SyncService:
                 ``passphrase_too_short``; ``organisation_missing``.
         """
         old = self.keys.require(AGENCY)
+        check_new_passphrase(new_passphrase, owner=AGENCY,
+                             demo=self.keys.is_demo_organisation())
         new = crypto.generate_key()
         sealed = crypto.seal(new, AGENCY, new_passphrase, cost=cost or self.keys.cost)
         now = utc_now()

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.passphrases import MIN_PASSPHRASE as RULE_MINIMUM
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.common import AGENCY_ID, ERROR_STYLE
 from kpi_desktop.ui.pages.common import mark_data
 
-MIN_PASSPHRASE = 8
+MIN_PASSPHRASE = RULE_MINIMUM  # the one rule: domain/passphrases.py
 
 
 def readable(fingerprint: str) -> str:
