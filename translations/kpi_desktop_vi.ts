@@ -3635,6 +3635,14 @@
         <source>passphrase</source>
         <translation>mật khẩu</translation>
     </message>
+    <message>
+        <source>daily time norm</source>
+        <translation>định mức thời gian một ngày</translation>
+    </message>
+    <message>
+        <source>time norm</source>
+        <translation>định mức thời gian</translation>
+    </message>
 </context>
 <context>
     <name>GeneralCriteria</name>

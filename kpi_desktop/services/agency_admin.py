@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
+from kpi_desktop.domain.inputs import check_minutes
 from kpi_desktop.domain.model import (
     AuditEvent,
     CatalogItem,
@@ -114,6 +115,8 @@ POLICY_FIELDS: dict[str, Any] = {
     "late_deduction_per_delay": "number",
     "standard_unit_points": "number",
 }
+#: Policy fields that are durations in minutes (checked by ``domain.inputs.check_minutes``).
+DURATION_FIELDS = frozenset({"daily_norm_minutes"})
 
 
 # ============================================================================================
@@ -1001,10 +1004,12 @@ class AgencyAdminService:
             if text.lower() in ("false", "0", "no"):
                 return False
         elif kind == "int":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if re.fullmatch(r"-?\d+", text):
-                return int(text)
+            number = value if isinstance(value, int) and not isinstance(value, bool) else \
+                int(text) if re.fullmatch(r"-?\d{1,9}", text) else None
+            if number is not None and key in DURATION_FIELDS:
+                check_minutes(number, key)  # a day's norm: 0 to 1440 minutes
+            if number is not None:
+                return number
         elif kind == "number":
             try:
                 number = Decimal(text)

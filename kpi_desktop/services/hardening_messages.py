@@ -35,6 +35,8 @@ def field_label(name: str) -> str:
         "completed_on": translate("Fields", "completion date"),
         "date": translate("Fields", "date"),
         "passphrase": translate("Fields", "passphrase"),
+        "daily_norm_minutes": translate("Fields", "daily time norm"),
+        "time_norm_minutes": translate("Fields", "time norm"),
     }.get(name, name)
 
 
