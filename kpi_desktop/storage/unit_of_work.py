@@ -12,7 +12,6 @@ commits; any exception rolls everything back. Database errors leave as domain er
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -181,7 +180,6 @@ def unit_of_work(
         session.rollback()
         # A column type refused a value while binding it: surface the original error.
         if isinstance(exc.orig, Exception):
-            _name_the_column(exc)
             raise exc.orig from None
         raise
     except BaseException:
@@ -189,22 +187,3 @@ def unit_of_work(
         raise
     finally:
         session.close()
-
-
-def _name_the_column(exc: StatementError) -> None:
-    """A text refused by its column type (``text_control_character``) learns which column
-    it was meant for, from the statement's parameters."""
-    error = exc.orig
-    if not isinstance(error, KpiError) or error.code != "text_control_character" or \
-            error.params.get("field"):
-        return
-    from kpi_desktop.domain.inputs import find_forbidden
-
-    rows = exc.params if isinstance(exc.params, list | tuple) else [exc.params]
-    for row in rows:
-        if isinstance(row, dict):
-            for name, value in row.items():
-                if isinstance(value, str) and find_forbidden(value) is not None:
-                    # Multi-row inserts name their parameters "column_m0", "column_m1", …
-                    error.params["field"] = re.sub(r"_m\d+$", "", str(name))
-                    return

@@ -222,3 +222,25 @@ def test_a_new_workbook_cell_is_never_a_formula() -> None:
     assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s"
     assert sheet["A3"].value == "'-x"
     assert Workbook  # the reader is openpyxl's own
+
+
+def test_every_text_column_refuses_a_control_character_naming_it(demo_dir: Path) -> None:
+    """The last net under the form checks: a name typed in any agency form."""
+    from kpi_desktop.domain.errors import RefusedValue
+    from kpi_desktop.runtime.paths import app_paths
+    from kpi_desktop.services.context import AppServices
+    from kpi_desktop.services.messages import describe
+
+    services = AppServices.open(app_paths(demo_dir))
+    try:
+        before = dump_database(demo_dir / "kpi.db")
+        with pytest.raises(RefusedValue) as refused:
+            services.agency.add_person(person_id="vp-nul", full_name="Nguyễn\x00Văn A",
+                                       unit_id="vp")
+        assert refused.value.code == "text_control_character"
+        assert refused.value.params["field"] == "full_name"
+        assert describe(refused.value).startswith(
+            "The full name contains a control character (U+0000)")
+        assert dump_database(demo_dir / "kpi.db") == before
+    finally:
+        services.close()
