@@ -16,11 +16,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import AuditEvent, utc_now
 from kpi_desktop.domain.passphrases import DEMO_PASSPHRASE, check_new_passphrase, unlock_delay
 from kpi_desktop.domain.sync import AGENCY, EncryptionKey, SealedKeyRecord
@@ -28,6 +29,8 @@ from kpi_desktop.domain.values import canonical_json, normalize_text
 from kpi_desktop.sync import keys as crypto
 
 __all__ = ["KeyInfo", "KeyService"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,10 @@ class KeyService:
         stored = crypto.sealed_cost(record.blob)
         if stored is not None and stored < self.cost and \
                 normalize_text(passphrase) != DEMO_PASSPHRASE:
-            self._reseal(record, key, passphrase)
+            try:
+                self._reseal(record, key, passphrase)
+            except KpiError:  # a read-only or full disk: the key opens all the same
+                log.warning("could not seal the key of %s again", owner_id, exc_info=True)
         self._unlocked[owner_id] = key
         return key
 
@@ -152,12 +158,16 @@ class KeyService:
             if error.code != "passphrase_wrong":
                 raise
             failures += 1
-            with self._db.unit_of_work() as uow:
-                uow.sync.set_unlock_failures(owner_id, failures, now)
-                uow.audit.append(AuditEvent(
-                    at=now, action="key.unlock_failed", object_type="key",
-                    object_id=record.fingerprint, actor_id=owner_id,
-                    detail={"owner": owner_id, "failures": failures}))
+            try:
+                with self._db.unit_of_work() as uow:
+                    uow.sync.set_unlock_failures(owner_id, failures, now)
+                    uow.audit.append(AuditEvent(
+                        at=now, action="key.unlock_failed", object_type="key",
+                        object_id=record.fingerprint, actor_id=owner_id,
+                        detail={"owner": owner_id, "failures": failures}))
+            except KpiError:  # the disk refuses the record: the refusal stays what it is
+                log.warning("could not record the failed unlock of %s", owner_id,
+                            exc_info=True)
             raise RefusedValue("passphrase_wrong", owner=owner_id, failures=failures,
                                seconds=unlock_delay(failures)) from None
         if failures:
