@@ -11,7 +11,7 @@ from sqlalchemy import and_, select, text
 
 from kpi_desktop.domain.model import EntryStatus, ReviewStatement, ReviewTally, StatementKind
 from kpi_desktop.storage.orm import EntryRevisionRow, ReviewStatementRow, WorkLogEntryRow
-from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+from kpi_desktop.storage.repositories._base import Repository, json_list, table_of, to_row
 
 _STMT = table_of(ReviewStatementRow)
 _ENTRY = table_of(WorkLogEntryRow)
@@ -167,7 +167,7 @@ class ReviewRepository(Repository):
         300-person unit is 38,000 entries and ~3,400 rows here (the unit summary)."""
         kinds = [k.value for k in StatementKind if k.is_verdict]
         rows = self._session.execute(_VERDICT_DAYS, {
-            "ids": json.dumps(list(person_ids), ensure_ascii=False), "start": start.isoformat(),
+            "ids": json_list(person_ids), "start": start.isoformat(),
             "end": end.isoformat(), "kinds": json.dumps(kinds),
             "waiting": EntryStatus.SUBMITTED.value})
         return [VerdictDays(reviewer, waiting, _day(submitted), _day(decided), count)
