@@ -19,6 +19,7 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -544,6 +545,8 @@ class Assignment:
     updated_at: dt.datetime | None = None
     signature: bytes | None = None
     key_fingerprint: str | None = None
+    #: Signed per-assignment version: each change its assigner signs takes the next number.
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -613,6 +616,13 @@ class WorkLogEntry:
             "deadline": None if self.deadline is None else self.deadline.isoformat(),
             "completed_on": None if self.completed_on is None else self.completed_on.isoformat(),
         }
+
+    def snapshot_text(self) -> tuple[str, str]:
+        """The entry's canonical bytes: its :meth:`snapshot` as canonical JSON, and the
+        SHA-256 (hex) of that text's UTF-8 bytes. A revision freezes exactly this text
+        (``EntryRevision.snapshot_json``) and its author's signature covers its hash."""
+        text = canonical_json(self.snapshot())
+        return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -716,6 +726,14 @@ class MonthlyEvaluation:
     self_key_fingerprint: str | None = None
     evaluator_signature: bytes | None = None
     evaluator_key_fingerprint: str | None = None
+    #: Signed per-subject versions: each newly signed self-assessment / evaluator's decision
+    #: (a confirmation, or a reopening with ``reopen_reason``) of this person and period takes
+    #: the next number, so a newer decision is never replaced by an older copy.
+    self_version: int = 0
+    confirm_version: int = 0
+    reopened_at: dt.datetime | None = None
+    reopen_reason: str = ""
+    reopened_to_official: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -590,6 +590,7 @@ class AssignmentRow(Base):
     updated_at: Mapped[dt.datetime | None]
     signature: Mapped[bytes | None]
     key_fingerprint: Mapped[str | None]
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_assignments_person_period", "person_id", "period"),
@@ -715,6 +716,11 @@ class MonthlyEvaluationRow(Base):
     self_key_fingerprint: Mapped[str | None]
     evaluator_signature: Mapped[bytes | None]
     evaluator_key_fingerprint: Mapped[str | None]
+    self_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirm_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    reopened_at: Mapped[dt.datetime | None]
+    reopen_reason: Mapped[str] = mapped_column(NfcText(), default="", server_default="")
+    reopened_to_official: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     __table_args__ = (Index(None, "period", "unit_id"), Index(None, "evaluator_id"))
 
@@ -985,6 +991,7 @@ class BundleLogRow(Base):
     at: Mapped[dt.datetime]
     file_name: Mapped[str] = mapped_column(default="")
     summary: Mapped[dict[str, Any]] = mapped_column(JsonText(), default=dict)
+    signer: Mapped[str | None]
 
     __table_args__ = (Index(None, "sender_id", "seq"),)
 
@@ -1019,6 +1026,44 @@ class SyncReceivedRow(Base):
     item_key: Mapped[str] = mapped_column(primary_key=True)
     received_at: Mapped[dt.datetime]
     receipted: Mapped[bool] = mapped_column(default=False)
+
+
+class SyncRefusalRow(Base):
+    """A record refused by rule (revision 0009, issue 13): ``direction`` "out" — this PC
+    refused a record ``peer_id`` sent, and a signed refusal goes back to them in the next
+    bundle (``receipted`` once it went); "in" — ``peer_id`` refused a record this PC sent,
+    which is then never sent to them again."""
+
+    __tablename__ = "sync_refusals"
+
+    direction: Mapped[str] = mapped_column(primary_key=True)
+    peer_id: Mapped[str] = mapped_column(primary_key=True)
+    item_key: Mapped[str] = mapped_column(primary_key=True)
+    code: Mapped[str]
+    params: Mapped[dict[str, Any]] = mapped_column(JsonText(), default=dict)
+    at: Mapped[dt.datetime]
+    receipted: Mapped[bool] = mapped_column(default=False)
+
+
+class SyncHeldRow(Base):
+    """A bundle held unapplied (revision 0010, issue 13): a different bundle with a sequence
+    number already received from the same sender (a cloned PC, or one restored from an old
+    backup) waits until someone releases or discards it."""
+
+    __tablename__ = "sync_held"
+
+    bundle_id: Mapped[str] = mapped_column(primary_key=True)
+    sender_id: Mapped[str]
+    recipient_id: Mapped[str]
+    seq: Mapped[int]
+    kind: Mapped[str]
+    header_sha256: Mapped[str]
+    reason: Mapped[str]
+    held_at: Mapped[dt.datetime]
+    file_name: Mapped[str] = mapped_column(default="")
+    content: Mapped[bytes]
+
+    __table_args__ = (Index(None, "sender_id", "seq"),)
 
 
 class HubBundleRow(Base):

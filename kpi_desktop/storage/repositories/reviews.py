@@ -118,6 +118,16 @@ class ReviewRepository(Repository):
             found.update(str(r[0]) for r in self._session.execute(stmt))
         return found
 
+    def signatures_of(self, statement_ids: Iterable[str]) -> dict[str, bytes | None]:
+        """The signature of each of these statements that is stored (bundle import)."""
+        ids = list(dict.fromkeys(statement_ids))
+        found: dict[str, bytes | None] = {}
+        for start in range(0, len(ids), _BATCH):
+            stmt = (select(_STMT.c.id, _STMT.c.signature)
+                    .where(_STMT.c.id.in_(ids[start : start + _BATCH])))
+            found.update((str(r[0]), r[1]) for r in self._session.execute(stmt))
+        return found
+
     def list_for_entry(self, entry_id: str) -> list[ReviewStatement]:
         """Every statement about an entry, in order (revision, time, id)."""
         stmt = (select(_STMT).where(_STMT.c.entry_id == entry_id)
