@@ -117,7 +117,7 @@ def test_hand_made_zips(members: dict[str, bytes], header: object, signed: bool)
                 continue
             try:
                 archive.writestr(name, content)
-            except (ValueError, UnicodeEncodeError):
+            except (ValueError, IndexError):  # names the zip module cannot even write
                 continue
     _read(out.getvalue())
 
