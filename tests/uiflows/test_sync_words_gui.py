@@ -86,3 +86,8 @@ def test_where_the_work_is_and_what_arrived(qtbot, services, leader_services, op
     assert page.result.height() >= page.result.heightForWidth(page.result.width()), \
         "the summary's lines are cut"
     leader.grab().save(str(tmp_path / f"sync-import-{language}.png"))
+    # Said again in the other language after a switch (nothing left in the old one).
+    other = "en" if language == "vi" else "vi"
+    leader.set_language(other)
+    qtbot.waitUntil(lambda: WORDS[other]["received"] in page.result.text().splitlines())
+    assert WORDS[other]["others"] in page.result.text().splitlines()

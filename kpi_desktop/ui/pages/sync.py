@@ -3,6 +3,7 @@ USB stick or shared folder, progress, a plain-language result and the history of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,15 @@ class SyncPage(Page):
         self.proposals_box.setTitle(self.tr("My proposals of new catalog items"))
         self.history_model.retranslate()
         self.proposals_model.retranslate()
+        said = getattr(self, "_said", None)
+        if said is not None:  # what the last action said, again in the new language
+            self.result.setText(said())
         refresh_when_visible(self)
+
+    def say(self, text: Callable[[], str]) -> None:
+        """Show what an action did; ``text`` makes it (again after a language switch)."""
+        self._said = text
+        self.result.setText(text())
 
     def _history_columns(self) -> list[Column[Any]]:
         return [
@@ -239,8 +248,8 @@ class SyncPage(Page):
         person, passphrase = self.user.person_id, self.passphrase.text()
         self.passphrase.clear()
         Op(self, lambda: self.services.keys.unlock(person, passphrase)) \
-            .success(lambda _info: self.result.setText(self.tr("Key unlocked."))) \
-            .failure(lambda error: self.result.setText(error_text(error))) \
+            .success(lambda _info: self.say(lambda: self.tr("Key unlocked."))) \
+            .failure(lambda error: self.say(lambda: error_text(error))) \
             .always(self.refresh).run()
 
     def _create_key(self) -> None:
@@ -249,16 +258,20 @@ class SyncPage(Page):
         keys = self.services.keys
 
         def created(info: Any) -> None:
-            lines = [self.tr("Key of {name} created; fingerprint {fingerprint}.").format(
-                name=self.user.full_name, fingerprint=info.readable)]
-            if not info.enrolled:  # the request goes where the person chooses (a USB stick)
-                lines.append(self.tr("The agency must publish it: save the enrolment request "
-                                     "to a USB stick with the button in the bar above."))
-            self.result.setText("\n".join(lines))
+            def text() -> str:
+                lines = [self.tr("Key of {name} created; fingerprint {fingerprint}.").format(
+                    name=self.user.full_name, fingerprint=info.readable)]
+                if not info.enrolled:  # the request goes where the person chooses (USB)
+                    lines.append(self.tr("The agency must publish it: save the enrolment "
+                                         "request to a USB stick with the button in the bar "
+                                         "above."))
+                return "\n".join(lines)
+
+            self.say(text)
             self.data_changed.emit()  # the banner offers "Save the request to USB…"
 
         Op(self, lambda: keys.create(person, passphrase)).success(created) \
-            .failure(lambda error: self.result.setText(error_text(error))) \
+            .failure(lambda error: self.say(lambda: error_text(error))) \
             .always(self.refresh).run()
 
     def _choose_export(self) -> None:
@@ -290,7 +303,7 @@ class SyncPage(Page):
         send the outbox."""
         url = self.hub_url.text().strip()
         if not url:
-            self.result.setText(self.tr("Enter the hub address first."))
+            self.say(lambda: self.tr("Enter the hub address first."))
             return
         self.services.sync.set_hub_url(url)
         person, services = self.user.person_id, self.services
@@ -312,7 +325,7 @@ class SyncPage(Page):
     def _run(self, work: Any, done: Any, label: str) -> None:
         self._busy = True
         self.progress.setVisible(True)
-        self.result.setText(self.tr("Working…"))
+        self.say(lambda: self.tr("Working…"))
         self._enable_buttons()
         Op(self, work).progress(label).success(lambda result: self._finish(done, result)) \
             .failure(self._failed).always(self._ended).run()
@@ -327,36 +340,45 @@ class SyncPage(Page):
         self.data_changed.emit()
 
     def _failed(self, error: KpiError) -> None:
-        self.result.setText(error_text(error))
+        self.say(lambda: error_text(error))
 
     def _exported(self, results: list[Any]) -> None:
         if not results:
-            self.result.setText(self.tr("Nothing to send: everything was acknowledged."))
+            self.say(lambda: self.tr("Nothing to send: everything was acknowledged."))
             return
-        names = self._names()
-        lines = [self.tr("Written {name} for {recipient}.").format(
-            name=r.path.name, recipient=names.get(r.recipient_id, r.recipient_id))
-            for r in results]
-        lines.append(self.tr("You can remove the USB stick now."))
-        self.result.setText("\n".join(lines))
+
+        def text() -> str:
+            names = self._names()
+            lines = [self.tr("Written {name} for {recipient}.").format(
+                name=r.path.name, recipient=names.get(r.recipient_id, r.recipient_id))
+                for r in results]
+            lines.append(self.tr("You can remove the USB stick now."))
+            return "\n".join(lines)
+
+        self.say(text)
         self.status_message.emit((self.tr("{count} bundle written.") if len(results) == 1
                                   else self.tr("{count} bundles written.")).format(
             count=len(results)))
 
     def _imported(self, summary: Any) -> None:
-        self.result.setText("\n".join(summary.lines()))
+        self.say(lambda: "\n".join(summary.lines()))
         self.status_message.emit(summary.lines()[0])
 
     def _synced(self, result: tuple[Any, Any]) -> None:
         outcome, summary = result
-        # What arrived, in names and plain counts (issue 16 item 4).
-        lines = summary.lines() if outcome.received else [self.tr("Nothing new from the hub.")]
-        lines.append((self.tr("Sent {count} bundle to the hub.") if outcome.sent == 1 else
-                      self.tr("Sent {count} bundles to the hub.")).format(count=outcome.sent))
         from kpi_desktop.services.hub_client import describe_set_aside
 
-        lines += [describe_set_aside(name, error) for name, error in outcome.refused]
-        self.result.setText("\n".join(lines))
+        def text() -> str:
+            # What arrived, in names and plain counts (issue 16 item 4).
+            lines = summary.lines() if outcome.received else [
+                self.tr("Nothing new from the hub.")]
+            lines.append((self.tr("Sent {count} bundle to the hub.") if outcome.sent == 1 else
+                          self.tr("Sent {count} bundles to the hub.")).format(
+                count=outcome.sent))
+            lines += [describe_set_aside(name, error) for name, error in outcome.refused]
+            return "\n".join(lines)
+
+        self.say(text)
 
 
 def bundle_kind_label(kind: str) -> str:
