@@ -83,7 +83,7 @@ def _answer(monkeypatch, accept):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_submission_needs_every_criterion_and_warns_mid_month(services, open_window,
+def test_submission_needs_every_criterion_and_warns_mid_month(qtbot, services, open_window,
                                                              monkeypatch, language):
     services.daily.save("vp-cv1", EntryDraft(work_date=TODAY, item_code="DC.27",
                                              quantity="1"))  # a draft: not confirmed
@@ -120,6 +120,13 @@ def test_submission_needs_every_criterion_and_warns_mid_month(services, open_win
     assert stored.status is EvaluationStatus.SUBMITTED and stored.self_total == 4
     message = page.message.text()
     assert "Phạm Thị Hoa" in message and "Trần Thị Mai" in message
+    # Said again in the other language after a switch.
+    other = "en" if language == "vi" else "vi"
+    window.set_language(other)
+    qtbot.waitUntil(lambda: page.message.text() != message)
+    again = page.message.text()
+    assert "Trần Thị Mai" in again
+    assert ("is submitted for" if other == "en" else "Đã nộp kết quả tháng") in again
 
 
 def test_a_cancelled_submission_changes_nothing(services, open_window, monkeypatch):

@@ -71,6 +71,10 @@ def test_the_page_shows_and_exports_the_reminders(qtbot, services, open_window, 
     long = next(r for r in rows if r[1] == "Ngô Văn Long")
     assert long[4] == "2026-11-18" and long[5] == "2" and long[-1] in ("có", "yes")
     assert len(rows) - 1 == page.model.rowCount()
+    said = page.message.text()
+    window.set_language("en" if language == "vi" else "vi")  # said again, in the new language
+    qtbot.waitUntil(lambda: page.message.text() != said)
+    assert str(target) in page.message.text()
 
 
 def test_the_page_is_for_heads_and_the_agency_only(services):

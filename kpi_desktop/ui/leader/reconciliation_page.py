@@ -34,6 +34,7 @@ from kpi_desktop.services.reconciliation import (
 )
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
+    Said,
     data_label,
     last_finished,
     mark_data,
@@ -135,6 +136,7 @@ class ReconciliationPage(Page):
         self.summary = data_label(wrap=True)
         self.summary.setObjectName("reconciliationSummary")
         self.message = data_label(wrap=True)
+        self.say = Said(self.message)
         self.model = ReconciliationModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -181,6 +183,7 @@ class ReconciliationPage(Page):
         self.only_reminders.setText(self.tr("Only people who need a &reminder"))
         self.export_button.setText(self.tr("E&xport CSV…"))
         self.model.retranslate()
+        self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 
     def refresh(self) -> None:
@@ -231,13 +234,12 @@ class ReconciliationPage(Page):
         try:
             written = self.service().write_csv(self.report, path, rows)
         except OSError as error:
-            self.message.setStyleSheet("color: #b91c1c")
-            self.message.setText(self.tr("The file was not written: {reason}").format(
-                reason=os_error_text(error)))
+            failed = error  # kept for the sentence after a language switch
+            self.say(lambda: self.tr("The file was not written: {reason}").format(
+                reason=os_error_text(failed)), "#b91c1c")
             return None
-        text = self.tr("{n} people of {month} written to {path}.").format(
-            n=len(rows), month=month_text(self.report.period), path=written)
-        self.message.setStyleSheet("color: #15803d")
-        self.message.setText(text)
-        self.status_message.emit(text)
+        period = self.report.period
+        self.say(lambda: self.tr("{n} people of {month} written to {path}.").format(
+            n=len(rows), month=month_text(period), path=written), "#15803d")
+        self.status_message.emit(self.message.text())
         return written

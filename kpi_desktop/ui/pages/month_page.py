@@ -32,6 +32,7 @@ from kpi_desktop.services.self_assessment import (
 )
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
+    Said,
     data_label,
     error_text,
     last_finished,
@@ -133,6 +134,7 @@ class MonthPage(Page):
             self.result_labels[key], self.result_values[key] = label, value
             results_form.addRow(label, value)
         self.message = data_label(wrap=True)
+        self.say = Said(self.message)
         self.message.setObjectName("monthMessage")
         self.save_button = QPushButton()
         self.submit_button = QPushButton()
@@ -193,6 +195,7 @@ class MonthPage(Page):
         self.submit_button.setText(self.tr("Submit the month for &review"))
         self.submit_button.setToolTip(self.tr("After submission the self-scores can no longer "
                                               "be changed; your evaluator confirms them."))
+        self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 
     def _month_chosen(self, _index: int) -> None:
@@ -314,11 +317,10 @@ class MonthPage(Page):
     def _confirm_submit(self) -> None:
         missing = self.unscored()
         if missing:  # every criterion needs a score, a deliberate 0 included
-            self.message.setStyleSheet("color: #b91c1c")
-            self.message.setText(self.tr(
+            self.say(lambda: self.tr(
                 "Score every criterion before submitting ({n} not scored yet: {names}). Type 0 "
                 "where none of the points is earned.").format(
-                n=len(missing), names="; ".join(missing)))
+                n=len(missing), names="; ".join(missing)), "#b91c1c")
             self.spins[next(c for c, s in self.spins.items() if s.value() < 0)].setFocus()
             return
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Submit the month"),
@@ -342,18 +344,18 @@ class MonthPage(Page):
             self.services.self_assessment.save(self.user.person_id, self.period, self.scores(),
                                                submit=submit)
         except Exception as error:  # noqa: BLE001 - shown to the person
-            self.message.setStyleSheet("color: #b91c1c")
-            self.message.setText(error_text(error))
+            failed = error  # kept for the sentence after a language switch
+            self.say(lambda: error_text(failed), "#b91c1c")
             return False
-        self.message.setStyleSheet("color: #15803d")
-        self.message.setText(
-            self.tr("{month} of {person} is submitted for {evaluator}'s review; it reaches "
-                    "them with the next USB copy or synchronisation.").format(
-                month=month_name(self.period), person=self.user.full_name,
-                evaluator=self.services.daily.person(self.user.person_id).evaluator_name
-                or self.tr("the evaluator"))
+        period = self.period
+        evaluator = self.services.daily.person(self.user.person_id).evaluator_name
+        self.say(lambda: self.tr(
+            "{month} of {person} is submitted for {evaluator}'s review; it reaches them with "
+            "the next USB copy or synchronisation.").format(
+                month=month_name(period), person=self.user.full_name,
+                evaluator=evaluator or self.tr("the evaluator"))
             if submit else self.tr("Self-scores of {person} for {month} saved.").format(
-                person=self.user.full_name, month=month_name(self.period)))
+                person=self.user.full_name, month=month_name(period)), "#15803d")
         self.refresh()
         self.data_changed.emit()
         return True

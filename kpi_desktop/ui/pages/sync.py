@@ -3,7 +3,6 @@ USB stick or shared folder, progress, a plain-language result and the history of
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,13 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.passphrases import MIN_PASSPHRASE
-from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
+from kpi_desktop.ui.common import (
+    Said,
+    data_label,
+    error_text,
+    mark_data,
+    refresh_when_visible,
+)
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.tables import Column, Fit, RecordTableModel, RecordTableView
@@ -79,6 +84,7 @@ class SyncPage(Page):
         self.progress.setRange(0, 0)  # busy indicator while a task runs
         self.progress.setVisible(False)
         self.result = data_label(wrap=True)
+        self.say = Said(self.result)
         send_layout = QVBoxLayout(self.send_box)
         send_layout.addWidget(self.outbox)
         send_layout.addWidget(self.attention)
@@ -139,15 +145,8 @@ class SyncPage(Page):
         self.proposals_box.setTitle(self.tr("My proposals of new catalog items"))
         self.history_model.retranslate()
         self.proposals_model.retranslate()
-        said = getattr(self, "_said", None)
-        if said is not None:  # what the last action said, again in the new language
-            self.result.setText(said())
+        self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
-
-    def say(self, text: Callable[[], str]) -> None:
-        """Show what an action did; ``text`` makes it (again after a language switch)."""
-        self._said = text
-        self.result.setText(text())
 
     def _history_columns(self) -> list[Column[Any]]:
         return [
