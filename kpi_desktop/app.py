@@ -50,8 +50,8 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     from kpi_desktop.ui.crash_dialog import CrashHandler
     from kpi_desktop.ui.desktop_window import DesktopWindow
 
-    paths = app_paths(args.data_dir).ensure()
-    tail = setup_logging(paths.log_dir)
+    paths = app_paths(args.data_dir)
+    tail = setup_logging(paths.log_dir)  # never fails: a read-only folder logs to stderr
     settings = Settings.load(paths.settings_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("KPI Desktop")
@@ -59,10 +59,10 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
     crash.install()
     # The self-test stays non-interactive: an empty folder gets the demo, nobody signs in.
-    services = open_services_or_recover(paths, quiet=args.selftest,
-                                        create_demo_if_empty=args.selftest)
+    services, code = open_services_or_recover(paths, quiet=args.selftest,
+                                              create_demo_if_empty=args.selftest)
     if services is None:
-        return 1
+        return code
     # The sign-in dialog may wait for hours: collect normally from here, without walking the
     # objects made so far again (building the window adds few).
     gc.freeze()
@@ -94,6 +94,10 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file,
                            person_id=person, load_after_paint=True)
     window.show()
+    from kpi_desktop.ui.integrity_watch import IntegrityWatch
+
+    watch = IntegrityWatch(services, window)  # the weekly full check, when the PC is idle
+    watch.start()
     # What exists now (modules, Qt wrappers, the window) lives until the end: keep it out of
     # the collector's full passes, each of which would otherwise walk ~120,000 objects and
     # stop every thread for 250 ms or more (BENCHMARKS.md).
@@ -102,6 +106,7 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.information(window, "KPI Desktop", notice)
+    watch.show_startup_warnings()
     code = app.exec()
     _finish_background_work()
     services.close()
@@ -143,35 +148,24 @@ def sign_in(services, settings, settings_path):  # noqa: ANN001, ANN201
 
 def open_services_or_recover(paths, *, quiet: bool = False,  # noqa: ANN001, ANN201
                              create_demo_if_empty: bool = True):
-    """Open the data folder; when the database is damaged, offer the newest good backup."""
-    from PySide6.QtWidgets import QMessageBox
+    """Open the data folder; when the database is damaged, offer the newest good backup.
 
+    Returns ``(services, 0)``, or ``(None, exit code)`` when it cannot be opened: 4 for a
+    damaged database (DESIGN.md §8), 3 for any other refusal (a read-only data folder).
+    """
     from kpi_desktop.domain.errors import KpiError
-    from kpi_desktop.runtime.i18n import translate
-    from kpi_desktop.services.backups import BackupService
     from kpi_desktop.services.context import AppServices
     from kpi_desktop.services.messages import describe
 
     while True:
         try:
-            return AppServices.open(paths, create_demo_if_empty=create_demo_if_empty)
+            return AppServices.open(paths, create_demo_if_empty=create_demo_if_empty), 0
         except KpiError as error:
-            backup = error.params.get("backup") if error.code == "database_damaged" else None
+            code = 4 if error.code == "database_damaged" else 3
             if quiet:
                 print(describe(error), file=sys.stderr)
-                return None
-            box = QMessageBox(QMessageBox.Icon.Critical, "KPI Desktop", describe(error))
-            if backup:
-                box.setInformativeText(translate(
-                    "App",
-                    "The newest good backup is {path}. Restore it now? The damaged file is "
-                    "kept in the backups folder.").format(path=backup))
-                box.setStandardButtons(QMessageBox.StandardButton.Yes
-                                       | QMessageBox.StandardButton.Close)
-            else:
-                box.setStandardButtons(QMessageBox.StandardButton.Close)
-            if box.exec() != QMessageBox.StandardButton.Yes:
-                return None
-            from pathlib import Path
+                return None, code
+            from kpi_desktop.ui.integrity_watch import show_open_failure
 
-            BackupService(paths.database, paths.backup_dir).restore(Path(backup))
+            if not show_open_failure(paths, error):
+                return None, code

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime.paths import AppPaths
 from kpi_desktop.services.appeals import AppealService
 from kpi_desktop.services.assignments import AssignmentService
-from kpi_desktop.services.backups import BackupService, check_before_open
+from kpi_desktop.services.backups import BackupService
 from kpi_desktop.services.calendar import CalendarService
 from kpi_desktop.services.classification import ClassificationService
 from kpi_desktop.services.daily import DailyWorkService
+from kpi_desktop.services.data_folder import prepare_data_folder
 from kpi_desktop.services.demo import DemoService
 from kpi_desktop.services.evaluation import EvaluationService
+from kpi_desktop.services.integrity import CheckReport, IntegrityService
 from kpi_desktop.services.keys import KeyService
 from kpi_desktop.services.organisation import OrganisationService
 from kpi_desktop.services.proposals import ProposalService
@@ -27,6 +31,8 @@ from kpi_desktop.services.transfer_bundle import TransferBundleService
 from kpi_desktop.services.transfers import TransferService
 from kpi_desktop.services.worklog import WorkLogService
 from kpi_desktop.storage.engine import open_database
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from kpi_desktop.services.agency_admin import AgencyAdminService
@@ -56,20 +62,22 @@ class AppServices:
     reports: ReportService | None = None
     appeals: AppealService | None = None  # Điều 22 (issue 9 §2)
     calendar: CalendarService | None = None  # working-day calendar (issue 9 §3)
+    #: What the start-up found that does not stop the work (a daily backup that could not
+    #: be made); the CLI prints them, the application shows them.
+    warnings: list[KpiError] = field(default_factory=list)
+    startup_report: CheckReport | None = None
 
     @classmethod
     def open(cls, paths: AppPaths, *, create_demo_if_empty: bool = False,
              today: dt.date | None = None) -> AppServices:
         """Open (and migrate) the database of ``paths``; optionally fill an empty one with the
         demo organisation."""
-        paths.ensure()
-        # Both safety steps stay here, before anything can write (issue 8 measured them): the
-        # quick check must refuse a damaged file before the first write, and the daily backup
-        # must exist before the day's first write. Demo data (4 MB): check 23 ms CPU, backup
-        # 63 ms on the day's first start only. The check grows with the file (63 MB: 0.4 s CPU,
-        # 2.2 s with a cold disk cache); moving it off the critical path would need a gate
-        # that holds every write (UnitOfWork) until a background check and backup are done.
-        check_before_open(paths.database)
+        prepare_data_folder(paths)  # a read-only folder is refused here, with its path
+        # Both safety steps stay here, before anything can write: the start-up check must
+        # refuse a damaged file before the first write (SQLite's full check and the row
+        # seals, ~0.1 s on the demo: benchmarks/startup_check.py), and the daily backup must
+        # exist before the day's first write.
+        report = IntegrityService.for_paths(paths).startup_check()
         db = open_database(paths.database, backup_dir=paths.backup_dir)
         keys = KeyService(db)
         services = cls(paths=paths, db=db, organisation=OrganisationService(db),
@@ -84,10 +92,28 @@ class AppServices:
                        classification=ClassificationService(db),
                        reports=ReportService(db),
                        appeals=AppealService(db, keys=keys), calendar=CalendarService(db))
+        services.startup_report = report
         if create_demo_if_empty and services.organisation.is_empty():
             services.demo.create(today=today or dt.date.today())
-        services.backups.daily()
+        services.daily_backup()
         return services
+
+    def daily_backup(self) -> None:
+        """Today's backup, only from a database that passed its last check; one that cannot
+        be made (a full disk) is a warning, never a refusal of the work."""
+        integrity = self.integrity
+        try:
+            self.backups.daily(allowed=integrity.backup_allowed(),
+                               verified=bool(self.startup_report
+                                             and self.startup_report.complete))
+        except KpiError as error:
+            log.warning("The daily backup was not made: %s", error)
+            self.warnings.append(error)
+
+    @property
+    def integrity(self) -> IntegrityService:
+        """Checks of this data folder's database (``kpi-desktop check``)."""
+        return IntegrityService.for_paths(self.paths)
 
     @property
     def proposals(self) -> ProposalService:

@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.errors import KpiError, StorageProblem
 from kpi_desktop.runtime import i18n
+from kpi_desktop.services.integrity_messages import file_size, reason_label
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.pages.common import data_label, mark_data, refresh_when_visible
+from kpi_desktop.ui.tasks import TaskRunner
 
 
 class SettingsPage(Page):
@@ -57,7 +59,7 @@ class SettingsPage(Page):
         self.backup_box = QGroupBox()
         self.backup_note = QLabel()
         self.backup_note.setWordWrap(True)
-        self.backups = QTableWidget(0, 3)
+        self.backups = QTableWidget(0, 4)
         self.backups.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.backups.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.backups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -66,16 +68,25 @@ class SettingsPage(Page):
         self.backups.setMaximumHeight(180)
         self.backup_now = QPushButton()
         self.restore_button = QPushButton()
+        self.check_button = QPushButton()
         self.backup_now.clicked.connect(self._backup_now)
         self.restore_button.clicked.connect(self._restore_chosen)
+        self.check_button.clicked.connect(self.check_now)
+        self.check_state = QLabel()
+        self.check_state.setWordWrap(True)
+        self.check_state.setObjectName("check_state")
         buttons = QHBoxLayout()
         buttons.addWidget(self.backup_now)
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
         backup_layout = QVBoxLayout(self.backup_box)
         backup_layout.addWidget(self.backup_note)
         backup_layout.addWidget(self.backups)
         backup_layout.addLayout(buttons)
+        backup_layout.addWidget(self.check_state)
+        self._runner = TaskRunner(self)
+        self._check_task: Any = None
         self.about_box = QGroupBox()
         # Who works here and the data folder, both wrapping: a long path (it has no spaces)
         # breaks anywhere instead of widening the page past a 1366-pixel screen, and can
@@ -121,13 +132,15 @@ class SettingsPage(Page):
         self.folder_label.setText(self.tr("&Data folder:"))
         self.backup_box.setTitle(self.tr("Backups"))
         self.backup_note.setText(self.tr(
-            "A copy of the database is made automatically every day, before every upgrade and "
-            "before every import. Restoring replaces all data on this computer with the chosen "
-            "copy; the current data is kept as one more backup first."))
+            "A copy of the database is made automatically every day (when the last check "
+            "passed), before every upgrade and before every import. Restoring replaces all "
+            "data on this computer with the chosen copy; the current data is kept as one more "
+            "backup first."))
         self.backups.setHorizontalHeaderLabels(
-            [self.tr("Made on"), self.tr("Reason"), self.tr("Size")])
+            [self.tr("Made on"), self.tr("Reason"), self.tr("Size"), self.tr("Check")])
         self.backup_now.setText(self.tr("&Back up now"))
         self.restore_button.setText(self.tr("&Restore the chosen backup…"))
+        self.check_button.setText(self.tr("C&heck the database now"))
         refresh_when_visible(self)
 
     def refresh(self) -> None:
@@ -146,21 +159,96 @@ class SettingsPage(Page):
         self.about.setText(f"{info.full_name} — {position}" if position else info.full_name)
 
     def _fill_backups(self) -> None:
-        reasons = {"daily": self.tr("daily"), "manual": self.tr("on request"),
-                   "import": self.tr("before an import"), "restore": self.tr("before a restore")}
+        verdicts = {"passed": self.tr("passed"), "failed": self.tr("damaged"),
+                    "unchecked": self.tr("not checked yet")}
         listing = self.services.backups.list_backups()
         self.backups.setRowCount(len(listing))
         for row, info in enumerate(listing):
             local = info.made_at.astimezone()
             made = QTableWidgetItem(f"{formatting.date(local.date())} {local:%H:%M}")
             made.setData(Qt.ItemDataRole.UserRole, str(info.path))
-            size = QTableWidgetItem(self.tr("{size} kB").format(
-                size=formatting.number(info.size / 1024, 0)))
+            made.setToolTip(str(info.path))
+            size = QTableWidgetItem(file_size(info.size))
             size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.backups.setItem(row, 0, made)
-            self.backups.setItem(row, 1, QTableWidgetItem(reasons.get(info.reason, info.reason)))
+            self.backups.setItem(row, 1, QTableWidgetItem(reason_label(info.reason,
+                                                                       info.revision)))
             self.backups.setItem(row, 2, size)
+            self.backups.setItem(row, 3, QTableWidgetItem(verdicts.get(info.verdict,
+                                                                       info.verdict)))
         self.restore_button.setEnabled(bool(listing))
+        self._show_check_state()
+
+    def _show_check_state(self) -> None:
+        if self._check_task is not None:
+            return
+        report = self.services.integrity.last_report()
+        if report is None:
+            self.check_state.setText(self.tr("The database has not been fully checked yet; "
+                                             "the check runs by itself when the computer is "
+                                             "idle."))
+            return
+        when = report.checked_at.astimezone()
+        stamp = f"{formatting.date(when.date())} {when:%H:%M}"
+        if report.ok:
+            self.check_state.setText(self.tr("Last full check: {when}, intact.").format(
+                when=stamp))
+        elif report.damaged:
+            self.check_state.setText(self.tr("Last full check: {when}, the database is "
+                                             "damaged.").format(when=stamp))
+        elif len(report.findings) == 1:
+            self.check_state.setText(self.tr("Last full check: {when}, 1 problem found."
+                                             ).format(when=stamp))
+        else:
+            self.check_state.setText(self.tr("Last full check: {when}, {count} problems "
+                                             "found.").format(when=stamp,
+                                                              count=len(report.findings)))
+
+    def check_now(self) -> None:
+        """Run the full check off the GUI thread, with its progress below the list."""
+        if self._check_task is not None:
+            return
+        integrity = self.services.integrity
+        self.check_button.setEnabled(False)
+        self.check_state.setText(self.tr("Checking the database…"))
+        self._check_task = self._runner.start(
+            lambda progress, cancelled: integrity.full_check(progress=progress,
+                                                             cancelled=cancelled),
+            on_progress=lambda done, total: self.check_state.setText(
+                self.tr("Checking the database… {percent} %").format(
+                    percent=100 * done // max(total, 1))),
+            on_finished=self._checked, on_failed=self._check_failed)
+
+    def _checked(self, report: Any) -> None:
+        from kpi_desktop.services.integrity_messages import describe_finding
+
+        self._check_task = None
+        self.check_button.setEnabled(True)
+        self._fill_backups()
+        if report.ok:
+            self.status_message.emit(self.tr("The database was checked: intact."))
+            return
+        names = self.services.integrity.names()
+        count = len(report.findings)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Backups"),
+                          self.tr("The check found 1 problem.") if count == 1 else
+                          self.tr("The check found {count} problems.").format(count=count),
+                          QMessageBox.StandardButton.Close, self)
+        box.setDetailedText("\n".join(describe_finding(f, names)
+                                      for f in report.findings[:100]))
+        if report.damaged:
+            self.services.db.refuse_writes(StorageProblem(
+                "database_damaged", path=str(self.services.paths.database),
+                backup=report.good_backup))
+            box.setInformativeText(self.tr("The database is damaged: nothing can be changed "
+                                           "until a backup is restored."))
+        box.exec()
+
+    def _check_failed(self, error: BaseException) -> None:
+        self._check_task = None
+        self.check_button.setEnabled(True)
+        self.check_state.setText(describe(error) if isinstance(error, KpiError)
+                                 else str(error))
 
     def _backup_now(self) -> None:
         try:
@@ -178,12 +266,35 @@ class SettingsPage(Page):
                                     self.tr("Choose a backup in the list first."))
             return
         path = self.backups.item(row, 0).data(Qt.ItemDataRole.UserRole)
-        answer = QMessageBox.question(self, self.tr("Restore a backup"), self.tr(
-            "Replace all data on this computer with the backup of {made}? Work recorded after "
-            "it will no longer be shown (the current data is kept as a backup).").format(
-                made=self.backups.item(row, 0).text()))
-        if answer == QMessageBox.StandardButton.Yes:
+        if self.confirm_restore(path, self.backups.item(row, 0).text()):
             self.restore_backup(path)
+
+    def confirm_restore(self, path: str, made: str) -> bool:
+        """Ask before a restore. The agency administrator confirms once; anyone else is
+        warned by name whose work recorded since the backup will be replaced."""
+        from pathlib import Path
+
+        question = self.tr("Replace all data on this computer with the backup of {made}? Work "
+                           "recorded after it will no longer be shown (the current data is kept "
+                           "as a backup).").format(made=made)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Restore a backup"), question,
+                          parent=self)
+        if self.user.role != "agency":
+            people = [name for pid, name in self.services.backups.restore_impact(Path(path))
+                      if pid != "agency"]
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setInformativeText(self.tr(
+                "Restoring is the agency administrator's task. It replaces the data of "
+                "everyone who works on this computer: {names}. Continue only if the agency "
+                "administrator or the IT staff asked you to.").format(
+                names=", ".join(people) or self.user.full_name))
+        accept = box.addButton(self.tr("&Replace the data"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton(self.tr("&Cancel"),
+                                           QMessageBox.ButtonRole.RejectRole))
+        box.setProperty("accept_button", accept)
+        self._restore_box = box
+        box.exec()
+        return box.clickedButton() is accept
 
     def restore_backup(self, path: str) -> bool:
         """Replace the database with the backup at ``path``; every page reloads afterwards."""
@@ -195,6 +306,7 @@ class SettingsPage(Page):
         except KpiError as error:
             QMessageBox.warning(self, self.tr("Restore a backup"), describe(error))
             return False
+        self.services.db.refuse_writes(None)  # a restored file is checked afresh
         self._fill_backups()
         self.status_message.emit(self.tr("The backup was restored."))
         self.data_changed.emit()

@@ -1,0 +1,54 @@
+"""Every stored record of a kind, for ``kpi-desktop check`` (``uow.integrity``).
+
+The check reads whole tables once, in primary-key order, as domain records; a row that no
+longer converts (a damaged value) ends that kind's reading with the error, which the check
+reports as damage instead of raising.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from kpi_desktop.domain import model
+from kpi_desktop.domain.transfers import TransferredMonth
+from kpi_desktop.storage import orm
+from kpi_desktop.storage.repositories._base import Repository, from_row, table_of
+
+T = TypeVar("T")
+
+_TABLES: dict[type, Any] = {
+    model.Person: table_of(orm.PersonRow),
+    model.PersonKey: table_of(orm.PersonKeyRow),
+    model.Assignment: table_of(orm.AssignmentRow),
+    model.WorkLogEntry: table_of(orm.WorkLogEntryRow),
+    model.EntryRevision: table_of(orm.EntryRevisionRow),
+    model.ReviewStatement: table_of(orm.ReviewStatementRow),
+    model.MonthlyEvaluation: table_of(orm.MonthlyEvaluationRow),
+    model.AnnualClassification: table_of(orm.AnnualClassificationRow),
+    model.DisciplineEvent: table_of(orm.DisciplineEventRow),
+    model.Appeal: table_of(orm.AppealRow),
+    model.ReplacedEvaluation: table_of(orm.ReplacedEvaluationRow),
+    model.CatalogProposal: table_of(orm.CatalogProposalRow),
+    TransferredMonth: table_of(orm.TransferredMonthRow),
+}
+_TRUSTED = table_of(orm.TrustedKeyRow)
+
+
+class IntegrityRepository(Repository):
+    """Whole-table reads of the records ``check`` verifies."""
+
+    def every(self, cls: type[T]) -> Iterator[T]:
+        """Every stored record of domain type ``cls`` (primary-key order)."""
+        table = _TABLES[cls]
+        statement = select(table).order_by(*table.primary_key.columns)
+        for row in self._session.execute(statement):
+            yield from_row(cls, row)
+
+    def trusted_keys(self) -> dict[str, tuple[str, bytes, Any]]:
+        """The pinned (agency) keys: fingerprint → (owner, public key, revoked at)."""
+        rows = self._session.execute(select(_TRUSTED.c.fingerprint, _TRUSTED.c.owner_id,
+                                            _TRUSTED.c.public_key, _TRUSTED.c.revoked_at))
+        return {r.fingerprint: (r.owner_id, r.public_key, r.revoked_at) for r in rows}
