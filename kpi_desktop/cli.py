@@ -470,16 +470,20 @@ def _backup_restore(service, args: argparse.Namespace) -> int:  # noqa: ANN001
     if not chosen.is_file():
         raise RefusedValue("backup_not_found", path=str(chosen))
     people = [p for p in service.restore_impact(chosen) if p[0] != "agency"]
-    if people:  # not only the agency administrator's data: say whose data is replaced
+    made = _made(chosen, service)
+    if people:  # say by name whose work the restore replaces, and ask at a terminal
         names = ", ".join(f"{name} ({pid})" for pid, name in people)
         print(translate("Cli", "Warning: restoring replaces the data on this computer with the "
                                "backup of {made}; what these people recorded since is replaced: "
-                               "{names}.").format(made=_made(chosen, service), names=names),
-              file=sys.stderr)
+                               "{names}.").format(made=made, names=names), file=sys.stderr)
         if not args.yes and sys.stdin.isatty():
             answer = input(translate("Cli", "Restore anyway? Type “yes” to continue: "))
             if answer.strip().lower() not in ("yes", "y", translate("Cli", "yes")):
                 raise RefusedValue("restore_not_confirmed")
+    else:
+        print(translate("Cli", "Warning: restoring replaces the data on this computer with the "
+                               "backup of {made}; nothing was recorded here since.").format(
+            made=made), file=sys.stderr)
     kept = service.restore(chosen)
     print(translate("Cli", "Database restored; the previous file was kept as {path}.").format(
         path=kept))

@@ -226,8 +226,8 @@ class BackupService:
 
     # -- restoring -----------------------------------------------------------------------------
     def restore_impact(self, backup: Path) -> list[tuple[str, str]]:
-        """(id, name) of the people whose work recorded after ``backup`` was made would be
-        replaced by restoring it (from the audit log), and of those who hold a key here."""
+        """(id, name) of the people whose work recorded on this computer after ``backup`` was
+        made would be replaced by restoring it (from the audit log)."""
         parsed = _parse(backup.name)
         if parsed is None or not self.database.exists():
             return []

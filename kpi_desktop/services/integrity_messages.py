@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.runtime.i18n import current_language, translate
 
 if TYPE_CHECKING:
     from kpi_desktop.services.integrity_records import Finding
@@ -20,10 +20,13 @@ def file_size(size: int | float | str | None) -> str:
         value = float(size or 0)
     except (TypeError, ValueError):
         return str(size)
+    point = "," if current_language() == "vi" else "."
     if value >= 1000 * 1000 * 1000:
-        return translate("Integrity", "{size} GB").format(size=f"{value / 1e9:.1f}")
+        return translate("Integrity", "{size} GB").format(
+            size=f"{value / 1e9:.1f}".replace(".", point))
     if value >= 1000 * 1000:
-        return translate("Integrity", "{size} MB").format(size=f"{value / 1e6:.1f}")
+        return translate("Integrity", "{size} MB").format(
+            size=f"{value / 1e6:.1f}".replace(".", point))
     kilo = 0 if value == 0 else max(round(value / 1000), 1)
     return translate("Integrity", "{size} kB").format(size=str(kilo))
 

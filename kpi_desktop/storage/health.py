@@ -108,8 +108,8 @@ def people_names(path: Path | str) -> dict[str, str]:
 
 
 def actors_since(path: Path | str, moment: dt.datetime) -> list[tuple[str, str]]:
-    """(id, name) of the people who changed something after ``moment`` (the audit log), and
-    of those who keep a key on this computer; people first by name."""
+    """(id, name) of the people who changed something on this computer after ``moment``
+    (the audit log), by name."""
     stamp = moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     found: dict[str, str] = {}
     try:
@@ -118,10 +118,6 @@ def actors_since(path: Path | str, moment: dt.datetime) -> list[tuple[str, str]]
             rows = connection.execute(
                 "SELECT DISTINCT a.actor_id, p.full_name FROM audit_events a LEFT JOIN people p "
                 "ON p.id = a.actor_id WHERE a.at > ? AND a.actor_id IS NOT NULL", (stamp,))
-            found.update((str(i), str(n or i)) for i, n in rows)
-            rows = connection.execute(
-                "SELECT k.owner_id, p.full_name FROM sealed_keys k LEFT JOIN people p "
-                "ON p.id = k.owner_id")
             found.update((str(i), str(n or i)) for i, n in rows)
         finally:
             connection.close()

@@ -172,7 +172,7 @@ class IntegrityWatch(QObject):
 
     def _progress(self, done: int, total: int) -> None:
         percent = 100 * done // total if total else 0
-        self._status(translate("IntegrityWatch", "Checking the database… {percent} %").format(
+        self._status(translate("IntegrityWatch", "Checking the database… {percent}%").format(
             percent=percent))
 
     def _failed(self, error: BaseException) -> None:

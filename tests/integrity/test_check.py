@@ -208,7 +208,7 @@ def with_attachment(demo_dir: Path, tmp_path: Path) -> tuple[Path, str, str]:
         entry = daily.save("vp-cv1", EntryDraft(work_date=TODAY, item_code="DC.01",
                                                 quantity="1", completed_on=TODAY,
                                                 attachment=source))
-        sha = daily.entry(entry.id).attachment_sha256
+        sha = daily.entry(entry.id).entry.attachment_sha256
     finally:
         services.close()
     assert sha
@@ -245,8 +245,8 @@ def test_a_signature_that_no_longer_matches_is_reported(demo_dir: Path, tmp_path
     paths = app_paths(demo_dir)
     services = AppServices.open(paths)
     try:
-        services.keys.unlock("vp-tp", "demo")
-        services.sync.export("vp-tp", tmp_path / "out")
+        services.keys.unlock("vp-cvp", "demo")
+        services.sync.export("vp-cvp", tmp_path / "out")
     finally:
         services.close()
     assert run(capsys, "--data-dir", str(demo_dir), "check")[0] == 0
@@ -255,7 +255,7 @@ def test_a_signature_that_no_longer_matches_is_reported(demo_dir: Path, tmp_path
         with db.engine.begin() as connection:
             statement_id = connection.exec_driver_sql(
                 "SELECT id FROM review_statements WHERE signature IS NOT NULL AND "
-                "reviewer_id = 'vp-tp' ORDER BY id LIMIT 1").scalar_one()
+                "reviewer_id = 'vp-cvp' ORDER BY id LIMIT 1").scalar_one()
             connection.exec_driver_sql("UPDATE review_statements SET reason = 'sửa' "
                                        "WHERE id = ?", (statement_id,))
     finally:

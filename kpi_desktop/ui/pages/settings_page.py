@@ -64,7 +64,9 @@ class SettingsPage(Page):
         self.backups.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.backups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.backups.verticalHeader().hide()
-        self.backups.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.backups.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the reason
         self.backups.setMaximumHeight(180)
         self.backup_now = QPushButton()
         self.restore_button = QPushButton()
@@ -215,7 +217,7 @@ class SettingsPage(Page):
             lambda progress, cancelled: integrity.full_check(progress=progress,
                                                              cancelled=cancelled),
             on_progress=lambda done, total: self.check_state.setText(
-                self.tr("Checking the database… {percent} %").format(
+                self.tr("Checking the database… {percent}%").format(
                     percent=100 * done // max(total, 1))),
             on_finished=self._checked, on_failed=self._check_failed)
 
@@ -280,14 +282,15 @@ class SettingsPage(Page):
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Restore a backup"), question,
                           parent=self)
         if self.user.role != "agency":
-            people = [name for pid, name in self.services.backups.restore_impact(Path(path))
-                      if pid != "agency"]
+            people = [f"{name} ({pid})" for pid, name in
+                      self.services.backups.restore_impact(Path(path)) if pid != "agency"]
             box.setIcon(QMessageBox.Icon.Warning)
+            whose = self.tr("It replaces what these people recorded on this computer since the "
+                            "backup: {names}.").format(names=", ".join(people)) if people \
+                else self.tr("Nobody has recorded anything on this computer since the backup.")
             box.setInformativeText(self.tr(
-                "Restoring is the agency administrator's task. It replaces the data of "
-                "everyone who works on this computer: {names}. Continue only if the agency "
-                "administrator or the IT staff asked you to.").format(
-                names=", ".join(people) or self.user.full_name))
+                "Restoring is the agency administrator's task; continue only if the agency "
+                "administrator or the IT staff asked you to.") + " " + whose)
         accept = box.addButton(self.tr("&Replace the data"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(box.addButton(self.tr("&Cancel"),
                                            QMessageBox.ButtonRole.RejectRole))
