@@ -35,10 +35,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kpi_desktop.runtime.paths import app_paths
-from kpi_desktop.services.context import AppServices
 from kpi_desktop.services.daily import DailyWorkService, EntryDraft
 from kpi_desktop.services.integrity import IntegrityService
 from kpi_desktop.storage.backup import integrity_check
+from kpi_desktop.storage.engine import open_database
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -65,9 +65,9 @@ def measure(repeat: int, action: Callable[[], object]) -> tuple[float, float]:
 
 
 def writes(folder: Path) -> Callable[[], object]:
-    services = AppServices.open(app_paths(folder))
-    daily = DailyWorkService(services.db, app_paths(folder).attachments_dir,
-                             today=lambda: TODAY)
+    paths = app_paths(folder)
+    db = open_database(paths.database)  # no start-up check: the unsealed copy would fail it
+    daily = DailyWorkService(db, paths.attachments_dir, today=lambda: TODAY)
 
     def write() -> object:
         return daily.save("vp-cv1", EntryDraft(work_date=TODAY, item_code="DC.01",

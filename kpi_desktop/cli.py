@@ -519,7 +519,8 @@ def _check(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
     if args.json:
         print(json.dumps({"ok": report.ok, "damaged": report.damaged, "problems": problems,
                           "findings": [f.as_dict() for f in report.findings],
-                          "good_backup": good, "seconds": round(report.seconds, 3)},
+                          "good_backup": good, "notes": report.notes,
+                          "seconds": round(report.seconds, 3)},
                          ensure_ascii=False, indent=2))
     elif problems:
         print(translate("Cli", "The database has problems:"), file=sys.stderr)
@@ -532,6 +533,10 @@ def _check(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
             print(translate("Cli", "No backup passed its check."), file=sys.stderr)
     else:
         print(translate("Cli", "The database is intact."))
+    if "schema_not_current" in report.notes and not args.json:
+        print(translate("Cli", "The signatures and results were not checked: the database is "
+                               "from an earlier version; start KPI Desktop once to upgrade it."),
+              file=sys.stderr)
     return EXIT_DAMAGED if problems else EXIT_OK
 
 

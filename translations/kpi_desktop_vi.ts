@@ -1363,6 +1363,10 @@
         <translation>Cơ sở dữ liệu nguyên vẹn.</translation>
     </message>
     <message>
+        <source>The signatures and results were not checked: the database is from an earlier version; start KPI Desktop once to upgrade it.</source>
+        <translation>Chưa kiểm tra chữ ký và kết quả: cơ sở dữ liệu thuộc phiên bản cũ; hãy mở KPI Desktop một lần để nâng cấp.</translation>
+    </message>
+    <message>
         <source>Written {path} ({pages} pages), verification code {code}.</source>
         <translation>Đã ghi {path} ({pages} trang), mã kiểm tra {code}.</translation>
     </message>

@@ -44,7 +44,10 @@ def _damage_box(parent: QWidget | None, error: KpiError, backups: BackupService)
                       translate("IntegrityWatch", "The database is damaged, so KPI Desktop "
                                                   "does not change anything in it."),
                       parent=parent)
-    details = str(error.params.get("detail") or "")
+    named = _finding_lines(error, backups)
+    details = "\n".join(named) or str(error.params.get("detail") or "")
+    if named:  # the damage itself, by record (the rest under "details")
+        box.setText(box.text() + "\n\n" + "\n".join(f"• {line}" for line in named[:3]))
     backup = str(error.params.get("backup") or "")
     close = translate("IntegrityWatch", "&Close")
     if backup:
@@ -71,6 +74,21 @@ def _damage_box(parent: QWidget | None, error: KpiError, backups: BackupService)
         box.setDetailedText(details)
     box.setProperty("backup", backup)
     return box
+
+
+def _finding_lines(error: KpiError, backups: BackupService) -> list[str]:
+    """What is damaged, one line per record, in the current language."""
+    from kpi_desktop.services.integrity import IntegrityService
+    from kpi_desktop.services.integrity_messages import describe_finding
+    from kpi_desktop.services.integrity_records import Finding
+
+    found = [Finding.from_dict(f) for f in error.params.get("findings") or []
+             if isinstance(f, dict)]
+    if not found:
+        detail = str(error.params.get("detail") or "")
+        return [line for line in detail.splitlines() if line.strip()]
+    names = IntegrityService(backups.database, backup_dir=backups.backup_dir).names()
+    return [describe_finding(f, names) for f in found]
 
 
 def _wants_restore(box: QMessageBox) -> bool:

@@ -6,7 +6,6 @@ onto it, then fills it or remounts it read-only, and runs ``kpi-desktop`` as a p
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from kpi_desktop.domain.errors import StorageProblem
 from kpi_desktop.storage.backup import backup_database, dump_database
 
+from .conftest import fresh_copy
 from .helpers import can_mount, fill, kpi, listing, remount, tmpfs
 
 pytestmark = pytest.mark.skipif(not can_mount(), reason="needs root to mount a tmpfs")
@@ -24,9 +24,7 @@ pytestmark = pytest.mark.skipif(not can_mount(), reason="needs root to mount a t
 def small_disk(demo_master: Path, tmp_path: Path) -> Iterator[Path]:
     """The demo's data folder alone on a 16 MB file system."""
     with tmpfs(tmp_path / "disk", "16M") as disk:
-        folder = disk / "data"
-        shutil.copytree(demo_master, folder)
-        yield folder
+        yield fresh_copy(demo_master, disk / "data")
 
 
 def test_a_read_only_data_folder_is_named_and_nothing_crashes(small_disk: Path) -> None:

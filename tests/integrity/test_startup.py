@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from kpi_desktop.services.context import AppServices
 from kpi_desktop.services.integrity import IntegrityService
 from kpi_desktop.storage.backup import dump_database
 
+from .conftest import fresh_copy
 from .helpers import foreign_update, kpi, listing, locked_month
 
 
@@ -107,8 +107,7 @@ def test_the_start_up_check_fits_its_budget_on_the_demo(demo_master: Path, tmp_p
                                                         ) -> None:
     """The demo's whole database is checked at start (SQLite's full check and every seal)
     within the budget; the figure itself comes from benchmarks/startup_check.py."""
-    folder = tmp_path / "copy"
-    shutil.copytree(demo_master, folder)
+    folder = fresh_copy(demo_master, tmp_path / "copy")
     report = IntegrityService.for_paths(app_paths(folder)).startup_check(budget=10)
     assert report.complete and report.ok
     assert report.seconds < 5  # generous: a shared CI machine; the benchmark measures
