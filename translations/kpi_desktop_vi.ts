@@ -48,7 +48,6 @@
     </message>
     <message>
         <source>Agency administrator</source>
-        <extracomment>The owner id of the agency key; signing in with it opens the agency&apos;s pages.</extracomment>
         <translation>Người quản trị của cơ quan</translation>
     </message>
     <message>
@@ -2288,6 +2287,10 @@
         <translation>Người dùng</translation>
     </message>
     <message>
+        <source>  Opening the data folder…</source>
+        <translation>  Đang mở thư mục dữ liệu…</translation>
+    </message>
+    <message>
         <source>  Signed in: {name}</source>
         <translation>  Đang đăng nhập: {name}</translation>
     </message>
@@ -2439,7 +2442,6 @@
     <name>Duration</name>
     <message>
         <source>{m} min</source>
-        <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text: the pseudo-locale test does not expect those to be translated.</extracomment>
         <translation>{m} phút</translation>
     </message>
     <message>

@@ -89,6 +89,7 @@ __all__ = [
     "UnitKind",
     "UnitMembership",
     "WorkLogEntry",
+    "YearTotals",
     "canonical_json",
     "fold_text",
     "new_id",
@@ -725,6 +726,32 @@ class MonthlyTotal:
     period: Period
     total: Fraction | None
     insufficient: bool
+
+
+@dataclass(frozen=True, slots=True)
+class YearTotals:
+    """One person's stored totals of a year, summed by the database (the year-end roll-up).
+
+    ``periods`` are the periods with a total, in order, and ``totals`` their exact totals;
+    ``approx_mean`` is their mean as the database computes it in floating point (``None``
+    without totals); ``scaled_sum`` is the exact sum of the totals in ten-thousandths when every
+    one of them is stored as a decimal of at most 4 places (``None`` otherwise: "1234/7"), with
+    ``lowest`` / ``highest`` in the same unit;
+    ``uncomputed`` counts the periods stored without a total that are not marked insufficient
+    (their total must be computed from the work log).
+    """
+
+    person_id: str
+    periods: tuple[Period, ...]
+    totals: tuple[Fraction, ...]
+    approx_mean: float | None
+    scaled_sum: int | None
+    lowest: int | None
+    highest: int | None
+    uncomputed: int
+
+    #: The unit of ``scaled_sum``, ``lowest`` and ``highest``.
+    SCALE = 10_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -33,7 +33,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 from kpi_desktop.domain.scores import QuotaResult, YearResult
-from kpi_desktop.scoring import check_quota, classify_year
+from kpi_desktop.scoring import check_quota
 from kpi_desktop.services.leadership import (
     audit,
     person_or_fail,
@@ -297,51 +297,48 @@ class ClassificationService:
                   exceptional: bool) -> YearOverview:
         calc = Calculator(uow)
         unit_result = calc.classify_unit(unit_id, year)
-        policy = calc.policy_for(dt.date(year, 12, 31))
+        policy = unit_result.policy or calc.policy_for(dt.date(year, 12, 31))
         on = min(self.today(), dt.date(year, 12, 31))
         mine = {r.evaluatee_id for r in uow.org.evaluatees_of(actor_id, on)} - {actor_id}
         people_ids = [row.person.id for row in unit_result.rows]
         events: dict[str, list[DisciplineEvent]] = {}
-        for event in uow.discipline.list_for_year(year, person_ids=people_ids):
+        for event in unit_result.discipline:
             events.setdefault(event.person_id, []).append(event)
-        # One query each for everyone's classification history and the organisations' levels
-        # (not two and one per person: 900 queries for a 300-person unit).
+        # One query for everyone's classification history (not two per person: 900 queries
+        # for a 300-person unit). The heads' organisation levels are in the roll-up.
         histories: dict[str, list[AnnualClassification]] = {}
         for found in uow.evaluations.list_annual(year, person_ids=people_ids,
                                                  current_only=False):
             histories.setdefault(found.person_id, []).append(found)
-        org_levels = {e.unit_id: e.level for e in uow.org_results.list_evaluations(year)
-                      if e.level is not None}
         rows = []
         for row in unit_result.rows:
             person = row.person
-            result = row.result
-            if person.role is PersonRole.HEAD and person.unit_id in org_levels:
-                result = classify_year(policy, row.monthly_totals, disciplined=row.disciplined,
-                                       org_level=org_levels[person.unit_id])
             history = histories.get(person.id, [])
             rows.append(YearRow(
                 person=person,
                 group=GROUP_LEADERS if person.role.is_leader else GROUP_STAFF,
-                months=len(row.months), monthly_totals=row.monthly_totals, result=result,
+                months=len(row.months), monthly_totals=row.monthly_totals, result=row.result,
                 periods=row.months,
-                discipline=tuple(events.get(person.id, [])),
-                current=_in_force(history),
+                discipline=tuple(events.get(person.id, ())),
+                current=_in_force(history) if history else None,
                 history_count=len(history), can_decide=person.id in mine))
         order = {PersonRole.HEAD: 0, PersonRole.DEPUTY: 1}
         rows.sort(key=lambda r: (r.person.unit_id, order.get(r.person.role, 2),
                                  r.person.full_name, r.person.id))
-        units = {u.id: u for u in uow.org.list_units()}
+        units = unit_result.units
+        by_unit: dict[str, list[YearRow]] = {}
+        by_group: dict[str, list[YearRow]] = {}
+        for r in rows:
+            by_unit.setdefault(r.person.unit_id, []).append(r)
+            by_group.setdefault(r.group, []).append(r)
         scopes = []
-        for key in sorted({r.person.unit_id for r in rows}):
-            members = [r for r in rows if r.person.unit_id == key]
+        for key in sorted(by_unit):
             unit = units.get(key)
-            scopes.append(_scope(policy, "unit", key, unit.name_vi if unit else key, members,
+            scopes.append(_scope(policy, "unit", key, unit.name_vi if unit else key, by_unit[key],
                                  exceptional))
         for key in (GROUP_LEADERS, GROUP_STAFF):
-            members = [r for r in rows if r.group == key]
-            if members:
-                scopes.append(_scope(policy, "group", key, key, members, exceptional))
+            if key in by_group:
+                scopes.append(_scope(policy, "group", key, key, by_group[key], exceptional))
         return YearOverview(unit_id=unit_id, unit_name=unit_result.unit.name_vi, year=year,
                             policy_version=policy.version, rows=tuple(rows),
                             scopes=tuple(scopes), exceptional=exceptional)

@@ -228,8 +228,8 @@ class IntegrityService:
         """Whether the background check should run now: daily when the PC is idle, and in
         any case once a week."""
         last = self.last_full_check_at()
-        if last is None:
-            return True
+        if last is None:  # never checked: at the first idle moment
+            return idle
         age = (now or self._clock()) - last
         return age >= (RECHECK_WHEN_IDLE if idle else RECHECK_AT_LEAST)
 

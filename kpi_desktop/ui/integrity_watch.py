@@ -144,13 +144,12 @@ class IntegrityWatch(QObject):
         self._timer.timeout.connect(self.poll)
 
     def start(self) -> None:
-        """Watch the keyboard and mouse and look every minute whether a check is due; a
-        check a week old starts at once."""
+        """Watch the keyboard and mouse and look every minute whether a check is due."""
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self._timer.start()
-        QTimer.singleShot(0, self.poll)
+            app.aboutToQuit.connect(self.stop)  # a check half done is simply not kept
+        self._timer.start()  # the first look a minute after the start: the start stays light
 
     def stop(self) -> None:
         self._timer.stop()

@@ -276,6 +276,7 @@ def test_the_full_check_reports_progress_and_keeps_its_result(demo_dir: Path) ->
                                                                            strict=False))
     assert service.last_report().ok
     assert not service.full_check_due(idle=True)
+    assert not service.full_check_due(idle=False)
     assert service.full_check_due(idle=True, now=report.checked_at + dt.timedelta(days=1))
     assert not service.full_check_due(idle=False,
                                       now=report.checked_at + dt.timedelta(days=6))

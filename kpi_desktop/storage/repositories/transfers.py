@@ -48,6 +48,11 @@ class TransferRepository(Repository):
                              insufficient=m.insufficient)
                 for m in self.months_of(person_ids, year=year)]
 
+    def received_in(self, year: int) -> set[str]:
+        """The people with a month of ``year`` received from another agency."""
+        stmt = select(_MONTH.c.person_id).where(in_year(_MONTH.c.period, year)).distinct()
+        return {row[0] for row in self._session.execute(stmt)}
+
     def bundle_seen(self, bundle_id: str) -> bool:
         """Whether months of this bundle were stored already."""
         return self._session.execute(
@@ -68,6 +73,27 @@ class TransferRepository(Repository):
             stmt = stmt.where(_MEMBER.c.unit_id.in_(list(unit_ids)))
         return self._all(UnitMembership,
                          stmt.order_by(_MEMBER.c.person_id, _MEMBER.c.start_on, _MEMBER.c.id))
+
+    def units_on(self, day: dt.date, *, person_ids: Sequence[str], unit_ids: Sequence[str]
+                 ) -> tuple[dict[str, str], dict[str, str]]:
+        """The unit of each membership active on ``day`` (person → unit; of several, the
+        latest by start, as :meth:`memberships_on` in order gives them), in one narrow query:
+        those of ``person_ids``, and those in ``unit_ids``."""
+        people, units = set(person_ids), set(unit_ids)
+        stmt = (select(_MEMBER.c.person_id, _MEMBER.c.unit_id)
+                .where(_MEMBER.c.start_on <= day,
+                       or_(_MEMBER.c.end_on.is_(None), _MEMBER.c.end_on >= day),
+                       or_(self._in(_MEMBER.c.person_id, people),
+                           self._in(_MEMBER.c.unit_id, units)))
+                .order_by(_MEMBER.c.person_id, _MEMBER.c.start_on, _MEMBER.c.id))
+        of_people: dict[str, str] = {}
+        in_units: dict[str, str] = {}
+        for person_id, unit_id in self._session.execute(stmt):
+            if person_id in people:
+                of_people[person_id] = unit_id
+            if unit_id in units:
+                in_units[person_id] = unit_id
+        return of_people, in_units
 
     def people_with_history(self, person_ids: Iterable[str]) -> set[str]:
         """Those of ``person_ids`` with more than one membership or a received month (the

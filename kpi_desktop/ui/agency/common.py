@@ -24,11 +24,11 @@ from kpi_desktop.domain.model import PersonRole
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import AGENCY_ID, Page, UserContext
 from kpi_desktop.ui.pages.common import mark_data
 
-#: The owner id of the agency key; signing in with it opens the agency's pages.
-AGENCY_ID = "agency"
+# AGENCY_ID (the owner id of the agency key; signing in with it opens the agency's pages)
+# lives in pages.base.
 AGENCY_ROLE = "agency"
 ID_ROLE = Qt.ItemDataRole.UserRole
 ERROR_STYLE = "color: #b00020;"

@@ -15,8 +15,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QWidget
+
+#: The widget property that marks text coming from data (names, numbers), not from the
+#: translations (the pseudo-locale and language tests skip it).
+DATA_PROPERTY = "kpiData"
+
+#: The ``person_id`` of the agency administrator, who signs in with the agency key.
+AGENCY_ID = "agency"
+
+
+def mark_data(widget: QWidget) -> QWidget:
+    """``widget`` marked as showing data (:data:`DATA_PROPERTY`)."""
+    widget.setProperty(DATA_PROPERTY, True)
+    return widget
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,22 @@ class Page(QWidget):
     def title(self) -> str:
         """The page's name in the navigation (translated)."""
         raise NotImplementedError
+
+    @classmethod
+    def nav_title(cls) -> str:
+        """:meth:`title` without building the page (the window lists every page but builds
+        one when it is first shown): ``title`` run on a stand-in whose ``tr`` translates in
+        the class's context, as ``self.tr`` does; a title that needs more than ``tr`` is
+        read from a page built for it."""
+
+        class _Titled:
+            def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+                return QCoreApplication.translate(cls.__name__, text, disambiguation, n)
+
+        try:
+            return cls.title(_Titled())  # type: ignore[arg-type]
+        except AttributeError:
+            return ""
 
     def refresh(self) -> None:
         """Reload what the page shows from the services."""

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus
@@ -15,14 +15,10 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
 
-#: Dynamic property of widgets whose text is data (names, numbers), not interface text: the
-#: pseudo-locale test does not expect those to be translated.
-DATA_PROPERTY = "kpiData"
-
-
-def mark_data(widget: QWidget) -> QWidget:
-    widget.setProperty(DATA_PROPERTY, True)
-    return widget
+# Marking data widgets (names, numbers: not translated) lives in pages.base, which the main
+# window imports without the domain model; here for the pages that import it from here.
+from kpi_desktop.ui.pages.base import DATA_PROPERTY as DATA_PROPERTY
+from kpi_desktop.ui.pages.base import mark_data as mark_data
 
 
 def data_label(text: str = "", *, wrap: bool = False) -> QLabel:
