@@ -172,6 +172,9 @@ def _finish_background_work() -> None:
     closes and the application object goes away (a worker outliving them crashes the process)."""
     from PySide6.QtCore import QThreadPool
 
+    from kpi_desktop.ui.operations import wait_for_all
+
+    wait_for_all(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
 
 

@@ -644,6 +644,10 @@
         <translation>ghi nguyên nhân khách quan</translation>
     </message>
     <message>
+        <source>undid a decision before it was sent</source>
+        <translation>đã hoàn tác một quyết định trước khi gửi đi</translation>
+    </message>
+    <message>
         <source>reviewed after the time limit</source>
         <translation>xác nhận quá thời hạn</translation>
     </message>
@@ -2308,6 +2312,22 @@
     </message>
 </context>
 <context>
+    <name>DetailSplitter</name>
+    <message>
+        <source>Details ▸</source>
+        <extracomment>The old name of :class:`ReasonDialog` (the leader&apos;s pages and their tests use it).</extracomment>
+        <translation>Chi tiết ▸</translation>
+    </message>
+    <message>
+        <source>◂ Details</source>
+        <translation>◂ Chi tiết</translation>
+    </message>
+    <message>
+        <source>Show or fold away the detail panel</source>
+        <translation>Hiện hoặc thu gọn khung chi tiết</translation>
+    </message>
+</context>
+<context>
     <name>DisciplineAuthority</name>
     <message>
         <source>administrative</source>
@@ -2894,6 +2914,18 @@
     <message>
         <source>Please give a reason.</source>
         <translation>Vui lòng nêu lý do.</translation>
+    </message>
+    <message>
+        <source>This decision has already been exported (it left this PC with the last bundle) and can no longer be undone; record a new decision instead.</source>
+        <translation>Quyết định này đã được xuất (đã rời máy tính này trong gói dữ liệu gần nhất) nên không thể hoàn tác; hãy ghi một quyết định mới.</translation>
+    </message>
+    <message>
+        <source>Only the leader who recorded a decision can undo it.</source>
+        <translation>Chỉ lãnh đạo đã ghi quyết định mới có thể hoàn tác quyết định đó.</translation>
+    </message>
+    <message>
+        <source>The author has already changed this entry since; the decision can no longer be undone.</source>
+        <translation>Người ghi nhật ký đã sửa mục này sau đó nên không thể hoàn tác quyết định.</translation>
     </message>
     <message>
         <source>This entry is {status}: only submitted entries can be reviewed.</source>
@@ -4436,14 +4468,6 @@
     </message>
 </context>
 <context>
-    <name>LeaderReasonDialog</name>
-    <message>
-        <source>Choose a ready-made reason…</source>
-        <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text.</extracomment>
-        <translation>Chọn lý do có sẵn…</translation>
-    </message>
-</context>
-<context>
     <name>LeaveDialog</name>
     <message>
         <source>Left the organisation</source>
@@ -4762,6 +4786,26 @@
         <translation>{name} đánh giá thay từ {start} đến {end}</translation>
     </message>
     <message>
+        <source>The month {month} of {name} is confirmed and locked.</source>
+        <translation>Đã xác nhận và khóa tháng {month} của {name}.</translation>
+    </message>
+    <message>
+        <source>Acting evaluator recorded: {name}, {start} – {end}.</source>
+        <translation>Đã ghi nhận người đánh giá thay: {name}, {start} – {end}.</translation>
+    </message>
+    <message>
+        <source>No submitted self-assessment waits in {month}.</source>
+        <translation>Tháng {month} không có phiếu tự đánh giá nào đang chờ.</translation>
+    </message>
+    <message>
+        <source>Confirm all</source>
+        <translation>Xác nhận tất cả</translation>
+    </message>
+    <message>
+        <source>Confirm and lock the month {month} of {n} people as they assessed themselves: {names}?</source>
+        <translation>Xác nhận và khóa tháng {month} của {n} người theo đúng điểm tự đánh giá: {names}?</translation>
+    </message>
+    <message>
         <source>insufficient data</source>
         <translation>chưa đủ dữ liệu</translation>
     </message>
@@ -4786,10 +4830,6 @@
         <translation>Tiêu chí chung: {points}/30 điểm</translation>
     </message>
     <message>
-        <source>The month of {name} is confirmed and locked.</source>
-        <translation>Đã xác nhận và khóa kỳ tháng của {name}.</translation>
-    </message>
-    <message>
         <source>Unlock the month</source>
         <translation>Mở khóa kỳ</translation>
     </message>
@@ -4798,12 +4838,12 @@
         <translation>Vì sao cần mở lại tháng này? Lý do được lưu trong nhật ký thao tác.</translation>
     </message>
     <message>
-        <source>Acting evaluator</source>
-        <translation>Người đánh giá thay</translation>
+        <source>The month {month} of {name} is open again.</source>
+        <translation>Đã mở lại tháng {month} của {name}.</translation>
     </message>
     <message>
-        <source>Acting evaluator recorded.</source>
-        <translation>Đã ghi người đánh giá thay.</translation>
+        <source>Acting evaluator</source>
+        <translation>Người đánh giá thay</translation>
     </message>
     <message>
         <source>{n} months confirmed and locked.</source>
@@ -4812,6 +4852,18 @@
     <message>
         <source>{n} skipped, e.g. {reason}</source>
         <translation>Bỏ qua {n} phiếu, ví dụ: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Operation</name>
+    <message>
+        <source>Not done</source>
+        <extracomment>After how long a running op shows a busy cursor, and a progress dialog (milliseconds). The interpreter&apos;s thread switch interval while work runs (a busy worker would otherwise make each relayout of the GUI wait up to the default 5 ms per switch).</extracomment>
+        <translation>Chưa thực hiện được</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
     </message>
 </context>
 <context>
@@ -5421,6 +5473,38 @@
         <source>{month}/{year}</source>
         <translation>{month}/{year}</translation>
     </message>
+    <message>
+        <source>Quarter {n}/{year}</source>
+        <translation>Quý {n}/{year}</translation>
+    </message>
+    <message>
+        <source>First half of {year}</source>
+        <translation>6 tháng đầu năm {year}</translation>
+    </message>
+    <message>
+        <source>Second half of {year}</source>
+        <translation>6 tháng cuối năm {year}</translation>
+    </message>
+    <message>
+        <source>Year {year}</source>
+        <translation>Năm {year}</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Tháng</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>Quý</translation>
+    </message>
+    <message>
+        <source>Half year</source>
+        <translation>6 tháng</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Năm</translation>
+    </message>
 </context>
 <context>
     <name>PersonPage</name>
@@ -5601,6 +5685,38 @@
     <message>
         <source>Policy {version} stored; publish the organisation to send it out.</source>
         <translation>Đã lưu quy tắc chấm điểm {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <source>Print {name}</source>
+        <extracomment>Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.</extracomment>
+        <translation>In {name}</translation>
+    </message>
+    <message>
+        <source>A copy was saved as {path}.</source>
+        <translation>Đã lưu một bản tại {path}.</translation>
+    </message>
+    <message>
+        <source>The file could not be printed ({error}). Open it and print from the viewer.</source>
+        <translation>Không in được tệp ({error}). Đồng chí hãy mở tệp và in từ chương trình xem tệp.</translation>
+    </message>
+    <message>
+        <source>the default printer</source>
+        <translation>máy in mặc định</translation>
+    </message>
+    <message>
+        <source>1 copy</source>
+        <translation>1 bản</translation>
+    </message>
+    <message>
+        <source>{n} copies</source>
+        <translation>{n} bản</translation>
+    </message>
+    <message>
+        <source>{name}: {copies} sent to {printer}.</source>
+        <translation>{name}: đã gửi {copies} tới {printer}.</translation>
     </message>
 </context>
 <context>
@@ -5945,6 +6061,13 @@
     <message>
         <source>Not sent to the hub: {reason}</source>
         <translation>Chưa gửi được lên máy chủ tiếp nhận: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Choose a ready-made reason…</source>
+        <translation>Chọn lý do có sẵn…</translation>
     </message>
 </context>
 <context>
@@ -6454,6 +6577,7 @@ XẾP LOẠI</translation>
     <name>Reports</name>
     <message>
         <source>The code {code} matches the current data: the printed form is valid.</source>
+        <extracomment>The periods each report covers (the print dialog offers exactly these).</extracomment>
         <translation>Mã {code} khớp với dữ liệu hiện tại: phiếu đã in còn giá trị.</translation>
     </message>
     <message>
@@ -6472,8 +6596,8 @@ XẾP LOẠI</translation>
 <context>
     <name>ReportsDialog</name>
     <message>
-        <source>Reports and exports</source>
-        <translation>Báo cáo và xuất dữ liệu</translation>
+        <source>Print forms and reports</source>
+        <translation>In biểu mẫu và báo cáo</translation>
     </message>
     <message>
         <source>Form 01 — monthly or quarterly evaluation</source>
@@ -6520,6 +6644,14 @@ XẾP LOẠI</translation>
         <translation>Lưu vào</translation>
     </message>
     <message>
+        <source>Open file</source>
+        <translation>Mở tệp</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>In…</translation>
+    </message>
+    <message>
         <source>Create</source>
         <translation>Tạo</translation>
     </message>
@@ -6532,16 +6664,20 @@ XẾP LOẠI</translation>
         <translation>Đơn vị</translation>
     </message>
     <message>
-        <source>YYYY-MM or YYYY-Qn</source>
-        <translation>YYYY-MM hoặc YYYY-Qn</translation>
+        <source>Open folder</source>
+        <translation>Mở thư mục</translation>
     </message>
     <message>
-        <source>YYYY</source>
-        <translation>YYYY</translation>
+        <source>Choose who the report is for and where to save the file.</source>
+        <translation>Chọn người hoặc đơn vị cần in và nơi lưu tệp.</translation>
     </message>
     <message>
-        <source>YYYY-MM, YYYY-Qn or YYYY</source>
-        <translation>YYYY-MM, YYYY-Qn hoặc YYYY</translation>
+        <source>Written: {path} ({pages} pages, {period}). Verification code: {code}</source>
+        <translation>Đã ghi: {path} ({pages} trang, {period}). Mã kiểm tra: {code}</translation>
+    </message>
+    <message>
+        <source>No program on this computer opens {path}.</source>
+        <translation>Máy tính này không có chương trình nào mở được {path}.</translation>
     </message>
     <message>
         <source>Export to folder</source>
@@ -6556,10 +6692,6 @@ XẾP LOẠI</translation>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <source>Choose the period and where to save the file.</source>
-        <translation>Hãy chọn kỳ đánh giá và nơi lưu tệp.</translation>
-    </message>
-    <message>
         <source>Working…</source>
         <translation>Đang thực hiện…</translation>
     </message>
@@ -6570,14 +6702,6 @@ XẾP LOẠI</translation>
     <message>
         <source>{count} files written to {folder}.</source>
         <translation>Đã ghi {count} tệp vào {folder}.</translation>
-    </message>
-    <message>
-        <source>Written {path} ({pages} pages). Verification code: {code}</source>
-        <translation>Đã ghi {path} ({pages} trang). Mã kiểm tra: {code}</translation>
-    </message>
-    <message>
-        <source>An unexpected error occurred: {error}</source>
-        <translation>Đã xảy ra lỗi ngoài dự kiến: {error}</translation>
     </message>
 </context>
 <context>
@@ -6727,6 +6851,14 @@ XẾP LOẠI</translation>
         <translation>Mở tệp đính kèm</translation>
     </message>
     <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Withdraw this decision; possible until the next export</source>
+        <translation>Rút lại quyết định này; làm được cho đến lần xuất dữ liệu tiếp theo</translation>
+    </message>
+    <message>
         <source>Confirm the entry and go to the next one</source>
         <translation>Xác nhận mục này và chuyển sang mục tiếp theo</translation>
     </message>
@@ -6775,12 +6907,56 @@ XẾP LOẠI</translation>
         <translation>{date}: {who} {kind} {reason}</translation>
     </message>
     <message>
-        <source>Review</source>
-        <translation>Xác nhận</translation>
+        <source>{person} — {code} {item} ({date})</source>
+        <translation>{person} — {code} {item} ({date})</translation>
     </message>
     <message>
-        <source>Entry confirmed.</source>
-        <translation>Đã xác nhận.</translation>
+        <source>Nothing more of {name} waits.</source>
+        <translation>Không còn mục nào của {name} đang chờ.</translation>
+    </message>
+    <message>
+        <source>Undone: {kind} of {what}.</source>
+        <translation>Đã hoàn tác: {kind} — {what}.</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Confirmed: {what}.</source>
+        <translation>Đã xác nhận: {what}.</translation>
+    </message>
+    <message>
+        <source>Returned for revision: {what}.</source>
+        <translation>Đã trả lại để chỉnh sửa: {what}.</translation>
+    </message>
+    <message>
+        <source>Objective cause recorded: {what}.</source>
+        <translation>Đã ghi nhận nguyên nhân khách quan: {what}.</translation>
+    </message>
+    <message>
+        <source>Confirm {n} entries of {name}? Each one counts in their score as it is.</source>
+        <translation>Xác nhận {n} mục của {name}? Mỗi mục sẽ được tính điểm đúng như đã ghi.</translation>
+    </message>
+    <message>
+        <source>{name}: {n}</source>
+        <translation>{name}: {n}</translation>
+    </message>
+    <message>
+        <source>Confirm {n} entries of {people} people ({list})? Each one counts in their score as it is.</source>
+        <translation>Xác nhận {n} mục của {people} người ({list})? Mỗi mục sẽ được tính điểm đúng như đã ghi.</translation>
+    </message>
+    <message>
+        <source>Confirm entries</source>
+        <translation>Xác nhận các mục</translation>
+    </message>
+    <message>
+        <source>{n} entries of {names} confirmed.</source>
+        <translation>Đã xác nhận {n} mục của {names}.</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Xác nhận</translation>
     </message>
     <message>
         <source>Return for revision</source>
@@ -6791,10 +6967,6 @@ XẾP LOẠI</translation>
         <translation>Vì sao trả lại mục này? Người ghi sẽ thấy lý do.</translation>
     </message>
     <message>
-        <source>Entry returned.</source>
-        <translation>Đã trả lại.</translation>
-    </message>
-    <message>
         <source>Failed quality review</source>
         <translation>Sai sót lớn về nội dung</translation>
     </message>
@@ -6803,16 +6975,20 @@ XẾP LOẠI</translation>
         <translation>Mô tả sai sót lớn về nội dung.</translation>
     </message>
     <message>
+        <source>Failed quality review recorded: {what}.</source>
+        <translation>Đã ghi nhận sai sót lớn về nội dung: {what}.</translation>
+    </message>
+    <message>
+        <source>Delay recorded: {what}.</source>
+        <translation>Đã ghi nhận chậm tiến độ: {what}.</translation>
+    </message>
+    <message>
         <source>Objective cause</source>
         <translation>Nguyên nhân khách quan</translation>
     </message>
     <message>
         <source>Which confirmed objective cause exempts this entry?</source>
         <translation>Nguyên nhân khách quan nào được xác nhận để miễn trừ cho mục này?</translation>
-    </message>
-    <message>
-        <source>{n} entries confirmed.</source>
-        <translation>Đã xác nhận {n} mục.</translation>
     </message>
     <message>
         <source>{n} could not be confirmed: {reason}</source>
@@ -7527,8 +7703,20 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Nhập từ USB</translation>
     </message>
     <message>
+        <source>Writing the bundles…</source>
+        <translation>Đang ghi các gói dữ liệu…</translation>
+    </message>
+    <message>
+        <source>Importing the bundles…</source>
+        <translation>Đang nhập các gói dữ liệu…</translation>
+    </message>
+    <message>
         <source>Enter the hub address first.</source>
         <translation>Hãy nhập địa chỉ máy chủ tiếp nhận trước.</translation>
+    </message>
+    <message>
+        <source>Exchanging with the hub…</source>
+        <translation>Đang trao đổi với máy chủ tiếp nhận…</translation>
     </message>
     <message>
         <source>Working…</source>
@@ -7773,6 +7961,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>Weekday</name>
     <message>
         <source>Mon</source>
+        <extracomment>How many periods of each kind a :class:`PeriodPicker` offers, the newest first.</extracomment>
         <translation>T2</translation>
     </message>
     <message>

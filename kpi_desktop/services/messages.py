@@ -110,6 +110,14 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "Only the evaluator of {person} (or an acting evaluator) may do this."
         ).format(person=p.get("person", "")),
         "reason_missing": lambda p: translate("Errors", "Please give a reason."),
+        "undo_already_sent": lambda p: translate(
+            "Errors", "This decision has already been exported (it left this PC with the last "
+            "bundle) and can no longer be undone; record a new decision instead."),
+        "undo_not_yours": lambda p: translate(
+            "Errors", "Only the leader who recorded a decision can undo it."),
+        "undo_too_late": lambda p: translate(
+            "Errors", "The author has already changed this entry since; the decision can no "
+            "longer be undone."),
         "entry_not_submitted": lambda p: translate(
             "Errors", "This entry is {status}: only submitted entries can be reviewed."
         ).format(status=_entry_status(p.get("status", ""))),

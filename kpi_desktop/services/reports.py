@@ -121,6 +121,13 @@ Progress = Callable[[int, int], None]
 CancelFlag = Any  # threading.Event, a callable returning bool, or None
 
 KINDS = {"form01": "F01", "form02": "F02", "unit": "UNI"}
+#: The periods each report covers (the print dialog offers exactly these).
+REPORT_PERIODS: dict[str, tuple[PeriodKind, ...]] = {
+    "form01": (PeriodKind.MONTH, PeriodKind.QUARTER),
+    "form02": (PeriodKind.YEAR,),
+    "unit": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR),
+    "export": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR),
+}
 _ROLE_ORDER = {"head": 0, "deputy": 1, "official": 2, "admin": 3}
 
 
@@ -288,7 +295,7 @@ class ReportService:
 
     def form01_data(self, person_id: str, period: str | Period) -> Form01Data:
         """The figures of Form 01 for a month or a quarter."""
-        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER))
+        p = self._period(period, REPORT_PERIODS["form01"])
         with self._db.unit_of_work(read_only=True) as uow:
             return self._form01(Calculator(uow), uow, person_id, p)
 
@@ -487,7 +494,7 @@ class ReportService:
     def unit_data(self, unit_id: str, period: str | Period, *, progress: Progress | None = None,
                   cancel: CancelFlag = None) -> UnitSummaryData:
         """Everyone of ``unit_id`` (and its sub-units) for a month, quarter or year."""
-        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR))
+        p = self._period(period, REPORT_PERIODS["unit"])
         with self._db.unit_of_work(read_only=True) as uow:
             calc = Calculator(uow)
             unit = uow.org.find_unit(unit_id)
@@ -650,7 +657,7 @@ class ReportService:
                "json"), *, progress: Progress | None = None, cancel: CancelFlag = None
                ) -> list[Path]:
         """Write scores, work logs and results of ``period`` into ``directory``."""
-        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR))
+        p = self._period(period, REPORT_PERIODS["export"])
         wanted = [f.lower() for f in formats]
         for f in wanted:
             if f not in ("csv", "xlsx", "json"):

@@ -154,7 +154,7 @@ class DesktopWindow(QMainWindow):
     def set_person(self, person_id: str) -> None:
         """Show the desk of ``person_id`` (who has just signed in)."""
         if person_id == AGENCY_ID:
-            from kpi_desktop.ui.agency.common import agency_user
+            from kpi_desktop.ui.agency.base import agency_user
 
             self.user, self._position = agency_user(self.services), ""
         else:
@@ -341,16 +341,23 @@ class DesktopWindow(QMainWindow):
             self.go_menu.actions()[number - 1].setText(title)
 
     def open_reports(self) -> ReportsDialog | None:
-        """Forms and exports: an official prints their own Form 01/02; a leader also prints
-        the unit summary and exports the unit's results (work runs off the GUI thread)."""
+        """Forms and exports (Ctrl+P), opened on the person and period of the page on screen:
+        an official prints their own Form 01/02; a leader also the people they evaluate, the
+        unit summary and the unit's export (the work runs on the serial lane)."""
         if self.user is None:
             return None
         from kpi_desktop.ui import reports_dialog as rd
 
         kinds = (rd.FORM01, rd.FORM02) + (
             (rd.UNIT, rd.EXPORT) if self.user.is_evaluator else ())
-        dialog = rd.ReportsDialog(self.services, self, person_id=self.user.person_id,
-                                  unit_id=self.user.unit_id, kinds=kinds)
+        page = self.current_page()
+        request = (page.print_request() if page is not None else None) or rd.PrintRequest()
+        if request.kind not in kinds:
+            request = rd.PrintRequest(request.person_id, request.unit_id, request.period)
+        request = rd.PrintRequest(request.person_id or self.user.person_id,
+                                  request.unit_id or self.user.unit_id, request.period,
+                                  request.kind)
+        dialog = rd.ReportsDialog.for_request(self.services, self, request, kinds=kinds)
         dialog.succeeded.connect(lambda _result: self.statusBar().showMessage(
             self.tr("The file was written."), 8000))
         dialog.open()

@@ -24,7 +24,7 @@ from kpi_desktop.domain.errors import KpiError, StorageProblem
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.backups import BackupService
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.tasks import TaskRunner
+from kpi_desktop.ui.operations import Op, Runner
 
 __all__ = ["IntegrityWatch", "show_open_failure"]
 
@@ -136,7 +136,7 @@ class IntegrityWatch(QObject):
         self._window = window
         self._idle_after = idle_after
         self._last_input = time.monotonic()
-        self._runner = TaskRunner(self)
+        self._lane = Runner(self)  # its own lane: the check never holds up the pages' work
         self._task: Any = None
         self.last_report: Any = None
         self._timer = QTimer(self)
@@ -156,7 +156,8 @@ class IntegrityWatch(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        self._runner.cancel_all()
+        if self._task is not None:
+            self._task.cancel()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in _INPUT:
@@ -182,19 +183,21 @@ class IntegrityWatch(QObject):
             return
         integrity = self._services.integrity
         self._status(translate("IntegrityWatch", "Checking the database…"))
-        self._task = self._runner.start(
-            lambda progress, cancelled: integrity.full_check(progress=progress,
-                                                             cancelled=cancelled),
-            on_progress=self._progress, on_finished=self._finished, on_failed=self._failed)
+        # No parent widget: no busy cursor nor progress dialog; the status bar tells.
+        self._task = Op.reporting(
+            None, lambda progress, cancelled: integrity.full_check(progress=progress,
+                                                                   cancelled=cancelled)
+        ).on_progress(self._progress).success(self._finished).failure(self._failed).run(
+            on=self._lane)
 
     def _progress(self, done: int, total: int) -> None:
         percent = 100 * done // total if total else 0
         self._status(translate("IntegrityWatch", "Checking the database… {percent}%").format(
             percent=percent))
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: KpiError) -> None:
         self._task = None
-        text = describe(error) if isinstance(error, KpiError) else str(error)
+        text = describe(error)
         self._status(translate("IntegrityWatch", "The database check could not run: {reason}"
                                ).format(reason=text))
 

@@ -394,13 +394,13 @@ def test_the_official_sees_their_proposals_and_the_decision_on_the_sync_page(
         qtbot.addWidget(page)
         page.show()
         page.refresh()
-        assert page.proposals_box.isVisible() and page.proposals.rowCount() == 1
-        assert page.proposals.item(0, 2).text() == "waiting for a decision"
+        assert page.proposals_box.isVisible() and page.proposals.row_count() == 1
+        assert page.proposals.text(0, 2) == "waiting for a decision"
         services.sync.import_paths([published.path])
         page.refresh()
-        assert page.proposals.item(0, 2).text() == "accepted"
-        assert "HCC.99" in page.proposals.item(0, 3).text()
-        assert "Áp dụng từ tháng 12" in page.proposals.item(0, 3).text()
+        assert page.proposals.text(0, 2) == "accepted"
+        assert "HCC.99" in page.proposals.text(0, 3)
+        assert "Áp dụng từ tháng 12" in page.proposals.text(0, 3)
     with opened(world.leader, LEADER) as services:
         page = SyncPage(services, UserContext(person_id=LEADER, full_name=LEADER, role="head",
                                               unit_id="hcc", is_evaluator=True))

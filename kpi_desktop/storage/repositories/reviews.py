@@ -93,6 +93,13 @@ class ReviewRepository(Repository):
         """Bulk-insert statements (demo generator, bundle import)."""
         return self._insert_many(_STMT, [to_row(s) for s in statements])
 
+    def withdraw_unsent(self, statement_id: str) -> bool:
+        """Remove a statement that was never signed (so never left this PC): its author
+        undid it. A signed statement is never removed; returns whether one was."""
+        result = self._session.execute(_STMT.delete().where(
+            (_STMT.c.id == statement_id) & _STMT.c.signature.is_(None)))
+        return int(getattr(result, "rowcount", 0) or 0) > 0
+
     def get(self, statement_id: str) -> ReviewStatement:
         """One statement, or ``NotFound``."""
         return self._get(ReviewStatement, _STMT, _STMT.c.id == statement_id, "statement",

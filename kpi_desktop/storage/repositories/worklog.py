@@ -137,6 +137,13 @@ class WorkLogRepository(Repository):
         if self._update(_ENTRY, _ENTRY.c.id == entry_id, values) == 0:
             raise NotFound("not_found", kind="entry", id=entry_id)
 
+    def reopen(self, entry_id: str, *, at: dt.datetime) -> None:
+        """Back to SUBMITTED with no confirmed revision: the leader undid the verdict."""
+        if self._update(_ENTRY, _ENTRY.c.id == entry_id,
+                        {"status": EntryStatus.SUBMITTED, "updated_at": at,
+                         "confirmed_revision": None}) == 0:
+            raise NotFound("not_found", kind="entry", id=entry_id)
+
     def set_statuses(
         self, changes: Sequence[tuple[str, EntryStatus, dt.datetime, int | None]],
     ) -> None:

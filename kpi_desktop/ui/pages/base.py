@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QWidget
@@ -30,6 +30,22 @@ def mark_data(widget: QWidget) -> QWidget:
     """``widget`` marked as showing data (:data:`DATA_PROPERTY`)."""
     widget.setProperty(DATA_PROPERTY, True)
     return widget
+
+
+if TYPE_CHECKING:  # the main window imports this module before the domain model (cold start)
+    from kpi_desktop.domain.model import Period
+    from kpi_desktop.services.context import AppServices
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    """What a page has on screen, for File → Print (Ctrl+P): the person, the unit, the period,
+    and the report that fits best ("form01", "form02", "unit"; None: Form 01)."""
+
+    person_id: str | None = None
+    unit_id: str | None = None
+    period: Period | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,9 +95,10 @@ class Page(QWidget):
         """Whether a refresh was skipped while the page was built."""
         return bool(getattr(self, "_refresh_pending", False))
 
-    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, user: UserContext,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.services: AppServices = services
         self.user = user
 
     def title(self) -> str:
@@ -109,6 +126,11 @@ class Page(QWidget):
 
     def retranslate_ui(self) -> None:
         """Set every visible text again in the current language."""
+
+    def print_request(self) -> PrintRequest | None:
+        """The person and period on screen, which Ctrl+P prefills (None: the signed-in
+        person's last finished month)."""
+        return None
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:

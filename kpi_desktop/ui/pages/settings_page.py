@@ -29,9 +29,9 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.services.integrity_messages import file_size, reason_label
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.common import data_label, mark_data, refresh_when_visible
+from kpi_desktop.ui.operations import Op, Runner
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, mark_data, refresh_when_visible
-from kpi_desktop.ui.tasks import TaskRunner
 
 
 class SettingsPage(Page):
@@ -87,7 +87,7 @@ class SettingsPage(Page):
         backup_layout.addWidget(self.backups)
         backup_layout.addLayout(buttons)
         backup_layout.addWidget(self.check_state)
-        self._runner = TaskRunner(self)
+        self._lane = Runner(self)  # its own lane: a long check never holds up the pages' work
         self._check_task: Any = None
         self.about_box = QGroupBox()
         # Who works here and the data folder, both wrapping: a long path (it has no spaces)
@@ -213,13 +213,13 @@ class SettingsPage(Page):
         integrity = self.services.integrity
         self.check_button.setEnabled(False)
         self.check_state.setText(self.tr("Checking the database…"))
-        self._check_task = self._runner.start(
-            lambda progress, cancelled: integrity.full_check(progress=progress,
-                                                             cancelled=cancelled),
-            on_progress=lambda done, total: self.check_state.setText(
-                self.tr("Checking the database… {percent}%").format(
-                    percent=100 * done // max(total, 1))),
-            on_finished=self._checked, on_failed=self._check_failed)
+        self._check_task = Op.reporting(
+            None, lambda progress, cancelled: integrity.full_check(progress=progress,
+                                                                   cancelled=cancelled)
+        ).on_progress(lambda done, total: self.check_state.setText(
+            self.tr("Checking the database… {percent}%").format(
+                percent=100 * done // max(total, 1)))
+        ).success(self._checked).failure(self._check_failed).run(on=self._lane)
 
     def _checked(self, report: Any) -> None:
         from kpi_desktop.services.integrity_messages import describe_finding
@@ -246,11 +246,10 @@ class SettingsPage(Page):
                                            "until a backup is restored."))
         box.exec()
 
-    def _check_failed(self, error: BaseException) -> None:
+    def _check_failed(self, error: KpiError) -> None:
         self._check_task = None
         self.check_button.setEnabled(True)
-        self.check_state.setText(describe(error) if isinstance(error, KpiError)
-                                 else str(error))
+        self.check_state.setText(describe(error))
 
     def _backup_now(self) -> None:
         try:
