@@ -98,9 +98,10 @@ class BackupService:
         self.backup_dir = backup_dir
 
     # -- listing ---------------------------------------------------------------------------
-    def list_backups(self, *, include_empty: bool = False) -> list[BackupInfo]:
+    def list_backups(self, *, include_empty: bool = False,
+                     remember: bool = True) -> list[BackupInfo]:
         """Every backup, newest first; copies of an empty first-run database only with
-        ``include_empty``."""
+        ``include_empty``. ``remember=False`` writes nothing (not even the index)."""
         index = self._index()
         changed = False
         found = []
@@ -121,7 +122,7 @@ class BackupService:
                                   bool(known.get("empty")))
                 if include_empty or not info.empty:
                     found.append(info)
-        if changed:
+        if changed and remember:
             self._save_index(index)
         return sorted(found, key=lambda b: b.made_at, reverse=True)
 
@@ -200,9 +201,11 @@ class BackupService:
                                  needed=needed)
 
     # -- checking ------------------------------------------------------------------------------
-    def verify(self, backup: Path) -> bool:
+    def verify(self, backup: Path, *, remember: bool = True) -> bool:
         """Check a backup (SQLite's full check and its row seals) and remember the result."""
         found, _complete = check_file(backup, full=True)
+        if not remember:
+            return not found
         index = self._index()
         entry = index.setdefault(backup.name, {})
         entry.update(size=backup.stat().st_size if backup.exists() else 0,
@@ -212,13 +215,13 @@ class BackupService:
         self._save_index(index)
         return not found
 
-    def last_good(self) -> BackupInfo | None:
+    def last_good(self, *, remember: bool = True) -> BackupInfo | None:
         """The newest backup that passes its check (unchecked ones are checked now, newest
-        first, until one passes)."""
-        for backup in self.list_backups():
+        first, until one passes; ``remember=False`` keeps no note of those checks)."""
+        for backup in self.list_backups(remember=remember):
             if backup.verdict == "failed":
                 continue
-            if backup.passed or self.verify(backup.path):
+            if backup.passed or self.verify(backup.path, remember=remember):
                 return backup if backup.passed else BackupInfo(
                     backup.path, backup.reason, backup.made_at, backup.size, backup.revision,
                     "passed", backup.empty)

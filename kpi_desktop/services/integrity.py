@@ -134,7 +134,8 @@ class IntegrityService:
 
     # -- the start-up check ------------------------------------------------------------------
     def startup_check(self, *, budget: float = STARTUP_BUDGET) -> CheckReport:
-        """The cheap check before the database is opened (and before anything writes).
+        """The cheap check before the database is opened (and before anything writes). It
+        writes nothing, not even when it refuses.
 
         Raises:
             StorageProblem: ``database_damaged`` with ``detail`` (what is wrong), ``backup``
@@ -153,9 +154,8 @@ class IntegrityService:
                                      deadline=deadline)
         report = CheckReport("start", now, time.perf_counter() - start, complete,
                              [_storage_finding(f) for f in found])
-        if report.findings:
-            report.good_backup = self._good_backup()
-            self._save(report)
+        if report.findings:  # refused without writing anything (the same check finds it again)
+            report.good_backup = self._good_backup(remember=False)
             raise self._damage_error(report)
         return report
 
@@ -187,7 +187,7 @@ class IntegrityService:
                              findings, notes=notes)
         if progress is not None:
             progress(92, total)
-        report.good_backup = self._good_backup(current=report)
+        report.good_backup = self._good_backup()
         report.seconds = time.perf_counter() - start
         if report.complete:
             self._save(report)
@@ -253,11 +253,11 @@ class IntegrityService:
         self._write(state)
 
     # -- internals -------------------------------------------------------------------------------
-    def _good_backup(self, current: CheckReport | None = None) -> str:
+    def _good_backup(self, *, remember: bool = True) -> str:
         from kpi_desktop.services.backups import BackupService
 
         try:
-            good = BackupService(self.database, self.backup_dir).last_good()
+            good = BackupService(self.database, self.backup_dir).last_good(remember=remember)
         except OSError:
             return ""
         return str(good.path) if good is not None else ""
@@ -286,7 +286,7 @@ class IntegrityService:
         report = self.last_report()
         if report is None or not report.damaged:
             return None
-        report.good_backup = self._good_backup()
+        report.good_backup = self._good_backup(remember=False)
         return report
 
     def _save(self, report: CheckReport) -> None:

@@ -71,21 +71,39 @@ def test_selftest_on_a_damaged_database_exits_4_with_the_reason(demo_dir: Path) 
     assert dump_database(demo_dir / "kpi.db") == before
 
 
-def test_the_start_up_check_needs_no_full_check_and_is_remembered(demo_dir: Path) -> None:
+def test_the_start_up_check_refuses_without_writing_and_the_full_check_is_remembered(
+        demo_dir: Path) -> None:
     service = IntegrityService.for_paths(app_paths(demo_dir))
     report = service.startup_check()
     assert report.ok and report.complete
     month = locked_month(demo_dir / "kpi.db")
     foreign_update(demo_dir / "kpi.db", "UPDATE monthly_evaluations SET level = 'good' "
                    "WHERE person_id = ? AND period = ?", month["person_id"], month["period"])
+    files = listing(demo_dir)
     with pytest.raises(StorageProblem) as first:
         service.startup_check()
     assert first.value.code == "database_damaged"
     assert first.value.params["findings"][0]["code"] == "seal_outside"
+    assert listing(demo_dir) == files  # a refusal leaves the data folder as it was
+    assert service.full_check().damaged
     state = json.loads((demo_dir / "integrity.json").read_text("utf-8"))
     assert state["damaged_file"] and state["last"]["damaged"]
-    with pytest.raises(StorageProblem):  # the same file again: refused from the record
-        service.startup_check()
+    with pytest.raises(StorageProblem) as again:  # the same file: refused from the record
+        service.startup_check(budget=0)
+    codes = [f["code"] for f in again.value.params["findings"]]
+    assert codes == ["seal_outside", "result_differs"]  # what the full check found
+
+
+def test_a_refused_command_leaves_the_data_folder_as_it_was(demo_dir: Path) -> None:
+    AppServices.open(app_paths(demo_dir)).close()  # today's backup exists, as on any day
+    foreign_update(demo_dir / "kpi.db", "DELETE FROM review_statements WHERE rowid = "
+                   "(SELECT min(rowid) FROM review_statements)")
+    before, files = dump_database(demo_dir / "kpi.db"), listing(demo_dir)
+    result = kpi(demo_dir, "people")
+    assert result.returncode == 4
+    assert "deleted by another program" in result.stderr
+    assert listing(demo_dir) == files
+    assert dump_database(demo_dir / "kpi.db") == before
 
 
 def test_a_restored_backup_opens_again(demo_dir: Path) -> None:
