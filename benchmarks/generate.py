@@ -69,7 +69,7 @@ SIZES = {"commune": 30, "unit": 300}
 YEAR = 2026
 ENTRIES_PER_DAY = 6
 WAITING_DAYS = 3  # the last working days of the last month wait in the leaders' inboxes
-VERSION = 2  # bump when the generated data changes (invalidates the cache)
+VERSION = 3  # bump when the generated data changes (invalidates the cache)
 DIVISIONS = [u for u in demo_data.UNITS if u[0] != "xa"]
 TEMPLATE = [p for p in demo_data.PEOPLE if p[0] != "ct"]  # 24 people in 4 divisions
 
@@ -121,7 +121,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _person_rows(rng: random.Random, person: Person, profile: demo_data.Profile,
-                 evaluator_id: str, allowed: list[CatalogItem], months: list[Period],
+                 evaluator_id: str | None, allowed: list[CatalogItem], months: list[Period],
                  policy: ScoringPolicy) -> tuple[list[object], int]:
     """Assignments, entries, revisions, statements and evaluations of one person's year."""
     own = [i for i in allowed if i.scope is not ItemScope.SHARED]
@@ -167,7 +167,9 @@ def _person_rows(rng: random.Random, person: Person, profile: demo_data.Profile,
                 revisions.append(EntryRevision(entry_id=entry_id, revision=1,
                                                snapshot_json=snapshot, snapshot_sha256=digest,
                                                created_at=created, author_id=person.id))
-                if day in waiting:  # submitted, not reviewed yet: the leader's inbox
+                if day in waiting or evaluator_id is None:
+                    # Submitted, not reviewed yet (the leader's inbox); the chairman's work
+                    # waits for the province: nobody reviews their own entries (issue 13).
                     entries.append(dataclasses.replace(entry, status=EntryStatus.SUBMITTED,
                                                        confirmed_revision=None))
                     continue
@@ -201,7 +203,7 @@ def _person_rows(rng: random.Random, person: Person, profile: demo_data.Profile,
         for assignment_id, done in counts.items():
             item = by_item[assignment_id]
             assignments.append(Assignment(
-                id=assignment_id, person_id=person.id, assigner_id=evaluator_id,
+                id=assignment_id, person_id=person.id, assigner_id=evaluator_id or person.id,
                 catalog_item_id=item.id, period=period,
                 quantity=Decimal(max(done, round(done / completion))),
                 coefficient=item.coefficient, deadline=deadline, created_at=_at(days[0], 8)))
@@ -211,7 +213,8 @@ def _person_rows(rng: random.Random, person: Person, profile: demo_data.Profile,
 
 
 def _evaluation(rng: random.Random, person: Person, profile: demo_data.Profile, period: Period,
-                evaluator_id: str, completion: float, policy: ScoringPolicy) -> MonthlyEvaluation:
+                evaluator_id: str | None, completion: float,
+                policy: ScoringPolicy) -> MonthlyEvaluation:
     criteria = demo_data._criteria(rng, rng.uniform(*profile.general))
     general = Fraction(sum(criteria.values(), Decimal(0)))
     ratio = Fraction(round(completion * 100), 100)
@@ -252,7 +255,7 @@ def generate(out: Path, size: str, *, months: int = 12, seed: int = 335) -> Gene
                                                if demo_data._allowed(i, position)]
                 objects, count = _person_rows(
                     rng, person, demo_data.PROFILES[org.profiles[person.id]],
-                    org.evaluator.get(person.id, person.id), allowed_of[position.id], periods,
+                    org.evaluator.get(person.id), allowed_of[position.id], periods,
                     policy)
                 rows += uow.bulk_insert(objects)
                 entries += count

@@ -60,10 +60,21 @@ class Figure:
     py_peak_mb: float | None = None
     target: str = ""
     met: bool | None = None
+    key: str = ""  # the figure's name in benchmarks/baseline.json (the regression gate)
+    cpu_ms: float | None = None  # the same in the process's CPU time (in-process figures)
+    limit_cpu_ms: float | None = None
 
     @property
     def ratio(self) -> float | None:
         return None if not self.limit_ms else self.ms / self.limit_ms
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """ours/limit in CPU time: on a busy machine far steadier than in wall time (waiting
+        for a core is not counted), so the regression gate compares these."""
+        if self.cpu_ms is None or not self.limit_cpu_ms:
+            return None
+        return self.cpu_ms / self.limit_cpu_ms
 
 
 def median_ms(repeat: int, action: Callable[[], object]) -> float:
@@ -76,16 +87,19 @@ def median_ms(repeat: int, action: Callable[[], object]) -> float:
 
 
 def paired_ms(repeat: int, action: Callable[[], object], limit: Callable[[], object]
-              ) -> tuple[float, float]:
+              ) -> tuple[float, float, float, float]:
     """Medians of ``action`` and of its ``limit`` run alternately (A B A B …): on a shared
-    machine the load drifts, and pairing keeps the two figures of one row comparable."""
-    ours, theirs = [], []
+    machine the load drifts, and pairing keeps the two figures of one row comparable.
+    Returns (ours, limit) in wall milliseconds, then (ours, limit) in CPU milliseconds."""
+    ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
     for _ in range(repeat):
-        for action_, times in ((action, ours), (limit, theirs)):
-            start = time.perf_counter()
+        for action_, times, cpu in ((action, ours, ours_cpu), (limit, theirs, theirs_cpu)):
+            start, start_cpu = time.perf_counter(), time.process_time()
             action_()
             times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(ours), statistics.median(theirs)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+    return (statistics.median(ours), statistics.median(theirs), statistics.median(ours_cpu),
+            statistics.median(theirs_cpu))
 
 
 def exact_reference(services: AppServices) -> dict[str, tuple[Any, Any, Any]]:
@@ -276,9 +290,11 @@ def measure_cold_start(repeat: int) -> list[Figure]:
         [sys.executable, "-c", BARE_WINDOW])
     figures = [Figure("cold start to a painted main window (wall)", app_wall,
                       "bare PySide6 QMainWindow, same way (wall)", bare_wall,
-                      target="≤ 3× a bare window", met=app_wall <= 3 * bare_wall),
+                      target="≤ 3× a bare window", met=app_wall <= 3 * bare_wall,
+                      key="cold_start"),
                Figure("cold start to a painted main window (CPU)", app_cpu,
-                      "bare PySide6 QMainWindow, same way (CPU)", bare_cpu)]
+                      "bare PySide6 QMainWindow, same way (CPU)", bare_cpu,
+                      key="cold_start_cpu")]
     if loaded is not None:
         figures.append(Figure("  the first page's data in, after the paint (wall)", loaded,
                               "bare PySide6 QMainWindow, same way (wall)", bare_wall))
@@ -317,21 +333,25 @@ def measure_core(services: AppServices, repeat: int, people: int,
 
     # Fast operations: more samples (pairs with the limit) than ``repeat``.
     samples = max(repeat, 3) * 5
-    ours, plain = paired_ms(samples, classify, lambda: plain_classification(database))
+    ours, plain, ours_cpu, plain_cpu = paired_ms(samples, classify,
+                                                 lambda: plain_classification(database))
     figures.append(Figure(f"year-end classification, {people} people × {months} months",
                           ours, "same aggregate in plain SQL (sqlite3)",
                           plain, python_peak_mb(classify),
-                          "< 1 s and ≤ 3× plain SQL" if people >= 300 else ""))
+                          "< 1 s and ≤ 3× plain SQL" if people >= 300 else "",
+                          key="classification", cpu_ms=ours_cpu, limit_cpu_ms=plain_cpu))
     if people >= 300:
         figures[-1].met = figures[-1].ms < 1000 and (figures[-1].ratio or 0) <= 3
 
     def overview() -> object:
         return services.classification.overview("ct", TOP_UNIT, generate.YEAR)
 
-    ours, plain = paired_ms(samples, overview, lambda: plain_classification(database))
+    ours, plain, ours_cpu, plain_cpu = paired_ms(samples, overview,
+                                                 lambda: plain_classification(database))
     figures.append(Figure("unit view data (classification.overview)", ours,
                           "same aggregate in plain SQL (sqlite3)", plain,
-                          python_peak_mb(overview), "≤ 3× plain SQL" if people >= 300 else ""))
+                          python_peak_mb(overview), "≤ 3× plain SQL" if people >= 300 else "",
+                          key="unit_view_data", cpu_ms=ours_cpu, limit_cpu_ms=plain_cpu))
     if people >= 300:
         figures[-1].met = (figures[-1].ratio or 0) <= 3
 
@@ -361,12 +381,13 @@ def measure_core(services: AppServices, repeat: int, people: int,
         def render() -> object:
             return writers.render_unit_summary(ready, meta, None)
 
-        ours, limit = paired_ms(max(repeat, 3), pdf, render)
+        ours, limit, ours_cpu, limit_cpu = paired_ms(max(repeat, 3), pdf, render)
         figures.append(Figure(f"unit summary PDF, {period}, {people} people "
                               f"({out.stat().st_size // 1024} KB)", ours,
                               "the same table rendered from ready data (PDF writer alone)",
                               limit, python_peak_mb(pdf), "≤ 2× its limit",
-                              ours <= 2 * limit))
+                              ours <= 2 * limit, key="unit_summary_pdf", cpu_ms=ours_cpu,
+                              limit_cpu_ms=limit_cpu))
     return figures
 
 
@@ -515,7 +536,9 @@ def print_table(figures: list[Figure]) -> None:
         verdict = "" if f.met is None else (" met" if f.met else " MISSED")
         print(f"{f.name:<62} {f.ms:9.1f} {limit} {ratio} {peak}  {f.target}{verdict}")
         if f.limit_name:
-            print(f"{'':<4}limit: {f.limit_name}")
+            cpu = "" if f.cpu_ratio is None else (
+                f" (CPU time: {f.cpu_ms:.1f} / {f.limit_cpu_ms:.1f} ms = {f.cpu_ratio:.1f}×)")
+            print(f"{'':<4}limit: {f.limit_name}{cpu}")
 
 
 def main(argv: list[str]) -> int:
@@ -542,6 +565,15 @@ def main(argv: list[str]) -> int:
                              "divisions (24 people each; 0: everyone)")
     parser.add_argument("--no-tracemalloc", action="store_true",
                         help="skip the extra runs that measure the Python heap peak")
+    parser.add_argument("--baseline", type=Path,
+                        help="the regression gate: exit 1 when a ratio of this run is more "
+                             "than twice its value in this file (benchmarks/baseline.json)")
+    parser.add_argument("--record-baseline", type=Path, metavar="FILE",
+                        help="write this run's ratios to FILE as the gate's reference")
+    parser.add_argument("--attempts", type=int, default=3,
+                        help="with --baseline: measure again up to this many times in all "
+                             "while a ratio is over its bound (a busy machine's passing noise "
+                             "does not fail the gate; a real regression stays)")
     args = parser.parse_args(argv)
     global TRACE
     TRACE = not args.no_tracemalloc
@@ -562,18 +594,7 @@ def main(argv: list[str]) -> int:
         print(f"reusing {folder} (delete it to regenerate); raw sqlite3 executemany "
               f"{raw_rate:,.0f} rows/s")
 
-    services = open_services(folder)
-    try:
-        figures = measure_core(services, args.repeat, people, args.months)
-        if not args.no_gui:
-            figures += measure_gui(services, args.repeat, bare_window_ms(args.repeat))
-    finally:
-        services.close()
-    if not args.no_cold_start:
-        figures += measure_cold_start(args.repeat)
-    if not args.no_sync:  # at unit size a sample: the export takes ~0.4 s a person
-        figures += measure_sync(args.size, os.environ.get("KPI_TEST_PG_URL"),
-                                args.sync_sample if people > 30 else None)
+    figures = measure_all(args, folder, people)
     print_table(figures)
     peak = rss_mb()
     print(f"peak RSS of the whole run: {peak:.0f} MB (target < 400 MB: "
@@ -586,7 +607,92 @@ def main(argv: list[str]) -> int:
                 "path": str(generated.path)},
             "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
         }, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.baseline is not None or args.record_baseline is not None:
+        return gate(args, folder, people, figures)
     return 0
+
+
+def measure_all(args: argparse.Namespace, folder: Path, people: int) -> list[Figure]:
+    """Every figure the options ask for, on the data folder ``folder``."""
+    services = open_services(folder)
+    try:
+        figures = measure_core(services, args.repeat, people, args.months)
+        if not args.no_gui:
+            figures += measure_gui(services, args.repeat, bare_window_ms(args.repeat))
+    finally:
+        services.close()
+    if not args.no_cold_start:
+        figures += measure_cold_start(args.repeat)
+    if not args.no_sync:  # at unit size a sample: the export takes ~0.4 s a person
+        figures += measure_sync(args.size, os.environ.get("KPI_TEST_PG_URL"),
+                                args.sync_sample if people > 30 else None)
+    return figures
+
+
+#: A ratio may grow to this multiple of its recorded value before the gate fails.
+GATE_FACTOR = 2.0
+
+
+def ratios(figures: list[Figure]) -> dict[str, float]:
+    """The gated ratios of a run, by key (figures with a limit measured in the same run): in
+    CPU time where the figure has it, else in wall time."""
+    found = {}
+    for f in figures:
+        ratio = f.cpu_ratio if f.cpu_ratio is not None else f.ratio
+        if f.key and ratio is not None:
+            found[f.key] = ratio
+    return found
+
+
+def gate(args: argparse.Namespace, folder: Path, people: int, figures: list[Figure]) -> int:
+    """Record the run's ratios (``--record-baseline``) or check them against the recorded
+    ones (``--baseline``): ratios, not times, so a slower or busier machine does not fail it;
+    a ratio over twice its recorded value is measured again (up to ``--attempts`` runs in
+    all, keeping each ratio's best), so a moment of load does not fail it either."""
+    setting = {"size": args.size, "months": args.months, "repeat": args.repeat,
+               "gui": not args.no_gui, "cold_start": not args.no_cold_start,
+               "sync": not args.no_sync}
+    if args.record_baseline is not None:
+        load = os.getloadavg()
+        flags = " ".join(flag for flag, off in (("--no-gui", args.no_gui),
+                                                 ("--no-cold-start", args.no_cold_start),
+                                                 ("--no-sync", args.no_sync)) if off)
+        args.record_baseline.write_text(json.dumps({
+            "command": f"QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/run.py --size "
+                       f"{args.size} --months {args.months} --repeat {args.repeat} {flags} "
+                       f"--no-tracemalloc --record-baseline benchmarks/baseline.json",
+            "setting": setting,
+            "recorded": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{os.cpu_count()} cores, {_cpu_model()}, load average "
+                       f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+            "ratios": {key: round(value, 3) for key, value in sorted(ratios(figures).items())},
+        }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"recorded {len(ratios(figures))} ratios in {args.record_baseline}")
+        return 0
+    recorded = json.loads(args.baseline.read_text(encoding="utf-8"))
+    if recorded.get("setting") != setting:
+        print(f"the baseline was recorded with {recorded.get('setting')}, not {setting}")
+        return 2
+    bounds = {key: GATE_FACTOR * value for key, value in recorded["ratios"].items()}
+    best = ratios(figures)
+    missing = sorted(set(bounds) - set(best))
+    if missing:
+        print(f"gate: no figure for {', '.join(missing)}")
+        return 1
+    attempt = 1
+    while attempt < args.attempts and any(best[k] > bounds[k] for k in bounds):
+        attempt += 1
+        over = ", ".join(f"{k} {best[k]:.2f}" for k in sorted(bounds) if best[k] > bounds[k])
+        print(f"gate: over the bound ({over}): measuring again ({attempt}/{args.attempts})")
+        for key, value in ratios(measure_all(args, folder, people)).items():
+            best[key] = min(best.get(key, value), value)
+    failed = False
+    for key in sorted(bounds):
+        verdict = "ok" if best[key] <= bounds[key] else "REGRESSION"
+        failed |= verdict != "ok"
+        print(f"gate {key:<20} ratio {best[key]:6.2f}  recorded {recorded['ratios'][key]:6.2f}"
+              f"  bound {bounds[key]:6.2f}  {verdict}")
+    return 1 if failed else 0
 
 
 def _cpu_model() -> str:

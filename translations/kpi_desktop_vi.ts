@@ -1670,6 +1670,22 @@
         <translation>địa chỉ máy chủ tiếp nhận</translation>
     </message>
     <message>
+        <source>bundles that did not arrive, bundles held, records refused or flagged</source>
+        <translation>các gói dữ liệu chưa đến, bị giữ lại, các bản ghi bị từ chối hoặc bị đánh dấu</translation>
+    </message>
+    <message>
+        <source>import a bundle held for a reused number, after checking it with its sender</source>
+        <translation>nhập một gói dữ liệu đang bị giữ vì trùng số, sau khi đã đối chiếu với người gửi</translation>
+    </message>
+    <message>
+        <source>bundle identifier</source>
+        <translation>mã gói dữ liệu</translation>
+    </message>
+    <message>
+        <source>drop a bundle held for a reused number without importing it</source>
+        <translation>loại bỏ một gói dữ liệu đang bị giữ vì trùng số, không nhập</translation>
+    </message>
+    <message>
         <source>the agency hub</source>
         <translation>máy chủ tiếp nhận của cơ quan</translation>
     </message>
@@ -1792,6 +1808,26 @@
     <message>
         <source>Agency key: {fingerprint}</source>
         <translation>Khóa của cơ quan: {fingerprint}</translation>
+    </message>
+    <message>
+        <source>Held: {bundle} from {sender}, number {seq} (kpi-desktop sync release|discard {bundle}).</source>
+        <translation>Đang giữ: gói {bundle} của {sender}, số {seq} (kpi-desktop sync release|discard {bundle}).</translation>
+    </message>
+    <message>
+        <source>Refused by {peer}: {item}: {reason}</source>
+        <translation>Bị {peer} từ chối: {item}: {reason}</translation>
+    </message>
+    <message>
+        <source>Signed before its key was revoked; arrived after: {item} (from {sender}).</source>
+        <translation>Ký trước khi khóa bị thu hồi, đến sau khi thu hồi: {item} (từ {sender}).</translation>
+    </message>
+    <message>
+        <source>Nothing missing, held, refused or flagged.</source>
+        <translation>Không có gói dữ liệu nào thiếu hay bị giữ, không có bản ghi nào bị từ chối hay bị đánh dấu.</translation>
+    </message>
+    <message>
+        <source>Held bundle {bundle} discarded.</source>
+        <translation>Đã loại bỏ gói dữ liệu {bundle} đang bị giữ.</translation>
     </message>
     <message>
         <source>Written {path} for {recipient} (number {seq}).</source>
@@ -3040,6 +3076,14 @@
         <translation>Giá trị bị từ chối ({code}).</translation>
     </message>
     <message>
+        <source>A record in the bundle ({record}) is signed with the key {key}, which was revoked on {revoked}, and is dated on or after that day. Nothing was imported; the sender is told that this record was refused.</source>
+        <translation>Một bản ghi trong gói dữ liệu ({record}) được ký bằng khóa {key}, khóa này đã bị thu hồi ngày {revoked}, mà bản ghi lại mang ngày từ hôm đó trở về sau. Chưa nhập gì; người gửi sẽ được báo rằng bản ghi này bị từ chối.</translation>
+    </message>
+    <message>
+        <source>{sender} already sent a different bundle with number {seq}: a copied PC, or one restored from an old backup, may be signing in their name. This bundle is held, not imported, until someone checks it and releases or discards it (kpi-desktop sync status).</source>
+        <translation>{sender} đã gửi một gói dữ liệu khác mang số {seq}: có thể một máy được sao chép, hoặc một máy khôi phục từ bản sao lưu cũ, đang ký thay người này. Gói này được giữ lại, chưa nhập, cho đến khi có người kiểm tra rồi cho nhập hoặc loại bỏ (kpi-desktop sync status).</translation>
+    </message>
+    <message>
         <source>The bundle file is damaged or incomplete (perhaps the USB stick was removed while copying): nothing was imported. Ask the sender to export it again.</source>
         <translation>Tệp gói dữ liệu bị hỏng hoặc không đầy đủ (có thể USB bị rút ra khi đang chép): không nhập gì. Hãy đề nghị người gửi xuất lại.</translation>
     </message>
@@ -4158,6 +4202,10 @@
     <message>
         <source>receipt</source>
         <translation>giấy báo đã nhận</translation>
+    </message>
+    <message>
+        <source>bundle</source>
+        <translation>gói dữ liệu</translation>
     </message>
 </context>
 <context>
@@ -7538,6 +7586,35 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>{name}: imported ({details}).</source>
         <translation>{name}: đã nhập ({details}).</translation>
+    </message>
+    <message>
+        <source>{name}: refused by the hub and set aside in outbox/refused (the other files went on). {reason}</source>
+        <extracomment>A PEM file of the certificate authority that signed the hub&apos;s certificate, when it is not one the system trusts (an agency&apos;s own CA, or the hub&apos;s self-signed certificate).</extracomment>
+        <translation>{name}: máy chủ tiếp nhận từ chối, tệp đã được chuyển sang thư mục outbox/refused (các tệp khác vẫn được gửi tiếp). {reason}</translation>
+    </message>
+    <message>
+        <source>1 bundle from {sender} has not arrived.</source>
+        <translation>1 gói dữ liệu của {sender} chưa đến.</translation>
+    </message>
+    <message>
+        <source>{count} bundles from {sender} have not arrived.</source>
+        <translation>{count} gói dữ liệu của {sender} chưa đến.</translation>
+    </message>
+    <message>
+        <source>1 item refused by {name}: {reason}</source>
+        <translation>1 mục bị {name} từ chối: {reason}</translation>
+    </message>
+    <message>
+        <source>{count} items refused by {name}, the first: {reason}</source>
+        <translation>{count} mục bị {name} từ chối, mục đầu tiên: {reason}</translation>
+    </message>
+    <message>
+        <source>1 record was signed before its key was revoked and arrived after: accepted and flagged for the agency.</source>
+        <translation>1 bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
+    </message>
+    <message>
+        <source>{count} records were signed before their key was revoked and arrived after: accepted and flagged for the agency.</source>
+        <translation>{count} bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
     </message>
 </context>
 <context>

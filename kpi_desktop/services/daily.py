@@ -41,7 +41,7 @@ from kpi_desktop.scoring.worklog import LogItem, day_load
 from kpi_desktop.services.calendar import WorkingCalendar, calendar_for
 from kpi_desktop.services.scores import Calculator
 from kpi_desktop.services.worklog import WorkLogService
-from kpi_desktop.storage.repositories.worklog import snapshot_of
+from kpi_desktop.sync.signing import submitted_revision_bytes
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 _PUBLIC_CALENDAR = WorkingCalendar()
@@ -409,22 +409,23 @@ class DailyWorkService:
             if entry.current_revision > 0 and not reason:
                 raise RefusedValue("revision_reason_missing", entry_id=entry_id)
             uow.worklog.submit(entry_id, author_id=person_id, at=now, reason=reason,
-                               **self._signature(entry))
+                               **self._signature(entry, now, reason))
             uow.audit.append(AuditEvent(
                 at=now, action="entry.submit" if entry.current_revision == 0 else "entry.revise",
                 object_type="entry", object_id=entry_id, actor_id=person_id,
                 detail={"revision": entry.current_revision + 1, "reason": reason}))
             return uow.worklog.get(entry_id)
 
-    def _signature(self, entry: WorkLogEntry) -> dict[str, Any]:
-        """The author's signature over the snapshot when their key is unlocked, else nothing
-        (the sync service signs at export)."""
+    def _signature(self, entry: WorkLogEntry, at: dt.datetime,
+                   reason: str = "") -> dict[str, Any]:
+        """``signature``/``key_fingerprint`` for submitting ``entry`` at ``at``: its author's
+        signature over the revision it becomes when their key is unlocked, else nothing (the
+        sync service signs at export)."""
         key = None if self._keys is None else self._keys.unlocked(entry.person_id)
         if key is None:
             return {}
-        text, _digest = snapshot_of(entry)
-        return {"signature": key.sign(text.encode("utf-8")),
-                "key_fingerprint": key.fingerprint}
+        data = submitted_revision_bytes(entry, at=at, reason=reason)
+        return {"signature": key.sign(data), "key_fingerprint": key.fingerprint}
 
     def delete_draft(self, person_id: str, entry_id: str) -> None:
         now = utc_now()

@@ -31,6 +31,7 @@ from kpi_desktop.domain.model import (
     normalize_text,
     utc_now,
 )
+from kpi_desktop.domain.workflow import status_after_verdict
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.scoring import ScoringPolicy
 from kpi_desktop.services.leadership import (
@@ -440,11 +441,12 @@ class ReviewService:
                                         revision=entry.current_revision,
                                         reviewer_id=reviewer_id, kind=kind, created_at=now,
                                         reason=reason))
-        if kind is StatementKind.CONFIRM:
-            uow.worklog.set_status(entry.id, EntryStatus.CONFIRMED, at=now,
-                                   confirmed_revision=entry.current_revision)
-        else:
-            uow.worklog.set_status(entry.id, EntryStatus.RETURNED, at=now)
+        # The one status rule (domain.workflow), the same an import applies.
+        change = status_after_verdict(entry.status, entry.current_revision, kind,
+                                      entry.current_revision)
+        if change is not None:
+            uow.worklog.set_status(entry.id, change.status, at=now,
+                                   confirmed_revision=change.confirmed_revision)
         action = "entry.confirm" if kind is StatementKind.CONFIRM else "entry.return"
         detail: dict[str, Any] = {"revision": entry.current_revision, "person": entry.person_id}
         if reason:

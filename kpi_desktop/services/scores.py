@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from kpi_desktop.domain.errors import NotFound, RefusedValue
 from kpi_desktop.domain.model import (
@@ -98,9 +99,8 @@ class PersonPeriodResult:
     evaluation_status: EvaluationStatus | None
 
 
-@dataclass(frozen=True)
-class ClassificationRow:
-    """One person's year."""
+class ClassificationRow(NamedTuple):
+    """One person's year (a named tuple: a unit's roll-up makes 300)."""
 
     person: Person
     months: tuple[Period, ...]
@@ -127,6 +127,26 @@ class UnitClassification:
     discipline: tuple[DisciplineEvent, ...] = field(default=(), compare=False, repr=False)
     org_levels: dict[str, Level] = field(default_factory=dict, compare=False, repr=False)
     units: dict[str, Unit] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class YearRollup:
+    """What :meth:`Calculator.year_rollup` read and computed: each row is (person, periods,
+    their totals, the year's result, disciplined)."""
+
+    unit: Unit
+    policy: ScoringPolicy
+    discipline: tuple[DisciplineEvent, ...]
+    org_levels: dict[str, Level]
+    units: dict[str, Unit]
+    rows: list[tuple[Person, tuple[Period, ...], tuple[Fraction, ...], YearResult, bool]]
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_policy(policy_json: str) -> ScoringPolicy:
+    """The policy stored as ``policy_json`` (parsed and checked once: a policy is immutable,
+    and every score and roll-up asks for the one in force)."""
+    return ScoringPolicy.from_json(policy_json)
 
 
 def parse_period(text: str) -> Period:
@@ -348,7 +368,7 @@ class Calculator:
         if self._policy is not None:
             return self._policy
         stored = self.uow.policies.in_force_on(day)
-        return ScoringPolicy.from_json(stored.policy_json) if stored else ScoringPolicy.default()
+        return _parsed_policy(stored.policy_json) if stored else ScoringPolicy.default()
 
     def _item(self, item_id: str) -> CatalogItem:
         if item_id not in self._items:
@@ -523,6 +543,29 @@ class Calculator:
 
     # -- a unit's year ---------------------------------------------------------------------
     def classify_unit(self, unit_id: str, year: int) -> UnitClassification:
+        rollup = self.year_rollup(unit_id, year)
+        rows = tuple(ClassificationRow(person=person, months=months, monthly_totals=values,
+                                       result=result, disciplined=disciplined)
+                     for person, months, values, result, disciplined in rollup.rows)
+        levels = [row.result.level for row in rows]
+        distribution = {level.value: levels.count(level) for level in Level}
+        distribution["not_classified"] = levels.count(None)
+        return UnitClassification(
+            unit=rollup.unit,
+            year=year,
+            rows=rows,
+            quota=check_quota(rollup.policy, levels),
+            policy_version=rollup.policy.version,
+            distribution=distribution,
+            policy=rollup.policy,
+            discipline=rollup.discipline,
+            org_levels=rollup.org_levels,
+            units=rollup.units,
+        )
+
+    def year_rollup(self, unit_id: str, year: int) -> YearRollup:
+        """Everyone of ``unit_id`` (and its sub-units) classified for ``year``, as plain rows
+        (the unit view builds its own rows from them)."""
         units = {u.id: u for u in self.uow.org.list_units()}
         # The id as written may differ from the stored one (NFC): then the query finds it.
         unit = units.get(unit_id) or self.uow.org.find_unit(unit_id)
@@ -552,6 +595,7 @@ class Calculator:
             for evaluation in with_transferred_months(self.uow, self.uow.evaluations.monthly_totals(
                     person_ids=exact_ids, year=year, statuses=EVALUATED), exact_ids, year):
                 by_person[evaluation.person_id].append(evaluation)
+        rows: list[tuple[Person, tuple[Period, ...], tuple[Fraction, ...], YearResult, bool]]
         rows = []
         for person in people:
             penalised = person.id in disciplined
@@ -570,23 +614,9 @@ class Calculator:
                 months, values = self._exact_months(person.id, by_person.get(person.id, []))
                 result = classify_year(policy, values, disciplined=penalised,
                                        org_level=org_level)
-            rows.append(ClassificationRow(person=person, months=months, monthly_totals=values,
-                                          result=result, disciplined=penalised))
-        levels = [row.result.level for row in rows]
-        distribution = {level.value: levels.count(level) for level in Level}
-        distribution["not_classified"] = levels.count(None)
-        return UnitClassification(
-            unit=unit,
-            year=year,
-            rows=tuple(rows),
-            quota=check_quota(policy, levels),
-            policy_version=policy.version,
-            distribution=distribution,
-            policy=policy,
-            discipline=discipline,
-            org_levels=org_levels,
-            units=units,
-        )
+            rows.append((person, months, values, result, penalised))
+        return YearRollup(unit=unit, policy=policy, discipline=discipline,
+                          org_levels=org_levels, units=units, rows=rows)
 
     def _exact_months(self, person_id: str, evaluations: list[MonthlyTotal]
                       ) -> tuple[tuple[Period, ...], tuple[Fraction, ...]]:

@@ -20,7 +20,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.storage.repositories.worklog import snapshot_of
+from kpi_desktop.sync.signing import submitted_revision_bytes
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 
@@ -107,20 +107,21 @@ class WorkLogService:
                                         detail={"item": item.code, "quantity": str(quantity)}))
             if submit:
                 uow.worklog.submit(entry.id, author_id=person_id, at=now,
-                                   **self._signature(uow.worklog.get(entry.id)))
+                                   **self._signature(uow.worklog.get(entry.id), now))
                 uow.audit.append(AuditEvent(at=now, action="entry.submit", object_type="entry",
                                             object_id=entry.id, actor_id=person_id))
             return uow.worklog.get(entry.id)
 
-    def _signature(self, entry: WorkLogEntry) -> dict[str, Any]:
-        """``signature``/``key_fingerprint`` for submitting ``entry``: its author's signature
-        over the snapshot when their key is unlocked, else nothing (signed at export)."""
+    def _signature(self, entry: WorkLogEntry, at: dt.datetime,
+                   reason: str = "") -> dict[str, Any]:
+        """``signature``/``key_fingerprint`` for submitting ``entry`` at ``at``: its author's
+        signature over the revision it becomes when their key is unlocked, else nothing (the
+        sync service signs at export)."""
         key = None if self._keys is None else self._keys.unlocked(entry.person_id)
         if key is None:
             return {}
-        text, _digest = snapshot_of(entry)
-        return {"signature": key.sign(text.encode("utf-8")),
-                "key_fingerprint": key.fingerprint}
+        data = submitted_revision_bytes(entry, at=at, reason=reason)
+        return {"signature": key.sign(data), "key_fingerprint": key.fingerprint}
 
     @staticmethod
     def status_label(status: EntryStatus) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -90,6 +90,8 @@ class DesktopWindow(QMainWindow):
         self._build_menus()
         self.nav.currentRowChanged.connect(self._page_chosen)
         self.statusBar()
+        if not load_after_paint:
+            self._standard_shortcuts()
         if services is not None:
             self.attach(services, person_id)
         else:  # the application's start: painted before the data folder is opened
@@ -110,6 +112,12 @@ class DesktopWindow(QMainWindow):
         if self._painted:
             self._retranslate_person()
 
+    def _standard_shortcuts(self) -> None:
+        """Print and Quit (the start sets them just after the first paint: PySide builds its
+        QKeySequence enumerations, ~15 ms, on first use)."""
+        self.reports_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
     def after_paint(self, callback: Any) -> None:
         """Run ``callback`` from the event loop once the window has been painted (at once, from
         the event loop, when it has been already)."""
@@ -126,12 +134,10 @@ class DesktopWindow(QMainWindow):
         self.switch_action.triggered.connect(self.switch_user)
         self.file_menu.addAction(self.switch_action)
         self.reports_action = QAction(self)
-        self.reports_action.setShortcut(QKeySequence.StandardKey.Print)
         self.reports_action.triggered.connect(self.open_reports)
         self.file_menu.addAction(self.reports_action)
         self.file_menu.addSeparator()
         self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.quit_action)
         self.go_menu = bar.addMenu("")
@@ -286,6 +292,8 @@ class DesktopWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:  # the first frame is being drawn
             self._painted = True
+            if self._load_after_paint:
+                QTimer.singleShot(0, self._standard_shortcuts)
             if self._load_after_paint and self.current_page() is not None:
                 QTimer.singleShot(0, self._load_current_page)  # the page's data next
             for callback in self._after_paint:
@@ -396,4 +404,4 @@ class DesktopWindow(QMainWindow):
             "classification of Decree 335/2025/NĐ-CP on this computer, and works offline."))
 
 
-__all__ = ["DesktopWindow", "Qt"]
+__all__ = ["DesktopWindow"]

@@ -91,6 +91,7 @@ def test_the_start_paints_before_it_opens_the_data_folder(qtbot, monkeypatch, de
             return
         seen["page"] = page.page_id
         seen["built"] = [p.page_id for p in windows[0].built_pages()]
+        seen["print_shortcut"] = bool(windows[0].reports_action.shortcut().toString())
         windows[0].close()
 
     monkeypatch.setattr(application, "open_services_or_recover", opening)
@@ -100,7 +101,7 @@ def test_the_start_paints_before_it_opens_the_data_folder(qtbot, monkeypatch, de
                                                    selftest=False))
     assert code == 0
     assert seen == {"painted_before_open": True, "pages_before_open": 0, "page": "today",
-                    "built": ["today"]}
+                    "built": ["today"], "print_shortcut": True}
 
 
 def _run_until_closed(check) -> int:  # noqa: ANN001

@@ -80,6 +80,12 @@ def in_year(column: ColumnElement[Any], year: int) -> ColumnElement[bool]:
 JSON_IN_FROM = 32
 
 
+def json_list(values: Iterable[str]) -> str:
+    """Text keys (ids) as one JSON array for SQLite's json_each, NFC-normalised as the column
+    types normalise bound values."""
+    return json.dumps([unicodedata.normalize("NFC", v) for v in values], ensure_ascii=False)
+
+
 def in_values(column: ColumnElement[Any], values: Iterable[str], dialect: str
               ) -> ColumnElement[bool]:
     """``column IN values`` for text keys (ids), as one JSON parameter on SQLite when the
@@ -87,7 +93,7 @@ def in_values(column: ColumnElement[Any], values: Iterable[str], dialect: str
     found = list(values)
     if dialect != "sqlite" or len(found) < JSON_IN_FROM:
         return column.in_(found)
-    payload = json.dumps([unicodedata.normalize("NFC", v) for v in found], ensure_ascii=False)
+    payload = json_list(found)
     # A fixed parameter name per column (the statement's text, and so SQLAlchemy's compiled
     # cache entry, stays the same from call to call); text() is built faster than
     # func.json_each(...).table_valued().

@@ -23,7 +23,13 @@ from kpi_desktop.storage.orm import (
     MonthlyEvaluationRow,
     TransferredMonthRow,
 )
-from kpi_desktop.storage.repositories._base import Repository, in_year, table_of, to_row
+from kpi_desktop.storage.repositories._base import (
+    Repository,
+    in_year,
+    json_list,
+    table_of,
+    to_row,
+)
 
 _MONTH = table_of(MonthlyEvaluationRow)
 _YEAR = table_of(AnnualClassificationRow)
@@ -59,6 +65,23 @@ def _fraction(text: str) -> Fraction:
         return Fraction(int(text))
     except ValueError:
         return Fraction(text)
+
+
+#: Stored total texts already parsed (exact value, and ten-thousandths or None), shared by
+#: every roll-up: the values are immutable and repeat ("84.5", "96"). At most
+#: :data:`_REMEMBERED` of them (a totals' scale to 4 places has 1,000,001).
+_EXACT: dict[str, Fraction] = {}
+_SCALED: dict[str, int | None] = {}
+_REMEMBERED = 200_000
+
+
+def _parsed_total(text: str) -> tuple[Fraction, int | None]:
+    """The stored total ``text`` as its exact value and its ten-thousandths (remembered)."""
+    value, units = _fraction(text), _scaled(text)
+    if len(_EXACT) < _REMEMBERED:
+        _SCALED[text] = units  # before the value: a reader who finds the value finds both
+        _EXACT[text] = value
+    return value, units
 
 
 def _scaled(text: str) -> int | None:
@@ -170,14 +193,14 @@ class EvaluationRepository(Repository):
         :class:`~kpi_desktop.domain.model.YearTotals`). People without any period are left
         out; months received from another agency are not read (``transfers.totals``)."""
         rows = self._session.execute(_YEAR_TOTALS, {
-            "ids": json.dumps(list(person_ids)), "year": f"{year:04d}",
+            "ids": json_list(person_ids), "year": f"{year:04d}",
             "next": f"{year + 1:04d}",
             "statuses": json.dumps([EvaluationStatus(s).value for s in statuses])})
-        # Each distinct text parsed once: a unit's 3,600 totals have a few hundred values, and
-        # most people have the same periods (the texts of a period sort like the periods).
+        # Each distinct text parsed once (here and across calls: a unit's 3,600 totals have a
+        # few hundred values), and most people have the same periods (the texts of a period
+        # sort like the periods).
         periods: dict[str, tuple[tuple[Period, ...], list[int] | None]] = {}
-        exact: dict[str, Fraction] = {}
-        scaled: dict[str, int | None] = {}
+        exact, scaled = _EXACT, _SCALED
         found = {}
         for person_id, period_texts, total_texts, counted, approx, missing in rows:
             order = periods.get(period_texts)
@@ -193,19 +216,18 @@ class EvaluationRepository(Repository):
                 texts = [texts[i] for i in order[1]]
             try:
                 units = list(map(scaled.__getitem__, texts))
-            except KeyError:
-                for new in set(texts).difference(exact):
-                    exact[new] = _fraction(new)
-                    scaled[new] = _scaled(new)
-                units = list(map(scaled.__getitem__, texts))
+                values = tuple(map(exact.__getitem__, texts))
+            except KeyError:  # a value not seen yet
+                parsed_totals = [_parsed_total(text) for text in texts]
+                values = tuple(v[0] for v in parsed_totals)
+                units = [v[1] for v in parsed_totals]
             if None in units:
                 total = lowest = highest = None
             else:
                 total = sum(units)  # type: ignore[arg-type]
                 lowest = min(units) if units else None  # type: ignore[type-var]
                 highest = max(units) if units else None  # type: ignore[type-var]
-            found[person_id] = YearTotals(person_id, order[0],
-                                          tuple(map(exact.__getitem__, texts)),
+            found[person_id] = YearTotals(person_id, order[0], values,
                                           approx if counted else None, total, lowest, highest,
                                           missing or 0)
         return found

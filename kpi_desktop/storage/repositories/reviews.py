@@ -11,7 +11,7 @@ from sqlalchemy import and_, select, text
 
 from kpi_desktop.domain.model import EntryStatus, ReviewStatement, ReviewTally, StatementKind
 from kpi_desktop.storage.orm import EntryRevisionRow, ReviewStatementRow, WorkLogEntryRow
-from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+from kpi_desktop.storage.repositories._base import Repository, json_list, table_of, to_row
 
 _STMT = table_of(ReviewStatementRow)
 _ENTRY = table_of(WorkLogEntryRow)
@@ -118,6 +118,16 @@ class ReviewRepository(Repository):
             found.update(str(r[0]) for r in self._session.execute(stmt))
         return found
 
+    def signatures_of(self, statement_ids: Iterable[str]) -> dict[str, bytes | None]:
+        """The signature of each of these statements that is stored (bundle import)."""
+        ids = list(dict.fromkeys(statement_ids))
+        found: dict[str, bytes | None] = {}
+        for start in range(0, len(ids), _BATCH):
+            stmt = (select(_STMT.c.id, _STMT.c.signature)
+                    .where(_STMT.c.id.in_(ids[start : start + _BATCH])))
+            found.update((str(r[0]), r[1]) for r in self._session.execute(stmt))
+        return found
+
     def list_for_entry(self, entry_id: str) -> list[ReviewStatement]:
         """Every statement about an entry, in order (revision, time, id)."""
         stmt = (select(_STMT).where(_STMT.c.entry_id == entry_id)
@@ -167,7 +177,7 @@ class ReviewRepository(Repository):
         300-person unit is 38,000 entries and ~3,400 rows here (the unit summary)."""
         kinds = [k.value for k in StatementKind if k.is_verdict]
         rows = self._session.execute(_VERDICT_DAYS, {
-            "ids": json.dumps(list(person_ids), ensure_ascii=False), "start": start.isoformat(),
+            "ids": json_list(person_ids), "start": start.isoformat(),
             "end": end.isoformat(), "kinds": json.dumps(kinds),
             "waiting": EntryStatus.SUBMITTED.value})
         return [VerdictDays(reviewer, waiting, _day(submitted), _day(decided), count)

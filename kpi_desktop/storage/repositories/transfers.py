@@ -6,16 +6,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 
 from kpi_desktop.domain.model import MonthlyTotal, UnitMembership
 from kpi_desktop.domain.transfers import TransferredMonth
 from kpi_desktop.domain.values import Period
 from kpi_desktop.storage.orm import TransferredMonthRow, UnitMembershipRow
-from kpi_desktop.storage.repositories._base import Repository, in_year, table_of, to_row
+from kpi_desktop.storage.repositories._base import (
+    Repository,
+    in_year,
+    json_list,
+    table_of,
+    to_row,
+)
 
 _MONTH = table_of(TransferredMonthRow)
 _MEMBER = table_of(UnitMembershipRow)
+
+#: :meth:`TransferRepository.units_on` (SQLite; the lists as JSON parameters).
+_UNITS_ON = text(f"""
+SELECT person_id, unit_id FROM {_MEMBER.name}
+WHERE start_on <= :day AND (end_on IS NULL OR end_on >= :day)
+  AND (person_id IN (SELECT value FROM json_each(:people))
+       OR unit_id IN (SELECT value FROM json_each(:units)))
+ORDER BY person_id, start_on, id
+""")
 
 
 class TransferRepository(Repository):
@@ -80,15 +95,12 @@ class TransferRepository(Repository):
         latest by start, as :meth:`memberships_on` in order gives them), in one narrow query:
         those of ``person_ids``, and those in ``unit_ids``."""
         people, units = set(person_ids), set(unit_ids)
-        stmt = (select(_MEMBER.c.person_id, _MEMBER.c.unit_id)
-                .where(_MEMBER.c.start_on <= day,
-                       or_(_MEMBER.c.end_on.is_(None), _MEMBER.c.end_on >= day),
-                       or_(self._in(_MEMBER.c.person_id, people),
-                           self._in(_MEMBER.c.unit_id, units)))
-                .order_by(_MEMBER.c.person_id, _MEMBER.c.start_on, _MEMBER.c.id))
+        rows = self._session.execute(_UNITS_ON, {
+            "day": day.isoformat(), "people": json_list(sorted(people)),
+            "units": json_list(sorted(units))})
         of_people: dict[str, str] = {}
         in_units: dict[str, str] = {}
-        for person_id, unit_id in self._session.execute(stmt):
+        for person_id, unit_id in rows:
             if person_id in people:
                 of_people[person_id] = unit_id
             if unit_id in units:

@@ -323,6 +323,9 @@ class SyncPage(Page):
         if not outcome.received:
             lines.append(self.tr("Nothing new from the hub."))
         lines.append(self.tr("Sent {count} bundles to the hub.").format(count=outcome.sent))
+        from kpi_desktop.services.hub_client import describe_set_aside
+
+        lines += [describe_set_aside(name, error) for name, error in outcome.refused]
         self.result.setText("\n".join(lines))
 
 
