@@ -3959,6 +3959,10 @@
         <translation>chữ ký không khớp với bản ghi đang lưu</translation>
     </message>
     <message>
+        <source>it carries no signature although it should</source>
+        <translation>không có chữ ký dù lẽ ra phải có</translation>
+    </message>
+    <message>
         <source>signed with a key this computer does not know</source>
         <translation>được ký bằng khóa mà máy này không biết</translation>
     </message>

@@ -113,6 +113,8 @@ def _what(finding: Finding) -> str:  # noqa: C901, PLR0911 - one message per cod
         return translate("Integrity", "deleted by another program, not by KPI Desktop")
     if code == "signature_invalid":
         return translate("Integrity", "its signature does not match the record as stored")
+    if code == "signature_missing":
+        return translate("Integrity", "it carries no signature although it should")
     if code == "signature_key_unknown":
         return translate("Integrity", "signed with a key this computer does not know")
     if code == "signature_wrong_author":

@@ -15,9 +15,9 @@ records; nothing here writes. The kinds and what is verified:
 * the repeated result columns of replaced and transferred months against their records;
 * every attachment an entry or a revision refers to: present, with the SHA-256 in its name.
 
-Until the sync helper's record-kind registry (``services/sync/kinds``) is on main, the
-signature checks call ``sync/signing.py`` directly (:data:`SIGNED_KINDS`); each entry there
-is one kind's "enumerate and verify" hook.
+The signatures are verified through the sync package's record-kind registry
+(``services/sync/kinds``): each kind enumerates its stored signed records and verifies them; a
+new kind is checked as soon as it is registered.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -37,19 +39,10 @@ from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.sync import keys as crypto
 from kpi_desktop.sync.records import from_json
 from kpi_desktop.sync.signing import (
-    annual_bytes,
-    appeal_bytes,
-    appeal_decision_bytes,
-    assignment_bytes,
-    discipline_bytes,
     evaluation_confirmation_bytes,
-    evaluation_self_bytes,
-    proposal_bytes,
-    revision_bytes,
-    statement_bytes,
 )
 
-__all__ = ["Finding", "RecordChecker", "SIGNED_KINDS"]
+__all__ = ["KIND_TABLES", "Finding", "RecordChecker"]
 
 
 @dataclass(frozen=True)
@@ -85,115 +78,57 @@ class Finding:
 
 
 def _text(value: object) -> str:
+    """A stored or computed value for people: numbers as decimals (88.5, not 177/2)."""
     if value is None:
         return "—"
+    if isinstance(value, Fraction) and value.denominator != 1:
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        rounded = exact.quantize(Decimal("0.0001"))
+        text = f"{rounded.normalize():f}"
+        return text if rounded == exact else f"≈{text}"
     return getattr(value, "value", None) or str(value)
 
 
 # --------------------------------------------------------------------------------------------
-# Signatures (one hook per signed kind)
+# Signatures: through the sync package's record-kind registry
 # --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Signed:
-    """One signature to verify: who must have signed what."""
-
-    table: str
-    record: str
-    person_id: str
-    period: str
-    author: str | None
-    signature: bytes | None
-    fingerprint: str | None
-    data: Callable[[], bytes]
-
-
-def _revisions(uow: Any, ctx: _Context) -> Iterator[_Signed]:
-    for rev in ctx.revisions.values():
-        entry = ctx.entries.get(rev.entry_id)
-        yield _Signed("entry_revisions", f"{rev.entry_id}#{rev.revision}",
-                      entry.person_id if entry else rev.author_id,
-                      _month(entry.work_date) if entry else "", rev.author_id, rev.signature,
-                      rev.key_fingerprint, lambda rev=rev: revision_bytes(rev))
-
-
-def _statements(uow: Any, ctx: _Context) -> Iterator[_Signed]:
-    for st in uow.integrity.every(model.ReviewStatement):
-        if st.signature is None:
-            continue
-        entry = ctx.entries.get(st.entry_id)
-        revision = ctx.revisions.get((st.entry_id, st.revision))
-        sha = revision.snapshot_sha256 if revision else ""
-        yield _Signed("review_statements", st.id, entry.person_id if entry else "",
-                      _month(entry.work_date) if entry else "", st.reviewer_id, st.signature,
-                      st.key_fingerprint, lambda st=st, sha=sha: statement_bytes(st, sha))
-
-
-def _evaluations(uow: Any, ctx: _Context) -> Iterator[_Signed]:
-    for ev in ctx.evaluations:
-        record, period = f"{ev.person_id}@{ev.period}", str(ev.period)
-        if ev.self_signature is not None:
-            yield _Signed("monthly_evaluations", record, ev.person_id, period, ev.person_id,
-                          ev.self_signature, ev.self_key_fingerprint,
-                          lambda ev=ev: evaluation_self_bytes(ev))
-        if ev.evaluator_signature is not None:
-            yield _Signed("monthly_evaluations", record, ev.person_id, period, ev.evaluator_id,
-                          ev.evaluator_signature, ev.evaluator_key_fingerprint,
-                          lambda ev=ev: evaluation_confirmation_bytes(ev))
-
-
-def _assignments(uow: Any, ctx: _Context) -> Iterator[_Signed]:
-    for a in uow.integrity.every(model.Assignment):
-        if a.signature is not None:
-            yield _Signed("assignments", a.id, a.person_id, str(a.period), a.assigner_id,
-                          a.signature, a.key_fingerprint, lambda a=a: assignment_bytes(a))
-
-
-def _proposals(uow: Any, ctx: _Context) -> Iterator[_Signed]:
-    for p in uow.integrity.every(model.CatalogProposal):
-        if p.signature is not None:
-            yield _Signed("catalog_proposals", p.id, p.person_id, "", p.person_id,
-                          p.signature, p.key_fingerprint, lambda p=p: proposal_bytes(p))
-
-
-def _appeals(uow: Any, ctx: _Context) -> Iterator[_Signed]:
-    for ap in uow.integrity.every(model.Appeal):
-        if ap.signature is not None:
-            yield _Signed("appeals", ap.id, ap.person_id, str(ap.period), ap.person_id,
-                          ap.signature, ap.key_fingerprint, lambda ap=ap: appeal_bytes(ap))
-        if ap.decision_signature is not None:
-            yield _Signed("appeals", ap.id, ap.person_id, str(ap.period), ap.decided_by,
-                          ap.decision_signature, ap.decision_key_fingerprint,
-                          lambda ap=ap: appeal_decision_bytes(ap))
-
-
-def _discipline(uow: Any, ctx: _Context) -> Iterator[_Signed]:
-    for ev in uow.integrity.every(model.DisciplineEvent):
-        if ev.signature is not None:
-            yield _Signed("discipline_events", ev.id, ev.person_id, str(ev.effective_year),
-                          ev.recorded_by, ev.signature, ev.key_fingerprint,
-                          lambda ev=ev: discipline_bytes(ev))
-
-
-def _annual(uow: Any, ctx: _Context) -> Iterator[_Signed]:
-    for c in ctx.annual:
-        if c.signature is not None:
-            yield _Signed("annual_classifications", c.id, c.person_id, str(c.year),
-                          c.decided_by, c.signature, c.key_fingerprint,
-                          lambda c=c: annual_bytes(c))
-
-
-#: Each signed kind's hook: name → enumerate the stored records with what must verify.
-SIGNED_KINDS: dict[str, Callable[[Any, _Context], Iterable[_Signed]]] = {
-    "revision": _revisions,
-    "statement": _statements,
-    "evaluation": _evaluations,
-    "assignment": _assignments,
-    "proposal": _proposals,
-    "appeal": _appeals,
-    "discipline_event": _discipline,
-    "annual_classification": _annual,
+#: Each registered kind's table (for the messages) — the kinds themselves live in
+#: ``services/sync/kinds`` and declare how their stored records are enumerated and verified.
+KIND_TABLES = {
+    "revision": "entry_revisions", "statement": "review_statements",
+    "evaluation": "monthly_evaluations", "assignment": "assignments",
+    "proposal": "catalog_proposals", "appeal": "appeals", "appeal_decision": "appeals",
+    "discipline_event": "discipline_events", "annual_classification": "annual_classifications",
 }
+#: Kinds whose records never change once signed (a revision, a statement): a signature that no
+#: longer matches is reported even for a record of someone who works on this PC.
+FROZEN_KINDS = frozenset({"revision", "statement"})
+_CODES = {"unsigned": "signature_missing", "signer_unknown": "signature_key_unknown",
+          "signature_invalid": "signature_invalid", "hash_mismatch": "revision_hash_mismatch"}
+
+
+def _subject(record: Any, entries: dict[str, model.WorkLogEntry]) -> tuple[str, str, str]:
+    """(person id, period, record id) of a registered kind's record, whatever wraps it."""
+    base = record
+    for name in ("evaluation", "statement", "appeal"):
+        inner = getattr(record, name, None)
+        if inner is not None and not isinstance(inner, str):
+            base = inner
+            break
+    person = getattr(base, "person_id", None) or ""
+    period = getattr(base, "period", None) or getattr(base, "year", None) or ""
+    entry_id = getattr(base, "entry_id", None)
+    record_id = getattr(base, "id", None) or ""
+    if entry_id:
+        entry = entries.get(entry_id)
+        if entry is not None:
+            person, period = person or entry.person_id, period or _month(entry.work_date)
+        number = getattr(base, "revision", None)
+        record_id = record_id or (f"{entry_id}#{number}" if number is not None else entry_id)
+    if not record_id and person:
+        record_id = f"{person}@{period}"
+    return str(person), str(period), str(record_id)
 
 
 def _month(day: Any) -> str:
@@ -213,7 +148,6 @@ class _Context:
     evaluations: list[model.MonthlyEvaluation]
     annual: list[model.AnnualClassification]
     keys: dict[str, model.PersonKey]
-    trusted: dict[str, tuple[str, bytes, Any]]
 
 
 class RecordChecker:
@@ -238,15 +172,16 @@ class RecordChecker:
                                for r in uow.integrity.every(model.EntryRevision)},
                     evaluations=list(uow.integrity.every(model.MonthlyEvaluation)),
                     annual=list(uow.integrity.every(model.AnnualClassification)),
-                    keys={k.fingerprint: k for k in uow.integrity.every(model.PersonKey)},
-                    trusted=uow.integrity.trusted_keys())
+                    keys={k.fingerprint: k for k in uow.integrity.every(model.PersonKey)})
             except Exception as exc:  # noqa: BLE001 - a value that no longer reads is damage
                 return [Finding("records_unreadable", damage=True, data={"error": str(exc)})]
             for index, step in enumerate(steps):
                 if cancelled is not None and cancelled():
                     break
                 try:
-                    findings.extend(step(uow, ctx))
+                    for finding in step(uow, ctx):
+                        if finding not in findings:  # a hash both steps found, once
+                            findings.append(finding)
                 except Exception as exc:  # noqa: BLE001 - see above
                     findings.append(Finding("records_unreadable", damage=True,
                                             data={"error": str(exc)}))
@@ -255,31 +190,36 @@ class RecordChecker:
         return findings
 
     # -- signatures ------------------------------------------------------------------------
-    def _signatures(self, uow: Any, ctx: _Context) -> Iterator[Finding]:
-        for hook in SIGNED_KINDS.values():
-            for item in hook(uow, ctx):
-                problem = self._verify(item, ctx)
-                if problem:
-                    yield Finding(problem, table=item.table, record=item.record,
-                                  person_id=item.person_id, period=item.period,
-                                  data={"author": item.author or ""})
-
     @staticmethod
-    def _verify(item: _Signed, ctx: _Context) -> str:
-        if item.signature is None:
-            return ""
-        key = ctx.keys.get(item.fingerprint or "")
-        if key is not None:
-            if key.person_id != item.author:
-                return "signature_wrong_author"
-            public = key.public_key
-        elif (item.fingerprint or "") in ctx.trusted:
-            owner, public, _revoked = ctx.trusted[item.fingerprint or ""]
-            if owner != item.author:
-                return "signature_wrong_author"
-        else:
-            return "signature_key_unknown"
-        return "" if crypto.verify(public, item.signature, item.data()) else "signature_invalid"
+    def _signatures(uow: Any, ctx: _Context) -> Iterator[Finding]:
+        """Every stored signed record of every registered kind, by the kind's own
+        ``stored`` and ``verify_stored``. A changeable record (an assignment, a month, an
+        appeal…) of someone whose key is on this PC is signed again at their next export after
+        a change they made here, so only an unknown key is reported for it (its stored values
+        are covered by the seals meanwhile); frozen kinds are reported whoever made them."""
+        from kpi_desktop.services.sync.kinds import REGISTRY
+
+        keys: dict[str, Any] = {}
+
+        def lookup(fingerprint: str) -> Any:
+            if fingerprint not in keys:
+                keys[fingerprint] = ctx.keys.get(fingerprint)
+            return keys[fingerprint]
+
+        own = {record.owner_id for record in uow.sync.sealed_keys()}
+        for kind in REGISTRY:
+            for record in kind.stored(uow):
+                problem = kind.verify_stored(record, lookup)
+                if problem is None:
+                    continue
+                author = kind.author(record) or ""
+                if author in own and problem.code in ("unsigned", "signature_invalid") \
+                        and kind.name not in FROZEN_KINDS:
+                    continue
+                person, period, record_id = _subject(record, ctx.entries)
+                yield Finding(_CODES.get(problem.code, problem.code),
+                              table=KIND_TABLES.get(kind.name, kind.name), record=record_id,
+                              person_id=person, period=period, data={"author": author})
 
     # -- entries against what their authors submitted --------------------------------------
     @staticmethod

@@ -30,6 +30,24 @@ def locked_month(database: Path, *, total_like: str = "%") -> dict[str, str]:
         return {k: row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
 
 
+def unique_total(database: Path) -> tuple[dict[str, str], bytes, int]:
+    """A locked month whose stored results (a … level, as the record stores them side by
+    side) occur once in the file, the bytes to find it by, and where its total starts."""
+    with contextlib.closing(sqlite3.connect(database)) as con:
+        con.row_factory = sqlite3.Row
+        rows = [dict(r) for r in con.execute(
+            "SELECT * FROM monthly_evaluations WHERE status = 'locked' AND a IS NOT NULL "
+            "ORDER BY person_id, period")]
+    data = database.read_bytes()
+    for row in rows:
+        head = "".join(row[c] for c in ("a", "b", "c", "task_ratio", "task_points",
+                                         "general_points"))
+        pattern = (head + row["total"] + row["level"]).encode()
+        if data.count(pattern) == 1:
+            return row, pattern, len(head)
+    raise AssertionError("no locked month stored in a unique way")
+
+
 def flip_in_file(database: Path, pattern: bytes, offset: int, new: int) -> None:
     """Change one byte of the file where ``pattern`` occurs (the first time) — no SQL."""
     data = bytearray(database.read_bytes())

@@ -28,7 +28,7 @@ from kpi_desktop.storage.backup import dump_database
 from kpi_desktop.storage.engine import Database
 from kpi_desktop.storage.health import check_file
 
-from .helpers import flip_in_file, foreign_update, kpi, locked_month
+from .helpers import flip_in_file, foreign_update, kpi, locked_month, unique_total
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -59,10 +59,7 @@ def test_one_flipped_digit_in_a_locked_total_is_damage(demo_dir: Path) -> None:
     """The issue's case: 99 → 89 by one byte of the file; ``check`` and every command refuse
     it, name the month, and change nothing."""
     database = demo_dir / "kpi.db"
-    month = locked_month(database, total_like="9%")
-    pattern = (month["task_points"] + month["general_points"] + month["total"]
-               + month["level"]).encode()
-    offset = len(month["task_points"]) + len(month["general_points"])
+    month, pattern, offset = unique_total(database)
     flip_in_file(database, pattern, offset, ord(_other(month["total"][0])))
     before = dump_database(database)
     assert before != []
@@ -72,7 +69,7 @@ def test_one_flipped_digit_in_a_locked_total_is_damage(demo_dir: Path) -> None:
     assert "changed although nothing wrote it" in checked.stderr
     assert "No backup passed its check." in checked.stderr
     person = month["person_id"]
-    assert any(person in line and "monthly evaluation" in line
+    assert any(f"({person}), {month['period']}" in line and "monthly evaluation" in line
                for line in checked.stderr.splitlines())
     used = kpi(demo_dir, "people")
     assert used.returncode == 4

@@ -34,7 +34,6 @@ _TABLES: dict[type, Any] = {
     model.CatalogProposal: table_of(orm.CatalogProposalRow),
     TransferredMonth: table_of(orm.TransferredMonthRow),
 }
-_TRUSTED = table_of(orm.TrustedKeyRow)
 
 
 class IntegrityRepository(Repository):
@@ -46,9 +45,3 @@ class IntegrityRepository(Repository):
         statement = select(table).order_by(*table.primary_key.columns)
         for row in self._session.execute(statement):
             yield from_row(cls, row)
-
-    def trusted_keys(self) -> dict[str, tuple[str, bytes, Any]]:
-        """The pinned (agency) keys: fingerprint → (owner, public key, revoked at)."""
-        rows = self._session.execute(select(_TRUSTED.c.fingerprint, _TRUSTED.c.owner_id,
-                                            _TRUSTED.c.public_key, _TRUSTED.c.revoked_at))
-        return {r.fingerprint: (r.owner_id, r.public_key, r.revoked_at) for r in rows}
