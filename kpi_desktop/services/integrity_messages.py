@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from kpi_desktop.runtime.i18n import current_language, translate
 
-if TYPE_CHECKING:
-    from kpi_desktop.services.integrity_records import Finding
+
+class Finding(Protocol):
+    """What a message needs of ``services.integrity_records.Finding`` (not imported: the
+    messages stay below every service, the sync kinds included)."""
+
+    code: str
+    table: str
+    record: str
+    person_id: str
+    period: str
+    data: dict[str, str]
 
 __all__ = ["describe_finding", "file_size", "integrity_errors", "reason_label"]
 
