@@ -33,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue, StorageProblem
+from kpi_desktop.services.integrity_messages import reason_label
 from kpi_desktop.storage.backup import backup_database
 from kpi_desktop.storage.health import actors_since, check_file, free_space, is_empty
 
-__all__ = ["KEEP", "KEEP_DAILY", "KEEP_OTHER", "BackupInfo", "BackupService"]
+__all__ = ["KEEP", "KEEP_DAILY", "KEEP_OTHER", "BackupInfo", "BackupService", "reason_label"]
 
 log = logging.getLogger(__name__)
 

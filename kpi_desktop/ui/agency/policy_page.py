@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.services.agency_admin import POLICY_FIELDS
 from kpi_desktop.services.agency_messages import policy_field_label
-from kpi_desktop.ui.agency.base import AgencyPage, fill, table
+from kpi_desktop.ui.agency.base import AgencyPage
 from kpi_desktop.ui.common import date_edit, date_text, from_qdate, mark_data
 from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.tables import Column, RecordTableView
 
 _SPLIT = 10  # parameters in the left column
 
@@ -100,8 +101,13 @@ class PolicyPage(AgencyPage):
         save_row.addWidget(self.save_button)
         save_row.addWidget(self.reset_button)
 
-        self.versions = table(3, stretch=0)
-        self.versions.setObjectName("policy_versions")
+        self.versions = RecordTableView.of([
+            Column(lambda: self.tr("Version"), lambda v: v.version),
+            Column(lambda: self.tr("In force from"), lambda v: date_text(v.active_from),
+                   sort=lambda v: v.active_from),
+            Column(lambda: self.tr("Stored"), lambda v: date_text(v.created_at.date()),
+                   sort=lambda v: v.created_at),
+        ], key=lambda v: v.version, name="policy_versions")
         self.versions.setMaximumHeight(120)
 
         layout = QVBoxLayout(self)
@@ -137,11 +143,10 @@ class PolicyPage(AgencyPage):
                                         "1; 1.2; 1.5; 2; 3"))
         self.save_box.setTitle(self.tr("Save as a new policy version"))
         self.version_label.setText(self.tr("&Version:"))
-        self.from_label.setText(self.tr("In force &from:"))
+        self.from_label.setText(self.tr("In force fr&om:"))
         self.save_button.setText(self.tr("&Save new version"))
         self.reset_button.setText(self.tr("&Undo changes"))
-        self.versions.setHorizontalHeaderLabels([
-            self.tr("Version"), self.tr("In force from"), self.tr("Stored")])
+        self.versions.retranslate()
         if self.isVisible():
             self.refresh()
 
@@ -166,9 +171,7 @@ class PolicyPage(AgencyPage):
             elif isinstance(widget, QLineEdit):
                 widget.setText(value)
         self.factors.setText(view.complexity_factors)
-        versions = self.admin.policy_versions()
-        fill(self.versions, [[v.version, date_text(v.active_from),
-                              date_text(v.created_at.date())] for v in versions])
+        self.versions.set_rows(self.admin.policy_versions())
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -184,9 +187,11 @@ class PolicyPage(AgencyPage):
         return out
 
     def save(self) -> bool:
+        values, version, active_from, factors = (
+            self.values(), self.version.text(), from_qdate(self.active_from.date()),
+            self.factors.text())
         return self.attempt(
-            lambda: self.admin.save_policy(self.values(), version=self.version.text(),
-                                           active_from=from_qdate(self.active_from.date()),
-                                           complexity_factors=self.factors.text()),
+            lambda: self.admin.save_policy(values, version=version, active_from=active_from,
+                                           complexity_factors=factors),
             lambda version: self.tr("Policy {version} stored; publish the organisation to "
                                     "send it out.").format(version=version))

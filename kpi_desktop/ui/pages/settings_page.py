@@ -125,7 +125,7 @@ class SettingsPage(Page):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Settings") + "</b>")
         self.language_box.setTitle(self.tr("Language"))
-        self.language_label.setText(self.tr("Interface &language:"))
+        self.language_label.setText(self.tr("&Interface language:"))
         self.language_label.setBuddy(self.language)
         self.language_note.setText(self.tr("The change applies at once in every window and is "
                                            "remembered for the next start."))
