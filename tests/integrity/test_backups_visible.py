@@ -80,7 +80,8 @@ def test_restoring_warns_by_name_whose_data_is_replaced(demo_dir: Path) -> None:
 
 def test_an_empty_first_run_database_is_not_offered(tmp_path: Path) -> None:
     folder = tmp_path / "fresh"
-    assert kpi(folder, "people").returncode == 0  # the first start: nothing in it
+    first = kpi(folder, "people")  # the first start: an empty database, no organisation yet
+    assert first.returncode == 3 and (folder / "kpi.db").is_file(), first.stderr
     assert not list((folder / "backups").glob("kpi-daily-*.db"))
     empty = backup_database(folder / "kpi.db", folder / "backups" /
                             "kpi-daily-20261101T080000000000Z.db")
