@@ -4378,6 +4378,10 @@
         <translation>Dữ liệu vẫn dùng được; hãy đưa phần chi tiết cho người liên quan hoặc cán bộ tin học xem.</translation>
     </message>
     <message>
+        <source>Restoring the backup…</source>
+        <translation>Đang khôi phục bản sao lưu…</translation>
+    </message>
+    <message>
         <source>The backup was restored.</source>
         <translation>Đã khôi phục bản sao lưu.</translation>
     </message>
@@ -7594,6 +7598,7 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     </message>
     <message>
         <source>Made on</source>
+        <extracomment>A backup that failed its check is shown in red.</extracomment>
         <translation>Thời điểm sao lưu</translation>
     </message>
     <message>
@@ -7697,6 +7702,10 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Cơ sở dữ liệu bị hỏng: không thể thay đổi dữ liệu cho đến khi khôi phục một bản sao lưu.</translation>
     </message>
     <message>
+        <source>Backing up the database…</source>
+        <translation>Đang sao lưu cơ sở dữ liệu…</translation>
+    </message>
+    <message>
         <source>It replaces what these people recorded on this computer since the backup: {names}.</source>
         <translation>Thao tác này thay thế những gì các đồng chí sau đây đã ghi nhận trên máy này kể từ bản sao lưu: {names}.</translation>
     </message>
@@ -7715,6 +7724,10 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>&amp;Cancel</source>
         <translation>&amp;Hủy</translation>
+    </message>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation>Đang khôi phục bản sao lưu…</translation>
     </message>
     <message>
         <source>The backup was restored.</source>

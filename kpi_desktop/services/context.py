@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.errors import KpiError, StorageProblem
 from kpi_desktop.runtime.paths import AppPaths
 from kpi_desktop.services.appeals import AppealService
 from kpi_desktop.services.assignments import AssignmentService
@@ -110,6 +111,24 @@ class AppServices:
         except KpiError as error:
             log.warning("The daily backup was not made: %s", error)
             self.warnings.append(error)
+
+    def restore_backup(self, backup: Path | str) -> Path:
+        """Replace the database with ``backup`` while the application runs: every pooled
+        connection is closed first (none may stay open on the replaced file) and, the copy
+        having passed its check, writing is allowed again. Returns the safety copy of the
+        replaced data (see :meth:`BackupService.restore`, whose refusals it raises)."""
+        self.db.close()
+        kept = self.backups.restore(Path(backup))
+        self.db.refuse_writes(None)
+        return kept
+
+    def damage_found(self, report: CheckReport, detail: str = "") -> StorageProblem:
+        """A full check found the file damaged while the application runs: from now on every
+        write is refused with the returned error (which names the newest good backup)."""
+        error = StorageProblem("database_damaged", path=str(self.paths.database),
+                               detail=detail, backup=report.good_backup)
+        self.db.refuse_writes(error)
+        return error
 
     @property
     def integrity(self) -> IntegrityService:

@@ -1,7 +1,8 @@
 """The record side of ``kpi-desktop check``: signatures, hashes, recomputed results, files.
 
-Each check reads whole tables once through ``uow.integrity`` and yields :class:`Finding`
-records; nothing here writes. The kinds and what is verified:
+Each check streams whole tables once through ``uow.integrity`` (entries and their revisions
+side by side, in key order: memory stays flat however long the year) and yields
+:class:`Finding` records; nothing here writes. The kinds and what is verified:
 
 * every signed record (entry revision, review statement, self-assessment and confirmation of a
   month, assignment, proposal, appeal and its decision, discipline event, annual
@@ -108,7 +109,8 @@ _CODES = {"unsigned": "signature_missing", "signer_unknown": "signature_key_unkn
           "signature_invalid": "signature_invalid", "hash_mismatch": "revision_hash_mismatch"}
 
 
-def _subject(record: Any, entries: dict[str, model.WorkLogEntry]) -> tuple[str, str, str]:
+def _subject(record: Any, entry_of: Callable[[str], model.WorkLogEntry | None]
+             ) -> tuple[str, str, str]:
     """(person id, period, record id) of a registered kind's record, whatever wraps it."""
     base = record
     for name in ("evaluation", "statement", "appeal"):
@@ -121,7 +123,7 @@ def _subject(record: Any, entries: dict[str, model.WorkLogEntry]) -> tuple[str, 
     entry_id = getattr(base, "entry_id", None)
     record_id = getattr(base, "id", None) or ""
     if entry_id:
-        entry = entries.get(entry_id)
+        entry = entry_of(entry_id)
         if entry is not None:
             person, period = person or entry.person_id, period or _month(entry.work_date)
         number = getattr(base, "revision", None)
@@ -141,13 +143,24 @@ def _month(day: Any) -> str:
 
 @dataclass
 class _Context:
-    """Tables several checks need, read once."""
+    """What several checks need: the small tables, read once, and one entry by id."""
 
-    entries: dict[str, model.WorkLogEntry]
-    revisions: dict[tuple[str, int], model.EntryRevision]
+    uow: Any
     evaluations: list[model.MonthlyEvaluation]
     annual: list[model.AnnualClassification]
     keys: dict[str, model.PersonKey]
+    #: Attachments the entries and revisions refer to: SHA-256 → (entry, person, period, name),
+    #: gathered by the entries' pass for the files' step.
+    wanted: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+
+    def entry(self, entry_id: str) -> model.WorkLogEntry | None:
+        """One entry (to name whose a finding is; findings are rare, so no table in memory)."""
+        return self.uow.integrity.entry(entry_id)
+
+
+def _finding_key(finding: Finding) -> tuple[Any, ...]:
+    return (finding.code, finding.damage, finding.table, finding.record, finding.person_id,
+            finding.period, tuple(sorted(finding.data.items())))
 
 
 class RecordChecker:
@@ -164,12 +177,11 @@ class RecordChecker:
             self._signatures, self._entries, self._recomputed, self._copies,
             self._attachment_files]
         findings: list[Finding] = []
+        seen: set[tuple[Any, ...]] = set()
         with self._db.unit_of_work(read_only=True) as uow:
             try:
                 ctx = _Context(
-                    entries={e.id: e for e in uow.integrity.every(model.WorkLogEntry)},
-                    revisions={(r.entry_id, r.revision): r
-                               for r in uow.integrity.every(model.EntryRevision)},
+                    uow=uow,
                     evaluations=list(uow.integrity.every(model.MonthlyEvaluation)),
                     annual=list(uow.integrity.every(model.AnnualClassification)),
                     keys={k.fingerprint: k for k in uow.integrity.every(model.PersonKey)})
@@ -180,7 +192,9 @@ class RecordChecker:
                     break
                 try:
                     for finding in step(uow, ctx):
-                        if finding not in findings:  # a hash both steps found, once
+                        key = _finding_key(finding)
+                        if key not in seen:  # a hash both steps found, once
+                            seen.add(key)
                             findings.append(finding)
                 except Exception as exc:  # noqa: BLE001 - see above
                     findings.append(Finding("records_unreadable", damage=True,
@@ -216,7 +230,7 @@ class RecordChecker:
                 if author in own and problem.code in ("unsigned", "signature_invalid") \
                         and kind.name not in FROZEN_KINDS:
                     continue
-                person, period, record_id = _subject(record, ctx.entries)
+                person, period, record_id = _subject(record, ctx.entry)
                 yield Finding(_CODES.get(problem.code, problem.code),
                               table=KIND_TABLES.get(kind.name, kind.name), record=record_id,
                               person_id=person, period=period, data={"author": author})
@@ -224,24 +238,35 @@ class RecordChecker:
     # -- entries against what their authors submitted --------------------------------------
     @staticmethod
     def _entries(uow: Any, ctx: _Context) -> Iterator[Finding]:
-        for (entry_id, number), revision in ctx.revisions.items():
-            digest = hashlib.sha256(revision.snapshot_json.encode("utf-8")).hexdigest()
-            if digest != revision.snapshot_sha256:
-                entry = ctx.entries.get(entry_id)
-                yield Finding("revision_hash_mismatch", table="entry_revisions",
-                              record=f"{entry_id}#{number}",
-                              person_id=entry.person_id if entry else revision.author_id,
-                              period=_month(entry.work_date) if entry else "")
-        frozen = (model.EntryStatus.SUBMITTED, model.EntryStatus.CONFIRMED)
-        for entry in ctx.entries.values():
-            if entry.status not in frozen or entry.current_revision < 1:
+        """One pass over the entries and their revisions side by side (both in key order):
+        each revision's SHA-256, each submitted or confirmed entry against the revision its
+        author submitted, and the attachments both refer to (for the files' step)."""
+        revisions = iter(uow.integrity.every(model.EntryRevision))
+        pending = next(revisions, None)
+        for entry in uow.integrity.every(model.WorkLogEntry):
+            while pending is not None and pending.entry_id < entry.id:  # its entry is gone
+                yield from _revision_findings(pending, None, ctx)
+                pending = next(revisions, None)
+            own: dict[int, model.EntryRevision] = {}
+            while pending is not None and pending.entry_id == entry.id:
+                own[pending.revision] = pending
+                yield from _revision_findings(pending, entry, ctx)
+                pending = next(revisions, None)
+            if entry.attachment_sha256:
+                ctx.wanted.setdefault(entry.attachment_sha256, (
+                    entry.id, entry.person_id, _month(entry.work_date),
+                    entry.attachment_name or ""))
+            if entry.status not in _FROZEN_ENTRIES or entry.current_revision < 1:
                 continue
-            revision = ctx.revisions.get((entry.id, entry.current_revision))
+            revision = own.get(entry.current_revision)
             if revision is None or revision.snapshot_json != canonical_json(entry.snapshot()):
                 yield Finding("entry_differs_from_revision", table="work_log_entries",
                               record=entry.id, person_id=entry.person_id,
                               period=_month(entry.work_date),
                               data={"revision": str(entry.current_revision)})
+        while pending is not None:  # revisions after the last entry
+            yield from _revision_findings(pending, None, ctx)
+            pending = next(revisions, None)
 
     # -- stored results against results computed again -------------------------------------
     @staticmethod
@@ -286,24 +311,7 @@ class RecordChecker:
     def _attachment_files(self, uow: Any, ctx: _Context) -> Iterator[Finding]:
         if self._attachments is None:
             return
-        wanted: dict[str, tuple[str, str, str, str]] = {}
-        for entry in ctx.entries.values():
-            if entry.attachment_sha256:
-                wanted.setdefault(entry.attachment_sha256, (
-                    entry.id, entry.person_id, _month(entry.work_date),
-                    entry.attachment_name or ""))
-        for (entry_id, _number), revision in ctx.revisions.items():
-            try:
-                snap = json.loads(revision.snapshot_json)
-            except ValueError:
-                continue
-            sha = snap.get("attachment_sha256")
-            if isinstance(sha, str) and sha:
-                entry = ctx.entries.get(entry_id)
-                wanted.setdefault(sha, (entry_id, snap.get("person_id") or "",
-                                        _month(entry.work_date) if entry else "",
-                                        str(snap.get("attachment_name") or "")))
-        for sha, (entry_id, person, period, name) in sorted(wanted.items()):
+        for sha, (entry_id, person, period, name) in sorted(ctx.wanted.items()):
             path = self._attachments / sha[:2] / sha
             data = {"file": name or sha, "path": str(path)}
             if not path.is_file():
@@ -317,6 +325,31 @@ class RecordChecker:
             if digest.hexdigest() != sha:
                 yield Finding("attachment_altered", table="work_log_entries", record=entry_id,
                               person_id=person, period=period, data=data)
+
+
+_FROZEN_ENTRIES = (model.EntryStatus.SUBMITTED, model.EntryStatus.CONFIRMED)
+
+
+def _revision_findings(revision: model.EntryRevision, entry: model.WorkLogEntry | None,
+                       ctx: _Context) -> Iterator[Finding]:
+    """One revision: its stored SHA-256 against its snapshot, and the file it refers to."""
+    digest = hashlib.sha256(revision.snapshot_json.encode("utf-8")).hexdigest()
+    if digest != revision.snapshot_sha256:
+        yield Finding("revision_hash_mismatch", table="entry_revisions",
+                      record=f"{revision.entry_id}#{revision.revision}",
+                      person_id=entry.person_id if entry else revision.author_id,
+                      period=_month(entry.work_date) if entry else "")
+    if '"attachment_sha256":null' in revision.snapshot_json:  # canonical text: no file
+        return
+    try:
+        snap = json.loads(revision.snapshot_json)
+    except ValueError:
+        return
+    sha = snap.get("attachment_sha256")
+    if isinstance(sha, str) and sha:
+        ctx.wanted.setdefault(sha, (revision.entry_id, snap.get("person_id") or "",
+                                    _month(entry.work_date) if entry else "",
+                                    str(snap.get("attachment_name") or "")))
 
 
 def _annual_levels(uow: Any, ctx: _Context) -> Iterator[Finding]:

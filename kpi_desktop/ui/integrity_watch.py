@@ -7,7 +7,7 @@ full check in the background when the PC is idle (issues 13 and 14).
 * :class:`IntegrityWatch`: once the person has not touched keyboard or mouse for
   :data:`IDLE_AFTER` and the last full check is a day old — or in any case once it is a week
   old — the full check runs in a worker thread with its progress in the status bar. Damage
-  found then stops every write at once (``db.refuse_writes``) and the same dialog offers the
+  found then stops every write at once (``AppServices.damage_found``) and the same dialog offers the
   newest good backup; other findings are shown as a warning.
 """
 
@@ -211,9 +211,7 @@ class IntegrityWatch(QObject):
             return
         lines = [describe_finding(f, self._names(report)) for f in report.findings[:50]]
         if report.damaged:
-            error = StorageProblem("database_damaged", path=str(self._services.paths.database),
-                                   detail="\n".join(lines), backup=report.good_backup)
-            self._services.db.refuse_writes(error)
+            error = self._services.damage_found(report, "\n".join(lines))
             self._status(translate("IntegrityWatch", "The database is damaged: nothing can be "
                                                      "changed until a backup is restored."))
             self._offer_restore(error)
@@ -239,13 +237,13 @@ class IntegrityWatch(QObject):
         box = _damage_box(self._window, error, backups)
         if not _wants_restore(box):
             return
-        try:
-            self._services.db.close()
-            backups.restore(Path(str(box.property("backup"))))
-        except KpiError as failure:
-            QMessageBox.warning(self._window, "KPI Desktop", describe(failure))
-            return
-        self._services.db.refuse_writes(None)
+        chosen = Path(str(box.property("backup")))
+        services = self._services
+        Op(self._window, lambda: services.restore_backup(chosen)).progress(
+            translate("IntegrityWatch", "Restoring the backup…")
+        ).titled("KPI Desktop").success(lambda _kept: self._restored()).run()
+
+    def _restored(self) -> None:
         self._status(translate("IntegrityWatch", "The backup was restored."))
         reload = getattr(self._window, "_data_changed", None)  # every page loads again
         if callable(reload):

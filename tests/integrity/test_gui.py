@@ -150,8 +150,7 @@ def test_settings_lists_every_reason_and_warns_whose_work_a_restore_replaces(
     qtbot.addWidget(page)
     page.show()
     page.refresh()
-    reasons = {page.backups.item(r, 1).text(): page.backups.item(r, 0).data(0x0100)
-               for r in range(page.backups.rowCount())}
+    reasons = {page.backups.text(r, 1) for r in range(page.backups.row_count())}
     assert {"daily", "before an import", "before a program upgrade (data version 0010)"} <= \
         set(reasons)
     asked: list[QMessageBox] = []

@@ -1,6 +1,6 @@
 """Every stored record of a kind, for ``kpi-desktop check`` (``uow.integrity``).
 
-The check reads whole tables once, in primary-key order, as domain records; a row that no
+The check streams whole tables once, in primary-key order, as domain records; a row that no
 longer converts (a damaged value) ends that kind's reading with the error, which the check
 reports as damage instead of raising.
 """
@@ -45,3 +45,9 @@ class IntegrityRepository(Repository):
         statement = select(table).order_by(*table.primary_key.columns)
         for row in self._session.execute(statement):
             yield from_row(cls, row)
+
+    def entry(self, entry_id: str) -> model.WorkLogEntry | None:
+        """One work-log entry by id (``None`` when there is none)."""
+        table = _TABLES[model.WorkLogEntry]
+        row = self._session.execute(select(table).where(table.c.id == entry_id)).first()
+        return from_row(model.WorkLogEntry, row) if row is not None else None

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextOption
+from PySide6.QtGui import QColor, QTextOption
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from kpi_desktop.domain.errors import KpiError, StorageProblem
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.integrity_messages import file_size, reason_label
 from kpi_desktop.services.messages import describe
@@ -32,6 +29,10 @@ from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import data_label, mark_data, refresh_when_visible
 from kpi_desktop.ui.operations import Op, Runner
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
+
+#: A backup that failed its check is shown in red.
+_DAMAGED = QColor("#b71c1c")
 
 
 class SettingsPage(Page):
@@ -59,14 +60,17 @@ class SettingsPage(Page):
         self.backup_box = QGroupBox()
         self.backup_note = QLabel()
         self.backup_note.setWordWrap(True)
-        self.backups = QTableWidget(0, 4)
-        self.backups.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.backups.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.backups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.backups.verticalHeader().hide()
-        header = self.backups.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the reason
+        self.backups = RecordTableView.of([
+            Column(lambda: self.tr("Made on"), self._made_text, sort=lambda b: b.made_at,
+                   tooltip=lambda b: str(b.path)),
+            Column(lambda: self.tr("Reason"), lambda b: reason_label(b.reason, b.revision),
+                   fit=Fit.WRAP, min_chars=16),
+            Column(lambda: self.tr("Size"), lambda b: file_size(b.size),
+                   sort=lambda b: b.size, align=RIGHT),
+            Column(lambda: self.tr("Check"), self._verdict_text),
+        ], key=lambda b: str(b.path), row_style=lambda b: RowStyle(foreground=_DAMAGED)
+            if b.verdict == "failed" else None, name="backups")
+        self.backups.setMinimumHeight(5 * (self.fontMetrics().height() + 10))
         self.backups.setMaximumHeight(180)
         self.backup_now = QPushButton()
         self.restore_button = QPushButton()
@@ -138,8 +142,7 @@ class SettingsPage(Page):
             "passed), before every upgrade and before every import. Restoring replaces all "
             "data on this computer with the chosen copy; the current data is kept as one more "
             "backup first."))
-        self.backups.setHorizontalHeaderLabels(
-            [self.tr("Made on"), self.tr("Reason"), self.tr("Size"), self.tr("Check")])
+        self.backups.retranslate()
         self.backup_now.setText(self.tr("&Back up now"))
         self.restore_button.setText(self.tr("&Restore the chosen backup…"))
         self.check_button.setText(self.tr("C&heck the database now"))
@@ -160,24 +163,18 @@ class SettingsPage(Page):
         position = info.position_vi if i18n.current_language() == "vi" else info.position_en
         self.about.setText(f"{info.full_name} — {position}" if position else info.full_name)
 
+    @staticmethod
+    def _made_text(backup: Any) -> str:
+        local = backup.made_at.astimezone()
+        return f"{formatting.date(local.date())} {local:%H:%M}"
+
+    def _verdict_text(self, backup: Any) -> str:
+        return {"passed": self.tr("passed"), "failed": self.tr("damaged"),
+                "unchecked": self.tr("not checked yet")}.get(backup.verdict, backup.verdict)
+
     def _fill_backups(self) -> None:
-        verdicts = {"passed": self.tr("passed"), "failed": self.tr("damaged"),
-                    "unchecked": self.tr("not checked yet")}
         listing = self.services.backups.list_backups()
-        self.backups.setRowCount(len(listing))
-        for row, info in enumerate(listing):
-            local = info.made_at.astimezone()
-            made = QTableWidgetItem(f"{formatting.date(local.date())} {local:%H:%M}")
-            made.setData(Qt.ItemDataRole.UserRole, str(info.path))
-            made.setToolTip(str(info.path))
-            size = QTableWidgetItem(file_size(info.size))
-            size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.backups.setItem(row, 0, made)
-            self.backups.setItem(row, 1, QTableWidgetItem(reason_label(info.reason,
-                                                                       info.revision)))
-            self.backups.setItem(row, 2, size)
-            self.backups.setItem(row, 3, QTableWidgetItem(verdicts.get(info.verdict,
-                                                                       info.verdict)))
+        self.backups.set_rows(listing)
         self.restore_button.setEnabled(bool(listing))
         self._show_check_state()
 
@@ -239,9 +236,7 @@ class SettingsPage(Page):
         box.setDetailedText("\n".join(describe_finding(f, names)
                                       for f in report.findings[:100]))
         if report.damaged:
-            self.services.db.refuse_writes(StorageProblem(
-                "database_damaged", path=str(self.services.paths.database),
-                backup=report.good_backup))
+            self.services.damage_found(report)
             box.setInformativeText(self.tr("The database is damaged: nothing can be changed "
                                            "until a backup is restored."))
         box.exec()
@@ -252,40 +247,47 @@ class SettingsPage(Page):
         self.check_state.setText(describe(error))
 
     def _backup_now(self) -> None:
-        try:
-            self.services.backups.make("manual")
-        except KpiError as error:
-            QMessageBox.warning(self, self.tr("Backups"), describe(error))
-            return
+        backups = self.services.backups
+        self.backup_now.setEnabled(False)
+        Op(self, lambda: backups.make("manual")).progress(self.tr("Backing up the database…")
+        ).titled(self.tr("Backups")).success(lambda _path: self._backed_up()).always(
+            lambda: self.backup_now.setEnabled(True)).run()
+
+    def _backed_up(self) -> None:
         self._fill_backups()
         self.status_message.emit(self.tr("Backup made."))
 
     def _restore_chosen(self) -> None:
-        row = self.backups.currentRow()
-        if row < 0:
+        path = self.backups.current_key()
+        if path is None:
             QMessageBox.information(self, self.tr("Backups"),
                                     self.tr("Choose a backup in the list first."))
             return
-        path = self.backups.item(row, 0).data(Qt.ItemDataRole.UserRole)
-        if self.confirm_restore(path, self.backups.item(row, 0).text()):
-            self.restore_backup(path)
+        made = self._made_text(self.backups.current_record())
+        backups, agency = self.services.backups, self.user.role == "agency"
+        # Whose work the restore replaces (the audit log of the copy), read off the GUI thread.
+        Op(self, lambda: [] if agency else backups.restore_impact(Path(path))).titled(
+            self.tr("Restore a backup")).success(
+            lambda people: self.restore_backup(path) if self.confirm_restore(path, made, people)
+            else None).run()
 
-    def confirm_restore(self, path: str, made: str) -> bool:
+    def confirm_restore(self, path: str, made: str,
+                        people: list[tuple[str, str]] | None = None) -> bool:
         """Ask before a restore. The agency administrator confirms once; anyone else is
-        warned by name whose work recorded since the backup will be replaced."""
-        from pathlib import Path
-
+        warned by name whose work recorded since the backup will be replaced (``people``:
+        ``BackupService.restore_impact`` of the copy, read here when not given)."""
         question = self.tr("Replace all data on this computer with the backup of {made}? Work "
                            "recorded after it will no longer be shown (the current data is kept "
                            "as a backup).").format(made=made)
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Restore a backup"), question,
                           parent=self)
         if self.user.role != "agency":
-            people = [f"{name} ({pid})" for pid, name in
-                      self.services.backups.restore_impact(Path(path)) if pid != "agency"]
+            if people is None:
+                people = self.services.backups.restore_impact(Path(path))
+            names = [f"{name} ({pid})" for pid, name in people if pid != "agency"]
             box.setIcon(QMessageBox.Icon.Warning)
             whose = self.tr("It replaces what these people recorded on this computer since the "
-                            "backup: {names}.").format(names=", ".join(people)) if people \
+                            "backup: {names}.").format(names=", ".join(names)) if names \
                 else self.tr("Nobody has recorded anything on this computer since the backup.")
             box.setInformativeText(self.tr(
                 "Restoring is the agency administrator's task; continue only if the agency "
@@ -298,21 +300,18 @@ class SettingsPage(Page):
         box.exec()
         return box.clickedButton() is accept
 
-    def restore_backup(self, path: str) -> bool:
-        """Replace the database with the backup at ``path``; every page reloads afterwards."""
-        from pathlib import Path
+    def restore_backup(self, path: str) -> None:
+        """Replace the database with the backup at ``path`` (on the serial lane, after what
+        the pages queued); every page reloads afterwards."""
+        services = self.services
+        Op(self, lambda: services.restore_backup(path)).progress(
+            self.tr("Restoring the backup…")).titled(self.tr("Restore a backup")).success(
+            lambda _kept: self._restored()).run()
 
-        try:
-            self.services.db.close()  # no connection may stay open on the replaced file
-            self.services.backups.restore(Path(path))
-        except KpiError as error:
-            QMessageBox.warning(self, self.tr("Restore a backup"), describe(error))
-            return False
-        self.services.db.refuse_writes(None)  # a restored file is checked afresh
+    def _restored(self) -> None:
         self._fill_backups()
         self.status_message.emit(self.tr("The backup was restored."))
         self.data_changed.emit()
-        return True
 
     def _chosen(self, _index: int) -> None:
         code = self.language.currentData()
