@@ -7622,6 +7622,10 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>&amp;Khôi phục bản sao lưu đã chọn…</translation>
     </message>
     <message>
+        <source>Chec&amp;k the database now</source>
+        <translation>Kiểm tra cơ sở &amp;dữ liệu ngay</translation>
+    </message>
+    <message>
         <source>Backup made.</source>
         <translation>Đã sao lưu.</translation>
     </message>
@@ -7640,10 +7644,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>A copy of the database is made automatically every day (when the last check passed), before every upgrade and before every import. Restoring replaces all data on this computer with the chosen copy; the current data is kept as one more backup first.</source>
         <translation>Cơ sở dữ liệu được tự động sao lưu hằng ngày (khi lần kiểm tra gần nhất đạt), trước mỗi lần nâng cấp và trước mỗi lần nhập gói dữ liệu. Khôi phục sẽ thay toàn bộ dữ liệu trên máy này bằng bản đã chọn; dữ liệu hiện tại được giữ thành một bản sao lưu trước đó.</translation>
-    </message>
-    <message>
-        <source>C&amp;heck the database now</source>
-        <translation>&amp;Kiểm tra cơ sở dữ liệu ngay</translation>
     </message>
     <message>
         <source>passed</source>

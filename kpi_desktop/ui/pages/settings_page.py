@@ -145,7 +145,7 @@ class SettingsPage(Page):
         self.backups.retranslate()
         self.backup_now.setText(self.tr("&Back up now"))
         self.restore_button.setText(self.tr("&Restore the chosen backup…"))
-        self.check_button.setText(self.tr("C&heck the database now"))
+        self.check_button.setText(self.tr("Chec&k the database now"))
         refresh_when_visible(self)
 
     def refresh(self) -> None:
