@@ -81,6 +81,7 @@ class AppServices:
         # exist before the day's first write.
         report = IntegrityService.for_paths(paths).startup_check()
         db = open_database(paths.database, backup_dir=paths.backup_dir)
+        paths.protect()  # the database and its backups hold sealed keys: owner only
         keys = KeyService(db)
         services = cls(paths=paths, db=db, organisation=OrganisationService(db),
                        worklog=WorkLogService(db, paths.attachments_dir, keys=keys),
