@@ -401,7 +401,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BUG
 
 
-<<<<<<< HEAD
 def refused(error: KpiError) -> int:
     """Print why ``error`` stopped the command; damage of the database is exit code 4, any
     other refusal 3."""
@@ -421,7 +420,8 @@ def warn(warnings: Sequence[KpiError]) -> None:
     for warning in warnings:
         print(translate("Cli", "Warning: {reason}").format(reason=describe(warning)),
               file=sys.stderr)
-=======
+
+
 def reader_gone() -> int:
     """The program reading our output stopped (``kpi-desktop keys list | head -1``): end
     quietly. Whatever is still buffered goes nowhere, so the interpreter's last flush cannot
@@ -434,7 +434,6 @@ def reader_gone() -> int:
     except (OSError, ValueError):
         pass
     return EXIT_OK
->>>>>>> main
 
 
 def _appeal_handlers() -> dict[str, Any]:

@@ -62,14 +62,11 @@ def backup_database(src_path: Path | str, dest_path: Path | str) -> Path:
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
-<<<<<<< HEAD
         with open(partial, "rb+") as handle:
             os.fsync(handle.fileno())
-=======
         if os.name == "posix":  # a backup holds the sealed keys: its owner only may read it
             with contextlib.suppress(OSError):
                 os.chmod(partial, 0o600)
->>>>>>> main
         os.replace(partial, dest)
         _sync_folder(dest.parent)
     except (sqlite3.Error, OSError) as exc:
