@@ -92,7 +92,7 @@ def start_qt(args):  # noqa: ANN001, ANN201 - argparse.Namespace
     from kpi_desktop.runtime.settings import Settings
     from kpi_desktop.ui.crash_dialog import CrashHandler
 
-    paths = app_paths(args.data_dir)  # created (or refused as read-only) when it is opened
+    paths = app_paths(args.data_dir).ensure_quietly()
     tail = setup_logging(paths.log_dir)  # never fails: a read-only folder logs to stderr
     settings = Settings.load(paths.settings_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -351,7 +351,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one parsed command and return its exit code."""
     from kpi_desktop.runtime.logging_setup import setup_logging
 
-    paths = app_paths(args.data_dir)
+    paths = app_paths(args.data_dir).ensure_quietly()
     setup_logging(paths.log_dir)  # never fails: a folder that cannot be written → stderr
     try:
         check_arguments(args)
