@@ -235,9 +235,12 @@ def seal_pending(con: sqlite3.Connection, outside: Iterable[tuple[str, str]] = (
             continue
         join = " AND ".join(f"t.{_q(c)} = json_extract(s.key, '$[{i}]')"
                             for i, c in enumerate(table.key_columns))
+        # A row deleted in this transaction has no partner: its material must be NULL (the
+        # concatenation of typeof/hex would otherwise turn NULLs into "null:" text).
+        present = f"t.{_q(table.key_columns[0])} IS NOT NULL"
         rows = con.execute(
-            f"SELECT s.key, CAST({table.material_sql('t')} AS BLOB) FROM {SEAL_TABLE} s "
-            f"LEFT JOIN {table.quoted()} t ON {join} "
+            f"SELECT s.key, CASE WHEN {present} THEN CAST({table.material_sql('t')} AS BLOB) "
+            f"END FROM {SEAL_TABLE} s LEFT JOIN {table.quoted()} t ON {join} "
             f"WHERE s.tbl = ? AND s.digest IS NULL", (name,)).fetchall()
         sealed = [(_digest(name, material), name, key) for key, material in rows
                   if material is not None]

@@ -130,3 +130,26 @@ def test_the_start_up_check_fits_its_budget_on_the_demo(demo_master: Path, tmp_p
     assert report.complete and report.ok
     assert report.seconds < 5  # generous: a shared CI machine; the benchmark measures
     assert report.checked_at <= dt.datetime.now(dt.UTC)
+
+
+def test_rows_the_application_deletes_leave_no_seal_behind(demo_dir: Path) -> None:
+    """A deletion through the application (a calendar day the agency removes, a draft the
+    official discards) takes its row's seal with it: the next start opens the database and
+    ``check`` finds it intact."""
+    from kpi_desktop.services.daily import EntryDraft
+
+    paths = app_paths(demo_dir)
+    services = AppServices.open(paths)
+    try:
+        day = dt.date(2026, 12, 24)
+        services.calendar.declare(day, "day_off", "Nghỉ bù", as_agency=True)
+        services.calendar.remove(day, as_agency=True)
+        draft = services.daily.save("vp-cv1", EntryDraft(
+            work_date=dt.date(2026, 11, 23), item_code="DC.01", quantity="1"))
+        services.daily.delete_draft("vp-cv1", draft.id)
+    finally:
+        services.close()
+    AppServices.open(paths).close()  # the start-up check passes
+    result = kpi(demo_dir, "check")
+    assert result.returncode == 0, result.stderr
+    assert "The database is intact." in result.stdout
