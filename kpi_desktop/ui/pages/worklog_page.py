@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, ExtraKind, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.daily import EntryDraft, EntryView, ItemChoice
@@ -64,6 +65,7 @@ from kpi_desktop.ui.common import (
     to_qdate,
     weekday_name,
 )
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -667,15 +669,16 @@ class EntryEditor(QGroupBox):
         self.save(quiet=True)
 
     def save(self, *, quiet: bool = False) -> bool:
+        """Save the entry (an operation on the serial lane); False when refused at once."""
         self.autosave.stop()
         if self.view is not None and not self.view.editable:
             return False
-        try:
-            entry = self.page.services.daily.save(self.page.user.person_id, self.draft(),
-                                                  self.entry_id)
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            self._error(error)
-            return False
+        daily, me, draft, entry_id = (self.page.services.daily, self.page.user.person_id,
+                                      self.draft(), self.entry_id)
+        return self._change(lambda: daily.save(me, draft, entry_id),
+                            lambda entry: self._saved(entry, quiet))
+
+    def _saved(self, entry: Any, quiet: bool) -> None:
         self.entry_id = entry.id
         self._pending_attachment, self._remove_attachment = None, False
         self.view = self.page.services.daily.entry(entry.id)
@@ -684,35 +687,52 @@ class EntryEditor(QGroupBox):
                              else self.tr("Changes saved; submit again with a reason."))
         self._show_state()
         self.page.entry_saved(entry.id, quiet=quiet)
-        return True
 
     def submit(self) -> bool:
+        """Save and submit the entry in one operation; False when refused at once."""
+        self.autosave.stop()
         if self.view is not None and not self.view.editable:
             return False
-        if not self.save(quiet=True):
-            return False
-        try:
-            entry = self.page.services.daily.submit(self.page.user.person_id, self.entry_id or "",
-                                                    self.reason.text())
-        except Exception as error:  # noqa: BLE001
+        daily, me, draft, entry_id, reason = (self.page.services.daily,
+                                              self.page.user.person_id, self.draft(),
+                                              self.entry_id, self.reason.text())
+
+        def work() -> tuple[Any, Any]:
+            saved = daily.save(me, draft, entry_id)
+            try:
+                return saved, daily.submit(me, saved.id, reason)
+            except KpiError as error:
+                error.saved = saved  # type: ignore[attr-defined]  # the draft is stored
+                raise
+
+        def refused(error: KpiError) -> None:
+            saved = getattr(error, "saved", None)
+            if saved is not None:
+                self._saved(saved, True)
             self._error(error)
-            return False
+
+        return self._change(work, self._submitted, refused)
+
+    def _submitted(self, result: tuple[Any, Any]) -> None:
+        saved, entry = result
+        self._saved(saved, True)
         self.view = self.page.services.daily.entry(entry.id)
         self.message.setStyleSheet("color: #1d4ed8")
         self.message.setText(self.tr("Submitted to the leader."))
         self._show_state()
         self.page.entry_saved(entry.id, quiet=False)
-        return True
 
     def delete(self) -> None:
         if self.entry_id is None:
             return
-        try:
-            self.page.services.daily.delete_draft(self.page.user.person_id, self.entry_id)
-        except Exception as error:  # noqa: BLE001
-            self._error(error)
-            return
-        self.page.entry_deleted()
+        daily, me, entry_id = self.page.services.daily, self.page.user.person_id, \
+            self.entry_id
+        self._change(lambda: daily.delete_draft(me, entry_id),
+                     lambda _r: self.page.entry_deleted())
+
+    def _change(self, work: Any, done: Any, refused: Any = None) -> bool:
+        task = Op(self, work).success(done).failure(refused or self._error).run()
+        return not (task.done and task.error is not None)
 
     def _error(self, error: Exception) -> None:
         self.message.setStyleSheet("color: #b91c1c")
