@@ -42,13 +42,9 @@ def agency_user(services: Any) -> UserContext:
 
 
 def role_label(role: PersonRole | str) -> str:
-    value = getattr(role, "value", role)
-    return {
-        "official": translate("Agency", "civil servant"),
-        "deputy": translate("Agency", "deputy head"),
-        "head": translate("Agency", "head"),
-        "admin": translate("Agency", "administrator"),
-    }.get(str(value), str(value))
+    from kpi_desktop.services.messages import role_label as label
+
+    return label(role)
 
 
 def points_text(value: Any) -> str:

@@ -152,7 +152,7 @@ class CatalogPage(AgencyPage):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Product/work catalog") + "</b>")
         set_texts([self.version_label, self.group_label], (self.tr("&Version:"),
-                                                           self.tr("&Group:")))
+                                                           self.tr("G&roup:")))
         current = self.group.currentData()
         self.group.blockSignals(True)
         self.group.clear()

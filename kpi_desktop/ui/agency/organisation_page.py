@@ -92,12 +92,12 @@ class OrganisationPage(AgencyPage):
         self.rename_button.setText(self.tr("&Rename the chosen unit"))
         self.new_box.setTitle(self.tr("New unit under the chosen unit"))
         set_texts(self.new_labels, (self.tr("N&ame (Vietnamese):"),
-                                    self.tr("Name (Englis&h):"), self.tr("Co&de:")))
+                                    self.tr("Name (E&nglish):"), self.tr("Co&de:")))
         self.new_name_vi.setPlaceholderText(self.tr("for example Phòng Kinh tế"))
         self.add_button.setText(self.tr("Add the ne&w unit"))
         self.move_box.setTitle(self.tr("Move or close the chosen unit"))
         self.move_button.setText(self.tr("&Move under"))
-        self.close_button.setText(self.tr("C&lose the unit"))
+        self.close_button.setText(self.tr("&Close the unit"))
         self.close_note.setText(self.tr("Only a unit without people and open sub-units can be "
                                         "closed; it stays in the history."))
         if self.isVisible():

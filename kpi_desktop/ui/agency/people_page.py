@@ -144,7 +144,7 @@ class LeaveDialog(ChangeDialog):
         self.day_label.setText(self.tr("&Last day:"))
         self.reason_label.setText(self.tr("&Reason (optional):"))
         self.reason.setPlaceholderText(self.tr("retirement, transfer to another agency…"))
-        self.ok_button.setText(self.tr("&Record departure"))
+        self.ok_button.setText(self.tr("Record &departure"))
         self.cancel_button.setText(self.tr("Cancel"))
 
     def change(self) -> Any:
@@ -221,16 +221,16 @@ class PeoplePage(AgencyPage):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("People of the organisation") + "</b>")
         self.search.setPlaceholderText(self.tr("Search by name, identifier or unit…"))
-        self.import_button.setText(self.tr("Import staff &list…"))
+        self.import_button.setText(self.tr("Im&port staff list…"))
         self.people.retranslate()
         self.form_box.setTitle(self.tr("Person"))
-        set_texts(self.labels, (self.tr("&Identifier:"), self.tr("&Full name:"),
+        set_texts(self.labels, (self.tr("&Identifier:"), self.tr("Full n&ame:"),
                                 self.tr("&Unit:"), self.tr("&Job position:"), self.tr("R&ole:"),
                                 self.tr("Fro&m:")))
         self.since.setToolTip(self.tr("The day the person joins, or moves to another unit."))
         self.new_button.setText(self.tr("&New person"))
         self.save_button.setText(self.tr("&Save"))
-        self.leave_button.setText(self.tr("Left the or&ganisation…"))
+        self.leave_button.setText(self.tr("Left the o&rganisation…"))
         self.leave_button.setToolTip(self.tr(
             "End the membership and evaluator relations on the last day and revoke the key; "
             "the history is kept."))

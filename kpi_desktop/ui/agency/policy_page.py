@@ -143,7 +143,7 @@ class PolicyPage(AgencyPage):
                                         "1; 1.2; 1.5; 2; 3"))
         self.save_box.setTitle(self.tr("Save as a new policy version"))
         self.version_label.setText(self.tr("&Version:"))
-        self.from_label.setText(self.tr("In force &from:"))
+        self.from_label.setText(self.tr("In force fr&om:"))
         self.save_button.setText(self.tr("&Save new version"))
         self.reset_button.setText(self.tr("&Undo changes"))
         self.versions.retranslate()
