@@ -156,8 +156,8 @@ class World:
                 service = getattr(services, name, None)
                 if service is None or not hasattr(service, "_today"):
                     continue
-                service._today = day if isinstance(service._today, dt.date) else (
-                    lambda d=day: d)
+                # WorkLogService keeps a date (None: the real day), the others a function.
+                service._today = day if name == "worklog" else (lambda d=day: d)
             try:
                 if unlock:
                     services.keys.unlock(owner, DEMO_PASSPHRASE)

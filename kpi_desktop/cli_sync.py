@@ -410,7 +410,7 @@ def _sync_status(services: Any) -> int:
             peer=refusal.peer_id, item=refusal.item_key,
             reason=describe(KpiError(refusal.code, **refusal.params))))
     for event in sync.flags():
-        lines.append(translate("Cli", "Signed before its key was revoked; arrived after: "
+        lines.append(translate("Cli", "Signed before the key was revoked; arrived after: "
                                "{item} (from {sender}).").format(
             item=event.object_id, sender=event.detail.get("sender", "")))
     for line in lines or [translate("Cli", "Nothing missing, held, refused or flagged.")]:

@@ -1885,7 +1885,7 @@
         <translation>Bị {peer} từ chối: {item}: {reason}</translation>
     </message>
     <message>
-        <source>Signed before its key was revoked; arrived after: {item} (from {sender}).</source>
+        <source>Signed before the key was revoked; arrived after: {item} (from {sender}).</source>
         <translation>Ký trước khi khóa bị thu hồi, đến sau khi thu hồi: {item} (từ {sender}).</translation>
     </message>
     <message>
@@ -7527,11 +7527,11 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>1 bundle from {sender} has not arrived.</source>
-        <translation>1 gói dữ liệu của {sender} chưa đến.</translation>
+        <translation>1 gói của {sender} chưa đến.</translation>
     </message>
     <message>
         <source>{count} bundles from {sender} have not arrived.</source>
-        <translation>{count} gói dữ liệu của {sender} chưa đến.</translation>
+        <translation>{count} gói của {sender} chưa đến.</translation>
     </message>
     <message>
         <source>1 item refused by {name}: {reason}</source>
@@ -7542,11 +7542,11 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>{count} mục bị {name} từ chối, mục đầu tiên: {reason}</translation>
     </message>
     <message>
-        <source>1 record was signed before its key was revoked and arrived after: accepted and flagged for the agency.</source>
+        <source>1 record signed before the key was revoked; arrived after: accepted and flagged for the agency.</source>
         <translation>1 bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
     </message>
     <message>
-        <source>{count} records were signed before their key was revoked and arrived after: accepted and flagged for the agency.</source>
+        <source>{count} records signed before the key was revoked; arrived after: accepted and flagged for the agency.</source>
         <translation>{count} bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
     </message>
 </context>

@@ -444,10 +444,10 @@ def _sync_trust_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             p.get("count")).format(count=p.get("count", ""), name=p.get("name", ""),
                                    reason=_reason(p.get("reason"))),
         "sync_signed_before_revocation": lambda p: _counted(
-            translate("Sync", "1 record was signed before its key was revoked and arrived "
+            translate("Sync", "1 record signed before the key was revoked; arrived after: "
+                              "accepted and flagged for the agency."),
+            translate("Sync", "{count} records signed before the key was revoked; arrived "
                               "after: accepted and flagged for the agency."),
-            translate("Sync", "{count} records were signed before their key was revoked and "
-                              "arrived after: accepted and flagged for the agency."),
             p.get("count")).format(count=p.get("count", "")),
     }
 

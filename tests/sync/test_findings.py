@@ -242,7 +242,7 @@ def test_finding_3_a_revoked_key_counts_by_the_records_own_date(world: World) ->
         flags = pc.sync.flags()
         message = pc.sync.describe_result(result)
     assert [f.object_id for f in flags] == [f"stmt:{early[0]['id']}"]
-    assert "signed before its key was revoked" in message
+    assert "signed before the key was revoked" in message
 
 
 def _carry(world: World, file: str, rows: list[dict[str, Any]], seq: int) -> bytes:

@@ -34,6 +34,7 @@ from kpi_desktop.services.sync.files import (
     AttachmentStore,
     ExportResult,
     ImportResult,
+    RefusalsOwed,
     write_atomically,
 )
 from kpi_desktop.services.sync.importer import Batch, Importer, missing_numbers, person_name
@@ -196,13 +197,18 @@ class SyncService:
                 uow=uow, owner_id=owner_id, key=key, today=today, now=now,
                 evaluators=evaluators, evaluatees=evaluatees,
                 to_agency=owner_id != AGENCY and uow.sync.encryption_key(AGENCY) is not None)
-            plan = plan_export(ctx)
+            owed = RefusalsOwed(self._db.path)
+            plan = plan_export(ctx, owed)
             pending = [found for recipient in sorted(plan)
                        if (found := bundle_for(uow, key, owner_id, recipient, plan[recipient],
-                                               org, now, self._attachments, self._limits))]
+                                               org, now, self._attachments, self._limits,
+                                               owed))]
             for name, data, result in pending:
                 path = write_atomically(to_dir, name, data)
                 results.append(dataclasses.replace(result, path=path))
+        for result in results:  # the bundles are written and committed: the refusals went
+            owed.sent(result.recipient_id, [r["item_key"] for r in owed.owed(
+                result.recipient_id)] if result.counts.get("refusals") else [])
         return results
 
     # ============================================================ import ==================
@@ -296,7 +302,14 @@ class SyncService:
         return found
 
     def refusals(self, direction: str = "in") -> list[RecordRefusal]:
-        """Records refused: by the recipients of this PC's bundles ("in") or here ("out")."""
+        """Records refused: by the recipients of this PC's bundles ("in"), or here and not
+        answered yet ("out")."""
+        if direction == "out":
+            return [RecordRefusal(direction="out", peer_id=str(r["peer"]),
+                                  item_key=str(r["item_key"]), code=str(r["code"]),
+                                  params=dict(r.get("params", {})),
+                                  at=dt.datetime.fromisoformat(str(r["at"])))
+                    for r in RefusalsOwed(self._db.path).owed()]
         with self._db.unit_of_work(read_only=True) as uow:
             return uow.sync.refusals(direction)
 
