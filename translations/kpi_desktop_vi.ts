@@ -1877,18 +1877,6 @@
         <translation>Khóa của cơ quan: {fingerprint}</translation>
     </message>
     <message>
-        <source>Held: {bundle} from {sender}, number {seq} (kpi-desktop sync release|discard {bundle}).</source>
-        <translation>Đang giữ: gói {bundle} của {sender}, số {seq} (kpi-desktop sync release|discard {bundle}).</translation>
-    </message>
-    <message>
-        <source>Refused by {peer}: {item}: {reason}</source>
-        <translation>Bị {peer} từ chối: {item}: {reason}</translation>
-    </message>
-    <message>
-        <source>Signed before the key was revoked; arrived after: {item} (from {sender}).</source>
-        <translation>Ký trước khi khóa bị thu hồi, đến sau khi thu hồi: {item} (từ {sender}).</translation>
-    </message>
-    <message>
         <source>Nothing missing, held, refused or flagged.</source>
         <translation>Không có gói dữ liệu nào thiếu hay bị giữ, không có bản ghi nào bị từ chối hay bị đánh dấu.</translation>
     </message>
@@ -7505,6 +7493,18 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
 <context>
     <name>Sync</name>
     <message>
+        <source>Held: bundle {bundle} from {sender}, number {seq} (kpi-desktop sync release|discard {bundle}).</source>
+        <translation>Đang giữ: gói {bundle} của {sender}, số {seq} (kpi-desktop sync release|discard {bundle}).</translation>
+    </message>
+    <message>
+        <source>Refused by {peer}: {item}: {reason}</source>
+        <translation>Bị {peer} từ chối: {item}: {reason}</translation>
+    </message>
+    <message>
+        <source>Signed before the key was revoked; arrived after: {item} (from {sender}).</source>
+        <translation>Ký trước khi khóa bị thu hồi, đến sau khi thu hồi: {item} (từ {sender}).</translation>
+    </message>
+    <message>
         <source>{name}: not imported. {reason}</source>
         <translation>{name}: không nhập được. {reason}</translation>
     </message>
@@ -7540,6 +7540,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>{count} items refused by {name}, the first: {reason}</source>
         <translation>{count} mục bị {name} từ chối, mục đầu tiên: {reason}</translation>
+    </message>
+    <message>
+        <source>1 older copy ignored: a newer version of the same record is already here.</source>
+        <translation>1 bản sao cũ được bỏ qua: phiên bản mới hơn của cùng bản ghi đã có ở đây.</translation>
+    </message>
+    <message>
+        <source>{count} older copies ignored: a newer version of the same record is already here.</source>
+        <translation>{count} bản sao cũ được bỏ qua: phiên bản mới hơn của cùng bản ghi đã có ở đây.</translation>
     </message>
     <message>
         <source>1 record signed before the key was revoked; arrived after: accepted and flagged for the agency.</source>

@@ -14,11 +14,10 @@ import base64
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import AuditEvent, utc_now
 from kpi_desktop.domain.sync import (
     AGENCY,
@@ -28,7 +27,8 @@ from kpi_desktop.domain.sync import (
 )
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.keys import KeyService
-from kpi_desktop.services.sync import agency
+from kpi_desktop.services.sync import agency, channels
+from kpi_desktop.services.sync.channels import Gap
 from kpi_desktop.services.sync.files import (
     BUNDLE_SUFFIX,
     AttachmentStore,
@@ -37,7 +37,7 @@ from kpi_desktop.services.sync.files import (
     RefusalsOwed,
     write_atomically,
 )
-from kpi_desktop.services.sync.importer import Batch, Importer, missing_numbers, person_name
+from kpi_desktop.services.sync.importer import Batch, Importer
 from kpi_desktop.services.sync.kinds.base import ExportContext
 from kpi_desktop.services.sync.organisation import publish_organisation, same_organisation
 from kpi_desktop.services.sync.plan import bundle_for, plan_export
@@ -55,16 +55,6 @@ __all__ = ["Gap", "SyncService"]
 
 _HUB_URL = "sync.hub_url"
 _NOT_MINE = frozenset({"bundle_wrong_recipient"})
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Bundles a sender numbered but that never arrived here."""
-
-    sender_id: str
-    sender_name: str
-    recipient_id: str
-    missing: tuple[int, ...]
 
 
 class SyncService:
@@ -292,14 +282,8 @@ class SyncService:
 
     def gaps(self) -> list[Gap]:
         """Senders some of whose numbered bundles never arrived here."""
-        found = []
         with self._db.unit_of_work(read_only=True) as uow:
-            for sender, recipient, signer in uow.sync.inbound_channels():
-                missing = missing_numbers(uow, sender, recipient, signer)
-                if missing:
-                    found.append(Gap(sender, person_name(uow, sender), recipient,
-                                     tuple(missing)))
-        return found
+            return channels.gaps(uow)
 
     def refusals(self, direction: str = "in") -> list[RecordRefusal]:
         """Records refused: by the recipients of this PC's bundles ("in"), or here and not
@@ -319,6 +303,12 @@ class SyncService:
         with self._db.unit_of_work(read_only=True) as uow:
             return uow.audit.list_events(action="sync.signed_before_revocation",
                                          newest_first=True, limit=limit)
+
+    def attention_lines(self) -> list[str]:
+        """What a person should know about this PC's channels, in words (the Sync page and
+        ``kpi-desktop sync status``): bundles missing or held, records refused or flagged."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return channels.attention_lines(uow)
 
     # ============================================================ reading =================
 
@@ -371,5 +361,7 @@ class SyncService:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()) if v)
         line = translate("Sync", "{name}: imported ({details}).").format(
             name=name, details=parts or "0")
-        return " ".join([line, *(describe(n) for n in result.notices)])
+        older = result.counts.get("superseded", 0)
+        notices = [KpiError("sync_older_ignored", count=older)] if older else []
+        return " ".join([line, *(describe(n) for n in [*notices, *result.notices])])
 
