@@ -2440,6 +2440,7 @@
     <name>DesktopWindow</name>
     <message>
         <source>Signed in as {name}.</source>
+        <extracomment>The navigation&apos;s width and the height of a one-line entry (pixels).</extracomment>
         <translation>Đã đăng nhập: {name}.</translation>
     </message>
     <message>
@@ -4950,8 +4951,12 @@
         <translation>Nhiệm vụ giao cho {name} tháng {month}</translation>
     </message>
     <message>
-        <source>Task assigned.</source>
-        <translation>Đã giao nhiệm vụ.</translation>
+        <source>Task {code} assigned to {name}.</source>
+        <translation>Đã giao nhiệm vụ {code} cho {name}.</translation>
+    </message>
+    <message>
+        <source>Assignment cancelled.</source>
+        <translation>Đã hủy nhiệm vụ được giao.</translation>
     </message>
     <message>
         <source>{n} assignments copied for {people} people; {skipped} people skipped.</source>
@@ -9003,8 +9008,12 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>tự xếp loại: {level}</translation>
     </message>
     <message>
-        <source>Decision recorded.</source>
-        <translation>Đã ghi quyết định.</translation>
+        <source>Decision recorded: {name}, {year}.</source>
+        <translation>Đã ghi quyết định xếp loại: {name}, năm {year}.</translation>
+    </message>
+    <message>
+        <source>Discipline recorded: {name}.</source>
+        <translation>Đã ghi quyết định kỷ luật: {name}.</translation>
     </message>
     <message>
         <source>Replacement decision recorded; the old one is kept.</source>
