@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, EvaluationStatus, Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
@@ -39,6 +40,7 @@ from kpi_desktop.ui.common import (
     mark_data,
     refresh_when_visible,
 )
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.pages.score_page import (
     evaluator_line,
@@ -340,22 +342,25 @@ class MonthPage(Page):
             self.save(submit=True)
 
     def save(self, *, submit: bool) -> bool:
-        try:
-            self.services.self_assessment.save(self.user.person_id, self.period, self.scores(),
-                                               submit=submit)
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            failed = error  # kept for the sentence after a language switch
-            self.say(lambda: error_text(failed), "#b91c1c")
-            return False
-        period = self.period
-        evaluator = self.services.daily.person(self.user.person_id).evaluator_name
-        self.say(lambda: self.tr(
-            "{month} of {person} is submitted for {evaluator}'s review; it reaches them with "
-            "the next USB copy or synchronisation.").format(
-                month=month_name(period), person=self.user.full_name,
-                evaluator=evaluator or self.tr("the evaluator"))
-            if submit else self.tr("Self-scores of {person} for {month} saved.").format(
-                person=self.user.full_name, month=month_name(period)), "#15803d")
-        self.refresh()
-        self.data_changed.emit()
-        return True
+        """Save (or submit) the self-scores on the serial lane; False when refused at once."""
+        service, me, period, scores = (self.services.self_assessment, self.user.person_id,
+                                       self.period, self.scores())
+
+        def refused(error: KpiError) -> None:
+            self.say(lambda: error_text(error), "#b91c1c")
+
+        def saved(_result: Any) -> None:
+            evaluator = self.services.daily.person(me).evaluator_name
+            self.say(lambda: self.tr(
+                "{month} of {person} is submitted for {evaluator}'s review; it reaches them "
+                "with the next USB copy or synchronisation.").format(
+                    month=month_name(period), person=self.user.full_name,
+                    evaluator=evaluator or self.tr("the evaluator"))
+                if submit else self.tr("Self-scores of {person} for {month} saved.").format(
+                    person=self.user.full_name, month=month_name(period)), "#15803d")
+            self.refresh()
+            self.data_changed.emit()
+
+        task = Op(self, lambda: service.save(me, period, scores, submit=submit)) \
+            .success(saved).failure(refused).run()
+        return not (task.done and task.error is not None)

@@ -304,13 +304,13 @@ class SyncPage(Page):
         if not url:
             self.say(lambda: self.tr("Enter the hub address first."))
             return
-        self.services.sync.set_hub_url(url)
         person, services = self.user.person_id, self.services
         from kpi_desktop.services.hub_client import sync_now
 
         summary = services.sync_summary
 
         def exchange() -> tuple[Any, Any]:
+            services.sync.set_hub_url(url)  # remembered for the next time
             before = summary.snapshot(summary.concerned([person]))
             outcome = sync_now(services, url, person)
             return outcome, summary.summarise(outcome.received, before, [person])
