@@ -6984,6 +6984,14 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Xác nhận các mục</translation>
     </message>
     <message>
+        <source>1 entry of {names}</source>
+        <translation>1 mục của {names}</translation>
+    </message>
+    <message>
+        <source>{n} entries of {names}</source>
+        <translation>{n} mục của {names}</translation>
+    </message>
+    <message>
         <source>{n} entries of {names} confirmed.</source>
         <translation>Đã xác nhận {n} mục của {names}.</translation>
     </message>

@@ -165,7 +165,20 @@ def date_format() -> str:
     return "dd/MM/yyyy" if i18n.current_language() == "vi" else "d MMM yyyy"
 
 
+def dialog_buttons(dialog: QDialog, *, accept: Any = None,
+                   close: bool = False) -> QDialogButtonBox:
+    """OK and Cancel wired to ``dialog`` (OK runs ``accept``, by default ``dialog.accept``), or
+    Close alone (``close``): the buttons of every small form dialog."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close if close else
+                           QDialogButtonBox.StandardButton.Ok
+                           | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(accept or dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
 def date_edit(day: dt.date) -> QDateEdit:
+    """A date field with its calendar, in the language's format (dd/MM/yyyy in Vietnamese)."""
     edit = QDateEdit(to_qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(date_format())
@@ -414,11 +427,7 @@ class ReasonDialog(QDialog):
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(90)
         layout.addWidget(self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, accept=self._accept))
         self.text.setFocus()
 
     def _use_template(self, index: int) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -38,13 +37,12 @@ from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     OVERDUE_BACKGROUND,
     data_label,
-    date_format,
+    date_edit,
     error_text,
     from_qdate,
     number_locale,
     row,
     show_error,
-    to_qdate,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.appeals_page import AppealDetail, period_text, result_text
@@ -213,7 +211,7 @@ class DecideDialog(QDialog):
         self.e = QComboBox()
         self.level = QComboBox()
         self.decision_no = QLineEdit()
-        self.decision_date = QDateEdit()
+        self.decision_date = date_edit(today)
         if self._year:
             form = QFormLayout(self.change_box)
             for level in Level:
@@ -221,9 +219,6 @@ class DecideDialog(QDialog):
             current = context.classification
             if current is not None and current.decided_level is not None:
                 self.level.setCurrentIndex(self.level.findData(current.decided_level.value))
-            self.decision_date.setCalendarPopup(True)
-            self.decision_date.setDisplayFormat(date_format())
-            self.decision_date.setDate(to_qdate(today))
             form.addRow(self.tr("Level"), self.level)
             form.addRow(self.tr("Replacement decision No."), self.decision_no)
             form.addRow(self.tr("Decision date"), self.decision_date)

@@ -11,9 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -39,7 +37,9 @@ from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     PeriodPicker,
     data_label,
+    date_edit,
     date_format,
+    dialog_buttons,
     from_qdate,
     mark_data,
     name_of,
@@ -149,9 +149,7 @@ class OrgEvaluationPage(Page):
         self.recorded_line = data_label(wrap=True)
         self.level_combo = QComboBox()
         self.decision_no = QLineEdit()
-        self.decision_date = QDateEdit()
-        self.decision_date.setCalendarPopup(True)
-        self.decision_date.setDate(to_qdate(today))
+        self.decision_date = date_edit(today)
         self.note = QLineEdit()
         self.decide_button = QPushButton()
         self.decide_button.clicked.connect(self.record_decision)
@@ -404,11 +402,7 @@ class IndicatorDialog(QDialog):
         form.addRow(self.tr("Indicator"), self.code)
         form.addRow(self.tr("Value"), self.value)
         form.addRow(self.tr("Source"), self.source)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(dialog_buttons(self))
 
     def _range(self) -> None:
         definition = indicator_def(self.code.currentData() or "")

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +31,7 @@ from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     DetailSplitter,
     data_label,
+    dialog_buttons,
     month_text,
     show_error,
 )
@@ -351,8 +351,7 @@ class AuditDialog(QDialog):
             Column(lambda: self.tr("Why / details"), _detail, fit=Fit.WRAP, min_chars=20),
         ], key=lambda e: id(e), name="audit")
         self.table.set_rows(events)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, close=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
@@ -403,8 +402,7 @@ class WhyDialog(QDialog):
             self._number(lambda: self.tr("Quality (units)"), lambda line: line.quality_units),
             self._number(lambda: self.tr("On time (units)"), lambda line: line.ontime_units),
         ], key=lambda line: id(line), name="why")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, close=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.month)
         layout.addWidget(self.summary)
