@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -175,6 +176,14 @@ def dialog_buttons(dialog: QDialog, *, accept: Any = None,
     box.accepted.connect(accept or dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def year_spin(year: int) -> QSpinBox:
+    """The year a page shows (2020–2100), starting at ``year``."""
+    spin = QSpinBox()
+    spin.setRange(2020, 2100)
+    spin.setValue(year)
+    return spin
 
 
 def date_edit(day: dt.date) -> QDateEdit:

@@ -135,9 +135,7 @@ class LeaderAppealsPage(Page):
         self.summary.setText(self.tr(
             "{n} appeals wait for your decision; {late} past the 7-working-day deadline "
             "(Article 22).").format(n=len(open_views), late=overdue))
-        self.table.set_rows(self._views)
-        if self.table.current_key() is None:
-            self.table.select_first()
+        self.table.show_rows(self._views)
         self._show_selected()
 
     def selected_id(self) -> str | None:

@@ -41,6 +41,7 @@ from kpi_desktop.ui.common import (
     from_qdate,
     mark_data,
     name_of,
+    year_spin,
 )
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
@@ -83,9 +84,7 @@ class YearClassificationPage(Page):
         self._overview: Any = None
         today = services.classification.today()
         self.year_label = QLabel()
-        self.year = QSpinBox()
-        self.year.setRange(2020, 2100)
-        self.year.setValue(today.year)
+        self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.exceptional = QCheckBox()
         self.exceptional.toggled.connect(self.refresh)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -47,6 +46,7 @@ from kpi_desktop.ui.common import (
     period_text,
     show_error,
     to_qdate,
+    year_spin,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
@@ -75,9 +75,7 @@ class OrgEvaluationPage(Page):
         today = services.org_evaluation.today()
 
         self.year_label = QLabel()
-        self.year = QSpinBox()
-        self.year.setRange(2020, 2100)
-        self.year.setValue(today.year)
+        self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.import_button = QPushButton()
         self.import_button.clicked.connect(lambda: self.import_csv())

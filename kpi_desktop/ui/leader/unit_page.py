@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from kpi_desktop.ui.common import (
     dialog_buttons,
     month_text,
     show_error,
+    year_spin,
 )
 from kpi_desktop.ui.leader.transfer_dialog import (
     month_origins,
@@ -81,9 +81,7 @@ class UnitViewPage(Page):
         self.loader: Loader[Any] = Loader(self)
         today = services.classification.today()
         self.year_label = QLabel()
-        self.year = QSpinBox()
-        self.year.setRange(2020, 2100)
-        self.year.setValue(today.year)
+        self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.search = QLineEdit()
         self.search.textChanged.connect(self._filter_changed)

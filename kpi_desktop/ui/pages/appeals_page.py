@@ -249,9 +249,7 @@ class AppealsPage(Page):
             if index >= 0:
                 self.period.setCurrentIndex(index)
         self.file_button.setEnabled(bool(choices))
-        self.table.set_rows(self._views)
-        if self.table.current_key() is None:
-            self.table.select_first()
+        self.table.show_rows(self._views)
         self._show_selected()
 
     def selected_id(self) -> str | None:
