@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -88,19 +89,44 @@ def buttons(*names: str) -> list[QPushButton]:
     return [named(QPushButton(), name) for name in names]
 
 
-def row(*items: QWidget | QLayout | int | None) -> QHBoxLayout:
-    """Widgets and layouts side by side; an int is a stretch, None a stretch of 1."""
-    layout = QHBoxLayout()
+#: What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or
+#: ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).
+Item = QWidget | QLayout | int | None | tuple[Any, ...]
+
+
+def _lay_out(layout: QBoxLayout, items: tuple[Item, ...]) -> None:
     for item in items:
+        stretch, alignment = 0, None
+        if isinstance(item, tuple):
+            item, stretch, *rest = item
+            alignment = rest[0] if rest else None
         if item is None:
             layout.addStretch(1)
         elif isinstance(item, int):
             layout.addStretch(item)
         elif isinstance(item, QLayout):
-            layout.addLayout(item)
+            layout.addLayout(item, stretch)
+        elif alignment is not None:
+            layout.addWidget(item, stretch, alignment)
         else:
-            layout.addWidget(item)
+            layout.addWidget(item, stretch)
+
+
+def row(*items: Item) -> QHBoxLayout:
+    """Widgets and layouts side by side (see :data:`Item`)."""
+    layout = QHBoxLayout()
+    _lay_out(layout, items)
     return layout
+
+
+def stacked(*items: Item) -> QWidget:
+    """A widget holding ``items`` one under the other, without margins (a side of a splitter,
+    the inside of a scroll area; see :data:`Item`)."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    _lay_out(layout, items)
+    return holder
 
 
 def form(owner: QWidget | None, fields: list[QWidget | QLayout]) -> tuple[QFormLayout,

@@ -41,6 +41,7 @@ from kpi_desktop.ui.common import (
     from_qdate,
     mark_data,
     name_of,
+    stacked,
     year_spin,
 )
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
@@ -140,11 +141,7 @@ class YearClassificationPage(Page):
         mark_data(self.history)
         form.addRow(self.history_label)
         form.addRow(self.history)
-        holder = QWidget()
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        holder_layout.addWidget(self.form_box)
-        holder_layout.addStretch(1)
+        holder = stacked(self.form_box, None)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)

@@ -42,6 +42,7 @@ from kpi_desktop.ui.common import (
     error_text,
     mark_data,
     show_error,
+    stacked,
 )
 from kpi_desktop.ui.operations import Loader, Op, Task
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
@@ -79,8 +80,8 @@ class ReviewInboxPage(Page):
         header.setStretchLastSection(False)
         # Fixed modes (sized once per refresh): ResizeToContents would measure every row on
         # each layout change, which stalls the GUI with hundreds of entries.
-        for column in range(6):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        for section in range(6):
+            header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
         header.setResizeContentsPrecision(300)  # sized from the first rows, not every entry
@@ -150,14 +151,7 @@ class ReviewInboxPage(Page):
         bulk.addWidget(self.done_line, 1)
         bulk.addWidget(self.undo_button)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.detail_box)
-        right_layout.addWidget(self.history_title)
-        right_layout.addWidget(self.history)
-        right_layout.addLayout(verdicts)
-        right_layout.addStretch(1)
+        right = stacked(self.detail_box, self.history_title, self.history, verdicts, None)
 
         right_scroll = QScrollArea()
         right_scroll.setWidgetResizable(True)

@@ -44,7 +44,9 @@ from kpi_desktop.ui.common import (
     name_of,
     number_locale,
     period_text,
+    row,
     show_error,
+    stacked,
     to_qdate,
     year_spin,
 )
@@ -159,14 +161,8 @@ class OrgEvaluationPage(Page):
             form.addRow(label, widget)
         form.addRow(self.decide_button)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        lower = QHBoxLayout()
-        lower.addWidget(self.level_box, 1)
-        lower.addWidget(self.decision_box, 1)
-        right_layout.addWidget(self.indicators_box, 3)
-        right_layout.addLayout(lower, 2)
+        right = stacked((self.indicators_box, 3),
+                       (row((self.level_box, 1), (self.decision_box, 1)), 2))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(right)
