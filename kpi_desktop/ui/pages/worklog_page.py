@@ -7,6 +7,7 @@ previous day, Alt+Home today. Drafts save themselves a moment after each change.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -306,6 +308,7 @@ class EntryEditor(QGroupBox):
         self.entry_id: str | None = None
         self.view: EntryView | None = None
         self._loading = False
+        self._confirmed_quantity: tuple[str, object] | None = None  # (item, quantity)
         self.picker = ItemPicker(page)
         self.quantity = QLineEdit("1")
         self.quantity.setMaximumWidth(120)
@@ -674,9 +677,30 @@ class EntryEditor(QGroupBox):
         if self.view is not None and not self.view.editable:
             return False
         daily, me, draft, entry_id = (self.page.services.daily, self.page.user.person_id,
-                                      self.draft(), self.entry_id)
+                                      self._checked(self.draft()), self.entry_id)
+
+        def refused(error: KpiError) -> None:
+            if self._quantity_confirmed(error, draft, quiet):
+                self.save(quiet=quiet)
+            else:
+                self._error(error)
+
         return self._change(lambda: daily.save(me, draft, entry_id),
-                            lambda entry: self._saved(entry, quiet))
+                            lambda entry: self._saved(entry, quiet), refused)
+
+    def _checked(self, draft: EntryDraft) -> EntryDraft:
+        """``draft``, marked as checked when the person confirmed this very quantity."""
+        if self._confirmed_quantity == (draft.item_code, draft.quantity):
+            return replace(draft, confirm_quantity=True)
+        return draft
+
+    def _quantity_confirmed(self, error: KpiError, draft: EntryDraft, quiet: bool) -> bool:
+        """Whether a quantity above what one day can hold was just confirmed (then the save
+        is made again); an autosave never asks."""
+        if error.code != "quantity_needs_confirmation" or quiet or not self._confirm(error):
+            return False
+        self._confirmed_quantity = (draft.item_code, draft.quantity)
+        return True
 
     def _saved(self, entry: Any, quiet: bool) -> None:
         self.entry_id = entry.id
@@ -694,8 +718,9 @@ class EntryEditor(QGroupBox):
         if self.view is not None and not self.view.editable:
             return False
         daily, me, draft, entry_id, reason = (self.page.services.daily,
-                                              self.page.user.person_id, self.draft(),
-                                              self.entry_id, self.reason.text())
+                                              self.page.user.person_id,
+                                              self._checked(self.draft()), self.entry_id,
+                                              self.reason.text())
 
         def work() -> tuple[Any, Any]:
             saved = daily.save(me, draft, entry_id)
@@ -709,7 +734,10 @@ class EntryEditor(QGroupBox):
             saved = getattr(error, "saved", None)
             if saved is not None:
                 self._saved(saved, True)
-            self._error(error)
+            if self._quantity_confirmed(error, draft, False):
+                self.submit()
+            else:
+                self._error(error)
 
         return self._change(work, self._submitted, refused)
 
@@ -737,6 +765,18 @@ class EntryEditor(QGroupBox):
     def _error(self, error: Exception) -> None:
         self.message.setStyleSheet("color: #b91c1c")
         self.message.setText(error_text(error))
+
+    def _confirm(self, error: KpiError) -> bool:
+        """Ask whether a quantity above what one day can hold is right (issue 14)."""
+        answer = QMessageBox.question(
+            self, self.tr("Check the quantity"),
+            self.tr("{count} × “{item}” is more than one day can hold (at most {maximum} by "
+                    "its time norm). Is the quantity right?").format(
+                count=error.params.get("value", ""), item=error.params.get("item", ""),
+                maximum=error.params.get("maximum", "")),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
 
 class WorkLogPage(Page):
