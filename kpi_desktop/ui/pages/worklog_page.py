@@ -679,14 +679,17 @@ class EntryEditor(QGroupBox):
         daily, me, draft, entry_id = (self.page.services.daily, self.page.user.person_id,
                                       self._checked(self.draft()), self.entry_id)
 
+        again: list[bool] = []  # the save made again once the quantity was confirmed
+
         def refused(error: KpiError) -> None:
             if self._quantity_confirmed(error, draft, quiet):
-                self.save(quiet=quiet)
+                again.append(self.save(quiet=quiet))
             else:
                 self._error(error)
 
-        return self._change(lambda: daily.save(me, draft, entry_id),
+        done = self._change(lambda: daily.save(me, draft, entry_id),
                             lambda entry: self._saved(entry, quiet), refused)
+        return again[-1] if again else done
 
     def _checked(self, draft: EntryDraft) -> EntryDraft:
         """``draft``, marked as checked when the person confirmed this very quantity."""
@@ -735,11 +738,13 @@ class EntryEditor(QGroupBox):
             if saved is not None:
                 self._saved(saved, True)
             if self._quantity_confirmed(error, draft, False):
-                self.submit()
+                again.append(self.submit())
             else:
                 self._error(error)
 
-        return self._change(work, self._submitted, refused)
+        again: list[bool] = []  # the submission made again once the quantity was confirmed
+        done = self._change(work, self._submitted, refused)
+        return again[-1] if again else done
 
     def _submitted(self, result: tuple[Any, Any]) -> None:
         saved, entry = result
