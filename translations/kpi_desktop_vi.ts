@@ -617,39 +617,39 @@
     <message>
         <source>Overdue: {n} still to be confirmed</source>
         <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
-        <translation type="unfinished">Quá hạn: còn {n} chưa được xác nhận</translation>
+        <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">Mã</translation>
+        <translation>Mã</translation>
     </message>
     <message>
         <source>Product / work</source>
-        <translation type="unfinished">Sản phẩm/công việc</translation>
+        <translation>Sản phẩm/công việc</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="unfinished">Nhóm</translation>
+        <translation>Nhóm</translation>
     </message>
     <message>
         <source>Coefficient</source>
-        <translation type="unfinished">Hệ số quy đổi</translation>
+        <translation>Hệ số quy đổi</translation>
     </message>
     <message>
         <source>Assigned</source>
-        <translation type="unfinished">Được giao</translation>
+        <translation>Được giao</translation>
     </message>
     <message>
         <source>Logged</source>
-        <translation type="unfinished">Đã ghi</translation>
+        <translation>Đã ghi</translation>
     </message>
     <message>
         <source>Confirmed</source>
-        <translation type="unfinished"></translation>
+        <translation>Đã xác nhận</translation>
     </message>
     <message>
         <source>Deadline</source>
-        <translation type="unfinished"></translation>
+        <translation>Thời hạn</translation>
     </message>
     <message>
         <source>My assignments</source>
@@ -4326,7 +4326,7 @@
     </message>
     <message>
         <source>Points completed of points assigned, by KPI kind</source>
-        <translation type="unfinished">Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
+        <translation>Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
     </message>
     <message>
         <source>Export CSV</source>
@@ -7128,11 +7128,11 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     </message>
     <message>
         <source>1 entry of {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>1 mục của {names}</translation>
     </message>
     <message>
         <source>{n} entries of {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} mục của {names}</translation>
     </message>
     <message>
         <source>{n} entries of {names} confirmed.</source>
@@ -8103,7 +8103,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Distribution of levels</source>
         <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
-        <translation type="unfinished">Phân bố mức xếp loại</translation>
+        <translation>Phân bố mức xếp loại</translation>
     </message>
     <message>
         <source>Unit</source>
