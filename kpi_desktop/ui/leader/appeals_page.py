@@ -138,20 +138,14 @@ class LeaderAppealsPage(Page):
         self.table.show_rows(self._views)
         self._show_selected()
 
-    def selected_id(self) -> str | None:
-        return self.table.current_key()
-
-    def _selected_view(self) -> Any:
-        return self.table.current_record()
-
     def _show_selected(self) -> None:
-        view = self._selected_view()
+        view = self.table.current_record()
         self.detail_box.show_view(view)
         self.decide_button.setEnabled(view is not None and view.can_decide)
 
     # ------------------------------------------------------------------ actions ----------
     def decide_selected(self) -> None:
-        view = self._selected_view()
+        view = self.table.current_record()
         if view is None or not view.can_decide:
             return
         context = self.services.appeals.decision_context(view.appeal.id)

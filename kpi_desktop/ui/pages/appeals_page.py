@@ -255,14 +255,8 @@ class AppealsPage(Page):
         self.table.show_rows(self._views)
         self._show_selected()
 
-    def selected_id(self) -> str | None:
-        return self.table.current_key()
-
-    def _selected_view(self) -> Any:
-        return self.table.current_record()
-
     def _show_selected(self) -> None:
-        view = self._selected_view()
+        view = self.table.current_record()
         self.detail_box.setEnabled(view is not None)
         self.detail_box.show_view(view)
         self.withdraw_button.setEnabled(view is not None and view.is_open)
@@ -286,7 +280,7 @@ class AppealsPage(Page):
             .titled(self.tr("Appeal not filed")).success(filed).run()
 
     def withdraw_selected(self) -> None:
-        view = self._selected_view()
+        view = self.table.current_record()
         if view is None:
             return
         answer = QMessageBox.question(self, self.tr("Withdraw the appeal"),
