@@ -431,8 +431,8 @@ class DesktopWindow(QMainWindow):
             item = self.nav.item(number - 1)
             item.setText(text)
             item.setSizeHint(self._nav_item_size(text))
-            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=title, n=number)
-                            if number <= 9 else title)
+            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=text, n=number)
+                            if number <= 9 else text)
             self.go_menu.actions()[number - 1].setText(title)
 
     def nav_text_width(self) -> int:
