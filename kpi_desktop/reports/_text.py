@@ -14,7 +14,8 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from kpi_desktop.domain.scores import Level, round_half_up
+from kpi_desktop.domain.numbers import format_number, shown
+from kpi_desktop.domain.scores import Level
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import translations_root
 
@@ -55,19 +56,19 @@ def nfc(text: str) -> str:
 
 
 def number(value: Fraction | Decimal | int | float | None, places: int = 2) -> str:
-    """A score with ``places`` decimals, rounded half-up; a comma for decimals in Vietnamese."""
-    if value is None:
-        return "–"
-    exact = round_half_up(Fraction(value), places)
-    text = f"{Decimal(exact.numerator) / Decimal(exact.denominator):.{places}f}"
-    return text.replace(".", ",") if language() == "vi" else text
+    """A score with ``places`` decimals, rounded half-up; a comma for decimals in Vietnamese
+    (the application's one formatter, :func:`kpi_desktop.domain.numbers.format_number`)."""
+    return format_number(value, places, language=language())
 
 
 def points(value: Decimal | Fraction | int | None) -> str:
     """Points as written on the decree's form: "5", "2,5", "30" (no needless zeros)."""
     if value is None:
         return ""
-    exact = Fraction(value)
+    return _plain(shown(Fraction(value)))  # a mean of points is shown like every other figure
+
+
+def _plain(exact: Fraction) -> str:
     if exact.denominator == 1:
         return str(exact.numerator)
     text = format(Decimal(exact.numerator) / Decimal(exact.denominator), "f").rstrip("0")
@@ -77,7 +78,7 @@ def points(value: Decimal | Fraction | int | None) -> str:
 def quantity(value: Decimal | int | None) -> str:
     if value is None or value == 0:
         return ""
-    return points(value)
+    return _plain(Fraction(value))
 
 
 def level_label(level: Level | str | None) -> str:

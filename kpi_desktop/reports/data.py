@@ -57,8 +57,8 @@ class CriterionRow:
     text_vi: str
     text_en: str
     max_points: Decimal
-    self_points: Decimal | None = None
-    confirmed_points: Decimal | None = None
+    self_points: Decimal | Fraction | None = None
+    confirmed_points: Decimal | Fraction | None = None
 
     @property
     def is_group(self) -> bool:
@@ -150,8 +150,8 @@ class Form01Data:
     period: str  # "2026-03" or "2026-Q1"
     criteria: tuple[CriterionRow, ...]
     products: tuple[ProductRow, ...]
-    general_self: Decimal | None
-    general_confirmed: Decimal | None
+    general_self: Decimal | Fraction | None
+    general_confirmed: Decimal | Fraction | None
     general_points: Fraction | None  # what counts (confirmed, else self)
     a: Fraction | None
     b: Fraction | None

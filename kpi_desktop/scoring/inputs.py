@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from kpi_desktop.domain.scores import Level
 from kpi_desktop.scoring._numbers import Number, non_negative, to_count, to_fraction
 from kpi_desktop.scoring.errors import ScoringInputError
-from kpi_desktop.scoring.levels import compared_value
+from kpi_desktop.scoring.levels import level_for
 from kpi_desktop.scoring.policy import ScoringPolicy
 
 __all__ = ["LeaderFactors", "TaskLine", "head_d_factor"]
@@ -116,6 +117,6 @@ def head_d_factor(
         if total is None:
             continue
         value = to_fraction(total, "subordinate_totals")
-        if compared_value(policy, value) < policy.threshold_complete:
+        if level_for(policy, value) is Level.NOT_COMPLETE:
             return 50
     return 100

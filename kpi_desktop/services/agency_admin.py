@@ -52,6 +52,7 @@ from kpi_desktop.domain.model import (
 from kpi_desktop.domain.sync import AGENCY
 from kpi_desktop.services.agency_setup import AgencySetupService, StaffSummary, read_staff_list
 from kpi_desktop.services.catalog_xlsx import read_catalog_xlsx
+from kpi_desktop.services.policies import policy_in_force, stored_policy_in_force
 
 __all__ = [
     "POLICY_FIELDS",
@@ -921,21 +922,10 @@ class AgencyAdminService:
             return sorted(uow.policies.list_versions(),
                           key=lambda p: (p.active_from, p.created_at), reverse=True)
 
-    def _policy_in_force(self) -> tuple[Any, PolicyVersion | None]:
-        from kpi_desktop.scoring import ScoringPolicy
-
-        with self._db.unit_of_work(read_only=True) as uow:
-            stored = uow.policies.in_force_on(self.today())
-            if stored is None:
-                versions = uow.policies.list_versions()
-                stored = versions[-1] if versions else None
-        policy = ScoringPolicy.from_json(stored.policy_json) if stored else \
-            ScoringPolicy.default()
-        return policy, stored
-
     def current_policy(self) -> PolicyView:
         """The policy in force today (the latest stored, or the Decree 335 defaults)."""
-        policy, stored = self._policy_in_force()
+        with self._db.unit_of_work(read_only=True) as uow:
+            policy, stored = stored_policy_in_force(uow, self.today())
         data = policy.to_dict()
         return PolicyView(version=policy.version,
                           active_from=stored.active_from if stored else None,
@@ -958,7 +948,8 @@ class AgencyAdminService:
             raise RefusedValue("policy_version_malformed", value=name)
         if active_from < self.today():
             raise RefusedValue("policy_date_past", date=active_from.isoformat())
-        current, _stored = self._policy_in_force()
+        with self._db.unit_of_work(read_only=True) as uow:
+            current = policy_in_force(uow, self.today())
         data = dict(current.to_dict())
         before = {k: str(data[k]) for k in POLICY_FIELDS}
         for key, value in values.items():

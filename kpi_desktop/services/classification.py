@@ -62,6 +62,7 @@ class YearRow:
     current: AnnualClassification | None
     history_count: int
     can_decide: bool
+    monthly_levels: tuple[Level, ...] = ()  # the indicative level of each of ``periods``
 
     @property
     def computed_level(self) -> Level | None:
@@ -297,7 +298,7 @@ class ClassificationService:
                   exceptional: bool) -> YearOverview:
         calc = Calculator(uow)
         unit_result = calc.classify_unit(unit_id, year)
-        policy = calc.policy_for(dt.date(year, 12, 31))
+        policy = calc.policy(Period.whole_year(year))
         on = min(self.today(), dt.date(year, 12, 31))
         mine = {r.evaluatee_id for r in uow.org.evaluatees_of(actor_id, on)} - {actor_id}
         people_ids = [row.person.id for row in unit_result.rows]
@@ -327,7 +328,8 @@ class ClassificationService:
                 periods=row.months,
                 discipline=tuple(events.get(person.id, [])),
                 current=_in_force(history),
-                history_count=len(history), can_decide=person.id in mine))
+                history_count=len(history), can_decide=person.id in mine,
+                monthly_levels=row.monthly_levels))
         order = {PersonRole.HEAD: 0, PersonRole.DEPUTY: 1}
         rows.sort(key=lambda r: (r.person.unit_id, order.get(r.person.role, 2),
                                  r.person.full_name, r.person.id))

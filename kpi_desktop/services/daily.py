@@ -39,6 +39,7 @@ from kpi_desktop.domain.scores import PeriodScore
 from kpi_desktop.scoring import ScoringPolicy
 from kpi_desktop.scoring.worklog import LogItem, day_load
 from kpi_desktop.services.calendar import WorkingCalendar, calendar_for
+from kpi_desktop.services.policies import policy_in_force
 from kpi_desktop.services.scores import Calculator
 from kpi_desktop.services.worklog import WorkLogService
 from kpi_desktop.storage.repositories.worklog import snapshot_of
@@ -226,7 +227,7 @@ class DailyWorkService:
         with self._db.unit_of_work(read_only=True) as uow:
             entries = uow.worklog.list_for_person(person_id, start, end)
             views = self._views(uow, entries)
-            policy = Calculator(uow).policy_for(end)
+            policy = policy_in_force(uow, end)
             calendar = _calendar_of(uow, entries)
         by_day: dict[dt.date, list[EntryView]] = {}
         for view in views:
@@ -261,7 +262,7 @@ class DailyWorkService:
             return []
         items = uow.catalog.get_items({e.catalog_item_id for e in entries})
         tallies = uow.reviews.tallies([e.id for e in entries])
-        policy = Calculator(uow).policy_for(max(e.work_date for e in entries))
+        policy = policy_in_force(uow, max(e.work_date for e in entries))
         calendar = _calendar_of(uow, entries)
         views = []
         for e in entries:

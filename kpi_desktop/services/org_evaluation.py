@@ -60,7 +60,8 @@ from kpi_desktop.scoring import check_quota
 from kpi_desktop.scoring.organisation import org_level
 from kpi_desktop.services.leadership import audit, person_or_fail, today_function
 from kpi_desktop.services.messages import level_label
-from kpi_desktop.services.scores import Calculator, parse_year, unit_tree
+from kpi_desktop.services.policies import policy_for_period
+from kpi_desktop.services.scores import parse_year, unit_tree
 
 CSV_COLUMNS = ("unit", "period", "code", "value")
 #: The actor id of the agency administrator signed in with the agency key (not a person).
@@ -282,7 +283,7 @@ class OrgEvaluationService:
                 rows.append(OrgRow(unit=info.unit, computed=info.result.level,
                                    recorded=info.evaluation,
                                    needs_decision=info.result.needs_decision))
-            policy = Calculator(uow).policy_for(dt.date(year_value, 12, 31))
+            policy = policy_for_period(uow, Period.whole_year(year_value))
             # Điều 8.5: within the scope of one recognising authority — the units under a unit
             # shown here (a top unit is recognised by the province, outside this list).
             shown = {r.unit.id for r in rows}
@@ -415,7 +416,7 @@ class OrgEvaluationService:
     # -------------------------------------------------------------------------- internals
     def _indicator(self, uow: Any, unit_id: str, period: Period, code: str, value: Decimal,
                    source: str) -> OrgIndicator:
-        policy = Calculator(uow).policy_for(period.end)
+        policy = policy_for_period(uow, period)
         indicator = OrgIndicator(id=new_id(), unit_id=unit_id, period=period, code=code,
                                  value=value, policy_version=policy.version, source=source)
         uow.org_results.upsert_indicator(indicator)
@@ -469,7 +470,7 @@ class OrgEvaluationService:
         values = {i.code: i.value for i in indicators if i.period == year_period}
         subunits = tuple((child, _level_of(uow.org_results.get_evaluation(child.id, year)))
                          for child in sorted(uow.org.child_units(unit_id), key=lambda u: u.id))
-        policy = Calculator(uow).policy_for(dt.date(year, 12, 31))
+        policy = policy_for_period(uow, Period.whole_year(year))
         result = org_level(policy, values, subunit_levels=[lv for _u, lv in subunits])
         heads = tuple(p for p in uow.org.list_people(unit_ids=[unit_id])
                       if p.role is PersonRole.HEAD)

@@ -97,6 +97,7 @@ from kpi_desktop.domain.model import (
     PeriodKind,
     Person,
 )
+from kpi_desktop.domain.numbers import decimal_text
 from kpi_desktop.domain.scores import Level, round_half_up
 from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.reports._text import translate  # falls back to translations/pending
@@ -244,24 +245,7 @@ def _mean(values: Sequence[Fraction]) -> Fraction | None:
     return sum(values, Fraction(0)) / len(values) if values else None
 
 
-def _dec2(value: Fraction | Decimal | None) -> str | None:
-    """A decimal string rounded half-up to 2 places (``None`` stays ``None``)."""
-    if value is None:
-        return None
-    exact = round_half_up(Fraction(value))
-    return f"{Decimal(exact.numerator) / Decimal(exact.denominator):.2f}"
-
-
-def _level_for(total: Fraction | None) -> Level | None:
-    if total is None:
-        return None
-    if total >= 90:
-        return Level.EXCELLENT
-    if total >= 70:
-        return Level.GOOD
-    if total >= 50:
-        return Level.COMPLETE
-    return Level.NOT_COMPLETE
+_dec2 = decimal_text  # exports: the displayed value, with a dot ("29.17")
 
 
 def load_general_criteria() -> list[dict[str, Any]]:
@@ -316,7 +300,7 @@ class ReportService:
             general = _mean([Fraction(r.score.general_points) for r in counted])
             task_points = _mean([Fraction(r.score.task_points or 0) for r in counted])
             total = _mean([Fraction(r.score.total) for r in counted])
-            level = _level_for(total)
+            level = calc.level(total, period)
             a = b = c = ratio = None
             month_rows = tuple(_month_score(r, e) for r, e in zip(results, evaluations,
                                                                    strict=True))
@@ -363,13 +347,14 @@ class ReportService:
                     item.get("text_vi", ""), item.get("text_en", ""))
         present = [e for e in evaluations if e is not None]
 
-        def mean_of(code: str, attr: str) -> Decimal | None:
+        def mean_of(code: str, attr: str) -> Fraction | None:
             values = [Fraction(getattr(e, attr)[code]) for e in present
                       if code in getattr(e, attr)]
             if not values:
                 return None
-            exact = round_half_up(sum(values, Fraction(0)) / len(values))
-            return Decimal(exact.numerator) / Decimal(exact.denominator)
+            # Exact: the table's sums and the summary round the same exact figure once
+            # (rounding each mean first printed 29,16 above 29,17 for one quantity).
+            return sum(values, Fraction(0)) / len(values)
 
         rows: list[CriterionRow] = []
         groups: dict[str, list[Any]] = {}
@@ -459,7 +444,8 @@ class ReportService:
                         note = "insufficient"
                     else:
                         note = "not_evaluated"
-                months.append(MonthScore(period=key, total=total, level=_level_for(total),
+                months.append(MonthScore(period=key, total=total,
+                                         level=calc.level(total, Period.parse(key)),
                                          note=note))
             annual = uow.evaluations.current_annual(person_id, year_value)
             first_month = Period.month(year_value, 1)
@@ -512,11 +498,11 @@ class ReportService:
                                    share_percent=int(round_half_up(Fraction(q.share) * 100, 0)))
             else:
                 by_id = {}
-                policy_version = calc.policy_for(p.end).version
+                policy_version = calc.policy(p).version
             # A locked month keeps the figures computed when it was confirmed: read them
             # instead of recomputing everyone (and, for a leader's d, their subordinates).
             stored = {} if p.kind is PeriodKind.YEAR else _locked_figures(
-                uow, [x.id for x in people], p.months())
+                calc, [x.id for x in people], p.months())
             for done, person in enumerate(people):
                 if _is_cancelled(cancel):
                     raise ReportCancelled()
@@ -551,9 +537,9 @@ class ReportService:
                             person.id, person.full_name, position, unit_name,
                             _mean([Fraction(r.general_points) for r in counted]),
                             _mean([Fraction(r.task_points or 0) for r in counted]),
-                            total, _level_for(total), months_counted=len(counted),
+                            total, calc.level(total, p), months_counted=len(counted),
                             note="" if counted else "insufficient"))
-            limit = calc.policy_for(p.end).review_limit_working_days
+            limit = calc.policy(p).review_limit_working_days
             reviewers = _review_delays(uow, people, p, limit)
             if progress is not None:
                 progress(total_steps, total_steps)
@@ -743,7 +729,7 @@ class ReportService:
                               "reason": row.result.reason.value}
                 else:
                     mean = _mean(month_totals)
-                    level = _level_for(mean)
+                    level = calc.level(mean, p)
                     result = {"total": _dec2(mean),
                               "level": None if level is None else level.value,
                               "months_counted": len(month_totals)}
@@ -852,12 +838,12 @@ def _pages(pdf: bytes) -> int:
     return pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
 
 
-def _sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
-    found = [v for v in values if v is not None]
-    return sum(found, Decimal(0)) if found else None
+def _sum_or_none(values: Iterable[Decimal | Fraction | None]) -> Fraction | None:
+    found = [Fraction(v) for v in values if v is not None]
+    return sum(found, Fraction(0)) if found else None
 
 
-def _criteria_total(rows: Sequence[CriterionRow], which: str) -> Decimal | None:
+def _criteria_total(rows: Sequence[CriterionRow], which: str) -> Fraction | None:
     attr = "self_points" if which == "self" else "confirmed_points"
     return _sum_or_none(getattr(r, attr) for r in rows if not r.is_group)
 
@@ -918,9 +904,14 @@ class _MonthFigures:
                    result.evaluation_status is not None)
 
 
-def _locked_figures(uow: Any, person_ids: Sequence[str], months: Iterable[Period]
+def _locked_figures(calc: Calculator, person_ids: Sequence[str], months: Iterable[Period]
                     ) -> dict[tuple[str, str], _MonthFigures]:
-    """The stored figures of the LOCKED months of ``person_ids`` (by (person, "YYYY-MM"))."""
+    """The stored figures of the LOCKED months of ``person_ids`` (by (person, "YYYY-MM")).
+
+    The level is the stored total's level under the month's policy (``calc.level``), as on
+    every other surface — not the level stored with it, which a policy published later for
+    the same period would contradict."""
+    uow = calc.uow
     found: dict[tuple[str, str], _MonthFigures] = {}
     for month in months:
         for e in uow.evaluations.list_monthly(person_ids=person_ids, period=month,
@@ -928,8 +919,8 @@ def _locked_figures(uow: Any, person_ids: Sequence[str], months: Iterable[Period
             if e.general_points is None or (e.total is None and not e.insufficient):
                 continue  # nothing stored: computed as before
             found[(e.person_id, str(e.period))] = _MonthFigures(
-                Fraction(e.general_points), e.task_points, e.total, e.level,
-                e.insufficient, True)
+                Fraction(e.general_points), e.task_points, e.total,
+                calc.level(e.total, e.period), e.insufficient, True)
     return found
 
 

@@ -42,6 +42,7 @@ from kpi_desktop.services.leadership import (
     today_function,
     working_days_between,
 )
+from kpi_desktop.services.policies import policy_in_force
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 #: An entry logged more than this many working days after its work date is flagged.
@@ -176,27 +177,19 @@ class LateReview:
 class ReviewService:
     """The leader's review of submitted work-log entries."""
 
-    def __init__(self, db: Any, *, today: dt.date | Callable[[], dt.date] | None = None,
-                 policy: ScoringPolicy | None = None) -> None:
+    def __init__(self, db: Any, *, today: dt.date | Callable[[], dt.date] | None = None) -> None:
         self._db = db
         self._today = today_function(today)
-        self._policy = policy
 
     def today(self) -> dt.date:
         return self._today()
-
-    def _policy_for(self, uow: Any, day: dt.date) -> ScoringPolicy:
-        if self._policy is not None:
-            return self._policy
-        stored = uow.policies.in_force_on(day)
-        return ScoringPolicy.from_json(stored.policy_json) if stored else ScoringPolicy.default()
 
     # ---------------------------------------------------------------- the inbox ------------
     def inbox(self, reviewer_id: str, *, person_id: str | None = None) -> Inbox:
         """Submitted entries of the people ``reviewer_id`` evaluates, with flags."""
         today = self.today()
         with self._db.unit_of_work(read_only=True) as uow:
-            policy = self._policy_for(uow, today)
+            policy = policy_in_force(uow, today)
             ids = evaluatee_ids(uow, reviewer_id, today)
             if person_id is not None:
                 ids = [i for i in ids if i == person_id]
@@ -321,7 +314,7 @@ class ReviewService:
                 break
             chunk = ids[start:start + BULK_CHUNK]
             with self._db.unit_of_work() as uow:
-                policy = self._policy_for(uow, self.today())
+                policy = policy_in_force(uow, self.today())
                 for entry_id in chunk:
                     try:
                         self._verdict(uow, reviewer_id, entry_id, StatementKind.CONFIRM, "",
@@ -378,7 +371,7 @@ class ReviewService:
         staff = {pid: evaluatee_ids(uow, pid, today) for pid in leader_ids}
         everyone = sorted({i for ids in staff.values() for i in ids})
         entries = uow.worklog.submitted_since(everyone) if everyone else []
-        limit = self._policy_for(uow, today).review_limit_working_days
+        limit = policy_in_force(uow, today).review_limit_working_days
         calendar = WorkingDays(uow, min([day for _p, day, _at in entries] + [today]), today)
         waiting = Counter(person for person, _day, submitted in entries
                           if calendar.between(submitted.date(), today) > limit)
@@ -415,7 +408,7 @@ class ReviewService:
         if reason:
             detail["reason"] = reason
         audit(uow, action, "entry", entry.id, reviewer_id, detail, now)
-        policy = policy or self._policy_for(uow, self.today())
+        policy = policy or policy_in_force(uow, self.today())
         waited = working_days_between(uow, revision.created_at.date(), self.today())
         if waited > policy.review_limit_working_days:
             audit(uow, "review.late", "entry", entry.id, reviewer_id,

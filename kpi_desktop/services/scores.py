@@ -39,8 +39,9 @@ from kpi_desktop.domain.model import (
     Unit,
     WorkLogEntry,
 )
+from kpi_desktop.domain.numbers import format_number, shown
 from kpi_desktop.domain.scores import Level, PeriodScore, QuotaResult, YearResult
-from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.runtime.i18n import effective_language, translate
 from kpi_desktop.scoring import (
     LeaderFactors,
     ScoringPolicy,
@@ -48,9 +49,11 @@ from kpi_desktop.scoring import (
     check_quota,
     classify_year,
     head_d_factor,
+    level_for,
     score_period,
 )
 from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.policies import policy_for_period
 
 # Reprimand (khiển trách) and every heavier form, plus the other Điều 20.4 conclusions.
 OVERRIDE_KINDS = frozenset(DisciplineKind)
@@ -93,6 +96,12 @@ class PersonPeriodResult:
     general_source: str  # "confirmed" | "self" | "none"
     leader: LeaderFactors | None
     evaluation_status: EvaluationStatus | None
+    policy: ScoringPolicy = field(default_factory=ScoringPolicy.default, compare=False)
+
+    def level_of(self, value: Any) -> Level | None:
+        """The level of a figure of this period under the policy that scored it (the month
+        page's live total: ``scoring.level_for``, never a second copy of the cut-offs)."""
+        return None if value is None else level_for(self.policy, value)
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,7 @@ class ClassificationRow:
     monthly_totals: tuple[Fraction, ...]
     result: YearResult
     disciplined: bool
+    monthly_levels: tuple[Level, ...] = ()  # each month's indicative level (its own policy)
 
 
 @dataclass(frozen=True)
@@ -176,10 +186,10 @@ class ScoreService:
                     "failed_reviews": line.failed_reviews,
                     "delays": line.delays,
                     "objective_cause": line.objective_cause,
-                    "assigned_units": _num(line.assigned_units),
-                    "completed_units": _num(line.completed_units),
-                    "quality_units": _num(line.quality_units),
-                    "ontime_units": _num(line.ontime_units),
+                    "assigned_units": _units(line.assigned_units),
+                    "completed_units": _units(line.completed_units),
+                    "quality_units": _units(line.quality_units),
+                    "ontime_units": _units(line.ontime_units),
                     "assignment_id": line.assignment_id,
                     "entries": list(line.entry_ids),
                 }
@@ -208,10 +218,10 @@ class ScoreService:
             "level": None if result.score.level is None else result.score.level.value,
             "level_label": None if result.score.insufficient else level_label(result.score.level),
             "totals_units": {
-                "assigned": _num(result.score.assigned),
-                "completed": _num(result.score.completed),
-                "quality": _num(result.score.quality),
-                "on_time": _num(result.score.on_time),
+                "assigned": _units(result.score.assigned),
+                "completed": _units(result.score.completed),
+                "quality": _units(result.score.quality),
+                "on_time": _units(result.score.on_time),
             },
             "evaluation_status": None
             if result.evaluation_status is None
@@ -311,17 +321,18 @@ class ScoreService:
 
 
 def _num(value: Fraction | Decimal | None) -> float | None:
-    if value is None:
-        return None
-    return float(round(Fraction(value), 4))
+    """A total or mean in JSON: the displayed value (two decimals, half-up)."""
+    return None if value is None else float(shown(Fraction(value)))
+
+
+def _units(value: Fraction | Decimal | None) -> float | None:
+    """Converted units in JSON (four decimals: coefficients such as 1.6 × 0.75)."""
+    return None if value is None else float(shown(Fraction(value), 4))
 
 
 def _fmt(value: Fraction | Decimal | None) -> str:
-    if value is None:
-        return "–"
-    exact = Fraction(value)
-    hundredths = (exact * 100 + Fraction(1, 2)).__floor__()
-    return f"{Decimal(hundredths) / 100:.2f}"
+    """A figure as the CLI prints it: the one formatter, in the language of the messages."""
+    return format_number(value, language=effective_language())
 
 
 class Calculator:
@@ -329,15 +340,24 @@ class Calculator:
 
     def __init__(self, uow: Any, policy: ScoringPolicy | None = None) -> None:
         self.uow = uow
-        self._policy = policy
+        self._policy = policy  # a fixed policy (the demo's), else the one in force
         self._items: dict[str, CatalogItem] = {}
         self._cache: dict[tuple[str, str], PersonPeriodResult] = {}
+        self._policies: dict[dt.date, ScoringPolicy] = {}
 
-    def policy_for(self, day: dt.date) -> ScoringPolicy:
+    def policy(self, period: Period) -> ScoringPolicy:
+        """The policy ``period`` is scored under (:func:`services.policies.policy_for_period`,
+        remembered for this unit of work)."""
         if self._policy is not None:
             return self._policy
-        stored = self.uow.policies.in_force_on(day)
-        return ScoringPolicy.from_json(stored.policy_json) if stored else ScoringPolicy.default()
+        if period.end not in self._policies:
+            self._policies[period.end] = policy_for_period(self.uow, period)
+        return self._policies[period.end]
+
+    def level(self, value: Any, period: Period) -> Level | None:
+        """The level of a total or mean of ``period`` (None stays None): ``scoring.level_for``
+        under the period's policy, the only place levels are cut."""
+        return None if value is None else level_for(self.policy(period), value)
 
     def _item(self, item_id: str) -> CatalogItem:
         if item_id not in self._items:
@@ -356,7 +376,7 @@ class Calculator:
         if key in self._cache:
             return self._cache[key]
         person = self._person(person_id)
-        policy = self.policy_for(period.end)
+        policy = self.policy(period)
         assignments = [
             a
             for a in self.uow.assignments.list_for_person(person_id, period)
@@ -392,6 +412,7 @@ class Calculator:
             general_source=source,
             leader=leader,
             evaluation_status=None if evaluation is None else evaluation.status,
+            policy=policy,
         )
         self._cache[key] = result
         return result
@@ -503,7 +524,7 @@ class Calculator:
         subordinates = self.uow.org.evaluatees_of(person.id, period.end)
         if subordinates:
             totals = [self.person_period(r.evaluatee_id, period).score.total for r in subordinates]
-            d = head_d_factor(totals)
+            d = head_d_factor(totals, self.policy(period))
         return LeaderFactors(
             d=d,
             dd=_factor(evaluation.dd if evaluation else None),
@@ -517,7 +538,7 @@ class Calculator:
             raise NotFound("not_found", kind="unit", id=unit_id)
         unit_ids = unit_tree(self.uow, unit_id)
         people = members_at_year_end(self.uow, unit_ids, year)  # Điều 19.1: transfers
-        policy = self.policy_for(dt.date(year, 12, 31))
+        policy = self.policy(Period.whole_year(year))
         evaluations = with_transferred_months(self.uow, self.uow.evaluations.monthly_totals(
             person_ids=[p.id for p in people], year=year, statuses=EVALUATED
         ), [p.id for p in people], year)
@@ -551,6 +572,8 @@ class Calculator:
                     monthly_totals=tuple(totals),
                     result=result,
                     disciplined=person.id in disciplined,
+                    monthly_levels=tuple(level_for(self.policy(m), t)
+                                         for m, t in zip(months, totals, strict=True)),
                 )
             )
         levels = [row.result.level for row in rows]

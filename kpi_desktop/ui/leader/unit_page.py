@@ -267,13 +267,14 @@ class UnitViewPage(Page):
         origins = month_origins(self.services, [r.person.id for r in overview.rows], year)
         for row in overview.rows:
             totals = dict(zip(row.periods, row.monthly_totals, strict=True))
+            levels = dict(zip(row.periods, row.monthly_levels, strict=False))
             cells = [self._cell(row.person.full_name, row.person.full_name),
                      self._cell(row.person.unit_id, row.person.unit_id)]
             for month in months:
                 total = totals.get(month)
                 cell = self._cell(formatting.number(total) if total is not None else "",
                                   float(total) if total is not None else -1.0, right=True)
-                if total is not None and total < 50:
+                if levels.get(month) is Level.NOT_COMPLETE:
                     cell.setForeground(QBrush(LEVEL_COLOURS[Level.NOT_COMPLETE]))
                 mark_origin(cell, origins.get((row.person.id, str(month))), row.person.unit_id)
                 cells.append(cell)

@@ -221,6 +221,7 @@ class MonthPage(Page):
             confirmed=confirmed, n=len(entries)))
         self._task_points = score.task_points
         self._insufficient = score.insufficient
+        self._result = result
         self._update_total()
 
     def scores(self) -> dict[str, Decimal]:
@@ -238,9 +239,7 @@ class MonthPage(Page):
 
         total = Fraction(general) + Fraction(self._task_points)
         self.result_values["total"].setText(f"<b>{formatting.number(total)}</b>")
-        level = ("excellent" if total >= 90 else "good" if total >= 70
-                 else "complete" if total >= 50 else "not_complete")
-        self.result_values["level"].setText(level_label(level))
+        self.result_values["level"].setText(level_label(self._result.level_of(total)))
 
     def _confirm_submit(self) -> None:
         answer = QMessageBox.question(

@@ -47,7 +47,7 @@ from kpi_desktop.ui.pages.common import (
 from kpi_desktop.ui.why_model import WhyModel
 
 _Index = QModelIndex | QPersistentModelIndex
-LEVEL_LINES = ((90, "#15803d"), (70, "#2563eb"), (50, "#b45309"))
+LEVEL_COLOURS = ("#15803d", "#2563eb", "#b45309")  # Excellent, Good, Satisfactory lines
 
 
 def month_name(period: Period) -> str:
@@ -62,6 +62,7 @@ class TrendChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[tuple[str, Fraction | None, bool]] = []  # label, total, selected
+        self.lines: tuple[Fraction, ...] = ()  # the policy's cut-offs, highest first
         self.setMinimumHeight(150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.empty_text = ""
@@ -69,8 +70,10 @@ class TrendChart(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(480, 200)
 
-    def set_points(self, points: list[tuple[str, Fraction | None, bool]]) -> None:
+    def set_points(self, points: list[tuple[str, Fraction | None, bool]],
+                   lines: tuple[Fraction, ...] = ()) -> None:
         self.points = points
+        self.lines = lines
         self.setToolTip("\n".join(f"{label}: {formatting.number(total)}"
                                   for label, total, _ in points))
         self.update()
@@ -83,11 +86,12 @@ class TrendChart(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         painter.setFont(font)
-        # grid: 0, 50, 70, 90, 100
+        # grid: 0, 100 and the cut-offs of the policy in force (Excellent, Good, Satisfactory)
         painter.setPen(QPen(QColor("#d1d5db"), 1))
-        for value in (0, 50, 70, 90, 100):
-            y = rect.bottom() - rect.height() * value / 100
-            colour = dict(LEVEL_LINES).get(value)
+        colours = dict(zip(self.lines, LEVEL_COLOURS, strict=False))
+        for value in sorted({Fraction(0), Fraction(100), *self.lines}):
+            y = rect.bottom() - rect.height() * float(value) / 100
+            colour = colours.get(value)
             pen = QPen(QColor(colour or "#d1d5db"), 1,
                        Qt.PenStyle.DashLine if colour else Qt.PenStyle.SolidLine)
             painter.setPen(pen)
@@ -95,7 +99,7 @@ class TrendChart(QWidget):
             painter.setPen(QColor("#4b5563"))
             painter.drawText(QRectF(0, y - 8, 32, 16),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             str(value))
+                             formatting.number(value, 0 if value.denominator == 1 else 1))
         if not self.points:
             painter.end()
             return
@@ -313,6 +317,11 @@ class ScorePage(Page):
         self.period = period
         self.refresh()
 
+    def _cut_offs(self) -> tuple[Fraction, ...]:
+        """The lines of the chart: the cut-offs of the policy that scored the period."""
+        policy = self.result.policy
+        return (policy.threshold_excellent, policy.threshold_good, policy.threshold_complete)
+
     def refresh(self) -> None:
         self._fill_months()
         person = self.user.person_id
@@ -363,4 +372,4 @@ class ScorePage(Page):
         trend = self.services.daily.trend(person, self.period.start.year)
         self.chart.set_points([
             (str(point.period.start.month), point.score.total,
-             point.period == self.period) for point in trend])
+             point.period == self.period) for point in trend], self._cut_offs())
