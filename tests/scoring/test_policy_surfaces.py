@@ -235,7 +235,7 @@ def test_a_future_policy_version_is_never_in_force(demo_dir):
     from kpi_desktop.runtime.paths import app_paths
     from kpi_desktop.services.agency_admin import AgencyAdminService
     from kpi_desktop.services.context import AppServices
-    from kpi_desktop.services.policies import policy_in_force, stored_policy_in_force
+    from kpi_desktop.services.policies import policy_in_force
 
     services = AppServices.open(app_paths(demo_dir))
     try:
