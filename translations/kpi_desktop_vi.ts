@@ -4970,6 +4970,7 @@
     <name>Policy</name>
     <message>
         <source>General criteria maximum (points)</source>
+        <extracomment>Every parameter of the scoring policy, in the order the agency&apos;s page shows them. A new parameter is one line here plus its use in scoring: the policy&apos;s fields, validation, serialisation, the agency&apos;s page, the publish change list and docs/policy-parameters.md all derive from this table.</extracomment>
         <translation>Điểm tối đa tiêu chí chung</translation>
     </message>
     <message>
@@ -5009,6 +5010,14 @@
         <translation>Kỳ đánh giá</translation>
     </message>
     <message>
+        <source>monthly</source>
+        <translation>hằng tháng</translation>
+    </message>
+    <message>
+        <source>quarterly</source>
+        <translation>hằng quý</translation>
+    </message>
+    <message>
         <source>Months worked needed for classification</source>
         <translation>Số tháng công tác tối thiểu để xếp loại</translation>
     </message>
@@ -5023,6 +5032,14 @@
     <message>
         <source>Base of the quota</source>
         <translation>Căn cứ tính tỷ lệ</translation>
+    </message>
+    <message>
+        <source>those rated Good (literal reading)</source>
+        <translation>số hoàn thành tốt (đúng văn bản)</translation>
+    </message>
+    <message>
+        <source>those rated Good or above</source>
+        <translation>số hoàn thành tốt trở lên</translation>
     </message>
     <message>
         <source>Review limit (working days)</source>
@@ -5049,8 +5066,61 @@
         <translation>Điểm của đơn vị sản phẩm/công việc chuẩn</translation>
     </message>
     <message>
+        <source>Organisation rated Excellent: share of tasks beyond requirements, at least</source>
+        <translation>Tổ chức hoàn thành xuất sắc: tỷ lệ nhiệm vụ vượt yêu cầu tối thiểu</translation>
+    </message>
+    <message>
+        <source>Organisation rated Satisfactory: share of tasks behind schedule, at most</source>
+        <translation>Tổ chức hoàn thành nhiệm vụ: tỷ lệ nhiệm vụ chậm tiến độ tối đa</translation>
+    </message>
+    <message>
+        <source>Organisation below this share of its plan: Unsatisfactory</source>
+        <translation>Tổ chức hoàn thành dưới tỷ lệ kế hoạch này: không hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Scale and levels</source>
+        <extracomment>The groups of :data:`POLICY_PARAMETERS`, with their labels (context &quot;Policy&quot;).</extracomment>
+        <translation>Thang điểm và mức xếp loại</translation>
+    </message>
+    <message>
+        <source>Task-performance criteria</source>
+        <translation>Tiêu chí về kết quả thực hiện nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Periods and classification</source>
+        <translation>Kỳ đánh giá và xếp loại</translation>
+    </message>
+    <message>
+        <source>Quota of Excellent</source>
+        <translation>Tỷ lệ hoàn thành xuất sắc nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Work log and reviews</source>
+        <translation>Nhật ký công việc và xác nhận</translation>
+    </message>
+    <message>
+        <source>Organisation levels (Article 8)</source>
+        <translation>Xếp loại tổ chức (Điều 8)</translation>
+    </message>
+    <message>
         <source>Complexity factors (levels 1, 2, …)</source>
         <translation>Hệ số độ phức tạp (mức 1, 2, …)</translation>
+    </message>
+    <message>
+        <source>local rule (not set by the decree)</source>
+        <translation>quy định của địa phương (Nghị định không quy định)</translation>
+    </message>
+    <message>
+        <source>Article {article}</source>
+        <translation>Điều {article}</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
     </message>
 </context>
 <context>
@@ -5058,22 +5128,6 @@
     <message>
         <source>Scoring policy</source>
         <translation>Quy tắc chấm điểm</translation>
-    </message>
-    <message>
-        <source>monthly</source>
-        <translation>hằng tháng</translation>
-    </message>
-    <message>
-        <source>quarterly</source>
-        <translation>hằng quý</translation>
-    </message>
-    <message>
-        <source>those rated Good (literal reading)</source>
-        <translation>số hoàn thành tốt (đúng văn bản)</translation>
-    </message>
-    <message>
-        <source>those rated Good or above</source>
-        <translation>số hoàn thành tốt trở lên</translation>
     </message>
     <message>
         <source>Separate the factors with “;”, for example 1; 1.2; 1.5; 2; 3</source>
@@ -5442,6 +5496,10 @@
     <message>
         <source>no agency key on this PC</source>
         <translation>máy này không có khóa của cơ quan</translation>
+    </message>
+    <message>
+        <source>Policy {version} in force from {date}:</source>
+        <translation>Quy tắc chấm điểm {version} áp dụng từ {date}:</translation>
     </message>
     <message>
         <source>No changes since the last publication.</source>
