@@ -111,11 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help=translate("Cli", "print the result as JSON")
     )
 
-    score = commands.add_parser("score", help=translate("Cli", "a person's score for a month"))
+    score = commands.add_parser(
+        "score", help=translate("Cli", "a person's score for a month, quarter or half year"))
     score.add_argument(
         "--person", required=True, metavar="ID", help=translate("Cli", "person identifier")
     )
-    score.add_argument("--period", required=True, metavar="YYYY-MM", help=translate("Cli", "month"))
+    score.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY-Hn",
+                       help=translate("Cli", "month, quarter or half year (2026-H1)"))
     score.add_argument(
         "--json", action="store_true", help=translate("Cli", "print the result as JSON")
     )
@@ -185,8 +187,8 @@ def _add_report_commands(commands: Any) -> None:
     unit = kinds.add_parser("unit", help=translate("Cli", "summary of a unit"))
     unit.add_argument("--unit", required=True, metavar="ID",
                       help=translate("Cli", "unit identifier"))
-    unit.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY",
-                      help=translate("Cli", "month, quarter or year"))
+    unit.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY-Hn|YYYY",
+                      help=translate("Cli", "month, quarter, half year or year"))
     from kpi_desktop.cli_org_eval import add_report_kinds
 
     add_report_kinds(kinds)  # report kinds (issue 9 §5)
@@ -199,8 +201,8 @@ def _add_report_commands(commands: Any) -> None:
     )
     export.add_argument("--to", required=True, metavar="DIR",
                         help=translate("Cli", "folder to write the files to"))
-    export.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY",
-                        help=translate("Cli", "month, quarter or year"))
+    export.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY-Hn|YYYY",
+                        help=translate("Cli", "month, quarter, half year or year"))
     export.add_argument("--format", dest="formats", action="append",
                         choices=["csv", "xlsx", "json"],
                         help=translate("Cli", "csv, xlsx or json (repeatable; default: all)"))
@@ -375,6 +377,17 @@ def _log_add(services, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _score(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from kpi_desktop.domain.model import Period, PeriodKind
+
+    period = Period.parse(args.period)
+    if period.kind in (PeriodKind.QUARTER, PeriodKind.HALF):  # the mean of its months
+        rollup = services.scores.rollup(args.person, period)
+        month = services.scores.person_period(args.person, period.months()[0])
+        person = {"id": month.person.id, "name": month.person_name,
+                  "position": month.position_name}
+        _emit(services.scores.rollup_as_dict(rollup, person), args.json,
+              services.scores.rollup_as_text(rollup, month.person_name))
+        return EXIT_OK
     result = services.scores.person_period(args.person, args.period)
     data = services.scores.as_dict(result)
     _emit(data, args.json, services.scores.as_text(result))

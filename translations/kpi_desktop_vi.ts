@@ -1194,8 +1194,16 @@
         <translation>in kết quả dạng JSON</translation>
     </message>
     <message>
-        <source>a person&apos;s score for a month</source>
-        <translation>điểm của một người trong một tháng</translation>
+        <source>a person&apos;s score for a month, quarter or half year</source>
+        <translation>điểm của một người trong một tháng, quý hoặc 6 tháng</translation>
+    </message>
+    <message>
+        <source>month, quarter or half year (2026-H1)</source>
+        <translation>tháng, quý hoặc 6 tháng (2026-H1)</translation>
+    </message>
+    <message>
+        <source>month, quarter, half year or year</source>
+        <translation>tháng, quý, 6 tháng hoặc năm</translation>
     </message>
     <message>
         <source>month</source>
@@ -4946,6 +4954,18 @@
         <source>{month}/{year}</source>
         <translation>{month}/{year}</translation>
     </message>
+    <message>
+        <source>Quarter {quarter}/{year}</source>
+        <translation>Quý {quarter}/{year}</translation>
+    </message>
+    <message>
+        <source>First half of {year}</source>
+        <translation>6 tháng đầu năm {year}</translation>
+    </message>
+    <message>
+        <source>Second half of {year}</source>
+        <translation>6 tháng cuối năm {year}</translation>
+    </message>
 </context>
 <context>
     <name>PersonPage</name>
@@ -5621,6 +5641,14 @@
         <translation>không cao hơn mức xếp loại của tổ chức (khoản 6 Điều 20)</translation>
     </message>
     <message>
+        <source>on leave the whole month (Article 11.2)</source>
+        <translation>nghỉ cả tháng (Điều 11.2)</translation>
+    </message>
+    <message>
+        <source>classified on the months actually worked (Article 11.2)</source>
+        <translation>xếp loại theo thời gian làm việc thực tế (Điều 11.2)</translation>
+    </message>
+    <message>
         <source>January</source>
         <translation>tháng 01</translation>
     </message>
@@ -5667,6 +5695,14 @@
     <message>
         <source>December</source>
         <translation>tháng 12</translation>
+    </message>
+    <message>
+        <source>first half of {year}</source>
+        <translation>6 tháng đầu năm {year}</translation>
+    </message>
+    <message>
+        <source>second half of {year}</source>
+        <translation>6 tháng cuối năm {year}</translation>
     </message>
     <message>
         <source>quarter {quarter} of {year}</source>
@@ -6437,6 +6473,22 @@ XẾP LOẠI</translation>
         <translation>Tổng điểm {value}: {level}</translation>
     </message>
     <message>
+        <source>on leave the whole month</source>
+        <translation>nghỉ cả tháng</translation>
+    </message>
+    <message>
+        <source>insufficient data</source>
+        <translation>chưa đủ dữ liệu</translation>
+    </message>
+    <message>
+        <source>No month of the period has a score.</source>
+        <translation>Không tháng nào trong kỳ có điểm.</translation>
+    </message>
+    <message>
+        <source>Mean of {count} months {value}: {level}</source>
+        <translation>Điểm trung bình cộng của {count} tháng {value}: {level}</translation>
+    </message>
+    <message>
         <source>Classification {year} — {unit}</source>
         <translation>Xếp loại chất lượng năm {year} — {unit}</translation>
     </message>
@@ -6510,6 +6562,22 @@ XẾP LOẠI</translation>
     <message>
         <source>Entries of the month and their status</source>
         <translation>Các mục nhật ký trong tháng và trạng thái</translation>
+    </message>
+    <message>
+        <source>Mean of the months of {period}</source>
+        <translation>Điểm trung bình cộng các tháng của {period}</translation>
+    </message>
+    <message>
+        <source>on leave the whole month (not counted)</source>
+        <translation>nghỉ cả tháng (không tính)</translation>
+    </message>
+    <message>
+        <source>no score</source>
+        <translation>chưa có điểm</translation>
+    </message>
+    <message>
+        <source>Mean of {count} months worked (Article 17.3).</source>
+        <translation>Điểm trung bình cộng của {count} tháng công tác (Điều 17.3).</translation>
     </message>
     <message>
         <source>Insufficient data: nothing was assigned this month, so no score is computed.</source>
@@ -7268,6 +7336,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Đơn vị</translation>
     </message>
     <message>
+        <source>H1</source>
+        <translation>6T đầu</translation>
+    </message>
+    <message>
+        <source>H2</source>
+        <translation>6T cuối</translation>
+    </message>
+    <message>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
@@ -7278,6 +7354,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Level</source>
         <translation>Mức xếp loại</translation>
+    </message>
+    <message>
+        <source>Mean of the months of the half year (Article 17.3)</source>
+        <translation>Điểm trung bình cộng các tháng của 6 tháng (Điều 17.3)</translation>
     </message>
     <message>
         <source>Excellent quota exceeded in {n} group(s); see the year-end classification.</source>

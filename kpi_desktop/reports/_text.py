@@ -112,6 +112,9 @@ def note_label(note: str) -> str:
         "too_few_months": translate("Report", "fewer than 6 months worked"),
         "disciplined": translate("Report", "disciplined (Article 20.4)"),
         "capped_by_org": translate("Report", "capped by the organisation's level (Article 20.6)"),
+        "on_leave": translate("Report", "on leave the whole month (Article 11.2)"),
+        "classified_on_leave": translate(
+            "Report", "classified on the months actually worked (Article 11.2)"),
         "": "",
     }.get(note, note)
 
@@ -146,6 +149,11 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 def period_label(period: str) -> str:
     """ "2026-03" → "tháng 03 năm 2026" / "March 2026"; quarters and years likewise."""
+    if "-H" in period:
+        year, half = period.split("-H")
+        if half == "1":
+            return translate("Report", "first half of {year}").format(year=year)
+        return translate("Report", "second half of {year}").format(year=year)
     if "-Q" in period:
         year, quarter = period.split("-Q")
         return translate("Report", "quarter {quarter} of {year}").format(

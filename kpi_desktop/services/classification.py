@@ -68,6 +68,14 @@ class YearRow:
     def computed_level(self) -> Level | None:
         return self.result.level
 
+    def half_mean(self, half: int) -> Fraction | None:
+        """The mean of the months of half ``half`` (1 or 2) that count for the year (Điều 17.3:
+        "06 tháng (bằng điểm trung bình cộng của 06 tháng)"; months on leave do not count)."""
+        months = range(1, 7) if half == 1 else range(7, 13)
+        values = [t for p, t in zip(self.periods, self.monthly_totals, strict=True)
+                  if p.start.month in months]
+        return sum(values, Fraction(0)) / len(values) if values else None
+
     @property
     def proposed_level(self) -> Level | None:
         """The decided level when there is a decision, else the computed one."""

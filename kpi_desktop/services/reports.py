@@ -17,7 +17,8 @@ whether the printed form still matches.
 
 Exports
 -------
-:meth:`ReportService.export` writes, for a month, quarter or year, into a folder:
+:meth:`ReportService.export` writes, for a month, quarter, half year ("2026-H1") or year,
+into a folder:
 
 * ``scores-PERIOD.csv`` — one row per person and month (UTF-8 with a BOM, so spreadsheet programs
   read Vietnamese letters): person_id, full_name, unit_id, unit, position, period,
@@ -35,8 +36,8 @@ Exports
       "format": "kpi-desktop-results",
       "format_version": 1,
       "organisation": {"id": str, "name": str},
-      "period": "2026-03" | "2026-Q1" | "2026",
-      "period_kind": "month" | "quarter" | "year",
+      "period": "2026-03" | "2026-Q1" | "2026-H1" | "2026",
+      "period_kind": "month" | "quarter" | "half" | "year",
       "generated_at": "2026-11-23T10:00:00Z",
       "people": [
         {
@@ -46,11 +47,13 @@ Exports
             {"period": "2026-03", "general_points": "24.00" | null,
              "task_points": "28.96" | null, "total": "52.96" | null,
              "level": "excellent" | "good" | "complete" | "not_complete" | null,
-             "insufficient": bool, "status": "open" | "submitted" | "confirmed" | "locked" | null}
+             "insufficient": bool, "status": "open" | "submitted" | "confirmed" | "locked" | null,
+             "on_leave": bool}              # the whole month on leave (Điều 11.2): not counted
           ],
           "result": {                       # the period's result
-            "total": "52.96" | null,        # month: its total; quarter: mean of its months
-                                            # (Điều 17.3); year: mean of the evaluated months
+            "total": "52.96" | null,        # month: its total; quarter, half year: mean of its
+                                            # months worked (Điều 17.3, 11.2); year: mean of
+                                            # the evaluated months worked
             "level": same values as above | null,   # null: not classified
             "months_counted": int,
             "reason": str                   # year only: classified, too_few_months, disciplined…
@@ -91,7 +94,6 @@ from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import (
     GENERAL_CRITERIA,
     EntryStatus,
-    EvaluationStatus,
     MonthlyEvaluation,
     Period,
     PeriodKind,
@@ -117,7 +119,13 @@ from kpi_desktop.reports.data import (
 )
 from kpi_desktop.runtime.paths import resource_root
 from kpi_desktop.services.calendar import WorkingCalendar
-from kpi_desktop.services.scores import Calculator, PersonPeriodResult, parse_year, unit_tree
+from kpi_desktop.services.scores import (
+    Calculator,
+    MonthFigures,
+    PersonPeriodResult,
+    parse_year,
+    unit_tree,
+)
 
 Progress = Callable[[int, int], None]
 CancelFlag = Any  # threading.Event, a callable returning bool, or None
@@ -283,7 +291,6 @@ class ReportService:
         evaluations = [uow.evaluations.get_monthly(person_id, m) for m in months]
         person = results[0].person
         first = results[0]
-        counted = [r for r in results if r.score.total is not None]
         criteria = self._criteria_rows(evaluations)
         products = _products(results)
         evaluator = self._evaluator_name(uow, person_id, period, evaluations)
@@ -295,16 +302,15 @@ class ReportService:
             a, b, c, ratio = s.a, s.b, s.c, s.task_ratio
             month_rows: tuple[MonthScore, ...] = ()
             insufficient = s.insufficient
-        else:
+        else:  # the quarter: the mean of its months (Điều 17.3), as on every surface
             leader = None
-            general = _mean([Fraction(r.score.general_points) for r in counted])
-            task_points = _mean([Fraction(r.score.task_points or 0) for r in counted])
-            total = _mean([Fraction(r.score.total) for r in counted])
-            level = calc.level(total, period)
+            rollup = calc.rollup(person_id, period)
+            general, task_points = rollup.general_points, rollup.task_points
+            total, level = rollup.total, rollup.level
             a = b = c = ratio = None
-            month_rows = tuple(_month_score(r, e) for r, e in zip(results, evaluations,
-                                                                   strict=True))
-            insufficient = not counted
+            month_rows = tuple(_month_score(r, e, f) for r, e, f in zip(
+                results, evaluations, rollup.months, strict=True))
+            insufficient = not rollup.counted
         self_total = _criteria_total(criteria, "self")
         confirmed_total = _criteria_total(criteria, "confirmed")
         comments = list(dict.fromkeys(e.comment.strip() for e in evaluations
@@ -474,7 +480,8 @@ class ReportService:
     def unit_data(self, unit_id: str, period: str | Period, *, progress: Progress | None = None,
                   cancel: CancelFlag = None) -> UnitSummaryData:
         """Everyone of ``unit_id`` (and its sub-units) for a month, quarter or year."""
-        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR))
+        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF,
+                                  PeriodKind.YEAR))
         with self._db.unit_of_work(read_only=True) as uow:
             calc = Calculator(uow)
             unit = uow.org.find_unit(unit_id)
@@ -501,8 +508,8 @@ class ReportService:
                 policy_version = calc.policy(p).version
             # A locked month keeps the figures computed when it was confirmed: read them
             # instead of recomputing everyone (and, for a leader's d, their subordinates).
-            stored = {} if p.kind is PeriodKind.YEAR else _locked_figures(
-                calc, [x.id for x in people], p.months())
+            if p.kind is not PeriodKind.YEAR:
+                calc.preload_locked([x.id for x in people], p.months())
             for done, person in enumerate(people):
                 if _is_cancelled(cancel):
                     raise ReportCancelled()
@@ -519,26 +526,20 @@ class ReportService:
                     rows.append(UnitRow(person.id, person.full_name, position, unit_name,
                                         None, None, row.result.mean, row.result.level,
                                         months_counted=len(row.months), note=note))
-                else:
-                    results = [stored.get((person.id, str(m)))
-                               or _MonthFigures.of(calc.person_period(person.id, m))
-                               for m in p.months()]
-                    counted = [r for r in results if r.total is not None]
-                    if p.kind is PeriodKind.MONTH:
-                        s = results[0]
-                        note = "insufficient" if s.insufficient else (
-                            "" if s.evaluated else "not_evaluated")
-                        rows.append(UnitRow(person.id, person.full_name, position, unit_name,
-                                            s.general_points, s.task_points, s.total, s.level,
-                                            note=note))
-                    else:
-                        total = _mean([Fraction(r.total) for r in counted])
-                        rows.append(UnitRow(
-                            person.id, person.full_name, position, unit_name,
-                            _mean([Fraction(r.general_points) for r in counted]),
-                            _mean([Fraction(r.task_points or 0) for r in counted]),
-                            total, calc.level(total, p), months_counted=len(counted),
-                            note="" if counted else "insufficient"))
+                elif p.kind is PeriodKind.MONTH:
+                    s = calc.month_figures(person.id, p)
+                    note = "on_leave" if s.on_leave else "insufficient" if s.insufficient \
+                        else ("" if s.evaluated else "not_evaluated")
+                    rows.append(UnitRow(person.id, person.full_name, position, unit_name,
+                                        s.general_points, s.task_points, s.total, s.level,
+                                        note=note))
+                else:  # a quarter or a half year: the mean of its months (Điều 17.3)
+                    rollup = calc.rollup(person.id, p)
+                    rows.append(UnitRow(
+                        person.id, person.full_name, position, unit_name,
+                        rollup.general_points, rollup.task_points, rollup.total, rollup.level,
+                        months_counted=rollup.months_counted,
+                        note="" if rollup.counted else "insufficient"))
             limit = calc.policy(p).review_limit_working_days
             reviewers = _review_delays(uow, people, p, limit)
             if progress is not None:
@@ -636,7 +637,8 @@ class ReportService:
                "json"), *, progress: Progress | None = None, cancel: CancelFlag = None
                ) -> list[Path]:
         """Write scores, work logs and results of ``period`` into ``directory``."""
-        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR))
+        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF,
+                                  PeriodKind.YEAR))
         wanted = [f.lower() for f in formats]
         for f in wanted:
             if f not in ("csv", "xlsx", "json"):
@@ -685,6 +687,7 @@ class ReportService:
                     if unit.parent_id is None:
                         for row in calc.classify_unit(unit.id, p.year).rows:
                             classification[row.person.id] = row
+            calc.preload_locked([x.id for x in people], p.months())
             scores: list[list[Any]] = []
             worklog: list[list[Any]] = []
             people_json: list[dict[str, Any]] = []
@@ -697,28 +700,27 @@ class ReportService:
                 unit_name = units[person.unit_id].name_vi if person.unit_id in units else ""
                 position = _position_name(uow, person)
                 months_json = []
-                month_totals = []
                 policy = ""
                 for month in p.months():
                     r = calc.person_period(person.id, month)
                     s = r.score
+                    f = calc.month_figures(person.id, month)  # what every surface shows
                     policy = s.policy_version
                     status = None if r.evaluation_status is None else r.evaluation_status.value
                     scores.append([
                         person.id, person.full_name, person.unit_id, unit_name, position,
-                        str(month), _dec2(s.general_points), _dec2(s.a), _dec2(s.b), _dec2(s.c),
-                        _dec2(s.task_points), _dec2(s.total),
-                        None if s.level is None else s.level.value, s.insufficient, status,
+                        str(month), _dec2(f.general_points), _dec2(s.a), _dec2(s.b), _dec2(s.c),
+                        _dec2(f.task_points), _dec2(f.total),
+                        None if f.level is None else f.level.value, f.insufficient, status,
                         s.policy_version,
                     ])
                     months_json.append({
-                        "period": str(month), "general_points": _dec2(s.general_points),
-                        "task_points": _dec2(s.task_points), "total": _dec2(s.total),
-                        "level": None if s.level is None else s.level.value,
-                        "insufficient": s.insufficient, "status": status,
+                        "period": str(month), "general_points": _dec2(f.general_points),
+                        "task_points": _dec2(f.task_points), "total": _dec2(f.total),
+                        "level": None if f.level is None else f.level.value,
+                        "insufficient": f.insufficient, "status": status,
+                        "on_leave": f.on_leave,
                     })
-                    if s.total is not None:
-                        month_totals.append(Fraction(s.total))
                 result: dict[str, Any]
                 if p.kind is PeriodKind.YEAR and person.id in classification:
                     row = classification[person.id]
@@ -727,12 +729,11 @@ class ReportService:
                               else row.result.level.value,
                               "months_counted": len(row.months),
                               "reason": row.result.reason.value}
-                else:
-                    mean = _mean(month_totals)
-                    level = calc.level(mean, p)
-                    result = {"total": _dec2(mean),
-                              "level": None if level is None else level.value,
-                              "months_counted": len(month_totals)}
+                else:  # a month, quarter or half year: the mean of its months (Điều 17.3)
+                    rollup = calc.rollup(person.id, p)
+                    result = {"total": _dec2(rollup.total),
+                              "level": None if rollup.level is None else rollup.level.value,
+                              "months_counted": rollup.months_counted}
                 people_json.append({
                     "id": person.id, "full_name": person.full_name, "unit_id": person.unit_id,
                     "unit": unit_name, "position": position, "role": person.role.value,
@@ -761,7 +762,7 @@ class ReportService:
                 "format_version": 1,
                 "organisation": {"id": org.id if org else "", "name": org.name_vi if org else ""},
                 "period": str(p),
-                "period_kind": p.kind.value if p.kind is not PeriodKind.YEAR else "year",
+                "period_kind": p.kind.value,
                 "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "people": people_json,
             }
@@ -848,11 +849,13 @@ def _criteria_total(rows: Sequence[CriterionRow], which: str) -> Fraction | None
     return _sum_or_none(getattr(r, attr) for r in rows if not r.is_group)
 
 
-def _month_score(result: PersonPeriodResult, evaluation: MonthlyEvaluation | None) -> MonthScore:
-    s = result.score
-    note = "insufficient" if s.insufficient else ("not_evaluated" if evaluation is None else "")
-    return MonthScore(period=str(result.period), total=s.total, general_points=s.general_points,
-                      task_points=s.task_points, level=s.level, note=note)
+def _month_score(result: PersonPeriodResult, evaluation: MonthlyEvaluation | None,
+                 figures: MonthFigures) -> MonthScore:
+    note = "on_leave" if figures.on_leave else "insufficient" if figures.insufficient else (
+        "not_evaluated" if evaluation is None else "")
+    return MonthScore(period=str(result.period), total=figures.total,
+                      general_points=figures.general_points, task_points=figures.task_points,
+                      level=figures.level, note=note)
 
 
 def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
@@ -884,44 +887,6 @@ def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
                    delays=r["delays"])
         for code, r in merged.items()
     )
-
-
-@dataclass(frozen=True)
-class _MonthFigures:
-    """What a unit summary shows of one person's month (computed or stored)."""
-
-    general_points: Fraction | Decimal
-    task_points: Fraction | None
-    total: Fraction | None
-    level: Level | None
-    insufficient: bool
-    evaluated: bool  # an evaluation exists for the month
-
-    @classmethod
-    def of(cls, result: PersonPeriodResult) -> _MonthFigures:
-        s = result.score
-        return cls(s.general_points, s.task_points, s.total, s.level, s.insufficient,
-                   result.evaluation_status is not None)
-
-
-def _locked_figures(calc: Calculator, person_ids: Sequence[str], months: Iterable[Period]
-                    ) -> dict[tuple[str, str], _MonthFigures]:
-    """The stored figures of the LOCKED months of ``person_ids`` (by (person, "YYYY-MM")).
-
-    The level is the stored total's level under the month's policy (``calc.level``), as on
-    every other surface — not the level stored with it, which a policy published later for
-    the same period would contradict."""
-    uow = calc.uow
-    found: dict[tuple[str, str], _MonthFigures] = {}
-    for month in months:
-        for e in uow.evaluations.list_monthly(person_ids=person_ids, period=month,
-                                              statuses=[EvaluationStatus.LOCKED]):
-            if e.general_points is None or (e.total is None and not e.insufficient):
-                continue  # nothing stored: computed as before
-            found[(e.person_id, str(e.period))] = _MonthFigures(
-                Fraction(e.general_points), e.task_points, e.total,
-                calc.level(e.total, e.period), e.insufficient, True)
-    return found
 
 
 def _position_name(uow: Any, person: Person) -> str:

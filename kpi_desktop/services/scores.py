@@ -128,6 +128,61 @@ class UnitClassification:
     distribution: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class MonthFigures:
+    """What every surface shows of one person's month: its points, total and level.
+
+    A LOCKED month keeps the figures stored when it was confirmed; another month is computed
+    from the work log. ``on_leave``: the whole month was on leave (Điều 11.2), so it does not
+    enter a mean.
+    """
+
+    period: Period
+    general_points: Fraction
+    task_points: Fraction | None
+    total: Fraction | None
+    level: Level | None
+    insufficient: bool
+    evaluated: bool  # an evaluation exists for the month
+    on_leave: bool = False
+
+    @property
+    def counted(self) -> bool:
+        """Whether the month enters the mean of a quarter, half year or year."""
+        return self.total is not None and not self.on_leave
+
+
+@dataclass(frozen=True)
+class PeriodRollup:
+    """A person's quarter or half year (Điều 17.3): the mean of the months actually worked.
+
+    ``months`` are every month of the period; the mean is over those with a total that were
+    not entirely on leave (the leave rule of the year, Điều 11.2), with the level of the mean
+    under the period's policy. A month gives a rollup of itself.
+    """
+
+    person_id: str
+    period: Period
+    months: tuple[MonthFigures, ...]
+    general_points: Fraction | None
+    task_points: Fraction | None
+    total: Fraction | None
+    level: Level | None
+    policy_version: str
+
+    @property
+    def counted(self) -> tuple[MonthFigures, ...]:
+        return tuple(m for m in self.months if m.counted)
+
+    @property
+    def months_counted(self) -> int:
+        return len(self.counted)
+
+    @property
+    def months_on_leave(self) -> tuple[Period, ...]:
+        return tuple(m.period for m in self.months if m.on_leave)
+
+
 def parse_period(text: str) -> Period:
     """A month "YYYY-MM" (refused otherwise, with ``period_malformed``)."""
     period = Period.parse(text)
@@ -161,6 +216,22 @@ class ScoreService:
         month = period if isinstance(period, Period) else parse_period(period)
         with self._db.unit_of_work(read_only=True) as uow:
             return Calculator(uow).person_period(person_id, month)
+
+    def policy(self, period: Period) -> ScoringPolicy:
+        """The policy ``period`` is scored under (the one in force on its last day)."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return policy_for_period(uow, period)
+
+    def rollup(self, person_id: str, period: str | Period) -> PeriodRollup:
+        """A person's month, quarter or half year ("2026-H1"): the mean of the months
+        actually worked (Điều 17.3; months entirely on leave do not count, Điều 11.2)."""
+        p = period if isinstance(period, Period) else Period.parse(str(period))
+        if p.kind is PeriodKind.YEAR:
+            raise RefusedValue("period_malformed", value=str(period))
+        with self._db.unit_of_work(read_only=True) as uow:
+            calc = Calculator(uow)
+            calc.person_period(person_id, p.months()[0])  # refuses an unknown person
+            return calc.rollup(person_id, p)
 
     def classify_unit(self, unit_id: str, year: str | int) -> UnitClassification:
         """Classify everyone of ``unit_id`` (and its sub-units) for ``year``."""
@@ -261,6 +332,46 @@ class ScoreService:
         return "\n".join(lines)
 
     @staticmethod
+    def rollup_as_dict(rollup: PeriodRollup, person: dict[str, Any] | None = None
+                       ) -> dict[str, Any]:
+        return {
+            "person": person or {"id": rollup.person_id},
+            "period": str(rollup.period),
+            "period_kind": rollup.period.kind.value,
+            "policy_version": rollup.policy_version,
+            "months": [{"period": str(m.period), "total": _num(m.total),
+                        "general_points": _num(m.general_points),
+                        "task_points": _num(m.task_points),
+                        "level": None if m.level is None else m.level.value,
+                        "insufficient": m.insufficient, "on_leave": m.on_leave,
+                        "counted": m.counted} for m in rollup.months],
+            "months_counted": rollup.months_counted,
+            "general_points": _num(rollup.general_points),
+            "task_points": _num(rollup.task_points),
+            "total": _num(rollup.total),
+            "level": None if rollup.level is None else rollup.level.value,
+            "level_label": None if rollup.level is None else level_label(rollup.level),
+        }
+
+    @staticmethod
+    def rollup_as_text(rollup: PeriodRollup, name: str = "") -> str:
+        lines = [f"{name} — {rollup.period}" if name else str(rollup.period)]
+        for m in rollup.months:
+            note = ""
+            if m.on_leave:
+                note = translate("Score", "on leave the whole month")
+            elif m.total is None:
+                note = translate("Score", "insufficient data")
+            lines.append(f"  {m.period}  {_fmt(m.total):>6}  {note}".rstrip())
+        if rollup.total is None:
+            lines.append(translate("Score", "No month of the period has a score."))
+        else:
+            lines.append(translate("Score", "Mean of {count} months {value}: {level}").format(
+                count=rollup.months_counted, value=_fmt(rollup.total),
+                level=level_label(rollup.level)))
+        return "\n".join(lines)
+
+    @staticmethod
     def classification_as_dict(result: UnitClassification) -> dict[str, Any]:
         return {
             "unit": {"id": result.unit.id, "name": result.unit.name_vi},
@@ -344,6 +455,63 @@ class Calculator:
         self._items: dict[str, CatalogItem] = {}
         self._cache: dict[tuple[str, str], PersonPeriodResult] = {}
         self._policies: dict[dt.date, ScoringPolicy] = {}
+        self._locked: dict[tuple[str, str], MonthlyEvaluation | None] = {}
+        self._leave: dict[tuple[str, int], frozenset[Period]] = {}
+
+    # -- the figures of a month, and means of months ----------------------------------------
+    def preload_locked(self, person_ids: Sequence[str], months: Iterable[Period]) -> None:
+        """Read the stored figures of the LOCKED months of ``person_ids`` in one query per
+        month (a unit summary of many people), for :meth:`month_figures`."""
+        for month in months:
+            for e in self.uow.evaluations.list_monthly(person_ids=list(person_ids),
+                                                       period=month,
+                                                       statuses=[EvaluationStatus.LOCKED]):
+                self._locked[(e.person_id, str(e.period))] = e
+            for pid in person_ids:
+                self._locked.setdefault((pid, str(month)), None)
+
+    def month_figures(self, person_id: str, month: Period) -> MonthFigures:
+        """The figures of ``person_id``'s ``month`` as every surface shows them.
+
+        The level is always the total's level under the month's policy (``scoring.level_for``),
+        also for a locked month (not the level stored with it, which a policy published later
+        for the same period would contradict).
+        """
+        key = (person_id, str(month))
+        if key not in self._locked:
+            found = self.uow.evaluations.get_monthly(person_id, month)
+            self._locked[key] = found if found is not None and \
+                found.status is EvaluationStatus.LOCKED else None
+        stored = self._locked[key]
+        on_leave = month in self.leave_months(person_id, month.year)
+        if stored is not None and stored.general_points is not None and (
+                stored.total is not None or stored.insufficient):
+            return MonthFigures(month, Fraction(stored.general_points), stored.task_points,
+                                stored.total, self.level(stored.total, month),
+                                stored.insufficient, True, on_leave)
+        s = self.person_period(person_id, month)
+        return MonthFigures(month, Fraction(s.score.general_points), s.score.task_points,
+                            s.score.total, s.score.level, s.score.insufficient,
+                            s.evaluation_status is not None, on_leave)
+
+    def leave_months(self, person_id: str, year: int) -> frozenset[Period]:
+        """The months of ``year`` that ``person_id`` spent entirely on leave (Điều 11.2)."""
+        key = (person_id, year)
+        if key not in self._leave:
+            self._leave[key] = frozenset(_leave_months(self.uow, person_id, year))
+        return self._leave[key]
+
+    def rollup(self, person_id: str, period: Period) -> PeriodRollup:
+        """The mean of the months of ``period`` actually worked (Điều 17.3, 11.2)."""
+        months = tuple(self.month_figures(person_id, m) for m in period.months())
+        counted = [m for m in months if m.counted]
+        total = _mean_of([Fraction(m.total) for m in counted if m.total is not None])
+        return PeriodRollup(
+            person_id=person_id, period=period, months=months,
+            general_points=_mean_of([m.general_points for m in counted]),
+            task_points=_mean_of([Fraction(m.task_points or 0) for m in counted]),
+            total=total, level=self.level(total, period),
+            policy_version=self.policy(period).version)
 
     def policy(self, period: Period) -> ScoringPolicy:
         """The policy ``period`` is scored under (:func:`services.policies.policy_for_period`,
@@ -631,6 +799,15 @@ def unit_tree(uow: Any, unit_id: str) -> list[str]:
         found.append(current)
         queue.extend(sorted(children.get(current, ())))
     return found
+
+
+def _mean_of(values: Sequence[Fraction]) -> Fraction | None:
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def _leave_months(uow: Any, person_id: str, year: int) -> list[Period]:
+    """Months of ``year`` entirely on leave (filled in by the leave records, Điều 11.2)."""
+    return []
 
 
 def _meta(

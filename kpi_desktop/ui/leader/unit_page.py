@@ -241,6 +241,7 @@ class UnitViewPage(Page):
     def _headers(self, year: int) -> list[str]:
         headers = [self.tr("Person"), self.tr("Unit")]
         headers += [short_month(number) for number in range(1, 13)]
+        headers += [self.tr("H1"), self.tr("H2")]  # half years: the mean of their months
         return headers + [self.tr("Months"), self.tr("Mean"), self.tr("Level")]
 
     def _loaded(self, generation: int, year: int, prepared: Any) -> None:
@@ -277,6 +278,12 @@ class UnitViewPage(Page):
                 if levels.get(month) is Level.NOT_COMPLETE:
                     cell.setForeground(QBrush(LEVEL_COLOURS[Level.NOT_COMPLETE]))
                 mark_origin(cell, origins.get((row.person.id, str(month))), row.person.unit_id)
+                cells.append(cell)
+            for half in (1, 2):
+                value = row.half_mean(half)
+                cell = self._cell(formatting.number(value) if value is not None else "",
+                                  float(value) if value is not None else -1.0, right=True)
+                cell.setToolTip(self.tr("Mean of the months of the half year (Article 17.3)"))
                 cells.append(cell)
             mean = row.result.mean
             cells.append(self._cell(str(row.months), row.months, right=True))

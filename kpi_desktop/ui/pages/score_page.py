@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.domain.model import EntryStatus, Period
+from kpi_desktop.domain.model import EntryStatus, Period, PeriodKind
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
@@ -54,6 +54,18 @@ def month_name(period: Period) -> str:
     """A month as "11/2026" (vi) or "Nov 2026" (en)."""
     return translate("Period", "{month}/{year}").format(month=period.start.month,
                                                          year=period.start.year)
+
+
+def period_name(period: Period) -> str:
+    """A month, quarter ("Quý 1/2026") or half year ("6 tháng đầu năm 2026")."""
+    if period.kind is PeriodKind.QUARTER:
+        return translate("Period", "Quarter {quarter}/{year}").format(
+            quarter=period.number, year=period.year)
+    if period.kind is PeriodKind.HALF:
+        if period.number == 1:
+            return translate("Period", "First half of {year}").format(year=period.year)
+        return translate("Period", "Second half of {year}").format(year=period.year)
+    return month_name(period)
 
 
 class TrendChart(QWidget):
@@ -305,6 +317,12 @@ class ScorePage(Page):
         while month <= current:
             self.month.insertItem(0, month_name(month), str(month))
             month = month.next()
+        # Quarters and half years (Điều 17.3: the mean of their months), newest first.
+        for year in (today.year, today.year - 1):
+            for period in [Period.quarter(year, q) for q in (4, 3, 2, 1)] + [
+                    Period(PeriodKind.HALF, year, h) for h in (2, 1)]:
+                if period.start <= today:
+                    self.month.addItem(period_name(period), str(period))
         self.month.setCurrentIndex(max(0, self.month.findData(str(self.period))))
         self.month.blockSignals(False)
 
@@ -317,14 +335,56 @@ class ScorePage(Page):
         self.period = period
         self.refresh()
 
+    def _show_rollup(self) -> None:
+        """A quarter or half year: the mean of the months worked, with each month's total."""
+        rollup = self.services.scores.rollup(self.user.person_id, self.period)
+        self.rollup = rollup
+        self.summary.setTitle(self.tr("Mean of the months of {period}").format(
+            period=period_name(self.period)))
+        for key in ("a", "b", "c", "leader"):
+            self.labels[key].setVisible(False)
+            self.values[key].setVisible(False)
+        self.values["task_points"].setText(formatting.number(rollup.task_points))
+        self.values["general_points"].setText(formatting.number(rollup.general_points))
+        self.values["total"].setText(f"<b>{formatting.number(rollup.total)}</b>")
+        self.values["level"].setText("–" if rollup.level is None else
+                                     f"<b>{level_label(rollup.level)}</b>")
+        lines = []
+        for m in rollup.months:
+            note = ""
+            if m.on_leave:
+                note = " — " + self.tr("on leave the whole month (not counted)")
+            elif m.total is None:
+                note = " — " + self.tr("no score")
+            lines.append(f"{month_name(m.period)}: {formatting.number(m.total)}{note}")
+        lines.append(self.tr("Mean of {count} months worked (Article 17.3).").format(
+            count=rollup.months_counted))
+        self.notice.setText("\n".join(lines))
+        self.appeal_note.hide()
+        self.why_model.set_lines([])
+        self.entries_model.set_views([])
+        trend = self.services.daily.trend(self.user.person_id, self.period.start.year)
+        inside = {str(m) for m in self.period.months()}
+        self.chart.set_points([(str(point.period.start.month), point.score.total,
+                                str(point.period) in inside) for point in trend],
+                              self._cut_offs())
+
     def _cut_offs(self) -> tuple[Fraction, ...]:
         """The lines of the chart: the cut-offs of the policy that scored the period."""
-        policy = self.result.policy
+        policy = self.services.scores.policy(self.period) if self.result is None or \
+            self.period.kind is not PeriodKind.MONTH else self.result.policy
         return (policy.threshold_excellent, policy.threshold_good, policy.threshold_complete)
 
     def refresh(self) -> None:
         self._fill_months()
         person = self.user.person_id
+        if self.period.kind is not PeriodKind.MONTH:
+            self._show_rollup()
+            return
+        for key in ("a", "b", "c"):
+            self.labels[key].setVisible(True)
+            self.values[key].setVisible(True)
+        self.summary.setTitle(self.tr("Score of the month"))
         self.result = self.services.scores.person_period(person, self.period)
         score = self.result.score
         self.values["a"].setText(formatting.percent(score.a))
