@@ -40,6 +40,7 @@ SOURCE_ENV = "KPI_DEMO_CATALOG_XLSX"
 SOURCE_NAME = "nghia-lam-qd283-catalog.xlsx"
 SOURCE_CANDIDATES = (
     DEMO_DIR / SOURCE_NAME,
+    ROOT / "tests" / "fixtures" / SOURCE_NAME,
     Path("/work/shared/reference/legal") / SOURCE_NAME,
 )
 

@@ -49,7 +49,7 @@
     <message>
         <source>Agency administrator</source>
         <extracomment>The owner id of the agency key; signing in with it opens the agency&apos;s pages.</extracomment>
-        <translation>Quản trị của cơ quan</translation>
+        <translation>Người quản trị của cơ quan</translation>
     </message>
     <message>
         <source>civil servant</source>
@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>administrator</source>
-        <translation>quản trị</translation>
+        <translation>người quản trị</translation>
     </message>
 </context>
 <context>
@@ -112,7 +112,7 @@
     </message>
     <message>
         <source>“{value}” cannot be a person identifier: use lower-case letters without accents, digits, dots and dashes (at most 40).</source>
-        <translation>“{value}” không dùng được làm mã cán bộ: chỉ dùng chữ thường không dấu, chữ số, dấu chấm và dấu gạch ngang (tối đa 40 ký tự).</translation>
+        <translation>“{value}” không dùng được làm mã công chức: chỉ dùng chữ thường không dấu, chữ số, dấu chấm và dấu gạch ngang (tối đa 40 ký tự).</translation>
     </message>
     <message>
         <source>There is already a person with the identifier “{value}”.</source>
@@ -128,7 +128,7 @@
     </message>
     <message>
         <source>{person} still evaluates {people}: give them another evaluator first (Evaluators page), then record the departure.</source>
-        <translation>{person} vẫn đang đánh giá {people}: hãy giao người đánh giá khác cho những người này trước (trang Cấp đánh giá), sau đó mới ghi nhận việc nghỉ.</translation>
+        <translation>{person} vẫn đang đánh giá {people}: hãy giao người đánh giá khác cho những người này trước (trang Người đánh giá), sau đó mới ghi nhận việc nghỉ.</translation>
     </message>
     <message>
         <source>{person} already left the organisation ({date}).</source>
@@ -140,15 +140,15 @@
     </message>
     <message>
         <source>Nobody can evaluate themself: choose another evaluator.</source>
-        <translation>Không ai được tự đánh giá mình: hãy chọn cấp đánh giá khác.</translation>
+        <translation>Không ai được tự đánh giá mình: hãy chọn người đánh giá khác.</translation>
     </message>
     <message>
         <source>This would make evaluators go round in a circle ({chain}): someone would evaluate their own evaluator.</source>
-        <translation>Quan hệ này tạo thành vòng đánh giá khép kín ({chain}): sẽ có người đánh giá chính cấp đánh giá của mình.</translation>
+        <translation>Quan hệ này tạo thành vòng đánh giá khép kín ({chain}): sẽ có người đánh giá chính người đánh giá mình.</translation>
     </message>
     <message>
         <source>This person already has another evaluator from {start}: change or end that relation first.</source>
-        <translation>Người này đã có cấp đánh giá khác từ ngày {start}: hãy sửa hoặc kết thúc quan hệ đó trước.</translation>
+        <translation>Người này đã có người đánh giá khác từ ngày {start}: hãy sửa hoặc kết thúc quan hệ đó trước.</translation>
     </message>
     <message>
         <source>Row {row}: the column {column} is empty.</source>
@@ -156,7 +156,7 @@
     </message>
     <message>
         <source>Row {row}: “{value}” cannot be a person identifier (lower-case letters without accents, digits, dots and dashes).</source>
-        <translation>Dòng {row}: “{value}” không dùng được làm mã cán bộ (chữ thường không dấu, chữ số, dấu chấm và dấu gạch ngang).</translation>
+        <translation>Dòng {row}: “{value}” không dùng được làm mã công chức (chữ thường không dấu, chữ số, dấu chấm và dấu gạch ngang).</translation>
     </message>
     <message>
         <source>Row {row}: the identifier “{value}” is already used in row {first}.</source>
@@ -172,15 +172,15 @@
     </message>
     <message>
         <source>Row {row}: {value} cannot be their own evaluator.</source>
-        <translation>Dòng {row}: {value} không thể là cấp đánh giá của chính mình.</translation>
+        <translation>Dòng {row}: {value} không thể là người đánh giá của chính mình.</translation>
     </message>
     <message>
         <source>Row {row}: the evaluator “{value}” is neither in the list nor in the organisation.</source>
-        <translation>Dòng {row}: cấp đánh giá “{value}” không có trong danh sách cũng như trong tổ chức.</translation>
+        <translation>Dòng {row}: người đánh giá “{value}” không có trong danh sách cũng như trong tổ chức.</translation>
     </message>
     <message>
         <source>Row {row}: the evaluators go round in a circle ({chain}).</source>
-        <translation>Dòng {row}: các cấp đánh giá tạo thành vòng khép kín ({chain}).</translation>
+        <translation>Dòng {row}: các quan hệ đánh giá tạo thành vòng khép kín ({chain}).</translation>
     </message>
     <message>
         <source>“{value}” cannot be a catalog version: use letters, digits, dots, plus signs and dashes (for example QD283-2026).</source>
@@ -200,7 +200,7 @@
     </message>
     <message>
         <source>The value “{value}” of “{field}” is not allowed: check it against the other thresholds and shares (shares are written 0.25 for 25 %).</source>
-        <translation>Giá trị “{value}” của “{field}” không hợp lệ: hãy đối chiếu với các ngưỡng và tỷ lệ khác (tỷ lệ ghi dạng 0,25 cho 25 %).</translation>
+        <translation>Giá trị “{value}” của “{field}” không hợp lệ: hãy đối chiếu với các ngưỡng và tỷ lệ khác (tỷ lệ ghi dạng 0,25 cho 25%).</translation>
     </message>
     <message>
         <source>A new policy cannot start in the past ({date}): scores already computed keep their policy.</source>
@@ -212,11 +212,11 @@
     </message>
     <message>
         <source>The file is not UTF-8 text: save the CSV as “CSV UTF-8” or use an .xlsx workbook.</source>
-        <translation>Tệp không phải văn bản UTF-8: hãy lưu tệp CSV dưới dạng “CSV UTF-8” hoặc dùng sổ tính .xlsx.</translation>
+        <translation>Tệp không phải văn bản UTF-8: hãy lưu tệp CSV dưới dạng “CSV UTF-8” hoặc dùng tệp Excel (.xlsx).</translation>
     </message>
     <message>
         <source>The file is neither a CSV table nor an Excel workbook (.xlsx).</source>
-        <translation>Tệp không phải bảng CSV cũng không phải sổ tính Excel (.xlsx).</translation>
+        <translation>Tệp không phải bảng CSV cũng không phải tệp Excel (.xlsx).</translation>
     </message>
     <message>
         <source>The file is empty.</source>
@@ -263,7 +263,7 @@
     </message>
     <message>
         <source>This PC now holds the agency key (fingerprint {fingerprint}). Import the catalog and the staff list, then publish the organisation file. Keep the passphrase safe: without it no new organisation file can be signed.</source>
-        <translation>Máy này đã giữ khóa của cơ quan (dấu vân tay {fingerprint}). Hãy nhập danh mục và danh sách cán bộ, sau đó phát hành tệp tổ chức. Hãy giữ kỹ mật khẩu: thiếu nó sẽ không ký được tệp tổ chức mới.</translation>
+        <translation>Máy này đã giữ khóa của cơ quan (dấu vân tay {fingerprint}). Hãy nhập danh mục và danh sách công chức, sau đó phát hành tệp tổ chức. Hãy giữ kỹ mật khẩu: thiếu mật khẩu sẽ không ký được tệp tổ chức mới.</translation>
     </message>
     <message>
         <source>Set up this PC for the agency</source>
@@ -271,7 +271,7 @@
     </message>
     <message>
         <source>The agency&apos;s administrator builds and publishes the organisation from this PC.</source>
-        <translation>Người quản trị của cơ quan xây dựng và phát hành tổ chức từ máy này.</translation>
+        <translation>Người quản trị của cơ quan xây dựng tổ chức và phát hành tệp tổ chức từ máy này.</translation>
     </message>
     <message>
         <source>The agency key is created on this PC and protected by its passphrase (at least {minimum} characters). Every PC trusts the organisation files it signs; only the administrator may know the passphrase.</source>
@@ -564,11 +564,11 @@
     </message>
     <message>
         <source>{n} assignments · {done} of {units} standard units confirmed</source>
-        <translation>{n} nhiệm vụ · đã xác nhận {done} trên {units} đơn vị sản phẩm chuẩn</translation>
+        <translation>{n} nhiệm vụ · đã xác nhận {done} trên {units} đơn vị sản phẩm/công việc chuẩn</translation>
     </message>
     <message>
         <source>Nothing was assigned to you this month: the month&apos;s score will show “insufficient data”.</source>
-        <translation>Tháng này bạn chưa được giao nhiệm vụ: điểm của tháng sẽ là “chưa đủ dữ liệu”.</translation>
+        <translation>Tháng này chưa có nhiệm vụ được giao: điểm của tháng sẽ là “chưa đủ dữ liệu”.</translation>
     </message>
 </context>
 <context>
@@ -598,7 +598,7 @@
     <name>AuditDialog</name>
     <message>
         <source>Audit log</source>
-        <translation>Nhật ký kiểm tra</translation>
+        <translation>Nhật ký thao tác</translation>
     </message>
     <message>
         <source>When</source>
@@ -818,7 +818,7 @@
     <name>CatalogErrors</name>
     <message>
         <source>The file is not an Excel workbook (.xlsx); save it as .xlsx and try again.</source>
-        <translation>Tệp không phải sổ tính Excel (.xlsx); hãy lưu lại dưới dạng .xlsx rồi thử lại.</translation>
+        <translation>Đây không phải tệp Excel (.xlsx); hãy lưu lại dưới dạng .xlsx rồi thử lại.</translation>
     </message>
     <message>
         <source>There is a second sheet of general criteria; keep only one.</source>
@@ -1096,7 +1096,7 @@
     </message>
     <message>
         <source>Version {version}: {count} items; standard work unit = {points} points; published {date}.</source>
-        <translation>Phiên bản {version}: {count} sản phẩm/công việc; đơn vị chuẩn = {points} điểm; ban hành ngày {date}.</translation>
+        <translation>Phiên bản {version}: {count} sản phẩm/công việc; đơn vị sản phẩm/công việc chuẩn = {points} điểm; ban hành ngày {date}.</translation>
     </message>
     <message>
         <source>Catalog workbook</source>
@@ -1108,7 +1108,7 @@
     </message>
     <message>
         <source>Catalog version {version}: {count} items imported; publish the organisation to send it out.</source>
-        <translation>Phiên bản danh mục {version}: đã nhập {count} sản phẩm/công việc; hãy phát hành tổ chức để gửi đi.</translation>
+        <translation>Phiên bản danh mục {version}: đã nhập {count} sản phẩm/công việc; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
 </context>
 <context>
@@ -1139,7 +1139,7 @@
     </message>
     <message>
         <source>random seed</source>
-        <translation>hạt giống ngẫu nhiên</translation>
+        <translation>giá trị khởi tạo ngẫu nhiên (seed)</translation>
     </message>
     <message>
         <source>work-log entries</source>
@@ -1151,7 +1151,7 @@
     </message>
     <message>
         <source>person identifier</source>
-        <translation>mã người</translation>
+        <translation>mã công chức</translation>
     </message>
     <message>
         <source>work date</source>
@@ -1295,7 +1295,7 @@
     </message>
     <message>
         <source>Refused: {reason}</source>
-        <translation>Bị từ chối: {reason}</translation>
+        <translation>Không thực hiện được: {reason}</translation>
     </message>
     <message>
         <source>An unexpected error occurred; the details are above.</source>
@@ -1399,7 +1399,7 @@
     </message>
     <message>
         <source>whose key signs and opens the bundles (a person id or agency)</source>
-        <translation>khóa của ai dùng để ký và mở gói dữ liệu (mã người hoặc agency)</translation>
+        <translation>khóa của ai dùng để ký và mở gói dữ liệu (mã công chức hoặc agency)</translation>
     </message>
     <message>
         <source>personal keys on this PC</source>
@@ -1423,11 +1423,11 @@
     </message>
     <message>
         <source>person identifier (or agency)</source>
-        <translation>mã người (hoặc agency)</translation>
+        <translation>mã công chức (hoặc agency)</translation>
     </message>
     <message>
         <source>agency: publish the key of an enrolment request</source>
-        <translation>cơ quan: công bố khóa của một yêu cầu đăng ký</translation>
+        <translation>cơ quan: công bố khóa của một yêu cầu đăng ký khóa</translation>
     </message>
     <message>
         <source>the enrolment request</source>
@@ -1511,15 +1511,15 @@
     </message>
     <message>
         <source>agency: add a scoring policy version (JSON file)</source>
-        <translation>cơ quan: thêm một phiên bản chính sách chấm điểm (tệp JSON)</translation>
+        <translation>cơ quan: thêm một phiên bản quy tắc chấm điểm (tệp JSON)</translation>
     </message>
     <message>
         <source>policy file</source>
-        <translation>tệp chính sách chấm điểm</translation>
+        <translation>tệp quy tắc chấm điểm</translation>
     </message>
     <message>
         <source>the day the policy takes effect</source>
-        <translation>ngày chính sách có hiệu lực</translation>
+        <translation>ngày quy tắc chấm điểm có hiệu lực</translation>
     </message>
     <message>
         <source>agency: list the officials&apos; proposals of new catalog items</source>
@@ -1563,7 +1563,7 @@
     </message>
     <message>
         <source>propose a new product or task for the catalog (Article 13.3)</source>
-        <translation>đề xuất bổ sung sản phẩm/công việc vào danh mục (Điều 13.3)</translation>
+        <translation>đề xuất bổ sung sản phẩm/công việc vào danh mục (khoản 3 Điều 13)</translation>
     </message>
     <message>
         <source>name of the product or task (Vietnamese)</source>
@@ -1623,7 +1623,7 @@
     </message>
     <message>
         <source>address to listen on</source>
-        <translation>địa chỉ lắng nghe</translation>
+        <translation>địa chỉ nhận kết nối</translation>
     </message>
     <message>
         <source>port</source>
@@ -1691,7 +1691,7 @@
     </message>
     <message>
         <source>Scoring policy {version} stored; publish the organisation file to send it out.</source>
-        <translation>Đã lưu chính sách chấm điểm {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
+        <translation>Đã lưu quy tắc chấm điểm {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
     <message>
         <source>Organisation version {version} written to {path}.</source>
@@ -1735,7 +1735,7 @@
     </message>
     <message>
         <source>the acting person&apos;s identifier</source>
-        <translation>mã người thực hiện</translation>
+        <translation>mã công chức của người thực hiện</translation>
     </message>
     <message>
         <source>the date taken as today (YYYY-MM-DD)</source>
@@ -1883,7 +1883,7 @@
     </message>
     <message>
         <source>the person identifier of who does it</source>
-        <translation>mã người thực hiện</translation>
+        <translation>mã công chức của người thực hiện</translation>
     </message>
     <message>
         <source>organisation indicators</source>
@@ -1923,7 +1923,7 @@
     </message>
     <message>
         <source>excellent, good, complete or not_complete</source>
-        <translation>excellent, good, complete hoặc not_complete</translation>
+        <translation>excellent (Hoàn thành xuất sắc nhiệm vụ), good (Hoàn thành tốt nhiệm vụ), complete (Hoàn thành nhiệm vụ) hoặc not_complete (Không hoàn thành nhiệm vụ)</translation>
     </message>
     <message>
         <source>decision number</source>
@@ -1963,7 +1963,7 @@
     </message>
     <message>
         <source>who records it (the head of the agency or the administrator)</source>
-        <translation>người ghi nhận (người đứng đầu cơ quan hoặc quản trị tổ chức cán bộ)</translation>
+        <translation>người ghi nhận (người đứng đầu cơ quan hoặc người quản trị)</translation>
     </message>
     <message>
         <source>the date it takes effect (YYYY-MM-DD)</source>
@@ -2239,7 +2239,7 @@
     </message>
     <message>
         <source>competent authority</source>
-        <translation>cơ quan có thẩm quyền</translation>
+        <translation>cấp có thẩm quyền</translation>
     </message>
 </context>
 <context>
@@ -2258,7 +2258,7 @@
     </message>
     <message>
         <source>counts in {year}: Unsatisfactory whatever the score (Article 20.4)</source>
-        <translation>tính vào năm {year}: Không hoàn thành nhiệm vụ dù điểm bao nhiêu (khoản 4 Điều 20)</translation>
+        <translation>tính vào năm {year}: Không hoàn thành nhiệm vụ bất kể số điểm (khoản 4 Điều 20)</translation>
     </message>
 </context>
 <context>
@@ -2305,7 +2305,7 @@
     </message>
     <message>
         <source>Already rated Unsatisfactory in</source>
-        <translation>Đã xếp loại Không hoàn thành năm</translation>
+        <translation>Năm đã xếp loại Không hoàn thành nhiệm vụ</translation>
     </message>
     <message>
         <source>Note</source>
@@ -2344,7 +2344,7 @@
     </message>
     <message>
         <source>conclusion of a competent authority</source>
-        <translation>kết luận của cơ quan có thẩm quyền</translation>
+        <translation>kết luận của cấp có thẩm quyền</translation>
     </message>
     <message>
         <source>corruption case in a directly managed unit</source>
@@ -2422,7 +2422,7 @@
     </message>
     <message>
         <source>How many products, in the catalog item&apos;s unit</source>
-        <translation>Bao nhiêu sản phẩm, theo đơn vị tính của danh mục</translation>
+        <translation>Bao nhiêu sản phẩm, theo đơn vị tính của sản phẩm/công việc</translation>
     </message>
     <message>
         <source>&amp;Reason for change:</source>
@@ -2588,7 +2588,7 @@
     </message>
     <message>
         <source>failed review ×{n}</source>
-        <translation>không đạt chất lượng ×{n}</translation>
+        <translation>sai sót lớn ×{n}</translation>
     </message>
     <message>
         <source>late ×{n}</source>
@@ -2718,7 +2718,7 @@
     </message>
     <message>
         <source>The leader factors d, đ and e can only be 100 % or 50 % (got {value}).</source>
-        <translation>Các tiêu chí d, đ, e của lãnh đạo chỉ nhận 100 % hoặc 50 % (đã nhập {value}).</translation>
+        <translation>Các tiêu chí d, đ, e của lãnh đạo chỉ nhận 100% hoặc 50% (đã nhập {value}).</translation>
     </message>
     <message>
         <source>Ad hoc or taken-over work only counts once it is completed.</source>
@@ -2774,7 +2774,7 @@
     </message>
     <message>
         <source>Only the evaluator of {person} (or an acting evaluator) may do this.</source>
-        <translation>Chỉ cấp có thẩm quyền đánh giá {person} (hoặc người được ủy quyền) mới được thực hiện việc này.</translation>
+        <translation>Chỉ người đánh giá {person} (hoặc người đánh giá thay) mới được thực hiện việc này.</translation>
     </message>
     <message>
         <source>Please give a reason.</source>
@@ -2846,11 +2846,11 @@
     </message>
     <message>
         <source>This person is not classified this year (fewer than 6 months worked).</source>
-        <translation>Người này không xếp loại năm nay (công tác dưới 6 tháng).</translation>
+        <translation>Người này không xếp loại năm nay (thời gian công tác chưa đủ 06 tháng).</translation>
     </message>
     <message>
         <source>A disciplined person is rated Unsatisfactory whatever the score.</source>
-        <translation>Người bị kỷ luật được xếp loại Không hoàn thành nhiệm vụ dù điểm bao nhiêu.</translation>
+        <translation>Người bị kỷ luật được xếp loại Không hoàn thành nhiệm vụ bất kể số điểm.</translation>
     </message>
     <message>
         <source>The level cannot be higher than the level the scores give.</source>
@@ -2970,7 +2970,7 @@
     </message>
     <message>
         <source>The organisation file is signed by the key {key}, not by the key {expected} you were given. Nothing was changed; check the fingerprint with the agency by phone.</source>
-        <translation>Tệp tổ chức được ký bằng khóa {key}, không phải khóa {expected} mà anh/chị được báo. Dữ liệu không thay đổi; hãy gọi điện cho cơ quan để đối chiếu dấu vân tay.</translation>
+        <translation>Tệp tổ chức được ký bằng khóa {key}, không phải khóa {expected} đã được cơ quan thông báo. Dữ liệu không thay đổi; hãy gọi điện cho cơ quan để đối chiếu dấu vân tay.</translation>
     </message>
     <message>
         <source>The file {path} cannot be read: {detail}.</source>
@@ -3034,7 +3034,7 @@
     </message>
     <message>
         <source>The scoring policy file is not valid: {reason}.</source>
-        <translation>Tệp chính sách chấm điểm không hợp lệ: {reason}.</translation>
+        <translation>Tệp quy tắc chấm điểm không hợp lệ: {reason}.</translation>
     </message>
     <message>
         <source>The proposal needs the name of the product or task.</source>
@@ -3094,7 +3094,7 @@
     </message>
     <message>
         <source>{actor} may not record transfers or mergers: only the head of the agency or the personnel administrator may.</source>
-        <translation>{actor} không có quyền ghi nhận điều động hoặc sáp nhập: chỉ người đứng đầu cơ quan hoặc bộ phận tổ chức cán bộ mới được làm.</translation>
+        <translation>{actor} không có quyền ghi nhận điều động hoặc sáp nhập: chỉ người đứng đầu cơ quan hoặc người quản trị (bộ phận tổ chức cán bộ) mới được làm.</translation>
     </message>
     <message>
         <source>{successor} cannot take over the evaluations of {person}: name another active person.</source>
@@ -3130,7 +3130,7 @@
     </message>
     <message>
         <source>The transfer is signed by the key {actual}, not by the agency key you trust ({expected}): nothing was imported.</source>
-        <translation>Tệp được ký bằng khóa {actual}, không phải khóa cơ quan mà bạn tin cậy ({expected}): không có gì được nhập.</translation>
+        <translation>Tệp được ký bằng khóa {actual}, không phải khóa cơ quan đã được tin cậy trên máy này ({expected}): không có gì được nhập.</translation>
     </message>
     <message>
         <source>The person {person} of this transfer is not in this organisation: the agency must add them first.</source>
@@ -3214,7 +3214,7 @@
     </message>
     <message>
         <source>Only a head, a deputy head or the agency administrator can change the working-day calendar.</source>
-        <translation>Chỉ người đứng đầu, cấp phó hoặc bộ phận tổ chức cán bộ của cơ quan mới được thay đổi lịch làm việc.</translation>
+        <translation>Chỉ người đứng đầu, cấp phó hoặc người quản trị của cơ quan mới được thay đổi lịch làm việc.</translation>
     </message>
     <message>
         <source>{name} must be 0 (no) or 1 (yes), not {value}.</source>
@@ -3250,7 +3250,7 @@
     </message>
     <message>
         <source>You may not change the organisation evaluation of unit {unit}.</source>
-        <translation>Bạn không có quyền thay đổi đánh giá, xếp loại chất lượng của đơn vị {unit}.</translation>
+        <translation>Không có quyền thay đổi đánh giá, xếp loại chất lượng của đơn vị {unit}.</translation>
     </message>
     <message>
         <source>The organisation&apos;s level cannot be higher than the level its indicators give.</source>
@@ -3289,7 +3289,7 @@
     <name>EvaluationStatus</name>
     <message>
         <source>open</source>
-        <translation>đang mở</translation>
+        <translation>chưa gửi</translation>
     </message>
     <message>
         <source>submitted for review</source>
@@ -3297,7 +3297,7 @@
     </message>
     <message>
         <source>confirmed by the evaluator</source>
-        <translation>đã được cấp đánh giá xác nhận</translation>
+        <translation>đã được người đánh giá xác nhận</translation>
     </message>
     <message>
         <source>locked</source>
@@ -3308,7 +3308,7 @@
     <name>EvaluatorsPage</name>
     <message>
         <source>Evaluators</source>
-        <translation>Cấp đánh giá</translation>
+        <translation>Người đánh giá</translation>
     </message>
     <message>
         <source>Who evaluates whom</source>
@@ -3324,7 +3324,7 @@
     </message>
     <message>
         <source>Evaluator</source>
-        <translation>Cấp đánh giá</translation>
+        <translation>Người đánh giá</translation>
     </message>
     <message>
         <source>From</source>
@@ -3348,7 +3348,7 @@
     </message>
     <message>
         <source>E&amp;valuator:</source>
-        <translation>&amp;Cấp đánh giá:</translation>
+        <translation>Người đán&amp;h giá:</translation>
     </message>
     <message>
         <source>F&amp;rom:</source>
@@ -3380,7 +3380,7 @@
     </message>
     <message>
         <source>A new evaluator ends the person&apos;s current one the day before. Nobody evaluates themself, and evaluators cannot go round in a circle.</source>
-        <translation>Khi thêm cấp đánh giá mới, quan hệ hiện hành của người đó kết thúc vào ngày hôm trước. Không ai tự đánh giá mình, và các cấp đánh giá không được tạo thành vòng khép kín.</translation>
+        <translation>Khi thêm người đánh giá mới, quan hệ hiện hành của người được đánh giá kết thúc vào ngày hôm trước. Không ai tự đánh giá mình, và các quan hệ đánh giá không được tạo thành vòng khép kín.</translation>
     </message>
     <message>
         <source>direct</source>
@@ -3541,7 +3541,7 @@
     </message>
     <message>
         <source>Also show items outside your job position</source>
-        <translation>Hiện cả các mục ngoài vị trí việc làm của bạn</translation>
+        <translation>Hiện cả các sản phẩm/công việc ngoài vị trí việc làm</translation>
     </message>
     <message>
         <source>↓ to move into the list, Enter to choose</source>
@@ -3753,7 +3753,7 @@
     </message>
     <message>
         <source>KPI Desktop records your daily work and computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, without the Internet. You can change the language later in the Language menu.</source>
-        <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, không cần Internet. Bạn có thể đổi ngôn ngữ sau trong trình đơn Ngôn ngữ.</translation>
+        <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định số 335/2025/NĐ-CP ngay trên máy tính này, không cần Internet. Có thể đổi ngôn ngữ sau trong trình đơn Ngôn ngữ.</translation>
     </message>
 </context>
 <context>
@@ -3820,7 +3820,7 @@
     </message>
     <message>
         <source>Appeal not decided</source>
-        <translation>Chưa ghi được kết quả giải quyết</translation>
+        <translation>Chưa ghi được kết quả giải quyết kiến nghị</translation>
     </message>
     <message>
         <source>The decision on the appeal was recorded.</source>
@@ -4260,7 +4260,7 @@
     </message>
     <message>
         <source>Evaluator</source>
-        <translation>Cấp đánh giá</translation>
+        <translation>Người đánh giá</translation>
     </message>
     <message>
         <source>d — unit performance result (from the staff&apos;s scores)</source>
@@ -4300,7 +4300,7 @@
     </message>
     <message>
         <source>a {a} %, b {b} %, c {c} % → task points {tp} of 70</source>
-        <translation>a {a} %, b {b} %, c {c} % → điểm nhiệm vụ {tp}/70</translation>
+        <translation>a {a}%, b {b}%, c {c}% → điểm kết quả thực hiện nhiệm vụ {tp}/70</translation>
     </message>
     <message>
         <source>{date}: {action} by {who} {reason}</source>
@@ -4328,7 +4328,7 @@
     </message>
     <message>
         <source>Why must this month be reopened? The reason is kept in the audit log.</source>
-        <translation>Vì sao cần mở lại tháng này? Lý do được lưu trong nhật ký kiểm tra.</translation>
+        <translation>Vì sao cần mở lại tháng này? Lý do được lưu trong nhật ký thao tác.</translation>
     </message>
     <message>
         <source>Acting evaluator</source>
@@ -4366,7 +4366,7 @@
     <name>OrgEvaluationPage</name>
     <message>
         <source>Organisation evaluation</source>
-        <translation>Đánh giá cơ quan, tổ chức</translation>
+        <translation>Đánh giá, xếp loại chất lượng tổ chức</translation>
     </message>
     <message>
         <source>Year:</source>
@@ -4585,7 +4585,7 @@
     </message>
     <message>
         <source>Only {value} % of the plan completed, under {minimum} % → Unsatisfactory (Article 8.4b)</source>
-        <translation>Chỉ hoàn thành {value} % nhiệm vụ theo kế hoạch, dưới {minimum} % → Không hoàn thành nhiệm vụ (điểm b khoản 4 Điều 8)</translation>
+        <translation>Chỉ hoàn thành {value}% nhiệm vụ theo kế hoạch, dưới {minimum}% → Không hoàn thành nhiệm vụ (điểm b khoản 4 Điều 8)</translation>
     </message>
     <message>
         <source>Force majeure recorded: the competent authority weighs the case and decides (Article 8.4b)</source>
@@ -4593,19 +4593,19 @@
     </message>
     <message>
         <source>Not {level}: {value} % of the tasks completed, 100 % needed</source>
-        <translation>Chưa đạt {level}: hoàn thành {value} % nhiệm vụ, cần 100 %</translation>
+        <translation>Chưa đạt {level}: hoàn thành {value}% nhiệm vụ, cần 100%</translation>
     </message>
     <message>
         <source>Not {level}: {value} % of the tasks on time, 100 % needed</source>
-        <translation>Chưa đạt {level}: {value} % nhiệm vụ đúng thời hạn, cần 100 %</translation>
+        <translation>Chưa đạt {level}: {value}% nhiệm vụ đúng thời hạn, cần 100%</translation>
     </message>
     <message>
         <source>Not {level}: {value} % of the tasks behind schedule, at most {maximum} % allowed (Article 8.3)</source>
-        <translation>Chưa đạt {level}: {value} % nhiệm vụ chưa bảo đảm tiến độ, tối đa {maximum} % (khoản 3 Điều 8)</translation>
+        <translation>Chưa đạt {level}: {value}% nhiệm vụ chưa bảo đảm tiến độ, tối đa {maximum}% (khoản 3 Điều 8)</translation>
     </message>
     <message>
         <source>Not {level}: {value} % of the tasks beyond requirements, at least {minimum} % needed (Article 8.1a)</source>
-        <translation>Chưa đạt {level}: {value} % nhiệm vụ vượt mức yêu cầu, cần ít nhất {minimum} % (điểm a khoản 1 Điều 8)</translation>
+        <translation>Chưa đạt {level}: {value}% nhiệm vụ vượt mức yêu cầu, cần ít nhất {minimum}% (điểm a khoản 1 Điều 8)</translation>
     </message>
     <message>
         <source>Not {level}: {count} directly subordinate unit(s) rated Unsatisfactory (Article 8.1b)</source>
@@ -4758,15 +4758,15 @@
     </message>
     <message>
         <source>Your passphrase</source>
-        <translation>Mật khẩu của bạn</translation>
+        <translation>Mật khẩu của người sử dụng</translation>
     </message>
     <message>
         <source>It protects your personal key, which signs the work you send to your leader.</source>
-        <translation>Mật khẩu bảo vệ khóa cá nhân của bạn, dùng để ký các kết quả công việc bạn gửi lãnh đạo.</translation>
+        <translation>Mật khẩu bảo vệ khóa cá nhân, dùng để ký các kết quả công việc gửi lãnh đạo.</translation>
     </message>
     <message>
         <source>Every demo person&apos;s passphrase is &quot;demo&quot;. Type a new passphrase of at least {minimum} characters to replace yours, or leave both fields empty to keep &quot;demo&quot;.</source>
-        <translation>Mật khẩu của mọi người trong dữ liệu mẫu là &quot;demo&quot;. Nhập mật khẩu mới có ít nhất {minimum} ký tự để thay mật khẩu của bạn, hoặc để trống cả hai ô để giữ &quot;demo&quot;.</translation>
+        <translation>Mật khẩu của mọi người trong dữ liệu mẫu là &quot;demo&quot;. Nhập mật khẩu mới có ít nhất {minimum} ký tự để thay mật khẩu này, hoặc để trống cả hai ô để giữ &quot;demo&quot;.</translation>
     </message>
     <message>
         <source>Choose a passphrase of at least {minimum} characters that others cannot guess, and keep it to yourself. If it is forgotten, a new key must be made and published by the agency.</source>
@@ -4774,7 +4774,7 @@
     </message>
     <message>
         <source>You: {name}</source>
-        <translation>Bạn: {name}</translation>
+        <translation>Người sử dụng: {name}</translation>
     </message>
     <message>
         <source>&amp;Passphrase:</source>
@@ -4789,7 +4789,7 @@
     <name>PeoplePage</name>
     <message>
         <source>People</source>
-        <translation>Cán bộ</translation>
+        <translation>Cán bộ, công chức</translation>
     </message>
     <message>
         <source>People of the organisation</source>
@@ -4821,7 +4821,7 @@
     </message>
     <message>
         <source>Person</source>
-        <translation>Cán bộ</translation>
+        <translation>Thông tin công chức</translation>
     </message>
     <message>
         <source>&amp;Identifier:</source>
@@ -4845,7 +4845,7 @@
     </message>
     <message>
         <source>Import staff &amp;list…</source>
-        <translation>Nhập &amp;danh sách cán bộ…</translation>
+        <translation>Nhập &amp;danh sách công chức…</translation>
     </message>
     <message>
         <source>Fro&amp;m:</source>
@@ -4909,31 +4909,31 @@
     </message>
     <message>
         <source>Staff list</source>
-        <translation>Danh sách cán bộ</translation>
+        <translation>Danh sách công chức</translation>
     </message>
     <message>
         <source>Staff lists (*.csv *.xlsx);;All files (*)</source>
-        <translation>Danh sách cán bộ (*.csv *.xlsx);;Mọi tệp (*)</translation>
+        <translation>Danh sách công chức (*.csv *.xlsx);;Mọi tệp (*)</translation>
     </message>
     <message>
         <source>Staff list imported: {added} people added, {updated} changed, {units} units and {positions} job positions added, {relations} evaluator relations set.</source>
-        <translation>Đã nhập danh sách cán bộ: thêm {added} người, sửa {updated} người, thêm {units} đơn vị và {positions} vị trí việc làm, đặt {relations} quan hệ đánh giá.</translation>
+        <translation>Đã nhập danh sách công chức: thêm {added} người, sửa {updated} người, thêm {units} đơn vị và {positions} vị trí việc làm, đặt {relations} quan hệ đánh giá.</translation>
     </message>
     <message>
         <source>Enrolment request</source>
-        <translation>Yêu cầu công bố khóa</translation>
+        <translation>Yêu cầu đăng ký khóa</translation>
     </message>
     <message>
         <source>Enrolment requests (*.json);;All files (*)</source>
-        <translation>Yêu cầu công bố khóa (*.json);;Mọi tệp (*)</translation>
+        <translation>Yêu cầu đăng ký khóa (*.json);;Mọi tệp (*)</translation>
     </message>
     <message>
         <source>Key {fingerprint} of {person} enrolled; publish the organisation to send it out.</source>
-        <translation>Đã công bố khóa {fingerprint} của {person}; hãy phát hành tổ chức để gửi đi.</translation>
+        <translation>Đã công bố khóa {fingerprint} của {person}; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
     <message>
         <source>{name} left the organisation on {date}; publish the organisation to send it out.</source>
-        <translation>{name} đã rời cơ quan, đơn vị (ngày làm việc cuối cùng {date}); hãy công bố tệp tổ chức để gửi thông tin này đi.</translation>
+        <translation>{name} đã rời cơ quan, đơn vị (ngày làm việc cuối cùng {date}); hãy phát hành tệp tổ chức để gửi thông tin này đi.</translation>
     </message>
     <message>
         <source>Revoke key</source>
@@ -4945,7 +4945,7 @@
     </message>
     <message>
         <source>Key revoked; publish the organisation to send it out.</source>
-        <translation>Đã thu hồi khóa; hãy phát hành tổ chức để gửi đi.</translation>
+        <translation>Đã thu hồi khóa; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
 </context>
 <context>
@@ -4971,11 +4971,11 @@
     <name>PersonPage</name>
     <message>
         <source>Who are you?</source>
-        <translation>Bạn là ai?</translation>
+        <translation>Chọn người sử dụng</translation>
     </message>
     <message>
         <source>Choose yourself in the list of the organisation&apos;s people.</source>
-        <translation>Chọn tên của bạn trong danh sách cán bộ, công chức của cơ quan.</translation>
+        <translation>Chọn tên mình trong danh sách cán bộ, công chức của cơ quan.</translation>
     </message>
     <message>
         <source>Several people may share this computer: each signs in with their own passphrase.</source>
@@ -4999,15 +4999,15 @@
     </message>
     <message>
         <source>Excellent from (points)</source>
-        <translation>Hoàn thành xuất sắc từ (điểm)</translation>
+        <translation>Hoàn thành xuất sắc nhiệm vụ: từ (điểm)</translation>
     </message>
     <message>
         <source>Good from (points)</source>
-        <translation>Hoàn thành tốt từ (điểm)</translation>
+        <translation>Hoàn thành tốt nhiệm vụ: từ (điểm)</translation>
     </message>
     <message>
         <source>Satisfactory from (points)</source>
-        <translation>Hoàn thành từ (điểm)</translation>
+        <translation>Hoàn thành nhiệm vụ: từ (điểm)</translation>
     </message>
     <message>
         <source>Quality deduction per major error</source>
@@ -5015,11 +5015,11 @@
     </message>
     <message>
         <source>Timeliness deduction per delay</source>
-        <translation>Trừ tiến độ mỗi lần trễ hạn</translation>
+        <translation>Trừ tiến độ mỗi lần chậm tiến độ</translation>
     </message>
     <message>
         <source>Cap a, b and c at 100 % each</source>
-        <translation>Giới hạn a, b, c tối đa 100 %</translation>
+        <translation>Giới hạn a, b, c tối đa 100%</translation>
     </message>
     <message>
         <source>Round to 2 decimals before comparing</source>
@@ -5079,7 +5079,7 @@
     </message>
     <message>
         <source>Work-log deduction per delay</source>
-        <translation>Điểm trừ nhật ký mỗi lần trễ hạn</translation>
+        <translation>Điểm trừ nhật ký mỗi lần chậm tiến độ</translation>
     </message>
     <message>
         <source>Points of the standard work unit</source>
@@ -5195,11 +5195,11 @@
     </message>
     <message>
         <source>Change the values below and save them as a new version; shares are written as decimals (0.25 = 25 %).</source>
-        <translation>Sửa các giá trị dưới đây rồi lưu thành phiên bản mới; tỷ lệ ghi dạng số thập phân (0,25 = 25 %).</translation>
+        <translation>Sửa các giá trị dưới đây rồi lưu thành phiên bản mới; tỷ lệ ghi dạng số thập phân (0,25 = 25%).</translation>
     </message>
     <message>
         <source>Policy {version} stored; publish the organisation to send it out.</source>
-        <translation>Đã lưu quy tắc {version}; hãy phát hành tổ chức để gửi đi.</translation>
+        <translation>Đã lưu quy tắc chấm điểm {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
 </context>
 <context>
@@ -5214,7 +5214,7 @@
     </message>
     <message>
         <source>rejected</source>
-        <translation>không chấp nhận</translation>
+        <translation>không được chấp nhận</translation>
     </message>
 </context>
 <context>
@@ -5225,7 +5225,7 @@
     </message>
     <message>
         <source>Proposals of new catalog items (Article 13.3)</source>
-        <translation>Đề xuất bổ sung sản phẩm/công việc (Điều 13.3)</translation>
+        <translation>Đề xuất bổ sung sản phẩm/công việc vào danh mục (khoản 3 Điều 13)</translation>
     </message>
     <message>
         <source>&amp;Waiting for a decision only</source>
@@ -5313,7 +5313,7 @@
     </message>
     <message>
         <source>Accepted as item {code} of the new catalog version {version}; publish the organisation to send it out.</source>
-        <translation>Đã chấp nhận thành sản phẩm {code} của phiên bản danh mục mới {version}; hãy phát hành tổ chức để gửi đi.</translation>
+        <translation>Đã chấp nhận thành sản phẩm/công việc {code} của phiên bản danh mục mới {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
     <message>
         <source>Proposal rejected.</source>
@@ -5332,7 +5332,7 @@
     </message>
     <message>
         <source>staff list imported</source>
-        <translation>nhập danh sách cán bộ</translation>
+        <translation>nhập danh sách công chức</translation>
     </message>
     <message>
         <source>scoring policy imported</source>
@@ -5372,11 +5372,11 @@
     </message>
     <message>
         <source>person added</source>
-        <translation>thêm cán bộ</translation>
+        <translation>thêm công chức</translation>
     </message>
     <message>
         <source>person changed</source>
-        <translation>sửa thông tin cán bộ</translation>
+        <translation>sửa thông tin công chức</translation>
     </message>
     <message>
         <source>evaluator relation added</source>
@@ -5400,7 +5400,7 @@
     </message>
     <message>
         <source>units merged</source>
-        <translation>hợp nhất đơn vị</translation>
+        <translation>sáp nhập đơn vị</translation>
     </message>
     <message>
         <source>person left the organisation</source>
@@ -5416,11 +5416,11 @@
     </message>
     <message>
         <source>organisation indicator entered</source>
-        <translation>nhập chỉ tiêu của cơ quan, đơn vị</translation>
+        <translation>nhập chỉ số của cơ quan, tổ chức</translation>
     </message>
     <message>
         <source>organisation indicators imported</source>
-        <translation>nhập tệp chỉ tiêu của cơ quan, đơn vị</translation>
+        <translation>nhập tệp chỉ số của cơ quan, tổ chức</translation>
     </message>
     <message>
         <source>organisation result level decided</source>
@@ -5443,7 +5443,7 @@
     </message>
     <message>
         <source>Publish the organisation</source>
-        <translation>Phát hành tổ chức</translation>
+        <translation>Phát hành tệp tổ chức</translation>
     </message>
     <message>
         <source>Organisation file</source>
@@ -5570,7 +5570,7 @@
     </message>
     <message>
         <source>Scoring policy {version}</source>
-        <translation>Chính sách tính điểm {version}</translation>
+        <translation>Quy tắc chấm điểm {version}</translation>
     </message>
     <message>
         <source>Verification code {code}</source>
@@ -5622,7 +5622,7 @@
     </message>
     <message>
         <source>insufficient data</source>
-        <translation>không đủ dữ liệu</translation>
+        <translation>chưa đủ dữ liệu</translation>
     </message>
     <message>
         <source>not evaluated</source>
@@ -5630,7 +5630,7 @@
     </message>
     <message>
         <source>fewer than 6 months worked</source>
-        <translation>làm việc dưới 6 tháng</translation>
+        <translation>thời gian công tác chưa đủ 06 tháng (khoản 1 Điều 11)</translation>
     </message>
     <message>
         <source>disciplined (Article 20.4)</source>
@@ -5658,31 +5658,31 @@
     </message>
     <message>
         <source>March</source>
-        <translation>tháng 03</translation>
+        <translation>tháng 3</translation>
     </message>
     <message>
         <source>April</source>
-        <translation>tháng 04</translation>
+        <translation>tháng 4</translation>
     </message>
     <message>
         <source>May</source>
-        <translation>tháng 05</translation>
+        <translation>tháng 5</translation>
     </message>
     <message>
         <source>June</source>
-        <translation>tháng 06</translation>
+        <translation>tháng 6</translation>
     </message>
     <message>
         <source>July</source>
-        <translation>tháng 07</translation>
+        <translation>tháng 7</translation>
     </message>
     <message>
         <source>August</source>
-        <translation>tháng 08</translation>
+        <translation>tháng 8</translation>
     </message>
     <message>
         <source>September</source>
-        <translation>tháng 09</translation>
+        <translation>tháng 9</translation>
     </message>
     <message>
         <source>October</source>
@@ -5800,19 +5800,19 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     </message>
     <message>
         <source>Insufficient data: nothing was assigned in this period.</source>
-        <translation>Không đủ dữ liệu: không có nhiệm vụ nào được giao trong kỳ.</translation>
+        <translation>Chưa đủ dữ liệu: trong kỳ không có nhiệm vụ được giao.</translation>
     </message>
     <message>
         <source>Quantity a = {a} %; quality b = {b} %; timeliness c = {c} %</source>
-        <translation>Số lượng a = {a} %; chất lượng b = {b} %; tiến độ c = {c} %</translation>
+        <translation>Số lượng a = {a}%; chất lượng b = {b}%; tiến độ c = {c}%</translation>
     </message>
     <message>
         <source>; d = {d} %; đ = {dd} %; e = {e} %</source>
-        <translation>; d = {d} %; đ = {dd} %; e = {e} %</translation>
+        <translation>; d = {d}%; đ = {dd}%; e = {e}%</translation>
     </message>
     <message>
         <source>; task result {ratio} % × 70</source>
-        <translation>; kết quả thực hiện nhiệm vụ {ratio} % × 70</translation>
+        <translation>; kết quả thực hiện nhiệm vụ {ratio}% × 70</translation>
     </message>
     <message>
         <source>3. Total monitoring and evaluation points:</source>
@@ -5840,7 +5840,7 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     </message>
     <message>
         <source>Coeff.</source>
-        <translation>Hệ số</translation>
+        <translation>Hệ số quy đổi</translation>
     </message>
     <message>
         <source>Assigned</source>
@@ -5856,11 +5856,11 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     </message>
     <message>
         <source>Quality errors</source>
-        <translation>Lỗi chất lượng</translation>
+        <translation>Sai sót lớn</translation>
     </message>
     <message>
         <source>Late</source>
-        <translation>Trễ hạn</translation>
+        <translation>Chậm tiến độ</translation>
     </message>
     <message>
         <source>Month</source>
@@ -5916,7 +5916,7 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     </message>
     <message>
         <source>Level from the scores (computed): {level}</source>
-        <translation>Mức xếp loại theo điểm (phần mềm tính): {level}</translation>
+        <translation>Mức xếp loại tương ứng với điểm (tham khảo): {level}</translation>
     </message>
     <message>
         <source>II. SELF-ASSESSMENT AND QUALITY CLASSIFICATION BY THE CIVIL SERVANT</source>
@@ -5978,7 +5978,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>“Excellent” quota (Article 20.5): {excellent} rated Excellent; at most {limit} allowed ({share} % of {good} rated Good).</source>
-        <translation>Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” (khoản 5 Điều 20): {excellent} người đạt mức xuất sắc; tối đa được {limit} người ({share} % của {good} người “Hoàn thành tốt nhiệm vụ”).</translation>
+        <translation>Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” (khoản 5 Điều 20): {excellent} người Hoàn thành xuất sắc nhiệm vụ; tối đa được {limit} người ({share}% của {good} người “Hoàn thành tốt nhiệm vụ”).</translation>
     </message>
     <message>
         <source>Over the quota by {excess}: the approver must decide who is moved down.</source>
@@ -6006,7 +6006,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>HEAD OF THE UNIT</source>
-        <translation>THỦ TRƯỞNG ĐƠN VỊ</translation>
+        <translation>NGƯỜI ĐỨNG ĐẦU CƠ QUAN, ĐƠN VỊ</translation>
     </message>
     <message>
         <source>Full name</source>
@@ -6231,7 +6231,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>Day over 8 hours</source>
-        <translation>Ngày quá 8 giờ</translation>
+        <translation>Ngày làm quá 8 giờ</translation>
     </message>
     <message>
         <source>Many identical entries</source>
@@ -6351,11 +6351,11 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>Major content error: −25 % of its quality</source>
-        <translation>Sai sót lớn về nội dung: trừ 25 % chất lượng</translation>
+        <translation>Sai sót lớn về nội dung: trừ 25% chất lượng</translation>
     </message>
     <message>
         <source>One missed deadline: −25 % of its timeliness</source>
-        <translation>Một lần chậm tiến độ: trừ 25 % tiến độ</translation>
+        <translation>Một lần chậm tiến độ: trừ 25% tiến độ</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -6442,23 +6442,23 @@ XẾP LOẠI</translation>
     <name>Score</name>
     <message>
         <source>Insufficient data: nothing was assigned in this period.</source>
-        <translation>Chưa đủ dữ liệu: kỳ này không được giao nhiệm vụ.</translation>
+        <translation>Chưa đủ dữ liệu: trong kỳ không có nhiệm vụ được giao.</translation>
     </message>
     <message>
         <source>a (quantity) {value} %</source>
-        <translation>a (số lượng) {value} %</translation>
+        <translation>a (số lượng) {value}%</translation>
     </message>
     <message>
         <source>b (quality) {value} %</source>
-        <translation>b (chất lượng) {value} %</translation>
+        <translation>b (chất lượng) {value}%</translation>
     </message>
     <message>
         <source>c (timeliness) {value} %</source>
-        <translation>c (tiến độ) {value} %</translation>
+        <translation>c (tiến độ) {value}%</translation>
     </message>
     <message>
         <source>d / đ / e {d} / {dd} / {e} %</source>
-        <translation>d / đ / e {d} / {dd} / {e} %</translation>
+        <translation>d / đ / e {d} / {dd} / {e}%</translation>
     </message>
     <message>
         <source>Task points {value} of 70</source>
@@ -6585,7 +6585,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>General criteria: your self-assessment, not yet confirmed.</source>
-        <translation>Tiêu chí chung: điểm tự chấm của bạn, chưa được xác nhận.</translation>
+        <translation>Tiêu chí chung: điểm tự chấm, chưa được xác nhận.</translation>
     </message>
     <message>
         <source>General criteria: not yet assessed (counted as 0) — fill in Month submission.</source>
@@ -6597,11 +6597,11 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>Indicative only: the evaluator confirms the month. Policy {version}.</source>
-        <translation>Chỉ mang tính tham khảo: cấp có thẩm quyền đánh giá sẽ xác nhận. Chính sách tính điểm {version}.</translation>
+        <translation>Chỉ mang tính tham khảo: người đánh giá sẽ xác nhận. Quy tắc chấm điểm {version}.</translation>
     </message>
     <message>
         <source>a = completed ÷ assigned, b = passed quality ÷ assigned (−25 % per failed review), c = on time ÷ assigned (−25 % per delay), in standard units (quantity × coefficient); ad hoc work counts outside the assigned total.</source>
-        <translation>a = hoàn thành ÷ được giao, b = đạt chất lượng ÷ được giao (mỗi lần sai sót lớn trừ 25 %), c = đúng hạn ÷ được giao (mỗi lần chậm trừ 25 %), tính theo đơn vị sản phẩm chuẩn (số lượng × hệ số quy đổi); nhiệm vụ phát sinh được tính ngoài tổng số được giao.</translation>
+        <translation>a = hoàn thành ÷ được giao, b = đạt chất lượng ÷ được giao (mỗi lần sai sót lớn trừ 25%), c = đúng hạn ÷ được giao (mỗi lần chậm tiến độ trừ 25%), tính theo đơn vị sản phẩm/công việc chuẩn (số lượng × hệ số quy đổi); nhiệm vụ phát sinh được tính ngoài tổng số được giao.</translation>
     </message>
 </context>
 <context>
@@ -6707,7 +6707,7 @@ XẾP LOẠI</translation>
     <name>SetupWizard</name>
     <message>
         <source>Your key is made (fingerprint {fingerprint}). Give the file {path} to the agency (on a USB stick) so that it publishes your key.</source>
-        <translation>Đã tạo khóa của bạn (dấu vân tay {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa của bạn.</translation>
+        <translation>Đã tạo khóa (dấu vân tay {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa.</translation>
     </message>
     <message>
         <source>KPI Desktop — first start</source>
@@ -6742,11 +6742,11 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>Choose your name and type your passphrase.</source>
-        <translation>Chọn tên của bạn và nhập mật khẩu.</translation>
+        <translation>Chọn tên và nhập mật khẩu.</translation>
     </message>
     <message>
         <source>&amp;Who are you:</source>
-        <translation>&amp;Bạn là:</translation>
+        <translation>&amp;Người sử dụng:</translation>
     </message>
     <message>
         <source>&amp;Passphrase:</source>
@@ -6762,7 +6762,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>Agency administrator (agency key)</source>
-        <translation>Quản trị của cơ quan (khóa của cơ quan)</translation>
+        <translation>Người quản trị của cơ quan (khóa của cơ quan)</translation>
     </message>
 </context>
 <context>
@@ -6773,7 +6773,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>Organisation files (*.kpib);;All files (*)</source>
-        <translation>Tệp tổ chức (*.kpib);;Tất cả các tệp (*)</translation>
+        <translation>Tệp tổ chức (*.kpib);;Mọi tệp (*)</translation>
     </message>
     <message>
         <source>This is not an organisation file.</source>
@@ -6795,11 +6795,11 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>How do you want to start?</source>
-        <translation>Bạn muốn bắt đầu thế nào?</translation>
+        <translation>Chọn cách bắt đầu</translation>
     </message>
     <message>
         <source>Try the application with made-up data, or set it up for your agency.</source>
-        <translation>Dùng thử ứng dụng với dữ liệu mẫu, hoặc thiết lập cho cơ quan của bạn.</translation>
+        <translation>Dùng thử ứng dụng với dữ liệu mẫu, hoặc thiết lập cho cơ quan.</translation>
     </message>
     <message>
         <source>Try the demo</source>
@@ -6823,7 +6823,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>For the agency&apos;s administrator (personnel unit): build the organisation from the catalog workbook and the staff list, and publish the organisation file.</source>
-        <translation>Dành cho người quản trị của cơ quan (bộ phận tổ chức cán bộ): xây dựng tổ chức từ tệp danh mục và danh sách cán bộ, rồi phát hành tệp tổ chức.</translation>
+        <translation>Dành cho người quản trị của cơ quan (bộ phận tổ chức cán bộ): xây dựng tổ chức từ tệp danh mục và danh sách công chức, rồi phát hành tệp tổ chức.</translation>
     </message>
     <message>
         <source>Organisation file</source>
@@ -6842,7 +6842,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>StaffImportDialog</name>
     <message>
         <source>Import a staff list</source>
-        <translation>Nhập danh sách cán bộ</translation>
+        <translation>Nhập danh sách công chức</translation>
     </message>
     <message>
         <source>Row</source>
@@ -6866,7 +6866,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Evaluator</source>
-        <translation>Cấp đánh giá</translation>
+        <translation>Người đánh giá</translation>
     </message>
     <message>
         <source>Result</source>
@@ -6936,7 +6936,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>Sync</name>
     <message>
         <source>{name}: not imported. {reason}</source>
-        <translation>{name}: không nhập. {reason}</translation>
+        <translation>{name}: không nhập được. {reason}</translation>
     </message>
     <message>
         <source>{name}: addressed to someone else; left in place.</source>
@@ -6963,7 +6963,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Your key</source>
-        <translation>Khóa của bạn</translation>
+        <translation>Khóa của người sử dụng</translation>
     </message>
     <message>
         <source>Fingerprint:</source>
@@ -7067,7 +7067,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>No key on this PC yet: choose a passphrase of at least four characters and create your key.</source>
-        <translation>Máy này chưa có khóa của bạn: hãy chọn mật khẩu có ít nhất bốn ký tự và tạo khóa.</translation>
+        <translation>Máy này chưa có khóa của người sử dụng: hãy chọn mật khẩu có ít nhất bốn ký tự và tạo khóa.</translation>
     </message>
     <message>
         <source>not set up</source>
@@ -7079,7 +7079,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>The agency has received everything you sent.</source>
-        <translation>Cơ quan đã nhận mọi thứ bạn gửi.</translation>
+        <translation>Cơ quan đã nhận đủ mọi dữ liệu đã gửi.</translation>
     </message>
     <message>
         <source>sent</source>
@@ -7103,7 +7103,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Give {path} to the agency (on a USB stick) so that it publishes your key.</source>
-        <translation>Hãy chuyển {path} cho cơ quan (bằng USB) để cơ quan công bố khóa của bạn.</translation>
+        <translation>Hãy chuyển {path} cho cơ quan (bằng USB) để cơ quan công bố khóa.</translation>
     </message>
     <message>
         <source>Export to a USB stick</source>
@@ -7238,7 +7238,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>The current membership ends the day before; the head of the new unit becomes the evaluator. Months already evaluated stay with their unit and evaluator, and the new unit classifies the year with all of them (Decree 335, Article 19.1).</source>
-        <translation>Quá trình công tác hiện tại kết thúc vào ngày liền trước; người đứng đầu đơn vị mới trở thành người đánh giá. Các tháng đã đánh giá vẫn gắn với đơn vị và người đánh giá cũ, và đơn vị mới xếp loại cả năm dựa trên tất cả các tháng đó (Điều 19.1 Nghị định 335).</translation>
+        <translation>Quá trình công tác hiện tại kết thúc vào ngày liền trước; người đứng đầu đơn vị mới trở thành người đánh giá. Các tháng đã đánh giá vẫn gắn với đơn vị và người đánh giá cũ, và đơn vị mới xếp loại cả năm dựa trên tất cả các tháng đó (khoản 1 Điều 19 Nghị định số 335/2025/NĐ-CP).</translation>
     </message>
     <message>
         <source>Transfer</source>
@@ -7313,7 +7313,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Audit log…</source>
-        <translation>Nhật ký kiểm tra…</translation>
+        <translation>Nhật ký thao tác…</translation>
     </message>
     <message>
         <source>All levels</source>
@@ -7439,7 +7439,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>a {a} %, b {b} %, c {c} %; task points {tp}; general criteria {g}; total {t} ({level}); policy {policy}</source>
-        <translation>a {a} %, b {b} %, c {c} %; điểm nhiệm vụ {tp}; tiêu chí chung {g}; tổng điểm {t} ({level}); chính sách {policy}</translation>
+        <translation>a {a}%, b {b}%, c {c}%; điểm kết quả thực hiện nhiệm vụ {tp}; tiêu chí chung {g}; tổng điểm {t} ({level}); quy tắc chấm điểm {policy}</translation>
     </message>
 </context>
 <context>
@@ -7490,7 +7490,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>failed review ×{n}</source>
-        <translation>không đạt chất lượng ×{n}</translation>
+        <translation>sai sót lớn ×{n}</translation>
     </message>
     <message>
         <source>late ×{n}</source>
@@ -7510,11 +7510,11 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Failed quality reviews: {n} (−25 % each).</source>
-        <translation>Số lần không đạt chất lượng: {n} (mỗi lần trừ 25 %).</translation>
+        <translation>Số lần sai sót lớn về nội dung: {n} (mỗi lần trừ 25%).</translation>
     </message>
     <message>
         <source>Missed deadlines: {n} (−25 % each).</source>
-        <translation>Số lần chậm tiến độ: {n} (mỗi lần trừ 25 %).</translation>
+        <translation>Số lần chậm tiến độ: {n} (mỗi lần trừ 25%).</translation>
     </message>
     <message>
         <source>Objective cause confirmed: no deduction.</source>
@@ -7585,7 +7585,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Above 8 hours on {days}: the leader will look at it; nothing is blocked.</source>
-        <translation>Vượt 8 giờ vào ngày {days}: lãnh đạo sẽ xem xét; không có gì bị chặn.</translation>
+        <translation>Vượt 8 giờ vào ngày {days}: lãnh đạo sẽ xem xét, việc ghi vẫn được chấp nhận.</translation>
     </message>
     <message>
         <source>No entries on this day yet: press Ctrl+N to log work.</source>
@@ -7612,7 +7612,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>YearClassificationPage</name>
     <message>
         <source>Year-end classification</source>
-        <translation>Xếp loại cuối năm</translation>
+        <translation>Xếp loại chất lượng cuối năm</translation>
     </message>
     <message>
         <source>Year:</source>
@@ -7620,7 +7620,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Outstanding organisation (quota 25 %)</source>
-        <translation>Cơ quan có thành tích nổi bật (tỷ lệ 25 %)</translation>
+        <translation>Tổ chức có thành tích xuất sắc, nổi trội (tỷ lệ tối đa 25%)</translation>
     </message>
     <message>
         <source>Person</source>
@@ -7648,7 +7648,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Decided</source>
-        <translation>Được quyết định</translation>
+        <translation>Mức được quyết định</translation>
     </message>
     <message>
         <source>Decision</source>
@@ -7720,7 +7720,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>The Excellent quota is respected (policy {v}).</source>
-        <translation>Bảo đảm tỷ lệ Hoàn thành xuất sắc (chính sách {v}).</translation>
+        <translation>Bảo đảm tỷ lệ Hoàn thành xuất sắc nhiệm vụ (quy tắc chấm điểm {v}).</translation>
     </message>
     <message>
         <source>replaced {n} time(s)</source>
@@ -7771,7 +7771,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>fewer than 6 months worked</source>
-        <translation>công tác dưới 6 tháng</translation>
+        <translation>thời gian công tác chưa đủ 06 tháng (khoản 1 Điều 11)</translation>
     </message>
     <message>
         <source>no evaluated month</source>

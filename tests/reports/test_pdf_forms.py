@@ -28,7 +28,7 @@ def test_form01_vietnamese_shows_the_engine_numbers(services, tmp_path):
     # the decree's layout, with Vietnamese diacritics intact
     for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                    "Mẫu số 01", "PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC",
-                   "Kỳ theo dõi, đánh giá: tháng 03 năm 2026", "Họ và tên: Nguyễn Thị Thảo",
+                   "Kỳ theo dõi, đánh giá: tháng 3 năm 2026", "Họ và tên: Nguyễn Thị Thảo",
                    "PHÒNG KINH TẾ", "I. KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THEO TIÊU CHÍ CHUNG",
                    "Ý thức kỷ luật, kỷ cương trong thực thi công vụ",
                    "CÔNG CHỨC TỰ ĐÁNH GIÁ", "(Ký tên, ghi rõ họ tên)", "Trang 1/",
@@ -38,8 +38,8 @@ def test_form01_vietnamese_shows_the_engine_numbers(services, tmp_path):
     assert f"1. Điểm tiêu chí chung: {fmt(score.general_points)}" in text
     assert f"2. Điểm tiêu chí kết quả thực hiện nhiệm vụ: {fmt(score.task_points)}" in text
     assert f"3. Tổng điểm theo dõi, đánh giá công chức: {fmt(score.total)}" in text
-    assert (f"Số lượng a = {fmt(score.a)} %; chất lượng b = {fmt(score.b)} %; "
-            f"tiến độ c = {fmt(score.c)} %") in text
+    assert (f"Số lượng a = {fmt(score.a)}%; chất lượng b = {fmt(score.b)}%; "
+            f"tiến độ c = {fmt(score.c)}%") in text
     assert f"{fmt(score.total)} — {LEVELS_VI[score.level.value]}" in text
     # products of the month, by catalog code
     for line in services.scores.person_period("kt-cv1", "2026-03").lines:
@@ -120,8 +120,9 @@ def test_unit_summary_year_has_the_quota(services, tmp_path):
     text = pdf_text(out)
     quota = services.scores.classify_unit("xa", 2026).quota
     assert "BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC" in text
-    assert f"{quota.excellent} người đạt mức xuất sắc; tối đa được {quota.limit} người" in text
-    assert "Đặng Thị Lan" in text and "làm việc dưới 6 tháng" in text
+    assert (f"{quota.excellent} người Hoàn thành xuất sắc nhiệm vụ; "
+            f"tối đa được {quota.limit} người") in text
+    assert "Đặng Thị Lan" in text and "thời gian công tác chưa đủ 06" in text
 
 
 def test_verify_detects_a_changed_row(demo_dir, tmp_path):

@@ -17,8 +17,7 @@ from kpi_desktop.services.messages import describe
 from kpi_desktop.storage.backup import dump_database
 
 TODAY = dt.date(2026, 11, 23)
-WORKBOOK = Path(__file__).resolve().parents[3] / "shared" / "reference" / "legal" / \
-    "nghia-lam-qd283-catalog.xlsx"
+WORKBOOK = Path(__file__).resolve().parents[1] / "fixtures" / "nghia-lam-qd283-catalog.xlsx"
 STAFF = ("id,full_name,unit_id,unit_name,role,job_position_id,job_position_name,field_codes,"
          "evaluator_id,joined_on\n"
          "ct,Nguyễn Văn Chủ,xa-a,,head,lanh-dao,Lãnh đạo UBND,,,2025-07-01\n"
@@ -207,7 +206,6 @@ def test_policy_new_version_and_refusals(agency: AppServices) -> None:
                "policy_value_invalid")
 
 
-@pytest.mark.skipif(not WORKBOOK.exists(), reason="the reference workbook is not here")
 def test_catalog_preview_import_and_publish_summary(agency: AppServices, tmp_path: Path) -> None:
     admin = agency.agency
     preview = admin.preview_catalog(WORKBOOK)

@@ -90,7 +90,7 @@ def test_unreadable_staff_lists_and_catalogs_are_explained_in_vietnamese(
     bad.write_bytes(b"PK\x03\x04 not a zip")
     text = _refused_in_vi(agency, lambda: agency.agency.import_catalog(bad, version_id="V2"),
                           "catalog_xlsx_invalid")
-    assert text == ("Không đọc được tệp danh mục: Tệp không phải sổ tính Excel (.xlsx); hãy "
+    assert text == ("Không đọc được tệp danh mục: Đây không phải tệp Excel (.xlsx); hãy "
                     "lưu lại dưới dạng .xlsx rồi thử lại.")
     header = [*ITEM_HEADER]
     header[7] = "Điểm"  # instead of "Điểm chấm"

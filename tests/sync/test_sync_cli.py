@@ -11,8 +11,7 @@ from kpi_desktop.app import main
 
 from .helpers import OFFICIAL, PASSPHRASES, World
 
-WORKBOOK = Path(__file__).resolve().parents[3] / "shared" / "reference" / "legal" / \
-    "nghia-lam-qd283-catalog.xlsx"
+WORKBOOK = Path(__file__).resolve().parents[1] / "fixtures" / "nghia-lam-qd283-catalog.xlsx"
 
 STAFF = ("id,full_name,unit_id,unit_name,role,job_position_id,job_position_name,field_codes,"
          "evaluator_id,joined_on\n") + """\
@@ -36,10 +35,9 @@ def test_an_agency_is_built_without_programming_and_a_pc_set_up_from_it(
     monkeypatch.setenv("KPI_DESKTOP_PASSPHRASE", "agency secret")
     assert _run(capsys, agency, "org", "create", "--id", "xa-a", "--name", "UBND xã A",
                 "--code", "XA")[0] == 0
-    if WORKBOOK.exists():
-        code, out, _ = _run(capsys, agency, "org", "catalog", str(WORKBOOK), "--version",
-                            "QD283", "--label", "QĐ 283/QĐ-UBND")
-        assert code == 0 and "items imported" in out
+    code, out, _ = _run(capsys, agency, "org", "catalog", str(WORKBOOK), "--version",
+                        "QD283", "--label", "QĐ 283/QĐ-UBND")
+    assert code == 0 and "items imported" in out
     staff = tmp_path / "staff.csv"
     staff.write_text(STAFF, encoding="utf-8")
     code, out, err = _run(capsys, agency, "org", "staff", str(staff))

@@ -25,8 +25,7 @@ from kpi_desktop.ui.sign_in import SignInDialog, needs_setup
 pytestmark = pytest.mark.gui
 
 TODAY = dt.date(2026, 11, 23)
-WORKBOOK = Path(__file__).resolve().parents[4] / "shared" / "reference" / "legal" / \
-    "nghia-lam-qd283-catalog.xlsx"
+WORKBOOK = Path(__file__).resolve().parents[2] / "fixtures" / "nghia-lam-qd283-catalog.xlsx"
 PASSPHRASE = "agency secret"
 STAFF = ("id,full_name,unit_id,unit_name,role,job_position_id,job_position_name,field_codes,"
          "evaluator_id,joined_on\n"
@@ -86,7 +85,6 @@ def _set_up_agency(qtbot, services: AppServices) -> None:
     assert services.sync.is_agency() and not needs_setup(services)
 
 
-@pytest.mark.skipif(not WORKBOOK.exists(), reason="the reference workbook is not here")
 def test_the_agency_builds_edits_and_publishes_and_a_device_sees_it(qtbot, agency, tmp_path):
     _set_up_agency(qtbot, agency)
     window = DesktopWindow(agency, settings=Settings(), person_id="agency")
@@ -265,7 +263,6 @@ def test_refusals_on_the_pages_are_translated_and_change_nothing(qtbot, agency, 
     assert same()
 
 
-@pytest.mark.skipif(not WORKBOOK.exists(), reason="the reference workbook is not here")
 def test_a_bad_workbook_and_a_rejection_without_a_note_change_nothing(qtbot, agency, tmp_path):
     _set_up_agency(qtbot, agency)
     staff = tmp_path / "staff.csv"

@@ -144,6 +144,6 @@ def test_the_language_switches_live_on_the_agency_pages(qtbot, agency_demo):
     people = window.show_page_id("agency_people")
     assert window.nav.item(1).text() == "People"
     window.set_language("vi")
-    qtbot.waitUntil(lambda: window.nav.item(1).text() == "Cán bộ")
+    qtbot.waitUntil(lambda: window.nav.item(1).text() == "Cán bộ, công chức")
     assert people.save_button.text() == "&Lưu"
     assert people.people.rowCount() == len(agency_demo.agency.people())

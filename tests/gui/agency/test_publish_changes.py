@@ -27,7 +27,7 @@ def test_every_published_kind_of_change_has_words_in_both_languages() -> None:
         i18n.set_language(language)
         labels = [change_label(action) for action in ORG_ACTIONS]
         assert not set(labels) & set(ORG_ACTIONS) and len(set(labels)) == len(labels)
-    assert change_label("unit.merge") == "hợp nhất đơn vị"
+    assert change_label("unit.merge") == "sáp nhập đơn vị"
     i18n.set_language("en")
 
 
@@ -71,7 +71,7 @@ def test_the_publish_page_lists_transfers_indicators_calendar_and_proposals(
         i18n.set_language("vi")
         page.refresh()
         lines = {page.changes.item(i).text() for i in range(page.changes.count())}
-        assert "hợp nhất đơn vị: 1" in lines, lines
+        assert "sáp nhập đơn vị: 1" in lines, lines
     finally:
         i18n.set_language("en")
         services.close()
