@@ -5135,6 +5135,14 @@
         <translation>Điều {article}</translation>
     </message>
     <message>
+        <source>Article {article}.{clause}</source>
+        <translation>khoản {clause} Điều {article}</translation>
+    </message>
+    <message>
+        <source>Article {article}.{clause}({point})</source>
+        <translation>điểm {point} khoản {clause} Điều {article}</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>có</translation>
     </message>
@@ -5642,11 +5650,11 @@
     </message>
     <message>
         <source>on leave the whole month (Article 11.2)</source>
-        <translation>nghỉ cả tháng (Điều 11.2)</translation>
+        <translation>nghỉ cả tháng (khoản 2 Điều 11)</translation>
     </message>
     <message>
         <source>classified on the months actually worked (Article 11.2)</source>
-        <translation>xếp loại theo thời gian làm việc thực tế (Điều 11.2)</translation>
+        <translation>xếp loại theo thời gian làm việc thực tế (khoản 2 Điều 11)</translation>
     </message>
     <message>
         <source>January</source>
@@ -6577,7 +6585,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>Mean of {count} months worked (Article 17.3).</source>
-        <translation>Điểm trung bình cộng của {count} tháng công tác (Điều 17.3).</translation>
+        <translation>Điểm trung bình cộng của {count} tháng công tác (khoản 3 Điều 17).</translation>
     </message>
     <message>
         <source>Insufficient data: nothing was assigned this month, so no score is computed.</source>
@@ -7357,7 +7365,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Mean of the months of the half year (Article 17.3)</source>
-        <translation>Điểm trung bình cộng các tháng của 6 tháng (Điều 17.3)</translation>
+        <translation>Điểm trung bình cộng các tháng của 6 tháng (khoản 3 Điều 17)</translation>
     </message>
     <message>
         <source>Excellent quota exceeded in {n} group(s); see the year-end classification.</source>

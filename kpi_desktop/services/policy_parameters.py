@@ -32,6 +32,7 @@ __all__ = [
     "ParameterView",
     "article_text",
     "changes_between",
+    "citation",
     "parameter_label",
     "parameter_views",
     "parameters_markdown",
@@ -77,7 +78,23 @@ def article_text(parameter: PolicyParameter) -> str:
     """Where the decree sets the parameter, or that it is a local rule."""
     if not parameter.article:
         return translate("Policy", "local rule (not set by the decree)")
-    return translate("Policy", "Article {article}").format(article=parameter.article)
+    return citation(parameter.article)
+
+
+def citation(reference: str) -> str:
+    """A decree reference "20", "20.1" or "14.2b" in the decree's own style: "Điều 20",
+    "khoản 1 Điều 20", "điểm b khoản 2 Điều 14" (English: "Article 14.2(b)")."""
+    match = re.fullmatch(r"(\d+)(?:\.(\d+)([a-zđ]?))?", reference)
+    if match is None:
+        return reference
+    article, clause, point = match.groups()
+    if clause is None:
+        return translate("Policy", "Article {article}").format(article=article)
+    if not point:
+        return translate("Policy", "Article {article}.{clause}").format(article=article,
+                                                                        clause=clause)
+    return translate("Policy", "Article {article}.{clause}({point})").format(
+        article=article, clause=clause, point=point)
 
 
 def _group_label(key: str) -> str:

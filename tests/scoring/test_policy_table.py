@@ -78,7 +78,7 @@ def test_the_docs_table_is_current():
     text = (ROOT / "docs" / "policy-parameters.md").read_text(encoding="utf-8")
     for p in POLICY_PARAMETERS:
         assert f"`{p.name}`" in text
-    assert "Article 20.1" in text and "Article 8.4b" in text
+    assert "Article 20.1" in text and "Article 8.4(b)" in text
 
 
 @pytest.fixture
@@ -131,6 +131,7 @@ def test_policy_page_and_publish_page_come_from_the_table(agency, qtbot):
     from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
     from kpi_desktop.runtime import i18n
+    from kpi_desktop.services.policy_parameters import citation
     from kpi_desktop.ui.agency.policy_page import PolicyPage
     from kpi_desktop.ui.agency.publish_page import PublishPage
     from kpi_desktop.ui.pages.base import UserContext
@@ -148,7 +149,7 @@ def test_policy_page_and_publish_page_come_from_the_table(agency, qtbot):
     for p in POLICY_PARAMETERS:
         assert isinstance(page.fields[p.name], widget_kind.get(p.kind, QLineEdit)), p.name
         assert page.labels[p.name].text().rstrip(":")
-        expected = f"Article {p.article}" if p.article else "local rule"
+        expected = citation(p.article) if p.article else "local rule"
         assert expected in page.labels[p.name].toolTip()
     page.fields["org_late_share_max"].setText("0.15")
     page.version.setText("xa-2027.2")
@@ -163,7 +164,8 @@ def test_policy_page_and_publish_page_come_from_the_table(agency, qtbot):
     i18n.set_language("vi")
     try:
         page.retranslate_ui()
-        assert "Điều 20.1" in page.labels["threshold_excellent"].toolTip()
+        assert "khoản 1 Điều 20" in page.labels["threshold_excellent"].toolTip()
+        assert "điểm b khoản 2 Điều 14" in page.labels["failed_review_deduction"].toolTip()
         assert page.labels["org_late_share_max"].text() != \
             "Organisation rated Satisfactory: share of tasks behind schedule, at most:"
     finally:
