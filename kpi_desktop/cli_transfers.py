@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.numbers import format_number
+from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 
@@ -97,7 +99,7 @@ def _date(value: str) -> dt.date:
 
 
 def _fmt(value: Any) -> str:
-    return "–" if value is None else f"{float(value):.2f}"
+    return format_number(value, language=i18n.effective_language())
 
 
 def _transfer(services: Any, args: argparse.Namespace) -> int:

@@ -652,6 +652,14 @@
         <translation>ghi nguyên nhân khách quan</translation>
     </message>
     <message>
+        <source>recorded an objective cause of the quality errors</source>
+        <translation>xác nhận nguyên nhân khách quan của sai sót lớn về nội dung</translation>
+    </message>
+    <message>
+        <source>recorded an objective cause of the delays</source>
+        <translation>xác nhận nguyên nhân khách quan của việc chậm tiến độ</translation>
+    </message>
+    <message>
         <source>reviewed after the time limit</source>
         <translation>xác nhận quá thời hạn</translation>
     </message>
@@ -1366,6 +1374,22 @@
         <translation>mã mục nhật ký</translation>
     </message>
     <message>
+        <source>confirm an objective cause of an entry&apos;s quality errors and/or delays (Article 14.2(b), 14.2(c))</source>
+        <translation>xác nhận nguyên nhân khách quan của sai sót lớn và/hoặc việc chậm tiến độ của một mục (điểm b, điểm c khoản 2 Điều 14)</translation>
+    </message>
+    <message>
+        <source>the cause exempts the quality errors</source>
+        <translation>nguyên nhân miễn trừ điểm về sai sót lớn</translation>
+    </message>
+    <message>
+        <source>the cause exempts the delays</source>
+        <translation>nguyên nhân miễn trừ điểm về việc chậm</translation>
+    </message>
+    <message>
+        <source>the objective cause confirmed</source>
+        <translation>nguyên nhân khách quan được xác nhận</translation>
+    </message>
+    <message>
         <source>accept a person&apos;s self-assessment and lock the month</source>
         <translation>chấp nhận phiếu tự đánh giá và khóa kỳ tháng</translation>
     </message>
@@ -1388,6 +1412,18 @@
     <message>
         <source>Entry {id} returned.</source>
         <translation>Đã trả lại mục {id}.</translation>
+    </message>
+    <message>
+        <source>quality errors</source>
+        <translation>sai sót lớn</translation>
+    </message>
+    <message>
+        <source>delays</source>
+        <translation>chậm tiến độ</translation>
+    </message>
+    <message>
+        <source>Objective cause recorded for entry {id}: {what} not deducted.</source>
+        <translation>Đã ghi nguyên nhân khách quan cho mục {id}: không trừ điểm {what}.</translation>
     </message>
     <message>
         <source>Month {period} of {person} confirmed and locked: total {total}.</source>
@@ -2785,8 +2821,20 @@
         <translation>Mục này đang ở trạng thái {status}: chỉ xác nhận được các mục đã gửi.</translation>
     </message>
     <message>
+        <source>An objective cause of its delays is already recorded for this entry.</source>
+        <translation>Mục này đã có nguyên nhân khách quan của việc chậm tiến độ.</translation>
+    </message>
+    <message>
+        <source>An objective cause of its quality errors is already recorded for this entry.</source>
+        <translation>Mục này đã có nguyên nhân khách quan của sai sót lớn về nội dung.</translation>
+    </message>
+    <message>
         <source>An objective cause is already recorded for this entry.</source>
         <translation>Mục này đã được ghi nguyên nhân khách quan.</translation>
+    </message>
+    <message>
+        <source>Choose what the objective cause exempts: the quality errors, the delays or both.</source>
+        <translation>Hãy chọn nguyên nhân khách quan miễn trừ điểm gì: sai sót lớn, việc chậm tiến độ hoặc cả hai.</translation>
     </message>
     <message>
         <source>The deadline {deadline} is before the start of the period {period}.</source>
@@ -4348,6 +4396,25 @@
     </message>
 </context>
 <context>
+    <name>ObjectiveCauseDialog</name>
+    <message>
+        <source>Objective cause</source>
+        <translation>Nguyên nhân khách quan</translation>
+    </message>
+    <message>
+        <source>Which confirmed objective cause exempts this entry, and from which deduction?</source>
+        <translation>Nguyên nhân khách quan nào đã được xác nhận, và miễn trừ điểm nào của mục này?</translation>
+    </message>
+    <message>
+        <source>&amp;Quality: its major content errors are not deducted (Article 14.2(b))</source>
+        <translation>&amp;Chất lượng: không trừ điểm sai sót lớn về nội dung (điểm b khoản 2 Điều 14)</translation>
+    </message>
+    <message>
+        <source>&amp;Timeliness: its delays are not deducted (Article 14.2(c))</source>
+        <translation>&amp;Tiến độ: không trừ điểm các lần chậm (điểm c khoản 2 Điều 14)</translation>
+    </message>
+</context>
+<context>
     <name>OrgEval</name>
     <message>
         <source>Organisation evaluation {year} — {unit}</source>
@@ -5839,6 +5906,14 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>6. Ý kiến nhận xét của cấp có thẩm quyền theo dõi, đánh giá:</translation>
     </message>
     <message>
+        <source>{code}: objective cause of the quality errors confirmed (Article 14.2(b)), not deducted: {reason}</source>
+        <translation>{code}: sai sót lớn do nguyên nhân khách quan được xác nhận (điểm b khoản 2 Điều 14), không trừ điểm: {reason}</translation>
+    </message>
+    <message>
+        <source>{code}: objective cause of the delays confirmed (Article 14.2(c)), not deducted: {reason}</source>
+        <translation>{code}: chậm tiến độ do nguyên nhân khách quan được xác nhận (điểm c khoản 2 Điều 14), không trừ điểm: {reason}</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>Mã</translation>
     </message>
@@ -6430,14 +6505,6 @@ XẾP LOẠI</translation>
         <translation>Mô tả sai sót lớn về nội dung.</translation>
     </message>
     <message>
-        <source>Objective cause</source>
-        <translation>Nguyên nhân khách quan</translation>
-    </message>
-    <message>
-        <source>Which confirmed objective cause exempts this entry?</source>
-        <translation>Nguyên nhân khách quan nào được xác nhận để miễn trừ cho mục này?</translation>
-    </message>
-    <message>
         <source>{n} entries confirmed.</source>
         <translation>Đã xác nhận {n} mục.</translation>
     </message>
@@ -6938,6 +7005,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>objective cause</source>
         <translation>xác nhận nguyên nhân khách quan</translation>
+    </message>
+    <message>
+        <source>objective cause of the quality errors</source>
+        <translation>nguyên nhân khách quan của sai sót lớn</translation>
+    </message>
+    <message>
+        <source>objective cause of the delays</source>
+        <translation>nguyên nhân khách quan của việc chậm</translation>
     </message>
 </context>
 <context>
@@ -7505,8 +7580,20 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>chậm tiến độ ×{n}</translation>
     </message>
     <message>
-        <source>objective cause</source>
-        <translation>nguyên nhân khách quan</translation>
+        <source>objective cause of the quality errors: {reason}</source>
+        <translation>nguyên nhân khách quan của sai sót lớn: {reason}</translation>
+    </message>
+    <message>
+        <source>objective cause of the delays: {reason}</source>
+        <translation>nguyên nhân khách quan của việc chậm: {reason}</translation>
+    </message>
+    <message>
+        <source>Objective cause of the quality errors confirmed (Article 14.2(b)): no quality deduction. {reason}</source>
+        <translation>Sai sót lớn do nguyên nhân khách quan được xác nhận (điểm b khoản 2 Điều 14): không trừ điểm chất lượng. {reason}</translation>
+    </message>
+    <message>
+        <source>Objective cause of the delays confirmed (Article 14.2(c)): no timeliness deduction. {reason}</source>
+        <translation>Chậm tiến độ do nguyên nhân khách quan được xác nhận (điểm c khoản 2 Điều 14): không trừ điểm tiến độ. {reason}</translation>
     </message>
     <message>
         <source>Ad hoc or taken-over work: counted outside the assigned total.</source>
@@ -7523,10 +7610,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Missed deadlines: {n} (−25 % each).</source>
         <translation>Số lần chậm tiến độ: {n} (mỗi lần trừ 25%).</translation>
-    </message>
-    <message>
-        <source>Objective cause confirmed: no deduction.</source>
-        <translation>Có nguyên nhân khách quan được xác nhận: không bị trừ.</translation>
     </message>
 </context>
 <context>

@@ -192,7 +192,24 @@ class StatementKind(StrEnum):
     RETURN = "return"
     QUALITY_FAILED = "quality_failed"  # lỗi lớn về nội dung: −25 % of quality
     DELAY = "delay"  # one missed deadline: −25 % of progress
-    OBJECTIVE_CAUSE = "objective_cause"  # exemption from the deductions
+    # Objective causes confirmed by the competent level (Điều 14.2b and 14.2c are separate
+    # exemptions): the quality cause waives the failed-review deductions, the timeliness
+    # cause the delay deductions, each recorded with its own reason.
+    QUALITY_CAUSE = "quality_cause"
+    TIMELINESS_CAUSE = "timeliness_cause"
+    # Before issue 15 one statement waived both deductions; a stored or received statement of
+    # this kind still reads as both causes (with the same reason), and still verifies.
+    OBJECTIVE_CAUSE = "objective_cause"
+
+    @property
+    def waives_quality(self) -> bool:
+        """Whether the statement exempts failed quality reviews (Điều 14.2b)."""
+        return self in (StatementKind.QUALITY_CAUSE, StatementKind.OBJECTIVE_CAUSE)
+
+    @property
+    def waives_timeliness(self) -> bool:
+        """Whether the statement exempts delays (Điều 14.2c)."""
+        return self in (StatementKind.TIMELINESS_CAUSE, StatementKind.OBJECTIVE_CAUSE)
 
     @property
     def is_verdict(self) -> bool:
@@ -652,18 +669,28 @@ class ReviewStatement:
 class ReviewTally:
     """What the statements about one entry add up to (the scoring inputs of one entry).
 
-    ``failed_reviews`` and ``delays`` count statements over all revisions; ``verdict`` is the
-    latest confirm/return (``None`` if there is none yet).
+    ``failed_reviews`` and ``delays`` count statements over all revisions; ``quality_cause`` /
+    ``timeliness_cause`` say a confirmed objective cause waives them (each with its reason; an
+    old single objective-cause statement sets both); ``verdict`` is the latest confirm/return
+    (``None`` if there is none yet).
     """
 
     entry_id: str
     failed_reviews: int = 0
     delays: int = 0
-    objective_cause: bool = False
+    quality_cause: bool = False  # an objective cause of the quality failures (Điều 14.2b)
+    timeliness_cause: bool = False  # an objective cause of the delays (Điều 14.2c)
+    quality_cause_reason: str = ""
+    timeliness_cause_reason: str = ""
     verdict: StatementKind | None = None
     verdict_revision: int | None = None
     verdict_reason: str = ""
     verdict_at: dt.datetime | None = None
+
+    @property
+    def objective_cause(self) -> bool:
+        """Both deductions are waived (what one objective-cause flag meant before issue 15)."""
+        return self.quality_cause and self.timeliness_cause
 
 
 # ============================================================================================

@@ -165,6 +165,7 @@ def _summary(data: Form01Data) -> list[Flowable]:
     if data.products:
         out.append(Spacer(1, 1.5 * mm))
         out.append(_products_table(data))
+        out += _objective_causes(data)
         out.append(Spacer(1, 2 * mm))
     if data.months:
         out.append(_months_table(data.months))
@@ -186,6 +187,23 @@ def _summary(data: Form01Data) -> list[Flowable]:
     else:
         out.append(fill_line(label))
         out += dotted_lines(2)
+    return out
+
+
+def _objective_causes(data: Form01Data) -> list[Flowable]:
+    """The objective causes the leader confirmed, each for its own deduction (Điều 14.2b for
+    the quality errors, 14.2c for the delays), with the reason."""
+    out: list[Flowable] = []
+    for p in data.products:
+        for reason in p.quality_causes:
+            out.append(para(esc(translate(
+                "Report", "{code}: objective cause of the quality errors confirmed "
+                "(Article 14.2(b)), not deducted: {reason}").format(code=p.code, reason=reason)),
+                Styles.footnote))
+        for reason in p.timeliness_causes:
+            out.append(para(esc(translate(
+                "Report", "{code}: objective cause of the delays confirmed (Article 14.2(c)), "
+                "not deducted: {reason}").format(code=p.code, reason=reason)), Styles.footnote))
     return out
 
 

@@ -285,13 +285,16 @@ class DailyWorkService:
                 delays = max(delays, 1)
             else:
                 early = working_days_between(entry.completed_on, entry.deadline, calendar)
-        if tally is not None and tally.objective_cause:
-            failed, delays = 0, 0
+        if tally is not None and tally.quality_cause:  # Điều 14.2b
+            failed = 0
+        if tally is not None and tally.timeliness_cause:  # Điều 14.2c
+            delays = 0
         level = entry.complexity_level or 1
         factors = policy.complexity_factors
         factor = factors[min(max(level, 1), len(factors)) - 1]
         return LogItem(entry.time_norm_minutes or 0, entry.quantity, factor,
-                       max(Fraction(0), 1 - Fraction(failed, 4)), early, delays)
+                       max(Fraction(0), 1 - policy.failed_review_deduction * failed), early,
+                       delays)
 
     # -- catalog --------------------------------------------------------------------------
     def search_items(self, person_id: str, query: str, *, all_items: bool = False,

@@ -119,8 +119,14 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "This entry is {status}: only submitted entries can be reviewed."
         ).format(status=_entry_status(p.get("status", ""))),
         "already_recorded": lambda p: translate(
-            "Errors", "An objective cause is already recorded for this entry."
-        ),
+            "Errors", "An objective cause of its delays is already recorded for this entry."
+        ) if p.get("cause") == "timeliness" else translate(
+            "Errors", "An objective cause of its quality errors is already recorded for this "
+            "entry.") if p.get("cause") == "quality" else translate(
+            "Errors", "An objective cause is already recorded for this entry."),
+        "cause_missing": lambda p: translate(
+            "Errors", "Choose what the objective cause exempts: the quality errors, the delays "
+            "or both."),
         "deadline_before_period": lambda p: translate(
             "Errors", "The deadline {deadline} is before the start of the period {period}."
         ).format(deadline=p.get("deadline", ""), period=p.get("period", "")),

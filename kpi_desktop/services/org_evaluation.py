@@ -46,6 +46,7 @@ from kpi_desktop.domain.model import (
     normalize_text,
     utc_now,
 )
+from kpi_desktop.domain.numbers import format_number
 from kpi_desktop.domain.org_results import (
     ORG_INDICATORS,
     IndicatorDef,
@@ -55,7 +56,7 @@ from kpi_desktop.domain.org_results import (
     OrgWhyCode,
     indicator_def,
 )
-from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.runtime.i18n import effective_language, translate
 from kpi_desktop.scoring import check_quota
 from kpi_desktop.scoring.organisation import org_level
 from kpi_desktop.services.leadership import audit, person_or_fail, today_function
@@ -131,14 +132,13 @@ def indicator_label(code: str) -> str:
 
 
 def _num(value: Any) -> str:
+    """A figure of the why-lines: the one formatter, without needless zeros ("70", "82,5")."""
     if value is None:
         return "–"
-    exact = Fraction(value)
-    if exact.denominator == 1:
-        return str(exact.numerator)
-    hundredths = (exact * 100 + Fraction(1, 2)).__floor__()
-    text = f"{Decimal(hundredths) / 100:.2f}".rstrip("0").rstrip(".")
-    return text
+    if Fraction(value).denominator == 1:
+        return str(Fraction(value).numerator)
+    text = format_number(value, language=effective_language())
+    return text.rstrip("0").rstrip(".,")
 
 
 def why_text(line: OrgWhy) -> str:

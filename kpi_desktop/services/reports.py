@@ -868,6 +868,7 @@ def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
                 "name_vi": line.name_vi, "name_en": line.name_en,
                 "coefficient": line.coefficient, "assigned": Decimal(0),
                 "completed": Decimal(0), "extra": Decimal(0), "failed": 0, "delays": 0,
+                "quality": [], "timeliness": [],
             })
             if line.extra:
                 row["extra"] += line.quantity
@@ -880,11 +881,16 @@ def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
                 seen_entries.update(new)
                 row["failed"] += line.failed_reviews
                 row["delays"] += line.delays
+                if line.quality_cause:
+                    row["quality"].append(line.quality_cause_reason)
+                if line.timeliness_cause:
+                    row["timeliness"].append(line.timeliness_cause_reason)
     return tuple(
         ProductRow(code=code, name_vi=r["name_vi"], name_en=r["name_en"],
                    coefficient=r["coefficient"], assigned=r["assigned"],
                    completed=r["completed"], extra=r["extra"], failed_reviews=r["failed"],
-                   delays=r["delays"])
+                   delays=r["delays"], quality_causes=tuple(dict.fromkeys(r["quality"])),
+                   timeliness_causes=tuple(dict.fromkeys(r["timeliness"])))
         for code, r in merged.items()
     )
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from kpi_desktop.domain.errors import InvalidState, KpiError
+from kpi_desktop.domain.errors import InvalidState, KpiError, RefusedValue
 from kpi_desktop.domain.model import (
     EntryStatus,
     EvaluationStatus,
@@ -286,13 +286,35 @@ class ReviewService:
             return self._annotate(uow, reviewer_id, entry_id, StatementKind.DELAY,
                                   normalize_text(reason or ""))
 
-    def mark_objective_cause(self, reviewer_id: str, entry_id: str,
-                             reason: str) -> WorkLogEntry:
-        """Exempt the entry from its deductions for a confirmed objective cause."""
+    def mark_quality_cause(self, reviewer_id: str, entry_id: str, reason: str) -> WorkLogEntry:
+        """Confirm an objective cause of the entry's major content errors (Điều 14.2b): its
+        failed-review deductions are waived; its delays still count. ``reason`` is required."""
         text = text_required(reason, "reason")
         with self._db.unit_of_work() as uow:
-            return self._annotate(uow, reviewer_id, entry_id, StatementKind.OBJECTIVE_CAUSE,
+            return self._annotate(uow, reviewer_id, entry_id, StatementKind.QUALITY_CAUSE, text)
+
+    def mark_timeliness_cause(self, reviewer_id: str, entry_id: str,
+                              reason: str) -> WorkLogEntry:
+        """Confirm an objective cause of the entry's delays (Điều 14.2c): its delay deductions
+        are waived; its quality failures still count. ``reason`` is required."""
+        text = text_required(reason, "reason")
+        with self._db.unit_of_work() as uow:
+            return self._annotate(uow, reviewer_id, entry_id, StatementKind.TIMELINESS_CAUSE,
                                   text)
+
+    def mark_objective_cause(self, reviewer_id: str, entry_id: str, reason: str, *,
+                             quality: bool = True, timeliness: bool = True) -> WorkLogEntry:
+        """Confirm objective causes of the entry's quality failures and/or delays, each
+        recorded as its own statement with ``reason`` (one unit of work)."""
+        text = text_required(reason, "reason")
+        kinds = [k for k, wanted in ((StatementKind.QUALITY_CAUSE, quality),
+                                     (StatementKind.TIMELINESS_CAUSE, timeliness)) if wanted]
+        if not kinds:
+            raise RefusedValue("cause_missing")
+        with self._db.unit_of_work() as uow:
+            for kind in kinds:
+                entry = self._annotate(uow, reviewer_id, entry_id, kind, text)
+            return entry
 
     def confirm_many(self, reviewer_id: str, entry_ids: Sequence[str], *,
                      progress: Progress | None = None,
@@ -423,10 +445,14 @@ class ReviewService:
             raise InvalidState("entry_not_submitted", entry_id=entry_id,
                                status=entry.status.value)
         revision = entry.confirmed_revision or entry.current_revision
-        if kind is StatementKind.OBJECTIVE_CAUSE:
+        if kind.waives_quality or kind.waives_timeliness:  # each cause once per entry
             existing = uow.reviews.list_for_entry(entry.id)
-            if any(s.kind is StatementKind.OBJECTIVE_CAUSE for s in existing):
-                raise InvalidState("already_recorded", entry_id=entry_id)
+            for s in existing:
+                if kind.waives_quality and s.kind.waives_quality:
+                    raise InvalidState("already_recorded", entry_id=entry_id, cause="quality")
+                if kind.waives_timeliness and s.kind.waives_timeliness:
+                    raise InvalidState("already_recorded", entry_id=entry_id,
+                                       cause="timeliness")
         now = utc_now()
         uow.reviews.add(ReviewStatement(id=new_id(), entry_id=entry.id, revision=revision,
                                         reviewer_id=reviewer_id, kind=kind, created_at=now,

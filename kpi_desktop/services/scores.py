@@ -73,13 +73,17 @@ class WhyLine:
     extra: bool
     failed_reviews: int
     delays: int
-    objective_cause: bool
+    objective_cause: bool  # both causes (the one flag of before issue 15)
     assigned_units: Fraction
     completed_units: Fraction
     quality_units: Fraction
     ontime_units: Fraction
     assignment_id: str | None
     entry_ids: tuple[str, ...]
+    quality_cause: bool = False  # objective cause of the quality failures (Điều 14.2b)
+    timeliness_cause: bool = False  # objective cause of the delays (Điều 14.2c)
+    quality_cause_reason: str = ""
+    timeliness_cause_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,10 @@ class ScoreService:
                     "failed_reviews": line.failed_reviews,
                     "delays": line.delays,
                     "objective_cause": line.objective_cause,
+                    "quality_cause": line.quality_cause,
+                    "timeliness_cause": line.timeliness_cause,
+                    "quality_cause_reason": line.quality_cause_reason,
+                    "timeliness_cause_reason": line.timeliness_cause_reason,
                     "assigned_units": _units(line.assigned_units),
                     "completed_units": _units(line.completed_units),
                     "quality_units": _units(line.quality_units),
@@ -600,7 +608,7 @@ class Calculator:
             remaining = assignment.quantity
             for entry in by_assignment.get(assignment.id, []):
                 tally = tallies.get(entry.id)
-                failed, delays, exempt = _outcome(entry, tally, assignment.deadline)
+                failed, delays, causes = _outcome(entry, tally, assignment.deadline)
                 counted = min(entry.quantity, remaining)
                 if counted > 0:
                     pairs.append(
@@ -611,10 +619,11 @@ class Calculator:
                                 True,
                                 failed,
                                 delays,
-                                objective_cause=exempt,
+                                **causes,
                             ),
                             _meta(
-                                item, assignment.coefficient, counted, assignment.id, (entry.id,)
+                                item, assignment.coefficient, counted, assignment.id, (entry.id,),
+                                tally,
                             ),
                         )
                     )
@@ -630,9 +639,10 @@ class Calculator:
                                 failed,
                                 delays,
                                 extra=True,
-                                objective_cause=exempt,
+                                **causes,
                             ),
-                            _meta(item, assignment.coefficient, beyond, assignment.id, (entry.id,)),
+                            _meta(item, assignment.coefficient, beyond, assignment.id, (entry.id,),
+                                  tally),
                         )
                     )
             if remaining > 0:
@@ -644,7 +654,7 @@ class Calculator:
                 )
         for entry in by_assignment.get(None, []):
             item = self._item(entry.catalog_item_id)
-            failed, delays, exempt = _outcome(entry, tallies.get(entry.id), entry.deadline)
+            failed, delays, causes = _outcome(entry, tallies.get(entry.id), entry.deadline)
             pairs.append(
                 (
                     TaskLine(
@@ -654,9 +664,10 @@ class Calculator:
                         failed,
                         delays,
                         extra=True,
-                        objective_cause=exempt,
+                        **causes,
                     ),
-                    _meta(item, entry.coefficient, entry.quantity, None, (entry.id,)),
+                    _meta(item, entry.coefficient, entry.quantity, None, (entry.id,),
+                          tallies.get(entry.id)),
                 )
             )
         return pairs
@@ -674,7 +685,11 @@ class Calculator:
             extra=line.extra,
             failed_reviews=line.failed_reviews,
             delays=line.delays,
-            objective_cause=line.objective_cause,
+            objective_cause=line.quality_exempt and line.timeliness_exempt,
+            quality_cause=line.quality_exempt,
+            timeliness_cause=line.timeliness_exempt,
+            quality_cause_reason=meta["quality_reason"],
+            timeliness_cause_reason=meta["timeliness_reason"],
             assigned_units=contribution.assigned,
             completed_units=contribution.completed_units,
             quality_units=contribution.quality_units,
@@ -816,6 +831,7 @@ def _meta(
     quantity: Decimal,
     assignment_id: str | None,
     entry_ids: tuple[str, ...],
+    tally: ReviewTally | None = None,
 ) -> dict[str, Any]:
     return {
         "item": item,
@@ -823,6 +839,8 @@ def _meta(
         "quantity": quantity,
         "assignment": assignment_id,
         "entries": entry_ids,
+        "quality_reason": tally.quality_cause_reason if tally else "",
+        "timeliness_reason": tally.timeliness_cause_reason if tally else "",
     }
 
 
@@ -832,13 +850,17 @@ def _factor(value: Decimal | None) -> int:
 
 def _outcome(
     entry: WorkLogEntry, tally: ReviewTally | None, deadline: dt.date | None
-) -> tuple[int, int, bool]:
+) -> tuple[int, int, dict[str, bool]]:
+    """Failed reviews, delays (an entry completed after its deadline has at least one) and the
+    objective causes the leader confirmed, each for its own deduction (Điều 14.2b, 14.2c)."""
     failed = tally.failed_reviews if tally else 0
     delays = tally.delays if tally else 0
     deadline = entry.deadline or deadline
     if deadline is not None and entry.completed_on is not None and entry.completed_on > deadline:
         delays = max(delays, 1)
-    return failed, delays, bool(tally and tally.objective_cause)
+    causes = {"quality_cause": bool(tally and tally.quality_cause),
+              "timeliness_cause": bool(tally and tally.timeliness_cause)}
+    return failed, delays, causes
 
 
 def _general_points(evaluation: MonthlyEvaluation | None) -> tuple[Decimal, str]:

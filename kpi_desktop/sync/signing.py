@@ -8,7 +8,8 @@ signatures themselves are never part of the signed bytes.
 * an entry revision: the UTF-8 bytes of its ``snapshot_json`` (storage's ``snapshot_of``),
   preceded by nothing else, so ``signature`` on the revision = sign(snapshot bytes);
 * a review statement: its fields plus the SHA-256 of the revision it speaks about, so it
-  cannot be moved to another version of the entry;
+  cannot be moved to another version of the entry (form 2 for an objective cause of one
+  deduction: what it exempts is signed, see :func:`statement_bytes`);
 * a monthly evaluation: the self-assessment part (person) and the confirmation part
   (evaluator) are signed separately;
 * an assignment: all its fields (status included), by its assigner;
@@ -36,6 +37,7 @@ from kpi_desktop.domain.model import (
     EntryRevision,
     MonthlyEvaluation,
     ReviewStatement,
+    StatementKind,
 )
 from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.sync.keys import KeyPair, verify
@@ -56,8 +58,8 @@ __all__ = [
 ]
 
 
-def _bytes(kind: str, body: dict[str, Any]) -> bytes:
-    return canonical_json({"kind": kind, "v": 1, **body}).encode("utf-8")
+def _bytes(kind: str, body: dict[str, Any], version: int = 1) -> bytes:
+    return canonical_json({"kind": kind, "v": version, **body}).encode("utf-8")
 
 
 def revision_bytes(revision: EntryRevision) -> bytes:
@@ -65,14 +67,35 @@ def revision_bytes(revision: EntryRevision) -> bytes:
     return revision.snapshot_json.encode("utf-8")
 
 
+#: Objective causes by what they exempt (canonical form 2 of a review statement).
+_CAUSES = {StatementKind.QUALITY_CAUSE: "quality", StatementKind.TIMELINESS_CAUSE: "timeliness"}
+
+
 def statement_bytes(statement: ReviewStatement, revision_sha256: str) -> bytes:
-    """The signed bytes of a review statement about the revision with ``revision_sha256``."""
-    return _bytes("review_statement", {
+    """The signed bytes of a review statement about the revision with ``revision_sha256``.
+
+    Two canonical forms, told apart by ``"v"``:
+
+    * form 1 (every statement before issue 15, and every statement but an objective cause
+      since): its fields, ``"statement"`` being the kind ("confirm", "objective_cause", …);
+    * form 2 (an objective cause confirmed for one deduction, Điều 14.2b or 14.2c):
+      ``"statement": "objective_cause"`` with ``"cause": "quality"`` or ``"timeliness"`` —
+      the exemption it grants is part of what the leader signs.
+
+    A form-1 ``objective_cause`` statement (signed before the split) keeps its bytes, so its
+    signature still verifies; it reads as both causes (see ``StatementKind.OBJECTIVE_CAUSE``).
+    """
+    body: dict[str, Any] = {
         "id": statement.id, "entry_id": statement.entry_id, "revision": statement.revision,
         "revision_sha256": revision_sha256, "reviewer_id": statement.reviewer_id,
         "statement": statement.kind.value, "created_at": statement.created_at,
         "reason": statement.reason,
-    })
+    }
+    cause = _CAUSES.get(statement.kind)
+    if cause is None:
+        return _bytes("review_statement", body)
+    body.update(statement=StatementKind.OBJECTIVE_CAUSE.value, cause=cause)
+    return _bytes("review_statement", body, version=2)
 
 
 def evaluation_self_bytes(evaluation: MonthlyEvaluation) -> bytes:

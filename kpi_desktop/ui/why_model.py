@@ -71,8 +71,12 @@ class WhyModel(QAbstractTableModel):
             parts.append(self.tr("failed review ×{n}").format(n=line.failed_reviews))
         if line.delays:
             parts.append(self.tr("late ×{n}").format(n=line.delays))
-        if line.objective_cause:
-            parts.append(self.tr("objective cause"))
+        if getattr(line, "quality_cause", False):
+            parts.append(self.tr("objective cause of the quality errors: {reason}").format(
+                reason=getattr(line, "quality_cause_reason", "")))
+        if getattr(line, "timeliness_cause", False):
+            parts.append(self.tr("objective cause of the delays: {reason}").format(
+                reason=getattr(line, "timeliness_cause_reason", "")))
         return ", ".join(parts)
 
     def _explain(self, line: Any) -> str:
@@ -86,6 +90,12 @@ class WhyModel(QAbstractTableModel):
                 n=line.failed_reviews))
         if line.delays:
             parts.append(self.tr("Missed deadlines: {n} (−25 % each).").format(n=line.delays))
-        if line.objective_cause:
-            parts.append(self.tr("Objective cause confirmed: no deduction."))
+        if getattr(line, "quality_cause", False):
+            parts.append(self.tr("Objective cause of the quality errors confirmed (Article "
+                                 "14.2(b)): no quality deduction. {reason}").format(
+                reason=getattr(line, "quality_cause_reason", "")).strip())
+        if getattr(line, "timeliness_cause", False):
+            parts.append(self.tr("Objective cause of the delays confirmed (Article 14.2(c)): "
+                                 "no timeliness deduction. {reason}").format(
+                reason=getattr(line, "timeliness_cause_reason", "")).strip())
         return "\n".join(parts)

@@ -349,6 +349,10 @@ def action_label(action: str) -> str:
         "entry.quality_failed": translate("AuditLog", "recorded a failed quality review"),
         "entry.delay": translate("AuditLog", "recorded a delay"),
         "entry.objective_cause": translate("AuditLog", "recorded an objective cause"),
+        "entry.quality_cause": translate(
+            "AuditLog", "recorded an objective cause of the quality errors"),
+        "entry.timeliness_cause": translate(
+            "AuditLog", "recorded an objective cause of the delays"),
         "review.late": translate("AuditLog", "reviewed after the time limit"),
         "assignment.create": translate("AuditLog", "assigned a task"),
         "assignment.cancel": translate("AuditLog", "cancelled an assignment"),
