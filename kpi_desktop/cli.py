@@ -94,8 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--assignment",
         metavar="ID",
-        help=translate("Cli", "assignment it fulfils (default: ad hoc work)"),
+        help=translate("Cli", "assignment it fulfils (default: the open assignment of the "
+                              "same item, if there is one)"),
     )
+    outside = add.add_mutually_exclusive_group()
+    outside.add_argument("--ad-hoc", dest="extra_kind", action="store_const", const="ad_hoc",
+                         help=translate("Cli", "ad hoc work outside the plan, even when an "
+                                               "assignment of the item is open"))
+    outside.add_argument("--taken-over", dest="extra_kind", action="store_const",
+                         const="taken_over",
+                         help=translate("Cli", "work taken over from a colleague, outside the "
+                                               "plan"))
     add.add_argument("--doc-number", default="", help=translate("Cli", "output document number"))
     add.add_argument(
         "--description", default="", help=translate("Cli", "output product description")
@@ -354,7 +363,9 @@ def _demo(services, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _log_add(services, args: argparse.Namespace) -> int:  # noqa: ANN001
-    entry = services.worklog.add_entry(
+    from kpi_desktop.domain.model import ExtraKind
+
+    saved = services.worklog.record(
         person_id=args.person,
         work_date=parse_date(args.date),
         item_code=args.item,
@@ -365,13 +376,20 @@ def _log_add(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         deadline=parse_date(args.deadline),
         completed_on=parse_date(args.completed),
         submit=args.submit,
+        extra_kind=ExtraKind(args.extra_kind) if args.extra_kind else None,
     )
+    entry = saved.entry
+    data = services.worklog.entry_as_dict(entry)
+    link = saved.link
+    data["assignment"] = None if link is None else {
+        "id": link.assignment_id, "item": link.item_code, "done": str(link.done),
+        "quantity": str(link.quantity), "deadline": link.deadline.isoformat()}
     _emit(
-        services.worklog.entry_as_dict(entry),
+        data,
         args.json,
         translate("Cli", "Entry {id} saved ({status}).").format(
             id=entry.id, status=services.worklog.status_label(entry.status)
-        ),
+        ) + "\n" + saved.text(),
     )
     return EXIT_OK
 
