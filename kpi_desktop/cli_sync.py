@@ -97,6 +97,13 @@ def add_commands(commands: Any) -> None:
     reject.add_argument("proposal", metavar="ID", help=translate("Cli", "proposal identifier"))
     reject.add_argument("--note", required=True, help=translate(
         "Cli", "why it is rejected (for the official)"))
+    limits = org_sub.add_parser("hub-limits", help=translate(
+        "Cli", "agency: how many bundles and megabytes each member may send to the hub a "
+        "day (without options: show them)"))
+    limits.add_argument("--bundles-per-day", type=int, metavar="N",
+                        help=translate("Cli", "bundles per member in any 24 hours"))
+    limits.add_argument("--megabytes-per-day", type=int, metavar="MB",
+                        help=translate("Cli", "megabytes per member in any 24 hours"))
     publish = org_sub.add_parser("publish", help=translate(
         "Cli", "agency: sign and write the next version of the organisation file"))
     publish.add_argument("--out", required=True, metavar="DIR",
@@ -143,6 +150,13 @@ def add_commands(commands: Any) -> None:
         "Cli", "where the hub stores bundles: sqlite:///FILE or "
         "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE (default: this data folder's "
         "database)"))
+    serve.add_argument("--certfile", metavar="FILE.pem", help=translate(
+        "Cli", "serve HTTPS with this certificate (PEM, with its chain)"))
+    serve.add_argument("--keyfile", metavar="FILE.pem", help=translate(
+        "Cli", "the private key of the certificate (PEM)"))
+    serve.add_argument("--behind-proxy", metavar="ADDRESS", dest="behind_proxy", help=translate(
+        "Cli", "the address of the reverse proxy in front of the hub: its X-Forwarded-For "
+        "header then names each client"))
 
 
 def _say(text: str, *, err: bool = False) -> None:
@@ -254,6 +268,8 @@ def _org(services: Any, args: argparse.Namespace) -> int:
         _say(translate("Cli", "Scoring policy {version} stored; publish the organisation file "
                        "to send it out.").format(version=version))
         return EXIT_OK
+    if args.org_command == "hub-limits":
+        return _hub_limits(services, args)
     if args.org_command in ("proposals", "accept-proposal", "reject-proposal"):
         return _org_proposals(services, args)
     if args.org_command == "publish":
@@ -267,6 +283,29 @@ def _org(services: Any, args: argparse.Namespace) -> int:
         return _report_imports(services, [result], show_agency=True)
     return _report_imports(services, services.sync.import_paths([Path(args.file)]),
                            show_agency=True)
+
+
+def _hub_limits(services: Any, args: argparse.Namespace) -> int:
+    from kpi_desktop.services.hub_limits import (
+        HubLimits,
+        agency_hub_limits,
+        set_agency_hub_limits,
+    )
+
+    current = agency_hub_limits(services.db)
+    if args.bundles_per_day is not None or args.megabytes_per_day is not None:
+        current = HubLimits(
+            bundles_per_day=current.bundles_per_day if args.bundles_per_day is None
+            else args.bundles_per_day,
+            megabytes_per_day=current.megabytes_per_day if args.megabytes_per_day is None
+            else args.megabytes_per_day)
+        set_agency_hub_limits(services.db, current)
+        _say(translate("Cli", "Hub limits set; publish the organisation file to send them to "
+                       "the hub."))
+    _say(translate("Cli", "Each member may send {bundles} bundles and {megabytes} MB to the hub "
+                   "in any 24 hours.").format(bundles=current.bundles_per_day,
+                                              megabytes=current.megabytes_per_day))
+    return EXIT_OK
 
 
 def _proposal_service(services: Any) -> Any:
@@ -364,7 +403,8 @@ def _sync(services: Any, args: argparse.Namespace) -> int:
 def _hub(services: Any, args: argparse.Namespace) -> int:
     from kpi_desktop.hub.server import serve
 
-    serve(services, host=args.host, port=args.port, db_url=args.db)
+    serve(services, host=args.host, port=args.port, db_url=args.db, certfile=args.certfile,
+          keyfile=args.keyfile, forwarded_allow_ips=args.behind_proxy)
     return EXIT_OK
 
 

@@ -1174,10 +1174,6 @@
         <translation>số lượng sản phẩm</translation>
     </message>
     <message>
-        <source>assignment it fulfils (default: ad hoc work)</source>
-        <translation>nhiệm vụ được giao mà mục này thực hiện (mặc định: việc phát sinh)</translation>
-    </message>
-    <message>
         <source>output document number</source>
         <translation>số hiệu văn bản đầu ra</translation>
     </message>
@@ -1216,6 +1212,18 @@
     <message>
         <source>month</source>
         <translation>tháng</translation>
+    </message>
+    <message>
+        <source>assignment it fulfils (default: the open assignment of the same item, if there is one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ad hoc work outside the plan, even when an assignment of the item is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>work taken over from a colleague, outside the plan</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>year-end classification of a unit</source>
@@ -1590,6 +1598,18 @@
         <translation>lý do không chấp nhận (gửi công chức)</translation>
     </message>
     <message>
+        <source>agency: how many bundles and megabytes each member may send to the hub a day (without options: show them)</source>
+        <translation>cơ quan: mỗi người được gửi lên máy chủ tiếp nhận bao nhiêu gói dữ liệu và bao nhiêu MB mỗi ngày (không có tùy chọn: xem mức hiện hành)</translation>
+    </message>
+    <message>
+        <source>bundles per member in any 24 hours</source>
+        <translation>số gói dữ liệu của mỗi người trong 24 giờ bất kỳ</translation>
+    </message>
+    <message>
+        <source>megabytes per member in any 24 hours</source>
+        <translation>số MB của mỗi người trong 24 giờ bất kỳ</translation>
+    </message>
+    <message>
         <source>agency: sign and write the next version of the organisation file</source>
         <translation>cơ quan: ký và ghi phiên bản tiếp theo của tệp tổ chức</translation>
     </message>
@@ -1670,6 +1690,18 @@
         <translation>nơi máy chủ tiếp nhận lưu các gói: sqlite:///TỆP hoặc postgresql+psycopg://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ/CSDL (mặc định: cơ sở dữ liệu của thư mục dữ liệu này)</translation>
     </message>
     <message>
+        <source>serve HTTPS with this certificate (PEM, with its chain)</source>
+        <translation>phục vụ HTTPS bằng chứng thư số này (PEM, kèm chuỗi chứng thư)</translation>
+    </message>
+    <message>
+        <source>the private key of the certificate (PEM)</source>
+        <translation>khóa bí mật của chứng thư số (PEM)</translation>
+    </message>
+    <message>
+        <source>the address of the reverse proxy in front of the hub: its X-Forwarded-For header then names each client</source>
+        <translation>địa chỉ của máy chủ trung gian (reverse proxy) đặt trước máy chủ tiếp nhận: khi đó trường X-Forwarded-For của nó cho biết từng máy khách</translation>
+    </message>
+    <message>
         <source>New passphrase for {owner}: </source>
         <translation>Mật khẩu mới cho {owner}: </translation>
     </message>
@@ -1732,6 +1764,14 @@
     <message>
         <source>Organisation version {version} written to {path}.</source>
         <translation>Đã ghi tệp tổ chức phiên bản {version} vào {path}.</translation>
+    </message>
+    <message>
+        <source>Hub limits set; publish the organisation file to send them to the hub.</source>
+        <translation>Đã đặt hạn mức của máy chủ tiếp nhận; hãy phát hành tệp tổ chức để gửi hạn mức lên máy chủ tiếp nhận.</translation>
+    </message>
+    <message>
+        <source>Each member may send {bundles} bundles and {megabytes} MB to the hub in any 24 hours.</source>
+        <translation>Mỗi người được gửi lên máy chủ tiếp nhận tối đa {bundles} gói dữ liệu và {megabytes} MB trong 24 giờ bất kỳ.</translation>
     </message>
     <message>
         <source>Proposal accepted as item {code} of the new active catalog version {version}; publish the organisation file to send it out.</source>
@@ -2113,6 +2153,10 @@
         <source>Months of {year}:</source>
         <translation>Các tháng năm {year}:</translation>
     </message>
+    <message>
+        <source>Warning: the hub serves plain HTTP on {host}: sign-in tokens and organisation files cross the network unencrypted. Give --certfile and --keyfile, or run it behind a reverse proxy with TLS (README, “For IT staff”).</source>
+        <translation>Cảnh báo: máy chủ tiếp nhận đang phục vụ HTTP không mã hóa trên {host}: mã đăng nhập và tệp tổ chức đi qua mạng ở dạng không mã hóa. Hãy dùng --certfile và --keyfile, hoặc chạy sau một máy chủ trung gian có TLS (README, mục “For IT staff”).</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -2404,6 +2448,25 @@
     <message>
         <source>{h} h {m:02d} min</source>
         <translation>{h} giờ {m:02d} phút</translation>
+    </message>
+</context>
+<context>
+    <name>Entries</name>
+    <message>
+        <source>Belongs to the assigned task {code} (done {done}/{quantity}, due {due})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{day}/{month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Work taken over from a colleague (outside the plan)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ad hoc work (outside the plan)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3331,6 +3394,46 @@
     <message>
         <source>The decision date {date} is in the future.</source>
         <translation>Ngày quyết định {date} ở tương lai.</translation>
+    </message>
+    <message>
+        <source>The bundle file is damaged: “{file}” inside it does not match the size or checksum the file records for it. Nothing was imported; ask the sender to export it again.</source>
+        <translation>Tệp gói dữ liệu bị hỏng: tệp “{file}” bên trong không khớp với kích thước hoặc mã kiểm tra mà gói ghi cho nó. Không nhập gì; hãy đề nghị người gửi xuất lại.</translation>
+    </message>
+    <message>
+        <source>The bundle file holds “{path}” twice, which a KPI Desktop bundle never does: it was tampered with. Nothing was imported; ask the sender to export it again.</source>
+        <translation>Tệp gói dữ liệu chứa “{path}” hai lần, điều mà gói dữ liệu của KPI Desktop không bao giờ có: tệp đã bị can thiệp. Không nhập gì; hãy đề nghị người gửi xuất lại.</translation>
+    </message>
+    <message>
+        <source>Only the agency&apos;s organisation file may be addressed to everyone; this {kind} from {sender} was not stored. Export it again for its recipient.</source>
+        <translation>Chỉ tệp tổ chức của cơ quan mới được gửi cho tất cả mọi người; gói {kind} này của {sender} không được lưu. Hãy xuất lại cho đúng người nhận.</translation>
+    </message>
+    <message>
+        <source>{sender} has sent the hub as much as the agency allows in 24 hours ({bundles} bundles, {megabytes} MB); the bundle was not stored and stays in the outbox. Try again tomorrow, or ask the agency to raise the limit.</source>
+        <translation>{sender} đã gửi lên máy chủ tiếp nhận hết hạn mức cơ quan cho phép trong 24 giờ ({bundles} gói dữ liệu, {megabytes} MB); gói dữ liệu chưa được lưu và vẫn nằm trong hộp thư đi. Hãy thử lại vào ngày mai hoặc đề nghị cơ quan nâng hạn mức.</translation>
+    </message>
+    <message>
+        <source>The hub is busy; try again in {seconds} seconds.</source>
+        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {seconds} giây.</translation>
+    </message>
+    <message>
+        <source>The hub refused the request: the field “{field}” is missing, too long or not of the expected form.</source>
+        <translation>Máy chủ tiếp nhận từ chối yêu cầu: trường “{field}” bị thiếu, quá dài hoặc không đúng dạng.</translation>
+    </message>
+    <message>
+        <source>The hub refused the request: it is larger than {limit} bytes.</source>
+        <translation>Máy chủ tiếp nhận từ chối yêu cầu: yêu cầu lớn hơn {limit} byte.</translation>
+    </message>
+    <message>
+        <source>The hub stopped waiting: the request sent nothing for too long.</source>
+        <translation>Máy chủ tiếp nhận đã ngừng chờ: yêu cầu không gửi thêm dữ liệu trong thời gian quá lâu.</translation>
+    </message>
+    <message>
+        <source>The hub cannot use the certificate {path} ({detail}): give a PEM certificate with --certfile and its private key with --keyfile.</source>
+        <translation>Máy chủ tiếp nhận không dùng được chứng thư số {path} ({detail}): hãy chỉ ra chứng thư số dạng PEM bằng --certfile và khóa bí mật của nó bằng --keyfile.</translation>
+    </message>
+    <message>
+        <source>The hub limit “{field}” must be a whole number from 1 to {maximum} (got {value}).</source>
+        <translation>Hạn mức “{field}” của máy chủ tiếp nhận phải là số nguyên từ 1 đến {maximum} (nhận được {value}).</translation>
     </message>
 </context>
 <context>

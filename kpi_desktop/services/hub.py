@@ -2,10 +2,15 @@
 
 * :meth:`HubService.receive` verifies a bundle on arrival exactly as a PC would (signature by
   a known, unrevoked key; manifest; every file) without decrypting it, and stores it once.
+  Only the agency's organisation files may be addressed to everyone (``*``); every other
+  bundle names its recipient. A member may store at most the agency's daily quota
+  (:mod:`~kpi_desktop.services.hub_limits`) of bundles and bytes in any 24 hours.
 * Devices authenticate by their keys: :meth:`challenge` hands out a random challenge, the
   device signs it with the key of the person (or the agency) it acts for, and
   :meth:`login` returns a short-lived token. No clock is involved, so a PC with a wrong clock
-  still logs in.
+  still logs in. Outstanding challenges are capped per address and in total, and expire
+  after two minutes; tokens expire after ten minutes, and a token dies with its key as soon
+  as the hub applies an organisation file that revokes or replaces that key.
 * A newer organisation file received is also applied to the hub's own data folder (as
   ``org import`` would), so the hub knows new people and keys at once; an older one is stored
   for the devices that still need it, but not applied.
@@ -16,52 +21,100 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import re
 import secrets
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.sync import AGENCY, HubBundle
 from kpi_desktop.domain.values import utc_now
+from kpi_desktop.services.hub_limits import HEADER_FIELD, SETTING, HubLimits
 from kpi_desktop.services.sync import SyncService
 from kpi_desktop.sync.bundle import read_bundle
-from kpi_desktop.sync.keys import verify
+from kpi_desktop.sync.keys import fingerprint, verify
 
-__all__ = ["HubService"]
+__all__ = ["EVERYONE", "HubGuards", "HubService", "open_hub_database"]
 
-_TOKEN_SECONDS = 600
-_CHALLENGE_SECONDS = 120
+#: The recipient of an organisation file: every device of the organisation.
+EVERYONE = "*"
+_OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,79}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_BUNDLE_ID = re.compile(r"[A-Za-z0-9._-]{1,80}")
+_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
-class _Pending:
+class HubGuards:
+    """The hub's limits against floods (the per-sender quota is the agency's, see
+    :class:`~kpi_desktop.services.hub_limits.HubLimits`)."""
+
+    challenge_seconds: float = 120.0
+    challenges_per_address: int = 8
+    challenges_total: int = 4096
+    token_seconds: float = 600.0
+    tokens_total: int = 20000
+
+
+@dataclass(frozen=True)
+class _Challenge:
     owner: str
+    address: str
     expires: float
+
+
+@dataclass(frozen=True)
+class _Token:
+    owner: str
+    key: str  # the fingerprint of the key that signed in
+    expires: float
+
+
+def _is_everyone_allowed(line: HubBundle) -> bool:
+    """Only the agency's organisation files go to everyone."""
+    return line.kind == "organisation" and line.sender_id == AGENCY
 
 
 class HubService:
     """Receives, stores and hands out bundles for one organisation."""
 
-    def __init__(self, db: Any, sync: SyncService, store: Any | None = None) -> None:
+    def __init__(self, db: Any, sync: SyncService, store: Any | None = None, *,
+                 guards: HubGuards | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         """``db`` is the data folder's database, set up from the organisation file: it says
         which keys and people exist. Bundles and their index go to ``store`` (by default the
         same database; a PostgreSQL database from :func:`open_hub_database`)."""
         self._db = db
         self._store = db if store is None else store
         self._sync = sync
-        self._lock = threading.Lock()
-        self._challenges: dict[str, _Pending] = {}
-        self._tokens: dict[str, _Pending] = {}
+        self.guards = guards or HubGuards()
+        self._clock = clock
+        self._lock = threading.Lock()  # receiving: one bundle at a time
+        self._auth = threading.Lock()  # challenges and tokens
+        # Insertion order is expiry order (one lifetime each): expired ones are at the front.
+        self._challenges: OrderedDict[str, _Challenge] = OrderedDict()
+        self._per_address: dict[str, int] = {}
+        self._tokens: OrderedDict[str, _Token] = OrderedDict()
 
     # ---------------------------------------------------------------- receiving ------------
+
+    def limits(self) -> HubLimits:
+        """The per-sender quota in force (the agency's newest, or the defaults)."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return HubLimits.from_setting(uow.settings.get(SETTING))
 
     def receive(self, data: bytes) -> tuple[str, HubBundle]:
         """Verify and store a bundle; returns ("stored" | "already", its index line).
 
         Raises:
-            RefusedValue: a ``bundle_*`` code, as on a PC.
+            RefusedValue: a ``bundle_*`` code, as on a PC; ``hub_recipient_everyone`` for a
+                bundle other than the agency's organisation file addressed to everyone;
+                ``hub_quota_exceeded`` when the sender used up the day's quota.
         """
         with self._lock:
             with self._db.unit_of_work(read_only=True) as uow:
@@ -78,33 +131,64 @@ class HubService:
                              sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
                              seq=bundle.seq, header_sha256=bundle.header_sha256,
                              received_at=utc_now(), size=len(data))
+            if line.recipient_id == EVERYONE and not _is_everyone_allowed(line):
+                raise RefusedValue("hub_recipient_everyone", kind=line.kind,
+                                   sender=line.sender_id)
             if bundle.kind == "organisation":
-                self._apply_organisation(data)
+                self._apply_organisation(data, bundle.header)
             return self._keep(line, data)
 
-    def _apply_organisation(self, data: bytes) -> None:
-        """Bring the hub's own data up to a newer organisation file (the lock is held)."""
+    def _apply_organisation(self, data: bytes, header: dict[str, Any]) -> None:
+        """Bring the hub's own data up to a newer organisation file (the lock is held): its
+        people and keys, and the agency's quota. Tokens of keys it revokes or replaces die."""
         result = self._sync.import_bytes(data, source="hub")
         error = result.error
         if error is not None and error.code != "bundle_org_older":
             raise error
+        if result.status == "imported":
+            if HEADER_FIELD in header:
+                try:
+                    limits = HubLimits.from_json(header[HEADER_FIELD])
+                except RefusedValue:
+                    limits = None  # a signed but unusable quota: keep the one in force
+                if limits is not None:
+                    with self._db.unit_of_work() as uow:
+                        uow.settings.set(SETTING, limits.to_setting())
+            self._drop_stale_tokens()
+
+    def _check_quota(self, line: HubBundle) -> None:
+        """A member's bundles and bytes of the last 24 hours, with this one, within the
+        agency's quota (the agency itself is not counted)."""
+        if line.sender_id == AGENCY:
+            return
+        limits = self.limits()
+        with self._store.unit_of_work(read_only=True) as uow:
+            count, size = uow.sync.hub_usage(line.sender_id, line.received_at - _DAY)
+        if count + 1 > limits.bundles_per_day or size + line.size > limits.bytes_per_day:
+            raise RefusedValue("hub_quota_exceeded", sender=line.sender_id,
+                               bundles=limits.bundles_per_day,
+                               megabytes=limits.megabytes_per_day)
 
     def _keep(self, line: HubBundle, data: bytes) -> tuple[str, HubBundle]:
         """Store a verified bundle once (the lock is held). Another hub process on the same
         database may store the same bundle at the same moment: the loser of that race finds
         it stored when its insert is refused, and reports "already" like any repeat."""
-        try:
-            with self._store.unit_of_work() as uow:
-                known = uow.sync.hub_find(line.bundle_id)
+        with self._store.unit_of_work(read_only=True) as uow:
+            known = uow.sync.hub_find(line.bundle_id)
+        if known is None:
+            self._check_quota(line)
+            try:
+                with self._store.unit_of_work() as uow:
+                    known = uow.sync.hub_find(line.bundle_id)
+                    if known is None:
+                        uow.sync.hub_store(line, data)
+            except RefusedValue as error:
+                if error.code != "duplicate_record":
+                    raise
+                with self._store.unit_of_work(read_only=True) as uow:
+                    known = uow.sync.hub_find(line.bundle_id)
                 if known is None:
-                    uow.sync.hub_store(line, data)
-        except RefusedValue as error:
-            if error.code != "duplicate_record":
-                raise
-            with self._store.unit_of_work(read_only=True) as uow:
-                known = uow.sync.hub_find(line.bundle_id)
-            if known is None:
-                raise
+                    raise
         if known is None:
             return "stored", line
         if known.header_sha256 != line.header_sha256:
@@ -113,13 +197,50 @@ class HubService:
 
     # ---------------------------------------------------------------- devices --------------
 
-    def challenge(self, owner: str) -> str:
-        """A random challenge for ``owner`` to sign."""
+    def _purge(self, now: float) -> None:
+        """Forget expired challenges and tokens (the auth lock is held): they sit at the
+        front of their queues, so this looks only at what it removes, plus one."""
+        while self._challenges:
+            value, pending = next(iter(self._challenges.items()))
+            if pending.expires > now:
+                break
+            self._forget_challenge(value)
+        while self._tokens:
+            token = next(iter(self._tokens.values()))
+            if token.expires > now:
+                break
+            self._tokens.popitem(last=False)
+
+    def _forget_challenge(self, value: str) -> _Challenge | None:
+        pending = self._challenges.pop(value, None)
+        if pending is not None:
+            left = self._per_address.get(pending.address, 0) - 1
+            if left > 0:
+                self._per_address[pending.address] = left
+            else:
+                self._per_address.pop(pending.address, None)
+        return pending
+
+    def challenge(self, owner: str, address: str = "") -> str:
+        """A random challenge for ``owner`` to sign, asked from ``address``.
+
+        Raises:
+            RefusedValue: ``hub_field_invalid`` for an owner that is no identifier;
+                ``hub_busy`` when this address (or everyone together) holds too many
+                unanswered challenges.
+        """
+        if not isinstance(owner, str) or not _OWNER.fullmatch(owner):
+            raise RefusedValue("hub_field_invalid", field="owner")
         value = secrets.token_urlsafe(32)
-        with self._lock:
-            now = time.monotonic()
-            self._challenges = {k: v for k, v in self._challenges.items() if v.expires > now}
-            self._challenges[value] = _Pending(owner, now + _CHALLENGE_SECONDS)
+        with self._auth:
+            now = self._clock()
+            self._purge(now)
+            if self._per_address.get(address, 0) >= self.guards.challenges_per_address \
+                    or len(self._challenges) >= self.guards.challenges_total:
+                raise RefusedValue("hub_busy", seconds=int(self.guards.challenge_seconds))
+            self._challenges[value] = _Challenge(owner, address,
+                                                 now + self.guards.challenge_seconds)
+            self._per_address[address] = self._per_address.get(address, 0) + 1
         return value
 
     def login(self, challenge: str, signature_b64: str) -> str:
@@ -127,22 +248,34 @@ class HubService:
         owner's current key.
 
         Raises:
-            RefusedValue: ``hub_refused``.
+            RefusedValue: ``hub_refused``; ``hub_field_invalid`` for fields of the wrong form.
         """
-        with self._lock:
-            pending = self._challenges.pop(challenge, None)
-        if pending is None or pending.expires < time.monotonic():
+        if not isinstance(challenge, str) or not _SECRET.fullmatch(challenge):
+            raise RefusedValue("hub_field_invalid", field="challenge")
+        if not isinstance(signature_b64, str) or not 0 < len(signature_b64) <= 128:
+            raise RefusedValue("hub_field_invalid", field="signature")
+        with self._auth:
+            now = self._clock()
+            self._purge(now)
+            pending = self._forget_challenge(challenge)
+        if pending is None or pending.expires <= now:
             raise RefusedValue("hub_refused", detail="unknown or expired challenge")
         try:
             signature = base64.b64decode(signature_b64, validate=True)
         except ValueError:
             raise RefusedValue("hub_refused", detail="signature") from None
-        if not any(verify(key, signature, challenge.encode()) for key in
-                   self._current_keys(pending.owner)):
+        signer = next((key for key in self._current_keys(pending.owner)
+                       if verify(key, signature, challenge.encode())), None)
+        if signer is None:
             raise RefusedValue("hub_refused", detail="signature")
         token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._tokens[token] = _Pending(pending.owner, time.monotonic() + _TOKEN_SECONDS)
+        with self._auth:
+            now = self._clock()
+            self._purge(now)
+            while len(self._tokens) >= self.guards.tokens_total:
+                self._tokens.popitem(last=False)
+            self._tokens[token] = _Token(pending.owner, fingerprint(signer),
+                                         now + self.guards.token_seconds)
         return token
 
     def _current_keys(self, owner: str) -> list[bytes]:
@@ -156,30 +289,59 @@ class HubService:
             key = uow.org.find_key(person.key_fingerprint or "")
             return [] if key is None or key.revoked_at is not None else [person.public_key]
 
+    def _drop_stale_tokens(self) -> None:
+        """After an organisation file: forget every token whose key is no longer its
+        owner's current key (revoked, or replaced by a re-enrolment)."""
+        with self._auth:
+            owners = {t.owner for t in self._tokens.values()}
+        current = {owner: {fingerprint(k) for k in self._current_keys(owner)}
+                   for owner in owners}
+        with self._auth:
+            for token, held in list(self._tokens.items()):
+                if held.key not in current.get(held.owner, set()):
+                    del self._tokens[token]
+
     def owner_of(self, token: str) -> str:
         """Whose token it is.
 
         Raises:
             RefusedValue: ``hub_refused`` for an unknown or expired token.
         """
-        with self._lock:
-            pending = self._tokens.get(token)
-        if pending is None or pending.expires < time.monotonic():
+        if not isinstance(token, str) or not _SECRET.fullmatch(token):
             raise RefusedValue("hub_refused", detail="please log in again")
-        return pending.owner
+        with self._auth:
+            now = self._clock()
+            self._purge(now)
+            held = self._tokens.get(token)
+        if held is None or held.expires <= now:
+            raise RefusedValue("hub_refused", detail="please log in again")
+        return held.owner
+
+    def outstanding(self) -> tuple[int, int]:
+        """Challenges and tokens held now (after dropping the expired ones)."""
+        with self._auth:
+            self._purge(self._clock())
+            return len(self._challenges), len(self._tokens)
 
     def inbox(self, token: str) -> list[HubBundle]:
-        """What is addressed to the token's owner, and every organisation file."""
+        """What is addressed to the token's owner, and every organisation file of the agency
+        (a bundle to everyone from anyone else, stored before the hub refused them, is not
+        handed out)."""
         owner = self.owner_of(token)
         with self._store.unit_of_work(read_only=True) as uow:
-            return uow.sync.hub_inbox([owner, "*"])
+            lines = uow.sync.hub_inbox([owner, EVERYONE])
+        return [line for line in lines
+                if line.recipient_id != EVERYONE or _is_everyone_allowed(line)]
 
     def content(self, token: str, bundle_id: str) -> bytes:
         """The bytes of one bundle addressed to the token's owner (or to everyone)."""
         owner = self.owner_of(token)
+        if not isinstance(bundle_id, str) or not _BUNDLE_ID.fullmatch(bundle_id):
+            raise RefusedValue("hub_refused", detail="no such bundle for you")
         with self._store.unit_of_work(read_only=True) as uow:
             line = uow.sync.hub_find(bundle_id)
-            if line is None or line.recipient_id not in (owner, "*"):
+            if line is None or not (line.recipient_id == owner or (
+                    line.recipient_id == EVERYONE and _is_everyone_allowed(line))):
                 raise RefusedValue("hub_refused", detail="no such bundle for you")
             content = uow.sync.hub_content(bundle_id)
         assert content is not None

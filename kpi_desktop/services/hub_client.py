@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -28,6 +30,9 @@ from kpi_desktop.services.sync import BUNDLE_SUFFIX, ImportResult, bundle_order
 __all__ = ["HubClient", "SyncOutcome", "sync_now"]
 
 _TIMEOUT = 30
+#: A PEM file of the certificate authority that signed the hub's certificate, when it is not
+#: one the system trusts (an agency's own CA, or the hub's self-signed certificate).
+CAFILE_ENV = "KPI_DESKTOP_HUB_CAFILE"
 
 
 @dataclass
@@ -41,9 +46,11 @@ class SyncOutcome:
 class HubClient:
     """A small client of the hub's HTTP API."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, cafile: str | None = None) -> None:
         self.url = url.rstrip("/")
         self._token: str | None = None
+        cafile = cafile or os.environ.get(CAFILE_ENV) or None
+        self._context = ssl.create_default_context(cafile=cafile) if cafile else None
 
     def _request(self, method: str, path: str, body: bytes | None = None,
                  content_type: str = "application/json") -> tuple[int, bytes]:
@@ -53,7 +60,8 @@ class HubClient:
         request = urllib.request.Request(self.url + path, data=body, method=method,
                                          headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=_TIMEOUT,  # noqa: S310
+                                        context=self._context) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             payload = error.read()

@@ -14,6 +14,7 @@ from kpi_desktop.runtime.i18n import translate
 
 
 def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    from kpi_desktop.services.hardening_messages import hardening_errors
     from kpi_desktop.services.org_eval_messages import org_eval_errors
 
     return {
@@ -21,6 +22,7 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         **org_eval_errors(),
         **_transfer_errors(),
         **_appeal_errors(),
+        **hardening_errors(),
         "not_found": lambda p: translate("Errors", "No {kind} with the identifier “{id}”.").format(
             kind=kind_label(str(p.get("kind", ""))), id=p.get("id", "")
         ),

@@ -74,6 +74,7 @@ from kpi_desktop.domain.sync import (
 )
 from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.hub_limits import hub_limits_header
 from kpi_desktop.services.keys import KeyService
 from kpi_desktop.storage.backup import backup_database
 from kpi_desktop.sync import keys as crypto
@@ -689,6 +690,7 @@ class SyncService:
                 kind="organisation", sender_id=AGENCY, recipient_id="*", seq=version,
                 key=key, records=records,
                 extra={"organisation": {"id": org.id, "version": version},
+                       **hub_limits_header(uow),
                        "agency": {"public_key": base64.b64encode(key.public_key).decode(),
                                   "x25519_public":
                                       base64.b64encode(key.x25519_public).decode(),

@@ -906,6 +906,16 @@ class SealedKeyRow(Base):
     updated_at: Mapped[dt.datetime]
 
 
+class UnlockFailureRow(Base):
+    """Wrong passphrases in a row for one key owner on this PC (revision 0012)."""
+
+    __tablename__ = "unlock_failures"
+
+    owner_id: Mapped[str] = mapped_column(primary_key=True)
+    failures: Mapped[int]
+    last_failed_at: Mapped[dt.datetime]
+
+
 class TrustedKeyRow(Base):
     """A pinned key: the agency key a PC was set up with (and later rotations)."""
 
@@ -996,7 +1006,8 @@ class HubBundleRow(Base):
     size: Mapped[int]
     content: Mapped[bytes]
 
-    __table_args__ = (Index(None, "recipient_id", "received_at"),)
+    __table_args__ = (Index(None, "recipient_id", "received_at"),
+                      Index(None, "sender_id", "received_at"))
 
 
 # ============================================================================================

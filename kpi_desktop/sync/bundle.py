@@ -251,11 +251,11 @@ def _members(archive: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipI
         name = info.filename
         _check_name(name)
         if info.flag_bits & 0x1:  # zip "encryption": never written by us
-            raise _refuse("bundle_damaged", detail=f"{name}: encrypted member")
+            raise _refuse("bundle_inconsistent", file=name[:200], detail="encrypted member")
         if stat.S_ISLNK(info.external_attr >> 16) or info.is_dir():
             raise _refuse("bundle_unsafe_path", path=name[:200])
         if name in members:
-            raise _refuse("bundle_unsafe_path", path=name[:200])
+            raise _refuse("bundle_duplicate_member", path=name[:200])
         if name not in ("header.json", "header.sig", "manifest.sha256") and not (
                 _DATA_NAME.match(name) or _FILE_NAME.match(name)):
             raise _refuse("bundle_unsafe_path", path=name[:200])
@@ -275,15 +275,37 @@ def _members(archive: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipI
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """A member's bytes, never more than ``limit`` (declared sizes may lie)."""
+    """A member's bytes, never more than ``limit`` (declared sizes may lie: a member whose
+    content does not match its declared size or checksum is ``bundle_inconsistent``)."""
     try:
         with archive.open(info) as handle:
             data = handle.read(limit + 1)
     except _ZIP_ERRORS as exc:
-        raise _refuse("bundle_damaged", detail=f"{info.filename}: {exc}"[:200]) from None
+        raise _refuse("bundle_inconsistent", file=info.filename[:200],
+                      detail=str(exc)[:200]) from None
     if len(data) > limit:
         raise _refuse("bundle_too_large", detail=info.filename)
     return data
+
+
+def _digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> str:
+    """A member's SHA-256, read in pieces (nothing kept), never more than ``limit`` bytes."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with archive.open(info) as handle:
+            while size <= limit:
+                chunk = handle.read(1024 * 1024)
+                if not chunk:
+                    break
+                size += len(chunk)
+                digest.update(chunk)
+    except _ZIP_ERRORS as exc:
+        raise _refuse("bundle_inconsistent", file=info.filename[:200],
+                      detail=str(exc)[:200]) from None
+    if size > limit:
+        raise _refuse("bundle_too_large", detail=info.filename)
+    return digest.hexdigest()
 
 
 def _check_format(header: Any) -> None:
@@ -374,6 +396,10 @@ def read_bundle(
             raise _refuse("bundle_file_altered", file=", ".join(missing)[:200])
         stored: dict[str, bytes] = {}
         for name in sorted(expected):
+            if not decrypt:  # only checked (the hub): hashed in pieces, nothing kept
+                if _digest(archive, members[name], limits.max_member_bytes) != expected[name]:
+                    raise _refuse("bundle_file_altered", file=name)
+                continue
             content = _read(archive, members[name], limits.max_member_bytes)
             if _sha(content) != expected[name]:
                 raise _refuse("bundle_file_altered", file=name)

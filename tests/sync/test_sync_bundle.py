@@ -92,10 +92,11 @@ def test_a_flipped_byte_anywhere_is_refused(encrypt: bool) -> None:
         # Flipping a byte of zip metadata that nothing reads (e.g. a timestamp) is harmless:
         # the content must then be exactly the original.
         assert _read(bytes(damaged)).records == _read(data).records
-    assert refused <= {"bundle_damaged", "bundle_file_altered", "bundle_signature_invalid",
-                       "bundle_malformed", "bundle_unsafe_path", "bundle_too_large",
-                       "bundle_signer_unknown", "bundle_wrong_recipient", "bundle_format_newer"}
-    assert "bundle_damaged" in refused  # zip CRCs catch most flips before anything else
+    assert refused <= {"bundle_damaged", "bundle_inconsistent", "bundle_file_altered",
+                       "bundle_signature_invalid", "bundle_malformed", "bundle_unsafe_path",
+                       "bundle_too_large", "bundle_signer_unknown", "bundle_wrong_recipient",
+                       "bundle_format_newer", "bundle_duplicate_member"}
+    assert "bundle_inconsistent" in refused  # zip CRCs catch most flips before anything else
 
 
 def _rezip(data: bytes, name: str, change) -> bytes:
@@ -187,7 +188,7 @@ def test_symlinks_and_duplicate_names_are_refused() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             archive.writestr("data/a.jsonl", b'{"b":2}\n')
-    assert _code(out.getvalue()) == "bundle_unsafe_path"
+    assert _code(out.getvalue()) == "bundle_duplicate_member"
 
 
 def test_zip_bombs_and_oversized_bundles_are_refused() -> None:

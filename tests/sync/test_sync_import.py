@@ -220,7 +220,7 @@ def _forged_record(world: World) -> bytes:
 
 
 BAD: dict[str, tuple[Callable[[World], bytes], set[str]]] = {
-    "flipped byte": (_flipped, {"bundle_damaged", "bundle_file_altered",
+    "flipped byte": (_flipped, {"bundle_damaged", "bundle_inconsistent", "bundle_file_altered",
                                 "bundle_signature_invalid"}),
     "truncated zip": (_truncated, {"bundle_damaged"}),
     "unknown signer": (_unknown_signer, {"bundle_signer_unknown"}),

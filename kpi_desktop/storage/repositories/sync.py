@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from kpi_desktop.domain import model
 from kpi_desktop.domain.sync import (
@@ -39,6 +39,7 @@ _ACK = table_of(orm.SyncAckRow)
 _RECV = table_of(orm.SyncReceivedRow)
 _HUB = table_of(orm.HubBundleRow)
 _HUB_INDEX = [c for c in _HUB.columns if c.name != "content"]
+_FAIL = table_of(orm.UnlockFailureRow)
 _REV = table_of(orm.EntryRevisionRow)
 _STMT = table_of(orm.ReviewStatementRow)
 _ENTRY = table_of(orm.WorkLogEntryRow)
@@ -88,6 +89,24 @@ class SyncRepository(Repository):
     def delete_sealed_key(self, owner_id: str) -> None:
         """Forget a sealed key pair (after re-enrolment with a new key)."""
         self._session.execute(_SEALED.delete().where(_SEALED.c.owner_id == owner_id))
+
+    # ---------------------------------------------------------------- failed unlocks -------
+
+    def unlock_failures(self, owner_id: str) -> tuple[int, dt.datetime | None]:
+        """Wrong passphrases in a row for ``owner_id`` and when the last one was typed."""
+        row = self._session.execute(select(_FAIL.c.failures, _FAIL.c.last_failed_at)
+                                    .where(_FAIL.c.owner_id == owner_id)).first()
+        return (0, None) if row is None else (int(row[0]), row[1])
+
+    def set_unlock_failures(self, owner_id: str, failures: int, at: dt.datetime) -> None:
+        """Record ``failures`` wrong passphrases in a row, the last at ``at``."""
+        values = {"owner_id": owner_id, "failures": failures, "last_failed_at": at}
+        if self._update(_FAIL, _FAIL.c.owner_id == owner_id, values) == 0:
+            self._insert(_FAIL, values)
+
+    def clear_unlock_failures(self, owner_id: str) -> None:
+        """Forget the wrong passphrases of ``owner_id`` (after a right one)."""
+        self._session.execute(_FAIL.delete().where(_FAIL.c.owner_id == owner_id))
 
     # ---------------------------------------------------------------- trust ----------------
 
@@ -362,6 +381,13 @@ class SyncRepository(Repository):
         """A stored bundle's bytes, or ``None``."""
         return self._session.execute(select(_HUB.c.content).where(_HUB.c.bundle_id == bundle_id)
                                      ).scalar_one_or_none()
+
+    def hub_usage(self, sender_id: str, since: dt.datetime) -> tuple[int, int]:
+        """How many bundles of ``sender_id`` the hub stored since ``since``, and their bytes."""
+        row = self._session.execute(
+            select(func.count(), func.coalesce(func.sum(_HUB.c.size), 0))
+            .where(_HUB.c.sender_id == sender_id, _HUB.c.received_at >= since)).one()
+        return int(row[0]), int(row[1])
 
     def hub_inbox(self, recipient_ids: Iterable[str]) -> list[HubBundle]:
         """Bundles addressed to any of ``recipient_ids``, oldest first."""
