@@ -1215,15 +1215,15 @@
     </message>
     <message>
         <source>assignment it fulfils (default: the open assignment of the same item, if there is one)</source>
-        <translation type="unfinished"></translation>
+        <translation>nhiệm vụ được giao mà mục này thực hiện (mặc định: nhiệm vụ được giao cùng sản phẩm/công việc còn đang mở, nếu có)</translation>
     </message>
     <message>
         <source>ad hoc work outside the plan, even when an assignment of the item is open</source>
-        <translation type="unfinished"></translation>
+        <translation>nhiệm vụ phát sinh ngoài kế hoạch, kể cả khi có nhiệm vụ được giao cùng sản phẩm/công việc</translation>
     </message>
     <message>
         <source>work taken over from a colleague, outside the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>nhiệm vụ tiếp nhận thêm từ công chức khác, ngoài kế hoạch</translation>
     </message>
     <message>
         <source>year-end classification of a unit</source>
@@ -2454,19 +2454,19 @@
     <name>Entries</name>
     <message>
         <source>Belongs to the assigned task {code} (done {done}/{quantity}, due {due})</source>
-        <translation type="unfinished"></translation>
+        <translation>Thuộc nhiệm vụ được giao {code} (đã làm {done}/{quantity}, hạn {due})</translation>
     </message>
     <message>
         <source>{day}/{month}</source>
-        <translation type="unfinished"></translation>
+        <translation>{day}/{month}</translation>
     </message>
     <message>
         <source>Work taken over from a colleague (outside the plan)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nhiệm vụ tiếp nhận thêm từ công chức khác (ngoài kế hoạch)</translation>
     </message>
     <message>
         <source>Ad hoc work (outside the plan)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nhiệm vụ phát sinh (ngoài kế hoạch)</translation>
     </message>
 </context>
 <context>

@@ -25,7 +25,6 @@ import dataclasses
 import datetime as dt
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,6 +49,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 from kpi_desktop.domain.sync import AGENCY
+from kpi_desktop.domain.values import fold_text
 from kpi_desktop.services.agency_setup import AgencySetupService, StaffSummary, read_staff_list
 from kpi_desktop.services.catalog_xlsx import read_catalog_xlsx
 from kpi_desktop.services.policies import policy_in_force, stored_policy_in_force
@@ -221,9 +221,7 @@ class PublishOutcome:
 
 
 def _slug(text: str) -> str:
-    folded = unicodedata.normalize("NFD", normalize_text(text).lower().replace("đ", "d"))
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:40] or "unit"
+    return re.sub(r"[^a-z0-9]+", "-", fold_text(text)).strip("-")[:40] or "unit"
 
 
 def _parse_date(value: str, row: int) -> dt.date | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kpi_desktop.runtime.paths import AppPaths
@@ -12,6 +12,7 @@ from kpi_desktop.services.assignments import AssignmentService
 from kpi_desktop.services.backups import BackupService, check_before_open
 from kpi_desktop.services.calendar import CalendarService
 from kpi_desktop.services.classification import ClassificationService
+from kpi_desktop.services.clock import Clock
 from kpi_desktop.services.daily import DailyWorkService
 from kpi_desktop.services.demo import DemoService
 from kpi_desktop.services.evaluation import EvaluationService
@@ -56,6 +57,7 @@ class AppServices:
     reports: ReportService | None = None
     appeals: AppealService | None = None  # Điều 22 (issue 9 §2)
     calendar: CalendarService | None = None  # working-day calendar (issue 9 §3)
+    clock: Clock = field(default_factory=Clock)  # "today" of every service (issue 15)
 
     @classmethod
     def open(cls, paths: AppPaths, *, create_demo_if_empty: bool = False,
@@ -72,20 +74,24 @@ class AppServices:
         check_before_open(paths.database)
         db = open_database(paths.database, backup_dir=paths.backup_dir)
         keys = KeyService(db)
+        clock = Clock(today)  # "today" of every service comes from here
+        now = clock.today
         services = cls(paths=paths, db=db, organisation=OrganisationService(db),
-                       worklog=WorkLogService(db, paths.attachments_dir, keys=keys),
-                       scores=ScoreService(db), demo=DemoService(db), keys=keys,
+                       worklog=WorkLogService(db, paths.attachments_dir, keys=keys, today=now),
+                       scores=ScoreService(db, today=now), demo=DemoService(db), keys=keys,
                        sync=SyncService(db, paths.backup_dir, keys,
-                                        attachments_dir=paths.attachments_dir),
-                       daily=DailyWorkService(db, paths.attachments_dir, keys=keys),
+                                        attachments_dir=paths.attachments_dir, today=now),
+                       daily=DailyWorkService(db, paths.attachments_dir, keys=keys, today=now),
                        self_assessment=SelfAssessmentService(db, keys=keys),
-                       review=ReviewService(db), assignments=AssignmentService(db),
-                       evaluation=EvaluationService(db),
-                       classification=ClassificationService(db),
-                       reports=ReportService(db),
-                       appeals=AppealService(db, keys=keys), calendar=CalendarService(db))
+                       review=ReviewService(db, today=now),
+                       assignments=AssignmentService(db, today=now),
+                       evaluation=EvaluationService(db, today=now),
+                       classification=ClassificationService(db, today=now),
+                       reports=ReportService(db, today=now),
+                       appeals=AppealService(db, keys=keys, today=now),
+                       calendar=CalendarService(db, today=now), clock=clock)
         if create_demo_if_empty and services.organisation.is_empty():
-            services.demo.create(today=today or dt.date.today())
+            services.demo.create(today=clock.today())
         services.backups.daily()
         return services
 
@@ -100,14 +106,14 @@ class AppServices:
         """Organisation indicators and levels (Điều 8), issue 9 §1."""
         from kpi_desktop.services.org_evaluation import OrgEvaluationService
 
-        return OrgEvaluationService(self.db)
+        return OrgEvaluationService(self.db, today=self.clock.today)
 
     @property
     def discipline(self) -> DisciplineService:
         """Discipline events and the year they count for (Điều 20.4, 11.3), issue 9 §5."""
         from kpi_desktop.services.discipline import DisciplineService
 
-        return DisciplineService(self.db)
+        return DisciplineService(self.db, today=self.clock.today)
 
     @property
     def kpi_kinds(self) -> KpiKindService:
@@ -119,8 +125,7 @@ class AppServices:
     @property
     def transfers(self) -> TransferService:
         """Transfers and unit mergers inside the agency (issue 9 §4, Điều 19.1)."""
-        today = self.classification.today if self.classification is not None else None
-        return TransferService(self.db, today=today)
+        return TransferService(self.db, today=self.clock.today)
 
     @property
     def transfer_bundles(self) -> TransferBundleService:
@@ -133,7 +138,7 @@ class AppServices:
         from kpi_desktop.services.agency_admin import AgencyAdminService
 
         return AgencyAdminService(self.db, keys=self.keys, sync=self.sync,
-                                  today=self.sync.today)
+                                  today=self.clock.today)
 
     @property
     def backups(self) -> BackupService:

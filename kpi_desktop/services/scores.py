@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -205,13 +205,14 @@ def parse_year(text: str | int) -> int:
 class ScoreService:
     """Computes scores on demand from the database (read-only units of work)."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, today: Callable[[], dt.date] | None = None) -> None:
         self._db = db
+        self._today = today or dt.date.today
 
     # -- queries ---------------------------------------------------------------------------
     def periods(self, today: dt.date | None = None) -> list[str]:
         """Months that have an evaluation, and the current month, oldest first."""
-        current = str(Period.containing(today or dt.date.today()))
+        current = str(Period.containing(today or self._today()))
         with self._db.unit_of_work(read_only=True) as uow:
             return sorted({str(e.period) for e in uow.evaluations.list_monthly()} | {current})
 

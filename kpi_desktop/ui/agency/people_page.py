@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import PersonRole
-from kpi_desktop.domain.values import normalize_text
+from kpi_desktop.domain.values import fold_text, normalize_text
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.common import (
     ERROR_STYLE,
@@ -44,12 +44,7 @@ from kpi_desktop.ui.agency.common import (
 from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.pages.common import mark_data
 
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    folded = unicodedata.normalize("NFD", normalize_text(text).casefold().replace("đ", "d"))
-    return "".join(c for c in folded if not unicodedata.combining(c))
+_fold = fold_text  # the one diacritic fold (domain.values)
 
 
 class StaffImportDialog(QDialog):

@@ -78,11 +78,10 @@ class AgencySetupPage(QWizardPage):
         if self.org_id.isModified():
             return
         import re
-        import unicodedata
 
-        folded = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-        plain = "".join(c for c in folded if not unicodedata.combining(c))
-        self.org_id.setText(re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40])
+        from kpi_desktop.domain.values import fold_text
+
+        self.org_id.setText(re.sub(r"[^a-z0-9]+", "-", fold_text(text)).strip("-")[:40])
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
         return -1

@@ -335,7 +335,7 @@ class UnitViewPage(Page):
     def open_why(self, index: QModelIndex) -> None:
         person_id = self.person_at(index.row())
         row = self._overview.row(person_id)
-        month = row.periods[-1] if row.periods else Period.containing(dt.date.today())
+        month = row.periods[-1] if row.periods else Period.containing(self.services.clock.today())
         WhyDialog(self.services, person_id, month, list(row.periods), self).exec()
 
 
