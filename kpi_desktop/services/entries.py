@@ -23,10 +23,11 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kpi_desktop.domain import inputs
 from kpi_desktop.domain.errors import NotFound, RefusedValue
 from kpi_desktop.domain.model import (
     Assignment,
@@ -60,20 +61,13 @@ EDITABLE = (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
 
 def parse_quantity(text: str | Decimal | int) -> Decimal:
-    """A quantity typed as "2", "1,5" or "1.5" (refused unless a number greater than 0)."""
-    if isinstance(text, Decimal | int) and not isinstance(text, bool):
-        value = Decimal(text)
-    else:
-        cleaned = normalize_text(str(text)).strip().replace(" ", "").replace(",", ".")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise RefusedValue("decimal_malformed", value=str(text)) from None
-    if not value.is_finite():
-        raise RefusedValue("decimal_malformed", value=str(text))
-    if value <= 0:
-        raise RefusedValue("quantity_not_positive", value=str(text))
-    return value
+    """A quantity typed as "2", "1,5" or "1.5": greater than 0, at most two decimals, at most
+    :data:`~kpi_desktop.domain.inputs.MAX_QUANTITY` (the validators of ``domain.inputs``)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = Decimal(text)
+    if isinstance(text, str):
+        text = normalize_text(text).replace(" ", "")
+    return inputs.parse_quantity(text)
 
 
 @dataclass(frozen=True)
@@ -320,6 +314,12 @@ class EntryService:
                 raise RefusedValue("completed_before_start",
                                    completed=draft.completed_on.isoformat(),
                                    date=draft.work_date.isoformat())
+        for field, day in (("work_date", draft.work_date), ("deadline", draft.deadline),
+                           ("completed_on", draft.completed_on)):
+            if day is not None:
+                inputs.check_date(day, field, today=today)
+        inputs.check_text(draft.output_doc_number, "output_doc_number")
+        inputs.check_text(draft.output_description, "output_description", multiline=True)
 
     @staticmethod
     def _check_item(uow: Any, person_id: str, draft: EntryDraft) -> CatalogItem:
