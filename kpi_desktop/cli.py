@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kpi_desktop.cli_appeals import add_commands as add_appeal_commands
 
     add_appeal_commands(commands)  # appeal, calendar (issue 9 §2, §3)
+    from kpi_desktop.cli_scoring import add_commands as add_scoring_commands
+
+    add_scoring_commands(commands)  # discipline, leave (issue 15)
     return parser
 
 
@@ -260,6 +263,7 @@ def run(args: argparse.Namespace) -> int:
                 **_org_eval_handlers(),
                 **_transfer_handlers(),
                 **_appeal_handlers(),
+                **_scoring_handlers(),
             }[args.command]
             return handler(services, args)
         finally:
@@ -279,6 +283,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _scoring_handlers() -> dict[str, Any]:
+    from kpi_desktop.cli_scoring import HANDLERS
+
+    return HANDLERS
 
 
 def _appeal_handlers() -> dict[str, Any]:

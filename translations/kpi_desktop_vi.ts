@@ -2058,6 +2058,10 @@
         <translation>lý do (theo quyết định)</translation>
     </message>
     <message>
+        <source>confirm a date more than 15 days from today (the decision&apos;s date)</source>
+        <translation>xác nhận ngày cách hôm nay hơn 15 ngày (ngày của quyết định)</translation>
+    </message>
+    <message>
         <source>who evaluates, from the date, the people this person evaluated (default: the head above)</source>
         <translation>người đánh giá, từ ngày có hiệu lực, những công chức mà người này đang đánh giá (mặc định: người đứng đầu cấp trên)</translation>
     </message>
@@ -2156,6 +2160,66 @@
     <message>
         <source>Warning: the hub serves plain HTTP on {host}: sign-in tokens and organisation files cross the network unencrypted. Give --certfile and --keyfile, or run it behind a reverse proxy with TLS (README, “For IT staff”).</source>
         <translation>Cảnh báo: máy chủ tiếp nhận đang phục vụ HTTP không mã hóa trên {host}: mã đăng nhập và tệp tổ chức đi qua mạng ở dạng không mã hóa. Hãy dùng --certfile và --keyfile, hoặc chạy sau một máy chủ trung gian có TLS (README, mục “For IT staff”).</translation>
+    </message>
+    <message>
+        <source>discipline decisions (Article 20.4, 11.3)</source>
+        <translation>quyết định kỷ luật (khoản 4 Điều 20, khoản 3 Điều 11)</translation>
+    </message>
+    <message>
+        <source>record a discipline decision</source>
+        <translation>ghi nhận một quyết định kỷ luật</translation>
+    </message>
+    <message>
+        <source>the evaluator who records it</source>
+        <translation>người đánh giá ghi nhận</translation>
+    </message>
+    <message>
+        <source>the form of discipline or other override</source>
+        <translation>hình thức kỷ luật hoặc trường hợp khác</translation>
+    </message>
+    <message>
+        <source>the date of the decision</source>
+        <translation>ngày ban hành quyết định</translation>
+    </message>
+    <message>
+        <source>the date of the act the decision is about</source>
+        <translation>ngày xảy ra hành vi vi phạm</translation>
+    </message>
+    <message>
+        <source>administrative or party discipline, or another competent authority</source>
+        <translation>kỷ luật hành chính, kỷ luật đảng hoặc kết luận của cấp có thẩm quyền khác</translation>
+    </message>
+    <message>
+        <source>an earlier decision about the same act</source>
+        <translation>quyết định trước đó về cùng một hành vi vi phạm</translation>
+    </message>
+    <message>
+        <source>the year the act was already rated Unsatisfactory (Article 11.3(b))</source>
+        <translation>năm hành vi đã được dùng để xếp loại không hoàn thành nhiệm vụ (điểm b khoản 3 Điều 11)</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>ghi chú</translation>
+    </message>
+    <message>
+        <source>a person&apos;s discipline decisions</source>
+        <translation>các quyết định kỷ luật của một người</translation>
+    </message>
+    <message>
+        <source>act of {date}</source>
+        <translation>hành vi ngày {date}</translation>
+    </message>
+    <message>
+        <source>date of the act not recorded</source>
+        <translation>chưa ghi ngày xảy ra hành vi</translation>
+    </message>
+    <message>
+        <source>Discipline decision recorded:</source>
+        <translation>Đã ghi nhận quyết định kỷ luật:</translation>
+    </message>
+    <message>
+        <source>No discipline decision is recorded for this person.</source>
+        <translation>Người này chưa có quyết định kỷ luật nào.</translation>
     </message>
 </context>
 <context>
@@ -2348,6 +2412,14 @@
         <translation>Ghi kỷ luật</translation>
     </message>
     <message>
+        <source>known</source>
+        <translation>đã biết</translation>
+    </message>
+    <message>
+        <source>An act committed at the person&apos;s old organisation and disciplined here counts in the old organisation&apos;s result (Article 11.3(c)–(d)).</source>
+        <translation>Vi phạm xảy ra ở tổ chức cũ nhưng bị xử lý kỷ luật ở tổ chức mới thì tính vào kết quả đánh giá, xếp loại của tổ chức cũ (điểm c, điểm d khoản 3 Điều 11).</translation>
+    </message>
+    <message>
         <source>(none — a separate act)</source>
         <translation>(không — hành vi riêng)</translation>
     </message>
@@ -2378,6 +2450,10 @@
     <message>
         <source>Decision number</source>
         <translation>Số quyết định</translation>
+    </message>
+    <message>
+        <source>Date of the act</source>
+        <translation>Ngày xảy ra hành vi</translation>
     </message>
     <message>
         <source>Same act as</source>
@@ -3186,6 +3262,14 @@
     <message>
         <source>Write a note for the official: why the proposal is rejected.</source>
         <translation>Hãy ghi chú cho công chức: vì sao không chấp nhận đề xuất.</translation>
+    </message>
+    <message>
+        <source>Give the date of the transfer decision: it is never taken from today.</source>
+        <translation>Hãy nhập ngày của quyết định điều động: ngày này không bao giờ lấy theo ngày hôm nay.</translation>
+    </message>
+    <message>
+        <source>The transfer date {date} is {days} days from today: check that it is the date of the decision, then confirm it.</source>
+        <translation>Ngày điều động {date} cách hôm nay {days} ngày: hãy kiểm tra đúng là ngày của quyết định rồi xác nhận.</translation>
     </message>
     <message>
         <source>{person} already belongs to the unit {unit}: choose another unit.</source>
@@ -7338,6 +7422,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
 </context>
 <context>
     <name>TransferDialog</name>
+    <message>
+        <source>Check the date</source>
+        <translation>Kiểm tra ngày</translation>
+    </message>
+    <message>
+        <source>Is this the date of the decision?</source>
+        <translation>Đây có đúng là ngày của quyết định không?</translation>
+    </message>
     <message>
         <source>The head above (default)</source>
         <translation>Người đứng đầu cấp trên (mặc định)</translation>

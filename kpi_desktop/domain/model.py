@@ -810,7 +810,9 @@ class DisciplineEvent:
     """A discipline decision or another Điều 20.4 override for one person.
 
     ``effective_year`` is the evaluation year it counts for; ``related_event_id`` links the
-    party and administrative decisions about the same act (they count once).
+    party and administrative decisions about the same act (they count once). ``decided_on`` is
+    the date of the decision, ``committed_on`` the date of the act it is about (Điều 11.3c–d:
+    an act at an old organisation counts in that organisation's result).
     """
 
     id: str
@@ -826,6 +828,7 @@ class DisciplineEvent:
     recorded_by: str | None = None
     signature: bytes | None = None
     key_fingerprint: str | None = None
+    committed_on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

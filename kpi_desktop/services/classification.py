@@ -186,7 +186,7 @@ class ClassificationService:
                           decided_on: dt.date, decision_no: str,
                           effective_year: int | None = None,
                           authority: DisciplineAuthority | str = DisciplineAuthority.ADMINISTRATIVE,
-                          note: str = "") -> DisciplineEvent:
+                          note: str = "", committed_on: dt.date | None = None) -> DisciplineEvent:
         """Enter a discipline decision (or another Điều 20.4 override) with its reference.
 
         Without ``effective_year`` the year it counts for follows Điều 20.4c / 11.3
@@ -197,7 +197,7 @@ class ClassificationService:
 
             return DisciplineService(self._db, today=self._today).record(
                 actor_id, person_id, kind, decided_on=decided_on, decision_no=decision_no,
-                authority=authority, note=note)
+                authority=authority, note=note, committed_on=committed_on)
         try:
             kind_value = DisciplineKind(kind)
             authority_value = DisciplineAuthority(authority)
@@ -211,7 +211,7 @@ class ClassificationService:
                 id=new_id(), person_id=person_id, kind=kind_value, decided_on=decided_on,
                 effective_year=effective_year or decided_on.year, created_at=now,
                 authority=authority_value, decision_no=number, note=normalize_text(note),
-                recorded_by=actor_id)
+                recorded_by=actor_id, committed_on=committed_on)
             uow.discipline.add(event)
             audit(uow, "discipline.record", "person", person_id, actor_id,
                   {"kind": kind_value.value, "decision_no": number,

@@ -93,6 +93,7 @@ class AppServices:
         if create_demo_if_empty and services.organisation.is_empty():
             services.demo.create(today=clock.today())
         services.backups.daily()
+        services.transfers.apply_due()  # a transfer dated in the future takes effect today
         return services
 
     @property

@@ -478,6 +478,12 @@ def proposal_status_label(status: object) -> str:
 def _transfer_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     """Refusals of transfers, mergers and transfer bundles (issue 9 §4)."""
     return {
+        "transfer_date_missing": lambda p: translate(
+            "Errors", "Give the date of the transfer decision: it is never taken from today."),
+        "transfer_date_needs_confirmation": lambda p: translate(
+            "Errors", "The transfer date {date} is {days} days from today: check that it is the "
+            "date of the decision, then confirm it."
+        ).format(date=p.get("date", ""), days=p.get("days", "")),
         "transfer_same_unit": lambda p: translate(
             "Errors", "{person} already belongs to the unit {unit}: choose another unit."
         ).format(person=p.get("person", ""), unit=p.get("unit", "")),

@@ -771,6 +771,7 @@ class DisciplineEventRow(Base):
     recorded_by: Mapped[str | None] = _fk("people.id", nullable=True)
     signature: Mapped[bytes | None]
     key_fingerprint: Mapped[str | None]
+    committed_on: Mapped[dt.date | None]  # the date of the act (0013)
 
     __table_args__ = (Index(None, "person_id", "effective_year"),)
 

@@ -174,8 +174,17 @@ def _all_fields(kind: str, record: Any) -> bytes:
 
 def discipline_bytes(event: DisciplineEvent) -> bytes:
     """The signed bytes of a discipline event (every field but the signature), by the
-    person who recorded it."""
-    return _all_fields("discipline_event", event)
+    person who recorded it.
+
+    Form 1: an event without the date of its act (every event recorded before issue 15) —
+    the fields it had then, so its signature still verifies. Form 2: with ``committed_on``,
+    the date of the act (Điều 11.3c–d), which is then signed too.
+    """
+    body = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)
+            if f.name not in ("signature", "key_fingerprint", "committed_on")}
+    if event.committed_on is None:
+        return _bytes("discipline_event", body)
+    return _bytes("discipline_event", {**body, "committed_on": event.committed_on}, version=2)
 
 
 def annual_bytes(classification: AnnualClassification) -> bytes:

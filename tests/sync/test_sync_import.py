@@ -322,11 +322,11 @@ def test_a_revision_with_a_wrong_device_clock_is_kept_and_flagged(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from kpi_desktop.services import worklog
+    from kpi_desktop.services import entries
 
     ahead = dt.datetime(2028, 11, 20, 8, 0, tzinfo=dt.UTC)  # the PC's clock is two years ahead
     with opened(world.official, OFFICIAL) as pc:
-        monkeypatch.setattr(worklog, "utc_now", lambda: ahead)
+        monkeypatch.setattr(entries, "utc_now", lambda: ahead)  # the one entry service
         [entry_id] = log_week(pc, days=1)
         monkeypatch.undo()
         written = pc.sync.export(OFFICIAL, world.usb)

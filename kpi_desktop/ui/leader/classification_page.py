@@ -371,7 +371,8 @@ class YearClassificationPage(Page):
                 decided_on=from_qdate(dialog.decided_on.date()),
                 decision_no=dialog.decision_no.text(), authority=dialog.authority.currentData(),
                 note=dialog.note.text(), related_event_id=dialog.related.currentData() or None,
-                already_counted_year=dialog.counted_year.value() or None)
+                already_counted_year=dialog.counted_year.value() or None,
+                committed_on=dialog.committed_on_date())
         except KpiError as error:
             show_error(self, self.tr("Year-end classification"), error)
             return
@@ -397,6 +398,21 @@ class DisciplineDialog(QDialog):
         self.decided_on.setDisplayFormat(date_format())
         self.decided_on.setDate(to_qdate(today or dt.date.today()))
         self.decision_no = QLineEdit()
+        # The date of the act, beside the decision's (Điều 11.3c–d: an act at an old
+        # organisation counts in that organisation's result).
+        self.act_known = QCheckBox(self.tr("known"))
+        self.committed_on = QDateEdit()
+        self.committed_on.setCalendarPopup(True)
+        self.committed_on.setDisplayFormat(date_format())
+        self.committed_on.setDate(self.decided_on.date())
+        self.committed_on.setEnabled(False)
+        self.act_known.toggled.connect(self.committed_on.setEnabled)
+        self.act_known.setToolTip(self.tr(
+            "An act committed at the person's old organisation and disciplined here counts in "
+            "the old organisation's result (Article 11.3(c)–(d))."))
+        act_row = QHBoxLayout()
+        act_row.addWidget(self.committed_on, 1)
+        act_row.addWidget(self.act_known)
         self.related = QComboBox()
         self.related.addItem(self.tr("(none — a separate act)"), "")
         for event in earlier or []:
@@ -417,6 +433,7 @@ class DisciplineDialog(QDialog):
         form.addRow(self.tr("Type of decision"), self.authority)
         form.addRow(self.tr("Decided on"), self.decided_on)
         form.addRow(self.tr("Decision number"), self.decision_no)
+        form.addRow(self.tr("Date of the act"), act_row)
         form.addRow(self.tr("Same act as"), self.related)
         form.addRow(self.tr("Already rated Unsatisfactory in"), self.counted_year)
         form.addRow(self.tr("Note"), self.note)
@@ -425,3 +442,7 @@ class DisciplineDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def committed_on_date(self) -> dt.date | None:
+        """The date of the act, when the evaluator entered it."""
+        return from_qdate(self.committed_on.date()) if self.act_known.isChecked() else None

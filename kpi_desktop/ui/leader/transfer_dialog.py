@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -50,6 +51,32 @@ from kpi_desktop.ui.leader.common import (
 
 ERROR_COLOUR = "#b91c1c"
 OK_COLOUR = "#166534"
+
+
+def decision_date_edit(today: dt.date) -> QDateEdit:
+    """A date field for a decision's date that starts empty (never today by default): its
+    lowest date shows as blank and means "not given"; the calendar opens on this month."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    edit.setSpecialValueText(" ")
+    edit.setDate(edit.minimumDate())
+    edit.calendarWidget().setCurrentPage(today.year, today.month)
+    return edit
+
+
+def chosen_date(edit: QDateEdit) -> dt.date | None:
+    """The date of a :func:`decision_date_edit`, or None while it is empty."""
+    return None if edit.date() == edit.minimumDate() else from_qdate(edit.date())
+
+
+def confirm_far_date(parent: QWidget, error: KpiError) -> bool:
+    """Ask whether a date far from today is really the decision's date."""
+    answer = QMessageBox.question(
+        parent, QCoreApplication.translate("TransferDialog", "Check the date"),
+        error_text(error) + "\n\n" + QCoreApplication.translate(
+            "TransferDialog", "Is this the date of the decision?"))
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def _first_of_next_month(day: dt.date) -> dt.date:
@@ -119,9 +146,7 @@ class TransferDialog(QDialog):
 
         self.form_box = QGroupBox()
         self.unit = QComboBox()
-        self.from_date = QDateEdit()
-        self.from_date.setCalendarPopup(True)
-        self.from_date.setDate(to_qdate(_first_of_next_month(today)))
+        self.from_date = decision_date_edit(today)  # empty until the decision's date is given
         self.decision = QLineEdit()
         self.reason = QLineEdit()
         self.unit_label, self.date_label = QLabel(), QLabel()
@@ -265,7 +290,8 @@ class TransferDialog(QDialog):
     def show_hand_over(self) -> None:
         """Show, before confirming, who the person evaluates and who takes them over."""
         person_id = self.person.currentData()
-        if not person_id:
+        if not person_id or chosen_date(self.from_date) is None:
+            self.hand_over.clear()
             return
         try:
             preview = self.services.transfers.hand_over(
@@ -297,14 +323,18 @@ class TransferDialog(QDialog):
                                            date=formatting.date(preview.from_date),
                                            successor=who))
 
-    def submit(self) -> bool:
+    def submit(self, *, confirm_date: bool = False) -> bool:
         try:
             result = self.services.transfers.transfer(
                 self.person.currentData(), self.unit.currentData(),
-                from_qdate(self.from_date.date()), reason=self.reason.text(),
+                chosen_date(self.from_date), reason=self.reason.text(),
                 decision_no=self.decision.text(), actor_id=self.actor_id,
-                successor_id=self.successor.currentData() or None)
+                successor_id=self.successor.currentData() or None, confirm_date=confirm_date)
         except KpiError as error:
+            if error.code == "transfer_date_needs_confirmation" and not confirm_date:
+                if confirm_far_date(self, error):
+                    return self.submit(confirm_date=True)
+                self.from_date.setFocus()
             _status(self.status, error_text(error), error=True)
             return False
         self._load(result.person_id)
