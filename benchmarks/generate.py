@@ -69,7 +69,7 @@ SIZES = {"commune": 30, "unit": 300}
 YEAR = 2026
 ENTRIES_PER_DAY = 6
 WAITING_DAYS = 3  # the last working days of the last month wait in the leaders' inboxes
-VERSION = 2  # bump when the generated data changes (invalidates the cache)
+VERSION = 3  # bump when the generated data changes (invalidates the cache)
 DIVISIONS = [u for u in demo_data.UNITS if u[0] != "xa"]
 TEMPLATE = [p for p in demo_data.PEOPLE if p[0] != "ct"]  # 24 people in 4 divisions
 
@@ -121,7 +121,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _person_rows(rng: random.Random, person: Person, profile: demo_data.Profile,
-                 evaluator_id: str, allowed: list[CatalogItem], months: list[Period],
+                 evaluator_id: str | None, allowed: list[CatalogItem], months: list[Period],
                  policy: ScoringPolicy) -> tuple[list[object], int]:
     """Assignments, entries, revisions, statements and evaluations of one person's year."""
     own = [i for i in allowed if i.scope is not ItemScope.SHARED]
@@ -167,7 +167,9 @@ def _person_rows(rng: random.Random, person: Person, profile: demo_data.Profile,
                 revisions.append(EntryRevision(entry_id=entry_id, revision=1,
                                                snapshot_json=snapshot, snapshot_sha256=digest,
                                                created_at=created, author_id=person.id))
-                if day in waiting:  # submitted, not reviewed yet: the leader's inbox
+                if day in waiting or evaluator_id is None:
+                    # Submitted, not reviewed yet (the leader's inbox); the chairman's work
+                    # waits for the province: nobody reviews their own entries (issue 13).
                     entries.append(dataclasses.replace(entry, status=EntryStatus.SUBMITTED,
                                                        confirmed_revision=None))
                     continue
@@ -201,7 +203,7 @@ def _person_rows(rng: random.Random, person: Person, profile: demo_data.Profile,
         for assignment_id, done in counts.items():
             item = by_item[assignment_id]
             assignments.append(Assignment(
-                id=assignment_id, person_id=person.id, assigner_id=evaluator_id,
+                id=assignment_id, person_id=person.id, assigner_id=evaluator_id or person.id,
                 catalog_item_id=item.id, period=period,
                 quantity=Decimal(max(done, round(done / completion))),
                 coefficient=item.coefficient, deadline=deadline, created_at=_at(days[0], 8)))
@@ -211,7 +213,8 @@ def _person_rows(rng: random.Random, person: Person, profile: demo_data.Profile,
 
 
 def _evaluation(rng: random.Random, person: Person, profile: demo_data.Profile, period: Period,
-                evaluator_id: str, completion: float, policy: ScoringPolicy) -> MonthlyEvaluation:
+                evaluator_id: str | None, completion: float,
+                policy: ScoringPolicy) -> MonthlyEvaluation:
     criteria = demo_data._criteria(rng, rng.uniform(*profile.general))
     general = Fraction(sum(criteria.values(), Decimal(0)))
     ratio = Fraction(round(completion * 100), 100)
@@ -236,44 +239,73 @@ def generate(out: Path, size: str, *, months: int = 12, seed: int = 335) -> Gene
     ``out`` (which must not hold a database yet)."""
     started = time.perf_counter()
     rng = random.Random(seed)
-    version, items = demo_data.load_catalog(resource_root() / "demo" / "catalog_nghia_lam.json")
-    positions = {p.id: p for p in _positions()}
-    units, people, evaluator, profiles = _people(SIZES[size])
     periods = [Period.month(YEAR, m) for m in range(1, months + 1)]
     policy = ScoringPolicy.default()
     services = AppServices.open(app_paths(out))
-    rows = entries = 0
+    entries = 0
     try:
         with services.db.unit_of_work() as uow:
-            organisation = Organisation(
-                id=demo_data.ORG_ID, name_vi=f"Benchmark {size}", name_en=f"Benchmark {size}",
-                code="BM", org_version=0, updated_at=demo_data.SOURCE_DATE)
-            memberships = [UnitMembership(id=f"m-{p.id}", person_id=p.id, unit_id=p.unit_id,
-                                          start_on=dt.date(2020, 1, 1)) for p in people]
-            relations = [EvaluatorRelation(id=f"r-{pid}", evaluator_id=eid, evaluatee_id=pid,
-                                           start_on=dt.date(2020, 1, 1))
-                         for pid, eid in evaluator.items()]
-            rows += uow.bulk_insert([organisation, *units, *positions.values(), *people,
-                                     *memberships, *relations, version, *items])
-            uow.policies.add(PolicyVersion(version=policy.version, policy_json=policy.to_json(),
-                                           active_from=dt.date(YEAR, 1, 1),
-                                           created_at=utc_now()))
+            org = write_organisation(uow, size, policy)
+            rows = org.rows
             allowed_of: dict[str, list[CatalogItem]] = {}
-            for person in people:
-                position = positions[person.job_position_id or ""]
+            for person in org.people:
+                position = org.positions[person.job_position_id or ""]
                 if position.id not in allowed_of:
-                    allowed_of[position.id] = [i for i in items
+                    allowed_of[position.id] = [i for i in org.items
                                                if demo_data._allowed(i, position)]
                 objects, count = _person_rows(
-                    rng, person, demo_data.PROFILES[profiles[person.id]],
-                    evaluator.get(person.id, person.id), allowed_of[position.id], periods,
+                    rng, person, demo_data.PROFILES[org.profiles[person.id]],
+                    org.evaluator.get(person.id), allowed_of[position.id], periods,
                     policy)
                 rows += uow.bulk_insert(objects)
                 entries += count
     finally:
         services.close()
-    return Generated(out, len(people), months, entries, rows,
+    return Generated(out, len(org.people), months, entries, rows,
                      time.perf_counter() - started)
+
+
+@dataclass
+class WrittenOrganisation:
+    """What :func:`write_organisation` wrote."""
+
+    people: list[Person]
+    evaluator: dict[str, str]
+    profiles: dict[str, str]
+    positions: dict[str, JobPosition]
+    items: list[CatalogItem]
+    rows: int
+
+
+def write_organisation(uow: object, size: str, policy: ScoringPolicy) -> WrittenOrganisation:
+    """The ``size`` organisation (units, people, memberships, evaluators, the catalog and
+    ``policy`` in force from 1 January) written in the unit of work ``uow``."""
+    version, items = demo_data.load_catalog(resource_root() / "demo" / "catalog_nghia_lam.json")
+    positions = {p.id: p for p in _positions()}
+    units, people, evaluator, profiles = _people(SIZES[size])
+    organisation = Organisation(
+        id=demo_data.ORG_ID, name_vi=f"Benchmark {size}", name_en=f"Benchmark {size}",
+        code="BM", org_version=0, updated_at=demo_data.SOURCE_DATE)
+    memberships = [UnitMembership(id=f"m-{p.id}", person_id=p.id, unit_id=p.unit_id,
+                                  start_on=dt.date(2020, 1, 1)) for p in people]
+    relations = [EvaluatorRelation(id=f"r-{pid}", evaluator_id=eid, evaluatee_id=pid,
+                                   start_on=dt.date(2020, 1, 1))
+                 for pid, eid in evaluator.items()]
+    rows = uow.bulk_insert([organisation, *units, *positions.values(), *people,  # type: ignore[attr-defined]
+                            *memberships, *relations, version, *items])
+    uow.policies.add(PolicyVersion(version=policy.version,  # type: ignore[attr-defined]
+                                   policy_json=policy.to_json(),
+                                   active_from=dt.date(YEAR, 1, 1), created_at=utc_now()))
+    return WrittenOrganisation(people, evaluator, profiles, positions, items, rows)
+
+
+def evaluation(rng: random.Random, person: Person, profile_name: str, period: Period,
+               evaluator_id: str, policy: ScoringPolicy) -> MonthlyEvaluation:
+    """A LOCKED Form 01 of ``person``'s ``period`` with plausible stored totals (as the
+    generator writes them, without the work behind them)."""
+    profile = demo_data.PROFILES[profile_name]
+    return _evaluation(rng, person, profile, period, evaluator_id,
+                       rng.uniform(*profile.completion), policy)
 
 
 def cache_dir() -> Path:

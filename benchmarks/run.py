@@ -60,10 +60,21 @@ class Figure:
     py_peak_mb: float | None = None
     target: str = ""
     met: bool | None = None
+    key: str = ""  # the figure's name in benchmarks/baseline.json (the regression gate)
+    cpu_ms: float | None = None  # the same in the process's CPU time (in-process figures)
+    limit_cpu_ms: float | None = None
 
     @property
     def ratio(self) -> float | None:
         return None if not self.limit_ms else self.ms / self.limit_ms
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """ours/limit in CPU time: on a busy machine far steadier than in wall time (waiting
+        for a core is not counted), so the regression gate compares these."""
+        if self.cpu_ms is None or not self.limit_cpu_ms:
+            return None
+        return self.cpu_ms / self.limit_cpu_ms
 
 
 def median_ms(repeat: int, action: Callable[[], object]) -> float:
@@ -73,6 +84,60 @@ def median_ms(repeat: int, action: Callable[[], object]) -> float:
         action()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def paired_ms(repeat: int, action: Callable[[], object], limit: Callable[[], object]
+              ) -> tuple[float, float, float, float]:
+    """Medians of ``action`` and of its ``limit`` run alternately (A B A B …): on a shared
+    machine the load drifts, and pairing keeps the two figures of one row comparable.
+    Returns (ours, limit) in wall milliseconds, then (ours, limit) in CPU milliseconds."""
+    ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
+    for _ in range(repeat):
+        for action_, times, cpu in ((action, ours, ours_cpu), (limit, theirs, theirs_cpu)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            action_()
+            times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+    return (statistics.median(ours), statistics.median(theirs), statistics.median(ours_cpu),
+            statistics.median(theirs_cpu))
+
+
+def exact_reference(services: AppServices) -> dict[str, tuple[Any, Any, Any]]:
+    """Every person's (mean, level, reason) of the year computed the exact way, one Fraction
+    at a time, from the stored totals (the computation before the roll-up moved into SQL)."""
+    from fractions import Fraction
+
+    from kpi_desktop.domain.model import PersonRole
+    from kpi_desktop.scoring import classify_year
+    from kpi_desktop.services import scores
+
+    found = {}
+    with services.db.unit_of_work(read_only=True) as uow:
+        calc = scores.Calculator(uow)
+        policy = calc.policy_for(dt.date(generate.YEAR, 12, 31))
+        people = scores.members_at_year_end(uow, scores.unit_tree(uow, TOP_UNIT), generate.YEAR)
+        ids = [p.id for p in people]
+        totals = scores.with_transferred_months(uow, uow.evaluations.monthly_totals(
+            person_ids=ids, year=generate.YEAR, statuses=scores.EVALUATED), ids, generate.YEAR)
+        disciplined = {e.person_id for e in uow.discipline.list_for_year(generate.YEAR)
+                       if e.kind in scores.OVERRIDE_KINDS}
+        org_levels = {e.unit_id: e.level for e in uow.org_results.list_evaluations(
+            generate.YEAR) if e.level is not None}
+        by_person: dict[str, list[Any]] = {}
+        for total in totals:
+            by_person.setdefault(total.person_id, []).append(total)
+        for person in people:
+            mine = [t for t in sorted(by_person.get(person.id, []),
+                                      key=lambda t: (t.period.start, t.period.kind.months))]
+            values = [Fraction(t.total) if t.total is not None
+                      else calc.person_period(person.id, t.period).score.total
+                      for t in mine if t.total is not None or not t.insufficient]
+            result = classify_year(policy, [v for v in values if v is not None],
+                                   disciplined=person.id in disciplined,
+                                   org_level=org_levels.get(person.unit_id)
+                                   if person.role is PersonRole.HEAD else None)
+            found[person.id] = (result.mean, result.level, result.reason)
+    return found
 
 
 TRACE = True  # False with --no-tracemalloc (the smoke test: tracemalloc triples the time)
@@ -149,36 +214,50 @@ BARE_WINDOW = ("import resource, time; from PySide6.QtWidgets import QApplicatio
                "print('ready 0 cpu', (u.ru_utime + u.ru_stime) * 1000, flush=True)")
 
 
-def _until_ready(command: list[str]) -> tuple[float, float]:
+def _until_ready(command: list[str]) -> tuple[float, float, float | None]:
     """Wall milliseconds from starting ``command`` to its "ready … cpu N" line (the window is
-    painted), and the CPU milliseconds the process reports."""
+    painted), the CPU milliseconds the process reports then, and the wall milliseconds to its
+    "loaded" line (the data folder open and the first page's data in; ``None`` without)."""
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     started = time.perf_counter()
+    wall = cpu = loaded = None
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
-        cpu = None
         for line in process.stdout:
             if line.startswith("ready "):
                 wall = (time.perf_counter() - started) * 1000
                 cpu = float(line.split()[3])
+            elif line.startswith("loaded "):
+                loaded = (time.perf_counter() - started) * 1000
                 break
         process.communicate()
-    if cpu is None or process.returncode != 0:
+    if wall is None or cpu is None or process.returncode != 0:
         raise RuntimeError(f"{command} did not start: exit {process.returncode}")
-    return wall, cpu
+    return wall, cpu, loaded
 
 
-def cold_starts(repeat: int, command: list[str]) -> tuple[float, float]:
-    """Median wall and CPU milliseconds of ``repeat`` cold starts (after one to warm the disk
-    cache)."""
+def cold_starts(repeat: int, command: list[str], bare: list[str]
+                ) -> tuple[tuple[float, float, float | None], tuple[float, float]]:
+    """Medians of ``repeat`` cold starts of ``command`` and of the bare window ``bare``, run
+    alternately (after one of each to warm the disk cache): ((wall, CPU, loaded wall) of
+    ``command``, (wall, CPU) of ``bare``)."""
     _until_ready(command)
-    runs = [_until_ready(command) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    _until_ready(bare)
+    ours, theirs = [], []
+    for _ in range(repeat):
+        ours.append(_until_ready(command))
+        theirs.append(_until_ready(bare))
+    loaded = [r[2] for r in ours if r[2] is not None]
+    return ((statistics.median(r[0] for r in ours), statistics.median(r[1] for r in ours),
+             statistics.median(loaded) if loaded else None),
+            (statistics.median(r[0] for r in theirs), statistics.median(r[1] for r in theirs)))
 
 
 def bare_window_ms(repeat: int) -> float:
     """A bare PySide6 QMainWindow shown, from a cold interpreter (subprocess, offscreen)."""
-    return cold_starts(repeat, [sys.executable, "-c", BARE_WINDOW])[0]
+    command = [sys.executable, "-c", BARE_WINDOW]
+    _until_ready(command)
+    return statistics.median(_until_ready(command)[0] for _ in range(repeat))
 
 
 def demo_folder() -> Path:
@@ -197,16 +276,29 @@ def demo_folder() -> Path:
 def measure_cold_start(repeat: int) -> list[Figure]:
     """The application (benchmarks/cold_start.py: kpi_desktop.app's start without the sign-in
     dialog) to its painted main window, for a division head on the demo data, against a bare
-    PySide6 window started the same way; wall time (load-sensitive) and CPU time."""
+    PySide6 window started the same way, the two alternately; wall time (load-sensitive) and
+    CPU time; and the wall time until the data folder is open and the first page's data in.
+    The application's byte code is compiled first, as an installed application has it (this
+    environment may set PYTHONDONTWRITEBYTECODE)."""
+    import compileall
+
+    package = Path(__file__).resolve().parents[1] / "kpi_desktop"
+    compileall.compile_dir(package, quiet=1)
     script = str(Path(__file__).resolve().parent / "cold_start.py")
-    bare_wall, bare_cpu = cold_starts(repeat, [sys.executable, "-c", BARE_WINDOW])
-    app_wall, app_cpu = cold_starts(repeat, [sys.executable, script, str(demo_folder()),
-                                             "hcc-gd"])
-    return [Figure("cold start to a painted main window (wall)", app_wall,
-                   "bare PySide6 QMainWindow, same way (wall)", bare_wall,
-                   target="< 1,000 ms", met=app_wall < 1000),
-            Figure("cold start to a painted main window (CPU)", app_cpu,
-                   "bare PySide6 QMainWindow, same way (CPU)", bare_cpu)]
+    (app_wall, app_cpu, loaded), (bare_wall, bare_cpu) = cold_starts(
+        repeat, [sys.executable, script, str(demo_folder()), "hcc-gd"],
+        [sys.executable, "-c", BARE_WINDOW])
+    figures = [Figure("cold start to a painted main window (wall)", app_wall,
+                      "bare PySide6 QMainWindow, same way (wall)", bare_wall,
+                      target="≤ 3× a bare window", met=app_wall <= 3 * bare_wall,
+                      key="cold_start"),
+               Figure("cold start to a painted main window (CPU)", app_cpu,
+                      "bare PySide6 QMainWindow, same way (CPU)", bare_cpu,
+                      key="cold_start_cpu")]
+    if loaded is not None:
+        figures.append(Figure("  the first page's data in, after the paint (wall)", loaded,
+                              "bare PySide6 QMainWindow, same way (wall)", bare_wall))
+    return figures
 
 
 # -- the application ---------------------------------------------------------------------------
@@ -223,26 +315,45 @@ def measure_core(services: AppServices, repeat: int, people: int,
     database = services.db.path
     rows = plain_classification(database)
     assert len(rows) == people, (len(rows), people)
-    plain = median_ms(max(repeat, 3), lambda: plain_classification(database))
 
-    def classify() -> object:
+    def classify() -> Any:
         result = services.scores.classify_unit(TOP_UNIT, generate.YEAR)
         assert len(result.rows) == people
         return result
 
+    # The roll-up must give exactly what the exact computation gives, for every person.
+    reference = exact_reference(services)
+    got = {r.person.id: (r.result.mean, r.result.level, r.result.reason)
+           for r in classify().rows}
+    differ = sorted(pid for pid in reference if got.get(pid) != reference[pid])
+    print(f"classification identical to the exact computation for "
+          f"{len(reference) - len(differ)} of {len(reference)} people (mean, level, reason)")
+    if differ or len(got) != len(reference):
+        raise AssertionError(f"the roll-up differs from the exact computation: {differ[:10]}")
+
+    # Fast operations: more samples (pairs with the limit) than ``repeat``.
+    samples = max(repeat, 3) * 5
+    ours, plain, ours_cpu, plain_cpu = paired_ms(samples, classify,
+                                                 lambda: plain_classification(database))
     figures.append(Figure(f"year-end classification, {people} people × {months} months",
-                          median_ms(repeat, classify), "same aggregate in plain SQL (sqlite3)",
+                          ours, "same aggregate in plain SQL (sqlite3)",
                           plain, python_peak_mb(classify),
-                          "< 1 s and ≤ 3× plain SQL" if people >= 300 else ""))
+                          "< 1 s and ≤ 3× plain SQL" if people >= 300 else "",
+                          key="classification", cpu_ms=ours_cpu, limit_cpu_ms=plain_cpu))
     if people >= 300:
         figures[-1].met = figures[-1].ms < 1000 and (figures[-1].ratio or 0) <= 3
 
     def overview() -> object:
         return services.classification.overview("ct", TOP_UNIT, generate.YEAR)
 
-    figures.append(Figure("unit view data (classification.overview)", median_ms(repeat, overview),
+    ours, plain, ours_cpu, plain_cpu = paired_ms(samples, overview,
+                                                 lambda: plain_classification(database))
+    figures.append(Figure("unit view data (classification.overview)", ours,
                           "same aggregate in plain SQL (sqlite3)", plain,
-                          python_peak_mb(overview)))
+                          python_peak_mb(overview), "≤ 3× plain SQL" if people >= 300 else "",
+                          key="unit_view_data", cpu_ms=ours_cpu, limit_cpu_ms=plain_cpu))
+    if people >= 300:
+        figures[-1].met = (figures[-1].ratio or 0) <= 3
 
     for who in (HEAD, OFFICIAL):
         def month(who: str = who) -> str:
@@ -252,23 +363,31 @@ def measure_core(services: AppServices, repeat: int, people: int,
         figures.append(Figure(f"one person's month with its why ({who})", median_ms(repeat, month),
                               py_peak_mb=python_peak_mb(month)))
 
-    # One month: the year's summary recomputes every month of everyone (about 12× longer).
+    # One month. Its limit: the same table rendered from data gathered beforehand (the PDF
+    # writer alone), run alternately with the whole report.
+    from kpi_desktop import reports as writers
+    from kpi_desktop.services.reports import make_code
+
     period = f"{generate.YEAR}-{min(6, months):02d}"
+    ready = services.reports.unit_data(TOP_UNIT, period)
+    meta = services.reports._meta(make_code("unit", TOP_UNIT, ready.period, ready.facts()),
+                                  ready.policy_version)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "unit.pdf"
 
         def pdf() -> object:
             return services.reports.unit_summary(TOP_UNIT, period, out)
 
-        if people >= 300:  # tens of seconds: one run, and the RSS growth instead of tracemalloc
-            before = rss_mb()
-            ms = median_ms(1, pdf)
-            peak = rss_mb() - before
-        else:
-            ms = median_ms(max(1, min(repeat, 3)), pdf)
-            peak = python_peak_mb(pdf)
+        def render() -> object:
+            return writers.render_unit_summary(ready, meta, None)
+
+        ours, limit, ours_cpu, limit_cpu = paired_ms(max(repeat, 3), pdf, render)
         figures.append(Figure(f"unit summary PDF, {period}, {people} people "
-                              f"({out.stat().st_size // 1024} KB)", ms, py_peak_mb=peak))
+                              f"({out.stat().st_size // 1024} KB)", ours,
+                              "the same table rendered from ready data (PDF writer alone)",
+                              limit, python_peak_mb(pdf), "≤ 2× its limit",
+                              ours <= 2 * limit, key="unit_summary_pdf", cpu_ms=ours_cpu,
+                              limit_cpu_ms=limit_cpu))
     return figures
 
 
@@ -417,7 +536,9 @@ def print_table(figures: list[Figure]) -> None:
         verdict = "" if f.met is None else (" met" if f.met else " MISSED")
         print(f"{f.name:<62} {f.ms:9.1f} {limit} {ratio} {peak}  {f.target}{verdict}")
         if f.limit_name:
-            print(f"{'':<4}limit: {f.limit_name}")
+            cpu = "" if f.cpu_ratio is None else (
+                f" (CPU time: {f.cpu_ms:.1f} / {f.limit_cpu_ms:.1f} ms = {f.cpu_ratio:.1f}×)")
+            print(f"{'':<4}limit: {f.limit_name}{cpu}")
 
 
 def main(argv: list[str]) -> int:
@@ -444,6 +565,15 @@ def main(argv: list[str]) -> int:
                              "divisions (24 people each; 0: everyone)")
     parser.add_argument("--no-tracemalloc", action="store_true",
                         help="skip the extra runs that measure the Python heap peak")
+    parser.add_argument("--baseline", type=Path,
+                        help="the regression gate: exit 1 when a ratio of this run is more "
+                             "than twice its value in this file (benchmarks/baseline.json)")
+    parser.add_argument("--record-baseline", type=Path, metavar="FILE",
+                        help="write this run's ratios to FILE as the gate's reference")
+    parser.add_argument("--attempts", type=int, default=3,
+                        help="with --baseline: measure again up to this many times in all "
+                             "while a ratio is over its bound (a busy machine's passing noise "
+                             "does not fail the gate; a real regression stays)")
     args = parser.parse_args(argv)
     global TRACE
     TRACE = not args.no_tracemalloc
@@ -464,18 +594,7 @@ def main(argv: list[str]) -> int:
         print(f"reusing {folder} (delete it to regenerate); raw sqlite3 executemany "
               f"{raw_rate:,.0f} rows/s")
 
-    services = open_services(folder)
-    try:
-        figures = measure_core(services, args.repeat, people, args.months)
-        if not args.no_gui:
-            figures += measure_gui(services, args.repeat, bare_window_ms(args.repeat))
-    finally:
-        services.close()
-    if not args.no_cold_start:
-        figures += measure_cold_start(args.repeat)
-    if not args.no_sync:  # at unit size a sample: the export takes ~0.4 s a person
-        figures += measure_sync(args.size, os.environ.get("KPI_TEST_PG_URL"),
-                                args.sync_sample if people > 30 else None)
+    figures = measure_all(args, folder, people)
     print_table(figures)
     peak = rss_mb()
     print(f"peak RSS of the whole run: {peak:.0f} MB (target < 400 MB: "
@@ -488,7 +607,92 @@ def main(argv: list[str]) -> int:
                 "path": str(generated.path)},
             "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
         }, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.baseline is not None or args.record_baseline is not None:
+        return gate(args, folder, people, figures)
     return 0
+
+
+def measure_all(args: argparse.Namespace, folder: Path, people: int) -> list[Figure]:
+    """Every figure the options ask for, on the data folder ``folder``."""
+    services = open_services(folder)
+    try:
+        figures = measure_core(services, args.repeat, people, args.months)
+        if not args.no_gui:
+            figures += measure_gui(services, args.repeat, bare_window_ms(args.repeat))
+    finally:
+        services.close()
+    if not args.no_cold_start:
+        figures += measure_cold_start(args.repeat)
+    if not args.no_sync:  # at unit size a sample: the export takes ~0.4 s a person
+        figures += measure_sync(args.size, os.environ.get("KPI_TEST_PG_URL"),
+                                args.sync_sample if people > 30 else None)
+    return figures
+
+
+#: A ratio may grow to this multiple of its recorded value before the gate fails.
+GATE_FACTOR = 2.0
+
+
+def ratios(figures: list[Figure]) -> dict[str, float]:
+    """The gated ratios of a run, by key (figures with a limit measured in the same run): in
+    CPU time where the figure has it, else in wall time."""
+    found = {}
+    for f in figures:
+        ratio = f.cpu_ratio if f.cpu_ratio is not None else f.ratio
+        if f.key and ratio is not None:
+            found[f.key] = ratio
+    return found
+
+
+def gate(args: argparse.Namespace, folder: Path, people: int, figures: list[Figure]) -> int:
+    """Record the run's ratios (``--record-baseline``) or check them against the recorded
+    ones (``--baseline``): ratios, not times, so a slower or busier machine does not fail it;
+    a ratio over twice its recorded value is measured again (up to ``--attempts`` runs in
+    all, keeping each ratio's best), so a moment of load does not fail it either."""
+    setting = {"size": args.size, "months": args.months, "repeat": args.repeat,
+               "gui": not args.no_gui, "cold_start": not args.no_cold_start,
+               "sync": not args.no_sync}
+    if args.record_baseline is not None:
+        load = os.getloadavg()
+        flags = " ".join(flag for flag, off in (("--no-gui", args.no_gui),
+                                                 ("--no-cold-start", args.no_cold_start),
+                                                 ("--no-sync", args.no_sync)) if off)
+        args.record_baseline.write_text(json.dumps({
+            "command": f"QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/run.py --size "
+                       f"{args.size} --months {args.months} --repeat {args.repeat} {flags} "
+                       f"--no-tracemalloc --record-baseline benchmarks/baseline.json",
+            "setting": setting,
+            "recorded": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{os.cpu_count()} cores, {_cpu_model()}, load average "
+                       f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+            "ratios": {key: round(value, 3) for key, value in sorted(ratios(figures).items())},
+        }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"recorded {len(ratios(figures))} ratios in {args.record_baseline}")
+        return 0
+    recorded = json.loads(args.baseline.read_text(encoding="utf-8"))
+    if recorded.get("setting") != setting:
+        print(f"the baseline was recorded with {recorded.get('setting')}, not {setting}")
+        return 2
+    bounds = {key: GATE_FACTOR * value for key, value in recorded["ratios"].items()}
+    best = ratios(figures)
+    missing = sorted(set(bounds) - set(best))
+    if missing:
+        print(f"gate: no figure for {', '.join(missing)}")
+        return 1
+    attempt = 1
+    while attempt < args.attempts and any(best[k] > bounds[k] for k in bounds):
+        attempt += 1
+        over = ", ".join(f"{k} {best[k]:.2f}" for k in sorted(bounds) if best[k] > bounds[k])
+        print(f"gate: over the bound ({over}): measuring again ({attempt}/{args.attempts})")
+        for key, value in ratios(measure_all(args, folder, people)).items():
+            best[key] = min(best.get(key, value), value)
+    failed = False
+    for key in sorted(bounds):
+        verdict = "ok" if best[key] <= bounds[key] else "REGRESSION"
+        failed |= verdict != "ok"
+        print(f"gate {key:<20} ratio {best[key]:6.2f}  recorded {recorded['ratios'][key]:6.2f}"
+              f"  bound {bounds[key]:6.2f}  {verdict}")
+    return 1 if failed else 0
 
 
 def _cpu_model() -> str:

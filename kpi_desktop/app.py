@@ -35,77 +35,131 @@ def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
 
 
 def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
-    # The Qt-free layers first (SQLAlchemy, the ORM, the services): once PySide6 is loaded it
-    # reads the source of every module imported after it (its ``__feature__`` check, 0.2-0.35 s
-    # for these ~500 modules), see runtime/i18n.py.
-    import importlib
+    # The window is painted first, before the data folder is opened: SQLAlchemy, the ORM
+    # and the services (~0.5 s) are imported and the database opened after the first paint
+    # (BENCHMARKS.md, cold start).
+    app, paths, settings, _crash = start_qt(args)  # the crash handler lives until the end
+    from kpi_desktop.ui.desktop_window import DesktopWindow
 
-    importlib.import_module("kpi_desktop.services.context")
+    if args.selftest:
+        return _selftest(app, paths, settings)
+    window = DesktopWindow(settings=settings, settings_path=paths.settings_file,
+                           load_after_paint=True)
+    window.show()
+    opened: dict[str, object] = {}
+
+    def open_after_paint() -> None:
+        services = open_and_sign_in(window, paths, settings, opened)
+        if services is None:
+            window.close()
+
+    window.after_paint(open_after_paint)
+    code = app.exec()
+    _finish_background_work()
+    services = opened.get("services")
+    if services is not None:
+        services.close()  # type: ignore[attr-defined]
+    if not opened.get("signed_in"):
+        return int(opened.get("code", code))  # type: ignore[call-overload]
+    return code
+
+
+def start_qt(args):  # noqa: ANN001, ANN201 - argparse.Namespace
+    """What comes before the first paint: Qt, the data folder's paths, logging, settings, the
+    language and the crash handler (nothing of the data layer). Returns
+    ``(app, paths, settings, crash_handler)``."""
+    import builtins
+
+    own_import = builtins.__import__
     from PySide6.QtWidgets import QApplication
+
+    # PySide6 replaces ``__import__`` with a hook for its optional "__feature__" switches
+    # (snake_case, true_property, which this application does not use) that reads the
+    # source of every module imported after Qt (``inspect.getsource``: 0.2-0.35 s for the
+    # data layer's ~500 modules). The data layer is imported after the first paint, so the
+    # hook goes; a module that asks for a feature would get none.
+    if builtins.__import__ is not own_import:
+        builtins.__import__ = own_import
 
     from kpi_desktop.runtime import i18n
     from kpi_desktop.runtime.logging_setup import setup_logging
     from kpi_desktop.runtime.paths import app_paths
     from kpi_desktop.runtime.settings import Settings
     from kpi_desktop.ui.crash_dialog import CrashHandler
-    from kpi_desktop.ui.desktop_window import DesktopWindow
 
     paths = app_paths(args.data_dir).ensure()
     tail = setup_logging(paths.log_dir)
     settings = Settings.load(paths.settings_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("KPI Desktop")
-    i18n.set_language(args.lang or settings.language)
+    i18n.set_language(getattr(args, "lang", None) or settings.language)
     crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
     crash.install()
-    # The self-test stays non-interactive: an empty folder gets the demo, nobody signs in.
-    services = open_services_or_recover(paths, quiet=args.selftest,
-                                        create_demo_if_empty=args.selftest)
+    return app, paths, settings, crash
+
+
+def open_and_sign_in(window, paths, settings, opened: dict[str, object],  # noqa: ANN001, ANN201
+                     *, person_id: str | None = None):
+    """After the first paint: open the data folder (offering a backup when it is damaged),
+    ask who works (the first-run wizard or the sign-in dialog, over the window) and give the
+    window its services and person. ``person_id`` skips the sign-in (the benchmark). Returns
+    the services, or ``None`` when the folder could not be opened or nobody signed in
+    (``opened["code"]`` is then the exit code)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    services = open_services_or_recover(paths, parent=window)
     if services is None:
-        return 1
+        opened["code"] = 1
+        return None
+    opened["services"] = services
     # The sign-in dialog may wait for hours: collect normally from here, without walking the
-    # objects made so far again (building the window adds few).
+    # objects made so far again (building the pages adds few).
     gc.freeze()
     gc.enable()
-    if args.selftest:
-        from kpi_desktop.selftest import run_checks
-
-        for line in run_checks(services):  # database, PDF with the bundled font, signature
-            print(line)
-        window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file)
-        window.show()
-        app.processEvents()
-        from kpi_desktop.ui.qt_binding import binding_is_sound, none_references_lost
-
-        if not binding_is_sound(window):
-            raise RuntimeError("selftest: the Qt binding loses references to None "
-                               f"({none_references_lost(window)} in 300 calls): install a "
-                               "PySide6 release other than 6.12.0 on Python 3.11")
-        print("qt binding: reference counts ok")
-        window.close()
-        _finish_background_work()
-        services.close()
-        print("SELFTEST OK")
-        return 0
-    person, notice = sign_in(services, settings, paths.settings_file)
-    if person is None:  # the wizard or the sign-in was cancelled
-        services.close()
-        return 0
-    window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file,
-                           person_id=person, load_after_paint=True)
-    window.show()
+    notice = ""
+    if person_id is None:
+        person_id, notice = sign_in(services, settings, paths.settings_file, parent=window)
+        if person_id is None:  # the wizard or the sign-in was cancelled
+            opened["code"] = 0
+            return None
+    window.attach(services, person_id)
+    opened["signed_in"] = True
     # What exists now (modules, Qt wrappers, the window) lives until the end: keep it out of
     # the collector's full passes, each of which would otherwise walk ~120,000 objects and
     # stop every thread for 250 ms or more (BENCHMARKS.md).
     gc.freeze()
     if notice:
-        from PySide6.QtWidgets import QMessageBox
-
         QMessageBox.information(window, "KPI Desktop", notice)
-    code = app.exec()
+    return services
+
+
+def _selftest(app, paths, settings) -> int:  # noqa: ANN001
+    """``--selftest``: non-interactive; an empty folder gets the demo, nobody signs in."""
+    from kpi_desktop.selftest import run_checks
+    from kpi_desktop.ui.desktop_window import DesktopWindow
+
+    services = open_services_or_recover(paths, quiet=True, create_demo_if_empty=True)
+    if services is None:
+        return 1
+    gc.freeze()
+    gc.enable()
+    for line in run_checks(services):  # database, PDF with the bundled font, signature
+        print(line)
+    window = DesktopWindow(services, settings=settings, settings_path=paths.settings_file)
+    window.show()
+    app.processEvents()
+    from kpi_desktop.ui.qt_binding import binding_is_sound, none_references_lost
+
+    if not binding_is_sound(window):
+        raise RuntimeError("selftest: the Qt binding loses references to None "
+                           f"({none_references_lost(window)} in 300 calls): install a "
+                           "PySide6 release other than 6.12.0 on Python 3.11")
+    print("qt binding: reference counts ok")
+    window.close()
     _finish_background_work()
     services.close()
-    return code
+    print("SELFTEST OK")
+    return 0
 
 
 def _finish_background_work() -> None:
@@ -113,11 +167,15 @@ def _finish_background_work() -> None:
     closes and the application object goes away (a worker outliving them crashes the process)."""
     from PySide6.QtCore import QThreadPool
 
+    from kpi_desktop.ui.operations import wait_for_all
+
+    wait_for_all(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
 
 
-def sign_in(services, settings, settings_path):  # noqa: ANN001, ANN201
-    """Who works now: the first-run wizard on a new data folder, the sign-in dialog otherwise.
+def sign_in(services, settings, settings_path, parent=None):  # noqa: ANN001, ANN201
+    """Who works now: the first-run wizard on a new data folder, the sign-in dialog otherwise
+    (over ``parent``, the main window, when it is shown already).
 
     Returns ``(person_id, notice)``; ``person_id`` is ``None`` when the person cancelled.
     """
@@ -128,21 +186,21 @@ def sign_in(services, settings, settings_path):  # noqa: ANN001, ANN201
     from kpi_desktop.ui.sign_in import SignInDialog, needs_setup
 
     if needs_setup(services):
-        wizard = SetupWizard(services)
+        wizard = SetupWizard(services, parent=parent)
         if wizard.exec() != QDialog.DialogCode.Accepted or wizard.person_id is None:
             return None, ""
         settings.language = i18n.current_language()
         settings.last_person_id = wizard.person_id
         settings.save(settings_path)
         return wizard.person_id, wizard.notice
-    dialog = SignInDialog(services, settings=settings)
+    dialog = SignInDialog(services, settings=settings, parent=parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None, ""
     return dialog.person_id, ""
 
 
 def open_services_or_recover(paths, *, quiet: bool = False,  # noqa: ANN001, ANN201
-                             create_demo_if_empty: bool = True):
+                             create_demo_if_empty: bool = True, parent=None):  # noqa: ANN001
     """Open the data folder; when the database is damaged, offer the newest good backup."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -160,7 +218,8 @@ def open_services_or_recover(paths, *, quiet: bool = False,  # noqa: ANN001, ANN
             if quiet:
                 print(describe(error), file=sys.stderr)
                 return None
-            box = QMessageBox(QMessageBox.Icon.Critical, "KPI Desktop", describe(error))
+            box = QMessageBox(QMessageBox.Icon.Critical, "KPI Desktop", describe(error),
+                              parent=parent)
             if backup:
                 box.setInformativeText(translate(
                     "App",

@@ -140,6 +140,16 @@ def add_commands(commands: Any) -> None:
         "Cli", "send the outbox to the hub and fetch what is addressed to this PC"))
     now.add_argument("--hub", required=True, metavar="URL", help=translate("Cli", "hub address"))
     now.add_argument("--as", dest="as_id", required=True, metavar="ID", help=as_help)
+    sync_sub.add_parser("status", help=translate(
+        "Cli", "bundles that did not arrive, bundles held, records refused or flagged"))
+    release = sync_sub.add_parser("release", help=translate(
+        "Cli", "import a bundle held for a reused number, after checking it with its sender"))
+    release.add_argument("bundle", metavar="ID", help=translate("Cli", "bundle identifier"))
+    release.add_argument("--as", dest="as_ids", action="append", metavar="ID", default=[],
+                         help=as_help)
+    discard = sync_sub.add_parser("discard", help=translate(
+        "Cli", "drop a bundle held for a reused number without importing it"))
+    discard.add_argument("bundle", metavar="ID", help=translate("Cli", "bundle identifier"))
 
     hub = commands.add_parser("hub", help=translate("Cli", "the agency hub"))
     hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
@@ -383,7 +393,42 @@ def _report_imports(services: Any, results: list[Any], *, show_agency: bool = Fa
     return EXIT_REFUSED if refused else EXIT_OK
 
 
+def _sync_status(services: Any) -> int:
+    """What a person should know about the channels of this PC (issue 13)."""
+    from kpi_desktop.domain.errors import KpiError
+    from kpi_desktop.services.messages import describe
+
+    sync = services.sync
+    lines = [describe(KpiError("sync_bundles_missing", count=len(g.missing),
+                               sender=g.sender_name)) for g in sync.gaps()]
+    for held in sync.held_bundles():
+        lines.append(translate("Cli", "Held: {bundle} from {sender}, number {seq} "
+                               "(kpi-desktop sync release|discard {bundle}).").format(
+            bundle=held.bundle_id, sender=held.sender_id, seq=held.seq))
+    for refusal in sync.refusals("in"):
+        lines.append(translate("Cli", "Refused by {peer}: {item}: {reason}").format(
+            peer=refusal.peer_id, item=refusal.item_key,
+            reason=describe(KpiError(refusal.code, **refusal.params))))
+    for event in sync.flags():
+        lines.append(translate("Cli", "Signed before its key was revoked; arrived after: "
+                               "{item} (from {sender}).").format(
+            item=event.object_id, sender=event.detail.get("sender", "")))
+    for line in lines or [translate("Cli", "Nothing missing, held, refused or flagged.")]:
+        _say(line)
+    return EXIT_OK
+
+
 def _sync(services: Any, args: argparse.Namespace) -> int:
+    if args.sync_command == "status":
+        return _sync_status(services)
+    if args.sync_command == "discard":
+        services.sync.discard_held(args.bundle)
+        _say(translate("Cli", "Held bundle {bundle} discarded.").format(bundle=args.bundle))
+        return EXIT_OK
+    if args.sync_command == "release":
+        for owner in args.as_ids:
+            _unlock(services, owner)
+        return _report_imports(services, [services.sync.release_held(args.bundle)])
     _unlock(services, args.as_id)
     if args.sync_command == "export":
         results = services.sync.export(args.as_id, Path(args.to))
@@ -397,7 +442,12 @@ def _sync(services: Any, args: argparse.Namespace) -> int:
 
     outcome = sync_now(services, args.hub, args.as_id)
     _say(translate("Cli", "Sent {sent} bundles to the hub.").format(sent=outcome.sent))
-    return _report_imports(services, outcome.received)
+    from kpi_desktop.services.hub_client import describe_set_aside
+
+    for name, error in outcome.refused:
+        _say(describe_set_aside(name, error), err=True)
+    code = _report_imports(services, outcome.received)
+    return EXIT_REFUSED if outcome.refused else code
 
 
 def _hub(services: Any, args: argparse.Namespace) -> int:

@@ -48,3 +48,26 @@ def demo_dir(demo_master, tmp_path):
     target = tmp_path / "demo"
     shutil.copytree(demo_master, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def sync_ops():
+    """Background operations run at once on the calling thread (ui/operations.py), so a test
+    reads the outcome right after the action; a test of the real lane asks for ``async_ops``."""
+    from kpi_desktop.ui import operations
+
+    old = operations.use_runner(operations.SynchronousRunner())
+    yield
+    operations.use_runner(old)
+
+
+@pytest.fixture
+def async_ops(qapp):
+    """Background operations on a real serial lane (ui/operations.py), waited for at the end."""
+    from kpi_desktop.ui import operations
+
+    lane = operations.Runner()
+    old = operations.use_runner(lane)
+    yield lane
+    lane.wait(30000)
+    operations.use_runner(old)

@@ -48,7 +48,6 @@
     </message>
     <message>
         <source>Agency administrator</source>
-        <extracomment>The owner id of the agency key; signing in with it opens the agency&apos;s pages.</extracomment>
         <translation>Người quản trị của cơ quan</translation>
     </message>
     <message>
@@ -660,6 +659,10 @@
         <translation>xác nhận nguyên nhân khách quan của việc chậm tiến độ</translation>
     </message>
     <message>
+        <source>undid a decision before it was sent</source>
+        <translation>đã hoàn tác một quyết định trước khi gửi đi</translation>
+    </message>
+    <message>
         <source>reviewed after the time limit</source>
         <translation>xác nhận quá thời hạn</translation>
     </message>
@@ -1198,18 +1201,6 @@
         <translation>in kết quả dạng JSON</translation>
     </message>
     <message>
-        <source>a person&apos;s score for a month, quarter or half year</source>
-        <translation>điểm của một người trong một tháng, quý hoặc 6 tháng</translation>
-    </message>
-    <message>
-        <source>month, quarter or half year (2026-H1)</source>
-        <translation>tháng, quý hoặc 6 tháng (2026-H1)</translation>
-    </message>
-    <message>
-        <source>month, quarter, half year or year</source>
-        <translation>tháng, quý, 6 tháng hoặc năm</translation>
-    </message>
-    <message>
         <source>month</source>
         <translation>tháng</translation>
     </message>
@@ -1224,6 +1215,14 @@
     <message>
         <source>work taken over from a colleague, outside the plan</source>
         <translation>nhiệm vụ tiếp nhận thêm từ công chức khác, ngoài kế hoạch</translation>
+    </message>
+    <message>
+        <source>a person&apos;s score for a month, quarter or half year</source>
+        <translation>điểm của một người trong một tháng, quý hoặc 6 tháng</translation>
+    </message>
+    <message>
+        <source>month, quarter or half year (2026-H1)</source>
+        <translation>tháng, quý hoặc 6 tháng (2026-H1)</translation>
     </message>
     <message>
         <source>year-end classification of a unit</source>
@@ -1284,6 +1283,10 @@
     <message>
         <source>summary of a unit</source>
         <translation>bảng tổng hợp của một đơn vị</translation>
+    </message>
+    <message>
+        <source>month, quarter, half year or year</source>
+        <translation>tháng, quý, 6 tháng hoặc năm</translation>
     </message>
     <message>
         <source>month, quarter or year</source>
@@ -1670,6 +1673,22 @@
         <translation>địa chỉ máy chủ tiếp nhận</translation>
     </message>
     <message>
+        <source>bundles that did not arrive, bundles held, records refused or flagged</source>
+        <translation>các gói dữ liệu chưa đến, bị giữ lại, các bản ghi bị từ chối hoặc bị đánh dấu</translation>
+    </message>
+    <message>
+        <source>import a bundle held for a reused number, after checking it with its sender</source>
+        <translation>nhập một gói dữ liệu đang bị giữ vì trùng số, sau khi đã đối chiếu với người gửi</translation>
+    </message>
+    <message>
+        <source>bundle identifier</source>
+        <translation>mã gói dữ liệu</translation>
+    </message>
+    <message>
+        <source>drop a bundle held for a reused number without importing it</source>
+        <translation>loại bỏ một gói dữ liệu đang bị giữ vì trùng số, không nhập</translation>
+    </message>
+    <message>
         <source>the agency hub</source>
         <translation>máy chủ tiếp nhận của cơ quan</translation>
     </message>
@@ -1792,6 +1811,26 @@
     <message>
         <source>Agency key: {fingerprint}</source>
         <translation>Khóa của cơ quan: {fingerprint}</translation>
+    </message>
+    <message>
+        <source>Held: {bundle} from {sender}, number {seq} (kpi-desktop sync release|discard {bundle}).</source>
+        <translation>Đang giữ: gói {bundle} của {sender}, số {seq} (kpi-desktop sync release|discard {bundle}).</translation>
+    </message>
+    <message>
+        <source>Refused by {peer}: {item}: {reason}</source>
+        <translation>Bị {peer} từ chối: {item}: {reason}</translation>
+    </message>
+    <message>
+        <source>Signed before its key was revoked; arrived after: {item} (from {sender}).</source>
+        <translation>Ký trước khi khóa bị thu hồi, đến sau khi thu hồi: {item} (từ {sender}).</translation>
+    </message>
+    <message>
+        <source>Nothing missing, held, refused or flagged.</source>
+        <translation>Không có gói dữ liệu nào thiếu hay bị giữ, không có bản ghi nào bị từ chối hay bị đánh dấu.</translation>
+    </message>
+    <message>
+        <source>Held bundle {bundle} discarded.</source>
+        <translation>Đã loại bỏ gói dữ liệu {bundle} đang bị giữ.</translation>
     </message>
     <message>
         <source>Written {path} for {recipient} (number {seq}).</source>
@@ -2355,6 +2394,10 @@
         <translation>Người dùng</translation>
     </message>
     <message>
+        <source>  Opening the data folder…</source>
+        <translation>  Đang mở thư mục dữ liệu…</translation>
+    </message>
+    <message>
         <source>  Signed in: {name}</source>
         <translation>  Đang đăng nhập: {name}</translation>
     </message>
@@ -2369,6 +2412,22 @@
     <message>
         <source>KPI Desktop records daily work, computes the monthly score and the yearly classification of Decree 335/2025/NĐ-CP on this computer, and works offline.</source>
         <translation>KPI Desktop ghi nhật ký công việc hằng ngày, tính điểm hằng tháng và xếp loại chất lượng hằng năm theo Nghị định 335/2025/NĐ-CP ngay trên máy tính này, kể cả khi không có mạng.</translation>
+    </message>
+</context>
+<context>
+    <name>DetailSplitter</name>
+    <message>
+        <source>Details ▸</source>
+        <extracomment>The old name of :class:`ReasonDialog` (the leader&apos;s pages and their tests use it).</extracomment>
+        <translation>Chi tiết ▸</translation>
+    </message>
+    <message>
+        <source>◂ Details</source>
+        <translation>◂ Chi tiết</translation>
+    </message>
+    <message>
+        <source>Show or fold away the detail panel</source>
+        <translation>Hiện hoặc thu gọn khung chi tiết</translation>
     </message>
 </context>
 <context>
@@ -2518,7 +2577,6 @@
     <name>Duration</name>
     <message>
         <source>{m} min</source>
-        <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text: the pseudo-locale test does not expect those to be translated.</extracomment>
         <translation>{m} phút</translation>
     </message>
     <message>
@@ -2956,6 +3014,18 @@
         <translation>Vui lòng nêu lý do.</translation>
     </message>
     <message>
+        <source>This decision has already been exported (it left this PC with the last bundle) and can no longer be undone; record a new decision instead.</source>
+        <translation>Quyết định này đã được xuất (đã rời máy tính này trong gói dữ liệu gần nhất) nên không thể hoàn tác; hãy ghi một quyết định mới.</translation>
+    </message>
+    <message>
+        <source>Only the leader who recorded a decision can undo it.</source>
+        <translation>Chỉ lãnh đạo đã ghi quyết định mới có thể hoàn tác quyết định đó.</translation>
+    </message>
+    <message>
+        <source>The author has already changed this entry since; the decision can no longer be undone.</source>
+        <translation>Người ghi nhật ký đã sửa mục này sau đó nên không thể hoàn tác quyết định.</translation>
+    </message>
+    <message>
         <source>This entry is {status}: only submitted entries can be reviewed.</source>
         <translation>Mục này đang ở trạng thái {status}: chỉ xác nhận được các mục đã gửi.</translation>
     </message>
@@ -3078,6 +3148,14 @@
     <message>
         <source>The value was refused ({code}).</source>
         <translation>Giá trị bị từ chối ({code}).</translation>
+    </message>
+    <message>
+        <source>A record in the bundle ({record}) is signed with the key {key}, which was revoked on {revoked}, and is dated on or after that day. Nothing was imported; the sender is told that this record was refused.</source>
+        <translation>Một bản ghi trong gói dữ liệu ({record}) được ký bằng khóa {key}, khóa này đã bị thu hồi ngày {revoked}, mà bản ghi lại mang ngày từ hôm đó trở về sau. Chưa nhập gì; người gửi sẽ được báo rằng bản ghi này bị từ chối.</translation>
+    </message>
+    <message>
+        <source>{sender} already sent a different bundle with number {seq}: a copied PC, or one restored from an old backup, may be signing in their name. This bundle is held, not imported, until someone checks it and releases or discards it (kpi-desktop sync status).</source>
+        <translation>{sender} đã gửi một gói dữ liệu khác mang số {seq}: có thể một máy được sao chép, hoặc một máy khôi phục từ bản sao lưu cũ, đang ký thay người này. Gói này được giữ lại, chưa nhập, cho đến khi có người kiểm tra rồi cho nhập hoặc loại bỏ (kpi-desktop sync status).</translation>
     </message>
     <message>
         <source>The bundle file is damaged or incomplete (perhaps the USB stick was removed while copying): nothing was imported. Ask the sender to export it again.</source>
@@ -3884,6 +3962,10 @@
         <source>receipt</source>
         <translation>giấy báo đã nhận</translation>
     </message>
+    <message>
+        <source>bundle</source>
+        <translation>gói dữ liệu</translation>
+    </message>
 </context>
 <context>
     <name>KpiKind</name>
@@ -4190,14 +4272,6 @@
     <message>
         <source>locked</source>
         <translation>đã khóa kỳ</translation>
-    </message>
-</context>
-<context>
-    <name>LeaderReasonDialog</name>
-    <message>
-        <source>Choose a ready-made reason…</source>
-        <extracomment>Dynamic property of widgets whose text is data (names, numbers), not interface text.</extracomment>
-        <translation>Chọn lý do có sẵn…</translation>
     </message>
 </context>
 <context>
@@ -4530,6 +4604,26 @@
         <translation>{name} đánh giá thay từ {start} đến {end}</translation>
     </message>
     <message>
+        <source>The month {month} of {name} is confirmed and locked.</source>
+        <translation>Đã xác nhận và khóa tháng {month} của {name}.</translation>
+    </message>
+    <message>
+        <source>Acting evaluator recorded: {name}, {start} – {end}.</source>
+        <translation>Đã ghi nhận người đánh giá thay: {name}, {start} – {end}.</translation>
+    </message>
+    <message>
+        <source>No submitted self-assessment waits in {month}.</source>
+        <translation>Tháng {month} không có phiếu tự đánh giá nào đang chờ.</translation>
+    </message>
+    <message>
+        <source>Confirm all</source>
+        <translation>Xác nhận tất cả</translation>
+    </message>
+    <message>
+        <source>Confirm and lock the month {month} of {n} people as they assessed themselves: {names}?</source>
+        <translation>Xác nhận và khóa tháng {month} của {n} người theo đúng điểm tự đánh giá: {names}?</translation>
+    </message>
+    <message>
         <source>insufficient data</source>
         <translation>chưa đủ dữ liệu</translation>
     </message>
@@ -4554,10 +4648,6 @@
         <translation>Tiêu chí chung: {points}/30 điểm</translation>
     </message>
     <message>
-        <source>The month of {name} is confirmed and locked.</source>
-        <translation>Đã xác nhận và khóa kỳ tháng của {name}.</translation>
-    </message>
-    <message>
         <source>Unlock the month</source>
         <translation>Mở khóa kỳ</translation>
     </message>
@@ -4566,12 +4656,12 @@
         <translation>Vì sao cần mở lại tháng này? Lý do được lưu trong nhật ký thao tác.</translation>
     </message>
     <message>
-        <source>Acting evaluator</source>
-        <translation>Người đánh giá thay</translation>
+        <source>The month {month} of {name} is open again.</source>
+        <translation>Đã mở lại tháng {month} của {name}.</translation>
     </message>
     <message>
-        <source>Acting evaluator recorded.</source>
-        <translation>Đã ghi người đánh giá thay.</translation>
+        <source>Acting evaluator</source>
+        <translation>Người đánh giá thay</translation>
     </message>
     <message>
         <source>{n} months confirmed and locked.</source>
@@ -4599,6 +4689,18 @@
     <message>
         <source>&amp;Timeliness: its delays are not deducted (Article 14.2(c))</source>
         <translation>&amp;Tiến độ: không trừ điểm các lần chậm (điểm c khoản 2 Điều 14)</translation>
+    </message>
+</context>
+<context>
+    <name>Operation</name>
+    <message>
+        <source>Not done</source>
+        <extracomment>After how long a running op shows a busy cursor, and a progress dialog (milliseconds). The interpreter&apos;s thread switch interval while work runs (a busy worker would otherwise make each relayout of the GUI wait up to the default 5 ms per switch).</extracomment>
+        <translation>Chưa thực hiện được</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
     </message>
 </context>
 <context>
@@ -5213,12 +5315,36 @@
         <translation>Quý {quarter}/{year}</translation>
     </message>
     <message>
+        <source>Quarter {n}/{year}</source>
+        <translation>Quý {n}/{year}</translation>
+    </message>
+    <message>
         <source>First half of {year}</source>
         <translation>6 tháng đầu năm {year}</translation>
     </message>
     <message>
         <source>Second half of {year}</source>
         <translation>6 tháng cuối năm {year}</translation>
+    </message>
+    <message>
+        <source>Year {year}</source>
+        <translation>Năm {year}</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Tháng</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>Quý</translation>
+    </message>
+    <message>
+        <source>Half year</source>
+        <translation>6 tháng</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Năm</translation>
     </message>
 </context>
 <context>
@@ -5462,6 +5588,38 @@
     <message>
         <source>Policy {version} stored; publish the organisation to send it out.</source>
         <translation>Đã lưu quy tắc chấm điểm {version}; hãy phát hành tệp tổ chức để gửi đi.</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <source>Print {name}</source>
+        <extracomment>Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.</extracomment>
+        <translation>In {name}</translation>
+    </message>
+    <message>
+        <source>A copy was saved as {path}.</source>
+        <translation>Đã lưu một bản tại {path}.</translation>
+    </message>
+    <message>
+        <source>The file could not be printed ({error}). Open it and print from the viewer.</source>
+        <translation>Không in được tệp ({error}). Đồng chí hãy mở tệp và in từ chương trình xem tệp.</translation>
+    </message>
+    <message>
+        <source>the default printer</source>
+        <translation>máy in mặc định</translation>
+    </message>
+    <message>
+        <source>1 copy</source>
+        <translation>1 bản</translation>
+    </message>
+    <message>
+        <source>{n} copies</source>
+        <translation>{n} bản</translation>
+    </message>
+    <message>
+        <source>{name}: {copies} sent to {printer}.</source>
+        <translation>{name}: đã gửi {copies} tới {printer}.</translation>
     </message>
 </context>
 <context>
@@ -5810,6 +5968,13 @@
     <message>
         <source>Not sent to the hub: {reason}</source>
         <translation>Chưa gửi được lên máy chủ tiếp nhận: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Choose a ready-made reason…</source>
+        <translation>Chọn lý do có sẵn…</translation>
     </message>
 </context>
 <context>
@@ -6343,6 +6508,7 @@ XẾP LOẠI</translation>
     <name>Reports</name>
     <message>
         <source>The code {code} matches the current data: the printed form is valid.</source>
+        <extracomment>The periods each report covers (the print dialog offers exactly these).</extracomment>
         <translation>Mã {code} khớp với dữ liệu hiện tại: phiếu đã in còn giá trị.</translation>
     </message>
     <message>
@@ -6361,8 +6527,8 @@ XẾP LOẠI</translation>
 <context>
     <name>ReportsDialog</name>
     <message>
-        <source>Reports and exports</source>
-        <translation>Báo cáo và xuất dữ liệu</translation>
+        <source>Print forms and reports</source>
+        <translation>In biểu mẫu và báo cáo</translation>
     </message>
     <message>
         <source>Form 01 — monthly or quarterly evaluation</source>
@@ -6409,6 +6575,14 @@ XẾP LOẠI</translation>
         <translation>Lưu vào</translation>
     </message>
     <message>
+        <source>Open file</source>
+        <translation>Mở tệp</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>In…</translation>
+    </message>
+    <message>
         <source>Create</source>
         <translation>Tạo</translation>
     </message>
@@ -6421,16 +6595,20 @@ XẾP LOẠI</translation>
         <translation>Đơn vị</translation>
     </message>
     <message>
-        <source>YYYY-MM or YYYY-Qn</source>
-        <translation>YYYY-MM hoặc YYYY-Qn</translation>
+        <source>Open folder</source>
+        <translation>Mở thư mục</translation>
     </message>
     <message>
-        <source>YYYY</source>
-        <translation>YYYY</translation>
+        <source>Choose who the report is for and where to save the file.</source>
+        <translation>Chọn người hoặc đơn vị cần in và nơi lưu tệp.</translation>
     </message>
     <message>
-        <source>YYYY-MM, YYYY-Qn or YYYY</source>
-        <translation>YYYY-MM, YYYY-Qn hoặc YYYY</translation>
+        <source>Written: {path} ({pages} pages, {period}). Verification code: {code}</source>
+        <translation>Đã ghi: {path} ({pages} trang, {period}). Mã kiểm tra: {code}</translation>
+    </message>
+    <message>
+        <source>No program on this computer opens {path}.</source>
+        <translation>Máy tính này không có chương trình nào mở được {path}.</translation>
     </message>
     <message>
         <source>Export to folder</source>
@@ -6445,10 +6623,6 @@ XẾP LOẠI</translation>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <source>Choose the period and where to save the file.</source>
-        <translation>Hãy chọn kỳ đánh giá và nơi lưu tệp.</translation>
-    </message>
-    <message>
         <source>Working…</source>
         <translation>Đang thực hiện…</translation>
     </message>
@@ -6459,14 +6633,6 @@ XẾP LOẠI</translation>
     <message>
         <source>{count} files written to {folder}.</source>
         <translation>Đã ghi {count} tệp vào {folder}.</translation>
-    </message>
-    <message>
-        <source>Written {path} ({pages} pages). Verification code: {code}</source>
-        <translation>Đã ghi {path} ({pages} trang). Mã kiểm tra: {code}</translation>
-    </message>
-    <message>
-        <source>An unexpected error occurred: {error}</source>
-        <translation>Đã xảy ra lỗi ngoài dự kiến: {error}</translation>
     </message>
 </context>
 <context>
@@ -6616,6 +6782,14 @@ XẾP LOẠI</translation>
         <translation>Mở tệp đính kèm</translation>
     </message>
     <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Withdraw this decision; possible until the next export</source>
+        <translation>Rút lại quyết định này; làm được cho đến lần xuất dữ liệu tiếp theo</translation>
+    </message>
+    <message>
         <source>Confirm the entry and go to the next one</source>
         <translation>Xác nhận mục này và chuyển sang mục tiếp theo</translation>
     </message>
@@ -6664,12 +6838,56 @@ XẾP LOẠI</translation>
         <translation>{date}: {who} {kind} {reason}</translation>
     </message>
     <message>
-        <source>Review</source>
-        <translation>Xác nhận</translation>
+        <source>{person} — {code} {item} ({date})</source>
+        <translation>{person} — {code} {item} ({date})</translation>
     </message>
     <message>
-        <source>Entry confirmed.</source>
-        <translation>Đã xác nhận.</translation>
+        <source>Nothing more of {name} waits.</source>
+        <translation>Không còn mục nào của {name} đang chờ.</translation>
+    </message>
+    <message>
+        <source>Undone: {kind} of {what}.</source>
+        <translation>Đã hoàn tác: {kind} — {what}.</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Confirmed: {what}.</source>
+        <translation>Đã xác nhận: {what}.</translation>
+    </message>
+    <message>
+        <source>Returned for revision: {what}.</source>
+        <translation>Đã trả lại để chỉnh sửa: {what}.</translation>
+    </message>
+    <message>
+        <source>Objective cause recorded: {what}.</source>
+        <translation>Đã ghi nhận nguyên nhân khách quan: {what}.</translation>
+    </message>
+    <message>
+        <source>Confirm {n} entries of {name}? Each one counts in their score as it is.</source>
+        <translation>Xác nhận {n} mục của {name}? Mỗi mục sẽ được tính điểm đúng như đã ghi.</translation>
+    </message>
+    <message>
+        <source>{name}: {n}</source>
+        <translation>{name}: {n}</translation>
+    </message>
+    <message>
+        <source>Confirm {n} entries of {people} people ({list})? Each one counts in their score as it is.</source>
+        <translation>Xác nhận {n} mục của {people} người ({list})? Mỗi mục sẽ được tính điểm đúng như đã ghi.</translation>
+    </message>
+    <message>
+        <source>Confirm entries</source>
+        <translation>Xác nhận các mục</translation>
+    </message>
+    <message>
+        <source>{n} entries of {names} confirmed.</source>
+        <translation>Đã xác nhận {n} mục của {names}.</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Xác nhận</translation>
     </message>
     <message>
         <source>Return for revision</source>
@@ -6680,10 +6898,6 @@ XẾP LOẠI</translation>
         <translation>Vì sao trả lại mục này? Người ghi sẽ thấy lý do.</translation>
     </message>
     <message>
-        <source>Entry returned.</source>
-        <translation>Đã trả lại.</translation>
-    </message>
-    <message>
         <source>Failed quality review</source>
         <translation>Sai sót lớn về nội dung</translation>
     </message>
@@ -6692,8 +6906,12 @@ XẾP LOẠI</translation>
         <translation>Mô tả sai sót lớn về nội dung.</translation>
     </message>
     <message>
-        <source>{n} entries confirmed.</source>
-        <translation>Đã xác nhận {n} mục.</translation>
+        <source>Failed quality review recorded: {what}.</source>
+        <translation>Đã ghi nhận sai sót lớn về nội dung: {what}.</translation>
+    </message>
+    <message>
+        <source>Delay recorded: {what}.</source>
+        <translation>Đã ghi nhận chậm tiến độ: {what}.</translation>
     </message>
     <message>
         <source>{n} could not be confirmed: {reason}</source>
@@ -7220,6 +7438,35 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <source>{name}: imported ({details}).</source>
         <translation>{name}: đã nhập ({details}).</translation>
     </message>
+    <message>
+        <source>{name}: refused by the hub and set aside in outbox/refused (the other files went on). {reason}</source>
+        <extracomment>A PEM file of the certificate authority that signed the hub&apos;s certificate, when it is not one the system trusts (an agency&apos;s own CA, or the hub&apos;s self-signed certificate).</extracomment>
+        <translation>{name}: máy chủ tiếp nhận từ chối, tệp đã được chuyển sang thư mục outbox/refused (các tệp khác vẫn được gửi tiếp). {reason}</translation>
+    </message>
+    <message>
+        <source>1 bundle from {sender} has not arrived.</source>
+        <translation>1 gói dữ liệu của {sender} chưa đến.</translation>
+    </message>
+    <message>
+        <source>{count} bundles from {sender} have not arrived.</source>
+        <translation>{count} gói dữ liệu của {sender} chưa đến.</translation>
+    </message>
+    <message>
+        <source>1 item refused by {name}: {reason}</source>
+        <translation>1 mục bị {name} từ chối: {reason}</translation>
+    </message>
+    <message>
+        <source>{count} items refused by {name}, the first: {reason}</source>
+        <translation>{count} mục bị {name} từ chối, mục đầu tiên: {reason}</translation>
+    </message>
+    <message>
+        <source>1 record was signed before its key was revoked and arrived after: accepted and flagged for the agency.</source>
+        <translation>1 bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
+    </message>
+    <message>
+        <source>{count} records were signed before their key was revoked and arrived after: accepted and flagged for the agency.</source>
+        <translation>{count} bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
+    </message>
 </context>
 <context>
     <name>SyncPage</name>
@@ -7384,8 +7631,20 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Nhập từ USB</translation>
     </message>
     <message>
+        <source>Writing the bundles…</source>
+        <translation>Đang ghi các gói dữ liệu…</translation>
+    </message>
+    <message>
+        <source>Importing the bundles…</source>
+        <translation>Đang nhập các gói dữ liệu…</translation>
+    </message>
+    <message>
         <source>Enter the hub address first.</source>
         <translation>Hãy nhập địa chỉ máy chủ tiếp nhận trước.</translation>
+    </message>
+    <message>
+        <source>Exchanging with the hub…</source>
+        <translation>Đang trao đổi với máy chủ tiếp nhận…</translation>
     </message>
     <message>
         <source>Working…</source>
@@ -7650,6 +7909,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>Weekday</name>
     <message>
         <source>Mon</source>
+        <extracomment>How many periods of each kind a :class:`PeriodPicker` offers, the newest first.</extracomment>
         <translation>T2</translation>
     </message>
     <message>

@@ -19,12 +19,13 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from kpi_desktop.domain.scores import Level
 from kpi_desktop.domain.values import (
@@ -89,6 +90,7 @@ __all__ = [
     "UnitKind",
     "UnitMembership",
     "WorkLogEntry",
+    "YearTotals",
     "canonical_json",
     "fold_text",
     "new_id",
@@ -560,6 +562,8 @@ class Assignment:
     updated_at: dt.datetime | None = None
     signature: bytes | None = None
     key_fingerprint: str | None = None
+    #: Signed per-assignment version: each change its assigner signs takes the next number.
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -629,6 +633,13 @@ class WorkLogEntry:
             "deadline": None if self.deadline is None else self.deadline.isoformat(),
             "completed_on": None if self.completed_on is None else self.completed_on.isoformat(),
         }
+
+    def snapshot_text(self) -> tuple[str, str]:
+        """The entry's canonical bytes: its :meth:`snapshot` as canonical JSON, and the
+        SHA-256 (hex) of that text's UTF-8 bytes. A revision freezes exactly this text
+        (``EntryRevision.snapshot_json``) and its author's signature covers its hash."""
+        text = canonical_json(self.snapshot())
+        return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -742,6 +753,14 @@ class MonthlyEvaluation:
     self_key_fingerprint: str | None = None
     evaluator_signature: bytes | None = None
     evaluator_key_fingerprint: str | None = None
+    #: Signed per-subject versions: each newly signed self-assessment / evaluator's decision
+    #: (a confirmation, or a reopening with ``reopen_reason``) of this person and period takes
+    #: the next number, so a newer decision is never replaced by an older copy.
+    self_version: int = 0
+    confirm_version: int = 0
+    reopened_at: dt.datetime | None = None
+    reopen_reason: str = ""
+    reopened_to_official: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -752,6 +771,32 @@ class MonthlyTotal:
     period: Period
     total: Fraction | None
     insufficient: bool
+
+
+class YearTotals(NamedTuple):
+    """One person's stored totals of a year, summed by the database (the year-end roll-up;
+    a named tuple: a unit makes 300 of them per roll-up, 4× faster than a dataclass).
+
+    ``periods`` are the periods with a total, in order, and ``totals`` their exact totals;
+    ``approx_mean`` is their mean as the database computes it in floating point (``None``
+    without totals); ``scaled_sum`` is the exact sum of the totals in ten-thousandths when every
+    one of them is stored as a decimal of at most 4 places (``None`` otherwise: "1234/7"), with
+    ``lowest`` / ``highest`` in the same unit;
+    ``uncomputed`` counts the periods stored without a total that are not marked insufficient
+    (their total must be computed from the work log).
+    """
+
+    person_id: str
+    periods: tuple[Period, ...]
+    totals: tuple[Fraction, ...]
+    approx_mean: float | None
+    scaled_sum: int | None
+    lowest: int | None
+    highest: int | None
+    uncomputed: int
+
+    #: The unit of ``scaled_sum``, ``lowest`` and ``highest``.
+    SCALE = 10_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

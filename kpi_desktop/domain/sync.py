@@ -11,7 +11,9 @@ __all__ = [
     "AGENCY",
     "BundleLogEntry",
     "EncryptionKey",
+    "HeldBundle",
     "HubBundle",
+    "RecordRefusal",
     "SealedKeyRecord",
     "SyncSequence",
     "TrustedKey",
@@ -70,6 +72,7 @@ class BundleLogEntry:
     at: dt.datetime
     file_name: str = ""
     summary: Mapping[str, Any] = field(default_factory=dict)
+    signer: str | None = None  # the fingerprint that signed it (a new PC signs with a new key)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,3 +97,33 @@ class HubBundle:
     header_sha256: str
     received_at: dt.datetime
     size: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordRefusal:
+    """A record refused by rule: ``direction`` "out" (this PC refused what ``peer_id`` sent;
+    the refusal goes back to them) or "in" (``peer_id`` refused what this PC sent)."""
+
+    direction: str
+    peer_id: str
+    item_key: str
+    code: str
+    at: dt.datetime
+    params: Mapping[str, Any] = field(default_factory=dict)
+    receipted: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeldBundle:
+    """A bundle held unapplied: its sequence number was already used by another bundle of the
+    same sender (a cloned or restored PC); someone decides to release or discard it."""
+
+    bundle_id: str
+    sender_id: str
+    recipient_id: str
+    seq: int
+    kind: str
+    header_sha256: str
+    reason: str
+    held_at: dt.datetime
+    file_name: str = ""

@@ -63,15 +63,37 @@ _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
 _SPACES = re.compile(r"\s+")
 
 
+def _without_marks(value: str) -> str:
+    """``value`` with its diacritics taken off (the letters keep their case)."""
+    decomposed = unicodedata.normalize("NFD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold_text(value: str) -> str:
     """A search key: lower case, no diacritics, đ → d, single spaces.
 
     >>> fold_text("  Xử lý ĐƠN thư ")
     'xu ly don thu'
     """
-    decomposed = unicodedata.normalize("NFD", value.translate(_FOLD_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _without_marks(value.translate(_FOLD_EXTRA))
     return _SPACES.sub(" ", stripped.translate(_FOLD_EXTRA).casefold()).strip()
+
+
+_ASCII_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+def file_name_words(value: str) -> str:
+    """Text for a file name that every PC and USB stick accepts: no diacritics (đ → d), each
+    word capitalised and joined, only ASCII letters and digits.
+
+    >>> file_name_words("Phạm Thị Hoa")
+    'PhamThiHoa'
+    >>> file_name_words("Văn phòng HĐND-UBND")
+    'VanPhongHDNDUBND'
+    """
+    words = _NOT_ALNUM.split(_without_marks(value.translate(_ASCII_EXTRA)))
+    return "".join(word[:1].upper() + word[1:] for word in words if word)
 
 
 # --------------------------------------------------------------------------------------------

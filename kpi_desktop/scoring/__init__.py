@@ -21,6 +21,7 @@ from kpi_desktop.domain.scores import (
 from kpi_desktop.scoring._numbers import Number
 from kpi_desktop.scoring.classification import (
     check_quota,
+    classify_mean,
     classify_year,
     period_mean,
     quota_limit,
@@ -28,7 +29,7 @@ from kpi_desktop.scoring.classification import (
 from kpi_desktop.scoring.engine import check_general_points, line_contribution, score_period
 from kpi_desktop.scoring.errors import ScoringInputError
 from kpi_desktop.scoring.inputs import LeaderFactors, TaskLine, head_d_factor
-from kpi_desktop.scoring.levels import compared_value, level_for
+from kpi_desktop.scoring.levels import clear_level, compared_value, level_for
 from kpi_desktop.scoring.policy import POLICY_FORMAT, EvaluationPeriod, QuotaBase, ScoringPolicy
 from kpi_desktop.scoring.worklog import (
     LogItem,
@@ -60,7 +61,9 @@ __all__ = [
     "catalog_coefficient",
     "check_general_points",
     "check_quota",
+    "classify_mean",
     "classify_year",
+    "clear_level",
     "compared_value",
     "credit_minutes",
     "day_load",

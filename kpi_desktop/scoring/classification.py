@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 
 from kpi_desktop.domain.scores import Level, QuotaResult, YearReason, YearResult
 from kpi_desktop.scoring._numbers import Number, to_fraction
 from kpi_desktop.scoring.errors import ScoringInputError
-from kpi_desktop.scoring.levels import level_for
+from kpi_desktop.scoring.levels import clear_level, level_for
 from kpi_desktop.scoring.policy import QuotaBase, ScoringPolicy
 
-__all__ = ["check_quota", "classify_year", "period_mean", "quota_limit"]
+__all__ = ["check_quota", "classify_mean", "classify_year", "period_mean", "quota_limit"]
 
 
 def _totals(values: Iterable[Number | str], maximum: Fraction) -> list[Fraction]:
@@ -42,6 +42,23 @@ def period_mean(totals: Sequence[Number | str]) -> Fraction:
     return sum(values, Fraction(0)) / len(values)
 
 
+def _check_flags(policy: ScoringPolicy, disciplined: object, leave_exception: object,
+                 org_level: object) -> Level | None:
+    """The checks of classify_year's arguments other than the totals; the organisation's
+    level as a Level."""
+    if not isinstance(policy, ScoringPolicy):
+        raise TypeError("policy must be a ScoringPolicy")
+    for name, flag in (("disciplined", disciplined), ("leave_exception", leave_exception)):
+        if not isinstance(flag, bool):
+            raise ScoringInputError("not_a_boolean", field=name, value=flag)
+    if org_level is None:
+        return None
+    try:
+        return Level(org_level)
+    except ValueError:
+        raise ScoringInputError("level_unknown", value=org_level) from None
+
+
 def classify_year(
     policy: ScoringPolicy,
     monthly_totals: Sequence[Number | str],
@@ -65,18 +82,32 @@ def classify_year(
        whatever the score (``DISCIPLINED``; the mean is still given);
     4. ``org_level`` caps the level of a head (Điều 20.6) → ``CAPPED_BY_ORG`` when it lowers it.
     """
-    if not isinstance(policy, ScoringPolicy):
-        raise TypeError("policy must be a ScoringPolicy")
-    for name, flag in (("disciplined", disciplined), ("leave_exception", leave_exception)):
-        if not isinstance(flag, bool):
-            raise ScoringInputError("not_a_boolean", field=name, value=flag)
-    if org_level is not None:
-        try:
-            org_level = Level(org_level)
-        except ValueError:
-            raise ScoringInputError("level_unknown", value=org_level) from None
+    _check_flags(policy, disciplined, leave_exception, org_level)
     totals = _totals(monthly_totals, policy.max_total)
-    months = len(totals) * policy.months_per_period
+    return classify_mean(policy, len(totals), lambda: period_mean(totals),
+                         disciplined=disciplined, leave_exception=leave_exception,
+                         org_level=org_level)
+
+
+def classify_mean(
+    policy: ScoringPolicy,
+    periods: int,
+    mean: Fraction | Callable[[], Fraction],
+    *,
+    approx: float | None = None,
+    disciplined: bool = False,
+    leave_exception: bool = False,
+    org_level: Level | None = None,
+) -> YearResult:
+    """:func:`classify_year` for a caller that already has the exact ``mean`` of ``periods``
+    valid totals (or a function that computes it, called only when the year is classified):
+    the year-end roll-up sums the stored totals in SQL. ``approx`` (the mean as a float, within
+    :data:`~kpi_desktop.scoring.levels.APPROXIMATION`) lets the level be cut without exact
+    arithmetic when no cut-off is near (:func:`~kpi_desktop.scoring.levels.clear_level`);
+    near one, the exact mean decides. The result is the one :func:`classify_year` gives.
+    """
+    org_level = _check_flags(policy, disciplined, leave_exception, org_level)
+    months = periods * policy.months_per_period
 
     def result(
         reason: YearReason,
@@ -90,26 +121,28 @@ def classify_year(
             level=level,
             score_level=score_level,
             reason=reason,
-            periods=len(totals),
+            periods=periods,
             months=months,
             disciplined=disciplined,
             leave_exception=leave_exception,
             org_level=org_level,
         )
 
-    if not totals:
+    if not periods:
         return result(YearReason.NO_MONTHS)
     too_few = months < policy.min_months_for_classification
     if too_few and not leave_exception:
         return result(YearReason.TOO_FEW_MONTHS)
-    mean = period_mean(totals)
-    score_level = level_for(policy, mean)
+    exact = mean() if callable(mean) else mean
+    score_level = None if approx is None else clear_level(policy, approx)
+    if score_level is None:
+        score_level = level_for(policy, exact)
     if disciplined:
-        return result(YearReason.DISCIPLINED, mean, Level.NOT_COMPLETE, score_level)
+        return result(YearReason.DISCIPLINED, exact, Level.NOT_COMPLETE, score_level)
     if org_level is not None and org_level.rank < score_level.rank:
-        return result(YearReason.CAPPED_BY_ORG, mean, org_level, score_level)
+        return result(YearReason.CAPPED_BY_ORG, exact, org_level, score_level)
     reason = YearReason.CLASSIFIED_ON_LEAVE if too_few else YearReason.CLASSIFIED
-    return result(reason, mean, score_level, score_level)
+    return result(reason, exact, score_level, score_level)
 
 
 def quota_limit(pool: int, share: Fraction, base: QuotaBase) -> int:
@@ -144,7 +177,7 @@ def check_quota(
         if value is None:
             continue
         try:
-            proposed.append(Level(value))
+            proposed.append(value if type(value) is Level else Level(value))
         except ValueError:
             raise ScoringInputError("level_unknown", value=value) from None
     excellent = sum(1 for level in proposed if level is Level.EXCELLENT)

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from kpi_desktop.domain.errors import InvalidState, NotFound, RefusedValue
 from kpi_desktop.domain.model import (
@@ -33,7 +33,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 from kpi_desktop.domain.scores import QuotaResult, YearResult
-from kpi_desktop.scoring import check_quota, classify_year
+from kpi_desktop.scoring import check_quota
 from kpi_desktop.services.leadership import (
     audit,
     person_or_fail,
@@ -48,9 +48,9 @@ GROUP_LEADERS = "leaders"
 GROUP_STAFF = "staff"
 
 
-@dataclass(frozen=True)
-class YearRow:
-    """One person's year as the classification page shows it."""
+class YearRow(NamedTuple):
+    """One person's year as the classification page shows it (a named tuple: the unit view
+    makes one a person at every load, at a third of a frozen dataclass's cost)."""
 
     person: Person
     group: str
@@ -305,53 +305,48 @@ class ClassificationService:
     def _overview(self, uow: Any, actor_id: str, unit_id: str, year: int,
                   exceptional: bool) -> YearOverview:
         calc = Calculator(uow)
-        unit_result = calc.classify_unit(unit_id, year)
-        policy = calc.policy(Period.whole_year(year))
+        unit_result = calc.year_rollup(unit_id, year)
+        policy = unit_result.policy
         on = min(self.today(), dt.date(year, 12, 31))
         mine = {r.evaluatee_id for r in uow.org.evaluatees_of(actor_id, on)} - {actor_id}
-        people_ids = [row.person.id for row in unit_result.rows]
+        people_ids = [row[0].id for row in unit_result.rows]
         events: dict[str, list[DisciplineEvent]] = {}
-        for event in uow.discipline.list_for_year(year, person_ids=people_ids):
+        for event in unit_result.discipline:
             events.setdefault(event.person_id, []).append(event)
-        # One query each for everyone's classification history and the organisations' levels
-        # (not two and one per person: 900 queries for a 300-person unit).
+        # One query for everyone's classification history (not two per person: 900 queries
+        # for a 300-person unit). The heads' organisation levels are in the roll-up.
         histories: dict[str, list[AnnualClassification]] = {}
         for found in uow.evaluations.list_annual(year, person_ids=people_ids,
                                                  current_only=False):
             histories.setdefault(found.person_id, []).append(found)
-        org_levels = {e.unit_id: e.level for e in uow.org_results.list_evaluations(year)
-                      if e.level is not None}
         rows = []
-        for row in unit_result.rows:
-            person = row.person
-            result = row.result
-            if person.role is PersonRole.HEAD and person.unit_id in org_levels:
-                result = classify_year(policy, row.monthly_totals, disciplined=row.disciplined,
-                                       org_level=org_levels[person.unit_id])
+        for person, months, totals, result, _disciplined in unit_result.rows:
             history = histories.get(person.id, [])
             rows.append(YearRow(
                 person=person,
                 group=GROUP_LEADERS if person.role.is_leader else GROUP_STAFF,
-                months=len(row.months), monthly_totals=row.monthly_totals, result=result,
-                periods=row.months,
-                discipline=tuple(events.get(person.id, [])),
-                current=_in_force(history),
+                months=len(months), monthly_totals=totals, result=result, periods=months,
+                discipline=tuple(events.get(person.id, ())),
+                current=_in_force(history) if history else None,
                 history_count=len(history), can_decide=person.id in mine,
-                monthly_levels=row.monthly_levels))
+                monthly_levels=calc.monthly_levels(months, totals)))
         order = {PersonRole.HEAD: 0, PersonRole.DEPUTY: 1}
         rows.sort(key=lambda r: (r.person.unit_id, order.get(r.person.role, 2),
                                  r.person.full_name, r.person.id))
-        units = {u.id: u for u in uow.org.list_units()}
+        units = unit_result.units
+        by_unit: dict[str, list[YearRow]] = {}
+        by_group: dict[str, list[YearRow]] = {}
+        for r in rows:
+            by_unit.setdefault(r.person.unit_id, []).append(r)
+            by_group.setdefault(r.group, []).append(r)
         scopes = []
-        for key in sorted({r.person.unit_id for r in rows}):
-            members = [r for r in rows if r.person.unit_id == key]
+        for key in sorted(by_unit):
             unit = units.get(key)
-            scopes.append(_scope(policy, "unit", key, unit.name_vi if unit else key, members,
+            scopes.append(_scope(policy, "unit", key, unit.name_vi if unit else key, by_unit[key],
                                  exceptional))
         for key in (GROUP_LEADERS, GROUP_STAFF):
-            members = [r for r in rows if r.group == key]
-            if members:
-                scopes.append(_scope(policy, "group", key, key, members, exceptional))
+            if key in by_group:
+                scopes.append(_scope(policy, "group", key, key, by_group[key], exceptional))
         return YearOverview(unit_id=unit_id, unit_name=unit_result.unit.name_vi, year=year,
                             policy_version=policy.version, rows=tuple(rows),
                             scopes=tuple(scopes), exceptional=exceptional)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -371,8 +371,11 @@ def generate(catalog_path: Path, *, today: dt.date, seed: int = 335) -> DemoData
                 continue
             if str(period) in LEAVE_MONTHS.get(person.id, set()):
                 continue
+            # The chairman's evaluator (the province) is outside the commune: his own plan is
+            # his, and his work waits for a review nobody here may give (nobody reviews their
+            # own entries, issue 13).
             _generate_month(data, rng, person, profiles[person.id], period, regular, allowed,
-                            evaluator_of.get(person.id, person.id), today)
+                            evaluator_of.get(person.id), today)
     for person_id, (decided_on, number) in REPRIMANDS.items():
         data.discipline.append(DisciplineEvent(
             id=f"kl-{person_id}", person_id=person_id, kind=DisciplineKind.REPRIMAND,
@@ -406,7 +409,6 @@ def _add_appeals(data: DemoData, today: dt.date) -> None:
 def _apply_transfers(data: DemoData, today: dt.date) -> None:
     """Move the people of :data:`TRANSFERS` on their date: memberships, evaluator relations,
     and the later months' unit, evaluator, assigner and reviewer (the earlier ones stay)."""
-    from dataclasses import replace
 
     heads = {p.unit_id: p.id for p in data.people if p.role is PersonRole.HEAD}
     names = {u.id: u.name_vi for u in data.units}
@@ -444,7 +446,7 @@ def _at(day: dt.date, hour: int = 16) -> dt.datetime:
 
 def _generate_month(data: DemoData, rng: random.Random, person: Person, profile: Profile,
                     period: Period, regular: list[CatalogItem], allowed: list[CatalogItem],
-                    evaluator_id: str, today: dt.date) -> None:
+                    evaluator_id: str | None, today: dt.date) -> None:
     start = max(period.start, person.joined_on or period.start)
     days = working_days(start, period.end)
     past_days = [d for d in days if d <= today]
@@ -458,7 +460,7 @@ def _generate_month(data: DemoData, rng: random.Random, person: Person, profile:
         deadline = days[min(len(days) - 1, rng.randint(len(days) // 2, len(days) - 1))]
         assignment = Assignment(
             id=f"a-{person.id}-{period}-{item.code}", person_id=person.id,
-            assigner_id=evaluator_id, catalog_item_id=item.id, period=period,
+            assigner_id=evaluator_id or person.id, catalog_item_id=item.id, period=period,
             quantity=Decimal(quantity), coefficient=item.coefficient, deadline=deadline,
             created_at=_at(days[0], 8), note="", kpi_kind=DEMO_KPI_KINDS.get(item.group))
         data.assignments.append(assignment)
@@ -480,6 +482,13 @@ def _generate_month(data: DemoData, rng: random.Random, person: Person, profile:
         data.evaluations.append(_evaluation(rng, person, profile, period, evaluator_id))
 
 
+def _unreviewed(evaluation: MonthlyEvaluation) -> MonthlyEvaluation:
+    """A month whose evaluator is outside the organisation: self-assessed and submitted, not
+    confirmed here."""
+    return replace(evaluation, status=EvaluationStatus.SUBMITTED, confirmed_criteria={},
+                   comment="", confirmed_at=None, locked_at=None)
+
+
 def _split(quantity: int, rng: random.Random) -> list[int]:
     pieces = []
     while quantity > 0:
@@ -491,7 +500,7 @@ def _split(quantity: int, rng: random.Random) -> list[int]:
 
 def _add_entry(data: DemoData, rng: random.Random, person: Person, profile: Profile,
                item: CatalogItem, assignment: Assignment | None, quantity: int,
-               days: list[dt.date], past_days: list[dt.date], evaluator_id: str,
+               days: list[dt.date], past_days: list[dt.date], evaluator_id: str | None,
                finished_month: bool, today: dt.date) -> None:
     deadline = assignment.deadline if assignment else None
     late = assignment is not None and rng.random() < profile.delay_rate
@@ -545,6 +554,9 @@ def _add_entry(data: DemoData, rng: random.Random, person: Person, profile: Prof
             status = EntryStatus.CONFIRMED
     elif not finished_month and work_date >= today - dt.timedelta(days=1) and rng.random() < 0.5:
         status = EntryStatus.DRAFT
+    if evaluator_id is None:  # nobody here may review it (the same draws: the rest unchanged)
+        statements, revision = [], 1
+        status = EntryStatus.DRAFT if status is EntryStatus.DRAFT else EntryStatus.SUBMITTED
     final = WorkLogEntry(**{**_fields(entry), "status": status,
                             "current_revision": 0 if status is EntryStatus.DRAFT else revision,
                             "confirmed_revision": revision if status is EntryStatus.CONFIRMED
@@ -561,8 +573,9 @@ def _add_entry(data: DemoData, rng: random.Random, person: Person, profile: Prof
                 author_id=person.id, reason="" if number_ == 1 else REVISION_REASON))
     for index, (kind, rev, reason) in enumerate(statements):
         data.statements.append(ReviewStatement(
-            id=f"s-{entry_id}-{index}", entry_id=entry_id, revision=rev, reviewer_id=evaluator_id,
-            kind=kind, reason=reason, created_at=_at(review_day, 9 + index)))
+            id=f"s-{entry_id}-{index}", entry_id=entry_id, revision=rev,
+            reviewer_id=str(evaluator_id), kind=kind, reason=reason,
+            created_at=_at(review_day, 9 + index)))
 
 
 def _fields(entry: WorkLogEntry) -> dict[str, object]:
@@ -582,7 +595,7 @@ def _criteria(rng: random.Random, target: float) -> dict[str, Decimal]:
 
 
 def _evaluation(rng: random.Random, person: Person, profile: Profile, period: Period,
-                evaluator_id: str) -> MonthlyEvaluation:
+                evaluator_id: str | None) -> MonthlyEvaluation:
     target = rng.uniform(*profile.general)
     self_scores = _criteria(rng, target)
     confirmed = dict(self_scores)
@@ -590,7 +603,7 @@ def _evaluation(rng: random.Random, person: Person, profile: Profile, period: Pe
         code = rng.choice([c.code for c in GENERAL_CRITERIA])
         confirmed[code] = max(Decimal(0), confirmed[code] - Decimal("0.5"))
     leader = person.role.is_leader
-    return MonthlyEvaluation(
+    evaluation = MonthlyEvaluation(
         person_id=person.id, period=period, status=EvaluationStatus.LOCKED,
         unit_id=person.unit_id, self_criteria=self_scores, confirmed_criteria=confirmed,
         evaluator_id=evaluator_id,
@@ -600,3 +613,4 @@ def _evaluation(rng: random.Random, person: Person, profile: Profile, period: Pe
         submitted_at=_at(add_working_days(period.end, 1), 9),
         confirmed_at=_at(add_working_days(period.end, 3), 10),
         locked_at=_at(add_working_days(period.end, 3), 10))
+    return evaluation if evaluator_id is not None else _unreviewed(evaluation)

@@ -45,7 +45,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.storage.repositories.worklog import snapshot_of
+from kpi_desktop.sync.signing import submitted_revision_bytes
 
 __all__ = [
     "EDITABLE",
@@ -279,7 +279,7 @@ class EntryService:
         if entry.current_revision > 0 and not reason:
             raise RefusedValue("revision_reason_missing", entry_id=entry.id)
         uow.worklog.submit(entry.id, author_id=person_id, at=now, reason=reason,
-                           **self._signature(entry))
+                           **self._signature(entry, now, reason))
         uow.audit.append(AuditEvent(
             at=now, action="entry.submit" if entry.current_revision == 0 else "entry.revise",
             object_type="entry", object_id=entry.id, actor_id=person_id,
@@ -355,15 +355,16 @@ class EntryService:
             return None  # the person's deliberate choice
         return _matching_assignment(uow, person_id, item.id, draft.work_date, entry_id)
 
-    def _signature(self, entry: WorkLogEntry) -> dict[str, Any]:
-        """The author's signature over the snapshot when their key is unlocked, else nothing
-        (the sync service signs at export)."""
+    def _signature(self, entry: WorkLogEntry, at: dt.datetime,
+                   reason: str = "") -> dict[str, Any]:
+        """``signature``/``key_fingerprint`` for submitting ``entry`` at ``at``: its author's
+        signature over the revision it becomes when their key is unlocked, else nothing (the
+        sync service signs at export)."""
         key = None if self._keys is None else self._keys.unlocked(entry.person_id)
         if key is None:
             return {}
-        text, _digest = snapshot_of(entry)
-        return {"signature": key.sign(text.encode("utf-8")),
-                "key_fingerprint": key.fingerprint}
+        data = submitted_revision_bytes(entry, at=at, reason=reason)
+        return {"signature": key.sign(data), "key_fingerprint": key.fingerprint}
 
     def _store_attachment(self, path: Path) -> tuple[str, str]:
         """Copy ``path`` into the data folder under its SHA-256 (once per content)."""

@@ -207,7 +207,11 @@ class EvaluationService:
                 raise InvalidState("evaluation_not_locked", person=person_id, period=str(month))
             status = EvaluationStatus.SUBMITTED if stored.submitted_at and not to_official \
                 else EvaluationStatus.OPEN
-            reopened = replace(stored, status=status, locked_at=None, updated_at=now)
+            # A reopening is the evaluator's decision too: signed at the next export with the
+            # next version of the month, so an older confirmation replayed never comes back.
+            reopened = replace(stored, status=status, locked_at=None, updated_at=now,
+                               evaluator_id=actor_id, reopened_at=now, reopen_reason=text,
+                               reopened_to_official=to_official)
             uow.evaluations.upsert_monthly(reopened)
             audit(uow, "evaluation.unlock", "evaluation", f"{person_id}@{month}", actor_id,
                   {"reason": text, "previous_total": _text(stored.total),
@@ -279,7 +283,8 @@ class EvaluationService:
         evaluation = replace(
             base, status=EvaluationStatus.LOCKED, unit_id=base.unit_id or person.unit_id,
             confirmed_criteria=criteria, evaluator_id=evaluator_id, comment=comment, dd=dd, e=e,
-            confirmed_at=now, locked_at=now, updated_at=now)
+            confirmed_at=now, locked_at=now, updated_at=now, reopened_at=None, reopen_reason="",
+            reopened_to_official=False)
         uow.evaluations.upsert_monthly(evaluation)
         # Score with the confirmed criteria now in place (a fresh calculator: no stale cache).
         result = Calculator(uow).person_period(person_id, month)

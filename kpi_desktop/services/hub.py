@@ -119,7 +119,7 @@ class HubService:
         with self._lock:
             with self._db.unit_of_work(read_only=True) as uow:
                 bundle = read_bundle(
-                    data, signer_key=lambda fp, h: self._sync._signer_key(uow, fp, h),
+                    data, signer_key=lambda fp, h: self._sync.signer_key(uow, fp, h),
                     decrypt=False)
                 org = bundle.header.get("organisation")
                 organisations = uow.org.list_organisations()

@@ -1,14 +1,14 @@
 """"Sync now": fetch what the agency hub holds for this PC, then send the outbox.
 
-Fetching comes first, the newest organisation file before anything else, so a newly enrolled
-PC (whose key only the newest organisation file publishes) can sync without importing that
-file by hand, and the receipts of what just arrived leave in the same push. Bundles to send
-are exported into the data folder's ``outbox`` folder (the same files a USB export writes);
+Organisation files waiting in the data folder's ``outbox`` (the agency published them there)
+go first of all, so the hub learns a rotated or newly enrolled key before the login. Then the
+PC logs in and fetches, the newest organisation file before anything else, so a PC whose
+key only the newest organisation file publishes can sync, and the receipts of what just
+arrived leave in the same push. Then the other waiting files and a fresh export are sent;
 each one the hub confirms is removed, so a failed connection loses nothing and a retry is
-harmless (the hub stores each bundle once). Files already waiting in the outbox (an
-organisation file the agency published there, a push that failed) go first of all: the hub
-learns a rotated or newly enrolled key from them before the login. Plain :mod:`urllib`: no
-extra dependency on the PCs.
+harmless (the hub stores each bundle once). A file the hub refuses never blocks the rest: it
+moves to ``outbox/refused`` with the hub's message beside it (``<name>.txt``), and the next
+files go on. Plain :mod:`urllib`: no extra dependency on the PCs.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.sync import BUNDLE_SUFFIX, ImportResult, bundle_order
 
-__all__ = ["HubClient", "SyncOutcome", "sync_now"]
+__all__ = ["HubClient", "SyncOutcome", "describe_set_aside", "sync_now"]
 
 _TIMEOUT = 30
 #: A PEM file of the certificate authority that signed the hub's certificate, when it is not
@@ -41,6 +42,7 @@ class SyncOutcome:
 
     sent: int = 0
     received: list[ImportResult] = field(default_factory=list)
+    refused: list[tuple[str, RefusedValue]] = field(default_factory=list)  # (file, why)
 
 
 class HubClient:
@@ -108,25 +110,54 @@ def sync_now(services: Any, url: str, owner: str) -> SyncOutcome:
     outbox = Path(services.paths.data_dir) / "outbox"
     client = HubClient(url)
     outcome = SyncOutcome()
-    outcome.sent += _push_waiting(client, outbox)
+    _push_waiting(client, outbox, outcome, organisation_only=True)
     client.login(owner, key.sign)
     for line, data in _fetch(services, client):
         outcome.received.append(services.sync.import_bytes(
             data, source=f"{url}/bundles/{line['bundle_id']}"))
+    _push_waiting(client, outbox, outcome)
     services.sync.export(owner, outbox)
-    outcome.sent += _push_waiting(client, outbox)
+    _push_waiting(client, outbox, outcome)
     return outcome
 
 
-def _push_waiting(client: HubClient, outbox: Path) -> int:
-    """Send every bundle file in ``outbox`` (organisation files first); each one the hub
-    confirms is removed. Returns how many were sent."""
-    files = sorted(outbox.glob(f"*{BUNDLE_SUFFIX}"),
-                   key=lambda p: bundle_order(p.name))
+def _push_waiting(client: HubClient, outbox: Path, outcome: SyncOutcome, *,
+                  organisation_only: bool = False) -> None:
+    """Send the bundle files in ``outbox`` (organisation files first); each one the hub
+    confirms is removed, each one it refuses moves to ``outbox/refused`` with its message.
+    A hub out of reach stops the push (``hub_unreachable``): nothing is lost."""
+    files = sorted(outbox.glob(f"*{BUNDLE_SUFFIX}"), key=lambda p: bundle_order(p.name))
     for path in files:
-        client.upload(path.read_bytes())
+        if organisation_only and bundle_order(path.name)[0] != 0:
+            continue
+        try:
+            client.upload(path.read_bytes())
+        except RefusedValue as error:
+            if error.code != "hub_refused":
+                raise
+            _set_aside(path, error)
+            outcome.refused.append((path.name, error))
+            continue
         path.unlink()
-    return len(files)
+        outcome.sent += 1
+
+
+def describe_set_aside(name: str, error: RefusedValue) -> str:
+    """A line about a file the hub refused (set aside in ``outbox/refused``)."""
+    from kpi_desktop.services.messages import describe
+
+    return translate("Sync", "{name}: refused by the hub and set aside in outbox/refused "
+                             "(the other files went on). {reason}").format(
+        name=name, reason=describe(error))
+
+
+def _set_aside(path: Path, error: RefusedValue) -> None:
+    """Move a file the hub refused to ``refused/`` beside it, with the hub's message."""
+    folder = path.parent / "refused"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{path.name}.txt").write_text(str(error.params.get("detail", error.code)),
+                                            encoding="utf-8")
+    path.replace(folder / path.name)
 
 
 def _fetch(services: Any, client: HubClient) -> Iterator[tuple[dict[str, Any], bytes]]:

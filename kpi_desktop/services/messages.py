@@ -117,6 +117,14 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "Only the evaluator of {person} (or an acting evaluator) may do this."
         ).format(person=p.get("person", "")),
         "reason_missing": lambda p: translate("Errors", "Please give a reason."),
+        "undo_already_sent": lambda p: translate(
+            "Errors", "This decision has already been exported (it left this PC with the last "
+            "bundle) and can no longer be undone; record a new decision instead."),
+        "undo_not_yours": lambda p: translate(
+            "Errors", "Only the leader who recorded a decision can undo it."),
+        "undo_too_late": lambda p: translate(
+            "Errors", "The author has already changed this entry since; the decision can no "
+            "longer be undone."),
         "entry_not_submitted": lambda p: translate(
             "Errors", "This entry is {status}: only submitted entries can be reviewed."
         ).format(status=_entry_status(p.get("status", ""))),
@@ -256,6 +264,7 @@ def kind_label(kind: str) -> str:
         "review": translate("Kinds", "review bundle"),
         "plan": translate("Kinds", "assignment bundle"),
         "receipt": translate("Kinds", "receipt"),
+        "bundle": translate("Kinds", "bundle"),
     }.get(kind, kind)
 
 
@@ -271,9 +280,53 @@ def level_label(level: object | None) -> str:
     }.get(value, str(value))  # type: ignore[arg-type]
 
 
+def _counted(one: str, many: str, count: object) -> str:
+    """``one`` when ``count`` is 1, else ``many`` (both already translated)."""
+    return one if str(count) == "1" else many
+
+
+def _sync_trust_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
+    """Trust rules of the records (issue 13): revocation by time, held bundles, refusals,
+    missing bundles."""
+    return {
+        "bundle_record_key_revoked": lambda p: translate(
+            "Errors", "A record in the bundle ({record}) is signed with the key {key}, which "
+            "was revoked on {revoked}, and is dated on or after that day. Nothing was "
+            "imported; the sender is told that this record was refused."
+        ).format(record=p.get("record", ""), key=p.get("key", ""),
+                 revoked=p.get("revoked", "")),
+        "bundle_sequence_reused": lambda p: translate(
+            "Errors", "{sender} already sent a different bundle with number {seq}: a copied "
+            "PC, or one restored from an old backup, may be signing in their name. This "
+            "bundle is held, not imported, until someone checks it and releases or discards "
+            "it (kpi-desktop sync status)."
+        ).format(sender=p.get("sender", ""), seq=p.get("seq", "")),
+        "sync_bundles_missing": lambda p: _counted(
+            translate("Sync", "1 bundle from {sender} has not arrived."),
+            translate("Sync", "{count} bundles from {sender} have not arrived."),
+            p.get("count")).format(count=p.get("count", ""), sender=p.get("sender", "")),
+        "sync_records_refused": lambda p: _counted(
+            translate("Sync", "1 item refused by {name}: {reason}"),
+            translate("Sync", "{count} items refused by {name}, the first: {reason}"),
+            p.get("count")).format(count=p.get("count", ""), name=p.get("name", ""),
+                                   reason=_reason(p.get("reason"))),
+        "sync_signed_before_revocation": lambda p: _counted(
+            translate("Sync", "1 record was signed before its key was revoked and arrived "
+                              "after: accepted and flagged for the agency."),
+            translate("Sync", "{count} records were signed before their key was revoked and "
+                              "arrived after: accepted and flagged for the agency."),
+            p.get("count")).format(count=p.get("count", "")),
+    }
+
+
+def _reason(value: object) -> str:
+    return describe(value) if isinstance(value, KpiError) else str(value or "")
+
+
 def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     """Keys and bundles (issue 5): cause, consequence and what to do."""
     return {
+        **_sync_trust_errors(),
         "bundle_damaged": lambda p: translate(
             "Errors", "The bundle file is damaged or incomplete (perhaps the USB stick was "
             "removed while copying): nothing was imported. Ask the sender to export it again."

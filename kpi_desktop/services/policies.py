@@ -13,6 +13,7 @@ scored and classified under the rules in force when it closes).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from kpi_desktop.domain.model import Period, PolicyVersion
@@ -26,8 +27,14 @@ def stored_policy_in_force(uow: Any, day: dt.date) -> tuple[ScoringPolicy, Polic
     """The policy in force on ``day`` and the stored version it comes from (None: the
     Decree 335 defaults, nothing stored is in force on that day)."""
     stored = uow.policies.in_force_on(day)
-    policy = ScoringPolicy.from_json(stored.policy_json) if stored else ScoringPolicy.default()
-    return policy, stored
+    return (_parsed(stored.policy_json) if stored else ScoringPolicy.default()), stored
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(policy_json: str) -> ScoringPolicy:
+    """The policy stored as ``policy_json``, parsed and checked once (a stored policy never
+    changes, and every score and roll-up asks for the one in force)."""
+    return ScoringPolicy.from_json(policy_json)
 
 
 def policy_in_force(uow: Any, day: dt.date) -> ScoringPolicy:

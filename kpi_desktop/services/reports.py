@@ -93,7 +93,6 @@ from kpi_desktop import reports as _writers  # the PDF writers, imported on firs
 from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import (
     GENERAL_CRITERIA,
-    EntryStatus,
     MonthlyEvaluation,
     Period,
     PeriodKind,
@@ -131,6 +130,13 @@ Progress = Callable[[int, int], None]
 CancelFlag = Any  # threading.Event, a callable returning bool, or None
 
 KINDS = {"form01": "F01", "form02": "F02", "unit": "UNI"}
+#: The periods each report covers (the print dialog offers exactly these).
+REPORT_PERIODS: dict[str, tuple[PeriodKind, ...]] = {
+    "form01": (PeriodKind.MONTH, PeriodKind.QUARTER),
+    "form02": (PeriodKind.YEAR,),
+    "unit": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR),
+    "export": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR),
+}
 _ROLE_ORDER = {"head": 0, "deputy": 1, "official": 2, "admin": 3}
 
 
@@ -281,7 +287,7 @@ class ReportService:
 
     def form01_data(self, person_id: str, period: str | Period) -> Form01Data:
         """The figures of Form 01 for a month or a quarter."""
-        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER))
+        p = self._period(period, REPORT_PERIODS["form01"])
         with self._db.unit_of_work(read_only=True) as uow:
             return self._form01(Calculator(uow), uow, person_id, p)
 
@@ -480,8 +486,7 @@ class ReportService:
     def unit_data(self, unit_id: str, period: str | Period, *, progress: Progress | None = None,
                   cancel: CancelFlag = None) -> UnitSummaryData:
         """Everyone of ``unit_id`` (and its sub-units) for a month, quarter or year."""
-        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF,
-                                  PeriodKind.YEAR))
+        p = self._period(period, REPORT_PERIODS["unit"])
         with self._db.unit_of_work(read_only=True) as uow:
             calc = Calculator(uow)
             unit = uow.org.find_unit(unit_id)
@@ -510,12 +515,13 @@ class ReportService:
             # instead of recomputing everyone (and, for a leader's d, their subordinates).
             if p.kind is not PeriodKind.YEAR:
                 calc.preload_locked([x.id for x in people], p.months())
+            positions = _position_names(uow)
             for done, person in enumerate(people):
                 if _is_cancelled(cancel):
                     raise ReportCancelled()
                 if progress is not None:
                     progress(done, total_steps)
-                position = _position_name(uow, person)
+                position = _position_name(uow, person, positions)
                 unit_name = units[person.unit_id].name_vi if person.unit_id in units else ""
                 if p.kind is PeriodKind.YEAR:
                     row = by_id[person.id]
@@ -637,8 +643,7 @@ class ReportService:
                "json"), *, progress: Progress | None = None, cancel: CancelFlag = None
                ) -> list[Path]:
         """Write scores, work logs and results of ``period`` into ``directory``."""
-        p = self._period(period, (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF,
-                                  PeriodKind.YEAR))
+        p = self._period(period, REPORT_PERIODS["export"])
         wanted = [f.lower() for f in formats]
         for f in wanted:
             if f not in ("csv", "xlsx", "json"):
@@ -895,49 +900,65 @@ def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
     )
 
 
-def _position_name(uow: Any, person: Person) -> str:
+def _position_name(uow: Any, person: Person,
+                   positions: dict[str, str] | None = None) -> str:
+    """The name of the person's job position (``positions``: every position's name by id,
+    read once for a whole unit instead of one query a person)."""
     if not person.job_position_id:
         return ""
+    if positions is not None and person.job_position_id in positions:
+        return positions[person.job_position_id]
     return uow.org.get_job_position(person.job_position_id).name_vi
+
+
+def _position_names(uow: Any) -> dict[str, str]:
+    return {position.id: position.name_vi for position in uow.org.list_job_positions()}
 
 
 def _review_delays(uow: Any, people: Sequence[Person], period: Period, limit: int
                    ) -> tuple[ReviewerRow, ...]:
     """Per reviewer: verdicts given, late ones (over the policy's ``limit`` of working days,
-    holidays excluded), entries still waiting, mean working days."""
+    holidays excluded), entries still waiting, mean working days. The database counts the
+    verdicts by (submitted day, decided day); the working days are worked out once a pair."""
     ids = [p.id for p in people]
     if not ids:
         return ()
-    entries = uow.reviews.verdict_timings(ids, period.start, period.end)
+    counted = uow.reviews.verdict_days(ids, period.start, period.end)
     calendar = WorkingCalendar(uow.calendar.between(period.start - dt.timedelta(days=31),
                                                     period.end + dt.timedelta(days=62)))
     stats: dict[str, dict[str, Any]] = {}
     evaluator_of: dict[str, str] = {}
-    for entry in entries:
-        if entry.reviewer_id is not None and entry.status is not EntryStatus.SUBMITTED:
-            assert entry.submitted_at is not None and entry.decided_at is not None
-            days = max(0, calendar.working_days_between(entry.submitted_at.date(),
-                                                        entry.decided_at.date()))
-            s = stats.setdefault(entry.reviewer_id, {"days": [], "late": 0, "pending": 0})
-            s["days"].append(days)
+    between: dict[tuple[dt.date, dt.date], int] = {}
+    for row in counted:
+        if row.waiting_person is None:
+            assert row.reviewer_id is not None
+            assert row.submitted_on is not None and row.decided_on is not None
+            pair = (row.submitted_on, row.decided_on)
+            if pair not in between:
+                between[pair] = max(0, calendar.working_days_between(*pair))
+            days = between[pair]
+            s = stats.setdefault(row.reviewer_id, {"days": 0, "count": 0, "late": 0,
+                                                   "pending": 0})
+            s["days"] += days * row.count
+            s["count"] += row.count
             if days > limit:
-                s["late"] += 1
-        elif entry.status is EntryStatus.SUBMITTED:
-            if entry.person_id not in evaluator_of:
-                relations = uow.org.evaluators_of(entry.person_id, period.end)
-                evaluator_of[entry.person_id] = relations[0].evaluator_id if relations else ""
-            reviewer = evaluator_of[entry.person_id]
-            s = stats.setdefault(reviewer, {"days": [], "late": 0, "pending": 0})
-            s["pending"] += 1
+                s["late"] += row.count
+        else:
+            if row.waiting_person not in evaluator_of:
+                relations = uow.org.evaluators_of(row.waiting_person, period.end)
+                evaluator_of[row.waiting_person] = relations[0].evaluator_id if relations else ""
+            reviewer = evaluator_of[row.waiting_person]
+            s = stats.setdefault(reviewer, {"days": 0, "count": 0, "late": 0, "pending": 0})
+            s["pending"] += row.count
     names = {p.id: p.full_name for p in uow.org.list_people(active_only=False)}
     return tuple(
         ReviewerRow(
             reviewer_id=rid,
             full_name=names.get(rid, rid),
-            reviewed=len(s["days"]),
+            reviewed=s["count"],
             late=s["late"],
             pending=s["pending"],
-            mean_days=Fraction(sum(s["days"]), len(s["days"])) if s["days"] else None,
+            mean_days=Fraction(s["days"], s["count"]) if s["count"] else None,
         )
         for rid, s in sorted(stats.items(), key=lambda kv: names.get(kv[0], kv[0]))
     )

@@ -31,6 +31,7 @@ from kpi_desktop.domain.model import (
     normalize_text,
     utc_now,
 )
+from kpi_desktop.domain.workflow import status_after_verdict
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.scoring import ScoringPolicy
 from kpi_desktop.services.leadership import (
@@ -315,6 +316,40 @@ class ReviewService:
             for kind in kinds:
                 entry = self._annotate(uow, reviewer_id, entry_id, kind, text)
             return entry
+    def undo(self, reviewer_id: str, statement_id: str) -> ReviewStatement:
+        """Withdraw one's own decision while it has not left this PC (it is signed and sent
+        with the next export): the statement goes and the entry is as it was before it.
+
+        Refused once exported (``undo_already_sent``), for someone else's statement
+        (``undo_not_yours``), once the author has revised the entry (``undo_too_late``) and in
+        a locked month (``period_locked``). Audited as ``entry.undo``.
+        """
+        with self._db.unit_of_work() as uow:
+            statement = uow.reviews.get(statement_id)
+            if statement.reviewer_id != reviewer_id:
+                raise InvalidState("undo_not_yours", statement_id=statement_id)
+            if statement.signature is not None:
+                raise InvalidState("undo_already_sent", statement_id=statement_id)
+            entry = self._reviewable(uow, reviewer_id, statement.entry_id)
+            verdict = statement.kind in (StatementKind.CONFIRM, StatementKind.RETURN)
+            if verdict and entry.current_revision != statement.revision:
+                raise InvalidState("undo_too_late", statement_id=statement_id)
+            if not uow.reviews.withdraw_unsent(statement_id):
+                raise InvalidState("undo_already_sent", statement_id=statement_id)
+            now = utc_now()
+            if verdict:
+                uow.worklog.reopen(entry.id, at=now)
+            audit(uow, "entry.undo", "entry", entry.id, reviewer_id,
+                  {"revision": statement.revision, "person": entry.person_id,
+                   "undone": statement.kind.value}, now)
+            return statement
+
+    def last_statement(self, reviewer_id: str, entry_id: str) -> ReviewStatement | None:
+        """The newest statement ``reviewer_id`` made about the entry (what Undo withdraws)."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            own = [s for s in uow.reviews.list_for_entry(entry_id)
+                   if s.reviewer_id == reviewer_id]
+        return max(own, key=lambda s: (s.created_at, s.id)) if own else None
 
     def confirm_many(self, reviewer_id: str, entry_ids: Sequence[str], *,
                      progress: Progress | None = None,
@@ -420,11 +455,12 @@ class ReviewService:
                                         revision=entry.current_revision,
                                         reviewer_id=reviewer_id, kind=kind, created_at=now,
                                         reason=reason))
-        if kind is StatementKind.CONFIRM:
-            uow.worklog.set_status(entry.id, EntryStatus.CONFIRMED, at=now,
-                                   confirmed_revision=entry.current_revision)
-        else:
-            uow.worklog.set_status(entry.id, EntryStatus.RETURNED, at=now)
+        # The one status rule (domain.workflow), the same an import applies.
+        change = status_after_verdict(entry.status, entry.current_revision, kind,
+                                      entry.current_revision)
+        if change is not None:
+            uow.worklog.set_status(entry.id, change.status, at=now,
+                                   confirmed_revision=change.confirmed_revision)
         action = "entry.confirm" if kind is StatementKind.CONFIRM else "entry.return"
         detail: dict[str, Any] = {"revision": entry.current_revision, "person": entry.person_id}
         if reason:

@@ -19,13 +19,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from kpi_desktop.domain.errors import NotFound, RefusedValue
 from kpi_desktop.domain.model import (
     Assignment,
     AssignmentStatus,
     CatalogItem,
+    DisciplineEvent,
     DisciplineKind,
     EntryStatus,
     EvaluationStatus,
@@ -38,6 +39,7 @@ from kpi_desktop.domain.model import (
     ReviewTally,
     Unit,
     WorkLogEntry,
+    YearTotals,
 )
 from kpi_desktop.domain.numbers import format_number, shown
 from kpi_desktop.domain.scores import Level, PeriodScore, QuotaResult, YearResult
@@ -47,6 +49,7 @@ from kpi_desktop.scoring import (
     ScoringPolicy,
     TaskLine,
     check_quota,
+    classify_mean,
     classify_year,
     head_d_factor,
     level_for,
@@ -108,9 +111,8 @@ class PersonPeriodResult:
         return None if value is None else level_for(self.policy, value)
 
 
-@dataclass(frozen=True)
-class ClassificationRow:
-    """One person's year."""
+class ClassificationRow(NamedTuple):
+    """One person's year (a named tuple: a unit's roll-up makes 300)."""
 
     person: Person
     months: tuple[Period, ...]
@@ -122,7 +124,11 @@ class ClassificationRow:
 
 @dataclass(frozen=True)
 class UnitClassification:
-    """The year-end classification of everyone in a unit (and its sub-units)."""
+    """The year-end classification of everyone in a unit (and its sub-units).
+
+    ``policy``, ``discipline`` (the events that count for the year, of these people),
+    ``org_levels`` (unit → recorded level) and ``units`` (every unit, by id) are what the
+    roll-up read, for the views built on it."""
 
     unit: Unit
     year: int
@@ -130,6 +136,23 @@ class UnitClassification:
     quota: QuotaResult
     policy_version: str
     distribution: dict[str, int] = field(default_factory=dict)
+    policy: ScoringPolicy | None = field(default=None, compare=False, repr=False)
+    discipline: tuple[DisciplineEvent, ...] = field(default=(), compare=False, repr=False)
+    org_levels: dict[str, Level] = field(default_factory=dict, compare=False, repr=False)
+    units: dict[str, Unit] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class YearRollup:
+    """What :meth:`Calculator.year_rollup` read and computed: each row is (person, periods,
+    their totals, the year's result, disciplined)."""
+
+    unit: Unit
+    policy: ScoringPolicy
+    discipline: tuple[DisciplineEvent, ...]
+    org_levels: dict[str, Level]
+    units: dict[str, Unit]
+    rows: list[tuple[Person, tuple[Period, ...], tuple[Fraction, ...], YearResult, bool]]
 
 
 @dataclass(frozen=True)
@@ -536,6 +559,11 @@ class Calculator:
         under the period's policy, the only place levels are cut."""
         return None if value is None else level_for(self.policy(period), value)
 
+    def monthly_levels(self, months: Sequence[Period], totals: Sequence[Fraction]
+                       ) -> tuple[Level, ...]:
+        """The indicative level of each of ``months`` (its own policy)."""
+        return tuple(level_for(self.policy(m), t) for m, t in zip(months, totals, strict=True))
+
     def _item(self, item_id: str) -> CatalogItem:
         if item_id not in self._items:
             self._items[item_id] = self.uow.catalog.get_item(item_id)
@@ -717,61 +745,107 @@ class Calculator:
 
     # -- a unit's year ---------------------------------------------------------------------
     def classify_unit(self, unit_id: str, year: int) -> UnitClassification:
-        unit = self.uow.org.find_unit(unit_id)
-        if unit is None:
-            raise NotFound("not_found", kind="unit", id=unit_id)
-        unit_ids = unit_tree(self.uow, unit_id)
-        people = members_at_year_end(self.uow, unit_ids, year)  # Điều 19.1: transfers
-        policy = self.policy(Period.whole_year(year))
-        evaluations = with_transferred_months(self.uow, self.uow.evaluations.monthly_totals(
-            person_ids=[p.id for p in people], year=year, statuses=EVALUATED
-        ), [p.id for p in people], year)
-        discipline = self.uow.discipline.list_for_year(year, person_ids=[p.id for p in people])
-        disciplined = {e.person_id for e in discipline if e.kind in OVERRIDE_KINDS}
-        by_person: dict[str, list[MonthlyTotal]] = {}
-        for evaluation in evaluations:
-            by_person.setdefault(evaluation.person_id, []).append(evaluation)
-        # Điều 20.6: a head's level is not above the recorded level of their organisation.
-        org_levels = {e.unit_id: e.level for e in self.uow.org_results.list_evaluations(year)
-                      if e.level is not None}
-        rows = []
-        for person in people:
-            months, totals = [], []
-            for evaluation in sorted(by_person.get(person.id, []),
-                                     key=lambda e: (e.period.start, e.period.kind.months)):
-                total = evaluation.total
-                if total is None and not evaluation.insufficient:
-                    total = self.person_period(person.id, evaluation.period).score.total
-                if total is None:
-                    continue
-                months.append(evaluation.period)
-                totals.append(Fraction(total))
-            result = classify_year(policy, totals, disciplined=person.id in disciplined,
-                                   org_level=org_levels.get(person.unit_id)
-                                   if person.role is PersonRole.HEAD else None)
-            rows.append(
-                ClassificationRow(
-                    person=person,
-                    months=tuple(months),
-                    monthly_totals=tuple(totals),
-                    result=result,
-                    disciplined=person.id in disciplined,
-                    monthly_levels=tuple(level_for(self.policy(m), t)
-                                         for m, t in zip(months, totals, strict=True)),
-                )
-            )
+        rollup = self.year_rollup(unit_id, year)
+        rows = tuple(ClassificationRow(person=person, months=months, monthly_totals=values,
+                                       result=result, disciplined=disciplined,
+                                       monthly_levels=self.monthly_levels(months, values))
+                     for person, months, values, result, disciplined in rollup.rows)
         levels = [row.result.level for row in rows]
         distribution = {level.value: levels.count(level) for level in Level}
         distribution["not_classified"] = levels.count(None)
         return UnitClassification(
-            unit=unit,
+            unit=rollup.unit,
             year=year,
-            rows=tuple(rows),
-            quota=check_quota(policy, levels),
-            policy_version=policy.version,
+            rows=rows,
+            quota=check_quota(rollup.policy, levels),
+            policy_version=rollup.policy.version,
             distribution=distribution,
+            policy=rollup.policy,
+            discipline=rollup.discipline,
+            org_levels=rollup.org_levels,
+            units=rollup.units,
         )
 
+    def year_rollup(self, unit_id: str, year: int) -> YearRollup:
+        """Everyone of ``unit_id`` (and its sub-units) classified for ``year``, as plain rows
+        (the unit view builds its own rows from them)."""
+        units = {u.id: u for u in self.uow.org.list_units()}
+        # The id as written may differ from the stored one (NFC): then the query finds it.
+        unit = units.get(unit_id) or self.uow.org.find_unit(unit_id)
+        if unit is None:
+            raise NotFound("not_found", kind="unit", id=unit_id)
+        unit_ids = unit_tree(self.uow, unit.id, units=units.values())
+        people = members_at_year_end(self.uow, unit_ids, year)  # Điều 19.1: transfers
+        person_ids = [p.id for p in people]
+        policy = self.policy(Period.whole_year(year))
+        rollup = self.uow.evaluations.year_totals(person_ids=person_ids, year=year,
+                                                  statuses=EVALUATED)
+        members = set(person_ids)
+        discipline = tuple(e for e in self.uow.discipline.list_for_year(year)  # few a year
+                           if e.person_id in members)
+        disciplined = {e.person_id for e in discipline if e.kind in OVERRIDE_KINDS}
+        # Điều 20.6: a head's level is not above the recorded level of their organisation.
+        org_levels = {e.unit_id: e.level for e in self.uow.org_results.list_evaluations(year)
+                      if e.level is not None}
+        # Stored totals that are not short decimals in range, periods whose total must be
+        # computed from the work log, months received from another agency: those people are
+        # rolled up one by one, exactly, as before.
+        highest = policy.max_total * YearTotals.SCALE
+        exact_ids = sorted({pid for pid, t in rollup.items() if not _summed(t, highest)}
+                           | (self.uow.transfers.received_in(year) & members))
+        by_person: dict[str, list[MonthlyTotal]] = {pid: [] for pid in exact_ids}
+        if exact_ids:
+            for evaluation in with_transferred_months(self.uow, self.uow.evaluations.monthly_totals(
+                    person_ids=exact_ids, year=year, statuses=EVALUATED), exact_ids, year):
+                by_person[evaluation.person_id].append(evaluation)
+        rows: list[tuple[Person, tuple[Period, ...], tuple[Fraction, ...], YearResult, bool]]
+        rows = []
+        for person in people:
+            penalised = person.id in disciplined
+            org_level = org_levels.get(person.unit_id) if person.role is PersonRole.HEAD else None
+            totals = rollup.get(person.id)
+            if totals is not None and person.id not in by_person:
+                months, values = totals.periods, totals.totals
+                count = len(values)
+                scaled, scale = totals.scaled_sum or 0, totals.SCALE * max(count, 1)
+                # The exact mean from the integer sum of the stored decimals; the database's
+                # float mean is the level's pre-check (exact comparison only near a cut-off).
+                result = classify_mean(policy, count, lambda s=scaled, d=scale: Fraction(s, d),
+                                       approx=totals.approx_mean, disciplined=penalised,
+                                       org_level=org_level)
+            else:
+                months, values = self._exact_months(person.id, by_person.get(person.id, []))
+                result = classify_year(policy, values, disciplined=penalised,
+                                       org_level=org_level)
+            rows.append((person, months, values, result, penalised))
+        return YearRollup(unit=unit, policy=policy, discipline=discipline,
+                          org_levels=org_levels, units=units, rows=rows)
+
+    def _exact_months(self, person_id: str, evaluations: list[MonthlyTotal]
+                      ) -> tuple[tuple[Period, ...], tuple[Fraction, ...]]:
+        """A person's periods and totals, in order, computing the totals not stored."""
+        months, totals = [], []
+        for evaluation in sorted(evaluations,
+                                 key=lambda e: (e.period.start, e.period.kind.months)):
+            total = evaluation.total
+            if total is None and not evaluation.insufficient:
+                total = self.person_period(person_id, evaluation.period).score.total
+            if total is None:
+                continue
+            months.append(evaluation.period)
+            totals.append(Fraction(total))
+        return tuple(months), tuple(totals)
+
+
+def _summed(totals: YearTotals, highest: Fraction) -> bool:
+    """Whether the exact sum of ``totals`` stands for the year: every period has a stored
+    total (or none because it is insufficient), each a decimal in 0 … ``highest`` (in
+    ten-thousandths; anything else is rolled up by ``classify_year``, which refuses it)."""
+    if totals.uncomputed or totals.scaled_sum is None:
+        return False
+    return not totals.totals or (
+        totals.lowest is not None and totals.highest is not None and totals.lowest >= 0
+        and totals.highest <= highest)
 
 
 def members_at_year_end(uow: Any, unit_ids: Sequence[str], year: int) -> list[Person]:
@@ -782,9 +856,8 @@ def members_at_year_end(uow: Any, unit_ids: Sequence[str], year: int) -> list[Pe
     day = dt.date(year, 12, 31)
     tree = set(unit_ids)
     current = uow.org.list_people(unit_ids=unit_ids)
-    on_day = {m.person_id: m.unit_id
-              for m in uow.transfers.memberships_on(day, person_ids=[p.id for p in current])}
-    inside = {m.person_id: m.unit_id for m in uow.transfers.memberships_on(day, unit_ids=tree)}
+    on_day, inside = uow.transfers.units_on(day, person_ids=[p.id for p in current],
+                                            unit_ids=list(unit_ids))
     people = [p for p in current if on_day.get(p.id, p.unit_id) in tree]
     known = {p.id for p in people}
     others = uow.org.get_people(pid for pid in inside if pid not in known)
@@ -804,10 +877,11 @@ def with_transferred_months(uow: Any, totals: list[MonthlyTotal], person_ids: Se
     return totals + received if received else totals
 
 
-def unit_tree(uow: Any, unit_id: str) -> list[str]:
-    """``unit_id`` and every unit below it, breadth first, children by id."""
+def unit_tree(uow: Any, unit_id: str, *, units: Iterable[Unit] | None = None) -> list[str]:
+    """``unit_id`` and every unit below it, breadth first, children by id (``units``: every
+    unit, when the caller has them already)."""
     children: dict[str | None, list[str]] = {}
-    for unit in uow.org.list_units():  # one query, not one per unit
+    for unit in uow.org.list_units() if units is None else units:  # one query, not one a unit
         children.setdefault(unit.parent_id, []).append(unit.id)
     found, queue = [], [unit_id]
     while queue:

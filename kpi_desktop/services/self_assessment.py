@@ -196,6 +196,7 @@ class SelfAssessmentService:
                 score = result.score
                 evaluation = replace(
                     evaluation, status=EvaluationStatus.SUBMITTED, submitted_at=now,
+                    self_version=evaluation.self_version + 1,  # a newer signed submission
                     a=score.a, b=score.b, c=score.c, task_ratio=score.task_ratio,
                     task_points=score.task_points, general_points=score.general_points,
                     total=score.total, level=score.level, insufficient=score.insufficient,

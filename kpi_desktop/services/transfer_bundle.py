@@ -55,7 +55,7 @@ from kpi_desktop.storage.backup import backup_database
 from kpi_desktop.sync import keys as crypto
 from kpi_desktop.sync.bundle import Bundle, Limits, read_bundle, write_bundle
 from kpi_desktop.sync.records import from_json, to_json
-from kpi_desktop.sync.signing import evaluation_confirmation_bytes
+from kpi_desktop.sync.signing import evaluation_confirmation_forms, verify_any
 
 __all__ = ["TransferBundleService", "TransferExport", "TransferImport", "TransferPreview"]
 
@@ -486,8 +486,8 @@ def _check_signature(evaluation: MonthlyEvaluation, evaluator: dict[str, Any] | 
             public = base64.b64decode(str(key.get("public_key")), validate=True)
         except ValueError:
             raise bad("signature") from None
-        if crypto.fingerprint(public) == fp and crypto.verify(
-                public, signature, evaluation_confirmation_bytes(evaluation)):
+        if crypto.fingerprint(public) == fp and verify_any(
+                public, signature, evaluation_confirmation_forms(evaluation)):
             return
         raise bad("signature")
     raise bad("signature")

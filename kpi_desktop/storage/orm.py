@@ -206,6 +206,9 @@ class EnumText(TypeDecorator[StrEnum]):
     def __init__(self, enum_class: type[StrEnum]) -> None:
         super().__init__()
         self.enum_class = enum_class
+        # Reading looks the member up by value (a dict) instead of calling the enum class
+        # (~1 µs a value: a month's 38,000 entries of a unit have several enum columns).
+        self._members: dict[str, StrEnum] = {m.value: m for m in enum_class}
 
     def process_bind_param(self, value: StrEnum | str | None, dialect: Dialect) -> str | None:
         """The enum's value (a plain string is checked against the enum)."""
@@ -213,7 +216,10 @@ class EnumText(TypeDecorator[StrEnum]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | None:
         """The enum member back."""
-        return None if value is None else self.enum_class(value)
+        if value is None:
+            return None
+        member = self._members.get(value)
+        return member if member is not None else self.enum_class(value)
 
     def __repr__(self) -> str:
         return f"EnumText({self.enum_class.__name__})"
@@ -560,6 +566,7 @@ class AssignmentRow(Base):
     updated_at: Mapped[dt.datetime | None]
     signature: Mapped[bytes | None]
     key_fingerprint: Mapped[str | None]
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_assignments_person_period", "person_id", "period"),
@@ -685,6 +692,11 @@ class MonthlyEvaluationRow(Base):
     self_key_fingerprint: Mapped[str | None]
     evaluator_signature: Mapped[bytes | None]
     evaluator_key_fingerprint: Mapped[str | None]
+    self_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirm_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    reopened_at: Mapped[dt.datetime | None]
+    reopen_reason: Mapped[str] = mapped_column(NfcText(), default="", server_default="")
+    reopened_to_official: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     __table_args__ = (Index(None, "period", "unit_id"), Index(None, "evaluator_id"))
 
@@ -956,6 +968,7 @@ class BundleLogRow(Base):
     at: Mapped[dt.datetime]
     file_name: Mapped[str] = mapped_column(default="")
     summary: Mapped[dict[str, Any]] = mapped_column(JsonText(), default=dict)
+    signer: Mapped[str | None]
 
     __table_args__ = (Index(None, "sender_id", "seq"),)
 
@@ -990,6 +1003,44 @@ class SyncReceivedRow(Base):
     item_key: Mapped[str] = mapped_column(primary_key=True)
     received_at: Mapped[dt.datetime]
     receipted: Mapped[bool] = mapped_column(default=False)
+
+
+class SyncRefusalRow(Base):
+    """A record refused by rule (revision 0009, issue 13): ``direction`` "out" — this PC
+    refused a record ``peer_id`` sent, and a signed refusal goes back to them in the next
+    bundle (``receipted`` once it went); "in" — ``peer_id`` refused a record this PC sent,
+    which is then never sent to them again."""
+
+    __tablename__ = "sync_refusals"
+
+    direction: Mapped[str] = mapped_column(primary_key=True)
+    peer_id: Mapped[str] = mapped_column(primary_key=True)
+    item_key: Mapped[str] = mapped_column(primary_key=True)
+    code: Mapped[str]
+    params: Mapped[dict[str, Any]] = mapped_column(JsonText(), default=dict)
+    at: Mapped[dt.datetime]
+    receipted: Mapped[bool] = mapped_column(default=False)
+
+
+class SyncHeldRow(Base):
+    """A bundle held unapplied (revision 0010, issue 13): a different bundle with a sequence
+    number already received from the same sender (a cloned PC, or one restored from an old
+    backup) waits until someone releases or discards it."""
+
+    __tablename__ = "sync_held"
+
+    bundle_id: Mapped[str] = mapped_column(primary_key=True)
+    sender_id: Mapped[str]
+    recipient_id: Mapped[str]
+    seq: Mapped[int]
+    kind: Mapped[str]
+    header_sha256: Mapped[str]
+    reason: Mapped[str]
+    held_at: Mapped[dt.datetime]
+    file_name: Mapped[str] = mapped_column(default="")
+    content: Mapped[bytes]
+
+    __table_args__ = (Index(None, "sender_id", "seq"),)
 
 
 class HubBundleRow(Base):

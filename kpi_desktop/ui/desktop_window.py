@@ -4,6 +4,13 @@ Pages come from :mod:`kpi_desktop.ui.pages.registry` (the official's pages for e
 leader's pages for evaluators, settings at the end). Ctrl+1 … Ctrl+9 open the pages; the
 language switches live from Settings or the Language menu and is remembered. The toolbar
 shows who is signed in; File → Switch user… locks that person's key and asks who is next.
+
+The application's start shows the window before the data folder is open (``services`` None:
+menus, toolbar and an empty navigation, "Opening the data folder…"); :meth:`attach` then
+gives it the services and the person. A page is built when it is first shown (the
+navigation lists every page from its class), so the start builds one page, not sixteen.
+This module imports nothing of the data layer: the window can paint before SQLAlchemy and
+the ORM are loaded (BENCHMARKS.md, cold start).
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,11 +35,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.settings import Settings
-from kpi_desktop.ui.agency.common import AGENCY_ID, agency_user
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import mark_data
-from kpi_desktop.ui.pages.registry import pages_for
-from kpi_desktop.ui.sign_in import SignInDialog
+from kpi_desktop.ui.pages.base import AGENCY_ID, Page, UserContext, mark_data
 
 DEFAULT_PERSON = "vp-cv1"
 
@@ -51,15 +54,18 @@ class DesktopWindow(QMainWindow):
     otherwise the first page is loaded while the window is built.
     """
 
-    def __init__(self, services: Any, *, settings: Settings | None = None,
+    def __init__(self, services: Any = None, *, settings: Settings | None = None,
                  settings_path: Path | None = None, person_id: str | None = None,
                  parent: QWidget | None = None, load_after_paint: bool = False) -> None:
         super().__init__(parent)
         self._load_after_paint = load_after_paint
+        self._painted = False
+        self._after_paint: list[Any] = []
         self.services = services
         self.settings = settings or Settings()
         self.settings_path = settings_path
-        self.pages: list[Page] = []
+        self._classes: list[type[Page]] = []
+        self._built: dict[int, Page] = {}
         self.user: UserContext | None = None
         self._position = ""
         self.resize(1366, 768)
@@ -84,12 +90,41 @@ class DesktopWindow(QMainWindow):
         self._build_menus()
         self.nav.currentRowChanged.connect(self._page_chosen)
         self.statusBar()
+        if not load_after_paint:
+            self._standard_shortcuts()
+        if services is not None:
+            self.attach(services, person_id)
+        else:  # the application's start: painted before the data folder is opened
+            self.switch_action.setEnabled(False)
+            self.reports_action.setEnabled(False)
+        self.retranslate_ui()
+
+    def attach(self, services: Any, person_id: str | None = None) -> None:
+        """Work on ``services`` (the open data folder) as ``person_id`` (who signed in;
+        without it the last person of the settings)."""
+        self.services = services
         people = [row["id"] for row in self.services.organisation.people_overview()]
         if services.sync.is_agency():
             people.append(AGENCY_ID)  # the agency administrator signs in with the agency key
         wanted = person_id or self.settings.last_person_id or DEFAULT_PERSON
+        self.switch_action.setEnabled(True)
         self.set_person(wanted if wanted in people else people[0])
-        self.retranslate_ui()
+        if self._painted:
+            self._retranslate_person()
+
+    def _standard_shortcuts(self) -> None:
+        """Print and Quit (the start sets them just after the first paint: PySide builds its
+        QKeySequence enumerations, ~15 ms, on first use)."""
+        self.reports_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+    def after_paint(self, callback: Any) -> None:
+        """Run ``callback`` from the event loop once the window has been painted (at once, from
+        the event loop, when it has been already)."""
+        if self._painted:
+            QTimer.singleShot(0, callback)
+        else:
+            self._after_paint.append(callback)
 
     # -- building -------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -99,12 +134,10 @@ class DesktopWindow(QMainWindow):
         self.switch_action.triggered.connect(self.switch_user)
         self.file_menu.addAction(self.switch_action)
         self.reports_action = QAction(self)
-        self.reports_action.setShortcut(QKeySequence.StandardKey.Print)
         self.reports_action.triggered.connect(self.open_reports)
         self.file_menu.addAction(self.reports_action)
         self.file_menu.addSeparator()
         self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.quit_action)
         self.go_menu = bar.addMenu("")
@@ -127,6 +160,8 @@ class DesktopWindow(QMainWindow):
     def set_person(self, person_id: str) -> None:
         """Show the desk of ``person_id`` (who has just signed in)."""
         if person_id == AGENCY_ID:
+            from kpi_desktop.ui.agency.base import agency_user
+
             self.user, self._position = agency_user(self.services), ""
         else:
             info = self.services.daily.person(person_id)
@@ -146,6 +181,8 @@ class DesktopWindow(QMainWindow):
     def switch_user(self) -> bool:
         """Lock the signed-in person's key and ask who works next; Cancel closes the window
         (nobody stays signed in). Returns whether someone signed in."""
+        from kpi_desktop.ui.sign_in import SignInDialog
+
         if self.user is not None:
             self.services.keys.lock(self.user.person_id)
         dialog = SignInDialog(self.services, settings=self.settings, parent=self)
@@ -158,20 +195,19 @@ class DesktopWindow(QMainWindow):
         return True
 
     def _build_pages(self) -> None:
+        from kpi_desktop.ui.pages.registry import pages_for
+
         current = self.current_page().page_id if self.current_page() else None
-        for page in self.pages:
+        for page in self._built.values():
             self.stack.removeWidget(page)
             page.deleteLater()
-        self.pages = []
+        self._built = {}
         self.nav.blockSignals(True)
         self.nav.clear()
         self.go_menu.clear()
         assert self.user is not None
-        for number, cls in enumerate(pages_for(self.user), start=1):
-            with Page.building():  # the page loads its data when it is shown
-                page = cls(self.services, self.user)
-            self.pages.append(page)
-            self.stack.addWidget(page)
+        self._classes = list(pages_for(self.user))
+        for number, _cls in enumerate(self._classes, start=1):
             item = QListWidgetItem()
             item.setSizeHint(QSize(180, 36))
             self.nav.addItem(item)
@@ -180,6 +216,21 @@ class DesktopWindow(QMainWindow):
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _c=False, n=number - 1: self.show_page(n))
             self.go_menu.addAction(action)
+        self.nav.blockSignals(False)
+        self._retranslate_nav()
+        index = next((i for i, cls in enumerate(self._classes) if cls.page_id == current), 0)
+        self.show_page(index)
+
+    def _page_at(self, index: int) -> Page:
+        """The page at ``index`` of the navigation, built now if it was not yet (without
+        loading its data: the window refreshes a page when it shows it)."""
+        page = self._built.get(index)
+        if page is None:
+            assert self.user is not None
+            with Page.building():
+                page = self._classes[index](self.services, self.user)
+            self._built[index] = page
+            self.stack.addWidget(page)
             page.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
             page.data_changed.connect(self._data_changed)
             log = getattr(page, "log_requested", None)
@@ -188,10 +239,16 @@ class DesktopWindow(QMainWindow):
             request = getattr(page, "language_requested", None)
             if request is not None:
                 request.connect(self.set_language)
-        self.nav.blockSignals(False)
-        self._retranslate_nav()
-        index = next((i for i, p in enumerate(self.pages) if p.page_id == current), 0)
-        self.show_page(index)
+        return page
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page of the navigation, in order (building those not shown yet)."""
+        return [self._page_at(i) for i in range(len(self._classes))]
+
+    def built_pages(self) -> list[Page]:
+        """The pages built so far (shown at least once), in navigation order."""
+        return [self._built[i] for i in sorted(self._built)]
 
     # -- behaviour ------------------------------------------------------------------------
     def current_page(self) -> Page | None:
@@ -199,43 +256,59 @@ class DesktopWindow(QMainWindow):
         return widget if isinstance(widget, Page) else None
 
     def page(self, page_id: str) -> Page | None:
-        return next((p for p in self.pages if p.page_id == page_id), None)
+        index = next((i for i, cls in enumerate(self._classes) if cls.page_id == page_id),
+                     None)
+        return None if index is None else self._page_at(index)
 
     def show_page(self, index: int) -> None:
-        if 0 <= index < len(self.pages):
+        if 0 <= index < len(self._classes):
             self.nav.setCurrentRow(index)
             self._page_chosen(index)
 
     def show_page_id(self, page_id: str) -> Page | None:
-        for index, page in enumerate(self.pages):
-            if page.page_id == page_id:
+        for index, cls in enumerate(self._classes):
+            if cls.page_id == page_id:
                 self.show_page(index)
-                return page
+                return self._built.get(index)
         return None
 
     def _page_chosen(self, index: int) -> None:
-        if 0 <= index < len(self.pages):
-            page = self.pages[index]
-            if self.stack.currentWidget() is not page:
-                self.stack.setCurrentWidget(page)
-                page.refresh()
-            elif page.refresh_pending() and not self._load_after_paint:
-                page.refresh()  # the first page, current since it was built
+        if not 0 <= index < len(self._classes):
+            return
+        page = self._page_at(index)
+        if self.stack.currentWidget() is not page:
+            self.stack.setCurrentWidget(page)
+        elif not page.refresh_pending():
+            return  # current and loaded already
+        if self._load_after_paint:
+            # The start: the first page's data is loaded once the window (and the page's
+            # frame) has been painted.
+            if self._painted:
+                QTimer.singleShot(0, self._load_current_page)
+            return
+        page.refresh()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
-        if self._load_after_paint:  # the first frame is being drawn: load the page next
-            self._load_after_paint = False
-            QTimer.singleShot(0, self._load_current_page)
+        if not self._painted:  # the first frame is being drawn
+            self._painted = True
+            if self._load_after_paint:
+                QTimer.singleShot(0, self._standard_shortcuts)
+            if self._load_after_paint and self.current_page() is not None:
+                QTimer.singleShot(0, self._load_current_page)  # the page's data next
+            for callback in self._after_paint:
+                QTimer.singleShot(0, callback)
+            self._after_paint = []
 
     def _load_current_page(self) -> None:
+        self._load_after_paint = False  # from now on a page loads when it is shown
         page = self.current_page()
         if page is not None and page.refresh_pending():
             page.refresh()
 
     def _data_changed(self) -> None:
         sender = self.sender()
-        for page in self.pages:
+        for page in self._built.values():  # pages built later load the data then
             if page is not sender:
                 page.setProperty("kpiStale", True)
         current = self.current_page()
@@ -263,24 +336,36 @@ class DesktopWindow(QMainWindow):
             self.retranslate_ui()
         super().changeEvent(event)
 
+    def _title(self, index: int) -> str:
+        page = self._built.get(index)
+        return page.title() if page is not None else self._classes[index].nav_title()
+
     def _retranslate_nav(self) -> None:
-        for number, page in enumerate(self.pages, start=1):
-            self.nav.item(number - 1).setText(page.title())
+        for number in range(1, len(self._classes) + 1):
+            title = self._title(number - 1)
+            self.nav.item(number - 1).setText(title)
             self.nav.item(number - 1).setToolTip(self.tr("{page} (Ctrl+{n})").format(
-                page=page.title(), n=number))
-            self.go_menu.actions()[number - 1].setText(page.title())
+                page=title, n=number))
+            self.go_menu.actions()[number - 1].setText(title)
 
     def open_reports(self) -> ReportsDialog | None:
-        """Forms and exports: an official prints their own Form 01/02; a leader also prints
-        the unit summary and exports the unit's results (work runs off the GUI thread)."""
+        """Forms and exports (Ctrl+P), opened on the person and period of the page on screen:
+        an official prints their own Form 01/02; a leader also the people they evaluate, the
+        unit summary and the unit's export (the work runs on the serial lane)."""
         if self.user is None:
             return None
         from kpi_desktop.ui import reports_dialog as rd
 
         kinds = (rd.FORM01, rd.FORM02) + (
             (rd.UNIT, rd.EXPORT) if self.user.is_evaluator else ())
-        dialog = rd.ReportsDialog(self.services, self, person_id=self.user.person_id,
-                                  unit_id=self.user.unit_id, kinds=kinds)
+        page = self.current_page()
+        request = (page.print_request() if page is not None else None) or rd.PrintRequest()
+        if request.kind not in kinds:
+            request = rd.PrintRequest(request.person_id, request.unit_id, request.period)
+        request = rd.PrintRequest(request.person_id or self.user.person_id,
+                                  request.unit_id or self.user.unit_id, request.period,
+                                  request.kind)
+        dialog = rd.ReportsDialog.for_request(self.services, self, request, kinds=kinds)
         dialog.succeeded.connect(lambda _result: self.statusBar().showMessage(
             self.tr("The file was written."), 8000))
         dialog.open()
@@ -304,6 +389,8 @@ class DesktopWindow(QMainWindow):
 
     def _retranslate_person(self) -> None:
         if self.user is None:
+            if self.services is None:
+                self.person_label.setText(self.tr("  Opening the data folder…"))
             return
         name = f"{self.user.full_name} — {self._position}" if self._position \
             else self.user.full_name
@@ -317,4 +404,4 @@ class DesktopWindow(QMainWindow):
             "classification of Decree 335/2025/NĐ-CP on this computer, and works offline."))
 
 
-__all__ = ["DesktopWindow", "Qt"]
+__all__ = ["DesktopWindow"]

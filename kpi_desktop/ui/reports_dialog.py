@@ -1,14 +1,17 @@
-"""A dialog to print Form 01, Form 02 or a unit summary, or to export a period.
+"""Print Form 01, Form 02 or a unit summary, or export a period (File → Print…, Ctrl+P).
 
-The work runs in a thread-pool worker (:class:`~kpi_desktop.ui.tasks.TaskRunner`); progress,
-the result and errors come back on the GUI thread as signals. The dialog only needs the
-application's services (``services.reports`` and ``services.organisation``).
+The window opens with the person (or unit) and the period of the page on screen; the period is
+chosen from a list written as people write it ("11/2026", "Quý 4/2026"), never typed. The file
+is suggested in Documents with a name that says what it is (``Mau01_PhamThiHoa_2026-11.pdf``).
+The work runs as an operation on the serial lane (:mod:`kpi_desktop.ui.operations`); when the
+file is written, "Open file" and "Print…" are offered.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -27,12 +30,21 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.tasks import Task, TaskRunner
+from kpi_desktop.services.reports import REPORT_PERIODS
+from kpi_desktop.ui import printing
+from kpi_desktop.ui.common import PeriodPicker, last_finished, mark_data, period_text
+from kpi_desktop.ui.operations import Op, Task
+from kpi_desktop.ui.pages.base import PrintRequest
+
+if TYPE_CHECKING:
+    from kpi_desktop.services.context import AppServices
 
 FORM01, FORM02, UNIT, EXPORT = "form01", "form02", "unit", "export"
 
+__all__ = ["EXPORT", "FORM01", "FORM02", "UNIT", "PrintRequest", "ReportsDialog"]
 
 class ReportsDialog(QDialog):
     """Choose a report, who or which unit, the period, the language and where to save it."""
@@ -40,16 +52,20 @@ class ReportsDialog(QDialog):
     succeeded = Signal(object)  # a ReportResult, or the list of exported paths
     failed = Signal(str)  # a translated sentence
 
-    def __init__(self, services: Any, parent: QWidget | None = None, *,
+    def __init__(self, services: AppServices, parent: QWidget | None = None, *,
                  person_id: str | None = None, unit_id: str | None = None,
-                 period: str = "", kinds: tuple[str, ...] = (FORM01, FORM02, UNIT, EXPORT),
-                 runner: TaskRunner | None = None) -> None:
+                 period: Period | str | None = None, kind: str | None = None,
+                 kinds: tuple[str, ...] = (FORM01, FORM02, UNIT, EXPORT),
+                 today: dt.date | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self._runner = runner or TaskRunner(self)
         self._task: Task | None = None
-        self.setWindowTitle(self.tr("Reports and exports"))
-        self.setMinimumWidth(520)
+        self._written: Path | None = None
+        self._custom_name = False
+        self._folder = printing.documents_folder()
+        self._periods = REPORT_PERIODS
+        self.setWindowTitle(self.tr("Print forms and reports"))
+        self.setMinimumWidth(560)
 
         self.kind = QComboBox()
         labels = {
@@ -61,7 +77,9 @@ class ReportsDialog(QDialog):
         for key in kinds:
             self.kind.addItem(labels[key], key)
         self.subject = QComboBox()
-        self.period = QLineEdit(period)
+        mark_data(self.subject)
+        today = today or services.daily.today()
+        self.period = PeriodPicker(today, self._periods[kinds[0]])
         self.language = QComboBox()
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
@@ -71,11 +89,13 @@ class ReportsDialog(QDialog):
         for fmt in ("csv", "xlsx", "json"):
             self.export_format.addItem(fmt.upper(), fmt)
         self.output = QLineEdit()
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
+        mark_data(self.output)
+        self.output.textEdited.connect(self._named_by_hand)
+        self.browse_button = QPushButton(self.tr("Browse…"))
+        self.browse_button.clicked.connect(self._browse)
         out_row = QHBoxLayout()
         out_row.addWidget(self.output, 1)
-        out_row.addWidget(browse)
+        out_row.addWidget(self.browse_button)
 
         form = QFormLayout()
         form.addRow(self.tr("Report"), self.kind)
@@ -90,11 +110,22 @@ class ReportsDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.progress.hide()  # shown while a report is written
         self.status = QLabel()
         self.status.setWordWrap(True)
+        mark_data(self.status)
+        self.open_button = QPushButton(self.tr("Open file"))
+        self.open_button.clicked.connect(self.open_written)
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.clicked.connect(self.print_written)
+        after = QHBoxLayout()
+        after.addStretch(1)
+        after.addWidget(self.open_button)
+        after.addWidget(self.print_button)
         self.buttons = QDialogButtonBox()
         self.create_button = self.buttons.addButton(self.tr("Create"),
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button.setDefault(True)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.create_button.clicked.connect(self.start)
@@ -105,6 +136,7 @@ class ReportsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addLayout(after)
         layout.addWidget(self.buttons)
 
         self._people = services.organisation.people_overview()
@@ -112,17 +144,41 @@ class ReportsDialog(QDialog):
         for row in self._people:
             self._units.setdefault(row["unit_id"], row["unit_name"])
         self._preset = {"person": person_id, "unit": unit_id}
-        self.kind.currentIndexChanged.connect(self._kind_changed)
+        if kind is not None and self.kind.findData(kind) >= 0:
+            self.kind.setCurrentIndex(self.kind.findData(kind))
         self._kind_changed()
+        if period is not None:
+            self.period.set_period(period if isinstance(period, Period)
+                                   else Period.parse(period))
+        elif self.current_kind() in (FORM01, UNIT, EXPORT):
+            self.period.set_period(last_finished(today))
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.subject.currentIndexChanged.connect(self._suggest)
+        self.period.changed.connect(self._suggest)
+        self.export_format.currentIndexChanged.connect(self._suggest)
+        self._suggest()
         self._set_running(False)
+        self._show_written(None)
+
+    @classmethod
+    def for_request(cls, services: AppServices, parent: QWidget | None,
+                    request: PrintRequest, *, kinds: tuple[str, ...]) -> ReportsDialog:
+        """The dialog opened on what a page has on screen."""
+        return cls(services, parent, person_id=request.person_id, unit_id=request.unit_id,
+                   period=request.period, kind=request.kind, kinds=kinds)
 
     # -- state -------------------------------------------------------------------------------
 
     def current_kind(self) -> str:
         return str(self.kind.currentData())
 
+    def current_period(self) -> Period:
+        return self.period.period()
+
     def _kind_changed(self) -> None:
         kind = self.current_kind()
+        chosen = self.subject.currentData()
+        self.subject.blockSignals(True)
         self.subject.clear()
         if kind in (FORM01, FORM02):
             self.subject_label.setText(self.tr("Person"))
@@ -134,43 +190,91 @@ class ReportsDialog(QDialog):
             for unit_id, name in self._units.items():
                 self.subject.addItem(name, unit_id)
             preset = self._preset["unit"]
-        if preset:
-            self.subject.setCurrentIndex(max(0, self.subject.findData(preset)))
+        wanted = chosen if self.subject.findData(chosen) >= 0 else preset
+        if wanted:
+            self.subject.setCurrentIndex(max(0, self.subject.findData(wanted)))
+        self.subject.blockSignals(False)
         self.subject.setEnabled(kind != EXPORT)
         self.subject_label.setEnabled(kind != EXPORT)
         self.export_format.setVisible(kind == EXPORT)
         self.format_label.setVisible(kind == EXPORT)
-        self.period.setPlaceholderText({
-            FORM01: self.tr("YYYY-MM or YYYY-Qn"),
-            FORM02: self.tr("YYYY"),
-        }.get(kind, self.tr("YYYY-MM, YYYY-Qn or YYYY")))
+        self.period.set_kinds(self._periods[kind])
+        self._suggest()
+
+    def _subject_name(self) -> str:
+        subject = self.subject.currentData()
+        if self.current_kind() in (FORM01, FORM02):
+            return next((row["full_name"] for row in self._people if row["id"] == subject), "")
+        if self.current_kind() == UNIT:
+            return self._units.get(subject, "")
+        return ""
+
+    def suggested_path(self) -> Path:
+        """Documents (or the folder chosen last) and the name the choices suggest."""
+        name = printing.suggested_name(self.current_kind(), self._subject_name(),
+                                       self.current_period())
+        return self._folder / name
+
+    def _suggest(self, *_args: object) -> None:
+        if not self._custom_name:
+            self.output.setText(str(self.suggested_path()))
+
+    def _named_by_hand(self, _text: str) -> None:
+        self._custom_name = True
 
     def _browse(self) -> None:
+        current = Path(self.output.text()) if self.output.text() else self.suggested_path()
         if self.current_kind() == EXPORT:
-            chosen = QFileDialog.getExistingDirectory(self, self.tr("Export to folder"))
-        else:
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the PDF"),
-                                                    self.output.text(), self.tr("PDF (*.pdf)"))
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Export to folder"),
+                                                      str(current.parent))
+            if chosen:
+                self._folder = Path(chosen)
+                self._custom_name = False
+                self._suggest()
+            return
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the PDF"), str(current),
+                                                self.tr("PDF (*.pdf)"))
         if chosen:
-            self.output.setText(chosen)
+            path = Path(chosen)
+            if path.suffix.lower() != ".pdf":
+                path = path.with_name(path.name + ".pdf")
+            self._folder = path.parent
+            self._custom_name = path.name != self.suggested_path().name
+            self.output.setText(str(path))
 
     def _set_running(self, running: bool) -> None:
         self.create_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self.close_button.setEnabled(not running)
+        for widget in (self.kind, self.subject, self.period, self.language, self.export_format,
+                       self.output, self.browse_button):
+            widget.setEnabled(not running)
+        if not running:
+            self.subject.setEnabled(self.current_kind() != EXPORT)
+
+    def _show_written(self, path: Path | None) -> None:
+        self._written = path
+        is_file = path is not None and path.suffix.lower() == ".pdf"
+        self.open_button.setVisible(path is not None)
+        self.open_button.setText(self.tr("Open file") if is_file or path is None
+                                 else self.tr("Open folder"))
+        self.print_button.setVisible(is_file)
 
     # -- running -----------------------------------------------------------------------------
 
     def start(self) -> Task | None:
-        """Start the chosen report in a worker; returns the task (``None`` if refused)."""
+        """Write the chosen report on the serial lane; returns the task (None if refused)."""
         kind = self.current_kind()
         subject = str(self.subject.currentData() or "")
-        period = self.period.text().strip()
+        period = str(self.current_period())
         language = str(self.language.currentData())
         out = self.output.text().strip()
-        if not period or not out or (kind != EXPORT and not subject):
-            self._fail(self.tr("Choose the period and where to save the file."))
+        if not out or (kind != EXPORT and not subject):
+            self._fail(self.tr("Choose who the report is for and where to save the file."))
             return None
+        if kind != EXPORT and not out.lower().endswith(".pdf"):
+            out += ".pdf"
+            self.output.setText(out)
         reports = self._services.reports
         fmt = str(self.export_format.currentData())
 
@@ -188,11 +292,14 @@ class ReportsDialog(QDialog):
 
         self.status.setText(self.tr("Working…"))
         self.progress.setRange(0, 0)  # busy until the first progress report
+        self.progress.show()
+        self._show_written(None)
         self._set_running(True)
-        self._task = self._runner.start(work, on_progress=self._on_progress,
-                                        on_finished=self._on_finished,
-                                        on_failed=self._on_failed)
-        return self._task
+        task = Op.reporting(self, work).on_progress(self._on_progress) \
+            .success(self._on_finished).failure(self._on_failed) \
+            .always(lambda: self._set_running(False)).run()
+        self._task = None if task.done else task
+        return task
 
     def cancel(self) -> None:
         if self._task is not None:
@@ -204,27 +311,52 @@ class ReportsDialog(QDialog):
         self.progress.setValue(done)
 
     def _on_finished(self, result: Any) -> None:
-        self._set_running(False)
+        self._task = None
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         if isinstance(result, list):
+            folder = Path(self.output.text())
             text = self.tr("{count} files written to {folder}.").format(
-                count=len(result), folder=self.output.text())
+                count=len(result), folder=folder)
+            self._show_written(folder)
         else:
-            text = self.tr("Written {path} ({pages} pages). Verification code: {code}").format(
-                path=result.path, pages=result.pages, code=result.code)
+            text = self.tr("Written: {path} ({pages} pages, {period}). Verification code: "
+                           "{code}").format(path=result.path, pages=result.pages,
+                                            period=period_text(self.current_period()),
+                                            code=result.code)
+            self._show_written(Path(result.path))
         self.status.setText(text)
         self.succeeded.emit(result)
 
-    def _on_failed(self, error: BaseException) -> None:
-        self._set_running(False)
+    def _on_failed(self, error: KpiError) -> None:
+        self._task = None
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        if isinstance(error, KpiError):
-            self._fail(describe(error))
-        else:
-            self._fail(self.tr("An unexpected error occurred: {error}").format(error=error))
+        self._fail(describe(error))
 
     def _fail(self, message: str) -> None:
         self.status.setText(message)
         self.failed.emit(message)
+
+    # -- after -------------------------------------------------------------------------------
+
+    def written(self) -> Path | None:
+        """The file (or export folder) written last."""
+        return self._written
+
+    def open_written(self) -> bool:
+        if self._written is None:
+            return False
+        opened = printing.open_file(self._written)
+        if not opened:
+            self.status.setText(self.tr("No program on this computer opens {path}.").format(
+                path=self._written))
+        return opened
+
+    def print_written(self) -> str | None:
+        if self._written is None:
+            return None
+        message = printing.print_file(self, self._written)
+        if message:
+            self.status.setText(message)
+        return message

@@ -38,7 +38,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.demo import DEMO_PASSPHRASE
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.pages.common import mark_data
+from kpi_desktop.ui.common import mark_data
 
 __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard",
            "readable_fingerprint"]

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime.settings import Settings
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.agency.common import AGENCY_ID
-from kpi_desktop.ui.pages.common import mark_data
+from kpi_desktop.ui.agency.base import AGENCY_ID
+from kpi_desktop.ui.common import mark_data
 
 __all__ = ["SignInDialog", "needs_setup", "people_with_keys"]
 

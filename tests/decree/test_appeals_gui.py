@@ -78,9 +78,9 @@ def test_official_files_and_withdraws_an_appeal(qtbot, services, answer_yes):
 
 
 def test_leader_sees_the_countdown_and_decides_a_change(qtbot, services, monkeypatch):
+    from kpi_desktop.ui.common import OVERDUE_BACKGROUND
     from kpi_desktop.ui.leader import appeals_page
     from kpi_desktop.ui.leader.appeals_page import LeaderAppealsPage
-    from kpi_desktop.ui.leader.common import OVERDUE_BACKGROUND
 
     late = AppealService(services.db, today=dt.date(2026, 11, 9)).file(
         "vhxh-cv1", "2026-09", "Chưa tính nhiệm vụ tiếp nhận thêm")

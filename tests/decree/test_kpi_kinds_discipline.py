@@ -402,9 +402,9 @@ def test_discipline_dialog_records_with_the_rule(qtbot, app, monkeypatch):
     page.select_person("kt-cv1")
     page.record_discipline()
     assert page._overview.row("kt-cv1").result.level is Level.NOT_COMPLETE
-    assert "77/QĐ-UBND" in page.table.item(
-        next(r for r in range(page.table.rowCount())
-             if page.table.item(r, 0).text() == "Nguyễn Thị Thảo"), 8).text()
+    row = page.table.keys().index("kt-cv1")
+    assert page.table.text(row, 0) == "Nguyễn Thị Thảo"
+    assert "77/QĐ-UBND" in page.table.text(row, 8)
 
 
 @pytest.mark.gui

@@ -145,7 +145,7 @@ def test_unit_view_marks_months_from_the_old_unit_and_opens_the_dialogs(qtbot, s
     assert page.changes_button is not None
     row = next(r for r in range(page.model.rowCount())
                if page.model.item(r, 0).data(Qt.ItemDataRole.UserRole + 1) == "kt-cv2")
-    assert page.model.item(row, 1).text() == "vhxh"
+    assert page.model.item(row, 1).text() == "Phòng Văn hóa - Xã hội"
     january, july = page.model.item(row, 2), page.model.item(row, 8)
     assert january.font().italic() and "Phòng Kinh tế" in january.toolTip()
     assert not july.font().italic()

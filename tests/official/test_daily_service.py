@@ -225,7 +225,7 @@ def test_submission_is_signed_when_the_key_is_unlocked(services):
     from kpi_desktop.services.daily import DailyWorkService
     from kpi_desktop.services.self_assessment import SelfAssessmentService
     from kpi_desktop.sync.keys import verify
-    from kpi_desktop.sync.signing import evaluation_self_bytes
+    from kpi_desktop.sync.signing import evaluation_self_bytes, revision_bytes
 
     services.keys.create(OFFICIAL, "mat khau du dai 2026", cost=10, replace=True)
     daily = DailyWorkService(services.db, services.paths.attachments_dir, today=lambda: TODAY,
@@ -233,7 +233,7 @@ def test_submission_is_signed_when_the_key_is_unlocked(services):
     entry = daily.submit(OFFICIAL, daily.save(OFFICIAL, _draft()).id)
     revision = daily.revisions(entry.id)[0]
     public = services.keys.unlocked(OFFICIAL).public_key
-    assert verify(public, revision.signature, revision.snapshot_json.encode("utf-8"))
+    assert verify(public, revision.signature, revision_bytes(revision))
     service = SelfAssessmentService(services.db, keys=services.keys)
     scores = {c.code: c.max_points for c in service.criteria()}
     service.save(OFFICIAL, Period.containing(TODAY), scores, submit=True)

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.settings import Settings
+from kpi_desktop.ui.common import DATA_PROPERTY
 from kpi_desktop.ui.desktop_window import DesktopWindow
-from kpi_desktop.ui.pages.common import DATA_PROPERTY
 
 from .conftest import OFFICIAL
 

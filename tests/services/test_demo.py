@@ -29,8 +29,10 @@ def test_all_four_levels_and_the_special_cases(year):
     levels = Counter(row.result.level.value for row in year.rows if row.result.level)
     assert set(levels) == {"excellent", "good", "complete", "not_complete"}
     not_classified = [row for row in year.rows if row.result.level is None]
-    assert [row.person.id for row in not_classified] == ["vp-cv3"]
-    assert len(not_classified[0].months) < 6
+    # vp-cv3 joined in July; the chairman's evaluator (the province) is outside the commune,
+    # so nobody here confirms his months (nobody reviews their own entries, issue 13).
+    assert [row.person.id for row in not_classified] == ["ct", "vp-cv3"]
+    assert all(len(row.months) < 6 for row in not_classified)
     disciplined = {row.person.id: row for row in year.rows if row.disciplined}
     assert disciplined["kt-cv4"].result.level.value == "not_complete"
     assert disciplined["kt-cv4"].result.mean >= 70  # the score alone would be Good

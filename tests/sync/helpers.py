@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import shutil
 import stat
@@ -112,6 +113,31 @@ def log_week(services: AppServices, person: str = OFFICIAL, days: int = 5) -> li
     return ids
 
 
+def assigned_week(world: World, days: int = 5) -> list[str]:
+    """The leader assigns the official one item a day for the week before TODAY (a plan
+    bundle carries it), and the official logs and submits each: entries that count."""
+    with opened(world.leader, LEADER) as pc:
+        with pc.db.unit_of_work(read_only=True) as uow:
+            items = uow.catalog.allowed_items(OFFICIAL)
+        plan = [(items[offset + 3].code, dt.date(2026, 11, 16) + dt.timedelta(days=offset))
+                for offset in range(days)]
+        assignments = [pc.assignments.assign(LEADER, OFFICIAL, code, "2026-11", Decimal(1),
+                                             day + dt.timedelta(days=3)).id
+                       for code, day in plan]
+        bundles = [r.path for r in pc.sync.export(LEADER, world.usb / "plan")
+                   if r.recipient_id == OFFICIAL]
+    ids = []
+    with opened(world.official, OFFICIAL) as pc:
+        assert all(r.ok for r in pc.sync.import_paths(bundles))
+        for (code, day), assignment in zip(plan, assignments, strict=True):
+            entry = pc.worklog.add_entry(
+                person_id=OFFICIAL, work_date=day, item_code=code, quantity=Decimal(1),
+                assignment_id=assignment, completed_on=day, submit=True,
+                output_description=f"Hồ sơ ngày {day:%d/%m}")
+            ids.append(entry.id)
+    return ids
+
+
 def review(services: AppServices, reviewer: str, entry_id: str, kind: StatementKind,
            reason: str = "") -> None:
     """A leader's verdict, stored as the review service does (unsigned; signed at export)."""
@@ -136,6 +162,13 @@ def snapshot(folder: Path) -> tuple[list[str], list[str]]:
     return dump_database(folder / "kpi.db"), listing
 
 
+def data_of(shot: tuple[list[str], list[str]]) -> tuple[list[str], list[str]]:
+    """A :func:`snapshot` without the refusals bookkeeping: a record refused by rule leaves
+    the data as it was and only remembers that a signed refusal is owed to its sender."""
+    dump, listing = shot
+    return [line for line in dump if 'INSERT INTO "sync_refusals"' not in line], listing
+
+
 TABLES = ("work_log_entries", "entry_revisions", "review_statements")
 
 
@@ -143,6 +176,11 @@ def state(folder: Path) -> list[str]:
     """The synchronised records of a PC (entries, revisions, statements), as SQL lines."""
     return [line for line in dump_database(folder / "kpi.db")
             if any(f'INSERT INTO "{t}"' in line for t in TABLES)]
+
+
+#: Hand-made bundles take numbers no real export reaches in a test (a real bundle with the
+#: number of an earlier, different bundle is held as a clone's).
+_CRAFTED_SEQ = itertools.count(100_000)
 
 
 def craft(key: KeyPair, payload: Mapping[str, bytes], *, header: Mapping[str, Any] | None = None,
@@ -154,7 +192,7 @@ def craft(key: KeyPair, payload: Mapping[str, bytes], *, header: Mapping[str, An
         manifest = "".join(f"{hashlib.sha256(c).hexdigest()}  {p}\n"
                            for p, c in sorted(payload.items())).encode()
     head = {"format": "kpi-desktop-bundle", "format_version": "1.0", "bundle_id": new_id(),
-            "kind": "work", "created_at": utc_now(), "seq": 1,
+            "kind": "work", "created_at": utc_now(), "seq": next(_CRAFTED_SEQ),
             "sender": {"id": OFFICIAL, "key": key.fingerprint}, "recipient": {"id": LEADER},
             "counts": {}, "manifest_sha256": hashlib.sha256(manifest).hexdigest(),
             "encryption": None, "organisation": {"id": "nghia-lam", "version": 2}}

@@ -14,6 +14,7 @@ from kpi_desktop.app import main
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.model import utc_now
 from kpi_desktop.domain.values import canonical_json
+from kpi_desktop.services.sync.organisation import organisation_records
 from kpi_desktop.sync import keys as crypto
 from kpi_desktop.sync.bundle import write_bundle
 
@@ -51,7 +52,7 @@ def _forged_organisation(world: World, key: crypto.KeyPair, *, chain: list | Non
     """The newest organisation file re-signed by ``key`` as the next version."""
     with opened(world.agency) as agency, agency.db.unit_of_work(read_only=True) as uow:
         org = uow.org.list_organisations()[0]
-        records = agency.sync._organisation_records(uow, org)
+        records = organisation_records(uow, org)
     version = org.org_version + version_step
     agency_header = {"public_key": base64.b64encode(key.public_key).decode(),
                      "x25519_public": base64.b64encode(key.x25519_public).decode()}

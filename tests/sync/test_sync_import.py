@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kpi_desktop.domain.model import EntryStatus, StatementKind
+from kpi_desktop.services.sync.importer import RULE_REFUSALS
 from kpi_desktop.sync import keys as crypto
 from kpi_desktop.sync.bundle import write_bundle
 from kpi_desktop.sync.records import to_json
@@ -20,6 +21,7 @@ from .helpers import (
     TODAY,
     World,
     craft,
+    data_of,
     flip_content_byte,
     log_week,
     opened,
@@ -252,7 +254,15 @@ def test_a_bad_bundle_is_refused_with_a_reason_and_changes_nothing(world: World,
     assert result.status == "refused"
     assert result.error is not None and result.error.code in codes, result.error
     assert "not imported" in message and "refused (" not in message  # a real sentence
-    assert snapshot(world.leader) == before
+    after = snapshot(world.leader)
+    if result.error.code in RULE_REFUSALS:
+        # An authentic record refused by rule: the data stays as it was, and a signed
+        # refusal is owed to the sender (so it stops sending it).
+        assert data_of(after) == data_of(before) and after != before
+        with opened(world.leader) as pc:
+            assert [r.code for r in pc.sync.refusals("out")] == [result.error.code]
+    else:
+        assert after == before
 
 
 def test_form01_and_attachments_travel_and_stay_signed(world: World) -> None:

@@ -57,7 +57,6 @@ def test_a_newly_enrolled_pc_syncs_without_importing_the_organisation_file(
         assert page.sync_button.isEnabled()
         page.sync_now()  # no `org import` first: the old order refused (key not enrolled)
         qtbot.waitUntil(lambda: not page.progress.isVisible(), timeout=60000)
-        page.runner.wait()
         assert pc.keys.info(NEWCOMER).enrolled, page.result.text()
         received = [line for line in pc.sync.history() if line.direction == "in"]
         # Newest first: the plan, organisation version 3 from the hub, version 2 by hand.
@@ -70,7 +69,6 @@ def test_a_newly_enrolled_pc_syncs_without_importing_the_organisation_file(
         # The page shows the same sync: nothing new now, and the outbox is empty.
         page.sync_now()
         qtbot.waitUntil(lambda: not page.progress.isVisible(), timeout=60000)
-        page.runner.wait()
         assert "Nothing new from the hub." in page.result.text()
         assert "Sent 0 bundles to the hub." in page.result.text()
         assert not list((newpc / "outbox").glob("*.kpib"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, select, text, type_coerce
 
 from kpi_desktop.domain.errors import InvalidState, NotFound
 from kpi_desktop.domain.model import (
@@ -14,13 +15,41 @@ from kpi_desktop.domain.model import (
     EvaluationStatus,
     MonthlyEvaluation,
     MonthlyTotal,
+    YearTotals,
 )
 from kpi_desktop.domain.values import Period
-from kpi_desktop.storage.orm import AnnualClassificationRow, MonthlyEvaluationRow
-from kpi_desktop.storage.repositories._base import Repository, in_year, table_of, to_row
+from kpi_desktop.storage.orm import (
+    AnnualClassificationRow,
+    MonthlyEvaluationRow,
+    TransferredMonthRow,
+)
+from kpi_desktop.storage.repositories._base import (
+    Repository,
+    in_year,
+    json_list,
+    table_of,
+    to_row,
+)
 
 _MONTH = table_of(MonthlyEvaluationRow)
 _YEAR = table_of(AnnualClassificationRow)
+_RECEIVED = table_of(TransferredMonthRow)
+
+#: The year-end roll-up (:meth:`EvaluationRepository.year_totals`), in SQLite's dialect, over
+#: the primary key's ranges (person, period): per person the periods of the year evaluated with
+#: one of the statuses that have a total, the totals as stored, their number, their mean as a
+#: float, and the periods stored without a total that are not insufficient. One JSON
+#: parameter for the people, not 300.
+_YEAR_TOTALS = text(f"""
+SELECT person_id, group_concat(CASE WHEN total IS NOT NULL THEN period END, ' '),
+       group_concat(total, ' '), count(total), avg(CAST(total AS REAL)), sum(total IS NULL)
+FROM {_MONTH.name}
+WHERE person_id IN (SELECT value FROM json_each(:ids))
+  AND period >= :year AND period < :next
+  AND status IN (SELECT value FROM json_each(:statuses))
+  AND (total IS NOT NULL OR NOT insufficient)
+GROUP BY person_id
+""")
 
 
 def _fraction(text: str) -> Fraction:
@@ -36,6 +65,37 @@ def _fraction(text: str) -> Fraction:
         return Fraction(int(text))
     except ValueError:
         return Fraction(text)
+
+
+#: Stored total texts already parsed (exact value, and ten-thousandths or None), shared by
+#: every roll-up: the values are immutable and repeat ("84.5", "96"). At most
+#: :data:`_REMEMBERED` of them (a totals' scale to 4 places has 1,000,001).
+_EXACT: dict[str, Fraction] = {}
+_SCALED: dict[str, int | None] = {}
+_REMEMBERED = 200_000
+
+
+def _parsed_total(text: str) -> tuple[Fraction, int | None]:
+    """The stored total ``text`` as its exact value and its ten-thousandths (remembered)."""
+    value, units = _fraction(text), _scaled(text)
+    if len(_EXACT) < _REMEMBERED:
+        _SCALED[text] = units  # before the value: a reader who finds the value finds both
+        _EXACT[text] = value
+    return value, units
+
+
+def _scaled(text: str) -> int | None:
+    """The stored decimal ``text`` in ten-thousandths when it has at most 4 places ("84.5" →
+    845000), else ``None`` ("1234/7", "84.12345")."""
+    if "/" in text:
+        return None
+    whole, _, decimals = text.partition(".")
+    if len(decimals) > 4:
+        return None
+    try:
+        return int(whole + decimals.ljust(4, "0")) if whole not in ("", "-") else None
+    except ValueError:
+        return None
 
 
 def _period(value: Period | str) -> Period:
@@ -125,6 +185,53 @@ class EvaluationRepository(Repository):
         found.sort(key=lambda t: (t[0], t[1]))
         return [t[2] for t in found]
 
+    def year_totals(self, *, person_ids: Sequence[str], year: int,
+                    statuses: Iterable[EvaluationStatus]) -> dict[str, YearTotals]:
+        """The year-end roll-up of ``person_ids`` in one statement: each person's stored
+        totals of ``year`` with ``statuses`` and their float mean, the exact sum in
+        ten-thousandths where every total is a decimal of at most 4 places (see
+        :class:`~kpi_desktop.domain.model.YearTotals`). People without any period are left
+        out; months received from another agency are not read (``transfers.totals``)."""
+        rows = self._session.execute(_YEAR_TOTALS, {
+            "ids": json_list(person_ids), "year": f"{year:04d}",
+            "next": f"{year + 1:04d}",
+            "statuses": json.dumps([EvaluationStatus(s).value for s in statuses])})
+        # Each distinct text parsed once (here and across calls: a unit's 3,600 totals have a
+        # few hundred values), and most people have the same periods (the texts of a period
+        # sort like the periods).
+        periods: dict[str, tuple[tuple[Period, ...], list[int] | None]] = {}
+        exact, scaled = _EXACT, _SCALED
+        found = {}
+        for person_id, period_texts, total_texts, counted, approx, missing in rows:
+            order = periods.get(period_texts)
+            if order is None:
+                parsed = [Period.parse(p) for p in (period_texts or "").split()]
+                keys = [(p.start, p.kind.months) for p in parsed]
+                by_key = sorted(range(len(parsed)), key=keys.__getitem__)
+                order = periods[period_texts] = (
+                    tuple(parsed[i] for i in by_key),
+                    None if by_key == list(range(len(parsed))) else by_key)
+            texts = total_texts.split() if total_texts else []
+            if order[1] is not None:
+                texts = [texts[i] for i in order[1]]
+            try:
+                units = list(map(scaled.__getitem__, texts))
+                values = tuple(map(exact.__getitem__, texts))
+            except KeyError:  # a value not seen yet
+                parsed_totals = [_parsed_total(text) for text in texts]
+                values = tuple(v[0] for v in parsed_totals)
+                units = [v[1] for v in parsed_totals]
+            if None in units:
+                total = lowest = highest = None
+            else:
+                total = sum(units)  # type: ignore[arg-type]
+                lowest = min(units) if units else None  # type: ignore[type-var]
+                highest = max(units) if units else None  # type: ignore[type-var]
+            found[person_id] = YearTotals(person_id, order[0], values,
+                                          approx if counted else None, total, lowest, highest,
+                                          missing or 0)
+        return found
+
     def evaluated_by(self, evaluator_id: str, *, year: int | None = None
                      ) -> list[MonthlyEvaluation]:
         """Evaluations confirmed by ``evaluator_id`` (a month stays with its evaluator)."""
@@ -196,7 +303,7 @@ class EvaluationRepository(Repository):
         if unit_id is not None:
             stmt = stmt.where(_YEAR.c.unit_id == unit_id)
         if person_ids is not None:
-            stmt = stmt.where(_YEAR.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_YEAR.c.person_id, person_ids))
         found = self._all(AnnualClassification,
                           stmt.order_by(_YEAR.c.person_id, _YEAR.c.created_at, _YEAR.c.id))
         if not current_only:

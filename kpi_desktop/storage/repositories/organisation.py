@@ -168,7 +168,7 @@ class OrganisationRepository(Repository):
         if unit_id is not None:
             stmt = stmt.where(_PERSON.c.unit_id == unit_id)
         if unit_ids is not None:
-            stmt = stmt.where(_PERSON.c.unit_id.in_(list(unit_ids)))
+            stmt = stmt.where(self._in(_PERSON.c.unit_id, unit_ids))
         if active_only:
             stmt = stmt.where(_PERSON.c.active.is_(True))
         return self._all(Person, stmt)

@@ -21,13 +21,15 @@ from kpi_desktop.domain import model
 from kpi_desktop.domain.sync import (
     BundleLogEntry,
     EncryptionKey,
+    HeldBundle,
     HubBundle,
+    RecordRefusal,
     SealedKeyRecord,
     SyncSequence,
     TrustedKey,
 )
 from kpi_desktop.storage import orm
-from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+from kpi_desktop.storage.repositories._base import Repository, from_row, table_of, to_row
 from kpi_desktop.storage.repositories.catalog import item_row
 
 _SEALED = table_of(orm.SealedKeyRow)
@@ -37,6 +39,9 @@ _LOG = table_of(orm.BundleLogRow)
 _SEQ = table_of(orm.SyncSequenceRow)
 _ACK = table_of(orm.SyncAckRow)
 _RECV = table_of(orm.SyncReceivedRow)
+_REFUSAL = table_of(orm.SyncRefusalRow)
+_HELD = table_of(orm.SyncHeldRow)
+_HELD_INDEX = [c for c in _HELD.columns if c.name != "content"]
 _HUB = table_of(orm.HubBundleRow)
 _HUB_INDEX = [c for c in _HUB.columns if c.name != "content"]
 _FAIL = table_of(orm.UnlockFailureRow)
@@ -173,6 +178,53 @@ class SyncRepository(Repository):
                                          last_sent=number, last_received=current.last_received))
         return number
 
+    def raise_last_sent(self, sender_id: str, recipient_id: str, at_least: int) -> None:
+        """A receipt says the recipient already has bundle ``at_least`` from this sender (a
+        PC restored from an old backup learns its last number before it sends again)."""
+        current = self.sequence(sender_id, recipient_id)
+        if at_least > current.last_sent:
+            self._save_sequence(SyncSequence(sender_id=sender_id, recipient_id=recipient_id,
+                                             last_sent=at_least,
+                                             last_received=current.last_received))
+
+    def received_with_seq(self, sender_id: str, recipient_id: str, seq: int
+                          ) -> list[BundleLogEntry]:
+        """Bundles imported here from ``sender_id`` to ``recipient_id`` with number ``seq``."""
+        stmt = (select(_LOG).where(_LOG.c.direction == "in")
+                .where(_LOG.c.sender_id == sender_id)
+                .where(_LOG.c.recipient_id == recipient_id).where(_LOG.c.seq == seq))
+        return self._all(BundleLogEntry, stmt)
+
+    def received_numbers(self, sender_id: str, recipient_id: str, signer: str | None
+                         ) -> set[int]:
+        """Sequence numbers imported from ``sender_id`` to ``recipient_id`` under the key
+        ``signer`` (bundles logged before the key was kept count for every key)."""
+        stmt = (select(_LOG.c.seq).where(_LOG.c.direction == "in")
+                .where(_LOG.c.sender_id == sender_id)
+                .where(_LOG.c.recipient_id == recipient_id))
+        if signer is not None:
+            stmt = stmt.where((_LOG.c.signer == signer) | _LOG.c.signer.is_(None))
+        return {int(r[0]) for r in self._session.execute(stmt)}
+
+    def last_received(self, sender_id: str, recipient_id: str) -> tuple[int, str | None]:
+        """The highest number received from ``sender_id`` to ``recipient_id`` under the key
+        of the latest such bundle, and that key ((0, None) when none arrived)."""
+        latest = self._session.execute(
+            select(_LOG.c.signer).where(_LOG.c.direction == "in")
+            .where(_LOG.c.sender_id == sender_id).where(_LOG.c.recipient_id == recipient_id)
+            .order_by(_LOG.c.at.desc()).limit(1)).first()
+        if latest is None:
+            return 0, None
+        numbers = self.received_numbers(sender_id, recipient_id, latest[0])
+        return max(numbers, default=0), latest[0]
+
+    def inbound_channels(self) -> list[tuple[str, str, str | None]]:
+        """(sender, recipient, signer) of every channel bundles arrived on here."""
+        stmt = (select(_LOG.c.sender_id, _LOG.c.recipient_id, _LOG.c.signer)
+                .where(_LOG.c.direction == "in").where(_LOG.c.kind != "organisation")
+                .distinct())
+        return [(str(r[0]), str(r[1]), r[2]) for r in self._session.execute(stmt)]
+
     def note_received(self, sender_id: str, recipient_id: str, seq: int) -> None:
         """Raise the highest sequence number received from ``sender_id`` (never lowers it)."""
         current = self.sequence(sender_id, recipient_id)
@@ -237,7 +289,111 @@ class SyncRepository(Repository):
             self._update(_RECV, and_(_RECV.c.sender_id == sender_id, _RECV.c.item_key.in_(part)),
                          {"receipted": True})
 
+    # ---------------------------------------------------------------- refusals -------------
+
+    def record_refusals(self, refusals: Sequence[RecordRefusal]) -> None:
+        """Store refusals (made here, "out", or received, "in"); one per peer and item."""
+        for refusal in refusals:
+            where = and_(_REFUSAL.c.direction == refusal.direction,
+                         _REFUSAL.c.peer_id == refusal.peer_id,
+                         _REFUSAL.c.item_key == refusal.item_key)
+            if self._update(_REFUSAL, where, to_row(refusal)) == 0:
+                self._insert(_REFUSAL, to_row(refusal))
+
+    def pending_refusals(self, peer_id: str) -> list[RecordRefusal]:
+        """Refusals made here of what ``peer_id`` sent, not yet sent back to them."""
+        stmt = (select(_REFUSAL).where(_REFUSAL.c.direction == "out")
+                .where(_REFUSAL.c.peer_id == peer_id).where(_REFUSAL.c.receipted.is_(False))
+                .order_by(_REFUSAL.c.item_key))
+        return self._all(RecordRefusal, stmt)
+
+    def refusals_owed_to(self) -> list[str]:
+        """Peers a refusal made here still has to reach."""
+        stmt = (select(_REFUSAL.c.peer_id).where(_REFUSAL.c.direction == "out")
+                .where(_REFUSAL.c.receipted.is_(False)).distinct().order_by(_REFUSAL.c.peer_id))
+        return [str(r[0]) for r in self._session.execute(stmt)]
+
+    def mark_refusals_sent(self, peer_id: str, item_keys: Sequence[str]) -> None:
+        """These refusals went back to ``peer_id`` in a bundle."""
+        for start in range(0, len(item_keys), _BATCH):
+            part = list(item_keys[start : start + _BATCH])
+            self._update(_REFUSAL, and_(_REFUSAL.c.direction == "out",
+                                        _REFUSAL.c.peer_id == peer_id,
+                                        _REFUSAL.c.item_key.in_(part)), {"receipted": True})
+
+    def refused_keys(self, peer_id: str) -> set[str]:
+        """Items ``peer_id`` refused: never sent to them again."""
+        rows = self._session.execute(
+            select(_REFUSAL.c.item_key).where(_REFUSAL.c.direction == "in")
+            .where(_REFUSAL.c.peer_id == peer_id))
+        return {str(r[0]) for r in rows}
+
+    def refusals(self, direction: str) -> list[RecordRefusal]:
+        """Every refusal made here ("out") or received ("in"), newest first."""
+        stmt = (select(_REFUSAL).where(_REFUSAL.c.direction == direction)
+                .order_by(_REFUSAL.c.at.desc(), _REFUSAL.c.peer_id, _REFUSAL.c.item_key))
+        return self._all(RecordRefusal, stmt)
+
+    # ---------------------------------------------------------------- held bundles ---------
+
+    def hold(self, held: HeldBundle, content: bytes) -> None:
+        """Keep a bundle unapplied until someone decides (once per bundle id)."""
+        known = self._session.execute(select(_HELD.c.bundle_id).where(
+            _HELD.c.bundle_id == held.bundle_id)).first()
+        if known is None:
+            self._insert(_HELD, {**to_row(held), "content": content})
+
+    def held_bundles(self) -> list[HeldBundle]:
+        """Bundles held here, oldest first."""
+        stmt = select(*_HELD_INDEX).order_by(_HELD.c.held_at, _HELD.c.bundle_id)
+        return [HeldBundle(**row._mapping) for row in self._session.execute(stmt)]
+
+    def held_content(self, bundle_id: str) -> bytes | None:
+        """A held bundle's bytes, or ``None``."""
+        return self._session.execute(select(_HELD.c.content).where(
+            _HELD.c.bundle_id == bundle_id)).scalar_one_or_none()
+
+    def drop_held(self, bundle_id: str) -> None:
+        """Forget a held bundle (released or discarded)."""
+        self._session.execute(_HELD.delete().where(_HELD.c.bundle_id == bundle_id))
+
     # ---------------------------------------------------------------- signed records -------
+
+    def iter_signed(self, kind: str) -> list[Any]:
+        """The stored records of a kind that carry a signature (``kpi-desktop check``);
+        statements come with the SHA-256 of the revision they are about."""
+        if kind == "statements":
+            stmt = (select(_STMT, _REV.c.snapshot_sha256.label("revision_sha256"))
+                    .join(_REV, and_(_REV.c.entry_id == _STMT.c.entry_id,
+                                     _REV.c.revision == _STMT.c.revision))
+                    .where(_STMT.c.signature.is_not(None)).order_by(_STMT.c.id))
+            rows = self._session.execute(stmt).all()
+            return [(from_row(model.ReviewStatement, row), str(row.revision_sha256))
+                    for row in rows]
+        table, cls, order = {
+            "revisions": (_REV, model.EntryRevision, (_REV.c.entry_id, _REV.c.revision)),
+            "assignments": (_ASSIGN, model.Assignment, (_ASSIGN.c.id,)),
+            "appeals": (_APPEAL, model.Appeal, (_APPEAL.c.id,)),
+            "discipline_events": (_DISC, model.DisciplineEvent, (_DISC.c.id,)),
+            "annual_classifications": (_YEAR, model.AnnualClassification, (_YEAR.c.id,)),
+        }[kind]
+        signed = table.c.signature.is_not(None)
+        if kind == "appeals":
+            signed = signed | table.c.decision_signature.is_not(None)
+        return self._all(cls, select(table).where(signed).order_by(*order))
+
+    def revision_hashes(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The snapshot SHA-256 of each (entry, revision) that is stored."""
+        wanted = set(keys)
+        entries = sorted({entry for entry, _number in wanted})
+        found: dict[tuple[str, int], str] = {}
+        for start in range(0, len(entries), _BATCH):
+            stmt = (select(_REV.c.entry_id, _REV.c.revision, _REV.c.snapshot_sha256)
+                    .where(_REV.c.entry_id.in_(entries[start : start + _BATCH])))
+            for entry_id, number, sha in self._session.execute(stmt):
+                if (entry_id, number) in wanted:
+                    found[(str(entry_id), int(number))] = str(sha)
+        return found
 
     def revisions_by_authors(self, author_ids: Iterable[str]) -> list[model.EntryRevision]:
         """Every revision written by these people, by entry and revision number."""

@@ -6,16 +6,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 
 from kpi_desktop.domain.model import MonthlyTotal, UnitMembership
 from kpi_desktop.domain.transfers import TransferredMonth
 from kpi_desktop.domain.values import Period
 from kpi_desktop.storage.orm import TransferredMonthRow, UnitMembershipRow
-from kpi_desktop.storage.repositories._base import Repository, in_year, table_of, to_row
+from kpi_desktop.storage.repositories._base import (
+    Repository,
+    in_year,
+    json_list,
+    table_of,
+    to_row,
+)
 
 _MONTH = table_of(TransferredMonthRow)
 _MEMBER = table_of(UnitMembershipRow)
+
+#: :meth:`TransferRepository.units_on` (SQLite; the lists as JSON parameters).
+_UNITS_ON = text(f"""
+SELECT person_id, unit_id FROM {_MEMBER.name}
+WHERE start_on <= :day AND (end_on IS NULL OR end_on >= :day)
+  AND (person_id IN (SELECT value FROM json_each(:people))
+       OR unit_id IN (SELECT value FROM json_each(:units)))
+ORDER BY person_id, start_on, id
+""")
 
 
 class TransferRepository(Repository):
@@ -48,6 +63,11 @@ class TransferRepository(Repository):
                              insufficient=m.insufficient)
                 for m in self.months_of(person_ids, year=year)]
 
+    def received_in(self, year: int) -> set[str]:
+        """The people with a month of ``year`` received from another agency."""
+        stmt = select(_MONTH.c.person_id).where(in_year(_MONTH.c.period, year)).distinct()
+        return {row[0] for row in self._session.execute(stmt)}
+
     def bundle_seen(self, bundle_id: str) -> bool:
         """Whether months of this bundle were stored already."""
         return self._session.execute(
@@ -68,6 +88,24 @@ class TransferRepository(Repository):
             stmt = stmt.where(_MEMBER.c.unit_id.in_(list(unit_ids)))
         return self._all(UnitMembership,
                          stmt.order_by(_MEMBER.c.person_id, _MEMBER.c.start_on, _MEMBER.c.id))
+
+    def units_on(self, day: dt.date, *, person_ids: Sequence[str], unit_ids: Sequence[str]
+                 ) -> tuple[dict[str, str], dict[str, str]]:
+        """The unit of each membership active on ``day`` (person → unit; of several, the
+        latest by start, as :meth:`memberships_on` in order gives them), in one narrow query:
+        those of ``person_ids``, and those in ``unit_ids``."""
+        people, units = set(person_ids), set(unit_ids)
+        rows = self._session.execute(_UNITS_ON, {
+            "day": day.isoformat(), "people": json_list(sorted(people)),
+            "units": json_list(sorted(units))})
+        of_people: dict[str, str] = {}
+        in_units: dict[str, str] = {}
+        for person_id, unit_id in rows:
+            if person_id in people:
+                of_people[person_id] = unit_id
+            if unit_id in units:
+                in_units[person_id] = unit_id
+        return of_people, in_units
 
     def people_with_history(self, person_ids: Iterable[str]) -> set[str]:
         """Those of ``person_ids`` with more than one membership or a received month (the

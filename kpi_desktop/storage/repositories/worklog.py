@@ -8,14 +8,13 @@ and synchronised; a submitted or confirmed entry cannot be edited, only revised 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import bindparam, func, select, update
 
 from kpi_desktop.domain.errors import InvalidState, NotFound, RefusedValue
 from kpi_desktop.domain.model import EntryRevision, EntryStatus, WorkLogEntry
-from kpi_desktop.domain.values import Period, canonical_json, normalize_text
+from kpi_desktop.domain.values import Period, normalize_text
 from kpi_desktop.storage.orm import EntryRevisionRow, WorkLogEntryRow
 from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
 
@@ -36,8 +35,7 @@ def snapshot_of(entry: WorkLogEntry) -> tuple[str, str]:
     Compute it from the entry as stored (``uow.worklog.get``): that is what
     :meth:`WorkLogRepository.submit` freezes, so a signature made over it matches.
     """
-    text = canonical_json(entry.snapshot())
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return entry.snapshot_text()
 
 
 class WorkLogRepository(Repository):
@@ -137,6 +135,13 @@ class WorkLogRepository(Repository):
         if self._update(_ENTRY, _ENTRY.c.id == entry_id, values) == 0:
             raise NotFound("not_found", kind="entry", id=entry_id)
 
+    def reopen(self, entry_id: str, *, at: dt.datetime) -> None:
+        """Back to SUBMITTED with no confirmed revision: the leader undid the verdict."""
+        if self._update(_ENTRY, _ENTRY.c.id == entry_id,
+                        {"status": EntryStatus.SUBMITTED, "updated_at": at,
+                         "confirmed_revision": None}) == 0:
+            raise NotFound("not_found", kind="entry", id=entry_id)
+
     def set_statuses(
         self, changes: Sequence[tuple[str, EntryStatus, dt.datetime, int | None]],
     ) -> None:
@@ -184,6 +189,17 @@ class WorkLogRepository(Repository):
             part = ids[start : start + 500]
             for e in self._all(WorkLogEntry, select(_ENTRY).where(_ENTRY.c.id.in_(part))):
                 result[e.id] = e
+        return result
+
+    def authors_of(self, entry_ids: Iterable[str]) -> dict[str, str]:
+        """The author of each of these entries that exists, by entry id (one narrow query
+        per 500 ids)."""
+        ids = list(dict.fromkeys(entry_ids))
+        result: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            stmt = select(_ENTRY.c.id, _ENTRY.c.person_id).where(
+                _ENTRY.c.id.in_(ids[start : start + 500]))
+            result.update((str(r[0]), str(r[1])) for r in self._session.execute(stmt))
         return result
 
     def revisions(self, entry_id: str) -> list[EntryRevision]:

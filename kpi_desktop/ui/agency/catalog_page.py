@@ -22,17 +22,10 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.agency.common import (
-    ERROR_STYLE,
-    AgencyPage,
-    date_text,
-    fill,
-    points_text,
-    table,
-)
+from kpi_desktop.ui.agency.base import AgencyPage, fill, points_text, table
+from kpi_desktop.ui.common import ERROR_STYLE, date_text, mark_data
 from kpi_desktop.ui.formatting import number
 from kpi_desktop.ui.pages.base import UserContext
-from kpi_desktop.ui.pages.common import mark_data
 
 GROUPS = ("N1", "N2", "N3", "N4", "N5")
 

@@ -18,19 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.ui.agency.common import (
-    AgencyPage,
-    date_edit,
-    date_text,
-    fill,
-    from_qdate,
-    select_id,
-    selected_id,
-    table,
-    to_qdate,
-)
+from kpi_desktop.ui.agency.base import AgencyPage, fill, select_id, selected_id, table
+from kpi_desktop.ui.common import date_edit, date_text, from_qdate, mark_data, to_qdate
 from kpi_desktop.ui.pages.base import UserContext
-from kpi_desktop.ui.pages.common import mark_data
 
 
 class EvaluatorsPage(AgencyPage):

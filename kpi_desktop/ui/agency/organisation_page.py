@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.ui.agency.common import ID_ROLE, AgencyPage
+from kpi_desktop.ui.agency.base import ID_ROLE, AgencyPage
+from kpi_desktop.ui.common import mark_data
 from kpi_desktop.ui.pages.base import UserContext
-from kpi_desktop.ui.pages.common import mark_data
 
 
 class OrganisationPage(AgencyPage):

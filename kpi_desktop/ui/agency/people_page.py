@@ -28,21 +28,9 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import PersonRole
 from kpi_desktop.domain.values import fold_text, normalize_text
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.agency.common import (
-    ERROR_STYLE,
-    AgencyPage,
-    date_edit,
-    date_text,
-    fill,
-    from_qdate,
-    role_label,
-    select_id,
-    selected_id,
-    table,
-    to_qdate,
-)
+from kpi_desktop.ui.agency.base import AgencyPage, fill, role_label, select_id, selected_id, table
+from kpi_desktop.ui.common import ERROR_STYLE, date_edit, date_text, from_qdate, mark_data, to_qdate
 from kpi_desktop.ui.pages.base import UserContext
-from kpi_desktop.ui.pages.common import mark_data
 
 _fold = fold_text  # the one diacritic fold (domain.values)
 

@@ -21,16 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.ui.agency.common import (
-    AgencyPage,
-    date_edit,
-    date_text,
-    fill,
-    from_qdate,
-    table,
-)
+from kpi_desktop.ui.agency.base import AgencyPage, fill, table
+from kpi_desktop.ui.common import date_edit, date_text, from_qdate, mark_data
 from kpi_desktop.ui.pages.base import UserContext
-from kpi_desktop.ui.pages.common import mark_data
 
 
 class PolicyPage(AgencyPage):

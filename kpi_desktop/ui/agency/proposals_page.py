@@ -18,17 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.services.messages import proposal_status_label
-from kpi_desktop.ui.agency.common import (
-    AgencyPage,
-    date_text,
-    fill,
-    points_text,
-    select_id,
-    selected_id,
-    table,
-)
+from kpi_desktop.ui.agency.base import AgencyPage, fill, points_text, select_id, selected_id, table
+from kpi_desktop.ui.common import date_text, mark_data
 from kpi_desktop.ui.pages.base import UserContext
-from kpi_desktop.ui.pages.common import mark_data
 
 
 class ProposalsPage(AgencyPage):

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.agency.common import ERROR_STYLE, OK_STYLE, AgencyPage, date_text
+from kpi_desktop.ui.agency.base import AgencyPage
+from kpi_desktop.ui.common import ERROR_STYLE, OK_STYLE, date_text, mark_data
 from kpi_desktop.ui.pages.base import UserContext
-from kpi_desktop.ui.pages.common import mark_data
 from kpi_desktop.ui.tasks import TaskRunner
 
 

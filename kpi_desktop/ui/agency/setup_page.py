@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.agency.common import AGENCY_ID, ERROR_STYLE
-from kpi_desktop.ui.pages.common import mark_data
+from kpi_desktop.ui.agency.base import AGENCY_ID
+from kpi_desktop.ui.common import ERROR_STYLE, mark_data
 
 MIN_PASSPHRASE = 8
 

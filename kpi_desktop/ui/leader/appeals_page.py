@@ -39,7 +39,7 @@ from kpi_desktop.domain.model import GENERAL_CRITERIA, Level, PeriodKind
 from kpi_desktop.services.appeals import deadline_text, outcome_label, status_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     OVERDUE_BACKGROUND,
     data_label,
     date_format,

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -15,13 +14,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +27,7 @@ from kpi_desktop.domain.model import KpiKind, Period, fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.kpi_kinds import kpi_kind_label, parse_kpi_kind
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     date_format,
     from_qdate,
     mark_data,
@@ -42,9 +38,8 @@ from kpi_desktop.ui.leader.common import (
     show_error,
     to_qdate,
 )
-from kpi_desktop.ui.pages.base import Page, UserContext
-
-PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
 
 
 class LeaderAssignmentsPage(Page):
@@ -72,22 +67,37 @@ class LeaderAssignmentsPage(Page):
         top.addStretch(1)
         top.addWidget(self.copy_button)
 
-        self.people = QTableWidget(0, 5)
-        self.people.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.people.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.people.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.people.verticalHeader().hide()
-        self.people.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.people.itemSelectionChanged.connect(self._show_person)
-        mark_data(self.people)
+        self.people_model: RecordTableModel[Any] = RecordTableModel(
+            [Column(lambda: self.tr("Person"), lambda p: p.person_name, fit=Fit.NAME),
+             Column(lambda: self.tr("Tasks"), lambda p: str(p.assignments),
+                    sort=lambda p: p.assignments, align=RIGHT),
+             Column(lambda: self.tr("Assigned"), lambda p: formatting.number(p.assigned_units),
+                    sort=lambda p: p.assigned_units, align=RIGHT),
+             Column(lambda: self.tr("Completed"),
+                    lambda p: formatting.number(p.completed_units),
+                    sort=lambda p: p.completed_units, align=RIGHT),
+             Column(lambda: self.tr("Completed %"),
+                    lambda p: "–" if p.completed_share is None
+                    else formatting.percent(p.completed_share),
+                    sort=lambda p: p.completed_share, align=RIGHT)],
+            key=lambda p: p.person_id, parent=self)
+        self.people = RecordTableView(self.people_model)
+        self.people.current_changed.connect(lambda _key: self._show_person())
 
-        self.table = QTableWidget(0, 6)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        mark_data(self.table)
+        self.model: RecordTableModel[Any] = RecordTableModel(
+            [Column(lambda: self.tr("Code"), lambda r: r.item_code),
+             Column(lambda: self.tr("Product / work"), self._item_name, fit=Fit.WRAP),
+             Column(lambda: self.tr("Quantity"),
+                    lambda r: " ".join((formatting.number(r.assignment.quantity),
+                                        r.unit_of_output)).strip(), align=RIGHT),
+             Column(lambda: self.tr("Due"), lambda r: formatting.date(r.assignment.deadline),
+                    sort=lambda r: r.assignment.deadline),
+             Column(lambda: self.tr("Confirmed"),
+                    lambda r: formatting.number(r.completed_quantity), align=RIGHT),
+             Column(lambda: self.tr("Waiting"), lambda r: formatting.number(r.pending_quantity),
+                    align=RIGHT)],
+            key=lambda r: r.assignment.id, parent=self)
+        self.table = RecordTableView(self.model)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.cancel_selected)
 
@@ -159,12 +169,8 @@ class LeaderAssignmentsPage(Page):
             "Copies every person's assignments of the previous month; people who already have "
             "assignments this month are left as they are."))
         self.people_title.setText(self.tr("Assigned vs completed (converted units)"))
-        self.people.setHorizontalHeaderLabels([
-            self.tr("Person"), self.tr("Tasks"), self.tr("Assigned"), self.tr("Completed"),
-            self.tr("Completed %")])
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Code"), self.tr("Product / work"), self.tr("Quantity"),
-            self.tr("Due"), self.tr("Confirmed"), self.tr("Waiting")])
+        self.people_model.retranslate()
+        self.model.retranslate()
         self.form_box.setTitle(self.tr("Assign a task"))
         for label, text in zip(self._form_labels, [
                 self.tr("Person"), self.tr("Catalog item"), self.tr("Quantity"),
@@ -190,21 +196,7 @@ class LeaderAssignmentsPage(Page):
         chosen = self.selected_person()
         progress = self.services.assignments.progress(self.user.person_id, period)
         self._rows = self.services.assignments.list(self.user.person_id, period)
-        self.people.setRowCount(len(progress))
-        for row, p in enumerate(progress):
-            share = p.completed_share
-            values = [p.person_name, str(p.assignments), formatting.number(p.assigned_units),
-                      formatting.number(p.completed_units),
-                      "–" if share is None else formatting.percent(share)]
-            for column, text in enumerate(values):
-                cell = QTableWidgetItem(text)
-                cell.setData(PERSON_ROLE, p.person_id)
-                if column:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.people.setItem(row, column, cell)
-        self.people.resizeColumnsToContents()
-        self.people.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.people_model.set_rows(progress)
         # The assignment form's people.
         self.person_combo.blockSignals(True)
         self.person_combo.clear()
@@ -213,44 +205,26 @@ class LeaderAssignmentsPage(Page):
         self.person_combo.blockSignals(False)
         self._load_items()
         self.deadline.setDate(to_qdate(period.end))
-        if chosen is not None:
-            self.select_person(chosen)
-        elif progress:
-            self.people.selectRow(0)
+        if chosen is None or not self.people.select_key(chosen):
+            self.people.select_first()
         self._show_person()
 
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.selected_person(), period=self.current_period())
+
     def selected_person(self) -> str | None:
-        rows = self.people.selectionModel().selectedRows() if self.people.selectionModel() \
-            else []
-        if not rows:
-            return None
-        return self.people.item(rows[0].row(), 0).data(PERSON_ROLE)
+        return self.people.current_key()
 
     def select_person(self, person_id: str) -> None:
-        for row in range(self.people.rowCount()):
-            if self.people.item(row, 0).data(PERSON_ROLE) == person_id:
-                self.people.selectRow(row)
-                return
+        self.people.select_key(person_id)
+
+    def _item_name(self, row: Any) -> str:
+        return row.item_name_vi if i18n.current_language() == "vi" else row.item_name_en
 
     def _show_person(self) -> None:
         person_id = self.selected_person()
         rows = [r for r in self._rows if r.assignment.person_id == person_id]
-        self.table.setRowCount(len(rows))
-        for index, r in enumerate(rows):
-            name = r.item_name_vi if i18n.current_language() == "vi" else r.item_name_en
-            values = [r.item_code, name,
-                      f"{formatting.number(r.assignment.quantity)} {r.unit_of_output}".strip(),
-                      formatting.date(r.assignment.deadline),
-                      formatting.number(r.completed_quantity),
-                      formatting.number(r.pending_quantity)]
-            for column, text in enumerate(values):
-                cell = QTableWidgetItem(text)
-                cell.setData(PERSON_ROLE, r.assignment.id)
-                if column == 1:
-                    cell.setToolTip(name)
-                self.table.setItem(index, column, cell)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.model.set_rows(rows)
         self.table_title.setText(self.tr("Assignments of {name} for {month}").format(
             name=self.person_combo.itemText(max(0, self.person_combo.findData(person_id))),
             month=month_text(self.current_period())) if person_id else "")
@@ -300,10 +274,9 @@ class LeaderAssignmentsPage(Page):
         self.data_changed.emit()
 
     def cancel_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        assignment_id = self.table.current_key()
+        if assignment_id is None:
             return
-        assignment_id = self.table.item(rows[0].row(), 0).data(PERSON_ROLE)
         try:
             self.services.assignments.cancel(self.user.person_id, assignment_id)
         except KpiError as error:

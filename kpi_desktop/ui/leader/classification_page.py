@@ -6,9 +6,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -17,39 +15,37 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-        QLabel,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import DisciplineAuthority, DisciplineKind, Level
+from kpi_desktop.domain.model import DisciplineAuthority, DisciplineKind, Level, Period
 from kpi_desktop.domain.scores import YearReason
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.discipline import authority_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     OVERDUE_BACKGROUND,
+    DetailSplitter,
     data_label,
     date_format,
     from_qdate,
     mark_data,
+    name_of,
     show_error,
     to_qdate,
 )
-from kpi_desktop.ui.pages.base import Page, UserContext
-
-PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
 
 
 def reason_label(reason: YearReason, disciplined: bool) -> str:
@@ -103,15 +99,13 @@ class YearClassificationPage(Page):
         self.quota = data_label(wrap=True)
         self.quota.setTextFormat(Qt.TextFormat.RichText)
 
-        self.table = QTableWidget(0, 9)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.itemSelectionChanged.connect(self._show_person)
-        mark_data(self.table)
+        self._candidates: set[str] = set()
+        self.model: RecordTableModel[Any] = RecordTableModel(
+            self._columns(), key=lambda r: r.person.id,
+            row_background=lambda r: OVERDUE_BACKGROUND if r.person.id in self._candidates
+            else None, parent=self)
+        self.table = RecordTableView(self.model)
+        self.table.current_changed.connect(lambda _key: self._show_person())
 
         self.form_box = QGroupBox()
         form = QFormLayout(self.form_box)
@@ -160,12 +154,9 @@ class YearClassificationPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
 
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([880, 480])
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        splitter = DetailSplitter(self.table, scroll, detail_width=400)
+        top.addWidget(splitter.fold_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.quota)
@@ -178,10 +169,7 @@ class YearClassificationPage(Page):
     def retranslate_ui(self) -> None:
         self.year_label.setText(self.tr("Year:"))
         self.exceptional.setText(self.tr("Outstanding organisation (quota 25 %)"))
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Person"), self.tr("Unit"), self.tr("Months"), self.tr("Mean"),
-            self.tr("By the scores"), self.tr("Self-rating"), self.tr("Decided"),
-            self.tr("Decision"), self.tr("Remarks")])
+        self.model.retranslate()
         self.form_box.setTitle(self.tr("Form 02 decision"))
         for label, text in zip(self._labels, [
                 self.tr("Level"), self.tr("Minutes of the year-end meeting"),
@@ -231,55 +219,70 @@ class YearClassificationPage(Page):
                                .format(v=self._overview.policy_version))
             self.quota.setStyleSheet("")
         rows = self._overview.rows
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            current = row.current
-            decided = current is not None and current.decided_at is not None
-            remarks = [reason_label(row.result.reason, row.result.disciplined)]
-            remarks += [f"{discipline_label(e.kind)} {e.decision_no}" for e in row.discipline]
-            if row.history_count > 1:
-                remarks.append(self.tr("replaced {n} time(s)").format(n=row.history_count - 1))
-            values = [row.person.full_name, row.person.unit_id, str(row.months),
-                      formatting.number(row.result.mean), level_label(row.result.level),
-                      level_label(row.self_level) if row.self_level else "–",
-                      level_label(current.decided_level) if decided else "–",
-                      f"{current.decision_no} {formatting.date(current.decision_date)}"
-                      if decided else "–",
-                      "; ".join(r for r in remarks if r)]
-            for column, text in enumerate(values):
-                cell = QTableWidgetItem(text)
-                cell.setData(PERSON_ROLE, row.person.id)
-                if column in (2, 3):
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                if column == 4:
-                    cell.setForeground(QBrush(LEVEL_COLOURS.get(row.result.level,
-                                                                LEVEL_COLOURS[None])))
-                if row.person.id in candidates:
-                    cell.setBackground(QBrush(OVERDUE_BACKGROUND))
-                self.table.setItem(index, column, cell)
-        self.table.resizeColumnsToContents()
-        if chosen:
-            self.select_person(chosen)
-        else:
+        self._candidates = candidates
+        self.model.set_rows(rows)
+        if chosen is None or not self.table.select_key(chosen):
             first = next((r.person.id for r in rows if r.can_decide), None)
             if first:
-                self.select_person(first)
+                self.table.select_key(first)
         self._show_person()
+
+    def _columns(self) -> list[Column[Any]]:
+        def decided(row: Any) -> bool:
+            return row.current is not None and row.current.decided_at is not None
+
+        def remarks(row: Any) -> str:
+            parts = [reason_label(row.result.reason, row.result.disciplined)]
+            parts += [f"{discipline_label(e.kind)} {e.decision_no}" for e in row.discipline]
+            if row.history_count > 1:
+                parts.append(self.tr("replaced {n} time(s)").format(n=row.history_count - 1))
+            return "; ".join(p for p in parts if p)
+
+        units = self._unit_names()
+        return [
+            Column(lambda: self.tr("Person"), lambda r: r.person.full_name, fit=Fit.NAME),
+            Column(lambda: self.tr("Unit"), lambda r: units.get(r.person.unit_id,
+                                                                 r.person.unit_id),
+                   fit=Fit.ELIDE, min_chars=8),
+            Column(lambda: self.tr("Months"), lambda r: str(r.months), sort=lambda r: r.months,
+                   align=RIGHT),
+            Column(lambda: self.tr("Mean"), lambda r: formatting.number(r.result.mean),
+                   sort=lambda r: r.result.mean, align=RIGHT),
+            Column(lambda: self.tr("By the scores"), lambda r: level_label(r.result.level),
+                   foreground=lambda r: LEVEL_COLOURS.get(r.result.level, LEVEL_COLOURS[None]),
+                   fit=Fit.WRAP, min_chars=10),
+            Column(lambda: self.tr("Self-rating"),
+                   lambda r: level_label(r.self_level) if r.self_level else "–",
+                   fit=Fit.WRAP, min_chars=10),
+            Column(lambda: self.tr("Decided"),
+                   lambda r: level_label(r.current.decided_level) if decided(r) else "–",
+                   fit=Fit.WRAP, min_chars=10),
+            Column(lambda: self.tr("Decision"),
+                   lambda r: f"{r.current.decision_no} {formatting.date(r.current.decision_date)}"
+                   if decided(r) else "–", fit=Fit.WRAP, min_chars=8),
+            Column(lambda: self.tr("Remarks"), remarks, fit=Fit.WRAP, min_chars=10),
+        ]
+
+    def _unit_names(self) -> dict[str, str]:
+        try:
+            return {u.id: name_of(u) for u in self.services.org_evaluation.units(
+                self.user.person_id)}
+        except KpiError:
+            return {}
 
     def _group(self, key: str) -> str:
         return {"leaders": self.tr("leaders"), "staff": self.tr("professional staff")}.get(key,
                                                                                             key)
 
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.selected_person(),
+                            period=Period.whole_year(self.year.value()), kind="form02")
+
     def selected_person(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.table.item(rows[0].row(), 0).data(PERSON_ROLE) if rows else None
+        return self.table.current_key()
 
     def select_person(self, person_id: str) -> None:
-        for index in range(self.table.rowCount()):
-            if self.table.item(index, 0).data(PERSON_ROLE) == person_id:
-                self.table.selectRow(index)
-                return
+        self.table.select_key(person_id)
 
     def _row(self) -> Any:
         person_id = self.selected_person()

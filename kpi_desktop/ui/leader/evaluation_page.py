@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -20,29 +18,26 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.discipline import authority_label, count_label, discipline_kind_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
+    DetailSplitter,
     LeaderReasonDialog,
     data_label,
     date_format,
@@ -52,20 +47,21 @@ from kpi_desktop.ui.leader.common import (
     month_periods,
     month_text,
     number_locale,
-    show_error,
     to_qdate,
 )
+from kpi_desktop.ui.operations import Loader, Op, Task
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.tasks import TaskRunner
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
+
+if TYPE_CHECKING:
+    from kpi_desktop.services.context import AppServices
 
 try:  # the official's side names the criteria (issue 3)
     from kpi_desktop.services.self_assessment import criterion_title
 except ImportError:  # pragma: no cover - before that service exists
     def criterion_title(code: str) -> str:
         return code
-
-PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def evaluation_status_label(status: EvaluationStatus) -> str:
@@ -82,11 +78,12 @@ class MonthlyEvaluationPage(Page):
 
     page_id = "leader.evaluation"
 
-    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, user: UserContext,
+                 parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
-        self.runner = TaskRunner(self)
+        self.loader: Loader[Any] = Loader(self)
         self._rows: list[Any] = []
-        self._task = None
+        self._task: Task | None = None
         today = services.evaluation.today()
 
         self.period_label = QLabel()
@@ -100,25 +97,14 @@ class MonthlyEvaluationPage(Page):
         self.progress.hide()
         self.delegate_button = QPushButton()
         self.delegate_button.clicked.connect(self.delegate)
-        self.acting = data_label()
-        top = QHBoxLayout()
-        top.addWidget(self.period_label)
-        top.addWidget(self.period)
-        top.addWidget(self.acting, 1)
-        top.addWidget(self.delegate_button)
-        top.addWidget(self.progress)
-        top.addWidget(self.confirm_all_button)
+        self.acting = data_label(wrap=True)
 
-        self.table = QTableWidget(0, 7)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.itemSelectionChanged.connect(self._show_form)
-        mark_data(self.table)
+        self.model: RecordTableModel[Any] = RecordTableModel(
+            self._columns(), key=lambda r: r.person_id, parent=self)
+        self.table = RecordTableView(self.model)
+        self.table.current_changed.connect(lambda _key: self._show_form())
 
-        # Form 01 of the selected person.
+        # Form 01 of the selected person: everything wraps, nothing scrolls sideways.
         self.form_box = QGroupBox()
         form_layout = QVBoxLayout(self.form_box)
         self.person_name = data_label(wrap=True)
@@ -139,7 +125,7 @@ class MonthlyEvaluationPage(Page):
         self.head_self = QLabel()
         self.head_confirmed = QLabel()
         grid.addWidget(self.head_code, 0, 0)
-        grid.addWidget(self.head_self, 0, 1)
+        grid.addWidget(self.head_self, 0, 1, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(self.head_confirmed, 0, 2)
         self.criterion_labels: dict[str, QLabel] = {}
         self.self_values: dict[str, QLabel] = {}
@@ -163,18 +149,24 @@ class MonthlyEvaluationPage(Page):
         form_layout.addLayout(grid)
         self.total_line = data_label()
         form_layout.addWidget(self.total_line)
-        factors = QFormLayout()
+        # Leaders' factors d, đ, e: the long labels wrap above their value.
+        factors = QGridLayout()
         self.d_label, self.dd_label, self.e_label = QLabel(), QLabel(), QLabel()
         self.d_value = data_label()
         self.dd_combo, self.e_combo = QComboBox(), QComboBox()
         for combo in (self.dd_combo, self.e_combo):
             combo.addItem("100 %", 100)
             combo.addItem("50 %", 50)
-        factors.addRow(self.d_label, self.d_value)
-        factors.addRow(self.dd_label, self.dd_combo)
-        factors.addRow(self.e_label, self.e_combo)
+        for row, (label, value) in enumerate(((self.d_label, self.d_value),
+                                              (self.dd_label, self.dd_combo),
+                                              (self.e_label, self.e_combo))):
+            label.setWordWrap(True)
+            factors.addWidget(label, row, 0)
+            factors.addWidget(value, row, 1)
+        factors.setColumnStretch(0, 1)
         form_layout.addLayout(factors)
         self.comment_label = QLabel()
+        self.comment_label.setWordWrap(True)
         self.comment = QPlainTextEdit()
         self.comment.setFixedHeight(60)
         self.comment.setTabChangesFocus(True)
@@ -190,23 +182,57 @@ class MonthlyEvaluationPage(Page):
         form_layout.addLayout(buttons)
         self.history_label = QLabel()
         self.history = QListWidget()
+        self.history.setWordWrap(True)
         self.history.setMaximumHeight(90)
         mark_data(self.history)
         form_layout.addWidget(self.history_label)
         form_layout.addWidget(self.history)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.form_box)
+        self.splitter = DetailSplitter(self.table, scroll, detail_width=430)
 
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        top = QHBoxLayout()
+        top.addWidget(self.period_label)
+        top.addWidget(self.period)
+        top.addWidget(self.acting, 1)
+        top.addWidget(self.delegate_button)
+        top.addWidget(self.progress)
+        top.addWidget(self.confirm_all_button)
+        top.addWidget(self.splitter.fold_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
         self.retranslate_ui()
+
+    def _columns(self) -> list[Column[Any]]:
+        def done(row: Any) -> bool:
+            return row.status in (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
+
+        def level(row: Any) -> str:
+            score = row.result.score
+            return self.tr("insufficient data") if score.insufficient \
+                else level_label(score.level)
+
+        return [
+            Column(lambda: self.tr("Person"), lambda r: r.person_name, fit=Fit.NAME),
+            Column(lambda: self.tr("Status"), lambda r: evaluation_status_label(r.status)),
+            Column(lambda: self.tr("Self-assessed"),
+                   lambda r: formatting.number(r.self_points), sort=lambda r: r.self_points,
+                   align=RIGHT),
+            Column(lambda: self.tr("Confirmed"),
+                   lambda r: formatting.number(r.confirmed_points) if done(r) else "–",
+                   sort=lambda r: r.confirmed_points if done(r) else None, align=RIGHT),
+            Column(lambda: self.tr("Task points"),
+                   lambda r: formatting.number(r.result.score.task_points),
+                   sort=lambda r: r.result.score.task_points, align=RIGHT),
+            Column(lambda: self.tr("Total"), lambda r: formatting.number(r.result.score.total),
+                   sort=lambda r: r.result.score.total, align=RIGHT),
+            Column(lambda: self.tr("Indicative level"), level,
+                   foreground=lambda r: LEVEL_COLOURS.get(r.result.score.level,
+                                                          LEVEL_COLOURS[None])),
+        ]
 
     # ---------------------------------------------------------------- Page -----------------
     def title(self) -> str:
@@ -218,10 +244,7 @@ class MonthlyEvaluationPage(Page):
         self.delegate_button.setText(self.tr("Acting evaluator…"))
         self.delegate_button.setToolTip(self.tr(
             "Let a colleague evaluate your people for a date range (recorded and audited)."))
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Person"), self.tr("Status"), self.tr("Self-assessed"),
-            self.tr("Confirmed"), self.tr("Task points"), self.tr("Total"),
-            self.tr("Indicative level")])
+        self.model.retranslate()
         self.form_box.setTitle(self.tr("Form 01"))
         self.head_code.setText(self.tr("General criteria"))
         self.head_self.setText(self.tr("Self"))
@@ -241,61 +264,47 @@ class MonthlyEvaluationPage(Page):
     def current_period(self) -> Period:
         return Period.parse(self.period.currentData())
 
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.selected_person(), period=self.current_period())
+
+    def is_loading(self) -> bool:
+        return self.loader.is_loading()
+
     def refresh(self) -> None:
+        """Load the month's overview off the GUI thread."""
+        evaluation, me, period = self.services.evaluation, self.user.person_id, \
+            self.current_period()
+
+        def fetch() -> tuple[list[Any], list[str]]:
+            today = evaluation.today()
+            names = dict(evaluation.acting_candidates(me))
+            acting = sorted({self.tr("{name} acts for you {start} – {end}").format(
+                name=names.get(r.evaluator_id, r.evaluator_id),
+                start=formatting.date(r.start_on), end=formatting.date(r.end_on))
+                for r in evaluation.delegations(me)
+                if r.active_on(today) or r.start_on > today})
+            return evaluation.overview(me, period), acting
+
+        self.loader.load(fetch, self._loaded)
+
+    def _loaded(self, data: tuple[list[Any], list[str]]) -> None:
+        rows, acting = data
+        self.acting.setText("; ".join(acting))
         chosen = self.selected_person()
-        today = self.services.evaluation.today()
-        names = dict(self.services.evaluation.acting_candidates(self.user.person_id))
-        current = [r for r in self.services.evaluation.delegations(self.user.person_id)
-                   if r.active_on(today) or r.start_on > today]
-        self.acting.setText("; ".join(sorted({self.tr("{name} acts for you {start} – {end}")
-                                              .format(name=names.get(r.evaluator_id,
-                                                                     r.evaluator_id),
-                                                      start=formatting.date(r.start_on),
-                                                      end=formatting.date(r.end_on))
-                                              for r in current})))
-        self._rows = self.services.evaluation.overview(self.user.person_id,
-                                                       self.current_period())
-        self.table.setRowCount(len(self._rows))
-        for index, row in enumerate(self._rows):
-            score = row.result.score
-            values = [row.person_name, evaluation_status_label(row.status),
-                      formatting.number(row.self_points), formatting.number(row.confirmed_points)
-                      if row.status in (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
-                      else "–", formatting.number(score.task_points),
-                      formatting.number(score.total),
-                      level_label(score.level) if not score.insufficient
-                      else self.tr("insufficient data")]
-            for column, text in enumerate(values):
-                cell = QTableWidgetItem(text)
-                cell.setData(PERSON_ROLE, row.person_id)
-                if 2 <= column <= 5:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                if column == 6:
-                    cell.setForeground(QBrush(LEVEL_COLOURS.get(score.level,
-                                                                LEVEL_COLOURS[None])))
-                self.table.setItem(index, column, cell)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        if chosen:
-            self.select_person(chosen)
-        elif self._rows:
-            self.table.selectRow(0)
+        self._rows = rows
+        self.model.set_rows(rows)
+        if chosen is None or not self.table.select_key(chosen):
+            self.table.select_first()
         self._show_form()
 
     def selected_person(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.table.item(rows[0].row(), 0).data(PERSON_ROLE) if rows else None
+        return self.table.current_key()
 
     def select_person(self, person_id: str) -> None:
-        for index in range(self.table.rowCount()):
-            if self.table.item(index, 0).data(PERSON_ROLE) == person_id:
-                self.table.selectRow(index)
-                return
+        self.table.select_key(person_id)
 
     def _row(self) -> Any:
-        person_id = self.selected_person()
-        return next((r for r in self._rows if r.person_id == person_id), None)
+        return self.model.record_of(self.selected_person())
 
     def _show_form(self) -> None:
         row = self._row()
@@ -310,7 +319,7 @@ class MonthlyEvaluationPage(Page):
         own = dict(evaluation.self_criteria) if evaluation else {}
         confirmed = dict(evaluation.confirmed_criteria) if evaluation else {}
         start = confirmed if done and confirmed else own
-        self.person_name.setText(f"<b>{row.person_name}</b> — "
+        self.person_name.setText(f"<b>{html.escape(row.person_name)}</b> — "
                                  f"{evaluation_status_label(row.status)}")
         score = row.result.score
         self.score_line.setText(self.tr(
@@ -344,10 +353,14 @@ class MonthlyEvaluationPage(Page):
         self.confirm_button.setEnabled(not done)
         self.unlock_button.setEnabled(done)
         self._update_total()
+        names = dict(self.services.evaluation.acting_candidates(self.user.person_id))
+        names[self.user.person_id] = self.user.full_name
+        names[row.person_id] = row.person_name
         for event in self.services.evaluation.history(row.person_id, self.current_period()):
             self.history.addItem(self.tr("{date}: {action} by {who} {reason}").format(
                 date=formatting.date(event.at.date()), action=_action_label(event.action),
-                who=event.actor_id or "", reason=event.detail.get("reason", "")).strip())
+                who=names.get(event.actor_id or "", event.actor_id or ""),
+                reason=event.detail.get("reason", "")).strip())
 
     def _show_discipline(self, person_id: str) -> None:
         """The person's discipline decisions of this year (kind, number, date, which year they
@@ -383,18 +396,21 @@ class MonthlyEvaluationPage(Page):
         row = self._row()
         if row is None:
             return
-        try:
-            self.services.evaluation.confirm(
-                self.user.person_id, row.person_id, self.current_period(),
-                criteria=self.criteria(), comment=self.comment.toPlainText(),
-                dd=self.dd_combo.currentData() if row.is_leader else None,
-                e=self.e_combo.currentData() if row.is_leader else None)
-        except KpiError as error:
-            show_error(self, self.tr("Monthly evaluation"), error)
-            return
+        evaluation, me, period = self.services.evaluation, self.user.person_id, \
+            self.current_period()
+        criteria, comment = self.criteria(), self.comment.toPlainText()
+        dd = self.dd_combo.currentData() if row.is_leader else None
+        e = self.e_combo.currentData() if row.is_leader else None
+        Op(self, lambda: evaluation.confirm(me, row.person_id, period, criteria=criteria,
+                                            comment=comment, dd=dd, e=e)) \
+            .titled(self.tr("Monthly evaluation")) \
+            .success(lambda _r: self._changed(self.tr(
+                "The month {month} of {name} is confirmed and locked.").format(
+                month=month_text(period), name=row.person_name))).run()
+
+    def _changed(self, message: str) -> None:
+        self.status_message.emit(message)
         self.refresh()
-        self.status_message.emit(self.tr("The month of {name} is confirmed and locked.")
-                                 .format(name=row.person_name))
         self.data_changed.emit()
 
     def unlock_current(self) -> None:
@@ -406,14 +422,14 @@ class MonthlyEvaluationPage(Page):
                                             "kept in the audit log."), None, self)
         if not dialog.exec():
             return
-        try:
-            self.services.evaluation.unlock(self.user.person_id, row.person_id,
-                                            self.current_period(), dialog.reason())
-        except KpiError as error:
-            show_error(self, self.tr("Monthly evaluation"), error)
-            return
-        self.refresh()
-        self.data_changed.emit()
+        evaluation, me, period = self.services.evaluation, self.user.person_id, \
+            self.current_period()
+        reason = dialog.reason()
+        Op(self, lambda: evaluation.unlock(me, row.person_id, period, reason)) \
+            .titled(self.tr("Monthly evaluation")) \
+            .success(lambda _r: self._changed(self.tr(
+                "The month {month} of {name} is open again.").format(
+                month=month_text(period), name=row.person_name))).run()
 
     def delegate(self) -> None:
         service = self.services.evaluation
@@ -421,19 +437,31 @@ class MonthlyEvaluationPage(Page):
                               self)
         if not dialog.exec() or dialog.person.currentData() is None:
             return
-        try:
-            service.delegate(self.user.person_id, dialog.person.currentData(),
-                             from_qdate(dialog.start.date()), from_qdate(dialog.end.date()),
-                             dialog.note.text())
-        except KpiError as error:
-            show_error(self, self.tr("Acting evaluator"), error)
-            return
-        self.refresh()
-        self.status_message.emit(self.tr("Acting evaluator recorded."))
-        self.data_changed.emit()
+        me, acting, name = self.user.person_id, dialog.person.currentData(), \
+            dialog.person.currentText()
+        start, end, note = (from_qdate(dialog.start.date()), from_qdate(dialog.end.date()),
+                            dialog.note.text())
+        Op(self, lambda: service.delegate(me, acting, start, end, note)) \
+            .titled(self.tr("Acting evaluator")) \
+            .success(lambda _r: self._changed(self.tr(
+                "Acting evaluator recorded: {name}, {start} – {end}.").format(
+                name=name, start=formatting.date(start), end=formatting.date(end)))).run()
 
     def confirm_all(self) -> None:
         if self._task is not None:
+            return
+        waiting = [r for r in self._rows if r.status is EvaluationStatus.SUBMITTED]
+        if not waiting:
+            self.status_message.emit(self.tr("No submitted self-assessment waits in {month}.")
+                                     .format(month=month_text(self.current_period())))
+            return
+        names = ", ".join(r.person_name for r in waiting[:6]) + (
+            ", …" if len(waiting) > 6 else "")
+        answer = QMessageBox.question(self, self.tr("Confirm all"), self.tr(
+            "Confirm and lock the month {month} of {n} people as they assessed themselves: "
+            "{names}?").format(month=month_text(self.current_period()), n=len(waiting),
+                               names=names))
+        if answer != QMessageBox.StandardButton.Yes:
             return
         service, evaluator, period = (self.services.evaluation, self.user.person_id,
                                       self.current_period())
@@ -441,11 +469,12 @@ class MonthlyEvaluationPage(Page):
         self.progress.setValue(0)
         self.progress.show()
         self.confirm_all_button.setEnabled(False)
-        self._task = self.runner.start(
-            lambda progress, cancelled: service.confirm_many(evaluator, period,
-                                                             progress=progress),
-            on_progress=lambda done, total: self.progress.setValue(done),
-            on_finished=self._all_done, on_failed=self._all_failed)
+        task = Op.reporting(self, lambda progress, _cancelled: service.confirm_many(
+            evaluator, period, progress=progress)) \
+            .titled(self.tr("Monthly evaluation")) \
+            .on_progress(lambda done, _total: self.progress.setValue(done)) \
+            .success(self._all_done).always(self._finish).run()
+        self._task = None if task.done else task
 
     def _finish(self) -> None:
         self._task = None
@@ -455,17 +484,11 @@ class MonthlyEvaluationPage(Page):
         self.data_changed.emit()
 
     def _all_done(self, result: Any) -> None:
-        self._finish()
         message = self.tr("{n} months confirmed and locked.").format(n=len(result.confirmed))
         if result.skipped:
             message += " " + self.tr("{n} skipped, e.g. {reason}").format(
                 n=len(result.skipped), reason=error_text(result.skipped[0][1]))
         self.status_message.emit(message)
-
-    def _all_failed(self, error: BaseException) -> None:
-        self._finish()
-        if isinstance(error, Exception):
-            show_error(self, self.tr("Monthly evaluation"), error)
 
 
 class ActingDialog(QDialog):

@@ -11,15 +11,17 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
+    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -31,17 +33,19 @@ from kpi_desktop.domain.model import Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.review import Flag, InboxItem, flag_label, return_reason_templates
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     FLAG_BACKGROUND,
     OVERDUE_BACKGROUND,
+    DetailSplitter,
     LeaderReasonDialog,
     data_label,
     error_text,
     mark_data,
     show_error,
 )
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.tasks import TaskRunner
+from kpi_desktop.ui.operations import Loader, Op, Task
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.tables import break_header
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -55,11 +59,11 @@ class ReviewInboxPage(Page):
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
-        self.runner = TaskRunner(self)
+        self.loader: Loader[Any] = Loader(self)
         self._items: dict[str, InboxItem] = {}
-        self._task = None
-        self._load = None  # the running load (refresh off the GUI thread)
-        self._generation = 0  # a newer refresh makes older loads stale
+        self._task: Task | None = None  # a bulk confirmation running
+        self._acting = False  # a single decision is being stored
+        self._undo: Any = None  # the last decision, while it can be undone
         self._bold = QFont()  # made here, on the GUI thread; the worker only copies it
         self._bold.setBold(True)
 
@@ -77,8 +81,9 @@ class ReviewInboxPage(Page):
         for column in range(6):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 280)
+        header.setMinimumSectionSize(48)
         header.setResizeContentsPrecision(300)  # sized from the first rows, not every entry
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.itemSelectionChanged.connect(self._show_current)
         mark_data(self.tree)
 
@@ -116,6 +121,14 @@ class ReviewInboxPage(Page):
         self.attachment_button.clicked.connect(self.open_attachment)
         self.progress = QProgressBar()
         self.progress.hide()
+        # What the last action did, naming the person and the item, with Undo until it is
+        # exported (issue 16, item 14).
+        self.done_line = data_label(wrap=True)
+        self.done_line.setObjectName("lastAction")
+        self.undo_button = QPushButton()
+        self.undo_button.setObjectName("undo")
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self.undo_last)
         self.confirm_button.clicked.connect(self.confirm_current)
         self.return_button.clicked.connect(self.return_current)
         self.quality_button.clicked.connect(self.quality_failed_current)
@@ -126,16 +139,15 @@ class ReviewInboxPage(Page):
         self.cancel_button.clicked.connect(self._cancel_bulk)
 
         verdicts = QGridLayout()
-        verdicts.addWidget(self.confirm_button, 0, 0)
-        verdicts.addWidget(self.return_button, 0, 1)
-        verdicts.addWidget(self.delay_button, 0, 2)
-        verdicts.addWidget(self.quality_button, 1, 0)
-        verdicts.addWidget(self.cause_button, 1, 1)
-        verdicts.addWidget(self.attachment_button, 1, 2)
+        for index, button in enumerate((self.confirm_button, self.return_button,
+                                        self.quality_button, self.delay_button,
+                                        self.cause_button, self.attachment_button)):
+            verdicts.addWidget(button, index // 2, index % 2)
         bulk = QHBoxLayout()
         for widget in (self.bulk_button, self.week_button, self.progress, self.cancel_button):
             bulk.addWidget(widget)
-        bulk.addStretch(1)
+        bulk.addWidget(self.done_line, 1)
+        bulk.addWidget(self.undo_button)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -146,15 +158,20 @@ class ReviewInboxPage(Page):
         right_layout.addLayout(verdicts)
         right_layout.addStretch(1)
 
-        splitter = QSplitter()
-        splitter.addWidget(self.tree)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 460])
+        right_scroll = QScrollArea()
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_scroll.setWidget(right)
+        self.splitter = DetailSplitter(self.tree, right_scroll, detail_width=370)
+        self.splitter.splitterMoved.connect(lambda *_: self._fit_columns())
+        self.splitter.fold_button.toggled.connect(lambda _on: self._fit_columns())
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.splitter.fold_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(splitter, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(bulk)
 
         # Keyboard (on the list): arrows move; Ctrl+Enter confirms and moves on; Ctrl+R
@@ -184,9 +201,7 @@ class ReviewInboxPage(Page):
         return self.tr("Review inbox")
 
     def retranslate_ui(self) -> None:
-        self.tree.setHeaderLabels([
-            self.tr("Person / day / work"), self.tr("Quantity"), self.tr("Output product"),
-            self.tr("Submitted"), self.tr("Waiting (working days)"), self.tr("Attention")])
+        self.tree.setHeaderLabels(self._header_labels())
         self.detail_box.setTitle(self.tr("Selected entry"))
         for label, text in zip(self._form_labels, [
                 self.tr("Person"), self.tr("Product / work"), self.tr("Quantity"),
@@ -203,6 +218,9 @@ class ReviewInboxPage(Page):
         self.week_button.setText(self.tr("Confirm the person's week"))
         self.cancel_button.setText(self.tr("Stop"))
         self.attachment_button.setText(self.tr("Open the attachment"))
+        self.undo_button.setText(self.tr("&Undo"))
+        self.undo_button.setToolTip(self.tr("Withdraw this decision; possible until the next "
+                                            "export"))
         self.confirm_button.setToolTip(self.tr("Confirm the entry and go to the next one"))
         self.quality_button.setToolTip(self.tr("Major content error: −25 % of its quality"))
         self.delay_button.setToolTip(self.tr("One missed deadline: −25 % of its timeliness"))
@@ -211,24 +229,20 @@ class ReviewInboxPage(Page):
 
     def refresh(self) -> None:
         """Reload in a worker thread; the page stays usable and says it is loading."""
-        self._generation += 1
-        generation = self._generation
         review, reviewer = self.services.review, self.user.person_id
         self.summary.setText(self.tr("Loading…"))
-        self._load = self.runner.start(
-            lambda _progress, _cancelled: self._fetch(review, reviewer),
-            on_finished=lambda data: self._loaded(generation, data),
-            on_failed=lambda error: self._load_failed(generation, error))
+        self.loader.load(lambda: self._fetch(review, reviewer),
+                         lambda data: self._populate(*data),
+                         failed=self._load_failed)
 
     def reload_now(self) -> None:
         """Reload on the GUI thread (after the leader's own action: the list must be current
         before the next key press)."""
-        self._generation += 1
-        self._load = None
+        self.loader.cancel()
         self._populate(*self._fetch(self.services.review, self.user.person_id))
 
     def is_loading(self) -> bool:
-        return self._load is not None
+        return self.loader.is_loading()
 
     def _fetch(self, review: Any, reviewer: str) -> tuple[Any, Any, list[QTreeWidgetItem]]:
         """The inbox, the delays and the tree's items (built here, in the worker: items that
@@ -253,18 +267,8 @@ class ReviewInboxPage(Page):
             nodes.append(person_node)
         return nodes
 
-    def _loaded(self, generation: int, data: tuple[Any, Any]) -> None:
-        if generation == self._generation:
-            self._load = None
-            self._populate(*data)
-
-    def _load_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._load = None
+    def _load_failed(self, error: KpiError) -> None:
         self.summary.setText("")
-        if not isinstance(error, KpiError):
-            raise error
         show_error(self, self.tr("Review"), error)
 
     def _populate(self, inbox: Any, delays: Any, nodes: list[QTreeWidgetItem]) -> None:
@@ -277,8 +281,7 @@ class ReviewInboxPage(Page):
             for index in range(person_node.childCount()):
                 person_node.child(index).setFirstColumnSpanned(True)
         self.tree.expandToDepth(1)
-        for column in (1, 3, 4, 5):
-            self.tree.resizeColumnToContents(column)
+        self._fit_columns()
         summary = self.tr(
             "{n} entries are waiting for your review; {late} of them longer than {limit} "
             "working days (highlighted).").format(n=len(self._items), late=inbox.overdue_count,
@@ -297,6 +300,39 @@ class ReviewInboxPage(Page):
         self._show_current()
         self.loaded.emit()
 
+    def _fit_columns(self) -> None:
+        """Quantity, dates, waiting days and flags at their width (headers on two lines when
+        wider than their values), the work up to half of the rest, the output the remainder."""
+        header = self.tree.header()
+        available = self.tree.viewport().width()
+        if available <= 1:
+            return
+        labels = self._header_labels()
+        widths = {}
+        for column in (1, 3, 4, 5):
+            content = self.tree.sizeHintForColumn(column)
+            text = labels[column]
+            one_line = header.fontMetrics().horizontalAdvance(text) + 16
+            if one_line > content + 8 and " " in text:
+                text = break_header(text)
+            labels[column] = text
+            title = max(header.fontMetrics().horizontalAdvance(line)
+                        for line in text.split("\n")) + 16
+            widths[column] = min(max(content, title), 200 if column == 5 else 160)
+        self.tree.setHeaderLabels(labels)
+        rest = max(0, available - sum(widths.values()))
+        widths[0] = max(180, min(self.tree.sizeHintForColumn(0), int(rest * 0.5)))
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+
+    def _header_labels(self) -> list[str]:
+        return [self.tr("Person / day / work"), self.tr("Quantity"), self.tr("Output product"),
+                self.tr("Submitted"), self.tr("Waiting (working days)"), self.tr("Attention")]
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_columns()
+
     # ---------------------------------------------------------------- building -------------
     def _entry_node(self, item: InboxItem) -> QTreeWidgetItem:
         name = item.item_name_vi if i18n.current_language() == "vi" else item.item_name_en
@@ -312,8 +348,9 @@ class ReviewInboxPage(Page):
             ", ".join(flag_label(f) for f in flags),
         ])
         node.setData(0, ENTRY_ROLE, entry.id)
-        node.setToolTip(0, name)
+        node.setToolTip(0, f"{item.item_code} {name}")
         node.setToolTip(2, output)
+        node.setToolTip(5, node.text(5))
         if item.overdue:
             for column in range(6):
                 node.setBackground(column, QBrush(OVERDUE_BACKGROUND))
@@ -360,6 +397,14 @@ class ReviewInboxPage(Page):
             return node.data(0, ENTRY_ROLE)
         ids = self.selected_entry_ids()
         return ids[0] if ids else None
+
+    def print_request(self) -> PrintRequest | None:
+        entry_id = self.current_entry_id()
+        item = self._items.get(entry_id) if entry_id else None
+        if item is None:
+            return None
+        return PrintRequest(person_id=item.entry.person_id,
+                            period=Period.containing(item.entry.work_date))
 
     def select_next(self) -> None:
         self._step(1)
@@ -412,59 +457,128 @@ class ReviewInboxPage(Page):
         for statement in self.services.review.statements(entry.id):
             self.history.addItem(self.tr("{date}: {kind} by {who} {reason}").format(
                 date=formatting.date(statement.created_at.date()),
-                kind=statement_label(statement.kind.value), who=statement.reviewer_id,
+                kind=statement_label(statement.kind.value),
+                who=self.user.full_name if statement.reviewer_id == self.user.person_id
+                else statement.reviewer_id,
                 reason=statement.reason).strip())
 
     # ---------------------------------------------------------------- actions --------------
-    def _act(self, action: Any, *, advance: bool) -> bool:
+    def _person_entry_ids(self, person_id: str) -> list[str]:
+        """The entries of one person, in the order the tree shows them."""
+        return [node.data(0, ENTRY_ROLE) for node in self._entry_nodes()
+                if self._items[node.data(0, ENTRY_ROLE)].entry.person_id == person_id]
+
+    def _describe(self, item: InboxItem) -> str:
+        """"Phạm Thị Hoa — VP.17 Soạn thảo văn bản (18/11/2026)"."""
+        name = item.item_name_vi if i18n.current_language() == "vi" else item.item_name_en
+        return self.tr("{person} — {code} {item} ({date})").format(
+            person=item.person_name, code=item.item_code, item=name,
+            date=formatting.date(item.entry.work_date))
+
+    def _act(self, action: Any, done: str, *, advance: bool) -> bool:
+        """Store one decision about the current entry (off the GUI thread); afterwards the
+        selection stays with the same person: the next of their entries, never somebody
+        else's (repeated Ctrl+Enter cannot confirm another person's work)."""
         entry_id = self.current_entry_id()
-        if entry_id is None or self._task is not None:
+        if entry_id is None or self._task is not None or self._acting:
             return False
-        ids = [n.data(0, ENTRY_ROLE) for n in self._entry_nodes()]
-        position = ids.index(entry_id) if entry_id in ids else 0
-        try:
-            action(entry_id)
-        except KpiError as error:
-            show_error(self, self.tr("Review"), error)
-            return False
-        self.reload_now()
-        if advance:
-            remaining = [n.data(0, ENTRY_ROLE) for n in self._entry_nodes()]
-            if remaining:
+        item = self._items[entry_id]
+        person = item.entry.person_id
+        position = self._person_entry_ids(person).index(entry_id)
+        review, me = self.services.review, self.user.person_id
+        self._acting = True
+
+        def stored(_result: Any) -> None:
+            self.reload_now()
+            remaining = self._person_entry_ids(person)
+            if not advance and entry_id in remaining:
+                self._select_ids([entry_id])
+            elif remaining:
                 self._select_ids([remaining[min(position, len(remaining) - 1)]])
-        else:
-            self._select_ids([entry_id])
-        self.data_changed.emit()
+            else:
+                self.tree.clearSelection()
+                self.tree.setCurrentItem(None)
+                self._show_current()
+            text = done.format(what=self._describe(item))
+            if advance and not remaining:
+                text += " " + self.tr("Nothing more of {name} waits.").format(
+                    name=item.person_name)
+            self._offer_undo(text, review.last_statement(me, entry_id))
+            self.data_changed.emit()
+
+        def ended() -> None:
+            self._acting = False
+
+        Op(self, lambda: action(entry_id)).titled(self.tr("Review")).success(stored) \
+            .always(ended).run()
         return True
 
+    def _offer_undo(self, text: str, statement: Any) -> None:
+        """Say what was done; offer Undo while the decision has not left this PC."""
+        self._undo = statement if statement is not None and statement.signature is None \
+            else None
+        self.done_line.setText(text)
+        self.undo_button.setVisible(self._undo is not None)
+        self.status_message.emit(text)
+
+    def undo_last(self) -> None:
+        """Withdraw the last decision (refused once it was exported)."""
+        statement = self._undo
+        if statement is None:
+            return
+        review, me = self.services.review, self.user.person_id
+        item = self._items.get(statement.entry_id)
+
+        def undone(_result: Any) -> None:
+            self._undo = None
+            self.undo_button.hide()
+            self.reload_now()
+            self._select_ids([statement.entry_id])
+            entry = item or self._items.get(statement.entry_id)
+            text = self.tr("Undone: {kind} of {what}.").format(
+                kind=statement_label(statement.kind.value),
+                what=self._describe(entry) if entry else statement.entry_id)
+            self.done_line.setText(text)
+            self.status_message.emit(text)
+            self.data_changed.emit()
+
+        def refused(error: KpiError) -> None:
+            self._undo = None
+            self.undo_button.hide()
+            show_error(self, self.tr("Undo"), error)
+
+        Op(self, lambda: review.undo(me, statement.id)).success(undone).failure(refused).run()
+
     def confirm_current(self) -> None:
-        if self._act(lambda e: self.services.review.confirm(self.user.person_id, e),
-                     advance=True):
-            self.status_message.emit(self.tr("Entry confirmed."))
+        self._act(lambda e: self.services.review.confirm(self.user.person_id, e),
+                  self.tr("Confirmed: {what}."), advance=True)
 
     def return_current(self) -> None:
         if self.current_entry_id() is None:
             return
         dialog = LeaderReasonDialog(self.tr("Return for revision"),
-                              self.tr("Why is this entry returned? The author will see it."),
-                              return_reason_templates(), self)
-        if dialog.exec() and self._act(
-                lambda e: self.services.review.return_entry(self.user.person_id, e,
-                                                            dialog.reason()), advance=True):
-            self.status_message.emit(self.tr("Entry returned."))
+                                    self.tr("Why is this entry returned? The author will see "
+                                            "it."), return_reason_templates(), self)
+        if dialog.exec():
+            reason = dialog.reason()
+            self._act(lambda e: self.services.review.return_entry(self.user.person_id, e,
+                                                                  reason),
+                      self.tr("Returned for revision: {what}."), advance=True)
 
     def quality_failed_current(self) -> None:
         if self.current_entry_id() is None:
             return
         dialog = LeaderReasonDialog(self.tr("Failed quality review"),
-                              self.tr("Describe the major content error."), None, self)
+                                    self.tr("Describe the major content error."), None, self)
         if dialog.exec():
+            reason = dialog.reason()
             self._act(lambda e: self.services.review.mark_quality_failed(
-                self.user.person_id, e, dialog.reason()), advance=False)
+                self.user.person_id, e, reason),
+                self.tr("Failed quality review recorded: {what}."), advance=False)
 
     def delay_current(self) -> None:
         self._act(lambda e: self.services.review.mark_delay(self.user.person_id, e),
-                  advance=False)
+                  self.tr("Delay recorded: {what}."), advance=False)
 
     def objective_cause_current(self) -> None:
         entry_id = self.current_entry_id()
@@ -474,15 +588,17 @@ class ReviewInboxPage(Page):
         late = item is not None and Flag.COMPLETED_LATE in item.flags
         dialog = ObjectiveCauseDialog(self, timeliness=late)
         if dialog.exec():
+            reason = dialog.reason()
+            quality, timeliness = dialog.quality.isChecked(), dialog.timeliness.isChecked()
             self._act(lambda e: self.services.review.mark_objective_cause(
-                self.user.person_id, e, dialog.reason(), quality=dialog.quality.isChecked(),
-                timeliness=dialog.timeliness.isChecked()), advance=False)
+                self.user.person_id, e, reason, quality=quality, timeliness=timeliness),
+                self.tr("Objective cause recorded: {what}."), advance=False)
 
     def attachment_path(self) -> Path | None:
         """The stored file of the current entry's attachment, if it is on this PC."""
         entry_id = self.current_entry_id()
         item = self._items.get(entry_id) if entry_id else None
-        daily = getattr(self.services, "daily", None)
+        daily = self.services.daily
         if item is None or not item.entry.attachment_sha256 or daily is None:
             return None
         path = daily.attachment_path(item.entry.attachment_sha256)
@@ -505,20 +621,45 @@ class ReviewInboxPage(Page):
     def confirm_selected(self) -> None:
         self.start_bulk(self.selected_entry_ids())
 
-    def start_bulk(self, ids: list[str]) -> None:
-        """Confirm ``ids`` in a worker thread, with progress; the page stays responsive."""
-        if not ids or self._task is not None:
+    def bulk_question(self, ids: list[str]) -> str:
+        """"Confirm 3 entries of Phạm Thị Hoa?" — with every person's name and count."""
+        people: dict[str, int] = {}
+        for entry_id in ids:
+            item = self._items.get(entry_id)
+            if item is not None:
+                people[item.person_name] = people.get(item.person_name, 0) + 1
+        if len(people) == 1:
+            name, count = next(iter(people.items()))
+            return self.tr("Confirm {n} entries of {name}? Each one counts in their score "
+                           "as it is.").format(n=count, name=name)
+        listing = "; ".join(self.tr("{name}: {n}").format(name=name, n=count)
+                            for name, count in people.items())
+        return self.tr("Confirm {n} entries of {people} people ({list})? Each one counts in "
+                       "their score as it is.").format(n=len(ids), people=len(people),
+                                                       list=listing)
+
+    def start_bulk(self, ids: list[str], *, ask: bool = True) -> None:
+        """Confirm ``ids`` in the worker, with progress; asks first, naming the people and
+        the count (issue 16, item 14)."""
+        ids = [i for i in dict.fromkeys(ids) if i in self._items]
+        if not ids or self._task is not None or self._acting:
             return
+        if ask and QMessageBox.question(
+                self, self.tr("Confirm entries"), self.bulk_question(ids)) \
+                != QMessageBox.StandardButton.Yes:
+            return
+        names = sorted({self._items[i].person_name for i in ids})
         review, reviewer = self.services.review, self.user.person_id
         self.progress.setRange(0, len(ids))
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
-        self._task = self.runner.start(
-            lambda progress, cancelled: review.confirm_many(reviewer, ids, progress=progress,
-                                                            cancelled=cancelled),
-            on_progress=self._bulk_progress, on_finished=self._bulk_done,
-            on_failed=self._bulk_failed)
+        task = Op.reporting(self, lambda progress, cancelled: review.confirm_many(
+            reviewer, ids, progress=progress, cancelled=cancelled)) \
+            .titled(self.tr("Review")).on_progress(self._bulk_progress) \
+            .success(lambda result: self._bulk_done(result, names)) \
+            .always(self._bulk_finish).run()
+        self._task = None if task.done else task
         self._show_current()
 
     def _bulk_progress(self, done: int, total: int) -> None:
@@ -536,19 +677,17 @@ class ReviewInboxPage(Page):
         self.reload_now()
         self.data_changed.emit()
 
-    def _bulk_done(self, result: Any) -> None:
-        self._bulk_finish()
-        message = self.tr("{n} entries confirmed.").format(n=len(result.confirmed))
+    def _bulk_done(self, result: Any, names: list[str]) -> None:
+        message = self.tr("{n} entries of {names} confirmed.").format(
+            n=len(result.confirmed), names=", ".join(names))
         if result.skipped:
             message += " " + self.tr("{n} could not be confirmed: {reason}").format(
                 n=len(result.skipped), reason=error_text(result.skipped[0][1]))
+        self._undo = None
+        self.undo_button.hide()
+        self.done_line.setText(message)
         self.status_message.emit(message)
         self.summary.setText(message)
-
-    def _bulk_failed(self, error: BaseException) -> None:
-        self._bulk_finish()
-        if isinstance(error, Exception):
-            show_error(self, self.tr("Review"), error)
 
 
 def statement_label(kind: str) -> str:

@@ -27,7 +27,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import Period
 from kpi_desktop.services.kpi_kinds import KIND_KEYS, ad_hoc_label, kpi_kind_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import mark_data, month_text, name_of, show_error
+from kpi_desktop.ui.common import mark_data, month_text, name_of, show_error
 from kpi_desktop.ui.pages.base import Page, UserContext
 
 KIND_COLOURS = {"spearhead": QColor("#b91c1c"), "hard": QColor("#2563eb"),

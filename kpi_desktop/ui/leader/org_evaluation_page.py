@@ -41,7 +41,7 @@ from kpi_desktop.domain.org_results import ORG_INDICATORS, IndicatorKind, indica
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.services.org_evaluation import indicator_label, why_text
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     data_label,
     date_format,

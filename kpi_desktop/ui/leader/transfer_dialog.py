@@ -39,7 +39,7 @@ from kpi_desktop.domain.model import Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     date_format,
     error_text,
     from_qdate,

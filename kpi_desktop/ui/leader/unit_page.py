@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QRectF, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRectF, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QStyle,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -32,8 +33,9 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.leader.common import (
+from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
+    DetailSplitter,
     data_label,
     mark_data,
     month_text,
@@ -179,12 +181,21 @@ class UnitViewPage(Page):
         side = QVBoxLayout()
         side.addWidget(self.chart, 1)
         side.addWidget(self.quota)
-        body = QHBoxLayout()
-        body.addWidget(self.table, 1)
-        body.addLayout(side)
+        side_panel = QWidget()
+        side_panel.setLayout(side)
+        # The chart folds away (folded at first on a 1366-pixel screen): the twelve months,
+        # the mean and the level then fit without scrolling sideways.
+        self.splitter = DetailSplitter(self.table, side_panel, detail_width=300)
+        self.splitter.show_detail(False)
+        self.splitter.fold_button.toggled.connect(lambda _on: self._fit_columns())
+        self.splitter.splitterMoved.connect(lambda *_: self._fit_columns())
+        top.addWidget(self.splitter.fold_button)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.installEventFilter(self)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.splitter, 1)
         layout.addWidget(self.hint)
         self.retranslate_ui()
 
@@ -266,11 +277,15 @@ class UnitViewPage(Page):
         counts: dict[Level | None, int] = {}
         rows: list[list[QStandardItem]] = []
         origins = month_origins(self.services, [r.person.id for r in overview.rows], year)
+        units = {p["unit_id"]: p["unit_name"]
+                 for p in self.services.organisation.people_overview()}
         for row in overview.rows:
             totals = dict(zip(row.periods, row.monthly_totals, strict=True))
             levels = dict(zip(row.periods, row.monthly_levels, strict=False))
+            unit = units.get(row.person.unit_id, row.person.unit_id)
             cells = [self._cell(row.person.full_name, row.person.full_name),
-                     self._cell(row.person.unit_id, row.person.unit_id)]
+                     self._cell(unit, unit)]
+            cells[1].setToolTip(unit)
             for month in months:
                 total = totals.get(month)
                 cell = self._cell(formatting.number(total) if total is not None else "",
@@ -307,7 +322,7 @@ class UnitViewPage(Page):
         self.model.setHorizontalHeaderLabels(self._headers(year))
         for cells in rows:
             self.model.appendRow(cells)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         self.chart.set_counts(counts)
         over = [s for s in self._overview.scopes if s.over]
         if over:
@@ -316,6 +331,32 @@ class UnitViewPage(Page):
         else:
             self.quota.setText(self.tr("The Excellent quota is respected."))
         self.loaded.emit()
+
+    def _fit_columns(self) -> None:
+        """Every column at its content's width except the unit, which takes what is left
+        (elided, its name in the tooltip): nothing scrolls sideways."""
+        columns = self.model.columnCount()
+        if columns < 2:
+            return
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        bold = header.fontMetrics()
+        pad = 14 + self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
+        rows = min(self.model.rowCount(), 400)
+        for column in range(columns):
+            title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
+            widest = max([bold.horizontalAdvance(str(title)) + pad] + [
+                metrics.horizontalAdvance(str(self.model.index(row, column).data() or "")) + 12
+                for row in range(rows)])
+            header.resizeSection(column, widest)
+        others = sum(header.sectionSize(c) for c in range(columns) if c != 1)
+        room = self.table.viewport().width() - others - 2
+        header.resizeSection(1, max(60, min(header.sectionSize(1), room)))
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     @staticmethod
     def _cell(text: str, sort: Any, *, right: bool = False) -> QStandardItem:
@@ -353,6 +394,7 @@ def action_label(action: str) -> str:
             "AuditLog", "recorded an objective cause of the quality errors"),
         "entry.timeliness_cause": translate(
             "AuditLog", "recorded an objective cause of the delays"),
+        "entry.undo": translate("AuditLog", "undid a decision before it was sent"),
         "review.late": translate("AuditLog", "reviewed after the time limit"),
         "assignment.create": translate("AuditLog", "assigned a task"),
         "assignment.cancel": translate("AuditLog", "cancelled an assignment"),

@@ -31,8 +31,8 @@ from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.appeals import deadline_text, outcome_label, status_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.common import data_label, error_text, mark_data
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, error_text, mark_data
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE = QColor("#fee2e2")

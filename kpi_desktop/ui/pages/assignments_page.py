@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.model import Period
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.common import data_label, mark_data, name_of, refresh_when_visible
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, mark_data, name_of, refresh_when_visible
 from kpi_desktop.ui.pages.score_page import month_name
 
 _Index = QModelIndex | QPersistentModelIndex

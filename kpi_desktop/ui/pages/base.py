@@ -13,10 +13,39 @@ import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QWidget
+
+#: The widget property that marks text coming from data (names, numbers), not from the
+#: translations (the pseudo-locale and language tests skip it).
+DATA_PROPERTY = "kpiData"
+
+#: The ``person_id`` of the agency administrator, who signs in with the agency key.
+AGENCY_ID = "agency"
+
+
+def mark_data(widget: QWidget) -> QWidget:
+    """``widget`` marked as showing data (:data:`DATA_PROPERTY`)."""
+    widget.setProperty(DATA_PROPERTY, True)
+    return widget
+
+
+if TYPE_CHECKING:  # the main window imports this module before the domain model (cold start)
+    from kpi_desktop.domain.model import Period
+    from kpi_desktop.services.context import AppServices
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    """What a page has on screen, for File → Print (Ctrl+P): the person, the unit, the period,
+    and the report that fits best ("form01", "form02", "unit"; None: Form 01)."""
+
+    person_id: str | None = None
+    unit_id: str | None = None
+    period: Period | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,20 +95,42 @@ class Page(QWidget):
         """Whether a refresh was skipped while the page was built."""
         return bool(getattr(self, "_refresh_pending", False))
 
-    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, user: UserContext,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.services: AppServices = services
         self.user = user
 
     def title(self) -> str:
         """The page's name in the navigation (translated)."""
         raise NotImplementedError
 
+    @classmethod
+    def nav_title(cls) -> str:
+        """:meth:`title` without building the page (the window lists every page but builds
+        one when it is first shown): ``title`` run on a stand-in whose ``tr`` translates in
+        the class's context, as ``self.tr`` does; a title that needs more than ``tr`` is
+        read from a page built for it."""
+
+        class _Titled:
+            def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+                return QCoreApplication.translate(cls.__name__, text, disambiguation, n)
+
+        try:
+            return cls.title(_Titled())  # type: ignore[arg-type]
+        except AttributeError:
+            return ""
+
     def refresh(self) -> None:
         """Reload what the page shows from the services."""
 
     def retranslate_ui(self) -> None:
         """Set every visible text again in the current language."""
+
+    def print_request(self) -> PrintRequest | None:
+        """The person and period on screen, which Ctrl+P prefills (None: the signed-in
+        person's last finished month)."""
+        return None
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:

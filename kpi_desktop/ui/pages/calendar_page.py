@@ -31,8 +31,7 @@ from kpi_desktop.domain.model import CalendarDayKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import (
+from kpi_desktop.ui.common import (
     date_format,
     error_text,
     from_qdate,
@@ -40,6 +39,7 @@ from kpi_desktop.ui.pages.common import (
     to_qdate,
     weekday_name,
 )
+from kpi_desktop.ui.pages.base import Page, UserContext
 
 DAY_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_COLOURS = {CalendarDayKind.HOLIDAY: "#b91c1c", CalendarDayKind.DAY_OFF: "#c2410c",

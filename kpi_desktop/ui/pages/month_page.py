@@ -31,8 +31,8 @@ from kpi_desktop.services.self_assessment import (
     group_title,
 )
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, error_text, mark_data, refresh_when_visible
+from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.pages.score_page import month_name
 
 
@@ -175,6 +175,9 @@ class MonthPage(Page):
         if data:
             self.period = Period.parse(data)
             self.refresh()
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.user.person_id, period=self.period)
 
     def refresh(self) -> None:
         today = self.services.daily.today()

@@ -34,9 +34,7 @@ from kpi_desktop.domain.model import EntryStatus, Period, PeriodKind
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.pages.appeals_page import appeal_changes
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import (
+from kpi_desktop.ui.common import (
     STATUS_COLOURS,
     data_label,
     mark_data,
@@ -44,6 +42,8 @@ from kpi_desktop.ui.pages.common import (
     refresh_when_visible,
     status_label,
 )
+from kpi_desktop.ui.pages.appeals_page import appeal_changes
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.why_model import WhyModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -374,6 +374,8 @@ class ScorePage(Page):
         policy = self.services.scores.policy(self.period) if self.result is None or \
             self.period.kind is not PeriodKind.MONTH else self.result.policy
         return (policy.threshold_excellent, policy.threshold_good, policy.threshold_complete)
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.user.person_id, period=self.period)
 
     def refresh(self) -> None:
         self._fill_months()

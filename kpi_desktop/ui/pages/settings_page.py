@@ -28,8 +28,8 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.common import data_label, mark_data, refresh_when_visible
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, mark_data, refresh_when_visible
 
 
 class SettingsPage(Page):

@@ -11,20 +11,19 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import data_label, error_text, mark_data, refresh_when_visible
-from kpi_desktop.ui.tasks import TaskRunner
+from kpi_desktop.ui.tables import Column, Fit, RecordTableModel, RecordTableView
 
 
 class SyncPage(Page):
@@ -34,7 +33,7 @@ class SyncPage(Page):
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
-        self.runner = TaskRunner(self)
+        self._busy = False  # an export, import or sync is running
         self.heading = QLabel()
         self.key_box = QGroupBox()
         self.key_label = QLabel()
@@ -82,21 +81,15 @@ class SyncPage(Page):
         send_layout.addWidget(self.result)
 
         self.history_box = QGroupBox()
-        self.history = QTableWidget(0, 5)
-        mark_data(self.history)
-        self.history.verticalHeader().setVisible(False)
-        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history_model = RecordTableModel(self._history_columns(), parent=self)
+        self.history = RecordTableView(self.history_model)
         QVBoxLayout(self.history_box).addWidget(self.history)
 
         # "My proposals": new catalog items this person proposed (Điều 13.3) and the agency's
         # decision, which comes back in the organisation file.
         self.proposals_box = QGroupBox()
-        self.proposals = QTableWidget(0, 4)
-        mark_data(self.proposals)
-        self.proposals.verticalHeader().setVisible(False)
-        self.proposals.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.proposals.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.proposals_model = RecordTableModel(self._proposal_columns(), parent=self)
+        self.proposals = RecordTableView(self.proposals_model)
         QVBoxLayout(self.proposals_box).addWidget(self.proposals)
         self.proposals_box.setVisible(False)
 
@@ -136,13 +129,44 @@ class SyncPage(Page):
         self.import_button.setText(self.tr("&Import from USB…"))
         self.history_box.setTitle(self.tr("History"))
         self.proposals_box.setTitle(self.tr("My proposals of new catalog items"))
-        self.proposals.setHorizontalHeaderLabels([
-            self.tr("Proposed on"), self.tr("Product or task"), self.tr("Status"),
-            self.tr("Agency's decision")])
-        self.history.setHorizontalHeaderLabels([
-            self.tr("Time"), self.tr("Direction"), self.tr("Kind"), self.tr("From → to"),
-            self.tr("Number")])
+        self.history_model.retranslate()
+        self.proposals_model.retranslate()
         refresh_when_visible(self)
+
+    def _history_columns(self) -> list[Column[Any]]:
+        return [
+            Column(lambda: self.tr("Time"),
+                   lambda line: line.at.astimezone().strftime("%d/%m/%Y %H:%M"),
+                   sort=lambda line: line.at),
+            Column(lambda: self.tr("Direction"),
+                   lambda line: self.tr("sent") if line.direction == "out"
+                   else self.tr("received")),
+            Column(lambda: self.tr("Kind"), lambda line: line.kind),
+            Column(lambda: self.tr("From → to"),
+                   lambda line: f"{line.sender_id} → {line.recipient_id}", fit=Fit.ELIDE),
+            Column(lambda: self.tr("Number"), lambda line: str(line.seq)),
+        ]
+
+    def _proposal_columns(self) -> list[Column[Any]]:
+        from kpi_desktop.services.messages import proposal_status_label
+
+        return [
+            Column(lambda: self.tr("Proposed on"),
+                   lambda p: p.proposed_at.astimezone().strftime("%d/%m/%Y"),
+                   sort=lambda p: p.proposed_at),
+            Column(lambda: self.tr("Product or task"), lambda p: p.name_vi, fit=Fit.WRAP),
+            Column(lambda: self.tr("Status"), lambda p: proposal_status_label(p.status)),
+            Column(lambda: self.tr("Agency's decision"), self._decision_text, fit=Fit.WRAP),
+        ]
+
+    def _decision_text(self, proposal: Any) -> str:
+        decision = proposal.decision_note
+        if proposal.accepted_item_code:
+            decision = self.tr("item {code}").format(code=proposal.accepted_item_code) + (
+                f"; {decision}" if decision else "")
+        if proposal.decided_at is not None:
+            decision = proposal.decided_at.astimezone().strftime("%d/%m/%Y") + ": " + decision
+        return decision
 
     def refresh(self) -> None:
         person = self.user.person_id
@@ -170,70 +194,53 @@ class SyncPage(Page):
                             self.tr("The agency has received everything you sent."))
         if not self.hub_url.text():
             self.hub_url.setText(self.services.sync.hub_url())
-        self._fill_history()
-        self._fill_proposals()
-        unlocked = keys.unlocked(person) is not None
-        for button in (self.sync_button, self.export_button, self.import_button):
-            button.setEnabled(unlocked and not self.runner.busy())
-
-    def _fill_history(self) -> None:
-        lines = self.services.sync.history(limit=100)
-        self.history.setRowCount(len(lines))
-        for row, line in enumerate(lines):
-            direction = self.tr("sent") if line.direction == "out" else self.tr("received")
-            cells = [line.at.astimezone().strftime("%d/%m/%Y %H:%M"), direction, line.kind,
-                     f"{line.sender_id} → {line.recipient_id}", str(line.seq)]
-            for column, text in enumerate(cells):
-                self.history.setItem(row, column, QTableWidgetItem(text))
-
-    def _fill_proposals(self) -> None:
-        from kpi_desktop.services.messages import proposal_status_label
-
+        self.history_model.set_rows(self.services.sync.history(limit=100))
         proposals = self.services.proposals.proposals_of(self.user.person_id)
+        self.proposals_model.set_rows(proposals)
         self.proposals_box.setVisible(bool(proposals))
-        self.proposals.setRowCount(len(proposals))
-        for row, proposal in enumerate(proposals):
-            decision = proposal.decision_note
-            if proposal.accepted_item_code:
-                decision = self.tr("item {code}").format(code=proposal.accepted_item_code) + (
-                    f"; {decision}" if decision else "")
-            if proposal.decided_at is not None:
-                decision = (proposal.decided_at.astimezone().strftime("%d/%m/%Y") + ": "
-                            + decision)
-            cells = [proposal.proposed_at.astimezone().strftime("%d/%m/%Y"), proposal.name_vi,
-                     proposal_status_label(proposal.status), decision]
-            for column, text in enumerate(cells):
-                self.proposals.setItem(row, column, QTableWidgetItem(text))
+        self._enable_buttons()
+
+    def _enable_buttons(self) -> None:
+        """Sync, export and import need the unlocked key and no other of them running."""
+        unlocked = self.services.keys.unlocked(self.user.person_id) is not None
+        for button in (self.sync_button, self.export_button, self.import_button):
+            button.setEnabled(unlocked and not self._busy)
 
     # ---------------------------------------------------------------- actions --------------
 
     def _unlock(self) -> None:
-        try:
-            self.services.keys.unlock(self.user.person_id, self.passphrase.text())
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            self.result.setText(error_text(error))
-        else:
-            self.result.setText(self.tr("Key unlocked."))
+        person, passphrase = self.user.person_id, self.passphrase.text()
         self.passphrase.clear()
-        self.refresh()
+        Op(self, lambda: self.services.keys.unlock(person, passphrase)) \
+            .success(lambda _info: self.result.setText(self.tr("Key unlocked."))) \
+            .failure(lambda error: self.result.setText(error_text(error))) \
+            .always(self.refresh).run()
 
     def _create_key(self) -> None:
-        person = self.user.person_id
-        try:
-            info = self.services.keys.create(person, self.passphrase.text())
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            self.result.setText(error_text(error))
-        else:
+        person, passphrase = self.user.person_id, self.passphrase.text()
+        self.passphrase.clear()
+        keys, folder = self.services.keys, Path(self.services.paths.data_dir)
+
+        def create() -> tuple[Any, Path | None]:
+            info = keys.create(person, passphrase)
+            if info.enrolled:
+                return info, None
+            request = folder / f"KPI_enrolment_{person}.json"
+            request.write_bytes(keys.enrolment_request(person))
+            return info, request
+
+        def created(outcome: tuple[Any, Path | None]) -> None:
+            info, request = outcome
             lines = [self.tr("Key created; fingerprint {fingerprint}.").format(
                 fingerprint=info.readable)]
-            if not info.enrolled:
-                request = Path(self.services.paths.data_dir) / f"KPI_enrolment_{person}.json"
-                request.write_bytes(self.services.keys.enrolment_request(person))
+            if request is not None:
                 lines.append(self.tr("Give {path} to the agency (on a USB stick) so that it "
                                      "publishes your key.").format(path=request))
             self.result.setText("\n".join(lines))
-        self.passphrase.clear()
-        self.refresh()
+
+        Op(self, create).success(created) \
+            .failure(lambda error: self.result.setText(error_text(error))) \
+            .always(self.refresh).run()
 
     def _choose_export(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Export to a USB stick"))
@@ -247,12 +254,15 @@ class SyncPage(Page):
 
     def export_to(self, folder: Path) -> None:
         """Write the outbox to ``folder`` (off the GUI thread)."""
-        person = self.user.person_id
-        self._run(lambda _p, _c: self.services.sync.export(person, folder), self._exported)
+        person, sync = self.user.person_id, self.services.sync
+        self._run(lambda: sync.export(person, folder), self._exported,
+                  self.tr("Writing the bundles…"))
 
     def import_from(self, folder: Path) -> None:
         """Import every bundle in ``folder`` (off the GUI thread)."""
-        self._run(lambda _p, _c: self.services.sync.import_paths([folder]), self._imported)
+        sync = self.services.sync
+        self._run(lambda: sync.import_paths([folder]), self._imported,
+                  self.tr("Importing the bundles…"))
 
     def sync_now(self) -> None:
         """Fetch what the hub holds for this PC (the newest organisation file first), then
@@ -262,29 +272,35 @@ class SyncPage(Page):
             self.result.setText(self.tr("Enter the hub address first."))
             return
         self.services.sync.set_hub_url(url)
-        person = self.user.person_id
+        person, services = self.user.person_id, self.services
         from kpi_desktop.services.hub_client import sync_now
 
-        self._run(lambda _p, _c: sync_now(self.services, url, person), self._synced)
+        self._run(lambda: sync_now(services, url, person), self._synced,
+                  self.tr("Exchanging with the hub…"))
 
-    def _run(self, work: Any, done: Any) -> None:
+    def is_busy(self) -> bool:
+        """Whether an export, import or sync is running."""
+        return self._busy
+
+    def _run(self, work: Any, done: Any, label: str) -> None:
+        self._busy = True
         self.progress.setVisible(True)
         self.result.setText(self.tr("Working…"))
-        for button in (self.sync_button, self.export_button, self.import_button):
-            button.setEnabled(False)
-        self.runner.start(work, on_finished=lambda result: self._finish(done, result),
-                          on_failed=self._failed)
+        self._enable_buttons()
+        Op(self, work).progress(label).success(lambda result: self._finish(done, result)) \
+            .failure(self._failed).always(self._ended).run()
+
+    def _ended(self) -> None:
+        self._busy = False
+        self.progress.setVisible(False)
+        self.refresh()  # the buttons come back (issue 16, item 10)
 
     def _finish(self, done: Any, result: Any) -> None:
-        self.progress.setVisible(False)
         done(result)
-        self.refresh()
         self.data_changed.emit()
 
-    def _failed(self, error: BaseException) -> None:
-        self.progress.setVisible(False)
-        self.result.setText(error_text(error) if isinstance(error, Exception) else str(error))
-        self.refresh()
+    def _failed(self, error: KpiError) -> None:
+        self.result.setText(error_text(error))
 
     def _exported(self, results: list[Any]) -> None:
         if not results:
@@ -307,6 +323,9 @@ class SyncPage(Page):
         if not outcome.received:
             lines.append(self.tr("Nothing new from the hub."))
         lines.append(self.tr("Sent {count} bundles to the hub.").format(count=outcome.sent))
+        from kpi_desktop.services.hub_client import describe_set_aside
+
+        lines += [describe_set_aside(name, error) for name, error in outcome.refused]
         self.result.setText("\n".join(lines))
 
 

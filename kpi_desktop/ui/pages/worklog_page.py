@@ -48,8 +48,7 @@ from kpi_desktop.domain.model import EntryStatus, ExtraKind, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.daily import EntryDraft, EntryView, ItemChoice
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import (
+from kpi_desktop.ui.common import (
     STATUS_COLOURS,
     clock,
     data_label,
@@ -65,6 +64,7 @@ from kpi_desktop.ui.pages.common import (
     to_qdate,
     weekday_name,
 )
+from kpi_desktop.ui.pages.base import Page, UserContext
 
 _Index = QModelIndex | QPersistentModelIndex
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1

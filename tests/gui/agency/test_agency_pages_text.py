@@ -25,8 +25,8 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.runtime.settings import Settings
 from kpi_desktop.services.context import AppServices
+from kpi_desktop.ui.common import DATA_PROPERTY
 from kpi_desktop.ui.desktop_window import DesktopWindow
-from kpi_desktop.ui.pages.common import DATA_PROPERTY
 
 pytestmark = pytest.mark.gui
 OPEN, CLOSE = "⟦", "⟧"

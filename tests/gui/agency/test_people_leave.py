@@ -15,7 +15,7 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.services.context import AppServices
 from kpi_desktop.storage.backup import dump_database
-from kpi_desktop.ui.agency.common import agency_user
+from kpi_desktop.ui.agency.base import agency_user
 from kpi_desktop.ui.agency.people_page import PeoplePage
 from kpi_desktop.ui.sign_in import SignInDialog, people_with_keys
 

@@ -14,7 +14,7 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.services.agency_admin import ORG_ACTIONS
 from kpi_desktop.services.context import AppServices
-from kpi_desktop.ui.agency.common import agency_user
+from kpi_desktop.ui.agency.base import agency_user
 from kpi_desktop.ui.agency.publish_page import PublishPage, change_label
 
 pytestmark = pytest.mark.gui

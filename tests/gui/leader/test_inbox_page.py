@@ -65,7 +65,8 @@ def test_return_with_a_template_reason(qtbot, leader_services, monkeypatch):
         assert uow.worklog.get(target).status is EntryStatus.RETURNED
 
 
-def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_services):
+def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_services,
+                                                              async_ops):
     from tests.leader.test_review import _many_submitted
 
     class Wrap:
@@ -88,11 +89,15 @@ def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_serv
     gc.collect()
     gc.freeze()
     qtbot.wait(100)
+    # What this machine does to a 10 ms heartbeat with nothing of ours running, just before:
+    # on a quiet machine the largest gap is about 10 ms; a loaded one (other processes on the
+    # same cores) deschedules this process for tens of milliseconds now and then.
+    idle_before = _idle_gap(qtbot)
     beats: list[float] = []
     clock = QElapsedTimer()
     clock.start()
     heartbeat = QTimer()
-    heartbeat.setInterval(10)
+    heartbeat.setInterval(HEARTBEAT_MS)
     heartbeat.timeout.connect(lambda: beats.append(clock.elapsed()))
     heartbeat.start()
     progress: list[int] = []
@@ -100,7 +105,7 @@ def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_serv
     gc.callbacks.append(timing)
     try:
         started = time.perf_counter()
-        page.start_bulk(ids)
+        page.start_bulk(ids, ask=False)
         task = page._task
         assert task is not None and not page.confirm_button.isEnabled()
         finished: list[int] = []
@@ -114,19 +119,28 @@ def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_serv
     during = [b for b in beats if b <= finished[0]]
     gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
     assert len(during) > 10
-    if max(gaps) >= 100:
-        # Tell a stall of ours from a machine too busy to schedule this process: the same
-        # heartbeat with nothing running must stay well under the limit.
-        idle = _idle_gap(qtbot)
-        if idle >= 50:
-            pytest.skip(f"machine too loaded to measure: idle heartbeat gap {idle} ms")
-    assert max(gaps) < 100, (max(gaps), gaps.index(max(gaps)), during[:4], elapsed,
-                             max(collections, default=0))
+    # The limit is 100 ms of stall of ours. The machine's own scheduling delay (how much the
+    # idle heartbeat overshot its 10 ms, measured in this process just before and, when the
+    # limit is passed, just after) is not ours: it is added to the limit. On a quiet machine
+    # that delay is a few milliseconds, so the check stays what it was; when the machine
+    # delays an idle heartbeat by 50 ms or more it cannot measure a 100 ms bound at all.
+    noise = max(0, idle_before - HEARTBEAT_MS)
+    if max(gaps) >= STALL_LIMIT_MS + noise:
+        noise = max(noise, _idle_gap(qtbot) - HEARTBEAT_MS)
+    if noise >= 50:
+        pytest.skip(f"machine too loaded to measure: an idle heartbeat is {noise} ms late")
+    assert max(gaps) < STALL_LIMIT_MS + noise, (
+        max(gaps), noise, gaps.index(max(gaps)), during[:4], elapsed,
+        max(collections, default=0))
     assert progress and progress[-1] == 500
     assert not set(ids) & set(page._items)
     with leader_services.db.unit_of_work(read_only=True) as uow:
         stored = uow.worklog.get_many(ids)
     assert all(e.status is EntryStatus.CONFIRMED for e in stored.values())
+
+
+HEARTBEAT_MS = 10
+STALL_LIMIT_MS = 100
 
 
 def _idle_gap(qtbot) -> int:
@@ -135,7 +149,7 @@ def _idle_gap(qtbot) -> int:
     clock = QElapsedTimer()
     clock.start()
     timer = QTimer()
-    timer.setInterval(10)
+    timer.setInterval(HEARTBEAT_MS)
     timer.timeout.connect(lambda: beats.append(clock.elapsed()))
     timer.start()
     qtbot.wait(1000)

@@ -1,19 +1,16 @@
-"""Pieces the agency's pages share: the agency's user context, the page base with a message
-line, role names, tables and dates."""
+"""The agency's pages: the administrator's user context, role names, and the page base with a
+message line and a guarded way to run a change."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QHeaderView,
-    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -21,18 +18,16 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import PersonRole
-from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
+from kpi_desktop.ui.common import ERROR_STYLE, OK_STYLE, mark_data, message_label
+from kpi_desktop.ui.pages.base import AGENCY_ID as AGENCY_ID
 from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.pages.common import mark_data
 
-#: The owner id of the agency key; signing in with it opens the agency's pages.
-AGENCY_ID = "agency"
+# AGENCY_ID (the owner id of the agency key; signing in with it opens the agency's pages)
+# lives in pages.base.
 AGENCY_ROLE = "agency"
 ID_ROLE = Qt.ItemDataRole.UserRole
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #15803d;"
 
 
 def agency_user(services: Any) -> UserContext:
@@ -54,12 +49,6 @@ def role_label(role: PersonRole | str) -> str:
     }.get(str(value), str(value))
 
 
-def date_text(day: dt.date | None) -> str:
-    if day is None:
-        return "—"
-    if i18n.current_language() == "vi":
-        return f"{day.day:02d}/{day.month:02d}/{day.year}"
-    return day.isoformat()
 
 
 def points_text(value: Any) -> str:
@@ -72,19 +61,10 @@ def points_text(value: Any) -> str:
     return number(value, 0 if whole else 2)
 
 
-def to_qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
-def from_qdate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
 
 
-def date_edit(day: dt.date) -> QDateEdit:
-    edit = QDateEdit(to_qdate(day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    return edit
 
 
 def table(columns: int, *, stretch: int | None = None) -> QTableWidget:
@@ -136,13 +116,6 @@ def select_id(widget: QTableWidget, wanted: Any) -> bool:
     return False
 
 
-def message_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    mark_data(label)
-    label.setObjectName("message")
-    return label
 
 
 class AgencyPage(Page):

@@ -1,0 +1,311 @@
+"""Import: verify a bundle completely, then apply it once, in one unit of work, record by
+record through the registry — or hold it, or refuse it and change nothing.
+
+* Everything is verified (:func:`kpi_desktop.sync.bundle.read_bundle`) before the database
+  is touched. A damaged, forged or unsigned record refuses the whole bundle: nothing changes.
+* A record that is authentic but not acceptable by rule (its author may not make it, its key
+  was revoked before the record's date, it conflicts with what is stored) refuses the bundle
+  too, and is remembered so a signed refusal goes back to the sender in the next bundle: the
+  sender stops sending it and the rest flows again.
+* Sequence numbers are read: a different bundle with a number this PC already received from
+  the same sender under the same key (a cloned PC, or one restored from an old backup that
+  goes on signing) is held unapplied until someone releases or discards it; a gap in a
+  sender's numbers is reported.
+* Attachments are written and fsynced before the commit that references them; the same
+  bundle again rewrites any that went missing; a revision is acknowledged in a receipt only
+  when its attachments are here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kpi_desktop.domain.errors import KpiError, RefusedValue
+from kpi_desktop.domain.model import AuditEvent, utc_now
+from kpi_desktop.domain.sync import AGENCY, BundleLogEntry, HeldBundle, RecordRefusal
+from kpi_desktop.services.sync.files import (
+    AttachmentStore,
+    ImportResult,
+    RefusedRecord,
+    crash_point,
+)
+from kpi_desktop.services.sync.kinds import REGISTRY
+from kpi_desktop.services.sync.kinds.base import APPLIED, HELD, ImportContext
+from kpi_desktop.services.sync.organisation import apply_organisation, same_organisation
+from kpi_desktop.services.sync.trust import check_addressed, decrypt_key, signer_key
+from kpi_desktop.storage.backup import backup_database
+from kpi_desktop.sync.bundle import Bundle, Limits, read_bundle
+
+__all__ = ["RULE_REFUSALS", "Batch", "Importer", "missing_numbers", "person_name"]
+
+#: Refusals of an authentic record by rule: answered with a signed refusal.
+RULE_REFUSALS = frozenset({"bundle_signer_not_allowed", "bundle_record_key_revoked",
+                           "bundle_record_conflict"})
+_BACKUP_PREFIX = "kpi-before-import-"
+_BACKUPS_KEPT = 5
+
+
+@dataclass
+class Batch:
+    """Bundles imported together: one backup, made before the first that changes anything."""
+
+    backed_up: bool = False
+
+
+class _RecordsRefused(Exception):
+    def __init__(self, records: list[RefusedRecord]) -> None:
+        super().__init__(records[0].error)
+        self.records = records
+
+
+def person_name(uow: Any, person_id: str) -> str:
+    """A person's full name for messages (the agency and unknown ids as they are)."""
+    if person_id == AGENCY:
+        organisations = uow.org.list_organisations()
+        return organisations[0].name_vi if organisations else person_id
+    person = uow.org.find_person(person_id)
+    return person.full_name if person is not None else person_id
+
+
+def missing_numbers(uow: Any, sender_id: str, recipient_id: str,
+                    signer: str | None) -> list[int]:
+    """Sequence numbers below the highest received from a sender (under one key) that never
+    arrived here."""
+    numbers = uow.sync.received_numbers(sender_id, recipient_id, signer)
+    if not numbers:
+        return []
+    return sorted(set(range(1, max(numbers) + 1)) - numbers)
+
+
+class Importer:
+    """Imports bundles into one data folder."""
+
+    def __init__(self, db: Any, keys: Any, backup_dir: Path, attachments: AttachmentStore,
+                 today: Callable[[], dt.date], limits: Limits) -> None:
+        self._db = db
+        self._keys = keys
+        self._backup_dir = backup_dir
+        self._attachments = attachments
+        self._today = today
+        self._limits = limits
+
+    def run(self, data: bytes, source: str, batch: Batch, *,
+            release: bool = False) -> ImportResult:
+        """Import one bundle; refusals are returned, not raised. ``release`` applies a bundle
+        held for its sequence number (someone decided it is genuine)."""
+        try:
+            return self._run(data, source, batch, release)
+        except KpiError as error:
+            return ImportResult(source=source, status="refused", error=error)
+
+    def verified(self, uow: Any, data: bytes) -> Bundle:
+        """The bundle verified and decrypted, addressed to this PC."""
+        bundle = read_bundle(data, signer_key=lambda fp, h: signer_key(uow, fp, h),
+                             decrypt_key=lambda kid: decrypt_key(self._keys, uow, kid),
+                             limits=self._limits)
+        check_addressed(uow, bundle)
+        return bundle
+
+    def _run(self, data: bytes, source: str, batch: Batch, release: bool) -> ImportResult:
+        with self._db.unit_of_work(read_only=True) as uow:
+            bundle = self.verified(uow, data)
+            known = uow.sync.find_bundle(bundle.bundle_id)
+            reused = not release and known is None and self._reused(uow, bundle)
+        base = dict(source=source, kind=bundle.kind, bundle_id=bundle.bundle_id,
+                    sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
+                    seq=bundle.seq)
+        if known is not None:
+            if known.header_sha256 != bundle.header_sha256:
+                raise RefusedValue("bundle_id_conflict", bundle=bundle.bundle_id)
+            # The very file imported before (an old copy on a stick): nothing to apply, but
+            # an attachment lost since (a crash after the commit) is written again.
+            self._attachments.write(bundle.files)
+            return ImportResult(status="already", **base)
+        if bundle.kind == "organisation":
+            with self._db.unit_of_work(read_only=True) as uow:
+                if same_organisation(uow, bundle):
+                    return ImportResult(status="already", **base)
+        if reused:
+            return self._hold(bundle, data, source, base)
+        now = utc_now()
+        crash_point("import-verified")
+        try:
+            # Applied once, in one transaction: any refusal rolls it back before any backup
+            # or file is written. Attachments are durable before the commit; the database is
+            # copied (the last committed state) once per batch, before its first change.
+            with self._db.unit_of_work() as uow:
+                counts, notices = self._apply(uow, bundle, source, now)
+                crash_point("import-applied")
+                self._attachments.write(bundle.files)
+                crash_point("import-files-written")
+                if not batch.backed_up:
+                    self._backup()
+                    batch.backed_up = True
+        except _RecordsRefused as refused:
+            with self._db.unit_of_work() as uow:
+                uow.sync.record_refusals([
+                    RecordRefusal(direction="out", peer_id=bundle.sender_id,
+                                  item_key=r.item_key, code=r.error.code,
+                                  params={k: str(v) for k, v in r.error.params.items()},
+                                  at=now) for r in refused.records])
+            return ImportResult(status="refused", error=refused.records[0].error,
+                                refused=tuple(refused.records), **base)
+        crash_point("import-committed")
+        return ImportResult(status="imported", counts=counts, notices=tuple(notices), **base)
+
+    @staticmethod
+    def _reused(uow: Any, bundle: Bundle) -> bool:
+        """Whether another bundle with this sequence number came from this sender (under the
+        same key) before: a cloned PC, or one restored from an old backup."""
+        if bundle.kind == "organisation":
+            return False
+        earlier = uow.sync.received_with_seq(bundle.sender_id, bundle.recipient_id, bundle.seq)
+        return any(e.bundle_id != bundle.bundle_id and e.signer in (None, bundle.signer)
+                   for e in earlier)
+
+    def _hold(self, bundle: Bundle, data: bytes, source: str,
+              base: dict[str, Any]) -> ImportResult:
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            uow.sync.hold(HeldBundle(
+                bundle_id=bundle.bundle_id, sender_id=bundle.sender_id,
+                recipient_id=bundle.recipient_id, seq=bundle.seq, kind=bundle.kind,
+                header_sha256=bundle.header_sha256, reason="sequence_reused", held_at=now,
+                file_name=Path(source).name if source else ""), data)
+            uow.audit.append(AuditEvent(
+                at=now, action="sync.held", object_type="bundle", object_id=bundle.bundle_id,
+                detail={"sender": bundle.sender_id, "recipient": bundle.recipient_id,
+                        "seq": bundle.seq}))
+            name = person_name(uow, bundle.sender_id)
+        error = RefusedValue("bundle_sequence_reused", sender=name, seq=bundle.seq,
+                             bundle=bundle.bundle_id)
+        return ImportResult(status="held", error=error, **base)
+
+    def _apply(self, uow: Any, bundle: Bundle, source: str, now: dt.datetime
+               ) -> tuple[dict[str, int], list[KpiError]]:
+        notices: list[KpiError] = []
+        if bundle.kind == "organisation":
+            counts = apply_organisation(uow, bundle, now)
+        else:
+            counts = self._apply_records(uow, bundle, now, notices)
+        uow.sync.note_received(bundle.sender_id, bundle.recipient_id, bundle.seq)
+        uow.sync.log_bundle(BundleLogEntry(
+            bundle_id=bundle.bundle_id, direction="in", kind=bundle.kind,
+            sender_id=bundle.sender_id, recipient_id=bundle.recipient_id, seq=bundle.seq,
+            header_sha256=bundle.header_sha256, at=now,
+            file_name=Path(source).name if source else "", summary=counts,
+            signer=bundle.signer))
+        uow.audit.append(AuditEvent(at=now, action="sync.import", object_type="bundle",
+                                    object_id=bundle.bundle_id, actor_id=None,
+                                    detail={"kind": bundle.kind, "sender": bundle.sender_id,
+                                            "seq": bundle.seq, **counts}))
+        if bundle.kind != "organisation":
+            missing = missing_numbers(uow, bundle.sender_id, bundle.recipient_id, bundle.signer)
+            if missing:
+                notices.append(KpiError("sync_bundles_missing", count=len(missing),
+                                        sender=person_name(uow, bundle.sender_id)))
+        return counts, notices
+
+    def _apply_records(self, uow: Any, bundle: Bundle, now: dt.datetime,
+                       notices: list[KpiError]) -> dict[str, int]:
+        ctx = ImportContext(uow, bundle, now, self._today(), lambda sha: (
+            sha in bundle.files or self._attachments.has(sha)))
+        ctx.known.preload(bundle.records)
+        counts = {"assignments": 0, "revisions": 0, "statements": 0, "duplicates": 0,
+                  "held": 0, "acks": 0, "clock_flagged": 0}
+        received: list[str] = []
+        refused: list[RefusedRecord] = []
+        late: list[tuple[str, Any]] = []
+        for kind in REGISTRY:
+            for row in bundle.records.get(kind.file, []):
+                record = kind.parse(row)
+                ctx.late = None
+                try:
+                    status = kind.apply(record, ctx)
+                except KpiError as error:
+                    if error.code not in RULE_REFUSALS:
+                        raise
+                    refused.append(RefusedRecord(kind.item_key(record), error))
+                    continue
+                name = kind.file if status == APPLIED else status
+                counts[name] = counts.get(name, 0) + 1
+                if status == HELD:
+                    continue
+                key = kind.item_key(record)
+                if status == APPLIED and ctx.late is not None:
+                    late.append((key, ctx.late))
+                if all(ctx.has_attachment(sha) for sha in kind.attachments(record)):
+                    received.append(key)
+                else:  # stored, but acknowledged only once its file is here
+                    counts["awaiting_files"] = counts.get("awaiting_files", 0) + 1
+            kind.finish(ctx)
+        if refused:
+            raise _RecordsRefused(refused)
+        counts.update(ctx.counts)
+        counts["acks"] = self._receipts(uow, bundle, now, notices)
+        uow.sync.note_items_received(bundle.sender_id, received, now)
+        self._flag_late(uow, bundle, now, late, notices)
+        return counts
+
+    @staticmethod
+    def _receipts(uow: Any, bundle: Bundle, now: dt.datetime,
+                  notices: list[KpiError]) -> int:
+        """Acknowledgements, refusals and the sequence receipt the sender sent back."""
+        for row in bundle.records.get("acks", []):
+            if not isinstance(row.get("item_key"), str):
+                raise RefusedValue("bundle_malformed", file="acks", detail="item_key")
+        refusals = []
+        for row in bundle.records.get("refusals", []):
+            if not (isinstance(row.get("item_key"), str) and isinstance(row.get("code"), str)
+                    and isinstance(row.get("params", {}), dict)):
+                raise RefusedValue("bundle_malformed", file="refusals", detail="item_key")
+            refusals.append(RecordRefusal(
+                direction="in", peer_id=bundle.sender_id, item_key=row["item_key"],
+                code=row["code"], params={str(k): str(v) for k, v in
+                                          row.get("params", {}).items()}, at=now))
+        if refusals:
+            uow.sync.record_refusals(refusals)
+            first = refusals[0]
+            notices.append(KpiError(
+                "sync_records_refused", count=len(refusals),
+                name=person_name(uow, bundle.sender_id),
+                reason=KpiError(first.code, **first.params)))
+        receipt = bundle.header.get("receipt")
+        seq = receipt.get("seq") if isinstance(receipt, dict) else None
+        own = uow.sync.sealed_key(bundle.recipient_id)
+        if (isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 and own is not None
+                and isinstance(receipt, dict) and receipt.get("key") == own.fingerprint):
+            # The recipient has our bundle ``seq`` (signed by this PC's key): a PC restored
+            # from an old backup goes on after it instead of reusing numbers.
+            uow.sync.raise_last_sent(bundle.recipient_id, bundle.sender_id, seq)
+        acks = [str(r["item_key"]) for r in bundle.records.get("acks", [])]
+        return int(uow.sync.acknowledge(bundle.sender_id, acks, now))
+
+    @staticmethod
+    def _flag_late(uow: Any, bundle: Bundle, now: dt.datetime, late: list[tuple[str, Any]],
+                   notices: list[KpiError]) -> None:
+        """Records signed before their key was revoked that arrive after: accepted, and
+        flagged for the agency."""
+        for key, author in late:
+            uow.audit.append(AuditEvent(
+                at=now, action="sync.signed_before_revocation", object_type="record",
+                object_id=key, actor_id=None,
+                detail={"sender": bundle.sender_id, "key": author.fingerprint,
+                        "revoked_at": author.revoked_at.isoformat()
+                        if author.revoked_at else None, "bundle": bundle.bundle_id}))
+        if late:
+            notices.append(KpiError("sync_signed_before_revocation", count=len(late)))
+
+    def _backup(self) -> None:
+        """Copy the database before an import changes it; the last few copies are kept."""
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
+        backup_database(self._db.path, self._backup_dir / f"{_BACKUP_PREFIX}{stamp}.db")
+        old = sorted(self._backup_dir.glob(f"{_BACKUP_PREFIX}*.db"))[:-_BACKUPS_KEPT]
+        for path in old:
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -1,0 +1,65 @@
+"""Every signed record kind that travels in work, plan and review bundles, in apply order.
+
+``REGISTRY`` is the one list the sync service orchestrates over (export: who receives what;
+import: verify, check the author, supersede, apply; receipts by item key). A new kind is one
+module beside these, one line here, one signing function in ``sync/signing.py`` and its
+message codes.
+
+For ``kpi-desktop check``: :func:`verify_stored` enumerates every stored record of every kind
+and verifies its signature (and hash), returning what does not hold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from kpi_desktop.services.sync.kinds.annual import AnnualKind
+from kpi_desktop.services.sync.kinds.appeals import AppealDecisionKind, AppealFilingKind
+from kpi_desktop.services.sync.kinds.assignments import AssignmentKind
+from kpi_desktop.services.sync.kinds.base import RecordKind, StoredProblem
+from kpi_desktop.services.sync.kinds.discipline import DisciplineKind
+from kpi_desktop.services.sync.kinds.evaluations import EvaluationKind
+from kpi_desktop.services.sync.kinds.proposals import ProposalKind
+from kpi_desktop.services.sync.kinds.revisions import RevisionKind
+from kpi_desktop.services.sync.kinds.statements import ReviewStatementKind
+
+__all__ = ["BY_FILE", "REGISTRY", "RecordKind", "StoredProblem", "verify_stored"]
+
+#: In apply order: plans before the revisions that use them, revisions before the statements
+#: about them, filings before decisions.
+REGISTRY: Sequence[RecordKind[Any]] = (
+    AssignmentKind(),
+    RevisionKind(),
+    ReviewStatementKind(),
+    EvaluationKind(),
+    ProposalKind(),
+    AppealFilingKind(),
+    AppealDecisionKind(),
+    DisciplineKind(),
+    AnnualKind(),
+)
+BY_FILE = {kind.file: kind for kind in REGISTRY}
+
+
+def verify_stored(uow: Any, kinds: Sequence[RecordKind[Any]] = REGISTRY
+                  ) -> Iterator[StoredProblem]:
+    """Every stored signed record whose signature (or hash) does not hold, kind by kind.
+
+    Keys are looked up among every key a person ever held (a record signed before its key
+    was replaced stays valid). ``StoredProblem.own`` marks records whose author's key is on
+    this PC (see there)."""
+    keys: dict[str, Any] = {}
+
+    def lookup(fp: str) -> Any:
+        if fp not in keys:
+            keys[fp] = uow.org.find_key(fp)
+        return keys[fp]
+
+    own = {record.owner_id for record in uow.sync.sealed_keys()}
+    for kind in kinds:
+        for record in kind.stored(uow):
+            problem = kind.verify_stored(record, lookup)
+            if problem is not None:
+                yield dataclasses.replace(problem, own=kind.author(record) in own)

@@ -1,0 +1,197 @@
+"""The preload cache of one import: what a bundle's records look up, loaded in a few queries,
+and the entries, revisions and statements they add, written in bulk (issue 8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from kpi_desktop.domain import model
+from kpi_desktop.domain.model import EntryRevision, ReviewStatement, WorkLogEntry
+
+__all__ = ["Known"]
+
+
+class Known:
+    """What importing one bundle's records reads from the database, loaded in a few queries
+    (:meth:`preload`) instead of a dozen single-row queries a record, and the entries,
+    revisions and statements it adds, written in bulk by :meth:`flush` (issue 8).
+
+    Every lookup falls back to a query for what was not preloaded, and sees what this import
+    added before the flush (a statement about a revision of the same bundle)."""
+
+    def __init__(self, uow: Any) -> None:
+        self._uow = uow
+        self._keys: dict[str, model.PersonKey | None] = {}
+        self._people: dict[str, model.Person | None] = {}
+        self._items: dict[str, bool] = {}
+        self._assignments: dict[str, bool] = {}
+        self._relations: dict[str, list[model.EvaluatorRelation]] = {}
+        self._entries: dict[str, WorkLogEntry | None] = {}
+        self._revisions: dict[tuple[str, int], EntryRevision] = {}
+        self._revisions_of: set[str] = set()  # entries whose stored revisions are loaded
+        self._statements: dict[str, bool] = {}
+        self._statement_signatures: dict[str, bytes | None] = {}
+        self._new_entries: dict[str, WorkLogEntry] = {}
+        self._changed_entries: dict[str, WorkLogEntry] = {}
+        self._new_revisions: list[EntryRevision] = []
+        self._new_statements: list[ReviewStatement] = []
+
+    def preload(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        """Load, in bulk, what the records of a bundle's payload will look up."""
+        uow = self._uow
+        fps = {str(r["key_fingerprint"]) for part in rows.values() for r in part
+               if isinstance(r, dict) and isinstance(r.get("key_fingerprint"), str)}
+        found = uow.org.find_keys(sorted(fps - set(self._keys)))
+        self._keys.update({fp: found.get(fp) for fp in fps if fp not in self._keys})
+        entry_ids: set[str] = set()
+        people: set[str] = set()
+        items: set[str] = set()
+        assignments: set[str] = set()
+        for row in rows.get("revisions", []):
+            if isinstance(row, dict) and isinstance(row.get("entry_id"), str):
+                entry_ids.add(row["entry_id"])
+            try:
+                snapshot = json.loads(str(row["snapshot_json"]))
+            except (KeyError, TypeError, ValueError):
+                continue  # refused with its reason when the record is applied
+            if not isinstance(snapshot, dict):
+                continue
+            for name, into in (("person_id", people), ("catalog_item_id", items),
+                               ("assignment_id", assignments)):
+                if isinstance(snapshot.get(name), str):
+                    into.add(snapshot[name])
+        for row in rows.get("statements", []):
+            if isinstance(row, dict) and isinstance(row.get("entry_id"), str):
+                entry_ids.add(row["entry_id"])
+        for name in ("assignments", "evaluations"):
+            for row in rows.get(name, []):
+                if isinstance(row, dict) and isinstance(row.get("person_id"), str):
+                    people.add(row["person_id"])
+        for row in rows.get("assignments", []):
+            if isinstance(row, dict) and isinstance(row.get("catalog_item_id"), str):
+                items.add(row["catalog_item_id"])
+        entry_ids -= self._revisions_of
+        if entry_ids:
+            entries = uow.worklog.get_many(sorted(entry_ids))
+            for entry_id in entry_ids:
+                self._entries.setdefault(entry_id, entries.get(entry_id))
+            for key, revision in uow.worklog.revisions_of(sorted(entry_ids)).items():
+                self._revisions.setdefault(key, revision)
+            self._revisions_of |= entry_ids
+            people |= {e.person_id for e in entries.values()}
+        statement_ids = [str(r["id"]) for r in rows.get("statements", [])
+                         if isinstance(r, dict) and isinstance(r.get("id"), str)]
+        stored = uow.reviews.signatures_of(statement_ids)
+        for statement_id in statement_ids:
+            self._statements.setdefault(statement_id, statement_id in stored)
+            if statement_id in stored:
+                self._statement_signatures.setdefault(statement_id, stored[statement_id])
+        people -= set(self._people)
+        found_people = uow.org.get_people(sorted(people))
+        self._people.update({p: found_people.get(p) for p in people})
+        self._load_relations(people)
+        items -= set(self._items)
+        found_items = uow.catalog.get_items(sorted(items))
+        self._items.update({i: i in found_items for i in items})
+        assignments -= {a for a, known in self._assignments.items() if known}
+        found_assignments = uow.assignments.get_many(sorted(assignments))
+        self._assignments.update({a: a in found_assignments for a in assignments})
+
+    def _load_relations(self, people: Iterable[str]) -> None:
+        missing = sorted(set(people) - set(self._relations))
+        if missing:
+            self._relations.update(self._uow.org.relations_of_evaluatees(missing))
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def key(self, fp: str) -> model.PersonKey | None:
+        if fp not in self._keys:
+            self._keys[fp] = self._uow.org.find_key(fp)
+        return self._keys[fp]
+
+    def person(self, person_id: str) -> model.Person | None:
+        if person_id not in self._people:
+            self._people[person_id] = self._uow.org.find_person(person_id)
+        return self._people[person_id]
+
+    def has_item(self, item_id: str) -> bool:
+        if item_id not in self._items:
+            self._items[item_id] = self._uow.catalog.find_item(item_id) is not None
+        return self._items[item_id]
+
+    def has_assignment(self, assignment_id: str) -> bool:
+        """Whether the assignment is stored (assignments are applied before revisions; one
+        not found is looked up again: it may have arrived since)."""
+        if not self._assignments.get(assignment_id):
+            self._assignments[assignment_id] = (
+                self._uow.assignments.find(assignment_id) is not None)
+        return self._assignments[assignment_id]
+
+    def evaluators(self, person_id: str, days: Iterable[dt.date]) -> set[str]:
+        """Who evaluates ``person_id`` on any of ``days`` (``uow.org.evaluators_of``)."""
+        self._load_relations([person_id])
+        relations = self._relations[person_id]
+        return {r.evaluator_id for day in days for r in relations if r.active_on(day)}
+
+    def entry(self, entry_id: str) -> WorkLogEntry | None:
+        if entry_id in self._new_entries:
+            return self._new_entries[entry_id]
+        if entry_id in self._changed_entries:
+            return self._changed_entries[entry_id]
+        if entry_id not in self._entries:
+            self._entries[entry_id] = self._uow.worklog.find(entry_id)
+        return self._entries[entry_id]
+
+    def revision(self, entry_id: str, number: int) -> EntryRevision | None:
+        if entry_id not in self._revisions_of:
+            for key, revision in self._uow.worklog.revisions_of([entry_id]).items():
+                self._revisions.setdefault(key, revision)
+            self._revisions_of.add(entry_id)
+        return self._revisions.get((entry_id, number))
+
+    def has_statement(self, statement_id: str) -> bool:
+        if statement_id not in self._statements:
+            found = self._uow.reviews.find(statement_id)
+            self._statements[statement_id] = found is not None
+            if found is not None:
+                self._statement_signatures[statement_id] = found.signature
+        return self._statements[statement_id]
+
+    def statement_signature(self, statement_id: str) -> bytes | None:
+        """The signature of a statement stored here (``None``: not stored or unsigned)."""
+        return self._statement_signatures.get(statement_id)
+
+    # -- writes (kept until flush) ---------------------------------------------------------
+
+    def put_entry(self, entry: WorkLogEntry) -> None:
+        """Insert or fully replace an entry row (``uow.sync.put_entry``)."""
+        self.entry(entry.id)
+        if self._entries.get(entry.id) is None:
+            self._new_entries[entry.id] = entry
+        else:
+            self._changed_entries[entry.id] = entry
+
+    def add_revision(self, revision: EntryRevision) -> None:
+        self.revision(revision.entry_id, revision.revision)
+        self._revisions[(revision.entry_id, revision.revision)] = revision
+        self._new_revisions.append(revision)
+
+    def add_statement(self, statement: ReviewStatement) -> None:
+        self._statements[statement.id] = True
+        self._new_statements.append(statement)
+
+    def flush(self) -> None:
+        """Write what was added: entries, then their revisions, then statements."""
+        uow = self._uow
+        uow.bulk_insert(self._new_entries.values())
+        for entry in self._changed_entries.values():
+            uow.sync.put_entry(entry)
+        uow.bulk_insert(self._new_revisions)
+        uow.bulk_insert(self._new_statements)
+        self._entries.update(self._new_entries)
+        self._entries.update(self._changed_entries)
+        self._new_entries, self._changed_entries = {}, {}
+        self._new_revisions, self._new_statements = [], []

@@ -1,0 +1,419 @@
+"""What every page shares: labels that show data, dates and months, names by language,
+colours of levels and states, error text, and the reason dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import EntryStatus, Level, Period, PeriodKind
+from kpi_desktop.runtime import i18n
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.messages import describe
+from kpi_desktop.ui.tables import DATA_PROPERTY as DATA_PROPERTY
+from kpi_desktop.ui.tables import mark_data
+
+# -- colours ---------------------------------------------------------------------------------
+LEVEL_COLOURS = {
+    Level.EXCELLENT: QColor("#15803d"),
+    Level.GOOD: QColor("#2563eb"),
+    Level.COMPLETE: QColor("#d97706"),
+    Level.NOT_COMPLETE: QColor("#b91c1c"),
+    None: QColor("#6b7280"),
+}
+OVERDUE_BACKGROUND = QColor("#fee2e2")
+FLAG_BACKGROUND = QColor("#fef3c7")
+STATUS_COLOURS = {
+    EntryStatus.DRAFT: "#6b7280",
+    EntryStatus.SUBMITTED: "#1d4ed8",
+    EntryStatus.CONFIRMED: "#15803d",
+    EntryStatus.RETURNED: "#b91c1c",
+}
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #15803d;"
+
+
+# -- labels ----------------------------------------------------------------------------------
+def data_label(text: str = "", *, wrap: bool = False) -> QLabel:
+    """A label whose text is data (selectable, not translated)."""
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    mark_data(label)
+    return label
+
+
+def message_label() -> QLabel:
+    """The message line of a page (what the last action did, or why it was refused)."""
+    label = data_label(wrap=True)
+    label.setObjectName("message")
+    return label
+
+
+# -- errors ----------------------------------------------------------------------------------
+def error_text(error: BaseException) -> str:
+    return describe(error) if isinstance(error, KpiError) else str(error)
+
+
+def show_error(parent: QWidget, title: str, error: BaseException) -> None:
+    QMessageBox.warning(parent, title, error_text(error))
+
+
+# -- dates, numbers, months ------------------------------------------------------------------
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def date_format() -> str:
+    """The QDateEdit display format of the current language."""
+    return "dd/MM/yyyy" if i18n.current_language() == "vi" else "d MMM yyyy"
+
+
+def date_edit(day: dt.date) -> QDateEdit:
+    edit = QDateEdit(to_qdate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(date_format())
+    return edit
+
+
+def date_text(day: dt.date | None) -> str:
+    """dd/MM/yyyy (vi) or ISO (en); an em dash when there is no date."""
+    if day is None:
+        return "—"
+    if i18n.current_language() == "vi":
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    return day.isoformat()
+
+
+def number_locale() -> QLocale:
+    """The locale spin boxes use, so "2,5" is typed and shown in Vietnamese."""
+    if i18n.current_language() == "vi":
+        return QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+
+
+def month_periods(today: dt.date, before: int = 11, after: int = 1) -> list[Period]:
+    """Months around ``today``, newest first."""
+    current = Period.containing(today)
+    return [current.shifted(step) for step in range(after, -before - 1, -1)]
+
+
+def month_text(period: Period) -> str:
+    """"11/2026" (vi) or "Nov 2026" (en)."""
+    return f"{period.number:02d}/{period.year}" if i18n.current_language() == "vi" \
+        else f"{dt.date(period.year, period.number, 1):%b %Y}"
+
+
+def period_text(period: Period) -> str:
+    """A period as people write it: "11/2026", "Quý 4/2026", "6 tháng cuối năm 2026",
+    "Năm 2026" (or "Nov 2026", "Quarter 4/2026", "Second half of 2026", "Year 2026")."""
+    if period.kind is PeriodKind.MONTH:
+        return month_text(period)
+    if period.kind is PeriodKind.QUARTER:
+        return translate("Period", "Quarter {n}/{year}").format(n=period.number,
+                                                                year=period.year)
+    if period.kind is PeriodKind.HALF:
+        return (translate("Period", "First half of {year}") if period.number == 1
+                else translate("Period", "Second half of {year}")).format(year=period.year)
+    return translate("Period", "Year {year}").format(year=period.year)
+
+
+def period_kind_label(kind: PeriodKind) -> str:
+    return {
+        PeriodKind.MONTH: translate("Period", "Month"),
+        PeriodKind.QUARTER: translate("Period", "Quarter"),
+        PeriodKind.HALF: translate("Period", "Half year"),
+        PeriodKind.YEAR: translate("Period", "Year"),
+    }[kind]
+
+
+#: How many periods of each kind a :class:`PeriodPicker` offers, the newest first.
+PICKER_DEPTH = {PeriodKind.MONTH: 24, PeriodKind.QUARTER: 8, PeriodKind.HALF: 4,
+                PeriodKind.YEAR: 4}
+
+
+def last_finished(today: dt.date, kind: PeriodKind = PeriodKind.MONTH) -> Period:
+    """The newest period of ``kind`` that has ended by ``today`` (a period ending today counts)."""
+    current = Period.containing(today, kind)
+    return current if current.end <= today else current.shifted(-1)
+
+
+class PeriodPicker(QWidget):
+    """Which period: the kind (month, quarter, half year, year — only those allowed) and one of
+    its recent periods, written as people write them ("11/2026", never "2026-11").
+
+    ``changed`` is emitted when the chosen period changes; :meth:`period` returns it.
+    """
+
+    changed = Signal()
+
+    def __init__(self, today: dt.date, kinds: tuple[PeriodKind, ...] = (PeriodKind.MONTH,),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._today = today
+        self._kinds: tuple[PeriodKind, ...] = ()
+        self.kind = QComboBox()
+        self.kind.setObjectName("periodKind")
+        self.combo = QComboBox()
+        self.combo.setObjectName("period")
+        self.combo.setMinimumContentsLength(18)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        mark_data(self.combo)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.combo, 1)
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.set_kinds(kinds)
+
+    def kinds(self) -> tuple[PeriodKind, ...]:
+        return self._kinds
+
+    def set_kinds(self, kinds: tuple[PeriodKind, ...]) -> None:
+        """Offer only ``kinds``; the chosen period becomes the one of the first allowed kind
+        around it when its own kind is no longer offered."""
+        before = self.period() if self._kinds else last_finished(self._today, kinds[0])
+        self._kinds = tuple(kinds)
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        for kind in self._kinds:
+            self.kind.addItem(period_kind_label(kind), kind.value)
+        self.kind.blockSignals(False)
+        self.kind.setVisible(len(self._kinds) > 1)
+        self.set_period(before)
+
+    def period(self) -> Period:
+        data = self.combo.currentData()
+        if data:
+            return Period.parse(data)
+        return last_finished(self._today, self._kinds[0])
+
+    def set_period(self, period: Period) -> None:
+        """Choose ``period``; one of another kind becomes the allowed period around it."""
+        if period.kind not in self._kinds:
+            kind = next((k for k in self._kinds if k.months >= period.kind.months),
+                        self._kinds[-1])
+            day = min(period.end, self._today) if kind.months > period.kind.months \
+                else period.start
+            period = Period.containing(day, kind)
+        self.kind.blockSignals(True)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(period.kind.value)))
+        self.kind.blockSignals(False)
+        self._fill(period)
+
+    def _kind_chosen(self, _index: int) -> None:
+        kind = PeriodKind(self.kind.currentData())
+        current = self.period()
+        day = min(current.end, self._today) if kind.months > current.kind.months \
+            else min(current.start, self._today)
+        wanted = Period.containing(day, kind)
+        self._fill(wanted if wanted.start <= self._today else last_finished(self._today, kind))
+
+    def _fill(self, chosen: Period) -> None:
+        newest = Period.containing(self._today, chosen.kind)
+        periods = [newest.shifted(-step) for step in range(PICKER_DEPTH[chosen.kind])]
+        if chosen not in periods:
+            periods.append(chosen)
+            periods.sort(key=lambda p: p.start, reverse=True)
+        old = self.combo.currentData()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for period in periods:
+            self.combo.addItem(period_text(period), str(period))
+        self.combo.setCurrentIndex(self.combo.findData(str(chosen)))
+        self.combo.blockSignals(False)
+        if old != str(chosen):
+            self.changed.emit()
+
+    def retranslate_ui(self) -> None:
+        for index in range(self.kind.count()):
+            self.kind.setItemText(index, period_kind_label(PeriodKind(self.kind.itemData(index))))
+        for index in range(self.combo.count()):
+            self.combo.setItemText(index, period_text(Period.parse(self.combo.itemData(index))))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+
+def weekday_name(day: dt.date) -> str:
+    return [
+        translate("Weekday", "Mon"), translate("Weekday", "Tue"), translate("Weekday", "Wed"),
+        translate("Weekday", "Thu"), translate("Weekday", "Fri"), translate("Weekday", "Sat"),
+        translate("Weekday", "Sun"),
+    ][day.weekday()]
+
+
+def short_date(day: dt.date) -> str:
+    """Weekday and day without the year: "T3 17/11" or "Tue 17 Nov"."""
+    if i18n.current_language() == "vi":
+        return f"{weekday_name(day)} {day.day:02d}/{day.month:02d}"
+    return f"{weekday_name(day)} {day.day} {day.strftime('%b')}"
+
+
+def duration(minutes: Fraction | float | int) -> str:
+    """Minutes as "7 h 05 min" (rounded to the minute)."""
+    total = int(round(Fraction(minutes)))
+    hours, rest = divmod(total, 60)
+    if hours == 0:
+        return translate("Duration", "{m} min").format(m=rest)
+    return translate("Duration", "{h} h {m:02d} min").format(h=hours, m=rest)
+
+
+def clock(minutes: Fraction | float | int) -> str:
+    """Minutes as hours and minutes, "7:05", for narrow table columns."""
+    total = int(round(Fraction(minutes)))
+    return f"{total // 60}:{total % 60:02d}"
+
+
+# -- names -----------------------------------------------------------------------------------
+def name_of(obj: Any) -> str:
+    """``name_vi`` or ``name_en`` of a catalog item, unit or position, by language."""
+    if i18n.current_language() == "vi":
+        return getattr(obj, "name_vi", "") or ""
+    return getattr(obj, "name_en", "") or getattr(obj, "name_vi", "") or ""
+
+
+def status_label(status: EntryStatus) -> str:
+    return {
+        EntryStatus.DRAFT: translate("EntryStatus", "draft"),
+        EntryStatus.SUBMITTED: translate("EntryStatus", "submitted"),
+        EntryStatus.CONFIRMED: translate("EntryStatus", "confirmed"),
+        EntryStatus.RETURNED: translate("EntryStatus", "returned"),
+    }[status]
+
+
+# -- pages -----------------------------------------------------------------------------------
+def refresh_when_visible(page: Any) -> None:
+    """Reload a page now if it is shown; the window refreshes hidden pages when shown."""
+    if page.isVisible():
+        page.refresh()
+
+
+class ReasonDialog(QDialog):
+    """Asks for a reason, optionally offering ready-made templates."""
+
+    def __init__(self, title: str, prompt: str, templates: list[str] | None = None,
+                 parent: QWidget | None = None, *, required: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self._required = required
+        layout = QVBoxLayout(self)
+        prompt_label = QLabel(prompt)
+        prompt_label.setWordWrap(True)
+        layout.addWidget(prompt_label)
+        self.templates = QComboBox()
+        if templates:
+            self.templates.addItem(self.tr("Choose a ready-made reason…"), "")
+            for text in templates:
+                self.templates.addItem(text, text)
+            self.templates.activated.connect(self._use_template)
+            layout.addWidget(self.templates)
+        else:
+            self.templates.hide()
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setFixedHeight(90)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.text.setFocus()
+
+    def _use_template(self, index: int) -> None:
+        value = self.templates.itemData(index)
+        if value:
+            self.text.setPlainText(value)
+
+    def _accept(self) -> None:
+        if self._required and not self.reason().strip():
+            self.text.setFocus()
+            return
+        self.accept()
+
+    def reason(self) -> str:
+        return self.text.toPlainText()
+
+
+#: The old name of :class:`ReasonDialog` (the leader's pages and their tests use it).
+LeaderReasonDialog = ReasonDialog
+
+
+class DetailSplitter(QSplitter):
+    """A list and its detail panel side by side; the panel folds away (``fold_button``) so the
+    list gets the whole width on a small screen, and comes back where it was."""
+
+    def __init__(self, main: QWidget, detail: QWidget, *, detail_width: int = 460,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.addWidget(main)
+        self.addWidget(detail)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.setCollapsible(0, False)
+        self._detail_width = detail_width
+        self.setSizes([max(200, 1366 - 220 - detail_width), detail_width])
+        self.fold_button = QToolButton()
+        self.fold_button.setCheckable(True)
+        self.fold_button.setChecked(True)
+        self.fold_button.toggled.connect(self.show_detail)
+        self.splitterMoved.connect(lambda *_: self._sync_button())
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.fold_button.setText(self.tr("Details ▸") if self.detail_shown()
+                                 else self.tr("◂ Details"))
+        self.fold_button.setToolTip(self.tr("Show or fold away the detail panel"))
+
+    def detail_shown(self) -> bool:
+        return self.sizes()[1] > 0 if self.count() > 1 else False
+
+    def show_detail(self, shown: bool) -> None:
+        total = sum(self.sizes()) or self.width()
+        if shown:
+            width = min(self._detail_width, max(total // 2, 1))
+            self.setSizes([max(1, total - width), width])
+        else:
+            if self.detail_shown():
+                self._detail_width = self.sizes()[1]
+            self.setSizes([total, 0])
+        self._sync_button()
+
+    def _sync_button(self) -> None:
+        self.fold_button.blockSignals(True)
+        self.fold_button.setChecked(self.detail_shown())
+        self.fold_button.blockSignals(False)
+        self.retranslate_ui()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)

@@ -1,0 +1,257 @@
+"""The table toolkit (ui/tables.py) and the operation runner (ui/operations.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.ui import operations
+from kpi_desktop.ui.operations import Loader, Op, Runner, SynchronousRunner
+from kpi_desktop.ui.tables import (
+    FIT_ROLE,
+    ID_ROLE,
+    RIGHT,
+    SORT_ROLE,
+    Column,
+    Fit,
+    RecordFilter,
+    RecordTableModel,
+    RecordTableView,
+)
+
+pytestmark = pytest.mark.gui
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    total: float
+    remark: str = ""
+
+
+PEOPLE = [
+    Person("a", "Nguyễn Thị Phương Thảo", 91.25, "Hoàn thành xuất sắc nhiệm vụ được giao"),
+    Person("b", "Lê Văn Bình", 48.5, ""),
+    Person("c", "Phạm Thị Hoa", 72.0, "Chậm hai báo cáo tháng do nghỉ ốm có giấy xác nhận"),
+]
+
+
+def _columns() -> list[Column[Person]]:
+    return [
+        Column(lambda: "Person", lambda p: p.name, fit=Fit.NAME),
+        Column(lambda: "Total points of the month", lambda p: f"{p.total:.2f}",
+               sort=lambda p: p.total, align=RIGHT,
+               foreground=lambda p: QColor("#b91c1c") if p.total < 50 else None),
+        Column(lambda: "Remarks", lambda p: p.remark, fit=Fit.WRAP),
+    ]
+
+
+def test_the_model_passes_qtmodeltester(qtmodeltester):
+    model = RecordTableModel(_columns(), key=lambda p: p.id)
+    model.set_rows(PEOPLE)
+    qtmodeltester.check(model, force_py=True)
+    model.set_rows(PEOPLE[:1])
+    model.set_rows([])
+    model.set_rows(PEOPLE)
+
+
+def test_the_filter_passes_qtmodeltester(qtmodeltester):
+    model = RecordTableModel(_columns(), key=lambda p: p.id)
+    model.set_rows(PEOPLE)
+    proxy = RecordFilter()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy, force_py=True)
+    proxy.set_filter(lambda p: p.total > 50)
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    model.set_rows(PEOPLE[1:])
+
+
+def test_roles_come_from_the_columns():
+    model = RecordTableModel(_columns(), key=lambda p: p.id)
+    model.set_rows(PEOPLE)
+    index = model.index(1, 1)
+    assert index.data() == "48.50" and index.data(SORT_ROLE) == 48.5
+    assert index.data(ID_ROLE) == "b"
+    assert index.data(Qt.ItemDataRole.ForegroundRole).color() == QColor("#b91c1c")
+    assert model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert index.data(Qt.ItemDataRole.TextAlignmentRole) == int(RIGHT)
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == PEOPLE[0].name
+    assert model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole) is None  # nothing to show
+    assert model.headerData(0, Qt.Orientation.Horizontal, FIT_ROLE) == "name"
+    assert model.row_of("c") == 2 and model.record_of("x") is None
+
+
+def test_filter_sorts_by_value_and_keeps_what_it_accepts():
+    model = RecordTableModel(_columns(), key=lambda p: p.id)
+    model.set_rows(PEOPLE)
+    proxy = RecordFilter()
+    proxy.setSourceModel(model)
+    proxy.sort(1, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(3)] == ["b", "c", "a"]
+    proxy.set_filter(lambda p: p.total >= 50)
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())] == ["c", "a"]
+
+
+def test_the_view_never_cuts_a_name_nor_scrolls_sideways(qtbot):
+    model = RecordTableModel(_columns(), key=lambda p: p.id)
+    view = RecordTableView(model)
+    qtbot.addWidget(view)
+    model.set_rows(PEOPLE)
+    for width in (900, 520, 380):
+        view.resize(width, 300)
+        view.show()
+        qtbot.waitExposed(view)
+        view.fit_columns()
+        assert view.elided_names() == []
+        header = view.horizontalHeader()
+        assert header.length() <= view.viewport().width() + 1
+        assert not view.horizontalScrollBar().isVisible()
+    # The remarks wrap onto more lines instead of widening the table.
+    assert view.wordWrap() and view.rowHeight(0) > view.fontMetrics().height() + 10
+
+
+def test_the_view_keeps_the_selection_by_key(qtbot):
+    model = RecordTableModel(_columns(), key=lambda p: p.id)
+    view = RecordTableView(model)
+    qtbot.addWidget(view)
+    model.set_rows(PEOPLE)
+    assert view.select_key("c") and view.current_key() == "c"
+    seen = []
+    view.current_changed.connect(seen.append)
+    model.set_rows(list(reversed(PEOPLE)))
+    assert view.current_key() == "c" and seen[-1] == "c"
+    assert view.keys() == ["c", "b", "a"]
+
+
+# -- operations -----------------------------------------------------------------------------
+@pytest.fixture
+def runner(qapp):
+    lane = Runner()
+    old = operations.use_runner(lane)
+    yield lane
+    lane.wait(10000)
+    operations.use_runner(old)
+
+
+def test_success_arrives_on_the_gui_thread(qtbot, runner):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    worker, delivered = [], []
+    task = Op(parent, lambda: worker.append(QThread.currentThread()) or 42) \
+        .success(lambda result: delivered.append((result, QThread.currentThread()))).run()
+    qtbot.waitUntil(lambda: task.done, timeout=5000)
+    assert delivered == [(42, parent.thread())]
+    assert worker[0] is not parent.thread()
+
+
+def test_one_serial_lane(qtbot, runner):
+    running, overlaps, order = [0], [], []
+    lock = threading.Lock()
+
+    def work(n):
+        def run():
+            with lock:
+                running[0] += 1
+                overlaps.append(running[0])
+            time.sleep(0.02)
+            order.append(n)
+            with lock:
+                running[0] -= 1
+        return run
+
+    tasks = [Op(None, work(n)).run() for n in range(6)]
+    qtbot.waitUntil(lambda: all(t.done for t in tasks), timeout=5000)
+    assert order == list(range(6)) and max(overlaps) == 1
+
+
+def test_a_refusal_is_shown_translated_and_a_bug_goes_to_the_crash_handler(qtbot, runner,
+                                                                          monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def refuse():
+        raise KpiError("unknown_person", person="x-99")
+
+    task = Op(parent, refuse).run()
+    qtbot.waitUntil(lambda: task.done, timeout=5000)
+    assert shown and "x-99" in shown[0]
+    handled = []
+    task = Op(parent, refuse).failure(handled.append).run()
+    qtbot.waitUntil(lambda: task.done, timeout=5000)
+    assert len(shown) == 1 and handled[0].code == "unknown_person"
+    bugs = []
+    monkeypatch.setattr(operations, "report_bug", bugs.append)
+    ended = []
+    task = Op(parent, lambda: 1 / 0).always(lambda: ended.append(True)).run()
+    qtbot.waitUntil(lambda: task.done, timeout=5000)
+    assert isinstance(bugs[0], ZeroDivisionError) and ended == [True]
+
+
+def test_progress_only_when_the_work_is_slow(qtbot, runner):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    quick = Op(parent, lambda: None).progress("Working").run()
+    qtbot.waitUntil(lambda: quick.done, timeout=5000)
+    qtbot.wait(700)
+    assert not parent.findChildren(QProgressDialog)
+    gate = threading.Event()
+    slow = Op(parent, lambda: gate.wait(5)).progress("Writing the file").run()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in parent.findChildren(QProgressDialog)),
+                    timeout=3000)
+    assert parent.cursor().shape() == Qt.CursorShape.BusyCursor
+    gate.set()
+    qtbot.waitUntil(lambda: slow.done, timeout=5000)
+    qtbot.waitUntil(lambda: not any(d.isVisible()
+                                    for d in parent.findChildren(QProgressDialog)), timeout=2000)
+    assert parent.cursor().shape() != Qt.CursorShape.BusyCursor
+
+
+def test_the_synchronous_runner_for_tests(qtbot):
+    lane = SynchronousRunner()
+    got = []
+    Op(None, lambda: 7).success(got.append).run(on=lane)
+    assert got == [7]
+    with pytest.raises(ZeroDivisionError):
+        Op(None, lambda: 1 / 0).run(on=lane)
+    steps = []
+    Op.reporting(None, lambda progress, _c: [progress(i, 2) for i in (1, 2)]) \
+        .on_progress(lambda d, t: steps.append(d)).run(on=lane)
+    assert steps == [1, 2]
+
+
+def test_the_newest_load_wins(qtbot, runner):
+    page = QWidget()
+    qtbot.addWidget(page)
+    loader = Loader(page)
+    applied = []
+    gate = threading.Event()
+    loader.load(lambda: gate.wait(5) and "old", applied.append)
+    loader.load(lambda: "new", applied.append)
+    assert loader.is_loading()
+    gate.set()
+    qtbot.waitUntil(lambda: not loader.is_loading(), timeout=5000)
+    runner.wait(5000)
+    assert applied == ["new"]
+
+
+def test_a_closed_page_gets_no_callback(qtbot, runner):
+    page = QWidget()
+    gate = threading.Event()
+    called = []
+    task = Op(page, lambda: gate.wait(5)).success(called.append).run()
+    page.deleteLater()
+    qtbot.wait(50)
+    gate.set()
+    qtbot.waitUntil(lambda: task.done, timeout=5000)
+    assert called == []
