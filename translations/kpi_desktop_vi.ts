@@ -2245,6 +2245,70 @@
         <translation>các quyết định kỷ luật của một người</translation>
     </message>
     <message>
+        <source>sick, maternity and unpaid personal leave (Article 11.2)</source>
+        <translation>nghỉ ốm, nghỉ thai sản và nghỉ việc riêng không hưởng lương (khoản 2 Điều 11)</translation>
+    </message>
+    <message>
+        <source>who records it: the agency administrator (agency), the chairman or the person&apos;s evaluator</source>
+        <translation>người ghi nhận: người quản trị của cơ quan (agency), chủ tịch hoặc người đánh giá của công chức</translation>
+    </message>
+    <message>
+        <source>record a period of leave</source>
+        <translation>ghi nhận một thời gian nghỉ</translation>
+    </message>
+    <message>
+        <source>sick or maternity leave (social insurance), or unpaid personal leave</source>
+        <translation>nghỉ ốm hoặc nghỉ thai sản (bảo hiểm xã hội), hoặc nghỉ việc riêng không hưởng lương</translation>
+    </message>
+    <message>
+        <source>the first day of the leave</source>
+        <translation>ngày bắt đầu nghỉ</translation>
+    </message>
+    <message>
+        <source>the last day of the leave</source>
+        <translation>ngày nghỉ cuối cùng</translation>
+    </message>
+    <message>
+        <source>a person&apos;s leave</source>
+        <translation>thời gian nghỉ của một người</translation>
+    </message>
+    <message>
+        <source>removed records too</source>
+        <translation>gồm cả các bản ghi đã hủy</translation>
+    </message>
+    <message>
+        <source>remove a leave record</source>
+        <translation>hủy một bản ghi nghỉ</translation>
+    </message>
+    <message>
+        <source>why it is removed</source>
+        <translation>lý do hủy</translation>
+    </message>
+    <message>
+        <source>leave identifier</source>
+        <translation>mã bản ghi nghỉ</translation>
+    </message>
+    <message>
+        <source>(removed)</source>
+        <translation>(đã hủy)</translation>
+    </message>
+    <message>
+        <source>Leave recorded:</source>
+        <translation>Đã ghi nhận thời gian nghỉ:</translation>
+    </message>
+    <message>
+        <source>Leave {id} removed.</source>
+        <translation>Đã hủy bản ghi nghỉ {id}.</translation>
+    </message>
+    <message>
+        <source>No leave is recorded for this person.</source>
+        <translation>Người này chưa có thời gian nghỉ nào được ghi nhận.</translation>
+    </message>
+    <message>
+        <source>Months entirely on leave (not in the mean): {months}</source>
+        <translation>Các tháng nghỉ cả tháng (không tính vào điểm trung bình): {months}</translation>
+    </message>
+    <message>
         <source>act of {date}</source>
         <translation>hành vi ngày {date}</translation>
     </message>
@@ -4304,6 +4368,101 @@
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
+    <message>
+        <source>Leave of {name}</source>
+        <translation>Thời gian nghỉ của {name}</translation>
+    </message>
+    <message>
+        <source>Sick and maternity leave (social insurance) and unpaid personal leave (Article 11.2): months entirely on leave do not enter the mean of the year.</source>
+        <translation>Nghỉ ốm, nghỉ thai sản (bảo hiểm xã hội) và nghỉ việc riêng không hưởng lương (khoản 2 Điều 11): các tháng nghỉ cả tháng không tính vào điểm trung bình của năm.</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại nghỉ</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Đến ngày</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Quyết định</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Hủy…</translation>
+    </message>
+    <message>
+        <source>Record leave</source>
+        <translation>Ghi nhận thời gian nghỉ</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Loại nghỉ:</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Từ ngày:</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>Đế&amp;n ngày:</translation>
+    </message>
+    <message>
+        <source>&amp;Decision number:</source>
+        <translation>Số &amp;quyết định:</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>&amp;Ghi chú:</translation>
+    </message>
+    <message>
+        <source>&amp;Record</source>
+        <translation>&amp;Ghi nhận</translation>
+    </message>
+    <message>
+        <source>Months entirely on leave in {year}: {n}</source>
+        <translation>Số tháng nghỉ cả tháng trong năm {year}: {n}</translation>
+    </message>
+    <message>
+        <source>Leave of {name} recorded: {kind}, {start} – {end}.</source>
+        <translation>Đã ghi nhận thời gian nghỉ của {name}: {kind}, {start} – {end}.</translation>
+    </message>
+    <message>
+        <source>Remove leave</source>
+        <translation>Hủy thời gian nghỉ</translation>
+    </message>
+    <message>
+        <source>Why is this leave removed?</source>
+        <translation>Vì sao hủy thời gian nghỉ này?</translation>
+    </message>
+    <message>
+        <source>Leave of {name} removed.</source>
+        <translation>Đã hủy thời gian nghỉ của {name}.</translation>
+    </message>
+</context>
+<context>
+    <name>LeaveKind</name>
+    <message>
+        <source>sick leave (social insurance)</source>
+        <translation>nghỉ ốm (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>maternity leave (social insurance)</source>
+        <translation>nghỉ thai sản (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>unpaid personal leave</source>
+        <translation>nghỉ việc riêng không hưởng lương</translation>
+    </message>
 </context>
 <context>
     <name>Level</name>
@@ -5224,6 +5383,10 @@
         <translation>Rời cơ quan, đơn &amp;vị…</translation>
     </message>
     <message>
+        <source>Sick, maternity, unpaid lea&amp;ve…</source>
+        <translation>Nghỉ ốm, thai sản, nghỉ không &amp;lương…</translation>
+    </message>
+    <message>
         <source>End the membership and evaluator relations on the last day and revoke the key; the history is kept.</source>
         <translation>Kết thúc việc thuộc đơn vị và các quan hệ đánh giá vào ngày làm việc cuối cùng, thu hồi khóa; lịch sử vẫn được lưu giữ.</translation>
     </message>
@@ -6048,6 +6211,18 @@
         <translation>Không hoàn thành nhiệm vụ</translation>
     </message>
     <message>
+        <source>sick leave (social insurance)</source>
+        <translation>nghỉ ốm (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>maternity leave (social insurance)</source>
+        <translation>nghỉ thai sản (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>unpaid personal leave</source>
+        <translation>nghỉ việc riêng không hưởng lương</translation>
+    </message>
+    <message>
         <source>insufficient data</source>
         <translation>chưa đủ dữ liệu</translation>
     </message>
@@ -6348,6 +6523,10 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Mean total points for the year</source>
         <translation>Tổng điểm trung bình cả năm</translation>
+    </message>
+    <message>
+        <source>Leave: {kind} from {start} to {end} ({decision})</source>
+        <translation>Thời gian nghỉ: {kind} từ {start} đến {end} ({decision})</translation>
     </message>
     <message>
         <source>Level from the scores (computed): {level}</source>
@@ -7853,6 +8032,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Nhật ký thao tác…</translation>
     </message>
     <message>
+        <source>&amp;Leave…</source>
+        <translation>&amp;Nghỉ phép…</translation>
+    </message>
+    <message>
+        <source>Sick, maternity or unpaid personal leave of the selected person (Article 11.2)</source>
+        <translation>Nghỉ ốm, nghỉ thai sản hoặc nghỉ việc riêng không hưởng lương của người được chọn (khoản 2 Điều 11)</translation>
+    </message>
+    <message>
         <source>All levels</source>
         <translation>Tất cả các mức</translation>
     </message>
@@ -7881,6 +8068,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>6T cuối</translation>
     </message>
     <message>
+        <source>Leave</source>
+        <translation>Nghỉ</translation>
+    </message>
+    <message>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
@@ -7895,6 +8086,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Mean of the months of the half year (Article 17.3)</source>
         <translation>Điểm trung bình cộng các tháng của 6 tháng (khoản 3 Điều 17)</translation>
+    </message>
+    <message>
+        <source>Months entirely on leave, not in the mean (Article 11.2): {months}</source>
+        <translation>Các tháng nghỉ cả tháng, không tính vào điểm trung bình (khoản 2 Điều 11): {months}</translation>
     </message>
     <message>
         <source>Excellent quota exceeded in {n} group(s); see the year-end classification.</source>

@@ -70,6 +70,8 @@ __all__ = [
     "JobPosition",
     "JobPositionItem",
     "KpiKind",
+    "LeaveKind",
+    "LeaveRecord",
     "Level",
     "MonthlyEvaluation",
     "MonthlyTotal",
@@ -248,6 +250,20 @@ class DisciplineAuthority(StrEnum):
     ADMINISTRATIVE = "administrative"
     PARTY = "party"
     COMPETENT_AUTHORITY = "competent_authority"
+
+
+class LeaveKind(StrEnum):
+    """Leave that changes how a year is classified (Điều 11.2)."""
+
+    SICK = "sick"  # nghỉ ốm (theo pháp luật về bảo hiểm xã hội)
+    MATERNITY = "maternity"  # nghỉ thai sản (theo pháp luật về bảo hiểm xã hội)
+    UNPAID = "unpaid"  # nghỉ việc riêng không hưởng lương
+
+    @property
+    def social_insurance(self) -> bool:
+        """Sick and maternity leave under the social-insurance law: the year is classified on
+        the time actually worked, however short (Điều 11.2, Điều 19.3)."""
+        return self in (LeaveKind.SICK, LeaveKind.MATERNITY)
 
 
 class AppealStatus(StrEnum):
@@ -874,6 +890,36 @@ class DisciplineEvent:
     signature: bytes | None = None
     key_fingerprint: str | None = None
     committed_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaveRecord:
+    """A period of leave of one person (Điều 11.2), from ``start_on`` to ``end_on`` inclusive.
+
+    Entered by the agency administrator (``recorded_by`` = "agency"), the chairman or the
+    person's evaluator, with the decision's number; signed by who recorded it. A correction or
+    a removal is a new ``version`` of the same record (``removed`` = True withdraws it), signed
+    again: the higher version wins wherever it arrives.
+    """
+
+    id: str
+    person_id: str
+    kind: LeaveKind
+    start_on: dt.date
+    end_on: dt.date
+    recorded_by: str
+    created_at: dt.datetime
+    decision_no: str = ""
+    note: str = ""
+    version: int = 1
+    removed: bool = False
+    updated_at: dt.datetime | None = None
+    signature: bytes | None = None
+    key_fingerprint: str | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` is a day of this leave (a removed record covers nothing)."""
+        return not self.removed and self.start_on <= day <= self.end_on
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

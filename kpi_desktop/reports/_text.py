@@ -105,6 +105,15 @@ def level_short(level: Level | str | None) -> str:
     }.get(value, str(value))
 
 
+def leave_label(kind: str) -> str:
+    """The kind of a leave (Điều 11.2) as the form writes it."""
+    return {
+        "sick": translate("Report", "sick leave (social insurance)"),
+        "maternity": translate("Report", "maternity leave (social insurance)"),
+        "unpaid": translate("Report", "unpaid personal leave"),
+    }.get(kind, kind)
+
+
 def note_label(note: str) -> str:
     return {
         "insufficient": translate("Report", "insufficient data"),

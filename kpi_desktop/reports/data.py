@@ -227,8 +227,16 @@ class Form02Data:
     policy_version: str
     decision_no: str = ""
     decision_date: str = ""
+    # Leave of the year (Điều 11.2): (kind value, first day ISO, last day ISO, decision no).
+    leave: tuple[tuple[str, str, str, str], ...] = ()
 
     def facts(self) -> dict[str, Any]:
+        facts = self._facts()
+        if self.leave:
+            facts["leave"] = [list(line) for line in self.leave]
+        return facts
+
+    def _facts(self) -> dict[str, Any]:
         return {
             "kind": "form02",
             "letterhead": self.letterhead.facts(),

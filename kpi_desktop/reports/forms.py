@@ -307,12 +307,19 @@ def _form02_story(data: Form02Data) -> list[Flowable]:
                             extra=[("TOPPADDING", (0, 1), (-1, -1), 0.6),
                                    ("BOTTOMPADDING", (0, 1), (-1, -1), 1.2),
                                    ("FONTNAME", (0, last), (-1, last), BOLD)]))
+    for kind, first, last, number in data.leave:  # Điều 11.2
+        story.append(para(esc(translate(
+            "Report", "Leave: {kind} from {start} to {end} ({decision})").format(
+            kind=tx.leave_label(kind), start=tx.date_text(first), end=tx.date_text(last),
+            decision=number)), Styles.footnote))
     computed = translate("Report", "Level from the scores (computed): {level}").format(
         level=tx.level_label(data.computed_level))
     if data.disciplined:
         computed += " — " + tx.note_label("disciplined")
     elif data.reason in ("too_few_months", "no_months"):
         computed += " — " + tx.note_label("too_few_months")
+    elif data.reason == "classified_on_leave":
+        computed += " — " + tx.note_label("classified_on_leave")
     elif data.reason == "capped_by_org":
         computed += " — " + tx.note_label("capped_by_org")
     story.append(Spacer(1, 1.5 * mm))

@@ -63,6 +63,7 @@ class YearRow(NamedTuple):
     history_count: int
     can_decide: bool
     monthly_levels: tuple[Level, ...] = ()  # the indicative level of each of ``periods``
+    leave_months: tuple[Period, ...] = ()  # entirely on leave: not in the mean (Điều 11.2)
 
     @property
     def computed_level(self) -> Level | None:
@@ -319,6 +320,7 @@ class ClassificationService:
         for found in uow.evaluations.list_annual(year, person_ids=people_ids,
                                                  current_only=False):
             histories.setdefault(found.person_id, []).append(found)
+        on_leave = {r.person_id for r in uow.leave.list_for_year(year, person_ids=people_ids)}
         rows = []
         for person, months, totals, result, _disciplined in unit_result.rows:
             history = histories.get(person.id, [])
@@ -329,7 +331,9 @@ class ClassificationService:
                 discipline=tuple(events.get(person.id, ())),
                 current=_in_force(history) if history else None,
                 history_count=len(history), can_decide=person.id in mine,
-                monthly_levels=calc.monthly_levels(months, totals)))
+                monthly_levels=calc.monthly_levels(months, totals),
+                leave_months=tuple(sorted(calc.leave_months(person.id, year)))
+                if person.id in on_leave else ()))
         order = {PersonRole.HEAD: 0, PersonRole.DEPUTY: 1}
         rows.sort(key=lambda r: (r.person.unit_id, order.get(r.person.role, 2),
                                  r.person.full_name, r.person.id))

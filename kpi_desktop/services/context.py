@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kpi_desktop.services.agency_admin import AgencyAdminService
     from kpi_desktop.services.discipline import DisciplineService
     from kpi_desktop.services.kpi_kinds import KpiKindService
+    from kpi_desktop.services.leave import LeaveService
     from kpi_desktop.services.org_evaluation import OrgEvaluationService
 
 
@@ -115,6 +116,13 @@ class AppServices:
         from kpi_desktop.services.discipline import DisciplineService
 
         return DisciplineService(self.db, today=self.clock.today)
+
+    @property
+    def leave(self) -> LeaveService:
+        """Leave records (Điều 11.2): sick, maternity, unpaid personal leave (issue 15)."""
+        from kpi_desktop.services.leave import LeaveService
+
+        return LeaveService(self.db, today=self.clock.today)
 
     @property
     def kpi_kinds(self) -> KpiKindService:

@@ -446,12 +446,15 @@ class ReportService:
             stored = {str(e.period): e for e in uow.evaluations.list_monthly(
                 person_id=person_id, year=year_value)}
             months = []
+            on_leave = {str(m) for m in calc.leave_months(person_id, year_value)}
             for number in range(1, 13):
                 key = str(Period.month(year_value, number))
                 evaluation = stored.get(key)
                 total = totals.get(key)
                 note = ""
-                if total is None:
+                if key in on_leave:
+                    note = "on_leave"
+                elif total is None:
                     if evaluation is not None and evaluation.insufficient:
                         note = "insufficient"
                     else:
@@ -479,6 +482,9 @@ class ReportService:
                 decision_no=annual.decision_no if annual else "",
                 decision_date=annual.decision_date.isoformat()
                 if annual and annual.decision_date else "",
+                leave=tuple((r.kind.value, r.start_on.isoformat(), r.end_on.isoformat(),
+                             r.decision_no)
+                            for r in uow.leave.list_for_person(person_id, year=year_value)),
             )
 
     # -- data: unit summary ------------------------------------------------------------------

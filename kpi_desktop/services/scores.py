@@ -30,6 +30,7 @@ from kpi_desktop.domain.model import (
     DisciplineKind,
     EntryStatus,
     EvaluationStatus,
+    LeaveRecord,
     MonthlyEvaluation,
     MonthlyTotal,
     Period,
@@ -55,6 +56,7 @@ from kpi_desktop.scoring import (
     level_for,
     score_period,
 )
+from kpi_desktop.services.leave import leave_months
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.services.policies import policy_for_period
 
@@ -791,8 +793,18 @@ class Calculator:
         # computed from the work log, months received from another agency: those people are
         # rolled up one by one, exactly, as before.
         highest = policy.max_total * YearTotals.SCALE
+        # Điều 11.2: people with leave in the year are rolled up one by one too (months
+        # entirely on leave leave the mean; sick or maternity leave classifies the months
+        # worked however few).
+        leave: dict[str, list[LeaveRecord]] = {}
+        for record in self.uow.leave.list_for_year(year, person_ids=person_ids):
+            leave.setdefault(record.person_id, []).append(record)
+        leave_years = {pid: leave_months(self.uow, pid, year, found)
+                       for pid, found in leave.items()}
+        for pid, found in leave_years.items():
+            self._leave[(pid, year)] = frozenset(found.months_on_leave)
         exact_ids = sorted({pid for pid, t in rollup.items() if not _summed(t, highest)}
-                           | (self.uow.transfers.received_in(year) & members))
+                           | (self.uow.transfers.received_in(year) & members) | set(leave))
         by_person: dict[str, list[MonthlyTotal]] = {pid: [] for pid in exact_ids}
         if exact_ids:
             for evaluation in with_transferred_months(self.uow, self.uow.evaluations.monthly_totals(
@@ -815,7 +827,15 @@ class Calculator:
                                        org_level=org_level)
             else:
                 months, values = self._exact_months(person.id, by_person.get(person.id, []))
+                on_leave = leave_years.get(person.id)
+                if on_leave is not None:
+                    away = set(on_leave.months_on_leave)
+                    kept = [(m, v) for m, v in zip(months, values, strict=True)
+                            if m not in away]
+                    months = tuple(m for m, _v in kept)
+                    values = tuple(v for _m, v in kept)
                 result = classify_year(policy, values, disciplined=penalised,
+                                       leave_exception=bool(on_leave and on_leave.exception),
                                        org_level=org_level)
             rows.append((person, months, values, result, penalised))
         return YearRollup(unit=unit, policy=policy, discipline=discipline,
@@ -896,8 +916,8 @@ def _mean_of(values: Sequence[Fraction]) -> Fraction | None:
 
 
 def _leave_months(uow: Any, person_id: str, year: int) -> list[Period]:
-    """Months of ``year`` entirely on leave (filled in by the leave records, Điều 11.2)."""
-    return []
+    """Months of ``year`` entirely on leave (Điều 11.2, :mod:`kpi_desktop.services.leave`)."""
+    return list(leave_months(uow, person_id, year).months_on_leave)
 
 
 def _meta(

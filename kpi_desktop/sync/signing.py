@@ -49,6 +49,7 @@ from kpi_desktop.domain.model import (
     CatalogProposal,
     DisciplineEvent,
     EntryRevision,
+    LeaveRecord,
     MonthlyEvaluation,
     ReviewStatement,
     StatementKind,
@@ -64,6 +65,7 @@ __all__ = [
     "assignment_bytes",
     "assignment_forms",
     "discipline_bytes",
+    "leave_bytes",
     "evaluation_confirmation_bytes",
     "evaluation_confirmation_forms",
     "evaluation_self_bytes",
@@ -287,6 +289,19 @@ def discipline_bytes(event: DisciplineEvent) -> bytes:
         return _fields("discipline_event", event, _DISCIPLINE_V1)
     body = {name: getattr(event, name) for name in _DISCIPLINE_V1}
     return _bytes("discipline_event", {**body, "committed_on": event.committed_on}, 2)
+
+
+def leave_bytes(record: LeaveRecord) -> bytes:
+    """The signed bytes of a leave record (Điều 11.2), by who recorded it: every field but
+    the signature, its version and whether it is withdrawn included (a removal is a newer
+    signed version)."""
+    return _bytes("leave_record", {
+        "id": record.id, "person_id": record.person_id, "kind": record.kind.value,
+        "start_on": record.start_on, "end_on": record.end_on,
+        "recorded_by": record.recorded_by, "created_at": record.created_at,
+        "decision_no": record.decision_no, "note": record.note, "version": record.version,
+        "removed": record.removed, "updated_at": record.updated_at,
+    })
 
 
 def annual_bytes(classification: AnnualClassification) -> bytes:

@@ -147,11 +147,14 @@ class UnitViewPage(Page):
         self.level.currentIndexChanged.connect(self._filter_changed)
         self.audit_button = QPushButton()
         self.audit_button.clicked.connect(self.open_audit)
+        self.leave_button = QPushButton()  # the selected person's leave (Điều 11.2)
+        self.leave_button.clicked.connect(self.open_leave)
         top = QHBoxLayout()
         top.addWidget(self.year_label)
         top.addWidget(self.year)
         top.addWidget(self.search, 1)
         top.addWidget(self.level)
+        top.addWidget(self.leave_button)
         top.addWidget(self.audit_button)
         self.changes_button = organisation_changes_button(services, user.person_id,
                                                           self.refresh, self)
@@ -206,6 +209,9 @@ class UnitViewPage(Page):
         self.year_label.setText(self.tr("Year:"))
         self.search.setPlaceholderText(self.tr("Filter by name…"))
         self.audit_button.setText(self.tr("Audit log…"))
+        self.leave_button.setText(self.tr("&Leave…"))
+        self.leave_button.setToolTip(self.tr("Sick, maternity or unpaid personal leave of the "
+                                             "selected person (Article 11.2)"))
         current = self.level.currentData()
         self.level.blockSignals(True)
         self.level.clear()
@@ -253,6 +259,7 @@ class UnitViewPage(Page):
         headers = [self.tr("Person"), self.tr("Unit")]
         headers += [short_month(number) for number in range(1, 13)]
         headers += [self.tr("H1"), self.tr("H2")]  # half years: the mean of their months
+        headers += [self.tr("Leave")]  # months entirely on leave (Điều 11.2)
         return headers + [self.tr("Months"), self.tr("Mean"), self.tr("Level")]
 
     def _loaded(self, generation: int, year: int, prepared: Any) -> None:
@@ -300,6 +307,13 @@ class UnitViewPage(Page):
                                   float(value) if value is not None else -1.0, right=True)
                 cell.setToolTip(self.tr("Mean of the months of the half year (Article 17.3)"))
                 cells.append(cell)
+            away = row.leave_months
+            cell = self._cell(str(len(away)) if away else "", len(away), right=True)
+            if away:
+                cell.setToolTip(self.tr("Months entirely on leave, not in the mean (Article "
+                                        "11.2): {months}").format(
+                    months=", ".join(month_text(m) for m in away)))
+            cells.append(cell)
             mean = row.result.mean
             cells.append(self._cell(str(row.months), row.months, right=True))
             cells.append(self._cell(formatting.number(mean), float(mean) if mean is not None
@@ -369,6 +383,21 @@ class UnitViewPage(Page):
     def person_at(self, proxy_row: int) -> str:
         source = self.proxy.mapToSource(self.proxy.index(proxy_row, 0))
         return self.model.data(source, PERSON_ROLE)
+
+    def open_leave(self) -> Any:
+        """The leave of the selected person (recorded by their evaluator or the chairman)."""
+        from kpi_desktop.ui.leader.leave_dialog import LeaveDialog
+
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        person_id = self.person_at(index.row())
+        row = self._overview.row(person_id)
+        dialog = LeaveDialog(self.services, self.user.person_id, person_id,
+                             row.person.full_name, self)
+        dialog.changed.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     def open_audit(self) -> None:
         AuditDialog(self.services.evaluation.audit_trail(self.user.person_id), self).exec()
