@@ -8032,6 +8032,18 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Nhật ký thao tác…</translation>
     </message>
     <message>
+        <source>Whole year</source>
+        <translation>Cả năm</translation>
+    </message>
+    <message>
+        <source>First half</source>
+        <translation>6 tháng đầu năm</translation>
+    </message>
+    <message>
+        <source>Second half</source>
+        <translation>6 tháng cuối năm</translation>
+    </message>
+    <message>
         <source>&amp;Leave…</source>
         <translation>&amp;Nghỉ phép…</translation>
     </message>
@@ -8058,18 +8070,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Unit</source>
         <translation>Đơn vị</translation>
-    </message>
-    <message>
-        <source>H1</source>
-        <translation>6T đầu</translation>
-    </message>
-    <message>
-        <source>H2</source>
-        <translation>6T cuối</translation>
-    </message>
-    <message>
-        <source>Leave</source>
-        <translation>Nghỉ</translation>
     </message>
     <message>
         <source>Months</source>

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -33,7 +33,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 from kpi_desktop.domain.scores import QuotaResult, YearResult
-from kpi_desktop.scoring import check_quota
+from kpi_desktop.scoring import check_quota, level_for
 from kpi_desktop.services.leadership import (
     audit,
     person_or_fail,
@@ -113,6 +113,15 @@ class YearOverview:
     rows: tuple[YearRow, ...]
     scopes: tuple[QuotaScope, ...]
     exceptional: bool
+    policy: Any = field(default=None, compare=False, repr=False)
+
+    def half(self, row: YearRow, half: int) -> tuple[Fraction | None, Level | None, int]:
+        """A person's half year (Điều 17.3): the mean of its months that count, its level
+        under the year's policy (``scoring.level_for``) and how many months it averages."""
+        mean = row.half_mean(half)
+        months = sum(1 for p in row.periods if (p.start.month <= 6) == (half == 1))
+        level = None if mean is None or self.policy is None else level_for(self.policy, mean)
+        return mean, level, months
 
     @property
     def over_quota(self) -> bool:
@@ -352,7 +361,7 @@ class ClassificationService:
             if key in by_group:
                 scopes.append(_scope(policy, "group", key, key, by_group[key], exceptional))
         return YearOverview(unit_id=unit_id, unit_name=unit_result.unit.name_vi, year=year,
-                            policy_version=policy.version, rows=tuple(rows),
+                            policy=policy, policy_version=policy.version, rows=tuple(rows),
                             scopes=tuple(scopes), exceptional=exceptional)
 
 

@@ -54,6 +54,7 @@ PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 4
+LEAVE_ROLE = Qt.ItemDataRole.UserRole + 5  # months entirely on leave (Điều 11.2)
 LEVELS: tuple[Level | None, ...] = (Level.EXCELLENT, Level.GOOD, Level.COMPLETE,
                                     Level.NOT_COMPLETE, None)
 
@@ -141,6 +142,9 @@ class UnitViewPage(Page):
         self.year.setRange(2020, 2100)
         self.year.setValue(today.year)
         self.year.valueChanged.connect(self.refresh)
+        self.span = QComboBox()  # the year, or one of its half years (Điều 17.3)
+        self._span = 0
+        self.span.currentIndexChanged.connect(self._span_chosen)
         self.search = QLineEdit()
         self.search.textChanged.connect(self._filter_changed)
         self.level = QComboBox()
@@ -152,6 +156,7 @@ class UnitViewPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.year_label)
         top.addWidget(self.year)
+        top.addWidget(self.span)
         top.addWidget(self.search, 1)
         top.addWidget(self.level)
         top.addWidget(self.leave_button)
@@ -209,6 +214,12 @@ class UnitViewPage(Page):
         self.year_label.setText(self.tr("Year:"))
         self.search.setPlaceholderText(self.tr("Filter by name…"))
         self.audit_button.setText(self.tr("Audit log…"))
+        self.span.blockSignals(True)
+        self.span.clear()
+        for text in (self.tr("Whole year"), self.tr("First half"), self.tr("Second half")):
+            self.span.addItem(text)
+        self.span.setCurrentIndex(self._span)
+        self.span.blockSignals(False)
         self.leave_button.setText(self.tr("&Leave…"))
         self.leave_button.setToolTip(self.tr("Sick, maternity or unpaid personal leave of the "
                                              "selected person (Article 11.2)"))
@@ -252,14 +263,20 @@ class UnitViewPage(Page):
             on_finished=lambda prepared: self._loaded(generation, year, prepared),
             on_failed=lambda error: self._load_failed(generation, error))
 
+    def _span_chosen(self, index: int) -> None:
+        self._span = max(0, index)
+        self.refresh()
+
+    def show_span(self, half: int) -> None:
+        """Show the year (0) or its first or second half (1, 2)."""
+        self.span.setCurrentIndex(half)
+
     def is_loading(self) -> bool:
         return self._load is not None
 
     def _headers(self, year: int) -> list[str]:
         headers = [self.tr("Person"), self.tr("Unit")]
         headers += [short_month(number) for number in range(1, 13)]
-        headers += [self.tr("H1"), self.tr("H2")]  # half years: the mean of their months
-        headers += [self.tr("Leave")]  # months entirely on leave (Điều 11.2)
         return headers + [self.tr("Months"), self.tr("Mean"), self.tr("Level")]
 
     def _loaded(self, generation: int, year: int, prepared: Any) -> None:
@@ -301,24 +318,26 @@ class UnitViewPage(Page):
                     cell.setForeground(QBrush(LEVEL_COLOURS[Level.NOT_COMPLETE]))
                 mark_origin(cell, origins.get((row.person.id, str(month))), row.person.unit_id)
                 cells.append(cell)
-            for half in (1, 2):
-                value = row.half_mean(half)
-                cell = self._cell(formatting.number(value) if value is not None else "",
-                                  float(value) if value is not None else -1.0, right=True)
-                cell.setToolTip(self.tr("Mean of the months of the half year (Article 17.3)"))
-                cells.append(cell)
-            away = row.leave_months
-            cell = self._cell(str(len(away)) if away else "", len(away), right=True)
+            half = self._span  # 0: the year; 1, 2: a half year (Điều 17.3)
+            if half:
+                mean, level, counted = overview.half(row, half)
+            else:
+                mean, level, counted = row.result.mean, row.result.level, row.months
+            away = row.leave_months  # months entirely on leave (Điều 11.2)
+            months_cell = self._cell(f"{counted} (+{len(away)})" if away else str(counted),
+                                     counted, right=True)
             if away:
-                cell.setToolTip(self.tr("Months entirely on leave, not in the mean (Article "
-                                        "11.2): {months}").format(
-                    months=", ".join(month_text(m) for m in away)))
-            cells.append(cell)
-            mean = row.result.mean
-            cells.append(self._cell(str(row.months), row.months, right=True))
-            cells.append(self._cell(formatting.number(mean), float(mean) if mean is not None
-                                    else -1.0, right=True))
-            level = row.result.level
+                months_cell.setToolTip(self.tr(
+                    "Months entirely on leave, not in the mean (Article 11.2): {months}"
+                ).format(months=", ".join(month_text(m) for m in away)))
+            months_cell.setData(len(away), LEAVE_ROLE)
+            cells.append(months_cell)
+            mean_cell = self._cell(formatting.number(mean), float(mean) if mean is not None
+                                   else -1.0, right=True)
+            if half:
+                mean_cell.setToolTip(self.tr("Mean of the months of the half year (Article "
+                                             "17.3)"))
+            cells.append(mean_cell)
             level_cell = self._cell(level_label(level), level.rank if level else -1)
             level_cell.setForeground(QBrush(LEVEL_COLOURS.get(level, LEVEL_COLOURS[None])))
             cells.append(level_cell)
