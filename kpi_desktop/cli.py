@@ -7,7 +7,8 @@ import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,6 +19,9 @@ from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.runtime.settings import Settings
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_REFUSED, EXIT_DAMAGED = 0, 1, 2, 3, 4
+#: Commands that make sense on a PC with no organisation yet (all others say so instead of
+#: reporting, say, an unknown person).
+WITHOUT_ORGANISATION = frozenset({"demo", "keys", "org", "import", "sync", "hub"})
 
 log = logging.getLogger("kpi_desktop.cli")
 
@@ -39,6 +43,63 @@ def _prescan(argv: Sequence[str]) -> argparse.Namespace:
     pre.add_argument("--lang")
     known, _ = pre.parse_known_args(head)
     return known
+
+
+def _argparse_words() -> dict[str, str]:
+    """argparse's own words (it marks them for gettext) in the message language."""
+    return {
+        "usage: ": translate("Argparse", "usage: "),
+        "positional arguments": translate("Argparse", "positional arguments"),
+        "options": translate("Argparse", "options"),
+        "show this help message and exit": translate(
+            "Argparse", "show this help message and exit"),
+        "%(prog)s: error: %(message)s\n": translate("Argparse", "%(prog)s: error: %(message)s\n"),
+        "argument %(argument_name)s: %(message)s": translate(
+            "Argparse", "argument %(argument_name)s: %(message)s"),
+        "the following arguments are required: %s": translate(
+            "Argparse", "the following arguments are required: %s"),
+        "unrecognized arguments: %s": translate("Argparse", "unrecognized arguments: %s"),
+        "invalid choice: %(value)r (choose from %(choices)s)": translate(
+            "Argparse", "invalid choice: %(value)r (choose from %(choices)s)"),
+        "invalid %(type)s value: %(value)r": translate(
+            "Argparse", "invalid %(type)s value: %(value)r"),
+        "expected one argument": translate("Argparse", "expected one argument"),
+        "expected at most one argument": translate("Argparse", "expected at most one argument"),
+        "expected at least one argument": translate("Argparse", "expected at least one argument"),
+        "expected %s argument": translate("Argparse", "expected %s argument"),
+        "expected %s arguments": translate("Argparse", "expected %s arguments"),
+        "ambiguous option: %(option)s could match %(matches)s": translate(
+            "Argparse", "ambiguous option: %(option)s could match %(matches)s"),
+        "not allowed with argument %s": translate("Argparse", "not allowed with argument %s"),
+        "ignored explicit argument %r": translate("Argparse", "ignored explicit argument %r"),
+        "one of the arguments %s is required": translate(
+            "Argparse", "one of the arguments %s is required"),
+        "unexpected option string: %s": translate("Argparse", "unexpected option string: %s"),
+        "unknown parser %(parser_name)r (choices: %(choices)s)": translate(
+            "Argparse", "unknown parser %(parser_name)r (choices: %(choices)s)"),
+    }
+
+
+@contextmanager
+def argparse_in_language() -> Iterator[None]:
+    """Let argparse write its usage, help headings and errors in the message language.
+
+    argparse looks its words up through the module's ``_`` and ``ngettext`` (gettext); while
+    the parser is built and used they answer from :func:`_argparse_words`."""
+    words = _argparse_words()
+    saved: tuple[Callable[..., str], Callable[..., str]] = (argparse._, argparse.ngettext)
+
+    def single(text: str) -> str:
+        return words.get(text, text)
+
+    def plural(one: str, many: str, n: int) -> str:
+        return single(one if n == 1 else many)
+
+    argparse._, argparse.ngettext = single, plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,11 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_report_commands(commands: Any) -> None:
     """``report form01|form02|unit``, ``export`` and ``verify`` (issue 6)."""
     report = commands.add_parser(
-        "report", help=translate("Cli", "print a form or a summary to PDF")
+        "report", help=translate("Cli", "print a form or a summary to PDF or Word")
     )
     kinds = report.add_subparsers(dest="report_kind", metavar="KIND", required=True)
-    lang_help = translate("Cli", "language of the PDF: vi or en (default: the message language)")
-    out_help = translate("Cli", "the PDF file to write")
+    lang_help = translate("Cli", "language of the form: vi or en (default: the message "
+                                 "language)")
+    out_help = translate("Cli", "the file to write: a PDF, or an editable Word document when "
+                                "the name ends in .docx")
     form01 = kinds.add_parser("form01", help=translate("Cli", "Form 01 of a month or quarter"))
     form01.add_argument("--person", required=True, metavar="ID",
                         help=translate("Cli", "person identifier"))
@@ -205,7 +268,7 @@ def _add_report_commands(commands: Any) -> None:
 
     add_report_kinds(kinds)  # report kinds (issue 9 §5)
     for sub in (form01, form02, unit):
-        sub.add_argument("--out", required=True, metavar="FILE.pdf", help=out_help)
+        sub.add_argument("--out", required=True, metavar="FILE.pdf|FILE.docx", help=out_help)
         sub.add_argument("--lang", dest="pdf_lang", choices=["vi", "en"], help=lang_help)
 
     export = commands.add_parser(
@@ -220,11 +283,26 @@ def _add_report_commands(commands: Any) -> None:
                         help=translate("Cli", "csv, xlsx or json (repeatable; default: all)"))
 
     verify = commands.add_parser(
-        "verify", help=translate("Cli", "check a printed form's verification code")
+        "verify", help=translate("Cli", "check a printed form's verification code or an "
+                                        "electronic dossier")
     )
     verify.add_argument(
-        "code", metavar="CODE", help=translate("Cli", "the code printed on the form")
+        "code", metavar="CODE|FILE.zip",
+        help=translate("Cli", "the code printed on the form, or a dossier archive (.zip)")
     )
+
+    dossier = commands.add_parser("dossier", help=translate(
+        "Cli", "the electronic evaluation dossier of a person's year, or of everyone in a unit "
+        "(Article 24)"))
+    who = dossier.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", metavar="ID", help=translate("Cli", "person identifier"))
+    who.add_argument("--unit", metavar="ID", help=translate(
+        "Cli", "unit identifier: one archive per person of the unit and its sub-units"))
+    dossier.add_argument("--year", required=True, metavar="YYYY", help=translate("Cli", "year"))
+    dossier.add_argument("--out", metavar="FILE.zip|DIR", required=True, help=translate(
+        "Cli", "the archive to write (--person) or the folder for the archives (--unit)"))
+    dossier.add_argument("--lang", dest="pdf_lang", choices=["vi", "en"], help=translate(
+        "Cli", "language of the forms: vi or en (default: the message language)"))
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -232,7 +310,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     pre = _prescan(argv)
     settings = Settings.load(app_paths(pre.data_dir).settings_file)
     i18n.set_language(pre.lang or settings.language)
-    return build_parser().parse_args(argv)
+    with argparse_in_language():
+        return build_parser().parse_args(argv)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -249,6 +328,8 @@ def run(args: argparse.Namespace) -> int:
             return _backup(paths, args)
         services = AppServices.open(paths, create_demo_if_empty=False)
         try:
+            if args.command not in WITHOUT_ORGANISATION and services.organisation.is_empty():
+                raise RefusedValue("organisation_missing")
             handler = {
                 "demo": _demo,
                 "log": _log_add,
@@ -258,6 +339,7 @@ def run(args: argparse.Namespace) -> int:
                 "report": _report,
                 "export": _export,
                 "verify": _verify,
+                "dossier": _dossier,
                 **_sync_handlers(),
                 **_review_handlers(),
                 **_org_eval_handlers(),
@@ -433,11 +515,16 @@ def _classify(services, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _people(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from kpi_desktop.services.messages import role_label
+
     rows = services.organisation.people_overview()
+    roles = {r["role"]: role_label(r["role"]) for r in rows}
+    width = max((len(x) for x in roles.values()), default=8)
     _emit(
         rows,
         args.json,
-        "\n".join(f"{r['id']:<8} {r['role']:<8} {r['unit_id']:<8} {r['full_name']}" for r in rows),
+        "\n".join(f"{r['id']:<8} {roles[r['role']]:<{width}} {r['unit_id']:<8} {r['full_name']}"
+                  for r in rows),
     )
     return EXIT_OK
 
@@ -447,9 +534,13 @@ def _backup(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
 
     service = BackupService(paths.database, paths.backup_dir)
     if args.list:
-        for info in service.list_backups():
-            print(f"{info.made_at:%Y-%m-%d %H:%M:%S} UTC  {info.reason:<8} {info.size:>10}  "
-                  f"{info.path}")
+        from kpi_desktop.services.backups import reason_label
+
+        listing = service.list_backups()
+        width = max((len(reason_label(b.reason)) for b in listing), default=8)
+        for info in listing:
+            print(f"{info.made_at:%Y-%m-%d %H:%M:%S} UTC  {reason_label(info.reason):<{width}} "
+                  f"{info.size:>10}  {info.path}")
         return EXIT_OK
     if args.restore:
         from pathlib import Path
@@ -490,8 +581,14 @@ def _report(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         result = services.reports.form02(args.person, args.year, args.out, language)
     else:
         result = services.reports.unit_summary(args.unit, args.period, args.out, language)
-    print(translate("Cli", "Written {path} ({pages} pages), verification code {code}.").format(
-        path=result.path, pages=result.pages, code=result.code))
+    from kpi_desktop.services.messages import pages_text
+
+    if result.pages:
+        print(translate("Cli", "Written {path} ({pages}), verification code {code}.").format(
+            path=result.path, pages=pages_text(result.pages), code=result.code))
+    else:  # a Word file: Word counts its pages
+        print(translate("Cli", "Written {path}, verification code {code}.").format(
+            path=result.path, code=result.code))
     return EXIT_OK
 
 
@@ -502,7 +599,35 @@ def _export(services, args: argparse.Namespace) -> int:  # noqa: ANN001
     return EXIT_OK
 
 
+def _dossier(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    language = args.pdf_lang or i18n.current_language()
+    if args.person:
+        result = services.dossier.person(args.person, args.year, args.out, language)
+        print(translate("Cli", "Dossier written: {path} ({files} files, {records} records).")
+              .format(path=result.path, files=result.files, records=result.records))
+        return EXIT_OK
+
+    def progress(done: int, total: int) -> None:
+        print(translate("Cli", "{done}/{total} people").format(done=done, total=total),
+              file=sys.stderr, flush=True)
+
+    results = services.dossier.unit(args.unit, args.year, args.out, language,
+                                    progress=progress)
+    print(translate("Cli", "{n} dossiers written to {folder}.").format(
+        n=len(results), folder=args.out))
+    return EXIT_OK
+
+
 def _verify(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from pathlib import Path
+
+    if args.code.lower().endswith(".zip") or Path(args.code).is_file():
+        check = services.dossier.verify(args.code)
+        lines = check.describe()
+        print("\n".join(lines), file=sys.stdout if check.ok else sys.stderr)
+        if check.ok:
+            return EXIT_OK
+        return EXIT_DAMAGED if not check.intact else EXIT_REFUSED
     result = services.reports.verify(args.code)
     if result.ok:
         print(result.describe())

@@ -20,10 +20,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from kpi_desktop.domain.numbers import format_number
-from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.messages import describe
+from kpi_desktop.services.messages import describe, number_text, period_text, quantity_text
 
 EXIT_OK, EXIT_REFUSED = 0, 3
 
@@ -89,10 +87,13 @@ def _review(services: Any, args: argparse.Namespace) -> int:
         if args.json:
             _say(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
-            for row in rows:
+            from kpi_desktop.services.review import flag_label
+
+            for row, item in zip(rows, inbox.items, strict=True):
+                flags = "; ".join(flag_label(f) for f in sorted(item.flags, key=lambda f: f.value))
                 _say(f"{row['entry']}  {row['work_date']}  {row['person']:<10} "
-                      f"{row['item']:<10} {row['quantity']:>6}  {row['waiting_days']}"
-                      f"  {' '.join(row['flags'])}")
+                     f"{row['item']:<10} {quantity_text(item.entry.quantity):>6}  "
+                     f"{row['waiting_days']}  {flags}")
             _say(translate("Cli", "{n} entries waiting; {late} over the limit of {limit} "
                                    "working days.").format(n=len(rows),
                                                            late=inbox.overdue_count,
@@ -120,13 +121,12 @@ def _review(services: Any, args: argparse.Namespace) -> int:
     if action == "month":
         stored = services.evaluation.confirm(args.by, args.person, args.period)
         _say(translate("Cli", "Month {period} of {person} confirmed and locked: total {total}.")
-              .format(period=args.period, person=args.person,
-                      total=format_number(stored.total,
-                                          language=i18n.effective_language())))
+             .format(period=period_text(args.period), person=args.person,
+                     total=number_text(stored.total)))
         return EXIT_OK
     services.evaluation.unlock(args.by, args.person, args.period, args.reason)
     _say(translate("Cli", "Month {period} of {person} reopened.").format(
-        period=args.period, person=args.person))
+        period=period_text(args.period), person=args.person))
     return EXIT_OK
 
 

@@ -262,7 +262,7 @@
     </message>
     <message>
         <source>This PC now holds the agency key (fingerprint {fingerprint}). Import the catalog and the staff list, then publish the organisation file. Keep the passphrase safe: without it no new organisation file can be signed.</source>
-        <translation>Máy này đã giữ khóa của cơ quan (dấu vân tay {fingerprint}). Hãy nhập danh mục và danh sách công chức, sau đó phát hành tệp tổ chức. Hãy giữ kỹ mật khẩu: thiếu mật khẩu sẽ không ký được tệp tổ chức mới.</translation>
+        <translation>Máy này đã giữ khóa của cơ quan (dấu vân tay, tức mã nhận dạng của khóa: {fingerprint}). Hãy nhập danh mục và danh sách công chức, sau đó phát hành tệp tổ chức. Hãy giữ kỹ mật khẩu: thiếu mật khẩu sẽ không ký được tệp tổ chức mới.</translation>
     </message>
     <message>
         <source>Set up this PC for the agency</source>
@@ -364,14 +364,6 @@
         <translation>giải quyết đúng hạn</translation>
     </message>
     <message>
-        <source>Year {year}</source>
-        <translation>Năm {year}</translation>
-    </message>
-    <message>
-        <source>Quarter {n}/{year}</source>
-        <translation>Quý {n}/{year}</translation>
-    </message>
-    <message>
         <source>{points} points</source>
         <translation>{points} điểm</translation>
     </message>
@@ -402,6 +394,49 @@
     <message>
         <source>The result has not been changed.</source>
         <translation>Kết quả chưa được thay đổi.</translation>
+    </message>
+</context>
+<context>
+    <name>AppealDetail</name>
+    <message>
+        <source>Appeal</source>
+        <translation>Kiến nghị</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>Filed</source>
+        <translation>Ngày gửi</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Hạn giải quyết</translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation>Người giải quyết</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Result now</source>
+        <translation>Kết quả hiện nay</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
     </message>
 </context>
 <context>
@@ -439,10 +474,6 @@
         <translation>Kiến nghị của tôi</translation>
     </message>
     <message>
-        <source>Filed</source>
-        <translation>Ngày gửi</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
@@ -457,22 +488,6 @@
     <message>
         <source>Period</source>
         <translation>Kỳ</translation>
-    </message>
-    <message>
-        <source>Appeal</source>
-        <translation>Kiến nghị</translation>
-    </message>
-    <message>
-        <source>Decided by</source>
-        <translation>Người giải quyết</translation>
-    </message>
-    <message>
-        <source>Result now</source>
-        <translation>Kết quả hiện nay</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Lịch sử</translation>
     </message>
     <message>
         <source>Withdraw the appeal</source>
@@ -497,6 +512,96 @@
     <message>
         <source>The appeal was withdrawn.</source>
         <translation>Đã rút kiến nghị.</translation>
+    </message>
+</context>
+<context>
+    <name>Argparse</name>
+    <message>
+        <source>usage: </source>
+        <extracomment>Commands that make sense on a PC with no organisation yet (all others say so instead of reporting, say, an unknown person).</extracomment>
+        <translation>cách dùng: </translation>
+    </message>
+    <message>
+        <source>positional arguments</source>
+        <translation>tham số theo vị trí</translation>
+    </message>
+    <message>
+        <source>options</source>
+        <translation>tùy chọn</translation>
+    </message>
+    <message>
+        <source>show this help message and exit</source>
+        <translation>hiện hướng dẫn này rồi thoát</translation>
+    </message>
+    <message>
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation>%(prog)s: lỗi: %(message)s
+</translation>
+    </message>
+    <message>
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation>tham số %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+        <source>the following arguments are required: %s</source>
+        <translation>còn thiếu các tham số bắt buộc: %s</translation>
+    </message>
+    <message>
+        <source>unrecognized arguments: %s</source>
+        <translation>không hiểu các tham số: %s</translation>
+    </message>
+    <message>
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation>lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)</translation>
+    </message>
+    <message>
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation>giá trị %(type)s không hợp lệ: %(value)r</translation>
+    </message>
+    <message>
+        <source>expected one argument</source>
+        <translation>cần một giá trị</translation>
+    </message>
+    <message>
+        <source>expected at most one argument</source>
+        <translation>cần nhiều nhất một giá trị</translation>
+    </message>
+    <message>
+        <source>expected at least one argument</source>
+        <translation>cần ít nhất một giá trị</translation>
+    </message>
+    <message>
+        <source>expected %s argument</source>
+        <translation>cần %s giá trị</translation>
+    </message>
+    <message>
+        <source>expected %s arguments</source>
+        <translation>cần %s giá trị</translation>
+    </message>
+    <message>
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation>tùy chọn chưa rõ: %(option)s có thể là %(matches)s</translation>
+    </message>
+    <message>
+        <source>not allowed with argument %s</source>
+        <translation>không dùng được cùng tham số %s</translation>
+    </message>
+    <message>
+        <source>ignored explicit argument %r</source>
+        <translation>bỏ qua giá trị %r</translation>
+    </message>
+    <message>
+        <source>one of the arguments %s is required</source>
+        <translation>cần một trong các tham số %s</translation>
+    </message>
+    <message>
+        <source>unexpected option string: %s</source>
+        <translation>tùy chọn không đúng chỗ: %s</translation>
+    </message>
+    <message>
+        <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+        <translation>không có lệnh %(parser_name)r (các lệnh: %(choices)s)</translation>
     </message>
 </context>
 <context>
@@ -554,7 +659,7 @@
         <translation>&amp;Tháng:</translation>
     </message>
     <message>
-        <source>&amp;Log work for this assignment</source>
+        <source>Log &amp;work for this assignment</source>
         <translation>&amp;Ghi nhật ký cho nhiệm vụ này</translation>
     </message>
     <message>
@@ -826,6 +931,37 @@
     </message>
 </context>
 <context>
+    <name>Catalog</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>Coefficient</source>
+        <translation>Hệ số quy đổi</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Phần</translation>
+    </message>
+    <message>
+        <source>KPI kind</source>
+        <translation>Loại KPI</translation>
+    </message>
+</context>
+<context>
     <name>CatalogErrors</name>
     <message>
         <source>The file is not an Excel workbook (.xlsx); save it as .xlsx and try again.</source>
@@ -979,30 +1115,6 @@
         <translation>Nhập tệp danh mục</translation>
     </message>
     <message>
-        <source>Code</source>
-        <translation>Mã</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Group</source>
-        <translation>Nhóm</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>Điểm</translation>
-    </message>
-    <message>
-        <source>Coefficient</source>
-        <translation>Hệ số quy đổi</translation>
-    </message>
-    <message>
-        <source>Part</source>
-        <translation>Phần</translation>
-    </message>
-    <message>
         <source>&amp;Version:</source>
         <translation>&amp;Phiên bản:</translation>
     </message>
@@ -1047,11 +1159,11 @@
     </message>
     <message>
         <source>&amp;Version:</source>
-        <translation>&amp;Phiên bản:</translation>
+        <translation>Phiên &amp;bản:</translation>
     </message>
     <message>
-        <source>&amp;Group:</source>
-        <translation>&amp;Nhóm:</translation>
+        <source>G&amp;roup:</source>
+        <translation>N&amp;hóm:</translation>
     </message>
     <message>
         <source>all</source>
@@ -1064,34 +1176,6 @@
     <message>
         <source>&amp;Import workbook…</source>
         <translation>Nhập &amp;tệp danh mục…</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Mã</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>Nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Group</source>
-        <translation>Nhóm</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>Điểm</translation>
-    </message>
-    <message>
-        <source>Coefficient</source>
-        <translation>Hệ số quy đổi</translation>
-    </message>
-    <message>
-        <source>KPI kind</source>
-        <translation>Loại KPI</translation>
-    </message>
-    <message>
-        <source>Part</source>
-        <translation>Phần</translation>
     </message>
     <message>
         <source>active</source>
@@ -1205,26 +1289,6 @@
         <translation>tháng</translation>
     </message>
     <message>
-        <source>assignment it fulfils (default: the open assignment of the same item, if there is one)</source>
-        <translation>nhiệm vụ được giao mà mục này thực hiện (mặc định: nhiệm vụ được giao cùng sản phẩm/công việc còn đang mở, nếu có)</translation>
-    </message>
-    <message>
-        <source>ad hoc work outside the plan, even when an assignment of the item is open</source>
-        <translation>nhiệm vụ phát sinh ngoài kế hoạch, kể cả khi có nhiệm vụ được giao cùng sản phẩm/công việc</translation>
-    </message>
-    <message>
-        <source>work taken over from a colleague, outside the plan</source>
-        <translation>nhiệm vụ tiếp nhận thêm từ công chức khác, ngoài kế hoạch</translation>
-    </message>
-    <message>
-        <source>a person&apos;s score for a month, quarter or half year</source>
-        <translation>điểm của một người trong một tháng, quý hoặc 6 tháng</translation>
-    </message>
-    <message>
-        <source>month, quarter or half year (2026-H1)</source>
-        <translation>tháng, quý hoặc 6 tháng (2026-H1)</translation>
-    </message>
-    <message>
         <source>year-end classification of a unit</source>
         <translation>xếp loại chất lượng cuối năm của một đơn vị</translation>
     </message>
@@ -1257,20 +1321,88 @@
         <translation>liệt kê người và đơn vị</translation>
     </message>
     <message>
-        <source>print a form or a summary to PDF</source>
-        <translation>in phiếu hoặc bảng tổng hợp ra tệp PDF</translation>
+        <source>print a form or a summary to PDF or Word</source>
+        <translation>in phiếu hoặc bảng tổng hợp ra tệp PDF hoặc Word</translation>
     </message>
     <message>
-        <source>language of the PDF: vi or en (default: the message language)</source>
-        <translation>ngôn ngữ của tệp PDF: vi hoặc en (mặc định: ngôn ngữ của thông báo)</translation>
+        <source>language of the form: vi or en (default: the message language)</source>
+        <translation>ngôn ngữ của phiếu: vi hoặc en (mặc định: ngôn ngữ thông báo)</translation>
     </message>
     <message>
-        <source>the PDF file to write</source>
-        <translation>tệp PDF cần ghi</translation>
+        <source>the file to write: a PDF, or an editable Word document when the name ends in .docx</source>
+        <translation>tệp cần ghi: tệp PDF, hoặc tệp Word sửa được khi tên tệp có đuôi .docx</translation>
+    </message>
+    <message>
+        <source>month, quarter, half year or year</source>
+        <translation>tháng, quý, 6 tháng hoặc năm</translation>
+    </message>
+    <message>
+        <source>check a printed form&apos;s verification code or an electronic dossier</source>
+        <translation>kiểm tra mã kiểm tra của phiếu đã in hoặc hồ sơ đánh giá điện tử</translation>
+    </message>
+    <message>
+        <source>the code printed on the form, or a dossier archive (.zip)</source>
+        <translation>mã in trên phiếu, hoặc tệp hồ sơ điện tử (.zip)</translation>
+    </message>
+    <message>
+        <source>the electronic evaluation dossier of a person&apos;s year, or of everyone in a unit (Article 24)</source>
+        <translation>hồ sơ đánh giá điện tử cả năm của một công chức, hoặc của mọi công chức trong đơn vị (Điều 24)</translation>
+    </message>
+    <message>
+        <source>unit identifier: one archive per person of the unit and its sub-units</source>
+        <translation>mã đơn vị: mỗi công chức của đơn vị và các đơn vị trực thuộc một tệp hồ sơ</translation>
+    </message>
+    <message>
+        <source>the archive to write (--person) or the folder for the archives (--unit)</source>
+        <translation>tệp hồ sơ cần ghi (--person) hoặc thư mục chứa các tệp hồ sơ (--unit)</translation>
+    </message>
+    <message>
+        <source>language of the forms: vi or en (default: the message language)</source>
+        <translation>ngôn ngữ của các phiếu: vi hoặc en (mặc định: ngôn ngữ thông báo)</translation>
+    </message>
+    <message>
+        <source>Written {path} ({pages}), verification code {code}.</source>
+        <translation>Đã ghi {path} ({pages}), mã kiểm tra {code}.</translation>
+    </message>
+    <message>
+        <source>Written {path}, verification code {code}.</source>
+        <translation>Đã ghi {path}, mã kiểm tra {code}.</translation>
+    </message>
+    <message>
+        <source>Dossier written: {path} ({files} files, {records} records).</source>
+        <translation>Đã ghi hồ sơ: {path} ({files} tệp, {records} bản ghi).</translation>
+    </message>
+    <message>
+        <source>{done}/{total} people</source>
+        <translation>{done}/{total} người</translation>
+    </message>
+    <message>
+        <source>{n} dossiers written to {folder}.</source>
+        <translation>Đã ghi {n} hồ sơ vào {folder}.</translation>
     </message>
     <message>
         <source>Form 01 of a month or quarter</source>
         <translation>Mẫu số 01 của một tháng hoặc một quý</translation>
+    </message>
+    <message>
+        <source>assignment it fulfils (default: the open assignment of the same item, if there is one)</source>
+        <translation>nhiệm vụ được giao mà mục này thực hiện (mặc định: nhiệm vụ được giao cùng sản phẩm/công việc còn đang mở, nếu có)</translation>
+    </message>
+    <message>
+        <source>ad hoc work outside the plan, even when an assignment of the item is open</source>
+        <translation>nhiệm vụ phát sinh ngoài kế hoạch, kể cả khi có nhiệm vụ được giao cùng sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>work taken over from a colleague, outside the plan</source>
+        <translation>nhiệm vụ tiếp nhận thêm từ công chức khác, ngoài kế hoạch</translation>
+    </message>
+    <message>
+        <source>a person&apos;s score for a month, quarter or half year</source>
+        <translation>điểm của một người trong một tháng, quý hoặc 6 tháng</translation>
+    </message>
+    <message>
+        <source>month, quarter or half year (2026-H1)</source>
+        <translation>tháng, quý hoặc 6 tháng (2026-H1)</translation>
     </message>
     <message>
         <source>month or quarter</source>
@@ -1283,10 +1415,6 @@
     <message>
         <source>summary of a unit</source>
         <translation>bảng tổng hợp của một đơn vị</translation>
-    </message>
-    <message>
-        <source>month, quarter, half year or year</source>
-        <translation>tháng, quý, 6 tháng hoặc năm</translation>
     </message>
     <message>
         <source>month, quarter or year</source>
@@ -1303,14 +1431,6 @@
     <message>
         <source>csv, xlsx or json (repeatable; default: all)</source>
         <translation>csv, xlsx hoặc json (có thể lặp lại; mặc định: tất cả)</translation>
-    </message>
-    <message>
-        <source>check a printed form&apos;s verification code</source>
-        <translation>kiểm tra mã kiểm tra in trên phiếu</translation>
-    </message>
-    <message>
-        <source>the code printed on the form</source>
-        <translation>mã in trên phiếu</translation>
     </message>
     <message>
         <source>Refused: {reason}</source>
@@ -1343,10 +1463,6 @@
     <message>
         <source>The database is intact.</source>
         <translation>Cơ sở dữ liệu nguyên vẹn.</translation>
-    </message>
-    <message>
-        <source>Written {path} ({pages} pages), verification code {code}.</source>
-        <translation>Đã ghi {path} ({pages} trang), mã kiểm tra {code}.</translation>
     </message>
     <message>
         <source>Written {path}</source>
@@ -1750,7 +1866,7 @@
     </message>
     <message>
         <source>Key {fingerprint} of {owner} enrolled; publish the organisation file to send it out.</source>
-        <translation>Đã đăng ký khóa {fingerprint} của {owner}; hãy phát hành tệp tổ chức để gửi đi.</translation>
+        <translation>Đã công bố khóa {fingerprint} của {owner}; hãy phát hành tệp tổ chức để gửi đi.</translation>
     </message>
     <message>
         <source>Key revoked; publish the organisation file to send it out.</source>
@@ -2054,7 +2170,7 @@
     </message>
     <message>
         <source>assigned and completed work by KPI kind (spearhead, hard, soft)</source>
-        <translation>công việc được giao và đã hoàn thành theo loại KPI (mũi nhọn, cứng, mềm)</translation>
+        <translation>công việc được giao và đã hoàn thành theo loại KPI (nhóm nhiệm vụ: mũi nhọn; cứng, tức định lượng; mềm, tức định tính)</translation>
     </message>
     <message>
         <source>also write the report as CSV</source>
@@ -2199,6 +2315,14 @@
     <message>
         <source>Warning: the hub serves plain HTTP on {host}: sign-in tokens and organisation files cross the network unencrypted. Give --certfile and --keyfile, or run it behind a reverse proxy with TLS (README, “For IT staff”).</source>
         <translation>Cảnh báo: máy chủ tiếp nhận đang phục vụ HTTP không mã hóa trên {host}: mã đăng nhập và tệp tổ chức đi qua mạng ở dạng không mã hóa. Hãy dùng --certfile và --keyfile, hoặc chạy sau một máy chủ trung gian có TLS (README, mục “For IT staff”).</translation>
+    </message>
+    <message>
+        <source>1 page</source>
+        <translation>1 trang</translation>
+    </message>
+    <message>
+        <source>{n} pages</source>
+        <translation>{n} trang</translation>
     </message>
     <message>
         <source>discipline decisions (Article 20.4, 11.3)</source>
@@ -2423,7 +2547,7 @@
     </message>
     <message>
         <source>&amp;File</source>
-        <translation>&amp;Tệp</translation>
+        <translation>Tệ&amp;p</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -2431,7 +2555,7 @@
     </message>
     <message>
         <source>&amp;Go</source>
-        <translation>&amp;Đi tới</translation>
+        <translation>Đ&amp;i tới</translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -2439,7 +2563,7 @@
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation>Trợ &amp;giúp</translation>
+        <translation>T&amp;rợ giúp</translation>
     </message>
     <message>
         <source>&amp;About KPI Desktop</source>
@@ -2638,6 +2762,137 @@
     </message>
 </context>
 <context>
+    <name>Dossier</name>
+    <message>
+        <source>The dossier {file} of {person} for {year} is intact and agrees with the data: {forms} forms and {records} records checked.</source>
+        <translation>Hồ sơ {file} của {person} năm {year} còn nguyên vẹn và khớp với dữ liệu: đã kiểm tra {forms} phiếu và {records} bản ghi.</translation>
+    </message>
+    <message>
+        <source>The dossier {file} is damaged or was changed after it was made: its contents can no longer be trusted.</source>
+        <translation>Hồ sơ {file} bị hỏng hoặc đã bị sửa sau khi lập: nội dung không còn tin cậy được.</translation>
+    </message>
+    <message>
+        <source>The dossier {file} is intact, but the data changed after it was made: it no longer agrees with this database.</source>
+        <translation>Hồ sơ {file} còn nguyên vẹn, nhưng dữ liệu đã thay đổi sau khi lập hồ sơ: hồ sơ không còn khớp với cơ sở dữ liệu này.</translation>
+    </message>
+    <message>
+        <source>{count} of the records carry no signature (they were stored without one); they were compared with the database only.</source>
+        <translation>{count} bản ghi không có chữ ký (được lưu khi chưa ký); các bản ghi này chỉ được đối chiếu với cơ sở dữ liệu.</translation>
+    </message>
+    <message>
+        <source>The file is not a dossier archive ({detail}).</source>
+        <translation>Tệp không phải là hồ sơ điện tử ({detail}).</translation>
+    </message>
+    <message>
+        <source>The list of contents (manifest.json) is missing or unreadable ({detail}).</source>
+        <translation>Thiếu hoặc không đọc được danh mục nội dung (manifest.json) ({detail}).</translation>
+    </message>
+    <message>
+        <source>A listed file is missing: {detail}.</source>
+        <translation>Thiếu một tệp có trong danh mục: {detail}.</translation>
+    </message>
+    <message>
+        <source>A file that is not in the list was added: {detail}.</source>
+        <translation>Có tệp được thêm vào, không có trong danh mục: {detail}.</translation>
+    </message>
+    <message>
+        <source>A file was changed after the dossier was made: {detail}.</source>
+        <translation>Có tệp bị sửa sau khi lập hồ sơ: {detail}.</translation>
+    </message>
+    <message>
+        <source>A signature does not match its record: {detail}.</source>
+        <translation>Chữ ký không khớp với bản ghi: {detail}.</translation>
+    </message>
+    <message>
+        <source>The figures of a form changed since it was printed: {detail}.</source>
+        <translation>Số liệu của phiếu đã thay đổi từ khi in: {detail}.</translation>
+    </message>
+    <message>
+        <source>A form refers to something this database does not hold: {detail}.</source>
+        <translation>Phiếu dẫn đến dữ liệu không có trong cơ sở dữ liệu này: {detail}.</translation>
+    </message>
+    <message>
+        <source>A record is no longer stored as in the dossier: {detail}.</source>
+        <translation>Bản ghi không còn được lưu như trong hồ sơ: {detail}.</translation>
+    </message>
+    <message>
+        <source>A record of the year is not in the dossier: {detail}.</source>
+        <translation>Có bản ghi của năm chưa có trong hồ sơ: {detail}.</translation>
+    </message>
+    <message>
+        <source>A record is signed with a key this database does not know for its author: {detail}.</source>
+        <translation>Bản ghi được ký bằng khóa mà cơ sở dữ liệu này không biết là của người lập: {detail}.</translation>
+    </message>
+    <message>
+        <source>The person of the dossier is not in this database: {detail}.</source>
+        <translation>Công chức của hồ sơ không có trong cơ sở dữ liệu này: {detail}.</translation>
+    </message>
+    <message>
+        <source>Electronic evaluation dossier</source>
+        <translation>Hồ sơ đánh giá điện tử</translation>
+    </message>
+    <message>
+        <source>not a zip archive</source>
+        <translation>không phải tệp nén zip</translation>
+    </message>
+    <message>
+        <source>ELECTRONIC EVALUATION DOSSIER</source>
+        <translation>HỒ SƠ ĐÁNH GIÁ ĐIỆN TỬ</translation>
+    </message>
+    <message>
+        <source>(Article 24 of Decree 335/2025/NĐ-CP)</source>
+        <translation>(Điều 24 Nghị định số 335/2025/NĐ-CP)</translation>
+    </message>
+    <message>
+        <source>Organisation: {name}</source>
+        <translation>Cơ quan: {name}</translation>
+    </message>
+    <message>
+        <source>Civil servant: {name} ({id})</source>
+        <translation>Công chức: {name} ({id})</translation>
+    </message>
+    <message>
+        <source>Work unit: {unit}</source>
+        <translation>Đơn vị công tác: {unit}</translation>
+    </message>
+    <message>
+        <source>Year: {year}</source>
+        <translation>Năm: {year}</translation>
+    </message>
+    <message>
+        <source>Made on: {time} (KPI Desktop {version})</source>
+        <translation>Lập lúc: {time} (KPI Desktop {version})</translation>
+    </message>
+    <message>
+        <source>Form No. 01, monitoring and evaluation form</source>
+        <translation>Mẫu số 01, Phiếu theo dõi, đánh giá công chức</translation>
+    </message>
+    <message>
+        <source>Form No. 02, quality classification form</source>
+        <translation>Mẫu số 02, Phiếu xếp loại chất lượng công chức</translation>
+    </message>
+    <message>
+        <source>Appeal and its decision</source>
+        <translation>Kiến nghị và kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Discipline decisions and the year-end decision</source>
+        <translation>Quyết định kỷ luật và quyết định xếp loại cuối năm</translation>
+    </message>
+    <message>
+        <source>Signed records the figures derive from</source>
+        <translation>Các bản ghi có chữ ký làm căn cứ số liệu</translation>
+    </message>
+    <message>
+        <source>verification code {code}</source>
+        <translation>mã kiểm tra {code}</translation>
+    </message>
+    <message>
+        <source>Check this dossier: kpi-desktop verify FILE.zip</source>
+        <translation>Kiểm tra hồ sơ này: kpi-desktop verify TỆP.zip</translation>
+    </message>
+</context>
+<context>
     <name>Duration</name>
     <message>
         <source>{m} min</source>
@@ -2671,35 +2926,15 @@
     <name>EntryEditor</name>
     <message>
         <source>Catalog &amp;item:</source>
-        <translation>&amp;Sản phẩm/công việc:</translation>
+        <translation>Sản phẩm/công &amp;việc:</translation>
     </message>
     <message>
         <source>&amp;Quantity:</source>
-        <translation>Số &amp;lượng:</translation>
-    </message>
-    <message>
-        <source>&amp;Fulfils:</source>
-        <translation>&amp;Thuộc nhiệm vụ:</translation>
-    </message>
-    <message>
-        <source>Work &amp;date:</source>
-        <translation>&amp;Ngày làm:</translation>
-    </message>
-    <message>
-        <source>Document &amp;number:</source>
-        <translation>Số &amp;văn bản:</translation>
+        <translation>&amp;Số lượng:</translation>
     </message>
     <message>
         <source>Output &amp;product:</source>
-        <translation>Sản phẩm đầu &amp;ra:</translation>
-    </message>
-    <message>
-        <source>Dead&amp;line:</source>
-        <translation>Thời &amp;hạn:</translation>
-    </message>
-    <message>
-        <source>Completed o&amp;n:</source>
-        <translation>Hoàn thành ng&amp;ày:</translation>
+        <translation>Sản phẩm đầu r&amp;a:</translation>
     </message>
     <message>
         <source>Evidence file:</source>
@@ -2723,14 +2958,34 @@
     </message>
     <message>
         <source>&amp;Reason for change:</source>
-        <translation>&amp;Lý do chỉnh sửa:</translation>
+        <translation>Lý &amp;do chỉnh sửa:</translation>
     </message>
     <message>
         <source>Required when you resubmit a returned entry</source>
         <translation>Bắt buộc khi gửi lại một mục bị trả lại</translation>
     </message>
     <message>
-        <source>Attach &amp;file…</source>
+        <source>F&amp;ulfils:</source>
+        <translation>Thuộ&amp;c nhiệm vụ:</translation>
+    </message>
+    <message>
+        <source>W&amp;ork date:</source>
+        <translation>Ngày &amp;làm:</translation>
+    </message>
+    <message>
+        <source>Document nu&amp;mber:</source>
+        <translation>Số văn &amp;bản:</translation>
+    </message>
+    <message>
+        <source>De&amp;adline:</source>
+        <translation>T&amp;hời hạn:</translation>
+    </message>
+    <message>
+        <source>&amp;Completed on:</source>
+        <translation>H&amp;oàn thành ngày:</translation>
+    </message>
+    <message>
+        <source>Attach fil&amp;e…</source>
         <translation>Đính &amp;kèm tệp…</translation>
     </message>
     <message>
@@ -2751,7 +3006,7 @@
     </message>
     <message>
         <source>&amp;New entry</source>
-        <translation>&amp;Mục mới</translation>
+        <translation>Mục mới</translation>
     </message>
     <message>
         <source>Start a new entry (Ctrl+N)</source>
@@ -2759,7 +3014,7 @@
     </message>
     <message>
         <source>&amp;Save draft</source>
-        <translation>&amp;Lưu nháp</translation>
+        <translation>Lư&amp;u nháp</translation>
     </message>
     <message>
         <source>Save now (Ctrl+S); drafts also save themselves</source>
@@ -2951,7 +3206,7 @@
     <name>Errors</name>
     <message>
         <source>No {kind} with the identifier “{id}”.</source>
-        <translation>Không có {kind} nào có mã “{id}”.</translation>
+        <translation>Không tìm thấy {kind} có mã “{id}”.</translation>
     </message>
     <message>
         <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
@@ -3063,7 +3318,7 @@
     </message>
     <message>
         <source>The month {period} has already been submitted and can no longer be changed.</source>
-        <translation>Tháng {period} đã được gửi, không thể sửa nữa.</translation>
+        <translation>Kỳ {period} đã được gửi, không thể sửa nữa.</translation>
     </message>
     <message>
         <source>Nobody may confirm, evaluate or classify their own work.</source>
@@ -3206,12 +3461,84 @@
         <translation>Bản sao lưu {path} bị hỏng, không thể khôi phục.</translation>
     </message>
     <message>
+        <source>There is no backup file {path}: choose one from the list (kpi-desktop backup --list).</source>
+        <translation>Không tìm thấy tệp sao lưu {path}: hãy chọn một tệp trong danh sách (kpi-desktop backup --list).</translation>
+    </message>
+    <message>
         <source>There is no database at {path}.</source>
         <translation>Không có cơ sở dữ liệu tại {path}.</translation>
     </message>
     <message>
+        <source>the file is not JSON text</source>
+        <translation>tệp không phải văn bản JSON</translation>
+    </message>
+    <message>
+        <source>the format “{value}” is not a scoring policy</source>
+        <translation>định dạng “{value}” không phải quy tắc chấm điểm</translation>
+    </message>
+    <message>
+        <source>it has entries this version does not know: {keys}</source>
+        <translation>có mục mà phiên bản này không biết: {keys}</translation>
+    </message>
+    <message>
+        <source>entries are missing: {keys}</source>
+        <translation>còn thiếu các mục: {keys}</translation>
+    </message>
+    <message>
+        <source>the version “{value}” is not well formed</source>
+        <translation>phiên bản “{value}” không đúng dạng</translation>
+    </message>
+    <message>
+        <source>the value “{value}” of “{field}” is not allowed</source>
+        <translation>giá trị “{value}” của “{field}” không hợp lệ</translation>
+    </message>
+    <message>
+        <source>the value was refused ({code})</source>
+        <translation>giá trị bị từ chối ({code})</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period: write a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY (for example 2026-03, 2026-Q1 or 2026).</source>
+        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM, quý theo dạng YYYY-Qn hoặc năm theo dạng YYYY (ví dụ 2026-03, 2026-Q1 hoặc 2026).</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period: write a month as YYYY-MM or a quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).</source>
+        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM hoặc quý theo dạng YYYY-Qn (ví dụ 2026-03 hoặc 2026-Q1).</translation>
+    </message>
+    <message>
         <source>The value was refused ({code}).</source>
         <translation>Giá trị bị từ chối ({code}).</translation>
+    </message>
+    <message>
+        <source>the file or folder does not exist</source>
+        <translation>tệp hoặc thư mục không tồn tại</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>không có quyền truy cập</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>ổ đĩa đã đầy</translation>
+    </message>
+    <message>
+        <source>this is a folder, not a file</source>
+        <translation>đây là thư mục, không phải tệp</translation>
+    </message>
+    <message>
+        <source>a part of the path is not a folder</source>
+        <translation>một phần của đường dẫn không phải là thư mục</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>ổ đĩa chỉ cho phép đọc</translation>
+    </message>
+    <message>
+        <source>the disk could not be read or written</source>
+        <translation>không đọc hoặc ghi được ổ đĩa</translation>
+    </message>
+    <message>
+        <source>system error {code}</source>
+        <translation>lỗi hệ thống {code}</translation>
     </message>
     <message>
         <source>A record in the bundle ({record}) is signed with the key {key}, which was revoked on {revoked}, and is dated on or after that day. Nothing was imported; the sender is told that this record was refused.</source>
@@ -3427,7 +3754,7 @@
     </message>
     <message>
         <source>The month {period} is already evaluated ({unit}): a transfer or merger can only start in a month that is not evaluated yet.</source>
-        <translation>Tháng {period} đã được đánh giá ({unit}): việc điều động hoặc sáp nhập chỉ có thể bắt đầu trong tháng chưa đánh giá.</translation>
+        <translation>Kỳ {period} đã được đánh giá ({unit}): việc điều động hoặc sáp nhập chỉ có thể bắt đầu trong tháng chưa đánh giá.</translation>
     </message>
     <message>
         <source>{actor} may not record transfers or mergers: only the head of the agency or the personnel administrator may.</source>
@@ -3475,11 +3802,11 @@
     </message>
     <message>
         <source>The month {period} of {person} is already here with other values: nothing was imported.</source>
-        <translation>Tháng {period} của {person} đã có ở đây với giá trị khác: không có gì được nhập.</translation>
+        <translation>Kết quả {period} của {person} đã có ở đây với giá trị khác: không có gì được nhập.</translation>
     </message>
     <message>
         <source>The month {period} of {person} in the transfer is not valid ({detail}): nothing was imported.</source>
-        <translation>Tháng {period} của {person} trong tệp chuyển không hợp lệ ({detail}): không có gì được nhập.</translation>
+        <translation>Kết quả {period} của {person} trong tệp chuyển không hợp lệ ({detail}): không có gì được nhập.</translation>
     </message>
     <message>
         <source>This transfer was written by this agency itself: import it at the receiving agency.</source>
@@ -3599,7 +3926,7 @@
     </message>
     <message>
         <source>“{value}” is not a KPI kind: use spearhead, hard or soft.</source>
-        <translation>“{value}” không phải là loại KPI: dùng spearhead (mũi nhọn), hard (cứng) hoặc soft (mềm).</translation>
+        <translation>“{value}” không phải là loại KPI (nhóm nhiệm vụ): dùng spearhead (mũi nhọn), hard (cứng, định lượng) hoặc soft (mềm, định tính).</translation>
     </message>
     <message>
         <source>“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) or a year (2026).</source>
@@ -3721,7 +4048,7 @@
     </message>
     <message>
         <source>Evaluated &amp;person:</source>
-        <translation>&amp;Người được đánh giá:</translation>
+        <translation>Người đượ&amp;c đánh giá:</translation>
     </message>
     <message>
         <source>E&amp;valuator:</source>
@@ -3880,10 +4207,6 @@
     <message>
         <source>Organisation indicator</source>
         <translation>Chỉ số của cơ quan, tổ chức</translation>
-    </message>
-    <message>
-        <source>A year (2026), quarter (2026-Q3) or month (2026-09)</source>
-        <translation>Năm (2026), quý (2026-Q3) hoặc tháng (2026-09)</translation>
     </message>
     <message>
         <source>Period</source>
@@ -4070,14 +4393,6 @@
         <translation>Công việc theo loại KPI</translation>
     </message>
     <message>
-        <source>Year {year}</source>
-        <translation>Năm {year}</translation>
-    </message>
-    <message>
-        <source>Quarter {q}/{year}</source>
-        <translation>Quý {q}/{year}</translation>
-    </message>
-    <message>
         <source>Unit:</source>
         <translation>Đơn vị:</translation>
     </message>
@@ -4160,6 +4475,10 @@
         <translation>Hạn giải quyết</translation>
     </message>
     <message>
+        <source>The decision on the appeal was recorded: {name}, {period}.</source>
+        <translation>Đã ghi kết quả giải quyết kiến nghị: {name}, {period}.</translation>
+    </message>
+    <message>
         <source>Period</source>
         <translation>Kỳ</translation>
     </message>
@@ -4172,26 +4491,6 @@
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <source>Appeal</source>
-        <translation>Kiến nghị</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Lý do</translation>
-    </message>
-    <message>
-        <source>Result now</source>
-        <translation>Kết quả hiện nay</translation>
-    </message>
-    <message>
-        <source>Decision</source>
-        <translation>Kết quả giải quyết</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Lịch sử</translation>
-    </message>
-    <message>
         <source>Decide…</source>
         <translation>Giải quyết…</translation>
     </message>
@@ -4202,10 +4501,6 @@
     <message>
         <source>Appeal not decided</source>
         <translation>Chưa ghi được kết quả giải quyết kiến nghị</translation>
-    </message>
-    <message>
-        <source>The decision on the appeal was recorded.</source>
-        <translation>Đã ghi kết quả giải quyết kiến nghị.</translation>
     </message>
 </context>
 <context>
@@ -4323,7 +4618,7 @@
     <name>LeaderEvaluationStatus</name>
     <message>
         <source>open</source>
-        <translation>đang mở</translation>
+        <translation>chưa gửi</translation>
     </message>
     <message>
         <source>submitted</source>
@@ -4361,7 +4656,7 @@
         <translation>nghỉ hưu, chuyển công tác sang cơ quan khác…</translation>
     </message>
     <message>
-        <source>&amp;Record departure</source>
+        <source>Record &amp;departure</source>
         <translation>&amp;Ghi nhận việc nghỉ</translation>
     </message>
     <message>
@@ -5193,8 +5488,16 @@
         <translation>&amp;Mã:</translation>
     </message>
     <message>
+        <source>Name (E&amp;nglish):</source>
+        <translation>Tên (tiếng An&amp;h):</translation>
+    </message>
+    <message>
+        <source>&amp;Close the unit</source>
+        <translation>&amp;Giải thể đơn vị</translation>
+    </message>
+    <message>
         <source>&amp;Rename the chosen unit</source>
-        <translation>Đổi tê&amp;n đơn vị đang chọn</translation>
+        <translation>Đổi tên đơn vị đang &amp;chọn</translation>
     </message>
     <message>
         <source>Name of the chosen unit</source>
@@ -5206,11 +5509,7 @@
     </message>
     <message>
         <source>N&amp;ame (Vietnamese):</source>
-        <translation>Tên (tiếng V&amp;iệt):</translation>
-    </message>
-    <message>
-        <source>Name (Englis&amp;h):</source>
-        <translation>Tên (tiếng An&amp;h):</translation>
+        <translation>Tên (tiếng Việt):</translation>
     </message>
     <message>
         <source>for example Phòng Kinh tế</source>
@@ -5226,11 +5525,7 @@
     </message>
     <message>
         <source>&amp;Move under</source>
-        <translation>&amp;Chuyển vào</translation>
-    </message>
-    <message>
-        <source>C&amp;lose the unit</source>
-        <translation>&amp;Giải thể đơn vị</translation>
+        <translation>Ch&amp;uyển vào</translation>
     </message>
     <message>
         <source>Only a unit without people and open sub-units can be closed; it stays in the history.</source>
@@ -5335,6 +5630,10 @@
         <translation>Khóa</translation>
     </message>
     <message>
+        <source>Im&amp;port staff list…</source>
+        <translation>Nhập &amp;danh sách công chức…</translation>
+    </message>
+    <message>
         <source>Person</source>
         <translation>Thông tin công chức</translation>
     </message>
@@ -5343,24 +5642,16 @@
         <translation>&amp;Mã:</translation>
     </message>
     <message>
-        <source>&amp;Full name:</source>
-        <translation>&amp;Họ và tên:</translation>
-    </message>
-    <message>
         <source>&amp;Unit:</source>
         <translation>Đơn &amp;vị:</translation>
     </message>
     <message>
         <source>&amp;Job position:</source>
-        <translation>Vị t&amp;rí việc làm:</translation>
+        <translation>Vị trí việc &amp;làm:</translation>
     </message>
     <message>
         <source>R&amp;ole:</source>
-        <translation>Vai &amp;trò:</translation>
-    </message>
-    <message>
-        <source>Import staff &amp;list…</source>
-        <translation>Nhập &amp;danh sách công chức…</translation>
+        <translation>V&amp;ai trò:</translation>
     </message>
     <message>
         <source>Fro&amp;m:</source>
@@ -5372,19 +5663,23 @@
     </message>
     <message>
         <source>&amp;New person</source>
-        <translation>Thêm &amp;người mới</translation>
+        <translation>&amp;Thêm người mới</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation>&amp;Lưu</translation>
+        <translation>Lư&amp;u</translation>
     </message>
     <message>
-        <source>Left the or&amp;ganisation…</source>
-        <translation>Rời cơ quan, đơn &amp;vị…</translation>
+        <source>Full n&amp;ame:</source>
+        <translation>&amp;Họ và tên:</translation>
     </message>
     <message>
         <source>Sick, maternity, unpaid lea&amp;ve…</source>
         <translation>Nghỉ ốm, thai sản, nghỉ không &amp;lương…</translation>
+    </message>
+    <message>
+        <source>Left the o&amp;rganisation…</source>
+        <translation>Rời cơ &amp;quan, đơn vị…</translation>
     </message>
     <message>
         <source>End the membership and evaluator relations on the last day and revoke the key; the history is kept.</source>
@@ -5508,6 +5803,29 @@
     <message>
         <source>Year</source>
         <translation>Năm</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodText</name>
+    <message>
+        <source>{month}/{year}</source>
+        <translation>tháng {month}/{year}</translation>
+    </message>
+    <message>
+        <source>quarter {quarter}/{year}</source>
+        <translation>quý {quarter}/{year}</translation>
+    </message>
+    <message>
+        <source>first half of {year}</source>
+        <translation>6 tháng đầu năm {year}</translation>
+    </message>
+    <message>
+        <source>second half of {year}</source>
+        <translation>6 tháng cuối năm {year}</translation>
+    </message>
+    <message>
+        <source>year {year}</source>
+        <translation>năm {year}</translation>
     </message>
 </context>
 <context>
@@ -5710,11 +6028,7 @@
     </message>
     <message>
         <source>&amp;Version:</source>
-        <translation>&amp;Phiên bản:</translation>
-    </message>
-    <message>
-        <source>In force &amp;from:</source>
-        <translation>Áp dụng &amp;từ:</translation>
+        <translation>Phiên &amp;bản:</translation>
     </message>
     <message>
         <source>&amp;Save new version</source>
@@ -5737,6 +6051,10 @@
         <translation>Ngày lưu</translation>
     </message>
     <message>
+        <source>In force fr&amp;om:</source>
+        <translation>Áp dụng &amp;từ:</translation>
+    </message>
+    <message>
         <source>In force today: the defaults of Decree 335 (version {version}).</source>
         <translation>Đang áp dụng: quy tắc mặc định theo Nghị định 335 (phiên bản {version}).</translation>
     </message>
@@ -5757,7 +6075,7 @@
     <name>Printing</name>
     <message>
         <source>Print {name}</source>
-        <extracomment>Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.</extracomment>
+        <extracomment>Kinds written into a folder (no file suffix). Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.</extracomment>
         <translation>In {name}</translation>
     </message>
     <message>
@@ -5848,11 +6166,11 @@
     </message>
     <message>
         <source>&amp;Points:</source>
-        <translation>Đ&amp;iểm:</translation>
+        <translation>&amp;Số điểm:</translation>
     </message>
     <message>
         <source>&amp;Note:</source>
-        <translation>Ghi ch&amp;ú:</translation>
+        <translation>&amp;Ghi chú:</translation>
     </message>
     <message>
         <source>for example HCC.99</source>
@@ -6061,11 +6379,11 @@
         <translation>Nơi phát hành</translation>
     </message>
     <message>
-        <source>&amp;Folder (USB stick):</source>
+        <source>F&amp;older (USB stick):</source>
         <translation>&amp;Thư mục (USB):</translation>
     </message>
     <message>
-        <source>&amp;Hub address:</source>
+        <source>H&amp;ub address:</source>
         <translation>Địa chỉ &amp;máy chủ tiếp nhận:</translation>
     </message>
     <message>
@@ -6231,12 +6549,20 @@
         <translation>chưa đánh giá</translation>
     </message>
     <message>
+        <source>not yet in service</source>
+        <translation>chưa công tác</translation>
+    </message>
+    <message>
+        <source>no longer in service</source>
+        <translation>đã thôi công tác</translation>
+    </message>
+    <message>
         <source>fewer than 6 months worked</source>
         <translation>thời gian công tác chưa đủ 06 tháng (khoản 1 Điều 11)</translation>
     </message>
     <message>
         <source>disciplined (Article 20.4)</source>
-        <translation>bị kỷ luật (khoản 4 Điều 20)</translation>
+        <translation>bị kỷ luật (điểm c khoản 4 Điều 20)</translation>
     </message>
     <message>
         <source>capped by the organisation&apos;s level (Article 20.6)</source>
@@ -6363,6 +6689,14 @@
         <translation>CÔNG CHỨC TỰ ĐÁNH GIÁ</translation>
     </message>
     <message>
+        <source>(corresponding to the level {level})</source>
+        <translation>(tương ứng mức {level})</translation>
+    </message>
+    <message>
+        <source>Column (5) is not part of Form No. 01: it holds the points confirmed by the competent authority (Article 17.2).</source>
+        <translation>Cột (5) không có trong Mẫu số 01, được bổ sung để ghi điểm do cấp có thẩm quyền theo dõi, đánh giá xác nhận (khoản 2 Điều 17).</translation>
+    </message>
+    <message>
         <source>COMPETENT AUTHORITY
 FOR MONITORING AND EVALUATION</source>
         <translation>CẤP CÓ THẨM QUYỀN
@@ -6393,28 +6727,8 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <source>1. General criteria points: {value}</source>
-        <translation>1. Điểm tiêu chí chung: {value}</translation>
-    </message>
-    <message>
-        <source>2. Task-performance criteria points: {value}</source>
-        <translation>2. Điểm tiêu chí kết quả thực hiện nhiệm vụ: {value}</translation>
-    </message>
-    <message>
         <source>Insufficient data: nothing was assigned in this period.</source>
         <translation>Chưa đủ dữ liệu: trong kỳ không có nhiệm vụ được giao.</translation>
-    </message>
-    <message>
-        <source>Quantity a = {a} %; quality b = {b} %; timeliness c = {c} %</source>
-        <translation>Số lượng a = {a}%; chất lượng b = {b}%; tiến độ c = {c}%</translation>
-    </message>
-    <message>
-        <source>; d = {d} %; đ = {dd} %; e = {e} %</source>
-        <translation>; d = {d}%; đ = {dd}%; e = {e}%</translation>
-    </message>
-    <message>
-        <source>; task result {ratio} % × 70</source>
-        <translation>; kết quả thực hiện nhiệm vụ {ratio}% × 70</translation>
     </message>
     <message>
         <source>3. Total monitoring and evaluation points:</source>
@@ -6431,6 +6745,34 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>6. Comments of the competent authority for monitoring and evaluation:</source>
         <translation>6. Ý kiến nhận xét của cấp có thẩm quyền theo dõi, đánh giá:</translation>
+    </message>
+    <message>
+        <source>DETAILED TABLE OF THE TASK-PERFORMANCE RESULTS</source>
+        <translation>BẢNG CHI TIẾT KẾT QUẢ THỰC HIỆN NHIỆM VỤ</translation>
+    </message>
+    <message>
+        <source>(Annex to the monitoring and evaluation form of {name}, {period})</source>
+        <translation>(Kèm theo Phiếu theo dõi, đánh giá công chức của {name}, kỳ {period})</translation>
+    </message>
+    <message>
+        <source>Quantity a = {a}%; quality b = {b}%; timeliness c = {c}%</source>
+        <translation>Số lượng a = {a}%; chất lượng b = {b}%; tiến độ c = {c}%</translation>
+    </message>
+    <message>
+        <source>; d = {d}%; đ = {dd}%; e = {e}%</source>
+        <translation>; d = {d}%; đ = {dd}%; e = {e}%</translation>
+    </message>
+    <message>
+        <source>Task-performance points = {ratio}% × 70, at most 70 = {points}.</source>
+        <translation>Điểm tiêu chí kết quả thực hiện nhiệm vụ = {ratio}% × 70, tối đa 70 điểm = {points}.</translation>
+    </message>
+    <message>
+        <source>Products and tasks of the period</source>
+        <translation>Sản phẩm/công việc trong kỳ</translation>
+    </message>
+    <message>
+        <source>Months of the quarter</source>
+        <translation>Các tháng trong quý</translation>
     </message>
     <message>
         <source>{code}: objective cause of the quality errors confirmed (Article 14.2(b)), not deducted: {reason}</source>
@@ -6493,12 +6835,32 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Ghi chú</translation>
     </message>
     <message>
+        <source>Level corresponding to the scores (for reference): {level}</source>
+        <translation>Mức xếp loại tương ứng với điểm (tham khảo): {level}</translation>
+    </message>
+    <message>
+        <source>CLASSIFYING AUTHORITY</source>
+        <translation>CẤP CÓ THẨM QUYỀN XẾP LOẠI</translation>
+    </message>
+    <message>
+        <source>The proposed measures follow Article 23 of Decree 335/2025/NĐ-CP.</source>
+        <translation>Việc đề xuất phương án xử lý căn cứ quy định tại Điều 23 Nghị định số 335/2025/NĐ-CP.</translation>
+    </message>
+    <message>
         <source>Civil servant quality classification form</source>
         <translation>Phiếu xếp loại chất lượng công chức</translation>
     </message>
     <message>
         <source>Form No. 02</source>
         <translation>Mẫu số 02</translation>
+    </message>
+    <message>
+        <source>1. General criteria points:</source>
+        <translation>1. Điểm tiêu chí chung:</translation>
+    </message>
+    <message>
+        <source>2. Task-performance criteria points:</source>
+        <translation>2. Điểm tiêu chí kết quả thực hiện nhiệm vụ:</translation>
     </message>
     <message>
         <source>CIVIL SERVANT QUALITY CLASSIFICATION FORM</source>
@@ -6525,20 +6887,12 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Tổng điểm trung bình cả năm</translation>
     </message>
     <message>
-        <source>Leave: {kind} from {start} to {end} ({decision})</source>
-        <translation>Thời gian nghỉ: {kind} từ {start} đến {end} ({decision})</translation>
-    </message>
-    <message>
-        <source>Level from the scores (computed): {level}</source>
-        <translation>Mức xếp loại tương ứng với điểm (tham khảo): {level}</translation>
-    </message>
-    <message>
         <source>II. SELF-ASSESSMENT AND QUALITY CLASSIFICATION BY THE CIVIL SERVANT</source>
         <translation>II. CÔNG CHỨC TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG</translation>
     </message>
     <message>
         <source>III. QUALITY CLASSIFICATION BY THE COMPETENT AUTHORITY</source>
-        <translation>III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CỦA CẤP CÓ THẨM QUYỀN</translation>
+        <translation>III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CỦA CẤP CÓ THẨM QUYỀN CÔNG CHỨC</translation>
     </message>
     <message>
         <source>Decision No. {number} of {date}</source>
@@ -6553,14 +6907,12 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>CÔNG CHỨC TỰ XẾP LOẠI</translation>
     </message>
     <message>
-        <source>COMPETENT AUTHORITY
-FOR CLASSIFICATION</source>
-        <translation>CẤP CÓ THẨM QUYỀN
-XẾP LOẠI</translation>
-    </message>
-    <message>
         <source>The quality classification follows Article 20 of Decree 335/2025/NĐ-CP.</source>
         <translation>Việc xếp loại chất lượng công chức căn cứ vào quy định tại Điều 20 Nghị định số 335/2025/NĐ-CP.</translation>
+    </message>
+    <message>
+        <source>“Excellent” quota (Article 20.5): {excellent} rated Excellent; at most {limit} allowed ({share}% of {good} rated Good).</source>
+        <translation>Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” (khoản 5 Điều 20): {excellent} người Hoàn thành xuất sắc nhiệm vụ; tối đa được {limit} người ({share}% của {good} người “Hoàn thành tốt nhiệm vụ”).</translation>
     </message>
     <message>
         <source>Summary of monitoring and evaluation results</source>
@@ -6571,6 +6923,10 @@ XẾP LOẠI</translation>
         <translation>Bảng tổng hợp của đơn vị</translation>
     </message>
     <message>
+        <source>Leave: {kind} from {start} to {end} ({decision})</source>
+        <translation>Thời gian nghỉ: {kind} từ {start} đến {end} ({decision})</translation>
+    </message>
+    <message>
         <source>SUMMARY OF CIVIL SERVANT QUALITY CLASSIFICATION RESULTS</source>
         <translation>BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC</translation>
     </message>
@@ -6579,20 +6935,12 @@ XẾP LOẠI</translation>
         <translation>BẢNG TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC</translation>
     </message>
     <message>
-        <source>{unit} — {period}</source>
-        <translation>{unit} — {period}</translation>
-    </message>
-    <message>
         <source>I. RESULTS BY PERSON</source>
         <translation>I. KẾT QUẢ CỦA TỪNG CÔNG CHỨC</translation>
     </message>
     <message>
         <source>II. DISTRIBUTION BY LEVEL</source>
         <translation>II. TỔNG HỢP THEO MỨC XẾP LOẠI</translation>
-    </message>
-    <message>
-        <source>“Excellent” quota (Article 20.5): {excellent} rated Excellent; at most {limit} allowed ({share} % of {good} rated Good).</source>
-        <translation>Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” (khoản 5 Điều 20): {excellent} người Hoàn thành xuất sắc nhiệm vụ; tối đa được {limit} người ({share}% của {good} người “Hoàn thành tốt nhiệm vụ”).</translation>
     </message>
     <message>
         <source>Over the quota by {excess}: the approver must decide who is moved down.</source>
@@ -6651,6 +6999,10 @@ XẾP LOẠI</translation>
         <translation>Kết quả nhiệm vụ</translation>
     </message>
     <message>
+        <source>Corresponding level</source>
+        <translation>Mức tương ứng</translation>
+    </message>
+    <message>
         <source>People</source>
         <translation>Số người</translation>
     </message>
@@ -6707,6 +7059,7 @@ XẾP LOẠI</translation>
     <name>ReportsDialog</name>
     <message>
         <source>Print forms and reports</source>
+        <extracomment>Kinds that can also be written as an editable Word document.</extracomment>
         <translation>In biểu mẫu và báo cáo</translation>
     </message>
     <message>
@@ -6724,6 +7077,22 @@ XẾP LOẠI</translation>
     <message>
         <source>Export (CSV, XLSX, JSON)</source>
         <translation>Xuất dữ liệu (CSV, XLSX, JSON)</translation>
+    </message>
+    <message>
+        <source>Electronic evaluation dossier of a person (Article 24)</source>
+        <translation>Hồ sơ đánh giá điện tử của một công chức (Điều 24)</translation>
+    </message>
+    <message>
+        <source>Electronic evaluation dossiers of a unit (Article 24)</source>
+        <translation>Hồ sơ đánh giá điện tử của cả đơn vị (Điều 24)</translation>
+    </message>
+    <message>
+        <source>PDF, to print</source>
+        <translation>PDF, để in</translation>
+    </message>
+    <message>
+        <source>Word (.docx), to edit and sign</source>
+        <translation>Word (.docx), để sửa và ký</translation>
     </message>
     <message>
         <source>All formats</source>
@@ -6744,6 +7113,10 @@ XẾP LOẠI</translation>
     <message>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>File type</source>
+        <translation>Loại tệp</translation>
     </message>
     <message>
         <source>Format</source>
@@ -6774,6 +7147,18 @@ XẾP LOẠI</translation>
         <translation>Đơn vị</translation>
     </message>
     <message>
+        <source>Word documents (*.docx)</source>
+        <translation>Tệp Word (*.docx)</translation>
+    </message>
+    <message>
+        <source>Dossier archives (*.zip)</source>
+        <translation>Tệp hồ sơ điện tử (*.zip)</translation>
+    </message>
+    <message>
+        <source>Save the file</source>
+        <translation>Lưu tệp</translation>
+    </message>
+    <message>
         <source>Open folder</source>
         <translation>Mở thư mục</translation>
     </message>
@@ -6782,8 +7167,16 @@ XẾP LOẠI</translation>
         <translation>Chọn người hoặc đơn vị cần in và nơi lưu tệp.</translation>
     </message>
     <message>
-        <source>Written: {path} ({pages} pages, {period}). Verification code: {code}</source>
-        <translation>Đã ghi: {path} ({pages} trang, {period}). Mã kiểm tra: {code}</translation>
+        <source>Dossier written: {path} ({files} files, {records} records).</source>
+        <translation>Đã ghi hồ sơ: {path} ({files} tệp, {records} bản ghi).</translation>
+    </message>
+    <message>
+        <source>Written: {path} ({pages}, {period}). Verification code: {code}</source>
+        <translation>Đã ghi: {path} ({pages}, {period}). Mã kiểm tra: {code}</translation>
+    </message>
+    <message>
+        <source>Written: {path} ({period}). Verification code: {code}</source>
+        <translation>Đã ghi: {path} ({period}). Mã kiểm tra: {code}</translation>
     </message>
     <message>
         <source>No program on this computer opens {path}.</source>
@@ -6792,10 +7185,6 @@ XẾP LOẠI</translation>
     <message>
         <source>Export to folder</source>
         <translation>Xuất vào thư mục</translation>
-    </message>
-    <message>
-        <source>Save the PDF</source>
-        <translation>Lưu tệp PDF</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>
@@ -7274,8 +7663,8 @@ XẾP LOẠI</translation>
         <translation>Ngôn ngữ</translation>
     </message>
     <message>
-        <source>Interface &amp;language:</source>
-        <translation>&amp;Ngôn ngữ giao diện:</translation>
+        <source>&amp;Interface language:</source>
+        <translation>Ngôn ngữ &amp;giao diện:</translation>
     </message>
     <message>
         <source>The change applies at once in every window and is remembered for the next start.</source>
@@ -7366,7 +7755,7 @@ XẾP LOẠI</translation>
     <name>SetupWizard</name>
     <message>
         <source>Your key is made (fingerprint {fingerprint}). Give the file {path} to the agency (on a USB stick) so that it publishes your key.</source>
-        <translation>Đã tạo khóa (dấu vân tay {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa.</translation>
+        <translation>Đã tạo khóa (dấu vân tay, tức mã nhận dạng của khóa: {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa.</translation>
     </message>
     <message>
         <source>KPI Desktop — first start</source>
@@ -7405,7 +7794,7 @@ XẾP LOẠI</translation>
     </message>
     <message>
         <source>&amp;Who are you:</source>
-        <translation>&amp;Người sử dụng:</translation>
+        <translation>Người &amp;sử dụng:</translation>
     </message>
     <message>
         <source>&amp;Passphrase:</source>
@@ -7699,7 +8088,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>&amp;Import from USB…</source>
-        <translation>&amp;Nhập từ USB…</translation>
+        <translation>Nhập từ &amp;USB…</translation>
     </message>
     <message>
         <source>History</source>
@@ -7795,7 +8184,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Key created; fingerprint {fingerprint}.</source>
-        <translation>Đã tạo khóa; dấu vân tay {fingerprint}.</translation>
+        <translation>Đã tạo khóa; dấu vân tay (mã nhận dạng của khóa) {fingerprint}.</translation>
     </message>
     <message>
         <source>Give {path} to the agency (on a USB stick) so that it publishes your key.</source>
@@ -7861,14 +8250,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
 <context>
     <name>TransferDialog</name>
     <message>
-        <source>Check the date</source>
-        <translation>Kiểm tra ngày</translation>
-    </message>
-    <message>
-        <source>Is this the date of the decision?</source>
-        <translation>Đây có đúng là ngày của quyết định không?</translation>
-    </message>
-    <message>
         <source>The head above (default)</source>
         <translation>Người đứng đầu cấp trên (mặc định)</translation>
     </message>
@@ -7887,6 +8268,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Unit</source>
         <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Check the date</source>
+        <translation>Kiểm tra ngày</translation>
+    </message>
+    <message>
+        <source>Is this the date of the decision?</source>
+        <translation>Đây có đúng là ngày của quyết định không?</translation>
     </message>
     <message>
         <source>From</source>
@@ -8016,7 +8405,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>UnitViewPage</name>
     <message>
         <source>Unit view</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Tổng hợp đơn vị</translation>
     </message>
     <message>
@@ -8065,6 +8453,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Person</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Công chức</translation>
     </message>
     <message>
@@ -8084,12 +8473,12 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Mức xếp loại</translation>
     </message>
     <message>
-        <source>Mean of the months of the half year (Article 17.3)</source>
-        <translation>Điểm trung bình cộng các tháng của 6 tháng (khoản 3 Điều 17)</translation>
-    </message>
-    <message>
         <source>Months entirely on leave, not in the mean (Article 11.2): {months}</source>
         <translation>Các tháng nghỉ cả tháng, không tính vào điểm trung bình (khoản 2 Điều 11): {months}</translation>
+    </message>
+    <message>
+        <source>Mean of the months of the half year (Article 17.3)</source>
+        <translation>Điểm trung bình cộng các tháng của 6 tháng (khoản 3 Điều 17)</translation>
     </message>
     <message>
         <source>Excellent quota exceeded in {n} group(s); see the year-end classification.</source>
@@ -8278,7 +8667,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>&amp;Today</source>
-        <translation>&amp;Hôm nay</translation>
+        <translation>Hô&amp;m nay</translation>
     </message>
     <message>
         <source>Go to today (Alt+Home)</source>
@@ -8286,7 +8675,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Da&amp;y</source>
-        <translation>&amp;Ngày</translation>
+        <translation>Ngà&amp;y</translation>
     </message>
     <message>
         <source>&amp;Week</source>

@@ -1,4 +1,5 @@
-"""PDF forms of Decree 335 (Mẫu số 01, Mẫu số 02) and the unit summary (reportlab only here).
+"""The forms of Decree 335 (Mẫu số 01, Mẫu số 02) and the unit summary, as PDF (reportlab) and
+as editable Word files (python-docx); both libraries are used only in this package.
 
 The writers take the plain data of :mod:`kpi_desktop.reports.data`; the service layer
 (``kpi_desktop.services.reports``) gathers it from the database.
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["render_form01", "render_form02", "render_unit_summary"]
+__all__ = ["form01_document", "form02_document", "render_form01", "render_form01_docx",
+           "render_form02", "render_form02_docx", "render_unit_summary",
+           "render_unit_summary_docx", "unit_summary_document"]
 
 
 def __getattr__(name: str) -> Any:

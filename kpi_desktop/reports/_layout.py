@@ -17,8 +17,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -26,8 +28,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from kpi_desktop.reports._text import date_text, nfc, translate
-from kpi_desktop.reports.data import Letterhead, ReportMeta
+from kpi_desktop.reports import document as doc
+from kpi_desktop.reports._text import nfc
+from kpi_desktop.reports.data import Letterhead
 from kpi_desktop.runtime.paths import resource_root
 
 FONT, BOLD, ITALIC = "BeVietnamPro", "BeVietnamPro-Bold", "BeVietnamPro-Italic"
@@ -89,7 +92,10 @@ class Styles:
     form_no = style("form_no", size=9, font=BOLD, align=TA_RIGHT)
     title = style("title", size=13, font=BOLD, align=TA_CENTER, leading=17, before=10)
     subtitle = style("subtitle", size=10.5, font=ITALIC, align=TA_CENTER, after=8)
-    section = style("section", size=10.5, font=BOLD, before=8, after=4)
+    subtitle_bold = style("subtitle_bold", size=10.5, font=BOLD, align=TA_CENTER, after=6)
+    annex_title = style("annex_title", size=12, font=BOLD, align=TA_CENTER, leading=16)
+    note = style("note", size=8.5, font=ITALIC, leading=10.5, before=1.5, after=2)
+    section = style("section", size=10.5, font=BOLD, before=7, after=3)
     sign_date = style("sign_date", size=10, font=ITALIC, align=TA_CENTER)
     sign_title = style("sign_title", size=10, font=BOLD, align=TA_CENTER, leading=13)
     sign_hint = style("sign_hint", size=9.5, font=ITALIC, align=TA_CENTER)
@@ -99,8 +105,7 @@ class Styles:
 
 def esc(text: object) -> str:
     """``text`` (NFC) made safe for a reportlab Paragraph."""
-    return (nfc(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace(" %", "\u00a0%"))
+    return nfc(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def para(text: str, st: ParagraphStyle | None = None) -> Paragraph:
@@ -150,7 +155,8 @@ class CheckBox(Flowable):
             c.line(s * 0.42, s * 0.2, s * 0.85, s * 0.85)
 
 
-def letterhead(head: Letterhead, form_no: str = "") -> list[Flowable]:
+def letterhead(head: Letterhead, form_no: str = "", country: str = "", motto: str = ""
+               ) -> list[Flowable]:
     """The two-column heading: agency left, national motto right."""
     left: list[Flowable] = [para(esc(head.agency.upper()),
                                  Styles.head_l if head.unit else Styles.head_lb)]
@@ -158,8 +164,8 @@ def letterhead(head: Letterhead, form_no: str = "") -> list[Flowable]:
         left.append(para(esc(head.unit.upper()), Styles.head_lb))
     left.append(Rule(22 * mm, 68 * mm))
     right: list[Flowable] = [
-        para(esc(translate("Report", "SOCIALIST REPUBLIC OF VIET NAM")), Styles.head_r),
-        para(esc(translate("Report", "Independence - Freedom - Happiness")), Styles.head_motto),
+        para(esc(country), Styles.head_r),
+        para(esc(motto), Styles.head_motto),
         Rule(52 * mm, 102 * mm),
     ]
     table = Table([[left, right]], colWidths=[68 * mm, 102 * mm])
@@ -228,11 +234,11 @@ def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header
     return table
 
 
-def signatures(left_title: str, right_title: str, left_name: str = "",
-               right_name: str = "", room: float = 20 * mm) -> KeepTogether:
+def signatures(block: doc.Signatures) -> KeepTogether:
     """Two signature blocks side by side, with room to sign; their rows line up."""
-    date_line = esc(translate("Report", "......, day .... month .... year ......"))
-    hint = esc(translate("Report", "(Signature and full name)"))
+    left_title, right_title = block.left_title, block.right_title
+    left_name, right_name, room = block.left_name, block.right_name, block.room_mm * mm
+    date_line, hint = esc(block.date_line), esc(block.hint)
     rows = [
         [para(date_line, Styles.sign_date), para(date_line, Styles.sign_date)],
         [para(esc(left_title).replace("\n", "<br/>"), Styles.sign_title),
@@ -250,15 +256,9 @@ def signatures(left_title: str, right_title: str, left_name: str = "",
     return KeepTogether([Spacer(1, 4 * mm), table])
 
 
-def _footer_factory(form_label: str, meta: ReportMeta) -> type[pdfcanvas.Canvas]:
-    policy = translate("Report", "Scoring policy {version}").format(version=meta.policy_version)
-    code = translate("Report", "Verification code {code}").format(code=meta.code)
-    page_text = translate("Report", "Page {page}/{pages}")
-    printed = ""
-    if meta.generated_on:
-        printed = translate("Report", "Printed by KPI Desktop on {date}").format(
-            date=date_text(meta.generated_on))
-    left = nfc("  ·  ".join(x for x in (form_label, policy, code) if x))
+def _footer_factory(footer: doc.Footer) -> type[pdfcanvas.Canvas]:
+    left = footer.left
+    printed = footer.printed
 
     class FooterCanvas(pdfcanvas.Canvas):
         """Draws "page x/y" and the verification line once the page count is known."""
@@ -288,8 +288,8 @@ def _footer_factory(form_label: str, meta: ReportMeta) -> type[pdfcanvas.Canvas]
             self.setFillColor(colors.HexColor("#444444"))
             self.setFont(FONT, 7.5)
             self.drawString(LEFT, y, left)
-            self.drawRightString(PAGE[0] - RIGHT, y,
-                                 nfc(page_text.format(page=self._pageNumber, pages=total)))
+            self.drawRightString(PAGE[0] - RIGHT, y, nfc(footer.page_pattern.format(
+                page=self._pageNumber, pages=total)))
             if printed:
                 self.drawString(LEFT, y - 3.4 * mm, nfc(printed))
             self.restoreState()
@@ -297,18 +297,151 @@ def _footer_factory(form_label: str, meta: ReportMeta) -> type[pdfcanvas.Canvas]
     return FooterCanvas
 
 
-def build_pdf(story: list[Flowable], *, title: str, form_label: str, meta: ReportMeta,
-              author: str = "") -> bytes:
-    """Lay ``story`` out on A4 pages with the footer and return the PDF bytes."""
+# -- a document's blocks as reportlab flowables ----------------------------------------------
+
+_PARA_STYLES = {
+    "body": Styles.body, "section": Styles.section, "title": Styles.title,
+    "subtitle": Styles.subtitle, "subtitle_bold": Styles.subtitle_bold, "note": Styles.note,
+    "footnote": Styles.footnote, "annex_title": Styles.annex_title,
+}
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+
+def _markup(runs: tuple[doc.Run, ...]) -> str:
+    out = []
+    for run in runs:
+        text = esc(run.text).replace("\n", "<br/>")
+        if run.superscript:
+            text = f"<super>{text}</super>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        if run.bold:
+            text = f"<b>{text}</b>"
+        out.append(text)
+    return "".join(out)
+
+
+def _para_style(block: doc.Para) -> ParagraphStyle:
+    base = _PARA_STYLES.get(block.kind, Styles.body)
+    wanted = _ALIGN[block.align]
+    if base.alignment == wanted:
+        return base
+    return ParagraphStyle(f"{base.name}_{block.align}", parent=base, alignment=wanted)
+
+
+def _cell(c: doc.Cell) -> Paragraph:
+    if c.small:
+        st = Styles.cell_ci if c.italic else Styles.cell_h
+    elif c.bold:
+        st = Styles.cell_cb if c.align == "center" else Styles.cell_b
+    elif c.italic:
+        st = Styles.cell_ci
+    else:
+        st = {"center": Styles.cell_c, "right": Styles.cell_r}.get(c.align, Styles.cell)
+    if c.small and not c.italic and c.align != "center":
+        st = ParagraphStyle(f"{st.name}_{c.align}", parent=st, alignment=_ALIGN[c.align])
+    return Paragraph(esc(c.text).replace("\n", "<br/>"), st)
+
+
+def _table(block: doc.Table) -> Flowable:
+    rows = [[_cell(c) for c in row] for row in block.rows]
+    extra: list[tuple] = []
+    for (c0, r0), (c1, r1) in block.spans:
+        extra.append(("SPAN", (c0, r0), (c1, r1)))
+    for row in block.shaded:
+        extra.append(("BACKGROUND", (0, row), (-1, row),
+                      HEAD_FILL if row < block.header_rows else colors.HexColor("#F6F6F6")))
+    for row in block.keep_with_next:
+        if row + 1 < len(block.rows):
+            extra.append(("NOSPLIT", (0, row), (-1, row + 1)))
+    if block.compact:
+        extra += [("TOPPADDING", (0, 1), (-1, -1), 0.6), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.2)]
+    table = grid_table(rows, [w * mm for w in block.widths_mm], header_rows=block.header_rows,
+                       extra=extra)
+    return KeepTogether(table) if block.keep_together else table
+
+
+def _checklist(block: doc.CheckList) -> Table:
+    rows = [[CheckBox(checked), para(f"<b>{esc(label)}</b>" if checked else esc(label))]
+            for checked, label in block.items]
+    table = Table(rows, colWidths=[10 * mm, WIDTH - 10 * mm])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+    ]))
+    return table
+
+
+def flowables(blocks: tuple[doc.Block, ...]) -> list[Flowable]:
+    """reportlab flowables of ``blocks``."""
+    out: list[Flowable] = []
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if isinstance(block, doc.LetterheadBlock):
+            out += letterhead(block.head, block.form_no, block.country, block.motto)
+        elif isinstance(block, doc.Para):
+            if block.keep_with_next:
+                # Never a heading alone at a page's foot: a new page unless there is room
+                # for it and a few lines of what follows (a long table then splits normally).
+                out.append(CondPageBreak(30 * mm))
+            out.append(Paragraph(_markup(block.runs), _para_style(block)))
+        elif isinstance(block, doc.FillLine):
+            if block.value:
+                tag = "i" if block.value_italic else "b"
+                out.append(para(f"{esc(block.label)} <{tag}>{esc(block.value)}</{tag}>"))
+            else:
+                out.append(fill_line(esc(block.label)))
+        elif isinstance(block, doc.DottedLines):
+            out += dotted_lines(block.count)
+        elif isinstance(block, doc.Table):
+            out.append(_table(block))
+            if not (isinstance(following, doc.Para) and following.kind == "note"):
+                out.append(Spacer(1, 1.5 * mm))
+        elif isinstance(block, doc.CheckList):
+            out.append(_checklist(block))
+        elif isinstance(block, doc.Signatures):
+            out.append(signatures(block))
+        elif isinstance(block, doc.FootRule):
+            out += [Spacer(1, 2 * mm), FootRule()]
+        elif isinstance(block, doc.PageBreak):
+            out.append(PageBreak())
+        elif isinstance(block, doc.Keep):
+            out.append(KeepTogether(flowables(block.blocks)))
+    return out
+
+
+def build_pdf(document: doc.Document) -> bytes:
+    """Lay ``document`` out on A4 pages with its footer and return the PDF bytes."""
     register_fonts()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
+    pdf = SimpleDocTemplate(
         out, pagesize=PAGE, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP,
-        bottomMargin=BOTTOM, title=nfc(title), author=nfc(author), subject=meta.code,
-        creator="KPI Desktop", keywords=meta.code,
+        bottomMargin=BOTTOM, title=nfc(document.title), author=nfc(document.author),
+        subject=document.meta.code, creator="KPI Desktop", keywords=document.meta.code,
     )
-    doc.build(story, canvasmaker=_footer_factory(form_label, meta))
+    pdf.build(flowables(document.blocks), canvasmaker=_footer_factory(document.footer))
     return out.getvalue()
 
 
 Callback = Callable[[int, int], None]
+
+
+def overfull_words(block: doc.Table) -> list[tuple[int, int, str]]:
+    """(row, column, word) of every word of ``block`` wider than its column: reportlab would
+    cut such a word in the middle ("Điểm tối / đa" once the compound is kept whole). The
+    forms' tests require none."""
+    register_fonts()
+    found = []
+    padding = 6  # LEFTPADDING + RIGHTPADDING of grid_table
+    spans = {(c0, r0): c1 for (c0, r0), (c1, _r1) in block.spans}
+    for r, row in enumerate(block.rows):
+        for c, source in enumerate(row):
+            last = spans.get((c, r), c)
+            width = sum(block.widths_mm[c:last + 1]) * mm - padding
+            st = _cell(source).style
+            for word in source.text.replace("\n", " ").split(" "):
+                if word and pdfmetrics.stringWidth(word, st.fontName, st.fontSize) > width:
+                    found.append((r, c, word.replace(doc.NBSP, " ")))
+    return found

@@ -118,6 +118,8 @@ def note_label(note: str) -> str:
     return {
         "insufficient": translate("Report", "insufficient data"),
         "not_evaluated": translate("Report", "not evaluated"),
+        "not_employed": translate("Report", "not yet in service"),
+        "left": translate("Report", "no longer in service"),
         "too_few_months": translate("Report", "fewer than 6 months worked"),
         "disciplined": translate("Report", "disciplined (Article 20.4)"),
         "capped_by_org": translate("Report", "capped by the organisation's level (Article 20.6)"),

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.errors import KpiError, RefusedValue
 from kpi_desktop.domain.model import (
     AuditEvent,
     CatalogGroup,
@@ -175,9 +175,17 @@ class AgencySetupService:
         from kpi_desktop.scoring import ScoringPolicy
 
         try:
-            policy = ScoringPolicy.from_json(Path(path).read_bytes())
-        except (OSError, ValueError) as exc:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
             raise RefusedValue("policy_invalid", reason=str(exc)[:200]) from None
+        try:
+            policy = ScoringPolicy.from_json(raw)
+        except KpiError as exc:  # the engine's code says why; messages.py says it in words
+            raise RefusedValue("policy_invalid", cause=exc.code,
+                               cause_params=dict(exc.params)) from None
+        except ValueError:
+            raise RefusedValue("policy_invalid", cause="policy_format_unknown",
+                               cause_params={"value": "json"}) from None
         now = utc_now()
         with self._db.unit_of_work() as uow:
             if uow.policies.find(policy.version) is not None:

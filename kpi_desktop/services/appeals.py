@@ -169,7 +169,11 @@ def deadline_text(view: AppealView) -> str:
 
 
 def parse_appeal_period(value: Period | str) -> Period:
-    period = value if isinstance(value, Period) else Period.parse(str(value))
+    try:
+        period = value if isinstance(value, Period) else Period.parse(str(value))
+    except RefusedValue:
+        raise RefusedValue("period_malformed", value=str(value),
+                           accepts="_".join(k.value for k in APPEALABLE_KINDS)) from None
     if period.kind not in APPEALABLE_KINDS:
         raise RefusedValue("appeal_period_kind", period=str(period))
     return period

@@ -22,11 +22,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi_desktop.domain.errors import RefusedValue, StorageProblem
+from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.storage.backup import backup_database, integrity_check
 
 KEEP_DAILY = 7
 KEEP_OTHER = 5
 _NAME = re.compile(r"^kpi-(?P<reason>[a-z]+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)\.db$")
+
+
+def reason_label(reason: str) -> str:
+    """Why a backup was made, in words (the file name keeps the key)."""
+    return {
+        "daily": translate("SettingsPage", "daily"),
+        "manual": translate("SettingsPage", "on request"),
+        "import": translate("SettingsPage", "before an import"),
+        "restore": translate("SettingsPage", "before a restore"),
+    }.get(reason, reason)
 
 
 @dataclass(frozen=True)
@@ -99,8 +110,11 @@ class BackupService:
         the path of that safety copy, or the database path when there was nothing to keep.
 
         Raises:
-            RefusedValue: ``backup_damaged`` when the chosen backup fails the check.
+            RefusedValue: ``backup_not_found`` when there is no such file; ``backup_damaged``
+                when the chosen backup fails the check.
         """
+        if not Path(backup).is_file():
+            raise RefusedValue("backup_not_found", path=str(backup))
         problems = integrity_check(backup)
         if problems:
             raise RefusedValue("backup_damaged", path=str(backup), detail="; ".join(problems))

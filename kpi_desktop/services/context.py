@@ -32,6 +32,7 @@ from kpi_desktop.storage.engine import open_database
 if TYPE_CHECKING:
     from kpi_desktop.services.agency_admin import AgencyAdminService
     from kpi_desktop.services.discipline import DisciplineService
+    from kpi_desktop.services.dossier import DossierService
     from kpi_desktop.services.kpi_kinds import KpiKindService
     from kpi_desktop.services.leave import LeaveService
     from kpi_desktop.services.org_evaluation import OrgEvaluationService
@@ -123,6 +124,14 @@ class AppServices:
         from kpi_desktop.services.leave import LeaveService
 
         return LeaveService(self.db, today=self.clock.today)
+
+    @property
+    def dossier(self) -> DossierService:
+        """The electronic dossiers of Điều 24: a person's year in one archive, and its check."""
+        from kpi_desktop.services.dossier import DossierService
+
+        assert self.reports is not None
+        return DossierService(self.db, self.reports)
 
     @property
     def kpi_kinds(self) -> KpiKindService:

@@ -26,9 +26,7 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "not_found": lambda p: translate("Errors", "No {kind} with the identifier “{id}”.").format(
             kind=kind_label(str(p.get("kind", ""))), id=p.get("id", "")
         ),
-        "period_malformed": lambda p: translate(
-            "Errors", "“{value}” is not a period: write a month as YYYY-MM (for example 2026-03)."
-        ).format(value=p.get("value", "")),
+        "period_malformed": _period_malformed,
         "year_malformed": lambda p: translate(
             "Errors", "“{value}” is not a year: write four digits, for example 2026."
         ).format(value=p.get("value", "")),
@@ -209,10 +207,63 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "backup_damaged": lambda p: translate(
             "Errors", "The backup {path} is damaged and cannot be restored."
         ).format(path=p.get("path", "")),
+        "backup_not_found": lambda p: translate(
+            "Errors", "There is no backup file {path}: choose one from the list "
+            "(kpi-desktop backup --list)."
+        ).format(path=p.get("path", "")),
         "database_missing": lambda p: translate(
             "Errors", "There is no database at {path}."
         ).format(path=p.get("path", "")),
     }
+
+
+def _policy_reason(p: Mapping[str, Any]) -> str:
+    """Why a policy file was refused, from the scoring engine's code (never its English)."""
+    from kpi_desktop.services.agency_messages import policy_field_label
+
+    if "reason" in p:
+        return os_error_text(p["reason"])
+    cause = str(p.get("cause", ""))
+    params = p.get("cause_params") or {}
+
+    def keys() -> str:
+        found = params.get("keys", "")
+        names = found if isinstance(found, list | tuple | set) else [found]
+        return ", ".join(policy_field_label(str(n)) for n in sorted(map(str, names)))
+
+    if cause == "policy_format_unknown":
+        if params.get("value") == "json":
+            return translate("Errors", "the file is not JSON text")
+        return translate("Errors", "the format “{value}” is not a scoring policy").format(
+            value=params.get("value", ""))
+    if cause == "policy_key_unknown":
+        return translate("Errors", "it has entries this version does not know: {keys}").format(
+            keys=keys())
+    if cause == "policy_key_missing":
+        return translate("Errors", "entries are missing: {keys}").format(keys=keys())
+    if cause == "policy_version_invalid":
+        return translate("Errors", "the version “{value}” is not well formed").format(
+            value=params.get("value", ""))
+    if cause == "policy_invalid" and "field" in params:
+        return translate("Errors", "the value “{value}” of “{field}” is not allowed").format(
+            value=params.get("value", ""), field=policy_field_label(str(params["field"])))
+    return translate("Errors", "the value was refused ({code})").format(code=cause or "?")
+
+
+def _period_malformed(p: Mapping[str, Any]) -> str:
+    """The refused text and what may be written instead (the kinds the command accepts)."""
+    accepts = set(str(p.get("accepts", "month")).split("_"))
+    if accepts >= {"month", "quarter", "year"}:
+        text = translate("Errors", "“{value}” is not a period: write a month as YYYY-MM, a "
+                                   "quarter as YYYY-Qn or a year as YYYY (for example 2026-03, "
+                                   "2026-Q1 or 2026).")
+    elif accepts >= {"month", "quarter"}:
+        text = translate("Errors", "“{value}” is not a period: write a month as YYYY-MM or a "
+                                   "quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).")
+    else:
+        text = translate(
+            "Errors", "“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).")
+    return text.format(value=p.get("value", ""))
 
 
 def _entry_status(value: str) -> str:
@@ -228,14 +279,102 @@ def describe(error: KpiError) -> str:
     """A sentence for ``error`` in the current language."""
     text = _errors().get(error.code)
     if text is not None:
+        params = {key: period_text(value) if key == "period" and isinstance(value, str) else
+                  os_error_text(value) if key in ("detail", "error", "reason")
+                  and isinstance(value, str) else value
+                  for key, value in error.params.items()}
         try:
-            return text(error.params)
+            return text(params)
         except (KeyError, IndexError, ValueError):
             pass
     detail = ", ".join(f"{k}={v}" for k, v in error.params.items())
     return translate("Errors", "The value was refused ({code}).").format(
         code=f"{error.code}: {detail}" if detail else error.code
     )
+
+
+def role_label(role: object) -> str:
+    """The name of a person's role (official, deputy, head, admin)."""
+    value = str(getattr(role, "value", role))
+    return {
+        "official": translate("Agency", "civil servant"),
+        "deputy": translate("Agency", "deputy head"),
+        "head": translate("Agency", "head"),
+        "admin": translate("Agency", "administrator"),
+    }.get(value, value)
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_text(period: object) -> str:
+    """A period as people write it in a sentence: "tháng 9/2026", "quý III/2026",
+    "6 tháng đầu năm 2026", "năm 2026" (in English "9/2026", "quarter III/2026", "first half
+    of 2026", "year 2026"). Anything that is not an ISO period is returned as it is."""
+    import re
+
+    text = str(period)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if month and 1 <= int(month[2]) <= 12:
+        return translate("PeriodText", "{month}/{year}").format(
+            month=int(month[2]), year=month[1])
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", text)
+    if quarter:
+        return translate("PeriodText", "quarter {quarter}/{year}").format(
+            quarter=_ROMAN[int(quarter[2])], year=quarter[1])
+    half = re.fullmatch(r"(\d{4})-H([12])", text)
+    if half:
+        if half[2] == "1":
+            return translate("PeriodText", "first half of {year}").format(year=half[1])
+        return translate("PeriodText", "second half of {year}").format(year=half[1])
+    if re.fullmatch(r"\d{4}", text):
+        return translate("PeriodText", "year {year}").format(year=text)
+    return text
+
+
+def pages_text(count: int) -> str:
+    """ "1 page", "2 pages" (Vietnamese has one form: "1 trang", "2 trang")."""
+    if count == 1:
+        return translate("Cli", "1 page")
+    return translate("Cli", "{n} pages").format(n=count)
+
+
+def number_text(value: object, places: int = 2) -> str:
+    """A score or mean for people: rounded half-up, a comma for decimals in Vietnamese
+    ("99,05"); ``None`` is "–"."""
+    from kpi_desktop.reports._text import number
+
+    return number(value, places)  # type: ignore[arg-type]
+
+
+def quantity_text(value: object) -> str:
+    """A quantity without needless zeros: "2", "2,5" in Vietnamese, "2.5" in English."""
+    from kpi_desktop.reports._text import points
+
+    return points(value) or "0"  # type: ignore[arg-type]
+
+
+def os_error_text(detail: object) -> str:
+    """A system error ("[Errno 2] No such file or directory: 'x'") said in words; any other
+    text is returned as it is."""
+    import errno
+    import re
+
+    text = str(detail)
+    found = re.search(r"\[Errno (\d+)\]", text)
+    if not found:
+        return text
+    code = int(found[1])
+    return {
+        errno.ENOENT: translate("Errors", "the file or folder does not exist"),
+        errno.EACCES: translate("Errors", "permission denied"),
+        errno.EPERM: translate("Errors", "permission denied"),
+        errno.ENOSPC: translate("Errors", "the disk is full"),
+        errno.EISDIR: translate("Errors", "this is a folder, not a file"),
+        errno.ENOTDIR: translate("Errors", "a part of the path is not a folder"),
+        errno.EROFS: translate("Errors", "the disk is read-only"),
+        errno.EIO: translate("Errors", "the disk could not be read or written"),
+    }.get(code, translate("Errors", "system error {code}").format(code=code))
 
 
 def kind_label(kind: str) -> str:
@@ -459,7 +598,7 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ).format(detail=p.get("detail", "")),
         "policy_invalid": lambda p: translate(
             "Errors", "The scoring policy file is not valid: {reason}."
-        ).format(reason=p.get("reason", "")),
+        ).format(reason=_policy_reason(p)),
         "staff_list_invalid": _staff_list_error,
         **_proposal_errors(),
         **_agency_errors(),

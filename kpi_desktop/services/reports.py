@@ -136,6 +136,8 @@ REPORT_PERIODS: dict[str, tuple[PeriodKind, ...]] = {
     "form02": (PeriodKind.YEAR,),
     "unit": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR),
     "export": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR),
+    "dossier": (PeriodKind.YEAR,),  # the electronic dossier of a person's year (Điều 24)
+    "dossiers": (PeriodKind.YEAR,),  # … of everyone in a unit
 }
 _ROLE_ORDER = {"head": 0, "deputy": 1, "official": 2, "admin": 3}
 
@@ -452,11 +454,16 @@ class ReportService:
                 evaluation = stored.get(key)
                 total = totals.get(key)
                 note = ""
+                month = Period.month(year_value, number)
                 if key in on_leave:
                     note = "on_leave"
                 elif total is None:
                     if evaluation is not None and evaluation.insufficient:
                         note = "insufficient"
+                    elif person.joined_on is not None and month.end < person.joined_on:
+                        note = "not_employed"  # before joining: "chưa công tác"
+                    elif person.left_on is not None and month.start > person.left_on:
+                        note = "left"  # after leaving: "đã thôi công tác"
                     else:
                         note = "not_evaluated"
                 months.append(MonthScore(period=key, total=total,
@@ -585,9 +592,13 @@ class ReportService:
         started = time.perf_counter()
         data = self.form01_data(person_id, period)
         code = make_code("form01", person_id, data.period, data.facts())
-        pdf = _writers.render_form01(data, self._meta(code, data.policy_version), language)
-        write_atomic(Path(out), pdf)
-        return ReportResult(Path(out), code, time.perf_counter() - started, _pages(pdf))
+        meta = self._meta(code, data.policy_version)
+        if _is_docx(out):
+            content = _writers.render_form01_docx(data, meta, language)
+        else:
+            content = _writers.render_form01(data, meta, language)
+        write_atomic(Path(out), content)
+        return ReportResult(Path(out), code, time.perf_counter() - started, _pages(content))
 
     def form02(self, person_id: str, year: str | int, out: str | Path,
                language: str | None = None) -> ReportResult:
@@ -596,9 +607,13 @@ class ReportService:
         started = time.perf_counter()
         data = self.form02_data(person_id, year)
         code = make_code("form02", person_id, str(data.year), data.facts())
-        pdf = _writers.render_form02(data, self._meta(code, data.policy_version), language)
-        write_atomic(Path(out), pdf)
-        return ReportResult(Path(out), code, time.perf_counter() - started, _pages(pdf))
+        meta = self._meta(code, data.policy_version)
+        if _is_docx(out):
+            content = _writers.render_form02_docx(data, meta, language)
+        else:
+            content = _writers.render_form02(data, meta, language)
+        write_atomic(Path(out), content)
+        return ReportResult(Path(out), code, time.perf_counter() - started, _pages(content))
 
     def unit_summary(self, unit_id: str, period: str, out: str | Path,
                      language: str | None = None, *, progress: Progress | None = None,
@@ -608,12 +623,15 @@ class ReportService:
         started = time.perf_counter()
         data = self.unit_data(unit_id, period, progress=progress, cancel=cancel)
         code = make_code("unit", unit_id, data.period, data.facts())
-        pdf = _writers.render_unit_summary(data, self._meta(code, data.policy_version),
-                                           language)
+        meta = self._meta(code, data.policy_version)
+        if _is_docx(out):
+            content = _writers.render_unit_summary_docx(data, meta, language)
+        else:
+            content = _writers.render_unit_summary(data, meta, language)
         if _is_cancelled(cancel):
             raise ReportCancelled()
-        write_atomic(Path(out), pdf)
-        return ReportResult(Path(out), code, time.perf_counter() - started, _pages(pdf))
+        write_atomic(Path(out), content)
+        return ReportResult(Path(out), code, time.perf_counter() - started, _pages(content))
 
     # -- verification ------------------------------------------------------------------------
 
@@ -783,9 +801,15 @@ class ReportService:
 
     @staticmethod
     def _period(value: str | Period, kinds: Sequence[PeriodKind]) -> Period:
-        p = value if isinstance(value, Period) else Period.parse(str(value))
+        """``value`` as a period of one of ``kinds``; refused with the kinds that are
+        accepted, so the message can say what to write."""
+        accepts = "_".join(k.value for k in kinds)
+        try:
+            p = value if isinstance(value, Period) else Period.parse(str(value))
+        except RefusedValue:
+            raise RefusedValue("period_malformed", value=str(value), accepts=accepts) from None
         if p.kind not in kinds:
-            raise RefusedValue("period_malformed", value=str(value))
+            raise RefusedValue("period_malformed", value=str(value), accepts=accepts)
         return p
 
 
@@ -846,8 +870,17 @@ def _check_output(out: str | Path) -> None:
         raise RefusedValue("output_unwritable", path=str(path))
 
 
-def _pages(pdf: bytes) -> int:
-    return pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+def _is_docx(out: str | Path) -> bool:
+    """A Word file is asked for by its name (``….docx``); anything else is a PDF."""
+    return Path(out).suffix.lower() == ".docx"
+
+
+def _pages(content: bytes) -> int:
+    """Pages of a PDF; 0 for a Word file (Word lays its pages out when it opens it)."""
+    if not content.startswith(b"%PDF"):
+        return 0
+    return (content.count(b"/Type /Page\n")
+            or content.count(b"/Type /Page") - content.count(b"/Type /Pages"))
 
 
 def _sum_or_none(values: Iterable[Decimal | Fraction | None]) -> Fraction | None:

@@ -14,10 +14,13 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -67,6 +70,76 @@ def message_label() -> QLabel:
     label = data_label(wrap=True)
     label.setObjectName("message")
     return label
+
+
+# -- building pages --------------------------------------------------------------------------
+def named(widget: Any, name: str, *, data: bool = False) -> Any:
+    """``widget`` with an object name (tests and accessibility find it by it); ``data``: its
+    text is data, not interface text."""
+    widget.setObjectName(name)
+    if data:
+        mark_data(widget)
+    return widget
+
+
+def buttons(*names: str) -> list[QPushButton]:
+    """Push buttons with these object names (their text is set when the page is translated)."""
+    return [named(QPushButton(), name) for name in names]
+
+
+def row(*items: QWidget | QLayout | int | None) -> QHBoxLayout:
+    """Widgets and layouts side by side; an int is a stretch, None a stretch of 1."""
+    layout = QHBoxLayout()
+    for item in items:
+        if item is None:
+            layout.addStretch(1)
+        elif isinstance(item, int):
+            layout.addStretch(item)
+        elif isinstance(item, QLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item)
+    return layout
+
+
+def form(owner: QWidget | None, fields: list[QWidget | QLayout]) -> tuple[QFormLayout,
+                                                                          list[QLabel]]:
+    """A form of ``fields``, each with a label (returned, for the page to translate) that
+    moves the focus to its field (mnemonics)."""
+    layout = QFormLayout(owner) if owner is not None else QFormLayout()
+    labels = []
+    for field in fields:
+        label = QLabel()
+        if isinstance(field, QWidget):
+            label.setBuddy(field)
+        layout.addRow(label, field)
+        labels.append(label)
+    return layout, labels
+
+
+def set_texts(widgets: list[Any], texts: tuple[str, ...] | list[str]) -> None:
+    """``setText`` of each widget, in order (retranslating labels and buttons)."""
+    for widget, text in zip(widgets, texts, strict=True):
+        widget.setText(text)
+
+
+def with_side_panel(main: QWidget, side: list[QWidget | QLayout], width: int) -> QHBoxLayout:
+    """``main`` taking the width, with a column of ``side`` widgets of ``width`` pixels at the
+    right (what is left of the column's height stays empty at its bottom)."""
+    column = QVBoxLayout()
+    for item in side:
+        if isinstance(item, QLayout):
+            column.addLayout(item)
+        else:
+            column.addWidget(item)
+    column.addStretch(1)
+    panel = QWidget()
+    panel.setLayout(column)
+    panel.setFixedWidth(width)
+    body = QHBoxLayout()
+    body.addWidget(main, 1)
+    body.addWidget(panel)
+    return body
 
 
 # -- errors ----------------------------------------------------------------------------------

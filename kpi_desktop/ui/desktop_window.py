@@ -357,7 +357,8 @@ class DesktopWindow(QMainWindow):
         from kpi_desktop.ui import reports_dialog as rd
 
         kinds = (rd.FORM01, rd.FORM02) + (
-            (rd.UNIT, rd.EXPORT) if self.user.is_evaluator else ())
+            (rd.UNIT, rd.EXPORT) if self.user.is_evaluator else ()) + (rd.DOSSIER,) + (
+            (rd.DOSSIERS,) if self.user.is_evaluator else ())
         page = self.current_page()
         request = (page.print_request() if page is not None else None) or rd.PrintRequest()
         if request.kind not in kinds:

@@ -29,7 +29,10 @@ from kpi_desktop.domain.values import file_name_words
 from kpi_desktop.runtime.i18n import translate
 
 #: The prefix of each report's file name.
-FILE_PREFIX = {"form01": "Mau01", "form02": "Mau02", "unit": "TongHop", "export": "XuatDuLieu"}
+FILE_PREFIX = {"form01": "Mau01", "form02": "Mau02", "unit": "TongHop", "export": "XuatDuLieu",
+               "dossier": "HoSo", "dossiers": "HoSo"}
+#: Kinds written into a folder (no file suffix).
+FOLDER_KINDS = ("export", "dossiers")
 
 
 def documents_folder() -> Path:
@@ -47,7 +50,7 @@ def suggested_name(kind: str, subject_name: str, period: Period | str,
     if words:
         parts.append(words)
     parts.append(str(period))
-    return "_".join(parts) + (suffix if kind != "export" else "")
+    return "_".join(parts) + (suffix if kind not in FOLDER_KINDS else "")
 
 
 def open_file(path: Path) -> bool:

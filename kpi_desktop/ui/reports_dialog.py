@@ -43,8 +43,13 @@ if TYPE_CHECKING:
     from kpi_desktop.services.context import AppServices
 
 FORM01, FORM02, UNIT, EXPORT = "form01", "form02", "unit", "export"
+DOSSIER, DOSSIERS = "dossier", "dossiers"  # the electronic dossier of Điều 24 (one, a unit's)
+PDF, WORD = ".pdf", ".docx"
+#: Kinds that can also be written as an editable Word document.
+WORD_KINDS = (FORM01, FORM02, UNIT)
 
-__all__ = ["EXPORT", "FORM01", "FORM02", "UNIT", "PrintRequest", "ReportsDialog"]
+__all__ = ["DOSSIER", "DOSSIERS", "EXPORT", "FORM01", "FORM02", "PDF", "UNIT", "WORD",
+           "PrintRequest", "ReportsDialog"]
 
 class ReportsDialog(QDialog):
     """Choose a report, who or which unit, the period, the language and where to save it."""
@@ -55,7 +60,7 @@ class ReportsDialog(QDialog):
     def __init__(self, services: AppServices, parent: QWidget | None = None, *,
                  person_id: str | None = None, unit_id: str | None = None,
                  period: Period | str | None = None, kind: str | None = None,
-                 kinds: tuple[str, ...] = (FORM01, FORM02, UNIT, EXPORT),
+                 kinds: tuple[str, ...] = (FORM01, FORM02, UNIT, EXPORT, DOSSIER, DOSSIERS),
                  today: dt.date | None = None) -> None:
         super().__init__(parent)
         self._services = services
@@ -73,6 +78,8 @@ class ReportsDialog(QDialog):
             FORM02: self.tr("Form 02 — annual quality classification"),
             UNIT: self.tr("Unit summary"),
             EXPORT: self.tr("Export (CSV, XLSX, JSON)"),
+            DOSSIER: self.tr("Electronic evaluation dossier of a person (Article 24)"),
+            DOSSIERS: self.tr("Electronic evaluation dossiers of a unit (Article 24)"),
         }
         for key in kinds:
             self.kind.addItem(labels[key], key)
@@ -84,6 +91,9 @@ class ReportsDialog(QDialog):
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.current_language())))
+        self.file_type = QComboBox()
+        self.file_type.addItem(self.tr("PDF, to print"), PDF)
+        self.file_type.addItem(self.tr("Word (.docx), to edit and sign"), WORD)
         self.export_format = QComboBox()
         self.export_format.addItem(self.tr("All formats"), "all")
         for fmt in ("csv", "xlsx", "json"):
@@ -103,6 +113,8 @@ class ReportsDialog(QDialog):
         form.addRow(self.subject_label, self.subject)
         form.addRow(self.tr("Period"), self.period)
         form.addRow(self.tr("Language"), self.language)
+        self.file_type_label = QLabel(self.tr("File type"))
+        form.addRow(self.file_type_label, self.file_type)
         self.format_label = QLabel(self.tr("Format"))
         form.addRow(self.format_label, self.export_format)
         form.addRow(self.tr("Save to"), out_row)
@@ -156,6 +168,7 @@ class ReportsDialog(QDialog):
         self.subject.currentIndexChanged.connect(self._suggest)
         self.period.changed.connect(self._suggest)
         self.export_format.currentIndexChanged.connect(self._suggest)
+        self.file_type.currentIndexChanged.connect(self._type_changed)
         self._suggest()
         self._set_running(False)
         self._show_written(None)
@@ -180,7 +193,7 @@ class ReportsDialog(QDialog):
         chosen = self.subject.currentData()
         self.subject.blockSignals(True)
         self.subject.clear()
-        if kind in (FORM01, FORM02):
+        if kind in (FORM01, FORM02, DOSSIER):
             self.subject_label.setText(self.tr("Person"))
             for row in self._people:
                 self.subject.addItem(f"{row['full_name']} — {row['unit_name']}", row["id"])
@@ -198,22 +211,41 @@ class ReportsDialog(QDialog):
         self.subject_label.setEnabled(kind != EXPORT)
         self.export_format.setVisible(kind == EXPORT)
         self.format_label.setVisible(kind == EXPORT)
+        self.file_type.setVisible(kind in WORD_KINDS)
+        self.file_type_label.setVisible(kind in WORD_KINDS)
         self.period.set_kinds(self._periods[kind])
         self._suggest()
 
     def _subject_name(self) -> str:
         subject = self.subject.currentData()
-        if self.current_kind() in (FORM01, FORM02):
+        if self.current_kind() in (FORM01, FORM02, DOSSIER):
             return next((row["full_name"] for row in self._people if row["id"] == subject), "")
-        if self.current_kind() == UNIT:
+        if self.current_kind() in (UNIT, DOSSIERS):
             return self._units.get(subject, "")
         return ""
 
     def suggested_path(self) -> Path:
         """Documents (or the folder chosen last) and the name the choices suggest."""
         name = printing.suggested_name(self.current_kind(), self._subject_name(),
-                                       self.current_period())
+                                       self.current_period(), self.suffix())
         return self._folder / name
+
+    def suffix(self) -> str:
+        """The file's ending: .pdf or .docx for a form, .zip for a dossier, none for a
+        folder (an export, a unit's dossiers)."""
+        kind = self.current_kind()
+        if kind == DOSSIER:
+            return ".zip"
+        if kind in WORD_KINDS:
+            return str(self.file_type.currentData())
+        return ""
+
+    def _type_changed(self, *_args: object) -> None:
+        """PDF or Word: the suggested (or typed) name takes the new ending."""
+        out = self.output.text().strip()
+        if self._custom_name and out:
+            self.output.setText(str(Path(out).with_suffix(self.suffix())))
+        self._suggest()
 
     def _suggest(self, *_args: object) -> None:
         if not self._custom_name:
@@ -224,7 +256,7 @@ class ReportsDialog(QDialog):
 
     def _browse(self) -> None:
         current = Path(self.output.text()) if self.output.text() else self.suggested_path()
-        if self.current_kind() == EXPORT:
+        if self.current_kind() in printing.FOLDER_KINDS:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Export to folder"),
                                                       str(current.parent))
             if chosen:
@@ -232,12 +264,15 @@ class ReportsDialog(QDialog):
                 self._custom_name = False
                 self._suggest()
             return
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the PDF"), str(current),
-                                                self.tr("PDF (*.pdf)"))
+        suffix = self.suffix()
+        filters = {PDF: self.tr("PDF (*.pdf)"), WORD: self.tr("Word documents (*.docx)"),
+                   ".zip": self.tr("Dossier archives (*.zip)")}
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the file"), str(current),
+                                                filters[suffix])
         if chosen:
             path = Path(chosen)
-            if path.suffix.lower() != ".pdf":
-                path = path.with_name(path.name + ".pdf")
+            if path.suffix.lower() != suffix:
+                path = path.with_name(path.name + suffix)
             self._folder = path.parent
             self._custom_name = path.name != self.suggested_path().name
             self.output.setText(str(path))
@@ -247,18 +282,18 @@ class ReportsDialog(QDialog):
         self.cancel_button.setEnabled(running)
         self.close_button.setEnabled(not running)
         for widget in (self.kind, self.subject, self.period, self.language, self.export_format,
-                       self.output, self.browse_button):
+                       self.file_type, self.output, self.browse_button):
             widget.setEnabled(not running)
         if not running:
             self.subject.setEnabled(self.current_kind() != EXPORT)
 
     def _show_written(self, path: Path | None) -> None:
         self._written = path
-        is_file = path is not None and path.suffix.lower() == ".pdf"
+        is_file = path is not None and path.suffix.lower() in (PDF, WORD, ".zip")
         self.open_button.setVisible(path is not None)
         self.open_button.setText(self.tr("Open file") if is_file or path is None
                                  else self.tr("Open folder"))
-        self.print_button.setVisible(is_file)
+        self.print_button.setVisible(path is not None and path.suffix.lower() == PDF)
 
     # -- running -----------------------------------------------------------------------------
 
@@ -272,10 +307,13 @@ class ReportsDialog(QDialog):
         if not out or (kind != EXPORT and not subject):
             self._fail(self.tr("Choose who the report is for and where to save the file."))
             return None
-        if kind != EXPORT and not out.lower().endswith(".pdf"):
-            out += ".pdf"
+        suffix = self.suffix()
+        if suffix and not out.lower().endswith(suffix):
+            out = str(Path(out).with_suffix(suffix)) if Path(out).suffix.lower() in (
+                PDF, WORD, ".zip") else out + suffix
             self.output.setText(out)
         reports = self._services.reports
+        dossiers = self._services.dossier if kind in (DOSSIER, DOSSIERS) else None
         fmt = str(self.export_format.currentData())
 
         def work(progress: Any, cancelled: Any) -> Any:
@@ -286,6 +324,11 @@ class ReportsDialog(QDialog):
             if kind == UNIT:
                 return reports.unit_summary(subject, period, out, language,
                                             progress=progress, cancel=cancelled)
+            if dossiers is not None and kind == DOSSIER:
+                return dossiers.person(subject, period, out, language, cancel=cancelled)
+            if dossiers is not None:
+                return dossiers.unit(subject, period, out, language, progress=progress,
+                                     cancel=cancelled)
             formats = ("csv", "xlsx", "json") if fmt == "all" else (fmt,)
             return reports.export(Path(out), period, formats, progress=progress,
                                   cancel=cancelled)
@@ -319,11 +362,21 @@ class ReportsDialog(QDialog):
             text = self.tr("{count} files written to {folder}.").format(
                 count=len(result), folder=folder)
             self._show_written(folder)
-        else:
-            text = self.tr("Written: {path} ({pages} pages, {period}). Verification code: "
-                           "{code}").format(path=result.path, pages=result.pages,
+        elif not hasattr(result, "code"):  # an electronic dossier
+            text = self.tr("Dossier written: {path} ({files} files, {records} records).").format(
+                path=result.path, files=result.files, records=result.records)
+            self._show_written(Path(result.path))
+        elif result.pages:
+            from kpi_desktop.services.messages import pages_text
+
+            text = self.tr("Written: {path} ({pages}, {period}). Verification code: "
+                           "{code}").format(path=result.path, pages=pages_text(result.pages),
                                             period=period_text(self.current_period()),
                                             code=result.code)
+            self._show_written(Path(result.path))
+        else:  # a Word document: Word counts its pages
+            text = self.tr("Written: {path} ({period}). Verification code: {code}").format(
+                path=result.path, period=period_text(self.current_period()), code=result.code)
             self._show_written(Path(result.path))
         self.status.setText(text)
         self.succeeded.emit(result)

@@ -91,25 +91,46 @@ class Column(Generic[R]):
     foreground: Callable[[R], QColor | None] | None = None
     background: Callable[[R], QColor | None] | None = None
     bold: Callable[[R], bool] | None = None
+    italic: Callable[[R], bool] | None = None
     align: Qt.AlignmentFlag = LEFT
     fit: Fit = Fit.CONTENT
     #: Narrowest width a WRAP/ELIDE column is given, in average characters.
     min_chars: int = 12
 
 
+@dataclass(frozen=True)
+class RowStyle:
+    """How a whole row looks (a greyed former member, a red refused row, a bold total)."""
+
+    foreground: QColor | None = None
+    background: QColor | None = None
+    bold: bool = False
+    italic: bool = False
+    tooltip: str | None = None
+
+
 class RecordTableModel(QAbstractTableModel, Generic[R]):
-    """Rows of records shown through declarative :class:`Column` s."""
+    """Rows of records shown through declarative :class:`Column` s.
+
+    ``row_style(record)`` may give a :class:`RowStyle` for the whole row (a column's own
+    colours and tooltip come first).
+    """
 
     def __init__(self, columns: Sequence[Column[R]], *,
                  key: Callable[[R], Hashable] | None = None,
                  row_background: Callable[[R], QColor | None] | None = None,
+                 row_style: Callable[[R], RowStyle | None] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self._key = key or (lambda record: id(record))
         self._row_background = row_background
+        self._row_style = row_style
         self._rows: list[R] = []
         self._header_breaks: dict[int, str] = {}
+
+    def _style(self, record: R) -> RowStyle | None:
+        return self._row_style(record) if self._row_style is not None else None
 
     # -- content ----------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[R]) -> None:
@@ -136,6 +157,11 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         row = self.row_of(key)
         return self._rows[row] if row >= 0 else None
 
+    def item(self, row: int, column: int) -> Cell | None:
+        """The cell at ``row``, ``column`` (read as a ``QStandardItem`` is read), or None."""
+        index = self.index(row, column)
+        return Cell(index) if index.isValid() else None
+
     def retranslate(self) -> None:
         """Headers and cells again in the current language."""
         if self.columns:
@@ -155,11 +181,13 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
 
     # -- QAbstractItemModel -----------------------------------------------------------------
+    # While Qt destroys a view and its model, it may still ask the model for its size after
+    # the Python half of the model is gone: an empty answer then, not an AttributeError.
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(getattr(self, "_rows", ()))
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+        return 0 if parent.isValid() else len(getattr(self, "columns", ()))
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -168,7 +196,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -183,29 +211,44 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
         record = self._rows[index.row()]
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record)
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = column.tooltip(record) if column.tooltip is not None else column.text(record)
-            return tip or None
+            tip = column.tooltip(record) if column.tooltip is not None else None
+            if tip is None:
+                style = self._style(record)
+                tip = style.tooltip if style is not None and style.tooltip else None
+            return (tip if tip is not None else column.text(record)) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
         if role == Qt.ItemDataRole.ForegroundRole:
             colour = column.foreground(record) if column.foreground is not None else None
+            if colour is None:
+                style = self._style(record)
+                colour = style.foreground if style is not None else None
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = column.background(record) if column.background is not None else None
             if colour is None and self._row_background is not None:
                 colour = self._row_background(record)
+            if colour is None:
+                style = self._style(record)
+                colour = style.background if style is not None else None
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.FontRole:
-            if column.bold is not None and column.bold(record):
+            style = self._style(record)
+            bold = (column.bold is not None and column.bold(record)) or bool(
+                style is not None and style.bold)
+            italic = (column.italic is not None and column.italic(record)) or bool(
+                style is not None and style.italic)
+            if bold or italic:
                 font = QFont()
-                font.setBold(True)
+                font.setBold(bold)
+                font.setItalic(italic)
                 return font
             return None
         if role == ID_ROLE:
@@ -251,6 +294,43 @@ class RecordFilter(QSortFilterProxyModel):
             return bool(a < b)
         except TypeError:
             return str(a) < str(b)
+
+
+class Cell:
+    """One shown cell, read as a ``QTableWidgetItem`` is read (``text()``, ``data(role)``,
+    ``toolTip()``, ``background()``, ``foreground()``, ``font()``): for code and tests that
+    look at a table cell by cell. It reads the model each time; it changes nothing."""
+
+    def __init__(self, index: QModelIndex) -> None:
+        self._index = QPersistentModelIndex(index)
+
+    def _data(self, role: int) -> Any:
+        return self._index.data(role) if self._index.isValid() else None
+
+    def row(self) -> int:
+        return self._index.row()
+
+    def column(self) -> int:
+        return self._index.column()
+
+    def text(self) -> str:
+        value = self._data(Qt.ItemDataRole.DisplayRole)
+        return "" if value is None else str(value)
+
+    def data(self, role: int) -> Any:
+        return self._data(role)
+
+    def toolTip(self) -> str:  # noqa: N802 - QTableWidgetItem's name
+        return str(self._data(Qt.ItemDataRole.ToolTipRole) or "")
+
+    def background(self) -> QBrush:
+        return self._data(Qt.ItemDataRole.BackgroundRole) or QBrush()
+
+    def foreground(self) -> QBrush:
+        return self._data(Qt.ItemDataRole.ForegroundRole) or QBrush()
+
+    def font(self) -> QFont:
+        return self._data(Qt.ItemDataRole.FontRole) or QFont()
 
 
 def break_header(text: str) -> str:
@@ -307,8 +387,48 @@ class RecordTableView(QTableView):
         if model is not source:
             source.modelReset.connect(self._schedule_fit)
         self.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._last_key: Any = None
         self.verticalScrollBar().rangeChanged.connect(self._schedule_fit)
         self._fitting = False
+
+    @classmethod
+    def of(cls, columns: Sequence[Column[Any]], *, key: Callable[[Any], Hashable],
+           row_style: Callable[[Any], RowStyle | None] | None = None,
+           filtered: bool = False, multi: bool = False, sortable: bool = False,
+           name: str = "", parent: QWidget | None = None) -> RecordTableView:
+        """A view with its own model (and a :class:`RecordFilter` when ``filtered`` or
+        ``sortable``): the usual way a page makes a table."""
+        model: RecordTableModel[Any] = RecordTableModel(columns, key=key, row_style=row_style)
+        shown: RecordTableModel[Any] | RecordFilter = model
+        if filtered or sortable:
+            shown = RecordFilter()
+            shown.setSourceModel(model)
+        view = cls(shown, multi=multi, sortable=sortable, parent=parent)
+        model.setParent(view)
+        if shown is not model:
+            shown.setParent(view)
+        if name:
+            view.setObjectName(name)
+        return view
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        """Replace the records (the selection is kept by key)."""
+        self.source_model().set_rows(rows)
+
+    def retranslate(self) -> None:
+        self.source_model().retranslate()
+
+    def set_filter(self, accepts: Callable[[Any], bool] | None) -> None:
+        """Show only the records ``accepts`` says yes to (a view made with ``filtered``)."""
+        model = self.model()
+        assert isinstance(model, RecordFilter)
+        model.set_filter(accepts)
+
+    def records(self) -> list[Any]:
+        """The records shown (filtered, sorted), top to bottom."""
+        model = self.model()
+        return [model.index(row, 0).data(RECORD_ROLE) for row in range(model.rowCount())]
 
     # -- records ----------------------------------------------------------------------------
     def source_model(self) -> RecordTableModel[Any]:
@@ -324,6 +444,18 @@ class RecordTableView(QTableView):
 
     def row_count(self) -> int:
         return self.model().rowCount()
+
+    def rowCount(self) -> int:  # noqa: N802 - the name QTableWidget users know
+        """The number of rows shown (as ``QTableWidget.rowCount``)."""
+        return self.model().rowCount()
+
+    def columnCount(self) -> int:  # noqa: N802 - the name QTableWidget users know
+        return self.model().columnCount()
+
+    def item(self, row: int, column: int) -> Cell | None:
+        """The cell shown at ``row``, ``column`` (as ``QTableWidget.item``), or None."""
+        index = self.model().index(row, column)
+        return Cell(index) if index.isValid() else None
 
     def current_key(self) -> Any:
         """The key of the current record (the selected one in a single-selection table)."""
@@ -390,10 +522,20 @@ class RecordTableView(QTableView):
             self.select_keys(self._wanted)
         self._wanted = []
         self._schedule_fit()
-        self.current_changed.emit(self.current_key())
+        self._last_key = self.current_key()
+        self.current_changed.emit(self._last_key)
 
-    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.current_changed.emit(current.data(ID_ROLE) if current.isValid() else None)
+    def _current_row_changed(self, *_args: object) -> None:
+        self._selection_changed()
+
+    def _selection_changed(self, *_args: object) -> None:
+        """The cursor or the selection moved: ``current_changed`` with the record that is
+        current now (:meth:`current_key`), once. Qt moves the cursor and the selection one
+        after the other (in either order), so the record is read, not the signal's index."""
+        key = self.current_key()
+        if key != self._last_key:
+            self._last_key = key
+            self.current_changed.emit(key)
 
     # -- fitting ----------------------------------------------------------------------------
     def _schedule_fit(self, *_args: object) -> None:
@@ -485,18 +627,24 @@ class RecordTableView(QTableView):
                 wanted[c] = max(data, minimum)
             else:
                 widths[c] = max(data, header_width)
+        smallest = self.horizontalHeader().minimumSectionSize()  # Qt never goes below it
+        widths = {c: max(w, smallest) for c, w in widths.items()}
         spare = available - sum(widths.values())
-        if spare < 0:  # too narrow: CONTENT columns give way first, NAME columns never
-            shrinkable = [c for c in visible if fits[c] is Fit.CONTENT]
-            for c in sorted(shrinkable, key=lambda c: -widths[c]):
-                if spare >= 0:
-                    break
-                floor = self._header_width(source.headerData(c, Qt.Orientation.Horizontal)
-                                           or "")
-                give = min(widths[c] - floor, -spare)
-                if give > 0:
-                    widths[c] -= give
-                    spare += give
+        if spare < 0:  # too narrow: CONTENT columns give way first, then WRAP and ELIDE
+            # columns below their usual minimum (down to their header); NAME columns never
+            for kinds in ((Fit.CONTENT,), (Fit.WRAP, Fit.ELIDE)):
+                shrinkable = [c for c in visible if fits[c] in kinds]
+                for c in sorted(shrinkable, key=lambda c: -widths[c]):
+                    if spare >= 0:
+                        break
+                    floor = self._header_width(
+                        source.headerData(c, Qt.Orientation.Horizontal) or "")
+                    if fits[c] is not Fit.CONTENT:
+                        floor = min(floor, 4 * self.fontMetrics().averageCharWidth())
+                    give = min(widths[c] - max(floor, smallest), -spare)
+                    if give > 0:
+                        widths[c] -= give
+                        spare += give
         elif flexible:
             wants = {c: wanted[c] - widths[c] for c in flexible}
             total_want = sum(wants.values()) or len(flexible)
@@ -541,5 +689,5 @@ class RecordTableView(QTableView):
 
 
 __all__ = ["CENTER", "DATA_PROPERTY", "FIT_ROLE", "ID_ROLE", "LEFT", "RECORD_ROLE", "RIGHT",
-           "SORT_ROLE", "Column", "Fit", "RecordFilter", "RecordTableModel", "RecordTableView",
-           "mark_data"]
+           "SORT_ROLE", "Cell", "Column", "Fit", "RecordFilter", "RecordTableModel",
+           "RecordTableView", "RowStyle", "mark_data"]

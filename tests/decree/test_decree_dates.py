@@ -210,6 +210,7 @@ def test_the_transfer_dialog_starts_without_a_date(qtbot, app, monkeypatch):
     monkeypatch.setattr(transfer_dialog.QMessageBox, "question",
                         staticmethod(lambda *args: QMessageBox.StandardButton.No))
     assert not dialog.submit()
+    assert "days from today" in dialog.status.text()
     assert _unit(app, "kt-cv1") == "kt"
     monkeypatch.setattr(transfer_dialog.QMessageBox, "question",
                         staticmethod(lambda *args: QMessageBox.StandardButton.Yes))

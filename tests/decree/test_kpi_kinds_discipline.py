@@ -431,9 +431,10 @@ def test_kind_chosen_in_the_assignment_form_and_the_kinds_page(qtbot, app, tmp_p
     kinds.show()
     assert kinds.title() == "Work by KPI kind"
     # The people, the ad hoc row (work outside assignments), the unit total.
-    assert kinds.table.rowCount() == len(kinds._report.people) + 2
-    assert kinds.table.item(kinds.table.rowCount() - 2, 0).text() == "Ad hoc / not assigned"
-    assert kinds.table.item(kinds.table.rowCount() - 1, 0).text() == "Unit total"
+    rows = kinds.table.row_count()
+    assert rows == len(kinds._report.people) + 2
+    assert kinds.table.text(rows - 2, 0) == "Ad hoc / not assigned"
+    assert kinds.table.text(rows - 1, 0) == "Unit total"
     kinds.period.setCurrentIndex(kinds.period.findData(str(Period.containing(TODAY))))
     assert str(kinds._report.period) == str(Period.containing(TODAY))
     assert kinds.export_csv(str(tmp_path / "k.csv")) and (tmp_path / "k.csv").exists()

@@ -383,9 +383,9 @@ def test_org_evaluation_page(qtbot, app, tmp_path, monkeypatch):
     page.resize(1366, 768)
     page.show()
     assert page.title() == "Organisation evaluation"
-    assert page.units.rowCount() == 5 and page.selected_unit() == "xa"
+    assert page.units.row_count() == 5 and page.selected_unit() == "xa"
     page.select_unit("kt")
-    assert page.indicators.rowCount() == 6 and "Satisfactory" in page.level_line.text()
+    assert page.indicators.row_count() == 6 and "Satisfactory" in page.level_line.text()
     assert page.why.count() == 3 and "90 %" in page.why.item(1).text()
     assert "Phan Văn Quang" in page.cap_line.text() and page.decision_box.isEnabled()
     page.level_combo.setCurrentIndex(page.level_combo.findData("complete"))
@@ -400,7 +400,7 @@ def test_org_evaluation_page(qtbot, app, tmp_path, monkeypatch):
     dialog.value.setValue(93.5)
     dialog.accept()
     assert page.add_indicator(dialog)
-    assert page.indicators.rowCount() == 7
+    assert page.indicators.row_count() == 7
     bad = tmp_path / "bad.csv"
     bad.write_text("unit,period,code,value\nkt,2026,tasks_on_time_pct,150\n", encoding="utf-8")
     assert not page.import_csv(str(bad)) and "row 2" in shown[-1]

@@ -96,7 +96,7 @@ def test_transfer_dialog_shows_history_and_transfers(qtbot, services, language, 
     dialog.reason.setText("Điều động")
     before = dump_database(services.paths.database)
     assert not dialog.submit()
-    assert "2026-10" in dialog.status.text()
+    assert "10/2026" in dialog.status.text()
     assert dump_database(services.paths.database) == before
     _shot(dialog, "transfer-dialog-refused")
 

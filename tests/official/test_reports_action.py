@@ -10,7 +10,7 @@ from kpi_desktop.ui.desktop_window import DesktopWindow
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.parametrize(("person", "kinds"), [("vp-cv1", 2), ("hcc-gd", 4)])
+@pytest.mark.parametrize(("person", "kinds"), [("vp-cv1", 3), ("hcc-gd", 6)])  # + dossiers
 def test_reports_dialog_from_the_menu(qtbot, services, demo_dir, person, kinds):
     window = DesktopWindow(services, settings=Settings(), settings_path=demo_dir / "s.json",
                            person_id=person)

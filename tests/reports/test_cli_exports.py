@@ -36,7 +36,7 @@ def test_report_commands_write_pdfs_and_verify(report_dir, tmp_path, capsys):
     out3 = tmp_path / "unit.pdf"
     assert run(capsys, report_dir, "report", "unit", "--unit", "vp", "--period", "2026-Q3",
                "--out", str(out3))[0] == 0
-    assert "quarter III of 2026" in pdf_text(out3)
+    assert "Quarter III of 2026" in pdf_text(out3)
     code, _, err = run(capsys, report_dir, "verify", "F01.vp-cv2.2026-09.AAAAAAAA")
     assert code == 3 and "does not match" in err
 

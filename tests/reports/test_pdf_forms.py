@@ -40,7 +40,7 @@ def test_form01_vietnamese_shows_the_engine_numbers(services, tmp_path):
     assert f"3. Tổng điểm theo dõi, đánh giá công chức: {fmt(score.total)}" in text
     assert (f"Số lượng a = {fmt(score.a)}%; chất lượng b = {fmt(score.b)}%; "
             f"tiến độ c = {fmt(score.c)}%") in text
-    assert f"{fmt(score.total)} — {LEVELS_VI[score.level.value]}" in text
+    assert f"{fmt(score.total)} (tương ứng mức {LEVELS_VI[score.level.value]})" in text
     # products of the month, by catalog code
     for line in services.scores.person_period("kt-cv1", "2026-03").lines:
         assert line.code in text
@@ -56,7 +56,7 @@ def test_form01_english_leader_with_factors(services, tmp_path):
     assert "Phan Văn Quang" in text
     assert f"Total monitoring and evaluation points: {fmt(result.score.total, 'en')}" in text
     leader = result.leader
-    assert f"d = {leader.d} %; đ = {leader.dd} %; e = {leader.e} %" in text
+    assert f"d = {leader.d}%; đ = {leader.dd}%; e = {leader.e}%" in text
 
 
 def test_form01_quarter_is_the_mean_of_its_months(services, tmp_path):

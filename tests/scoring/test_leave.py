@@ -234,13 +234,14 @@ def test_the_leave_dialog_and_the_unit_view_column(app, qtbot):
     view.show()
     view.refresh()
     qtbot.waitUntil(lambda: not view.is_loading(), timeout=30000)
-    headers = [view.model.headerData(c, Qt.Orientation.Horizontal)
-               for c in range(view.model.columnCount())]
-    row = next(r for r in range(view.model.rowCount())
-               if view.model.item(r, 0).data(Qt.ItemDataRole.UserRole + 1) == PERSON)
-    months = view.model.item(row, headers.index("Months"))
-    assert months.text() == "4 (+6)"  # 4 months counted, 6 entirely on leave
-    assert "not in the mean" in months.toolTip()
+    table = view.table
+    headers = [table.model().headerData(c, Qt.Orientation.Horizontal)
+               for c in range(table.columnCount())]
+    row = table.keys().index(PERSON)
+    column = headers.index("Months")
+    assert table.text(row, column) == "4 (+6)"  # 4 months counted, 6 entirely on leave
+    tip = table.model().index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+    assert "not in the mean" in tip
 
     dialog.table.selectRow(0)
     assert dialog.remove_selected("Nhập nhầm") and dialog.table.rowCount() == 0

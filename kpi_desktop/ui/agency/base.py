@@ -1,18 +1,19 @@
 """The agency's pages: the administrator's user context, role names, and the page base with a
-message line and a guarded way to run a change."""
+message line and a guarded way to run a change (an operation on the serial lane)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -20,14 +21,15 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import PersonRole
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.common import ERROR_STYLE, OK_STYLE, mark_data, message_label
+from kpi_desktop.ui.common import ERROR_STYLE, OK_STYLE, data_label, message_label, named
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import AGENCY_ID as AGENCY_ID
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tables import Column, RecordTableView, RowStyle
 
 # AGENCY_ID (the owner id of the agency key; signing in with it opens the agency's pages)
 # lives in pages.base.
 AGENCY_ROLE = "agency"
-ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def agency_user(services: Any) -> UserContext:
@@ -40,15 +42,9 @@ def agency_user(services: Any) -> UserContext:
 
 
 def role_label(role: PersonRole | str) -> str:
-    value = getattr(role, "value", role)
-    return {
-        "official": translate("Agency", "civil servant"),
-        "deputy": translate("Agency", "deputy head"),
-        "head": translate("Agency", "head"),
-        "admin": translate("Agency", "administrator"),
-    }.get(str(value), str(value))
+    from kpi_desktop.services.messages import role_label as label
 
-
+    return label(role)
 
 
 def points_text(value: Any) -> str:
@@ -61,61 +57,90 @@ def points_text(value: Any) -> str:
     return number(value, 0 if whole else 2)
 
 
+GREY = QColor("#6b7280")
+RED = QColor("#b91c1c")
 
 
+def error_label(name: str) -> QLabel:
+    """A red line for a refusal, named for the tests."""
+    label = named(data_label(wrap=True), name)
+    label.setStyleSheet(ERROR_STYLE)
+    return label
 
 
+class ChangeDialog(QDialog):
+    """A dialog whose OK button makes one change: the change runs as an operation on the
+    serial lane (``change()`` returns the function, with the widgets' values taken), a refusal
+    is shown in the dialog's red line and leaves it open; success stores the result in
+    ``self.outcome`` and closes the dialog."""
+
+    def __init__(self, parent: QWidget | None, accept_name: str) -> None:
+        super().__init__(parent)
+        self.outcome: Any = None
+        self.error = error_label(f"{accept_name}_error")
+        self.accept_button = named(QPushButton(), accept_name)
+        self.cancel_button = QPushButton()
+        self.buttons = QDialogButtonBox()
+        self.buttons.addButton(self.accept_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def lay_out(self, *parts: QWidget | QLayout) -> None:
+        """The dialog's parts from the top, then the red line and the buttons."""
+        layout = QVBoxLayout(self)
+        for part in parts:
+            if isinstance(part, QLayout):
+                layout.addLayout(part)
+            else:
+                layout.addWidget(part, 1 if isinstance(part, RecordTableView) else 0)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def change(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        work = self.change()
+        self.accept_button.setEnabled(False)
+
+        def done(result: Any) -> None:
+            self.outcome = result
+            QDialog.accept(self)
+
+        def refused(error: KpiError) -> None:
+            self.error.setText(describe(error))
+            self.accept_button.setEnabled(True)
+
+        Op(self, work).success(done).failure(refused).run()
 
 
-def table(columns: int, *, stretch: int | None = None) -> QTableWidget:
-    """A read-only, row-selecting table whose columns fit the width (no sideways scrolling)."""
-    widget = QTableWidget(0, columns)
-    mark_data(widget)
-    widget.verticalHeader().setVisible(False)
-    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    widget.setAlternatingRowColors(True)
-    widget.setWordWrap(False)
-    header = widget.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    else:
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    return widget
+class PreviewDialog(ChangeDialog):
+    """A file read and checked row by row (``preview(path)``), shown in a table; the import
+    (``change``) is possible only when the check found nothing wrong."""
 
+    def __init__(self, services: Any, path: Any, columns: list[Column[Any]], *,
+                 key: Callable[[Any], Any], accept_name: str, table_name: str,
+                 row_style: Callable[[Any], RowStyle | None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, accept_name)
+        self.services = services
+        self.path = path
+        self.preview: Any = None
+        self.setMinimumSize(900, 520)
+        self.intro = data_label(wrap=True)
+        self.rows = RecordTableView.of(columns, key=key, row_style=row_style, name=table_name)
 
-def fill(widget: QTableWidget, rows: Sequence[Sequence[str]], ids: Sequence[Any] = ()) -> None:
-    """Replace a table's rows; ``ids`` go to the first cell's user role."""
-    widget.setUpdatesEnabled(False)
-    widget.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            if c == 0 and r < len(ids):
-                item.setData(ID_ROLE, ids[r])
-            widget.setItem(r, c, item)
-    widget.setUpdatesEnabled(True)
-
-
-def selected_id(widget: QTableWidget) -> Any:
-    row = widget.currentRow()
-    item = widget.item(row, 0) if row >= 0 else None
-    return item.data(ID_ROLE) if item is not None else None
-
-
-def select_id(widget: QTableWidget, wanted: Any) -> bool:
-    for row in range(widget.rowCount()):
-        item = widget.item(row, 0)
-        if item is not None and item.data(ID_ROLE) == wanted:
-            widget.selectRow(row)
-            widget.setCurrentCell(row, 0)
-            return True
-    return False
-
-
+    def check(self, read: Callable[[], Any], refused_text: str = "") -> bool:
+        """Read the file (``read()``); a refusal is shown and disables the import."""
+        try:
+            self.preview = read()
+        except KpiError as error:
+            self.intro.setText(self.path.name)
+            self.error.setText((refused_text + " " if refused_text else "") + describe(error))
+            self.accept_button.setEnabled(False)
+            return False
+        return True
 
 
 class AgencyPage(Page):
@@ -138,17 +163,18 @@ class AgencyPage(Page):
         self.message.setText(text)
         self.status_message.emit(text)
 
-    def attempt(self, action: Callable[[], Any], done: Callable[[Any], str]) -> bool:
-        """Run ``action``; a refusal is shown (nothing was changed), success says ``done``."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = action()
-        except KpiError as error:
-            self.show_error(error)
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.show_ok(done(result))
-        self.refresh()
-        self.data_changed.emit()
-        return True
+    def attempt(self, action: Callable[[], Any], done: Callable[[Any], str],
+                then: Callable[[Any], None] | None = None) -> bool:
+        """Run the change ``action`` on the serial lane (it must not read widgets: take their
+        values before); a refusal is shown (nothing was changed), success says ``done`` and
+        then ``then(result)`` runs. False when the change was refused at once."""
+
+        def succeeded(result: Any) -> None:
+            self.show_ok(done(result))
+            self.refresh()
+            if then is not None:
+                then(result)
+            self.data_changed.emit()
+
+        task = Op(self, action).success(succeeded).failure(self.show_error).run()
+        return not (task.done and task.error is not None)

@@ -6,33 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.agency.base import AgencyPage, fill, points_text, table
-from kpi_desktop.ui.common import ERROR_STYLE, date_text, mark_data
+from kpi_desktop.domain.values import fold_text
+from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.ui.agency.base import AgencyPage, PreviewDialog, points_text
+from kpi_desktop.ui.common import buttons, data_label, date_text, form, named, row, set_texts
 from kpi_desktop.ui.formatting import number
 from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
 
 GROUPS = ("N1", "N2", "N3", "N4", "N5")
 
 
 def _kpi_kind(value: Any) -> str:
-    from kpi_desktop.runtime.i18n import translate
-
     kind = getattr(value, "value", value)
     return {
         "spearhead": translate("Agency", "spearhead"),
@@ -42,8 +29,6 @@ def _kpi_kind(value: Any) -> str:
 
 
 def _scope(value: Any) -> str:
-    from kpi_desktop.runtime.i18n import translate
-
     scope = getattr(value, "value", value)
     return {
         "leadership": translate("Agency", "leadership"),
@@ -52,58 +37,53 @@ def _scope(value: Any) -> str:
     }.get(str(scope), str(scope))
 
 
-class CatalogImportDialog(QDialog):
+def _item_columns(*, with_kind: bool) -> list[Column[Any]]:
+    """The catalog's columns (the preview has no KPI kind yet)."""
+    columns = [
+        Column(lambda: translate("Catalog", "Code"), lambda i: i.code),
+        Column(lambda: translate("Catalog", "Task"), lambda i: f"{i.name_vi} — {i.detail_vi}"
+               if getattr(i, "detail_vi", "") else i.name_vi,
+               tooltip=lambda i: getattr(i, "output_vi", "") or i.name_vi, fit=Fit.WRAP,
+               min_chars=30),
+        Column(lambda: translate("Catalog", "Group"), lambda i: getattr(i.group, "value", i.group)),
+        Column(lambda: translate("Catalog", "Points"), lambda i: points_text(i.points),
+               sort=lambda i: i.points, align=RIGHT),
+        Column(lambda: translate("Catalog", "Coefficient"), lambda i: number(i.coefficient, 2),
+               sort=lambda i: i.coefficient, align=RIGHT),
+        Column(lambda: translate("Catalog", "Part"), lambda i: _scope(i.scope)),
+    ]
+    if with_kind:
+        columns.insert(5, Column(lambda: translate("Catalog", "KPI kind"),
+                                 lambda i: _kpi_kind(i.kpi_kind)))
+    return columns
+
+
+class CatalogImportDialog(PreviewDialog):
     """A catalog workbook read and checked; Import stores it as a new active version."""
 
     def __init__(self, services: Any, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.path = path
-        self.preview: Any = None
-        self.count = 0
+        super().__init__(services, path, _item_columns(with_kind=False),
+                         key=lambda i: i.code, accept_name="import_catalog",
+                         table_name="preview_items", parent=parent)
         self.setMinimumSize(900, 540)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        mark_data(self.summary)
-        self.items = table(6, stretch=1)
-        self.items.setObjectName("preview_items")
-        self.version = QLineEdit()
-        self.version.setObjectName("version")
-        self.label = QLineEdit()
-        self.label.setObjectName("label")
-        self.version_label, self.label_label = QLabel(), QLabel()
-        self.version_label.setBuddy(self.version)
-        self.label_label.setBuddy(self.label)
-        form = QFormLayout()
-        form.addRow(self.version_label, self.version)
-        form.addRow(self.label_label, self.label)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
+        self.import_button, self.items, self.summary = self.accept_button, self.rows, \
+            self.intro
         self.error.setObjectName("catalog_error")
-        self.error.setStyleSheet(ERROR_STYLE)
-        mark_data(self.error)
-        self.buttons = QDialogButtonBox()
-        self.import_button = QPushButton()
-        self.import_button.setObjectName("import_catalog")
-        self.cancel_button = QPushButton()
-        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.items, 1)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.version = named(QLineEdit(), "version")
+        self.label = named(QLineEdit(), "label")
+        fields, (self.version_label, self.label_label) = form(None, [self.version, self.label])
+        self.lay_out(self.intro, self.rows, fields)
         self.retranslate_ui()
         self._check()
 
+    @property
+    def count(self) -> int:
+        """How many items were imported (after Import)."""
+        return int(self.outcome or 0)
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Import a catalog workbook"))
-        self.items.setHorizontalHeaderLabels([
-            self.tr("Code"), self.tr("Task"), self.tr("Group"), self.tr("Points"),
-            self.tr("Coefficient"), self.tr("Part")])
+        self.items.retranslate()
         self.version_label.setText(self.tr("&Version:"))
         self.label_label.setText(self.tr("&Label:"))
         self.version.setPlaceholderText(self.tr("for example QD283-2026"))
@@ -112,13 +92,8 @@ class CatalogImportDialog(QDialog):
         self.cancel_button.setText(self.tr("Cancel"))
 
     def _check(self) -> None:
-        try:
-            self.preview = self.services.agency.preview_catalog(self.path)
-        except KpiError as error:
-            self.summary.setText(self.path.name)
-            self.error.setText(self.tr("The workbook cannot be imported; nothing was "
-                                       "changed.") + " " + describe(error))
-            self.import_button.setEnabled(False)
+        if not self.check(lambda: self.services.agency.preview_catalog(self.path),
+                          self.tr("The workbook cannot be imported; nothing was changed.")):
             return
         groups = ", ".join(f"{g}: {n}" for g, n in self.preview.by_group.items())
         self.summary.setText(self.tr(
@@ -126,19 +101,13 @@ class CatalogImportDialog(QDialog):
             "is written until you press Import.").format(
             file=self.path.name, count=len(self.preview.items), groups=groups,
             points=number(self.preview.standard_unit_points, 0)))
-        fill(self.items, [[i.code, i.name_vi, i.group, points_text(i.points),
-                           number(i.coefficient, 2), _scope(i.scope)]
-                          for i in self.preview.items])
+        self.items.set_rows(self.preview.items)
         self.version.setText(self.path.stem[:40].replace(" ", "-"))
 
-    def accept(self) -> None:
-        try:
-            self.count = self.services.agency.import_catalog(
-                self.path, version_id=self.version.text(), label=self.label.text())
-        except KpiError as error:
-            self.error.setText(describe(error))
-            return
-        super().accept()
+    def change(self) -> Any:
+        agency, path = self.services.agency, self.path
+        version, label = self.version.text(), self.label.text()
+        return lambda: agency.import_catalog(path, version_id=version, label=label)
 
 
 class CatalogPage(AgencyPage):
@@ -149,35 +118,21 @@ class CatalogPage(AgencyPage):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         self.heading = QLabel()
-        self.version = QComboBox()
-        self.version.setObjectName("catalog_version")
-        mark_data(self.version)
-        self.version_label = QLabel()
-        self.version_label.setBuddy(self.version)
-        self.group = QComboBox()
-        self.group.setObjectName("group")
-        mark_data(self.group)  # N1…N5 are the decree's codes
-        self.group_label = QLabel()
-        self.group_label.setBuddy(self.group)
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
+        self.version = named(QComboBox(), "catalog_version", data=True)
+        self.group = named(QComboBox(), "group", data=True)  # N1…N5 are the decree's codes
+        self.search = named(QLineEdit(), "search")
         self.search.setClearButtonEnabled(True)
-        self.import_button = QPushButton()
-        self.import_button.setObjectName("import_workbook")
-        top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(self.version_label)
-        top.addWidget(self.version, 2)
-        top.addWidget(self.group_label)
-        top.addWidget(self.group)
-        top.addWidget(self.search, 2)
-        top.addWidget(self.import_button)
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        mark_data(self.info)
-        self.items = table(7, stretch=1)
-        self.items.setObjectName("items")
+        (self.import_button,) = buttons("import_workbook")
+        self.version_label, self.group_label = QLabel(), QLabel()
+        self.version_label.setBuddy(self.version)
+        self.group_label.setBuddy(self.group)
+        self.info = data_label(wrap=True)
+        self.items = RecordTableView.of(_item_columns(with_kind=True),
+                                        key=lambda i: i.id, filtered=True, name="items")
+        top = row(self.heading, None, self.version_label, self.version, self.group_label,
+                  self.group, self.search, self.import_button)
+        top.setStretchFactor(self.version, 2)
+        top.setStretchFactor(self.search, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.info)
@@ -196,8 +151,8 @@ class CatalogPage(AgencyPage):
 
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Product/work catalog") + "</b>")
-        self.version_label.setText(self.tr("&Version:"))
-        self.group_label.setText(self.tr("&Group:"))
+        set_texts([self.version_label, self.group_label], (self.tr("&Version:"),
+                                                           self.tr("G&roup:")))
         current = self.group.currentData()
         self.group.blockSignals(True)
         self.group.clear()
@@ -208,9 +163,7 @@ class CatalogPage(AgencyPage):
         self.group.blockSignals(False)
         self.search.setPlaceholderText(self.tr("Search code or name…"))
         self.import_button.setText(self.tr("&Import workbook…"))
-        self.items.setHorizontalHeaderLabels([
-            self.tr("Code"), self.tr("Task"), self.tr("Group"), self.tr("Points"),
-            self.tr("Coefficient"), self.tr("KPI kind"), self.tr("Part")])
+        self.items.retranslate()
         if self.isVisible():
             self.refresh()
 
@@ -233,6 +186,7 @@ class CatalogPage(AgencyPage):
         versions = {v.id: v for v in self.admin.catalog_versions()}
         version = versions.get(version_id)
         self._items = self.admin.catalog_items(version_id) if version_id else []
+        self.items.set_rows(self._items)
         if version is None:
             self.info.setText(self.tr("No catalog yet: import the agency's catalog workbook."))
         else:
@@ -245,18 +199,10 @@ class CatalogPage(AgencyPage):
         self._show_items()
 
     def _show_items(self) -> None:
-        from kpi_desktop.ui.agency.people_page import _fold
-
         group = self.group.currentData()
-        wanted = _fold(self.search.text())
-        rows = [i for i in self._items if (group is None or i.group.value == group)
-                and (not wanted or wanted in _fold(f"{i.code} {i.name_vi} {i.name_en}"))]
-        fill(self.items, [[i.code, i.name_vi if not i.detail_vi else f"{i.name_vi} — "
-                           f"{i.detail_vi}", i.group.value, points_text(i.points),
-                           number(i.coefficient, 2), _kpi_kind(i.kpi_kind), _scope(i.scope)]
-                          for i in rows], [i.id for i in rows])
-        for r, item in enumerate(rows):
-            self.items.item(r, 1).setToolTip(item.output_vi or item.name_vi)
+        wanted = fold_text(self.search.text())
+        self.items.set_filter(lambda i: (group is None or i.group.value == group) and (
+            not wanted or wanted in fold_text(f"{i.code} {i.name_vi} {i.name_en}")))
 
     def _choose_workbook(self) -> None:
         path, _f = QFileDialog.getOpenFileName(

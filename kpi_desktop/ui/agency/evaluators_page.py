@@ -8,19 +8,28 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kpi_desktop.ui.agency.base import AgencyPage, fill, select_id, selected_id, table
-from kpi_desktop.ui.common import date_edit, date_text, from_qdate, mark_data, to_qdate
+from kpi_desktop.ui.agency.base import AgencyPage
+from kpi_desktop.ui.common import (
+    buttons,
+    date_edit,
+    date_text,
+    form,
+    from_qdate,
+    named,
+    row,
+    set_texts,
+    to_qdate,
+    with_side_panel,
+)
 from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.tables import Column, Fit, RecordTableView
 
 
 class EvaluatorsPage(AgencyPage):
@@ -31,84 +40,58 @@ class EvaluatorsPage(AgencyPage):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         self.heading = QLabel()
-        self.current_only = QCheckBox()
-        self.current_only.setObjectName("current_only")
+        self.current_only = named(QCheckBox(), "current_only")
         self.current_only.setChecked(True)
-        top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(self.current_only)
-        self.relations = table(5, stretch=0)
-        self.relations.setObjectName("relations")
+        self.relations = RecordTableView.of([
+            Column(lambda: self.tr("Evaluated person"), lambda r: r.evaluatee_name,
+                   fit=Fit.NAME),
+            Column(lambda: self.tr("Evaluator"), lambda r: r.evaluator_name, fit=Fit.NAME),
+            Column(lambda: self.tr("From"), lambda r: date_text(r.start_on),
+                   sort=lambda r: r.start_on),
+            Column(lambda: self.tr("To"), lambda r: date_text(r.end_on),
+                   sort=lambda r: r.end_on),
+            Column(lambda: self.tr("Kind"), self._kind_text, fit=Fit.ELIDE, min_chars=6),
+        ], key=lambda r: r.id, name="relations")
 
         self.form_box = QGroupBox()
-        self.evaluatee = QComboBox()
-        self.evaluatee.setObjectName("evaluatee")
-        self.evaluator = QComboBox()
-        self.evaluator.setObjectName("evaluator")
-        for combo in (self.evaluatee, self.evaluator):
-            mark_data(combo)
-            combo.setEditable(False)
+        self.evaluatee = named(QComboBox(), "evaluatee", data=True)
+        self.evaluator = named(QComboBox(), "evaluator", data=True)
         today = self.admin.today()
-        self.start = date_edit(today)
-        self.start.setObjectName("start")
-        self.open_ended = QCheckBox()
-        self.open_ended.setObjectName("open_ended")
+        self.start = named(date_edit(today), "start")
+        self.open_ended = named(QCheckBox(), "open_ended")
         self.open_ended.setChecked(True)
-        self.end = date_edit(today)
-        self.end.setObjectName("end")
+        self.end = named(date_edit(today), "end")
         self.end.setEnabled(False)
-        end_row = QHBoxLayout()
-        end_row.addWidget(self.open_ended)
-        end_row.addWidget(self.end, 1)
-        self.note = QLineEdit()
-        self.note.setObjectName("note")
-        self.labels = [QLabel() for _ in range(5)]
-        form = QFormLayout(self.form_box)
-        for label, field in zip(self.labels, (self.evaluatee, self.evaluator, self.start,
-                                              end_row, self.note), strict=True):
-            if isinstance(field, QWidget):
-                label.setBuddy(field)
-            form.addRow(label, field)
+        self.note = named(QLineEdit(), "note")
+        fields, self.labels = form(self.form_box, [
+            self.evaluatee, self.evaluator, self.start, row(self.open_ended, self.end),
+            self.note])
         self.labels[3].setBuddy(self.open_ended)
-        self.add_button = QPushButton()
-        self.add_button.setObjectName("add_relation")
-        self.save_button = QPushButton()
-        self.save_button.setObjectName("save_relation")
-        self.end_button = QPushButton()
-        self.end_button.setObjectName("end_relation")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.end_button)
-        form.addRow(buttons)
+        self.add_button, self.save_button, self.end_button = buttons(
+            "add_relation", "save_relation", "end_relation")
+        fields.addRow(row(self.add_button, self.save_button, self.end_button))
         self.rules = QLabel()
         self.rules.setWordWrap(True)
-        form.addRow(self.rules)
+        fields.addRow(self.rules)
 
-        side = QVBoxLayout()
-        side.addWidget(self.form_box)
-        side.addWidget(self.message)
-        side.addStretch(1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(450)
-        body = QHBoxLayout()
-        body.addWidget(self.relations, 1)
-        body.addWidget(side_widget)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
+        layout.addLayout(row(self.heading, None, self.current_only))
+        layout.addLayout(with_side_panel(self.relations, [self.form_box, self.message], 450),
+                         1)
 
         self._rows: list[Any] = []
         self.current_only.toggled.connect(lambda _on: self._show_rows())
         self.open_ended.toggled.connect(lambda on: self.end.setEnabled(not on))
-        self.relations.itemSelectionChanged.connect(self._selected)
+        self.relations.current_changed.connect(lambda _key: self._selected())
         self.add_button.clicked.connect(self.add_relation)
         self.save_button.clicked.connect(self.save_relation)
         self.end_button.clicked.connect(self.end_relation)
         self.retranslate_ui()
         self.refresh()
+
+    def _kind_text(self, relation: Any) -> str:
+        kinds = {"direct": self.tr("direct"), "acting": self.tr("acting")}
+        return kinds.get(relation.kind.value, relation.kind.value)
 
     def title(self) -> str:
         return self.tr("Evaluators")
@@ -116,14 +99,10 @@ class EvaluatorsPage(AgencyPage):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Who evaluates whom") + "</b>")
         self.current_only.setText(self.tr("&Current relations only"))
-        self.relations.setHorizontalHeaderLabels([
-            self.tr("Evaluated person"), self.tr("Evaluator"), self.tr("From"), self.tr("To"),
-            self.tr("Kind")])
+        self.relations.retranslate()
         self.form_box.setTitle(self.tr("Relation"))
-        for label, text in zip(self.labels, (
-                self.tr("Evaluated &person:"), self.tr("E&valuator:"), self.tr("F&rom:"),
-                self.tr("&To:"), self.tr("N&ote:")), strict=True):
-            label.setText(text)
+        set_texts(self.labels, (self.tr("Evaluated &person:"), self.tr("E&valuator:"),
+                                self.tr("F&rom:"), self.tr("&To:"), self.tr("N&ote:")))
         self.open_ended.setText(self.tr("no end"))
         self.add_button.setText(self.tr("&Add"))
         self.save_button.setText(self.tr("&Save changes"))
@@ -151,24 +130,16 @@ class EvaluatorsPage(AgencyPage):
 
     def _show_rows(self) -> None:
         today = self.admin.today()
-        rows = [r for r in self._rows if not self.current_only.isChecked()
-                or (r.start_on <= today and (r.end_on is None or r.end_on >= today))
-                or r.start_on > today]
-        chosen = selected_id(self.relations)
-        kinds = {"direct": self.tr("direct"), "acting": self.tr("acting")}
-        self.relations.blockSignals(True)
-        fill(self.relations, [[r.evaluatee_name, r.evaluator_name, date_text(r.start_on),
-                               date_text(r.end_on), kinds.get(r.kind.value, r.kind.value)]
-                              for r in rows], [r.id for r in rows])
-        self.relations.blockSignals(False)
-        if chosen is not None:
-            select_id(self.relations, chosen)
-        self.save_button.setEnabled(selected_id(self.relations) is not None)
-        self.end_button.setEnabled(selected_id(self.relations) is not None)
+        self.relations.set_rows(
+            r for r in self._rows if not self.current_only.isChecked()
+            or (r.start_on <= today and (r.end_on is None or r.end_on >= today))
+            or r.start_on > today)
+        chosen = self.relations.current_key() is not None
+        self.save_button.setEnabled(chosen)
+        self.end_button.setEnabled(chosen)
 
     def _selected(self) -> None:
-        relation_id = selected_id(self.relations)
-        relation = next((r for r in self._rows if r.id == relation_id), None)
+        relation = self.relations.current_record()
         self.save_button.setEnabled(relation is not None)
         self.end_button.setEnabled(relation is not None)
         if relation is None:
@@ -183,7 +154,7 @@ class EvaluatorsPage(AgencyPage):
 
     def choose(self, relation_id: str) -> None:
         self.current_only.setChecked(False)
-        if not select_id(self.relations, relation_id):
+        if not self.relations.select_key(relation_id):
             raise KeyError(relation_id)
         self._selected()
 
@@ -201,27 +172,28 @@ class EvaluatorsPage(AgencyPage):
         evaluatee, evaluator = self.evaluatee.currentData(), self.evaluator.currentData()
         if evaluatee is None or evaluator is None:
             return False
+        start, end, note = from_qdate(self.start.date()), self._end_day(), self.note.text()
         return self.attempt(
             lambda: self.admin.add_relation(evaluator_id=evaluator, evaluatee_id=evaluatee,
-                                            start_on=from_qdate(self.start.date()),
-                                            end_on=self._end_day(), note=self.note.text()),
+                                            start_on=start, end_on=end, note=note),
             lambda r: self.tr("{evaluator} evaluates {person} from {start}.").format(
                 evaluator=r.evaluator_name, person=r.evaluatee_name,
                 start=date_text(r.start_on)))
 
     def save_relation(self) -> bool:
-        relation_id = selected_id(self.relations)
+        relation_id = self.relations.current_key()
         if relation_id is None:
             return False
+        evaluator, start, end, note = (self.evaluator.currentData(),
+                                       from_qdate(self.start.date()), self._end_day(),
+                                       self.note.text())
         return self.attempt(
-            lambda: self.admin.update_relation(
-                relation_id, evaluator_id=self.evaluator.currentData(),
-                start_on=from_qdate(self.start.date()), end_on=self._end_day(),
-                note=self.note.text()),
+            lambda: self.admin.update_relation(relation_id, evaluator_id=evaluator,
+                                               start_on=start, end_on=end, note=note),
             lambda _r: self.tr("Relation saved."))
 
     def end_relation(self) -> bool:
-        relation_id = selected_id(self.relations)
+        relation_id = self.relations.current_key()
         if relation_id is None:
             return False
         day = from_qdate(self.end.date())

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from kpi_desktop.ui.agency.base import ID_ROLE, AgencyPage
-from kpi_desktop.ui.common import mark_data
+from kpi_desktop.ui.agency.base import AgencyPage
+from kpi_desktop.ui.common import buttons, form, named, row, set_texts, with_side_panel
 from kpi_desktop.ui.pages.base import UserContext
+
+ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class OrganisationPage(AgencyPage):
@@ -32,80 +32,45 @@ class OrganisationPage(AgencyPage):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         self.heading = QLabel()
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("units")
-        mark_data(self.tree)
+        self.tree = named(QTreeWidget(), "units", data=True)
         self.tree.setColumnCount(3)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(False)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
 
         self.edit_box = QGroupBox()
-        self.name_vi = QLineEdit()
-        self.name_vi.setObjectName("name_vi")
-        self.name_en = QLineEdit()
-        self.name_en.setObjectName("name_en")
-        self.name_vi_label, self.name_en_label = QLabel(), QLabel()
-        self.name_vi_label.setBuddy(self.name_vi)
-        self.name_en_label.setBuddy(self.name_en)
-        self.rename_button = QPushButton()
-        self.rename_button.setObjectName("rename_unit")
-        form = QFormLayout(self.edit_box)
-        form.addRow(self.name_vi_label, self.name_vi)
-        form.addRow(self.name_en_label, self.name_en)
-        form.addRow(self.rename_button)
+        self.name_vi = named(QLineEdit(), "name_vi")
+        self.name_en = named(QLineEdit(), "name_en")
+        edit, (self.name_vi_label, self.name_en_label) = form(self.edit_box,
+                                                              [self.name_vi, self.name_en])
+        (self.rename_button,) = buttons("rename_unit")
+        edit.addRow(self.rename_button)
 
         self.new_box = QGroupBox()
-        self.new_name_vi = QLineEdit()
-        self.new_name_vi.setObjectName("new_name_vi")
-        self.new_name_en = QLineEdit()
-        self.new_name_en.setObjectName("new_name_en")
-        self.code = QLineEdit()
-        self.code.setObjectName("code")
-        self.new_labels = [QLabel(), QLabel(), QLabel()]
-        new_form = QFormLayout(self.new_box)
-        for label, field in zip(self.new_labels, (self.new_name_vi, self.new_name_en,
-                                                  self.code), strict=True):
-            label.setBuddy(field)
-            new_form.addRow(label, field)
-        self.add_button = QPushButton()
-        self.add_button.setObjectName("add_unit")
+        self.new_name_vi = named(QLineEdit(), "new_name_vi")
+        self.new_name_en = named(QLineEdit(), "new_name_en")
+        self.code = named(QLineEdit(), "code")
+        new_form, self.new_labels = form(self.new_box,
+                                         [self.new_name_vi, self.new_name_en, self.code])
+        (self.add_button,) = buttons("add_unit")
         new_form.addRow(self.add_button)
 
         self.move_box = QGroupBox()
-        self.parent_combo = QComboBox()
-        self.parent_combo.setObjectName("move_to")
-        mark_data(self.parent_combo)
-        self.move_button = QPushButton()
-        self.move_button.setObjectName("move_unit")
-        self.close_button = QPushButton()
-        self.close_button.setObjectName("close_unit")
+        self.parent_combo = named(QComboBox(), "move_to", data=True)
+        self.move_button, self.close_button = buttons("move_unit", "close_unit")
         self.close_note = QLabel()
         self.close_note.setWordWrap(True)
         move = QVBoxLayout(self.move_box)
-        row = QHBoxLayout()
-        row.addWidget(self.parent_combo, 1)
-        row.addWidget(self.move_button)
-        move.addLayout(row)
+        move.addLayout(row(self.parent_combo, self.move_button))
         move.addWidget(self.close_button)
         move.addWidget(self.close_note)
 
-        side = QVBoxLayout()
-        side.addWidget(self.edit_box)
-        side.addWidget(self.new_box)
-        side.addWidget(self.move_box)
-        side.addWidget(self.message)
-        side.addStretch(1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(420)
-        body = QHBoxLayout()
-        body.addWidget(self.tree, 1)
-        body.addWidget(side_widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addLayout(body, 1)
+        layout.addLayout(with_side_panel(
+            self.tree, [self.edit_box, self.new_box, self.move_box, self.message], 420), 1)
 
         self.tree.currentItemChanged.connect(lambda *_: self._selected())
         self.add_button.clicked.connect(self.add_unit)
@@ -126,15 +91,13 @@ class OrganisationPage(AgencyPage):
         self.name_en_label.setText(self.tr("Name (&English):"))
         self.rename_button.setText(self.tr("&Rename the chosen unit"))
         self.new_box.setTitle(self.tr("New unit under the chosen unit"))
-        for label, text in zip(self.new_labels, (
-                self.tr("N&ame (Vietnamese):"), self.tr("Name (Englis&h):"),
-                self.tr("Co&de:")), strict=True):
-            label.setText(text)
+        set_texts(self.new_labels, (self.tr("N&ame (Vietnamese):"),
+                                    self.tr("Name (E&nglish):"), self.tr("Co&de:")))
         self.new_name_vi.setPlaceholderText(self.tr("for example Phòng Kinh tế"))
         self.add_button.setText(self.tr("Add the ne&w unit"))
         self.move_box.setTitle(self.tr("Move or close the chosen unit"))
         self.move_button.setText(self.tr("&Move under"))
-        self.close_button.setText(self.tr("C&lose the unit"))
+        self.close_button.setText(self.tr("&Close the unit"))
         self.close_note.setText(self.tr("Only a unit without people and open sub-units can be "
                                         "closed; it stays in the history."))
         if self.isVisible():
@@ -183,7 +146,8 @@ class OrganisationPage(AgencyPage):
         return item.data(0, ID_ROLE) if item is not None else None
 
     def choose(self, unit_id: str) -> None:
-        for item in self.tree.findItems("", _match_all(), 0):
+        for item in self.tree.findItems("", Qt.MatchFlag.MatchContains
+                                        | Qt.MatchFlag.MatchRecursive, 0):
             if item.data(0, ID_ROLE) == unit_id:
                 self.tree.setCurrentItem(item)
                 return
@@ -208,23 +172,22 @@ class OrganisationPage(AgencyPage):
         parent = self.chosen_id()
         if parent is None:
             return False
-        ok = self.attempt(
-            lambda: self.admin.add_unit(name_vi=self.new_name_vi.text(), parent_id=parent,
-                                        name_en=self.new_name_en.text(),
-                                        code=self.code.text()),
-            lambda unit: self.tr("Unit “{name}” added.").format(name=unit.name_vi))
-        if ok:
-            for field in (self.new_name_vi, self.new_name_en, self.code):
-                field.clear()
-        return ok
+        name_vi, name_en, code = (self.new_name_vi.text(), self.new_name_en.text(),
+                                  self.code.text())
+        return self.attempt(
+            lambda: self.admin.add_unit(name_vi=name_vi, parent_id=parent, name_en=name_en,
+                                        code=code),
+            lambda unit: self.tr("Unit “{name}” added.").format(name=unit.name_vi),
+            lambda _unit: [field.clear() for field in (self.new_name_vi, self.new_name_en,
+                                                       self.code)])
 
     def rename_unit(self) -> bool:
         unit = self.chosen_id()
         if unit is None:
             return False
+        name_vi, name_en = self.name_vi.text(), self.name_en.text()
         return self.attempt(
-            lambda: self.admin.rename_unit(unit, name_vi=self.name_vi.text(),
-                                           name_en=self.name_en.text()),
+            lambda: self.admin.rename_unit(unit, name_vi=name_vi, name_en=name_en),
             lambda changed: self.tr("Unit renamed to “{name}”.").format(name=changed.name_vi))
 
     def move_unit(self) -> bool:
@@ -243,8 +206,3 @@ class OrganisationPage(AgencyPage):
                             lambda changed: self.tr("“{name}” closed.").format(
                                 name=changed.name_vi))
 
-
-def _match_all() -> Any:
-    from PySide6.QtCore import Qt
-
-    return Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive

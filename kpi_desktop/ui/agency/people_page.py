@@ -7,15 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -24,83 +19,78 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import PersonRole
 from kpi_desktop.domain.values import fold_text, normalize_text
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.agency.base import AgencyPage, fill, role_label, select_id, selected_id, table
-from kpi_desktop.ui.common import ERROR_STYLE, date_edit, date_text, from_qdate, mark_data, to_qdate
+from kpi_desktop.ui.agency.base import (
+    GREY,
+    RED,
+    AgencyPage,
+    ChangeDialog,
+    PreviewDialog,
+    role_label,
+)
+from kpi_desktop.ui.common import (
+    buttons,
+    data_label,
+    date_edit,
+    date_text,
+    form,
+    from_qdate,
+    named,
+    row,
+    set_texts,
+    to_qdate,
+    with_side_panel,
+)
 from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.tables import Column, Fit, RecordTableView, RowStyle
 
-_fold = fold_text  # the one diacritic fold (domain.values)
 
-
-class StaffImportDialog(QDialog):
+class StaffImportDialog(PreviewDialog):
     """A staff list checked row by row; Import is possible only when every row is good."""
 
     def __init__(self, services: Any, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.path = path
-        self.preview: Any = None
-        self.summary: Any = None
-        self.setMinimumSize(900, 520)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        mark_data(self.intro)
-        self.rows = table(7, stretch=2)
-        self.rows.setObjectName("staff_rows")
-        self.errors = QLabel()
-        self.errors.setWordWrap(True)
+        super().__init__(services, path, [
+            Column(lambda: self.tr("Row"), lambda c: str(c.number), sort=lambda c: c.number),
+            Column(lambda: self.tr("Identifier"), lambda c: c.values.get("id", "")),
+            Column(lambda: self.tr("Full name"), lambda c: c.values.get("full_name", ""),
+                   fit=Fit.NAME),
+            Column(lambda: self.tr("Unit"), lambda c: c.values.get("unit_id", ""),
+                   fit=Fit.ELIDE, min_chars=6),
+            Column(lambda: self.tr("Role"), lambda c: c.values.get("role", "")),
+            Column(lambda: self.tr("Evaluator"), lambda c: c.values.get("evaluator_id", "")),
+            Column(lambda: self.tr("Result"), self._result_text),
+        ], key=lambda c: c.number, accept_name="import_staff", table_name="staff_rows",
+            row_style=lambda c: RowStyle(foreground=RED, tooltip=describe(c.error))
+            if c.error is not None else None, parent=parent)
+        self.import_button, self.errors = self.accept_button, self.error
         self.errors.setObjectName("staff_errors")
-        self.errors.setStyleSheet(ERROR_STYLE)
-        mark_data(self.errors)
-        self.buttons = QDialogButtonBox()
-        self.import_button = QPushButton()
-        self.import_button.setObjectName("import_staff")
-        self.cancel_button = QPushButton()
-        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.rows, 1)
-        layout.addWidget(self.errors)
-        layout.addWidget(self.buttons)
+        self.lay_out(self.intro, self.rows)
         self.retranslate_ui()
         self._check()
 
+    @property
+    def summary(self) -> Any:
+        """What the import did (after Import)."""
+        return self.outcome
+
+    def _result_text(self, check: Any) -> str:
+        if check.error:
+            return self.tr("error")
+        return {"add": self.tr("new"), "update": self.tr("changed"),
+                "same": self.tr("unchanged")}[check.action]
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Import a staff list"))
-        self.rows.setHorizontalHeaderLabels([
-            self.tr("Row"), self.tr("Identifier"), self.tr("Full name"), self.tr("Unit"),
-            self.tr("Role"), self.tr("Evaluator"), self.tr("Result")])
+        self.rows.retranslate()
         self.import_button.setText(self.tr("&Import"))
         self.cancel_button.setText(self.tr("Cancel"))
 
     def _check(self) -> None:
-        try:
-            self.preview = self.services.agency.preview_staff(self.path)
-        except KpiError as error:
-            self.intro.setText(self.path.name)
-            self.errors.setText(describe(error))
-            self.import_button.setEnabled(False)
+        if not self.check(lambda: self.services.agency.preview_staff(self.path)):
             return
-        actions = {"add": self.tr("new"), "update": self.tr("changed"),
-                   "same": self.tr("unchanged")}
-        rows = []
-        for check in self.preview.rows:
-            v = check.values
-            rows.append([str(check.number), v.get("id", ""), v.get("full_name", ""),
-                         v.get("unit_id", ""), v.get("role", ""), v.get("evaluator_id", ""),
-                         self.tr("error") if check.error else actions[check.action]])
-        fill(self.rows, rows)
-        for r, check in enumerate(self.preview.rows):
-            if check.error is not None:
-                for c in range(self.rows.columnCount()):
-                    self.rows.item(r, c).setForeground(Qt.GlobalColor.red)
-                    self.rows.item(r, c).setToolTip(describe(check.error))
+        self.rows.set_rows(self.preview.rows)
         self.intro.setText(self.tr(
             "{file}: {rows} rows — {new} new people, {changed} changed, {same} unchanged. "
             "Nothing is written until you press Import.").format(
@@ -116,59 +106,34 @@ class StaffImportDialog(QDialog):
                                         "again:") + "\n" + "\n".join(lines))
         self.import_button.setEnabled(not errors)
 
-    def accept(self) -> None:
-        try:
-            self.summary = self.services.agency.import_staff(self.path)
-        except KpiError as error:
-            self.errors.setText(describe(error))
-            return
-        super().accept()
+    def change(self) -> Any:
+        agency, path = self.services.agency, self.path
+        return lambda: agency.import_staff(path)
 
 
-class LeaveDialog(QDialog):
+class LeaveDialog(ChangeDialog):
     """A person left the organisation: their last day and, optionally, why. Accepting ends
     their membership and evaluator relations, revokes their key and hides them from sign-in
     and the lists (their history stays); a refusal is shown here and changes nothing."""
 
     def __init__(self, services: Any, person: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "record_leave")
         self.services = services
         self.person = person
-        self.result_view: Any = None
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        mark_data(self.intro)
-        self.last_day = date_edit(services.agency.today())
-        self.last_day.setObjectName("last_day")
-        self.reason = QLineEdit()
-        self.reason.setObjectName("leave_reason")
-        self.day_label = QLabel()
-        self.day_label.setBuddy(self.last_day)
-        self.reason_label = QLabel()
-        self.reason_label.setBuddy(self.reason)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
+        self.ok_button = self.accept_button
         self.error.setObjectName("leave_error")
-        self.error.setStyleSheet(ERROR_STYLE)
-        mark_data(self.error)
-        self.buttons = QDialogButtonBox()
-        self.ok_button = QPushButton()
-        self.ok_button.setObjectName("record_leave")
-        self.cancel_button = QPushButton()
-        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(self.day_label, self.last_day)
-        form.addRow(self.reason_label, self.reason)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.intro = data_label(wrap=True)
+        self.last_day = named(date_edit(services.agency.today()), "last_day")
+        self.reason = named(QLineEdit(), "leave_reason")
+        fields, (self.day_label, self.reason_label) = form(None, [self.last_day, self.reason])
+        self.lay_out(self.intro, fields)
         self.setMinimumWidth(480)
         self.retranslate_ui()
+
+    @property
+    def result_view(self) -> Any:
+        """The person as they are after leaving (None until recorded)."""
+        return self.outcome
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Left the organisation"))
@@ -180,18 +145,13 @@ class LeaveDialog(QDialog):
         self.day_label.setText(self.tr("&Last day:"))
         self.reason_label.setText(self.tr("&Reason (optional):"))
         self.reason.setPlaceholderText(self.tr("retirement, transfer to another agency…"))
-        self.ok_button.setText(self.tr("&Record departure"))
+        self.ok_button.setText(self.tr("Record &departure"))
         self.cancel_button.setText(self.tr("Cancel"))
 
-    def accept(self) -> None:
-        try:
-            self.result_view = self.services.agency.deactivate_person(
-                self.person.id, left_on=from_qdate(self.last_day.date()),
-                reason=self.reason.text())
-        except KpiError as error:
-            self.error.setText(describe(error))
-            return
-        super().accept()
+    def change(self) -> Any:
+        agency, person_id = self.services.agency, self.person.id
+        left_on, reason = from_qdate(self.last_day.date()), self.reason.text()
+        return lambda: agency.deactivate_person(person_id, left_on=left_on, reason=reason)
 
 
 class PeoplePage(AgencyPage):
@@ -202,94 +162,56 @@ class PeoplePage(AgencyPage):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         self.heading = QLabel()
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
+        self.search = named(QLineEdit(), "search")
         self.search.setClearButtonEnabled(True)
-        self.import_button = QPushButton()
-        self.import_button.setObjectName("import_staff_list")
-        top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(self.search, 1)
-        top.addWidget(self.import_button)
-        self.people = table(5, stretch=1)
-        self.people.setObjectName("people")
+        (self.import_button,) = buttons("import_staff_list")
+        self.people = RecordTableView.of([
+            Column(lambda: self.tr("Identifier"), lambda p: p.id),
+            Column(lambda: self.tr("Full name"), lambda p: p.full_name, fit=Fit.NAME),
+            Column(lambda: self.tr("Unit"), lambda p: p.unit_name, fit=Fit.ELIDE,
+                   min_chars=10),
+            Column(lambda: self.tr("Role"), self._role_text, fit=Fit.WRAP, min_chars=8),
+            Column(lambda: self.tr("Key"), lambda p: p.key_readable[:14] + "…"
+                   if p.key_readable else "—", tooltip=lambda p: p.key_readable or None),
+        ], key=lambda p: p.id, filtered=True, name="people",
+            row_style=lambda p: None if p.active else RowStyle(foreground=GREY))
 
         self.form_box = QGroupBox()
-        self.person_id = QLineEdit()
-        self.person_id.setObjectName("person_id")
-        mark_data(self.person_id)
-        self.full_name = QLineEdit()
-        self.full_name.setObjectName("full_name")
-        self.unit = QComboBox()
-        self.unit.setObjectName("unit")
-        mark_data(self.unit)
-        self.position = QComboBox()
-        self.position.setObjectName("position")
-        mark_data(self.position)
-        self.role = QComboBox()
-        self.role.setObjectName("role")
+        self.person_id = named(QLineEdit(), "person_id", data=True)
+        self.full_name = named(QLineEdit(), "full_name")
+        self.unit = named(QComboBox(), "unit", data=True)
+        self.position = named(QComboBox(), "position", data=True)
+        self.role = named(QComboBox(), "role")
         self.since = date_edit(self.admin.today())
-        self.labels = [QLabel() for _ in range(6)]
-        form = QFormLayout(self.form_box)
-        for label, field in zip(self.labels, (self.person_id, self.full_name, self.unit,
-                                              self.position, self.role, self.since),
-                                strict=True):
-            label.setBuddy(field)
-            form.addRow(label, field)
-        self.new_button = QPushButton()
-        self.new_button.setObjectName("new_person")
-        self.save_button = QPushButton()
-        self.save_button.setObjectName("save_person")
-        self.leave_button = QPushButton()
-        self.leave_button.setObjectName("person_left")
+        fields, self.labels = form(self.form_box, [self.person_id, self.full_name, self.unit,
+                                                   self.position, self.role, self.since])
+        self.new_button, self.save_button, self.leave_button = buttons(
+            "new_person", "save_person", "person_left")
         self.leave_button.setEnabled(False)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.save_button)
-        form.addRow(buttons)
-        form.addRow(self.leave_button)
+        fields.addRow(row(self.new_button, self.save_button))
+        fields.addRow(self.leave_button)
         self.absence_button = QPushButton()  # sick, maternity, unpaid leave (Điều 11.2)
         self.absence_button.setObjectName("person_absence")
         self.absence_button.setEnabled(False)
         self.absence_button.clicked.connect(self.open_absence)
-        form.addRow(self.absence_button)
+        fields.addRow(self.absence_button)
 
         self.key_box = QGroupBox()
-        self.key_value = QLabel()
-        self.key_value.setWordWrap(True)
-        mark_data(self.key_value)
-        self.key_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.enrol_button = QPushButton()
-        self.enrol_button.setObjectName("enrol_key")
-        self.revoke_button = QPushButton()
-        self.revoke_button.setObjectName("revoke_key")
+        self.key_value = data_label(wrap=True)
+        self.enrol_button, self.revoke_button = buttons("enrol_key", "revoke_key")
         key_layout = QVBoxLayout(self.key_box)
         key_layout.addWidget(self.key_value)
-        key_buttons = QHBoxLayout()
-        key_buttons.addWidget(self.enrol_button)
-        key_buttons.addWidget(self.revoke_button)
-        key_layout.addLayout(key_buttons)
+        key_layout.addLayout(row(self.enrol_button, self.revoke_button))
 
-        side = QVBoxLayout()
-        side.addWidget(self.form_box)
-        side.addWidget(self.key_box)
-        side.addWidget(self.message)
-        side.addStretch(1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(430)
-        body = QHBoxLayout()
-        body.addWidget(self.people, 1)
-        body.addWidget(side_widget)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
+        layout.addLayout(row(self.heading, None, self.search, self.import_button))
+        layout.addLayout(with_side_panel(self.people,
+                                         [self.form_box, self.key_box, self.message], 430), 1)
 
         self._rows: list[Any] = []
         self._editing: str | None = None
         self.search.textChanged.connect(lambda _t: self._show_rows())
-        self.people.itemSelectionChanged.connect(self._selected)
+        self.people.current_changed.connect(lambda _key: self._selected())
         self.new_button.clicked.connect(self.new_person)
         self.save_button.clicked.connect(self.save)
         self.import_button.clicked.connect(self._choose_staff_list)
@@ -305,19 +227,16 @@ class PeoplePage(AgencyPage):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("People of the organisation") + "</b>")
         self.search.setPlaceholderText(self.tr("Search by name, identifier or unit…"))
-        self.import_button.setText(self.tr("Import staff &list…"))
-        self.people.setHorizontalHeaderLabels([
-            self.tr("Identifier"), self.tr("Full name"), self.tr("Unit"), self.tr("Role"),
-            self.tr("Key")])
+        self.import_button.setText(self.tr("Im&port staff list…"))
+        self.people.retranslate()
         self.form_box.setTitle(self.tr("Person"))
-        for label, text in zip(self.labels, (
-                self.tr("&Identifier:"), self.tr("&Full name:"), self.tr("&Unit:"),
-                self.tr("&Job position:"), self.tr("R&ole:"), self.tr("Fro&m:")), strict=True):
-            label.setText(text)
+        set_texts(self.labels, (self.tr("&Identifier:"), self.tr("Full n&ame:"),
+                                self.tr("&Unit:"), self.tr("&Job position:"), self.tr("R&ole:"),
+                                self.tr("Fro&m:")))
         self.since.setToolTip(self.tr("The day the person joins, or moves to another unit."))
         self.new_button.setText(self.tr("&New person"))
         self.save_button.setText(self.tr("&Save"))
-        self.leave_button.setText(self.tr("Left the or&ganisation…"))
+        self.leave_button.setText(self.tr("Left the o&rganisation…"))
         self.absence_button.setText(self.tr("Sick, maternity, unpaid lea&ve…"))
         self.leave_button.setToolTip(self.tr(
             "End the membership and evaluator relations on the last day and revoke the key; "
@@ -349,24 +268,18 @@ class PeoplePage(AgencyPage):
         for p in self.admin.positions():
             self.position.addItem(p.name_vi, p.id)
         self.position.setCurrentIndex(max(0, self.position.findData(position)))
-        self._show_rows()
+        self.refresh_rows()
 
     def _show_rows(self) -> None:
-        wanted = _fold(self.search.text())
-        rows = [p for p in self._rows if not wanted or wanted in _fold(
-            f"{p.full_name} {p.id} {p.unit_name} {p.position_name}")]
-        chosen = self._editing
-        self.people.blockSignals(True)
-        fill(self.people, [[p.id, p.full_name, p.unit_name, self._role_text(p),
-                            p.key_readable[:14] + "…" if p.key_readable else "—"]
-                           for p in rows], [p.id for p in rows])
-        for r, p in enumerate(rows):
-            if not p.active:  # someone who left: listed for the history, greyed
-                for c in range(self.people.columnCount()):
-                    self.people.item(r, c).setForeground(Qt.GlobalColor.gray)
-        self.people.blockSignals(False)
-        if chosen is not None:
-            select_id(self.people, chosen)
+        wanted = fold_text(self.search.text())
+        self.people.set_filter(lambda p: not wanted or wanted in fold_text(
+            f"{p.full_name} {p.id} {p.unit_name} {p.position_name}"))
+        if self._editing is not None:
+            self.people.select_key(self._editing)
+
+    def refresh_rows(self) -> None:
+        self.people.set_rows(self._rows)
+        self._show_rows()
 
     def _role_text(self, person: Any) -> str:
         if person.active:
@@ -375,8 +288,7 @@ class PeoplePage(AgencyPage):
                                                         date=date_text(person.left_on))
 
     def _selected(self) -> None:
-        person_id = selected_id(self.people)
-        person = next((p for p in self._rows if p.id == person_id), None)
+        person = self.people.current_record()
         if person is None:
             return
         self._editing = person.id
@@ -416,7 +328,7 @@ class PeoplePage(AgencyPage):
 
     def choose(self, person_id: str) -> None:
         self.search.clear()
-        if not select_id(self.people, person_id):
+        if not self.people.select_key(person_id):
             raise KeyError(person_id)
         self._selected()
 
@@ -425,6 +337,7 @@ class PeoplePage(AgencyPage):
     def new_person(self) -> None:
         self._editing = None
         self.people.clearSelection()
+        self.people.setCurrentIndex(self.people.model().index(-1, -1))
         self.person_id.clear()
         self.person_id.setReadOnly(False)
         self.full_name.clear()
@@ -440,14 +353,15 @@ class PeoplePage(AgencyPage):
                       role=self.role.currentData(), job_position_id=self.position.currentData())
         day = from_qdate(self.since.date())
         if self._editing is None:
-            ok = self.attempt(
-                lambda: self.admin.add_person(person_id=self.person_id.text(), joined_on=day,
-                                              **values),
-                lambda person: self.tr("{name} added.").format(name=person.full_name))
-            if ok:
-                self._editing = normalize_text(self.person_id.text()).lower()
+            new_id = self.person_id.text()
+
+            def added(_person: Any) -> None:
+                self._editing = normalize_text(new_id).lower()
                 self._show_rows()
-            return ok
+
+            return self.attempt(
+                lambda: self.admin.add_person(person_id=new_id, joined_on=day, **values),
+                lambda person: self.tr("{name} added.").format(name=person.full_name), added)
         person_id = self._editing
         return self.attempt(
             lambda: self.admin.update_person(person_id, moved_on=day, **values),

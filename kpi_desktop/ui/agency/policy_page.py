@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.ui.agency.base import AgencyPage, fill, table
+from kpi_desktop.ui.agency.base import AgencyPage
 from kpi_desktop.ui.common import date_edit, date_text, from_qdate, mark_data
 from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.tables import Column, RecordTableView
 
 
 class PolicyPage(AgencyPage):
@@ -90,8 +91,13 @@ class PolicyPage(AgencyPage):
         save_row.addWidget(self.save_button)
         save_row.addWidget(self.reset_button)
 
-        self.versions = table(3, stretch=0)
-        self.versions.setObjectName("policy_versions")
+        self.versions = RecordTableView.of([
+            Column(lambda: self.tr("Version"), lambda v: v.version),
+            Column(lambda: self.tr("In force from"), lambda v: date_text(v.active_from),
+                   sort=lambda v: v.active_from),
+            Column(lambda: self.tr("Stored"), lambda v: date_text(v.created_at.date()),
+                   sort=lambda v: v.created_at),
+        ], key=lambda v: v.version, name="policy_versions")
         self.versions.setMaximumHeight(120)
 
         layout = QVBoxLayout(self)
@@ -149,11 +155,10 @@ class PolicyPage(AgencyPage):
             "Separate the factors with “;”, for example 1; 1.2; 1.5; 2; 3"))
         self.save_box.setTitle(self.tr("Save as a new policy version"))
         self.version_label.setText(self.tr("&Version:"))
-        self.from_label.setText(self.tr("In force &from:"))
+        self.from_label.setText(self.tr("In force fr&om:"))
         self.save_button.setText(self.tr("&Save new version"))
         self.reset_button.setText(self.tr("&Undo changes"))
-        self.versions.setHorizontalHeaderLabels([
-            self.tr("Version"), self.tr("In force from"), self.tr("Stored")])
+        self.versions.retranslate()
         if self.isVisible():
             self.refresh()
 
@@ -177,9 +182,7 @@ class PolicyPage(AgencyPage):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
             elif isinstance(widget, QLineEdit):
                 widget.setText(value)
-        versions = self.admin.policy_versions()
-        fill(self.versions, [[v.version, date_text(v.active_from),
-                              date_text(v.created_at.date())] for v in versions])
+        self.versions.set_rows(self.admin.policy_versions())
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -195,8 +198,9 @@ class PolicyPage(AgencyPage):
         return out
 
     def save(self) -> bool:
+        values, version, active_from = (
+            self.values(), self.version.text(), from_qdate(self.active_from.date()))
         return self.attempt(
-            lambda: self.admin.save_policy(self.values(), version=self.version.text(),
-                                           active_from=from_qdate(self.active_from.date())),
+            lambda: self.admin.save_policy(values, version=version, active_from=active_from),
             lambda version: self.tr("Policy {version} stored; publish the organisation to "
                                     "send it out.").format(version=version))

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kpi_desktop.services.messages import proposal_status_label
-from kpi_desktop.ui.agency.base import AgencyPage, fill, points_text, select_id, selected_id, table
-from kpi_desktop.ui.common import date_text, mark_data
+from kpi_desktop.ui.agency.base import AgencyPage, points_text
+from kpi_desktop.ui.common import (
+    buttons,
+    data_label,
+    date_text,
+    form,
+    named,
+    row,
+    set_texts,
+    with_side_panel,
+)
 from kpi_desktop.ui.pages.base import UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
 
 
 class ProposalsPage(AgencyPage):
@@ -31,66 +31,47 @@ class ProposalsPage(AgencyPage):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         self.heading = QLabel()
-        self.pending_only = QCheckBox()
-        self.pending_only.setObjectName("pending_only")
+        self.pending_only = named(QCheckBox(), "pending_only")
         self.pending_only.setChecked(True)
-        top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(self.pending_only)
-        self.proposals = table(6, stretch=2)
-        self.proposals.setObjectName("proposals")
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        mark_data(self.details)
+        self._names: dict[str, str] = {}
+        self.proposals = RecordTableView.of([
+            Column(lambda: self.tr("Date"), lambda p: date_text(p.proposed_at.date()),
+                   sort=lambda p: p.proposed_at),
+            Column(lambda: self.tr("Proposed by"),
+                   lambda p: self._names.get(p.person_id, p.person_id), fit=Fit.NAME),
+            Column(lambda: self.tr("Product or task"), lambda p: p.name_vi, fit=Fit.WRAP,
+                   min_chars=20),
+            Column(lambda: self.tr("Group"), lambda p: p.group.value),
+            Column(lambda: self.tr("Points"), lambda p: points_text(p.points),
+                   sort=lambda p: p.points, align=RIGHT),
+            Column(lambda: self.tr("State"), lambda p: proposal_status_label(p.status) + (
+                f" ({p.accepted_item_code})" if p.accepted_item_code else ""), fit=Fit.WRAP,
+                   min_chars=8),
+        ], key=lambda p: p.id, name="proposals")
+        self.details = data_label(wrap=True)
 
         self.accept_box = QGroupBox()
-        self.code = QLineEdit()
-        self.code.setObjectName("code")
-        self.points = QLineEdit()
-        self.points.setObjectName("points")
-        self.accept_note = QLineEdit()
-        self.accept_note.setObjectName("accept_note")
-        self.accept_labels = [QLabel() for _ in range(3)]
-        accept_form = QFormLayout(self.accept_box)
-        for label, field in zip(self.accept_labels, (self.code, self.points, self.accept_note),
-                                strict=True):
-            label.setBuddy(field)
-            accept_form.addRow(label, field)
-        self.accept_button = QPushButton()
-        self.accept_button.setObjectName("accept_proposal")
+        self.code = named(QLineEdit(), "code")
+        self.points = named(QLineEdit(), "points")
+        self.accept_note = named(QLineEdit(), "accept_note")
+        accept_form, self.accept_labels = form(self.accept_box,
+                                               [self.code, self.points, self.accept_note])
+        self.accept_button, self.reject_button = buttons("accept_proposal", "reject_proposal")
         accept_form.addRow(self.accept_button)
 
         self.reject_box = QGroupBox()
-        self.reject_note = QLineEdit()
-        self.reject_note.setObjectName("reject_note")
-        self.reject_label = QLabel()
-        self.reject_label.setBuddy(self.reject_note)
-        reject_form = QFormLayout(self.reject_box)
-        reject_form.addRow(self.reject_label, self.reject_note)
-        self.reject_button = QPushButton()
-        self.reject_button.setObjectName("reject_proposal")
+        self.reject_note = named(QLineEdit(), "reject_note")
+        reject_form, (self.reject_label,) = form(self.reject_box, [self.reject_note])
         reject_form.addRow(self.reject_button)
 
-        side = QVBoxLayout()
-        side.addWidget(self.details)
-        side.addWidget(self.accept_box)
-        side.addWidget(self.reject_box)
-        side.addWidget(self.message)
-        side.addStretch(1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(420)
-        body = QHBoxLayout()
-        body.addWidget(self.proposals, 1)
-        body.addWidget(side_widget)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
+        layout.addLayout(row(self.heading, None, self.pending_only))
+        layout.addLayout(with_side_panel(
+            self.proposals, [self.details, self.accept_box, self.reject_box, self.message],
+            420), 1)
         self._rows: list[Any] = []
-        self._names: dict[str, str] = {}
         self.pending_only.toggled.connect(lambda _on: self.refresh())
-        self.proposals.itemSelectionChanged.connect(self._selected)
+        self.proposals.current_changed.connect(lambda _key: self._selected())
         self.accept_button.clicked.connect(self.accept_chosen)
         self.reject_button.clicked.connect(self.reject_chosen)
         self.retranslate_ui()
@@ -103,13 +84,10 @@ class ProposalsPage(AgencyPage):
         self.heading.setText("<b>" + self.tr("Proposals of new catalog items (Article 13.3)")
                              + "</b>")
         self.pending_only.setText(self.tr("&Waiting for a decision only"))
-        self.proposals.setHorizontalHeaderLabels([
-            self.tr("Date"), self.tr("Proposed by"), self.tr("Product or task"),
-            self.tr("Group"), self.tr("Points"), self.tr("State")])
+        self.proposals.retranslate()
         self.accept_box.setTitle(self.tr("Accept into a new catalog version"))
-        for label, text in zip(self.accept_labels, (
-                self.tr("Item &code:"), self.tr("&Points:"), self.tr("&Note:")), strict=True):
-            label.setText(text)
+        set_texts(self.accept_labels, (self.tr("Item &code:"), self.tr("&Points:"),
+                                       self.tr("&Note:")))
         self.code.setPlaceholderText(self.tr("for example HCC.99"))
         self.points.setPlaceholderText(self.tr("empty: the proposed points"))
         self.accept_button.setText(self.tr("&Accept"))
@@ -120,27 +98,18 @@ class ProposalsPage(AgencyPage):
             self.refresh()
 
     def refresh(self) -> None:
-        chosen = selected_id(self.proposals)
         self._names = {p.id: p.full_name for p in self.admin.people()}
         found = self.services.proposals.proposals(
             "proposed" if self.pending_only.isChecked() else None)
         self._rows = sorted(found, key=lambda p: (p.status.value != "proposed",
                                                   p.proposed_at), reverse=False)
-        self.proposals.blockSignals(True)
-        fill(self.proposals, [[date_text(p.proposed_at.date()),
-                               self._names.get(p.person_id, p.person_id), p.name_vi,
-                               p.group.value, points_text(p.points),
-                               proposal_status_label(p.status)
-                               + (f" ({p.accepted_item_code})" if p.accepted_item_code else "")]
-                              for p in self._rows], [p.id for p in self._rows])
-        self.proposals.blockSignals(False)
-        if (chosen is None or not select_id(self.proposals, chosen)) and self._rows:
-            self.proposals.selectRow(0)
+        self.proposals.set_rows(self._rows)
+        if self.proposals.current_key() is None:
+            self.proposals.select_first()
         self._selected()
 
     def _selected(self) -> None:
-        proposal_id = selected_id(self.proposals)
-        proposal = next((p for p in self._rows if p.id == proposal_id), None)
+        proposal = self.proposals.current_record()
         pending = proposal is not None and proposal.status.value == "proposed"
         for widget in (self.accept_box, self.reject_box):
             widget.setEnabled(pending)
@@ -157,36 +126,33 @@ class ProposalsPage(AgencyPage):
 
     def choose(self, proposal_id: str) -> None:
         self.pending_only.setChecked(False)
-        if not select_id(self.proposals, proposal_id):
+        if not self.proposals.select_key(proposal_id):
             raise KeyError(proposal_id)
         self._selected()
 
     def accept_chosen(self) -> bool:
-        proposal_id = selected_id(self.proposals)
+        proposal_id = self.proposals.current_key()
         if proposal_id is None:
             return False
         points = self.points.text().strip().replace(",", ".") or None
-        ok = self.attempt(
-            lambda: self.services.proposals.accept(proposal_id, code=self.code.text(),
-                                                   points=points,
-                                                   note=self.accept_note.text()),
+        code, note, proposals = self.code.text(), self.accept_note.text(), \
+            self.services.proposals
+        return self.attempt(
+            lambda: proposals.accept(proposal_id, code=code, points=points, note=note),
             lambda result: self.tr("Accepted as item {code} of the new catalog version "
                                    "{version}; publish the organisation to send it out.")
-            .format(code=result[0].accepted_item_code, version=result[1].id))
-        if ok:
-            for field in (self.code, self.points, self.accept_note):
-                field.clear()
-        return ok
+            .format(code=result[0].accepted_item_code, version=result[1].id),
+            lambda _r: [field.clear() for field in (self.code, self.points,
+                                                    self.accept_note)])
 
     def reject_chosen(self) -> bool:
-        proposal_id = selected_id(self.proposals)
+        proposal_id = self.proposals.current_key()
         if proposal_id is None:
             return False
-        ok = self.attempt(lambda: self.services.proposals.reject(
-            proposal_id, note=self.reject_note.text()), lambda _p: self.tr("Proposal rejected."))
-        if ok:
-            self.reject_note.clear()
-        return ok
+        note, proposals = self.reject_note.text(), self.services.proposals
+        return self.attempt(lambda: proposals.reject(proposal_id, note=note),
+                            lambda _p: self.tr("Proposal rejected."),
+                            lambda _p: self.reject_note.clear())
 
 
 def _escape(text: str) -> str:

@@ -11,14 +11,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,9 +24,19 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.base import AgencyPage
-from kpi_desktop.ui.common import ERROR_STYLE, OK_STYLE, date_text, mark_data
+from kpi_desktop.ui.common import (
+    ERROR_STYLE,
+    OK_STYLE,
+    buttons,
+    date_text,
+    form,
+    mark_data,
+    named,
+    row,
+    set_texts,
+)
+from kpi_desktop.ui.operations import Op, Task
 from kpi_desktop.ui.pages.base import UserContext
-from kpi_desktop.ui.tasks import TaskRunner
 
 
 def change_label(action: str) -> str:
@@ -74,7 +82,7 @@ class PublishPage(AgencyPage):
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
-        self.runner = TaskRunner(self)
+        self._task: Task | None = None
         self.outcome: Any = None
         self.heading = QLabel()
         self.summary_box = QGroupBox()
@@ -90,11 +98,8 @@ class PublishPage(AgencyPage):
         for label in (self.organisation, self.versions, self.last, self.counts,
                       self.fingerprint):
             mark_data(label)
-        self.labels = [QLabel() for _ in range(5)]
-        form = QFormLayout(self.summary_box)
-        for label, value in zip(self.labels, (self.organisation, self.versions, self.last,
-                                              self.counts, self.fingerprint), strict=True):
-            form.addRow(label, value)
+        _summary, self.labels = form(self.summary_box, [
+            self.organisation, self.versions, self.last, self.counts, self.fingerprint])
         self.changes_box = QGroupBox()
         self.changes = QListWidget()
         self.changes.setObjectName("changes")
@@ -102,24 +107,12 @@ class PublishPage(AgencyPage):
         QVBoxLayout(self.changes_box).addWidget(self.changes)
 
         self.target_box = QGroupBox()
-        self.folder = QLineEdit()
-        self.folder.setObjectName("folder")
-        mark_data(self.folder)
-        self.choose_button = QPushButton()
-        self.hub = QLineEdit()
-        self.hub.setObjectName("hub")
-        mark_data(self.hub)
-        self.folder_label, self.hub_label = QLabel(), QLabel()
+        self.folder = named(QLineEdit(), "folder", data=True)
+        self.hub = named(QLineEdit(), "hub", data=True)
+        self.choose_button, self.publish_button = buttons("choose_folder", "publish")
+        target, (self.folder_label, self.hub_label) = form(
+            self.target_box, [row(self.folder, self.choose_button), self.hub])
         self.folder_label.setBuddy(self.folder)
-        self.hub_label.setBuddy(self.hub)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(self.choose_button)
-        target = QFormLayout(self.target_box)
-        target.addRow(self.folder_label, folder_row)
-        target.addRow(self.hub_label, self.hub)
-        self.publish_button = QPushButton()
-        self.publish_button.setObjectName("publish")
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         target.addRow(self.publish_button)
@@ -145,14 +138,13 @@ class PublishPage(AgencyPage):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Publish the organisation") + "</b>")
         self.summary_box.setTitle(self.tr("Organisation file"))
-        for label, text in zip(self.labels, (
-                self.tr("Organisation:"), self.tr("Version:"), self.tr("Last published:"),
-                self.tr("Contents:"), self.tr("Agency key:")), strict=True):
-            label.setText(text)
+        set_texts(self.labels, (self.tr("Organisation:"), self.tr("Version:"),
+                                self.tr("Last published:"), self.tr("Contents:"),
+                                self.tr("Agency key:")))
         self.changes_box.setTitle(self.tr("Changes since the last publication"))
         self.target_box.setTitle(self.tr("Where to publish"))
-        self.folder_label.setText(self.tr("&Folder (USB stick):"))
-        self.hub_label.setText(self.tr("&Hub address:"))
+        self.folder_label.setText(self.tr("F&older (USB stick):"))
+        self.hub_label.setText(self.tr("H&ub address:"))
         self.hub.setPlaceholderText(self.tr("optional, for example http://hub.example:8335"))
         self.choose_button.setText(self.tr("&Choose…"))
         self.publish_button.setText(self.tr("&Sign and publish the next version"))
@@ -201,7 +193,7 @@ class PublishPage(AgencyPage):
 
     def _update_button(self) -> None:
         self.publish_button.setEnabled(bool(self.folder.text().strip())
-                                       and not self.runner.busy())
+                                       and self._task is None)
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Publish to a folder"))
@@ -222,11 +214,16 @@ class PublishPage(AgencyPage):
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Signing and writing the organisation file…"))
         admin = self.admin
-        self.runner.start(
-            lambda progress, _cancelled: admin.publish(Path(folder), hub_url=hub,
-                                                       progress=progress),
-            on_progress=lambda done, total: self.progress.setValue(done),
-            on_finished=self._published, on_failed=self._failed)
+        task = Op.reporting(self, lambda progress, _cancelled: admin.publish(
+            Path(folder), hub_url=hub, progress=progress)) \
+            .on_progress(lambda done, _total: self.progress.setValue(done)) \
+            .success(self._published).failure(self._failed).always(self._ended).run()
+        self._task = None if task.done else task
+
+    def _ended(self) -> None:
+        self._task = None
+        self.progress.setVisible(False)
+        self._update_button()
 
     def _published(self, outcome: Any) -> None:
         self.outcome = outcome
@@ -247,10 +244,6 @@ class PublishPage(AgencyPage):
         self.refresh()
         self.data_changed.emit()
 
-    def _failed(self, error: BaseException) -> None:
-        self.progress.setVisible(False)
-        if isinstance(error, KpiError):
-            self.show_error(error)
-        else:
-            raise error
+    def _failed(self, error: KpiError) -> None:
+        self.show_error(error)
         self.refresh()

@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -21,22 +20,19 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import GENERAL_CRITERIA, Level, PeriodKind
-from kpi_desktop.services.appeals import deadline_text, outcome_label, status_label
+from kpi_desktop.services.appeals import deadline_text, status_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
@@ -45,13 +41,16 @@ from kpi_desktop.ui.common import (
     date_format,
     error_text,
     from_qdate,
-    mark_data,
     number_locale,
+    row,
     show_error,
     to_qdate,
 )
-from kpi_desktop.ui.pages.appeals_page import history_html, period_text, result_text
+from kpi_desktop.ui.operations import Op
+from kpi_desktop.ui.pages.appeals_page import AppealDetail, period_text, result_text
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tables import ID_ROLE as ID_ROLE
+from kpi_desktop.ui.tables import Column, Fit, RecordTableView, RowStyle
 
 try:  # the official's side names the criteria (issue 3)
     from kpi_desktop.services.self_assessment import criterion_title
@@ -59,8 +58,8 @@ except ImportError:  # pragma: no cover - before that service exists
     def criterion_title(code: str) -> str:
         return code
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DUE_SOON = QColor("#fef3c7")
+LATE = QColor("#b91c1c")
 
 
 class LeaderAppealsPage(Page):
@@ -74,43 +73,28 @@ class LeaderAppealsPage(Page):
         self.summary = data_label(wrap=True)
         self.show_decided = QCheckBox()
         self.show_decided.toggled.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.show_decided)
-
-        self.table = QTableWidget(0, 6)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.itemSelectionChanged.connect(self._show_selected)
+        self.table = RecordTableView.of([
+            Column(lambda: self.tr("Person"), lambda v: v.person_name, fit=Fit.NAME),
+            Column(lambda: self.tr("Period"), lambda v: period_text(v.appeal.period),
+                   sort=lambda v: v.appeal.period.start),
+            Column(lambda: self.tr("Received"), lambda v: formatting.date(v.appeal.received_on),
+                   sort=lambda v: v.appeal.received_on),
+            Column(lambda: self.tr("Deadline"), lambda v: formatting.date(v.deadline),
+                   sort=lambda v: v.deadline),
+            Column(lambda: self.tr("Time left"), deadline_text, fit=Fit.WRAP, min_chars=12,
+                   foreground=lambda v: LATE if v.overdue else None),
+            Column(lambda: self.tr("Status"), lambda v: status_label(v.appeal.status),
+                   fit=Fit.WRAP, min_chars=8),
+        ], key=lambda v: v.appeal.id, name="appeals", row_style=self._row_style)
+        self.table.current_changed.connect(lambda _key: self._show_selected())
         self.table.doubleClicked.connect(lambda _index: self.decide_selected())
-        mark_data(self.table)
 
-        self.detail_box = QGroupBox()
-        detail = QFormLayout(self.detail_box)
-        detail.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self._labels = [QLabel() for _ in range(6)]
-        self.d_person = data_label(wrap=True)
-        self.d_reason = data_label(wrap=True)
-        self.d_deadline = data_label(wrap=True)
-        self.d_result = data_label(wrap=True)
-        self.d_decision = data_label(wrap=True)
-        self.d_history = data_label(wrap=True)
-        self.d_history.setTextFormat(Qt.TextFormat.RichText)
-        for label, value in zip(self._labels, [self.d_person, self.d_reason, self.d_deadline,
-                                               self.d_result, self.d_decision, self.d_history],
-                                strict=True):
-            detail.addRow(label, value)
         self.decide_button = QPushButton()
         self.decide_button.clicked.connect(self.decide_selected)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.decide_button)
-        detail.addRow(row)
+        self.detail_box = AppealDetail(services, (
+            "person", "reason", "deadline", "result", "decision", "history"),
+            self.decide_button)
+        self.d_history = self.detail_box.values["history"]
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -118,23 +102,25 @@ class LeaderAppealsPage(Page):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(row(self.summary, self.show_decided))
+        layout.itemAt(0).layout().setStretch(0, 1)
         layout.addWidget(splitter, 1)
         self.retranslate_ui()
+
+    @staticmethod
+    def _row_style(view: Any) -> RowStyle | None:
+        if view.overdue:
+            return RowStyle(background=OVERDUE_BACKGROUND)
+        if view.is_open and view.days_left is not None and view.days_left <= 2:
+            return RowStyle(background=DUE_SOON)
+        return None
 
     def title(self) -> str:
         return self.tr("Appeals to decide")
 
     def retranslate_ui(self) -> None:
         self.show_decided.setText(self.tr("Show decided appeals"))
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Person"), self.tr("Period"), self.tr("Received"), self.tr("Deadline"),
-            self.tr("Time left"), self.tr("Status")])
-        self.detail_box.setTitle(self.tr("Appeal"))
-        for label, text in zip(self._labels, [
-                self.tr("Person"), self.tr("Reason"), self.tr("Deadline"),
-                self.tr("Result now"), self.tr("Decision"), self.tr("History")], strict=True):
-            label.setText(text)
+        self.table.retranslate()
         self.decide_button.setText(self.tr("Decide…"))
         self.refresh()
 
@@ -143,66 +129,29 @@ class LeaderAppealsPage(Page):
         try:
             self._views = self.services.appeals.for_decider(
                 self.user.person_id, include_decided=self.show_decided.isChecked())
-        except Exception as error:  # noqa: BLE001 - shown in the status bar
+        except KpiError as error:
             self.status_message.emit(error_text(error))
             self._views = []
-        selected = self.selected_id()
         open_views = [v for v in self._views if v.is_open]
         overdue = sum(v.overdue for v in open_views)
         self.summary.setText(self.tr(
             "{n} appeals wait for your decision; {late} past the 7-working-day deadline "
             "(Article 22).").format(n=len(open_views), late=overdue))
-        self.table.setRowCount(len(self._views))
-        for row, view in enumerate(self._views):
-            appeal = view.appeal
-            cells = [view.person_name, period_text(appeal.period),
-                     formatting.date(appeal.received_on), formatting.date(view.deadline),
-                     deadline_text(view), status_label(appeal.status)]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(ID_ROLE, appeal.id)
-                if view.overdue:
-                    item.setBackground(QBrush(OVERDUE_BACKGROUND))
-                    if column == 4:
-                        item.setForeground(QBrush(QColor("#b91c1c")))
-                elif view.is_open and view.days_left is not None and view.days_left <= 2:
-                    item.setBackground(QBrush(DUE_SOON))
-                self.table.setItem(row, column, item)
-        if self._views:
-            index = next((i for i, v in enumerate(self._views) if v.appeal.id == selected), 0)
-            self.table.selectRow(index)
+        self.table.set_rows(self._views)
+        if self.table.current_key() is None:
+            self.table.select_first()
         self._show_selected()
 
     def selected_id(self) -> str | None:
-        items = self.table.selectedItems()
-        return items[0].data(ID_ROLE) if items else None
+        return self.table.current_key()
 
     def _selected_view(self) -> Any:
-        chosen = self.selected_id()
-        return next((v for v in self._views if v.appeal.id == chosen), None)
+        return self.table.current_record()
 
     def _show_selected(self) -> None:
         view = self._selected_view()
-        values = (self.d_person, self.d_reason, self.d_deadline, self.d_result,
-                  self.d_decision, self.d_history)
-        if view is None:
-            for label in values:
-                label.setText("")
-            self.decide_button.setEnabled(False)
-            return
-        appeal = view.appeal
-        self.d_person.setText(f"{view.person_name} — {period_text(appeal.period)}")
-        self.d_reason.setText(appeal.reason)
-        self.d_deadline.setText(f"{formatting.date(view.deadline)} ({deadline_text(view)})"
-                                if view.deadline else "–")
-        self.d_result.setText(result_text(view.current_total, view.current_level))
-        decision = appeal.decision or "–"
-        if appeal.outcome is not None:
-            decision = f"{outcome_label(appeal.outcome)}: {decision}"
-        self.d_decision.setText(decision)
-        history = self.services.appeals.result_history(appeal.person_id, appeal.period)
-        self.d_history.setText(history_html(view, history))
-        self.decide_button.setEnabled(view.can_decide)
+        self.detail_box.show_view(view)
+        self.decide_button.setEnabled(view is not None and view.can_decide)
 
     # ------------------------------------------------------------------ actions ----------
     def decide_selected(self) -> None:
@@ -210,18 +159,27 @@ class LeaderAppealsPage(Page):
         if view is None or not view.can_decide:
             return
         context = self.services.appeals.decision_context(view.appeal.id)
-        dialog = DecideDialog(view, context, self.services.appeals.today(), self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                self.services.appeals.decide(self.user.person_id, view.appeal.id,
-                                             **dialog.values())
-            except Exception as error:  # noqa: BLE001 - shown, the dialog stays open
-                show_error(self, self.tr("Appeal not decided"), error)
-                continue
-            self.status_message.emit(self.tr("The decision on the appeal was recorded."))
+        self._ask(DecideDialog(view, context, self.services.appeals.today(), self), view)
+
+    def _ask(self, dialog: DecideDialog, view: Any) -> None:
+        """Record the decision of ``dialog``; a refusal is shown and the dialog comes back."""
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        service, me, values = self.services.appeals, self.user.person_id, dialog.values()
+
+        def refused(error: KpiError) -> None:
+            show_error(self, self.tr("Appeal not decided"), error)
+            self._ask(dialog, view)
+
+        def decided(_result: Any) -> None:
+            self.status_message.emit(self.tr("The decision on the appeal was recorded: "
+                                             "{name}, {period}.").format(
+                name=view.person_name, period=period_text(view.appeal.period)))
             self.refresh()
             self.data_changed.emit()
-            return
+
+        Op(self, lambda: service.decide(me, view.appeal.id, **values)) \
+            .failure(refused).success(decided).run()
 
 
 class DecideDialog(QDialog):
@@ -247,11 +205,7 @@ class DecideDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.upheld)
         group.addButton(self.changed)
-        choice = QHBoxLayout()
-        choice.addWidget(self.upheld)
-        choice.addWidget(self.changed)
-        choice.addStretch(1)
-        layout.addLayout(choice)
+        layout.addLayout(row(self.upheld, self.changed, None))
 
         self.change_box = QGroupBox(self.tr("New result"))
         self.spins: dict[str, QDoubleSpinBox] = {}
@@ -277,7 +231,7 @@ class DecideDialog(QDialog):
             grid = QGridLayout(self.change_box)
             evaluation = context.evaluation
             confirmed = dict(evaluation.confirmed_criteria) if evaluation else {}
-            for row, criterion in enumerate(GENERAL_CRITERIA):
+            for line, criterion in enumerate(GENERAL_CRITERIA):
                 label = QLabel(f"{criterion.code} {criterion_title(criterion.code)}")
                 label.setToolTip(label.text())
                 spin = QDoubleSpinBox()
@@ -286,8 +240,8 @@ class DecideDialog(QDialog):
                 spin.setSingleStep(0.5)
                 spin.setDecimals(2)
                 spin.setValue(float(confirmed.get(criterion.code, 0)))
-                grid.addWidget(label, row, 0)
-                grid.addWidget(spin, row, 1)
+                grid.addWidget(label, line, 0)
+                grid.addWidget(spin, line, 1)
                 self.spins[criterion.code] = spin
             grid.setColumnStretch(0, 1)
             if context.is_leader and evaluation is not None:
@@ -296,11 +250,11 @@ class DecideDialog(QDialog):
                     combo.addItem("50 %", "50")
                     if current is not None and int(current) == 50:
                         combo.setCurrentIndex(1)
-                row = len(GENERAL_CRITERIA)
-                grid.addWidget(QLabel(self.tr("đ: organising the work")), row, 0)
-                grid.addWidget(self.dd, row, 1)
-                grid.addWidget(QLabel(self.tr("e: rallying and uniting the staff")), row + 1, 0)
-                grid.addWidget(self.e, row + 1, 1)
+                line = len(GENERAL_CRITERIA)
+                grid.addWidget(QLabel(self.tr("đ: organising the work")), line, 0)
+                grid.addWidget(self.dd, line, 1)
+                grid.addWidget(QLabel(self.tr("e: rallying and uniting the staff")), line + 1, 0)
+                grid.addWidget(self.e, line + 1, 1)
                 self._factors = (str(int(evaluation.dd or 100)), str(int(evaluation.e or 100)))
             else:
                 self.dd.hide()

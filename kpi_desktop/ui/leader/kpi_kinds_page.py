@@ -8,27 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import Period
 from kpi_desktop.services.kpi_kinds import KIND_KEYS, ad_hoc_label, kpi_kind_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import mark_data, month_text, name_of, show_error
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.common import mark_data, name_of, period_text, row, show_error
+from kpi_desktop.ui.operations import Op
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
+
+PERSON, AD_HOC, TOTAL = "person", "ad_hoc", "total"
 
 KIND_COLOURS = {"spearhead": QColor("#b91c1c"), "hard": QColor("#2563eb"),
                 "soft": QColor("#15803d"), "untagged": QColor("#6b7280")}
@@ -108,21 +100,14 @@ class KpiKindsPage(Page):
         self.period.currentIndexChanged.connect(self.refresh)
         self.export_button = QPushButton()
         self.export_button.clicked.connect(lambda: self.export_csv())
-        top = QHBoxLayout()
-        top.addWidget(self.unit_label)
-        top.addWidget(self.unit)
-        top.addWidget(self.period_label)
-        top.addWidget(self.period)
-        top.addStretch(1)
-        top.addWidget(self.export_button)
+        top = row(self.unit_label, self.unit, self.period_label, self.period, None,
+                  self.export_button)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.table = QTableWidget(0, 1 + len(KIND_KEYS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        mark_data(self.table)
+        self.table = RecordTableView.of(
+            [Column(lambda: self.tr("Person"), lambda r: r[1], fit=Fit.NAME)]
+            + [self._kind_column(key) for key in KIND_KEYS],
+            key=lambda r: r[3], name="kinds", row_style=self._row_style)
         self.chart = KindChart()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -131,6 +116,26 @@ class KpiKindsPage(Page):
         layout.addWidget(self.chart, 1)
         self.retranslate_ui()
 
+    def _kind_column(self, key: str) -> Column[Any]:
+        def text(record: tuple[str, str, Any, str]) -> str:
+            figures = record[2][key]
+            done = formatting.number(figures.completed_points, 0)
+            if record[0] == AD_HOC:  # nothing assigned: completed tasks · points only
+                return f"{figures.completed_count} · {done}"
+            return (f"{figures.completed_count}/{figures.assigned_count} · {done}/"
+                    f"{formatting.number(figures.assigned_points, 0)}")
+
+        return Column(lambda: kpi_kind_label(key).capitalize(), text, align=RIGHT,
+                      sort=lambda r: r[2][key].completed_points)
+
+    def _row_style(self, record: tuple[str, str, Any, str]) -> RowStyle | None:
+        if record[0] == TOTAL:
+            return RowStyle(bold=True)
+        if record[0] == AD_HOC:
+            return RowStyle(italic=True, tooltip=self.tr(
+                "Confirmed work outside assignments: completed tasks · completed points"))
+        return None
+
     def title(self) -> str:
         return self.tr("Work by KPI kind")
 
@@ -138,17 +143,14 @@ class KpiKindsPage(Page):
         classification = getattr(self.services, "classification", None)
         today = classification.today() if classification is not None else dt.date.today()
         chosen = self.period.currentData()
+        current = Period.containing(today)
+        periods = [Period.whole_year(today.year)] + [
+            Period.quarter(today.year, q) for q in range(4, 0, -1)] + [
+            current.shifted(-step) for step in range(12)]
         self.period.blockSignals(True)
         self.period.clear()
-        year = today.year
-        self.period.addItem(self.tr("Year {year}").format(year=year), str(year))
-        for quarter in range(4, 0, -1):
-            self.period.addItem(self.tr("Quarter {q}/{year}").format(q=quarter, year=year),
-                                f"{year}-Q{quarter}")
-        current = Period.containing(today)
-        for step in range(0, 12):
-            month = current.shifted(-step)
-            self.period.addItem(month_text(month), str(month))
+        for period in periods:
+            self.period.addItem(period_text(period), str(period))
         self.period.setCurrentIndex(max(0, self.period.findData(chosen)) if chosen else 0)
         self.period.blockSignals(False)
 
@@ -162,8 +164,7 @@ class KpiKindsPage(Page):
             "Work outside assignments (ad hoc or taken over, Article 18.1d) has its own row, "
             "by the kind of its catalog item: it adds completed tasks and points to the unit "
             "total, outside the assigned total."))
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Person")] + [kpi_kind_label(k).capitalize() for k in KIND_KEYS])
+        self.table.retranslate()
         self._fill_periods()
         self.refresh()
 
@@ -176,40 +177,15 @@ class KpiKindsPage(Page):
         except KpiError as error:
             show_error(self, self.title(), error)
             return
-        rows = [(r.person.full_name, r.kinds) for r in self._report.people]
-        rows.append((ad_hoc_label().capitalize(), self._report.ad_hoc))
-        rows.append((self.tr("Unit total"), self._report.totals))
-        self.table.setRowCount(len(rows))
-        bold = QFont(self.font())
-        bold.setBold(True)
-        ad_hoc_row = len(rows) - 2
-        for index, (name, kinds) in enumerate(rows):
-            if index == ad_hoc_row:  # nothing assigned: completed tasks · points only
-                cells = [name] + [f"{kinds[k].completed_count} · "
-                                  f"{formatting.number(kinds[k].completed_points, 0)}"
-                                  for k in KIND_KEYS]
-            else:
-                cells = [name] + [
-                    f"{kinds[k].completed_count}/{kinds[k].assigned_count} · "
-                    f"{formatting.number(kinds[k].completed_points, 0)}/"
-                    f"{formatting.number(kinds[k].assigned_points, 0)}" for k in KIND_KEYS]
-            for column, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                if column:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                if index == len(rows) - 1:
-                    cell.setFont(bold)
-                if index == ad_hoc_row:
-                    font = QFont(self.font())
-                    font.setItalic(True)
-                    cell.setFont(font)
-                    cell.setToolTip(self.tr("Confirmed work outside assignments: completed "
-                                            "tasks · completed points"))
-                self.table.setItem(index, column, cell)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.set_rows(
+            [(PERSON, r.person.full_name, r.kinds, r.person.id) for r in self._report.people]
+            + [(AD_HOC, ad_hoc_label().capitalize(), self._report.ad_hoc, AD_HOC),
+               (TOTAL, self.tr("Unit total"), self._report.totals, TOTAL)])
         self.chart.set_totals(self._report.totals)
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(unit_id=self.unit.currentData(),
+                            period=Period.parse(self.period.currentData()), kind="unit")
 
     def export_csv(self, path: str | None = None) -> bool:
         if self._report is None:
@@ -220,10 +196,9 @@ class KpiKindsPage(Page):
                                                   self.tr("CSV files (*.csv)"))
             if not path:
                 return False
-        try:
-            written = self.services.kpi_kinds.write_csv(self._report, path)
-        except KpiError as error:
-            show_error(self, self.tr("Export CSV"), error)
-            return False
-        self.status_message.emit(self.tr("Written {path}").format(path=written))
-        return True
+        report, service = self._report, self.services.kpi_kinds
+        task = Op(self, lambda: service.write_csv(report, path)) \
+            .failure(lambda error: show_error(self, self.tr("Export CSV"), error)) \
+            .success(lambda written: self.status_message.emit(
+                self.tr("Written {path}").format(path=written))).run()
+        return not (task.done and task.error is not None)

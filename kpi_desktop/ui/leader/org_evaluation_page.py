@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,32 +26,31 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import Level, Period
+from kpi_desktop.domain.model import Level, Period, PeriodKind
 from kpi_desktop.domain.org_results import ORG_INDICATORS, IndicatorKind, indicator_def
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.services.org_evaluation import indicator_label, why_text
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
+    PeriodPicker,
     data_label,
     date_format,
     from_qdate,
     mark_data,
     name_of,
     number_locale,
+    period_text,
     show_error,
     to_qdate,
 )
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
-
-UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
 
 
 def _value_text(code: str, value: Decimal) -> str:
@@ -92,27 +88,35 @@ class OrgEvaluationPage(Page):
         top.addWidget(self.quota, 1)
         top.addWidget(self.import_button)
 
-        self.units = QTableWidget(0, 3)
-        self.units.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.units.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.units.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.units.verticalHeader().hide()
-        self.units.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.units.itemSelectionChanged.connect(self._show_unit)
-        mark_data(self.units)
+        self.units = RecordTableView.of([
+            Column(lambda: self.tr("Unit"), lambda r: name_of(r.unit), fit=Fit.WRAP,
+                   min_chars=14),
+            Column(lambda: self.tr("By the indicators"), lambda r: level_label(r.computed)
+                   if r.computed else self.tr("not enough data"), fit=Fit.WRAP, min_chars=8,
+                   foreground=lambda r: LEVEL_COLOURS.get(r.computed, LEVEL_COLOURS[None])),
+            Column(lambda: self.tr("Decided"), lambda r: level_label(r.recorded.level)
+                   if r.recorded else "–", fit=Fit.WRAP, min_chars=8,
+                   foreground=lambda r: LEVEL_COLOURS.get(
+                       r.recorded.level if r.recorded else None, LEVEL_COLOURS[None])),
+        ], key=lambda r: r.unit.id, name="units")
+        self.units.current_changed.connect(lambda _key: self._show_unit())
 
         # Indicators of the selected unit.
         self.indicators_box = QGroupBox()
         indicators_layout = QVBoxLayout(self.indicators_box)
-        self.indicators = QTableWidget(0, 4)
-        self.indicators.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.indicators.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.indicators.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.indicators.verticalHeader().hide()
-        self.indicators.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.indicators = RecordTableView.of([
+            Column(lambda: self.tr("Indicator"), lambda i: indicator_label(i.code),
+                   tooltip=lambda i: f"{i.code} — {indicator_def(i.code).article}"
+                   if indicator_def(i.code) else i.code, fit=Fit.WRAP, min_chars=24),
+            Column(lambda: self.tr("Period"), lambda i: period_text(i.period),
+                   sort=lambda i: i.period.start),
+            Column(lambda: self.tr("Value"), lambda i: _value_text(i.code, i.value),
+                   sort=lambda i: i.value, align=RIGHT),
+            Column(lambda: self.tr("Source"), lambda i: i.source, fit=Fit.ELIDE,
+                   min_chars=8),
+        ], key=lambda i: (str(i.period), i.code), name="indicators")
         self.indicators.doubleClicked.connect(lambda _index: self.edit_indicator())
         self.indicators.setMinimumHeight(8 * (self.fontMetrics().height() + 8))
-        mark_data(self.indicators)
         buttons = QHBoxLayout()
         self.add_button = QPushButton()
         self.add_button.clicked.connect(lambda: self.add_indicator())
@@ -192,11 +196,9 @@ class OrgEvaluationPage(Page):
         self.import_button.setToolTip(self.tr(
             "A CSV file with the columns unit, period, code, value (and optionally source); "
             "the whole file is refused if one row is wrong."))
-        self.units.setHorizontalHeaderLabels([self.tr("Unit"), self.tr("By the indicators"),
-                                              self.tr("Decided")])
+        self.units.retranslate()
         self.indicators_box.setTitle(self.tr("Indicators"))
-        self.indicators.setHorizontalHeaderLabels([self.tr("Indicator"), self.tr("Period"),
-                                                   self.tr("Value"), self.tr("Source")])
+        self.indicators.retranslate()
         self.add_button.setText(self.tr("Add…"))
         self.edit_button.setText(self.tr("Edit…"))
         self.level_box.setTitle(self.tr("Level by the indicators (Article 8)"))
@@ -218,23 +220,7 @@ class OrgEvaluationPage(Page):
         service = self.services.org_evaluation
         self._list = service.list_year(self.user.person_id, self.year.value())
         rows = self._list.rows
-        self.units.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            recorded = row.recorded.level if row.recorded else None
-            values = [name_of(row.unit), level_label(row.computed) if row.computed
-                      else self.tr("not enough data"),
-                      level_label(recorded) if row.recorded else "–"]
-            for column, text in enumerate(values):
-                cell = QTableWidgetItem(text)
-                cell.setData(UNIT_ROLE, row.unit.id)
-                if column == 0:
-                    cell.setToolTip(text)
-                if column in (1, 2):
-                    level = row.computed if column == 1 else recorded
-                    cell.setForeground(QBrush(LEVEL_COLOURS.get(level, LEVEL_COLOURS[None])))
-                self.units.setItem(index, column, cell)
-        self.units.resizeColumnsToContents()
-        self.units.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.units.set_rows(rows)
         if self._list.excess:
             self.quota.setText(self.tr(
                 "Excellent quota of the organisations (Article 8.5): {excellent} rated "
@@ -253,22 +239,17 @@ class OrgEvaluationPage(Page):
         self._show_unit()
 
     def selected_unit(self) -> str | None:
-        model = self.units.selectionModel()
-        rows = model.selectedRows() if model else []
-        return self.units.item(rows[0].row(), 0).data(UNIT_ROLE) if rows else None
+        return self.units.current_key()
 
     def select_unit(self, unit_id: str) -> None:
-        for index in range(self.units.rowCount()):
-            if self.units.item(index, 0).data(UNIT_ROLE) == unit_id:
-                self.units.selectRow(index)
-                return
+        self.units.select_key(unit_id)
 
     def _show_unit(self) -> None:
         unit_id = self.selected_unit()
         self.why.clear()
         if unit_id is None:
             self._info = None
-            self.indicators.setRowCount(0)
+            self.indicators.set_rows([])
             self.level_line.setText(self.tr("Select a unit."))
             for box in (self.indicators_box, self.decision_box):
                 box.setEnabled(False)
@@ -278,23 +259,7 @@ class OrgEvaluationPage(Page):
         order = {d.code: i for i, d in enumerate(ORG_INDICATORS)}
         shown = sorted(info.indicators, key=lambda i: (i.period.kind.months * -1,
                                                         i.period.start, order.get(i.code, 99)))
-        self.indicators.setRowCount(len(shown))
-        for index, indicator in enumerate(shown):
-            values = [indicator_label(indicator.code), self._period_text(indicator.period),
-                      _value_text(indicator.code, indicator.value), indicator.source]
-            for column, text in enumerate(values):
-                cell = QTableWidgetItem(text)
-                cell.setData(UNIT_ROLE, (str(indicator.period), indicator.code))
-                if column == 0:
-                    cell.setToolTip(f"{indicator.code} — {indicator_def(indicator.code).article}"
-                                    if indicator_def(indicator.code) else indicator.code)
-                if column == 2:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.indicators.setItem(index, column, cell)
-        self.indicators.resizeColumnsToContents()
-        self.indicators.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch)
+        self.indicators.set_rows(shown)
         self.indicators_box.setTitle(self.tr("Indicators of {unit}, {year}").format(
             unit=name_of(info.unit), year=info.year))
         result = info.result
@@ -340,13 +305,21 @@ class OrgEvaluationPage(Page):
             self.recorded_line.setText(self.recorded_line.text() + " " + self.tr(
                 "(Only the competent authority records the decision.)"))
 
-    def _period_text(self, period: Period) -> str:
-        return str(period.year) if period.kind.months == 12 else str(period)
-
     # ---------------------------------------------------------------- actions --------------
     def _selected_indicator(self) -> tuple[str, str] | None:
-        rows = self.indicators.selectionModel().selectedRows()
-        return self.indicators.item(rows[0].row(), 0).data(UNIT_ROLE) if rows else None
+        return self.indicators.current_key()
+
+    def _changed(self, message: str) -> None:
+        self.refresh()
+        self.status_message.emit(message)
+        self.data_changed.emit()
+
+    def _run(self, work: Any, title: str, message: str) -> bool:
+        """A change on the serial lane; a refusal is shown as a message. False when refused
+        at once."""
+        task = Op(self, work).failure(lambda error: show_error(self, title, error)) \
+            .success(lambda _r: self._changed(message)).run()
+        return not (task.done and task.error is not None)
 
     def add_indicator(self, dialog: IndicatorDialog | None = None) -> bool:
         """Enter a value (a dialog asks for it; tests may pass a filled dialog)."""
@@ -355,18 +328,14 @@ class OrgEvaluationPage(Page):
         dialog = dialog or IndicatorDialog(str(self.year.value()), None, None, self)
         if dialog.result() != QDialog.DialogCode.Accepted and not dialog.exec():
             return False
-        try:
-            self.services.org_evaluation.set_indicator(
-                self.user.person_id, self._info.unit.id, dialog.period.text(),
-                dialog.code.currentData(), Decimal(str(round(dialog.value.value(), 2))),
-                source=dialog.source.text())
-        except KpiError as error:
-            show_error(self, self.tr("Organisation evaluation"), error)
-            return False
-        self.refresh()
-        self.status_message.emit(self.tr("Indicator saved."))
-        self.data_changed.emit()
-        return True
+        service, me, unit = self.services.org_evaluation, self.user.person_id, \
+            self._info.unit.id
+        period, code, source = str(dialog.period.period()), dialog.code.currentData(), \
+            dialog.source.text()
+        value = Decimal(str(round(dialog.value.value(), 2)))
+        return self._run(lambda: service.set_indicator(me, unit, period, code, value,
+                                                       source=source),
+                         self.tr("Organisation evaluation"), self.tr("Indicator saved."))
 
     def edit_indicator(self) -> bool:
         chosen = self._selected_indicator()
@@ -384,32 +353,23 @@ class OrgEvaluationPage(Page):
                 self.tr("CSV files (*.csv)"))
             if not path:
                 return False
-        try:
-            count = self.services.org_evaluation.import_csv(self.user.person_id, path)
-        except KpiError as error:
-            show_error(self, self.tr("Import CSV"), error)
-            return False
-        self.refresh()
-        self.status_message.emit(self.tr("{n} indicator values imported.").format(n=count))
-        self.data_changed.emit()
-        return True
+        service, me = self.services.org_evaluation, self.user.person_id
+        task = Op(self, lambda: service.import_csv(me, path)) \
+            .failure(lambda error: show_error(self, self.tr("Import CSV"), error)) \
+            .success(lambda count: self._changed(self.tr(
+                "{n} indicator values imported.").format(n=count))).run()
+        return not (task.done and task.error is not None)
 
     def record_decision(self) -> bool:
         if self._info is None:
             return False
-        try:
-            self.services.org_evaluation.decide(
-                self.user.person_id, self._info.unit.id, self.year.value(),
-                self.level_combo.currentData(), decision_no=self.decision_no.text(),
-                decision_date=from_qdate(self.decision_date.date()), note=self.note.text())
-        except KpiError as error:
-            show_error(self, self.tr("Organisation evaluation"), error)
-            return False
-        self.note.clear()
-        self.refresh()
-        self.status_message.emit(self.tr("Decision recorded."))
-        self.data_changed.emit()
-        return True
+        service, me, unit, year = (self.services.org_evaluation, self.user.person_id,
+                                   self._info.unit.id, self.year.value())
+        level, number, day, note = (self.level_combo.currentData(), self.decision_no.text(),
+                                    from_qdate(self.decision_date.date()), self.note.text())
+        return self._run(lambda: service.decide(me, unit, year, level, decision_no=number,
+                                                decision_date=day, note=note),
+                         self.tr("Organisation evaluation"), self.tr("Decision recorded."))
 
 
 class IndicatorDialog(QDialog):
@@ -420,15 +380,17 @@ class IndicatorDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Organisation indicator"))
         self.setMinimumWidth(520)
-        self.period = QLineEdit(period)
-        self.period.setToolTip(self.tr("A year (2026), quarter (2026-Q3) or month (2026-09)"))
+        chosen = Period.parse(period)
+        self.period = PeriodPicker(chosen.end, (PeriodKind.YEAR, PeriodKind.QUARTER,
+                                                PeriodKind.MONTH))
+        self.period.set_period(chosen)
         self.code = QComboBox()
         for definition in ORG_INDICATORS:
             self.code.addItem(indicator_label(definition.code), definition.code)
         if code is not None:
             self.code.setCurrentIndex(max(0, self.code.findData(code)))
             self.code.setEnabled(False)
-            self.period.setReadOnly(True)
+            self.period.setEnabled(False)
         self.value = QDoubleSpinBox()
         self.value.setDecimals(2)
         self.value.setLocale(number_locale())

@@ -9,18 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -28,8 +25,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,14 +35,19 @@ from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
+    data_label,
     date_format,
     error_text,
+    form,
     from_qdate,
     mark_data,
     month_text,
     name_of,
+    set_texts,
     to_qdate,
 )
+from kpi_desktop.ui.operations import Op
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
 
 ERROR_COLOUR = "#b91c1c"
 OK_COLOUR = "#166534"
@@ -83,25 +83,6 @@ def _first_of_next_month(day: dt.date) -> dt.date:
     return Period.containing(day).next().start
 
 
-def _table(columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    mark_data(table)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]], stretch: int) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, text in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-
-
 def _status(label: QLabel, text: str, *, error: bool) -> None:
     label.setStyleSheet(f"color: {ERROR_COLOUR if error else OK_COLOUR};")
     label.setText(text)
@@ -133,11 +114,37 @@ class TransferDialog(QDialog):
         top.addWidget(self.current)
 
         self.history_box = QGroupBox()
-        self.memberships = _table(4)
+        self._unit_names: dict[str, str] = {}
+        self.memberships = RecordTableView.of([
+            Column(lambda: self.tr("Unit"), lambda m: self._unit_names.get(m.unit_id,
+                                                                           m.unit_name),
+                   fit=Fit.WRAP, min_chars=16),
+            Column(lambda: self.tr("From"), lambda m: formatting.date(m.start_on),
+                   sort=lambda m: m.start_on),
+            Column(lambda: self.tr("To"), lambda m: formatting.date(m.end_on)
+                   if m.end_on else "…", sort=lambda m: m.end_on),
+            Column(lambda: self.tr("Decision / reason"), lambda m: m.reason, fit=Fit.WRAP,
+                   min_chars=16),
+        ], key=lambda m: (m.unit_id, m.start_on), name="memberships")
         self.memberships.setMaximumHeight(self.fontMetrics().height() * 7)
         self.evaluators = data_line()
         self.months_title = QLabel()
-        self.months = _table(6)
+        self._person_unit = ""
+        self.months = RecordTableView.of([
+            Column(lambda: self.tr("Month"), lambda m: month_text(m.period),
+                   sort=lambda m: m.period.start),
+            Column(lambda: self.tr("Total"), lambda m: formatting.number(m.total),
+                   sort=lambda m: m.total, align=RIGHT),
+            Column(lambda: self.tr("Indicative level"), lambda m: level_label(m.level),
+                   fit=Fit.WRAP, min_chars=10),
+            Column(lambda: self.tr("Unit"), self._month_unit, fit=Fit.WRAP, min_chars=14),
+            Column(lambda: self.tr("Evaluator"), lambda m: m.evaluator_name, fit=Fit.NAME),
+            Column(lambda: self.tr("Source"), lambda m: self.tr("this agency")
+                   if m.source == "local" else self.tr("received from {agency}").format(
+                       agency=m.agency_name), fit=Fit.WRAP, min_chars=12),
+        ], key=lambda m: str(m.period), name="months", row_style=lambda m: RowStyle(
+            foreground=QColor("#1d4ed8"))
+            if m.unit_id != self._person_unit or m.source != "local" else None)
         history = QVBoxLayout(self.history_box)
         history.addWidget(self.memberships)
         history.addWidget(self.evaluators)
@@ -226,11 +233,8 @@ class TransferDialog(QDialog):
         self.setWindowTitle(self.tr("Transfer a person"))
         self.person_label.setText(self.tr("Person:"))
         self.history_box.setTitle(self.tr("Membership history"))
-        self.memberships.setHorizontalHeaderLabels(
-            [self.tr("Unit"), self.tr("From"), self.tr("To"), self.tr("Decision / reason")])
-        self.months.setHorizontalHeaderLabels(
-            [self.tr("Month"), self.tr("Total"), self.tr("Indicative level"), self.tr("Unit"),
-             self.tr("Evaluator"), self.tr("Source")])
+        self.memberships.retranslate()
+        self.months.retranslate()
         self.form_box.setTitle(self.tr("Transfer (điều động, luân chuyển)"))
         self.unit_label.setText(self.tr("New unit:"))
         self.date_label.setText(self.tr("From date:"))
@@ -260,32 +264,21 @@ class TransferDialog(QDialog):
         history = self.services.transfers.history(person_id, self.year)
         self.current.setText(self.tr("Now in: {unit}").format(
             unit=self._unit_names.get(history.person.unit_id, history.unit_name)))
-        _fill(self.memberships, [
-            [self._unit_names.get(m.unit_id, m.unit_name), formatting.date(m.start_on),
-             formatting.date(m.end_on) if m.end_on else "…", m.reason]
-            for m in history.memberships], 3)
+        self.memberships.set_rows(history.memberships)
         self.evaluators.setText(self.tr("Evaluators: {list}").format(list="; ".join(
             f"{e.evaluator_name} ({formatting.date(e.start_on)} – "
             f"{formatting.date(e.end_on) if e.end_on else '…'})" for e in history.evaluators)
             or "–"))
         self.months_title.setText(self.tr("Evaluated months of {year} and where they come "
                                           "from").format(year=self.year))
-        rows = []
-        for m in history.months:
-            source = (self.tr("this agency") if m.source == "local"
-                      else self.tr("received from {agency}").format(agency=m.agency_name))
-            unit = self._unit_names.get(m.unit_id or "", m.unit_name) if m.source == "local" \
-                else m.unit_name
-            rows.append([month_text(m.period), formatting.number(m.total),
-                         level_label(m.level), unit, m.evaluator_name, source])
-        _fill(self.months, rows, 3)
-        for r, m in enumerate(history.months):
-            if m.unit_id != history.person.unit_id or m.source != "local":
-                for c in range(self.months.columnCount()):
-                    item = self.months.item(r, c)
-                    if item is not None:
-                        item.setForeground(QColor("#1d4ed8"))
+        self._person_unit = history.person.unit_id
+        self.months.set_rows(history.months)
         self.show_hand_over()
+
+    def _month_unit(self, month: Any) -> str:
+        if month.source == "local":
+            return self._unit_names.get(month.unit_id or "", month.unit_name)
+        return month.unit_name
 
     def show_hand_over(self) -> None:
         """Show, before confirming, who the person evaluates and who takes them over."""
@@ -324,31 +317,45 @@ class TransferDialog(QDialog):
                                            successor=who))
 
     def submit(self, *, confirm_date: bool = False) -> bool:
-        try:
-            result = self.services.transfers.transfer(
-                self.person.currentData(), self.unit.currentData(),
-                chosen_date(self.from_date), reason=self.reason.text(),
-                decision_no=self.decision.text(), actor_id=self.actor_id,
-                successor_id=self.successor.currentData() or None, confirm_date=confirm_date)
-        except KpiError as error:
+        """Transfer the chosen person (an operation on the serial lane); False when refused at
+        once. The decision's date is required (never today by default); a date more than 15
+        days from today is asked about first (issue 15)."""
+        transfers, actor = self.services.transfers, self.actor_id
+        person, unit, start = (self.person.currentData(), self.unit.currentData(),
+                               chosen_date(self.from_date))
+        reason, decision, successor = (self.reason.text(), self.decision.text(),
+                                       self.successor.currentData() or None)
+        name = self.person.currentText().split(" — ")[0]
+        asked: list[bool] = []
+
+        def refused(error: KpiError) -> None:
             if error.code == "transfer_date_needs_confirmation" and not confirm_date:
                 if confirm_far_date(self, error):
-                    return self.submit(confirm_date=True)
+                    asked.append(self.submit(confirm_date=True))
+                    return
                 self.from_date.setFocus()
             _status(self.status, error_text(error), error=True)
-            return False
+
+        task = Op(self, lambda: transfers.transfer(
+            person, unit, start, reason=reason, decision_no=decision, actor_id=actor,
+            successor_id=successor, confirm_date=confirm_date)) \
+            .failure(refused) \
+            .success(lambda result: self._transferred(result, name)).run()
+        if asked:
+            return asked[0]
+        return not (task.done and task.error is not None)
+
+    def _transferred(self, result: Any, name: str) -> None:
         self._load(result.person_id)
         self.refresh()
         _status(self.status, self.tr("{person} belongs to {unit} from {date}.").format(
-            person=self.person.currentText().split(" — ")[0],
-            unit=self._unit_names.get(result.to_unit_id, result.to_unit_id),
+            person=name, unit=self._unit_names.get(result.to_unit_id, result.to_unit_id),
             date=formatting.date(result.from_date)), error=False)
         if result.reassigned:
             self.status.setText(self.status.text() + " " + self.tr(
                 "{n} people they evaluated are now evaluated by {successor}.").format(
                 n=len(result.reassigned), successor=self._person_name(result.successor_id)))
         self.changed.emit()
-        return True
 
     def _person_name(self, person_id: str | None) -> str:
         index = self.successor.findData(person_id or "")
@@ -356,10 +363,7 @@ class TransferDialog(QDialog):
 
 
 def data_line() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    mark_data(label)
-    return label
+    return data_label(wrap=True)
 
 
 class MergeUnitsDialog(QDialog):
@@ -385,12 +389,8 @@ class MergeUnitsDialog(QDialog):
         self.from_date.setDate(to_qdate(_first_of_next_month(services.transfers.today())))
         self.decision = QLineEdit()
         self.reason = QLineEdit()
-        self.labels = [QLabel() for _ in range(6)]
-        form = QFormLayout()
-        for label, field in zip(self.labels, (self.into, self.new_id, self.new_name,
-                                              self.from_date, self.decision, self.reason),
-                                strict=True):
-            form.addRow(label, field)
+        fields, self.labels = form(None, [self.into, self.new_id, self.new_name,
+                                          self.from_date, self.decision, self.reason])
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         mark_data(self.preview)
@@ -407,7 +407,7 @@ class MergeUnitsDialog(QDialog):
         left.addWidget(self.units_label)
         left.addWidget(self.units, 1)
         right = QVBoxLayout()
-        right.addLayout(form)
+        right.addLayout(fields)
         right.addWidget(self.preview)
         right.addWidget(self.note)
         right.addStretch(1)
@@ -447,11 +447,9 @@ class MergeUnitsDialog(QDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Merge units"))
         self.units_label.setText(self.tr("Units to merge:"))
-        for label, text in zip(self.labels, (
-                self.tr("Merged into:"), self.tr("New unit identifier:"),
-                self.tr("New unit name:"), self.tr("From date:"), self.tr("Decision number:"),
-                self.tr("Reason:")), strict=True):
-            label.setText(text)
+        set_texts(self.labels, (self.tr("Merged into:"), self.tr("New unit identifier:"),
+                                self.tr("New unit name:"), self.tr("From date:"),
+                                self.tr("Decision number:"), self.tr("Reason:")))
         self.new_id.setPlaceholderText(self.tr("e.g. ktxh"))
         self.new_name.setPlaceholderText(self.tr("e.g. Phòng Kinh tế - Xã hội"))
         self.decision.setPlaceholderText(self.tr("e.g. 15/NQ-HĐND"))
@@ -492,16 +490,20 @@ class MergeUnitsDialog(QDialog):
                              .format(units=len(chosen), people=len(people)))
 
     def submit(self) -> bool:
+        """Merge the chosen units (an operation on the serial lane); False when refused at
+        once."""
+        transfers, actor = self.services.transfers, self.actor_id
         into = self.into.currentData() or self.new_id.text().strip()
-        try:
-            result = self.services.transfers.merge(
-                self.selected(), into, from_qdate(self.from_date.date()),
-                name=self.new_name.text() if not self.into.currentData() else None,
-                reason=self.reason.text(), decision_no=self.decision.text(),
-                actor_id=self.actor_id)
-        except KpiError as error:
-            _status(self.status, error_text(error), error=True)
-            return False
+        chosen, start = self.selected(), from_qdate(self.from_date.date())
+        name = self.new_name.text() if not self.into.currentData() else None
+        reason, decision = self.reason.text(), self.decision.text()
+        task = Op(self, lambda: transfers.merge(chosen, into, start, name=name, reason=reason,
+                                                decision_no=decision, actor_id=actor)) \
+            .failure(lambda error: _status(self.status, error_text(error), error=True)) \
+            .success(self._merged).run()
+        return not (task.done and task.error is not None)
+
+    def _merged(self, result: Any) -> None:
         self._load()
         self._fill_into()
         self._preview()
@@ -510,7 +512,6 @@ class MergeUnitsDialog(QDialog):
             unit=result.into_unit_id, people=len(result.people),
             subunits=len(result.sub_units)), error=False)
         self.changed.emit()
-        return True
 
 
 class OrganisationChangesButton(QPushButton):
@@ -575,17 +576,10 @@ def month_origins(services: Any, person_ids: list[str], year: int
     return transfers.month_origins(person_ids, year) if transfers is not None else {}
 
 
-def mark_origin(cell: QStandardItem, origin: Any, unit_id: str) -> None:
-    """Show a month evaluated in another unit (or agency) in italics, with where it came
-    from as the tooltip."""
-    if origin is None or (origin.unit_id == unit_id and origin.source == "local"):
-        return
-    font = cell.font()
-    font.setItalic(True)
-    cell.setFont(font)
-    if cell.data(Qt.ItemDataRole.ForegroundRole) is None:  # keep the red of a low month
-        cell.setForeground(QBrush(QColor("#1d4ed8")))
-    cell.setToolTip(origin_text(origin))
+def origin_differs(origin: Any, unit_id: str) -> bool:
+    """Whether a month was evaluated in another unit or agency (the unit view shows it in
+    italics, with :func:`origin_text` as its tooltip)."""
+    return origin is not None and (origin.unit_id != unit_id or origin.source != "local")
 
 
 def why_origin_line(services: Any, person_id: str, period: str) -> str:

@@ -4,25 +4,20 @@ a drill-down into a person's "why"."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QRectF, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QStyle,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,24 +32,21 @@ from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     DetailSplitter,
     data_label,
-    mark_data,
     month_text,
     show_error,
 )
 from kpi_desktop.ui.leader.transfer_dialog import (
-    mark_origin,
     month_origins,
     organisation_changes_button,
+    origin_differs,
+    origin_text,
     why_origin_line,
 )
-from kpi_desktop.ui.pages.base import Page, UserContext
-from kpi_desktop.ui.tasks import TaskRunner
+from kpi_desktop.ui.operations import Loader
+from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
 
-PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
-LEVEL_ROLE = Qt.ItemDataRole.UserRole + 4
-LEAVE_ROLE = Qt.ItemDataRole.UserRole + 5  # months entirely on leave (Điều 11.2)
+ORIGIN_COLOUR = QColor("#1d4ed8")
 LEVELS: tuple[Level | None, ...] = (Level.EXCELLENT, Level.GOOD, Level.COMPLETE,
                                     Level.NOT_COMPLETE, None)
 
@@ -108,19 +100,22 @@ class DistributionChart(QWidget):
         painter.end()
 
 
-class _Filter(QSortFilterProxyModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.text = ""
-        self.level: str | None = "*"
-        self.setSortRole(SORT_ROLE)
+@dataclass(frozen=True)
+class UnitRow:
+    """One person's year in the unit view."""
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt
-        model = self.sourceModel()
-        index = model.index(row, 0, parent)
-        if self.text and self.text not in (model.data(index, SEARCH_ROLE) or ""):
-            return False
-        return self.level == "*" or model.data(index, LEVEL_ROLE) == self.level
+    person_id: str
+    name: str
+    unit: str
+    unit_id: str
+    totals: dict[Period, Any]
+    origins: dict[Period, Any]
+    months: int
+    mean: Any
+    level: Level | None
+    search: str
+    levels: dict[Period, Level]  # each month's indicative level (scoring.level_for)
+    away: tuple[Period, ...] = ()  # months entirely on leave: not in the mean (Điều 11.2)
 
 
 class UnitViewPage(Page):
@@ -133,9 +128,7 @@ class UnitViewPage(Page):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         self._overview: Any = None
-        self.runner = TaskRunner(self)
-        self._load: Any = None  # the running load (refresh off the GUI thread)
-        self._generation = 0  # a newer refresh makes older loads stale
+        self.loader: Loader[Any] = Loader(self)
         today = services.classification.today()
         self.year_label = QLabel()
         self.year = QSpinBox()
@@ -166,22 +159,11 @@ class UnitViewPage(Page):
         if self.changes_button is not None:  # transfers and mergers (issue 9 §4)
             top.addWidget(self.changes_button)
 
-        self.model = QStandardItemModel(self)
-        self.proxy = _Filter(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        # Column widths from the visible rows and up to 100 more, not all 300+: measuring
-        # every cell stalls the GUI for 100 ms and more.
-        self.table.horizontalHeader().setResizeContentsPrecision(100)
+        self.table = RecordTableView.of(self._columns(), key=lambda r: r.person_id,
+                                        sortable=True, name="unit")
+        self.model = self.table.source_model()
+        self.proxy = self.table.model()
         self.table.doubleClicked.connect(self.open_why)
-        mark_data(self.table)
         self.hint = QLabel()
         self.chart = DistributionChart()
         self.chart.setFixedWidth(300)
@@ -195,17 +177,51 @@ class UnitViewPage(Page):
         # the mean and the level then fit without scrolling sideways.
         self.splitter = DetailSplitter(self.table, side_panel, detail_width=300)
         self.splitter.show_detail(False)
-        self.splitter.fold_button.toggled.connect(lambda _on: self._fit_columns())
-        self.splitter.splitterMoved.connect(lambda *_: self._fit_columns())
         top.addWidget(self.splitter.fold_button)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.installEventFilter(self)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.hint)
         self.retranslate_ui()
+
+    def _columns(self) -> list[Column[UnitRow]]:
+        def month_column(number: int) -> Column[UnitRow]:
+            def month(row: UnitRow) -> Period:
+                return Period.month(self.year.value(), number)
+
+            return Column(
+                lambda: short_month(number),
+                lambda r: formatting.number(r.totals[month(r)])
+                if r.totals.get(month(r)) is not None else "",
+                sort=lambda r: r.totals.get(month(r)) if r.totals.get(month(r)) is not None
+                else -1, align=RIGHT,
+                foreground=lambda r: LEVEL_COLOURS[Level.NOT_COMPLETE]
+                if r.levels.get(month(r)) is Level.NOT_COMPLETE
+                else (ORIGIN_COLOUR if origin_differs(r.origins.get(month(r)), r.unit_id)
+                      else None),
+                italic=lambda r: origin_differs(r.origins.get(month(r)), r.unit_id),
+                tooltip=lambda r: origin_text(r.origins[month(r)])
+                if origin_differs(r.origins.get(month(r)), r.unit_id) else None)
+
+        return [
+            Column(lambda: self.tr("Person"), lambda r: r.name, fit=Fit.NAME),
+            Column(lambda: self.tr("Unit"), lambda r: r.unit, fit=Fit.ELIDE, min_chars=6),
+            *[month_column(number) for number in range(1, 13)],
+            Column(lambda: self.tr("Months"),
+                   lambda r: f"{r.months} (+{len(r.away)})" if r.away else str(r.months),
+                   sort=lambda r: r.months, align=RIGHT,
+                   tooltip=lambda r: self.tr(
+                       "Months entirely on leave, not in the mean (Article 11.2): {months}"
+                   ).format(months=", ".join(month_text(m) for m in r.away))
+                   if r.away else None),
+            Column(lambda: self.tr("Mean"), lambda r: formatting.number(r.mean),
+                   sort=lambda r: r.mean if r.mean is not None else -1, align=RIGHT,
+                   tooltip=lambda r: self.tr("Mean of the months of the half year (Article "
+                                             "17.3)") if self._span else None),
+            Column(lambda: self.tr("Level"), lambda r: level_label(r.level),
+                   sort=lambda r: r.level.rank if r.level else -1,
+                   foreground=lambda r: LEVEL_COLOURS.get(r.level, LEVEL_COLOURS[None])),
+        ]
 
     def title(self) -> str:
         return self.tr("Unit view")
@@ -214,15 +230,15 @@ class UnitViewPage(Page):
         self.year_label.setText(self.tr("Year:"))
         self.search.setPlaceholderText(self.tr("Filter by name…"))
         self.audit_button.setText(self.tr("Audit log…"))
+        self.leave_button.setText(self.tr("&Leave…"))
+        self.leave_button.setToolTip(self.tr("Sick, maternity or unpaid personal leave of the "
+                                             "selected person (Article 11.2)"))
         self.span.blockSignals(True)
         self.span.clear()
         for text in (self.tr("Whole year"), self.tr("First half"), self.tr("Second half")):
             self.span.addItem(text)
         self.span.setCurrentIndex(self._span)
         self.span.blockSignals(False)
-        self.leave_button.setText(self.tr("&Leave…"))
-        self.leave_button.setToolTip(self.tr("Sick, maternity or unpaid personal leave of the "
-                                             "selected person (Article 11.2)"))
         current = self.level.currentData()
         self.level.blockSignals(True)
         self.level.clear()
@@ -234,128 +250,71 @@ class UnitViewPage(Page):
         self.hint.setText(self.tr("Double-click a person to see why they got their score. "
                                   "Monthly levels are indicative; the year's level is "
                                   "decided in the year-end classification."))
-        if self._overview is not None or self._load is not None or self.isVisible():
+        self.table.retranslate()
+        if self._overview is not None or self.is_loading() or self.isVisible():
             self.refresh()  # not at construction: the window refreshes a page it shows
 
     def _filter_changed(self) -> None:
-        modern = hasattr(self.proxy, "beginFilterChange")  # Qt ≥ 6.9
-        if modern:
-            self.proxy.beginFilterChange()
-        self.proxy.text = fold_text(self.search.text())
-        self.proxy.level = self.level.currentData()
-        if modern:
-            self.proxy.endFilterChange()
-        else:  # pragma: no cover - older Qt
-            self.proxy.invalidateFilter()
+        text, level = fold_text(self.search.text()), self.level.currentData()
+        self.table.set_filter(lambda r: (not text or text in r.search) and (
+            level == "*" or (r.level.value if r.level else "") == level))
 
     def refresh(self) -> None:
-        """Reload in a worker thread; the page shows at once and says it is loading."""
+        """Reload off the GUI thread; the page shows at once and says it is loading."""
         year = self.year.value()
-        self.model.setHorizontalHeaderLabels(self._headers(year))
-        self._generation += 1
-        generation = self._generation
         classification, actor, unit = (self.services.classification, self.user.person_id,
                                        self.user.unit_id)
         self.quota.setText(self.tr("Loading…"))
-        self._load = self.runner.start(
-            lambda _progress, _cancelled: self._prepare(
-                year, classification.overview(actor, unit, year)),
-            on_finished=lambda prepared: self._loaded(generation, year, prepared),
-            on_failed=lambda error: self._load_failed(generation, error))
+        self.loader.load(lambda: self._prepare(year, classification.overview(actor, unit, year)),
+                         self._populate, failed=self._load_failed)
+
+    def is_loading(self) -> bool:
+        return self.loader.is_loading()
 
     def _span_chosen(self, index: int) -> None:
         self._span = max(0, index)
         self.refresh()
 
     def show_span(self, half: int) -> None:
-        """Show the year (0) or its first or second half (1, 2)."""
+        """Show the year (0) or its first or second half (1, 2): the mean and the level of
+        the columns are then the half year's (Điều 17.3)."""
         self.span.setCurrentIndex(half)
 
-    def is_loading(self) -> bool:
-        return self._load is not None
-
-    def _headers(self, year: int) -> list[str]:
-        headers = [self.tr("Person"), self.tr("Unit")]
-        headers += [short_month(number) for number in range(1, 13)]
-        return headers + [self.tr("Months"), self.tr("Mean"), self.tr("Level")]
-
-    def _loaded(self, generation: int, year: int, prepared: Any) -> None:
-        if generation == self._generation:
-            self._load = None
-            self._populate(year, prepared)
-
-    def _load_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._load = None
+    def _load_failed(self, error: KpiError) -> None:
         self.quota.setText("")
-        if not isinstance(error, KpiError):
-            raise error
         show_error(self, self.tr("Unit view"), error)
 
-    def _prepare(self, year: int, overview: Any) -> tuple[Any, list[list[QStandardItem]],
+    def _prepare(self, year: int, overview: Any) -> tuple[Any, list[UnitRow],
                                                           dict[Level | None, int]]:
-        """The table's rows, built in the worker (items that belong to no model yet may be
-        made in any thread; the GUI thread only appends them)."""
-        months = [Period.month(year, m) for m in range(1, 13)]
+        """The table's records, made in the worker."""
         counts: dict[Level | None, int] = {}
-        rows: list[list[QStandardItem]] = []
         origins = month_origins(self.services, [r.person.id for r in overview.rows], year)
         units = {p["unit_id"]: p["unit_name"]
                  for p in self.services.organisation.people_overview()}
+        rows = []
+        half = self._span  # 0: the year; 1, 2: a half year (Điều 17.3)
         for row in overview.rows:
-            totals = dict(zip(row.periods, row.monthly_totals, strict=True))
-            levels = dict(zip(row.periods, row.monthly_levels, strict=False))
-            unit = units.get(row.person.unit_id, row.person.unit_id)
-            cells = [self._cell(row.person.full_name, row.person.full_name),
-                     self._cell(unit, unit)]
-            cells[1].setToolTip(unit)
-            for month in months:
-                total = totals.get(month)
-                cell = self._cell(formatting.number(total) if total is not None else "",
-                                  float(total) if total is not None else -1.0, right=True)
-                if levels.get(month) is Level.NOT_COMPLETE:
-                    cell.setForeground(QBrush(LEVEL_COLOURS[Level.NOT_COMPLETE]))
-                mark_origin(cell, origins.get((row.person.id, str(month))), row.person.unit_id)
-                cells.append(cell)
-            half = self._span  # 0: the year; 1, 2: a half year (Điều 17.3)
+            person, level = row.person, row.result.level
+            mean, months = row.result.mean, row.months
             if half:
-                mean, level, counted = overview.half(row, half)
-            else:
-                mean, level, counted = row.result.mean, row.result.level, row.months
-            away = row.leave_months  # months entirely on leave (Điều 11.2)
-            months_cell = self._cell(f"{counted} (+{len(away)})" if away else str(counted),
-                                     counted, right=True)
-            if away:
-                months_cell.setToolTip(self.tr(
-                    "Months entirely on leave, not in the mean (Article 11.2): {months}"
-                ).format(months=", ".join(month_text(m) for m in away)))
-            months_cell.setData(len(away), LEAVE_ROLE)
-            cells.append(months_cell)
-            mean_cell = self._cell(formatting.number(mean), float(mean) if mean is not None
-                                   else -1.0, right=True)
-            if half:
-                mean_cell.setToolTip(self.tr("Mean of the months of the half year (Article "
-                                             "17.3)"))
-            cells.append(mean_cell)
-            level_cell = self._cell(level_label(level), level.rank if level else -1)
-            level_cell.setForeground(QBrush(LEVEL_COLOURS.get(level, LEVEL_COLOURS[None])))
-            cells.append(level_cell)
-            cells[0].setData(row.person.id, PERSON_ROLE)
-            cells[0].setData(fold_text(f"{row.person.full_name} {row.person.id}"), SEARCH_ROLE)
-            cells[0].setData(level.value if level else "", LEVEL_ROLE)
-            rows.append(cells)
+                mean, level, months = overview.half(row, half)
+            rows.append(UnitRow(
+                person_id=person.id, name=person.full_name,
+                unit=units.get(person.unit_id, person.unit_id), unit_id=person.unit_id,
+                totals=dict(zip(row.periods, row.monthly_totals, strict=True)),
+                origins={Period.month(year, m): origins[(person.id, f"{year}-{m:02d}")]
+                         for m in range(1, 13) if (person.id, f"{year}-{m:02d}") in origins},
+                months=months, mean=mean, level=level,
+                search=fold_text(f"{person.full_name} {person.id}"),
+                levels=dict(zip(row.periods, row.monthly_levels, strict=False)),
+                away=row.leave_months))
             counts[level] = counts.get(level, 0) + 1
         return overview, rows, counts
 
-    def _populate(self, year: int, prepared: Any) -> None:
+    def _populate(self, prepared: Any) -> None:
         overview, rows, counts = prepared
         self._overview = overview
-        self.model.clear()
-        self.model.setHorizontalHeaderLabels(self._headers(year))
-        for cells in rows:
-            self.model.appendRow(cells)
-        self._fit_columns()
+        self.table.set_rows(rows)
         self.chart.set_counts(counts)
         over = [s for s in self._overview.scopes if s.over]
         if over:
@@ -365,52 +324,20 @@ class UnitViewPage(Page):
             self.quota.setText(self.tr("The Excellent quota is respected."))
         self.loaded.emit()
 
-    def _fit_columns(self) -> None:
-        """Every column at its content's width except the unit, which takes what is left
-        (elided, its name in the tooltip): nothing scrolls sideways."""
-        columns = self.model.columnCount()
-        if columns < 2:
-            return
-        header = self.table.horizontalHeader()
-        metrics = self.table.fontMetrics()
-        bold = header.fontMetrics()
-        pad = 14 + self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
-        rows = min(self.model.rowCount(), 400)
-        for column in range(columns):
-            title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
-            widest = max([bold.horizontalAdvance(str(title)) + pad] + [
-                metrics.horizontalAdvance(str(self.model.index(row, column).data() or "")) + 12
-                for row in range(rows)])
-            header.resizeSection(column, widest)
-        others = sum(header.sectionSize(c) for c in range(columns) if c != 1)
-        room = self.table.viewport().width() - others - 2
-        header.resizeSection(1, max(60, min(header.sectionSize(1), room)))
-
-    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt override
-        if watched is self.table and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
-        return super().eventFilter(watched, event)
-
-    @staticmethod
-    def _cell(text: str, sort: Any, *, right: bool = False) -> QStandardItem:
-        item = QStandardItem(text)
-        item.setData(sort, SORT_ROLE)
-        if right:
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return item
-
     def person_at(self, proxy_row: int) -> str:
-        source = self.proxy.mapToSource(self.proxy.index(proxy_row, 0))
-        return self.model.data(source, PERSON_ROLE)
+        return self.table.keys()[proxy_row]
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.table.current_key(), unit_id=self.user.unit_id,
+                            period=Period.whole_year(self.year.value()), kind="unit")
 
     def open_leave(self) -> Any:
         """The leave of the selected person (recorded by their evaluator or the chairman)."""
         from kpi_desktop.ui.leader.leave_dialog import LeaveDialog
 
-        index = self.table.currentIndex()
-        if not index.isValid():
+        person_id = self.table.current_key()
+        if person_id is None or self._overview is None:
             return None
-        person_id = self.person_at(index.row())
         row = self._overview.row(person_id)
         dialog = LeaveDialog(self.services, self.user.person_id, person_id,
                              row.person.full_name, self)
@@ -421,10 +348,11 @@ class UnitViewPage(Page):
     def open_audit(self) -> None:
         AuditDialog(self.services.evaluation.audit_trail(self.user.person_id), self).exec()
 
-    def open_why(self, index: QModelIndex) -> None:
+    def open_why(self, index: Any) -> None:
         person_id = self.person_at(index.row())
         row = self._overview.row(person_id)
-        month = row.periods[-1] if row.periods else Period.containing(self.services.clock.today())
+        month = row.periods[-1] if row.periods else Period.containing(
+            self.services.classification.today())
         WhyDialog(self.services, person_id, month, list(row.periods), self).exec()
 
 
@@ -471,27 +399,32 @@ class AuditDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Audit log"))
         self.resize(980, 520)
-        self.table = QTableWidget(len(events), 5)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What"),
-                                              self.tr("Record"), self.tr("Why / details")])
-        mark_data(self.table)
-        for row, event in enumerate(events):
-            local = event.at.astimezone()
-            detail = event.detail.get("reason") or event.detail.get("comment") or ", ".join(
-                f"{k}={v}" for k, v in event.detail.items() if k not in ("reason", "comment"))
-            values = [f"{formatting.date(local.date())} {local:%H:%M}", event.actor_id or "",
-                      action_label(event.action), event.object_id, str(detail)]
-            for column, text in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = RecordTableView.of([
+            Column(lambda: self.tr("When"), _when, sort=lambda e: e.at),
+            Column(lambda: self.tr("Who"), lambda e: e.actor_id or ""),
+            Column(lambda: self.tr("What"), lambda e: action_label(e.action), fit=Fit.WRAP,
+                   min_chars=16),
+            Column(lambda: self.tr("Record"), lambda e: e.object_id, fit=Fit.ELIDE,
+                   min_chars=8),
+            Column(lambda: self.tr("Why / details"), _detail, fit=Fit.WRAP, min_chars=20),
+        ], key=lambda e: id(e), name="audit")
+        self.table.set_rows(events)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
+
+
+def _when(event: Any) -> str:
+    local = event.at.astimezone()
+    return f"{formatting.date(local.date())} {local:%H:%M}"
+
+
+def _detail(event: Any) -> str:
+    detail = event.detail.get("reason") or event.detail.get("comment") or ", ".join(
+        f"{k}={v}" for k, v in event.detail.items() if k not in ("reason", "comment"))
+    return str(detail)
 
 
 def short_month(number: int) -> str:
@@ -515,10 +448,19 @@ class WhyDialog(QDialog):
             self.month.addItem(month_text(period), str(period))
         self.month.currentIndexChanged.connect(self.refresh)
         self.summary = data_label(wrap=True)
-        self.table = QTableWidget(0, 8)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        mark_data(self.table)
+        self.table = RecordTableView.of([
+            Column(lambda: self.tr("Code"), lambda line: line.code),
+            Column(lambda: self.tr("Product / work"), lambda line: line.name_vi
+                   if i18n.current_language() == "vi" else line.name_en, fit=Fit.WRAP,
+                   min_chars=24),
+            self._number(lambda: self.tr("Coefficient"), lambda line: line.coefficient),
+            self._number(lambda: self.tr("Quantity"), lambda line: line.quantity),
+            self._number(lambda: self.tr("Assigned (units)"), lambda line: line.assigned_units),
+            self._number(lambda: self.tr("Completed (units)"),
+                         lambda line: line.completed_units),
+            self._number(lambda: self.tr("Quality (units)"), lambda line: line.quality_units),
+            self._number(lambda: self.tr("On time (units)"), lambda line: line.ontime_units),
+        ], key=lambda line: id(line), name="why")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -526,11 +468,12 @@ class WhyDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Code"), self.tr("Product / work"), self.tr("Coefficient"),
-            self.tr("Quantity"), self.tr("Assigned (units)"), self.tr("Completed (units)"),
-            self.tr("Quality (units)"), self.tr("On time (units)")])
         self.refresh()
+
+    @staticmethod
+    def _number(header: Any, value: Any) -> Column[Any]:
+        return Column(header, lambda line: formatting.number(value(line)), sort=value,
+                      align=RIGHT)
 
     def refresh(self) -> None:
         result = self.services.scores.person_period(self.person_id,
@@ -547,14 +490,4 @@ class WhyDialog(QDialog):
         origin = why_origin_line(self.services, self.person_id, self.month.currentData())
         if origin:  # the unit and evaluator of the month (transfers, issue 9 §4)
             self.summary.setText(f"{self.summary.text()}\n{origin}")
-        self.table.setRowCount(len(result.lines))
-        for index, line in enumerate(result.lines):
-            name = line.name_vi if i18n.current_language() == "vi" else line.name_en
-            values = [line.code, name, formatting.number(line.coefficient),
-                      formatting.number(line.quantity), formatting.number(line.assigned_units),
-                      formatting.number(line.completed_units),
-                      formatting.number(line.quality_units), formatting.number(line.ontime_units)]
-            for column, text in enumerate(values):
-                self.table.setItem(index, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.set_rows(result.lines)

@@ -6,50 +6,36 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import AppealStatus, Period, PeriodKind
-from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.appeals import deadline_text, outcome_label, status_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import data_label, error_text, mark_data
+from kpi_desktop.ui.common import OVERDUE_BACKGROUND, data_label, error_text, mark_data, row
+from kpi_desktop.ui.common import period_text as period_text
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tables import ID_ROLE as ID_ROLE
+from kpi_desktop.ui.tables import Column, Fit, RecordTableView, RowStyle
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-OVERDUE = QColor("#fee2e2")
+OVERDUE = OVERDUE_BACKGROUND
 STATUS_COLOURS = {AppealStatus.FILED: "#1d4ed8", AppealStatus.DECIDED: "#15803d",
                   AppealStatus.WITHDRAWN: "#6b7280"}
-
-
-def period_text(period: Period) -> str:
-    """"10/2026", "Quý 1/2026", "Năm 2026" (or the English forms)."""
-    if period.kind is PeriodKind.YEAR:
-        return translate("Appeal", "Year {year}").format(year=period.year)
-    if period.kind is PeriodKind.QUARTER:
-        return translate("Appeal", "Quarter {n}/{year}").format(n=period.number,
-                                                                year=period.year)
-    if i18n.current_language() == "vi":
-        return f"{period.number:02d}/{period.year}"
-    return f"{period.start:%b %Y}"
 
 
 def result_text(total: Any, level: Any) -> str:
@@ -96,6 +82,63 @@ def history_html(view: Any, history: Any) -> str:
     return "<br>".join(lines)
 
 
+class AppealDetail(QGroupBox):
+    """The chosen appeal as labelled lines (those of ``fields``) and one button under them."""
+
+    def __init__(self, services: Any, fields: tuple[str, ...], button: QPushButton,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.fields = fields
+        layout = QFormLayout(self)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.labels: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for field in fields:
+            self.labels[field], self.values[field] = QLabel(), data_label(wrap=True)
+            layout.addRow(self.labels[field], self.values[field])
+        if "history" in self.values:
+            self.values["history"].setTextFormat(Qt.TextFormat.RichText)
+        layout.addRow(row(None, button))
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Appeal"))
+        names = {"person": self.tr("Person"), "period": self.tr("Period"),
+                 "filed": self.tr("Filed"), "reason": self.tr("Reason"),
+                 "deadline": self.tr("Deadline"), "decider": self.tr("Decided by"),
+                 "decision": self.tr("Decision"), "result": self.tr("Result now"),
+                 "history": self.tr("History")}
+        for field, label in self.labels.items():
+            label.setText(names[field])
+
+    def show_view(self, view: Any) -> None:
+        """Show ``view`` (an AppealView), or nothing."""
+        if view is None:
+            for value in self.values.values():
+                value.setText("")
+            return
+        appeal = view.appeal
+        decision = appeal.decision or "–"
+        if appeal.outcome is not None:
+            decision = f"{outcome_label(appeal.outcome)}: {decision}"
+        texts = {
+            "person": lambda: f"{view.person_name} — {period_text(appeal.period)}",
+            "period": lambda: f"{period_text(appeal.period)} — {status_label(appeal.status)}",
+            "filed": lambda: formatting.date(appeal.received_on or appeal.filed_at.date()),
+            "reason": lambda: appeal.reason,
+            "deadline": lambda: f"{formatting.date(view.deadline)} ({deadline_text(view)})"
+            if view.deadline else "–",
+            "decider": lambda: ", ".join(view.decider_names) or "–",
+            "decision": lambda: decision,
+            "result": lambda: result_text(view.current_total, view.current_level),
+            "history": lambda: history_html(view, self._services.appeals.result_history(
+                appeal.person_id, appeal.period)),
+        }
+        for field, value in self.values.items():
+            value.setText(texts[field]())
+
+
 class AppealsPage(Page):
     """File appeals and follow them."""
 
@@ -123,49 +166,32 @@ class AppealsPage(Page):
         self.file_button.clicked.connect(self.file_appeal)
         form.addRow(self.period_label, self.period)
         form.addRow(self.reason_label, self.reason)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.file_button)
-        form.addRow(buttons)
+        form.addRow(row(None, self.file_button))
 
-        self.table = QTableWidget(0, 4)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.itemSelectionChanged.connect(self._show_selected)
-        mark_data(self.table)
+        self.table = RecordTableView.of([
+            Column(lambda: self.tr("Period"), lambda v: period_text(v.appeal.period),
+                   sort=lambda v: v.appeal.period.start),
+            Column(lambda: self.tr("Status"), lambda v: status_label(v.appeal.status),
+                   foreground=lambda v: QColor(STATUS_COLOURS[v.appeal.status])),
+            Column(lambda: self.tr("Deadline"),
+                   lambda v: f"{formatting.date(v.deadline)} · {deadline_text(v)}"
+                   if v.deadline else "–", fit=Fit.WRAP, min_chars=14),
+            Column(lambda: self.tr("Decision"),
+                   lambda v: outcome_label(v.appeal.outcome) or "–", fit=Fit.WRAP,
+                   min_chars=10),
+        ], key=lambda v: v.appeal.id, name="appeals",
+            row_style=lambda v: RowStyle(background=OVERDUE) if v.overdue else None)
+        self.table.current_changed.connect(lambda _key: self._show_selected())
         self.list_box = QGroupBox()
-        list_layout = QVBoxLayout(self.list_box)
-        list_layout.addWidget(self.table)
+        QVBoxLayout(self.list_box).addWidget(self.table)
 
-        self.detail_box = QGroupBox()
-        detail = QFormLayout(self.detail_box)
-        detail.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self._detail_labels = [QLabel() for _ in range(8)]
-        self.d_period = data_label(wrap=True)
-        self.d_filed = data_label(wrap=True)
-        self.d_reason = data_label(wrap=True)
-        self.d_deadline = data_label(wrap=True)
-        self.d_decider = data_label(wrap=True)
-        self.d_decision = data_label(wrap=True)
-        self.d_result = data_label(wrap=True)
-        self.d_history = data_label(wrap=True)
-        self.d_history.setTextFormat(Qt.TextFormat.RichText)
-        for label, value in zip(self._detail_labels,
-                                [self.d_period, self.d_filed, self.d_reason, self.d_deadline,
-                                 self.d_decider,
-                                 self.d_decision, self.d_result, self.d_history], strict=True):
-            detail.addRow(label, value)
         self.withdraw_button = QPushButton()
         self.withdraw_button.clicked.connect(self.withdraw_selected)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.withdraw_button)
-        detail.addRow(row)
+        self.detail_box = AppealDetail(services, (
+            "period", "filed", "reason", "deadline", "decider", "decision", "result",
+            "history"), self.withdraw_button)
+        self.d_decider = self.detail_box.values["decider"]
+        self.d_history = self.detail_box.values["history"]
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -198,14 +224,7 @@ class AppealsPage(Page):
         self.reason.setPlaceholderText(self.tr("What you disagree with, and why"))
         self.file_button.setText(self.tr("File the appeal"))
         self.list_box.setTitle(self.tr("My appeals"))
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Period"), self.tr("Status"), self.tr("Deadline"), self.tr("Decision")])
-        self.detail_box.setTitle(self.tr("Appeal"))
-        for label, text in zip(self._detail_labels, [
-                self.tr("Period"), self.tr("Filed"), self.tr("Reason"), self.tr("Deadline"),
-                self.tr("Decided by"), self.tr("Decision"), self.tr("Result now"),
-                self.tr("History")], strict=True):
-            label.setText(text)
+        self.table.retranslate()
         self.withdraw_button.setText(self.tr("Withdraw the appeal"))
         if self._views or self.period.count():
             self.refresh()
@@ -218,7 +237,7 @@ class AppealsPage(Page):
         try:
             choices = service.appealable(self.user.person_id)
             self._views = service.for_person(self.user.person_id)
-        except Exception as error:  # noqa: BLE001 - shown to the person
+        except KpiError as error:
             self.status_message.emit(error_text(error))
             choices, self._views = [], []
         for choice in choices:
@@ -230,78 +249,40 @@ class AppealsPage(Page):
             if index >= 0:
                 self.period.setCurrentIndex(index)
         self.file_button.setEnabled(bool(choices))
-        selected = self.selected_id()
-        self.table.setRowCount(len(self._views))
-        for row, view in enumerate(self._views):
-            appeal = view.appeal
-            cells = [period_text(appeal.period), status_label(appeal.status),
-                     f"{formatting.date(view.deadline)} · {deadline_text(view)}"
-                     if view.deadline else "–",
-                     outcome_label(appeal.outcome) or "–"]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(ID_ROLE, appeal.id)
-                if column == 1:
-                    item.setForeground(QBrush(QColor(STATUS_COLOURS[appeal.status])))
-                if view.overdue:
-                    item.setBackground(QBrush(OVERDUE))
-                self.table.setItem(row, column, item)
-        if self._views:
-            index = next((i for i, v in enumerate(self._views) if v.appeal.id == selected), 0)
-            self.table.selectRow(index)
+        self.table.set_rows(self._views)
+        if self.table.current_key() is None:
+            self.table.select_first()
         self._show_selected()
 
     def selected_id(self) -> str | None:
-        items = self.table.selectedItems()
-        return items[0].data(ID_ROLE) if items else None
+        return self.table.current_key()
 
     def _selected_view(self) -> Any:
-        chosen = self.selected_id()
-        return next((v for v in self._views if v.appeal.id == chosen), None)
+        return self.table.current_record()
 
     def _show_selected(self) -> None:
         view = self._selected_view()
         self.detail_box.setEnabled(view is not None)
-        if view is None:
-            for label in (self.d_period, self.d_filed, self.d_reason, self.d_deadline,
-                          self.d_decider,
-                          self.d_decision, self.d_result, self.d_history):
-                label.setText("")
-            self.withdraw_button.setEnabled(False)
-            return
-        appeal = view.appeal
-        self.d_period.setText(f"{period_text(appeal.period)} — {status_label(appeal.status)}")
-        self.d_filed.setText(formatting.date(appeal.received_on or appeal.filed_at.date()))
-        self.d_reason.setText(appeal.reason)
-        self.d_deadline.setText(
-            f"{formatting.date(view.deadline)} ({deadline_text(view)})" if view.deadline
-            else "–")
-        self.d_decider.setText(", ".join(view.decider_names) or "–")
-        decision = appeal.decision or "–"
-        if appeal.outcome is not None:
-            decision = f"{outcome_label(appeal.outcome)}: {decision}"
-        self.d_decision.setText(decision)
-        self.d_result.setText(result_text(view.current_total, view.current_level))
-        history = self.services.appeals.result_history(appeal.person_id, appeal.period)
-        self.d_history.setText(history_html(view, history))
-        self.withdraw_button.setEnabled(view.is_open)
+        self.detail_box.show_view(view)
+        self.withdraw_button.setEnabled(view is not None and view.is_open)
 
     # ------------------------------------------------------------------ actions ----------
-    def file_appeal(self) -> None:
-        period = self.period.currentData()
-        try:
-            appeal = self.services.appeals.file(self.user.person_id, period or "",
-                                                self.reason.toPlainText())
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            QMessageBox.warning(self, self.tr("Appeal not filed"), error_text(error))
-            return
-        self.reason.clear()
+    def _changed(self, message: str) -> None:
         self.refresh()
-        for row, view in enumerate(self._views):
-            if view.appeal.id == appeal.id:
-                self.table.selectRow(row)
-        self.status_message.emit(self.tr("The appeal was filed."))
+        self.status_message.emit(message)
         self.data_changed.emit()
+
+    def file_appeal(self) -> None:
+        period, reason = self.period.currentData() or "", self.reason.toPlainText()
+        service, me = self.services.appeals, self.user.person_id
+
+        def filed(appeal: Any) -> None:
+            self.reason.clear()
+            self._changed(self.tr("The appeal was filed."))
+            self.table.select_key(appeal.id)
+
+        Op(self, lambda: service.file(me, period, reason)) \
+            .titled(self.tr("Appeal not filed")).success(filed).run()
 
     def withdraw_selected(self) -> None:
         view = self._selected_view()
@@ -311,11 +292,7 @@ class AppealsPage(Page):
                                       self.tr("Withdraw this appeal? It will not be decided."))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.services.appeals.withdraw(self.user.person_id, view.appeal.id)
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            QMessageBox.warning(self, self.tr("Appeal not withdrawn"), error_text(error))
-            return
-        self.refresh()
-        self.status_message.emit(self.tr("The appeal was withdrawn."))
-        self.data_changed.emit()
+        service, me, appeal_id = self.services.appeals, self.user.person_id, view.appeal.id
+        Op(self, lambda: service.withdraw(me, appeal_id)) \
+            .titled(self.tr("Appeal not withdrawn")) \
+            .success(lambda _r: self._changed(self.tr("The appeal was withdrawn."))).run()

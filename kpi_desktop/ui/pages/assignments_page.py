@@ -135,7 +135,7 @@ class AssignmentsPage(Page):
         self.heading.setText("<b>" + self.tr("What the leader assigned to me") + "</b>")
         self.month_label.setText(self.tr("&Month:"))
         self.month_label.setBuddy(self.month)
-        self.log_button.setText(self.tr("&Log work for this assignment"))
+        self.log_button.setText(self.tr("Log &work for this assignment"))
         self.log_button.setToolTip(self.tr("Opens the work log with a new entry (Enter)"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                           AssignmentModel.COLUMNS - 1)

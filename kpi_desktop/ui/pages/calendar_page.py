@@ -7,22 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,17 +25,11 @@ from kpi_desktop.domain.model import CalendarDayKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import (
-    date_format,
-    error_text,
-    from_qdate,
-    mark_data,
-    to_qdate,
-    weekday_name,
-)
+from kpi_desktop.ui.common import date_format, from_qdate, mark_data, row, to_qdate, weekday_name
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tables import Column, Fit, RecordTableView
 
-DAY_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_COLOURS = {CalendarDayKind.HOLIDAY: "#b91c1c", CalendarDayKind.DAY_OFF: "#c2410c",
                 CalendarDayKind.MAKEUP_WORKDAY: "#15803d"}
 
@@ -74,22 +62,24 @@ class CalendarPage(Page):
         self.year.valueChanged.connect(self.refresh)
         self.count = QLabel()
         mark_data(self.count)
-        top = QHBoxLayout()
-        top.addWidget(self.year_label)
-        top.addWidget(self.year)
-        top.addSpacing(16)
-        top.addWidget(self.count, 1)
+        top = row(self.year_label, self.year, self.count)
+        top.insertSpacing(2, 16)
+        top.setStretchFactor(self.count, 1)
 
-        self.table = QTableWidget(0, 4)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        mark_data(self.table)
+        self.table = RecordTableView.of([
+            Column(lambda: self.tr("Date"),
+                   lambda d: f"{weekday_name(d.day)} {formatting.date(d.day)}",
+                   sort=lambda d: d.day),
+            Column(lambda: self.tr("Kind"), lambda d: kind_label(d.kind),
+                   foreground=lambda d: QColor(KIND_COLOURS[d.kind])),
+            Column(lambda: self.tr("Name"), lambda d: d.name or (
+                self.tr("government make-up day")
+                if d.kind is CalendarDayKind.MAKEUP_WORKDAY else ""), fit=Fit.WRAP,
+                min_chars=20),
+            Column(lambda: self.tr("Source"), lambda d: self.tr("declared by the agency")
+                   if d.declared else self.tr("public calendar"), fit=Fit.WRAP, min_chars=10),
+        ], key=lambda d: d.day.isoformat(), name="calendar")
+        self.table.current_changed.connect(lambda _key: self._selection_changed())
 
         self.edit_box = QGroupBox()
         edit = QHBoxLayout(self.edit_box)
@@ -127,8 +117,7 @@ class CalendarPage(Page):
             "days off declared by the agency, plus make-up working days. Deadlines, the review "
             "rule, the early-completion bonus and the appeal deadline count these days."))
         self.year_label.setText(self.tr("Year"))
-        self.table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Kind"),
-                                              self.tr("Name"), self.tr("Source")])
+        self.table.retranslate()
         self.edit_box.setTitle(self.tr("Declare a day for the agency"))
         self.date_label.setText(self.tr("Date"))
         self.kind_label.setText(self.tr("Kind"))
@@ -148,63 +137,44 @@ class CalendarPage(Page):
     def refresh(self) -> None:
         year = self.year.value()
         self._lines = self.services.calendar.year(year, language=i18n.current_language())
-        self.table.setRowCount(len(self._lines))
-        for row, line in enumerate(self._lines):
-            source = (self.tr("declared by the agency") if line.declared
-                      else self.tr("public calendar"))
-            name = line.name or (self.tr("government make-up day")
-                                 if line.kind is CalendarDayKind.MAKEUP_WORKDAY else "")
-            cells = [f"{weekday_name(line.day)} {formatting.date(line.day)}",
-                     kind_label(line.kind), name, source]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(DAY_ROLE, line.day.isoformat())
-                if column == 1:
-                    item.setForeground(QBrush(QColor(KIND_COLOURS[line.kind])))
-                self.table.setItem(row, column, item)
+        self.table.set_rows(self._lines)
         calendar = self.services.calendar.calendar(year)
         working = len(calendar.working_days(dt.date(year, 1, 1), dt.date(year, 12, 31)))
         self.count.setText(self.tr("{n} working days in {year}").format(n=working, year=year))
         self._selection_changed()
 
     def _selected_line(self) -> Any:
-        items = self.table.selectedItems()
-        if not items:
-            return None
-        day = items[0].data(DAY_ROLE)
-        return next((line for line in self._lines if line.day.isoformat() == day), None)
+        return self.table.current_record()
 
     def _selection_changed(self) -> None:
         line = self._selected_line()
         self.remove_button.setEnabled(line is not None and line.declared)
 
-    def add_day(self) -> None:
-        day = from_qdate(self.date.date())
-        try:
-            self.services.calendar.declare(day, self.kind.currentData(), self.name.text(),
-                                           actor_id=self.user.person_id,
-                                           as_agency=self._agency)
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            QMessageBox.warning(self, self.tr("Day not recorded"), error_text(error))
-            return
-        self.name.clear()
-        if day.year != self.year.value():
-            self.year.setValue(day.year)
+    def _updated(self, year: int) -> None:
+        if year != self.year.value():
+            self.year.setValue(year)
         else:
             self.refresh()
         self.status_message.emit(self.tr("The calendar was updated."))
         self.data_changed.emit()
 
+    def add_day(self) -> None:
+        day, kind, name = from_qdate(self.date.date()), self.kind.currentData(), \
+            self.name.text()
+        service, me, agency = self.services.calendar, self.user.person_id, self._agency
+
+        def added(_result: Any) -> None:
+            self.name.clear()
+            self._updated(day.year)
+
+        Op(self, lambda: service.declare(day, kind, name, actor_id=me, as_agency=agency)) \
+            .titled(self.tr("Day not recorded")).success(added).run()
+
     def remove_selected(self) -> None:
         line = self._selected_line()
         if line is None or not line.declared:
             return
-        try:
-            self.services.calendar.remove(line.day, actor_id=self.user.person_id,
-                                          as_agency=self._agency)
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            QMessageBox.warning(self, self.tr("Day not removed"), error_text(error))
-            return
-        self.refresh()
-        self.status_message.emit(self.tr("The calendar was updated."))
-        self.data_changed.emit()
+        service, me, agency = self.services.calendar, self.user.person_id, self._agency
+        Op(self, lambda: service.remove(line.day, actor_id=me, as_agency=agency)) \
+            .titled(self.tr("Day not removed")) \
+            .success(lambda _r: self._updated(line.day.year)).run()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime import i18n
+from kpi_desktop.services.backups import reason_label
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import data_label, mark_data, refresh_when_visible
@@ -112,7 +113,7 @@ class SettingsPage(Page):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Settings") + "</b>")
         self.language_box.setTitle(self.tr("Language"))
-        self.language_label.setText(self.tr("Interface &language:"))
+        self.language_label.setText(self.tr("&Interface language:"))
         self.language_label.setBuddy(self.language)
         self.language_note.setText(self.tr("The change applies at once in every window and is "
                                            "remembered for the next start."))
@@ -146,8 +147,6 @@ class SettingsPage(Page):
         self.about.setText(f"{info.full_name} — {position}" if position else info.full_name)
 
     def _fill_backups(self) -> None:
-        reasons = {"daily": self.tr("daily"), "manual": self.tr("on request"),
-                   "import": self.tr("before an import"), "restore": self.tr("before a restore")}
         listing = self.services.backups.list_backups()
         self.backups.setRowCount(len(listing))
         for row, info in enumerate(listing):
@@ -158,7 +157,7 @@ class SettingsPage(Page):
                 size=formatting.number(info.size / 1024, 0)))
             size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.backups.setItem(row, 0, made)
-            self.backups.setItem(row, 1, QTableWidgetItem(reasons.get(info.reason, info.reason)))
+            self.backups.setItem(row, 1, QTableWidgetItem(reason_label(info.reason)))
             self.backups.setItem(row, 2, size)
         self.restore_button.setEnabled(bool(listing))
 

@@ -424,9 +424,9 @@ class EntryEditor(QGroupBox):
     def retranslate_ui(self) -> None:
         texts = {
             "item": self.tr("Catalog &item:"), "quantity": self.tr("&Quantity:"),
-            "assignment": self.tr("&Fulfils:"), "date": self.tr("Work &date:"),
-            "doc": self.tr("Document &number:"), "description": self.tr("Output &product:"),
-            "deadline": self.tr("Dead&line:"), "completed": self.tr("Completed o&n:"),
+            "assignment": self.tr("F&ulfils:"), "date": self.tr("W&ork date:"),
+            "doc": self.tr("Document nu&mber:"), "description": self.tr("Output &product:"),
+            "deadline": self.tr("De&adline:"), "completed": self.tr("&Completed on:"),
             "attachment": self.tr("Evidence file:"), "status": self.tr("Status:"),
         }
         for key, text in texts.items():
@@ -436,7 +436,7 @@ class EntryEditor(QGroupBox):
         self.quantity.setToolTip(self.tr("How many products, in the catalog item's unit"))
         self.reason_label.setText(self.tr("&Reason for change:"))
         self.reason.setPlaceholderText(self.tr("Required when you resubmit a returned entry"))
-        self.attach_button.setText(self.tr("Attach &file…"))
+        self.attach_button.setText(self.tr("Attach fil&e…"))
         self.remove_attachment.setText(self.tr("Remove"))
         self.remove_attachment.setToolTip(self.tr("Remove the attached file"))
         self.deadline_set.setToolTip(self.tr("The entry has a deadline"))

@@ -98,10 +98,10 @@ def test_the_agency_builds_edits_and_publishes_and_a_device_sees_it(qtbot, agenc
     catalog = window.show_page_id("agency_catalog")
     dialog = catalog.open_workbook(WORKBOOK)
     qtbot.addWidget(dialog)
-    assert dialog.import_button.isEnabled() and dialog.items.rowCount() > 300
+    assert dialog.import_button.isEnabled() and dialog.items.row_count() > 300
     dialog.version.setText("QD283")
     dialog.import_button.click()
-    assert catalog.items.rowCount() > 300 and "QD283" in catalog.message.text()
+    assert catalog.items.row_count() > 300 and "QD283" in catalog.message.text()
 
     # Staff list: a bad one is shown with its row errors and cannot be imported.
     people = window.show_page_id("agency_people")
@@ -118,9 +118,9 @@ def test_the_agency_builds_edits_and_publishes_and_a_device_sees_it(qtbot, agenc
     staff.write_text(STAFF, encoding="utf-8")
     dialog = people.open_staff_list(staff)
     qtbot.addWidget(dialog)
-    assert dialog.import_button.isEnabled() and dialog.rows.rowCount() == 4
+    assert dialog.import_button.isEnabled() and dialog.rows.row_count() == 4
     dialog.import_button.click()
-    assert people.people.rowCount() == 4 and "4 people added" in people.message.text()
+    assert people.people.row_count() == 4 and "4 people added" in people.message.text()
 
     # Organisation: add a division under the commune, rename the office.
     org = window.show_page_id("agency_org")

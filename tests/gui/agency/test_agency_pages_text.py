@@ -145,5 +145,5 @@ def test_the_language_switches_live_on_the_agency_pages(qtbot, agency_demo):
     assert window.nav.item(1).text() == "People"
     window.set_language("vi")
     qtbot.waitUntil(lambda: window.nav.item(1).text() == "Cán bộ, công chức")
-    assert people.save_button.text() == "&Lưu"
-    assert people.people.rowCount() == len(agency_demo.agency.people())
+    assert people.save_button.text() == "Lư&u"
+    assert people.people.row_count() == len(agency_demo.agency.people())

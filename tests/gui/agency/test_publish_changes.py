@@ -45,7 +45,6 @@ def test_the_publish_page_lists_transfers_indicators_calendar_and_proposals(
         page.folder.setText(str(tmp_path / "usb"))
         page.publish()
         qtbot.waitUntil(lambda: page.outcome is not None, timeout=30000)
-        page.runner.wait()
         assert [page.changes.item(i).text() for i in range(page.changes.count())] == [
             "No changes since the last publication."]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, Level, Period, utc_now
@@ -197,7 +198,7 @@ def test_every_leader_page_switches_language_live(qtbot, leader_services):
         for page in pages:
             _loaded(qtbot, page)
         unit = next(p for p in pages if isinstance(p, UnitViewPage))
-        assert unit.model.horizontalHeaderItem(2).text() == "T1"
+        assert unit.model.headerData(2, Qt.Orientation.Horizontal) == "T1"
         assert any(unit.level.itemText(i) == "Hoàn thành tốt nhiệm vụ"
                    for i in range(unit.level.count()))
     finally:
@@ -205,5 +206,5 @@ def test_every_leader_page_switches_language_live(qtbot, leader_services):
     qtbot.wait(10)
     for page in pages:
         _loaded(qtbot, page)
-    assert unit.model.horizontalHeaderItem(2).text() == "Jan"
+    assert unit.model.headerData(2, Qt.Orientation.Horizontal) == "Jan"
     assert all(p.title() for p in pages)
