@@ -496,6 +496,7 @@ class Calculator:
     def preload_locked(self, person_ids: Sequence[str], months: Iterable[Period]) -> None:
         """Read the stored figures of the LOCKED months of ``person_ids`` in one query per
         month (a unit summary of many people), for :meth:`month_figures`."""
+        months = list(months)
         for month in months:
             for e in self.uow.evaluations.list_monthly(person_ids=list(person_ids),
                                                        period=month,
@@ -503,6 +504,15 @@ class Calculator:
                 self._locked[(e.person_id, str(e.period))] = e
             for pid in person_ids:
                 self._locked.setdefault((pid, str(month)), None)
+        for year in sorted({m.year for m in months}):  # leave: one query a year, not a person
+            found: dict[str, list[LeaveRecord]] = {}
+            for record in self.uow.leave.list_for_year(year, person_ids=list(person_ids)):
+                found.setdefault(record.person_id, []).append(record)
+            for pid in person_ids:
+                if (pid, year) not in self._leave:
+                    self._leave[(pid, year)] = frozenset(
+                        leave_months(self.uow, pid, year, found[pid]).months_on_leave
+                        if pid in found else ())
 
     def month_figures(self, person_id: str, month: Period) -> MonthFigures:
         """The figures of ``person_id``'s ``month`` as every surface shows them.

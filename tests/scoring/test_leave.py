@@ -114,6 +114,9 @@ def test_half_year_and_quarter_leave_the_months_on_leave_out(app):
     assert h1.total == period_mean(_totals(app, range(1, 5)))
     q3 = app.scores.rollup(PERSON, "2026-Q3")
     assert q3.total is None and q3.months_counted == 0
+    # The unit summary (which reads everyone's months and leave at once) agrees.
+    row = next(r for r in app.reports.unit_data(UNIT, "2026-H1").rows if r.person_id == PERSON)
+    assert (row.total, row.months_counted) == (h1.total, 4)
 
 
 def test_removing_a_leave_restores_the_year(app):
