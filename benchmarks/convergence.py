@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain import model
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, EvaluationStatus, Period
 from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.services.context import AppServices
@@ -156,8 +157,8 @@ class World:
                 service = getattr(services, name, None)
                 if service is None or not hasattr(service, "_today"):
                     continue
-                service._today = day if isinstance(service._today, dt.date) else (
-                    lambda d=day: d)
+                # WorkLogService keeps a date (None: the real day), the others a function.
+                service._today = day if name == "worklog" else (lambda d=day: d)
             try:
                 if unlock:
                     services.keys.unlock(owner, DEMO_PASSPHRASE)
@@ -257,13 +258,15 @@ def _log(world: World, period: Period) -> None:
                 day = period.start + dt.timedelta(days=rng.randint(0, 20))
                 while day.weekday() >= 5:
                     day += dt.timedelta(days=1)
-                pc.worklog.add_entry(person_id=person, work_date=day, item_code=code,
-                                     quantity=assignment.quantity,
-                                     assignment_id=assignment.id, completed_on=day,
-                                     submit=True, output_description=f"Hồ sơ {day:%d/%m}")
+                with contextlib.suppress(KpiError):
+                    pc.worklog.add_entry(person_id=person, work_date=day, item_code=code,
+                                         quantity=assignment.quantity,
+                                         assignment_id=assignment.id, completed_on=day,
+                                         submit=True, output_description=f"Hồ sơ {day:%d/%m}")
             criteria = {c.code: c.max_points - Decimal(rng.choice(("0", "0.5", "1")))
                         for c in pc.self_assessment.criteria()}
-            pc.self_assessment.save(person, period, criteria, submit=True)
+            with contextlib.suppress(KpiError):
+                pc.self_assessment.save(person, period, criteria, submit=True)
 
 
 def _review(world: World, period: Period) -> None:
@@ -272,10 +275,11 @@ def _review(world: World, period: Period) -> None:
         leader = world.evaluator[person]
         with world.pc(leader) as pc:
             for item in pc.review.inbox(leader, person_id=person).items:
-                if rng.random() < 0.2 and item.entry.current_revision == 1:
-                    pc.review.return_entry(leader, item.entry.id, "Thiếu số văn bản")
-                else:
-                    pc.review.confirm(leader, item.entry.id)
+                with contextlib.suppress(KpiError):  # e.g. a month locked meanwhile
+                    if rng.random() < 0.2 and item.entry.current_revision == 1:
+                        pc.review.return_entry(leader, item.entry.id, "Thiếu số văn bản")
+                    else:
+                        pc.review.confirm(leader, item.entry.id)
 
 
 def _revise(world: World) -> None:
@@ -285,7 +289,8 @@ def _revise(world: World) -> None:
                 returned = uow.worklog.list_by_status(EntryStatus.RETURNED,
                                                       person_ids=[person])
             for entry in returned:
-                pc.daily.submit(person, entry.id, reason="Đã bổ sung số văn bản")
+                with contextlib.suppress(KpiError):  # its month was locked meanwhile
+                    pc.daily.submit(person, entry.id, reason="Đã bổ sung số văn bản")
 
 
 def _decide(world: World, period: Period) -> None:
@@ -299,8 +304,12 @@ def _decide(world: World, period: Period) -> None:
                     EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED):
                 continue
             for item in pc.review.inbox(leader, person_id=person).items:
-                pc.review.confirm(leader, item.entry.id)
-            pc.evaluation.confirm(leader, person, period)
+                with contextlib.suppress(KpiError):
+                    pc.review.confirm(leader, item.entry.id)
+            try:
+                pc.evaluation.confirm(leader, person, period)
+            except KpiError:
+                continue
             if rng.random() < 0.3:  # unlocked with a reason, confirmed again lower
                 pc.evaluation.unlock(leader, person, period, "Chấm lại tiêu chí chung")
                 criteria = dict(month.self_criteria)

@@ -395,24 +395,7 @@ def _report_imports(services: Any, results: list[Any], *, show_agency: bool = Fa
 
 def _sync_status(services: Any) -> int:
     """What a person should know about the channels of this PC (issue 13)."""
-    from kpi_desktop.domain.errors import KpiError
-    from kpi_desktop.services.messages import describe
-
-    sync = services.sync
-    lines = [describe(KpiError("sync_bundles_missing", count=len(g.missing),
-                               sender=g.sender_name)) for g in sync.gaps()]
-    for held in sync.held_bundles():
-        lines.append(translate("Cli", "Held: {bundle} from {sender}, number {seq} "
-                               "(kpi-desktop sync release|discard {bundle}).").format(
-            bundle=held.bundle_id, sender=held.sender_id, seq=held.seq))
-    for refusal in sync.refusals("in"):
-        lines.append(translate("Cli", "Refused by {peer}: {item}: {reason}").format(
-            peer=refusal.peer_id, item=refusal.item_key,
-            reason=describe(KpiError(refusal.code, **refusal.params))))
-    for event in sync.flags():
-        lines.append(translate("Cli", "Signed before its key was revoked; arrived after: "
-                               "{item} (from {sender}).").format(
-            item=event.object_id, sender=event.detail.get("sender", "")))
+    lines = services.sync.attention_lines()
     for line in lines or [translate("Cli", "Nothing missing, held, refused or flagged.")]:
         _say(line)
     return EXIT_OK

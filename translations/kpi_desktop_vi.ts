@@ -1929,18 +1929,6 @@
         <translation>Khóa của cơ quan: {fingerprint}</translation>
     </message>
     <message>
-        <source>Held: {bundle} from {sender}, number {seq} (kpi-desktop sync release|discard {bundle}).</source>
-        <translation>Đang giữ: gói {bundle} của {sender}, số {seq} (kpi-desktop sync release|discard {bundle}).</translation>
-    </message>
-    <message>
-        <source>Refused by {peer}: {item}: {reason}</source>
-        <translation>Bị {peer} từ chối: {item}: {reason}</translation>
-    </message>
-    <message>
-        <source>Signed before its key was revoked; arrived after: {item} (from {sender}).</source>
-        <translation>Ký trước khi khóa bị thu hồi, đến sau khi thu hồi: {item} (từ {sender}).</translation>
-    </message>
-    <message>
         <source>Nothing missing, held, refused or flagged.</source>
         <translation>Không có gói dữ liệu nào thiếu hay bị giữ, không có bản ghi nào bị từ chối hay bị đánh dấu.</translation>
     </message>
@@ -7991,6 +7979,18 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
 <context>
     <name>Sync</name>
     <message>
+        <source>Held: bundle {bundle} from {sender}, number {seq} (kpi-desktop sync release|discard {bundle}).</source>
+        <translation>Đang giữ: gói {bundle} của {sender}, số {seq} (kpi-desktop sync release|discard {bundle}).</translation>
+    </message>
+    <message>
+        <source>Refused by {peer}: {item}: {reason}</source>
+        <translation>Bị {peer} từ chối: {item}: {reason}</translation>
+    </message>
+    <message>
+        <source>Signed before the key was revoked; arrived after: {item} (from {sender}).</source>
+        <translation>Ký trước khi khóa bị thu hồi, đến sau khi thu hồi: {item} (từ {sender}).</translation>
+    </message>
+    <message>
         <source>{name}: not imported. {reason}</source>
         <translation>{name}: không nhập được. {reason}</translation>
     </message>
@@ -8013,11 +8013,11 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>1 bundle from {sender} has not arrived.</source>
-        <translation>1 gói dữ liệu của {sender} chưa đến.</translation>
+        <translation>1 gói của {sender} chưa đến.</translation>
     </message>
     <message>
         <source>{count} bundles from {sender} have not arrived.</source>
-        <translation>{count} gói dữ liệu của {sender} chưa đến.</translation>
+        <translation>{count} gói của {sender} chưa đến.</translation>
     </message>
     <message>
         <source>1 item refused by {name}: {reason}</source>
@@ -8028,11 +8028,19 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>{count} mục bị {name} từ chối, mục đầu tiên: {reason}</translation>
     </message>
     <message>
-        <source>1 record was signed before its key was revoked and arrived after: accepted and flagged for the agency.</source>
+        <source>1 older copy ignored: a newer version of the same record is already here.</source>
+        <translation>1 bản sao cũ được bỏ qua: phiên bản mới hơn của cùng bản ghi đã có ở đây.</translation>
+    </message>
+    <message>
+        <source>{count} older copies ignored: a newer version of the same record is already here.</source>
+        <translation>{count} bản sao cũ được bỏ qua: phiên bản mới hơn của cùng bản ghi đã có ở đây.</translation>
+    </message>
+    <message>
+        <source>1 record signed before the key was revoked; arrived after: accepted and flagged for the agency.</source>
         <translation>1 bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
     </message>
     <message>
-        <source>{count} records were signed before their key was revoked and arrived after: accepted and flagged for the agency.</source>
+        <source>{count} records signed before the key was revoked; arrived after: accepted and flagged for the agency.</source>
         <translation>{count} bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
     </message>
 </context>

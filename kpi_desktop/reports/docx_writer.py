@@ -225,7 +225,8 @@ class _Writer:
         rule = left.add_paragraph()
         rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _spacing(rule, 0, 0)
-        _font(rule.add_run("-------"), BODY_PT)
+        rule.paragraph_format.line_spacing = Pt(8)
+        _font(rule.add_run("-------"), 8)
         motto = right.paragraphs[0]
         motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _spacing(motto, 0, 0)
@@ -237,7 +238,8 @@ class _Writer:
         rule = right.add_paragraph()
         rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _spacing(rule, 0, 0)
-        _font(rule.add_run("---------------"), BODY_PT)
+        rule.paragraph_format.line_spacing = Pt(8)
+        _font(rule.add_run("---------------"), 8)
 
     def para(self, block: doc.Para, keep: bool) -> None:
         size = _SIZES.get(block.kind, BODY_PT)

@@ -508,7 +508,7 @@ def _people_table(data: UnitSummaryData, yearly: bool) -> Table:
                 translate("Report", "Position"), translate("Report", "General"),
                 translate("Report", "Tasks"), translate("Report", "Total"),
                 translate("Report", "Corresponding level"))
-        widths = (9, 36, 39, 15, 15, 15, 41)
+        widths = (9, 34, 36, 16, 17, 15, 43)
     rows: list[tuple[Cell, ...]] = [tuple(cell(h, bold=True, align="center", small=True,
                                                compound=True) for h in head)]
     spans = []

@@ -449,11 +449,17 @@ def _sync_trust_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             translate("Sync", "{count} items refused by {name}, the first: {reason}"),
             p.get("count")).format(count=p.get("count", ""), name=p.get("name", ""),
                                    reason=_reason(p.get("reason"))),
+        "sync_older_ignored": lambda p: _counted(
+            translate("Sync", "1 older copy ignored: a newer version of the same record is "
+                              "already here."),
+            translate("Sync", "{count} older copies ignored: a newer version of the same "
+                              "record is already here."),
+            p.get("count")).format(count=p.get("count", "")),
         "sync_signed_before_revocation": lambda p: _counted(
-            translate("Sync", "1 record was signed before its key was revoked and arrived "
+            translate("Sync", "1 record signed before the key was revoked; arrived after: "
+                              "accepted and flagged for the agency."),
+            translate("Sync", "{count} records signed before the key was revoked; arrived "
                               "after: accepted and flagged for the agency."),
-            translate("Sync", "{count} records were signed before their key was revoked and "
-                              "arrived after: accepted and flagged for the agency."),
             p.get("count")).format(count=p.get("count", "")),
     }
 

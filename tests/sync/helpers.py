@@ -163,10 +163,11 @@ def snapshot(folder: Path) -> tuple[list[str], list[str]]:
 
 
 def data_of(shot: tuple[list[str], list[str]]) -> tuple[list[str], list[str]]:
-    """A :func:`snapshot` without the refusals bookkeeping: a record refused by rule leaves
-    the data as it was and only remembers that a signed refusal is owed to its sender."""
+    """A :func:`snapshot` without the refusals owed: a record refused by rule leaves the
+    database exactly as it was and only remembers, beside it, that a signed refusal is owed
+    to its sender."""
     dump, listing = shot
-    return [line for line in dump if 'INSERT INTO "sync_refusals"' not in line], listing
+    return dump, [name for name in listing if name != "sync-refusals-owed.json"]
 
 
 TABLES = ("work_log_entries", "entry_revisions", "review_statements")

@@ -120,7 +120,9 @@ def test_finding_1_a_replayed_older_confirmation_changes_nothing_in_any_order(
     before = snapshot(world.leader)
     with opened(world.leader, LEADER) as pc:
         result = pc.sync.import_bytes(_replay(world, row, LEADER, 50))
+        line = pc.sync.describe_result(result)
     assert result.status == "imported" and result.counts.get("superseded") == 1
+    assert "1 older copy ignored: a newer version of the same record is already here" in line
     assert data_of(snapshot(world.leader))[0] != [] and _month(world.leader) == wanted
     assert [line for line in snapshot(world.leader)[0] if "monthly_evaluations" in line] == \
         [line for line in before[0] if "monthly_evaluations" in line]
@@ -242,7 +244,7 @@ def test_finding_3_a_revoked_key_counts_by_the_records_own_date(world: World) ->
         flags = pc.sync.flags()
         message = pc.sync.describe_result(result)
     assert [f.object_id for f in flags] == [f"stmt:{early[0]['id']}"]
-    assert "signed before its key was revoked" in message
+    assert "signed before the key was revoked" in message
 
 
 def _carry(world: World, file: str, rows: list[dict[str, Any]], seq: int) -> bytes:

@@ -230,4 +230,4 @@ def test_a_revoked_key_counts_by_the_records_own_date(case: Case, tmp_path: Path
         flagged = {event.object_id for event in pc.sync.flags()}
         line = pc.sync.describe_result(result)
     assert {kind.item_key(kind.parse(row)) for row in case.older} <= flagged
-    assert "signed before its key was revoked" in line
+    assert "signed before the key was revoked" in line

@@ -78,3 +78,23 @@ def test_an_orphan_discipline_event_gets_a_recorder_who_can_sign(world: World,
         with pc.db.unit_of_work(read_only=True) as uow:
             [event] = uow.discipline.list_for_person(OFFICIAL)
     assert event.recorded_by == LEADER and event.signature is not None
+
+
+def test_a_cancelled_assignment_is_withdrawn_on_the_officials_pc(world: World) -> None:
+    from kpi_desktop.domain.model import AssignmentStatus
+
+    with opened(world.leader, LEADER) as pc:
+        item = pc.assignments.allowed_items(OFFICIAL)[0]
+        assignment = pc.assignments.assign(LEADER, OFFICIAL, item.code, "2026-12", "2",
+                                           dt.date(2026, 12, 20))
+        first = {r.recipient_id: r.path for r in pc.sync.export(LEADER, world.usb / "1")}
+        pc.assignments.cancel(LEADER, assignment.id, "Giao nhầm người")
+        second = {r.recipient_id: r.path for r in pc.sync.export(LEADER, world.usb / "2")}
+    with opened(world.official, OFFICIAL) as pc:
+        # The withdrawal first, the assignment after it (a stick found late): cancelled.
+        assert [r.status for r in pc.sync.import_paths([second[OFFICIAL]])] == ["imported"]
+        [late] = pc.sync.import_paths([first[OFFICIAL]])
+        with pc.db.unit_of_work(read_only=True) as uow:
+            stored = uow.assignments.get(assignment.id)
+    assert late.status == "imported" and late.counts.get("superseded") == 1
+    assert stored.status is AssignmentStatus.CANCELLED and stored.version == 2

@@ -59,7 +59,7 @@ def test_a_cloned_pc_is_held_and_named_until_someone_decides(world: World, tmp_p
     monkeypatch.setenv("KPI_DESKTOP_PASSPHRASE", PASSPHRASES[LEADER])
     code = main(["--data-dir", str(world.leader), "--lang", "en", "sync", "status"])
     out = capsys.readouterr().out
-    assert code == 0 and f"Held: {held.bundle_id}" in out and "number 2" in out
+    assert code == 0 and f"Held: bundle {held.bundle_id} from {name}, number 2" in out
     # Someone checked with the official: release applies it (its entry was genuine work).
     code = main(["--data-dir", str(world.leader), "--lang", "en", "sync", "release",
                  held.bundle_id, "--as", LEADER])

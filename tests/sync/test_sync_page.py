@@ -69,3 +69,28 @@ def test_a_person_without_a_key_creates_one_and_gets_an_enrolment_request(
         assert (world.official / "KPI_enrolment_hcc-cv2.json").exists()
         assert "waiting for the agency" in page.key_value.text()
         assert not page.create_button.isVisible()
+
+
+def test_the_page_names_bundles_that_did_not_arrive(qtbot, world: World, sync_ops,
+                                                    tmp_path) -> None:
+    sent = []
+    for number in range(3):
+        with opened(world.official, OFFICIAL) as services:
+            log_week(services, days=1)
+            sent += [r.path for r in services.sync.export(OFFICIAL, world.usb / str(number))
+                     if r.recipient_id == LEADER]
+    with opened(world.leader, LEADER) as services:
+        services.sync.import_paths([sent[0], sent[2]])  # the second was lost
+        with services.db.unit_of_work(read_only=True) as uow:
+            name = uow.org.get_person(OFFICIAL).full_name
+        page = SyncPage(services, _user(LEADER, "head"))
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        page.show()
+        page.refresh()
+        assert page.attention.isVisible()
+        assert page.attention.text() == f"1 bundle from {name} has not arrived."
+        page.grab().save(str(tmp_path / "sync-page-gap.png"))
+        services.sync.import_paths([sent[1]])
+        page.refresh()
+        assert not page.attention.isVisible()

@@ -9,6 +9,7 @@ what), ``importer`` (verify, apply, hold, refuse), ``agency`` (the agency key), 
 
 from __future__ import annotations
 
+from kpi_desktop.services.sync.channels import Gap
 from kpi_desktop.services.sync.files import (
     BUNDLE_SUFFIX,
     ExportResult,
@@ -17,7 +18,7 @@ from kpi_desktop.services.sync.files import (
     bundle_order,
     write_atomically,
 )
-from kpi_desktop.services.sync.service import Gap, SyncService
+from kpi_desktop.services.sync.service import SyncService
 
 __all__ = [
     "BUNDLE_SUFFIX",

@@ -4,10 +4,13 @@ writes (temp name, fsync, rename) and the content-addressed attachment store."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import os
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kpi_desktop.domain.errors import KpiError, RefusedValue
 
@@ -16,6 +19,7 @@ __all__ = [
     "AttachmentStore",
     "ExportResult",
     "ImportResult",
+    "RefusalsOwed",
     "RefusedRecord",
     "bundle_order",
     "crash_point",
@@ -153,3 +157,55 @@ class AttachmentStore:
             write_atomically(path.parent, path.name, content)
             written += 1
         return written
+
+
+class RefusalsOwed:
+    """Records this PC refused by rule, owed back to their senders as signed refusals.
+
+    Kept in a small file beside the database (``sync-refusals-owed.json``, written whole and
+    atomically), not in it: a refused bundle leaves the database exactly as it was. The next
+    export to each sender carries them; once written into a bundle they are dropped (one sent
+    again after a crash is harmless: the sender already stopped sending the record)."""
+
+    NAME = "sync-refusals-owed.json"
+
+    def __init__(self, database: Path) -> None:
+        self.path = Path(database).with_name(self.NAME)
+
+    def load(self) -> list[dict[str, Any]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
+
+    def add(self, peer: str, refused: list[RefusedRecord], at: dt.datetime) -> None:
+        """Remember refusals owed to ``peer`` (once per record)."""
+        rows = {(r["peer"], r["item_key"]): r for r in self.load()}
+        for record in refused:
+            rows[(peer, record.item_key)] = {
+                "peer": peer, "item_key": record.item_key, "code": record.error.code,
+                "params": {k: str(v) for k, v in record.error.params.items()},
+                "at": at.isoformat()}
+        self._save(list(rows.values()))
+
+    def owed(self, peer: str | None = None) -> list[dict[str, Any]]:
+        """The refusals owed (to ``peer``), oldest first."""
+        return [r for r in self.load() if peer is None or r.get("peer") == peer]
+
+    def peers(self) -> list[str]:
+        return sorted({str(r["peer"]) for r in self.load()})
+
+    def sent(self, peer: str, item_keys: list[str]) -> None:
+        """These refusals went to ``peer`` in a bundle."""
+        if not item_keys:
+            return
+        done = set(item_keys)
+        self._save([r for r in self.load()
+                    if not (r.get("peer") == peer and r.get("item_key") in done)])
+
+    def _save(self, rows: list[dict[str, Any]]) -> None:
+        if not rows and not self.path.exists():
+            return
+        data = json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+        write_atomically(self.path.parent, self.path.name, data)

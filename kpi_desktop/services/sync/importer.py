@@ -5,8 +5,9 @@ record through the registry — or hold it, or refuse it and change nothing.
   is touched. A damaged, forged or unsigned record refuses the whole bundle: nothing changes.
 * A record that is authentic but not acceptable by rule (its author may not make it, its key
   was revoked before the record's date, it conflicts with what is stored) refuses the bundle
-  too, and is remembered so a signed refusal goes back to the sender in the next bundle: the
-  sender stops sending it and the rest flows again.
+  too — the database unchanged — and is remembered beside it (``RefusalsOwed``) so a signed
+  refusal goes back to the sender in the next bundle: the sender stops sending it and the
+  rest flows again.
 * Sequence numbers are read: a different bundle with a number this PC already received from
   the same sender under the same key (a cloned PC, or one restored from an old backup that
   goes on signing) is held unapplied until someone releases or discards it; a gap in a
@@ -31,6 +32,7 @@ from kpi_desktop.domain.sync import AGENCY, BundleLogEntry, HeldBundle, RecordRe
 from kpi_desktop.services.sync.files import (
     AttachmentStore,
     ImportResult,
+    RefusalsOwed,
     RefusedRecord,
     crash_point,
 )
@@ -147,12 +149,8 @@ class Importer:
                     self._backup()
                     batch.backed_up = True
         except _RecordsRefused as refused:
-            with self._db.unit_of_work() as uow:
-                uow.sync.record_refusals([
-                    RecordRefusal(direction="out", peer_id=bundle.sender_id,
-                                  item_key=r.item_key, code=r.error.code,
-                                  params={k: str(v) for k, v in r.error.params.items()},
-                                  at=now) for r in refused.records])
+            # The database stays as it was; the refusal is owed to the sender.
+            RefusalsOwed(self._db.path).add(bundle.sender_id, refused.records, now)
             return ImportResult(status="refused", error=refused.records[0].error,
                                 refused=tuple(refused.records), **base)
         crash_point("import-committed")

@@ -12,7 +12,12 @@ from typing import Any
 
 from kpi_desktop.domain import model
 from kpi_desktop.domain.sync import AGENCY, BundleLogEntry
-from kpi_desktop.services.sync.files import BUNDLE_SUFFIX, AttachmentStore, ExportResult
+from kpi_desktop.services.sync.files import (
+    BUNDLE_SUFFIX,
+    AttachmentStore,
+    ExportResult,
+    RefusalsOwed,
+)
 from kpi_desktop.services.sync.kinds import REGISTRY, RecordKind
 from kpi_desktop.services.sync.kinds.base import ExportContext
 from kpi_desktop.sync import keys as crypto
@@ -32,7 +37,7 @@ class Outgoing:
     key: str  # its receipt key
 
 
-def plan_export(ctx: ExportContext) -> dict[str, list[Outgoing]]:
+def plan_export(ctx: ExportContext, owed: RefusalsOwed) -> dict[str, list[Outgoing]]:
     """Recipient → the records the owner sends them, every kind in registry order (each
     record once per recipient). Senders still waiting for a receipt are recipients too."""
     plan: dict[str, dict[str, Outgoing]] = {}
@@ -42,7 +47,7 @@ def plan_export(ctx: ExportContext) -> dict[str, list[Outgoing]]:
                 continue
             key = kind.item_key(record)
             plan.setdefault(recipient, {}).setdefault(key, Outgoing(kind, record, key))
-    for peer in (*ctx.uow.sync.senders_awaiting_receipt(), *ctx.uow.sync.refusals_owed_to()):
+    for peer in (*ctx.uow.sync.senders_awaiting_receipt(), *owed.peers()):
         if peer != ctx.owner_id:
             plan.setdefault(peer, {})
     return {recipient: list(items.values()) for recipient, items in plan.items()}
@@ -50,13 +55,13 @@ def plan_export(ctx: ExportContext) -> dict[str, list[Outgoing]]:
 
 def bundle_for(uow: Any, key: crypto.KeyPair, owner_id: str, recipient: str,
                items: Sequence[Outgoing], org: model.Organisation, now: dt.datetime,
-               attachments: AttachmentStore, limits: Limits
+               attachments: AttachmentStore, limits: Limits, owed: RefusalsOwed
                ) -> tuple[str, bytes, ExportResult] | None:
     """The bundle for one recipient, or ``None`` when nothing is owed to them."""
     done = uow.sync.acked_keys(recipient) | uow.sync.refused_keys(recipient)
     todo = [item for item in items if item.key not in done]
     acks = uow.sync.pending_receipts(recipient)
-    refusals = uow.sync.pending_refusals(recipient)
+    refusals = owed.owed(recipient)
     if not todo and not acks and not refusals:
         return None
     records: dict[str, list[dict[str, Any]]] = {"assignments": [], "revisions": [],
@@ -72,8 +77,8 @@ def bundle_for(uow: Any, key: crypto.KeyPair, owner_id: str, recipient: str,
                 files[sha] = content
     records["acks"] = [{"item_key": k} for k in acks]
     if refusals:
-        records["refusals"] = [{"item_key": r.item_key, "code": r.code, "params": r.params}
-                               for r in refusals]
+        records["refusals"] = [{"item_key": r["item_key"], "code": r["code"],
+                                "params": r.get("params", {})} for r in refusals]
     # Older readers see the same files as before: the newer kinds only when there are some.
     records = {name: rows for name, rows in records.items()
                if rows or name in ("assignments", "revisions", "statements", "acks")}
@@ -103,6 +108,5 @@ def bundle_for(uow: Any, key: crypto.KeyPair, owner_id: str, recipient: str,
         recipient_id=recipient, seq=seq, header_sha256=bundle.header_sha256, at=now,
         file_name=name, summary=counts))
     uow.sync.mark_receipted(recipient, acks)
-    uow.sync.mark_refusals_sent(recipient, [r.item_key for r in refusals])
     return name, data, ExportResult(path=Path(name), kind=kind, recipient_id=recipient,
                                     seq=seq, counts=counts)

@@ -14,11 +14,10 @@ import base64
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import AuditEvent, utc_now
 from kpi_desktop.domain.sync import (
     AGENCY,
@@ -28,15 +27,17 @@ from kpi_desktop.domain.sync import (
 )
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.keys import KeyService
-from kpi_desktop.services.sync import agency
+from kpi_desktop.services.sync import agency, channels
+from kpi_desktop.services.sync.channels import Gap
 from kpi_desktop.services.sync.files import (
     BUNDLE_SUFFIX,
     AttachmentStore,
     ExportResult,
     ImportResult,
+    RefusalsOwed,
     write_atomically,
 )
-from kpi_desktop.services.sync.importer import Batch, Importer, missing_numbers, person_name
+from kpi_desktop.services.sync.importer import Batch, Importer
 from kpi_desktop.services.sync.kinds.base import ExportContext
 from kpi_desktop.services.sync.organisation import publish_organisation, same_organisation
 from kpi_desktop.services.sync.plan import bundle_for, plan_export
@@ -54,16 +55,6 @@ __all__ = ["Gap", "SyncService"]
 
 _HUB_URL = "sync.hub_url"
 _NOT_MINE = frozenset({"bundle_wrong_recipient"})
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Bundles a sender numbered but that never arrived here."""
-
-    sender_id: str
-    sender_name: str
-    recipient_id: str
-    missing: tuple[int, ...]
 
 
 class SyncService:
@@ -196,13 +187,18 @@ class SyncService:
                 uow=uow, owner_id=owner_id, key=key, today=today, now=now,
                 evaluators=evaluators, evaluatees=evaluatees,
                 to_agency=owner_id != AGENCY and uow.sync.encryption_key(AGENCY) is not None)
-            plan = plan_export(ctx)
+            owed = RefusalsOwed(self._db.path)
+            plan = plan_export(ctx, owed)
             pending = [found for recipient in sorted(plan)
                        if (found := bundle_for(uow, key, owner_id, recipient, plan[recipient],
-                                               org, now, self._attachments, self._limits))]
+                                               org, now, self._attachments, self._limits,
+                                               owed))]
             for name, data, result in pending:
                 path = write_atomically(to_dir, name, data)
                 results.append(dataclasses.replace(result, path=path))
+        for result in results:  # the bundles are written and committed: the refusals went
+            owed.sent(result.recipient_id, [r["item_key"] for r in owed.owed(
+                result.recipient_id)] if result.counts.get("refusals") else [])
         return results
 
     # ============================================================ import ==================
@@ -286,17 +282,18 @@ class SyncService:
 
     def gaps(self) -> list[Gap]:
         """Senders some of whose numbered bundles never arrived here."""
-        found = []
         with self._db.unit_of_work(read_only=True) as uow:
-            for sender, recipient, signer in uow.sync.inbound_channels():
-                missing = missing_numbers(uow, sender, recipient, signer)
-                if missing:
-                    found.append(Gap(sender, person_name(uow, sender), recipient,
-                                     tuple(missing)))
-        return found
+            return channels.gaps(uow)
 
     def refusals(self, direction: str = "in") -> list[RecordRefusal]:
-        """Records refused: by the recipients of this PC's bundles ("in") or here ("out")."""
+        """Records refused: by the recipients of this PC's bundles ("in"), or here and not
+        answered yet ("out")."""
+        if direction == "out":
+            return [RecordRefusal(direction="out", peer_id=str(r["peer"]),
+                                  item_key=str(r["item_key"]), code=str(r["code"]),
+                                  params=dict(r.get("params", {})),
+                                  at=dt.datetime.fromisoformat(str(r["at"])))
+                    for r in RefusalsOwed(self._db.path).owed()]
         with self._db.unit_of_work(read_only=True) as uow:
             return uow.sync.refusals(direction)
 
@@ -306,6 +303,12 @@ class SyncService:
         with self._db.unit_of_work(read_only=True) as uow:
             return uow.audit.list_events(action="sync.signed_before_revocation",
                                          newest_first=True, limit=limit)
+
+    def attention_lines(self) -> list[str]:
+        """What a person should know about this PC's channels, in words (the Sync page and
+        ``kpi-desktop sync status``): bundles missing or held, records refused or flagged."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return channels.attention_lines(uow)
 
     # ============================================================ reading =================
 
@@ -358,5 +361,7 @@ class SyncService:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()) if v)
         line = translate("Sync", "{name}: imported ({details}).").format(
             name=name, details=parts or "0")
-        return " ".join([line, *(describe(n) for n in result.notices)])
+        older = result.counts.get("superseded", 0)
+        notices = [KpiError("sync_older_ignored", count=older)] if older else []
+        return " ".join([line, *(describe(n) for n in [*notices, *result.notices])])
 

@@ -292,34 +292,14 @@ class SyncRepository(Repository):
     # ---------------------------------------------------------------- refusals -------------
 
     def record_refusals(self, refusals: Sequence[RecordRefusal]) -> None:
-        """Store refusals (made here, "out", or received, "in"); one per peer and item."""
+        """Store refusals received from a recipient ("in"; one per peer and item). Refusals
+        made here are owed beside the database, not in it (``services.sync.files``)."""
         for refusal in refusals:
             where = and_(_REFUSAL.c.direction == refusal.direction,
                          _REFUSAL.c.peer_id == refusal.peer_id,
                          _REFUSAL.c.item_key == refusal.item_key)
             if self._update(_REFUSAL, where, to_row(refusal)) == 0:
                 self._insert(_REFUSAL, to_row(refusal))
-
-    def pending_refusals(self, peer_id: str) -> list[RecordRefusal]:
-        """Refusals made here of what ``peer_id`` sent, not yet sent back to them."""
-        stmt = (select(_REFUSAL).where(_REFUSAL.c.direction == "out")
-                .where(_REFUSAL.c.peer_id == peer_id).where(_REFUSAL.c.receipted.is_(False))
-                .order_by(_REFUSAL.c.item_key))
-        return self._all(RecordRefusal, stmt)
-
-    def refusals_owed_to(self) -> list[str]:
-        """Peers a refusal made here still has to reach."""
-        stmt = (select(_REFUSAL.c.peer_id).where(_REFUSAL.c.direction == "out")
-                .where(_REFUSAL.c.receipted.is_(False)).distinct().order_by(_REFUSAL.c.peer_id))
-        return [str(r[0]) for r in self._session.execute(stmt)]
-
-    def mark_refusals_sent(self, peer_id: str, item_keys: Sequence[str]) -> None:
-        """These refusals went back to ``peer_id`` in a bundle."""
-        for start in range(0, len(item_keys), _BATCH):
-            part = list(item_keys[start : start + _BATCH])
-            self._update(_REFUSAL, and_(_REFUSAL.c.direction == "out",
-                                        _REFUSAL.c.peer_id == peer_id,
-                                        _REFUSAL.c.item_key.in_(part)), {"receipted": True})
 
     def refused_keys(self, peer_id: str) -> set[str]:
         """Items ``peer_id`` refused: never sent to them again."""

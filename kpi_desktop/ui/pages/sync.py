@@ -55,6 +55,10 @@ class SyncPage(Page):
 
         self.send_box = QGroupBox()
         self.outbox = data_label(wrap=True)
+        # Bundles missing or held, records refused or flagged (issue 13), in words.
+        self.attention = data_label(wrap=True)
+        self.attention.setObjectName("sync_attention")
+        self.attention.setVisible(False)
         self.hub_label = QLabel()
         self.hub_url = QLineEdit()
         mark_data(self.hub_url)
@@ -75,6 +79,7 @@ class SyncPage(Page):
         self.result = data_label(wrap=True)
         send_layout = QVBoxLayout(self.send_box)
         send_layout.addWidget(self.outbox)
+        send_layout.addWidget(self.attention)
         send_layout.addLayout(hub_row)
         send_layout.addLayout(usb_row)
         send_layout.addWidget(self.progress)
@@ -192,6 +197,9 @@ class SyncPage(Page):
         self.outbox.setText(self.tr("{count} records not yet received by the agency.")
                             .format(count=waiting) if waiting else
                             self.tr("The agency has received everything you sent."))
+        attention = self.services.sync.attention_lines()
+        self.attention.setText("\n".join(attention))
+        self.attention.setVisible(bool(attention))
         if not self.hub_url.text():
             self.hub_url.setText(self.services.sync.hub_url())
         self.history_model.set_rows(self.services.sync.history(limit=100))

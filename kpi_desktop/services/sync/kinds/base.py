@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from kpi_desktop.domain import model
@@ -46,7 +46,6 @@ __all__ = [
     "ExportContext",
     "ImportContext",
     "RecordKind",
-    "Flag",
     "StoredProblem",
     "digest",
     "json_object",
@@ -103,15 +102,6 @@ class ExportContext:
         return self.owner_id == AGENCY
 
 
-@dataclass(frozen=True)
-class Flag:
-    """Something about an accepted record the agency should see (audit ``sync.flag``)."""
-
-    code: str
-    item_key: str
-    detail: Mapping[str, Any] = field(default_factory=dict)
-
-
 class ImportContext:
     """What the kinds need while one bundle is applied (one unit of work)."""
 
@@ -124,7 +114,6 @@ class ImportContext:
         self.known = Known(uow)
         self.has_attachment = attachments
         self.touched: set[str] = set()  # entries whose status follows from their statements
-        self.flags: list[Flag] = []
         self.counts: dict[str, int] = {}
         self.settle: set[str] = set()  # people whose discipline years are settled at the end
         self.late: AuthorKey | None = None  # the record just verified predates its key's end
@@ -286,11 +275,15 @@ class RecordKind(Generic[R]):
         return None
 
     def sign_if_needed(self, record: R, key: crypto.KeyPair,
-                       store: Callable[[R], None], **changes: Any) -> R:
+                       store: Callable[[R], None], *, immutable: bool = False,
+                       **changes: Any) -> R:
         """The record signed by ``key`` in its current form; when its stored signature is
         missing or no longer matches (``changes`` first, e.g. a version bump), it is signed
-        now and ``store``\\ d."""
+        now and kept with ``store``. An ``immutable`` record (it never changes once made)
+        signed by this key is not verified again at every export."""
         signature, fp = self.signature(record)
+        if signature is not None and immutable and fp == key.fingerprint:
+            return record
         if signature is not None and signed_by(key, signature, fp,
                                                self.signed_forms(record)[0]):
             return record

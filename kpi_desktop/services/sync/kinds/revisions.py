@@ -107,6 +107,8 @@ class RevisionKind(RecordKind[EntryRevision]):
         return "work"
 
     def attachments(self, record: EntryRevision) -> Sequence[str]:
+        if '"attachment_sha256":null' in record.snapshot_json:
+            return ()  # canonical JSON: most entries have no file (no parse needed)
         sha = json_object(record.snapshot_json, self.item_key(record)).get("attachment_sha256")
         return (sha,) if isinstance(sha, str) else ()
 
@@ -122,7 +124,7 @@ class RevisionKind(RecordKind[EntryRevision]):
         for revision in uow.sync.revisions_by_authors([ctx.owner_id]):
             revision = self.sign_if_needed(revision, ctx.key, lambda r: (
                 uow.sync.set_revision_signature(r.entry_id, r.revision, r.signature,
-                                                r.key_fingerprint)))
+                                                r.key_fingerprint)), immutable=True)
             for recipient in (*ctx.evaluators, *([AGENCY] if ctx.to_agency else [])):
                 yield recipient, revision
         if not ctx.evaluatees:

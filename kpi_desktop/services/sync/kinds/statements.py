@@ -122,7 +122,7 @@ class ReviewStatementKind(RecordKind[SignedStatement]):
             record = self.sign_if_needed(
                 SignedStatement(statement, sha), ctx.key,
                 lambda r: uow.sync.set_statement_signature(
-                    r.statement.id, r.signature, r.key_fingerprint))
+                    r.statement.id, r.signature, r.key_fingerprint), immutable=True)
             author = authors.get(statement.entry_id)
             if author is not None and author in ctx.evaluatees:
                 yield author, record
