@@ -4651,6 +4651,24 @@
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
+</context>
+<context>
+    <name>LeaveKind</name>
+    <message>
+        <source>sick leave (social insurance)</source>
+        <translation>nghỉ ốm (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>maternity leave (social insurance)</source>
+        <translation>nghỉ thai sản (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>unpaid personal leave</source>
+        <translation>nghỉ việc riêng không hưởng lương</translation>
+    </message>
+</context>
+<context>
+    <name>LeaveRecordDialog</name>
     <message>
         <source>Leave of {name}</source>
         <translation>Thời gian nghỉ của {name}</translation>
@@ -4680,7 +4698,7 @@
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <source>&amp;Remove…</source>
+        <source>Re&amp;move…</source>
         <translation>&amp;Hủy…</translation>
     </message>
     <message>
@@ -4705,7 +4723,7 @@
     </message>
     <message>
         <source>&amp;Note:</source>
-        <translation>&amp;Ghi chú:</translation>
+        <translation>Gh&amp;i chú:</translation>
     </message>
     <message>
         <source>&amp;Record</source>
@@ -4730,21 +4748,6 @@
     <message>
         <source>Leave of {name} removed.</source>
         <translation>Đã hủy thời gian nghỉ của {name}.</translation>
-    </message>
-</context>
-<context>
-    <name>LeaveKind</name>
-    <message>
-        <source>sick leave (social insurance)</source>
-        <translation>nghỉ ốm (bảo hiểm xã hội)</translation>
-    </message>
-    <message>
-        <source>maternity leave (social insurance)</source>
-        <translation>nghỉ thai sản (bảo hiểm xã hội)</translation>
-    </message>
-    <message>
-        <source>unpaid personal leave</source>
-        <translation>nghỉ việc riêng không hưởng lương</translation>
     </message>
 </context>
 <context>
@@ -5662,12 +5665,12 @@
         <translation>&amp;Họ và tên:</translation>
     </message>
     <message>
-        <source>Sick, maternity, unpaid lea&amp;ve…</source>
-        <translation>Nghỉ ốm, thai sản, nghỉ không &amp;lương…</translation>
-    </message>
-    <message>
         <source>Left the o&amp;rganisation…</source>
         <translation>Rời cơ &amp;quan, đơn vị…</translation>
+    </message>
+    <message>
+        <source>Si&amp;ck, maternity, unpaid leave…</source>
+        <translation>Nghỉ ốm, thai &amp;sản, nghỉ không lương…</translation>
     </message>
     <message>
         <source>End the membership and evaluator relations on the last day and revoke the key; the history is kept.</source>
@@ -8428,6 +8431,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Nhật ký thao tác…</translation>
     </message>
     <message>
+        <source>Lea&amp;ve…</source>
+        <translation>&amp;Thời gian nghỉ…</translation>
+    </message>
+    <message>
         <source>Whole year</source>
         <translation>Cả năm</translation>
     </message>
@@ -8438,10 +8445,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Second half</source>
         <translation>6 tháng cuối năm</translation>
-    </message>
-    <message>
-        <source>&amp;Leave…</source>
-        <translation>&amp;Nghỉ phép…</translation>
     </message>
     <message>
         <source>Sick, maternity or unpaid personal leave of the selected person (Article 11.2)</source>

@@ -114,13 +114,17 @@ class YearOverview:
     scopes: tuple[QuotaScope, ...]
     exceptional: bool
     policy: Any = field(default=None, compare=False, repr=False)
+    #: The policy each half year is scored under (the one in force on its last day, as for
+    #: every period: ``services.policies.policy_for_period``); 1 and 2.
+    half_policies: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def half(self, row: YearRow, half: int) -> tuple[Fraction | None, Level | None, int]:
         """A person's half year (Điều 17.3): the mean of its months that count, its level
-        under the year's policy (``scoring.level_for``) and how many months it averages."""
+        under the half's policy (``scoring.level_for``) and how many months it averages."""
         mean = row.half_mean(half)
         months = sum(1 for p in row.periods if (p.start.month <= 6) == (half == 1))
-        level = None if mean is None or self.policy is None else level_for(self.policy, mean)
+        policy = self.half_policies.get(half, self.policy)
+        level = None if mean is None or policy is None else level_for(policy, mean)
         return mean, level, months
 
     @property
@@ -362,7 +366,9 @@ class ClassificationService:
                 scopes.append(_scope(policy, "group", key, key, by_group[key], exceptional))
         return YearOverview(unit_id=unit_id, unit_name=unit_result.unit.name_vi, year=year,
                             policy=policy, policy_version=policy.version, rows=tuple(rows),
-                            scopes=tuple(scopes), exceptional=exceptional)
+                            scopes=tuple(scopes), exceptional=exceptional,
+                            half_policies={h: calc.policy(Period.parse(f"{year}-H{h}"))
+                                           for h in (1, 2)})
 
 
 def _in_force(history: list[AnnualClassification]) -> AnnualClassification | None:

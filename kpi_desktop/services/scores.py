@@ -745,7 +745,14 @@ class Calculator:
         if not person.role.is_leader:
             return None
         d = _factor(evaluation.d if evaluation else None)
-        subordinates = self.uow.org.evaluatees_of(person.id, period.end)
+        if evaluation is not None and evaluation.status is EvaluationStatus.LOCKED \
+                and evaluation.d is not None:
+            # A locked month keeps the factor stored when it was confirmed (as its total, see
+            # ``month_figures``): a policy stored later must not move a head's total on one
+            # surface (the score page) and leave it on another (Form 02, the year).
+            subordinates = []
+        else:
+            subordinates = self.uow.org.evaluatees_of(person.id, period.end)
         if subordinates:
             totals = [self.person_period(r.evaluatee_id, period).score.total for r in subordinates]
             d = head_d_factor(totals, self.policy(period))

@@ -214,11 +214,11 @@ def test_form02_shows_the_leave_and_the_months_on_leave(app, tmp_path):
 def test_the_leave_dialog_and_the_unit_view_column(app, qtbot):
     from PySide6.QtCore import QDate, Qt
 
-    from kpi_desktop.ui.leader.leave_dialog import LeaveDialog
+    from kpi_desktop.ui.leader.leave_dialog import LeaveRecordDialog
     from kpi_desktop.ui.leader.unit_page import UnitViewPage
     from kpi_desktop.ui.pages.base import UserContext
 
-    dialog = LeaveDialog(app, LEADER, PERSON, "Hoàng Văn Đức")
+    dialog = LeaveRecordDialog(app, LEADER, PERSON, "Hoàng Văn Đức")
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("maternity"))
     dialog.start.setDate(QDate(2026, 5, 1))

@@ -297,3 +297,68 @@ def test_only_a_future_version_stored_leaves_the_defaults_in_force(tmp_path):
         assert view.version == ScoringPolicy.default().version and view.active_from is None
     finally:
         db.close()
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("span", [0, 1, 2])
+def test_leader_unit_view_levels(world, qtbot, span):
+    """The leader's unit view: each row's level is the classification's for the year and
+    ``scoring.level_for`` of the half's mean (under the half's policy) for a half year."""
+    from PySide6.QtCore import Qt
+
+    from kpi_desktop.domain.numbers import decimal_text
+    from kpi_desktop.services.messages import level_label
+    from kpi_desktop.ui.leader.unit_page import UnitViewPage
+    from kpi_desktop.ui.pages.base import UserContext
+
+    _name, policy, _folder, services = world
+    head = UserContext(person_id="hcc-gd", full_name="Võ Minh Tuấn", role="head",
+                       unit_id=UNIT, is_evaluator=True)
+    view = UnitViewPage(services, head)
+    qtbot.addWidget(view)
+    view.show()
+    view.show_span(span)
+    view.refresh()
+    qtbot.waitUntil(lambda: not view.is_loading(), timeout=30000)
+    table = view.table
+    headers = [table.model().headerData(c, Qt.Orientation.Horizontal)
+               for c in range(table.columnCount())]
+    level_at, mean_at = headers.index("Level"), headers.index("Mean")
+    classified = {r.person.id: r for r in services.scores.classify_unit(UNIT, YEAR).rows}
+    seen = set()
+    for r in range(table.row_count()):
+        person = view.person_at(r)
+        row = classified[person]
+        if span == 0:
+            level, mean = row.result.level, row.result.mean
+        else:
+            half = Period.parse(f"{YEAR}-H{span}")
+            totals = [t for m, t in zip(row.months, row.monthly_totals, strict=True)
+                      if half.contains(m.start)]
+            mean = period_mean(totals) if totals else None
+            level = None if mean is None else level_for(policy, mean)
+        assert table.text(r, level_at) == level_label(level), person
+        assert table.text(r, mean_at) == ("–" if mean is None else decimal_text(mean)), person
+        seen.add(person)
+    assert PERSON in seen
+    mine = classified[PERSON]
+    if span == 0:  # the year's mean, 89.01, is Excellent only under the moved policy
+        assert mine.result.level is level_for(policy, mine.result.mean)
+
+
+def test_a_locked_month_keeps_its_total_under_a_later_policy(world):
+    """A head's month total depends on the cut-offs (the share of subordinates who complete
+    their tasks): a policy stored after the month was confirmed changes its level, never the
+    total people signed — the score page, Form 01 and the year read the same figure."""
+    from kpi_desktop.domain.model import EvaluationStatus
+
+    _name, policy, _folder, services = world
+    with services.db.unit_of_work(read_only=True) as uow:
+        locked = [e for e in uow.evaluations.list_monthly(year=YEAR)
+                  if e.status is EvaluationStatus.LOCKED and e.total is not None]
+    leaders = [e for e in locked if e.d is not None]  # staff totals do not move
+    assert len(leaders) > 20
+    for stored in leaders:
+        score = services.scores.person_period(stored.person_id, stored.period).score
+        assert score.total == stored.total, (stored.person_id, str(stored.period))
+        assert score.level is level_for(policy, stored.total)

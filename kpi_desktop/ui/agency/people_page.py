@@ -237,7 +237,7 @@ class PeoplePage(AgencyPage):
         self.new_button.setText(self.tr("&New person"))
         self.save_button.setText(self.tr("&Save"))
         self.leave_button.setText(self.tr("Left the o&rganisation…"))
-        self.absence_button.setText(self.tr("Sick, maternity, unpaid lea&ve…"))
+        self.absence_button.setText(self.tr("Si&ck, maternity, unpaid leave…"))
         self.leave_button.setToolTip(self.tr(
             "End the membership and evaluator relations on the last day and revoke the key; "
             "the history is kept."))
@@ -317,12 +317,12 @@ class PeoplePage(AgencyPage):
     def open_absence(self) -> Any:
         """The selected person's leave, recorded by the agency administrator (Điều 11.2)."""
         from kpi_desktop.domain.sync import AGENCY
-        from kpi_desktop.ui.leader.leave_dialog import LeaveDialog
+        from kpi_desktop.ui.leader.leave_dialog import LeaveRecordDialog
 
         person = next((p for p in self._rows if p.id == self._editing), None)
         if person is None:
             return None
-        dialog = LeaveDialog(self.services, AGENCY, person.id, person.full_name, self)
+        dialog = LeaveRecordDialog(self.services, AGENCY, person.id, person.full_name, self)
         dialog.open()
         return dialog
 

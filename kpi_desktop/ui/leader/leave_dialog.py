@@ -34,7 +34,7 @@ from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import LeaderReasonDialog, date_format, from_qdate, to_qdate
 
 
-class LeaveDialog(QDialog):
+class LeaveRecordDialog(QDialog):
     """The leave of one person: list, add, remove."""
 
     changed = Signal()
@@ -107,7 +107,7 @@ class LeaveDialog(QDialog):
             "11.2): months entirely on leave do not enter the mean of the year."))
         self.table.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("From"), self.tr("To"),
                                               self.tr("Decision"), self.tr("Note")])
-        self.remove_button.setText(self.tr("&Remove…"))
+        self.remove_button.setText(self.tr("Re&move…"))
         self.form_box.setTitle(self.tr("Record leave"))
         self.kind_label.setText(self.tr("&Kind:"))
         self.start_label.setText(self.tr("&From:"))

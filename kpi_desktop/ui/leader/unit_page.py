@@ -230,7 +230,7 @@ class UnitViewPage(Page):
         self.year_label.setText(self.tr("Year:"))
         self.search.setPlaceholderText(self.tr("Filter by name…"))
         self.audit_button.setText(self.tr("Audit log…"))
-        self.leave_button.setText(self.tr("&Leave…"))
+        self.leave_button.setText(self.tr("Lea&ve…"))
         self.leave_button.setToolTip(self.tr("Sick, maternity or unpaid personal leave of the "
                                              "selected person (Article 11.2)"))
         self.span.blockSignals(True)
@@ -333,13 +333,13 @@ class UnitViewPage(Page):
 
     def open_leave(self) -> Any:
         """The leave of the selected person (recorded by their evaluator or the chairman)."""
-        from kpi_desktop.ui.leader.leave_dialog import LeaveDialog
+        from kpi_desktop.ui.leader.leave_dialog import LeaveRecordDialog
 
         person_id = self.table.current_key()
         if person_id is None or self._overview is None:
             return None
         row = self._overview.row(person_id)
-        dialog = LeaveDialog(self.services, self.user.person_id, person_id,
+        dialog = LeaveRecordDialog(self.services, self.user.person_id, person_id,
                              row.person.full_name, self)
         dialog.changed.connect(self.refresh)
         dialog.open()
