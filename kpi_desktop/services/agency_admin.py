@@ -48,6 +48,7 @@ from kpi_desktop.domain.model import (
     normalize_text,
     utc_now,
 )
+from kpi_desktop.domain.passphrases import check_new_passphrase
 from kpi_desktop.domain.sync import AGENCY
 from kpi_desktop.domain.values import fold_text
 from kpi_desktop.services.agency_setup import AgencySetupService, StaffSummary, read_staff_list
@@ -285,6 +286,7 @@ class AgencyAdminService:
             raise RefusedValue("unit_id_malformed", value=org_id)
         if not normalize_text(name_vi):
             raise RefusedValue("unit_name_missing")
+        check_new_passphrase(passphrase, owner=AGENCY)
         if len(passphrase.strip()) < minimum:
             raise RefusedValue("passphrase_too_short", minimum=minimum)
         with self._db.unit_of_work(read_only=True) as uow:

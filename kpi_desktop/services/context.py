@@ -75,6 +75,7 @@ class AppServices:
         # that holds every write (UnitOfWork) until a background check and backup are done.
         check_before_open(paths.database)
         db = open_database(paths.database, backup_dir=paths.backup_dir)
+        paths.protect()  # the database and its backups hold sealed keys: owner only
         keys = KeyService(db)
         clock = Clock(today)  # "today" of every service comes from here
         now = clock.today

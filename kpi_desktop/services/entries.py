@@ -91,6 +91,7 @@ class EntryDraft:
     attachment: Path | None = None  # a new file to attach (stored by its hash)
     keep_attachment: bool = True  # False removes the current attachment
     extra_kind: ExtraKind | None = None
+    confirm_quantity: bool = False  # the person confirmed a quantity above a day's worth
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ class EntryService:
         :mod:`kpi_desktop.services.messages`; nothing is written then.
         """
         quantity = parse_quantity(draft.quantity)
-        self._check_dates(draft)
+        doc_number, description = self._check_dates(draft)
         now = utc_now()
         with self._db.unit_of_work() as uow:
             item = self._check_item(uow, person_id, draft)
@@ -215,6 +216,11 @@ class EntryService:
                 if old.status not in EDITABLE:
                     raise RefusedValue("entry_not_editable", status=_status(old.status))
                 _check_open(uow, person_id, old.work_date)
+            # A quantity confirmed once (or stored before the check) is not asked again.
+            inputs.check_quantity(quantity, time_norm_minutes=item.time_norm_minutes,
+                                  item=item.code, confirmed=draft.confirm_quantity or (
+                                      old is not None and old.quantity == quantity
+                                      and old.catalog_item_id == item.id))
             assignment = self._assignment(uow, person_id, item, draft, entry_id)
             attachment = self._store_attachment(draft.attachment) if draft.attachment else None
             sha, name = (old.attachment_sha256, old.attachment_name) if old else (None, None)
@@ -231,8 +237,7 @@ class EntryService:
                 time_norm_minutes=item.time_norm_minutes,
                 complexity_level=item.complexity_level,
                 assignment_id=assignment.id if assignment else None, extra_kind=extra,
-                output_doc_number=normalize_text(draft.output_doc_number).strip(),
-                output_description=normalize_text(draft.output_description).strip(),
+                output_doc_number=doc_number, output_description=description,
                 deadline=draft.deadline or (assignment.deadline if assignment else None),
                 completed_on=draft.completed_on, attachment_sha256=sha,
                 attachment_name=name, updated_at=now)
@@ -267,7 +272,7 @@ class EntryService:
 
     def _submit(self, uow: Any, person_id: str, entry: WorkLogEntry, reason: str,
                 now: dt.datetime) -> None:
-        reason = normalize_text(reason).strip()
+        reason = inputs.check_text(reason, "reason", multiline=True)
         if entry.status not in EDITABLE:
             raise RefusedValue("entry_not_editable", status=_status(entry.status))
         _check_open(uow, person_id, entry.work_date)
@@ -301,7 +306,8 @@ class EntryService:
         return self._attachments / sha256[:2] / sha256
 
     # -- checks ----------------------------------------------------------------------------
-    def _check_dates(self, draft: EntryDraft) -> None:
+    def _check_dates(self, draft: EntryDraft) -> tuple[str, str]:
+        """Dates and texts of ``draft``; the document number and description as stored."""
         if not isinstance(draft.work_date, dt.date):
             raise RefusedValue("date_malformed", value="")
         today = self.today()
@@ -318,8 +324,10 @@ class EntryService:
                            ("completed_on", draft.completed_on)):
             if day is not None:
                 inputs.check_date(day, field, today=today)
-        inputs.check_text(draft.output_doc_number, "output_doc_number")
-        inputs.check_text(draft.output_description, "output_description", multiline=True)
+        return (inputs.check_text(draft.output_doc_number, "output_doc_number",
+                                  max_length=inputs.MAX_DOC_NUMBER),
+                inputs.check_text(draft.output_description, "output_description",
+                                  multiline=True))
 
     @staticmethod
     def _check_item(uow: Any, person_id: str, draft: EntryDraft) -> CatalogItem:

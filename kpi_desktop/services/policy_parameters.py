@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.inputs import check_minutes
 from kpi_desktop.domain.scores import fraction_to_str
 from kpi_desktop.domain.values import normalize_text
 from kpi_desktop.runtime.i18n import translate
@@ -196,10 +197,14 @@ def parse_value(name: str, value: Any) -> Any:
         raise refuse()
     if kind is ParameterKind.INTEGER:
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        raise refuse()
+            number = value
+        elif re.fullmatch(r"-?\d+", text):
+            number = int(text)
+        else:
+            raise refuse()
+        if name.endswith("_minutes"):  # a duration: the one rule of domain.inputs (0–1440)
+            check_minutes(number, name)
+        return number
     if kind is ParameterKind.CHOICE:
         raw = str(getattr(value, "value", value))
         if raw in {v for v, _label in parameter.choices}:

@@ -43,10 +43,14 @@ class WorkLogService:
         assignment_id: str | None = None, output_doc_number: str = "",
         output_description: str = "", deadline: dt.date | None = None,
         completed_on: dt.date | None = None, submit: bool = False,
-        extra_kind: ExtraKind | None = None,
+        extra_kind: ExtraKind | None = None, confirm_quantity: bool = False,
     ) -> WorkLogEntry:
         """Validate and store a new entry (a draft, or submitted when ``submit``): the same
         checks and assignment matching as the official's desk (:class:`EntryService`).
+
+        Dates lie from 2020 to a year ahead, texts hold no control character, and a quantity
+        above what the item's time norm fits in a day needs ``confirm_quantity``
+        (:mod:`kpi_desktop.domain.inputs`).
 
         Raises:
             RefusedValue / NotFound: with the codes of :mod:`kpi_desktop.services.messages`;
@@ -57,14 +61,14 @@ class WorkLogService:
                            output_doc_number=output_doc_number,
                            output_description=output_description, deadline=deadline,
                            completed_on=completed_on, submit=submit,
-                           extra_kind=extra_kind).entry
+                           extra_kind=extra_kind, confirm_quantity=confirm_quantity).entry
 
     def record(
         self, *, person_id: str, work_date: dt.date | None, item_code: str,
         quantity: Decimal | str, assignment_id: str | None = None, output_doc_number: str = "",
         output_description: str = "", deadline: dt.date | None = None,
         completed_on: dt.date | None = None, submit: bool = False,
-        extra_kind: ExtraKind | None = None,
+        extra_kind: ExtraKind | None = None, confirm_quantity: bool = False,
     ) -> SavedEntry:
         """:meth:`add_entry` with the assignment the entry was linked to (``log add`` says
         "Thuộc nhiệm vụ được giao VP.17 (đã làm 1/2, hạn 17/12)"). A draft and its submission
@@ -74,7 +78,8 @@ class WorkLogService:
         draft = EntryDraft(work_date=work_date, item_code=item_code, quantity=quantity,
                            assignment_id=assignment_id, output_doc_number=output_doc_number,
                            output_description=output_description, deadline=deadline,
-                           completed_on=completed_on, extra_kind=extra_kind)
+                           completed_on=completed_on, extra_kind=extra_kind,
+                           confirm_quantity=confirm_quantity)
         return self._entries.save(person_id, draft, submit=submit)
 
     @staticmethod
