@@ -17,7 +17,9 @@ def number(value: Decimal | Fraction | float | int | None, decimals: int = 2) ->
 
 
 def percent(value: Decimal | Fraction | float | None) -> str:
-    return "–" if value is None else f"{number(value)} %"
+    """A share in percent as the decree writes it, without a space: "95,50%" ("25%" in the
+    glossary)."""
+    return "–" if value is None else f"{number(value)}%"
 
 
 def date(value: dt.date | None) -> str:
