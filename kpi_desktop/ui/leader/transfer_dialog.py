@@ -36,6 +36,7 @@ from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     data_label,
+    date_edit,
     date_format,
     error_text,
     form,
@@ -44,7 +45,6 @@ from kpi_desktop.ui.common import (
     month_text,
     name_of,
     set_texts,
-    to_qdate,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
@@ -384,9 +384,7 @@ class MergeUnitsDialog(QDialog):
         self.into.currentIndexChanged.connect(self._into_changed)
         self.new_id = QLineEdit()
         self.new_name = QLineEdit()
-        self.from_date = QDateEdit()
-        self.from_date.setCalendarPopup(True)
-        self.from_date.setDate(to_qdate(_first_of_next_month(services.transfers.today())))
+        self.from_date = date_edit(_first_of_next_month(services.transfers.today()))
         self.decision = QLineEdit()
         self.reason = QLineEdit()
         fields, self.labels = form(None, [self.into, self.new_id, self.new_name,
