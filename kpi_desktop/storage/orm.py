@@ -15,6 +15,7 @@ Changing a table here needs an Alembic revision in ``migrations/versions`` (a te
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import unicodedata
@@ -27,6 +28,7 @@ from typing import Any
 from sqlalchemy import (
     DDL,
     Boolean,
+    Column,
     Date,
     Dialect,
     ForeignKey,
@@ -39,10 +41,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.inputs import find_forbidden
 from kpi_desktop.domain.model import (
     AppealOutcome,
     AppealStatus,
@@ -85,10 +90,20 @@ class NfcString(TypeDecorator[str]):
 
     impl = String
     cache_ok = True
+    #: The column's name, for the message of a refused text (set when the column is made).
+    field = ""
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        """NFC-normalise and strip before writing."""
-        return None if value is None else normalize_text(value)
+        """NFC-normalise and strip before writing; a control character is refused
+        (``text_control_character``: the last net under the checks of
+        :mod:`kpi_desktop.domain.inputs`, so nothing stored can break an export)."""
+        if value is None:
+            return None
+        bad = find_forbidden(value)
+        if bad is not None:
+            raise RefusedValue("text_control_character", field=self.field,
+                               char=f"U+{ord(bad):04X}")
+        return normalize_text(value)
 
 
 class NfcText(NfcString):
@@ -96,6 +111,16 @@ class NfcText(NfcString):
 
     impl = Text
     cache_ok = True
+
+
+@event.listens_for(Column, "after_parent_attach")
+def _name_text_column(column: Column[Any], _table: Any) -> None:
+    """Each text column gets its own type naming it, so a refused text names its column."""
+    if isinstance(column.type, NfcString) and not column.type.field and column.name:
+        named = copy.copy(column.type)
+        named.field = column.name
+        column.type = named
+
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -1091,3 +1116,25 @@ class TransferredMonthRow(Base):
     evaluator_key_fingerprint: Mapped[str | None]
 
     __table_args__ = (Index(None, "bundle_id"),)
+
+
+# ============================================================================================
+# Row seals (revision 0011, issue 13): written by SQL triggers and storage/seals.py only
+# ============================================================================================
+
+
+class RowSealRow(Base):
+    """The digest of one stored row (``tbl``, its primary key as a JSON array ``key``);
+    ``digest`` is NULL while the row's transaction has not committed yet."""
+
+    __tablename__ = "row_seals"
+
+    tbl: Mapped[str] = mapped_column(String(), primary_key=True)
+    key: Mapped[str] = mapped_column(String(), primary_key=True)
+    digest: Mapped[bytes | None] = mapped_column(LargeBinary())
+
+    __table_args__ = (
+        Index("ix_row_seals_pending", "tbl", sqlite_where=text("digest IS NULL"),
+              postgresql_where=text("digest IS NULL")),
+        {"sqlite_with_rowid": False},
+    )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.passphrases import MIN_PASSPHRASE
 from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
@@ -187,7 +188,9 @@ class SyncPage(Page):
             self.create_button.setVisible(False)
         else:
             self.key_value.setText(self.tr("No key on this PC yet: choose a passphrase of at "
-                                           "least four characters and create your key."))
+                                           "least {minimum} characters that others cannot "
+                                           "guess, and create your key.").format(
+                minimum=MIN_PASSPHRASE))
             self.passphrase.setVisible(True)
             self.unlock_button.setVisible(False)
             self.create_button.setVisible(True)
@@ -279,12 +282,14 @@ class SyncPage(Page):
         if not url:
             self.result.setText(self.tr("Enter the hub address first."))
             return
-        self.services.sync.set_hub_url(url)
         person, services = self.user.person_id, self.services
         from kpi_desktop.services.hub_client import sync_now
 
-        self._run(lambda: sync_now(services, url, person), self._synced,
-                  self.tr("Exchanging with the hub…"))
+        def work() -> Any:
+            services.sync.set_hub_url(url)  # remembered for the next time
+            return sync_now(services, url, person)
+
+        self._run(work, self._synced, self.tr("Exchanging with the hub…"))
 
     def is_busy(self) -> bool:
         """Whether an export, import or sync is running."""
