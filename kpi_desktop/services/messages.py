@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.inputs import export_text
 from kpi_desktop.runtime.i18n import translate
 
 
@@ -269,6 +270,16 @@ def _entry_status(value: str) -> str:
     }.get(value, value)
 
 
+def _without_controls(value: Any) -> Any:
+    if isinstance(value, str):
+        return export_text(value)
+    if isinstance(value, dict):
+        return {key: _without_controls(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_controls(item) for item in value]
+    return value
+
+
 def describe(error: KpiError) -> str:
     """A sentence for ``error`` in the current language."""
     text = _errors().get(error.code)
@@ -277,11 +288,14 @@ def describe(error: KpiError) -> str:
                   os_error_text(value) if key in ("detail", "error", "reason")
                   and isinstance(value, str) else value
                   for key, value in error.params.items()}
+        # A value echoed from a file or a command line never brings its control characters
+        # (terminal escapes, bidirectional overrides) into the message.
+        params = {key: _without_controls(value) for key, value in params.items()}
         try:
             return text(params)
         except (KeyError, IndexError, ValueError):
             pass
-    detail = ", ".join(f"{k}={v}" for k, v in error.params.items())
+    detail = export_text(", ".join(f"{k}={v}" for k, v in error.params.items()))
     return translate("Errors", "The value was refused ({code}).").format(
         code=f"{error.code}: {detail}" if detail else error.code
     )

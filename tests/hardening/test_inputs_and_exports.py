@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 from pathlib import Path
 
@@ -244,3 +245,20 @@ def test_every_text_column_refuses_a_control_character_naming_it(demo_dir: Path)
         assert dump_database(demo_dir / "kpi.db") == before
     finally:
         services.close()
+
+
+def test_a_value_echoed_in_a_message_brings_no_control_character(demo_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    """A refused file's own text is quoted in the message without its terminal escapes."""
+    with sqlite3.connect(demo_dir / "kpi.db") as con:
+        policy = json.loads(con.execute("SELECT policy_json FROM policy_versions").fetchone()[0])
+    policy["version"] = "v9\x1b]0;owned\x07\x1b[31m"
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(policy), encoding="utf-8")
+    before = dump_database(demo_dir / "kpi.db")
+    result = kpi(demo_dir, "org", "policy", str(path), "--from", "2026-12-01")
+    assert result.returncode == 3, result.stderr
+    assert "The scoring policy file is not valid: the version “v9\ufffd]0;owned\ufffd\ufffd[31m”" \
+        in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    _unchanged(demo_dir, before)
