@@ -24,6 +24,7 @@ from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.sync import HubBundle
 from kpi_desktop.services.hub import HubGuards, HubService
 from kpi_desktop.services.hub_client import HubClient, sync_now
+from kpi_desktop.storage.backup import dump_database
 from kpi_desktop.sync import keys as crypto
 
 from .helpers import LEADER, OFFICIAL, World, craft, opened
@@ -168,10 +169,14 @@ def test_only_the_agency_may_address_everyone(hostile_world: World, hub: Hub) ->
     key = _key(hostile_world)
     poison = craft(key, {"data/revisions.jsonl": b'{"a":1}\n'},
                    header={"recipient": {"id": "*"}})
+    stored = hostile_world.root / "hub" / "kpi.db"
+    assert stored.exists()
+    before = dump_database(stored)
     status, answer = hub.request("POST", "/bundles", poison)
     assert (status, answer["code"]) == (400, "hub_recipient_everyone")
     assert "Only the agency's organisation file may be addressed to everyone" in \
         answer["message"]
+    assert dump_database(stored) == before  # nothing stored, nothing counted
     # The official's PC keeps syncing cleanly (before: exit 3 for ever on such a bundle).
     with opened(hostile_world.official, OFFICIAL) as pc:
         outcome = sync_now(pc, hub.url, OFFICIAL)
