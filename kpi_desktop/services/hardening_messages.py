@@ -47,6 +47,26 @@ def _where(p: Mapping[str, Any], sentence: str) -> str:
     return sentence
 
 
+def wait_text(seconds: object) -> str:
+    """A wait in words: "30 seconds", "1 minute 30 seconds", "15 minutes" (whole minutes,
+    rounded up, from 10 minutes on)."""
+    try:
+        total = max(0, int(seconds))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return str(seconds)
+    minutes, rest = divmod(total, 60)
+    if minutes >= 10 and rest:
+        minutes, rest = minutes + 1, 0
+    parts = []
+    if minutes:
+        parts.append(translate("Errors", "1 minute") if minutes == 1 else
+                     translate("Errors", "{n} minutes").format(n=minutes))
+    if rest or not minutes:
+        parts.append(translate("Errors", "1 second") if rest == 1 else
+                     translate("Errors", "{n} seconds").format(n=rest))
+    return " ".join(parts)
+
+
 def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     """Code → sentence."""
     return {
@@ -89,14 +109,14 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         # -- passphrases ------------------------------------------------------------------------
         "passphrase_wrong": lambda p: translate("Errors", "The passphrase is wrong.") if not
         p.get("seconds") else translate(
-            "Errors", "The passphrase is wrong ({failures} times in a row): wait {seconds} "
-            "seconds before the next try."
-        ).format(failures=p.get("failures", ""), seconds=p.get("seconds", "")),
+            "Errors", "The passphrase is wrong ({failures} times in a row): wait {wait} before "
+            "the next try."
+        ).format(failures=p.get("failures", ""), wait=wait_text(p.get("seconds", 0))),
         "unlock_delayed": lambda p: translate(
-            "Errors", "Too many wrong passphrases for {owner} ({failures} in a row): wait "
-            "{seconds} seconds before trying again."
-        ).format(owner=p.get("owner", ""), failures=p.get("failures", ""),
-                 seconds=p.get("seconds", "")),
+            "Errors", "Too many wrong passphrases for {name} ({failures} in a row): wait "
+            "{wait} before trying again."
+        ).format(name=p.get("name") or p.get("owner", ""), failures=p.get("failures", ""),
+                 wait=wait_text(p.get("seconds", 0))),
         "passphrase_too_common": lambda p: translate(
             "Errors", "This passphrase is among the first that anyone would try (a common "
             "word, a run of digits, a date or your own identifier). Choose a few unrelated "

@@ -577,7 +577,6 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The key of {owner} is not published by the agency yet: send the "
             "enrolment request and import the next organisation file."
         ).format(owner=p.get("owner", "")),
-        "passphrase_wrong": lambda p: translate("Errors", "The passphrase is wrong."),
         "passphrase_too_short": lambda p: translate(
             "Errors", "The passphrase must have at least {minimum} characters."
         ).format(minimum=p.get("minimum", "")),
