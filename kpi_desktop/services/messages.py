@@ -270,6 +270,11 @@ def _entry_status(value: str) -> str:
     }.get(value, value)
 
 
+def is_known(code: str) -> bool:
+    """Whether ``code`` has its own sentence (:func:`describe` does not fall back)."""
+    return code in _errors()
+
+
 def _without_controls(value: Any) -> Any:
     if isinstance(value, str):
         return export_text(value)
@@ -599,7 +604,7 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ).format(url=p.get("url", ""), detail=p.get("detail", "")),
         "hub_refused": lambda p: translate(
             "Errors", "The hub refused the request: {detail}."
-        ).format(detail=p.get("detail", "")),
+        ).format(detail=str(p.get("detail", "")).rstrip(".")),
         "hub_database_unsupported": lambda p: translate(
             "Errors", "The hub cannot use the database {url}: give a SQLite file "
             "(sqlite:///FILE) or a PostgreSQL database (postgresql+psycopg://USER:PASSWORD@HOST/"

@@ -22,8 +22,11 @@ import pytest
 
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.sync import HubBundle
+from kpi_desktop.runtime.i18n import language_override
 from kpi_desktop.services.hub import HubGuards, HubService
-from kpi_desktop.services.hub_client import HubClient, sync_now
+from kpi_desktop.services.hub_client import HubClient, SyncOutcome, _push_waiting, sync_now
+from kpi_desktop.services.messages import describe
+from kpi_desktop.services.sync import BUNDLE_SUFFIX
 from kpi_desktop.storage.backup import dump_database
 from kpi_desktop.sync import keys as crypto
 
@@ -230,6 +233,20 @@ def test_the_agency_sets_a_daily_quota_per_sender(world: World) -> None:
         status, answer = hub.request("POST", "/bundles", craft(key, {}))
         assert (status, answer["code"]) == (429, "hub_quota_exceeded")
         assert "(3 bundles, 1 MB)" in answer["message"]
+        # On the PC: "not now", not "not this bundle" — the push stops, the bundle stays in
+        # the outbox (it is not set aside as refused), and the PC says it in its language.
+        outbox = world.root / "quota-outbox"
+        outbox.mkdir()
+        waiting = outbox / f"KPI_work_{OFFICIAL}_0009{BUNDLE_SUFFIX}"
+        waiting.write_bytes(craft(key, {}))
+        with pytest.raises(RefusedValue) as refused:
+            _push_waiting(HubClient(hub.url), outbox, SyncOutcome())
+        assert refused.value.code == "hub_quota_exceeded"
+        assert refused.value.params == {"sender": OFFICIAL, "bundles": 3, "megabytes": 1}
+        assert waiting.exists() and not (outbox / "refused").exists()
+        with language_override("vi"):
+            assert "gói dữ liệu chưa được lưu và vẫn nằm trong hộp thư đi" in \
+                describe(refused.value)
         # A repeat of a stored bundle is no new bundle; another sender has its own quota.
         leader = craft(_key(world, LEADER), {}, header={
             "sender": {"id": LEADER, "key": _key(world, LEADER).fingerprint},
