@@ -4039,6 +4039,18 @@
         <translation>ngày</translation>
     </message>
     <message>
+        <source>effective date</source>
+        <translation>ngày có hiệu lực</translation>
+    </message>
+    <message>
+        <source>decision date</source>
+        <translation>ngày quyết định</translation>
+    </message>
+    <message>
+        <source>date it applies from</source>
+        <translation>ngày bắt đầu áp dụng</translation>
+    </message>
+    <message>
         <source>passphrase</source>
         <translation>mật khẩu</translation>
     </message>

@@ -72,6 +72,12 @@ def test_a_quantity_beyond_a_day_needs_a_confirmation(demo_dir: Path) -> None:
      "--as", "ct"),
     ("calendar", "add", "--date", "2999-01-02", "--kind", "day_off", "--name", "Nghỉ",
      "--as", "ct"),
+    ("transfer", "person", "kt-cv3", "--to", "vhxh", "--from-date", "9999-12-31",
+     "--reason", "QĐ 12/QĐ-UBND", "--by", "ct"),
+    ("transfer", "merge", "--units", "kt,vhxh", "--into", "kt", "--from-date", "0001-01-01",
+     "--reason", "QĐ 13/QĐ-UBND", "--by", "ct"),
+    ("org-eval", "decide", "--by", "ct", "--unit", "kt", "--year", "2026", "--level",
+     "complete", "--decision-no", "25/QĐ-UBND", "--date", "0001-01-01"),
 ])
 def test_dates_outside_2020_to_a_year_ahead_exit_3(demo_dir: Path, args: tuple[str, ...]) -> None:
     before = dump_database(demo_dir / "kpi.db")
