@@ -230,8 +230,10 @@ def test_the_agency_sets_a_daily_quota_per_sender(world: World) -> None:
         assert client.upload(published.read_bytes()) == "stored"
         statuses = [hub.request("POST", "/bundles", craft(key, {}))[0] for _ in range(3)]
         assert statuses == [201, 201, 201]
+        before = dump_database(folder / "kpi.db")
         status, answer = hub.request("POST", "/bundles", craft(key, {}))
         assert (status, answer["code"]) == (429, "hub_quota_exceeded")
+        assert dump_database(folder / "kpi.db") == before  # not stored, not counted
         assert "(3 bundles, 1 MB)" in answer["message"]
         # On the PC: "not now", not "not this bundle" — the push stops, the bundle stays in
         # the outbox (it is not set aside as refused), and the PC says it in its language.
