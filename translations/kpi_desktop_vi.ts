@@ -3850,8 +3850,8 @@
         <translation>{sender} đã gửi lên máy chủ tiếp nhận hết hạn mức cơ quan cho phép trong 24 giờ ({bundles} gói dữ liệu, {megabytes} MB); gói dữ liệu chưa được lưu và vẫn nằm trong hộp thư đi. Hãy thử lại vào ngày mai hoặc đề nghị cơ quan nâng hạn mức.</translation>
     </message>
     <message>
-        <source>The hub is busy; try again in {seconds} seconds.</source>
-        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {seconds} giây.</translation>
+        <source>The hub is busy; try again in {wait}.</source>
+        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {wait}.</translation>
     </message>
     <message>
         <source>The hub refused the request: the field “{field}” is missing, too long or not of the expected form.</source>

@@ -50,6 +50,13 @@ def _where(p: Mapping[str, Any], sentence: str) -> str:
     return sentence
 
 
+def _day(value: object) -> str:
+    """An ISO date as people write it (20/12/2026 in Vietnamese)."""
+    from kpi_desktop.reports._text import date_text
+
+    return date_text(str(value))
+
+
 def wait_text(seconds: object) -> str:
     """A wait in words: "30 seconds", "1 minute 30 seconds", "15 minutes" (whole minutes,
     rounded up, from 10 minutes on)."""
@@ -89,8 +96,8 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "date_out_of_range": lambda p: translate(
             "Errors", "The {field} {value} is not plausible: dates from {first} to {last} are "
             "accepted."
-        ).format(field=field_label(_field(p)), value=p.get("value", ""),
-                 first=p.get("first", ""), last=p.get("last", "")),
+        ).format(field=field_label(_field(p)), value=_day(p.get("value", "")),
+                 first=_day(p.get("first", "")), last=_day(p.get("last", ""))),
         "quantity_too_precise": lambda p: translate(
             "Errors", "The quantity {value} has more than two decimals: write it like 1, 2.5 "
             "or 0.25."
@@ -152,8 +159,8 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ).format(sender=p.get("sender", ""), bundles=p.get("bundles", ""),
                  megabytes=p.get("megabytes", "")),
         "hub_busy": lambda p: translate(
-            "Errors", "The hub is busy; try again in {seconds} seconds."
-        ).format(seconds=p.get("seconds", "")),
+            "Errors", "The hub is busy; try again in {wait}."
+        ).format(wait=wait_text(p.get("seconds", 60))),
         "hub_field_invalid": lambda p: translate(
             "Errors", "The hub refused the request: the field “{field}” is missing, too long "
             "or not of the expected form."

@@ -158,7 +158,7 @@ def test_login_challenges_are_capped_per_address(hub: Hub) -> None:
     assert [s for s, _ in answers[:8]] == [200] * 8
     assert {s for s, _ in answers[8:]} == {503}
     assert answers[8][1]["code"] == "hub_busy"
-    assert "try again in 120 seconds" in answers[8][1]["message"]
+    assert "try again in 2 minutes" in answers[8][1]["message"]
     # Another address is not affected.
     status, answer = hub.post_json("/login/challenge", {"owner": OFFICIAL},
                                    source="127.0.0.8")
