@@ -121,7 +121,7 @@ def _refusal(error: urllib.error.HTTPError) -> RefusedValue:
         return RefusedValue(code, **params)
     if code == "hub_refused" and isinstance(params.get("detail"), str):
         detail = params["detail"]
-    elif code and is_known(code):
+    elif code and is_known(code) and "params" in payload:
         detail = describe(RefusedValue(code, **params))
     else:
         message = payload.get("message")
