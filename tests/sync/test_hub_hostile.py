@@ -402,3 +402,19 @@ def test_unusable_certificate_files_are_refused(world: World, tmp_path: Path) ->
         capture_output=True, text=True, check=False, timeout=60)
     assert result.returncode == 3
     assert "--certfile and --keyfile go together" in result.stderr
+
+
+def test_the_hubs_refusal_is_said_in_the_pcs_language(hub: Hub) -> None:
+    """The hub runs in English here; a Vietnamese PC says its refusal in Vietnamese."""
+    client = HubClient(hub.url)
+    with pytest.raises(RefusedValue) as refused:
+        client.upload(b"PK\x03\x04 not a bundle")
+    assert refused.value.code == "hub_refused"
+    assert refused.value.params["hub_code"] == "bundle_damaged"
+    with language_override("vi"):
+        client = HubClient(hub.url)
+        with pytest.raises(RefusedValue) as refused:
+            client.upload(b"PK\x03\x04 not a bundle")
+        text = describe(refused.value)
+    assert text.startswith("Máy chủ tiếp nhận từ chối yêu cầu: Tệp gói dữ liệu bị hỏng")
+    assert not text.endswith("..")
