@@ -5012,6 +5012,29 @@
     </message>
 </context>
 <context>
+    <name>LevelShort</name>
+    <message>
+        <source>Excellent</source>
+        <translation>HTXSNV</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>HTTNV</translation>
+    </message>
+    <message>
+        <source>Satisfactory</source>
+        <translation>HTNV</translation>
+    </message>
+    <message>
+        <source>Unsatisfactory</source>
+        <translation>KHTNV</translation>
+    </message>
+    <message>
+        <source>Not classified</source>
+        <translation>Không xếp loại</translation>
+    </message>
+</context>
+<context>
     <name>MergeUnitsDialog</name>
     <message>
         <source>A new unit</source>
@@ -6633,22 +6656,6 @@
     <message>
         <source>Not classified</source>
         <translation>Không xếp loại</translation>
-    </message>
-    <message>
-        <source>Excellent</source>
-        <translation>Hoàn thành xuất sắc nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Good</source>
-        <translation>Hoàn thành tốt nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Satisfactory</source>
-        <translation>Hoàn thành nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Unsatisfactory</source>
-        <translation>Không hoàn thành nhiệm vụ</translation>
     </message>
     <message>
         <source>insufficient data</source>
