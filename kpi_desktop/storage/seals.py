@@ -150,6 +150,16 @@ def _triggers(table: _Table) -> list[str]:
     ]
 
 
+def create(con: sqlite3.Connection) -> None:
+    """The seal table as migration 0011 creates it (for a file stamped at a later revision by
+    a development build whose 0011 was still empty)."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {SEAL_TABLE} (tbl VARCHAR NOT NULL, "
+                "key VARCHAR NOT NULL, digest BLOB, "
+                "CONSTRAINT pk_row_seals PRIMARY KEY (tbl, key)) WITHOUT ROWID")
+    con.execute(f"CREATE INDEX IF NOT EXISTS ix_row_seals_pending ON {SEAL_TABLE} (tbl) "
+                "WHERE digest IS NULL")
+
+
 def install(con: sqlite3.Connection) -> None:
     """Create the seal triggers of every sealed table that lacks them (idempotent)."""
     for table in sealed_tables(con):
