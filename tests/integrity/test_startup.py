@@ -176,3 +176,24 @@ def test_a_file_at_the_head_without_seals_is_sealed_when_opened(demo_dir: Path) 
     foreign_update(database, "UPDATE people SET full_name = 'X' WHERE id = 'vp-cv1'")
     with pytest.raises(StorageProblem):
         AppServices.open(paths)
+
+
+def test_a_big_files_start_up_check_keeps_to_its_budget_and_still_sees_foreign_writes(
+        demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond STARTUP_COMPLETE_LIMIT the start-up check has a time budget: SQLite's own check
+    and the seals stop at the deadline (incomplete, never damage: the background check does
+    the rest), yet rows another program wrote are still found (their marks, one query)."""
+    import kpi_desktop.services.integrity as integrity
+
+    monkeypatch.setattr(integrity, "STARTUP_COMPLETE_LIMIT", 0)  # the demo counts as big
+    service = IntegrityService.for_paths(app_paths(demo_dir))
+    out_of_time = service.startup_check(budget=0)
+    assert not out_of_time.complete and out_of_time.ok
+    roomy = service.startup_check(budget=60)
+    assert roomy.complete and roomy.ok
+    foreign_update(demo_dir / "kpi.db", "UPDATE people SET full_name = 'X' WHERE id = 'vp-cv1'")
+    with pytest.raises(StorageProblem) as refused:
+        service.startup_check(budget=0)
+    [finding] = refused.value.params["findings"]
+    assert (finding["code"], finding["table"], finding["record"]) == (
+        "seal_outside", "people", "vp-cv1")
