@@ -23,18 +23,6 @@
 <context>
     <name>Agency</name>
     <message>
-        <source>spearhead</source>
-        <translation>mũi nhọn</translation>
-    </message>
-    <message>
-        <source>hard</source>
-        <translation>cứng</translation>
-    </message>
-    <message>
-        <source>soft</source>
-        <translation>mềm</translation>
-    </message>
-    <message>
         <source>leadership</source>
         <translation>lãnh đạo</translation>
     </message>
@@ -618,7 +606,12 @@
     </message>
 </context>
 <context>
-    <name>AssignmentModel</name>
+    <name>AssignmentsPage</name>
+    <message>
+        <source>Overdue: {n} still to be confirmed</source>
+        <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
+        <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
+    </message>
     <message>
         <source>Code</source>
         <translation>Mã</translation>
@@ -652,15 +645,7 @@
         <translation>Thời hạn</translation>
     </message>
     <message>
-        <source>Overdue: {n} still to be confirmed</source>
-        <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
-    </message>
-</context>
-<context>
-    <name>AssignmentsPage</name>
-    <message>
         <source>My assignments</source>
-        <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
         <translation>Nhiệm vụ được giao</translation>
     </message>
     <message>
@@ -2653,13 +2638,6 @@
     </message>
 </context>
 <context>
-    <name>DistributionChart</name>
-    <message>
-        <source>Distribution of levels</source>
-        <translation>Phân bố mức xếp loại</translation>
-    </message>
-</context>
-<context>
     <name>Dossier</name>
     <message>
         <source>The dossier {file} of {person} for {year} is intact and agrees with the data: {forms} forms and {records} records checked.</source>
@@ -4602,13 +4580,6 @@
     </message>
 </context>
 <context>
-    <name>KindChart</name>
-    <message>
-        <source>Points completed of points assigned, by KPI kind</source>
-        <translation>Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
-    </message>
-</context>
-<context>
     <name>Kinds</name>
     <message>
         <source>person</source>
@@ -4768,6 +4739,10 @@
     <message>
         <source>Confirmed work outside assignments: completed tasks · completed points</source>
         <translation>Công việc ngoài nhiệm vụ được giao đã xác nhận: số nhiệm vụ hoàn thành · điểm hoàn thành</translation>
+    </message>
+    <message>
+        <source>Points completed of points assigned, by KPI kind</source>
+        <translation>Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
     </message>
     <message>
         <source>Export CSV</source>
@@ -5986,6 +5961,7 @@
     </message>
     <message>
         <source>Quarter {n}/{year}</source>
+        <extracomment>What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).</extracomment>
         <translation>Quý {n}/{year}</translation>
     </message>
     <message>
@@ -7556,6 +7532,14 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Xác nhận các mục</translation>
     </message>
     <message>
+        <source>1 entry of {names}</source>
+        <translation>1 mục của {names}</translation>
+    </message>
+    <message>
+        <source>{n} entries of {names}</source>
+        <translation>{n} mục của {names}</translation>
+    </message>
+    <message>
         <source>{n} entries of {names} confirmed.</source>
         <translation>Đã xác nhận {n} mục của {names}.</translation>
     </message>
@@ -8592,8 +8576,12 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Person</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Distribution of levels</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
+        <translation>Phân bố mức xếp loại</translation>
     </message>
     <message>
         <source>Unit</source>
