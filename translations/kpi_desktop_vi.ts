@@ -3074,10 +3074,6 @@
         <translation>Không tìm thấy {kind} có mã “{id}”.</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM (ví dụ 2026-03).</translation>
-    </message>
-    <message>
         <source>“{value}” is not a year: write four digits, for example 2026.</source>
         <translation>“{value}” không phải là năm: ghi bốn chữ số, ví dụ 2026.</translation>
     </message>
@@ -3386,12 +3382,24 @@
         <translation>giá trị bị từ chối ({code})</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY (for example 2026-03, 2026-Q1 or 2026).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM, quý theo dạng YYYY-Qn hoặc năm theo dạng YYYY (ví dụ 2026-03, 2026-Q1 hoặc 2026).</translation>
+        <source>a month as 9/2026 or 2026-09</source>
+        <translation>tháng: 9/2026 hoặc 2026-09</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM or a quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM hoặc quý theo dạng YYYY-Qn (ví dụ 2026-03 hoặc 2026-Q1).</translation>
+        <source>a quarter as 2026-Q3</source>
+        <translation>quý: 2026-Q3</translation>
+    </message>
+    <message>
+        <source>a half year as 2026-H1</source>
+        <translation>6 tháng: 2026-H1</translation>
+    </message>
+    <message>
+        <source>a year as 2026</source>
+        <translation>năm: 2026</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period. Write {forms}.</source>
+        <translation>“{value}” không phải là kỳ đánh giá. Cách ghi: {forms}.</translation>
     </message>
     <message>
         <source>The value was refused ({code}).</source>
@@ -3770,10 +3778,6 @@
         <translation>{name} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a year (2026), a quarter (2026-Q3), a half (2026-H2) or a month (2026-09).</source>
-        <translation>“{value}” không phải là kỳ: ghi năm (2026), quý (2026-Q3), 6 tháng (2026-H2) hoặc tháng (2026-09).</translation>
-    </message>
-    <message>
         <source>“{code}” is not an organisation indicator.</source>
         <translation>“{code}” không phải là chỉ số của cơ quan, tổ chức.</translation>
     </message>
@@ -3808,10 +3812,6 @@
     <message>
         <source>“{value}” is not a KPI kind: use spearhead, hard or soft.</source>
         <translation>“{value}” không phải là loại KPI (nhóm nhiệm vụ): dùng spearhead (mũi nhọn), hard (cứng, định lượng) hoặc soft (mềm, định tính).</translation>
-    </message>
-    <message>
-        <source>“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) or a year (2026).</source>
-        <translation>“{value}” không phải là kỳ: ghi tháng (2026-03), quý (2026-Q1) hoặc năm (2026).</translation>
     </message>
     <message>
         <source>The related decision {id} is not a decision about the same person.</source>
