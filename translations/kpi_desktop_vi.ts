@@ -5012,6 +5012,29 @@
     </message>
 </context>
 <context>
+    <name>LevelShort</name>
+    <message>
+        <source>Excellent</source>
+        <translation>HTXSNV</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>HTTNV</translation>
+    </message>
+    <message>
+        <source>Satisfactory</source>
+        <translation>HTNV</translation>
+    </message>
+    <message>
+        <source>Unsatisfactory</source>
+        <translation>KHTNV</translation>
+    </message>
+    <message>
+        <source>Not classified</source>
+        <translation>Không xếp loại</translation>
+    </message>
+</context>
+<context>
     <name>MergeUnitsDialog</name>
     <message>
         <source>A new unit</source>

@@ -414,6 +414,19 @@ def level_label(level: object | None) -> str:
     }.get(value, str(value))  # type: ignore[arg-type]
 
 
+def level_abbreviation(level: object | None) -> str:
+    """A level in a narrow table cell: in Vietnamese the administration's usual abbreviations
+    (HTXSNV, HTTNV, HTNV, KHTNV); put :func:`level_label` in the cell's tooltip."""
+    value = getattr(level, "value", level)
+    return {
+        "excellent": translate("LevelShort", "Excellent"),
+        "good": translate("LevelShort", "Good"),
+        "complete": translate("LevelShort", "Satisfactory"),
+        "not_complete": translate("LevelShort", "Unsatisfactory"),
+        None: translate("LevelShort", "Not classified"),
+    }.get(value, str(value))  # type: ignore[arg-type]
+
+
 def _counted(one: str, many: str, count: object) -> str:
     """``one`` when ``count`` is 1, else ``many`` (both already translated)."""
     return one if str(count) == "1" else many
