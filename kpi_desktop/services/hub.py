@@ -75,6 +75,113 @@ class _Token:
     expires: float
 
 
+@dataclass
+class _Trust:
+    """The hub data folder's organisation (id, version), the quota in force and the signers'
+    keys found so far (by fingerprint, bundle kind and sender), kept between bundles."""
+
+    version: tuple[str, int, str | None] | None  # id, version, the quota setting
+    organisation: str | None
+    limits: HubLimits
+    keys: _KeptKeys | None = None
+
+
+@dataclass(eq=False)
+class _Item:
+    """A verified bundle on its way to the store, and what became of it."""
+
+    index: int
+    line: HubBundle
+    data: bytes
+    limits: HubLimits
+    outcome: tuple[str, HubBundle] | BaseException | None = None
+
+    def result(self) -> tuple[str, HubBundle] | RefusedValue:
+        """The outcome; an unexpected error (the database's) is raised."""
+        if isinstance(self.outcome, RefusedValue | tuple):
+            return self.outcome
+        assert self.outcome is not None
+        raise self.outcome
+
+
+class _GroupCommit:
+    """Stores bundles of concurrent calls together (group commit). Whoever finds nobody
+    storing stores everything waiting in one transaction, then again what arrived meanwhile,
+    until its own bundles are done; the others wait for their outcome (or take over). A
+    bundle that finds nobody storing is stored at once: there is no waiting for company."""
+
+    def __init__(self, store: Callable[[list[_Item]], None]) -> None:
+        self._store = store
+        self._changed = threading.Condition()
+        self._waiting: list[_Item] = []
+        self._busy = False
+
+    def submit(self, items: list[_Item]) -> None:
+        """Store ``items`` (each gets its outcome)."""
+        if not items:
+            return
+        with self._changed:
+            self._waiting.extend(items)
+            while self._busy and any(item.outcome is None for item in items):
+                self._changed.wait()
+            if all(item.outcome is not None for item in items):
+                return
+            self._busy = True
+        try:
+            while any(item.outcome is None for item in items):
+                with self._changed:
+                    group, self._waiting = self._waiting, []
+                try:
+                    self._store(group)
+                except BaseException as error:  # noqa: BLE001 - each caller raises it
+                    for item in group:
+                        if item.outcome is None:
+                            item.outcome = error
+                with self._changed:
+                    self._changed.notify_all()
+        finally:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
+
+
+class _KeptKeys:
+    """What the trust rules read to find a signer's key (the agency's pinned keys, every
+    person's keys), read from the hub's data folder once and kept while its organisation
+    stays the same: a province's 20,000 senders cost one query, not two a bundle. Anything
+    else the rules read comes from the data folder itself."""
+
+    def __init__(self, uow: Any) -> None:
+        self.agency = uow.sync.trusted_keys("agency")
+        self.people = uow.org.all_keys()
+
+    def over(self, uow: Any) -> Any:
+        """``uow`` with these keys in place of the queries for them."""
+        return _KeysOver(uow, self)
+
+
+class _KeysOver:
+    def __init__(self, uow: Any, kept: _KeptKeys) -> None:
+        self._uow = uow
+        self.sync = _Delegate(uow.sync, trusted_keys=lambda role=None: (
+            kept.agency if role == "agency" else uow.sync.trusted_keys(role)))
+        self.org = _Delegate(uow.org, find_key=kept.people.get)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow, name)
+
+
+class _Delegate:
+    """A repository with some methods answered from memory."""
+
+    def __init__(self, target: Any, **answers: Any) -> None:
+        self._target = target
+        self.__dict__.update(answers)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
+
+
 def _is_everyone_allowed(line: HubBundle) -> bool:
     """Only the agency's organisation files go to everyone."""
     return line.kind == "organisation" and line.sender_id == AGENCY
@@ -100,6 +207,8 @@ class HubService:
         self._challenges: OrderedDict[str, _Challenge] = OrderedDict()
         self._per_address: dict[str, int] = {}
         self._tokens: OrderedDict[str, _Token] = OrderedDict()
+        self._trusted: _Trust | None = None  # see _trust_for
+        self._commit = _GroupCommit(self._store_all)
 
     # ---------------------------------------------------------------- receiving ------------
 
@@ -116,27 +225,98 @@ class HubService:
                 bundle other than the agency's organisation file addressed to everyone;
                 ``hub_quota_exceeded`` when the sender used up the day's quota.
         """
-        with self._lock:
+        (outcome,) = self.receive_many([data])
+        if isinstance(outcome, RefusedValue):
+            raise outcome
+        return outcome
+
+    def receive_many(self, datas: list[bytes]) -> list[tuple[str, HubBundle] | RefusedValue]:
+        """:meth:`receive` for several bundles, each one's outcome or refusal in order; the
+        bundles are stored in one transaction of the store (a refused one is left out).
+
+        The organisation's id and version, the quota and the signers' keys are read once and
+        kept between calls until the hub's data folder holds another organisation version or
+        quota (two small queries a call check it): receiving a bundle is then its
+        verification, and its share of one quota query and one insert
+        (``INSERT … ON CONFLICT DO NOTHING``, no look-up first). Bundles of concurrent calls
+        (the HTTP handler's threads) that wait while a transaction commits are stored
+        together in the next one (group commit, :class:`_GroupCommit`).
+        """
+        outcomes: list[tuple[str, HubBundle] | RefusedValue | None] = [None] * len(datas)
+        index = 0
+        while index < len(datas):
+            pending: list[_Item] = []
+            organisation = None
             with self._db.unit_of_work(read_only=True) as uow:
-                bundle = read_bundle(
-                    data, signer_key=lambda fp, h: self._sync.signer_key(uow, fp, h),
-                    decrypt=False)
-                org = bundle.header.get("organisation")
-                organisations = uow.org.list_organisations()
-                if not isinstance(org, dict) or not organisations or \
-                        org.get("id") != organisations[0].id:
-                    raise RefusedValue("bundle_other_unit", organisation=str(
-                        org.get("id") if isinstance(org, dict) else ""))
-            line = HubBundle(bundle_id=bundle.bundle_id, kind=bundle.kind,
-                             sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
-                             seq=bundle.seq, header_sha256=bundle.header_sha256,
-                             received_at=utc_now(), size=len(data))
-            if line.recipient_id == EVERYONE and not _is_everyone_allowed(line):
-                raise RefusedValue("hub_recipient_everyone", kind=line.kind,
-                                   sender=line.sender_id)
-            if bundle.kind == "organisation":
-                self._apply_organisation(data, bundle.header)
-            return self._keep(line, data)
+                trust = self._trust_for(uow)
+                while index < len(datas) and organisation is None:
+                    try:
+                        line, header = self._verified(uow, trust, datas[index])
+                    except RefusedValue as error:
+                        outcomes[index] = error
+                    else:
+                        if line.kind == "organisation":
+                            organisation = (index, line, header)
+                        else:
+                            pending.append(_Item(index, line, datas[index], trust.limits))
+                    index += 1
+            self._commit.submit(pending)
+            for item in pending:
+                outcomes[item.index] = item.result()
+            if organisation is not None:
+                # It changes who may sign what: one at a time, applied after what came before
+                # it is stored; the keys are read again (a new read) for what follows.
+                at, line, header = organisation
+                with self._lock:
+                    try:
+                        self._apply_organisation(datas[at], header)
+                    except RefusedValue as error:
+                        outcomes[at] = error
+                    else:
+                        item = _Item(at, line, datas[at], trust.limits)
+                        self._commit.submit([item])
+                        outcomes[at] = item.result()
+        return [o for o in outcomes if o is not None]
+
+    def _trust_for(self, uow: Any) -> _Trust:
+        """What verifying and storing need from the hub's data folder, kept between calls
+        while the organisation's version stays the same."""
+        organisations = uow.org.list_organisations()
+        setting = uow.settings.get(SETTING)
+        version = ((organisations[0].id, organisations[0].org_version, setting)
+                   if organisations else None)
+        trusted = self._trusted
+        if trusted is None or trusted.version != version:
+            trusted = self._trusted = _Trust(
+                version=version, organisation=organisations[0].id if organisations else None,
+                limits=HubLimits.from_setting(setting))
+        return trusted
+
+    def _verified(self, uow: Any, trust: _Trust, data: bytes) -> tuple[HubBundle, Any]:
+        """The bundle's index line and header, verified as a PC verifies it (signer known
+        and allowed, manifest, every file) without decrypting it."""
+
+        def signer_key(fp: str, header: dict[str, Any]) -> bytes:
+            if header.get("kind") == "organisation":  # the agency's chain decides: not kept
+                return self._sync.signer_key(uow, fp, header)
+            # The sync rules (sync.trust.signer_key) on the keys read once for every bundle.
+            if trust.keys is None:
+                trust.keys = _KeptKeys(uow)
+            return self._sync.signer_key(trust.keys.over(uow), fp, header)
+
+        bundle = read_bundle(data, signer_key=signer_key, decrypt=False)
+        org = bundle.header.get("organisation")
+        if not isinstance(org, dict) or trust.organisation is None or \
+                org.get("id") != trust.organisation:
+            raise RefusedValue("bundle_other_unit", organisation=str(
+                org.get("id") if isinstance(org, dict) else ""))
+        line = HubBundle(bundle_id=bundle.bundle_id, kind=bundle.kind,
+                         sender_id=bundle.sender_id, recipient_id=bundle.recipient_id,
+                         seq=bundle.seq, header_sha256=bundle.header_sha256,
+                         received_at=utc_now(), size=len(data))
+        if line.recipient_id == EVERYONE and not _is_everyone_allowed(line):
+            raise RefusedValue("hub_recipient_everyone", kind=line.kind, sender=line.sender_id)
+        return line, bundle.header
 
     def _apply_organisation(self, data: bytes, header: dict[str, Any]) -> None:
         """Bring the hub's own data up to a newer organisation file (the lock is held): its
@@ -154,46 +334,79 @@ class HubService:
                 if limits is not None:
                     with self._db.unit_of_work() as uow:
                         uow.settings.set(SETTING, limits.to_setting())
+            self._trusted = None
             self._drop_stale_tokens()
 
-    def _check_quota(self, line: HubBundle) -> None:
-        """A member's bundles and bytes of the last 24 hours, with this one, within the
-        agency's quota (the agency itself is not counted)."""
-        if line.sender_id == AGENCY:
-            return
-        limits = self.limits()
-        with self._store.unit_of_work(read_only=True) as uow:
-            count, size = uow.sync.hub_usage(line.sender_id, line.received_at - _DAY)
-        if count + 1 > limits.bundles_per_day or size + line.size > limits.bytes_per_day:
-            raise RefusedValue("hub_quota_exceeded", sender=line.sender_id,
-                               bundles=limits.bundles_per_day,
-                               megabytes=limits.megabytes_per_day)
+    def _store_all(self, items: list[_Item]) -> None:
+        """Store verified bundles once, in one transaction of the store (one group of the
+        group commit). Another hub process on the same database may store the same bundle
+        at the same moment: whoever comes second finds it stored and reports "already", like
+        any repeat. A member's bundles and bytes of the last 24 hours, with these, stay within
+        the agency's quota (the agency itself is not counted; a repeat is not counted)."""
+        with self._store.unit_of_work() as uow:
+            if len(items) == 1:  # a bundle alone (the HTTP handler): no look-up first
+                item = items[0]
+                line = item.line
+                usage = {} if line.sender_id == AGENCY else {
+                    line.sender_id: uow.sync.hub_usage(line.sender_id, line.received_at - _DAY)}
+                if not self._over(line, usage, item.limits) and \
+                        uow.sync.hub_store_new(line, item.data):
+                    item.outcome = ("stored", line)
+                else:
+                    item.outcome = self._not_stored(line, uow.sync.hub_find(line.bundle_id),
+                                                    item.limits)
+                return
+            # Several: what is stored already and each sender's usage, one query each; then
+            # the quota in order (a repeat is not counted), one insert.
+            known = uow.sync.hub_find_many(item.line.bundle_id for item in items)
+            since = min(item.line.received_at for item in items) - _DAY
+            usage = uow.sync.hub_usages({item.line.sender_id for item in items
+                                         if item.line.sender_id != AGENCY}, since)
+            new: dict[str, _Item] = {}
+            for item in items:
+                line = item.line
+                if line.bundle_id in known or line.bundle_id in new:
+                    continue
+                if self._over(line, usage, item.limits):
+                    item.outcome = self._not_stored(line, None, item.limits)
+                    continue
+                new[line.bundle_id] = item
+                if line.sender_id != AGENCY:
+                    count, size = usage.get(line.sender_id, (0, 0))
+                    usage[line.sender_id] = (count + 1, size + line.size)
+            stored = uow.sync.hub_store_new_many([(i.line, i.data) for i in new.values()])
+            for item in new.values():
+                if item.line.bundle_id in stored:
+                    item.outcome = ("stored", item.line)
+            late = [item.line.bundle_id for item in items if item.outcome is None]
+            if late:  # repeats, and bundles another hub process stored meanwhile
+                known.update(uow.sync.hub_find_many(late))
+            for item in items:
+                if item.outcome is None:
+                    item.outcome = self._not_stored(item.line, known.get(item.line.bundle_id),
+                                                    item.limits)
 
-    def _keep(self, line: HubBundle, data: bytes) -> tuple[str, HubBundle]:
-        """Store a verified bundle once (the lock is held). Another hub process on the same
-        database may store the same bundle at the same moment: the loser of that race finds
-        it stored when its insert is refused, and reports "already" like any repeat."""
-        with self._store.unit_of_work(read_only=True) as uow:
-            known = uow.sync.hub_find(line.bundle_id)
+    @staticmethod
+    def _over(line: HubBundle, usage: dict[str, tuple[int, int]], limits: HubLimits) -> bool:
+        """Whether storing ``line`` would take its sender over the day's quota (the agency
+        itself is not counted)."""
+        if line.sender_id == AGENCY:
+            return False
+        count, size = usage.get(line.sender_id, (0, 0))
+        return count + 1 > limits.bundles_per_day or size + line.size > limits.bytes_per_day
+
+    @staticmethod
+    def _not_stored(line: HubBundle, known: HubBundle | None, limits: HubLimits
+                    ) -> tuple[str, HubBundle] | RefusedValue:
+        """The outcome of a bundle not stored now: a repeat, another bundle under its id, or
+        over its sender's quota."""
         if known is None:
-            self._check_quota(line)
-            try:
-                with self._store.unit_of_work() as uow:
-                    known = uow.sync.hub_find(line.bundle_id)
-                    if known is None:
-                        uow.sync.hub_store(line, data)
-            except RefusedValue as error:
-                if error.code != "duplicate_record":
-                    raise
-                with self._store.unit_of_work(read_only=True) as uow:
-                    known = uow.sync.hub_find(line.bundle_id)
-                if known is None:
-                    raise
-        if known is None:
-            return "stored", line
+            return RefusedValue("hub_quota_exceeded", sender=line.sender_id,
+                                bundles=limits.bundles_per_day,
+                                megabytes=limits.megabytes_per_day)
         if known.header_sha256 != line.header_sha256:
-            raise RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
-        return "already", known
+            return RefusedValue("bundle_id_conflict", bundle=line.bundle_id)
+        return ("already", known)
 
     # ---------------------------------------------------------------- devices --------------
 

@@ -30,19 +30,16 @@ def test_two_hubs_receiving_the_same_bundle_at_once(pg_url: str, world: World,  
         sent = {r.recipient_id: r.path for r in pc.sync.export(OFFICIAL, world.usb)}
     data = Path(sent[LEADER]).read_bytes()
 
-    # Both hubs look the bundle up before either stores it: the race, made certain.
+    # Both hubs have verified the bundle and checked the quota, and insert it at the same
+    # moment: the race, made certain (the database's unique key decides who stores it).
     barrier = threading.Barrier(2, timeout=20)
-    looked = threading.local()
-    original = SyncRepository.hub_find
+    original = SyncRepository.hub_store_new
 
-    def find_then_wait(self: SyncRepository, bundle_id: str) -> Any:
-        found = original(self, bundle_id)
-        if not getattr(looked, "once", False):
-            looked.once = True
-            barrier.wait()
-        return found
+    def wait_then_store(self: SyncRepository, bundle: Any, content: bytes) -> bool:
+        barrier.wait()
+        return original(self, bundle, content)
 
-    monkeypatch.setattr(SyncRepository, "hub_find", find_then_wait)
+    monkeypatch.setattr(SyncRepository, "hub_store_new", wait_then_store)
     outcomes: dict[str, object] = {}
     with ExitStack() as stack:
         hubs = []

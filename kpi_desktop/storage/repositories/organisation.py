@@ -227,6 +227,10 @@ class OrganisationRepository(Repository):
             found.update((k.fingerprint, k) for k in self._all(PersonKey, stmt))
         return found
 
+    def all_keys(self) -> dict[str, PersonKey]:
+        """Every person's keys (current and earlier), by fingerprint (the hub keeps them)."""
+        return {k.fingerprint: k for k in self._all(PersonKey, select(_KEY))}
+
     def list_person_keys(self, person_id: str) -> list[PersonKey]:
         """Every key the person has held, oldest first."""
         return self._all(PersonKey, select(_KEY).where(_KEY.c.person_id == person_id)

@@ -29,7 +29,12 @@ from kpi_desktop.domain.sync import (
     TrustedKey,
 )
 from kpi_desktop.storage import orm
-from kpi_desktop.storage.repositories._base import Repository, from_row, table_of, to_row
+from kpi_desktop.storage.repositories._base import (
+    Repository,
+    from_row,
+    table_of,
+    to_row,
+)
 from kpi_desktop.storage.repositories.catalog import item_row
 
 _SEALED = table_of(orm.SealedKeyRow)
@@ -506,6 +511,94 @@ class SyncRepository(Repository):
     def hub_store(self, bundle: HubBundle, content: bytes) -> None:
         """Store a bundle received by the hub."""
         self._insert(_HUB, {**to_row(bundle), "content": content})
+
+    def hub_store_new(self, bundle: HubBundle, content: bytes) -> bool:
+        """Store a bundle received by the hub unless one with its id is stored already (no
+        find first, no refused insert to roll back: ``INSERT … ON CONFLICT DO NOTHING`` on
+        SQLite and PostgreSQL); whether it was stored now."""
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:  # pragma: no cover - the hub's stores are SQLite and PostgreSQL
+            if self.hub_find(bundle.bundle_id) is not None:
+                return False
+            self.hub_store(bundle, content)
+            return True
+        stmt = (dialect_insert(_HUB).values(**to_row(bundle), content=content)
+                .on_conflict_do_nothing(index_elements=["bundle_id"])
+                .returning(_HUB.c.bundle_id))
+        return self._session.execute(stmt).first() is not None  # (rowcount is unreliable)
+
+    def hub_store_new_many(self, bundles: Sequence[tuple[HubBundle, bytes]]) -> set[str]:
+        """:meth:`hub_store_new` for several bundles in one statement; the ids stored now."""
+        if not bundles:
+            return set()
+        dialect = self._session.get_bind().dialect.name
+        if dialect not in ("postgresql", "sqlite"):  # pragma: no cover
+            return {b.bundle_id for b, content in bundles if self.hub_store_new(b, content)}
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        rows = [{**to_row(b), "content": content} for b, content in bundles]
+        if dialect == "postgresql":
+            return self._hub_insert_pg(rows)
+        # One executemany (SQLAlchemy sends it as multi-row INSERTs and gathers what each
+        # returns); a compiled statement that stays the same whatever the batch's size.
+        stmt = (dialect_insert(_HUB).on_conflict_do_nothing(index_elements=["bundle_id"])
+                .returning(_HUB.c.bundle_id))
+        return {row[0] for row in self._session.execute(stmt, rows)}
+
+    def _hub_insert_pg(self, rows: list[dict[str, Any]]) -> set[str]:
+        """The batch's insert on PostgreSQL through the driver's own executemany (pipelined,
+        one round trip for the batch; the columns' types still convert the values): half
+        the time of SQLAlchemy's rendering of 28 KB bundles."""
+        connection = self._session.connection()
+        dialect = connection.dialect
+        columns = [c for c in _HUB.columns]
+        convert = [c.type.bind_processor(dialect) for c in columns]
+        values = [tuple(value if processor is None else processor(value)
+                        for value, processor in zip((row[c.name] for c in columns), convert,
+                                                    strict=True))
+                  for row in rows]
+        names = ", ".join(c.name for c in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        sql = (f"INSERT INTO {_HUB.name} ({names}) VALUES ({marks}) "
+               f"ON CONFLICT (bundle_id) DO NOTHING RETURNING bundle_id")
+        stored: set[str] = set()
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, values, returning=True)
+            while True:
+                stored.update(row[0] for row in cursor.fetchall())
+                if not cursor.nextset():
+                    break
+        finally:
+            cursor.close()
+        return stored
+
+    def hub_find_many(self, bundle_ids: Iterable[str]) -> dict[str, HubBundle]:
+        """The stored index lines of these ids (those stored), by id."""
+        ids = list(bundle_ids)
+        if not ids:
+            return {}
+        rows = self._session.execute(select(*_HUB_INDEX).where(_HUB.c.bundle_id.in_(ids)))
+        return {row.bundle_id: HubBundle(**row._mapping) for row in rows}
+
+    def hub_usages(self, sender_ids: Iterable[str], since: dt.datetime
+                   ) -> dict[str, tuple[int, int]]:
+        """:meth:`hub_usage` of several senders in one query (those without any are
+        absent)."""
+        ids = list(sender_ids)
+        if not ids:
+            return {}
+        rows = self._session.execute(
+            select(_HUB.c.sender_id, func.count(), func.coalesce(func.sum(_HUB.c.size), 0))
+            .where(_HUB.c.sender_id.in_(ids), _HUB.c.received_at >= since)
+            .group_by(_HUB.c.sender_id))
+        return {sender: (int(count), int(size)) for sender, count, size in rows}
 
     def hub_find(self, bundle_id: str) -> HubBundle | None:
         """A stored bundle's index line, or ``None``."""
