@@ -15,9 +15,11 @@ from kpi_desktop.runtime.i18n import translate
 
 def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     from kpi_desktop.services.hardening_messages import hardening_errors
+    from kpi_desktop.services.integrity_messages import integrity_errors
     from kpi_desktop.services.org_eval_messages import org_eval_errors
 
     return {
+        **integrity_errors(),  # data folder, damage, disk full, backups (issues 13, 14)
         **_sync_errors(),
         **org_eval_errors(),
         **_transfer_errors(),
@@ -82,15 +84,6 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ),
         "database_locked": lambda p: translate(
             "Errors", "The database is busy in another program; try again in a moment."
-        ),
-        "disk_full": lambda p: translate(
-            "Errors", "The disk is full: free some space and try again; nothing was saved."
-        ),
-        "database_damaged": lambda p: translate(
-            "Errors", "The database file is damaged; restore it from a backup."
-        ),
-        "database_read_only": lambda p: translate(
-            "Errors", "The database file cannot be written (read-only)."
         ),
         "attachment_unreadable": lambda p: translate(
             "Errors", "The file {path} cannot be read, so it was not attached."

@@ -41,7 +41,6 @@ from kpi_desktop.ui.common import (
     from_qdate,
     mark_data,
     name_of,
-    show_error,
     to_qdate,
 )
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
@@ -328,37 +327,30 @@ class YearClassificationPage(Page):
         row = self._row()
         if row is None:
             return
-        try:
-            self.services.classification.decide(
-                self.user.person_id, row.person.id, self.year.value(), self._level(),
-                minutes_ref=self.minutes.text(), decision_no=self.decision_no.text(),
-                decision_date=from_qdate(self.decision_date.date()), reason=self.reason.text(),
-                quota_note=self.quota_note.text())
-        except KpiError as error:
-            show_error(self, self.tr("Year-end classification"), error)
-            return
-        self.reason.clear()
-        self.refresh()
-        self.status_message.emit(self.tr("Decision recorded."))
-        self.data_changed.emit()
+        service, me, year, level = (self.services.classification, self.user.person_id,
+                                    self.year.value(), self._level())
+        values = dict(minutes_ref=self.minutes.text(), decision_no=self.decision_no.text(),
+                      decision_date=from_qdate(self.decision_date.date()),
+                      reason=self.reason.text(), quota_note=self.quota_note.text())
+        self.run_change(lambda: service.decide(me, row.person.id, year, level, **values),
+                        title=self.tr("Year-end classification"),
+                        then=lambda _r: self.reason.clear(),
+                        done=self.tr("Decision recorded: {name}, {year}.").format(
+                            name=row.person.full_name, year=year))
 
     def supersede(self) -> None:
         row = self._row()
         if row is None or row.current is None:
             return
-        try:
-            self.services.classification.supersede(
-                self.user.person_id, row.current.id, self._level(),
-                decision_no=self.decision_no.text(),
-                decision_date=from_qdate(self.decision_date.date()), reason=self.reason.text(),
-                minutes_ref=self.minutes.text())
-        except KpiError as error:
-            show_error(self, self.tr("Year-end classification"), error)
-            return
-        self.reason.clear()
-        self.refresh()
-        self.status_message.emit(self.tr("Replacement decision recorded; the old one is kept."))
-        self.data_changed.emit()
+        service, me, current, level = (self.services.classification, self.user.person_id,
+                                       row.current.id, self._level())
+        values = dict(decision_no=self.decision_no.text(),
+                      decision_date=from_qdate(self.decision_date.date()),
+                      reason=self.reason.text(), minutes_ref=self.minutes.text())
+        self.run_change(lambda: service.supersede(me, current, level, **values),
+                        title=self.tr("Year-end classification"),
+                        then=lambda _r: self.reason.clear(),
+                        done=self.tr("Replacement decision recorded; the old one is kept."))
 
     def record_discipline(self) -> None:
         row = self._row()
@@ -368,18 +360,18 @@ class YearClassificationPage(Page):
         dialog = DisciplineDialog(self, earlier=earlier, today=self.services.classification.today())
         if not dialog.exec():
             return
-        try:  # the year it counts for follows Điều 20.4c / 11.3 (services.discipline)
-            self.services.discipline.record(
-                self.user.person_id, row.person.id, dialog.kind.currentData(),
-                decided_on=from_qdate(dialog.decided_on.date()),
-                decision_no=dialog.decision_no.text(), authority=dialog.authority.currentData(),
-                note=dialog.note.text(), related_event_id=dialog.related.currentData() or None,
-                already_counted_year=dialog.counted_year.value() or None)
-        except KpiError as error:
-            show_error(self, self.tr("Year-end classification"), error)
-            return
-        self.refresh()
-        self.data_changed.emit()
+        service, me = self.services.discipline, self.user.person_id
+        kind = dialog.kind.currentData()
+        values = dict(decided_on=from_qdate(dialog.decided_on.date()),
+                      decision_no=dialog.decision_no.text(),
+                      authority=dialog.authority.currentData(), note=dialog.note.text(),
+                      related_event_id=dialog.related.currentData() or None,
+                      already_counted_year=dialog.counted_year.value() or None)
+        # The year it counts for follows Điều 20.4c / 11.3 (services.discipline).
+        self.run_change(lambda: service.record(me, row.person.id, kind, **values),
+                        title=self.tr("Year-end classification"),
+                        done=self.tr("Discipline recorded: {name}.").format(
+                            name=row.person.full_name))
 
 
 class DisciplineDialog(QDialog):
