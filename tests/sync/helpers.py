@@ -164,7 +164,8 @@ def snapshot(folder: Path) -> tuple[list[str], list[str]]:
     backup (before an import, a restore, a migration) stays in the listing: a refused import
     makes none."""
     paths = app_paths(folder)
-    daily = {b.path for b in BackupService(paths.database, paths.backup_dir).list_backups()
+    backups = BackupService(paths.database, paths.backup_dir)
+    daily = {b.path for b in backups.list_backups(include_empty=True, remember=False)
              if b.reason == "daily"}
     listing = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                      if p.suffix not in (".log",) and "-wal" not in p.name

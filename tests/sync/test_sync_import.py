@@ -438,7 +438,8 @@ def test_a_start_after_utc_midnight_changes_no_snapshot(world: World,
     clock = [dt.datetime(2026, 12, 7, 23, 59, 58, tzinfo=dt.UTC)]
     real = BackupService.daily
     monkeypatch.setattr(BackupService, "daily",
-                        lambda self, *, now=None: real(self, now=now or clock[0]))
+                        lambda self, *, now=None, **rest: real(self, now=now or clock[0],
+                                                               **rest))
     with opened(world.leader):
         pass
     before = snapshot(world.leader)
