@@ -23,18 +23,6 @@
 <context>
     <name>Agency</name>
     <message>
-        <source>spearhead</source>
-        <translation>mũi nhọn</translation>
-    </message>
-    <message>
-        <source>hard</source>
-        <translation>cứng</translation>
-    </message>
-    <message>
-        <source>soft</source>
-        <translation>mềm</translation>
-    </message>
-    <message>
         <source>leadership</source>
         <translation>lãnh đạo</translation>
     </message>
@@ -618,7 +606,12 @@
     </message>
 </context>
 <context>
-    <name>AssignmentModel</name>
+    <name>AssignmentsPage</name>
+    <message>
+        <source>Overdue: {n} still to be confirmed</source>
+        <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
+        <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
+    </message>
     <message>
         <source>Code</source>
         <translation>Mã</translation>
@@ -652,15 +645,7 @@
         <translation>Thời hạn</translation>
     </message>
     <message>
-        <source>Overdue: {n} still to be confirmed</source>
-        <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
-    </message>
-</context>
-<context>
-    <name>AssignmentsPage</name>
-    <message>
         <source>My assignments</source>
-        <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
         <translation>Nhiệm vụ được giao</translation>
     </message>
     <message>
@@ -2653,13 +2638,6 @@
     </message>
 </context>
 <context>
-    <name>DistributionChart</name>
-    <message>
-        <source>Distribution of levels</source>
-        <translation>Phân bố mức xếp loại</translation>
-    </message>
-</context>
-<context>
     <name>Dossier</name>
     <message>
         <source>The dossier {file} of {person} for {year} is intact and agrees with the data: {forms} forms and {records} records checked.</source>
@@ -3096,10 +3074,6 @@
         <translation>Không tìm thấy {kind} có mã “{id}”.</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM (ví dụ 2026-03).</translation>
-    </message>
-    <message>
         <source>“{value}” is not a year: write four digits, for example 2026.</source>
         <translation>“{value}” không phải là năm: ghi bốn chữ số, ví dụ 2026.</translation>
     </message>
@@ -3408,12 +3382,24 @@
         <translation>giá trị bị từ chối ({code})</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY (for example 2026-03, 2026-Q1 or 2026).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM, quý theo dạng YYYY-Qn hoặc năm theo dạng YYYY (ví dụ 2026-03, 2026-Q1 hoặc 2026).</translation>
+        <source>a month as 9/2026 or 2026-09</source>
+        <translation>tháng: 9/2026 hoặc 2026-09</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM or a quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM hoặc quý theo dạng YYYY-Qn (ví dụ 2026-03 hoặc 2026-Q1).</translation>
+        <source>a quarter as 2026-Q3</source>
+        <translation>quý: 2026-Q3</translation>
+    </message>
+    <message>
+        <source>a half year as 2026-H1</source>
+        <translation>6 tháng: 2026-H1</translation>
+    </message>
+    <message>
+        <source>a year as 2026</source>
+        <translation>năm: 2026</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period. Write {forms}.</source>
+        <translation>“{value}” không phải là kỳ đánh giá. Cách ghi: {forms}.</translation>
     </message>
     <message>
         <source>The value was refused ({code}).</source>
@@ -3792,10 +3778,6 @@
         <translation>{name} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a year (2026), a quarter (2026-Q3), a half (2026-H2) or a month (2026-09).</source>
-        <translation>“{value}” không phải là kỳ: ghi năm (2026), quý (2026-Q3), 6 tháng (2026-H2) hoặc tháng (2026-09).</translation>
-    </message>
-    <message>
         <source>“{code}” is not an organisation indicator.</source>
         <translation>“{code}” không phải là chỉ số của cơ quan, tổ chức.</translation>
     </message>
@@ -3830,10 +3812,6 @@
     <message>
         <source>“{value}” is not a KPI kind: use spearhead, hard or soft.</source>
         <translation>“{value}” không phải là loại KPI (nhóm nhiệm vụ): dùng spearhead (mũi nhọn), hard (cứng, định lượng) hoặc soft (mềm, định tính).</translation>
-    </message>
-    <message>
-        <source>“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) or a year (2026).</source>
-        <translation>“{value}” không phải là kỳ: ghi tháng (2026-03), quý (2026-Q1) hoặc năm (2026).</translation>
     </message>
     <message>
         <source>The related decision {id} is not a decision about the same person.</source>
@@ -4602,13 +4580,6 @@
     </message>
 </context>
 <context>
-    <name>KindChart</name>
-    <message>
-        <source>Points completed of points assigned, by KPI kind</source>
-        <translation>Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
-    </message>
-</context>
-<context>
     <name>Kinds</name>
     <message>
         <source>person</source>
@@ -4768,6 +4739,10 @@
     <message>
         <source>Confirmed work outside assignments: completed tasks · completed points</source>
         <translation>Công việc ngoài nhiệm vụ được giao đã xác nhận: số nhiệm vụ hoàn thành · điểm hoàn thành</translation>
+    </message>
+    <message>
+        <source>Points completed of points assigned, by KPI kind</source>
+        <translation>Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
     </message>
     <message>
         <source>Export CSV</source>
@@ -5030,6 +5005,29 @@
     <message>
         <source>Unsatisfactory</source>
         <translation>Không hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Not classified</source>
+        <translation>Không xếp loại</translation>
+    </message>
+</context>
+<context>
+    <name>LevelShort</name>
+    <message>
+        <source>Excellent</source>
+        <translation>HTXSNV</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>HTTNV</translation>
+    </message>
+    <message>
+        <source>Satisfactory</source>
+        <translation>HTNV</translation>
+    </message>
+    <message>
+        <source>Unsatisfactory</source>
+        <translation>KHTNV</translation>
     </message>
     <message>
         <source>Not classified</source>
@@ -5986,6 +5984,7 @@
     </message>
     <message>
         <source>Quarter {n}/{year}</source>
+        <extracomment>What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).</extracomment>
         <translation>Quý {n}/{year}</translation>
     </message>
     <message>
@@ -7556,6 +7555,14 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Xác nhận các mục</translation>
     </message>
     <message>
+        <source>1 entry of {names}</source>
+        <translation>1 mục của {names}</translation>
+    </message>
+    <message>
+        <source>{n} entries of {names}</source>
+        <translation>{n} mục của {names}</translation>
+    </message>
+    <message>
         <source>{n} entries of {names} confirmed.</source>
         <translation>Đã xác nhận {n} mục của {names}.</translation>
     </message>
@@ -8592,8 +8599,12 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Person</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Distribution of levels</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
+        <translation>Phân bố mức xếp loại</translation>
     </message>
     <message>
         <source>Unit</source>

@@ -511,6 +511,13 @@ class RecordTableView(QTableView):
                 selection.select(index, selection.SelectionFlag.Select
                                  | selection.SelectionFlag.Rows)
 
+    def show_rows(self, rows: Iterable[Any]) -> None:
+        """Replace the records and keep a current one (a list beside its detail panel): the
+        record chosen before when it is still there, else the first."""
+        self.set_rows(rows)
+        if self.current_key() is None:
+            self.select_first()
+
     def select_first(self) -> None:
         if self.model().rowCount():
             self.selectRow(0)

@@ -34,6 +34,7 @@ from kpi_desktop.ui.common import (
     month_text,
     name_of,
     number_locale,
+    stacked,
     to_qdate,
 )
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
@@ -131,20 +132,11 @@ class LeaderAssignmentsPage(Page):
             form.addRow(label, widget)
         form.addRow(self.assign_button)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
         self.people_title = QLabel()
-        left_layout.addWidget(self.people_title)
-        left_layout.addWidget(self.people, 1)
-        left_layout.addWidget(self.form_box)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
+        left = stacked(self.people_title, (self.people, 1), self.form_box)
         self.table_title = QLabel()
-        right_layout.addWidget(self.table_title)
-        right_layout.addWidget(self.table, 1)
-        right_layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+        right = stacked(self.table_title, (self.table, 1),
+                       (self.cancel_button, 0, Qt.AlignmentFlag.AlignRight))
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)

@@ -9,9 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,11 +35,14 @@ from kpi_desktop.ui.common import (
     OVERDUE_BACKGROUND,
     DetailSplitter,
     data_label,
+    date_edit,
     date_format,
+    dialog_buttons,
     from_qdate,
     mark_data,
     name_of,
-    to_qdate,
+    stacked,
+    year_spin,
 )
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
@@ -84,9 +85,7 @@ class YearClassificationPage(Page):
         self._overview: Any = None
         today = services.classification.today()
         self.year_label = QLabel()
-        self.year = QSpinBox()
-        self.year.setRange(2020, 2100)
-        self.year.setValue(today.year)
+        self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.exceptional = QCheckBox()
         self.exceptional.toggled.connect(self.refresh)
@@ -116,9 +115,7 @@ class YearClassificationPage(Page):
         self.level_combo.setMinimumContentsLength(14)
         self.minutes = QLineEdit()
         self.decision_no = QLineEdit()
-        self.decision_date = QDateEdit()
-        self.decision_date.setCalendarPopup(True)
-        self.decision_date.setDate(to_qdate(today))
+        self.decision_date = date_edit(today)
         self.reason = QLineEdit()
         self.quota_note = QLineEdit()
         self._labels = [QLabel() for _ in range(6)]
@@ -144,11 +141,7 @@ class YearClassificationPage(Page):
         mark_data(self.history)
         form.addRow(self.history_label)
         form.addRow(self.history)
-        holder = QWidget()
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        holder_layout.addWidget(self.form_box)
-        holder_layout.addStretch(1)
+        holder = stacked(self.form_box, None)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
@@ -387,10 +380,7 @@ class DisciplineDialog(QDialog):
         self.authority = QComboBox()
         for authority in DisciplineAuthority:
             self.authority.addItem(authority_label(authority), authority.value)
-        self.decided_on = QDateEdit()
-        self.decided_on.setCalendarPopup(True)
-        self.decided_on.setDisplayFormat(date_format())
-        self.decided_on.setDate(to_qdate(today or dt.date.today()))
+        self.decided_on = date_edit(today or dt.date.today())
         self.decision_no = QLineEdit()
         self.related = QComboBox()
         self.related.addItem(self.tr("(none — a separate act)"), "")
@@ -415,8 +405,4 @@ class DisciplineDialog(QDialog):
         form.addRow(self.tr("Same act as"), self.related)
         form.addRow(self.tr("Already rated Unsatisfactory in"), self.counted_year)
         form.addRow(self.tr("Note"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(dialog_buttons(self))
