@@ -3285,10 +3285,6 @@
         <translation>Không tìm thấy {kind} có mã “{id}”.</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM (ví dụ 2026-03).</translation>
-    </message>
-    <message>
         <source>“{value}” is not a year: write four digits, for example 2026.</source>
         <translation>“{value}” không phải là năm: ghi bốn chữ số, ví dụ 2026.</translation>
     </message>
@@ -3609,12 +3605,24 @@
         <translation>giá trị bị từ chối ({code})</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY (for example 2026-03, 2026-Q1 or 2026).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM, quý theo dạng YYYY-Qn hoặc năm theo dạng YYYY (ví dụ 2026-03, 2026-Q1 hoặc 2026).</translation>
+        <source>a month as 9/2026 or 2026-09</source>
+        <translation>tháng: 9/2026 hoặc 2026-09</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM or a quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM hoặc quý theo dạng YYYY-Qn (ví dụ 2026-03 hoặc 2026-Q1).</translation>
+        <source>a quarter as 2026-Q3</source>
+        <translation>quý: 2026-Q3</translation>
+    </message>
+    <message>
+        <source>a half year as 2026-H1</source>
+        <translation>6 tháng: 2026-H1</translation>
+    </message>
+    <message>
+        <source>a year as 2026</source>
+        <translation>năm: 2026</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period. Write {forms}.</source>
+        <translation>“{value}” không phải là kỳ đánh giá. Cách ghi: {forms}.</translation>
     </message>
     <message>
         <source>The value was refused ({code}).</source>
@@ -4001,10 +4009,6 @@
         <translation>{name} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a year (2026), a quarter (2026-Q3), a half (2026-H2) or a month (2026-09).</source>
-        <translation>“{value}” không phải là kỳ: ghi năm (2026), quý (2026-Q3), 6 tháng (2026-H2) hoặc tháng (2026-09).</translation>
-    </message>
-    <message>
         <source>“{code}” is not an organisation indicator.</source>
         <translation>“{code}” không phải là chỉ số của cơ quan, tổ chức.</translation>
     </message>
@@ -4041,10 +4045,6 @@
         <translation>“{value}” không phải là loại KPI (nhóm nhiệm vụ): dùng spearhead (mũi nhọn), hard (cứng, định lượng) hoặc soft (mềm, định tính).</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) or a year (2026).</source>
-        <translation>“{value}” không phải là kỳ: ghi tháng (2026-03), quý (2026-Q1) hoặc năm (2026).</translation>
-    </message>
-    <message>
         <source>The related decision {id} is not a decision about the same person.</source>
         <translation>Quyết định liên quan {id} không phải là quyết định đối với cùng công chức này.</translation>
     </message>
@@ -4063,6 +4063,22 @@
     <message>
         <source>Row {row}: {sentence}</source>
         <translation>Dòng {row}: {sentence}</translation>
+    </message>
+    <message>
+        <source>1 minute</source>
+        <translation>1 phút</translation>
+    </message>
+    <message>
+        <source>{n} minutes</source>
+        <translation>{n} phút</translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation>1 giây</translation>
+    </message>
+    <message>
+        <source>{n} seconds</source>
+        <translation>{n} giây</translation>
     </message>
     <message>
         <source>The {field} contains a control character ({char}) that cannot be stored or exported: remove it (it often comes from copying out of another program) and try again.</source>
@@ -4097,12 +4113,12 @@
         <translation>Giá trị “{field}” “{value}” không phải là khoảng thời gian: hãy nhập số phút từ 0 đến 1440 (một ngày).</translation>
     </message>
     <message>
-        <source>The passphrase is wrong ({failures} times in a row): wait {seconds} seconds before the next try.</source>
-        <translation>Mật khẩu không đúng ({failures} lần liên tiếp): hãy chờ {seconds} giây trước khi thử lại.</translation>
+        <source>The passphrase is wrong ({failures} times in a row): wait {wait} before the next try.</source>
+        <translation>Mật khẩu không đúng ({failures} lần liên tiếp): hãy chờ {wait} trước khi thử lại.</translation>
     </message>
     <message>
-        <source>Too many wrong passphrases for {owner} ({failures} in a row): wait {seconds} seconds before trying again.</source>
-        <translation>Nhập sai mật khẩu của {owner} quá nhiều lần ({failures} lần liên tiếp): hãy chờ {seconds} giây rồi thử lại.</translation>
+        <source>Too many wrong passphrases for {name} ({failures} in a row): wait {wait} before trying again.</source>
+        <translation>Đã nhập sai mật khẩu của {name} quá nhiều lần ({failures} lần liên tiếp): hãy chờ {wait} rồi thử lại.</translation>
     </message>
     <message>
         <source>This passphrase is among the first that anyone would try (a common word, a run of digits, a date or your own identifier). Choose a few unrelated words, for example a short sentence only you would think of.</source>
@@ -4129,8 +4145,8 @@
         <translation>{sender} đã gửi lên máy chủ tiếp nhận hết hạn mức cơ quan cho phép trong 24 giờ ({bundles} gói dữ liệu, {megabytes} MB); gói dữ liệu chưa được lưu và vẫn nằm trong hộp thư đi. Hãy thử lại vào ngày mai hoặc đề nghị cơ quan nâng hạn mức.</translation>
     </message>
     <message>
-        <source>The hub is busy; try again in {seconds} seconds.</source>
-        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {seconds} giây.</translation>
+        <source>The hub is busy; try again in {wait}.</source>
+        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {wait}.</translation>
     </message>
     <message>
         <source>The hub refused the request: the field “{field}” is missing, too long or not of the expected form.</source>
@@ -4316,6 +4332,18 @@
     <message>
         <source>date</source>
         <translation>ngày</translation>
+    </message>
+    <message>
+        <source>effective date</source>
+        <translation>ngày có hiệu lực</translation>
+    </message>
+    <message>
+        <source>decision date</source>
+        <translation>ngày quyết định</translation>
+    </message>
+    <message>
+        <source>date it applies from</source>
+        <translation>ngày bắt đầu áp dụng</translation>
     </message>
     <message>
         <source>passphrase</source>
@@ -5334,6 +5362,29 @@
     <message>
         <source>Unsatisfactory</source>
         <translation>Không hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Not classified</source>
+        <translation>Không xếp loại</translation>
+    </message>
+</context>
+<context>
+    <name>LevelShort</name>
+    <message>
+        <source>Excellent</source>
+        <translation>HTXSNV</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>HTTNV</translation>
+    </message>
+    <message>
+        <source>Satisfactory</source>
+        <translation>HTNV</translation>
+    </message>
+    <message>
+        <source>Unsatisfactory</source>
+        <translation>KHTNV</translation>
     </message>
     <message>
         <source>Not classified</source>

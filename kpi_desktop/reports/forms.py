@@ -305,7 +305,7 @@ def _products_table(data: Form01Data) -> Table:
             cell(str(p.failed_reviews or ""), align="center"),
             cell(str(p.delays or ""), align="center"),
         ))
-    return Table(tuple(rows), (8, 19, 41, 15, 17, 19, 18, 17, 16))
+    return Table(tuple(rows), (8, 19, 46, 15, 17, 19, 18, 14, 14))
 
 
 def _months_table(months: tuple[MonthScore, ...]) -> Table:
