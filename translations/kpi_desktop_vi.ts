@@ -3834,6 +3834,22 @@
         <translation>Dòng {row}: {sentence}</translation>
     </message>
     <message>
+        <source>1 minute</source>
+        <translation>1 phút</translation>
+    </message>
+    <message>
+        <source>{n} minutes</source>
+        <translation>{n} phút</translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation>1 giây</translation>
+    </message>
+    <message>
+        <source>{n} seconds</source>
+        <translation>{n} giây</translation>
+    </message>
+    <message>
         <source>The {field} contains a control character ({char}) that cannot be stored or exported: remove it (it often comes from copying out of another program) and try again.</source>
         <translation>Trường “{field}” chứa ký tự điều khiển ({char}) không thể lưu hoặc xuất ra: hãy xóa ký tự đó (thường do sao chép từ chương trình khác) rồi thử lại.</translation>
     </message>
@@ -3866,12 +3882,12 @@
         <translation>Giá trị “{field}” “{value}” không phải là khoảng thời gian: hãy nhập số phút từ 0 đến 1440 (một ngày).</translation>
     </message>
     <message>
-        <source>The passphrase is wrong ({failures} times in a row): wait {seconds} seconds before the next try.</source>
-        <translation>Mật khẩu không đúng ({failures} lần liên tiếp): hãy chờ {seconds} giây trước khi thử lại.</translation>
+        <source>The passphrase is wrong ({failures} times in a row): wait {wait} before the next try.</source>
+        <translation>Mật khẩu không đúng ({failures} lần liên tiếp): hãy chờ {wait} trước khi thử lại.</translation>
     </message>
     <message>
-        <source>Too many wrong passphrases for {owner} ({failures} in a row): wait {seconds} seconds before trying again.</source>
-        <translation>Nhập sai mật khẩu của {owner} quá nhiều lần ({failures} lần liên tiếp): hãy chờ {seconds} giây rồi thử lại.</translation>
+        <source>Too many wrong passphrases for {name} ({failures} in a row): wait {wait} before trying again.</source>
+        <translation>Đã nhập sai mật khẩu của {name} quá nhiều lần ({failures} lần liên tiếp): hãy chờ {wait} rồi thử lại.</translation>
     </message>
     <message>
         <source>This passphrase is among the first that anyone would try (a common word, a run of digits, a date or your own identifier). Choose a few unrelated words, for example a short sentence only you would think of.</source>
@@ -3898,8 +3914,8 @@
         <translation>{sender} đã gửi lên máy chủ tiếp nhận hết hạn mức cơ quan cho phép trong 24 giờ ({bundles} gói dữ liệu, {megabytes} MB); gói dữ liệu chưa được lưu và vẫn nằm trong hộp thư đi. Hãy thử lại vào ngày mai hoặc đề nghị cơ quan nâng hạn mức.</translation>
     </message>
     <message>
-        <source>The hub is busy; try again in {seconds} seconds.</source>
-        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {seconds} giây.</translation>
+        <source>The hub is busy; try again in {wait}.</source>
+        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {wait}.</translation>
     </message>
     <message>
         <source>The hub refused the request: the field “{field}” is missing, too long or not of the expected form.</source>
@@ -4085,6 +4101,18 @@
     <message>
         <source>date</source>
         <translation>ngày</translation>
+    </message>
+    <message>
+        <source>effective date</source>
+        <translation>ngày có hiệu lực</translation>
+    </message>
+    <message>
+        <source>decision date</source>
+        <translation>ngày quyết định</translation>
+    </message>
+    <message>
+        <source>date it applies from</source>
+        <translation>ngày bắt đầu áp dụng</translation>
     </message>
     <message>
         <source>passphrase</source>

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.inputs import export_text
 from kpi_desktop.runtime.i18n import translate
 
 
@@ -261,6 +262,21 @@ def _entry_status(value: str) -> str:
     }.get(value, value)
 
 
+def is_known(code: str) -> bool:
+    """Whether ``code`` has its own sentence (:func:`describe` does not fall back)."""
+    return code in _errors()
+
+
+def _without_controls(value: Any) -> Any:
+    if isinstance(value, str):
+        return export_text(value)
+    if isinstance(value, dict):
+        return {key: _without_controls(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_controls(item) for item in value]
+    return value
+
+
 def describe(error: KpiError) -> str:
     """A sentence for ``error`` in the current language."""
     text = _errors().get(error.code)
@@ -269,11 +285,14 @@ def describe(error: KpiError) -> str:
                   os_error_text(value) if key in ("detail", "error", "reason")
                   and isinstance(value, str) else value
                   for key, value in error.params.items()}
+        # A value echoed from a file or a command line never brings its control characters
+        # (terminal escapes, bidirectional overrides) into the message.
+        params = {key: _without_controls(value) for key, value in params.items()}
         try:
             return text(params)
         except (KeyError, IndexError, ValueError):
             pass
-    detail = ", ".join(f"{k}={v}" for k, v in error.params.items())
+    detail = export_text(", ".join(f"{k}={v}" for k, v in error.params.items()))
     return translate("Errors", "The value was refused ({code}).").format(
         code=f"{error.code}: {detail}" if detail else error.code
     )
@@ -577,7 +596,6 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The key of {owner} is not published by the agency yet: send the "
             "enrolment request and import the next organisation file."
         ).format(owner=p.get("owner", "")),
-        "passphrase_wrong": lambda p: translate("Errors", "The passphrase is wrong."),
         "passphrase_too_short": lambda p: translate(
             "Errors", "The passphrase must have at least {minimum} characters."
         ).format(minimum=p.get("minimum", "")),
@@ -600,7 +618,7 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ).format(url=p.get("url", ""), detail=p.get("detail", "")),
         "hub_refused": lambda p: translate(
             "Errors", "The hub refused the request: {detail}."
-        ).format(detail=p.get("detail", "")),
+        ).format(detail=str(p.get("detail", "")).rstrip(".")),
         "hub_database_unsupported": lambda p: translate(
             "Errors", "The hub cannot use the database {url}: give a SQLite file "
             "(sqlite:///FILE) or a PostgreSQL database (postgresql+psycopg://USER:PASSWORD@HOST/"

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import InvalidState, KpiError, NotFound, RefusedValue
-from kpi_desktop.domain.inputs import check_text
+from kpi_desktop.domain.inputs import check_date, check_text
 from kpi_desktop.domain.model import (
     Level,
     OrgEvaluation,
@@ -394,6 +394,7 @@ class OrgEvaluationService:
             raise RefusedValue("org_decision_no_missing")
         if decision_date is None:
             raise RefusedValue("date_malformed", value="")
+        check_date(decision_date, "decision_date", today=self.today())
         why = normalize_text(note or "").strip()
         now = utc_now()
         with self._db.unit_of_work() as uow:

@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from kpi_desktop.domain.errors import InvalidState, NotFound, RefusedValue
+from kpi_desktop.domain.inputs import check_date
 from kpi_desktop.domain.model import (
     EvaluationStatus,
     EvaluatorKind,
@@ -256,7 +257,7 @@ class TransferService:
             InvalidState: ``transfer_month_locked`` when the month of the date is already
                 evaluated in the new unit or for the person; ``transfer_not_allowed``.
         """
-        day = _parse_date(from_date)
+        day = check_date(_parse_date(from_date), "from_date", today=self.today())
         why = _reason_text(reason, decision_no)
         if not normalize_text(reason or ""):
             raise RefusedValue("reason_missing", field="reason")
@@ -305,7 +306,7 @@ class TransferService:
                 ``date_malformed``.
             InvalidState: ``transfer_month_locked``, ``transfer_not_allowed``.
         """
-        day = _parse_date(from_date)
+        day = check_date(_parse_date(from_date), "from_date", today=self.today())
         sources_ids = list(dict.fromkeys(normalize_text(u) for u in unit_ids if u.strip()))
         into_id = normalize_text(into_unit_id or "")
         if not into_id:

@@ -128,7 +128,7 @@ def test_a_later_transfer_keeps_the_past_year_with_the_old_unit(app):
         (("kt-cv1", "nowhere", dt.date(2026, 11, 1)), "not_found"),
         (("kt-cv1", "kt", dt.date(2026, 11, 1)), "transfer_same_unit"),
         (("kt-cv1", "vhxh", dt.date(2026, 10, 15)), "transfer_month_locked"),
-        (("kt-cv1", "vhxh", dt.date(2019, 12, 1)), "transfer_before_membership"),
+        (("kt-cv1", "vhxh", dt.date(2019, 12, 1)), "date_out_of_range"),  # before 2020
         (("vp-cv3", "kt", dt.date(2026, 7, 1)), "transfer_before_membership"),
     ],
 )

@@ -52,5 +52,5 @@ def attention_lines(uow: Any) -> list[str]:
                                        newest_first=True, limit=500):
         lines.append(translate("Sync", "Signed before the key was revoked; arrived after: "
                                "{item} (from {sender}).").format(
-            item=event.object_id, sender=event.detail.get("sender", "")))
+            item=event.object_id, sender=person_name(uow, str(event.detail.get("sender", "")))))
     return lines

@@ -6,7 +6,6 @@ from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -44,6 +43,7 @@ from kpi_desktop.ui.common import (
 )
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel
 from kpi_desktop.ui.why_model import WhyModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -128,56 +128,46 @@ class TrendChart(QWidget):
         painter.end()
 
 
-class EntryStatusModel(QAbstractTableModel):
-    """Each entry of the month with its status and the leader's reason when returned."""
+class EntryStatusModel(RecordTableModel[Any]):
+    """Each entry of the month with its status and the leader's reason when returned (on the
+    table toolkit)."""
 
     COLUMNS = 6
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.views: list[Any] = []
+        super().__init__([
+            Column(lambda: self.tr("Date"), lambda v: formatting.date(v.entry.work_date),
+                   sort=lambda v: v.entry.work_date),
+            Column(lambda: self.tr("Code"), lambda v: v.item.code),
+            Column(lambda: self.tr("Product / work"), lambda v: name_of(v.item),
+                   fit=Fit.ELIDE, min_chars=20),
+            Column(lambda: self.tr("Quantity"), lambda v: formatting.number(
+                v.entry.quantity, 0 if v.entry.quantity % 1 == 0 else 2),
+                sort=lambda v: v.entry.quantity, align=RIGHT),
+            Column(lambda: self.tr("Status"), lambda v: status_label(v.entry.status),
+                   foreground=lambda v: QColor(STATUS_COLOURS[v.entry.status])),
+            Column(lambda: self.tr("Leader's remarks"), self._remarks,
+                   tooltip=lambda v: v.return_reason or None, fit=Fit.WRAP, min_chars=16),
+        ], key=lambda v: v.entry.id, parent=parent)
+
+    @property
+    def views(self) -> list[Any]:
+        return self.rows
 
     def set_views(self, views: list[Any]) -> None:
-        self.beginResetModel()
-        self.views = list(views)
-        self.endResetModel()
+        self.set_rows(views)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.views)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return [self.tr("Date"), self.tr("Code"), self.tr("Product / work"),
-                self.tr("Quantity"), self.tr("Status"), self.tr("Leader's remarks")][section]
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        view = self.views[index.row()]
-        entry = view.entry
-        if role == Qt.ItemDataRole.DisplayRole:
-            remarks = []
-            if view.return_reason:
-                remarks.append(self.tr("returned: {reason}").format(reason=view.return_reason))
-            if view.failed_reviews:
-                remarks.append(self.tr("failed review ×{n}").format(n=view.failed_reviews))
-            if view.delays:
-                remarks.append(self.tr("late ×{n}").format(n=view.delays))
-            if entry.is_extra:
-                remarks.append(self.tr("ad hoc"))
-            return [formatting.date(entry.work_date), view.item.code, name_of(view.item),
-                    formatting.number(entry.quantity, 0 if entry.quantity % 1 == 0 else 2),
-                    status_label(entry.status), "; ".join(remarks)][index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4:
-            return QColor(STATUS_COLOURS[entry.status])
-        if role == Qt.ItemDataRole.ToolTipRole and view.return_reason:
-            return view.return_reason
-        return None
+    def _remarks(self, view: Any) -> str:
+        remarks = []
+        if view.return_reason:
+            remarks.append(self.tr("returned: {reason}").format(reason=view.return_reason))
+        if view.failed_reviews:
+            remarks.append(self.tr("failed review ×{n}").format(n=view.failed_reviews))
+        if view.delays:
+            remarks.append(self.tr("late ×{n}").format(n=view.delays))
+        if view.entry.is_extra:
+            remarks.append(self.tr("ad hoc"))
+        return "; ".join(remarks)
 
 
 class ScorePage(Page):
