@@ -63,7 +63,13 @@ TODAY = dt.date(2026, 11, 23)
 
 
 def demo_folder() -> Path:
-    cache = Path(os.environ.get("KPI_BENCH_CACHE", "/tmp/kpi-benchmarks")) / "integrity-demo"
+    import kpi_desktop.storage as storage
+
+    # Keyed by the newest migration: a demo made by an older schema is never measured.
+    versions = Path(storage.__file__).parent / "migrations" / "versions"
+    newest = max(p.stem for p in versions.glob("0*.py"))
+    cache = (Path(os.environ.get("KPI_BENCH_CACHE", "/tmp/kpi-benchmarks"))
+             / f"integrity-demo-{newest}")
     if not (cache / "kpi.db").exists():
         shutil.rmtree(cache, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "kpi_desktop", "--data-dir", str(cache), "demo",

@@ -107,14 +107,14 @@ def exact_reference(services: AppServices) -> dict[str, tuple[Any, Any, Any]]:
     at a time, from the stored totals (the computation before the roll-up moved into SQL)."""
     from fractions import Fraction
 
-    from kpi_desktop.domain.model import PersonRole
+    from kpi_desktop.domain.model import Period, PersonRole
     from kpi_desktop.scoring import classify_year
     from kpi_desktop.services import scores
 
     found = {}
     with services.db.unit_of_work(read_only=True) as uow:
         calc = scores.Calculator(uow)
-        policy = calc.policy_for(dt.date(generate.YEAR, 12, 31))
+        policy = calc.policy(Period.whole_year(generate.YEAR))
         people = scores.members_at_year_end(uow, scores.unit_tree(uow, TOP_UNIT), generate.YEAR)
         ids = [p.id for p in people]
         totals = scores.with_transferred_months(uow, uow.evaluations.monthly_totals(

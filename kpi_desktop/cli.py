@@ -162,8 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--assignment",
         metavar="ID",
-        help=translate("Cli", "assignment it fulfils (default: ad hoc work)"),
+        help=translate("Cli", "assignment it fulfils (default: the open assignment of the "
+                              "same item, if there is one)"),
     )
+    outside = add.add_mutually_exclusive_group()
+    outside.add_argument("--ad-hoc", dest="extra_kind", action="store_const", const="ad_hoc",
+                         help=translate("Cli", "ad hoc work outside the plan, even when an "
+                                               "assignment of the item is open"))
+    outside.add_argument("--taken-over", dest="extra_kind", action="store_const",
+                         const="taken_over",
+                         help=translate("Cli", "work taken over from a colleague, outside the "
+                                               "plan"))
     add.add_argument("--doc-number", default="", help=translate("Cli", "output document number"))
     add.add_argument(
         "--description", default="", help=translate("Cli", "output product description")
@@ -179,11 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help=translate("Cli", "print the result as JSON")
     )
 
-    score = commands.add_parser("score", help=translate("Cli", "a person's score for a month"))
+    score = commands.add_parser(
+        "score", help=translate("Cli", "a person's score for a month, quarter or half year"))
     score.add_argument(
         "--person", required=True, metavar="ID", help=translate("Cli", "person identifier")
     )
-    score.add_argument("--period", required=True, metavar="YYYY-MM", help=translate("Cli", "month"))
+    score.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY-Hn",
+                       help=translate("Cli", "month, quarter or half year (2026-H1)"))
     score.add_argument(
         "--json", action="store_true", help=translate("Cli", "print the result as JSON")
     )
@@ -236,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kpi_desktop.cli_appeals import add_commands as add_appeal_commands
 
     add_appeal_commands(commands)  # appeal, calendar (issue 9 §2, §3)
+    from kpi_desktop.cli_scoring import add_commands as add_scoring_commands
+
+    add_scoring_commands(commands)  # discipline, leave (issue 15)
     return parser
 
 
@@ -261,8 +275,8 @@ def _add_report_commands(commands: Any) -> None:
     unit = kinds.add_parser("unit", help=translate("Cli", "summary of a unit"))
     unit.add_argument("--unit", required=True, metavar="ID",
                       help=translate("Cli", "unit identifier"))
-    unit.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY",
-                      help=translate("Cli", "month, quarter or year"))
+    unit.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY-Hn|YYYY",
+                      help=translate("Cli", "month, quarter, half year or year"))
     from kpi_desktop.cli_org_eval import add_report_kinds
 
     add_report_kinds(kinds)  # report kinds (issue 9 §5)
@@ -275,8 +289,8 @@ def _add_report_commands(commands: Any) -> None:
     )
     export.add_argument("--to", required=True, metavar="DIR",
                         help=translate("Cli", "folder to write the files to"))
-    export.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY",
-                        help=translate("Cli", "month, quarter or year"))
+    export.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn|YYYY-Hn|YYYY",
+                        help=translate("Cli", "month, quarter, half year or year"))
     export.add_argument("--format", dest="formats", action="append",
                         choices=["csv", "xlsx", "json"],
                         help=translate("Cli", "csv, xlsx or json (repeatable; default: all)"))
@@ -381,6 +395,7 @@ def run(args: argparse.Namespace) -> int:
                 **_org_eval_handlers(),
                 **_transfer_handlers(),
                 **_appeal_handlers(),
+                **_scoring_handlers(),
             }[args.command]
             return handler(services, args)
         finally:
@@ -399,6 +414,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _scoring_handlers() -> dict[str, Any]:
+    from kpi_desktop.cli_scoring import HANDLERS
+
+    return HANDLERS
 
 
 def refused(error: KpiError) -> int:
@@ -516,7 +537,9 @@ def _demo(services, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _log_add(services, args: argparse.Namespace) -> int:  # noqa: ANN001
-    entry = services.worklog.add_entry(
+    from kpi_desktop.domain.model import ExtraKind
+
+    saved = services.worklog.record(
         person_id=args.person,
         work_date=parse_date(args.date),
         item_code=args.item,
@@ -527,19 +550,37 @@ def _log_add(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         deadline=parse_date(args.deadline),
         completed_on=parse_date(args.completed),
         submit=args.submit,
+        extra_kind=ExtraKind(args.extra_kind) if args.extra_kind else None,
         confirm_quantity=args.confirm_quantity,
     )
+    entry = saved.entry
+    data = services.worklog.entry_as_dict(entry)
+    link = saved.link
+    data["assignment"] = None if link is None else {
+        "id": link.assignment_id, "item": link.item_code, "done": str(link.done),
+        "quantity": str(link.quantity), "deadline": link.deadline.isoformat()}
     _emit(
-        services.worklog.entry_as_dict(entry),
+        data,
         args.json,
         translate("Cli", "Entry {id} saved ({status}).").format(
             id=entry.id, status=services.worklog.status_label(entry.status)
-        ),
+        ) + "\n" + saved.text(),
     )
     return EXIT_OK
 
 
 def _score(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from kpi_desktop.domain.model import Period, PeriodKind
+
+    period = Period.parse(args.period)
+    if period.kind in (PeriodKind.QUARTER, PeriodKind.HALF):  # the mean of its months
+        rollup = services.scores.rollup(args.person, period)
+        month = services.scores.person_period(args.person, period.months()[0])
+        person = {"id": month.person.id, "name": month.person_name,
+                  "position": month.position_name}
+        _emit(services.scores.rollup_as_dict(rollup, person), args.json,
+              services.scores.rollup_as_text(rollup, month.person_name))
+        return EXIT_OK
     result = services.scores.person_period(args.person, args.period)
     data = services.scores.as_dict(result)
     _emit(data, args.json, services.scores.as_text(result))

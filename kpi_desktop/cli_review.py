@@ -2,6 +2,8 @@
 
     review inbox   --by ID [--json]                      what waits for ID's review
     review confirm --by ID ENTRY…                         confirm entries
+    review cause   --by ID --reason TEXT [--quality] [--timeliness] ENTRY
+                                                          objective cause (Điều 14.2b/c)
     review return  --by ID --reason TEXT ENTRY            return an entry for revision
     review month   --by ID --person ID --period YYYY-MM   accept Form 01 and lock the month
     review unlock  --by ID --person ID --period YYYY-MM --reason TEXT
@@ -44,6 +46,18 @@ def add_commands(commands: Any) -> None:
     ret.add_argument("--by", required=True, metavar="ID", help=by_help)
     ret.add_argument("--reason", required=True, help=translate("Cli", "why it is returned"))
     ret.add_argument("entry", metavar="ENTRY", help=translate("Cli", "entry identifier"))
+
+    cause = sub.add_parser("cause", help=translate(
+        "Cli", "confirm an objective cause of an entry's quality errors and/or delays "
+        "(Article 14.2(b), 14.2(c))"))
+    cause.add_argument("--by", required=True, metavar="ID", help=by_help)
+    cause.add_argument("--quality", action="store_true",
+                       help=translate("Cli", "the cause exempts the quality errors"))
+    cause.add_argument("--timeliness", action="store_true",
+                       help=translate("Cli", "the cause exempts the delays"))
+    cause.add_argument("--reason", required=True,
+                       help=translate("Cli", "the objective cause confirmed"))
+    cause.add_argument("entry", metavar="ENTRY", help=translate("Cli", "entry identifier"))
 
     month = sub.add_parser("month", help=translate(
         "Cli", "accept a person's self-assessment and lock the month"))
@@ -95,6 +109,14 @@ def _review(services: Any, args: argparse.Namespace) -> int:
     if action == "return":
         services.review.return_entry(args.by, args.entry, args.reason)
         _say(translate("Cli", "Entry {id} returned.").format(id=args.entry))
+        return EXIT_OK
+    if action == "cause":
+        services.review.mark_objective_cause(args.by, args.entry, args.reason,
+                                             quality=args.quality, timeliness=args.timeliness)
+        what = [translate("Cli", "quality errors")] if args.quality else []
+        what += [translate("Cli", "delays")] if args.timeliness else []
+        _say(translate("Cli", "Objective cause recorded for entry {id}: {what} not deducted.")
+             .format(id=args.entry, what=", ".join(what)))
         return EXIT_OK
     if action == "month":
         stored = services.evaluation.confirm(args.by, args.person, args.period)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.numbers import format_number
+from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 
@@ -46,6 +48,8 @@ def add_commands(commands: Any) -> None:
     person.add_argument("--decision", default="", metavar="NO",
                         help=translate("Cli", "decision number"))
     person.add_argument("--by", metavar="ID", help=by_help)
+    person.add_argument("--confirm-date", action="store_true", help=translate(
+        "Cli", "confirm a date more than 15 days from today (the decision's date)"))
     person.add_argument("--successor", metavar="ID", help=translate(
         "Cli", "who evaluates, from the date, the people this person evaluated (default: the "
                "head above)"))
@@ -97,7 +101,7 @@ def _date(value: str) -> dt.date:
 
 
 def _fmt(value: Any) -> str:
-    return "–" if value is None else f"{float(value):.2f}"
+    return format_number(value, language=i18n.effective_language())
 
 
 def _transfer(services: Any, args: argparse.Namespace) -> int:
@@ -105,7 +109,8 @@ def _transfer(services: Any, args: argparse.Namespace) -> int:
     if action == "person":
         result = services.transfers.transfer(
             args.person, args.to, _date(args.from_date), reason=args.reason,
-            decision_no=args.decision, actor_id=args.by, successor_id=args.successor)
+            decision_no=args.decision, actor_id=args.by, successor_id=args.successor,
+            confirm_date=args.confirm_date)
         _say(translate("Cli", "{person} moved from {old} to {new} from {date}; evaluator: "
                               "{evaluator}.").format(
             person=result.person_id, old=result.from_unit_id, new=result.to_unit_id,

@@ -766,6 +766,14 @@
         <translation>ghi nguyên nhân khách quan</translation>
     </message>
     <message>
+        <source>recorded an objective cause of the quality errors</source>
+        <translation>xác nhận nguyên nhân khách quan của sai sót lớn về nội dung</translation>
+    </message>
+    <message>
+        <source>recorded an objective cause of the delays</source>
+        <translation>xác nhận nguyên nhân khách quan của việc chậm tiến độ</translation>
+    </message>
+    <message>
         <source>undid a decision before it was sent</source>
         <translation>đã hoàn tác một quyết định trước khi gửi đi</translation>
     </message>
@@ -1318,10 +1326,6 @@
         <translation>số lượng là đúng dù vượt quá khối lượng mà định mức thời gian của sản phẩm/công việc cho phép trong một ngày</translation>
     </message>
     <message>
-        <source>assignment it fulfils (default: ad hoc work)</source>
-        <translation>nhiệm vụ được giao mà mục này thực hiện (mặc định: việc phát sinh)</translation>
-    </message>
-    <message>
         <source>output document number</source>
         <translation>số hiệu văn bản đầu ra</translation>
     </message>
@@ -1344,10 +1348,6 @@
     <message>
         <source>print the result as JSON</source>
         <translation>in kết quả dạng JSON</translation>
-    </message>
-    <message>
-        <source>a person&apos;s score for a month</source>
-        <translation>điểm của một người trong một tháng</translation>
     </message>
     <message>
         <source>month</source>
@@ -1392,6 +1392,10 @@
     <message>
         <source>the file to write: a PDF, or an editable Word document when the name ends in .docx</source>
         <translation>tệp cần ghi: tệp PDF, hoặc tệp Word sửa được khi tên tệp có đuôi .docx</translation>
+    </message>
+    <message>
+        <source>month, quarter, half year or year</source>
+        <translation>tháng, quý, 6 tháng hoặc năm</translation>
     </message>
     <message>
         <source>check a printed form&apos;s verification code or an electronic dossier</source>
@@ -1518,6 +1522,26 @@
         <translation>Mẫu số 01 của một tháng hoặc một quý</translation>
     </message>
     <message>
+        <source>assignment it fulfils (default: the open assignment of the same item, if there is one)</source>
+        <translation>nhiệm vụ được giao mà mục này thực hiện (mặc định: nhiệm vụ được giao cùng sản phẩm/công việc còn đang mở, nếu có)</translation>
+    </message>
+    <message>
+        <source>ad hoc work outside the plan, even when an assignment of the item is open</source>
+        <translation>nhiệm vụ phát sinh ngoài kế hoạch, kể cả khi có nhiệm vụ được giao cùng sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>work taken over from a colleague, outside the plan</source>
+        <translation>nhiệm vụ tiếp nhận thêm từ công chức khác, ngoài kế hoạch</translation>
+    </message>
+    <message>
+        <source>a person&apos;s score for a month, quarter or half year</source>
+        <translation>điểm của một người trong một tháng, quý hoặc 6 tháng</translation>
+    </message>
+    <message>
+        <source>month, quarter or half year (2026-H1)</source>
+        <translation>tháng, quý hoặc 6 tháng (2026-H1)</translation>
+    </message>
+    <message>
         <source>restore without asking (the warning is still printed)</source>
         <translation>khôi phục không cần hỏi lại (cảnh báo vẫn được in ra)</translation>
     </message>
@@ -1622,6 +1646,22 @@
         <translation>mã mục nhật ký</translation>
     </message>
     <message>
+        <source>confirm an objective cause of an entry&apos;s quality errors and/or delays (Article 14.2(b), 14.2(c))</source>
+        <translation>xác nhận nguyên nhân khách quan của sai sót lớn và/hoặc việc chậm tiến độ của một mục (điểm b, điểm c khoản 2 Điều 14)</translation>
+    </message>
+    <message>
+        <source>the cause exempts the quality errors</source>
+        <translation>nguyên nhân miễn trừ điểm về sai sót lớn</translation>
+    </message>
+    <message>
+        <source>the cause exempts the delays</source>
+        <translation>nguyên nhân miễn trừ điểm về việc chậm</translation>
+    </message>
+    <message>
+        <source>the objective cause confirmed</source>
+        <translation>nguyên nhân khách quan được xác nhận</translation>
+    </message>
+    <message>
         <source>accept a person&apos;s self-assessment and lock the month</source>
         <translation>chấp nhận phiếu tự đánh giá và khóa kỳ tháng</translation>
     </message>
@@ -1644,6 +1684,18 @@
     <message>
         <source>Entry {id} returned.</source>
         <translation>Đã trả lại mục {id}.</translation>
+    </message>
+    <message>
+        <source>quality errors</source>
+        <translation>sai sót lớn</translation>
+    </message>
+    <message>
+        <source>delays</source>
+        <translation>chậm tiến độ</translation>
+    </message>
+    <message>
+        <source>Objective cause recorded for entry {id}: {what} not deducted.</source>
+        <translation>Đã ghi nguyên nhân khách quan cho mục {id}: không trừ điểm {what}.</translation>
     </message>
     <message>
         <source>Month {period} of {person} confirmed and locked: total {total}.</source>
@@ -2322,6 +2374,10 @@
         <translation>lý do (theo quyết định)</translation>
     </message>
     <message>
+        <source>confirm a date more than 15 days from today (the decision&apos;s date)</source>
+        <translation>xác nhận ngày cách hôm nay hơn 15 ngày (ngày của quyết định)</translation>
+    </message>
+    <message>
         <source>who evaluates, from the date, the people this person evaluated (default: the head above)</source>
         <translation>người đánh giá, từ ngày có hiệu lực, những công chức mà người này đang đánh giá (mặc định: người đứng đầu cấp trên)</translation>
     </message>
@@ -2428,6 +2484,130 @@
     <message>
         <source>{n} pages</source>
         <translation>{n} trang</translation>
+    </message>
+    <message>
+        <source>discipline decisions (Article 20.4, 11.3)</source>
+        <translation>quyết định kỷ luật (khoản 4 Điều 20, khoản 3 Điều 11)</translation>
+    </message>
+    <message>
+        <source>record a discipline decision</source>
+        <translation>ghi nhận một quyết định kỷ luật</translation>
+    </message>
+    <message>
+        <source>the evaluator who records it</source>
+        <translation>người đánh giá ghi nhận</translation>
+    </message>
+    <message>
+        <source>the form of discipline or other override</source>
+        <translation>hình thức kỷ luật hoặc trường hợp khác</translation>
+    </message>
+    <message>
+        <source>the date of the decision</source>
+        <translation>ngày ban hành quyết định</translation>
+    </message>
+    <message>
+        <source>the date of the act the decision is about</source>
+        <translation>ngày xảy ra hành vi vi phạm</translation>
+    </message>
+    <message>
+        <source>administrative or party discipline, or another competent authority</source>
+        <translation>kỷ luật hành chính, kỷ luật đảng hoặc kết luận của cấp có thẩm quyền khác</translation>
+    </message>
+    <message>
+        <source>an earlier decision about the same act</source>
+        <translation>quyết định trước đó về cùng một hành vi vi phạm</translation>
+    </message>
+    <message>
+        <source>the year the act was already rated Unsatisfactory (Article 11.3(b))</source>
+        <translation>năm hành vi đã được dùng để xếp loại không hoàn thành nhiệm vụ (điểm b khoản 3 Điều 11)</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>ghi chú</translation>
+    </message>
+    <message>
+        <source>a person&apos;s discipline decisions</source>
+        <translation>các quyết định kỷ luật của một người</translation>
+    </message>
+    <message>
+        <source>sick, maternity and unpaid personal leave (Article 11.2)</source>
+        <translation>nghỉ ốm, nghỉ thai sản và nghỉ việc riêng không hưởng lương (khoản 2 Điều 11)</translation>
+    </message>
+    <message>
+        <source>who records it: the agency administrator (agency), the chairman or the person&apos;s evaluator</source>
+        <translation>người ghi nhận: người quản trị của cơ quan (agency), chủ tịch hoặc người đánh giá của công chức</translation>
+    </message>
+    <message>
+        <source>record a period of leave</source>
+        <translation>ghi nhận một thời gian nghỉ</translation>
+    </message>
+    <message>
+        <source>sick or maternity leave (social insurance), or unpaid personal leave</source>
+        <translation>nghỉ ốm hoặc nghỉ thai sản (bảo hiểm xã hội), hoặc nghỉ việc riêng không hưởng lương</translation>
+    </message>
+    <message>
+        <source>the first day of the leave</source>
+        <translation>ngày bắt đầu nghỉ</translation>
+    </message>
+    <message>
+        <source>the last day of the leave</source>
+        <translation>ngày nghỉ cuối cùng</translation>
+    </message>
+    <message>
+        <source>a person&apos;s leave</source>
+        <translation>thời gian nghỉ của một người</translation>
+    </message>
+    <message>
+        <source>removed records too</source>
+        <translation>gồm cả các bản ghi đã hủy</translation>
+    </message>
+    <message>
+        <source>remove a leave record</source>
+        <translation>hủy một bản ghi nghỉ</translation>
+    </message>
+    <message>
+        <source>why it is removed</source>
+        <translation>lý do hủy</translation>
+    </message>
+    <message>
+        <source>leave identifier</source>
+        <translation>mã bản ghi nghỉ</translation>
+    </message>
+    <message>
+        <source>(removed)</source>
+        <translation>(đã hủy)</translation>
+    </message>
+    <message>
+        <source>Leave recorded:</source>
+        <translation>Đã ghi nhận thời gian nghỉ:</translation>
+    </message>
+    <message>
+        <source>Leave {id} removed.</source>
+        <translation>Đã hủy bản ghi nghỉ {id}.</translation>
+    </message>
+    <message>
+        <source>No leave is recorded for this person.</source>
+        <translation>Người này chưa có thời gian nghỉ nào được ghi nhận.</translation>
+    </message>
+    <message>
+        <source>Months entirely on leave (not in the mean): {months}</source>
+        <translation>Các tháng nghỉ cả tháng (không tính vào điểm trung bình): {months}</translation>
+    </message>
+    <message>
+        <source>act of {date}</source>
+        <translation>hành vi ngày {date}</translation>
+    </message>
+    <message>
+        <source>date of the act not recorded</source>
+        <translation>chưa ghi ngày xảy ra hành vi</translation>
+    </message>
+    <message>
+        <source>Discipline decision recorded:</source>
+        <translation>Đã ghi nhận quyết định kỷ luật:</translation>
+    </message>
+    <message>
+        <source>No discipline decision is recorded for this person.</source>
+        <translation>Người này chưa có quyết định kỷ luật nào.</translation>
     </message>
 </context>
 <context>
@@ -2677,6 +2857,14 @@
         <translation>Ghi kỷ luật</translation>
     </message>
     <message>
+        <source>known</source>
+        <translation>đã biết</translation>
+    </message>
+    <message>
+        <source>An act committed at the person&apos;s old organisation and disciplined here counts in the old organisation&apos;s result (Article 11.3(c)–(d)).</source>
+        <translation>Vi phạm xảy ra ở tổ chức cũ nhưng bị xử lý kỷ luật ở tổ chức mới thì tính vào kết quả đánh giá, xếp loại của tổ chức cũ (điểm c, điểm d khoản 3 Điều 11).</translation>
+    </message>
+    <message>
         <source>(none — a separate act)</source>
         <translation>(không — hành vi riêng)</translation>
     </message>
@@ -2707,6 +2895,10 @@
     <message>
         <source>Decision number</source>
         <translation>Số quyết định</translation>
+    </message>
+    <message>
+        <source>Date of the act</source>
+        <translation>Ngày xảy ra hành vi</translation>
     </message>
     <message>
         <source>Same act as</source>
@@ -2954,6 +3146,25 @@
     <message>
         <source>The enrolment request of {name} is saved as {path}. Take it to the agency.</source>
         <translation>Đã lưu yêu cầu đăng ký khóa của {name} vào {path}. Đồng chí mang tệp này đến bộ phận tổ chức cán bộ.</translation>
+    </message>
+</context>
+<context>
+    <name>Entries</name>
+    <message>
+        <source>Belongs to the assigned task {code} (done {done}/{quantity}, due {due})</source>
+        <translation>Thuộc nhiệm vụ được giao {code} (đã làm {done}/{quantity}, hạn {due})</translation>
+    </message>
+    <message>
+        <source>{day}/{month}</source>
+        <translation>{day}/{month}</translation>
+    </message>
+    <message>
+        <source>Work taken over from a colleague (outside the plan)</source>
+        <translation>Nhiệm vụ tiếp nhận thêm từ công chức khác (ngoài kế hoạch)</translation>
+    </message>
+    <message>
+        <source>Ad hoc work (outside the plan)</source>
+        <translation>Nhiệm vụ phát sinh (ngoài kế hoạch)</translation>
     </message>
 </context>
 <context>
@@ -3275,16 +3486,12 @@
         <translation>Không tìm thấy {kind} có mã “{id}”.</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM (ví dụ 2026-03).</translation>
+        <source>At most {maximum} favourites: remove one first (right-click it).</source>
+        <translation>Tối đa {maximum} việc hay làm: hãy bỏ bớt một việc trước (bấm chuột phải vào việc đó).</translation>
     </message>
     <message>
         <source>“{value}” is not a year: write four digits, for example 2026.</source>
         <translation>“{value}” không phải là năm: ghi bốn chữ số, ví dụ 2026.</translation>
-    </message>
-    <message>
-        <source>At most {maximum} favourites: remove one first (right-click it).</source>
-        <translation>Tối đa {maximum} việc hay làm: hãy bỏ bớt một việc trước (bấm chuột phải vào việc đó).</translation>
     </message>
     <message>
         <source>“{value}” is not a date: write it as YYYY-MM-DD (for example 2026-03-15).</source>
@@ -3455,8 +3662,20 @@
         <translation>Mục này đang ở trạng thái {status}: chỉ xác nhận được các mục đã gửi.</translation>
     </message>
     <message>
+        <source>An objective cause of its delays is already recorded for this entry.</source>
+        <translation>Mục này đã có nguyên nhân khách quan của việc chậm tiến độ.</translation>
+    </message>
+    <message>
+        <source>An objective cause of its quality errors is already recorded for this entry.</source>
+        <translation>Mục này đã có nguyên nhân khách quan của sai sót lớn về nội dung.</translation>
+    </message>
+    <message>
         <source>An objective cause is already recorded for this entry.</source>
         <translation>Mục này đã được ghi nguyên nhân khách quan.</translation>
+    </message>
+    <message>
+        <source>Choose what the objective cause exempts: the quality errors, the delays or both.</source>
+        <translation>Hãy chọn nguyên nhân khách quan miễn trừ điểm gì: sai sót lớn, việc chậm tiến độ hoặc cả hai.</translation>
     </message>
     <message>
         <source>The deadline {deadline} is before the start of the period {period}.</source>
@@ -3591,12 +3810,24 @@
         <translation>giá trị bị từ chối ({code})</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY (for example 2026-03, 2026-Q1 or 2026).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM, quý theo dạng YYYY-Qn hoặc năm theo dạng YYYY (ví dụ 2026-03, 2026-Q1 hoặc 2026).</translation>
+        <source>a month as 9/2026 or 2026-09</source>
+        <translation>tháng: 9/2026 hoặc 2026-09</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM or a quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM hoặc quý theo dạng YYYY-Qn (ví dụ 2026-03 hoặc 2026-Q1).</translation>
+        <source>a quarter as 2026-Q3</source>
+        <translation>quý: 2026-Q3</translation>
+    </message>
+    <message>
+        <source>a half year as 2026-H1</source>
+        <translation>6 tháng: 2026-H1</translation>
+    </message>
+    <message>
+        <source>a year as 2026</source>
+        <translation>năm: 2026</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period. Write {forms}.</source>
+        <translation>“{value}” không phải là kỳ đánh giá. Cách ghi: {forms}.</translation>
     </message>
     <message>
         <source>The value was refused ({code}).</source>
@@ -3827,6 +4058,14 @@
         <translation>Hãy ghi chú cho công chức: vì sao không chấp nhận đề xuất.</translation>
     </message>
     <message>
+        <source>Give the date of the transfer decision: it is never taken from today.</source>
+        <translation>Hãy nhập ngày của quyết định điều động: ngày này không bao giờ lấy theo ngày hôm nay.</translation>
+    </message>
+    <message>
+        <source>The transfer date {date} is {days} days from today: check that it is the date of the decision, then confirm it.</source>
+        <translation>Ngày điều động {date} cách hôm nay {days} ngày: hãy kiểm tra đúng là ngày của quyết định rồi xác nhận.</translation>
+    </message>
+    <message>
         <source>{person} already belongs to the unit {unit}: choose another unit.</source>
         <translation>{person} đã thuộc đơn vị {unit}: hãy chọn đơn vị khác.</translation>
     </message>
@@ -3975,10 +4214,6 @@
         <translation>{name} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a year (2026), a quarter (2026-Q3), a half (2026-H2) or a month (2026-09).</source>
-        <translation>“{value}” không phải là kỳ: ghi năm (2026), quý (2026-Q3), 6 tháng (2026-H2) hoặc tháng (2026-09).</translation>
-    </message>
-    <message>
         <source>“{code}” is not an organisation indicator.</source>
         <translation>“{code}” không phải là chỉ số của cơ quan, tổ chức.</translation>
     </message>
@@ -4015,10 +4250,6 @@
         <translation>“{value}” không phải là loại KPI (nhóm nhiệm vụ): dùng spearhead (mũi nhọn), hard (cứng, định lượng) hoặc soft (mềm, định tính).</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) or a year (2026).</source>
-        <translation>“{value}” không phải là kỳ: ghi tháng (2026-03), quý (2026-Q1) hoặc năm (2026).</translation>
-    </message>
-    <message>
         <source>The related decision {id} is not a decision about the same person.</source>
         <translation>Quyết định liên quan {id} không phải là quyết định đối với cùng công chức này.</translation>
     </message>
@@ -4037,6 +4268,22 @@
     <message>
         <source>Row {row}: {sentence}</source>
         <translation>Dòng {row}: {sentence}</translation>
+    </message>
+    <message>
+        <source>1 minute</source>
+        <translation>1 phút</translation>
+    </message>
+    <message>
+        <source>{n} minutes</source>
+        <translation>{n} phút</translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation>1 giây</translation>
+    </message>
+    <message>
+        <source>{n} seconds</source>
+        <translation>{n} giây</translation>
     </message>
     <message>
         <source>The {field} contains a control character ({char}) that cannot be stored or exported: remove it (it often comes from copying out of another program) and try again.</source>
@@ -4071,12 +4318,12 @@
         <translation>Giá trị “{field}” “{value}” không phải là khoảng thời gian: hãy nhập số phút từ 0 đến 1440 (một ngày).</translation>
     </message>
     <message>
-        <source>The passphrase is wrong ({failures} times in a row): wait {seconds} seconds before the next try.</source>
-        <translation>Mật khẩu không đúng ({failures} lần liên tiếp): hãy chờ {seconds} giây trước khi thử lại.</translation>
+        <source>The passphrase is wrong ({failures} times in a row): wait {wait} before the next try.</source>
+        <translation>Mật khẩu không đúng ({failures} lần liên tiếp): hãy chờ {wait} trước khi thử lại.</translation>
     </message>
     <message>
-        <source>Too many wrong passphrases for {owner} ({failures} in a row): wait {seconds} seconds before trying again.</source>
-        <translation>Nhập sai mật khẩu của {owner} quá nhiều lần ({failures} lần liên tiếp): hãy chờ {seconds} giây rồi thử lại.</translation>
+        <source>Too many wrong passphrases for {name} ({failures} in a row): wait {wait} before trying again.</source>
+        <translation>Đã nhập sai mật khẩu của {name} quá nhiều lần ({failures} lần liên tiếp): hãy chờ {wait} rồi thử lại.</translation>
     </message>
     <message>
         <source>This passphrase is among the first that anyone would try (a common word, a run of digits, a date or your own identifier). Choose a few unrelated words, for example a short sentence only you would think of.</source>
@@ -4103,8 +4350,8 @@
         <translation>{sender} đã gửi lên máy chủ tiếp nhận hết hạn mức cơ quan cho phép trong 24 giờ ({bundles} gói dữ liệu, {megabytes} MB); gói dữ liệu chưa được lưu và vẫn nằm trong hộp thư đi. Hãy thử lại vào ngày mai hoặc đề nghị cơ quan nâng hạn mức.</translation>
     </message>
     <message>
-        <source>The hub is busy; try again in {seconds} seconds.</source>
-        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {seconds} giây.</translation>
+        <source>The hub is busy; try again in {wait}.</source>
+        <translation>Máy chủ tiếp nhận đang bận; hãy thử lại sau {wait}.</translation>
     </message>
     <message>
         <source>The hub refused the request: the field “{field}” is missing, too long or not of the expected form.</source>
@@ -4317,6 +4564,18 @@
     <message>
         <source>date</source>
         <translation>ngày</translation>
+    </message>
+    <message>
+        <source>effective date</source>
+        <translation>ngày có hiệu lực</translation>
+    </message>
+    <message>
+        <source>decision date</source>
+        <translation>ngày quyết định</translation>
+    </message>
+    <message>
+        <source>date it applies from</source>
+        <translation>ngày bắt đầu áp dụng</translation>
     </message>
     <message>
         <source>passphrase</source>
@@ -5280,6 +5539,104 @@
     </message>
 </context>
 <context>
+    <name>LeaveKind</name>
+    <message>
+        <source>sick leave (social insurance)</source>
+        <translation>nghỉ ốm (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>maternity leave (social insurance)</source>
+        <translation>nghỉ thai sản (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>unpaid personal leave</source>
+        <translation>nghỉ việc riêng không hưởng lương</translation>
+    </message>
+</context>
+<context>
+    <name>LeaveRecordDialog</name>
+    <message>
+        <source>Leave of {name}</source>
+        <translation>Thời gian nghỉ của {name}</translation>
+    </message>
+    <message>
+        <source>Sick and maternity leave (social insurance) and unpaid personal leave (Article 11.2): months entirely on leave do not enter the mean of the year.</source>
+        <translation>Nghỉ ốm, nghỉ thai sản (bảo hiểm xã hội) và nghỉ việc riêng không hưởng lương (khoản 2 Điều 11): các tháng nghỉ cả tháng không tính vào điểm trung bình của năm.</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại nghỉ</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Đến ngày</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Quyết định</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Re&amp;move…</source>
+        <translation>&amp;Hủy…</translation>
+    </message>
+    <message>
+        <source>Record leave</source>
+        <translation>Ghi nhận thời gian nghỉ</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Loại nghỉ:</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Từ ngày:</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>Đế&amp;n ngày:</translation>
+    </message>
+    <message>
+        <source>&amp;Decision number:</source>
+        <translation>Số &amp;quyết định:</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>Gh&amp;i chú:</translation>
+    </message>
+    <message>
+        <source>&amp;Record</source>
+        <translation>&amp;Ghi nhận</translation>
+    </message>
+    <message>
+        <source>Months entirely on leave in {year}: {n}</source>
+        <translation>Số tháng nghỉ cả tháng trong năm {year}: {n}</translation>
+    </message>
+    <message>
+        <source>Leave of {name} recorded: {kind}, {start} – {end}.</source>
+        <translation>Đã ghi nhận thời gian nghỉ của {name}: {kind}, {start} – {end}.</translation>
+    </message>
+    <message>
+        <source>Remove leave</source>
+        <translation>Hủy thời gian nghỉ</translation>
+    </message>
+    <message>
+        <source>Why is this leave removed?</source>
+        <translation>Vì sao hủy thời gian nghỉ này?</translation>
+    </message>
+    <message>
+        <source>Leave of {name} removed.</source>
+        <translation>Đã hủy thời gian nghỉ của {name}.</translation>
+    </message>
+</context>
+<context>
     <name>Level</name>
     <message>
         <source>Excellent</source>
@@ -5296,6 +5653,29 @@
     <message>
         <source>Unsatisfactory</source>
         <translation>Không hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Not classified</source>
+        <translation>Không xếp loại</translation>
+    </message>
+</context>
+<context>
+    <name>LevelShort</name>
+    <message>
+        <source>Excellent</source>
+        <translation>HTXSNV</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>HTTNV</translation>
+    </message>
+    <message>
+        <source>Satisfactory</source>
+        <translation>HTNV</translation>
+    </message>
+    <message>
+        <source>Unsatisfactory</source>
+        <translation>KHTNV</translation>
     </message>
     <message>
         <source>Not classified</source>
@@ -5753,6 +6133,25 @@
     <message>
         <source>Hide this bar until something new happens</source>
         <translation>Ẩn thanh này cho đến khi có việc mới</translation>
+    </message>
+</context>
+<context>
+    <name>ObjectiveCauseDialog</name>
+    <message>
+        <source>Objective cause</source>
+        <translation>Nguyên nhân khách quan</translation>
+    </message>
+    <message>
+        <source>Which confirmed objective cause exempts this entry, and from which deduction?</source>
+        <translation>Nguyên nhân khách quan nào đã được xác nhận, và miễn trừ điểm nào của mục này?</translation>
+    </message>
+    <message>
+        <source>&amp;Quality: its major content errors are not deducted (Article 14.2(b))</source>
+        <translation>&amp;Chất lượng: không trừ điểm sai sót lớn về nội dung (điểm b khoản 2 Điều 14)</translation>
+    </message>
+    <message>
+        <source>&amp;Timeliness: its delays are not deducted (Article 14.2(c))</source>
+        <translation>&amp;Tiến độ: không trừ điểm các lần chậm (điểm c khoản 2 Điều 14)</translation>
     </message>
 </context>
 <context>
@@ -6284,6 +6683,10 @@
         <translation>Rời cơ &amp;quan, đơn vị…</translation>
     </message>
     <message>
+        <source>Si&amp;ck, maternity, unpaid leave…</source>
+        <translation>Nghỉ ốm, thai &amp;sản, nghỉ không lương…</translation>
+    </message>
+    <message>
         <source>End the membership and evaluator relations on the last day and revoke the key; the history is kept.</source>
         <translation>Kết thúc việc thuộc đơn vị và các quan hệ đánh giá vào ngày làm việc cuối cùng, thu hồi khóa; lịch sử vẫn được lưu giữ.</translation>
     </message>
@@ -6371,6 +6774,10 @@
         <translation>{month}/{year}</translation>
     </message>
     <message>
+        <source>Quarter {quarter}/{year}</source>
+        <translation>Quý {quarter}/{year}</translation>
+    </message>
+    <message>
         <source>Quarter {n}/{year}</source>
         <extracomment>What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).</extracomment>
         <translation>Quý {n}/{year}</translation>
@@ -6450,6 +6857,7 @@
     <name>Policy</name>
     <message>
         <source>General criteria maximum (points)</source>
+        <extracomment>Every parameter of the scoring policy, in the order the agency&apos;s page shows them. A new parameter is one line here plus its use in scoring: the policy&apos;s fields, validation, serialisation, the agency&apos;s page, the publish change list and docs/policy-parameters.md all derive from this table.</extracomment>
         <translation>Điểm tối đa tiêu chí chung</translation>
     </message>
     <message>
@@ -6489,6 +6897,14 @@
         <translation>Kỳ đánh giá</translation>
     </message>
     <message>
+        <source>monthly</source>
+        <translation>hằng tháng</translation>
+    </message>
+    <message>
+        <source>quarterly</source>
+        <translation>hằng quý</translation>
+    </message>
+    <message>
         <source>Months worked needed for classification</source>
         <translation>Số tháng công tác tối thiểu để xếp loại</translation>
     </message>
@@ -6503,6 +6919,14 @@
     <message>
         <source>Base of the quota</source>
         <translation>Căn cứ tính tỷ lệ</translation>
+    </message>
+    <message>
+        <source>those rated Good (literal reading)</source>
+        <translation>số hoàn thành tốt (đúng văn bản)</translation>
+    </message>
+    <message>
+        <source>those rated Good or above</source>
+        <translation>số hoàn thành tốt trở lên</translation>
     </message>
     <message>
         <source>Review limit (working days)</source>
@@ -6529,8 +6953,69 @@
         <translation>Điểm của đơn vị sản phẩm/công việc chuẩn</translation>
     </message>
     <message>
+        <source>Organisation rated Excellent: share of tasks beyond requirements, at least</source>
+        <translation>Tổ chức hoàn thành xuất sắc: tỷ lệ nhiệm vụ vượt yêu cầu tối thiểu</translation>
+    </message>
+    <message>
+        <source>Organisation rated Satisfactory: share of tasks behind schedule, at most</source>
+        <translation>Tổ chức hoàn thành nhiệm vụ: tỷ lệ nhiệm vụ chậm tiến độ tối đa</translation>
+    </message>
+    <message>
+        <source>Organisation below this share of its plan: Unsatisfactory</source>
+        <translation>Tổ chức hoàn thành dưới tỷ lệ kế hoạch này: không hoàn thành nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Scale and levels</source>
+        <extracomment>The groups of :data:`POLICY_PARAMETERS`, with their labels (context &quot;Policy&quot;).</extracomment>
+        <translation>Thang điểm và mức xếp loại</translation>
+    </message>
+    <message>
+        <source>Task-performance criteria</source>
+        <translation>Tiêu chí về kết quả thực hiện nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Periods and classification</source>
+        <translation>Kỳ đánh giá và xếp loại</translation>
+    </message>
+    <message>
+        <source>Quota of Excellent</source>
+        <translation>Tỷ lệ hoàn thành xuất sắc nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>Work log and reviews</source>
+        <translation>Nhật ký công việc và xác nhận</translation>
+    </message>
+    <message>
+        <source>Organisation levels (Article 8)</source>
+        <translation>Xếp loại tổ chức (Điều 8)</translation>
+    </message>
+    <message>
         <source>Complexity factors (levels 1, 2, …)</source>
         <translation>Hệ số độ phức tạp (mức 1, 2, …)</translation>
+    </message>
+    <message>
+        <source>local rule (not set by the decree)</source>
+        <translation>quy định của địa phương (Nghị định không quy định)</translation>
+    </message>
+    <message>
+        <source>Article {article}</source>
+        <translation>Điều {article}</translation>
+    </message>
+    <message>
+        <source>Article {article}.{clause}</source>
+        <translation>khoản {clause} Điều {article}</translation>
+    </message>
+    <message>
+        <source>Article {article}.{clause}({point})</source>
+        <translation>điểm {point} khoản {clause} Điều {article}</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
     </message>
 </context>
 <context>
@@ -6538,22 +7023,6 @@
     <message>
         <source>Scoring policy</source>
         <translation>Quy tắc chấm điểm</translation>
-    </message>
-    <message>
-        <source>monthly</source>
-        <translation>hằng tháng</translation>
-    </message>
-    <message>
-        <source>quarterly</source>
-        <translation>hằng quý</translation>
-    </message>
-    <message>
-        <source>those rated Good (literal reading)</source>
-        <translation>số hoàn thành tốt (đúng văn bản)</translation>
-    </message>
-    <message>
-        <source>those rated Good or above</source>
-        <translation>số hoàn thành tốt trở lên</translation>
     </message>
     <message>
         <source>Separate the factors with “;”, for example 1; 1.2; 1.5; 2; 3</source>
@@ -7010,6 +7479,10 @@
         <translation>máy này không có khóa của cơ quan</translation>
     </message>
     <message>
+        <source>Policy {version} in force from {date}:</source>
+        <translation>Quy tắc chấm điểm {version} áp dụng từ {date}:</translation>
+    </message>
+    <message>
         <source>No changes since the last publication.</source>
         <translation>Không có thay đổi từ lần phát hành trước.</translation>
     </message>
@@ -7278,6 +7751,18 @@
         <translation>Không hoàn thành nhiệm vụ</translation>
     </message>
     <message>
+        <source>sick leave (social insurance)</source>
+        <translation>nghỉ ốm (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>maternity leave (social insurance)</source>
+        <translation>nghỉ thai sản (bảo hiểm xã hội)</translation>
+    </message>
+    <message>
+        <source>unpaid personal leave</source>
+        <translation>nghỉ việc riêng không hưởng lương</translation>
+    </message>
+    <message>
         <source>insufficient data</source>
         <translation>chưa đủ dữ liệu</translation>
     </message>
@@ -7304,6 +7789,14 @@
     <message>
         <source>capped by the organisation&apos;s level (Article 20.6)</source>
         <translation>không cao hơn mức xếp loại của tổ chức (khoản 6 Điều 20)</translation>
+    </message>
+    <message>
+        <source>on leave the whole month (Article 11.2)</source>
+        <translation>nghỉ cả tháng (khoản 2 Điều 11)</translation>
+    </message>
+    <message>
+        <source>classified on the months actually worked (Article 11.2)</source>
+        <translation>xếp loại theo thời gian làm việc thực tế (khoản 2 Điều 11)</translation>
     </message>
     <message>
         <source>January</source>
@@ -7352,6 +7845,14 @@
     <message>
         <source>December</source>
         <translation>tháng 12</translation>
+    </message>
+    <message>
+        <source>first half of {year}</source>
+        <translation>6 tháng đầu năm {year}</translation>
+    </message>
+    <message>
+        <source>second half of {year}</source>
+        <translation>6 tháng cuối năm {year}</translation>
     </message>
     <message>
         <source>quarter {quarter} of {year}</source>
@@ -7496,6 +7997,14 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Các tháng trong quý</translation>
     </message>
     <message>
+        <source>{code}: objective cause of the quality errors confirmed (Article 14.2(b)), not deducted: {reason}</source>
+        <translation>{code}: sai sót lớn do nguyên nhân khách quan được xác nhận (điểm b khoản 2 Điều 14), không trừ điểm: {reason}</translation>
+    </message>
+    <message>
+        <source>{code}: objective cause of the delays confirmed (Article 14.2(c)), not deducted: {reason}</source>
+        <translation>{code}: chậm tiến độ do nguyên nhân khách quan được xác nhận (điểm c khoản 2 Điều 14), không trừ điểm: {reason}</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>Mã</translation>
     </message>
@@ -7546,6 +8055,10 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Notes</source>
         <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Leave: {kind} from {start} to {end} ({decision})</source>
+        <translation>Thời gian nghỉ: {kind} từ {start} đến {end} ({decision})</translation>
     </message>
     <message>
         <source>Level corresponding to the scores (for reference): {level}</source>
@@ -8199,14 +8712,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Đã ghi nhận chậm tiến độ: {what}.</translation>
     </message>
     <message>
-        <source>Objective cause</source>
-        <translation>Nguyên nhân khách quan</translation>
-    </message>
-    <message>
-        <source>Which confirmed objective cause exempts this entry?</source>
-        <translation>Nguyên nhân khách quan nào được xác nhận để miễn trừ cho mục này?</translation>
-    </message>
-    <message>
         <source>{n} could not be confirmed: {reason}</source>
         <translation>{n} mục không xác nhận được: {reason}</translation>
     </message>
@@ -8218,19 +8723,19 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Chưa đủ dữ liệu: trong kỳ không có nhiệm vụ được giao.</translation>
     </message>
     <message>
-        <source>a (quantity) {value} %</source>
+        <source>a (quantity) {value}%</source>
         <translation>a (số lượng) {value}%</translation>
     </message>
     <message>
-        <source>b (quality) {value} %</source>
+        <source>b (quality) {value}%</source>
         <translation>b (chất lượng) {value}%</translation>
     </message>
     <message>
-        <source>c (timeliness) {value} %</source>
+        <source>c (timeliness) {value}%</source>
         <translation>c (tiến độ) {value}%</translation>
     </message>
     <message>
-        <source>d / đ / e {d} / {dd} / {e} %</source>
+        <source>d / đ / e {d} / {dd} / {e}%</source>
         <translation>d / đ / e {d} / {dd} / {e}%</translation>
     </message>
     <message>
@@ -8244,6 +8749,26 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Total {value}: {level}</source>
         <translation>Tổng điểm {value}: {level}</translation>
+    </message>
+    <message>
+        <source>on leave the whole month</source>
+        <translation>nghỉ cả tháng</translation>
+    </message>
+    <message>
+        <source>insufficient data</source>
+        <translation>chưa đủ dữ liệu</translation>
+    </message>
+    <message>
+        <source>No month of the period has a score.</source>
+        <translation>Không tháng nào trong kỳ có điểm.</translation>
+    </message>
+    <message>
+        <source>Mean of 1 month {value}: {level}</source>
+        <translation>Điểm trung bình cộng của 1 tháng {value}: {level}</translation>
+    </message>
+    <message>
+        <source>Mean of {count} months {value}: {level}</source>
+        <translation>Điểm trung bình cộng của {count} tháng {value}: {level}</translation>
     </message>
     <message>
         <source>Classification {year} — {unit}</source>
@@ -8319,6 +8844,22 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Entries of the month and their status</source>
         <translation>Các mục nhật ký trong tháng và trạng thái</translation>
+    </message>
+    <message>
+        <source>Mean of the months of {period}</source>
+        <translation>Điểm trung bình cộng các tháng của {period}</translation>
+    </message>
+    <message>
+        <source>on leave the whole month (not counted)</source>
+        <translation>nghỉ cả tháng (không tính)</translation>
+    </message>
+    <message>
+        <source>no score</source>
+        <translation>chưa có điểm</translation>
+    </message>
+    <message>
+        <source>Mean of {count} months worked (Article 17.3).</source>
+        <translation>Điểm trung bình cộng của {count} tháng công tác (khoản 3 Điều 17).</translation>
     </message>
     <message>
         <source>Insufficient data: nothing was assigned this month, so no score is computed.</source>
@@ -8748,6 +9289,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>objective cause</source>
         <translation>xác nhận nguyên nhân khách quan</translation>
+    </message>
+    <message>
+        <source>objective cause of the quality errors</source>
+        <translation>nguyên nhân khách quan của sai sót lớn</translation>
+    </message>
+    <message>
+        <source>objective cause of the delays</source>
+        <translation>nguyên nhân khách quan của việc chậm</translation>
     </message>
 </context>
 <context>
@@ -9183,6 +9732,14 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Đơn vị</translation>
     </message>
     <message>
+        <source>Check the date</source>
+        <translation>Kiểm tra ngày</translation>
+    </message>
+    <message>
+        <source>Is this the date of the decision?</source>
+        <translation>Đây có đúng là ngày của quyết định không?</translation>
+    </message>
+    <message>
         <source>From</source>
         <translation>Từ ngày</translation>
     </message>
@@ -9354,12 +9911,40 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Số tháng</translation>
     </message>
     <message>
+        <source>Months entirely on leave, not in the mean (Article 11.2): {months}</source>
+        <translation>Các tháng nghỉ cả tháng, không tính vào điểm trung bình (khoản 2 Điều 11): {months}</translation>
+    </message>
+    <message>
         <source>Mean</source>
         <translation>Điểm TB</translation>
     </message>
     <message>
+        <source>Mean of the months of the half year (Article 17.3)</source>
+        <translation>Điểm trung bình cộng các tháng của 6 tháng (khoản 3 Điều 17)</translation>
+    </message>
+    <message>
         <source>Level</source>
         <translation>Mức xếp loại</translation>
+    </message>
+    <message>
+        <source>Lea&amp;ve…</source>
+        <translation>&amp;Thời gian nghỉ…</translation>
+    </message>
+    <message>
+        <source>Sick, maternity or unpaid personal leave of the selected person (Article 11.2)</source>
+        <translation>Nghỉ ốm, nghỉ thai sản hoặc nghỉ việc riêng không hưởng lương của người được chọn (khoản 2 Điều 11)</translation>
+    </message>
+    <message>
+        <source>Whole year</source>
+        <translation>Cả năm</translation>
+    </message>
+    <message>
+        <source>First half</source>
+        <translation>6 tháng đầu năm</translation>
+    </message>
+    <message>
+        <source>Second half</source>
+        <translation>6 tháng cuối năm</translation>
     </message>
     <message>
         <source>Excellent quota exceeded in {n} group(s); see the year-end classification.</source>
@@ -9500,8 +10085,20 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>chậm tiến độ ×{n}</translation>
     </message>
     <message>
-        <source>objective cause</source>
-        <translation>nguyên nhân khách quan</translation>
+        <source>objective cause of the quality errors: {reason}</source>
+        <translation>nguyên nhân khách quan của sai sót lớn: {reason}</translation>
+    </message>
+    <message>
+        <source>objective cause of the delays: {reason}</source>
+        <translation>nguyên nhân khách quan của việc chậm: {reason}</translation>
+    </message>
+    <message>
+        <source>Objective cause of the quality errors confirmed (Article 14.2(b)): no quality deduction. {reason}</source>
+        <translation>Sai sót lớn do nguyên nhân khách quan được xác nhận (điểm b khoản 2 Điều 14): không trừ điểm chất lượng. {reason}</translation>
+    </message>
+    <message>
+        <source>Objective cause of the delays confirmed (Article 14.2(c)): no timeliness deduction. {reason}</source>
+        <translation>Chậm tiến độ do nguyên nhân khách quan được xác nhận (điểm c khoản 2 Điều 14): không trừ điểm tiến độ. {reason}</translation>
     </message>
     <message>
         <source>Ad hoc or taken-over work: counted outside the assigned total.</source>
@@ -9518,10 +10115,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Missed deadlines: {n} (−25 % each).</source>
         <translation>Số lần chậm tiến độ: {n} (mỗi lần trừ 25%).</translation>
-    </message>
-    <message>
-        <source>Objective cause confirmed: no deduction.</source>
-        <translation>Có nguyên nhân khách quan được xác nhận: không bị trừ.</translation>
     </message>
 </context>
 <context>

@@ -70,6 +70,8 @@ __all__ = [
     "JobPosition",
     "JobPositionItem",
     "KpiKind",
+    "LeaveKind",
+    "LeaveRecord",
     "Level",
     "MonthlyEvaluation",
     "MonthlyTotal",
@@ -194,7 +196,24 @@ class StatementKind(StrEnum):
     RETURN = "return"
     QUALITY_FAILED = "quality_failed"  # lỗi lớn về nội dung: −25 % of quality
     DELAY = "delay"  # one missed deadline: −25 % of progress
-    OBJECTIVE_CAUSE = "objective_cause"  # exemption from the deductions
+    # Objective causes confirmed by the competent level (Điều 14.2b and 14.2c are separate
+    # exemptions): the quality cause waives the failed-review deductions, the timeliness
+    # cause the delay deductions, each recorded with its own reason.
+    QUALITY_CAUSE = "quality_cause"
+    TIMELINESS_CAUSE = "timeliness_cause"
+    # Before issue 15 one statement waived both deductions; a stored or received statement of
+    # this kind still reads as both causes (with the same reason), and still verifies.
+    OBJECTIVE_CAUSE = "objective_cause"
+
+    @property
+    def waives_quality(self) -> bool:
+        """Whether the statement exempts failed quality reviews (Điều 14.2b)."""
+        return self in (StatementKind.QUALITY_CAUSE, StatementKind.OBJECTIVE_CAUSE)
+
+    @property
+    def waives_timeliness(self) -> bool:
+        """Whether the statement exempts delays (Điều 14.2c)."""
+        return self in (StatementKind.TIMELINESS_CAUSE, StatementKind.OBJECTIVE_CAUSE)
 
     @property
     def is_verdict(self) -> bool:
@@ -231,6 +250,20 @@ class DisciplineAuthority(StrEnum):
     ADMINISTRATIVE = "administrative"
     PARTY = "party"
     COMPETENT_AUTHORITY = "competent_authority"
+
+
+class LeaveKind(StrEnum):
+    """Leave that changes how a year is classified (Điều 11.2)."""
+
+    SICK = "sick"  # nghỉ ốm (theo pháp luật về bảo hiểm xã hội)
+    MATERNITY = "maternity"  # nghỉ thai sản (theo pháp luật về bảo hiểm xã hội)
+    UNPAID = "unpaid"  # nghỉ việc riêng không hưởng lương
+
+    @property
+    def social_insurance(self) -> bool:
+        """Sick and maternity leave under the social-insurance law: the year is classified on
+        the time actually worked, however short (Điều 11.2, Điều 19.3)."""
+        return self in (LeaveKind.SICK, LeaveKind.MATERNITY)
 
 
 class AppealStatus(StrEnum):
@@ -666,18 +699,28 @@ class ReviewStatement:
 class ReviewTally:
     """What the statements about one entry add up to (the scoring inputs of one entry).
 
-    ``failed_reviews`` and ``delays`` count statements over all revisions; ``verdict`` is the
-    latest confirm/return (``None`` if there is none yet).
+    ``failed_reviews`` and ``delays`` count statements over all revisions; ``quality_cause`` /
+    ``timeliness_cause`` say a confirmed objective cause waives them (each with its reason; an
+    old single objective-cause statement sets both); ``verdict`` is the latest confirm/return
+    (``None`` if there is none yet).
     """
 
     entry_id: str
     failed_reviews: int = 0
     delays: int = 0
-    objective_cause: bool = False
+    quality_cause: bool = False  # an objective cause of the quality failures (Điều 14.2b)
+    timeliness_cause: bool = False  # an objective cause of the delays (Điều 14.2c)
+    quality_cause_reason: str = ""
+    timeliness_cause_reason: str = ""
     verdict: StatementKind | None = None
     verdict_revision: int | None = None
     verdict_reason: str = ""
     verdict_at: dt.datetime | None = None
+
+    @property
+    def objective_cause(self) -> bool:
+        """Both deductions are waived (what one objective-cause flag meant before issue 15)."""
+        return self.quality_cause and self.timeliness_cause
 
 
 # ============================================================================================
@@ -831,7 +874,9 @@ class DisciplineEvent:
     """A discipline decision or another Điều 20.4 override for one person.
 
     ``effective_year`` is the evaluation year it counts for; ``related_event_id`` links the
-    party and administrative decisions about the same act (they count once).
+    party and administrative decisions about the same act (they count once). ``decided_on`` is
+    the date of the decision, ``committed_on`` the date of the act it is about (Điều 11.3c–d:
+    an act at an old organisation counts in that organisation's result).
     """
 
     id: str
@@ -847,6 +892,37 @@ class DisciplineEvent:
     recorded_by: str | None = None
     signature: bytes | None = None
     key_fingerprint: str | None = None
+    committed_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaveRecord:
+    """A period of leave of one person (Điều 11.2), from ``start_on`` to ``end_on`` inclusive.
+
+    Entered by the agency administrator (``recorded_by`` = "agency"), the chairman or the
+    person's evaluator, with the decision's number; signed by who recorded it. A correction or
+    a removal is a new ``version`` of the same record (``removed`` = True withdraws it), signed
+    again: the higher version wins wherever it arrives.
+    """
+
+    id: str
+    person_id: str
+    kind: LeaveKind
+    start_on: dt.date
+    end_on: dt.date
+    recorded_by: str
+    created_at: dt.datetime
+    decision_no: str = ""
+    note: str = ""
+    version: int = 1
+    removed: bool = False
+    updated_at: dt.datetime | None = None
+    signature: bytes | None = None
+    key_fingerprint: str | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` is a day of this leave (a removed record covers nothing)."""
+        return not self.removed and self.start_on <= day <= self.end_on
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

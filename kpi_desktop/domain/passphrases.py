@@ -11,10 +11,10 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.values import fold_text
 
 __all__ = ["DEMO_PASSPHRASE", "FREE_FAILURES", "MIN_PASSPHRASE", "check_new_passphrase",
            "unlock_delay"]
@@ -45,9 +45,8 @@ _COMMON = frozenset({
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", "", plain.casefold())
+    """Lower case, no accents (the one fold, ``domain.values.fold_text``), no spaces."""
+    return fold_text(text).replace(" ", "")
 
 
 def _is_run(text: str) -> bool:

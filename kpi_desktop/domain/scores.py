@@ -156,7 +156,10 @@ class LineContribution(_Result):
     ``completed_units`` the same when the line was completed (else 0); ``quality_units`` and
     ``on_time_units`` are ``completed_units`` × the factor left after deductions;
     ``quality_deduction`` / ``delay_deduction`` are the units removed by failed reviews / delays
-    (0 when ``exempted``, i.e. an objective cause waived deductions that would have applied).
+    (0 when waived). ``quality_cause`` / ``timeliness_cause``: an objective cause was confirmed
+    for the quality failures (Điều 14.2b) / the delays (Điều 14.2c) (``objective_cause``: the
+    old single flag, both); ``quality_exempted`` / ``timeliness_exempted``: it waived
+    deductions that would have applied; ``exempted``: either did.
     """
 
     index: int
@@ -165,6 +168,8 @@ class LineContribution(_Result):
     completed: bool
     extra: bool
     objective_cause: bool
+    quality_cause: bool
+    timeliness_cause: bool
     failed_reviews: int
     delays: int
     assigned: Fraction
@@ -176,6 +181,8 @@ class LineContribution(_Result):
     quality_deduction: Fraction
     delay_deduction: Fraction
     exempted: bool
+    quality_exempted: bool = False
+    timeliness_exempted: bool = False
 
 
 @dataclass(frozen=True)

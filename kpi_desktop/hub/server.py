@@ -93,8 +93,11 @@ def _error(error: KpiError) -> JSONResponse:
     status = _STATUS.get(error.code, 400)
     headers = {"Retry-After": str(error.params.get("seconds", 60))} if status in (429, 503) \
         else None
-    return JSONResponse({"code": error.code, "message": describe(error)}, status_code=status,
-                        headers=headers)
+    # The plain parameters too, so that a PC can say it in its own language.
+    params = {key: value for key, value in error.params.items()
+              if isinstance(value, str | int | float | bool) and len(str(value)) <= 200}
+    return JSONResponse({"code": error.code, "message": describe(error), "params": params},
+                        status_code=status, headers=headers)
 
 
 def _token(request: Request) -> str:

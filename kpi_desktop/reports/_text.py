@@ -14,7 +14,8 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from kpi_desktop.domain.scores import Level, round_half_up
+from kpi_desktop.domain.numbers import format_number, shown
+from kpi_desktop.domain.scores import Level
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import translations_root
 
@@ -55,19 +56,19 @@ def nfc(text: str) -> str:
 
 
 def number(value: Fraction | Decimal | int | float | None, places: int = 2) -> str:
-    """A score with ``places`` decimals, rounded half-up; a comma for decimals in Vietnamese."""
-    if value is None:
-        return "–"
-    exact = round_half_up(Fraction(value), places)
-    text = f"{Decimal(exact.numerator) / Decimal(exact.denominator):.{places}f}"
-    return text.replace(".", ",") if language() == "vi" else text
+    """A score with ``places`` decimals, rounded half-up; a comma for decimals in Vietnamese
+    (the application's one formatter, :func:`kpi_desktop.domain.numbers.format_number`)."""
+    return format_number(value, places, language=language())
 
 
 def points(value: Decimal | Fraction | int | None) -> str:
     """Points as written on the decree's form: "5", "2,5", "30" (no needless zeros)."""
     if value is None:
         return ""
-    exact = Fraction(value)
+    return _plain(shown(Fraction(value)))  # a mean of points is shown like every other figure
+
+
+def _plain(exact: Fraction) -> str:
     if exact.denominator == 1:
         return str(exact.numerator)
     text = format(Decimal(exact.numerator) / Decimal(exact.denominator), "f").rstrip("0")
@@ -77,7 +78,7 @@ def points(value: Decimal | Fraction | int | None) -> str:
 def quantity(value: Decimal | int | None) -> str:
     if value is None or value == 0:
         return ""
-    return points(value)
+    return _plain(Fraction(value))
 
 
 def level_label(level: Level | str | None) -> str:
@@ -104,6 +105,15 @@ def level_short(level: Level | str | None) -> str:
     }.get(value, str(value))
 
 
+def leave_label(kind: str) -> str:
+    """The kind of a leave (Điều 11.2) as the form writes it."""
+    return {
+        "sick": translate("Report", "sick leave (social insurance)"),
+        "maternity": translate("Report", "maternity leave (social insurance)"),
+        "unpaid": translate("Report", "unpaid personal leave"),
+    }.get(kind, kind)
+
+
 def note_label(note: str) -> str:
     return {
         "insufficient": translate("Report", "insufficient data"),
@@ -113,6 +123,9 @@ def note_label(note: str) -> str:
         "too_few_months": translate("Report", "fewer than 6 months worked"),
         "disciplined": translate("Report", "disciplined (Article 20.4)"),
         "capped_by_org": translate("Report", "capped by the organisation's level (Article 20.6)"),
+        "on_leave": translate("Report", "on leave the whole month (Article 11.2)"),
+        "classified_on_leave": translate(
+            "Report", "classified on the months actually worked (Article 11.2)"),
         "": "",
     }.get(note, note)
 
@@ -147,6 +160,11 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 def period_label(period: str) -> str:
     """ "2026-03" → "tháng 03 năm 2026" / "March 2026"; quarters and years likewise."""
+    if "-H" in period:
+        year, half = period.split("-H")
+        if half == "1":
+            return translate("Report", "first half of {year}").format(year=year)
+        return translate("Report", "second half of {year}").format(year=year)
     if "-Q" in period:
         year, quarter = period.split("-Q")
         return translate("Report", "quarter {quarter} of {year}").format(

@@ -86,9 +86,13 @@ class ProductRow:
     extra: Decimal  # confirmed ad hoc / taken-over / beyond-plan quantity
     failed_reviews: int = 0
     delays: int = 0
+    # Objective causes the leader confirmed, each with its reason: of the quality errors
+    # (Điều 14.2b) and of the delays (Điều 14.2c).
+    quality_causes: tuple[str, ...] = ()
+    timeliness_causes: tuple[str, ...] = ()
 
     def facts(self) -> dict[str, Any]:
-        return {
+        facts: dict[str, Any] = {
             "code": self.code,
             "coefficient": _num(self.coefficient),
             "assigned": _num(self.assigned),
@@ -97,6 +101,11 @@ class ProductRow:
             "failed": self.failed_reviews,
             "delays": self.delays,
         }
+        if self.quality_causes:
+            facts["quality_causes"] = list(self.quality_causes)
+        if self.timeliness_causes:
+            facts["timeliness_causes"] = list(self.timeliness_causes)
+        return facts
 
 
 @dataclass(frozen=True)
@@ -218,8 +227,16 @@ class Form02Data:
     policy_version: str
     decision_no: str = ""
     decision_date: str = ""
+    # Leave of the year (Điều 11.2): (kind value, first day ISO, last day ISO, decision no).
+    leave: tuple[tuple[str, str, str, str], ...] = ()
 
     def facts(self) -> dict[str, Any]:
+        facts = self._facts()
+        if self.leave:
+            facts["leave"] = [list(line) for line in self.leave]
+        return facts
+
+    def _facts(self) -> dict[str, Any]:
         return {
             "kind": "form02",
             "letterhead": self.letterhead.facts(),

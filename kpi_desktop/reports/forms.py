@@ -254,11 +254,30 @@ def _form01_annex(data: Form01Data) -> list[Block]:
         blocks.append(para(translate("Report", "Products and tasks of the period"), "section",
                            keep_with_next=True))
         blocks.append(_products_table(data))
+        blocks += _objective_causes(data)
     if data.months:
         blocks.append(para(translate("Report", "Months of the quarter"), "section",
                            keep_with_next=True))
         blocks.append(_months_table(data.months))
     return blocks
+
+
+def _objective_causes(data: Form01Data) -> list[Block]:
+    """The objective causes the leader confirmed, each for its own deduction (Điều 14.2b for
+    the quality errors, 14.2c for the delays), with the reason."""
+    out: list[Block] = []
+    for p in data.products:
+        for reason in p.quality_causes:
+            out.append(para(translate(
+                "Report", "{code}: objective cause of the quality errors confirmed "
+                "(Article 14.2(b)), not deducted: {reason}").format(code=p.code, reason=reason),
+                "note", italic=True))
+        for reason in p.timeliness_causes:
+            out.append(para(translate(
+                "Report", "{code}: objective cause of the delays confirmed (Article 14.2(c)), "
+                "not deducted: {reason}").format(code=p.code, reason=reason),
+                "note", italic=True))
+    return out
 
 
 def _products_table(data: Form01Data) -> Table:
@@ -286,7 +305,7 @@ def _products_table(data: Form01Data) -> Table:
             cell(str(p.failed_reviews or ""), align="center"),
             cell(str(p.delays or ""), align="center"),
         ))
-    return Table(tuple(rows), (8, 19, 41, 15, 17, 19, 18, 17, 16))
+    return Table(tuple(rows), (8, 19, 46, 15, 17, 19, 18, 14, 14))
 
 
 def _months_table(months: tuple[MonthScore, ...]) -> Table:
@@ -346,7 +365,12 @@ def form02_document(data: Form02Data, meta: ReportMeta, language: str | None = N
             cell(translate("Report", "mean of {count} months").format(
                 count=data.months_counted)),
         ))
-        blocks.append(Table(tuple(rows), (52, 66, 52), compact=True, keep_together=True))
+        blocks.append(Table(tuple(rows), (50, 58, 62), compact=True, keep_together=True))
+        for kind, first, last, number in data.leave:  # Điều 11.2
+            blocks.append(para(translate(
+                "Report", "Leave: {kind} from {start} to {end} ({decision})").format(
+                kind=tx.leave_label(kind), start=tx.date_text(first), end=tx.date_text(last),
+                decision=number), "note", italic=True))
         computed = translate(
             "Report", "Level corresponding to the scores (for reference): {level}").format(
             level=tx.level_label(data.computed_level))
@@ -357,6 +381,8 @@ def form02_document(data: Form02Data, meta: ReportMeta, language: str | None = N
             reason = tx.note_label("too_few_months")
         elif data.reason == "capped_by_org":
             reason = tx.note_label("capped_by_org")
+        elif data.reason == "classified_on_leave":
+            reason = tx.note_label("classified_on_leave")
         if reason:
             computed += f"; {reason}"
         blocks.append(para(computed + ".", "note", italic=True))

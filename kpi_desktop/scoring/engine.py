@@ -9,7 +9,9 @@ For each line (``coef`` = conversion coefficient, ``qty`` = quantity, ``r`` = fa
     on_time   = Σ coef × qty × max(0, 1 − 0.25 n)  over completed lines
     a, b, c   = completed, quality, on_time ÷ assigned × 100 %
 
-``objective_cause`` waives a line's deductions. Professional staff: ratio = (a + b + c) / 3;
+A confirmed objective cause waives a line's deductions: ``quality_cause`` the failed reviews
+(Điều 14.2b), ``timeliness_cause`` the delays (Điều 14.2c), ``objective_cause`` both.
+Professional staff: ratio = (a + b + c) / 3;
 leaders: (a + b + c + d + đ + e) / 6. Task points = min(task max, ratio × task max); total =
 general points + task points; the level compares the exact total with the cut-offs (or the
 total rounded to 2 decimals when the policy says so). All arithmetic is exact (Fractions).
@@ -66,9 +68,10 @@ def line_contribution(policy: ScoringPolicy, line: TaskLine, index: int = 0) -> 
     done = units if line.completed else _ZERO
     quality_raw = max(_ZERO, _ONE - policy.failed_review_deduction * line.failed_reviews)
     on_time_raw = max(_ZERO, _ONE - policy.delay_deduction * line.delays)
-    would_deduct = quality_raw < 1 or on_time_raw < 1
-    quality_factor = _ONE if line.objective_cause else quality_raw
-    on_time_factor = _ONE if line.objective_cause else on_time_raw
+    quality_factor = _ONE if line.quality_exempt else quality_raw
+    on_time_factor = _ONE if line.timeliness_exempt else on_time_raw
+    quality_waived = line.quality_exempt and done > 0 and quality_raw < 1
+    timeliness_waived = line.timeliness_exempt and done > 0 and on_time_raw < 1
     quality_units = done * quality_factor
     on_time_units = done * on_time_factor
     return LineContribution(
@@ -78,6 +81,8 @@ def line_contribution(policy: ScoringPolicy, line: TaskLine, index: int = 0) -> 
         completed=line.completed,
         extra=line.extra,
         objective_cause=line.objective_cause,
+        quality_cause=line.quality_exempt,
+        timeliness_cause=line.timeliness_exempt,
         failed_reviews=line.failed_reviews,
         delays=line.delays,
         assigned=_ZERO if line.extra else units,
@@ -88,7 +93,9 @@ def line_contribution(policy: ScoringPolicy, line: TaskLine, index: int = 0) -> 
         on_time_units=on_time_units,
         quality_deduction=done - quality_units,
         delay_deduction=done - on_time_units,
-        exempted=line.objective_cause and done > 0 and would_deduct,
+        exempted=quality_waived or timeliness_waived,
+        quality_exempted=quality_waived,
+        timeliness_exempted=timeliness_waived,
     )
 
 

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from kpi_desktop.domain.scores import Level
 from kpi_desktop.scoring._numbers import Number, non_negative, to_count, to_fraction
 from kpi_desktop.scoring.errors import ScoringInputError
-from kpi_desktop.scoring.levels import compared_value
+from kpi_desktop.scoring.levels import level_for
 from kpi_desktop.scoring.policy import ScoringPolicy
 
 __all__ = ["LeaderFactors", "TaskLine", "head_d_factor"]
@@ -19,8 +20,11 @@ class TaskLine:
     """``quantity`` products of one catalog item that share the same outcome.
 
     Each of the products had ``failed_reviews`` failed quality reviews and ``delays`` missed
-    deadlines (so "3 done, one of them failed once" is two lines). ``objective_cause`` exempts
-    the line's deductions. ``extra`` marks ad hoc or taken-over work: outside the assigned
+    deadlines (so "3 done, one of them failed once" is two lines). Objective causes confirmed
+    by the competent level exempt deductions (Điều 14.2b and 14.2c, separately):
+    ``quality_cause`` waives the failed-review deductions, ``timeliness_cause`` the delay
+    deductions; ``objective_cause`` waives both (the one flag of the public API before the
+    two were told apart). ``extra`` marks ad hoc or taken-over work: outside the assigned
     total, and it must be completed. A task reassigned away stays with the first person as
     ``completed=False``. Numbers are stored as exact Fractions (1.6 → 8/5); negative values,
     non-whole counts and extra work not completed raise
@@ -34,6 +38,8 @@ class TaskLine:
     delays: int = 0
     extra: bool = False
     objective_cause: bool = False
+    quality_cause: bool = False
+    timeliness_cause: bool = False
 
     def __init__(
         self,
@@ -44,11 +50,16 @@ class TaskLine:
         delays: int = 0,
         extra: bool = False,
         objective_cause: bool = False,
+        *,
+        quality_cause: bool = False,
+        timeliness_cause: bool = False,
     ) -> None:
         for name, flag in (
             ("completed", completed),
             ("extra", extra),
             ("objective_cause", objective_cause),
+            ("quality_cause", quality_cause),
+            ("timeliness_cause", timeliness_cause),
         ):
             if not isinstance(flag, bool):
                 raise ScoringInputError("not_a_boolean", field=name, value=flag)
@@ -63,6 +74,18 @@ class TaskLine:
         object.__setattr__(self, "delays", to_count(delays, "delays"))
         object.__setattr__(self, "extra", extra)
         object.__setattr__(self, "objective_cause", objective_cause)
+        object.__setattr__(self, "quality_cause", quality_cause)
+        object.__setattr__(self, "timeliness_cause", timeliness_cause)
+
+    @property
+    def quality_exempt(self) -> bool:
+        """Failed quality reviews are waived (a quality cause, or the old single cause)."""
+        return self.objective_cause or self.quality_cause
+
+    @property
+    def timeliness_exempt(self) -> bool:
+        """Delays are waived (a timeliness cause, or the old single cause)."""
+        return self.objective_cause or self.timeliness_cause
 
     @property
     def units(self) -> Fraction:
@@ -116,6 +139,6 @@ def head_d_factor(
         if total is None:
             continue
         value = to_fraction(total, "subordinate_totals")
-        if compared_value(policy, value) < policy.threshold_complete:
+        if level_for(policy, value) is Level.NOT_COMPLETE:
             return 50
     return 100

@@ -36,7 +36,7 @@ from kpi_desktop.domain.org_results import (
 from kpi_desktop.domain.scores import Level
 from kpi_desktop.scoring._numbers import Number, to_fraction
 from kpi_desktop.scoring.errors import ScoringInputError
-from kpi_desktop.scoring.levels import compared_value, level_for
+from kpi_desktop.scoring.levels import level_for
 from kpi_desktop.scoring.policy import ScoringPolicy
 
 __all__ = ["REQUIRED_INDICATORS", "check_indicator", "org_level"]
@@ -102,7 +102,7 @@ def org_level(policy: ScoringPolicy, values: Mapping[str, Number | str | Decimal
     if found.get("wrongdoing_concluded") == 1:
         why.append(OrgWhy(OrgWhyCode.WRONGDOING))
         return result(Level.NOT_COMPLETE, score, band)
-    if compared_value(policy, score) < policy.threshold_complete:
+    if band is Level.NOT_COMPLETE:
         why.append(OrgWhy(OrgWhyCode.BELOW_COMPLETE,
                           {"score": score, "threshold": policy.threshold_complete}))
         return result(Level.NOT_COMPLETE, score, band)

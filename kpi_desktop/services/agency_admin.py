@@ -25,7 +25,6 @@ import dataclasses
 import datetime as dt
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
-from kpi_desktop.domain.inputs import check_minutes
 from kpi_desktop.domain.model import (
     AuditEvent,
     CatalogItem,
@@ -52,11 +50,20 @@ from kpi_desktop.domain.model import (
 )
 from kpi_desktop.domain.passphrases import check_new_passphrase
 from kpi_desktop.domain.sync import AGENCY
+from kpi_desktop.domain.values import fold_text
 from kpi_desktop.services.agency_setup import AgencySetupService, StaffSummary, read_staff_list
 from kpi_desktop.services.catalog_xlsx import read_catalog_xlsx
+from kpi_desktop.services.policies import policy_in_force, stored_policy_in_force
+from kpi_desktop.services.policy_parameters import (
+    ParameterChange,
+    ParameterView,
+    changes_between,
+    parameter_views,
+    parse_value,
+    policy_values,
+)
 
 __all__ = [
-    "POLICY_FIELDS",
     "AgencyAdminService",
     "CatalogPreview",
     "PersonView",
@@ -90,34 +97,6 @@ _ROLES = {
     "admin": PersonRole.ADMIN, "quản trị": PersonRole.ADMIN,
 }
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
-
-#: The policy's editable parameters: name → kind ("number", "int", "bool" or a tuple of
-#: choices). Shares are decimal fractions (0.25 = 25 %).
-POLICY_FIELDS: dict[str, Any] = {
-    "general_max": "number",
-    "task_max": "number",
-    "threshold_excellent": "number",
-    "threshold_good": "number",
-    "threshold_complete": "number",
-    "failed_review_deduction": "number",
-    "delay_deduction": "number",
-    "cap_components_at_100": "bool",
-    "round_before_compare": "bool",
-    "evaluation_period": ("month", "quarter"),
-    "min_months_for_classification": "int",
-    "quota_share": "number",
-    "quota_share_exceptional": "number",
-    "quota_base": ("good_only", "good_or_above"),
-    "review_limit_working_days": "int",
-    "daily_norm_minutes": "int",
-    "early_bonus_per_day": "number",
-    "early_bonus_cap": "number",
-    "late_deduction_per_delay": "number",
-    "standard_unit_points": "number",
-}
-#: Policy fields that are durations in minutes (checked by ``domain.inputs.check_minutes``).
-DURATION_FIELDS = frozenset({"daily_norm_minutes"})
-
 
 # ============================================================================================
 # Views (frozen data for the screens)
@@ -204,6 +183,15 @@ class PolicyView:
 
 
 @dataclass(frozen=True)
+class PolicyChangeView:
+    """A policy version not yet published and the parameters it changes."""
+
+    version: str
+    active_from: dt.date
+    changes: tuple[ParameterChange, ...]
+
+
+@dataclass(frozen=True)
 class PublishSummary:
     """What the Publish screen shows before publishing."""
 
@@ -234,9 +222,7 @@ class PublishOutcome:
 
 
 def _slug(text: str) -> str:
-    folded = unicodedata.normalize("NFD", normalize_text(text).lower().replace("đ", "d"))
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:40] or "unit"
+    return re.sub(r"[^a-z0-9]+", "-", fold_text(text)).strip("-")[:40] or "unit"
 
 
 def _parse_date(value: str, row: int) -> dt.date | None:
@@ -943,31 +929,27 @@ class AgencyAdminService:
             return sorted(uow.policies.list_versions(),
                           key=lambda p: (p.active_from, p.created_at), reverse=True)
 
-    def _policy_in_force(self) -> tuple[Any, PolicyVersion | None]:
-        from kpi_desktop.scoring import ScoringPolicy
-
-        with self._db.unit_of_work(read_only=True) as uow:
-            stored = uow.policies.in_force_on(self.today())
-            if stored is None:
-                versions = uow.policies.list_versions()
-                stored = versions[-1] if versions else None
-        policy = ScoringPolicy.from_json(stored.policy_json) if stored else \
-            ScoringPolicy.default()
-        return policy, stored
-
     def current_policy(self) -> PolicyView:
-        """The policy in force today (the latest stored, or the Decree 335 defaults)."""
-        policy, stored = self._policy_in_force()
-        data = policy.to_dict()
+        """The policy in force today (the latest stored version in force, or the Decree 335
+        defaults; never a version that starts later), every parameter of the table as the
+        text its edit field shows."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            policy, stored = stored_policy_in_force(uow, self.today())
+        values = policy_values(policy)
         return PolicyView(version=policy.version,
                           active_from=stored.active_from if stored else None,
-                          values={k: str(data[k]) for k in POLICY_FIELDS},
-                          complexity_factors="; ".join(data["complexity_factors"]))
+                          values=values, complexity_factors=values["complexity_factors"])
+
+    def policy_parameters(self) -> list[ParameterView]:
+        """The parameters the policy page edits, from the one table
+        (``scoring.POLICY_PARAMETERS``), translated."""
+        return parameter_views()
 
     def save_policy(self, values: Mapping[str, Any], *, version: str,
                     active_from: dt.date, complexity_factors: str | None = None) -> str:
         """Store the policy in force with ``values`` changed as version ``version`` in force
-        from ``active_from``; the next organisation file carries it.
+        from ``active_from``; the next organisation file carries it. Any parameter of the
+        table may be given (``complexity_factors`` also as its own argument, "1; 1.2; …").
 
         Raises:
             RefusedValue: ``policy_version_malformed``, ``policy_version_taken``,
@@ -980,63 +962,53 @@ class AgencyAdminService:
             raise RefusedValue("policy_version_malformed", value=name)
         if active_from < self.today():
             raise RefusedValue("policy_date_past", date=active_from.isoformat())
-        current, _stored = self._policy_in_force()
+        with self._db.unit_of_work(read_only=True) as uow:
+            current = policy_in_force(uow, self.today())
         data = dict(current.to_dict())
-        before = {k: str(data[k]) for k in POLICY_FIELDS}
-        for key, value in values.items():
-            if key not in POLICY_FIELDS:
-                raise RefusedValue("policy_value_invalid", field=key, value=str(value))
-            data[key] = self._policy_value(key, value)
+        given = dict(values)
         if complexity_factors is not None:
-            data["complexity_factors"] = [f.strip().replace(",", ".")
-                                          for f in complexity_factors.split(";") if f.strip()]
+            given["complexity_factors"] = complexity_factors
+        for key, value in given.items():
+            data[key] = parse_value(key, value)
         data["version"] = name
         try:
             policy = ScoringPolicy.from_dict(data)
         except KpiError as error:
-            field_name = str(error.params.get("field", "complexity_factors"))
+            field_name = str(error.params.get("field", ""))
             raise RefusedValue("policy_value_invalid", field=field_name,
-                               value=str(data.get(field_name, ""))) from None
+                               value=str(given.get(field_name, data.get(field_name, ""))),
+                               ) from None
         now = utc_now()
         with self._db.unit_of_work() as uow:
             if uow.policies.find(policy.version) is not None:
                 raise RefusedValue("policy_version_taken", value=policy.version)
             uow.policies.add(PolicyVersion(version=policy.version, policy_json=policy.to_json(),
                                            active_from=active_from, created_at=now))
-            changed = sorted(k for k, v in policy.to_dict().items()
-                             if k in before and str(v) != before[k])
+            changed = [c.name for c in changes_between(current, policy)]
             self._audit(uow, now, "policy.edit", "policy", policy.version,
-                        {"active_from": active_from.isoformat(), "changed": changed})
+                        {"active_from": active_from.isoformat(), "changed": changed,
+                         "based_on": current.version})
         return policy.version
 
-    @staticmethod
-    def _policy_value(key: str, value: Any) -> Any:
-        kind = POLICY_FIELDS[key]
-        text = normalize_text(str(value)).replace(",", ".")
-        if kind == "bool":
-            if isinstance(value, bool):
-                return value
-            if text.lower() in ("true", "1", "yes"):
-                return True
-            if text.lower() in ("false", "0", "no"):
-                return False
-        elif kind == "int":
-            number = value if isinstance(value, int) and not isinstance(value, bool) else \
-                int(text) if re.fullmatch(r"-?\d{1,9}", text) else None
-            if number is not None and key in DURATION_FIELDS:
-                check_minutes(number, key)  # a day's norm: 0 to 1440 minutes
-            if number is not None:
-                return number
-        elif kind == "number":
-            try:
-                number = Decimal(text)
-            except ArithmeticError:
-                number = None
-            if number is not None and number.is_finite():
-                return text
-        elif text in kind:
-            return text
-        raise RefusedValue("policy_value_invalid", field=key, value=str(value))
+    def policy_changes(self) -> list[PolicyChangeView]:
+        """The policy versions stored since the last publication and what each changes
+        against the version before it (the publish page's change list)."""
+        from kpi_desktop.scoring import ScoringPolicy
+
+        with self._db.unit_of_work(read_only=True) as uow:
+            published = uow.audit.list_events(action="org.publish", newest_first=True, limit=1)
+            since = published[0].at if published else None
+            versions = uow.policies.list_versions()
+        out = []
+        previous = ScoringPolicy.default()
+        for stored in versions:  # in the order they take effect
+            policy = ScoringPolicy.from_json(stored.policy_json)
+            if since is None or stored.created_at > since:
+                out.append(PolicyChangeView(version=policy.version,
+                                            active_from=stored.active_from,
+                                            changes=tuple(changes_between(previous, policy))))
+            previous = policy
+        return out
 
     # ============================================================ publishing ==============
 

@@ -130,31 +130,10 @@ def agency_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
 
 
 def policy_field_label(name: str) -> str:
-    """The name of a scoring-policy parameter."""
-    return {
-        "general_max": translate("Policy", "General criteria maximum (points)"),
-        "task_max": translate("Policy", "Task-performance maximum (points)"),
-        "threshold_excellent": translate("Policy", "Excellent from (points)"),
-        "threshold_good": translate("Policy", "Good from (points)"),
-        "threshold_complete": translate("Policy", "Satisfactory from (points)"),
-        "failed_review_deduction": translate("Policy", "Quality deduction per major error"),
-        "delay_deduction": translate("Policy", "Timeliness deduction per delay"),
-        "cap_components_at_100": translate("Policy", "Cap a, b and c at 100 % each"),
-        "round_before_compare": translate("Policy", "Round to 2 decimals before comparing"),
-        "evaluation_period": translate("Policy", "Evaluation period"),
-        "min_months_for_classification": translate(
-            "Policy", "Months worked needed for classification"),
-        "quota_share": translate("Policy", "Excellent quota (share of Good)"),
-        "quota_share_exceptional": translate("Policy", "Excellent quota by exception"),
-        "quota_base": translate("Policy", "Base of the quota"),
-        "review_limit_working_days": translate("Policy", "Review limit (working days)"),
-        "daily_norm_minutes": translate("Policy", "Daily norm time (minutes)"),
-        "early_bonus_per_day": translate("Policy", "Bonus per working day early"),
-        "early_bonus_cap": translate("Policy", "Maximum early bonus"),
-        "late_deduction_per_delay": translate("Policy", "Work-log deduction per delay"),
-        "standard_unit_points": translate("Policy", "Points of the standard work unit"),
-        "complexity_factors": translate("Policy", "Complexity factors (levels 1, 2, …)"),
-    }.get(name, name)
+    """The name of a scoring-policy parameter (from the table of parameters)."""
+    from kpi_desktop.services.policy_parameters import parameter_label
+
+    return parameter_label(name)
 
 
 # ---------------------------------------------------------------- unreadable files ------------
@@ -307,7 +286,9 @@ def catalog_reason(p: Mapping[str, Any]) -> str:
 
 def catalog_file_error(p: Mapping[str, Any]) -> str:
     """The sentence of ``catalog_xlsx_invalid``: where in the workbook, and why."""
-    reason, sheet, row = catalog_reason(p), p.get("sheet"), p.get("row")
+    from kpi_desktop.services.messages import clause
+
+    reason, sheet, row = clause(catalog_reason(p)), p.get("sheet"), p.get("row")
     if sheet and row:
         return translate(
             "CatalogErrors", "The catalog file cannot be read (sheet “{sheet}”, row {row}): "
@@ -380,7 +361,9 @@ def staff_reason(p: Mapping[str, Any]) -> str:
 
 def staff_list_error(p: Mapping[str, Any]) -> str:
     """The sentence of ``staff_list_invalid``: which row, and why."""
-    reason, row = staff_reason(p), p.get("row")
+    from kpi_desktop.services.messages import clause
+
+    reason, row = clause(staff_reason(p)), p.get("row")
     if row:
         return translate("AgencyErrors", "The staff list cannot be read (row {row}): {reason}"
                          ).format(row=row, reason=reason)

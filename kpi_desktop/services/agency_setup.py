@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError, RefusedValue
-from kpi_desktop.domain.inputs import find_forbidden
+from kpi_desktop.domain.inputs import check_date, find_forbidden
 from kpi_desktop.domain.model import (
     AuditEvent,
     CatalogGroup,
@@ -255,6 +255,7 @@ class AgencySetupService:
         from kpi_desktop.domain.model import PolicyVersion
         from kpi_desktop.scoring import ScoringPolicy
 
+        check_date(active_from, "active_from", today=self.today())
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpi_desktop.domain.errors import InvalidState, RefusedValue
+from kpi_desktop.domain.inputs import check_date
 from kpi_desktop.domain.model import (
     AnnualClassification,
     Appeal,
@@ -348,6 +349,8 @@ class AppealService:
                 classification's refusals (e.g. ``classification_above_computed``).
         """
         chosen = parse_outcome(outcome)
+        if decision_date is not None:
+            check_date(decision_date, "decision_date", today=self.today())
         text = normalize_text(decision or "")
         if not text:
             raise RefusedValue("appeal_decision_missing")

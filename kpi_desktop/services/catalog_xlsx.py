@@ -35,6 +35,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.inputs import find_forbidden
+from kpi_desktop.domain.values import fold_text
 
 __all__ = [
     "ERROR_CODE",
@@ -658,8 +659,7 @@ def _fold(value: Any) -> str:
 
 def _ascii_fold(value: str) -> str:
     """Lower-case text without Vietnamese diacritics ("Dùng chung" -> "dung chung")."""
-    decomposed = unicodedata.normalize("NFD", _text(value).casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold_text(_text(value))
 
 
 def _is_blank(value: Any) -> bool:

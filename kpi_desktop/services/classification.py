@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -33,7 +33,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 from kpi_desktop.domain.scores import QuotaResult, YearResult
-from kpi_desktop.scoring import check_quota
+from kpi_desktop.scoring import check_quota, level_for
 from kpi_desktop.services.leadership import (
     audit,
     person_or_fail,
@@ -62,10 +62,20 @@ class YearRow(NamedTuple):
     current: AnnualClassification | None
     history_count: int
     can_decide: bool
+    monthly_levels: tuple[Level, ...] = ()  # the indicative level of each of ``periods``
+    leave_months: tuple[Period, ...] = ()  # entirely on leave: not in the mean (Điều 11.2)
 
     @property
     def computed_level(self) -> Level | None:
         return self.result.level
+
+    def half_mean(self, half: int) -> Fraction | None:
+        """The mean of the months of half ``half`` (1 or 2) that count for the year (Điều 17.3:
+        "06 tháng (bằng điểm trung bình cộng của 06 tháng)"; months on leave do not count)."""
+        months = range(1, 7) if half == 1 else range(7, 13)
+        values = [t for p, t in zip(self.periods, self.monthly_totals, strict=True)
+                  if p.start.month in months]
+        return sum(values, Fraction(0)) / len(values) if values else None
 
     @property
     def proposed_level(self) -> Level | None:
@@ -103,6 +113,19 @@ class YearOverview:
     rows: tuple[YearRow, ...]
     scopes: tuple[QuotaScope, ...]
     exceptional: bool
+    policy: Any = field(default=None, compare=False, repr=False)
+    #: The policy each half year is scored under (the one in force on its last day, as for
+    #: every period: ``services.policies.policy_for_period``); 1 and 2.
+    half_policies: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def half(self, row: YearRow, half: int) -> tuple[Fraction | None, Level | None, int]:
+        """A person's half year (Điều 17.3): the mean of its months that count, its level
+        under the half's policy (``scoring.level_for``) and how many months it averages."""
+        mean = row.half_mean(half)
+        months = sum(1 for p in row.periods if (p.start.month <= 6) == (half == 1))
+        policy = self.half_policies.get(half, self.policy)
+        level = None if mean is None or policy is None else level_for(policy, mean)
+        return mean, level, months
 
     @property
     def over_quota(self) -> bool:
@@ -177,7 +200,7 @@ class ClassificationService:
                           decided_on: dt.date, decision_no: str,
                           effective_year: int | None = None,
                           authority: DisciplineAuthority | str = DisciplineAuthority.ADMINISTRATIVE,
-                          note: str = "") -> DisciplineEvent:
+                          note: str = "", committed_on: dt.date | None = None) -> DisciplineEvent:
         """Enter a discipline decision (or another Điều 20.4 override) with its reference.
 
         Without ``effective_year`` the year it counts for follows Điều 20.4c / 11.3
@@ -188,7 +211,7 @@ class ClassificationService:
 
             return DisciplineService(self._db, today=self._today).record(
                 actor_id, person_id, kind, decided_on=decided_on, decision_no=decision_no,
-                authority=authority, note=note)
+                authority=authority, note=note, committed_on=committed_on)
         try:
             kind_value = DisciplineKind(kind)
             authority_value = DisciplineAuthority(authority)
@@ -202,7 +225,7 @@ class ClassificationService:
                 id=new_id(), person_id=person_id, kind=kind_value, decided_on=decided_on,
                 effective_year=effective_year or decided_on.year, created_at=now,
                 authority=authority_value, decision_no=number, note=normalize_text(note),
-                recorded_by=actor_id)
+                recorded_by=actor_id, committed_on=committed_on)
             uow.discipline.add(event)
             audit(uow, "discipline.record", "person", person_id, actor_id,
                   {"kind": kind_value.value, "decision_no": number,
@@ -295,7 +318,8 @@ class ClassificationService:
 
     def _overview(self, uow: Any, actor_id: str, unit_id: str, year: int,
                   exceptional: bool) -> YearOverview:
-        unit_result = Calculator(uow).year_rollup(unit_id, year)
+        calc = Calculator(uow)
+        unit_result = calc.year_rollup(unit_id, year)
         policy = unit_result.policy
         on = min(self.today(), dt.date(year, 12, 31))
         mine = {r.evaluatee_id for r in uow.org.evaluatees_of(actor_id, on)} - {actor_id}
@@ -309,6 +333,7 @@ class ClassificationService:
         for found in uow.evaluations.list_annual(year, person_ids=people_ids,
                                                  current_only=False):
             histories.setdefault(found.person_id, []).append(found)
+        on_leave = {r.person_id for r in uow.leave.list_for_year(year, person_ids=people_ids)}
         rows = []
         for person, months, totals, result, _disciplined in unit_result.rows:
             history = histories.get(person.id, [])
@@ -318,7 +343,10 @@ class ClassificationService:
                 months=len(months), monthly_totals=totals, result=result, periods=months,
                 discipline=tuple(events.get(person.id, ())),
                 current=_in_force(history) if history else None,
-                history_count=len(history), can_decide=person.id in mine))
+                history_count=len(history), can_decide=person.id in mine,
+                monthly_levels=calc.monthly_levels(months, totals),
+                leave_months=tuple(sorted(calc.leave_months(person.id, year)))
+                if person.id in on_leave else ()))
         order = {PersonRole.HEAD: 0, PersonRole.DEPUTY: 1}
         rows.sort(key=lambda r: (r.person.unit_id, order.get(r.person.role, 2),
                                  r.person.full_name, r.person.id))
@@ -337,8 +365,10 @@ class ClassificationService:
             if key in by_group:
                 scopes.append(_scope(policy, "group", key, key, by_group[key], exceptional))
         return YearOverview(unit_id=unit_id, unit_name=unit_result.unit.name_vi, year=year,
-                            policy_version=policy.version, rows=tuple(rows),
-                            scopes=tuple(scopes), exceptional=exceptional)
+                            policy=policy, policy_version=policy.version, rows=tuple(rows),
+                            scopes=tuple(scopes), exceptional=exceptional,
+                            half_policies={h: calc.policy(Period.parse(f"{year}-H{h}"))
+                                           for h in (1, 2)})
 
 
 def _in_force(history: list[AnnualClassification]) -> AnnualClassification | None:

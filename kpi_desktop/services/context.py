@@ -15,6 +15,7 @@ from kpi_desktop.services.assignments import AssignmentService
 from kpi_desktop.services.backups import BackupService
 from kpi_desktop.services.calendar import CalendarService
 from kpi_desktop.services.classification import ClassificationService
+from kpi_desktop.services.clock import Clock
 from kpi_desktop.services.daily import DailyWorkService
 from kpi_desktop.services.data_folder import prepare_data_folder
 from kpi_desktop.services.demo import DemoService
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from kpi_desktop.services.dossier import DossierService
     from kpi_desktop.services.favourites import FavouriteService
     from kpi_desktop.services.kpi_kinds import KpiKindService
+    from kpi_desktop.services.leave import LeaveService
     from kpi_desktop.services.notifications import NotificationService
     from kpi_desktop.services.org_evaluation import OrgEvaluationService
     from kpi_desktop.services.reconciliation import ReconciliationService
@@ -68,6 +70,7 @@ class AppServices:
     reports: ReportService | None = None
     appeals: AppealService | None = None  # Điều 22 (issue 9 §2)
     calendar: CalendarService | None = None  # working-day calendar (issue 9 §3)
+    clock: Clock = field(default_factory=Clock)  # "today" of every service (issue 15)
     #: What the start-up found that does not stop the work (a daily backup that could not
     #: be made); the CLI prints them, the application shows them.
     warnings: list[KpiError] = field(default_factory=list)
@@ -87,22 +90,27 @@ class AppServices:
         db = open_database(paths.database, backup_dir=paths.backup_dir)
         paths.protect()  # the database and its backups hold sealed keys: owner only
         keys = KeyService(db)
+        clock = Clock(today)  # "today" of every service comes from here
+        now = clock.today
         services = cls(paths=paths, db=db, organisation=OrganisationService(db),
-                       worklog=WorkLogService(db, paths.attachments_dir, keys=keys),
-                       scores=ScoreService(db), demo=DemoService(db), keys=keys,
+                       worklog=WorkLogService(db, paths.attachments_dir, keys=keys, today=now),
+                       scores=ScoreService(db, today=now), demo=DemoService(db), keys=keys,
                        sync=SyncService(db, paths.backup_dir, keys,
-                                        attachments_dir=paths.attachments_dir),
-                       daily=DailyWorkService(db, paths.attachments_dir, keys=keys),
+                                        attachments_dir=paths.attachments_dir, today=now),
+                       daily=DailyWorkService(db, paths.attachments_dir, keys=keys, today=now),
                        self_assessment=SelfAssessmentService(db, keys=keys),
-                       review=ReviewService(db), assignments=AssignmentService(db),
-                       evaluation=EvaluationService(db),
-                       classification=ClassificationService(db),
-                       reports=ReportService(db),
-                       appeals=AppealService(db, keys=keys), calendar=CalendarService(db))
+                       review=ReviewService(db, today=now),
+                       assignments=AssignmentService(db, today=now),
+                       evaluation=EvaluationService(db, today=now),
+                       classification=ClassificationService(db, today=now),
+                       reports=ReportService(db, today=now),
+                       appeals=AppealService(db, keys=keys, today=now),
+                       calendar=CalendarService(db, today=now), clock=clock)
         services.startup_report = report
         if create_demo_if_empty and services.organisation.is_empty():
-            services.demo.create(today=today or dt.date.today())
+            services.demo.create(today=clock.today())
         services.daily_backup()
+        services.transfers.apply_due()  # a transfer dated in the future takes effect today
         return services
 
     def daily_backup(self) -> None:
@@ -151,14 +159,21 @@ class AppServices:
         """Organisation indicators and levels (Điều 8), issue 9 §1."""
         from kpi_desktop.services.org_evaluation import OrgEvaluationService
 
-        return OrgEvaluationService(self.db)
+        return OrgEvaluationService(self.db, today=self.clock.today)
 
     @property
     def discipline(self) -> DisciplineService:
         """Discipline events and the year they count for (Điều 20.4, 11.3), issue 9 §5."""
         from kpi_desktop.services.discipline import DisciplineService
 
-        return DisciplineService(self.db)
+        return DisciplineService(self.db, today=self.clock.today)
+
+    @property
+    def leave(self) -> LeaveService:
+        """Leave records (Điều 11.2): sick, maternity, unpaid personal leave (issue 15)."""
+        from kpi_desktop.services.leave import LeaveService
+
+        return LeaveService(self.db, today=self.clock.today)
 
     @property
     def dossier(self) -> DossierService:
@@ -178,8 +193,7 @@ class AppServices:
     @property
     def transfers(self) -> TransferService:
         """Transfers and unit mergers inside the agency (issue 9 §4, Điều 19.1)."""
-        today = self.classification.today if self.classification is not None else None
-        return TransferService(self.db, today=today)
+        return TransferService(self.db, today=self.clock.today)
 
     @property
     def transfer_bundles(self) -> TransferBundleService:
@@ -192,7 +206,7 @@ class AppServices:
         from kpi_desktop.services.agency_admin import AgencyAdminService
 
         return AgencyAdminService(self.db, keys=self.keys, sync=self.sync,
-                                  today=self.sync.today)
+                                  today=self.clock.today)
 
     @property
     def notifications(self) -> NotificationService:

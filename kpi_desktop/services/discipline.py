@@ -125,13 +125,16 @@ def _stays(uow: Any, person_id: str) -> list[Stay]:
 
 
 def _places(uow: Any, person_id: str, events: list[DisciplineEvent]) -> dict[str, ActPlace]:
-    """Where the act of each event took place, from the date recorded with it."""
-    committed: dict[str, dt.date] = {}
-    for entry in uow.audit.list_events(object_type="person", object_id=person_id,
-                                       action="discipline.record"):
-        day = entry.detail.get("committed_on")
-        if entry.detail.get("event") and day:
-            committed[str(entry.detail["event"])] = dt.date.fromisoformat(str(day))
+    """Where the act of each event took place, from the date of the act recorded with it (in
+    the signed event; for events recorded before it was part of them, in the audit log)."""
+    committed: dict[str, dt.date] = {e.id: e.committed_on for e in events
+                                     if e.committed_on is not None}
+    if len(committed) < len(events):
+        for entry in uow.audit.list_events(object_type="person", object_id=person_id,
+                                           action="discipline.record"):
+            day = entry.detail.get("committed_on")
+            if entry.detail.get("event") and day:
+                committed.setdefault(str(entry.detail["event"]), dt.date.fromisoformat(str(day)))
     if not committed:
         return {}
     stays = _stays(uow, person_id)
@@ -204,7 +207,8 @@ class DisciplineService:
                 id=event_id, person_id=person_id, kind=kind_value, decided_on=decided_on,
                 effective_year=years[event_id].year, created_at=now, authority=authority_value,
                 decision_no=number, note=normalize_text(note or ""),
-                related_event_id=related_event_id or None, recorded_by=actor_id)
+                related_event_id=related_event_id or None, recorded_by=actor_id,
+                committed_on=committed_on)
             uow.discipline.add(event)
             moved = []
             for other in existing:

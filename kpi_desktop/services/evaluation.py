@@ -283,6 +283,7 @@ class EvaluationService:
         evaluation = replace(
             base, status=EvaluationStatus.LOCKED, unit_id=base.unit_id or person.unit_id,
             confirmed_criteria=criteria, evaluator_id=evaluator_id, comment=comment, dd=dd, e=e,
+            d=None,  # a head's factor is computed again below from the subordinates' months
             confirmed_at=now, locked_at=now, updated_at=now, reopened_at=None, reopen_reason="",
             reopened_to_official=False)
         uow.evaluations.upsert_monthly(evaluation)

@@ -34,6 +34,9 @@ def field_label(name: str) -> str:
         "deadline": translate("Fields", "deadline"),
         "completed_on": translate("Fields", "completion date"),
         "date": translate("Fields", "date"),
+        "from_date": translate("Fields", "effective date"),
+        "decision_date": translate("Fields", "decision date"),
+        "active_from": translate("Fields", "date it applies from"),
         "passphrase": translate("Fields", "passphrase"),
         "daily_norm_minutes": translate("Fields", "daily time norm"),
         "time_norm_minutes": translate("Fields", "time norm"),
@@ -45,6 +48,33 @@ def _where(p: Mapping[str, Any], sentence: str) -> str:
     if row:
         return translate("Errors", "Row {row}: {sentence}").format(row=row, sentence=sentence)
     return sentence
+
+
+def _day(value: object) -> str:
+    """An ISO date as people write it (20/12/2026 in Vietnamese)."""
+    from kpi_desktop.reports._text import date_text
+
+    return date_text(str(value))
+
+
+def wait_text(seconds: object) -> str:
+    """A wait in words: "30 seconds", "1 minute 30 seconds", "15 minutes" (whole minutes,
+    rounded up, from 10 minutes on)."""
+    try:
+        total = max(0, int(seconds))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return str(seconds)
+    minutes, rest = divmod(total, 60)
+    if minutes >= 10 and rest:
+        minutes, rest = minutes + 1, 0
+    parts = []
+    if minutes:
+        parts.append(translate("Errors", "1 minute") if minutes == 1 else
+                     translate("Errors", "{n} minutes").format(n=minutes))
+    if rest or not minutes:
+        parts.append(translate("Errors", "1 second") if rest == 1 else
+                     translate("Errors", "{n} seconds").format(n=rest))
+    return " ".join(parts)
 
 
 def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
@@ -66,8 +96,8 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "date_out_of_range": lambda p: translate(
             "Errors", "The {field} {value} is not plausible: dates from {first} to {last} are "
             "accepted."
-        ).format(field=field_label(_field(p)), value=p.get("value", ""),
-                 first=p.get("first", ""), last=p.get("last", "")),
+        ).format(field=field_label(_field(p)), value=_day(p.get("value", "")),
+                 first=_day(p.get("first", "")), last=_day(p.get("last", ""))),
         "quantity_too_precise": lambda p: translate(
             "Errors", "The quantity {value} has more than two decimals: write it like 1, 2.5 "
             "or 0.25."
@@ -89,14 +119,14 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         # -- passphrases ------------------------------------------------------------------------
         "passphrase_wrong": lambda p: translate("Errors", "The passphrase is wrong.") if not
         p.get("seconds") else translate(
-            "Errors", "The passphrase is wrong ({failures} times in a row): wait {seconds} "
-            "seconds before the next try."
-        ).format(failures=p.get("failures", ""), seconds=p.get("seconds", "")),
+            "Errors", "The passphrase is wrong ({failures} times in a row): wait {wait} before "
+            "the next try."
+        ).format(failures=p.get("failures", ""), wait=wait_text(p.get("seconds", 0))),
         "unlock_delayed": lambda p: translate(
-            "Errors", "Too many wrong passphrases for {owner} ({failures} in a row): wait "
-            "{seconds} seconds before trying again."
-        ).format(owner=p.get("owner", ""), failures=p.get("failures", ""),
-                 seconds=p.get("seconds", "")),
+            "Errors", "Too many wrong passphrases for {name} ({failures} in a row): wait "
+            "{wait} before trying again."
+        ).format(name=p.get("name") or p.get("owner", ""), failures=p.get("failures", ""),
+                 wait=wait_text(p.get("seconds", 0))),
         "passphrase_too_common": lambda p: translate(
             "Errors", "This passphrase is among the first that anyone would try (a common "
             "word, a run of digits, a date or your own identifier). Choose a few unrelated "
@@ -129,8 +159,8 @@ def hardening_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ).format(sender=p.get("sender", ""), bundles=p.get("bundles", ""),
                  megabytes=p.get("megabytes", "")),
         "hub_busy": lambda p: translate(
-            "Errors", "The hub is busy; try again in {seconds} seconds."
-        ).format(seconds=p.get("seconds", "")),
+            "Errors", "The hub is busy; try again in {wait}."
+        ).format(wait=wait_text(p.get("seconds", 60))),
         "hub_field_invalid": lambda p: translate(
             "Errors", "The hub refused the request: the field “{field}” is missing, too long "
             "or not of the expected form."

@@ -66,12 +66,7 @@ class HubClient:
                                         context=self._context) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
-            payload = error.read()
-            try:
-                detail = json.loads(payload).get("message", "")
-            except ValueError:
-                detail = payload[:200].decode("utf-8", "replace")
-            raise RefusedValue("hub_refused", detail=detail or str(error.code)) from None
+            raise _refusal(error) from None
         except (urllib.error.URLError, OSError) as error:
             raise RefusedValue("hub_unreachable", url=self.url, detail=str(error)) from None
 
@@ -98,6 +93,47 @@ class HubClient:
     def download(self, bundle_id: str) -> bytes:
         """One bundle's bytes."""
         return self._request("GET", f"/bundles/{bundle_id}")[1]
+
+
+# Answers that say "not now" rather than "not this bundle": the push stops and the
+# bundle stays in the outbox for the next sync.
+_NOT_NOW = {429: "hub_quota_exceeded", 503: "hub_busy"}
+
+
+def _refusal(error: urllib.error.HTTPError) -> RefusedValue:
+    """The hub's answer as a refusal said in this PC's language when the hub's code is known
+    (``hub_quota_exceeded`` and ``hub_busy`` as themselves; any other as ``hub_refused``
+    with the reason in ``detail``)."""
+    from kpi_desktop.services.messages import describe, is_known
+
+    try:
+        payload = json.loads(error.read(65536) or b"{}")
+    except (ValueError, OSError):
+        payload = {}
+    payload = payload if isinstance(payload, dict) else {}
+    code = payload.get("code") if isinstance(payload.get("code"), str) else None
+    params = payload.get("params") if isinstance(payload.get("params"), dict) else {}
+    params = {str(k): v for k, v in params.items() if isinstance(v, str | int | float | bool)}
+    if error.code in _NOT_NOW:
+        if code != _NOT_NOW[error.code]:  # e.g. the server's own connection limit
+            code = "hub_busy"
+            params = {"seconds": _retry_after(error)}
+        return RefusedValue(code, **params)
+    if code == "hub_refused" and isinstance(params.get("detail"), str):
+        detail = params["detail"]
+    elif code and is_known(code) and "params" in payload:
+        detail = describe(RefusedValue(code, **params))
+    else:
+        message = payload.get("message")
+        detail = message if isinstance(message, str) and message else str(error.code)
+    return RefusedValue("hub_refused", detail=detail[:500], hub_code=code or "")
+
+
+def _retry_after(error: urllib.error.HTTPError) -> int:
+    try:
+        return max(1, min(3600, int(error.headers.get("Retry-After", "60"))))
+    except (TypeError, ValueError):
+        return 60
 
 
 def sync_now(services: Any, url: str, owner: str) -> SyncOutcome:

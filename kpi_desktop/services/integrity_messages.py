@@ -138,13 +138,13 @@ def _what(finding: Finding) -> str:  # noqa: C901, PLR0911 - one message per cod
     if code == "result_differs":
         return translate("Integrity", "stored {field} {stored} differs from {computed} computed "
                                       "again from the signed inputs").format(
-            field=_field(d.get("field", "")), stored=d.get("stored", ""),
-            computed=d.get("computed", ""))
+            field=_field(d.get("field", "")), stored=_value(d.get("stored", "")),
+            computed=_value(d.get("computed", "")))
     if code == "copy_differs":
         return translate("Integrity", "stored {field} {stored} differs from its record "
                                       "({computed})").format(
-            field=_field(d.get("field", "")), stored=d.get("stored", ""),
-            computed=d.get("computed", ""))
+            field=_field(d.get("field", "")), stored=_value(d.get("stored", "")),
+            computed=_value(d.get("computed", "")))
     if code == "attachment_missing":
         return translate("Integrity", "the attached file “{file}” is missing ({path})").format(
             file=d.get("file", ""), path=d.get("path", ""))
@@ -153,6 +153,22 @@ def _what(finding: Finding) -> str:  # noqa: C901, PLR0911 - one message per cod
                                       "longer matches its hash ({path})").format(
             file=d.get("file", ""), path=d.get("path", ""))
     return code
+
+
+_LEVELS = ("excellent", "good", "complete", "not_complete")
+
+
+def _value(text: str) -> str:
+    """A stored or recomputed value as people read it: a level by its official name, a
+    number with the decimal comma in Vietnamese (every digit kept: the difference may be in
+    the last one)."""
+    from kpi_desktop.services.messages import level_label  # messages import this module
+
+    if text in _LEVELS:
+        return level_label(text)
+    if current_language() == "vi" and re.fullmatch(r"≈?-?\d+\.\d+", text):
+        return text.replace(".", ",")
+    return text
 
 
 def describe_finding(finding: Finding, names: Mapping[str, str] | None = None) -> str:
@@ -169,7 +185,9 @@ def describe_finding(finding: Finding, names: Mapping[str, str] | None = None) -
         name = (names or {}).get(finding.person_id)
         parts.append(f"{name} ({finding.person_id})" if name else finding.person_id)
     if finding.period and finding.period not in record:
-        parts.append(finding.period)
+        from kpi_desktop.services.messages import period_text  # messages import this module
+
+        parts.append(period_text(finding.period))
     subject = ", ".join(parts)
     return f"{subject}: {_what(finding)}" if subject else _what(finding)
 

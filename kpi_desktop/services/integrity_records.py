@@ -24,7 +24,6 @@ new kind is checked as soon as it is registered.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -355,17 +354,15 @@ def _revision_findings(revision: model.EntryRevision, entry: model.WorkLogEntry 
 def _annual_levels(uow: Any, ctx: _Context) -> Iterator[Finding]:
     """An annual classification's computed level can be lowered by an override (discipline,
     the organisation's level), never raised above the level of its stored mean."""
-    from kpi_desktop.scoring import ScoringPolicy
     from kpi_desktop.scoring.levels import level_for
+    from kpi_desktop.services.policies import policy_for_period
 
     rank = {model.Level.NOT_COMPLETE: 0, model.Level.COMPLETE: 1, model.Level.GOOD: 2,
             model.Level.EXCELLENT: 3}
     for c in ctx.annual:
         if c.mean is None or c.computed_level is None:
             continue
-        stored = uow.policies.in_force_on(dt.date(c.year, 12, 31))
-        policy = ScoringPolicy.from_json(stored.policy_json) if stored else \
-            ScoringPolicy.default()
+        policy = policy_for_period(uow, model.Period.whole_year(c.year))  # the one resolver
         ceiling = level_for(policy, c.mean)
         if rank[c.computed_level] > rank[ceiling] or not 0 <= c.months_counted <= 12:
             yield Finding("result_differs", table="annual_classifications", record=c.id,

@@ -145,12 +145,14 @@ class KeyService:
         owner_id = record.owner_id
         with self._db.unit_of_work(read_only=True) as uow:
             failures, last = uow.sync.unlock_failures(owner_id)
+            person = uow.org.find_person(owner_id)
+        name = person.full_name if person is not None else owner_id
         now = self._clock()
         wait = unlock_delay(failures)
         if wait and last is not None:
             left = int((last + dt.timedelta(seconds=wait) - now).total_seconds() + 0.999)
             if left > 0:
-                raise RefusedValue("unlock_delayed", owner=owner_id, seconds=left,
+                raise RefusedValue("unlock_delayed", owner=owner_id, name=name, seconds=left,
                                    failures=failures)
         try:
             key = crypto.unseal(_sealed(record), passphrase)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.inputs import export_text
 from kpi_desktop.runtime.i18n import translate
 
 
@@ -31,7 +32,7 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "favourites_full": lambda p: translate(
             "Errors", "At most {maximum} favourites: remove one first (right-click it)."
         ).format(maximum=p.get("maximum", "")),
-        "period_malformed": _period_malformed,
+        "period_malformed": period_malformed_text,
         "year_malformed": lambda p: translate(
             "Errors", "“{value}” is not a year: write four digits, for example 2026."
         ).format(value=p.get("value", "")),
@@ -123,8 +124,14 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "This entry is {status}: only submitted entries can be reviewed."
         ).format(status=_entry_status(p.get("status", ""))),
         "already_recorded": lambda p: translate(
-            "Errors", "An objective cause is already recorded for this entry."
-        ),
+            "Errors", "An objective cause of its delays is already recorded for this entry."
+        ) if p.get("cause") == "timeliness" else translate(
+            "Errors", "An objective cause of its quality errors is already recorded for this "
+            "entry.") if p.get("cause") == "quality" else translate(
+            "Errors", "An objective cause is already recorded for this entry."),
+        "cause_missing": lambda p: translate(
+            "Errors", "Choose what the objective cause exempts: the quality errors, the delays "
+            "or both."),
         "deadline_before_period": lambda p: translate(
             "Errors", "The deadline {deadline} is before the start of the period {period}."
         ).format(deadline=p.get("deadline", ""), period=p.get("period", "")),
@@ -240,20 +247,19 @@ def _policy_reason(p: Mapping[str, Any]) -> str:
     return translate("Errors", "the value was refused ({code})").format(code=cause or "?")
 
 
-def _period_malformed(p: Mapping[str, Any]) -> str:
-    """The refused text and what may be written instead (the kinds the command accepts)."""
-    accepts = set(str(p.get("accepts", "month")).split("_"))
-    if accepts >= {"month", "quarter", "year"}:
-        text = translate("Errors", "“{value}” is not a period: write a month as YYYY-MM, a "
-                                   "quarter as YYYY-Qn or a year as YYYY (for example 2026-03, "
-                                   "2026-Q1 or 2026).")
-    elif accepts >= {"month", "quarter"}:
-        text = translate("Errors", "“{value}” is not a period: write a month as YYYY-MM or a "
-                                   "quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).")
-    else:
-        text = translate(
-            "Errors", "“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).")
-    return text.format(value=p.get("value", ""))
+def period_malformed_text(p: Mapping[str, Any]) -> str:
+    """The refused text and the forms that may be written instead: only the kinds the
+    command accepts (``accepts``: "month_quarter_year"…; a month when not said)."""
+    accepts = str(p.get("accepts", "month")).split("_")
+    forms = {
+        "month": lambda: translate("Errors", "a month as 9/2026 or 2026-09"),
+        "quarter": lambda: translate("Errors", "a quarter as 2026-Q3"),
+        "half": lambda: translate("Errors", "a half year as 2026-H1"),
+        "year": lambda: translate("Errors", "a year as 2026"),
+    }
+    written = "; ".join(forms[kind]() for kind in forms if kind in accepts) or forms["month"]()
+    return translate("Errors", "“{value}” is not a period. Write {forms}.").format(
+        value=p.get("value", ""), forms=written)
 
 
 def _entry_status(value: str) -> str:
@@ -265,6 +271,21 @@ def _entry_status(value: str) -> str:
     }.get(value, value)
 
 
+def is_known(code: str) -> bool:
+    """Whether ``code`` has its own sentence (:func:`describe` does not fall back)."""
+    return code in _errors()
+
+
+def _without_controls(value: Any) -> Any:
+    if isinstance(value, str):
+        return export_text(value)
+    if isinstance(value, dict):
+        return {key: _without_controls(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_controls(item) for item in value]
+    return value
+
+
 def describe(error: KpiError) -> str:
     """A sentence for ``error`` in the current language."""
     text = _errors().get(error.code)
@@ -273,11 +294,14 @@ def describe(error: KpiError) -> str:
                   os_error_text(value) if key in ("detail", "error", "reason")
                   and isinstance(value, str) else value
                   for key, value in error.params.items()}
+        # A value echoed from a file or a command line never brings its control characters
+        # (terminal escapes, bidirectional overrides) into the message.
+        params = {key: _without_controls(value) for key, value in params.items()}
         try:
             return text(params)
         except (KeyError, IndexError, ValueError):
             pass
-    detail = ", ".join(f"{k}={v}" for k, v in error.params.items())
+    detail = export_text(", ".join(f"{k}={v}" for k, v in error.params.items()))
     return translate("Errors", "The value was refused ({code}).").format(
         code=f"{error.code}: {detail}" if detail else error.code
     )
@@ -344,6 +368,15 @@ def quantity_text(value: object) -> str:
     return points(value) or "0"  # type: ignore[arg-type]
 
 
+def clause(text: str) -> str:
+    """``text`` continued after a colon: its first letter in lower case ("Không mở được tệp…"
+    → "không mở được tệp…"), so that two messages read as one sentence. A first word in
+    capitals (an abbreviation: CSV, UBND) is left as it is."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def os_error_text(detail: object) -> str:
     """A system error ("[Errno 2] No such file or directory: 'x'") said in words; any other
     text is returned as it is."""
@@ -406,6 +439,19 @@ def level_label(level: object | None) -> str:
         "complete": translate("Level", "Satisfactory"),
         "not_complete": translate("Level", "Unsatisfactory"),
         None: translate("Level", "Not classified"),
+    }.get(value, str(value))  # type: ignore[arg-type]
+
+
+def level_abbreviation(level: object | None) -> str:
+    """A level in a narrow table cell: in Vietnamese the administration's usual abbreviations
+    (HTXSNV, HTTNV, HTNV, KHTNV); put :func:`level_label` in the cell's tooltip."""
+    value = getattr(level, "value", level)
+    return {
+        "excellent": translate("LevelShort", "Excellent"),
+        "good": translate("LevelShort", "Good"),
+        "complete": translate("LevelShort", "Satisfactory"),
+        "not_complete": translate("LevelShort", "Unsatisfactory"),
+        None: translate("LevelShort", "Not classified"),
     }.get(value, str(value))  # type: ignore[arg-type]
 
 
@@ -559,7 +605,6 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The key of {owner} is not published by the agency yet: send the "
             "enrolment request and import the next organisation file."
         ).format(owner=p.get("owner", "")),
-        "passphrase_wrong": lambda p: translate("Errors", "The passphrase is wrong."),
         "passphrase_too_short": lambda p: translate(
             "Errors", "The passphrase must have at least {minimum} characters."
         ).format(minimum=p.get("minimum", "")),
@@ -582,7 +627,7 @@ def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ).format(url=p.get("url", ""), detail=p.get("detail", "")),
         "hub_refused": lambda p: translate(
             "Errors", "The hub refused the request: {detail}."
-        ).format(detail=p.get("detail", "")),
+        ).format(detail=str(p.get("detail", "")).rstrip(".")),
         "hub_database_unsupported": lambda p: translate(
             "Errors", "The hub cannot use the database {url}: give a SQLite file "
             "(sqlite:///FILE) or a PostgreSQL database (postgresql+psycopg://USER:PASSWORD@HOST/"
@@ -666,6 +711,12 @@ def proposal_status_label(status: object) -> str:
 def _transfer_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     """Refusals of transfers, mergers and transfer bundles (issue 9 §4)."""
     return {
+        "transfer_date_missing": lambda p: translate(
+            "Errors", "Give the date of the transfer decision: it is never taken from today."),
+        "transfer_date_needs_confirmation": lambda p: translate(
+            "Errors", "The transfer date {date} is {days} days from today: check that it is the "
+            "date of the decision, then confirm it."
+        ).format(date=p.get("date", ""), days=p.get("days", "")),
         "transfer_same_unit": lambda p: translate(
             "Errors", "{person} already belongs to the unit {unit}: choose another unit."
         ).format(person=p.get("person", ""), unit=p.get("unit", "")),

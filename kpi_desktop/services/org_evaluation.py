@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import InvalidState, KpiError, NotFound, RefusedValue
-from kpi_desktop.domain.inputs import check_text
+from kpi_desktop.domain.inputs import check_date, check_text
 from kpi_desktop.domain.model import (
     Level,
     OrgEvaluation,
@@ -47,6 +47,7 @@ from kpi_desktop.domain.model import (
     normalize_text,
     utc_now,
 )
+from kpi_desktop.domain.numbers import format_number
 from kpi_desktop.domain.org_results import (
     ORG_INDICATORS,
     IndicatorDef,
@@ -56,12 +57,13 @@ from kpi_desktop.domain.org_results import (
     OrgWhyCode,
     indicator_def,
 )
-from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.runtime.i18n import effective_language, translate
 from kpi_desktop.scoring import check_quota
 from kpi_desktop.scoring.organisation import org_level
 from kpi_desktop.services.leadership import audit, person_or_fail, today_function
 from kpi_desktop.services.messages import level_label
-from kpi_desktop.services.scores import Calculator, parse_year, unit_tree
+from kpi_desktop.services.policies import policy_for_period
+from kpi_desktop.services.scores import parse_year, unit_tree
 
 CSV_COLUMNS = ("unit", "period", "code", "value")
 #: The actor id of the agency administrator signed in with the agency key (not a person).
@@ -131,14 +133,13 @@ def indicator_label(code: str) -> str:
 
 
 def _num(value: Any) -> str:
+    """A figure of the why-lines: the one formatter, without needless zeros ("70", "82,5")."""
     if value is None:
         return "–"
-    exact = Fraction(value)
-    if exact.denominator == 1:
-        return str(exact.numerator)
-    hundredths = (exact * 100 + Fraction(1, 2)).__floor__()
-    text = f"{Decimal(hundredths) / 100:.2f}".rstrip("0").rstrip(".")
-    return text
+    if Fraction(value).denominator == 1:
+        return str(Fraction(value).numerator)
+    text = format_number(value, language=effective_language())
+    return text.rstrip("0").rstrip(".,")
 
 
 def why_text(line: OrgWhy) -> str:
@@ -283,7 +284,7 @@ class OrgEvaluationService:
                 rows.append(OrgRow(unit=info.unit, computed=info.result.level,
                                    recorded=info.evaluation,
                                    needs_decision=info.result.needs_decision))
-            policy = Calculator(uow).policy_for(dt.date(year_value, 12, 31))
+            policy = policy_for_period(uow, Period.whole_year(year_value))
             # Điều 8.5: within the scope of one recognising authority — the units under a unit
             # shown here (a top unit is recognised by the province, outside this list).
             shown = {r.unit.id for r in rows}
@@ -394,6 +395,7 @@ class OrgEvaluationService:
             raise RefusedValue("org_decision_no_missing")
         if decision_date is None:
             raise RefusedValue("date_malformed", value="")
+        check_date(decision_date, "decision_date", today=self.today())
         why = normalize_text(note or "").strip()
         now = utc_now()
         with self._db.unit_of_work() as uow:
@@ -427,7 +429,7 @@ class OrgEvaluationService:
     # -------------------------------------------------------------------------- internals
     def _indicator(self, uow: Any, unit_id: str, period: Period, code: str, value: Decimal,
                    source: str) -> OrgIndicator:
-        policy = Calculator(uow).policy_for(period.end)
+        policy = policy_for_period(uow, period)
         indicator = OrgIndicator(id=new_id(), unit_id=unit_id, period=period, code=code,
                                  value=value, policy_version=policy.version, source=source)
         uow.org_results.upsert_indicator(indicator)
@@ -481,7 +483,7 @@ class OrgEvaluationService:
         values = {i.code: i.value for i in indicators if i.period == year_period}
         subunits = tuple((child, _level_of(uow.org_results.get_evaluation(child.id, year)))
                          for child in sorted(uow.org.child_units(unit_id), key=lambda u: u.id))
-        policy = Calculator(uow).policy_for(dt.date(year, 12, 31))
+        policy = policy_for_period(uow, Period.whole_year(year))
         result = org_level(policy, values, subunit_levels=[lv for _u, lv in subunits])
         heads = tuple(p for p in uow.org.list_people(unit_ids=[unit_id])
                       if p.role is PersonRole.HEAD)

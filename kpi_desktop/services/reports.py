@@ -17,7 +17,8 @@ whether the printed form still matches.
 
 Exports
 -------
-:meth:`ReportService.export` writes, for a month, quarter or year, into a folder:
+:meth:`ReportService.export` writes, for a month, quarter, half year ("2026-H1") or year,
+into a folder:
 
 * ``scores-PERIOD.csv`` — one row per person and month (UTF-8 with a BOM, so spreadsheet programs
   read Vietnamese letters): person_id, full_name, unit_id, unit, position, period,
@@ -35,8 +36,8 @@ Exports
       "format": "kpi-desktop-results",
       "format_version": 1,
       "organisation": {"id": str, "name": str},
-      "period": "2026-03" | "2026-Q1" | "2026",
-      "period_kind": "month" | "quarter" | "year",
+      "period": "2026-03" | "2026-Q1" | "2026-H1" | "2026",
+      "period_kind": "month" | "quarter" | "half" | "year",
       "generated_at": "2026-11-23T10:00:00Z",
       "people": [
         {
@@ -46,11 +47,13 @@ Exports
             {"period": "2026-03", "general_points": "24.00" | null,
              "task_points": "28.96" | null, "total": "52.96" | null,
              "level": "excellent" | "good" | "complete" | "not_complete" | null,
-             "insufficient": bool, "status": "open" | "submitted" | "confirmed" | "locked" | null}
+             "insufficient": bool, "status": "open" | "submitted" | "confirmed" | "locked" | null,
+             "on_leave": bool}              # the whole month on leave (Điều 11.2): not counted
           ],
           "result": {                       # the period's result
-            "total": "52.96" | null,        # month: its total; quarter: mean of its months
-                                            # (Điều 17.3); year: mean of the evaluated months
+            "total": "52.96" | null,        # month: its total; quarter, half year: mean of its
+                                            # months worked (Điều 17.3, 11.2); year: mean of
+                                            # the evaluated months worked
             "level": same values as above | null,   # null: not classified
             "months_counted": int,
             "reason": str                   # year only: classified, too_few_months, disciplined…
@@ -91,12 +94,12 @@ from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.inputs import export_cell, export_text
 from kpi_desktop.domain.model import (
     GENERAL_CRITERIA,
-    EvaluationStatus,
     MonthlyEvaluation,
     Period,
     PeriodKind,
     Person,
 )
+from kpi_desktop.domain.numbers import decimal_text
 from kpi_desktop.domain.scores import Level, round_half_up
 from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.reports._text import translate  # falls back to translations/pending
@@ -116,7 +119,13 @@ from kpi_desktop.reports.data import (
 )
 from kpi_desktop.runtime.paths import resource_root
 from kpi_desktop.services.calendar import WorkingCalendar
-from kpi_desktop.services.scores import Calculator, PersonPeriodResult, parse_year, unit_tree
+from kpi_desktop.services.scores import (
+    Calculator,
+    MonthFigures,
+    PersonPeriodResult,
+    parse_year,
+    unit_tree,
+)
 
 Progress = Callable[[int, int], None]
 CancelFlag = Any  # threading.Event, a callable returning bool, or None
@@ -126,8 +135,8 @@ KINDS = {"form01": "F01", "form02": "F02", "unit": "UNI"}
 REPORT_PERIODS: dict[str, tuple[PeriodKind, ...]] = {
     "form01": (PeriodKind.MONTH, PeriodKind.QUARTER),
     "form02": (PeriodKind.YEAR,),
-    "unit": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR),
-    "export": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR),
+    "unit": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR),
+    "export": (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR),
     "dossier": (PeriodKind.YEAR,),  # the electronic dossier of a person's year (Điều 24)
     "dossiers": (PeriodKind.YEAR,),  # … of everyone in a unit
 }
@@ -253,24 +262,7 @@ def _mean(values: Sequence[Fraction]) -> Fraction | None:
     return sum(values, Fraction(0)) / len(values) if values else None
 
 
-def _dec2(value: Fraction | Decimal | None) -> str | None:
-    """A decimal string rounded half-up to 2 places (``None`` stays ``None``)."""
-    if value is None:
-        return None
-    exact = round_half_up(Fraction(value))
-    return f"{Decimal(exact.numerator) / Decimal(exact.denominator):.2f}"
-
-
-def _level_for(total: Fraction | None) -> Level | None:
-    if total is None:
-        return None
-    if total >= 90:
-        return Level.EXCELLENT
-    if total >= 70:
-        return Level.GOOD
-    if total >= 50:
-        return Level.COMPLETE
-    return Level.NOT_COMPLETE
+_dec2 = decimal_text  # exports: the displayed value, with a dot ("29.17")
 
 
 def load_general_criteria() -> list[dict[str, Any]]:
@@ -308,7 +300,6 @@ class ReportService:
         evaluations = [uow.evaluations.get_monthly(person_id, m) for m in months]
         person = results[0].person
         first = results[0]
-        counted = [r for r in results if r.score.total is not None]
         criteria = self._criteria_rows(evaluations)
         products = _products(results)
         evaluator = self._evaluator_name(uow, person_id, period, evaluations)
@@ -320,16 +311,15 @@ class ReportService:
             a, b, c, ratio = s.a, s.b, s.c, s.task_ratio
             month_rows: tuple[MonthScore, ...] = ()
             insufficient = s.insufficient
-        else:
+        else:  # the quarter: the mean of its months (Điều 17.3), as on every surface
             leader = None
-            general = _mean([Fraction(r.score.general_points) for r in counted])
-            task_points = _mean([Fraction(r.score.task_points or 0) for r in counted])
-            total = _mean([Fraction(r.score.total) for r in counted])
-            level = _level_for(total)
+            rollup = calc.rollup(person_id, period)
+            general, task_points = rollup.general_points, rollup.task_points
+            total, level = rollup.total, rollup.level
             a = b = c = ratio = None
-            month_rows = tuple(_month_score(r, e) for r, e in zip(results, evaluations,
-                                                                   strict=True))
-            insufficient = not counted
+            month_rows = tuple(_month_score(r, e, f) for r, e, f in zip(
+                results, evaluations, rollup.months, strict=True))
+            insufficient = not rollup.counted
         self_total = _criteria_total(criteria, "self")
         confirmed_total = _criteria_total(criteria, "confirmed")
         comments = list(dict.fromkeys(e.comment.strip() for e in evaluations
@@ -459,13 +449,16 @@ class ReportService:
             stored = {str(e.period): e for e in uow.evaluations.list_monthly(
                 person_id=person_id, year=year_value)}
             months = []
+            on_leave = {str(m) for m in calc.leave_months(person_id, year_value)}
             for number in range(1, 13):
                 key = str(Period.month(year_value, number))
                 evaluation = stored.get(key)
                 total = totals.get(key)
                 note = ""
                 month = Period.month(year_value, number)
-                if total is None:
+                if key in on_leave:
+                    note = "on_leave"
+                elif total is None:
                     if evaluation is not None and evaluation.insufficient:
                         note = "insufficient"
                     elif person.joined_on is not None and month.end < person.joined_on:
@@ -474,7 +467,8 @@ class ReportService:
                         note = "left"  # after leaving: "đã thôi công tác"
                     else:
                         note = "not_evaluated"
-                months.append(MonthScore(period=key, total=total, level=_level_for(total),
+                months.append(MonthScore(period=key, total=total,
+                                         level=calc.level(total, Period.parse(key)),
                                          note=note))
             annual = uow.evaluations.current_annual(person_id, year_value)
             first_month = Period.month(year_value, 1)
@@ -496,6 +490,9 @@ class ReportService:
                 decision_no=annual.decision_no if annual else "",
                 decision_date=annual.decision_date.isoformat()
                 if annual and annual.decision_date else "",
+                leave=tuple((r.kind.value, r.start_on.isoformat(), r.end_on.isoformat(),
+                             r.decision_no)
+                            for r in uow.leave.list_for_person(person_id, year=year_value)),
             )
 
     # -- data: unit summary ------------------------------------------------------------------
@@ -527,11 +524,11 @@ class ReportService:
                                    share_percent=int(round_half_up(Fraction(q.share) * 100, 0)))
             else:
                 by_id = {}
-                policy_version = calc.policy_for(p.end).version
+                policy_version = calc.policy(p).version
             # A locked month keeps the figures computed when it was confirmed: read them
             # instead of recomputing everyone (and, for a leader's d, their subordinates).
-            stored = {} if p.kind is PeriodKind.YEAR else _locked_figures(
-                uow, [x.id for x in people], p.months())
+            if p.kind is not PeriodKind.YEAR:
+                calc.preload_locked([x.id for x in people], p.months())
             positions = _position_names(uow)
             for done, person in enumerate(people):
                 if _is_cancelled(cancel):
@@ -549,27 +546,21 @@ class ReportService:
                     rows.append(UnitRow(person.id, person.full_name, position, unit_name,
                                         None, None, row.result.mean, row.result.level,
                                         months_counted=len(row.months), note=note))
-                else:
-                    results = [stored.get((person.id, str(m)))
-                               or _MonthFigures.of(calc.person_period(person.id, m))
-                               for m in p.months()]
-                    counted = [r for r in results if r.total is not None]
-                    if p.kind is PeriodKind.MONTH:
-                        s = results[0]
-                        note = "insufficient" if s.insufficient else (
-                            "" if s.evaluated else "not_evaluated")
-                        rows.append(UnitRow(person.id, person.full_name, position, unit_name,
-                                            s.general_points, s.task_points, s.total, s.level,
-                                            note=note))
-                    else:
-                        total = _mean([Fraction(r.total) for r in counted])
-                        rows.append(UnitRow(
-                            person.id, person.full_name, position, unit_name,
-                            _mean([Fraction(r.general_points) for r in counted]),
-                            _mean([Fraction(r.task_points or 0) for r in counted]),
-                            total, _level_for(total), months_counted=len(counted),
-                            note="" if counted else "insufficient"))
-            limit = calc.policy_for(p.end).review_limit_working_days
+                elif p.kind is PeriodKind.MONTH:
+                    s = calc.month_figures(person.id, p)
+                    note = "on_leave" if s.on_leave else "insufficient" if s.insufficient \
+                        else ("" if s.evaluated else "not_evaluated")
+                    rows.append(UnitRow(person.id, person.full_name, position, unit_name,
+                                        s.general_points, s.task_points, s.total, s.level,
+                                        note=note))
+                else:  # a quarter or a half year: the mean of its months (Điều 17.3)
+                    rollup = calc.rollup(person.id, p)
+                    rows.append(UnitRow(
+                        person.id, person.full_name, position, unit_name,
+                        rollup.general_points, rollup.task_points, rollup.total, rollup.level,
+                        months_counted=rollup.months_counted,
+                        note="" if rollup.counted else "insufficient"))
+            limit = calc.policy(p).review_limit_working_days
             reviewers = _review_delays(uow, people, p, limit)
             if progress is not None:
                 progress(total_steps, total_steps)
@@ -726,6 +717,7 @@ class ReportService:
                     if unit.parent_id is None:
                         for row in calc.classify_unit(unit.id, p.year).rows:
                             classification[row.person.id] = row
+            calc.preload_locked([x.id for x in people], p.months())
             scores: list[list[Any]] = []
             worklog: list[list[Any]] = []
             people_json: list[dict[str, Any]] = []
@@ -738,28 +730,27 @@ class ReportService:
                 unit_name = units[person.unit_id].name_vi if person.unit_id in units else ""
                 position = _position_name(uow, person)
                 months_json = []
-                month_totals = []
                 policy = ""
                 for month in p.months():
                     r = calc.person_period(person.id, month)
                     s = r.score
+                    f = calc.month_figures(person.id, month)  # what every surface shows
                     policy = s.policy_version
                     status = None if r.evaluation_status is None else r.evaluation_status.value
                     scores.append([
                         person.id, person.full_name, person.unit_id, unit_name, position,
-                        str(month), _dec2(s.general_points), _dec2(s.a), _dec2(s.b), _dec2(s.c),
-                        _dec2(s.task_points), _dec2(s.total),
-                        None if s.level is None else s.level.value, s.insufficient, status,
+                        str(month), _dec2(f.general_points), _dec2(s.a), _dec2(s.b), _dec2(s.c),
+                        _dec2(f.task_points), _dec2(f.total),
+                        None if f.level is None else f.level.value, f.insufficient, status,
                         s.policy_version,
                     ])
                     months_json.append({
-                        "period": str(month), "general_points": _dec2(s.general_points),
-                        "task_points": _dec2(s.task_points), "total": _dec2(s.total),
-                        "level": None if s.level is None else s.level.value,
-                        "insufficient": s.insufficient, "status": status,
+                        "period": str(month), "general_points": _dec2(f.general_points),
+                        "task_points": _dec2(f.task_points), "total": _dec2(f.total),
+                        "level": None if f.level is None else f.level.value,
+                        "insufficient": f.insufficient, "status": status,
+                        "on_leave": f.on_leave,
                     })
-                    if s.total is not None:
-                        month_totals.append(Fraction(s.total))
                 result: dict[str, Any]
                 if p.kind is PeriodKind.YEAR and person.id in classification:
                     row = classification[person.id]
@@ -768,12 +759,11 @@ class ReportService:
                               else row.result.level.value,
                               "months_counted": len(row.months),
                               "reason": row.result.reason.value}
-                else:
-                    mean = _mean(month_totals)
-                    level = _level_for(mean)
-                    result = {"total": _dec2(mean),
-                              "level": None if level is None else level.value,
-                              "months_counted": len(month_totals)}
+                else:  # a month, quarter or half year: the mean of its months (Điều 17.3)
+                    rollup = calc.rollup(person.id, p)
+                    result = {"total": _dec2(rollup.total),
+                              "level": None if rollup.level is None else rollup.level.value,
+                              "months_counted": rollup.months_counted}
                 people_json.append({
                     "id": person.id, "full_name": person.full_name, "unit_id": person.unit_id,
                     "unit": unit_name, "position": position, "role": person.role.value,
@@ -802,7 +792,7 @@ class ReportService:
                 "format_version": 1,
                 "organisation": {"id": org.id if org else "", "name": org.name_vi if org else ""},
                 "period": str(p),
-                "period_kind": p.kind.value if p.kind is not PeriodKind.YEAR else "year",
+                "period_kind": p.kind.value,
                 "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "people": people_json,
             }
@@ -920,11 +910,13 @@ def _criteria_total(rows: Sequence[CriterionRow], which: str) -> Fraction | None
     return _sum_or_none(getattr(r, attr) for r in rows if not r.is_group)
 
 
-def _month_score(result: PersonPeriodResult, evaluation: MonthlyEvaluation | None) -> MonthScore:
-    s = result.score
-    note = "insufficient" if s.insufficient else ("not_evaluated" if evaluation is None else "")
-    return MonthScore(period=str(result.period), total=s.total, general_points=s.general_points,
-                      task_points=s.task_points, level=s.level, note=note)
+def _month_score(result: PersonPeriodResult, evaluation: MonthlyEvaluation | None,
+                 figures: MonthFigures) -> MonthScore:
+    note = "on_leave" if figures.on_leave else "insufficient" if figures.insufficient else (
+        "not_evaluated" if evaluation is None else "")
+    return MonthScore(period=str(result.period), total=figures.total,
+                      general_points=figures.general_points, task_points=figures.task_points,
+                      level=figures.level, note=note)
 
 
 def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
@@ -937,6 +929,7 @@ def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
                 "name_vi": line.name_vi, "name_en": line.name_en,
                 "coefficient": line.coefficient, "assigned": Decimal(0),
                 "completed": Decimal(0), "extra": Decimal(0), "failed": 0, "delays": 0,
+                "quality": [], "timeliness": [],
             })
             if line.extra:
                 row["extra"] += line.quantity
@@ -949,46 +942,18 @@ def _products(results: Sequence[PersonPeriodResult]) -> tuple[ProductRow, ...]:
                 seen_entries.update(new)
                 row["failed"] += line.failed_reviews
                 row["delays"] += line.delays
+                if line.quality_cause:
+                    row["quality"].append(line.quality_cause_reason)
+                if line.timeliness_cause:
+                    row["timeliness"].append(line.timeliness_cause_reason)
     return tuple(
         ProductRow(code=code, name_vi=r["name_vi"], name_en=r["name_en"],
                    coefficient=r["coefficient"], assigned=r["assigned"],
                    completed=r["completed"], extra=r["extra"], failed_reviews=r["failed"],
-                   delays=r["delays"])
+                   delays=r["delays"], quality_causes=tuple(dict.fromkeys(r["quality"])),
+                   timeliness_causes=tuple(dict.fromkeys(r["timeliness"])))
         for code, r in merged.items()
     )
-
-
-@dataclass(frozen=True)
-class _MonthFigures:
-    """What a unit summary shows of one person's month (computed or stored)."""
-
-    general_points: Fraction | Decimal
-    task_points: Fraction | None
-    total: Fraction | None
-    level: Level | None
-    insufficient: bool
-    evaluated: bool  # an evaluation exists for the month
-
-    @classmethod
-    def of(cls, result: PersonPeriodResult) -> _MonthFigures:
-        s = result.score
-        return cls(s.general_points, s.task_points, s.total, s.level, s.insufficient,
-                   result.evaluation_status is not None)
-
-
-def _locked_figures(uow: Any, person_ids: Sequence[str], months: Iterable[Period]
-                    ) -> dict[tuple[str, str], _MonthFigures]:
-    """The stored figures of the LOCKED months of ``person_ids`` (by (person, "YYYY-MM"))."""
-    found: dict[tuple[str, str], _MonthFigures] = {}
-    for month in months:
-        for e in uow.evaluations.list_monthly(person_ids=person_ids, period=month,
-                                              statuses=[EvaluationStatus.LOCKED]):
-            if e.general_points is None or (e.total is None and not e.insufficient):
-                continue  # nothing stored: computed as before
-            found[(e.person_id, str(e.period))] = _MonthFigures(
-                Fraction(e.general_points), e.task_points, e.total, e.level,
-                e.insufficient, True)
-    return found
 
 
 def _position_name(uow: Any, person: Person,

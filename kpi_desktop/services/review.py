@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from kpi_desktop.domain.errors import InvalidState, KpiError
+from kpi_desktop.domain.errors import InvalidState, KpiError, RefusedValue
 from kpi_desktop.domain.model import (
     EntryStatus,
     EvaluationStatus,
@@ -43,6 +43,7 @@ from kpi_desktop.services.leadership import (
     today_function,
     working_days_between,
 )
+from kpi_desktop.services.policies import policy_in_force
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 #: An entry logged more than this many working days after its work date is flagged.
@@ -179,27 +180,19 @@ class LateReview:
 class ReviewService:
     """The leader's review of submitted work-log entries."""
 
-    def __init__(self, db: Any, *, today: dt.date | Callable[[], dt.date] | None = None,
-                 policy: ScoringPolicy | None = None) -> None:
+    def __init__(self, db: Any, *, today: dt.date | Callable[[], dt.date] | None = None) -> None:
         self._db = db
         self._today = today_function(today)
-        self._policy = policy
 
     def today(self) -> dt.date:
         return self._today()
-
-    def _policy_for(self, uow: Any, day: dt.date) -> ScoringPolicy:
-        if self._policy is not None:
-            return self._policy
-        stored = uow.policies.in_force_on(day)
-        return ScoringPolicy.from_json(stored.policy_json) if stored else ScoringPolicy.default()
 
     # ---------------------------------------------------------------- the inbox ------------
     def inbox(self, reviewer_id: str, *, person_id: str | None = None) -> Inbox:
         """Submitted entries of the people ``reviewer_id`` evaluates, with flags."""
         today = self.today()
         with self._db.unit_of_work(read_only=True) as uow:
-            policy = self._policy_for(uow, today)
+            policy = policy_in_force(uow, today)
             ids = evaluatee_ids(uow, reviewer_id, today)
             if person_id is not None:
                 ids = [i for i in ids if i == person_id]
@@ -296,14 +289,35 @@ class ReviewService:
             return self._annotate(uow, reviewer_id, entry_id, StatementKind.DELAY,
                                   normalize_text(reason or ""))
 
-    def mark_objective_cause(self, reviewer_id: str, entry_id: str,
-                             reason: str) -> WorkLogEntry:
-        """Exempt the entry from its deductions for a confirmed objective cause."""
+    def mark_quality_cause(self, reviewer_id: str, entry_id: str, reason: str) -> WorkLogEntry:
+        """Confirm an objective cause of the entry's major content errors (Điều 14.2b): its
+        failed-review deductions are waived; its delays still count. ``reason`` is required."""
         text = text_required(reason, "reason")
         with self._db.unit_of_work() as uow:
-            return self._annotate(uow, reviewer_id, entry_id, StatementKind.OBJECTIVE_CAUSE,
+            return self._annotate(uow, reviewer_id, entry_id, StatementKind.QUALITY_CAUSE, text)
+
+    def mark_timeliness_cause(self, reviewer_id: str, entry_id: str,
+                              reason: str) -> WorkLogEntry:
+        """Confirm an objective cause of the entry's delays (Điều 14.2c): its delay deductions
+        are waived; its quality failures still count. ``reason`` is required."""
+        text = text_required(reason, "reason")
+        with self._db.unit_of_work() as uow:
+            return self._annotate(uow, reviewer_id, entry_id, StatementKind.TIMELINESS_CAUSE,
                                   text)
 
+    def mark_objective_cause(self, reviewer_id: str, entry_id: str, reason: str, *,
+                             quality: bool = True, timeliness: bool = True) -> WorkLogEntry:
+        """Confirm objective causes of the entry's quality failures and/or delays, each
+        recorded as its own statement with ``reason`` (one unit of work)."""
+        text = text_required(reason, "reason")
+        kinds = [k for k, wanted in ((StatementKind.QUALITY_CAUSE, quality),
+                                     (StatementKind.TIMELINESS_CAUSE, timeliness)) if wanted]
+        if not kinds:
+            raise RefusedValue("cause_missing")
+        with self._db.unit_of_work() as uow:
+            for kind in kinds:
+                entry = self._annotate(uow, reviewer_id, entry_id, kind, text)
+            return entry
     def undo(self, reviewer_id: str, statement_id: str) -> ReviewStatement:
         """Withdraw one's own decision while it has not left this PC (it is signed and sent
         with the next export): the statement goes and the entry is as it was before it.
@@ -381,7 +395,7 @@ class ReviewService:
                 break
             chunk = ids[start:start + BULK_CHUNK]
             with self._db.unit_of_work() as uow:
-                policy = self._policy_for(uow, self.today())
+                policy = policy_in_force(uow, self.today())
                 for entry_id in chunk:
                     statement_id = new_id()
                     try:
@@ -450,7 +464,7 @@ class ReviewService:
         staff = {pid: evaluatee_ids(uow, pid, today) for pid in leader_ids}
         everyone = sorted({i for ids in staff.values() for i in ids})
         entries = uow.worklog.submitted_since(everyone) if everyone else []
-        limit = self._policy_for(uow, today).review_limit_working_days
+        limit = policy_in_force(uow, today).review_limit_working_days
         calendar = WorkingDays(uow, min([day for _p, day, _at in entries] + [today]), today)
         waiting = Counter(person for person, _day, submitted in entries
                           if calendar.between(submitted.date(), today) > limit)
@@ -489,7 +503,7 @@ class ReviewService:
         if reason:
             detail["reason"] = reason
         audit(uow, action, "entry", entry.id, reviewer_id, detail, now)
-        policy = policy or self._policy_for(uow, self.today())
+        policy = policy or policy_in_force(uow, self.today())
         waited = working_days_between(uow, revision.created_at.date(), self.today())
         if waited > policy.review_limit_working_days:
             audit(uow, "review.late", "entry", entry.id, reviewer_id,
@@ -504,10 +518,14 @@ class ReviewService:
             raise InvalidState("entry_not_submitted", entry_id=entry_id,
                                status=entry.status.value)
         revision = entry.confirmed_revision or entry.current_revision
-        if kind is StatementKind.OBJECTIVE_CAUSE:
+        if kind.waives_quality or kind.waives_timeliness:  # each cause once per entry
             existing = uow.reviews.list_for_entry(entry.id)
-            if any(s.kind is StatementKind.OBJECTIVE_CAUSE for s in existing):
-                raise InvalidState("already_recorded", entry_id=entry_id)
+            for s in existing:
+                if kind.waives_quality and s.kind.waives_quality:
+                    raise InvalidState("already_recorded", entry_id=entry_id, cause="quality")
+                if kind.waives_timeliness and s.kind.waives_timeliness:
+                    raise InvalidState("already_recorded", entry_id=entry_id,
+                                       cause="timeliness")
         now = utc_now()
         uow.reviews.add(ReviewStatement(id=new_id(), entry_id=entry.id, revision=revision,
                                         reviewer_id=reviewer_id, kind=kind, created_at=now,

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -31,6 +30,7 @@ from kpi_desktop.domain.model import (
     DisciplineKind,
     EntryStatus,
     EvaluationStatus,
+    LeaveRecord,
     MonthlyEvaluation,
     MonthlyTotal,
     Period,
@@ -42,8 +42,9 @@ from kpi_desktop.domain.model import (
     WorkLogEntry,
     YearTotals,
 )
+from kpi_desktop.domain.numbers import format_number, shown
 from kpi_desktop.domain.scores import Level, PeriodScore, QuotaResult, YearResult
-from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.runtime.i18n import effective_language, translate
 from kpi_desktop.scoring import (
     LeaderFactors,
     ScoringPolicy,
@@ -52,9 +53,12 @@ from kpi_desktop.scoring import (
     classify_mean,
     classify_year,
     head_d_factor,
+    level_for,
     score_period,
 )
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.leave import leave_months
+from kpi_desktop.services.messages import level_label, period_text
+from kpi_desktop.services.policies import policy_for_period
 
 # Reprimand (khiển trách) and every heavier form, plus the other Điều 20.4 conclusions.
 OVERRIDE_KINDS = frozenset(DisciplineKind)
@@ -74,13 +78,17 @@ class WhyLine:
     extra: bool
     failed_reviews: int
     delays: int
-    objective_cause: bool
+    objective_cause: bool  # both causes (the one flag of before issue 15)
     assigned_units: Fraction
     completed_units: Fraction
     quality_units: Fraction
     ontime_units: Fraction
     assignment_id: str | None
     entry_ids: tuple[str, ...]
+    quality_cause: bool = False  # objective cause of the quality failures (Điều 14.2b)
+    timeliness_cause: bool = False  # objective cause of the delays (Điều 14.2c)
+    quality_cause_reason: str = ""
+    timeliness_cause_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,12 @@ class PersonPeriodResult:
     general_source: str  # "confirmed" | "self" | "none"
     leader: LeaderFactors | None
     evaluation_status: EvaluationStatus | None
+    policy: ScoringPolicy = field(default_factory=ScoringPolicy.default, compare=False)
+
+    def level_of(self, value: Any) -> Level | None:
+        """The level of a figure of this period under the policy that scored it (the month
+        page's live total: ``scoring.level_for``, never a second copy of the cut-offs)."""
+        return None if value is None else level_for(self.policy, value)
 
 
 class ClassificationRow(NamedTuple):
@@ -107,6 +121,7 @@ class ClassificationRow(NamedTuple):
     monthly_totals: tuple[Fraction, ...]
     result: YearResult
     disciplined: bool
+    monthly_levels: tuple[Level, ...] = ()  # each month's indicative level (its own policy)
 
 
 @dataclass(frozen=True)
@@ -142,11 +157,59 @@ class YearRollup:
     rows: list[tuple[Person, tuple[Period, ...], tuple[Fraction, ...], YearResult, bool]]
 
 
-@functools.lru_cache(maxsize=16)
-def _parsed_policy(policy_json: str) -> ScoringPolicy:
-    """The policy stored as ``policy_json`` (parsed and checked once: a policy is immutable,
-    and every score and roll-up asks for the one in force)."""
-    return ScoringPolicy.from_json(policy_json)
+@dataclass(frozen=True)
+class MonthFigures:
+    """What every surface shows of one person's month: its points, total and level.
+
+    A LOCKED month keeps the figures stored when it was confirmed; another month is computed
+    from the work log. ``on_leave``: the whole month was on leave (Điều 11.2), so it does not
+    enter a mean.
+    """
+
+    period: Period
+    general_points: Fraction
+    task_points: Fraction | None
+    total: Fraction | None
+    level: Level | None
+    insufficient: bool
+    evaluated: bool  # an evaluation exists for the month
+    on_leave: bool = False
+
+    @property
+    def counted(self) -> bool:
+        """Whether the month enters the mean of a quarter, half year or year."""
+        return self.total is not None and not self.on_leave
+
+
+@dataclass(frozen=True)
+class PeriodRollup:
+    """A person's quarter or half year (Điều 17.3): the mean of the months actually worked.
+
+    ``months`` are every month of the period; the mean is over those with a total that were
+    not entirely on leave (the leave rule of the year, Điều 11.2), with the level of the mean
+    under the period's policy. A month gives a rollup of itself.
+    """
+
+    person_id: str
+    period: Period
+    months: tuple[MonthFigures, ...]
+    general_points: Fraction | None
+    task_points: Fraction | None
+    total: Fraction | None
+    level: Level | None
+    policy_version: str
+
+    @property
+    def counted(self) -> tuple[MonthFigures, ...]:
+        return tuple(m for m in self.months if m.counted)
+
+    @property
+    def months_counted(self) -> int:
+        return len(self.counted)
+
+    @property
+    def months_on_leave(self) -> tuple[Period, ...]:
+        return tuple(m.period for m in self.months if m.on_leave)
 
 
 def parse_period(text: str) -> Period:
@@ -167,13 +230,14 @@ def parse_year(text: str | int) -> int:
 class ScoreService:
     """Computes scores on demand from the database (read-only units of work)."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, today: Callable[[], dt.date] | None = None) -> None:
         self._db = db
+        self._today = today or dt.date.today
 
     # -- queries ---------------------------------------------------------------------------
     def periods(self, today: dt.date | None = None) -> list[str]:
         """Months that have an evaluation, and the current month, oldest first."""
-        current = str(Period.containing(today or dt.date.today()))
+        current = str(Period.containing(today or self._today()))
         with self._db.unit_of_work(read_only=True) as uow:
             return sorted({str(e.period) for e in uow.evaluations.list_monthly()} | {current})
 
@@ -182,6 +246,22 @@ class ScoreService:
         month = period if isinstance(period, Period) else parse_period(period)
         with self._db.unit_of_work(read_only=True) as uow:
             return Calculator(uow).person_period(person_id, month)
+
+    def policy(self, period: Period) -> ScoringPolicy:
+        """The policy ``period`` is scored under (the one in force on its last day)."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            return policy_for_period(uow, period)
+
+    def rollup(self, person_id: str, period: str | Period) -> PeriodRollup:
+        """A person's month, quarter or half year ("2026-H1"): the mean of the months
+        actually worked (Điều 17.3; months entirely on leave do not count, Điều 11.2)."""
+        p = period if isinstance(period, Period) else Period.parse(str(period))
+        if p.kind is PeriodKind.YEAR:
+            raise RefusedValue("period_malformed", value=str(period))
+        with self._db.unit_of_work(read_only=True) as uow:
+            calc = Calculator(uow)
+            calc.person_period(person_id, p.months()[0])  # refuses an unknown person
+            return calc.rollup(person_id, p)
 
     def classify_unit(self, unit_id: str, year: str | int) -> UnitClassification:
         """Classify everyone of ``unit_id`` (and its sub-units) for ``year``."""
@@ -207,10 +287,14 @@ class ScoreService:
                     "failed_reviews": line.failed_reviews,
                     "delays": line.delays,
                     "objective_cause": line.objective_cause,
-                    "assigned_units": _num(line.assigned_units),
-                    "completed_units": _num(line.completed_units),
-                    "quality_units": _num(line.quality_units),
-                    "ontime_units": _num(line.ontime_units),
+                    "quality_cause": line.quality_cause,
+                    "timeliness_cause": line.timeliness_cause,
+                    "quality_cause_reason": line.quality_cause_reason,
+                    "timeliness_cause_reason": line.timeliness_cause_reason,
+                    "assigned_units": _units(line.assigned_units),
+                    "completed_units": _units(line.completed_units),
+                    "quality_units": _units(line.quality_units),
+                    "ontime_units": _units(line.ontime_units),
                     "assignment_id": line.assignment_id,
                     "entries": list(line.entry_ids),
                 }
@@ -239,10 +323,10 @@ class ScoreService:
             "level": None if result.score.level is None else result.score.level.value,
             "level_label": None if result.score.insufficient else level_label(result.score.level),
             "totals_units": {
-                "assigned": _num(result.score.assigned),
-                "completed": _num(result.score.completed),
-                "quality": _num(result.score.quality),
-                "on_time": _num(result.score.on_time),
+                "assigned": _units(result.score.assigned),
+                "completed": _units(result.score.completed),
+                "quality": _units(result.score.quality),
+                "on_time": _units(result.score.on_time),
             },
             "evaluation_status": None
             if result.evaluation_status is None
@@ -253,22 +337,23 @@ class ScoreService:
     @staticmethod
     def as_text(result: PersonPeriodResult) -> str:
         s = result.score
-        lines = [f"{result.person_name} — {result.position_name} — {result.period}"]
+        lines = [f"{result.person_name} — {result.position_name} — "
+                 f"{period_text(result.period)}"]
         if s.insufficient:
             lines.append(
                 translate("Score", "Insufficient data: nothing was assigned in this period.")
             )
         else:
             lines += [
-                translate("Score", "a (quantity) {value} %").format(value=_fmt(s.a)),
-                translate("Score", "b (quality) {value} %").format(value=_fmt(s.b)),
-                translate("Score", "c (timeliness) {value} %").format(value=_fmt(s.c)),
+                translate("Score", "a (quantity) {value}%").format(value=_fmt(s.a)),
+                translate("Score", "b (quality) {value}%").format(value=_fmt(s.b)),
+                translate("Score", "c (timeliness) {value}%").format(value=_fmt(s.c)),
             ]
             if result.leader is not None:
                 lines.append(
-                    translate("Score", "d / đ / e {d} / {dd} / {e} %").format(
-                        d=result.leader.d, dd=result.leader.dd, e=result.leader.e
-                    )
+                    translate("Score", "d / đ / e {d} / {dd} / {e}%").format(
+                        d=_fmt(result.leader.d), dd=_fmt(result.leader.dd),
+                        e=_fmt(result.leader.e))
                 )
             lines += [
                 translate("Score", "Task points {value} of 70").format(value=_fmt(s.task_points)),
@@ -279,6 +364,51 @@ class ScoreService:
                     value=_fmt(s.total), level=level_label(s.level)
                 ),
             ]
+        return "\n".join(lines)
+
+    @staticmethod
+    def rollup_as_dict(rollup: PeriodRollup, person: dict[str, Any] | None = None
+                       ) -> dict[str, Any]:
+        return {
+            "person": person or {"id": rollup.person_id},
+            "period": str(rollup.period),
+            "period_kind": rollup.period.kind.value,
+            "policy_version": rollup.policy_version,
+            "months": [{"period": str(m.period), "total": _num(m.total),
+                        "general_points": _num(m.general_points),
+                        "task_points": _num(m.task_points),
+                        "level": None if m.level is None else m.level.value,
+                        "insufficient": m.insufficient, "on_leave": m.on_leave,
+                        "counted": m.counted} for m in rollup.months],
+            "months_counted": rollup.months_counted,
+            "general_points": _num(rollup.general_points),
+            "task_points": _num(rollup.task_points),
+            "total": _num(rollup.total),
+            "level": None if rollup.level is None else rollup.level.value,
+            "level_label": None if rollup.level is None else level_label(rollup.level),
+        }
+
+    @staticmethod
+    def rollup_as_text(rollup: PeriodRollup, name: str = "") -> str:
+        heading = period_text(rollup.period)
+        lines = [f"{name} — {heading}" if name else heading]
+        width = max((len(period_text(m.period)) for m in rollup.months), default=0)
+        for m in rollup.months:
+            note = ""
+            if m.on_leave:
+                note = translate("Score", "on leave the whole month")
+            elif m.total is None:
+                note = translate("Score", "insufficient data")
+            month = period_text(m.period)
+            lines.append(f"  {month:<{width}}  {_fmt(m.total):>6}  {note}".rstrip())
+        if rollup.total is None:
+            lines.append(translate("Score", "No month of the period has a score."))
+        else:
+            mean = translate("Score", "Mean of 1 month {value}: {level}") \
+                if rollup.months_counted == 1 else \
+                translate("Score", "Mean of {count} months {value}: {level}")
+            lines.append(mean.format(count=rollup.months_counted, value=_fmt(rollup.total),
+                                     level=level_label(rollup.level)))
         return "\n".join(lines)
 
     @staticmethod
@@ -342,17 +472,18 @@ class ScoreService:
 
 
 def _num(value: Fraction | Decimal | None) -> float | None:
-    if value is None:
-        return None
-    return float(round(Fraction(value), 4))
+    """A total or mean in JSON: the displayed value (two decimals, half-up)."""
+    return None if value is None else float(shown(Fraction(value)))
+
+
+def _units(value: Fraction | Decimal | None) -> float | None:
+    """Converted units in JSON (four decimals: coefficients such as 1.6 × 0.75)."""
+    return None if value is None else float(shown(Fraction(value), 4))
 
 
 def _fmt(value: Fraction | Decimal | None) -> str:
-    if value is None:
-        return "–"
-    exact = Fraction(value)
-    hundredths = (exact * 100 + Fraction(1, 2)).__floor__()
-    return f"{Decimal(hundredths) / 100:.2f}"
+    """A figure as the CLI prints it: the one formatter, in the language of the messages."""
+    return format_number(value, language=effective_language())
 
 
 class Calculator:
@@ -360,15 +491,96 @@ class Calculator:
 
     def __init__(self, uow: Any, policy: ScoringPolicy | None = None) -> None:
         self.uow = uow
-        self._policy = policy
+        self._policy = policy  # a fixed policy (the demo's), else the one in force
         self._items: dict[str, CatalogItem] = {}
         self._cache: dict[tuple[str, str], PersonPeriodResult] = {}
+        self._policies: dict[dt.date, ScoringPolicy] = {}
+        self._locked: dict[tuple[str, str], MonthlyEvaluation | None] = {}
+        self._leave: dict[tuple[str, int], frozenset[Period]] = {}
 
-    def policy_for(self, day: dt.date) -> ScoringPolicy:
+    # -- the figures of a month, and means of months ----------------------------------------
+    def preload_locked(self, person_ids: Sequence[str], months: Iterable[Period]) -> None:
+        """Read the stored figures of the LOCKED months of ``person_ids`` in one query per
+        month (a unit summary of many people), for :meth:`month_figures`."""
+        months = list(months)
+        for month in months:
+            for e in self.uow.evaluations.list_monthly(person_ids=list(person_ids),
+                                                       period=month,
+                                                       statuses=[EvaluationStatus.LOCKED]):
+                self._locked[(e.person_id, str(e.period))] = e
+            for pid in person_ids:
+                self._locked.setdefault((pid, str(month)), None)
+        for year in sorted({m.year for m in months}):  # leave: one query a year, not a person
+            found: dict[str, list[LeaveRecord]] = {}
+            for record in self.uow.leave.list_for_year(year, person_ids=list(person_ids)):
+                found.setdefault(record.person_id, []).append(record)
+            for pid in person_ids:
+                if (pid, year) not in self._leave:
+                    self._leave[(pid, year)] = frozenset(
+                        leave_months(self.uow, pid, year, found[pid]).months_on_leave
+                        if pid in found else ())
+
+    def month_figures(self, person_id: str, month: Period) -> MonthFigures:
+        """The figures of ``person_id``'s ``month`` as every surface shows them.
+
+        The level is always the total's level under the month's policy (``scoring.level_for``),
+        also for a locked month (not the level stored with it, which a policy published later
+        for the same period would contradict).
+        """
+        key = (person_id, str(month))
+        if key not in self._locked:
+            found = self.uow.evaluations.get_monthly(person_id, month)
+            self._locked[key] = found if found is not None and \
+                found.status is EvaluationStatus.LOCKED else None
+        stored = self._locked[key]
+        on_leave = month in self.leave_months(person_id, month.year)
+        if stored is not None and stored.general_points is not None and (
+                stored.total is not None or stored.insufficient):
+            return MonthFigures(month, Fraction(stored.general_points), stored.task_points,
+                                stored.total, self.level(stored.total, month),
+                                stored.insufficient, True, on_leave)
+        s = self.person_period(person_id, month)
+        return MonthFigures(month, Fraction(s.score.general_points), s.score.task_points,
+                            s.score.total, s.score.level, s.score.insufficient,
+                            s.evaluation_status is not None, on_leave)
+
+    def leave_months(self, person_id: str, year: int) -> frozenset[Period]:
+        """The months of ``year`` that ``person_id`` spent entirely on leave (Điều 11.2)."""
+        key = (person_id, year)
+        if key not in self._leave:
+            self._leave[key] = frozenset(_leave_months(self.uow, person_id, year))
+        return self._leave[key]
+
+    def rollup(self, person_id: str, period: Period) -> PeriodRollup:
+        """The mean of the months of ``period`` actually worked (Điều 17.3, 11.2)."""
+        months = tuple(self.month_figures(person_id, m) for m in period.months())
+        counted = [m for m in months if m.counted]
+        total = _mean_of([Fraction(m.total) for m in counted if m.total is not None])
+        return PeriodRollup(
+            person_id=person_id, period=period, months=months,
+            general_points=_mean_of([m.general_points for m in counted]),
+            task_points=_mean_of([Fraction(m.task_points or 0) for m in counted]),
+            total=total, level=self.level(total, period),
+            policy_version=self.policy(period).version)
+
+    def policy(self, period: Period) -> ScoringPolicy:
+        """The policy ``period`` is scored under (:func:`services.policies.policy_for_period`,
+        remembered for this unit of work)."""
         if self._policy is not None:
             return self._policy
-        stored = self.uow.policies.in_force_on(day)
-        return _parsed_policy(stored.policy_json) if stored else ScoringPolicy.default()
+        if period.end not in self._policies:
+            self._policies[period.end] = policy_for_period(self.uow, period)
+        return self._policies[period.end]
+
+    def level(self, value: Any, period: Period) -> Level | None:
+        """The level of a total or mean of ``period`` (None stays None): ``scoring.level_for``
+        under the period's policy, the only place levels are cut."""
+        return None if value is None else level_for(self.policy(period), value)
+
+    def monthly_levels(self, months: Sequence[Period], totals: Sequence[Fraction]
+                       ) -> tuple[Level, ...]:
+        """The indicative level of each of ``months`` (its own policy)."""
+        return tuple(level_for(self.policy(m), t) for m, t in zip(months, totals, strict=True))
 
     def _item(self, item_id: str) -> CatalogItem:
         if item_id not in self._items:
@@ -387,7 +599,7 @@ class Calculator:
         if key in self._cache:
             return self._cache[key]
         person = self._person(person_id)
-        policy = self.policy_for(period.end)
+        policy = self.policy(period)
         assignments = [
             a
             for a in self.uow.assignments.list_for_person(person_id, period)
@@ -423,6 +635,7 @@ class Calculator:
             general_source=source,
             leader=leader,
             evaluation_status=None if evaluation is None else evaluation.status,
+            policy=policy,
         )
         self._cache[key] = result
         return result
@@ -442,7 +655,7 @@ class Calculator:
             remaining = assignment.quantity
             for entry in by_assignment.get(assignment.id, []):
                 tally = tallies.get(entry.id)
-                failed, delays, exempt = _outcome(entry, tally, assignment.deadline)
+                failed, delays, causes = _outcome(entry, tally, assignment.deadline)
                 counted = min(entry.quantity, remaining)
                 if counted > 0:
                     pairs.append(
@@ -453,10 +666,11 @@ class Calculator:
                                 True,
                                 failed,
                                 delays,
-                                objective_cause=exempt,
+                                **causes,
                             ),
                             _meta(
-                                item, assignment.coefficient, counted, assignment.id, (entry.id,)
+                                item, assignment.coefficient, counted, assignment.id, (entry.id,),
+                                tally,
                             ),
                         )
                     )
@@ -472,9 +686,10 @@ class Calculator:
                                 failed,
                                 delays,
                                 extra=True,
-                                objective_cause=exempt,
+                                **causes,
                             ),
-                            _meta(item, assignment.coefficient, beyond, assignment.id, (entry.id,)),
+                            _meta(item, assignment.coefficient, beyond, assignment.id, (entry.id,),
+                                  tally),
                         )
                     )
             if remaining > 0:
@@ -486,7 +701,7 @@ class Calculator:
                 )
         for entry in by_assignment.get(None, []):
             item = self._item(entry.catalog_item_id)
-            failed, delays, exempt = _outcome(entry, tallies.get(entry.id), entry.deadline)
+            failed, delays, causes = _outcome(entry, tallies.get(entry.id), entry.deadline)
             pairs.append(
                 (
                     TaskLine(
@@ -496,9 +711,10 @@ class Calculator:
                         failed,
                         delays,
                         extra=True,
-                        objective_cause=exempt,
+                        **causes,
                     ),
-                    _meta(item, entry.coefficient, entry.quantity, None, (entry.id,)),
+                    _meta(item, entry.coefficient, entry.quantity, None, (entry.id,),
+                          tallies.get(entry.id)),
                 )
             )
         return pairs
@@ -516,7 +732,11 @@ class Calculator:
             extra=line.extra,
             failed_reviews=line.failed_reviews,
             delays=line.delays,
-            objective_cause=line.objective_cause,
+            objective_cause=line.quality_exempt and line.timeliness_exempt,
+            quality_cause=line.quality_exempt,
+            timeliness_cause=line.timeliness_exempt,
+            quality_cause_reason=meta["quality_reason"],
+            timeliness_cause_reason=meta["timeliness_reason"],
             assigned_units=contribution.assigned,
             completed_units=contribution.completed_units,
             quality_units=contribution.quality_units,
@@ -531,10 +751,17 @@ class Calculator:
         if not person.role.is_leader:
             return None
         d = _factor(evaluation.d if evaluation else None)
-        subordinates = self.uow.org.evaluatees_of(person.id, period.end)
+        if evaluation is not None and evaluation.status is EvaluationStatus.LOCKED \
+                and evaluation.d is not None:
+            # A locked month keeps the factor stored when it was confirmed (as its total, see
+            # ``month_figures``): a policy stored later must not move a head's total on one
+            # surface (the score page) and leave it on another (Form 02, the year).
+            subordinates = []
+        else:
+            subordinates = self.uow.org.evaluatees_of(person.id, period.end)
         if subordinates:
             totals = [self.person_period(r.evaluatee_id, period).score.total for r in subordinates]
-            d = head_d_factor(totals)
+            d = head_d_factor(totals, self.policy(period))
         return LeaderFactors(
             d=d,
             dd=_factor(evaluation.dd if evaluation else None),
@@ -545,7 +772,8 @@ class Calculator:
     def classify_unit(self, unit_id: str, year: int) -> UnitClassification:
         rollup = self.year_rollup(unit_id, year)
         rows = tuple(ClassificationRow(person=person, months=months, monthly_totals=values,
-                                       result=result, disciplined=disciplined)
+                                       result=result, disciplined=disciplined,
+                                       monthly_levels=self.monthly_levels(months, values))
                      for person, months, values, result, disciplined in rollup.rows)
         levels = [row.result.level for row in rows]
         distribution = {level.value: levels.count(level) for level in Level}
@@ -574,7 +802,7 @@ class Calculator:
         unit_ids = unit_tree(self.uow, unit.id, units=units.values())
         people = members_at_year_end(self.uow, unit_ids, year)  # Điều 19.1: transfers
         person_ids = [p.id for p in people]
-        policy = self.policy_for(dt.date(year, 12, 31))
+        policy = self.policy(Period.whole_year(year))
         rollup = self.uow.evaluations.year_totals(person_ids=person_ids, year=year,
                                                   statuses=EVALUATED)
         members = set(person_ids)
@@ -588,8 +816,18 @@ class Calculator:
         # computed from the work log, months received from another agency: those people are
         # rolled up one by one, exactly, as before.
         highest = policy.max_total * YearTotals.SCALE
+        # Điều 11.2: people with leave in the year are rolled up one by one too (months
+        # entirely on leave leave the mean; sick or maternity leave classifies the months
+        # worked however few).
+        leave: dict[str, list[LeaveRecord]] = {}
+        for record in self.uow.leave.list_for_year(year, person_ids=person_ids):
+            leave.setdefault(record.person_id, []).append(record)
+        leave_years = {pid: leave_months(self.uow, pid, year, found)
+                       for pid, found in leave.items()}
+        for pid, found in leave_years.items():
+            self._leave[(pid, year)] = frozenset(found.months_on_leave)
         exact_ids = sorted({pid for pid, t in rollup.items() if not _summed(t, highest)}
-                           | (self.uow.transfers.received_in(year) & members))
+                           | (self.uow.transfers.received_in(year) & members) | set(leave))
         by_person: dict[str, list[MonthlyTotal]] = {pid: [] for pid in exact_ids}
         if exact_ids:
             for evaluation in with_transferred_months(self.uow, self.uow.evaluations.monthly_totals(
@@ -612,7 +850,15 @@ class Calculator:
                                        org_level=org_level)
             else:
                 months, values = self._exact_months(person.id, by_person.get(person.id, []))
+                on_leave = leave_years.get(person.id)
+                if on_leave is not None:
+                    away = set(on_leave.months_on_leave)
+                    kept = [(m, v) for m, v in zip(months, values, strict=True)
+                            if m not in away]
+                    months = tuple(m for m, _v in kept)
+                    values = tuple(v for _m, v in kept)
                 result = classify_year(policy, values, disciplined=penalised,
+                                       leave_exception=bool(on_leave and on_leave.exception),
                                        org_level=org_level)
             rows.append((person, months, values, result, penalised))
         return YearRollup(unit=unit, policy=policy, discipline=discipline,
@@ -688,12 +934,22 @@ def unit_tree(uow: Any, unit_id: str, *, units: Iterable[Unit] | None = None) ->
     return found
 
 
+def _mean_of(values: Sequence[Fraction]) -> Fraction | None:
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def _leave_months(uow: Any, person_id: str, year: int) -> list[Period]:
+    """Months of ``year`` entirely on leave (Điều 11.2, :mod:`kpi_desktop.services.leave`)."""
+    return list(leave_months(uow, person_id, year).months_on_leave)
+
+
 def _meta(
     item: CatalogItem,
     coefficient: Decimal,
     quantity: Decimal,
     assignment_id: str | None,
     entry_ids: tuple[str, ...],
+    tally: ReviewTally | None = None,
 ) -> dict[str, Any]:
     return {
         "item": item,
@@ -701,6 +957,8 @@ def _meta(
         "quantity": quantity,
         "assignment": assignment_id,
         "entries": entry_ids,
+        "quality_reason": tally.quality_cause_reason if tally else "",
+        "timeliness_reason": tally.timeliness_cause_reason if tally else "",
     }
 
 
@@ -710,13 +968,17 @@ def _factor(value: Decimal | None) -> int:
 
 def _outcome(
     entry: WorkLogEntry, tally: ReviewTally | None, deadline: dt.date | None
-) -> tuple[int, int, bool]:
+) -> tuple[int, int, dict[str, bool]]:
+    """Failed reviews, delays (an entry completed after its deadline has at least one) and the
+    objective causes the leader confirmed, each for its own deduction (Điều 14.2b, 14.2c)."""
     failed = tally.failed_reviews if tally else 0
     delays = tally.delays if tally else 0
     deadline = entry.deadline or deadline
     if deadline is not None and entry.completed_on is not None and entry.completed_on > deadline:
         delays = max(delays, 1)
-    return failed, delays, bool(tally and tally.objective_cause)
+    causes = {"quality_cause": bool(tally and tally.quality_cause),
+              "timeliness_cause": bool(tally and tally.timeliness_cause)}
+    return failed, delays, causes
 
 
 def _general_points(evaluation: MonthlyEvaluation | None) -> tuple[Decimal, str]:

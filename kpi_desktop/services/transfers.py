@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from kpi_desktop.domain.errors import InvalidState, NotFound, RefusedValue
+from kpi_desktop.domain.inputs import check_date
 from kpi_desktop.domain.model import (
     EvaluationStatus,
     EvaluatorKind,
@@ -150,6 +151,46 @@ class MergeResult:
     from_date: dt.date
 
 
+#: A transfer date further than this from today needs a confirmation (issue 15).
+FAR_DAYS = 15
+
+
+def _required_date(value: dt.date | str | None) -> dt.date:
+    """The decision's date: required (``transfer_date_missing``), never today by default."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RefusedValue("transfer_date_missing")
+    return _parse_date(value)
+
+
+def _check_far(day: dt.date, today: dt.date, confirmed: bool) -> None:
+    """A date more than :data:`FAR_DAYS` days from today must be confirmed."""
+    days = abs((day - today).days)
+    if days > FAR_DAYS and not confirmed:
+        raise RefusedValue("transfer_date_needs_confirmation", date=day.isoformat(),
+                           days=days, limit=FAR_DAYS)
+
+
+def apply_due_transfers(uow: Any, today: dt.date) -> list[str]:
+    """Give everyone the unit of their membership in force ``today`` (a transfer dated in the
+    future takes effect on its date); returns the ids of the people moved."""
+    moved = []
+    people = {p.id: p for p in uow.org.list_people(active_only=False)}
+    for membership in uow.transfers.memberships_on(today, person_ids=list(people)):
+        person = people.get(membership.person_id)
+        # Only an open membership that has begun (the last move of the person) decides.
+        if person is not None and membership.end_on is None \
+                and membership.unit_id != person.unit_id:
+            uow.org.update_person(replace(person, unit_id=membership.unit_id))
+            moved.append(person.id)
+    return moved
+
+
+def _due(uow: Any, today: dt.date) -> bool:
+    people = {p.id: p.unit_id for p in uow.org.list_people(active_only=False)}
+    return any(m.end_on is None and people.get(m.person_id) not in (None, m.unit_id)
+               for m in uow.transfers.memberships_on(today, person_ids=list(people)))
+
+
 def _parse_date(value: dt.date | str) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -174,6 +215,20 @@ class TransferService:
 
     def today(self) -> dt.date:
         return self._today()
+
+    def apply_due(self) -> list[str]:
+        """Move into their new unit the people whose transfer takes effect by today (run
+        when the data folder is opened); nothing is written when nobody is due."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            if not _due(uow, self.today()):
+                return []
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            moved = apply_due_transfers(uow, self.today())
+            for person_id in moved:
+                audit(uow, "transfer.effective", "person", person_id, None,
+                      {"on": self.today().isoformat()}, now)
+            return moved
 
     # ---------------------------------------------------------------- reading --------------
     def can_manage(self, actor_id: str | None) -> bool:
@@ -239,10 +294,19 @@ class TransferService:
             return _hand_over(uow, person, day, successor_id)
 
     # ---------------------------------------------------------------- transfer -------------
-    def transfer(self, person_id: str, to_unit_id: str, from_date: dt.date | str, *,
+    def transfer(self, person_id: str, to_unit_id: str, from_date: dt.date | str | None, *,
                  reason: str, decision_no: str = "", actor_id: str | None = None,
-                 successor_id: str | None = None) -> TransferResult:
+                 successor_id: str | None = None,
+                 confirm_date: bool = False) -> TransferResult:
         """Move a person to another unit from ``from_date`` (the decision's effective date).
+
+        The date is required and never taken from today (a production peer found 92 of 95
+        transfers carrying the day they were typed in instead of the decision's date); a date
+        more than :data:`FAR_DAYS` days from today is refused with
+        ``transfer_date_needs_confirmation`` unless ``confirm_date``. A date still to come
+        takes effect on that date: the memberships and evaluator relations are dated, and the
+        person's current unit changes when the day comes (:func:`apply_due_transfers`), not
+        at once.
 
         When the person evaluates others (a leader), those relations end the day before and
         the people are evaluated from ``from_date`` by ``successor_id`` (the one the agency
@@ -256,7 +320,7 @@ class TransferService:
             InvalidState: ``transfer_month_locked`` when the month of the date is already
                 evaluated in the new unit or for the person; ``transfer_not_allowed``.
         """
-        day = _parse_date(from_date)
+        day = check_date(_required_date(from_date), "from_date", today=self.today())
         why = _reason_text(reason, decision_no)
         if not normalize_text(reason or ""):
             raise RefusedValue("reason_missing", field="reason")
@@ -273,7 +337,8 @@ class TransferService:
             handing = _hand_over(uow, person, day, successor_id)
             if handing.evaluatees and handing.successor is None:
                 raise RefusedValue("transfer_successor_missing", person=person.id)
-            evaluator = _move(uow, person, target, day, why)
+            _check_far(day, self.today(), confirm_date)  # asked last, when all else is right
+            evaluator = _move(uow, person, target, day, why, today=self.today())
             moved = _move_open_months(uow, person.id, target.id, day)
             reassigned = _reassign(uow, person.id, handing, why)
             successor = handing.successor.id if handing.successor and reassigned else None
@@ -305,7 +370,7 @@ class TransferService:
                 ``date_malformed``.
             InvalidState: ``transfer_month_locked``, ``transfer_not_allowed``.
         """
-        day = _parse_date(from_date)
+        day = check_date(_parse_date(from_date), "from_date", today=self.today())
         sources_ids = list(dict.fromkeys(normalize_text(u) for u in unit_ids if u.strip()))
         into_id = normalize_text(into_unit_id or "")
         if not into_id:
@@ -436,14 +501,16 @@ def _check_months(uow: Any, people: Sequence[Person], target_id: str | None,
                                unit=evaluation.unit_id or "", person=evaluation.person_id)
 
 
-def _head_for(uow: Any, person: Person, target: Unit) -> str | None:
+def _head_for(uow: Any, person: Person, target: Unit, on: dt.date | None = None
+              ) -> str | None:
     """The evaluator of ``person`` in ``target`` (Điều 10): the unit's head, or the head of
-    the unit above for someone who heads ``target`` or when it has no head."""
+    the unit above for someone who heads ``target`` or when it has no head — on ``on`` when
+    given (a transfer dated in the future: who heads the unit on that day)."""
     unit: Unit | None = target
     seen: set[str] = set()
     while unit is not None and unit.id not in seen:
         seen.add(unit.id)
-        heads = [p for p in uow.org.list_people(unit_id=unit.id)
+        heads = [p for p in _members_on(uow, unit.id, on)
                  if p.role is PersonRole.HEAD and p.id != person.id]
         if heads:
             return heads[0].id
@@ -451,23 +518,39 @@ def _head_for(uow: Any, person: Person, target: Unit) -> str | None:
     return None
 
 
+def _members_on(uow: Any, unit_id: str, day: dt.date | None) -> list[Person]:
+    """The people of ``unit_id`` (on ``day`` by their memberships when given)."""
+    current = uow.org.list_people(unit_id=unit_id)
+    if day is None:
+        return current
+    there = {m.person_id for m in uow.transfers.memberships_on(day, unit_ids=[unit_id])}
+    elsewhere = {m.person_id for m in uow.transfers.memberships_on(
+        day, person_ids=[p.id for p in current]) if m.unit_id != unit_id}
+    people = [p for p in current if p.id not in elsewhere]
+    known = {p.id for p in people}
+    people += [p for p in uow.org.get_people(there - known).values() if p.active]
+    return people
+
+
 def _move(uow: Any, person: Person, target: Unit, day: dt.date, why: str, *,
-          keep_evaluator: bool = False) -> str | None:
+          keep_evaluator: bool = False, today: dt.date | None = None) -> str | None:
     """Close the membership and (unless kept) the evaluator relation the day before ``day``,
-    open the new ones, and set the person's unit."""
+    open the new ones, and set the person's unit — at once when ``day`` has come (or no
+    ``today`` is given), else on ``day`` (:func:`apply_due_transfers`)."""
     current = _current_membership(uow, person.id)
     if current is not None:
         uow.org.end_membership(current.id, day - _ONE_DAY)
     uow.org.add_membership(UnitMembership(id=new_id(), person_id=person.id, unit_id=target.id,
                                           start_on=day, reason=why))
-    uow.org.update_person(replace(person, unit_id=target.id))
+    if today is None or day <= today:
+        uow.org.update_person(replace(person, unit_id=target.id))
     if keep_evaluator:
         relations = uow.org.evaluators_of(person.id, day)
         return relations[0].evaluator_id if relations else None
     for relation in uow.org.evaluators_of(person.id, day):
         if relation.kind is EvaluatorKind.DIRECT and relation.start_on < day:
             uow.org.end_evaluator_relation(relation.id, day - _ONE_DAY)
-    evaluator = _head_for(uow, replace(person, unit_id=target.id), target)
+    evaluator = _head_for(uow, replace(person, unit_id=target.id), target, day)
     if evaluator is not None:
         uow.org.add_evaluator_relation(EvaluatorRelation(
             id=new_id(), evaluator_id=evaluator, evaluatee_id=person.id, start_on=day,
@@ -514,7 +597,8 @@ def _reassign(uow: Any, person_id: str, handing: HandOver, why: str
         evaluator: str | None = handing.successor.id
         if relation.evaluatee_id == evaluator:  # nobody evaluates themselves
             unit = uow.org.find_unit(handing.successor.unit_id)
-            evaluator = _head_for(uow, handing.successor, unit) if unit is not None else None
+            evaluator = _head_for(uow, handing.successor, unit, day) if unit is not None \
+                else None
             if evaluator == person_id:
                 evaluator = None
         if evaluator is None:

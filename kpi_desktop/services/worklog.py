@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpi_desktop.domain.errors import NotFound, RefusedValue
-from kpi_desktop.domain.inputs import MAX_DOC_NUMBER, check_date, check_quantity, check_text
+from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.model import (
-    AuditEvent,
     EntryStatus,
     EvaluationStatus,
     ExtraKind,
-    Period,
     WorkLogEntry,
-    new_id,
-    normalize_text,
-    utc_now,
 )
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.sync.signing import submitted_revision_bytes
+from kpi_desktop.services.entries import EntryDraft, EntryService, SavedEntry
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 
@@ -30,13 +25,17 @@ class WorkLogService:
     """The official's daily work log."""
 
     def __init__(self, db: Any, attachments_dir: Path, *,
-                 today: dt.date | None = None, keys: Any | None = None) -> None:
+                 today: dt.date | Callable[[], dt.date] | None = None,
+                 keys: Any | None = None) -> None:
         self._db = db
         self._attachments = attachments_dir
         self._today = today
         self._keys = keys  # KeyService: signs on submit when the author's key is unlocked
+        self._entries = EntryService(db, attachments_dir, today=self.today, keys=keys)
 
     def today(self) -> dt.date:
+        if callable(self._today):
+            return self._today()
         return self._today or dt.date.today()
 
     def add_entry(
@@ -46,7 +45,8 @@ class WorkLogService:
         completed_on: dt.date | None = None, submit: bool = False,
         extra_kind: ExtraKind | None = None, confirm_quantity: bool = False,
     ) -> WorkLogEntry:
-        """Validate and store a new entry (a draft, or submitted when ``submit``).
+        """Validate and store a new entry (a draft, or submitted when ``submit``): the same
+        checks and assignment matching as the official's desk (:class:`EntryService`).
 
         Dates lie from 2020 to a year ahead, texts hold no control character, and a quantity
         above what the item's time norm fits in a day needs ``confirm_quantity``
@@ -56,87 +56,31 @@ class WorkLogService:
             RefusedValue / NotFound: with the codes of :mod:`kpi_desktop.services.messages`;
             nothing is written then.
         """
+        return self.record(person_id=person_id, work_date=work_date, item_code=item_code,
+                           quantity=quantity, assignment_id=assignment_id,
+                           output_doc_number=output_doc_number,
+                           output_description=output_description, deadline=deadline,
+                           completed_on=completed_on, submit=submit,
+                           extra_kind=extra_kind, confirm_quantity=confirm_quantity).entry
+
+    def record(
+        self, *, person_id: str, work_date: dt.date | None, item_code: str,
+        quantity: Decimal | str, assignment_id: str | None = None, output_doc_number: str = "",
+        output_description: str = "", deadline: dt.date | None = None,
+        completed_on: dt.date | None = None, submit: bool = False,
+        extra_kind: ExtraKind | None = None, confirm_quantity: bool = False,
+    ) -> SavedEntry:
+        """:meth:`add_entry` with the assignment the entry was linked to (``log add`` says
+        "Thuộc nhiệm vụ được giao VP.17 (đã làm 1/2, hạn 17/12)"). A draft and its submission
+        are one unit of work: a refused submission leaves nothing behind."""
         if work_date is None:
             raise RefusedValue("date_malformed", value="")
-        if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
-            raise RefusedValue("quantity_not_positive", value=str(quantity))
-        today = self.today()
-        output_doc_number = check_text(output_doc_number, "output_doc_number",
-                                       max_length=MAX_DOC_NUMBER)
-        output_description = check_text(output_description, "output_description",
-                                        multiline=True)
-        if work_date > today:
-            raise RefusedValue("date_in_future", date=work_date.isoformat())
-        if completed_on is not None:
-            if completed_on > today:
-                raise RefusedValue("date_in_future", date=completed_on.isoformat())
-            if completed_on < work_date:
-                raise RefusedValue("completed_before_start", completed=completed_on.isoformat(),
-                                   date=work_date.isoformat())
-        for value, field in ((work_date, "work_date"), (deadline, "deadline"),
-                             (completed_on, "completed_on")):
-            if value is not None:
-                check_date(value, field, today=today)
-        now = utc_now()
-        with self._db.unit_of_work() as uow:
-            person = uow.org.find_person(person_id)
-            if person is None:
-                raise NotFound("not_found", kind="person", id=person_id)
-            item = uow.catalog.find_item_by_code(normalize_text(item_code))
-            if item is None:
-                raise NotFound("not_found", kind="catalog_item", id=item_code)
-            if not uow.catalog.is_allowed(person_id, item.id):
-                position = (uow.org.get_job_position(person.job_position_id)
-                            if person.job_position_id else None)
-                raise RefusedValue("item_not_allowed", code=item.code,
-                                   position=position.name_vi if position else "")
-            check_quantity(quantity, time_norm_minutes=item.time_norm_minutes, item=item.code,
-                           confirmed=confirm_quantity)
-            month = Period.containing(work_date)
-            evaluation = uow.evaluations.get_monthly(person_id, month)
-            if evaluation is not None and evaluation.status in LOCKED:
-                raise RefusedValue("period_locked", period=str(month))
-            assignment = None
-            if assignment_id:
-                assignment = uow.assignments.find(assignment_id)
-                if assignment is None or assignment.person_id != person_id:
-                    raise NotFound("not_found", kind="assignment", id=assignment_id)
-                if assignment.catalog_item_id != item.id:
-                    raise RefusedValue("assignment_item_mismatch", code=item.code,
-                                       assignment=assignment_id)
-            entry = WorkLogEntry(
-                id=new_id(), person_id=person_id, work_date=work_date,
-                catalog_item_id=item.id, quantity=quantity,
-                coefficient=assignment.coefficient if assignment else item.coefficient,
-                time_norm_minutes=item.time_norm_minutes,
-                complexity_level=item.complexity_level,
-                assignment_id=assignment.id if assignment else None,
-                extra_kind=ExtraKind.NONE if assignment else (extra_kind or ExtraKind.AD_HOC),
-                output_doc_number=normalize_text(output_doc_number),
-                output_description=normalize_text(output_description),
-                deadline=deadline or (assignment.deadline if assignment else None),
-                completed_on=completed_on, created_at=now, updated_at=now)
-            uow.worklog.add_draft(entry)
-            uow.audit.append(AuditEvent(at=now, action="entry.create", object_type="entry",
-                                        object_id=entry.id, actor_id=person_id,
-                                        detail={"item": item.code, "quantity": str(quantity)}))
-            if submit:
-                uow.worklog.submit(entry.id, author_id=person_id, at=now,
-                                   **self._signature(uow.worklog.get(entry.id), now))
-                uow.audit.append(AuditEvent(at=now, action="entry.submit", object_type="entry",
-                                            object_id=entry.id, actor_id=person_id))
-            return uow.worklog.get(entry.id)
-
-    def _signature(self, entry: WorkLogEntry, at: dt.datetime,
-                   reason: str = "") -> dict[str, Any]:
-        """``signature``/``key_fingerprint`` for submitting ``entry`` at ``at``: its author's
-        signature over the revision it becomes when their key is unlocked, else nothing (the
-        sync service signs at export)."""
-        key = None if self._keys is None else self._keys.unlocked(entry.person_id)
-        if key is None:
-            return {}
-        data = submitted_revision_bytes(entry, at=at, reason=reason)
-        return {"signature": key.sign(data), "key_fingerprint": key.fingerprint}
+        draft = EntryDraft(work_date=work_date, item_code=item_code, quantity=quantity,
+                           assignment_id=assignment_id, output_doc_number=output_doc_number,
+                           output_description=output_description, deadline=deadline,
+                           completed_on=completed_on, extra_kind=extra_kind,
+                           confirm_quantity=confirm_quantity)
+        return self._entries.save(person_id, draft, submit=submit)
 
     @staticmethod
     def status_label(status: EntryStatus) -> str:

@@ -195,6 +195,12 @@ def upgrade_database(
                 raise StorageProblem("schema_too_new", revision=before)
             cfg.attributes["connection"] = connection
             if target == "head" and before == script.get_current_head():
+                raw = connection.connection.dbapi_connection
+                if not seals.has_seals(raw):  # stamped at the head by a build whose 0011
+                    seals.create(raw)        # was still empty: sealed now, as 0011 does
+                    seals.install(raw)
+                    seals.reseal_all(raw)
+                    log.info("Database %s: row seals installed", path)
                 return before, before
             raw = connection.connection.dbapi_connection
             if seals.has_seals(raw):  # the upgrade seals every row anew: damage never
@@ -405,11 +411,12 @@ def _at_head(db_path: Path, *, exclusive: bool = False) -> bool:
             if exclusive:
                 con.execute("PRAGMA locking_mode=EXCLUSIVE")
             rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
+            sealed = seals.has_seals(con)  # else the full path seals it (upgrade_database)
         finally:
             con.close()
     except sqlite3.Error:
         return False
-    return head is not None and rows == [(head,)]
+    return head is not None and rows == [(head,)] and sealed
 
 
 def _backup_if_outdated(db_path: Path, backup_dir: Path) -> None:

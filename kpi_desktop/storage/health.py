@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,8 +135,9 @@ def check_file(path: Path | str, *, full: bool = True, deadline: float | None = 
     Args:
         full: ``PRAGMA integrity_check`` (finds damaged indexes too) instead of
             ``quick_check``.
-        deadline: A :func:`time.perf_counter` moment after which no further table's seals
-            are compared (the start-up check's budget).
+        deadline: A :func:`time.perf_counter` moment after which SQLite's check is
+            interrupted and no further table's seals are compared (the start-up check's
+            budget on a big file); the result is then incomplete, never damage.
         progress: Called with (done, total) as the tables' seals are compared.
     """
     try:
@@ -145,6 +147,8 @@ def check_file(path: Path | str, *, full: bool = True, deadline: float | None = 
     findings: list[StorageFinding] = []
     complete = True
     try:
+        if deadline is not None:  # SQLite's own check stops at the deadline too (a big file)
+            connection.set_progress_handler(lambda: time.perf_counter() > deadline, 20_000)
         try:
             pragma = "integrity_check" if full else "quick_check"
             rows = connection.execute(f"PRAGMA {pragma}").fetchall()
@@ -153,13 +157,23 @@ def check_file(path: Path | str, *, full: bool = True, deadline: float | None = 
             for table, rowid, parent, _index in connection.execute("PRAGMA foreign_key_check"):
                 findings.append(StorageFinding("foreign_key", table=str(table),
                                                key=(rowid,), detail=str(parent)))
+        except sqlite3.OperationalError as exc:
+            if deadline is None or "interrupt" not in str(exc):
+                return findings + [StorageFinding("sqlite", detail=str(exc))], True
+            complete = False  # out of time: the background check does the rest
+        except sqlite3.DatabaseError as exc:
+            return findings + [StorageFinding("sqlite", detail=str(exc))], True
+        finally:
+            connection.set_progress_handler(None, 0)
+        try:
             has_seals = seals.has_seals(connection)
         except sqlite3.DatabaseError as exc:
             return findings + [StorageFinding("sqlite", detail=str(exc))], True
         if has_seals:
             try:
-                problems, complete = seals.verify(connection, deadline=deadline,
-                                                  progress=progress, order=FIRST)
+                problems, sealed = seals.verify(connection, deadline=deadline,
+                                                progress=progress, order=FIRST)
+                complete = complete and sealed
             except sqlite3.DatabaseError as exc:
                 return findings + [StorageFinding("unreadable", detail=str(exc))], True
             for problem in problems:

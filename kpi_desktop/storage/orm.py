@@ -62,6 +62,7 @@ from kpi_desktop.domain.model import (
     ExtraKind,
     ItemScope,
     KpiKind,
+    LeaveKind,
     Level,
     Period,
     PersonRole,
@@ -809,8 +810,32 @@ class DisciplineEventRow(Base):
     recorded_by: Mapped[str | None] = _fk("people.id", nullable=True)
     signature: Mapped[bytes | None]
     key_fingerprint: Mapped[str | None]
+    committed_on: Mapped[dt.date | None]  # the date of the act (0013)
 
     __table_args__ = (Index(None, "person_id", "effective_year"),)
+
+
+class LeaveRecordRow(Base):
+    """A period of leave (Điều 11.2), signed by who recorded it (revision 0014)."""
+
+    __tablename__ = "leave_records"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    person_id: Mapped[str] = _fk("people.id")
+    kind: Mapped[LeaveKind] = _enum(LeaveKind)
+    start_on: Mapped[dt.date]
+    end_on: Mapped[dt.date]
+    recorded_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    decision_no: Mapped[str] = mapped_column(NfcText(), default="")
+    note: Mapped[str] = mapped_column(NfcText(), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    removed: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[dt.datetime | None]
+    signature: Mapped[bytes | None]
+    key_fingerprint: Mapped[str | None]
+
+    __table_args__ = (Index(None, "person_id", "start_on"),)
 
 
 class AppealRow(Base):

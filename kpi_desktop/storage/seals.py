@@ -150,6 +150,16 @@ def _triggers(table: _Table) -> list[str]:
     ]
 
 
+def create(con: sqlite3.Connection) -> None:
+    """The seal table as migration 0011 creates it (for a file stamped at a later revision by
+    a development build whose 0011 was still empty)."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {SEAL_TABLE} (tbl VARCHAR NOT NULL, "
+                "key VARCHAR NOT NULL, digest BLOB, "
+                "CONSTRAINT pk_row_seals PRIMARY KEY (tbl, key)) WITHOUT ROWID")
+    con.execute(f"CREATE INDEX IF NOT EXISTS ix_row_seals_pending ON {SEAL_TABLE} (tbl) "
+                "WHERE digest IS NULL")
+
+
 def install(con: sqlite3.Connection) -> None:
     """Create the seal triggers of every sealed table that lacks them (idempotent)."""
     for table in sealed_tables(con):
@@ -279,6 +289,27 @@ def _compare(table: str, rows: Iterable[tuple[bytes, bytes]],
         problems.append(SealProblem(kind, table, _key(key)))
 
 
+class _LazySeals(dict):  # type: ignore[type-arg]
+    """The seals of one table at a time (``pop``), for a check with a time budget: a big
+    file's seals are not all read into memory before the first comparison."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        super().__init__()
+        self._con = con
+        self._done: set[str] = set()
+
+    def pop(self, name: str, default: object = None) -> dict[bytes, bytes | None]:  # type: ignore[override]
+        self._done.add(name)
+        return dict(self._con.execute(
+            f"SELECT CAST(key AS BLOB), digest FROM {SEAL_TABLE} WHERE tbl = ?", (name,)))
+
+    def outside(self) -> list[tuple[str, bytes]]:
+        """Marks of rows another program wrote, in the tables not compared."""
+        return [(tbl, key) for tbl, key in self._con.execute(
+            f"SELECT tbl, CAST(key AS BLOB) FROM {SEAL_TABLE} "
+            "WHERE digest IS NULL OR digest = ?", (OUTSIDE,)) if tbl not in self._done]
+
+
 def verify(con: sqlite3.Connection, *, deadline: float | None = None,
            progress: Callable[[int, int], None] | None = None,
            order: Iterable[str] = (), transaction: bool = True,
@@ -300,11 +331,13 @@ def verify(con: sqlite3.Connection, *, deadline: float | None = None,
     if transaction:
         con.execute("BEGIN")
     try:
-        seal_rows = con.execute(
-            f"SELECT tbl, CAST(key AS BLOB), digest FROM {SEAL_TABLE}").fetchall()
         seals: dict[str, dict[bytes, bytes | None]] = {}
-        for tbl, key, digest in seal_rows:
-            seals.setdefault(tbl, {})[key] = digest
+        if deadline is None:  # everything: every seal read at once
+            for tbl, key, digest in con.execute(
+                    f"SELECT tbl, CAST(key AS BLOB), digest FROM {SEAL_TABLE}"):
+                seals.setdefault(tbl, {})[key] = digest
+        else:  # a budget: each table's seals read when its turn comes (a big file's start)
+            seals = _LazySeals(con)
         tables = {t.name: t for t in sealed_tables(con)}
         first = [name for name in order if name in tables]
         names = first + sorted(set(tables) - set(first))
@@ -332,7 +365,10 @@ def verify(con: sqlite3.Connection, *, deadline: float | None = None,
             for name, left in seals.items():  # seals of tables that no longer exist
                 for key in left:
                     problems.append(SealProblem("missing", name, _key(key)))
-        else:  # tables not compared: rows another program wrote are still known
+        elif isinstance(seals, _LazySeals):  # tables not compared: rows another program
+            problems += [SealProblem("outside", name, _key(key))  # wrote are still known
+                         for name, key in seals.outside()]
+        else:
             for name, left in seals.items():
                 problems += [SealProblem("outside", name, _key(key))
                              for key, seal in left.items() if seal is None or seal == OUTSIDE]

@@ -30,6 +30,7 @@ from kpi_desktop.storage.repositories import (
     CatalogRepository,
     DisciplineRepository,
     EvaluationRepository,
+    LeaveRepository,
     OrganisationRepository,
     OrgResultRepository,
     PolicyRepository,
@@ -67,6 +68,7 @@ _BULK: dict[type, tuple[Any, Callable[[Any], dict[str, Any]]]] = {
     model.MonthlyEvaluation: (table_of(orm.MonthlyEvaluationRow), to_row),
     model.AnnualClassification: (table_of(orm.AnnualClassificationRow), to_row),
     model.DisciplineEvent: (table_of(orm.DisciplineEventRow), to_row),
+    model.LeaveRecord: (table_of(orm.LeaveRecordRow), to_row),
     model.Appeal: (table_of(orm.AppealRow), to_row),
     model.OrgIndicator: (table_of(orm.OrgIndicatorRow), to_row),
     model.OrgEvaluation: (table_of(orm.OrgEvaluationRow), to_row),
@@ -102,6 +104,7 @@ class UnitOfWork:
         self.evaluations = EvaluationRepository(session)
         self.audit = AuditRepository(session)
         self.discipline = DisciplineRepository(session)
+        self.leave = LeaveRepository(session)  # revision 0014
         self.appeals = AppealRepository(session)
         self.org_results = OrgResultRepository(session)
         self.calendar = CalendarRepository(session)

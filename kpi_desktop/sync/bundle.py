@@ -30,6 +30,7 @@ import json
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -69,6 +70,9 @@ _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 #: What the zip reader raises on damaged input (declared sizes, CRC, inflate, flags).
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                NotImplementedError, RuntimeError, KeyError, IndexError)
+#: A zip member's local header: signature, version, flags, method, time, date, CRC,
+#: compressed size, size, name length, extra length.
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _RAW = serialization.Encoding.Raw
 _RAW_PUB = serialization.PublicFormat.Raw
 
@@ -241,7 +245,30 @@ def _check_name(name: str) -> None:
         raise _refuse("bundle_unsafe_path", path=name[:200])
 
 
-def _members(archive: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipInfo]:
+def _check_local_header(data: bytes, info: zipfile.ZipInfo) -> None:
+    """The member's own (local) header says what the zip's directory says about it.
+
+    The zip module trusts the directory and ignores the local header; our writer fills both
+    the same way, so a difference means the sizes or checksum were altered
+    (``bundle_inconsistent``, not "the USB stick was removed")."""
+    start = info.header_offset
+    if start < 0 or start + _LOCAL_HEADER.size > len(data):
+        raise _refuse("bundle_inconsistent", file=info.filename[:200], detail="local header")
+    (signature, _version, flags, method, _time, _date, crc, compressed, size, _name,
+     _extra) = _LOCAL_HEADER.unpack_from(data, start)
+    if signature != b"PK\x03\x04":
+        raise _refuse("bundle_inconsistent", file=info.filename[:200], detail="local header")
+    if flags & 0x08:  # sizes and checksum follow the data (a streaming writer)
+        return
+    zip64 = 0xFFFFFFFF in (compressed, size)
+    if method != info.compress_type or crc != info.CRC or (
+            not zip64 and (compressed, size) != (info.compress_size, info.file_size)):
+        raise _refuse("bundle_inconsistent", file=info.filename[:200],
+                      detail="local header differs from the directory")
+
+
+def _members(archive: zipfile.ZipFile, limits: Limits,
+             data: bytes) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise _refuse("bundle_too_large", detail=f"{len(infos)} files")
@@ -259,6 +286,7 @@ def _members(archive: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipI
         if name not in ("header.json", "header.sig", "manifest.sha256") and not (
                 _DATA_NAME.match(name) or _FILE_NAME.match(name)):
             raise _refuse("bundle_unsafe_path", path=name[:200])
+        _check_local_header(data, info)
         if info.file_size > limits.max_member_bytes:
             raise _refuse("bundle_too_large", detail=name)
         if info.file_size > 1024 and info.file_size > limits.max_ratio * max(
@@ -285,6 +313,8 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
                       detail=str(exc)[:200]) from None
     if len(data) > limit:
         raise _refuse("bundle_too_large", detail=info.filename)
+    if len(data) != info.file_size:
+        raise _refuse("bundle_inconsistent", file=info.filename[:200], detail="size")
     return data
 
 
@@ -305,6 +335,8 @@ def _digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> str:
                       detail=str(exc)[:200]) from None
     if size > limit:
         raise _refuse("bundle_too_large", detail=info.filename)
+    if size != info.file_size:
+        raise _refuse("bundle_inconsistent", file=info.filename[:200], detail="size")
     return digest.hexdigest()
 
 
@@ -366,7 +398,7 @@ def read_bundle(
     except _ZIP_ERRORS as exc:
         raise _refuse("bundle_damaged", detail=str(exc)[:200]) from None
     with archive:
-        members = _members(archive, limits)
+        members = _members(archive, limits, data)
         header_bytes = _read(archive, members["header.json"], limits.max_header_bytes)
         sig_bytes = _read(archive, members["header.sig"], 4096)
         header = _json(header_bytes, "header.json")

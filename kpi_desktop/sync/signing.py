@@ -15,7 +15,8 @@ sign, see ``services/sync/kinds``):
   the snapshot (``snapshot_json``, the entry's canonical bytes, ``WorkLogEntry.snapshot_text``);
   v1: the snapshot text itself;
 * a review statement: its fields plus the SHA-256 of the revision it speaks about, so it
-  cannot be moved to another version of the entry;
+  cannot be moved to another version of the entry (v2 for an objective cause of one
+  deduction, Điều 14.2b or 14.2c: what it exempts is signed, see :func:`statement_bytes`);
 * a self-assessment — v2: person, period, criteria, submission time and version (the
   provisional score is the receiving PC's own computation, never taken from a bundle);
   v1: the same without the version;
@@ -48,8 +49,10 @@ from kpi_desktop.domain.model import (
     CatalogProposal,
     DisciplineEvent,
     EntryRevision,
+    LeaveRecord,
     MonthlyEvaluation,
     ReviewStatement,
+    StatementKind,
     WorkLogEntry,
 )
 from kpi_desktop.domain.values import canonical_json
@@ -62,6 +65,7 @@ __all__ = [
     "assignment_bytes",
     "assignment_forms",
     "discipline_bytes",
+    "leave_bytes",
     "evaluation_confirmation_bytes",
     "evaluation_confirmation_forms",
     "evaluation_self_bytes",
@@ -117,14 +121,35 @@ def submitted_revision_bytes(entry: WorkLogEntry, *, at: dt.datetime, reason: st
 
 # ------------------------------------------------------------------ review statements ------
 
+#: Objective causes by what they exempt (canonical form 2 of a review statement).
+_CAUSES = {StatementKind.QUALITY_CAUSE: "quality", StatementKind.TIMELINESS_CAUSE: "timeliness"}
+
+
 def statement_bytes(statement: ReviewStatement, revision_sha256: str) -> bytes:
-    """The signed bytes of a review statement about the revision with ``revision_sha256``."""
-    return _bytes("review_statement", {
+    """The signed bytes of a review statement about the revision with ``revision_sha256``.
+
+    Two canonical forms, told apart by ``"v"``:
+
+    * form 1 (every statement before issue 15, and every statement but an objective cause
+      since): its fields, ``"statement"`` being the kind ("confirm", "objective_cause", …);
+    * form 2 (an objective cause confirmed for one deduction, Điều 14.2b or 14.2c):
+      ``"statement": "objective_cause"`` with ``"cause": "quality"`` or ``"timeliness"`` —
+      the exemption it grants is part of what the leader signs.
+
+    A form-1 ``objective_cause`` statement (signed before the split) keeps its bytes, so its
+    signature still verifies; it reads as both causes (see ``StatementKind.OBJECTIVE_CAUSE``).
+    """
+    body: dict[str, Any] = {
         "id": statement.id, "entry_id": statement.entry_id, "revision": statement.revision,
         "revision_sha256": revision_sha256, "reviewer_id": statement.reviewer_id,
         "statement": statement.kind.value, "created_at": statement.created_at,
         "reason": statement.reason,
-    })
+    }
+    cause = _CAUSES.get(statement.kind)
+    if cause is None:
+        return _bytes("review_statement", body)
+    body.update(statement=StatementKind.OBJECTIVE_CAUSE.value, cause=cause)
+    return _bytes("review_statement", body, version=2)
 
 
 # ------------------------------------------------------------------ monthly evaluations ----
@@ -254,8 +279,29 @@ def _fields(kind: str, record: Any, names: tuple[str, ...]) -> bytes:
 
 
 def discipline_bytes(event: DisciplineEvent) -> bytes:
-    """The signed bytes of a discipline event, by the person who recorded it."""
-    return _fields("discipline_event", event, _DISCIPLINE_V1)
+    """The signed bytes of a discipline event, by the person who recorded it.
+
+    Form 1: an event without the date of its act (every event recorded before issue 15) —
+    the fields it had then, so its signature still verifies. Form 2: with ``committed_on``,
+    the date of the act (Điều 11.3c–d), which is then signed too.
+    """
+    if event.committed_on is None:
+        return _fields("discipline_event", event, _DISCIPLINE_V1)
+    body = {name: getattr(event, name) for name in _DISCIPLINE_V1}
+    return _bytes("discipline_event", {**body, "committed_on": event.committed_on}, 2)
+
+
+def leave_bytes(record: LeaveRecord) -> bytes:
+    """The signed bytes of a leave record (Điều 11.2), by who recorded it: every field but
+    the signature, its version and whether it is withdrawn included (a removal is a newer
+    signed version)."""
+    return _bytes("leave_record", {
+        "id": record.id, "person_id": record.person_id, "kind": record.kind.value,
+        "start_on": record.start_on, "end_on": record.end_on,
+        "recorded_by": record.recorded_by, "created_at": record.created_at,
+        "decision_no": record.decision_no, "note": record.note, "version": record.version,
+        "removed": record.removed, "updated_at": record.updated_at,
+    })
 
 
 def annual_bytes(classification: AnnualClassification) -> bytes:

@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
+from kpi_desktop.domain.numbers import format_number
 from kpi_desktop.runtime import i18n
 
 
-def _decimal(value: Decimal | Fraction | float | int) -> Decimal:
-    if isinstance(value, Fraction):
-        return Decimal(value.numerator) / Decimal(value.denominator)
-    return Decimal(str(value))
-
-
 def number(value: Decimal | Fraction | float | int | None, decimals: int = 2) -> str:
-    """``value`` rounded half-up to ``decimals`` places (as the scores are), or an en dash."""
-    if value is None:
-        return "–"
-    rounded = _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.{decimals}f}"
-    if i18n.current_language() == "vi":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
-    return text
+    """``value`` rounded half-up to ``decimals`` places, or an en dash: the application's one
+    number formatter (:func:`kpi_desktop.domain.numbers.format_number`) in the language in use."""
+    return format_number(value, decimals, language=i18n.effective_language(), grouping=True)
 
 
 def percent(value: Decimal | Fraction | float | None) -> str:
-    return "–" if value is None else f"{number(value)} %"
+    """A share in percent as the decree writes it, without a space: "95,50%" ("25%" in the
+    glossary)."""
+    return "–" if value is None else f"{number(value)}%"
 
 
 def date(value: dt.date | None) -> str:

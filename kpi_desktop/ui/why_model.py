@@ -4,62 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject
 
 from kpi_desktop.runtime import i18n
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class WhyModel(QAbstractTableModel):
-    """Each line's contribution to a, b and c (the "why" of a score)."""
+class WhyModel(RecordTableModel[Any]):
+    """Each line's contribution to a, b and c (the "why" of a score), on the table toolkit:
+    the tooltip of every cell explains the line's deductions."""
 
     COLUMNS = 9
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._lines: list[Any] = []
+    def __init__(self, parent: QObject | None = None) -> None:
+        def figure(header: Any, value: Any) -> Column[Any]:
+            return Column(header, lambda line: formatting.number(value(line)),
+                          sort=value, tooltip=self._explain, align=RIGHT)
+
+        super().__init__([
+            Column(lambda: self.tr("Code"), lambda line: line.code, tooltip=self._explain),
+            Column(lambda: self.tr("Product / work"), self._name, tooltip=self._explain,
+                   fit=Fit.ELIDE, min_chars=20),
+            figure(lambda: self.tr("Coefficient"), lambda line: line.coefficient),
+            figure(lambda: self.tr("Quantity"), lambda line: line.quantity),
+            figure(lambda: self.tr("Assigned (units)"), lambda line: line.assigned_units),
+            figure(lambda: self.tr("Completed (units)"), lambda line: line.completed_units),
+            figure(lambda: self.tr("Quality (units)"), lambda line: line.quality_units),
+            figure(lambda: self.tr("On time (units)"), lambda line: line.ontime_units),
+            Column(lambda: self.tr("Remarks"), self._remarks, tooltip=self._explain,
+                   fit=Fit.WRAP, min_chars=14),
+        ], parent=parent)
+
+    @property
+    def _lines(self) -> list[Any]:
+        return self.rows
 
     def set_lines(self, lines: list[Any]) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
-        self.endResetModel()
+        self.set_rows(lines)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return [self.tr("Code"), self.tr("Product / work"), self.tr("Coefficient"),
-                self.tr("Quantity"), self.tr("Assigned (units)"), self.tr("Completed (units)"),
-                self.tr("Quality (units)"), self.tr("On time (units)"),
-                self.tr("Remarks")][section]
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        line = self._lines[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            name = line.name_vi if i18n.current_language() == "vi" else line.name_en
-            values = [line.code, name, formatting.number(line.coefficient),
-                      formatting.number(line.quantity), formatting.number(line.assigned_units),
-                      formatting.number(line.completed_units),
-                      formatting.number(line.quality_units),
-                      formatting.number(line.ontime_units), self._remarks(line)]
-            return values[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._explain(line)
-        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= column <= 7:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    @staticmethod
+    def _name(line: Any) -> str:
+        return line.name_vi if i18n.current_language() == "vi" else line.name_en
 
     def _remarks(self, line: Any) -> str:
         parts = []
@@ -71,8 +57,12 @@ class WhyModel(QAbstractTableModel):
             parts.append(self.tr("failed review ×{n}").format(n=line.failed_reviews))
         if line.delays:
             parts.append(self.tr("late ×{n}").format(n=line.delays))
-        if line.objective_cause:
-            parts.append(self.tr("objective cause"))
+        if getattr(line, "quality_cause", False):
+            parts.append(self.tr("objective cause of the quality errors: {reason}").format(
+                reason=getattr(line, "quality_cause_reason", "")))
+        if getattr(line, "timeliness_cause", False):
+            parts.append(self.tr("objective cause of the delays: {reason}").format(
+                reason=getattr(line, "timeliness_cause_reason", "")))
         return ", ".join(parts)
 
     def _explain(self, line: Any) -> str:
@@ -86,6 +76,12 @@ class WhyModel(QAbstractTableModel):
                 n=line.failed_reviews))
         if line.delays:
             parts.append(self.tr("Missed deadlines: {n} (−25 % each).").format(n=line.delays))
-        if line.objective_cause:
-            parts.append(self.tr("Objective cause confirmed: no deduction."))
+        if getattr(line, "quality_cause", False):
+            parts.append(self.tr("Objective cause of the quality errors confirmed (Article "
+                                 "14.2(b)): no quality deduction. {reason}").format(
+                reason=getattr(line, "quality_cause_reason", "")).strip())
+        if getattr(line, "timeliness_cause", False):
+            parts.append(self.tr("Objective cause of the delays confirmed (Article 14.2(c)): "
+                                 "no timeliness deduction. {reason}").format(
+                reason=getattr(line, "timeliness_cause_reason", "")).strip())
         return "\n".join(parts)

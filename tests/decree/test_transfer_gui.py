@@ -24,7 +24,7 @@ def services(demo_dir):
     from kpi_desktop.services.classification import ClassificationService
     from kpi_desktop.services.context import AppServices
 
-    app = AppServices.open(app_paths(demo_dir))
+    app = AppServices.open(app_paths(demo_dir), today=TODAY)
     app.classification = ClassificationService(app.db, today=TODAY)
     yield app
     app.close()
@@ -72,7 +72,10 @@ def test_transfer_dialog_shows_the_hand_over_of_a_leader(qtbot, services, langua
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
-def test_transfer_dialog_shows_history_and_transfers(qtbot, services, language):
+def test_transfer_dialog_shows_history_and_transfers(qtbot, services, language, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from kpi_desktop.ui.leader import transfer_dialog
     from kpi_desktop.ui.leader.transfer_dialog import TransferDialog
 
     i18n.set_language(language)
@@ -97,10 +100,14 @@ def test_transfer_dialog_shows_history_and_transfers(qtbot, services, language):
     assert dump_database(services.paths.database) == before
     _shot(dialog, "transfer-dialog-refused")
 
-    dialog.from_date.setDate(QDate(2026, 11, 1))
+    dialog.from_date.setDate(QDate(2026, 11, 1))  # 22 days before today: asked to confirm
     dialog.decision.setText("200/QĐ-UBND")
+    asked = []
+    monkeypatch.setattr(transfer_dialog.QMessageBox, "question", staticmethod(
+        lambda *args: asked.append(args) or QMessageBox.StandardButton.Yes))
     with qtbot.waitSignal(dialog.changed):
         assert dialog.submit()
+    assert len(asked) == 1 and "2026-11-01" in asked[0][2]
     assert dialog.person.currentData() == "kt-cv1"
     assert dialog.memberships.rowCount() == 2
 

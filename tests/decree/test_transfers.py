@@ -23,7 +23,7 @@ def app(demo_dir):
     from kpi_desktop.runtime.paths import app_paths
     from kpi_desktop.services.context import AppServices
 
-    services = AppServices.open(app_paths(demo_dir))
+    services = AppServices.open(app_paths(demo_dir), today=TODAY)
     yield services
     services.close()
 
@@ -87,7 +87,7 @@ def test_transfer_moves_membership_evaluator_and_open_month(app):
     before = _months(app, "kt-cv1")
     result = app.transfers.transfer("kt-cv1", "vhxh", dt.date(2026, 11, 1),
                                     reason="Điều động theo nhu cầu công tác",
-                                    decision_no="200/QĐ-UBND", actor_id="ct")
+                                    decision_no="200/QĐ-UBND", actor_id="ct", confirm_date=True)
     assert result.from_unit_id == "kt" and result.evaluator_id == "vhxh-tp"
     assert result.months_moved == ("2026-11",)
     with app.db.unit_of_work(read_only=True) as uow:
@@ -114,7 +114,8 @@ def test_transfer_moves_membership_evaluator_and_open_month(app):
 
 def test_a_later_transfer_keeps_the_past_year_with_the_old_unit(app):
     """Who classifies a year is the unit at that year's end: a move in 2027 leaves 2026."""
-    app.transfers.transfer("kt-cv1", "vhxh", dt.date(2027, 1, 1), reason="Luân chuyển")
+    app.transfers.transfer("kt-cv1", "vhxh", dt.date(2027, 1, 1), reason="Luân chuyển",
+                           confirm_date=True)
     kt = {r.person.id: r for r in app.scores.classify_unit("kt", 2026).rows}
     vhxh = {r.person.id for r in app.scores.classify_unit("vhxh", 2026).rows}
     assert "kt-cv1" in kt and "kt-cv1" not in vhxh
@@ -128,7 +129,7 @@ def test_a_later_transfer_keeps_the_past_year_with_the_old_unit(app):
         (("kt-cv1", "nowhere", dt.date(2026, 11, 1)), "not_found"),
         (("kt-cv1", "kt", dt.date(2026, 11, 1)), "transfer_same_unit"),
         (("kt-cv1", "vhxh", dt.date(2026, 10, 15)), "transfer_month_locked"),
-        (("kt-cv1", "vhxh", dt.date(2019, 12, 1)), "transfer_before_membership"),
+        (("kt-cv1", "vhxh", dt.date(2019, 12, 1)), "date_out_of_range"),  # before 2020
         (("vp-cv3", "kt", dt.date(2026, 7, 1)), "transfer_before_membership"),
     ],
 )
@@ -232,7 +233,8 @@ def test_cli_transfer_person_history_and_refusal(demo_dir, capsys):
                  "--reason", "x"]) == 3
     assert "already evaluated" in capsys.readouterr().err
     assert main([*base, "person", "kt-cv1", "--to", "vhxh", "--from-date", "2026-11-01",
-                 "--reason", "Điều động", "--decision", "200/QĐ-UBND", "--by", "ct"]) == 0
+                 "--reason", "Điều động", "--decision", "200/QĐ-UBND", "--by", "ct",
+                 "--confirm-date"]) == 0
     assert "vhxh-tp" in capsys.readouterr().out
     assert main([*base, "history", "kt-cv2", "--year", "2026", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -292,7 +294,8 @@ def test_transfer_of_a_leader_to_a_named_successor(app):
 
 
 def test_a_staff_transfer_hands_over_nobody(app):
-    result = app.transfers.transfer("kt-cv1", "vhxh", dt.date(2026, 11, 1), reason="Điều động")
+    result = app.transfers.transfer("kt-cv1", "vhxh", dt.date(2026, 11, 1), reason="Điều động",
+                                    confirm_date=True)
     assert result.reassigned == () and result.successor_id is None
 
 

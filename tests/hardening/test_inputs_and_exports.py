@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,12 @@ def test_a_quantity_beyond_a_day_needs_a_confirmation(demo_dir: Path) -> None:
      "--as", "ct"),
     ("calendar", "add", "--date", "2999-01-02", "--kind", "day_off", "--name", "Nghỉ",
      "--as", "ct"),
+    ("transfer", "person", "kt-cv3", "--to", "vhxh", "--from-date", "9999-12-31",
+     "--reason", "QĐ 12/QĐ-UBND", "--by", "ct"),
+    ("transfer", "merge", "--units", "kt,vhxh", "--into", "kt", "--from-date", "0001-01-01",
+     "--reason", "QĐ 13/QĐ-UBND", "--by", "ct"),
+    ("org-eval", "decide", "--by", "ct", "--unit", "kt", "--year", "2026", "--level",
+     "complete", "--decision-no", "25/QĐ-UBND", "--date", "0001-01-01"),
 ])
 def test_dates_outside_2020_to_a_year_ahead_exit_3(demo_dir: Path, args: tuple[str, ...]) -> None:
     before = dump_database(demo_dir / "kpi.db")
@@ -254,3 +262,20 @@ def test_every_text_column_refuses_a_control_character_naming_it(demo_dir: Path)
         assert dump_database(demo_dir / "kpi.db") == before
     finally:
         services.close()
+
+
+def test_a_value_echoed_in_a_message_brings_no_control_character(demo_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    """A refused file's own text is quoted in the message without its terminal escapes."""
+    with sqlite3.connect(demo_dir / "kpi.db") as con:
+        policy = json.loads(con.execute("SELECT policy_json FROM policy_versions").fetchone()[0])
+    policy["version"] = "v9\x1b]0;owned\x07\x1b[31m"
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(policy), encoding="utf-8")
+    before = dump_database(demo_dir / "kpi.db")
+    result = kpi(demo_dir, "org", "policy", str(path), "--from", "2026-12-01")
+    assert result.returncode == 3, result.stderr
+    assert "The scoring policy file is not valid: the version “v9\ufffd]0;owned\ufffd\ufffd[31m”" \
+        in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    _unchanged(demo_dir, before)

@@ -67,11 +67,46 @@ def _lying_sizes(data: bytes) -> bytes:
     return bytes(damaged)
 
 
+def _central_entry(data: bytes, name: str) -> int:
+    offset = 0
+    while True:
+        offset = data.index(b"PK\x01\x02", offset)
+        name_length = struct.unpack("<H", data[offset + 28:offset + 30])[0]
+        if data[offset + 46:offset + 46 + name_length].decode() == name:
+            return offset
+        offset += 4
+
+
+def _lying_header(where: str, field: str, factor: float):
+    """One size or checksum of the largest member multiplied by ``factor``, in the member's
+    own (local) header or in the zip's directory. The content itself is intact: the zip
+    module alone would not notice some of these (it reads by the directory only)."""
+    central = {"crc": 16, "compressed": 20, "size": 24}[field]
+    local = {"crc": 14, "compressed": 18, "size": 22}[field]
+
+    def damage(data: bytes) -> bytes:
+        info = max(zipfile.ZipFile(io.BytesIO(data)).infolist(), key=lambda i: i.file_size)
+        offset = (info.header_offset + local if where == "local"
+                  else _central_entry(data, info.filename) + central)
+        value = struct.unpack("<I", data[offset:offset + 4])[0]
+        damaged = bytearray(data)
+        struct.pack_into("<I", damaged, offset, min(int(value * factor) + 1, 2**32 - 1))
+        return bytes(damaged)
+
+    damage.__name__ = f"{where}_{field}_x{factor}"
+    return damage
+
+
+INCONSISTENT = "does not match the size or checksum the file records for it"
+
+
 @pytest.mark.parametrize(("damage", "needle", "not_said"), [
     (_with_duplicate, "holds “header.sig” twice", "unsafe"),
-    (_lying_sizes, "does not match the size or checksum the file records for it",
-     "USB stick was removed"),
-])
+    (_lying_sizes, INCONSISTENT, "USB stick was removed"),
+    *[(_lying_header(where, field, factor), INCONSISTENT, "USB stick was removed")
+      for where in ("local", "central") for field in ("size", "compressed", "crc")
+      for factor in (2,)],
+], ids=lambda value: getattr(value, "__name__", None))
 def test_zips_that_lie_are_named_for_what_they_are(demo_dir: Path, tmp_path: Path, damage,
                                                    needle: str, not_said: str) -> None:
     bad = tmp_path / "bad.kpib"
@@ -82,6 +117,11 @@ def test_zips_that_lie_are_named_for_what_they_are(demo_dir: Path, tmp_path: Pat
     assert needle in result.stderr
     assert not_said not in result.stderr
     assert "Traceback" not in result.stderr
+    # Where there is a database, it is left exactly as it was.
+    before = dump_database(demo_dir / "kpi.db")
+    again = kpi(demo_dir, "import", str(bad))
+    assert again.returncode == 3 and needle in again.stderr, again.stderr
+    assert dump_database(demo_dir / "kpi.db") == before
 
 
 def test_a_truncated_bundle_still_suggests_the_stick(demo_dir: Path, tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def test_one_flipped_digit_in_a_locked_total_is_damage(demo_dir: Path) -> None:
     assert "changed although nothing wrote it" in checked.stderr
     assert "No backup passed its check." in checked.stderr
     person = month["person_id"]
-    assert any(f"({person}), {month['period']}" in line and "monthly evaluation" in line
+    assert any(f"({person}), {_said(month['period'])}" in line and "monthly evaluation" in line
                for line in checked.stderr.splitlines())
     used = kpi(demo_dir, "people")
     assert used.returncode == 4
@@ -78,6 +78,11 @@ def test_one_flipped_digit_in_a_locked_total_is_damage(demo_dir: Path) -> None:
 
 
 COLUMNS = ("total", "general_points", "task_points", "task_ratio", "a", "b", "c")
+
+
+def _said(period: str) -> str:
+    """A month as the English messages write it ("2026-01" → "1/2026")."""
+    return f"{int(period[5:7])}/{period[:4]}"
 
 
 @pytest.mark.parametrize("column", [*COLUMNS, "level", "confirmed_criteria", "insufficient"])
@@ -103,7 +108,7 @@ def test_each_stored_value_of_a_locked_month_changed_by_another_program(
     code, _out, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "en", "check")
     assert code == 4
     assert "changed by another program" in err
-    assert f"({month['person_id']}), {month['period']}" in err
+    assert f"({month['person_id']}), {_said(month['period'])}" in err
     code, _out, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "en", "score",
                           "--person", month["person_id"], "--period", month["period"])
     assert code == 4 and "damaged" in err

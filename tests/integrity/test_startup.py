@@ -153,3 +153,47 @@ def test_rows_the_application_deletes_leave_no_seal_behind(demo_dir: Path) -> No
     result = kpi(demo_dir, "check")
     assert result.returncode == 0, result.stderr
     assert "The database is intact." in result.stdout
+
+
+def test_a_file_at_the_head_without_seals_is_sealed_when_opened(demo_dir: Path) -> None:
+    """A data folder written by a development build whose migration 0011 was still empty
+    (stamped at the head, no seal table) gets its seals at the next opening, so an edit by
+    another program is found from then on."""
+    import sqlite3
+    from contextlib import closing
+
+    database = demo_dir / "kpi.db"
+    with closing(sqlite3.connect(database)) as con, con:
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND name LIKE 'seal%'").fetchall():
+            con.execute(f'DROP TRIGGER "{name}"')
+        con.execute("DROP TABLE row_seals")
+    paths = app_paths(demo_dir)
+    AppServices.open(paths).close()
+    with closing(sqlite3.connect(database)) as con:
+        assert con.execute("SELECT count(*) FROM row_seals").fetchone()[0] > 1000
+    assert kpi(demo_dir, "check").returncode == 0
+    foreign_update(database, "UPDATE people SET full_name = 'X' WHERE id = 'vp-cv1'")
+    with pytest.raises(StorageProblem):
+        AppServices.open(paths)
+
+
+def test_a_big_files_start_up_check_keeps_to_its_budget_and_still_sees_foreign_writes(
+        demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond STARTUP_COMPLETE_LIMIT the start-up check has a time budget: SQLite's own check
+    and the seals stop at the deadline (incomplete, never damage: the background check does
+    the rest), yet rows another program wrote are still found (their marks, one query)."""
+    import kpi_desktop.services.integrity as integrity
+
+    monkeypatch.setattr(integrity, "STARTUP_COMPLETE_LIMIT", 0)  # the demo counts as big
+    service = IntegrityService.for_paths(app_paths(demo_dir))
+    out_of_time = service.startup_check(budget=0)
+    assert not out_of_time.complete and out_of_time.ok
+    roomy = service.startup_check(budget=60)
+    assert roomy.complete and roomy.ok
+    foreign_update(demo_dir / "kpi.db", "UPDATE people SET full_name = 'X' WHERE id = 'vp-cv1'")
+    with pytest.raises(StorageProblem) as refused:
+        service.startup_check(budget=0)
+    [finding] = refused.value.params["findings"]
+    assert (finding["code"], finding["table"], finding["record"]) == (
+        "seal_outside", "people", "vp-cv1")

@@ -47,7 +47,7 @@ def test_confirm_return_and_annotations(leader):
     assert (last.kind, last.reason) == (StatementKind.RETURN, "Thiếu sản phẩm đầu ra")
     actions = [e.action for e in leader.audit(actor_id="hcc-gd", object_type="entry")]
     assert {"entry.confirm", "entry.return", "entry.quality_failed", "entry.delay",
-            "entry.objective_cause"} <= set(actions)
+            "entry.quality_cause", "entry.timeliness_cause"} <= set(actions)
     remaining = {i.entry.id for i in leader.review.inbox("hcc-gd").items}
     assert first.id not in remaining and second.id not in remaining
 

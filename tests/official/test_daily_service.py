@@ -103,7 +103,10 @@ def _files(folder):
      "completed_before_start"),
     ({"quantity": "0"}, "quantity_not_positive"),
     ({"quantity": "-1"}, "quantity_not_positive"),
-    ({"quantity": "abc"}, "decimal_malformed"),
+    ({"quantity": "abc"}, "quantity_not_positive"),  # domain.inputs: one wording
+    ({"quantity": "1,255"}, "quantity_too_precise"),
+    ({"output_doc_number": "12/QĐ\x1b[31m"}, "text_control_character"),
+    ({"deadline": dt.date(2019, 12, 31)}, "date_out_of_range"),
     ({"item_code": "HCC.01"}, "item_not_allowed"),
     ({"item_code": "ZZ.99"}, "not_found"),
     ({"work_date": dt.date(2026, 3, 10), "completed_on": dt.date(2026, 3, 10)}, "period_locked"),

@@ -264,3 +264,20 @@ def test_no_page_clips_or_scrolls_sideways_at_1366x768(window, qtbot, language,
                     assert inner.minimumSizeHint().width() <= area.viewport().width(), \
                         page.page_id
     window.set_language("en")
+
+
+def test_the_why_model_is_a_well_behaved_toolkit_model(window, qtmodeltester):
+    """The "why" table is on the table toolkit: qtmodeltester-clean with the month's real lines,
+    and each line's tooltip explains its deductions."""
+    page = window.show_page_id("score")
+    page.month.setCurrentIndex(page.month.findData("2026-09"))
+    model = page.why_model
+    assert model.rowCount() > 0
+    qtmodeltester.check(model)
+    from PySide6.QtCore import Qt
+
+    explained = [model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+                 for row in range(model.rowCount())]
+    lines = model.rows
+    assert all(bool(tip) == bool(model._explain(line)) for tip, line in zip(explained, lines,
+                                                                            strict=True))

@@ -48,7 +48,7 @@ def test_report_commands_write_pdfs_and_verify(report_dir, tmp_path, capsys):
         (["report", "form01", "--person", "kt-cv1", "--period", "2026-13"], "2026-13"),
         (["report", "form02", "--person", "kt-cv1", "--year", "26"], "26"),
         (["report", "unit", "--unit", "nowhere", "--period", "2026"], "nowhere"),
-        (["report", "unit", "--unit", "kt", "--period", "2026-H1"], "2026-H1"),
+        (["report", "unit", "--unit", "kt", "--period", "2026-H3"], "2026-H3"),
     ],
 )
 def test_bad_input_exits_3_and_writes_nothing(report_dir, tmp_path, capsys, args, reason):

@@ -22,6 +22,7 @@ from typing import Any
 from kpi_desktop.domain.model import EntryStatus, ReviewStatement, StatementKind, new_id, utc_now
 from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.runtime.paths import app_paths
+from kpi_desktop.services.backups import BackupService
 from kpi_desktop.services.context import AppServices
 from kpi_desktop.storage.backup import dump_database
 from kpi_desktop.sync.keys import KeyPair
@@ -155,10 +156,20 @@ def review(services: AppServices, reviewer: str, entry_id: str, kind: StatementK
 
 
 def snapshot(folder: Path) -> tuple[list[str], list[str]]:
-    """The database dump and the data folder's listing (for "changes nothing")."""
+    """The database dump and the data folder's listing (for "changes nothing").
+
+    The listing leaves out the daily backups: the application makes one at the first start of
+    each UTC day (``BackupService.daily``, by the wall clock), so a test that crosses midnight
+    between two snapshots would otherwise see a change nothing it tests made. Every other
+    backup (before an import, a restore, a migration) stays in the listing: a refused import
+    makes none."""
+    paths = app_paths(folder)
+    backups = BackupService(paths.database, paths.backup_dir)
+    daily = {b.path for b in backups.list_backups(include_empty=True, remember=False)
+             if b.reason == "daily"}
     listing = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                      if p.suffix not in (".log",) and "-wal" not in p.name
-                     and "-shm" not in p.name and "logs" not in p.parts)
+                     and "-shm" not in p.name and "logs" not in p.parts and p not in daily)
     return dump_database(folder / "kpi.db"), listing
 
 

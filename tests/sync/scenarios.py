@@ -27,6 +27,7 @@ from kpi_desktop.domain.model import (
     DisciplineEvent,
     DisciplineKind,
     EvaluationStatus,
+    LeaveKind,
     Level,
     Period,
     StatementKind,
@@ -331,6 +332,24 @@ def _annual(world: World) -> Case:
                 redate=lambda c, when: dataclasses.replace(c, decided_at=when))
 
 
+def _leave(world: World) -> Case:
+    """Sick leave recorded by the official's evaluator, then removed (a newer version)."""
+    with opened(world.leader, LEADER) as pc:
+        pc.clock.set(TODAY)
+        record = pc.leave.add(LEADER, OFFICIAL, LeaveKind.SICK, start_on=dt.date(2026, 10, 5),
+                              end_on=dt.date(2026, 10, 9), decision_no="12/GCN-BV",
+                              note="Giấy chứng nhận nghỉ việc hưởng BHXH")
+    first = _export(world, LEADER, "lv1")
+    with opened(world.leader, LEADER) as pc:
+        pc.clock.set(TODAY)
+        pc.leave.remove(LEADER, record.id, "Nhập nhầm ngày")
+    second = _export(world, LEADER, "lv2")
+    return Case("leave_records", world, LEADER, OFFICIAL, _only(first, "leave_records"),
+                _only(second, "leave_records"),
+                redate=lambda r, when: dataclasses.replace(
+                    r, created_at=when, updated_at=when if r.updated_at else None))
+
+
 #: Scenario name → builder; every registry kind has at least one (the tests check it).
 SCENARIOS: dict[str, Callable[[World], Case]] = {
     "assignments": _assignments,
@@ -343,4 +362,5 @@ SCENARIOS: dict[str, Callable[[World], Case]] = {
     "appeal_decisions": _appeal_decisions,
     "discipline_events": _discipline,
     "annual_classifications": _annual,
+    "leave_records": _leave,
 }

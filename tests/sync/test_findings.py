@@ -206,7 +206,11 @@ def _statement_rows(world: World, bundle: Path) -> list[dict[str, Any]]:
     return found.records["statements"]
 
 
-def test_finding_3_a_revoked_key_counts_by_the_records_own_date(world: World) -> None:
+def statements_around_a_revocation(world: World) -> tuple[list[dict[str, Any]],
+                                                           list[dict[str, Any]]]:
+    """The leader confirms one entry, the agency revokes the leader's key, the leader's PC
+    (which has not heard of it) confirms another: the two statements as the official received
+    them (signed before, and after, the revocation)."""
     with opened(world.official, OFFICIAL) as pc:
         ids = log_week(pc)
     sent = _export(world.official, OFFICIAL, world.usb / "o1")
@@ -230,6 +234,11 @@ def test_finding_3_a_revoked_key_counts_by_the_records_own_date(world: World) ->
     early = _statement_rows(world, before_revocation[OFFICIAL])
     late = [r for r in _statement_rows(world, after_revocation[OFFICIAL])
             if r["entry_id"] == ids[1]]
+    return early, late
+
+
+def test_finding_3_a_revoked_key_counts_by_the_records_own_date(world: World) -> None:
+    early, late = statements_around_a_revocation(world)
     # Carried by the official in their own bundle: the late one is refused…
     before = snapshot(world.agency)
     with opened(world.agency, "agency") as pc:

@@ -22,8 +22,12 @@ import pytest
 
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.sync import HubBundle
+from kpi_desktop.runtime.i18n import language_override
 from kpi_desktop.services.hub import HubGuards, HubService
-from kpi_desktop.services.hub_client import HubClient, sync_now
+from kpi_desktop.services.hub_client import HubClient, SyncOutcome, _push_waiting, sync_now
+from kpi_desktop.services.messages import describe
+from kpi_desktop.services.sync import BUNDLE_SUFFIX
+from kpi_desktop.storage.backup import dump_database
 from kpi_desktop.sync import keys as crypto
 
 from .helpers import LEADER, OFFICIAL, World, craft, opened
@@ -154,7 +158,7 @@ def test_login_challenges_are_capped_per_address(hub: Hub) -> None:
     assert [s for s, _ in answers[:8]] == [200] * 8
     assert {s for s, _ in answers[8:]} == {503}
     assert answers[8][1]["code"] == "hub_busy"
-    assert "try again in 120 seconds" in answers[8][1]["message"]
+    assert "try again in 2 minutes" in answers[8][1]["message"]
     # Another address is not affected.
     status, answer = hub.post_json("/login/challenge", {"owner": OFFICIAL},
                                    source="127.0.0.8")
@@ -168,10 +172,14 @@ def test_only_the_agency_may_address_everyone(hostile_world: World, hub: Hub) ->
     key = _key(hostile_world)
     poison = craft(key, {"data/revisions.jsonl": b'{"a":1}\n'},
                    header={"recipient": {"id": "*"}})
+    stored = hostile_world.root / "hub" / "kpi.db"
+    assert stored.exists()
+    before = dump_database(stored)
     status, answer = hub.request("POST", "/bundles", poison)
     assert (status, answer["code"]) == (400, "hub_recipient_everyone")
     assert "Only the agency's organisation file may be addressed to everyone" in \
         answer["message"]
+    assert dump_database(stored) == before  # nothing stored, nothing counted
     # The official's PC keeps syncing cleanly (before: exit 3 for ever on such a bundle).
     with opened(hostile_world.official, OFFICIAL) as pc:
         outcome = sync_now(pc, hub.url, OFFICIAL)
@@ -222,9 +230,25 @@ def test_the_agency_sets_a_daily_quota_per_sender(world: World) -> None:
         assert client.upload(published.read_bytes()) == "stored"
         statuses = [hub.request("POST", "/bundles", craft(key, {}))[0] for _ in range(3)]
         assert statuses == [201, 201, 201]
+        before = dump_database(folder / "kpi.db")
         status, answer = hub.request("POST", "/bundles", craft(key, {}))
         assert (status, answer["code"]) == (429, "hub_quota_exceeded")
+        assert dump_database(folder / "kpi.db") == before  # not stored, not counted
         assert "(3 bundles, 1 MB)" in answer["message"]
+        # On the PC: "not now", not "not this bundle" — the push stops, the bundle stays in
+        # the outbox (it is not set aside as refused), and the PC says it in its language.
+        outbox = world.root / "quota-outbox"
+        outbox.mkdir()
+        waiting = outbox / f"KPI_work_{OFFICIAL}_0009{BUNDLE_SUFFIX}"
+        waiting.write_bytes(craft(key, {}))
+        with pytest.raises(RefusedValue) as refused:
+            _push_waiting(HubClient(hub.url), outbox, SyncOutcome())
+        assert refused.value.code == "hub_quota_exceeded"
+        assert refused.value.params == {"sender": OFFICIAL, "bundles": 3, "megabytes": 1}
+        assert waiting.exists() and not (outbox / "refused").exists()
+        with language_override("vi"):
+            assert "gói dữ liệu chưa được lưu và vẫn nằm trong hộp thư đi" in \
+                describe(refused.value)
         # A repeat of a stored bundle is no new bundle; another sender has its own quota.
         leader = craft(_key(world, LEADER), {}, header={
             "sender": {"id": LEADER, "key": _key(world, LEADER).fingerprint},
@@ -378,3 +402,19 @@ def test_unusable_certificate_files_are_refused(world: World, tmp_path: Path) ->
         capture_output=True, text=True, check=False, timeout=60)
     assert result.returncode == 3
     assert "--certfile and --keyfile go together" in result.stderr
+
+
+def test_the_hubs_refusal_is_said_in_the_pcs_language(hub: Hub) -> None:
+    """The hub runs in English here; a Vietnamese PC says its refusal in Vietnamese."""
+    client = HubClient(hub.url)
+    with pytest.raises(RefusedValue) as refused:
+        client.upload(b"PK\x03\x04 not a bundle")
+    assert refused.value.code == "hub_refused"
+    assert refused.value.params["hub_code"] == "bundle_damaged"
+    with language_override("vi"):
+        client = HubClient(hub.url)
+        with pytest.raises(RefusedValue) as refused:
+            client.upload(b"PK\x03\x04 not a bundle")
+        text = describe(refused.value)
+    assert text.startswith("Máy chủ tiếp nhận từ chối yêu cầu: Tệp gói dữ liệu bị hỏng")
+    assert not text.endswith("..")

@@ -145,11 +145,13 @@ def test_wrong_passphrases_are_audited_and_slowed_down_across_restarts(world: Wo
     right = {"KPI_DESKTOP_PASSPHRASE": PASSPHRASES[OFFICIAL]}
     result = kpi(world.official, "sync", "export", "--to", usb, "--as", OFFICIAL, env=right)
     assert result.returncode == 3
-    assert "Too many wrong passphrases for hcc-cv1 (7 in a row): wait" in result.stderr
+    assert "Too many wrong passphrases for Ngô Văn Long (7 in a row): wait 1 minute " \
+        in result.stderr or "(7 in a row): wait 2 minutes before" in result.stderr
     assert len(_audit(world.official, "key.unlock_failed")) == 5
     vietnamese = kpi(world.official, "sync", "export", "--to", usb, "--as", OFFICIAL,
                      env=right, lang="vi")
-    assert vietnamese.returncode == 3 and "Nhập sai mật khẩu" in vietnamese.stderr
+    assert vietnamese.returncode == 3
+    assert "Đã nhập sai mật khẩu của Ngô Văn Long quá nhiều lần" in vietnamese.stderr
 
 
 def test_the_delay_grows_and_a_right_passphrase_clears_it(world: World) -> None:
@@ -174,6 +176,21 @@ def test_the_delay_grows_and_a_right_passphrase_clears_it(world: World) -> None:
             assert uow.sync.unlock_failures(OFFICIAL) == (0, None)
     assert [json.loads(d)["after_failures"] for _, d in _audit(world.official, "key.unlock")] \
         == [6]
+
+
+def test_the_wait_is_said_in_minutes_and_seconds() -> None:
+    from kpi_desktop.domain.errors import RefusedValue as Refused
+    from kpi_desktop.services.hardening_messages import wait_text
+    from kpi_desktop.services.messages import describe
+
+    assert [wait_text(s) for s in (1, 30, 60, 90, 120, 599, 601, 900)] == [
+        "1 second", "30 seconds", "1 minute", "1 minute 30 seconds", "2 minutes",
+        "9 minutes 59 seconds", "11 minutes", "15 minutes"]
+    assert describe(Refused("passphrase_wrong", owner="x", failures=10, seconds=900)) == \
+        "The passphrase is wrong (10 times in a row): wait 15 minutes before the next try."
+    assert describe(Refused("unlock_delayed", owner="x", name="Ngô Văn Long", failures=6,
+                            seconds=47)) == ("Too many wrong passphrases for Ngô Văn Long (6 in "
+                                             "a row): wait 47 seconds before trying again.")
 
 
 def test_no_passphrase_given_is_not_a_wrong_passphrase(world: World, tmp_path: Path) -> None:

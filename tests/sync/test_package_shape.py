@@ -76,3 +76,19 @@ def test_confirm_and_return_are_decided_only_in_the_domain_workflow() -> None:
     users = [p.name for p in (ROOT / "kpi_desktop").rglob("*.py")
              if "status_after_verdict" in p.read_text(encoding="utf-8")]
     assert {"review.py", "statements.py", "workflow.py"} <= set(users)
+
+
+def test_the_independence_contract_lists_every_kind_module_of_the_registry() -> None:
+    """A kind module added to the registry (e.g. leave) joins the import-linter contract that
+    keeps the kinds independent of each other (lint-imports then checks it)."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["importlinter"]["contracts"]
+    [independent] = [c for c in contracts if c["type"] == "independence"
+                     and any(".sync.kinds." in m for m in c["modules"])]
+    kinds = {type(kind).__module__ for kind in REGISTRY}
+    assert set(independent["modules"]) == kinds, (
+        "add the kind module to 'Each record kind stands alone' in pyproject.toml")
+    shared = {p.stem for p in (PACKAGE / "kinds").glob("*.py")} - {"__init__", "base"}
+    assert {m.rsplit(".", 1)[1] for m in kinds} == shared  # no kind module outside the registry

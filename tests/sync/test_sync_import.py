@@ -333,11 +333,11 @@ def test_a_revision_with_a_wrong_device_clock_is_kept_and_flagged(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from kpi_desktop.services import worklog
+    from kpi_desktop.services import entries
 
     ahead = dt.datetime(2028, 11, 20, 8, 0, tzinfo=dt.UTC)  # the PC's clock is two years ahead
     with opened(world.official, OFFICIAL) as pc:
-        monkeypatch.setattr(worklog, "utc_now", lambda: ahead)
+        monkeypatch.setattr(entries, "utc_now", lambda: ahead)  # the one entry service
         [entry_id] = log_week(pc, days=1)
         monkeypatch.undo()
         written = pc.sync.export(OFFICIAL, world.usb)
@@ -424,3 +424,31 @@ def test_assignments_reach_the_official_by_plan_bundles_and_work_waits_for_them(
         assert pc.sync.import_bytes(again["agency"].path.read_bytes()).counts["revisions"] == 1
         with pc.db.unit_of_work(read_only=True) as uow:
             assert uow.worklog.get(entry.id).assignment_id == assignment.id
+
+
+def test_a_start_after_utc_midnight_changes_no_snapshot(world: World,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that crosses midnight: the PC started before it and again after it takes the new
+    day's backup in between, and "nothing changed" still holds; a backup made for another
+    reason still shows (the snapshot is not blind to backups). Fixed clocks, not the wall's."""
+    import datetime as dt
+
+    from kpi_desktop.services.backups import BackupService
+
+    clock = [dt.datetime(2026, 12, 7, 23, 59, 58, tzinfo=dt.UTC)]
+    real = BackupService.daily
+    monkeypatch.setattr(BackupService, "daily",
+                        lambda self, *, now=None, **rest: real(self, now=now or clock[0],
+                                                               **rest))
+    with opened(world.leader):
+        pass
+    before = snapshot(world.leader)
+    backups = sorted((world.leader / "backups").iterdir())
+    clock[0] += dt.timedelta(seconds=4)  # 00:00:02 on 8 December
+    with opened(world.leader):
+        pass
+    assert len(sorted((world.leader / "backups").iterdir())) == len(backups) + 1
+    assert snapshot(world.leader) == before
+    with opened(world.leader) as pc:
+        pc.backups.make("manual")
+    assert snapshot(world.leader) != before

@@ -80,5 +80,5 @@ def attention_lines(uow: Any) -> list[str]:
         lines.append(translate("Sync", "Signed before the key was revoked; arrived after: "
                                "{item} (from {sender}).").format(
             item=record_text(uow, event.object_id),
-            sender=person_name(uow, event.detail.get("sender", ""))))
+            sender=person_name(uow, str(event.detail.get("sender", "")))))
     return lines

@@ -14,6 +14,7 @@ from kpi_desktop.domain.model import (
     AppealStatus,
     CalendarDay,
     DisciplineEvent,
+    LeaveRecord,
     OrgEvaluation,
     OrgIndicator,
     PolicyVersion,
@@ -23,6 +24,7 @@ from kpi_desktop.storage.orm import (
     AppealRow,
     CalendarDayRow,
     DisciplineEventRow,
+    LeaveRecordRow,
     OrgEvaluationRow,
     OrgIndicatorRow,
     PolicyVersionRow,
@@ -31,6 +33,7 @@ from kpi_desktop.storage.orm import (
 from kpi_desktop.storage.repositories._base import Repository, in_year, table_of, to_row
 
 _DISC = table_of(DisciplineEventRow)
+_LEAVE = table_of(LeaveRecordRow)
 _APPEAL = table_of(AppealRow)
 _IND = table_of(OrgIndicatorRow)
 _ORGEVAL = table_of(OrgEvaluationRow)
@@ -80,6 +83,60 @@ class DisciplineRepository(Repository):
             stmt = stmt.where(_DISC.c.person_id.in_(list(person_ids)))
         return self._all(DisciplineEvent,
                          stmt.order_by(_DISC.c.person_id, _DISC.c.decided_on, _DISC.c.id))
+
+
+class LeaveRepository(Repository):
+    """Leave records (Điều 11.2, ``uow.leave``), removed ones included (a removal is a signed
+    version of the record)."""
+
+    def add(self, record: LeaveRecord) -> None:
+        """Store a new leave record."""
+        self._insert(_LEAVE, to_row(record))
+
+    def update(self, record: LeaveRecord) -> None:
+        """Replace a stored record (a newer version, or its signature)."""
+        if self._update(_LEAVE, _LEAVE.c.id == record.id, to_row(record)) == 0:
+            raise NotFound("not_found", kind="leave", id=record.id)
+
+    def get(self, leave_id: str) -> LeaveRecord:
+        """One record, or ``NotFound``."""
+        return self._get(LeaveRecord, _LEAVE, _LEAVE.c.id == leave_id, "leave", leave_id)
+
+    def find(self, leave_id: str) -> LeaveRecord | None:
+        """One record, or ``None``."""
+        return self._one(LeaveRecord, _LEAVE, _LEAVE.c.id == leave_id)
+
+    def list_for_person(self, person_id: str, *, year: int | None = None,
+                        include_removed: bool = False) -> list[LeaveRecord]:
+        """A person's leave (overlapping ``year`` if given), by start date."""
+        stmt = select(_LEAVE).where(_LEAVE.c.person_id == person_id)
+        if year is not None:
+            stmt = stmt.where(_LEAVE.c.start_on <= dt.date(year, 12, 31),
+                              _LEAVE.c.end_on >= dt.date(year, 1, 1))
+        if not include_removed:
+            stmt = stmt.where(_LEAVE.c.removed.is_(False))
+        return self._all(LeaveRecord, stmt.order_by(_LEAVE.c.start_on, _LEAVE.c.id))
+
+    def list_for_year(self, year: int, *, person_ids: Iterable[str] | None = None
+                      ) -> list[LeaveRecord]:
+        """Leave (not removed) overlapping ``year``, by person then start date."""
+        stmt = select(_LEAVE).where(_LEAVE.c.start_on <= dt.date(year, 12, 31),
+                                    _LEAVE.c.end_on >= dt.date(year, 1, 1),
+                                    _LEAVE.c.removed.is_(False))
+        if person_ids is not None:
+            stmt = stmt.where(_LEAVE.c.person_id.in_(list(person_ids)))
+        return self._all(LeaveRecord, stmt.order_by(_LEAVE.c.person_id, _LEAVE.c.start_on,
+                                                    _LEAVE.c.id))
+
+    def recorded_by(self, author_id: str) -> list[LeaveRecord]:
+        """Every record ``author_id`` recorded (what their exports carry), removed included."""
+        return self._all(LeaveRecord, select(_LEAVE).where(_LEAVE.c.recorded_by == author_id)
+                         .order_by(_LEAVE.c.id))
+
+    def signed(self) -> list[LeaveRecord]:
+        """Every stored record that carries a signature (``kpi-desktop check``)."""
+        return self._all(LeaveRecord, select(_LEAVE).where(_LEAVE.c.signature.is_not(None))
+                         .order_by(_LEAVE.c.id))
 
 
 class AppealRepository(Repository):

@@ -223,15 +223,25 @@ class ReviewRepository(Repository):
         result: dict[str, ReviewTally] = {}
         for entry_id, statements in self.list_for_entries(entry_ids).items():
             verdicts = [s for s in statements if s.kind.is_verdict]
+            quality = [s for s in statements if s.kind.waives_quality]
+            timeliness = [s for s in statements if s.kind.waives_timeliness]
             latest = max(verdicts, key=_verdict_key) if verdicts else None
             result[entry_id] = ReviewTally(
                 entry_id=entry_id,
                 failed_reviews=sum(s.kind is StatementKind.QUALITY_FAILED for s in statements),
                 delays=sum(s.kind is StatementKind.DELAY for s in statements),
-                objective_cause=any(s.kind is StatementKind.OBJECTIVE_CAUSE for s in statements),
+                quality_cause=bool(quality), timeliness_cause=bool(timeliness),
+                quality_cause_reason=_reasons(quality),
+                timeliness_cause_reason=_reasons(timeliness),
                 verdict=None if latest is None else latest.kind,
                 verdict_revision=None if latest is None else latest.revision,
                 verdict_reason="" if latest is None else latest.reason,
                 verdict_at=None if latest is None else latest.created_at,
             )
         return result
+
+
+def _reasons(statements: list[ReviewStatement]) -> str:
+    """The reasons of the cause statements about one entry, oldest first, once each."""
+    ordered = sorted(statements, key=lambda s: (s.created_at, s.id))
+    return "; ".join(dict.fromkeys(s.reason for s in ordered if s.reason))

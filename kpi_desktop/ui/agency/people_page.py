@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -189,6 +190,11 @@ class PeoplePage(AgencyPage):
         self.leave_button.setEnabled(False)
         fields.addRow(row(self.new_button, self.save_button))
         fields.addRow(self.leave_button)
+        self.absence_button = QPushButton()  # sick, maternity, unpaid leave (Điều 11.2)
+        self.absence_button.setObjectName("person_absence")
+        self.absence_button.setEnabled(False)
+        self.absence_button.clicked.connect(self.open_absence)
+        fields.addRow(self.absence_button)
 
         self.key_box = QGroupBox()
         self.key_value = data_label(wrap=True)
@@ -231,6 +237,7 @@ class PeoplePage(AgencyPage):
         self.new_button.setText(self.tr("&New person"))
         self.save_button.setText(self.tr("&Save"))
         self.leave_button.setText(self.tr("Left the o&rganisation…"))
+        self.absence_button.setText(self.tr("Si&ck, maternity, unpaid leave…"))
         self.leave_button.setToolTip(self.tr(
             "End the membership and evaluator relations on the last day and revoke the key; "
             "the history is kept."))
@@ -305,6 +312,19 @@ class PeoplePage(AgencyPage):
                                    .format(date=date_text(person.left_on)))
         self.revoke_button.setEnabled(bool(person.key_fingerprint))
         self.leave_button.setEnabled(person.active)
+        self.absence_button.setEnabled(True)
+
+    def open_absence(self) -> Any:
+        """The selected person's leave, recorded by the agency administrator (Điều 11.2)."""
+        from kpi_desktop.domain.sync import AGENCY
+        from kpi_desktop.ui.leader.leave_dialog import LeaveRecordDialog
+
+        person = next((p for p in self._rows if p.id == self._editing), None)
+        if person is None:
+            return None
+        dialog = LeaveRecordDialog(self.services, AGENCY, person.id, person.full_name, self)
+        dialog.open()
+        return dialog
 
     def choose(self, person_id: str) -> None:
         self.search.clear()

@@ -21,14 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.services.agency_admin import POLICY_FIELDS
-from kpi_desktop.services.agency_messages import policy_field_label
 from kpi_desktop.ui.agency.base import AgencyPage
 from kpi_desktop.ui.common import date_edit, date_text, from_qdate, mark_data
 from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.tables import Column, RecordTableView
-
-_SPLIT = 10  # parameters in the left column
 
 
 class PolicyPage(AgencyPage):
@@ -44,36 +40,30 @@ class PolicyPage(AgencyPage):
         mark_data(self.current)
         self.fields: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
-        left, right = QFormLayout(), QFormLayout()
-        for index, (name, kind) in enumerate(POLICY_FIELDS.items()):
-            if kind == "bool":
-                widget: QWidget = QCheckBox()
-            elif kind == "int":
-                widget = QSpinBox()
-                widget.setRange(0, 1440)
-            elif isinstance(kind, tuple):
-                widget = QComboBox()
-                for choice in kind:
-                    widget.addItem(choice, choice)
-            else:
-                widget = QLineEdit()
-            widget.setMaximumWidth(260 if isinstance(widget, QComboBox) else 110)
-            widget.setObjectName(name)
-            label = QLabel()
-            label.setBuddy(widget)
-            self.fields[name] = widget
-            self.labels[name] = label
-            (left if index < _SPLIT else right).addRow(label, widget)
-        self.factors = QLineEdit()
-        self.factors.setObjectName("complexity_factors")
-        self.factors_label = QLabel()
-        self.factors_label.setBuddy(self.factors)
-        self.factors.setMaximumWidth(260)
-        right.addRow(self.factors_label, self.factors)
+        self.groups: dict[str, QGroupBox] = {}
+        # One widget per line of the table of parameters (scoring.POLICY_PARAMETERS), by kind.
+        self.parameters = {v.name: v for v in self.admin.policy_parameters()}
         columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addSpacing(16)
-        columns.addLayout(right, 1)
+        column_layouts = (QVBoxLayout(), QVBoxLayout())
+        order = list(dict.fromkeys(v.group for v in self.parameters.values()))
+        for index, group in enumerate(order):
+            box = QGroupBox()
+            form = QFormLayout(box)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            self.groups[group] = box
+            column_layouts[0 if index < (len(order) + 1) // 2 else 1].addWidget(box)
+            for view in (v for v in self.parameters.values() if v.group == group):
+                widget = self._widget(view)
+                widget.setObjectName(view.name)
+                label = QLabel()
+                label.setBuddy(widget)
+                self.fields[view.name] = widget
+                self.labels[view.name] = label
+                form.addRow(label, widget)
+        for layout in column_layouts:
+            layout.addStretch(1)
+            columns.addLayout(layout, 1)
+        self.factors = self.fields["complexity_factors"]
         params = QWidget()
         params.setLayout(columns)
         self.scroll = QScrollArea()
@@ -122,25 +112,47 @@ class PolicyPage(AgencyPage):
         self.retranslate_ui()
         self.refresh()
 
+    @staticmethod
+    def _widget(view: Any) -> QWidget:
+        widget: QWidget
+        if view.kind == "switch":
+            widget = QCheckBox()
+        elif view.kind == "integer":
+            widget = QSpinBox()
+            widget.setRange(view.minimum if view.minimum is not None else 0,
+                            view.maximum if view.maximum is not None else 100000)
+        elif view.kind == "choice":
+            widget = QComboBox()
+            for value, _label in view.choices:
+                widget.addItem(value, value)
+        else:
+            widget = QLineEdit()
+        widget.setMaximumWidth(260 if view.kind in ("choice", "factors") else 110)
+        return widget
+
     def title(self) -> str:
         return self.tr("Scoring policy")
 
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Scoring policy") + "</b>")
+        self.parameters = {v.name: v for v in self.admin.policy_parameters()}
+        groups = {v.group: v.group_label for v in self.parameters.values()}
+        for group, box in self.groups.items():
+            box.setTitle(groups.get(group, group))
         for name, label in self.labels.items():
-            label.setText(policy_field_label(name) + ":")
-        choices = {"month": self.tr("monthly"), "quarter": self.tr("quarterly"),
-                   "good_only": self.tr("those rated Good (literal reading)"),
-                   "good_or_above": self.tr("those rated Good or above")}
-        for name, kind in POLICY_FIELDS.items():
-            if isinstance(kind, tuple):
+            view = self.parameters[name]
+            label.setText(view.label + ":")
+            tip = view.article + (f" · {view.bounds}" if view.bounds else "")
+            label.setToolTip(tip)
+            self.fields[name].setToolTip(tip)
+            if view.kind == "choice":
                 combo = self.fields[name]
                 assert isinstance(combo, QComboBox)
+                labels = dict(view.choices)
                 for index in range(combo.count()):
-                    combo.setItemText(index, choices.get(combo.itemData(index), ""))
-        self.factors_label.setText(policy_field_label("complexity_factors") + ":")
-        self.factors.setToolTip(self.tr("Separate the factors with “;”, for example "
-                                        "1; 1.2; 1.5; 2; 3"))
+                    combo.setItemText(index, labels.get(combo.itemData(index), ""))
+        self.factors.setToolTip(self.factors.toolTip() + " · " + self.tr(
+            "Separate the factors with “;”, for example 1; 1.2; 1.5; 2; 3"))
         self.save_box.setTitle(self.tr("Save as a new policy version"))
         self.version_label.setText(self.tr("&Version:"))
         self.from_label.setText(self.tr("In force fr&om:"))
@@ -160,7 +172,7 @@ class PolicyPage(AgencyPage):
                              + " " + self.tr("Change the values below and save them as a new "
                                              "version; shares are written as decimals "
                                              "(0.25 = 25 %)."))
-        for name in POLICY_FIELDS:
+        for name in self.fields:
             widget, value = self.fields[name], view.values[name]
             if isinstance(widget, QCheckBox):
                 widget.setChecked(value == "True")
@@ -170,7 +182,6 @@ class PolicyPage(AgencyPage):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
             elif isinstance(widget, QLineEdit):
                 widget.setText(value)
-        self.factors.setText(view.complexity_factors)
         self.versions.set_rows(self.admin.policy_versions())
 
     def values(self) -> dict[str, Any]:
@@ -187,11 +198,9 @@ class PolicyPage(AgencyPage):
         return out
 
     def save(self) -> bool:
-        values, version, active_from, factors = (
-            self.values(), self.version.text(), from_qdate(self.active_from.date()),
-            self.factors.text())
+        values, version, active_from = (
+            self.values(), self.version.text(), from_qdate(self.active_from.date()))
         return self.attempt(
-            lambda: self.admin.save_policy(values, version=version, active_from=active_from,
-                                           complexity_factors=factors),
+            lambda: self.admin.save_policy(values, version=version, active_from=active_from),
             lambda version: self.tr("Policy {version} stored; publish the organisation to "
                                     "send it out.").format(version=version))

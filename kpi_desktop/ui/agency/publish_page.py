@@ -178,6 +178,11 @@ class PublishPage(AgencyPage):
         self.changes.clear()
         for action, count in summary.changes:
             self.changes.addItem(f"{change_label(action)}: {count}")
+        for version in self.admin.policy_changes():  # each changed parameter, by its label
+            self.changes.addItem(self.tr("Policy {version} in force from {date}:").format(
+                version=version.version, date=date_text(version.active_from)))
+            for change in version.changes:
+                self.changes.addItem(f"    {change.label}: {change.before} → {change.after}")
         if not summary.changes:
             self.changes.addItem(self.tr("No changes since the last publication.")
                                  if summary.last_published_at else

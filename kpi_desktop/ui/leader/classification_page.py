@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -359,7 +360,8 @@ class YearClassificationPage(Page):
                       decision_no=dialog.decision_no.text(),
                       authority=dialog.authority.currentData(), note=dialog.note.text(),
                       related_event_id=dialog.related.currentData() or None,
-                      already_counted_year=dialog.counted_year.value() or None)
+                      already_counted_year=dialog.counted_year.value() or None,
+                      committed_on=dialog.committed_on_date())
         # The year it counts for follows Điều 20.4c / 11.3 (services.discipline).
         self.run_change(lambda: service.record(me, row.person.id, kind, **values),
                         title=self.tr("Year-end classification"),
@@ -382,6 +384,21 @@ class DisciplineDialog(QDialog):
             self.authority.addItem(authority_label(authority), authority.value)
         self.decided_on = date_edit(today or dt.date.today())
         self.decision_no = QLineEdit()
+        # The date of the act, beside the decision's (Điều 11.3c–d: an act at an old
+        # organisation counts in that organisation's result).
+        self.act_known = QCheckBox(self.tr("known"))
+        self.committed_on = QDateEdit()
+        self.committed_on.setCalendarPopup(True)
+        self.committed_on.setDisplayFormat(date_format())
+        self.committed_on.setDate(self.decided_on.date())
+        self.committed_on.setEnabled(False)
+        self.act_known.toggled.connect(self.committed_on.setEnabled)
+        self.act_known.setToolTip(self.tr(
+            "An act committed at the person's old organisation and disciplined here counts in "
+            "the old organisation's result (Article 11.3(c)–(d))."))
+        act_row = QHBoxLayout()
+        act_row.addWidget(self.committed_on, 1)
+        act_row.addWidget(self.act_known)
         self.related = QComboBox()
         self.related.addItem(self.tr("(none — a separate act)"), "")
         for event in earlier or []:
@@ -402,7 +419,12 @@ class DisciplineDialog(QDialog):
         form.addRow(self.tr("Type of decision"), self.authority)
         form.addRow(self.tr("Decided on"), self.decided_on)
         form.addRow(self.tr("Decision number"), self.decision_no)
+        form.addRow(self.tr("Date of the act"), act_row)
         form.addRow(self.tr("Same act as"), self.related)
         form.addRow(self.tr("Already rated Unsatisfactory in"), self.counted_year)
         form.addRow(self.tr("Note"), self.note)
         form.addRow(dialog_buttons(self))
+
+    def committed_on_date(self) -> dt.date | None:
+        """The date of the act, when the evaluator entered it."""
+        return from_qdate(self.committed_on.date()) if self.act_known.isChecked() else None

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QDesktopServices, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -585,15 +586,17 @@ class ReviewInboxPage(Page):
                   self.tr("Delay recorded: {what}."), advance=False)
 
     def objective_cause_current(self) -> None:
-        if self.current_entry_id() is None:
+        entry_id = self.current_entry_id()
+        if entry_id is None:
             return
-        dialog = LeaderReasonDialog(self.tr("Objective cause"),
-                                    self.tr("Which confirmed objective cause exempts this "
-                                            "entry?"), None, self)
+        item = self._items.get(entry_id)
+        late = item is not None and Flag.COMPLETED_LATE in item.flags
+        dialog = ObjectiveCauseDialog(self, timeliness=late)
         if dialog.exec():
             reason = dialog.reason()
+            quality, timeliness = dialog.quality.isChecked(), dialog.timeliness.isChecked()
             self._act(lambda e: self.services.review.mark_objective_cause(
-                self.user.person_id, e, reason),
+                self.user.person_id, e, reason, quality=quality, timeliness=timeliness),
                 self.tr("Objective cause recorded: {what}."), advance=False)
 
     def attachment_path(self) -> Path | None:
@@ -727,4 +730,37 @@ def statement_label(kind: str) -> str:
         "quality_failed": translate("StatementKind", "failed quality review"),
         "delay": translate("StatementKind", "delay"),
         "objective_cause": translate("StatementKind", "objective cause"),
+        "quality_cause": translate("StatementKind", "objective cause of the quality errors"),
+        "timeliness_cause": translate("StatementKind", "objective cause of the delays"),
     }.get(kind, kind)
+
+
+class ObjectiveCauseDialog(LeaderReasonDialog):
+    """An objective cause confirmed for the quality errors (Điều 14.2b), the delays
+    (Điều 14.2c) or both — each exemption chosen on its own, with the reason."""
+
+    def __init__(self, parent: QWidget | None = None, *, quality: bool = False,
+                 timeliness: bool = False) -> None:
+        super().__init__(
+            QCoreApplication.translate("ObjectiveCauseDialog", "Objective cause"),
+            QCoreApplication.translate(
+                "ObjectiveCauseDialog",
+                "Which confirmed objective cause exempts this entry, and from which deduction?"),
+            None, parent)
+        self.quality = QCheckBox(self.tr("&Quality: its major content errors are not "
+                                         "deducted (Article 14.2(b))"))
+        self.timeliness = QCheckBox(self.tr("&Timeliness: its delays are not deducted "
+                                            "(Article 14.2(c))"))
+        self.quality.setChecked(quality)
+        self.timeliness.setChecked(timeliness)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.quality)
+        layout.insertWidget(2, self.timeliness)
+
+    def _accept(self) -> None:
+        if not (self.quality.isChecked() or self.timeliness.isChecked()):
+            self.quality.setFocus()
+            return
+        super()._accept()
+

@@ -8,10 +8,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -50,6 +52,32 @@ from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
 
 ERROR_COLOUR = "#b91c1c"
 OK_COLOUR = "#166534"
+
+
+def decision_date_edit(today: dt.date) -> QDateEdit:
+    """A date field for a decision's date that starts empty (never today by default): its
+    lowest date shows as blank and means "not given"; the calendar opens on this month."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    edit.setSpecialValueText(" ")
+    edit.setDate(edit.minimumDate())
+    edit.calendarWidget().setCurrentPage(today.year, today.month)
+    return edit
+
+
+def chosen_date(edit: QDateEdit) -> dt.date | None:
+    """The date of a :func:`decision_date_edit`, or None while it is empty."""
+    return None if edit.date() == edit.minimumDate() else from_qdate(edit.date())
+
+
+def confirm_far_date(parent: QWidget, error: KpiError) -> bool:
+    """Ask whether a date far from today is really the decision's date."""
+    answer = QMessageBox.question(
+        parent, QCoreApplication.translate("TransferDialog", "Check the date"),
+        error_text(error) + "\n\n" + QCoreApplication.translate(
+            "TransferDialog", "Is this the date of the decision?"))
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def _first_of_next_month(day: dt.date) -> dt.date:
@@ -126,7 +154,7 @@ class TransferDialog(QDialog):
 
         self.form_box = QGroupBox()
         self.unit = QComboBox()
-        self.from_date = date_edit(_first_of_next_month(today))
+        self.from_date = decision_date_edit(today)  # empty until the decision's date is given
         self.decision = QLineEdit()
         self.reason = QLineEdit()
         self.unit_label, self.date_label = QLabel(), QLabel()
@@ -256,7 +284,8 @@ class TransferDialog(QDialog):
     def show_hand_over(self) -> None:
         """Show, before confirming, who the person evaluates and who takes them over."""
         person_id = self.person.currentData()
-        if not person_id:
+        if not person_id or chosen_date(self.from_date) is None:
+            self.hand_over.clear()
             return
         try:
             preview = self.services.transfers.hand_over(
@@ -288,20 +317,33 @@ class TransferDialog(QDialog):
                                            date=formatting.date(preview.from_date),
                                            successor=who))
 
-    def submit(self) -> bool:
+    def submit(self, *, confirm_date: bool = False) -> bool:
         """Transfer the chosen person (an operation on the serial lane); False when refused at
-        once."""
+        once. The decision's date is required (never today by default); a date more than 15
+        days from today is asked about first (issue 15)."""
         transfers, actor = self.services.transfers, self.actor_id
         person, unit, start = (self.person.currentData(), self.unit.currentData(),
-                               from_qdate(self.from_date.date()))
+                               chosen_date(self.from_date))
         reason, decision, successor = (self.reason.text(), self.decision.text(),
                                        self.successor.currentData() or None)
         name = self.person.currentText().split(" — ")[0]
+        asked: list[bool] = []
+
+        def refused(error: KpiError) -> None:
+            if error.code == "transfer_date_needs_confirmation" and not confirm_date:
+                if confirm_far_date(self, error):
+                    asked.append(self.submit(confirm_date=True))
+                    return
+                self.from_date.setFocus()
+            _status(self.status, error_text(error), error=True)
+
         task = Op(self, lambda: transfers.transfer(
             person, unit, start, reason=reason, decision_no=decision, actor_id=actor,
-            successor_id=successor)) \
-            .failure(lambda error: _status(self.status, error_text(error), error=True)) \
+            successor_id=successor, confirm_date=confirm_date)) \
+            .failure(refused) \
             .success(lambda result: self._transferred(result, name)).run()
+        if asked:
+            return asked[0]
         return not (task.done and task.error is not None)
 
     def _transferred(self, result: Any, name: str) -> None:

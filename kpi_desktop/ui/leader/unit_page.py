@@ -24,7 +24,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import Level, Period, fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.messages import level_abbreviation, level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.charts import Bar, BarChart
 from kpi_desktop.ui.common import (
@@ -66,6 +66,8 @@ class UnitRow:
     mean: Any
     level: Level | None
     search: str
+    levels: dict[Period, Level]  # each month's indicative level (scoring.level_for)
+    away: tuple[Period, ...] = ()  # months entirely on leave: not in the mean (Điều 11.2)
 
 
 class UnitViewPage(Page):
@@ -83,17 +85,24 @@ class UnitViewPage(Page):
         self.year_label = QLabel()
         self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
+        self.span = QComboBox()  # the year, or one of its half years (Điều 17.3)
+        self._span = 0
+        self.span.currentIndexChanged.connect(self._span_chosen)
         self.search = QLineEdit()
         self.search.textChanged.connect(self._filter_changed)
         self.level = QComboBox()
         self.level.currentIndexChanged.connect(self._filter_changed)
         self.audit_button = QPushButton()
         self.audit_button.clicked.connect(self.open_audit)
+        self.leave_button = QPushButton()  # the selected person's leave (Điều 11.2)
+        self.leave_button.clicked.connect(self.open_leave)
         top = QHBoxLayout()
         top.addWidget(self.year_label)
         top.addWidget(self.year)
+        top.addWidget(self.span)
         top.addWidget(self.search, 1)
         top.addWidget(self.level)
+        top.addWidget(self.leave_button)
         top.addWidget(self.audit_button)
         self.changes_button = organisation_changes_button(services, user.person_id,
                                                           self.refresh, self)
@@ -140,7 +149,7 @@ class UnitViewPage(Page):
                 sort=lambda r: r.totals.get(month(r)) if r.totals.get(month(r)) is not None
                 else -1, align=RIGHT,
                 foreground=lambda r: LEVEL_COLOURS[Level.NOT_COMPLETE]
-                if r.totals.get(month(r)) is not None and r.totals[month(r)] < 50
+                if r.levels.get(month(r)) is Level.NOT_COMPLETE
                 else (ORIGIN_COLOUR if origin_differs(r.origins.get(month(r)), r.unit_id)
                       else None),
                 italic=lambda r: origin_differs(r.origins.get(month(r)), r.unit_id),
@@ -151,11 +160,20 @@ class UnitViewPage(Page):
             Column(lambda: self.tr("Person"), lambda r: r.name, fit=Fit.NAME),
             Column(lambda: self.tr("Unit"), lambda r: r.unit, fit=Fit.ELIDE, min_chars=6),
             *[month_column(number) for number in range(1, 13)],
-            Column(lambda: self.tr("Months"), lambda r: str(r.months), sort=lambda r: r.months,
-                   align=RIGHT),
+            Column(lambda: self.tr("Months"),
+                   lambda r: f"{r.months} (+{len(r.away)})" if r.away else str(r.months),
+                   sort=lambda r: r.months, align=RIGHT,
+                   tooltip=lambda r: self.tr(
+                       "Months entirely on leave, not in the mean (Article 11.2): {months}"
+                   ).format(months=", ".join(month_text(m) for m in r.away))
+                   if r.away else None),
             Column(lambda: self.tr("Mean"), lambda r: formatting.number(r.mean),
-                   sort=lambda r: r.mean if r.mean is not None else -1, align=RIGHT),
-            Column(lambda: self.tr("Level"), lambda r: level_label(r.level),
+                   sort=lambda r: r.mean if r.mean is not None else -1, align=RIGHT,
+                   tooltip=lambda r: self.tr("Mean of the months of the half year (Article "
+                                             "17.3)") if self._span else None),
+            # HTXSNV… in a narrow cell (the full name in the tooltip), review §2.3 #46
+            Column(lambda: self.tr("Level"), lambda r: level_abbreviation(r.level),
+                   tooltip=lambda r: level_label(r.level),
                    sort=lambda r: r.level.rank if r.level else -1,
                    foreground=lambda r: LEVEL_COLOURS.get(r.level, LEVEL_COLOURS[None])),
         ]
@@ -167,6 +185,15 @@ class UnitViewPage(Page):
         self.year_label.setText(self.tr("Year:"))
         self.search.setPlaceholderText(self.tr("Filter by name…"))
         self.audit_button.setText(self.tr("Audit log…"))
+        self.leave_button.setText(self.tr("Lea&ve…"))
+        self.leave_button.setToolTip(self.tr("Sick, maternity or unpaid personal leave of the "
+                                             "selected person (Article 11.2)"))
+        self.span.blockSignals(True)
+        self.span.clear()
+        for text in (self.tr("Whole year"), self.tr("First half"), self.tr("Second half")):
+            self.span.addItem(text)
+        self.span.setCurrentIndex(self._span)
+        self.span.blockSignals(False)
         current = self.level.currentData()
         self.level.blockSignals(True)
         self.level.clear()
@@ -199,6 +226,15 @@ class UnitViewPage(Page):
     def is_loading(self) -> bool:
         return self.loader.is_loading()
 
+    def _span_chosen(self, index: int) -> None:
+        self._span = max(0, index)
+        self.refresh()
+
+    def show_span(self, half: int) -> None:
+        """Show the year (0) or its first or second half (1, 2): the mean and the level of
+        the columns are then the half year's (Điều 17.3)."""
+        self.span.setCurrentIndex(half)
+
     def _load_failed(self, error: KpiError) -> None:
         self.quota.setText("")
         show_error(self, self.tr("Unit view"), error)
@@ -211,16 +247,22 @@ class UnitViewPage(Page):
         units = {p["unit_id"]: p["unit_name"]
                  for p in self.services.organisation.people_overview()}
         rows = []
+        half = self._span  # 0: the year; 1, 2: a half year (Điều 17.3)
         for row in overview.rows:
             person, level = row.person, row.result.level
+            mean, months = row.result.mean, row.months
+            if half:
+                mean, level, months = overview.half(row, half)
             rows.append(UnitRow(
                 person_id=person.id, name=person.full_name,
                 unit=units.get(person.unit_id, person.unit_id), unit_id=person.unit_id,
                 totals=dict(zip(row.periods, row.monthly_totals, strict=True)),
                 origins={Period.month(year, m): origins[(person.id, f"{year}-{m:02d}")]
                          for m in range(1, 13) if (person.id, f"{year}-{m:02d}") in origins},
-                months=row.months, mean=row.result.mean, level=level,
-                search=fold_text(f"{person.full_name} {person.id}")))
+                months=months, mean=mean, level=level,
+                search=fold_text(f"{person.full_name} {person.id}"),
+                levels=dict(zip(row.periods, row.monthly_levels, strict=False)),
+                away=row.leave_months))
             counts[level] = counts.get(level, 0) + 1
         return overview, rows, counts
 
@@ -246,6 +288,20 @@ class UnitViewPage(Page):
         return PrintRequest(person_id=self.table.current_key(), unit_id=self.user.unit_id,
                             period=Period.whole_year(self.year.value()), kind="unit")
 
+    def open_leave(self) -> Any:
+        """The leave of the selected person (recorded by their evaluator or the chairman)."""
+        from kpi_desktop.ui.leader.leave_dialog import LeaveRecordDialog
+
+        person_id = self.table.current_key()
+        if person_id is None or self._overview is None:
+            return None
+        row = self._overview.row(person_id)
+        dialog = LeaveRecordDialog(self.services, self.user.person_id, person_id,
+                             row.person.full_name, self)
+        dialog.changed.connect(self.refresh)
+        dialog.open()
+        return dialog
+
     def open_audit(self) -> None:
         AuditDialog(self.services.evaluation.audit_trail(self.user.person_id), self).exec()
 
@@ -267,6 +323,10 @@ def action_label(action: str) -> str:
         "entry.quality_failed": translate("AuditLog", "recorded a failed quality review"),
         "entry.delay": translate("AuditLog", "recorded a delay"),
         "entry.objective_cause": translate("AuditLog", "recorded an objective cause"),
+        "entry.quality_cause": translate(
+            "AuditLog", "recorded an objective cause of the quality errors"),
+        "entry.timeliness_cause": translate(
+            "AuditLog", "recorded an objective cause of the delays"),
         "entry.undo": translate("AuditLog", "undid a decision before it was sent"),
         "review.late": translate("AuditLog", "reviewed after the time limit"),
         "assignment.create": translate("AuditLog", "assigned a task"),

@@ -259,6 +259,7 @@ class MonthPage(Page):
             confirmed=confirmed, n=len(entries)))
         self._task_points = score.task_points
         self._insufficient = score.insufficient
+        self._result = result
         self._update_total()
 
     def scores(self) -> dict[str, Decimal]:
@@ -287,9 +288,7 @@ class MonthPage(Page):
         if progress is not None and not progress.finished:
             self.result_values["level"].setText(self.tr("– (provisional)"))
             return
-        level = ("excellent" if total >= 90 else "good" if total >= 70
-                 else "complete" if total >= 50 else "not_complete")
-        self.result_values["level"].setText(level_label(level))
+        self.result_values["level"].setText(level_label(self._result.level_of(total)))
 
     def submission_warnings(self) -> list[str]:
         """What the person should know before submitting: the month is not over, entries

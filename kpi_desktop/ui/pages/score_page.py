@@ -6,7 +6,6 @@ from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.domain.model import EntryStatus, Period
+from kpi_desktop.domain.model import EntryStatus, Period, PeriodKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.calendar import MonthProgress
@@ -47,10 +46,11 @@ from kpi_desktop.ui.common import (
 )
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel
 from kpi_desktop.ui.why_model import WhyModel
 
 _Index = QModelIndex | QPersistentModelIndex
-LEVEL_LINES = ((90, "#15803d"), (70, "#2563eb"), (50, "#b45309"))
+LEVEL_COLOURS = ("#15803d", "#2563eb", "#b45309")  # Excellent, Good, Satisfactory lines
 
 
 def month_progress(services: Any, period: Period) -> MonthProgress:
@@ -89,12 +89,25 @@ def month_name(period: Period) -> str:
                                                          year=period.start.year)
 
 
+def period_name(period: Period) -> str:
+    """A month, quarter ("Quý 1/2026") or half year ("6 tháng đầu năm 2026")."""
+    if period.kind is PeriodKind.QUARTER:
+        return translate("Period", "Quarter {quarter}/{year}").format(
+            quarter=period.number, year=period.year)
+    if period.kind is PeriodKind.HALF:
+        if period.number == 1:
+            return translate("Period", "First half of {year}").format(year=period.year)
+        return translate("Period", "Second half of {year}").format(year=period.year)
+    return month_name(period)
+
+
 class TrendChart(QWidget):
     """The year's monthly totals as bars, with the level thresholds (drawn with QPainter)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[tuple[str, Fraction | None, bool]] = []  # label, total, selected
+        self.lines: tuple[Fraction, ...] = ()  # the policy's cut-offs, highest first
         self.setMinimumHeight(150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.empty_text = ""
@@ -102,8 +115,10 @@ class TrendChart(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(480, 200)
 
-    def set_points(self, points: list[tuple[str, Fraction | None, bool]]) -> None:
+    def set_points(self, points: list[tuple[str, Fraction | None, bool]],
+                   lines: tuple[Fraction, ...] = ()) -> None:
         self.points = points
+        self.lines = lines
         self.setToolTip("\n".join(f"{label}: {formatting.number(total)}"
                                   for label, total, _ in points))
         self.update()
@@ -116,11 +131,12 @@ class TrendChart(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         painter.setFont(font)
-        # grid: 0, 50, 70, 90, 100
+        # grid: 0, 100 and the cut-offs of the policy in force (Excellent, Good, Satisfactory)
         painter.setPen(QPen(QColor("#d1d5db"), 1))
-        for value in (0, 50, 70, 90, 100):
-            y = rect.bottom() - rect.height() * value / 100
-            colour = dict(LEVEL_LINES).get(value)
+        colours = dict(zip(self.lines, LEVEL_COLOURS, strict=False))
+        for value in sorted({Fraction(0), Fraction(100), *self.lines}):
+            y = rect.bottom() - rect.height() * float(value) / 100
+            colour = colours.get(value)
             pen = QPen(QColor(colour or "#d1d5db"), 1,
                        Qt.PenStyle.DashLine if colour else Qt.PenStyle.SolidLine)
             painter.setPen(pen)
@@ -128,7 +144,7 @@ class TrendChart(QWidget):
             painter.setPen(QColor("#4b5563"))
             painter.drawText(QRectF(0, y - 8, 32, 16),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             str(value))
+                             formatting.number(value, 0 if value.denominator == 1 else 1))
         if not self.points:
             painter.end()
             return
@@ -161,56 +177,46 @@ class TrendChart(QWidget):
         painter.end()
 
 
-class EntryStatusModel(QAbstractTableModel):
-    """Each entry of the month with its status and the leader's reason when returned."""
+class EntryStatusModel(RecordTableModel[Any]):
+    """Each entry of the month with its status and the leader's reason when returned (on the
+    table toolkit)."""
 
     COLUMNS = 6
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.views: list[Any] = []
+        super().__init__([
+            Column(lambda: self.tr("Date"), lambda v: formatting.date(v.entry.work_date),
+                   sort=lambda v: v.entry.work_date),
+            Column(lambda: self.tr("Code"), lambda v: v.item.code),
+            Column(lambda: self.tr("Product / work"), lambda v: name_of(v.item),
+                   fit=Fit.ELIDE, min_chars=20),
+            Column(lambda: self.tr("Quantity"), lambda v: formatting.number(
+                v.entry.quantity, 0 if v.entry.quantity % 1 == 0 else 2),
+                sort=lambda v: v.entry.quantity, align=RIGHT),
+            Column(lambda: self.tr("Status"), lambda v: status_label(v.entry.status),
+                   foreground=lambda v: QColor(STATUS_COLOURS[v.entry.status])),
+            Column(lambda: self.tr("Leader's remarks"), self._remarks,
+                   tooltip=lambda v: v.return_reason or None, fit=Fit.WRAP, min_chars=16),
+        ], key=lambda v: v.entry.id, parent=parent)
+
+    @property
+    def views(self) -> list[Any]:
+        return self.rows
 
     def set_views(self, views: list[Any]) -> None:
-        self.beginResetModel()
-        self.views = list(views)
-        self.endResetModel()
+        self.set_rows(views)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.views)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return [self.tr("Date"), self.tr("Code"), self.tr("Product / work"),
-                self.tr("Quantity"), self.tr("Status"), self.tr("Leader's remarks")][section]
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        view = self.views[index.row()]
-        entry = view.entry
-        if role == Qt.ItemDataRole.DisplayRole:
-            remarks = []
-            if view.return_reason:
-                remarks.append(self.tr("returned: {reason}").format(reason=view.return_reason))
-            if view.failed_reviews:
-                remarks.append(self.tr("failed review ×{n}").format(n=view.failed_reviews))
-            if view.delays:
-                remarks.append(self.tr("late ×{n}").format(n=view.delays))
-            if entry.is_extra:
-                remarks.append(self.tr("ad hoc"))
-            return [formatting.date(entry.work_date), view.item.code, name_of(view.item),
-                    formatting.number(entry.quantity, 0 if entry.quantity % 1 == 0 else 2),
-                    status_label(entry.status), "; ".join(remarks)][index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4:
-            return QColor(STATUS_COLOURS[entry.status])
-        if role == Qt.ItemDataRole.ToolTipRole and view.return_reason:
-            return view.return_reason
-        return None
+    def _remarks(self, view: Any) -> str:
+        remarks = []
+        if view.return_reason:
+            remarks.append(self.tr("returned: {reason}").format(reason=view.return_reason))
+        if view.failed_reviews:
+            remarks.append(self.tr("failed review ×{n}").format(n=view.failed_reviews))
+        if view.delays:
+            remarks.append(self.tr("late ×{n}").format(n=view.delays))
+        if view.entry.is_extra:
+            remarks.append(self.tr("ad hoc"))
+        return "; ".join(remarks)
 
 
 class ScorePage(Page):
@@ -345,6 +351,12 @@ class ScorePage(Page):
         while month <= current:
             self.month.insertItem(0, month_name(month), str(month))
             month = month.next()
+        # Quarters and half years (Điều 17.3: the mean of their months), newest first.
+        for year in (today.year, today.year - 1):
+            for period in [Period.quarter(year, q) for q in (4, 3, 2, 1)] + [
+                    Period(PeriodKind.HALF, year, h) for h in (2, 1)]:
+                if period.start <= today:
+                    self.month.addItem(period_name(period), str(period))
         self.month.setCurrentIndex(max(0, self.month.findData(str(self.period))))
         self.month.blockSignals(False)
 
@@ -357,6 +369,45 @@ class ScorePage(Page):
         self.period = period
         self.refresh()
 
+    def _show_rollup(self) -> None:
+        """A quarter or half year: the mean of the months worked, with each month's total."""
+        rollup = self.services.scores.rollup(self.user.person_id, self.period)
+        self.rollup = rollup
+        self.summary.setTitle(self.tr("Mean of the months of {period}").format(
+            period=period_name(self.period)))
+        for key in ("a", "b", "c", "leader"):
+            self.labels[key].setVisible(False)
+            self.values[key].setVisible(False)
+        self.values["task_points"].setText(formatting.number(rollup.task_points))
+        self.values["general_points"].setText(formatting.number(rollup.general_points))
+        self.values["total"].setText(f"<b>{formatting.number(rollup.total)}</b>")
+        self.values["level"].setText("–" if rollup.level is None else
+                                     f"<b>{level_label(rollup.level)}</b>")
+        lines = []
+        for m in rollup.months:
+            note = ""
+            if m.on_leave:
+                note = " — " + self.tr("on leave the whole month (not counted)")
+            elif m.total is None:
+                note = " — " + self.tr("no score")
+            lines.append(f"{month_name(m.period)}: {formatting.number(m.total)}{note}")
+        lines.append(self.tr("Mean of {count} months worked (Article 17.3).").format(
+            count=rollup.months_counted))
+        self.notice.setText("\n".join(lines))
+        self.appeal_note.hide()
+        self.why_model.set_lines([])
+        self.entries_model.set_views([])
+        trend = self.services.daily.trend(self.user.person_id, self.period.start.year)
+        inside = {str(m) for m in self.period.months()}
+        self.chart.set_points([(str(point.period.start.month), point.score.total,
+                                str(point.period) in inside) for point in trend],
+                              self._cut_offs())
+
+    def _cut_offs(self) -> tuple[Fraction, ...]:
+        """The lines of the chart: the cut-offs of the policy that scored the period."""
+        policy = self.services.scores.policy(self.period) if self.result is None or \
+            self.period.kind is not PeriodKind.MONTH else self.result.policy
+        return (policy.threshold_excellent, policy.threshold_good, policy.threshold_complete)
     def print_request(self) -> PrintRequest:
         return PrintRequest(person_id=self.user.person_id, period=self.period)
 
@@ -364,6 +415,14 @@ class ScorePage(Page):
         self._fill_months()
         person = self.user.person_id
         self.evaluator.setText(evaluator_line(self.services, person))
+        if self.period.kind is not PeriodKind.MONTH:
+            self.provisional.setVisible(False)
+            self._show_rollup()
+            return
+        for key in ("a", "b", "c"):
+            self.labels[key].setVisible(True)
+            self.values[key].setVisible(True)
+        self.summary.setTitle(self.tr("Score of the month"))
         self.result = self.services.scores.person_period(person, self.period)
         score = self.result.score
         progress = month_progress(self.services, self.period)
@@ -415,4 +474,4 @@ class ScorePage(Page):
         trend = self.services.daily.trend(person, self.period.start.year)
         self.chart.set_points([
             (str(point.period.start.month), point.score.total,
-             point.period == self.period) for point in trend])
+             point.period == self.period) for point in trend], self._cut_offs())

@@ -40,7 +40,7 @@ BAD_STAFF = ("id,full_name,unit_id,role,evaluator_id\n"
 
 
 def _open(folder: Path) -> AppServices:
-    services = AppServices.open(app_paths(folder))
+    services = AppServices.open(app_paths(folder), today=TODAY)  # one clock for every service
     services.keys.cost = 10
     services.sync._today = lambda: TODAY
     return services

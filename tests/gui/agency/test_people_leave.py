@@ -27,7 +27,7 @@ LEAVER, LEADER = "hcc-cv2", "hcc-gd"
 
 
 def _open(folder: Path) -> AppServices:
-    services = AppServices.open(app_paths(folder))
+    services = AppServices.open(app_paths(folder), today=TODAY)  # one clock for every service
     services.keys.cost = 10
     services.sync._today = lambda: TODAY
     services.worklog._today = TODAY

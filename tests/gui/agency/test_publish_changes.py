@@ -49,7 +49,8 @@ def test_the_publish_page_lists_transfers_indicators_calendar_and_proposals(
             "No changes since the last publication."]
 
         services.transfers.transfer("kt-cv1", "vhxh", dt.date(2026, 11, 1),
-                                    reason="Luân chuyển", actor_id="ct")
+                                    reason="Luân chuyển", actor_id="ct",
+                                    confirm_date=True)  # far from today: confirmed
         services.transfers.merge(["hcc"], "vp", dt.date(2026, 11, 20), reason="Sáp nhập",
                                  actor_id="ct")
         code = services.org_evaluation.definitions()[0].code

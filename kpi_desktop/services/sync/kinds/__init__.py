@@ -21,6 +21,7 @@ from kpi_desktop.services.sync.kinds.assignments import AssignmentKind
 from kpi_desktop.services.sync.kinds.base import RecordKind, StoredProblem
 from kpi_desktop.services.sync.kinds.discipline import DisciplineKind
 from kpi_desktop.services.sync.kinds.evaluations import EvaluationKind
+from kpi_desktop.services.sync.kinds.leave import LeaveRecordKind
 from kpi_desktop.services.sync.kinds.proposals import ProposalKind
 from kpi_desktop.services.sync.kinds.revisions import RevisionKind
 from kpi_desktop.services.sync.kinds.statements import ReviewStatementKind
@@ -38,6 +39,7 @@ REGISTRY: Sequence[RecordKind[Any]] = (
     AppealFilingKind(),
     AppealDecisionKind(),
     DisciplineKind(),
+    LeaveRecordKind(),  # Điều 11.2 (issue 15)
     AnnualKind(),
 )
 BY_FILE = {kind.file: kind for kind in REGISTRY}

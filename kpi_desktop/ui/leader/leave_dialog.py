@@ -1,0 +1,177 @@
+"""A person's leave (Điều 11.2): the records of the year, a new one, removal with a reason.
+
+Opened by a leader from the unit view (for a person they evaluate, or by the chairman for
+anyone) and by the agency administrator from the People page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.model import LeaveKind
+from kpi_desktop.services.leave import leave_kind_label
+from kpi_desktop.services.messages import describe
+from kpi_desktop.ui import formatting
+from kpi_desktop.ui.common import LeaderReasonDialog, date_format, from_qdate, to_qdate
+
+
+class LeaveRecordDialog(QDialog):
+    """The leave of one person: list, add, remove."""
+
+    changed = Signal()
+
+    def __init__(self, services: Any, actor_id: str, person_id: str, person_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor_id = actor_id
+        self.person_id = person_id
+        self.person_name = person_name
+        today = services.clock.today()
+        self.setMinimumWidth(640)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.table = QTableWidget(0, 5)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.remove_button = QPushButton()
+        self.remove_button.clicked.connect(self.remove_selected)
+
+        self.form_box = QGroupBox()
+        self.kind = QComboBox()
+        for kind in LeaveKind:
+            self.kind.addItem(leave_kind_label(kind), kind.value)
+        self.start = QDateEdit(to_qdate(today))
+        self.end = QDateEdit(to_qdate(today))
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat(date_format())
+        self.decision = QLineEdit()
+        self.note = QLineEdit()
+        self.kind_label, self.start_label, self.end_label = QLabel(), QLabel(), QLabel()
+        self.decision_label, self.note_label = QLabel(), QLabel()
+        form = QFormLayout(self.form_box)
+        for label, field in ((self.kind_label, self.kind), (self.start_label, self.start),
+                             (self.end_label, self.end), (self.decision_label, self.decision),
+                             (self.note_label, self.note)):
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.add_button = QPushButton()
+        self.add_button.setDefault(True)
+        self.add_button.clicked.connect(self.add)
+        form.addRow(self.add_button)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.form_box)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.retranslate_ui()
+        self.refresh()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Leave of {name}").format(name=self.person_name))
+        self.heading.setText(self.tr(
+            "Sick and maternity leave (social insurance) and unpaid personal leave (Article "
+            "11.2): months entirely on leave do not enter the mean of the year."))
+        self.table.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("From"), self.tr("To"),
+                                              self.tr("Decision"), self.tr("Note")])
+        self.remove_button.setText(self.tr("Re&move…"))
+        self.form_box.setTitle(self.tr("Record leave"))
+        self.kind_label.setText(self.tr("&Kind:"))
+        self.start_label.setText(self.tr("&From:"))
+        self.end_label.setText(self.tr("&To:"))
+        self.decision_label.setText(self.tr("&Decision number:"))
+        self.note_label.setText(self.tr("&Note:"))
+        self.add_button.setText(self.tr("&Record"))
+
+    def refresh(self) -> None:
+        self.records = self.services.leave.list(self.person_id)
+        self.table.setRowCount(len(self.records))
+        for row, record in enumerate(self.records):
+            for column, text in enumerate((
+                    leave_kind_label(record.kind), formatting.date(record.start_on),
+                    formatting.date(record.end_on), record.decision_no, record.note)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        year = self.services.clock.today().year
+        months = self.services.leave.year(self.person_id, year).months_on_leave
+        self.summary.setText(self.tr("Months entirely on leave in {year}: {n}").format(
+            year=year, n=len(months)))
+        self.remove_button.setEnabled(bool(self.records))
+
+    def _show(self, text: str, *, error: bool) -> None:
+        self.message.setStyleSheet("color: #b91c1c" if error else "color: #15803d")
+        self.message.setText(text)
+
+    def add(self) -> bool:
+        try:
+            record = self.services.leave.add(
+                self.actor_id, self.person_id, self.kind.currentData(),
+                start_on=from_qdate(self.start.date()), end_on=from_qdate(self.end.date()),
+                decision_no=self.decision.text(), note=self.note.text())
+        except KpiError as error:
+            self._show(describe(error), error=True)
+            return False
+        self._show(self.tr("Leave of {name} recorded: {kind}, {start} – {end}.").format(
+            name=self.person_name, kind=leave_kind_label(record.kind),
+            start=formatting.date(record.start_on), end=formatting.date(record.end_on)),
+            error=False)
+        self.decision.clear()
+        self.note.clear()
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def remove_selected(self, reason: str | None = None) -> bool:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.records):
+            return False
+        record = self.records[row]
+        if not isinstance(reason, str):
+            dialog = LeaderReasonDialog(self.tr("Remove leave"),
+                                        self.tr("Why is this leave removed?"), None, self)
+            if not dialog.exec():
+                return False
+            reason = dialog.reason()
+        try:
+            self.services.leave.remove(self.actor_id, record.id, reason)
+        except KpiError as error:
+            self._show(describe(error), error=True)
+            return False
+        self._show(self.tr("Leave of {name} removed.").format(name=self.person_name),
+                   error=False)
+        self.refresh()
+        self.changed.emit()
+        return True

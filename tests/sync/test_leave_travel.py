@@ -1,0 +1,53 @@
+"""Issue 15, finding 6: a leave record is signed by who recorded it, travels to the agency as a
+record kind of the registry, and the year's result there is the leader's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kpi_desktop.domain.model import LeaveKind
+from kpi_desktop.domain.scores import YearReason
+
+from .helpers import LEADER, OFFICIAL, World, opened
+
+
+def _row(services, unit="hcc"):
+    result = services.scores.classify_unit(unit, 2026)
+    return next(r for r in result.rows if r.person.id == OFFICIAL)
+
+
+def test_a_leave_record_travels_to_the_agency_and_the_year_matches(world: World) -> None:
+    with opened(world.agency, "agency") as agency:
+        before = _row(agency)
+    with opened(world.leader, LEADER) as pc:
+        pc.clock.set(dt.date(2026, 11, 23))
+        record = pc.leave.add(LEADER, OFFICIAL, LeaveKind.MATERNITY,
+                              start_on=dt.date(2026, 5, 1), end_on=dt.date(2026, 10, 31),
+                              decision_no="25/QĐ-BHXH")
+        written = pc.sync.export(LEADER, world.usb)
+        with pc.db.unit_of_work(read_only=True) as uow:
+            signed = uow.leave.get(record.id)
+    assert signed.signature is not None  # signed at export by the leader's key
+    assert {w.recipient_id for w in written} >= {"agency", OFFICIAL}
+    with opened(world.agency, "agency") as agency:
+        results = agency.sync.import_paths([world.usb])
+        assert all(r.ok for r in results), [agency.sync.describe_result(r) for r in results]
+        there = _row(agency)
+        assert [r.id for r in agency.leave.list(OFFICIAL)] == [record.id]
+    # The agency holds the months; with the leader's record its year is classified on the
+    # months worked (January–April), exactly as the rule says.
+    kept = [(m, t) for m, t in zip(before.months, before.monthly_totals, strict=True)
+            if m.start.month < 5]
+    assert [str(m) for m in there.months] == [str(m) for m, _t in kept]
+    assert there.result.reason is YearReason.CLASSIFIED_ON_LEAVE
+    assert there.result.mean == sum(t for _m, t in kept) / len(kept)
+    assert there.result != before.result
+    # A removal is a newer signed version: it travels too, and an older copy changes nothing.
+    with opened(world.leader, LEADER) as pc:
+        pc.clock.set(dt.date(2026, 11, 23))
+        pc.leave.remove(LEADER, record.id, "Nhập nhầm")
+        pc.sync.export(LEADER, world.usb)
+    with opened(world.agency, "agency") as agency:
+        agency.sync.import_paths([world.usb])
+        assert agency.leave.list(OFFICIAL) == []
+        assert _row(agency).result == before.result
