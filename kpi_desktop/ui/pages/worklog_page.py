@@ -816,7 +816,7 @@ class EntryEditor(QGroupBox):
         suggest = getattr(daily, "suggest_assignment", None)
         if suggest is not None:
             link = suggest(self.page.user.person_id, item.code, day, entry_id=self.entry_id)
-            wanted = getattr(getattr(link, "assignment", None), "id", None)
+            wanted = link.assignment_id if link is not None else None
             return next((v for v in views if v.assignment.id == wanted), None)
         open_views = [v for v in views if v.item.code == item.code
                       and v.logged < v.assignment.quantity]
