@@ -30,6 +30,7 @@ from kpi_desktop.services.leave import leave_kind_label
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import LeaderReasonDialog, date_format, from_qdate, to_qdate
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.tables import Column, Fit, RecordTableView
 
 
@@ -132,11 +133,12 @@ class LeaveRecordDialog(QDialog):
         self.message.setText(text)
 
     def add(self) -> bool:
-        try:
-            record = self.services.leave.add(
-                self.actor_id, self.person_id, self.kind.currentData(),
-                start_on=from_qdate(self.start.date()), end_on=from_qdate(self.end.date()),
-                decision_no=self.decision.text(), note=self.note.text())
+        leave, actor, person, kind = (self.services.leave, self.actor_id, self.person_id,
+                                      self.kind.currentData())
+        values = dict(start_on=from_qdate(self.start.date()), end_on=from_qdate(self.end.date()),
+                      decision_no=self.decision.text(), note=self.note.text())
+        try:  # on the serial lane (the dialog keeps painting)
+            record = Op(self, lambda: leave.add(actor, person, kind, **values)).wait()
         except KpiError as error:
             self._show(describe(error), error=True)
             return False
@@ -160,8 +162,9 @@ class LeaveRecordDialog(QDialog):
             if not dialog.exec():
                 return False
             reason = dialog.reason()
-        try:
-            self.services.leave.remove(self.actor_id, record.id, reason)
+        leave, actor, chosen = self.services.leave, self.actor_id, record.id
+        try:  # on the serial lane
+            Op(self, lambda: leave.remove(actor, chosen, reason)).wait()
         except KpiError as error:
             self._show(describe(error), error=True)
             return False
