@@ -8096,19 +8096,19 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Chưa đủ dữ liệu: trong kỳ không có nhiệm vụ được giao.</translation>
     </message>
     <message>
-        <source>a (quantity) {value} %</source>
+        <source>a (quantity) {value}%</source>
         <translation>a (số lượng) {value}%</translation>
     </message>
     <message>
-        <source>b (quality) {value} %</source>
+        <source>b (quality) {value}%</source>
         <translation>b (chất lượng) {value}%</translation>
     </message>
     <message>
-        <source>c (timeliness) {value} %</source>
+        <source>c (timeliness) {value}%</source>
         <translation>c (tiến độ) {value}%</translation>
     </message>
     <message>
-        <source>d / đ / e {d} / {dd} / {e} %</source>
+        <source>d / đ / e {d} / {dd} / {e}%</source>
         <translation>d / đ / e {d} / {dd} / {e}%</translation>
     </message>
     <message>
@@ -8134,6 +8134,10 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>No month of the period has a score.</source>
         <translation>Không tháng nào trong kỳ có điểm.</translation>
+    </message>
+    <message>
+        <source>Mean of 1 month {value}: {level}</source>
+        <translation>Điểm trung bình cộng của 1 tháng {value}: {level}</translation>
     </message>
     <message>
         <source>Mean of {count} months {value}: {level}</source>

@@ -365,7 +365,7 @@ def form02_document(data: Form02Data, meta: ReportMeta, language: str | None = N
             cell(translate("Report", "mean of {count} months").format(
                 count=data.months_counted)),
         ))
-        blocks.append(Table(tuple(rows), (52, 66, 52), compact=True, keep_together=True))
+        blocks.append(Table(tuple(rows), (50, 58, 62), compact=True, keep_together=True))
         for kind, first, last, number in data.leave:  # Điều 11.2
             blocks.append(para(translate(
                 "Report", "Leave: {kind} from {start} to {end} ({decision})").format(

@@ -57,7 +57,7 @@ from kpi_desktop.scoring import (
     score_period,
 )
 from kpi_desktop.services.leave import leave_months
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.messages import level_label, period_text
 from kpi_desktop.services.policies import policy_for_period
 
 # Reprimand (khiển trách) and every heavier form, plus the other Điều 20.4 conclusions.
@@ -337,22 +337,23 @@ class ScoreService:
     @staticmethod
     def as_text(result: PersonPeriodResult) -> str:
         s = result.score
-        lines = [f"{result.person_name} — {result.position_name} — {result.period}"]
+        lines = [f"{result.person_name} — {result.position_name} — "
+                 f"{period_text(result.period)}"]
         if s.insufficient:
             lines.append(
                 translate("Score", "Insufficient data: nothing was assigned in this period.")
             )
         else:
             lines += [
-                translate("Score", "a (quantity) {value} %").format(value=_fmt(s.a)),
-                translate("Score", "b (quality) {value} %").format(value=_fmt(s.b)),
-                translate("Score", "c (timeliness) {value} %").format(value=_fmt(s.c)),
+                translate("Score", "a (quantity) {value}%").format(value=_fmt(s.a)),
+                translate("Score", "b (quality) {value}%").format(value=_fmt(s.b)),
+                translate("Score", "c (timeliness) {value}%").format(value=_fmt(s.c)),
             ]
             if result.leader is not None:
                 lines.append(
-                    translate("Score", "d / đ / e {d} / {dd} / {e} %").format(
-                        d=result.leader.d, dd=result.leader.dd, e=result.leader.e
-                    )
+                    translate("Score", "d / đ / e {d} / {dd} / {e}%").format(
+                        d=_fmt(result.leader.d), dd=_fmt(result.leader.dd),
+                        e=_fmt(result.leader.e))
                 )
             lines += [
                 translate("Score", "Task points {value} of 70").format(value=_fmt(s.task_points)),
@@ -389,20 +390,25 @@ class ScoreService:
 
     @staticmethod
     def rollup_as_text(rollup: PeriodRollup, name: str = "") -> str:
-        lines = [f"{name} — {rollup.period}" if name else str(rollup.period)]
+        heading = period_text(rollup.period)
+        lines = [f"{name} — {heading}" if name else heading]
+        width = max((len(period_text(m.period)) for m in rollup.months), default=0)
         for m in rollup.months:
             note = ""
             if m.on_leave:
                 note = translate("Score", "on leave the whole month")
             elif m.total is None:
                 note = translate("Score", "insufficient data")
-            lines.append(f"  {m.period}  {_fmt(m.total):>6}  {note}".rstrip())
+            month = period_text(m.period)
+            lines.append(f"  {month:<{width}}  {_fmt(m.total):>6}  {note}".rstrip())
         if rollup.total is None:
             lines.append(translate("Score", "No month of the period has a score."))
         else:
-            lines.append(translate("Score", "Mean of {count} months {value}: {level}").format(
-                count=rollup.months_counted, value=_fmt(rollup.total),
-                level=level_label(rollup.level)))
+            mean = translate("Score", "Mean of 1 month {value}: {level}") \
+                if rollup.months_counted == 1 else \
+                translate("Score", "Mean of {count} months {value}: {level}")
+            lines.append(mean.format(count=rollup.months_counted, value=_fmt(rollup.total),
+                                     level=level_label(rollup.level)))
         return "\n".join(lines)
 
     @staticmethod

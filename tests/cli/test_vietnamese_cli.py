@@ -198,3 +198,65 @@ def test_a_refused_policy_file_says_why_in_vietnamese(demo_dir, capsys, tmp_path
         assert code == 3 and "Tệp quy tắc chấm điểm không hợp lệ" in err, err
         assert expected in err, err
         assert not re.search(r"\b(Expecting|value|invalid|Errno|quota_share)\b", err), err
+
+
+@pytest.mark.parametrize(("args", "heading_vi", "heading_en"), [
+    (("score", "--person", "vp-cv1", "--period", "2026-09"), "— tháng 9/2026", "— 9/2026"),
+    (("score", "--person", "kt-tp", "--period", "2026-09"), "— tháng 9/2026", "— 9/2026"),
+    (("score", "--person", "vp-cv1", "--period", "2026-Q3"), "— quý III/2026",
+     "— quarter III/2026"),
+    (("score", "--person", "vp-cv1", "--period", "2026-H2"), "— 6 tháng cuối năm 2026",
+     "— second half of 2026"),
+    (("classify", "--unit", "vp", "--year", "2026"), "năm 2026", "2026"),
+])
+def test_scores_print_with_the_one_number_formatter_and_period_texts(demo_dir, capsys, args,
+                                                                      heading_vi, heading_en):
+    """score and classify (issue 17 §6): decimals with a comma in Vietnamese, a dot in
+    English; periods as people write them, never "2026-09"; "25%" without a space."""
+    from kpi_desktop.domain.numbers import format_number
+
+    code, vi, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "vi", *args)
+    assert code == 0, err
+    code, en, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "en", *args)
+    assert code == 0, err
+    assert heading_vi in vi.splitlines()[0] and heading_en in en.splitlines()[0]
+    for text in (vi, en):
+        assert not re.search(r"\b2026-(\d\d|Q\d|H\d)\b", text), text
+        assert " %" not in text, text
+    assert not re.search(r"\d\.\d\d\b", vi), vi  # no dot decimals in Vietnamese
+    assert not re.search(r"\d,\d\d\b", en), en
+    figures_vi = re.findall(r"\d+,\d\d", vi)
+    figures_en = re.findall(r"\d+\.\d\d", en)
+    assert figures_vi and figures_vi == [f.replace(".", ",") for f in figures_en]
+    if args[0] == "score" and args[-1] == "2026-09":
+        data = json.loads(run(capsys, "--data-dir", str(demo_dir), "--lang", "vi", *args,
+                              "--json")[1])
+        assert format_number(data["total"], language="vi") in vi  # JSON keeps its dot
+        assert data["period"] == "2026-09"
+
+
+def test_a_mean_of_one_month_is_singular():
+    """"Mean of 1 month", never "1 months" (a quarter with one month worked)."""
+    from fractions import Fraction
+
+    from kpi_desktop.domain.model import Level, Period
+    from kpi_desktop.runtime import i18n
+    from kpi_desktop.services.scores import MonthFigures, PeriodRollup, ScoreService
+
+    months = tuple(MonthFigures(period=m, general_points=Fraction(29), task_points=None,
+                                total=Fraction(9917, 100) if m.number == 9 else None,
+                                level=Level.EXCELLENT if m.number == 9 else None,
+                                insufficient=m.number != 9, evaluated=m.number == 9)
+                   for m in Period.parse("2026-Q3").months())
+    rollup = PeriodRollup("vp-cv1", Period.parse("2026-Q3"), months, Fraction(29),
+                          Fraction(7017, 100), Fraction(9917, 100), Level.EXCELLENT, "nd335")
+    i18n.set_language("en")
+    try:
+        english = ScoreService.rollup_as_text(rollup, "Phạm Thị Hoa")
+        assert "Mean of 1 month 99.17: Excellent" in english and "1 months" not in english
+        i18n.set_language("vi")
+        vietnamese = ScoreService.rollup_as_text(rollup, "Phạm Thị Hoa")
+        assert "Điểm trung bình cộng của 1 tháng 99,17" in vietnamese
+        assert vietnamese.splitlines()[0] == "Phạm Thị Hoa — quý III/2026"
+    finally:
+        i18n.set_language("en")

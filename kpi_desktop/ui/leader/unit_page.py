@@ -24,7 +24,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import Level, Period, fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.messages import level_abbreviation, level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.charts import Bar, BarChart
 from kpi_desktop.ui.common import (
@@ -171,7 +171,9 @@ class UnitViewPage(Page):
                    sort=lambda r: r.mean if r.mean is not None else -1, align=RIGHT,
                    tooltip=lambda r: self.tr("Mean of the months of the half year (Article "
                                              "17.3)") if self._span else None),
-            Column(lambda: self.tr("Level"), lambda r: level_label(r.level),
+            # HTXSNV… in a narrow cell (the full name in the tooltip), review §2.3 #46
+            Column(lambda: self.tr("Level"), lambda r: level_abbreviation(r.level),
+                   tooltip=lambda r: level_label(r.level),
                    sort=lambda r: r.level.rank if r.level else -1,
                    foreground=lambda r: LEVEL_COLOURS.get(r.level, LEVEL_COLOURS[None])),
         ]

@@ -208,3 +208,29 @@ def test_every_leader_page_switches_language_live(qtbot, leader_services):
         _loaded(qtbot, page)
     assert unit.model.headerData(2, Qt.Orientation.Horizontal) == "Jan"
     assert all(p.title() for p in pages)
+
+
+def test_unit_view_levels_fit_their_cells_in_vietnamese(qtbot, leader_services):
+    """At 1366 px the year's level is the administration's abbreviation (HTXSNV, HTTNV, HTNV,
+    KHTNV) with the full name in the tooltip, not a cut "Hoàn thành xuất sắc nhiệ…" (review
+    §2.3 #46)."""
+    from kpi_desktop.runtime import i18n
+    from kpi_desktop.services.messages import level_label
+
+    i18n.set_language("vi")
+    try:
+        page = _show(qtbot, UnitViewPage(leader_services, user("ct")))
+        model = page.table.model()
+        column = next(c for c in range(model.columnCount())  # the header may wrap
+                      if " ".join(model.headerData(c, Qt.Orientation.Horizontal).split())
+                      == "Mức xếp loại")
+        shown = {model.index(r, column).data() for r in range(model.rowCount())}
+        assert shown & {"HTXSNV", "HTTNV", "HTNV", "KHTNV"}
+        assert shown <= {"HTXSNV", "HTTNV", "HTNV", "KHTNV", "Không xếp loại"}
+        full = {model.index(r, column).data(Qt.ItemDataRole.ToolTipRole)
+                for r in range(model.rowCount())}
+        assert level_label(Level.EXCELLENT) in full | {level_label(Level.GOOD)}
+        assert all(tip in {level_label(level) for level in (*Level, None)} for tip in full)
+        assert "Hoàn thành tốt nhiệm vụ" in full
+    finally:
+        i18n.set_language("en")
