@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,8 @@ from kpi_desktop.services.leave import leave_kind_label
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import LeaderReasonDialog, date_format, from_qdate, to_qdate
+from kpi_desktop.ui.operations import Op
+from kpi_desktop.ui.tables import Column, Fit, RecordTableView
 
 
 class LeaveRecordDialog(QDialog):
@@ -50,11 +50,15 @@ class LeaveRecordDialog(QDialog):
         self.setMinimumWidth(640)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
-        self.table = QTableWidget(0, 5)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = RecordTableView.of([
+            Column(lambda: self.tr("Kind"), lambda r: leave_kind_label(r.kind)),
+            Column(lambda: self.tr("From"), lambda r: formatting.date(r.start_on),
+                   sort=lambda r: r.start_on),
+            Column(lambda: self.tr("To"), lambda r: formatting.date(r.end_on),
+                   sort=lambda r: r.end_on),
+            Column(lambda: self.tr("Decision"), lambda r: r.decision_no or ""),
+            Column(lambda: self.tr("Note"), lambda r: r.note or "", fit=Fit.WRAP),
+        ], key=lambda r: r.id, name="leave")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.remove_button = QPushButton()
@@ -105,8 +109,7 @@ class LeaveRecordDialog(QDialog):
         self.heading.setText(self.tr(
             "Sick and maternity leave (social insurance) and unpaid personal leave (Article "
             "11.2): months entirely on leave do not enter the mean of the year."))
-        self.table.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("From"), self.tr("To"),
-                                              self.tr("Decision"), self.tr("Note")])
+        self.table.retranslate()
         self.remove_button.setText(self.tr("Re&move…"))
         self.form_box.setTitle(self.tr("Record leave"))
         self.kind_label.setText(self.tr("&Kind:"))
@@ -118,13 +121,7 @@ class LeaveRecordDialog(QDialog):
 
     def refresh(self) -> None:
         self.records = self.services.leave.list(self.person_id)
-        self.table.setRowCount(len(self.records))
-        for row, record in enumerate(self.records):
-            for column, text in enumerate((
-                    leave_kind_label(record.kind), formatting.date(record.start_on),
-                    formatting.date(record.end_on), record.decision_no, record.note)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        self.table.set_rows(self.records)
         year = self.services.clock.today().year
         months = self.services.leave.year(self.person_id, year).months_on_leave
         self.summary.setText(self.tr("Months entirely on leave in {year}: {n}").format(
@@ -136,11 +133,12 @@ class LeaveRecordDialog(QDialog):
         self.message.setText(text)
 
     def add(self) -> bool:
-        try:
-            record = self.services.leave.add(
-                self.actor_id, self.person_id, self.kind.currentData(),
-                start_on=from_qdate(self.start.date()), end_on=from_qdate(self.end.date()),
-                decision_no=self.decision.text(), note=self.note.text())
+        leave, actor, person, kind = (self.services.leave, self.actor_id, self.person_id,
+                                      self.kind.currentData())
+        values = dict(start_on=from_qdate(self.start.date()), end_on=from_qdate(self.end.date()),
+                      decision_no=self.decision.text(), note=self.note.text())
+        try:  # on the serial lane (the dialog keeps painting)
+            record = Op(self, lambda: leave.add(actor, person, kind, **values)).wait()
         except KpiError as error:
             self._show(describe(error), error=True)
             return False
@@ -155,18 +153,18 @@ class LeaveRecordDialog(QDialog):
         return True
 
     def remove_selected(self, reason: str | None = None) -> bool:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.records):
+        record = self.table.current_record()
+        if record is None:
             return False
-        record = self.records[row]
         if not isinstance(reason, str):
             dialog = LeaderReasonDialog(self.tr("Remove leave"),
                                         self.tr("Why is this leave removed?"), None, self)
             if not dialog.exec():
                 return False
             reason = dialog.reason()
-        try:
-            self.services.leave.remove(self.actor_id, record.id, reason)
+        leave, actor, chosen = self.services.leave, self.actor_id, record.id
+        try:  # on the serial lane
+            Op(self, lambda: leave.remove(actor, chosen, reason)).wait()
         except KpiError as error:
             self._show(describe(error), error=True)
             return False
