@@ -163,6 +163,18 @@ def _wizard(services: Any, tmp: Path) -> QDialog:
     return SetupWizard(services, today=lambda: TODAY)
 
 
+def _objective_cause(services: Any, tmp: Path) -> QDialog:
+    from kpi_desktop.ui.leader.inbox_page import ObjectiveCauseDialog
+
+    return ObjectiveCauseDialog(quality=True, timeliness=True)
+
+
+def _leave_record(services: Any, tmp: Path) -> QDialog:
+    from kpi_desktop.ui.leader.leave_dialog import LeaveRecordDialog
+
+    return LeaveRecordDialog(services, LEADER, OFFICIAL, "Phạm Thị Hoa")
+
+
 #: Every dialog class of the application and how to open it on the demo's data.
 DIALOGS: dict[str, Callable[[Any, Path], QDialog]] = {
     "ReasonDialog": _reason, "ActingDialog": _acting, "IndicatorDialog": _indicator,
@@ -171,6 +183,7 @@ DIALOGS: dict[str, Callable[[Any, Path], QDialog]] = {
     "StaffImportDialog": _staff, "LeaveDialog": _leave, "CatalogImportDialog": _catalog,
     "ProposalDialog": _proposal, "ReportsDialog": _reports, "HelpDialog": _help,
     "CrashDialog": _crash, "SignInDialog": _sign_in, "SetupWizard": _wizard,
+    "ObjectiveCauseDialog": _objective_cause, "LeaveRecordDialog": _leave_record,
 }
 #: Bases that are never shown themselves.
 ABSTRACT = {"ChangeDialog", "PreviewDialog"}
