@@ -7591,7 +7591,7 @@
     </message>
 </context>
 <context>
-    <name>ReconciliationModel</name>
+    <name>ReconciliationPage</name>
     <message>
         <source>Unit</source>
         <translation>Đơn vị</translation>
@@ -7609,6 +7609,10 @@
         <translation>Nhật ký gần nhất</translation>
     </message>
     <message>
+        <source>never</source>
+        <translation>chưa bao giờ</translation>
+    </message>
+    <message>
         <source>Days without entry</source>
         <translation>Ngày chưa ghi</translation>
     </message>
@@ -7624,13 +7628,6 @@
         <source>Months to confirm</source>
         <translation>Tháng chờ đánh giá</translation>
     </message>
-    <message>
-        <source>never</source>
-        <translation>chưa bao giờ</translation>
-    </message>
-</context>
-<context>
-    <name>ReconciliationPage</name>
     <message>
         <source>Reconciliation</source>
         <translation>Đối soát</translation>

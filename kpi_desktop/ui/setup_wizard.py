@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -42,6 +41,7 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.services.demo import DEMO_PASSPHRASE
 from kpi_desktop.services.messages import describe, os_error_text
 from kpi_desktop.ui.common import mark_data
+from kpi_desktop.ui.operations import Op
 
 __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard",
            "readable_fingerprint"]
@@ -187,11 +187,8 @@ class SourcePage(QWizardPage):
         text = self.file.text().strip()
         if self.imported or not text:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            [result] = self.services.sync.import_paths([Path(text)])
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        sync = self.services.sync  # the import runs on the serial lane; the wizard keeps painting
+        [result] = Op(self, lambda: sync.import_paths([Path(text)])).wait()
         if result.status != "imported" or self.services.organisation.is_empty():
             if result.error is not None:
                 reason = describe(result.error)
@@ -405,14 +402,11 @@ class PassphrasePage(QWizardPage):
             self.repeat.clear()
             self.passphrase.setFocus()
             return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self._owner.apply(passphrase)
         except KpiError as error:
             self.error.setText(describe(error))
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         return True
 
     def retranslate_ui(self) -> None:
@@ -572,18 +566,25 @@ class SetupWizard(QWizard):
         """
         person = self.person_page.person_id()
         assert person is not None
-        keys = self.services.keys
-        if self.source() == DEMO:
-            if self.services.organisation.is_empty():
-                self.services.demo.create(today=self._today())
-            if passphrase is None:
-                keys.unlock(person, DEMO_PASSPHRASE)
-            else:
-                keys.change_passphrase(person, DEMO_PASSPHRASE, passphrase)
-                keys.unlock(person, passphrase)
-        else:
+        services, demo, today = self.services, self.source() == DEMO, self._today()
+        keys = services.keys
+
+        def write() -> Any:  # on the serial lane: the demo, the key (the wizard keeps painting)
+            if demo:
+                if services.organisation.is_empty():
+                    services.demo.create(today=today)
+                if passphrase is None:
+                    keys.unlock(person, DEMO_PASSPHRASE)
+                else:
+                    keys.change_passphrase(person, DEMO_PASSPHRASE, passphrase)
+                    keys.unlock(person, passphrase)
+                return None
             assert passphrase is not None
-            self.key_info = keys.create(person, passphrase)
+            return keys.create(person, passphrase)
+
+        info = Op(self, write).wait()
+        if not demo:
+            self.key_info = info
         self.person_id = person
 
     def done(self, result: int) -> None:

@@ -4,22 +4,20 @@ their people's work or months — by unit, with "Export CSV…"."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,68 +41,10 @@ from kpi_desktop.ui.common import (
     refresh_when_visible,
 )
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
 
 _Index = QModelIndex | QPersistentModelIndex
 WARN = QColor("#b91c1c")
-
-
-class ReconciliationModel(QAbstractTableModel):
-    """The report's rows; the cells that need a reminder are red."""
-
-    COLUMNS = 8
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.report: Reconciliation | None = None
-        self.rows: list[Any] = []
-
-    def set_rows(self, report: Reconciliation, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.report, self.rows = report, list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return [self.tr("Unit"), self.tr("Name"), self.tr("Evaluator"),
-                self.tr("Last work logged"), self.tr("Days without entry"),
-                self.tr("The month"), self.tr("Waiting / overdue"),
-                self.tr("Months to confirm")][section]
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.report is None:
-            return None
-        row, column, report = self.rows[index.row()], index.column(), self.report
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            leader = row.is_leader
-            return [row.unit_name, row.person_name, row.evaluator_name or "–",
-                    formatting.date(row.last_entry) if row.last_entry else self.tr("never"),
-                    str(row.idle_days), status_text(row.month_status),
-                    f"{row.waiting} / {row.overdue}" if leader else "",
-                    str(row.months_to_confirm) if leader else ""][column]
-        warn = ((column in (3, 4) and report.not_logging(row))
-                or (column == 5 and report.not_submitted(row))
-                or (column == 6 and row.overdue) or (column == 7 and row.months_to_confirm))
-        if role == Qt.ItemDataRole.ForegroundRole and warn:
-            return WARN
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (4, 6, 7):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.person_id
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.rows) - 1, self.COLUMNS - 1))
 
 
 class ReconciliationPage(Page):
@@ -137,18 +77,9 @@ class ReconciliationPage(Page):
         self.summary.setObjectName("reconciliationSummary")
         self.message = data_label(wrap=True)
         self.say = Said(self.message)
-        self.model = ReconciliationModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table = RecordTableView.of(self._columns(), key=lambda r: r.person_id,
+                                        sortable=True, name="reconciliation")
+        self.model = self.table.source_model()
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.period_label)
@@ -170,6 +101,37 @@ class ReconciliationPage(Page):
         self.export_button.clicked.connect(self._choose_export)
         self.retranslate_ui()
 
+    def _columns(self) -> list[Column[Any]]:
+        def warn(needs: Any) -> Any:
+            return lambda r: WARN if self.report is not None and needs(self.report, r) else None
+
+        def leader(text: Any) -> Any:
+            return lambda r: text(r) if r.is_leader else ""
+
+        return [
+            Column(lambda: self.tr("Unit"), lambda r: r.unit_name, fit=Fit.WRAP, min_chars=14),
+            Column(lambda: self.tr("Name"), lambda r: r.person_name, fit=Fit.NAME),
+            Column(lambda: self.tr("Evaluator"), lambda r: r.evaluator_name or "–",
+                   fit=Fit.NAME),
+            Column(lambda: self.tr("Last work logged"),
+                   lambda r: formatting.date(r.last_entry) if r.last_entry
+                   else self.tr("never"), sort=lambda r: r.last_entry or dt.date.min,
+                   foreground=warn(lambda report, r: report.not_logging(r))),
+            Column(lambda: self.tr("Days without entry"), lambda r: str(r.idle_days),
+                   sort=lambda r: r.idle_days, align=RIGHT,
+                   foreground=warn(lambda report, r: report.not_logging(r))),
+            Column(lambda: self.tr("The month"), lambda r: status_text(r.month_status),
+                   foreground=warn(lambda report, r: report.not_submitted(r))),
+            Column(lambda: self.tr("Waiting / overdue"),
+                   leader(lambda r: f"{r.waiting} / {r.overdue}"),
+                   sort=lambda r: (r.overdue, r.waiting), align=RIGHT,
+                   foreground=warn(lambda _report, r: r.overdue)),
+            Column(lambda: self.tr("Months to confirm"),
+                   leader(lambda r: str(r.months_to_confirm)),
+                   sort=lambda r: r.months_to_confirm, align=RIGHT,
+                   foreground=warn(lambda _report, r: r.months_to_confirm)),
+        ]
+
     def service(self) -> ReconciliationService:
         return self.services.reconciliation
 
@@ -182,7 +144,7 @@ class ReconciliationPage(Page):
         self.idle_label.setText(self.tr("&Working days without an entry, at least:"))
         self.only_reminders.setText(self.tr("Only people who need a &reminder"))
         self.export_button.setText(self.tr("E&xport CSV…"))
-        self.model.retranslate()
+        self.table.retranslate()
         self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 
@@ -204,7 +166,7 @@ class ReconciliationPage(Page):
         if self.report is None:
             return
         rows = self.shown_rows()
-        self.model.set_rows(self.report, rows)
+        self.table.set_rows(rows)
         idle, unsubmitted, behind = self.report.counts()
         sentence = self.tr(
             "{month}: {idle} of {n} people have logged nothing for a working day or more; "
