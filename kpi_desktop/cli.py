@@ -518,6 +518,8 @@ def _emit(data: Any, as_json: bool, text: str) -> None:
 
 
 def _demo(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from kpi_desktop.services import messages
+
     today = parse_date(args.today) or dt.date.today()
     summary = services.demo.create(today=today, seed=args.seed)
     print(
@@ -529,8 +531,8 @@ def _demo(services, args: argparse.Namespace) -> int:  # noqa: ANN001
             name=summary.organisation,
             people=summary.people,
             entries=summary.entries,
-            first=summary.first_period,
-            last=summary.last_period,
+            first=messages.period_text(summary.first_period),
+            last=messages.period_text(summary.last_period),
         )
     )
     return EXIT_OK

@@ -1587,7 +1587,7 @@
     </message>
     <message>
         <source>Demo organisation “{name}” created: {people} people, {entries} work-log entries, months {first} to {last}.</source>
-        <translation>Đã tạo cơ quan mẫu “{name}”: {people} người, {entries} mục nhật ký công việc, từ tháng {first} đến tháng {last}.</translation>
+        <translation>Đã tạo cơ quan mẫu “{name}”: {people} người, {entries} mục nhật ký công việc, từ {first} đến {last}.</translation>
     </message>
     <message>
         <source>Entry {id} saved ({status}).</source>

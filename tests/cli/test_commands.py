@@ -62,6 +62,15 @@ def test_score_text_in_vietnamese(demo_dir, capsys):
     assert "a (số lượng)" in out and "Tổng điểm" in out
 
 
+@pytest.mark.parametrize(("lang", "months"), [
+    ("vi", "từ tháng 1/2026 đến tháng 11/2026"), ("en", "months 1/2026 to 11/2026")])
+def test_the_demo_names_its_months_as_people_write_them(tmp_path, capsys, lang, months):
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "d"), "--lang", lang, "demo",
+                       "--today", "2026-11-23")
+    assert code == 0
+    assert months in out and "2026-01" not in out and "2026-11" not in out
+
+
 def test_classify_json(demo_dir, capsys):
     code, out, _ = run(capsys, "--data-dir", str(demo_dir), "classify", "--unit", "xa",
                        "--year", "2026", "--json")
