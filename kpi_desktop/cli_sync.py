@@ -180,39 +180,41 @@ def _say(text: str, *, err: bool = False) -> None:
     stream.flush()
 
 
-def _passphrase(owner: str, *, env: str = PASSPHRASE_ENV, new: bool = False) -> str:
-    """The passphrase from ``env``, else typed at the terminal, else one line of standard
-    input.
+def _passphrase(services: Any, owner: str, *, env: str = PASSPHRASE_ENV,
+                new: bool = False) -> str:
+    """The passphrase of ``owner``'s key from ``env``, else typed at the terminal, else one
+    line of standard input; the prompt and the refusal name the person, not the id.
 
     Raises:
         RefusedValue: ``passphrase_missing`` when none was given at all (no terminal, no
             variable, an empty line): that is not a wrong passphrase.
     """
     value = os.environ.get(env)
+    name = _person_name(services, owner)
     if value is None:
         if new:
-            prompt = translate("Cli", "New passphrase for {owner}: ").format(owner=owner)
+            prompt = translate("Cli", "New passphrase for {owner}: ").format(owner=name)
         else:
-            prompt = translate("Cli", "Passphrase for {owner}: ").format(owner=owner)
+            prompt = translate("Cli", "Passphrase for {owner}: ").format(owner=name)
         if sys.stdin is not None and sys.stdin.isatty():
             value = getpass.getpass(prompt)
         else:
             line = sys.stdin.readline() if sys.stdin is not None else ""
             value = line.rstrip("\r\n")
     if not value:
-        raise RefusedValue("passphrase_missing", owner=owner, variable=env)
+        raise RefusedValue("passphrase_missing", owner=name, variable=env)
     return value
 
 
 def _unlock(services: Any, owner: str) -> None:
-    services.keys.unlock(owner, _passphrase(owner))
+    services.keys.unlock(owner, _passphrase(services, owner))
 
 
 def _keys(services: Any, args: argparse.Namespace) -> int:
     keys = services.keys
     action = args.keys_command
     if action == "create":
-        info = keys.create(args.person, _passphrase(args.person, new=True))
+        info = keys.create(args.person, _passphrase(services, args.person, new=True))
         _say(translate("Cli", "Key of {owner} created; fingerprint {fingerprint}.").format(
             owner=info.owner_id, fingerprint=info.readable))
         if not info.enrolled:
@@ -227,8 +229,8 @@ def _keys(services: Any, args: argparse.Namespace) -> int:
                      else translate("Cli", "waiting for the agency"))
             _say(f"{owner:<12} {info.readable}  {state}")
     elif action == "passwd":
-        keys.change_passphrase(args.person, _passphrase(args.person),
-                               _passphrase(args.person, env=NEW_PASSPHRASE_ENV, new=True))
+        keys.change_passphrase(args.person, _passphrase(services, args.person),
+                               _passphrase(services, args.person, env=NEW_PASSPHRASE_ENV, new=True))
         _say(translate("Cli", "Passphrase of {owner} changed.").format(owner=args.person))
     elif action == "enrol":
         _unlock(services, "agency")
@@ -242,13 +244,13 @@ def _keys(services: Any, args: argparse.Namespace) -> int:
     elif action == "agency-rotate":
         _unlock(services, "agency")
         fingerprint = services.sync.rotate_agency_key(
-            _passphrase("agency", env=NEW_PASSPHRASE_ENV, new=True))
+            _passphrase(services, "agency", env=NEW_PASSPHRASE_ENV, new=True))
         from kpi_desktop.sync.keys import readable_fingerprint
 
         _say(translate("Cli", "New agency key {fingerprint}; publish the organisation file to "
                        "announce it.").format(fingerprint=readable_fingerprint(fingerprint)))
     elif action == "agency-init":
-        fingerprint = services.sync.create_agency_key(_passphrase("agency", new=True),
+        fingerprint = services.sync.create_agency_key(_passphrase(services, "agency", new=True),
                                                       replace=args.replace)
         from kpi_desktop.sync.keys import readable_fingerprint
 

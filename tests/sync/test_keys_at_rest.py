@@ -198,7 +198,7 @@ def test_no_passphrase_given_is_not_a_wrong_passphrase(world: World, tmp_path: P
     result = kpi(world.official, "sync", "export", "--to", str(tmp_path / "usb"), "--as",
                  OFFICIAL)  # no terminal, no variable
     assert result.returncode == 3
-    assert "No passphrase was given for hcc-cv1" in result.stderr
+    assert "No passphrase was given for Ngô Văn Long" in result.stderr  # the name, not the id
     assert "KPI_DESKTOP_PASSPHRASE" in result.stderr
     assert "wrong" not in result.stderr
     assert dump_database(world.official / "kpi.db") == before  # not counted as a failure
