@@ -9582,6 +9582,70 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>{code} ngày {date} của {person}</translation>
     </message>
     <message>
+        <source>task {code} assigned to {person} for {period}</source>
+        <translation>nhiệm vụ {code} giao cho {person}, {period}</translation>
+    </message>
+    <message>
+        <source>proposal “{name}” by {person}</source>
+        <translation>đề xuất sản phẩm “{name}” của {person}</translation>
+    </message>
+    <message>
+        <source>leave of {person} from {start} to {end}</source>
+        <translation>thời gian nghỉ của {person} từ {start} đến {end}</translation>
+    </message>
+    <message>
+        <source>discipline record of {person} ({year})</source>
+        <translation>kỷ luật của {person} (năm {year})</translation>
+    </message>
+    <message>
+        <source>appeal of {person} about {period}</source>
+        <translation>kiến nghị của {person} về {period}</translation>
+    </message>
+    <message>
+        <source>annual result of {person} for {year}</source>
+        <translation>kết quả xếp loại năm {year} của {person}</translation>
+    </message>
+    <message>
+        <source>a work-log entry that is not on this PC</source>
+        <translation>một mục nhật ký công việc không có trên máy này</translation>
+    </message>
+    <message>
+        <source>a leader&apos;s review that is not on this PC</source>
+        <translation>một ý kiến của lãnh đạo không có trên máy này</translation>
+    </message>
+    <message>
+        <source>an assigned task that is not on this PC</source>
+        <translation>một nhiệm vụ được giao không có trên máy này</translation>
+    </message>
+    <message>
+        <source>a catalog proposal that is not on this PC</source>
+        <translation>một đề xuất bổ sung danh mục không có trên máy này</translation>
+    </message>
+    <message>
+        <source>a leave record that is not on this PC</source>
+        <translation>một bản ghi thời gian nghỉ không có trên máy này</translation>
+    </message>
+    <message>
+        <source>a discipline record that is not on this PC</source>
+        <translation>một bản ghi kỷ luật không có trên máy này</translation>
+    </message>
+    <message>
+        <source>an annual result that is not on this PC</source>
+        <translation>một kết quả xếp loại năm không có trên máy này</translation>
+    </message>
+    <message>
+        <source>an appeal that is not on this PC</source>
+        <translation>một kiến nghị không có trên máy này</translation>
+    </message>
+    <message>
+        <source>a decision on an appeal that is not on this PC</source>
+        <translation>một quyết định giải quyết kiến nghị không có trên máy này</translation>
+    </message>
+    <message>
+        <source>a record that is not on this PC</source>
+        <translation>một bản ghi không có trên máy này</translation>
+    </message>
+    <message>
         <source>{n} entry confirmed</source>
         <translation>{n} mục được xác nhận</translation>
     </message>

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from kpi_desktop.domain.model import utc_now
+from kpi_desktop.services.sync.channels import record_text
 from kpi_desktop.services.sync.kinds import BY_FILE, verify_stored
 
 from .helpers import OFFICIAL, World, data_of, opened, snapshot
@@ -81,8 +82,13 @@ def test_a_round_trip_stores_the_records_and_check_finds_them_sound(case: Case,
     with opened(agency) as pc, pc.db.unit_of_work(read_only=True) as uow:
         stored = {kind.item_key(record) for record in kind.stored(uow)}
         problems = list(verify_stored(uow))
+        # The words a refusal or notice uses for the record (sync status, the Sync page, the
+        # import summary): its person and item, never its key.
+        words = {key: record_text(uow, key) for key in wanted}
     assert wanted <= stored
     assert problems == []
+    for key, text in words.items():
+        assert key.split(":")[1] not in text and "not on this PC" not in text, (key, text)
 
 
 def _altered(value: Any) -> Any:

@@ -37,28 +37,93 @@ def gaps(uow: Any) -> list[Gap]:
 def record_text(uow: Any, item_key: str) -> str:
     """A signed record's key as people know the record (names, not ids): an entry's revision
     or its review as "DC.27 of 18/11/2026 by Phạm Thị Hoa", a monthly evaluation as
-    "evaluation of Phạm Thị Hoa for 11/2026"; any other key as it is. The one home of these
-    words for the Sync page, ``sync status`` and the import summary."""
+    "evaluation of Phạm Thị Hoa for 11/2026", an assigned task, a proposal, a leave record, a
+    discipline record, an annual result or an appeal by its person; a record this PC does not
+    hold by its kind ("a leader's review that is not on this PC"), never by its key. The one
+    home of these words for the Sync page, ``sync status`` and the import summary."""
     from kpi_desktop.services.messages import period_text
 
     kind, _, rest = item_key.partition(":")
-    entry_id = ""
-    if kind == "rev":
-        entry_id = rest.split(":", 1)[0]
-    elif kind == "stmt":
-        statement = uow.reviews.find(rest.split(":", 1)[0])
-        entry_id = statement.entry_id if statement is not None else ""
-    elif kind.startswith("eval-") and rest.count(":") >= 1:
+    record_id = rest.split(":", 1)[0]
+    if kind.startswith("eval-") and rest.count(":") >= 1:
         person_id, period = rest.split(":")[:2]
         return translate("SyncSummary", "evaluation of {person} for {period}").format(
             period=period_text(period), person=person_name(uow, person_id))
-    entry = uow.worklog.find(entry_id) if entry_id else None
-    if entry is None:
-        return item_key
-    item = uow.catalog.find_item(entry.catalog_item_id)
-    return translate("SyncSummary", "{code} of {date} by {person}").format(
-        code=item.code if item else "?", date=entry.work_date.strftime("%d/%m/%Y"),
-        person=person_name(uow, entry.person_id))
+    if kind in ("rev", "stmt"):
+        entry_id = record_id
+        if kind == "stmt":
+            statement = uow.reviews.find(record_id)
+            entry_id = statement.entry_id if statement is not None else ""
+        entry = uow.worklog.find(entry_id) if entry_id else None
+        if entry is not None:
+            item = uow.catalog.find_item(entry.catalog_item_id)
+            return translate("SyncSummary", "{code} of {date} by {person}").format(
+                code=item.code if item else "?", date=entry.work_date.strftime("%d/%m/%Y"),
+                person=person_name(uow, entry.person_id))
+    elif kind == "plan":
+        task = uow.assignments.find(record_id)
+        if task is not None:
+            item = uow.catalog.find_item(task.catalog_item_id)
+            return translate("SyncSummary", "task {code} assigned to {person} for {period}").format(
+                code=item.code if item else "?", person=person_name(uow, task.person_id),
+                period=period_text(task.period))
+    elif kind == "prop":
+        proposal = uow.proposals.find(record_id)
+        if proposal is not None:
+            return translate("SyncSummary", "proposal “{name}” by {person}").format(
+                name=proposal.name_vi, person=person_name(uow, proposal.person_id))
+    elif kind == "leave":
+        leave = uow.leave.find(record_id)
+        if leave is not None:
+            return translate("SyncSummary", "leave of {person} from {start} to {end}").format(
+                person=person_name(uow, leave.person_id),
+                start=leave.start_on.strftime("%d/%m/%Y"), end=leave.end_on.strftime("%d/%m/%Y"))
+    else:
+        found = _record_of(uow, kind, record_id)
+        if found is not None:
+            return found
+    return _not_here(kind)
+
+
+def _record_of(uow: Any, kind: str, record_id: str) -> str | None:
+    """Discipline records, annual results and appeals by their person (None when not here)."""
+    from kpi_desktop.domain.errors import NotFound
+
+    try:
+        if kind == "disc":
+            event = uow.discipline.get(record_id)
+            return translate("SyncSummary", "discipline record of {person} ({year})").format(
+                person=person_name(uow, event.person_id), year=event.effective_year)
+        if kind in ("appeal-filing", "appeal-decision"):
+            from kpi_desktop.services.messages import period_text
+
+            appeal = uow.appeals.get(record_id)
+            return translate("SyncSummary", "appeal of {person} about {period}").format(
+                person=person_name(uow, appeal.person_id), period=period_text(appeal.period))
+        if kind == "annual":
+            result = uow.evaluations.get_annual(record_id)
+            return translate("SyncSummary", "annual result of {person} for {year}").format(
+                person=person_name(uow, result.person_id), year=result.year)
+    except NotFound:
+        return None
+    return None
+
+
+def _not_here(kind: str) -> str:
+    """A record this PC does not hold, by its kind."""
+    words = {
+        "rev": translate("SyncSummary", "a work-log entry that is not on this PC"),
+        "stmt": translate("SyncSummary", "a leader's review that is not on this PC"),
+        "plan": translate("SyncSummary", "an assigned task that is not on this PC"),
+        "prop": translate("SyncSummary", "a catalog proposal that is not on this PC"),
+        "leave": translate("SyncSummary", "a leave record that is not on this PC"),
+        "disc": translate("SyncSummary", "a discipline record that is not on this PC"),
+        "annual": translate("SyncSummary", "an annual result that is not on this PC"),
+        "appeal-filing": translate("SyncSummary", "an appeal that is not on this PC"),
+        "appeal-decision": translate("SyncSummary", "a decision on an appeal that is not on "
+                                                    "this PC"),
+    }
+    return words.get(kind, translate("SyncSummary", "a record that is not on this PC"))
 
 
 def attention_lines(uow: Any) -> list[str]:
