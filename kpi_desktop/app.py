@@ -19,7 +19,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = cli.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         return run_gui(args)
-    return cli.run(args)
+    code = cli.run(args)
+    try:
+        sys.stdout.flush()  # what is still buffered: a reader that stopped is noticed here
+    except BrokenPipeError:
+        return cli.reader_gone()
+    return code
 
 
 def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace

@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError, RefusedValue
@@ -152,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--item", required=True, metavar="CODE", help=translate("Cli", "catalog item code")
     )
     add.add_argument("--quantity", required=True, help=translate("Cli", "number of products"))
+    add.add_argument(
+        "--confirm-quantity",
+        action="store_true",
+        help=translate(
+            "Cli", "the quantity is right although it is more than the item's time norm fits "
+            "in a day"),
+    )
     add.add_argument(
         "--assignment",
         metavar="ID",
@@ -297,7 +304,41 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     settings = Settings.load(app_paths(pre.data_dir).settings_file)
     i18n.set_language(pre.lang or settings.language)
     with argparse_in_language():
-        return build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    args.option_names = _option_names(parser)
+    return args
+
+
+def _option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each argument's destination → how it is written ("as_id" → "--as")."""
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                for dest, written in _option_names(sub).items():
+                    names.setdefault(dest, written)
+        elif action.dest not in names:
+            names[action.dest] = action.option_strings[0] if action.option_strings else \
+                (action.metavar if isinstance(action.metavar, str) else action.dest)
+    return names
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """No control character in any value given on the command line (issue 14).
+
+    Raises:
+        RefusedValue: ``text_control_character`` naming the option.
+    """
+    from kpi_desktop.domain.inputs import check_text
+
+    names = getattr(args, "option_names", {})
+    for dest, value in vars(args).items():
+        if dest == "option_names":
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str):
+                check_text(item, names.get(dest, dest), multiline=True, max_length=100_000)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -308,6 +349,7 @@ def run(args: argparse.Namespace) -> int:
     paths = app_paths(args.data_dir).ensure()
     setup_logging(paths.log_dir)
     try:
+        check_arguments(args)
         if args.command == "check":
             return _check(paths, args)
         if args.command == "backup":
@@ -335,6 +377,8 @@ def run(args: argparse.Namespace) -> int:
             return handler(services, args)
         finally:
             services.close()
+    except BrokenPipeError:
+        return reader_gone()
     except KpiError as error:
         from kpi_desktop.services.messages import describe
 
@@ -350,6 +394,20 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def reader_gone() -> int:
+    """The program reading our output stopped (``kpi-desktop keys list | head -1``): end
+    quietly. Whatever is still buffered goes nowhere, so the interpreter's last flush cannot
+    fail either."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
 
 
 def _appeal_handlers() -> dict[str, Any]:
@@ -395,13 +453,11 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 def parse_quantity(value: str) -> Decimal:
-    try:
-        quantity = Decimal(value)
-    except InvalidOperation:
-        raise RefusedValue("quantity_not_positive", value=value) from None
-    if not quantity.is_finite() or quantity <= 0:
-        raise RefusedValue("quantity_not_positive", value=value)
-    return quantity
+    """A quantity typed on the command line, within the hard bounds of
+    :func:`kpi_desktop.domain.inputs.check_quantity`."""
+    from kpi_desktop.domain.inputs import parse_quantity as parse
+
+    return parse(value)
 
 
 def _emit(data: Any, as_json: bool, text: str) -> None:
@@ -445,6 +501,7 @@ def _log_add(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         deadline=parse_date(args.deadline),
         completed_on=parse_date(args.completed),
         submit=args.submit,
+        confirm_quantity=args.confirm_quantity,
     )
     _emit(
         services.worklog.entry_as_dict(entry),

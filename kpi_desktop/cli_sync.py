@@ -177,19 +177,27 @@ def _say(text: str, *, err: bool = False) -> None:
 
 
 def _passphrase(owner: str, *, env: str = PASSPHRASE_ENV, new: bool = False) -> str:
+    """The passphrase from ``env``, else typed at the terminal, else one line of standard
+    input.
+
+    Raises:
+        RefusedValue: ``passphrase_missing`` when none was given at all (no terminal, no
+            variable, an empty line): that is not a wrong passphrase.
+    """
     value = os.environ.get(env)
-    if value is not None:
-        return value
-    if new:
-        prompt = translate("Cli", "New passphrase for {owner}: ").format(owner=owner)
-    else:
-        prompt = translate("Cli", "Passphrase for {owner}: ").format(owner=owner)
-    if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    if not line:
-        raise RefusedValue("passphrase_wrong", owner=owner)
-    return line.rstrip("\n")
+    if value is None:
+        if new:
+            prompt = translate("Cli", "New passphrase for {owner}: ").format(owner=owner)
+        else:
+            prompt = translate("Cli", "Passphrase for {owner}: ").format(owner=owner)
+        if sys.stdin is not None and sys.stdin.isatty():
+            value = getpass.getpass(prompt)
+        else:
+            line = sys.stdin.readline() if sys.stdin is not None else ""
+            value = line.rstrip("\r\n")
+    if not value:
+        raise RefusedValue("passphrase_missing", owner=owner, variable=env)
+    return value
 
 
 def _unlock(services: Any, owner: str) -> None:
@@ -371,7 +379,18 @@ def _propose(services: Any, args: argparse.Namespace) -> int:
 def _import(services: Any, args: argparse.Namespace) -> int:
     for owner in args.as_ids:
         _unlock(services, owner)
-    return _report_imports(services, services.sync.import_paths([Path(p) for p in args.paths]))
+    from kpi_desktop.services.sync import BUNDLE_SUFFIX
+
+    paths = [Path(p) for p in args.paths]
+    empty = [p for p in paths if p.is_dir() and not any(
+        f.suffix == BUNDLE_SUFFIX and not f.name.startswith(".") for f in p.iterdir())]
+    for folder in empty:
+        _say(translate("Cli", "No bundle file (*.kpib) was found in {folder}: nothing was "
+                       "imported from it.").format(folder=folder), err=True)
+    results = services.sync.import_paths(paths)
+    if not results:
+        return EXIT_REFUSED
+    return _report_imports(services, results)
 
 
 def _report_imports(services: Any, results: list[Any], *, show_agency: bool = False) -> int:

@@ -242,6 +242,26 @@
         <translation>“{value}” không phải ngày: hãy ghi theo dạng YYYY-MM-DD.</translation>
     </message>
     <message>
+        <source>The column {column} holds a control character ({char}), which would break every export: correct the cell in the spreadsheet program and save the file again.</source>
+        <translation>Cột {column} chứa ký tự điều khiển ({char}), ký tự này sẽ làm hỏng mọi tệp xuất ra: hãy sửa ô đó trong chương trình bảng tính rồi lưu lại tệp.</translation>
+    </message>
+    <message>
+        <source>The column {column} holds more than {maximum} characters.</source>
+        <translation>Cột {column} chứa quá {maximum} ký tự.</translation>
+    </message>
+    <message>
+        <source>A cell holds more than {maximum} characters.</source>
+        <translation>Một ô chứa quá {maximum} ký tự.</translation>
+    </message>
+    <message>
+        <source>The file is larger than {maximum} MB; a staff list is much smaller: check that it is the right file.</source>
+        <translation>Tệp lớn hơn {maximum} MB; danh sách công chức nhỏ hơn nhiều: hãy kiểm tra xem có đúng tệp không.</translation>
+    </message>
+    <message>
+        <source>The file has more than {maximum} rows; a staff list is much smaller: check that it is the right file.</source>
+        <translation>Tệp có hơn {maximum} dòng; danh sách công chức nhỏ hơn nhiều: hãy kiểm tra xem có đúng tệp không.</translation>
+    </message>
+    <message>
         <source>The list does not follow the staff list layout.</source>
         <translation>Danh sách không theo đúng mẫu danh sách công chức.</translation>
     </message>
@@ -1084,6 +1104,30 @@
         <translation>“{value}” không phải là số điểm.</translation>
     </message>
     <message>
+        <source>The file {path} cannot be opened; check that it exists and is not open in another program.</source>
+        <translation>Không mở được tệp {path}; hãy kiểm tra tệp có tồn tại và không đang mở trong chương trình khác.</translation>
+    </message>
+    <message>
+        <source>The cell in column {column} holds a control character ({char}): correct it in the spreadsheet program and save the file again.</source>
+        <translation>Ô ở cột {column} chứa ký tự điều khiển ({char}): hãy sửa ô đó trong chương trình bảng tính rồi lưu lại tệp.</translation>
+    </message>
+    <message>
+        <source>The sheet&apos;s name holds a control character ({char}): rename the sheet and save the file again.</source>
+        <translation>Tên trang tính chứa ký tự điều khiển ({char}): hãy đổi tên trang tính rồi lưu lại tệp.</translation>
+    </message>
+    <message>
+        <source>The cell in column {column} holds more than {maximum} characters.</source>
+        <translation>Ô ở cột {column} chứa quá {maximum} ký tự.</translation>
+    </message>
+    <message>
+        <source>The workbook unpacks to more than {maximum} MB; a catalog is much smaller: check that it is the right file.</source>
+        <translation>Tệp sau khi giải nén lớn hơn {maximum} MB; tệp danh mục nhỏ hơn nhiều: hãy kiểm tra xem có đúng tệp không.</translation>
+    </message>
+    <message>
+        <source>The sheet has more than {maximum} rows; a catalog is much smaller: check that it is the right file.</source>
+        <translation>Trang tính có hơn {maximum} dòng; tệp danh mục nhỏ hơn nhiều: hãy kiểm tra xem có đúng tệp không.</translation>
+    </message>
+    <message>
         <source>The content does not follow the catalog template.</source>
         <translation>Nội dung không theo đúng mẫu danh mục.</translation>
     </message>
@@ -1251,6 +1295,10 @@
     <message>
         <source>number of products</source>
         <translation>số lượng sản phẩm</translation>
+    </message>
+    <message>
+        <source>the quantity is right although it is more than the item&apos;s time norm fits in a day</source>
+        <translation>số lượng là đúng dù vượt quá khối lượng mà định mức thời gian của sản phẩm/công việc cho phép trong một ngày</translation>
     </message>
     <message>
         <source>assignment it fulfils (default: ad hoc work)</source>
@@ -1871,6 +1919,10 @@
     <message>
         <source>Proposal {id} filed; it goes to the agency with your next export.</source>
         <translation>Đã lập đề xuất {id}; đề xuất sẽ được gửi đến cơ quan trong lần xuất dữ liệu tiếp theo.</translation>
+    </message>
+    <message>
+        <source>No bundle file (*.kpib) was found in {folder}: nothing was imported from it.</source>
+        <translation>Không tìm thấy tệp gói dữ liệu (*.kpib) nào trong {folder}: không nhập gì từ thư mục này.</translation>
     </message>
     <message>
         <source>Agency key: {fingerprint}</source>
@@ -2865,6 +2917,14 @@
         <source>Submitted to the leader.</source>
         <translation>Đã gửi lãnh đạo.</translation>
     </message>
+    <message>
+        <source>Check the quantity</source>
+        <translation>Kiểm tra số lượng</translation>
+    </message>
+    <message>
+        <source>{count} × “{item}” is more than one day can hold (at most {maximum} by its time norm). Is the quantity right?</source>
+        <translation>{count} × “{item}” vượt quá khối lượng của một ngày (tối đa {maximum} theo định mức thời gian). Số lượng này có đúng không?</translation>
+    </message>
 </context>
 <context>
     <name>EntryStatus</name>
@@ -3706,6 +3766,58 @@
         <translation>Ngày quyết định {date} ở tương lai.</translation>
     </message>
     <message>
+        <source>Row {row}: {sentence}</source>
+        <translation>Dòng {row}: {sentence}</translation>
+    </message>
+    <message>
+        <source>The {field} contains a control character ({char}) that cannot be stored or exported: remove it (it often comes from copying out of another program) and try again.</source>
+        <translation>Trường “{field}” chứa ký tự điều khiển ({char}) không thể lưu hoặc xuất ra: hãy xóa ký tự đó (thường do sao chép từ chương trình khác) rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>The {field} is {length} characters long; at most {maximum} are allowed.</source>
+        <translation>Trường “{field}” dài {length} ký tự; chỉ được tối đa {maximum} ký tự.</translation>
+    </message>
+    <message>
+        <source>A cell holds more than {maximum} characters.</source>
+        <translation>Một ô chứa quá {maximum} ký tự.</translation>
+    </message>
+    <message>
+        <source>The {field} {value} is not plausible: dates from {first} to {last} are accepted.</source>
+        <translation>Giá trị “{field}” {value} không hợp lý: chỉ chấp nhận ngày từ {first} đến {last}.</translation>
+    </message>
+    <message>
+        <source>The quantity {value} has more than two decimals: write it like 1, 2.5 or 0.25.</source>
+        <translation>Số lượng {value} có quá hai chữ số thập phân: hãy viết như 1; 2,5 hoặc 0,25.</translation>
+    </message>
+    <message>
+        <source>The quantity {value} is larger than any entry may hold ({maximum}): split the work into entries of the days it was done.</source>
+        <translation>Số lượng {value} lớn hơn mức tối đa của một bản ghi ({maximum}): hãy tách công việc thành các bản ghi theo từng ngày thực hiện.</translation>
+    </message>
+    <message>
+        <source>The quantity {value} of item {item} is more than one day can hold (at most {maximum} by its time norm). Check it; if it is right, confirm it (--confirm-quantity on the command line).</source>
+        <translation>Số lượng {value} của sản phẩm/công việc {item} vượt quá khối lượng của một ngày (tối đa {maximum} theo định mức thời gian). Hãy kiểm tra lại; nếu đúng thì xác nhận (trên dòng lệnh: --confirm-quantity).</translation>
+    </message>
+    <message>
+        <source>The {field} “{value}” is not a duration: give minutes from 0 to 1440 (one day).</source>
+        <translation>Giá trị “{field}” “{value}” không phải là khoảng thời gian: hãy nhập số phút từ 0 đến 1440 (một ngày).</translation>
+    </message>
+    <message>
+        <source>The passphrase is wrong ({failures} times in a row): wait {seconds} seconds before the next try.</source>
+        <translation>Mật khẩu không đúng ({failures} lần liên tiếp): hãy chờ {seconds} giây trước khi thử lại.</translation>
+    </message>
+    <message>
+        <source>Too many wrong passphrases for {owner} ({failures} in a row): wait {seconds} seconds before trying again.</source>
+        <translation>Nhập sai mật khẩu của {owner} quá nhiều lần ({failures} lần liên tiếp): hãy chờ {seconds} giây rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>This passphrase is among the first that anyone would try (a common word, a run of digits, a date or your own identifier). Choose a few unrelated words, for example a short sentence only you would think of.</source>
+        <translation>Mật khẩu này thuộc loại ai cũng thử đầu tiên (một từ thông dụng, một dãy số, một ngày tháng hoặc chính mã của đồng chí). Hãy chọn vài từ không liên quan đến nhau, ví dụ một câu ngắn chỉ đồng chí nghĩ ra.</translation>
+    </message>
+    <message>
+        <source>No passphrase was given for {owner}: type it when asked, or set the environment variable {variable} when no terminal is attached.</source>
+        <translation>Chưa nhập mật khẩu cho {owner}: hãy gõ mật khẩu khi được hỏi, hoặc đặt biến môi trường {variable} khi không có cửa sổ dòng lệnh.</translation>
+    </message>
+    <message>
         <source>The bundle file is damaged: “{file}” inside it does not match the size or checksum the file records for it. Nothing was imported; ask the sender to export it again.</source>
         <translation>Tệp gói dữ liệu bị hỏng: tệp “{file}” bên trong không khớp với kích thước hoặc mã kiểm tra mà gói ghi cho nó. Không nhập gì; hãy đề nghị người gửi xuất lại.</translation>
     </message>
@@ -3862,6 +3974,65 @@
     <message>
         <source>Relation ended on {day}.</source>
         <translation>Quan hệ đánh giá kết thúc ngày {day}.</translation>
+    </message>
+</context>
+<context>
+    <name>Fields</name>
+    <message>
+        <source>output product description</source>
+        <translation>mô tả sản phẩm đầu ra</translation>
+    </message>
+    <message>
+        <source>output document number</source>
+        <translation>số văn bản đầu ra</translation>
+    </message>
+    <message>
+        <source>description</source>
+        <translation>mô tả</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>lý do</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>ghi chú</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>tên</translation>
+    </message>
+    <message>
+        <source>full name</source>
+        <translation>họ và tên</translation>
+    </message>
+    <message>
+        <source>work date</source>
+        <translation>ngày làm việc</translation>
+    </message>
+    <message>
+        <source>deadline</source>
+        <translation>hạn hoàn thành</translation>
+    </message>
+    <message>
+        <source>completion date</source>
+        <translation>ngày hoàn thành</translation>
+    </message>
+    <message>
+        <source>date</source>
+        <translation>ngày</translation>
+    </message>
+    <message>
+        <source>passphrase</source>
+        <translation>mật khẩu</translation>
+    </message>
+    <message>
+        <source>daily time norm</source>
+        <translation>định mức thời gian một ngày</translation>
+    </message>
+    <message>
+        <source>time norm</source>
+        <translation>định mức thời gian</translation>
     </message>
 </context>
 <context>
@@ -5201,10 +5372,6 @@
 </context>
 <context>
     <name>PassphrasePage</name>
-    <message>
-        <source>The passphrase must have at least {minimum} characters.</source>
-        <translation>Mật khẩu phải có ít nhất {minimum} ký tự.</translation>
-    </message>
     <message>
         <source>The two passphrases are not the same: type it again.</source>
         <translation>Hai mật khẩu không giống nhau: hãy nhập lại.</translation>
@@ -7668,8 +7835,8 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>đang khóa</translation>
     </message>
     <message>
-        <source>No key on this PC yet: choose a passphrase of at least four characters and create your key.</source>
-        <translation>Máy này chưa có khóa của người sử dụng: hãy chọn mật khẩu có ít nhất bốn ký tự và tạo khóa.</translation>
+        <source>No key on this PC yet: choose a passphrase of at least {minimum} characters that others cannot guess, and create your key.</source>
+        <translation>Máy này chưa có khóa: hãy chọn mật khẩu ít nhất {minimum} ký tự mà người khác không đoán được, rồi tạo khóa.</translation>
     </message>
     <message>
         <source>not set up</source>

@@ -34,6 +34,7 @@ from kpi_desktop.domain.errors import RefusedValue
 
 __all__ = [
     "FIRST_DATE",
+    "MAX_DOC_NUMBER",
     "MAX_QUANTITY",
     "MAX_TEXT",
     "PLAUSIBLE_QUANTITY",
@@ -57,10 +58,12 @@ FUTURE = dt.timedelta(days=366)
 MAX_QUANTITY = Decimal(10000)
 #: Without a time norm, more products than this in one entry need a confirmation.
 PLAUSIBLE_QUANTITY = Decimal(100)
-#: Minutes in a working day's norm when no policy says otherwise.
-DAY_MINUTES = 480
+#: An entry holds at most the products whose time norms fit in one whole day (24 hours).
+DAY_MINUTES = 1440
 #: The default longest free text (a description, a reason) in characters.
 MAX_TEXT = 4000
+#: The longest document number, name or other one-line value, in characters.
+MAX_DOC_NUMBER = 200
 _CENT = Decimal("0.01")
 
 # C0 except tab/line feed/carriage return, DEL, C1; lone surrogates (from undecodable command
@@ -164,8 +167,8 @@ def check_quantity(quantity: Decimal, *, time_norm_minutes: Decimal | None = Non
     """``quantity`` when it is a plausible number of products for one entry.
 
     Hard bounds, never waived: greater than zero, at most two decimals, at most
-    :data:`MAX_QUANTITY`. Plausible: with the item's time norm, the products take at most one
-    working day (``day_minutes``); without one, at most :data:`PLAUSIBLE_QUANTITY`. Above
+    :data:`MAX_QUANTITY`. Plausible: with the item's time norm, the products fit in one whole
+    day (``day_minutes``, 24 hours); without one, at most :data:`PLAUSIBLE_QUANTITY`. Above
     that the person must confirm (``confirmed``).
 
     Raises:
@@ -188,7 +191,7 @@ def check_quantity(quantity: Decimal, *, time_norm_minutes: Decimal | None = Non
     if quantity > plausible and not confirmed:
         raise RefusedValue("quantity_needs_confirmation", value=shown,
                            maximum=str(plausible.normalize()), item=item)
-    return quantity.normalize() if quantity == quantity.to_integral_value() else quantity
+    return quantity
 
 
 def check_minutes(value: Any, field: str) -> Decimal:

@@ -43,10 +43,42 @@ class AppPaths:
         return self.data_dir / "settings.json"
 
     def ensure(self) -> AppPaths:
-        """Create the folders if they do not exist yet."""
+        """Create the folders if they do not exist yet, readable by their owner only (0700;
+        a data folder that already existed keeps its mode: it may be one the person chose)."""
         for folder in (self.data_dir, self.log_dir, self.backup_dir, self.attachments_dir):
+            created = not folder.exists()
             folder.mkdir(parents=True, exist_ok=True)
+            if created or folder != self.data_dir:
+                _private(folder, PRIVATE_FOLDER)
         return self
+
+    def protect(self) -> AppPaths:
+        """Make the database (with its journal files) and every backup readable only by
+        their owner (0600): they hold the sealed keys. Best effort: a file system without
+        modes (FAT on a USB stick, Windows) or a read-only one is left as it is."""
+        suffixes = ("", "-wal", "-shm", "-journal")
+        files = [self.database.with_name(self.database.name + s) for s in suffixes]
+        if self.backup_dir.is_dir():
+            files += [p for p in self.backup_dir.iterdir() if p.is_file()]
+        for path in files:
+            if path.exists():
+                _private(path, PRIVATE_FILE)
+        return self
+
+
+#: Modes of what only the owner may read (POSIX).
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
+
+
+def _private(path: Path, mode: int) -> None:
+    """``chmod`` where modes mean something; never an error."""
+    if os.name != "posix":
+        return
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except OSError:
+        pass
 
 
 def app_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:

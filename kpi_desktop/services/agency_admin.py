@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
+from kpi_desktop.domain.inputs import check_minutes
 from kpi_desktop.domain.model import (
     AuditEvent,
     CatalogItem,
@@ -49,6 +50,7 @@ from kpi_desktop.domain.model import (
     normalize_text,
     utc_now,
 )
+from kpi_desktop.domain.passphrases import check_new_passphrase
 from kpi_desktop.domain.sync import AGENCY
 from kpi_desktop.services.agency_setup import AgencySetupService, StaffSummary, read_staff_list
 from kpi_desktop.services.catalog_xlsx import read_catalog_xlsx
@@ -113,6 +115,8 @@ POLICY_FIELDS: dict[str, Any] = {
     "late_deduction_per_delay": "number",
     "standard_unit_points": "number",
 }
+#: Policy fields that are durations in minutes (checked by ``domain.inputs.check_minutes``).
+DURATION_FIELDS = frozenset({"daily_norm_minutes"})
 
 
 # ============================================================================================
@@ -296,6 +300,7 @@ class AgencyAdminService:
             raise RefusedValue("unit_id_malformed", value=org_id)
         if not normalize_text(name_vi):
             raise RefusedValue("unit_name_missing")
+        check_new_passphrase(passphrase, owner=AGENCY)
         if len(passphrase.strip()) < minimum:
             raise RefusedValue("passphrase_too_short", minimum=minimum)
         with self._db.unit_of_work(read_only=True) as uow:
@@ -999,10 +1004,12 @@ class AgencyAdminService:
             if text.lower() in ("false", "0", "no"):
                 return False
         elif kind == "int":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if re.fullmatch(r"-?\d+", text):
-                return int(text)
+            number = value if isinstance(value, int) and not isinstance(value, bool) else \
+                int(text) if re.fullmatch(r"-?\d{1,9}", text) else None
+            if number is not None and key in DURATION_FIELDS:
+                check_minutes(number, key)  # a day's norm: 0 to 1440 minutes
+            if number is not None:
+                return number
         elif kind == "number":
             try:
                 number = Decimal(text)

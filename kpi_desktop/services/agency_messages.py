@@ -276,6 +276,29 @@ def catalog_reason(p: Mapping[str, Any]) -> str:
         "bad_criterion_points": lambda: translate(
             "CatalogErrors", "“{value}” is not a number of points."
         ).format(value=value),
+        # Issue 14: what a file may not carry.
+        "file_unreadable": lambda: translate(
+            "CatalogErrors", "The file {path} cannot be opened; check that it exists and is "
+            "not open in another program."
+        ).format(path=p.get("path", "")),
+        "control_character": lambda: (translate(
+            "CatalogErrors", "The cell in column {column} holds a control character ({char}): "
+            "correct it in the spreadsheet program and save the file again."
+        ) if p.get("column") else translate(
+            "CatalogErrors", "The sheet's name holds a control character ({char}): rename the "
+            "sheet and save the file again."
+        )).format(column=p.get("column", ""), char=p.get("char", "")),
+        "cell_too_long": lambda: translate(
+            "CatalogErrors", "The cell in column {column} holds more than {maximum} characters."
+        ).format(column=p.get("column", ""), maximum=p.get("maximum", "")),
+        "file_too_large": lambda: translate(
+            "CatalogErrors", "The workbook unpacks to more than {maximum} MB; a catalog is much "
+            "smaller: check that it is the right file."
+        ).format(maximum=p.get("maximum", "")),
+        "too_many_rows": lambda: translate(
+            "CatalogErrors", "The sheet has more than {maximum} rows; a catalog is much "
+            "smaller: check that it is the right file."
+        ).format(maximum=p.get("maximum", "")),
     }
     text = reasons.get(str(p.get("reason", "")))
     return text() if text is not None else translate(
@@ -329,6 +352,26 @@ def staff_reason(p: Mapping[str, Any]) -> str:
         "date_malformed": lambda: translate(
             "AgencyErrors", "“{value}” is not a date: write it as YYYY-MM-DD."
         ).format(value=value),
+        # Issue 14: what a file may not carry.
+        "control_character": lambda: translate(
+            "AgencyErrors", "The column {column} holds a control character ({char}), which "
+            "would break every export: correct the cell in the spreadsheet program and save "
+            "the file again."
+        ).format(column=column_label(str(p.get("column", ""))), char=p.get("char", "")),
+        "cell_too_long": lambda: (translate(
+            "AgencyErrors", "The column {column} holds more than {maximum} characters."
+        ).format(column=column_label(str(p.get("column", ""))), maximum=p.get("maximum", ""))
+            if p.get("column") else translate(
+            "AgencyErrors", "A cell holds more than {maximum} characters."
+        ).format(maximum=p.get("maximum", ""))),
+        "file_too_large": lambda: translate(
+            "AgencyErrors", "The file is larger than {maximum} MB; a staff list is much "
+            "smaller: check that it is the right file."
+        ).format(maximum=p.get("maximum", "")),
+        "too_many_rows": lambda: translate(
+            "AgencyErrors", "The file has more than {maximum} rows; a staff list is much "
+            "smaller: check that it is the right file."
+        ).format(maximum=p.get("maximum", "")),
     }
     text = reasons.get(str(p.get("reason", "")))
     return text() if text is not None else translate(

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import KpiError, RefusedValue
+from kpi_desktop.domain.inputs import find_forbidden
 from kpi_desktop.domain.model import (
     AuditEvent,
     CatalogGroup,
@@ -76,35 +77,55 @@ def _refuse(row: int, reason: str, **extra: Any) -> RefusedValue:
     return RefusedValue("staff_list_invalid", row=row, reason=reason, **extra)
 
 
+#: What a staff list may hold: the file, its rows and one cell (a name, an identifier).
+MAX_STAFF_FILE_BYTES = 50 * 1024 * 1024
+MAX_STAFF_ROWS = 100_000
+MAX_STAFF_CELL = 1000
+#: Uncompressed size of an .xlsx staff list (its XML), against zip bombs.
+_MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+
+
 def read_staff_list(path: str | os.PathLike[str]) -> list[dict[str, str]]:
     """The rows of a staff list (CSV in UTF-8, or the first sheet of an XLSX), as text.
 
+    Every cell is checked as it is read: at most :data:`MAX_STAFF_CELL` characters (the CSV
+    reader's own field limit is never reached: a larger field is refused with its row too) and
+    no control character (a NUL in a name would break every export); the file is at most
+    :data:`MAX_STAFF_FILE_BYTES` and :data:`MAX_STAFF_ROWS` rows.
+
     Raises:
-        RefusedValue: ``staff_list_invalid`` for a missing column or an unreadable file.
+        RefusedValue: ``staff_list_invalid`` with the row (1 = the header row), the column and
+            a reason: a missing column, an unreadable file, a control character, a cell too
+            long, a file too large.
     """
     file = Path(path)
     try:
-        if file.suffix.lower() in (".xlsx", ".xlsm"):
-            from openpyxl import load_workbook
-
-            sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
-            rows = [["" if v is None else str(v) for v in r]
-                    for r in sheet.iter_rows(values_only=True)]
-        else:
-            text = file.read_bytes().decode("utf-8-sig")
-            rows = list(csv.reader(io.StringIO(text)))
+        size = file.stat().st_size
     except OSError:
         raise _refuse(0, "file_unreadable", path=str(file)) from None
-    except UnicodeDecodeError:
-        raise _refuse(0, "not_utf8", path=str(file)) from None
-    except (ValueError, KeyError, zipfile.BadZipFile):
-        raise _refuse(0, "not_a_table", path=str(file)) from None
+    if size > MAX_STAFF_FILE_BYTES:
+        raise _refuse(0, "file_too_large", path=str(file),
+                      maximum=MAX_STAFF_FILE_BYTES // (1024 * 1024))
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(file)
+    else:
+        rows = _csv_rows(file)
     if not rows:
         raise _refuse(1, "file_empty")
     header = [normalize_text(h).lower() for h in rows[0]]
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise _refuse(1, "columns_missing", columns=", ".join(missing))
+    for number, cells in enumerate(rows, start=1):
+        for index, cell in enumerate(cells):
+            column = header[index] if index < len(header) and header[index] else \
+                str(index + 1)
+            bad = find_forbidden(cell, multiline=False)
+            if bad is not None:
+                raise _refuse(number, "control_character", column=column,
+                              char=f"U+{ord(bad):04X}")
+            if len(cell) > MAX_STAFF_CELL:
+                raise _refuse(number, "cell_too_long", column=column, maximum=MAX_STAFF_CELL)
     result = []
     for cells in rows[1:]:
         if not any(normalize_text(c) for c in cells):
@@ -112,6 +133,66 @@ def read_staff_list(path: str | os.PathLike[str]) -> list[dict[str, str]]:
         result.append({name: normalize_text(cells[i]) if i < len(cells) else ""
                        for i, name in enumerate(header)})
     return result
+
+
+def _csv_rows(file: Path) -> list[list[str]]:
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except OSError:
+        raise _refuse(0, "file_unreadable", path=str(file)) from None
+    except UnicodeDecodeError:
+        raise _refuse(0, "not_utf8", path=str(file)) from None
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            number = len(rows) + 1
+            if "field larger than field limit" in str(exc):
+                raise _refuse(number, "cell_too_long", column="", maximum=MAX_STAFF_CELL
+                              ) from None
+            raise _refuse(number, "not_a_table", path=str(file)) from None
+        rows.append(cells)
+        if len(rows) > MAX_STAFF_ROWS:
+            raise _refuse(len(rows), "too_many_rows", maximum=MAX_STAFF_ROWS)
+
+
+def _xlsx_rows(file: Path) -> list[list[str]]:
+    """The first sheet's cells as text (an .xlsx is a zip: its unpacked size is checked
+    before anything is parsed)."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except OSError:
+        raise _refuse(0, "file_unreadable", path=str(file)) from None
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
+        raise _refuse(0, "not_a_table", path=str(file)) from None
+    if unpacked > _MAX_XLSX_UNPACKED:
+        raise _refuse(0, "file_too_large", path=str(file),
+                      maximum=MAX_STAFF_FILE_BYTES // (1024 * 1024))
+    from openpyxl import load_workbook
+
+    rows: list[list[str]] = []
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            for values in sheet.iter_rows(values_only=True):
+                rows.append(["" if v is None else str(v) for v in values])
+                if len(rows) > MAX_STAFF_ROWS:
+                    raise _refuse(len(rows), "too_many_rows", maximum=MAX_STAFF_ROWS)
+        finally:
+            book.close()
+    except RefusedValue:
+        raise
+    except OSError:
+        raise _refuse(0, "file_unreadable", path=str(file)) from None
+    except Exception:  # openpyxl on a damaged or hostile workbook: any parser error
+        raise _refuse(0, "not_a_table", path=str(file)) from None
+    return rows
 
 
 class AgencySetupService:

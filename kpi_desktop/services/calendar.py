@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kpi_desktop.domain.errors import InvalidState, RefusedValue
+from kpi_desktop.domain.inputs import check_date, check_text
 from kpi_desktop.domain.model import (
     AuditEvent,
     CalendarDay,
@@ -238,7 +239,8 @@ class CalendarService:
         chosen = parse_day_kind(kind)
         if chosen is CalendarDayKind.HOLIDAY:
             chosen = CalendarDayKind.DAY_OFF
-        text = normalize_text(name or "")
+        check_date(day, "date", today=self.today())
+        text = check_text(name or "", "name", max_length=200)
         if chosen is CalendarDayKind.DAY_OFF and not text:
             raise RefusedValue("calendar_name_missing")
         public = WorkingCalendar()

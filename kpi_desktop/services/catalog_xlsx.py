@@ -34,6 +34,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.inputs import find_forbidden
 
 __all__ = [
     "ERROR_CODE",
@@ -45,6 +46,10 @@ __all__ = [
 ]
 
 ERROR_CODE = "catalog_xlsx_invalid"
+#: Bounds of a catalog workbook: unpacked size, rows per sheet, characters in one cell.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_CELL = 4000
 
 Scope = Literal["leadership", "shared", "division"]
 
@@ -170,12 +175,17 @@ def read_catalog_xlsx(path: str | os.PathLike[str]) -> CatalogData:
 
     Raises ``RefusedValue("catalog_xlsx_invalid", sheet=…, row=…, reason=…)`` when the file is
     not an xlsx workbook in this layout or its content is inconsistent (duplicate code, points
-    outside the group's range, non-numeric points, …). ``OSError`` (missing or unreadable file)
-    is left to the caller.
+    outside the group's range, non-numeric points, a control character in a cell, …), and
+    ``reason="file_unreadable"`` when the file cannot be opened.
     """
+    _check_package(path)
     try:
         workbook = load_workbook(os.fspath(path), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise _refuse(None, None, "not_xlsx", detail=type(exc).__name__) from exc
+    except OSError:
+        raise _refuse(None, None, "file_unreadable", path=os.fspath(path)) from None
+    except Exception as exc:  # openpyxl on a damaged or hostile workbook: any parser error
         raise _refuse(None, None, "not_xlsx", detail=type(exc).__name__) from exc
     try:
         sheets = []
@@ -183,10 +193,60 @@ def read_catalog_xlsx(path: str | os.PathLike[str]) -> CatalogData:
             if hasattr(ws, "reset_dimensions"):
                 # Some producers write a wrong <dimension>; read every stored row instead.
                 ws.reset_dimensions()
-            sheets.append((ws.title, list(ws.iter_rows(values_only=True))))
+            rows = []
+            for values in ws.iter_rows(values_only=True):
+                rows.append(values)
+                if len(rows) > MAX_ROWS:
+                    raise _refuse(ws.title, len(rows), "too_many_rows", maximum=MAX_ROWS)
+            sheets.append((ws.title, rows))
+    except RefusedValue:
+        raise
+    except OSError:
+        raise _refuse(None, None, "file_unreadable", path=os.fspath(path)) from None
+    except Exception as exc:  # the same, while the rows are parsed
+        raise _refuse(None, None, "not_xlsx", detail=type(exc).__name__) from exc
     finally:
         workbook.close()
+    _check_cells(sheets)
     return _parse_workbook(sheets)
+
+
+def _check_package(path: str | os.PathLike[str]) -> None:
+    """An .xlsx is a zip: its unpacked size is bounded before anything is parsed."""
+    try:
+        with zipfile.ZipFile(os.fspath(path)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError) as exc:
+        raise _refuse(None, None, "not_xlsx", detail=type(exc).__name__) from exc
+    except OSError:
+        raise _refuse(None, None, "file_unreadable", path=os.fspath(path)) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _refuse(None, None, "file_too_large",
+                      maximum=MAX_UNPACKED_BYTES // (1024 * 1024))
+
+
+def _check_cells(sheets: Sequence[tuple[str, list[tuple[Any, ...]]]]) -> None:
+    """No control character in any text cell (line breaks and tabs are allowed: headers and
+    long descriptions wrap), no cell longer than :data:`MAX_CELL`."""
+    from openpyxl.utils import get_column_letter
+
+    for title, rows in sheets:
+        bad_title = find_forbidden(str(title))
+        if bad_title is not None:
+            raise _refuse(title, None, "control_character", column="",
+                          char=f"U+{ord(bad_title):04X}")
+        for number, values in enumerate(rows, start=1):
+            for index, value in enumerate(values):
+                if not isinstance(value, str):
+                    continue
+                bad = find_forbidden(value)
+                if bad is not None:
+                    raise _refuse(title, number, "control_character",
+                                  column=get_column_letter(index + 1),
+                                  char=f"U+{ord(bad):04X}")
+                if len(value) > MAX_CELL:
+                    raise _refuse(title, number, "cell_too_long",
+                                  column=get_column_letter(index + 1), maximum=MAX_CELL)
 
 
 # --------------------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ class AppServices:
         # that holds every write (UnitOfWork) until a background check and backup are done.
         check_before_open(paths.database)
         db = open_database(paths.database, backup_dir=paths.backup_dir)
+        paths.protect()  # the database and its backups hold sealed keys: owner only
         keys = KeyService(db)
         services = cls(paths=paths, db=db, organisation=OrganisationService(db),
                        worklog=WorkLogService(db, paths.attachments_dir, keys=keys),

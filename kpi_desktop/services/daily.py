@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.inputs import MAX_DOC_NUMBER, check_date, check_quantity, check_text
 from kpi_desktop.domain.model import (
     Assignment,
     AssignmentStatus,
@@ -100,6 +101,7 @@ class EntryDraft:
     attachment: Path | None = None  # a new file to attach (stored by its hash)
     keep_attachment: bool = True  # False removes the current attachment
     extra_kind: ExtraKind = ExtraKind.AD_HOC
+    confirm_quantity: bool = False  # the person confirmed a quantity above a day's worth
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,10 @@ class DailyWorkService:
         """
         quantity = parse_quantity(draft.quantity)
         self._check_dates(draft)
+        doc_number = check_text(draft.output_doc_number, "output_doc_number",
+                                max_length=MAX_DOC_NUMBER)
+        description = check_text(draft.output_description, "output_description",
+                                 multiline=True)
         now = utc_now()
         with self._db.unit_of_work() as uow:
             item, assignment = self._check_refs(uow, person_id, draft)
@@ -356,6 +362,11 @@ class DailyWorkService:
                 if old.status not in EDITABLE:
                     raise RefusedValue("entry_not_editable", status=_status(old.status))
                 self._check_open(uow, person_id, old.work_date)
+            # A quantity confirmed once (or stored before the check) is not asked again.
+            check_quantity(quantity, time_norm_minutes=item.time_norm_minutes, item=item.code,
+                           confirmed=draft.confirm_quantity or (
+                               old is not None and old.quantity == quantity
+                               and old.catalog_item_id == item.id))
             attachment = self._store_attachment(draft.attachment) if draft.attachment else None
             sha, name = (old.attachment_sha256, old.attachment_name) if old else (None, None)
             if not draft.keep_attachment:
@@ -371,8 +382,7 @@ class DailyWorkService:
                 extra_kind=ExtraKind.NONE if assignment else (
                     draft.extra_kind if draft.extra_kind is not ExtraKind.NONE
                     else ExtraKind.AD_HOC),
-                output_doc_number=normalize_text(draft.output_doc_number).strip(),
-                output_description=normalize_text(draft.output_description).strip(),
+                output_doc_number=doc_number, output_description=description,
                 deadline=draft.deadline or (assignment.deadline if assignment else None),
                 completed_on=draft.completed_on, attachment_sha256=sha,
                 attachment_name=name, updated_at=now)
@@ -392,7 +402,7 @@ class DailyWorkService:
     def submit(self, person_id: str, entry_id: str, reason: str = "") -> WorkLogEntry:
         """Freeze the entry as its next revision; a resubmission after a return needs a
         reason."""
-        reason = normalize_text(reason).strip()
+        reason = check_text(reason, "reason", multiline=True)
         now = utc_now()
         with self._db.unit_of_work() as uow:
             entry = uow.worklog.get(entry_id)
@@ -468,6 +478,10 @@ class DailyWorkService:
                 raise RefusedValue("completed_before_start",
                                    completed=draft.completed_on.isoformat(),
                                    date=draft.work_date.isoformat())
+        for value, field in ((draft.work_date, "work_date"), (draft.deadline, "deadline"),
+                             (draft.completed_on, "completed_on")):
+            if value is not None:
+                check_date(value, field, today=today)
 
     def _check_refs(self, uow: Any, person_id: str, draft: EntryDraft
                     ) -> tuple[CatalogItem, Assignment | None]:

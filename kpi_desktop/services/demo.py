@@ -16,6 +16,7 @@ from kpi_desktop.domain.model import (
     PolicyVersion,
     utc_now,
 )
+from kpi_desktop.domain.passphrases import DEMO_PASSPHRASE as _DEMO_PASSPHRASE
 from kpi_desktop.runtime.paths import resource_root
 from kpi_desktop.scoring import ScoringPolicy
 from kpi_desktop.services import demo_data
@@ -33,8 +34,9 @@ class DemoSummary:
     last_period: str
 
 
-#: The passphrase of every demo person and of the demo agency key (see the README).
-DEMO_PASSPHRASE = "demo"
+#: The passphrase of every demo person and of the demo agency key (see the README); it is
+#: accepted for the demo organisation's keys only (domain/passphrases.py).
+DEMO_PASSPHRASE = _DEMO_PASSPHRASE
 
 
 class DemoService:
@@ -103,7 +105,7 @@ class DemoService:
         from kpi_desktop.sync.keys import DEMO_COST
 
         keys = KeyService(self._db, cost=DEMO_COST)
-        keys.create(AGENCY, DEMO_PASSPHRASE)
+        keys.create(AGENCY, DEMO_PASSPHRASE, demo=True)
         agency = keys.require(AGENCY)
         with self._db.unit_of_work() as uow:
             uow.sync.add_trusted_key(TrustedKey(
@@ -111,4 +113,4 @@ class DemoService:
                 public_key=agency.public_key, x25519_public=agency.x25519_public,
                 pinned_at=utc_now()))
         for person in people:
-            keys.create(person.id, DEMO_PASSPHRASE, enrol=True)
+            keys.create(person.id, DEMO_PASSPHRASE, enrol=True, demo=True)

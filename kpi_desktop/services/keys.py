@@ -14,17 +14,23 @@ agency imports with :meth:`KeyService.enrol`.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
 from kpi_desktop.domain.model import AuditEvent, utc_now
+from kpi_desktop.domain.passphrases import DEMO_PASSPHRASE, check_new_passphrase, unlock_delay
 from kpi_desktop.domain.sync import AGENCY, EncryptionKey, SealedKeyRecord
-from kpi_desktop.domain.values import canonical_json
+from kpi_desktop.domain.values import canonical_json, normalize_text
 from kpi_desktop.sync import keys as crypto
 
 __all__ = ["KeyInfo", "KeyService"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,26 +51,41 @@ def _sealed(record: SealedKeyRecord) -> crypto.SealedKey:
 
 
 class KeyService:
-    """Key pairs of the people (and the agency) who use this PC."""
+    """Key pairs of the people (and the agency) who use this PC.
 
-    def __init__(self, db: Any, *, cost: int = crypto.DEFAULT_COST) -> None:
+    Passphrases follow one rule (:func:`~kpi_desktop.domain.passphrases.check_new_passphrase`:
+    at least eight characters, not one of the commonest; the public "demo" only for the demo
+    organisation's keys). Keys are sealed with scrypt at ``cost`` (2^17 by default; tests pass
+    a lower one); a key sealed at a lower cost is sealed again on its next successful unlock.
+    Every wrong passphrase is recorded in the audit log, per owner; after five in a row each
+    next try must wait (30 s, doubling, at most 15 minutes), and the count is kept in the
+    database, so a restart does not reset it.
+    """
+
+    def __init__(self, db: Any, *, cost: int = crypto.DEFAULT_COST,
+                 clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._db = db
         self.cost = cost
+        self._clock = clock
         self._unlocked: dict[str, crypto.KeyPair] = {}
 
     # ---------------------------------------------------------------- creating -------------
 
     def create(self, owner_id: str, passphrase: str, *, enrol: bool | None = None,
-               cost: int | None = None, replace: bool = False) -> KeyInfo:
+               cost: int | None = None, replace: bool = False, demo: bool = False) -> KeyInfo:
         """Make and seal a new key pair for ``owner_id`` (a person id or ``"agency"``).
 
         ``enrol`` (default: when this PC holds the agency key, or for the agency itself)
-        publishes the key for the person at once. The new key is left unlocked.
+        publishes the key for the person at once. The new key is left unlocked. ``demo``
+        (the demo organisation only) allows the public passphrase "demo".
 
         Raises:
             NotFound: no such person.
-            RefusedValue: ``key_exists`` unless ``replace``; ``passphrase_too_short``.
+            RefusedValue: ``key_exists`` unless ``replace``; ``passphrase_too_short``,
+                ``passphrase_too_common``.
         """
+        check_new_passphrase(passphrase, owner=owner_id,
+                             demo=demo or self.is_demo_organisation())
         key = crypto.generate_key()
         sealed = crypto.seal(key, owner_id, passphrase, cost=cost or self.cost)
         now = utc_now()
@@ -99,15 +120,86 @@ class KeyService:
     # ---------------------------------------------------------------- session --------------
 
     def unlock(self, owner_id: str, passphrase: str) -> crypto.KeyPair:
-        """Open the owner's key with their passphrase and keep it for this session.
+        """Open the owner's key with their passphrase and keep it for this session (a key
+        sealed at a lower cost than :attr:`cost` is sealed again at that cost).
 
         Raises:
-            RefusedValue: ``key_missing`` (no key on this PC), ``passphrase_wrong``.
+            RefusedValue: ``key_missing`` (no key on this PC), ``passphrase_wrong`` (with
+                ``failures`` and, from the fifth in a row, ``seconds`` to wait),
+                ``unlock_delayed`` (``seconds`` still to wait before the next try).
         """
         record = self._record(owner_id)
-        key = crypto.unseal(_sealed(record), passphrase)
+        key = self._open(record, passphrase)
+        stored = crypto.sealed_cost(record.blob)
+        if stored is not None and stored < self.cost and \
+                normalize_text(passphrase) != DEMO_PASSPHRASE:
+            try:
+                self._reseal(record, key, passphrase)
+            except KpiError:  # a read-only or full disk: the key opens all the same
+                log.warning("could not seal the key of %s again", owner_id, exc_info=True)
         self._unlocked[owner_id] = key
         return key
+
+    def _open(self, record: SealedKeyRecord, passphrase: str) -> crypto.KeyPair:
+        """Unseal ``record``, counting wrong passphrases (audited) and enforcing the delay."""
+        owner_id = record.owner_id
+        with self._db.unit_of_work(read_only=True) as uow:
+            failures, last = uow.sync.unlock_failures(owner_id)
+        now = self._clock()
+        wait = unlock_delay(failures)
+        if wait and last is not None:
+            left = int((last + dt.timedelta(seconds=wait) - now).total_seconds() + 0.999)
+            if left > 0:
+                raise RefusedValue("unlock_delayed", owner=owner_id, seconds=left,
+                                   failures=failures)
+        try:
+            key = crypto.unseal(_sealed(record), passphrase)
+        except RefusedValue as error:
+            if error.code != "passphrase_wrong":
+                raise
+            failures += 1
+            try:
+                with self._db.unit_of_work() as uow:
+                    uow.sync.set_unlock_failures(owner_id, failures, now)
+                    uow.audit.append(AuditEvent(
+                        at=now, action="key.unlock_failed", object_type="key",
+                        object_id=record.fingerprint, actor_id=owner_id,
+                        detail={"owner": owner_id, "failures": failures}))
+            except KpiError:  # the disk refuses the record: the refusal stays what it is
+                log.warning("could not record the failed unlock of %s", owner_id,
+                            exc_info=True)
+            raise RefusedValue("passphrase_wrong", owner=owner_id, failures=failures,
+                               seconds=unlock_delay(failures)) from None
+        if failures:
+            with self._db.unit_of_work() as uow:
+                uow.sync.clear_unlock_failures(owner_id)
+                uow.audit.append(AuditEvent(
+                    at=now, action="key.unlock", object_type="key",
+                    object_id=record.fingerprint, actor_id=owner_id,
+                    detail={"owner": owner_id, "after_failures": failures}))
+        return key
+
+    def _reseal(self, record: SealedKeyRecord, key: crypto.KeyPair, passphrase: str) -> None:
+        """Seal an opened key again at :attr:`cost` with the same passphrase."""
+        sealed = crypto.seal(key, record.owner_id, passphrase, cost=self.cost)
+        now = self._clock()
+        with self._db.unit_of_work() as uow:
+            uow.sync.put_sealed_key(SealedKeyRecord(
+                owner_id=record.owner_id, fingerprint=sealed.fingerprint,
+                public_key=sealed.public_key, x25519_public=sealed.x25519_public,
+                blob=sealed.blob, created_at=record.created_at, updated_at=now))
+            uow.audit.append(AuditEvent(
+                at=now, action="key.reseal", object_type="key", object_id=record.fingerprint,
+                actor_id=record.owner_id,
+                detail={"from_cost": crypto.sealed_cost(record.blob), "to_cost": self.cost}))
+
+    def is_demo_organisation(self) -> bool:
+        """Whether this PC holds the demo organisation (``kpi-desktop demo`` made it here):
+        only there may a key keep the public passphrase "demo"."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            organisations = uow.org.list_organisations()
+            return bool(organisations) and bool(uow.audit.list_events(
+                action="demo.create", object_id=organisations[0].id, limit=1))
 
     def lock(self, owner_id: str | None = None) -> None:
         """Forget the unlocked key of ``owner_id`` (everyone's when ``None``)."""
@@ -133,10 +225,17 @@ class KeyService:
         return sorted(self._unlocked)
 
     def change_passphrase(self, owner_id: str, old: str, new: str) -> None:
-        """Seal the owner's key with ``new`` (``old`` must open it)."""
+        """Seal the owner's key with ``new`` (``old`` must open it; a wrong one counts as a
+        failed unlock).
+
+        Raises:
+            RefusedValue: the codes of :meth:`unlock` and of the passphrase rule.
+        """
         record = self._record(owner_id)
-        sealed = crypto.change_passphrase(_sealed(record), old, new, cost=self.cost)
-        now = utc_now()
+        check_new_passphrase(new, owner=owner_id, demo=self.is_demo_organisation())
+        key = self._open(record, old)
+        sealed = crypto.seal(key, owner_id, new, cost=self.cost)
+        now = self._clock()
         with self._db.unit_of_work() as uow:
             uow.sync.put_sealed_key(SealedKeyRecord(
                 owner_id=owner_id, fingerprint=sealed.fingerprint, public_key=sealed.public_key,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.inputs import export_cell
 from kpi_desktop.domain.model import (
     AssignmentStatus,
     EntryStatus,
@@ -234,7 +235,8 @@ class KpiKindService:
                   kinds: dict[str, KindFigures]) -> Iterable[list[str]]:
             for key in KIND_KEYS:
                 v = kinds[key]
-                yield [pid, name, unit, key, str(v.assigned_count), str(v.completed_count),
+                yield [export_cell(pid), export_cell(name), export_cell(unit), key,
+                       str(v.assigned_count), str(v.completed_count),
                        _pts(v.assigned_points), _pts(v.completed_points)]
 
         for row in report.people:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import InvalidState, KpiError, NotFound, RefusedValue
+from kpi_desktop.domain.inputs import check_text
 from kpi_desktop.domain.model import (
     Level,
     OrgEvaluation,
@@ -321,8 +322,16 @@ class OrgEvaluationService:
             raise RefusedValue("org_csv_unreadable", path=str(file)) from None
         first = text.splitlines()[0] if text.strip() else ""
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        rows = [r for r in reader]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows: list[list[str]] = []
+        while True:  # a cell beyond the CSV reader's field limit is refused with its row
+            try:
+                rows.append(next(reader))
+            except StopIteration:
+                break
+            except csv.Error:
+                raise RefusedValue("org_csv_invalid", row=len(rows) + 1, error=RefusedValue(
+                    "cell_too_long", maximum=1000)) from None
         header = [normalize_text(h).strip().lower() for h in (rows[0] if rows else [])]
         if not rows or any(c not in header for c in CSV_COLUMNS):
             raise RefusedValue("org_csv_invalid", row=1,
@@ -335,6 +344,9 @@ class OrgEvaluationService:
             if not any(cell.strip() for cell in row):
                 continue
             try:
+                for index, cell in enumerate(row):
+                    check_text(cell, header[index] if index < len(header) else str(index + 1),
+                               multiline=True, max_length=1000)
                 cells = {name: (row[i].strip() if i < len(row) else "") for name, i in col.items()}
                 unit_id = normalize_text(cells["unit"])
                 if not unit_id:

@@ -88,6 +88,7 @@ from typing import Any
 from kpi_desktop import __version__
 from kpi_desktop import reports as _writers  # the PDF writers, imported on first use
 from kpi_desktop.domain.errors import KpiError, NotFound, RefusedValue
+from kpi_desktop.domain.inputs import export_cell, export_text
 from kpi_desktop.domain.model import (
     GENERAL_CRITERIA,
     EvaluationStatus,
@@ -700,7 +701,7 @@ class ReportService:
                 [("Scores", SCORE_COLUMNS, scores), ("Work log", WORKLOG_COLUMNS, worklog)])
         if "json" in wanted:
             files[folder / f"results-{name}.json"] = json.dumps(
-                results, ensure_ascii=False, indent=2).encode("utf-8")
+                _clean_json(results), ensure_ascii=False, indent=2).encode("utf-8")
         if _is_cancelled(cancel):
             raise ReportCancelled()
         try:
@@ -836,12 +837,25 @@ WORKLOG_COLUMNS = [
 
 
 def _csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """CSV text: every text cell neutralised (``domain.inputs.export_cell``): no formula, no
+    control character."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else export_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _clean_json(value: Any) -> Any:
+    """``value`` with every string cleaned of control characters (``export_text``)."""
+    if isinstance(value, str):
+        return export_text(value)
+    if isinstance(value, dict):
+        return {_clean_json(k): _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_json(v) for v in value]
+    return value
 
 
 def _xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
@@ -862,8 +876,11 @@ def _xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) 
             for name, value in zip(columns, row, strict=True):
                 if name in numeric and value not in (None, ""):
                     value = float(value)
-                values.append(value)
+                values.append(export_cell(value))
             sheet.append(values)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text is text, never a formula
         sheet.freeze_panes = "A2"
         for i, name in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=i).column_letter

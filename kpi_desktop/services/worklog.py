@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_desktop.domain.errors import NotFound, RefusedValue
+from kpi_desktop.domain.inputs import MAX_DOC_NUMBER, check_date, check_quantity, check_text
 from kpi_desktop.domain.model import (
     AuditEvent,
     EntryStatus,
@@ -43,9 +44,13 @@ class WorkLogService:
         assignment_id: str | None = None, output_doc_number: str = "",
         output_description: str = "", deadline: dt.date | None = None,
         completed_on: dt.date | None = None, submit: bool = False,
-        extra_kind: ExtraKind | None = None,
+        extra_kind: ExtraKind | None = None, confirm_quantity: bool = False,
     ) -> WorkLogEntry:
         """Validate and store a new entry (a draft, or submitted when ``submit``).
+
+        Dates lie from 2020 to a year ahead, texts hold no control character, and a quantity
+        above what the item's time norm fits in a day needs ``confirm_quantity``
+        (:mod:`kpi_desktop.domain.inputs`).
 
         Raises:
             RefusedValue / NotFound: with the codes of :mod:`kpi_desktop.services.messages`;
@@ -53,9 +58,13 @@ class WorkLogService:
         """
         if work_date is None:
             raise RefusedValue("date_malformed", value="")
-        if not quantity.is_finite() or quantity <= 0:
+        if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
             raise RefusedValue("quantity_not_positive", value=str(quantity))
         today = self.today()
+        output_doc_number = check_text(output_doc_number, "output_doc_number",
+                                       max_length=MAX_DOC_NUMBER)
+        output_description = check_text(output_description, "output_description",
+                                        multiline=True)
         if work_date > today:
             raise RefusedValue("date_in_future", date=work_date.isoformat())
         if completed_on is not None:
@@ -64,6 +73,10 @@ class WorkLogService:
             if completed_on < work_date:
                 raise RefusedValue("completed_before_start", completed=completed_on.isoformat(),
                                    date=work_date.isoformat())
+        for value, field in ((work_date, "work_date"), (deadline, "deadline"),
+                             (completed_on, "completed_on")):
+            if value is not None:
+                check_date(value, field, today=today)
         now = utc_now()
         with self._db.unit_of_work() as uow:
             person = uow.org.find_person(person_id)
@@ -77,6 +90,8 @@ class WorkLogService:
                             if person.job_position_id else None)
                 raise RefusedValue("item_not_allowed", code=item.code,
                                    position=position.name_vi if position else "")
+            check_quantity(quantity, time_norm_minutes=item.time_norm_minutes, item=item.code,
+                           confirmed=confirm_quantity)
             month = Period.containing(work_date)
             evaluation = uow.evaluations.get_monthly(person_id, month)
             if evaluation is not None and evaluation.status in LOCKED:

@@ -61,6 +61,9 @@ def backup_database(src_path: Path | str, dest_path: Path | str) -> Path:
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
+        if os.name == "posix":  # a backup holds the sealed keys: its owner only may read it
+            with contextlib.suppress(OSError):
+                os.chmod(partial, 0o600)
         os.replace(partial, dest)
     except sqlite3.Error as exc:
         with contextlib.suppress(FileNotFoundError):

@@ -15,6 +15,7 @@ Changing a table here needs an Alembic revision in ``migrations/versions`` (a te
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import unicodedata
@@ -27,6 +28,7 @@ from typing import Any
 from sqlalchemy import (
     DDL,
     Boolean,
+    Column,
     Date,
     Dialect,
     ForeignKey,
@@ -43,6 +45,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.domain.inputs import find_forbidden
 from kpi_desktop.domain.model import (
     AppealOutcome,
     AppealStatus,
@@ -85,10 +89,20 @@ class NfcString(TypeDecorator[str]):
 
     impl = String
     cache_ok = True
+    #: The column's name, for the message of a refused text (set when the column is made).
+    field = ""
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        """NFC-normalise and strip before writing."""
-        return None if value is None else normalize_text(value)
+        """NFC-normalise and strip before writing; a control character is refused
+        (``text_control_character``: the last net under the checks of
+        :mod:`kpi_desktop.domain.inputs`, so nothing stored can break an export)."""
+        if value is None:
+            return None
+        bad = find_forbidden(value)
+        if bad is not None:
+            raise RefusedValue("text_control_character", field=self.field,
+                               char=f"U+{ord(bad):04X}")
+        return normalize_text(value)
 
 
 class NfcText(NfcString):
@@ -96,6 +110,16 @@ class NfcText(NfcString):
 
     impl = Text
     cache_ok = True
+
+
+@event.listens_for(Column, "after_parent_attach")
+def _name_text_column(column: Column[Any], _table: Any) -> None:
+    """Each text column gets its own type naming it, so a refused text names its column."""
+    if isinstance(column.type, NfcString) and not column.type.field and column.name:
+        named = copy.copy(column.type)
+        named.field = column.name
+        column.type = named
+
 
 
 class DecimalText(TypeDecorator[Decimal]):

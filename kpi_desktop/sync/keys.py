@@ -41,12 +41,15 @@ __all__ = [
     "generate_key",
     "readable_fingerprint",
     "seal",
+    "sealed_cost",
     "unseal",
     "verify",
 ]
 
-#: scrypt cost (log2 N) for real keys: ~0.1 s on an office PC, 32 MiB of memory.
-DEFAULT_COST = 15
+#: scrypt cost (log2 N) for real keys: N = 2^17, r = 8 (128 MiB of memory, ~0.4 s on an
+#: office PC): a guess at a copied database or backup costs the same. Keys sealed with a
+#: lower cost are sealed again at this cost on their next successful unlock.
+DEFAULT_COST = 17
 #: Lower cost for the demo people, whose passphrase ("demo") is public anyway.
 DEMO_COST = 12
 _MIN_COST, _MAX_COST = 10, 20
@@ -152,6 +155,10 @@ def _aad(owner_id: str, fp: str) -> bytes:
 def seal(key: KeyPair, owner_id: str, passphrase: str, *, cost: int = DEFAULT_COST) -> SealedKey:
     """Seal ``key`` for ``owner_id`` with ``passphrase``.
 
+    The rule for a new passphrase is :func:`kpi_desktop.domain.passphrases.check_new_passphrase`
+    (its callers apply it); here only the floor of every key ever sealed holds, so a key can
+    be sealed again at a higher cost with the passphrase it already has.
+
     Raises:
         RefusedValue: ``passphrase_too_short`` for fewer than four characters.
     """
@@ -169,6 +176,14 @@ def seal(key: KeyPair, owner_id: str, passphrase: str, *, cost: int = DEFAULT_CO
     }, sort_keys=True).encode()
     return SealedKey(owner_id=owner_id, fingerprint=key.fingerprint, public_key=key.public_key,
                      x25519_public=key.x25519_public, blob=blob)
+
+
+def sealed_cost(blob: bytes) -> int | None:
+    """The scrypt cost (log2 N) a key was sealed with, ``None`` when unreadable."""
+    try:
+        return int(json.loads(blob)["log_n"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def unseal(sealed: SealedKey, passphrase: str) -> KeyPair:

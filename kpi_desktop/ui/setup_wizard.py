@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.passphrases import MIN_PASSPHRASE as RULE_MINIMUM
+from kpi_desktop.domain.passphrases import check_new_passphrase
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.demo import DEMO_PASSPHRASE
 from kpi_desktop.services.messages import describe
@@ -44,7 +46,7 @@ __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard"
            "readable_fingerprint"]
 
 DEMO, AGENCY_FILE, NEW_AGENCY = "demo", "agency", "new-agency"
-MIN_PASSPHRASE = 8
+MIN_PASSPHRASE = RULE_MINIMUM  # the one rule: domain/passphrases.py
 DEMO_PERSON = "vp-cv1"
 PAGE_LANGUAGE, PAGE_SOURCE, PAGE_PERSON, PAGE_PASSPHRASE, PAGE_AGENCY = range(5)
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -373,9 +375,10 @@ class PassphrasePage(QWizardPage):
         if self._owner.source() == DEMO and first in ("", DEMO_PASSPHRASE) \
                 and second in ("", DEMO_PASSPHRASE):
             return None
-        if len(first.strip()) < MIN_PASSPHRASE:
-            raise ValueError(self.tr("The passphrase must have at least {minimum} characters.")
-                             .format(minimum=MIN_PASSPHRASE))
+        try:
+            check_new_passphrase(first, owner=self._owner.person_page.person_id() or "")
+        except KpiError as error:
+            raise ValueError(describe(error)) from None
         if first != second:
             raise ValueError(self.tr("The two passphrases are not the same: type it again."))
         return first

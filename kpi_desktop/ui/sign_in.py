@@ -106,9 +106,11 @@ class SignInDialog(QDialog):
         try:
             self.services.keys.unlock(person, self.passphrase.text())
         except KpiError as error:
-            self.error.setText(describe(error) if error.code != "passphrase_wrong" else self.tr(
-                "The passphrase is wrong. Check the keyboard language and Caps Lock, and try "
-                "again."))
+            self.error.setText(
+                describe(error) if error.code != "passphrase_wrong" or error.params.get(
+                    "seconds") else self.tr(
+                    "The passphrase is wrong. Check the keyboard language and Caps Lock, and "
+                    "try again."))
             self.passphrase.selectAll()
             self.passphrase.setFocus()
             return

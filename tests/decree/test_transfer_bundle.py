@@ -278,7 +278,7 @@ def _third(tmp_path):
     staff = tmp_path / "third.csv"
     staff.write_text(THIRD_STAFF, encoding="utf-8")
     setup.import_staff(staff)
-    third.sync.create_agency_key("tn-pass", cost=DEMO_COST)
+    third.sync.create_agency_key("tn-passphrase", cost=DEMO_COST)
     return third
 
 

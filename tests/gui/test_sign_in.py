@@ -113,3 +113,21 @@ def test_the_app_asks_the_wizard_on_a_new_folder_and_sign_in_otherwise(monkeypat
         empty.close()
     assert shown == ["sign-in", "wizard"]
     assert not (tmp_path / "settings.json").exists()  # cancelled: nothing remembered
+
+
+def test_after_five_wrong_passphrases_the_dialog_says_how_long_to_wait(qtbot, services):
+    """Issue 14: wrong passphrases are counted; from the fifth the person waits."""
+    dialog = _dialog(qtbot, services, Settings(last_person_id="hcc-cv1"))
+    for _ in range(4):
+        dialog.passphrase.setText("not-the-passphrase")
+        dialog.sign_in_button.click()
+        assert "Check the keyboard language" in dialog.error.text()
+    dialog.passphrase.setText("not-the-passphrase")
+    dialog.sign_in_button.click()
+    assert "5 times in a row" in dialog.error.text() and "30 seconds" in dialog.error.text()
+    dialog.passphrase.setText("demo")  # the right one, too soon
+    dialog.sign_in_button.click()
+    assert dialog.person_id is None and "Too many wrong passphrases" in dialog.error.text()
+    with services.db.unit_of_work(read_only=True) as uow:
+        failed = uow.audit.list_events(action="key.unlock_failed", actor_id="hcc-cv1")
+    assert len(failed) == 5

@@ -122,3 +122,26 @@ def test_no_control_character_survives_an_export(text: str) -> None:
     assert not any(ord(c) < 32 and c not in "\t\n" for c in cleaned)
     assert not cleaned.startswith(("=", "+", "@", "\t", "\r"))
     assert export_text(cleaned) == cleaned
+
+
+def test_the_agencys_daily_norm_is_a_duration_of_one_day(demo_dir) -> None:
+    from kpi_desktop.runtime.paths import app_paths
+    from kpi_desktop.services.context import AppServices
+    from kpi_desktop.services.messages import describe
+    from kpi_desktop.storage.backup import dump_database
+
+    services = AppServices.open(app_paths(demo_dir))
+    try:
+        before = dump_database(demo_dir / "kpi.db")
+        for value in ("100000", "-5", "1e9"):
+            with pytest.raises(RefusedValue) as refused:
+                services.agency.save_policy(
+                    {"daily_norm_minutes": value}, version="test-1",
+                    active_from=services.agency.today() + dt.timedelta(days=30))
+            assert refused.value.code in ("duration_out_of_range", "policy_value_invalid")
+            if value != "1e9":
+                assert refused.value.code == "duration_out_of_range"
+                assert "minutes from 0 to 1440" in describe(refused.value)
+        assert dump_database(demo_dir / "kpi.db") == before
+    finally:
+        services.close()

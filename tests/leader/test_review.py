@@ -141,7 +141,8 @@ def test_suspicious_patterns_are_flagged(leader):
     item = max((i for i in items if i.time_norm_minutes), key=lambda i: i.time_norm_minutes)
     day = dt.date(2026, 11, 2)  # logged 15 working days later (today)
     ids = [worklog.add_entry(person_id="hcc-cv3", work_date=day, item_code=item.code,
-                             quantity=Decimal(10), completed_on=day, submit=True).id
+                             quantity=Decimal(10), completed_on=day, submit=True,
+                             confirm_quantity=True).id  # more than a day: confirmed
            for _ in range(3)]
     flags = {i.entry.id: i.flags for i in leader.review.inbox("hcc-gd").items}
     for entry_id in ids:

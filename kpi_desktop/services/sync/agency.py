@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from kpi_desktop.domain.model import AuditEvent, utc_now
+from kpi_desktop.domain.passphrases import check_new_passphrase
 from kpi_desktop.domain.sync import AGENCY, EncryptionKey, SealedKeyRecord
 from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.services.sync.trust import (
@@ -35,6 +36,7 @@ def create_agency_key(db: Any, keys: Any, passphrase: str, *, cost: int | None,
 def rotate_agency_key(db: Any, keys: Any, new_passphrase: str, *, cost: int | None) -> str:
     """Replace the unlocked agency key by a new one, cross-signed; returns its fingerprint."""
     old = keys.require(AGENCY)
+    check_new_passphrase(new_passphrase, owner=AGENCY, demo=keys.is_demo_organisation())
     new = crypto.generate_key()
     sealed = crypto.seal(new, AGENCY, new_passphrase, cost=cost or keys.cost)
     now = utc_now()

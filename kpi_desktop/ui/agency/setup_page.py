@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.passphrases import MIN_PASSPHRASE as RULE_MINIMUM
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.base import AGENCY_ID
 from kpi_desktop.ui.common import ERROR_STYLE, mark_data
 
-MIN_PASSPHRASE = 8
+MIN_PASSPHRASE = RULE_MINIMUM  # the one rule: domain/passphrases.py
 
 
 def readable(fingerprint: str) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
+from kpi_desktop.domain.passphrases import MIN_PASSPHRASE
 from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
@@ -187,7 +188,9 @@ class SyncPage(Page):
             self.create_button.setVisible(False)
         else:
             self.key_value.setText(self.tr("No key on this PC yet: choose a passphrase of at "
-                                           "least four characters and create your key."))
+                                           "least {minimum} characters that others cannot "
+                                           "guess, and create your key.").format(
+                minimum=MIN_PASSPHRASE))
             self.passphrase.setVisible(True)
             self.unlock_button.setVisible(False)
             self.create_button.setVisible(True)

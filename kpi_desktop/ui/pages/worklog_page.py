@@ -7,6 +7,7 @@ previous day, Alt+Home today. Drafts save themselves a moment after each change.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -44,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, ExtraKind, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.daily import EntryDraft, EntryView, ItemChoice
@@ -304,6 +307,7 @@ class EntryEditor(QGroupBox):
         self.entry_id: str | None = None
         self.view: EntryView | None = None
         self._loading = False
+        self._confirmed_quantity: tuple[str, object] | None = None  # (item, quantity)
         self.picker = ItemPicker(page)
         self.quantity = QLineEdit("1")
         self.quantity.setMaximumWidth(120)
@@ -670,9 +674,18 @@ class EntryEditor(QGroupBox):
         self.autosave.stop()
         if self.view is not None and not self.view.editable:
             return False
+        draft = self.draft()
+        if self._confirmed_quantity == (draft.item_code, draft.quantity):
+            draft = replace(draft, confirm_quantity=True)
         try:
-            entry = self.page.services.daily.save(self.page.user.person_id, self.draft(),
+            entry = self.page.services.daily.save(self.page.user.person_id, draft,
                                                   self.entry_id)
+        except KpiError as error:
+            if error.code != "quantity_needs_confirmation" or quiet or not self._confirm(error):
+                self._error(error)
+                return False
+            self._confirmed_quantity = (draft.item_code, draft.quantity)
+            return self.save(quiet=quiet)
         except Exception as error:  # noqa: BLE001 - shown to the person
             self._error(error)
             return False
@@ -717,6 +730,18 @@ class EntryEditor(QGroupBox):
     def _error(self, error: Exception) -> None:
         self.message.setStyleSheet("color: #b91c1c")
         self.message.setText(error_text(error))
+
+    def _confirm(self, error: KpiError) -> bool:
+        """Ask whether a quantity above what one day can hold is right (issue 14)."""
+        answer = QMessageBox.question(
+            self, self.tr("Check the quantity"),
+            self.tr("{count} × “{item}” is more than one day can hold (at most {maximum} by "
+                    "its time norm). Is the quantity right?").format(
+                count=error.params.get("value", ""), item=error.params.get("item", ""),
+                maximum=error.params.get("maximum", "")),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
 
 class WorkLogPage(Page):

@@ -226,7 +226,13 @@ def test_the_agency_signs_in_with_the_agency_key(qtbot, agency):
     dialog.passphrase.setText("not the passphrase")
     dialog.sign_in_button.click()
     assert dialog.person_id is None and "passphrase is wrong" in dialog.error.text()
-    assert agency.keys.unlocked("agency") is None and same()
+    assert agency.keys.unlocked("agency") is None
+    # Nothing changes but the record of the wrong passphrase (issue 14: audited, counted).
+    assert not same()
+    with agency.db.unit_of_work(read_only=True) as uow:
+        assert [e.action for e in uow.audit.list_events(actor_id="agency")][-1] == \
+            "key.unlock_failed"
+        assert uow.sync.unlock_failures("agency")[0] == 1
     i18n.set_language("vi")
     dialog.passphrase.setText("still wrong")
     dialog.sign_in_button.click()
