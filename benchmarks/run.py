@@ -559,6 +559,28 @@ def measure_province(people: int, pg_url: str | None) -> list[Figure]:
     return figures
 
 
+def measure_check(size: str) -> list[Figure]:
+    """The signature check of ``kpi-desktop check`` on a year of signed records
+    (benchmarks/bench_check.py) beside the verification limit on every core, same run."""
+    import bench_check
+
+    f = bench_check.measure(size)
+    figures = [Figure(
+        f"check: every stored signature of the year ({f.records:,} signed records, "
+        f"{f.problems} problems)", f.check_s * 1000,
+        f"{f.records:,} raw verifications on {f.cores} cores at once "
+        f"({f.verify_all_cores_per_s:,.0f}/s; one core {f.verify_per_s:,.0f}/s: "
+        f"{f.one_core_limit_s:.1f} s)", f.limit_s * 1000,
+        target=f"≤ 1.5× the {f.cores}-core limit", met=f.check_s <= 1.5 * f.limit_s)]
+    if f.full_check_s is not None:
+        figures.append(Figure(
+            f"  the whole kpi-desktop check ({f.full_check_progress} progress calls)",
+            f.full_check_s * 1000, f"the same {f.cores}-core verification limit",
+            f.limit_s * 1000, target=f"≤ 1.5× the {f.cores}-core limit",
+            met=f.full_check_s <= 1.5 * f.limit_s))
+    return figures
+
+
 def print_table(figures: list[Figure]) -> None:
     print(f"{'measurement':<62} {'ours ms':>9} {'limit ms':>9} {'ratio':>6} {'py MB':>6}  "
           "target")
@@ -599,6 +621,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--province", type=int, default=0, metavar="PEOPLE",
                         help="also the province hub's ingest with this many people's real-size "
                              "bundles (benchmarks/bench_province.py; 0: not)")
+    parser.add_argument("--check", action="store_true",
+                        help="also the signature check of kpi-desktop check on the year, every "
+                             "revision and statement signed (benchmarks/bench_check.py)")
     parser.add_argument("--no-tracemalloc", action="store_true",
                         help="skip the extra runs that measure the Python heap peak")
     parser.add_argument("--baseline", type=Path,
@@ -662,6 +687,8 @@ def measure_all(args: argparse.Namespace, folder: Path, people: int) -> list[Fig
     if not args.no_sync:  # at unit size a sample: the export takes ~0.4 s a person
         figures += measure_sync(args.size, os.environ.get("KPI_TEST_PG_URL"),
                                 args.sync_sample if people > 30 else None)
+    if args.check:
+        figures += measure_check(args.size)
     if args.province:
         figures += measure_province(args.province, os.environ.get("KPI_TEST_PG_URL"))
     return figures
