@@ -105,26 +105,30 @@ def signed_year(size: str) -> Path:
 
 
 def measure(size: str = "unit") -> CheckFigures:
-    from kpi_desktop.services.sync.kinds import verify_stored
+    from kpi_desktop.services.sync.kinds import REGISTRY, verified_in_batches
 
     folder = signed_year(size)
     services = _open(folder)
     try:
-        counted = [0]
+        # What services.sync.kinds.verify_stored does (kind by kind, in batches on every
+        # core), counting the records on the way.
+        with services.db.unit_of_work(read_only=True) as uow:
+            started = time.perf_counter()
+            keys: dict[str, Any] = {}
 
-        def check() -> list[Any]:
-            from kpi_desktop.services.sync.kinds import REGISTRY
+            def lookup(fp: str) -> Any:
+                if fp not in keys:
+                    keys[fp] = uow.org.find_key(fp)
+                return keys[fp]
 
-            with services.db.unit_of_work(read_only=True) as uow:
-                counted[0] = sum(1 for kind in REGISTRY for _r in kind.stored(uow))
-            with services.db.unit_of_work(read_only=True) as uow:
-                started = time.perf_counter()
-                found = list(verify_stored(uow))
-                return [time.perf_counter() - started, found]
-
-        seconds, problems = check()
+            records = problems = 0
+            for kind in REGISTRY:
+                for _record, problem in verified_in_batches(kind, kind.stored(uow), lookup):
+                    records += 1
+                    problems += problem is not None
+            seconds = time.perf_counter() - started
         all_cores, cores = verify_rate_all_cores()
-        figures = CheckFigures(records=counted[0], problems=len(problems), check_s=seconds,
+        figures = CheckFigures(records=records, problems=problems, check_s=seconds,
                                verify_per_s=verify_rate(), verify_all_cores_per_s=all_cores,
                                cores=cores)
         integrity = getattr(services, "integrity", None)
