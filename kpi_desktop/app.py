@@ -92,8 +92,8 @@ def start_qt(args):  # noqa: ANN001, ANN201 - argparse.Namespace
     from kpi_desktop.runtime.settings import Settings
     from kpi_desktop.ui.crash_dialog import CrashHandler
 
-    paths = app_paths(args.data_dir).ensure()
-    tail = setup_logging(paths.log_dir)
+    paths = app_paths(args.data_dir).ensure_quietly()
+    tail = setup_logging(paths.log_dir)  # never fails: a read-only folder logs to stderr
     settings = Settings.load(paths.settings_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("KPI Desktop")
@@ -112,9 +112,9 @@ def open_and_sign_in(window, paths, settings, opened: dict[str, object],  # noqa
     (``opened["code"]`` is then the exit code)."""
     from PySide6.QtWidgets import QMessageBox
 
-    services = open_services_or_recover(paths, parent=window)
+    services, code = open_services_or_recover(paths, parent=window)
     if services is None:
-        opened["code"] = 1
+        opened["code"] = code
         return None
     opened["services"] = services
     # The sign-in dialog may wait for hours: collect normally from here, without walking the
@@ -135,6 +135,11 @@ def open_and_sign_in(window, paths, settings, opened: dict[str, object],  # noqa
     gc.freeze()
     if notice:
         QMessageBox.information(window, "KPI Desktop", notice)
+    from kpi_desktop.ui.integrity_watch import IntegrityWatch
+
+    watch = IntegrityWatch(services, window)  # the full check when idle, at least weekly
+    watch.start()
+    watch.show_startup_warnings()  # a daily backup the full disk had no room for
     return services
 
 
@@ -143,9 +148,9 @@ def _selftest(app, paths, settings) -> int:  # noqa: ANN001
     from kpi_desktop.selftest import run_checks
     from kpi_desktop.ui.desktop_window import DesktopWindow
 
-    services = open_services_or_recover(paths, quiet=True, create_demo_if_empty=True)
+    services, code = open_services_or_recover(paths, quiet=True, create_demo_if_empty=True)
     if services is None:
-        return 1
+        return code
     gc.freeze()
     gc.enable()
     for line in run_checks(services):  # database, PDF with the bundled font, signature
@@ -206,36 +211,24 @@ def sign_in(services, settings, settings_path, parent=None):  # noqa: ANN001, AN
 
 def open_services_or_recover(paths, *, quiet: bool = False,  # noqa: ANN001, ANN201
                              create_demo_if_empty: bool = True, parent=None):  # noqa: ANN001
-    """Open the data folder; when the database is damaged, offer the newest good backup."""
-    from PySide6.QtWidgets import QMessageBox
+    """Open the data folder; when the database is damaged, offer the newest good backup.
 
+    Returns ``(services, 0)``, or ``(None, exit code)`` when it cannot be opened: 4 for a
+    damaged database (DESIGN.md §8), 3 for any other refusal (a read-only data folder).
+    """
     from kpi_desktop.domain.errors import KpiError
-    from kpi_desktop.runtime.i18n import translate
-    from kpi_desktop.services.backups import BackupService
     from kpi_desktop.services.context import AppServices
     from kpi_desktop.services.messages import describe
 
     while True:
         try:
-            return AppServices.open(paths, create_demo_if_empty=create_demo_if_empty)
+            return AppServices.open(paths, create_demo_if_empty=create_demo_if_empty), 0
         except KpiError as error:
-            backup = error.params.get("backup") if error.code == "database_damaged" else None
+            code = 4 if error.code == "database_damaged" else 3
             if quiet:
                 print(describe(error), file=sys.stderr)
-                return None
-            box = QMessageBox(QMessageBox.Icon.Critical, "KPI Desktop", describe(error),
-                              parent=parent)
-            if backup:
-                box.setInformativeText(translate(
-                    "App",
-                    "The newest good backup is {path}. Restore it now? The damaged file is "
-                    "kept in the backups folder.").format(path=backup))
-                box.setStandardButtons(QMessageBox.StandardButton.Yes
-                                       | QMessageBox.StandardButton.Close)
-            else:
-                box.setStandardButtons(QMessageBox.StandardButton.Close)
-            if box.exec() != QMessageBox.StandardButton.Yes:
-                return None
-            from pathlib import Path
+                return None, code
+            from kpi_desktop.ui.integrity_watch import show_open_failure
 
-            BackupService(paths.database, paths.backup_dir).restore(Path(backup))
+            if not show_open_failure(paths, error, parent):
+                return None, code

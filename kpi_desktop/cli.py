@@ -204,8 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "--restore", metavar="FILE", help=translate("Cli", "replace the database with this backup")
     )
+    backup.add_argument(
+        "--yes", action="store_true",
+        help=translate("Cli", "restore without asking (the warning is still printed)"),
+    )
 
-    check = commands.add_parser("check", help=translate("Cli", "check the database for damage"))
+    check = commands.add_parser(
+        "check", help=translate("Cli", "check the database, its signatures, results and "
+                                       "attachments (exit code 4 when something is wrong)"))
     check.add_argument(
         "--json", action="store_true", help=translate("Cli", "print the result as JSON")
     )
@@ -344,18 +350,20 @@ def check_arguments(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run one parsed command and return its exit code."""
     from kpi_desktop.runtime.logging_setup import setup_logging
-    from kpi_desktop.services.context import AppServices
 
-    paths = app_paths(args.data_dir).ensure()
-    setup_logging(paths.log_dir)
+    paths = app_paths(args.data_dir).ensure_quietly()
+    setup_logging(paths.log_dir)  # never fails: a folder that cannot be written → stderr
     try:
         check_arguments(args)
         if args.command == "check":
             return _check(paths, args)
         if args.command == "backup":
             return _backup(paths, args)
+        from kpi_desktop.services.context import AppServices
+
         services = AppServices.open(paths, create_demo_if_empty=False)
         try:
+            warn(services.warnings)
             if args.command not in WITHOUT_ORGANISATION and services.organisation.is_empty():
                 raise RefusedValue("organisation_missing")
             handler = {
@@ -380,10 +388,7 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return reader_gone()
     except KpiError as error:
-        from kpi_desktop.services.messages import describe
-
-        print(translate("Cli", "Refused: {reason}").format(reason=describe(error)), file=sys.stderr)
-        return EXIT_REFUSED
+        return refused(error)
     except Exception:  # a bug: say so plainly, keep the details in the log
         log.exception("unexpected error in %s", args.command)
         import traceback
@@ -394,6 +399,27 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def refused(error: KpiError) -> int:
+    """Print why ``error`` stopped the command; damage of the database is exit code 4, any
+    other refusal 3."""
+    from kpi_desktop.services.messages import describe
+
+    if error.code == "database_damaged":
+        print(describe(error), file=sys.stderr)
+        return EXIT_DAMAGED
+    print(translate("Cli", "Refused: {reason}").format(reason=describe(error)), file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def warn(warnings: Sequence[KpiError]) -> None:
+    """Print what the start-up could not do but did not stop the work (on stderr)."""
+    from kpi_desktop.services.messages import describe
+
+    for warning in warnings:
+        print(translate("Cli", "Warning: {reason}").format(reason=describe(warning)),
+              file=sys.stderr)
 
 
 def reader_gone() -> int:
@@ -547,41 +573,113 @@ def _people(services, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 def _backup(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
     from kpi_desktop.services.backups import BackupService
+    from kpi_desktop.services.data_folder import prepare_data_folder
 
+    prepare_data_folder(paths)
     service = BackupService(paths.database, paths.backup_dir)
     if args.list:
-        from kpi_desktop.services.backups import reason_label
-
-        listing = service.list_backups()
-        width = max((len(reason_label(b.reason)) for b in listing), default=8)
-        for info in listing:
-            print(f"{info.made_at:%Y-%m-%d %H:%M:%S} UTC  {reason_label(info.reason):<{width}} "
-                  f"{info.size:>10}  {info.path}")
-        return EXIT_OK
+        return _backup_list(service)
     if args.restore:
-        from pathlib import Path
-
-        kept = service.restore(Path(args.restore))
-        print(translate("Cli", "Database restored; the previous file was kept as {path}.").format(
-            path=kept))
-        return EXIT_OK
+        return _backup_restore(service, args)
     path = service.make("manual")
     print(translate("Cli", "Backup written: {path}").format(path=path))
     return EXIT_OK
 
 
-def _check(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from kpi_desktop.services.maintenance import check_database
+def _backup_list(service) -> int:  # noqa: ANN001
+    from kpi_desktop.services.integrity_messages import file_size, reason_label
 
-    problems = check_database(paths.database)
+    verdicts = {"passed": translate("Cli", "checked"), "failed": translate("Cli", "damaged"),
+                "unchecked": translate("Cli", "not checked yet")}
+    listing = service.list_backups()
+    if not listing:
+        print(translate("Cli", "There are no backups yet."))
+        return EXIT_OK
+    for info in listing:
+        local = info.made_at.astimezone()
+        print(f"{local:%Y-%m-%d %H:%M:%S}  {reason_label(info.reason, info.revision):<34} "
+              f"{file_size(info.size):>9}  {verdicts.get(info.verdict, info.verdict):<16} "
+              f"{info.path}")
+    return EXIT_OK
+
+
+def _backup_restore(service, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from pathlib import Path
+
+
+    chosen = Path(args.restore)
+    if not chosen.exists() and (service.backup_dir / chosen.name).exists():
+        chosen = service.backup_dir / chosen.name
+    if not chosen.is_file():
+        raise RefusedValue("backup_not_found", path=str(chosen))
+    people = [p for p in service.restore_impact(chosen) if p[0] != "agency"]
+    made = _made(chosen, service)
+    if people:  # say by name whose work the restore replaces, and ask at a terminal
+        names = ", ".join(f"{name} ({pid})" for pid, name in people)
+        print(translate("Cli", "Warning: restoring replaces the data on this computer with the "
+                               "backup of {made}; what these people recorded since is replaced: "
+                               "{names}.").format(made=made, names=names), file=sys.stderr)
+        if not args.yes and sys.stdin.isatty():
+            answer = input(translate("Cli", "Restore anyway? Type “yes” to continue: "))
+            if answer.strip().lower() not in ("yes", "y", translate("Cli", "yes")):
+                raise RefusedValue("restore_not_confirmed")
+    else:
+        print(translate("Cli", "Warning: restoring replaces the data on this computer with the "
+                               "backup of {made}; nothing was recorded here since.").format(
+            made=made), file=sys.stderr)
+    kept = service.restore(chosen)
+    print(translate("Cli", "Database restored; the previous file was kept as {path}.").format(
+        path=kept))
+    return EXIT_OK
+
+
+def _made(path, service) -> str:  # noqa: ANN001
+    for info in service.list_backups(include_empty=True):
+        if info.path == path:
+            return f"{info.made_at.astimezone():%Y-%m-%d %H:%M}"
+    return path.name
+
+
+def _check(paths, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from kpi_desktop.services.data_folder import prepare_data_folder
+    from kpi_desktop.services.integrity import IntegrityService
+    from kpi_desktop.services.integrity_messages import describe_finding
+    from kpi_desktop.storage.health import people_names
+
+    prepare_data_folder(paths)
+    if not paths.database.exists():
+        problem = translate("Cli", "There is no database at {path}.").format(
+            path=str(paths.database))
+        if args.json:
+            print(json.dumps({"ok": False, "problems": [problem]}, ensure_ascii=False))
+        else:
+            print(problem, file=sys.stderr)
+        return EXIT_DAMAGED
+    report = IntegrityService.for_paths(paths).full_check()
+    names = people_names(paths.database) if report.findings else {}
+    problems = [describe_finding(f, names) for f in report.findings]
+    good = report.good_backup
     if args.json:
-        print(json.dumps({"ok": not problems, "problems": problems}, ensure_ascii=False))
+        print(json.dumps({"ok": report.ok, "damaged": report.damaged, "problems": problems,
+                          "findings": [f.as_dict() for f in report.findings],
+                          "good_backup": good, "notes": report.notes,
+                          "seconds": round(report.seconds, 3)},
+                         ensure_ascii=False, indent=2))
     elif problems:
         print(translate("Cli", "The database has problems:"), file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
+        if good:
+            print(translate("Cli", "The newest backup that passed its check: {path}").format(
+                path=good), file=sys.stderr)
+        else:
+            print(translate("Cli", "No backup passed its check."), file=sys.stderr)
     else:
         print(translate("Cli", "The database is intact."))
+    if "schema_not_current" in report.notes and not args.json:
+        print(translate("Cli", "The signatures and results were not checked: the database is "
+                               "from an earlier version; start KPI Desktop once to upgrade it."),
+              file=sys.stderr)
     return EXIT_DAMAGED if problems else EXIT_OK
 
 

@@ -1,8 +1,10 @@
-"""Render PNG screenshots of the official's main screens in Vietnamese and English.
+"""Render PNG screenshots of the main screens in Vietnamese and English.
 
-    python packaging/screenshots.py [--out DIR] [--data-dir DIR] [--person ID]
+    python packaging/screenshots.py [--out DIR] [--data-dir DIR] [--person ID] [--all-pages]
 
-Runs offscreen at 1366×768 on a demo data folder (made when missing, today = 2026-11-23).
+Runs offscreen at 1366×768 on a demo data folder (made when missing, today = 2026-11-23): the
+whole window of the official (vp-cv1), the division head (hcc-gd, ``leader-*``), the chairman
+(ct, ``chairman-*``) and the agency administrator, each page once its data has loaded.
 Translations still waiting in ``translations/pending/*.json`` are compiled into a temporary
 catalog first, so the screenshots show the Vietnamese a user will see once they are merged.
 The README's screenshots are made with ``--out docs/screenshots``.
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -55,36 +58,82 @@ def preview_translations(target: Path) -> Path:
     return target
 
 
-OFFICIAL_PAGES = ("today", "assignments", "score", "month", "settings")
+#: What docs/screenshots shows: (person, the pages of theirs, the file name's prefix).
+SHOTS = (
+    ("vp-cv1", ("today", "assignments", "score", "month", "appeals", "sync", "settings"), ""),
+    ("hcc-gd", ("leader.inbox", "leader.assignments", "leader.evaluation", "leader.unit",
+                "leader.classification", "leader.kpi_kinds", "reconciliation"),
+     "leader-"),
+    ("ct", ("leader.org_evaluation", "leader.appeals"), "chairman-"),
+    ("agency", ("agency_people", "agency_catalog", "agency_publish"), ""),
+)
+OFFICIAL_PAGES = SHOTS[0][1]
 
 
-def render(out: Path, data_dir: Path, person: str, languages: tuple[str, ...],
-           pages: tuple[str, ...] | None = OFFICIAL_PAGES) -> list[Path]:
-    """Screenshots of ``pages`` (page ids; None = every page of ``person``)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
+def open_demo(data_dir: Path) -> Any:
+    """The demo's services on ``DEMO_TODAY`` (the demo folder is made when missing)."""
     from kpi_desktop.app import main as app_main
-    from kpi_desktop.runtime import i18n
     from kpi_desktop.runtime.paths import app_paths
     from kpi_desktop.services.context import AppServices
-    from kpi_desktop.services.daily import DailyWorkService
-    from kpi_desktop.ui.desktop_window import DesktopWindow
 
     if not (data_dir / "kpi.db").exists():
         app_main(["--data-dir", str(data_dir), "--lang", "en", "demo", "--today",
                   DEMO_TODAY.isoformat()])
+    services = AppServices.open(app_paths(data_dir), today=DEMO_TODAY)
+    if getattr(services, "clock", None) is None:  # before the one clock: service by service
+        from kpi_desktop.services.assignments import AssignmentService
+        from kpi_desktop.services.classification import ClassificationService
+        from kpi_desktop.services.daily import DailyWorkService
+        from kpi_desktop.services.evaluation import EvaluationService
+        from kpi_desktop.services.review import ReviewService
+
+        services.daily = DailyWorkService(services.db, services.paths.attachments_dir,
+                                          keys=services.keys, today=lambda: DEMO_TODAY)
+        for name, kind in (("review", ReviewService), ("assignments", AssignmentService),
+                           ("evaluation", EvaluationService),
+                           ("classification", ClassificationService)):
+            setattr(services, name, kind(services.db, today=DEMO_TODAY))
+    return services
+
+
+def settle(app: Any, page: Any) -> None:
+    """Let the page's background loading finish and the layout settle."""
+    import time
+
+    from kpi_desktop.ui.operations import wait_for_all
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        app.processEvents()
+        wait_for_all(100)
+        loading = getattr(page, "is_loading", None)
+        if not (callable(loading) and loading()):
+            break
+    for _ in range(10):
+        app.processEvents()
+
+
+def render(out: Path, data_dir: Path, person: str, languages: tuple[str, ...],
+           pages: tuple[str, ...] | None = OFFICIAL_PAGES, prefix: str = "") -> list[Path]:
+    """The whole window at 1366×768 on each of ``person``'s ``pages`` (page ids; None: every
+    page), as ``<prefix><page>-<language>.png`` ("leader.inbox" → "inbox")."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from kpi_desktop.runtime import i18n
+    from kpi_desktop.runtime.settings import Settings
+    from kpi_desktop.ui.desktop_window import DesktopWindow
+
     app = QApplication.instance() or QApplication([])
     translations = preview_translations(Path(tempfile.mkdtemp(prefix="kpi-tr-")))
-    paths = app_paths(data_dir)
-    services = AppServices.open(paths)
-    services.daily = DailyWorkService(services.db, paths.attachments_dir,
-                                      today=lambda: DEMO_TODAY)
+    services = open_demo(data_dir)
+    if person == "agency":
+        services.keys.unlock("agency", "demo")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for language in languages:
         i18n.set_language(language, translations)
-        window = DesktopWindow(services, person_id=person)
+        window = DesktopWindow(services, settings=Settings(), person_id=person)
         window.resize(*SIZE)
         window.show()
         app.processEvents()
@@ -92,15 +141,16 @@ def render(out: Path, data_dir: Path, person: str, languages: tuple[str, ...],
             if pages is not None and page.page_id not in pages:
                 continue
             window.show_page(index)
+            settle(app, page)
             if page.page_id == "today":
                 page.set_day(DEMO_TODAY - dt.timedelta(days=5))  # a day with entries
                 page.set_week_mode(True)
                 page.new_entry()  # the entry form with the catalog search at work
                 page.editor.picker.query.setText("xu ly")
                 page.editor.picker.search()
-            for _ in range(3):  # let posted layout requests settle before grabbing
-                app.processEvents()
-            path = out / f"{page.page_id}-{language}.png"
+                settle(app, page)
+            name = page.page_id.split(".")[-1].removeprefix("agency_")
+            path = out / f"{prefix}{name}-{language}.png"
             window.grab().save(str(path))
             written.append(path)
         window.close()
@@ -117,14 +167,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--data-dir", type=Path,
                         default=Path(tempfile.gettempdir()) / "kpi-desktop-screenshots")
-    parser.add_argument("--person", default="vp-cv1")
+    parser.add_argument("--person", help="only this person's pages (default: the official, "
+                        "the division head, the chairman and the agency)")
     parser.add_argument("--languages", default="vi,en")
     parser.add_argument("--all-pages", action="store_true",
-                        help="every page of the person, not only the official's desk")
+                        help="every page of the person, not only those of docs/screenshots")
     args = parser.parse_args(argv)
-    for path in render(args.out, args.data_dir, args.person, tuple(args.languages.split(",")),
-                       None if args.all_pages else OFFICIAL_PAGES):
-        print(path)
+    languages = tuple(args.languages.split(","))
+    shots = [s for s in SHOTS if s[0] == args.person] if args.person else list(SHOTS)
+    if args.person and not shots:
+        shots = [(args.person, OFFICIAL_PAGES, "")]
+    for person, pages, prefix in shots:
+        for path in render(args.out, args.data_dir, person, languages,
+                           None if args.all_pages else pages, prefix):
+            print(path)
     return 0
 
 

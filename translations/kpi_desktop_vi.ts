@@ -23,18 +23,6 @@
 <context>
     <name>Agency</name>
     <message>
-        <source>spearhead</source>
-        <translation>mũi nhọn</translation>
-    </message>
-    <message>
-        <source>hard</source>
-        <translation>cứng</translation>
-    </message>
-    <message>
-        <source>soft</source>
-        <translation>mềm</translation>
-    </message>
-    <message>
         <source>leadership</source>
         <translation>lãnh đạo</translation>
     </message>
@@ -319,13 +307,6 @@
     <message>
         <source>for example UBND xã Nghĩa Lâm</source>
         <translation>ví dụ UBND xã Nghĩa Lâm</translation>
-    </message>
-</context>
-<context>
-    <name>App</name>
-    <message>
-        <source>The newest good backup is {path}. Restore it now? The damaged file is kept in the backups folder.</source>
-        <translation>Bản sao lưu tốt gần nhất là {path}. Khôi phục ngay? Tệp bị hỏng vẫn được giữ trong thư mục sao lưu.</translation>
     </message>
 </context>
 <context>
@@ -625,7 +606,12 @@
     </message>
 </context>
 <context>
-    <name>AssignmentModel</name>
+    <name>AssignmentsPage</name>
+    <message>
+        <source>Overdue: {n} still to be confirmed</source>
+        <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
+        <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
+    </message>
     <message>
         <source>Code</source>
         <translation>Mã</translation>
@@ -659,15 +645,7 @@
         <translation>Thời hạn</translation>
     </message>
     <message>
-        <source>Overdue: {n} still to be confirmed</source>
-        <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
-    </message>
-</context>
-<context>
-    <name>AssignmentsPage</name>
-    <message>
         <source>My assignments</source>
-        <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
         <translation>Nhiệm vụ được giao</translation>
     </message>
     <message>
@@ -1361,10 +1339,6 @@
         <translation>thay cơ sở dữ liệu bằng bản sao lưu này</translation>
     </message>
     <message>
-        <source>check the database for damage</source>
-        <translation>kiểm tra cơ sở dữ liệu có bị hỏng không</translation>
-    </message>
-    <message>
         <source>list the people and units</source>
         <translation>liệt kê người và đơn vị</translation>
     </message>
@@ -1405,6 +1379,58 @@
         <translation>ngôn ngữ của các phiếu: vi hoặc en (mặc định: ngôn ngữ thông báo)</translation>
     </message>
     <message>
+        <source>Warning: {reason}</source>
+        <translation>Cảnh báo: {reason}</translation>
+    </message>
+    <message>
+        <source>checked</source>
+        <translation>đã kiểm tra</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>bị hỏng</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>chưa kiểm tra</translation>
+    </message>
+    <message>
+        <source>There are no backups yet.</source>
+        <translation>Chưa có bản sao lưu nào.</translation>
+    </message>
+    <message>
+        <source>Warning: restoring replaces the data on this computer with the backup of {made}; what these people recorded since is replaced: {names}.</source>
+        <translation>Cảnh báo: khôi phục sẽ thay dữ liệu trên máy này bằng bản sao lưu lúc {made}; những gì các đồng chí sau đây ghi nhận từ thời điểm đó sẽ bị thay thế: {names}.</translation>
+    </message>
+    <message>
+        <source>Restore anyway? Type “yes” to continue: </source>
+        <translation>Vẫn khôi phục? Gõ “có” để tiếp tục: </translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>Warning: restoring replaces the data on this computer with the backup of {made}; nothing was recorded here since.</source>
+        <translation>Cảnh báo: khôi phục sẽ thay dữ liệu trên máy này bằng bản sao lưu lúc {made}; từ thời điểm đó chưa có gì được ghi nhận trên máy này.</translation>
+    </message>
+    <message>
+        <source>There is no database at {path}.</source>
+        <translation>Không có cơ sở dữ liệu tại {path}.</translation>
+    </message>
+    <message>
+        <source>The newest backup that passed its check: {path}</source>
+        <translation>Bản sao lưu mới nhất đã qua kiểm tra: {path}</translation>
+    </message>
+    <message>
+        <source>No backup passed its check.</source>
+        <translation>Không có bản sao lưu nào qua được kiểm tra.</translation>
+    </message>
+    <message>
+        <source>The signatures and results were not checked: the database is from an earlier version; start KPI Desktop once to upgrade it.</source>
+        <translation>Chưa kiểm tra chữ ký và kết quả: cơ sở dữ liệu thuộc phiên bản cũ; hãy mở KPI Desktop một lần để nâng cấp.</translation>
+    </message>
+    <message>
         <source>Written {path} ({pages}), verification code {code}.</source>
         <translation>Đã ghi {path} ({pages}), mã kiểm tra {code}.</translation>
     </message>
@@ -1427,6 +1453,14 @@
     <message>
         <source>Form 01 of a month or quarter</source>
         <translation>Mẫu số 01 của một tháng hoặc một quý</translation>
+    </message>
+    <message>
+        <source>restore without asking (the warning is still printed)</source>
+        <translation>khôi phục không cần hỏi lại (cảnh báo vẫn được in ra)</translation>
+    </message>
+    <message>
+        <source>check the database, its signatures, results and attachments (exit code 4 when something is wrong)</source>
+        <translation>kiểm tra cơ sở dữ liệu, chữ ký, kết quả và tệp đính kèm (mã thoát 4 khi phát hiện sai hỏng)</translation>
     </message>
     <message>
         <source>month or quarter</source>
@@ -2391,6 +2425,7 @@
     <name>DesktopWindow</name>
     <message>
         <source>Signed in as {name}.</source>
+        <extracomment>The navigation&apos;s width and the height of a one-line entry (pixels).</extracomment>
         <translation>Đã đăng nhập: {name}.</translation>
     </message>
     <message>
@@ -2600,13 +2635,6 @@
     <message>
         <source>corruption case in a directly managed unit</source>
         <translation>vụ việc tham nhũng tại đơn vị trực tiếp quản lý</translation>
-    </message>
-</context>
-<context>
-    <name>DistributionChart</name>
-    <message>
-        <source>Distribution of levels</source>
-        <translation>Phân bố mức xếp loại</translation>
     </message>
 </context>
 <context>
@@ -3046,10 +3074,6 @@
         <translation>Không tìm thấy {kind} có mã “{id}”.</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM (ví dụ 2026-03).</translation>
-    </message>
-    <message>
         <source>“{value}” is not a year: write four digits, for example 2026.</source>
         <translation>“{value}” không phải là năm: ghi bốn chữ số, ví dụ 2026.</translation>
     </message>
@@ -3126,12 +3150,48 @@
         <translation>Cơ sở dữ liệu đang được chương trình khác sử dụng; vui lòng thử lại sau giây lát.</translation>
     </message>
     <message>
+        <source>The database is damaged: {detail}</source>
+        <translation>Cơ sở dữ liệu bị hỏng: {detail}</translation>
+    </message>
+    <message>
+        <source>SQLite cannot read it</source>
+        <translation>SQLite không đọc được tệp</translation>
+    </message>
+    <message>
+        <source>The newest backup that passed its check is {path}; restore it with “kpi-desktop backup --restore {path}”.</source>
+        <translation>Bản sao lưu mới nhất đã qua kiểm tra là {path}; khôi phục bằng lệnh “kpi-desktop backup --restore {path}”.</translation>
+    </message>
+    <message>
+        <source>No backup passed its check.</source>
+        <translation>Không có bản sao lưu nào qua được kiểm tra.</translation>
+    </message>
+    <message>
+        <source>The disk is full: {free} free in {path}, at least {needed} needed. Free some space and try again; nothing was saved.</source>
+        <translation>Ổ đĩa đã đầy: {path} chỉ còn trống {free}, cần ít nhất {needed}. Hãy giải phóng bớt dung lượng rồi thử lại; chưa có gì được lưu.</translation>
+    </message>
+    <message>
         <source>The disk is full: free some space and try again; nothing was saved.</source>
         <translation>Ổ đĩa đã đầy: hãy giải phóng dung lượng rồi thử lại; chưa có gì được lưu.</translation>
     </message>
     <message>
-        <source>The database file is damaged; restore it from a backup.</source>
-        <translation>Tệp cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu.</translation>
+        <source>The data folder {path} cannot be written (it is read-only or you may not change it). KPI Desktop needs to write there: choose a folder you can write with --data-dir, or ask IT staff for access.</source>
+        <translation>Không ghi được vào thư mục dữ liệu {path} (thư mục chỉ đọc hoặc không có quyền ghi). KPI Desktop cần ghi vào thư mục này: hãy chọn thư mục có quyền ghi bằng --data-dir, hoặc đề nghị cán bộ tin học cấp quyền.</translation>
+    </message>
+    <message>
+        <source>There is no backup {path}.</source>
+        <translation>Không có bản sao lưu {path}.</translation>
+    </message>
+    <message>
+        <source>The backup {path} holds no organisation (it was made before the first setup) and is not offered for restoring.</source>
+        <translation>Bản sao lưu {path} chưa có dữ liệu cơ quan (được tạo trước lần thiết lập đầu tiên) nên không dùng để khôi phục.</translation>
+    </message>
+    <message>
+        <source>The backup {path} could not be written: {detail}</source>
+        <translation>Không ghi được bản sao lưu {path}: {detail}</translation>
+    </message>
+    <message>
+        <source>Restoring replaces the data on this computer; nothing was changed. Add --yes to confirm.</source>
+        <translation>Khôi phục sẽ thay dữ liệu trên máy này; chưa có gì thay đổi. Thêm --yes để xác nhận.</translation>
     </message>
     <message>
         <source>The database file cannot be written (read-only).</source>
@@ -3322,12 +3382,24 @@
         <translation>giá trị bị từ chối ({code})</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY (for example 2026-03, 2026-Q1 or 2026).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM, quý theo dạng YYYY-Qn hoặc năm theo dạng YYYY (ví dụ 2026-03, 2026-Q1 hoặc 2026).</translation>
+        <source>a month as 9/2026 or 2026-09</source>
+        <translation>tháng: 9/2026 hoặc 2026-09</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a month as YYYY-MM or a quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).</source>
-        <translation>“{value}” không phải là kỳ đánh giá: ghi tháng theo dạng YYYY-MM hoặc quý theo dạng YYYY-Qn (ví dụ 2026-03 hoặc 2026-Q1).</translation>
+        <source>a quarter as 2026-Q3</source>
+        <translation>quý: 2026-Q3</translation>
+    </message>
+    <message>
+        <source>a half year as 2026-H1</source>
+        <translation>6 tháng: 2026-H1</translation>
+    </message>
+    <message>
+        <source>a year as 2026</source>
+        <translation>năm: 2026</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a period. Write {forms}.</source>
+        <translation>“{value}” không phải là kỳ đánh giá. Cách ghi: {forms}.</translation>
     </message>
     <message>
         <source>The value was refused ({code}).</source>
@@ -3706,10 +3778,6 @@
         <translation>{name} phải từ 0 đến {maximum} (đã nhập {value}).</translation>
     </message>
     <message>
-        <source>“{value}” is not a period: write a year (2026), a quarter (2026-Q3), a half (2026-H2) or a month (2026-09).</source>
-        <translation>“{value}” không phải là kỳ: ghi năm (2026), quý (2026-Q3), 6 tháng (2026-H2) hoặc tháng (2026-09).</translation>
-    </message>
-    <message>
         <source>“{code}” is not an organisation indicator.</source>
         <translation>“{code}” không phải là chỉ số của cơ quan, tổ chức.</translation>
     </message>
@@ -3744,10 +3812,6 @@
     <message>
         <source>“{value}” is not a KPI kind: use spearhead, hard or soft.</source>
         <translation>“{value}” không phải là loại KPI (nhóm nhiệm vụ): dùng spearhead (mũi nhọn), hard (cứng, định lượng) hoặc soft (mềm, định tính).</translation>
-    </message>
-    <message>
-        <source>“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) or a year (2026).</source>
-        <translation>“{value}” không phải là kỳ: ghi tháng (2026-03), quý (2026-Q1) hoặc năm (2026).</translation>
     </message>
     <message>
         <source>The related decision {id} is not a decision about the same person.</source>
@@ -4154,6 +4218,337 @@
     </message>
 </context>
 <context>
+    <name>Integrity</name>
+    <message>
+        <source>{size} GB</source>
+        <translation>{size} GB</translation>
+    </message>
+    <message>
+        <source>{size} MB</source>
+        <translation>{size} MB</translation>
+    </message>
+    <message>
+        <source>{size} kB</source>
+        <translation>{size} kB</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>hằng ngày</translation>
+    </message>
+    <message>
+        <source>on request</source>
+        <translation>theo yêu cầu</translation>
+    </message>
+    <message>
+        <source>before an import</source>
+        <translation>trước khi nhập gói dữ liệu</translation>
+    </message>
+    <message>
+        <source>before a transfer import</source>
+        <translation>trước khi nhập gói điều động</translation>
+    </message>
+    <message>
+        <source>before a restore</source>
+        <translation>trước khi khôi phục</translation>
+    </message>
+    <message>
+        <source>before a program upgrade</source>
+        <translation>trước khi nâng cấp chương trình</translation>
+    </message>
+    <message>
+        <source>before a program upgrade (data version {revision})</source>
+        <translation>trước khi nâng cấp chương trình (phiên bản dữ liệu {revision})</translation>
+    </message>
+    <message>
+        <source>monthly evaluation</source>
+        <translation>đánh giá hằng tháng</translation>
+    </message>
+    <message>
+        <source>annual classification</source>
+        <translation>xếp loại năm</translation>
+    </message>
+    <message>
+        <source>work-log entry</source>
+        <translation>mục nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>submitted version of a work-log entry</source>
+        <translation>bản đã gửi của mục nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>confirmation or return of work</source>
+        <translation>xác nhận hoặc trả lại công việc</translation>
+    </message>
+    <message>
+        <source>assignment</source>
+        <translation>giao nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>appeal</source>
+        <translation>kiến nghị</translation>
+    </message>
+    <message>
+        <source>discipline decision</source>
+        <translation>quyết định kỷ luật</translation>
+    </message>
+    <message>
+        <source>proposal of a catalog item</source>
+        <translation>đề xuất sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>replaced evaluation</source>
+        <translation>kết quả đánh giá đã được thay thế</translation>
+    </message>
+    <message>
+        <source>month received with a transfer</source>
+        <translation>tháng nhận theo hồ sơ điều động</translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation>công chức</translation>
+    </message>
+    <message>
+        <source>person&apos;s key</source>
+        <translation>khóa của công chức</translation>
+    </message>
+    <message>
+        <source>catalog item</source>
+        <translation>sản phẩm/công việc</translation>
+    </message>
+    <message>
+        <source>audit log line</source>
+        <translation>dòng nhật ký thao tác</translation>
+    </message>
+    <message>
+        <source>database structure</source>
+        <translation>cấu trúc cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <source>database counter</source>
+        <translation>bộ đếm của cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <source>row of table {table}</source>
+        <translation>dòng của bảng {table}</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>tổng điểm</translation>
+    </message>
+    <message>
+        <source>level</source>
+        <translation>mức xếp loại</translation>
+    </message>
+    <message>
+        <source>computed level</source>
+        <translation>mức xếp loại tính được</translation>
+    </message>
+    <message>
+        <source>general criteria points</source>
+        <translation>điểm tiêu chí chung</translation>
+    </message>
+    <message>
+        <source>task points</source>
+        <translation>điểm thực hiện nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>task ratio</source>
+        <translation>tỷ lệ thực hiện nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>completion rate a</source>
+        <translation>tỷ lệ hoàn thành a</translation>
+    </message>
+    <message>
+        <source>quality rate b</source>
+        <translation>tỷ lệ chất lượng b</translation>
+    </message>
+    <message>
+        <source>timeliness rate c</source>
+        <translation>tỷ lệ tiến độ c</translation>
+    </message>
+    <message>
+        <source>“insufficient data” mark</source>
+        <translation>dấu “chưa đủ dữ liệu”</translation>
+    </message>
+    <message>
+        <source>policy version</source>
+        <translation>phiên bản quy tắc chấm điểm</translation>
+    </message>
+    <message>
+        <source>evaluator</source>
+        <translation>người đánh giá</translation>
+    </message>
+    <message>
+        <source>record</source>
+        <translation>bản ghi</translation>
+    </message>
+    <message>
+        <source>SQLite reports damage in the file: {detail}</source>
+        <translation>SQLite báo tệp bị hỏng: {detail}</translation>
+    </message>
+    <message>
+        <source>refers to a missing row of {table}</source>
+        <translation>tham chiếu tới một dòng không còn trong bảng {table}</translation>
+    </message>
+    <message>
+        <source>cannot be read any more ({detail})</source>
+        <translation>không đọc được nữa ({detail})</translation>
+    </message>
+    <message>
+        <source>a stored value changed although nothing wrote it (damage of the file)</source>
+        <translation>một giá trị đã lưu bị thay đổi mà không do chương trình ghi (tệp bị hỏng)</translation>
+    </message>
+    <message>
+        <source>changed by another program, not by KPI Desktop</source>
+        <translation>bị một chương trình khác sửa, không phải KPI Desktop</translation>
+    </message>
+    <message>
+        <source>added by another program or damaged (it has no seal)</source>
+        <translation>do chương trình khác thêm vào hoặc bị hỏng (không có mã niêm phong)</translation>
+    </message>
+    <message>
+        <source>a stored row is missing (damage of the file)</source>
+        <translation>mất một dòng dữ liệu đã lưu (tệp bị hỏng)</translation>
+    </message>
+    <message>
+        <source>deleted by another program, not by KPI Desktop</source>
+        <translation>bị một chương trình khác xóa, không phải KPI Desktop</translation>
+    </message>
+    <message>
+        <source>its signature does not match the record as stored</source>
+        <translation>chữ ký không khớp với bản ghi đang lưu</translation>
+    </message>
+    <message>
+        <source>it carries no signature although it should</source>
+        <translation>không có chữ ký dù lẽ ra phải có</translation>
+    </message>
+    <message>
+        <source>signed with a key this computer does not know</source>
+        <translation>được ký bằng khóa mà máy này không biết</translation>
+    </message>
+    <message>
+        <source>signed with a key that is not its author&apos;s ({author})</source>
+        <translation>được ký bằng khóa không phải của người lập ({author})</translation>
+    </message>
+    <message>
+        <source>its stored hash does not match its content</source>
+        <translation>mã băm đã lưu không khớp với nội dung</translation>
+    </message>
+    <message>
+        <source>the entry as stored differs from version {revision} its author submitted</source>
+        <translation>mục đang lưu khác với bản {revision} mà người lập đã gửi</translation>
+    </message>
+    <message>
+        <source>stored {field} {stored} differs from {computed} computed again from the signed inputs</source>
+        <translation>{field} đang lưu là {stored}, khác với {computed} tính lại từ dữ liệu đã ký</translation>
+    </message>
+    <message>
+        <source>stored {field} {stored} differs from its record ({computed})</source>
+        <translation>{field} đang lưu là {stored}, khác với bản ghi gốc ({computed})</translation>
+    </message>
+    <message>
+        <source>the attached file “{file}” is missing ({path})</source>
+        <translation>thiếu tệp đính kèm “{file}” ({path})</translation>
+    </message>
+    <message>
+        <source>the attached file “{file}” was altered: its content no longer matches its hash ({path})</source>
+        <translation>tệp đính kèm “{file}” đã bị thay đổi: nội dung không còn khớp với mã băm ({path})</translation>
+    </message>
+</context>
+<context>
+    <name>IntegrityWatch</name>
+    <message>
+        <source>The database is damaged</source>
+        <extracomment>Seconds without keyboard or mouse after which the PC counts as idle. How often the watch looks whether a check is due (milliseconds).</extracomment>
+        <translation>Cơ sở dữ liệu bị hỏng</translation>
+    </message>
+    <message>
+        <source>The database is damaged, so KPI Desktop does not change anything in it.</source>
+        <translation>Cơ sở dữ liệu bị hỏng nên KPI Desktop không ghi thay đổi nào vào đó.</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>Đó&amp;ng</translation>
+    </message>
+    <message>
+        <source>The newest backup that passed its check is {path}. Restore it now? The damaged file is kept in the backups folder.</source>
+        <translation>Bản sao lưu mới nhất đã qua kiểm tra là {path}. Khôi phục ngay? Tệp bị hỏng được giữ lại trong thư mục sao lưu.</translation>
+    </message>
+    <message>
+        <source>Restoring replaces what these people recorded on this computer since the backup: {names}.</source>
+        <translation>Khôi phục sẽ thay thế những gì các đồng chí sau đây đã ghi nhận trên máy này kể từ bản sao lưu: {names}.</translation>
+    </message>
+    <message>
+        <source>&amp;Restore the backup</source>
+        <translation>&amp;Khôi phục bản sao lưu</translation>
+    </message>
+    <message>
+        <source>No backup passed its check. Ask the IT staff for help; do not delete the data folder.</source>
+        <translation>Không có bản sao lưu nào qua được kiểm tra. Hãy nhờ cán bộ tin học hỗ trợ; không xóa thư mục dữ liệu.</translation>
+    </message>
+    <message>
+        <source>The data folder cannot be written</source>
+        <translation>Không ghi được vào thư mục dữ liệu</translation>
+    </message>
+    <message>
+        <source>The database check found 1 problem.</source>
+        <translation>Kiểm tra cơ sở dữ liệu phát hiện 1 vấn đề.</translation>
+    </message>
+    <message>
+        <source>The database check found {count} problems.</source>
+        <translation>Kiểm tra cơ sở dữ liệu phát hiện {count} vấn đề.</translation>
+    </message>
+    <message>
+        <source>Checking the database…</source>
+        <translation>Đang kiểm tra cơ sở dữ liệu…</translation>
+    </message>
+    <message>
+        <source>Checking the database… {percent}%</source>
+        <translation>Đang kiểm tra cơ sở dữ liệu… {percent}%</translation>
+    </message>
+    <message>
+        <source>The database check could not run: {reason}</source>
+        <translation>Không chạy được việc kiểm tra cơ sở dữ liệu: {reason}</translation>
+    </message>
+    <message>
+        <source>The database was checked: intact.</source>
+        <translation>Đã kiểm tra cơ sở dữ liệu: nguyên vẹn.</translation>
+    </message>
+    <message>
+        <source>The database is damaged: nothing can be changed until a backup is restored.</source>
+        <translation>Cơ sở dữ liệu bị hỏng: không thể thay đổi dữ liệu cho đến khi khôi phục một bản sao lưu.</translation>
+    </message>
+    <message>
+        <source>The database check found problems</source>
+        <translation>Kiểm tra cơ sở dữ liệu phát hiện vấn đề</translation>
+    </message>
+    <message>
+        <source>The data can still be used; show the details to the people concerned or to the IT staff.</source>
+        <translation>Dữ liệu vẫn dùng được; hãy đưa phần chi tiết cho người liên quan hoặc cán bộ tin học xem.</translation>
+    </message>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation>Đang khôi phục bản sao lưu…</translation>
+    </message>
+    <message>
+        <source>The backup was restored.</source>
+        <translation>Đã khôi phục bản sao lưu.</translation>
+    </message>
+    <message>
+        <source>Warning: {reason}</source>
+        <translation>Cảnh báo: {reason}</translation>
+    </message>
+    <message>
+        <source>The daily backup was not made</source>
+        <translation>Chưa tạo được bản sao lưu hằng ngày</translation>
+    </message>
+    <message>
+        <source>Today&apos;s backup could not be made; the work can go on.</source>
+        <translation>Không tạo được bản sao lưu hôm nay; công việc vẫn tiếp tục được.</translation>
+    </message>
+</context>
+<context>
     <name>ItemPicker</name>
     <message>
         <source>Group {group} · coefficient {coefficient} · time norm {norm}</source>
@@ -4182,13 +4577,6 @@
     <message>
         <source>Enter to choose:</source>
         <translation>Enter để chọn:</translation>
-    </message>
-</context>
-<context>
-    <name>KindChart</name>
-    <message>
-        <source>Points completed of points assigned, by KPI kind</source>
-        <translation>Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
     </message>
 </context>
 <context>
@@ -4351,6 +4739,10 @@
     <message>
         <source>Confirmed work outside assignments: completed tasks · completed points</source>
         <translation>Công việc ngoài nhiệm vụ được giao đã xác nhận: số nhiệm vụ hoàn thành · điểm hoàn thành</translation>
+    </message>
+    <message>
+        <source>Points completed of points assigned, by KPI kind</source>
+        <translation>Điểm hoàn thành trên điểm được giao, theo loại KPI</translation>
     </message>
     <message>
         <source>Export CSV</source>
@@ -4534,8 +4926,12 @@
         <translation>Nhiệm vụ giao cho {name} tháng {month}</translation>
     </message>
     <message>
-        <source>Task assigned.</source>
-        <translation>Đã giao nhiệm vụ.</translation>
+        <source>Task {code} assigned to {name}.</source>
+        <translation>Đã giao nhiệm vụ {code} cho {name}.</translation>
+    </message>
+    <message>
+        <source>Assignment cancelled.</source>
+        <translation>Đã hủy nhiệm vụ được giao.</translation>
     </message>
     <message>
         <source>{n} assignments copied for {people} people; {skipped} people skipped.</source>
@@ -4613,17 +5009,6 @@
     <message>
         <source>Not classified</source>
         <translation>Không xếp loại</translation>
-    </message>
-</context>
-<context>
-    <name>Maintenance</name>
-    <message>
-        <source>There is no database at {path}.</source>
-        <translation>Không có cơ sở dữ liệu tại {path}.</translation>
-    </message>
-    <message>
-        <source>The database cannot be read: {error}</source>
-        <translation>Không đọc được cơ sở dữ liệu: {error}</translation>
     </message>
 </context>
 <context>
@@ -5576,6 +5961,7 @@
     </message>
     <message>
         <source>Quarter {n}/{year}</source>
+        <extracomment>What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).</extracomment>
         <translation>Quý {n}/{year}</translation>
     </message>
     <message>
@@ -7146,6 +7532,14 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Xác nhận các mục</translation>
     </message>
     <message>
+        <source>1 entry of {names}</source>
+        <translation>1 mục của {names}</translation>
+    </message>
+    <message>
+        <source>{n} entries of {names}</source>
+        <translation>{n} mục của {names}</translation>
+    </message>
+    <message>
         <source>{n} entries of {names} confirmed.</source>
         <translation>Đã xác nhận {n} mục của {names}.</translation>
     </message>
@@ -7359,11 +7753,8 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Sao lưu</translation>
     </message>
     <message>
-        <source>A copy of the database is made automatically every day, before every upgrade and before every import. Restoring replaces all data on this computer with the chosen copy; the current data is kept as one more backup first.</source>
-        <translation>Cơ sở dữ liệu được tự động sao lưu mỗi ngày, trước mỗi lần nâng cấp và trước mỗi lần nhập dữ liệu. Khôi phục sẽ thay toàn bộ dữ liệu trên máy này bằng bản sao lưu đã chọn; dữ liệu hiện tại được giữ lại thành một bản sao lưu trước khi thay.</translation>
-    </message>
-    <message>
         <source>Made on</source>
+        <extracomment>A backup that failed its check is shown in red.</extracomment>
         <translation>Thời điểm sao lưu</translation>
     </message>
     <message>
@@ -7375,6 +7766,10 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Dung lượng</translation>
     </message>
     <message>
+        <source>Check</source>
+        <translation>Kiểm tra</translation>
+    </message>
+    <message>
         <source>&amp;Back up now</source>
         <translation>&amp;Sao lưu ngay</translation>
     </message>
@@ -7383,24 +7778,8 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>&amp;Khôi phục bản sao lưu đã chọn…</translation>
     </message>
     <message>
-        <source>daily</source>
-        <translation>hằng ngày</translation>
-    </message>
-    <message>
-        <source>on request</source>
-        <translation>theo yêu cầu</translation>
-    </message>
-    <message>
-        <source>before an import</source>
-        <translation>trước khi nhập dữ liệu</translation>
-    </message>
-    <message>
-        <source>before a restore</source>
-        <translation>trước khi khôi phục</translation>
-    </message>
-    <message>
-        <source>{size} kB</source>
-        <translation>{size} kB</translation>
+        <source>Chec&amp;k the database now</source>
+        <translation>Kiểm tra cơ sở &amp;dữ liệu ngay</translation>
     </message>
     <message>
         <source>Backup made.</source>
@@ -7417,6 +7796,94 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Replace all data on this computer with the backup of {made}? Work recorded after it will no longer be shown (the current data is kept as a backup).</source>
         <translation>Thay toàn bộ dữ liệu trên máy này bằng bản sao lưu lúc {made}? Công việc ghi sau thời điểm đó sẽ không còn hiển thị (dữ liệu hiện tại được giữ lại thành một bản sao lưu).</translation>
+    </message>
+    <message>
+        <source>A copy of the database is made automatically every day (when the last check passed), before every upgrade and before every import. Restoring replaces all data on this computer with the chosen copy; the current data is kept as one more backup first.</source>
+        <translation>Cơ sở dữ liệu được tự động sao lưu hằng ngày (khi lần kiểm tra gần nhất đạt), trước mỗi lần nâng cấp và trước mỗi lần nhập gói dữ liệu. Khôi phục sẽ thay toàn bộ dữ liệu trên máy này bằng bản đã chọn; dữ liệu hiện tại được giữ thành một bản sao lưu trước đó.</translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation>đạt</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>bị hỏng</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>chưa kiểm tra</translation>
+    </message>
+    <message>
+        <source>The database has not been fully checked yet; the check runs by itself when the computer is idle.</source>
+        <translation>Cơ sở dữ liệu chưa được kiểm tra đầy đủ lần nào; việc kiểm tra tự chạy khi máy tính rảnh.</translation>
+    </message>
+    <message>
+        <source>Last full check: {when}, intact.</source>
+        <translation>Lần kiểm tra đầy đủ gần nhất: {when}, nguyên vẹn.</translation>
+    </message>
+    <message>
+        <source>Last full check: {when}, the database is damaged.</source>
+        <translation>Lần kiểm tra đầy đủ gần nhất: {when}, cơ sở dữ liệu bị hỏng.</translation>
+    </message>
+    <message>
+        <source>Last full check: {when}, 1 problem found.</source>
+        <translation>Lần kiểm tra đầy đủ gần nhất: {when}, phát hiện 1 vấn đề.</translation>
+    </message>
+    <message>
+        <source>Last full check: {when}, {count} problems found.</source>
+        <translation>Lần kiểm tra đầy đủ gần nhất: {when}, phát hiện {count} vấn đề.</translation>
+    </message>
+    <message>
+        <source>Checking the database…</source>
+        <translation>Đang kiểm tra cơ sở dữ liệu…</translation>
+    </message>
+    <message>
+        <source>Checking the database… {percent}%</source>
+        <translation>Đang kiểm tra cơ sở dữ liệu… {percent}%</translation>
+    </message>
+    <message>
+        <source>The database was checked: intact.</source>
+        <translation>Đã kiểm tra cơ sở dữ liệu: nguyên vẹn.</translation>
+    </message>
+    <message>
+        <source>The check found 1 problem.</source>
+        <translation>Kiểm tra phát hiện 1 vấn đề.</translation>
+    </message>
+    <message>
+        <source>The check found {count} problems.</source>
+        <translation>Kiểm tra phát hiện {count} vấn đề.</translation>
+    </message>
+    <message>
+        <source>The database is damaged: nothing can be changed until a backup is restored.</source>
+        <translation>Cơ sở dữ liệu bị hỏng: không thể thay đổi dữ liệu cho đến khi khôi phục một bản sao lưu.</translation>
+    </message>
+    <message>
+        <source>Backing up the database…</source>
+        <translation>Đang sao lưu cơ sở dữ liệu…</translation>
+    </message>
+    <message>
+        <source>It replaces what these people recorded on this computer since the backup: {names}.</source>
+        <translation>Thao tác này thay thế những gì các đồng chí sau đây đã ghi nhận trên máy này kể từ bản sao lưu: {names}.</translation>
+    </message>
+    <message>
+        <source>Nobody has recorded anything on this computer since the backup.</source>
+        <translation>Từ thời điểm sao lưu chưa có ai ghi nhận gì trên máy này.</translation>
+    </message>
+    <message>
+        <source>Restoring is the agency administrator&apos;s task; continue only if the agency administrator or the IT staff asked you to.</source>
+        <translation>Khôi phục là việc của người quản trị của cơ quan; chỉ tiếp tục khi người quản trị của cơ quan hoặc cán bộ tin học yêu cầu.</translation>
+    </message>
+    <message>
+        <source>&amp;Replace the data</source>
+        <translation>&amp;Thay dữ liệu</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Hủy</translation>
+    </message>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation>Đang khôi phục bản sao lưu…</translation>
     </message>
     <message>
         <source>The backup was restored.</source>
@@ -8109,8 +8576,12 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Person</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>Distribution of levels</source>
+        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
+        <translation>Phân bố mức xếp loại</translation>
     </message>
     <message>
         <source>Unit</source>
@@ -8525,8 +8996,12 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>tự xếp loại: {level}</translation>
     </message>
     <message>
-        <source>Decision recorded.</source>
-        <translation>Đã ghi quyết định.</translation>
+        <source>Decision recorded: {name}, {year}.</source>
+        <translation>Đã ghi quyết định xếp loại: {name}, năm {year}.</translation>
+    </message>
+    <message>
+        <source>Discipline recorded: {name}.</source>
+        <translation>Đã ghi quyết định kỷ luật: {name}.</translation>
     </message>
     <message>
         <source>Replacement decision recorded; the old one is kept.</source>

@@ -164,6 +164,8 @@ class PeriodKind(StrEnum):
 
 _PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], PeriodKind], ...] = (
     (re.compile(r"(\d{4})-(\d{2})"), PeriodKind.MONTH),
+    # a month as Vietnamese officials write it: "9/2026" or "09/2026" (month first)
+    (re.compile(r"(\d{1,2})/(\d{4})"), PeriodKind.MONTH),
     (re.compile(r"(\d{4})-[Qq](\d)"), PeriodKind.QUARTER),
     (re.compile(r"(\d{4})-[Hh](\d)"), PeriodKind.HALF),
     (re.compile(r"(\d{4})"), PeriodKind.YEAR),
@@ -194,6 +196,9 @@ class Period:
     def parse(cls, text: str) -> Period:
         """The period written as ``text`` ("2026-03", "2026-Q1", "2026-H1", "2026").
 
+        A month may also be typed the way it is written in Vietnamese, month first: "9/2026"
+        or "09/2026" (both give "2026-09"; ``str()`` is always the stored form).
+
         Raises:
             RefusedValue: ``period_malformed`` (with ``value``) for anything else, including
                 month 13 or quarter 5.
@@ -205,8 +210,11 @@ class Period:
             match = pattern.fullmatch(clean)
             if match is None:
                 continue
-            year = int(match.group(1))
-            number = int(match.group(2)) if kind is not PeriodKind.YEAR else 1
+            if "/" in clean:  # month first: "9/2026"
+                number, year = int(match.group(1)), int(match.group(2))
+            else:
+                year = int(match.group(1))
+                number = int(match.group(2)) if kind is not PeriodKind.YEAR else 1
             try:
                 return cls(kind, year, number)
             except RefusedValue:

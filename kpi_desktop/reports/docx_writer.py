@@ -45,6 +45,22 @@ def _font(run: Any, size: float, *, bold: bool = False, italic: bool = False) ->
         fonts.set(qn(key), FONT)
 
 
+def _mark_size(paragraph: Any, size: float) -> None:
+    """The paragraph mark in ``size`` too: Word and LibreOffice size a line by its mark as
+    well as by its text, so a 9 pt cell whose mark stays at the body's 12 pt is a 12 pt row."""
+    properties = paragraph._p.get_or_add_pPr()
+    marks = properties.find(qn("w:rPr"))
+    if marks is None:
+        marks = OxmlElement("w:rPr")
+        properties.append(marks)
+    for tag in ("w:sz", "w:szCs"):
+        for old in marks.findall(qn(tag)):
+            marks.remove(old)
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), str(round(size * 2)))
+        marks.append(element)
+
+
 def _spacing(paragraph: Any, before: float = 0, after: float = 2) -> None:
     fmt = paragraph.paragraph_format
     fmt.space_before = Pt(before)
@@ -155,6 +171,10 @@ class _Writer:
         normal = self.docx.styles["Normal"]
         normal.font.name = FONT
         normal.font.size = Pt(BODY_PT)
+        # single line spacing (NĐ 30/2020's minimum; the template's 1.15 made Mẫu 02 run
+        # onto a second page in Word and LibreOffice while its PDF has one)
+        normal.paragraph_format.line_spacing = 1.0
+        normal.paragraph_format.space_after = Pt(0)
         properties = self.docx.core_properties
         properties.title = nfc(document.title)
         properties.author = nfc(document.author)
@@ -288,6 +308,7 @@ class _Writer:
                 size = SMALL_PT if source.small or block.compact else CELL_PT
                 _font(paragraph.add_run(source.text), size, bold=source.bold,
                       italic=source.italic)
+                _mark_size(paragraph, size)
                 if r < block.header_rows:
                     _shade(target, "EEEEEE")
                 elif r in block.shaded:

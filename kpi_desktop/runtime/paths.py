@@ -7,6 +7,7 @@ which tests and portable installs use.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -50,6 +51,13 @@ class AppPaths:
             folder.mkdir(parents=True, exist_ok=True)
             if created or folder != self.data_dir:
                 _private(folder, PRIVATE_FOLDER)
+        return self
+
+    def ensure_quietly(self) -> AppPaths:
+        """:meth:`ensure` before the log file would create the folders (with the default
+        mode); a folder that cannot be written is left to the opening, which names it."""
+        with contextlib.suppress(OSError):
+            self.ensure()
         return self
 
     def protect(self) -> AppPaths:

@@ -307,7 +307,9 @@ def catalog_reason(p: Mapping[str, Any]) -> str:
 
 def catalog_file_error(p: Mapping[str, Any]) -> str:
     """The sentence of ``catalog_xlsx_invalid``: where in the workbook, and why."""
-    reason, sheet, row = catalog_reason(p), p.get("sheet"), p.get("row")
+    from kpi_desktop.services.messages import clause
+
+    reason, sheet, row = clause(catalog_reason(p)), p.get("sheet"), p.get("row")
     if sheet and row:
         return translate(
             "CatalogErrors", "The catalog file cannot be read (sheet “{sheet}”, row {row}): "
@@ -380,7 +382,9 @@ def staff_reason(p: Mapping[str, Any]) -> str:
 
 def staff_list_error(p: Mapping[str, Any]) -> str:
     """The sentence of ``staff_list_invalid``: which row, and why."""
-    reason, row = staff_reason(p), p.get("row")
+    from kpi_desktop.services.messages import clause
+
+    reason, row = clause(staff_reason(p)), p.get("row")
     if row:
         return translate("AgencyErrors", "The staff list cannot be read (row {row}): {reason}"
                          ).format(row=row, reason=reason)

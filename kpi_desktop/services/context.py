@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpi_desktop.domain.errors import KpiError, StorageProblem
 from kpi_desktop.runtime.paths import AppPaths
 from kpi_desktop.services.appeals import AppealService
 from kpi_desktop.services.assignments import AssignmentService
-from kpi_desktop.services.backups import BackupService, check_before_open
+from kpi_desktop.services.backups import BackupService
 from kpi_desktop.services.calendar import CalendarService
 from kpi_desktop.services.classification import ClassificationService
 from kpi_desktop.services.daily import DailyWorkService
+from kpi_desktop.services.data_folder import prepare_data_folder
 from kpi_desktop.services.demo import DemoService
 from kpi_desktop.services.evaluation import EvaluationService
+from kpi_desktop.services.integrity import CheckReport, IntegrityService
 from kpi_desktop.services.keys import KeyService
 from kpi_desktop.services.organisation import OrganisationService
 from kpi_desktop.services.proposals import ProposalService
@@ -27,6 +32,8 @@ from kpi_desktop.services.transfer_bundle import TransferBundleService
 from kpi_desktop.services.transfers import TransferService
 from kpi_desktop.services.worklog import WorkLogService
 from kpi_desktop.storage.engine import open_database
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from kpi_desktop.services.agency_admin import AgencyAdminService
@@ -57,20 +64,22 @@ class AppServices:
     reports: ReportService | None = None
     appeals: AppealService | None = None  # Điều 22 (issue 9 §2)
     calendar: CalendarService | None = None  # working-day calendar (issue 9 §3)
+    #: What the start-up found that does not stop the work (a daily backup that could not
+    #: be made); the CLI prints them, the application shows them.
+    warnings: list[KpiError] = field(default_factory=list)
+    startup_report: CheckReport | None = None
 
     @classmethod
     def open(cls, paths: AppPaths, *, create_demo_if_empty: bool = False,
              today: dt.date | None = None) -> AppServices:
         """Open (and migrate) the database of ``paths``; optionally fill an empty one with the
         demo organisation."""
-        paths.ensure()
-        # Both safety steps stay here, before anything can write (issue 8 measured them): the
-        # quick check must refuse a damaged file before the first write, and the daily backup
-        # must exist before the day's first write. Demo data (4 MB): check 23 ms CPU, backup
-        # 63 ms on the day's first start only. The check grows with the file (63 MB: 0.4 s CPU,
-        # 2.2 s with a cold disk cache); moving it off the critical path would need a gate
-        # that holds every write (UnitOfWork) until a background check and backup are done.
-        check_before_open(paths.database)
+        prepare_data_folder(paths)  # a read-only folder is refused here, with its path
+        # Both safety steps stay here, before anything can write: the start-up check must
+        # refuse a damaged file before the first write (SQLite's full check and the row
+        # seals, ~0.1 s on the demo: benchmarks/startup_check.py), and the daily backup must
+        # exist before the day's first write.
+        report = IntegrityService.for_paths(paths).startup_check()
         db = open_database(paths.database, backup_dir=paths.backup_dir)
         paths.protect()  # the database and its backups hold sealed keys: owner only
         keys = KeyService(db)
@@ -86,10 +95,46 @@ class AppServices:
                        classification=ClassificationService(db),
                        reports=ReportService(db),
                        appeals=AppealService(db, keys=keys), calendar=CalendarService(db))
+        services.startup_report = report
         if create_demo_if_empty and services.organisation.is_empty():
             services.demo.create(today=today or dt.date.today())
-        services.backups.daily()
+        services.daily_backup()
         return services
+
+    def daily_backup(self) -> None:
+        """Today's backup, only from a database that passed its last check; one that cannot
+        be made (a full disk) is a warning, never a refusal of the work."""
+        integrity = self.integrity
+        try:
+            self.backups.daily(allowed=integrity.backup_allowed(),
+                               verified=bool(self.startup_report
+                                             and self.startup_report.complete))
+        except KpiError as error:
+            log.warning("The daily backup was not made: %s", error)
+            self.warnings.append(error)
+
+    def restore_backup(self, backup: Path | str) -> Path:
+        """Replace the database with ``backup`` while the application runs: every pooled
+        connection is closed first (none may stay open on the replaced file) and, the copy
+        having passed its check, writing is allowed again. Returns the safety copy of the
+        replaced data (see :meth:`BackupService.restore`, whose refusals it raises)."""
+        self.db.close()
+        kept = self.backups.restore(Path(backup))
+        self.db.refuse_writes(None)
+        return kept
+
+    def damage_found(self, report: CheckReport, detail: str = "") -> StorageProblem:
+        """A full check found the file damaged while the application runs: from now on every
+        write is refused with the returned error (which names the newest good backup)."""
+        error = StorageProblem("database_damaged", path=str(self.paths.database),
+                               detail=detail, backup=report.good_backup)
+        self.db.refuse_writes(error)
+        return error
+
+    @property
+    def integrity(self) -> IntegrityService:
+        """Checks of this data folder's database (``kpi-desktop check``)."""
+        return IntegrityService.for_paths(self.paths)
 
     @property
     def proposals(self) -> ProposalService:

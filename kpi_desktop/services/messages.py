@@ -15,9 +15,11 @@ from kpi_desktop.runtime.i18n import translate
 
 def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     from kpi_desktop.services.hardening_messages import hardening_errors
+    from kpi_desktop.services.integrity_messages import integrity_errors
     from kpi_desktop.services.org_eval_messages import org_eval_errors
 
     return {
+        **integrity_errors(),  # data folder, damage, disk full, backups (issues 13, 14)
         **_sync_errors(),
         **org_eval_errors(),
         **_transfer_errors(),
@@ -26,7 +28,7 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "not_found": lambda p: translate("Errors", "No {kind} with the identifier “{id}”.").format(
             kind=kind_label(str(p.get("kind", ""))), id=p.get("id", "")
         ),
-        "period_malformed": _period_malformed,
+        "period_malformed": period_malformed_text,
         "year_malformed": lambda p: translate(
             "Errors", "“{value}” is not a year: write four digits, for example 2026."
         ).format(value=p.get("value", "")),
@@ -82,15 +84,6 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ),
         "database_locked": lambda p: translate(
             "Errors", "The database is busy in another program; try again in a moment."
-        ),
-        "disk_full": lambda p: translate(
-            "Errors", "The disk is full: free some space and try again; nothing was saved."
-        ),
-        "database_damaged": lambda p: translate(
-            "Errors", "The database file is damaged; restore it from a backup."
-        ),
-        "database_read_only": lambda p: translate(
-            "Errors", "The database file cannot be written (read-only)."
         ),
         "attachment_unreadable": lambda p: translate(
             "Errors", "The file {path} cannot be read, so it was not attached."
@@ -244,20 +237,19 @@ def _policy_reason(p: Mapping[str, Any]) -> str:
     return translate("Errors", "the value was refused ({code})").format(code=cause or "?")
 
 
-def _period_malformed(p: Mapping[str, Any]) -> str:
-    """The refused text and what may be written instead (the kinds the command accepts)."""
-    accepts = set(str(p.get("accepts", "month")).split("_"))
-    if accepts >= {"month", "quarter", "year"}:
-        text = translate("Errors", "“{value}” is not a period: write a month as YYYY-MM, a "
-                                   "quarter as YYYY-Qn or a year as YYYY (for example 2026-03, "
-                                   "2026-Q1 or 2026).")
-    elif accepts >= {"month", "quarter"}:
-        text = translate("Errors", "“{value}” is not a period: write a month as YYYY-MM or a "
-                                   "quarter as YYYY-Qn (for example 2026-03 or 2026-Q1).")
-    else:
-        text = translate(
-            "Errors", "“{value}” is not a period: write a month as YYYY-MM (for example 2026-03).")
-    return text.format(value=p.get("value", ""))
+def period_malformed_text(p: Mapping[str, Any]) -> str:
+    """The refused text and the forms that may be written instead: only the kinds the
+    command accepts (``accepts``: "month_quarter_year"…; a month when not said)."""
+    accepts = str(p.get("accepts", "month")).split("_")
+    forms = {
+        "month": lambda: translate("Errors", "a month as 9/2026 or 2026-09"),
+        "quarter": lambda: translate("Errors", "a quarter as 2026-Q3"),
+        "half": lambda: translate("Errors", "a half year as 2026-H1"),
+        "year": lambda: translate("Errors", "a year as 2026"),
+    }
+    written = "; ".join(forms[kind]() for kind in forms if kind in accepts) or forms["month"]()
+    return translate("Errors", "“{value}” is not a period. Write {forms}.").format(
+        value=p.get("value", ""), forms=written)
 
 
 def _entry_status(value: str) -> str:
@@ -346,6 +338,15 @@ def quantity_text(value: object) -> str:
     from kpi_desktop.reports._text import points
 
     return points(value) or "0"  # type: ignore[arg-type]
+
+
+def clause(text: str) -> str:
+    """``text`` continued after a colon: its first letter in lower case ("Không mở được tệp…"
+    → "không mở được tệp…"), so that two messages read as one sentence. A first word in
+    capitals (an abbreviation: CSV, UBND) is left as it is."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def os_error_text(detail: object) -> str:

@@ -24,13 +24,17 @@ def _range(p: Mapping[str, Any]) -> str:
         name=p.get("name", ""), maximum=p.get("maximum", ""), value=p.get("value", ""))
 
 
+def _period(p: Mapping[str, Any], accepts: str) -> str:
+    """The one period hint (services.messages), with the kinds these commands take."""
+    from kpi_desktop.services.messages import period_malformed_text
+
+    return period_malformed_text({"accepts": accepts, **p})
+
+
 def org_eval_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     """Error code → sentence."""
     return {
-        "org_period_malformed": lambda p: translate(
-            "Errors", "“{value}” is not a period: write a year (2026), a quarter (2026-Q3), a "
-            "half (2026-H2) or a month (2026-09)."
-        ).format(value=p.get("value", "")),
+        "org_period_malformed": lambda p: _period(p, "month_quarter_half_year"),
         "org_indicator_unknown": lambda p: translate(
             "Errors", "“{code}” is not an organisation indicator."
         ).format(code=p.get("code", "")),
@@ -61,10 +65,7 @@ def org_eval_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "kpi_kind_unknown": lambda p: translate(
             "Errors", "“{value}” is not a KPI kind: use spearhead, hard or soft."
         ).format(value=p.get("value", "")),
-        "report_period_malformed": lambda p: translate(
-            "Errors", "“{value}” is not a period: write a month (2026-03), a quarter (2026-Q1) "
-            "or a year (2026)."
-        ).format(value=p.get("value", "")),
+        "report_period_malformed": lambda p: _period(p, "month_quarter_year"),
         "discipline_related_unknown": lambda p: translate(
             "Errors", "The related decision {id} is not a decision about the same person."
         ).format(id=p.get("id", "")),

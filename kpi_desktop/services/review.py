@@ -150,6 +150,8 @@ class BulkResult:
 
     confirmed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, KpiError]] = field(default_factory=list)
+    #: The confirmations made, in the order of ``confirmed`` (what Undo withdraws).
+    statements: list[str] = field(default_factory=list)
     cancelled: bool = False
 
 
@@ -311,24 +313,46 @@ class ReviewService:
         a locked month (``period_locked``). Audited as ``entry.undo``.
         """
         with self._db.unit_of_work() as uow:
-            statement = uow.reviews.get(statement_id)
-            if statement.reviewer_id != reviewer_id:
-                raise InvalidState("undo_not_yours", statement_id=statement_id)
-            if statement.signature is not None:
-                raise InvalidState("undo_already_sent", statement_id=statement_id)
-            entry = self._reviewable(uow, reviewer_id, statement.entry_id)
-            verdict = statement.kind in (StatementKind.CONFIRM, StatementKind.RETURN)
-            if verdict and entry.current_revision != statement.revision:
-                raise InvalidState("undo_too_late", statement_id=statement_id)
-            if not uow.reviews.withdraw_unsent(statement_id):
-                raise InvalidState("undo_already_sent", statement_id=statement_id)
-            now = utc_now()
-            if verdict:
-                uow.worklog.reopen(entry.id, at=now)
-            audit(uow, "entry.undo", "entry", entry.id, reviewer_id,
-                  {"revision": statement.revision, "person": entry.person_id,
-                   "undone": statement.kind.value}, now)
-            return statement
+            return self._undo(uow, reviewer_id, statement_id, utc_now())
+
+    def undo_many(self, reviewer_id: str, statement_ids: Sequence[str]) -> list[ReviewStatement]:
+        """Withdraw several of one's own decisions (a bulk confirmation) all together: when one
+        of them cannot be undone (see :meth:`undo`) none is, and the refusal names it."""
+        now = utc_now()
+        with self._db.unit_of_work() as uow:
+            return [self._undo(uow, reviewer_id, statement_id, now)
+                    for statement_id in dict.fromkeys(statement_ids)]
+
+    def undoable(self, reviewer_id: str, statement_ids: Sequence[str]) -> bool:
+        """Whether every one of these decisions is still one's own and still on this PC (not
+        yet signed for an export): what keeps the Undo button offered."""
+        with self._db.unit_of_work(read_only=True) as uow:
+            for statement_id in statement_ids:
+                statement = uow.reviews.find(statement_id)
+                if statement is None or statement.reviewer_id != reviewer_id \
+                        or statement.signature is not None:
+                    return False
+        return bool(statement_ids)
+
+    def _undo(self, uow: Any, reviewer_id: str, statement_id: str,
+              now: Any) -> ReviewStatement:
+        statement = uow.reviews.get(statement_id)
+        if statement.reviewer_id != reviewer_id:
+            raise InvalidState("undo_not_yours", statement_id=statement_id)
+        if statement.signature is not None:
+            raise InvalidState("undo_already_sent", statement_id=statement_id)
+        entry = self._reviewable(uow, reviewer_id, statement.entry_id)
+        verdict = statement.kind in (StatementKind.CONFIRM, StatementKind.RETURN)
+        if verdict and entry.current_revision != statement.revision:
+            raise InvalidState("undo_too_late", statement_id=statement_id)
+        if not uow.reviews.withdraw_unsent(statement_id):
+            raise InvalidState("undo_already_sent", statement_id=statement_id)
+        if verdict:
+            uow.worklog.reopen(entry.id, at=now)
+        audit(uow, "entry.undo", "entry", entry.id, reviewer_id,
+              {"revision": statement.revision, "person": entry.person_id,
+               "undone": statement.kind.value}, now)
+        return statement
 
     def last_statement(self, reviewer_id: str, entry_id: str) -> ReviewStatement | None:
         """The newest statement ``reviewer_id`` made about the entry (what Undo withdraws)."""
@@ -359,13 +383,15 @@ class ReviewService:
             with self._db.unit_of_work() as uow:
                 policy = self._policy_for(uow, self.today())
                 for entry_id in chunk:
+                    statement_id = new_id()
                     try:
                         self._verdict(uow, reviewer_id, entry_id, StatementKind.CONFIRM, "",
-                                      policy)
+                                      policy, statement_id=statement_id)
                     except KpiError as error:
                         result.skipped.append((entry_id, error))
                     else:
                         result.confirmed.append(entry_id)
+                        result.statements.append(statement_id)
             if progress:
                 progress(min(start + len(chunk), total), total)
         return result
@@ -430,14 +456,15 @@ class ReviewService:
         return entry
 
     def _verdict(self, uow: Any, reviewer_id: str, entry_id: str, kind: StatementKind,
-                 reason: str, policy: ScoringPolicy | None = None) -> WorkLogEntry:
+                 reason: str, policy: ScoringPolicy | None = None, *,
+                 statement_id: str | None = None) -> WorkLogEntry:
         entry = self._reviewable(uow, reviewer_id, entry_id)
         if entry.status is not EntryStatus.SUBMITTED:
             raise InvalidState("entry_not_submitted", entry_id=entry_id,
                                status=entry.status.value)
         now = utc_now()
         revision = uow.worklog.get_revision(entry.id, entry.current_revision)
-        uow.reviews.add(ReviewStatement(id=new_id(), entry_id=entry.id,
+        uow.reviews.add(ReviewStatement(id=statement_id or new_id(), entry_id=entry.id,
                                         revision=entry.current_revision,
                                         reviewer_id=reviewer_id, kind=kind, created_at=now,
                                         reason=reason))

@@ -28,6 +28,8 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
 from kpi_desktop.domain.errors import StorageProblem
+from kpi_desktop.storage import seals
+from kpi_desktop.storage.health import LOW_SPACE, free_space
 from kpi_desktop.storage.unit_of_work import UnitOfWork, unit_of_work
 
 if TYPE_CHECKING:
@@ -43,8 +45,10 @@ __all__ = [
     "create_sqlite_engine",
     "current_revision",
     "downgrade_database",
+    "free_space",
     "head_revision",
     "open_database",
+    "schema_is_current",
     "translate_db_error",
     "upgrade_database",
 ]
@@ -55,11 +59,16 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 BUSY_TIMEOUT_MS = 5000
+#: Free space (bytes) below which the database is opened for reading only; also what a
+#: "disk full" message asks to free beyond what is free.
+WRITE_RESERVE = LOW_SPACE
 _BEGIN_OPTION = "kpi_sqlite_begin"
+_OUTSIDE = "kpi_seal_outside"
 
 
 def create_sqlite_engine(
-    path: Path | str, *, foreign_keys: bool = True, pooled: bool = True
+    path: Path | str, *, foreign_keys: bool = True, pooled: bool = True,
+    exclusive: bool = False,
 ) -> Engine:
     """An engine for the SQLite file at ``path`` with the application's pragmas.
 
@@ -69,11 +78,16 @@ def create_sqlite_engine(
             (Alembic batch mode) and check foreign keys once at the end instead.
         pooled: ``False`` gives a :class:`~sqlalchemy.pool.NullPool` (one connection per use,
             closed afterwards), for short-lived engines.
+        exclusive: One connection in SQLite's exclusive locking mode, which keeps the WAL
+            index in memory instead of the ``-shm`` file: a database on a full disk can still
+            be read (see :func:`open_database`).
     """
     url = f"sqlite:///{Path(path)}"
     kwargs: dict[str, Any] = {}
     if not pooled:
         kwargs["poolclass"] = NullPool
+    elif exclusive:
+        kwargs.update(pool_size=1, max_overflow=0)
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -83,6 +97,8 @@ def create_sqlite_engine(
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if exclusive:
+                cursor.execute("PRAGMA locking_mode=EXCLUSIVE")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -93,6 +109,14 @@ def create_sqlite_engine(
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+        # Rows pending a seal now were written by another program (storage/seals.py).
+        connection.info[_OUTSIDE] = seals.pending(connection.connection.dbapi_connection)
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Connection) -> None:
+        # Just before the COMMIT, inside the transaction: the rows it wrote get their seals.
+        outside = connection.info.pop(_OUTSIDE, None) or ()
+        seals.seal_pending(connection.connection.dbapi_connection, outside)
 
     return engine
 
@@ -172,7 +196,17 @@ def upgrade_database(
             cfg.attributes["connection"] = connection
             if target == "head" and before == script.get_current_head():
                 return before, before
+            raw = connection.connection.dbapi_connection
+            if seals.has_seals(raw):  # the upgrade seals every row anew: damage never
+                problems, _ = seals.verify(raw, transaction=False)
+                if problems:
+                    first = problems[0]
+                    raise StorageProblem("database_damaged", path=str(path),
+                                         detail=f"{first.kind}: {first.table} {first.key}")
             command.upgrade(cfg, target)
+            if seals.has_seals(raw):  # tables rebuilt by a migration lost their triggers
+                seals.install(raw)
+                seals.reseal_all(raw)
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise StorageProblem("migration_broke_references", count=len(broken))
@@ -195,6 +229,10 @@ def downgrade_database(path: Path | str, target: str) -> None:
         with engine.begin() as connection:
             cfg.attributes["connection"] = connection
             command.downgrade(cfg, target)
+            raw = connection.connection.dbapi_connection
+            if seals.has_seals(raw):  # still above 0011: the changed rows are sealed anew
+                seals.install(raw)
+                seals.reseal_all(raw)
     finally:
         engine.dispose()
 
@@ -237,6 +275,7 @@ class Database:
     def __init__(self, path: Path | str, engine: Engine | None = None) -> None:
         self.path = Path(path)
         self.engine = engine if engine is not None else create_sqlite_engine(self.path)
+        self._write_refusal: StorageProblem | None = None
         self._write_sessions = sessionmaker(
             bind=self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}),
             autoflush=False,
@@ -253,8 +292,29 @@ class Database:
         ends normally and rolls back when it raises. ``read_only=True`` takes no write lock
         up front and always rolls back at the end (nothing it did is kept).
         """
+        if not read_only and self._write_refusal is not None:
+            raise self._write_refusal
         factory = self._read_sessions if read_only else self._write_sessions
-        return unit_of_work(factory, commit=not read_only, translate=translate_db_error)
+        return unit_of_work(factory, commit=not read_only, translate=self._translate)
+
+    def refuse_writes(self, error: StorageProblem | None) -> None:
+        """From now on every unit of work that would write raises ``error`` (a damaged
+        database, a full disk); ``None`` allows writing again."""
+        self._write_refusal = error
+
+    @property
+    def write_refusal(self) -> StorageProblem | None:
+        """Why writing is refused (``None``: it is allowed)."""
+        return self._write_refusal
+
+    def _translate(self, exc: DBAPIError) -> StorageProblem:
+        problem = translate_db_error(exc)
+        if problem.code == "disk_full" and self.path.parent.is_dir():
+            free = free_space(self.path.parent)
+            problem = StorageProblem("disk_full", path=str(self.path.parent), free=free,
+                                     needed=free + WRITE_RESERVE, detail=problem.params.get(
+                                         "detail", ""))
+        return problem
 
     def close(self) -> None:
         """Close every pooled connection (the WAL is checkpointed by SQLite on last close)."""
@@ -275,6 +335,11 @@ def open_database(
 ) -> Database:
     """Open (creating if needed) the database at ``path``, migrated to the newest schema.
 
+    On a disk with less than :data:`WRITE_RESERVE` free the database is opened for reading
+    only (one connection in exclusive locking mode, which needs no ``-shm`` file): reading,
+    printing and exporting elsewhere still work, and every unit of work that would write
+    raises ``StorageProblem("disk_full")`` with the free and needed space before it starts.
+
     Args:
         path: The SQLite file.
         backup_dir: When given and the file exists with data at an older schema revision, a
@@ -282,10 +347,20 @@ def open_database(
         migrate: ``False`` opens without touching the schema (tools that only read).
 
     Raises:
-        StorageProblem: the file is damaged, locked, unreachable, or from a newer version.
+        StorageProblem: the file is damaged, locked, unreachable, or from a newer version;
+            ``disk_full`` when it must be migrated and the disk is full.
     """
     db_path = Path(path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    free = free_space(db_path.parent)
+    if free < WRITE_RESERVE and db_path.exists() and db_path.stat().st_size > 0:
+        full = StorageProblem("disk_full", path=str(db_path.parent), free=free,
+                              needed=WRITE_RESERVE)
+        if migrate and not _at_head(db_path, exclusive=True):
+            raise full
+        db = Database(db_path, create_sqlite_engine(db_path, exclusive=True))
+        db.refuse_writes(full)
+        return db
     if migrate and not _at_head(db_path):
         if backup_dir is not None and db_path.exists() and db_path.stat().st_size > 0:
             _backup_if_outdated(db_path, Path(backup_dir))
@@ -313,7 +388,12 @@ def _head_from_files() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
-def _at_head(db_path: Path) -> bool:
+def schema_is_current(path: Path | str) -> bool:
+    """Whether the file is at the newest schema revision (read without migrating)."""
+    return _at_head(Path(path))
+
+
+def _at_head(db_path: Path, *, exclusive: bool = False) -> bool:
     """Whether the file is already at the newest revision (a plain read of
     ``alembic_version``); anything unusual answers False and takes the full path."""
     if not db_path.exists() or db_path.stat().st_size == 0:
@@ -322,6 +402,8 @@ def _at_head(db_path: Path) -> bool:
     try:
         con = sqlite3.connect(db_path)
         try:
+            if exclusive:
+                con.execute("PRAGMA locking_mode=EXCLUSIVE")
             rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
         finally:
             con.close()

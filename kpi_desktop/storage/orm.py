@@ -41,6 +41,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -1115,3 +1116,25 @@ class TransferredMonthRow(Base):
     evaluator_key_fingerprint: Mapped[str | None]
 
     __table_args__ = (Index(None, "bundle_id"),)
+
+
+# ============================================================================================
+# Row seals (revision 0011, issue 13): written by SQL triggers and storage/seals.py only
+# ============================================================================================
+
+
+class RowSealRow(Base):
+    """The digest of one stored row (``tbl``, its primary key as a JSON array ``key``);
+    ``digest`` is NULL while the row's transaction has not committed yet."""
+
+    __tablename__ = "row_seals"
+
+    tbl: Mapped[str] = mapped_column(String(), primary_key=True)
+    key: Mapped[str] = mapped_column(String(), primary_key=True)
+    digest: Mapped[bytes | None] = mapped_column(LargeBinary())
+
+    __table_args__ = (
+        Index("ix_row_seals_pending", "tbl", sqlite_where=text("digest IS NULL"),
+              postgresql_where=text("digest IS NULL")),
+        {"sqlite_with_rowid": False},
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -87,19 +89,44 @@ def buttons(*names: str) -> list[QPushButton]:
     return [named(QPushButton(), name) for name in names]
 
 
-def row(*items: QWidget | QLayout | int | None) -> QHBoxLayout:
-    """Widgets and layouts side by side; an int is a stretch, None a stretch of 1."""
-    layout = QHBoxLayout()
+#: What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or
+#: ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).
+Item = QWidget | QLayout | int | None | tuple[Any, ...]
+
+
+def _lay_out(layout: QBoxLayout, items: tuple[Item, ...]) -> None:
     for item in items:
+        stretch, alignment = 0, None
+        if isinstance(item, tuple):
+            item, stretch, *rest = item
+            alignment = rest[0] if rest else None
         if item is None:
             layout.addStretch(1)
         elif isinstance(item, int):
             layout.addStretch(item)
         elif isinstance(item, QLayout):
-            layout.addLayout(item)
+            layout.addLayout(item, stretch)
+        elif alignment is not None:
+            layout.addWidget(item, stretch, alignment)
         else:
-            layout.addWidget(item)
+            layout.addWidget(item, stretch)
+
+
+def row(*items: Item) -> QHBoxLayout:
+    """Widgets and layouts side by side (see :data:`Item`)."""
+    layout = QHBoxLayout()
+    _lay_out(layout, items)
     return layout
+
+
+def stacked(*items: Item) -> QWidget:
+    """A widget holding ``items`` one under the other, without margins (a side of a splitter,
+    the inside of a scroll area; see :data:`Item`)."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    _lay_out(layout, items)
+    return holder
 
 
 def form(owner: QWidget | None, fields: list[QWidget | QLayout]) -> tuple[QFormLayout,
@@ -165,7 +192,28 @@ def date_format() -> str:
     return "dd/MM/yyyy" if i18n.current_language() == "vi" else "d MMM yyyy"
 
 
+def dialog_buttons(dialog: QDialog, *, accept: Any = None,
+                   close: bool = False) -> QDialogButtonBox:
+    """OK and Cancel wired to ``dialog`` (OK runs ``accept``, by default ``dialog.accept``), or
+    Close alone (``close``): the buttons of every small form dialog."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close if close else
+                           QDialogButtonBox.StandardButton.Ok
+                           | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(accept or dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def year_spin(year: int) -> QSpinBox:
+    """The year a page shows (2020–2100), starting at ``year``."""
+    spin = QSpinBox()
+    spin.setRange(2020, 2100)
+    spin.setValue(year)
+    return spin
+
+
 def date_edit(day: dt.date) -> QDateEdit:
+    """A date field with its calendar, in the language's format (dd/MM/yyyy in Vietnamese)."""
     edit = QDateEdit(to_qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(date_format())
@@ -414,11 +462,7 @@ class ReasonDialog(QDialog):
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(90)
         layout.addWidget(self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, accept=self._accept))
         self.text.setFocus()
 
     def _use_template(self, index: int) -> None:

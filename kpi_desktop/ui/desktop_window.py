@@ -43,6 +43,10 @@ DEFAULT_PERSON = "vp-cv1"
 if TYPE_CHECKING:
     from kpi_desktop.ui.reports_dialog import ReportsDialog
 
+#: The navigation's width and the height of a one-line entry (pixels).
+NAV_WIDTH = 210
+NAV_ROW_HEIGHT = 30
+
 
 class DesktopWindow(QMainWindow):
     """The application window of the person signed in (services and settings injected).
@@ -72,8 +76,11 @@ class DesktopWindow(QMainWindow):
         self.setMinimumSize(QSize(1024, 640))
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(200)
-        self.nav.setSpacing(2)
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.setSpacing(1)
+        # Long page names ("Đánh giá, xếp loại chất lượng tổ chức") wrap onto a second line
+        # instead of being cut; each item is as tall as its text (see _retranslate_nav).
+        self.nav.setWordWrap(True)
         self.stack = QStackedWidget()
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -209,7 +216,6 @@ class DesktopWindow(QMainWindow):
         self._classes = list(pages_for(self.user))
         for number, _cls in enumerate(self._classes, start=1):
             item = QListWidgetItem()
-            item.setSizeHint(QSize(180, 36))
             self.nav.addItem(item)
             action = QAction(self)
             if number <= 9:
@@ -343,10 +349,30 @@ class DesktopWindow(QMainWindow):
     def _retranslate_nav(self) -> None:
         for number in range(1, len(self._classes) + 1):
             title = self._title(number - 1)
-            self.nav.item(number - 1).setText(title)
-            self.nav.item(number - 1).setToolTip(self.tr("{page} (Ctrl+{n})").format(
-                page=title, n=number))
+            item = self.nav.item(number - 1)
+            item.setText(title)
+            item.setSizeHint(self._nav_item_size(title))
+            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=title, n=number)
+                            if number <= 9 else title)
             self.go_menu.actions()[number - 1].setText(title)
+
+    def nav_text_width(self) -> int:
+        """The width a navigation entry's text may take (room kept for a scroll bar)."""
+        from PySide6.QtWidgets import QStyle
+
+        style = self.nav.style()
+        return (NAV_WIDTH - 2 * self.nav.frameWidth() - 2 * self.nav.spacing()
+                - style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+                - 2 * style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) - 8)
+
+    def _nav_item_size(self, title: str) -> QSize:
+        """One line's height for a short name, more for a long one (wrapped, never cut)."""
+        from PySide6.QtCore import QRect, Qt
+
+        width = self.nav_text_width()
+        needed = self.nav.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), title)
+        return QSize(width, max(NAV_ROW_HEIGHT, needed.height() + 12))
 
     def open_reports(self) -> ReportsDialog | None:
         """Forms and exports (Ctrl+P), opened on the person and period of the page on screen:

@@ -31,7 +31,16 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from shiboken6 import Shiboken
 
@@ -275,6 +284,29 @@ class Op(Generic[R]):
         task.finished.connect(lambda _r: self._deliver(task, feedback))
         task.failed.connect(lambda _e: self._deliver(task, feedback))
         return task
+
+    def wait(self, on: Runner | None = None) -> R:
+        """Run the work on the lane and wait for it in a local event loop (the window keeps
+        painting; the user's input waits): for a dialog or wizard page that must answer at
+        once whether it may close. Returns the result or raises the refusal; the callbacks
+        are not used."""
+        lane = on or runner()
+        work = self._work
+        if lane.synchronous:
+            task = lane.submit(work)
+        else:
+            feedback = _Feedback(self._parent, self._label, self._cancellable)
+            loop = QEventLoop()
+            task = lane.submit(work)
+            feedback.attach(task)
+            task.finished.connect(loop.quit)
+            task.failed.connect(loop.quit)
+            if not task.done:
+                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            feedback.close()
+        if task.error is not None:
+            raise task.error
+        return task.result
 
     def _progressed(self, done: int, total: int) -> None:
         if self._on_progress is not None and self._alive():

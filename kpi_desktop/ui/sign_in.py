@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +24,7 @@ from kpi_desktop.runtime.settings import Settings
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.base import AGENCY_ID
 from kpi_desktop.ui.common import mark_data
+from kpi_desktop.ui.operations import Op
 
 __all__ = ["SignInDialog", "needs_setup", "people_with_keys"]
 
@@ -102,9 +102,9 @@ class SignInDialog(QDialog):
         person = self.person.currentData()
         if person is None:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.services.keys.unlock(person, self.passphrase.text())
+        keys, passphrase = self.services.keys, self.passphrase.text()
+        try:  # on the serial lane: a wrong passphrase is counted in the database
+            Op(self, lambda: keys.unlock(person, passphrase)).wait()
         except KpiError as error:
             self.error.setText(
                 describe(error) if error.code != "passphrase_wrong" or error.params.get(
@@ -114,8 +114,6 @@ class SignInDialog(QDialog):
             self.passphrase.selectAll()
             self.passphrase.setFocus()
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.person_id = person  # the desktop remembers it as the last person
         self.passphrase.clear()
         super().accept()

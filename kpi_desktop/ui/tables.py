@@ -366,6 +366,8 @@ class RecordTableView(QTableView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        if sortable:  # the records' own order until a header is clicked
+            self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(sortable)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -508,6 +510,13 @@ class RecordTableView(QTableView):
                     first = False
                 selection.select(index, selection.SelectionFlag.Select
                                  | selection.SelectionFlag.Rows)
+
+    def show_rows(self, rows: Iterable[Any]) -> None:
+        """Replace the records and keep a current one (a list beside its detail panel): the
+        record chosen before when it is still there, else the first."""
+        self.set_rows(rows)
+        if self.current_key() is None:
+            self.select_first()
 
     def select_first(self) -> None:
         if self.model().rowCount():

@@ -110,13 +110,52 @@ def test_an_empty_data_folder_says_no_organisation(tmp_path, capsys):
 
 
 def test_period_hints_are_complete(demo_dir, capsys, tmp_path):
+    """The hint lists exactly the forms the command takes (review §3 #2, #3, #13)."""
     code, _, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "vi", "report", "form01",
                        "--person", "vp-cv1", "--period", "2026-13", "--out",
                        str(tmp_path / "x.pdf"))
-    assert code == 3 and "YYYY-MM" in err and "YYYY-Qn" in err and "năm theo dạng" not in err
+    assert code == 3, err
+    assert "Cách ghi: tháng: 9/2026 hoặc 2026-09; quý: 2026-Q3." in err, err
+    assert "năm: 2026" not in err
     code, _, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "en", "appeal", "file",
                        "--as", "vp-cv1", "--period", "2026/09", "--reason", "x")
-    assert code == 3 and "YYYY-MM" in err and "YYYY-Qn" in err and "a year as YYYY" in err
+    assert code == 3 and "“2026/09” is not a period." in err, err
+    assert "a month as 9/2026 or 2026-09" in err and "a quarter as 2026-Q3" in err
+    assert "a year as 2026" in err
+    code, _, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "vi", "score",
+                       "--person", "vp-cv1", "--period", "13/2026")
+    assert code == 3 and "“13/2026” không phải là kỳ đánh giá." in err, err
+    assert "tháng: 9/2026 hoặc 2026-09" in err
+
+
+@pytest.mark.parametrize("typed", ["9/2026", "09/2026", " 9/2026 "])
+def test_a_month_typed_month_first_is_understood(demo_dir, capsys, tmp_path, typed):
+    """"9/2026" is how a Vietnamese official writes September 2026 (review §3 #3): every
+    command that takes a month reads it as 2026-09."""
+    code, iso, _ = run(capsys, "--data-dir", str(demo_dir), "--lang", "en", "score",
+                       "--person", "vp-cv1", "--period", "2026-09", "--json")
+    assert code == 0
+    code, typed_out, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "en",
+                               "score", "--person", "vp-cv1", "--period", typed, "--json")
+    assert code == 0, err
+    assert json.loads(typed_out) == json.loads(iso)
+    out_file = tmp_path / "f01.pdf"
+    code, out, err = run(capsys, "--data-dir", str(demo_dir), "--lang", "vi", "report",
+                         "form01", "--person", "vp-cv1", "--period", typed, "--out",
+                         str(out_file))
+    assert code == 0 and out_file.exists(), err
+
+
+def test_chained_reasons_continue_the_sentence(demo_dir, capsys, tmp_path):
+    """Two messages joined by a colon read as one sentence: no capital after the colon
+    (review §3 #12)."""
+    missing = tmp_path / "khong-co.csv"
+    for language, expected in (
+            ("vi", "Không đọc được danh sách công chức: không mở được tệp"),
+            ("en", "The staff list cannot be read: the file")):
+        code, _, err = run(capsys, "--data-dir", str(demo_dir), "--lang", language, "org",
+                           "staff", str(missing))
+        assert code == 3 and expected in err, err
 
 
 def test_periods_read_as_people_write_them(demo_dir, capsys):

@@ -219,3 +219,36 @@ def test_a_setup_stopped_after_the_import_resumes_without_the_demo(qtbot, empty_
     _finish(wizard)
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert not needs_setup(services)
+
+
+def test_a_new_agency_is_made_off_the_gui_thread(qtbot, empty_services, async_ops,
+                                                monkeypatch):
+    """The agency page's Finish makes the key and stores the organisation on the serial lane
+    (the window keeps painting); a refusal keeps the page open and writes nothing."""
+    from PySide6.QtCore import QThread
+
+    from kpi_desktop.ui.agency.setup_page import AgencySetupPage
+
+    page = AgencySetupPage(empty_services)
+    qtbot.addWidget(page)
+    page.show()
+    threads = []
+    service = type(empty_services.agency)
+    original = service.start_agency
+
+    def start_agency(self, **values):
+        threads.append(QThread.currentThread())
+        return original(self, **values)
+
+    monkeypatch.setattr(service, "start_agency", start_agency)
+    page.name.setText("UBND xã Nghĩa Lâm")
+    page.code.setText("NL")
+    page.passphrase.setText("ab")
+    page.repeat.setText("ab")
+    before = dump_database(empty_services.paths.database)
+    assert not page.validatePage()
+    assert page.error.text() and dump_database(empty_services.paths.database) == before
+    page.passphrase.setText("mật khẩu của cơ quan")
+    page.repeat.setText("mật khẩu của cơ quan")
+    assert page.validatePage()
+    assert page.person_id == "agency" and threads[-1] is not page.thread()

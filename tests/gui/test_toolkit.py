@@ -172,6 +172,37 @@ def test_one_serial_lane(qtbot, runner):
     assert order == list(range(6)) and max(overlaps) == 1
 
 
+def test_wait_runs_on_the_lane_while_the_window_keeps_painting(qtbot, runner):
+    """``Op.wait`` (dialogs and wizard pages that must answer at once): the work runs in the
+    worker, the GUI thread's timers keep firing meanwhile, and a refusal is raised."""
+    from PySide6.QtCore import QTimer
+
+    from kpi_desktop.domain.errors import InvalidState
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    ticks, worker = [], []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+
+    def slow():
+        worker.append(QThread.currentThread())
+        time.sleep(0.3)
+        return "done"
+
+    assert Op(parent, slow).wait() == "done"
+    timer.stop()
+    assert worker[0] is not parent.thread() and len(ticks) >= 5
+
+    def refuse():
+        raise InvalidState("undo_already_sent", statement_id="x")
+
+    with pytest.raises(InvalidState):
+        Op(parent, refuse).wait()
+
+
 def test_a_refusal_is_shown_translated_and_a_bug_goes_to_the_crash_handler(qtbot, runner,
                                                                           monkeypatch):
     shown = []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -164,17 +163,29 @@ def test_a_control_character_in_a_catalog_cell_is_refused(demo_dir: Path,
 # ---------------------------------------------------------------- exports --------------------
 
 
+def _stored_by_the_application(demo_dir: Path, names: list[tuple[str, str]]) -> None:
+    """Names as an older version of KPI Desktop stored them, through its own storage layer
+    (so the row seals follow: an edit by another program would be reported as damage and the
+    database refused, see docs/integrity.md)."""
+    from kpi_desktop.storage.engine import Database
+
+    db = Database(demo_dir / "kpi.db")
+    try:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE people SET full_name = ? WHERE id = ?", names)
+    finally:
+        db.close()
+
+
 def test_exports_hold_text_as_text_and_no_control_character(demo_dir: Path,
                                                              tmp_path: Path) -> None:
     added = kpi(demo_dir, "log", "add", "--person", "vp-cv1", "--date", "2026-11-20", "--item",
                 "DC.01", "--quantity", "1", "--doc-number", "=1+1", "--description", HYPERLINK)
     assert added.returncode == 0, added.stderr
     # A staff name carrying a formula and a NUL, stored before issue 14 (or by an old copy).
-    with sqlite3.connect(demo_dir / "kpi.db") as con:
-        con.execute("UPDATE people SET full_name = ? WHERE id = 'vp-cv1'",
-                    ("=cmd|' /C calc'!A0\x00x",))
-        con.execute("UPDATE people SET full_name = ? WHERE id = 'vp-cv2'", ("@SUM(A1)",))
-        con.execute("UPDATE people SET full_name = ? WHERE id = 'hcc-cv1'", ("\tTab\rCR",))
+    _stored_by_the_application(demo_dir, [
+        ("=cmd|' /C calc'!A0\x00x", "vp-cv1"), ("@SUM(A1)", "vp-cv2"),
+        ("\tTab\rCR", "hcc-cv1")])
     out = tmp_path / "out"
     result = kpi(demo_dir, "export", "--to", str(out), "--period", "2026-11")
     assert result.returncode == 0, result.stderr
@@ -197,8 +208,7 @@ def test_exports_hold_text_as_text_and_no_control_character(demo_dir: Path,
 
 
 def test_the_unit_kinds_csv_is_neutralised(demo_dir: Path, tmp_path: Path) -> None:
-    with sqlite3.connect(demo_dir / "kpi.db") as con:
-        con.execute("UPDATE people SET full_name = ? WHERE id = 'vp-cv1'", ("=2+3",))
+    _stored_by_the_application(demo_dir, [("=2+3", "vp-cv1")])
     from kpi_desktop.runtime.paths import app_paths
     from kpi_desktop.services.context import AppServices
     from kpi_desktop.services.kpi_kinds import KpiKindService

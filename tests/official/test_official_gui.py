@@ -166,8 +166,8 @@ def test_assignment_opens_the_log_with_it(window, qtbot):
     page.log_button.click()
     today = window.current_page()
     assert today.page_id == "today"
-    assert today.editor.assignment.currentData() == page.model.views[0].assignment.id
-    assert today.editor.picker.item.id == page.model.views[0].item.id
+    assert today.editor.assignment.currentData() == page.model.rows[0].assignment.id
+    assert today.editor.picker.item.id == page.model.rows[0].item.id
 
 
 def test_month_submission(window, qtbot, services, monkeypatch):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import replace
 from decimal import Decimal
@@ -146,9 +145,15 @@ def test_verify_detects_a_changed_row(demo_dir, tmp_path):
                         if line.completed and line.entry_ids)
     finally:
         services.close()
-    with sqlite3.connect(paths.database) as connection:
-        changed = connection.execute(
+    # Through the application's own storage (the row seals follow): a change made with another
+    # program would be refused as damage by the start-up check before any form is verified.
+    from kpi_desktop.storage.engine import create_sqlite_engine
+
+    engine = create_sqlite_engine(paths.database, pooled=False)
+    with engine.begin() as connection:
+        changed = connection.exec_driver_sql(
             "UPDATE work_log_entries SET quantity = '0.5' WHERE id = ?", (entry_id,)).rowcount
+    engine.dispose()
     assert changed == 1
     services = AppServices.open(paths)
     try:

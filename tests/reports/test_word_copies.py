@@ -146,3 +146,49 @@ def test_the_word_copy_is_a_form_to_fill_in(services, tmp_path):
     assert any(t.startswith("III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CỦA CẤP CÓ THẨM QUYỀN CÔNG CHỨC")
                for t in texts)
     assert any("Điều 23" in t for t in texts)
+
+
+def _pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True).stdout
+    return int(re.search(rb"Pages:\s+(\d+)", info)[1])
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_word_copy_has_the_pdfs_pages(services, tmp_path, language):
+    """Laid out by a word processor (LibreOffice, the same metrics as Word's Times New Roman),
+    each Word copy has as many pages as its PDF: Mẫu 02 fits on one page (it ran onto a
+    second while the PDF had one: the template's 1.15 line spacing and 12 pt paragraph marks
+    in 9 pt cells)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdfinfo") is None:
+        pytest.skip("LibreOffice (soffice) or poppler's pdfinfo is not installed")
+    expected = {}
+    for index, (kind, subject, period) in enumerate(CASES):
+        name = f"{index}-{kind}"
+        result = _write(services, kind, subject, period, tmp_path / f"{name}.pdf", language)
+        _write(services, kind, subject, period, tmp_path / f"{name}.docx", language)
+        expected[name] = result.pages
+    out = tmp_path / "laid-out"
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(out),
+                    *sorted(str(p) for p in tmp_path.glob("*.docx"))],
+                   check=True, capture_output=True, timeout=600)
+    pages = {name: _pdf_pages(out / f"{name}.pdf") for name in expected}
+    assert pages == expected
+    assert all(pages[name] == 1 for name in pages if name.endswith("form02"))
+
+
+def test_word_lines_are_single_spaced_and_cells_sized_by_their_text(services, tmp_path):
+    """No line of a cell is taller than its text: the paragraph mark has the text's size."""
+    out = tmp_path / "f02.docx"
+    services.reports.form02("vp-cv1", "2026", out, "vi")
+    document = Document(str(out))
+    assert document.styles["Normal"].paragraph_format.line_spacing == 1.0
+    table = next(t for t in document.tables if "Tháng" in t.rows[0].cells[0].text)
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                marks = paragraph._p.pPr.find(qn("w:rPr"))
+                sizes = {run.font.size.pt for run in paragraph.runs if run.font.size}
+                assert marks is not None and sizes
+                assert {int(marks.find(qn("w:sz")).get(qn("w:val"))) / 2} == sizes

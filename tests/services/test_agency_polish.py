@@ -69,11 +69,11 @@ def _refused_in_vi(services: AppServices, action, code: str) -> str:
 def test_unreadable_staff_lists_and_catalogs_are_explained_in_vietnamese(
         agency: AppServices, tmp_path: Path) -> None:  # noqa: F811
     cases = {
-        "empty.csv": ("", "Không đọc được danh sách công chức (dòng 1): Tệp không có dữ liệu."),
-        "columns.csv": ("id,name\na,B\n", "Dòng tiêu đề thiếu các cột full_name, unit_id"),
+        "empty.csv": ("", "Không đọc được danh sách công chức (dòng 1): tệp không có dữ liệu."),
+        "columns.csv": ("id,name\na,B\n", "dòng tiêu đề thiếu các cột full_name, unit_id"),
         "utf16.csv": ("id,full_name,unit_id\nx,Trần,vp\n".encode("utf-16"),
-                       "Tệp không phải văn bản UTF-8"),
-        "absent.csv": (None, "Không đọc được danh sách công chức: Không mở được tệp"),
+                       "tệp không phải văn bản UTF-8"),
+        "absent.csv": (None, "Không đọc được danh sách công chức: không mở được tệp"),
     }
     for name, (content, expected) in cases.items():
         path = tmp_path / name
@@ -90,7 +90,7 @@ def test_unreadable_staff_lists_and_catalogs_are_explained_in_vietnamese(
     bad.write_bytes(b"PK\x03\x04 not a zip")
     text = _refused_in_vi(agency, lambda: agency.agency.import_catalog(bad, version_id="V2"),
                           "catalog_xlsx_invalid")
-    assert text == ("Không đọc được tệp danh mục: Đây không phải tệp Excel (.xlsx); hãy "
+    assert text == ("Không đọc được tệp danh mục: đây không phải tệp Excel (.xlsx); hãy "
                     "lưu lại dưới dạng .xlsx rồi thử lại.")
     header = [*ITEM_HEADER]
     header[7] = "Điểm"  # instead of "Điểm chấm"
@@ -98,7 +98,7 @@ def test_unreadable_staff_lists_and_catalogs_are_explained_in_vietnamese(
     text = _refused_in_vi(agency, lambda: agency.agency.preview_catalog(workbook),
                           "catalog_xlsx_invalid")
     assert text == ("Không đọc được tệp danh mục (trang “PL III - Dung chung”, dòng 4): "
-                    "Dòng tiêu đề thiếu các cột “Điểm chấm”.")
+                    "dòng tiêu đề thiếu các cột “Điểm chấm”.")
 
 
 @pytest.mark.parametrize(("rows", "code", "sentence"), [

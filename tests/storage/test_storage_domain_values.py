@@ -38,6 +38,10 @@ from kpi_desktop.storage.orm import fraction_text
         ("2026-q4", PeriodKind.QUARTER, dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
         ("2026-H2", PeriodKind.HALF, dt.date(2026, 7, 1), dt.date(2026, 12, 31)),
         (" 2026 ", PeriodKind.YEAR, dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+        # month first, as Vietnamese officials write a month (review §3 #3)
+        ("9/2026", PeriodKind.MONTH, dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+        ("09/2026", PeriodKind.MONTH, dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+        ("12/2026", PeriodKind.MONTH, dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
     ],
 )
 def test_periods_parse(text: str, kind: PeriodKind, start: dt.date, end: dt.date) -> None:
@@ -47,7 +51,8 @@ def test_periods_parse(text: str, kind: PeriodKind, start: dt.date, end: dt.date
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026-3", "2026-Q5", "2026-Q0",
-                                  "2026-H3", "26-03", "2026/03", "", "March", "2026-03-01"])
+                                  "2026-H3", "26-03", "2026/03", "", "March", "2026-03-01",
+                                  "13/2026", "0/2026", "009/2026", "9/26", "9/2026/1"])
 def test_malformed_periods_are_refused(text: str) -> None:
     with pytest.raises(RefusedValue) as caught:
         Period.parse(text)

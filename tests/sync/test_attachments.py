@@ -120,3 +120,34 @@ def test_a_revision_is_acknowledged_only_when_its_attachment_is_here(world: Worl
         pc.sync.import_paths([back[OFFICIAL].path])
         with pc.db.unit_of_work(read_only=True) as uow:
             assert f"rev:{entry_id}:1" in uow.sync.acked_keys(LEADER)
+
+
+def _cli_check(folder: Path) -> tuple[int, dict]:
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "kpi_desktop", "--data-dir", str(folder),
+                           "--lang", "en", "check", "--json"],
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                          capture_output=True, text=True, timeout=300, check=False)
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_after_a_kill_at_any_step_check_says_intact_only_when_every_attachment_is_here(
+        world: World, step: str) -> None:
+    """Integrity side of the kill tests: right after the kill, before any re-import, the
+    leader's database is whole (a killed import leaves no half transaction, no row without
+    its seal, no entry without its file); losing the file afterwards is then found by
+    ``check`` (exit 4, naming the attachment and whose entry it belongs to)."""
+    _attached_entry(world)
+    bundle = _export(world, world.usb)
+    assert _cli_import(world.leader, bundle, step).returncode == -signal.SIGKILL
+    code, report = _cli_check(world.leader)
+    assert (code, report["ok"]) == (0, True), report["problems"]
+    if step != "import-committed":
+        return  # nothing was committed: no entry refers to the file
+    _attachment(world.leader).unlink()
+    code, report = _cli_check(world.leader)
+    assert code == 4 and not report["ok"]
+    assert [f["code"] for f in report["findings"]] == ["attachment_missing"]
+    assert report["findings"][0]["person_id"] == OFFICIAL

@@ -127,10 +127,19 @@ def test_wrong_passphrases_are_audited_and_slowed_down_across_restarts(world: Wo
     with sqlite3.connect(world.official / "kpi.db") as con:
         assert con.execute("SELECT failures FROM unlock_failures WHERE owner_id = ?",
                            (OFFICIAL,)).fetchone() == (5,)
-        # Two more failures a moment ago (120 s to wait), so the slow machine's next starts
-        # surely fall inside the wait.
-        con.execute("UPDATE unlock_failures SET failures = 7, last_failed_at = ?",
-                    (dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),))
+    # Two more failures a moment ago (120 s to wait), so the slow machine's next starts
+    # surely fall inside the wait — written through the storage layer, so the row seals
+    # follow (a write by another program would be reported as damage, docs/integrity.md).
+    from kpi_desktop.storage.engine import Database
+
+    db = Database(world.official / "kpi.db")
+    try:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "UPDATE unlock_failures SET failures = 7, last_failed_at = ?",
+                (dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),))
+    finally:
+        db.close()
     # A new process (a restart) still waits, even with the right passphrase, and the try
     # during the wait is not counted.
     right = {"KPI_DESKTOP_PASSPHRASE": PASSPHRASES[OFFICIAL]}

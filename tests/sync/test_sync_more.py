@@ -9,8 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import sqlite3
-from contextlib import closing
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -471,12 +469,19 @@ def _changed_month(world: World, *, tamper: bool = False) -> tuple[Appeal, dict[
                                     criteria=full)
         assert decided.decision_signature is not None
     if tamper:  # the leader's PC rewrites the replaced result (it was 80, "now" 60)
-        with closing(sqlite3.connect(world.leader / "kpi.db")) as db, db:
-            [(key, text)] = db.execute("SELECT id, snapshot_json FROM replaced_evaluations "
-                                       "WHERE appeal_id = ?", (appeal.id,)).fetchall()
+        # Through the application's own storage, so the row seals follow: a change made with
+        # another program would stop the leader's PC at its start-up check instead.
+        from kpi_desktop.storage.engine import create_sqlite_engine
+
+        engine = create_sqlite_engine(world.leader / "kpi.db", pooled=False)
+        with engine.begin() as db:
+            [(key, text)] = db.exec_driver_sql(
+                "SELECT id, snapshot_json FROM replaced_evaluations WHERE appeal_id = ?",
+                (appeal.id,)).fetchall()
             assert '"total":"80"' in text
-            db.execute("UPDATE replaced_evaluations SET snapshot_json = ? WHERE id = ?",
-                       (text.replace('"total":"80"', '"total":"60"'), key))
+            db.exec_driver_sql("UPDATE replaced_evaluations SET snapshot_json = ? WHERE id = ?",
+                               (text.replace('"total":"80"', '"total":"60"'), key))
+        engine.dispose()
     back = _export(world.leader, LEADER, world.usb)
     return appeal, sent, back
 

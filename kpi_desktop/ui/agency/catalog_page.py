@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QVBoxLa
 
 from kpi_desktop.domain.values import fold_text
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.kpi_kinds import kpi_kind_label
 from kpi_desktop.ui.agency.base import AgencyPage, PreviewDialog, points_text
 from kpi_desktop.ui.common import buttons, data_label, date_text, form, named, row, set_texts
 from kpi_desktop.ui.formatting import number
@@ -17,15 +18,6 @@ from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
 
 GROUPS = ("N1", "N2", "N3", "N4", "N5")
-
-
-def _kpi_kind(value: Any) -> str:
-    kind = getattr(value, "value", value)
-    return {
-        "spearhead": translate("Agency", "spearhead"),
-        "hard": translate("Agency", "hard"),
-        "soft": translate("Agency", "soft"),
-    }.get(str(kind), "—") if kind else "—"
 
 
 def _scope(value: Any) -> str:
@@ -54,7 +46,7 @@ def _item_columns(*, with_kind: bool) -> list[Column[Any]]:
     ]
     if with_kind:
         columns.insert(5, Column(lambda: translate("Catalog", "KPI kind"),
-                                 lambda i: _kpi_kind(i.kpi_kind)))
+                                 lambda i: kpi_kind_label(i.kpi_kind) if i.kpi_kind else "—"))
     return columns
 
 

@@ -103,9 +103,7 @@ class ProposalsPage(AgencyPage):
             "proposed" if self.pending_only.isChecked() else None)
         self._rows = sorted(found, key=lambda p: (p.status.value != "proposed",
                                                   p.proposed_at), reverse=False)
-        self.proposals.set_rows(self._rows)
-        if self.proposals.current_key() is None:
-            self.proposals.select_first()
+        self.proposals.show_rows(self._rows)
         self._selected()
 
     def _selected(self) -> None:

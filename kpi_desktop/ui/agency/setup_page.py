@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -22,6 +20,7 @@ from kpi_desktop.domain.passphrases import MIN_PASSPHRASE as RULE_MINIMUM
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.base import AGENCY_ID
 from kpi_desktop.ui.common import ERROR_STYLE, mark_data
+from kpi_desktop.ui.operations import Op
 
 MIN_PASSPHRASE = RULE_MINIMUM  # the one rule: domain/passphrases.py
 
@@ -94,17 +93,14 @@ class AgencySetupPage(QWizardPage):
             self.repeat.clear()
             self.passphrase.setFocus()
             return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            fingerprint = self.services.agency.start_agency(
-                organisation_id=self.org_id.text(), name_vi=self.name.text(),
-                code=self.code.text(), passphrase=self.passphrase.text(),
-                minimum=MIN_PASSPHRASE)
+        agency, values = self.services.agency, dict(
+            organisation_id=self.org_id.text(), name_vi=self.name.text(),
+            code=self.code.text(), passphrase=self.passphrase.text(), minimum=MIN_PASSPHRASE)
+        try:  # the key is made and the organisation stored on the serial lane
+            fingerprint = Op(self, lambda: agency.start_agency(**values)).wait()
         except KpiError as error:
             self.error.setText(describe(error))
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.person_id = AGENCY_ID
         self.notice = self.tr(
             "This PC now holds the agency key (fingerprint {fingerprint}). Import the catalog "

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -38,13 +37,12 @@ from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     OVERDUE_BACKGROUND,
     data_label,
-    date_format,
+    date_edit,
     error_text,
     from_qdate,
     number_locale,
     row,
     show_error,
-    to_qdate,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.appeals_page import AppealDetail, period_text, result_text
@@ -137,25 +135,17 @@ class LeaderAppealsPage(Page):
         self.summary.setText(self.tr(
             "{n} appeals wait for your decision; {late} past the 7-working-day deadline "
             "(Article 22).").format(n=len(open_views), late=overdue))
-        self.table.set_rows(self._views)
-        if self.table.current_key() is None:
-            self.table.select_first()
+        self.table.show_rows(self._views)
         self._show_selected()
 
-    def selected_id(self) -> str | None:
-        return self.table.current_key()
-
-    def _selected_view(self) -> Any:
-        return self.table.current_record()
-
     def _show_selected(self) -> None:
-        view = self._selected_view()
+        view = self.table.current_record()
         self.detail_box.show_view(view)
         self.decide_button.setEnabled(view is not None and view.can_decide)
 
     # ------------------------------------------------------------------ actions ----------
     def decide_selected(self) -> None:
-        view = self._selected_view()
+        view = self.table.current_record()
         if view is None or not view.can_decide:
             return
         context = self.services.appeals.decision_context(view.appeal.id)
@@ -213,7 +203,7 @@ class DecideDialog(QDialog):
         self.e = QComboBox()
         self.level = QComboBox()
         self.decision_no = QLineEdit()
-        self.decision_date = QDateEdit()
+        self.decision_date = date_edit(today)
         if self._year:
             form = QFormLayout(self.change_box)
             for level in Level:
@@ -221,9 +211,6 @@ class DecideDialog(QDialog):
             current = context.classification
             if current is not None and current.decided_level is not None:
                 self.level.setCurrentIndex(self.level.findData(current.decided_level.value))
-            self.decision_date.setCalendarPopup(True)
-            self.decision_date.setDisplayFormat(date_format())
-            self.decision_date.setDate(to_qdate(today))
             form.addRow(self.tr("Level"), self.level)
             form.addRow(self.tr("Replacement decision No."), self.decision_no)
             form.addRow(self.tr("Decision date"), self.decision_date)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import KpiKind, Period, fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.kpi_kinds import kpi_kind_label, parse_kpi_kind
@@ -35,7 +34,7 @@ from kpi_desktop.ui.common import (
     month_text,
     name_of,
     number_locale,
-    show_error,
+    stacked,
     to_qdate,
 )
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
@@ -133,20 +132,11 @@ class LeaderAssignmentsPage(Page):
             form.addRow(label, widget)
         form.addRow(self.assign_button)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
         self.people_title = QLabel()
-        left_layout.addWidget(self.people_title)
-        left_layout.addWidget(self.people, 1)
-        left_layout.addWidget(self.form_box)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
+        left = stacked(self.people_title, (self.people, 1), self.form_box)
         self.table_title = QLabel()
-        right_layout.addWidget(self.table_title)
-        right_layout.addWidget(self.table, 1)
-        right_layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+        right = stacked(self.table_title, (self.table, 1),
+                       (self.cancel_button, 0, Qt.AlignmentFlag.AlignRight))
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -259,42 +249,37 @@ class LeaderAssignmentsPage(Page):
         person_id = self.person_combo.currentData()
         if not person_id:
             return
-        try:
-            self.services.assignments.assign(
-                self.user.person_id, person_id, self._item_code(), self.current_period(),
-                Decimal(str(round(self.quantity.value(), 2))), from_qdate(self.deadline.date()),
-                note=self.note.text(), kpi_kind=parse_kpi_kind(self.kind_combo.currentData()))
-        except KpiError as error:
-            show_error(self, self.tr("Assignments"), error)
-            return
-        self.note.clear()
-        self.refresh()
-        self.select_person(person_id)
-        self.status_message.emit(self.tr("Task assigned."))
-        self.data_changed.emit()
+        service, me, period = self.services.assignments, self.user.person_id, \
+            self.current_period()
+        code, quantity = self._item_code(), Decimal(str(round(self.quantity.value(), 2)))
+        deadline, note = from_qdate(self.deadline.date()), self.note.text()
+        kind = parse_kpi_kind(self.kind_combo.currentData())
+        name = self.person_combo.currentText()
+
+        def assigned(_result: Any) -> None:
+            self.note.clear()
+            self.select_person(person_id)
+
+        self.run_change(lambda: service.assign(me, person_id, code, period, quantity, deadline,
+                                               note=note, kpi_kind=kind),
+                        title=self.tr("Assignments"), then=assigned,
+                        done=self.tr("Task {code} assigned to {name}.").format(
+                            code=code, name=name))
 
     def cancel_selected(self) -> None:
         assignment_id = self.table.current_key()
         if assignment_id is None:
             return
-        try:
-            self.services.assignments.cancel(self.user.person_id, assignment_id)
-        except KpiError as error:
-            show_error(self, self.tr("Assignments"), error)
-            return
-        self.refresh()
-        self.data_changed.emit()
+        service, me = self.services.assignments, self.user.person_id
+        self.run_change(lambda: service.cancel(me, assignment_id),
+                        title=self.tr("Assignments"), done=self.tr("Assignment cancelled."))
 
     def copy_previous(self) -> None:
-        try:
-            result = self.services.assignments.copy_previous(self.user.person_id,
-                                                             self.current_period())
-        except KpiError as error:
-            show_error(self, self.tr("Assignments"), error)
-            return
-        self.refresh()
-        self.status_message.emit(self.tr(
-            "{n} assignments copied for {people} people; {skipped} people skipped.").format(
-            n=sum(result.copied.values()), people=len(result.copied),
-            skipped=len(result.skipped)))
-        self.data_changed.emit()
+        service, me, period = self.services.assignments, self.user.person_id, \
+            self.current_period()
+        self.run_change(lambda: service.copy_previous(me, period), title=self.tr("Assignments"),
+                        done=lambda result: self.tr(
+                            "{n} assignments copied for {people} people; {skipped} people "
+                            "skipped.").format(n=sum(result.copied.values()),
+                                               people=len(result.copied),
+                                               skipped=len(result.skipped)))

@@ -9,9 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,12 +35,14 @@ from kpi_desktop.ui.common import (
     OVERDUE_BACKGROUND,
     DetailSplitter,
     data_label,
+    date_edit,
     date_format,
+    dialog_buttons,
     from_qdate,
     mark_data,
     name_of,
-    show_error,
-    to_qdate,
+    stacked,
+    year_spin,
 )
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel, RecordTableView
@@ -85,9 +85,7 @@ class YearClassificationPage(Page):
         self._overview: Any = None
         today = services.classification.today()
         self.year_label = QLabel()
-        self.year = QSpinBox()
-        self.year.setRange(2020, 2100)
-        self.year.setValue(today.year)
+        self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.exceptional = QCheckBox()
         self.exceptional.toggled.connect(self.refresh)
@@ -117,9 +115,7 @@ class YearClassificationPage(Page):
         self.level_combo.setMinimumContentsLength(14)
         self.minutes = QLineEdit()
         self.decision_no = QLineEdit()
-        self.decision_date = QDateEdit()
-        self.decision_date.setCalendarPopup(True)
-        self.decision_date.setDate(to_qdate(today))
+        self.decision_date = date_edit(today)
         self.reason = QLineEdit()
         self.quota_note = QLineEdit()
         self._labels = [QLabel() for _ in range(6)]
@@ -145,11 +141,7 @@ class YearClassificationPage(Page):
         mark_data(self.history)
         form.addRow(self.history_label)
         form.addRow(self.history)
-        holder = QWidget()
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        holder_layout.addWidget(self.form_box)
-        holder_layout.addStretch(1)
+        holder = stacked(self.form_box, None)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
@@ -328,37 +320,30 @@ class YearClassificationPage(Page):
         row = self._row()
         if row is None:
             return
-        try:
-            self.services.classification.decide(
-                self.user.person_id, row.person.id, self.year.value(), self._level(),
-                minutes_ref=self.minutes.text(), decision_no=self.decision_no.text(),
-                decision_date=from_qdate(self.decision_date.date()), reason=self.reason.text(),
-                quota_note=self.quota_note.text())
-        except KpiError as error:
-            show_error(self, self.tr("Year-end classification"), error)
-            return
-        self.reason.clear()
-        self.refresh()
-        self.status_message.emit(self.tr("Decision recorded."))
-        self.data_changed.emit()
+        service, me, year, level = (self.services.classification, self.user.person_id,
+                                    self.year.value(), self._level())
+        values = dict(minutes_ref=self.minutes.text(), decision_no=self.decision_no.text(),
+                      decision_date=from_qdate(self.decision_date.date()),
+                      reason=self.reason.text(), quota_note=self.quota_note.text())
+        self.run_change(lambda: service.decide(me, row.person.id, year, level, **values),
+                        title=self.tr("Year-end classification"),
+                        then=lambda _r: self.reason.clear(),
+                        done=self.tr("Decision recorded: {name}, {year}.").format(
+                            name=row.person.full_name, year=year))
 
     def supersede(self) -> None:
         row = self._row()
         if row is None or row.current is None:
             return
-        try:
-            self.services.classification.supersede(
-                self.user.person_id, row.current.id, self._level(),
-                decision_no=self.decision_no.text(),
-                decision_date=from_qdate(self.decision_date.date()), reason=self.reason.text(),
-                minutes_ref=self.minutes.text())
-        except KpiError as error:
-            show_error(self, self.tr("Year-end classification"), error)
-            return
-        self.reason.clear()
-        self.refresh()
-        self.status_message.emit(self.tr("Replacement decision recorded; the old one is kept."))
-        self.data_changed.emit()
+        service, me, current, level = (self.services.classification, self.user.person_id,
+                                       row.current.id, self._level())
+        values = dict(decision_no=self.decision_no.text(),
+                      decision_date=from_qdate(self.decision_date.date()),
+                      reason=self.reason.text(), minutes_ref=self.minutes.text())
+        self.run_change(lambda: service.supersede(me, current, level, **values),
+                        title=self.tr("Year-end classification"),
+                        then=lambda _r: self.reason.clear(),
+                        done=self.tr("Replacement decision recorded; the old one is kept."))
 
     def record_discipline(self) -> None:
         row = self._row()
@@ -368,18 +353,18 @@ class YearClassificationPage(Page):
         dialog = DisciplineDialog(self, earlier=earlier, today=self.services.classification.today())
         if not dialog.exec():
             return
-        try:  # the year it counts for follows Điều 20.4c / 11.3 (services.discipline)
-            self.services.discipline.record(
-                self.user.person_id, row.person.id, dialog.kind.currentData(),
-                decided_on=from_qdate(dialog.decided_on.date()),
-                decision_no=dialog.decision_no.text(), authority=dialog.authority.currentData(),
-                note=dialog.note.text(), related_event_id=dialog.related.currentData() or None,
-                already_counted_year=dialog.counted_year.value() or None)
-        except KpiError as error:
-            show_error(self, self.tr("Year-end classification"), error)
-            return
-        self.refresh()
-        self.data_changed.emit()
+        service, me = self.services.discipline, self.user.person_id
+        kind = dialog.kind.currentData()
+        values = dict(decided_on=from_qdate(dialog.decided_on.date()),
+                      decision_no=dialog.decision_no.text(),
+                      authority=dialog.authority.currentData(), note=dialog.note.text(),
+                      related_event_id=dialog.related.currentData() or None,
+                      already_counted_year=dialog.counted_year.value() or None)
+        # The year it counts for follows Điều 20.4c / 11.3 (services.discipline).
+        self.run_change(lambda: service.record(me, row.person.id, kind, **values),
+                        title=self.tr("Year-end classification"),
+                        done=self.tr("Discipline recorded: {name}.").format(
+                            name=row.person.full_name))
 
 
 class DisciplineDialog(QDialog):
@@ -395,10 +380,7 @@ class DisciplineDialog(QDialog):
         self.authority = QComboBox()
         for authority in DisciplineAuthority:
             self.authority.addItem(authority_label(authority), authority.value)
-        self.decided_on = QDateEdit()
-        self.decided_on.setCalendarPopup(True)
-        self.decided_on.setDisplayFormat(date_format())
-        self.decided_on.setDate(to_qdate(today or dt.date.today()))
+        self.decided_on = date_edit(today or dt.date.today())
         self.decision_no = QLineEdit()
         self.related = QComboBox()
         self.related.addItem(self.tr("(none — a separate act)"), "")
@@ -423,8 +405,4 @@ class DisciplineDialog(QDialog):
         form.addRow(self.tr("Same act as"), self.related)
         form.addRow(self.tr("Already rated Unsatisfactory in"), self.counted_year)
         form.addRow(self.tr("Note"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(dialog_buttons(self))

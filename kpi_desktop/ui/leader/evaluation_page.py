@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -40,14 +38,14 @@ from kpi_desktop.ui.common import (
     DetailSplitter,
     LeaderReasonDialog,
     data_label,
-    date_format,
+    date_edit,
+    dialog_buttons,
     error_text,
     from_qdate,
     mark_data,
     month_periods,
     month_text,
     number_locale,
-    to_qdate,
 )
 from kpi_desktop.ui.operations import Loader, Op, Task
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
@@ -502,22 +500,15 @@ class ActingDialog(QDialog):
         for person_id, name in candidates:
             self.person.addItem(name, person_id)
         mark_data(self.person)
-        self.start = QDateEdit(to_qdate(today))
-        self.end = QDateEdit(to_qdate(today + dt.timedelta(days=7)))
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat(date_format())
+        self.start = date_edit(today)
+        self.end = date_edit(today + dt.timedelta(days=7))
         self.note = QLineEdit()
         form = QFormLayout(self)
         form.addRow(self.tr("Acting evaluator"), self.person)
         form.addRow(self.tr("From"), self.start)
         form.addRow(self.tr("To"), self.end)
         form.addRow(self.tr("Note"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(dialog_buttons(self))
 
 
 def _action_label(action: str) -> str:

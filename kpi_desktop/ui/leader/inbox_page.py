@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from kpi_desktop.ui.common import (
     error_text,
     mark_data,
     show_error,
+    stacked,
 )
 from kpi_desktop.ui.operations import Loader, Op, Task
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
@@ -62,7 +64,8 @@ class ReviewInboxPage(Page):
         self._items: dict[str, InboxItem] = {}
         self._task: Task | None = None  # a bulk confirmation running
         self._acting = False  # a single decision is being stored
-        self._undo: Any = None  # the last decision, while it can be undone
+        self._bulk_people: set[str] = set()  # whose entries the running bulk action confirms
+        self._undo: _Undo | None = None  # the last decision(s), while they can be undone
         self._bold = QFont()  # made here, on the GUI thread; the worker only copies it
         self._bold.setBold(True)
 
@@ -77,8 +80,8 @@ class ReviewInboxPage(Page):
         header.setStretchLastSection(False)
         # Fixed modes (sized once per refresh): ResizeToContents would measure every row on
         # each layout change, which stalls the GUI with hundreds of entries.
-        for column in range(6):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        for section in range(6):
+            header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
         header.setResizeContentsPrecision(300)  # sized from the first rows, not every entry
@@ -148,14 +151,7 @@ class ReviewInboxPage(Page):
         bulk.addWidget(self.done_line, 1)
         bulk.addWidget(self.undo_button)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.detail_box)
-        right_layout.addWidget(self.history_title)
-        right_layout.addWidget(self.history)
-        right_layout.addLayout(verdicts)
-        right_layout.addStretch(1)
+        right = stacked(self.detail_box, self.history_title, self.history, verdicts, None)
 
         right_scroll = QScrollArea()
         right_scroll.setWidgetResizable(True)
@@ -243,12 +239,17 @@ class ReviewInboxPage(Page):
     def is_loading(self) -> bool:
         return self.loader.is_loading()
 
-    def _fetch(self, review: Any, reviewer: str) -> tuple[Any, Any, list[QTreeWidgetItem]]:
-        """The inbox, the delays and the tree's items (built here, in the worker: items that
-        belong to no tree yet may be made in any thread; the GUI thread only inserts them)."""
+    def _fetch(self, review: Any,
+               reviewer: str) -> tuple[Any, Any, list[QTreeWidgetItem], _Undo | None]:
+        """The inbox, the delays, the tree's items (built here, in the worker: items that
+        belong to no tree yet may be made in any thread; the GUI thread only inserts them)
+        and the offered Undo if it can no longer be made."""
         inbox = review.inbox(reviewer)
         delays = review.delay_report(reviewer, Period.containing(review.today()))
-        return inbox, delays, self._person_nodes(inbox)
+        undo = self._undo  # exported meanwhile (or withdrawn)? then Undo is no longer offered
+        gone = undo if undo is not None and not review.undoable(reviewer, undo.statements) \
+            else None
+        return inbox, delays, self._person_nodes(inbox), gone
 
     def _person_nodes(self, inbox: Any) -> list[QTreeWidgetItem]:
         nodes = []
@@ -270,8 +271,12 @@ class ReviewInboxPage(Page):
         self.summary.setText("")
         show_error(self, self.tr("Review"), error)
 
-    def _populate(self, inbox: Any, delays: Any, nodes: list[QTreeWidgetItem]) -> None:
+    def _populate(self, inbox: Any, delays: Any, nodes: list[QTreeWidgetItem],
+                  gone: _Undo | None = None) -> None:
         selected = self.selected_entry_ids()
+        if gone is not None and gone is self._undo:
+            self._undo = None
+            self.undo_button.hide()
         self._items = {item.entry.id: item for item in inbox.items}
         self.tree.clear()
         self.tree.addTopLevelItems(nodes)
@@ -502,7 +507,10 @@ class ReviewInboxPage(Page):
             if advance and not remaining:
                 text += " " + self.tr("Nothing more of {name} waits.").format(
                     name=item.person_name)
-            self._offer_undo(text, review.last_statement(me, entry_id))
+            statement = review.last_statement(me, entry_id)
+            self._offer_undo(text, None if statement is None else _Undo(
+                [statement.id], [entry_id], statement_label(statement.kind.value),
+                self._describe(item)))
             self.data_changed.emit()
 
         def ended() -> None:
@@ -512,31 +520,27 @@ class ReviewInboxPage(Page):
             .always(ended).run()
         return True
 
-    def _offer_undo(self, text: str, statement: Any) -> None:
+    def _offer_undo(self, text: str, undo: _Undo | None) -> None:
         """Say what was done; offer Undo while the decision has not left this PC."""
-        self._undo = statement if statement is not None and statement.signature is None \
-            else None
+        self._undo = undo
         self.done_line.setText(text)
-        self.undo_button.setVisible(self._undo is not None)
+        self.undo_button.setVisible(undo is not None)
         self.status_message.emit(text)
 
     def undo_last(self) -> None:
-        """Withdraw the last decision (refused once it was exported)."""
-        statement = self._undo
-        if statement is None:
+        """Withdraw the last decision, or the whole last bulk confirmation (refused once it
+        was exported); the selection goes back to the (first) entry it was about."""
+        undo = self._undo
+        if undo is None:
             return
         review, me = self.services.review, self.user.person_id
-        item = self._items.get(statement.entry_id)
 
         def undone(_result: Any) -> None:
             self._undo = None
             self.undo_button.hide()
             self.reload_now()
-            self._select_ids([statement.entry_id])
-            entry = item or self._items.get(statement.entry_id)
-            text = self.tr("Undone: {kind} of {what}.").format(
-                kind=statement_label(statement.kind.value),
-                what=self._describe(entry) if entry else statement.entry_id)
+            self._select_ids(undo.entries[:1])
+            text = self.tr("Undone: {kind} of {what}.").format(kind=undo.kind, what=undo.what)
             self.done_line.setText(text)
             self.status_message.emit(text)
             self.data_changed.emit()
@@ -546,7 +550,8 @@ class ReviewInboxPage(Page):
             self.undo_button.hide()
             show_error(self, self.tr("Undo"), error)
 
-        Op(self, lambda: review.undo(me, statement.id)).success(undone).failure(refused).run()
+        Op(self, lambda: review.undo_many(me, undo.statements)).success(undone) \
+            .failure(refused).run()
 
     def confirm_current(self) -> None:
         self._act(lambda e: self.services.review.confirm(self.user.person_id, e),
@@ -654,7 +659,7 @@ class ReviewInboxPage(Page):
         task = Op.reporting(self, lambda progress, cancelled: review.confirm_many(
             reviewer, ids, progress=progress, cancelled=cancelled)) \
             .titled(self.tr("Review")).on_progress(self._bulk_progress) \
-            .success(lambda result: self._bulk_done(result, names)) \
+            .success(lambda result: self._bulk_done(result, names, ids)) \
             .always(self._bulk_finish).run()
         self._task = None if task.done else task
         self._show_current()
@@ -672,19 +677,45 @@ class ReviewInboxPage(Page):
         self.progress.hide()
         self.cancel_button.hide()
         self.reload_now()
+        # The selection stays with the people of the bulk action: their next entry left, or
+        # nothing (never somebody else's entry, which a following Ctrl+Enter would confirm).
+        people, self._bulk_people = self._bulk_people, set()
+        if people:
+            left = [node.data(0, ENTRY_ROLE) for node in self._entry_nodes()
+                    if self._items[node.data(0, ENTRY_ROLE)].entry.person_id in people]
+            if left:
+                self._select_ids(left[:1])
+            else:
+                self.tree.clearSelection()
+                self.tree.setCurrentItem(None)
+            self._show_current()
         self.data_changed.emit()
 
-    def _bulk_done(self, result: Any, names: list[str]) -> None:
+    def _bulk_done(self, result: Any, names: list[str], ids: list[str]) -> None:
+        count = len(result.confirmed)
+        what = (self.tr("1 entry of {names}") if count == 1 else
+                self.tr("{n} entries of {names}")).format(n=count, names=", ".join(names))
         message = self.tr("{n} entries of {names} confirmed.").format(
             n=len(result.confirmed), names=", ".join(names))
         if result.skipped:
             message += " " + self.tr("{n} could not be confirmed: {reason}").format(
                 n=len(result.skipped), reason=error_text(result.skipped[0][1]))
-        self._undo = None
-        self.undo_button.hide()
-        self.done_line.setText(message)
-        self.status_message.emit(message)
+        self._offer_undo(message, _Undo(list(result.statements), list(result.confirmed),
+                                        statement_label("confirm"), what)
+                         if result.statements else None)
         self.summary.setText(message)
+        self._bulk_people = {self._items[i].entry.person_id for i in ids if i in self._items}
+
+
+@dataclass(frozen=True)
+class _Undo:
+    """What Undo withdraws: the statements made by the last action, the entries they are
+    about, and the words for the status line ("confirmed", "Phạm Thị Hoa — VP.17 …")."""
+
+    statements: list[str]
+    entries: list[str]
+    kind: str
+    what: str
 
 
 def statement_label(kind: str) -> str:

@@ -7,14 +7,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import Period
 from kpi_desktop.services.kpi_kinds import KIND_KEYS, ad_hoc_label, kpi_kind_label
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.charts import Bar, BarChart
 from kpi_desktop.ui.common import mark_data, name_of, period_text, row, show_error
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
@@ -24,61 +24,6 @@ PERSON, AD_HOC, TOTAL = "person", "ad_hoc", "total"
 
 KIND_COLOURS = {"spearhead": QColor("#b91c1c"), "hard": QColor("#2563eb"),
                 "soft": QColor("#15803d"), "untagged": QColor("#6b7280")}
-
-
-class KindChart(QWidget):
-    """The unit's assigned and completed points per kind, as bars (drawn with QPainter)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.totals: dict[str, Any] = {}
-        self.setMinimumHeight(150)
-
-    def set_totals(self, totals: dict[str, Any]) -> None:
-        self.totals = dict(totals)
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), self.palette().base())
-        rect = self.rect().adjusted(10, 8, -10, -8)
-        metrics = painter.fontMetrics()
-        line = metrics.height()
-        text = self.palette().text().color()
-        painter.setPen(text)
-        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line),
-                         Qt.AlignmentFlag.AlignLeft,
-                         self.tr("Points completed of points assigned, by KPI kind"))
-        labels = [kpi_kind_label(k).capitalize() for k in KIND_KEYS]
-        label_width = max(metrics.horizontalAdvance(t) for t in labels) + 10
-        top = rect.top() + line + 8
-        slot = (rect.bottom() - top) / len(KIND_KEYS)
-        biggest = max((float(self.totals[k].assigned_points) for k in KIND_KEYS
-                       if k in self.totals), default=0.0) or 1.0
-        width = rect.width() - label_width - metrics.horizontalAdvance("000 000 / 000 000 ")
-        for index, key in enumerate(KIND_KEYS):
-            y = top + index * slot
-            bar = min(slot - 6, 1.6 * line)
-            painter.setPen(text)
-            painter.drawText(QRectF(rect.left(), y, label_width, bar),
-                             Qt.AlignmentFlag.AlignVCenter, labels[index])
-            figures = self.totals.get(key)
-            if figures is None:
-                continue
-            assigned = float(figures.assigned_points) / biggest * width
-            done = float(figures.completed_points) / biggest * width
-            colour = KIND_COLOURS[key]
-            light = QColor(colour)
-            light.setAlpha(60)
-            x = rect.left() + label_width
-            painter.fillRect(QRectF(x, y, assigned, bar), light)
-            painter.fillRect(QRectF(x, y, done, bar), colour)
-            painter.setPen(text)
-            painter.drawText(QRectF(x + assigned + 6, y, rect.right() - x - assigned, bar),
-                             Qt.AlignmentFlag.AlignVCenter,
-                             f"{formatting.number(figures.completed_points, 0)} / "
-                             f"{formatting.number(figures.assigned_points, 0)}")
 
 
 class KpiKindsPage(Page):
@@ -108,7 +53,9 @@ class KpiKindsPage(Page):
             [Column(lambda: self.tr("Person"), lambda r: r[1], fit=Fit.NAME)]
             + [self._kind_column(key) for key in KIND_KEYS],
             key=lambda r: r[3], name="kinds", row_style=self._row_style)
-        self.chart = KindChart()
+        self.chart = BarChart(lambda: self.tr("Points completed of points assigned, by KPI "
+                                              "kind"), figure_sample="000 000 / 000 000")
+        self.chart.setMinimumHeight(150)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.hint)
@@ -181,7 +128,14 @@ class KpiKindsPage(Page):
             [(PERSON, r.person.full_name, r.kinds, r.person.id) for r in self._report.people]
             + [(AD_HOC, ad_hoc_label().capitalize(), self._report.ad_hoc, AD_HOC),
                (TOTAL, self.tr("Unit total"), self._report.totals, TOTAL)])
-        self.chart.set_totals(self._report.totals)
+        totals = self._report.totals
+        self.chart.set_bars([Bar(
+            kpi_kind_label(key).capitalize(),
+            float(totals[key].completed_points) if key in totals else 0.0, KIND_COLOURS[key],
+            f"{formatting.number(totals[key].completed_points, 0)} / "
+            f"{formatting.number(totals[key].assigned_points, 0)}" if key in totals else "",
+            float(totals[key].assigned_points) if key in totals else 0.0)
+            for key in KIND_KEYS])
 
     def print_request(self) -> PrintRequest:
         return PrintRequest(unit_id=self.unit.currentData(),

@@ -11,9 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -24,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -39,14 +36,19 @@ from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     PeriodPicker,
     data_label,
+    date_edit,
     date_format,
+    dialog_buttons,
     from_qdate,
     mark_data,
     name_of,
     number_locale,
     period_text,
+    row,
     show_error,
+    stacked,
     to_qdate,
+    year_spin,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
@@ -75,9 +77,7 @@ class OrgEvaluationPage(Page):
         today = services.org_evaluation.today()
 
         self.year_label = QLabel()
-        self.year = QSpinBox()
-        self.year.setRange(2020, 2100)
-        self.year.setValue(today.year)
+        self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.import_button = QPushButton()
         self.import_button.clicked.connect(lambda: self.import_csv())
@@ -149,9 +149,7 @@ class OrgEvaluationPage(Page):
         self.recorded_line = data_label(wrap=True)
         self.level_combo = QComboBox()
         self.decision_no = QLineEdit()
-        self.decision_date = QDateEdit()
-        self.decision_date.setCalendarPopup(True)
-        self.decision_date.setDate(to_qdate(today))
+        self.decision_date = date_edit(today)
         self.note = QLineEdit()
         self.decide_button = QPushButton()
         self.decide_button.clicked.connect(self.record_decision)
@@ -163,14 +161,8 @@ class OrgEvaluationPage(Page):
             form.addRow(label, widget)
         form.addRow(self.decide_button)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        lower = QHBoxLayout()
-        lower.addWidget(self.level_box, 1)
-        lower.addWidget(self.decision_box, 1)
-        right_layout.addWidget(self.indicators_box, 3)
-        right_layout.addLayout(lower, 2)
+        right = stacked((self.indicators_box, 3),
+                       (row((self.level_box, 1), (self.decision_box, 1)), 2))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(right)
@@ -404,11 +396,7 @@ class IndicatorDialog(QDialog):
         form.addRow(self.tr("Indicator"), self.code)
         form.addRow(self.tr("Value"), self.value)
         form.addRow(self.tr("Source"), self.source)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(dialog_buttons(self))
 
     def _range(self) -> None:
         definition = indicator_def(self.code.currentData() or "")

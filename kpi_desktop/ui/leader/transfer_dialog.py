@@ -12,7 +12,6 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -35,6 +34,7 @@ from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     data_label,
+    date_edit,
     date_format,
     error_text,
     form,
@@ -43,7 +43,6 @@ from kpi_desktop.ui.common import (
     month_text,
     name_of,
     set_texts,
-    to_qdate,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
@@ -126,9 +125,7 @@ class TransferDialog(QDialog):
 
         self.form_box = QGroupBox()
         self.unit = QComboBox()
-        self.from_date = QDateEdit()
-        self.from_date.setCalendarPopup(True)
-        self.from_date.setDate(to_qdate(_first_of_next_month(today)))
+        self.from_date = date_edit(_first_of_next_month(today))
         self.decision = QLineEdit()
         self.reason = QLineEdit()
         self.unit_label, self.date_label = QLabel(), QLabel()
@@ -345,9 +342,7 @@ class MergeUnitsDialog(QDialog):
         self.into.currentIndexChanged.connect(self._into_changed)
         self.new_id = QLineEdit()
         self.new_name = QLineEdit()
-        self.from_date = QDateEdit()
-        self.from_date.setCalendarPopup(True)
-        self.from_date.setDate(to_qdate(_first_of_next_month(services.transfers.today())))
+        self.from_date = date_edit(_first_of_next_month(services.transfers.today()))
         self.decision = QLineEdit()
         self.reason = QLineEdit()
         fields, self.labels = form(None, [self.into, self.new_id, self.new_name,

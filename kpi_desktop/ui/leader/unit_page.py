@@ -7,17 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -28,12 +26,15 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
+from kpi_desktop.ui.charts import Bar, BarChart
 from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     DetailSplitter,
     data_label,
+    dialog_buttons,
     month_text,
     show_error,
+    year_spin,
 )
 from kpi_desktop.ui.leader.transfer_dialog import (
     month_origins,
@@ -49,55 +50,6 @@ from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
 ORIGIN_COLOUR = QColor("#1d4ed8")
 LEVELS: tuple[Level | None, ...] = (Level.EXCELLENT, Level.GOOD, Level.COMPLETE,
                                     Level.NOT_COMPLETE, None)
-
-
-class DistributionChart(QWidget):
-    """Bars of how many people are at each level (drawn with QPainter)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.counts: dict[Level | None, int] = {}
-        self.setMinimumSize(260, 200)
-
-    def set_counts(self, counts: dict[Level | None, int]) -> None:
-        self.counts = dict(counts)
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), self.palette().base())
-        rect = self.rect().adjusted(10, 8, -10, -8)
-        metrics = painter.fontMetrics()
-        line = metrics.height()
-        text_colour = self.palette().text().color()
-        painter.setPen(text_colour)
-        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line),
-                         Qt.AlignmentFlag.AlignLeft, self.tr("Distribution of levels"))
-        labels = [level_label(level) for level in LEVELS]
-        label_width = max(metrics.horizontalAdvance(text) for text in labels) + 8
-        count_width = metrics.horizontalAdvance("000") + 6
-        top = rect.top() + line + 10
-        slot = min((rect.bottom() - top) / len(LEVELS), 2.6 * line)
-        bar_height = min(slot * 0.6, 2.2 * line)
-        span = max(10.0, rect.width() - label_width - count_width)
-        highest = max([1, *self.counts.values()])
-        for index, (level, text) in enumerate(zip(LEVELS, labels, strict=True)):
-            count = self.counts.get(level, 0)
-            middle = top + index * slot + slot / 2
-            painter.setPen(text_colour)
-            painter.drawText(QRectF(rect.left(), middle - line / 2, label_width - 8, line),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
-            width = span * count / highest
-            bar = QRectF(rect.left() + label_width, middle - bar_height / 2, width, bar_height)
-            painter.fillRect(bar, LEVEL_COLOURS[level])
-            painter.drawText(QRectF(bar.right() + 4, middle - line / 2, count_width, line),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             str(count))
-        painter.setPen(QColor("#9ca3af"))
-        x = int(rect.left() + label_width)
-        painter.drawLine(x, int(top), x, int(rect.bottom()))
-        painter.end()
 
 
 @dataclass(frozen=True)
@@ -129,9 +81,7 @@ class UnitViewPage(Page):
         self.loader: Loader[Any] = Loader(self)
         today = services.classification.today()
         self.year_label = QLabel()
-        self.year = QSpinBox()
-        self.year.setRange(2020, 2100)
-        self.year.setValue(today.year)
+        self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.search = QLineEdit()
         self.search.textChanged.connect(self._filter_changed)
@@ -156,7 +106,10 @@ class UnitViewPage(Page):
         self.proxy = self.table.model()
         self.table.doubleClicked.connect(self.open_why)
         self.hint = QLabel()
-        self.chart = DistributionChart()
+        self.chart = BarChart(lambda: self.tr("Distribution of levels"),
+                              label_align=Qt.AlignmentFlag.AlignRight, axis=True)
+        self.chart.setMinimumSize(260, 200)
+        self.counts: dict[Level | None, int] = {}  # people at each level, as the chart shows
         self.chart.setFixedWidth(300)
         self.quota = data_label(wrap=True)
         side = QVBoxLayout()
@@ -275,7 +228,9 @@ class UnitViewPage(Page):
         overview, rows, counts = prepared
         self._overview = overview
         self.table.set_rows(rows)
-        self.chart.set_counts(counts)
+        self.counts = counts
+        self.chart.set_bars([Bar(level_label(level), counts.get(level, 0), LEVEL_COLOURS[level],
+                                 str(counts.get(level, 0))) for level in LEVELS])
         over = [s for s in self._overview.scopes if s.over]
         if over:
             self.quota.setText(self.tr("Excellent quota exceeded in {n} group(s); see the "
@@ -351,8 +306,7 @@ class AuditDialog(QDialog):
             Column(lambda: self.tr("Why / details"), _detail, fit=Fit.WRAP, min_chars=20),
         ], key=lambda e: id(e), name="audit")
         self.table.set_rows(events)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, close=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
@@ -403,8 +357,7 @@ class WhyDialog(QDialog):
             self._number(lambda: self.tr("Quality (units)"), lambda line: line.quality_units),
             self._number(lambda: self.tr("On time (units)"), lambda line: line.ontime_units),
         ], key=lambda line: id(line), name="why")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, close=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.month)
         layout.addWidget(self.summary)

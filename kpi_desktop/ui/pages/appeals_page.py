@@ -26,7 +26,14 @@ from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.appeals import deadline_text, outcome_label, status_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import OVERDUE_BACKGROUND, data_label, error_text, mark_data, row
+from kpi_desktop.ui.common import (
+    OVERDUE_BACKGROUND,
+    data_label,
+    error_text,
+    mark_data,
+    row,
+    stacked,
+)
 from kpi_desktop.ui.common import period_text as period_text
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
@@ -193,11 +200,7 @@ class AppealsPage(Page):
         self.d_decider = self.detail_box.values["decider"]
         self.d_history = self.detail_box.values["history"]
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.file_box)
-        left_layout.addWidget(self.list_box, 1)
+        left = stacked(self.file_box, (self.list_box, 1))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.detail_box)
@@ -249,19 +252,11 @@ class AppealsPage(Page):
             if index >= 0:
                 self.period.setCurrentIndex(index)
         self.file_button.setEnabled(bool(choices))
-        self.table.set_rows(self._views)
-        if self.table.current_key() is None:
-            self.table.select_first()
+        self.table.show_rows(self._views)
         self._show_selected()
 
-    def selected_id(self) -> str | None:
-        return self.table.current_key()
-
-    def _selected_view(self) -> Any:
-        return self.table.current_record()
-
     def _show_selected(self) -> None:
-        view = self._selected_view()
+        view = self.table.current_record()
         self.detail_box.setEnabled(view is not None)
         self.detail_box.show_view(view)
         self.withdraw_button.setEnabled(view is not None and view.is_open)
@@ -285,7 +280,7 @@ class AppealsPage(Page):
             .titled(self.tr("Appeal not filed")).success(filed).run()
 
     def withdraw_selected(self) -> None:
-        view = self._selected_view()
+        view = self.table.current_record()
         if view is None:
             return
         answer = QMessageBox.question(self, self.tr("Withdraw the appeal"),

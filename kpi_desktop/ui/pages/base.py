@@ -127,6 +127,27 @@ class Page(QWidget):
     def retranslate_ui(self) -> None:
         """Set every visible text again in the current language."""
 
+    def run_change(self, work: Callable[[], Any], *, title: str,
+                   done: str | Callable[[Any], str] | None = None,
+                   then: Callable[[Any], None] | None = None) -> bool:
+        """Make a change on the serial lane (``work`` must not read widgets: take their values
+        first). Afterwards the page reloads, ``then(result)`` runs, the status line says
+        ``done`` and the other pages hear of it; a refusal is shown in a message box titled
+        ``title``. False when the change was refused at once."""
+        from kpi_desktop.ui.operations import Op
+
+        def succeeded(result: Any) -> None:
+            self.refresh()
+            if then is not None:
+                then(result)
+            message = done(result) if callable(done) else done
+            if message:
+                self.status_message.emit(message)
+            self.data_changed.emit()
+
+        task = Op(self, work).titled(title).success(succeeded).run()
+        return not (task.done and task.error is not None)
+
     def print_request(self) -> PrintRequest | None:
         """The person and period on screen, which Ctrl+P prefills (None: the signed-in
         person's last finished month)."""

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +24,15 @@ from kpi_desktop.domain.model import CalendarDayKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import date_format, from_qdate, mark_data, row, to_qdate, weekday_name
+from kpi_desktop.ui.common import (
+    date_format,
+    from_qdate,
+    mark_data,
+    row,
+    to_qdate,
+    weekday_name,
+    year_spin,
+)
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.tables import Column, Fit, RecordTableView
@@ -56,9 +63,7 @@ class CalendarPage(Page):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.year_label = QLabel()
-        self.year = QSpinBox()
-        self.year.setRange(2020, 2100)
-        self.year.setValue(today.year)
+        self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.count = QLabel()
         mark_data(self.count)

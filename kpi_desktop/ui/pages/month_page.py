@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EvaluationStatus, Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
@@ -32,6 +33,7 @@ from kpi_desktop.services.self_assessment import (
 )
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
 from kpi_desktop.ui.pages.score_page import month_name
 
@@ -254,16 +256,21 @@ class MonthPage(Page):
             self.save(submit=True)
 
     def save(self, *, submit: bool) -> bool:
-        try:
-            self.services.self_assessment.save(self.user.person_id, self.period, self.scores(),
-                                               submit=submit)
-        except Exception as error:  # noqa: BLE001 - shown to the person
+        """Save (or submit) the self-scores on the serial lane; False when refused at once."""
+        service, me, period, scores = (self.services.self_assessment, self.user.person_id,
+                                       self.period, self.scores())
+
+        def refused(error: KpiError) -> None:
             self.message.setStyleSheet("color: #b91c1c")
             self.message.setText(error_text(error))
-            return False
-        self.message.setStyleSheet("color: #15803d")
-        self.message.setText(self.tr("The month was submitted for review.") if submit
-                             else self.tr("Self-scores saved."))
-        self.refresh()
-        self.data_changed.emit()
-        return True
+
+        def saved(_result: Any) -> None:
+            self.message.setStyleSheet("color: #15803d")
+            self.message.setText(self.tr("The month was submitted for review.") if submit
+                                 else self.tr("Self-scores saved."))
+            self.refresh()
+            self.data_changed.emit()
+
+        task = Op(self, lambda: service.save(me, period, scores, submit=submit)) \
+            .success(saved).failure(refused).run()
+        return not (task.done and task.error is not None)

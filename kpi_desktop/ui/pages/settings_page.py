@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextOption
+from PySide6.QtGui import QColor, QTextOption
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime import i18n
-from kpi_desktop.services.backups import reason_label
+from kpi_desktop.services.integrity_messages import file_size, reason_label
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import data_label, mark_data, refresh_when_visible
+from kpi_desktop.ui.operations import Op, Runner
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
+
+#: A backup that failed its check is shown in red.
+_DAMAGED = QColor("#b71c1c")
 
 
 class SettingsPage(Page):
@@ -58,25 +60,39 @@ class SettingsPage(Page):
         self.backup_box = QGroupBox()
         self.backup_note = QLabel()
         self.backup_note.setWordWrap(True)
-        self.backups = QTableWidget(0, 3)
-        self.backups.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.backups.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.backups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.backups.verticalHeader().hide()
-        self.backups.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.backups = RecordTableView.of([
+            Column(lambda: self.tr("Made on"), self._made_text, sort=lambda b: b.made_at,
+                   tooltip=lambda b: str(b.path)),
+            Column(lambda: self.tr("Reason"), lambda b: reason_label(b.reason, b.revision),
+                   fit=Fit.WRAP, min_chars=16),
+            Column(lambda: self.tr("Size"), lambda b: file_size(b.size),
+                   sort=lambda b: b.size, align=RIGHT),
+            Column(lambda: self.tr("Check"), self._verdict_text),
+        ], key=lambda b: str(b.path), row_style=lambda b: RowStyle(foreground=_DAMAGED)
+            if b.verdict == "failed" else None, name="backups")
+        self.backups.setMinimumHeight(5 * (self.fontMetrics().height() + 10))
         self.backups.setMaximumHeight(180)
         self.backup_now = QPushButton()
         self.restore_button = QPushButton()
+        self.check_button = QPushButton()
         self.backup_now.clicked.connect(self._backup_now)
         self.restore_button.clicked.connect(self._restore_chosen)
+        self.check_button.clicked.connect(self.check_now)
+        self.check_state = QLabel()
+        self.check_state.setWordWrap(True)
+        self.check_state.setObjectName("check_state")
         buttons = QHBoxLayout()
         buttons.addWidget(self.backup_now)
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
         backup_layout = QVBoxLayout(self.backup_box)
         backup_layout.addWidget(self.backup_note)
         backup_layout.addWidget(self.backups)
         backup_layout.addLayout(buttons)
+        backup_layout.addWidget(self.check_state)
+        self._lane = Runner(self)  # its own lane: a long check never holds up the pages' work
+        self._check_task: Any = None
         self.about_box = QGroupBox()
         # Who works here and the data folder, both wrapping: a long path (it has no spaces)
         # breaks anywhere instead of widening the page past a 1366-pixel screen, and can
@@ -122,13 +138,14 @@ class SettingsPage(Page):
         self.folder_label.setText(self.tr("&Data folder:"))
         self.backup_box.setTitle(self.tr("Backups"))
         self.backup_note.setText(self.tr(
-            "A copy of the database is made automatically every day, before every upgrade and "
-            "before every import. Restoring replaces all data on this computer with the chosen "
-            "copy; the current data is kept as one more backup first."))
-        self.backups.setHorizontalHeaderLabels(
-            [self.tr("Made on"), self.tr("Reason"), self.tr("Size")])
+            "A copy of the database is made automatically every day (when the last check "
+            "passed), before every upgrade and before every import. Restoring replaces all "
+            "data on this computer with the chosen copy; the current data is kept as one more "
+            "backup first."))
+        self.backups.retranslate()
         self.backup_now.setText(self.tr("&Back up now"))
         self.restore_button.setText(self.tr("&Restore the chosen backup…"))
+        self.check_button.setText(self.tr("Chec&k the database now"))
         refresh_when_visible(self)
 
     def refresh(self) -> None:
@@ -146,58 +163,155 @@ class SettingsPage(Page):
         position = info.position_vi if i18n.current_language() == "vi" else info.position_en
         self.about.setText(f"{info.full_name} — {position}" if position else info.full_name)
 
+    @staticmethod
+    def _made_text(backup: Any) -> str:
+        local = backup.made_at.astimezone()
+        return f"{formatting.date(local.date())} {local:%H:%M}"
+
+    def _verdict_text(self, backup: Any) -> str:
+        return {"passed": self.tr("passed"), "failed": self.tr("damaged"),
+                "unchecked": self.tr("not checked yet")}.get(backup.verdict, backup.verdict)
+
     def _fill_backups(self) -> None:
         listing = self.services.backups.list_backups()
-        self.backups.setRowCount(len(listing))
-        for row, info in enumerate(listing):
-            local = info.made_at.astimezone()
-            made = QTableWidgetItem(f"{formatting.date(local.date())} {local:%H:%M}")
-            made.setData(Qt.ItemDataRole.UserRole, str(info.path))
-            size = QTableWidgetItem(self.tr("{size} kB").format(
-                size=formatting.number(info.size / 1024, 0)))
-            size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.backups.setItem(row, 0, made)
-            self.backups.setItem(row, 1, QTableWidgetItem(reason_label(info.reason)))
-            self.backups.setItem(row, 2, size)
+        self.backups.set_rows(listing)
         self.restore_button.setEnabled(bool(listing))
+        self._show_check_state()
+
+    def _show_check_state(self) -> None:
+        if self._check_task is not None:
+            return
+        report = self.services.integrity.last_report()
+        if report is None:
+            self.check_state.setText(self.tr("The database has not been fully checked yet; "
+                                             "the check runs by itself when the computer is "
+                                             "idle."))
+            return
+        when = report.checked_at.astimezone()
+        stamp = f"{formatting.date(when.date())} {when:%H:%M}"
+        if report.ok:
+            self.check_state.setText(self.tr("Last full check: {when}, intact.").format(
+                when=stamp))
+        elif report.damaged:
+            self.check_state.setText(self.tr("Last full check: {when}, the database is "
+                                             "damaged.").format(when=stamp))
+        elif len(report.findings) == 1:
+            self.check_state.setText(self.tr("Last full check: {when}, 1 problem found."
+                                             ).format(when=stamp))
+        else:
+            self.check_state.setText(self.tr("Last full check: {when}, {count} problems "
+                                             "found.").format(when=stamp,
+                                                              count=len(report.findings)))
+
+    def check_now(self) -> None:
+        """Run the full check off the GUI thread, with its progress below the list."""
+        if self._check_task is not None:
+            return
+        integrity = self.services.integrity
+        self.check_button.setEnabled(False)
+        self.check_state.setText(self.tr("Checking the database…"))
+        self._check_task = Op.reporting(
+            None, lambda progress, cancelled: integrity.full_check(progress=progress,
+                                                                   cancelled=cancelled)
+        ).on_progress(lambda done, total: self.check_state.setText(
+            self.tr("Checking the database… {percent}%").format(
+                percent=100 * done // max(total, 1)))
+        ).success(self._checked).failure(self._check_failed).run(on=self._lane)
+
+    def _checked(self, report: Any) -> None:
+        from kpi_desktop.services.integrity_messages import describe_finding
+
+        self._check_task = None
+        self.check_button.setEnabled(True)
+        self._fill_backups()
+        if report.ok:
+            self.status_message.emit(self.tr("The database was checked: intact."))
+            return
+        names = self.services.integrity.names()
+        count = len(report.findings)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Backups"),
+                          self.tr("The check found 1 problem.") if count == 1 else
+                          self.tr("The check found {count} problems.").format(count=count),
+                          QMessageBox.StandardButton.Close, self)
+        box.setDetailedText("\n".join(describe_finding(f, names)
+                                      for f in report.findings[:100]))
+        if report.damaged:
+            self.services.damage_found(report)
+            box.setInformativeText(self.tr("The database is damaged: nothing can be changed "
+                                           "until a backup is restored."))
+        box.exec()
+
+    def _check_failed(self, error: KpiError) -> None:
+        self._check_task = None
+        self.check_button.setEnabled(True)
+        self.check_state.setText(describe(error))
 
     def _backup_now(self) -> None:
-        try:
-            self.services.backups.make("manual")
-        except KpiError as error:
-            QMessageBox.warning(self, self.tr("Backups"), describe(error))
-            return
+        backups = self.services.backups
+        self.backup_now.setEnabled(False)
+        Op(self, lambda: backups.make("manual")).progress(self.tr("Backing up the database…")
+        ).titled(self.tr("Backups")).success(lambda _path: self._backed_up()).always(
+            lambda: self.backup_now.setEnabled(True)).run()
+
+    def _backed_up(self) -> None:
         self._fill_backups()
         self.status_message.emit(self.tr("Backup made."))
 
     def _restore_chosen(self) -> None:
-        row = self.backups.currentRow()
-        if row < 0:
+        path = self.backups.current_key()
+        if path is None:
             QMessageBox.information(self, self.tr("Backups"),
                                     self.tr("Choose a backup in the list first."))
             return
-        path = self.backups.item(row, 0).data(Qt.ItemDataRole.UserRole)
-        answer = QMessageBox.question(self, self.tr("Restore a backup"), self.tr(
-            "Replace all data on this computer with the backup of {made}? Work recorded after "
-            "it will no longer be shown (the current data is kept as a backup).").format(
-                made=self.backups.item(row, 0).text()))
-        if answer == QMessageBox.StandardButton.Yes:
-            self.restore_backup(path)
+        made = self._made_text(self.backups.current_record())
+        backups, agency = self.services.backups, self.user.role == "agency"
+        # Whose work the restore replaces (the audit log of the copy), read off the GUI thread.
+        Op(self, lambda: [] if agency else backups.restore_impact(Path(path))).titled(
+            self.tr("Restore a backup")).success(
+            lambda people: self.restore_backup(path) if self.confirm_restore(path, made, people)
+            else None).run()
 
-    def restore_backup(self, path: str) -> bool:
-        """Replace the database with the backup at ``path``; every page reloads afterwards."""
-        from pathlib import Path
+    def confirm_restore(self, path: str, made: str,
+                        people: list[tuple[str, str]] | None = None) -> bool:
+        """Ask before a restore. The agency administrator confirms once; anyone else is
+        warned by name whose work recorded since the backup will be replaced (``people``:
+        ``BackupService.restore_impact`` of the copy, read here when not given)."""
+        question = self.tr("Replace all data on this computer with the backup of {made}? Work "
+                           "recorded after it will no longer be shown (the current data is kept "
+                           "as a backup).").format(made=made)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Restore a backup"), question,
+                          parent=self)
+        if self.user.role != "agency":
+            if people is None:
+                people = self.services.backups.restore_impact(Path(path))
+            names = [f"{name} ({pid})" for pid, name in people if pid != "agency"]
+            box.setIcon(QMessageBox.Icon.Warning)
+            whose = self.tr("It replaces what these people recorded on this computer since the "
+                            "backup: {names}.").format(names=", ".join(names)) if names \
+                else self.tr("Nobody has recorded anything on this computer since the backup.")
+            box.setInformativeText(self.tr(
+                "Restoring is the agency administrator's task; continue only if the agency "
+                "administrator or the IT staff asked you to.") + " " + whose)
+        accept = box.addButton(self.tr("&Replace the data"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton(self.tr("&Cancel"),
+                                           QMessageBox.ButtonRole.RejectRole))
+        box.setProperty("accept_button", accept)
+        self._restore_box = box
+        box.exec()
+        return box.clickedButton() is accept
 
-        try:
-            self.services.db.close()  # no connection may stay open on the replaced file
-            self.services.backups.restore(Path(path))
-        except KpiError as error:
-            QMessageBox.warning(self, self.tr("Restore a backup"), describe(error))
-            return False
+    def restore_backup(self, path: str) -> None:
+        """Replace the database with the backup at ``path`` (on the serial lane, after what
+        the pages queued); every page reloads afterwards."""
+        services = self.services
+        Op(self, lambda: services.restore_backup(path)).progress(
+            self.tr("Restoring the backup…")).titled(self.tr("Restore a backup")).success(
+            lambda _kept: self._restored()).run()
+
+    def _restored(self) -> None:
         self._fill_backups()
         self.status_message.emit(self.tr("The backup was restored."))
         self.data_changed.emit()
-        return True
 
     def _chosen(self, _index: int) -> None:
         code = self.language.currentData()

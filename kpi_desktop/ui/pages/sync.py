@@ -282,12 +282,14 @@ class SyncPage(Page):
         if not url:
             self.result.setText(self.tr("Enter the hub address first."))
             return
-        self.services.sync.set_hub_url(url)
         person, services = self.user.person_id, self.services
         from kpi_desktop.services.hub_client import sync_now
 
-        self._run(lambda: sync_now(services, url, person), self._synced,
-                  self.tr("Exchanging with the hub…"))
+        def work() -> Any:
+            services.sync.set_hub_url(url)  # remembered for the next time
+            return sync_now(services, url, person)
+
+        self._run(work, self._synced, self.tr("Exchanging with the hub…"))
 
     def is_busy(self) -> bool:
         """Whether an export, import or sync is running."""

@@ -67,6 +67,7 @@ from kpi_desktop.ui.common import (
     to_qdate,
     weekday_name,
 )
+from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -671,24 +672,40 @@ class EntryEditor(QGroupBox):
         self.save(quiet=True)
 
     def save(self, *, quiet: bool = False) -> bool:
+        """Save the entry (an operation on the serial lane); False when refused at once."""
         self.autosave.stop()
         if self.view is not None and not self.view.editable:
             return False
-        draft = self.draft()
-        if self._confirmed_quantity == (draft.item_code, draft.quantity):
-            draft = replace(draft, confirm_quantity=True)
-        try:
-            entry = self.page.services.daily.save(self.page.user.person_id, draft,
-                                                  self.entry_id)
-        except KpiError as error:
-            if error.code != "quantity_needs_confirmation" or quiet or not self._confirm(error):
+        daily, me, draft, entry_id = (self.page.services.daily, self.page.user.person_id,
+                                      self._checked(self.draft()), self.entry_id)
+
+        again: list[bool] = []  # the save made again once the quantity was confirmed
+
+        def refused(error: KpiError) -> None:
+            if self._quantity_confirmed(error, draft, quiet):
+                again.append(self.save(quiet=quiet))
+            else:
                 self._error(error)
-                return False
-            self._confirmed_quantity = (draft.item_code, draft.quantity)
-            return self.save(quiet=quiet)
-        except Exception as error:  # noqa: BLE001 - shown to the person
-            self._error(error)
+
+        done = self._change(lambda: daily.save(me, draft, entry_id),
+                            lambda entry: self._saved(entry, quiet), refused)
+        return again[-1] if again else done
+
+    def _checked(self, draft: EntryDraft) -> EntryDraft:
+        """``draft``, marked as checked when the person confirmed this very quantity."""
+        if self._confirmed_quantity == (draft.item_code, draft.quantity):
+            return replace(draft, confirm_quantity=True)
+        return draft
+
+    def _quantity_confirmed(self, error: KpiError, draft: EntryDraft, quiet: bool) -> bool:
+        """Whether a quantity above what one day can hold was just confirmed (then the save
+        is made again); an autosave never asks."""
+        if error.code != "quantity_needs_confirmation" or quiet or not self._confirm(error):
             return False
+        self._confirmed_quantity = (draft.item_code, draft.quantity)
+        return True
+
+    def _saved(self, entry: Any, quiet: bool) -> None:
         self.entry_id = entry.id
         self._pending_attachment, self._remove_attachment = None, False
         self.view = self.page.services.daily.entry(entry.id)
@@ -697,35 +714,58 @@ class EntryEditor(QGroupBox):
                              else self.tr("Changes saved; submit again with a reason."))
         self._show_state()
         self.page.entry_saved(entry.id, quiet=quiet)
-        return True
 
     def submit(self) -> bool:
+        """Save and submit the entry in one operation; False when refused at once."""
+        self.autosave.stop()
         if self.view is not None and not self.view.editable:
             return False
-        if not self.save(quiet=True):
-            return False
-        try:
-            entry = self.page.services.daily.submit(self.page.user.person_id, self.entry_id or "",
-                                                    self.reason.text())
-        except Exception as error:  # noqa: BLE001
-            self._error(error)
-            return False
+        daily, me, draft, entry_id, reason = (self.page.services.daily,
+                                              self.page.user.person_id,
+                                              self._checked(self.draft()), self.entry_id,
+                                              self.reason.text())
+
+        def work() -> tuple[Any, Any]:
+            saved = daily.save(me, draft, entry_id)
+            try:
+                return saved, daily.submit(me, saved.id, reason)
+            except KpiError as error:
+                error.saved = saved  # type: ignore[attr-defined]  # the draft is stored
+                raise
+
+        def refused(error: KpiError) -> None:
+            saved = getattr(error, "saved", None)
+            if saved is not None:
+                self._saved(saved, True)
+            if self._quantity_confirmed(error, draft, False):
+                again.append(self.submit())
+            else:
+                self._error(error)
+
+        again: list[bool] = []  # the submission made again once the quantity was confirmed
+        done = self._change(work, self._submitted, refused)
+        return again[-1] if again else done
+
+    def _submitted(self, result: tuple[Any, Any]) -> None:
+        saved, entry = result
+        self._saved(saved, True)
         self.view = self.page.services.daily.entry(entry.id)
         self.message.setStyleSheet("color: #1d4ed8")
         self.message.setText(self.tr("Submitted to the leader."))
         self._show_state()
         self.page.entry_saved(entry.id, quiet=False)
-        return True
 
     def delete(self) -> None:
         if self.entry_id is None:
             return
-        try:
-            self.page.services.daily.delete_draft(self.page.user.person_id, self.entry_id)
-        except Exception as error:  # noqa: BLE001
-            self._error(error)
-            return
-        self.page.entry_deleted()
+        daily, me, entry_id = self.page.services.daily, self.page.user.person_id, \
+            self.entry_id
+        self._change(lambda: daily.delete_draft(me, entry_id),
+                     lambda _r: self.page.entry_deleted())
+
+    def _change(self, work: Any, done: Any, refused: Any = None) -> bool:
+        task = Op(self, work).success(done).failure(refused or self._error).run()
+        return not (task.done and task.error is not None)
 
     def _error(self, error: Exception) -> None:
         self.message.setStyleSheet("color: #b91c1c")

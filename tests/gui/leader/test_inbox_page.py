@@ -89,10 +89,12 @@ def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_serv
     gc.collect()
     gc.freeze()
     qtbot.wait(100)
-    # What this machine does to a 10 ms heartbeat with nothing of ours running, just before:
-    # on a quiet machine the largest gap is about 10 ms; a loaded one (other processes on the
-    # same cores) deschedules this process for tens of milliseconds now and then.
-    idle_before = _idle_gap(qtbot)
+    # What this machine does, just before, to a 10 ms heartbeat while a plain Python thread
+    # computes beside it (nothing of ours: no database, no page) — the best any background
+    # work can do here. On a quiet machine the largest gap is about 10 ms; on a loaded one
+    # the operating system deschedules the computing thread while it holds the interpreter
+    # lock, and the heartbeat waits tens of milliseconds for reasons that are not ours.
+    idle_before = _busy_gap(qtbot)
     beats: list[float] = []
     clock = QElapsedTimer()
     clock.start()
@@ -119,16 +121,17 @@ def test_bulk_confirm_of_500_entries_keeps_the_gui_responsive(qtbot, leader_serv
     during = [b for b in beats if b <= finished[0]]
     gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
     assert len(during) > 10
-    # The limit is 100 ms of stall of ours. The machine's own scheduling delay (how much the
-    # idle heartbeat overshot its 10 ms, measured in this process just before and, when the
-    # limit is passed, just after) is not ours: it is added to the limit. On a quiet machine
-    # that delay is a few milliseconds, so the check stays what it was; when the machine
-    # delays an idle heartbeat by 50 ms or more it cannot measure a 100 ms bound at all.
+    # The limit is 100 ms of stall of ours. The machine's own delay (how much the reference
+    # heartbeat overshot its 10 ms, measured in this process just before and, when the limit
+    # is passed, just after) is not ours: it is added to the limit. On a quiet machine that
+    # delay is a few milliseconds, so the check stays what it was; when the machine delays
+    # the reference heartbeat by 50 ms or more it cannot measure a 100 ms bound at all.
     noise = max(0, idle_before - HEARTBEAT_MS)
     if max(gaps) >= STALL_LIMIT_MS + noise:
-        noise = max(noise, _idle_gap(qtbot) - HEARTBEAT_MS)
+        noise = max(noise, _busy_gap(qtbot) - HEARTBEAT_MS)
     if noise >= 50:
-        pytest.skip(f"machine too loaded to measure: an idle heartbeat is {noise} ms late")
+        pytest.skip(f"machine too loaded to measure: the reference heartbeat is {noise} ms "
+                    "late")
     assert max(gaps) < STALL_LIMIT_MS + noise, (
         max(gaps), noise, gaps.index(max(gaps)), during[:4], elapsed,
         max(collections, default=0))
@@ -143,8 +146,24 @@ HEARTBEAT_MS = 10
 STALL_LIMIT_MS = 100
 
 
-def _idle_gap(qtbot) -> int:
-    """The largest gap of a 10 ms heartbeat over one idle second."""
+def _busy_gap(qtbot) -> int:
+    """The largest gap of a 10 ms heartbeat over one second while a plain Python thread
+    computes (with the thread switch interval the operation runner sets)."""
+    import sys
+    import threading
+
+    from kpi_desktop.ui.operations import SWITCH_INTERVAL
+
+    stop = threading.Event()
+
+    def compute() -> None:
+        total = 0
+        while not stop.is_set():
+            total = (total + sum(range(200))) % 1_000_003
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
+    worker = threading.Thread(target=compute, daemon=True)
     beats: list[int] = []
     clock = QElapsedTimer()
     clock.start()
@@ -152,6 +171,12 @@ def _idle_gap(qtbot) -> int:
     timer.setInterval(HEARTBEAT_MS)
     timer.timeout.connect(lambda: beats.append(clock.elapsed()))
     timer.start()
-    qtbot.wait(1000)
-    timer.stop()
+    worker.start()
+    try:
+        qtbot.wait(1000)
+    finally:
+        stop.set()
+        worker.join()
+        timer.stop()
+        sys.setswitchinterval(interval)
     return max(b - a for a, b in zip(beats, beats[1:], strict=False))

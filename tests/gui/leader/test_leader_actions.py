@@ -82,9 +82,9 @@ def test_undo_ends_with_the_next_export(qtbot, leader_services, language, monkey
     page = _page(qtbot, leader_services)
     entry_id = page.current_entry_id()
     page.confirm_current()
-    statement = page._undo
+    [statement_id] = page._undo.statements
     with leader_services.db.unit_of_work() as uow:  # what the export does: sign it
-        uow.sync.set_statement_signature(statement.id, b"\x01" * 64, "fingerprint")
+        uow.sync.set_statement_signature(statement_id, b"\x01" * 64, "fingerprint")
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
     page.undo_last()
@@ -108,3 +108,54 @@ def test_repeated_ctrl_enter_never_jumps_to_another_person(qtbot, leader_service
     assert all(_status(leader_services, e) is EntryStatus.CONFIRMED for e in mine)
     assert all(_status(leader_services, e) is EntryStatus.SUBMITTED for e in others)
     assert first.person_name in page.done_line.text()
+
+
+def test_a_bulk_confirmation_can_be_undone_until_the_next_export(qtbot, leader_services,
+                                                                 language, monkeypatch):
+    page = _page(qtbot, leader_services)
+    first = page._items[page.current_entry_id()]
+    mine = page._person_entry_ids(first.entry.person_id)
+    others = [e for e in page._items if e not in mine]
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args: QMessageBox.StandardButton.Yes)
+    page.start_bulk(mine)
+    assert all(_status(leader_services, e) is EntryStatus.CONFIRMED for e in mine)
+    # Nothing of this person is left: nothing is selected (never another person's entry).
+    assert page.current_entry_id() is None
+    assert page.undo_button.isVisible() and first.person_name in page.done_line.text()
+    page.undo_button.click()
+    assert all(_status(leader_services, e) is EntryStatus.SUBMITTED for e in mine)
+    assert all(_status(leader_services, e) is EntryStatus.SUBMITTED for e in others)
+    assert page.current_entry_id() in mine and not page.undo_button.isVisible()
+    line = page.done_line.text()
+    assert first.person_name in line and str(len(mine)) in line
+    # Confirmed again, then exported (signed): the page no longer offers Undo once it reloads.
+    page.start_bulk(mine)
+    assert page.undo_button.isVisible()
+    with leader_services.db.unit_of_work() as uow:
+        for statement_id in page._undo.statements:
+            uow.sync.set_statement_signature(statement_id, b"\x01" * 64, "fingerprint")
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.is_loading(), timeout=30000)
+    assert not page.undo_button.isVisible()
+
+
+def test_undo_many_is_all_or_nothing(leader_services):
+    review = leader_services.review
+    inbox = review.inbox("hcc-gd")
+    ids = [item.entry.id for item in inbox.items[:3]]
+    result = review.confirm_many("hcc-gd", ids)
+    assert result.confirmed == ids and len(result.statements) == 3
+    with leader_services.db.unit_of_work() as uow:  # the last one was exported meanwhile
+        uow.sync.set_statement_signature(result.statements[-1], b"\x01" * 64, "fingerprint")
+    from kpi_desktop.domain.errors import KpiError
+
+    with pytest.raises(KpiError) as refused:
+        review.undo_many("hcc-gd", result.statements)
+    assert refused.value.code == "undo_already_sent"
+    assert all(_status(leader_services, e) is EntryStatus.CONFIRMED for e in ids)
+    assert review.undo_many("hcc-gd", result.statements[:2])
+    assert [_status(leader_services, e) for e in ids] == [
+        EntryStatus.SUBMITTED, EntryStatus.SUBMITTED, EntryStatus.CONFIRMED]
+    assert not review.undoable("hcc-gd", result.statements)
+    assert not review.undoable("hcc-gd", [])

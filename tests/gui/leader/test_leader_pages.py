@@ -121,14 +121,14 @@ def test_monthly_evaluation_confirm_adjust_unlock_and_whole_unit(qtbot, leader_s
 def test_unit_view_table_filter_chart_and_why(qtbot, leader_services):
     page = _show(qtbot, UnitViewPage(leader_services, user("ct")))
     assert page.proxy.rowCount() == 25
-    assert sum(page.chart.counts.values()) == 25
+    assert sum(page.counts.values()) == 25
     # vp-cv3 joined in July; the chairman is evaluated by the province, outside the commune.
-    assert page.chart.counts[None] == 2
+    assert page.counts[None] == 2
     page.search.setText("nguyen")  # diacritics ignored
     assert 0 < page.proxy.rowCount() < 25
     page.search.setText("")
     page.level.setCurrentIndex(page.level.findData("excellent"))
-    assert page.proxy.rowCount() == page.chart.counts[Level.EXCELLENT]
+    assert page.proxy.rowCount() == page.counts[Level.EXCELLENT]
     page.level.setCurrentIndex(0)
     page.table.sortByColumn(15, page.table.horizontalHeader().sortIndicatorOrder())
     dialog = WhyDialog(leader_services, page.person_at(0), Period.parse("2026-10"),
