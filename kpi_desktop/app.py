@@ -8,6 +8,7 @@ headless command of DESIGN.md §8 and returns its exit code:
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -27,23 +28,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+class DisplayUnavailable(Exception):  # noqa: N818 - a reason, not a failure of the program
+    """No window can open (a missing system library, no graphical session)."""
+
+    def __init__(self, problem) -> None:  # noqa: ANN001 - runtime.display.DisplayProblem
+        super().__init__(problem.message())
+        self.problem = problem
+
+
 def run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     """Start the desktop application on the data folder of ``args``."""
+    from kpi_desktop.runtime import display
+
+    # Whether a window can open is checked (``ldd`` on Qt's xcb plugin) while Qt loads.
+    probe = display.start_probe()
     # Start-up allocates ~150,000 long-lived objects (modules, SQLAlchemy's mappers, widgets):
     # the collector's passes over them while they are made cost a quarter of the start's CPU
     # time and free nothing. Collection resumes once they are frozen (below; BENCHMARKS.md).
     gc.disable()
     try:
-        return _run_gui(args)
+        return _run_gui(args, probe)
+    except DisplayUnavailable as unavailable:
+        print(str(unavailable), file=sys.stderr)
+        return 3
     finally:
         gc.enable()
+        if probe is not None:
+            probe.abandon()
 
 
-def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
+def _run_gui(args, probe=None) -> int:  # noqa: ANN001 - argparse.Namespace, display.Probe
     # The window is painted first, before the data folder is opened: SQLAlchemy, the ORM
     # and the services (~0.5 s) are imported and the database opened after the first paint
     # (BENCHMARKS.md, cold start).
-    app, paths, settings, _crash = start_qt(args)  # the crash handler lives until the end
+    # the crash handler lives until the end
+    app, paths, settings, _crash = start_qt(args, probe)
     from kpi_desktop.ui.desktop_window import DesktopWindow
 
     if args.selftest:
@@ -69,14 +88,30 @@ def _run_gui(args) -> int:  # noqa: ANN001 - argparse.Namespace
     return code
 
 
-def start_qt(args):  # noqa: ANN001, ANN201 - argparse.Namespace
+def start_qt(args, probe=None):  # noqa: ANN001, ANN201 - argparse.Namespace, display.Probe
     """What comes before the first paint: Qt, the data folder's paths, logging, settings, the
     language and the crash handler (nothing of the data layer). Returns
-    ``(app, paths, settings, crash_handler)``."""
+    ``(app, paths, settings, crash_handler)``.
+
+    Raises :class:`DisplayUnavailable` (one sentence with the apt command) instead of letting
+    Qt abort when no window can open: ``probe`` (``display.start_probe()``) found the xcb
+    plugin's libraries missing, Qt's GUI modules cannot load, or Qt gives up itself.
+    """
     import builtins
 
+    from kpi_desktop.runtime import display
+
     own_import = builtins.__import__
-    from PySide6.QtWidgets import QApplication
+    problem = display.display_problem(probe)
+    if problem is not None:
+        raise DisplayUnavailable(problem)
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError as error:  # Qt's GUI libraries need libGL, libEGL, fontconfig …
+        problem = display.problem_from_import_error(error)
+        if problem is None:
+            raise
+        raise DisplayUnavailable(problem) from None
 
     # PySide6 replaces ``__import__`` with a hook for its optional "__feature__" switches
     # (snake_case, true_property, which this application does not use) that reads the
@@ -95,8 +130,13 @@ def start_qt(args):  # noqa: ANN001, ANN201 - argparse.Namespace
     paths = app_paths(args.data_dir).ensure_quietly()
     tail = setup_logging(paths.log_dir)  # never fails: a read-only folder logs to stderr
     settings = Settings.load(paths.settings_file)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or _new_application(QApplication)
     app.setApplicationName("KPI Desktop")
+    # Qt's own file and message dialogs everywhere: they speak the application's language
+    # (translations/qtbase_vi.ts), where a native one would speak the system's.
+    from PySide6.QtCore import Qt
+
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
     i18n.set_language(getattr(args, "lang", None) or settings.language)
     crash = CrashHandler(paths.log_dir / "kpi-desktop.log", tail.text, app)
     crash.install()
@@ -170,6 +210,32 @@ def _selftest(app, paths, settings) -> int:  # noqa: ANN001
     services.close()
     print("SELFTEST OK")
     return 0
+
+
+def _new_application(factory):  # noqa: ANN001, ANN202 - QApplication
+    """Make the QApplication; if Qt still cannot open a window (a display that refuses the
+    connection, a library the check did not know), its fatal message becomes one sentence
+    with the apt command instead of an abort with a core dump."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    from kpi_desktop.runtime import display
+
+    said: list[str] = []  # Qt's warnings before its fatal message ("could not connect …")
+
+    def fatal(kind, _context, text):  # noqa: ANN001, ANN202 - Qt's message handler
+        if kind != QtMsgType.QtFatalMsg:
+            said.append(text)
+            return
+        reason = next((line for line in said if "display" in line), text)
+        print(display.DisplayProblem("unknown", reason=reason).message(), file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(3)
+
+    qInstallMessageHandler(fatal)
+    try:
+        return factory(sys.argv[:1])
+    finally:
+        qInstallMessageHandler(None)
 
 
 def _finish_background_work() -> None:

@@ -598,17 +598,19 @@ def _classify(services, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _people(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """Who is who: id (for the other commands), name, role, position, unit and evaluator."""
     from kpi_desktop.services.messages import role_label
 
     rows = services.organisation.people_overview()
-    roles = {r["role"]: role_label(r["role"]) for r in rows}
-    width = max((len(x) for x in roles.values()), default=8)
-    _emit(
-        rows,
-        args.json,
-        "\n".join(f"{r['id']:<8} {roles[r['role']]:<{width}} {r['unit_id']:<8} {r['full_name']}"
-                  for r in rows),
-    )
+    header = [translate("Cli", "ID"), translate("Cli", "Name"), translate("Cli", "Role"),
+              translate("Cli", "Position"), translate("Cli", "Unit"),
+              translate("Cli", "Evaluator")]
+    table = [header] + [[r["id"], r["full_name"], role_label(r["role"]), r["position_name"],
+                         r["unit_name"], r["evaluator_name"] or "–"] for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    lines = ["  ".join([*(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])), row[-1]])
+             for row in table]
+    _emit(rows, args.json, "\n".join(lines))
     return EXIT_OK
 
 

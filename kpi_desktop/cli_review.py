@@ -121,13 +121,19 @@ def _review(services: Any, args: argparse.Namespace) -> int:
     if action == "month":
         stored = services.evaluation.confirm(args.by, args.person, args.period)
         _say(translate("Cli", "Month {period} of {person} confirmed and locked: total {total}.")
-             .format(period=period_text(args.period), person=args.person,
+             .format(period=period_text(args.period), person=_name(services, args.person),
                      total=number_text(stored.total)))
         return EXIT_OK
     services.evaluation.unlock(args.by, args.person, args.period, args.reason)
     _say(translate("Cli", "Month {period} of {person} reopened.").format(
-        period=period_text(args.period), person=args.person))
+        period=period_text(args.period), person=_name(services, args.person)))
     return EXIT_OK
+
+
+def _name(services, person_id: str) -> str:  # noqa: ANN001
+    """A person's name for messages (never the bare id)."""
+    found = services.organisation.names().get(person_id)
+    return f"{found[0]} ({person_id})" if found else person_id
 
 
 HANDLERS: dict[str, Callable[[Any, argparse.Namespace], int]] = {"review": _review}

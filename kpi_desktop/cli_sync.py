@@ -66,6 +66,10 @@ def add_commands(commands: Any) -> None:
                         help=translate("Cli", "organisation identifier"))
     create.add_argument("--name", required=True, help=translate("Cli", "name (Vietnamese)"))
     create.add_argument("--code", default="", help=translate("Cli", "short code"))
+    support = org_sub.add_parser("support", help=translate(
+        "Cli", "agency: who helps your users (unit, phone, e-mail), shown in Help"))
+    support.add_argument("contact", metavar="TEXT", help=translate(
+        "Cli", "the support contact, for example \"Bộ phận tổ chức cán bộ — 0238 …\""))
     catalog = org_sub.add_parser("catalog", help=translate(
         "Cli", "agency: import a catalog workbook (layout of QĐ 283) as the active version"))
     catalog.add_argument("file", metavar="FILE.xlsx", help=translate("Cli", "catalog workbook"))
@@ -261,6 +265,11 @@ def _org(services: Any, args: argparse.Namespace) -> int:
         org = setup.create_organisation(args.id, args.name, code=args.code)
         _say(translate("Cli", "Organisation “{name}” created.").format(name=org.name_vi))
         return EXIT_OK
+    if args.org_command == "support":
+        contact = services.agency.set_support_contact(args.contact)
+        _say(translate("Cli", "Support contact set to “{contact}”; publish the organisation "
+                       "file to send it to every PC.").format(contact=contact))
+        return EXIT_OK
     if args.org_command == "catalog":
         count = setup.import_catalog(args.file, version_id=args.version, label=args.label)
         _say(translate("Cli", "Catalog version {version}: {count} items imported.").format(
@@ -377,6 +386,9 @@ def _propose(services: Any, args: argparse.Namespace) -> int:
 
 
 def _import(services: Any, args: argparse.Namespace) -> int:
+    """Import every bundle found; one summary in names and plain counts. Exit 3 only when
+    something addressed to the people signed in (``--as``) was refused: bundles for other
+    people on a shared stick are left in place."""
     for owner in args.as_ids:
         _unlock(services, owner)
     from kpi_desktop.services.sync import BUNDLE_SUFFIX
@@ -387,10 +399,27 @@ def _import(services: Any, args: argparse.Namespace) -> int:
     for folder in empty:
         _say(translate("Cli", "No bundle file (*.kpib) was found in {folder}: nothing was "
                        "imported from it.").format(folder=folder), err=True)
-    results = services.sync.import_paths(paths)
+    results, summary = services.sync_summary.import_paths(services.sync, paths,
+                                                          list(args.as_ids))
     if not results:
         return EXIT_REFUSED
-    return _report_imports(services, results)
+    for line in summary.lines():
+        _say(line)
+    for refusal in summary.refused:
+        if refusal.mine:
+            _say(translate("Cli", "Refused for {recipient}: {file}. {reason}").format(
+                recipient=refusal.recipient_name, file=refusal.file, reason=refusal.reason),
+                err=True)
+    return EXIT_REFUSED if summary.failed else EXIT_OK
+
+
+def _person_name(services: Any, person_id: str) -> str:
+    """A person's name for messages (the agency as "the agency")."""
+    if person_id == "agency":
+        return translate("Cli", "the agency")
+    found = next((r for r in services.organisation.people_overview() if r["id"] == person_id),
+                 None)
+    return found["full_name"] if found else person_id
 
 
 def _report_imports(services: Any, results: list[Any], *, show_agency: bool = False) -> int:
@@ -436,20 +465,32 @@ def _sync(services: Any, args: argparse.Namespace) -> int:
         results = services.sync.export(args.as_id, Path(args.to))
         for result in results:
             _say(translate("Cli", "Written {path} for {recipient} (number {seq}).").format(
-                path=result.path, recipient=result.recipient_id, seq=result.seq))
+                path=result.path, recipient=_person_name(services, result.recipient_id),
+                seq=result.seq))
         if not results:
             _say(translate("Cli", "Nothing to send: everything was acknowledged."))
         return EXIT_OK
     from kpi_desktop.services.hub_client import sync_now
 
+    summary = services.sync_summary
+    before = summary.snapshot(summary.concerned([args.as_id]))
     outcome = sync_now(services, args.hub, args.as_id)
-    _say(translate("Cli", "Sent {sent} bundles to the hub.").format(sent=outcome.sent))
+    _say((translate("Cli", "Sent {sent} bundle to the hub.") if outcome.sent == 1 else
+          translate("Cli", "Sent {sent} bundles to the hub.")).format(sent=outcome.sent))
     from kpi_desktop.services.hub_client import describe_set_aside
 
     for name, error in outcome.refused:
         _say(describe_set_aside(name, error), err=True)
-    code = _report_imports(services, outcome.received)
-    return EXIT_REFUSED if outcome.refused else code
+    # What arrived, in names and plain counts (issue 16 item 4).
+    told = summary.summarise(outcome.received, before, [args.as_id])
+    for line in told.lines() if outcome.received else []:
+        _say(line)
+    for refusal in told.refused:
+        if refusal.mine:
+            _say(translate("Cli", "Refused for {recipient}: {file}. {reason}").format(
+                recipient=refusal.recipient_name, file=refusal.file, reason=refusal.reason),
+                err=True)
+    return EXIT_REFUSED if outcome.refused or told.failed else EXIT_OK
 
 
 def _hub(services: Any, args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ Section: office
 Priority: optional
 Architecture: ${ARCH}
 Installed-Size: ${SIZE}
-Depends: libegl1, libgl1, libx11-6, libdbus-1-3, libfontconfig1, libfreetype6, libglib2.0-0, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1
+Depends: libdbus-1-3, libegl1, libfontconfig1, libgl1, libglib2.0-0, libx11-xcb1, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-randr0, libxcb-shape0, libxcb-sync1, libxcb-xfixes0, libxkbcommon-x11-0
 Maintainer: KPI Desktop <kpi-desktop@localhost>
 Description: Work log and Decree 335/2025/ND-CP evaluation for civil servants
  Offline-first desktop application: daily work log against the catalog of standard

@@ -4,6 +4,7 @@
     python packaging/i18n.py missing         # Vietnamese messages that still need a text
     python packaging/i18n.py fill FILE.json  # {"Context": {"source": "bản dịch"}} into the .ts
     python packaging/i18n.py release         # compile translations/*.ts into .qm only
+                                             # (also qtbase_vi.ts, Qt's own strings)
 
 The .ts files are the source of truth and are committed with their compiled .qm files; a test
 checks that both are current.
@@ -55,6 +56,15 @@ def release(ts_dir: Path = TRANSLATIONS) -> None:
     for language in LANGUAGES:
         ts = ts_dir / f"{CATALOG}_{language}.ts"
         lrelease(ts, ts.with_suffix(".qm"))
+    for ts in qt_catalogs(ts_dir):
+        lrelease(ts, ts.with_suffix(".qm"))
+
+
+def qt_catalogs(ts_dir: Path = TRANSLATIONS) -> list[Path]:
+    """The project's translations of Qt's own strings (``qtbase_vi.ts``: dialog buttons, file
+    dialogs, context menus), written by hand since Qt ships no Vietnamese; lupdate never
+    touches them."""
+    return sorted(ts_dir.glob("qtbase_*.ts"))
 
 
 def messages(ts: Path) -> list[tuple[str, str, ET.Element]]:

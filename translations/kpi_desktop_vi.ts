@@ -337,6 +337,10 @@
         <translation>còn 1 ngày làm việc</translation>
     </message>
     <message>
+        <source>{n} working day left</source>
+        <translation>còn {n} ngày làm việc</translation>
+    </message>
+    <message>
         <source>{n} working days left</source>
         <translation>còn {n} ngày làm việc</translation>
     </message>
@@ -349,12 +353,20 @@
         <translation>quá hạn 1 ngày làm việc</translation>
     </message>
     <message>
+        <source>overdue by {n} working day</source>
+        <translation>quá hạn {n} ngày làm việc</translation>
+    </message>
+    <message>
         <source>overdue by {n} working days</source>
         <translation>quá hạn {n} ngày làm việc</translation>
     </message>
     <message>
         <source>decided 1 working day late</source>
         <translation>giải quyết chậm 1 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>decided {n} working day late</source>
+        <translation>giải quyết chậm {n} ngày làm việc</translation>
     </message>
     <message>
         <source>decided {n} working days late</source>
@@ -828,6 +840,33 @@
     <message>
         <source>received a person&apos;s monthly results from another agency</source>
         <translation>nhận kết quả hằng tháng của một người từ cơ quan khác</translation>
+    </message>
+</context>
+<context>
+    <name>BundleKind</name>
+    <message>
+        <source>organisation file</source>
+        <translation>tệp tổ chức</translation>
+    </message>
+    <message>
+        <source>assignments</source>
+        <translation>giao nhiệm vụ</translation>
+    </message>
+    <message>
+        <source>work log</source>
+        <translation>nhật ký công việc</translation>
+    </message>
+    <message>
+        <source>leader&apos;s review</source>
+        <translation>xác nhận của lãnh đạo</translation>
+    </message>
+    <message>
+        <source>receipt</source>
+        <translation>biên nhận</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>chuyển công tác</translation>
     </message>
 </context>
 <context>
@@ -1387,6 +1426,30 @@
         <translation>Cảnh báo: {reason}</translation>
     </message>
     <message>
+        <source>ID</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Vị trí việc làm</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Người đánh giá</translation>
+    </message>
+    <message>
         <source>checked</source>
         <translation>đã kiểm tra</translation>
     </message>
@@ -1731,6 +1794,14 @@
         <translation>mã viết tắt</translation>
     </message>
     <message>
+        <source>agency: who helps your users (unit, phone, e-mail), shown in Help</source>
+        <translation>cơ quan: đầu mối hỗ trợ người dùng (bộ phận, điện thoại, thư điện tử), hiện trong mục Trợ giúp</translation>
+    </message>
+    <message>
+        <source>the support contact, for example &quot;Bộ phận tổ chức cán bộ — 0238 …&quot;</source>
+        <translation>đầu mối hỗ trợ, ví dụ &quot;Bộ phận tổ chức cán bộ — 0238 …&quot;</translation>
+    </message>
+    <message>
         <source>agency: import a catalog workbook (layout of QĐ 283) as the active version</source>
         <translation>cơ quan: nhập tệp danh mục sản phẩm/công việc (mẫu QĐ 283) làm phiên bản đang dùng</translation>
     </message>
@@ -1967,6 +2038,10 @@
         <translation>Đã tạo tổ chức “{name}”.</translation>
     </message>
     <message>
+        <source>Support contact set to “{contact}”; publish the organisation file to send it to every PC.</source>
+        <translation>Đã đặt đầu mối hỗ trợ là “{contact}”; hãy phát hành tệp tổ chức để gửi đến mọi máy.</translation>
+    </message>
+    <message>
         <source>Catalog version {version}: {count} items imported.</source>
         <translation>Phiên bản danh mục {version}: đã nhập {count} sản phẩm/công việc.</translation>
     </message>
@@ -2011,6 +2086,14 @@
         <translation>Không tìm thấy tệp gói dữ liệu (*.kpib) nào trong {folder}: không nhập gì từ thư mục này.</translation>
     </message>
     <message>
+        <source>Refused for {recipient}: {file}. {reason}</source>
+        <translation>Bị từ chối (gửi {recipient}): {file}. {reason}</translation>
+    </message>
+    <message>
+        <source>the agency</source>
+        <translation>cơ quan</translation>
+    </message>
+    <message>
         <source>Agency key: {fingerprint}</source>
         <translation>Khóa của cơ quan: {fingerprint}</translation>
     </message>
@@ -2029,6 +2112,10 @@
     <message>
         <source>Nothing to send: everything was acknowledged.</source>
         <translation>Không có gì để gửi: mọi thứ đã được xác nhận đã nhận.</translation>
+    </message>
+    <message>
+        <source>Sent {sent} bundle to the hub.</source>
+        <translation>Đã gửi {sent} gói dữ liệu lên máy chủ tiếp nhận.</translation>
     </message>
     <message>
         <source>Sent {sent} bundles to the hub.</source>
@@ -2602,11 +2689,43 @@
     </message>
 </context>
 <context>
+    <name>Delivery</name>
+    <message>
+        <source>waiting to be copied to USB / synchronised</source>
+        <extracomment>Refusals that mean &quot;not for this PC&apos;s signed-in people&quot;, on a shared stick.</extracomment>
+        <translation>chờ chép USB / đồng bộ</translation>
+    </message>
+    <message>
+        <source>with the leader</source>
+        <translation>đã đến lãnh đạo</translation>
+    </message>
+    <message>
+        <source>with the leader (same PC)</source>
+        <translation>đã đến lãnh đạo (cùng máy)</translation>
+    </message>
+</context>
+<context>
     <name>DesktopWindow</name>
     <message>
         <source>Signed in as {name}.</source>
         <extracomment>The navigation&apos;s width and the height of a one-line entry (pixels).</extracomment>
         <translation>Đã đăng nhập: {name}.</translation>
+    </message>
+    <message>
+        <source>Enrolment request</source>
+        <translation>Yêu cầu đăng ký khóa</translation>
+    </message>
+    <message>
+        <source>The enrolment request of {name} was not saved: {reason}</source>
+        <translation>Chưa lưu được yêu cầu đăng ký khóa của {name}: {reason}</translation>
+    </message>
+    <message>
+        <source>The enrolment request of {name} is saved as {path}: take it to the agency.</source>
+        <translation>Đã lưu yêu cầu đăng ký khóa của {name} vào {path}: mang tệp này đến bộ phận tổ chức cán bộ.</translation>
+    </message>
+    <message>
+        <source>{page} ({n})</source>
+        <translation>{page} ({n})</translation>
     </message>
     <message>
         <source>{page} (Ctrl+{n})</source>
@@ -2643,6 +2762,10 @@
     <message>
         <source>&amp;About KPI Desktop</source>
         <translation>&amp;Giới thiệu KPI Desktop</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Hướng dẫn sử dụng</translation>
     </message>
     <message>
         <source>&amp;Switch user…</source>
@@ -2830,6 +2953,22 @@
     </message>
 </context>
 <context>
+    <name>Display</name>
+    <message>
+        <source>KPI Desktop cannot open its window because this session has no graphical display (DISPLAY and WAYLAND_DISPLAY are not set): start it from the desktop, or use the commands listed by &quot;kpi-desktop --help&quot;.</source>
+        <extracomment>The system libraries that Qt&apos;s GUI and its xcb plugin load (``ldd`` of ``libqxcb.so``, ``libQt6Gui`` and ``libQt6Widgets`` of PySide6-Essentials 6.7-6.12), with the Debian 12 / Ubuntu 24.04 package that ships each (``dpkg -S``). Ubuntu 24.04 renamed a few libraries&apos; packages (``libglib2.0-0t64``); apt installs them under the old name too. The packages that bring every library of :data:`PACKAGES` with their own dependencies (``libxcb-cursor0`` pulls ``libxcb-image0``, ``-render-util0``, ``-shm0``, ``-util1`` …): the list of the README&apos;s first command and of the .deb (tests/test_display.py checks both).</extracomment>
+        <translation>KPI Desktop không mở được cửa sổ vì phiên làm việc này không có màn hình đồ họa (chưa đặt DISPLAY và WAYLAND_DISPLAY): hãy mở chương trình từ giao diện đồ họa của máy, hoặc dùng các lệnh do &quot;kpi-desktop --help&quot; liệt kê.</translation>
+    </message>
+    <message>
+        <source>KPI Desktop cannot open its window ({reason}); if system libraries are missing, install them with &quot;{command}&quot; and start it again.</source>
+        <translation>KPI Desktop không mở được cửa sổ ({reason}); nếu máy thiếu thư viện hệ thống, hãy cài bằng lệnh &quot;{command}&quot; rồi mở lại chương trình.</translation>
+    </message>
+    <message>
+        <source>KPI Desktop cannot open its window because this computer lacks system libraries ({libraries}); install them with &quot;{command}&quot; and start it again.</source>
+        <translation>KPI Desktop không mở được cửa sổ vì máy thiếu thư viện hệ thống ({libraries}); hãy cài bằng lệnh &quot;{command}&quot; rồi mở lại chương trình.</translation>
+    </message>
+</context>
+<context>
     <name>Dossier</name>
     <message>
         <source>The dossier {file} of {person} for {year} is intact and agrees with the data: {forms} forms and {records} records checked.</source>
@@ -2969,6 +3108,44 @@
     <message>
         <source>{h} h {m:02d} min</source>
         <translation>{h} giờ {m:02d} phút</translation>
+    </message>
+</context>
+<context>
+    <name>Enrolment</name>
+    <message>
+        <source>Choose the USB stick for the enrolment request</source>
+        <translation>Chọn USB để lưu yêu cầu đăng ký khóa</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentPage</name>
+    <message>
+        <source>The request was not saved: {reason}</source>
+        <translation>Chưa lưu được đề nghị: {reason}</translation>
+    </message>
+    <message>
+        <source>Your key is made: the agency must publish it</source>
+        <translation>Khóa đã được tạo: cơ quan cần công bố khóa</translation>
+    </message>
+    <message>
+        <source>Until then your leader&apos;s PC cannot check what you sign.</source>
+        <translation>Trước khi khóa được công bố, máy của lãnh đạo chưa kiểm tra được chữ ký của đồng chí.</translation>
+    </message>
+    <message>
+        <source>The key of {name} (fingerprint {fingerprint}) is already published by this PC.</source>
+        <translation>Khóa của {name} (dấu vân tay {fingerprint}) đã được máy này công bố.</translation>
+    </message>
+    <message>
+        <source>The key of {name} is made (fingerprint {fingerprint}). Save the enrolment request on a USB stick and take it to the agency&apos;s personnel unit, which publishes the key with the next organisation file.</source>
+        <translation>Đã tạo khóa của {name} (dấu vân tay {fingerprint}). Lưu yêu cầu đăng ký khóa vào USB rồi mang đến bộ phận tổ chức cán bộ; khóa sẽ được công bố trong tệp tổ chức tiếp theo.</translation>
+    </message>
+    <message>
+        <source>Save the request to &amp;USB…</source>
+        <translation>Lưu đề nghị vào &amp;USB…</translation>
+    </message>
+    <message>
+        <source>The enrolment request of {name} is saved as {path}. Take it to the agency.</source>
+        <translation>Đã lưu yêu cầu đăng ký khóa của {name} vào {path}. Đồng chí mang tệp này đến bộ phận tổ chức cán bộ.</translation>
     </message>
 </context>
 <context>
@@ -3129,8 +3306,24 @@
         <translation>bị lãnh đạo trả lại: {reason} — hãy sửa và gửi lại kèm lý do</translation>
     </message>
     <message>
-        <source>submitted (revision {n}) — waiting for the leader</source>
-        <translation>đã gửi (lần {n}) — đang chờ lãnh đạo</translation>
+        <source>submitted (revision {n}) — {where}</source>
+        <translation>đã nộp (lần {n}) — {where}</translation>
+    </message>
+    <message>
+        <source>Changes to {code} saved; submit again with a reason.</source>
+        <translation>Đã lưu thay đổi của {code}; hãy gửi lại kèm lý do.</translation>
+    </message>
+    <message>
+        <source>Draft {code} saved.</source>
+        <translation>Đã lưu bản nháp {code}.</translation>
+    </message>
+    <message>
+        <source>{code} submitted — {where}.</source>
+        <translation>Đã nộp {code} — {where}.</translation>
+    </message>
+    <message>
+        <source>{code} submitted for {leader} — {where}.</source>
+        <translation>Đã nộp {code} để {leader} xác nhận — {where}.</translation>
     </message>
     <message>
         <source>confirmed by the leader — read-only</source>
@@ -3141,20 +3334,28 @@
         <translation>bản nháp — đã lưu trên máy này, chưa gửi</translation>
     </message>
     <message>
+        <source>Not an assigned task: it counts as ad hoc work, outside the assigned total.</source>
+        <translation>Không thuộc nhiệm vụ được giao: tính là nhiệm vụ phát sinh, ngoài tổng khối lượng được giao.</translation>
+    </message>
+    <message>
+        <source>Counts for the assigned task {code} (done {done}/{quantity}, due {deadline})</source>
+        <translation>Thuộc nhiệm vụ được giao {code} (đã làm {done}/{quantity}, hạn {deadline})</translation>
+    </message>
+    <message>
+        <source>{code} removed from the frequent tasks of {name}.</source>
+        <translation>Đã bỏ {code} khỏi việc hay làm của {name}.</translation>
+    </message>
+    <message>
+        <source>{code} added to the frequent tasks of {name}: one click above the form logs it.</source>
+        <translation>Đã thêm {code} vào việc hay làm của {name}: bấm một lần ở phía trên biểu mẫu để ghi nhật ký.</translation>
+    </message>
+    <message>
+        <source>Draft {code} started from the frequent tasks: check the quantity and the output, then submit.</source>
+        <translation>Đã tạo bản nháp {code} từ việc hay làm: kiểm tra số lượng và sản phẩm đầu ra rồi gửi.</translation>
+    </message>
+    <message>
         <source>Attach evidence</source>
         <translation>Đính kèm minh chứng</translation>
-    </message>
-    <message>
-        <source>Draft saved.</source>
-        <translation>Đã lưu bản nháp.</translation>
-    </message>
-    <message>
-        <source>Changes saved; submit again with a reason.</source>
-        <translation>Đã lưu thay đổi; hãy gửi lại kèm lý do.</translation>
-    </message>
-    <message>
-        <source>Submitted to the leader.</source>
-        <translation>Đã gửi lãnh đạo.</translation>
     </message>
     <message>
         <source>Check the quantity</source>
@@ -3283,6 +3484,10 @@
     <message>
         <source>No {kind} with the identifier “{id}”.</source>
         <translation>Không tìm thấy {kind} có mã “{id}”.</translation>
+    </message>
+    <message>
+        <source>At most {maximum} favourites: remove one first (right-click it).</source>
+        <translation>Tối đa {maximum} việc hay làm: hãy bỏ bớt một việc trước (bấm chuột phải vào việc đó).</translation>
     </message>
     <message>
         <source>“{value}” is not a year: write four digits, for example 2026.</source>
@@ -4173,6 +4378,7 @@
     <name>EvaluationStatus</name>
     <message>
         <source>open</source>
+        <extracomment>The step of the self-scores; one step below 0 is &quot;not scored yet&quot;.</extracomment>
         <translation>chưa gửi</translation>
     </message>
     <message>
@@ -4186,6 +4392,17 @@
     <message>
         <source>locked</source>
         <translation>đã khóa kỳ</translation>
+    </message>
+</context>
+<context>
+    <name>Evaluator</name>
+    <message>
+        <source>Evaluator: none recorded</source>
+        <translation>Người đánh giá: chưa được phân công</translation>
+    </message>
+    <message>
+        <source>Evaluator: {name}</source>
+        <translation>Người đánh giá: {name}</translation>
     </message>
 </context>
 <context>
@@ -4285,6 +4502,21 @@
     <message>
         <source>Relation ended on {day}.</source>
         <translation>Quan hệ đánh giá kết thúc ngày {day}.</translation>
+    </message>
+</context>
+<context>
+    <name>FavouritesBar</name>
+    <message>
+        <source>Remove from my frequent tasks</source>
+        <translation>Bỏ khỏi việc hay làm</translation>
+    </message>
+    <message>
+        <source>Frequent tasks:</source>
+        <translation>Việc hay làm:</translation>
+    </message>
+    <message>
+        <source>none yet: choose an item, then ☆</source>
+        <translation>chưa có: chọn một việc rồi bấm ☆</translation>
     </message>
 </context>
 <context>
@@ -4451,6 +4683,28 @@
     <message>
         <source>Takes decisions within own authority without avoiding them; leads the way in new tasks.</source>
         <translation>Chủ động đưa ra quyết định trong phạm vi thẩm quyền, không né tránh; tiên phong thực hiện những nhiệm vụ mới.</translation>
+    </message>
+</context>
+<context>
+    <name>Help</name>
+    <message>
+        <source>KPI Desktop {version} — work log and evaluation under Decree 335/2025/NĐ-CP, working offline.</source>
+        <translation>KPI Desktop {version} — nhật ký công việc và đánh giá theo Nghị định 335/2025/NĐ-CP, làm việc không cần Internet.</translation>
+    </message>
+    <message>
+        <source>Help for {organisation}: {contact}</source>
+        <translation>Hỗ trợ cho {organisation}: {contact}</translation>
+    </message>
+    <message>
+        <source>No support contact is in the organisation file yet: ask the agency&apos;s personnel unit.</source>
+        <translation>Tệp tổ chức chưa có đầu mối hỗ trợ: hãy liên hệ bộ phận tổ chức cán bộ của cơ quan.</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <source>KPI Desktop — user guide</source>
+        <translation>KPI Desktop — hướng dẫn sử dụng</translation>
     </message>
 </context>
 <context>
@@ -4815,6 +5069,7 @@
     </message>
     <message>
         <source>Search the catalog: code or name, e.g. “xu ly don”</source>
+        <extracomment>&quot;Propose a new product…&quot; with the text searched for (an empty result offers it). ☆ clicked: the chosen item in or out of the favourites.</extracomment>
         <translation>Tìm trong danh mục: mã hoặc tên, ví dụ “xu ly don”</translation>
     </message>
     <message>
@@ -4828,6 +5083,42 @@
     <message>
         <source>↓ to move into the list, Enter to choose</source>
         <translation>↓ để vào danh sách, Enter để chọn</translation>
+    </message>
+    <message>
+        <source>Search the &amp;whole catalog</source>
+        <translation>Tìm trong &amp;toàn bộ danh mục</translation>
+    </message>
+    <message>
+        <source>&amp;Propose a new product…</source>
+        <translation>Đề &amp;xuất sản phẩm mới…</translation>
+    </message>
+    <message>
+        <source>Ask the agency to add a product to the catalog (Article 13(3))</source>
+        <translation>Đề nghị cơ quan bổ sung sản phẩm/công việc vào danh mục (khoản 3 Điều 13)</translation>
+    </message>
+    <message>
+        <source>Nothing in the whole catalog matches “{text}”.</source>
+        <translation>Không có mục nào trong toàn bộ danh mục khớp với “{text}”.</translation>
+    </message>
+    <message>
+        <source>The catalog is empty.</source>
+        <translation>Danh mục chưa có mục nào.</translation>
+    </message>
+    <message>
+        <source>Nothing in your job position&apos;s items matches “{text}”.</source>
+        <translation>Không có mục nào thuộc vị trí việc làm của đồng chí khớp với “{text}”.</translation>
+    </message>
+    <message>
+        <source>Your job position has no catalog items.</source>
+        <translation>Vị trí việc làm của đồng chí chưa có sản phẩm/công việc nào trong danh mục.</translation>
+    </message>
+    <message>
+        <source>Remove from my frequent tasks</source>
+        <translation>Bỏ khỏi việc hay làm</translation>
+    </message>
+    <message>
+        <source>Add to my frequent tasks (one-click entry above the form)</source>
+        <translation>Thêm vào việc hay làm (ghi nhật ký bằng một lần bấm ở phía trên biểu mẫu)</translation>
     </message>
     <message>
         <source>No item chosen yet.</source>
@@ -5541,20 +5832,56 @@
         <translation>chưa đủ dữ liệu</translation>
     </message>
     <message>
+        <source>– (provisional)</source>
+        <translation>– (tạm tính)</translation>
+    </message>
+    <message>
+        <source>{month} is not over: {left} of its {total} working days are still ahead, and work logged on them will not be in what you submit now.</source>
+        <translation>Tháng {month} chưa kết thúc: còn {left}/{total} ngày làm việc phía trước; công việc ghi trong những ngày đó sẽ không có trong kết quả gửi bây giờ.</translation>
+    </message>
+    <message>
+        <source>{n} not submitted</source>
+        <translation>{n} mục chưa gửi</translation>
+    </message>
+    <message>
+        <source>{n} waiting for the leader</source>
+        <translation>{n} mục chờ lãnh đạo xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} returned to be fixed</source>
+        <translation>{n} mục bị trả lại cần sửa</translation>
+    </message>
+    <message>
+        <source>Not every entry is confirmed ({parts}): only confirmed entries count in the score.</source>
+        <translation>Còn mục chưa được xác nhận ({parts}): chỉ mục đã được xác nhận mới được tính điểm.</translation>
+    </message>
+    <message>
+        <source>Score every criterion before submitting ({n} not scored yet: {names}). Type 0 where none of the points is earned.</source>
+        <translation>Cần chấm điểm đủ mọi tiêu chí trước khi gửi (còn {n} tiêu chí chưa chấm: {names}). Tiêu chí không đạt điểm nào thì nhập 0.</translation>
+    </message>
+    <message>
         <source>Submit the month</source>
         <translation>Gửi kết quả tháng</translation>
     </message>
     <message>
-        <source>Submit {month} for review? The self-scores can no longer be changed afterwards.</source>
-        <translation>Gửi tháng {month} để đánh giá? Sau khi gửi, điểm tự chấm không sửa được nữa.</translation>
+        <source>Submit {month} of {person} for review? The self-scores can no longer be changed afterwards.</source>
+        <translation>Gửi kết quả tháng {month} của {person} để đánh giá? Sau khi gửi, không sửa được điểm tự chấm nữa.</translation>
     </message>
     <message>
-        <source>The month was submitted for review.</source>
-        <translation>Đã gửi kết quả tháng để đánh giá.</translation>
+        <source>&amp;Submit the month</source>
+        <translation>&amp;Gửi kết quả tháng</translation>
     </message>
     <message>
-        <source>Self-scores saved.</source>
-        <translation>Đã lưu điểm tự chấm.</translation>
+        <source>{month} of {person} is submitted for {evaluator}&apos;s review; it reaches them with the next USB copy or synchronisation.</source>
+        <translation>Đã nộp kết quả tháng {month} của {person} để {evaluator} đánh giá; kết quả đến lãnh đạo trong lần chép USB hoặc đồng bộ tới.</translation>
+    </message>
+    <message>
+        <source>the evaluator</source>
+        <translation>người đánh giá</translation>
+    </message>
+    <message>
+        <source>Self-scores of {person} for {month} saved.</source>
+        <translation>Đã lưu điểm tự chấm tháng {month} của {person}.</translation>
     </message>
 </context>
 <context>
@@ -5582,6 +5909,10 @@
     <message>
         <source>Person</source>
         <translation>Công chức</translation>
+    </message>
+    <message>
+        <source>provisional</source>
+        <translation>tạm tính (tháng chưa kết thúc)</translation>
     </message>
     <message>
         <source>Status</source>
@@ -5725,6 +6056,86 @@
     </message>
 </context>
 <context>
+    <name>NoticeBanner</name>
+    <message>
+        <source>{n} entry was returned to be fixed:</source>
+        <extracomment>How many returned entries the banner names one by one (the rest are counted). An entry to open in the work log: (entry id, ISO work date). A page to open (&quot;today&quot;, &quot;inbox&quot;, &quot;evaluation&quot;). &quot;Save the request to USB…&quot; for a key the agency has not published.</extracomment>
+        <translation>{n} mục bị trả lại cần sửa:</translation>
+    </message>
+    <message>
+        <source>{n} entries were returned to be fixed:</source>
+        <translation>{n} mục bị trả lại cần sửa:</translation>
+    </message>
+    <message>
+        <source>{code} of {date}</source>
+        <translation>{code} ngày {date}</translation>
+    </message>
+    <message>
+        <source>{leader}: “{reason}”</source>
+        <translation>{leader}: “{reason}”</translation>
+    </message>
+    <message>
+        <source>the leader</source>
+        <translation>lãnh đạo</translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation>và {n} mục khác</translation>
+    </message>
+    <message>
+        <source>{n} entry was confirmed since your last sign-in.</source>
+        <translation>{n} mục đã được xác nhận từ lần đăng nhập trước.</translation>
+    </message>
+    <message>
+        <source>{n} entries were confirmed since your last sign-in.</source>
+        <translation>{n} mục đã được xác nhận từ lần đăng nhập trước.</translation>
+    </message>
+    <message>
+        <source>See the score</source>
+        <translation>Xem điểm</translation>
+    </message>
+    <message>
+        <source>{n} entry waits for your review</source>
+        <translation>{n} mục chờ đồng chí xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} entries wait for your review</source>
+        <translation>{n} mục chờ đồng chí xác nhận</translation>
+    </message>
+    <message>
+        <source>, {n} of them overdue</source>
+        <translation>, {n} mục quá hạn</translation>
+    </message>
+    <message>
+        <source>Open the review inbox</source>
+        <translation>Mở trang Việc chờ xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} month was submitted for your evaluation.</source>
+        <translation>{n} tháng đã được gửi chờ đồng chí đánh giá.</translation>
+    </message>
+    <message>
+        <source>{n} months were submitted for your evaluation.</source>
+        <translation>{n} tháng đã được gửi chờ đồng chí đánh giá.</translation>
+    </message>
+    <message>
+        <source>Open the monthly evaluation</source>
+        <translation>Mở đánh giá hằng tháng</translation>
+    </message>
+    <message>
+        <source>The agency has not published your key yet: leaders cannot check what you sign until it does.</source>
+        <translation>Cơ quan chưa công bố khóa của đồng chí: trước khi khóa được công bố, lãnh đạo chưa kiểm tra được chữ ký của đồng chí.</translation>
+    </message>
+    <message>
+        <source>Save the request to USB…</source>
+        <translation>Lưu đề nghị vào USB…</translation>
+    </message>
+    <message>
+        <source>Hide this bar until something new happens</source>
+        <translation>Ẩn thanh này cho đến khi có việc mới</translation>
+    </message>
+</context>
+<context>
     <name>ObjectiveCauseDialog</name>
     <message>
         <source>Objective cause</source>
@@ -5786,7 +6197,7 @@
     </message>
     <message>
         <source>A CSV file with the columns unit, period, code, value (and optionally source); the whole file is refused if one row is wrong.</source>
-        <translation>Tệp CSV có các cột unit, period, code, value (có thể thêm source); chỉ cần một dòng sai là cả tệp bị từ chối.</translation>
+        <translation>Tệp CSV có các cột “unit”, “period”, “code”, “value” (có thể thêm cột “source”); chỉ cần một dòng sai là cả tệp bị từ chối.</translation>
     </message>
     <message>
         <source>Unit</source>
@@ -6714,6 +7125,53 @@
     </message>
 </context>
 <context>
+    <name>ProposalDialog</name>
+    <message>
+        <source>Propose a new product</source>
+        <translation>Đề xuất sản phẩm mới</translation>
+    </message>
+    <message>
+        <source>When the catalog has no item for the work, propose one (Article 13(3)): the agency adds it with a code or answers with a note. Until then the work can be logged as ad hoc work with the nearest item.</source>
+        <translation>Khi danh mục chưa có sản phẩm/công việc phù hợp, đồng chí đề xuất bổ sung (khoản 3 Điều 13): cơ quan bổ sung kèm mã hoặc trả lời bằng ghi chú. Trong khi chờ, có thể ghi nhật ký là nhiệm vụ phát sinh với mục gần nhất.</translation>
+    </message>
+    <message>
+        <source>Product / &amp;work:</source>
+        <translation>Sản phẩm/&amp;công việc:</translation>
+    </message>
+    <message>
+        <source>&amp;Output product:</source>
+        <translation>Sản phẩm đầu &amp;ra:</translation>
+    </message>
+    <message>
+        <source>Complexity &amp;group:</source>
+        <translation>&amp;Nhóm độ phức tạp:</translation>
+    </message>
+    <message>
+        <source>Poi&amp;nts:</source>
+        <translation>Đ&amp;iểm:</translation>
+    </message>
+    <message>
+        <source>&amp;Reason it is needed:</source>
+        <translation>&amp;Lý do đề xuất:</translation>
+    </message>
+    <message>
+        <source>e.g. Giấy chứng nhận, Báo cáo</source>
+        <translation>ví dụ: Giấy chứng nhận, Báo cáo</translation>
+    </message>
+    <message>
+        <source>e.g. 10</source>
+        <translation>ví dụ: 10</translation>
+    </message>
+    <message>
+        <source>&amp;File the proposal</source>
+        <translation>&amp;Gửi đề xuất</translation>
+    </message>
+    <message>
+        <source>The proposal “{name}” of {person} is filed; it goes to the agency with the next USB copy or synchronisation.</source>
+        <translation>Đã lưu đề xuất “{name}” của {person}; đề xuất sẽ đến cơ quan trong lần chép USB hoặc đồng bộ tới.</translation>
+    </message>
+</context>
+<context>
     <name>ProposalsPage</name>
     <message>
         <source>Proposals</source>
@@ -6814,6 +7272,13 @@
     <message>
         <source>Proposal rejected.</source>
         <translation>Đã không chấp nhận đề xuất.</translation>
+    </message>
+</context>
+<context>
+    <name>Provisional</name>
+    <message>
+        <source>Provisional — month {month} is not over ({elapsed}/{total} working days): no level until it ends.</source>
+        <translation>Tạm tính — tháng {month} chưa kết thúc ({elapsed}/{total} ngày làm việc): chưa xếp mức cho đến hết tháng.</translation>
     </message>
 </context>
 <context>
@@ -7051,6 +7516,165 @@
     <message>
         <source>Choose a ready-made reason…</source>
         <translation>Chọn lý do có sẵn…</translation>
+    </message>
+</context>
+<context>
+    <name>Reconciliation</name>
+    <message>
+        <source>not submitted</source>
+        <extracomment>&quot;Has not logged for N working days&quot;: the page&apos;s starting N.</extracomment>
+        <translation>chưa gửi</translation>
+    </message>
+    <message>
+        <source>submitted, not confirmed</source>
+        <translation>đã gửi, chưa xác nhận</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>đã xác nhận</translation>
+    </message>
+    <message>
+        <source>confirmed and locked</source>
+        <translation>đã xác nhận và khóa</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Vị trí việc làm</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Người đánh giá</translation>
+    </message>
+    <message>
+        <source>Last work logged</source>
+        <translation>Ngày có nhật ký gần nhất</translation>
+    </message>
+    <message>
+        <source>Working days without an entry</source>
+        <translation>Số ngày làm việc chưa ghi nhật ký</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Kết quả tháng</translation>
+    </message>
+    <message>
+        <source>Entries waiting for review</source>
+        <translation>Mục chờ xác nhận</translation>
+    </message>
+    <message>
+        <source>Of which overdue</source>
+        <translation>Trong đó quá hạn</translation>
+    </message>
+    <message>
+        <source>Months to confirm</source>
+        <translation>Tháng chờ đánh giá</translation>
+    </message>
+    <message>
+        <source>Needs a reminder</source>
+        <translation>Cần nhắc</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
+    </message>
+</context>
+<context>
+    <name>ReconciliationPage</name>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Người đánh giá</translation>
+    </message>
+    <message>
+        <source>Last work logged</source>
+        <translation>Nhật ký gần nhất</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>chưa bao giờ</translation>
+    </message>
+    <message>
+        <source>Days without entry</source>
+        <translation>Ngày chưa ghi</translation>
+    </message>
+    <message>
+        <source>The month</source>
+        <translation>Kết quả tháng</translation>
+    </message>
+    <message>
+        <source>Waiting / overdue</source>
+        <translation>Chờ xác nhận / quá hạn</translation>
+    </message>
+    <message>
+        <source>Months to confirm</source>
+        <translation>Tháng chờ đánh giá</translation>
+    </message>
+    <message>
+        <source>Reconciliation</source>
+        <translation>Đối soát</translation>
+    </message>
+    <message>
+        <source>Who needs a reminder</source>
+        <translation>Ai cần được nhắc</translation>
+    </message>
+    <message>
+        <source>&amp;Month:</source>
+        <translation>&amp;Tháng:</translation>
+    </message>
+    <message>
+        <source>&amp;Working days without an entry, at least:</source>
+        <translation>Số ngày làm việc &amp;chưa ghi nhật ký, từ:</translation>
+    </message>
+    <message>
+        <source>Only people who need a &amp;reminder</source>
+        <translation>C&amp;hỉ người cần nhắc</translation>
+    </message>
+    <message>
+        <source>E&amp;xport CSV…</source>
+        <translation>&amp;Xuất CSV…</translation>
+    </message>
+    <message>
+        <source>{month}: {idle} of {n} people have logged nothing for a working day or more; {unsubmitted} have not submitted the month; {behind} leaders have overdue entries or months to confirm.</source>
+        <translation>Tháng {month}: {idle}/{n} người chưa ghi nhật ký từ một ngày làm việc trở lên; {unsubmitted} người chưa gửi kết quả tháng; {behind} lãnh đạo còn mục quá hạn hoặc tháng chờ đánh giá.</translation>
+    </message>
+    <message>
+        <source>{month}: {idle} of {n} people have logged nothing for {days} working days or more; {unsubmitted} have not submitted the month; {behind} leaders have overdue entries or months to confirm.</source>
+        <translation>Tháng {month}: {idle}/{n} người chưa ghi nhật ký từ {days} ngày làm việc trở lên; {unsubmitted} người chưa gửi kết quả tháng; {behind} lãnh đạo còn mục quá hạn hoặc tháng chờ đánh giá.</translation>
+    </message>
+    <message>
+        <source>Export the reconciliation</source>
+        <translation>Xuất bảng đối soát</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Tệp CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>The file was not written: {reason}</source>
+        <translation>Chưa ghi được tệp: {reason}</translation>
+    </message>
+    <message>
+        <source>{n} people of {month} written to {path}.</source>
+        <translation>Đã ghi {n} người của tháng {month} vào {path}.</translation>
     </message>
 </context>
 <context>
@@ -8434,12 +9058,16 @@ THEO DÕI, ĐÁNH GIÁ</translation>
 <context>
     <name>SetupWizard</name>
     <message>
-        <source>Your key is made (fingerprint {fingerprint}). Give the file {path} to the agency (on a USB stick) so that it publishes your key.</source>
-        <translation>Đã tạo khóa (dấu vân tay, tức mã nhận dạng của khóa: {fingerprint}). Hãy chuyển tệp {path} cho cơ quan (qua USB) để cơ quan công bố khóa.</translation>
+        <source>The key of {name} is made (fingerprint {fingerprint}) but the agency has not published it yet: save the enrolment request to a USB stick with &quot;Save the request to USB…&quot; in the bar above the pages.</source>
+        <translation>Đã tạo khóa của {name} (dấu vân tay {fingerprint}) nhưng cơ quan chưa công bố: lưu yêu cầu đăng ký khóa vào USB bằng nút &quot;Lưu đề nghị vào USB…&quot; trên thanh phía trên các trang.</translation>
     </message>
     <message>
         <source>KPI Desktop — first start</source>
         <translation>KPI Desktop — khởi động lần đầu</translation>
+    </message>
+    <message>
+        <source>&amp;Make my key &gt;</source>
+        <translation>Tạo &amp;khóa &gt;</translation>
     </message>
     <message>
         <source>&lt; &amp;Back</source>
@@ -8799,6 +9427,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Đề xuất bổ sung danh mục sản phẩm/công việc của tôi</translation>
     </message>
     <message>
+        <source>the agency</source>
+        <translation>cơ quan</translation>
+    </message>
+    <message>
         <source>Proposed on</source>
         <translation>Ngày đề xuất</translation>
     </message>
@@ -8813,6 +9445,18 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Agency&apos;s decision</source>
         <translation>Quyết định của cơ quan</translation>
+    </message>
+    <message>
+        <source>Key of {name} created; fingerprint {fingerprint}.</source>
+        <translation>Đã tạo khóa của {name}; dấu vân tay {fingerprint}.</translation>
+    </message>
+    <message>
+        <source>The agency must publish it: save the enrolment request to a USB stick with the button in the bar above.</source>
+        <translation>Cơ quan cần công bố khóa này: lưu yêu cầu đăng ký khóa vào USB bằng nút trên thanh phía trên.</translation>
+    </message>
+    <message>
+        <source>Sent {count} bundle to the hub.</source>
+        <translation>Đã gửi {count} gói dữ liệu lên máy chủ tiếp nhận.</translation>
     </message>
     <message>
         <source>Time</source>
@@ -8859,6 +9503,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>chưa thiết lập</translation>
     </message>
     <message>
+        <source>{count} record not yet received by the agency.</source>
+        <translation>{count} bản ghi chưa được cơ quan nhận.</translation>
+    </message>
+    <message>
         <source>{count} records not yet received by the agency.</source>
         <translation>{count} bản ghi chưa được cơ quan nhận.</translation>
     </message>
@@ -8881,14 +9529,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Key unlocked.</source>
         <translation>Đã mở khóa.</translation>
-    </message>
-    <message>
-        <source>Key created; fingerprint {fingerprint}.</source>
-        <translation>Đã tạo khóa; dấu vân tay (mã nhận dạng của khóa) {fingerprint}.</translation>
-    </message>
-    <message>
-        <source>Give {path} to the agency (on a USB stick) so that it publishes your key.</source>
-        <translation>Hãy chuyển {path} cho cơ quan (bằng USB) để cơ quan công bố khóa.</translation>
     </message>
     <message>
         <source>Export to a USB stick</source>
@@ -8931,12 +9571,12 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Có thể rút USB.</translation>
     </message>
     <message>
-        <source>{count} bundles written.</source>
+        <source>{count} bundle written.</source>
         <translation>Đã ghi {count} gói dữ liệu.</translation>
     </message>
     <message>
-        <source>No bundles found in that folder.</source>
-        <translation>Không tìm thấy gói dữ liệu nào trong thư mục đó.</translation>
+        <source>{count} bundles written.</source>
+        <translation>Đã ghi {count} gói dữ liệu.</translation>
     </message>
     <message>
         <source>Sent {count} bundles to the hub.</source>
@@ -8945,6 +9585,125 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>Nothing new from the hub.</source>
         <translation>Không có gì mới từ máy chủ tiếp nhận.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncSummary</name>
+    <message>
+        <source>evaluation of {person} for {period}</source>
+        <translation>bản đánh giá {period} của {person}</translation>
+    </message>
+    <message>
+        <source>{code} of {date} by {person}</source>
+        <translation>{code} ngày {date} của {person}</translation>
+    </message>
+    <message>
+        <source>{n} entry confirmed</source>
+        <translation>{n} mục được xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} entries confirmed</source>
+        <translation>{n} mục được xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} returned</source>
+        <translation>{n} bị trả lại</translation>
+    </message>
+    <message>
+        <source>{n} entry to review</source>
+        <translation>{n} mục cần xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} entries to review</source>
+        <translation>{n} mục cần xác nhận</translation>
+    </message>
+    <message>
+        <source>{n} assignment</source>
+        <translation>{n} nhiệm vụ được giao</translation>
+    </message>
+    <message>
+        <source>{n} assignments</source>
+        <translation>{n} nhiệm vụ được giao</translation>
+    </message>
+    <message>
+        <source>{n} month submitted</source>
+        <translation>{n} tháng gửi đánh giá</translation>
+    </message>
+    <message>
+        <source>{n} months submitted</source>
+        <translation>{n} tháng gửi đánh giá</translation>
+    </message>
+    <message>
+        <source>{n} month evaluated</source>
+        <translation>{n} tháng đã được đánh giá</translation>
+    </message>
+    <message>
+        <source>{n} months evaluated</source>
+        <translation>{n} tháng đã được đánh giá</translation>
+    </message>
+    <message>
+        <source>Received from {name}: {what}.</source>
+        <translation>Đã nhận từ {name}: {what}.</translation>
+    </message>
+    <message>
+        <source>The organisation file was imported.</source>
+        <translation>Đã nhập tệp tổ chức.</translation>
+    </message>
+    <message>
+        <source>Nothing new for you.</source>
+        <translation>Không có gì mới cho đồng chí.</translation>
+    </message>
+    <message>
+        <source>{n} older copy was ignored: a newer version is already here.</source>
+        <translation>{n} bản cũ hơn được bỏ qua: máy đã có bản mới hơn.</translation>
+    </message>
+    <message>
+        <source>{n} older copies were ignored: a newer version is already here.</source>
+        <translation>{n} bản cũ hơn được bỏ qua: máy đã có bản mới hơn.</translation>
+    </message>
+    <message>
+        <source>{n} bundle was imported before.</source>
+        <translation>{n} gói đã được nhập từ trước.</translation>
+    </message>
+    <message>
+        <source>{n} bundles were imported before.</source>
+        <translation>{n} gói đã được nhập từ trước.</translation>
+    </message>
+    <message>
+        <source>{n} bundle is for someone else — left on the USB stick.</source>
+        <translation>{n} gói dành cho người khác — để nguyên trên USB.</translation>
+    </message>
+    <message>
+        <source>{n} bundles are for other people — left on the USB stick.</source>
+        <translation>{n} gói dành cho người khác — để nguyên trên USB.</translation>
+    </message>
+    <message>
+        <source>{n} bundle you wrote for others is still on the USB stick.</source>
+        <translation>{n} gói đồng chí gửi người khác vẫn để trên USB.</translation>
+    </message>
+    <message>
+        <source>{n} bundles you wrote for others are still on the USB stick.</source>
+        <translation>{n} gói đồng chí gửi người khác vẫn để trên USB.</translation>
+    </message>
+    <message>
+        <source>Not imported: {file} from {sender} for {recipient}. {reason}</source>
+        <translation>Không nhập được: {file} của {sender} gửi {recipient}. {reason}</translation>
+    </message>
+    <message>
+        <source>Held for a decision: {file} from {sender}. {reason}</source>
+        <translation>Đang giữ lại chờ quyết định: {file} của {sender}. {reason}</translation>
+    </message>
+    <message>
+        <source>Not accepted from {sender}: {what}. {reason}</source>
+        <translation>Không nhận từ {sender}: {what}. {reason}</translation>
+    </message>
+    <message>
+        <source>No bundles found there.</source>
+        <translation>Không tìm thấy gói dữ liệu nào ở đó.</translation>
+    </message>
+    <message>
+        <source>the agency</source>
+        <translation>cơ quan</translation>
     </message>
 </context>
 <context>
@@ -9010,10 +9769,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <translation>Nguồn</translation>
     </message>
     <message>
-        <source>Transfer (điều động, luân chuyển)</source>
-        <translation>Điều động, luân chuyển</translation>
-    </message>
-    <message>
         <source>New unit:</source>
         <translation>Đơn vị mới:</translation>
     </message>
@@ -9068,6 +9823,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>received from {agency}</source>
         <translation>nhận từ {agency}</translation>
+    </message>
+    <message>
+        <source>Transfer (reassignment or rotation)</source>
+        <translation>Điều động, luân chuyển</translation>
     </message>
     <message>
         <source>This person evaluates {n} people ({names}); there is no head above: name the successor evaluator.</source>
@@ -9424,6 +10183,10 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <message>
         <source>No entries on this day yet: press Ctrl+N to log work.</source>
         <translation>Chưa có mục nào trong ngày: nhấn Ctrl+N để ghi nhật ký.</translation>
+    </message>
+    <message>
+        <source>{n} working day of this month has no entry: {days}</source>
+        <translation>{n} ngày làm việc trong tháng này chưa có nhật ký: {days}</translation>
     </message>
     <message>
         <source>{n} working days of this month have no entry: {days}</source>

@@ -327,6 +327,8 @@ class Organisation:
     """An agency (cơ quan) that publishes an organisation bundle.
 
     ``org_version`` is the version of the last organisation bundle applied (0 = none yet).
+    ``support_contact`` is who helps the agency's users (unit, phone, e-mail), shown in Help;
+    it travels in the signed organisation file.
     """
 
     id: str
@@ -335,6 +337,7 @@ class Organisation:
     code: str = ""
     org_version: int = 0
     updated_at: dt.datetime | None = None
+    support_contact: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -42,6 +42,7 @@ class _State:
         self.lock = threading.Lock()
         self.language = SOURCE_LANGUAGE
         self.translator: QTranslator | None = None
+        self.qt_translator: QTranslator | None = None
         self.listeners: list[Callable[[str], None]] = []
 
 
@@ -56,6 +57,15 @@ def qm_path(language: str, directory: Path | None = None) -> Path:
     return (directory or translations_root()) / f"{CATALOG_NAME}_{language}.qm"
 
 
+#: The project's own translation of Qt's strings (dialog buttons, file dialogs, context menus):
+#: Qt ships none for Vietnamese, so ``translations/qtbase_vi.ts`` is written by hand.
+QT_CATALOG_NAME = "qtbase"
+
+
+def qt_qm_path(language: str, directory: Path | None = None) -> Path:
+    return (directory or translations_root()) / f"{QT_CATALOG_NAME}_{language}.qm"
+
+
 def set_language(language: str, directory: Path | None = None) -> str:
     """Switch every later :func:`translate` call to ``language`` and return it.
 
@@ -64,22 +74,34 @@ def set_language(language: str, directory: Path | None = None) -> str:
     """
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
-    from PySide6.QtCore import QCoreApplication, QTranslator
+    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
     translator: QTranslator | None = None
+    qt_translator: QTranslator | None = None
     if language != SOURCE_LANGUAGE:
         translator = QTranslator()
         if not translator.load(str(qm_path(language, directory))):
             raise FileNotFoundError(qm_path(language, directory))
+        qt_translator = QTranslator()
+        if not qt_translator.load(str(qt_qm_path(language, directory))):
+            qt_translator = None  # a language whose Qt strings Qt translates itself
     app = QCoreApplication.instance()
     with _state.lock:
-        old = _state.translator
-        _state.translator = translator
+        old, old_qt = _state.translator, _state.qt_translator
+        _state.translator, _state.qt_translator = translator, qt_translator
         _state.language = language
         listeners = list(_state.listeners)
+    # Month and day names of Qt's calendars and date fields follow the language too.
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+                       if language == "vi" else
+                       QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     if app is not None:
-        if old is not None:
-            QCoreApplication.removeTranslator(old)
+        for gone in (old_qt, old):
+            if gone is not None:
+                QCoreApplication.removeTranslator(gone)
+        # Installed first, so it is asked last: the project's own texts win over Qt's.
+        if qt_translator is not None:
+            QCoreApplication.installTranslator(qt_translator)
         if translator is not None:
             QCoreApplication.installTranslator(translator)
     for listener in listeners:

@@ -301,6 +301,23 @@ class AgencyAdminService:
 
     # ============================================================ reading =================
 
+    def set_support_contact(self, text: str) -> str:
+        """Who helps the agency's users (unit, phone, e-mail): shown in every PC's Help once
+        the next organisation file is published. Audited; returns the text stored."""
+        contact = normalize_text(text)
+        with self._db.unit_of_work() as uow:
+            organisations = uow.org.list_organisations()
+            if not organisations:
+                raise RefusedValue("organisation_missing")
+            organisation = organisations[0]
+            uow.org.update_organisation(dataclasses.replace(
+                organisation, support_contact=contact))
+            uow.audit.append(AuditEvent(
+                at=utc_now(), action="organisation.support_contact",
+                object_type="organisation", object_id=organisation.id, actor_id=AGENCY,
+                detail={"old": organisation.support_contact, "new": contact}))
+        return contact
+
     def organisation_name(self) -> str:
         with self._db.unit_of_work(read_only=True) as uow:
             organisations = uow.org.list_organisations()

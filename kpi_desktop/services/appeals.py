@@ -154,17 +154,21 @@ def deadline_text(view: AppealView) -> str:
         if view.days_left == 1:
             return translate("Appeal", "1 working day left")
         if view.days_left > 0:
-            return translate("Appeal", "{n} working days left").format(n=view.days_left)
+            return (translate("Appeal", "{n} working day left") if view.days_left == 1 else
+                    translate("Appeal", "{n} working days left")).format(n=view.days_left)
         if view.days_left == 0:
             return translate("Appeal", "due today")
         if view.days_left == -1:
             return translate("Appeal", "overdue by 1 working day")
-        return translate("Appeal", "overdue by {n} working days").format(n=-view.days_left)
+        return (translate("Appeal", "overdue by {n} working day") if view.days_left == -1 else
+                translate("Appeal", "overdue by {n} working days")).format(n=-view.days_left)
     if view.appeal.status is AppealStatus.DECIDED:
         if view.late_by == 1:
             return translate("Appeal", "decided 1 working day late")
         if view.late_by:
-            return translate("Appeal", "decided {n} working days late").format(n=view.late_by)
+            return (translate("Appeal", "decided {n} working day late") if view.late_by == 1
+                    else translate("Appeal", "decided {n} working days late")).format(
+                n=view.late_by)
         return translate("Appeal", "decided in time")
     return ""
 

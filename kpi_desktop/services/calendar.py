@@ -23,6 +23,7 @@ from kpi_desktop.domain.model import (
     AuditEvent,
     CalendarDay,
     CalendarDayKind,
+    Period,
     PersonRole,
     normalize_text,
     utc_now,
@@ -190,6 +191,18 @@ def parse_day_kind(value: CalendarDayKind | str) -> CalendarDayKind:
     return aliases[text]
 
 
+@dataclass(frozen=True)
+class MonthProgress:
+    """Where a period stands on a day: ``finished`` once its last day is past; otherwise its
+    scores are provisional (``elapsed`` of its ``total`` working days are behind us,
+    today included)."""
+
+    period: Period
+    finished: bool
+    elapsed: int
+    total: int
+
+
 class CalendarService:
     """The calendar of this database: public holidays plus the agency's declared days."""
 
@@ -275,6 +288,16 @@ class CalendarService:
                 at=utc_now(), action="calendar.remove", object_type="calendar",
                 object_id=day.isoformat(), actor_id=actor_id,
                 detail={"kind": previous.kind.value, "name": previous.name}))
+
+    def progress(self, period: Period, today: dt.date | None = None) -> MonthProgress:
+        """Whether ``period`` is over on ``today``, and how many of its working days are."""
+        day = today or self.today()
+        calendar = self.calendar()
+        total = len(calendar.working_days(period.start, period.end))
+        if day >= period.end:  # as ui.common.last_finished: a period ending today is over
+            return MonthProgress(period, True, total, total)
+        elapsed = len(calendar.working_days(period.start, day)) if day >= period.start else 0
+        return MonthProgress(period, False, elapsed, total)
 
     def days_without_entries(self, person_id: str, start: dt.date, end: dt.date) -> list[dt.date]:
         """Working days in ``start``–``end`` on which ``person_id`` logged nothing."""

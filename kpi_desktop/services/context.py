@@ -40,9 +40,13 @@ if TYPE_CHECKING:
     from kpi_desktop.services.agency_admin import AgencyAdminService
     from kpi_desktop.services.discipline import DisciplineService
     from kpi_desktop.services.dossier import DossierService
+    from kpi_desktop.services.favourites import FavouriteService
     from kpi_desktop.services.kpi_kinds import KpiKindService
     from kpi_desktop.services.leave import LeaveService
+    from kpi_desktop.services.notifications import NotificationService
     from kpi_desktop.services.org_evaluation import OrgEvaluationService
+    from kpi_desktop.services.reconciliation import ReconciliationService
+    from kpi_desktop.services.sync_summary import SyncSummaryService
 
 
 @dataclass
@@ -203,6 +207,37 @@ class AppServices:
 
         return AgencyAdminService(self.db, keys=self.keys, sync=self.sync,
                                   today=self.clock.today)
+
+    @property
+    def notifications(self) -> NotificationService:
+        """Sign-ins on this PC and what the banner tells each person (issue 16 item 3)."""
+        from kpi_desktop.services.notifications import NotificationService
+
+        return NotificationService(self.db, review=self.review, keys=self.keys,
+                                   today=self.review.today if self.review else None)
+
+    @property
+    def sync_summary(self) -> SyncSummaryService:
+        """What an import did, in names and plain counts; where submitted entries are."""
+        from kpi_desktop.services.sync_summary import SyncSummaryService
+
+        return SyncSummaryService(self.db, keys=self.keys,
+                                  today=self.review.today if self.review else None)
+
+    @property
+    def reconciliation(self) -> ReconciliationService:
+        """Who has not logged, not submitted, not confirmed: by unit (issue 16 item 16)."""
+        from kpi_desktop.services.reconciliation import ReconciliationService
+
+        return ReconciliationService(self.db, review=self.review,
+                                     today=self.review.today if self.review else None)
+
+    @property
+    def favourites(self) -> FavouriteService:
+        """A person's "việc hay làm" for one-click entry (issue 16 item 16)."""
+        from kpi_desktop.services.favourites import FavouriteService
+
+        return FavouriteService(self.db)
 
     @property
     def backups(self) -> BackupService:

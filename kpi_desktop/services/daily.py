@@ -39,9 +39,11 @@ from kpi_desktop.services.entries import (
     SavedEntry,
     parse_quantity,
 )
+from kpi_desktop.services.organisation import direct_evaluator
 from kpi_desktop.services.policies import policy_in_force
 from kpi_desktop.services.scores import Calculator
 from kpi_desktop.services.worklog import WorkLogService
+from kpi_desktop.storage.repositories.catalog import match_rank
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 _PUBLIC_CALENDAR = WorkingCalendar()
@@ -81,6 +83,9 @@ class PersonInfo:
     position_vi: str
     position_en: str
     is_evaluator: bool
+    evaluator_name: str = ""  # who evaluates this person (Điều 10), "" for nobody
+    evaluator_position_vi: str = ""
+    evaluator_position_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,13 +179,19 @@ class DailyWorkService:
             position = (uow.org.get_job_position(person.job_position_id)
                         if person.job_position_id else None)
             evaluates = bool(uow.org.evaluatees_of(person_id, self.today()))
+            evaluator = direct_evaluator(uow, person_id, self.today())
+            title = (uow.org.get_job_position(evaluator.job_position_id)
+                     if evaluator is not None and evaluator.job_position_id else None)
             return PersonInfo(
                 id=person.id, full_name=person.full_name, role=person.role.value,
                 unit_id=person.unit_id, unit_name_vi=unit.name_vi if unit else "",
                 unit_name_en=(unit.name_en or unit.name_vi) if unit else "",
                 position_vi=position.name_vi if position else "",
                 position_en=(position.name_en or position.name_vi) if position else "",
-                is_evaluator=evaluates)
+                is_evaluator=evaluates,
+                evaluator_name=evaluator.full_name if evaluator else "",
+                evaluator_position_vi=title.name_vi if title else "",
+                evaluator_position_en=(title.name_en or title.name_vi) if title else "")
 
     # -- reading the log ------------------------------------------------------------------
     def day(self, person_id: str, day: dt.date) -> DayView:
@@ -278,7 +289,8 @@ class DailyWorkService:
             if all_items:
                 allowed = {i.id for i in uow.catalog.allowed_items(person_id)}
                 found = uow.catalog.search(query, limit=100000)
-                found.sort(key=lambda i: (i.id not in allowed, -usage.get(i.code, 0), i.code))
+                found.sort(key=lambda i: (i.id not in allowed, match_rank(i, query),
+                                          -usage.get(i.code, 0), i.code))
                 return [ItemChoice(i, usage.get(i.code, 0), i.id in allowed)
                         for i in found[:limit]]
             found = uow.catalog.search(query, person_id=person_id, limit=limit)

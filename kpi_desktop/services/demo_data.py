@@ -321,13 +321,19 @@ def _quantity_for(coefficient: Decimal, rng: random.Random) -> int:
     return 1
 
 
+#: Who helps the demo commune's users (made up; shown in Help → About).
+DEMO_SUPPORT = ("Bộ phận tổ chức cán bộ, Văn phòng HĐND-UBND xã Nghĩa Lâm — "
+                "ĐT 0238 3800 335 — hotro.kpi@nghialam.example.vn")
+
+
 def generate(catalog_path: Path, *, today: dt.date, seed: int = 335) -> DemoData:
     """Build the demo organisation with work from January of ``today``'s year up to ``today``."""
     rng = random.Random(seed)
     version, items = load_catalog(catalog_path)
     organisation = Organisation(id=ORG_ID, name_vi="UBND xã Nghĩa Lâm (dữ liệu mẫu)",
                                 name_en="Nghĩa Lâm commune People's Committee (demo data)",
-                                code="NL", org_version=0, updated_at=SOURCE_DATE)
+                                code="NL", org_version=0, updated_at=SOURCE_DATE,
+                                support_contact=DEMO_SUPPORT)
     units = [Unit(id=uid, organisation_id=ORG_ID, name_vi=vi, name_en=en, kind=kind,
                   parent_id=parent, code=uid.upper()) for uid, vi, en, kind, parent in UNITS]
     positions = [

@@ -29,6 +29,9 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "not_found": lambda p: translate("Errors", "No {kind} with the identifier “{id}”.").format(
             kind=kind_label(str(p.get("kind", ""))), id=p.get("id", "")
         ),
+        "favourites_full": lambda p: translate(
+            "Errors", "At most {maximum} favourites: remove one first (right-click it)."
+        ).format(maximum=p.get("maximum", "")),
         "period_malformed": period_malformed_text,
         "year_malformed": lambda p: translate(
             "Errors", "“{value}” is not a year: write four digits, for example 2026."

@@ -446,6 +446,16 @@ class ReviewService:
                                            decided_late=late[pid], waiting_overdue=waiting))
         return report
 
+    def waiting_counts(self, reviewer_id: str) -> tuple[int, int]:
+        """How many entries wait in ``reviewer_id``'s inbox, and how many of them longer than
+        the policy's limit (the banner and the navigation's counts; the inbox's own rule)."""
+        today = self.today()
+        with self._db.unit_of_work(read_only=True) as uow:
+            ids = evaluatee_ids(uow, reviewer_id, today)
+            waiting = len(uow.worklog.submitted_since(ids)) if ids else 0
+            overdue = self._overdue_counts(uow, [reviewer_id], today)[reviewer_id]
+        return waiting, overdue
+
     # ---------------------------------------------------------------- internals ------------
     def _overdue_counts(self, uow: Any, leader_ids: Sequence[str], today: dt.date
                         ) -> dict[str, int]:

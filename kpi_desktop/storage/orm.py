@@ -379,6 +379,7 @@ class OrganisationRow(Base):
     code: Mapped[str] = mapped_column(default="")
     org_version: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[dt.datetime | None]
+    support_contact: Mapped[str] = mapped_column(NfcText(), default="")  # revision 0015
 
 
 class UnitRow(Base):
@@ -1141,6 +1142,35 @@ class TransferredMonthRow(Base):
     evaluator_key_fingerprint: Mapped[str | None]
 
     __table_args__ = (Index(None, "bundle_id"),)
+
+
+# ============================================================================================
+# The everyday loop (revision 0015, issue 16): sign-ins, favourites
+# ============================================================================================
+
+
+class SignInRow(Base):
+    """When a person last signed in on this PC, and how many of their entries were confirmed
+    then (the banner's "confirmed since your last sign-in")."""
+
+    __tablename__ = "sign_ins"
+
+    person_id: Mapped[str] = mapped_column(NfcString(), ForeignKey("people.id"), primary_key=True)
+    signed_in_at: Mapped[dt.datetime]
+    confirmed_entries: Mapped[int] = mapped_column(default=0)
+    previous_signed_in_at: Mapped[dt.datetime | None]
+
+
+class FavouriteItemRow(Base):
+    """A catalog item a person marked as "việc hay làm" (one-click entry), by item code so it
+    survives new catalog versions."""
+
+    __tablename__ = "favourite_items"
+
+    person_id: Mapped[str] = mapped_column(NfcString(), ForeignKey("people.id"), primary_key=True)
+    item_code: Mapped[str] = mapped_column(NfcString(), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    added_at: Mapped[dt.datetime]
 
 
 # ============================================================================================

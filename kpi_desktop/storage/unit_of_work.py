@@ -42,6 +42,7 @@ from kpi_desktop.storage.repositories import (
 from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
 from kpi_desktop.storage.repositories.appeal_history import ReplacedEvaluationRepository
 from kpi_desktop.storage.repositories.catalog import item_row
+from kpi_desktop.storage.repositories.everyday import FavouriteRepository, SignInRepository
 from kpi_desktop.storage.repositories.integrity import IntegrityRepository
 from kpi_desktop.storage.repositories.sync import SyncRepository
 from kpi_desktop.storage.repositories.transfers import TransferRepository
@@ -113,6 +114,8 @@ class UnitOfWork:
         self.proposals = ProposalRepository(session)
         self.transfers = TransferRepository(session)  # revision 0006
         self.replaced_evaluations = ReplacedEvaluationRepository(session)  # revision 0005
+        self.sign_ins = SignInRepository(session)  # revision 0015
+        self.favourites = FavouriteRepository(session)  # revision 0015
         self.integrity = IntegrityRepository(session)  # whole-table reads for `check`
 
     def bulk_insert(self, objects: Iterable[object]) -> int:

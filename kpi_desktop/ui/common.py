@@ -4,6 +4,7 @@ colours of levels and states, error text, and the reason dialog."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -170,6 +171,30 @@ def with_side_panel(main: QWidget, side: list[QWidget | QLayout], width: int) ->
 
 
 # -- errors ----------------------------------------------------------------------------------
+class Said:
+    """What the last action said on a page's message label, said again in the new language
+    after a switch: ``said(lambda: self.tr("…").format(…), colour)`` shows it; the page's
+    ``retranslate_ui`` calls ``said.again()``."""
+
+    def __init__(self, label: QLabel) -> None:
+        self.label = label
+        self._make: Callable[[], str] | None = None
+
+    def __call__(self, make: Callable[[], str], colour: str | None = None) -> None:
+        self._make = make
+        if colour is not None:
+            self.label.setStyleSheet(f"color: {colour}")
+        self.label.setText(make())
+
+    def again(self) -> None:
+        if self._make is not None:
+            self.label.setText(self._make())
+
+    def clear(self) -> None:
+        self._make = None
+        self.label.clear()
+
+
 def error_text(error: BaseException) -> str:
     return describe(error) if isinstance(error, KpiError) else str(error)
 
@@ -380,6 +405,21 @@ class PeriodPicker(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)
+
+
+def names_of(services: Any) -> Any:
+    """``name(id)``: the name of a person or unit id in the current language (the id itself
+    when unknown), so pages never show "vp-cvp" or "vp"."""
+    known = services.organisation.names()
+    english = i18n.current_language() != "vi"
+
+    def name(identifier: str | None) -> str:
+        if not identifier:
+            return ""
+        found = known.get(identifier)
+        return identifier if found is None else found[1 if english else 0]
+
+    return name
 
 
 def weekday_name(day: dt.date) -> str:

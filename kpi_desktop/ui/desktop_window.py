@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSize, QTimer
+from PySide6.QtCore import QEvent, QLocale, QSize, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,17 +30,20 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.settings import Settings
+from kpi_desktop.ui.notices import NoticeBanner
 from kpi_desktop.ui.pages.base import AGENCY_ID, Page, UserContext, mark_data
 
 DEFAULT_PERSON = "vp-cv1"
 
 
 if TYPE_CHECKING:
+    from kpi_desktop.services.notifications import Notices
     from kpi_desktop.ui.reports_dialog import ReportsDialog
 
 #: The navigation's width and the height of a one-line entry (pixels).
@@ -82,11 +85,23 @@ class DesktopWindow(QMainWindow):
         # instead of being cut; each item is as tall as its text (see _retranslate_nav).
         self.nav.setWordWrap(True)
         self.stack = QStackedWidget()
+        # What happened to the person's work (issue 16 item 3), above the pages.
+        self.banner = NoticeBanner()
+        self.banner.open_entry.connect(self._open_entry)
+        self.banner.open_page.connect(self.show_page_id)
+        self.banner.save_request.connect(self.save_enrolment_request)
+        self.notices: Notices | None = None
+        self._confirmed_since = 0
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(6, 6, 6, 6)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(4)
+        outer.addWidget(self.banner)
+        layout = QHBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         self.toolbar = QToolBar()
         self.toolbar.setMovable(False)
@@ -115,7 +130,8 @@ class DesktopWindow(QMainWindow):
             people.append(AGENCY_ID)  # the agency administrator signs in with the agency key
         wanted = person_id or self.settings.last_person_id or DEFAULT_PERSON
         self.switch_action.setEnabled(True)
-        self.set_person(wanted if wanted in people else people[0])
+        self.set_person(wanted if wanted in people else people[0],
+                        signed_in=person_id is not None and person_id in people)
         if self._painted:
             self._retranslate_person()
 
@@ -124,6 +140,7 @@ class DesktopWindow(QMainWindow):
         QKeySequence enumerations, ~15 ms, on first use)."""
         self.reports_action.setShortcut(QKeySequence.StandardKey.Print)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.guide_action.setShortcut(QKeySequence("F1"))  # the user guide
 
     def after_paint(self, callback: Any) -> None:
         """Run ``callback`` from the event loop once the window has been painted (at once, from
@@ -160,12 +177,17 @@ class DesktopWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")
+        self.guide_action = QAction(self)
+        self.guide_action.triggered.connect(self.open_guide)
+        self.help_menu.addAction(self.guide_action)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
+        self.help_dialog: Any = None
 
-    def set_person(self, person_id: str) -> None:
-        """Show the desk of ``person_id`` (who has just signed in)."""
+    def set_person(self, person_id: str, *, signed_in: bool = False) -> None:
+        """Show the desk of ``person_id``; ``signed_in``: they have just signed in (the sign-in
+        is recorded, and the banner counts what was confirmed since the previous one)."""
         if person_id == AGENCY_ID:
             from kpi_desktop.ui.agency.base import agency_user
 
@@ -179,7 +201,15 @@ class DesktopWindow(QMainWindow):
                                    self.services.organisation.people_overview()
                                    if row["id"] == person_id), "")
         self.reports_action.setEnabled(person_id != AGENCY_ID)
-        self._build_pages()
+        self._confirmed_since = 0
+        if signed_in and person_id != AGENCY_ID:
+            self._confirmed_since = self.services.notifications.record_sign_in(person_id)
+        self.notices = self._count_notices()
+        # A leader with work waiting lands on the inbox (built first, instead of "today").
+        landing = "leader.inbox" if signed_in and self.notices is not None and \
+            self.notices.waiting else None
+        self._build_pages(landing)
+        self.refresh_notices()
         self._retranslate_person()
         if self.settings.last_person_id != person_id:
             self.settings.last_person_id = person_id
@@ -196,15 +226,15 @@ class DesktopWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.person_id is None:
             self.close()
             return False
-        self.set_person(dialog.person_id)
+        self.set_person(dialog.person_id, signed_in=True)
         self.statusBar().showMessage(self.tr("Signed in as {name}.").format(
             name=self.user.full_name if self.user else ""), 5000)
         return True
 
-    def _build_pages(self) -> None:
+    def _build_pages(self, landing: str | None = None) -> None:
         from kpi_desktop.ui.pages.registry import pages_for
 
-        current = self.current_page().page_id if self.current_page() else None
+        current = landing or (self.current_page().page_id if self.current_page() else None)
         for page in self._built.values():
             self.stack.removeWidget(page)
             page.deleteLater()
@@ -320,6 +350,50 @@ class DesktopWindow(QMainWindow):
         current = self.current_page()
         if current is not None and current is not sender:
             current.refresh()
+        self.refresh_notices()
+
+    # -- notices (issue 16 item 3) ----------------------------------------------------------
+    def _count_notices(self) -> Notices | None:
+        if self.services is None or self.user is None or self.user.person_id == AGENCY_ID:
+            return None
+        return self.services.notifications.notices(
+            self.user.person_id, confirmed_since_sign_in=self._confirmed_since)
+
+    def refresh_notices(self) -> None:
+        """Recount what the banner and the navigation tell the signed-in person."""
+        self.notices = self._count_notices()
+        if self.notices is None:
+            self.banner.setVisible(False)
+        else:
+            self.banner.show_notices(self.notices)
+        self._retranslate_nav()
+
+    def _open_entry(self, entry_id: str, day: str) -> None:
+        import datetime as dt
+
+        page = self.show_page_id("today")
+        if page is not None and hasattr(page, "set_day"):
+            page.set_day(dt.date.fromisoformat(day))
+            page.select_entry(entry_id)
+
+    def save_enrolment_request(self) -> None:
+        """Save the signed-in person's enrolment request where they choose (a USB stick)."""
+        from kpi_desktop.services.messages import os_error_text
+        from kpi_desktop.ui.enrolment import choose_and_save_request
+
+        if self.user is None:
+            return
+        try:
+            path = choose_and_save_request(self, self.services, self.user.person_id)
+        except OSError as error:
+            QMessageBox.warning(self, self.tr("Enrolment request"), self.tr(
+                "The enrolment request of {name} was not saved: {reason}").format(
+                name=self.user.full_name, reason=os_error_text(error)))
+            return
+        if path is not None:
+            self.statusBar().showMessage(self.tr(
+                "The enrolment request of {name} is saved as {path}: take it to the agency."
+            ).format(name=self.user.full_name, path=path), 15000)
 
     def _log_assignment(self, assignment_id: str) -> None:
         page = self.show_page_id("today")
@@ -339,7 +413,9 @@ class DesktopWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
+            self.setLocale(QLocale())  # calendars and date fields: month names of the language
             self.retranslate_ui()
+            self.banner.retranslate_ui()
         super().changeEvent(event)
 
     def _title(self, index: int) -> str:
@@ -347,13 +423,16 @@ class DesktopWindow(QMainWindow):
         return page.title() if page is not None else self._classes[index].nav_title()
 
     def _retranslate_nav(self) -> None:
+        counts = self.notices.page_counts() if self.notices is not None else {}
         for number in range(1, len(self._classes) + 1):
             title = self._title(number - 1)
+            count = counts.get(self._classes[number - 1].page_id, 0)
+            text = self.tr("{page} ({n})").format(page=title, n=count) if count else title
             item = self.nav.item(number - 1)
-            item.setText(title)
-            item.setSizeHint(self._nav_item_size(title))
-            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=title, n=number)
-                            if number <= 9 else title)
+            item.setText(text)
+            item.setSizeHint(self._nav_item_size(text))
+            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=text, n=number)
+                            if number <= 9 else text)
             self.go_menu.actions()[number - 1].setText(title)
 
     def nav_text_width(self) -> int:
@@ -406,6 +485,7 @@ class DesktopWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About KPI Desktop"))
+        self.guide_action.setText(self.tr("&User guide"))
         self.switch_action.setText(self.tr("&Switch user…"))
         self.reports_action.setText(self.tr("&Print forms and reports…"))
         self.toolbar.setWindowTitle(self.tr("Person"))
@@ -425,10 +505,26 @@ class DesktopWindow(QMainWindow):
         self.person_label.setToolTip(self.tr("To work as someone else, use File → Switch "
                                              "user…"))
 
+    def open_guide(self) -> Any:
+        """The user guide (F1), beside the window."""
+        from kpi_desktop.ui.help_dialog import HelpDialog
+
+        if self.services is None:
+            return None
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self.services, self)
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        return self.help_dialog
+
     def _about(self) -> None:
+        from kpi_desktop.ui.help_dialog import about_text
+
+        extra = "<br><br>" + about_text(self.services) if self.services is not None else ""
         QMessageBox.about(self, self.tr("About KPI Desktop"), self.tr(
             "KPI Desktop records daily work, computes the monthly score and the yearly "
-            "classification of Decree 335/2025/NĐ-CP on this computer, and works offline."))
+            "classification of Decree 335/2025/NĐ-CP on this computer, and works offline.")
+            + extra)
 
 
 __all__ = ["DesktopWindow"]

@@ -29,3 +29,12 @@ def date(value: dt.date | None) -> str:
     if i18n.current_language() == "vi":
         return value.strftime("%d/%m/%Y")
     return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def day_month(value: dt.date | None) -> str:
+    """A deadline within the year: "17/12" in Vietnamese, "17 Dec" in English."""
+    if value is None:
+        return ""
+    if i18n.current_language() == "vi":
+        return value.strftime("%d/%m")
+    return f"{value.day} {value.strftime('%b')}"

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -37,10 +36,12 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.passphrases import MIN_PASSPHRASE as RULE_MINIMUM
 from kpi_desktop.domain.passphrases import check_new_passphrase
+from kpi_desktop.domain.values import fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.demo import DEMO_PASSPHRASE
-from kpi_desktop.services.messages import describe
+from kpi_desktop.services.messages import describe, os_error_text
 from kpi_desktop.ui.common import mark_data
+from kpi_desktop.ui.operations import Op
 
 __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard",
            "readable_fingerprint"]
@@ -48,8 +49,9 @@ __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard"
 DEMO, AGENCY_FILE, NEW_AGENCY = "demo", "agency", "new-agency"
 MIN_PASSPHRASE = RULE_MINIMUM  # the one rule: domain/passphrases.py
 DEMO_PERSON = "vp-cv1"
-PAGE_LANGUAGE, PAGE_SOURCE, PAGE_PERSON, PAGE_PASSPHRASE, PAGE_AGENCY = range(5)
+PAGE_LANGUAGE, PAGE_SOURCE, PAGE_PERSON, PAGE_PASSPHRASE, PAGE_AGENCY, PAGE_ENROL = range(6)
 ID_ROLE = Qt.ItemDataRole.UserRole
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def readable_fingerprint(fingerprint: str) -> str:
@@ -185,11 +187,8 @@ class SourcePage(QWizardPage):
         text = self.file.text().strip()
         if self.imported or not text:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            [result] = self.services.sync.import_paths([Path(text)])
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        sync = self.services.sync  # the import runs on the serial lane; the wizard keeps painting
+        [result] = Op(self, lambda: sync.import_paths([Path(text)])).wait()
         if result.status != "imported" or self.services.organisation.is_empty():
             if result.error is not None:
                 reason = describe(result.error)
@@ -289,6 +288,7 @@ class PersonPage(QWizardPage):
             item = QListWidgetItem(f"{row['full_name']} — {details}" if details
                                    else row["full_name"])
             item.setData(ID_ROLE, row["id"])
+            item.setData(NAME_ROLE, row["full_name"])
             self.people.addItem(item)
             if source == DEMO and row["id"] == DEMO_PERSON:
                 self.people.setCurrentItem(item)
@@ -296,10 +296,12 @@ class PersonPage(QWizardPage):
             self.people.scrollToItem(self.people.currentItem())
 
     def _filter(self, text: str) -> None:
-        wanted = text.strip().casefold()
+        """Every word typed, without diacritics ("dang thi lan" finds Đặng Thị Lan)."""
+        words = fold_text(text).split()
         for index in range(self.people.count()):
             item = self.people.item(index)
-            item.setHidden(bool(wanted) and wanted not in item.text().casefold())
+            key = fold_text(item.text())
+            item.setHidden(not all(word in key for word in words))
         self.completeChanged.emit()
 
     def person_id(self) -> str | None:
@@ -309,6 +311,10 @@ class PersonPage(QWizardPage):
     def person_name(self) -> str:
         item = self.people.currentItem()
         return item.text() if item is not None else ""
+
+    def full_name(self) -> str:
+        item = self.people.currentItem()
+        return item.data(NAME_ROLE) if item is not None else ""
 
     def select(self, person_id: str) -> None:
         for index in range(self.people.count()):
@@ -366,6 +372,11 @@ class PassphrasePage(QWizardPage):
         self.passphrase.clear()
         self.repeat.clear()
         self.error.clear()
+        # The demo ends here; a real person's key is made here and its enrolment request is
+        # saved on the next page (no way back once the key exists).
+        demo = self._owner.source() == DEMO
+        self.setFinalPage(demo)
+        self.setCommitPage(not demo)
         self.retranslate_ui()
 
     def new_passphrase(self) -> str | None:
@@ -391,14 +402,11 @@ class PassphrasePage(QWizardPage):
             self.repeat.clear()
             self.passphrase.setFocus()
             return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self._owner.apply(passphrase)
         except KpiError as error:
             self.error.setText(describe(error))
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         return True
 
     def retranslate_ui(self) -> None:
@@ -420,6 +428,81 @@ class PassphrasePage(QWizardPage):
         self.repeat_label.setText(self.tr("&Repeat it:"))
 
 
+class EnrolmentPage(QWizardPage):
+    """(e) The new key's enrolment request, saved on a USB stick for the agency."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._owner = wizard
+        self.saved: Path | None = None
+        self.intro = _wrapped()
+        mark_data(self.intro)
+        self.save_button = QPushButton()
+        self.save_button.setObjectName("save_enrolment_request")
+        self.result = _wrapped()
+        mark_data(self.result)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addSpacing(8)
+        layout.addLayout(row)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+        self.setFinalPage(True)
+        self.save_button.clicked.connect(self._choose)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.saved = None
+        self.result.clear()
+        self.retranslate_ui()
+
+    def _choose(self) -> None:
+        from kpi_desktop.ui.enrolment import choose_and_save_request
+
+        person = self._owner.person_id
+        if person is None:
+            return
+        try:
+            path = choose_and_save_request(self, self._owner.services, person)
+        except OSError as error:
+            self.result.setStyleSheet("color: #b00020;")
+            self.result.setText(self.tr("The request was not saved: {reason}").format(
+                reason=os_error_text(error)))
+            return
+        if path is not None:
+            self.show_saved(path)
+
+    def show_saved(self, path: Path) -> None:
+        self.saved = path
+        self.result.setStyleSheet("color: #15803d;")
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Your key is made: the agency must publish it"))
+        self.setSubTitle(self.tr("Until then your leader's PC cannot check what you sign."))
+        info = self._owner.key_info
+        name = self._owner.person_page.full_name()
+        if info is not None and info.enrolled:
+            self.intro.setText(self.tr("The key of {name} (fingerprint {fingerprint}) is "
+                                       "already published by this PC.").format(
+                name=name, fingerprint=info.readable))
+        elif info is not None:
+            self.intro.setText(self.tr(
+                "The key of {name} is made (fingerprint {fingerprint}). Save the enrolment "
+                "request on a USB stick and take it to the agency's personnel unit, which "
+                "publishes the key with the next organisation file.").format(
+                name=name, fingerprint=info.readable))
+        self.save_button.setText(self.tr("Save the request to &USB…"))
+        self.save_button.setVisible(info is None or not info.enrolled)
+        if self.saved is not None:
+            self.result.setText(self.tr("The enrolment request of {name} is saved as {path}. "
+                                        "Take it to the agency.").format(
+                name=name, path=self.saved))
+
+
 class SetupWizard(QWizard):
     """The first-run wizard on an empty data folder (services injected).
 
@@ -433,6 +516,7 @@ class SetupWizard(QWizard):
         self.services = services
         self._today = today or dt.date.today
         self.person_id: str | None = None
+        self.key_info: Any = None  # the new key of a real person (not the demo)
         self.notice = ""
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -449,6 +533,8 @@ class SetupWizard(QWizard):
         self.setPage(PAGE_PERSON, self.person_page)
         self.setPage(PAGE_PASSPHRASE, self.passphrase_page)
         self.setPage(PAGE_AGENCY, self.agency_page)
+        self.enrol_page = EnrolmentPage(self)
+        self.setPage(PAGE_ENROL, self.enrol_page)
         self.setStartId(PAGE_LANGUAGE)
         self.retranslate_ui()
 
@@ -460,7 +546,9 @@ class SetupWizard(QWizard):
         current = self.currentId()
         if current == PAGE_SOURCE and self.source() == NEW_AGENCY:
             return PAGE_AGENCY
-        if current in (PAGE_PASSPHRASE, PAGE_AGENCY):
+        if current == PAGE_PASSPHRASE:
+            return -1 if self.source() == DEMO else PAGE_ENROL
+        if current in (PAGE_AGENCY, PAGE_ENROL):
             return -1
         return super().nextId()
 
@@ -478,26 +566,39 @@ class SetupWizard(QWizard):
         """
         person = self.person_page.person_id()
         assert person is not None
-        keys = self.services.keys
-        if self.source() == DEMO:
-            if self.services.organisation.is_empty():
-                self.services.demo.create(today=self._today())
-            if passphrase is None:
-                keys.unlock(person, DEMO_PASSPHRASE)
-            else:
-                keys.change_passphrase(person, DEMO_PASSPHRASE, passphrase)
-                keys.unlock(person, passphrase)
-        else:
+        services, demo, today = self.services, self.source() == DEMO, self._today()
+        keys = services.keys
+
+        def write() -> Any:  # on the serial lane: the demo, the key (the wizard keeps painting)
+            if demo:
+                if services.organisation.is_empty():
+                    services.demo.create(today=today)
+                if passphrase is None:
+                    keys.unlock(person, DEMO_PASSPHRASE)
+                else:
+                    keys.change_passphrase(person, DEMO_PASSPHRASE, passphrase)
+                    keys.unlock(person, passphrase)
+                return None
             assert passphrase is not None
-            info = keys.create(person, passphrase)
-            if not info.enrolled:
-                request = Path(self.services.paths.data_dir) / f"KPI_enrolment_{person}.json"
-                request.write_bytes(keys.enrolment_request(person))
-                self.notice = self.tr(
-                    "Your key is made (fingerprint {fingerprint}). Give the file {path} to the "
-                    "agency (on a USB stick) so that it publishes your key.").format(
-                    fingerprint=info.readable, path=request)
+            return keys.create(person, passphrase)
+
+        info = Op(self, write).wait()
+        if not demo:
+            self.key_info = info
         self.person_id = person
+
+    def done(self, result: int) -> None:
+        """Once a real person's key is made, the set-up is over whatever button closes the
+        wizard (the key exists and signs in); an unsaved request is recalled by the banner."""
+        if self.key_info is not None and self.person_id is not None:
+            result = QWizard.DialogCode.Accepted.value
+            if not self.key_info.enrolled and self.enrol_page.saved is None:
+                self.notice = self.tr(
+                    "The key of {name} is made (fingerprint {fingerprint}) but the agency has "
+                    "not published it yet: save the enrolment request to a USB stick with "
+                    "\"Save the request to USB…\" in the bar above the pages.").format(
+                    name=self.person_page.full_name(), fingerprint=self.key_info.readable)
+        super().done(result)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
@@ -506,10 +607,11 @@ class SetupWizard(QWizard):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("KPI Desktop — first start"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("&Make my key >"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< &Back"))
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("&Next >"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
         for page in (self.language_page, self.source_page, self.person_page,
-                     self.passphrase_page, self.agency_page):
+                     self.passphrase_page, self.agency_page, self.enrol_page):
             page.retranslate_ui()

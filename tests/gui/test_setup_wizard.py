@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import pytest
@@ -14,6 +15,7 @@ from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.services.context import AppServices
 from kpi_desktop.storage.backup import dump_database
 from kpi_desktop.ui.setup_wizard import (
+    PAGE_ENROL,
     PAGE_PASSPHRASE,
     PAGE_PERSON,
     PAGE_SOURCE,
@@ -134,7 +136,7 @@ def test_the_demo_passphrase_stays_when_left_empty(qtbot, empty_services):
     empty_services.keys.unlock("ct", "demo")
 
 
-def test_the_agency_file_path(qtbot, empty_services, organisation_file):
+def test_the_agency_file_path(qtbot, empty_services, organisation_file, tmp_path, monkeypatch):
     services = empty_services
     path, agency_fp = organisation_file
     wizard = _wizard(qtbot, services)
@@ -153,18 +155,33 @@ def test_the_agency_file_path(qtbot, empty_services, organisation_file):
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     wizard.person_page.select("hcc-cv1")
     _next(wizard)
-    assert services.keys.owners() == []  # the person's key is made at Finish only
+    assert services.keys.owners() == []  # the person's key is made when this page is left
     key_page = wizard.passphrase_page
-    _finish(wizard)  # a new key needs a passphrase: empty is refused
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isVisible()
+    _click(wizard, QWizard.WizardButton.CommitButton)  # a new key needs a passphrase
     assert wizard.isVisible() and "at least 8" in key_page.error.text()
     key_page.passphrase.setText("ngo-van-long")
     key_page.repeat.setText("ngo-van-long")
-    _finish(wizard)
-    assert wizard.result() == QWizard.DialogCode.Accepted and wizard.person_id == "hcc-cv1"
+    _click(wizard, QWizard.WizardButton.CommitButton)  # "Make my key >"
     assert services.keys.owners() == ["hcc-cv1"]
     assert services.keys.unlocked("hcc-cv1") is not None
-    request = services.paths.data_dir / "KPI_enrolment_hcc-cv1.json"
-    assert request.exists() and str(request) in wizard.notice
+    # The request goes where the person chooses (a USB stick), not into the data folder.
+    enrol = wizard.enrol_page
+    assert wizard.currentId() == PAGE_ENROL and enrol.save_button.isVisible()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getExistingDirectory",
+                        lambda *a, **k: str(usb))
+    enrol.save_button.click()
+    request = usb / "KPI_enrolment_hcc-cv1.json"
+    assert request.exists() and str(request) in enrol.result.text()
+    assert "Ngô Văn Long" in enrol.result.text()
+    assert not any(services.paths.data_dir.glob("KPI_enrolment_*"))
+    body = json.loads(json.loads(request.read_text(encoding="utf-8"))["body"])
+    assert body["person_id"] == "hcc-cv1" and body["kind"] == "enrolment"
+    _finish(wizard)
+    assert wizard.result() == QWizard.DialogCode.Accepted and wizard.person_id == "hcc-cv1"
+    assert wizard.notice == ""
     services.keys.lock()
     services.keys.unlock("hcc-cv1", "ngo-van-long")
 
@@ -216,8 +233,10 @@ def test_a_setup_stopped_after_the_import_resumes_without_the_demo(qtbot, empty_
     _next(wizard)
     wizard.passphrase_page.passphrase.setText("ngo-van-long")
     wizard.passphrase_page.repeat.setText("ngo-van-long")
-    _finish(wizard)
+    _click(wizard, QWizard.WizardButton.CommitButton)
+    wizard.reject()  # closed without saving the request: the key exists, the person is in
     assert wizard.result() == QWizard.DialogCode.Accepted
+    assert "Ngô Văn Long" in wizard.notice and "USB" in wizard.notice
     assert not needs_setup(services)
 
 

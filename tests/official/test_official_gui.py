@@ -70,6 +70,8 @@ def test_log_a_day_submit_and_see_the_score_change(window, qtbot, services):
     assert not editor.save_button.isEnabled()
     confirm_entry(services, entry.id)
     score_page = window.show_page_id("score")
+    assert score_page.period == Period.containing(TODAY).previous()  # the last finished month
+    score_page.month.setCurrentIndex(score_page.month.findData(str(Period.containing(TODAY))))
     after = score_page.result.score
     assert after.a > before.a  # confirmed ad hoc work adds to the completed units
     codes = [line.code for line in score_page.why_model._lines]
@@ -172,6 +174,7 @@ def test_assignment_opens_the_log_with_it(window, qtbot):
 
 def test_month_submission(window, qtbot, services, monkeypatch):
     page = window.show_page_id("month")
+    page.month.setCurrentIndex(page.month.findData(str(Period.containing(TODAY))))
     for _code, spin in page.spins.items():
         spin.setValue(spin.maximum() - 0.5)
     assert page.spins["I.1"].maximum() == 5
@@ -179,15 +182,21 @@ def test_month_submission(window, qtbot, services, monkeypatch):
     stored = services.self_assessment.load(OFFICIAL, Period.containing(TODAY))
     assert stored.self_total == Decimal(25) and stored.status is EvaluationStatus.OPEN
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *args, **kwargs: asked.append(args) or
-                        QMessageBox.StandardButton.Yes)
+
+    def submit(box):
+        asked.append(box.text())
+        next(b for b in box.buttons()
+             if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", submit)
     page.submit_button.click()
     assert asked
     stored = services.self_assessment.load(OFFICIAL, Period.containing(TODAY))
     assert stored.status is EvaluationStatus.SUBMITTED
     assert not page.submit_button.isEnabled() and not page.spins["I.1"].isEnabled()
     score = window.show_page_id("score")
+    score.show_period(Period.containing(TODAY))
     assert score.result.general_source == "self" and score.result.general_points == 25
 
 

@@ -140,10 +140,18 @@ def test_every_visible_text_is_translated(qtbot, services, demo_dir, pseudo, mon
                     problems.append((page.page_id, widget, kind, text))
     # dialogs: the month submission asks before it submits
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda parent, title, text, *a, **k: asked.append((title, text))
-                        or QMessageBox.StandardButton.No)
-    window.show_page_id("month").submit_button.click()
+
+    def answer(box):
+        asked.append((box.windowTitle(), box.text(), box.informativeText(),
+                      *(b.text() for b in box.buttons())))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    month = window.show_page_id("month")
+    month.month.setCurrentIndex(month.month.findData(str(dt.date(2026, 11, 1))[:7]))
+    for spin in month.spins.values():
+        spin.setValue(1)
+    month.submit_button.click()
     assert asked
-    problems += [("dialog", t) for pair in asked for t in pair if _unmarked(t)]
+    problems += [("dialog", t) for texts in asked for t in texts if t and _unmarked(t)]
     assert problems == []

@@ -79,7 +79,8 @@ def test_an_import_killed_at_any_step_ends_with_every_attachment(world: World,
         assert _attachment(world.leader).read_bytes() == SCAN  # on disk before the commit
     again = _cli_import(world.leader, bundle, None)  # restart, import the same file again
     assert again.returncode == 0, again.stderr
-    assert ("already imported" in again.stdout) == committed
+    # the import's summary (issue 16 item 4): "1 bundle was imported before."
+    assert ("imported before" in again.stdout) == committed
     assert _attachment(world.leader).read_bytes() == SCAN
     with opened(world.leader) as pc, pc.db.unit_of_work(read_only=True) as uow:
         [entry] = uow.worklog.list_for_person(OFFICIAL, dt.date(2026, 1, 1), dt.date(2026, 12, 31))

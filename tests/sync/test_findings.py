@@ -154,7 +154,7 @@ def test_finding_1_through_the_cli(world: World, capsys: pytest.CaptureFixture[s
                  "--as", "agency"])
     out = capsys.readouterr()
     assert code == 0, out.err
-    assert "superseded 1" in out.out
+    assert "1 older copy was ignored: a newer version is already here." in out.out
     code = main(["--data-dir", str(world.agency), "--lang", "en", "score", "--person",
                  OFFICIAL, "--period", str(MONTH), "--json"])
     shown = json.loads(capsys.readouterr().out)

@@ -76,7 +76,9 @@ def test_an_agency_is_built_without_programming_and_a_pc_set_up_from_it(
     assert _run(capsys, agency, "keys", "enrol", str(request))[0] == 0
     assert _run(capsys, agency, "org", "publish", "--out", str(usb))[0] == 0
     code, out, _ = _run(capsys, pc, "import", str(usb))
-    assert code == 0 and "v0002.kpib: imported" in out and "v0001.kpib: already" in out
+    # One summary in plain words (issue 16 item 4): the new file imported, the old one known.
+    assert code == 0 and "The organisation file was imported." in out
+    assert "1 bundle was imported before." in out
     code, out, _ = _run(capsys, pc, "keys", "list")
     assert "vp-cv1" in out and "published" in out
 

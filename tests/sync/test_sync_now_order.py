@@ -65,7 +65,10 @@ def test_a_newly_enrolled_pc_syncs_without_importing_the_organisation_file(
         with pc.db.unit_of_work(read_only=True) as uow:
             assert uow.assignments.get(assignment.id).person_id == NEWCOMER
         # The receipt of the plan left in the same push.
-        assert "Sent 1 bundles to the hub." in page.result.text()
+        assert "Sent 1 bundle to the hub." in page.result.text()
+        # What arrived, in names and plain counts (issue 16 item 4).
+        assert "The organisation file was imported." in page.result.text()
+        assert "imported (" not in page.result.text()
         # The page shows the same sync: nothing new now, and the outbox is empty.
         page.sync_now()
         qtbot.waitUntil(lambda: not page.progress.isVisible(), timeout=60000)

@@ -47,8 +47,10 @@ def test_unlock_export_and_import_through_the_page(qtbot, world: World, async_op
         page.refresh()
         page.import_from(world.usb)
         qtbot.waitUntil(lambda: not page.progress.isVisible(), timeout=20000)
-        assert "imported (revisions 2)" in page.result.text()
-        assert "addressed to someone else" in page.result.text()
+        # One summary in names and plain counts (issue 16 item 4).
+        assert "Received from " in page.result.text()
+        assert "2 entries to review" in page.result.text()
+        assert "revisions" not in page.result.text()
         assert page.import_button.isEnabled() and page.export_button.isEnabled()
 
 
@@ -68,8 +70,9 @@ def test_a_person_without_a_key_creates_one_and_gets_an_enrolment_request(
         assert "among the first that anyone would try" in page.result.text()
         page.passphrase.setText("một mật khẩu")
         page._create_key()
-        assert "Key created" in page.result.text()
-        assert (world.official / "KPI_enrolment_hcc-cv2.json").exists()
+        assert "Key of hcc-cv2 created" in page.result.text()
+        assert "USB" in page.result.text()  # the request goes where the person chooses
+        assert not (world.official / "KPI_enrolment_hcc-cv2.json").exists()
         assert "waiting for the agency" in page.key_value.text()
         assert not page.create_button.isVisible()
 

@@ -35,8 +35,26 @@ _ENTRY = table_of(WorkLogEntryRow)
 
 
 def search_key(item: CatalogItem) -> str:
-    """The folded text an item is found by: code, Vietnamese and English names."""
-    return fold_text(" ".join((item.code, item.name_vi, item.name_en)))
+    """The folded text an item is found by: code, names, output products and details (in
+    Vietnamese and English; migration 0015 recomputed the stored keys)."""
+    return fold_text(" ".join((item.code, item.name_vi, item.name_en, item.output_vi,
+                               item.output_en, item.detail_vi, item.detail_en)))
+
+
+def _starts_words(words: list[str], text: str) -> bool:
+    """Whether every one of ``words`` begins a word of ``text`` (both folded)."""
+    present = text.split()
+    return all(any(w.startswith(word) for w in present) for word in words)
+
+
+def match_rank(item: CatalogItem, query: str) -> int:
+    """How well ``item`` matches ``query`` (lower is better): 0 every word begins a word of
+    its code or names ("ket hon" → "Đăng ký kết hôn"), 1 of its output or details too, 2 the
+    words are only inside other words ("hon" in "thông")."""
+    words = fold_text(query).split()
+    if _starts_words(words, fold_text(" ".join((item.code, item.name_vi, item.name_en)))):
+        return 0
+    return 1 if _starts_words(words, search_key(item)) else 2
 
 
 def item_row(item: CatalogItem) -> dict[str, object]:
@@ -175,8 +193,9 @@ class CatalogRepository(Repository):
         self, query: str, *, person_id: str | None = None, version_id: str | None = None,
         limit: int = 50,
     ) -> list[CatalogItem]:
-        """Items whose code or name contains every word of ``query``, ignoring case,
-        diacritics and đ/d ("xu ly don" finds "Xử lý đơn thư").
+        """Items whose code, name, output product or details contain every word of ``query``,
+        ignoring case, diacritics and đ/d ("xu ly don" finds "Xử lý đơn thư", "giay chung
+        nhan" an item whose output is "Giấy chứng nhận"); code and name matches first.
 
         With ``person_id``: only the items that person may use, the ones they used most
         first (then by code). An empty query lists everything allowed.
@@ -186,12 +205,14 @@ class CatalogRepository(Repository):
         for word in fold_text(query).split():
             stmt = stmt.where(_ITEM.c.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
         items = self._all(CatalogItem, stmt.order_by(_ITEM.c.code))
+        # Items found by their code or name first, then those found by output or details.
+        items.sort(key=lambda i: match_rank(i, query))
         if person_id is None:
             return items[:limit]
         allowed = {i.id for i in self.allowed_items(person_id, version_id=version)}
         usage = self.usage_counts(person_id)
         ranked = sorted((i for i in items if i.id in allowed),
-                        key=lambda i: (-usage.get(i.code, 0), i.code))
+                        key=lambda i: (match_rank(i, query), -usage.get(i.code, 0), i.code))
         return ranked[:limit]
 
     def usage_counts(self, person_id: str) -> dict[str, int]:

@@ -285,6 +285,15 @@ class WorkLogRepository(Repository):
                 .order_by(_ENTRY.c.work_date, _ENTRY.c.created_at, _ENTRY.c.id))
         return self._all(WorkLogEntry, stmt)
 
+    def last_work_dates(self, person_ids: Iterable[str]) -> dict[str, dt.date]:
+        """Each person's latest work date with an entry (people without any are absent)."""
+        ids = list(person_ids)
+        if not ids:
+            return {}
+        stmt = (select(_ENTRY.c.person_id, func.max(_ENTRY.c.work_date))
+                .where(_ENTRY.c.person_id.in_(ids)).group_by(_ENTRY.c.person_id))
+        return {str(p): d for p, d in self._session.execute(stmt) if d is not None}
+
     def count_by_status(self, person_ids: Iterable[str] | None = None) -> dict[EntryStatus, int]:
         """How many entries are in each state (optionally for some people)."""
         stmt = select(_ENTRY.c.status, func.count()).group_by(_ENTRY.c.status)

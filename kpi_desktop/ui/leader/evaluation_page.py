@@ -42,6 +42,7 @@ from kpi_desktop.ui.common import (
     dialog_buttons,
     error_text,
     from_qdate,
+    last_finished,
     mark_data,
     month_periods,
     month_text,
@@ -88,6 +89,8 @@ class MonthlyEvaluationPage(Page):
         self.period = QComboBox()
         for period in month_periods(today, before=11, after=0):
             self.period.addItem(month_text(period), str(period))
+        # The last finished month first: the running month is only provisional.
+        self.period.setCurrentIndex(max(0, self.period.findData(str(last_finished(today)))))
         self.period.currentIndexChanged.connect(self.refresh)
         self.confirm_all_button = QPushButton()
         self.confirm_all_button.clicked.connect(self.confirm_all)
@@ -208,8 +211,13 @@ class MonthlyEvaluationPage(Page):
         def done(row: Any) -> bool:
             return row.status in (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 
+        def running() -> bool:  # a month not over yet has no level (issue 16 item 7)
+            return self.services.evaluation.today() < self.current_period().end
+
         def level(row: Any) -> str:
             score = row.result.score
+            if running():
+                return self.tr("provisional")
             return self.tr("insufficient data") if score.insufficient \
                 else level_label(score.level)
 
@@ -228,8 +236,8 @@ class MonthlyEvaluationPage(Page):
             Column(lambda: self.tr("Total"), lambda r: formatting.number(r.result.score.total),
                    sort=lambda r: r.result.score.total, align=RIGHT),
             Column(lambda: self.tr("Indicative level"), level,
-                   foreground=lambda r: LEVEL_COLOURS.get(r.result.score.level,
-                                                          LEVEL_COLOURS[None])),
+                   foreground=lambda r: LEVEL_COLOURS[None] if running() else
+                   LEVEL_COLOURS.get(r.result.score.level, LEVEL_COLOURS[None])),
         ]
 
     # ---------------------------------------------------------------- Page -----------------

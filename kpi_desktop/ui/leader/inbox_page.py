@@ -42,6 +42,7 @@ from kpi_desktop.ui.common import (
     data_label,
     error_text,
     mark_data,
+    names_of,
     show_error,
     stacked,
 )
@@ -463,8 +464,7 @@ class ReviewInboxPage(Page):
             self.history.addItem(self.tr("{date}: {kind} by {who} {reason}").format(
                 date=formatting.date(statement.created_at.date()),
                 kind=statement_label(statement.kind.value),
-                who=self.user.full_name if statement.reviewer_id == self.user.person_id
-                else statement.reviewer_id,
+                who=names_of(self.services)(statement.reviewer_id),
                 reason=statement.reason).strip())
 
     # ---------------------------------------------------------------- actions --------------

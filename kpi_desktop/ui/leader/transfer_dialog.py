@@ -44,6 +44,7 @@ from kpi_desktop.ui.common import (
     mark_data,
     month_text,
     name_of,
+    names_of,
     set_texts,
 )
 from kpi_desktop.ui.operations import Op
@@ -235,7 +236,7 @@ class TransferDialog(QDialog):
         self.history_box.setTitle(self.tr("Membership history"))
         self.memberships.retranslate()
         self.months.retranslate()
-        self.form_box.setTitle(self.tr("Transfer (điều động, luân chuyển)"))
+        self.form_box.setTitle(self.tr("Transfer (reassignment or rotation)"))
         self.unit_label.setText(self.tr("New unit:"))
         self.date_label.setText(self.tr("From date:"))
         self.decision_label.setText(self.tr("Decision number:"))
@@ -507,7 +508,7 @@ class MergeUnitsDialog(QDialog):
         self._preview()
         _status(self.status, self.tr("Merged into {unit}: {people} people and {subunits} "
                                      "sub-units moved.").format(
-            unit=result.into_unit_id, people=len(result.people),
+            unit=names_of(self.services)(result.into_unit_id), people=len(result.people),
             subunits=len(result.sub_units)), error=False)
         self.changed.emit()
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import EvaluationStatus, Period
+from kpi_desktop.domain.model import EntryStatus, EvaluationStatus, Period
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
@@ -32,10 +32,25 @@ from kpi_desktop.services.self_assessment import (
     group_title,
 )
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
+from kpi_desktop.ui.common import (
+    Said,
+    data_label,
+    error_text,
+    last_finished,
+    mark_data,
+    refresh_when_visible,
+)
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
-from kpi_desktop.ui.pages.score_page import month_name
+from kpi_desktop.ui.pages.score_page import (
+    evaluator_line,
+    month_name,
+    month_progress,
+    provisional_text,
+)
+
+#: The step of the self-scores; one step below 0 is "not scored yet".
+UNSCORED_STEP = 0.25
 
 
 def number_locale() -> QLocale:
@@ -61,9 +76,15 @@ class MonthPage(Page):
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
-        self.period = Period.containing(services.daily.today())
+        # A month is submitted once it is over: the page opens on the last finished month.
+        self.period = last_finished(services.daily.today())
         self.assessment: Any = None
         self.heading = QLabel()
+        self.evaluator = data_label()
+        self.evaluator.setObjectName("evaluatorName")
+        self.provisional = data_label(wrap=True)
+        self.provisional.setObjectName("provisionalNotice")
+        self.provisional.setStyleSheet("color: #92400e; background: #fef3c7; padding: 4px;")
         self.month_label = QLabel()
         self.month = QComboBox()
         mark_data(self.month)
@@ -87,8 +108,10 @@ class MonthPage(Page):
             title = QLabel()
             title.setWordWrap(True)
             spin = QDoubleSpinBox()
-            spin.setRange(0, float(criterion.max_points))
-            spin.setSingleStep(0.25)
+            # One step below 0 means "not scored yet" (shown as "–"): a 0 must be typed.
+            spin.setRange(-UNSCORED_STEP, float(criterion.max_points))
+            spin.setSingleStep(UNSCORED_STEP)
+            spin.setSpecialValueText("–")
             spin.setDecimals(2)
             spin.setMinimumWidth(90)
             maximum = data_label()
@@ -113,6 +136,7 @@ class MonthPage(Page):
             self.result_labels[key], self.result_values[key] = label, value
             results_form.addRow(label, value)
         self.message = data_label(wrap=True)
+        self.say = Said(self.message)
         self.message.setObjectName("monthMessage")
         self.save_button = QPushButton()
         self.submit_button = QPushButton()
@@ -126,7 +150,9 @@ class MonthPage(Page):
         buttons.addWidget(self.submit_button)
         right.addLayout(buttons)
         top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
+        top.addWidget(self.heading)
+        top.addSpacing(16)
+        top.addWidget(self.evaluator, 1)
         top.addWidget(self.month_label)
         top.addWidget(self.month)
         body = QHBoxLayout()
@@ -135,6 +161,7 @@ class MonthPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
+        layout.addWidget(self.provisional)
         layout.addLayout(body, 1)
         self.month.currentIndexChanged.connect(self._month_chosen)
         self.save_button.clicked.connect(lambda: self.save(submit=False))
@@ -170,6 +197,7 @@ class MonthPage(Page):
         self.submit_button.setText(self.tr("Submit the month for &review"))
         self.submit_button.setToolTip(self.tr("After submission the self-scores can no longer "
                                               "be changed; your evaluator confirms them."))
+        self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 
     def _month_chosen(self, _index: int) -> None:
@@ -196,9 +224,14 @@ class MonthPage(Page):
         editable = self.assessment.editable
         for code, spin in self.spins.items():
             spin.blockSignals(True)
-            spin.setValue(float(self.assessment.self_criteria.get(code, Decimal(0))))
+            saved = self.assessment.self_criteria.get(code)
+            spin.setValue(-UNSCORED_STEP if saved is None else float(saved))
             spin.setEnabled(editable)
             spin.blockSignals(False)
+        self.evaluator.setText(evaluator_line(self.services, self.user.person_id))
+        self.progress = month_progress(self.services, self.period)
+        self.provisional.setText(provisional_text(self.progress))
+        self.provisional.setVisible(not self.progress.finished)
         self.save_button.setEnabled(editable)
         self.submit_button.setEnabled(editable)
         status = self.tr("Status of {month}: {status}").format(
@@ -230,7 +263,14 @@ class MonthPage(Page):
         self._update_total()
 
     def scores(self) -> dict[str, Decimal]:
-        return {code: Decimal(str(round(spin.value(), 2))) for code, spin in self.spins.items()}
+        """The criteria scored so far (one not scored yet is left out)."""
+        return {code: Decimal(str(round(spin.value(), 2))) for code, spin in self.spins.items()
+                if spin.value() >= 0}
+
+    def unscored(self) -> list[str]:
+        """The criteria not scored yet, by their titles."""
+        return [f"{code.split('.')[1]}. {criterion_title(code)}"
+                for code, spin in self.spins.items() if spin.value() < 0]
 
     def _update_total(self, *_args: object) -> None:
         general = sum(self.scores().values(), Decimal(0))
@@ -244,14 +284,60 @@ class MonthPage(Page):
 
         total = Fraction(general) + Fraction(self._task_points)
         self.result_values["total"].setText(f"<b>{formatting.number(total)}</b>")
+        progress = getattr(self, "progress", None)
+        if progress is not None and not progress.finished:
+            self.result_values["level"].setText(self.tr("– (provisional)"))
+            return
         self.result_values["level"].setText(level_label(self._result.level_of(total)))
 
+    def submission_warnings(self) -> list[str]:
+        """What the person should know before submitting: the month is not over, entries
+        are not confirmed yet (only confirmed entries count)."""
+        warnings = []
+        progress = month_progress(self.services, self.period)
+        if not progress.finished:
+            warnings.append(self.tr(
+                "{month} is not over: {left} of its {total} working days are still ahead, and "
+                "work logged on them will not be in what you submit now.").format(
+                month=month_name(self.period), left=progress.total - progress.elapsed,
+                total=progress.total))
+        entries = self.services.daily.month_entries(self.user.person_id, self.period)
+        counts = {status: sum(v.entry.status is status for v in entries)
+                  for status in (EntryStatus.DRAFT, EntryStatus.SUBMITTED,
+                                 EntryStatus.RETURNED)}
+        parts = [text.format(n=counts[status]) for status, text in (
+            (EntryStatus.DRAFT, self.tr("{n} not submitted")),
+            (EntryStatus.SUBMITTED, self.tr("{n} waiting for the leader")),
+            (EntryStatus.RETURNED, self.tr("{n} returned to be fixed"))) if counts[status]]
+        if parts:
+            warnings.append(self.tr(
+                "Not every entry is confirmed ({parts}): only confirmed entries count in the "
+                "score.").format(parts=", ".join(parts)))
+        return warnings
+
     def _confirm_submit(self) -> None:
-        answer = QMessageBox.question(
-            self, self.tr("Submit the month"),
-            self.tr("Submit {month} for review? The self-scores can no longer be changed "
-                    "afterwards.").format(month=month_name(self.period)))
-        if answer == QMessageBox.StandardButton.Yes:
+        missing = self.unscored()
+        if missing:  # every criterion needs a score, a deliberate 0 included
+            self.say(lambda: self.tr(
+                "Score every criterion before submitting ({n} not scored yet: {names}). Type 0 "
+                "where none of the points is earned.").format(
+                n=len(missing), names="; ".join(missing)), "#b91c1c")
+            self.spins[next(c for c, s in self.spins.items() if s.value() < 0)].setFocus()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Submit the month"),
+                          self.tr("Submit {month} of {person} for review? The self-scores "
+                                  "can no longer be changed afterwards.").format(
+                              month=month_name(self.period), person=self.user.full_name),
+                          QMessageBox.StandardButton.Cancel, self)
+        warnings = self.submission_warnings()
+        if warnings:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setInformativeText("\n\n".join(warnings))
+        submit = box.addButton(self.tr("&Submit the month"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel if warnings else submit)
+        self.confirm_box = box  # the tests answer it
+        box.exec()
+        if box.clickedButton() is submit:
             self.save(submit=True)
 
     def save(self, *, submit: bool) -> bool:
@@ -260,13 +346,17 @@ class MonthPage(Page):
                                        self.period, self.scores())
 
         def refused(error: KpiError) -> None:
-            self.message.setStyleSheet("color: #b91c1c")
-            self.message.setText(error_text(error))
+            self.say(lambda: error_text(error), "#b91c1c")
 
         def saved(_result: Any) -> None:
-            self.message.setStyleSheet("color: #15803d")
-            self.message.setText(self.tr("The month was submitted for review.") if submit
-                                 else self.tr("Self-scores saved."))
+            evaluator = self.services.daily.person(me).evaluator_name
+            self.say(lambda: self.tr(
+                "{month} of {person} is submitted for {evaluator}'s review; it reaches them "
+                "with the next USB copy or synchronisation.").format(
+                    month=month_name(period), person=self.user.full_name,
+                    evaluator=evaluator or self.tr("the evaluator"))
+                if submit else self.tr("Self-scores of {person} for {month} saved.").format(
+                    person=self.user.full_name, month=month_name(period)), "#15803d")
             self.refresh()
             self.data_changed.emit()
 

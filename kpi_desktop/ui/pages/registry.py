@@ -47,10 +47,11 @@ def agency_pages() -> list[type[Page]]:
     from kpi_desktop.ui.agency.proposals_page import ProposalsPage
     from kpi_desktop.ui.agency.publish_page import PublishPage
     from kpi_desktop.ui.leader.org_evaluation_page import OrgEvaluationPage
+    from kpi_desktop.ui.leader.reconciliation_page import ReconciliationPage
     from kpi_desktop.ui.pages.calendar_page import CalendarPage
 
     return [OrganisationPage, PeoplePage, EvaluatorsPage, CatalogPage, PolicyPage,
-            ProposalsPage, PublishPage, OrgEvaluationPage, CalendarPage]
+            ProposalsPage, PublishPage, ReconciliationPage, OrgEvaluationPage, CalendarPage]
 
 
 def common_pages() -> list[type[Page]]:
@@ -68,4 +69,8 @@ def pages_for(user: UserContext) -> list[type[Page]]:
     pages = official_pages()
     if user.is_evaluator or user.role in ("head", "deputy"):
         pages += leader_pages()
+    if user.role == "head":  # reconciliation: the chairman sees everyone, a head their unit
+        from kpi_desktop.ui.leader.reconciliation_page import ReconciliationPage
+
+        pages.append(ReconciliationPage)
     return pages + common_pages()

@@ -30,12 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.model import EntryStatus, Period, PeriodKind
+from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
+from kpi_desktop.services.calendar import MonthProgress
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     STATUS_COLOURS,
     data_label,
+    last_finished,
     mark_data,
     name_of,
     refresh_when_visible,
@@ -48,6 +51,36 @@ from kpi_desktop.ui.why_model import WhyModel
 
 _Index = QModelIndex | QPersistentModelIndex
 LEVEL_COLOURS = ("#15803d", "#2563eb", "#b45309")  # Excellent, Good, Satisfactory lines
+
+
+def month_progress(services: Any, period: Period) -> MonthProgress:
+    """Whether ``period`` is over (the daily service's today), and its working days so far."""
+    today = services.daily.today()
+    calendar = getattr(services, "calendar", None)
+    if calendar is None:
+        finished = today > period.end
+        return MonthProgress(period, finished, 0, 0)
+    return calendar.progress(period, today)
+
+
+def provisional_text(progress: MonthProgress) -> str:
+    """"Provisional — month 12 is not over (4/22 working days)" ("" for a finished month)."""
+    if progress.finished:
+        return ""
+    return translate("Provisional", "Provisional — month {month} is not over ({elapsed}/{total} "
+                     "working days): no level until it ends.").format(
+        month=progress.period.start.month, elapsed=progress.elapsed, total=progress.total)
+
+
+def evaluator_line(services: Any, person_id: str) -> str:
+    """"Evaluator: Trần Thị Mai (Phó Chánh Văn phòng)" for the official's pages."""
+    info = services.daily.person(person_id)
+    if not info.evaluator_name:
+        return translate("Evaluator", "Evaluator: none recorded")
+    title = info.evaluator_position_vi if i18n.current_language() == "vi" \
+        else info.evaluator_position_en
+    name = f"{info.evaluator_name} ({title})" if title else info.evaluator_name
+    return translate("Evaluator", "Evaluator: {name}").format(name=name)
 
 
 def month_name(period: Period) -> str:
@@ -194,9 +227,17 @@ class ScorePage(Page):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         today = services.daily.today()
-        self.period = Period.containing(today)
+        # The last finished month: the running month's score is only provisional.
+        self.period = last_finished(today)
         self.result: Any = None
         self.heading = QLabel()
+        # Who evaluates this person (Điều 10), by name and title.
+        self.evaluator = data_label()
+        self.evaluator.setObjectName("evaluatorName")
+        # "Provisional — month 12 is not over (4/22 working days)"
+        self.provisional = data_label(wrap=True)
+        self.provisional.setObjectName("provisionalNotice")
+        self.provisional.setStyleSheet("color: #92400e; background: #fef3c7; padding: 4px;")
         self.month_label = QLabel()
         self.month = QComboBox()
         mark_data(self.month)
@@ -242,7 +283,9 @@ class ScorePage(Page):
         self.why_note = data_label(wrap=True)
 
         top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
+        top.addWidget(self.heading)
+        top.addSpacing(16)
+        top.addWidget(self.evaluator, 1)
         top.addWidget(self.month_label)
         top.addWidget(self.month)
         upper = QWidget()
@@ -253,6 +296,7 @@ class ScorePage(Page):
         left.setMaximumWidth(560)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.provisional)
         left_layout.addWidget(self.summary)
         left_layout.addWidget(self.appeal_note)
         left_layout.addWidget(self.notice)
@@ -370,7 +414,9 @@ class ScorePage(Page):
     def refresh(self) -> None:
         self._fill_months()
         person = self.user.person_id
+        self.evaluator.setText(evaluator_line(self.services, person))
         if self.period.kind is not PeriodKind.MONTH:
+            self.provisional.setVisible(False)
             self._show_rollup()
             return
         for key in ("a", "b", "c"):
@@ -379,6 +425,9 @@ class ScorePage(Page):
         self.summary.setTitle(self.tr("Score of the month"))
         self.result = self.services.scores.person_period(person, self.period)
         score = self.result.score
+        progress = month_progress(self.services, self.period)
+        self.provisional.setText(provisional_text(progress))
+        self.provisional.setVisible(not progress.finished)
         self.values["a"].setText(formatting.percent(score.a))
         self.values["b"].setText(formatting.percent(score.b))
         self.values["c"].setText(formatting.percent(score.c))
@@ -390,7 +439,8 @@ class ScorePage(Page):
         self.values["task_points"].setText(formatting.number(score.task_points))
         self.values["general_points"].setText(formatting.number(score.general_points))
         self.values["total"].setText(f"<b>{formatting.number(score.total)}</b>")
-        self.values["level"].setText("–" if score.insufficient else
+        # No level for a month that is not over: the running month is provisional.
+        self.values["level"].setText("–" if score.insufficient or not progress.finished else
                                      f"<b>{level_label(score.level)}</b>")
         notices = []
         if score.insufficient:

@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.passphrases import MIN_PASSPHRASE
-from kpi_desktop.ui.common import data_label, error_text, mark_data, refresh_when_visible
+from kpi_desktop.ui.common import (
+    Said,
+    data_label,
+    error_text,
+    mark_data,
+    refresh_when_visible,
+)
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.tables import Column, Fit, RecordTableModel, RecordTableView
@@ -78,6 +84,7 @@ class SyncPage(Page):
         self.progress.setRange(0, 0)  # busy indicator while a task runs
         self.progress.setVisible(False)
         self.result = data_label(wrap=True)
+        self.say = Said(self.result)
         send_layout = QVBoxLayout(self.send_box)
         send_layout.addWidget(self.outbox)
         send_layout.addWidget(self.attention)
@@ -87,6 +94,7 @@ class SyncPage(Page):
         send_layout.addWidget(self.result)
 
         self.history_box = QGroupBox()
+        self._known_names: dict[str, str] | None = None
         self.history_model = RecordTableModel(self._history_columns(), parent=self)
         self.history = RecordTableView(self.history_model)
         QVBoxLayout(self.history_box).addWidget(self.history)
@@ -137,6 +145,7 @@ class SyncPage(Page):
         self.proposals_box.setTitle(self.tr("My proposals of new catalog items"))
         self.history_model.retranslate()
         self.proposals_model.retranslate()
+        self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 
     def _history_columns(self) -> list[Column[Any]]:
@@ -147,11 +156,23 @@ class SyncPage(Page):
             Column(lambda: self.tr("Direction"),
                    lambda line: self.tr("sent") if line.direction == "out"
                    else self.tr("received")),
-            Column(lambda: self.tr("Kind"), lambda line: line.kind),
+            Column(lambda: self.tr("Kind"), lambda line: bundle_kind_label(line.kind)),
             Column(lambda: self.tr("From → to"),
-                   lambda line: f"{line.sender_id} → {line.recipient_id}", fit=Fit.ELIDE),
+                   lambda line: f"{self._name(line.sender_id)} → "
+                   f"{self._name(line.recipient_id)}", fit=Fit.ELIDE),
             Column(lambda: self.tr("Number"), lambda line: str(line.seq)),
         ]
+
+    def _names(self) -> dict[str, str]:
+        """Person ids → names (the agency by its word), for what the page says."""
+        names = {r["id"]: r["full_name"] for r in self.services.organisation.people_overview()}
+        names["agency"] = self.tr("the agency")
+        return names
+
+    def _name(self, person_id: str) -> str:
+        if self._known_names is None:
+            self._known_names = self._names()
+        return self._known_names.get(person_id, person_id)
 
     def _proposal_columns(self) -> list[Column[Any]]:
         from kpi_desktop.services.messages import proposal_status_label
@@ -197,7 +218,9 @@ class SyncPage(Page):
         agency = self.services.sync.agency_fingerprint()
         self.agency_value.setText(_readable(agency) if agency else self.tr("not set up"))
         waiting = self.services.sync.outbox_count(person)
-        self.outbox.setText(self.tr("{count} records not yet received by the agency.")
+        self.outbox.setText((self.tr("{count} record not yet received by the agency.")
+                             if waiting == 1 else
+                             self.tr("{count} records not yet received by the agency."))
                             .format(count=waiting) if waiting else
                             self.tr("The agency has received everything you sent."))
         attention = self.services.sync.attention_lines()
@@ -205,6 +228,7 @@ class SyncPage(Page):
         self.attention.setVisible(bool(attention))
         if not self.hub_url.text():
             self.hub_url.setText(self.services.sync.hub_url())
+        self._known_names = None  # names of the history's people, read once per refresh
         self.history_model.set_rows(self.services.sync.history(limit=100))
         proposals = self.services.proposals.proposals_of(self.user.person_id)
         self.proposals_model.set_rows(proposals)
@@ -223,34 +247,30 @@ class SyncPage(Page):
         person, passphrase = self.user.person_id, self.passphrase.text()
         self.passphrase.clear()
         Op(self, lambda: self.services.keys.unlock(person, passphrase)) \
-            .success(lambda _info: self.result.setText(self.tr("Key unlocked."))) \
-            .failure(lambda error: self.result.setText(error_text(error))) \
+            .success(lambda _info: self.say(lambda: self.tr("Key unlocked."))) \
+            .failure(lambda error: self.say(lambda: error_text(error))) \
             .always(self.refresh).run()
 
     def _create_key(self) -> None:
         person, passphrase = self.user.person_id, self.passphrase.text()
         self.passphrase.clear()
-        keys, folder = self.services.keys, Path(self.services.paths.data_dir)
+        keys = self.services.keys
 
-        def create() -> tuple[Any, Path | None]:
-            info = keys.create(person, passphrase)
-            if info.enrolled:
-                return info, None
-            request = folder / f"KPI_enrolment_{person}.json"
-            request.write_bytes(keys.enrolment_request(person))
-            return info, request
+        def created(info: Any) -> None:
+            def text() -> str:
+                lines = [self.tr("Key of {name} created; fingerprint {fingerprint}.").format(
+                    name=self.user.full_name, fingerprint=info.readable)]
+                if not info.enrolled:  # the request goes where the person chooses (USB)
+                    lines.append(self.tr("The agency must publish it: save the enrolment "
+                                         "request to a USB stick with the button in the bar "
+                                         "above."))
+                return "\n".join(lines)
 
-        def created(outcome: tuple[Any, Path | None]) -> None:
-            info, request = outcome
-            lines = [self.tr("Key created; fingerprint {fingerprint}.").format(
-                fingerprint=info.readable)]
-            if request is not None:
-                lines.append(self.tr("Give {path} to the agency (on a USB stick) so that it "
-                                     "publishes your key.").format(path=request))
-            self.result.setText("\n".join(lines))
+            self.say(text)
+            self.data_changed.emit()  # the banner offers "Save the request to USB…"
 
-        Op(self, create).success(created) \
-            .failure(lambda error: self.result.setText(error_text(error))) \
+        Op(self, lambda: keys.create(person, passphrase)).success(created) \
+            .failure(lambda error: self.say(lambda: error_text(error))) \
             .always(self.refresh).run()
 
     def _choose_export(self) -> None:
@@ -270,9 +290,11 @@ class SyncPage(Page):
                   self.tr("Writing the bundles…"))
 
     def import_from(self, folder: Path) -> None:
-        """Import every bundle in ``folder`` (off the GUI thread)."""
-        sync = self.services.sync
-        self._run(lambda: sync.import_paths([folder]), self._imported,
+        """Import every bundle in ``folder`` (off the GUI thread); the result is one summary
+        in names and plain counts (bundles for other people are left on the stick)."""
+        person, sync, summary = self.user.person_id, self.services.sync, \
+            self.services.sync_summary
+        self._run(lambda: summary.import_paths(sync, [folder], [person])[1], self._imported,
                   self.tr("Importing the bundles…"))
 
     def sync_now(self) -> None:
@@ -280,16 +302,20 @@ class SyncPage(Page):
         send the outbox."""
         url = self.hub_url.text().strip()
         if not url:
-            self.result.setText(self.tr("Enter the hub address first."))
+            self.say(lambda: self.tr("Enter the hub address first."))
             return
         person, services = self.user.person_id, self.services
         from kpi_desktop.services.hub_client import sync_now
 
-        def work() -> Any:
-            services.sync.set_hub_url(url)  # remembered for the next time
-            return sync_now(services, url, person)
+        summary = services.sync_summary
 
-        self._run(work, self._synced, self.tr("Exchanging with the hub…"))
+        def exchange() -> tuple[Any, Any]:
+            services.sync.set_hub_url(url)  # remembered for the next time
+            before = summary.snapshot(summary.concerned([person]))
+            outcome = sync_now(services, url, person)
+            return outcome, summary.summarise(outcome.received, before, [person])
+
+        self._run(exchange, self._synced, self.tr("Exchanging with the hub…"))
 
     def is_busy(self) -> bool:
         """Whether an export, import or sync is running."""
@@ -298,7 +324,7 @@ class SyncPage(Page):
     def _run(self, work: Any, done: Any, label: str) -> None:
         self._busy = True
         self.progress.setVisible(True)
-        self.result.setText(self.tr("Working…"))
+        self.say(lambda: self.tr("Working…"))
         self._enable_buttons()
         Op(self, work).progress(label).success(lambda result: self._finish(done, result)) \
             .failure(self._failed).always(self._ended).run()
@@ -313,33 +339,59 @@ class SyncPage(Page):
         self.data_changed.emit()
 
     def _failed(self, error: KpiError) -> None:
-        self.result.setText(error_text(error))
+        self.say(lambda: error_text(error))
 
     def _exported(self, results: list[Any]) -> None:
         if not results:
-            self.result.setText(self.tr("Nothing to send: everything was acknowledged."))
+            self.say(lambda: self.tr("Nothing to send: everything was acknowledged."))
             return
-        lines = [self.tr("Written {name} for {recipient}.").format(
-            name=r.path.name, recipient=r.recipient_id) for r in results]
-        lines.append(self.tr("You can remove the USB stick now."))
-        self.result.setText("\n".join(lines))
-        self.status_message.emit(self.tr("{count} bundles written.").format(count=len(results)))
 
-    def _imported(self, results: list[Any]) -> None:
-        if not results:
-            self.result.setText(self.tr("No bundles found in that folder."))
-            return
-        self.result.setText("\n".join(self.services.sync.describe_result(r) for r in results))
+        def text() -> str:
+            names = self._names()
+            lines = [self.tr("Written {name} for {recipient}.").format(
+                name=r.path.name, recipient=names.get(r.recipient_id, r.recipient_id))
+                for r in results]
+            lines.append(self.tr("You can remove the USB stick now."))
+            return "\n".join(lines)
 
-    def _synced(self, outcome: Any) -> None:
-        lines = [self.services.sync.describe_result(r) for r in outcome.received]
-        if not outcome.received:
-            lines.append(self.tr("Nothing new from the hub."))
-        lines.append(self.tr("Sent {count} bundles to the hub.").format(count=outcome.sent))
+        self.say(text)
+        self.status_message.emit((self.tr("{count} bundle written.") if len(results) == 1
+                                  else self.tr("{count} bundles written.")).format(
+            count=len(results)))
+
+    def _imported(self, summary: Any) -> None:
+        self.say(lambda: "\n".join(summary.lines()))
+        self.status_message.emit(summary.lines()[0])
+
+    def _synced(self, result: tuple[Any, Any]) -> None:
+        outcome, summary = result
         from kpi_desktop.services.hub_client import describe_set_aside
 
-        lines += [describe_set_aside(name, error) for name, error in outcome.refused]
-        self.result.setText("\n".join(lines))
+        def text() -> str:
+            # What arrived, in names and plain counts (issue 16 item 4).
+            lines = summary.lines() if outcome.received else [
+                self.tr("Nothing new from the hub.")]
+            lines.append((self.tr("Sent {count} bundle to the hub.") if outcome.sent == 1 else
+                          self.tr("Sent {count} bundles to the hub.")).format(
+                count=outcome.sent))
+            lines += [describe_set_aside(name, error) for name, error in outcome.refused]
+            return "\n".join(lines)
+
+        self.say(text)
+
+
+def bundle_kind_label(kind: str) -> str:
+    """A bundle's kind in words ("work" → "công việc")."""
+    from kpi_desktop.runtime.i18n import translate
+
+    return {
+        "organisation": translate("BundleKind", "organisation file"),
+        "plan": translate("BundleKind", "assignments"),
+        "work": translate("BundleKind", "work log"),
+        "review": translate("BundleKind", "leader's review"),
+        "receipt": translate("BundleKind", "receipt"),
+        "transfer": translate("BundleKind", "transfer"),
+    }.get(kind, kind)
 
 
 def _readable(fingerprint: str) -> str:

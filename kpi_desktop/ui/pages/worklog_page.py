@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +41,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QToolButton,
@@ -50,6 +53,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, ExtraKind, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.daily import EntryDraft, EntryView, ItemChoice
+from kpi_desktop.services.sync_summary import Delivery, delivery_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     STATUS_COLOURS,
@@ -83,10 +87,13 @@ class EntryTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.views: list[EntryView] = []
+        self.delivery: dict[str, str] = {}  # submitted entry id → where it is
 
-    def set_views(self, views: list[EntryView]) -> None:
+    def set_views(self, views: list[EntryView], delivery: dict[str, str] | None = None
+                  ) -> None:
         self.beginResetModel()
         self.views = list(views)
+        self.delivery = dict(delivery or {})
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -137,6 +144,8 @@ class EntryTableModel(QAbstractTableModel):
                 return clock(view.credited_minutes)
             if column == 7:
                 text = status_label(entry.status)
+                if entry.id in self.delivery:  # submitted: where it is on its way
+                    text = delivery_label(self.delivery[entry.id])
                 if entry.current_revision > 1:
                     text = self.tr("{status} (revision {n})").format(
                         status=text, n=entry.current_revision)
@@ -201,14 +210,38 @@ class ItemPicker(QWidget):
     """Type-ahead catalog search: a line edit and the matching items below it."""
 
     chosen = Signal(object)  # CatalogItem or None
+    #: "Propose a new product…" with the text searched for (an empty result offers it).
+    propose_requested = Signal(str)
+    #: ☆ clicked: the chosen item in or out of the favourites.
+    favourite_toggled = Signal(object)
 
     def __init__(self, page: WorkLogPage) -> None:
         super().__init__(page)
         self.page = page
         self.item: Any = None
+        self._editable = True
         self.query = QLineEdit()
         self.query.setClearButtonEnabled(True)
         self.all_items = QCheckBox()
+        # Nothing found: say so, and offer the whole catalog and a proposal (issue 16 item 9).
+        self.empty = QWidget()
+        self.empty.setObjectName("noItemFound")
+        self.empty_label = data_label(wrap=True)  # the sentence names what was typed
+        self.empty_label.setStyleSheet("color: #b45309")
+        self.whole_catalog_button = QPushButton()
+        self.whole_catalog_button.setObjectName("searchWholeCatalog")
+        self.propose_button = QPushButton()
+        self.propose_button.setObjectName("proposeNewItem")
+        empty_buttons = QHBoxLayout()
+        empty_buttons.setContentsMargins(0, 0, 0, 0)
+        empty_buttons.addWidget(self.whole_catalog_button)
+        empty_buttons.addWidget(self.propose_button)
+        empty_buttons.addStretch(1)
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.setContentsMargins(0, 0, 0, 0)
+        empty_layout.addWidget(self.empty_label)
+        empty_layout.addLayout(empty_buttons)
+        self.empty.setVisible(False)
         self.list = QListView()
         self.model = ItemListModel(self)
         self.list.setModel(self.model)
@@ -224,11 +257,18 @@ class ItemPicker(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.query, 1)
         row.addWidget(self.all_items)
+        # ☆/★: the chosen item in or out of the person's "việc hay làm" (issue 16 item 16).
+        self.favourite_button = QToolButton()
+        self.favourite_button.setObjectName("toggleFavourite")
+        self.favourite_button.setAutoRaise(True)
+        self.favourite_button.clicked.connect(lambda: self.favourite_toggled.emit(self.item))
+        row.addWidget(self.favourite_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(row)
         layout.addWidget(self.list)
+        layout.addWidget(self.empty)
         layout.addWidget(self.detail)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -239,6 +279,9 @@ class ItemPicker(QWidget):
         self.all_items.toggled.connect(lambda _c: self.search())
         self.list.activated.connect(self._choose_index)
         self.list.selectionModel().currentChanged.connect(self._preview)
+        self.whole_catalog_button.clicked.connect(lambda: self.all_items.setChecked(True))
+        self.propose_button.clicked.connect(
+            lambda: self.propose_requested.emit(self.query.text().strip()))
         self.query.installEventFilter(self)
         self.retranslate_ui()
 
@@ -248,6 +291,11 @@ class ItemPicker(QWidget):
         self.all_items.setText(self.tr("All items"))
         self.all_items.setToolTip(self.tr("Also show items outside your job position"))
         self.list.setToolTip(self.tr("↓ to move into the list, Enter to choose"))
+        self.whole_catalog_button.setText(self.tr("Search the &whole catalog"))
+        self.propose_button.setText(self.tr("&Propose a new product…"))
+        self.propose_button.setToolTip(self.tr("Ask the agency to add a product to the "
+                                               "catalog (Article 13(3))"))
+        self._show_empty()
         self._show_detail(self.item)
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
@@ -269,6 +317,32 @@ class ItemPicker(QWidget):
         self.model.set_choices(choices)
         if choices:
             self.list.setCurrentIndex(self.model.index(0))
+        else:  # no stale "Enter to choose: DC.39" under an empty list
+            self._show_detail(self.item)
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        """An empty result says so and offers the whole catalog and a proposal."""
+        nothing = self.model.rowCount() == 0 and self._editable
+        self.empty.setVisible(nothing)
+        self.list.setVisible(self._editable and not nothing)
+        if not nothing:
+            return
+        text = self.query.text().strip()
+        if self.all_items.isChecked():
+            sentence = self.tr("Nothing in the whole catalog matches “{text}”.") if text \
+                else self.tr("The catalog is empty.")
+        else:
+            sentence = self.tr("Nothing in your job position's items matches “{text}”.") \
+                if text else self.tr("Your job position has no catalog items.")
+        self.empty_label.setText(sentence.format(text=text))
+        self.whole_catalog_button.setVisible(not self.all_items.isChecked())
+
+    def set_editable(self, editable: bool) -> None:
+        """A read-only entry shows its item only (no list, no offers)."""
+        self._editable = editable
+        self.all_items.setVisible(editable)
+        self._show_empty()
 
     def _preview(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -288,6 +362,17 @@ class ItemPicker(QWidget):
         self.query.setText("" if item is None else f"{item.code} — {name_of(item)}")
         self.query.setCursorPosition(0)
         self._show_detail(item)
+        self.show_favourite()
+
+    def show_favourite(self) -> None:
+        """☆ (not a favourite) or ★ (a favourite) for the chosen item."""
+        item = self.item
+        starred = item is not None and item.code in self.page.favourite_codes()
+        self.favourite_button.setText("★" if starred else "☆")
+        self.favourite_button.setEnabled(item is not None)
+        self.favourite_button.setToolTip(
+            self.tr("Remove from my frequent tasks") if starred
+            else self.tr("Add to my frequent tasks (one-click entry above the form)"))
 
     def _show_detail(self, item: Any, preview: bool = False) -> None:
         if item is None:
@@ -297,6 +382,78 @@ class ItemPicker(QWidget):
         if preview and item is not self.item:
             text = self.tr("Enter to choose:") + " " + text
         self.detail.setText(text)
+
+
+class _FavouriteButton(QToolButton):
+    """A favourite's button: its code and as much of the name as the width allows, cut at the
+    end ("DC.27 Soạn thông báo…"), never in the middle."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.full_text = text
+        self.setText(text)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        room = max(self.width() - 2 * self.fontMetrics().horizontalAdvance("M"), 24)
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
+                                                   room))
+
+
+class FavouritesBar(QWidget):
+    """"Việc hay làm": one button per favourite item, three to a row so the form never grows
+    wider than the window; a click starts an entry of it, the button's menu (right click)
+    takes it out."""
+
+    chosen = Signal(str)
+    removed = Signal(str)
+    PER_ROW = 3
+
+    def __init__(self, page: WorkLogPage) -> None:
+        super().__init__(page)
+        self.setObjectName("favouritesBar")
+        self.page = page
+        self.label = QLabel()
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: #6b7280")
+        self.buttons: dict[str, QToolButton] = {}
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(4)
+        self.grid.setVerticalSpacing(2)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.hint, 1)
+        row.addLayout(self.grid, 1)
+        self.retranslate_ui()
+
+    def set_favourites(self, favourites: list[Any]) -> None:
+        for button in self.buttons.values():
+            self.grid.removeWidget(button)
+            button.deleteLater()
+        self.buttons = {}
+        for index, favourite in enumerate(favourites):
+            name = name_of(favourite.item)
+            button = _FavouriteButton(f"{favourite.code} {name}")
+            mark_data(button)  # a code and a catalog name
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setToolTip(f"{favourite.code} — {name}\n{describe_item(favourite.item)}")
+            button.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            remove = QAction(self.tr("Remove from my frequent tasks"), button)
+            remove.triggered.connect(lambda _c=False, c=favourite.code: self.removed.emit(c))
+            button.addAction(remove)
+            button.clicked.connect(lambda _c=False, c=favourite.code: self.chosen.emit(c))
+            self.grid.addWidget(button, index // self.PER_ROW, index % self.PER_ROW)
+            self.buttons[favourite.code] = button
+        self.hint.setVisible(not favourites)
+
+    def retranslate_ui(self) -> None:
+        self.label.setText(self.tr("Frequent tasks:"))
+        self.hint.setText(self.tr("none yet: choose an item, then ☆"))
+        for button in self.buttons.values():
+            for action in button.actions():
+                action.setText(self.tr("Remove from my frequent tasks"))
 
 
 class EntryEditor(QGroupBox):
@@ -328,12 +485,20 @@ class EntryEditor(QGroupBox):
         self.attachment_label = data_label()
         self.attach_button = QPushButton()
         self.remove_attachment = QToolButton()
+        # "Thuộc nhiệm vụ được giao VP.17 (đã làm 1/2, hạn 17/12)" (issue 16 item 2)
+        self.link = data_label(wrap=True)
+        self.link.setObjectName("assignmentLink")
+        self.link.setStyleSheet("color: #1d4ed8")
+        self._ad_hoc_chosen = False  # the person chose "ad hoc" on purpose: keep it
         self.status = data_label(wrap=True)
         self.status.setObjectName("entryStatus")
         self.reason = QLineEdit()
         self.reason_label = QLabel()
         self.message = data_label(wrap=True)
         self.message.setObjectName("entryMessage")
+        # What the last action said, kept as a function so that a language switch says it
+        # again in the new language (a sentence set once would stay in the old one).
+        self._said: tuple[Any, str] | None = None
         self.new_button = QPushButton()
         self.save_button = QPushButton()
         self.submit_button = QPushButton()
@@ -350,6 +515,7 @@ class EntryEditor(QGroupBox):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.addRow(self.labels["assignment"], self.assignment)
         form.addRow(self.labels["item"], self.picker)
+        form.addRow("", self.link)
         form.addRow(self.labels["quantity"], self.quantity)
         form.addRow(self.labels["date"], self.work_date)
         form.addRow(self.labels["doc"], self.doc_number)
@@ -383,7 +549,9 @@ class EntryEditor(QGroupBox):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.submit_button)
+        self.favourites = FavouritesBar(page)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.favourites)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -396,12 +564,19 @@ class EntryEditor(QGroupBox):
         for signal in (self.quantity.textEdited, self.doc_number.textEdited,
                        self.description.textEdited):
             signal.connect(self._changed)
+        self.quantity.textEdited.connect(lambda _t: self._show_link())
         for widget in (self.work_date, self.deadline, self.completed):
             widget.dateChanged.connect(self._changed)
         self.deadline_set.toggled.connect(self._dates_toggled)
         self.completed_set.toggled.connect(self._dates_toggled)
         self.picker.chosen.connect(self._item_chosen)
+        self.picker.propose_requested.connect(self.propose)
+        self.picker.favourite_toggled.connect(self.toggle_favourite)
+        self.favourites.chosen.connect(self.log_favourite)
+        self.favourites.removed.connect(lambda code: self.toggle_favourite(None, code))
         self.assignment.currentIndexChanged.connect(self._assignment_chosen)
+        # Picking "ad hoc" in the list (even when it is shown already) is a deliberate choice.
+        self.assignment.activated.connect(lambda _i: self._assignment_chosen(_i))
         self.attach_button.clicked.connect(self._choose_file)
         self.remove_attachment.clicked.connect(self._drop_file)
         self.new_button.clicked.connect(lambda: self.page.new_entry())
@@ -457,8 +632,11 @@ class EntryEditor(QGroupBox):
         for edit in (self.work_date, self.deadline, self.completed):
             edit.setDisplayFormat(date_format())
         self.picker.retranslate_ui()
+        self.favourites.retranslate_ui()
         self._fill_assignments()
         self._show_state()
+        if self._said is not None:
+            self.say(*self._said)
 
     # -- loading --------------------------------------------------------------------------
     def _fill_assignments(self) -> None:
@@ -486,6 +664,7 @@ class EntryEditor(QGroupBox):
 
     def clear(self, day: dt.date) -> None:
         """Start a new, empty entry for ``day``."""
+        self._ad_hoc_chosen = False
         self._loading = True
         self.autosave.stop()
         self.entry_id, self.view = None, None
@@ -504,11 +683,12 @@ class EntryEditor(QGroupBox):
         self.completed.setDate(to_qdate(day))
         self.reason.clear()
         self._pending_attachment, self._remove_attachment = None, False
-        self.message.clear()
+        self.unsay()
         self._loading = False
         self._show_state()
 
     def load(self, view: EntryView) -> None:
+        self._ad_hoc_chosen = view.entry.assignment_id is None  # as it was saved
         self._loading = True
         self.autosave.stop()
         entry = view.entry
@@ -531,7 +711,7 @@ class EntryEditor(QGroupBox):
         self.completed.setDate(to_qdate(entry.completed_on or entry.work_date))
         self.reason.clear()
         self._pending_attachment, self._remove_attachment = None, False
-        self.message.clear()
+        self.unsay()
         self._loading = False
         self._show_state()
 
@@ -545,8 +725,7 @@ class EntryEditor(QGroupBox):
             widget.setEnabled(editable)
         self.deadline.setEnabled(editable and self.deadline_set.isChecked())
         self.completed.setEnabled(editable and self.completed_set.isChecked())
-        self.picker.list.setVisible(editable)
-        self.picker.all_items.setVisible(editable)
+        self.picker.set_editable(editable)
         returned = view is not None and view.entry.current_revision > 0 and view.editable
         self.reason.setVisible(returned)
         self.reason_label.setVisible(returned)
@@ -565,8 +744,9 @@ class EntryEditor(QGroupBox):
                 text = self.tr("returned by the leader: {reason} — correct it and submit again "
                                "with a reason").format(reason=view.return_reason or "–")
             elif entry.status is EntryStatus.SUBMITTED:
-                text = self.tr("submitted (revision {n}) — waiting for the leader").format(
-                    n=entry.current_revision)
+                text = self.tr("submitted (revision {n}) — {where}").format(
+                    n=entry.current_revision,
+                    where=delivery_label(self.page.delivery_of(entry)))
             elif entry.status is EntryStatus.CONFIRMED:
                 text = self.tr("confirmed by the leader — read-only")
             else:
@@ -576,6 +756,7 @@ class EntryEditor(QGroupBox):
         if view is None:
             self.status.setStyleSheet("")
         self._show_attachment()
+        self._show_link()
 
     def _show_attachment(self) -> None:
         name = None
@@ -614,13 +795,81 @@ class EntryEditor(QGroupBox):
                                                 Qt.ItemDataRole.UserRole + 2)
             if assigned is not None and item is not None and assigned.id != item.id:
                 self.assignment.setCurrentIndex(0)
+                data = AD_HOC
+        if data == AD_HOC and not self._ad_hoc_chosen and item is not None:
+            # An item the leader assigned counts for that assignment unless the person
+            # chooses "ad hoc" on purpose (issue 16 item 2).
+            view = self.open_assignment_for(item)
+            if view is not None:
+                self._select_assignment(view.assignment.id)
+        self._show_link()
         self.quantity.setFocus()
         self.quantity.selectAll()
         self._changed()
 
+    def open_assignment_for(self, item: Any) -> Any:
+        """The open assignment of the month for ``item`` (the earliest deadline first), or
+        ``None``: the service's choice when it has one (one rule for the GUI and the CLI)."""
+        daily = self.page.services.daily
+        day = from_qdate(self.work_date.date())
+        views = daily.assignments(self.page.user.person_id, Period.containing(day))
+        suggest = getattr(daily, "suggest_assignment", None)
+        if suggest is not None:
+            link = suggest(self.page.user.person_id, item.code, day, entry_id=self.entry_id)
+            wanted = link.assignment_id if link is not None else None
+            return next((v for v in views if v.assignment.id == wanted), None)
+        open_views = [v for v in views if v.item.code == item.code
+                      and v.logged < v.assignment.quantity]
+        return min(open_views, key=lambda v: v.assignment.deadline, default=None)
+
+    def _select_assignment(self, assignment_id: str) -> None:
+        index = self.assignment.findData(assignment_id)
+        if index < 0:
+            return
+        self._loading, was = True, self._loading
+        self.assignment.setCurrentIndex(index)
+        self._loading = was
+        for view in self.page.services.daily.assignments(
+                self.page.user.person_id, Period.containing(from_qdate(self.work_date.date()))):
+            if view.assignment.id == assignment_id:
+                self.deadline_set.setChecked(True)
+                self.deadline.setDate(to_qdate(view.assignment.deadline))
+
+    def _show_link(self) -> None:
+        """Which assignment the entry counts for, with the progress it makes."""
+        data = self.assignment.currentData()
+        if data in (AD_HOC, TAKEN_OVER, None):
+            self.link.setText(self.tr("Not an assigned task: it counts as ad hoc work, outside "
+                                      "the assigned total.") if self.picker.item is not None
+                              and self._ad_hoc_chosen else "")
+            self.link.setVisible(bool(self.link.text()))
+            return
+        day = from_qdate(self.work_date.date())
+        view = next((v for v in self.page.services.daily.assignments(
+            self.page.user.person_id, Period.containing(day)) if v.assignment.id == data),
+            None)
+        if view is None:
+            self.link.setVisible(False)
+            return
+        counted = self.view is not None and self.view.entry.assignment_id == data
+        try:
+            adding = Decimal(0) if counted else Decimal(self.quantity.text().replace(",", "."))
+        except (ArithmeticError, ValueError):
+            adding = Decimal(0)
+        done = view.logged + max(adding, Decimal(0))
+        self.link.setText(self.tr("Counts for the assigned task {code} (done {done}/{quantity}, "
+                                  "due {deadline})").format(
+            code=view.item.code, done=formatting.number(done, 0 if done % 1 == 0 else 2),
+            quantity=formatting.number(view.assignment.quantity, 0),
+            deadline=formatting.day_month(view.assignment.deadline)))
+        self.link.setVisible(True)
+
     def _assignment_chosen(self, _index: int) -> None:
         if self._loading:
             return
+        # Choosing "ad hoc" (or taken over) is deliberate: no assignment is put back.
+        self._ad_hoc_chosen = self.assignment.currentData() in (AD_HOC, TAKEN_OVER)
+        self._show_link()
         item = self.assignment.itemData(self.assignment.currentIndex(),
                                         Qt.ItemDataRole.UserRole + 2)
         if item is not None:
@@ -632,6 +881,59 @@ class EntryEditor(QGroupBox):
                     self.deadline_set.setChecked(True)
                     self.deadline.setDate(to_qdate(view.assignment.deadline))
         self._changed()
+
+    def toggle_favourite(self, item: Any, code: str | None = None) -> None:
+        """Put the chosen item into the favourites, or take it (or ``code``) out."""
+        code = code or (item.code if item is not None else None)
+        if code is None:
+            return
+        services, person = self.page.services, self.page.user.person_id
+        if code in self.page.favourite_codes():
+            services.favourites.remove(person, code)
+            self.say(lambda: self.tr("{code} removed from the frequent tasks of {name}.")
+                     .format(code=code, name=self.page.user.full_name), "#15803d")
+        else:
+            try:
+                services.favourites.add(person, code)
+            except Exception as error:  # noqa: BLE001 - shown to the person
+                self._error(error)
+                return
+            self.say(lambda: self.tr("{code} added to the frequent tasks of {name}: one click "
+                                     "above the form logs it.").format(
+                code=code, name=self.page.user.full_name), "#15803d")
+        self.page.favourites_changed()
+
+    def log_favourite(self, code: str) -> None:
+        """One click on a frequent task: a new entry of it on the day shown, saved as a draft
+        at once; the quantity is selected to be typed over."""
+        item = self.page.services.daily.item_by_code(code)
+        if item is None:
+            return
+        self.page.new_entry()
+        self.picker.set_item(item)
+        self._item_chosen(item)
+        if self.save(quiet=True):
+            self.say(lambda: self.tr("Draft {code} started from the frequent tasks: check the "
+                                     "quantity and the output, then submit.").format(code=code),
+                     "#15803d")
+        self.quantity.setFocus()
+        self.quantity.selectAll()
+
+    def propose(self, text: str = "") -> Any:
+        """Propose a new catalog product (an empty search offers it); returns the dialog."""
+        from kpi_desktop.ui.proposal_dialog import ProposalDialog
+
+        dialog = ProposalDialog(self.page.services, self.page.user.person_id,
+                                self.page.user.full_name, name=text, parent=self)
+        dialog.accepted.connect(lambda: self._proposed(dialog))
+        dialog.open()
+        return dialog
+
+    def _proposed(self, dialog: Any) -> None:
+        text = dialog.done_message()
+        self.say(lambda: dialog.done_message(), "#1d4ed8")
+        self.page.status_message.emit(text)
+        self.page.data_changed.emit()
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach evidence"))
@@ -709,9 +1011,11 @@ class EntryEditor(QGroupBox):
         self.entry_id = entry.id
         self._pending_attachment, self._remove_attachment = None, False
         self.view = self.page.services.daily.entry(entry.id)
-        self.message.setStyleSheet("color: #15803d")
-        self.message.setText(self.tr("Draft saved.") if entry.current_revision == 0
-                             else self.tr("Changes saved; submit again with a reason."))
+        revised = entry.current_revision > 0
+        code = self.view.item.code if self.view is not None else ""
+        self.say(lambda: (self.tr("Changes to {code} saved; submit again with a reason.")
+                          if revised else self.tr("Draft {code} saved.")).format(code=code),
+                 "#15803d")
         self._show_state()
         self.page.entry_saved(entry.id, quiet=quiet)
 
@@ -750,8 +1054,13 @@ class EntryEditor(QGroupBox):
         saved, entry = result
         self._saved(saved, True)
         self.view = self.page.services.daily.entry(entry.id)
-        self.message.setStyleSheet("color: #1d4ed8")
-        self.message.setText(self.tr("Submitted to the leader."))
+        state = self.page.delivery_of(entry)
+        leader = self.page.evaluator_name()
+        code = self.view.item.code if self.view is not None else ""
+        # Nothing has left this PC yet: say where the work is, not "sent to the leader".
+        self.say(lambda: (self.tr("{code} submitted — {where}.") if not leader else
+                          self.tr("{code} submitted for {leader} — {where}.")).format(
+            code=code, leader=leader, where=delivery_label(state)), "#1d4ed8")
         self._show_state()
         self.page.entry_saved(entry.id, quiet=False)
 
@@ -768,8 +1077,18 @@ class EntryEditor(QGroupBox):
         return not (task.done and task.error is not None)
 
     def _error(self, error: Exception) -> None:
-        self.message.setStyleSheet("color: #b91c1c")
-        self.message.setText(error_text(error))
+        self.say(lambda: error_text(error), "#b91c1c")
+
+    def say(self, text: Any, colour: str) -> None:
+        """Show what an action did; ``text`` makes the sentence (again after a language
+        switch)."""
+        self._said = (text, colour)
+        self.message.setStyleSheet(f"color: {colour}")
+        self.message.setText(text())
+
+    def unsay(self) -> None:
+        self._said = None
+        self.message.clear()
 
     def _confirm(self, error: KpiError) -> bool:
         """Ask whether a quantity above what one day can hold is right (issue 14)."""
@@ -793,6 +1112,8 @@ class WorkLogPage(Page):
         super().__init__(services, user, parent)
         self.day = services.daily.today()
         self.week_mode = False
+        self.delivery: dict[str, str] = {}
+        self._favourite_codes: set[str] | None = None
         self.heading = QLabel()
         self.heading.setObjectName("pageHeading")
         self.prev_button = QToolButton()
@@ -827,10 +1148,15 @@ class WorkLogPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        # At 1366×768 the item's name and the state wrap onto a second line rather than
+        # being cut ("Tin, bài tuyên …"); rows follow the columns' widths.
+        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda *_: self._fit_rows())
+        self.model.modelReset.connect(self._fit_rows)
         self.table.setColumnHidden(4, True)  # the output product is in the form and tooltip
         header.setStretchLastSection(False)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -898,6 +1224,7 @@ class WorkLogPage(Page):
         self.retranslate_ui()
         refresh_when_visible(self)
         self.editor.clear(self.day)
+        self.favourites_changed()
 
     def title(self) -> str:
         return self.tr("Today / Work log")
@@ -965,7 +1292,9 @@ class WorkLogPage(Page):
         else:
             days = [daily.day(self.user.person_id, self.day)]
         views = [v for d in days for v in d.entries]
-        self.model.set_views(views)
+        self.delivery = self.services.sync_summary.delivery(
+            self.user.person_id, [v.entry for v in views])
+        self.model.set_views(views, self.delivery)
         self.table.setColumnHidden(0, not self.week_mode)
         current = next(d for d in days if d.day == self.day)
         self.load_label.setText(self.tr("{day}: credited {credited} · time norm {norm} of "
@@ -1009,14 +1338,54 @@ class WorkLogPage(Page):
         links = ", ".join(f"<a href='{d.isoformat()}'>{short_date(d)}</a>" for d in shown)
         if len(days) > len(shown):
             links = "…, " + links
-        self.missing.setText(self.tr("{n} working days of this month have no entry: {days}")
-                             .format(n=len(days), days=links) if days else "")
+        # English needs the singular for one day ("1 working day … has no entry").
+        sentence = self.tr("{n} working day of this month has no entry: {days}") \
+            if len(days) == 1 else self.tr("{n} working days of this month have no entry: "
+                                           "{days}")
+        self.missing.setText(sentence.format(n=len(days), days=links) if days else "")
         self.missing.setVisible(bool(days))
 
     def _show_heading(self) -> None:
         self.heading.setText("<b>" + (self.tr("Week of {date}") if self.week_mode
                                       else self.tr("Work log of {date}")).format(
             date=formatting.date(self.day)) + "</b>")
+
+    def favourite_codes(self) -> set[str]:
+        if self._favourite_codes is None:
+            self._favourite_codes = self.services.favourites.codes(self.user.person_id)
+        return self._favourite_codes
+
+    def favourites_changed(self) -> None:
+        """Show the person's favourites again (one was added or removed)."""
+        self._favourite_codes = None
+        self.editor.favourites.set_favourites(
+            self.services.favourites.list(self.user.person_id))
+        self.editor.picker.show_favourite()
+
+    def _fit_rows(self) -> None:
+        """The state column as wide as its longest word group allows (a third of the table at
+        most), then every row as high as its wrapped text."""
+        metrics = self.table.fontMetrics()
+        texts = [self.model.index(r, 7).data() or "" for r in range(self.model.rowCount())]
+        texts.append(str(self.model.headerData(7, Qt.Orientation.Horizontal) or ""))
+        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 16
+        width = min(widest, max(self.table.viewport().width() // 4, 110))
+        header = self.table.horizontalHeader()
+        if header.sectionSize(7) != width:
+            header.blockSignals(True)
+            header.resizeSection(7, width)
+            header.blockSignals(False)
+        self.table.resizeRowsToContents()
+
+    def delivery_of(self, entry: Any) -> str:
+        """Where a submitted entry is (waiting for the USB stick, or with the leader)."""
+        if entry.id not in self.delivery:
+            self.delivery.update(self.services.sync_summary.delivery(
+                self.user.person_id, [entry]))
+        return self.delivery.get(entry.id, Delivery.WAITING)
+
+    def evaluator_name(self) -> str:
+        return self.services.daily.person(self.user.person_id).evaluator_name
 
     def selected_entry_id(self) -> str | None:
         index = self.table.currentIndex()

@@ -89,6 +89,8 @@ def test_monthly_evaluation_confirm_adjust_unlock_and_whole_unit(qtbot, leader_s
     staff = ["hcc-pgd", "hcc-cv1", "hcc-cv2", "hcc-cv3", "hcc-cv4"]
     _submit_all(leader_services, staff)
     page = _show(qtbot, MonthlyEvaluationPage(leader_services, user("hcc-gd")))
+    assert page.current_period() == Period.parse("2026-10")  # the last finished month
+    page.period.setCurrentIndex(page.period.findData("2026-11"))
     page.select_person("hcc-cv1")
     page.spins["I.1"].setValue(4)
     page.confirm_current()  # adjusted without a comment: refused
