@@ -7732,22 +7732,6 @@
         <translation>Không xếp loại</translation>
     </message>
     <message>
-        <source>Excellent</source>
-        <translation>Hoàn thành xuất sắc nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Good</source>
-        <translation>Hoàn thành tốt nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Satisfactory</source>
-        <translation>Hoàn thành nhiệm vụ</translation>
-    </message>
-    <message>
-        <source>Unsatisfactory</source>
-        <translation>Không hoàn thành nhiệm vụ</translation>
-    </message>
-    <message>
         <source>sick leave (social insurance)</source>
         <translation>nghỉ ốm (bảo hiểm xã hội)</translation>
     </message>

@@ -93,18 +93,6 @@ def level_label(level: Level | str | None) -> str:
     }.get(value, str(value))
 
 
-def level_short(level: Level | str | None) -> str:
-    """A short level name for narrow table cells."""
-    value = getattr(level, "value", level)
-    return {
-        "excellent": translate("Report", "Excellent"),
-        "good": translate("Report", "Good"),
-        "complete": translate("Report", "Satisfactory"),
-        "not_complete": translate("Report", "Unsatisfactory"),
-        None: translate("Report", "Not classified"),
-    }.get(value, str(value))
-
-
 def leave_label(kind: str) -> str:
     """The kind of a leave (Điều 11.2) as the form writes it."""
     return {

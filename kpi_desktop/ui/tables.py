@@ -194,8 +194,28 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
+    # Columns are closures over the page that made them. When the garbage collector takes
+    # a page apart, it may empty those closures before Qt has finished destroying the page's
+    # views, and a view being destroyed still asks for headers and cells: the answer is then
+    # empty, not a NameError inside Qt's event loop.
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        try:
+            return self._header_data(section, orientation, role)
+        except NameError as exc:
+            if _page_gone(exc):
+                return None
+            raise
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        try:
+            return self._data(index, role)
+        except NameError as exc:
+            if _page_gone(exc):
+                return None
+            raise
+
+    def _header_data(self, section: int, orientation: Qt.Orientation, role: int) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         column = self.columns[section]
@@ -210,7 +230,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
                        | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def _data(self, index: _Index, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
         record = self._rows[index.row()]
@@ -331,6 +351,11 @@ class Cell:
 
     def font(self) -> QFont:
         return self._data(Qt.ItemDataRole.FontRole) or QFont()
+
+
+def _page_gone(exc: NameError) -> bool:
+    """True when a column's closure lost its page (the garbage collector emptied it)."""
+    return "free variable" in str(exc)
 
 
 def break_header(text: str) -> str:

@@ -89,6 +89,37 @@ def test_roles_come_from_the_columns():
     assert model.row_of("c") == 2 and model.record_of("x") is None
 
 
+def _closure_over_a_page_taken_apart():
+    """A column function whose page the garbage collector has emptied out of its closure
+    (what a view being destroyed meets when the collector takes its page apart first)."""
+    page = None
+
+    def header(*_record):
+        return page.tr("Version")  # type: ignore[attr-defined]  # noqa: F821 - emptied below
+
+    del page  # the closure's cell is now empty, as a collected cycle leaves it
+    return header
+
+
+def test_a_page_taken_apart_by_the_collector_answers_empty_not_nameerror():
+    gone = _closure_over_a_page_taken_apart()
+    with pytest.raises(NameError, match="free variable"):
+        gone()
+    model = RecordTableModel([Column(gone, gone), *_columns()], key=lambda p: p.id)
+    model.set_rows(PEOPLE)
+    assert model.headerData(0, Qt.Orientation.Horizontal) is None
+    assert model.index(0, 0).data() is None
+    assert model.index(0, 1).data() == PEOPLE[0].name  # the other columns still answer
+
+    def typo(_record):
+        return undefined_name  # type: ignore[name-defined]  # noqa: F821 - a real bug
+
+    broken = RecordTableModel([Column(lambda: "x", typo)])
+    broken.set_rows(PEOPLE)
+    with pytest.raises(NameError):  # a real bug is not hidden
+        broken.data(broken.index(0, 0))
+
+
 def test_filter_sorts_by_value_and_keeps_what_it_accepts():
     model = RecordTableModel(_columns(), key=lambda p: p.id)
     model.set_rows(PEOPLE)

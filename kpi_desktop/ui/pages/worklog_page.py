@@ -799,28 +799,15 @@ class EntryEditor(QGroupBox):
         if data == AD_HOC and not self._ad_hoc_chosen and item is not None:
             # An item the leader assigned counts for that assignment unless the person
             # chooses "ad hoc" on purpose (issue 16 item 2).
-            view = self.open_assignment_for(item)
-            if view is not None:
-                self._select_assignment(view.assignment.id)
+            link = self.page.services.daily.suggest_assignment(
+                self.page.user.person_id, item.code, from_qdate(self.work_date.date()),
+                entry_id=self.entry_id)
+            if link is not None:
+                self._select_assignment(link.assignment_id)
         self._show_link()
         self.quantity.setFocus()
         self.quantity.selectAll()
         self._changed()
-
-    def open_assignment_for(self, item: Any) -> Any:
-        """The open assignment of the month for ``item`` (the earliest deadline first), or
-        ``None``: the service's choice when it has one (one rule for the GUI and the CLI)."""
-        daily = self.page.services.daily
-        day = from_qdate(self.work_date.date())
-        views = daily.assignments(self.page.user.person_id, Period.containing(day))
-        suggest = getattr(daily, "suggest_assignment", None)
-        if suggest is not None:
-            link = suggest(self.page.user.person_id, item.code, day, entry_id=self.entry_id)
-            wanted = link.assignment_id if link is not None else None
-            return next((v for v in views if v.assignment.id == wanted), None)
-        open_views = [v for v in views if v.item.code == item.code
-                      and v.logged < v.assignment.quantity]
-        return min(open_views, key=lambda v: v.assignment.deadline, default=None)
 
     def _select_assignment(self, assignment_id: str) -> None:
         index = self.assignment.findData(assignment_id)
