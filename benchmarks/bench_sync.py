@@ -64,14 +64,35 @@ class SyncFigures:
     hub_sqlite_s: float
     hub_bundles: int
     hub_pg_s: float | None
+    verify_all_cores_per_s: float = 0.0  # every core verifying at once (processes)
+    cores: int = 1
+    export_signatures: int = 0  # signatures the export made (records + bundle headers)
+    sign_per_s: float = 0.0
+    export_io_s: float = 0.0  # encrypt + zip + write + fsync of the export's bundles, raw
+
+    def _import_limit(self, verify_per_s: float) -> float:
+        signatures = self.records + self.agency_bundles
+        return (signatures / verify_per_s
+                + self.bundle_bytes / 2**20 / self.sha256_mb_s
+                + self.records / self.raw_rows_per_s)
 
     @property
     def import_limit_s(self) -> float:
-        """Verify every signature (records + headers), hash every byte, insert every row."""
-        signatures = self.records + self.agency_bundles
-        return (signatures / self.verify_per_s
-                + self.bundle_bytes / 2**20 / self.sha256_mb_s
-                + self.records / self.raw_rows_per_s)
+        """Verify every signature (records + headers) on one core, hash every byte, insert
+        every row."""
+        return self._import_limit(self.verify_per_s)
+
+    @property
+    def import_limit_all_cores_s(self) -> float:
+        """The same with the signatures verified on every core at once."""
+        return self._import_limit(self.verify_all_cores_per_s or self.verify_per_s)
+
+    @property
+    def export_limit_s(self) -> float:
+        """Make every signature the export made (one core), then encrypt, zip, write and
+        fsync every bundle it wrote."""
+        return (self.export_signatures / self.sign_per_s if self.sign_per_s else 0.0) + \
+            self.export_io_s
 
 
 def _open(folder: Path) -> AppServices:
@@ -108,17 +129,97 @@ def world(size: str) -> tuple[Path, list[str]]:
     return folder, people
 
 
-def export_all(folder: Path, people: list[str], out: Path) -> float:
+def export_all(folder: Path, people: list[str], out: Path) -> tuple[float, int]:
+    """Every person's export of their month: (seconds, signatures made)."""
     services = _open(folder)
+    made = [0]
+    sign = crypto.KeyPair.sign
+
+    def counted(self: crypto.KeyPair, data: bytes) -> bytes:
+        made[0] += 1
+        return sign(self, data)
+
     try:
         for pid in people:
             services.keys.unlock(pid, PASSPHRASE)
+        crypto.KeyPair.sign = counted  # type: ignore[method-assign]
         started = time.perf_counter()
         for pid in people:
             services.sync.export(pid, out / pid)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, made[0]
     finally:
+        crypto.KeyPair.sign = sign  # type: ignore[method-assign]
         services.close()
+
+
+def sign_rate(seconds: float = 0.5) -> float:
+    """Ed25519 signatures a second on one core (600-byte records, the key object kept)."""
+    key = crypto.generate_key()
+    data = b"x" * 600
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for _ in range(100):
+            key.sign(data)
+        count += 100
+    return count / (time.perf_counter() - started)
+
+
+def export_io_seconds(files: list[Path]) -> float:
+    """The raw work of writing the export's bundles, without our code around it: AES-256-GCM
+    over each bundle's bytes, deflate into a zip, write, fsync the file and its folder."""
+    import io
+    import zipfile
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    contents = [f.read_bytes() for f in files]
+    cipher = AESGCM(AESGCM.generate_key(bit_length=256))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        for index, data in enumerate(contents):
+            sealed = cipher.encrypt(os.urandom(12), data, None)
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("payload", sealed)
+            with open(folder / f"{index}.kpib", "wb") as handle:
+                handle.write(out.getvalue())
+                handle.flush()
+                os.fsync(handle.fileno())
+            descriptor = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        return time.perf_counter() - started
+
+
+def _verify_for(seconds: float) -> int:
+    key = crypto.generate_key()
+    data = b"x" * 600
+    signature = key.sign(data)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for _ in range(100):
+            crypto.verify(key.public_key, signature, data)
+        count += 100
+    return count
+
+
+def verify_rate_all_cores(seconds: float = 1.0) -> tuple[float, int]:
+    """Ed25519 verifications a second with every core verifying at once (one process a
+    core, started beforehand): the two-core limit on this machine; and the cores."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kpi_desktop.sync.verifier import cores
+
+    n = cores()
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_verify_for, [0.05] * n))  # started and warm
+        started = time.perf_counter()
+        counts = list(pool.map(_verify_for, [seconds] * n))
+        return sum(counts) / (time.perf_counter() - started), n
 
 
 def without_the_month(folder: Path) -> None:
@@ -218,7 +319,7 @@ def measure(size: str = "unit", pg_url: str | None = None,
         shutil.copytree(folder, agency_pc)
         without_the_month(agency_pc)
         out = root / "out"
-        export_s = export_all(pc, people, out)
+        export_s, export_signatures = export_all(pc, people, out)
         files = sorted(out.rglob("*.kpib"))
         to_agency = [f for f in files if "_to_agency_" in f.name]
         services = _open(agency_pc)
@@ -242,13 +343,16 @@ def measure(size: str = "unit", pg_url: str | None = None,
         records = sum(sum(r.counts.values()) for r in results)
         hub_sqlite = hub_ingest(pc, files, None)
         hub_pg = hub_ingest(pc, files, pg_url) if pg_url else None
+        all_cores, cores = verify_rate_all_cores()
         return SyncFigures(
             people=len(people), bundles=len(files),
             bundle_bytes=sum(f.stat().st_size for f in to_agency), export_s=export_s,
             agency_bundles=len(to_agency), records=records, import_s=import_s,
             import_backups=backups, verify_per_s=verify_rate(), sha256_mb_s=sha256_rate(),
             raw_rows_per_s=raw_insert_rate(max(records, 10_000)), hub_sqlite_s=hub_sqlite,
-            hub_bundles=len(files), hub_pg_s=hub_pg)
+            hub_bundles=len(files), hub_pg_s=hub_pg,
+            verify_all_cores_per_s=all_cores, cores=cores, export_signatures=export_signatures,
+            sign_per_s=sign_rate(), export_io_s=export_io_seconds(files))
 
 
 def main(argv: list[str]) -> int:
@@ -263,7 +367,14 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     f = measure(args.size, args.pg, args.sample)
     print(f)
-    print(f"import limit {f.import_limit_s:.2f} s, ratio {f.import_s / f.import_limit_s:.1f}")
+    print(f"export {f.export_s:.2f} s, limit {f.export_limit_s:.2f} s "
+          f"({f.export_signatures} signatures at {f.sign_per_s:,.0f}/s + raw bundle writing "
+          f"{f.export_io_s:.2f} s), ratio {f.export_s / f.export_limit_s:.1f}")
+    print(f"import {f.import_s:.2f} s; limit one core {f.import_limit_s:.2f} s (verify "
+          f"{f.verify_per_s:,.0f}/s), ratio {f.import_s / f.import_limit_s:.2f}; limit "
+          f"{f.cores} cores {f.import_limit_all_cores_s:.2f} s (verify "
+          f"{f.verify_all_cores_per_s:,.0f}/s), ratio "
+          f"{f.import_s / f.import_limit_all_cores_s:.2f}")
     return 0
 
 

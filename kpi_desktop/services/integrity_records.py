@@ -210,7 +210,7 @@ class RecordChecker:
         appeal…) of someone whose key is on this PC is signed again at their next export after
         a change they made here, so only an unknown key is reported for it (its stored values
         are covered by the seals meanwhile); frozen kinds are reported whoever made them."""
-        from kpi_desktop.services.sync.kinds import REGISTRY
+        from kpi_desktop.services.sync.kinds import REGISTRY, verified_in_batches
 
         keys: dict[str, Any] = {}
 
@@ -221,8 +221,8 @@ class RecordChecker:
 
         own = {record.owner_id for record in uow.sync.sealed_keys()}
         for kind in REGISTRY:
-            for record in kind.stored(uow):
-                problem = kind.verify_stored(record, lookup)
+            # Batches of records verified together on every core (sync.verifier).
+            for record, problem in verified_in_batches(kind, kind.stored(uow), lookup):
                 if problem is None:
                     continue
                 author = kind.author(record) or ""

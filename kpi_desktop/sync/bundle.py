@@ -143,7 +143,7 @@ def _aad(bundle_id: str, path: str) -> bytes:
 
 def write_bundle(
     *, kind: str, sender_id: str, recipient_id: str, seq: int, key: KeyPair,
-    records: Mapping[str, Sequence[Mapping[str, Any]]],
+    records: Mapping[str, Sequence[Mapping[str, Any] | str]],
     files: Mapping[str, bytes] | None = None, encrypt_to: bytes | None = None,
     extra: Mapping[str, Any] | None = None, bundle_id: str | None = None,
 ) -> bytes:
@@ -151,7 +151,8 @@ def write_bundle(
 
     Args:
         kind: one of :data:`KINDS`.
-        records: payload name ("entries") → JSON-ready records, written as data/<name>.jsonl.
+        records: payload name ("entries") → JSON-ready records, written as data/<name>.jsonl
+            (a record may also be given as its ``canonical_json`` text already).
         files: attachments (plain content); stored as files/<sha256 of the content>.
         encrypt_to: the recipient's raw X25519 public key; ``None`` writes plain payloads.
         extra: more header fields (e.g. "organisation").
@@ -164,7 +165,8 @@ def write_bundle(
     for name, rows in sorted(records.items()):
         if not _DATA_NAME.match(f"data/{name}.jsonl"):
             raise ValueError(f"bad payload name {name}")
-        text = "".join(canonical_json(dict(r)) + "\n" for r in rows)
+        text = "".join((r if isinstance(r, str) else canonical_json(dict(r))) + "\n"
+                       for r in rows)
         plain[f"data/{name}.jsonl"] = text.encode("utf-8")
         counts[name] = len(rows)
     for content in (files or {}).values():

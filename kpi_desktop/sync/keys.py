@@ -14,6 +14,7 @@ Only this package imports :mod:`cryptography`.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -89,11 +90,13 @@ class KeyPair:
         if len(self.seed) != 32:
             raise ValueError("an Ed25519 seed has 32 bytes")
 
-    @property
+    @functools.cached_property
     def _signing(self) -> Ed25519PrivateKey:
+        # Made once a key pair (an export signs thousands of records: rebuilding the key
+        # from its seed for each cost as much as the signature itself).
         return Ed25519PrivateKey.from_private_bytes(self.seed)
 
-    @property
+    @functools.cached_property
     def public_key(self) -> bytes:
         """The raw Ed25519 public key (32 bytes)."""
         return self._signing.public_key().public_bytes(_RAW, _RAW_PUB)

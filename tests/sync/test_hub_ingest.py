@@ -173,3 +173,20 @@ def test_concurrent_uploads_share_a_transaction(world: World) -> None:
         assert outcomes == dict.fromkeys(range(8), "stored")
         assert groups[0] == 1 and sum(groups) == 8 and len(groups) < 8, groups
         assert hub.receive(bundles[3])[0] == "already"
+
+
+def test_bundles_are_stored_uncompressed_on_postgresql(pg_url: str) -> None:  # noqa: F811
+    """Encrypted bundles do not compress: the store does not try (migration 0017)."""
+    from sqlalchemy import text
+
+    from kpi_desktop.storage.server_database import open_database_url
+
+    store = open_database_url(pg_url)
+    try:
+        with store.engine.connect() as connection:
+            storage = connection.execute(text(
+                "SELECT attstorage FROM pg_attribute WHERE attrelid = 'hub_bundles'::regclass "
+                "AND attname = 'content'")).scalar_one()
+    finally:
+        store.close()
+    assert storage == "e"  # EXTERNAL: out of line, never compressed

@@ -74,6 +74,18 @@ def person_name(uow: Any, person_id: str) -> str:
     return person.full_name if person is not None else person_id
 
 
+def _parsed(kind: Any, rows: list[Any]) -> tuple[list[Any], KpiError | None]:
+    """The records of a payload file up to the first row that does not parse, and that row's
+    error (raised when the apply reaches it, as if parsed one by one)."""
+    records = []
+    for row in rows:
+        try:
+            records.append(kind.parse(row))
+        except KpiError as error:
+            return records, error
+    return records, None
+
+
 def missing_numbers(uow: Any, sender_id: str, recipient_id: str,
                     signer: str | None) -> list[int]:
     """Sequence numbers below the highest received from a sender (under one key) that never
@@ -219,9 +231,14 @@ class Importer:
         received: list[str] = []
         refused: list[RefusedRecord] = []
         late: list[tuple[str, Any]] = []
-        for kind in REGISTRY:
-            for row in bundle.records.get(kind.file, []):
-                record = kind.parse(row)
+        parsed = [(kind, *_parsed(kind, bundle.records.get(kind.file, [])))
+                  for kind in REGISTRY]
+        # Every signature the apply steps will check, verified together on every core first
+        # (sync.verifier); the apply steps then find the answers (ImportContext.signatures).
+        ctx.signatures.prepare([work for kind, records, _error in parsed for record in records
+                                if (work := kind.import_work(record, ctx)) is not None])
+        for kind, records, parse_error in parsed:
+            for record in records:
                 ctx.late = None
                 try:
                     status = kind.apply(record, ctx)
@@ -241,6 +258,8 @@ class Importer:
                     received.append(key)
                 else:  # stored, but acknowledged only once its file is here
                     counts["awaiting_files"] = counts.get("awaiting_files", 0) + 1
+            if parse_error is not None:  # a row that does not parse, after those before it
+                raise parse_error
             kind.finish(ctx)
         if refused:
             raise _RecordsRefused(refused)

@@ -12,6 +12,7 @@ from typing import Any
 
 from kpi_desktop.domain import model
 from kpi_desktop.domain.sync import AGENCY, BundleLogEntry
+from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.services.sync.files import (
     BUNDLE_SUFFIX,
     AttachmentStore,
@@ -55,21 +56,29 @@ def plan_export(ctx: ExportContext, owed: RefusalsOwed) -> dict[str, list[Outgoi
 
 def bundle_for(uow: Any, key: crypto.KeyPair, owner_id: str, recipient: str,
                items: Sequence[Outgoing], org: model.Organisation, now: dt.datetime,
-               attachments: AttachmentStore, limits: Limits, owed: RefusalsOwed
+               attachments: AttachmentStore, limits: Limits, owed: RefusalsOwed,
+               rows: dict[tuple[str, str], str] | None = None
                ) -> tuple[str, bytes, ExportResult] | None:
-    """The bundle for one recipient, or ``None`` when nothing is owed to them."""
+    """The bundle for one recipient, or ``None`` when nothing is owed to them. ``rows``
+    keeps each record's payload line between the recipients of one export (a revision goes
+    to the evaluator and to the agency: rendered once)."""
+    rows = {} if rows is None else rows
     done = uow.sync.acked_keys(recipient) | uow.sync.refused_keys(recipient)
     todo = [item for item in items if item.key not in done]
     acks = uow.sync.pending_receipts(recipient)
     refusals = owed.owed(recipient)
     if not todo and not acks and not refusals:
         return None
-    records: dict[str, list[dict[str, Any]]] = {"assignments": [], "revisions": [],
-                                                "statements": [], "evaluations": []}
+    records: dict[str, list[Any]] = {"assignments": [], "revisions": [], "statements": [],
+                                     "evaluations": []}
     files: dict[str, bytes] = {}
     rank = 0
     for item in todo:
-        records.setdefault(item.kind.file, []).append(item.kind.to_row(item.record, uow))
+        line = rows.get((item.kind.file, item.key))
+        if line is None:
+            line = rows[(item.kind.file, item.key)] = canonical_json(
+                item.kind.to_row(item.record, uow))
+        records.setdefault(item.kind.file, []).append(line)
         rank = max(rank, _BUNDLE_RANK[item.kind.bundle_kind(item.record)])
         for sha in item.kind.attachments(item.record):
             content = attachments.read(sha)

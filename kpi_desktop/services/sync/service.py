@@ -189,10 +189,11 @@ class SyncService:
                 to_agency=owner_id != AGENCY and uow.sync.encryption_key(AGENCY) is not None)
             owed = RefusalsOwed(self._db.path)
             plan = plan_export(ctx, owed)
+            rows: dict[tuple[str, str], str] = {}  # payload lines, rendered once an export
             pending = [found for recipient in sorted(plan)
                        if (found := bundle_for(uow, key, owner_id, recipient, plan[recipient],
                                                org, now, self._attachments, self._limits,
-                                               owed))]
+                                               owed, rows))]
             for name, data, result in pending:
                 path = write_atomically(to_dir, name, data)
                 results.append(dataclasses.replace(result, path=path))

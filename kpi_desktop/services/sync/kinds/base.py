@@ -36,6 +36,7 @@ from kpi_desktop.domain.sync import AGENCY
 from kpi_desktop.services.sync.known import Known
 from kpi_desktop.services.sync.trust import AuthorKey, author_key
 from kpi_desktop.sync import keys as crypto
+from kpi_desktop.sync import verifier
 from kpi_desktop.sync.bundle import Bundle
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "ExportContext",
     "ImportContext",
     "RecordKind",
+    "Signatures",
     "StoredProblem",
     "digest",
     "json_object",
@@ -84,6 +86,30 @@ def signed_by(key: crypto.KeyPair, signature: bytes | None, fingerprint: str | N
             and crypto.verify(key.public_key, signature, data))
 
 
+class Signatures:
+    """Answers of Ed25519 verifications made beforehand, many at once on every core
+    (:func:`kpi_desktop.sync.verifier.verify_many`); a question not asked beforehand is
+    answered by verifying it now. Keyed by the exact (key, signature, signed bytes), so an
+    answer never serves other bytes."""
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[bytes, bytes, bytes], bool] = {}
+
+    def prepare(self, work: Sequence[verifier.Work]) -> None:
+        """Verify every (public key, signature, forms) of ``work`` now, on every core."""
+        for (public_key, signature, forms), found in zip(work, verifier.verify_many(work),
+                                                         strict=True):
+            for index, data in enumerate(forms):
+                self._answers[(public_key, signature, data)] = index == found
+                if index == found:
+                    break
+
+    def verify(self, public_key: bytes, signature: bytes, data: bytes) -> bool:
+        """Whether ``signature`` is ``public_key``'s valid signature of ``data``."""
+        answer = self._answers.get((public_key, signature, data))
+        return crypto.verify(public_key, signature, data) if answer is None else answer
+
+
 @dataclass
 class ExportContext:
     """What the kinds need to know when the owner of a PC exports."""
@@ -117,6 +143,7 @@ class ImportContext:
         self.counts: dict[str, int] = {}
         self.settle: set[str] = set()  # people whose discipline years are settled at the end
         self.late: AuthorKey | None = None  # the record just verified predates its key's end
+        self.signatures = Signatures()  # the bundle's signatures, verified before the apply
         self._competent: dict[tuple[str, tuple[dt.date, ...]], set[str]] = {}
 
     def key(self, fp: str) -> model.PersonKey | None:
@@ -255,13 +282,34 @@ class RecordKind(Generic[R]):
         found = author_key(ctx.key, fp, author, what, self.signed_at(record))
         if signature is not None:
             for form, data in enumerate(self.signed_forms(record)):
-                if crypto.verify(found.public_key, signature, data):
+                if ctx.signatures.verify(found.public_key, signature, data):
                     ctx.late = found if found.signed_before_revocation else None
                     return form
         raise RefusedValue("bundle_record_signature_invalid", record=what)
 
-    def verify_stored(self, record: R, lookup: Callable[[str], Any]) -> StoredProblem | None:
-        """Verify a stored record (``lookup(fp)`` → the stored key or ``None``)."""
+    def signature_work(self, record: R, key: Callable[[str], Any]
+                       ) -> verifier.Work | None:
+        """What :meth:`verify` (or :meth:`verify_stored`) will verify for this record —
+        (public key, signature, signed forms) — so that many can be verified at once
+        beforehand on every core; ``None`` when it will verify nothing (unsigned, unknown or
+        another person's key: refused without verifying). ``key(fp)`` → the stored key."""
+        signature, fp = self.signature(record)
+        if signature is None or fp is None:
+            return None
+        found = key(fp)
+        if found is None or found.person_id != self.author(record):
+            return None
+        return found.public_key, signature, self.signed_forms(record)
+
+    def import_work(self, record: R, ctx: ImportContext) -> verifier.Work | None:
+        """:meth:`signature_work` for a record about to be applied; ``None`` also when
+        :meth:`apply` will not verify it (e.g. the very record stored here before)."""
+        return self.signature_work(record, ctx.key)
+
+    def verify_stored(self, record: R, lookup: Callable[[str], Any],
+                      signatures: Signatures | None = None) -> StoredProblem | None:
+        """Verify a stored record (``lookup(fp)`` → the stored key or ``None``;
+        ``signatures``: answers verified beforehand, see :meth:`verify_stored_many`)."""
         signature, fp = self.signature(record)
         key_name = self.item_key(record)
         if signature is None or fp is None:
@@ -269,10 +317,20 @@ class RecordKind(Generic[R]):
         key = lookup(fp)
         if key is None or key.person_id != self.author(record):
             return StoredProblem(self.name, key_name, "signer_unknown")
-        if not any(crypto.verify(key.public_key, signature, data)
+        check = crypto.verify if signatures is None else signatures.verify
+        if not any(check(key.public_key, signature, data)
                    for data in self.signed_forms(record)):
             return StoredProblem(self.name, key_name, "signature_invalid")
         return None
+
+    def verify_stored_many(self, records: Sequence[R], lookup: Callable[[str], Any]
+                           ) -> list[StoredProblem | None]:
+        """:meth:`verify_stored` of each record, the signatures verified together on every
+        core (``kpi-desktop check``: pass a few thousand records at a time)."""
+        signatures = Signatures()
+        signatures.prepare([w for w in (self.signature_work(r, lookup) for r in records)
+                            if w is not None])
+        return [self.verify_stored(record, lookup, signatures) for record in records]
 
     def sign_if_needed(self, record: R, key: crypto.KeyPair,
                        store: Callable[[R], None], *, immutable: bool = False,

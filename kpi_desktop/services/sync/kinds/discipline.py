@@ -111,10 +111,11 @@ class DisciplineKind(RecordKind[DisciplineEvent]):
     def stored(self, uow: Any) -> Iterable[DisciplineEvent]:
         return uow.sync.iter_signed("discipline_events")
 
-    def verify_stored(self, record: DisciplineEvent, lookup: Any) -> Any:
+    def verify_stored(self, record: DisciplineEvent, lookup: Any,
+                      signatures: Any = None) -> Any:
         # The year may have moved here after signing (related decisions arrived): the
         # recorder signed the event with its own year.
-        problem = super().verify_stored(record, lookup)
+        problem = super().verify_stored(record, lookup, signatures)
         if problem is not None and problem.code == "signature_invalid":
             for year in range(record.decided_on.year - 3, record.decided_on.year + 2):
                 moved = dataclasses.replace(record, effective_year=year)

@@ -122,9 +122,10 @@ class LeaveRecordKind(RecordKind[LeaveRecord]):
     def stored(self, uow: Any) -> Iterable[LeaveRecord]:
         return uow.leave.signed()
 
-    def verify_stored(self, record: LeaveRecord, lookup: Any) -> StoredProblem | None:
+    def verify_stored(self, record: LeaveRecord, lookup: Any,
+                      signatures: Any = None) -> StoredProblem | None:
         if record.recorded_by != AGENCY:
-            return super().verify_stored(record, lookup)
+            return super().verify_stored(record, lookup, signatures)
         return None  # the agency's own key is checked by the organisation's trust chain
 
     def with_signature(self, record: LeaveRecord, signature: bytes,

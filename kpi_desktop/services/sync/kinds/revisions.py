@@ -35,6 +35,7 @@ from kpi_desktop.services.sync.kinds.base import (
     ExportContext,
     ImportContext,
     RecordKind,
+    Signatures,
     StoredProblem,
     json_object,
 )
@@ -121,10 +122,11 @@ class RevisionKind(RecordKind[EntryRevision]):
         uow = ctx.uow
         if ctx.is_agency:
             return
-        for revision in uow.sync.revisions_by_authors([ctx.owner_id]):
-            revision = self.sign_if_needed(revision, ctx.key, lambda r: (
-                uow.sync.set_revision_signature(r.entry_id, r.revision, r.signature,
-                                                r.key_fingerprint)), immutable=True)
+        signed: list[EntryRevision] = []  # signed now: stored together below
+        own = [self.sign_if_needed(revision, ctx.key, signed.append, immutable=True)
+               for revision in uow.sync.revisions_by_authors([ctx.owner_id])]
+        uow.sync.set_revision_signatures(signed)
+        for revision in own:
             for recipient in (*ctx.evaluators, *([AGENCY] if ctx.to_agency else [])):
                 yield recipient, revision
         if not ctx.evaluatees:
@@ -140,16 +142,24 @@ class RevisionKind(RecordKind[EntryRevision]):
 
     # ---------------------------------------------------------------- import ---------------
 
+    @staticmethod
+    def _stored_before(record: EntryRevision, ctx: ImportContext) -> bool:
+        """Whether the very signed record is stored here (forwarded again by the author's
+        evaluator): its signature and content were checked when it arrived."""
+        existing = ctx.known.revision(record.entry_id, record.revision)
+        return existing is not None and existing.signature is not None and (
+            existing.snapshot_sha256, existing.signature, existing.key_fingerprint,
+            existing.author_id) == (record.snapshot_sha256, record.signature,
+                                    record.key_fingerprint, record.author_id)
+
+    def import_work(self, record: EntryRevision, ctx: ImportContext) -> Any:
+        return None if self._stored_before(record, ctx) else super().import_work(record, ctx)
+
     def apply(self, record: EntryRevision, ctx: ImportContext) -> str:
         known = ctx.known
         what = self.item_key(record)
         existing = known.revision(record.entry_id, record.revision)
-        if existing is not None and existing.signature is not None and (
-                existing.snapshot_sha256, existing.signature, existing.key_fingerprint,
-                existing.author_id) == (record.snapshot_sha256, record.signature,
-                                        record.key_fingerprint, record.author_id):
-            # The very signed record stored here before (forwarded again by the author's
-            # evaluator): its signature and content were checked when it arrived.
+        if self._stored_before(record, ctx):
             return DUPLICATE
         text = record.snapshot_json.encode("utf-8")
         if hashlib.sha256(text).hexdigest() != record.snapshot_sha256:
@@ -207,8 +217,9 @@ class RevisionKind(RecordKind[EntryRevision]):
     def stored(self, uow: Any) -> Iterable[EntryRevision]:
         return uow.sync.iter_signed("revisions")
 
-    def verify_stored(self, record: EntryRevision, lookup: Any) -> StoredProblem | None:
+    def verify_stored(self, record: EntryRevision, lookup: Any,
+                      signatures: Signatures | None = None) -> StoredProblem | None:
         text = record.snapshot_json.encode("utf-8")
         if hashlib.sha256(text).hexdigest() != record.snapshot_sha256:
             return StoredProblem(self.name, self.item_key(record), "hash_mismatch")
-        return super().verify_stored(record, lookup)
+        return super().verify_stored(record, lookup, signatures)

@@ -115,14 +115,16 @@ class ReviewStatementKind(RecordKind[SignedStatement]):
         statements = uow.sync.statements_by_reviewers([ctx.owner_id])
         authors = uow.worklog.authors_of({s.entry_id for s in statements})
         revisions = uow.sync.revision_hashes({(s.entry_id, s.revision) for s in statements})
-        for statement in statements:
-            sha = revisions.get((statement.entry_id, statement.revision))
-            if sha is None:
-                continue
-            record = self.sign_if_needed(
-                SignedStatement(statement, sha), ctx.key,
-                lambda r: uow.sync.set_statement_signature(
-                    r.statement.id, r.signature, r.key_fingerprint), immutable=True)
+        signed: list[SignedStatement] = []  # signed now: stored together below
+        records = [self.sign_if_needed(SignedStatement(statement, sha), ctx.key, signed.append,
+                                       immutable=True)
+                   for statement in statements
+                   if (sha := revisions.get((statement.entry_id, statement.revision)))
+                   is not None]
+        uow.sync.set_statement_signatures([(r.statement.id, r.signature, r.key_fingerprint)
+                                           for r in signed])
+        for record in records:
+            statement = record.statement
             author = authors.get(statement.entry_id)
             if author is not None and author in ctx.evaluatees:
                 yield author, record

@@ -1,0 +1,114 @@
+"""Many Ed25519 verifications at once, on every core (issue 18).
+
+Verification dominates an import and ``kpi-desktop check`` (one core verifies ~5,000
+signatures a second here; cryptography holds the GIL, so threads do not help). Work is cut into
+chunks and handed to a pool of worker *processes* (started with ``spawn``: the application has
+Qt and SQLite threads, which ``fork`` must not copy), one per core. The calling process does
+not sit idle: it takes chunks back from the end of the queue that no worker has started and
+verifies them itself, so a pool still starting (its first use, ~0.3 s) costs nothing, and on
+one core everything simply runs here.
+
+The answers are pure functions of the bytes: ``verify_many`` returns exactly what
+``keys.verify`` would, form by form; the database work around it stays in one transaction of
+the caller's.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from kpi_desktop.sync.keys import verify
+
+__all__ = ["Work", "cores", "shutdown", "verify_chunk", "verify_many"]
+
+#: (public key, signature, the signed forms to try in order).
+Work = tuple[bytes, bytes, Sequence[bytes]]
+
+#: Below this many signatures everything is verified here (~25 ms on one core): handing
+#: them to the pool would cost about as much as it saves.
+POOL_THRESHOLD = 128
+#: Signatures a chunk (~40 ms on one core): small enough that the last chunk does not leave a
+#: core idle for long, large enough that passing it between processes costs little.
+CHUNK = 200
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_pid: int | None = None
+
+
+def cores() -> int:
+    """The cores this process may run on (the pool's size)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def verify_chunk(items: Sequence[Work]) -> list[int]:
+    """For each (public key, signature, forms): the index of the first form the signature
+    verifies, or -1 when it verifies none (a worker's task; also run here)."""
+    found = []
+    for public_key, signature, forms in items:
+        for index, data in enumerate(forms):
+            if verify(public_key, signature, data):
+                found.append(index)
+                break
+        else:
+            found.append(-1)
+    return found
+
+
+def _the_pool() -> ProcessPoolExecutor | None:
+    global _pool, _pool_pid
+    if cores() < 2 or os.environ.get("KPI_DESKTOP_ONE_CORE"):
+        return None
+    with _lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool = ProcessPoolExecutor(max_workers=cores(),
+                                        mp_context=multiprocessing.get_context("spawn"))
+            _pool_pid = os.getpid()
+        return _pool
+
+
+def shutdown() -> None:
+    """Stop the worker processes (at exit; the next ``verify_many`` starts them again)."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None and _pool_pid == os.getpid():
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown)
+
+
+def verify_many(items: Sequence[Work]) -> list[int]:
+    """:func:`verify_chunk` of ``items``, on every core when there are enough of them."""
+    pool = _the_pool() if len(items) >= POOL_THRESHOLD else None
+    if pool is None:
+        return verify_chunk(items)
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    try:
+        futures: list[Future[list[int]]] = [pool.submit(verify_chunk, c) for c in chunks]
+    except RuntimeError:  # the pool is shutting down (interpreter exit) or broken
+        return verify_chunk(items)
+    answers: list[list[int] | None] = [None] * len(chunks)
+    # Chunks no worker has taken yet are taken back and verified here, from the end.
+    for index in range(len(chunks) - 1, -1, -1):
+        if futures[index].cancel():
+            answers[index] = verify_chunk(chunks[index])
+    found: list[int] = []
+    for index, future in enumerate(futures):
+        answer = answers[index]
+        if answer is None:
+            try:
+                answer = future.result()
+            except Exception:  # a worker died (killed, out of memory): do it here  # noqa: BLE001
+                answer = verify_chunk(chunks[index])
+        found.extend(answer)
+    return found

@@ -1,0 +1,116 @@
+"""Signatures verified on every core (issue 18): ``sync.verifier.verify_many`` answers exactly
+what one-by-one verification answers, and imports and ``check`` that go through the worker
+processes accept, refuse and report exactly as before.
+
+The registry's trust tests (``test_registry.py``: a round trip and its check, every field of a
+record altered) run here again with the pool forced on for every bundle, in chunks of two
+records, so the chunks are shared between the workers and this process: for revisions (the
+duplicate path), evaluation decisions (two signed forms) and discipline events (their own
+stored check)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi_desktop.services.sync.kinds import verified_in_batches
+from kpi_desktop.services.sync.kinds.base import Signatures
+from kpi_desktop.sync import keys as crypto
+from kpi_desktop.sync import verifier
+
+from .helpers import World
+from .scenarios import SCENARIOS, Case
+from .test_registry import (  # noqa: F401 - the tests run here again
+    test_a_round_trip_stores_the_records_and_check_finds_them_sound,
+    test_each_field_altered_is_refused_or_not_taken_from_the_row,
+)
+
+
+@pytest.fixture(scope="module",
+                params=["revisions", "evaluations:confirmation", "discipline_events"])
+def case(request: pytest.FixtureRequest, world_master: World,
+         tmp_path_factory: pytest.TempPathFactory) -> Case:
+    world = world_master.copy_to(tmp_path_factory.mktemp("kind") / "world")
+    return SCENARIOS[request.param](world)
+
+
+@pytest.fixture(autouse=True)
+def every_bundle_through_the_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verifier, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(verifier, "CHUNK", 2)
+
+
+def _work(count: int) -> tuple[list[verifier.Work], list[int]]:
+    """Signatures of every sort, with the answer one-by-one verification gives."""
+    alice, bob = crypto.generate_key(), crypto.generate_key()
+    items: list[verifier.Work] = []
+    for n in range(count):
+        current, older = f"record {n} v2".encode(), f"record {n}".encode()
+        match n % 5:
+            case 0:  # the current form
+                items.append((alice.public_key, alice.sign(current), (current, older)))
+            case 1:  # an older form only
+                items.append((alice.public_key, alice.sign(older), (current, older)))
+            case 2:  # another person's key
+                items.append((bob.public_key, alice.sign(current), (current, older)))
+            case 3:  # the bytes changed after signing
+                items.append((alice.public_key, alice.sign(current), (current + b"!",)))
+            case _:  # a damaged signature
+                signature = bytearray(alice.sign(current))
+                signature[0] ^= 1
+                items.append((alice.public_key, bytes(signature), (current,)))
+    expected = [next((i for i, data in enumerate(forms) if crypto.verify(key, sig, data)), -1)
+                for key, sig, forms in items]
+    return items, expected
+
+
+def test_many_signatures_on_every_core_give_the_one_by_one_answers() -> None:
+    items, expected = _work(300)
+    assert expected[:5] == [0, 1, -1, -1, -1]
+    assert verifier.verify_many(items) == expected
+    if verifier.cores() > 1:  # the workers took part (on one core everything runs here)
+        assert verifier._pool is not None
+
+
+def test_answers_serve_only_the_exact_bytes_they_were_given_for() -> None:
+    items, _expected = _work(10)
+    signatures = Signatures()
+    signatures.prepare(items)
+    key, signature, forms = items[0]
+    assert signatures.verify(key, signature, forms[0])
+    # Not asked beforehand: verified now, not taken from the answer about other bytes.
+    assert not signatures.verify(key, signature, forms[0] + b" changed")
+    assert not signatures.verify(items[2][0], signature, forms[0])
+
+
+def test_check_in_batches_reports_what_one_by_one_reports() -> None:
+    class Stored:
+        def __init__(self, item: verifier.Work) -> None:
+            self.public_key, self.signature, self.forms = item
+            self.key_fingerprint = crypto.fingerprint(self.public_key)
+
+    class Key:
+        def __init__(self, public_key: bytes) -> None:
+            self.public_key, self.person_id = public_key, "p"
+
+    from kpi_desktop.services.sync.kinds.base import RecordKind
+
+    class Kind(RecordKind[Stored]):
+        name = file = "test"
+
+        def signed_forms(self, record: Stored) -> tuple[bytes, ...]:
+            return tuple(record.forms)
+
+        def author(self, record: Stored) -> str:
+            return "p"
+
+        def item_key(self, record: Stored) -> str:
+            return repr(record.forms[0])
+
+    items, _expected = _work(50)
+    records = [Stored(item) for item in items]
+    keys = {r.key_fingerprint: Key(r.public_key) for r in records}
+    kind = Kind()
+    one_by_one = [kind.verify_stored(r, keys.get) for r in records]
+    assert [p is None for p in one_by_one] == [n % 5 < 2 for n in range(50)]
+    assert [(r, p) for r, p in verified_in_batches(kind, records, keys.get, batch=7)] == list(
+        zip(records, one_by_one, strict=True))
