@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
 from typing import Any, TypeVar, cast
@@ -156,3 +156,12 @@ class Repository:
         # per field and row: 300 people 0.97 → 0.64 ms).
         plan = row_plan(cls, tuple(result.keys()))
         return [cls(**{name: row[i] for name, i in plan}) for row in result]
+
+    def _stream(self, cls: type[T], statement: Any, batch: int = 1000) -> Iterator[T]:
+        """``_all`` a batch of rows at a time, for reads over a whole table (``kpi-desktop
+        check`` on a year of a 300-person unit: 446,400 revisions never held at once)."""
+        result = self._session.execute(statement.execution_options(yield_per=batch))
+        plan = row_plan(cls, tuple(result.keys()))
+        for rows in result.partitions():
+            for row in rows:
+                yield cls(**{name: row[i] for name, i in plan})

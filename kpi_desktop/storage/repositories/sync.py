@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select, update
@@ -344,17 +344,19 @@ class SyncRepository(Repository):
 
     # ---------------------------------------------------------------- signed records -------
 
-    def iter_signed(self, kind: str) -> list[Any]:
-        """The stored records of a kind that carry a signature (``kpi-desktop check``);
-        statements come with the SHA-256 of the revision they are about."""
+    def iter_signed(self, kind: str) -> Iterator[Any]:
+        """The stored records of a kind that carry a signature (``kpi-desktop check``), a
+        batch of rows at a time; statements come with the SHA-256 of the revision they are
+        about. Read them inside the unit of work."""
         if kind == "statements":
             stmt = (select(_STMT, _REV.c.snapshot_sha256.label("revision_sha256"))
                     .join(_REV, and_(_REV.c.entry_id == _STMT.c.entry_id,
                                      _REV.c.revision == _STMT.c.revision))
-                    .where(_STMT.c.signature.is_not(None)).order_by(_STMT.c.id))
-            rows = self._session.execute(stmt).all()
-            return [(from_row(model.ReviewStatement, row), str(row.revision_sha256))
-                    for row in rows]
+                    .where(_STMT.c.signature.is_not(None)).order_by(_STMT.c.id)
+                    .execution_options(yield_per=1000))
+            result = self._session.execute(stmt)
+            return ((from_row(model.ReviewStatement, row), str(row.revision_sha256))
+                    for rows in result.partitions() for row in rows)
         table, cls, order = {
             "revisions": (_REV, model.EntryRevision, (_REV.c.entry_id, _REV.c.revision)),
             "assignments": (_ASSIGN, model.Assignment, (_ASSIGN.c.id,)),
@@ -365,7 +367,7 @@ class SyncRepository(Repository):
         signed = table.c.signature.is_not(None)
         if kind == "appeals":
             signed = signed | table.c.decision_signature.is_not(None)
-        return self._all(cls, select(table).where(signed).order_by(*order))
+        return self._stream(cls, select(table).where(signed).order_by(*order))
 
     def revision_hashes(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
         """The snapshot SHA-256 of each (entry, revision) that is stored."""
