@@ -8732,14 +8732,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
         <translation>Tổng điểm {value}: {level}</translation>
     </message>
     <message>
-        <source>on leave the whole month</source>
-        <translation>nghỉ cả tháng</translation>
-    </message>
-    <message>
-        <source>insufficient data</source>
-        <translation>chưa đủ dữ liệu</translation>
-    </message>
-    <message>
         <source>No month of the period has a score.</source>
         <translation>Không tháng nào trong kỳ có điểm.</translation>
     </message>

@@ -123,6 +123,7 @@ from kpi_desktop.services.scores import (
     Calculator,
     MonthFigures,
     PersonPeriodResult,
+    month_note,
     parse_year,
     unit_tree,
 )
@@ -454,19 +455,10 @@ class ReportService:
                 key = str(Period.month(year_value, number))
                 evaluation = stored.get(key)
                 total = totals.get(key)
-                note = ""
                 month = Period.month(year_value, number)
-                if key in on_leave:
-                    note = "on_leave"
-                elif total is None:
-                    if evaluation is not None and evaluation.insufficient:
-                        note = "insufficient"
-                    elif person.joined_on is not None and month.end < person.joined_on:
-                        note = "not_employed"  # before joining: "chưa công tác"
-                    elif person.left_on is not None and month.start > person.left_on:
-                        note = "left"  # after leaving: "đã thôi công tác"
-                    else:
-                        note = "not_evaluated"
+                note = month_note(person, month, total=total, on_leave=key in on_leave,
+                                  insufficient=evaluation is not None
+                                  and evaluation.insufficient)
                 months.append(MonthScore(period=key, total=total,
                                          level=calc.level(total, Period.parse(key)),
                                          note=note))
@@ -548,8 +540,9 @@ class ReportService:
                                         months_counted=len(row.months), note=note))
                 elif p.kind is PeriodKind.MONTH:
                     s = calc.month_figures(person.id, p)
-                    note = "on_leave" if s.on_leave else "insufficient" if s.insufficient \
-                        else ("" if s.evaluated else "not_evaluated")
+                    note = month_note(person, p, total=s.total, on_leave=s.on_leave,
+                                      insufficient=s.insufficient) \
+                        or ("" if s.evaluated else "not_evaluated")
                     rows.append(UnitRow(person.id, person.full_name, position, unit_name,
                                         s.general_points, s.task_points, s.total, s.level,
                                         note=note))
@@ -559,7 +552,7 @@ class ReportService:
                         person.id, person.full_name, position, unit_name,
                         rollup.general_points, rollup.task_points, rollup.total, rollup.level,
                         months_counted=rollup.months_counted,
-                        note="" if rollup.counted else "insufficient"))
+                        note=rollup.note))
             limit = calc.policy(p).review_limit_working_days
             reviewers = _review_delays(uow, people, p, limit)
             if progress is not None:
@@ -912,7 +905,8 @@ def _criteria_total(rows: Sequence[CriterionRow], which: str) -> Fraction | None
 
 def _month_score(result: PersonPeriodResult, evaluation: MonthlyEvaluation | None,
                  figures: MonthFigures) -> MonthScore:
-    note = "on_leave" if figures.on_leave else "insufficient" if figures.insufficient else (
+    note = month_note(result.person, figures.period, total=figures.total,
+                      on_leave=figures.on_leave, insufficient=figures.insufficient) or (
         "not_evaluated" if evaluation is None else "")
     return MonthScore(period=str(result.period), total=figures.total,
                       general_points=figures.general_points, task_points=figures.task_points,

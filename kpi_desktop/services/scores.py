@@ -198,6 +198,7 @@ class PeriodRollup:
     total: Fraction | None
     level: Level | None
     policy_version: str
+    notes: tuple[str, ...] = ()  # month_note of each month (reports._text.note_label)
 
     @property
     def counted(self) -> tuple[MonthFigures, ...]:
@@ -210,6 +211,34 @@ class PeriodRollup:
     @property
     def months_on_leave(self) -> tuple[Period, ...]:
         return tuple(m.period for m in self.months if m.on_leave)
+
+    @property
+    def note(self) -> str:
+        """Why the period has no mean (``month_note`` codes): "" when a month counts; the
+        months' own reason when they share one (the whole half year before joining: chưa
+        công tác); else "insufficient"."""
+        if self.counted:
+            return ""
+        reasons = set(self.notes)
+        return reasons.pop() if len(reasons) == 1 and "" not in reasons else "insufficient"
+
+
+def month_note(person: Person, month: Period, *, total: Any, on_leave: bool,
+               insufficient: bool) -> str:
+    """Why a month of ``person`` has no total, as a code for ``reports._text.note_label``
+    (the one rule for the printed forms, the score command and the half-year results):
+    "on_leave" (the whole month on leave, Điều 11.2), "not_employed" (before joining: chưa
+    công tác), "left" (after leaving), "insufficient" (chưa đủ dữ liệu), "not_evaluated";
+    "" when it has a total."""
+    if on_leave:
+        return "on_leave"
+    if total is not None:
+        return ""
+    if person.joined_on is not None and month.end < person.joined_on:
+        return "not_employed"
+    if person.left_on is not None and month.start > person.left_on:
+        return "left"
+    return "insufficient" if insufficient else "not_evaluated"
 
 
 def parse_period(text: str) -> Period:
@@ -379,7 +408,9 @@ class ScoreService:
                         "task_points": _num(m.task_points),
                         "level": None if m.level is None else m.level.value,
                         "insufficient": m.insufficient, "on_leave": m.on_leave,
-                        "counted": m.counted} for m in rollup.months],
+                        "counted": m.counted, "note": note}
+                       for m, note in zip(rollup.months, rollup.notes or [""] * len(
+                           rollup.months), strict=True)],
             "months_counted": rollup.months_counted,
             "general_points": _num(rollup.general_points),
             "task_points": _num(rollup.task_points),
@@ -393,12 +424,11 @@ class ScoreService:
         heading = period_text(rollup.period)
         lines = [f"{name} — {heading}" if name else heading]
         width = max((len(period_text(m.period)) for m in rollup.months), default=0)
-        for m in rollup.months:
-            note = ""
-            if m.on_leave:
-                note = translate("Score", "on leave the whole month")
-            elif m.total is None:
-                note = translate("Score", "insufficient data")
+        from kpi_desktop.reports._text import note_label
+
+        for m, code in zip(rollup.months, rollup.notes or [""] * len(rollup.months),
+                           strict=True):
+            note = note_label(code)
             month = period_text(m.period)
             lines.append(f"  {month:<{width}}  {_fmt(m.total):>6}  {note}".rstrip())
         if rollup.total is None:
@@ -556,12 +586,15 @@ class Calculator:
         months = tuple(self.month_figures(person_id, m) for m in period.months())
         counted = [m for m in months if m.counted]
         total = _mean_of([Fraction(m.total) for m in counted if m.total is not None])
+        person = self._person(person_id)
         return PeriodRollup(
             person_id=person_id, period=period, months=months,
             general_points=_mean_of([m.general_points for m in counted]),
             task_points=_mean_of([Fraction(m.task_points or 0) for m in counted]),
             total=total, level=self.level(total, period),
-            policy_version=self.policy(period).version)
+            policy_version=self.policy(period).version,
+            notes=tuple(month_note(person, m.period, total=m.total, on_leave=m.on_leave,
+                                   insufficient=m.insufficient) for m in months))
 
     def policy(self, period: Period) -> ScoringPolicy:
         """The policy ``period`` is scored under (:func:`services.policies.policy_for_period`,

@@ -152,3 +152,32 @@ def test_entry_point_runs_as_a_program(demo_master):
                             capture_output=True, text=True, check=False)
     assert result.returncode == 3
     assert "nobody" in result.stderr
+
+
+def test_a_half_year_before_joining_reads_not_yet_in_service(demo_dir, capsys):
+    """Someone who joined on 1 July: the first half year is 'chưa công tác' month by month
+    (the same rule as the printed forms), not 'insufficient data'."""
+    import dataclasses
+    import datetime as dt
+
+    from kpi_desktop.runtime.paths import app_paths
+    from kpi_desktop.services.context import AppServices
+
+    services = AppServices.open(app_paths(demo_dir))
+    try:
+        with services.db.unit_of_work() as uow:
+            model = uow.org.find_person("hcc-cv1")
+            uow.org.add_person(dataclasses.replace(model, id="hcc-new", full_name="Lê Văn Mới",
+                                                   joined_on=dt.date(2026, 7, 1)))
+    finally:
+        services.close()
+    code, out, _ = run(capsys, "--data-dir", str(demo_dir), "--lang", "vi", "score",
+                       "--person", "hcc-new", "--period", "2026-H1")
+    assert code == 0
+    assert out.count("chưa công tác") == 6 and "chưa đủ dữ liệu" not in out
+    code, out, _ = run(capsys, "--data-dir", str(demo_dir), "--lang", "en", "score",
+                       "--person", "hcc-new", "--period", "2026-H1", "--json")
+    assert [m["note"] for m in json.loads(out)["months"]] == ["not_employed"] * 6
+    code, out, _ = run(capsys, "--data-dir", str(demo_dir), "--lang", "en", "score",
+                       "--person", "hcc-new", "--period", "2026-H2")
+    assert "not yet in service" not in out and "insufficient data" in out
