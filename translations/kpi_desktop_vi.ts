@@ -7776,6 +7776,10 @@
         <translation>nghỉ cả tháng (khoản 2 Điều 11)</translation>
     </message>
     <message>
+        <source>month not over: provisional, not in the mean</source>
+        <translation>tháng chưa kết thúc: tạm tính, không tính vào điểm trung bình</translation>
+    </message>
+    <message>
         <source>classified on the months actually worked (Article 11.2)</source>
         <translation>xếp loại theo thời gian làm việc thực tế (khoản 2 Điều 11)</translation>
     </message>
@@ -8821,14 +8825,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <message>
         <source>Mean of the months of {period}</source>
         <translation>Điểm trung bình cộng các tháng của {period}</translation>
-    </message>
-    <message>
-        <source>on leave the whole month (not counted)</source>
-        <translation>nghỉ cả tháng (không tính)</translation>
-    </message>
-    <message>
-        <source>no score</source>
-        <translation>chưa có điểm</translation>
     </message>
     <message>
         <source>Mean of {count} months worked (Article 17.3).</source>

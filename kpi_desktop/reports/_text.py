@@ -112,6 +112,7 @@ def note_label(note: str) -> str:
         "disciplined": translate("Report", "disciplined (Article 20.4)"),
         "capped_by_org": translate("Report", "capped by the organisation's level (Article 20.6)"),
         "on_leave": translate("Report", "on leave the whole month (Article 11.2)"),
+        "provisional": translate("Report", "month not over: provisional, not in the mean"),
         "classified_on_leave": translate(
             "Report", "classified on the months actually worked (Article 11.2)"),
         "": "",

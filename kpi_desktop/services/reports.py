@@ -314,7 +314,7 @@ class ReportService:
             insufficient = s.insufficient
         else:  # the quarter: the mean of its months (Điều 17.3), as on every surface
             leader = None
-            rollup = calc.rollup(person_id, period)
+            rollup = calc.rollup(person_id, period, today=self._today())
             general, task_points = rollup.general_points, rollup.task_points
             total, level = rollup.total, rollup.level
             a = b = c = ratio = None
@@ -547,7 +547,7 @@ class ReportService:
                                         s.general_points, s.task_points, s.total, s.level,
                                         note=note))
                 else:  # a quarter or a half year: the mean of its months (Điều 17.3)
-                    rollup = calc.rollup(person.id, p)
+                    rollup = calc.rollup(person.id, p, today=self._today())
                     rows.append(UnitRow(
                         person.id, person.full_name, position, unit_name,
                         rollup.general_points, rollup.task_points, rollup.total, rollup.level,
@@ -753,7 +753,7 @@ class ReportService:
                               "months_counted": len(row.months),
                               "reason": row.result.reason.value}
                 else:  # a month, quarter or half year: the mean of its months (Điều 17.3)
-                    rollup = calc.rollup(person.id, p)
+                    rollup = calc.rollup(person.id, p, today=self._today())
                     result = {"total": _dec2(rollup.total),
                               "level": None if rollup.level is None else rollup.level.value,
                               "months_counted": rollup.months_counted}

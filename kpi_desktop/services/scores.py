@@ -174,11 +174,12 @@ class MonthFigures:
     insufficient: bool
     evaluated: bool  # an evaluation exists for the month
     on_leave: bool = False
+    provisional: bool = False  # the month is not over: shown, never in a mean
 
     @property
     def counted(self) -> bool:
         """Whether the month enters the mean of a quarter, half year or year."""
-        return self.total is not None and not self.on_leave
+        return self.total is not None and not self.on_leave and not self.provisional
 
 
 @dataclass(frozen=True)
@@ -214,9 +215,9 @@ class PeriodRollup:
 
     @property
     def note(self) -> str:
-        """Why the period has no mean (``month_note`` codes): "" when a month counts; the
-        months' own reason when they share one (the whole half year before joining: chưa
-        công tác); else "insufficient"."""
+        """Why the period has no mean (``month_note`` codes, or "provisional"): "" when a
+        month counts; the months' own reason when they share one (the whole half year before
+        joining: chưa công tác); else "insufficient"."""
         if self.counted:
             return ""
         reasons = set(self.notes)
@@ -290,7 +291,7 @@ class ScoreService:
         with self._db.unit_of_work(read_only=True) as uow:
             calc = Calculator(uow)
             calc.person_period(person_id, p.months()[0])  # refuses an unknown person
-            return calc.rollup(person_id, p)
+            return calc.rollup(person_id, p, today=self._today())
 
     def classify_unit(self, unit_id: str, year: str | int) -> UnitClassification:
         """Classify everyone of ``unit_id`` (and its sub-units) for ``year``."""
@@ -418,6 +419,13 @@ class ScoreService:
             "level": None if rollup.level is None else rollup.level.value,
             "level_label": None if rollup.level is None else level_label(rollup.level),
         }
+
+    @staticmethod
+    def month_note_text(code: str) -> str:
+        """The words of a ``month_note`` code (those of the printed forms)."""
+        from kpi_desktop.reports._text import note_label
+
+        return note_label(code)
 
     @staticmethod
     def rollup_as_text(rollup: PeriodRollup, name: str = "") -> str:
@@ -581,9 +589,16 @@ class Calculator:
             self._leave[key] = frozenset(_leave_months(self.uow, person_id, year))
         return self._leave[key]
 
-    def rollup(self, person_id: str, period: Period) -> PeriodRollup:
-        """The mean of the months of ``period`` actually worked (Điều 17.3, 11.2)."""
-        months = tuple(self.month_figures(person_id, m) for m in period.months())
+    def rollup(self, person_id: str, period: Period, *,
+               today: dt.date | None = None) -> PeriodRollup:
+        """The mean of the months of ``period`` actually worked (Điều 17.3, 11.2). With
+        ``today``, a month not over by then (today falls in it or before it) is provisional:
+        shown with its running total, never in the mean — as the month itself is shown with
+        no level until it ends."""
+        months = tuple(
+            dataclasses.replace(figures, provisional=True)
+            if today is not None and figures.period.end >= today else figures
+            for figures in (self.month_figures(person_id, m) for m in period.months()))
         counted = [m for m in months if m.counted]
         total = _mean_of([Fraction(m.total) for m in counted if m.total is not None])
         person = self._person(person_id)
@@ -593,7 +608,8 @@ class Calculator:
             task_points=_mean_of([Fraction(m.task_points or 0) for m in counted]),
             total=total, level=self.level(total, period),
             policy_version=self.policy(period).version,
-            notes=tuple(month_note(person, m.period, total=m.total, on_leave=m.on_leave,
+            notes=tuple("provisional" if m.provisional else
+                        month_note(person, m.period, total=m.total, on_leave=m.on_leave,
                                    insufficient=m.insufficient) for m in months))
 
     def policy(self, period: Period) -> ScoringPolicy:

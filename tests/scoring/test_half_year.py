@@ -272,3 +272,31 @@ def test_unit_view_halves_under_their_own_policy(shifting, qtbot):
         assert table.text(at, headers.index("Mean")) == decimal_text(mean)
         assert table.text(at, headers.index("Level")) == level_label(
             level_for(policies[half], mean)), half
+
+
+def test_a_running_half_year_shows_the_unfinished_month_but_leaves_it_out_of_the_mean(
+        demo_master, tmp_path):
+    """On 23 November the second half year is running: November (and December) are shown
+    as provisional, never in the mean — on the score command's data, the unit summary and
+    Form 01 alike (the month itself has no level until it ends)."""
+    import datetime as dt
+
+    from kpi_desktop.runtime.paths import app_paths
+    from kpi_desktop.services.context import AppServices
+
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_master, folder)
+    services = AppServices.open(app_paths(folder), today=dt.date(2026, 11, 23))
+    try:
+        half = Period.parse("2026-H2")
+        rollup = services.scores.rollup(PERSON, half)
+        assert rollup.notes[4:] == ("provisional", "provisional")
+        assert rollup.months[4].total is not None  # November's running total is shown
+        finished = _month_totals(services, PERSON, half)[:4]
+        assert rollup.months_counted == 4 and rollup.total == _mean(finished)
+        row = next(r for r in services.reports.unit_data(UNIT, half).rows
+                   if r.person_id == PERSON)
+        assert row.months_counted == 4 and row.total == rollup.total
+        assert "provisional" in services.scores.rollup_as_text(rollup)
+    finally:
+        services.close()

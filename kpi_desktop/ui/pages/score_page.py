@@ -384,12 +384,9 @@ class ScorePage(Page):
         self.values["level"].setText("–" if rollup.level is None else
                                      f"<b>{level_label(rollup.level)}</b>")
         lines = []
-        for m in rollup.months:
-            note = ""
-            if m.on_leave:
-                note = " — " + self.tr("on leave the whole month (not counted)")
-            elif m.total is None:
-                note = " — " + self.tr("no score")
+        for m, code in zip(rollup.months, rollup.notes, strict=True):
+            # Why a month has no total, or is not in the mean: the words of the forms.
+            note = " — " + self.services.scores.month_note_text(code) if code else ""
             lines.append(f"{month_name(m.period)}: {formatting.number(m.total)}{note}")
         lines.append(self.tr("Mean of {count} months worked (Article 17.3).").format(
             count=rollup.months_counted))
