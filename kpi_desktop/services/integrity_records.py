@@ -177,13 +177,16 @@ class RecordChecker:
             self._attachment_files]
         findings: list[Finding] = []
         seen: set[tuple[Any, ...]] = set()
+        from kpi_desktop.services.sync.kinds import agency_signing_keys
+
         with self._db.unit_of_work(read_only=True) as uow:
             try:
                 ctx = _Context(
                     uow=uow,
                     evaluations=list(uow.integrity.every(model.MonthlyEvaluation)),
                     annual=list(uow.integrity.every(model.AnnualClassification)),
-                    keys={k.fingerprint: k for k in uow.integrity.every(model.PersonKey)})
+                    keys={**agency_signing_keys(uow),
+                          **{k.fingerprint: k for k in uow.integrity.every(model.PersonKey)}})
             except Exception as exc:  # noqa: BLE001 - a value that no longer reads is damage
                 return [Finding("records_unreadable", damage=True, data={"error": str(exc)})]
             for index, step in enumerate(steps):

@@ -51,3 +51,39 @@ def test_a_leave_record_travels_to_the_agency_and_the_year_matches(world: World)
         agency.sync.import_paths([world.usb])
         assert agency.leave.list(OFFICIAL) == []
         assert _row(agency).result == before.result
+
+
+def test_leave_the_agency_recorded_reaches_the_person_and_check_verifies_it(
+        world: World, tmp_path) -> None:
+    """Leave the agency records travels to the person in a review bundle the agency signs
+    (refused as 'signer not allowed' before), and `kpi-desktop check` verifies it against the
+    pinned agency key (it trusted it before): sound as it came, a finding once altered."""
+    import dataclasses
+
+    from kpi_desktop.services.sync.kinds import BY_FILE, agency_signing_keys, verify_stored
+
+    usb = tmp_path / "usb"
+    with opened(world.agency, "agency") as agency:
+        agency.clock.set(dt.date(2026, 11, 23))
+        record = agency.leave.add("agency", OFFICIAL, LeaveKind.SICK,
+                                  start_on=dt.date(2026, 6, 1), end_on=dt.date(2026, 6, 30),
+                                  decision_no="7/QĐ-BHXH")
+        written = agency.sync.export("agency", usb)
+    assert OFFICIAL in {w.recipient_id for w in written}
+    kind = BY_FILE["leave_records"]
+    with opened(world.official, OFFICIAL) as pc:
+        results = pc.sync.import_paths([usb])
+        assert all(r.ok for r in results), [pc.sync.describe_result(r) for r in results]
+        assert [r.id for r in pc.leave.list(OFFICIAL)] == [record.id]
+        with pc.db.unit_of_work(read_only=True) as uow:
+            stored = uow.leave.get(record.id)
+            assert [p for p in verify_stored(uow) if p.kind == kind.name] == []
+            keys = agency_signing_keys(uow)
+
+            def lookup(fp):
+                return keys.get(fp) or uow.org.find_key(fp)
+
+            assert stored.recorded_by == "agency" and kind.verify_stored(stored, lookup) is None
+            altered = dataclasses.replace(stored, decision_no="8/QĐ-BHXH")
+            problem = kind.verify_stored(altered, lookup)
+    assert problem is not None and problem.code == "signature_invalid"

@@ -79,7 +79,14 @@ def signer_key(uow: Any, fp: str, header: dict[str, Any]) -> bytes:
     if fp in pinned:
         if pinned[fp].revoked_at is not None:
             _refuse_retired(uow, pinned, fp, header)
-        if kind not in ("organisation", "receipt"):
+        # The agency signs its organisation files and receipts, and the review bundles that
+        # carry what it recorded itself to the people concerned (leave it recorded, Điều
+        # 11.2): each record in them is still verified against its own author's key and
+        # author rule, so the agency's key carries nothing it could not sign anyway.
+        sender = header.get("sender")
+        if kind not in ("organisation", "receipt", "review") or (
+                kind == "review" and (not isinstance(sender, dict)
+                                      or sender.get("id") != AGENCY)):
             raise RefusedValue("bundle_signer_not_allowed", kind=str(kind))
         return pinned[fp].public_key
     person_key = uow.org.find_key(fp)

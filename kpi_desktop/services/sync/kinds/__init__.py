@@ -28,7 +28,7 @@ from kpi_desktop.services.sync.kinds.revisions import RevisionKind
 from kpi_desktop.services.sync.kinds.statements import ReviewStatementKind
 
 __all__ = ["BY_FILE", "CHECK_BATCH", "REGISTRY", "RecordKind", "StoredProblem",
-           "verified_in_batches", "verify_stored"]
+           "agency_signing_keys", "verified_in_batches", "verify_stored"]
 
 #: In apply order: plans before the revisions that use them, revisions before the statements
 #: about them, filings before decisions.
@@ -48,6 +48,23 @@ BY_FILE = {kind.file: kind for kind in REGISTRY}
 
 
 R = TypeVar("R")
+
+
+@dataclasses.dataclass(frozen=True)
+class _AgencyKey:
+    """A pinned agency key as the stored-record check looks keys up (``person_id`` is the
+    author a record names: "agency")."""
+
+    fingerprint: str
+    public_key: bytes
+    person_id: str = "agency"
+
+
+def agency_signing_keys(uow: Any) -> dict[str, Any]:
+    """The agency keys this PC pinned, current and earlier, by fingerprint: records the
+    agency signs (leave it recorded) are verified by ``kpi-desktop check`` like everyone's."""
+    return {k.fingerprint: _AgencyKey(k.fingerprint, k.public_key)
+            for k in uow.sync.trusted_keys("agency")}
 
 #: Stored records verified together (on every core) by :func:`verified_in_batches`.
 CHECK_BATCH = 4000
@@ -70,7 +87,7 @@ def verify_stored(uow: Any, kinds: Sequence[RecordKind[Any]] = REGISTRY
     Keys are looked up among every key a person ever held (a record signed before its key
     was replaced stays valid). ``StoredProblem.own`` marks records whose author's key is on
     this PC (see there)."""
-    keys: dict[str, Any] = {}
+    keys: dict[str, Any] = agency_signing_keys(uow)
 
     def lookup(fp: str) -> Any:
         if fp not in keys:

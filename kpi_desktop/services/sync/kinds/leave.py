@@ -29,7 +29,6 @@ from kpi_desktop.services.sync.kinds.base import (
     ExportContext,
     ImportContext,
     RecordKind,
-    StoredProblem,
     digest,
 )
 from kpi_desktop.sync import keys as crypto
@@ -121,12 +120,6 @@ class LeaveRecordKind(RecordKind[LeaveRecord]):
 
     def stored(self, uow: Any) -> Iterable[LeaveRecord]:
         return uow.leave.signed()
-
-    def verify_stored(self, record: LeaveRecord, lookup: Any,
-                      signatures: Any = None) -> StoredProblem | None:
-        if record.recorded_by != AGENCY:
-            return super().verify_stored(record, lookup, signatures)
-        return None  # the agency's own key is checked by the organisation's trust chain
 
     def with_signature(self, record: LeaveRecord, signature: bytes,
                        fingerprint: str) -> LeaveRecord:
