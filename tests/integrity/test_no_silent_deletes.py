@@ -1,0 +1,23 @@
+"""Seals see every write the application makes: SQLite's REPLACE conflict resolution deletes
+the conflicting row without firing its delete trigger (recursive triggers are off), so a row
+removed that way would leave its seal behind and read as damage. No code of the application
+may write that way; the seal table's own bookkeeping is the one exception."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import kpi_desktop
+
+SILENT = re.compile(r"OR\s+REPLACE|on_conflict_do_update|prefix_with\(\s*['\"]OR", re.I)
+
+
+def test_no_write_replaces_a_row_behind_the_seal_triggers() -> None:
+    root = Path(kpi_desktop.__file__).parent
+    found = [f"{path.relative_to(root)}:{number}"
+             for path in sorted(root.rglob("*.py")) if path.name != "seals.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if SILENT.search(line)]
+    assert found == []
+    assert SILENT.search((root / "storage" / "seals.py").read_text(encoding="utf-8"))
