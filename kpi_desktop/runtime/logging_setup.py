@@ -8,8 +8,10 @@ log file that fails later (the disk filled up) switches to standard error the sa
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +39,15 @@ class _FileHandler(logging.handlers.RotatingFileHandler):
     def __init__(self, path: Path) -> None:
         super().__init__(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
         self.fallback: logging.Handler | None = None
+
+    def _open(self):  # type: ignore[no-untyped-def] # noqa: ANN202 - logging's own signature
+        """The log names people and what they did: only its owner may read it (as the data
+        folder), also each new file after a rotation."""
+        stream = super()._open()
+        if os.name == "posix":
+            with contextlib.suppress(OSError):
+                os.chmod(self.baseFilename, 0o600)
+        return stream
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.fallback is not None:
