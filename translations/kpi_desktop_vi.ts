@@ -9335,6 +9335,18 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
         <source>{count} records signed before the key was revoked; arrived after: accepted and flagged for the agency.</source>
         <translation>{count} bản ghi được ký trước khi khóa bị thu hồi nhưng đến sau khi thu hồi: đã nhận và đánh dấu để cơ quan xem xét.</translation>
     </message>
+    <message>
+        <source>The signer is not allowed to make this ({kind}); for example, only a person&apos;s evaluator may confirm their work.</source>
+        <translation>Người ký không có quyền thực hiện việc này ({kind}); ví dụ, chỉ người đánh giá mới được xác nhận công việc của công chức.</translation>
+    </message>
+    <message>
+        <source>It is signed with the key {key}, revoked on {revoked}, and dated on or after that day: ask the agency for a new key, then make it again.</source>
+        <translation>Bản ghi được ký bằng khóa {key}, khóa này đã bị thu hồi ngày {revoked}, mà bản ghi lại mang ngày từ hôm đó trở về sau: đề nghị cơ quan cấp khóa mới rồi thực hiện lại.</translation>
+    </message>
+    <message>
+        <source>It differs from the same record already there: report this to the agency.</source>
+        <translation>Bản ghi khác với bản ghi cùng mã đã có ở máy nhận: hãy báo cho cơ quan.</translation>
+    </message>
 </context>
 <context>
     <name>SyncPage</name>

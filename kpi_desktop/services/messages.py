@@ -501,7 +501,28 @@ def _sync_trust_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
 
 
 def _reason(value: object) -> str:
-    return describe(value) if isinstance(value, KpiError) else str(value or "")
+    return refusal_received(value) if isinstance(value, KpiError) else str(value or "")
+
+
+def refusal_received(error: KpiError) -> str:
+    """Why a recipient refused one of this PC's records, as its sender reads it (the
+    recipient's own message speaks of its import: "Nothing was imported"). The words of
+    ``sync status``, the Sync page and the import summary."""
+    p = error.params
+    if error.code == "bundle_signer_not_allowed":
+        return translate(
+            "Sync", "The signer is not allowed to make this ({kind}); for example, only a "
+            "person's evaluator may confirm their work."
+        ).format(kind=kind_label(str(p.get("kind", ""))))
+    if error.code == "bundle_record_key_revoked":
+        return translate(
+            "Sync", "It is signed with the key {key}, revoked on {revoked}, and dated on or "
+            "after that day: ask the agency for a new key, then make it again."
+        ).format(key=p.get("key", ""), revoked=p.get("revoked", ""))
+    if error.code == "bundle_record_conflict":
+        return translate(
+            "Sync", "It differs from the same record already there: report this to the agency.")
+    return describe(error)
 
 
 def _sync_errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:

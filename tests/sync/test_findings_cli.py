@@ -140,9 +140,11 @@ def test_finding_6_through_the_cli(world: World, capsys: pytest.CaptureFixture[s
     code, out, err = _cli(capsys, monkeypatch, world.official, OFFICIAL, "import",
                           str(receipt), "--as", OFFICIAL)
     assert code == 0, err
-    assert "1 item refused by UBND" in out
+    assert "1 item refused by UBND" in out and "evaluator may confirm" in out
+    assert "Nothing was imported" not in out  # the recipient's words, not the sender's
     code, out, err = _cli(capsys, monkeypatch, world.official, OFFICIAL, "sync", "status")
     assert code == 0 and "Refused by UBND" in out, (out, err)
+    assert "evaluator may confirm" in out and "Nothing was imported" not in out
     code, out, err = _cli(capsys, monkeypatch, world.official, OFFICIAL, "log", "add",
                           "--person", OFFICIAL, "--date", "2026-11-20", "--item", "DC.04",
                           "--quantity", "1", "--submit")

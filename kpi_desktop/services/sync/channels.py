@@ -128,7 +128,7 @@ def _not_here(kind: str) -> str:
 
 def attention_lines(uow: Any) -> list[str]:
     """The gaps, held bundles, refusals received and flagged records, in words."""
-    from kpi_desktop.services.messages import describe
+    from kpi_desktop.services.messages import describe, refusal_received
 
     lines = [describe(KpiError("sync_bundles_missing", count=len(g.missing),
                                sender=g.sender_name)) for g in gaps(uow)]
@@ -139,7 +139,7 @@ def attention_lines(uow: Any) -> list[str]:
     for refusal in uow.sync.refusals("in"):
         lines.append(translate("Sync", "Refused by {peer}: {item}: {reason}").format(
             peer=person_name(uow, refusal.peer_id), item=record_text(uow, refusal.item_key),
-            reason=describe(KpiError(refusal.code, **refusal.params))))
+            reason=refusal_received(KpiError(refusal.code, **refusal.params))))
     for event in uow.audit.list_events(action="sync.signed_before_revocation",
                                        newest_first=True, limit=500):
         lines.append(translate("Sync", "Signed before the key was revoked; arrived after: "
