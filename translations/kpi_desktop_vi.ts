@@ -3429,7 +3429,7 @@
     </message>
 </context>
 <context>
-    <name>EntryTableModel</name>
+    <name>EntryTable</name>
     <message>
         <source>Date</source>
         <translation>Ngày</translation>

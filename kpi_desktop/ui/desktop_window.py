@@ -202,18 +202,31 @@ class DesktopWindow(QMainWindow):
                                    if row["id"] == person_id), "")
         self.reports_action.setEnabled(person_id != AGENCY_ID)
         self._confirmed_since = 0
-        if signed_in and person_id != AGENCY_ID:
-            self._confirmed_since = self.services.notifications.record_sign_in(person_id)
         self.notices = self._count_notices()
         # A leader with work waiting lands on the inbox (built first, instead of "today").
         landing = "leader.inbox" if signed_in and self.notices is not None and \
             self.notices.waiting else None
         self._build_pages(landing)
         self.refresh_notices()
+        if signed_in and person_id != AGENCY_ID:
+            self._record_sign_in(person_id)
         self._retranslate_person()
         if self.settings.last_person_id != person_id:
             self.settings.last_person_id = person_id
             self._save_settings()
+
+    def _record_sign_in(self, person_id: str) -> None:
+        """Record the sign-in on the serial lane; the banner then also counts the entries
+        confirmed since the previous one."""
+        from kpi_desktop.ui.operations import Op  # after the first paint (cold start)
+
+        def recorded(confirmed: int) -> None:
+            if self.user is not None and self.user.person_id == person_id:
+                self._confirmed_since = confirmed
+                self.refresh_notices()
+
+        notifications = self.services.notifications
+        Op(self, lambda: notifications.record_sign_in(person_id)).success(recorded).run()
 
     def switch_user(self) -> bool:
         """Lock the signed-in person's key and ask who works next; Cancel closes the window
