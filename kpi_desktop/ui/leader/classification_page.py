@@ -28,7 +28,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import DisciplineAuthority, DisciplineKind, Level, Period
 from kpi_desktop.domain.scores import YearReason
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.discipline import authority_label
+from kpi_desktop.services.discipline import authority_label, discipline_kind_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
@@ -58,22 +58,6 @@ def reason_label(reason: YearReason, disciplined: bool) -> str:
         YearReason.DISCIPLINED: translate("YearReason", "disciplined"),
         YearReason.CAPPED_BY_ORG: translate("YearReason", "capped by the organisation's level"),
     }[reason]
-
-
-def discipline_label(kind: DisciplineKind) -> str:
-    return {
-        DisciplineKind.REPRIMAND: translate("DisciplineKind", "reprimand"),
-        DisciplineKind.WARNING: translate("DisciplineKind", "warning"),
-        DisciplineKind.SALARY_REDUCTION: translate("DisciplineKind", "salary-step reduction"),
-        DisciplineKind.DEMOTION: translate("DisciplineKind", "demotion"),
-        DisciplineKind.REMOVAL: translate("DisciplineKind", "removal from post"),
-        DisciplineKind.DISMISSAL: translate("DisciplineKind", "dismissal"),
-        DisciplineKind.EXPULSION: translate("DisciplineKind", "expulsion from the party"),
-        DisciplineKind.IDEOLOGY_CONCLUSION: translate(
-            "DisciplineKind", "conclusion of a competent authority"),
-        DisciplineKind.UNIT_CORRUPTION: translate(
-            "DisciplineKind", "corruption case in a directly managed unit"),
-    }[kind]
 
 
 class YearClassificationPage(Page):
@@ -226,7 +210,7 @@ class YearClassificationPage(Page):
 
         def remarks(row: Any) -> str:
             parts = [reason_label(row.result.reason, row.result.disciplined)]
-            parts += [f"{discipline_label(e.kind)} {e.decision_no}" for e in row.discipline]
+            parts += [f"{discipline_kind_label(e.kind)} {e.decision_no}" for e in row.discipline]
             if row.history_count > 1:
                 parts.append(self.tr("replaced {n} time(s)").format(n=row.history_count - 1))
             return "; ".join(p for p in parts if p)
@@ -378,7 +362,7 @@ class DisciplineDialog(QDialog):
         self.setWindowTitle(self.tr("Record discipline"))
         self.kind = QComboBox()
         for kind in DisciplineKind:
-            self.kind.addItem(discipline_label(kind), kind.value)
+            self.kind.addItem(discipline_kind_label(kind), kind.value)
         self.authority = QComboBox()
         for authority in DisciplineAuthority:
             self.authority.addItem(authority_label(authority), authority.value)
@@ -402,7 +386,7 @@ class DisciplineDialog(QDialog):
         self.related = QComboBox()
         self.related.addItem(self.tr("(none — a separate act)"), "")
         for event in earlier or []:
-            self.related.addItem(f"{discipline_label(event.kind)} {event.decision_no} "
+            self.related.addItem(f"{discipline_kind_label(event.kind)} {event.decision_no} "
                                  f"({formatting.date(event.decided_on)})", event.id)
         self.related.setToolTip(self.tr(
             "Party and administrative decisions about the same act count once (Article "

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.discipline import authority_label, count_label, discipline_kind_label
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.messages import audit_action_label, level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
@@ -363,8 +363,8 @@ class MonthlyEvaluationPage(Page):
         names[self.user.person_id] = self.user.full_name
         names[row.person_id] = row.person_name
         for event in self.services.evaluation.history(row.person_id, self.current_period()):
-            self.history.addItem(self.tr("{date}: {action} by {who} {reason}").format(
-                date=formatting.date(event.at.date()), action=_action_label(event.action),
+            self.history.addItem(self.tr("{date}: {who} {action} {reason}").format(
+                date=formatting.date(event.at.date()), action=audit_action_label(event.action),
                 who=names.get(event.actor_id or "", event.actor_id or ""),
                 reason=event.detail.get("reason", "")).strip())
 
@@ -517,16 +517,6 @@ class ActingDialog(QDialog):
         form.addRow(self.tr("To"), self.end)
         form.addRow(self.tr("Note"), self.note)
         form.addRow(dialog_buttons(self))
-
-
-def _action_label(action: str) -> str:
-    return {
-        "evaluation.confirm": translate("AuditAction", "confirmed"),
-        "evaluation.lock": translate("AuditAction", "locked"),
-        "evaluation.unlock": translate("AuditAction", "unlocked"),
-        "evaluation.submit": translate("AuditAction", "submitted"),
-        "evaluation.appeal_change": translate("AuditAction", "changed after an appeal"),
-    }.get(action, action)
 
 
 def _first_upper(text: str) -> str:
