@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -35,6 +35,7 @@ from kpi_desktop.domain.model import EntryStatus, Level, Period, PeriodKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
+from kpi_desktop.ui.pages.base import Retranslated
 from kpi_desktop.ui.tables import DATA_PROPERTY as DATA_PROPERTY
 from kpi_desktop.ui.tables import mark_data
 
@@ -307,7 +308,7 @@ def last_finished(today: dt.date, kind: PeriodKind = PeriodKind.MONTH) -> Period
     return current if current.end <= today else current.shifted(-1)
 
 
-class PeriodPicker(QWidget):
+class PeriodPicker(Retranslated, QWidget):
     """Which period: the kind (month, quarter, half year, year — only those allowed) and one of
     its recent periods, written as people write them ("11/2026", never "2026-11").
 
@@ -400,11 +401,6 @@ class PeriodPicker(QWidget):
             self.kind.setItemText(index, period_kind_label(PeriodKind(self.kind.itemData(index))))
         for index in range(self.combo.count()):
             self.combo.setItemText(index, period_text(Period.parse(self.combo.itemData(index))))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
 
 def names_of(services: Any) -> Any:
@@ -524,7 +520,7 @@ class ReasonDialog(QDialog):
 LeaderReasonDialog = ReasonDialog
 
 
-class DetailSplitter(QSplitter):
+class DetailSplitter(Retranslated, QSplitter):
     """A list and its detail panel side by side; the panel folds away (``fold_button``) so the
     list gets the whole width on a small screen, and comes back where it was."""
 
@@ -569,8 +565,3 @@ class DetailSplitter(QSplitter):
         self.fold_button.setChecked(self.detail_shown())
         self.fold_button.blockSignals(False)
         self.retranslate_ui()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +24,7 @@ from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.base import AGENCY_ID
 from kpi_desktop.ui.common import mark_data
 from kpi_desktop.ui.operations import Op
+from kpi_desktop.ui.pages.base import Retranslated
 
 __all__ = ["SignInDialog", "needs_setup", "people_with_keys"]
 
@@ -43,7 +43,7 @@ def needs_setup(services: Any) -> bool:
     return services.organisation.is_empty() or not people_with_keys(services)
 
 
-class SignInDialog(QDialog):
+class SignInDialog(Retranslated, QDialog):
     """Who is working at this PC. After ``exec()`` returns Accepted, :attr:`person_id` is the
     person signed in, whose key is unlocked."""
 
@@ -117,11 +117,6 @@ class SignInDialog(QDialog):
         self.person_id = person  # the desktop remembers it as the last person
         self.passphrase.clear()
         super().accept()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("KPI Desktop — sign in"))
