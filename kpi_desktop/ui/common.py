@@ -218,13 +218,21 @@ def date_format() -> str:
     return "dd/MM/yyyy" if i18n.current_language() == "vi" else "d MMM yyyy"
 
 
-def dialog_buttons(dialog: QDialog, *, accept: Any = None,
-                   close: bool = False) -> QDialogButtonBox:
-    """OK and Cancel wired to ``dialog`` (OK runs ``accept``, by default ``dialog.accept``), or
-    Close alone (``close``): the buttons of every small form dialog."""
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close if close else
-                           QDialogButtonBox.StandardButton.Ok
-                           | QDialogButtonBox.StandardButton.Cancel)
+def dialog_buttons(dialog: QDialog, *, accept: Any = None, close: bool = False,
+                   own: tuple[QPushButton, QPushButton] | None = None,
+                   actions: tuple[tuple[QPushButton, Any], ...] = ()) -> QDialogButtonBox:
+    """The buttons of a dialog, wired to it: OK and Cancel (OK runs ``accept``, by default
+    ``dialog.accept``), or Close alone (``close``), or the dialog's ``own`` accept and cancel
+    buttons; ``actions``: (button, what it runs) beside them."""
+    standard = QDialogButtonBox.StandardButton
+    box = QDialogButtonBox() if own is not None else QDialogButtonBox(
+        standard.Close if close else standard.Ok | standard.Cancel)
+    if own is not None:
+        box.addButton(own[0], QDialogButtonBox.ButtonRole.AcceptRole)
+        box.addButton(own[1], QDialogButtonBox.ButtonRole.RejectRole)
+    for button, slot in actions:
+        box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        button.clicked.connect(slot)
     box.accepted.connect(accept or dialog.accept)
     box.rejected.connect(dialog.reject)
     return box

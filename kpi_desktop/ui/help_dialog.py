@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QTextBrowser,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop import __version__
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import resource_root
+from kpi_desktop.ui.common import dialog_buttons
 from kpi_desktop.ui.pages.base import Retranslated, mark_data
 
 __all__ = ["HelpDialog", "about_text", "guide_path"]
@@ -69,8 +69,7 @@ class HelpDialog(Retranslated, QDialog):
         self.browser.setOpenExternalLinks(False)
         self.browser.setOpenLinks(True)
         mark_data(self.browser)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, close=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.browser, 1)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.domain.model import CatalogGroup
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.common import data_label
+from kpi_desktop.ui.common import data_label, dialog_buttons
 from kpi_desktop.ui.operations import Op
 
 __all__ = ["ProposalDialog"]
@@ -58,10 +58,7 @@ class ProposalDialog(QDialog):
                             ("points", self.points), ("reason", self.reason)):
             self.labels[key].setBuddy(widget)
             form.addRow(self.labels[key], widget)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(form)

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -22,7 +21,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime.settings import Settings
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.base import AGENCY_ID
-from kpi_desktop.ui.common import mark_data
+from kpi_desktop.ui.common import dialog_buttons, mark_data
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Retranslated
 
@@ -76,14 +75,10 @@ class SignInDialog(Retranslated, QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
         mark_data(self.error)
-        self.buttons = QDialogButtonBox()
         self.sign_in_button = QPushButton()
         self.sign_in_button.setDefault(True)
         self.cancel_button = QPushButton()
-        self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, own=(self.sign_in_button, self.cancel_button))
         self.person.currentIndexChanged.connect(lambda _i: self.error.clear())
         form = QFormLayout()
         form.addRow(self.person_label, self.person)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from kpi_desktop.ui.common import (
     data_label,
     date_edit,
     date_format,
+    dialog_buttons,
     error_text,
     form,
     from_qdate,
@@ -190,10 +190,8 @@ class TransferDialog(Retranslated, QDialog):
         self.status.setWordWrap(True)
         self.apply_button = QPushButton()
         self.apply_button.setDefault(True)
-        self.apply_button.clicked.connect(self.submit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, close=True, actions=((self.apply_button,
+                                                                  self.submit),))
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -394,10 +392,8 @@ class MergeUnitsDialog(Retranslated, QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.apply_button = QPushButton()
-        self.apply_button.clicked.connect(self.submit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, close=True, actions=((self.apply_button,
+                                                                  self.submit),))
         left = QVBoxLayout()
         left.addWidget(self.units_label)
         left.addWidget(self.units, 1)
