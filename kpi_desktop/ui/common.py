@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QToolButton,
@@ -136,6 +138,12 @@ def form(owner: QWidget | None, fields: list[QWidget | QLayout]) -> tuple[QFormL
     """A form of ``fields``, each with a label (returned, for the page to translate) that
     moves the focus to its field (mnemonics)."""
     layout = QFormLayout(owner) if owner is not None else QFormLayout()
+    return layout, add_fields(layout, fields)
+
+
+def add_fields(layout: QFormLayout, fields: list[QWidget | QLayout]) -> list[QLabel]:
+    """A row of ``layout`` for each field, with a label that moves the focus to it; the labels
+    are returned for the page to translate (:func:`set_texts`)."""
     labels = []
     for field in fields:
         label = QLabel()
@@ -143,7 +151,20 @@ def form(owner: QWidget | None, fields: list[QWidget | QLayout]) -> tuple[QFormL
             label.setBuddy(field)
         layout.addRow(label, field)
         labels.append(label)
-    return layout, labels
+    return labels
+
+
+def scrolled(widget: QWidget, *, frame: bool = True, sideways: bool = False) -> QScrollArea:
+    """``widget`` in a scroll area that gives it the area's width; at 1366×768 a page never
+    scrolls sideways unless ``sideways``."""
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    if not frame:
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+    if not sideways:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return scroll
 
 
 def set_texts(widgets: list[Any], texts: tuple[str, ...] | list[str]) -> None:

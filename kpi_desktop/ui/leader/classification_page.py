@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     OVERDUE_BACKGROUND,
     DetailSplitter,
+    add_fields,
     data_label,
     date_edit,
     date_format,
@@ -42,6 +42,8 @@ from kpi_desktop.ui.common import (
     from_qdate,
     mark_data,
     name_of,
+    scrolled,
+    set_texts,
     stacked,
     year_spin,
 )
@@ -103,12 +105,9 @@ class YearClassificationPage(Page):
         self.decision_date = date_edit(today)
         self.reason = QLineEdit()
         self.quota_note = QLineEdit()
-        self._labels = [QLabel() for _ in range(6)]
         form.addRow(self.person_line)
-        for label, widget in zip(self._labels, [self.level_combo, self.minutes,
-                                                self.decision_no, self.decision_date,
-                                                self.reason, self.quota_note], strict=True):
-            form.addRow(label, widget)
+        self._labels = add_fields(form, [self.level_combo, self.minutes, self.decision_no,
+                                         self.decision_date, self.reason, self.quota_note])
         buttons = QHBoxLayout()
         self.decide_button = QPushButton()
         self.decide_button.clicked.connect(self.decide)
@@ -126,12 +125,7 @@ class YearClassificationPage(Page):
         mark_data(self.history)
         form.addRow(self.history_label)
         form.addRow(self.history)
-        holder = stacked(self.form_box, None)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
-
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = scrolled(stacked(self.form_box, None))
         splitter = DetailSplitter(self.table, scroll, detail_width=400)
         top.addWidget(splitter.fold_button)
         layout = QVBoxLayout(self)
@@ -148,12 +142,10 @@ class YearClassificationPage(Page):
         self.exceptional.setText(self.tr("Outstanding organisation (quota 25 %)"))
         self.model.retranslate()
         self.form_box.setTitle(self.tr("Form 02 decision"))
-        for label, text in zip(self._labels, [
-                self.tr("Level"), self.tr("Minutes of the year-end meeting"),
-                self.tr("Decision number"), self.tr("Decision date"),
-                self.tr("Reason (needed for a lower level)"), self.tr("Quota note")],
-                strict=True):
-            label.setText(text)
+        set_texts(self._labels, [
+            self.tr("Level"), self.tr("Minutes of the year-end meeting"),
+            self.tr("Decision number"), self.tr("Decision date"),
+            self.tr("Reason (needed for a lower level)"), self.tr("Quota note")])
         self.decision_date.setDisplayFormat(date_format())
         self.decide_button.setText(self.tr("Record the decision"))
         self.supersede_button.setText(self.tr("Replacement decision"))

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +46,7 @@ from kpi_desktop.ui.common import (
     month_periods,
     month_text,
     number_locale,
+    scrolled,
 )
 from kpi_desktop.ui.operations import Loader, Op, Task
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
@@ -188,10 +188,7 @@ class MonthlyEvaluationPage(Page):
         mark_data(self.history)
         form_layout.addWidget(self.history_label)
         form_layout.addWidget(self.history)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form_box)
+        scroll = scrolled(self.form_box)
         self.splitter = DetailSplitter(self.table, scroll, detail_width=430)
 
         top = QHBoxLayout()

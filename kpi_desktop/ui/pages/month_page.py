@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from kpi_desktop.ui.common import (
     data_label,
     error_text,
     refresh_when_visible,
+    scrolled,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import UserContext
@@ -110,9 +110,7 @@ class MonthPage(OwnMonthPage):
             self.maxima[criterion.code] = maximum
             spin.valueChanged.connect(self._update_total)
         criteria_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(criteria_box)
-        scroll.setWidgetResizable(True)
+        scroll = scrolled(criteria_box, sideways=True)
         self.results = QGroupBox()
         results_form = QFormLayout(self.results)
         self.result_labels: dict[str, QLabel] = {}

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QToolButton,
@@ -63,6 +61,7 @@ from kpi_desktop.ui.common import (
     mark_data,
     name_of,
     refresh_when_visible,
+    scrolled,
     short_date,
     status_label,
     to_qdate,
@@ -1125,11 +1124,7 @@ class WorkLogPage(Page):
         left_layout.addWidget(self.missing)
         left_layout.addWidget(self.week_strip)
         left_layout.addWidget(self.table, 1)
-        scroll = QScrollArea()
-        scroll.setWidget(self.editor)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = scrolled(self.editor, frame=False)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(scroll)
