@@ -44,6 +44,8 @@ from kpi_desktop.ui.common import (
     named,
     period_text,
     refresh_when_visible,
+    row,
+    stacked,
     status_label,
 )
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
@@ -322,30 +324,13 @@ class ScorePage(OwnMonthPage):
         self.why_note = data_label(wrap=True)
 
         top = self.top_row()
-        upper = QWidget()
-        upper_layout = QHBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        left = QWidget()
+        left = stacked(self.provisional, self.summary, self.appeal_note, self.notice, None)
         left.setMinimumWidth(450)
         left.setMaximumWidth(560)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.provisional)
-        left_layout.addWidget(self.summary)
-        left_layout.addWidget(self.appeal_note)
-        left_layout.addWidget(self.notice)
-        left_layout.addStretch(1)
-        upper_layout.addWidget(left)
-        upper_layout.addWidget(self.chart_box, 1)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.why_note)
-        lower_layout.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(upper)
-        layout.addWidget(lower, 1)
+        layout.addLayout(row(left, (self.chart_box, 1)))
+        layout.addWidget(stacked(self.why_note, (self.tabs, 1)), 1)
         self.retranslate_ui()
 
     def title(self) -> str:

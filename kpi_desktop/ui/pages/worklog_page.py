@@ -61,8 +61,10 @@ from kpi_desktop.ui.common import (
     mark_data,
     name_of,
     refresh_when_visible,
+    row,
     scrolled,
     short_date,
+    stacked,
     status_label,
     to_qdate,
     weekday_name,
@@ -203,15 +205,10 @@ class ItemPicker(QWidget):
         self.whole_catalog_button.setObjectName("searchWholeCatalog")
         self.propose_button = QPushButton()
         self.propose_button.setObjectName("proposeNewItem")
-        empty_buttons = QHBoxLayout()
-        empty_buttons.setContentsMargins(0, 0, 0, 0)
-        empty_buttons.addWidget(self.whole_catalog_button)
-        empty_buttons.addWidget(self.propose_button)
-        empty_buttons.addStretch(1)
         empty_layout = QVBoxLayout(self.empty)
         empty_layout.setContentsMargins(0, 0, 0, 0)
         empty_layout.addWidget(self.empty_label)
-        empty_layout.addLayout(empty_buttons)
+        empty_layout.addLayout(row(self.whole_catalog_button, self.propose_button, None))
         self.empty.setVisible(False)
         self.list = QListView()
         self.model = ItemListModel(self)
@@ -224,20 +221,15 @@ class ItemPicker(QWidget):
         self.list.setUniformItemSizes(True)
         self.detail = data_label(wrap=True)
         self.detail.setObjectName("itemDetail")
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.query, 1)
-        row.addWidget(self.all_items)
         # ☆/★: the chosen item in or out of the person's "việc hay làm" (issue 16 item 16).
         self.favourite_button = QToolButton()
         self.favourite_button.setObjectName("toggleFavourite")
         self.favourite_button.setAutoRaise(True)
         self.favourite_button.clicked.connect(lambda: self.favourite_toggled.emit(self.item))
-        row.addWidget(self.favourite_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addLayout(row)
+        layout.addLayout(row((self.query, 1), self.all_items, self.favourite_button))
         layout.addWidget(self.list)
         layout.addWidget(self.empty)
         layout.addWidget(self.detail)
@@ -1116,14 +1108,8 @@ class WorkLogPage(Page):
         nav.addSpacing(12)
         nav.addWidget(self.day_button)
         nav.addWidget(self.week_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.load_label)
-        left_layout.addWidget(self.warning)
-        left_layout.addWidget(self.missing)
-        left_layout.addWidget(self.week_strip)
-        left_layout.addWidget(self.table, 1)
+        left = stacked(self.load_label, self.warning, self.missing, self.week_strip,
+                       (self.table, 1))
         scroll = scrolled(self.editor, frame=False)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
