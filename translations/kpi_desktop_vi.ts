@@ -6859,10 +6859,6 @@
         <translation>{month}/{year}</translation>
     </message>
     <message>
-        <source>Quarter {quarter}/{year}</source>
-        <translation>Quý {quarter}/{year}</translation>
-    </message>
-    <message>
         <source>Quarter {n}/{year}</source>
         <extracomment>What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).</extracomment>
         <translation>Quý {n}/{year}</translation>

@@ -293,11 +293,8 @@ class MonthlyEvaluationPage(Page):
     def _loaded(self, data: tuple[list[Any], list[str]]) -> None:
         rows, acting = data
         self.acting.setText("; ".join(acting))
-        chosen = self.selected_person()
         self._rows = rows
-        self.model.set_rows(rows)
-        if chosen is None or not self.table.select_key(chosen):
-            self.table.select_first()
+        self.table.show_rows(rows)  # the person chosen before, else the first
         self._show_form()
 
     def selected_person(self) -> str | None:
