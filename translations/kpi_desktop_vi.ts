@@ -686,29 +686,6 @@
     </message>
 </context>
 <context>
-    <name>AuditAction</name>
-    <message>
-        <source>confirmed</source>
-        <translation>đã xác nhận</translation>
-    </message>
-    <message>
-        <source>locked</source>
-        <translation>đã khóa kỳ</translation>
-    </message>
-    <message>
-        <source>unlocked</source>
-        <translation>đã mở khóa</translation>
-    </message>
-    <message>
-        <source>submitted</source>
-        <translation>đã gửi</translation>
-    </message>
-    <message>
-        <source>changed after an appeal</source>
-        <translation>thay đổi sau kiến nghị</translation>
-    </message>
-</context>
-<context>
     <name>AuditDialog</name>
     <message>
         <source>Audit log</source>
@@ -794,6 +771,10 @@
         <translation>sao chép nhiệm vụ tháng trước</translation>
     </message>
     <message>
+        <source>submitted a self-assessment</source>
+        <translation>gửi phiếu tự đánh giá</translation>
+    </message>
+    <message>
         <source>confirmed a monthly evaluation</source>
         <translation>xác nhận phiếu đánh giá tháng</translation>
     </message>
@@ -804,6 +785,10 @@
     <message>
         <source>unlocked a month</source>
         <translation>mở khóa kỳ tháng</translation>
+    </message>
+    <message>
+        <source>changed an evaluation after an appeal</source>
+        <translation>thay đổi sau kiến nghị</translation>
     </message>
     <message>
         <source>appointed an acting evaluator</source>
@@ -830,16 +815,116 @@
         <translation>điều động một người sang đơn vị khác</translation>
     </message>
     <message>
-        <source>merged units</source>
-        <translation>sáp nhập đơn vị</translation>
-    </message>
-    <message>
         <source>sent a person&apos;s monthly results to another agency</source>
         <translation>gửi kết quả hằng tháng của một người cho cơ quan khác</translation>
     </message>
     <message>
         <source>received a person&apos;s monthly results from another agency</source>
         <translation>nhận kết quả hằng tháng của một người từ cơ quan khác</translation>
+    </message>
+    <message>
+        <source>created the organisation</source>
+        <translation>tạo tổ chức</translation>
+    </message>
+    <message>
+        <source>imported a catalog workbook</source>
+        <translation>nhập tệp danh mục</translation>
+    </message>
+    <message>
+        <source>imported a staff list</source>
+        <translation>nhập danh sách công chức</translation>
+    </message>
+    <message>
+        <source>imported a scoring policy</source>
+        <translation>nhập quy tắc chấm điểm</translation>
+    </message>
+    <message>
+        <source>made a new scoring policy version</source>
+        <translation>phiên bản quy tắc chấm điểm mới</translation>
+    </message>
+    <message>
+        <source>accepted a proposal into the catalog</source>
+        <translation>chấp nhận đề xuất vào danh mục</translation>
+    </message>
+    <message>
+        <source>rejected a proposal</source>
+        <translation>không chấp nhận đề xuất</translation>
+    </message>
+    <message>
+        <source>enrolled a key</source>
+        <translation>công bố khóa</translation>
+    </message>
+    <message>
+        <source>revoked a key</source>
+        <translation>thu hồi khóa</translation>
+    </message>
+    <message>
+        <source>replaced the agency key</source>
+        <translation>thay khóa của cơ quan</translation>
+    </message>
+    <message>
+        <source>added a unit</source>
+        <translation>thêm đơn vị</translation>
+    </message>
+    <message>
+        <source>renamed a unit</source>
+        <translation>đổi tên đơn vị</translation>
+    </message>
+    <message>
+        <source>moved a unit</source>
+        <translation>chuyển đơn vị</translation>
+    </message>
+    <message>
+        <source>closed a unit</source>
+        <translation>giải thể đơn vị</translation>
+    </message>
+    <message>
+        <source>merged units</source>
+        <translation>sáp nhập đơn vị</translation>
+    </message>
+    <message>
+        <source>added a person</source>
+        <translation>thêm công chức</translation>
+    </message>
+    <message>
+        <source>changed a person&apos;s details</source>
+        <translation>sửa thông tin công chức</translation>
+    </message>
+    <message>
+        <source>recorded that a person left the organisation</source>
+        <translation>cán bộ rời cơ quan, đơn vị</translation>
+    </message>
+    <message>
+        <source>added an evaluator relation</source>
+        <translation>thêm quan hệ đánh giá</translation>
+    </message>
+    <message>
+        <source>changed an evaluator relation</source>
+        <translation>sửa quan hệ đánh giá</translation>
+    </message>
+    <message>
+        <source>ended an evaluator relation</source>
+        <translation>kết thúc quan hệ đánh giá</translation>
+    </message>
+    <message>
+        <source>entered an organisation indicator</source>
+        <translation>nhập chỉ số của cơ quan, tổ chức</translation>
+    </message>
+    <message>
+        <source>imported organisation indicators</source>
+        <translation>nhập tệp chỉ số của cơ quan, tổ chức</translation>
+    </message>
+    <message>
+        <source>decided the organisation&apos;s result level</source>
+        <translation>quyết định mức xếp loại cơ quan, đơn vị</translation>
+    </message>
+    <message>
+        <source>declared a calendar day</source>
+        <translation>khai báo ngày nghỉ hoặc ngày làm bù</translation>
+    </message>
+    <message>
+        <source>removed a calendar day</source>
+        <translation>bỏ khai báo ngày nghỉ hoặc ngày làm bù</translation>
     </message>
 </context>
 <context>
@@ -3429,7 +3514,7 @@
     </message>
 </context>
 <context>
-    <name>EntryTableModel</name>
+    <name>EntryTable</name>
     <message>
         <source>Date</source>
         <translation>Ngày</translation>
@@ -5987,6 +6072,10 @@
         <translation>{name} đánh giá thay từ {start} đến {end}</translation>
     </message>
     <message>
+        <source>{date}: {who} {action} {reason}</source>
+        <translation>{date}: {who} {action} {reason}</translation>
+    </message>
+    <message>
         <source>The month {month} of {name} is confirmed and locked.</source>
         <translation>Đã xác nhận và khóa tháng {month} của {name}.</translation>
     </message>
@@ -6013,10 +6102,6 @@
     <message>
         <source>a {a} %, b {b} %, c {c} % → task points {tp} of 70</source>
         <translation>a {a}%, b {b}%, c {c}% → điểm kết quả thực hiện nhiệm vụ {tp}/70</translation>
-    </message>
-    <message>
-        <source>{date}: {action} by {who} {reason}</source>
-        <translation>{date}: {who} {action} {reason}</translation>
     </message>
     <message>
         <source>{kind} — decision {no} of {date} ({authority}); {counts}</source>
@@ -6774,10 +6859,6 @@
         <translation>{month}/{year}</translation>
     </message>
     <message>
-        <source>Quarter {quarter}/{year}</source>
-        <translation>Quý {quarter}/{year}</translation>
-    </message>
-    <message>
         <source>Quarter {n}/{year}</source>
         <extracomment>What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).</extracomment>
         <translation>Quý {n}/{year}</translation>
@@ -7279,121 +7360,6 @@
     <message>
         <source>Provisional — month {month} is not over ({elapsed}/{total} working days): no level until it ends.</source>
         <translation>Tạm tính — tháng {month} chưa kết thúc ({elapsed}/{total} ngày làm việc): chưa xếp mức cho đến hết tháng.</translation>
-    </message>
-</context>
-<context>
-    <name>Publish</name>
-    <message>
-        <source>organisation created</source>
-        <translation>tạo tổ chức</translation>
-    </message>
-    <message>
-        <source>catalog workbook imported</source>
-        <translation>nhập tệp danh mục</translation>
-    </message>
-    <message>
-        <source>staff list imported</source>
-        <translation>nhập danh sách công chức</translation>
-    </message>
-    <message>
-        <source>scoring policy imported</source>
-        <translation>nhập quy tắc chấm điểm</translation>
-    </message>
-    <message>
-        <source>new scoring policy version</source>
-        <translation>phiên bản quy tắc chấm điểm mới</translation>
-    </message>
-    <message>
-        <source>proposal accepted into the catalog</source>
-        <translation>chấp nhận đề xuất vào danh mục</translation>
-    </message>
-    <message>
-        <source>key enrolled</source>
-        <translation>công bố khóa</translation>
-    </message>
-    <message>
-        <source>key revoked</source>
-        <translation>thu hồi khóa</translation>
-    </message>
-    <message>
-        <source>unit added</source>
-        <translation>thêm đơn vị</translation>
-    </message>
-    <message>
-        <source>unit renamed</source>
-        <translation>đổi tên đơn vị</translation>
-    </message>
-    <message>
-        <source>unit moved</source>
-        <translation>chuyển đơn vị</translation>
-    </message>
-    <message>
-        <source>unit closed</source>
-        <translation>giải thể đơn vị</translation>
-    </message>
-    <message>
-        <source>person added</source>
-        <translation>thêm công chức</translation>
-    </message>
-    <message>
-        <source>person changed</source>
-        <translation>sửa thông tin công chức</translation>
-    </message>
-    <message>
-        <source>evaluator relation added</source>
-        <translation>thêm quan hệ đánh giá</translation>
-    </message>
-    <message>
-        <source>evaluator relation changed</source>
-        <translation>sửa quan hệ đánh giá</translation>
-    </message>
-    <message>
-        <source>evaluator relation ended</source>
-        <translation>kết thúc quan hệ đánh giá</translation>
-    </message>
-    <message>
-        <source>proposal rejected</source>
-        <translation>không chấp nhận đề xuất</translation>
-    </message>
-    <message>
-        <source>new agency key</source>
-        <translation>thay khóa của cơ quan</translation>
-    </message>
-    <message>
-        <source>units merged</source>
-        <translation>sáp nhập đơn vị</translation>
-    </message>
-    <message>
-        <source>person left the organisation</source>
-        <translation>cán bộ rời cơ quan, đơn vị</translation>
-    </message>
-    <message>
-        <source>person transferred to another unit</source>
-        <translation>điều động cán bộ sang đơn vị khác</translation>
-    </message>
-    <message>
-        <source>acting evaluator appointed</source>
-        <translation>giao người đánh giá thay</translation>
-    </message>
-    <message>
-        <source>organisation indicator entered</source>
-        <translation>nhập chỉ số của cơ quan, tổ chức</translation>
-    </message>
-    <message>
-        <source>organisation indicators imported</source>
-        <translation>nhập tệp chỉ số của cơ quan, tổ chức</translation>
-    </message>
-    <message>
-        <source>organisation result level decided</source>
-        <translation>quyết định mức xếp loại cơ quan, đơn vị</translation>
-    </message>
-    <message>
-        <source>calendar day declared</source>
-        <translation>khai báo ngày nghỉ hoặc ngày làm bù</translation>
-    </message>
-    <message>
-        <source>calendar day removed</source>
-        <translation>bỏ khai báo ngày nghỉ hoặc ngày làm bù</translation>
     </message>
 </context>
 <context>

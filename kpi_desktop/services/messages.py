@@ -318,6 +318,71 @@ def role_label(role: object) -> str:
     }.get(value, value)
 
 
+def audit_action_label(action: str) -> str:
+    """What an audited action did, in words ("confirmed a monthly evaluation"): the one list
+    of audit actions, for the audit log, a month's history and the changes the next
+    organisation file carries."""
+    return {
+        "entry.create": translate("AuditLog", "created a work-log entry"),
+        "entry.submit": translate("AuditLog", "submitted a work-log entry"),
+        "entry.confirm": translate("AuditLog", "confirmed an entry"),
+        "entry.return": translate("AuditLog", "returned an entry"),
+        "entry.quality_failed": translate("AuditLog", "recorded a failed quality review"),
+        "entry.delay": translate("AuditLog", "recorded a delay"),
+        "entry.objective_cause": translate("AuditLog", "recorded an objective cause"),
+        "entry.quality_cause": translate(
+            "AuditLog", "recorded an objective cause of the quality errors"),
+        "entry.timeliness_cause": translate(
+            "AuditLog", "recorded an objective cause of the delays"),
+        "entry.undo": translate("AuditLog", "undid a decision before it was sent"),
+        "review.late": translate("AuditLog", "reviewed after the time limit"),
+        "assignment.create": translate("AuditLog", "assigned a task"),
+        "assignment.cancel": translate("AuditLog", "cancelled an assignment"),
+        "assignment.copy": translate("AuditLog", "copied last month's assignments"),
+        "evaluation.submit": translate("AuditLog", "submitted a self-assessment"),
+        "evaluation.confirm": translate("AuditLog", "confirmed a monthly evaluation"),
+        "evaluation.lock": translate("AuditLog", "locked a month"),
+        "evaluation.unlock": translate("AuditLog", "unlocked a month"),
+        "evaluation.appeal_change": translate("AuditLog", "changed an evaluation after an appeal"),
+        "evaluator.delegate": translate("AuditLog", "appointed an acting evaluator"),
+        "discipline.record": translate("AuditLog", "recorded a discipline decision"),
+        "classification.self_rating": translate("AuditLog", "recorded a Form 02 self-rating"),
+        "classification.decide": translate("AuditLog", "recorded a classification decision"),
+        "classification.supersede": translate("AuditLog", "replaced a classification decision"),
+        "transfer.person": translate("AuditLog", "transferred a person to another unit"),
+        "transfer.export": translate(
+            "AuditLog", "sent a person's monthly results to another agency"),
+        "transfer.import": translate(
+            "AuditLog", "received a person's monthly results from another agency"),
+        "org.create": translate("AuditLog", "created the organisation"),
+        "catalog.import": translate("AuditLog", "imported a catalog workbook"),
+        "staff.import": translate("AuditLog", "imported a staff list"),
+        "policy.import": translate("AuditLog", "imported a scoring policy"),
+        "policy.edit": translate("AuditLog", "made a new scoring policy version"),
+        "proposal.accept": translate("AuditLog", "accepted a proposal into the catalog"),
+        "proposal.reject": translate("AuditLog", "rejected a proposal"),
+        "key.enrol": translate("AuditLog", "enrolled a key"),
+        "key.revoke": translate("AuditLog", "revoked a key"),
+        "key.agency_rotate": translate("AuditLog", "replaced the agency key"),
+        "unit.add": translate("AuditLog", "added a unit"),
+        "unit.rename": translate("AuditLog", "renamed a unit"),
+        "unit.move": translate("AuditLog", "moved a unit"),
+        "unit.close": translate("AuditLog", "closed a unit"),
+        "unit.merge": translate("AuditLog", "merged units"),
+        "person.add": translate("AuditLog", "added a person"),
+        "person.edit": translate("AuditLog", "changed a person's details"),
+        "person.leave": translate("AuditLog", "recorded that a person left the organisation"),
+        "evaluator.add": translate("AuditLog", "added an evaluator relation"),
+        "evaluator.edit": translate("AuditLog", "changed an evaluator relation"),
+        "evaluator.end": translate("AuditLog", "ended an evaluator relation"),
+        "org.indicator.set": translate("AuditLog", "entered an organisation indicator"),
+        "org.indicator.import": translate("AuditLog", "imported organisation indicators"),
+        "org.evaluation.decide": translate("AuditLog", "decided the organisation's result level"),
+        "calendar.declare": translate("AuditLog", "declared a calendar day"),
+        "calendar.remove": translate("AuditLog", "removed a calendar day"),
+    }.get(action, action)
+
+
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QToolButton,
@@ -35,6 +37,7 @@ from kpi_desktop.domain.model import EntryStatus, Level, Period, PeriodKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
+from kpi_desktop.ui.pages.base import Retranslated
 from kpi_desktop.ui.tables import DATA_PROPERTY as DATA_PROPERTY
 from kpi_desktop.ui.tables import mark_data
 
@@ -135,6 +138,12 @@ def form(owner: QWidget | None, fields: list[QWidget | QLayout]) -> tuple[QFormL
     """A form of ``fields``, each with a label (returned, for the page to translate) that
     moves the focus to its field (mnemonics)."""
     layout = QFormLayout(owner) if owner is not None else QFormLayout()
+    return layout, add_fields(layout, fields)
+
+
+def add_fields(layout: QFormLayout, fields: list[QWidget | QLayout]) -> list[QLabel]:
+    """A row of ``layout`` for each field, with a label that moves the focus to it; the labels
+    are returned for the page to translate (:func:`set_texts`)."""
     labels = []
     for field in fields:
         label = QLabel()
@@ -142,7 +151,20 @@ def form(owner: QWidget | None, fields: list[QWidget | QLayout]) -> tuple[QFormL
             label.setBuddy(field)
         layout.addRow(label, field)
         labels.append(label)
-    return layout, labels
+    return labels
+
+
+def scrolled(widget: QWidget, *, frame: bool = True, sideways: bool = False) -> QScrollArea:
+    """``widget`` in a scroll area that gives it the area's width; at 1366×768 a page never
+    scrolls sideways unless ``sideways``."""
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    if not frame:
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+    if not sideways:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return scroll
 
 
 def set_texts(widgets: list[Any], texts: tuple[str, ...] | list[str]) -> None:
@@ -217,13 +239,21 @@ def date_format() -> str:
     return "dd/MM/yyyy" if i18n.current_language() == "vi" else "d MMM yyyy"
 
 
-def dialog_buttons(dialog: QDialog, *, accept: Any = None,
-                   close: bool = False) -> QDialogButtonBox:
-    """OK and Cancel wired to ``dialog`` (OK runs ``accept``, by default ``dialog.accept``), or
-    Close alone (``close``): the buttons of every small form dialog."""
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close if close else
-                           QDialogButtonBox.StandardButton.Ok
-                           | QDialogButtonBox.StandardButton.Cancel)
+def dialog_buttons(dialog: QDialog, *, accept: Any = None, close: bool = False,
+                   own: tuple[QPushButton, QPushButton] | None = None,
+                   actions: tuple[tuple[QPushButton, Any], ...] = ()) -> QDialogButtonBox:
+    """The buttons of a dialog, wired to it: OK and Cancel (OK runs ``accept``, by default
+    ``dialog.accept``), or Close alone (``close``), or the dialog's ``own`` accept and cancel
+    buttons; ``actions``: (button, what it runs) beside them."""
+    standard = QDialogButtonBox.StandardButton
+    box = QDialogButtonBox() if own is not None else QDialogButtonBox(
+        standard.Close if close else standard.Ok | standard.Cancel)
+    if own is not None:
+        box.addButton(own[0], QDialogButtonBox.ButtonRole.AcceptRole)
+        box.addButton(own[1], QDialogButtonBox.ButtonRole.RejectRole)
+    for button, slot in actions:
+        box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        button.clicked.connect(slot)
     box.accepted.connect(accept or dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
@@ -307,7 +337,7 @@ def last_finished(today: dt.date, kind: PeriodKind = PeriodKind.MONTH) -> Period
     return current if current.end <= today else current.shifted(-1)
 
 
-class PeriodPicker(QWidget):
+class PeriodPicker(Retranslated, QWidget):
     """Which period: the kind (month, quarter, half year, year — only those allowed) and one of
     its recent periods, written as people write them ("11/2026", never "2026-11").
 
@@ -400,11 +430,6 @@ class PeriodPicker(QWidget):
             self.kind.setItemText(index, period_kind_label(PeriodKind(self.kind.itemData(index))))
         for index in range(self.combo.count()):
             self.combo.setItemText(index, period_text(Period.parse(self.combo.itemData(index))))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
 
 def names_of(services: Any) -> Any:
@@ -524,7 +549,7 @@ class ReasonDialog(QDialog):
 LeaderReasonDialog = ReasonDialog
 
 
-class DetailSplitter(QSplitter):
+class DetailSplitter(Retranslated, QSplitter):
     """A list and its detail panel side by side; the panel folds away (``fold_button``) so the
     list gets the whole width on a small screen, and comes back where it was."""
 
@@ -569,8 +594,3 @@ class DetailSplitter(QSplitter):
         self.fold_button.setChecked(self.detail_shown())
         self.fold_button.blockSignals(False)
         self.retranslate_ui()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)

@@ -154,16 +154,10 @@ class DesktopWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        self.switch_action = QAction(self)
-        self.switch_action.triggered.connect(self.switch_user)
-        self.file_menu.addAction(self.switch_action)
-        self.reports_action = QAction(self)
-        self.reports_action.triggered.connect(self.open_reports)
-        self.file_menu.addAction(self.reports_action)
+        self.switch_action = self._menu_action(self.file_menu, self.switch_user)
+        self.reports_action = self._menu_action(self.file_menu, self.open_reports)
         self.file_menu.addSeparator()
-        self.quit_action = QAction(self)
-        self.quit_action.triggered.connect(self.close)
-        self.file_menu.addAction(self.quit_action)
+        self.quit_action = self._menu_action(self.file_menu, self.close)
         self.go_menu = bar.addMenu("")
         self.language_menu = bar.addMenu("")
         self.language_group = QActionGroup(self)
@@ -177,13 +171,16 @@ class DesktopWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")
-        self.guide_action = QAction(self)
-        self.guide_action.triggered.connect(self.open_guide)
-        self.help_menu.addAction(self.guide_action)
-        self.about_action = QAction(self)
-        self.about_action.triggered.connect(self._about)
-        self.help_menu.addAction(self.about_action)
+        self.guide_action = self._menu_action(self.help_menu, self.open_guide)
+        self.about_action = self._menu_action(self.help_menu, self._about)
         self.help_dialog: Any = None
+
+    def _menu_action(self, menu: Any, slot: Any) -> QAction:
+        """An entry of ``menu`` that runs ``slot`` (its text is set when translated)."""
+        action = QAction(self)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
 
     def set_person(self, person_id: str, *, signed_in: bool = False) -> None:
         """Show the desk of ``person_id``; ``signed_in``: they have just signed in (the sign-in
@@ -202,18 +199,31 @@ class DesktopWindow(QMainWindow):
                                    if row["id"] == person_id), "")
         self.reports_action.setEnabled(person_id != AGENCY_ID)
         self._confirmed_since = 0
-        if signed_in and person_id != AGENCY_ID:
-            self._confirmed_since = self.services.notifications.record_sign_in(person_id)
         self.notices = self._count_notices()
         # A leader with work waiting lands on the inbox (built first, instead of "today").
         landing = "leader.inbox" if signed_in and self.notices is not None and \
             self.notices.waiting else None
         self._build_pages(landing)
         self.refresh_notices()
+        if signed_in and person_id != AGENCY_ID:
+            self._record_sign_in(person_id)
         self._retranslate_person()
         if self.settings.last_person_id != person_id:
             self.settings.last_person_id = person_id
             self._save_settings()
+
+    def _record_sign_in(self, person_id: str) -> None:
+        """Record the sign-in on the serial lane; the banner then also counts the entries
+        confirmed since the previous one."""
+        from kpi_desktop.ui.operations import Op  # after the first paint (cold start)
+
+        def recorded(confirmed: int) -> None:
+            if self.user is not None and self.user.person_id == person_id:
+                self._confirmed_since = confirmed
+                self.refresh_notices()
+
+        notifications = self.services.notifications
+        Op(self, lambda: notifications.record_sign_in(person_id)).success(recorded).run()
 
     def switch_user(self) -> bool:
         """Lock the signed-in person's key and ask who works next; Cancel closes the window

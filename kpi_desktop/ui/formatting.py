@@ -24,17 +24,17 @@ def percent(value: Decimal | Fraction | float | None) -> str:
 
 def date(value: dt.date | None) -> str:
     """dd/MM/yyyy in Vietnamese, "5 Mar 2026" in English."""
-    if value is None:
-        return ""
-    if i18n.current_language() == "vi":
-        return value.strftime("%d/%m/%Y")
-    return f"{value.day} {value.strftime('%b %Y')}"
+    return _date(value, "%d/%m/%Y", "%b %Y")
 
 
 def day_month(value: dt.date | None) -> str:
     """A deadline within the year: "17/12" in Vietnamese, "17 Dec" in English."""
+    return _date(value, "%d/%m", "%b")
+
+
+def _date(value: dt.date | None, vietnamese: str, english_after_day: str) -> str:
     if value is None:
         return ""
     if i18n.current_language() == "vi":
-        return value.strftime("%d/%m")
-    return f"{value.day} {value.strftime('%b')}"
+        return value.strftime(vietnamese)
+    return f"{value.day} {value.strftime(english_after_day)}"

@@ -12,10 +12,9 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QTextBrowser,
     QVBoxLayout,
@@ -25,7 +24,8 @@ from PySide6.QtWidgets import (
 from kpi_desktop import __version__
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import resource_root
-from kpi_desktop.ui.pages.base import mark_data
+from kpi_desktop.ui.common import dialog_buttons
+from kpi_desktop.ui.pages.base import Retranslated, mark_data
 
 __all__ = ["HelpDialog", "about_text", "guide_path"]
 
@@ -53,7 +53,7 @@ def about_text(services: Any) -> str:
     return "<br>".join(html.escape(line) for line in lines)
 
 
-class HelpDialog(QDialog):
+class HelpDialog(Retranslated, QDialog):
     """The user guide; non-modal, so it stays open beside the window."""
 
     def __init__(self, services: Any, parent: QWidget | None = None) -> None:
@@ -69,8 +69,7 @@ class HelpDialog(QDialog):
         self.browser.setOpenExternalLinks(False)
         self.browser.setOpenLinks(True)
         mark_data(self.browser)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, close=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.browser, 1)
@@ -81,11 +80,6 @@ class HelpDialog(QDialog):
         path = guide_path()
         self.browser.setSearchPaths([str(path.parent)])
         self.browser.setSource(QUrl.fromLocalFile(str(path)))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("KPI Desktop — user guide"))

@@ -110,8 +110,13 @@ def show_open_failure(paths: Any, error: KpiError, parent: QWidget | None = None
     box = _damage_box(parent, error, backups)
     if not _wants_restore(box):
         return False
+    chosen = Path(str(box.property("backup")))
+    # Before the services exist: the copy runs on the serial lane while the start waits for
+    # it in a local event loop (Op.wait), so the window keeps painting; nothing else can use
+    # the database meanwhile, and the start must know the answer before it opens again.
     try:
-        backups.restore(Path(str(box.property("backup"))))
+        Op(parent, lambda: backups.restore(chosen)).progress(
+            translate("IntegrityWatch", "Restoring the backup…")).wait()
     except KpiError as failure:
         QMessageBox.warning(parent, "KPI Desktop", describe(failure))
         return False

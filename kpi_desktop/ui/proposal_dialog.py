@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import CatalogGroup
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.common import data_label
+from kpi_desktop.ui.common import data_label, dialog_buttons
+from kpi_desktop.ui.operations import Op
 
 __all__ = ["ProposalDialog"]
 
@@ -58,10 +58,7 @@ class ProposalDialog(QDialog):
                             ("points", self.points), ("reason", self.reason)):
             self.labels[key].setBuddy(widget)
             form.addRow(self.labels[key], widget)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(form)
@@ -86,16 +83,19 @@ class ProposalDialog(QDialog):
             self.tr("&File the proposal"))
 
     def accept(self) -> None:
-        """File the proposal; a refused value keeps the dialog open with the reason."""
-        try:
-            self.proposal = self.services.proposals.propose(
-                person_id=self.person_id, name_vi=self.name.text(),
-                output_vi=self.output.text(), group=self.group.currentData(),
-                points=self.points.text().replace(",", "."),
-                reason=self.reason.toPlainText())
-        except KpiError as error:
-            self.error.setText(describe(error))
-            return
+        """File the proposal (on the serial lane); a refused value keeps the dialog open with
+        the reason."""
+        proposals, values = self.services.proposals, dict(
+            person_id=self.person_id, name_vi=self.name.text(), output_vi=self.output.text(),
+            group=self.group.currentData(), points=self.points.text().replace(",", "."),
+            reason=self.reason.toPlainText())
+        self.buttons.setEnabled(False)
+        Op(self, lambda: proposals.propose(**values)).success(self._filed) \
+            .failure(lambda error: self.error.setText(describe(error))) \
+            .always(lambda: self.buttons.setEnabled(True)).run()
+
+    def _filed(self, proposal: Any) -> None:
+        self.proposal = proposal
         super().accept()
 
     def done_message(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -42,6 +42,7 @@ from kpi_desktop.services.demo import DEMO_PASSPHRASE
 from kpi_desktop.services.messages import describe, os_error_text
 from kpi_desktop.ui.common import mark_data
 from kpi_desktop.ui.operations import Op
+from kpi_desktop.ui.pages.base import Retranslated
 
 __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard",
            "readable_fingerprint"]
@@ -503,7 +504,7 @@ class EnrolmentPage(QWizardPage):
                 name=name, path=self.saved))
 
 
-class SetupWizard(QWizard):
+class SetupWizard(Retranslated, QWizard):
     """The first-run wizard on an empty data folder (services injected).
 
     After ``exec()`` returns Accepted, :attr:`person_id` is the person signed in (their key
@@ -599,11 +600,6 @@ class SetupWizard(QWizard):
                     "\"Save the request to USB…\" in the bar above the pages.").format(
                     name=self.person_page.full_name(), fingerprint=self.key_info.readable)
         super().done(result)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("KPI Desktop — first start"))

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,8 +21,9 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.runtime.settings import Settings
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.agency.base import AGENCY_ID
-from kpi_desktop.ui.common import mark_data
+from kpi_desktop.ui.common import dialog_buttons, mark_data
 from kpi_desktop.ui.operations import Op
+from kpi_desktop.ui.pages.base import Retranslated
 
 __all__ = ["SignInDialog", "needs_setup", "people_with_keys"]
 
@@ -43,7 +42,7 @@ def needs_setup(services: Any) -> bool:
     return services.organisation.is_empty() or not people_with_keys(services)
 
 
-class SignInDialog(QDialog):
+class SignInDialog(Retranslated, QDialog):
     """Who is working at this PC. After ``exec()`` returns Accepted, :attr:`person_id` is the
     person signed in, whose key is unlocked."""
 
@@ -76,14 +75,10 @@ class SignInDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
         mark_data(self.error)
-        self.buttons = QDialogButtonBox()
         self.sign_in_button = QPushButton()
         self.sign_in_button.setDefault(True)
         self.cancel_button = QPushButton()
-        self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, own=(self.sign_in_button, self.cancel_button))
         self.person.currentIndexChanged.connect(lambda _i: self.error.clear())
         form = QFormLayout()
         form.addRow(self.person_label, self.person)
@@ -117,11 +112,6 @@ class SignInDialog(QDialog):
         self.person_id = person  # the desktop remembers it as the last person
         self.passphrase.clear()
         super().accept()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("KPI Desktop — sign in"))

@@ -484,20 +484,22 @@ class RecordTableView(QTableView):
         index = self.model().index(row, column)
         return Cell(index) if index.isValid() else None
 
+    def _current(self) -> QModelIndex | None:
+        """The current row if it is selected, else the first selected row, else None."""
+        index = self.currentIndex()
+        if index.isValid() and self.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return index
+        rows = self.selectionModel().selectedRows()
+        return rows[0] if rows else None
+
     def current_key(self) -> Any:
         """The key of the current record (the selected one in a single-selection table)."""
-        index = self.currentIndex()
-        if index.isValid() and self.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return index.data(ID_ROLE)
-        rows = self.selectionModel().selectedRows()
-        return rows[0].data(ID_ROLE) if rows else None
+        index = self._current()
+        return index.data(ID_ROLE) if index is not None else None
 
     def current_record(self) -> Any:
-        index = self.currentIndex()
-        if index.isValid() and self.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return index.data(RECORD_ROLE)
-        rows = self.selectionModel().selectedRows()
-        return rows[0].data(RECORD_ROLE) if rows else None
+        index = self._current()
+        return index.data(RECORD_ROLE) if index is not None else None
 
     def selected_keys(self) -> list[Any]:
         """Keys of the selected records, top to bottom."""

@@ -167,7 +167,7 @@ def test_no_page_of_the_main_window_has_two_mnemonics_on_one_key(qtbot, desk, pe
         qtbot.wait(5)
         problems += _clashes(window, f"{language} {person} {page.page_id}:")
         if page.page_id == "today" and page.model.rowCount():
-            page.select_entry(page.model.views[0].entry.id)
+            page.select_entry(page.model.rows[0].entry.id)
             qtbot.wait(5)
             problems += _clashes(window, f"{language} {person} today (entry open):")
     assert problems == [], "\n".join(problems)

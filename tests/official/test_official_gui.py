@@ -64,7 +64,7 @@ def test_log_a_day_submit_and_see_the_score_change(window, qtbot, services):
     assert editor.entry_id is not None
     entry = services.daily.entry(editor.entry_id).entry
     assert entry.status is EntryStatus.DRAFT and entry.quantity == 2
-    assert [v.entry.id for v in page.model.views] == [entry.id]
+    assert [v.entry.id for v in page.model.rows] == [entry.id]
     qtbot.keyClick(editor.quantity, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert services.daily.entry(entry.id).entry.status is EntryStatus.SUBMITTED
     assert not editor.save_button.isEnabled()
@@ -136,7 +136,7 @@ def test_next_and_previous_day_and_week_view(window, qtbot):
     page.set_day(dt.date(2026, 11, 18))
     page.week_button.click()
     assert page.week_mode and not page.table.isColumnHidden(0)
-    dates = {v.entry.work_date for v in page.model.views}
+    dates = {v.entry.work_date for v in page.model.rows}
     assert dates and all(dt.date(2026, 11, 16) <= d <= dt.date(2026, 11, 22) for d in dates)
     assert len(dates) > 1 or page.model.rowCount() > 0
 

@@ -133,7 +133,7 @@ def test_every_visible_text_is_translated(qtbot, services, demo_dir, pseudo, mon
                 page.set_day(dt.date(2026, 11, 18))
                 page.set_week_mode(True)
             if state == "entry" and page.model.rowCount():
-                page.select_entry(page.model.views[0].entry.id)
+                page.select_entry(page.model.rows[0].entry.id)
             qtbot.wait(5)
             for widget, kind, text in _texts(window):
                 if _unmarked(text):

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLayout,
     QPushButton,
@@ -21,7 +20,14 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import PersonRole
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
-from kpi_desktop.ui.common import ERROR_STYLE, OK_STYLE, data_label, message_label, named
+from kpi_desktop.ui.common import (
+    ERROR_STYLE,
+    OK_STYLE,
+    data_label,
+    dialog_buttons,
+    message_label,
+    named,
+)
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import AGENCY_ID as AGENCY_ID
 from kpi_desktop.ui.pages.base import Page, UserContext
@@ -80,11 +86,7 @@ class ChangeDialog(QDialog):
         self.error = error_label(f"{accept_name}_error")
         self.accept_button = named(QPushButton(), accept_name)
         self.cancel_button = QPushButton()
-        self.buttons = QDialogButtonBox()
-        self.buttons.addButton(self.accept_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, own=(self.accept_button, self.cancel_button))
 
     def lay_out(self, *parts: QWidget | QLayout) -> None:
         """The dialog's parts from the top, then the red line and the buttons."""

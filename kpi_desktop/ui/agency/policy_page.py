@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,14 +14,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.ui.agency.base import AgencyPage
-from kpi_desktop.ui.common import date_edit, date_text, from_qdate, mark_data
+from kpi_desktop.ui.common import (
+    date_edit,
+    date_text,
+    from_qdate,
+    mark_data,
+    scrolled,
+)
 from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.tables import Column, RecordTableView
 
@@ -66,10 +70,7 @@ class PolicyPage(AgencyPage):
         self.factors = self.fields["complexity_factors"]
         params = QWidget()
         params.setLayout(columns)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(params)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scrolled(params)
 
         self.save_box = QGroupBox()
         self.version = QLineEdit()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.services.messages import describe
+from kpi_desktop.services.messages import audit_action_label, describe
 from kpi_desktop.ui.agency.base import AgencyPage
 from kpi_desktop.ui.common import (
     ERROR_STYLE,
@@ -37,42 +37,6 @@ from kpi_desktop.ui.common import (
 )
 from kpi_desktop.ui.operations import Op, Task
 from kpi_desktop.ui.pages.base import UserContext
-
-
-def change_label(action: str) -> str:
-    """What an audited change means, in words."""
-    from kpi_desktop.runtime.i18n import translate
-
-    return {
-        "org.create": translate("Publish", "organisation created"),
-        "catalog.import": translate("Publish", "catalog workbook imported"),
-        "staff.import": translate("Publish", "staff list imported"),
-        "policy.import": translate("Publish", "scoring policy imported"),
-        "policy.edit": translate("Publish", "new scoring policy version"),
-        "proposal.accept": translate("Publish", "proposal accepted into the catalog"),
-        "key.enrol": translate("Publish", "key enrolled"),
-        "key.revoke": translate("Publish", "key revoked"),
-        "unit.add": translate("Publish", "unit added"),
-        "unit.rename": translate("Publish", "unit renamed"),
-        "unit.move": translate("Publish", "unit moved"),
-        "unit.close": translate("Publish", "unit closed"),
-        "person.add": translate("Publish", "person added"),
-        "person.edit": translate("Publish", "person changed"),
-        "evaluator.add": translate("Publish", "evaluator relation added"),
-        "evaluator.edit": translate("Publish", "evaluator relation changed"),
-        "evaluator.end": translate("Publish", "evaluator relation ended"),
-        "proposal.reject": translate("Publish", "proposal rejected"),
-        "key.agency_rotate": translate("Publish", "new agency key"),
-        "unit.merge": translate("Publish", "units merged"),
-        "person.leave": translate("Publish", "person left the organisation"),
-        "transfer.person": translate("Publish", "person transferred to another unit"),
-        "evaluator.delegate": translate("Publish", "acting evaluator appointed"),
-        "org.indicator.set": translate("Publish", "organisation indicator entered"),
-        "org.indicator.import": translate("Publish", "organisation indicators imported"),
-        "org.evaluation.decide": translate("Publish", "organisation result level decided"),
-        "calendar.declare": translate("Publish", "calendar day declared"),
-        "calendar.remove": translate("Publish", "calendar day removed"),
-    }.get(action, action)
 
 
 class PublishPage(AgencyPage):
@@ -177,7 +141,7 @@ class PublishPage(AgencyPage):
             self.fingerprint.setText(self.tr("no agency key on this PC"))
         self.changes.clear()
         for action, count in summary.changes:
-            self.changes.addItem(f"{change_label(action)}: {count}")
+            self.changes.addItem(f"{audit_action_label(action)}: {count}")
         for version in self.admin.policy_changes():  # each changed parameter, by its label
             self.changes.addItem(self.tr("Policy {version} in force from {date}:").format(
                 version=version.version, date=date_text(version.active_from)))

@@ -38,6 +38,7 @@ from kpi_desktop.ui.common import (
     OVERDUE_BACKGROUND,
     data_label,
     date_edit,
+    dialog_buttons,
     error_text,
     from_qdate,
     number_locale,
@@ -259,11 +260,8 @@ class DecideDialog(QDialog):
         self.error.setStyleSheet("color: #b91c1c;")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = dialog_buttons(self, accept=self._accept)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Record the decision"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def _accept(self) -> None:

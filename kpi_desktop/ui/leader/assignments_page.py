@@ -27,6 +27,7 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.services.kpi_kinds import kpi_kind_label, parse_kpi_kind
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
+    add_fields,
     date_format,
     from_qdate,
     mark_data,
@@ -34,6 +35,7 @@ from kpi_desktop.ui.common import (
     month_text,
     name_of,
     number_locale,
+    set_texts,
     stacked,
     to_qdate,
 )
@@ -124,12 +126,8 @@ class LeaderAssignmentsPage(Page):
         self.kind_combo = QComboBox()  # KPI kind (seed 001); empty = the catalog item's kind
         self.assign_button = QPushButton()
         self.assign_button.clicked.connect(self.assign)
-        self._form_labels = [QLabel() for _ in range(6)]
-        for label, widget in zip(self._form_labels, [self.person_combo, self.item_combo,
-                                                     self.quantity, self.deadline,
-                                                     self.kind_combo, self.note],
-                                 strict=True):
-            form.addRow(label, widget)
+        self._form_labels = add_fields(form, [self.person_combo, self.item_combo, self.quantity,
+                                              self.deadline, self.kind_combo, self.note])
         form.addRow(self.assign_button)
 
         self.people_title = QLabel()
@@ -162,10 +160,9 @@ class LeaderAssignmentsPage(Page):
         self.people_model.retranslate()
         self.model.retranslate()
         self.form_box.setTitle(self.tr("Assign a task"))
-        for label, text in zip(self._form_labels, [
-                self.tr("Person"), self.tr("Catalog item"), self.tr("Quantity"),
-                self.tr("Deadline"), self.tr("KPI kind"), self.tr("Note")], strict=True):
-            label.setText(text)
+        set_texts(self._form_labels, [
+            self.tr("Person"), self.tr("Catalog item"), self.tr("Quantity"),
+            self.tr("Deadline"), self.tr("KPI kind"), self.tr("Note")])
         chosen_kind = self.kind_combo.currentData()
         self.kind_combo.clear()
         self.kind_combo.addItem(self.tr("as in the catalog"), "")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -28,13 +27,14 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import DisciplineAuthority, DisciplineKind, Level, Period
 from kpi_desktop.domain.scores import YearReason
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.discipline import authority_label
+from kpi_desktop.services.discipline import authority_label, discipline_kind_label
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     OVERDUE_BACKGROUND,
     DetailSplitter,
+    add_fields,
     data_label,
     date_edit,
     date_format,
@@ -42,6 +42,8 @@ from kpi_desktop.ui.common import (
     from_qdate,
     mark_data,
     name_of,
+    scrolled,
+    set_texts,
     stacked,
     year_spin,
 )
@@ -58,22 +60,6 @@ def reason_label(reason: YearReason, disciplined: bool) -> str:
         YearReason.DISCIPLINED: translate("YearReason", "disciplined"),
         YearReason.CAPPED_BY_ORG: translate("YearReason", "capped by the organisation's level"),
     }[reason]
-
-
-def discipline_label(kind: DisciplineKind) -> str:
-    return {
-        DisciplineKind.REPRIMAND: translate("DisciplineKind", "reprimand"),
-        DisciplineKind.WARNING: translate("DisciplineKind", "warning"),
-        DisciplineKind.SALARY_REDUCTION: translate("DisciplineKind", "salary-step reduction"),
-        DisciplineKind.DEMOTION: translate("DisciplineKind", "demotion"),
-        DisciplineKind.REMOVAL: translate("DisciplineKind", "removal from post"),
-        DisciplineKind.DISMISSAL: translate("DisciplineKind", "dismissal"),
-        DisciplineKind.EXPULSION: translate("DisciplineKind", "expulsion from the party"),
-        DisciplineKind.IDEOLOGY_CONCLUSION: translate(
-            "DisciplineKind", "conclusion of a competent authority"),
-        DisciplineKind.UNIT_CORRUPTION: translate(
-            "DisciplineKind", "corruption case in a directly managed unit"),
-    }[kind]
 
 
 class YearClassificationPage(Page):
@@ -119,12 +105,9 @@ class YearClassificationPage(Page):
         self.decision_date = date_edit(today)
         self.reason = QLineEdit()
         self.quota_note = QLineEdit()
-        self._labels = [QLabel() for _ in range(6)]
         form.addRow(self.person_line)
-        for label, widget in zip(self._labels, [self.level_combo, self.minutes,
-                                                self.decision_no, self.decision_date,
-                                                self.reason, self.quota_note], strict=True):
-            form.addRow(label, widget)
+        self._labels = add_fields(form, [self.level_combo, self.minutes, self.decision_no,
+                                         self.decision_date, self.reason, self.quota_note])
         buttons = QHBoxLayout()
         self.decide_button = QPushButton()
         self.decide_button.clicked.connect(self.decide)
@@ -142,12 +125,7 @@ class YearClassificationPage(Page):
         mark_data(self.history)
         form.addRow(self.history_label)
         form.addRow(self.history)
-        holder = stacked(self.form_box, None)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
-
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = scrolled(stacked(self.form_box, None))
         splitter = DetailSplitter(self.table, scroll, detail_width=400)
         top.addWidget(splitter.fold_button)
         layout = QVBoxLayout(self)
@@ -164,12 +142,10 @@ class YearClassificationPage(Page):
         self.exceptional.setText(self.tr("Outstanding organisation (quota 25 %)"))
         self.model.retranslate()
         self.form_box.setTitle(self.tr("Form 02 decision"))
-        for label, text in zip(self._labels, [
-                self.tr("Level"), self.tr("Minutes of the year-end meeting"),
-                self.tr("Decision number"), self.tr("Decision date"),
-                self.tr("Reason (needed for a lower level)"), self.tr("Quota note")],
-                strict=True):
-            label.setText(text)
+        set_texts(self._labels, [
+            self.tr("Level"), self.tr("Minutes of the year-end meeting"),
+            self.tr("Decision number"), self.tr("Decision date"),
+            self.tr("Reason (needed for a lower level)"), self.tr("Quota note")])
         self.decision_date.setDisplayFormat(date_format())
         self.decide_button.setText(self.tr("Record the decision"))
         self.supersede_button.setText(self.tr("Replacement decision"))
@@ -226,7 +202,7 @@ class YearClassificationPage(Page):
 
         def remarks(row: Any) -> str:
             parts = [reason_label(row.result.reason, row.result.disciplined)]
-            parts += [f"{discipline_label(e.kind)} {e.decision_no}" for e in row.discipline]
+            parts += [f"{discipline_kind_label(e.kind)} {e.decision_no}" for e in row.discipline]
             if row.history_count > 1:
                 parts.append(self.tr("replaced {n} time(s)").format(n=row.history_count - 1))
             return "; ".join(p for p in parts if p)
@@ -378,7 +354,7 @@ class DisciplineDialog(QDialog):
         self.setWindowTitle(self.tr("Record discipline"))
         self.kind = QComboBox()
         for kind in DisciplineKind:
-            self.kind.addItem(discipline_label(kind), kind.value)
+            self.kind.addItem(discipline_kind_label(kind), kind.value)
         self.authority = QComboBox()
         for authority in DisciplineAuthority:
             self.authority.addItem(authority_label(authority), authority.value)
@@ -402,7 +378,7 @@ class DisciplineDialog(QDialog):
         self.related = QComboBox()
         self.related.addItem(self.tr("(none — a separate act)"), "")
         for event in earlier or []:
-            self.related.addItem(f"{discipline_label(event.kind)} {event.decision_no} "
+            self.related.addItem(f"{discipline_kind_label(event.kind)} {event.decision_no} "
                                  f"({formatting.date(event.decided_on)})", event.id)
         self.related.setToolTip(self.tr(
             "Party and administrative decisions about the same act count once (Article "

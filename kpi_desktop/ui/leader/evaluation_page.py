@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.discipline import authority_label, count_label, discipline_kind_label
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.messages import audit_action_label, level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
@@ -47,6 +46,7 @@ from kpi_desktop.ui.common import (
     month_periods,
     month_text,
     number_locale,
+    scrolled,
 )
 from kpi_desktop.ui.operations import Loader, Op, Task
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
@@ -188,10 +188,7 @@ class MonthlyEvaluationPage(Page):
         mark_data(self.history)
         form_layout.addWidget(self.history_label)
         form_layout.addWidget(self.history)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form_box)
+        scroll = scrolled(self.form_box)
         self.splitter = DetailSplitter(self.table, scroll, detail_width=430)
 
         top = QHBoxLayout()
@@ -296,11 +293,8 @@ class MonthlyEvaluationPage(Page):
     def _loaded(self, data: tuple[list[Any], list[str]]) -> None:
         rows, acting = data
         self.acting.setText("; ".join(acting))
-        chosen = self.selected_person()
         self._rows = rows
-        self.model.set_rows(rows)
-        if chosen is None or not self.table.select_key(chosen):
-            self.table.select_first()
+        self.table.show_rows(rows)  # the person chosen before, else the first
         self._show_form()
 
     def selected_person(self) -> str | None:
@@ -363,8 +357,8 @@ class MonthlyEvaluationPage(Page):
         names[self.user.person_id] = self.user.full_name
         names[row.person_id] = row.person_name
         for event in self.services.evaluation.history(row.person_id, self.current_period()):
-            self.history.addItem(self.tr("{date}: {action} by {who} {reason}").format(
-                date=formatting.date(event.at.date()), action=_action_label(event.action),
+            self.history.addItem(self.tr("{date}: {who} {action} {reason}").format(
+                date=formatting.date(event.at.date()), action=audit_action_label(event.action),
                 who=names.get(event.actor_id or "", event.actor_id or ""),
                 reason=event.detail.get("reason", "")).strip())
 
@@ -517,16 +511,6 @@ class ActingDialog(QDialog):
         form.addRow(self.tr("To"), self.end)
         form.addRow(self.tr("Note"), self.note)
         form.addRow(dialog_buttons(self))
-
-
-def _action_label(action: str) -> str:
-    return {
-        "evaluation.confirm": translate("AuditAction", "confirmed"),
-        "evaluation.lock": translate("AuditAction", "locked"),
-        "evaluation.unlock": translate("AuditAction", "unlocked"),
-        "evaluation.submit": translate("AuditAction", "submitted"),
-        "evaluation.appeal_change": translate("AuditAction", "changed after an appeal"),
-    }.get(action, action)
 
 
 def _first_upper(text: str) -> str:

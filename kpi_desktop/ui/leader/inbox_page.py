@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -39,10 +37,13 @@ from kpi_desktop.ui.common import (
     OVERDUE_BACKGROUND,
     DetailSplitter,
     LeaderReasonDialog,
+    add_fields,
     data_label,
     error_text,
     mark_data,
     names_of,
+    scrolled,
+    set_texts,
     show_error,
     stacked,
 )
@@ -101,12 +102,9 @@ class ReviewInboxPage(Page):
         self.d_dates = data_label(wrap=True)
         self.d_reason = data_label(wrap=True)
         self.d_flags = data_label(wrap=True)
-        self._form_labels = [QLabel() for _ in range(8)]
-        for label, value in zip(self._form_labels,
-                                [self.d_person, self.d_item, self.d_quantity, self.d_output,
-                                 self.d_attachment, self.d_dates, self.d_reason, self.d_flags],
-                                strict=True):
-            form.addRow(label, value)
+        self._form_labels = add_fields(form, [
+            self.d_person, self.d_item, self.d_quantity, self.d_output, self.d_attachment,
+            self.d_dates, self.d_reason, self.d_flags])
         self.history_title = QLabel()
         self.history = QListWidget()
         self.history.setMaximumHeight(110)
@@ -155,11 +153,7 @@ class ReviewInboxPage(Page):
 
         right = stacked(self.detail_box, self.history_title, self.history, verdicts, None)
 
-        right_scroll = QScrollArea()
-        right_scroll.setWidgetResizable(True)
-        right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        right_scroll.setWidget(right)
+        right_scroll = scrolled(right, frame=False)
         self.splitter = DetailSplitter(self.tree, right_scroll, detail_width=370)
         self.splitter.splitterMoved.connect(lambda *_: self._fit_columns())
         self.splitter.fold_button.toggled.connect(lambda _on: self._fit_columns())
@@ -200,11 +194,10 @@ class ReviewInboxPage(Page):
     def retranslate_ui(self) -> None:
         self.tree.setHeaderLabels(self._header_labels())
         self.detail_box.setTitle(self.tr("Selected entry"))
-        for label, text in zip(self._form_labels, [
-                self.tr("Person"), self.tr("Product / work"), self.tr("Quantity"),
-                self.tr("Output product"), self.tr("Attachment"), self.tr("Dates"),
-                self.tr("Reason for the revision"), self.tr("Attention")], strict=True):
-            label.setText(text)
+        set_texts(self._form_labels, [
+            self.tr("Person"), self.tr("Product / work"), self.tr("Quantity"),
+            self.tr("Output product"), self.tr("Attachment"), self.tr("Dates"),
+            self.tr("Reason for the revision"), self.tr("Attention")])
         self.history_title.setText(self.tr("Review history"))
         self.confirm_button.setText(self.tr("Confirm (Ctrl+Enter)"))
         self.return_button.setText(self.tr("Return… (Ctrl+R)"))

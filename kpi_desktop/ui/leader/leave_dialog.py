@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +28,13 @@ from kpi_desktop.domain.model import LeaveKind
 from kpi_desktop.services.leave import leave_kind_label
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import LeaderReasonDialog, date_format, from_qdate, to_qdate
+from kpi_desktop.ui.common import (
+    LeaderReasonDialog,
+    date_format,
+    dialog_buttons,
+    from_qdate,
+    to_qdate,
+)
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.tables import Column, Fit, RecordTableView
 
@@ -89,8 +94,7 @@ class LeaveRecordDialog(QDialog):
         form.addRow(self.add_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, close=True)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.remove_button)

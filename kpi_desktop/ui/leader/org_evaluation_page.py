@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     PeriodPicker,
+    add_fields,
     data_label,
     date_edit,
     date_format,
@@ -45,6 +45,8 @@ from kpi_desktop.ui.common import (
     number_locale,
     period_text,
     row,
+    scrolled,
+    set_texts,
     show_error,
     stacked,
     to_qdate,
@@ -153,19 +155,14 @@ class OrgEvaluationPage(Page):
         self.note = QLineEdit()
         self.decide_button = QPushButton()
         self.decide_button.clicked.connect(self.record_decision)
-        self._form_labels = [QLabel() for _ in range(4)]
         form.addRow(self.recorded_line)
-        for label, widget in zip(self._form_labels, [self.level_combo, self.decision_no,
-                                                     self.decision_date, self.note],
-                                 strict=True):
-            form.addRow(label, widget)
+        self._form_labels = add_fields(form, [self.level_combo, self.decision_no,
+                                              self.decision_date, self.note])
         form.addRow(self.decide_button)
 
         right = stacked((self.indicators_box, 3),
                        (row((self.level_box, 1), (self.decision_box, 1)), 2))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(right)
+        scroll = scrolled(right, sideways=True)
 
         splitter = QSplitter()
         splitter.addWidget(self.units)
@@ -195,10 +192,9 @@ class OrgEvaluationPage(Page):
         self.edit_button.setText(self.tr("Edit…"))
         self.level_box.setTitle(self.tr("Level by the indicators (Article 8)"))
         self.decision_box.setTitle(self.tr("Decision of the competent authority"))
-        for label, text in zip(self._form_labels, [
-                self.tr("Level"), self.tr("Decision number"), self.tr("Decision date"),
-                self.tr("Note (needed for another level)")], strict=True):
-            label.setText(text)
+        set_texts(self._form_labels, [
+            self.tr("Level"), self.tr("Decision number"), self.tr("Decision date"),
+            self.tr("Note (needed for another level)")])
         self.decision_date.setDisplayFormat(date_format())
         self.decide_button.setText(self.tr("Record the decision"))
         self.level_combo.clear()

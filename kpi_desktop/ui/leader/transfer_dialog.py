@@ -8,13 +8,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from kpi_desktop.ui.common import (
     data_label,
     date_edit,
     date_format,
+    dialog_buttons,
     error_text,
     form,
     from_qdate,
@@ -48,6 +48,7 @@ from kpi_desktop.ui.common import (
     set_texts,
 )
 from kpi_desktop.ui.operations import Op
+from kpi_desktop.ui.pages.base import Retranslated
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
 
 ERROR_COLOUR = "#b91c1c"
@@ -89,7 +90,7 @@ def _status(label: QLabel, text: str, *, error: bool) -> None:
     label.setText(text)
 
 
-class TransferDialog(QDialog):
+class TransferDialog(Retranslated, QDialog):
     """Move a person to another unit from a date; shows where they were and where each
     evaluated month of the year came from."""
 
@@ -189,10 +190,8 @@ class TransferDialog(QDialog):
         self.status.setWordWrap(True)
         self.apply_button = QPushButton()
         self.apply_button.setDefault(True)
-        self.apply_button.clicked.connect(self.submit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, close=True, actions=((self.apply_button,
+                                                                  self.submit),))
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -252,11 +251,6 @@ class TransferDialog(QDialog):
             "new unit classifies the year with all of them (Decree 335, Article 19.1)."))
         self.apply_button.setText(self.tr("Transfer"))
         self.refresh()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def refresh(self) -> None:
         person_id = self.person.currentData()
@@ -367,7 +361,7 @@ def data_line() -> QLabel:
     return data_label(wrap=True)
 
 
-class MergeUnitsDialog(QDialog):
+class MergeUnitsDialog(Retranslated, QDialog):
     """Merge units into an existing or a new unit from a date (sáp nhập)."""
 
     changed = Signal()
@@ -398,10 +392,8 @@ class MergeUnitsDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.apply_button = QPushButton()
-        self.apply_button.clicked.connect(self.submit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, close=True, actions=((self.apply_button,
+                                                                  self.submit),))
         left = QVBoxLayout()
         left.addWidget(self.units_label)
         left.addWidget(self.units, 1)
@@ -461,11 +453,6 @@ class MergeUnitsDialog(QDialog):
         self._fill_into()
         self._preview()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
-
     def _into_changed(self) -> None:
         new = not self.into.currentData()
         self.new_id.setEnabled(new)
@@ -513,7 +500,7 @@ class MergeUnitsDialog(QDialog):
         self.changed.emit()
 
 
-class OrganisationChangesButton(QPushButton):
+class OrganisationChangesButton(Retranslated, QPushButton):
     """"Organisation changes…" with a menu: transfer a person, merge units."""
 
     def __init__(self, services: Any, actor_id: str, on_changed: Callable[[], None],
@@ -534,11 +521,6 @@ class OrganisationChangesButton(QPushButton):
         self.setText(self.tr("Organisation changes…"))
         self.transfer_action.setText(self.tr("Transfer a person…"))
         self.merge_action.setText(self.tr("Merge units…"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def transfer_dialog(self, person_id: str | None = None) -> TransferDialog:
         dialog = TransferDialog(self.services, self.actor_id, person_id, parent=self)

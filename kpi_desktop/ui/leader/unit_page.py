@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import Level, Period, fold_text
 from kpi_desktop.runtime import i18n
-from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.messages import level_abbreviation, level_label
+from kpi_desktop.services.messages import audit_action_label, level_abbreviation, level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.charts import Bar, BarChart
 from kpi_desktop.ui.common import (
@@ -313,42 +312,6 @@ class UnitViewPage(Page):
         WhyDialog(self.services, person_id, month, list(row.periods), self).exec()
 
 
-def action_label(action: str) -> str:
-    """What an audit line's action means, in words."""
-    return {
-        "entry.create": translate("AuditLog", "created a work-log entry"),
-        "entry.submit": translate("AuditLog", "submitted a work-log entry"),
-        "entry.confirm": translate("AuditLog", "confirmed an entry"),
-        "entry.return": translate("AuditLog", "returned an entry"),
-        "entry.quality_failed": translate("AuditLog", "recorded a failed quality review"),
-        "entry.delay": translate("AuditLog", "recorded a delay"),
-        "entry.objective_cause": translate("AuditLog", "recorded an objective cause"),
-        "entry.quality_cause": translate(
-            "AuditLog", "recorded an objective cause of the quality errors"),
-        "entry.timeliness_cause": translate(
-            "AuditLog", "recorded an objective cause of the delays"),
-        "entry.undo": translate("AuditLog", "undid a decision before it was sent"),
-        "review.late": translate("AuditLog", "reviewed after the time limit"),
-        "assignment.create": translate("AuditLog", "assigned a task"),
-        "assignment.cancel": translate("AuditLog", "cancelled an assignment"),
-        "assignment.copy": translate("AuditLog", "copied last month's assignments"),
-        "evaluation.confirm": translate("AuditLog", "confirmed a monthly evaluation"),
-        "evaluation.lock": translate("AuditLog", "locked a month"),
-        "evaluation.unlock": translate("AuditLog", "unlocked a month"),
-        "evaluator.delegate": translate("AuditLog", "appointed an acting evaluator"),
-        "discipline.record": translate("AuditLog", "recorded a discipline decision"),
-        "classification.self_rating": translate("AuditLog", "recorded a Form 02 self-rating"),
-        "classification.decide": translate("AuditLog", "recorded a classification decision"),
-        "classification.supersede": translate("AuditLog", "replaced a classification decision"),
-        "transfer.person": translate("AuditLog", "transferred a person to another unit"),
-        "unit.merge": translate("AuditLog", "merged units"),
-        "transfer.export": translate("AuditLog", "sent a person's monthly results to another "
-                                                 "agency"),
-        "transfer.import": translate("AuditLog", "received a person's monthly results from "
-                                                 "another agency"),
-    }.get(action, action)
-
-
 class AuditDialog(QDialog):
     """Who changed what, when and why (newest first)."""
 
@@ -359,7 +322,7 @@ class AuditDialog(QDialog):
         self.table = RecordTableView.of([
             Column(lambda: self.tr("When"), _when, sort=lambda e: e.at),
             Column(lambda: self.tr("Who"), lambda e: e.actor_id or ""),
-            Column(lambda: self.tr("What"), lambda e: action_label(e.action), fit=Fit.WRAP,
+            Column(lambda: self.tr("What"), lambda e: audit_action_label(e.action), fit=Fit.WRAP,
                    min_chars=16),
             Column(lambda: self.tr("Record"), lambda e: e.object_id, fit=Fit.ELIDE,
                    min_chars=8),

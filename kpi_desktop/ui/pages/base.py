@@ -59,7 +59,17 @@ class UserContext:
     is_evaluator: bool  # evaluates somebody (sees the leader's pages)
 
 
-class Page(QWidget):
+class Retranslated:
+    """Mixin (listed before the Qt class) for a widget that sets its texts again when the
+    language changes: ``QEvent.LanguageChange`` calls its ``retranslate_ui()``."""
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()  # type: ignore[attr-defined]
+        super().changeEvent(event)  # type: ignore[misc]
+
+
+class Page(Retranslated, QWidget):
     """Base class of the main window's pages."""
 
     #: Emitted when the page changed data that other pages show (they refresh).
@@ -152,11 +162,6 @@ class Page(QWidget):
         """The person and period on screen, which Ctrl+P prefills (None: the signed-in
         person's last finished month)."""
         return None
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
 
 def _deferrable(refresh: Callable[..., Any]) -> Callable[..., Any]:

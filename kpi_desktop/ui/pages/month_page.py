@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -36,17 +34,15 @@ from kpi_desktop.ui.common import (
     Said,
     data_label,
     error_text,
-    last_finished,
-    mark_data,
     refresh_when_visible,
+    scrolled,
 )
 from kpi_desktop.ui.operations import Op
-from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.pages.score_page import (
-    evaluator_line,
+    OwnMonthPage,
     month_name,
     month_progress,
-    provisional_text,
 )
 
 #: The step of the self-scores; one step below 0 is "not scored yet".
@@ -69,7 +65,7 @@ def evaluation_status_label(status: EvaluationStatus) -> str:
     }[status]
 
 
-class MonthPage(Page):
+class MonthPage(OwnMonthPage):
     """Month submission (Form 01)."""
 
     page_id = "month"
@@ -77,17 +73,7 @@ class MonthPage(Page):
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
         # A month is submitted once it is over: the page opens on the last finished month.
-        self.period = last_finished(services.daily.today())
         self.assessment: Any = None
-        self.heading = QLabel()
-        self.evaluator = data_label()
-        self.evaluator.setObjectName("evaluatorName")
-        self.provisional = data_label(wrap=True)
-        self.provisional.setObjectName("provisionalNotice")
-        self.provisional.setStyleSheet("color: #92400e; background: #fef3c7; padding: 4px;")
-        self.month_label = QLabel()
-        self.month = QComboBox()
-        mark_data(self.month)
         self.status = data_label(wrap=True)
         self.groups: dict[str, QGroupBox] = {}
         self.titles: dict[str, QLabel] = {}
@@ -124,9 +110,7 @@ class MonthPage(Page):
             self.maxima[criterion.code] = maximum
             spin.valueChanged.connect(self._update_total)
         criteria_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(criteria_box)
-        scroll.setWidgetResizable(True)
+        scroll = scrolled(criteria_box, sideways=True)
         self.results = QGroupBox()
         results_form = QFormLayout(self.results)
         self.result_labels: dict[str, QLabel] = {}
@@ -149,12 +133,7 @@ class MonthPage(Page):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.submit_button)
         right.addLayout(buttons)
-        top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addSpacing(16)
-        top.addWidget(self.evaluator, 1)
-        top.addWidget(self.month_label)
-        top.addWidget(self.month)
+        top = self.top_row()
         body = QHBoxLayout()
         body.addWidget(scroll, 3)
         body.addLayout(right, 2)
@@ -163,7 +142,6 @@ class MonthPage(Page):
         layout.addWidget(self.status)
         layout.addWidget(self.provisional)
         layout.addLayout(body, 1)
-        self.month.currentIndexChanged.connect(self._month_chosen)
         self.save_button.clicked.connect(lambda: self.save(submit=False))
         self.submit_button.clicked.connect(self._confirm_submit)
         self.retranslate_ui()
@@ -174,7 +152,6 @@ class MonthPage(Page):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("Self-assessment of the month (Form 01)") + "</b>")
         self.month_label.setText(self.tr("&Month:"))
-        self.month_label.setBuddy(self.month)
         for group, box in self.groups.items():
             box.setTitle(group_title(group))
         for criterion in self.services.self_assessment.criteria():
@@ -200,25 +177,9 @@ class MonthPage(Page):
         self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 
-    def _month_chosen(self, _index: int) -> None:
-        data = self.month.currentData()
-        if data:
-            self.period = Period.parse(data)
-            self.refresh()
-
-    def print_request(self) -> PrintRequest:
-        return PrintRequest(person_id=self.user.person_id, period=self.period)
-
     def refresh(self) -> None:
-        today = self.services.daily.today()
-        self.month.blockSignals(True)
-        self.month.clear()
-        month = Period.containing(today).shifted(-11)
-        while month <= Period.containing(today):
-            self.month.insertItem(0, month_name(month), str(month))
-            month = month.next()
-        self.month.setCurrentIndex(max(0, self.month.findData(str(self.period))))
-        self.month.blockSignals(False)
+        current = Period.containing(self.services.daily.today())
+        self.show_periods([current.shifted(-back) for back in range(12)])  # newest first
         service = self.services.self_assessment
         self.assessment = service.load(self.user.person_id, self.period)
         editable = self.assessment.editable
@@ -228,10 +189,7 @@ class MonthPage(Page):
             spin.setValue(-UNSCORED_STEP if saved is None else float(saved))
             spin.setEnabled(editable)
             spin.blockSignals(False)
-        self.evaluator.setText(evaluator_line(self.services, self.user.person_id))
-        self.progress = month_progress(self.services, self.period)
-        self.provisional.setText(provisional_text(self.progress))
-        self.provisional.setVisible(not self.progress.finished)
+        self.progress = self.show_notices()
         self.save_button.setEnabled(editable)
         self.submit_button.setEnabled(editable)
         status = self.tr("Status of {month}: {status}").format(

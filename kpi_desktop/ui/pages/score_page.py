@@ -41,7 +41,11 @@ from kpi_desktop.ui.common import (
     last_finished,
     mark_data,
     name_of,
+    named,
+    period_text,
     refresh_when_visible,
+    row,
+    stacked,
     status_label,
 )
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
@@ -90,15 +94,66 @@ def month_name(period: Period) -> str:
 
 
 def period_name(period: Period) -> str:
-    """A month, quarter ("Quý 1/2026") or half year ("6 tháng đầu năm 2026")."""
-    if period.kind is PeriodKind.QUARTER:
-        return translate("Period", "Quarter {quarter}/{year}").format(
-            quarter=period.number, year=period.year)
-    if period.kind is PeriodKind.HALF:
-        if period.number == 1:
-            return translate("Period", "First half of {year}").format(year=period.year)
-        return translate("Period", "Second half of {year}").format(year=period.year)
-    return month_name(period)
+    """A month ("9/2026"), quarter ("Quý 1/2026") or half year ("6 tháng đầu năm 2026")."""
+    return month_name(period) if period.kind is PeriodKind.MONTH else period_text(period)
+
+
+class OwnMonthPage(Page):
+    """What the official's month pages (My score, Month submission) share: the top row with the
+    heading, who evaluates them (Điều 10, by name and title) and the period chooser, and the
+    provisional notice ("Tạm tính — tháng 12 chưa kết thúc (4/22 ngày làm việc)") the page
+    places. They open on the last finished month: the running month is only provisional."""
+
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
+        super().__init__(services, user, parent)
+        self.period = last_finished(services.daily.today())
+        self.heading = QLabel()
+        self.evaluator = named(data_label(), "evaluatorName")
+        self.provisional = named(data_label(wrap=True), "provisionalNotice")
+        self.provisional.setStyleSheet("color: #92400e; background: #fef3c7; padding: 4px;")
+        self.month_label = QLabel()
+        self.month = QComboBox()
+        mark_data(self.month)
+        self.month_label.setBuddy(self.month)
+        self.month.currentIndexChanged.connect(self._month_chosen)
+
+    def top_row(self) -> QHBoxLayout:
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addSpacing(16)
+        top.addWidget(self.evaluator, 1)
+        top.addWidget(self.month_label)
+        top.addWidget(self.month)
+        return top
+
+    def show_periods(self, periods: list[Period]) -> None:
+        """Offer ``periods`` (in this order) with the page's period chosen."""
+        self.month.blockSignals(True)
+        self.month.clear()
+        for period in periods:
+            self.month.addItem(period_name(period), str(period))
+        self.month.setCurrentIndex(max(0, self.month.findData(str(self.period))))
+        self.month.blockSignals(False)
+
+    def show_notices(self) -> MonthProgress:
+        """The evaluator line and, for a month not over yet, the provisional notice."""
+        self.evaluator.setText(evaluator_line(self.services, self.user.person_id))
+        progress = month_progress(self.services, self.period)
+        self.provisional.setText(provisional_text(progress))
+        self.provisional.setVisible(not progress.finished)
+        return progress
+
+    def _month_chosen(self, _index: int) -> None:
+        data = self.month.currentData()
+        if data:
+            self.show_period(Period.parse(data))
+
+    def show_period(self, period: Period) -> None:
+        self.period = period
+        self.refresh()
+
+    def print_request(self) -> PrintRequest:
+        return PrintRequest(person_id=self.user.person_id, period=self.period)
 
 
 class TrendChart(QWidget):
@@ -219,28 +274,14 @@ class EntryStatusModel(RecordTableModel[Any]):
         return "; ".join(remarks)
 
 
-class ScorePage(Page):
+class ScorePage(OwnMonthPage):
     """My score."""
 
     page_id = "score"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
         super().__init__(services, user, parent)
-        today = services.daily.today()
-        # The last finished month: the running month's score is only provisional.
-        self.period = last_finished(today)
         self.result: Any = None
-        self.heading = QLabel()
-        # Who evaluates this person (Điều 10), by name and title.
-        self.evaluator = data_label()
-        self.evaluator.setObjectName("evaluatorName")
-        # "Provisional — month 12 is not over (4/22 working days)"
-        self.provisional = data_label(wrap=True)
-        self.provisional.setObjectName("provisionalNotice")
-        self.provisional.setStyleSheet("color: #92400e; background: #fef3c7; padding: 4px;")
-        self.month_label = QLabel()
-        self.month = QComboBox()
-        mark_data(self.month)
         self.summary = QGroupBox()
         form = QFormLayout(self.summary)
         self.labels: dict[str, QLabel] = {}
@@ -282,37 +323,14 @@ class ScorePage(Page):
         self.tabs.addTab(self.entries, "")
         self.why_note = data_label(wrap=True)
 
-        top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addSpacing(16)
-        top.addWidget(self.evaluator, 1)
-        top.addWidget(self.month_label)
-        top.addWidget(self.month)
-        upper = QWidget()
-        upper_layout = QHBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        left = QWidget()
+        top = self.top_row()
+        left = stacked(self.provisional, self.summary, self.appeal_note, self.notice, None)
         left.setMinimumWidth(450)
         left.setMaximumWidth(560)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.provisional)
-        left_layout.addWidget(self.summary)
-        left_layout.addWidget(self.appeal_note)
-        left_layout.addWidget(self.notice)
-        left_layout.addStretch(1)
-        upper_layout.addWidget(left)
-        upper_layout.addWidget(self.chart_box, 1)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.why_note)
-        lower_layout.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(upper)
-        layout.addWidget(lower, 1)
-        self.month.currentIndexChanged.connect(self._month_chosen)
+        layout.addLayout(row(left, (self.chart_box, 1)))
+        layout.addWidget(stacked(self.why_note, (self.tabs, 1)), 1)
         self.retranslate_ui()
 
     def title(self) -> str:
@@ -321,7 +339,6 @@ class ScorePage(Page):
     def retranslate_ui(self) -> None:
         self.heading.setText("<b>" + self.tr("My score and why") + "</b>")
         self.month_label.setText(self.tr("&Month:"))
-        self.month_label.setBuddy(self.month)
         self.summary.setTitle(self.tr("Score of the month"))
         self.chart_box.setTitle(self.tr("Monthly totals this year"))
         self.chart.setAccessibleName(self.tr("Chart of the monthly totals"))
@@ -343,31 +360,19 @@ class ScorePage(Page):
         refresh_when_visible(self)
 
     def _fill_months(self) -> None:
+        """This year's and last year's months, then their quarters and half years (Điều 17.3:
+        the mean of their months), newest first."""
         today = self.services.daily.today()
-        self.month.blockSignals(True)
-        self.month.clear()
         current = Period.containing(today)
+        months = []
         month = Period.month(today.year - 1, 1)
         while month <= current:
-            self.month.insertItem(0, month_name(month), str(month))
+            months.insert(0, month)
             month = month.next()
-        # Quarters and half years (Điều 17.3: the mean of their months), newest first.
-        for year in (today.year, today.year - 1):
-            for period in [Period.quarter(year, q) for q in (4, 3, 2, 1)] + [
-                    Period(PeriodKind.HALF, year, h) for h in (2, 1)]:
-                if period.start <= today:
-                    self.month.addItem(period_name(period), str(period))
-        self.month.setCurrentIndex(max(0, self.month.findData(str(self.period))))
-        self.month.blockSignals(False)
-
-    def _month_chosen(self, _index: int) -> None:
-        data = self.month.currentData()
-        if data:
-            self.show_period(Period.parse(data))
-
-    def show_period(self, period: Period) -> None:
-        self.period = period
-        self.refresh()
+        longer = [period for year in (today.year, today.year - 1)
+                  for period in [Period.quarter(year, q) for q in (4, 3, 2, 1)]
+                  + [Period(PeriodKind.HALF, year, h) for h in (2, 1)] if period.start <= today]
+        self.show_periods(months + longer)
 
     def _show_rollup(self) -> None:
         """A quarter or half year: the mean of the months worked, with each month's total."""
@@ -405,14 +410,11 @@ class ScorePage(Page):
         policy = self.services.scores.policy(self.period) if self.result is None or \
             self.period.kind is not PeriodKind.MONTH else self.result.policy
         return (policy.threshold_excellent, policy.threshold_good, policy.threshold_complete)
-    def print_request(self) -> PrintRequest:
-        return PrintRequest(person_id=self.user.person_id, period=self.period)
-
     def refresh(self) -> None:
         self._fill_months()
         person = self.user.person_id
-        self.evaluator.setText(evaluator_line(self.services, person))
         if self.period.kind is not PeriodKind.MONTH:
+            self.evaluator.setText(evaluator_line(self.services, person))
             self.provisional.setVisible(False)
             self._show_rollup()
             return
@@ -422,9 +424,7 @@ class ScorePage(Page):
         self.summary.setTitle(self.tr("Score of the month"))
         self.result = self.services.scores.person_period(person, self.period)
         score = self.result.score
-        progress = month_progress(self.services, self.period)
-        self.provisional.setText(provisional_text(progress))
-        self.provisional.setVisible(not progress.finished)
+        progress = self.show_notices()
         self.values["a"].setText(formatting.percent(score.a))
         self.values["b"].setText(formatting.percent(score.b))
         self.values["c"].setText(formatting.percent(score.c))

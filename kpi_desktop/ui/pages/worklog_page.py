@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -30,20 +29,16 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -66,105 +61,83 @@ from kpi_desktop.ui.common import (
     mark_data,
     name_of,
     refresh_when_visible,
+    row,
+    scrolled,
     short_date,
+    stacked,
     status_label,
     to_qdate,
     weekday_name,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.tables import RECORD_ROLE, RIGHT, Column, Fit, RecordTableModel, RecordTableView
 
 _Index = QModelIndex | QPersistentModelIndex
-ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AD_HOC, TAKEN_OVER = "__ad_hoc__", "__taken_over__"
 
 
-class EntryTableModel(QAbstractTableModel):
-    """The entries of a day or a week."""
+def _output(entry: Any) -> str:
+    return " — ".join(p for p in (entry.output_doc_number, entry.output_description) if p)
 
-    HEADERS = 8
+
+class EntryTable(RecordTableView):
+    """The entries of a day or a week (records: ``EntryView``), keyed by entry id; a submitted
+    entry's state says where it is on its way (``delivery``: entry id → where)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.views: list[EntryView] = []
-        self.delivery: dict[str, str] = {}  # submitted entry id → where it is
+        self.delivery: dict[str, str] = {}
+        columns: list[Column[EntryView]] = [
+            Column(lambda: self.tr("Date"), lambda v: short_date(v.entry.work_date)),
+            Column(lambda: self.tr("Code"), lambda v: v.item.code, tooltip=self._tip),
+            Column(lambda: self.tr("Product / work"), self._name, tooltip=self._tip,
+                   fit=Fit.WRAP),
+            Column(lambda: self.tr("Quantity"), lambda v: formatting.number(
+                v.entry.quantity, 0 if v.entry.quantity % 1 == 0 else 2),
+                tooltip=self._tip, align=RIGHT),
+            Column(lambda: self.tr("Output"), lambda v: _output(v.entry), tooltip=self._tip),
+            Column(lambda: self.tr("Norm (h)"), lambda v: clock(v.norm_minutes),
+                   tooltip=self._time_tip, align=RIGHT),
+            Column(lambda: self.tr("Credited (h)"), lambda v: clock(v.credited_minutes),
+                   tooltip=self._time_tip, align=RIGHT),
+            Column(lambda: self.tr("Status"), self._state, tooltip=self._tip, fit=Fit.WRAP,
+                   foreground=lambda v: QColor(STATUS_COLOURS[v.entry.status]), min_chars=8),
+        ]
+        model: RecordTableModel[EntryView] = RecordTableModel(columns, key=lambda v: v.entry.id)
+        super().__init__(model, parent=parent)
+        model.setParent(self)
+        self.setColumnHidden(4, True)  # the output product is in the form and the tooltip
 
     def set_views(self, views: list[EntryView], delivery: dict[str, str] | None = None
                   ) -> None:
-        self.beginResetModel()
-        self.views = list(views)
         self.delivery = dict(delivery or {})
-        self.endResetModel()
+        self.set_rows(views)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.views)
+    def _name(self, view: EntryView) -> str:
+        name = name_of(view.item)
+        return self.tr("{name} (ad hoc)").format(name=name) if view.entry.is_extra else name
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.HEADERS
+    def _state(self, view: EntryView) -> str:
+        entry = view.entry
+        text = status_label(entry.status)
+        if entry.id in self.delivery:  # submitted: where it is on its way
+            text = delivery_label(self.delivery[entry.id])
+        if entry.current_revision > 1:
+            text = self.tr("{status} (revision {n})").format(status=text,
+                                                             n=entry.current_revision)
+        return text
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return [self.tr("Date"), self.tr("Code"), self.tr("Product / work"),
-                self.tr("Quantity"), self.tr("Output"), self.tr("Norm (h)"),
-                self.tr("Credited (h)"), self.tr("Status")][section]
+    def _tip(self, view: EntryView) -> str:
+        if view.return_reason:
+            return self.tr("Returned by the leader: {reason}").format(reason=view.return_reason)
+        output = _output(view.entry)
+        return f"{name_of(view.item)}\n{output}" if output else name_of(view.item)
 
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.HEADERS - 1)
-        if self.views:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.views) - 1, self.HEADERS - 1))
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        view = self.views[index.row()]
-        entry, column = view.entry, index.column()
-        if role == ENTRY_ID_ROLE:
-            return entry.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return short_date(entry.work_date)
-            if column == 1:
-                return view.item.code
-            if column == 2:
-                name = name_of(view.item)
-                if entry.is_extra:
-                    name = self.tr("{name} (ad hoc)").format(name=name)
-                return name
-            if column == 3:
-                return formatting.number(entry.quantity, 0 if entry.quantity % 1 == 0 else 2)
-            if column == 4:
-                return " — ".join(p for p in (entry.output_doc_number,
-                                              entry.output_description) if p)
-            if column == 5:
-                return clock(view.norm_minutes)
-            if column == 6:
-                return clock(view.credited_minutes)
-            if column == 7:
-                text = status_label(entry.status)
-                if entry.id in self.delivery:  # submitted: where it is on its way
-                    text = delivery_label(self.delivery[entry.id])
-                if entry.current_revision > 1:
-                    text = self.tr("{status} (revision {n})").format(
-                        status=text, n=entry.current_revision)
-                return text
-        if role == Qt.ItemDataRole.ForegroundRole and column == 7:
-            return QColor(STATUS_COLOURS[entry.status])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if view.return_reason:
-                return self.tr("Returned by the leader: {reason}").format(
-                    reason=view.return_reason)
-            if column in (5, 6):
-                return self.tr("Time norm {norm}, credited {credited}").format(
-                    norm=duration(view.norm_minutes), credited=duration(view.credited_minutes))
-            output = " — ".join(p for p in (entry.output_doc_number,
-                                            entry.output_description) if p)
-            return f"{name_of(view.item)}\n{output}" if output else name_of(view.item)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 5, 6):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def _time_tip(self, view: EntryView) -> str:
+        if view.return_reason:
+            return self._tip(view)
+        return self.tr("Time norm {norm}, credited {credited}").format(
+            norm=duration(view.norm_minutes), credited=duration(view.credited_minutes))
 
 
 class ItemListModel(QAbstractListModel):
@@ -232,15 +205,10 @@ class ItemPicker(QWidget):
         self.whole_catalog_button.setObjectName("searchWholeCatalog")
         self.propose_button = QPushButton()
         self.propose_button.setObjectName("proposeNewItem")
-        empty_buttons = QHBoxLayout()
-        empty_buttons.setContentsMargins(0, 0, 0, 0)
-        empty_buttons.addWidget(self.whole_catalog_button)
-        empty_buttons.addWidget(self.propose_button)
-        empty_buttons.addStretch(1)
         empty_layout = QVBoxLayout(self.empty)
         empty_layout.setContentsMargins(0, 0, 0, 0)
         empty_layout.addWidget(self.empty_label)
-        empty_layout.addLayout(empty_buttons)
+        empty_layout.addLayout(row(self.whole_catalog_button, self.propose_button, None))
         self.empty.setVisible(False)
         self.list = QListView()
         self.model = ItemListModel(self)
@@ -253,20 +221,15 @@ class ItemPicker(QWidget):
         self.list.setUniformItemSizes(True)
         self.detail = data_label(wrap=True)
         self.detail.setObjectName("itemDetail")
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.query, 1)
-        row.addWidget(self.all_items)
         # ☆/★: the chosen item in or out of the person's "việc hay làm" (issue 16 item 16).
         self.favourite_button = QToolButton()
         self.favourite_button.setObjectName("toggleFavourite")
         self.favourite_button.setAutoRaise(True)
         self.favourite_button.clicked.connect(lambda: self.favourite_toggled.emit(self.item))
-        row.addWidget(self.favourite_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addLayout(row)
+        layout.addLayout(row((self.query, 1), self.all_items, self.favourite_button))
         layout.addWidget(self.list)
         layout.addWidget(self.empty)
         layout.addWidget(self.detail)
@@ -870,25 +833,30 @@ class EntryEditor(QGroupBox):
         self._changed()
 
     def toggle_favourite(self, item: Any, code: str | None = None) -> None:
-        """Put the chosen item into the favourites, or take it (or ``code``) out."""
+        """Put the chosen item into the favourites, or take it (or ``code``) out (on the
+        serial lane); the status line names the item and the person."""
         code = code or (item.code if item is not None else None)
         if code is None:
             return
-        services, person = self.page.services, self.page.user.person_id
+        favourites, person = self.page.services.favourites, self.page.user.person_id
+        name = self.page.user.full_name
         if code in self.page.favourite_codes():
-            services.favourites.remove(person, code)
-            self.say(lambda: self.tr("{code} removed from the frequent tasks of {name}.")
-                     .format(code=code, name=self.page.user.full_name), "#15803d")
+            def removed(_result: object) -> None:
+                self.say(lambda: self.tr("{code} removed from the frequent tasks of {name}.")
+                         .format(code=code, name=name), "#15803d")
+                self.page.favourites_changed()
+
+            Op(self, lambda: favourites.remove(person, code)).success(removed) \
+                .failure(self._error).run()
         else:
-            try:
-                services.favourites.add(person, code)
-            except Exception as error:  # noqa: BLE001 - shown to the person
-                self._error(error)
-                return
-            self.say(lambda: self.tr("{code} added to the frequent tasks of {name}: one click "
-                                     "above the form logs it.").format(
-                code=code, name=self.page.user.full_name), "#15803d")
-        self.page.favourites_changed()
+            def added(_result: object) -> None:
+                self.say(lambda: self.tr("{code} added to the frequent tasks of {name}: one "
+                                         "click above the form logs it.").format(
+                    code=code, name=name), "#15803d")
+                self.page.favourites_changed()
+
+            Op(self, lambda: favourites.add(person, code)).success(added) \
+                .failure(self._error).run()
 
     def log_favourite(self, code: str) -> None:
         """One click on a frequent task: a new entry of it on the day shown, saved as a draft
@@ -1127,26 +1095,8 @@ class WorkLogPage(Page):
         self.missing.setTextFormat(Qt.TextFormat.RichText)
         self.missing.linkActivated.connect(lambda day: self.set_day(dt.date.fromisoformat(day)))
         self.week_strip = data_label(wrap=True)
-        self.table = QTableView()
-        self.model = EntryTableModel(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        # At 1366×768 the item's name and the state wrap onto a second line rather than
-        # being cut ("Tin, bài tuyên …"); rows follow the columns' widths.
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Interactive)
-        header.sectionResized.connect(lambda *_: self._fit_rows())
-        self.model.modelReset.connect(self._fit_rows)
-        self.table.setColumnHidden(4, True)  # the output product is in the form and tooltip
-        header.setStretchLastSection(False)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table = EntryTable(self)
+        self.model = self.table.source_model()
         self.editor = EntryEditor(self)
 
         nav = QHBoxLayout()
@@ -1158,19 +1108,9 @@ class WorkLogPage(Page):
         nav.addSpacing(12)
         nav.addWidget(self.day_button)
         nav.addWidget(self.week_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.load_label)
-        left_layout.addWidget(self.warning)
-        left_layout.addWidget(self.missing)
-        left_layout.addWidget(self.week_strip)
-        left_layout.addWidget(self.table, 1)
-        scroll = QScrollArea()
-        scroll.setWidget(self.editor)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left = stacked(self.load_label, self.warning, self.missing, self.week_strip,
+                       (self.table, 1))
+        scroll = scrolled(self.editor, frame=False)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(scroll)
@@ -1232,7 +1172,7 @@ class WorkLogPage(Page):
                  "previous_day": self.tr("Previous day"), "today": self.tr("Today")}
         for name, action in self.actions_by_name.items():
             action.setText(names[name])
-        self.model.retranslate()
+        self.table.retranslate()
         self.editor.retranslate_ui()
         self._show_heading()
         self.refresh()
@@ -1281,7 +1221,8 @@ class WorkLogPage(Page):
         views = [v for d in days for v in d.entries]
         self.delivery = self.services.sync_summary.delivery(
             self.user.person_id, [v.entry for v in views])
-        self.model.set_views(views, self.delivery)
+        self.table.clearSelection()  # chosen again below, without loading the form again
+        self.table.set_views(views, self.delivery)
         self.table.setColumnHidden(0, not self.week_mode)
         current = next(d for d in days if d.day == self.day)
         self.load_label.setText(self.tr("{day}: credited {credited} · time norm {norm} of "
@@ -1349,21 +1290,6 @@ class WorkLogPage(Page):
             self.services.favourites.list(self.user.person_id))
         self.editor.picker.show_favourite()
 
-    def _fit_rows(self) -> None:
-        """The state column as wide as its longest word group allows (a third of the table at
-        most), then every row as high as its wrapped text."""
-        metrics = self.table.fontMetrics()
-        texts = [self.model.index(r, 7).data() or "" for r in range(self.model.rowCount())]
-        texts.append(str(self.model.headerData(7, Qt.Orientation.Horizontal) or ""))
-        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 16
-        width = min(widest, max(self.table.viewport().width() // 4, 110))
-        header = self.table.horizontalHeader()
-        if header.sectionSize(7) != width:
-            header.blockSignals(True)
-            header.resizeSection(7, width)
-            header.blockSignals(False)
-        self.table.resizeRowsToContents()
-
     def delivery_of(self, entry: Any) -> str:
         """Where a submitted entry is (waiting for the USB stick, or with the leader)."""
         if entry.id not in self.delivery:
@@ -1375,28 +1301,26 @@ class WorkLogPage(Page):
         return self.services.daily.person(self.user.person_id).evaluator_name
 
     def selected_entry_id(self) -> str | None:
-        index = self.table.currentIndex()
-        return index.data(ENTRY_ID_ROLE) if index.isValid() else None
+        return self.table.current_key()
 
     def select_entry(self, entry_id: str, *, load: bool = True) -> bool:
-        for row, view in enumerate(self.model.views):
-            if view.entry.id == entry_id:
-                selection = self.table.selectionModel()
-                selection.blockSignals(True)
-                self.table.setCurrentIndex(self.model.index(row, 1))
-                self.table.selectRow(row)
-                selection.blockSignals(False)
-                if load:
-                    self.editor.load(view)
-                return True
-        return False
+        view = self.table.source_model().record_of(entry_id)
+        if view is None:
+            return False
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.table.select_key(entry_id)
+        selection.blockSignals(False)
+        if load:
+            self.editor.load(view)
+        return True
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
         if self.editor.autosave.isActive():
             self.editor.auto_save()
-        view = self.model.views[current.row()]
+        view = current.data(RECORD_ROLE)
         if view.entry.id != self.editor.entry_id:
             self.editor.load(view)
 

@@ -14,8 +14,9 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.services.agency_admin import ORG_ACTIONS
 from kpi_desktop.services.context import AppServices
+from kpi_desktop.services.messages import audit_action_label as change_label
 from kpi_desktop.ui.agency.base import agency_user
-from kpi_desktop.ui.agency.publish_page import PublishPage, change_label
+from kpi_desktop.ui.agency.publish_page import PublishPage
 
 pytestmark = pytest.mark.gui
 
@@ -65,9 +66,9 @@ def test_the_publish_page_lists_transfers_indicators_calendar_and_proposals(
         services.proposals.reject(second.id, note="Gộp vào mục khác")
         page.refresh()
         lines = {page.changes.item(i).text() for i in range(page.changes.count())}
-        assert {"person transferred to another unit: 1", "units merged: 1",
-                "organisation indicator entered: 1", "calendar day declared: 1",
-                "proposal accepted into the catalog: 1", "proposal rejected: 1"} <= lines, lines
+        assert {"transferred a person to another unit: 1", "merged units: 1",
+                "entered an organisation indicator: 1", "declared a calendar day: 1",
+                "accepted a proposal into the catalog: 1", "rejected a proposal: 1"} <= lines, lines
         i18n.set_language("vi")
         page.refresh()
         lines = {page.changes.item(i).text() for i in range(page.changes.count())}
