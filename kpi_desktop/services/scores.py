@@ -52,6 +52,7 @@ from kpi_desktop.scoring import (
     check_quota,
     classify_mean,
     classify_year,
+    clear_level,
     head_d_factor,
     level_for,
     score_period,
@@ -533,6 +534,8 @@ class Calculator:
         self._items: dict[str, CatalogItem] = {}
         self._cache: dict[tuple[str, str], PersonPeriodResult] = {}
         self._policies: dict[dt.date, ScoringPolicy] = {}
+        self._period_policies: dict[Period, ScoringPolicy] = {}  # the same, by period
+        self._month_policies: dict[tuple[int, int], ScoringPolicy] = {}  # by (year, month)
         self._locked: dict[tuple[str, str], MonthlyEvaluation | None] = {}
         self._leave: dict[tuple[str, int], frozenset[Period]] = {}
 
@@ -617,9 +620,12 @@ class Calculator:
         remembered for this unit of work)."""
         if self._policy is not None:
             return self._policy
-        if period.end not in self._policies:
-            self._policies[period.end] = policy_for_period(self.uow, period)
-        return self._policies[period.end]
+        found = self._period_policies.get(period)  # a unit's year asks 3,600 times
+        if found is None:
+            if period.end not in self._policies:
+                self._policies[period.end] = policy_for_period(self.uow, period)
+            found = self._period_policies[period] = self._policies[period.end]
+        return found
 
     def level(self, value: Any, period: Period) -> Level | None:
         """The level of a total or mean of ``period`` (None stays None): ``scoring.level_for``
@@ -628,8 +634,19 @@ class Calculator:
 
     def monthly_levels(self, months: Sequence[Period], totals: Sequence[Fraction]
                        ) -> tuple[Level, ...]:
-        """The indicative level of each of ``months`` (its own policy)."""
-        return tuple(level_for(self.policy(m), t) for m, t in zip(months, totals, strict=True))
+        """The indicative level of each of ``months`` (its own policy): ``level_for`` exactly,
+        with the float pre-check of the year's roll-up first (``clear_level`` answers only
+        when no cut-off is near, so the levels are the exact ones)."""
+        by_month = self._month_policies  # (year, month): a unit's year asks 3,600 times
+        levels = []
+        for month, total in zip(months, totals, strict=True):
+            key = (month.year, month.number)
+            policy = by_month.get(key)
+            if policy is None:
+                policy = by_month[key] = self.policy(month)
+            approx = total.numerator / total.denominator  # float() of a Fraction, in C
+            levels.append(clear_level(policy, approx) or level_for(policy, total))
+        return tuple(levels)
 
     def _item(self, item_id: str) -> CatalogItem:
         if item_id not in self._items:
