@@ -41,7 +41,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -131,6 +131,17 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def _style(self, record: R) -> RowStyle | None:
         return self._row_style(record) if self._row_style is not None else None
+
+    def emphasis(self, record: R, column: Column[R]) -> tuple[bool, bool]:
+        """(bold, italic) of the record's cell in ``column`` (the font role's one rule)."""
+        if self._row_style is None and column.bold is None and column.italic is None:
+            return False, False
+        style = self._style(record)
+        bold = (column.bold is not None and column.bold(record)) or bool(
+            style is not None and style.bold)
+        italic = (column.italic is not None and column.italic(record)) or bool(
+            style is not None and style.italic)
+        return bold, italic
 
     # -- content ----------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[R]) -> None:
@@ -260,11 +271,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
                 colour = style.background if style is not None else None
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.FontRole:
-            style = self._style(record)
-            bold = (column.bold is not None and column.bold(record)) or bool(
-                style is not None and style.bold)
-            italic = (column.italic is not None and column.italic(record)) or bool(
-                style is not None and style.italic)
+            bold, italic = self.emphasis(record, column)
             if bold or italic:
                 font = QFont()
                 font.setBold(bold)
@@ -418,6 +425,7 @@ class RecordTableView(QTableView):
         self._last_key: Any = None
         self.verticalScrollBar().rangeChanged.connect(self._schedule_fit)
         self._fitting = False
+        self._mapped_rows: list[int] | None = None  # proxy → source rows during a fit
 
     @classmethod
     def of(cls, columns: Sequence[Column[Any]], *, key: Callable[[Any], Hashable],
@@ -601,12 +609,58 @@ class RecordTableView(QTableView):
         option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
         delegate = self.itemDelegate()
         widest = 0
-        for row in range(limit):
+        # The delegate's size hint asks the model for every role of every cell (5,000 cells of
+        # a unit's year took 0.6 s on the GUI thread). Its width is the text's advance in the
+        # cell's font plus fixed margins, so the cell with the widest text of each font is
+        # found from the records and the delegate asked for those cells only.
+        for row in self._widest_rows(model, column, limit):
             index = model.index(row, column)
             widest = max(widest, delegate.sizeHint(option, index).width())
         if self.showGrid():
             widest += 1
         return widest
+
+    def _widest_rows(self, model: Any, column: int, limit: int) -> list[int]:
+        """The view rows (of the first ``limit``) whose text in ``column`` is the widest in
+        its font (plain, bold, italic, both): the rows that decide the column's width."""
+        source = self.source_model()
+        spec = source.columns[column]
+        records = source._rows  # noqa: SLF001 - the toolkit's own model
+        rows = range(limit)
+        source_rows: Any = rows
+        if model is not source:  # the filter's rows, mapped once for every column of a fit
+            mapped = self._mapped_rows
+            if mapped is None or len(mapped) < limit:
+                mapped = [model.mapToSource(model.index(r, 0)).row()
+                          for r in range(model.rowCount())]
+                if self._fitting:
+                    self._mapped_rows = mapped
+            source_rows = mapped[:limit]
+        metrics: dict[tuple[bool, bool], Any] = {}
+        best: dict[tuple[bool, bool], tuple[int, int]] = {}
+        for row, at in zip(rows, source_rows, strict=True):
+            if not 0 <= at < len(records):
+                continue
+            record = records[at]
+            try:
+                text = spec.text(record) or ""
+                emphasis = source.emphasis(record, spec)
+            except NameError as exc:  # the page is being taken apart (see headerData)
+                if _page_gone(exc):
+                    return []
+                raise
+            fm = metrics.get(emphasis)
+            if fm is None:
+                font = QFont(self.font())
+                font.setBold(emphasis[0])
+                font.setItalic(emphasis[1])
+                fm = metrics[emphasis] = QFontMetrics(font)
+            text = str(text)
+            width = max(fm.horizontalAdvance(line) for line in text.split("\n")) \
+                if "\n" in text else fm.horizontalAdvance(text)
+            if emphasis not in best or width > best[emphasis][0]:
+                best[emphasis] = (width, row)
+        return [row for _width, row in best.values()]
 
     def _header_width(self, text: str) -> int:
         metrics = self.horizontalHeader().fontMetrics()
@@ -633,6 +687,7 @@ class RecordTableView(QTableView):
             self._fit(model, source, count)
         finally:
             self._fitting = False
+            self._mapped_rows = None
 
     def _fit(self, model: Any, source: RecordTableModel[Any], count: int) -> None:
         available = self.viewport().width()

@@ -120,6 +120,39 @@ def test_a_page_taken_apart_by_the_collector_answers_empty_not_nameerror():
         broken.data(broken.index(0, 0))
 
 
+def test_a_columns_width_is_the_widest_cell_asked_of_the_delegate(qtbot):
+    """content_width asks the delegate only for the widest text of each font; the answer is
+    the one asking it for every cell gives (bold rows, italic rows, two-line texts, a filter
+    and a sort in between)."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    people = [Person(str(i), name, total, remark) for i, (name, total, remark) in enumerate([
+        ("Lê Văn Bình", 48.5, ""), ("Nguyễn Thị Phương Thảo", 91.25, "Hai dòng\nthứ hai dài hơn"),
+        ("MMMMMMMMMMMM", 100.0, "i"), ("iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", 7.0, "W" * 12),
+        ("Phạm Thị Hoa", 72.0, "Chậm hai báo cáo"), ("Đặng Thị Lan", 65.5, "")])]
+    columns = [
+        Column(lambda: "Person", lambda p: p.name, fit=Fit.NAME,
+               bold=lambda p: p.total > 90),
+        Column(lambda: "Total", lambda p: f"{p.total:.2f}", align=RIGHT,
+               italic=lambda p: p.total < 50),
+        Column(lambda: "Remarks", lambda p: p.remark),
+    ]
+    view = RecordTableView.of(columns, key=lambda p: p.id, sortable=True, filtered=True)
+    qtbot.addWidget(view)
+    view.set_rows(people)
+    view.set_filter(lambda p: p.id != "5")
+    view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    view.show()
+    model = view.model()
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+    for column in range(model.columnCount()):
+        every = max(view.itemDelegate().sizeHint(option, model.index(r, column)).width()
+                    for r in range(model.rowCount())) + (1 if view.showGrid() else 0)
+        assert view.content_width(column) == every, column
+
+
 def test_filter_sorts_by_value_and_keeps_what_it_accepts():
     model = RecordTableModel(_columns(), key=lambda p: p.id)
     model.set_rows(PEOPLE)

@@ -67,6 +67,9 @@ class UnitRow:
     search: str
     levels: dict[Period, Level]  # each month's indicative level (scoring.level_for)
     away: tuple[Period, ...] = ()  # months entirely on leave: not in the mean (Điều 11.2)
+    #: The twelve months' totals as shown, formatted in the worker (not on the GUI thread
+    #: each time the table paints or fits its columns).
+    month_texts: tuple[str, ...] = ()
 
 
 class UnitViewPage(Page):
@@ -138,13 +141,20 @@ class UnitViewPage(Page):
 
     def _columns(self) -> list[Column[UnitRow]]:
         def month_column(number: int) -> Column[UnitRow]:
+            periods: dict[int, Period] = {}  # by year: a year's view asks 10,000 times
+
             def month(row: UnitRow) -> Period:
-                return Period.month(self.year.value(), number)
+                year = self.year.value()
+                found = periods.get(year)
+                if found is None:
+                    found = periods[year] = Period.month(year, number)
+                return found
 
             return Column(
                 lambda: short_month(number),
-                lambda r: formatting.number(r.totals[month(r)])
-                if r.totals.get(month(r)) is not None else "",
+                lambda r: r.month_texts[number - 1] if r.month_texts else (
+                    formatting.number(r.totals[month(r)])
+                    if r.totals.get(month(r)) is not None else ""),
                 sort=lambda r: r.totals.get(month(r)) if r.totals.get(month(r)) is not None
                 else -1, align=RIGHT,
                 foreground=lambda r: LEVEL_COLOURS[Level.NOT_COMPLETE]
@@ -252,10 +262,14 @@ class UnitViewPage(Page):
             mean, months = row.result.mean, row.months
             if half:
                 mean, level, months = overview.half(row, half)
+            totals = dict(zip(row.periods, row.monthly_totals, strict=True))
             rows.append(UnitRow(
                 person_id=person.id, name=person.full_name,
                 unit=units.get(person.unit_id, person.unit_id), unit_id=person.unit_id,
-                totals=dict(zip(row.periods, row.monthly_totals, strict=True)),
+                totals=totals,
+                month_texts=tuple(
+                    formatting.number(totals[m]) if totals.get(m) is not None else ""
+                    for m in (Period.month(year, n) for n in range(1, 13))),
                 origins={Period.month(year, m): origins[(person.id, f"{year}-{m:02d}")]
                          for m in range(1, 13) if (person.id, f"{year}-{m:02d}") in origins},
                 months=months, mean=mean, level=level,
