@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from kpi_desktop.sync.keys import verify
 
-__all__ = ["Work", "cores", "shutdown", "verify_chunk", "verify_many"]
+__all__ = ["Pending", "Work", "cores", "shutdown", "submit", "verify_chunk", "verify_many"]
 
 #: (public key, signature, the signed forms to try in order).
 Work = tuple[bytes, bytes, Sequence[bytes]]
@@ -87,28 +87,68 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
+class Pending:
+    """The answers of :func:`verify_chunk` for ``items``, being worked out on every core in
+    the background (:func:`submit`). :meth:`answer` waits for the chunk that holds an item —
+    or, when no worker has started that chunk yet, verifies it here — so the caller can use
+    the first answers (apply the first records) while the workers verify the rest."""
+
+    def __init__(self, items: Sequence[Work], pool: ProcessPoolExecutor | None) -> None:
+        self._chunk = CHUNK
+        self._chunks = [items[i:i + self._chunk] for i in range(0, len(items), self._chunk)]
+        self._futures: list[Future[list[int]] | None] = [None] * len(self._chunks)
+        self._answers: list[list[int] | None] = [None] * len(self._chunks)
+        if pool is not None:
+            try:
+                self._futures = [pool.submit(verify_chunk, c) for c in self._chunks]
+            except RuntimeError:  # the pool is shutting down (interpreter exit) or broken
+                self.cancel()
+                self._futures = [None] * len(self._chunks)
+
+    def _settle(self, index: int) -> list[int]:
+        answer = self._answers[index]
+        if answer is None:
+            future = self._futures[index]
+            if future is None or future.cancel():
+                answer = verify_chunk(self._chunks[index])
+            else:
+                try:
+                    answer = future.result()
+                except Exception:  # a worker died (killed, out of memory): here  # noqa: BLE001
+                    answer = verify_chunk(self._chunks[index])
+            self._answers[index] = answer
+            self._futures[index] = None
+        return answer
+
+    def answer(self, index: int) -> int:
+        """The answer for ``items[index]``: the index of the first form the signature
+        verifies, or -1."""
+        return self._settle(index // self._chunk)[index % self._chunk]
+
+    def all(self) -> list[int]:
+        """Every answer, in order. Chunks no worker has taken yet are taken back and verified
+        here first, from the end (no core idles while the pool starts or finishes)."""
+        for index in range(len(self._chunks) - 1, -1, -1):
+            future = self._futures[index]
+            if future is not None and future.cancel():
+                self._answers[index] = verify_chunk(self._chunks[index])
+                self._futures[index] = None
+        return [found for index in range(len(self._chunks)) for found in self._settle(index)]
+
+    def cancel(self) -> None:
+        """Drop the chunks no worker has started (the caller no longer needs them)."""
+        for future in self._futures:
+            if future is not None:
+                future.cancel()
+
+
+def submit(items: Sequence[Work]) -> Pending:
+    """:func:`verify_chunk` of ``items`` started on every core when there are enough of them
+    (answers through :class:`Pending`); with few items, or one core, everything is verified
+    here when asked."""
+    return Pending(items, _the_pool() if len(items) >= POOL_THRESHOLD else None)
+
+
 def verify_many(items: Sequence[Work]) -> list[int]:
     """:func:`verify_chunk` of ``items``, on every core when there are enough of them."""
-    pool = _the_pool() if len(items) >= POOL_THRESHOLD else None
-    if pool is None:
-        return verify_chunk(items)
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-    try:
-        futures: list[Future[list[int]]] = [pool.submit(verify_chunk, c) for c in chunks]
-    except RuntimeError:  # the pool is shutting down (interpreter exit) or broken
-        return verify_chunk(items)
-    answers: list[list[int] | None] = [None] * len(chunks)
-    # Chunks no worker has taken yet are taken back and verified here, from the end.
-    for index in range(len(chunks) - 1, -1, -1):
-        if futures[index].cancel():
-            answers[index] = verify_chunk(chunks[index])
-    found: list[int] = []
-    for index, future in enumerate(futures):
-        answer = answers[index]
-        if answer is None:
-            try:
-                answer = future.result()
-            except Exception:  # a worker died (killed, out of memory): do it here  # noqa: BLE001
-                answer = verify_chunk(chunks[index])
-        found.extend(answer)
-    return found
+    return submit(items).all()

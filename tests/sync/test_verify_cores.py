@@ -114,3 +114,34 @@ def test_check_in_batches_reports_what_one_by_one_reports() -> None:
     assert [p is None for p in one_by_one] == [n % 5 < 2 for n in range(50)]
     assert [(r, p) for r, p in verified_in_batches(kind, records, keys.get, batch=7)] == list(
         zip(records, one_by_one, strict=True))
+
+
+def test_answers_asked_one_by_one_while_the_workers_verify_equal_the_batch() -> None:
+    """The import asks for its answers record by record while the workers are still busy
+    (``verifier.submit``): in any order, each answer is the one-by-one answer, and the
+    answers of a batch dropped half-way (a refusal) are not needed to finish."""
+    items, expected = _work(60)
+    pending = verifier.submit(items)
+    order = [*range(59, 29, -1), *range(30)]  # from the end first, then from the start
+    assert [pending.answer(i) for i in order] == [expected[i] for i in order]
+    assert pending.all() == expected
+    dropped = verifier.submit(items)
+    assert dropped.answer(0) == expected[0]
+    dropped.cancel()
+    assert dropped.all() == expected  # chunks dropped before a worker took them: done here
+
+
+def test_answers_asked_lazily_serve_each_form_exactly() -> None:
+    """``Signatures`` asked before the answers are known: the current form, an older form, a
+    form after the one that verified (never tried: verified when asked) and bytes never asked
+    about each get the one-by-one answer."""
+    items, expected = _work(40)
+    signatures = Signatures()
+    signatures.prepare(items)
+    for (key, signature, forms), found in zip(items, expected, strict=True):
+        for index, data in enumerate(forms):
+            assert signatures.verify(key, signature, data) == crypto.verify(
+                key, signature, data), (found, index)
+    key, signature, forms = items[0]  # verified by its current form; the older one also asked
+    assert signatures.verify(key, signature, forms[1]) == crypto.verify(key, signature, forms[1])
+    signatures.cancel()

@@ -233,10 +233,29 @@ class Importer:
         late: list[tuple[str, Any]] = []
         parsed = [(kind, *_parsed(kind, bundle.records.get(kind.file, [])))
                   for kind in REGISTRY]
-        # Every signature the apply steps will check, verified together on every core first
-        # (sync.verifier); the apply steps then find the answers (ImportContext.signatures).
+        # Every signature the apply steps will check, handed to every core at once
+        # (sync.verifier); each apply step finds its answer in ImportContext.signatures,
+        # waiting only for its own chunk (the first records are applied while the workers
+        # verify the rest; a refusal still comes before the commit).
         ctx.signatures.prepare([work for kind, records, _error in parsed for record in records
                                 if (work := kind.import_work(record, ctx)) is not None])
+        try:
+            self._apply_parsed(ctx, parsed, counts, received, refused, late)
+        finally:
+            ctx.signatures.cancel()
+        if refused:
+            raise _RecordsRefused(refused)
+        counts.update(ctx.counts)
+        counts["acks"] = self._receipts(uow, bundle, now, notices)
+        uow.sync.note_items_received(bundle.sender_id, received, now)
+        self._flag_late(uow, bundle, now, late, notices)
+        return counts
+
+    @staticmethod
+    def _apply_parsed(ctx: ImportContext, parsed: list[tuple[Any, list[Any], KpiError | None]],
+                      counts: dict[str, int], received: list[str],
+                      refused: list[RefusedRecord], late: list[tuple[str, Any]]) -> None:
+        """Each parsed record through its kind's apply step, kind by kind (REGISTRY order)."""
         for kind, records, parse_error in parsed:
             for record in records:
                 ctx.late = None
@@ -261,13 +280,6 @@ class Importer:
             if parse_error is not None:  # a row that does not parse, after those before it
                 raise parse_error
             kind.finish(ctx)
-        if refused:
-            raise _RecordsRefused(refused)
-        counts.update(ctx.counts)
-        counts["acks"] = self._receipts(uow, bundle, now, notices)
-        uow.sync.note_items_received(bundle.sender_id, received, now)
-        self._flag_late(uow, bundle, now, late, notices)
-        return counts
 
     @staticmethod
     def _receipts(uow: Any, bundle: Bundle, now: dt.datetime,

@@ -10,6 +10,7 @@ from typing import Any
 
 from kpi_desktop.domain import model
 from kpi_desktop.domain.model import EntryRevision, ReviewStatement, WorkLogEntry
+from kpi_desktop.domain.values import normalize_text
 
 __all__ = ["Known"]
 
@@ -28,6 +29,9 @@ class Known:
         self._people: dict[str, model.Person | None] = {}
         self._items: dict[str, bool] = {}
         self._assignments: dict[str, bool] = {}
+        #: The stored assignment of each id a bundle's assignment records carry (``None``:
+        #: not stored); an id written by the import is dropped and read again if asked.
+        self._stored_assignments: dict[str, model.Assignment | None] = {}
         self._relations: dict[str, list[model.EvaluatorRelation]] = {}
         self._entries: dict[str, WorkLogEntry | None] = {}
         self._revisions: dict[tuple[str, int], EntryRevision] = {}
@@ -73,6 +77,7 @@ class Known:
         for row in rows.get("assignments", []):
             if isinstance(row, dict) and isinstance(row.get("catalog_item_id"), str):
                 items.add(row["catalog_item_id"])
+        self._preload_assignments(rows.get("assignments", []))
         entry_ids -= self._revisions_of
         if entry_ids:
             entries = uow.worklog.get_many(sorted(entry_ids))
@@ -99,6 +104,21 @@ class Known:
         assignments -= {a for a, known in self._assignments.items() if known}
         found_assignments = uow.assignments.get_many(sorted(assignments))
         self._assignments.update({a: a in found_assignments for a in assignments})
+
+    def _preload_assignments(self, rows: list[dict[str, Any]]) -> None:
+        """The stored assignments the bundle's assignment records replace, in one query."""
+        planned = sorted({str(r["id"]) for r in rows
+                          if isinstance(r, dict) and isinstance(r.get("id"), str)}
+                         - set(self._stored_assignments))
+        if not planned:
+            return
+        stored = self._uow.assignments.get_many(planned)
+        for assignment_id in planned:
+            if assignment_id in stored:
+                self._stored_assignments[assignment_id] = stored[assignment_id]
+            elif normalize_text(assignment_id) == assignment_id:
+                # Looked up as stored text (NFC, stripped): absent for ``find`` too.
+                self._stored_assignments[assignment_id] = None
 
     def _load_relations(self, people: Iterable[str]) -> None:
         missing = sorted(set(people) - set(self._relations))
@@ -129,6 +149,17 @@ class Known:
             self._assignments[assignment_id] = (
                 self._uow.assignments.find(assignment_id) is not None)
         return self._assignments[assignment_id]
+
+    def assignment(self, assignment_id: str) -> model.Assignment | None:
+        """The stored assignment (``uow.assignments.find``), preloaded for the bundle's
+        assignment records."""
+        if assignment_id not in self._stored_assignments:
+            self._stored_assignments[assignment_id] = self._uow.assignments.find(assignment_id)
+        return self._stored_assignments[assignment_id]
+
+    def assignment_written(self, assignment_id: str) -> None:
+        """The import added or changed this assignment: read it again when asked."""
+        self._stored_assignments.pop(assignment_id, None)
 
     def evaluators(self, person_id: str, days: Iterable[dt.date]) -> set[str]:
         """Who evaluates ``person_id`` on any of ``days`` (``uow.org.evaluators_of``)."""

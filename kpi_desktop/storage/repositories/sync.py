@@ -28,6 +28,7 @@ from kpi_desktop.domain.sync import (
     SyncSequence,
     TrustedKey,
 )
+from kpi_desktop.domain.values import normalize_text
 from kpi_desktop.storage import orm
 from kpi_desktop.storage.repositories._base import (
     Repository,
@@ -263,11 +264,15 @@ class SyncRepository(Repository):
         keys = sorted(set(item_keys))
         for start in range(0, len(keys), _BATCH):
             part = keys[start : start + _BATCH]
-            self._update(_RECV, and_(_RECV.c.sender_id == sender_id, _RECV.c.item_key.in_(part)),
-                         {"receipted": False})
+            # Those received before need a receipt again; the others are new rows. (One JSON
+            # parameter for the keys: a statement of the same text every time.)
             have = {str(r[0]) for r in self._session.execute(
                 select(_RECV.c.item_key).where(_RECV.c.sender_id == sender_id)
-                .where(_RECV.c.item_key.in_(part)))}
+                .where(self._in(_RECV.c.item_key, [normalize_text(k) for k in part])))}
+            if have:
+                self._update(_RECV, and_(_RECV.c.sender_id == sender_id,
+                                         self._in(_RECV.c.item_key, sorted(have))),
+                             {"receipted": False})
             self._insert_many(_RECV, [{"sender_id": sender_id, "item_key": k,
                                        "received_at": at, "receipted": False}
                                       for k in part if k not in have])

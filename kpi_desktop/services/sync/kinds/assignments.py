@@ -86,9 +86,10 @@ class AssignmentKind(RecordKind[Assignment]):
         self.check_author(record, ctx)
         if not ctx.known.has_item(record.catalog_item_id):
             raise NotFound("not_found", kind="catalog_item", id=record.catalog_item_id)
-        local = ctx.uow.assignments.find(record.id)
+        local = ctx.known.assignment(record.id)
         if local is None:
             ctx.uow.assignments.add(record)
+            ctx.known.assignment_written(record.id)
             return APPLIED
         if local.signature == record.signature:
             return DUPLICATE
@@ -97,6 +98,7 @@ class AssignmentKind(RecordKind[Assignment]):
         if local.signature is not None and not self.newer(record, local):
             return SUPERSEDED
         ctx.uow.assignments.update(record)
+        ctx.known.assignment_written(record.id)
         return APPLIED
 
     def stored(self, uow: Any) -> Iterable[Assignment]:

@@ -87,27 +87,44 @@ def signed_by(key: crypto.KeyPair, signature: bytes | None, fingerprint: str | N
 
 
 class Signatures:
-    """Answers of Ed25519 verifications made beforehand, many at once on every core
-    (:func:`kpi_desktop.sync.verifier.verify_many`); a question not asked beforehand is
-    answered by verifying it now. Keyed by the exact (key, signature, signed bytes), so an
-    answer never serves other bytes."""
+    """Answers of Ed25519 verifications asked beforehand, many at once on every core
+    (:func:`kpi_desktop.sync.verifier.submit`); a question not asked beforehand is answered
+    by verifying it now. Keyed by the exact (key, signature, signed bytes), so an answer never
+    serves other bytes. The answers are worked out in the background: asking for one waits
+    only for its own chunk (an import applies its first records while the workers verify the
+    rest)."""
 
     def __init__(self) -> None:
-        self._answers: dict[tuple[bytes, bytes, bytes], bool] = {}
+        #: (key, signature, bytes) → (which prepare, the item in it, the form's index).
+        self._asked: dict[tuple[bytes, bytes, bytes], tuple[int, int, int]] = {}
+        self._pending: list[verifier.Pending] = []
 
     def prepare(self, work: Sequence[verifier.Work]) -> None:
-        """Verify every (public key, signature, forms) of ``work`` now, on every core."""
-        for (public_key, signature, forms), found in zip(work, verifier.verify_many(work),
-                                                         strict=True):
+        """Start verifying every (public key, signature, forms) of ``work``, on every core."""
+        pending = verifier.submit(work)
+        self._pending.append(pending)
+        batch = len(self._pending) - 1
+        for item, (public_key, signature, forms) in enumerate(work):
             for index, data in enumerate(forms):
-                self._answers[(public_key, signature, data)] = index == found
-                if index == found:
-                    break
+                self._asked.setdefault((public_key, signature, data), (batch, item, index))
 
     def verify(self, public_key: bytes, signature: bytes, data: bytes) -> bool:
         """Whether ``signature`` is ``public_key``'s valid signature of ``data``."""
-        answer = self._answers.get((public_key, signature, data))
-        return crypto.verify(public_key, signature, data) if answer is None else answer
+        asked = self._asked.get((public_key, signature, data))
+        if asked is not None:
+            batch, item, index = asked
+            found = self._pending[batch].answer(item)
+            if found == -1 or found > index:
+                return False  # no form verifies, or only a later one: not these bytes
+            if found == index:
+                return True
+            # An earlier form verified, so these bytes were never tried: verify them now.
+        return crypto.verify(public_key, signature, data)
+
+    def cancel(self) -> None:
+        """Drop the verifications not started yet (nothing will ask for them)."""
+        for pending in self._pending:
+            pending.cancel()
 
 
 @dataclass
@@ -145,6 +162,18 @@ class ImportContext:
         self.late: AuthorKey | None = None  # the record just verified predates its key's end
         self.signatures = Signatures()  # the bundle's signatures, verified before the apply
         self._competent: dict[tuple[str, tuple[dt.date, ...]], set[str]] = {}
+        #: id(record) → (kind, record, its signed forms): built once per record (the
+        #: verification asked beforehand and the apply step use the same bytes).
+        self._forms: dict[int, tuple[Any, Any, Sequence[bytes]]] = {}
+
+    def signed_forms(self, kind: RecordKind[Any], record: Any) -> Sequence[bytes]:
+        """``kind.signed_forms(record)``, built once for this very record object."""
+        kept = self._forms.get(id(record))
+        if kept is not None and kept[1] is record and type(kept[0]) is type(kind):
+            return kept[2]
+        forms = kind.signed_forms(record)
+        self._forms[id(record)] = (kind, record, forms)  # the record is kept: id stays its own
+        return forms
 
     def key(self, fp: str) -> model.PersonKey | None:
         return self.known.key(fp)
@@ -281,30 +310,33 @@ class RecordKind(Generic[R]):
         signature, fp = self.signature(record)
         found = author_key(ctx.key, fp, author, what, self.signed_at(record))
         if signature is not None:
-            for form, data in enumerate(self.signed_forms(record)):
+            for form, data in enumerate(ctx.signed_forms(self, record)):
                 if ctx.signatures.verify(found.public_key, signature, data):
                     ctx.late = found if found.signed_before_revocation else None
                     return form
         raise RefusedValue("bundle_record_signature_invalid", record=what)
 
-    def signature_work(self, record: R, key: Callable[[str], Any]
+    def signature_work(self, record: R, key: Callable[[str], Any],
+                       forms: Callable[[], Sequence[bytes]] | None = None
                        ) -> verifier.Work | None:
         """What :meth:`verify` (or :meth:`verify_stored`) will verify for this record —
         (public key, signature, signed forms) — so that many can be verified at once
         beforehand on every core; ``None`` when it will verify nothing (unsigned, unknown or
-        another person's key: refused without verifying). ``key(fp)`` → the stored key."""
+        another person's key: refused without verifying). ``key(fp)`` → the stored key;
+        ``forms()`` → the signed forms (``signed_forms`` by default)."""
         signature, fp = self.signature(record)
         if signature is None or fp is None:
             return None
         found = key(fp)
         if found is None or found.person_id != self.author(record):
             return None
-        return found.public_key, signature, self.signed_forms(record)
+        return (found.public_key, signature,
+                self.signed_forms(record) if forms is None else forms())
 
     def import_work(self, record: R, ctx: ImportContext) -> verifier.Work | None:
         """:meth:`signature_work` for a record about to be applied; ``None`` also when
         :meth:`apply` will not verify it (e.g. the very record stored here before)."""
-        return self.signature_work(record, ctx.key)
+        return self.signature_work(record, ctx.key, lambda: ctx.signed_forms(self, record))
 
     def verify_stored(self, record: R, lookup: Callable[[str], Any],
                       signatures: Signatures | None = None) -> StoredProblem | None:
