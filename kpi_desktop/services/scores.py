@@ -539,6 +539,13 @@ class Calculator:
         self._locked: dict[tuple[str, str], MonthlyEvaluation | None] = {}
         self._leave: dict[tuple[str, int], frozenset[Period]] = {}
 
+    def forget_results(self) -> None:
+        """Drop the remembered month results (policies and catalog items stay): a pass over
+        every month of a unit's year (``kpi-desktop check``) needs each result once, and
+        3,600 results with their entries would otherwise stay in memory to the end."""
+        self._cache.clear()
+        self._locked.clear()
+
     # -- the figures of a month, and means of months ----------------------------------------
     def preload_locked(self, person_ids: Sequence[str], months: Iterable[Period]) -> None:
         """Read the stored figures of the LOCKED months of ``person_ids`` in one query per
