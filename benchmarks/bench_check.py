@@ -28,15 +28,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import generate  # noqa: E402
-from bench_sync import (  # noqa: E402
-    AGENCY,
-    FAST_COST,
-    PASSPHRASE,
-    _open,
-    verify_rate,
-    verify_rate_all_cores,  # noqa: E402
-)
+if __name__ != "__mp_main__":  # the verifier's spawned workers re-run this top: keep it light
+    import generate  # noqa: E402
+    from bench_sync import (  # noqa: E402
+        AGENCY,
+        FAST_COST,
+        PASSPHRASE,
+        _open,
+        verify_rate,
+        verify_rate_all_cores,  # noqa: E402
+    )
 
 VERSION = 1
 
