@@ -18,13 +18,12 @@ as :class:`KpiError` (exit code 3 with the translated reason on stderr).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from kpi_desktop.domain.errors import RefusedValue
+from kpi_desktop.cli import parse_date
 from kpi_desktop.domain.model import DisciplineAuthority, DisciplineKind, LeaveKind
 from kpi_desktop.runtime.i18n import translate
 
@@ -126,8 +125,9 @@ def _leave_line(record: Any) -> str:
 def _leave(services: Any, args: argparse.Namespace) -> int:
     action = args.leave_command
     if action == "add":
-        record = services.leave.add(args.by, args.person, args.kind, start_on=_date(args.start),
-                                    end_on=_date(args.end), decision_no=args.decision,
+        record = services.leave.add(args.by, args.person, args.kind,
+                                    start_on=parse_date(args.start),
+                                    end_on=parse_date(args.end), decision_no=args.decision,
                                     note=args.note)
         if args.json:
             _say(json.dumps(_leave_dict(record), ensure_ascii=False, indent=2))
@@ -160,15 +160,6 @@ def _leave(services: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise RefusedValue("date_malformed", value=value) from None
-
-
 def _say(text: str) -> None:
     sys.stdout.write(f"{text}\n")
 
@@ -196,10 +187,10 @@ def _line(shown: Any) -> str:
 def _discipline(services: Any, args: argparse.Namespace) -> int:
     if args.discipline_command == "add":
         event = services.discipline.record(
-            args.by, args.person, args.kind, decided_on=_date(args.decided_on),
+            args.by, args.person, args.kind, decided_on=parse_date(args.decided_on),
             decision_no=args.decision, authority=args.authority, note=args.note,
             related_event_id=args.same_act, already_counted_year=args.already_counted,
-            committed_on=_date(args.act_date))
+            committed_on=parse_date(args.act_date))
         shown = next(s for s in services.discipline.for_person(args.person)
                      if s.event.id == event.id)
         if args.json:
