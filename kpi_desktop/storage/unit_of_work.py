@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
@@ -39,7 +40,7 @@ from kpi_desktop.storage.repositories import (
     SettingsRepository,
     WorkLogRepository,
 )
-from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
+from kpi_desktop.storage.repositories._base import Repository, field_names, table_of, to_row
 from kpi_desktop.storage.repositories.appeal_history import ReplacedEvaluationRepository
 from kpi_desktop.storage.repositories.catalog import item_row
 from kpi_desktop.storage.repositories.everyday import FavouriteRepository, SignInRepository
@@ -127,20 +128,33 @@ class UnitOfWork:
         """
         writer = Repository(self._session)
         total = 0
-        run: list[dict[str, Any]] = []
+        run: list[Any] = []
         run_type: type | None = None
         for obj in objects:
             kind = type(obj)
             if kind is not run_type:
                 if run_type is not None:
-                    total += writer._insert_many(_BULK[run_type][0], run)
+                    total += self._write_run(writer, run_type, run)
                 if kind not in _BULK:
                     raise TypeError(f"bulk_insert cannot store {kind.__name__}")
                 run, run_type = [], kind
-            run.append(_BULK[kind][1](obj))
+            run.append(obj)
         if run_type is not None:
-            total += writer._insert_many(_BULK[run_type][0], run)
+            total += self._write_run(writer, run_type, run)
         return total
+
+    @staticmethod
+    def _write_run(writer: Repository, kind: type, objects: list[Any]) -> int:
+        """Insert objects of one type: fields read straight into the driver's rows where the
+        table's columns are the dataclass's fields (``to_row``), else through its builder."""
+        table, build = _BULK[kind]
+        if build is to_row:
+            names = field_names(kind)
+            plan = writer._insert_plan(table, names)
+            if plan is not None:
+                read = attrgetter(*names)
+                return writer._insert_values(plan, [read(obj) for obj in objects])
+        return writer._insert_many(table, [build(obj) for obj in objects])
 
 
 def _integrity_error(exc: IntegrityError) -> KpiError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
 from typing import Any, TypeVar, cast
@@ -110,6 +110,60 @@ def chunks(rows: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
         yield rows[start : start + size]
 
 
+class _InsertPlan:
+    """An executemany INSERT run at the driver level: the statement's text, and each
+    column's bind conversion (the column type's own processor, as SQLAlchemy applies it)
+    applied column by column instead of through SQLAlchemy's per-row parameter machinery
+    (a bundle import inserts thousands of rows: issue 18). Columns the rows omit get their
+    scalar default, as SQLAlchemy's insert gives them."""
+
+    def __init__(self, sql: str, keys: tuple[str, ...],
+                 processors: tuple[Callable[[Any], Any] | None, ...],
+                 defaults: tuple[Any, ...]) -> None:
+        self.sql = sql
+        self.keys = keys
+        self._processors = processors
+        self._defaults = defaults
+
+    def convert(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows as the driver receives them (defaults appended, every value bound by
+        its column's type)."""
+        columns: list[Any] = list(zip(*rows, strict=True)) if rows else []
+        columns += [[value] * len(rows) for value in self._defaults]
+        for index, processor in enumerate(self._processors):
+            if processor is not None:
+                columns[index] = list(map(processor, columns[index]))
+        return list(zip(*columns, strict=True))
+
+
+_PLANS: dict[tuple[Table, tuple[str, ...], str], _InsertPlan | None] = {}
+
+
+def insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> _InsertPlan | None:
+    """The driver-level insert of rows with ``keys`` into ``table`` (SQLite only: ``None``
+    elsewhere, and where a column the rows omit has a default computed per row)."""
+    cache_key = (table, keys, dialect.name)
+    if cache_key in _PLANS:
+        return _PLANS[cache_key]
+    plan = None
+    if dialect.name == "sqlite" and dialect.paramstyle == "qmark" and all(
+            k in table.c for k in keys):
+        named = [table.c[k] for k in keys]
+        omitted = [c for c in table.c if c.key not in keys and c.default is not None]
+        if all(c.default.is_scalar for c in omitted):  # type: ignore[union-attr]
+            columns = [*named, *omitted]
+            quote = dialect.identifier_preparer
+            sql = (f"INSERT INTO {quote.format_table(table)} "
+                   f"({', '.join(quote.format_column(c) for c in columns)}) "
+                   f"VALUES ({', '.join('?' * len(columns))})")
+            plan = _InsertPlan(
+                sql, keys,
+                tuple(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns),
+                tuple(c.default.arg for c in omitted))  # type: ignore[union-attr]
+    _PLANS[cache_key] = plan
+    return plan
+
+
 class Repository:
     """Base of every repository: holds the session of one unit of work."""
 
@@ -127,9 +181,36 @@ class Repository:
 
     def _insert_many(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> int:
         """Core executemany insert (fast path for imports and the demo generator)."""
-        for part in chunks(rows):
-            self._session.execute(insert(table), list(part))
-        return len(rows)
+        if not rows:
+            return 0
+        keys = tuple(rows[0])
+        plan = self._insert_plan(table, keys)
+        if plan is None:
+            for part in chunks(rows):
+                self._session.execute(insert(table), list(part))
+            return len(rows)
+        try:
+            values = [tuple(row[k] for k in keys) for row in rows]
+        except KeyError:  # rows of other shapes: SQLAlchemy's own path (and its message)
+            for part in chunks(rows):
+                self._session.execute(insert(table), list(part))
+            return len(rows)
+        return self._insert_values(plan, values)
+
+    def _insert_plan(self, table: Table, keys: tuple[str, ...]) -> _InsertPlan | None:
+        """The driver-level plan of an executemany insert of rows with these keys on this
+        session's database, or ``None`` where SQLAlchemy's own path is needed."""
+        return insert_plan(table, keys, self._session.get_bind().dialect)
+
+    def _insert_values(self, plan: _InsertPlan, values: Sequence[tuple[Any, ...]]) -> int:
+        """Insert rows given as tuples in ``plan.keys`` order (values as the domain holds
+        them: each column's own type converts them, once a value, as SQLAlchemy would)."""
+        if not values:
+            return 0
+        connection = self._session.connection()
+        for part in chunks(values):
+            connection.exec_driver_sql(plan.sql, plan.convert(part))
+        return len(values)
 
     def _update(self, table: Table, where: ColumnElement[bool], values: Mapping[str, Any]) -> int:
         """Update matching rows; returns how many matched."""
