@@ -100,6 +100,9 @@ class NfcString(TypeDecorator[str]):
         :mod:`kpi_desktop.domain.inputs`, so nothing stored can break an export)."""
         if value is None:
             return None
+        if value.isascii() and value.isprintable():
+            # Printable ASCII (most ids, codes and dates): already NFC, no control character.
+            return value.strip()
         bad = find_forbidden(value)
         if bad is not None:
             raise RefusedValue("text_control_character", field=self.field,
@@ -195,7 +198,10 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value!r}: times must be timezone-aware")
-        return value.astimezone(dt.UTC).strftime(_UTC_FORMAT)
+        moment = value.astimezone(dt.UTC)
+        if moment.year >= 1000:  # the same text as _UTC_FORMAT, ~5× faster than strftime
+            return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+        return moment.strftime(_UTC_FORMAT)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> dt.datetime | None:
         """An aware datetime in UTC."""
@@ -238,7 +244,11 @@ class EnumText(TypeDecorator[StrEnum]):
 
     def process_bind_param(self, value: StrEnum | str | None, dialect: Dialect) -> str | None:
         """The enum's value (a plain string is checked against the enum)."""
-        return None if value is None else self.enum_class(value).value
+        if value is None:
+            return None
+        if type(value) is self.enum_class:  # a member already (calling the class: ~1 µs)
+            return value.value  # type: ignore[no-any-return]
+        return self.enum_class(value).value
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | None:
         """The enum member back."""

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     Table,
+    and_,
     bindparam,
     insert,
     or_,
@@ -110,18 +111,17 @@ def chunks(rows: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
         yield rows[start : start + size]
 
 
-class _InsertPlan:
-    """An executemany INSERT run at the driver level: the statement's text, and each
-    column's bind conversion (the column type's own processor, as SQLAlchemy applies it)
-    applied column by column instead of through SQLAlchemy's per-row parameter machinery
-    (a bundle import inserts thousands of rows: issue 18). Columns the rows omit get their
-    scalar default, as SQLAlchemy's insert gives them."""
+class _DriverPlan:
+    """An executemany statement run at the driver level: its text, and each parameter's
+    bind conversion (its column type's own processor, as SQLAlchemy applies it) applied
+    column by column instead of through SQLAlchemy's per-row parameter machinery (a bundle
+    import writes thousands of rows: issue 18). ``defaults``: values appended to every row
+    (the scalar defaults of columns an insert's rows omit, as SQLAlchemy's insert gives
+    them)."""
 
-    def __init__(self, sql: str, keys: tuple[str, ...],
-                 processors: tuple[Callable[[Any], Any] | None, ...],
-                 defaults: tuple[Any, ...]) -> None:
+    def __init__(self, sql: str, processors: tuple[Callable[[Any], Any] | None, ...],
+                 defaults: tuple[Any, ...] = ()) -> None:
         self.sql = sql
-        self.keys = keys
         self._processors = processors
         self._defaults = defaults
 
@@ -136,18 +136,26 @@ class _InsertPlan:
         return list(zip(*columns, strict=True))
 
 
-_PLANS: dict[tuple[Table, tuple[str, ...], str], _InsertPlan | None] = {}
+_PLANS: dict[tuple[Any, ...], _DriverPlan | None] = {}
 
 
-def insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> _InsertPlan | None:
-    """The driver-level insert of rows with ``keys`` into ``table`` (SQLite only: ``None``
-    elsewhere, and where a column the rows omit has a default computed per row)."""
-    cache_key = (table, keys, dialect.name)
+def _driver_level(dialect: Any) -> bool:
+    return bool(dialect.name == "sqlite" and dialect.paramstyle == "qmark")
+
+
+def _processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    return column.type.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[no-any-return]
+
+
+def insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> _DriverPlan | None:
+    """The driver-level insert of rows with ``keys`` (in that order) into ``table``; ``None``
+    where SQLAlchemy's own path is needed: not SQLite, or a column the rows omit has a
+    default computed per row."""
+    cache_key = ("insert", table, keys, dialect.name)
     if cache_key in _PLANS:
         return _PLANS[cache_key]
     plan = None
-    if dialect.name == "sqlite" and dialect.paramstyle == "qmark" and all(
-            k in table.c for k in keys):
+    if _driver_level(dialect) and all(k in table.c for k in keys):
         named = [table.c[k] for k in keys]
         omitted = [c for c in table.c if c.key not in keys and c.default is not None]
         if all(c.default.is_scalar for c in omitted):  # type: ignore[union-attr]
@@ -156,10 +164,29 @@ def insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> _InsertPla
             sql = (f"INSERT INTO {quote.format_table(table)} "
                    f"({', '.join(quote.format_column(c) for c in columns)}) "
                    f"VALUES ({', '.join('?' * len(columns))})")
-            plan = _InsertPlan(
-                sql, keys,
-                tuple(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns),
-                tuple(c.default.arg for c in omitted))  # type: ignore[union-attr]
+            plan = _DriverPlan(sql, tuple(_processor(c, dialect) for c in columns),
+                               tuple(c.default.arg for c in omitted))  # type: ignore[union-attr]
+    _PLANS[cache_key] = plan
+    return plan
+
+
+def update_plan(table: Table, keys: tuple[str, ...], where: tuple[str, ...],
+                dialect: Any) -> _DriverPlan | None:
+    """The driver-level ``UPDATE table SET keys WHERE each of where = ?`` of rows given as
+    (values of ``keys``, then values of ``where``); ``None`` where SQLAlchemy's own path is
+    needed (not SQLite, or a column with an update default)."""
+    cache_key = ("update", table, keys, where, dialect.name)
+    if cache_key in _PLANS:
+        return _PLANS[cache_key]
+    plan = None
+    if (_driver_level(dialect) and keys and where and all(k in table.c for k in (*keys, *where))
+            and not any(c.onupdate is not None or c.server_onupdate is not None
+                        for c in table.c)):
+        quote = dialect.identifier_preparer
+        sql = (f"UPDATE {quote.format_table(table)} SET "
+               f"{', '.join(f'{quote.format_column(table.c[k])} = ?' for k in keys)} WHERE "
+               f"{' AND '.join(f'{quote.format_column(table.c[k])} = ?' for k in where)}")
+        plan = _DriverPlan(sql, tuple(_processor(table.c[k], dialect) for k in (*keys, *where)))
     _PLANS[cache_key] = plan
     return plan
 
@@ -177,7 +204,7 @@ class Repository:
     # -- writing -----------------------------------------------------------------------------
 
     def _insert(self, table: Table, row: Mapping[str, Any]) -> None:
-        self._session.execute(insert(table).values(**row))
+        self._insert_many(table, [row])
 
     def _insert_many(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> int:
         """Core executemany insert (fast path for imports and the demo generator)."""
@@ -185,25 +212,24 @@ class Repository:
             return 0
         keys = tuple(rows[0])
         plan = self._insert_plan(table, keys)
+        if plan is not None:
+            try:
+                values = [tuple(row[k] for k in keys) for row in rows]
+            except KeyError:  # rows of other shapes: SQLAlchemy's own path (and its message)
+                plan = None
         if plan is None:
-            for part in chunks(rows):
-                self._session.execute(insert(table), list(part))
-            return len(rows)
-        try:
-            values = [tuple(row[k] for k in keys) for row in rows]
-        except KeyError:  # rows of other shapes: SQLAlchemy's own path (and its message)
             for part in chunks(rows):
                 self._session.execute(insert(table), list(part))
             return len(rows)
         return self._insert_values(plan, values)
 
-    def _insert_plan(self, table: Table, keys: tuple[str, ...]) -> _InsertPlan | None:
+    def _insert_plan(self, table: Table, keys: tuple[str, ...]) -> _DriverPlan | None:
         """The driver-level plan of an executemany insert of rows with these keys on this
         session's database, or ``None`` where SQLAlchemy's own path is needed."""
         return insert_plan(table, keys, self._session.get_bind().dialect)
 
-    def _insert_values(self, plan: _InsertPlan, values: Sequence[tuple[Any, ...]]) -> int:
-        """Insert rows given as tuples in ``plan.keys`` order (values as the domain holds
+    def _insert_values(self, plan: _DriverPlan, values: Sequence[tuple[Any, ...]]) -> int:
+        """Insert rows given as tuples in the plan's key order (values as the domain holds
         them: each column's own type converts them, once a value, as SQLAlchemy would)."""
         if not values:
             return 0
@@ -211,6 +237,28 @@ class Repository:
         for part in chunks(values):
             connection.exec_driver_sql(plan.sql, plan.convert(part))
         return len(values)
+
+    def _update_rows(self, table: Table, keys: tuple[str, ...], where: tuple[str, ...],
+                     rows: Sequence[tuple[Any, ...]]) -> int:
+        """``UPDATE table SET keys WHERE each of where = value`` for each row of (values of
+        ``keys``, then of ``where``), in one executemany; returns how many rows matched."""
+        if not rows:
+            return 0
+        plan = update_plan(table, keys, where, self._session.get_bind().dialect)
+        if plan is None:
+            width = len(keys)
+            return sum(self._update(
+                table, and_(*[table.c[k] == v for k, v in zip(where, row[width:], strict=True)]),
+                dict(zip(keys, row[:width], strict=True))) for row in rows)
+        connection = self._session.connection()
+        return sum(int(connection.exec_driver_sql(plan.sql, plan.convert(part)).rowcount)
+                   for part in chunks(rows))
+
+    def _update_where(self, table: Table, match: Mapping[str, Any],
+                      values: Mapping[str, Any]) -> int:
+        """Update the rows whose ``match`` columns equal its values; returns how many."""
+        return self._update_rows(table, tuple(values), tuple(match),
+                                 [(*values.values(), *match.values())])
 
     def _update(self, table: Table, where: ColumnElement[bool], values: Mapping[str, Any]) -> int:
         """Update matching rows; returns how many matched."""

@@ -51,7 +51,7 @@ class AssignmentRepository(Repository):
 
     def update(self, assignment: Assignment) -> None:
         """Replace the stored assignment (same id)."""
-        if self._update(_ASSIGN, _ASSIGN.c.id == assignment.id, to_row(assignment)) == 0:
+        if self._update_where(_ASSIGN, {"id": assignment.id}, to_row(assignment)) == 0:
             raise NotFound("not_found", kind="assignment", id=assignment.id)
 
     def set_status(self, assignment_id: str, status: AssignmentStatus, at: dt.datetime) -> None:

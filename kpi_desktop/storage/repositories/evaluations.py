@@ -115,9 +115,8 @@ class EvaluationRepository(Repository):
     def upsert_monthly(self, evaluation: MonthlyEvaluation) -> None:
         """Insert or replace the evaluation of (person, period)."""
         row = to_row(evaluation)
-        where = ((_MONTH.c.person_id == evaluation.person_id)
-                 & (_MONTH.c.period == evaluation.period))
-        if self._update(_MONTH, where, row) == 0:
+        where = {"person_id": evaluation.person_id, "period": evaluation.period}
+        if self._update_where(_MONTH, where, row) == 0:
             self._insert(_MONTH, row)
 
     def add_monthly_many(self, evaluations: Sequence[MonthlyEvaluation]) -> int:

@@ -167,6 +167,26 @@ class ReviewRepository(Repository):
                 result[entry_id] = max(verdicts, key=_verdict_key)
         return result
 
+    def latest_verdict_times(self, entry_ids: Iterable[str]
+                             ) -> dict[str, tuple[StatementKind, int, dt.datetime]]:
+        """The latest confirm/return per entry as (kind, revision, time) — the order of
+        :meth:`latest_verdicts`, read narrowly (bundle import: the status of every entry
+        it touched); entries without one are absent."""
+        ids = list(dict.fromkeys(entry_ids))
+        found: dict[str, tuple[int, dt.datetime, str, StatementKind]] = {}
+        verdicts = [k for k in StatementKind if k.is_verdict]
+        for start in range(0, len(ids), _BATCH):
+            stmt = (select(_STMT.c.entry_id, _STMT.c.revision, _STMT.c.created_at, _STMT.c.id,
+                           _STMT.c.kind)
+                    .where(self._in(_STMT.c.entry_id, ids[start : start + _BATCH]))
+                    .where(_STMT.c.kind.in_(verdicts)))
+            for entry_id, revision, created_at, statement_id, kind in self._session.execute(stmt):
+                key = (revision, created_at, statement_id, kind)
+                if entry_id not in found or key[:3] > found[entry_id][:3]:
+                    found[entry_id] = key
+        return {entry_id: (kind, revision, at)
+                for entry_id, (revision, at, _id, kind) in found.items()}
+
     def verdict_days(self, person_ids: Iterable[str], start: dt.date, end: dt.date
                      ) -> list[VerdictDays]:
         """:meth:`verdict_timings` counted by the database: for the entries of ``person_ids``

@@ -521,7 +521,7 @@ class SyncRepository(Repository):
 
     def put_entry(self, entry: model.WorkLogEntry) -> None:
         """Insert or fully replace an entry row as received (bundle import)."""
-        if self._update(_ENTRY, _ENTRY.c.id == entry.id, to_row(entry)) == 0:
+        if self._update_where(_ENTRY, {"id": entry.id}, to_row(entry)) == 0:
             self._insert(_ENTRY, to_row(entry))
 
     def delete_missing(self, kind: type, keep: Iterable[object]) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 
 from kpi_desktop.domain.errors import InvalidState, NotFound, RefusedValue
 from kpi_desktop.domain.model import EntryRevision, EntryStatus, WorkLogEntry
@@ -147,21 +147,14 @@ class WorkLogRepository(Repository):
     ) -> None:
         """:meth:`set_status` for many entries at once, (entry id, status, at, confirmed
         revision) each, in two executemany statements (bundle import); no existence check."""
-        confirmed = [{"b_id": i, "b_status": s, "b_at": at, "b_rev": rev}
-                     for i, s, at, rev in changes if s is EntryStatus.CONFIRMED]
-        others = [{"b_id": i, "b_status": s, "b_at": at}
-                  for i, s, at, _rev in changes if s is not EntryStatus.CONFIRMED]
-        if any(c["b_rev"] is None for c in confirmed):
+        confirmed = [(s, at, rev, i) for i, s, at, rev in changes if s is EntryStatus.CONFIRMED]
+        others = [(s, at, i) for i, s, at, _rev in changes if s is not EntryStatus.CONFIRMED]
+        if any(rev is None for _s, _at, rev, _i in confirmed):
             raise RefusedValue("confirmed_revision_missing",
-                               entry_id=next(c["b_id"] for c in confirmed if c["b_rev"] is None))
-        where = _ENTRY.c.id == bindparam("b_id")
-        if confirmed:
-            self._session.execute(update(_ENTRY).where(where).values(
-                status=bindparam("b_status"), updated_at=bindparam("b_at"),
-                confirmed_revision=bindparam("b_rev")), confirmed)
-        if others:
-            self._session.execute(update(_ENTRY).where(where).values(
-                status=bindparam("b_status"), updated_at=bindparam("b_at")), others)
+                               entry_id=next(i for _s, _at, rev, i in confirmed if rev is None))
+        self._update_rows(_ENTRY, ("status", "updated_at", "confirmed_revision"), ("id",),
+                          confirmed)
+        self._update_rows(_ENTRY, ("status", "updated_at"), ("id",), others)
 
     def add_revision(self, revision: EntryRevision) -> None:
         """Store a revision as received (bundle import); the entry row is not changed."""

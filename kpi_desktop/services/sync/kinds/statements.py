@@ -166,18 +166,16 @@ def refresh_status(ctx: ImportContext) -> None:
     ids = sorted(ctx.touched)
     if not ids:
         return
-    tallies = ctx.uow.reviews.tallies(ids)
+    verdicts = ctx.uow.reviews.latest_verdict_times(ids)
     changes: list[tuple[str, Any, dt.datetime, int | None]] = []
     for entry_id in ids:
         entry = ctx.known.entry(entry_id)  # as stored, with what this import wrote
         if entry is None:
             raise NotFound("not_found", kind="entry", id=entry_id)
-        tally = tallies[entry_id]
-        change = status_after_verdict(entry.status, entry.current_revision, tally.verdict,
-                                      tally.verdict_revision)
+        verdict, revision, at = verdicts.get(entry_id, (None, None, None))
+        change = status_after_verdict(entry.status, entry.current_revision, verdict, revision)
         if change is not None:
             # The statement's own time, not the import time: same state in any order.
-            changes.append((entry_id, change.status, tally.verdict_at or ctx.now,
-                            change.confirmed_revision))
+            changes.append((entry_id, change.status, at or ctx.now, change.confirmed_revision))
     ctx.uow.worklog.set_statuses(changes)
 
