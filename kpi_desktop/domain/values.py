@@ -325,7 +325,14 @@ class Period:
 
 def _canonical(value: Any) -> Any:
     """``value`` converted to JSON-native types with every string in NFC."""
-    if value is None or isinstance(value, bool | int):
+    kind = type(value)  # the commonest exact types first (signing thousands of records)
+    if kind is str:
+        return unicodedata.normalize("NFC", value)
+    if kind is int or value is None or kind is bool:
+        return value
+    if kind is dict:
+        return {unicodedata.normalize("NFC", str(k)): _canonical(v) for k, v in value.items()}
+    if isinstance(value, bool | int):
         return value
     if isinstance(value, float):
         raise TypeError("floats are not allowed in canonical JSON; use Decimal or str")

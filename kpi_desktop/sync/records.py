@@ -188,6 +188,8 @@ def from_json(cls: type[T], data: Any) -> T:
             values[name] = _convert(cls, name, hint, value)
         elif value is None and optional:
             values[name] = None
+        elif (hint is str or hint is int) and type(value) is hint:  # the commonest: as is
+            values[name] = value
         else:
             values[name] = _convert_value(cls, name, hint, value)
     try:

@@ -16,6 +16,7 @@ the caller's.
 from __future__ import annotations
 
 import atexit
+import bisect
 import multiprocessing
 import os
 import threading
@@ -35,6 +36,10 @@ POOL_THRESHOLD = 128
 #: Signatures a chunk (~40 ms on one core): small enough that the last chunk does not leave a
 #: core idle for long, large enough that passing it between processes costs little.
 CHUNK = 200
+#: The first chunk of a batch (~2 ms), each next one twice the size up to CHUNK: the caller
+#: asks for the first answers at once (an import applies its first record), so a small first
+#: chunk keeps it from waiting for a whole chunk, or verifying one itself, at every bundle.
+FIRST_CHUNK = 16
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -94,8 +99,14 @@ class Pending:
     the first answers (apply the first records) while the workers verify the rest."""
 
     def __init__(self, items: Sequence[Work], pool: ProcessPoolExecutor | None) -> None:
-        self._chunk = CHUNK
-        self._chunks = [items[i:i + self._chunk] for i in range(0, len(items), self._chunk)]
+        self._starts: list[int] = []  # where each chunk begins in ``items``
+        self._chunks: list[Sequence[Work]] = []
+        start, size = 0, min(FIRST_CHUNK, CHUNK)
+        while start < len(items):  # sizes 16, 32, 64, … up to CHUNK
+            self._starts.append(start)
+            self._chunks.append(items[start:start + size])
+            start += size
+            size = min(size * 2, CHUNK)
         self._futures: list[Future[list[int]] | None] = [None] * len(self._chunks)
         self._answers: list[list[int] | None] = [None] * len(self._chunks)
         if pool is not None:
@@ -123,7 +134,8 @@ class Pending:
     def answer(self, index: int) -> int:
         """The answer for ``items[index]``: the index of the first form the signature
         verifies, or -1."""
-        return self._settle(index // self._chunk)[index % self._chunk]
+        chunk = bisect.bisect_right(self._starts, index) - 1
+        return self._settle(chunk)[index - self._starts[chunk]]
 
     def all(self) -> list[int]:
         """Every answer, in order. Chunks no worker has taken yet are taken back and verified

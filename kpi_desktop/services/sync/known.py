@@ -9,10 +9,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from kpi_desktop.domain import model
+from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.model import EntryRevision, ReviewStatement, WorkLogEntry
 from kpi_desktop.domain.values import normalize_text
 
-__all__ = ["Known"]
+__all__ = ["Known", "json_object"]
+
+
+def json_object(text: str, what: str) -> dict[str, Any]:
+    """A JSON object from text (``bundle_malformed`` otherwise)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise RefusedValue("bundle_malformed", file=what, detail="snapshot") from None
+    if not isinstance(value, dict):
+        raise RefusedValue("bundle_malformed", file=what, detail="snapshot")
+    return value
 
 
 class Known:
@@ -42,6 +54,9 @@ class Known:
         self._changed_entries: dict[str, WorkLogEntry] = {}
         self._new_revisions: list[EntryRevision] = []
         self._new_statements: list[ReviewStatement] = []
+        #: The bundle's entry snapshots parsed once (text → JSON object), for every step
+        #: that reads them (preload, the apply step, the clock check).
+        self._snapshots: dict[str, dict[str, Any]] = {}
 
     def preload(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         """Load, in bulk, what the records of a bundle's payload will look up."""
@@ -57,12 +72,16 @@ class Known:
         for row in rows.get("revisions", []):
             if isinstance(row, dict) and isinstance(row.get("entry_id"), str):
                 entry_ids.add(row["entry_id"])
+            text = row.get("snapshot_json") if isinstance(row, dict) else None
+            if not isinstance(text, str):
+                continue  # refused with its reason when the record is applied
             try:
-                snapshot = json.loads(str(row["snapshot_json"]))
-            except (KeyError, TypeError, ValueError):
+                snapshot = json.loads(text)
+            except ValueError:
                 continue  # refused with its reason when the record is applied
             if not isinstance(snapshot, dict):
                 continue
+            self._snapshots[text] = snapshot
             for name, into in (("person_id", people), ("catalog_item_id", items),
                                ("assignment_id", assignments)):
                 if isinstance(snapshot.get(name), str):
@@ -126,6 +145,14 @@ class Known:
             self._relations.update(self._uow.org.relations_of_evaluatees(missing))
 
     # -- lookups ---------------------------------------------------------------------------
+
+    def snapshot(self, text: str, what: str) -> dict[str, Any]:
+        """An entry snapshot's JSON object (parsed once a bundle; ``bundle_malformed`` when
+        it is not one). Callers never change it."""
+        found = self._snapshots.get(text)
+        if found is None:
+            found = self._snapshots[text] = json_object(text, what)
+        return found
 
     def key(self, fp: str) -> model.PersonKey | None:
         if fp not in self._keys:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -33,7 +32,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from kpi_desktop.domain import model
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.sync import AGENCY
-from kpi_desktop.services.sync.known import Known
+from kpi_desktop.services.sync.known import Known, json_object
 from kpi_desktop.services.sync.trust import AuthorKey, author_key
 from kpi_desktop.sync import keys as crypto
 from kpi_desktop.sync import verifier
@@ -66,17 +65,6 @@ HELD = "held"  # waits for another record; not acknowledged, so it comes again
 def digest(data: bytes, length: int = 16) -> str:
     """The first ``length`` hex digits of the SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()[:length]
-
-
-def json_object(text: str, what: str) -> dict[str, Any]:
-    """A JSON object from text (``bundle_malformed`` otherwise)."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        raise RefusedValue("bundle_malformed", file=what, detail="snapshot") from None
-    if not isinstance(value, dict):
-        raise RefusedValue("bundle_malformed", file=what, detail="snapshot")
-    return value
 
 
 def signed_by(key: crypto.KeyPair, signature: bytes | None, fingerprint: str | None,

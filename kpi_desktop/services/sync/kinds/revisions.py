@@ -165,7 +165,7 @@ class RevisionKind(RecordKind[EntryRevision]):
         if hashlib.sha256(text).hexdigest() != record.snapshot_sha256:
             raise RefusedValue("bundle_record_signature_invalid", record=what)
         self.verify(record, ctx)
-        entry = entry_from_revision(record, json_object(record.snapshot_json, what))
+        entry = entry_from_revision(record, known.snapshot(record.snapshot_json, what))
         if entry.id != record.entry_id or entry.person_id != record.author_id:
             raise RefusedValue("bundle_signer_not_allowed", kind="revision")
         if existing is not None:
@@ -202,7 +202,7 @@ class RevisionKind(RecordKind[EntryRevision]):
         flagged = []
         for row in ctx.bundle.records.get("revisions", []):
             created = dt.datetime.fromisoformat(str(row["created_at"]))
-            work_date = json_object(str(row["snapshot_json"]), "snapshot").get("work_date")
+            work_date = ctx.known.snapshot(str(row["snapshot_json"]), "snapshot").get("work_date")
             early = isinstance(work_date, str) and created.date() < (
                 dt.date.fromisoformat(work_date) - dt.timedelta(days=1))
             if created > ctx.now + _CLOCK_FUTURE or early:
