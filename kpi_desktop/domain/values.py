@@ -27,6 +27,7 @@ from typing import Any
 from kpi_desktop.domain.errors import RefusedValue
 
 __all__ = [
+    "UTC_FORMAT",
     "Period",
     "PeriodKind",
     "canonical_json",
@@ -37,6 +38,7 @@ __all__ = [
     "shift_months",
     "to_decimal",
     "utc_now",
+    "utc_text",
 ]
 
 
@@ -323,6 +325,17 @@ class Period:
 # --------------------------------------------------------------------------------------------
 
 
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """An aware moment as fixed-width UTC text (``UTC_FORMAT``: what is stored and signed)."""
+    moment = moment.astimezone(dt.UTC)
+    if moment.year >= 1000:  # the same text as strftime(UTC_FORMAT), ~5× faster
+        return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return moment.strftime(UTC_FORMAT)
+
+
 def _canonical(value: Any) -> Any:
     """``value`` converted to JSON-native types with every string in NFC."""
     kind = type(value)  # the commonest exact types first (signing thousands of records)
@@ -345,7 +358,7 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise TypeError("naive datetimes are not allowed in canonical JSON")
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return utc_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bytes):

@@ -220,11 +220,13 @@ def _refuse(code: str, **params: Any) -> RefusedValue:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key}")
-        result[key] = value
+    result = dict(pairs)  # built in C; a key given twice leaves fewer entries than pairs
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key}")
+            seen.add(key)
     return result
 
 

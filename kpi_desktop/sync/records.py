@@ -124,7 +124,8 @@ def _convert_value(cls: type, name: str, hint: Any, value: Any  # noqa: C901 - o
                 raise TypeError
             return Period.parse(value)
         if isinstance(hint, type) and issubclass(hint, Enum):
-            return hint(value)
+            member = hint._value2member_map_.get(value) if isinstance(value, str) else None
+            return member if member is not None else hint(value)
         origin = typing.get_origin(hint)
         if origin is tuple:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

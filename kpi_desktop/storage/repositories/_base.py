@@ -13,12 +13,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
+from itertools import repeat
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
     String,
     Table,
+    TypeDecorator,
     and_,
     bindparam,
     insert,
@@ -119,10 +121,11 @@ class _DriverPlan:
     (the scalar defaults of columns an insert's rows omit, as SQLAlchemy's insert gives
     them)."""
 
-    def __init__(self, sql: str, processors: tuple[Callable[[Any], Any] | None, ...],
+    def __init__(self, sql: str, columns: Sequence[Any], dialect: Any,
                  defaults: tuple[Any, ...] = ()) -> None:
         self.sql = sql
-        self._processors = processors
+        self._processors = [_processor(c, dialect) for c in columns]
+        self._dialect = dialect
         self._defaults = defaults
 
     def convert(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -130,8 +133,12 @@ class _DriverPlan:
         its column's type)."""
         columns: list[Any] = list(zip(*rows, strict=True)) if rows else []
         columns += [[value] * len(rows) for value in self._defaults]
-        for index, processor in enumerate(self._processors):
-            if processor is not None:
+        for index, (processor, with_dialect) in enumerate(self._processors):
+            if processor is None:
+                continue
+            if with_dialect:  # the type's own process_bind_param(value, dialect), called directly
+                columns[index] = list(map(processor, columns[index], repeat(self._dialect)))
+            else:
                 columns[index] = list(map(processor, columns[index]))
         return list(zip(*columns, strict=True))
 
@@ -143,8 +150,16 @@ def _driver_level(dialect: Any) -> bool:
     return bool(dialect.name == "sqlite" and dialect.paramstyle == "qmark")
 
 
-def _processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
-    return column.type.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[no-any-return]
+def _processor(column: Any, dialect: Any) -> tuple[Callable[..., Any] | None, bool]:
+    """How a column's type binds a value: (its processor, whether it takes the dialect too).
+    A type decorator over a type without a processor of its own is called directly (what
+    SQLAlchemy's processor would call, one call less a value)."""
+    kind = column.type.dialect_impl(dialect)
+    if (isinstance(kind, TypeDecorator)
+            and type(kind).process_bind_param is not TypeDecorator.process_bind_param
+            and kind.impl_instance.bind_processor(dialect) is None):
+        return kind.process_bind_param, True
+    return kind.bind_processor(dialect), False
 
 
 def insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> _DriverPlan | None:
@@ -164,7 +179,7 @@ def insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> _DriverPla
             sql = (f"INSERT INTO {quote.format_table(table)} "
                    f"({', '.join(quote.format_column(c) for c in columns)}) "
                    f"VALUES ({', '.join('?' * len(columns))})")
-            plan = _DriverPlan(sql, tuple(_processor(c, dialect) for c in columns),
+            plan = _DriverPlan(sql, columns, dialect,
                                tuple(c.default.arg for c in omitted))  # type: ignore[union-attr]
     _PLANS[cache_key] = plan
     return plan
@@ -186,7 +201,7 @@ def update_plan(table: Table, keys: tuple[str, ...], where: tuple[str, ...],
         sql = (f"UPDATE {quote.format_table(table)} SET "
                f"{', '.join(f'{quote.format_column(table.c[k])} = ?' for k in keys)} WHERE "
                f"{' AND '.join(f'{quote.format_column(table.c[k])} = ?' for k in where)}")
-        plan = _DriverPlan(sql, tuple(_processor(table.c[k], dialect) for k in (*keys, *where)))
+        plan = _DriverPlan(sql, [table.c[k] for k in (*keys, *where)], dialect)
     _PLANS[cache_key] = plan
     return plan
 
