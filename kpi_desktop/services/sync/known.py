@@ -12,6 +12,7 @@ from kpi_desktop.domain import model
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.model import EntryRevision, ReviewStatement, WorkLogEntry
 from kpi_desktop.domain.values import normalize_text
+from kpi_desktop.storage.repositories.worklog import EntryHead, RevisionHead
 
 __all__ = ["Known", "json_object"]
 
@@ -46,7 +47,10 @@ class Known:
         self._stored_assignments: dict[str, model.Assignment | None] = {}
         self._relations: dict[str, list[model.EvaluatorRelation]] = {}
         self._entries: dict[str, WorkLogEntry | None] = {}
-        self._revisions: dict[tuple[str, int], EntryRevision] = {}
+        #: Entries only statements speak about: what they check (``entry_head``).
+        self._heads: dict[str, EntryHead | None] = {}
+        #: Stored revisions (narrow: what the apply steps compare) and those this import adds.
+        self._revisions: dict[tuple[str, int], EntryRevision | RevisionHead] = {}
         self._revisions_of: set[str] = set()  # entries whose stored revisions are loaded
         self._statements: dict[str, bool] = {}
         self._statement_signatures: dict[str, bytes | None] = {}
@@ -65,7 +69,8 @@ class Known:
                if isinstance(r, dict) and isinstance(r.get("key_fingerprint"), str)}
         found = uow.org.find_keys(sorted(fps - set(self._keys)))
         self._keys.update({fp: found.get(fp) for fp in fps if fp not in self._keys})
-        entry_ids: set[str] = set()
+        entry_ids: set[str] = set()  # entries revisions speak about: read whole
+        spoken_of: set[str] = set()  # entries statements speak about
         people: set[str] = set()
         items: set[str] = set()
         assignments: set[str] = set()
@@ -88,7 +93,7 @@ class Known:
                     into.add(snapshot[name])
         for row in rows.get("statements", []):
             if isinstance(row, dict) and isinstance(row.get("entry_id"), str):
-                entry_ids.add(row["entry_id"])
+                spoken_of.add(row["entry_id"])
         for name in ("assignments", "evaluations"):
             for row in rows.get(name, []):
                 if isinstance(row, dict) and isinstance(row.get("person_id"), str):
@@ -97,15 +102,23 @@ class Known:
             if isinstance(row, dict) and isinstance(row.get("catalog_item_id"), str):
                 items.add(row["catalog_item_id"])
         self._preload_assignments(rows.get("assignments", []))
-        entry_ids -= self._revisions_of
-        if entry_ids:
-            entries = uow.worklog.get_many(sorted(entry_ids))
-            for entry_id in entry_ids:
-                self._entries.setdefault(entry_id, entries.get(entry_id))
-            for key, revision in uow.worklog.revisions_of(sorted(entry_ids)).items():
-                self._revisions.setdefault(key, revision)
-            self._revisions_of |= entry_ids
+        wanted = sorted(entry_ids - set(self._entries))
+        if wanted:
+            entries = uow.worklog.get_many(wanted)
+            for entry_id in wanted:
+                self._entries[entry_id] = entries.get(entry_id)
             people |= {e.person_id for e in entries.values()}
+        heads_wanted = sorted(spoken_of - entry_ids - set(self._entries) - set(self._heads))
+        if heads_wanted:
+            heads = uow.worklog.entry_heads(heads_wanted)
+            for entry_id in heads_wanted:
+                self._heads[entry_id] = heads.get(entry_id)
+            people |= {h.person_id for h in heads.values()}
+        revisions_wanted = sorted((entry_ids | spoken_of) - self._revisions_of)
+        if revisions_wanted:
+            for key, revision in uow.worklog.revision_heads(revisions_wanted).items():
+                self._revisions.setdefault(key, revision)
+            self._revisions_of |= set(revisions_wanted)
         statement_ids = [str(r["id"]) for r in rows.get("statements", [])
                          if isinstance(r, dict) and isinstance(r.get("id"), str)]
         stored = uow.reviews.signatures_of(statement_ids)
@@ -203,9 +216,21 @@ class Known:
             self._entries[entry_id] = self._uow.worklog.find(entry_id)
         return self._entries[entry_id]
 
-    def revision(self, entry_id: str, number: int) -> EntryRevision | None:
+    def entry_head(self, entry_id: str) -> WorkLogEntry | EntryHead | None:
+        """What is checked about an entry a statement speaks about (its author, work date,
+        status and latest revision), as stored with what this import wrote."""
+        if (entry_id in self._new_entries or entry_id in self._changed_entries
+                or entry_id in self._entries):
+            return self.entry(entry_id)
+        if entry_id not in self._heads:
+            self._heads[entry_id] = self._uow.worklog.entry_heads([entry_id]).get(entry_id)
+        return self._heads[entry_id]
+
+    def revision(self, entry_id: str, number: int) -> EntryRevision | RevisionHead | None:
+        """A revision stored here or added by this import (what the apply steps compare:
+        entry, number, author, snapshot hash, signature and key)."""
         if entry_id not in self._revisions_of:
-            for key, revision in self._uow.worklog.revisions_of([entry_id]).items():
+            for key, revision in self._uow.worklog.revision_heads([entry_id]).items():
                 self._revisions.setdefault(key, revision)
             self._revisions_of.add(entry_id)
         return self._revisions.get((entry_id, number))
@@ -226,6 +251,7 @@ class Known:
 
     def put_entry(self, entry: WorkLogEntry) -> None:
         """Insert or fully replace an entry row (``uow.sync.put_entry``)."""
+        self._heads.pop(entry.id, None)  # read whole from now on
         self.entry(entry.id)
         if self._entries.get(entry.id) is None:
             self._new_entries[entry.id] = entry

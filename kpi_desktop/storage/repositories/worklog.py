@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -27,6 +28,27 @@ EDITABLE = frozenset({EntryStatus.DRAFT, EntryStatus.RETURNED})
 #: Columns that only :meth:`WorkLogRepository.submit` / ``set_status`` change.
 _WORKFLOW_FIELDS = ("status", "current_revision", "confirmed_revision", "signature",
                     "key_fingerprint", "created_at", "person_id", "id")
+
+
+class EntryHead(NamedTuple):
+    """What a bundle import checks about a stored entry a statement speaks about (narrow)."""
+
+    id: str
+    person_id: str
+    work_date: dt.date
+    status: EntryStatus
+    current_revision: int
+
+
+class RevisionHead(NamedTuple):
+    """What a bundle import compares of a stored revision (narrow: no snapshot)."""
+
+    entry_id: str
+    revision: int
+    author_id: str
+    snapshot_sha256: str
+    signature: bytes | None
+    key_fingerprint: str | None
 
 
 def snapshot_of(entry: WorkLogEntry) -> tuple[str, str]:
@@ -183,6 +205,30 @@ class WorkLogRepository(Repository):
             for e in self._all(WorkLogEntry, select(_ENTRY).where(_ENTRY.c.id.in_(part))):
                 result[e.id] = e
         return result
+
+    def entry_heads(self, entry_ids: Iterable[str]) -> dict[str, EntryHead]:
+        """:class:`EntryHead` of each of these entries that exists, by id."""
+        ids = list(dict.fromkeys(entry_ids))
+        result: dict[str, EntryHead] = {}
+        for start in range(0, len(ids), 500):
+            stmt = select(_ENTRY.c.id, _ENTRY.c.person_id, _ENTRY.c.work_date, _ENTRY.c.status,
+                          _ENTRY.c.current_revision).where(
+                              self._in(_ENTRY.c.id, ids[start : start + 500]))
+            result.update((r[0], EntryHead(*r)) for r in self._session.execute(stmt))
+        return result
+
+    def revision_heads(self, entry_ids: Iterable[str]
+                       ) -> dict[tuple[str, int], RevisionHead]:
+        """:class:`RevisionHead` of every revision of these entries, by (entry, number)."""
+        ids = list(dict.fromkeys(entry_ids))
+        found: dict[tuple[str, int], RevisionHead] = {}
+        for start in range(0, len(ids), 500):
+            stmt = select(_REVISION.c.entry_id, _REVISION.c.revision, _REVISION.c.author_id,
+                          _REVISION.c.snapshot_sha256, _REVISION.c.signature,
+                          _REVISION.c.key_fingerprint).where(
+                              self._in(_REVISION.c.entry_id, ids[start : start + 500]))
+            found.update(((r[0], r[1]), RevisionHead(*r)) for r in self._session.execute(stmt))
+        return found
 
     def authors_of(self, entry_ids: Iterable[str]) -> dict[str, str]:
         """The author of each of these entries that exists, by entry id (one narrow query

@@ -98,7 +98,7 @@ class ReviewStatementKind(RecordKind[SignedStatement]):
 
     def check_author(self, record: SignedStatement, ctx: ImportContext) -> None:
         statement = record.statement
-        entry = ctx.known.entry(statement.entry_id)
+        entry = ctx.known.entry_head(statement.entry_id)
         if entry is None:
             raise NotFound("not_found", kind="entry", id=statement.entry_id)
         allowed = ctx.evaluators(entry.person_id, (entry.work_date, ctx.today))
@@ -169,7 +169,7 @@ def refresh_status(ctx: ImportContext) -> None:
     verdicts = ctx.uow.reviews.latest_verdict_times(ids)
     changes: list[tuple[str, Any, dt.datetime, int | None]] = []
     for entry_id in ids:
-        entry = ctx.known.entry(entry_id)  # as stored, with what this import wrote
+        entry = ctx.known.entry_head(entry_id)  # as stored, with what this import wrote
         if entry is None:
             raise NotFound("not_found", kind="entry", id=entry_id)
         verdict, revision, at = verdicts.get(entry_id, (None, None, None))
