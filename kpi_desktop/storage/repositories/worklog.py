@@ -213,7 +213,7 @@ class WorkLogRepository(Repository):
         for start in range(0, len(ids), 500):
             stmt = select(_ENTRY.c.id, _ENTRY.c.person_id, _ENTRY.c.work_date, _ENTRY.c.status,
                           _ENTRY.c.current_revision).where(
-                              self._in(_ENTRY.c.id, ids[start : start + 500]))
+                              _ENTRY.c.id.in_(ids[start : start + 500]))
             result.update((r[0], EntryHead(*r)) for r in self._session.execute(stmt))
         return result
 
@@ -226,7 +226,7 @@ class WorkLogRepository(Repository):
             stmt = select(_REVISION.c.entry_id, _REVISION.c.revision, _REVISION.c.author_id,
                           _REVISION.c.snapshot_sha256, _REVISION.c.signature,
                           _REVISION.c.key_fingerprint).where(
-                              self._in(_REVISION.c.entry_id, ids[start : start + 500]))
+                              _REVISION.c.entry_id.in_(ids[start : start + 500]))
             found.update(((r[0], r[1]), RevisionHead(*r)) for r in self._session.execute(stmt))
         return found
 
