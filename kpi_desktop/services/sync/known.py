@@ -74,9 +74,12 @@ class Known:
         people: set[str] = set()
         items: set[str] = set()
         assignments: set[str] = set()
+        numbered: set[tuple[str, int]] = set()  # (entry, revision) of the bundle's revisions
         for row in rows.get("revisions", []):
             if isinstance(row, dict) and isinstance(row.get("entry_id"), str):
                 entry_ids.add(row["entry_id"])
+                if type(row.get("revision")) is int:
+                    numbered.add((row["entry_id"], row["revision"]))
             text = row.get("snapshot_json") if isinstance(row, dict) else None
             if not isinstance(text, str):
                 continue  # refused with its reason when the record is applied
@@ -102,23 +105,27 @@ class Known:
             if isinstance(row, dict) and isinstance(row.get("catalog_item_id"), str):
                 items.add(row["catalog_item_id"])
         self._preload_assignments(rows.get("assignments", []))
-        wanted = sorted(entry_ids - set(self._entries))
-        if wanted:
-            entries = uow.worklog.get_many(wanted)
-            for entry_id in wanted:
-                self._entries[entry_id] = entries.get(entry_id)
-            people |= {e.person_id for e in entries.values()}
-        heads_wanted = sorted(spoken_of - entry_ids - set(self._entries) - set(self._heads))
-        if heads_wanted:
-            heads = uow.worklog.entry_heads(heads_wanted)
-            for entry_id in heads_wanted:
-                self._heads[entry_id] = heads.get(entry_id)
-            people |= {h.person_id for h in heads.values()}
         revisions_wanted = sorted((entry_ids | spoken_of) - self._revisions_of)
         if revisions_wanted:
             for key, revision in uow.worklog.revision_heads(revisions_wanted).items():
                 self._revisions.setdefault(key, revision)
             self._revisions_of |= set(revisions_wanted)
+        # Read whole: the entries a revision not stored yet may create or replace (one only
+        # stored before is a duplicate, its entry never read; any other is read when asked).
+        fresh = {entry_id for entry_id, number in numbered
+                 if (entry_id, number) not in self._revisions}
+        wanted = sorted(fresh - set(self._entries))
+        if wanted:
+            entries = uow.worklog.get_many(wanted)
+            for entry_id in wanted:
+                self._entries[entry_id] = entries.get(entry_id)
+            people |= {e.person_id for e in entries.values()}
+        heads_wanted = sorted(spoken_of - fresh - set(self._entries) - set(self._heads))
+        if heads_wanted:
+            heads = uow.worklog.entry_heads(heads_wanted)
+            for entry_id in heads_wanted:
+                self._heads[entry_id] = heads.get(entry_id)
+            people |= {h.person_id for h in heads.values()}
         statement_ids = [str(r["id"]) for r in rows.get("statements", [])
                          if isinstance(r, dict) and isinstance(r.get("id"), str)]
         stored = uow.reviews.signatures_of(statement_ids)

@@ -70,10 +70,13 @@ class _Snapshot:
     completed_on: dt.date | None
 
 
+_SNAPSHOT_FIELDS = tuple(f.name for f in dataclasses.fields(_Snapshot))
+
+
 def entry_from_revision(revision: EntryRevision, data: dict[str, Any]) -> WorkLogEntry:
     """The entry a revision's snapshot describes, submitted at the revision's time."""
     snapshot = from_json(_Snapshot, data)
-    fields = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(_Snapshot)}
+    fields = {name: getattr(snapshot, name) for name in _SNAPSHOT_FIELDS}
     return WorkLogEntry(**fields, created_at=revision.created_at,
                         updated_at=revision.created_at, status=EntryStatus.SUBMITTED,
                         current_revision=revision.revision, signature=revision.signature,
