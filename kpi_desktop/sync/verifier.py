@@ -36,9 +36,10 @@ POOL_THRESHOLD = 128
 #: Signatures a chunk (~40 ms on one core): small enough that the last chunk does not leave a
 #: core idle for long, large enough that passing it between processes costs little.
 CHUNK = 200
-#: The first chunk of a batch (~2 ms), each next one twice the size up to CHUNK: the caller
-#: asks for the first answers at once (an import applies its first record), so a small first
-#: chunk keeps it from waiting for a whole chunk, or verifying one itself, at every bundle.
+#: The first chunk of a batch (~2 ms), each next one twice the size up to CHUNK. The caller
+#: asks for the first answers at once (an import applies its first record): the first chunk
+#: is verified here (handing it over and back would only add the wait), the next ones by the
+#: workers meanwhile, small at first so that the answers keep ahead of the caller.
 FIRST_CHUNK = 16
 
 _lock = threading.Lock()
@@ -111,7 +112,8 @@ class Pending:
         self._answers: list[list[int] | None] = [None] * len(self._chunks)
         if pool is not None:
             try:
-                self._futures = [pool.submit(verify_chunk, c) for c in self._chunks]
+                self._futures = [None] * min(1, len(self._chunks)) + [
+                    pool.submit(verify_chunk, c) for c in self._chunks[1:]]
             except RuntimeError:  # the pool is shutting down (interpreter exit) or broken
                 self.cancel()
                 self._futures = [None] * len(self._chunks)
