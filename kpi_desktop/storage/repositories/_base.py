@@ -96,7 +96,26 @@ def in_values(column: ColumnElement[Any], values: Iterable[str], dialect: str
     found = list(values)
     if dialect != "sqlite" or len(found) < JSON_IN_FROM:
         return column.in_(found)
-    payload = json_list(found)
+    return _json_in(column, json_list(found))
+
+
+def bound_in(column: ColumnElement[Any], values: Iterable[str], dialect: Any
+             ) -> ColumnElement[bool]:
+    """``column.in_(values)`` with the very same matches and refusals — each value bound by
+    the column's own type (NFC, stripped, a control character refused) — sent as one JSON
+    parameter on SQLite when the list is long (one statement text: no list of hundreds of
+    parameters rendered, bound and prepared again at each call)."""
+    found = list(values)
+    if not _driver_level(dialect) or len(found) < JSON_IN_FROM:
+        return column.in_(found)
+    processor, with_dialect = _processor(column, dialect)
+    if processor is not None:
+        found = [processor(v, dialect) if with_dialect else processor(v) for v in found]
+    return _json_in(column, json.dumps(found, ensure_ascii=False))
+
+
+def _json_in(column: ColumnElement[Any], payload: str) -> ColumnElement[bool]:
+    """``column IN (SELECT value FROM json_each(payload))``."""
     # A fixed parameter name per column (the statement's text, and so SQLAlchemy's compiled
     # cache entry, stays the same from call to call); text() is built faster than
     # func.json_each(...).table_valued().
@@ -215,6 +234,12 @@ class Repository:
     def _in(self, column: ColumnElement[Any], values: Iterable[str]) -> ColumnElement[bool]:
         """``column IN values`` (:func:`in_values` for this session's database)."""
         return in_values(column, values, self._session.get_bind().dialect.name)
+
+    def _in_bound(self, column: ColumnElement[Any], values: Iterable[str]
+                  ) -> ColumnElement[bool]:
+        """``column.in_(values)`` (:func:`bound_in`: the same matches, one JSON parameter
+        on SQLite when the list is long)."""
+        return bound_in(column, values, self._session.get_bind().dialect)
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -124,7 +124,7 @@ class ReviewRepository(Repository):
         found: dict[str, bytes | None] = {}
         for start in range(0, len(ids), _BATCH):
             stmt = (select(_STMT.c.id, _STMT.c.signature)
-                    .where(_STMT.c.id.in_(ids[start : start + _BATCH])))
+                    .where(self._in_bound(_STMT.c.id, ids[start : start + _BATCH])))
             found.update((str(r[0]), r[1]) for r in self._session.execute(stmt))
         return found
 
@@ -178,7 +178,7 @@ class ReviewRepository(Repository):
         for start in range(0, len(ids), _BATCH):
             stmt = (select(_STMT.c.entry_id, _STMT.c.revision, _STMT.c.created_at, _STMT.c.id,
                            _STMT.c.kind)
-                    .where(_STMT.c.entry_id.in_(ids[start : start + _BATCH]))
+                    .where(self._in_bound(_STMT.c.entry_id, ids[start : start + _BATCH]))
                     .where(_STMT.c.kind.in_(verdicts)))
             for entry_id, revision, created_at, statement_id, kind in self._session.execute(stmt):
                 key = (revision, created_at, statement_id, kind)

@@ -202,7 +202,8 @@ class WorkLogRepository(Repository):
         result: dict[str, WorkLogEntry] = {}
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            for e in self._all(WorkLogEntry, select(_ENTRY).where(_ENTRY.c.id.in_(part))):
+            for e in self._all(WorkLogEntry, select(_ENTRY).where(self._in_bound(_ENTRY.c.id,
+                                                                                 part))):
                 result[e.id] = e
         return result
 
@@ -213,7 +214,7 @@ class WorkLogRepository(Repository):
         for start in range(0, len(ids), 500):
             stmt = select(_ENTRY.c.id, _ENTRY.c.person_id, _ENTRY.c.work_date, _ENTRY.c.status,
                           _ENTRY.c.current_revision).where(
-                              _ENTRY.c.id.in_(ids[start : start + 500]))
+                              self._in_bound(_ENTRY.c.id, ids[start : start + 500]))
             result.update((r[0], EntryHead(*r)) for r in self._session.execute(stmt))
         return result
 
@@ -226,7 +227,7 @@ class WorkLogRepository(Repository):
             stmt = select(_REVISION.c.entry_id, _REVISION.c.revision, _REVISION.c.author_id,
                           _REVISION.c.snapshot_sha256, _REVISION.c.signature,
                           _REVISION.c.key_fingerprint).where(
-                              _REVISION.c.entry_id.in_(ids[start : start + 500]))
+                              self._in_bound(_REVISION.c.entry_id, ids[start : start + 500]))
             found.update(((r[0], r[1]), RevisionHead(*r)) for r in self._session.execute(stmt))
         return found
 
