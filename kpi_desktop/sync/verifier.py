@@ -25,7 +25,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from kpi_desktop.sync.keys import verify
 
-__all__ = ["Pending", "Work", "cores", "shutdown", "submit", "verify_chunk", "verify_many"]
+__all__ = ["Pending", "Work", "cores", "parallel", "shutdown", "submit", "verify_chunk",
+           "verify_many"]
 
 #: (public key, signature, the signed forms to try in order).
 Work = tuple[bytes, bytes, Sequence[bytes]]
@@ -69,9 +70,14 @@ def verify_chunk(items: Sequence[Work]) -> list[int]:
     return found
 
 
+def parallel() -> bool:
+    """Whether verification uses worker processes here (two cores or more)."""
+    return cores() >= 2 and not os.environ.get("KPI_DESKTOP_ONE_CORE")
+
+
 def _the_pool() -> ProcessPoolExecutor | None:
     global _pool, _pool_pid
-    if cores() < 2 or os.environ.get("KPI_DESKTOP_ONE_CORE"):
+    if not parallel():
         return None
     with _lock:
         if _pool is None or _pool_pid != os.getpid():
@@ -99,7 +105,8 @@ class Pending:
     or, when no worker has started that chunk yet, verifies it here — so the caller can use
     the first answers (apply the first records) while the workers verify the rest."""
 
-    def __init__(self, items: Sequence[Work], pool: ProcessPoolExecutor | None) -> None:
+    def __init__(self, items: Sequence[Work], pool: ProcessPoolExecutor | None,
+                 first_here: bool = True) -> None:
         self._starts: list[int] = []  # where each chunk begins in ``items``
         self._chunks: list[Sequence[Work]] = []
         start, size = 0, min(FIRST_CHUNK, CHUNK)
@@ -112,8 +119,9 @@ class Pending:
         self._answers: list[list[int] | None] = [None] * len(self._chunks)
         if pool is not None:
             try:
-                self._futures = [None] * min(1, len(self._chunks)) + [
-                    pool.submit(verify_chunk, c) for c in self._chunks[1:]]
+                here = min(1, len(self._chunks)) if first_here else 0
+                self._futures = [None] * here + [
+                    pool.submit(verify_chunk, c) for c in self._chunks[here:]]
             except RuntimeError:  # the pool is shutting down (interpreter exit) or broken
                 self.cancel()
                 self._futures = [None] * len(self._chunks)
@@ -156,11 +164,12 @@ class Pending:
                 future.cancel()
 
 
-def submit(items: Sequence[Work]) -> Pending:
+def submit(items: Sequence[Work], *, first_here: bool = True) -> Pending:
     """:func:`verify_chunk` of ``items`` started on every core when there are enough of them
     (answers through :class:`Pending`); with few items, or one core, everything is verified
-    here when asked."""
-    return Pending(items, _the_pool() if len(items) >= POOL_THRESHOLD else None)
+    here when asked. ``first_here``: the first chunk is left to the caller, who asks for it
+    at once (``False``: the answers are wanted later, every chunk goes to the workers)."""
+    return Pending(items, _the_pool() if len(items) >= POOL_THRESHOLD else None, first_here)
 
 
 def verify_many(items: Sequence[Work]) -> list[int]:

@@ -41,6 +41,7 @@ from kpi_desktop.services.sync.kinds.base import APPLIED, HELD, ImportContext
 from kpi_desktop.services.sync.organisation import apply_organisation, same_organisation
 from kpi_desktop.services.sync.trust import check_addressed, decrypt_key, signer_key
 from kpi_desktop.storage.backup import backup_database
+from kpi_desktop.sync import verifier
 from kpi_desktop.sync.bundle import Bundle, Limits, read_bundle
 
 __all__ = ["RULE_REFUSALS", "Batch", "Importer", "missing_numbers", "person_name"]
@@ -50,6 +51,22 @@ RULE_REFUSALS = frozenset({"bundle_signer_not_allowed", "bundle_record_key_revok
                            "bundle_record_conflict"})
 _BACKUP_PREFIX = "kpi-before-import-"
 _BACKUPS_KEPT = 5
+
+
+@dataclass
+class _Ahead:
+    """The next bundle of a batch, read while the one before it is applied (its signatures
+    verified by the workers meanwhile). Everything kept is a pure function of the bundle's
+    bytes — the bundle as read, its parsed records, their signed forms and the verification
+    answers — and is used only if the keys it was read with are still the ones this PC
+    would use now; the database checks are all made again when its turn comes."""
+
+    data: bytes
+    bundle: Bundle
+    signer_key: bytes  # the public key its header was verified with
+    decrypt_key: Any  # the key pair that opened it (None: not encrypted)
+    parsed: list[tuple[Any, list[Any], KpiError | None]]
+    ctx: ImportContext  # its signed forms and signature answers
 
 
 @dataclass
@@ -107,23 +124,83 @@ class Importer:
         self._attachments = attachments
         self._today = today
         self._limits = limits
+        self._next: bytes | None = None  # the batch's next bundle (read ahead)
+        self._ahead: _Ahead | None = None
 
     def run(self, data: bytes, source: str, batch: Batch, *,
-            release: bool = False) -> ImportResult:
+            release: bool = False, following: bytes | None = None) -> ImportResult:
         """Import one bundle; refusals are returned, not raised. ``release`` applies a bundle
-        held for its sequence number (someone decided it is genuine)."""
+        held for its sequence number (someone decided it is genuine). ``following``: the
+        bundle the batch imports next — read, and its signatures handed to the verifying
+        workers, while this one is applied (it is checked again when its turn comes)."""
+        self._next = following
         try:
             return self._run(data, source, batch, release)
         except KpiError as error:
             return ImportResult(source=source, status="refused", error=error)
+        finally:
+            self._next = None
+            ahead, self._ahead = self._ahead, None
+            if ahead is not None and ahead.data is not following:
+                ahead.ctx.signatures.cancel()
+            elif ahead is not None:
+                self._ahead = ahead
 
     def verified(self, uow: Any, data: bytes) -> Bundle:
         """The bundle verified and decrypted, addressed to this PC."""
-        bundle = read_bundle(data, signer_key=lambda fp, h: signer_key(uow, fp, h),
-                             decrypt_key=lambda kid: decrypt_key(self._keys, uow, kid),
-                             limits=self._limits)
+        ahead = self._ahead
+        if ahead is not None and ahead.data is data and self._same_keys(uow, ahead):
+            bundle = ahead.bundle  # read ahead with the very keys it would be read with now
+        else:
+            bundle = read_bundle(data, signer_key=lambda fp, h: signer_key(uow, fp, h),
+                                 decrypt_key=lambda kid: decrypt_key(self._keys, uow, kid),
+                                 limits=self._limits)
         check_addressed(uow, bundle)
         return bundle
+
+    def _same_keys(self, uow: Any, ahead: _Ahead) -> bool:
+        """Whether reading the bundle now would verify and open it with the keys it was read
+        ahead with (anything else: it is read again, and refused as it should be)."""
+        try:
+            if signer_key(uow, ahead.bundle.signer, ahead.bundle.header) != ahead.signer_key:
+                return False
+            encryption = ahead.bundle.header.get("encryption")
+            if encryption is None:
+                return ahead.decrypt_key is None
+            return ahead.decrypt_key is not None and decrypt_key(
+                self._keys, uow, encryption["recipient_key"]) is ahead.decrypt_key
+        except KpiError:
+            return False
+
+    def _read_ahead(self, uow: Any, data: bytes, now: dt.datetime) -> None:
+        """Read the batch's next bundle and start verifying its records' signatures on the
+        workers (inside this bundle's transaction: reads only; nothing of it is kept unless
+        the same keys still apply when its turn comes)."""
+        used: dict[str, Any] = {}
+
+        def signer(fp: str, header: dict[str, Any]) -> bytes:
+            used["signer"] = signer_key(uow, fp, header)
+            return used["signer"]  # type: ignore[no-any-return]
+
+        def opener(kid: str) -> Any:
+            used["decrypt"] = decrypt_key(self._keys, uow, kid)
+            return used["decrypt"]
+
+        try:
+            bundle = read_bundle(data, signer_key=signer, decrypt_key=opener,
+                                 limits=self._limits)
+            if bundle.kind == "organisation":
+                return
+            ctx = ImportContext(uow, bundle, now, self._today(), lambda _sha: False)
+            ctx.known.preload_keys_and_revisions(bundle.records)
+            parsed = [(kind, *_parsed(kind, bundle.records.get(kind.file, [])))
+                      for kind in REGISTRY]
+            work = [work for kind, records, _error in parsed for record in records
+                    if (work := kind.import_work(record, ctx)) is not None]
+        except Exception:  # noqa: BLE001 - refused, if at all, when its turn comes
+            return
+        ctx.signatures.prepare(work, later=True)
+        self._ahead = _Ahead(data, bundle, used["signer"], used.get("decrypt"), parsed, ctx)
 
     def _run(self, data: bytes, source: str, batch: Batch, release: bool) -> ImportResult:
         with self._db.unit_of_work(read_only=True) as uow:
@@ -225,20 +302,35 @@ class Importer:
                        notices: list[KpiError]) -> dict[str, int]:
         ctx = ImportContext(uow, bundle, now, self._today(), lambda sha: (
             sha in bundle.files or self._attachments.has(sha)))
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead.bundle is bundle:
+            # Read ahead while the bundle before was applied: its parsed records, signed
+            # forms and the workers' answers (pure functions of its bytes) are taken over.
+            parsed = ahead.parsed
+            ctx.adopt(ahead.ctx)
+        else:
+            if ahead is not None:
+                ahead.ctx.signatures.cancel()
+            parsed = [(kind, *_parsed(kind, bundle.records.get(kind.file, [])))
+                      for kind in REGISTRY]
         ctx.known.preload(bundle.records)
         counts = {"assignments": 0, "revisions": 0, "statements": 0, "duplicates": 0,
                   "held": 0, "acks": 0, "clock_flagged": 0}
         received: list[str] = []
         refused: list[RefusedRecord] = []
         late: list[tuple[str, Any]] = []
-        parsed = [(kind, *_parsed(kind, bundle.records.get(kind.file, [])))
-                  for kind in REGISTRY]
         # Every signature the apply steps will check, handed to every core at once
         # (sync.verifier); each apply step finds its answer in ImportContext.signatures,
         # waiting only for its own chunk (the first records are applied while the workers
-        # verify the rest; a refusal still comes before the commit).
+        # verify the rest; a refusal still comes before the commit). Those asked when the
+        # bundle was read ahead are not asked again.
         ctx.signatures.prepare([work for kind, records, _error in parsed for record in records
                                 if (work := kind.import_work(record, ctx)) is not None])
+        if self._next is not None and verifier.parallel():
+            # The batch's next bundle: read now, its signatures verified by the workers
+            # while this one is applied.
+            following, self._next = self._next, None
+            self._read_ahead(uow, following, now)
         try:
             self._apply_parsed(ctx, parsed, counts, received, refused, late)
         finally:

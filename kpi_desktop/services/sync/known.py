@@ -144,6 +144,22 @@ class Known:
         found_assignments = uow.assignments.get_many(sorted(assignments))
         self._assignments.update({a: a in found_assignments for a in assignments})
 
+    def preload_keys_and_revisions(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        """Load only what deciding which signatures to verify needs: the signing keys and
+        the stored revisions of the entries the records speak about (a bundle read ahead)."""
+        fps = {str(r["key_fingerprint"]) for part in rows.values() for r in part
+               if isinstance(r, dict) and isinstance(r.get("key_fingerprint"), str)}
+        found = self._uow.org.find_keys(sorted(fps - set(self._keys)))
+        self._keys.update({fp: found.get(fp) for fp in fps if fp not in self._keys})
+        entry_ids = {r["entry_id"] for name in ("revisions", "statements")
+                     for r in rows.get(name, [])
+                     if isinstance(r, dict) and isinstance(r.get("entry_id"), str)}
+        wanted = sorted(entry_ids - self._revisions_of)
+        if wanted:
+            for key, revision in self._uow.worklog.revision_heads(wanted).items():
+                self._revisions.setdefault(key, revision)
+            self._revisions_of |= set(wanted)
+
     def _preload_assignments(self, rows: list[dict[str, Any]]) -> None:
         """The stored assignments the bundle's assignment records replace, in one query."""
         planned = sorted({str(r["id"]) for r in rows

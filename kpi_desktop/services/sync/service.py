@@ -223,16 +223,22 @@ class SyncService:
         importer = self._importer()
         results = []
         batch = Batch()  # one backup for the whole batch, before its first change
-        for file, scanned in files:
-            try:
-                data = file.read_bytes()
-            except OSError as exc:
+        contents = [_read(file) for file, _scanned in files[:1]]
+        for index, (file, scanned) in enumerate(files):
+            # The next file is read now: its signatures are verified while this one is
+            # applied (Importer.run's ``following``).
+            contents += [_read(next_file) for next_file, _s in files[index + 1:index + 2]]
+            data = contents[index]
+            contents[index] = b""
+            if isinstance(data, OSError):
                 results.append(ImportResult(source=str(file), status="refused",
                                             error=RefusedValue("bundle_unreadable",
                                                                path=str(file),
-                                                               detail=str(exc))))
+                                                               detail=str(data))))
                 continue
-            result = importer.run(data, str(file), batch)
+            following = contents[index + 1] if index + 1 < len(contents) else None
+            result = importer.run(data, str(file), batch,
+                                  following=following if isinstance(following, bytes) else None)
             if scanned and result.error is not None and result.error.code in _NOT_MINE:
                 # A shared stick or folder holds bundles for other people: not an error.
                 result = dataclasses.replace(result, status="skipped")
@@ -366,3 +372,10 @@ class SyncService:
         notices = [KpiError("sync_older_ignored", count=older)] if older else []
         return " ".join([line, *(describe(n) for n in [*notices, *result.notices])])
 
+
+def _read(path: Path) -> bytes | OSError:
+    """A bundle file's bytes, or why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return exc

@@ -87,9 +87,14 @@ class Signatures:
         self._asked: dict[tuple[bytes, bytes, bytes], tuple[int, int, int]] = {}
         self._pending: list[verifier.Pending] = []
 
-    def prepare(self, work: Sequence[verifier.Work]) -> None:
-        """Start verifying every (public key, signature, forms) of ``work``, on every core."""
-        pending = verifier.submit(work)
+    def prepare(self, work: Sequence[verifier.Work], *, later: bool = False) -> None:
+        """Start verifying every (public key, signature, forms) of ``work``, on every core
+        (what was asked before is not asked again). ``later``: no answer is wanted before
+        the workers had time for it (a bundle read ahead)."""
+        work = [w for w in work if not w[2] or (w[0], w[1], w[2][0]) not in self._asked]
+        if not work:
+            return
+        pending = verifier.submit(work, first_here=not later)
         self._pending.append(pending)
         batch = len(self._pending) - 1
         for item, (public_key, signature, forms) in enumerate(work):
@@ -162,6 +167,12 @@ class ImportContext:
         forms = kind.signed_forms(record)
         self._forms[id(record)] = (kind, record, forms)  # the record is kept: id stays its own
         return forms
+
+    def adopt(self, ahead: ImportContext) -> None:
+        """Take over what a context of the same bundle read ahead worked out: its records'
+        signed forms and its signature answers (pure functions of the bundle's bytes)."""
+        self.signatures = ahead.signatures
+        self._forms = ahead._forms
 
     def key(self, fp: str) -> model.PersonKey | None:
         return self.known.key(fp)
