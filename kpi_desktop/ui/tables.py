@@ -583,10 +583,7 @@ class RecordTableView(QTableView):
         if self._wanted:
             self.select_keys(self._wanted)
         self._wanted = []
-        if self.isVisible():  # fitted before the new records are first painted
-            self.fit_columns()
-        else:
-            self._schedule_fit()
+        self._schedule_fit()
         self._last_key = self.current_key()
         self.current_changed.emit(self._last_key)
 

@@ -153,6 +153,12 @@ def test_a_columns_width_is_the_widest_cell_asked_of_the_delegate(qtbot):
         assert view.content_width(column) == every, column
 
 
+def fitted(qtbot, view: RecordTableView) -> None:
+    """Wait for the fit a change of the records scheduled (it runs once the events settle,
+    one fit for a burst of resets)."""
+    qtbot.waitUntil(lambda: not view._fit_timer.isActive())  # noqa: SLF001
+
+
 def test_a_columns_width_is_measured_once_and_again_when_its_records_change(qtbot):
     """The widths are kept between fits (the scroll bar's arrival fits again) and measured
     again when the records, their texts (a language switch), the filter or the font
@@ -172,7 +178,8 @@ def test_a_columns_width_is_measured_once_and_again_when_its_records_change(qtbo
         return measure(*args)
 
     view._measure = counting  # noqa: SLF001
-    view.set_rows(people)  # a reset: measured again, and fitted before it is painted
+    view.set_rows(people)  # a reset: measured again when the fit comes
+    fitted(qtbot, view)
     assert measured.count(0) == 1
     narrow = view.content_width(0)
     view.fit_columns()
@@ -182,6 +189,7 @@ def test_a_columns_width_is_measured_once_and_again_when_its_records_change(qtbo
     longer = "Nguyễn Thị Phương Thảo Nguyễn Thị Phương Thảo"
     view.set_rows([*people, Person("c", longer, 91.0)])
     assert view.content_width(0) > narrow
+    fitted(qtbot, view)
     assert view.elided_names() == []
 
     view.set_filter(lambda p: p.id != "c")  # the long name filtered out: narrow again
