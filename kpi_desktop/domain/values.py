@@ -336,15 +336,25 @@ def utc_text(moment: dt.datetime) -> str:
     return moment.strftime(UTC_FORMAT)
 
 
+def _nfc(text: str) -> str:
+    # ASCII text is its own NFC (most keys and values): no call into unicodedata then.
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def _canonical(value: Any) -> Any:
     """``value`` converted to JSON-native types with every string in NFC."""
-    kind = type(value)  # the commonest exact types first (signing thousands of records)
+    # The plain types first, by their exact type (subclasses such as enums take the general
+    # path below): an export renders ~15,000 records of ~10 values each.
+    kind = type(value)
     if kind is str:
-        return unicodedata.normalize("NFC", value)
-    if kind is int or value is None or kind is bool:
-        return value
+        return _nfc(value)
     if kind is dict:
-        return {unicodedata.normalize("NFC", str(k)): _canonical(v) for k, v in value.items()}
+        return {(_nfc(k) if type(k) is str else unicodedata.normalize("NFC", str(k))):
+                _canonical(v) for k, v in value.items()}
+    if kind is int or kind is bool or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return [_canonical(v) for v in value]
     if isinstance(value, bool | int):
         return value
     if isinstance(value, float):
