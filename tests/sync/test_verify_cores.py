@@ -114,6 +114,28 @@ def test_check_in_batches_reports_what_one_by_one_reports() -> None:
     assert [p is None for p in one_by_one] == [n % 5 < 2 for n in range(50)]
     assert [(r, p) for r, p in verified_in_batches(kind, records, keys.get, batch=7)] == list(
         zip(records, one_by_one, strict=True))
+    # Each record's signed forms are built once (the next batch is read while the workers
+    # verify this one, and its answers use the forms built for the workers).
+    built: list[int] = []
+    forms_of = Kind.signed_forms
+
+    def counted(self: Kind, record: Stored) -> tuple[bytes, ...]:
+        built.append(id(record))
+        return forms_of(self, record)
+
+    Kind.signed_forms = counted  # type: ignore[method-assign]
+    try:
+        assert [p for _r, p in verified_in_batches(kind, records, keys.get, batch=7)] == \
+            one_by_one
+        assert sorted(built) == sorted(id(r) for r in records)
+        # A caller that stops early: nothing left running for the batches not asked for.
+        built.clear()
+        batches = verified_in_batches(kind, records, keys.get, batch=7)
+        assert [next(batches)[1] for _ in range(3)] == one_by_one[:3]
+        batches.close()
+        assert len(built) == 14  # the first batch and the one read ahead, no more
+    finally:
+        Kind.signed_forms = forms_of  # type: ignore[method-assign]
 
 
 def test_answers_asked_one_by_one_while_the_workers_verify_equal_the_batch() -> None:

@@ -76,8 +76,21 @@ def verified_in_batches(kind: RecordKind[R], records: Iterable[R], lookup: Calla
     signatures of ``batch`` records at a time are verified together on every core
     (``RecordKind.verify_stored_many``) — what ``kpi-desktop check`` should loop over."""
     iterator = iter(records)
-    while chunk := list(itertools.islice(iterator, batch)):
-        yield from zip(chunk, kind.verify_stored_many(chunk, lookup), strict=True)
+    chunk = list(itertools.islice(iterator, batch))
+    answers = kind.verify_stored_later(chunk, lookup) if chunk else None
+    upcoming = None
+    try:
+        while answers is not None:
+            # The next batch is read, its forms built and its signatures handed to the
+            # workers while they still verify this one: reading overlaps verifying.
+            following = list(itertools.islice(iterator, batch))
+            upcoming = kind.verify_stored_later(following, lookup) if following else None
+            yield from zip(chunk, answers(), strict=True)
+            chunk, answers, upcoming = following, upcoming, None
+    finally:  # the caller stopped early: what nobody will ask for is not verified
+        for left in (answers, upcoming):
+            if left is not None:
+                left.cancel()  # type: ignore[attr-defined]
 
 
 def verify_stored(uow: Any, kinds: Sequence[RecordKind[Any]] = REGISTRY

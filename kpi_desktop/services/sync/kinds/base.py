@@ -86,6 +86,14 @@ class Signatures:
         #: (key, signature, bytes) → (which prepare, the item in it, the form's index).
         self._asked: dict[tuple[bytes, bytes, bytes], tuple[int, int, int]] = {}
         self._pending: list[verifier.Pending] = []
+        #: The signed forms built for the records asked about (by the record's ``id``; the
+        #: caller keeps the records): the check builds each record's forms once.
+        self._forms: dict[int, Sequence[bytes]] = {}
+
+    def forms(self, kind: RecordKind[Any], record: Any) -> Sequence[bytes]:
+        """``kind.signed_forms(record)``, as built when the record was asked about."""
+        forms = self._forms.get(id(record))
+        return kind.signed_forms(record) if forms is None else forms
 
     def prepare(self, work: Sequence[verifier.Work], *, later: bool = False) -> None:
         """Start verifying every (public key, signature, forms) of ``work``, on every core
@@ -348,9 +356,13 @@ class RecordKind(Generic[R]):
         key = lookup(fp)
         if key is None or key.person_id != self.author(record):
             return StoredProblem(self.name, key_name, "signer_unknown")
-        check = crypto.verify if signatures is None else signatures.verify
-        if not any(check(key.public_key, signature, data)
-                   for data in self.signed_forms(record)):
+        if signatures is None:
+            valid = any(crypto.verify(key.public_key, signature, data)
+                        for data in self.signed_forms(record))
+        else:
+            valid = any(signatures.verify(key.public_key, signature, data)
+                        for data in signatures.forms(self, record))
+        if not valid:
             return StoredProblem(self.name, key_name, "signature_invalid")
         return None
 
@@ -358,10 +370,27 @@ class RecordKind(Generic[R]):
                            ) -> list[StoredProblem | None]:
         """:meth:`verify_stored` of each record, the signatures verified together on every
         core (``kpi-desktop check``: pass a few thousand records at a time)."""
+        return self.verify_stored_later(records, lookup, later=False)()
+
+    def verify_stored_later(self, records: Sequence[R], lookup: Callable[[str], Any], *,
+                            later: bool = True) -> Callable[[], list[StoredProblem | None]]:
+        """:meth:`verify_stored_many` in two steps: the signatures are handed to the workers
+        now (each record's signed forms built once), the answers collected when the returned
+        function is called — meanwhile the caller reads the next records."""
         signatures = Signatures()
-        signatures.prepare([w for w in (self.signature_work(r, lookup) for r in records)
-                            if w is not None])
-        return [self.verify_stored(record, lookup, signatures) for record in records]
+        work = []
+        for record in records:
+            found = self.signature_work(record, lookup)
+            if found is not None:
+                signatures._forms[id(record)] = found[2]  # noqa: SLF001 - its own cache
+                work.append(found)
+        signatures.prepare(work, later=later)
+
+        def answers() -> list[StoredProblem | None]:
+            return [self.verify_stored(record, lookup, signatures) for record in records]
+
+        answers.cancel = signatures.cancel  # type: ignore[attr-defined]
+        return answers
 
     def sign_if_needed(self, record: R, key: crypto.KeyPair,
                        store: Callable[[R], None], *, immutable: bool = False,
