@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from kpi_desktop.domain import model
@@ -26,6 +27,18 @@ def json_object(text: str, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise RefusedValue("bundle_malformed", file=what, detail="snapshot")
     return value
+
+
+@dataclass
+class _Wanted:
+    """The ids a bundle's records speak about, gathered before the bulk reads."""
+
+    entry_ids: set[str] = field(default_factory=set)  # entries revisions speak about
+    spoken_of: set[str] = field(default_factory=set)  # entries statements speak about
+    people: set[str] = field(default_factory=set)
+    items: set[str] = field(default_factory=set)
+    assignments: set[str] = field(default_factory=set)
+    numbered: set[tuple[str, int]] = field(default_factory=set)  # (entry, revision)
 
 
 class Known:
@@ -64,83 +77,104 @@ class Known:
 
     def preload(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         """Load, in bulk, what the records of a bundle's payload will look up."""
-        uow = self._uow
+        self._preload_keys(rows)
+        wanted = self._spoken_of(rows)
+        self._preload_assignments(rows.get("assignments", []))
+        self._preload_entries(wanted)
+        self._preload_statements(rows)
+        self._preload_people_items_assignments(wanted)
+
+    def _preload_keys(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         fps = {str(r["key_fingerprint"]) for part in rows.values() for r in part
                if isinstance(r, dict) and isinstance(r.get("key_fingerprint"), str)}
-        found = uow.org.find_keys(sorted(fps - set(self._keys)))
+        found = self._uow.org.find_keys(sorted(fps - set(self._keys)))
         self._keys.update({fp: found.get(fp) for fp in fps if fp not in self._keys})
-        entry_ids: set[str] = set()  # entries revisions speak about: read whole
-        spoken_of: set[str] = set()  # entries statements speak about
-        people: set[str] = set()
-        items: set[str] = set()
-        assignments: set[str] = set()
-        numbered: set[tuple[str, int]] = set()  # (entry, revision) of the bundle's revisions
+
+    def _spoken_of(self, rows: dict[str, list[dict[str, Any]]]) -> _Wanted:
+        """The ids the bundle's records speak about (each snapshot parsed once here)."""
+        wanted = _Wanted()
         for row in rows.get("revisions", []):
             if isinstance(row, dict) and isinstance(row.get("entry_id"), str):
-                entry_ids.add(row["entry_id"])
+                wanted.entry_ids.add(row["entry_id"])
                 if type(row.get("revision")) is int:
-                    numbered.add((row["entry_id"], row["revision"]))
-            text = row.get("snapshot_json") if isinstance(row, dict) else None
-            if not isinstance(text, str):
+                    wanted.numbered.add((row["entry_id"], row["revision"]))
+            snapshot = self._parse_snapshot(row)
+            if snapshot is None:
                 continue  # refused with its reason when the record is applied
-            try:
-                snapshot = json.loads(text)
-            except ValueError:
-                continue  # refused with its reason when the record is applied
-            if not isinstance(snapshot, dict):
-                continue
-            self._snapshots[text] = snapshot
-            for name, into in (("person_id", people), ("catalog_item_id", items),
-                               ("assignment_id", assignments)):
+            for name, into in (("person_id", wanted.people),
+                               ("catalog_item_id", wanted.items),
+                               ("assignment_id", wanted.assignments)):
                 if isinstance(snapshot.get(name), str):
                     into.add(snapshot[name])
         for row in rows.get("statements", []):
             if isinstance(row, dict) and isinstance(row.get("entry_id"), str):
-                spoken_of.add(row["entry_id"])
+                wanted.spoken_of.add(row["entry_id"])
         for name in ("assignments", "evaluations"):
             for row in rows.get(name, []):
                 if isinstance(row, dict) and isinstance(row.get("person_id"), str):
-                    people.add(row["person_id"])
+                    wanted.people.add(row["person_id"])
         for row in rows.get("assignments", []):
             if isinstance(row, dict) and isinstance(row.get("catalog_item_id"), str):
-                items.add(row["catalog_item_id"])
-        self._preload_assignments(rows.get("assignments", []))
-        revisions_wanted = sorted((entry_ids | spoken_of) - self._revisions_of)
+                wanted.items.add(row["catalog_item_id"])
+        return wanted
+
+    def _parse_snapshot(self, row: Any) -> dict[str, Any] | None:
+        text = row.get("snapshot_json") if isinstance(row, dict) else None
+        if not isinstance(text, str):
+            return None
+        try:
+            snapshot = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(snapshot, dict):
+            return None
+        self._snapshots[text] = snapshot
+        return snapshot
+
+    def _preload_entries(self, wanted: _Wanted) -> None:
+        uow = self._uow
+        revisions_wanted = sorted((wanted.entry_ids | wanted.spoken_of) - self._revisions_of)
         if revisions_wanted:
             for key, revision in uow.worklog.revision_heads(revisions_wanted).items():
                 self._revisions.setdefault(key, revision)
             self._revisions_of |= set(revisions_wanted)
         # Read whole: the entries a revision not stored yet may create or replace (one only
         # stored before is a duplicate, its entry never read; any other is read when asked).
-        fresh = {entry_id for entry_id, number in numbered
+        fresh = {entry_id for entry_id, number in wanted.numbered
                  if (entry_id, number) not in self._revisions}
-        wanted = sorted(fresh - set(self._entries))
-        if wanted:
-            entries = uow.worklog.get_many(wanted)
-            for entry_id in wanted:
+        whole = sorted(fresh - set(self._entries))
+        if whole:
+            entries = uow.worklog.get_many(whole)
+            for entry_id in whole:
                 self._entries[entry_id] = entries.get(entry_id)
-            people |= {e.person_id for e in entries.values()}
-        heads_wanted = sorted(spoken_of - fresh - set(self._entries) - set(self._heads))
+            wanted.people |= {e.person_id for e in entries.values()}
+        heads_wanted = sorted(wanted.spoken_of - fresh - set(self._entries) - set(self._heads))
         if heads_wanted:
             heads = uow.worklog.entry_heads(heads_wanted)
             for entry_id in heads_wanted:
                 self._heads[entry_id] = heads.get(entry_id)
-            people |= {h.person_id for h in heads.values()}
+            wanted.people |= {h.person_id for h in heads.values()}
+
+    def _preload_statements(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         statement_ids = [str(r["id"]) for r in rows.get("statements", [])
                          if isinstance(r, dict) and isinstance(r.get("id"), str)]
-        stored = uow.reviews.signatures_of(statement_ids)
+        stored = self._uow.reviews.signatures_of(statement_ids)
         for statement_id in statement_ids:
             self._statements.setdefault(statement_id, statement_id in stored)
             if statement_id in stored:
                 self._statement_signatures.setdefault(statement_id, stored[statement_id])
-        people -= set(self._people)
+
+    def _preload_people_items_assignments(self, wanted: _Wanted) -> None:
+        uow = self._uow
+        people = wanted.people - set(self._people)
         found_people = uow.org.get_people(sorted(people))
         self._people.update({p: found_people.get(p) for p in people})
         self._load_relations(people)
-        items -= set(self._items)
+        items = wanted.items - set(self._items)
         found_items = uow.catalog.get_items(sorted(items))
         self._items.update({i: i in found_items for i in items})
-        assignments -= {a for a, known in self._assignments.items() if known}
+        assignments = wanted.assignments - {a for a, known in self._assignments.items()
+                                            if known}
         found_assignments = uow.assignments.get_many(sorted(assignments))
         self._assignments.update({a: a in found_assignments for a in assignments})
 

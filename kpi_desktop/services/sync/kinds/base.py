@@ -33,6 +33,7 @@ from kpi_desktop.domain import model
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.sync import AGENCY
 from kpi_desktop.services.sync.known import Known, json_object
+from kpi_desktop.services.sync.signatures import Signatures
 from kpi_desktop.services.sync.trust import AuthorKey, author_key
 from kpi_desktop.sync import keys as crypto
 from kpi_desktop.sync import verifier
@@ -72,60 +73,6 @@ def signed_by(key: crypto.KeyPair, signature: bytes | None, fingerprint: str | N
     """Whether ``signature`` is ``key``'s valid signature of ``data``."""
     return (signature is not None and fingerprint == key.fingerprint
             and crypto.verify(key.public_key, signature, data))
-
-
-class Signatures:
-    """Answers of Ed25519 verifications asked beforehand, many at once on every core
-    (:func:`kpi_desktop.sync.verifier.submit`); a question not asked beforehand is answered
-    by verifying it now. Keyed by the exact (key, signature, signed bytes), so an answer never
-    serves other bytes. The answers are worked out in the background: asking for one waits
-    only for its own chunk (an import applies its first records while the workers verify the
-    rest)."""
-
-    def __init__(self) -> None:
-        #: (key, signature, bytes) → (which prepare, the item in it, the form's index).
-        self._asked: dict[tuple[bytes, bytes, bytes], tuple[int, int, int]] = {}
-        self._pending: list[verifier.Pending] = []
-        #: The signed forms built for the records asked about (by the record's ``id``; the
-        #: caller keeps the records): the check builds each record's forms once.
-        self._forms: dict[int, Sequence[bytes]] = {}
-
-    def forms(self, kind: RecordKind[Any], record: Any) -> Sequence[bytes]:
-        """``kind.signed_forms(record)``, as built when the record was asked about."""
-        forms = self._forms.get(id(record))
-        return kind.signed_forms(record) if forms is None else forms
-
-    def prepare(self, work: Sequence[verifier.Work], *, later: bool = False) -> None:
-        """Start verifying every (public key, signature, forms) of ``work``, on every core
-        (what was asked before is not asked again). ``later``: no answer is wanted before
-        the workers had time for it (a bundle read ahead)."""
-        work = [w for w in work if not w[2] or (w[0], w[1], w[2][0]) not in self._asked]
-        if not work:
-            return
-        pending = verifier.submit(work, first_here=not later)
-        self._pending.append(pending)
-        batch = len(self._pending) - 1
-        for item, (public_key, signature, forms) in enumerate(work):
-            for index, data in enumerate(forms):
-                self._asked.setdefault((public_key, signature, data), (batch, item, index))
-
-    def verify(self, public_key: bytes, signature: bytes, data: bytes) -> bool:
-        """Whether ``signature`` is ``public_key``'s valid signature of ``data``."""
-        asked = self._asked.get((public_key, signature, data))
-        if asked is not None:
-            batch, item, index = asked
-            found = self._pending[batch].answer(item)
-            if found == -1 or found > index:
-                return False  # no form verifies, or only a later one: not these bytes
-            if found == index:
-                return True
-            # An earlier form verified, so these bytes were never tried: verify them now.
-        return crypto.verify(public_key, signature, data)
-
-    def cancel(self) -> None:
-        """Drop the verifications not started yet (nothing will ask for them)."""
-        for pending in self._pending:
-            pending.cancel()
 
 
 @dataclass
