@@ -38,6 +38,8 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui.pages.base import Retranslated
+from kpi_desktop.ui.pages.base import Text as Text
+from kpi_desktop.ui.pages.base import Texts as Texts
 from kpi_desktop.ui.tables import DATA_PROPERTY as DATA_PROPERTY
 from kpi_desktop.ui.tables import mark_data
 

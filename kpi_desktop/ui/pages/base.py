@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
 
 #: The widget property that marks text coming from data (names, numbers), not from the
 #: translations (the pseudo-locale and language tests skip it).
@@ -59,9 +59,103 @@ class UserContext:
     is_evaluator: bool  # evaluates somebody (sees the leader's pages)
 
 
+#: A translated text made anew in the current language: ``lambda: self.tr("…")`` (the
+#: literal stays in the class, where pyside6-lupdate reads it in the class's context).
+Text = Callable[[], str]
+
+
+class Texts:
+    """The translatable texts of a widget's parts, each declared once where the part is made
+    and set again by :meth:`apply` (which ``retranslate_ui`` calls before its dynamic texts)::
+
+        self.unlock_button = self.texts.button(lambda: self.tr("&Unlock"), self._unlock)
+        self.history_box = self.texts.box(lambda: self.tr("History"))
+
+    Every text is set at once as well, so a part never shows empty."""
+
+    def __init__(self) -> None:
+        self._setters: list[Callable[[], None]] = []
+
+    def set(self, widget: Any, text: Text | None = None, *, tip: Text | None = None,
+            placeholder: Text | None = None, title: Text | None = None) -> Any:
+        """``widget`` whose text, tooltip, placeholder or (group box) title are ``text``,
+        ``tip``, ``placeholder``, ``title``."""
+        for setter, make in ((widget.setText if text else None, text),
+                             (widget.setToolTip if tip else None, tip),
+                             (widget.setPlaceholderText if placeholder else None, placeholder),
+                             (widget.setTitle if title else None, title)):
+            if setter is not None and make is not None:
+                self._add(functools.partial(_set_made, setter, make))
+        return widget
+
+    def _add(self, setter: Callable[[], None]) -> None:
+        self._setters.append(setter)
+        setter()
+
+    def apply(self) -> None:
+        """Set every declared text again, in the current language."""
+        for setter in self._setters:
+            setter()
+
+    def button(self, text: Text, slot: Callable[..., Any] | None = None, *,
+               name: str | None = None, tip: Text | None = None) -> QPushButton:
+        """A push button saying ``text`` (``tip`` its tooltip, ``name`` its object name) that
+        runs ``slot`` when clicked."""
+        button = self.set(QPushButton(), text, tip=tip)
+        if name:
+            button.setObjectName(name)
+        if slot is not None:
+            button.clicked.connect(slot)
+        return button
+
+    def label(self, text: Text, *, tip: Text | None = None, wrap: bool = False) -> QLabel:
+        """A label saying ``text``."""
+        label = self.set(QLabel(), text, tip=tip)
+        label.setWordWrap(wrap)
+        return label
+
+    def heading(self, text: Text) -> QLabel:
+        """The bold heading line of a page or a dialog."""
+        return self.set(QLabel(), lambda: "<b>" + text() + "</b>")
+
+    def box(self, title: Text) -> QGroupBox:
+        """A group box titled ``title``."""
+        return self.set(QGroupBox(), title=title)
+
+    def check(self, text: Text, *, tip: Text | None = None, name: str | None = None,
+              checked: bool = False) -> QCheckBox:
+        """A check box saying ``text``."""
+        box = self.set(QCheckBox(), text, tip=tip)
+        box.setChecked(checked)
+        if name:
+            box.setObjectName(name)
+        return box
+
+    def field(self, placeholder: Text, *, name: str | None = None, search: bool = False,
+              tip: Text | None = None) -> QLineEdit:
+        """A line edit showing ``placeholder`` while empty (``search``: with a clear button)."""
+        field = self.set(QLineEdit(), placeholder=placeholder, tip=tip)
+        field.setClearButtonEnabled(search)
+        if name:
+            field.setObjectName(name)
+        return field
+
+
+def _set_made(setter: Callable[[str], Any], make: Text) -> None:
+    setter(make())
+
+
 class Retranslated:
     """Mixin (listed before the Qt class) for a widget that sets its texts again when the
     language changes: ``QEvent.LanguageChange`` calls its ``retranslate_ui()``."""
+
+    @property
+    def texts(self) -> Texts:
+        """The widget's declared texts (:class:`Texts`); ``retranslate_ui`` applies them."""
+        texts = self.__dict__.get("_texts")
+        if texts is None:
+            texts = self.__dict__["_texts"] = Texts()
+        return texts
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
