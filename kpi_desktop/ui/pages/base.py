@@ -88,6 +88,11 @@ class Texts:
                 self._add(functools.partial(_set_made, setter, make))
         return widget
 
+    def each(self, widgets: list[Any], make: Callable[[], tuple[str, ...]]) -> list[Any]:
+        """``widgets`` (a form's labels) whose texts are ``make()``, in order."""
+        self._add(functools.partial(_set_each, widgets, make))
+        return widgets
+
     def _add(self, setter: Callable[[], None]) -> None:
         self._setters.append(setter)
         setter()
@@ -108,10 +113,13 @@ class Texts:
             button.clicked.connect(slot)
         return button
 
-    def label(self, text: Text, *, tip: Text | None = None, wrap: bool = False) -> QLabel:
-        """A label saying ``text``."""
+    def label(self, text: Text, *, tip: Text | None = None, wrap: bool = False,
+              buddy: QWidget | None = None) -> QLabel:
+        """A label saying ``text`` (``buddy``: the field its mnemonic focuses)."""
         label = self.set(QLabel(), text, tip=tip)
         label.setWordWrap(wrap)
+        if buddy is not None:
+            label.setBuddy(buddy)
         return label
 
     def heading(self, text: Text) -> QLabel:
@@ -143,6 +151,11 @@ class Texts:
 
 def _set_made(setter: Callable[[str], Any], make: Text) -> None:
     setter(make())
+
+
+def _set_each(widgets: list[Any], make: Callable[[], tuple[str, ...]]) -> None:
+    for widget, text in zip(widgets, make(), strict=True):
+        widget.setText(text)
 
 
 class Retranslated:
