@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 #: The widget property that marks text coming from data (names, numbers), not from the
 #: translations (the pseudo-locale and language tests skip it).
@@ -121,6 +130,18 @@ class Texts:
         if buddy is not None:
             label.setBuddy(buddy)
         return label
+
+    def form(self, owner: QWidget | None, rows: list[tuple[Text, QWidget | QLayout]]
+             ) -> tuple[QFormLayout, list[QLabel]]:
+        """A form of ``(label text, field)`` rows (on ``owner``), each label moving the focus
+        to its field (mnemonics); the labels are returned too."""
+        layout = QFormLayout(owner) if owner is not None else QFormLayout()
+        labels = []
+        for text, field in rows:
+            label = self.label(text, buddy=field if isinstance(field, QWidget) else None)
+            layout.addRow(label, field)
+            labels.append(label)
+        return layout, labels
 
     def heading(self, text: Text) -> QLabel:
         """The bold heading line of a page or a dialog."""
