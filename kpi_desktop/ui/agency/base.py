@@ -30,7 +30,7 @@ from kpi_desktop.ui.common import (
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import AGENCY_ID as AGENCY_ID
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import Page, Text, UserContext
 from kpi_desktop.ui.tables import Column, RecordTableView, RowStyle
 
 # AGENCY_ID (the owner id of the agency key; signing in with it opens the agency's pages)
@@ -148,8 +148,9 @@ class PreviewDialog(ChangeDialog):
 class AgencyPage(Page):
     """Base of the agency's pages: a message line and a guarded way to run a service call."""
 
-    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None, *,
+                 heading: Text | None = None) -> None:
+        super().__init__(services, user, parent, heading=heading)
         self.message = message_label()
 
     @property

@@ -156,9 +156,9 @@ class PeoplePage(AgencyPage):
     page_id = "agency_people"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent,
+                         heading=lambda: self.tr("People of the organisation"))
         texts = self.texts
-        self.heading = texts.heading(lambda: self.tr("People of the organisation"))
         self.search = texts.field(lambda: self.tr("Search by name, identifier or unit…"),
                                   name="search", search=True)
         self.import_button = texts.button(lambda: self.tr("Im&port staff list…"),

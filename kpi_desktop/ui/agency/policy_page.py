@@ -38,9 +38,8 @@ class PolicyPage(AgencyPage):
     page_id = "agency_policy"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent, heading=lambda: self.tr("Scoring policy"))
         texts = self.texts
-        self.heading = texts.heading(lambda: self.tr("Scoring policy"))
         self.current = QLabel()
         self.current.setWordWrap(True)
         mark_data(self.current)

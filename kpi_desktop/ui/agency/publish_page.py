@@ -42,11 +42,11 @@ class PublishPage(AgencyPage):
     page_id = "agency_publish"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent,
+                         heading=lambda: self.tr("Publish the organisation"))
         self._task: Task | None = None
         self.outcome: Any = None
         texts = self.texts
-        self.heading = texts.heading(lambda: self.tr("Publish the organisation"))
         self.summary_box = texts.box(lambda: self.tr("Organisation file"))
         self.organisation = QLabel()
         self.versions = QLabel()

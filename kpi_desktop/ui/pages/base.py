@@ -234,10 +234,13 @@ class Page(Retranslated, QWidget):
         return bool(getattr(self, "_refresh_pending", False))
 
     def __init__(self, services: AppServices, user: UserContext,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, heading: Text | None = None) -> None:
         super().__init__(parent)
         self.services: AppServices = services
         self.user = user
+        if heading is not None:
+            #: The bold line at the top of the page (``heading``: its text, translated).
+            self.heading = self.texts.heading(heading)
 
     def title(self) -> str:
         """The page's name in the navigation (translated)."""

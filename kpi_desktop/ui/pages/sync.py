@@ -37,10 +37,9 @@ class SyncPage(Page):
     page_id = "sync"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent, heading=lambda: self.tr("Send and receive"))
         self._busy = False  # an export, import or sync is running
         texts = self.texts
-        self.heading = texts.heading(lambda: self.tr("Send and receive"))
         self.key_box = texts.box(lambda: self.tr("Your key"))
         self.key_label = texts.label(lambda: self.tr("Fingerprint:"))
         self.key_value = data_label(wrap=True)
