@@ -12,11 +12,8 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -35,7 +32,7 @@ from kpi_desktop.ui.common import (
     month_text,
     name_of,
     number_locale,
-    set_texts,
+    row,
     stacked,
     to_qdate,
 )
@@ -53,20 +50,20 @@ class LeaderAssignmentsPage(Page):
         self._rows: list[Any] = []
         self._items: list[Any] = []
         today = services.assignments.today()
+        texts = self.texts
 
-        self.period_label = QLabel()
+        self.period_label = texts.label(lambda: self.tr("Month:"))
         self.period = QComboBox()
         for period in month_periods(today, before=3, after=2):
             self.period.addItem(month_text(period), str(period))
         self.period.setCurrentIndex(self.period.findData(str(Period.containing(today))))
         self.period.currentIndexChanged.connect(self.refresh)
-        self.copy_button = QPushButton()
-        self.copy_button.clicked.connect(self.copy_previous)
-        top = QHBoxLayout()
-        top.addWidget(self.period_label)
-        top.addWidget(self.period)
-        top.addStretch(1)
-        top.addWidget(self.copy_button)
+        self.copy_button = texts.button(
+            lambda: self.tr("Copy last month's assignments"), self.copy_previous,
+            tip=lambda: self.tr("Copies every person's assignments of the previous month; "
+                                "people who already have assignments this month are left as "
+                                "they are."))
+        top = row(self.period_label, self.period, None, self.copy_button)
 
         self.people_model: RecordTableModel[Any] = RecordTableModel(
             [Column(lambda: self.tr("Person"), lambda p: p.person_name, fit=Fit.NAME),
@@ -99,10 +96,10 @@ class LeaderAssignmentsPage(Page):
                     align=RIGHT)],
             key=lambda r: r.assignment.id, parent=self)
         self.table = RecordTableView(self.model)
-        self.cancel_button = QPushButton()
-        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.cancel_button = texts.button(lambda: self.tr("Cancel the selected assignment"),
+                                          self.cancel_selected)
 
-        self.form_box = QGroupBox()
+        self.form_box = texts.box(lambda: self.tr("Assign a task"))
         form = QFormLayout(self.form_box)
         self.person_combo = QComboBox()
         mark_data(self.person_combo)
@@ -124,13 +121,15 @@ class LeaderAssignmentsPage(Page):
         self.deadline.setCalendarPopup(True)
         self.note = QLineEdit()
         self.kind_combo = QComboBox()  # KPI kind (seed 001); empty = the catalog item's kind
-        self.assign_button = QPushButton()
-        self.assign_button.clicked.connect(self.assign)
-        self._form_labels = add_fields(form, [self.person_combo, self.item_combo, self.quantity,
-                                              self.deadline, self.kind_combo, self.note])
+        self.assign_button = texts.button(lambda: self.tr("Assign"), self.assign)
+        self._form_labels = texts.each(add_fields(form, [
+            self.person_combo, self.item_combo, self.quantity, self.deadline, self.kind_combo,
+            self.note]), lambda: (self.tr("Person"), self.tr("Catalog item"),
+                                  self.tr("Quantity"), self.tr("Deadline"), self.tr("KPI kind"),
+                                  self.tr("Note")))
         form.addRow(self.assign_button)
 
-        self.people_title = QLabel()
+        self.people_title = texts.label(lambda: self.tr("Assigned vs completed (converted units)"))
         left = stacked(self.people_title, (self.people, 1), self.form_box)
         self.table_title = QLabel()
         right = stacked(self.table_title, (self.table, 1),
@@ -151,26 +150,15 @@ class LeaderAssignmentsPage(Page):
         return self.tr("Assignments")
 
     def retranslate_ui(self) -> None:
-        self.period_label.setText(self.tr("Month:"))
-        self.copy_button.setText(self.tr("Copy last month's assignments"))
-        self.copy_button.setToolTip(self.tr(
-            "Copies every person's assignments of the previous month; people who already have "
-            "assignments this month are left as they are."))
-        self.people_title.setText(self.tr("Assigned vs completed (converted units)"))
+        self.texts.apply()
         self.people_model.retranslate()
         self.model.retranslate()
-        self.form_box.setTitle(self.tr("Assign a task"))
-        set_texts(self._form_labels, [
-            self.tr("Person"), self.tr("Catalog item"), self.tr("Quantity"),
-            self.tr("Deadline"), self.tr("KPI kind"), self.tr("Note")])
         chosen_kind = self.kind_combo.currentData()
         self.kind_combo.clear()
         self.kind_combo.addItem(self.tr("as in the catalog"), "")
         for kind in KpiKind:
             self.kind_combo.addItem(kpi_kind_label(kind), kind.value)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(chosen_kind or "")))
-        self.assign_button.setText(self.tr("Assign"))
-        self.cancel_button.setText(self.tr("Cancel the selected assignment"))
         self.deadline.setDisplayFormat(date_format())
         self.quantity.setLocale(number_locale())
         self.refresh()
