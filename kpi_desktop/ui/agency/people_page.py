@@ -163,7 +163,7 @@ class PeoplePage(AgencyPage):
                                   name="search", search=True)
         self.import_button = texts.button(lambda: self.tr("Im&port staff list…"),
                                           self._choose_staff_list, name="import_staff_list")
-        self.people = RecordTableView.of([
+        self.people = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Identifier"), lambda p: p.id),
             Column(lambda: self.tr("Full name"), lambda p: p.full_name, fit=Fit.NAME),
             Column(lambda: self.tr("Unit"), lambda p: p.unit_name, fit=Fit.ELIDE,
@@ -172,7 +172,7 @@ class PeoplePage(AgencyPage):
             Column(lambda: self.tr("Key"), lambda p: p.key_readable[:14] + "…"
                    if p.key_readable else "—", tooltip=lambda p: p.key_readable or None),
         ], key=lambda p: p.id, filtered=True, name="people",
-            row_style=lambda p: None if p.active else RowStyle(foreground=GREY))
+            row_style=lambda p: None if p.active else RowStyle(foreground=GREY)))
 
         self.form_box = texts.box(lambda: self.tr("Person"))
         self.person_id = named(QLineEdit(), "person_id", data=True)
@@ -227,8 +227,6 @@ class PeoplePage(AgencyPage):
         return self.tr("People")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.people.retranslate()
         set_texts(self.labels, (self.tr("&Identifier:"), self.tr("Full n&ame:"),
                                 self.tr("&Unit:"), self.tr("&Job position:"), self.tr("R&ole:"),
                                 self.tr("Fro&m:")))

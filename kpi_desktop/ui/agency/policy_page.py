@@ -85,13 +85,13 @@ class PolicyPage(AgencyPage):
         self.save_box.setLayout(row(self.version_label, (self.version, 1), self.from_label,
                                     self.active_from, self.save_button, self.reset_button))
 
-        self.versions = RecordTableView.of([
+        self.versions = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Version"), lambda v: v.version),
             Column(lambda: self.tr("In force from"), lambda v: date_text(v.active_from),
                    sort=lambda v: v.active_from),
             Column(lambda: self.tr("Stored"), lambda v: date_text(v.created_at.date()),
                    sort=lambda v: v.created_at),
-        ], key=lambda v: v.version, name="policy_versions")
+        ], key=lambda v: v.version, name="policy_versions"))
         self.versions.setMaximumHeight(120)
 
         layout = QVBoxLayout(self)
@@ -126,7 +126,6 @@ class PolicyPage(AgencyPage):
         return self.tr("Scoring policy")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
         self.parameters = {v.name: v for v in self.admin.policy_parameters()}
         groups = {v.group: v.group_label for v in self.parameters.values()}
         for group, box in self.groups.items():
@@ -145,7 +144,6 @@ class PolicyPage(AgencyPage):
                     combo.setItemText(index, labels.get(combo.itemData(index), ""))
         self.factors.setToolTip(self.factors.toolTip() + " · " + self.tr(
             "Separate the factors with “;”, for example 1; 1.2; 1.5; 2; 3"))
-        self.versions.retranslate()
         if self.isVisible():
             self.refresh()
 

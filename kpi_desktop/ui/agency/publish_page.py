@@ -104,7 +104,6 @@ class PublishPage(AgencyPage):
         return self.tr("Publish")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
         if self.isVisible():
             self.refresh()
 

@@ -65,7 +65,7 @@ class LeaderAssignmentsPage(Page):
                                 "they are."))
         top = row(self.period_label, self.period, None, self.copy_button)
 
-        self.people_model: RecordTableModel[Any] = RecordTableModel(
+        self.people_model: RecordTableModel[Any] = self.texts.table(RecordTableModel(
             [Column(lambda: self.tr("Person"), lambda p: p.person_name, fit=Fit.NAME),
              Column(lambda: self.tr("Tasks"), lambda p: str(p.assignments),
                     sort=lambda p: p.assignments, align=RIGHT),
@@ -78,11 +78,11 @@ class LeaderAssignmentsPage(Page):
                     lambda p: "–" if p.completed_share is None
                     else formatting.percent(p.completed_share),
                     sort=lambda p: p.completed_share, align=RIGHT)],
-            key=lambda p: p.person_id, parent=self)
+            key=lambda p: p.person_id, parent=self))
         self.people = RecordTableView(self.people_model)
         self.people.current_changed.connect(lambda _key: self._show_person())
 
-        self.model: RecordTableModel[Any] = RecordTableModel(
+        self.model: RecordTableModel[Any] = self.texts.table(RecordTableModel(
             [Column(lambda: self.tr("Code"), lambda r: r.item_code),
              Column(lambda: self.tr("Product / work"), self._item_name, fit=Fit.WRAP),
              Column(lambda: self.tr("Quantity"),
@@ -94,7 +94,7 @@ class LeaderAssignmentsPage(Page):
                     lambda r: formatting.number(r.completed_quantity), align=RIGHT),
              Column(lambda: self.tr("Waiting"), lambda r: formatting.number(r.pending_quantity),
                     align=RIGHT)],
-            key=lambda r: r.assignment.id, parent=self)
+            key=lambda r: r.assignment.id, parent=self))
         self.table = RecordTableView(self.model)
         self.cancel_button = texts.button(lambda: self.tr("Cancel the selected assignment"),
                                           self.cancel_selected)
@@ -150,9 +150,6 @@ class LeaderAssignmentsPage(Page):
         return self.tr("Assignments")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.people_model.retranslate()
-        self.model.retranslate()
         chosen_kind = self.kind_combo.currentData()
         self.kind_combo.clear()
         self.kind_combo.addItem(self.tr("as in the catalog"), "")

@@ -79,10 +79,10 @@ class YearClassificationPage(Page):
         self.quota.setTextFormat(Qt.TextFormat.RichText)
 
         self._candidates: set[str] = set()
-        self.model: RecordTableModel[Any] = RecordTableModel(
+        self.model: RecordTableModel[Any] = self.texts.table(RecordTableModel(
             self._columns(), key=lambda r: r.person.id,
             row_background=lambda r: OVERDUE_BACKGROUND if r.person.id in self._candidates
-            else None, parent=self)
+            else None, parent=self))
         self.table = RecordTableView(self.model)
         self.table.current_changed.connect(lambda _key: self._show_person())
 
@@ -132,8 +132,6 @@ class YearClassificationPage(Page):
         return self.tr("Year-end classification")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.model.retranslate()
         self.decision_date.setDisplayFormat(date_format())
         self.level_combo.clear()
         for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE, None):

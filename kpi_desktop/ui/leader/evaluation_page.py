@@ -100,8 +100,8 @@ class MonthlyEvaluationPage(Page):
                 "Let a colleague evaluate your people for a date range (recorded and audited)."))
         self.acting = data_label(wrap=True)
 
-        self.model: RecordTableModel[Any] = RecordTableModel(
-            self._columns(), key=lambda r: r.person_id, parent=self)
+        self.model: RecordTableModel[Any] = self.texts.table(RecordTableModel(
+            self._columns(), key=lambda r: r.person_id, parent=self))
         self.table = RecordTableView(self.model)
         self.table.current_changed.connect(lambda _key: self._show_form())
 
@@ -235,8 +235,6 @@ class MonthlyEvaluationPage(Page):
         return self.tr("Monthly evaluation")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.model.retranslate()
         for code, label in self.criterion_labels.items():
             label.setText(f"{code}. {criterion_title(code)}")
             self.spins[code].setLocale(number_locale())

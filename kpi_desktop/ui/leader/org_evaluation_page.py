@@ -84,7 +84,7 @@ class OrgEvaluationPage(Page):
         self.quota = data_label(wrap=True)
         top = row(self.year_label, self.year, (self.quota, 1), self.import_button)
 
-        self.units = RecordTableView.of([
+        self.units = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Unit"), lambda r: name_of(r.unit), fit=Fit.WRAP,
                    min_chars=14),
             Column(lambda: self.tr("By the indicators"), lambda r: level_label(r.computed)
@@ -94,13 +94,13 @@ class OrgEvaluationPage(Page):
                    if r.recorded else "–", fit=Fit.WRAP, min_chars=8,
                    foreground=lambda r: LEVEL_COLOURS.get(
                        r.recorded.level if r.recorded else None, LEVEL_COLOURS[None])),
-        ], key=lambda r: r.unit.id, name="units")
+        ], key=lambda r: r.unit.id, name="units"))
         self.units.current_changed.connect(lambda _key: self._show_unit())
 
         # Indicators of the selected unit.
         self.indicators_box = texts.box(lambda: self.tr("Indicators"))
         indicators_layout = QVBoxLayout(self.indicators_box)
-        self.indicators = RecordTableView.of([
+        self.indicators = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Indicator"), lambda i: indicator_label(i.code),
                    tooltip=lambda i: f"{i.code} — {indicator_def(i.code).article}"
                    if indicator_def(i.code) else i.code, fit=Fit.WRAP, min_chars=24),
@@ -110,7 +110,7 @@ class OrgEvaluationPage(Page):
                    sort=lambda i: i.value, align=RIGHT),
             Column(lambda: self.tr("Source"), lambda i: i.source, fit=Fit.ELIDE,
                    min_chars=8),
-        ], key=lambda i: (str(i.period), i.code), name="indicators")
+        ], key=lambda i: (str(i.period), i.code), name="indicators"))
         self.indicators.doubleClicked.connect(lambda _index: self.edit_indicator())
         self.indicators.setMinimumHeight(8 * (self.fontMetrics().height() + 8))
         self.add_button = texts.button(lambda: self.tr("Add…"), lambda: self.add_indicator())
@@ -170,9 +170,6 @@ class OrgEvaluationPage(Page):
         return self.tr("Organisation evaluation")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.units.retranslate()
-        self.indicators.retranslate()
         self.decision_date.setDisplayFormat(date_format())
         self.level_combo.clear()
         for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE):

@@ -73,8 +73,8 @@ class ReconciliationPage(Page):
         self.summary.setObjectName("reconciliationSummary")
         self.message = data_label(wrap=True)
         self.say = Said(self.message)
-        self.table = RecordTableView.of(self._columns(), key=lambda r: r.person_id,
-                                        sortable=True, name="reconciliation")
+        self.table = self.texts.table(RecordTableView.of(self._columns(), key=lambda r: r.person_id,
+                                        sortable=True, name="reconciliation"))
         self.model = self.table.source_model()
         top = row((self.heading, 1), self.period_label, self.period)
         top.addSpacing(12)
@@ -131,8 +131,6 @@ class ReconciliationPage(Page):
         return self.tr("Reconciliation")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.table.retranslate()
         self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 

@@ -105,8 +105,8 @@ class UnitViewPage(Page):
         if self.changes_button is not None:  # transfers and mergers (issue 9 §4)
             top.addWidget(self.changes_button)
 
-        self.table = RecordTableView.of(self._columns(), key=lambda r: r.person_id,
-                                        sortable=True, name="unit")
+        self.table = self.texts.table(RecordTableView.of(self._columns(), key=lambda r: r.person_id,
+                                        sortable=True, name="unit"))
         self.model = self.table.source_model()
         self.proxy = self.table.model()
         self.table.doubleClicked.connect(self.open_why)
@@ -187,7 +187,6 @@ class UnitViewPage(Page):
         return self.tr("Unit view")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
         self.span.blockSignals(True)
         self.span.clear()
         for text in (self.tr("Whole year"), self.tr("First half"), self.tr("Second half")):
@@ -202,7 +201,6 @@ class UnitViewPage(Page):
             self.level.addItem(level_label(level), level.value if level else "")
         self.level.setCurrentIndex(max(0, self.level.findData(current)))
         self.level.blockSignals(False)
-        self.table.retranslate()
         if self._overview is not None or self.is_loading() or self.isVisible():
             self.refresh()  # not at construction: the window refreshes a page it shows
 

@@ -75,7 +75,8 @@ Text = Callable[[], str]
 
 class Texts:
     """The translatable texts of a widget's parts, each declared once where the part is made
-    and set again by :meth:`apply` (which ``retranslate_ui`` calls before its dynamic texts)::
+    and set again by :meth:`apply` (a :class:`Retranslated` widget's ``retranslate_ui`` calls
+    it before its own body, which keeps only the texts made from data or state)::
 
         self.unlock_button = self.texts.button(lambda: self.tr("&Unlock"), self._unlock)
         self.history_box = self.texts.box(lambda: self.tr("History"))
@@ -105,6 +106,12 @@ class Texts:
     def _add(self, setter: Callable[[], None]) -> None:
         self._setters.append(setter)
         setter()
+
+    def table(self, table: Any) -> Any:
+        """``table`` (a :class:`~kpi_desktop.ui.tables.RecordTableView` or its model), whose
+        column headers :meth:`apply` translates again."""
+        self._setters.append(table.retranslate)
+        return table
 
     def apply(self) -> None:
         """Set every declared text again, in the current language."""
@@ -170,6 +177,19 @@ class Texts:
         return field
 
 
+def _applying_texts(retranslate: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``retranslate`` (a ``retranslate_ui``) preceded by the declared texts."""
+
+    def wrapper(self: Any) -> None:
+        Retranslated.retranslate_ui(self)
+        retranslate(self)
+
+    functools.update_wrapper(wrapper, retranslate)
+    del wrapper.__wrapped__  # PySide reads the signature of the slot itself
+    wrapper._applies_texts = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def _set_made(setter: Callable[[str], Any], make: Text) -> None:
     setter(make())
 
@@ -181,7 +201,21 @@ def _set_each(widgets: list[Any], make: Callable[[], tuple[str, ...]]) -> None:
 
 class Retranslated:
     """Mixin (listed before the Qt class) for a widget that sets its texts again when the
-    language changes: ``QEvent.LanguageChange`` calls its ``retranslate_ui()``."""
+    language changes: ``QEvent.LanguageChange`` calls its ``retranslate_ui()``, which first
+    sets the texts declared in :attr:`texts` again, then runs the widget's own body (the
+    texts that depend on data or state)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("retranslate_ui")
+        if own is not None and not getattr(own, "_applies_texts", False):
+            cls.retranslate_ui = _applying_texts(own)  # type: ignore[attr-defined]
+
+    def retranslate_ui(self) -> None:
+        """Set every visible text again in the current language."""
+        texts = self.__dict__.get("_texts")
+        if texts is not None:
+            texts.apply()
 
     @property
     def texts(self) -> Texts:
@@ -264,9 +298,6 @@ class Page(Retranslated, QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the services."""
-
-    def retranslate_ui(self) -> None:
-        """Set every visible text again in the current language."""
 
     def run_change(self, work: Callable[[], Any], *, title: str,
                    done: str | Callable[[Any], str] | None = None,

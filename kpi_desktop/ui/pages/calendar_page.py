@@ -71,7 +71,7 @@ class CalendarPage(Page):
         top.insertSpacing(2, 16)
         top.setStretchFactor(self.count, 1)
 
-        self.table = RecordTableView.of([
+        self.table = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Date"),
                    lambda d: f"{weekday_name(d.day)} {formatting.date(d.day)}",
                    sort=lambda d: d.day),
@@ -83,7 +83,7 @@ class CalendarPage(Page):
                 min_chars=20),
             Column(lambda: self.tr("Source"), lambda d: self.tr("declared by the agency")
                    if d.declared else self.tr("public calendar"), fit=Fit.WRAP, min_chars=10),
-        ], key=lambda d: d.day.isoformat(), name="calendar")
+        ], key=lambda d: d.day.isoformat(), name="calendar"))
         self.table.current_changed.connect(lambda _key: self._selection_changed())
 
         self.edit_box = texts.box(lambda: self.tr("Declare a day for the agency"))
@@ -114,8 +114,6 @@ class CalendarPage(Page):
         return self.tr("Calendar")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.table.retranslate()
         self.date.setDisplayFormat(date_format())
         chosen = self.kind.currentData()
         self.kind.clear()

@@ -148,7 +148,6 @@ class MonthPage(OwnMonthPage):
         return self.tr("Month submission")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
         for group, box in self.groups.items():
             box.setTitle(group_title(group))
         for criterion in self.services.self_assessment.criteria():

@@ -338,7 +338,6 @@ class ScorePage(OwnMonthPage):
         return self.tr("My score")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
         self.chart.setAccessibleName(self.tr("Chart of the monthly totals"))
         names = {
             "a": self.tr("a. Quantity"), "b": self.tr("b. Quality"),

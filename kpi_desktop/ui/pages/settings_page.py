@@ -62,7 +62,7 @@ class SettingsPage(Page):
             "passed), before every upgrade and before every import. Restoring replaces all "
             "data on this computer with the chosen copy; the current data is kept as one more "
             "backup first."), wrap=True)
-        self.backups = RecordTableView.of([
+        self.backups = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Made on"), self._made_text, sort=lambda b: b.made_at,
                    tooltip=lambda b: str(b.path)),
             Column(lambda: self.tr("Reason"), lambda b: reason_label(b.reason, b.revision),
@@ -71,7 +71,7 @@ class SettingsPage(Page):
                    sort=lambda b: b.size, align=RIGHT),
             Column(lambda: self.tr("Check"), self._verdict_text),
         ], key=lambda b: str(b.path), row_style=lambda b: RowStyle(foreground=_DAMAGED)
-            if b.verdict == "failed" else None, name="backups")
+            if b.verdict == "failed" else None, name="backups"))
         self.backups.setMinimumHeight(5 * (self.fontMetrics().height() + 10))
         self.backups.setMaximumHeight(180)
         self.backup_now = texts.button(lambda: self.tr("&Back up now"), self._backup_now)
@@ -123,8 +123,6 @@ class SettingsPage(Page):
         return self.tr("Settings")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.backups.retranslate()
         refresh_when_visible(self)
 
     def refresh(self) -> None:

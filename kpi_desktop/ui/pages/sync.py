@@ -82,14 +82,15 @@ class SyncPage(Page):
 
         self.history_box = texts.box(lambda: self.tr("History"))
         self._known_names: dict[str, str] | None = None
-        self.history_model = RecordTableModel(self._history_columns(), parent=self)
+        self.history_model = texts.table(RecordTableModel(self._history_columns(), parent=self))
         self.history = RecordTableView(self.history_model)
         QVBoxLayout(self.history_box).addWidget(self.history)
 
         # "My proposals": new catalog items this person proposed (Điều 13.3) and the agency's
         # decision, which comes back in the organisation file.
         self.proposals_box = texts.box(lambda: self.tr("My proposals of new catalog items"))
-        self.proposals_model = RecordTableModel(self._proposal_columns(), parent=self)
+        self.proposals_model = texts.table(RecordTableModel(self._proposal_columns(),
+                                                            parent=self))
         self.proposals = RecordTableView(self.proposals_model)
         QVBoxLayout(self.proposals_box).addWidget(self.proposals)
         self.proposals_box.setVisible(False)
@@ -110,9 +111,6 @@ class SyncPage(Page):
         return self.tr("Sync")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
-        self.history_model.retranslate()
-        self.proposals_model.retranslate()
         self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 

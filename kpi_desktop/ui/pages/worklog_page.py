@@ -1072,7 +1072,7 @@ class WorkLogPage(Page):
         self.missing.setTextFormat(Qt.TextFormat.RichText)
         self.missing.linkActivated.connect(lambda day: self.set_day(dt.date.fromisoformat(day)))
         self.week_strip = data_label(wrap=True)
-        self.table = EntryTable(self)
+        self.table = self.texts.table(EntryTable(self))
         self.model = self.table.source_model()
         self.editor = EntryEditor(self)
 
@@ -1131,9 +1131,7 @@ class WorkLogPage(Page):
         return self.tr("Today / Work log")
 
     def retranslate_ui(self) -> None:
-        self.texts.apply()
         self.date_edit.setDisplayFormat(date_format())
-        self.table.retranslate()
         self.editor.retranslate_ui()
         self._show_heading()
         self.refresh()
