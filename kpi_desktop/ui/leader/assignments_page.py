@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +23,7 @@ from kpi_desktop.services.kpi_kinds import kpi_kind_label, parse_kpi_kind
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     add_fields,
+    column,
     date_format,
     from_qdate,
     mark_data,
@@ -33,6 +32,7 @@ from kpi_desktop.ui.common import (
     name_of,
     number_locale,
     row,
+    split,
     stacked,
     to_qdate,
 )
@@ -134,15 +134,7 @@ class LeaderAssignmentsPage(Page):
         self.table_title = QLabel()
         right = stacked(self.table_title, (self.table, 1),
                        (self.cancel_button, 0, Qt.AlignmentFlag.AlignRight))
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([560, 800])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        column(self, top, (split((left, 2, 560), (right, 3, 800)), 1))
         self.retranslate_ui()
 
     # ---------------------------------------------------------------- Page -----------------

@@ -36,6 +36,7 @@ from kpi_desktop.ui.common import (
     date_edit,
     date_format,
     dialog_buttons,
+    fill_levels,
     from_qdate,
     mark_data,
     name_of,
@@ -133,9 +134,8 @@ class YearClassificationPage(Page):
 
     def retranslate_ui(self) -> None:
         self.decision_date.setDisplayFormat(date_format())
-        self.level_combo.clear()
-        for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE, None):
-            self.level_combo.addItem(level_label(level), level.value if level else "")
+        fill_levels(self.level_combo,
+                    (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE, None))
         self.refresh()
 
     # ---------------------------------------------------------------- showing --------------

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QListWidget,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -31,10 +30,12 @@ from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     PeriodPicker,
     add_fields,
+    column,
     data_label,
     date_edit,
     date_format,
     dialog_buttons,
+    fill_levels,
     from_qdate,
     mark_data,
     name_of,
@@ -43,6 +44,7 @@ from kpi_desktop.ui.common import (
     row,
     scrolled,
     show_error,
+    split,
     stacked,
     to_qdate,
     year_spin,
@@ -154,15 +156,7 @@ class OrgEvaluationPage(Page):
                        (row((self.level_box, 1), (self.decision_box, 1)), 2))
         scroll = scrolled(right, sideways=True)
 
-        splitter = QSplitter()
-        splitter.addWidget(self.units)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([540, 820])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        column(self, top, (split((self.units, 1, 540), (scroll, 3, 820)), 1))
         self.retranslate_ui()
 
     # ---------------------------------------------------------------- Page -----------------
@@ -171,9 +165,8 @@ class OrgEvaluationPage(Page):
 
     def retranslate_ui(self) -> None:
         self.decision_date.setDisplayFormat(date_format())
-        self.level_combo.clear()
-        for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE):
-            self.level_combo.addItem(level_label(level), level.value)
+        fill_levels(self.level_combo,
+                    (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE))
         self.refresh()
 
     # ---------------------------------------------------------------- showing --------------

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMessageBox,
     QSizePolicy,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -52,6 +51,7 @@ from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     STATUS_COLOURS,
     clock,
+    column,
     data_label,
     date_format,
     duration,
@@ -64,6 +64,7 @@ from kpi_desktop.ui.common import (
     row,
     scrolled,
     short_date,
+    split,
     stacked,
     status_label,
     to_qdate,
@@ -1084,16 +1085,8 @@ class WorkLogPage(Page):
         left = stacked(self.load_label, self.warning, self.missing, self.week_strip,
                        (self.table, 1))
         scroll = scrolled(self.editor, frame=False)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 4)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([720, 600])
-        layout = QVBoxLayout(self)
-        layout.addLayout(nav)
-        layout.addWidget(self.splitter, 1)
+        self.splitter = split((left, 5, 720), (scroll, 4, 600), collapsible=False)
+        column(self, nav, (self.splitter, 1))
 
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, keys, slot in (
