@@ -87,13 +87,15 @@ class Texts:
         self._setters: list[Callable[[], None]] = []
 
     def set(self, widget: Any, text: Text | None = None, *, tip: Text | None = None,
-            placeholder: Text | None = None, title: Text | None = None) -> Any:
-        """``widget`` whose text, tooltip, placeholder or (group box) title are ``text``,
-        ``tip``, ``placeholder``, ``title``."""
+            placeholder: Text | None = None, title: Text | None = None,
+            window_title: Text | None = None) -> Any:
+        """``widget`` whose text, tooltip, placeholder, (group box) title or window title are
+        ``text``, ``tip``, ``placeholder``, ``title``, ``window_title``."""
         for setter, make in ((widget.setText if text else None, text),
                              (widget.setToolTip if tip else None, tip),
                              (widget.setPlaceholderText if placeholder else None, placeholder),
-                             (widget.setTitle if title else None, title)):
+                             (widget.setTitle if title else None, title),
+                             (widget.setWindowTitle if window_title else None, window_title)):
             if setter is not None and make is not None:
                 self._add(functools.partial(_set_made, setter, make))
         return widget
