@@ -27,6 +27,7 @@ from kpi_desktop.ui.common import (
     dialog_buttons,
     message_label,
     named,
+    refresh_when_visible,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import AGENCY_ID as AGENCY_ID
@@ -156,6 +157,11 @@ class AgencyPage(Page):
     @property
     def admin(self) -> Any:
         return self.services.agency
+
+    def retranslate_ui(self) -> None:
+        """The declared texts, then the page's data again if it is shown (names of roles,
+        states… come from the data)."""
+        refresh_when_visible(self)
 
     def show_error(self, error: Exception) -> None:
         self.message.setStyleSheet(ERROR_STYLE)

@@ -12,7 +12,15 @@ from kpi_desktop.domain.values import fold_text
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.kpi_kinds import kpi_kind_label
 from kpi_desktop.ui.agency.base import AgencyPage, PreviewDialog, points_text
-from kpi_desktop.ui.common import column, data_label, date_text, form, named, row
+from kpi_desktop.ui.common import (
+    column,
+    data_label,
+    date_text,
+    form,
+    named,
+    refresh_when_visible,
+    row,
+)
 from kpi_desktop.ui.formatting import number
 from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
@@ -145,8 +153,7 @@ class CatalogPage(AgencyPage):
             self.group.addItem(g, g)
         self.group.setCurrentIndex(max(0, self.group.findData(current)))
         self.group.blockSignals(False)
-        if self.isVisible():
-            self.refresh()
+        refresh_when_visible(self)
 
     def refresh(self) -> None:
         chosen = self.version.currentData()

@@ -93,10 +93,6 @@ class EvaluatorsPage(AgencyPage):
     def title(self) -> str:
         return self.tr("Evaluators")
 
-    def retranslate_ui(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
     # ---------------------------------------------------------------- data -----------------
 
     def refresh(self) -> None:

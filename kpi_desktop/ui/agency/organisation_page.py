@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.ui.agency.base import AgencyPage
-from kpi_desktop.ui.common import column, named, row, with_side_panel
+from kpi_desktop.ui.common import column, named, refresh_when_visible, row, with_side_panel
 from kpi_desktop.ui.pages.base import UserContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -85,8 +85,7 @@ class OrganisationPage(AgencyPage):
 
     def retranslate_ui(self) -> None:
         self.tree.setHeaderLabels([self.tr("Unit"), self.tr("Code"), self.tr("State")])
-        if self.isVisible():
-            self.refresh()
+        refresh_when_visible(self)
 
     # ---------------------------------------------------------------- data -----------------
 

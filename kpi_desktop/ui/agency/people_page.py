@@ -34,6 +34,7 @@ from kpi_desktop.ui.common import (
     form,
     from_qdate,
     named,
+    refresh_when_visible,
     row,
     set_texts,
     to_qdate,
@@ -235,8 +236,7 @@ class PeoplePage(AgencyPage):
         for role in (PersonRole.OFFICIAL, PersonRole.DEPUTY, PersonRole.HEAD, PersonRole.ADMIN):
             self.role.addItem(role_label(role), role.value)
         self.role.setCurrentIndex(max(0, self.role.findData(current)))
-        if self.isVisible():
-            self.refresh()
+        refresh_when_visible(self)
 
     # ---------------------------------------------------------------- data -----------------
 

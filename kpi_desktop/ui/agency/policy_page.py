@@ -25,6 +25,7 @@ from kpi_desktop.ui.common import (
     from_qdate,
     mark_data,
     named,
+    refresh_when_visible,
     row,
     scrolled,
 )
@@ -144,8 +145,7 @@ class PolicyPage(AgencyPage):
                     combo.setItemText(index, labels.get(combo.itemData(index), ""))
         self.factors.setToolTip(self.factors.toolTip() + " · " + self.tr(
             "Separate the factors with “;”, for example 1; 1.2; 1.5; 2; 3"))
-        if self.isVisible():
-            self.refresh()
+        refresh_when_visible(self)
 
     def refresh(self) -> None:
         view = self.admin.current_policy()

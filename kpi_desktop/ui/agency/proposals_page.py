@@ -81,10 +81,6 @@ class ProposalsPage(AgencyPage):
     def title(self) -> str:
         return self.tr("Proposals")
 
-    def retranslate_ui(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
     def refresh(self) -> None:
         self._names = {p.id: p.full_name for p in self.admin.people()}
         found = self.services.proposals.proposals(

@@ -103,10 +103,6 @@ class PublishPage(AgencyPage):
     def title(self) -> str:
         return self.tr("Publish")
 
-    def retranslate_ui(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
     def refresh(self) -> None:
         summary = self.admin.publish_summary()
         self.organisation.setText(summary.organisation_name)
