@@ -512,15 +512,6 @@ def name_of(obj: Any) -> str:
     return getattr(obj, "name_en", "") or getattr(obj, "name_vi", "") or ""
 
 
-def status_label(status: EntryStatus) -> str:
-    return {
-        EntryStatus.DRAFT: translate("EntryStatus", "draft"),
-        EntryStatus.SUBMITTED: translate("EntryStatus", "submitted"),
-        EntryStatus.CONFIRMED: translate("EntryStatus", "confirmed"),
-        EntryStatus.RETURNED: translate("EntryStatus", "returned"),
-    }[status]
-
-
 # -- pages -----------------------------------------------------------------------------------
 def refresh_when_visible(page: Any) -> None:
     """Reload a page now if it is shown; the window refreshes hidden pages when shown."""

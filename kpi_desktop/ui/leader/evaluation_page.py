@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, Period
-from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.discipline import authority_label, count_label, discipline_kind_label
-from kpi_desktop.services.messages import audit_action_label, level_label
+from kpi_desktop.services.messages import audit_action_label, level_label, month_status_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
@@ -59,15 +58,6 @@ try:  # the official's side names the criteria (issue 3)
 except ImportError:  # pragma: no cover - before that service exists
     def criterion_title(code: str) -> str:
         return code
-
-
-def evaluation_status_label(status: EvaluationStatus) -> str:
-    return {
-        EvaluationStatus.OPEN: translate("LeaderEvaluationStatus", "open"),
-        EvaluationStatus.SUBMITTED: translate("LeaderEvaluationStatus", "submitted"),
-        EvaluationStatus.CONFIRMED: translate("LeaderEvaluationStatus", "confirmed"),
-        EvaluationStatus.LOCKED: translate("LeaderEvaluationStatus", "locked"),
-    }[status]
 
 
 class MonthlyEvaluationPage(Page):
@@ -213,7 +203,7 @@ class MonthlyEvaluationPage(Page):
 
         return [
             Column(lambda: self.tr("Person"), lambda r: r.person_name, fit=Fit.NAME),
-            Column(lambda: self.tr("Status"), lambda r: evaluation_status_label(r.status)),
+            Column(lambda: self.tr("Status"), lambda r: month_status_label(r.status)),
             Column(lambda: self.tr("Self-assessed"),
                    lambda r: formatting.number(r.self_points), sort=lambda r: r.self_points,
                    align=RIGHT),
@@ -296,7 +286,7 @@ class MonthlyEvaluationPage(Page):
         confirmed = dict(evaluation.confirmed_criteria) if evaluation else {}
         start = confirmed if done and confirmed else own
         self.person_name.setText(f"<b>{html.escape(row.person_name)}</b> — "
-                                 f"{evaluation_status_label(row.status)}")
+                                 f"{month_status_label(row.status)}")
         score = row.result.score
         self.score_line.setText(self.tr(
             "a {a} %, b {b} %, c {c} % → task points {tp} of 70").format(

@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.model import Period
-from kpi_desktop.services.messages import os_error_text
+from kpi_desktop.services.messages import month_status_label, os_error_text
 from kpi_desktop.services.reconciliation import (
     DEFAULT_IDLE_DAYS,
     Reconciliation,
     ReconciliationService,
-    status_text,
 )
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
@@ -112,7 +111,7 @@ class ReconciliationPage(Page):
             Column(lambda: self.tr("Days without entry"), lambda r: str(r.idle_days),
                    sort=lambda r: r.idle_days, align=RIGHT,
                    foreground=warn(lambda report, r: report.not_logging(r))),
-            Column(lambda: self.tr("The month"), lambda r: status_text(r.month_status),
+            Column(lambda: self.tr("The month"), lambda r: month_status_label(r.month_status),
                    foreground=warn(lambda report, r: report.not_submitted(r))),
             Column(lambda: self.tr("Waiting / overdue"),
                    leader(lambda r: f"{r.waiting} / {r.overdue}"),

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import EntryStatus, EvaluationStatus, Period
-from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.domain.model import EntryStatus, Period
+from kpi_desktop.services.messages import level_label, month_status_label
 from kpi_desktop.services.self_assessment import (
     criterion_description,
     criterion_title,
@@ -44,17 +43,8 @@ from kpi_desktop.ui.pages.score_page import (
     month_progress,
 )
 
-#: The step of the self-scores; one step below 0 is "not scored yet".
+# The step of the self-scores; one step below 0 is "not scored yet".
 UNSCORED_STEP = 0.25
-
-
-def evaluation_status_label(status: EvaluationStatus) -> str:
-    return {
-        EvaluationStatus.OPEN: translate("EvaluationStatus", "open"),
-        EvaluationStatus.SUBMITTED: translate("EvaluationStatus", "submitted for review"),
-        EvaluationStatus.CONFIRMED: translate("EvaluationStatus", "confirmed by the evaluator"),
-        EvaluationStatus.LOCKED: translate("EvaluationStatus", "locked"),
-    }[status]
 
 
 class MonthPage(OwnMonthPage):
@@ -179,7 +169,7 @@ class MonthPage(OwnMonthPage):
         self.submit_button.setEnabled(editable)
         status = self.tr("Status of {month}: {status}").format(
             month=month_name(self.period),
-            status=evaluation_status_label(self.assessment.status))
+            status=month_status_label(self.assessment.status))
         if self.assessment.submitted_at is not None:
             status += " · " + self.tr("submitted on {date}").format(
                 date=formatting.date(self.assessment.submitted_at.date()))

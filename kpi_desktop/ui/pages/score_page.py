@@ -32,7 +32,7 @@ from kpi_desktop.domain.model import EntryStatus, Period, PeriodKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.calendar import MonthProgress
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.messages import entry_status_label, level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     STATUS_COLOURS,
@@ -45,7 +45,6 @@ from kpi_desktop.ui.common import (
     refresh_when_visible,
     row,
     stacked,
-    status_label,
 )
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
 from kpi_desktop.ui.pages.base import Page, PrintRequest, Text, UserContext
@@ -246,7 +245,7 @@ class EntryStatusModel(RecordTableModel[Any]):
             Column(lambda: self.tr("Quantity"), lambda v: formatting.number(
                 v.entry.quantity, 0 if v.entry.quantity % 1 == 0 else 2),
                 sort=lambda v: v.entry.quantity, align=RIGHT),
-            Column(lambda: self.tr("Status"), lambda v: status_label(v.entry.status),
+            Column(lambda: self.tr("Status"), lambda v: entry_status_label(v.entry.status),
                    foreground=lambda v: QColor(STATUS_COLOURS[v.entry.status])),
             Column(lambda: self.tr("Leader's remarks"), self._remarks,
                    tooltip=lambda v: v.return_reason or None, fit=Fit.WRAP, min_chars=16),

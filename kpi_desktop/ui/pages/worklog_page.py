@@ -46,6 +46,7 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, ExtraKind, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.daily import EntryDraft, EntryView, ItemChoice
+from kpi_desktop.services.messages import entry_status_label
 from kpi_desktop.services.sync_summary import Delivery, delivery_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
@@ -66,7 +67,6 @@ from kpi_desktop.ui.common import (
     short_date,
     split,
     stacked,
-    status_label,
     to_qdate,
     weekday_name,
 )
@@ -120,7 +120,7 @@ class EntryTable(RecordTableView):
 
     def _state(self, view: EntryView) -> str:
         entry = view.entry
-        text = status_label(entry.status)
+        text = entry_status_label(entry.status)
         if entry.id in self.delivery:  # submitted: where it is on its way
             text = delivery_label(self.delivery[entry.id])
         if entry.current_revision > 1:
@@ -675,7 +675,7 @@ class EntryEditor(QGroupBox):
         else:
             entry = view.entry
             self.setTitle(self.tr("Entry of {date}").format(date=formatting.date(entry.work_date)))
-            text = status_label(entry.status)
+            text = entry_status_label(entry.status)
             if entry.status is EntryStatus.RETURNED:
                 text = self.tr("returned by the leader: {reason} — correct it and submit again "
                                "with a reason").format(reason=view.return_reason or "–")
