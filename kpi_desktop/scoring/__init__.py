@@ -29,7 +29,7 @@ from kpi_desktop.scoring.classification import (
 from kpi_desktop.scoring.engine import check_general_points, line_contribution, score_period
 from kpi_desktop.scoring.errors import ScoringInputError
 from kpi_desktop.scoring.inputs import LeaderFactors, TaskLine, head_d_factor
-from kpi_desktop.scoring.levels import clear_level, compared_value, level_for
+from kpi_desktop.scoring.levels import clear_level, clear_level_of, compared_value, level_for
 from kpi_desktop.scoring.policy import POLICY_FORMAT, EvaluationPeriod, QuotaBase, ScoringPolicy
 from kpi_desktop.scoring.worklog import (
     LogItem,
@@ -64,6 +64,7 @@ __all__ = [
     "classify_mean",
     "classify_year",
     "clear_level",
+    "clear_level_of",
     "compared_value",
     "credit_minutes",
     "day_load",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from kpi_desktop.domain.scores import Level, round_half_up
@@ -42,13 +43,23 @@ def clear_level(policy: ScoringPolicy, approx: float) -> Level | None:
     no cut-off of the policy is that close to it; ``None`` near a cut-off, where only the exact
     value decides (:func:`level_for`). With ``round_before_compare`` a value half a hundredth
     below a cut-off rounds up to it, so the margin grows by that much."""
+    return clear_level_of(policy)(approx)
+
+
+def clear_level_of(policy: ScoringPolicy) -> Callable[[float], Level | None]:
+    """:func:`clear_level` for one policy, its cut-offs read once (a unit's year asks 3,600
+    times)."""
     margin, cuts = _float_cuts(policy)
-    for cut, level in cuts:
-        if approx - margin >= cut:
-            return level
-        if approx + margin >= cut:
-            return None
-    return Level.NOT_COMPLETE
+
+    def clear(approx: float) -> Level | None:
+        for cut, level in cuts:
+            if approx - margin >= cut:
+                return level
+            if approx + margin >= cut:
+                return None
+        return Level.NOT_COMPLETE
+
+    return clear
 
 
 _FLOAT_CUTS: dict[int, tuple[ScoringPolicy, float, tuple[tuple[float, Level], ...]]] = {}

@@ -20,14 +20,37 @@ from kpi_desktop.domain.model import Period, PolicyVersion
 from kpi_desktop.domain.scores import Level
 from kpi_desktop.scoring import ScoringPolicy, level_for
 
-__all__ = ["level_in_force", "policy_for_period", "policy_in_force", "stored_policy_in_force"]
+__all__ = ["PolicyTimeline", "level_in_force", "policy_for_period", "policy_in_force",
+           "stored_policy_in_force"]
+
+
+class PolicyTimeline:
+    """Every stored version, read once, and which one is in force on a day — the rule itself
+    (the latest ``active_from`` not after the day; of two with the same day, the one stored
+    last). A unit's year asks for a dozen days: one query, not one a day."""
+
+    def __init__(self, uow: Any) -> None:
+        self._versions: list[PolicyVersion] = uow.policies.list_versions()  # oldest first
+
+    def stored_on(self, day: dt.date) -> tuple[ScoringPolicy, PolicyVersion | None]:
+        """The policy in force on ``day`` and the stored version it comes from (None: the
+        Decree 335 defaults, nothing stored is in force on that day)."""
+        stored = None
+        for version in self._versions:  # ordered by (active_from, created_at)
+            if version.active_from > day:
+                break
+            stored = version
+        return (_parsed(stored.policy_json) if stored else ScoringPolicy.default()), stored
+
+    def on(self, day: dt.date) -> ScoringPolicy:
+        """The policy in force on ``day``."""
+        return self.stored_on(day)[0]
 
 
 def stored_policy_in_force(uow: Any, day: dt.date) -> tuple[ScoringPolicy, PolicyVersion | None]:
     """The policy in force on ``day`` and the stored version it comes from (None: the
     Decree 335 defaults, nothing stored is in force on that day)."""
-    stored = uow.policies.in_force_on(day)
-    return (_parsed(stored.policy_json) if stored else ScoringPolicy.default()), stored
+    return PolicyTimeline(uow).stored_on(day)
 
 
 @functools.lru_cache(maxsize=16)

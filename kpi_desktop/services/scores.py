@@ -52,14 +52,14 @@ from kpi_desktop.scoring import (
     check_quota,
     classify_mean,
     classify_year,
-    clear_level,
+    clear_level_of,
     head_d_factor,
     level_for,
     score_period,
 )
 from kpi_desktop.services.leave import leave_months
 from kpi_desktop.services.messages import level_label, period_text
-from kpi_desktop.services.policies import policy_for_period
+from kpi_desktop.services.policies import PolicyTimeline, policy_for_period
 
 # Reprimand (khiển trách) and every heavier form, plus the other Điều 20.4 conclusions.
 OVERRIDE_KINDS = frozenset(DisciplineKind)
@@ -534,6 +534,7 @@ class Calculator:
         self._items: dict[str, CatalogItem] = {}
         self._cache: dict[tuple[str, str], PersonPeriodResult] = {}
         self._policies: dict[dt.date, ScoringPolicy] = {}
+        self._timeline: PolicyTimeline | None = None
         self._period_policies: dict[Period, ScoringPolicy] = {}  # the same, by period
         self._month_policies: dict[tuple[int, int], ScoringPolicy] = {}  # by (year, month)
         self._locked: dict[tuple[str, str], MonthlyEvaluation | None] = {}
@@ -630,7 +631,9 @@ class Calculator:
         found = self._period_policies.get(period)  # a unit's year asks 3,600 times
         if found is None:
             if period.end not in self._policies:
-                self._policies[period.end] = policy_for_period(self.uow, period)
+                if self._timeline is None:
+                    self._timeline = PolicyTimeline(self.uow)  # every version, one query
+                self._policies[period.end] = self._timeline.on(period.end)
             found = self._period_policies[period] = self._policies[period.end]
         return found
 
@@ -646,13 +649,16 @@ class Calculator:
         when no cut-off is near, so the levels are the exact ones)."""
         by_month = self._month_policies  # (year, month): a unit's year asks 3,600 times
         levels = []
+        last: ScoringPolicy | None = None
         for month, total in zip(months, totals, strict=True):
             key = (month.year, month.number)
             policy = by_month.get(key)
             if policy is None:
                 policy = by_month[key] = self.policy(month)
+            if policy is not last:  # the months of a year mostly share one policy
+                last, clear = policy, clear_level_of(policy)
             approx = total.numerator / total.denominator  # float() of a Fraction, in C
-            levels.append(clear_level(policy, approx) or level_for(policy, total))
+            levels.append(clear(approx) or level_for(policy, total))
         return tuple(levels)
 
     def _item(self, item_id: str) -> CatalogItem:

@@ -33,6 +33,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -219,6 +220,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             raise
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ANSWERED:  # a painted cell is asked ~10 roles; most have no answer
+            return None
         try:
             return self._data(index, role)
         except NameError as exc:
@@ -242,9 +245,10 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def _data(self, index: _Index, role: int) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+        row, rows = index.row(), self._rows  # an invalid index has row -1
+        if not 0 <= row < len(rows):
             return None
-        record = self._rows[index.row()]
+        record = rows[row]
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record)
@@ -285,6 +289,13 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         if role == RECORD_ROLE:
             return record
         return None
+
+
+#: The roles :meth:`RecordTableModel.data` answers.
+_ANSWERED = frozenset({
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole,
+    ID_ROLE, SORT_ROLE, RECORD_ROLE})
 
 
 class RecordFilter(QSortFilterProxyModel):
@@ -413,12 +424,19 @@ class RecordTableView(QTableView):
         self._fit_timer.timeout.connect(self.fit_columns)
         self._wanted: list[Hashable] = []
         source = self.source_model()
+        # What each column's values need, measured once for the records shown (a fit runs
+        # again when the vertical scroll bar comes or the view is resized): forgotten when
+        # the records, their order or their texts change.
+        self._widths: dict[tuple[int, int], int] = {}
+        for changed in (model.modelReset, model.layoutChanged, model.dataChanged,
+                        model.rowsInserted, model.rowsRemoved):
+            changed.connect(self._forget_widths)
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._after_reset)
         model.layoutChanged.connect(self._schedule_fit)
         model.dataChanged.connect(self._schedule_fit)
         model.headerDataChanged.connect(self._header_changed)
-        if model is not source:
+        if model is not source:  # (the filter's own reset has forgotten the widths)
             source.modelReset.connect(self._schedule_fit)
         self.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -598,12 +616,26 @@ class RecordTableView(QTableView):
         super().showEvent(event)
         self.fit_columns()
 
+    def _forget_widths(self, *_args: object) -> None:
+        self._widths.clear()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FontChange:
+            self._widths.clear()
+        super().changeEvent(event)
+
     def content_width(self, column: int, rows: int = 400) -> int:
         """The width the column's values need (up to ``rows`` rows; all rows of names)."""
         model = self.model()
         count = model.rowCount()
         fit = model.headerData(column, Qt.Orientation.Horizontal, FIT_ROLE)
         limit = count if fit == Fit.NAME.value else min(count, rows)
+        known = self._widths.get((column, limit))
+        if known is None:
+            known = self._widths[(column, limit)] = self._measure(model, column, limit)
+        return known
+
+    def _measure(self, model: Any, column: int, limit: int) -> int:
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText

@@ -153,6 +153,64 @@ def test_a_columns_width_is_the_widest_cell_asked_of_the_delegate(qtbot):
         assert view.content_width(column) == every, column
 
 
+def fitted(qtbot, view: RecordTableView) -> None:
+    """Wait for the fit a change of the records scheduled (it runs once the events settle,
+    one fit for a burst of resets)."""
+    qtbot.waitUntil(lambda: not view._fit_timer.isActive())  # noqa: SLF001
+
+
+def test_a_columns_width_is_measured_once_and_again_when_its_records_change(qtbot):
+    """The widths are kept between fits (the scroll bar's arrival fits again) and measured
+    again when the records, their texts (a language switch), the filter or the font
+    change: a longer name is never cut."""
+    people = [Person("a", "Lê Văn Bình", 48.5), Person("b", "Phạm Thị Hoa", 72.0)]
+    view = RecordTableView.of(_columns(), key=lambda p: p.id, sortable=True, filtered=True)
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.set_rows(people)
+    view.show()
+    qtbot.waitExposed(view)
+    measured: list[int] = []
+    measure = view._measure  # noqa: SLF001
+
+    def counting(*args):
+        measured.append(args[1])
+        return measure(*args)
+
+    view._measure = counting  # noqa: SLF001
+    view.set_rows(people)  # a reset: measured again when the fit comes
+    fitted(qtbot, view)
+    assert measured.count(0) == 1
+    narrow = view.content_width(0)
+    view.fit_columns()
+    view.fit_columns()
+    assert measured.count(0) == 1  # kept between fits
+
+    longer = "Nguyễn Thị Phương Thảo Nguyễn Thị Phương Thảo"
+    view.set_rows([*people, Person("c", longer, 91.0)])
+    assert view.content_width(0) > narrow
+    fitted(qtbot, view)
+    assert view.elided_names() == []
+
+    view.set_filter(lambda p: p.id != "c")  # the long name filtered out: narrow again
+    assert view.content_width(0) == narrow
+    view.set_filter(None)
+
+    before = view.content_width(0)
+    people[0].name = longer + " Hai"  # the texts change in place (as a retranslation does)
+    assert view.content_width(0) == before  # nobody said so yet
+    view.retranslate()
+    assert view.content_width(0) > before
+
+    font = view.font()
+    font.setPointSize(font.pointSize() + 6)
+    bigger = view.content_width(0)
+    view.setFont(font)
+    assert view.content_width(0) > bigger
+    view.fit_columns()
+    assert view.elided_names() == []
+
+
 def test_filter_sorts_by_value_and_keeps_what_it_accepts():
     model = RecordTableModel(_columns(), key=lambda p: p.id)
     model.set_rows(PEOPLE)

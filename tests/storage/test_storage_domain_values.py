@@ -109,6 +109,28 @@ def test_canonical_json_is_deterministic() -> None:
             canonical_json({"v": bad})
 
 
+def test_canonical_json_of_plain_and_derived_types_is_one_text() -> None:
+    """The plain types' fast path (exact str, dict, list, tuple, int, bool) and the general
+    one agree: decomposed keys and values are written NFC, nested anywhere; enums (also
+    str- and int-based ones) write their value; a non-text key its text; bool stays bool."""
+    from enum import IntEnum, StrEnum
+
+    class Colour(StrEnum):
+        RED = "đỏ"
+
+    class Rank(IntEnum):
+        TWO = 2
+
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hoà")
+    value = {nfd: [nfd, (1, True, None), {"z": {nfd: ()}}], "c": Colour.RED, "r": Rank.TWO,
+             Colour.RED: "key", 7: False, "ascii": "plain"}
+    text = canonical_json(value)
+    nfc = unicodedata.normalize("NFC", nfd)
+    assert text == (f'{{"7":false,"{nfc}":["{nfc}",[1,true,null],{{"z":{{"{nfc}":[]}}}}],'
+                    '"ascii":"plain","c":"đỏ","r":2,"đỏ":"key"}')
+    assert canonical_json([nfd]) == f'["{nfc}"]' and canonical_json(nfd) == f'"{nfc}"'
+
+
 def test_entry_snapshot_leaves_out_workflow_fields() -> None:
     t = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     entry = WorkLogEntry(id="e", person_id="p", work_date=dt.date(2026, 3, 1),

@@ -532,8 +532,6 @@ def test_discipline_appeals_org_results_calendar_policy_settings(db: Database, o
                                                      dt.date(2026, 2, 28))] == [
             CalendarDayKind.HOLIDAY, CalendarDayKind.MAKEUP_WORKDAY]
         assert uow.policies.get("nd335-2025.1") == policy
-        assert uow.policies.in_force_on(dt.date(2025, 12, 31)) is None
-        assert uow.policies.in_force_on(dt.date(2026, 6, 1)) == policy
         assert uow.policies.list_versions() == [policy]
         assert uow.settings.get("agency_key") == "def"
         assert uow.settings.get("other", "gone") == "gone"

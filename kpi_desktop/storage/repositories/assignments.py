@@ -75,7 +75,7 @@ class AssignmentRepository(Repository):
         """Every assignment of a period, optionally for some people, by person then time."""
         stmt = select(_ASSIGN).where(_ASSIGN.c.period == _period(period))
         if person_ids is not None:
-            stmt = stmt.where(_ASSIGN.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_ASSIGN.c.person_id, list(person_ids)))
         return self._all(Assignment, stmt.order_by(_ASSIGN.c.person_id, _ASSIGN.c.created_at,
                                                    _ASSIGN.c.id))
 

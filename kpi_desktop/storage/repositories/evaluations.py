@@ -144,7 +144,7 @@ class EvaluationRepository(Repository):
         if person_id is not None:
             stmt = stmt.where(_MONTH.c.person_id == person_id)
         if person_ids is not None:
-            stmt = stmt.where(_MONTH.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_MONTH.c.person_id, list(person_ids)))
         if period is not None:
             stmt = stmt.where(_MONTH.c.period == _period(period))
         if year is not None:
@@ -167,7 +167,7 @@ class EvaluationRepository(Repository):
         stmt = (select(_MONTH.c.person_id, type_coerce(_MONTH.c.period, String).label("period"),
                        type_coerce(_MONTH.c.total, String).label("total"),
                        _MONTH.c.insufficient)
-                .where(_MONTH.c.person_id.in_(list(person_ids)))
+                .where(self._in(_MONTH.c.person_id, list(person_ids)))
                 .where(in_year(_MONTH.c.period, year)))
         if statuses is not None:
             stmt = stmt.where(_MONTH.c.status.in_(list(statuses)))

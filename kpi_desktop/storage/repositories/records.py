@@ -80,7 +80,7 @@ class DisciplineRepository(Repository):
         """Events that count for ``year``, by person then date."""
         stmt = select(_DISC).where(_DISC.c.effective_year == year)
         if person_ids is not None:
-            stmt = stmt.where(_DISC.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_DISC.c.person_id, list(person_ids)))
         return self._all(DisciplineEvent,
                          stmt.order_by(_DISC.c.person_id, _DISC.c.decided_on, _DISC.c.id))
 
@@ -124,7 +124,7 @@ class LeaveRepository(Repository):
                                     _LEAVE.c.end_on >= dt.date(year, 1, 1),
                                     _LEAVE.c.removed.is_(False))
         if person_ids is not None:
-            stmt = stmt.where(_LEAVE.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_LEAVE.c.person_id, list(person_ids)))
         return self._all(LeaveRecord, stmt.order_by(_LEAVE.c.person_id, _LEAVE.c.start_on,
                                                     _LEAVE.c.id))
 
@@ -169,7 +169,7 @@ class AppealRepository(Repository):
         """Appeals still waiting for a decision, oldest first."""
         stmt = select(_APPEAL).where(_APPEAL.c.status == AppealStatus.FILED)
         if person_ids is not None:
-            stmt = stmt.where(_APPEAL.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_APPEAL.c.person_id, list(person_ids)))
         return self._all(Appeal, stmt.order_by(_APPEAL.c.filed_at, _APPEAL.c.id))
 
 
@@ -266,13 +266,6 @@ class PolicyRepository(Repository):
         """Every version, in the order they take effect."""
         return self._all(PolicyVersion, select(_POLICY)
                          .order_by(_POLICY.c.active_from, _POLICY.c.created_at))
-
-    def in_force_on(self, day: dt.date) -> PolicyVersion | None:
-        """The version in force on ``day``: the latest ``active_from`` not after it."""
-        stmt = (select(_POLICY).where(_POLICY.c.active_from <= day)
-                .order_by(_POLICY.c.active_from.desc(), _POLICY.c.created_at.desc()).limit(1))
-        found = self._all(PolicyVersion, stmt)
-        return found[0] if found else None
 
 
 class SettingsRepository(Repository):

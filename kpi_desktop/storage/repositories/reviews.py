@@ -198,7 +198,7 @@ class ReviewRepository(Repository):
             .outerjoin(_STMT, and_(_STMT.c.entry_id == _ENTRY.c.id, _STMT.c.kind.in_(kinds)))
             .outerjoin(_REVISION, and_(_REVISION.c.entry_id == _STMT.c.entry_id,
                                        _REVISION.c.revision == _STMT.c.revision))
-            .where(_ENTRY.c.person_id.in_(list(person_ids)))
+            .where(self._in(_ENTRY.c.person_id, list(person_ids)))
             .where(_ENTRY.c.work_date.between(start, end))
             .order_by(_ENTRY.c.person_id, _ENTRY.c.work_date, _ENTRY.c.created_at, _ENTRY.c.id))
         found: dict[str, VerdictTiming] = {}

@@ -51,7 +51,7 @@ class TransferRepository(Repository):
     def months_of(self, person_ids: Iterable[str], *, year: int | None = None
                   ) -> list[TransferredMonth]:
         """Received months of these people (optionally of one year), by person then period."""
-        stmt = select(_MONTH).where(_MONTH.c.person_id.in_(list(person_ids)))
+        stmt = select(_MONTH).where(self._in(_MONTH.c.person_id, list(person_ids)))
         if year is not None:
             stmt = stmt.where(in_year(_MONTH.c.period, year))
         found = self._all(TransferredMonth, stmt)
@@ -83,9 +83,9 @@ class TransferRepository(Repository):
             _MEMBER.c.start_on <= day,
             or_(_MEMBER.c.end_on.is_(None), _MEMBER.c.end_on >= day)))
         if person_ids is not None:
-            stmt = stmt.where(_MEMBER.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_MEMBER.c.person_id, list(person_ids)))
         if unit_ids is not None:
-            stmt = stmt.where(_MEMBER.c.unit_id.in_(list(unit_ids)))
+            stmt = stmt.where(self._in(_MEMBER.c.unit_id, list(unit_ids)))
         return self._all(UnitMembership,
                          stmt.order_by(_MEMBER.c.person_id, _MEMBER.c.start_on, _MEMBER.c.id))
 

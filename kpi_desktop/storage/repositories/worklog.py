@@ -248,7 +248,7 @@ class WorkLogRepository(Repository):
         end: dt.date | None = None, statuses: Iterable[EntryStatus] | None = None,
     ) -> list[WorkLogEntry]:
         """Entries of several people (a leader's inbox), by person, date, creation."""
-        stmt = select(_ENTRY).where(_ENTRY.c.person_id.in_(list(person_ids)))
+        stmt = select(_ENTRY).where(self._in(_ENTRY.c.person_id, list(person_ids)))
         if start is not None:
             stmt = stmt.where(_ENTRY.c.work_date >= start)
         if end is not None:
@@ -263,7 +263,7 @@ class WorkLogRepository(Repository):
         """Entries in one state (e.g. everything SUBMITTED), optionally for some people."""
         stmt = select(_ENTRY).where(_ENTRY.c.status == status)
         if person_ids is not None:
-            stmt = stmt.where(_ENTRY.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_ENTRY.c.person_id, list(person_ids)))
         return self._all(WorkLogEntry, stmt.order_by(_ENTRY.c.person_id, _ENTRY.c.work_date,
                                                      _ENTRY.c.created_at, _ENTRY.c.id))
 
@@ -273,7 +273,7 @@ class WorkLogRepository(Repository):
         three columns instead of whole entries (overdue counts over many inboxes)."""
         stmt = (select(_ENTRY.c.person_id, _ENTRY.c.work_date, _ENTRY.c.updated_at)
                 .where(_ENTRY.c.status == EntryStatus.SUBMITTED)
-                .where(_ENTRY.c.person_id.in_(list(person_ids))))
+                .where(self._in(_ENTRY.c.person_id, list(person_ids))))
         return [(r.person_id, r.work_date, r.updated_at) for r in self._session.execute(stmt)]
 
     def list_for_assignments(self, assignment_ids: Iterable[str]) -> list[WorkLogEntry]:
@@ -298,5 +298,5 @@ class WorkLogRepository(Repository):
         """How many entries are in each state (optionally for some people)."""
         stmt = select(_ENTRY.c.status, func.count()).group_by(_ENTRY.c.status)
         if person_ids is not None:
-            stmt = stmt.where(_ENTRY.c.person_id.in_(list(person_ids)))
+            stmt = stmt.where(self._in(_ENTRY.c.person_id, list(person_ids)))
         return {EntryStatus(s): int(n) for s, n in self._session.execute(stmt)}
