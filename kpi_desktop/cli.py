@@ -561,11 +561,13 @@ def _log_add(services, args: argparse.Namespace) -> int:  # noqa: ANN001
     data["assignment"] = None if link is None else {
         "id": link.assignment_id, "item": link.item_code, "done": str(link.done),
         "quantity": str(link.quantity), "deadline": link.deadline.isoformat()}
+    from kpi_desktop.services.messages import entry_status_label
+
     _emit(
         data,
         args.json,
         translate("Cli", "Entry {id} saved ({status}).").format(
-            id=entry.id, status=services.worklog.status_label(entry.status)
+            id=entry.id, status=entry_status_label(entry.status)
         ) + "\n" + saved.text(),
     )
     return EXIT_OK

@@ -4460,26 +4460,6 @@
     </message>
 </context>
 <context>
-    <name>EvaluationStatus</name>
-    <message>
-        <source>open</source>
-        <extracomment>The step of the self-scores; one step below 0 is &quot;not scored yet&quot;.</extracomment>
-        <translation>chưa gửi</translation>
-    </message>
-    <message>
-        <source>submitted for review</source>
-        <translation>đã gửi chờ đánh giá</translation>
-    </message>
-    <message>
-        <source>confirmed by the evaluator</source>
-        <translation>đã được người đánh giá xác nhận</translation>
-    </message>
-    <message>
-        <source>locked</source>
-        <translation>đã khóa kỳ</translation>
-    </message>
-</context>
-<context>
     <name>Evaluator</name>
     <message>
         <source>Evaluator: none recorded</source>
@@ -5574,25 +5554,6 @@
     </message>
 </context>
 <context>
-    <name>LeaderEvaluationStatus</name>
-    <message>
-        <source>open</source>
-        <translation>chưa gửi</translation>
-    </message>
-    <message>
-        <source>submitted</source>
-        <translation>đã gửi</translation>
-    </message>
-    <message>
-        <source>confirmed</source>
-        <translation>đã xác nhận</translation>
-    </message>
-    <message>
-        <source>locked</source>
-        <translation>đã khóa kỳ</translation>
-    </message>
-</context>
-<context>
     <name>LeaveDialog</name>
     <message>
         <source>Left the organisation</source>
@@ -5967,6 +5928,25 @@
     <message>
         <source>Self-scores of {person} for {month} saved.</source>
         <translation>Đã lưu điểm tự chấm tháng {month} của {person}.</translation>
+    </message>
+</context>
+<context>
+    <name>MonthStatus</name>
+    <message>
+        <source>not submitted</source>
+        <translation>chưa gửi</translation>
+    </message>
+    <message>
+        <source>submitted, not confirmed</source>
+        <translation>đã gửi, chưa xác nhận</translation>
+    </message>
+    <message>
+        <source>confirmed by the evaluator</source>
+        <translation>đã được người đánh giá xác nhận</translation>
+    </message>
+    <message>
+        <source>confirmed, period locked</source>
+        <translation>đã xác nhận, đã khóa kỳ</translation>
     </message>
 </context>
 <context>
@@ -7487,24 +7467,8 @@
 <context>
     <name>Reconciliation</name>
     <message>
-        <source>not submitted</source>
-        <extracomment>&quot;Has not logged for N working days&quot;: the page&apos;s starting N.</extracomment>
-        <translation>chưa gửi</translation>
-    </message>
-    <message>
-        <source>submitted, not confirmed</source>
-        <translation>đã gửi, chưa xác nhận</translation>
-    </message>
-    <message>
-        <source>confirmed</source>
-        <translation>đã xác nhận</translation>
-    </message>
-    <message>
-        <source>confirmed and locked</source>
-        <translation>đã xác nhận và khóa</translation>
-    </message>
-    <message>
         <source>Unit</source>
+        <extracomment>&quot;Has not logged for N working days&quot;: the page&apos;s starting N.</extracomment>
         <translation>Đơn vị</translation>
     </message>
     <message>
@@ -8825,6 +8789,7 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <name>SettingsPage</name>
     <message>
         <source>Settings</source>
+        <extracomment>A backup that failed its check is shown in red.</extracomment>
         <translation>Cài đặt</translation>
     </message>
     <message>
@@ -8857,7 +8822,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     </message>
     <message>
         <source>Made on</source>
-        <extracomment>A backup that failed its check is shown in red.</extracomment>
         <translation>Thời điểm sao lưu</translation>
     </message>
     <message>
@@ -9882,6 +9846,7 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Year:</source>
+        <extracomment>The twelve months&apos; totals as shown, formatted in the worker (not on the GUI thread each time the table paints or fits its columns). Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Năm:</translation>
     </message>
     <message>
@@ -9910,7 +9875,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Distribution of levels</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Phân bố mức xếp loại</translation>
     </message>
     <message>

@@ -42,7 +42,6 @@ from kpi_desktop.services.entries import (
 from kpi_desktop.services.organisation import direct_evaluator
 from kpi_desktop.services.policies import policy_in_force
 from kpi_desktop.services.scores import Calculator
-from kpi_desktop.services.worklog import WorkLogService
 from kpi_desktop.storage.repositories.catalog import match_rank
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
@@ -50,10 +49,6 @@ _PUBLIC_CALENDAR = WorkingCalendar()
 __all__ = ["EDITABLE", "AssignmentLink", "AssignmentView", "DailyWorkService", "DayView",
            "EntryDraft", "EntryView", "ItemChoice", "PersonInfo", "SavedEntry", "TrendPoint",
            "parse_quantity", "working_days_between"]
-
-
-def _status(status: EntryStatus) -> str:
-    return WorkLogService.status_label(status)
 
 
 def working_days_between(start: dt.date, end: dt.date,

@@ -214,7 +214,7 @@ class EntryService:
                 if old.person_id != person_id:
                     raise NotFound("not_found", kind="entry", id=entry_id)
                 if old.status not in EDITABLE:
-                    raise RefusedValue("entry_not_editable", status=_status(old.status))
+                    raise RefusedValue("entry_not_editable", status=old.status.value)
                 _check_open(uow, person_id, old.work_date)
             # A quantity confirmed once (or stored before the check) is not asked again.
             inputs.check_quantity(quantity, time_norm_minutes=item.time_norm_minutes,
@@ -274,7 +274,7 @@ class EntryService:
                 now: dt.datetime) -> None:
         reason = inputs.check_text(reason, "reason", multiline=True)
         if entry.status not in EDITABLE:
-            raise RefusedValue("entry_not_editable", status=_status(entry.status))
+            raise RefusedValue("entry_not_editable", status=entry.status.value)
         _check_open(uow, person_id, entry.work_date)
         if entry.work_date > self.today():
             raise RefusedValue("date_in_future", date=entry.work_date.isoformat())
@@ -297,7 +297,7 @@ class EntryService:
             if entry.person_id != person_id:
                 raise NotFound("not_found", kind="entry", id=entry_id)
             if entry.status is not EntryStatus.DRAFT or entry.current_revision:
-                raise RefusedValue("entry_not_editable", status=_status(entry.status))
+                raise RefusedValue("entry_not_editable", status=entry.status.value)
             uow.worklog.delete_draft(entry_id)
             uow.audit.append(AuditEvent(at=now, action="entry.delete", object_type="entry",
                                         object_id=entry_id, actor_id=person_id))
@@ -396,12 +396,6 @@ class EntryService:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
         return sha, normalize_text(Path(path).name)
-
-
-def _status(status: EntryStatus) -> str:
-    from kpi_desktop.services.worklog import WorkLogService
-
-    return WorkLogService.status_label(status)
 
 
 def _check_open(uow: Any, person_id: str, day: dt.date) -> None:

@@ -53,7 +53,7 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ).format(code=p.get("code", ""), position=p.get("position", "")),
         "entry_not_editable": lambda p: translate(
             "Errors", "This entry is {status} and can no longer be edited."
-        ).format(status=p.get("status", "")),
+        ).format(status=entry_status_label(p.get("status", ""))),
         "period_locked": lambda p: translate(
             "Errors", "The period {period} is locked: ask your evaluator to reopen it."
         ).format(period=p.get("period", "")),
@@ -122,7 +122,7 @@ def _errors() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "longer be undone."),
         "entry_not_submitted": lambda p: translate(
             "Errors", "This entry is {status}: only submitted entries can be reviewed."
-        ).format(status=_entry_status(p.get("status", ""))),
+        ).format(status=entry_status_label(p.get("status", ""))),
         "already_recorded": lambda p: translate(
             "Errors", "An objective cause of its delays is already recorded for this entry."
         ) if p.get("cause") == "timeliness" else translate(
@@ -262,12 +262,27 @@ def period_malformed_text(p: Mapping[str, Any]) -> str:
         value=p.get("value", ""), forms=written)
 
 
-def _entry_status(value: str) -> str:
+def entry_status_label(status: object) -> str:
+    """The name of a work-log entry's status (an ``EntryStatus`` or its value), the one every
+    page, message, print-out and command shows."""
+    value = str(getattr(status, "value", status))
     return {
         "draft": translate("EntryStatus", "draft"),
         "submitted": translate("EntryStatus", "submitted"),
         "confirmed": translate("EntryStatus", "confirmed"),
         "returned": translate("EntryStatus", "returned"),
+    }.get(value, value)
+
+
+def month_status_label(status: object) -> str:
+    """The name of a monthly evaluation's status (an ``EvaluationStatus`` or its value): the
+    official's own month, the leader's list and the reconciliation report say the same."""
+    value = str(getattr(status, "value", status))
+    return {
+        "open": translate("MonthStatus", "not submitted"),
+        "submitted": translate("MonthStatus", "submitted, not confirmed"),
+        "confirmed": translate("MonthStatus", "confirmed by the evaluator"),
+        "locked": translate("MonthStatus", "confirmed, period locked"),
     }.get(value, value)
 
 

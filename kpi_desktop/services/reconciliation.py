@@ -21,6 +21,7 @@ from kpi_desktop.domain.model import EvaluationStatus, Period, PersonRole
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.calendar import calendar_for
 from kpi_desktop.services.leadership import evaluatee_ids, today_function
+from kpi_desktop.services.messages import month_status_label
 from kpi_desktop.services.organisation import direct_evaluator
 
 __all__ = ["DEFAULT_IDLE_DAYS", "Reconciliation", "ReconciliationRow", "ReconciliationService"]
@@ -76,15 +77,6 @@ class Reconciliation:
         """(not logging, not submitted, leaders behind)."""
         return (sum(map(self.not_logging, self.rows)), sum(map(self.not_submitted, self.rows)),
                 sum(map(self.leader_behind, self.rows)))
-
-
-def status_text(status: EvaluationStatus) -> str:
-    return {
-        EvaluationStatus.OPEN: translate("Reconciliation", "not submitted"),
-        EvaluationStatus.SUBMITTED: translate("Reconciliation", "submitted, not confirmed"),
-        EvaluationStatus.CONFIRMED: translate("Reconciliation", "confirmed"),
-        EvaluationStatus.LOCKED: translate("Reconciliation", "confirmed and locked"),
-    }[status]
 
 
 class ReconciliationService:
@@ -203,7 +195,7 @@ class ReconciliationService:
         yes, no = translate("Reconciliation", "yes"), translate("Reconciliation", "no")
         return [row.unit_name, row.person_name, row.position, row.evaluator_name,
                 row.last_entry.isoformat() if row.last_entry else "", row.idle_days,
-                status_text(row.month_status), row.waiting if row.is_leader else "",
+                month_status_label(row.month_status), row.waiting if row.is_leader else "",
                 row.overdue if row.is_leader else "",
                 row.months_to_confirm if row.is_leader else "",
                 yes if report.needs_reminder(row) else no]

@@ -10,12 +10,10 @@ from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
 from kpi_desktop.domain.model import (
-    EntryStatus,
     EvaluationStatus,
     ExtraKind,
     WorkLogEntry,
 )
-from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.entries import EntryDraft, EntryService, SavedEntry
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
@@ -81,15 +79,6 @@ class WorkLogService:
                            completed_on=completed_on, extra_kind=extra_kind,
                            confirm_quantity=confirm_quantity)
         return self._entries.save(person_id, draft, submit=submit)
-
-    @staticmethod
-    def status_label(status: EntryStatus) -> str:
-        return {
-            EntryStatus.DRAFT: translate("EntryStatus", "draft"),
-            EntryStatus.SUBMITTED: translate("EntryStatus", "submitted"),
-            EntryStatus.CONFIRMED: translate("EntryStatus", "confirmed"),
-            EntryStatus.RETURNED: translate("EntryStatus", "returned"),
-        }[status]
 
     @staticmethod
     def entry_as_dict(entry: WorkLogEntry) -> dict[str, Any]:

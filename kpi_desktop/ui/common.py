@@ -36,8 +36,10 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, Level, Period, PeriodKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.messages import describe
+from kpi_desktop.services.messages import describe, level_label
 from kpi_desktop.ui.pages.base import Retranslated
+from kpi_desktop.ui.pages.base import Text as Text
+from kpi_desktop.ui.pages.base import Texts as Texts
 from kpi_desktop.ui.tables import DATA_PROPERTY as DATA_PROPERTY
 from kpi_desktop.ui.tables import mark_data
 
@@ -121,6 +123,31 @@ def row(*items: Item) -> QHBoxLayout:
     layout = QHBoxLayout()
     _lay_out(layout, items)
     return layout
+
+
+def column(owner: QWidget | None, *items: Item) -> QVBoxLayout:
+    """Widgets and layouts one under the other, laid out on ``owner`` (see :data:`Item`)."""
+    layout = QVBoxLayout(owner) if owner is not None else QVBoxLayout()
+    _lay_out(layout, items)
+    return layout
+
+
+def split(*parts: tuple[QWidget, int, int], collapsible: bool = True) -> QSplitter:
+    """``(widget, stretch, width)`` parts side by side, which the user can resize."""
+    splitter = QSplitter()
+    for index, (widget, stretch, _width) in enumerate(parts):
+        splitter.addWidget(widget)
+        splitter.setStretchFactor(index, stretch)
+    splitter.setChildrenCollapsible(collapsible)
+    splitter.setSizes([width for _widget, _stretch, width in parts])
+    return splitter
+
+
+def fill_levels(combo: QComboBox, levels: tuple[Level | None, ...]) -> None:
+    """``combo`` offering ``levels`` by their names in the current language (no level: "")."""
+    combo.clear()
+    for level in levels:
+        combo.addItem(level_label(level), level.value if level else "")
 
 
 def stacked(*items: Item) -> QWidget:
@@ -483,15 +510,6 @@ def name_of(obj: Any) -> str:
     if i18n.current_language() == "vi":
         return getattr(obj, "name_vi", "") or ""
     return getattr(obj, "name_en", "") or getattr(obj, "name_vi", "") or ""
-
-
-def status_label(status: EntryStatus) -> str:
-    return {
-        EntryStatus.DRAFT: translate("EntryStatus", "draft"),
-        EntryStatus.SUBMITTED: translate("EntryStatus", "submitted"),
-        EntryStatus.CONFIRMED: translate("EntryStatus", "confirmed"),
-        EntryStatus.RETURNED: translate("EntryStatus", "returned"),
-    }[status]
 
 
 # -- pages -----------------------------------------------------------------------------------

@@ -40,9 +40,9 @@ from kpi_desktop.domain.values import fold_text
 from kpi_desktop.runtime import i18n
 from kpi_desktop.services.demo import DEMO_PASSPHRASE
 from kpi_desktop.services.messages import describe, os_error_text
-from kpi_desktop.ui.common import mark_data
+from kpi_desktop.ui.common import mark_data, named
 from kpi_desktop.ui.operations import Op
-from kpi_desktop.ui.pages.base import Retranslated
+from kpi_desktop.ui.pages.base import Retranslated, Texts
 
 __all__ = ["DEMO", "AGENCY_FILE", "MIN_PASSPHRASE", "DEMO_PERSON", "SetupWizard",
            "readable_fingerprint"]
@@ -111,28 +111,35 @@ class SourcePage(QWizardPage):
         self.services = services
         self.imported = False
         self.agency_fp: str | None = None
-        self.demo = QRadioButton()
+        self.texts = texts = Texts()
+        self.demo = texts.set(QRadioButton(), lambda: self.tr("Try the demo"))
         self.demo.setChecked(True)
-        self.demo_note = _wrapped()
-        self.agency = QRadioButton()
-        self.agency_note = _wrapped()
+        self.demo_note = texts.set(_wrapped(), lambda: self.tr(
+            "A made-up commune with several months of work, to see how everything works. "
+            "Every demo person's passphrase is \"demo\"."))
+        self.agency = texts.set(QRadioButton(), lambda: self.tr("Set up from my agency's file"))
+        self.agency_note = texts.set(_wrapped(), lambda: self.tr(
+            "The organisation file (KPI_organisation_….kpib) that your agency's IT staff gave "
+            "you, for example on a USB stick."))
         self.group = QButtonGroup(self)
         self.group.addButton(self.demo)
         self.group.addButton(self.agency)
-        self.new_agency = QRadioButton()  # this PC becomes the agency's (agency key)
-        self.new_agency.setObjectName("new_agency")
-        self.new_agency_note = _wrapped()
+        # this PC becomes the agency's (agency key)
+        self.new_agency = texts.set(named(QRadioButton(), "new_agency"), lambda: self.tr(
+            "Set up this PC for the agency (create the agency key)"))
+        self.new_agency_note = texts.set(_wrapped(), lambda: self.tr(
+            "For the agency's administrator (personnel unit): build the organisation from the "
+            "catalog workbook and the staff list, and publish the organisation file."))
         self.group.addButton(self.new_agency)
-        self.file = QLineEdit()
-        mark_data(self.file)
-        self.choose_button = QPushButton()
-        self.import_button = QPushButton()
+        self.file = mark_data(texts.field(lambda: self.tr("Organisation file")))
+        self.choose_button = texts.button(lambda: self.tr("&Choose…"), self._choose)
+        self.import_button = texts.button(lambda: self.tr("&Import"), self.import_file)
         self.file_row = QWidget()
-        row = QHBoxLayout(self.file_row)
-        row.setContentsMargins(24, 0, 0, 0)
-        row.addWidget(self.file, 1)
-        row.addWidget(self.choose_button)
-        row.addWidget(self.import_button)
+        file_row = QHBoxLayout(self.file_row)
+        file_row.setContentsMargins(24, 0, 0, 0)
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(self.choose_button)
+        file_row.addWidget(self.import_button)
         self.result = _wrapped()
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         mark_data(self.result)
@@ -152,8 +159,6 @@ class SourcePage(QWizardPage):
         self.demo.toggled.connect(self._update)
         self.new_agency.toggled.connect(self._update)
         self.file.textChanged.connect(self._update)
-        self.choose_button.clicked.connect(self._choose)
-        self.import_button.clicked.connect(self.import_file)
         self.file.returnPressed.connect(self.import_file)
         if not services.organisation.is_empty():
             # The organisation is already here (an earlier set-up stopped before its end).
@@ -233,21 +238,7 @@ class SourcePage(QWizardPage):
         self.setTitle(self.tr("How do you want to start?"))
         self.setSubTitle(self.tr("Try the application with made-up data, or set it up for "
                                  "your agency."))
-        self.demo.setText(self.tr("Try the demo"))
-        self.demo_note.setText(self.tr(
-            "A made-up commune with several months of work, to see how everything works. "
-            "Every demo person's passphrase is \"demo\"."))
-        self.agency.setText(self.tr("Set up from my agency's file"))
-        self.agency_note.setText(self.tr(
-            "The organisation file (KPI_organisation_….kpib) that your agency's IT staff gave "
-            "you, for example on a USB stick."))
-        self.new_agency.setText(self.tr("Set up this PC for the agency (create the agency key)"))
-        self.new_agency_note.setText(self.tr(
-            "For the agency's administrator (personnel unit): build the organisation from the "
-            "catalog workbook and the staff list, and publish the organisation file."))
-        self.file.setPlaceholderText(self.tr("Organisation file"))
-        self.choose_button.setText(self.tr("&Choose…"))
-        self.import_button.setText(self.tr("&Import"))
+        self.texts.apply()
         self.retranslate_result()
 
 

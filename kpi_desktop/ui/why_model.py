@@ -47,41 +47,37 @@ class WhyModel(RecordTableModel[Any]):
     def _name(line: Any) -> str:
         return line.name_vi if i18n.current_language() == "vi" else line.name_en
 
-    def _remarks(self, line: Any) -> str:
-        parts = []
+    def _notes(self, line: Any) -> list[tuple[str, str]]:
+        """What changed the line's points: (a short remark, its explanation) each."""
+        notes = []
         if line.extra:
-            parts.append(self.tr("extra"))
+            notes.append((self.tr("extra"), self.tr(
+                "Ad hoc or taken-over work: counted outside the assigned total.")))
         if not line.completed:
-            parts.append(self.tr("not completed"))
+            notes.append((self.tr("not completed"), self.tr("Assigned but not completed.")))
         if line.failed_reviews:
-            parts.append(self.tr("failed review ×{n}").format(n=line.failed_reviews))
+            notes.append((self.tr("failed review ×{n}").format(n=line.failed_reviews),
+                          self.tr("Failed quality reviews: {n} (−25 % each).").format(
+                              n=line.failed_reviews)))
         if line.delays:
-            parts.append(self.tr("late ×{n}").format(n=line.delays))
+            notes.append((self.tr("late ×{n}").format(n=line.delays),
+                          self.tr("Missed deadlines: {n} (−25 % each).").format(n=line.delays)))
         if getattr(line, "quality_cause", False):
-            parts.append(self.tr("objective cause of the quality errors: {reason}").format(
-                reason=getattr(line, "quality_cause_reason", "")))
+            reason = getattr(line, "quality_cause_reason", "")
+            notes.append((
+                self.tr("objective cause of the quality errors: {reason}").format(reason=reason),
+                self.tr("Objective cause of the quality errors confirmed (Article "
+                        "14.2(b)): no quality deduction. {reason}").format(reason=reason).strip()))
         if getattr(line, "timeliness_cause", False):
-            parts.append(self.tr("objective cause of the delays: {reason}").format(
-                reason=getattr(line, "timeliness_cause_reason", "")))
-        return ", ".join(parts)
+            reason = getattr(line, "timeliness_cause_reason", "")
+            notes.append((
+                self.tr("objective cause of the delays: {reason}").format(reason=reason),
+                self.tr("Objective cause of the delays confirmed (Article 14.2(c)): "
+                        "no timeliness deduction. {reason}").format(reason=reason).strip()))
+        return notes
+
+    def _remarks(self, line: Any) -> str:
+        return ", ".join(remark for remark, _explanation in self._notes(line))
 
     def _explain(self, line: Any) -> str:
-        parts = []
-        if line.extra:
-            parts.append(self.tr("Ad hoc or taken-over work: counted outside the assigned total."))
-        if not line.completed:
-            parts.append(self.tr("Assigned but not completed."))
-        if line.failed_reviews:
-            parts.append(self.tr("Failed quality reviews: {n} (−25 % each).").format(
-                n=line.failed_reviews))
-        if line.delays:
-            parts.append(self.tr("Missed deadlines: {n} (−25 % each).").format(n=line.delays))
-        if getattr(line, "quality_cause", False):
-            parts.append(self.tr("Objective cause of the quality errors confirmed (Article "
-                                 "14.2(b)): no quality deduction. {reason}").format(
-                reason=getattr(line, "quality_cause_reason", "")).strip())
-        if getattr(line, "timeliness_cause", False):
-            parts.append(self.tr("Objective cause of the delays confirmed (Article 14.2(c)): "
-                                 "no timeliness deduction. {reason}").format(
-                reason=getattr(line, "timeliness_cause_reason", "")).strip())
-        return "\n".join(parts)
+        return "\n".join(explanation for _remark, explanation in self._notes(line))

@@ -27,10 +27,11 @@ from kpi_desktop.ui.common import (
     dialog_buttons,
     message_label,
     named,
+    refresh_when_visible,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import AGENCY_ID as AGENCY_ID
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import Page, Text, UserContext
 from kpi_desktop.ui.tables import Column, RecordTableView, RowStyle
 
 # AGENCY_ID (the owner id of the agency key; signing in with it opens the agency's pages)
@@ -148,13 +149,19 @@ class PreviewDialog(ChangeDialog):
 class AgencyPage(Page):
     """Base of the agency's pages: a message line and a guarded way to run a service call."""
 
-    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None, *,
+                 heading: Text | None = None) -> None:
+        super().__init__(services, user, parent, heading=heading)
         self.message = message_label()
 
     @property
     def admin(self) -> Any:
         return self.services.agency
+
+    def retranslate_ui(self) -> None:
+        """The declared texts, then the page's data again if it is shown (names of roles,
+        states… come from the data)."""
+        refresh_when_visible(self)
 
     def show_error(self, error: Exception) -> None:
         self.message.setStyleSheet(ERROR_STYLE)

@@ -6,13 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QWidget
 
 from kpi_desktop.domain.values import fold_text
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.kpi_kinds import kpi_kind_label
 from kpi_desktop.ui.agency.base import AgencyPage, PreviewDialog, points_text
-from kpi_desktop.ui.common import buttons, data_label, date_text, form, named, row, set_texts
+from kpi_desktop.ui.common import (
+    column,
+    data_label,
+    date_text,
+    form,
+    named,
+    refresh_when_visible,
+    row,
+)
 from kpi_desktop.ui.formatting import number
 from kpi_desktop.ui.pages.base import UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
@@ -108,33 +116,28 @@ class CatalogPage(AgencyPage):
     page_id = "agency_catalog"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
-        self.heading = QLabel()
+        super().__init__(services, user, parent, heading=lambda: self.tr("Product/work catalog"))
+        texts = self.texts
         self.version = named(QComboBox(), "catalog_version", data=True)
         self.group = named(QComboBox(), "group", data=True)  # N1…N5 are the decree's codes
-        self.search = named(QLineEdit(), "search")
-        self.search.setClearButtonEnabled(True)
-        (self.import_button,) = buttons("import_workbook")
-        self.version_label, self.group_label = QLabel(), QLabel()
-        self.version_label.setBuddy(self.version)
-        self.group_label.setBuddy(self.group)
+        self.search = texts.field(lambda: self.tr("Search code or name…"), name="search",
+                                  search=True)
+        self.import_button = texts.button(lambda: self.tr("&Import workbook…"),
+                                          self._choose_workbook, name="import_workbook")
+        self.version_label = texts.label(lambda: self.tr("&Version:"), buddy=self.version)
+        self.group_label = texts.label(lambda: self.tr("G&roup:"), buddy=self.group)
         self.info = data_label(wrap=True)
-        self.items = RecordTableView.of(_item_columns(with_kind=True),
-                                        key=lambda i: i.id, filtered=True, name="items")
+        self.items = texts.table(RecordTableView.of(
+            _item_columns(with_kind=True), key=lambda i: i.id, filtered=True, name="items"))
         top = row(self.heading, None, self.version_label, self.version, self.group_label,
                   self.group, self.search, self.import_button)
         top.setStretchFactor(self.version, 2)
         top.setStretchFactor(self.search, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.info)
-        layout.addWidget(self.items, 1)
-        layout.addWidget(self.message)
+        column(self, top, self.info, (self.items, 1), self.message)
         self._items: list[Any] = []
         self.version.currentIndexChanged.connect(lambda _i: self._load_items())
         self.group.currentIndexChanged.connect(lambda _i: self._show_items())
         self.search.textChanged.connect(lambda _t: self._show_items())
-        self.import_button.clicked.connect(self._choose_workbook)
         self.retranslate_ui()
         self.refresh()
 
@@ -142,9 +145,6 @@ class CatalogPage(AgencyPage):
         return self.tr("Catalog")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Product/work catalog") + "</b>")
-        set_texts([self.version_label, self.group_label], (self.tr("&Version:"),
-                                                           self.tr("G&roup:")))
         current = self.group.currentData()
         self.group.blockSignals(True)
         self.group.clear()
@@ -153,11 +153,7 @@ class CatalogPage(AgencyPage):
             self.group.addItem(g, g)
         self.group.setCurrentIndex(max(0, self.group.findData(current)))
         self.group.blockSignals(False)
-        self.search.setPlaceholderText(self.tr("Search code or name…"))
-        self.import_button.setText(self.tr("&Import workbook…"))
-        self.items.retranslate()
-        if self.isVisible():
-            self.refresh()
+        refresh_when_visible(self)
 
     def refresh(self) -> None:
         chosen = self.version.currentData()

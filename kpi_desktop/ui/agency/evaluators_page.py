@@ -6,25 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QGroupBox,
-    QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.ui.agency.base import AgencyPage
 from kpi_desktop.ui.common import (
-    buttons,
+    column,
     date_edit,
     date_text,
-    form,
     from_qdate,
     named,
     row,
-    set_texts,
     to_qdate,
     with_side_panel,
 )
@@ -38,11 +32,11 @@ class EvaluatorsPage(AgencyPage):
     page_id = "agency_evaluators"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
-        self.heading = QLabel()
-        self.current_only = named(QCheckBox(), "current_only")
-        self.current_only.setChecked(True)
-        self.relations = RecordTableView.of([
+        super().__init__(services, user, parent, heading=lambda: self.tr("Who evaluates whom"))
+        texts = self.texts
+        self.current_only = texts.check(lambda: self.tr("&Current relations only"),
+                                        name="current_only", checked=True)
+        self.relations = texts.table(RecordTableView.of([
             Column(lambda: self.tr("Evaluated person"), lambda r: r.evaluatee_name,
                    fit=Fit.NAME),
             Column(lambda: self.tr("Evaluator"), lambda r: r.evaluator_name, fit=Fit.NAME),
@@ -51,41 +45,44 @@ class EvaluatorsPage(AgencyPage):
             Column(lambda: self.tr("To"), lambda r: date_text(r.end_on),
                    sort=lambda r: r.end_on),
             Column(lambda: self.tr("Kind"), self._kind_text, fit=Fit.ELIDE, min_chars=6),
-        ], key=lambda r: r.id, name="relations")
+        ], key=lambda r: r.id, name="relations"))
 
-        self.form_box = QGroupBox()
+        self.form_box = texts.box(lambda: self.tr("Relation"))
         self.evaluatee = named(QComboBox(), "evaluatee", data=True)
         self.evaluator = named(QComboBox(), "evaluator", data=True)
         today = self.admin.today()
         self.start = named(date_edit(today), "start")
-        self.open_ended = named(QCheckBox(), "open_ended")
-        self.open_ended.setChecked(True)
+        self.open_ended = texts.check(lambda: self.tr("no end"), name="open_ended",
+                                      checked=True)
         self.end = named(date_edit(today), "end")
         self.end.setEnabled(False)
         self.note = named(QLineEdit(), "note")
-        fields, self.labels = form(self.form_box, [
-            self.evaluatee, self.evaluator, self.start, row(self.open_ended, self.end),
-            self.note])
+        fields, self.labels = texts.form(self.form_box, [
+            (lambda: self.tr("Evaluated &person:"), self.evaluatee),
+            (lambda: self.tr("E&valuator:"), self.evaluator),
+            (lambda: self.tr("F&rom:"), self.start),
+            (lambda: self.tr("&To:"), row(self.open_ended, self.end)),
+            (lambda: self.tr("N&ote:"), self.note)])
         self.labels[3].setBuddy(self.open_ended)
-        self.add_button, self.save_button, self.end_button = buttons(
-            "add_relation", "save_relation", "end_relation")
+        self.add_button = texts.button(lambda: self.tr("&Add"), self.add_relation,
+                                       name="add_relation")
+        self.save_button = texts.button(lambda: self.tr("&Save changes"), self.save_relation,
+                                        name="save_relation")
+        self.end_button = texts.button(lambda: self.tr("&End on the “To” day"),
+                                       self.end_relation, name="end_relation")
         fields.addRow(row(self.add_button, self.save_button, self.end_button))
-        self.rules = QLabel()
-        self.rules.setWordWrap(True)
+        self.rules = texts.label(lambda: self.tr(
+            "A new evaluator ends the person's current one the day before. Nobody evaluates "
+            "themself, and evaluators cannot go round in a circle."), wrap=True)
         fields.addRow(self.rules)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(row(self.heading, None, self.current_only))
-        layout.addLayout(with_side_panel(self.relations, [self.form_box, self.message], 450),
-                         1)
+        column(self, row(self.heading, None, self.current_only),
+               (with_side_panel(self.relations, [self.form_box, self.message], 450), 1))
 
         self._rows: list[Any] = []
         self.current_only.toggled.connect(lambda _on: self._show_rows())
         self.open_ended.toggled.connect(lambda on: self.end.setEnabled(not on))
         self.relations.current_changed.connect(lambda _key: self._selected())
-        self.add_button.clicked.connect(self.add_relation)
-        self.save_button.clicked.connect(self.save_relation)
-        self.end_button.clicked.connect(self.end_relation)
         self.retranslate_ui()
         self.refresh()
 
@@ -95,23 +92,6 @@ class EvaluatorsPage(AgencyPage):
 
     def title(self) -> str:
         return self.tr("Evaluators")
-
-    def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Who evaluates whom") + "</b>")
-        self.current_only.setText(self.tr("&Current relations only"))
-        self.relations.retranslate()
-        self.form_box.setTitle(self.tr("Relation"))
-        set_texts(self.labels, (self.tr("Evaluated &person:"), self.tr("E&valuator:"),
-                                self.tr("F&rom:"), self.tr("&To:"), self.tr("N&ote:")))
-        self.open_ended.setText(self.tr("no end"))
-        self.add_button.setText(self.tr("&Add"))
-        self.save_button.setText(self.tr("&Save changes"))
-        self.end_button.setText(self.tr("&End on the “To” day"))
-        self.rules.setText(self.tr(
-            "A new evaluator ends the person's current one the day before. Nobody evaluates "
-            "themself, and evaluators cannot go round in a circle."))
-        if self.isVisible():
-            self.refresh()
 
     # ---------------------------------------------------------------- data -----------------
 

@@ -7,18 +7,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QGroupBox,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.ui.agency.base import AgencyPage
-from kpi_desktop.ui.common import buttons, form, named, row, set_texts, with_side_panel
+from kpi_desktop.ui.common import column, named, refresh_when_visible, row, with_side_panel
 from kpi_desktop.ui.pages.base import UserContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -30,8 +27,9 @@ class OrganisationPage(AgencyPage):
     page_id = "agency_org"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
-        self.heading = QLabel()
+        super().__init__(services, user, parent,
+                         heading=lambda: self.tr("Units of the organisation"))
+        texts = self.texts
         self.tree = named(QTreeWidget(), "units", data=True)
         self.tree.setColumnCount(3)
         header = self.tree.header()
@@ -40,43 +38,45 @@ class OrganisationPage(AgencyPage):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
 
-        self.edit_box = QGroupBox()
+        self.edit_box = texts.box(lambda: self.tr("Name of the chosen unit"))
         self.name_vi = named(QLineEdit(), "name_vi")
         self.name_en = named(QLineEdit(), "name_en")
-        edit, (self.name_vi_label, self.name_en_label) = form(self.edit_box,
-                                                              [self.name_vi, self.name_en])
-        (self.rename_button,) = buttons("rename_unit")
+        edit, (self.name_vi_label, self.name_en_label) = texts.form(self.edit_box, [
+            (lambda: self.tr("Name (&Vietnamese):"), self.name_vi),
+            (lambda: self.tr("Name (&English):"), self.name_en)])
+        self.rename_button = texts.button(lambda: self.tr("&Rename the chosen unit"),
+                                          self.rename_unit, name="rename_unit")
         edit.addRow(self.rename_button)
 
-        self.new_box = QGroupBox()
-        self.new_name_vi = named(QLineEdit(), "new_name_vi")
+        self.new_box = texts.box(lambda: self.tr("New unit under the chosen unit"))
+        self.new_name_vi = texts.field(lambda: self.tr("for example Phòng Kinh tế"),
+                                       name="new_name_vi")
         self.new_name_en = named(QLineEdit(), "new_name_en")
         self.code = named(QLineEdit(), "code")
-        new_form, self.new_labels = form(self.new_box,
-                                         [self.new_name_vi, self.new_name_en, self.code])
-        (self.add_button,) = buttons("add_unit")
+        new_form, self.new_labels = texts.form(self.new_box, [
+            (lambda: self.tr("N&ame (Vietnamese):"), self.new_name_vi),
+            (lambda: self.tr("Name (E&nglish):"), self.new_name_en),
+            (lambda: self.tr("Co&de:"), self.code)])
+        self.add_button = texts.button(lambda: self.tr("Add the ne&w unit"), self.add_unit,
+                                       name="add_unit")
         new_form.addRow(self.add_button)
 
-        self.move_box = QGroupBox()
+        self.move_box = texts.box(lambda: self.tr("Move or close the chosen unit"))
         self.parent_combo = named(QComboBox(), "move_to", data=True)
-        self.move_button, self.close_button = buttons("move_unit", "close_unit")
-        self.close_note = QLabel()
-        self.close_note.setWordWrap(True)
-        move = QVBoxLayout(self.move_box)
-        move.addLayout(row(self.parent_combo, self.move_button))
-        move.addWidget(self.close_button)
-        move.addWidget(self.close_note)
+        self.move_button = texts.button(lambda: self.tr("&Move under"), self.move_unit,
+                                        name="move_unit")
+        self.close_button = texts.button(lambda: self.tr("&Close the unit"), self.close_unit,
+                                         name="close_unit")
+        self.close_note = texts.label(lambda: self.tr(
+            "Only a unit without people and open sub-units can be closed; it stays in the "
+            "history."), wrap=True)
+        column(self.move_box, row(self.parent_combo, self.move_button), self.close_button,
+               self.close_note)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addLayout(with_side_panel(
-            self.tree, [self.edit_box, self.new_box, self.move_box, self.message], 420), 1)
+        column(self, self.heading, (with_side_panel(
+            self.tree, [self.edit_box, self.new_box, self.move_box, self.message], 420), 1))
 
         self.tree.currentItemChanged.connect(lambda *_: self._selected())
-        self.add_button.clicked.connect(self.add_unit)
-        self.rename_button.clicked.connect(self.rename_unit)
-        self.move_button.clicked.connect(self.move_unit)
-        self.close_button.clicked.connect(self.close_unit)
         self.retranslate_ui()
         self.refresh()
 
@@ -84,24 +84,8 @@ class OrganisationPage(AgencyPage):
         return self.tr("Organisation")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Units of the organisation") + "</b>")
         self.tree.setHeaderLabels([self.tr("Unit"), self.tr("Code"), self.tr("State")])
-        self.edit_box.setTitle(self.tr("Name of the chosen unit"))
-        self.name_vi_label.setText(self.tr("Name (&Vietnamese):"))
-        self.name_en_label.setText(self.tr("Name (&English):"))
-        self.rename_button.setText(self.tr("&Rename the chosen unit"))
-        self.new_box.setTitle(self.tr("New unit under the chosen unit"))
-        set_texts(self.new_labels, (self.tr("N&ame (Vietnamese):"),
-                                    self.tr("Name (E&nglish):"), self.tr("Co&de:")))
-        self.new_name_vi.setPlaceholderText(self.tr("for example Phòng Kinh tế"))
-        self.add_button.setText(self.tr("Add the ne&w unit"))
-        self.move_box.setTitle(self.tr("Move or close the chosen unit"))
-        self.move_button.setText(self.tr("&Move under"))
-        self.close_button.setText(self.tr("&Close the unit"))
-        self.close_note.setText(self.tr("Only a unit without people and open sub-units can be "
-                                        "closed; it stays in the history."))
-        if self.isVisible():
-            self.refresh()
+        refresh_when_visible(self)
 
     # ---------------------------------------------------------------- data -----------------
 

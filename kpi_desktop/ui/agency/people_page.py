@@ -10,11 +10,8 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QGroupBox,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,13 +28,13 @@ from kpi_desktop.ui.agency.base import (
     role_label,
 )
 from kpi_desktop.ui.common import (
-    buttons,
     data_label,
     date_edit,
     date_text,
     form,
     from_qdate,
     named,
+    refresh_when_visible,
     row,
     set_texts,
     to_qdate,
@@ -160,12 +157,14 @@ class PeoplePage(AgencyPage):
     page_id = "agency_people"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
-        self.heading = QLabel()
-        self.search = named(QLineEdit(), "search")
-        self.search.setClearButtonEnabled(True)
-        (self.import_button,) = buttons("import_staff_list")
-        self.people = RecordTableView.of([
+        super().__init__(services, user, parent,
+                         heading=lambda: self.tr("People of the organisation"))
+        texts = self.texts
+        self.search = texts.field(lambda: self.tr("Search by name, identifier or unit…"),
+                                  name="search", search=True)
+        self.import_button = texts.button(lambda: self.tr("Im&port staff list…"),
+                                          self._choose_staff_list, name="import_staff_list")
+        self.people = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Identifier"), lambda p: p.id),
             Column(lambda: self.tr("Full name"), lambda p: p.full_name, fit=Fit.NAME),
             Column(lambda: self.tr("Unit"), lambda p: p.unit_name, fit=Fit.ELIDE,
@@ -174,31 +173,41 @@ class PeoplePage(AgencyPage):
             Column(lambda: self.tr("Key"), lambda p: p.key_readable[:14] + "…"
                    if p.key_readable else "—", tooltip=lambda p: p.key_readable or None),
         ], key=lambda p: p.id, filtered=True, name="people",
-            row_style=lambda p: None if p.active else RowStyle(foreground=GREY))
+            row_style=lambda p: None if p.active else RowStyle(foreground=GREY)))
 
-        self.form_box = QGroupBox()
+        self.form_box = texts.box(lambda: self.tr("Person"))
         self.person_id = named(QLineEdit(), "person_id", data=True)
         self.full_name = named(QLineEdit(), "full_name")
         self.unit = named(QComboBox(), "unit", data=True)
         self.position = named(QComboBox(), "position", data=True)
         self.role = named(QComboBox(), "role")
-        self.since = date_edit(self.admin.today())
+        self.since = texts.set(date_edit(self.admin.today()), tip=lambda: self.tr(
+            "The day the person joins, or moves to another unit."))
         fields, self.labels = form(self.form_box, [self.person_id, self.full_name, self.unit,
                                                    self.position, self.role, self.since])
-        self.new_button, self.save_button, self.leave_button = buttons(
-            "new_person", "save_person", "person_left")
+        self.new_button = texts.button(lambda: self.tr("&New person"), self.new_person,
+                                       name="new_person")
+        self.save_button = texts.button(lambda: self.tr("&Save"), self.save,
+                                        name="save_person")
+        self.leave_button = texts.button(
+            lambda: self.tr("Left the o&rganisation…"), self._ask_leave, name="person_left",
+            tip=lambda: self.tr("End the membership and evaluator relations on the last day "
+                                "and revoke the key; the history is kept."))
         self.leave_button.setEnabled(False)
         fields.addRow(row(self.new_button, self.save_button))
         fields.addRow(self.leave_button)
-        self.absence_button = QPushButton()  # sick, maternity, unpaid leave (Điều 11.2)
-        self.absence_button.setObjectName("person_absence")
+        # sick, maternity, unpaid leave (Điều 11.2)
+        self.absence_button = texts.button(lambda: self.tr("Si&ck, maternity, unpaid leave…"),
+                                           self.open_absence, name="person_absence")
         self.absence_button.setEnabled(False)
-        self.absence_button.clicked.connect(self.open_absence)
         fields.addRow(self.absence_button)
 
-        self.key_box = QGroupBox()
+        self.key_box = texts.box(lambda: self.tr("Key"))
         self.key_value = data_label(wrap=True)
-        self.enrol_button, self.revoke_button = buttons("enrol_key", "revoke_key")
+        self.enrol_button = texts.button(lambda: self.tr("&Enrol from request file…"),
+                                         self._choose_request, name="enrol_key")
+        self.revoke_button = texts.button(lambda: self.tr("Re&voke key…"), self._ask_revoke,
+                                          name="revoke_key")
         key_layout = QVBoxLayout(self.key_box)
         key_layout.addWidget(self.key_value)
         key_layout.addLayout(row(self.enrol_button, self.revoke_button))
@@ -212,12 +221,6 @@ class PeoplePage(AgencyPage):
         self._editing: str | None = None
         self.search.textChanged.connect(lambda _t: self._show_rows())
         self.people.current_changed.connect(lambda _key: self._selected())
-        self.new_button.clicked.connect(self.new_person)
-        self.save_button.clicked.connect(self.save)
-        self.import_button.clicked.connect(self._choose_staff_list)
-        self.enrol_button.clicked.connect(self._choose_request)
-        self.revoke_button.clicked.connect(self._ask_revoke)
-        self.leave_button.clicked.connect(self._ask_leave)
         self.retranslate_ui()
         self.refresh()
 
@@ -225,32 +228,15 @@ class PeoplePage(AgencyPage):
         return self.tr("People")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("People of the organisation") + "</b>")
-        self.search.setPlaceholderText(self.tr("Search by name, identifier or unit…"))
-        self.import_button.setText(self.tr("Im&port staff list…"))
-        self.people.retranslate()
-        self.form_box.setTitle(self.tr("Person"))
         set_texts(self.labels, (self.tr("&Identifier:"), self.tr("Full n&ame:"),
                                 self.tr("&Unit:"), self.tr("&Job position:"), self.tr("R&ole:"),
                                 self.tr("Fro&m:")))
-        self.since.setToolTip(self.tr("The day the person joins, or moves to another unit."))
-        self.new_button.setText(self.tr("&New person"))
-        self.save_button.setText(self.tr("&Save"))
-        self.leave_button.setText(self.tr("Left the o&rganisation…"))
-        self.absence_button.setText(self.tr("Si&ck, maternity, unpaid leave…"))
-        self.leave_button.setToolTip(self.tr(
-            "End the membership and evaluator relations on the last day and revoke the key; "
-            "the history is kept."))
-        self.key_box.setTitle(self.tr("Key"))
-        self.enrol_button.setText(self.tr("&Enrol from request file…"))
-        self.revoke_button.setText(self.tr("Re&voke key…"))
         current = self.role.currentData()
         self.role.clear()
         for role in (PersonRole.OFFICIAL, PersonRole.DEPUTY, PersonRole.HEAD, PersonRole.ADMIN):
             self.role.addItem(role_label(role), role.value)
         self.role.setCurrentIndex(max(0, self.role.findData(current)))
-        if self.isVisible():
-            self.refresh()
+        refresh_when_visible(self)
 
     # ---------------------------------------------------------------- data -----------------
 

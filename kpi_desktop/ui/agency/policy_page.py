@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,9 @@ from kpi_desktop.ui.common import (
     date_text,
     from_qdate,
     mark_data,
+    named,
+    refresh_when_visible,
+    row,
     scrolled,
 )
 from kpi_desktop.ui.pages.base import UserContext
@@ -37,8 +39,8 @@ class PolicyPage(AgencyPage):
     page_id = "agency_policy"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
-        self.heading = QLabel()
+        super().__init__(services, user, parent, heading=lambda: self.tr("Scoring policy"))
+        texts = self.texts
         self.current = QLabel()
         self.current.setWordWrap(True)
         mark_data(self.current)
@@ -72,33 +74,25 @@ class PolicyPage(AgencyPage):
         params.setLayout(columns)
         self.scroll = scrolled(params)
 
-        self.save_box = QGroupBox()
-        self.version = QLineEdit()
-        self.version.setObjectName("policy_version")
-        self.active_from = date_edit(self.admin.today())
-        self.active_from.setObjectName("active_from")
-        self.version_label, self.from_label = QLabel(), QLabel()
-        self.version_label.setBuddy(self.version)
-        self.from_label.setBuddy(self.active_from)
-        self.save_button = QPushButton()
-        self.save_button.setObjectName("save_policy")
-        self.reset_button = QPushButton()
-        self.reset_button.setObjectName("reset_policy")
-        save_row = QHBoxLayout(self.save_box)
-        save_row.addWidget(self.version_label)
-        save_row.addWidget(self.version, 1)
-        save_row.addWidget(self.from_label)
-        save_row.addWidget(self.active_from)
-        save_row.addWidget(self.save_button)
-        save_row.addWidget(self.reset_button)
+        self.save_box = texts.box(lambda: self.tr("Save as a new policy version"))
+        self.version = named(QLineEdit(), "policy_version")
+        self.active_from = named(date_edit(self.admin.today()), "active_from")
+        self.version_label = texts.label(lambda: self.tr("&Version:"), buddy=self.version)
+        self.from_label = texts.label(lambda: self.tr("In force fr&om:"), buddy=self.active_from)
+        self.save_button = texts.button(lambda: self.tr("&Save new version"), self.save,
+                                        name="save_policy")
+        self.reset_button = texts.button(lambda: self.tr("&Undo changes"), self.refresh,
+                                         name="reset_policy")
+        self.save_box.setLayout(row(self.version_label, (self.version, 1), self.from_label,
+                                    self.active_from, self.save_button, self.reset_button))
 
-        self.versions = RecordTableView.of([
+        self.versions = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Version"), lambda v: v.version),
             Column(lambda: self.tr("In force from"), lambda v: date_text(v.active_from),
                    sort=lambda v: v.active_from),
             Column(lambda: self.tr("Stored"), lambda v: date_text(v.created_at.date()),
                    sort=lambda v: v.created_at),
-        ], key=lambda v: v.version, name="policy_versions")
+        ], key=lambda v: v.version, name="policy_versions"))
         self.versions.setMaximumHeight(120)
 
         layout = QVBoxLayout(self)
@@ -108,8 +102,6 @@ class PolicyPage(AgencyPage):
         layout.addWidget(self.save_box)
         layout.addWidget(self.message)
         layout.addWidget(self.versions)
-        self.save_button.clicked.connect(self.save)
-        self.reset_button.clicked.connect(self.refresh)
         self.retranslate_ui()
         self.refresh()
 
@@ -135,7 +127,6 @@ class PolicyPage(AgencyPage):
         return self.tr("Scoring policy")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Scoring policy") + "</b>")
         self.parameters = {v.name: v for v in self.admin.policy_parameters()}
         groups = {v.group: v.group_label for v in self.parameters.values()}
         for group, box in self.groups.items():
@@ -154,14 +145,7 @@ class PolicyPage(AgencyPage):
                     combo.setItemText(index, labels.get(combo.itemData(index), ""))
         self.factors.setToolTip(self.factors.toolTip() + " · " + self.tr(
             "Separate the factors with “;”, for example 1; 1.2; 1.5; 2; 3"))
-        self.save_box.setTitle(self.tr("Save as a new policy version"))
-        self.version_label.setText(self.tr("&Version:"))
-        self.from_label.setText(self.tr("In force fr&om:"))
-        self.save_button.setText(self.tr("&Save new version"))
-        self.reset_button.setText(self.tr("&Undo changes"))
-        self.versions.retranslate()
-        if self.isVisible():
-            self.refresh()
+        refresh_when_visible(self)
 
     def refresh(self) -> None:
         view = self.admin.current_policy()

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kpi_desktop.services.messages import proposal_status_label
 from kpi_desktop.ui.agency.base import AgencyPage, points_text
 from kpi_desktop.ui.common import (
-    buttons,
+    column,
     data_label,
     date_text,
-    form,
     named,
     row,
-    set_texts,
     with_side_panel,
 )
 from kpi_desktop.ui.pages.base import UserContext
@@ -29,12 +27,13 @@ class ProposalsPage(AgencyPage):
     page_id = "agency_proposals"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
-        self.heading = QLabel()
-        self.pending_only = named(QCheckBox(), "pending_only")
-        self.pending_only.setChecked(True)
+        super().__init__(services, user, parent, heading=lambda: self.tr(
+            "Proposals of new catalog items (Article 13.3)"))
+        texts = self.texts
+        self.pending_only = texts.check(lambda: self.tr("&Waiting for a decision only"),
+                                        name="pending_only", checked=True)
         self._names: dict[str, str] = {}
-        self.proposals = RecordTableView.of([
+        self.proposals = texts.table(RecordTableView.of([
             Column(lambda: self.tr("Date"), lambda p: date_text(p.proposed_at.date()),
                    sort=lambda p: p.proposed_at),
             Column(lambda: self.tr("Proposed by"),
@@ -47,55 +46,40 @@ class ProposalsPage(AgencyPage):
             Column(lambda: self.tr("State"), lambda p: proposal_status_label(p.status) + (
                 f" ({p.accepted_item_code})" if p.accepted_item_code else ""), fit=Fit.WRAP,
                    min_chars=8),
-        ], key=lambda p: p.id, name="proposals")
+        ], key=lambda p: p.id, name="proposals"))
         self.details = data_label(wrap=True)
 
-        self.accept_box = QGroupBox()
-        self.code = named(QLineEdit(), "code")
-        self.points = named(QLineEdit(), "points")
+        self.accept_box = texts.box(lambda: self.tr("Accept into a new catalog version"))
+        self.code = texts.field(lambda: self.tr("for example HCC.99"), name="code")
+        self.points = texts.field(lambda: self.tr("empty: the proposed points"), name="points")
         self.accept_note = named(QLineEdit(), "accept_note")
-        accept_form, self.accept_labels = form(self.accept_box,
-                                               [self.code, self.points, self.accept_note])
-        self.accept_button, self.reject_button = buttons("accept_proposal", "reject_proposal")
+        accept_form, self.accept_labels = texts.form(self.accept_box, [
+            (lambda: self.tr("Item &code:"), self.code),
+            (lambda: self.tr("&Points:"), self.points),
+            (lambda: self.tr("&Note:"), self.accept_note)])
+        self.accept_button = texts.button(lambda: self.tr("&Accept"), self.accept_chosen,
+                                          name="accept_proposal")
         accept_form.addRow(self.accept_button)
 
-        self.reject_box = QGroupBox()
+        self.reject_box = texts.box(lambda: self.tr("Reject"))
         self.reject_note = named(QLineEdit(), "reject_note")
-        reject_form, (self.reject_label,) = form(self.reject_box, [self.reject_note])
+        self.reject_button = texts.button(lambda: self.tr("&Reject"), self.reject_chosen,
+                                          name="reject_proposal")
+        reject_form, (self.reject_label,) = texts.form(self.reject_box, [
+            (lambda: self.tr("Note for the &official:"), self.reject_note)])
         reject_form.addRow(self.reject_button)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(row(self.heading, None, self.pending_only))
-        layout.addLayout(with_side_panel(
+        column(self, row(self.heading, None, self.pending_only), (with_side_panel(
             self.proposals, [self.details, self.accept_box, self.reject_box, self.message],
-            420), 1)
+            420), 1))
         self._rows: list[Any] = []
         self.pending_only.toggled.connect(lambda _on: self.refresh())
         self.proposals.current_changed.connect(lambda _key: self._selected())
-        self.accept_button.clicked.connect(self.accept_chosen)
-        self.reject_button.clicked.connect(self.reject_chosen)
         self.retranslate_ui()
         self.refresh()
 
     def title(self) -> str:
         return self.tr("Proposals")
-
-    def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Proposals of new catalog items (Article 13.3)")
-                             + "</b>")
-        self.pending_only.setText(self.tr("&Waiting for a decision only"))
-        self.proposals.retranslate()
-        self.accept_box.setTitle(self.tr("Accept into a new catalog version"))
-        set_texts(self.accept_labels, (self.tr("Item &code:"), self.tr("&Points:"),
-                                       self.tr("&Note:")))
-        self.code.setPlaceholderText(self.tr("for example HCC.99"))
-        self.points.setPlaceholderText(self.tr("empty: the proposed points"))
-        self.accept_button.setText(self.tr("&Accept"))
-        self.reject_box.setTitle(self.tr("Reject"))
-        self.reject_label.setText(self.tr("Note for the &official:"))
-        self.reject_button.setText(self.tr("&Reject"))
-        if self.isVisible():
-            self.refresh()
 
     def refresh(self) -> None:
         self._names = {p.id: p.full_name for p in self.admin.people()}

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,13 +26,11 @@ from kpi_desktop.ui.agency.base import AgencyPage
 from kpi_desktop.ui.common import (
     ERROR_STYLE,
     OK_STYLE,
-    buttons,
     date_text,
     form,
     mark_data,
     named,
     row,
-    set_texts,
 )
 from kpi_desktop.ui.operations import Op, Task
 from kpi_desktop.ui.pages.base import UserContext
@@ -45,11 +42,12 @@ class PublishPage(AgencyPage):
     page_id = "agency_publish"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent,
+                         heading=lambda: self.tr("Publish the organisation"))
         self._task: Task | None = None
         self.outcome: Any = None
-        self.heading = QLabel()
-        self.summary_box = QGroupBox()
+        texts = self.texts
+        self.summary_box = texts.box(lambda: self.tr("Organisation file"))
         self.organisation = QLabel()
         self.versions = QLabel()
         self.last = QLabel()
@@ -64,18 +62,26 @@ class PublishPage(AgencyPage):
             mark_data(label)
         _summary, self.labels = form(self.summary_box, [
             self.organisation, self.versions, self.last, self.counts, self.fingerprint])
-        self.changes_box = QGroupBox()
+        texts.each(self.labels, lambda: (self.tr("Organisation:"), self.tr("Version:"),
+                                         self.tr("Last published:"), self.tr("Contents:"),
+                                         self.tr("Agency key:")))
+        self.changes_box = texts.box(lambda: self.tr("Changes since the last publication"))
         self.changes = QListWidget()
         self.changes.setObjectName("changes")
         mark_data(self.changes)
         QVBoxLayout(self.changes_box).addWidget(self.changes)
 
-        self.target_box = QGroupBox()
+        self.target_box = texts.box(lambda: self.tr("Where to publish"))
         self.folder = named(QLineEdit(), "folder", data=True)
-        self.hub = named(QLineEdit(), "hub", data=True)
-        self.choose_button, self.publish_button = buttons("choose_folder", "publish")
-        target, (self.folder_label, self.hub_label) = form(
-            self.target_box, [row(self.folder, self.choose_button), self.hub])
+        self.hub = texts.set(named(QLineEdit(), "hub", data=True), placeholder=lambda: self.tr(
+            "optional, for example http://hub.example:8335"))
+        self.choose_button = texts.button(lambda: self.tr("&Choose…"), self._choose_folder,
+                                          name="choose_folder")
+        self.publish_button = texts.button(
+            lambda: self.tr("&Sign and publish the next version"), self.publish, name="publish")
+        target, labels = form(self.target_box, [row(self.folder, self.choose_button), self.hub])
+        self.folder_label, self.hub_label = texts.each(labels, lambda: (
+            self.tr("F&older (USB stick):"), self.tr("H&ub address:")))
         self.folder_label.setBuddy(self.folder)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -90,30 +96,12 @@ class PublishPage(AgencyPage):
         layout.addLayout(top, 1)
         layout.addWidget(self.target_box)
         layout.addWidget(self.message)
-        self.choose_button.clicked.connect(self._choose_folder)
         self.folder.textChanged.connect(lambda _t: self._update_button())
-        self.publish_button.clicked.connect(self.publish)
         self.retranslate_ui()
         self.refresh()
 
     def title(self) -> str:
         return self.tr("Publish")
-
-    def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Publish the organisation") + "</b>")
-        self.summary_box.setTitle(self.tr("Organisation file"))
-        set_texts(self.labels, (self.tr("Organisation:"), self.tr("Version:"),
-                                self.tr("Last published:"), self.tr("Contents:"),
-                                self.tr("Agency key:")))
-        self.changes_box.setTitle(self.tr("Changes since the last publication"))
-        self.target_box.setTitle(self.tr("Where to publish"))
-        self.folder_label.setText(self.tr("F&older (USB stick):"))
-        self.hub_label.setText(self.tr("H&ub address:"))
-        self.hub.setPlaceholderText(self.tr("optional, for example http://hub.example:8335"))
-        self.choose_button.setText(self.tr("&Choose…"))
-        self.publish_button.setText(self.tr("&Sign and publish the next version"))
-        if self.isVisible():
-            self.refresh()
 
     def refresh(self) -> None:
         summary = self.admin.publish_summary()

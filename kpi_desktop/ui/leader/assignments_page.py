@@ -12,13 +12,8 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +23,7 @@ from kpi_desktop.services.kpi_kinds import kpi_kind_label, parse_kpi_kind
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     add_fields,
+    column,
     date_format,
     from_qdate,
     mark_data,
@@ -35,7 +31,8 @@ from kpi_desktop.ui.common import (
     month_text,
     name_of,
     number_locale,
-    set_texts,
+    row,
+    split,
     stacked,
     to_qdate,
 )
@@ -53,22 +50,22 @@ class LeaderAssignmentsPage(Page):
         self._rows: list[Any] = []
         self._items: list[Any] = []
         today = services.assignments.today()
+        texts = self.texts
 
-        self.period_label = QLabel()
+        self.period_label = texts.label(lambda: self.tr("Month:"))
         self.period = QComboBox()
         for period in month_periods(today, before=3, after=2):
             self.period.addItem(month_text(period), str(period))
         self.period.setCurrentIndex(self.period.findData(str(Period.containing(today))))
         self.period.currentIndexChanged.connect(self.refresh)
-        self.copy_button = QPushButton()
-        self.copy_button.clicked.connect(self.copy_previous)
-        top = QHBoxLayout()
-        top.addWidget(self.period_label)
-        top.addWidget(self.period)
-        top.addStretch(1)
-        top.addWidget(self.copy_button)
+        self.copy_button = texts.button(
+            lambda: self.tr("Copy last month's assignments"), self.copy_previous,
+            tip=lambda: self.tr("Copies every person's assignments of the previous month; "
+                                "people who already have assignments this month are left as "
+                                "they are."))
+        top = row(self.period_label, self.period, None, self.copy_button)
 
-        self.people_model: RecordTableModel[Any] = RecordTableModel(
+        self.people_model: RecordTableModel[Any] = self.texts.table(RecordTableModel(
             [Column(lambda: self.tr("Person"), lambda p: p.person_name, fit=Fit.NAME),
              Column(lambda: self.tr("Tasks"), lambda p: str(p.assignments),
                     sort=lambda p: p.assignments, align=RIGHT),
@@ -81,11 +78,11 @@ class LeaderAssignmentsPage(Page):
                     lambda p: "–" if p.completed_share is None
                     else formatting.percent(p.completed_share),
                     sort=lambda p: p.completed_share, align=RIGHT)],
-            key=lambda p: p.person_id, parent=self)
+            key=lambda p: p.person_id, parent=self))
         self.people = RecordTableView(self.people_model)
         self.people.current_changed.connect(lambda _key: self._show_person())
 
-        self.model: RecordTableModel[Any] = RecordTableModel(
+        self.model: RecordTableModel[Any] = self.texts.table(RecordTableModel(
             [Column(lambda: self.tr("Code"), lambda r: r.item_code),
              Column(lambda: self.tr("Product / work"), self._item_name, fit=Fit.WRAP),
              Column(lambda: self.tr("Quantity"),
@@ -97,12 +94,12 @@ class LeaderAssignmentsPage(Page):
                     lambda r: formatting.number(r.completed_quantity), align=RIGHT),
              Column(lambda: self.tr("Waiting"), lambda r: formatting.number(r.pending_quantity),
                     align=RIGHT)],
-            key=lambda r: r.assignment.id, parent=self)
+            key=lambda r: r.assignment.id, parent=self))
         self.table = RecordTableView(self.model)
-        self.cancel_button = QPushButton()
-        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.cancel_button = texts.button(lambda: self.tr("Cancel the selected assignment"),
+                                          self.cancel_selected)
 
-        self.form_box = QGroupBox()
+        self.form_box = texts.box(lambda: self.tr("Assign a task"))
         form = QFormLayout(self.form_box)
         self.person_combo = QComboBox()
         mark_data(self.person_combo)
@@ -124,26 +121,20 @@ class LeaderAssignmentsPage(Page):
         self.deadline.setCalendarPopup(True)
         self.note = QLineEdit()
         self.kind_combo = QComboBox()  # KPI kind (seed 001); empty = the catalog item's kind
-        self.assign_button = QPushButton()
-        self.assign_button.clicked.connect(self.assign)
-        self._form_labels = add_fields(form, [self.person_combo, self.item_combo, self.quantity,
-                                              self.deadline, self.kind_combo, self.note])
+        self.assign_button = texts.button(lambda: self.tr("Assign"), self.assign)
+        self._form_labels = texts.each(add_fields(form, [
+            self.person_combo, self.item_combo, self.quantity, self.deadline, self.kind_combo,
+            self.note]), lambda: (self.tr("Person"), self.tr("Catalog item"),
+                                  self.tr("Quantity"), self.tr("Deadline"), self.tr("KPI kind"),
+                                  self.tr("Note")))
         form.addRow(self.assign_button)
 
-        self.people_title = QLabel()
+        self.people_title = texts.label(lambda: self.tr("Assigned vs completed (converted units)"))
         left = stacked(self.people_title, (self.people, 1), self.form_box)
         self.table_title = QLabel()
         right = stacked(self.table_title, (self.table, 1),
                        (self.cancel_button, 0, Qt.AlignmentFlag.AlignRight))
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([560, 800])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        column(self, top, (split((left, 2, 560), (right, 3, 800)), 1))
         self.retranslate_ui()
 
     # ---------------------------------------------------------------- Page -----------------
@@ -151,26 +142,12 @@ class LeaderAssignmentsPage(Page):
         return self.tr("Assignments")
 
     def retranslate_ui(self) -> None:
-        self.period_label.setText(self.tr("Month:"))
-        self.copy_button.setText(self.tr("Copy last month's assignments"))
-        self.copy_button.setToolTip(self.tr(
-            "Copies every person's assignments of the previous month; people who already have "
-            "assignments this month are left as they are."))
-        self.people_title.setText(self.tr("Assigned vs completed (converted units)"))
-        self.people_model.retranslate()
-        self.model.retranslate()
-        self.form_box.setTitle(self.tr("Assign a task"))
-        set_texts(self._form_labels, [
-            self.tr("Person"), self.tr("Catalog item"), self.tr("Quantity"),
-            self.tr("Deadline"), self.tr("KPI kind"), self.tr("Note")])
         chosen_kind = self.kind_combo.currentData()
         self.kind_combo.clear()
         self.kind_combo.addItem(self.tr("as in the catalog"), "")
         for kind in KpiKind:
             self.kind_combo.addItem(kpi_kind_label(kind), kind.value)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(chosen_kind or "")))
-        self.assign_button.setText(self.tr("Assign"))
-        self.cancel_button.setText(self.tr("Cancel the selected assignment"))
         self.deadline.setDisplayFormat(date_format())
         self.quantity.setLocale(number_locale())
         self.refresh()

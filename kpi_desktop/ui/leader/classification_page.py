@@ -12,12 +12,9 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -39,11 +36,12 @@ from kpi_desktop.ui.common import (
     date_edit,
     date_format,
     dialog_buttons,
+    fill_levels,
     from_qdate,
     mark_data,
     name_of,
+    row,
     scrolled,
-    set_texts,
     stacked,
     year_spin,
 )
@@ -71,28 +69,25 @@ class YearClassificationPage(Page):
         super().__init__(services, user, parent)
         self._overview: Any = None
         today = services.classification.today()
-        self.year_label = QLabel()
+        texts = self.texts
+        self.year_label = texts.label(lambda: self.tr("Year:"))
         self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
-        self.exceptional = QCheckBox()
+        self.exceptional = texts.check(lambda: self.tr("Outstanding organisation (quota 25 %)"))
         self.exceptional.toggled.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(self.year_label)
-        top.addWidget(self.year)
-        top.addWidget(self.exceptional)
-        top.addStretch(1)
+        top = row(self.year_label, self.year, self.exceptional, None)
         self.quota = data_label(wrap=True)
         self.quota.setTextFormat(Qt.TextFormat.RichText)
 
         self._candidates: set[str] = set()
-        self.model: RecordTableModel[Any] = RecordTableModel(
+        self.model: RecordTableModel[Any] = self.texts.table(RecordTableModel(
             self._columns(), key=lambda r: r.person.id,
             row_background=lambda r: OVERDUE_BACKGROUND if r.person.id in self._candidates
-            else None, parent=self)
+            else None, parent=self))
         self.table = RecordTableView(self.model)
         self.table.current_changed.connect(lambda _key: self._show_person())
 
-        self.form_box = QGroupBox()
+        self.form_box = texts.box(lambda: self.tr("Form 02 decision"))
         form = QFormLayout(self.form_box)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.person_line = data_label(wrap=True)
@@ -106,20 +101,20 @@ class YearClassificationPage(Page):
         self.reason = QLineEdit()
         self.quota_note = QLineEdit()
         form.addRow(self.person_line)
-        self._labels = add_fields(form, [self.level_combo, self.minutes, self.decision_no,
-                                         self.decision_date, self.reason, self.quota_note])
-        buttons = QHBoxLayout()
-        self.decide_button = QPushButton()
-        self.decide_button.clicked.connect(self.decide)
-        self.supersede_button = QPushButton()
-        self.supersede_button.clicked.connect(self.supersede)
-        self.discipline_button = QPushButton()
-        self.discipline_button.clicked.connect(self.record_discipline)
-        buttons.addWidget(self.decide_button)
-        buttons.addWidget(self.supersede_button)
-        form.addRow(buttons)
+        self._labels = texts.each(add_fields(form, [
+            self.level_combo, self.minutes, self.decision_no, self.decision_date, self.reason,
+            self.quota_note]), lambda: (
+            self.tr("Level"), self.tr("Minutes of the year-end meeting"),
+            self.tr("Decision number"), self.tr("Decision date"),
+            self.tr("Reason (needed for a lower level)"), self.tr("Quota note")))
+        self.decide_button = texts.button(lambda: self.tr("Record the decision"), self.decide)
+        self.supersede_button = texts.button(lambda: self.tr("Replacement decision"),
+                                             self.supersede)
+        self.discipline_button = texts.button(lambda: self.tr("Record discipline…"),
+                                              self.record_discipline)
+        form.addRow(row(self.decide_button, self.supersede_button))
         form.addRow(self.discipline_button)
-        self.history_label = QLabel()
+        self.history_label = texts.label(lambda: self.tr("Decisions (oldest first)"))
         self.history = QListWidget()
         self.history.setMaximumHeight(110)
         mark_data(self.history)
@@ -138,22 +133,9 @@ class YearClassificationPage(Page):
         return self.tr("Year-end classification")
 
     def retranslate_ui(self) -> None:
-        self.year_label.setText(self.tr("Year:"))
-        self.exceptional.setText(self.tr("Outstanding organisation (quota 25 %)"))
-        self.model.retranslate()
-        self.form_box.setTitle(self.tr("Form 02 decision"))
-        set_texts(self._labels, [
-            self.tr("Level"), self.tr("Minutes of the year-end meeting"),
-            self.tr("Decision number"), self.tr("Decision date"),
-            self.tr("Reason (needed for a lower level)"), self.tr("Quota note")])
         self.decision_date.setDisplayFormat(date_format())
-        self.decide_button.setText(self.tr("Record the decision"))
-        self.supersede_button.setText(self.tr("Replacement decision"))
-        self.discipline_button.setText(self.tr("Record discipline…"))
-        self.history_label.setText(self.tr("Decisions (oldest first)"))
-        self.level_combo.clear()
-        for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE, None):
-            self.level_combo.addItem(level_label(level), level.value if level else "")
+        fill_levels(self.level_combo,
+                    (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE, None))
         self.refresh()
 
     # ---------------------------------------------------------------- showing --------------

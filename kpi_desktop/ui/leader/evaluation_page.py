@@ -14,23 +14,19 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.domain.model import GENERAL_CRITERIA, EvaluationStatus, Period
-from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.discipline import authority_label, count_label, discipline_kind_label
-from kpi_desktop.services.messages import audit_action_label, level_label
+from kpi_desktop.services.messages import audit_action_label, level_label, month_status_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
@@ -46,6 +42,7 @@ from kpi_desktop.ui.common import (
     month_periods,
     month_text,
     number_locale,
+    row,
     scrolled,
 )
 from kpi_desktop.ui.operations import Loader, Op, Task
@@ -63,15 +60,6 @@ except ImportError:  # pragma: no cover - before that service exists
         return code
 
 
-def evaluation_status_label(status: EvaluationStatus) -> str:
-    return {
-        EvaluationStatus.OPEN: translate("LeaderEvaluationStatus", "open"),
-        EvaluationStatus.SUBMITTED: translate("LeaderEvaluationStatus", "submitted"),
-        EvaluationStatus.CONFIRMED: translate("LeaderEvaluationStatus", "confirmed"),
-        EvaluationStatus.LOCKED: translate("LeaderEvaluationStatus", "locked"),
-    }[status]
-
-
 class MonthlyEvaluationPage(Page):
     """Form 01 of each person the leader evaluates, for one month."""
 
@@ -85,28 +73,30 @@ class MonthlyEvaluationPage(Page):
         self._task: Task | None = None
         today = services.evaluation.today()
 
-        self.period_label = QLabel()
+        texts = self.texts
+        self.period_label = texts.label(lambda: self.tr("Month:"))
         self.period = QComboBox()
         for period in month_periods(today, before=11, after=0):
             self.period.addItem(month_text(period), str(period))
         # The last finished month first: the running month is only provisional.
         self.period.setCurrentIndex(max(0, self.period.findData(str(last_finished(today)))))
         self.period.currentIndexChanged.connect(self.refresh)
-        self.confirm_all_button = QPushButton()
-        self.confirm_all_button.clicked.connect(self.confirm_all)
+        self.confirm_all_button = texts.button(
+            lambda: self.tr("Confirm all submitted self-assessments"), self.confirm_all)
         self.progress = QProgressBar()
         self.progress.hide()
-        self.delegate_button = QPushButton()
-        self.delegate_button.clicked.connect(self.delegate)
+        self.delegate_button = texts.button(
+            lambda: self.tr("Acting evaluator…"), self.delegate, tip=lambda: self.tr(
+                "Let a colleague evaluate your people for a date range (recorded and audited)."))
         self.acting = data_label(wrap=True)
 
-        self.model: RecordTableModel[Any] = RecordTableModel(
-            self._columns(), key=lambda r: r.person_id, parent=self)
+        self.model: RecordTableModel[Any] = self.texts.table(RecordTableModel(
+            self._columns(), key=lambda r: r.person_id, parent=self))
         self.table = RecordTableView(self.model)
         self.table.current_changed.connect(lambda _key: self._show_form())
 
         # Form 01 of the selected person: everything wraps, nothing scrolls sideways.
-        self.form_box = QGroupBox()
+        self.form_box = texts.box(lambda: self.tr("Form 01"))
         form_layout = QVBoxLayout(self.form_box)
         self.person_name = data_label(wrap=True)
         self.score_line = data_label(wrap=True)
@@ -122,16 +112,16 @@ class MonthlyEvaluationPage(Page):
         self.appeal_line.hide()
         form_layout.addWidget(self.appeal_line)
         grid = QGridLayout()
-        self.head_code = QLabel()
-        self.head_self = QLabel()
-        self.head_confirmed = QLabel()
+        self.head_code = texts.label(lambda: self.tr("General criteria"))
+        self.head_self = texts.label(lambda: self.tr("Self"))
+        self.head_confirmed = texts.label(lambda: self.tr("Evaluator"))
         grid.addWidget(self.head_code, 0, 0)
         grid.addWidget(self.head_self, 0, 1, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(self.head_confirmed, 0, 2)
         self.criterion_labels: dict[str, QLabel] = {}
         self.self_values: dict[str, QLabel] = {}
         self.spins: dict[str, QDoubleSpinBox] = {}
-        for row, criterion in enumerate(GENERAL_CRITERIA, start=1):
+        for line, criterion in enumerate(GENERAL_CRITERIA, start=1):
             label = QLabel()
             label.setWordWrap(True)
             own = data_label()
@@ -140,9 +130,9 @@ class MonthlyEvaluationPage(Page):
             spin.setSingleStep(0.5)
             spin.setDecimals(2)
             spin.valueChanged.connect(self._update_total)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(own, row, 1, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(spin, row, 2)
+            grid.addWidget(label, line, 0)
+            grid.addWidget(own, line, 1, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(spin, line, 2)
             self.criterion_labels[criterion.code] = label
             self.self_values[criterion.code] = own
             self.spins[criterion.code] = spin
@@ -152,36 +142,35 @@ class MonthlyEvaluationPage(Page):
         form_layout.addWidget(self.total_line)
         # Leaders' factors d, đ, e: the long labels wrap above their value.
         factors = QGridLayout()
-        self.d_label, self.dd_label, self.e_label = QLabel(), QLabel(), QLabel()
+        self.d_label = texts.label(lambda: self.tr(
+            "d — unit performance result (from the staff's scores)"))
+        self.dd_label = texts.label(lambda: self.tr("đ — capacity to organise implementation"))
+        self.e_label = texts.label(lambda: self.tr("e — capacity to rally and unite staff"))
         self.d_value = data_label()
         self.dd_combo, self.e_combo = QComboBox(), QComboBox()
         for combo in (self.dd_combo, self.e_combo):
             combo.addItem("100 %", 100)
             combo.addItem("50 %", 50)
-        for row, (label, value) in enumerate(((self.d_label, self.d_value),
-                                              (self.dd_label, self.dd_combo),
-                                              (self.e_label, self.e_combo))):
+        for line, (label, value) in enumerate(((self.d_label, self.d_value),
+                                               (self.dd_label, self.dd_combo),
+                                               (self.e_label, self.e_combo))):
             label.setWordWrap(True)
-            factors.addWidget(label, row, 0)
-            factors.addWidget(value, row, 1)
+            factors.addWidget(label, line, 0)
+            factors.addWidget(value, line, 1)
         factors.setColumnStretch(0, 1)
         form_layout.addLayout(factors)
-        self.comment_label = QLabel()
-        self.comment_label.setWordWrap(True)
+        self.comment_label = texts.label(
+            lambda: self.tr("Comment (required when you change the points)"), wrap=True)
         self.comment = QPlainTextEdit()
         self.comment.setFixedHeight(60)
         self.comment.setTabChangesFocus(True)
         form_layout.addWidget(self.comment_label)
         form_layout.addWidget(self.comment)
-        buttons = QHBoxLayout()
-        self.confirm_button = QPushButton()
-        self.confirm_button.clicked.connect(self.confirm_current)
-        self.unlock_button = QPushButton()
-        self.unlock_button.clicked.connect(self.unlock_current)
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(self.unlock_button)
-        form_layout.addLayout(buttons)
-        self.history_label = QLabel()
+        self.confirm_button = texts.button(lambda: self.tr("Confirm and lock the month"),
+                                           self.confirm_current)
+        self.unlock_button = texts.button(lambda: self.tr("Unlock…"), self.unlock_current)
+        form_layout.addLayout(row(self.confirm_button, self.unlock_button))
+        self.history_label = texts.label(lambda: self.tr("History"))
         self.history = QListWidget()
         self.history.setWordWrap(True)
         self.history.setMaximumHeight(90)
@@ -191,16 +180,10 @@ class MonthlyEvaluationPage(Page):
         scroll = scrolled(self.form_box)
         self.splitter = DetailSplitter(self.table, scroll, detail_width=430)
 
-        top = QHBoxLayout()
-        top.addWidget(self.period_label)
-        top.addWidget(self.period)
-        top.addWidget(self.acting, 1)
-        top.addWidget(self.delegate_button)
-        top.addWidget(self.progress)
-        top.addWidget(self.confirm_all_button)
-        top.addWidget(self.splitter.fold_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(row(self.period_label, self.period, (self.acting, 1),
+                             self.delegate_button, self.progress, self.confirm_all_button,
+                             self.splitter.fold_button))
         layout.addWidget(self.splitter, 1)
         self.retranslate_ui()
 
@@ -220,7 +203,7 @@ class MonthlyEvaluationPage(Page):
 
         return [
             Column(lambda: self.tr("Person"), lambda r: r.person_name, fit=Fit.NAME),
-            Column(lambda: self.tr("Status"), lambda r: evaluation_status_label(r.status)),
+            Column(lambda: self.tr("Status"), lambda r: month_status_label(r.status)),
             Column(lambda: self.tr("Self-assessed"),
                    lambda r: formatting.number(r.self_points), sort=lambda r: r.self_points,
                    align=RIGHT),
@@ -242,26 +225,9 @@ class MonthlyEvaluationPage(Page):
         return self.tr("Monthly evaluation")
 
     def retranslate_ui(self) -> None:
-        self.period_label.setText(self.tr("Month:"))
-        self.confirm_all_button.setText(self.tr("Confirm all submitted self-assessments"))
-        self.delegate_button.setText(self.tr("Acting evaluator…"))
-        self.delegate_button.setToolTip(self.tr(
-            "Let a colleague evaluate your people for a date range (recorded and audited)."))
-        self.model.retranslate()
-        self.form_box.setTitle(self.tr("Form 01"))
-        self.head_code.setText(self.tr("General criteria"))
-        self.head_self.setText(self.tr("Self"))
-        self.head_confirmed.setText(self.tr("Evaluator"))
         for code, label in self.criterion_labels.items():
             label.setText(f"{code}. {criterion_title(code)}")
             self.spins[code].setLocale(number_locale())
-        self.d_label.setText(self.tr("d — unit performance result (from the staff's scores)"))
-        self.dd_label.setText(self.tr("đ — capacity to organise implementation"))
-        self.e_label.setText(self.tr("e — capacity to rally and unite staff"))
-        self.comment_label.setText(self.tr("Comment (required when you change the points)"))
-        self.confirm_button.setText(self.tr("Confirm and lock the month"))
-        self.unlock_button.setText(self.tr("Unlock…"))
-        self.history_label.setText(self.tr("History"))
         self.refresh()
 
     def current_period(self) -> Period:
@@ -320,7 +286,7 @@ class MonthlyEvaluationPage(Page):
         confirmed = dict(evaluation.confirmed_criteria) if evaluation else {}
         start = confirmed if done and confirmed else own
         self.person_name.setText(f"<b>{html.escape(row.person_name)}</b> — "
-                                 f"{evaluation_status_label(row.status)}")
+                                 f"{month_status_label(row.status)}")
         score = row.result.score
         self.score_line.setText(self.tr(
             "a {a} %, b {b} %, c {c} % → task points {tp} of 70").format(

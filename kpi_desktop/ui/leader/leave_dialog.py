@@ -13,12 +13,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,9 +26,11 @@ from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     LeaderReasonDialog,
+    Texts,
     date_format,
     dialog_buttons,
     from_qdate,
+    row,
     to_qdate,
 )
 from kpi_desktop.ui.operations import Op
@@ -53,8 +51,10 @@ class LeaveRecordDialog(QDialog):
         self.person_name = person_name
         today = services.clock.today()
         self.setMinimumWidth(640)
-        self.heading = QLabel()
-        self.heading.setWordWrap(True)
+        self.texts = texts = Texts()
+        self.heading = texts.label(lambda: self.tr(
+            "Sick and maternity leave (social insurance) and unpaid personal leave (Article "
+            "11.2): months entirely on leave do not enter the mean of the year."), wrap=True)
         self.table = RecordTableView.of([
             Column(lambda: self.tr("Kind"), lambda r: leave_kind_label(r.kind)),
             Column(lambda: self.tr("From"), lambda r: formatting.date(r.start_on),
@@ -66,10 +66,9 @@ class LeaveRecordDialog(QDialog):
         ], key=lambda r: r.id, name="leave")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.remove_button = QPushButton()
-        self.remove_button.clicked.connect(self.remove_selected)
+        self.remove_button = texts.button(lambda: self.tr("Re&move…"), self.remove_selected)
 
-        self.form_box = QGroupBox()
+        self.form_box = texts.box(lambda: self.tr("Record leave"))
         self.kind = QComboBox()
         for kind in LeaveKind:
             self.kind.addItem(leave_kind_label(kind), kind.value)
@@ -80,28 +79,23 @@ class LeaveRecordDialog(QDialog):
             edit.setDisplayFormat(date_format())
         self.decision = QLineEdit()
         self.note = QLineEdit()
-        self.kind_label, self.start_label, self.end_label = QLabel(), QLabel(), QLabel()
-        self.decision_label, self.note_label = QLabel(), QLabel()
-        form = QFormLayout(self.form_box)
-        for label, field in ((self.kind_label, self.kind), (self.start_label, self.start),
-                             (self.end_label, self.end), (self.decision_label, self.decision),
-                             (self.note_label, self.note)):
-            label.setBuddy(field)
-            form.addRow(label, field)
-        self.add_button = QPushButton()
+        form, labels = texts.form(self.form_box, [
+            (lambda: self.tr("&Kind:"), self.kind), (lambda: self.tr("&From:"), self.start),
+            (lambda: self.tr("&To:"), self.end),
+            (lambda: self.tr("&Decision number:"), self.decision),
+            (lambda: self.tr("&Note:"), self.note)])
+        (self.kind_label, self.start_label, self.end_label, self.decision_label,
+         self.note_label) = labels
+        self.add_button = texts.button(lambda: self.tr("&Record"), self.add)
         self.add_button.setDefault(True)
-        self.add_button.clicked.connect(self.add)
         form.addRow(self.add_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = dialog_buttons(self, close=True)
-        row = QHBoxLayout()
-        row.addWidget(self.summary, 1)
-        row.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.table, 1)
-        layout.addLayout(row)
+        layout.addLayout(row((self.summary, 1), self.remove_button))
         layout.addWidget(self.form_box)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
@@ -110,18 +104,8 @@ class LeaveRecordDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Leave of {name}").format(name=self.person_name))
-        self.heading.setText(self.tr(
-            "Sick and maternity leave (social insurance) and unpaid personal leave (Article "
-            "11.2): months entirely on leave do not enter the mean of the year."))
+        self.texts.apply()
         self.table.retranslate()
-        self.remove_button.setText(self.tr("Re&move…"))
-        self.form_box.setTitle(self.tr("Record leave"))
-        self.kind_label.setText(self.tr("&Kind:"))
-        self.start_label.setText(self.tr("&From:"))
-        self.end_label.setText(self.tr("&To:"))
-        self.decision_label.setText(self.tr("&Decision number:"))
-        self.note_label.setText(self.tr("&Note:"))
-        self.add_button.setText(self.tr("&Record"))
 
     def refresh(self) -> None:
         self.records = self.services.leave.list(self.person_id)

@@ -15,13 +15,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -35,10 +30,12 @@ from kpi_desktop.ui.common import (
     LEVEL_COLOURS,
     PeriodPicker,
     add_fields,
+    column,
     data_label,
     date_edit,
     date_format,
     dialog_buttons,
+    fill_levels,
     from_qdate,
     mark_data,
     name_of,
@@ -46,8 +43,8 @@ from kpi_desktop.ui.common import (
     period_text,
     row,
     scrolled,
-    set_texts,
     show_error,
+    split,
     stacked,
     to_qdate,
     year_spin,
@@ -77,20 +74,19 @@ class OrgEvaluationPage(Page):
         self._info: Any = None
         self._list: Any = None
         today = services.org_evaluation.today()
+        texts = self.texts
 
-        self.year_label = QLabel()
+        self.year_label = texts.label(lambda: self.tr("Year:"))
         self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
-        self.import_button = QPushButton()
-        self.import_button.clicked.connect(lambda: self.import_csv())
+        self.import_button = texts.button(
+            lambda: self.tr("Import CSV…"), lambda: self.import_csv(), tip=lambda: self.tr(
+                "A CSV file with the columns unit, period, code, value (and optionally source); "
+                "the whole file is refused if one row is wrong."))
         self.quota = data_label(wrap=True)
-        top = QHBoxLayout()
-        top.addWidget(self.year_label)
-        top.addWidget(self.year)
-        top.addWidget(self.quota, 1)
-        top.addWidget(self.import_button)
+        top = row(self.year_label, self.year, (self.quota, 1), self.import_button)
 
-        self.units = RecordTableView.of([
+        self.units = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Unit"), lambda r: name_of(r.unit), fit=Fit.WRAP,
                    min_chars=14),
             Column(lambda: self.tr("By the indicators"), lambda r: level_label(r.computed)
@@ -100,13 +96,13 @@ class OrgEvaluationPage(Page):
                    if r.recorded else "–", fit=Fit.WRAP, min_chars=8,
                    foreground=lambda r: LEVEL_COLOURS.get(
                        r.recorded.level if r.recorded else None, LEVEL_COLOURS[None])),
-        ], key=lambda r: r.unit.id, name="units")
+        ], key=lambda r: r.unit.id, name="units"))
         self.units.current_changed.connect(lambda _key: self._show_unit())
 
         # Indicators of the selected unit.
-        self.indicators_box = QGroupBox()
+        self.indicators_box = texts.box(lambda: self.tr("Indicators"))
         indicators_layout = QVBoxLayout(self.indicators_box)
-        self.indicators = RecordTableView.of([
+        self.indicators = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Indicator"), lambda i: indicator_label(i.code),
                    tooltip=lambda i: f"{i.code} — {indicator_def(i.code).article}"
                    if indicator_def(i.code) else i.code, fit=Fit.WRAP, min_chars=24),
@@ -116,22 +112,16 @@ class OrgEvaluationPage(Page):
                    sort=lambda i: i.value, align=RIGHT),
             Column(lambda: self.tr("Source"), lambda i: i.source, fit=Fit.ELIDE,
                    min_chars=8),
-        ], key=lambda i: (str(i.period), i.code), name="indicators")
+        ], key=lambda i: (str(i.period), i.code), name="indicators"))
         self.indicators.doubleClicked.connect(lambda _index: self.edit_indicator())
         self.indicators.setMinimumHeight(8 * (self.fontMetrics().height() + 8))
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton()
-        self.add_button.clicked.connect(lambda: self.add_indicator())
-        self.edit_button = QPushButton()
-        self.edit_button.clicked.connect(lambda: self.edit_indicator())
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addStretch(1)
+        self.add_button = texts.button(lambda: self.tr("Add…"), lambda: self.add_indicator())
+        self.edit_button = texts.button(lambda: self.tr("Edit…"), lambda: self.edit_indicator())
         indicators_layout.addWidget(self.indicators, 1)
-        indicators_layout.addLayout(buttons)
+        indicators_layout.addLayout(row(self.add_button, self.edit_button, None))
 
         # The computed level and its why.
-        self.level_box = QGroupBox()
+        self.level_box = texts.box(lambda: self.tr("Level by the indicators (Article 8)"))
         level_layout = QVBoxLayout(self.level_box)
         self.level_line = data_label(wrap=True)
         self.level_line.setTextFormat(Qt.TextFormat.RichText)
@@ -145,7 +135,7 @@ class OrgEvaluationPage(Page):
         level_layout.addWidget(self.cap_line)
 
         # The decision.
-        self.decision_box = QGroupBox()
+        self.decision_box = texts.box(lambda: self.tr("Decision of the competent authority"))
         form = QFormLayout(self.decision_box)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.recorded_line = data_label(wrap=True)
@@ -153,26 +143,20 @@ class OrgEvaluationPage(Page):
         self.decision_no = QLineEdit()
         self.decision_date = date_edit(today)
         self.note = QLineEdit()
-        self.decide_button = QPushButton()
-        self.decide_button.clicked.connect(self.record_decision)
+        self.decide_button = texts.button(lambda: self.tr("Record the decision"),
+                                          self.record_decision)
         form.addRow(self.recorded_line)
-        self._form_labels = add_fields(form, [self.level_combo, self.decision_no,
-                                              self.decision_date, self.note])
+        self._form_labels = texts.each(add_fields(form, [
+            self.level_combo, self.decision_no, self.decision_date, self.note]), lambda: (
+            self.tr("Level"), self.tr("Decision number"), self.tr("Decision date"),
+            self.tr("Note (needed for another level)")))
         form.addRow(self.decide_button)
 
         right = stacked((self.indicators_box, 3),
                        (row((self.level_box, 1), (self.decision_box, 1)), 2))
         scroll = scrolled(right, sideways=True)
 
-        splitter = QSplitter()
-        splitter.addWidget(self.units)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([540, 820])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        column(self, top, (split((self.units, 1, 540), (scroll, 3, 820)), 1))
         self.retranslate_ui()
 
     # ---------------------------------------------------------------- Page -----------------
@@ -180,26 +164,9 @@ class OrgEvaluationPage(Page):
         return self.tr("Organisation evaluation")
 
     def retranslate_ui(self) -> None:
-        self.year_label.setText(self.tr("Year:"))
-        self.import_button.setText(self.tr("Import CSV…"))
-        self.import_button.setToolTip(self.tr(
-            "A CSV file with the columns unit, period, code, value (and optionally source); "
-            "the whole file is refused if one row is wrong."))
-        self.units.retranslate()
-        self.indicators_box.setTitle(self.tr("Indicators"))
-        self.indicators.retranslate()
-        self.add_button.setText(self.tr("Add…"))
-        self.edit_button.setText(self.tr("Edit…"))
-        self.level_box.setTitle(self.tr("Level by the indicators (Article 8)"))
-        self.decision_box.setTitle(self.tr("Decision of the competent authority"))
-        set_texts(self._form_labels, [
-            self.tr("Level"), self.tr("Decision number"), self.tr("Decision date"),
-            self.tr("Note (needed for another level)")])
         self.decision_date.setDisplayFormat(date_format())
-        self.decide_button.setText(self.tr("Record the decision"))
-        self.level_combo.clear()
-        for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE):
-            self.level_combo.addItem(level_label(level), level.value)
+        fill_levels(self.level_combo,
+                    (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE))
         self.refresh()
 
     # ---------------------------------------------------------------- showing --------------

@@ -11,24 +11,19 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.domain.model import Period
-from kpi_desktop.services.messages import os_error_text
+from kpi_desktop.services.messages import month_status_label, os_error_text
 from kpi_desktop.services.reconciliation import (
     DEFAULT_IDLE_DAYS,
     Reconciliation,
     ReconciliationService,
-    status_text,
 )
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
@@ -39,6 +34,7 @@ from kpi_desktop.ui.common import (
     month_periods,
     month_text,
     refresh_when_visible,
+    row,
 )
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView
@@ -53,37 +49,33 @@ class ReconciliationPage(Page):
     page_id = "reconciliation"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent, heading=lambda: self.tr("Who needs a reminder"))
+        texts = self.texts
         self.report: Reconciliation | None = None
         today = self.service().today()
-        self.heading = QLabel()
-        self.period_label = QLabel()
         self.period = QComboBox()
         mark_data(self.period)
         for period in month_periods(today, before=11, after=0):
             self.period.addItem(month_text(period), str(period))
         self.period.setCurrentIndex(max(0, self.period.findData(
             str(last_finished(today)))))
-        self.idle_label = QLabel()
+        self.period_label = texts.label(lambda: self.tr("&Month:"), buddy=self.period)
         self.idle = QSpinBox()
         self.idle.setRange(1, 60)
         self.idle.setValue(DEFAULT_IDLE_DAYS)
-        self.idle_label.setBuddy(self.idle)
-        self.period_label.setBuddy(self.period)
-        self.only_reminders = QCheckBox()
-        self.only_reminders.setChecked(True)
-        self.export_button = QPushButton()
+        self.idle_label = texts.label(lambda: self.tr("&Working days without an entry, at least:"),
+                                      buddy=self.idle)
+        self.only_reminders = texts.check(lambda: self.tr("Only people who need a &reminder"),
+                                          checked=True)
+        self.export_button = texts.button(lambda: self.tr("E&xport CSV…"), self._choose_export)
         self.summary = data_label(wrap=True)
         self.summary.setObjectName("reconciliationSummary")
         self.message = data_label(wrap=True)
         self.say = Said(self.message)
-        self.table = RecordTableView.of(self._columns(), key=lambda r: r.person_id,
-                                        sortable=True, name="reconciliation")
+        self.table = self.texts.table(RecordTableView.of(self._columns(), key=lambda r: r.person_id,
+                                        sortable=True, name="reconciliation"))
         self.model = self.table.source_model()
-        top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.period_label)
-        top.addWidget(self.period)
+        top = row((self.heading, 1), self.period_label, self.period)
         top.addSpacing(12)
         top.addWidget(self.idle_label)
         top.addWidget(self.idle)
@@ -98,7 +90,6 @@ class ReconciliationPage(Page):
         self.period.currentIndexChanged.connect(lambda _i: self.refresh())
         self.idle.valueChanged.connect(lambda _v: self.refresh())
         self.only_reminders.toggled.connect(lambda _c: self._show())
-        self.export_button.clicked.connect(self._choose_export)
         self.retranslate_ui()
 
     def _columns(self) -> list[Column[Any]]:
@@ -120,7 +111,7 @@ class ReconciliationPage(Page):
             Column(lambda: self.tr("Days without entry"), lambda r: str(r.idle_days),
                    sort=lambda r: r.idle_days, align=RIGHT,
                    foreground=warn(lambda report, r: report.not_logging(r))),
-            Column(lambda: self.tr("The month"), lambda r: status_text(r.month_status),
+            Column(lambda: self.tr("The month"), lambda r: month_status_label(r.month_status),
                    foreground=warn(lambda report, r: report.not_submitted(r))),
             Column(lambda: self.tr("Waiting / overdue"),
                    leader(lambda r: f"{r.waiting} / {r.overdue}"),
@@ -139,12 +130,6 @@ class ReconciliationPage(Page):
         return self.tr("Reconciliation")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Who needs a reminder") + "</b>")
-        self.period_label.setText(self.tr("&Month:"))
-        self.idle_label.setText(self.tr("&Working days without an entry, at least:"))
-        self.only_reminders.setText(self.tr("Only people who need a &reminder"))
-        self.export_button.setText(self.tr("E&xport CSV…"))
-        self.table.retranslate()
         self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 

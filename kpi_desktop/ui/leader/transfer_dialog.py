@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.messages import level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
+    column,
     data_label,
     date_edit,
     date_format,
@@ -45,7 +45,7 @@ from kpi_desktop.ui.common import (
     month_text,
     name_of,
     names_of,
-    set_texts,
+    row,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Retranslated
@@ -103,21 +103,19 @@ class TransferDialog(Retranslated, QDialog):
         self.actor_id = actor_id
         today = services.transfers.today()
         self.year = year or today.year
+        texts = self.texts
+        texts.set(self, window_title=lambda: self.tr("Transfer a person"))
         self.resize(1000, 700)
         self.person = QComboBox()
         self.person.setMinimumWidth(360)
         self.person.currentIndexChanged.connect(self.refresh)
-        self.person_label = QLabel()
-        self.current = QLabel()
-        mark_data(self.current)
-        top = QHBoxLayout()
-        top.addWidget(self.person_label)
-        top.addWidget(self.person, 1)
-        top.addWidget(self.current)
+        self.person_label = texts.label(lambda: self.tr("Person:"))
+        self.current = mark_data(QLabel())
+        top = row(self.person_label, (self.person, 1), self.current)
 
-        self.history_box = QGroupBox()
+        self.history_box = texts.box(lambda: self.tr("Membership history"))
         self._unit_names: dict[str, str] = {}
-        self.memberships = RecordTableView.of([
+        self.memberships = texts.table(RecordTableView.of([
             Column(lambda: self.tr("Unit"), lambda m: self._unit_names.get(m.unit_id,
                                                                            m.unit_name),
                    fit=Fit.WRAP, min_chars=16),
@@ -127,12 +125,12 @@ class TransferDialog(Retranslated, QDialog):
                    if m.end_on else "…", sort=lambda m: m.end_on),
             Column(lambda: self.tr("Decision / reason"), lambda m: m.reason, fit=Fit.WRAP,
                    min_chars=16),
-        ], key=lambda m: (m.unit_id, m.start_on), name="memberships")
+        ], key=lambda m: (m.unit_id, m.start_on), name="memberships"))
         self.memberships.setMaximumHeight(self.fontMetrics().height() * 7)
         self.evaluators = data_line()
         self.months_title = QLabel()
         self._person_unit = ""
-        self.months = RecordTableView.of([
+        self.months = texts.table(RecordTableView.of([
             Column(lambda: self.tr("Month"), lambda m: month_text(m.period),
                    sort=lambda m: m.period.start),
             Column(lambda: self.tr("Total"), lambda m: formatting.number(m.total),
@@ -146,20 +144,22 @@ class TransferDialog(Retranslated, QDialog):
                        agency=m.agency_name), fit=Fit.WRAP, min_chars=12),
         ], key=lambda m: str(m.period), name="months", row_style=lambda m: RowStyle(
             foreground=QColor("#1d4ed8"))
-            if m.unit_id != self._person_unit or m.source != "local" else None)
+            if m.unit_id != self._person_unit or m.source != "local" else None))
         history = QVBoxLayout(self.history_box)
         history.addWidget(self.memberships)
         history.addWidget(self.evaluators)
         history.addWidget(self.months_title)
         history.addWidget(self.months, 1)
 
-        self.form_box = QGroupBox()
+        self.form_box = texts.box(lambda: self.tr("Transfer (reassignment or rotation)"))
         self.unit = QComboBox()
         self.from_date = decision_date_edit(today)  # empty until the decision's date is given
-        self.decision = QLineEdit()
-        self.reason = QLineEdit()
-        self.unit_label, self.date_label = QLabel(), QLabel()
-        self.decision_label, self.reason_label = QLabel(), QLabel()
+        self.decision = texts.field(lambda: self.tr("e.g. 112/QĐ-UBND"))
+        self.reason = texts.field(lambda: self.tr("e.g. transfer according to work needs"))
+        self.unit_label = texts.label(lambda: self.tr("New unit:"))
+        self.date_label = texts.label(lambda: self.tr("From date:"))
+        self.decision_label = texts.label(lambda: self.tr("Decision number:"))
+        self.reason_label = texts.label(lambda: self.tr("Reason:"))
         self.form = QGridLayout()
         self.form.addWidget(self.unit_label, 0, 0)
         self.form.addWidget(self.unit, 0, 1)
@@ -170,15 +170,18 @@ class TransferDialog(Retranslated, QDialog):
         self.form.addWidget(self.reason_label, 1, 2)
         self.form.addWidget(self.reason, 1, 3)
         # A leader who evaluates others hands them over from the date (Điều 10).
-        self.successor_label = QLabel()
+        self.successor_label = texts.label(lambda: self.tr("Successor evaluator:"))
         self.successor = QComboBox()
         self.form.addWidget(self.successor_label, 2, 0)
         self.form.addWidget(self.successor, 2, 1)
         self.form.setColumnStretch(1, 1)
         self.form.setColumnStretch(3, 1)
         self.hand_over = data_line()
-        self.note = QLabel()
-        self.note.setWordWrap(True)
+        self.note = texts.label(lambda: self.tr(
+            "The current membership ends the day before; the head of the new unit becomes the "
+            "evaluator. Months already evaluated stay with their unit and evaluator, and the "
+            "new unit classifies the year with all of them (Decree 335, Article 19.1)."),
+            wrap=True)
         form_layout = QVBoxLayout(self.form_box)
         form_layout.addLayout(self.form)
         form_layout.addWidget(self.hand_over)
@@ -188,17 +191,11 @@ class TransferDialog(Retranslated, QDialog):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.apply_button = QPushButton()
+        self.apply_button = texts.button(lambda: self.tr("Transfer"))
         self.apply_button.setDefault(True)
         self.buttons = dialog_buttons(self, close=True, actions=((self.apply_button,
                                                                   self.submit),))
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.history_box, 1)
-        layout.addWidget(self.form_box)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        column(self, top, (self.history_box, 1), self.form_box, self.status, self.buttons)
         self._load(person_id)
         self.retranslate_ui()
 
@@ -230,26 +227,8 @@ class TransferDialog(Retranslated, QDialog):
         self.successor.blockSignals(False)
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(self.tr("Transfer a person"))
-        self.person_label.setText(self.tr("Person:"))
-        self.history_box.setTitle(self.tr("Membership history"))
-        self.memberships.retranslate()
-        self.months.retranslate()
-        self.form_box.setTitle(self.tr("Transfer (reassignment or rotation)"))
-        self.unit_label.setText(self.tr("New unit:"))
-        self.date_label.setText(self.tr("From date:"))
-        self.decision_label.setText(self.tr("Decision number:"))
-        self.reason_label.setText(self.tr("Reason:"))
-        self.successor_label.setText(self.tr("Successor evaluator:"))
         self.successor.setItemText(0, self.tr("The head above (default)"))
-        self.decision.setPlaceholderText(self.tr("e.g. 112/QĐ-UBND"))
-        self.reason.setPlaceholderText(self.tr("e.g. transfer according to work needs"))
         self.from_date.setDisplayFormat(date_format())
-        self.note.setText(self.tr(
-            "The current membership ends the day before; the head of the new unit becomes the "
-            "evaluator. Months already evaluated stay with their unit and evaluator, and the "
-            "new unit classifies the year with all of them (Decree 335, Article 19.1)."))
-        self.apply_button.setText(self.tr("Transfer"))
         self.refresh()
 
     def refresh(self) -> None:
@@ -370,28 +349,35 @@ class MergeUnitsDialog(Retranslated, QDialog):
         super().__init__(parent)
         self.services = services
         self.actor_id = actor_id
+        texts = self.texts
+        texts.set(self, window_title=lambda: self.tr("Merge units"))
         self.resize(960, 480)
-        self.units_label = QLabel()
+        self.units_label = texts.label(lambda: self.tr("Units to merge:"))
         self.units = QListWidget()
         mark_data(self.units)
         self.units.itemChanged.connect(self._preview)
         self.into = QComboBox()
         self.into.currentIndexChanged.connect(self._into_changed)
-        self.new_id = QLineEdit()
-        self.new_name = QLineEdit()
+        self.new_id = texts.field(lambda: self.tr("e.g. ktxh"))
+        self.new_name = texts.field(lambda: self.tr("e.g. Phòng Kinh tế - Xã hội"))
         self.from_date = date_edit(_first_of_next_month(services.transfers.today()))
-        self.decision = QLineEdit()
+        self.decision = texts.field(lambda: self.tr("e.g. 15/NQ-HĐND"))
         self.reason = QLineEdit()
         fields, self.labels = form(None, [self.into, self.new_id, self.new_name,
                                           self.from_date, self.decision, self.reason])
+        texts.each(self.labels, lambda: (
+            self.tr("Merged into:"), self.tr("New unit identifier:"), self.tr("New unit name:"),
+            self.tr("From date:"), self.tr("Decision number:"), self.tr("Reason:")))
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         mark_data(self.preview)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
+        self.note = texts.label(lambda: self.tr(
+            "Everyone and every sub-unit of the merged units moves; the merged units are closed "
+            "and keep their history. Evaluators stay until new leaders are named; months "
+            "already evaluated keep their unit and evaluator."), wrap=True)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.apply_button = QPushButton()
+        self.apply_button = texts.button(lambda: self.tr("Merge"))
         self.buttons = dialog_buttons(self, close=True, actions=((self.apply_button,
                                                                   self.submit),))
         left = QVBoxLayout()
@@ -436,20 +422,7 @@ class MergeUnitsDialog(Retranslated, QDialog):
         self._into_changed()
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(self.tr("Merge units"))
-        self.units_label.setText(self.tr("Units to merge:"))
-        set_texts(self.labels, (self.tr("Merged into:"), self.tr("New unit identifier:"),
-                                self.tr("New unit name:"), self.tr("From date:"),
-                                self.tr("Decision number:"), self.tr("Reason:")))
-        self.new_id.setPlaceholderText(self.tr("e.g. ktxh"))
-        self.new_name.setPlaceholderText(self.tr("e.g. Phòng Kinh tế - Xã hội"))
-        self.decision.setPlaceholderText(self.tr("e.g. 15/NQ-HĐND"))
         self.from_date.setDisplayFormat(date_format())
-        self.note.setText(self.tr(
-            "Everyone and every sub-unit of the merged units moves; the merged units are closed "
-            "and keep their history. Evaluators stay until new leaders are named; months "
-            "already evaluated keep their unit and evaluator."))
-        self.apply_button.setText(self.tr("Merge"))
         self._fill_into()
         self._preview()
 

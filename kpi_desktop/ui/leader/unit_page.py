@@ -12,10 +12,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +28,7 @@ from kpi_desktop.ui.common import (
     data_label,
     dialog_buttons,
     month_text,
+    row,
     show_error,
     year_spin,
 )
@@ -84,39 +81,38 @@ class UnitViewPage(Page):
         self._overview: Any = None
         self.loader: Loader[Any] = Loader(self)
         today = services.classification.today()
-        self.year_label = QLabel()
+        texts = self.texts
+        self.year_label = texts.label(lambda: self.tr("Year:"))
         self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.span = QComboBox()  # the year, or one of its half years (Điều 17.3)
         self._span = 0
         self.span.currentIndexChanged.connect(self._span_chosen)
-        self.search = QLineEdit()
+        self.search = texts.field(lambda: self.tr("Filter by name…"))
         self.search.textChanged.connect(self._filter_changed)
         self.level = QComboBox()
         self.level.currentIndexChanged.connect(self._filter_changed)
-        self.audit_button = QPushButton()
-        self.audit_button.clicked.connect(self.open_audit)
-        self.leave_button = QPushButton()  # the selected person's leave (Điều 11.2)
-        self.leave_button.clicked.connect(self.open_leave)
-        top = QHBoxLayout()
-        top.addWidget(self.year_label)
-        top.addWidget(self.year)
-        top.addWidget(self.span)
-        top.addWidget(self.search, 1)
-        top.addWidget(self.level)
-        top.addWidget(self.leave_button)
-        top.addWidget(self.audit_button)
+        self.audit_button = texts.button(lambda: self.tr("Audit log…"), self.open_audit)
+        # the selected person's leave (Điều 11.2)
+        self.leave_button = texts.button(
+            lambda: self.tr("Lea&ve…"), self.open_leave, tip=lambda: self.tr(
+                "Sick, maternity or unpaid personal leave of the selected person (Article "
+                "11.2)"))
+        top = row(self.year_label, self.year, self.span, (self.search, 1), self.level,
+                  self.leave_button, self.audit_button)
         self.changes_button = organisation_changes_button(services, user.person_id,
                                                           self.refresh, self)
         if self.changes_button is not None:  # transfers and mergers (issue 9 §4)
             top.addWidget(self.changes_button)
 
-        self.table = RecordTableView.of(self._columns(), key=lambda r: r.person_id,
-                                        sortable=True, name="unit")
+        self.table = self.texts.table(RecordTableView.of(self._columns(), key=lambda r: r.person_id,
+                                        sortable=True, name="unit"))
         self.model = self.table.source_model()
         self.proxy = self.table.model()
         self.table.doubleClicked.connect(self.open_why)
-        self.hint = QLabel()
+        self.hint = texts.label(lambda: self.tr(
+            "Double-click a person to see why they got their score. Monthly levels are "
+            "indicative; the year's level is decided in the year-end classification."))
         self.chart = BarChart(lambda: self.tr("Distribution of levels"),
                               label_align=Qt.AlignmentFlag.AlignRight, axis=True)
         self.chart.setMinimumSize(260, 200)
@@ -191,12 +187,6 @@ class UnitViewPage(Page):
         return self.tr("Unit view")
 
     def retranslate_ui(self) -> None:
-        self.year_label.setText(self.tr("Year:"))
-        self.search.setPlaceholderText(self.tr("Filter by name…"))
-        self.audit_button.setText(self.tr("Audit log…"))
-        self.leave_button.setText(self.tr("Lea&ve…"))
-        self.leave_button.setToolTip(self.tr("Sick, maternity or unpaid personal leave of the "
-                                             "selected person (Article 11.2)"))
         self.span.blockSignals(True)
         self.span.clear()
         for text in (self.tr("Whole year"), self.tr("First half"), self.tr("Second half")):
@@ -211,10 +201,6 @@ class UnitViewPage(Page):
             self.level.addItem(level_label(level), level.value if level else "")
         self.level.setCurrentIndex(max(0, self.level.findData(current)))
         self.level.blockSignals(False)
-        self.hint.setText(self.tr("Double-click a person to see why they got their score. "
-                                  "Monthly levels are indicative; the year's level is "
-                                  "decided in the year-end classification."))
-        self.table.retranslate()
         if self._overview is not None or self.is_loading() or self.isVisible():
             self.refresh()  # not at construction: the window refreshes a page it shows
 
@@ -257,12 +243,12 @@ class UnitViewPage(Page):
                  for p in self.services.organisation.people_overview()}
         rows = []
         half = self._span  # 0: the year; 1, 2: a half year (Điều 17.3)
-        for row in overview.rows:
-            person, level = row.person, row.result.level
-            mean, months = row.result.mean, row.months
+        for line in overview.rows:
+            person, level = line.person, line.result.level
+            mean, months = line.result.mean, line.months
             if half:
-                mean, level, months = overview.half(row, half)
-            totals = dict(zip(row.periods, row.monthly_totals, strict=True))
+                mean, level, months = overview.half(line, half)
+            totals = dict(zip(line.periods, line.monthly_totals, strict=True))
             rows.append(UnitRow(
                 person_id=person.id, name=person.full_name,
                 unit=units.get(person.unit_id, person.unit_id), unit_id=person.unit_id,
@@ -274,8 +260,8 @@ class UnitViewPage(Page):
                          for m in range(1, 13) if (person.id, f"{year}-{m:02d}") in origins},
                 months=months, mean=mean, level=level,
                 search=fold_text(f"{person.full_name} {person.id}"),
-                levels=dict(zip(row.periods, row.monthly_levels, strict=False)),
-                away=row.leave_months))
+                levels=dict(zip(line.periods, line.monthly_levels, strict=False)),
+                away=line.leave_months))
             counts[level] = counts.get(level, 0) + 1
         return overview, rows, counts
 

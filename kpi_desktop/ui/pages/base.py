@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 #: The widget property that marks text coming from data (names, numbers), not from the
 #: translations (the pseudo-locale and language tests skip it).
@@ -59,9 +68,164 @@ class UserContext:
     is_evaluator: bool  # evaluates somebody (sees the leader's pages)
 
 
+#: A translated text made anew in the current language: ``lambda: self.tr("…")`` (the
+#: literal stays in the class, where pyside6-lupdate reads it in the class's context).
+Text = Callable[[], str]
+
+
+class Texts:
+    """The translatable texts of a widget's parts, each declared once where the part is made
+    and set again by :meth:`apply` (a :class:`Retranslated` widget's ``retranslate_ui`` calls
+    it before its own body, which keeps only the texts made from data or state)::
+
+        self.unlock_button = self.texts.button(lambda: self.tr("&Unlock"), self._unlock)
+        self.history_box = self.texts.box(lambda: self.tr("History"))
+
+    Every text is set at once as well, so a part never shows empty."""
+
+    def __init__(self) -> None:
+        self._setters: list[Callable[[], None]] = []
+
+    def set(self, widget: Any, text: Text | None = None, *, tip: Text | None = None,
+            placeholder: Text | None = None, title: Text | None = None,
+            window_title: Text | None = None) -> Any:
+        """``widget`` whose text, tooltip, placeholder, (group box) title or window title are
+        ``text``, ``tip``, ``placeholder``, ``title``, ``window_title``."""
+        for setter, make in ((widget.setText if text else None, text),
+                             (widget.setToolTip if tip else None, tip),
+                             (widget.setPlaceholderText if placeholder else None, placeholder),
+                             (widget.setTitle if title else None, title),
+                             (widget.setWindowTitle if window_title else None, window_title)):
+            if setter is not None and make is not None:
+                self._add(functools.partial(_set_made, setter, make))
+        return widget
+
+    def each(self, widgets: list[Any], make: Callable[[], tuple[str, ...]]) -> list[Any]:
+        """``widgets`` (a form's labels) whose texts are ``make()``, in order."""
+        self._add(functools.partial(_set_each, widgets, make))
+        return widgets
+
+    def _add(self, setter: Callable[[], None]) -> None:
+        self._setters.append(setter)
+        setter()
+
+    def table(self, table: Any) -> Any:
+        """``table`` (a :class:`~kpi_desktop.ui.tables.RecordTableView` or its model), whose
+        column headers :meth:`apply` translates again."""
+        self._setters.append(table.retranslate)
+        return table
+
+    def apply(self) -> None:
+        """Set every declared text again, in the current language."""
+        for setter in self._setters:
+            setter()
+
+    def button(self, text: Text, slot: Callable[..., Any] | None = None, *,
+               name: str | None = None, tip: Text | None = None) -> QPushButton:
+        """A push button saying ``text`` (``tip`` its tooltip, ``name`` its object name) that
+        runs ``slot`` when clicked."""
+        button = self.set(QPushButton(), text, tip=tip)
+        if name:
+            button.setObjectName(name)
+        if slot is not None:
+            button.clicked.connect(slot)
+        return button
+
+    def label(self, text: Text, *, tip: Text | None = None, wrap: bool = False,
+              buddy: QWidget | None = None) -> QLabel:
+        """A label saying ``text`` (``buddy``: the field its mnemonic focuses)."""
+        label = self.set(QLabel(), text, tip=tip)
+        label.setWordWrap(wrap)
+        if buddy is not None:
+            label.setBuddy(buddy)
+        return label
+
+    def form(self, owner: QWidget | None, rows: list[tuple[Text, QWidget | QLayout]]
+             ) -> tuple[QFormLayout, list[QLabel]]:
+        """A form of ``(label text, field)`` rows (on ``owner``), each label moving the focus
+        to its field (mnemonics); the labels are returned too."""
+        layout = QFormLayout(owner) if owner is not None else QFormLayout()
+        labels = []
+        for text, field in rows:
+            label = self.label(text, buddy=field if isinstance(field, QWidget) else None)
+            layout.addRow(label, field)
+            labels.append(label)
+        return layout, labels
+
+    def heading(self, text: Text) -> QLabel:
+        """The bold heading line of a page or a dialog."""
+        return self.set(QLabel(), lambda: "<b>" + text() + "</b>")
+
+    def box(self, title: Text) -> QGroupBox:
+        """A group box titled ``title``."""
+        return self.set(QGroupBox(), title=title)
+
+    def check(self, text: Text, *, tip: Text | None = None, name: str | None = None,
+              checked: bool = False) -> QCheckBox:
+        """A check box saying ``text``."""
+        box = self.set(QCheckBox(), text, tip=tip)
+        box.setChecked(checked)
+        if name:
+            box.setObjectName(name)
+        return box
+
+    def field(self, placeholder: Text, *, name: str | None = None, search: bool = False,
+              tip: Text | None = None) -> QLineEdit:
+        """A line edit showing ``placeholder`` while empty (``search``: with a clear button)."""
+        field = self.set(QLineEdit(), placeholder=placeholder, tip=tip)
+        field.setClearButtonEnabled(search)
+        if name:
+            field.setObjectName(name)
+        return field
+
+
+def _applying_texts(retranslate: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``retranslate`` (a ``retranslate_ui``) preceded by the declared texts."""
+
+    def wrapper(self: Any) -> None:
+        Retranslated.retranslate_ui(self)
+        retranslate(self)
+
+    functools.update_wrapper(wrapper, retranslate)
+    del wrapper.__wrapped__  # PySide reads the signature of the slot itself
+    wrapper._applies_texts = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _set_made(setter: Callable[[str], Any], make: Text) -> None:
+    setter(make())
+
+
+def _set_each(widgets: list[Any], make: Callable[[], tuple[str, ...]]) -> None:
+    for widget, text in zip(widgets, make(), strict=True):
+        widget.setText(text)
+
+
 class Retranslated:
     """Mixin (listed before the Qt class) for a widget that sets its texts again when the
-    language changes: ``QEvent.LanguageChange`` calls its ``retranslate_ui()``."""
+    language changes: ``QEvent.LanguageChange`` calls its ``retranslate_ui()``, which first
+    sets the texts declared in :attr:`texts` again, then runs the widget's own body (the
+    texts that depend on data or state)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("retranslate_ui")
+        if own is not None and not getattr(own, "_applies_texts", False):
+            cls.retranslate_ui = _applying_texts(own)  # type: ignore[attr-defined]
+
+    def retranslate_ui(self) -> None:
+        """Set every visible text again in the current language."""
+        texts = self.__dict__.get("_texts")
+        if texts is not None:
+            texts.apply()
+
+    @property
+    def texts(self) -> Texts:
+        """The widget's declared texts (:class:`Texts`); ``retranslate_ui`` applies them."""
+        texts = self.__dict__.get("_texts")
+        if texts is None:
+            texts = self.__dict__["_texts"] = Texts()
+        return texts
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
@@ -106,10 +270,13 @@ class Page(Retranslated, QWidget):
         return bool(getattr(self, "_refresh_pending", False))
 
     def __init__(self, services: AppServices, user: UserContext,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, heading: Text | None = None) -> None:
         super().__init__(parent)
         self.services: AppServices = services
         self.user = user
+        if heading is not None:
+            #: The bold line at the top of the page (``heading``: its text, translated).
+            self.heading = self.texts.heading(heading)
 
     def title(self) -> str:
         """The page's name in the navigation (translated)."""
@@ -133,9 +300,6 @@ class Page(Retranslated, QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the services."""
-
-    def retranslate_ui(self) -> None:
-        """Set every visible text again in the current language."""
 
     def run_change(self, work: Callable[[], Any], *, title: str,
                    done: str | Callable[[Any], str] | None = None,

@@ -11,11 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,9 +56,13 @@ class CalendarPage(Page):
         self._agency = user.role == "agency"  # the agency key, not a person
         self._editable = self._agency or services.calendar.can_edit(user.person_id)
         today = services.calendar.today()
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        self.year_label = QLabel()
+        texts = self.texts
+        self.intro = texts.label(lambda: self.tr(
+            "Working days are Monday to Friday, except public holidays (Tết included) and the "
+            "days off declared by the agency, plus make-up working days. Deadlines, the review "
+            "rule, the early-completion bonus and the appeal deadline count these days."),
+            wrap=True)
+        self.year_label = texts.label(lambda: self.tr("Year"))
         self.year = year_spin(today.year)
         self.year.valueChanged.connect(self.refresh)
         self.count = QLabel()
@@ -71,7 +71,7 @@ class CalendarPage(Page):
         top.insertSpacing(2, 16)
         top.setStretchFactor(self.count, 1)
 
-        self.table = RecordTableView.of([
+        self.table = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Date"),
                    lambda d: f"{weekday_name(d.day)} {formatting.date(d.day)}",
                    sort=lambda d: d.day),
@@ -83,27 +83,24 @@ class CalendarPage(Page):
                 min_chars=20),
             Column(lambda: self.tr("Source"), lambda d: self.tr("declared by the agency")
                    if d.declared else self.tr("public calendar"), fit=Fit.WRAP, min_chars=10),
-        ], key=lambda d: d.day.isoformat(), name="calendar")
+        ], key=lambda d: d.day.isoformat(), name="calendar"))
         self.table.current_changed.connect(lambda _key: self._selection_changed())
 
-        self.edit_box = QGroupBox()
-        edit = QHBoxLayout(self.edit_box)
+        self.edit_box = texts.box(lambda: self.tr("Declare a day for the agency"))
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDate(to_qdate(today))
         self.kind = QComboBox()
-        self.name = QLineEdit()
-        self.add_button = QPushButton()
-        self.add_button.clicked.connect(self.add_day)
-        self.remove_button = QPushButton()
-        self.remove_button.clicked.connect(self.remove_selected)
-        self.date_label, self.kind_label, self.name_label = QLabel(), QLabel(), QLabel()
-        for widget in (self.date_label, self.date, self.kind_label, self.kind,
-                       self.name_label):
-            edit.addWidget(widget)
-        edit.addWidget(self.name, 1)
-        edit.addWidget(self.add_button)
-        edit.addWidget(self.remove_button)
+        self.name = texts.field(lambda: self.tr("for example: day off for the election"))
+        self.add_button = texts.button(lambda: self.tr("Add"), self.add_day)
+        self.remove_button = texts.button(lambda: self.tr("Remove the selected day"),
+                                          self.remove_selected)
+        self.date_label = texts.label(lambda: self.tr("Date"))
+        self.kind_label = texts.label(lambda: self.tr("Kind"))
+        self.name_label = texts.label(lambda: self.tr("Name"))
+        self.edit_box.setLayout(row(self.date_label, self.date, self.kind_label, self.kind,
+                                    self.name_label, (self.name, 1), self.add_button,
+                                    self.remove_button))
         self.edit_box.setVisible(self._editable)
 
         layout = QVBoxLayout(self)
@@ -117,17 +114,6 @@ class CalendarPage(Page):
         return self.tr("Calendar")
 
     def retranslate_ui(self) -> None:
-        self.intro.setText(self.tr(
-            "Working days are Monday to Friday, except public holidays (Tết included) and the "
-            "days off declared by the agency, plus make-up working days. Deadlines, the review "
-            "rule, the early-completion bonus and the appeal deadline count these days."))
-        self.year_label.setText(self.tr("Year"))
-        self.table.retranslate()
-        self.edit_box.setTitle(self.tr("Declare a day for the agency"))
-        self.date_label.setText(self.tr("Date"))
-        self.kind_label.setText(self.tr("Kind"))
-        self.name_label.setText(self.tr("Name"))
-        self.name.setPlaceholderText(self.tr("for example: day off for the election"))
         self.date.setDisplayFormat(date_format())
         chosen = self.kind.currentData()
         self.kind.clear()
@@ -135,8 +121,6 @@ class CalendarPage(Page):
         self.kind.addItem(self.tr("Make-up working day"), "workday")
         if chosen is not None:
             self.kind.setCurrentIndex(max(0, self.kind.findData(chosen)))
-        self.add_button.setText(self.tr("Add"))
-        self.remove_button.setText(self.tr("Remove the selected day"))
         self.refresh()
 
     def refresh(self) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -14,16 +13,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kpi_desktop.domain.errors import KpiError
-from kpi_desktop.domain.model import EntryStatus, EvaluationStatus, Period
-from kpi_desktop.runtime import i18n
-from kpi_desktop.runtime.i18n import translate
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.domain.model import EntryStatus, Period
+from kpi_desktop.services.messages import level_label, month_status_label
 from kpi_desktop.services.self_assessment import (
     criterion_description,
     criterion_title,
@@ -34,7 +30,9 @@ from kpi_desktop.ui.common import (
     Said,
     data_label,
     error_text,
+    number_locale,
     refresh_when_visible,
+    row,
     scrolled,
 )
 from kpi_desktop.ui.operations import Op
@@ -45,24 +43,8 @@ from kpi_desktop.ui.pages.score_page import (
     month_progress,
 )
 
-#: The step of the self-scores; one step below 0 is "not scored yet".
+# The step of the self-scores; one step below 0 is "not scored yet".
 UNSCORED_STEP = 0.25
-
-
-def number_locale() -> QLocale:
-    """The locale of number fields: 2,50 in Vietnamese, 2.50 in English."""
-    if i18n.current_language() == "vi":
-        return QLocale(QLocale.Language.Vietnamese)
-    return QLocale(QLocale.Language.English)
-
-
-def evaluation_status_label(status: EvaluationStatus) -> str:
-    return {
-        EvaluationStatus.OPEN: translate("EvaluationStatus", "open"),
-        EvaluationStatus.SUBMITTED: translate("EvaluationStatus", "submitted for review"),
-        EvaluationStatus.CONFIRMED: translate("EvaluationStatus", "confirmed by the evaluator"),
-        EvaluationStatus.LOCKED: translate("EvaluationStatus", "locked"),
-    }[status]
 
 
 class MonthPage(OwnMonthPage):
@@ -71,7 +53,10 @@ class MonthPage(OwnMonthPage):
     page_id = "month"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent,
+                         heading=lambda: self.tr("Self-assessment of the month (Form 01)"),
+                         month_label=lambda: self.tr("&Month:"))
+        texts = self.texts
         # A month is submitted once it is over: the page opens on the last finished month.
         self.assessment: Any = None
         self.status = data_label(wrap=True)
@@ -90,7 +75,7 @@ class MonthPage(OwnMonthPage):
                 self.groups[criterion.group] = box
                 criteria_layout.addWidget(box)
             grid = box.layout()
-            row = grid.rowCount()
+            line = grid.rowCount()
             title = QLabel()
             title.setWordWrap(True)
             spin = QDoubleSpinBox()
@@ -102,37 +87,42 @@ class MonthPage(OwnMonthPage):
             spin.setMinimumWidth(90)
             maximum = data_label()
             title.setBuddy(spin)
-            grid.addWidget(title, row, 0)
-            grid.addWidget(spin, row, 1)
-            grid.addWidget(maximum, row, 2)
+            grid.addWidget(title, line, 0)
+            grid.addWidget(spin, line, 1)
+            grid.addWidget(maximum, line, 2)
             self.titles[criterion.code] = title
             self.spins[criterion.code] = spin
             self.maxima[criterion.code] = maximum
             spin.valueChanged.connect(self._update_total)
         criteria_layout.addStretch(1)
         scroll = scrolled(criteria_box, sideways=True)
-        self.results = QGroupBox()
+        self.results = texts.box(lambda: self.tr("Task results of the month"))
         results_form = QFormLayout(self.results)
         self.result_labels: dict[str, QLabel] = {}
         self.result_values: dict[str, QLabel] = {}
-        for key in ("abc", "task_points", "general", "total", "level", "entries"):
-            label, value = QLabel(), data_label(wrap=True)
+        for key, text in (("abc", lambda: self.tr("a / b / c:")),
+                          ("task_points", lambda: self.tr("Task points (of 70):")),
+                          ("general", lambda: self.tr("General criteria (of 30):")),
+                          ("total", lambda: self.tr("Total:")),
+                          ("level", lambda: self.tr("Indicative level:")),
+                          ("entries", lambda: self.tr("Entries:"))):
+            label, value = texts.label(text), data_label(wrap=True)
             self.result_labels[key], self.result_values[key] = label, value
             results_form.addRow(label, value)
         self.message = data_label(wrap=True)
         self.say = Said(self.message)
         self.message.setObjectName("monthMessage")
-        self.save_button = QPushButton()
-        self.submit_button = QPushButton()
+        self.save_button = texts.button(lambda: self.tr("&Save self-scores"),
+                                        lambda: self.save(submit=False))
+        self.submit_button = texts.button(
+            lambda: self.tr("Submit the month for &review"), self._confirm_submit,
+            tip=lambda: self.tr("After submission the self-scores can no longer be changed; "
+                                "your evaluator confirms them."))
         right = QVBoxLayout()
         right.addWidget(self.results)
         right.addWidget(self.message)
         right.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.submit_button)
-        right.addLayout(buttons)
+        right.addLayout(row(None, self.save_button, self.submit_button))
         top = self.top_row()
         body = QHBoxLayout()
         body.addWidget(scroll, 3)
@@ -142,16 +132,12 @@ class MonthPage(OwnMonthPage):
         layout.addWidget(self.status)
         layout.addWidget(self.provisional)
         layout.addLayout(body, 1)
-        self.save_button.clicked.connect(lambda: self.save(submit=False))
-        self.submit_button.clicked.connect(self._confirm_submit)
         self.retranslate_ui()
 
     def title(self) -> str:
         return self.tr("Month submission")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Self-assessment of the month (Form 01)") + "</b>")
-        self.month_label.setText(self.tr("&Month:"))
         for group, box in self.groups.items():
             box.setTitle(group_title(group))
         for criterion in self.services.self_assessment.criteria():
@@ -163,17 +149,6 @@ class MonthPage(OwnMonthPage):
             self.spins[code].setLocale(number_locale())
             self.maxima[code].setText(self.tr("/ {max}").format(
                 max=formatting.number(criterion.max_points)))
-        self.results.setTitle(self.tr("Task results of the month"))
-        texts = {"abc": self.tr("a / b / c:"), "task_points": self.tr("Task points (of 70):"),
-                 "general": self.tr("General criteria (of 30):"),
-                 "total": self.tr("Total:"), "level": self.tr("Indicative level:"),
-                 "entries": self.tr("Entries:")}
-        for key, text in texts.items():
-            self.result_labels[key].setText(text)
-        self.save_button.setText(self.tr("&Save self-scores"))
-        self.submit_button.setText(self.tr("Submit the month for &review"))
-        self.submit_button.setToolTip(self.tr("After submission the self-scores can no longer "
-                                              "be changed; your evaluator confirms them."))
         self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 
@@ -194,7 +169,7 @@ class MonthPage(OwnMonthPage):
         self.submit_button.setEnabled(editable)
         status = self.tr("Status of {month}: {status}").format(
             month=month_name(self.period),
-            status=evaluation_status_label(self.assessment.status))
+            status=month_status_label(self.assessment.status))
         if self.assessment.submitted_at is not None:
             status += " · " + self.tr("submitted on {date}").format(
                 date=formatting.date(self.assessment.submitted_at.date()))

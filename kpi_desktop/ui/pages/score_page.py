@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,7 +32,7 @@ from kpi_desktop.domain.model import EntryStatus, Period, PeriodKind
 from kpi_desktop.runtime import i18n
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.calendar import MonthProgress
-from kpi_desktop.services.messages import level_label
+from kpi_desktop.services.messages import entry_status_label, level_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     STATUS_COLOURS,
@@ -46,10 +45,9 @@ from kpi_desktop.ui.common import (
     refresh_when_visible,
     row,
     stacked,
-    status_label,
 )
 from kpi_desktop.ui.pages.appeals_page import appeal_changes
-from kpi_desktop.ui.pages.base import Page, PrintRequest, UserContext
+from kpi_desktop.ui.pages.base import Page, PrintRequest, Text, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableModel
 from kpi_desktop.ui.why_model import WhyModel
 
@@ -104,17 +102,16 @@ class OwnMonthPage(Page):
     provisional notice ("Tạm tính — tháng 12 chưa kết thúc (4/22 ngày làm việc)") the page
     places. They open on the last finished month: the running month is only provisional."""
 
-    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+    def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None, *,
+                 heading: Text, month_label: Text) -> None:
+        """``heading`` and ``month_label``: the page's texts (``lambda: self.tr(…)``)."""
+        super().__init__(services, user, parent, heading=heading)
         self.period = last_finished(services.daily.today())
-        self.heading = QLabel()
         self.evaluator = named(data_label(), "evaluatorName")
         self.provisional = named(data_label(wrap=True), "provisionalNotice")
         self.provisional.setStyleSheet("color: #92400e; background: #fef3c7; padding: 4px;")
-        self.month_label = QLabel()
-        self.month = QComboBox()
-        mark_data(self.month)
-        self.month_label.setBuddy(self.month)
+        self.month = mark_data(QComboBox())
+        self.month_label = self.texts.label(month_label, buddy=self.month)
         self.month.currentIndexChanged.connect(self._month_chosen)
 
     def top_row(self) -> QHBoxLayout:
@@ -248,7 +245,7 @@ class EntryStatusModel(RecordTableModel[Any]):
             Column(lambda: self.tr("Quantity"), lambda v: formatting.number(
                 v.entry.quantity, 0 if v.entry.quantity % 1 == 0 else 2),
                 sort=lambda v: v.entry.quantity, align=RIGHT),
-            Column(lambda: self.tr("Status"), lambda v: status_label(v.entry.status),
+            Column(lambda: self.tr("Status"), lambda v: entry_status_label(v.entry.status),
                    foreground=lambda v: QColor(STATUS_COLOURS[v.entry.status])),
             Column(lambda: self.tr("Leader's remarks"), self._remarks,
                    tooltip=lambda v: v.return_reason or None, fit=Fit.WRAP, min_chars=16),
@@ -280,9 +277,12 @@ class ScorePage(OwnMonthPage):
     page_id = "score"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent,
+                         heading=lambda: self.tr("My score and why"),
+                         month_label=lambda: self.tr("&Month:"))
+        texts = self.texts
         self.result: Any = None
-        self.summary = QGroupBox()
+        self.summary = texts.box(lambda: self.tr("Score of the month"))
         form = QFormLayout(self.summary)
         self.labels: dict[str, QLabel] = {}
         self.values: dict[str, QLabel] = {}
@@ -298,7 +298,7 @@ class ScorePage(OwnMonthPage):
         self.appeal_note.setObjectName("scoreAppealNote")
         self.appeal_note.setStyleSheet("background:#fef3c7; padding:4px;")
         self.appeal_note.hide()
-        self.chart_box = QGroupBox()
+        self.chart_box = texts.box(lambda: self.tr("Monthly totals this year"))
         self.chart = TrendChart()
         chart_layout = QVBoxLayout(self.chart_box)
         chart_layout.addWidget(self.chart)
@@ -337,10 +337,6 @@ class ScorePage(OwnMonthPage):
         return self.tr("My score")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("My score and why") + "</b>")
-        self.month_label.setText(self.tr("&Month:"))
-        self.summary.setTitle(self.tr("Score of the month"))
-        self.chart_box.setTitle(self.tr("Monthly totals this year"))
         self.chart.setAccessibleName(self.tr("Chart of the monthly totals"))
         names = {
             "a": self.tr("a. Quantity"), "b": self.tr("b. Quality"),

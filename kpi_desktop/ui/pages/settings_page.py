@@ -11,12 +11,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +23,7 @@ from kpi_desktop.runtime import i18n
 from kpi_desktop.services.integrity_messages import file_size, reason_label
 from kpi_desktop.services.messages import describe
 from kpi_desktop.ui import formatting
-from kpi_desktop.ui.common import data_label, mark_data, refresh_when_visible
+from kpi_desktop.ui.common import data_label, mark_data, refresh_when_visible, row
 from kpi_desktop.ui.operations import Op, Runner
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
@@ -42,25 +39,30 @@ class SettingsPage(Page):
     language_requested = Signal(str)
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
-        self.heading = QLabel()
-        self.language_box = QGroupBox()
-        self.language_label = QLabel()
+        super().__init__(services, user, parent, heading=lambda: self.tr("Settings"))
+        texts = self.texts
+        self.language_box = texts.box(lambda: self.tr("Language"))
         self.language = QComboBox()
         mark_data(self.language)  # language names are written in their own language
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
-        self.language_note = QLabel()
-        self.language_note.setWordWrap(True)
+        self.language_label = texts.label(lambda: self.tr("&Interface language:"),
+                                          buddy=self.language)
+        self.language_note = texts.label(lambda: self.tr(
+            "The change applies at once in every window and is remembered for the next "
+            "start."), wrap=True)
         form = QFormLayout(self.language_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.language.setMinimumWidth(220)
         form.addRow(self.language_label, self.language)
         form.addRow(self.language_note)
-        self.backup_box = QGroupBox()
-        self.backup_note = QLabel()
-        self.backup_note.setWordWrap(True)
-        self.backups = RecordTableView.of([
+        self.backup_box = texts.box(lambda: self.tr("Backups"))
+        self.backup_note = texts.label(lambda: self.tr(
+            "A copy of the database is made automatically every day (when the last check "
+            "passed), before every upgrade and before every import. Restoring replaces all "
+            "data on this computer with the chosen copy; the current data is kept as one more "
+            "backup first."), wrap=True)
+        self.backups = self.texts.table(RecordTableView.of([
             Column(lambda: self.tr("Made on"), self._made_text, sort=lambda b: b.made_at,
                    tooltip=lambda b: str(b.path)),
             Column(lambda: self.tr("Reason"), lambda b: reason_label(b.reason, b.revision),
@@ -69,36 +71,31 @@ class SettingsPage(Page):
                    sort=lambda b: b.size, align=RIGHT),
             Column(lambda: self.tr("Check"), self._verdict_text),
         ], key=lambda b: str(b.path), row_style=lambda b: RowStyle(foreground=_DAMAGED)
-            if b.verdict == "failed" else None, name="backups")
+            if b.verdict == "failed" else None, name="backups"))
         self.backups.setMinimumHeight(5 * (self.fontMetrics().height() + 10))
         self.backups.setMaximumHeight(180)
-        self.backup_now = QPushButton()
-        self.restore_button = QPushButton()
-        self.check_button = QPushButton()
-        self.backup_now.clicked.connect(self._backup_now)
-        self.restore_button.clicked.connect(self._restore_chosen)
-        self.check_button.clicked.connect(self.check_now)
+        self.backup_now = texts.button(lambda: self.tr("&Back up now"), self._backup_now)
+        self.restore_button = texts.button(lambda: self.tr("&Restore the chosen backup…"),
+                                           self._restore_chosen)
+        self.check_button = texts.button(lambda: self.tr("Chec&k the database now"),
+                                         self.check_now)
         self.check_state = QLabel()
         self.check_state.setWordWrap(True)
         self.check_state.setObjectName("check_state")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.backup_now)
-        buttons.addWidget(self.restore_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.check_button)
         backup_layout = QVBoxLayout(self.backup_box)
         backup_layout.addWidget(self.backup_note)
         backup_layout.addWidget(self.backups)
-        backup_layout.addLayout(buttons)
+        backup_layout.addLayout(row(self.backup_now, self.restore_button, None,
+                                    self.check_button))
         backup_layout.addWidget(self.check_state)
         self._lane = Runner(self)  # its own lane: a long check never holds up the pages' work
         self._check_task: Any = None
-        self.about_box = QGroupBox()
+        self.about_box = texts.box(lambda: self.tr("This computer"))
         # Who works here and the data folder, both wrapping: a long path (it has no spaces)
         # breaks anywhere instead of widening the page past a 1366-pixel screen, and can
         # still be selected and copied whole.
         self.about = data_label(wrap=True)
-        self.about_label = QLabel()
+        self.about_label = texts.label(lambda: self.tr("Working as:"))
         self.folder = QPlainTextEdit()
         self.folder.setReadOnly(True)
         self.folder.setObjectName("data_folder")
@@ -109,8 +106,7 @@ class SettingsPage(Page):
         self.folder.document().setDocumentMargin(0)
         self.folder.setFixedHeight(self.folder.fontMetrics().lineSpacing() * 2 + 4)
         mark_data(self.folder)
-        self.folder_label = QLabel()
-        self.folder_label.setBuddy(self.folder)
+        self.folder_label = texts.label(lambda: self.tr("&Data folder:"), buddy=self.folder)
         about_form = QFormLayout(self.about_box)
         about_form.addRow(self.about_label, self.about)
         about_form.addRow(self.folder_label, self.folder)
@@ -127,25 +123,6 @@ class SettingsPage(Page):
         return self.tr("Settings")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Settings") + "</b>")
-        self.language_box.setTitle(self.tr("Language"))
-        self.language_label.setText(self.tr("&Interface language:"))
-        self.language_label.setBuddy(self.language)
-        self.language_note.setText(self.tr("The change applies at once in every window and is "
-                                           "remembered for the next start."))
-        self.about_box.setTitle(self.tr("This computer"))
-        self.about_label.setText(self.tr("Working as:"))
-        self.folder_label.setText(self.tr("&Data folder:"))
-        self.backup_box.setTitle(self.tr("Backups"))
-        self.backup_note.setText(self.tr(
-            "A copy of the database is made automatically every day (when the last check "
-            "passed), before every upgrade and before every import. Restoring replaces all "
-            "data on this computer with the chosen copy; the current data is kept as one more "
-            "backup first."))
-        self.backups.retranslate()
-        self.backup_now.setText(self.tr("&Back up now"))
-        self.restore_button.setText(self.tr("&Restore the chosen backup…"))
-        self.check_button.setText(self.tr("Chec&k the database now"))
         refresh_when_visible(self)
 
     def refresh(self) -> None:

@@ -9,12 +9,8 @@ from typing import Any
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +22,9 @@ from kpi_desktop.ui.common import (
     data_label,
     error_text,
     mark_data,
+    named,
     refresh_when_visible,
+    row,
 )
 from kpi_desktop.ui.operations import Op
 from kpi_desktop.ui.pages.base import Page, UserContext
@@ -39,47 +37,36 @@ class SyncPage(Page):
     page_id = "sync"
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:
-        super().__init__(services, user, parent)
+        super().__init__(services, user, parent, heading=lambda: self.tr("Send and receive"))
         self._busy = False  # an export, import or sync is running
-        self.heading = QLabel()
-        self.key_box = QGroupBox()
-        self.key_label = QLabel()
+        texts = self.texts
+        self.key_box = texts.box(lambda: self.tr("Your key"))
+        self.key_label = texts.label(lambda: self.tr("Fingerprint:"))
         self.key_value = data_label(wrap=True)
-        self.agency_label = QLabel()
+        self.agency_label = texts.label(lambda: self.tr("Agency key:"))
         self.agency_value = data_label()
-        self.passphrase = QLineEdit()
+        self.passphrase = texts.field(lambda: self.tr("Passphrase"))
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.unlock_button = QPushButton()
-        self.create_button = QPushButton()
-        unlock_row = QHBoxLayout()
-        unlock_row.addWidget(self.passphrase, 1)
-        unlock_row.addWidget(self.unlock_button)
-        unlock_row.addWidget(self.create_button)
+        self.unlock_button = texts.button(lambda: self.tr("&Unlock"), self._unlock)
+        self.create_button = texts.button(lambda: self.tr("&Create my key"), self._create_key)
         key_form = QFormLayout(self.key_box)
         key_form.addRow(self.key_label, self.key_value)
         key_form.addRow(self.agency_label, self.agency_value)
-        key_form.addRow(unlock_row)
+        key_form.addRow(row((self.passphrase, 1), self.unlock_button, self.create_button))
 
-        self.send_box = QGroupBox()
+        self.send_box = texts.box(lambda: self.tr("Outbox and inbox"))
         self.outbox = data_label(wrap=True)
         # Bundles missing or held, records refused or flagged (issue 13), in words.
-        self.attention = data_label(wrap=True)
-        self.attention.setObjectName("sync_attention")
+        self.attention = named(data_label(wrap=True), "sync_attention")
         self.attention.setVisible(False)
-        self.hub_label = QLabel()
-        self.hub_url = QLineEdit()
-        mark_data(self.hub_url)
-        self.sync_button = QPushButton()
-        self.export_button = QPushButton()
-        self.import_button = QPushButton()
-        hub_row = QHBoxLayout()
-        hub_row.addWidget(self.hub_label)
-        hub_row.addWidget(self.hub_url, 1)
-        hub_row.addWidget(self.sync_button)
-        usb_row = QHBoxLayout()
-        usb_row.addWidget(self.export_button)
-        usb_row.addWidget(self.import_button)
-        usb_row.addStretch(1)
+        self.hub_label = texts.label(lambda: self.tr("Hub address:"))
+        self.hub_url = mark_data(QLineEdit())
+        self.hub_url.setPlaceholderText("http://…")
+        self.sync_button = texts.button(lambda: self.tr("&Sync now"), self.sync_now)
+        self.export_button = texts.button(lambda: self.tr("&Export to USB…"),
+                                          self._choose_export)
+        self.import_button = texts.button(lambda: self.tr("&Import from USB…"),
+                                          self._choose_import)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy indicator while a task runs
         self.progress.setVisible(False)
@@ -88,21 +75,22 @@ class SyncPage(Page):
         send_layout = QVBoxLayout(self.send_box)
         send_layout.addWidget(self.outbox)
         send_layout.addWidget(self.attention)
-        send_layout.addLayout(hub_row)
-        send_layout.addLayout(usb_row)
+        send_layout.addLayout(row(self.hub_label, (self.hub_url, 1), self.sync_button))
+        send_layout.addLayout(row(self.export_button, self.import_button, None))
         send_layout.addWidget(self.progress)
         send_layout.addWidget(self.result)
 
-        self.history_box = QGroupBox()
+        self.history_box = texts.box(lambda: self.tr("History"))
         self._known_names: dict[str, str] | None = None
-        self.history_model = RecordTableModel(self._history_columns(), parent=self)
+        self.history_model = texts.table(RecordTableModel(self._history_columns(), parent=self))
         self.history = RecordTableView(self.history_model)
         QVBoxLayout(self.history_box).addWidget(self.history)
 
         # "My proposals": new catalog items this person proposed (Điều 13.3) and the agency's
         # decision, which comes back in the organisation file.
-        self.proposals_box = QGroupBox()
-        self.proposals_model = RecordTableModel(self._proposal_columns(), parent=self)
+        self.proposals_box = texts.box(lambda: self.tr("My proposals of new catalog items"))
+        self.proposals_model = texts.table(RecordTableModel(self._proposal_columns(),
+                                                            parent=self))
         self.proposals = RecordTableView(self.proposals_model)
         QVBoxLayout(self.proposals_box).addWidget(self.proposals)
         self.proposals_box.setVisible(False)
@@ -114,12 +102,7 @@ class SyncPage(Page):
         layout.addWidget(self.proposals_box)
         layout.addWidget(self.history_box, 1)
 
-        self.unlock_button.clicked.connect(self._unlock)
-        self.create_button.clicked.connect(self._create_key)
         self.passphrase.returnPressed.connect(self._unlock)
-        self.sync_button.clicked.connect(self.sync_now)
-        self.export_button.clicked.connect(self._choose_export)
-        self.import_button.clicked.connect(self._choose_import)
         self.retranslate_ui()
 
     # ---------------------------------------------------------------- texts ----------------
@@ -128,23 +111,6 @@ class SyncPage(Page):
         return self.tr("Sync")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText("<b>" + self.tr("Send and receive") + "</b>")
-        self.key_box.setTitle(self.tr("Your key"))
-        self.key_label.setText(self.tr("Fingerprint:"))
-        self.agency_label.setText(self.tr("Agency key:"))
-        self.passphrase.setPlaceholderText(self.tr("Passphrase"))
-        self.unlock_button.setText(self.tr("&Unlock"))
-        self.create_button.setText(self.tr("&Create my key"))
-        self.send_box.setTitle(self.tr("Outbox and inbox"))
-        self.hub_label.setText(self.tr("Hub address:"))
-        self.hub_url.setPlaceholderText("http://…")
-        self.sync_button.setText(self.tr("&Sync now"))
-        self.export_button.setText(self.tr("&Export to USB…"))
-        self.import_button.setText(self.tr("&Import from USB…"))
-        self.history_box.setTitle(self.tr("History"))
-        self.proposals_box.setTitle(self.tr("My proposals of new catalog items"))
-        self.history_model.retranslate()
-        self.proposals_model.retranslate()
         self.say.again()  # what the last action said, in the new language
         refresh_when_visible(self)
 

@@ -36,9 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -48,11 +46,13 @@ from kpi_desktop.domain.errors import KpiError
 from kpi_desktop.domain.model import EntryStatus, ExtraKind, Period
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.daily import EntryDraft, EntryView, ItemChoice
+from kpi_desktop.services.messages import entry_status_label
 from kpi_desktop.services.sync_summary import Delivery, delivery_label
 from kpi_desktop.ui import formatting
 from kpi_desktop.ui.common import (
     STATUS_COLOURS,
     clock,
+    column,
     data_label,
     date_format,
     duration,
@@ -60,17 +60,18 @@ from kpi_desktop.ui.common import (
     from_qdate,
     mark_data,
     name_of,
+    named,
     refresh_when_visible,
     row,
     scrolled,
     short_date,
+    split,
     stacked,
-    status_label,
     to_qdate,
     weekday_name,
 )
 from kpi_desktop.ui.operations import Op
-from kpi_desktop.ui.pages.base import Page, UserContext
+from kpi_desktop.ui.pages.base import Page, Texts, UserContext
 from kpi_desktop.ui.tables import RECORD_ROLE, RIGHT, Column, Fit, RecordTableModel, RecordTableView
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -119,7 +120,7 @@ class EntryTable(RecordTableView):
 
     def _state(self, view: EntryView) -> str:
         entry = view.entry
-        text = status_label(entry.status)
+        text = entry_status_label(entry.status)
         if entry.id in self.delivery:  # submitted: where it is on its way
             text = delivery_label(self.delivery[entry.id])
         if entry.current_revision > 1:
@@ -193,24 +194,31 @@ class ItemPicker(QWidget):
         self.page = page
         self.item: Any = None
         self._editable = True
-        self.query = QLineEdit()
-        self.query.setClearButtonEnabled(True)
-        self.all_items = QCheckBox()
+        self.texts = texts = Texts()
+        self.query = texts.field(lambda: self.tr("Search the catalog: code or name, e.g. "
+                                                 "“xu ly don”"), search=True)
+        self.all_items = texts.check(lambda: self.tr("All items"), tip=lambda: self.tr(
+            "Also show items outside your job position"))
         # Nothing found: say so, and offer the whole catalog and a proposal (issue 16 item 9).
         self.empty = QWidget()
         self.empty.setObjectName("noItemFound")
         self.empty_label = data_label(wrap=True)  # the sentence names what was typed
         self.empty_label.setStyleSheet("color: #b45309")
-        self.whole_catalog_button = QPushButton()
-        self.whole_catalog_button.setObjectName("searchWholeCatalog")
-        self.propose_button = QPushButton()
-        self.propose_button.setObjectName("proposeNewItem")
+        self.whole_catalog_button = texts.button(
+            lambda: self.tr("Search the &whole catalog"), lambda: self.all_items.setChecked(True),
+            name="searchWholeCatalog")
+        self.propose_button = texts.button(
+            lambda: self.tr("&Propose a new product…"),
+            lambda: self.propose_requested.emit(self.query.text().strip()),
+            name="proposeNewItem",
+            tip=lambda: self.tr("Ask the agency to add a product to the catalog (Article 13(3))"))
         empty_layout = QVBoxLayout(self.empty)
         empty_layout.setContentsMargins(0, 0, 0, 0)
         empty_layout.addWidget(self.empty_label)
         empty_layout.addLayout(row(self.whole_catalog_button, self.propose_button, None))
         self.empty.setVisible(False)
-        self.list = QListView()
+        self.list = texts.set(QListView(), tip=lambda: self.tr(
+            "↓ to move into the list, Enter to choose"))
         self.model = ItemListModel(self)
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -242,22 +250,11 @@ class ItemPicker(QWidget):
         self.all_items.toggled.connect(lambda _c: self.search())
         self.list.activated.connect(self._choose_index)
         self.list.selectionModel().currentChanged.connect(self._preview)
-        self.whole_catalog_button.clicked.connect(lambda: self.all_items.setChecked(True))
-        self.propose_button.clicked.connect(
-            lambda: self.propose_requested.emit(self.query.text().strip()))
         self.query.installEventFilter(self)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.query.setPlaceholderText(self.tr("Search the catalog: code or name, e.g. "
-                                              "“xu ly don”"))
-        self.all_items.setText(self.tr("All items"))
-        self.all_items.setToolTip(self.tr("Also show items outside your job position"))
-        self.list.setToolTip(self.tr("↓ to move into the list, Enter to choose"))
-        self.whole_catalog_button.setText(self.tr("Search the &whole catalog"))
-        self.propose_button.setText(self.tr("&Propose a new product…"))
-        self.propose_button.setToolTip(self.tr("Ask the agency to add a product to the "
-                                               "catalog (Article 13(3))"))
+        self.texts.apply()
         self._show_empty()
         self._show_detail(self.item)
 
@@ -376,8 +373,9 @@ class FavouritesBar(QWidget):
         super().__init__(page)
         self.setObjectName("favouritesBar")
         self.page = page
-        self.label = QLabel()
-        self.hint = QLabel()
+        self.texts = Texts()
+        self.label = self.texts.label(lambda: self.tr("Frequent tasks:"))
+        self.hint = self.texts.label(lambda: self.tr("none yet: choose an item, then ☆"))
         self.hint.setStyleSheet("color: #6b7280")
         self.buttons: dict[str, QToolButton] = {}
         self.grid = QGridLayout()
@@ -412,8 +410,7 @@ class FavouritesBar(QWidget):
         self.hint.setVisible(not favourites)
 
     def retranslate_ui(self) -> None:
-        self.label.setText(self.tr("Frequent tasks:"))
-        self.hint.setText(self.tr("none yet: choose an item, then ☆"))
+        self.texts.apply()
         for button in self.buttons.values():
             for action in button.actions():
                 action.setText(self.tr("Remove from my frequent tasks"))
@@ -429,25 +426,28 @@ class EntryEditor(QGroupBox):
         self.view: EntryView | None = None
         self._loading = False
         self._confirmed_quantity: tuple[str, object] | None = None  # (item, quantity)
+        self.texts = texts = Texts()
         self.picker = ItemPicker(page)
-        self.quantity = QLineEdit("1")
+        self.quantity = texts.set(QLineEdit("1"), tip=lambda: self.tr(
+            "How many products, in the catalog item's unit"))
         self.quantity.setMaximumWidth(120)
         self.assignment = QComboBox()
         mark_data(self.assignment)
         self.work_date = QDateEdit()
         self.work_date.setCalendarPopup(True)
         self.work_date.setMinimumWidth(140)
-        self.doc_number = QLineEdit()
-        self.description = QLineEdit()
-        self.deadline_set = QCheckBox()
+        self.doc_number = texts.field(lambda: self.tr("e.g. 125/UBND-VP"))
+        self.description = texts.field(lambda: self.tr("Short description of the result"))
+        self.deadline_set = texts.set(QCheckBox(), tip=lambda: self.tr("The entry has a deadline"))
         self.deadline = QDateEdit()
         self.deadline.setCalendarPopup(True)
-        self.completed_set = QCheckBox()
+        self.completed_set = texts.set(QCheckBox(), tip=lambda: self.tr("The work is completed"))
         self.completed = QDateEdit()
         self.completed.setCalendarPopup(True)
         self.attachment_label = data_label()
-        self.attach_button = QPushButton()
-        self.remove_attachment = QToolButton()
+        self.attach_button = texts.button(lambda: self.tr("Attach fil&e…"), self._choose_file)
+        self.remove_attachment = texts.set(QToolButton(), lambda: self.tr("Remove"),
+                                           tip=lambda: self.tr("Remove the attached file"))
         # "Thuộc nhiệm vụ được giao VP.17 (đã làm 1/2, hạn 17/12)" (issue 16 item 2)
         self.link = data_label(wrap=True)
         self.link.setObjectName("assignmentLink")
@@ -455,18 +455,25 @@ class EntryEditor(QGroupBox):
         self._ad_hoc_chosen = False  # the person chose "ad hoc" on purpose: keep it
         self.status = data_label(wrap=True)
         self.status.setObjectName("entryStatus")
-        self.reason = QLineEdit()
-        self.reason_label = QLabel()
+        self.reason = texts.field(lambda: self.tr("Required when you resubmit a returned entry"))
+        self.reason_label = texts.label(lambda: self.tr("&Reason for change:"), buddy=self.reason)
         self.message = data_label(wrap=True)
         self.message.setObjectName("entryMessage")
         # What the last action said, kept as a function so that a language switch says it
         # again in the new language (a sentence set once would stay in the old one).
         self._said: tuple[Any, str] | None = None
-        self.new_button = QPushButton()
-        self.save_button = QPushButton()
-        self.submit_button = QPushButton()
+        self.new_button = texts.button(lambda: self.tr("&New entry"),
+                                       lambda: self.page.new_entry(),
+                                       tip=lambda: self.tr("Start a new entry (Ctrl+N)"))
+        self.save_button = texts.button(lambda: self.tr("&Save draft"), lambda: self.save(),
+                                        tip=lambda: self.tr("Save now (Ctrl+S); drafts also "
+                                                            "save themselves"))
+        self.submit_button = texts.button(
+            lambda: self.tr("Su&bmit"), lambda: self.submit(),
+            tip=lambda: self.tr("Submit to the leader (Ctrl+Enter); a submitted entry can no "
+                                "longer be changed"))
         self.submit_button.setDefault(False)
-        self.delete_button = QPushButton()
+        self.delete_button = texts.button(lambda: self.tr("&Delete draft"), self.delete)
         self._pending_attachment: Path | None = None
         self._remove_attachment = False
 
@@ -486,16 +493,9 @@ class EntryEditor(QGroupBox):
         for label, check, edit in ((self.labels["deadline"], self.deadline_set, self.deadline),
                                    (self.labels["completed"], self.completed_set,
                                     self.completed)):
-            row = QHBoxLayout()
-            row.addWidget(check)
-            row.addWidget(edit)
-            row.addStretch(1)
-            form.addRow(label, row)
-        attach = QHBoxLayout()
-        attach.addWidget(self.attachment_label, 1)
-        attach.addWidget(self.attach_button)
-        attach.addWidget(self.remove_attachment)
-        form.addRow(self.labels["attachment"], attach)
+            form.addRow(label, row(check, edit, None))
+        form.addRow(self.labels["attachment"], row((self.attachment_label, 1),
+                                                   self.attach_button, self.remove_attachment))
         form.addRow(self.labels["status"], self.status)
         form.addRow(self.reason_label, self.reason)
         for key in ("item", "quantity", "assignment", "doc", "description", "deadline"):
@@ -505,13 +505,8 @@ class EntryEditor(QGroupBox):
                                        "deadline": self.deadline_set}[key])
         self.labels["date"].setBuddy(self.work_date)
         self.labels["completed"].setBuddy(self.completed_set)
-        self.reason_label.setBuddy(self.reason)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.submit_button)
+        buttons = row(self.new_button, self.delete_button, None, self.save_button,
+                      self.submit_button)
         self.favourites = FavouritesBar(page)
         layout = QVBoxLayout(self)
         layout.addWidget(self.favourites)
@@ -540,12 +535,7 @@ class EntryEditor(QGroupBox):
         self.assignment.currentIndexChanged.connect(self._assignment_chosen)
         # Picking "ad hoc" in the list (even when it is shown already) is a deliberate choice.
         self.assignment.activated.connect(lambda _i: self._assignment_chosen(_i))
-        self.attach_button.clicked.connect(self._choose_file)
         self.remove_attachment.clicked.connect(self._drop_file)
-        self.new_button.clicked.connect(lambda: self.page.new_entry())
-        self.save_button.clicked.connect(lambda: self.save())
-        self.submit_button.clicked.connect(lambda: self.submit())
-        self.delete_button.clicked.connect(self.delete)
         self.setTabOrder(self.assignment, self.picker.query)
         self.setTabOrder(self.picker.query, self.picker.all_items)
         self.setTabOrder(self.picker.all_items, self.picker.list)
@@ -574,24 +564,7 @@ class EntryEditor(QGroupBox):
         }
         for key, text in texts.items():
             self.labels[key].setText(text)
-        self.doc_number.setPlaceholderText(self.tr("e.g. 125/UBND-VP"))
-        self.description.setPlaceholderText(self.tr("Short description of the result"))
-        self.quantity.setToolTip(self.tr("How many products, in the catalog item's unit"))
-        self.reason_label.setText(self.tr("&Reason for change:"))
-        self.reason.setPlaceholderText(self.tr("Required when you resubmit a returned entry"))
-        self.attach_button.setText(self.tr("Attach fil&e…"))
-        self.remove_attachment.setText(self.tr("Remove"))
-        self.remove_attachment.setToolTip(self.tr("Remove the attached file"))
-        self.deadline_set.setToolTip(self.tr("The entry has a deadline"))
-        self.completed_set.setToolTip(self.tr("The work is completed"))
-        self.new_button.setText(self.tr("&New entry"))
-        self.new_button.setToolTip(self.tr("Start a new entry (Ctrl+N)"))
-        self.save_button.setText(self.tr("&Save draft"))
-        self.save_button.setToolTip(self.tr("Save now (Ctrl+S); drafts also save themselves"))
-        self.submit_button.setText(self.tr("Su&bmit"))
-        self.submit_button.setToolTip(self.tr("Submit to the leader (Ctrl+Enter); a submitted "
-                                              "entry can no longer be changed"))
-        self.delete_button.setText(self.tr("&Delete draft"))
+        self.texts.apply()
         for edit in (self.work_date, self.deadline, self.completed):
             edit.setDisplayFormat(date_format())
         self.picker.retranslate_ui()
@@ -702,7 +675,7 @@ class EntryEditor(QGroupBox):
         else:
             entry = view.entry
             self.setTitle(self.tr("Entry of {date}").format(date=formatting.date(entry.work_date)))
-            text = status_label(entry.status)
+            text = entry_status_label(entry.status)
             if entry.status is EntryStatus.RETURNED:
                 text = self.tr("returned by the leader: {reason} — correct it and submit again "
                                "with a reason").format(reason=view.return_reason or "–")
@@ -1069,15 +1042,20 @@ class WorkLogPage(Page):
         self.week_mode = False
         self.delivery: dict[str, str] = {}
         self._favourite_codes: set[str] | None = None
-        self.heading = QLabel()
-        self.heading.setObjectName("pageHeading")
-        self.prev_button = QToolButton()
-        self.next_button = QToolButton()
-        self.today_button = QPushButton()
-        self.date_edit = QDateEdit(to_qdate(self.day))
+        texts = self.texts
+        self.heading = named(QLabel(), "pageHeading")
+        self.prev_button = texts.set(QToolButton(), tip=lambda: self.tr(
+            "Previous day (Ctrl+PgUp)"))
+        self.prev_button.setText("◀")
+        self.next_button = texts.set(QToolButton(), tip=lambda: self.tr("Next day (Ctrl+PgDown)"))
+        self.next_button.setText("▶")
+        self.today_button = texts.button(lambda: self.tr("&Today"), self.go_today,
+                                         tip=lambda: self.tr("Go to today (Alt+Home)"))
+        self.date_edit = texts.set(QDateEdit(to_qdate(self.day)),
+                                   tip=lambda: self.tr("The day shown"))
         self.date_edit.setCalendarPopup(True)
-        self.day_button = QPushButton()
-        self.week_button = QPushButton()
+        self.day_button = texts.button(lambda: self.tr("Da&y"))
+        self.week_button = texts.button(lambda: self.tr("&Week"))
         for button in (self.day_button, self.week_button):
             button.setCheckable(True)
         self.day_button.setChecked(True)
@@ -1095,46 +1073,36 @@ class WorkLogPage(Page):
         self.missing.setTextFormat(Qt.TextFormat.RichText)
         self.missing.linkActivated.connect(lambda day: self.set_day(dt.date.fromisoformat(day)))
         self.week_strip = data_label(wrap=True)
-        self.table = EntryTable(self)
+        self.table = self.texts.table(EntryTable(self))
         self.model = self.table.source_model()
         self.editor = EntryEditor(self)
 
-        nav = QHBoxLayout()
-        nav.addWidget(self.heading, 1)
-        nav.addWidget(self.prev_button)
-        nav.addWidget(self.date_edit)
-        nav.addWidget(self.next_button)
-        nav.addWidget(self.today_button)
+        nav = row((self.heading, 1), self.prev_button, self.date_edit, self.next_button,
+                  self.today_button)
         nav.addSpacing(12)
         nav.addWidget(self.day_button)
         nav.addWidget(self.week_button)
         left = stacked(self.load_label, self.warning, self.missing, self.week_strip,
                        (self.table, 1))
         scroll = scrolled(self.editor, frame=False)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 4)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([720, 600])
-        layout = QVBoxLayout(self)
-        layout.addLayout(nav)
-        layout.addWidget(self.splitter, 1)
+        self.splitter = split((left, 5, 720), (scroll, 4, 600), collapsible=False)
+        column(self, nav, (self.splitter, 1))
 
         self.actions_by_name: dict[str, QAction] = {}
-        for name, keys, slot in (
-            ("new", [QKeySequence(QKeySequence.StandardKey.New)], self.new_entry),
-            ("save", [QKeySequence(QKeySequence.StandardKey.Save)], self.editor.save),
-            ("submit", [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
-             self.editor.submit),
-            ("next_day", [QKeySequence("Ctrl+PgDown"), QKeySequence("Alt+Right")],
-             lambda: self.move(1)),
-            ("previous_day", [QKeySequence("Ctrl+PgUp"), QKeySequence("Alt+Left")],
-             lambda: self.move(-1)),
-            ("today", [QKeySequence("Alt+Home")], self.go_today),
+        for name, text, keys, slot in (
+            ("new", lambda: self.tr("New entry"),
+             [QKeySequence(QKeySequence.StandardKey.New)], self.new_entry),
+            ("save", lambda: self.tr("Save"),
+             [QKeySequence(QKeySequence.StandardKey.Save)], self.editor.save),
+            ("submit", lambda: self.tr("Submit"),
+             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")], self.editor.submit),
+            ("next_day", lambda: self.tr("Next day"),
+             [QKeySequence("Ctrl+PgDown"), QKeySequence("Alt+Right")], lambda: self.move(1)),
+            ("previous_day", lambda: self.tr("Previous day"),
+             [QKeySequence("Ctrl+PgUp"), QKeySequence("Alt+Left")], lambda: self.move(-1)),
+            ("today", lambda: self.tr("Today"), [QKeySequence("Alt+Home")], self.go_today),
         ):
-            action = QAction(self)
+            action = texts.set(QAction(self), text)
             action.setShortcuts(keys)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _c=False, s=slot: s())
@@ -1143,7 +1111,6 @@ class WorkLogPage(Page):
 
         self.prev_button.clicked.connect(lambda: self.move(-1))
         self.next_button.clicked.connect(lambda: self.move(1))
-        self.today_button.clicked.connect(self.go_today)
         self.date_edit.dateChanged.connect(self._date_edited)
         self.day_button.toggled.connect(lambda on: on and self.set_week_mode(False))
         self.week_button.toggled.connect(lambda on: on and self.set_week_mode(True))
@@ -1157,22 +1124,7 @@ class WorkLogPage(Page):
         return self.tr("Today / Work log")
 
     def retranslate_ui(self) -> None:
-        self.prev_button.setText("◀")
-        self.prev_button.setToolTip(self.tr("Previous day (Ctrl+PgUp)"))
-        self.next_button.setText("▶")
-        self.next_button.setToolTip(self.tr("Next day (Ctrl+PgDown)"))
-        self.today_button.setText(self.tr("&Today"))
-        self.today_button.setToolTip(self.tr("Go to today (Alt+Home)"))
-        self.day_button.setText(self.tr("Da&y"))
-        self.week_button.setText(self.tr("&Week"))
         self.date_edit.setDisplayFormat(date_format())
-        self.date_edit.setToolTip(self.tr("The day shown"))
-        names = {"new": self.tr("New entry"), "save": self.tr("Save"),
-                 "submit": self.tr("Submit"), "next_day": self.tr("Next day"),
-                 "previous_day": self.tr("Previous day"), "today": self.tr("Today")}
-        for name, action in self.actions_by_name.items():
-            action.setText(names[name])
-        self.table.retranslate()
         self.editor.retranslate_ui()
         self._show_heading()
         self.refresh()
