@@ -152,6 +152,9 @@ class Figures:
     database: dict[str, float] = dataclasses.field(default_factory=dict)
     sha256_s: float = 0.0
     verify_per_s: float = 0.0
+    #: The database's own part: the same bundle bytes stored by plain INSERTs, by batch size
+    #: (PostgreSQL only; :func:`raw_store_s`).
+    raw_store_s: dict[int, float] = dataclasses.field(default_factory=dict)
     peak_rss_mb: float = 0.0
     load_before: str = ""
     load_after: str = ""
@@ -159,6 +162,38 @@ class Figures:
     @property
     def limit_s(self) -> float:
         return self.sha256_s + self.bundles / self.verify_per_s
+
+
+def raw_store_s(pg_url: str, files: list[Path], batch: int) -> float:
+    """The same bundle bytes stored by plain INSERTs through psycopg (no application code:
+    executemany of (name, bytes), ``batch`` a transaction, each committed) into a table keyed
+    by the bundle id whose content is stored as the hub's is (uncompressed, migration 0017):
+    what storing the bytes costs the database itself on this machine."""
+    import psycopg
+
+    url = pg_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    schema = f"bench_raw_{os.getpid()}_{batch}"
+    spent = 0.0
+    with psycopg.connect(url) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+        connection.execute(f'CREATE TABLE "{schema}".raw (bundle_id text PRIMARY KEY, '
+                           "content bytea NOT NULL)")
+        connection.execute(f'ALTER TABLE "{schema}".raw ALTER COLUMN content '
+                           "SET STORAGE EXTERNAL")
+        connection.commit()
+        try:
+            for start in range(0, len(files), batch):
+                rows = [(path.name, path.read_bytes()) for path in files[start:start + batch]]
+                begun = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.executemany(f'INSERT INTO "{schema}".raw VALUES (%s, %s)', rows)
+                connection.commit()
+                spent += time.perf_counter() - begun
+        finally:
+            connection.rollback()
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            connection.commit()
+    return spent
 
 
 def _load() -> str:
@@ -367,6 +402,10 @@ def measure(people: int, records: int, stores: list[str], pg_url: str | None,
             hashing += time.perf_counter() - started
         figures.sha256_s = hashing
         figures.verify_per_s = verify_rate(1.0)
+        if "pg" in stores and pg_url:
+            for size in sorted({1 if mode == "1" or mode.startswith("u") else int(mode)
+                                for mode in batches}):
+                figures.raw_store_s[size] = raw_store_s(pg_url, files, size)
     figures.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures.load_after = _load()
     return figures
@@ -391,6 +430,8 @@ def report(f: Figures) -> str:
     lines += [
         f"limit {f.limit_s:.2f} s: sha256 of every bundle {f.sha256_s:.2f} s + "
         f"{f.bundles} verifications at {f.verify_per_s:.0f}/s",
+        *(f"the same bytes stored by plain INSERTs on PostgreSQL, {size} a transaction: "
+          f"{seconds:.2f} s" for size, seconds in f.raw_store_s.items()),
         f"peak RSS {f.peak_rss_mb:.0f} MB, load {f.load_before} -> {f.load_after}",
     ]
     return "\n".join(lines)
