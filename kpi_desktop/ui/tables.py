@@ -707,6 +707,29 @@ class RecordTableView(QTableView):
         broken = break_header(text)
         return broken if broken != text else None
 
+    @staticmethod
+    def _share(flexible: list[int], wants: dict[int, int], widths: dict[int, int],
+               spare: int) -> None:
+        """Share ``spare`` pixels between the WRAP and ELIDE columns. When it is less than
+        they all want, a column that wants less than an equal share of what is left gets all
+        of it (a short state is never broken onto two lines to give a long name one pixel
+        more); the others share the rest in proportion to what they want."""
+        pending = list(flexible)
+        if spare < sum(wants.values()):
+            for c in sorted(flexible, key=lambda c: wants[c]):
+                if wants[c] > spare // len(pending):
+                    break
+                widths[c] += wants[c]
+                spare -= wants[c]
+                pending.remove(c)
+        total_want = sum(wants[c] for c in pending) or len(pending)
+        left = spare
+        for position, c in enumerate(pending):
+            share = left if position == len(pending) - 1 else int(
+                spare * (wants[c] or 1) / total_want)
+            widths[c] += share
+            left -= share
+
     def fit_columns(self) -> None:
         """Share the viewport's width between the columns (see the module's docstring)."""
         model = self.model()
@@ -769,14 +792,7 @@ class RecordTableView(QTableView):
                         widths[c] -= give
                         spare += give
         elif flexible:
-            wants = {c: wanted[c] - widths[c] for c in flexible}
-            total_want = sum(wants.values()) or len(flexible)
-            left = spare
-            for position, c in enumerate(flexible):
-                share = left if position == len(flexible) - 1 else int(
-                    spare * (wants[c] or 1) / total_want)
-                widths[c] += share
-                left -= share
+            self._share(flexible, {c: wanted[c] - widths[c] for c in flexible}, widths, spare)
             spare = 0
         if spare > 0 and visible:  # no flexible column: the last visible one takes the rest
             widths[visible[-1]] += spare

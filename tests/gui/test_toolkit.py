@@ -408,3 +408,27 @@ def test_a_closed_page_gets_no_callback(qtbot, runner):
     gate.set()
     qtbot.waitUntil(lambda: task.done, timeout=5000)
     assert called == []
+
+
+def test_a_short_wrapped_state_gets_its_whole_width_before_a_long_text_gets_more(qtbot):
+    """Two WRAP columns and too little room for both: the short state ("đã xác nhận") is not
+    broken onto two lines to give the long product name a few pixels more; the long text
+    wraps instead, and when there is room for both neither is cut."""
+    product = "Theo dõi nhiệm vụ do Chủ tịch, Phó Chủ tịch UBND xã giao, tổng hợp báo cáo tuần"
+    rows = [Person("a", product, 1.0, "đã xác nhận"), Person("b", "Quản lý hồ sơ", 2.0,
+                                                               "đã gửi")]
+    view = RecordTableView.of([
+        Column(lambda: "Product", lambda p: p.name, fit=Fit.WRAP, min_chars=12),
+        Column(lambda: "Points", lambda p: f"{p.total:.2f}", align=RIGHT),
+        Column(lambda: "State", lambda p: p.remark, fit=Fit.WRAP, min_chars=6),
+    ], key=lambda p: p.id)
+    qtbot.addWidget(view)
+    view.set_rows(rows)
+    for width, room_for_all in ((380, False), (900, True)):
+        view.resize(width, 300)
+        view.show()
+        qtbot.waitExposed(view)
+        view.fit_columns()
+        assert view.columnWidth(2) >= view.content_width(2), width
+        assert (view.columnWidth(0) >= view.content_width(0)) is room_for_all, width
+        assert sum(view.columnWidth(c) for c in range(3)) <= view.viewport().width()
