@@ -19,8 +19,8 @@ from kpi_desktop.runtime.paths import app_paths
 from kpi_desktop.runtime.settings import Settings
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_REFUSED, EXIT_DAMAGED = 0, 1, 2, 3, 4
-#: Commands that make sense on a PC with no organisation yet (all others say so instead of
-#: reporting, say, an unknown person).
+# Commands that make sense on a PC with no organisation yet (all others say so instead of
+# reporting, say, an unknown person).
 WITHOUT_ORGANISATION = frozenset({"demo", "keys", "org", "import", "sync", "hub"})
 
 log = logging.getLogger("kpi_desktop.cli")

@@ -313,7 +313,6 @@
     <name>Appeal</name>
     <message>
         <source>waiting for a decision</source>
-        <extracomment>Điều 22: the competent person resolves an appeal within 7 working days of receipt.</extracomment>
         <translation>đang chờ giải quyết</translation>
     </message>
     <message>
@@ -531,7 +530,6 @@
     <name>Argparse</name>
     <message>
         <source>usage: </source>
-        <extracomment>Commands that make sense on a PC with no organisation yet (all others say so instead of reporting, say, an unknown person).</extracomment>
         <translation>cách dùng: </translation>
     </message>
     <message>
@@ -621,7 +619,6 @@
     <name>AssignmentsPage</name>
     <message>
         <source>Overdue: {n} still to be confirmed</source>
-        <extracomment>Asks the window to open the work log with a new entry for this assignment.</extracomment>
         <translation>Quá hạn: còn {n} chưa được xác nhận</translation>
     </message>
     <message>
@@ -2777,7 +2774,6 @@
     <name>Delivery</name>
     <message>
         <source>waiting to be copied to USB / synchronised</source>
-        <extracomment>Refusals that mean &quot;not for this PC&apos;s signed-in people&quot;, on a shared stick.</extracomment>
         <translation>chờ chép USB / đồng bộ</translation>
     </message>
     <message>
@@ -2793,7 +2789,6 @@
     <name>DesktopWindow</name>
     <message>
         <source>Signed in as {name}.</source>
-        <extracomment>The navigation&apos;s width and the height of a one-line entry (pixels).</extracomment>
         <translation>Đã đăng nhập: {name}.</translation>
     </message>
     <message>
@@ -2889,7 +2884,6 @@
     <name>DetailSplitter</name>
     <message>
         <source>Details ▸</source>
-        <extracomment>The old name of :class:`ReasonDialog` (the leader&apos;s pages and their tests use it).</extracomment>
         <translation>Chi tiết ▸</translation>
     </message>
     <message>
@@ -3041,7 +3035,6 @@
     <name>Display</name>
     <message>
         <source>KPI Desktop cannot open its window because this session has no graphical display (DISPLAY and WAYLAND_DISPLAY are not set): start it from the desktop, or use the commands listed by &quot;kpi-desktop --help&quot;.</source>
-        <extracomment>The system libraries that Qt&apos;s GUI and its xcb plugin load (``ldd`` of ``libqxcb.so``, ``libQt6Gui`` and ``libQt6Widgets`` of PySide6-Essentials 6.7-6.12), with the Debian 12 / Ubuntu 24.04 package that ships each (``dpkg -S``). Ubuntu 24.04 renamed a few libraries&apos; packages (``libglib2.0-0t64``); apt installs them under the old name too. The packages that bring every library of :data:`PACKAGES` with their own dependencies (``libxcb-cursor0`` pulls ``libxcb-image0``, ``-render-util0``, ``-shm0``, ``-util1`` …): the list of the README&apos;s first command and of the .deb (tests/test_display.py checks both).</extracomment>
         <translation>KPI Desktop không mở được cửa sổ vì phiên làm việc này không có màn hình đồ họa (chưa đặt DISPLAY và WAYLAND_DISPLAY): hãy mở chương trình từ giao diện đồ họa của máy, hoặc dùng các lệnh do &quot;kpi-desktop --help&quot; liệt kê.</translation>
     </message>
     <message>
@@ -5038,7 +5031,6 @@
     <name>IntegrityWatch</name>
     <message>
         <source>The database is damaged</source>
-        <extracomment>Seconds without keyboard or mouse after which the PC counts as idle. How often the watch looks whether a check is due (milliseconds).</extracomment>
         <translation>Cơ sở dữ liệu bị hỏng</translation>
     </message>
     <message>
@@ -5134,7 +5126,6 @@
     </message>
     <message>
         <source>Search the catalog: code or name, e.g. “xu ly don”</source>
-        <extracomment>&quot;Propose a new product…&quot; with the text searched for (an empty result offers it). ☆ clicked: the chosen item in or out of the favourites.</extracomment>
         <translation>Tìm trong danh mục: mã hoặc tên, ví dụ “xu ly don”</translation>
     </message>
     <message>
@@ -5289,7 +5280,6 @@
     <name>KpiKind</name>
     <message>
         <source>spearhead</source>
-        <extracomment>Report keys, in order (&quot;untagged&quot; = no kind).</extracomment>
         <translation>mũi nhọn</translation>
     </message>
     <message>
@@ -6124,7 +6114,6 @@
     <name>NoticeBanner</name>
     <message>
         <source>{n} entry was returned to be fixed:</source>
-        <extracomment>How many returned entries the banner names one by one (the rest are counted). An entry to open in the work log: (entry id, ISO work date). A page to open (&quot;today&quot;, &quot;inbox&quot;, &quot;evaluation&quot;). &quot;Save the request to USB…&quot; for a key the agency has not published.</extracomment>
         <translation>{n} mục bị trả lại cần sửa:</translation>
     </message>
     <message>
@@ -6223,7 +6212,6 @@
     <name>Operation</name>
     <message>
         <source>Not done</source>
-        <extracomment>After how long a running op shows a busy cursor, and a progress dialog (milliseconds). The interpreter&apos;s thread switch interval while work runs (a busy worker would otherwise make each relayout of the GUI wait up to the default 5 ms per switch).</extracomment>
         <translation>Chưa thực hiện được</translation>
     </message>
     <message>
@@ -6405,7 +6393,6 @@
     <name>OrgIndicator</name>
     <message>
         <source>General criteria (points, max 30)</source>
-        <extracomment>The actor id of the agency administrator signed in with the agency key (not a person).</extracomment>
         <translation>Tiêu chí chung (điểm, tối đa 30)</translation>
     </message>
     <message>
@@ -6840,7 +6827,6 @@
     </message>
     <message>
         <source>Quarter {n}/{year}</source>
-        <extracomment>What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).</extracomment>
         <translation>Quý {n}/{year}</translation>
     </message>
     <message>
@@ -6918,7 +6904,6 @@
     <name>Policy</name>
     <message>
         <source>General criteria maximum (points)</source>
-        <extracomment>Every parameter of the scoring policy, in the order the agency&apos;s page shows them. A new parameter is one line here plus its use in scoring: the policy&apos;s fields, validation, serialisation, the agency&apos;s page, the publish change list and docs/policy-parameters.md all derive from this table.</extracomment>
         <translation>Điểm tối đa tiêu chí chung</translation>
     </message>
     <message>
@@ -7027,7 +7012,6 @@
     </message>
     <message>
         <source>Scale and levels</source>
-        <extracomment>The groups of :data:`POLICY_PARAMETERS`, with their labels (context &quot;Policy&quot;).</extracomment>
         <translation>Thang điểm và mức xếp loại</translation>
     </message>
     <message>
@@ -7142,7 +7126,6 @@
     <name>Printing</name>
     <message>
         <source>Print {name}</source>
-        <extracomment>Kinds written into a folder (no file suffix). Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.</extracomment>
         <translation>In {name}</translation>
     </message>
     <message>
@@ -7468,7 +7451,6 @@
     <name>Reconciliation</name>
     <message>
         <source>Unit</source>
-        <extracomment>&quot;Has not logged for N working days&quot;: the page&apos;s starting N.</extracomment>
         <translation>Đơn vị</translation>
     </message>
     <message>
@@ -8176,7 +8158,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <name>Reports</name>
     <message>
         <source>The code {code} matches the current data: the printed form is valid.</source>
-        <extracomment>The periods each report covers (the print dialog offers exactly these).</extracomment>
         <translation>Mã {code} khớp với dữ liệu hiện tại: phiếu đã in còn giá trị.</translation>
     </message>
     <message>
@@ -8196,7 +8177,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <name>ReportsDialog</name>
     <message>
         <source>Print forms and reports</source>
-        <extracomment>Kinds that can also be written as an editable Word document.</extracomment>
         <translation>In biểu mẫu và báo cáo</translation>
     </message>
     <message>
@@ -8367,7 +8347,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <name>ReviewFlag</name>
     <message>
         <source>Waiting too long</source>
-        <extracomment>An entry logged more than this many working days after its work date is flagged. This many identical entries (same item, quantity and output) on one day are flagged. Entries confirmed per unit of work in a bulk confirmation.</extracomment>
         <translation>Chờ quá hạn</translation>
     </message>
     <message>
@@ -8395,7 +8374,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <name>ReviewInboxPage</name>
     <message>
         <source>Review inbox</source>
-        <extracomment>Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Việc chờ xác nhận</translation>
     </message>
     <message>
@@ -8789,7 +8767,6 @@ THEO DÕI, ĐÁNH GIÁ</translation>
     <name>SettingsPage</name>
     <message>
         <source>Settings</source>
-        <extracomment>A backup that failed its check is shown in red.</extracomment>
         <translation>Cài đặt</translation>
     </message>
     <message>
@@ -9230,7 +9207,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>{name}: refused by the hub and set aside in outbox/refused (the other files went on). {reason}</source>
-        <extracomment>A PEM file of the certificate authority that signed the hub&apos;s certificate, when it is not one the system trusts (an agency&apos;s own CA, or the hub&apos;s self-signed certificate).</extracomment>
         <translation>{name}: máy chủ tiếp nhận từ chối, tệp đã được chuyển sang thư mục outbox/refused (các tệp khác vẫn được gửi tiếp). {reason}</translation>
     </message>
     <message>
@@ -9846,7 +9822,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     </message>
     <message>
         <source>Year:</source>
-        <extracomment>The twelve months&apos; totals as shown, formatted in the worker (not on the GUI thread each time the table paints or fits its columns). Emitted on the GUI thread when a refresh has filled the page.</extracomment>
         <translation>Năm:</translation>
     </message>
     <message>
@@ -9934,7 +9909,6 @@ Hãy so sánh với dấu vân tay mà cơ quan đã cung cấp (trên giấy ho
     <name>Weekday</name>
     <message>
         <source>Mon</source>
-        <extracomment>How many periods of each kind a :class:`PeriodPicker` offers, the newest first.</extracomment>
         <translation>T2</translation>
     </message>
     <message>

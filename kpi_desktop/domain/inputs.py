@@ -49,20 +49,20 @@ __all__ = [
     "parse_quantity",
 ]
 
-#: The first date anyone works with in KPI Desktop (Decree 335 applies from 2026; data of the
-#: years before is history that may be entered).
+# The first date anyone works with in KPI Desktop (Decree 335 applies from 2026; data of the
+# years before is history that may be entered).
 FIRST_DATE = dt.date(2020, 1, 1)
-#: How far ahead a date may lie: one year after today.
+# How far ahead a date may lie: one year after today.
 FUTURE = dt.timedelta(days=366)
-#: No entry counts more products than this, confirmed or not.
+# No entry counts more products than this, confirmed or not.
 MAX_QUANTITY = Decimal(10000)
-#: Without a time norm, more products than this in one entry need a confirmation.
+# Without a time norm, more products than this in one entry need a confirmation.
 PLAUSIBLE_QUANTITY = Decimal(100)
-#: An entry holds at most the products whose time norms fit in one whole day (24 hours).
+# An entry holds at most the products whose time norms fit in one whole day (24 hours).
 DAY_MINUTES = 1440
-#: The default longest free text (a description, a reason) in characters.
+# The default longest free text (a description, a reason) in characters.
 MAX_TEXT = 4000
-#: The longest document number, name or other one-line value, in characters.
+# The longest document number, name or other one-line value, in characters.
 MAX_DOC_NUMBER = 200
 _CENT = Decimal("0.01")
 

@@ -581,7 +581,7 @@ class Assignment:
     updated_at: dt.datetime | None = None
     signature: bytes | None = None
     key_fingerprint: str | None = None
-    #: Signed per-assignment version: each change its assigner signs takes the next number.
+    # Signed per-assignment version: each change its assigner signs takes the next number.
     version: int = 0
 
 
@@ -772,9 +772,9 @@ class MonthlyEvaluation:
     self_key_fingerprint: str | None = None
     evaluator_signature: bytes | None = None
     evaluator_key_fingerprint: str | None = None
-    #: Signed per-subject versions: each newly signed self-assessment / evaluator's decision
-    #: (a confirmation, or a reopening with ``reopen_reason``) of this person and period takes
-    #: the next number, so a newer decision is never replaced by an older copy.
+    # Signed per-subject versions: each newly signed self-assessment / evaluator's decision
+    # (a confirmation, or a reopening with ``reopen_reason``) of this person and period takes
+    # the next number, so a newer decision is never replaced by an older copy.
     self_version: int = 0
     confirm_version: int = 0
     reopened_at: dt.datetime | None = None
@@ -814,7 +814,7 @@ class YearTotals(NamedTuple):
     highest: int | None
     uncomputed: int
 
-    #: The unit of ``scaled_sum``, ``lowest`` and ``highest``.
+    # The unit of ``scaled_sum``, ``lowest`` and ``highest``.
     SCALE = 10_000
 
 

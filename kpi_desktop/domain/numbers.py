@@ -20,7 +20,7 @@ from kpi_desktop.domain.scores import round_half_up
 
 __all__ = ["DISPLAY_PLACES", "decimal_text", "format_number", "shown"]
 
-#: Decimals of every score, mean and percentage people read (DESIGN.md §4: "show two decimals").
+# Decimals of every score, mean and percentage people read (DESIGN.md §4: "show two decimals").
 DISPLAY_PLACES = 2
 
 _Number = Fraction | Decimal | int | float

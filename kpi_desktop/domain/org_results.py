@@ -52,7 +52,7 @@ class IndicatorDef:
 
 _HUNDRED = Decimal(100)
 
-#: The indicators, in the order the screens show them.
+# The indicators, in the order the screens show them.
 ORG_INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef("general_points", IndicatorKind.POINTS, Decimal(30), "Điều 6"),
     IndicatorDef("task_points", IndicatorKind.POINTS, Decimal(70), "Điều 7"),

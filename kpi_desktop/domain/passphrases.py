@@ -20,13 +20,13 @@ __all__ = ["DEMO_PASSPHRASE", "FREE_FAILURES", "MIN_PASSPHRASE", "check_new_pass
            "unlock_delay"]
 
 MIN_PASSPHRASE = 8
-#: The passphrase of every demo person and of the demo agency key (public: README).
+# The passphrase of every demo person and of the demo agency key (public: README).
 DEMO_PASSPHRASE = "demo"
-#: Wrong passphrases in a row that cost nothing; from the next one on, a delay applies.
+# Wrong passphrases in a row that cost nothing; from the next one on, a delay applies.
 FREE_FAILURES = 5
 _FIRST_DELAY, _MAX_DELAY = 30, 15 * 60
 
-#: The commonest passphrases (as typed, folded: lower case, no accents, no spaces).
+# The commonest passphrases (as typed, folded: lower case, no accents, no spaces).
 _COMMON = frozenset({
     "12345678", "123456789", "1234567890", "0123456789", "87654321", "987654321", "9876543210",
     "12341234", "11223344", "1q2w3e4r", "1q2w3e4r5t", "1qaz2wsx", "zaq12wsx", "qazwsxedc",

@@ -19,7 +19,7 @@ __all__ = [
     "TrustedKey",
 ]
 
-#: Owner id of the agency's own key pair (on the agency's PC).
+# Owner id of the agency's own key pair (on the agency's PC).
 AGENCY = "agency"
 
 

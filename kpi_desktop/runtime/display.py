@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The system libraries that Qt's GUI and its xcb plugin load (``ldd`` of ``libqxcb.so``,
-#: ``libQt6Gui`` and ``libQt6Widgets`` of PySide6-Essentials 6.7-6.12), with the Debian 12 /
-#: Ubuntu 24.04 package that ships each (``dpkg -S``). Ubuntu 24.04 renamed a few libraries'
-#: packages (``libglib2.0-0t64``); apt installs them under the old name too.
+# The system libraries that Qt's GUI and its xcb plugin load (``ldd`` of ``libqxcb.so``,
+# ``libQt6Gui`` and ``libQt6Widgets`` of PySide6-Essentials 6.7-6.12), with the Debian 12 /
+# Ubuntu 24.04 package that ships each (``dpkg -S``). Ubuntu 24.04 renamed a few libraries'
+# packages (``libglib2.0-0t64``); apt installs them under the old name too.
 PACKAGES: dict[str, str] = {
     "libEGL.so.1": "libegl1",
     "libGL.so.1": "libgl1",
@@ -58,9 +58,9 @@ PACKAGES: dict[str, str] = {
     "libxkbcommon.so.0": "libxkbcommon0",
 }
 
-#: The packages that bring every library of :data:`PACKAGES` with their own dependencies
-#: (``libxcb-cursor0`` pulls ``libxcb-image0``, ``-render-util0``, ``-shm0``, ``-util1`` …): the
-#: list of the README's first command and of the .deb (tests/test_display.py checks both).
+# The packages that bring every library of :data:`PACKAGES` with their own dependencies
+# (``libxcb-cursor0`` pulls ``libxcb-image0``, ``-render-util0``, ``-shm0``, ``-util1`` …): the
+# list of the README's first command and of the .deb (tests/test_display.py checks both).
 ALL_PACKAGES: tuple[str, ...] = (
     "libdbus-1-3", "libegl1", "libfontconfig1", "libgl1", "libglib2.0-0", "libx11-xcb1",
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-randr0", "libxcb-shape0",
@@ -231,8 +231,8 @@ def problem_from_import_error(error: ImportError) -> DisplayProblem | None:
     return DisplayProblem("libraries", tuple(found), packages_for(found))
 
 
-#: Printed when even QtCore cannot load (so no translation can be read): Vietnamese, the
-#: default language of the application, then English.
+# Printed when even QtCore cannot load (so no translation can be read): Vietnamese, the
+# default language of the application, then English.
 FALLBACK = ("KPI Desktop không khởi động được vì máy thiếu thư viện hệ thống ({libraries}); "
             "cài bằng lệnh \"{command}\" rồi mở lại.\n"
             "KPI Desktop cannot start because this computer lacks system libraries "

@@ -57,8 +57,8 @@ def qm_path(language: str, directory: Path | None = None) -> Path:
     return (directory or translations_root()) / f"{CATALOG_NAME}_{language}.qm"
 
 
-#: The project's own translation of Qt's strings (dialog buttons, file dialogs, context menus):
-#: Qt ships none for Vietnamese, so ``translations/qtbase_vi.ts`` is written by hand.
+# The project's own translation of Qt's strings (dialog buttons, file dialogs, context menus):
+# Qt ships none for Vietnamese, so ``translations/qtbase_vi.ts`` is written by hand.
 QT_CATALOG_NAME = "qtbase"
 
 

@@ -74,7 +74,7 @@ class AppPaths:
         return self
 
 
-#: Modes of what only the owner may read (POSIX).
+# Modes of what only the owner may read (POSIX).
 PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
 
 

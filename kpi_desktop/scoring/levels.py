@@ -33,8 +33,8 @@ def level_for(policy: ScoringPolicy, value: Number | str) -> Level:
     return Level.NOT_COMPLETE
 
 
-#: How far a floating-point approximation of a mean may be from the exact value (the roll-up's
-#: sums of at most a few hundred totals ≤ 100 are off by less than 1e-12).
+# How far a floating-point approximation of a mean may be from the exact value (the roll-up's
+# sums of at most a few hundred totals ≤ 100 are off by less than 1e-12).
 APPROXIMATION = 1e-9
 
 

@@ -41,7 +41,7 @@ from kpi_desktop.scoring.policy import ScoringPolicy
 
 __all__ = ["REQUIRED_INDICATORS", "check_indicator", "org_level"]
 
-#: Indicators without which no level is computed.
+# Indicators without which no level is computed.
 REQUIRED_INDICATORS = ("general_points", "task_points", "tasks_completed_pct",
                        "tasks_on_time_pct")
 

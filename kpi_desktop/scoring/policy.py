@@ -123,10 +123,10 @@ _P, _K = PolicyParameter, ParameterKind
 _SCALE, _TASKS, _YEAR, _QUOTA, _LOG, _ORG = ("scale", "tasks", "year", "quota", "worklog",
                                              "organisation")
 
-#: Every parameter of the scoring policy, in the order the agency's page shows them. A new
-#: parameter is one line here plus its use in scoring: the policy's fields, validation,
-#: serialisation, the agency's page, the publish change list and docs/policy-parameters.md
-#: all derive from this table.
+# Every parameter of the scoring policy, in the order the agency's page shows them. A new
+# parameter is one line here plus its use in scoring: the policy's fields, validation,
+# serialisation, the agency's page, the publish change list and docs/policy-parameters.md
+# all derive from this table.
 POLICY_PARAMETERS: tuple[PolicyParameter, ...] = (
     _P("general_max", _K.POINTS, _F(30), "12.2", _SCALE,
        QT_TRANSLATE_NOOP("Policy", "General criteria maximum (points)"), _F(0), _F(100), True),
@@ -188,7 +188,7 @@ POLICY_PARAMETERS: tuple[PolicyParameter, ...] = (
                                    "Unsatisfactory"), _F(0), _F(1), added_later=True),
 )
 
-#: The groups of :data:`POLICY_PARAMETERS`, with their labels (context "Policy").
+# The groups of :data:`POLICY_PARAMETERS`, with their labels (context "Policy").
 POLICY_GROUPS: tuple[tuple[str, str], ...] = (
     (_SCALE, QT_TRANSLATE_NOOP("Policy", "Scale and levels")),
     (_TASKS, QT_TRANSLATE_NOOP("Policy", "Task-performance criteria")),
@@ -206,7 +206,7 @@ def policy_parameter(name: str) -> PolicyParameter | None:
     return _BY_NAME.get(name)
 
 
-#: Relations between parameters (name of the parameter blamed, test on the policy).
+# Relations between parameters (name of the parameter blamed, test on the policy).
 _RELATIONS: tuple[tuple[str, Any], ...] = (
     ("threshold_complete", lambda p: p.threshold_complete < p.threshold_good),
     ("threshold_good", lambda p: p.threshold_good < p.threshold_excellent),

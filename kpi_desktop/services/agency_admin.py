@@ -75,12 +75,12 @@ __all__ = [
     "StaffRowCheck",
 ]
 
-#: Audit actions that change what the next organisation file carries (in the order the
-#: Publish page lists them): the agency pages' own edits, and what other services change on
-#: the agency's PC that the file carries too: transfers and unit mergers
-#: (services.transfers), acting evaluators (services.leadership), organisation indicators
-#: and levels (services.org_evaluation), calendar days (services.calendar), decisions on
-#: proposals (services.proposals) and a new agency key (the file carries the rotation link).
+# Audit actions that change what the next organisation file carries (in the order the
+# Publish page lists them): the agency pages' own edits, and what other services change on
+# the agency's PC that the file carries too: transfers and unit mergers
+# (services.transfers), acting evaluators (services.leadership), organisation indicators
+# and levels (services.org_evaluation), calendar days (services.calendar), decisions on
+# proposals (services.proposals) and a new agency key (the file carries the rotation link).
 ORG_ACTIONS = (
     "org.create", "catalog.import", "staff.import", "policy.import", "policy.edit",
     "proposal.accept", "proposal.reject", "key.enrol", "key.revoke", "key.agency_rotate",

@@ -77,11 +77,11 @@ def _refuse(row: int, reason: str, **extra: Any) -> RefusedValue:
     return RefusedValue("staff_list_invalid", row=row, reason=reason, **extra)
 
 
-#: What a staff list may hold: the file, its rows and one cell (a name, an identifier).
+# What a staff list may hold: the file, its rows and one cell (a name, an identifier).
 MAX_STAFF_FILE_BYTES = 50 * 1024 * 1024
 MAX_STAFF_ROWS = 100_000
 MAX_STAFF_CELL = 1000
-#: Uncompressed size of an .xlsx staff list (its XML), against zip bombs.
+# Uncompressed size of an .xlsx staff list (its XML), against zip bombs.
 _MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 
 

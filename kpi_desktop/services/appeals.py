@@ -55,7 +55,7 @@ from kpi_desktop.services.scores import Calculator
 from kpi_desktop.sync.records import to_json
 from kpi_desktop.sync.signing import appeal_bytes, appeal_decision_bytes
 
-#: Điều 22: the competent person resolves an appeal within 7 working days of receipt.
+# Điều 22: the competent person resolves an appeal within 7 working days of receipt.
 DEADLINE_WORKING_DAYS = 7
 DONE = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
 APPEALABLE_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)

@@ -43,9 +43,9 @@ log = logging.getLogger(__name__)
 
 KEEP_DAILY = 7
 KEEP_OTHER = 5
-#: How many copies each reason keeps.
+# How many copies each reason keeps.
 KEEP = {"daily": KEEP_DAILY}
-#: Room left beside a backup (bytes): a backup never fills the disk to the last byte.
+# Room left beside a backup (bytes): a backup never fills the disk to the last byte.
 MARGIN = 1024 * 1024
 INDEX = "index.json"
 _STAMP = r"(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z?)"

@@ -29,7 +29,7 @@ from kpi_desktop.domain.model import (
     utc_now,
 )
 
-#: Who may declare days off and make-up working days for the agency.
+# Who may declare days off and make-up working days for the agency.
 CALENDAR_EDITORS = (PersonRole.HEAD, PersonRole.DEPUTY, PersonRole.ADMIN)
 
 

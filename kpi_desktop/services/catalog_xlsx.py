@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 ERROR_CODE = "catalog_xlsx_invalid"
-#: Bounds of a catalog workbook: unpacked size, rows per sheet, characters in one cell.
+# Bounds of a catalog workbook: unpacked size, rows per sheet, characters in one cell.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_CELL = 4000

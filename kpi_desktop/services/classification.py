@@ -43,7 +43,7 @@ from kpi_desktop.services.leadership import (
 )
 from kpi_desktop.services.scores import Calculator, parse_year
 
-#: The group of similar tasks (Điều 20.5) of leaders; staff form the other group.
+# The group of similar tasks (Điều 20.5) of leaders; staff form the other group.
 GROUP_LEADERS = "leaders"
 GROUP_STAFF = "staff"
 
@@ -114,8 +114,8 @@ class YearOverview:
     scopes: tuple[QuotaScope, ...]
     exceptional: bool
     policy: Any = field(default=None, compare=False, repr=False)
-    #: The policy each half year is scored under (the one in force on its last day, as for
-    #: every period: ``services.policies.policy_for_period``); 1 and 2.
+    # The policy each half year is scored under (the one in force on its last day, as for
+    # every period: ``services.policies.policy_for_period``); 1 and 2.
     half_policies: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def half(self, row: YearRow, half: int) -> tuple[Fraction | None, Level | None, int]:

@@ -71,8 +71,8 @@ class AppServices:
     appeals: AppealService | None = None  # Điều 22 (issue 9 §2)
     calendar: CalendarService | None = None  # working-day calendar (issue 9 §3)
     clock: Clock = field(default_factory=Clock)  # "today" of every service (issue 15)
-    #: What the start-up found that does not stop the work (a daily backup that could not
-    #: be made); the CLI prints them, the application shows them.
+    # What the start-up found that does not stop the work (a daily backup that could not
+    # be made); the CLI prints them, the application shows them.
     warnings: list[KpiError] = field(default_factory=list)
     startup_report: CheckReport | None = None
 

@@ -34,8 +34,8 @@ class DemoSummary:
     last_period: str
 
 
-#: The passphrase of every demo person and of the demo agency key (see the README); it is
-#: accepted for the demo organisation's keys only (domain/passphrases.py).
+# The passphrase of every demo person and of the demo agency key (see the README); it is
+# accepted for the demo organisation's keys only (domain/passphrases.py).
 DEMO_PASSPHRASE = _DEMO_PASSPHRASE
 
 

@@ -321,7 +321,7 @@ def _quantity_for(coefficient: Decimal, rng: random.Random) -> int:
     return 1
 
 
-#: Who helps the demo commune's users (made up; shown in Help → About).
+# Who helps the demo commune's users (made up; shown in Help → About).
 DEMO_SUPPORT = ("Bộ phận tổ chức cán bộ, Văn phòng HĐND-UBND xã Nghĩa Lâm — "
                 "ĐT 0238 3800 335 — hotro.kpi@nghialam.example.vn")
 

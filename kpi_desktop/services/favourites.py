@@ -15,7 +15,7 @@ from kpi_desktop.domain.values import normalize_text, utc_now
 
 __all__ = ["MAX_FAVOURITES", "Favourite", "FavouriteService"]
 
-#: How many favourites one person keeps (a row of buttons, not a second catalog).
+# How many favourites one person keeps (a row of buttons, not a second catalog).
 MAX_FAVOURITES = 8
 
 

@@ -41,7 +41,7 @@ from kpi_desktop.sync.keys import fingerprint, verify
 
 __all__ = ["EVERYONE", "HubGuards", "HubService", "open_hub_database"]
 
-#: The recipient of an organisation file: every device of the organisation.
+# The recipient of an organisation file: every device of the organisation.
 EVERYONE = "*"
 _OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,79}")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,64}")

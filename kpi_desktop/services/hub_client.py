@@ -31,8 +31,8 @@ from kpi_desktop.services.sync import BUNDLE_SUFFIX, ImportResult, bundle_order
 __all__ = ["HubClient", "SyncOutcome", "describe_set_aside", "sync_now"]
 
 _TIMEOUT = 30
-#: A PEM file of the certificate authority that signed the hub's certificate, when it is not
-#: one the system trusts (an agency's own CA, or the hub's self-signed certificate).
+# A PEM file of the certificate authority that signed the hub's certificate, when it is not
+# one the system trusts (an agency's own CA, or the hub's self-signed certificate).
 CAFILE_ENV = "KPI_DESKTOP_HUB_CAFILE"
 
 

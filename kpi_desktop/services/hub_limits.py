@@ -21,9 +21,9 @@ __all__ = ["DEFAULT_BUNDLES_PER_DAY", "DEFAULT_MEGABYTES_PER_DAY", "HEADER_FIELD
 
 DEFAULT_BUNDLES_PER_DAY = 500
 DEFAULT_MEGABYTES_PER_DAY = 512
-#: The settings key (the agency's choice on its PC; the adopted quota on the hub).
+# The settings key (the agency's choice on its PC; the adopted quota on the hub).
 SETTING = "hub.limits"
-#: The organisation file's header field that carries the quota.
+# The organisation file's header field that carries the quota.
 HEADER_FIELD = "hub_limits"
 _MAX_BUNDLES, _MAX_MEGABYTES = 1_000_000, 1_000_000
 

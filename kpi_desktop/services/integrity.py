@@ -45,19 +45,19 @@ __all__ = ["CheckReport", "Finding", "IntegrityService"]
 log = logging.getLogger(__name__)
 
 STATE_NAME = "integrity.json"
-#: A database up to this size is checked completely at start (the demo's 5 MB take ~0.1 s)…
+# A database up to this size is checked completely at start (the demo's 5 MB take ~0.1 s)…
 STARTUP_COMPLETE_LIMIT = 16 * 1024 * 1024
-#: …a bigger one for this many seconds of seals after SQLite's own check (the rest is the
-#: background check's); rows changed by another program are found at any size.
+# …a bigger one for this many seconds of seals after SQLite's own check (the rest is the
+# background check's); rows changed by another program are found at any size.
 STARTUP_BUDGET = 0.12
-#: Above this size the start-up check runs SQLite's quick check instead of the full one.
+# Above this size the start-up check runs SQLite's quick check instead of the full one.
 FULL_SQLITE_CHECK_LIMIT = 64 * 1024 * 1024
-#: The background check runs when the PC is idle and the last full check is older than this…
+# The background check runs when the PC is idle and the last full check is older than this…
 RECHECK_WHEN_IDLE = dt.timedelta(days=1)
-#: …and whatever the PC does once the last one is older than this.
+# …and whatever the PC does once the last one is older than this.
 RECHECK_AT_LEAST = dt.timedelta(days=7)
-#: Findings that concern files beside the database, not the database file (a backup of the
-#: file is still a faithful copy).
+# Findings that concern files beside the database, not the database file (a backup of the
+# file is still a faithful copy).
 OUTSIDE_THE_FILE = frozenset({"attachment_missing", "attachment_altered"})
 
 Progress = Callable[[int, int], None]

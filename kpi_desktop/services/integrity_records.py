@@ -93,16 +93,16 @@ def _text(value: object) -> str:
 # Signatures: through the sync package's record-kind registry
 # --------------------------------------------------------------------------------------------
 
-#: Each registered kind's table (for the messages) — the kinds themselves live in
-#: ``services/sync/kinds`` and declare how their stored records are enumerated and verified.
+# Each registered kind's table (for the messages) — the kinds themselves live in
+# ``services/sync/kinds`` and declare how their stored records are enumerated and verified.
 KIND_TABLES = {
     "revision": "entry_revisions", "statement": "review_statements",
     "evaluation": "monthly_evaluations", "assignment": "assignments",
     "proposal": "catalog_proposals", "appeal": "appeals", "appeal_decision": "appeals",
     "discipline_event": "discipline_events", "annual_classification": "annual_classifications",
 }
-#: Kinds whose records never change once signed (a revision, a statement): a signature that no
-#: longer matches is reported even for a record of someone who works on this PC.
+# Kinds whose records never change once signed (a revision, a statement): a signature that no
+# longer matches is reported even for a record of someone who works on this PC.
 FROZEN_KINDS = frozenset({"revision", "statement"})
 _CODES = {"unsigned": "signature_missing", "signer_unknown": "signature_key_unknown",
           "signature_invalid": "signature_invalid", "hash_mismatch": "revision_hash_mismatch"}
@@ -148,8 +148,8 @@ class _Context:
     evaluations: list[model.MonthlyEvaluation]
     annual: list[model.AnnualClassification]
     keys: dict[str, model.PersonKey]
-    #: Attachments the entries and revisions refer to: SHA-256 → (entry, person, period, name),
-    #: gathered by the entries' pass for the files' step.
+    # Attachments the entries and revisions refer to: SHA-256 → (entry, person, period, name),
+    # gathered by the entries' pass for the files' step.
     wanted: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
 
     def entry(self, entry_id: str) -> model.WorkLogEntry | None:

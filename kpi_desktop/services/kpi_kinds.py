@@ -39,7 +39,7 @@ from kpi_desktop.domain.model import (
 from kpi_desktop.runtime.i18n import translate
 from kpi_desktop.services.scores import unit_tree
 
-#: Report keys, in order ("untagged" = no kind).
+# Report keys, in order ("untagged" = no kind).
 KIND_KEYS = (KpiKind.SPEARHEAD.value, KpiKind.HARD.value, KpiKind.SOFT.value, "untagged")
 
 

@@ -66,7 +66,7 @@ from kpi_desktop.services.policies import policy_for_period
 from kpi_desktop.services.scores import parse_year, unit_tree
 
 CSV_COLUMNS = ("unit", "period", "code", "value")
-#: The actor id of the agency administrator signed in with the agency key (not a person).
+# The actor id of the agency administrator signed in with the agency key (not a person).
 AGENCY_ACTOR = "agency"
 
 

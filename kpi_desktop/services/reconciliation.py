@@ -26,7 +26,7 @@ from kpi_desktop.services.organisation import direct_evaluator
 
 __all__ = ["DEFAULT_IDLE_DAYS", "Reconciliation", "ReconciliationRow", "ReconciliationService"]
 
-#: "Has not logged for N working days": the page's starting N.
+# "Has not logged for N working days": the page's starting N.
 DEFAULT_IDLE_DAYS = 3
 AGENCY = "agency"
 

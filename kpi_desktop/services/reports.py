@@ -132,7 +132,7 @@ Progress = Callable[[int, int], None]
 CancelFlag = Any  # threading.Event, a callable returning bool, or None
 
 KINDS = {"form01": "F01", "form02": "F02", "unit": "UNI"}
-#: The periods each report covers (the print dialog offers exactly these).
+# The periods each report covers (the print dialog offers exactly these).
 REPORT_PERIODS: dict[str, tuple[PeriodKind, ...]] = {
     "form01": (PeriodKind.MONTH, PeriodKind.QUARTER),
     "form02": (PeriodKind.YEAR,),

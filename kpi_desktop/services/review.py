@@ -46,11 +46,11 @@ from kpi_desktop.services.leadership import (
 from kpi_desktop.services.policies import policy_in_force
 
 LOCKED = (EvaluationStatus.CONFIRMED, EvaluationStatus.LOCKED)
-#: An entry logged more than this many working days after its work date is flagged.
+# An entry logged more than this many working days after its work date is flagged.
 LATE_LOGGING_DAYS = 5
-#: This many identical entries (same item, quantity and output) on one day are flagged.
+# This many identical entries (same item, quantity and output) on one day are flagged.
 IDENTICAL_LIMIT = 3
-#: Entries confirmed per unit of work in a bulk confirmation.
+# Entries confirmed per unit of work in a bulk confirmation.
 BULK_CHUNK = 50
 
 Progress = Callable[[int, int], None]
@@ -151,7 +151,7 @@ class BulkResult:
 
     confirmed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, KpiError]] = field(default_factory=list)
-    #: The confirmations made, in the order of ``confirmed`` (what Undo withdraws).
+    # The confirmations made, in the order of ``confirmed`` (what Undo withdraws).
     statements: list[str] = field(default_factory=list)
     cancelled: bool = False
 

@@ -34,7 +34,7 @@ from kpi_desktop.services.organisation import direct_evaluator
 __all__ = ["Delivery", "ImportSummary", "ItemProblem", "PersonNews", "Refusal", "Snapshot",
            "SyncSummaryService"]
 
-#: Refusals that mean "not for this PC's signed-in people", on a shared stick.
+# Refusals that mean "not for this PC's signed-in people", on a shared stick.
 NOT_FOR_ME = frozenset({"bundle_wrong_recipient", "key_locked", "key_missing"})
 _NAME = re.compile(r"^KPI_([a-z]+)_(.+)_to_(.+)_(\d+)\.kpib$")
 

@@ -151,7 +151,7 @@ class MergeResult:
     from_date: dt.date
 
 
-#: A transfer date further than this from today needs a confirmation (issue 15).
+# A transfer date further than this from today needs a confirmation (issue 15).
 FAR_DAYS = 15
 
 

@@ -55,12 +55,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Where the Alembic environment and revisions live (shipped inside the package).
+# Where the Alembic environment and revisions live (shipped inside the package).
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 BUSY_TIMEOUT_MS = 5000
-#: Free space (bytes) below which the database is opened for reading only; also what a
-#: "disk full" message asks to free beyond what is free.
+# Free space (bytes) below which the database is opened for reading only; also what a
+# "disk full" message asks to free beyond what is free.
 WRITE_RESERVE = LOW_SPACE
 _BEGIN_OPTION = "kpi_sqlite_begin"
 _OUTSIDE = "kpi_seal_outside"

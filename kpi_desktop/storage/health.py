@@ -21,13 +21,13 @@ from kpi_desktop.storage import seals
 __all__ = ["LOW_SPACE", "StorageFinding", "actors_since", "check_file", "free_space", "is_empty",
            "open_for_check", "people_names"]
 
-#: The tables whose seals the start-up check compares first (the numbers people rely on).
+# The tables whose seals the start-up check compares first (the numbers people rely on).
 FIRST = ("monthly_evaluations", "annual_classifications", "work_log_entries", "entry_revisions",
          "review_statements", "assignments", "people", "person_keys", "catalog_items",
          "policy_versions", "transferred_months", "replaced_evaluations", "appeals",
          "discipline_events")
-#: Free space (bytes) below which the disk counts as full: the database is then opened for
-#: reading only, and a "disk full" message asks to free this much beyond what is free.
+# Free space (bytes) below which the disk counts as full: the database is then opened for
+# reading only, and a "disk full" message asks to free this much beyond what is free.
 LOW_SPACE = 1024 * 1024
 _PERSON_COLUMNS = ("person_id", "evaluatee_id", "author_id", "reviewer_id", "owner_id")
 

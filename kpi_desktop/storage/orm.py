@@ -91,7 +91,7 @@ class NfcString(TypeDecorator[str]):
 
     impl = String
     cache_ok = True
-    #: The column's name, for the message of a refused text (set when the column is made).
+    # The column's name, for the message of a refused text (set when the column is made).
     field = ""
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
@@ -785,9 +785,9 @@ class AuditEventRow(Base):
     __table_args__ = (Index(None, "object_type", "object_id"), Index(None, "at"))
 
 
-#: SQLite triggers that make the audit log append-only even for hand-written SQL. Migration
-#: 0001 creates them; a later batch migration of ``audit_events`` must create them again
-#: (rebuilding a table drops its triggers).
+# SQLite triggers that make the audit log append-only even for hand-written SQL. Migration
+# 0001 creates them; a later batch migration of ``audit_events`` must create them again
+# (rebuilding a table drops its triggers).
 AUDIT_TRIGGERS = (
     "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
     "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",

@@ -54,12 +54,12 @@ __all__ = [
 ]
 
 SEAL_TABLE = "row_seals"
-#: Tables that are not sealed (see the module text).
+# Tables that are not sealed (see the module text).
 UNSEALED = frozenset({SEAL_TABLE, "hub_bundles"})
 SCHEMA = "sqlite_master"
 SEQUENCE = "sqlite_sequence"
 _PERSON = b"kpi-row-seal-v1"
-#: The digest of a row changed by another program (never a real BLAKE2b digest).
+# The digest of a row changed by another program (never a real BLAKE2b digest).
 OUTSIDE = b""
 
 

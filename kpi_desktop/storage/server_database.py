@@ -33,7 +33,7 @@ __all__ = ["ServerDatabase", "open_database_url", "safe_url"]
 
 log = logging.getLogger(__name__)
 
-#: Any number, the same for every hub: the key of the advisory lock held while migrating.
+# Any number, the same for every hub: the key of the advisory lock held while migrating.
 _MIGRATION_LOCK = 335_2025
 
 

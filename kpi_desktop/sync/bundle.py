@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 FORMAT = "kpi-desktop-bundle"
-#: "major.minor": a newer major is refused ("please update"); a newer minor is read.
+# "major.minor": a newer major is refused ("please update"); a newer minor is read.
 FORMAT_VERSION = "1.0"
 _MAJOR = 1
 KINDS = ("organisation", "plan", "work", "review", "transfer", "receipt")
@@ -67,11 +67,11 @@ _ENC_ALG = "X25519-HKDF-SHA256/AES-256-GCM"
 _DATA_NAME = re.compile(r"^data/[a-z][a-z0-9_]{0,40}\.jsonl$")
 _FILE_NAME = re.compile(r"^files/[0-9a-f]{64}$")
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
-#: What the zip reader raises on damaged input (declared sizes, CRC, inflate, flags).
+# What the zip reader raises on damaged input (declared sizes, CRC, inflate, flags).
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                NotImplementedError, RuntimeError, KeyError, IndexError)
-#: A zip member's local header: signature, version, flags, method, time, date, CRC,
-#: compressed size, size, name length, extra length.
+# A zip member's local header: signature, version, flags, method, time, date, CRC,
+# compressed size, size, name length, extra length.
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _RAW = serialization.Encoding.Raw
 _RAW_PUB = serialization.PublicFormat.Raw

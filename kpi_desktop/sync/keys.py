@@ -46,11 +46,11 @@ __all__ = [
     "verify",
 ]
 
-#: scrypt cost (log2 N) for real keys: N = 2^17, r = 8 (128 MiB of memory, ~0.4 s on an
-#: office PC): a guess at a copied database or backup costs the same. Keys sealed with a
-#: lower cost are sealed again at this cost on their next successful unlock.
+# scrypt cost (log2 N) for real keys: N = 2^17, r = 8 (128 MiB of memory, ~0.4 s on an
+# office PC): a guess at a copied database or backup costs the same. Keys sealed with a
+# lower cost are sealed again at this cost on their next successful unlock.
 DEFAULT_COST = 17
-#: Lower cost for the demo people, whose passphrase ("demo") is public anyway.
+# Lower cost for the demo people, whose passphrase ("demo") is public anyway.
 DEMO_COST = 12
 _MIN_COST, _MAX_COST = 10, 20
 _MIN_PASSPHRASE = 4

@@ -121,7 +121,7 @@ def submitted_revision_bytes(entry: WorkLogEntry, *, at: dt.datetime, reason: st
 
 # ------------------------------------------------------------------ review statements ------
 
-#: Objective causes by what they exempt (canonical form 2 of a review statement).
+# Objective causes by what they exempt (canonical form 2 of a review statement).
 _CAUSES = {StatementKind.QUALITY_CAUSE: "quality", StatementKind.TIMELINESS_CAUSE: "timeliness"}
 
 

@@ -28,19 +28,19 @@ from kpi_desktop.sync.keys import verify
 __all__ = ["Pending", "Work", "cores", "parallel", "shutdown", "submit", "verify_chunk",
            "verify_many"]
 
-#: (public key, signature, the signed forms to try in order).
+# (public key, signature, the signed forms to try in order).
 Work = tuple[bytes, bytes, Sequence[bytes]]
 
-#: Below this many signatures everything is verified here (~25 ms on one core): handing
-#: them to the pool would cost about as much as it saves.
+# Below this many signatures everything is verified here (~25 ms on one core): handing
+# them to the pool would cost about as much as it saves.
 POOL_THRESHOLD = 128
-#: Signatures a chunk (~40 ms on one core): small enough that the last chunk does not leave a
-#: core idle for long, large enough that passing it between processes costs little.
+# Signatures a chunk (~40 ms on one core): small enough that the last chunk does not leave a
+# core idle for long, large enough that passing it between processes costs little.
 CHUNK = 200
-#: The first chunk of a batch (~2 ms), each next one twice the size up to CHUNK. The caller
-#: asks for the first answers at once (an import applies its first record): the first chunk
-#: is verified here (handing it over and back would only add the wait), the next ones by the
-#: workers meanwhile, small at first so that the answers keep ahead of the caller.
+# The first chunk of a batch (~2 ms), each next one twice the size up to CHUNK. The caller
+# asks for the first answers at once (an import applies its first record): the first chunk
+# is verified here (handing it over and back would only add the wait), the next ones by the
+# workers meanwhile, small at first so that the answers keep ahead of the caller.
 FIRST_CHUNK = 16
 
 _lock = threading.Lock()

@@ -95,8 +95,8 @@ def buttons(*names: str) -> list[QPushButton]:
     return [named(QPushButton(), name) for name in names]
 
 
-#: What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or
-#: ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).
+# What :func:`row` and :func:`stacked` lay out: a widget or a layout, ``(it, stretch)`` or
+# ``(widget, stretch, alignment)``, an int (a stretch) or None (a stretch of 1).
 Item = QWidget | QLayout | int | None | tuple[Any, ...]
 
 
@@ -353,7 +353,7 @@ def period_kind_label(kind: PeriodKind) -> str:
     }[kind]
 
 
-#: How many periods of each kind a :class:`PeriodPicker` offers, the newest first.
+# How many periods of each kind a :class:`PeriodPicker` offers, the newest first.
 PICKER_DEPTH = {PeriodKind.MONTH: 24, PeriodKind.QUARTER: 8, PeriodKind.HALF: 4,
                 PeriodKind.YEAR: 4}
 
@@ -563,7 +563,7 @@ class ReasonDialog(QDialog):
         return self.text.toPlainText()
 
 
-#: The old name of :class:`ReasonDialog` (the leader's pages and their tests use it).
+# The old name of :class:`ReasonDialog` (the leader's pages and their tests use it).
 LeaderReasonDialog = ReasonDialog
 
 

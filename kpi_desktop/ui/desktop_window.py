@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from kpi_desktop.services.notifications import Notices
     from kpi_desktop.ui.reports_dialog import ReportsDialog
 
-#: The navigation's width and the height of a one-line entry (pixels).
+# The navigation's width and the height of a one-line entry (pixels).
 NAV_WIDTH = 210
 NAV_ROW_HEIGHT = 30
 

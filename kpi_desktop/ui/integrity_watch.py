@@ -28,9 +28,9 @@ from kpi_desktop.ui.operations import Op, Runner
 
 __all__ = ["IntegrityWatch", "show_open_failure"]
 
-#: Seconds without keyboard or mouse after which the PC counts as idle.
+# Seconds without keyboard or mouse after which the PC counts as idle.
 IDLE_AFTER = 120
-#: How often the watch looks whether a check is due (milliseconds).
+# How often the watch looks whether a check is due (milliseconds).
 POLL_MS = 60_000
 _INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
           QEvent.Type.MouseMove}

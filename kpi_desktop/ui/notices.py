@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the window paints before the data layer is loaded (cold sta
 
 __all__ = ["NoticeBanner"]
 
-#: How many returned entries the banner names one by one (the rest are counted).
+# How many returned entries the banner names one by one (the rest are counted).
 SHOWN_RETURNED = 3
 
 
@@ -31,11 +31,11 @@ def _link(href: str, text: str) -> str:
 class NoticeBanner(QFrame):
     """A yellow bar of links: returned entries, confirmations, the leader's waiting items."""
 
-    #: An entry to open in the work log: (entry id, ISO work date).
+    # An entry to open in the work log: (entry id, ISO work date).
     open_entry = Signal(str, str)
-    #: A page to open ("today", "inbox", "evaluation").
+    # A page to open ("today", "inbox", "evaluation").
     open_page = Signal(str)
-    #: "Save the request to USB…" for a key the agency has not published.
+    # "Save the request to USB…" for a key the agency has not published.
     save_request = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -52,11 +52,11 @@ R = TypeVar("R")
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 
-#: After how long a running op shows a busy cursor, and a progress dialog (milliseconds).
+# After how long a running op shows a busy cursor, and a progress dialog (milliseconds).
 BUSY_CURSOR_MS = 300
 PROGRESS_MS = 600
-#: The interpreter's thread switch interval while work runs (a busy worker would otherwise
-#: make each relayout of the GUI wait up to the default 5 ms per switch).
+# The interpreter's thread switch interval while work runs (a busy worker would otherwise
+# make each relayout of the GUI wait up to the default 5 ms per switch).
 SWITCH_INTERVAL = 0.0005
 
 

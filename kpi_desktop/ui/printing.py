@@ -28,10 +28,10 @@ from kpi_desktop.domain.model import Period
 from kpi_desktop.domain.values import file_name_words
 from kpi_desktop.runtime.i18n import translate
 
-#: The prefix of each report's file name.
+# The prefix of each report's file name.
 FILE_PREFIX = {"form01": "Mau01", "form02": "Mau02", "unit": "TongHop", "export": "XuatDuLieu",
                "dossier": "HoSo", "dossiers": "HoSo"}
-#: Kinds written into a folder (no file suffix).
+# Kinds written into a folder (no file suffix).
 FOLDER_KINDS = ("export", "dossiers")
 
 
@@ -58,7 +58,7 @@ def open_file(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-#: Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.
+# Sends a file to a printer: ``spool(path, printer_name, copies)``; tests replace it.
 Spooler = Callable[[Path, str, int], None]
 
 

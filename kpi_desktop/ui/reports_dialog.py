@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 FORM01, FORM02, UNIT, EXPORT = "form01", "form02", "unit", "export"
 DOSSIER, DOSSIERS = "dossier", "dossiers"  # the electronic dossier of Điều 24 (one, a unit's)
 PDF, WORD = ".pdf", ".docx"
-#: Kinds that can also be written as an editable Word document.
+# Kinds that can also be written as an editable Word document.
 WORD_KINDS = (FORM01, FORM02, UNIT)
 
 __all__ = ["DOSSIER", "DOSSIERS", "EXPORT", "FORM01", "FORM02", "PDF", "UNIT", "WORD",

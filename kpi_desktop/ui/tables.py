@@ -57,13 +57,13 @@ from kpi_desktop.ui.pages.base import DATA_PROPERTY, mark_data
 R = TypeVar("R")
 _Index = QModelIndex | QPersistentModelIndex
 
-#: The record's key (``key=`` of the model), on every cell.
+# The record's key (``key=`` of the model), on every cell.
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-#: The value sorting uses (``sort=`` of the column, else the display text).
+# The value sorting uses (``sort=`` of the column, else the display text).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-#: The record itself.
+# The record itself.
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 3
-#: Header role: the column's :class:`Fit` as a string ("name", "content", "wrap", "elide").
+# Header role: the column's :class:`Fit` as a string ("name", "content", "wrap", "elide").
 FIT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -95,7 +95,7 @@ class Column(Generic[R]):
     italic: Callable[[R], bool] | None = None
     align: Qt.AlignmentFlag = LEFT
     fit: Fit = Fit.CONTENT
-    #: Narrowest width a WRAP/ELIDE column is given, in average characters.
+    # Narrowest width a WRAP/ELIDE column is given, in average characters.
     min_chars: int = 12
 
 
@@ -291,7 +291,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return None
 
 
-#: The roles :meth:`RecordTableModel.data` answers.
+# The roles :meth:`RecordTableModel.data` answers.
 _ANSWERED = frozenset({
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole,

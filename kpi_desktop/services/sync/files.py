@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 BUNDLE_SUFFIX = ".kpib"
-#: Kill tests: the process kills itself (SIGKILL) at the named step of an import.
+# Kill tests: the process kills itself (SIGKILL) at the named step of an import.
 CRASH_AT = "KPI_DESKTOP_CRASH_AT"
 _KIND_ORDER = ("organisation", "plan", "work", "review", "receipt")
 

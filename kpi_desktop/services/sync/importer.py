@@ -47,7 +47,7 @@ from kpi_desktop.sync.bundle import Bundle, Limits, read_bundle
 
 __all__ = ["RULE_REFUSALS", "Batch", "Importer", "missing_numbers", "person_name"]
 
-#: Refusals of an authentic record by rule: answered with a signed refusal.
+# Refusals of an authentic record by rule: answered with a signed refusal.
 RULE_REFUSALS = frozenset({"bundle_signer_not_allowed", "bundle_record_key_revoked",
                            "bundle_record_conflict"})
 _BACKUP_PREFIX = "kpi-before-import-"

@@ -55,14 +55,14 @@ class Known:
         self._people: dict[str, model.Person | None] = {}
         self._items: dict[str, bool] = {}
         self._assignments: dict[str, bool] = {}
-        #: The stored assignment of each id a bundle's assignment records carry (``None``:
-        #: not stored); an id written by the import is dropped and read again if asked.
+        # The stored assignment of each id a bundle's assignment records carry (``None``:
+        # not stored); an id written by the import is dropped and read again if asked.
         self._stored_assignments: dict[str, model.Assignment | None] = {}
         self._relations: dict[str, list[model.EvaluatorRelation]] = {}
         self._entries: dict[str, WorkLogEntry | None] = {}
-        #: Entries only statements speak about: what they check (``entry_head``).
+        # Entries only statements speak about: what they check (``entry_head``).
         self._heads: dict[str, EntryHead | None] = {}
-        #: Stored revisions (narrow: what the apply steps compare) and those this import adds.
+        # Stored revisions (narrow: what the apply steps compare) and those this import adds.
         self._revisions: dict[tuple[str, int], EntryRevision | RevisionHead] = {}
         self._revisions_of: set[str] = set()  # entries whose stored revisions are loaded
         self._statements: dict[str, bool] = {}
@@ -71,8 +71,8 @@ class Known:
         self._changed_entries: dict[str, WorkLogEntry] = {}
         self._new_revisions: list[EntryRevision] = []
         self._new_statements: list[ReviewStatement] = []
-        #: The bundle's entry snapshots parsed once (text → JSON object), for every step
-        #: that reads them (preload, the apply step, the clock check).
+        # The bundle's entry snapshots parsed once (text → JSON object), for every step
+        # that reads them (preload, the apply step, the clock check).
         self._snapshots: dict[str, dict[str, Any]] = {}
 
     def preload(self, rows: dict[str, list[dict[str, Any]]]) -> None:

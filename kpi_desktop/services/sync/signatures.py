@@ -22,11 +22,11 @@ class Signatures:
     rest)."""
 
     def __init__(self) -> None:
-        #: (key, signature, bytes) → (which prepare, the item in it, the form's index).
+        # (key, signature, bytes) → (which prepare, the item in it, the form's index).
         self._asked: dict[tuple[bytes, bytes, bytes], tuple[int, int, int]] = {}
         self._pending: list[verifier.Pending] = []
-        #: The signed forms built for the records asked about (by the record's ``id``; the
-        #: caller keeps the records): the check builds each record's forms once.
+        # The signed forms built for the records asked about (by the record's ``id``; the
+        # caller keeps the records): the check builds each record's forms once.
         self._forms: dict[int, Sequence[bytes]] = {}
 
     def forms(self, kind: Any, record: Any) -> Sequence[bytes]:

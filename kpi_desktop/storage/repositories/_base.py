@@ -38,7 +38,7 @@ from kpi_desktop.domain.errors import NotFound
 
 T = TypeVar("T")
 
-#: Statements with more rows than this are sent in chunks (keeps memory flat for big loads).
+# Statements with more rows than this are sent in chunks (keeps memory flat for big loads).
 CHUNK = 5000
 
 
@@ -77,9 +77,9 @@ def in_year(column: ColumnElement[Any], year: int) -> ColumnElement[bool]:
     return or_(text == f"{year:04d}", text.like(f"{year:04d}-%"))
 
 
-#: Above this many values an ``IN`` list is sent as one JSON parameter (SQLite's json_each)
-#: instead of one bound parameter each: for 300 people the statement is built, bound and
-#: parsed in a fraction of the time.
+# Above this many values an ``IN`` list is sent as one JSON parameter (SQLite's json_each)
+# instead of one bound parameter each: for 300 people the statement is built, bound and
+# parsed in a fraction of the time.
 JSON_IN_FROM = 32
 
 

@@ -35,11 +35,11 @@ _MONTH = table_of(MonthlyEvaluationRow)
 _YEAR = table_of(AnnualClassificationRow)
 _RECEIVED = table_of(TransferredMonthRow)
 
-#: The year-end roll-up (:meth:`EvaluationRepository.year_totals`), in SQLite's dialect, over
-#: the primary key's ranges (person, period): per person the periods of the year evaluated with
-#: one of the statuses that have a total, the totals as stored, their number, their mean as a
-#: float, and the periods stored without a total that are not insufficient. One JSON
-#: parameter for the people, not 300.
+# The year-end roll-up (:meth:`EvaluationRepository.year_totals`), in SQLite's dialect, over
+# the primary key's ranges (person, period): per person the periods of the year evaluated with
+# one of the statuses that have a total, the totals as stored, their number, their mean as a
+# float, and the periods stored without a total that are not insufficient. One JSON
+# parameter for the people, not 300.
 _YEAR_TOTALS = text(f"""
 SELECT person_id, group_concat(CASE WHEN total IS NOT NULL THEN period END, ' '),
        group_concat(total, ' '), count(total), avg(CAST(total AS REAL)), sum(total IS NULL)
@@ -67,9 +67,9 @@ def _fraction(text: str) -> Fraction:
         return Fraction(text)
 
 
-#: Stored total texts already parsed (exact value, and ten-thousandths or None), shared by
-#: every roll-up: the values are immutable and repeat ("84.5", "96"). At most
-#: :data:`_REMEMBERED` of them (a totals' scale to 4 places has 1,000,001).
+# Stored total texts already parsed (exact value, and ten-thousandths or None), shared by
+# every roll-up: the values are immutable and repeat ("84.5", "96"). At most
+# :data:`_REMEMBERED` of them (a totals' scale to 4 places has 1,000,001).
 _EXACT: dict[str, Fraction] = {}
 _SCALED: dict[str, int | None] = {}
 _REMEMBERED = 200_000

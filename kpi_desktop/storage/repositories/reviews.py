@@ -41,9 +41,9 @@ class VerdictDays(NamedTuple):
     count: int
 
 
-#: :meth:`ReviewRepository.verdict_days` in SQLite's dialect: each entry's latest verdict by
-#: (revision, time, id) through the statements' entry index, then counted by day. The stored
-#: times are fixed-width UTC text, so their first 10 characters are the UTC day.
+# :meth:`ReviewRepository.verdict_days` in SQLite's dialect: each entry's latest verdict by
+# (revision, time, id) through the statements' entry index, then counted by day. The stored
+# times are fixed-width UTC text, so their first 10 characters are the UTC day.
 _VERDICT_DAYS = text(f"""
 WITH latest AS (
     SELECT e.id, e.person_id, e.status,

@@ -23,7 +23,7 @@ from kpi_desktop.storage.repositories._base import (
 _MONTH = table_of(TransferredMonthRow)
 _MEMBER = table_of(UnitMembershipRow)
 
-#: :meth:`TransferRepository.units_on` (SQLite; the lists as JSON parameters).
+# :meth:`TransferRepository.units_on` (SQLite; the lists as JSON parameters).
 _UNITS_ON = text(f"""
 SELECT person_id, unit_id FROM {_MEMBER.name}
 WHERE start_on <= :day AND (end_on IS NULL OR end_on >= :day)

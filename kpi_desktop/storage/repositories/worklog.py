@@ -22,10 +22,10 @@ from kpi_desktop.storage.repositories._base import Repository, table_of, to_row
 _ENTRY = table_of(WorkLogEntryRow)
 _REVISION = table_of(EntryRevisionRow)
 
-#: States in which the author may still change an entry.
+# States in which the author may still change an entry.
 EDITABLE = frozenset({EntryStatus.DRAFT, EntryStatus.RETURNED})
 
-#: Columns that only :meth:`WorkLogRepository.submit` / ``set_status`` change.
+# Columns that only :meth:`WorkLogRepository.submit` / ``set_status`` change.
 _WORKFLOW_FIELDS = ("status", "current_revision", "confirmed_revision", "signature",
                     "key_fingerprint", "created_at", "person_id", "id")
 

@@ -58,7 +58,7 @@ class ReviewInboxPage(Page):
     """Everything waiting for the leader's review."""
 
     page_id = "leader.inbox"
-    #: Emitted on the GUI thread when a refresh has filled the page.
+    # Emitted on the GUI thread when a refresh has filled the page.
     loaded = Signal()
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:

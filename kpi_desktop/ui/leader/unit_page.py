@@ -64,8 +64,8 @@ class UnitRow:
     search: str
     levels: dict[Period, Level]  # each month's indicative level (scoring.level_for)
     away: tuple[Period, ...] = ()  # months entirely on leave: not in the mean (Điều 11.2)
-    #: The twelve months' totals as shown, formatted in the worker (not on the GUI thread
-    #: each time the table paints or fits its columns).
+    # The twelve months' totals as shown, formatted in the worker (not on the GUI thread
+    # each time the table paints or fits its columns).
     month_texts: tuple[str, ...] = ()
 
 
@@ -73,7 +73,7 @@ class UnitViewPage(Page):
     """Everyone of the leader's unit for a year, with the distribution of levels."""
 
     page_id = "leader.unit"
-    #: Emitted on the GUI thread when a refresh has filled the page.
+    # Emitted on the GUI thread when a refresh has filled the page.
     loaded = Signal()
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:

@@ -25,7 +25,7 @@ class AssignmentsPage(Page):
     """My assignments."""
 
     page_id = "assignments"
-    #: Asks the window to open the work log with a new entry for this assignment.
+    # Asks the window to open the work log with a new entry for this assignment.
     log_requested = Signal(str)
 
     def __init__(self, services: Any, user: UserContext, parent: QWidget | None = None) -> None:

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: The widget property that marks text coming from data (names, numbers), not from the
-#: translations (the pseudo-locale and language tests skip it).
+# The widget property that marks text coming from data (names, numbers), not from the
+# translations (the pseudo-locale and language tests skip it).
 DATA_PROPERTY = "kpiData"
 
-#: The ``person_id`` of the agency administrator, who signs in with the agency key.
+# The ``person_id`` of the agency administrator, who signs in with the agency key.
 AGENCY_ID = "agency"
 
 
@@ -68,8 +68,8 @@ class UserContext:
     is_evaluator: bool  # evaluates somebody (sees the leader's pages)
 
 
-#: A translated text made anew in the current language: ``lambda: self.tr("…")`` (the
-#: literal stays in the class, where pyside6-lupdate reads it in the class's context).
+# A translated text made anew in the current language: ``lambda: self.tr("…")`` (the
+# literal stays in the class, where pyside6-lupdate reads it in the class's context).
 Text = Callable[[], str]
 
 
@@ -236,17 +236,17 @@ class Retranslated:
 class Page(Retranslated, QWidget):
     """Base class of the main window's pages."""
 
-    #: Emitted when the page changed data that other pages show (they refresh).
+    # Emitted when the page changed data that other pages show (they refresh).
     data_changed = Signal()
-    #: Emitted with a short, translated message for the status bar.
+    # Emitted with a short, translated message for the status bar.
     status_message = Signal(str)
 
-    #: Stable identifier used for navigation and settings ("today", "inbox", …).
+    # Stable identifier used for navigation and settings ("today", "inbox", …).
     page_id: str = ""
 
-    #: True while :meth:`building` runs: ``refresh()`` then only notes that the page needs
-    #: one (the main window refreshes a page when it shows it), so building a dozen pages at
-    #: start does not load a dozen pages' data.
+    # True while :meth:`building` runs: ``refresh()`` then only notes that the page needs
+    # one (the main window refreshes a page when it shows it), so building a dozen pages at
+    # start does not load a dozen pages' data.
     _building = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -275,7 +275,7 @@ class Page(Retranslated, QWidget):
         self.services: AppServices = services
         self.user = user
         if heading is not None:
-            #: The bold line at the top of the page (``heading``: its text, translated).
+            # The bold line at the top of the page (``heading``: its text, translated).
             self.heading = self.texts.heading(heading)
 
     def title(self) -> str:

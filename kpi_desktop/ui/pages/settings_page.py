@@ -28,7 +28,7 @@ from kpi_desktop.ui.operations import Op, Runner
 from kpi_desktop.ui.pages.base import Page, UserContext
 from kpi_desktop.ui.tables import RIGHT, Column, Fit, RecordTableView, RowStyle
 
-#: A backup that failed its check is shown in red.
+# A backup that failed its check is shown in red.
 _DAMAGED = QColor("#b71c1c")
 
 

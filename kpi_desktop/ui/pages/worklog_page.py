@@ -184,9 +184,9 @@ class ItemPicker(QWidget):
     """Type-ahead catalog search: a line edit and the matching items below it."""
 
     chosen = Signal(object)  # CatalogItem or None
-    #: "Propose a new product…" with the text searched for (an empty result offers it).
+    # "Propose a new product…" with the text searched for (an empty result offers it).
     propose_requested = Signal(str)
-    #: ☆ clicked: the chosen item in or out of the favourites.
+    # ☆ clicked: the chosen item in or out of the favourites.
     favourite_toggled = Signal(object)
 
     def __init__(self, page: WorkLogPage) -> None:

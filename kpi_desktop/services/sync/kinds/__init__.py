@@ -30,8 +30,8 @@ from kpi_desktop.services.sync.kinds.statements import ReviewStatementKind
 __all__ = ["BY_FILE", "CHECK_BATCH", "REGISTRY", "RecordKind", "StoredProblem",
            "agency_signing_keys", "verified_in_batches", "verify_stored"]
 
-#: In apply order: plans before the revisions that use them, revisions before the statements
-#: about them, filings before decisions.
+# In apply order: plans before the revisions that use them, revisions before the statements
+# about them, filings before decisions.
 REGISTRY: Sequence[RecordKind[Any]] = (
     AssignmentKind(),
     RevisionKind(),
@@ -66,7 +66,7 @@ def agency_signing_keys(uow: Any) -> dict[str, Any]:
     return {k.fingerprint: _AgencyKey(k.fingerprint, k.public_key)
             for k in uow.sync.trusted_keys("agency")}
 
-#: Stored records verified together (on every core) by :func:`verified_in_batches`.
+# Stored records verified together (on every core) by :func:`verified_in_batches`.
 CHECK_BATCH = 4000
 
 

@@ -56,7 +56,7 @@ __all__ = [
 
 R = TypeVar("R")
 
-#: What an apply step did with one record.
+# What an apply step did with one record.
 APPLIED = "applied"  # stored or changed something
 DUPLICATE = "duplicates"  # the same record is here already
 SUPERSEDED = "superseded"  # an older record of the subject: a newer one is here (no change)
@@ -110,8 +110,8 @@ class ImportContext:
         self.late: AuthorKey | None = None  # the record just verified predates its key's end
         self.signatures = Signatures()  # the bundle's signatures, verified before the apply
         self._competent: dict[tuple[str, tuple[dt.date, ...]], set[str]] = {}
-        #: id(record) → (kind, record, its signed forms): built once per record (the
-        #: verification asked beforehand and the apply step use the same bytes).
+        # id(record) → (kind, record, its signed forms): built once per record (the
+        # verification asked beforehand and the apply step use the same bytes).
         self._forms: dict[int, tuple[Any, Any, Sequence[bytes]]] = {}
 
     def signed_forms(self, kind: RecordKind[Any], record: Any) -> Sequence[bytes]:
@@ -156,21 +156,21 @@ class StoredProblem:
     kind: str
     item_key: str
     code: str  # "unsigned" | "signer_unknown" | "signature_invalid" | "hash_mismatch"
-    #: Its author's key is on this PC: an unsigned or changed record of theirs may be one made
-    #: while the key was locked (signed at the next export) — or one altered in the file.
+    # Its author's key is on this PC: an unsigned or changed record of theirs may be one made
+    # while the key was locked (signed at the next export) — or one altered in the file.
     own: bool = False
 
 
 class RecordKind(Generic[R]):
     """Base of every record kind; see the module docstring for what each one declares."""
 
-    #: What messages call the kind (``bundle_signer_not_allowed``'s ``kind``).
+    # What messages call the kind (``bundle_signer_not_allowed``'s ``kind``).
     name: ClassVar[str]
-    #: The payload file in a bundle: ``data/<file>.jsonl``.
+    # The payload file in a bundle: ``data/<file>.jsonl``.
     file: ClassVar[str]
-    #: Who may author a record of this kind, in words (documentation, ``check``).
+    # Who may author a record of this kind, in words (documentation, ``check``).
     authors: ClassVar[str]
-    #: The domain type a row of the payload file parses into.
+    # The domain type a row of the payload file parses into.
     record_type: ClassVar[type]
 
     # ---------------------------------------------------------------- declared per kind ----

@@ -50,11 +50,11 @@ from kpi_desktop.sync.signing import evaluation_confirmation_forms, evaluation_s
 
 __all__ = ["EvaluationKind", "EvaluationPart"]
 
-#: What an evaluator's reopening sets on the stored evaluation (all signed in v2); the
-#: month's earlier numbers stay but no longer count (its status is not evaluated).
+# What an evaluator's reopening sets on the stored evaluation (all signed in v2); the
+# month's earlier numbers stay but no longer count (its status is not evaluated).
 _REOPEN_FIELDS = ("evaluator_id", "unit_id", "locked_at", "reopened_at", "reopen_reason",
                   "reopened_to_official", "confirm_version")
-#: What an evaluator's confirmation sets (all signed in v2).
+# What an evaluator's confirmation sets (all signed in v2).
 _DECISION_FIELDS = (*_REOPEN_FIELDS, "confirmed_criteria", "comment", "d", "dd", "e", "a",
                     "b", "c", "task_ratio", "task_points", "general_points", "total", "level",
                     "insufficient", "policy_version", "confirmed_at")
