@@ -291,6 +291,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return None
 
 
+# Pixels a WRAP or ELIDE column given its whole text gets beyond it (RecordTableView._share).
+_SLACK = 8
+
 # The roles :meth:`RecordTableModel.data` answers.
 _ANSWERED = frozenset({
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
@@ -717,10 +720,12 @@ class RecordTableView(QTableView):
         pending = list(flexible)
         if spare < sum(wants.values()):
             for c in sorted(flexible, key=lambda c: wants[c]):
-                if wants[c] > spare // len(pending):
+                # A few pixels over the measured text: a rounding of the font never wraps it.
+                give = wants[c] + _SLACK if wants[c] > 0 else 0
+                if give > spare // len(pending):
                     break
-                widths[c] += wants[c]
-                spare -= wants[c]
+                widths[c] += give
+                spare -= give
                 pending.remove(c)
         total_want = sum(wants[c] for c in pending) or len(pending)
         left = spare
