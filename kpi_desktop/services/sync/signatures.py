@@ -25,14 +25,19 @@ class Signatures:
         # (key, signature, bytes) → (which prepare, the item in it, the form's index).
         self._asked: dict[tuple[bytes, bytes, bytes], tuple[int, int, int]] = {}
         self._pending: list[verifier.Pending] = []
-        # The signed forms built for the records asked about (by the record's ``id``; the
-        # caller keeps the records): the check builds each record's forms once.
-        self._forms: dict[int, Sequence[bytes]] = {}
+        # id(record) → (kind, record, its signed forms): built once per record (what the
+        # workers verify and what the apply step or the check's answer compares are the
+        # same bytes).
+        self._forms: dict[int, tuple[Any, Any, Sequence[bytes]]] = {}
 
     def forms(self, kind: Any, record: Any) -> Sequence[bytes]:
-        """``kind.signed_forms(record)``, as built when the record was asked about."""
-        forms = self._forms.get(id(record))
-        return kind.signed_forms(record) if forms is None else forms
+        """``kind.signed_forms(record)``, built once for this very record object."""
+        kept = self._forms.get(id(record))
+        if kept is not None and kept[1] is record and type(kept[0]) is type(kind):
+            return kept[2]
+        forms = kind.signed_forms(record)
+        self._forms[id(record)] = (kind, record, forms)  # the record is kept: id stays its own
+        return forms
 
     def prepare(self, work: Sequence[verifier.Work], *, later: bool = False) -> None:
         """Start verifying every (public key, signature, forms) of ``work``, on every core

@@ -110,24 +110,15 @@ class ImportContext:
         self.late: AuthorKey | None = None  # the record just verified predates its key's end
         self.signatures = Signatures()  # the bundle's signatures, verified before the apply
         self._competent: dict[tuple[str, tuple[dt.date, ...]], set[str]] = {}
-        # id(record) → (kind, record, its signed forms): built once per record (the
-        # verification asked beforehand and the apply step use the same bytes).
-        self._forms: dict[int, tuple[Any, Any, Sequence[bytes]]] = {}
 
     def signed_forms(self, kind: RecordKind[Any], record: Any) -> Sequence[bytes]:
         """``kind.signed_forms(record)``, built once for this very record object."""
-        kept = self._forms.get(id(record))
-        if kept is not None and kept[1] is record and type(kept[0]) is type(kind):
-            return kept[2]
-        forms = kind.signed_forms(record)
-        self._forms[id(record)] = (kind, record, forms)  # the record is kept: id stays its own
-        return forms
+        return self.signatures.forms(kind, record)
 
     def adopt(self, ahead: ImportContext) -> None:
         """Take over what a context of the same bundle read ahead worked out: its records'
         signed forms and its signature answers (pure functions of the bundle's bytes)."""
-        self.signatures = ahead.signatures
-        self._forms = ahead._forms
+        self.signatures = ahead.signatures  # with its records' signed forms
 
     def key(self, fp: str) -> model.PersonKey | None:
         return self.known.key(fp)
@@ -325,12 +316,8 @@ class RecordKind(Generic[R]):
         now (each record's signed forms built once), the answers collected when the returned
         function is called — meanwhile the caller reads the next records."""
         signatures = Signatures()
-        work = []
-        for record in records:
-            found = self.signature_work(record, lookup)
-            if found is not None:
-                signatures._forms[id(record)] = found[2]  # noqa: SLF001 - its own cache
-                work.append(found)
+        work = [w for w in (self.signature_work(r, lookup, lambda r=r: signatures.forms(self, r))
+                            for r in records) if w is not None]
         signatures.prepare(work, later=later)
 
         def answers() -> list[StoredProblem | None]:
