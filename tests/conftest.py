@@ -10,11 +10,44 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 import pytest  # noqa: E402
 
 
+def _top_level_widgets() -> set:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return set(app.topLevelWidgets()) if isinstance(app, QApplication) else set()
+
+
+def _delete_widgets(widgets) -> None:
+    """Close and delete widgets a test left behind, at once: a window that outlives its test
+    still answers a later test's language switch, and would read a data folder that is gone."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for widget in widgets:
+        try:
+            widget.close()
+            widget.deleteLater()
+        except RuntimeError:  # already deleted on the C++ side
+            pass
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """No test may touch the real user folders."""
-    monkeypatch.setenv("KPI_DESKTOP_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path,
+                       monkeypatch: pytest.MonkeyPatch):
+    """No test may touch the real user folders, and a test leaves no data behind.
+
+    A full run would otherwise keep about 12 GB of demo copies and backups until it ends (a CI
+    machine ran out of disk): the data folder is removed here, and a passing test's tmp_path by
+    pytest (tmp_path_retention_policy in pyproject.toml). Asking for tmp_path makes this fixture
+    end before tmp_path is removed, so the test's windows are gone before their folders are."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("KPI_DESKTOP_DATA_DIR", str(folder))
+    before = _top_level_widgets()
     yield
+    _delete_widgets(_top_level_widgets() - before)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
