@@ -537,6 +537,152 @@ Vẫn xóa?</translation>
         </message>
     </context>
     <context>
+        <name>QMimeType</name>
+        <!-- The "Type" column of the file dialog: descriptions from Qt's own MIME database
+             (Windows, or a system without shared-mime-info) and the few that Debian's
+             database has no Vietnamese for (Markdown, TOML). tests/gui/test_qt_strings.py -->
+        <message>
+            <source>Portable Document Format</source>
+            <translation>Tài liệu PDF</translation>
+        </message>
+        <message>
+            <source>Microsoft Word Document</source>
+            <translation>Tài liệu Microsoft Word</translation>
+        </message>
+        <message>
+            <source>Office Open XML Document</source>
+            <translation>Tài liệu Word</translation>
+        </message>
+        <message>
+            <source>Microsoft Excel Spreadsheet</source>
+            <translation>Bảng tính Microsoft Excel</translation>
+        </message>
+        <message>
+            <source>Office Open XML Workbook</source>
+            <translation>Bảng tính Excel</translation>
+        </message>
+        <message>
+            <source>Microsoft Powerpoint Presentation</source>
+            <translation>Bản trình chiếu Microsoft PowerPoint</translation>
+        </message>
+        <message>
+            <source>Office Open XML Presentation</source>
+            <translation>Bản trình chiếu PowerPoint</translation>
+        </message>
+        <message>
+            <source>OpenDocument v1.0: Text document</source>
+            <translation>Văn bản OpenDocument</translation>
+        </message>
+        <message>
+            <source>OpenDocument v1.0: Spreadsheet document</source>
+            <translation>Bảng tính OpenDocument</translation>
+        </message>
+        <message>
+            <source>OpenDocument v1.0: Presentation document</source>
+            <translation>Bản trình chiếu OpenDocument</translation>
+        </message>
+        <message>
+            <source>Rich Text Format File</source>
+            <translation>Tài liệu RTF</translation>
+        </message>
+        <message>
+            <source>Markdown document</source>
+            <translation>Tài liệu Markdown</translation>
+        </message>
+        <message>
+            <source>TOML document</source>
+            <translation>Tệp cấu hình TOML</translation>
+        </message>
+        <message>
+            <source>HyperText Markup Language</source>
+            <translation>Trang web HTML</translation>
+        </message>
+        <message>
+            <source>Extensible Markup Language</source>
+            <translation>Tài liệu XML</translation>
+        </message>
+        <message>
+            <source>Joint Photographic Experts Group</source>
+            <translation>Ảnh JPEG</translation>
+        </message>
+        <message>
+            <source>Portable Network Graphics</source>
+            <translation>Ảnh PNG</translation>
+        </message>
+        <message>
+            <source>Graphics Interchange Format</source>
+            <translation>Ảnh GIF</translation>
+        </message>
+        <message>
+            <source>Windows bitmap</source>
+            <translation>Ảnh BMP</translation>
+        </message>
+        <message>
+            <source>Tagged Image File Format</source>
+            <translation>Ảnh TIFF</translation>
+        </message>
+        <message>
+            <source>Scalable Vector Graphics</source>
+            <translation>Ảnh SVG</translation>
+        </message>
+        <message>
+            <source>Compressed Archive File</source>
+            <translation>Tệp nén ZIP</translation>
+        </message>
+        <message>
+            <source>RAR archive</source>
+            <translation>Tệp nén RAR</translation>
+        </message>
+        <message>
+            <source>7-zip archive</source>
+            <translation>Tệp nén 7-Zip</translation>
+        </message>
+        <message>
+            <source>Gzip Compressed Archive</source>
+            <translation>Tệp nén Gzip</translation>
+        </message>
+        <message>
+            <source>MPEG-1 Audio Layer 3</source>
+            <translation>Âm thanh MP3</translation>
+        </message>
+        <message>
+            <source>Audio Video Interleave File</source>
+            <translation>Video AVI</translation>
+        </message>
+        <message>
+            <source>QuickTime Video</source>
+            <translation>Video QuickTime</translation>
+        </message>
+        <message>
+            <source>DOS/Windows executable (EXE)</source>
+            <translation>Chương trình Windows (EXE)</translation>
+        </message>
+        <message>
+            <source>Microsoft Windows Installer</source>
+            <translation>Bộ cài đặt Windows</translation>
+        </message>
+        <message>
+            <source>Windows Batch / Command File</source>
+            <translation>Tệp lệnh Windows</translation>
+        </message>
+        <message>
+            <source>Configuration file</source>
+            <translation>Tệp cấu hình</translation>
+        </message>
+        <message>
+            <source>application log</source>
+            <translation>Nhật ký ứng dụng</translation>
+        </message>
+        <message>
+            <source>Python script</source>
+            <translation>Mã Python</translation>
+        </message>
+        <message>
+            <source>Directory</source>
+            <translation>Thư mục</translation>
+        </message>
+    </context>
+    <context>
         <name>QPlatformTheme</name>
         <message>
             <source>OK</source>

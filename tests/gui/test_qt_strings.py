@@ -116,9 +116,14 @@ def test_qt_dialogs_and_menus_show_no_english_in_vietnamese(qtbot, vietnamese, t
     assert problems == []
 
 
-def test_every_qt_string_these_dialogs_ask_for_is_translated(qtbot, vietnamese, tmp_path):
+def test_every_qt_string_these_dialogs_ask_for_is_translated(qtbot, vietnamese, tmp_path,
+                                                             monkeypatch):
     """What Qt asks its translators for while the dialogs and menus are built and used has a
     Vietnamese text in qtbase_vi.ts (new strings of a newer Qt are caught here)."""
+    # Qt's file dialog can list the working folder too (when the folder a dialog showed in an
+    # earlier test is gone): the types of its files are asked for, which depend on the files,
+    # not on the dialogs. Those are tested below (test_file_types_in_the_file_dialog_...).
+    monkeypatch.chdir(tmp_path)
     recorder = Recorder()
     QCoreApplication.installTranslator(recorder)  # asked first: it sees every request
     try:
@@ -194,3 +199,69 @@ def test_qt_translation_is_compiled_and_current(tmp_path):
     workflow.lrelease(ts, fresh)
     assert fresh.read_bytes() == ts.with_suffix(".qm").read_bytes(), (
         "run: python packaging/i18n.py release")
+
+
+# The files a commune official keeps beside the application's own, and the type the file
+# dialog's "Type" column must show for each in Vietnamese.
+_FILE_TYPES = {
+    "Mau01_PhamThiHoa_2026-11.pdf": "Tài liệu PDF",
+    "BaoCao.docx": "Tài liệu Word",
+    "BaoCao_cu.doc": "Tài liệu Microsoft Word",
+    "BangTinh.xlsx": "Bảng tính Excel",
+    "BangTinh_cu.xls": "Bảng tính Microsoft Excel",
+    "TrinhChieu.pptx": "Bản trình chiếu PowerPoint",
+    "VanBan.odt": "Văn bản OpenDocument",
+    "QuyetDinh.jpg": "Ảnh JPEG",
+    "ChupManHinh.png": "Ảnh PNG",
+    "HoSo.zip": "Tệp nén ZIP",
+    "HoSo.rar": "Tệp nén RAR",
+    "HoSo.7z": "Tệp nén 7-Zip",
+    "GhiChu.md": "Tài liệu Markdown",
+    "CaiDat.exe": "Chương trình Windows (EXE)",
+}
+
+_TYPES_SCRIPT = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QFileInfo
+from PySide6.QtWidgets import QApplication, QFileIconProvider
+app = QApplication([])
+from kpi_desktop.runtime import i18n
+i18n.set_language("vi")
+folder = Path(sys.argv[1])
+provider = QFileIconProvider()
+print(json.dumps({f.name: provider.type(QFileInfo(str(f))) for f in sorted(folder.iterdir())}))
+"""
+
+
+@pytest.mark.parametrize("database", ["qt", "system"])
+def test_file_types_in_the_file_dialog_are_vietnamese(tmp_path, database):
+    """The file dialog's "Type" column describes each file from a MIME database: Qt's own on
+    Windows (English descriptions, asked of the translator as "QMimeType") or the system's
+    (Vietnamese for most types, not for Markdown). Both show Vietnamese for the files users
+    keep; run in a fresh process, since the database is chosen once a process."""
+    import json
+    import os
+    import subprocess
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in _FILE_TYPES:
+        (folder / name).write_bytes(b"x")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    if database == "qt":
+        nowhere = tmp_path / "no-mime"
+        nowhere.mkdir()
+        env |= {"XDG_DATA_DIRS": str(nowhere), "XDG_DATA_HOME": str(nowhere)}
+    elif not Path("/usr/share/mime/packages").is_dir():
+        pytest.skip("no system MIME database here")
+    done = subprocess.run([sys.executable, "-c", _TYPES_SCRIPT, str(folder)], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    if database == "qt":
+        assert shown == _FILE_TYPES
+    else:  # the system's own wording where it has one; never English
+        english = [(name, text) for name, text in shown.items() if english_words(text)]
+        assert english == []
+        assert shown["GhiChu.md"] == "Tài liệu Markdown"
