@@ -240,7 +240,9 @@ def seal_pending(con: sqlite3.Connection, outside: Iterable[tuple[str, str]] = (
     if not tables:
         return 0
     # The digest is computed inside the UPDATE (a function of this connection): no row's key
-    # and material travel to Python and back (import of a month, 24 people: 0.27 → s).
+    # and material travel to Python and back (78,240 rows of a month's revisions and entries:
+    # 1.6 → 1.0 s on this project's 2-core test machine, the rest is SQLite building each
+    # row's material and BLAKE2b).
     con.create_function(_DIGEST_SQL, 2, _digest, deterministic=True)
     count = 0
     for name in tables:
