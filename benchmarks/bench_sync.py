@@ -175,7 +175,8 @@ def sign_rate(seconds: float = 0.5) -> float:
 
 def export_io_seconds(files: list[Path]) -> float:
     """The raw work of writing the export's bundles, without our code around it: AES-256-GCM
-    over each bundle's bytes, deflate into a zip, write, fsync the file and its folder."""
+    over each bundle's bytes, into a zip (stored: ciphertext does not compress; the export
+    stores its encrypted payloads so too), write, fsync the file and its folder."""
     import io
     import zipfile
 
@@ -189,7 +190,7 @@ def export_io_seconds(files: list[Path]) -> float:
         for index, data in enumerate(contents):
             sealed = cipher.encrypt(os.urandom(12), data, None)
             out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
                 archive.writestr("payload", sealed)
             with open(folder / f"{index}.kpib", "wb") as handle:
                 handle.write(out.getvalue())

@@ -283,3 +283,37 @@ def test_the_full_check_reports_progress_and_keeps_its_result(demo_dir: Path) ->
     assert not service.full_check_due(idle=False,
                                       now=report.checked_at + dt.timedelta(days=6))
     assert service.full_check_due(idle=False, now=report.checked_at + dt.timedelta(days=7))
+
+
+def test_seals_written_at_commit_are_the_seals_a_full_reseal_computes(demo_dir: Path) -> None:
+    """The commit hook computes digests inside SQL (seal_pending); a full reseal computes them
+    row by row in Python. Rows inserted, updated and deleted in one transaction get exactly
+    the digests a reseal of the whole file gives, and a deleted row leaves no seal."""
+    from kpi_desktop.storage import seals
+
+    con = sqlite3.connect(demo_dir / "kpi.db", isolation_level=None)
+    try:
+        con.execute("BEGIN")
+        con.execute("UPDATE entry_revisions SET key_fingerprint = key_fingerprint || ''")
+        con.execute("UPDATE work_log_entries SET output_description = 'Hồ sơ đã sửa: ' || "
+                    "output_description, quantity = '2' WHERE rowid % 3 = 0")
+        deleted = con.execute("SELECT json_array(id) FROM work_log_entries "
+                              "ORDER BY id LIMIT 1").fetchone()[0]
+        con.execute("DELETE FROM work_log_entries WHERE id = json_extract(?, '$[0]')",
+                    (deleted,))
+        sealed = seals.seal_pending(con)
+        assert sealed > 100
+        assert con.execute(f"SELECT count(*) FROM {seals.SEAL_TABLE} "
+                           "WHERE digest IS NULL").fetchone() == (0,)
+        after_commit = dict(((t, k), d) for t, k, d in con.execute(
+            f"SELECT tbl, key, digest FROM {seals.SEAL_TABLE}"))
+        assert ("work_log_entries", deleted) not in after_commit
+        seals.reseal_all(con)
+        resealed = dict(((t, k), d) for t, k, d in con.execute(
+            f"SELECT tbl, key, digest FROM {seals.SEAL_TABLE}"))
+        assert after_commit == resealed
+        problems, _ = seals.verify(con, transaction=False)
+        assert problems == []
+        con.execute("ROLLBACK")
+    finally:
+        con.close()

@@ -65,6 +65,23 @@ def test_layout_and_round_trip_plain_and_encrypted() -> None:
     assert _read(secret).records["revisions"] == RECORDS["revisions"]
 
 
+def test_ciphertext_is_stored_and_plain_payloads_are_deflated() -> None:
+    """Encrypted payloads do not compress, so they are stored as they are; a plain bundle's
+    payloads and every bundle's header files are deflated. Both read back the same."""
+    files = {"a": b"scan of the decision " * 200}
+    for encrypt, payload_method in ((True, zipfile.ZIP_STORED), (False, zipfile.ZIP_DEFLATED)):
+        data = _bundle(encrypt=encrypt, files=files)
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        methods = {info.filename: info.compress_type for info in members}
+        assert {methods[n] for n in ("header.json", "header.sig", "manifest.sha256")} == {
+            zipfile.ZIP_DEFLATED}
+        payloads = {m for n, m in methods.items() if n.startswith(("data/", "files/"))}
+        assert payloads == {payload_method}
+        bundle = _read(data)
+        assert bundle.records["revisions"] == RECORDS["revisions"]
+        assert list(bundle.files.values()) == list(files.values())
+
+
 def test_an_encrypted_bundle_opens_only_for_its_recipient() -> None:
     other = crypto.generate_key()
     data = _bundle()

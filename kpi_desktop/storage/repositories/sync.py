@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, func, select
 
 from kpi_desktop.domain import model
 from kpi_desktop.domain.sync import (
@@ -415,27 +415,16 @@ class SyncRepository(Repository):
 
     def set_revision_signatures(self, revisions: Sequence[model.EntryRevision]) -> None:
         """:meth:`set_revision_signature` of many revisions (signed at an export), in one
-        statement a table."""
-        rows = [{"b_entry": r.entry_id, "b_revision": r.revision, "b_signature": r.signature,
-                 "b_fp": r.key_fingerprint} for r in revisions]
-        if not rows:
-            return
-        values = {"signature": bindparam("b_signature"), "key_fingerprint": bindparam("b_fp")}
-        self._session.execute(update(_REV).where(and_(
-            _REV.c.entry_id == bindparam("b_entry"),
-            _REV.c.revision == bindparam("b_revision"))).values(**values), rows)
-        self._session.execute(update(_ENTRY).where(and_(
-            _ENTRY.c.id == bindparam("b_entry"),
-            _ENTRY.c.current_revision == bindparam("b_revision"))).values(**values), rows)
+        executemany a table."""
+        rows = [(r.signature, r.key_fingerprint, r.entry_id, r.revision) for r in revisions]
+        keys = ("signature", "key_fingerprint")
+        self._update_rows(_REV, keys, ("entry_id", "revision"), rows)
+        self._update_rows(_ENTRY, keys, ("id", "current_revision"), rows)
 
     def set_statement_signatures(self, signed: Sequence[tuple[str, bytes, str]]) -> None:
         """:meth:`set_statement_signature` of many (statement id, signature, fingerprint)."""
-        if not signed:
-            return
-        self._session.execute(
-            update(_STMT).where(_STMT.c.id == bindparam("b_id")).values(
-                signature=bindparam("b_signature"), key_fingerprint=bindparam("b_fp")),
-            [{"b_id": i, "b_signature": s, "b_fp": f} for i, s, f in signed])
+        self._update_rows(_STMT, ("signature", "key_fingerprint"), ("id",),
+                          [(sig, fp, statement_id) for statement_id, sig, fp in signed])
 
     def set_statement_signature(self, statement_id: str, signature: bytes,
                                 key_fingerprint: str) -> None:
