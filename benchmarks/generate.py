@@ -69,7 +69,7 @@ SIZES = {"commune": 30, "unit": 300}
 YEAR = 2026
 ENTRIES_PER_DAY = 6
 WAITING_DAYS = 3  # the last working days of the last month wait in the leaders' inboxes
-VERSION = 4  # bump when the generated data changes or the schema moves (invalidates the cache)
+VERSION = 5  # bump when the generated data changes or the schema moves (invalidates the cache)
 DIVISIONS = [u for u in demo_data.UNITS if u[0] != "xa"]
 TEMPLATE = [p for p in demo_data.PEOPLE if p[0] != "ct"]  # 24 people in 4 divisions
 

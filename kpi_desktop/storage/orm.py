@@ -661,6 +661,11 @@ class EntryRevisionRow(Base):
     signature: Mapped[bytes | None]
     key_fingerprint: Mapped[str | None]
 
+    __table_args__ = (
+        # An export reads its sender's revisions and their evaluatees' (migration 0019).
+        Index("ix_entry_revisions_author", "author_id", "entry_id", "revision"),
+    )
+
 
 class ReviewStatementRow(Base):
     """A leader's statement about one revision of an entry."""

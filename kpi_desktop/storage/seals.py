@@ -63,6 +63,9 @@ _PERSON = b"kpi-row-seal-v1"
 OUTSIDE = b""
 # The name of :func:`_digest` inside SQL (seal_pending).
 _DIGEST_SQL = "kpi_row_seal"
+# The partial index of the pending marks (migration 0011): without it SQLite reads every seal
+# of a table to find the few pending ones.
+_PENDING_INDEX = "ix_row_seals_pending"
 
 
 @dataclass(frozen=True)
@@ -240,10 +243,14 @@ def seal_pending(con: sqlite3.Connection, outside: Iterable[tuple[str, str]] = (
     if not tables:
         return 0
     # The digest is computed inside the UPDATE (a function of this connection): no row's key
-    # and material travel to Python and back (78,240 rows of a month's revisions and entries:
-    # 1.6 → 1.0 s on this project's 2-core test machine, the rest is SQLite building each
-    # row's material and BLAKE2b).
+    # and material travel to Python and back; the pending marks are found through their
+    # partial index (SQLite otherwise reads every seal of each table written). An export of
+    # 24 people sealed its rows in 0.40 s before, 0.15 s now; 78,240 rows at once 1.6 → 1.0 s
+    # (the rest is SQLite building each row's material, and BLAKE2b).
     con.create_function(_DIGEST_SQL, 2, _digest, deterministic=True)
+    indexed = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                          (_PENDING_INDEX,)).fetchone() is not None
+    pending_marks = f"{SEAL_TABLE} AS s" + (f" INDEXED BY {_PENDING_INDEX}" if indexed else "")
     count = 0
     for name in tables:
         table = _layout(con, name)
@@ -253,12 +260,13 @@ def seal_pending(con: sqlite3.Connection, outside: Iterable[tuple[str, str]] = (
         join = " AND ".join(f"t.{_q(c)} = json_extract(s.key, '$[{i}]')"
                             for i, c in enumerate(table.key_columns))
         count += con.execute(
-            f"UPDATE {SEAL_TABLE} AS s SET digest = {_DIGEST_SQL}(s.tbl, "
-            f"CAST({table.material_sql('t')} AS BLOB)) FROM {table.quoted()} AS t "
+            f"UPDATE {pending_marks} "
+            f"SET digest = {_DIGEST_SQL}(s.tbl, CAST({table.material_sql('t')} AS BLOB)) "
+            f"FROM {table.quoted()} AS t "
             f"WHERE s.tbl = ? AND s.digest IS NULL AND {join}", (name,)).rowcount
         # What is still pending of this table was deleted in this transaction.
-        count += con.execute(f"DELETE FROM {SEAL_TABLE} WHERE tbl = ? AND digest IS NULL",
-                             (name,)).rowcount
+        count += con.execute(f"DELETE FROM {pending_marks} "
+                             "WHERE s.tbl = ? AND s.digest IS NULL", (name,)).rowcount
     counted = {r[0] for r in _sequence_rows(con)}  # AUTOINCREMENT tables' counters
     if any(json.dumps([name]).encode() in counted for name in tables):
         _reseal_special(con, SEQUENCE, list(_sequence_rows(con)))
