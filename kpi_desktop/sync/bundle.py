@@ -432,7 +432,7 @@ def read_bundle(
         if _sha(manifest_bytes) != header["manifest_sha256"]:
             raise _refuse("bundle_file_altered", file="manifest.sha256")
         expected = _parse_manifest(manifest_bytes)
-        payload_names = set(members) - {"header.json", "header.sig", "manifest.sha256"}
+        payload_names = set(members) - set(_HEAD_NAMES)
         if set(expected) != payload_names:
             missing = sorted(set(expected) ^ payload_names)
             raise _refuse("bundle_file_altered", file=", ".join(missing)[:200])
