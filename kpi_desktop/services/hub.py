@@ -21,14 +21,16 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import queue
 import re
 import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from kpi_desktop.domain.errors import RefusedValue
@@ -47,6 +49,9 @@ _OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,79}")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BUNDLE_ID = re.compile(r"[A-Za-z0-9._-]{1,80}")
 _DAY = dt.timedelta(days=1)
+# receive_many hands verified bundles to its store transaction this many at a time, and
+# verifies the next ones while the database stores them.
+_STORE_AHEAD = 20
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,10 @@ class _Trust:
     keys: _KeptKeys | None = None
 
 
+# An organisation file met among the bundles: its place, index line, header, quota in force.
+_Organisation = tuple[int, HubBundle, Any, HubLimits]
+
+
 @dataclass(eq=False)
 class _Item:
     """A verified bundle on its way to the store, and what became of it."""
@@ -116,6 +125,20 @@ class _GroupCommit:
         self._waiting: list[_Item] = []
         self._busy = False
 
+    @contextlib.contextmanager
+    def alone(self) -> Iterator[None]:
+        """Keep the store to oneself (no group is stored meanwhile; those who submit wait)."""
+        with self._changed:
+            while self._busy:
+                self._changed.wait()
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
+
     def submit(self, items: list[_Item]) -> None:
         """Store ``items`` (each gets its outcome)."""
         if not items:
@@ -143,6 +166,56 @@ class _GroupCommit:
             with self._changed:
                 self._busy = False
                 self._changed.notify_all()
+
+
+@dataclass
+class _Seen:
+    """What one transaction of the store has learnt so far: the stored bundles found, the
+    senders whose usage it read, their usage including what it stored."""
+
+    known: dict[str, HubBundle] = field(default_factory=dict)
+    asked: set[str] = field(default_factory=set)
+    usage: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+class _StoreStream:
+    """One transaction of the store, fed verified bundles a few at a time and storing them
+    on its own thread while the caller verifies the next ones: the database works (in its
+    own process, or in SQLite with the GIL released) while Python verifies. ``close``
+    commits; an outcome is final only then (a failed commit gives every bundle its error)."""
+
+    def __init__(self, hub: HubService) -> None:
+        self._chunks: queue.SimpleQueue[list[_Item] | None] = queue.SimpleQueue()
+        self._items: list[_Item] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(hub,), name="hub-store",
+                                        daemon=True)
+        self._thread.start()
+
+    def put(self, items: list[_Item]) -> None:
+        if items:
+            self._items += items
+            self._chunks.put(items)
+
+    def close(self) -> None:
+        self._chunks.put(None)
+        self._thread.join()
+        if self._error is not None:
+            for item in self._items:
+                item.outcome = self._error
+
+    def _run(self, hub: HubService) -> None:
+        ended = False
+        try:
+            with hub._store.unit_of_work() as uow:
+                seen = _Seen()
+                while (items := self._chunks.get()) is not None:
+                    hub._store_some(uow, seen, items)
+                ended = True
+        except BaseException as error:  # noqa: BLE001 - the caller raises it for each bundle
+            self._error = error
+            while not ended:  # the caller's last chunks, up to its end
+                ended = self._chunks.get() is None
 
 
 class _KeptKeys:
@@ -232,7 +305,8 @@ class HubService:
 
     def receive_many(self, datas: list[bytes]) -> list[tuple[str, HubBundle] | RefusedValue]:
         """:meth:`receive` for several bundles, each one's outcome or refusal in order; the
-        bundles are stored in one transaction of the store (a refused one is left out).
+        bundles are stored in one transaction of the store (a refused one is left out), a
+        few at a time while the next ones are verified (:class:`_StoreStream`).
 
         The organisation's id and version, the quota and the signers' keys are read once and
         kept between calls until the hub's data folder holds another organisation version or
@@ -245,38 +319,68 @@ class HubService:
         outcomes: list[tuple[str, HubBundle] | RefusedValue | None] = [None] * len(datas)
         index = 0
         while index < len(datas):
-            pending: list[_Item] = []
-            organisation = None
-            with self._db.unit_of_work(read_only=True) as uow:
-                trust = self._trust_for(uow)
-                while index < len(datas) and organisation is None:
-                    try:
-                        line, header = self._verified(uow, trust, datas[index])
-                    except RefusedValue as error:
-                        outcomes[index] = error
-                    else:
-                        if line.kind == "organisation":
-                            organisation = (index, line, header)
-                        else:
-                            pending.append(_Item(index, line, datas[index], trust.limits))
-                    index += 1
-            self._commit.submit(pending)
+            if len(datas) - index > _STORE_AHEAD:
+                index, pending, organisation = self._verify_and_store(datas, index, outcomes)
+            else:
+                index, pending, organisation = self._verify(datas, index, outcomes)
+                self._commit.submit(pending)
             for item in pending:
                 outcomes[item.index] = item.result()
             if organisation is not None:
                 # It changes who may sign what: one at a time, applied after what came before
                 # it is stored; the keys are read again (a new read) for what follows.
-                at, line, header = organisation
+                at, line, header, limits = organisation
                 with self._lock:
                     try:
                         self._apply_organisation(datas[at], header)
                     except RefusedValue as error:
                         outcomes[at] = error
                     else:
-                        item = _Item(at, line, datas[at], trust.limits)
+                        item = _Item(at, line, datas[at], limits)
                         self._commit.submit([item])
                         outcomes[at] = item.result()
         return [o for o in outcomes if o is not None]
+
+    def _verify(self, datas: list[bytes], index: int, outcomes: list[Any], *,
+                stream: _StoreStream | None = None
+                ) -> tuple[int, list[_Item], _Organisation | None]:
+        """Verify ``datas`` from ``index`` up to the end or an organisation file (kept aside:
+        it is applied alone). Refusals go to ``outcomes``; the verified bundles are returned
+        with the index reached, or handed to ``stream`` a few at a time as they come."""
+        pending: list[_Item] = []
+        verified: list[_Item] = []
+        organisation = None
+        with self._db.unit_of_work(read_only=True) as uow:
+            trust = self._trust_for(uow)
+            while index < len(datas) and organisation is None:
+                try:
+                    line, header = self._verified(uow, trust, datas[index])
+                except RefusedValue as error:
+                    outcomes[index] = error
+                else:
+                    if line.kind == "organisation":
+                        organisation = (index, line, header, trust.limits)
+                    else:
+                        pending.append(_Item(index, line, datas[index], trust.limits))
+                index += 1
+                if stream is not None and len(pending) >= _STORE_AHEAD:
+                    stream.put(pending)
+                    verified += pending
+                    pending = []
+        if stream is not None:
+            stream.put(pending)
+        return index, verified + pending, organisation
+
+    def _verify_and_store(self, datas: list[bytes], index: int, outcomes: list[Any]
+                          ) -> tuple[int, list[_Item], _Organisation | None]:
+        """:meth:`_verify`, with the bundles stored in one transaction as they are verified
+        (the store is kept alone meanwhile, as for one group of the group commit)."""
+        with self._commit.alone():
+            stream = _StoreStream(self)
+            try:
+                return self._verify(datas, index, outcomes, stream=stream)
+            finally:
+                stream.close()
 
     def _trust_for(self, uow: Any) -> _Trust:
         """What verifying and storing need from the hub's data folder, kept between calls
@@ -356,35 +460,45 @@ class HubService:
                     item.outcome = self._not_stored(line, uow.sync.hub_find(line.bundle_id),
                                                     item.limits)
                 return
-            # Several: what is stored already and each sender's usage, one query each; then
-            # the quota in order (a repeat is not counted), one insert.
-            known = uow.sync.hub_find_many(item.line.bundle_id for item in items)
+            self._store_some(uow, _Seen(), items)
+
+    def _store_some(self, uow: Any, seen: _Seen, items: list[_Item]) -> None:
+        """Store several verified bundles in the store's transaction ``uow`` (one of its
+        groups, or one of a stream's chunks): what is stored already, and the usage of the
+        senders not seen before in this transaction, one query each; then the quota in
+        order (a repeat is not counted), one insert."""
+        known = seen.known
+        known.update(uow.sync.hub_find_many(item.line.bundle_id for item in items))
+        senders = {item.line.sender_id for item in items
+                   if item.line.sender_id != AGENCY} - seen.asked
+        if senders:
             since = min(item.line.received_at for item in items) - _DAY
-            usage = uow.sync.hub_usages({item.line.sender_id for item in items
-                                         if item.line.sender_id != AGENCY}, since)
-            new: dict[str, _Item] = {}
-            for item in items:
-                line = item.line
-                if line.bundle_id in known or line.bundle_id in new:
-                    continue
-                if self._over(line, usage, item.limits):
-                    item.outcome = self._not_stored(line, None, item.limits)
-                    continue
-                new[line.bundle_id] = item
-                if line.sender_id != AGENCY:
-                    count, size = usage.get(line.sender_id, (0, 0))
-                    usage[line.sender_id] = (count + 1, size + line.size)
-            stored = uow.sync.hub_store_new_many([(i.line, i.data) for i in new.values()])
-            for item in new.values():
-                if item.line.bundle_id in stored:
-                    item.outcome = ("stored", item.line)
-            late = [item.line.bundle_id for item in items if item.outcome is None]
-            if late:  # repeats, and bundles another hub process stored meanwhile
-                known.update(uow.sync.hub_find_many(late))
-            for item in items:
-                if item.outcome is None:
-                    item.outcome = self._not_stored(item.line, known.get(item.line.bundle_id),
-                                                    item.limits)
+            seen.usage.update(uow.sync.hub_usages(senders, since))
+            seen.asked |= senders
+        usage = seen.usage
+        new: dict[str, _Item] = {}
+        for item in items:
+            line = item.line
+            if line.bundle_id in known or line.bundle_id in new:
+                continue
+            if self._over(line, usage, item.limits):
+                item.outcome = self._not_stored(line, None, item.limits)
+                continue
+            new[line.bundle_id] = item
+            if line.sender_id != AGENCY:
+                count, size = usage.get(line.sender_id, (0, 0))
+                usage[line.sender_id] = (count + 1, size + line.size)
+        stored = uow.sync.hub_store_new_many([(i.line, i.data) for i in new.values()])
+        for item in new.values():
+            if item.line.bundle_id in stored:
+                item.outcome = ("stored", item.line)
+        late = [item.line.bundle_id for item in items if item.outcome is None]
+        if late:  # repeats, and bundles another hub process stored meanwhile
+            known.update(uow.sync.hub_find_many(late))
+        for item in items:
+            if item.outcome is None:
+                item.outcome = self._not_stored(item.line, known.get(item.line.bundle_id),
+                                                item.limits)
 
     @staticmethod
     def _over(line: HubBundle, usage: dict[str, tuple[int, int]], limits: HubLimits) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from kpi_desktop.domain.errors import RefusedValue
-from kpi_desktop.services.hub import HubService
+from kpi_desktop.services.hub import _STORE_AHEAD, HubService
 from kpi_desktop.services.hub_limits import SETTING, HubLimits
 from kpi_desktop.sync import keys as crypto
 
@@ -190,3 +190,169 @@ def test_bundles_are_stored_uncompressed_on_postgresql(pg_url: str) -> None:  # 
     finally:
         store.close()
     assert storage == "e"  # EXTERNAL: out of line, never compressed
+
+
+# -- a long batch: stored a few at a time while the next are verified, in one transaction --
+
+def _codes(outcomes: list) -> list[str]:
+    return [o[0] if isinstance(o, tuple) else o.code for o in outcomes]
+
+
+def test_a_long_batch_is_stored_while_it_is_verified_in_one_transaction(world: World) -> None:
+    """More bundles than are handed to the store at once: the store works on the first ones
+    while the next are verified, still in one transaction, with a repeat across the pieces
+    answered "already" and a damaged bundle refused in its place."""
+    folder = _hub_folder(world)
+    key = _key(world)
+    bundles = [craft(key, {}) for _ in range(3 * _STORE_AHEAD + 7)]
+    batch = [*bundles[:5], b"not a bundle", *bundles[5:], bundles[1], bundles[-1]]
+    with opened(folder) as pc:
+        hub = HubService(pc.db, pc.sync)
+        seen = _statements(pc.db)
+        outcomes = hub.receive_many(batch)
+        codes = _codes(outcomes)
+        assert codes[:5] == ["stored"] * 5 and codes[5].startswith("bundle_")
+        assert codes[6:-2] == ["stored"] * (len(bundles) - 5)
+        assert codes[-2:] == ["already", "already"]
+        assert outcomes[-2][1] == outcomes[1][1] and outcomes[-1][1] == outcomes[-3][1]
+        assert seen.count("COMMIT") == 1, seen
+        assert 2 <= seen.count("INSERT") <= 5, seen  # a few pieces, not one a bundle
+        with pc.db.unit_of_work(read_only=True) as uow:
+            found = uow.sync.hub_find_many(o[1].bundle_id for o in outcomes
+                                           if isinstance(o, tuple))
+        assert len(found) == len(bundles)
+        assert hub.receive(bundles[7])[0] == "already"
+        assert hub.receive(craft(key, {}))[0] == "stored"
+
+
+def test_the_quota_runs_across_the_pieces_of_a_long_batch(world: World) -> None:
+    folder = _hub_folder(world)
+    key = _key(world)
+    with opened(folder) as pc:
+        hub = HubService(pc.db, pc.sync)
+        assert hub.receive(craft(key, {}))[0] == "stored"
+        limit = 2 * _STORE_AHEAD + 3
+        with pc.db.unit_of_work() as uow:
+            uow.settings.set(SETTING, HubLimits(bundles_per_day=limit,
+                                                megabytes_per_day=10).to_setting())
+        outcomes = hub.receive_many([craft(key, {}) for _ in range(3 * _STORE_AHEAD)])
+        assert _codes(outcomes) == ["stored"] * (limit - 1) + ["hub_quota_exceeded"] * (
+            3 * _STORE_AHEAD - limit + 1)
+
+
+def test_an_organisation_file_inside_a_long_batch_applies_to_what_follows(
+        world: World) -> None:
+    folder = _hub_folder(world)
+    key = _key(world)
+    with opened(world.agency, "agency") as agency:
+        agency.keys.revoke(key.fingerprint)
+        revoking = agency.sync.publish_organisation(world.usb).path.read_bytes()
+    before = [craft(key, {}) for _ in range(_STORE_AHEAD + 4)]
+    after = [craft(key, {}) for _ in range(_STORE_AHEAD + 4)]
+    with opened(folder) as pc:
+        hub = HubService(pc.db, pc.sync)
+        codes = _codes(hub.receive_many([*before, revoking, *after]))
+    assert codes == ["stored"] * len(before) + ["stored"] + [
+        "bundle_signer_revoked"] * len(after)
+
+
+def test_a_failing_store_stores_nothing_of_a_long_batch_and_the_hub_goes_on(
+        world: World) -> None:
+    """The database fails on the second piece: the whole batch is rolled back, every
+    bundle's call gets the error (none is reported stored), and the store is free again."""
+    folder = _hub_folder(world)
+    key = _key(world)
+    bundles = [craft(key, {}) for _ in range(2 * _STORE_AHEAD + 5)]
+    with opened(folder) as pc:
+        hub = HubService(pc.db, pc.sync)
+        original = type(hub)._store_some
+        calls: list[int] = []
+
+        def failing(self: HubService, uow: object, seen: object, items: list) -> None:
+            calls.append(len(items))
+            original(self, uow, seen, items)
+            if len(calls) == 2:
+                raise OSError("disk I/O error")
+
+        hub._store_some = failing.__get__(hub)  # type: ignore[method-assign]
+        with pytest.raises(OSError, match="disk I/O"):
+            hub.receive_many(bundles)
+        assert len(calls) >= 2
+        del hub._store_some
+        # Nothing of the failed batch was kept: every bundle is new to the hub.
+        assert _codes(hub.receive_many(bundles)) == ["stored"] * len(bundles)
+
+
+def test_uploads_during_a_long_batch_wait_for_it_and_are_stored(world: World) -> None:
+    """An HTTP upload arriving while a long batch holds the store is stored after it."""
+    import threading
+
+    folder = _hub_folder(world)
+    key = _key(world)
+    bundles = [craft(key, {}) for _ in range(2 * _STORE_AHEAD + 5)]
+    single = craft(key, {})
+    with opened(folder) as pc:
+        hub = HubService(pc.db, pc.sync)
+        original = type(hub)._store_some
+        started = threading.Event()
+        release = threading.Event()
+
+        def slow(self: HubService, uow: object, seen: object, items: list) -> None:
+            started.set()
+            release.wait(10)
+            original(self, uow, seen, items)
+
+        hub._store_some = slow.__get__(hub)  # type: ignore[method-assign]
+        result: dict[str, object] = {}
+        batch = threading.Thread(target=lambda: result.update(batch=hub.receive_many(bundles)))
+        batch.start()
+        assert started.wait(10)
+        upload = threading.Thread(target=lambda: result.update(single=hub.receive(single)))
+        upload.start()
+        upload.join(0.3)
+        assert upload.is_alive()  # waits for the batch's transaction
+        release.set()
+        batch.join(30)
+        upload.join(30)
+        assert _codes(result["batch"]) == ["stored"] * len(bundles)  # type: ignore[arg-type]
+        assert result["single"][0] == "stored"  # type: ignore[index]
+
+
+def test_a_long_batch_on_postgresql(pg_url: str, world: World) -> None:  # noqa: F811
+    from kpi_desktop.storage.server_database import open_database_url
+
+    folder = _hub_folder(world)
+    key = _key(world)
+    bundles = [craft(key, {}) for _ in range(2 * _STORE_AHEAD + 5)]
+    store = open_database_url(pg_url)
+    try:
+        with opened(folder) as pc:
+            hub = HubService(pc.db, pc.sync, store)
+            seen = _statements(store)
+            assert _codes(hub.receive_many([*bundles, bundles[0]])) == [
+                "stored"] * len(bundles) + ["already"]
+            assert seen.count("COMMIT") == 1, seen
+    finally:
+        store.close()
+    assert _rows(pg_url, "SELECT count(*) FROM hub_bundles") == [(len(bundles),)]
+
+
+def test_a_failing_commit_of_a_long_batch_is_every_bundles_error(world: World) -> None:
+    """The commit itself fails (after the last piece): every bundle of the batch gets the
+    error, nothing is kept, and the hub goes on."""
+    folder = _hub_folder(world)
+    key = _key(world)
+    bundles = [craft(key, {}) for _ in range(_STORE_AHEAD + 5)]
+    with opened(folder) as pc:
+        hub = HubService(pc.db, pc.sync)
+
+        def refuse(_connection: object) -> None:
+            raise OSError("disk full at commit")
+
+        event.listen(pc.db.engine, "commit", refuse)
+        try:
+            with pytest.raises(OSError, match="disk full"):
+                hub.receive_many(bundles)
+        finally:
+            event.remove(pc.db.engine, "commit", refuse)
+        assert _codes(hub.receive_many(bundles)) == ["stored"] * len(bundles)

@@ -152,6 +152,36 @@ def test_an_edited_file_with_valid_zip_checksums_is_refused(name: str, code: str
     assert _code(_rezip(data, attachment, _flip)) == "bundle_file_altered"
 
 
+def test_the_hubs_check_of_stored_ciphertext_refuses_as_the_full_read_does() -> None:
+    """The hub checks an encrypted bundle without decrypting it, and hashes its stored
+    (ciphertext) members where they lie in the bundle, without the zip module's CRC. A byte
+    flipped anywhere is refused with the same code as the full read gives it (a damaged
+    member is ``bundle_inconsistent``, as the zip module says), and a member edited with a
+    valid CRC is ``bundle_file_altered``."""
+    data = _bundle(files={"a": b"scan of the decision " * 40})
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    stored = [info for info in archive.infolist()
+              if info.compress_type == zipfile.ZIP_STORED]
+    assert {info.filename.split("/")[0] for info in stored} == {"data", "files"}
+    assert _read(data, decrypt=False).bundle_id == _read(data).bundle_id
+    for position in range(len(data)):
+        damaged = bytearray(data)
+        damaged[position] ^= 0x01
+        try:
+            full = _read(bytes(damaged)).records
+        except RefusedValue as error:
+            full = error.code
+        try:
+            _read(bytes(damaged), decrypt=False)
+            checked = _read(bytes(damaged)).records if not isinstance(full, str) else None
+        except RefusedValue as error:
+            checked = error.code
+        assert checked == full, position
+    for info in stored:
+        assert _code(_rezip(data, info.filename, _flip), decrypt=False) == \
+            "bundle_file_altered"
+
+
 def test_every_payload_file_is_checked_against_the_manifest() -> None:
     payload = {"data/revisions.jsonl": b'{"a":1}\n'}
     bad_manifest = b"0" * 64 + b"  data/revisions.jsonl\n"
