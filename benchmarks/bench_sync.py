@@ -7,7 +7,8 @@ real Ed25519 key for the agency and for every person (sealed with a low scrypt c
 only slows unlocking, not signing or verifying), enrolled as the agency's PC enrols them.
 
 * export: every person's PC exports their month (``SyncService.export``: signs every record
-  with the person's key, one bundle per recipient, encrypted for leaders and the agency);
+  with the person's key, one bundle per recipient, encrypted for leaders and the agency, its
+  data files deflated first: every PC has heard that its peers read format 2);
 * import: the agency's PC, without the month's entries, revisions and statements, imports the
   bundles addressed to it (``SyncService.import_paths``: signature, manifest hashes,
   decryption, every record's signature, insert);
@@ -35,6 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+
+from kpi_desktop.domain.values import canonical_json  # noqa: E402
 from kpi_desktop.runtime.paths import app_paths  # noqa: E402
 from kpi_desktop.storage import seals  # noqa: E402
 from kpi_desktop.sync import keys as crypto  # noqa: E402
@@ -138,27 +142,70 @@ def world(size: str) -> tuple[Path, list[str]]:
     return folder, people
 
 
-def export_all(folder: Path, people: list[str], out: Path) -> tuple[float, int]:
-    """Every person's export of their month: (seconds, signatures made)."""
+def everyone_reads_the_newest_format(folder: Path) -> None:
+    """The steady state of a unit where every PC runs this version: each PC has heard from its
+    peers (the agency's organisation file, the leaders' and officials' bundles), which said
+    they read the newest format (``services.sync.formats``): the export deflates its data
+    files before encrypting them."""
+    from kpi_desktop.services.sync.formats import remember_reads
+    from kpi_desktop.sync.bundle import READS
+
+    services = _open(folder)
+    try:
+        with services.db.unit_of_work() as uow:
+            for peer in [AGENCY, *(p.id for p in uow.org.list_people())]:
+                remember_reads(uow, peer, READS)
+    finally:
+        services.close()
+
+
+@dataclass
+class Written:
+    """What one bundle of the export held before it was written (for the export's limit)."""
+
+    members: dict[str, bytes]
+    deflated: bool
+
+
+def export_all(folder: Path, people: list[str], out: Path
+               ) -> tuple[float, int, list[Written]]:
+    """Every person's export of their month: (seconds, signatures made, the bundles' plain
+    contents as handed to ``write_bundle``)."""
+    from kpi_desktop.services.sync import plan
+
     services = _open(folder)
     made = [0]
     sign = crypto.KeyPair.sign
+    write = plan.write_bundle
+    handed: list[tuple[dict[str, Any], dict[str, bytes], bool]] = []
 
     def counted(self: crypto.KeyPair, data: bytes) -> bytes:
         made[0] += 1
         return sign(self, data)
 
+    def kept(**kwargs: Any) -> bytes:
+        handed.append((kwargs["records"], kwargs.get("files") or {},
+                       bool(kwargs.get("deflate")) and kwargs.get("encrypt_to") is not None))
+        return write(**kwargs)
+
     try:
         for pid in people:
             services.keys.unlock(pid, PASSPHRASE)
         crypto.KeyPair.sign = counted  # type: ignore[method-assign]
+        plan.write_bundle = kept  # type: ignore[assignment]
         started = time.perf_counter()
         for pid in people:
             services.sync.export(pid, out / pid)
-        return time.perf_counter() - started, made[0]
+        seconds = time.perf_counter() - started
     finally:
         crypto.KeyPair.sign = sign  # type: ignore[method-assign]
+        plan.write_bundle = write  # type: ignore[assignment]
         services.close()
+    written = [Written({**{f"data/{name}.jsonl": "".join(
+        (r if isinstance(r, str) else canonical_json(dict(r))) + "\n" for r in rows).encode()
+        for name, rows in records.items()}, **{f"files/{n}": c for n, c in files.items()}},
+        deflated) for records, files, deflated in handed]
+    return seconds, made[0], written
 
 
 def sign_rate(seconds: float = 0.5) -> float:
@@ -173,25 +220,28 @@ def sign_rate(seconds: float = 0.5) -> float:
     return count / (time.perf_counter() - started)
 
 
-def export_io_seconds(files: list[Path]) -> float:
-    """The raw work of writing the export's bundles, without our code around it: AES-256-GCM
-    over each bundle's bytes, into a zip (stored: ciphertext does not compress; the export
-    stores its encrypted payloads so too), write, fsync the file and its folder."""
+def export_io_seconds(bundles: list[Written]) -> float:
+    """The raw work of writing the export's bundles, without our code around it: the data
+    files deflated first where the export deflated them (the same zlib level), AES-256-GCM
+    over each file, into a zip (stored: ciphertext does not compress), write, fsync the file
+    and its folder."""
     import io
     import zipfile
+    import zlib
 
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from kpi_desktop.sync.bundle import _DEFLATE_LEVEL
 
-    contents = [f.read_bytes() for f in files]
     cipher = AESGCM(AESGCM.generate_key(bit_length=256))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
-        for index, data in enumerate(contents):
-            sealed = cipher.encrypt(os.urandom(12), data, None)
+        for index, bundle in enumerate(bundles):
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-                archive.writestr("payload", sealed)
+                for name, content in bundle.members.items():
+                    if bundle.deflated and name.startswith("data/"):
+                        content = zlib.compress(content, _DEFLATE_LEVEL)
+                    archive.writestr(name, cipher.encrypt(os.urandom(12), content, None))
             with open(folder / f"{index}.kpib", "wb") as handle:
                 handle.write(out.getvalue())
                 handle.flush()
@@ -331,8 +381,10 @@ def measure(size: str = "unit", pg_url: str | None = None,
         agency_pc = root / "agency"
         shutil.copytree(folder, agency_pc)
         without_the_month(agency_pc)
+        everyone_reads_the_newest_format(pc)
+        os.sync()  # the copies at rest, as a PC's data are (not 200 MB still being written)
         out = root / "out"
-        export_s, export_signatures = export_all(pc, people, out)
+        export_s, export_signatures, written = export_all(pc, people, out)
         files = sorted(out.rglob("*.kpib"))
         to_agency = [f for f in files if "_to_agency_" in f.name]
         services = _open(agency_pc)
@@ -365,7 +417,7 @@ def measure(size: str = "unit", pg_url: str | None = None,
             raw_rows_per_s=raw_insert_rate(max(records, 10_000)), hub_sqlite_s=hub_sqlite,
             hub_bundles=len(files), hub_pg_s=hub_pg,
             verify_all_cores_per_s=all_cores, cores=cores, export_signatures=export_signatures,
-            sign_per_s=sign_rate(), export_io_s=export_io_seconds(files))
+            sign_per_s=sign_rate(), export_io_s=export_io_seconds(written))
 
 
 def main(argv: list[str]) -> int:

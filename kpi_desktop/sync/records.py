@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import json
 import types
 import typing
 from collections.abc import Mapping
@@ -26,7 +27,7 @@ from kpi_desktop.domain.values import Period
 
 T = TypeVar("T")
 
-__all__ = ["from_json", "to_json"]
+__all__ = ["from_json", "payload_line", "to_json"]
 
 
 def _value(value: Any) -> Any:
@@ -52,6 +53,14 @@ def _value(value: Any) -> Any:
 def to_json(obj: Any) -> dict[str, Any]:
     """A dataclass instance as a JSON-ready dict."""
     return {f.name: _value(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+
+
+def payload_line(row: Mapping[str, Any]) -> str:
+    """A payload row (JSON-ready, as :func:`to_json` makes it) as one line of a bundle's
+    data file: compact JSON in UTF-8. Not canonical: nothing signs or hashes a line (a
+    record's signature covers its signed form, rebuilt by the reader; stored text is NFC
+    already), so the keys keep their order and no second pass normalises the strings."""
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @cache

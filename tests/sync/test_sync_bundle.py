@@ -206,7 +206,7 @@ def test_unknown_signer_and_forged_signature() -> None:
 
 
 def test_a_newer_format_asks_for_an_update() -> None:
-    data = craft(SENDER, {}, header={"format_version": "2.0"})
+    data = craft(SENDER, {}, header={"format_version": "3.0"})
     assert _code(data) == "bundle_format_newer"
     newer_minor = craft(SENDER, {"data/revisions.jsonl": b'{"a":1}\n'},
                         header={"format_version": "1.7", "future_field": {"x": 1}})
@@ -276,3 +276,80 @@ def test_records_with_wrong_types_are_refused(change: dict) -> None:
     assert refused.value.code == "bundle_malformed"
     with pytest.raises(RefusedValue):
         from_json(ReviewStatement, {"id": "s", "kind": "approve_everything"})
+
+
+# -- data files deflated before encryption (format 2.0) --------------------------------------
+
+MONTH = {"revisions": [{"entry_id": f"e{n}", "revision": 1, "text": "Hồ sơ minh chứng",
+                        "snapshot_json": f'{{"work_date":"2026-06-{n % 28 + 1:02d}",'
+                                         f'"output_description":"Báo cáo tuần {n}"}}'}
+                       for n in range(130)], "acks": [{"item_key": f"k{n}"} for n in range(40)]}
+
+
+def _month(**kwargs) -> bytes:
+    return write_bundle(kind="work", sender_id="hcc-cv1", recipient_id="hcc-gd", seq=8,
+                        key=SENDER, records=MONTH, encrypt_to=RECIPIENT.x25519_public,
+                        **kwargs)
+
+
+def test_deflated_data_files_make_a_smaller_bundle_that_reads_the_same() -> None:
+    scan = bytes(range(256)) * 40  # an attachment: left as it is
+    plain = _month(files={"a": scan})
+    small = _month(files={"a": scan}, deflate=True)
+    header = json.loads(zipfile.ZipFile(io.BytesIO(small)).read("header.json"))
+    assert header["format_version"] == "2.0" and header["reads"] == 2
+    assert header["encryption"]["deflated"] == ["data/acks.jsonl", "data/revisions.jsonl"]
+    assert json.loads(zipfile.ZipFile(io.BytesIO(plain)).read("header.json"))[
+        "format_version"] == "1.0"
+    data_size = {name: sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(b)).infolist()
+                           if i.filename.startswith("data/")) for name, b in
+                 (("plain", plain), ("small", small))}
+    assert data_size["small"] * 4 < data_size["plain"], data_size
+    for data in (plain, small):
+        bundle = _read(data)
+        assert bundle.records == {name: list(rows) for name, rows in MONTH.items()}
+        assert list(bundle.files.values()) == [scan]
+        assert _read(data, decrypt=False).bundle_id == bundle.bundle_id  # the hub's check
+    # Without encryption the zip deflates the data files itself: nothing changes.
+    unencrypted = write_bundle(kind="work", sender_id="a", recipient_id="b", seq=1, key=SENDER,
+                               records=MONTH, deflate=True)
+    assert json.loads(zipfile.ZipFile(io.BytesIO(unencrypted)).read("header.json"))[
+        "format_version"] == "1.0"
+
+
+def test_a_reader_of_the_first_format_refuses_a_deflated_bundle_as_newer(monkeypatch) -> None:
+    """A PC still on a 1.x version asks to update instead of misreading the bundle."""
+    from kpi_desktop.sync import bundle as module
+
+    monkeypatch.setattr(module, "_MAJOR", 1)
+    assert _code(_month(deflate=True)) == "bundle_format_newer"
+    assert _read(_month()).records["revisions"][0]["entry_id"] == "e0"
+
+
+def test_a_deflate_bomb_is_refused_within_the_limits() -> None:
+    huge = {"revisions": [{"text": "a" * 1_000_000}] * 4}
+    data = write_bundle(kind="work", sender_id="hcc-cv1", recipient_id="hcc-gd", seq=9,
+                        key=SENDER, records=huge, encrypt_to=RECIPIENT.x25519_public,
+                        deflate=True)
+    assert len(data) < 60_000
+    assert _code(data, limits=Limits(max_member_bytes=1_000_000)) == "bundle_too_large"
+    assert _code(data, limits=Limits(max_total_bytes=2_000_000)) == "bundle_too_large"
+    assert len(_read(data).records["revisions"]) == 4
+
+
+def test_what_the_header_names_as_deflated_must_be_deflated_data_files() -> None:
+    from kpi_desktop.sync.bundle import _inflated
+
+    plain = {"data/revisions.jsonl": b'{"a":1}\n', "files/" + "0" * 64: b"x"}
+    for deflated in (["files/" + "0" * 64], ["data/other.jsonl"], "data/revisions.jsonl",
+                     ["data/revisions.jsonl", "data/revisions.jsonl"], [3],
+                     ["data/revisions.jsonl"]):  # the last: named, but not deflated
+        with pytest.raises(RefusedValue) as refused:
+            _inflated(dict(plain), deflated, Limits())
+        assert refused.value.code == "bundle_malformed", deflated
+    import zlib
+
+    cut = dict(plain, **{"data/revisions.jsonl": zlib.compress(b'{"a":1}\n' * 50)[:-6]})
+    with pytest.raises(RefusedValue) as refused:
+        _inflated(cut, ["data/revisions.jsonl"], Limits())
+    assert refused.value.code == "bundle_malformed"

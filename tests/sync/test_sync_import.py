@@ -181,7 +181,7 @@ def _same_version_other_content(world: World) -> bytes:
 
 
 def _newer_format(world: World) -> bytes:
-    return craft(_official_key(world), {}, header={"format_version": "2.0"})
+    return craft(_official_key(world), {}, header={"format_version": "3.0"})
 
 
 def _path_traversal(world: World) -> bytes:

@@ -37,6 +37,7 @@ from kpi_desktop.services.sync.files import (
     RefusedRecord,
     crash_point,
 )
+from kpi_desktop.services.sync.formats import note_reads
 from kpi_desktop.services.sync.kinds import REGISTRY
 from kpi_desktop.services.sync.kinds.base import APPLIED, HELD, ImportContext
 from kpi_desktop.services.sync.organisation import apply_organisation, same_organisation
@@ -273,6 +274,7 @@ class Importer:
         else:
             counts = self._apply_records(uow, bundle, now, notices)
         uow.sync.note_received(bundle.sender_id, bundle.recipient_id, bundle.seq)
+        note_reads(uow, bundle)
         uow.sync.log_bundle(BundleLogEntry(
             bundle_id=bundle.bundle_id, direction="in", kind=bundle.kind,
             sender_id=bundle.sender_id, recipient_id=bundle.recipient_id, seq=bundle.seq,

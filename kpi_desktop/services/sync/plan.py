@@ -12,17 +12,18 @@ from typing import Any
 
 from kpi_desktop.domain import model
 from kpi_desktop.domain.sync import AGENCY, BundleLogEntry
-from kpi_desktop.domain.values import canonical_json
 from kpi_desktop.services.sync.files import (
     BUNDLE_SUFFIX,
     AttachmentStore,
     ExportResult,
     RefusalsOwed,
 )
+from kpi_desktop.services.sync.formats import deflates_for
 from kpi_desktop.services.sync.kinds import REGISTRY, RecordKind
 from kpi_desktop.services.sync.kinds.base import ExportContext
 from kpi_desktop.sync import keys as crypto
 from kpi_desktop.sync.bundle import Limits, read_bundle, write_bundle
+from kpi_desktop.sync.records import payload_line
 
 __all__ = ["Outgoing", "bundle_for", "plan_export"]
 
@@ -76,7 +77,7 @@ def bundle_for(uow: Any, key: crypto.KeyPair, owner_id: str, recipient: str,
     for item in todo:
         line = rows.get((item.kind.file, item.key))
         if line is None:
-            line = rows[(item.kind.file, item.key)] = canonical_json(
+            line = rows[(item.kind.file, item.key)] = payload_line(
                 item.kind.to_row(item.record, uow))
         records.setdefault(item.kind.file, []).append(line)
         rank = max(rank, _BUNDLE_RANK[item.kind.bundle_kind(item.record)])
@@ -101,6 +102,7 @@ def bundle_for(uow: Any, key: crypto.KeyPair, owner_id: str, recipient: str,
     data = write_bundle(kind=kind, sender_id=owner_id, recipient_id=recipient, seq=seq, key=key,
                         records=records, files=files,
                         encrypt_to=None if enc is None else enc.x25519_public,
+                        deflate=enc is not None and deflates_for(uow, recipient),
                         extra={"organisation": {"id": org.id, "version": org.org_version},
                                **({"receipt": receipt} if receipt else {})})
     bundle = read_bundle(data, signer_key=lambda _fp, _h: key.public_key, limits=limits,
