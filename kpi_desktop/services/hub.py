@@ -193,12 +193,14 @@ class _StoreStream:
         self._thread.start()
 
     def put(self, items: list[_Item]) -> None:
+        """Store ``items`` next, in the transaction."""
         if items:
             self._items += items
             self._chunks.put(items)
 
-    def close(self) -> None:
-        self._chunks.put(None)
+    def close(self, *, commit: bool = True) -> None:
+        """Commit what was put (or roll it all back) and wait for the thread."""
+        self._chunks.put(None if commit else [])
         self._thread.join()
         if self._error is not None:
             for item in self._items:
@@ -210,12 +212,19 @@ class _StoreStream:
             with hub._store.unit_of_work() as uow:
                 seen = _Seen()
                 while (items := self._chunks.get()) is not None:
+                    if not items:  # the caller failed: nothing of this transaction is kept
+                        ended = True
+                        raise _Abandoned
                     hub._store_some(uow, seen, items)
                 ended = True
         except BaseException as error:  # noqa: BLE001 - the caller raises it for each bundle
             self._error = error
             while not ended:  # the caller's last chunks, up to its end
-                ended = self._chunks.get() is None
+                ended = self._chunks.get() in (None, [])
+
+
+class _Abandoned(Exception):
+    """The caller of a store stream failed before its end: the transaction is rolled back."""
 
 
 class _KeptKeys:
@@ -378,9 +387,12 @@ class HubService:
         with self._commit.alone():
             stream = _StoreStream(self)
             try:
-                return self._verify(datas, index, outcomes, stream=stream)
-            finally:
-                stream.close()
+                found = self._verify(datas, index, outcomes, stream=stream)
+            except BaseException:
+                stream.close(commit=False)
+                raise
+            stream.close()
+            return found
 
     def _trust_for(self, uow: Any) -> _Trust:
         """What verifying and storing need from the hub's data folder, kept between calls

@@ -6,13 +6,15 @@ A bundle is one zip file::
                        per-sender sequence number, counts, sha256 of the manifest, encryption
     header.sig         {"key": <fingerprint>, "sig": <base64 Ed25519 over the bytes of header.json>}
     manifest.sha256    "<sha256>  <path>" for every payload file, sorted by path
-    data/<name>.jsonl  one canonical JSON object per line
+    data/<name>.jsonl  one JSON object per line
     files/<sha256>     attachments, named by the SHA-256 of their plain content
 
 Work payloads may be encrypted to the recipient: a random content key encrypts every payload
 file with AES-256-GCM (the path and bundle id as associated data), and is itself wrapped to the
 recipient's X25519 key (ephemeral X25519, HKDF-SHA256, AES-256-GCM). The manifest lists the
 ciphertext, so the signature covers what travels and the receiver verifies before decrypting.
+In format 2.0 the data files are deflated before they are encrypted (the header's
+``encryption.deflated`` names them), for a recipient that said it reads 2 (header ``reads``).
 
 :func:`read_bundle` checks, in this order, before anything is parsed into records: size and
 member limits (zip bombs), member names (traversal, absolute paths, links, unknown files), the

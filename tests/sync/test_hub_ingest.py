@@ -356,3 +356,27 @@ def test_a_failing_commit_of_a_long_batch_is_every_bundles_error(world: World) -
         finally:
             event.remove(pc.db.engine, "commit", refuse)
         assert _codes(hub.receive_many(bundles)) == ["stored"] * len(bundles)
+
+
+def test_a_long_batch_whose_verification_fails_keeps_nothing(world: World) -> None:
+    """An unexpected error while the batch is verified (the pieces before it already handed
+    to the store): the error reaches the caller and nothing of the batch is kept."""
+    folder = _hub_folder(world)
+    key = _key(world)
+    bundles = [craft(key, {}) for _ in range(2 * _STORE_AHEAD + 5)]
+    with opened(folder) as pc:
+        hub = HubService(pc.db, pc.sync)
+        original = type(hub)._verified
+        seen: list[int] = []
+
+        def failing(self: HubService, uow: object, trust: object, data: bytes) -> object:
+            seen.append(1)
+            if len(seen) == _STORE_AHEAD + 3:
+                raise RuntimeError("the data folder went away")
+            return original(self, uow, trust, data)
+
+        hub._verified = failing.__get__(hub)  # type: ignore[method-assign]
+        with pytest.raises(RuntimeError, match="went away"):
+            hub.receive_many(bundles)
+        del hub._verified
+        assert _codes(hub.receive_many(bundles)) == ["stored"] * len(bundles)
