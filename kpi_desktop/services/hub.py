@@ -504,6 +504,7 @@ class HubService:
         for item in new.values():
             if item.line.bundle_id in stored:
                 item.outcome = ("stored", item.line)
+                known[item.line.bundle_id] = item.line  # a repeat in a later piece: "already"
         late = [item.line.bundle_id for item in items if item.outcome is None]
         if late:  # repeats, and bundles another hub process stored meanwhile
             known.update(uow.sync.hub_find_many(late))
