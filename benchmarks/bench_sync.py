@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
-from kpi_desktop.domain.values import canonical_json  # noqa: E402
 from kpi_desktop.runtime.paths import app_paths  # noqa: E402
 from kpi_desktop.storage import seals  # noqa: E402
 from kpi_desktop.sync import keys as crypto  # noqa: E402
+from kpi_desktop.sync.bundle import data_file  # noqa: E402
 
 # The verifying worker processes (spawned) import the main module again: kept as light as the
 # application's own (kpi_desktop.app, a few ms), the data generator and the services (~0.9 s
@@ -201,10 +201,10 @@ def export_all(folder: Path, people: list[str], out: Path
         crypto.KeyPair.sign = sign  # type: ignore[method-assign]
         plan.write_bundle = write  # type: ignore[assignment]
         services.close()
-    written = [Written({**{f"data/{name}.jsonl": "".join(
-        (r if isinstance(r, str) else canonical_json(dict(r))) + "\n" for r in rows).encode()
-        for name, rows in records.items()}, **{f"files/{n}": c for n, c in files.items()}},
-        deflated) for records, files, deflated in handed]
+    written = [Written({**{f"data/{name}.jsonl": data_file(rows)
+                           for name, rows in records.items()},
+                        **{f"files/{n}": c for n, c in files.items()}}, deflated)
+               for records, files, deflated in handed]
     return seconds, made[0], written
 
 

@@ -57,6 +57,7 @@ __all__ = [
     "KINDS",
     "Bundle",
     "Limits",
+    "data_file",
     "enc_key_id",
     "read_bundle",
     "write_bundle",
@@ -156,6 +157,13 @@ def _aad(bundle_id: str, path: str) -> bytes:
 # ================================================================================ writing ====
 
 
+def data_file(rows: Sequence[Mapping[str, Any] | str]) -> bytes:
+    """The plain bytes of one data/<name>.jsonl: a line a record (a record may be given as
+    its line already)."""
+    return "".join((r if isinstance(r, str) else canonical_json(dict(r))) + "\n"
+                   for r in rows).encode("utf-8")
+
+
 def write_bundle(
     *, kind: str, sender_id: str, recipient_id: str, seq: int, key: KeyPair,
     records: Mapping[str, Sequence[Mapping[str, Any] | str]],
@@ -184,9 +192,7 @@ def write_bundle(
     for name, rows in sorted(records.items()):
         if not _DATA_NAME.match(f"data/{name}.jsonl"):
             raise ValueError(f"bad payload name {name}")
-        text = "".join((r if isinstance(r, str) else canonical_json(dict(r))) + "\n"
-                       for r in rows)
-        plain[f"data/{name}.jsonl"] = text.encode("utf-8")
+        plain[f"data/{name}.jsonl"] = data_file(rows)
         counts[name] = len(rows)
     for content in (files or {}).values():
         plain[f"files/{_sha(content)}"] = content
